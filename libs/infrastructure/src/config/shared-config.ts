@@ -1,0 +1,32 @@
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
+const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
+const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+
+/** Variables both processes read. Each app's config class extends this one. */
+export class SharedConfig {
+  @IsIn(['development', 'test', 'production'], { message: 'must be development, test or production' })
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Matches(POSTGRES_URL, { message: 'must be a PostgreSQL URL such as postgresql://user@host:5432/repoguard' })
+  DATABASE_URL!: string;
+
+  @Matches(HOST_PORT, { message: 'must be host:port of the Temporal frontend, e.g. 127.0.0.1:7233' })
+  TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be a Temporal namespace name' })
+  TEMPORAL_NAMESPACE = DEFAULT_TEMPORAL_NAMESPACE;
+
+  @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
+  TEMPORAL_TASK_QUEUE = DEFAULT_SCAN_TASK_QUEUE;
+
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { message: 'must be a log level' })
+  LOG_LEVEL = 'info';
+}

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122042050 } from './Migration20261122042050';
+
+// Listed explicitly, in order, so compiled builds and tests apply the same set.
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261122042050', class: Migration20261122042050 },
+];

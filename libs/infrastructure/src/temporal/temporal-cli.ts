@@ -1,0 +1,26 @@
+import { accessSync, constants } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Where the scripts look for the Temporal CLI, in order: TEMPORAL_CLI, PATH, then Go's bin
+ * directory, where `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` puts it.
+ */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [
+    env['TEMPORAL_CLI'],
+    ...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal')),
+    env['GOBIN'] && path.join(env['GOBIN'], 'temporal'),
+    path.join(env['GOPATH'] ?? path.join(os.homedir(), 'go'), 'bin', 'temporal'),
+  ];
+  return candidates.find((candidate): candidate is string => !!candidate && isExecutable(candidate));
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
+
+type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
+
+const WORKFLOWS_ENTRY = 'libs/workflows/src/index.ts';
+
+// Called from source (tests, dev) and from dist/ (compiled scripts): the sources sit above both.
+function findRepoRoot(start: string = __dirname): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, WORKFLOWS_ENTRY)) && existsSync(path.join(dir, 'tsconfig.json'))) return dir;
+    if (path.dirname(dir) === dir) {
+      throw new Error(`workflow sources (${WORKFLOWS_ENTRY}) not found above ${start}: set WORKFLOW_BUNDLE_PATH`);
+    }
+  }
+}
+
+/** Source entry of the workflows; the bundler compiles it with its own webpack and SWC. */
+export function workflowsSourcePath(): string {
+  return path.join(findRepoRoot(), WORKFLOWS_ENTRY);
+}
+
+/**
+ * Temporal's webpack ignores tsconfig paths: resolve `@repoguard/*` in workflow code
+ * through the same tsconfig the compiler uses, instead of relative `../../libs` imports.
+ */
+export function workflowBundlerOptions(): BundlerOptions {
+  const configFile = path.join(findRepoRoot(), 'tsconfig.json');
+  return {
+    webpackConfigHook: (config) => {
+      const resolve = config.resolve ?? {};
+      resolve.plugins = [...(resolve.plugins ?? []), new TsconfigPathsPlugin({ configFile, extensions: ['.ts', '.js'] })];
+      return { ...config, resolve };
+    },
+  };
+}
+
+/** Builds the workflow bundle once: production workers load it instead of bundling at start. */
+export async function bundleWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsSourcePath(),
+    webpackConfigHook: workflowBundlerOptions().webpackConfigHook,
+  });
+  return code;
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: only workflow code and what it imports at run time belong here.
+export * from './self-check.workflow';

@@ -6,3 +6,7 @@ export * from './persistence/entities';
 export * from './persistence/repositories/mikro-orm-system-probe';
 export * from './temporal/temporal-cli';
 export * from './temporal/workflow-bundler';
+export * from './health/health-check';
+export * from './health/postgres.health-check';
+export * from './health/temporal.health-check';
+export * from './health/redis.health-check';

@@ -5,11 +5,26 @@ export interface ErrorDetail {
 }
 
 /**
+ * What kind of failure an error is, independent of any transport: the HTTP edge maps a kind to a
+ * status code, a worker maps it to retryable or not.
+ */
+export type ErrorKind =
+  | 'invalid' // the input can never be accepted
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'gone'
+  | 'rate_limited'
+  | 'unavailable'; // a dependency is down; trying later may work
+
+/**
  * Every error the domain and the use cases raise carries a stable code. The code is the
- * contract with clients and with the HTTP edge, which maps it to a status in one place.
+ * contract with clients; the kind decides how the edge reports it.
  */
 export class DomainError extends Error {
   constructor(
+    readonly kind: ErrorKind,
     readonly code: string,
     message: string,
     readonly details: readonly ErrorDetail[] = [],
@@ -22,6 +37,18 @@ export class DomainError extends Error {
 /** Input that cannot be accepted whatever the state of the system. */
 export class ValidationError extends DomainError {
   constructor(message: string, details: readonly ErrorDetail[] = [], code = 'VALIDATION_FAILED') {
-    super(code, message, details);
+    super('invalid', code, message, details);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(code: string, message: string) {
+    super('not_found', code, message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string, details: readonly ErrorDetail[] = []) {
+    super('conflict', code, message, details);
   }
 }

@@ -3,7 +3,9 @@ import { createApiApp } from '../../apps/api/src/app.factory';
 import { testApiConfig } from '../support/api-config';
 import { request } from '../support/http';
 
-async function start(overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
+async function start(
+  overrides: Record<string, string> = {},
+): Promise<{ app: INestApplication; url: string }> {
   const app = await createApiApp(testApiConfig(overrides));
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
@@ -56,7 +58,11 @@ describe('GET /health with a dependency down', () => {
       expect(status).toBe(503);
       expect(body.status).toBe('error');
       expect(body.checks.postgres.status).toBe('up');
-      expect(body.checks.temporal).toEqual({ status: 'down', latency_ms: expect.any(Number), error: expect.any(String) });
+      expect(body.checks.temporal).toEqual({
+        status: 'down',
+        latency_ms: expect.any(Number),
+        error: expect.any(String),
+      });
     } finally {
       await app.close();
     }

@@ -12,14 +12,19 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const databaseUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_test';
+  const databaseUrl =
+    process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_test';
   process.env['DATABASE_URL'] = databaseUrl;
   // In a child process: MikroORM keeps metadata in globals, and a Map created in this realm
   // breaks MikroORM.init inside the test sandboxes (mikro-orm#3783).
-  execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../../scripts/db-prepare.ts')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(__dirname, '../../scripts/db-prepare.ts')],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 
   // A cluster given by the caller is used as it is (it must have the search attributes registered).
   if (process.env['TEMPORAL_ADDRESS']) return;

@@ -41,7 +41,10 @@ export function startApp(entry: string, env: Record<string, string | undefined>)
         return await Promise.race([
           exit,
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+            timer = setTimeout(
+              () => reject(new Error(`still running after ${timeoutMs} ms:\n${output}`)),
+              timeoutMs,
+            );
           }),
         ]);
       } finally {

@@ -19,7 +19,8 @@ export function workflowBundle(): Promise<{ code: string }> {
 
 export function temporalAddress(): string {
   const address = process.env['TEMPORAL_ADDRESS'];
-  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run through the integration or e2e Jest config');
+  if (!address)
+    throw new Error('TEMPORAL_ADDRESS is not set: run through the integration or e2e Jest config');
   return address;
 }
 
@@ -27,14 +28,20 @@ export const temporalNamespace = (): string => process.env['TEMPORAL_NAMESPACE']
 
 /** A task queue and id prefix no other test shares, readable in the Web UI. */
 export function uniqueName(testName: string): string {
-  const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const slug = testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
   return `${slug}-${randomUUID().slice(0, 8)}`;
 }
 
 export interface TemporalHarness {
   readonly client: Client;
   readonly nativeConnection: NativeConnection;
-  createWorker(options: Pick<WorkerOptions, 'taskQueue' | 'activities'> & Partial<WorkerOptions>): Promise<Worker>;
+  createWorker(
+    options: Pick<WorkerOptions, 'taskQueue' | 'activities'> & Partial<WorkerOptions>,
+  ): Promise<Worker>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,15 @@
-import { RepoGuardOrgId, RepoGuardStatus, SELF_CHECK_WORKFLOW, type SelfCheckResult } from '@repoguard/contract';
+import {
+  RepoGuardOrgId,
+  RepoGuardStatus,
+  SELF_CHECK_WORKFLOW,
+  type SelfCheckResult,
+} from '@repoguard/contract';
 import type { Activities } from '@repoguard/activities';
-import { createTemporalHarness, uniqueName, type TemporalHarness } from '../../../test/support/temporal-harness';
+import {
+  createTemporalHarness,
+  uniqueName,
+  type TemporalHarness,
+} from '../../../test/support/temporal-harness';
 import type { selfCheckWorkflow } from './self-check.workflow';
 
 describe('selfCheckWorkflow on the Temporal server', () => {
@@ -50,7 +59,10 @@ describe('selfCheckWorkflow on the Temporal server', () => {
       probeDatabase: async () => {
         attempts += 1;
         if (attempts < 3) throw new Error('database connection lost');
-        return { database: { serverTime: '2026-01-01T00:00:00.000Z', appliedMigrations: 1 }, checkedBy: 'stub' };
+        return {
+          database: { serverTime: '2026-01-01T00:00:00.000Z', appliedMigrations: 1 },
+          checkedBy: 'stub',
+        };
       },
     };
     const worker = await temporal.createWorker({ taskQueue, activities });

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type ErrorDetail, type ErrorKind } from '@repoguard/domain';
 
@@ -24,10 +31,22 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.
 const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  'entity.parse.failed': { status: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
+  'entity.parse.failed': {
+    status: 400,
+    code: 'MALFORMED_JSON',
+    message: 'The request body is not valid JSON',
+  },
   'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
-  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'The body encoding is not supported' },
-  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_CHARSET', message: 'The body charset is not supported' },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_ENCODING',
+    message: 'The body encoding is not supported',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_CHARSET',
+    message: 'The body charset is not supported',
+  },
   'request.aborted': { status: 400, code: 'REQUEST_ABORTED', message: 'The request was aborted' },
 };
 

@@ -4,7 +4,11 @@ import { ValidationError, type ErrorDetail } from '@repoguard/domain';
 /** Flattens class-validator's tree into `{ field: 'a.b[0].c', problem }` pairs. */
 export function toErrorDetails(errors: readonly ClassValidatorError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
-    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
     const own = Object.values(error.constraints ?? {}).map((problem) => ({ field, problem }));
     return [...own, ...toErrorDetails(error.children ?? [], field)];
   });

@@ -20,19 +20,19 @@ export class HealthController implements OnApplicationShutdown {
   private readonly checks: HealthCheck[];
   private readonly temporal: TemporalHealthCheck;
 
-  constructor(
-    em: EntityManager,
-    @Inject(REDIS) redis: Redis | null,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
+  constructor(em: EntityManager, @Inject(REDIS) redis: Redis | null, @Inject(API_CONFIG) config: ApiConfig) {
     this.temporal = new TemporalHealthCheck(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
     this.checks = [new PostgresHealthCheck(em), this.temporal];
     if (redis) this.checks.push(new RedisHealthCheck(redis));
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Every dependency answers: `{ status: "ok", checks: { postgres, temporal, redis? } }`' })
-  @ApiServiceUnavailableResponse({ description: 'At least one dependency is down; `checks` says which and why' })
+  @ApiOkResponse({
+    description: 'Every dependency answers: `{ status: "ok", checks: { postgres, temporal, redis? } }`',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'At least one dependency is down; `checks` says which and why',
+  })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await checkAll(this.checks);
     response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

@@ -54,5 +54,9 @@ export class RepoRef {
 }
 
 function invalid(field: string, problem: string): ValidationError {
-  return new ValidationError(`Invalid repository reference: ${problem}`, [{ field, problem }], 'REPO_REF_INVALID');
+  return new ValidationError(
+    `Invalid repository reference: ${problem}`,
+    [{ field, problem }],
+    'REPO_REF_INVALID',
+  );
 }

@@ -17,8 +17,13 @@ type Env = Record<string, string | undefined>;
  */
 export function loadConfig<T extends object>(schema: new () => T, env: Env = process.env): T {
   // Empty strings mean "not set", as in a .env file with `VAR=`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const config = plainToInstance(schema, present, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigError(errors.flatMap((error) => describe(error, present)));
   return config;

@@ -10,7 +10,9 @@ export class SharedConfig {
   @IsIn(['development', 'test', 'production'], { message: 'must be development, test or production' })
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Matches(POSTGRES_URL, { message: 'must be a PostgreSQL URL such as postgresql://user@host:5432/repoguard' })
+  @Matches(POSTGRES_URL, {
+    message: 'must be a PostgreSQL URL such as postgresql://user@host:5432/repoguard',
+  })
   DATABASE_URL!: string;
 
   @Matches(HOST_PORT, { message: 'must be host:port of the Temporal frontend, e.g. 127.0.0.1:7233' })

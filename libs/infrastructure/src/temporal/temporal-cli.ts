@@ -9,7 +9,10 @@ import * as path from 'node:path';
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [
     env['TEMPORAL_CLI'],
-    ...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal')),
+    ...(env['PATH'] ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'temporal')),
     env['GOBIN'] && path.join(env['GOBIN'], 'temporal'),
     path.join(env['GOPATH'] ?? path.join(os.homedir(), 'go'), 'bin', 'temporal'),
   ];

@@ -10,9 +10,12 @@ const WORKFLOWS_ENTRY = 'libs/workflows/src/index.ts';
 // Called from source (tests, dev) and from dist/ (compiled scripts): the sources sit above both.
 function findRepoRoot(start: string = __dirname): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, WORKFLOWS_ENTRY)) && existsSync(path.join(dir, 'tsconfig.json'))) return dir;
+    if (existsSync(path.join(dir, WORKFLOWS_ENTRY)) && existsSync(path.join(dir, 'tsconfig.json')))
+      return dir;
     if (path.dirname(dir) === dir) {
-      throw new Error(`workflow sources (${WORKFLOWS_ENTRY}) not found above ${start}: set WORKFLOW_BUNDLE_PATH`);
+      throw new Error(
+        `workflow sources (${WORKFLOWS_ENTRY}) not found above ${start}: set WORKFLOW_BUNDLE_PATH`,
+      );
     }
   }
 }
@@ -31,7 +34,10 @@ export function workflowBundlerOptions(): BundlerOptions {
   return {
     webpackConfigHook: (config) => {
       const resolve = config.resolve ?? {};
-      resolve.plugins = [...(resolve.plugins ?? []), new TsconfigPathsPlugin({ configFile, extensions: ['.ts', '.js'] })];
+      resolve.plugins = [
+        ...(resolve.plugins ?? []),
+        new TsconfigPathsPlugin({ configFile, extensions: ['.ts', '.js'] }),
+      ];
       return { ...config, resolve };
     },
   };

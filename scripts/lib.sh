@@ -24,11 +24,14 @@ require_node() {
 }
 
 # Installs npm dependencies on a fresh clone, and again whenever package-lock.json changed.
+# `npm install --no-save` rather than `npm ci`: the versions still come from the lock file, but a
+# registry mirror that lacks another platform's optional binary (@swc/core-darwin-*, say) does
+# not make the install fail, and the lock file is left as committed.
 ensure_node_modules() {
   cd "$REPO_ROOT"
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    log "installing npm dependencies"
+    npm install --no-save --no-audit --no-fund --loglevel=error
   fi
 }
 

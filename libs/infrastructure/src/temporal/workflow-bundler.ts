@@ -34,10 +34,13 @@ export function workflowBundlerOptions(): BundlerOptions {
   return {
     webpackConfigHook: (config) => {
       const resolve = config.resolve ?? {};
-      resolve.plugins = [
-        ...(resolve.plugins ?? []),
-        new TsconfigPathsPlugin({ configFile, extensions: ['.ts', '.js'] }),
-      ];
+      // The plugin is typed against the top-level webpack, the hook against the SDK's own copy;
+      // both are webpack 5 and the resolver API the plugin uses is the same.
+      const plugin = new TsconfigPathsPlugin({
+        configFile,
+        extensions: ['.ts', '.js'],
+      }) as unknown as NonNullable<typeof resolve.plugins>[number];
+      resolve.plugins = [...(resolve.plugins ?? []), plugin];
       return { ...config, resolve };
     },
   };

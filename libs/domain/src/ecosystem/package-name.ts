@@ -1,0 +1,22 @@
+import type { Ecosystem } from './ecosystem.value-object';
+
+/**
+ * Names as OSV and the registries spell them, so a dependency and an advisory meet on the same
+ * key: PEP 503 for PyPI (`Django_REST.framework` → `django-rest-framework`), lowercase for
+ * Packagist, `group:artifact` for Maven, everything else as published (npm scopes, Go module
+ * paths and crate names keep their case).
+ */
+export function normalizePackageName(ecosystem: Ecosystem, name: string): string {
+  const trimmed = name.trim();
+  switch (ecosystem) {
+    case 'PyPI':
+      return trimmed.toLowerCase().replace(/[-_.]+/g, '-');
+    case 'Packagist':
+      return trimmed.toLowerCase();
+    case 'Maven':
+      // Gradle and some tools write group/artifact or group:artifact:version; keep group:artifact.
+      return trimmed.split(/[:/]/).slice(0, 2).join(':');
+    default:
+      return trimmed;
+  }
+}

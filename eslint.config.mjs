@@ -18,6 +18,8 @@ const DOMAIN_FORBIDDEN = [
   'express',
   'ioredis',
   'pg',
+  'fflate',
+  '@yarnpkg/lockfile',
   '@repoguard/infrastructure',
   '@repoguard/activities',
   '@repoguard/workflows',

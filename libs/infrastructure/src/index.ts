@@ -10,3 +10,4 @@ export * from './health/health-check';
 export * from './health/postgres.health-check';
 export * from './health/temporal.health-check';
 export * from './health/redis.health-check';
+export * from './osv/osv-export-reader';

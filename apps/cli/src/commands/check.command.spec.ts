@@ -1,0 +1,191 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../cli';
+import type { CommandIo } from '../command-io';
+import { sharedOsvExport } from '../../../../test/support/shared-osv';
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const UGLY = 'test/fixtures/manifests/ugly';
+
+function run(argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const io: CommandIo = {
+    cwd: REPO_ROOT,
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (err += `${t}\n`),
+    now: () => new Date('2026-06-01T00:00:00Z'),
+  };
+  const code = runCli(argv, io);
+  return { code, out, err };
+}
+
+const GHSA = ['PyPI-ghsa.zip', 'npm-ghsa.zip', 'Go-ghsa.zip'].flatMap((f) => [
+  '--advisories',
+  sharedOsvExport(f),
+]);
+
+interface JsonFinding {
+  name: string;
+  version: string;
+  vulnerability_id: string;
+  aliases: string[];
+  severity: string;
+  fixed_versions: string[];
+}
+interface JsonResult {
+  manifest_path: string;
+  dependencies: { name: string; version: string | null; specifier?: string }[];
+  diagnostics: { code: string }[];
+  findings: JsonFinding[];
+}
+
+describe('repoguard check', () => {
+  describe('on the ugly fixtures, with the GHSA exports', () => {
+    let result: { code: number; out: string; err: string };
+    let json: { status: string; results: JsonResult[] };
+
+    beforeAll(() => {
+      result = run(['check', UGLY, ...GHSA, '--format', 'json']);
+      json = JSON.parse(result.out) as typeof json;
+    });
+
+    it('exits 1 because the default policy fails on CRITICAL/HIGH findings', () => {
+      expect(result.code).toBe(1);
+      expect(json.status).toBe('FAIL');
+    });
+
+    it('finds every manifest, nested ones included', () => {
+      expect(json.results.map((r) => r.manifest_path)).toEqual([
+        `${UGLY}/broken/Pipfile.lock`,
+        `${UGLY}/requirements.txt`,
+        `${UGLY}/services/api/poetry.lock`,
+        `${UGLY}/tools/go.mod`,
+        `${UGLY}/web/package-lock.json`,
+      ]);
+    });
+
+    const finding = (manifest: string, name: string, id: string) =>
+      json.results
+        .find((r) => r.manifest_path.endsWith(manifest))
+        ?.findings.find((f) => f.name === name && (f.vulnerability_id === id || f.aliases.includes(id)));
+
+    it.each([
+      // CVE-2022-28346: Django SQL injection in QuerySet.annotate(), CVSS 9.8, fixed in 3.2.13.
+      ['requirements.txt', 'django', 'CVE-2022-28346', 'CRITICAL', ['3.2.13']],
+      // CVE-2021-44906: minimist prototype pollution, CVSS 9.8, fixed in 1.2.6.
+      ['package-lock.json', 'minimist', 'CVE-2021-44906', 'CRITICAL', ['1.2.6']],
+      // CVE-2021-23337: lodash command injection in template, CVSS 7.2, fixed in 4.17.21.
+      ['package-lock.json', 'lodash', 'CVE-2021-23337', 'HIGH', ['4.17.21']],
+      // CVE-2018-18074: requests leaks Authorization on redirect, fixed in 2.20.0.
+      ['requirements.txt', 'requests', 'CVE-2018-18074', 'HIGH', ['2.20.0']],
+    ])('%s: %s has %s (%s), fixed in %p', (manifest, name, id, severity, fixed) => {
+      const hit = finding(manifest, name, id);
+      expect(hit).toMatchObject({ severity, fixed_versions: fixed });
+    });
+
+    it('reports an unpinned requirement without matching it', () => {
+      const requirements = json.results.find((r) => r.manifest_path.endsWith('requirements.txt'))!;
+      expect(requirements.dependencies.find((d) => d.name === 'gunicorn')).toMatchObject({
+        version: null,
+        specifier: '>=19.9,<20',
+      });
+      expect(requirements.findings.some((f) => f.name === 'gunicorn')).toBe(false);
+      expect(requirements.diagnostics.map((d) => d.code)).toContain('UNPINNED');
+    });
+
+    it('reports a truncated lock file as a diagnostic and goes on with the others', () => {
+      const broken = json.results[0]!;
+      expect(broken.dependencies).toEqual([]);
+      expect(broken.diagnostics).toEqual([
+        expect.objectContaining({ code: 'INVALID_SYNTAX', severity: 'error', line: 11 }),
+      ]);
+    });
+
+    it('groups a GHSA with its CVE and PYSEC aliases into one finding', () => {
+      const pyyaml = json.results[1]!.findings.filter((f) => f.name === 'pyyaml');
+      const ghsa = pyyaml.find((f) => f.vulnerability_id === 'GHSA-8q59-q68h-6hv4');
+      expect(ghsa?.aliases).toContain('CVE-2020-14343');
+      expect(
+        pyyaml.filter((f) => f.aliases.includes('CVE-2020-14343') || f.vulnerability_id === 'CVE-2020-14343'),
+      ).toHaveLength(1);
+    });
+  });
+
+  it('matches the PYSEC database too (PyPI-all.zip) and prints a readable table', () => {
+    const { code, out } = run([
+      'check',
+      `${UGLY}/requirements.txt`,
+      '--advisories',
+      sharedOsvExport('PyPI-all.zip'),
+    ]);
+    expect(out).toMatch(
+      /^test\/fixtures\/manifests\/ugly\/requirements\.txt \(requirements-txt\): 7 dependencies, \d+ vulnerabilities$/m,
+    );
+    expect(out).toMatch(/UNKNOWN\s+jinja2\s+2\.10\s+PYSEC-2019-217\s+2\.10\.1/);
+    // The exit code follows the verdict printed last.
+    expect(out).toMatch(new RegExp(`^Policy: ${code === 1 ? 'FAIL' : '(OK|WARN)'}$`, 'm'));
+  });
+
+  it('prints a broken manifest as an error line in the table', () => {
+    const { out } = run(['check', `${UGLY}/broken`, ...GHSA]);
+    expect(out).toMatch(
+      /^test\/fixtures\/manifests\/ugly\/broken\/Pipfile\.lock \(pipfile-lock\): 0 dependencies, 0 vulnerabilities, 1 error$/m,
+    );
+    expect(out).toMatch(/^ {2}error \(line 11\): INVALID_SYNTAX /m);
+  });
+
+  it('applies a policy file: WARN exits 0', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
+    const policy = path.join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ warn_on_severity: 'LOW', warn_on_unpinned: true }));
+    const { code, out } = run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Policy: WARN$/m);
+    expect(out).toMatch(/WARN warn_on_severity: 17 finding\(s\)/);
+  });
+
+  it('ignores an accepted risk named by alias until it expires', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
+    const policy = path.join(dir, 'policy.json');
+    const ignore = (expires_at: string) =>
+      JSON.stringify({
+        fail_on_severity: 'CRITICAL',
+        ignore: [{ id: 'CVE-2021-44906', reason: 'build-time only', expires_at }],
+      });
+    writeFileSync(policy, ignore('2027-01-01T00:00:00Z'));
+    expect(run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]).code).toBe(0);
+    writeFileSync(policy, ignore('2026-01-01T00:00:00Z'));
+    expect(run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]).code).toBe(1);
+  });
+
+  describe('usage errors exit 2 with a message', () => {
+    it.each([
+      [[], /Usage: repoguard <command>/],
+      [['scan'], /unknown command "scan"/],
+      [['check', UGLY], /--advisories is required/],
+      [['check', '--advisories', 'x.zip'], /name at least one file or directory/],
+      [['check', UGLY, '--advisories', 'nope.zip'], /--advisories nope\.zip: no such file/],
+      [['check', 'no/such/dir', ...GHSA], /no\/such\/dir: no such file or directory/],
+      [['check', 'README.md', ...GHSA], /README\.md is not a manifest RepoGuard reads/],
+      [['check', UGLY, ...GHSA, '--format', 'xml'], /--format must be table or json/],
+      [['check', UGLY, ...GHSA, '--colour'], /Unknown option '--colour'/],
+      [['check', UGLY, ...GHSA, '--policy', 'missing.json'], /--policy missing\.json: no such file/],
+    ])('%p', (argv, message) => {
+      const { code, err } = run(argv as string[]);
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+    });
+
+    it('names each invalid rule of a policy file', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
+      const policy = path.join(dir, 'policy.json');
+      writeFileSync(policy, JSON.stringify({ fail_on_severity: 'SEVERE', ignore: [{ id: 'X' }] }));
+      const { code, err } = run(['check', UGLY, ...GHSA, '--policy', policy]);
+      expect(code).toBe(2);
+      expect(err).toMatch(/policy\.fail_on_severity must be one of CRITICAL, HIGH, MEDIUM, LOW/);
+      expect(err).toMatch(/policy\.ignore\[0\]\.reason must say why/);
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  AdvisoryIndex,
+  type CheckReport,
+  checkManifests,
+  DEFAULT_POLICY,
+  DomainError,
+  isVendoredPath,
+  type ManifestFile,
+  parsePolicy,
+  parserFor,
+  type PolicyRules,
+} from '@repoguard/domain';
+import { readOsvExport } from '@repoguard/infrastructure';
+import { UsageError, type CommandIo } from '../command-io';
+import { formatJson, formatTable } from './check.output';
+
+export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json]
+
+Finds the dependency manifests in the given files and directories, matches them against OSV
+advisories (OSV export zips such as PyPI/all.zip, or directories of OSV JSON files) and judges
+the findings with a policy (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM).
+
+Exit code: 1 when the policy says FAIL, 0 otherwise, 2 on usage errors.`;
+
+/** `repoguard check`: the local scan for CI pipelines. Returns the process exit code. */
+export function runCheck(argv: readonly string[], io: CommandIo): number {
+  const { values, positionals } = parseOptions(argv);
+  if (values.help) {
+    io.out(CHECK_USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one file or directory to check');
+  const advisories = values.advisories ?? [];
+  if (advisories.length === 0)
+    throw new UsageError('--advisories is required: an OSV export zip or a directory of OSV JSON');
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json')
+    throw new UsageError(`--format must be table or json, not "${format}"`);
+
+  const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
+  const index = loadAdvisories(advisories, io);
+  const files = collectManifests(positionals, io.cwd);
+  const report: CheckReport = checkManifests(files, index, policy, io.now(), {
+    readInclude: (includePath) => readIfFile(path.resolve(io.cwd, includePath)),
+  });
+
+  io.out(format === 'json' ? formatJson(report) : formatTable(report, { advisories: index.size }));
+  return report.evaluation.status === 'FAIL' ? 1 : 0;
+}
+
+function parseOptions(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        advisories: { type: 'string', multiple: true, short: 'a' },
+        policy: { type: 'string', short: 'p' },
+        format: { type: 'string', short: 'f' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function loadPolicy(file: string, cwd: string): PolicyRules {
+  const full = path.resolve(cwd, file);
+  const text = readIfFile(full);
+  if (text === undefined) throw new UsageError(`--policy ${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--policy ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parsePolicy(json, 'policy');
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new UsageError(
+        `--policy ${file}:\n${error.details.map((d) => `  ${d.field} ${d.problem}`).join('\n')}`,
+      );
+    }
+    throw error;
+  }
+}
+
+function loadAdvisories(sources: readonly string[], io: CommandIo): AdvisoryIndex {
+  const index = new AdvisoryIndex();
+  for (const source of sources) {
+    const full = path.resolve(io.cwd, source);
+    if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);
+    const { records, problems } = readOsvExport(full);
+    for (const record of records) index.add(record);
+    if (problems.length > 0) {
+      io.err(
+        `warning: ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'} of ${source} skipped (first: ${problems[0]?.entry}: ${problems[0]?.problem})`,
+      );
+    }
+  }
+  return index;
+}
+
+function collectManifests(targets: readonly string[], cwd: string): ManifestFile[] {
+  const files = new Map<string, ManifestFile>();
+  for (const target of targets) {
+    const full = path.resolve(cwd, target);
+    if (!existsSync(full)) throw new UsageError(`${target}: no such file or directory`);
+    if (statSync(full).isDirectory()) {
+      for (const file of walk(full)) {
+        const shown = displayPath(file, cwd);
+        if (parserFor(path.relative(full, file).split(path.sep).join('/'))) {
+          files.set(shown, { path: shown, text: readFileSync(file, 'utf8') });
+        }
+      }
+    } else {
+      const shown = displayPath(full, cwd);
+      if (!parserFor(path.basename(full)) && !parserFor(shown)) {
+        throw new UsageError(`${target} is not a manifest RepoGuard reads (see README: supported formats)`);
+      }
+      files.set(shown, { path: shown, text: readFileSync(full, 'utf8') });
+    }
+  }
+  return [...files.values()];
+}
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!isVendoredPath(`${entry.name}/`)) yield* walk(full);
+    } else if (entry.isFile()) {
+      yield full;
+    }
+  }
+}
+
+function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return (relative.startsWith('..') ? file : relative).split(path.sep).join('/');
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Timing {
+  readonly name: string;
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly p90Ms: number;
+  readonly minMs: number;
+}
+
+/** Runs `fn` a few times to warm up, then `runs` times, and reports the median. */
+export function measure(name: string, fn: () => unknown, runs = 25, warmup = 3): Timing {
+  for (let i = 0; i < warmup; i++) fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    fn();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+  return { name, runs, medianMs: at(0.5), p90Ms: at(0.9), minMs: samples[0] ?? NaN };
+}
+
+export function report(timings: readonly Timing[], targets: Record<string, number> = {}): void {
+  const width = Math.max(...timings.map((t) => t.name.length));
+  for (const t of timings) {
+    const target = targets[t.name];
+    const verdict =
+      target === undefined
+        ? ''
+        : t.medianMs < target
+          ? `  (target < ${target} ms: met)`
+          : `  (target < ${target} ms: MISSED)`;
+    console.log(
+      `${t.name.padEnd(width)}  median ${t.medianMs.toFixed(2).padStart(8)} ms  p90 ${t.p90Ms.toFixed(2).padStart(8)} ms  ` +
+        `min ${t.minMs.toFixed(2).padStart(8)} ms  (${t.runs} runs)${verdict}`,
+    );
+  }
+}

@@ -1,0 +1,107 @@
+import { type Ecosystem, isEcosystem } from '../ecosystem/ecosystem.value-object';
+import { normalizePackageName } from '../ecosystem/package-name';
+import { versionScheme } from '../ecosystem/versions/version-schemes';
+import { PackageAdvisoryMatcher } from './package-advisory-matcher';
+import type { OsvAffected, OsvRecord } from './osv-record';
+
+export interface AdvisoryMatch {
+  readonly record: OsvRecord;
+  readonly fixedVersions: readonly string[];
+}
+
+interface Entry {
+  readonly record: OsvRecord;
+  readonly affected: OsvAffected;
+}
+
+const key = (ecosystem: Ecosystem, name: string) =>
+  `${ecosystem}\u0000${normalizePackageName(ecosystem, name)}`;
+
+/**
+ * Advisories indexed by ecosystem and normalised package name, so matching a dependency reads
+ * only the few records about that package. Withdrawn records are left out.
+ */
+export class AdvisoryIndex {
+  private readonly byPackage = new Map<string, Entry[]>();
+  private readonly byId = new Map<string, OsvRecord>();
+  /** Compiled per package on first use; dropped when the package's advisories change. */
+  private readonly matchers = new Map<string, PackageAdvisoryMatcher>();
+
+  constructor(records: Iterable<OsvRecord> = []) {
+    for (const record of records) this.add(record);
+  }
+
+  /** Adds or replaces a record (same id: the newer `modified` wins). */
+  add(record: OsvRecord): void {
+    const existing = this.byId.get(record.id);
+    if (existing) {
+      if (existing.modified > record.modified) return;
+      this.remove(record.id);
+    }
+    if (record.withdrawn) return;
+    this.byId.set(record.id, record);
+    for (const affected of record.affected ?? []) {
+      const ecosystem = affected.package?.ecosystem;
+      const name = affected.package?.name;
+      if (!ecosystem || !name || !isEcosystem(ecosystem)) continue;
+      const k = key(ecosystem, name);
+      const list = this.byPackage.get(k) ?? [];
+      list.push({ record, affected });
+      this.byPackage.set(k, list);
+      this.matchers.delete(k);
+    }
+  }
+
+  remove(id: string): void {
+    const record = this.byId.get(id);
+    if (!record) return;
+    this.byId.delete(id);
+    for (const affected of record.affected ?? []) {
+      const ecosystem = affected.package?.ecosystem;
+      const name = affected.package?.name;
+      if (!ecosystem || !name || !isEcosystem(ecosystem)) continue;
+      const k = key(ecosystem, name);
+      this.matchers.delete(k);
+      const rest = (this.byPackage.get(k) ?? []).filter((entry) => entry.record.id !== id);
+      if (rest.length) this.byPackage.set(k, rest);
+      else this.byPackage.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): OsvRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Ids of the records that name the package at all, whatever the version. */
+  recordsFor(ecosystem: Ecosystem, name: string): OsvRecord[] {
+    return [...new Set((this.byPackage.get(key(ecosystem, name)) ?? []).map((e) => e.record))];
+  }
+
+  /** Every record that affects this exact version, with the fix versions that would help. */
+  match(ecosystem: Ecosystem, name: string, version: string): AdvisoryMatch[] {
+    const k = key(ecosystem, name);
+    let matcher = this.matchers.get(k);
+    if (!matcher) {
+      const entries = this.byPackage.get(k);
+      if (!entries) return [];
+      matcher = new PackageAdvisoryMatcher(entries, ecosystem);
+      this.matchers.set(k, matcher);
+    }
+    const scheme = versionScheme(ecosystem);
+    const results: AdvisoryMatch[] = [];
+    for (const [record, fixed] of matcher.match(version)) {
+      const fixedVersions = [...fixed];
+      if (fixedVersions.length > 1) {
+        fixedVersions.sort((a, b) =>
+          scheme.isValid(a) && scheme.isValid(b) ? scheme.compare(a, b) : a.localeCompare(b),
+        );
+      }
+      results.push({ record, fixedVersions });
+    }
+    return results;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+import { versionScheme } from '../ecosystem/versions/version-schemes';
+import type { ParsedDependency } from '../manifest/manifest.types';
+import { assessSeverity, type SeverityAssessment } from '../severity/advisory-severity';
+import { compareSeverity } from '../severity/severity.value-object';
+import type { AdvisoryIndex } from './advisory-index';
+import { groupByAliases } from './alias-groups';
+
+/** One vulnerability (an alias group) affecting one dependency at its pinned version. */
+export interface VulnerabilityMatch {
+  readonly ecosystem: Ecosystem;
+  readonly name: string;
+  readonly version: string;
+  readonly vulnerabilityId: string;
+  readonly aliases: readonly string[];
+  readonly recordIds: readonly string[];
+  readonly summary: string | null;
+  readonly severity: SeverityAssessment;
+  readonly fixedVersions: readonly string[];
+}
+
+/**
+ * Matches pinned dependencies against the index. Unpinned ones (version null) are never matched:
+ * guessing a version from a range's lower bound is how other scanners report false positives.
+ */
+export function matchDependencies(
+  index: AdvisoryIndex,
+  dependencies: readonly Pick<ParsedDependency, 'ecosystem' | 'name' | 'version'>[],
+): VulnerabilityMatch[] {
+  const results: VulnerabilityMatch[] = [];
+  const seen = new Set<string>();
+  for (const { ecosystem, name, version } of dependencies) {
+    if (version === null) continue;
+    const dedupeKey = `${ecosystem}\u0000${name}\u0000${version}`;
+    if (seen.has(dedupeKey)) continue;
+    seen.add(dedupeKey);
+    const matches = index.match(ecosystem, name, version);
+    if (matches.length === 0) continue;
+    const fixedById = new Map(matches.map((m) => [m.record.id, m.fixedVersions]));
+    const scheme = versionScheme(ecosystem);
+    for (const group of groupByAliases(matches.map((m) => m.record))) {
+      const assessments = group.records.map(assessSeverity);
+      // The group's rating: the most severe of its records, preferring a scored one on ties.
+      const severity = assessments.reduce((best, next) => {
+        const order = compareSeverity(next.severity, best.severity);
+        return order > 0 || (order === 0 && best.score === null && next.score !== null) ? next : best;
+      });
+      const fixed = [...new Set(group.records.flatMap((r) => fixedById.get(r.id) ?? []))].sort((a, b) =>
+        scheme.isValid(a) && scheme.isValid(b) ? scheme.compare(a, b) : a.localeCompare(b),
+      );
+      const representative = group.records.find((r) => r.id === group.id) ?? group.records[0];
+      results.push({
+        ecosystem,
+        name,
+        version,
+        vulnerabilityId: group.id,
+        aliases: group.aliases,
+        recordIds: group.records.map((r) => r.id).sort(),
+        summary: representative?.summary ?? group.records.find((r) => r.summary)?.summary ?? null,
+        severity,
+        fixedVersions: fixed,
+      });
+    }
+  }
+  return results;
+}

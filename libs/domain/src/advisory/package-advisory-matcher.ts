@@ -1,0 +1,175 @@
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+import type { VersionScheme } from '../ecosystem/version-scheme';
+import { SEMVER_SCHEME, versionScheme } from '../ecosystem/versions/version-schemes';
+import type { OsvAffected, OsvRecord } from './osv-record';
+
+/**
+ * All advisories of one package, compiled for fast matching. Every event and listed version is
+ * a boundary on one sorted axis; a version maps to a position on it (exactly at boundary i: 2i,
+ * strictly between boundaries i and i+1: 2i+1, below all: -1) with one binary search, and each
+ * range becomes spans of positions, computed once with the OSV schema's sweep. Matching then
+ * costs a handful of version comparisons however many advisories the package has.
+ * `evaluateAffected` stays the reference; a test checks both agree on the real database.
+ */
+export class PackageAdvisoryMatcher {
+  private readonly axes: Axis[] = [];
+  /** Listed versions no scheme can read: matched by exact spelling only. */
+  private readonly rawListed = new Map<string, Set<OsvRecord>>();
+
+  constructor(entries: readonly { record: OsvRecord; affected: OsvAffected }[], ecosystem: Ecosystem) {
+    const ecosystemScheme = versionScheme(ecosystem);
+    const byScheme = new Map<VersionScheme, { tracks: TrackSource[]; listed: ListedSource[] }>();
+    const sources = (scheme: VersionScheme) => {
+      let found = byScheme.get(scheme);
+      if (!found) byScheme.set(scheme, (found = { tracks: [], listed: [] }));
+      return found;
+    };
+
+    for (const { record, affected } of entries) {
+      for (const version of affected.versions ?? []) {
+        if (ecosystemScheme.isValid(version)) sources(ecosystemScheme).listed.push({ record, version });
+        else addTo(this.rawListed, version, record);
+      }
+      for (const range of affected.ranges ?? []) {
+        const scheme =
+          range.type === 'ECOSYSTEM' ? ecosystemScheme : range.type === 'SEMVER' ? SEMVER_SCHEME : null;
+        if (!scheme) continue; // GIT ranges describe commits, not package versions
+        const events: RawEvent[] = [];
+        for (const event of range.events) {
+          for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
+            const value = event[kind];
+            if (value === undefined) continue;
+            if (kind === 'introduced' && value === '0') events.push({ kind, version: null });
+            else if (value !== '*' && scheme.isValid(value)) events.push({ kind, version: value });
+          }
+        }
+        if (events.length > 0) sources(scheme).tracks.push({ record, events });
+      }
+    }
+    for (const [scheme, { tracks, listed }] of byScheme) this.axes.push(new Axis(scheme, tracks, listed));
+  }
+
+  /** Records affecting the version, each with the fix versions of the spans it falls in. */
+  match(version: string): Map<OsvRecord, Set<string>> {
+    const hits = new Map<OsvRecord, Set<string>>();
+    for (const record of this.rawListed.get(version) ?? []) hits.set(record, hits.get(record) ?? new Set());
+    for (const axis of this.axes) axis.match(version, hits);
+    return hits;
+  }
+}
+
+type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+interface RawEvent {
+  readonly kind: EventKind;
+  /** null for `introduced: "0"`, below every version. */
+  readonly version: string | null;
+}
+interface TrackSource {
+  readonly record: OsvRecord;
+  readonly events: readonly RawEvent[];
+}
+interface ListedSource {
+  readonly record: OsvRecord;
+  readonly version: string;
+}
+interface Span {
+  readonly from: number; // inclusive position
+  readonly to: number; // exclusive position
+  readonly fix: string | null;
+}
+
+// At the same version, an introduction comes before what ends it (as in evaluateAffected).
+const KIND_ORDER: Record<EventKind, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
+
+class Axis {
+  private readonly boundaries: string[];
+  private readonly tracks: { record: OsvRecord; spans: Span[] }[] = [];
+  private readonly pointHits = new Map<number, OsvRecord[]>();
+
+  constructor(
+    private readonly scheme: VersionScheme,
+    tracks: readonly TrackSource[],
+    listed: readonly ListedSource[],
+  ) {
+    const distinct = new Set<string>();
+    for (const t of tracks) for (const e of t.events) if (e.version !== null) distinct.add(e.version);
+    for (const l of listed) distinct.add(l.version);
+    const sorted = [...distinct].sort((a, b) => scheme.compare(a, b));
+    // Spellings the scheme holds equal (`1.0`, `1.0.0`) share one boundary.
+    this.boundaries = sorted.filter((v, i) => i === 0 || scheme.compare(sorted[i - 1]!, v) !== 0);
+
+    for (const { record, version } of listed) {
+      const position = this.position(version);
+      const list = this.pointHits.get(position) ?? [];
+      list.push(record);
+      this.pointHits.set(position, list);
+    }
+    for (const track of tracks) {
+      const spans = this.spansOf(track.events);
+      if (spans.length > 0) this.tracks.push({ record: track.record, spans });
+    }
+  }
+
+  match(version: string, hits: Map<OsvRecord, Set<string>>): void {
+    if (!this.scheme.isValid(version)) return;
+    const position = this.position(version);
+    for (const record of this.pointHits.get(position) ?? []) {
+      if (!hits.has(record)) hits.set(record, new Set());
+    }
+    for (const { record, spans } of this.tracks) {
+      for (const span of spans) {
+        if (position < span.from || position >= span.to) continue;
+        const fixes = hits.get(record) ?? new Set<string>();
+        if (span.fix !== null) fixes.add(span.fix);
+        hits.set(record, fixes);
+      }
+    }
+  }
+
+  /** The OSV sweep over sorted events, recorded as spans of positions. */
+  private spansOf(events: readonly RawEvent[]): Span[] {
+    const sorted = events
+      .map((e) => ({ ...e, at: e.version === null ? -1 : this.position(e.version) }))
+      .sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const limits = sorted.filter((e) => e.kind === 'limit');
+    // With limits, a version is affected only below one of them (OSV: "less than any limit").
+    const cap = limits.length > 0 ? Math.max(...limits.map((l) => l.at)) : Number.POSITIVE_INFINITY;
+
+    const spans: Span[] = [];
+    let start: number | null = null;
+    for (const event of sorted) {
+      if (event.kind === 'introduced') {
+        if (start === null) start = event.at;
+      } else if (event.kind === 'fixed') {
+        if (start !== null) spans.push({ from: start, to: event.at, fix: event.version });
+        start = null;
+      } else if (event.kind === 'last_affected') {
+        // The last affected version itself is in; what lies above it is not.
+        if (start !== null) spans.push({ from: start, to: event.at + 1, fix: null });
+        start = null;
+      }
+    }
+    if (start !== null) spans.push({ from: start, to: Number.POSITIVE_INFINITY, fix: null });
+    return spans.map((s) => ({ ...s, to: Math.min(s.to, cap) })).filter((s) => s.from < s.to);
+  }
+
+  /** 2i at boundary i, 2i+1 strictly between boundaries i and i+1, -1 below all. */
+  private position(version: string): number {
+    let low = 0;
+    let high = this.boundaries.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const order = this.scheme.compare(version, this.boundaries[middle]!);
+      if (order === 0) return 2 * middle;
+      if (order < 0) high = middle - 1;
+      else low = middle + 1;
+    }
+    return 2 * high + 1;
+  }
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  set.add(value);
+  map.set(key, set);
+}

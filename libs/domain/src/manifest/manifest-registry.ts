@@ -1,0 +1,118 @@
+import type { ManifestParser, ManifestParseResult, ParseOptions } from './manifest.types';
+import { binaryDiagnostic, looksBinary } from './manifest-text';
+import {
+  pdmLockParser,
+  pipfileLockParser,
+  poetryLockParser,
+  requirementsTxtParser,
+  uvLockParser,
+} from './parsers/pypi';
+import { packageLockParser, pnpmLockParser, yarnLockParser } from './parsers/npm';
+import { goModParser } from './parsers/go';
+import { cargoLockParser } from './parsers/cargo';
+import { gemfileLockParser } from './parsers/rubygems';
+import { composerLockParser } from './parsers/packagist';
+import { gradleLockfileParser, pomXmlParser } from './parsers/maven';
+
+interface Rule {
+  readonly parser: ManifestParser;
+  readonly matches: (fileName: string, directory: string) => boolean;
+}
+
+const exactly =
+  (...names: string[]) =>
+  (fileName: string) =>
+    names.includes(fileName);
+
+// pip-tools and teams name requirement files many ways; a bare `*.in` is too broad (MANIFEST.in,
+// Makefile.in), so `.in` counts only when the name or folder says "requirements".
+const isRequirementsFile = (fileName: string, directory: string) =>
+  /\.(txt|in)$/i.test(fileName) && (/requirements/i.test(fileName) || /(^|\/)requirements$/i.test(directory));
+
+/** In priority order: the first rule that matches a path decides its parser. */
+const RULES: readonly Rule[] = [
+  { parser: requirementsTxtParser, matches: isRequirementsFile },
+  { parser: poetryLockParser, matches: exactly('poetry.lock') },
+  { parser: pipfileLockParser, matches: exactly('Pipfile.lock') },
+  { parser: uvLockParser, matches: exactly('uv.lock') },
+  { parser: pdmLockParser, matches: exactly('pdm.lock') },
+  { parser: packageLockParser, matches: exactly('package-lock.json', 'npm-shrinkwrap.json') },
+  { parser: yarnLockParser, matches: exactly('yarn.lock') },
+  { parser: pnpmLockParser, matches: exactly('pnpm-lock.yaml') },
+  { parser: goModParser, matches: exactly('go.mod') },
+  { parser: cargoLockParser, matches: exactly('Cargo.lock') },
+  { parser: gemfileLockParser, matches: exactly('Gemfile.lock', 'gems.locked') },
+  { parser: composerLockParser, matches: exactly('composer.lock') },
+  { parser: pomXmlParser, matches: exactly('pom.xml') },
+  {
+    parser: gradleLockfileParser,
+    matches: (name) => name === 'gradle.lockfile' || name.endsWith('-gradle.lockfile'),
+  },
+];
+
+// Installed or vendored copies are someone else's manifests, not the project's.
+const VENDORED = /(^|\/)(node_modules|vendor|\.venv|venv|site-packages|\.git|bower_components)\//;
+
+/** Every parser RepoGuard has, for listing formats. */
+export const MANIFEST_PARSERS: readonly ManifestParser[] = RULES.map((r) => r.parser);
+
+export function isVendoredPath(path: string): boolean {
+  return VENDORED.test(normalizePath(path));
+}
+
+/** The parser for a repository path, or undefined when the file is not a manifest we read. */
+export function parserFor(path: string): ManifestParser | undefined {
+  const normalized = normalizePath(path);
+  if (VENDORED.test(normalized)) return undefined;
+  const slash = normalized.lastIndexOf('/');
+  const fileName = normalized.slice(slash + 1);
+  const directory = slash >= 0 ? normalized.slice(0, slash) : '';
+  return RULES.find((rule) => rule.matches(fileName, directory))?.parser;
+}
+
+/** Picks the manifests out of a repository tree listing, sorted by path. */
+export function selectManifestPaths(paths: Iterable<string>): { path: string; parser: ManifestParser }[] {
+  const selected: { path: string; parser: ManifestParser }[] = [];
+  for (const path of paths) {
+    const parser = parserFor(path);
+    if (parser) selected.push({ path: normalizePath(path), parser });
+  }
+  return selected.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Parses a manifest with the parser its path selects; never throws. */
+export function parseManifest(path: string, text: string, options?: ParseOptions): ManifestParseResult {
+  const parser = parserFor(path);
+  if (!parser) {
+    return {
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'UNSUPPORTED_FILE',
+          message: `${path} is not a manifest format RepoGuard reads`,
+        },
+      ],
+    };
+  }
+  if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+  try {
+    return parser.parse(normalizePath(path), text, options);
+  } catch (error) {
+    // Parsers report rather than throw; this is the last guard so one bad file never ends a scan.
+    return {
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'PARSER_FAILED',
+          message: `${parser.id} could not read ${path}: ${(error as Error).message}`,
+        },
+      ],
+    };
+  }
+}
+
+function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.\//, '');
+}

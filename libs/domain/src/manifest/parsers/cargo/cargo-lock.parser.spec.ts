@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedDependency } from '../../manifest.types';
+import { cargoLockParser } from './cargo-lock.parser';
+
+const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/cargo');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+const crate = (name: string, version: string, line: number, manifestPath = 'Cargo.lock') =>
+  ({
+    ecosystem: 'crates.io',
+    name,
+    version,
+    scope: 'runtime',
+    direct: false,
+    manifestPath,
+    line,
+  }) satisfies ParsedDependency;
+
+describe('cargoLockParser', () => {
+  it('emits crates.io packages (every version of a crate), skips workspace crates, flags git and other registries', () => {
+    const { dependencies, diagnostics } = cargoLockParser.parse('Cargo.lock', fixture('Cargo.lock'));
+    expect(dependencies).toStrictEqual([
+      crate('anyhow', '1.0.79', 26),
+      crate('regex', '1.10.2', 43),
+      crate('serde', '1.0.195', 49),
+      crate('serde_derive', '1.0.195', 58),
+      crate('syn', '1.0.109', 69),
+      crate('syn', '2.0.48', 75),
+      crate('tokio', '1.35.1', 81),
+    ]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'clap 4.4.18 comes from git (git+https://github.com/clap-rs/clap?branch=master#3f5ec9f8cb2d0c5bb43c2b9d3ad8af2cd4dcd8b5); it has no registry version to check',
+        line: 32,
+      },
+      {
+        severity: 'info',
+        code: 'OTHER_REGISTRY',
+        message:
+          'internal-metrics 0.9.1 comes from registry+https://crates.acme.internal/git/index, not crates.io; it was not checked',
+        line: 37,
+      },
+    ]);
+  });
+
+  it('reads a version 4 lock with CRLF, a BOM, tabs, a header comment and the sparse index', () => {
+    const text = fixture('crlf-bom-v4.Cargo.lock');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('\r\n');
+    expect(cargoLockParser.parse('server/Cargo.lock', text)).toStrictEqual({
+      dependencies: [
+        crate('hyper', '0.14.10', 5, 'server/Cargo.lock'),
+        crate('smallvec', '1.6.0', 11, 'server/Cargo.lock'),
+      ],
+      diagnostics: [],
+    });
+  });
+
+  it('reads the version 1 format (no version key, checksums under [metadata])', () => {
+    expect(cargoLockParser.parse('Cargo.lock', fixture('v1.Cargo.lock'))).toStrictEqual({
+      dependencies: [crate('libc', '0.2.66', 9), crate('time', '0.1.42', 14)],
+      diagnostics: [],
+    });
+  });
+
+  it('warns about a lock version it does not know, reads it anyway, and reports incomplete entries', () => {
+    const { dependencies, diagnostics } = cargoLockParser.parse(
+      'Cargo.lock',
+      fixture('future-version.Cargo.lock'),
+    );
+    expect(dependencies).toStrictEqual([crate('bytes', '1.5.0', 3)]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message: 'Cargo.lock version 7 is not one RepoGuard knows (1-4); packages were read as in version 4',
+      },
+      {
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: 'a [[package]] entry has no name; it was skipped',
+        line: 13,
+      },
+      {
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: 'a [[package]] entry has no version (half-written); it was skipped',
+        line: 17,
+      },
+    ]);
+  });
+
+  it('reports invalid TOML with its line and emits nothing', () => {
+    expect(cargoLockParser.parse('Cargo.lock', fixture('truncated.Cargo.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: 'Cargo.lock is not valid TOML: control characters are not allowed in strings',
+          line: 11,
+        },
+      ],
+    });
+    const duplicated = 'version = 3\n[[package]]\nname = "a"\nname = "b"\n';
+    expect(
+      cargoLockParser.parse('Cargo.lock', duplicated).diagnostics.map((d) => [d.code, d.line]),
+    ).toStrictEqual([['INVALID_SYNTAX', 4]]);
+  });
+
+  it('leaves lines out rather than guess when a header count does not match the packages', () => {
+    // The inline-array form has no [[package]] header to point at.
+    const text =
+      'version = 3\npackage = [{ name = "log", version = "0.4.20", source = "registry+https://github.com/rust-lang/crates.io-index" }]\n';
+    const [only] = cargoLockParser.parse('Cargo.lock', text).dependencies;
+    expect(only).toStrictEqual({
+      ecosystem: 'crates.io',
+      name: 'log',
+      version: '0.4.20',
+      scope: 'runtime',
+      direct: false,
+      manifestPath: 'Cargo.lock',
+    });
+  });
+
+  it('reports an empty file as having no packages', () => {
+    expect(cargoLockParser.parse('Cargo.lock', fixture('empty.Cargo.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        { severity: 'warning', code: 'MISSING_FIELD', message: 'Cargo.lock has no [[package]] entries' },
+      ],
+    });
+  });
+
+  it('refuses binary content', () => {
+    expect(cargoLockParser.parse('Cargo.lock', fixture('binary.Cargo.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'NOT_TEXT',
+          message: 'Cargo.lock is not a text file (binary content); it was skipped',
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import { parse, TomlError } from 'smol-toml';
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+
+// No `version` key means format 1 or 2 (Cargo before 1.53); 3 and 4 write it.
+const KNOWN_VERSIONS = new Set([3, 4]);
+// crates.io as a git index (every lock version) or as the sparse index (Cargo 1.68+).
+const CRATES_IO_SOURCES = new Set([
+  'registry+https://github.com/rust-lang/crates.io-index',
+  'sparse+https://index.crates.io/',
+]);
+const PACKAGE_HEADER = /^\s*\[\[\s*package\s*\]\]\s*(#.*)?$/;
+
+/**
+ * `Cargo.lock`: every `[[package]]` that came from crates.io. The lock does not say which crates
+ * the workspace asks for itself, so every one is indirect.
+ */
+export const cargoLockParser: ManifestParser = {
+  id: 'cargo-lock',
+  ecosystem: 'crates.io',
+  parse(path, text) {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const normalized = normalizeText(text);
+    let document: Record<string, unknown>;
+    try {
+      document = parse(normalized);
+    } catch (error) {
+      const line = error instanceof TomlError ? error.line : undefined;
+      const reason = (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)).replace(
+        /^Invalid TOML document: /,
+        '',
+      );
+      return {
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `${path} is not valid TOML: ${reason}`,
+            ...(line === undefined ? {} : { line }),
+          },
+        ],
+      };
+    }
+
+    const diagnostics: ManifestDiagnostic[] = [];
+    const lockVersion = document['version'];
+    if (lockVersion !== undefined && !(typeof lockVersion === 'number' && KNOWN_VERSIONS.has(lockVersion))) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message: `Cargo.lock version ${String(lockVersion)} is not one RepoGuard knows (1-4); packages were read as in version 4`,
+      });
+    }
+
+    const packages = document['package'];
+    if (!Array.isArray(packages) || packages.length === 0) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: `${path} has no [[package]] entries`,
+      });
+      return { dependencies: [], diagnostics };
+    }
+
+    // TOML keeps an array of tables in file order, so the n-th header is the n-th package.
+    const headerLines = normalized
+      .split('\n')
+      .flatMap((line, index) => (PACKAGE_HEADER.test(line) ? [index + 1] : []));
+    const lineOf = (index: number) =>
+      headerLines.length === packages.length ? { line: headerLines[index] as number } : {};
+
+    const dependencies: ParsedDependency[] = [];
+    packages.forEach((entry: unknown, index) => {
+      const where = lineOf(index);
+      const table = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const { name, version, source } = table;
+      if (typeof name !== 'string' || typeof version !== 'string') {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: `a [[package]] entry has no ${typeof name === 'string' ? `version (${name})` : 'name'}; it was skipped`,
+          ...where,
+        });
+        return;
+      }
+      // No source: a workspace member or a path dependency, both the project's own code.
+      if (source === undefined) return;
+      if (typeof source === 'string' && source.startsWith('git+')) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${name} ${version} comes from git (${source}); it has no registry version to check`,
+          ...where,
+        });
+        return;
+      }
+      if (typeof source !== 'string' || !CRATES_IO_SOURCES.has(source)) {
+        // Another registry's crate only shares a name with crates.io; matching it would mislead.
+        diagnostics.push({
+          severity: 'info',
+          code: 'OTHER_REGISTRY',
+          message: `${name} ${version} comes from ${String(source)}, not crates.io; it was not checked`,
+          ...where,
+        });
+        return;
+      }
+      dependencies.push({
+        ecosystem: 'crates.io',
+        name: normalizePackageName('crates.io', name),
+        version,
+        scope: 'runtime',
+        direct: false,
+        manifestPath: path,
+        ...where,
+      });
+    });
+    return { dependencies, diagnostics };
+  },
+};

@@ -1,0 +1,1 @@
+export { cargoLockParser } from './cargo-lock.parser';

@@ -1,0 +1,1 @@
+export { goModParser } from './go-mod.parser';

@@ -1,0 +1,65 @@
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, splitLines } from '../../manifest-text';
+
+// testCompileClasspath, testFixturesRuntimeClasspath, integrationTestRuntimeClasspath,
+// debugUnitTestRuntimeClasspath: what only the tests of a build resolve.
+const TEST_CONFIGURATION = /^test(?:[A-Z]|$)|Test(?:[A-Z]|$)/;
+
+/**
+ * `gradle.lockfile` (Gradle 6.4+): one `group:artifact:version=configurations` line per locked
+ * module. A module only test configurations resolve is a dev dependency. The lock does not say
+ * what the build script declares, so every one is indirect.
+ */
+export const gradleLockfileParser: ManifestParser = {
+  id: 'gradle-lockfile',
+  ecosystem: 'Maven',
+  parse(path, text) {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const dependencies: ParsedDependency[] = [];
+    const diagnostics: ManifestDiagnostic[] = [];
+    splitLines(text).forEach((raw, index) => {
+      const line = index + 1;
+      const content = raw.trim();
+      if (content === '' || content.startsWith('#')) return;
+      const equals = content.indexOf('=');
+      const coordinates = (equals < 0 ? content : content.slice(0, equals)).trim();
+      const configurations = (equals < 0 ? '' : content.slice(equals + 1))
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
+      // `empty=` lists the configurations that resolved nothing.
+      if (coordinates === 'empty') return;
+      const parts = coordinates.split(':');
+      const [group, artifact, version] = parts.map((p) => p.trim());
+      if (parts.length !== 3 || !group || !artifact || !version) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'INVALID_SYNTAX',
+          message: `expected "group:artifact:version=configurations": ${content}`,
+          line,
+        });
+        return;
+      }
+      if (equals < 0) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: `${coordinates} has no "=configurations" part (truncated?); it was read as a runtime dependency`,
+          line,
+        });
+      }
+      const testOnly = configurations.length > 0 && configurations.every((c) => TEST_CONFIGURATION.test(c));
+      dependencies.push({
+        ecosystem: 'Maven',
+        name: normalizePackageName('Maven', `${group}:${artifact}`),
+        version,
+        scope: testOnly ? 'dev' : 'runtime',
+        direct: false,
+        manifestPath: path,
+        line,
+      });
+    });
+    return { dependencies, diagnostics };
+  },
+};

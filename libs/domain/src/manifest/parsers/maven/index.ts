@@ -1,0 +1,2 @@
+export { gradleLockfileParser } from './gradle-lockfile.parser';
+export { pomXmlParser } from './pom-xml.parser';

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { pomXmlParser } from './pom-xml.parser';
+
+const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/maven');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+const artifact = (name: string, version: string | null, line: number, scope: DependencyScope = 'runtime') =>
+  ({
+    ecosystem: 'Maven',
+    name,
+    scope,
+    direct: true,
+    manifestPath: 'pom.xml',
+    line,
+    version,
+  }) satisfies ParsedDependency;
+
+describe('pomXmlParser', () => {
+  it('reads dependencies with versions from properties, project coordinates and dependencyManagement', () => {
+    const { dependencies, diagnostics } = pomXmlParser.parse('pom.xml', fixture('pom.xml'));
+    expect(dependencies).toStrictEqual([
+      artifact('org.springframework.boot:spring-boot-starter-web', null, 54), // the parent manages it
+      artifact('com.fasterxml.jackson.core:jackson-databind', '2.13.1', 58),
+      artifact('org.apache.logging.log4j:log4j-core', '2.14.1', 63), // ${log4j.base}.1, nested
+      artifact('org.apache.commons:commons-text', '1.9', 68), // from dependencyManagement
+      artifact('com.acme:payments-core', '1.4.0-SNAPSHOT', 72), // ${project.groupId}, ${project.version} → ${revision}
+      { ...artifact('com.google.guava:guava', null, 77), specifier: '[30.0-jre,31.0-jre)' },
+      artifact('org.yaml:snakeyaml', '1.26', 82), // [1.26] is a hard requirement for exactly 1.26
+      artifact('org.postgresql:postgresql', null, 87),
+      artifact('com.h2database:h2', '2.1.210', 92, 'optional'),
+      artifact('org.projectlombok:lombok', '1.18.22', 99, 'dev'), // provided
+      artifact('org.junit.jupiter:junit-jupiter', '5.8.2', 105, 'dev'), // test
+      artifact('org.mockito:mockito-core', '4.2.0', 111, 'dev'), // version and test scope from management
+    ]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'org.springframework.boot:spring-boot-starter-web has no version here; the parent POM or an imported BOM sets it, which RepoGuard does not read',
+        line: 54,
+      },
+      {
+        severity: 'warning',
+        code: 'UNPINNED',
+        message: 'com.google.guava:guava [30.0-jre,31.0-jre) is a version range, not an exact version',
+        line: 77,
+      },
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'org.postgresql:postgresql version ${postgresql.version} needs the property postgresql.version, which this POM does not define (a parent POM may)',
+        line: 87,
+      },
+      {
+        severity: 'info',
+        code: 'OPTION_IGNORED',
+        message: 'profile oracle declares 1 dependency(ies); profiles are not evaluated',
+        line: 133,
+      },
+    ]);
+  });
+
+  it('reads a CRLF POM with a BOM, tabs, comments and CDATA, and reports what it cannot resolve', () => {
+    const text = fixture('crlf-bom-tabs.pom.xml');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('\r\n\t\t<dependency>');
+    const { dependencies, diagnostics } = pomXmlParser.parse('pom.xml', text);
+    expect(dependencies).toStrictEqual([
+      artifact('org.apache.struts:struts2-core', '2.3.20', 23),
+      artifact('io.netty:netty-all', null, 26),
+      artifact('com.example:cyclic', null, 34),
+      artifact('commons-io:commons-io', '2.7', 39), // the later of two declarations, in CDATA
+    ]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'UNKNOWN_ENV_VAR',
+        message:
+          'io.netty:netty-all version ${env.NETTY_VERSION} uses the environment variable NETTY_VERSION, which was not given',
+        line: 26,
+      },
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'com.example:cyclic version ${loop.a} needs the property loop.a, whose definition refers back to itself',
+        line: 34,
+      },
+      {
+        severity: 'warning',
+        code: 'DUPLICATE',
+        message: 'commons-io:commons-io is declared twice (also on line 29); Maven uses the last one',
+        line: 39,
+      },
+      {
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: 'a <dependency> has no artifactId; it was skipped',
+        line: 42,
+      },
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          '${vendor.group}:vendor-sdk needs the property vendor.group, which this POM does not define; it was skipped',
+        line: 48,
+      },
+    ]);
+  });
+
+  it('takes ${env.*} values from the options', () => {
+    const { dependencies } = pomXmlParser.parse('pom.xml', fixture('crlf-bom-tabs.pom.xml'), {
+      env: { NETTY_VERSION: '4.1.42.Final' },
+    });
+    expect(dependencies[1]).toStrictEqual(artifact('io.netty:netty-all', '4.1.42.Final', 26));
+  });
+
+  it('reads prefixed elements, the parent version and keeps versions as strings', () => {
+    const text = [
+      '<pom:project xmlns:pom="http://maven.apache.org/POM/4.0.0">',
+      '  <pom:parent><pom:groupId>org.acme</pom:groupId><pom:version>1.10</pom:version></pom:parent>',
+      '  <pom:artifactId>child</pom:artifactId>',
+      '  <pom:dependencies>',
+      '    <pom:dependency>',
+      '      <pom:groupId>${project.parent.groupId}</pom:groupId>',
+      '      <pom:artifactId>sibling</pom:artifactId>',
+      '      <pom:version>${project.version}</pom:version>',
+      '    </pom:dependency>',
+      '    <pom:dependency>',
+      '      <pom:groupId>org.example</pom:groupId>',
+      '      <pom:artifactId>latest</pom:artifactId>',
+      '      <pom:version>LATEST</pom:version>',
+      '    </pom:dependency>',
+      '  </pom:dependencies>',
+      '</pom:project>',
+    ].join('\n');
+    expect(pomXmlParser.parse('pom.xml', text)).toStrictEqual({
+      dependencies: [
+        artifact('org.acme:sibling', '1.10', 7),
+        { ...artifact('org.example:latest', null, 12), specifier: 'LATEST' },
+      ],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'UNPINNED',
+          message: 'org.example:latest LATEST is not an exact version (Maven picks the newest at build time)',
+          line: 12,
+        },
+      ],
+    });
+  });
+
+  it('reports XML that is not well-formed at its line, and XML that is not a POM', () => {
+    expect(pomXmlParser.parse('pom.xml', fixture('invalid.pom.xml'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message:
+            "pom.xml is not well-formed XML: Expected closing tag 'version' (opened in line 10, col 7) instead of closing tag 'versoin'.",
+          line: 10,
+        },
+      ],
+    });
+    expect(pomXmlParser.parse('pom.xml', fixture('truncated.pom.xml'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: "pom.xml is not well-formed XML: Unclosed tag 'project'.",
+          line: 2,
+        },
+      ],
+    });
+    expect(
+      pomXmlParser.parse('pom.xml', '<settings><localRepository>/m2</localRepository></settings>'),
+    ).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        { severity: 'error', code: 'INVALID_SYNTAX', message: 'pom.xml has no <project> root element' },
+      ],
+    });
+  });
+
+  it('reports an empty file', () => {
+    expect(pomXmlParser.parse('pom.xml', fixture('empty.pom.xml'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: 'pom.xml is empty' }],
+    });
+  });
+
+  it('refuses binary content', () => {
+    expect(pomXmlParser.parse('pom.xml', fixture('binary.pom.xml'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'NOT_TEXT',
+          message: 'pom.xml is not a text file (binary content); it was skipped',
+        },
+      ],
+    });
+  });
+});

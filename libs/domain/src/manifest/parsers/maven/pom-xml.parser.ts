@@ -1,0 +1,292 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import type {
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+  ParsedDependency,
+  ParseOptions,
+} from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+
+type XmlNode = Record<string, unknown>;
+
+interface Managed {
+  readonly version?: string;
+  readonly scope?: string;
+}
+
+interface Interpolated {
+  readonly value: string;
+  /** Property names left unresolved, innermost first. */
+  readonly missing: readonly string[];
+}
+
+// `captureMetaData` puts each element's character offsets under this key.
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+const DEV_SCOPES = new Set(['test', 'provided']);
+const PROPERTY = /\$\{([^}]*)\}/g;
+// `[1.5]` is Maven's hard requirement for exactly 1.5; other brackets and parentheses are ranges.
+const EXACT_RANGE = /^\[\s*([^,[\]()\s]+)\s*\]$/;
+
+const isNode = (value: unknown): value is XmlNode =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const list = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+// A repeated element comes back as an array; Maven keeps the last.
+const text = (value: unknown): string | undefined => {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === 'string' ? last : undefined;
+};
+
+/**
+ * `pom.xml`: the project's `<dependencies>`, all direct, with versions from `<dependencyManagement>`
+ * and `${properties}` of the same file. What only a parent POM or an imported BOM could tell
+ * comes out with version null and a diagnostic.
+ */
+export const pomXmlParser: ManifestParser = {
+  id: 'pom-xml',
+  ecosystem: 'Maven',
+  parse(path, raw, options) {
+    if (looksBinary(raw)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const source = normalizeText(raw);
+    const fail = (message: string, line?: number) => ({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error' as const,
+          code: 'INVALID_SYNTAX',
+          message,
+          ...(line === undefined ? {} : { line }),
+        },
+      ],
+    });
+    if (source.trim() === '') return fail(`${path} is empty`);
+    const validation = XMLValidator.validate(source);
+    if (validation !== true)
+      return fail(`${path} is not well-formed XML: ${validation.err.msg}`, validation.err.line);
+
+    let document: unknown;
+    try {
+      document = new XMLParser({
+        ignoreAttributes: true,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        // Versions stay strings: `1.10` must not become the number 1.1.
+        parseTagValue: false,
+        trimValues: true,
+        removeNSPrefix: true,
+        captureMetaData: true,
+      }).parse(source);
+    } catch (error) {
+      return fail(
+        `${path} could not be read as XML: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const project = isNode(document) ? document['project'] : undefined;
+    if (!isNode(project)) return fail(`${path} has no <project> root element`);
+
+    const diagnostics: ManifestDiagnostic[] = [];
+    const { interpolate, defines } = propertyResolver(project, options);
+    const lineOf = lineFinder(source);
+
+    const managed = new Map<string, Managed>();
+    const management = isNode(project['dependencyManagement']) ? project['dependencyManagement'] : {};
+    for (const entry of dependencyNodes(management)) {
+      const group = interpolate(text(entry['groupId']) ?? '').value;
+      const artifact = interpolate(text(entry['artifactId']) ?? '').value;
+      // An imported BOM manages versions in a file this one only names.
+      if (text(entry['scope']) === 'import') continue;
+      managed.set(`${group}:${artifact}`, { version: text(entry['version']), scope: text(entry['scope']) });
+    }
+
+    const dependencies: ParsedDependency[] = [];
+    // identity → the line and list position of its latest declaration; Maven keeps the last one.
+    const seen = new Map<string, { line: number | undefined; index: number }>();
+    const superseded = new Set<number>();
+    for (const entry of dependencyNodes(project)) {
+      const line = lineOf(entry, 'artifactId');
+      const where = line === undefined ? {} : { line };
+      const rawGroup = text(entry['groupId']);
+      const rawArtifact = text(entry['artifactId']);
+      if (!rawGroup || !rawArtifact) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: `a <dependency> has no ${rawGroup ? 'artifactId' : 'groupId'}; it was skipped`,
+          ...where,
+        });
+        continue;
+      }
+      const group = interpolate(rawGroup);
+      const artifact = interpolate(rawArtifact);
+      const coordinates = `${group.value}:${artifact.value}`;
+      const unresolvedName = [...group.missing, ...artifact.missing];
+      if (unresolvedName.length > 0) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${coordinates} needs the property ${unresolvedName[0]}, which this POM does not define; it was skipped`,
+          ...where,
+        });
+        continue;
+      }
+      const name = normalizePackageName('Maven', coordinates);
+
+      const identity = [coordinates, text(entry['type']) ?? 'jar', text(entry['classifier']) ?? ''].join(':');
+      const earlier = seen.get(identity);
+      if (earlier) {
+        superseded.add(earlier.index);
+        diagnostics.push({
+          severity: 'warning',
+          code: 'DUPLICATE',
+          message: `${name} is declared twice${earlier.line === undefined ? '' : ` (also on line ${earlier.line})`}; Maven uses the last one`,
+          ...where,
+        });
+      }
+      seen.set(identity, { line, index: dependencies.length });
+
+      const fromManagement = managed.get(coordinates);
+      const scopeName = interpolate(text(entry['scope']) ?? fromManagement?.scope ?? 'compile').value;
+      const optional = interpolate(text(entry['optional']) ?? 'false').value === 'true';
+      const scope: DependencyScope = DEV_SCOPES.has(scopeName) ? 'dev' : optional ? 'optional' : 'runtime';
+      const base = { ecosystem: 'Maven' as const, name, scope, direct: true, manifestPath: path, ...where };
+
+      const written = text(entry['version']) || fromManagement?.version;
+      if (!written) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${name} has no version here; the parent POM or an imported BOM sets it, which RepoGuard does not read`,
+          ...where,
+        });
+        dependencies.push({ ...base, version: null });
+        continue;
+      }
+      const version = interpolate(written);
+      const [missing] = version.missing;
+      if (missing !== undefined) {
+        const envVar = missing.startsWith('env.');
+        diagnostics.push({
+          severity: 'warning',
+          code: envVar ? 'UNKNOWN_ENV_VAR' : 'UNRESOLVABLE',
+          message: envVar
+            ? `${name} version ${written} uses the environment variable ${missing.slice(4)}, which was not given`
+            : defines(missing)
+              ? `${name} version ${written} needs the property ${missing}, whose definition refers back to itself`
+              : `${name} version ${written} needs the property ${missing}, which this POM does not define (a parent POM may)`,
+          ...where,
+        });
+        dependencies.push({ ...base, version: null });
+        continue;
+      }
+      const exact = pinnedVersion(version.value);
+      if (exact === undefined) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNPINNED',
+          message: /[[\](),]/.test(version.value)
+            ? `${name} ${version.value} is a version range, not an exact version`
+            : `${name} ${version.value} is not an exact version (Maven picks the newest at build time)`,
+          ...where,
+        });
+        dependencies.push({ ...base, version: null, specifier: version.value });
+        continue;
+      }
+      dependencies.push({ ...base, version: exact });
+    }
+
+    for (const profile of list(isNode(project['profiles']) ? project['profiles']['profile'] : undefined)) {
+      if (!isNode(profile)) continue;
+      const count = dependencyNodes(profile).length;
+      if (count === 0) continue;
+      const line = lineOf(profile);
+      diagnostics.push({
+        severity: 'info',
+        code: 'OPTION_IGNORED',
+        message: `profile ${text(profile['id']) ?? '(no id)'} declares ${count} dependency(ies); profiles are not evaluated`,
+        ...(line === undefined ? {} : { line }),
+      });
+    }
+    return { dependencies: dependencies.filter((_, index) => !superseded.has(index)), diagnostics };
+  },
+};
+
+function dependencyNodes(parent: XmlNode): XmlNode[] {
+  const container = parent['dependencies'];
+  return list(isNode(container) ? container['dependency'] : undefined).map((d) => (isNode(d) ? d : {}));
+}
+
+/** The exact version Maven would use, or undefined for ranges and LATEST/RELEASE. */
+function pinnedVersion(version: string): string | undefined {
+  const hard = EXACT_RANGE.exec(version);
+  if (hard) return hard[1];
+  if (/[[\](),]/.test(version) || version === 'LATEST' || version === 'RELEASE') return undefined;
+  return version;
+}
+
+/** `${...}` from `<properties>`, the project and parent coordinates and, for `env.*`, the options. */
+function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
+  const parent = isNode(project['parent']) ? project['parent'] : {};
+  const properties = new Map<string, string>();
+  const define = (name: string, value: string | undefined) => {
+    if (value !== undefined) properties.set(name, value);
+  };
+  const version = text(project['version']) ?? text(parent['version']);
+  const groupId = text(project['groupId']) ?? text(parent['groupId']);
+  for (const prefix of ['project.', 'pom.', '']) {
+    define(`${prefix}version`, version);
+    define(`${prefix}groupId`, groupId);
+    define(`${prefix}artifactId`, text(project['artifactId']));
+    define(`${prefix}parent.version`, text(parent['version']));
+    define(`${prefix}parent.groupId`, text(parent['groupId']));
+  }
+  const declared = isNode(project['properties']) ? project['properties'] : {};
+  for (const [name, value] of Object.entries(declared)) define(name, text(value));
+
+  const lookup = (name: string, stack: readonly string[]): Interpolated => {
+    const env = name.startsWith('env.') ? options?.env?.[name.slice(4)] : undefined;
+    if (env !== undefined) return { value: env, missing: [] };
+    const value = properties.get(name);
+    // A property defined through itself is as good as undefined.
+    if (value === undefined || stack.includes(name)) return { value: `\${${name}}`, missing: [name] };
+    return interpolate(value, [...stack, name]);
+  };
+  const interpolate = (value: string, stack: readonly string[] = []): Interpolated => {
+    const missing: string[] = [];
+    const resolved = value.replace(PROPERTY, (_match, name: string) => {
+      const result = lookup(name.trim(), stack);
+      missing.push(...result.missing);
+      return result.value;
+    });
+    return { value: resolved, missing };
+  };
+  return {
+    interpolate: (value: string) => interpolate(value),
+    defines: (name: string) => properties.has(name),
+  };
+}
+
+/** Line of an element, or of its `<artifactId>` child, from the parser's offsets. */
+function lineFinder(source: string) {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
+  const lineAt = (offset: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
+  return (node: XmlNode, child?: 'artifactId'): number | undefined => {
+    const meta = (node as Record<symbol, unknown>)[META];
+    const start = isNode(meta) && typeof meta['startIndex'] === 'number' ? meta['startIndex'] : undefined;
+    if (start === undefined) return undefined;
+    const end = isNode(meta) && typeof meta['endIndex'] === 'number' ? meta['endIndex'] : source.length;
+    const found = child ? new RegExp(`<(?:[\\w.-]+:)?${child}[\\s>]`).exec(source.slice(start, end)) : null;
+    return lineAt(found ? start + found.index : start);
+  };
+}

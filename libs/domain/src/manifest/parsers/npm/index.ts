@@ -1,0 +1,3 @@
+export { packageLockParser } from './package-lock.parser';
+export { pnpmLockParser } from './pnpm-lock.parser';
+export { yarnLockParser } from './yarn-lock.parser';

@@ -1,0 +1,263 @@
+import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { DependencyCollector } from './dependency-collector';
+import { findJsonSyntaxError } from './json-syntax-error';
+import { JsonKeyLines } from './json-key-lines';
+import { isExactVersion, isRegistryTarball, splitDescriptor } from './npm-package-source';
+
+type JsonObject = Record<string, unknown>;
+
+const KNOWN_VERSIONS = new Set<unknown>([1, 2, 3]);
+const ROOT_DEPENDENCY_FIELDS = [
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+];
+const NODE_MODULES = 'node_modules/';
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why an entry has no registry version to check, or null when it came from a registry. */
+function nonRegistryReason(version: string, resolved: unknown): string | null {
+  if (typeof resolved === 'string' && !isRegistryTarball(resolved)) {
+    return `it comes from ${resolved}, not from a registry`;
+  }
+  if (!isExactVersion(version)) return `"${version}" is not a registry version`;
+  return null;
+}
+
+interface LockContext {
+  readonly lines: JsonKeyLines;
+  readonly collector: DependencyCollector;
+  readonly diagnostics: ManifestDiagnostic[];
+}
+
+function unresolvable(context: LockContext, subject: string, reason: string, line: number | undefined): void {
+  context.diagnostics.push({
+    severity: 'warning',
+    code: 'UNRESOLVABLE',
+    message: `${subject}: ${reason}; it was skipped`,
+    ...(line === undefined ? {} : { line }),
+  });
+}
+
+/**
+ * lockfileVersion 2 and 3: the flat `packages` map keyed by install path. Scope follows npm's
+ * flags: `dev` and `devOptional` (needed by dev and optional paths only) count as dev, `optional`
+ * as optional.
+ */
+function readPackages(context: LockContext, packages: JsonObject): void {
+  const root = packages[''];
+  const declared = new Set<string>();
+  if (isObject(root)) {
+    for (const field of ROOT_DEPENDENCY_FIELDS) {
+      const listed = root[field];
+      if (isObject(listed)) Object.keys(listed).forEach((name) => declared.add(name));
+    }
+  }
+
+  for (const [key, entry] of Object.entries(packages)) {
+    const at = key.lastIndexOf(NODE_MODULES);
+    // The root and workspace folders are the project itself; what they install sits under node_modules/.
+    if (at === -1) continue;
+    const folder = key.slice(at + NODE_MODULES.length);
+    const line = context.lines.next(key);
+    const where = line === undefined ? {} : { line };
+    if (!isObject(entry)) {
+      context.diagnostics.push({
+        severity: 'warning',
+        code: 'INVALID_SYNTAX',
+        message: `"${key}" is not an object; it was skipped`,
+        ...where,
+      });
+      continue;
+    }
+    if (entry['link'] === true) {
+      const target = typeof entry['resolved'] === 'string' ? entry['resolved'] : 'a local folder';
+      context.diagnostics.push({
+        severity: 'info',
+        code: 'WORKSPACE_LINK',
+        message: `${folder} links to ${target} (a workspace or local folder); it was skipped`,
+        ...where,
+      });
+      continue;
+    }
+    // An alias (`"foo": "npm:bar@1.0.0"`) installs bar in node_modules/foo and records `name`.
+    const name = typeof entry['name'] === 'string' && entry['name'] !== '' ? entry['name'] : folder;
+    const version = entry['version'];
+    if (typeof version !== 'string' || version === '') {
+      unresolvable(context, name, 'no version is locked', line);
+      continue;
+    }
+    const reason = nonRegistryReason(version, entry['resolved']);
+    if (reason) {
+      unresolvable(context, isExactVersion(version) ? `${name}@${version}` : name, reason, line);
+      continue;
+    }
+    const scope: DependencyScope =
+      entry['dev'] === true || entry['devOptional'] === true
+        ? 'dev'
+        : entry['optional'] === true
+          ? 'optional'
+          : 'runtime';
+    context.collector.add({ name, version, scope, direct: at === 0 && declared.has(folder), line });
+  }
+}
+
+/**
+ * lockfileVersion 1: the nested `dependencies` tree. It does not say what the root asked for,
+ * so every top-level entry counts as direct (hoisted transitive ones included).
+ */
+function readTree(context: LockContext, dependencies: JsonObject): void {
+  // Depth-first in document order (the line lookup relies on it), without recursion.
+  const stack: { entries: [string, unknown][]; index: number; depth: number }[] = [
+    { entries: Object.entries(dependencies), index: 0, depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as (typeof stack)[number];
+    const next = frame.entries[frame.index++];
+    if (!next) {
+      stack.pop();
+      continue;
+    }
+    const [folder, entry] = next;
+    const line = context.lines.next(folder);
+    if (!isObject(entry)) {
+      context.diagnostics.push({
+        severity: 'warning',
+        code: 'INVALID_SYNTAX',
+        message: `dependency "${folder}" is not an object; it was skipped`,
+        ...(line === undefined ? {} : { line }),
+      });
+      continue;
+    }
+    readTreeEntry(context, folder, entry, frame.depth, line);
+    if (isObject(entry['dependencies'])) {
+      stack.push({ entries: Object.entries(entry['dependencies']), index: 0, depth: frame.depth + 1 });
+    }
+  }
+}
+
+function readTreeEntry(
+  context: LockContext,
+  folder: string,
+  entry: JsonObject,
+  depth: number,
+  line: number | undefined,
+): void {
+  const locked = entry['version'];
+  if (typeof locked !== 'string' || locked === '') {
+    unresolvable(context, folder, 'no version is locked', line);
+    return;
+  }
+  // npm 6 writes an alias as `"version": "npm:bar@1.0.0"`.
+  const alias = locked.startsWith('npm:') ? splitDescriptor(locked.slice('npm:'.length)) : null;
+  const name = alias ? alias.name : folder;
+  const version = alias ? alias.range : locked;
+  const reason = nonRegistryReason(version, entry['resolved']);
+  if (reason) {
+    unresolvable(context, isExactVersion(version) ? `${name}@${version}` : name, reason, line);
+    return;
+  }
+  const scope: DependencyScope =
+    entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'runtime';
+  context.collector.add({ name, version, scope, direct: depth === 0, line });
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
+  return line;
+}
+
+/**
+ * `package-lock.json` and `npm-shrinkwrap.json` (same format), lockfileVersion 1, 2 and 3.
+ * Versions 2 and 3 are read from `packages`, version 1 from the `dependencies` tree.
+ */
+export const packageLockParser: ManifestParser = {
+  id: 'package-lock-json',
+  ecosystem: 'npm',
+  parse(path, text) {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const source = normalizeText(text);
+    if (source.trim() === '') {
+      return {
+        dependencies: [],
+        diagnostics: [
+          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
+        ],
+      };
+    }
+
+    let lock: unknown;
+    try {
+      lock = JSON.parse(source);
+    } catch (error) {
+      const found = findJsonSyntaxError(source);
+      const detail = found
+        ? `line ${found.line}, column ${found.column}: ${found.reason}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      return {
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `${path} is not valid JSON (${detail})`,
+            ...(found ? { line: found.line } : {}),
+          },
+        ],
+      };
+    }
+    if (!isObject(lock)) {
+      return {
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `${path} is JSON but not an object`,
+            line: 1,
+          },
+        ],
+      };
+    }
+
+    const diagnostics: ManifestDiagnostic[] = [];
+    const collector = new DependencyCollector(path);
+    const context: LockContext = { lines: new JsonKeyLines(source), collector, diagnostics };
+    const lockfileVersion = lock['lockfileVersion'];
+    if (lockfileVersion === undefined) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: `${path} has no lockfileVersion; it was read by its shape`,
+      });
+    } else if (!KNOWN_VERSIONS.has(lockfileVersion)) {
+      const at = /"lockfileVersion"\s*:/.exec(source);
+      diagnostics.push({
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message: `lockfileVersion ${JSON.stringify(lockfileVersion)} is not one RepoGuard knows (1-3); it was read as the closest known format`,
+        ...(at ? { line: lineOfOffset(source, at.index) } : {}),
+      });
+    }
+
+    const { packages, dependencies } = lock;
+    if (lockfileVersion !== 1 && isObject(packages)) readPackages(context, packages);
+    else if (isObject(dependencies)) readTree(context, dependencies);
+    else if (lockfileVersion !== 1) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: `${path} has neither a "packages" map nor a "dependencies" tree`,
+      });
+    }
+    return { dependencies: collector.toArray(), diagnostics };
+  },
+};

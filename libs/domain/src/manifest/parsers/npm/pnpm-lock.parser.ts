@@ -1,0 +1,246 @@
+import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { DependencyCollector } from './dependency-collector';
+import { isExactVersion, isRegistryTarball } from './npm-package-source';
+import { YamlLockDocument } from './yaml-lock-document';
+
+type PlainObject = Record<string, unknown>;
+
+// Lower rank wins when a package is reached several ways: needed at run time beats optional beats dev.
+const RANKS: DependencyScope[] = ['runtime', 'optional', 'dev'];
+const IMPORTER_SECTIONS: [string, number][] = [
+  ['dependencies', 0],
+  ['optionalDependencies', 1],
+  ['devDependencies', 2],
+];
+const KNOWN_MAJORS = new Set([5, 6, 9]);
+
+function isObject(value: unknown): value is PlainObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function ownEntries(value: unknown): [string, unknown][] {
+  return isObject(value) ? Object.entries(value) : [];
+}
+
+function isPackageName(name: string): boolean {
+  if (name === '') return false;
+  return name.startsWith('@') ? name.split('/').length === 2 : !name.includes('/');
+}
+
+/** Drops the peer suffix: `18.2.0(react@18.2.0)` (v6+) or `18.2.0_react@18.2.0` (v5). */
+function withoutPeers(version: string): string {
+  const end = version.search(/[(_]/);
+  return end === -1 ? version : version.slice(0, end);
+}
+
+interface PackageId {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** `/name/1.2.3_peer` (v5), `/name@1.2.3(peer)` (v6) and `name@1.2.3(peer)` (v9), scoped or not. */
+export function parsePnpmPackageKey(key: string): PackageId | null {
+  const path = key.startsWith('/') ? key.slice(1) : key;
+  const at = path.indexOf('@', 1);
+  if (at > 0 && isPackageName(path.slice(0, at))) {
+    return { name: path.slice(0, at), version: withoutPeers(path.slice(at + 1)) };
+  }
+  const segments = path.split('/');
+  const nameLength = path.startsWith('@') ? 2 : 1;
+  if (segments.length <= nameLength) return null;
+  return {
+    name: segments.slice(0, nameLength).join('/'),
+    version: withoutPeers(segments.slice(nameLength).join('/')),
+  };
+}
+
+interface Reference {
+  /** The registry package, or null for a git, tarball or folder source. */
+  readonly id: PackageId | null;
+  /** Its `snapshots` key (v9): name, version and peer suffix. */
+  readonly snapshot: string;
+}
+
+/**
+ * What an importer or snapshot dependency points at: `4.17.21`, `18.2.0(react@18.2.0)`, an alias
+ * (`/bar/1.0.0`, `/bar@1.0.0`, `bar@1.0.0`) or a source URL; null for `link:` (the project itself).
+ */
+function resolveReference(alias: string, reference: unknown): Reference | null {
+  const ref = isObject(reference) ? reference['version'] : reference;
+  if (typeof ref !== 'string' || ref === '' || ref.startsWith('link:')) return null;
+  if (/^\d/.test(ref))
+    return { id: { name: alias, version: withoutPeers(ref) }, snapshot: `${alias}@${ref}` };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return { id: null, snapshot: `${alias}@${ref}` };
+  return { id: parsePnpmPackageKey(ref), snapshot: ref.startsWith('/') ? ref.slice(1) : ref };
+}
+
+/** Where a `packages` entry comes from when that is not a registry, else null. */
+function nonRegistrySource(key: string, id: PackageId | null, entry: PlainObject): string | null {
+  const resolution = isObject(entry['resolution']) ? entry['resolution'] : {};
+  const { tarball, directory } = resolution;
+  if (resolution['type'] === 'git' || typeof resolution['repo'] === 'string') return `git (${key})`;
+  if (typeof directory === 'string') return `the folder ${directory}`;
+  if (typeof tarball === 'string' && !isRegistryTarball(tarball)) return tarball;
+  if (!id || !isExactVersion(id.version)) return key;
+  return null;
+}
+
+const packageKeyOf = ({ name, version }: PackageId) => `${name}@${version}`;
+
+/**
+ * v9 keeps no dev flags: a package's scope is the widest way it is reached from the importers,
+ * walking `snapshots`. Each snapshot is revisited only when its rank improves (at most 3 times).
+ */
+function rankFromSnapshots(
+  snapshots: PlainObject,
+  roots: { snapshot: string; rank: number }[],
+): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const queue: string[] = [];
+  const visit = (snapshot: string, rank: number) => {
+    const known = ranks.get(snapshot);
+    if (known !== undefined && known <= rank) return;
+    ranks.set(snapshot, rank);
+    queue.push(snapshot);
+  };
+  roots.forEach(({ snapshot, rank }) => visit(snapshot, rank));
+  while (queue.length > 0) {
+    const snapshot = queue.pop() as string;
+    const rank = ranks.get(snapshot) as number;
+    const entry = Object.hasOwn(snapshots, snapshot) ? snapshots[snapshot] : undefined;
+    if (!isObject(entry)) continue;
+    for (const [alias, reference] of ownEntries(entry['dependencies'])) {
+      const target = resolveReference(alias, reference);
+      if (target) visit(target.snapshot, rank);
+    }
+    for (const [alias, reference] of ownEntries(entry['optionalDependencies'])) {
+      const target = resolveReference(alias, reference);
+      if (target) visit(target.snapshot, Math.max(rank, 1));
+    }
+  }
+  const byPackage = new Map<string, number>();
+  for (const [snapshot, rank] of ranks) {
+    const id = parsePnpmPackageKey(snapshot);
+    if (!id) continue;
+    const key = packageKeyOf(id);
+    byPackage.set(key, Math.min(rank, byPackage.get(key) ?? rank));
+  }
+  return byPackage;
+}
+
+/** Scope from the v5/v6 flags: `dev: false` is production only, no flag means both. */
+function rankFromFlags(entry: PlainObject): number {
+  const flag = (name: string) => entry[name] === 'true' || entry[name] === true;
+  return flag('dev') ? 2 : flag('optional') ? 1 : 0;
+}
+
+/**
+ * `pnpm-lock.yaml` lockfileVersion 5.x (`/name/1.2.3`), 6.x (`/name@1.2.3`) and 9.x
+ * (`name@1.2.3` with `snapshots`). Direct dependencies are those of every importer (the root and
+ * each workspace package, all part of the project); before workspaces, the root's own sections.
+ */
+export const pnpmLockParser: ManifestParser = {
+  id: 'pnpm-lock',
+  ecosystem: 'npm',
+  parse(path, text) {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const source = normalizeText(text);
+    if (source.trim() === '') {
+      return {
+        dependencies: [],
+        diagnostics: [
+          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
+        ],
+      };
+    }
+    const document = YamlLockDocument.parse(source, path);
+    const diagnostics: ManifestDiagnostic[] = [...document.diagnostics];
+    if (!document.isMapping) {
+      if (diagnostics.length === 0) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `${path} is not a YAML mapping`,
+          line: 1,
+        });
+      }
+      return { dependencies: [], diagnostics };
+    }
+
+    const rawVersion = document.get('lockfileVersion');
+    const major =
+      typeof rawVersion === 'string' ? /^(\d+)(?:\.\d+)?$/.exec(rawVersion.trim())?.[1] : undefined;
+    if (rawVersion === null || rawVersion === undefined) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: `${path} has no lockfileVersion; it was read by its shape`,
+      });
+    } else if (major === undefined || !KNOWN_MAJORS.has(Number(major))) {
+      const line = document.entries().find((entry) => entry.key === 'lockfileVersion')?.line;
+      diagnostics.push({
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message: `lockfileVersion ${String(rawVersion)} is not one RepoGuard knows (5.x, 6.x, 9.x); it was read by its shape`,
+        ...(line === undefined ? {} : { line }),
+      });
+    }
+
+    const importers = document.get('importers');
+    const projects = isObject(importers)
+      ? Object.values(importers)
+      : [Object.fromEntries(IMPORTER_SECTIONS.map(([section]) => [section, document.get(section)]))];
+    const directRanks = new Map<string, number>();
+    const roots: { snapshot: string; rank: number }[] = [];
+    for (const project of projects) {
+      if (!isObject(project)) continue;
+      for (const [section, rank] of IMPORTER_SECTIONS) {
+        for (const [alias, reference] of ownEntries(project[section])) {
+          const target = resolveReference(alias, reference);
+          if (!target) continue;
+          if (target.id) {
+            const key = packageKeyOf(target.id);
+            directRanks.set(key, Math.min(rank, directRanks.get(key) ?? rank));
+          }
+          roots.push({ snapshot: target.snapshot, rank });
+        }
+      }
+    }
+    const snapshots = document.get('snapshots');
+    const snapshotRanks = isObject(snapshots) ? rankFromSnapshots(snapshots, roots) : null;
+
+    const collector = new DependencyCollector(path);
+    for (const { key, value, line } of document.entries('packages')) {
+      const where = line === undefined ? {} : { line };
+      if (value !== null && value !== '' && !isObject(value)) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'INVALID_SYNTAX',
+          message: `package "${key}" is not a mapping; it was skipped`,
+          ...where,
+        });
+        continue;
+      }
+      const entry = isObject(value) ? value : {};
+      const id = parsePnpmPackageKey(key);
+      const source = nonRegistrySource(key, id, entry);
+      if (!id || source !== null) {
+        const name = typeof entry['name'] === 'string' ? entry['name'] : (id?.name ?? key);
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${name}: it comes from ${source ?? key}, not from a registry; it was skipped`,
+          ...where,
+        });
+        continue;
+      }
+      const packageKey = packageKeyOf(id);
+      const direct = directRanks.get(packageKey);
+      const found = snapshotRanks ? (snapshotRanks.get(packageKey) ?? direct ?? 0) : rankFromFlags(entry);
+      const rank = Math.min(found, direct ?? found);
+      collector.add({ ...id, scope: RANKS[rank] as DependencyScope, direct: direct !== undefined, ...where });
+    }
+    return { dependencies: collector.toArray(), diagnostics };
+  },
+};

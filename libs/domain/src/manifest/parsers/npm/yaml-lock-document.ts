@@ -1,0 +1,83 @@
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { ManifestDiagnostic } from '../../manifest.types';
+
+export interface YamlEntry {
+  readonly key: string;
+  /** Plain data: with the failsafe schema every scalar is a string (`dev: true` gives `'true'`). */
+  readonly value: unknown;
+  readonly line?: number;
+}
+
+/**
+ * A YAML lock file (pnpm-lock.yaml, yarn berry's yarn.lock) with the lines of its keys. Read with
+ * the failsafe schema so `version: 1.10` stays the string it is instead of becoming 1.1.
+ */
+export class YamlLockDocument {
+  private constructor(
+    private readonly document: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+    /** Where the first syntax error is: entries reaching it are not trusted. */
+    private readonly errorOffset: number,
+    readonly diagnostics: ManifestDiagnostic[],
+  ) {}
+
+  static parse(source: string, fileName: string): YamlLockDocument {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(source, { schema: 'failsafe', lineCounter });
+    const diagnostics: ManifestDiagnostic[] = [];
+    const [error] = document.errors;
+    if (error) {
+      // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
+      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
+      diagnostics.push({
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${fileName} is not valid YAML (line ${line}: ${reason}); nothing from there on was read`,
+        line,
+      });
+    }
+    return new YamlLockDocument(document, lineCounter, error ? error.pos[0] : Infinity, diagnostics);
+  }
+
+  /** The document is a mapping at top level (an empty or scalar document is not). */
+  get isMapping(): boolean {
+    return isMap(this.document.contents);
+  }
+
+  /**
+   * Entries of the top-level mapping, or of the mapping under the top-level `key`. After a syntax
+   * error the parser guesses (a cut-off `"lodash@npm:4.17` may come back as `4.1`), so entries
+   * that reach the error are left out.
+   */
+  entries(key?: string): YamlEntry[] {
+    const root = this.document.contents;
+    if (!isMap(root)) return [];
+    const map = key === undefined ? root : root.get(key, true);
+    if (!isMap(map)) return [];
+    return map.items.flatMap((pair) => {
+      if (!isScalar(pair.key)) return [];
+      const end = (isNode(pair.value) ? pair.value.range?.[2] : undefined) ?? pair.key.range?.[2] ?? 0;
+      if (end >= this.errorOffset) return [];
+      const offset = pair.key.range?.[0];
+      return [
+        {
+          key: String(pair.key.value),
+          value: this.toPlain(pair.value),
+          ...(offset === undefined ? {} : { line: this.lineCounter.linePos(offset).line }),
+        },
+      ];
+    });
+  }
+
+  /** Plain value under a top-level key. */
+  get(key: string): unknown {
+    const root = this.document.contents;
+    if (!isMap(root)) return undefined;
+    return this.toPlain(root.get(key, true));
+  }
+
+  private toPlain(node: unknown): unknown {
+    return isNode(node) ? (node.toJS(this.document) as unknown) : (node ?? null);
+  }
+}

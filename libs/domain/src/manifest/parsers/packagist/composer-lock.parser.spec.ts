@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { composerLockParser } from './composer-lock.parser';
+
+const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/packagist');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+const pkg = (name: string, version: string, line: number, scope: DependencyScope = 'runtime') =>
+  ({
+    ecosystem: 'Packagist',
+    name,
+    version,
+    scope,
+    direct: false,
+    manifestPath: 'composer.lock',
+    line,
+  }) satisfies ParsedDependency;
+
+describe('composerLockParser', () => {
+  it('emits packages as runtime and packages-dev as dev, without a leading v, lowercased', () => {
+    const { dependencies, diagnostics } = composerLockParser.parse('composer.lock', fixture('composer.lock'));
+    expect(dependencies).toStrictEqual([
+      pkg('guzzlehttp/guzzle', '7.4.1', 39),
+      pkg('laravel/framework', '8.83.0', 68),
+      pkg('monolog/monolog', '2.3.5', 79),
+      pkg('symfony/console', '5.4.1', 84),
+      pkg('mockery/mockery', '1.4.4', 91, 'dev'),
+      pkg('phpunit/phpunit', '9.5.10', 96, 'dev'),
+    ]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'acme/billing-client is locked to the branch dev-main at commit 4f2c1b7e9d0a3c5b8e6f1a2d4c7b9e0f3a5d8c1b; it has no registry version to check',
+        line: 10,
+      },
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'acme/shared-kernel 1.0.0 comes from the local path packages/shared-kernel; it has no registry version to check',
+        line: 29,
+      },
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'spatie/laravel-ignition is locked to the branch 2.x-dev at commit d53075177ee200c78c5a8fee9b1ab3fd4d9c4b4c; it has no registry version to check',
+        line: 101,
+      },
+    ]);
+  });
+
+  it('reads a CRLF Composer 1 lock with a BOM, tabs, escaped slashes and "packages-dev": null', () => {
+    const text = fixture('crlf-bom-tabs.composer.lock');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('\r\n\t\t\t"name": "symfony\\/yaml"');
+    expect(composerLockParser.parse('composer.lock', text)).toStrictEqual({
+      dependencies: [pkg('symfony/yaml', '2.8.52', 8), pkg('twig/twig', '1.44.2', 13)],
+      diagnostics: [],
+    });
+  });
+
+  it('reports a truncated lock at its last line and invalid JSON at the offending line', () => {
+    expect(composerLockParser.parse('composer.lock', fixture('truncated.composer.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not valid JSON', line: 19 },
+      ],
+    });
+    expect(composerLockParser.parse('composer.lock', fixture('invalid.composer.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not valid JSON', line: 6 },
+      ],
+    });
+    expect(composerLockParser.parse('composer.lock', '{"packages": [')).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: 'composer.lock ends before its JSON does (truncated?)',
+          line: 1,
+        },
+      ],
+    });
+  });
+
+  it('skips entries without a name or version and keeps the rest', () => {
+    expect(composerLockParser.parse('composer.lock', fixture('incomplete.composer.lock'))).toStrictEqual({
+      dependencies: [pkg('nesbot/carbon', '2.57.0', 12)],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: 'packages[0] has no version (psr/log); it was skipped',
+          line: 4,
+        },
+        { severity: 'warning', code: 'MISSING_FIELD', message: 'packages[1] has no name; it was skipped' },
+        { severity: 'warning', code: 'MISSING_FIELD', message: 'packages[2] has no name; it was skipped' },
+      ],
+    });
+  });
+
+  it('reports JSON that is not a lock', () => {
+    expect(composerLockParser.parse('composer.lock', '[]').diagnostics).toStrictEqual([
+      { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not a JSON object' },
+    ]);
+    expect(
+      composerLockParser.parse('composer.lock', '{"require": {"php": ">=8.1"}}').diagnostics,
+    ).toStrictEqual([
+      { severity: 'error', code: 'MISSING_FIELD', message: 'composer.lock has no "packages" list' },
+    ]);
+  });
+
+  it('reports an empty file', () => {
+    expect(composerLockParser.parse('composer.lock', fixture('empty.composer.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is empty' }],
+    });
+  });
+
+  it('refuses binary content', () => {
+    expect(composerLockParser.parse('composer.lock', fixture('binary.composer.lock'))).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'NOT_TEXT',
+          message: 'composer.lock is not a text file (binary content); it was skipped',
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,148 @@
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import type {
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+  ParsedDependency,
+} from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+
+type JsonObject = Record<string, unknown>;
+
+const LISTS: readonly { readonly key: 'packages' | 'packages-dev'; readonly scope: DependencyScope }[] = [
+  { key: 'packages', scope: 'runtime' },
+  { key: 'packages-dev', scope: 'dev' },
+];
+const NAME_ENTRY = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `composer.lock`: every package of `packages` (runtime) and `packages-dev` (dev). The lock does
+ * not say which ones composer.json asks for, so all are indirect.
+ */
+export const composerLockParser: ManifestParser = {
+  id: 'composer-lock',
+  ecosystem: 'Packagist',
+  parse(path, text) {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const normalized = normalizeText(text);
+    let document: unknown;
+    try {
+      document = JSON.parse(normalized);
+    } catch (error) {
+      return { dependencies: [], diagnostics: [jsonError(path, normalized, error)] };
+    }
+    if (!isObject(document)) {
+      return {
+        dependencies: [],
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not a JSON object` }],
+      };
+    }
+    if (!LISTS.some(({ key }) => Array.isArray(document[key]))) {
+      return {
+        dependencies: [],
+        diagnostics: [
+          { severity: 'error', code: 'MISSING_FIELD', message: `${path} has no "packages" list` },
+        ],
+      };
+    }
+
+    const lines = nameLines(normalized);
+    const diagnostics: ManifestDiagnostic[] = [];
+    const dependencies: ParsedDependency[] = [];
+    for (const { key, scope } of LISTS) {
+      const list: unknown = document[key];
+      // `"packages-dev": null` is what `composer update --no-dev` wrote in Composer 1.
+      if (!Array.isArray(list)) continue;
+      list.forEach((entry: unknown, index) => {
+        const pkg = isObject(entry) ? entry : {};
+        const { name, version } = pkg;
+        const line = typeof name === 'string' ? lines.get(name)?.shift() : undefined;
+        const where = line === undefined ? {} : { line };
+        if (typeof name !== 'string' || typeof version !== 'string') {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'MISSING_FIELD',
+            message: `${key}[${index}] has no ${typeof name === 'string' ? `version (${name})` : 'name'}; it was skipped`,
+            ...where,
+          });
+          return;
+        }
+        const dist = isObject(pkg['dist']) ? pkg['dist'] : {};
+        if (dist['type'] === 'path') {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'UNRESOLVABLE',
+            message: `${name} ${version} comes from the local path ${String(dist['url'])}; it has no registry version to check`,
+            ...where,
+          });
+          return;
+        }
+        // `dev-main`, `2.x-dev`: a branch, locked to a commit that has no release version.
+        if (version.startsWith('dev-') || version.endsWith('-dev')) {
+          const source = isObject(pkg['source']) ? pkg['source'] : {};
+          const reference =
+            typeof source['reference'] === 'string' ? ` at commit ${source['reference']}` : '';
+          diagnostics.push({
+            severity: 'warning',
+            code: 'UNRESOLVABLE',
+            message: `${name} is locked to the branch ${version}${reference}; it has no registry version to check`,
+            ...where,
+          });
+          return;
+        }
+        dependencies.push({
+          ecosystem: 'Packagist',
+          name: normalizePackageName('Packagist', name),
+          version: version.replace(/^v(?=\d)/i, ''),
+          scope,
+          direct: false,
+          manifestPath: path,
+          ...where,
+        });
+      });
+    }
+    return { dependencies, diagnostics };
+  },
+};
+
+/** Lines of each `"name": "..."` in file order; packages and their lines come in the same order. */
+function nameLines(text: string): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
+  let line = 1;
+  let scanned = 0;
+  for (const match of text.matchAll(NAME_ENTRY)) {
+    for (; scanned < match.index; scanned++) if (text.charCodeAt(scanned) === 10) line++;
+    let name: string;
+    try {
+      name = JSON.parse(`"${match[1] as string}"`) as string;
+    } catch {
+      continue;
+    }
+    lines.set(name, [...(lines.get(name) ?? []), line]);
+  }
+  return lines;
+}
+
+// V8 reports "at position N" (Node 20) or adds "(line L column C)" (Node 22); the position suits both.
+function jsonError(path: string, text: string, error: unknown): ManifestDiagnostic {
+  if (text.trim() === '') return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is empty` };
+  const reason = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(reason)?.[1];
+  if (position !== undefined) {
+    const line = text.slice(0, Number(position)).split('\n').length;
+    return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not valid JSON`, line };
+  }
+  if (/end of JSON input/.test(reason)) {
+    const line = text.trimEnd().split('\n').length;
+    return {
+      severity: 'error',
+      code: 'INVALID_SYNTAX',
+      message: `${path} ends before its JSON does (truncated?)`,
+      line,
+    };
+  }
+  return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not valid JSON` };
+}

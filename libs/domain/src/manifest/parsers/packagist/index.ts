@@ -1,0 +1,1 @@
+export { composerLockParser } from './composer-lock.parser';

@@ -1,0 +1,605 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedDependency } from '../../manifest.types';
+import { requirementsTxtParser, scopeForFile } from './requirements-txt.parser';
+
+const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/requirements');
+
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const readInclude = (path: string) => (existsSync(join(FIXTURES, path)) ? fixture(path) : undefined);
+
+/** Terse dependency rows: [name, version, specifier, line]. */
+const rows = (deps: ParsedDependency[]) => deps.map((d) => [d.name, d.version, d.specifier, d.line]);
+const codes = (result: { diagnostics: { code: string; line?: number }[] }) =>
+  result.diagnostics.map((d) => [d.code, d.line]);
+
+describe('requirementsTxtParser', () => {
+  it('identifies itself', () => {
+    expect([requirementsTxtParser.id, requirementsTxtParser.ecosystem]).toEqual(['requirements-txt', 'PyPI']);
+  });
+
+  describe('basic.txt: the requirement grammar', () => {
+    const result = requirementsTxtParser.parse('basic.txt', fixture('basic.txt'));
+
+    it('emits pins, ranges and bare names with PEP 503 names and the first physical line', () => {
+      const dep = (
+        name: string,
+        version: string | null,
+        line: number,
+        specifier?: string,
+      ): ParsedDependency => ({
+        ecosystem: 'PyPI',
+        name,
+        version,
+        ...(specifier === undefined ? {} : { specifier }),
+        scope: 'runtime',
+        direct: true,
+        manifestPath: 'basic.txt',
+        line,
+      });
+      expect(result.dependencies).toEqual([
+        dep('django', '3.2.0', 8),
+        dep('requests', '2.31.0', 9),
+        dep('urllib3', '1.26.5', 10),
+        dep('pyyaml', null, 11, '>=5.4,<6'),
+        dep('celery', null, 12, '~=5.2'),
+        dep('flask', null, 13, ''),
+        dep('jinja2', null, 14, '==2.*'),
+        dep('importlib-metadata', '4.8.1', 15),
+        dep('typing-extensions', null, 16, '>=4.0,!=4.6.0'),
+        dep('gunicorn', '20.1.0', 17),
+        dep('cryptography', '41.0.3', 18),
+        dep('pillow', '9.0.0.post1', 21),
+        dep('my-internal-lib', '2.0+local.1', 22),
+        dep('aiohttp', null, 32, '>=3.8.0'),
+        dep('boto3', '1.26.0', 35),
+      ]);
+    });
+
+    it('reports options, unpinned, markers and unresolvable lines with their lines', () => {
+      expect(result.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([
+        ['info', 'OPTION_IGNORED', 4],
+        ['info', 'OPTION_IGNORED', 5],
+        ['warning', 'UNKNOWN_ENV_VAR', 5],
+        ['info', 'OPTION_IGNORED', 6],
+        ['info', 'UNPINNED', 11],
+        ['info', 'UNPINNED', 12],
+        ['info', 'UNPINNED', 13],
+        ['info', 'UNPINNED', 14],
+        ['info', 'ENVIRONMENT_MARKER', 15],
+        ['info', 'UNPINNED', 16],
+        ['warning', 'UNRESOLVABLE', 23],
+        ['warning', 'UNRESOLVABLE', 24],
+        ['warning', 'UNRESOLVABLE', 25],
+        ['warning', 'UNRESOLVABLE', 26],
+        ['warning', 'UNRESOLVABLE', 27],
+        ['warning', 'UNRESOLVABLE', 28],
+        ['warning', 'UNRESOLVABLE', 29],
+        ['info', 'OPTION_IGNORED', 30],
+        ['info', 'OPTION_IGNORED', 31],
+        ['info', 'ENVIRONMENT_MARKER', 32],
+        ['info', 'UNPINNED', 32],
+      ]);
+    });
+
+    it('says why each unresolvable line is skipped', () => {
+      expect(result.diagnostics.filter((d) => d.code === 'UNRESOLVABLE').map((d) => d.message)).toEqual([
+        '-e . is not scanned: editable install, no registry version to match',
+        '-e git+https://github.com/acme/shared-utils.git@v1.2.0#egg=shared-utils is not scanned: editable install, no registry version to match',
+        'acme-auth (git+https://github.com/acme/auth.git#egg=acme-auth) is not scanned: VCS URL, no registry version to match',
+        'acme-metrics @ https://files.example.com/acme_metrics-1.0-py3-none-any.whl is not scanned: direct URL reference, no registry version to match',
+        './vendor/legacy-sdk is not scanned: local path, no registry version to match',
+        '../wheels/numpy-1.21.0-cp39-cp39-linux_x86_64.whl is not scanned: local path, no registry version to match',
+        '/opt/dist/internal-1.0.tar.gz is not scanned: local path, no registry version to match',
+      ]);
+    });
+
+    it('keeps the marker visible rather than dropping it silently', () => {
+      expect(result.diagnostics.find((d) => d.code === 'ENVIRONMENT_MARKER')?.message).toBe(
+        'importlib-metadata is kept whatever its marker "python_version < "3.8"" evaluates to',
+      );
+    });
+
+    it('substitutes known variables, so a set token raises no warning', () => {
+      const withEnv = requirementsTxtParser.parse('basic.txt', fixture('basic.txt'), {
+        env: { PRIVATE_INDEX_TOKEN: 'pypi-secret' },
+      });
+      expect(withEnv.diagnostics.filter((d) => d.code === 'UNKNOWN_ENV_VAR')).toEqual([]);
+      expect(withEnv.dependencies).toEqual(result.dependencies);
+    });
+  });
+
+  describe('invalid.txt: lines pip would reject', () => {
+    const result = requirementsTxtParser.parse('invalid.txt', fixture('invalid.txt'));
+
+    it('reports each bad line as INVALID_SYNTAX and keeps the valid ones', () => {
+      expect(rows(result.dependencies)).toEqual([
+        ['requests', '2.31.0', undefined, 2],
+        ['six', '1.16.0', undefined, 11],
+        ['click', '8.0.1', undefined, 14],
+        ['idna', '3.2', undefined, 16],
+      ]);
+      expect(codes(result)).toEqual(
+        [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15].map((line) => ['INVALID_SYNTAX', line]),
+      );
+    });
+
+    it('explains what is wrong', () => {
+      expect(result.diagnostics.map((d) => d.message)).toEqual([
+        'invalid version specifier ">=" for django',
+        'invalid version "1.0==2.0" after == for flask',
+        'invalid version specifier "= 1.21.0" for numpy',
+        'invalid environment marker "": empty marker',
+        'invalid environment marker "python_versoin < "3.8"": unknown marker value "python_versoin"',
+        '--hash must follow a requirement on the same (continued) line',
+        'unknown option --frobnicate',
+        '--requirement needs a value',
+        '--hash needs sha256:, sha384: or sha512: and a hex digest, not "md5:d41d8cd98f00b204e9800998ecf8427e"',
+        'invalid version "21.2.0#not-a-comment" after == for attrs',
+        '"[security]" does not start with a package name',
+        'invalid version specifier ">=7.0 extra" for pytest',
+      ]);
+    });
+  });
+
+  it('reads pip-compile output: hashes on continuation lines and "# via" comments', () => {
+    const result = requirementsTxtParser.parse('requirements.txt', fixture('pip-compile.txt'));
+    expect(rows(result.dependencies)).toEqual([
+      ['anyio', '3.7.1', undefined, 9],
+      ['certifi', '2023.7.22', undefined, 15],
+      ['fastapi', '0.100.0', undefined, 21],
+      ['h11', '0.14.0', undefined, 25],
+      ['httpcore', '0.17.3', undefined, 31],
+      ['httpx', '0.24.1', undefined, 35],
+      ['idna', '3.4', undefined, 39],
+      ['pydantic', '1.10.12', undefined, 45],
+      ['sniffio', '1.3.0', undefined, 49],
+      ['starlette', '0.27.0', undefined, 56],
+      ['typing-extensions', '4.7.1', undefined, 60],
+      ['uvicorn', '0.23.2', undefined, 64],
+    ]);
+    expect(codes(result)).toEqual([['OPTION_IGNORED', 7]]);
+  });
+
+  it('reads a Windows-edited file (BOM, CRLF, tabs) exactly like its LF twin', () => {
+    const raw = fixture('windows-requirements.txt');
+    expect(raw.startsWith('\uFEFF')).toBe(true);
+    expect(raw).toContain('\r\n');
+    const result = requirementsTxtParser.parse('requirements.txt', raw);
+    expect(rows(result.dependencies)).toEqual([
+      ['django', '4.2.3', undefined, 2],
+      ['requests', '2.31.0', undefined, 3],
+      ['numpy', null, '>=1.24', 7],
+      ['pywin32', '306', undefined, 8],
+    ]);
+    expect(codes(result)).toEqual([
+      ['ENVIRONMENT_MARKER', 7],
+      ['UNPINNED', 7],
+      ['ENVIRONMENT_MARKER', 8],
+    ]);
+    const lf = raw.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+    expect(requirementsTxtParser.parse('requirements.txt', lf)).toEqual(result);
+  });
+
+  it('reads the ugly fixture the CLI scans (BOM, CRLF, tabs, broken continuations) without syntax errors', () => {
+    const path = join(FIXTURES, '../../ugly/requirements.txt');
+    const result = requirementsTxtParser.parse('requirements.txt', readFileSync(path, 'utf8'));
+    expect(rows(result.dependencies)).toEqual([
+      ['django', '3.2.0', undefined, 4],
+      ['requests', '2.19.0', undefined, 5],
+      ['pyyaml', '5.3', undefined, 8],
+      ['jinja2', '2.10', undefined, 10],
+      ['urllib3', '1.24.1', undefined, 12],
+      ['flask', '0.12', undefined, 13],
+      ['gunicorn', null, '>=19.9,<20', 15],
+    ]);
+    expect(codes(result)).toEqual([
+      ['OPTION_IGNORED', 2],
+      ['ENVIRONMENT_MARKER', 8],
+      ['UNPINNED', 15],
+    ]);
+  });
+
+  it.each([
+    'extra == "socks"',
+    '(python_version < "3.8" or os_name == "nt") and platform_machine not in "arm64 aarch64"',
+    "implementation_name == 'cpython' and python_full_version >= '3.11.2'",
+    '"linux" in sys_platform',
+  ])('accepts the marker %s', (marker) => {
+    const result = requirementsTxtParser.parse('requirements.txt', `six==1.16.0 ; ${marker}`);
+    expect(rows(result.dependencies)).toEqual([['six', '1.16.0', undefined, 1]]);
+    expect(codes(result)).toEqual([['ENVIRONMENT_MARKER', 1]]);
+  });
+
+  it.each([
+    ['python_version <', 'marker ends early'],
+    ['python_version < "3.8" and', 'marker ends early'],
+    ['(python_version < "3.8"', 'missing ")"'],
+    ['python_version "3.8"', 'expected a comparison, found ""3.8""'],
+    ['python_version < "3.8" os_name == "nt"', 'unexpected "os_name"'],
+    ["python_version < '3.8", 'unexpected "\'3.8"'],
+  ])('rejects the marker %s', (marker, why) => {
+    const result = requirementsTxtParser.parse('requirements.txt', `six==1.16.0 ; ${marker}`);
+    expect(result.dependencies).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['INVALID_SYNTAX', `invalid environment marker "${marker}": ${why}`],
+    ]);
+  });
+
+  describe('includes and constraints (project/)', () => {
+    const result = requirementsTxtParser.parse(
+      'project/requirements.txt',
+      fixture('project/requirements.txt'),
+      {
+        readInclude,
+      },
+    );
+
+    it('parses -r files recursively with their own paths and applies -c pins to unpinned requirements', () => {
+      const dep = (
+        name: string,
+        version: string | null,
+        manifestPath: string,
+        line: number,
+        specifier?: string,
+      ) => ({
+        ecosystem: 'PyPI',
+        name,
+        version,
+        ...(specifier === undefined ? {} : { specifier }),
+        scope: 'runtime',
+        direct: true,
+        manifestPath,
+        line,
+      });
+      expect(result.dependencies).toEqual([
+        dep('certifi', '2023.7.22', 'project/common/pins.txt', 1),
+        // The constraint is a range, and ranges in constraints files are not applied.
+        dep('charset-normalizer', null, 'project/common/pins.txt', 2, '>=3.0'),
+        dep('requests', '2.31.0', 'project/requirements/base.txt', 3),
+        dep('pydantic', '1.10.12', 'project/requirements/base.txt', 4),
+        dep('sqlalchemy', '1.4.49', 'project/requirements.txt', 4),
+        dep('redis', '4.6.0', 'project/requirements.txt', 5),
+        // constraints.txt pins alembic 1.12.0, outside <1.5: a conflict, so it stays unpinned.
+        dep('alembic', null, 'project/requirements.txt', 6, '>=1.0,<1.5'),
+        dep('sentry-sdk', '1.29.2', 'project/requirements/extra.in', 1),
+      ]);
+      expect(result.dependencies.map((d) => d.name)).not.toContain('flask');
+    });
+
+    it('anchors diagnostics from included files at the top-level directive and names the real place', () => {
+      expect(result.diagnostics).toEqual([
+        {
+          severity: 'info',
+          code: 'UNPINNED',
+          message: 'project/common/pins.txt:2: charset-normalizer is not pinned to an exact version (>=3.0)',
+          line: 2,
+        },
+        {
+          severity: 'warning',
+          code: 'INCLUDE_CYCLE',
+          message:
+            'project/requirements/base.txt:5: -r ../requirements.txt: project/requirements.txt is already being read',
+          line: 2,
+        },
+        {
+          severity: 'info',
+          code: 'UNPINNED',
+          message: 'alembic is not pinned to an exact version (>=1.0,<1.5)',
+          line: 6,
+        },
+        {
+          severity: 'warning',
+          code: 'INCLUDE_NOT_FOUND',
+          message: '-r ./requirements/missing.txt: project/requirements/missing.txt was not found',
+          line: 7,
+        },
+        {
+          severity: 'warning',
+          code: 'INCLUDE_NOT_FOUND',
+          message: '-r https://example.com/shared-requirements.txt: remote files are not fetched',
+          line: 9,
+        },
+        {
+          severity: 'warning',
+          code: 'CONSTRAINT_CONFLICT',
+          message:
+            'alembic>=1.0,<1.5 does not allow 1.12.0 pinned by the constraint at project/constraints.txt:5',
+          line: 6,
+        },
+      ]);
+    });
+
+    it('gives requirements-dev.txt its own dev scope while included runtime files keep runtime', () => {
+      const dev = requirementsTxtParser.parse(
+        'project/requirements-dev.txt',
+        fixture('project/requirements-dev.txt'),
+        {
+          readInclude,
+        },
+      );
+      expect(dev.dependencies.map((d) => [d.name, d.version, d.scope])).toEqual([
+        ['certifi', '2023.7.22', 'runtime'],
+        ['charset-normalizer', null, 'runtime'],
+        ['requests', '2.31.0', 'runtime'],
+        ['pydantic', '1.10.12', 'runtime'],
+        ['sqlalchemy', '1.4.49', 'runtime'],
+        ['redis', '4.6.0', 'runtime'],
+        ['alembic', null, 'runtime'],
+        ['sentry-sdk', '1.29.2', 'runtime'],
+        ['pytest', '7.4.0', 'dev'],
+        ['pytest-cov', null, 'dev'],
+      ]);
+      // Everything found through `-r requirements.txt` is anchored at line 1 of the dev file.
+      expect(codes(dev)).toEqual([
+        ['UNPINNED', 1],
+        ['INCLUDE_CYCLE', 1],
+        ['UNPINNED', 1],
+        ['INCLUDE_NOT_FOUND', 1],
+        ['INCLUDE_NOT_FOUND', 1],
+        ['UNPINNED', 3],
+        ['CONSTRAINT_CONFLICT', 1],
+      ]);
+    });
+
+    it('reports every include as missing when no reader is given', () => {
+      const alone = requirementsTxtParser.parse(
+        'project/requirements.txt',
+        fixture('project/requirements.txt'),
+      );
+      expect(codes(alone)).toEqual([
+        ['INCLUDE_NOT_FOUND', 2],
+        ['INCLUDE_NOT_FOUND', 3],
+        ['UNPINNED', 4],
+        ['UNPINNED', 5],
+        ['UNPINNED', 6],
+        ['INCLUDE_NOT_FOUND', 7],
+        ['INCLUDE_NOT_FOUND', 8],
+        ['INCLUDE_NOT_FOUND', 9],
+      ]);
+    });
+  });
+
+  it('stops include cycles and still reads both files once', () => {
+    const result = requirementsTxtParser.parse('cycle-a.txt', fixture('cycle-a.txt'), { readInclude });
+    expect(rows(result.dependencies)).toEqual([
+      ['attrs', '23.1.0', undefined, 2],
+      ['six', '1.16.0', undefined, 3],
+    ]);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'INCLUDE_CYCLE',
+        message: 'cycle-b.txt:1: -r ./cycle-a.txt: cycle-a.txt is already being read',
+        line: 2,
+      },
+    ]);
+  });
+
+  it('reads a file reached twice (diamond includes) once, and a self-include is a cycle', () => {
+    const files: Record<string, string> = {
+      'reqs/left.txt': '-r shared.txt\nclick==8.1.7\n',
+      'reqs/right.txt': '-r ./shared.txt\nrich==13.5.2\n',
+      'reqs/shared.txt': 'attrs==23.1.0\n',
+    };
+    const result = requirementsTxtParser.parse('reqs/top.txt', '-r left.txt\n-r right.txt\n-r top.txt\n', {
+      readInclude: (path) => files[path],
+    });
+    expect(result.dependencies.map((d) => [d.name, d.manifestPath])).toEqual([
+      ['attrs', 'reqs/shared.txt'],
+      ['click', 'reqs/left.txt'],
+      ['rich', 'reqs/right.txt'],
+    ]);
+    expect(codes(result)).toEqual([['INCLUDE_CYCLE', 3]]);
+  });
+
+  it('never lets a throwing or binary include crash the parse', () => {
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      '-r boom.txt\n-r blob.txt\nsix==1.16.0\n',
+      {
+        readInclude: (path) => {
+          if (path === 'boom.txt') throw new Error('EACCES');
+          return 'PK\u0003\u0004\u0000\u0000binary';
+        },
+      },
+    );
+    expect(rows(result.dependencies)).toEqual([['six', '1.16.0', undefined, 3]]);
+    expect(codes(result)).toEqual([
+      ['INCLUDE_NOT_FOUND', 1],
+      ['NOT_TEXT', 2],
+    ]);
+  });
+
+  it('uses a constraint pin for a bare requirement even when the constraint comes first', () => {
+    const result = requirementsTxtParser.parse(
+      'requirements.in',
+      '-c constraints.txt\nDjango\nrequests==2.30.0\n',
+      {
+        readInclude: () => 'django==4.2.4\nrequests==2.31.0\n',
+      },
+    );
+    expect(result.dependencies.map((d) => [d.name, d.version, d.specifier, d.direct])).toEqual([
+      ['django', '4.2.4', undefined, true],
+      ['requests', '2.30.0', undefined, true],
+    ]);
+    expect(codes(result)).toEqual([['CONSTRAINT_CONFLICT', 3]]);
+  });
+
+  it('compares arbitrary === versions without failing', () => {
+    const result = requirementsTxtParser.parse('requirements.in', '-c c.txt\nfoo==1.0\nbar>=1\nbaz\n', {
+      readInclude: () => 'foo===custom-build\nbar===2023.11.abc\nbaz===nightly\n',
+    });
+    expect(result.dependencies.map((d) => [d.name, d.version, d.specifier])).toEqual([
+      ['foo', '1.0', undefined],
+      ['bar', null, '>=1'],
+      ['baz', 'nightly', undefined],
+    ]);
+    expect(codes(result)).toEqual([
+      ['UNPINNED', 3],
+      ['CONSTRAINT_CONFLICT', 2],
+      ['CONSTRAINT_CONFLICT', 3],
+    ]);
+  });
+
+  describe('${VAR} references', () => {
+    const text = [
+      'requests==${REQUESTS_VERSION}',
+      'django==${DJANGO_VERSION}',
+      '-e git+https://${GITHUB_TOKEN}@github.com/acme/private-lib.git#egg=private-lib',
+      '--extra-index-url https://${PRIVATE_INDEX_TOKEN}@pypi.internal.example.com/simple',
+      'flask==${lowercase}',
+    ].join('\n');
+    const result = requirementsTxtParser.parse('requirements.txt', text, {
+      env: { REQUESTS_VERSION: '2.31.0', GITHUB_TOKEN: 'ghp_s3cr3t' },
+    });
+
+    it('substitutes known ones and leaves out lines an unknown one makes invalid', () => {
+      expect(rows(result.dependencies)).toEqual([['requests', '2.31.0', undefined, 1]]);
+      expect(result.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+        ['UNKNOWN_ENV_VAR', 2, '${DJANGO_VERSION} is not set; the line was left out'],
+        [
+          'UNRESOLVABLE',
+          3,
+          '-e git+https://***@github.com/acme/private-lib.git#egg=private-lib is not scanned: editable install, no registry version to match',
+        ],
+        ['OPTION_IGNORED', 4, '--extra-index-url is ignored; only requirements are read'],
+        ['UNKNOWN_ENV_VAR', 4, '${PRIVATE_INDEX_TOKEN} is not set; it was kept as written'],
+        // pip expands only ${UPPER_CASE} names; this one stays literal and the version is invalid.
+        ['INVALID_SYNTAX', 5, 'invalid version "${lowercase}" after == for flask'],
+      ]);
+    });
+
+    it('never puts a substituted secret into a message', () => {
+      expect(JSON.stringify(result)).not.toContain('ghp_s3cr3t');
+    });
+  });
+
+  it('joins continuation lines and reports the first physical line, even across a comment line', () => {
+    const text = [
+      'requests==2.31.0 \\',
+      '    --hash=sha256:942c5a758f98d790eaed1a29cb6eefc7ffb0d1cf7af05c3d2791656dbd6ad1e1 \\',
+      '    # a comment ends the continuation',
+      'flask\\',
+      '==2.3.2',
+      'numpy==1.25.2 \\',
+    ].join('\n');
+    const result = requirementsTxtParser.parse('requirements.txt', text);
+    expect(rows(result.dependencies)).toEqual([
+      ['requests', '2.31.0', undefined, 1],
+      ['flask', '2.3.2', undefined, 4],
+      ['numpy', '1.25.2', undefined, 6],
+    ]);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('reads -r/-c spellings: attached, --long=value, --long value, quoted', () => {
+    const files: Record<string, string> = {
+      'a.txt': 'aa==1.0\n',
+      'b.txt': 'bb==1.0\n',
+      'c.txt': 'cc==1.0\n',
+      'd d.txt': 'dd==1.0\n',
+    };
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      '-ra.txt\n--requirement b.txt\n-r c.txt\n-r "d d.txt"\n',
+      {
+        readInclude: (path) => files[path],
+      },
+    );
+    expect(result.dependencies.map((d) => d.name)).toEqual(['aa', 'bb', 'cc', 'dd']);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('reports a requirement listed twice with different versions, and drops an exact repeat', () => {
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      'requests==2.31.0\nRequests==2.31.0\nrequests==2.28.0\n',
+    );
+    expect(rows(result.dependencies)).toEqual([
+      ['requests', '2.31.0', undefined, 1],
+      ['requests', '2.28.0', undefined, 3],
+    ]);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'DUPLICATE',
+        message: 'requests is required again with ==2.28.0 (first at requirements.txt:1)',
+        line: 3,
+      },
+    ]);
+  });
+
+  it('accepts === arbitrary pins, epochs, pre-releases and !=/~= ranges', () => {
+    const text = 'foo===2023.11.abc\nbar==1!2.0\nbaz==3.0.0rc1\nqux!=1.0,~=1.4.2\nquux<=2,>1\n';
+    const result = requirementsTxtParser.parse('requirements.txt', text);
+    expect(rows(result.dependencies)).toEqual([
+      ['foo', '2023.11.abc', undefined, 1],
+      ['bar', '1!2.0', undefined, 2],
+      ['baz', '3.0.0rc1', undefined, 3],
+      ['qux', null, '!=1.0,~=1.4.2', 4],
+      ['quux', null, '<=2,>1', 5],
+    ]);
+    expect(codes(result)).toEqual([
+      ['UNPINNED', 4],
+      ['UNPINNED', 5],
+    ]);
+  });
+
+  it('rejects what packaging rejects: ~= with one segment, local versions on ranges, wildcards on >=', () => {
+    const result = requirementsTxtParser.parse('requirements.txt', 'a~=1\nb>=1.0+local\nc>=1.*\nd==1.*.2\n');
+    expect(result.dependencies).toEqual([]);
+    expect(codes(result)).toEqual([1, 2, 3, 4].map((line) => ['INVALID_SYNTAX', line]));
+  });
+
+  it('returns nothing for empty and comment-only files', () => {
+    expect(requirementsTxtParser.parse('requirements.txt', '')).toEqual({
+      dependencies: [],
+      diagnostics: [],
+    });
+    expect(requirementsTxtParser.parse('requirements.txt', '\uFEFF\r\n# only comments\r\n\t\r\n')).toEqual({
+      dependencies: [],
+      diagnostics: [],
+    });
+  });
+
+  it('refuses binary content', () => {
+    const result = requirementsTxtParser.parse('requirements.txt', 'requests==2.31.0\u0000\u0001\u0002');
+    expect(result.dependencies).toEqual([]);
+    expect(codes(result)).toEqual([['NOT_TEXT', undefined]]);
+  });
+
+  it('reads a 10,000-line file completely', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      lines.push(i % 4 === 3 ? `# section ${i}` : `package-${i}==${i % 7}.${i % 11}.${i}`);
+    }
+    const result = requirementsTxtParser.parse('requirements.txt', lines.join('\n'));
+    expect(result.dependencies).toHaveLength(7_500);
+    expect(result.dependencies[7_499]).toMatchObject({
+      name: 'package-9998',
+      version: '2.10.9998',
+      line: 9_999,
+    });
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ['requirements.txt', 'runtime'],
+    ['requirements/prod.txt', 'runtime'],
+    ['requirements-devops.txt', 'runtime'],
+    ['requirements-dev.txt', 'dev'],
+    ['requirements_dev.txt', 'dev'],
+    ['dev-requirements.txt', 'dev'],
+    ['requirements-test.txt', 'dev'],
+    ['requirements-tests.txt', 'dev'],
+    ['requirements-test-py38.txt', 'dev'],
+    ['requirements-testing.in', 'dev'],
+    ['requirements/dev.txt', 'dev'],
+    ['test-requirements.txt', 'dev'],
+  ])('scopes %s as %s', (path, scope) => {
+    expect(scopeForFile(path)).toBe(scope);
+    const result = requirementsTxtParser.parse(path, 'six==1.16.0\n');
+    expect(result.dependencies[0].scope).toBe(scope);
+  });
+});

@@ -1,0 +1,618 @@
+import { eq, satisfies } from '@renovatebot/pep440';
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
+import type {
+  DependencyScope,
+  DiagnosticSeverity,
+  ManifestDiagnostic,
+  ManifestParser,
+  ManifestParseResult,
+  ParseOptions,
+  ParsedDependency,
+} from '../../manifest.types';
+import { resolveIncludePath } from './include-path';
+import { isPep440Version, parsePep508, type Pep508Requirement } from './pep508-requirement';
+import { redactUrl } from './redact-url';
+
+/**
+ * pip requirements files (`requirements*.txt`, pip-tools `*.in`), following pip's own reading:
+ * `\` continuations joined first, then comments (`#` at line start or after whitespace) removed,
+ * then `${VAR}` expanded, then the line split into a requirement and its options.
+ *
+ * Includes: `-r` files are parsed as part of this manifest (each dependency keeps its own
+ * manifestPath and line). A diagnostic found inside an include carries the line of the top-level
+ * `-r`/`-c` that led to it, with `file:line:` of the real place at the start of its message, so
+ * every `line` refers to the file being parsed.
+ *
+ * Constraints (`-c`): their requirements are never emitted. A constraint pinned with `==`/`===`
+ * gives its version to an unpinned requirement of the same package (wherever it appears); ranges
+ * in constraints files are not applied.
+ */
+export const requirementsTxtParser: ManifestParser = {
+  id: 'requirements-txt',
+  ecosystem: 'PyPI',
+  parse(path: string, text: string, options: ParseOptions = {}): ManifestParseResult {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const run = new RequirementsRun(options);
+    run.parseFile({ path, mode: 'requirements', scope: scopeForFile(path), depth: 0 }, text);
+    return run.finish();
+  },
+};
+
+type FileMode = 'requirements' | 'constraints';
+
+interface FileContext {
+  readonly path: string;
+  readonly mode: FileMode;
+  readonly scope: DependencyScope;
+  readonly depth: number;
+  /** Line in the top-level file of the `-r`/`-c` this file was reached through. */
+  readonly anchor?: number;
+}
+
+interface Requirement {
+  readonly name: string;
+  version: string | null;
+  specifier?: string;
+  readonly scope: DependencyScope;
+  readonly manifestPath: string;
+  readonly line: number;
+  readonly context: FileContext;
+  /** The UNPINNED diagnostic, withdrawn when a constraint pins the package. */
+  unpinned?: ManifestDiagnostic;
+}
+
+interface Constraint {
+  readonly version: string;
+  readonly context: FileContext;
+  readonly line: number;
+}
+
+// Includes are cut off beyond this depth in case a reader serves ever-new paths.
+const MAX_INCLUDE_DEPTH = 16;
+
+type OptionKind = 'requirement' | 'constraint' | 'editable' | 'global' | 'per-requirement';
+
+interface OptionSpec {
+  readonly kind: OptionKind;
+  readonly takesValue: boolean;
+}
+
+// pip's SUPPORTED_OPTIONS and SUPPORTED_OPTIONS_REQ (plus the removed --install-option).
+const LONG_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  '--requirement': { kind: 'requirement', takesValue: true },
+  '--constraint': { kind: 'constraint', takesValue: true },
+  '--editable': { kind: 'editable', takesValue: true },
+  '--index-url': { kind: 'global', takesValue: true },
+  '--extra-index-url': { kind: 'global', takesValue: true },
+  '--no-index': { kind: 'global', takesValue: false },
+  '--find-links': { kind: 'global', takesValue: true },
+  '--no-binary': { kind: 'global', takesValue: true },
+  '--only-binary': { kind: 'global', takesValue: true },
+  '--prefer-binary': { kind: 'global', takesValue: false },
+  '--require-hashes': { kind: 'global', takesValue: false },
+  '--pre': { kind: 'global', takesValue: false },
+  '--trusted-host': { kind: 'global', takesValue: true },
+  '--use-feature': { kind: 'global', takesValue: true },
+  '--hash': { kind: 'per-requirement', takesValue: true },
+  '--global-option': { kind: 'per-requirement', takesValue: true },
+  '--config-settings': { kind: 'per-requirement', takesValue: true },
+  '--install-option': { kind: 'per-requirement', takesValue: true },
+};
+
+const SHORT_OPTIONS: Readonly<Record<string, string>> = {
+  r: '--requirement',
+  c: '--constraint',
+  e: '--editable',
+  i: '--index-url',
+  f: '--find-links',
+};
+
+interface ParsedOption {
+  readonly name: string;
+  readonly kind: OptionKind;
+  readonly value?: string;
+}
+
+const DEV_FILE_NAME = /(^|[-_.])(dev|develop|development|test|tests|testing)([-_.\d]|$)/i;
+const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const VCS_SCHEME = /^(git|hg|svn|bzr)[+:]/i;
+const ARCHIVE = /\.(whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
+const STRONG_HASH = /^(sha256|sha384|sha512):[0-9a-f]+$/i;
+
+/** `requirements-dev.txt`, `dev-requirements.txt`, `requirements_test_py3.txt`, `requirements/dev.txt`. */
+export function scopeForFile(path: string): DependencyScope {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.(txt|in)$/i, '');
+  return DEV_FILE_NAME.test(base) ? 'dev' : 'runtime';
+}
+
+class RequirementsRun {
+  private readonly diagnostics: ManifestDiagnostic[] = [];
+  private readonly requirements: Requirement[] = [];
+  private readonly byName = new Map<string, Requirement[]>();
+  private readonly constraints = new Map<string, Constraint>();
+  private readonly active = new Set<string>();
+  private readonly done = new Set<string>();
+
+  constructor(private readonly options: ParseOptions) {}
+
+  parseFile(context: FileContext, text: string): void {
+    this.active.add(context.path);
+    this.done.add(`${context.mode}:${context.path}`);
+    for (const logical of logicalLines(text)) this.parseLine(context, logical.line, logical.text);
+    this.active.delete(context.path);
+  }
+
+  finish(): ManifestParseResult {
+    const withdrawn = new Set<ManifestDiagnostic>();
+    for (const requirement of this.requirements) {
+      const constraint = this.constraints.get(requirement.name);
+      if (constraint) this.applyConstraint(requirement, constraint, withdrawn);
+    }
+    const dependencies: ParsedDependency[] = this.requirements.map((r) => ({
+      ecosystem: 'PyPI',
+      name: r.name,
+      version: r.version,
+      ...(r.version === null ? { specifier: r.specifier ?? '' } : {}),
+      scope: r.scope,
+      direct: true,
+      manifestPath: r.manifestPath,
+      line: r.line,
+    }));
+    return { dependencies, diagnostics: this.diagnostics.filter((d) => !withdrawn.has(d)) };
+  }
+
+  private applyConstraint(
+    requirement: Requirement,
+    constraint: Constraint,
+    withdrawn: Set<ManifestDiagnostic>,
+  ) {
+    const where = `${constraint.context.path}:${constraint.line}`;
+    if (requirement.version === null) {
+      const specifier = requirement.specifier ?? '';
+      if (specifier === '' || allows(specifier, constraint.version)) {
+        requirement.version = constraint.version;
+        requirement.specifier = undefined;
+        if (requirement.unpinned) withdrawn.add(requirement.unpinned);
+        return;
+      }
+      this.report(
+        requirement.context,
+        requirement.line,
+        'warning',
+        'CONSTRAINT_CONFLICT',
+        `${requirement.name}${specifier} does not allow ${constraint.version} pinned by the constraint at ${where}`,
+      );
+    } else if (!sameVersion(requirement.version, constraint.version)) {
+      this.report(
+        requirement.context,
+        requirement.line,
+        'warning',
+        'CONSTRAINT_CONFLICT',
+        `${requirement.name}==${requirement.version} differs from ${constraint.version} pinned by the constraint at ${where}`,
+      );
+    }
+  }
+
+  private report(
+    context: FileContext,
+    line: number,
+    severity: DiagnosticSeverity,
+    code: string,
+    message: string,
+  ): ManifestDiagnostic {
+    const diagnostic: ManifestDiagnostic =
+      context.anchor === undefined
+        ? { severity, code, message, line }
+        : { severity, code, message: `${context.path}:${line}: ${message}`, line: context.anchor };
+    this.diagnostics.push(diagnostic);
+    return diagnostic;
+  }
+
+  private parseLine(context: FileContext, line: number, rawText: string): void {
+    const unknownVars: string[] = [];
+    const text = rawText.replace(ENV_VAR, (reference: string, name: string) => {
+      const env = this.options.env;
+      if (env && Object.hasOwn(env, name)) return env[name];
+      if (!unknownVars.includes(name)) unknownVars.push(name);
+      return reference;
+    });
+    let leftOut = false;
+    // With an unset variable the line as written is usually invalid; say why once, not twice.
+    const invalid = (message: string) => {
+      if (unknownVars.length > 0) leftOut = true;
+      else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
+    };
+
+    const optionStart = /(?:^|\s)-/.exec(text);
+    const args = (optionStart ? text.slice(0, optionStart.index) : text).trim();
+    const optionText = optionStart ? text.slice(optionStart.index).trim() : '';
+    const options = this.parseOptions(optionText, invalid);
+
+    if (args === '') {
+      for (const option of options) this.applyLineOption(context, line, option, invalid);
+    } else {
+      this.parseRequirement(context, line, args, invalid);
+      for (const option of options) {
+        if (option.kind === 'per-requirement') {
+          if (option.name === '--hash' && !STRONG_HASH.test(option.value ?? '')) {
+            invalid(`--hash needs sha256:, sha384: or sha512: and a hex digest, not "${option.value}"`);
+          }
+        } else {
+          this.report(
+            context,
+            line,
+            'info',
+            'OPTION_IGNORED',
+            `${option.name} on a requirement line is ignored`,
+          );
+        }
+      }
+    }
+
+    for (const name of unknownVars) {
+      const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
+      this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
+    }
+  }
+
+  private parseOptions(optionText: string, invalid: (message: string) => void): ParsedOption[] {
+    if (optionText === '') return [];
+    const tokens = shellSplit(optionText);
+    if (!tokens) {
+      invalid(`unclosed quote in "${optionText}"`);
+      return [];
+    }
+    const parsed: ParsedOption[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      let name: string;
+      let value: string | undefined;
+      if (token.startsWith('--')) {
+        const equals = token.indexOf('=');
+        name = equals < 0 ? token : token.slice(0, equals);
+        if (equals >= 0) value = token.slice(equals + 1);
+      } else if (token.startsWith('-') && token.length > 1) {
+        const long = SHORT_OPTIONS[token[1]];
+        if (!long) {
+          invalid(`unknown option ${token}`);
+          continue;
+        }
+        name = long;
+        if (token.length > 2) value = token.slice(2).replace(/^=/, '');
+      } else {
+        invalid(`unexpected "${token}" among options`);
+        continue;
+      }
+      const spec = LONG_OPTIONS[name];
+      if (!spec) {
+        invalid(`unknown option ${name}`);
+        continue;
+      }
+      if (spec.takesValue && value === undefined) {
+        value = tokens[i + 1];
+        i++;
+        if (value === undefined) {
+          invalid(`${name} needs a value`);
+          continue;
+        }
+      } else if (!spec.takesValue && value !== undefined) {
+        invalid(`${name} takes no value`);
+        continue;
+      }
+      parsed.push({ name, kind: spec.kind, ...(value === undefined ? {} : { value }) });
+    }
+    return parsed;
+  }
+
+  private applyLineOption(
+    context: FileContext,
+    line: number,
+    option: ParsedOption,
+    invalid: (message: string) => void,
+  ): void {
+    switch (option.kind) {
+      case 'requirement':
+      case 'constraint':
+        this.include(
+          context,
+          line,
+          option.value ?? '',
+          option.kind === 'requirement' ? 'requirements' : 'constraints',
+        );
+        return;
+      case 'editable':
+        if (context.mode === 'requirements') {
+          this.unresolvable(context, line, `-e ${redactUrl(option.value ?? '')}`, 'editable install');
+        }
+        return;
+      case 'global':
+        this.report(
+          context,
+          line,
+          'info',
+          'OPTION_IGNORED',
+          `${option.name} is ignored; only requirements are read`,
+        );
+        return;
+      case 'per-requirement':
+        invalid(`${option.name} must follow a requirement on the same (continued) line`);
+        return;
+    }
+  }
+
+  private include(context: FileContext, line: number, target: string, mode: FileMode): void {
+    const directive = mode === 'requirements' ? '-r' : '-c';
+    if (URL_SCHEME.test(target)) {
+      this.report(
+        context,
+        line,
+        'warning',
+        'INCLUDE_NOT_FOUND',
+        `${directive} ${redactUrl(target)}: remote files are not fetched`,
+      );
+      return;
+    }
+    const path = resolveIncludePath(context.path, target);
+    if (this.active.has(path)) {
+      this.report(
+        context,
+        line,
+        'warning',
+        'INCLUDE_CYCLE',
+        `${directive} ${target}: ${path} is already being read`,
+      );
+      return;
+    }
+    // The same file reached twice (diamond includes) adds nothing the second time.
+    if (this.done.has(`${mode}:${path}`)) return;
+    if (context.depth + 1 > MAX_INCLUDE_DEPTH) {
+      this.report(
+        context,
+        line,
+        'warning',
+        'INCLUDE_TOO_DEEP',
+        `${directive} ${target}: includes nest deeper than ${MAX_INCLUDE_DEPTH} files`,
+      );
+      return;
+    }
+    let text: string | undefined;
+    try {
+      text = this.options.readInclude?.(path);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      this.report(
+        context,
+        line,
+        'warning',
+        'INCLUDE_NOT_FOUND',
+        `${directive} ${target}: ${path} was not found`,
+      );
+      return;
+    }
+    if (looksBinary(text)) {
+      this.report(context, line, 'warning', 'NOT_TEXT', `${directive} ${target}: ${path} is not a text file`);
+      return;
+    }
+    this.parseFile(
+      { path, mode, scope: scopeForFile(path), depth: context.depth + 1, anchor: context.anchor ?? line },
+      text,
+    );
+  }
+
+  private unresolvable(context: FileContext, line: number, subject: string, reason: string): void {
+    this.report(
+      context,
+      line,
+      'warning',
+      'UNRESOLVABLE',
+      `${subject} is not scanned: ${reason}, no registry version to match`,
+    );
+  }
+
+  private parseRequirement(
+    context: FileContext,
+    line: number,
+    args: string,
+    invalid: (message: string) => void,
+  ): void {
+    const constraintsOnly = context.mode === 'constraints';
+    if (URL_SCHEME.test(args) || /^file:/i.test(args)) {
+      const url = args.split(/;\s/)[0].trim();
+      const egg = /#(?:.*&)?egg=([^&\s]+)/.exec(url)?.[1];
+      const subject = egg ? `${normalizePackageName('PyPI', egg)} (${redactUrl(url)})` : redactUrl(url);
+      if (!constraintsOnly) {
+        this.unresolvable(context, line, subject, VCS_SCHEME.test(url) ? 'VCS URL' : 'direct URL');
+      }
+      return;
+    }
+    const beforeMarker = args.split(';')[0].trim();
+    const at = beforeMarker.indexOf('@');
+    const isNamedUrl = at > 0 && !looksLikePath(beforeMarker.slice(0, at).trim());
+    if (
+      !isNamedUrl &&
+      (looksLikePath(beforeMarker) || ARCHIVE.test(beforeMarker.replace(/\[[^\]]*\]$/, '')))
+    ) {
+      if (!constraintsOnly) this.unresolvable(context, line, beforeMarker, 'local path');
+      return;
+    }
+
+    const parsed = parsePep508(args);
+    if (!parsed.ok) {
+      invalid(parsed.error);
+      return;
+    }
+    const requirement = parsed.requirement;
+    const name = normalizePackageName('PyPI', requirement.name);
+    if (requirement.kind === 'url') {
+      if (!constraintsOnly) {
+        this.unresolvable(context, line, `${name} @ ${redactUrl(requirement.url)}`, 'direct URL reference');
+      }
+      return;
+    }
+    const pin = exactPin(requirement);
+    if (constraintsOnly) {
+      if (pin !== null) this.addConstraint(context, line, name, pin);
+      return;
+    }
+    this.addRequirement(context, line, name, requirement, pin);
+  }
+
+  private addConstraint(context: FileContext, line: number, name: string, version: string): void {
+    const existing = this.constraints.get(name);
+    if (!existing) {
+      this.constraints.set(name, { version, context, line });
+    } else if (!sameVersion(existing.version, version)) {
+      this.report(
+        context,
+        line,
+        'warning',
+        'DUPLICATE',
+        `${name} is constrained to ${version} here and to ${existing.version} at ${existing.context.path}:${existing.line}; the first is used`,
+      );
+    }
+  }
+
+  private addRequirement(
+    context: FileContext,
+    line: number,
+    name: string,
+    requirement: Extract<Pep508Requirement, { kind: 'specifier' }>,
+    pin: string | null,
+  ): void {
+    const specifier =
+      pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
+    const earlier = this.byName.get(name) ?? [];
+    const same = earlier.find((r) => r.version === pin && r.specifier === specifier);
+    if (same && same.scope === context.scope) return;
+    if (earlier.length > 0 && !same) {
+      const first = earlier[0];
+      this.report(
+        context,
+        line,
+        'warning',
+        'DUPLICATE',
+        `${name} is required again with ${pin === null ? `"${specifier}"` : `==${pin}`} (first at ${first.manifestPath}:${first.line})`,
+      );
+    }
+    const entry: Requirement = {
+      name,
+      version: pin,
+      specifier,
+      scope: context.scope,
+      manifestPath: context.path,
+      line,
+      context,
+    };
+    if (requirement.marker !== undefined) {
+      this.report(
+        context,
+        line,
+        'info',
+        'ENVIRONMENT_MARKER',
+        `${name} is kept whatever its marker "${requirement.marker}" evaluates to`,
+      );
+    }
+    if (pin === null) {
+      entry.unpinned = this.report(
+        context,
+        line,
+        'info',
+        'UNPINNED',
+        `${name} is not pinned to an exact version (${specifier === '' ? 'any version' : specifier})`,
+      );
+    }
+    this.requirements.push(entry);
+    this.byName.set(name, [...earlier, entry]);
+  }
+}
+
+/** The version of a single `==` (no wildcard) or `===` clause, else null. */
+function exactPin(requirement: Extract<Pep508Requirement, { kind: 'specifier' }>): string | null {
+  if (requirement.clauses.length !== 1) return null;
+  const [{ operator, version }] = requirement.clauses;
+  if (operator === '===' || (operator === '==' && !version.endsWith('.*'))) return version;
+  return null;
+}
+
+// The PEP 440 library throws on versions it cannot parse (`===` allows any string): compare safely.
+function sameVersion(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return isPep440Version(a) && isPep440Version(b) && eq(a, b);
+  } catch {
+    return false;
+  }
+}
+
+function allows(specifier: string, version: string): boolean {
+  try {
+    return isPep440Version(version) && satisfies(version, specifier, { prereleases: true });
+  } catch {
+    return false;
+  }
+}
+
+function looksLikePath(text: string): boolean {
+  return /[\\/]/.test(text) || text.startsWith('.');
+}
+
+/** pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first. */
+function logicalLines(text: string): { line: number; text: string }[] {
+  const physical = splitLines(text);
+  const logical: { line: number; text: string }[] = [];
+  const push = (line: number, raw: string) => {
+    const stripped = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (stripped !== '') logical.push({ line, text: stripped });
+  };
+  let buffer: string[] = [];
+  let start = 0;
+  physical.forEach((raw, index) => {
+    const isComment = /^\s*#/.test(raw);
+    if (!raw.endsWith('\\') || isComment) {
+      if (buffer.length > 0) {
+        // A comment line ends the continuation; the space keeps it a comment once joined.
+        buffer.push(isComment ? ` ${raw}` : raw);
+        push(start, buffer.join(''));
+        buffer = [];
+      } else {
+        push(index + 1, raw);
+      }
+    } else {
+      if (buffer.length === 0) start = index + 1;
+      buffer.push(raw.replace(/^\\+|\\+$/g, ''));
+    }
+  });
+  if (buffer.length > 0) push(start, buffer.join(''));
+  return logical;
+}
+
+/** Splits like shlex (whitespace, '…' and "…" quoting); undefined on an unclosed quote. */
+function shellSplit(text: string): string[] | undefined {
+  const tokens: string[] = [];
+  let current = '';
+  let inToken = false;
+  let quote: string | undefined;
+  for (const char of text) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      inToken = true;
+    } else if (/\s/.test(char)) {
+      if (inToken) tokens.push(current);
+      current = '';
+      inToken = false;
+    } else {
+      current += char;
+      inToken = true;
+    }
+  }
+  if (quote) return undefined;
+  if (inToken) tokens.push(current);
+  return tokens;
+}

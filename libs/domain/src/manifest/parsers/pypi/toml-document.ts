@@ -1,0 +1,58 @@
+import { parse, TomlError } from 'smol-toml';
+import type { ManifestDiagnostic } from '../../manifest.types';
+import { normalizeText } from '../../manifest-text';
+
+export type TomlTable = Record<string, unknown>;
+
+export type TomlParseResult =
+  | { readonly ok: true; readonly table: TomlTable }
+  | { readonly ok: false; readonly diagnostic: ManifestDiagnostic };
+
+/** Parses a TOML lock file; a syntax error becomes one INVALID_SYNTAX diagnostic with its line. */
+export function parseTomlDocument(path: string, text: string): TomlParseResult {
+  try {
+    return { ok: true, table: parse(normalizeText(text)) };
+  } catch (error) {
+    const firstLine = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return {
+      ok: false,
+      diagnostic: {
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${path} is not valid TOML: ${firstLine}`,
+        ...(error instanceof TomlError ? { line: error.line } : {}),
+      },
+    };
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * 1-based lines of the `[[table]]` headers, one per array entry, so entries can report where they
+ * are. Undefined entries when the count differs (e.g. an inline array was used instead).
+ */
+export function arrayTableLines(text: string, table: string, entries: number): (number | undefined)[] {
+  const header = new RegExp(`^\\s*\\[\\[\\s*${table.replace(/\./g, '\\.')}\\s*\\]\\]\\s*(#.*)?$`);
+  const lines: number[] = [];
+  normalizeText(text)
+    .split('\n')
+    .forEach((line, index) => {
+      if (header.test(line)) lines.push(index + 1);
+    });
+  return lines.length === entries ? lines : new Array<undefined>(entries).fill(undefined);
+}
+
+/** 1-based line of the first line matching `pattern`, if any. */
+export function firstLineMatching(text: string, pattern: RegExp): number | undefined {
+  const index = normalizeText(text)
+    .split('\n')
+    .findIndex((line) => pattern.test(line));
+  return index < 0 ? undefined : index + 1;
+}

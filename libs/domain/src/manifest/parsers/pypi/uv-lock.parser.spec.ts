@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedDependency } from '../../manifest.types';
+import { uvLockParser } from './uv-lock.parser';
+
+const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/uv');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+const dep = (
+  name: string,
+  version: string,
+  scope: ParsedDependency['scope'],
+  direct: boolean,
+  line: number,
+): ParsedDependency => ({ ecosystem: 'PyPI', name, version, scope, direct, manifestPath: 'uv.lock', line });
+
+describe('uvLockParser', () => {
+  it('identifies itself', () => {
+    expect([uvLockParser.id, uvLockParser.ecosystem]).toEqual(['uv-lock', 'PyPI']);
+  });
+
+  it('leaves the project out, marks its own dependencies direct and scopes by reachability', () => {
+    const result = uvLockParser.parse('uv.lock', fixture('uv.lock'));
+    expect(result.dependencies).toEqual([
+      dep('anyio', '4.4.0', 'runtime', false, 5),
+      dep('certifi', '2024.7.4', 'runtime', false, 60),
+      // Only pytest (a dev group) needs colorama.
+      dep('colorama', '0.4.6', 'dev', false, 69),
+      dep('fastapi', '0.111.0', 'runtime', true, 78),
+      dep('h11', '0.14.0', 'runtime', false, 92),
+      // Reached through httpx[http2], an extra the project asks for.
+      dep('h2', '4.1.0', 'runtime', false, 101),
+      dep('hpack', '4.0.0', 'runtime', false, 114),
+      dep('httpcore', '1.0.5', 'runtime', false, 123),
+      dep('httpx', '0.27.0', 'runtime', true, 136),
+      dep('hyperframe', '6.0.1', 'runtime', false, 160),
+      dep('idna', '3.7', 'runtime', false, 169),
+      dep('iniconfig', '2.0.0', 'dev', false, 178),
+      dep('packaging', '24.1', 'dev', false, 187),
+      dep('pluggy', '1.5.0', 'dev', false, 196),
+      dep('psycopg', '3.2.1', 'optional', true, 205),
+      dep('pydantic', '2.8.2', 'runtime', false, 218),
+      dep('pytest', '8.3.2', 'dev', true, 230),
+      dep('sniffio', '1.3.1', 'runtime', false, 245),
+      // httpx[socks] is never requested: no root reaches socksio, so it keeps the runtime default.
+      dep('socksio', '1.0.0', 'runtime', false, 254),
+      dep('starlette', '0.37.2', 'runtime', false, 263),
+      // Needed by psycopg (optional) but also by pydantic (runtime): runtime wins.
+      dep('typing-extensions', '4.12.2', 'runtime', false, 275),
+      dep('tzdata', '2024.1', 'optional', false, 284),
+    ]);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'UNRESOLVABLE',
+        message:
+          'acme-lint is not scanned: VCS source https://github.com/acme/acme-lint?rev=v2.0.1#3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b, no registry version to match',
+        line: 52,
+      },
+    ]);
+  });
+
+  it('treats every workspace member as a project and follows pinned versions of a package', () => {
+    const result = uvLockParser.parse('uv.lock', fixture('uv-workspace.lock'));
+    expect(result.dependencies).toEqual([
+      dep('celery', '5.4.0', 'runtime', true, 24),
+      dep('flask', '3.0.3', 'runtime', true, 36),
+      dep('jinja2', '3.1.4', 'runtime', false, 49),
+      dep('kombu', '5.3.7', 'runtime', false, 61),
+      dep('markupsafe', '2.1.5', 'runtime', false, 75),
+      // shared asks for numpy 1.26.4 by version; 2.0.1 is locked for another Python but no root names it.
+      dep('numpy', '1.26.4', 'runtime', true, 84),
+      dep('numpy', '2.0.1', 'runtime', false, 93),
+      dep('pytest', '8.3.2', 'dev', true, 102),
+      dep('pyyaml', '6.0.1', 'runtime', true, 111),
+      dep('werkzeug', '3.0.3', 'runtime', false, 129),
+    ]);
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      [
+        'UNRESOLVABLE',
+        70,
+        'local-plugin is not scanned: local path ../plugins/local_plugin-1.0.0-py3-none-any.whl, no registry version to match',
+      ],
+    ]);
+  });
+
+  it('reports an unknown lock version, a non-member editable and an entry without a version', () => {
+    const text = [
+      'version = 2',
+      'requires-python = ">=3.12"',
+      '',
+      '[[package]]',
+      'name = "app"',
+      'version = "1.0.0"',
+      'source = { virtual = "." }',
+      'dependencies = [{ name = "sibling" }, { name = "Requests" }, { name = "odd" }]',
+      '',
+      '[[package]]',
+      'name = "sibling"',
+      'version = "0.2.0"',
+      'source = { editable = "../sibling" }',
+      '',
+      '[[package]]',
+      'name = "requests"',
+      'version = "2.32.3"',
+      'source = { registry = "https://pypi.org/simple" }',
+      '',
+      '[[package]]',
+      'name = "odd"',
+      'source = { registry = "https://pypi.org/simple" }',
+    ].join('\n');
+    const result = uvLockParser.parse('uv.lock', text);
+    expect(result.dependencies).toEqual([dep('requests', '2.32.3', 'runtime', true, 15)]);
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['UNSUPPORTED_VERSION', 1],
+      ['UNRESOLVABLE', 10],
+      ['MISSING_FIELD', 20],
+    ]);
+  });
+
+  it('reads a lock without any project as runtime, non-direct packages', () => {
+    const text =
+      '[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\n';
+    expect(uvLockParser.parse('uv.lock', text).dependencies).toEqual([
+      dep('six', '1.16.0', 'runtime', false, 1),
+    ]);
+  });
+
+  it('reads CRLF with a BOM like the original', () => {
+    const original = fixture('uv.lock');
+    expect(uvLockParser.parse('uv.lock', `\uFEFF${original.replace(/\n/g, '\r\n')}`)).toEqual(
+      uvLockParser.parse('uv.lock', original),
+    );
+  });
+
+  it('reports invalid and truncated TOML with a line', () => {
+    const truncated = fixture('uv.lock').slice(0, 400);
+    const result = uvLockParser.parse('uv.lock', truncated);
+    expect(result.dependencies).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([
+      ['error', 'INVALID_SYNTAX', 14],
+    ]);
+    expect(
+      uvLockParser.parse('uv.lock', 'version = 1\n[[package]\nname = "x"\n').diagnostics.map((d) => d.line),
+    ).toEqual([2]);
+  });
+
+  it('returns nothing for an empty file and refuses binary content', () => {
+    expect(uvLockParser.parse('uv.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
+    expect(uvLockParser.parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual([
+      'NOT_TEXT',
+    ]);
+  });
+});

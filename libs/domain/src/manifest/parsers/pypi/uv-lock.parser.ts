@@ -1,0 +1,245 @@
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import { binaryDiagnostic, looksBinary } from '../../manifest-text';
+import type {
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+  ManifestParseResult,
+  ParsedDependency,
+} from '../../manifest.types';
+import { atLine } from './at-line';
+import { redactUrl } from './redact-url';
+import {
+  arrayTableLines,
+  firstLineMatching,
+  isRecord,
+  nonEmptyString,
+  parseTomlDocument,
+} from './toml-document';
+
+const KNOWN_LOCK_VERSION = 1;
+
+interface UvPackage {
+  readonly index: number;
+  readonly name: string;
+  readonly version?: string;
+  readonly entry: Record<string, unknown>;
+  readonly line?: number;
+  /** The project or a workspace member: the code being scanned, not a dependency of it. */
+  readonly project: boolean;
+}
+
+interface Edge {
+  readonly name: string;
+  readonly version?: string;
+  readonly extras: readonly string[];
+}
+
+/**
+ * uv.lock (version 1). The projects (source `editable`/`virtual` at "." or a workspace member) are
+ * not dependencies; what they list under `dependencies`, `optional-dependencies` and
+ * `dev-dependencies` is direct. Scope follows the lock's graph from those roots: reachable from
+ * `dependencies` → runtime, else from extras → optional, else from dependency groups → dev;
+ * packages no root reaches stay runtime.
+ */
+export const uvLockParser: ManifestParser = {
+  id: 'uv-lock',
+  ecosystem: 'PyPI',
+  parse(path: string, text: string): ManifestParseResult {
+    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+    const document = parseTomlDocument(path, text);
+    if (!document.ok) return { dependencies: [], diagnostics: [document.diagnostic] };
+    const diagnostics: ManifestDiagnostic[] = [];
+    const top = document.table;
+
+    if (top.version !== undefined && top.version !== KNOWN_LOCK_VERSION) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message: `uv.lock version ${String(top.version)} is not the version ${KNOWN_LOCK_VERSION} RepoGuard knows; read as version ${KNOWN_LOCK_VERSION}`,
+        ...atLine(firstLineMatching(text, /^version\s*=/)),
+      });
+    }
+
+    const rawPackages = top.package;
+    if (rawPackages === undefined) return { dependencies: [], diagnostics };
+    if (!Array.isArray(rawPackages)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: '"package" is not an array of [[package]] tables',
+      });
+      return { dependencies: [], diagnostics };
+    }
+
+    const members = workspaceMembers(top.manifest);
+    const lines = arrayTableLines(text, 'package', rawPackages.length);
+    const packages: UvPackage[] = [];
+    rawPackages.forEach((entry: unknown, index) => {
+      const at = atLine(lines[index]);
+      if (!isRecord(entry)) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'INVALID_SYNTAX',
+          message: '[[package]] is not a table',
+          ...at,
+        });
+        return;
+      }
+      const rawName = nonEmptyString(entry.name);
+      if (!rawName) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: '[[package]] has no name',
+          ...at,
+        });
+        return;
+      }
+      const name = normalizePackageName('PyPI', rawName);
+      const version = nonEmptyString(entry.version);
+      packages.push({
+        index: packages.length,
+        name,
+        entry,
+        project: isProject(name, entry.source, members),
+        ...(version ? { version } : {}),
+        ...at,
+      });
+    });
+
+    const byName = new Map<string, UvPackage[]>();
+    for (const pkg of packages) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+    const resolve = (edge: Edge): UvPackage[] => {
+      const candidates = byName.get(edge.name) ?? [];
+      const exact = edge.version ? candidates.filter((c) => c.version === edge.version) : [];
+      return exact.length > 0 ? exact : candidates;
+    };
+
+    const projects = packages.filter((p) => p.project);
+    const runtimeRoots = projects.flatMap((p) => edgesOf(p.entry.dependencies));
+    const optionalRoots = projects.flatMap((p) => edgeGroups(p.entry['optional-dependencies']));
+    const devRoots = projects.flatMap((p) => edgeGroups(p.entry['dev-dependencies']));
+    const direct = new Set(
+      [...runtimeRoots, ...optionalRoots, ...devRoots].flatMap((edge) => resolve(edge).map((p) => p.index)),
+    );
+    const runtime = reach(runtimeRoots, packages, resolve);
+    const optional = reach(optionalRoots, packages, resolve);
+    const dev = reach(devRoots, packages, resolve);
+
+    const dependencies: ParsedDependency[] = [];
+    for (const pkg of packages) {
+      if (pkg.project) continue;
+      const at = atLine(pkg.line);
+      const origin = nonRegistryOrigin(pkg.entry.source);
+      if (origin) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${pkg.name} is not scanned: ${origin}, no registry version to match`,
+          ...at,
+        });
+        continue;
+      }
+      if (!pkg.version) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'MISSING_FIELD',
+          message: `${pkg.name} has no version`,
+          ...at,
+        });
+        continue;
+      }
+      const scope: DependencyScope = runtime.has(pkg.index)
+        ? 'runtime'
+        : optional.has(pkg.index)
+          ? 'optional'
+          : dev.has(pkg.index)
+            ? 'dev'
+            : 'runtime';
+      dependencies.push({
+        ecosystem: 'PyPI',
+        name: pkg.name,
+        version: pkg.version,
+        scope,
+        direct: direct.has(pkg.index),
+        manifestPath: path,
+        ...at,
+      });
+    }
+    return { dependencies, diagnostics };
+  },
+};
+
+function workspaceMembers(manifest: unknown): Set<string> {
+  const members = isRecord(manifest) ? manifest.members : undefined;
+  if (!Array.isArray(members)) return new Set();
+  return new Set(
+    members.filter((m): m is string => typeof m === 'string').map((m) => normalizePackageName('PyPI', m)),
+  );
+}
+
+function isProject(name: string, source: unknown, members: Set<string>): boolean {
+  if (!isRecord(source)) return false;
+  const local = source.editable ?? source.virtual;
+  return typeof local === 'string' && (local === '.' || members.has(name));
+}
+
+function nonRegistryOrigin(source: unknown): string | undefined {
+  if (!isRecord(source) || source.registry !== undefined) return undefined;
+  const git = nonEmptyString(source.git);
+  if (git) return `VCS source ${redactUrl(git)}`;
+  const url = nonEmptyString(source.url);
+  if (url) return `direct URL ${redactUrl(url)}`;
+  for (const key of ['path', 'directory', 'editable', 'virtual']) {
+    const local = nonEmptyString(source[key]);
+    if (local) return `local ${key} ${local}`;
+  }
+  return undefined;
+}
+
+function edgesOf(list: unknown): Edge[] {
+  if (!Array.isArray(list)) return [];
+  const edges: Edge[] = [];
+  for (const item of list) {
+    const name = isRecord(item) ? nonEmptyString(item.name) : undefined;
+    if (!isRecord(item) || !name) continue;
+    const version = nonEmptyString(item.version);
+    const extras = Array.isArray(item.extra)
+      ? item.extra.filter((e): e is string => typeof e === 'string')
+      : [];
+    edges.push({ name: normalizePackageName('PyPI', name), extras, ...(version ? { version } : {}) });
+  }
+  return edges;
+}
+
+/** `[package.optional-dependencies]` / `[package.dev-dependencies]`: group name → edges. */
+function edgeGroups(table: unknown): Edge[] {
+  return isRecord(table) ? Object.values(table).flatMap(edgesOf) : [];
+}
+
+/** Indexes of the packages reachable from `starts`, following extras where an edge asks for them. */
+function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => UvPackage[]): Set<number> {
+  const reached = new Set<number>();
+  const expanded = new Set<string>();
+  const pending: { index: number; extras: readonly string[] }[] = [];
+  const follow = (edge: Edge) => {
+    for (const target of resolve(edge)) pending.push({ index: target.index, extras: edge.extras });
+  };
+  starts.forEach(follow);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { entry } = packages[next.index];
+    reached.add(next.index);
+    if (!expanded.has(`${next.index}`)) {
+      expanded.add(`${next.index}`);
+      edgesOf(entry.dependencies).forEach(follow);
+    }
+    const optionalDependencies = entry['optional-dependencies'];
+    for (const extra of next.extras) {
+      if (expanded.has(`${next.index}[${extra}]`)) continue;
+      expanded.add(`${next.index}[${extra}]`);
+      if (isRecord(optionalDependencies)) edgesOf(optionalDependencies[extra]).forEach(follow);
+    }
+  }
+  return reached;
+}

@@ -1,0 +1,1 @@
+export { gemfileLockParser } from './gemfile-lock.parser';

@@ -1,0 +1,69 @@
+import type { AdvisoryIndex } from '../advisory/advisory-index';
+import { matchDependencies, type VulnerabilityMatch } from '../advisory/match-dependencies';
+import type { ManifestDiagnostic, ParsedDependency, ParseOptions } from '../manifest/manifest.types';
+import { parseManifest, parserFor } from '../manifest/manifest-registry';
+import { evaluatePolicy, type PolicyEvaluation, type PolicyFinding } from '../policy/evaluate-policy';
+import type { PolicyRules } from '../policy/policy';
+
+export interface ManifestFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ManifestCheck {
+  readonly manifestPath: string;
+  readonly parserId: string;
+  readonly dependencies: readonly ParsedDependency[];
+  readonly diagnostics: readonly ManifestDiagnostic[];
+  readonly findings: readonly VulnerabilityMatch[];
+}
+
+export interface CheckReport {
+  readonly results: readonly ManifestCheck[];
+  readonly evaluation: PolicyEvaluation;
+}
+
+/**
+ * The whole local check, free of I/O: parse each manifest, match its pinned dependencies against
+ * the advisories, and judge every finding with the policy. The CLI and tests share it.
+ */
+export function checkManifests(
+  files: readonly ManifestFile[],
+  index: AdvisoryIndex,
+  policy: PolicyRules,
+  now: Date,
+  options: ParseOptions = {},
+): CheckReport {
+  const results: ManifestCheck[] = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const parser = parserFor(file.path);
+    if (!parser) continue;
+    const parsed = parseManifest(file.path, file.text, options);
+    results.push({
+      manifestPath: file.path,
+      parserId: parser.id,
+      dependencies: parsed.dependencies,
+      diagnostics: parsed.diagnostics,
+      findings: matchDependencies(index, parsed.dependencies),
+    });
+  }
+  const findings: PolicyFinding[] = results.flatMap((r) =>
+    r.findings.map((f) => ({
+      vulnerabilityId: f.vulnerabilityId,
+      aliases: f.aliases,
+      severity: f.severity.severity,
+      ecosystem: f.ecosystem,
+      name: f.name,
+      version: f.version,
+    })),
+  );
+  const dependencies = results.flatMap((r) => r.dependencies);
+  return { results, evaluation: evaluatePolicy(policy, dedupe(findings), dependencies, now) };
+}
+
+// The same package at the same version in two manifests is one finding for the policy.
+function dedupe(findings: PolicyFinding[]): PolicyFinding[] {
+  const seen = new Map<string, PolicyFinding>();
+  for (const f of findings) seen.set(`${f.vulnerabilityId}@${f.ecosystem}/${f.name}@${f.version}`, f);
+  return [...seen.values()];
+}

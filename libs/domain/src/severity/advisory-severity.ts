@@ -1,0 +1,58 @@
+import { fromVector } from 'ae-cvss-calculator';
+import type { OsvRecord, OsvSeverity } from '../advisory/osv-record';
+import { isSeverity, type Severity, severityFromScore } from './severity.value-object';
+
+export interface SeverityAssessment {
+  readonly severity: Severity;
+  /** CVSS base score when a vector was scored. */
+  readonly score: number | null;
+  readonly vector: string | null;
+  /** Where the rating came from, for display. */
+  readonly source: 'cvss_v4' | 'cvss_v3' | 'database' | 'none';
+}
+
+// Preference: the newest CVSS version present, then the database's own label.
+const CVSS_TYPES: readonly { type: string; source: SeverityAssessment['source'] }[] = [
+  { type: 'CVSS_V4', source: 'cvss_v4' },
+  { type: 'CVSS_V3', source: 'cvss_v3' },
+];
+
+/**
+ * Rates an OSV record: CVSS v4 or v3.x vectors (record-level, else per affected package) scored
+ * with ae-cvss-calculator, else GHSA's `database_specific.severity` label, else UNKNOWN.
+ */
+export function assessSeverity(record: OsvRecord): SeverityAssessment {
+  const vectors: OsvSeverity[] = [
+    ...(record.severity ?? []),
+    ...(record.affected ?? []).flatMap((a) => a.severity ?? []),
+  ];
+  for (const { type, source } of CVSS_TYPES) {
+    for (const entry of vectors.filter((v) => v.type === type)) {
+      const score = scoreVector(entry.score);
+      if (score !== null) {
+        return { severity: severityFromScore(score), score, vector: entry.score, source };
+      }
+    }
+  }
+  const label = databaseLabel(record);
+  if (label) return { severity: label, score: null, vector: null, source: 'database' };
+  return { severity: 'UNKNOWN', score: null, vector: null, source: 'none' };
+}
+
+function scoreVector(vector: string): number | null {
+  try {
+    const parsed = fromVector(vector.trim());
+    const base = parsed?.calculateScores().base;
+    return typeof base === 'number' && Number.isFinite(base) ? base : null;
+  } catch {
+    return null; // a malformed vector rates nothing; the next source decides
+  }
+}
+
+function databaseLabel(record: OsvRecord): Severity | null {
+  const raw = record.database_specific?.['severity'];
+  if (typeof raw !== 'string') return null;
+  // GHSA says MODERATE where CVSS says MEDIUM.
+  const label = raw.trim().toUpperCase() === 'MODERATE' ? 'MEDIUM' : raw.trim().toUpperCase();
+  return isSeverity(label) ? label : null;
+}

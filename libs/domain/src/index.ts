@@ -26,3 +26,5 @@ export * from './dependency/dependency-snapshot.entity';
 export * from './finding/finding.entity';
 export * from './policy/policy.entity';
 export * from './audit/audit-log.entity';
+export * from './scan/manifest-source.port';
+export * from './advisory/vulnerability-database.port';

@@ -3,7 +3,7 @@ import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgre
 import { createMikroOrmConfig } from './mikro-orm.config';
 import { dropDatabase, prepareDatabase } from './database-bootstrap';
 import { MIGRATIONS } from './migrations';
-import { OrganizationEntity } from './entities';
+import { AuditLogEntity, OrganizationEntity } from './entities';
 import { MikroOrmSystemProbe } from './repositories/mikro-orm-system-probe';
 
 // A database of its own, created and migrated from nothing, so this test proves the committed
@@ -51,6 +51,26 @@ describe('PostgreSQL through MikroORM', () => {
     const other = orm.em.fork();
     other.create(OrganizationEntity, { name: 'Two', slug: 'dup' });
     await expect(other.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+  });
+
+  it('keeps the audit log append-only in the database itself', async () => {
+    const em = orm.em.fork();
+    const org = em.create(OrganizationEntity, { name: 'Audited', slug: 'audited' });
+    const entry = em.create(AuditLogEntity, {
+      orgId: org.id,
+      actorType: 'system',
+      action: 'org.created',
+      targetType: 'org',
+    });
+    await em.flush();
+    const connection = orm.em.getConnection();
+    await expect(
+      connection.execute(`update audit_logs set action = 'x' where id = '${entry.id}'`),
+    ).rejects.toThrow(/append-only: UPDATE/);
+    await expect(connection.execute(`delete from audit_logs where id = '${entry.id}'`)).rejects.toThrow(
+      /append-only: DELETE/,
+    );
+    await expect(connection.execute('truncate audit_logs')).rejects.toThrow(/append-only: TRUNCATE/);
   });
 
   it('answers the system probe with the applied migration count', async () => {

@@ -1,6 +1,51 @@
+import { AuditLogEntity } from './audit-log.entity';
+import { DependencyMatchEntity } from './dependency-match.entity';
+import { DependencySnapshotEntity } from './dependency-snapshot.entity';
+import { DependencyEntity } from './dependency.entity';
+import { FindingEntity } from './finding.entity';
+import { ManifestBlobEntity } from './manifest-blob.entity';
+import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
+import { PolicyEvaluationEntity } from './policy-evaluation.entity';
+import { PolicyEntity } from './policy.entity';
+import { RepositoryEntity } from './repository.entity';
+import { ScanEntity } from './scan.entity';
+import { UserEntity } from './user.entity';
+import { VulnerabilityEntity } from './vulnerability.entity';
 
-export { OrganizationEntity };
+export {
+  AuditLogEntity,
+  DependencyEntity,
+  DependencyMatchEntity,
+  DependencySnapshotEntity,
+  FindingEntity,
+  ManifestBlobEntity,
+  MembershipEntity,
+  OrganizationEntity,
+  PolicyEntity,
+  PolicyEvaluationEntity,
+  RepositoryEntity,
+  ScanEntity,
+  UserEntity,
+  VulnerabilityEntity,
+};
+export type { SnapshotManifest } from './dependency-snapshot.entity';
+export type { ScanStatus } from './scan.entity';
 
 // Listed explicitly: folder discovery breaks in compiled and bundled builds.
-export const ENTITIES = [OrganizationEntity];
+export const ENTITIES = [
+  OrganizationEntity,
+  UserEntity,
+  MembershipEntity,
+  RepositoryEntity,
+  ManifestBlobEntity,
+  DependencySnapshotEntity,
+  DependencyEntity,
+  DependencyMatchEntity,
+  VulnerabilityEntity,
+  FindingEntity,
+  PolicyEntity,
+  PolicyEvaluationEntity,
+  ScanEntity,
+  AuditLogEntity,
+];

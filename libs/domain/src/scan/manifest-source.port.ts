@@ -1,0 +1,32 @@
+/** A repository as the source hosting it names it. */
+export interface RepoCoordinates {
+  readonly owner: string;
+  readonly name: string;
+}
+
+export interface ResolvedCommit {
+  readonly sha: string;
+  /** The ref that was resolved: the one asked for, or the default branch. */
+  readonly ref: string;
+}
+
+export interface TreeBlob {
+  /** Path from the repository root, `/`-separated. */
+  readonly path: string;
+  /** Git blob SHA: content-addressed, so unchanged files are recognised across commits and repos. */
+  readonly sha: string;
+  readonly size: number;
+}
+
+/**
+ * Where manifests come from (GitHub's API, later any git remote). Adapters raise DomainErrors:
+ * `not_found` REPO_NOT_FOUND / REF_NOT_FOUND for permanent misses, `unavailable`
+ * INTEGRATION_UNAVAILABLE (with `retryAfterMs` when the source said so) for what a retry may fix.
+ */
+export interface ManifestSource {
+  resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit>;
+  /** Every blob of the commit's tree, recursively. */
+  listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]>;
+  /** A blob's raw bytes. */
+  readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array>;
+}

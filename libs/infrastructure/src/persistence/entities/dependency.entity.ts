@@ -1,0 +1,44 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+@Entity({ tableName: 'dependencies' })
+@Index({ properties: ['ecosystem', 'name'] })
+export class DependencyEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Index()
+  @Property({ type: 'uuid' })
+  orgId!: string;
+
+  @Index()
+  @Property({ type: 'uuid' })
+  snapshotId!: string;
+
+  @Property({ type: 'string', length: 32 })
+  ecosystem!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text', nullable: true })
+  version: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  specifier: string | null = null;
+
+  @Property({ type: 'string', length: 16 })
+  scope!: 'runtime' | 'dev' | 'optional';
+
+  @Property({ type: 'boolean' })
+  direct!: boolean;
+
+  @Property({ type: 'text' })
+  manifestPath!: string;
+
+  @Property({ type: 'integer', nullable: true })
+  line: number | null = null;
+
+  @Property({ type: 'text' })
+  purl!: string;
+}

@@ -1,0 +1,71 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+/** Unique on repo + dependency identity + vulnerability: a retried or repeated scan never duplicates. */
+@Entity({ tableName: 'findings' })
+@Unique({
+  name: 'findings_identity_unique',
+  properties: ['repoId', 'ecosystem', 'packageName', 'version', 'manifestPath', 'vulnerabilityId'],
+})
+@Index({ properties: ['repoId', 'status', 'severity'] })
+export class FindingEntity {
+  [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Index()
+  @Property({ type: 'uuid' })
+  orgId!: string;
+
+  @Property({ type: 'uuid' })
+  repoId!: string;
+
+  @Property({ type: 'string', length: 32 })
+  ecosystem!: string;
+
+  @Property({ type: 'text' })
+  packageName!: string;
+
+  @Property({ type: 'text' })
+  version!: string;
+
+  @Property({ type: 'text' })
+  manifestPath!: string;
+
+  @Property({ type: 'string', length: 128 })
+  vulnerabilityId!: string;
+
+  @Property({ type: 'json' })
+  aliases!: string[];
+
+  @Property({ type: 'string', length: 16 })
+  severity!: string;
+
+  @Property({ type: 'double', nullable: true })
+  cvssScore: number | null = null;
+
+  @Property({ type: 'json' })
+  fixedVersions!: string[];
+
+  @Property({ type: 'string', length: 16 })
+  status: 'open' | 'fixed' | 'ignored' = 'open';
+
+  @Property({ type: 'text', nullable: true })
+  triageReason: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  triageExpiresAt: Date | null = null;
+
+  @Property({ type: 'uuid' })
+  lastSnapshotId!: string;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  fixedAt: Date | null = null;
+}

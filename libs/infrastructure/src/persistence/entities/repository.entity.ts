@@ -1,0 +1,40 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+@Entity({ tableName: 'repositories' })
+@Unique({ properties: ['orgId', 'provider', 'owner', 'name'] })
+export class RepositoryEntity {
+  [OptionalProps]?: 'createdAt' | 'status' | 'lastScanAt' | 'provider' | 'externalId';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Index()
+  @Property({ type: 'uuid' })
+  orgId!: string;
+
+  @Property({ type: 'string', length: 16 })
+  provider: 'github' | 'git' = 'github';
+
+  @Property({ type: 'string', length: 100 })
+  owner!: string;
+
+  @Property({ type: 'string', length: 100 })
+  name!: string;
+
+  /** GitHub's immutable repository id, when known: renames cannot redirect webhooks. */
+  @Property({ type: 'bigint', nullable: true })
+  externalId: string | null = null;
+
+  @Property({ type: 'string', length: 255 })
+  defaultBranch!: string;
+
+  @Property({ type: 'string', length: 16 })
+  status: 'PENDING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR' = 'PENDING';
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  lastScanAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,78 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export type ScanStatus =
+  'QUEUED' | 'FETCHING' | 'PARSING' | 'MATCHING' | 'PERSISTING' | 'EVALUATING' | 'COMPLETED' | 'FAILED';
+
+/** One scan = one workflow run; its id is chosen by the workflow, so activity retries upsert it. */
+@Entity({ tableName: 'scans' })
+@Index({ properties: ['repoId', 'createdAt'] })
+@Unique({ properties: ['workflowId', 'runId'] })
+export class ScanEntity {
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'commitSha'
+    | 'ref'
+    | 'phaseTimings'
+    | 'counts'
+    | 'errorCode'
+    | 'errorMessage'
+    | 'startedAt'
+    | 'completedAt'
+    | 'requestedBy'
+    | 'snapshotId';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Index()
+  @Property({ type: 'uuid' })
+  orgId!: string;
+
+  @Property({ type: 'uuid' })
+  repoId!: string;
+
+  @Property({ type: 'text' })
+  workflowId!: string;
+
+  @Property({ type: 'text' })
+  runId!: string;
+
+  @Property({ type: 'string', length: 16 })
+  trigger!: string;
+
+  @Property({ type: 'text', nullable: true })
+  requestedBy: string | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  commitSha: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  ref: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  snapshotId: string | null = null;
+
+  @Property({ type: 'string', length: 16 })
+  status!: ScanStatus;
+
+  @Property({ type: 'json' })
+  phaseTimings: Record<string, number> = {};
+
+  @Property({ type: 'json' })
+  counts: Record<string, number> = {};
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  errorCode: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  errorMessage: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  completedAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
-import { createMikroOrmConfig, MikroOrmSystemProbe } from '@repoguard/infrastructure';
+import { createMikroOrmConfig } from '@repoguard/infrastructure';
+import { buildActivityDeps } from './activity-deps.factory';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 
 export const ACTIVITIES = Symbol('ACTIVITIES');
@@ -22,7 +23,19 @@ export class WorkerModule {
           provide: ACTIVITIES,
           inject: [EntityManager, WORKER_IDENTITY],
           useFactory: (em: EntityManager, workerIdentity: string) =>
-            createActivities({ systemProbe: new MikroOrmSystemProbe(em), workerIdentity }),
+            createActivities(
+              buildActivityDeps(em, {
+                workerIdentity,
+                githubApiUrl: config.GITHUB_API_URL,
+                ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
+                osvApiUrl: config.OSV_API_URL,
+                timeoutMs: config.INTEGRATION_TIMEOUT_MS,
+                limits: {
+                  maxManifestBytes: config.SCAN_MAX_MANIFEST_BYTES,
+                  maxScanBytes: config.SCAN_MAX_TOTAL_BYTES,
+                },
+              }),
+            ),
         },
       ],
       exports: [ACTIVITIES],

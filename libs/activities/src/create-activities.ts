@@ -1,14 +1,53 @@
-import { createProbeDatabaseActivity, type ProbeDatabaseDeps } from './self-check/probe-database.activity';
+import type {
+  FindingRepository,
+  ManifestBlobStore,
+  ManifestSource,
+  PolicyRepository,
+  ScanRepository,
+  SnapshotRepository,
+  SystemProbe,
+  VulnerabilityCache,
+  VulnerabilityDatabase,
+} from '@repoguard/domain';
+import { createEvaluatePolicyActivity } from './scan/evaluate-policy.activity';
+import { createFetchManifestActivity } from './scan/fetch-manifest.activity';
+import { createOsvQueryActivity } from './scan/osv-query.activity';
+import { createParseActivity } from './scan/parse.activity';
+import { createPersistActivity } from './scan/persist.activity';
+import { createRecordScanFailureActivity } from './scan/record-scan-failure.activity';
+import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan/scan-activity.types';
+import { createProbeDatabaseActivity } from './self-check/probe-database.activity';
 
-export type ActivityDeps = ProbeDatabaseDeps;
+export interface ActivityDeps {
+  readonly systemProbe: SystemProbe;
+  readonly workerIdentity: string;
+  readonly manifestSource: ManifestSource;
+  readonly blobStore: ManifestBlobStore;
+  readonly snapshots: SnapshotRepository;
+  readonly vulnerabilityDatabase: VulnerabilityDatabase;
+  readonly vulnerabilityCache: VulnerabilityCache;
+  readonly findings: FindingRepository;
+  readonly policies: PolicyRepository;
+  readonly scans: ScanRepository;
+  readonly limits?: ScanLimits;
+  readonly now?: () => Date;
+}
 
 /**
  * The worker registers exactly what this returns; workflows see it only as a type
  * (`proxyActivities<Activities>`), so activity code never enters the workflow bundle.
  */
 export function createActivities(deps: ActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const limits = deps.limits ?? DEFAULT_SCAN_LIMITS;
   return {
     probeDatabase: createProbeDatabaseActivity(deps),
+    fetchManifest: createFetchManifestActivity({ ...deps, limits, now }),
+    parse: createParseActivity(deps),
+    osvQuery: createOsvQueryActivity(deps),
+    persist: createPersistActivity({ ...deps, now }),
+    evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
+    recordScanFailure: createRecordScanFailureActivity({ ...deps, now }),
   };
 }
 

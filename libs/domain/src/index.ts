@@ -28,3 +28,4 @@ export * from './policy/policy.entity';
 export * from './audit/audit-log.entity';
 export * from './scan/manifest-source.port';
 export * from './advisory/vulnerability-database.port';
+export * from './scan/scan-stores.port';

@@ -1,2 +1,3 @@
 // The worker bundles this file: only workflow code and what it imports at run time belong here.
 export * from './self-check.workflow';
+export * from './repo-scan.workflow';

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { SharedConfig } from '@repoguard/infrastructure';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -20,4 +20,32 @@ export class WorkerConfig extends SharedConfig {
   @Min(0)
   @Max(3600)
   WORKER_SHUTDOWN_GRACE_SECONDS: number = 30;
+
+  /** GitHub's REST API, or a GitHub Enterprise one (`https://ghe.example.com/api/v3`). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  GITHUB_API_URL: string = 'https://api.github.com';
+
+  /** Optional: public repositories are read anonymously (with GitHub's lower rate limit). */
+  @IsOptional()
+  @IsString()
+  GITHUB_TOKEN?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  OSV_API_URL: string = 'https://api.osv.dev';
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1)
+  SCAN_MAX_MANIFEST_BYTES: number = 10 * 1024 * 1024;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1)
+  SCAN_MAX_TOTAL_BYTES: number = 50 * 1024 * 1024;
+
+  /** Milliseconds an outgoing GitHub or OSV request may take. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  INTEGRATION_TIMEOUT_MS: number = 30_000;
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
 import { cargoLockParser } from './cargo-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/cargo');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('cargo');
 
 const crate = (name: string, version: string, line: number, manifestPath = 'Cargo.lock') =>
   ({

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
 import { goModParser } from './go-mod.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures();
 
 const dep = (name: string, version: string | null, line: number, direct = true, manifestPath = 'go.mod') =>
   ({

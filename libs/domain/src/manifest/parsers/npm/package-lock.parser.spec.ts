@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   buildSyntheticPackageLock,
   SYNTHETIC_LOCK_LAYOUT,
 } from '../../../../../../test/fixtures/generators/package-lock.generator';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { packageLockParser } from './package-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures();
 
 const dep = (
   name: string,
@@ -95,7 +94,7 @@ describe('packageLockParser', () => {
     });
 
     it('reads the same with CRLF line endings and a BOM', () => {
-      const ugly = `\uFEFF${fixture('npm/package-lock-v3/package-lock.json').replace(/\n/g, '\r\n')}`;
+      const ugly = withBomAndCrlf(fixture('npm/package-lock-v3/package-lock.json'));
       expect(parse(ugly)).toStrictEqual({ dependencies: V3_DEPENDENCIES, diagnostics: V3_DIAGNOSTICS });
     });
 

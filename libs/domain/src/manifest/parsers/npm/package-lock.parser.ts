@@ -1,8 +1,8 @@
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { DependencyCollector } from './dependency-collector';
 import { findJsonSyntaxError } from './json-syntax-error';
 import { JsonKeyLines } from './json-key-lines';
+import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball, splitDescriptor } from './npm-package-source';
 
 type JsonObject = Record<string, unknown>;
@@ -181,16 +181,9 @@ export const packageLockParser: ManifestParser = {
   id: 'package-lock-json',
   ecosystem: 'npm',
   parse(path, text) {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const source = normalizeText(text);
-    if (source.trim() === '') {
-      return {
-        dependencies: [],
-        diagnostics: [
-          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
-        ],
-      };
-    }
+    const lockText = readLockText(path, text);
+    if (!lockText.ok) return lockText.result;
+    const { source } = lockText;
 
     let lock: unknown;
     try {

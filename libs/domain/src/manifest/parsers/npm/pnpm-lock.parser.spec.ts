@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { parsePnpmPackageKey, pnpmLockParser } from './pnpm-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests');
 // The fixtures open with `# prettier-ignore` so the repository's formatter keeps pnpm's layout.
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures();
 
 const dep = (name: string, version: string, scope: DependencyScope, direct: boolean, line: number) =>
   ({
@@ -107,7 +106,7 @@ describe('pnpmLockParser', () => {
   });
 
   it('reads the same with CRLF line endings and a BOM', () => {
-    const ugly = `\uFEFF${fixture('npm/pnpm-v9.0/pnpm-lock.yaml').replace(/\n/g, '\r\n')}`;
+    const ugly = withBomAndCrlf(fixture('npm/pnpm-v9.0/pnpm-lock.yaml'));
     expect(parse(ugly)).toStrictEqual(V9_EXPECTED);
   });
 

@@ -1,6 +1,6 @@
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { DependencyCollector } from './dependency-collector';
+import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball } from './npm-package-source';
 import { YamlLockDocument } from './yaml-lock-document';
 
@@ -144,16 +144,9 @@ export const pnpmLockParser: ManifestParser = {
   id: 'pnpm-lock',
   ecosystem: 'npm',
   parse(path, text) {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const source = normalizeText(text);
-    if (source.trim() === '') {
-      return {
-        dependencies: [],
-        diagnostics: [
-          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
-        ],
-      };
-    }
+    const lockText = readLockText(path, text);
+    if (!lockText.ok) return lockText.result;
+    const { source } = lockText;
     const document = YamlLockDocument.parse(source, path);
     const diagnostics: ManifestDiagnostic[] = [...document.diagnostics];
     if (!document.isMapping) {

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { yarnLockParser } from './yarn-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures();
 
 // yarn.lock says neither who asked for a package nor whether for development.
 const dep = (name: string, version: string, line: number, manifestPath = 'yarn.lock') =>
@@ -62,7 +61,7 @@ describe('yarnLockParser', () => {
     });
 
     it('reads the same with CRLF line endings and a BOM', () => {
-      const ugly = `\uFEFF${fixture('npm/yarn-v1/yarn.lock').replace(/\n/g, '\r\n')}`;
+      const ugly = withBomAndCrlf(fixture('npm/yarn-v1/yarn.lock'));
       expect(parse(ugly)).toStrictEqual(EXPECTED);
     });
 
@@ -185,7 +184,7 @@ describe('yarnLockParser', () => {
     });
 
     it('reads the same with CRLF line endings and a BOM', () => {
-      const ugly = `\uFEFF${fixture('npm/yarn-berry/yarn.lock').replace(/\n/g, '\r\n')}`;
+      const ugly = withBomAndCrlf(fixture('npm/yarn-berry/yarn.lock'));
       expect(parse(ugly)).toStrictEqual(EXPECTED);
     });
 

@@ -1,6 +1,6 @@
 import type { ManifestDiagnostic, ManifestParser, ManifestParseResult } from '../../manifest.types';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { DependencyCollector } from './dependency-collector';
+import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball, isSourceRange, splitDescriptor } from './npm-package-source';
 import { parseYarnClassicLockfile } from './yarn-classic-lockfile';
 import { YamlLockDocument } from './yaml-lock-document';
@@ -169,16 +169,9 @@ export const yarnLockParser: ManifestParser = {
   id: 'yarn-lock',
   ecosystem: 'npm',
   parse(path, text) {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const source = normalizeText(text);
-    if (source.trim() === '') {
-      return {
-        dependencies: [],
-        diagnostics: [
-          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
-        ],
-      };
-    }
+    const lockText = readLockText(path, text);
+    if (!lockText.ok) return lockText.result;
+    const { source } = lockText;
     return /^__metadata:/m.test(source) ? readBerry(path, source) : readClassic(path, source);
   },
 };

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 import { composerLockParser } from './composer-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/packagist');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('packagist');
 
 const pkg = (name: string, version: string, line: number, scope: DependencyScope = 'runtime') =>
   ({

@@ -1,25 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ParsedDependency } from '../../manifest.types';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
+import { lockedDependency } from './locked-dependency.test-helper';
 import { pdmLockParser } from './pdm-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/pdm');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('pypi/pdm');
 
-const dep = (
-  name: string,
-  version: string,
-  scope: ParsedDependency['scope'],
-  line: number,
-): ParsedDependency => ({
-  ecosystem: 'PyPI',
-  name,
-  version,
-  scope,
-  direct: false,
-  manifestPath: 'pdm.lock',
-  line,
-});
+const dep = lockedDependency('pdm.lock');
 
 describe('pdmLockParser', () => {
   it('identifies itself', () => {
@@ -91,7 +77,7 @@ describe('pdmLockParser', () => {
 
   it('reads CRLF with a BOM like the original', () => {
     const original = fixture('pdm.lock');
-    expect(pdmLockParser.parse('pdm.lock', `\uFEFF${original.replace(/\n/g, '\r\n')}`)).toEqual(
+    expect(pdmLockParser.parse('pdm.lock', withBomAndCrlf(original))).toEqual(
       pdmLockParser.parse('pdm.lock', original),
     );
   });

@@ -1,4 +1,3 @@
-import { normalizePackageName } from '../../../ecosystem/package-name';
 import { binaryDiagnostic, looksBinary } from '../../manifest-text';
 import type {
   DependencyScope,
@@ -8,14 +7,10 @@ import type {
   ParsedDependency,
 } from '../../manifest.types';
 import { atLine } from './at-line';
+import { checkLockMajor } from './lock-format-version';
+import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import {
-  arrayTableLines,
-  firstLineMatching,
-  isRecord,
-  nonEmptyString,
-  parseTomlDocument,
-} from './toml-document';
+import { isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
 
 const KNOWN_LOCK_MAJOR = 4;
 
@@ -35,74 +30,16 @@ export const pdmLockParser: ManifestParser = {
 
     const metadata = document.table.metadata;
     const lockVersion = isRecord(metadata) ? nonEmptyString(metadata.lock_version) : undefined;
-    if (lockVersion && Number.parseInt(lockVersion, 10) > KNOWN_LOCK_MAJOR) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'UNSUPPORTED_VERSION',
-        message: `lock_version ${lockVersion} is newer than the 4.x RepoGuard knows; read as 4.x`,
-        ...atLine(firstLineMatching(text, /^\s*lock_version\s*=/)),
-      });
-    }
-
-    const packages = document.table.package;
-    if (packages === undefined) return { dependencies: [], diagnostics };
-    if (!Array.isArray(packages)) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'INVALID_SYNTAX',
-        message: '"package" is not an array of [[package]] tables',
-      });
-      return { dependencies: [], diagnostics };
-    }
+    checkLockMajor(diagnostics, text, 'lock_version', lockVersion, KNOWN_LOCK_MAJOR);
 
     const found = new Map<string, { name: string; version: string; scope: DependencyScope; line?: number }>();
-    const lines = arrayTableLines(text, 'package', packages.length);
-    packages.forEach((entry: unknown, index) => {
-      const at = atLine(lines[index]);
-      if (!isRecord(entry)) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'INVALID_SYNTAX',
-          message: '[[package]] is not a table',
-          ...at,
-        });
-        return;
-      }
-      const rawName = nonEmptyString(entry.name);
-      if (!rawName) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: '[[package]] has no name',
-          ...at,
-        });
-        return;
-      }
-      const name = normalizePackageName('PyPI', rawName);
-      const origin = nonRegistryOrigin(entry);
-      if (origin) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${name} is not scanned: ${origin}, no registry version to match`,
-          ...at,
-        });
-        return;
-      }
-      const version = nonEmptyString(entry.version);
-      if (!version) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: `${name} has no version`,
-          ...at,
-        });
-        return;
-      }
-      const scope = scopeOf(entry.groups);
-      const key = `${name}@${version}`;
+    forEachLockPackage(document.table.package, text, diagnostics, (pkg) => {
+      const version = registryVersion(diagnostics, pkg, nonRegistryOrigin(pkg.entry), pkg.entry.version);
+      if (!version) return;
+      const scope = scopeOf(pkg.entry.groups);
+      const key = `${pkg.name}@${version}`;
       const earlier = found.get(key);
-      if (!earlier) found.set(key, { name, version, scope, ...at });
+      if (!earlier) found.set(key, { name: pkg.name, version, scope, ...pkg.at });
       else if (scope === 'runtime') earlier.scope = 'runtime';
     });
 

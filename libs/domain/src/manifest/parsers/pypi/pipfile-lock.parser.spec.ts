@@ -1,27 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ParsedDependency } from '../../manifest.types';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
+import { lockedDependency } from './locked-dependency.test-helper';
 import { pipfileLockParser } from './pipfile-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/pipfile');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('pypi/pipfile');
 
-const dep = (
-  name: string,
-  version: string | null,
-  scope: ParsedDependency['scope'],
-  line: number,
-  specifier?: string,
-): ParsedDependency => ({
-  ecosystem: 'PyPI',
-  name,
-  version,
-  ...(specifier === undefined ? {} : { specifier }),
-  scope,
-  direct: false,
-  manifestPath: 'Pipfile.lock',
-  line,
-});
+const dep = lockedDependency('Pipfile.lock');
 
 describe('pipfileLockParser', () => {
   it('identifies itself', () => {
@@ -89,7 +73,7 @@ describe('pipfileLockParser', () => {
 
   it('reads CRLF with a BOM exactly like LF', () => {
     const original = fixture('Pipfile.lock');
-    const windows = `\uFEFF${original.replace(/\n/g, '\r\n')}`;
+    const windows = withBomAndCrlf(original);
     expect(pipfileLockParser.parse('Pipfile.lock', windows)).toEqual(
       pipfileLockParser.parse('Pipfile.lock', original),
     );

@@ -9,6 +9,7 @@ import type {
 } from '../../manifest.types';
 import { atLine } from './at-line';
 import { jsonErrorLine } from './json-error-line';
+import { registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
 import { isRecord, nonEmptyString } from './toml-document';
 
@@ -93,26 +94,8 @@ export const pipfileLockParser: ManifestParser = {
           });
           continue;
         }
-        const origin = nonRegistryOrigin(entry);
-        if (origin) {
-          diagnostics.push({
-            severity: 'warning',
-            code: 'UNRESOLVABLE',
-            message: `${name} is not scanned: ${origin}, no registry version to match`,
-            ...at,
-          });
-          continue;
-        }
-        const written = nonEmptyString(entry.version);
-        if (!written) {
-          diagnostics.push({
-            severity: 'warning',
-            code: 'MISSING_FIELD',
-            message: `${name} has no version`,
-            ...at,
-          });
-          continue;
-        }
+        const written = registryVersion(diagnostics, { name, at }, nonRegistryOrigin(entry), entry.version);
+        if (!written) continue;
         const pin = /^===?\s*(\S+)$/.exec(written)?.[1];
         if (pin && !pin.endsWith('.*')) {
           if (scope === 'runtime') runtimeVersions.add(`${name}@${pin}`);

@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ParsedDependency } from '../../manifest.types';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
+import { lockedDependency } from './locked-dependency.test-helper';
 import { poetryLockParser } from './poetry-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/poetry');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('pypi/poetry');
+const uglyFixture = manifestFixtures('ugly');
 
-const dep = (
-  name: string,
-  version: string,
-  scope: ParsedDependency['scope'],
-  line: number,
-): ParsedDependency => ({
-  ecosystem: 'PyPI',
-  name,
-  version,
-  scope,
-  direct: false,
-  manifestPath: 'poetry.lock',
-  line,
-});
+const dep = lockedDependency('poetry.lock');
 
 describe('poetryLockParser', () => {
   it('identifies itself', () => {
@@ -70,8 +57,7 @@ describe('poetryLockParser', () => {
   });
 
   it('reads the ugly fixture the CLI scans (CRLF, tabs, spaced headers, comments after headers)', () => {
-    const path = join(FIXTURES, '../../ugly/services/api/poetry.lock');
-    const result = poetryLockParser.parse('poetry.lock', readFileSync(path, 'utf8'));
+    const result = poetryLockParser.parse('poetry.lock', uglyFixture('services/api/poetry.lock'));
     expect(result.dependencies).toEqual([
       dep('flask', '0.12', 'runtime', 2),
       dep('jinja2', '2.10', 'runtime', 16),
@@ -118,7 +104,7 @@ describe('poetryLockParser', () => {
 
   it('reads a CRLF lock with a BOM like the original', () => {
     const original = fixture('poetry-1.1.lock');
-    const windows = `\uFEFF${original.replace(/\n/g, '\r\n')}`;
+    const windows = withBomAndCrlf(original);
     expect(poetryLockParser.parse('poetry.lock', windows)).toEqual(
       poetryLockParser.parse('poetry.lock', original),
     );

@@ -1,4 +1,3 @@
-import { normalizePackageName } from '../../../ecosystem/package-name';
 import { binaryDiagnostic, looksBinary } from '../../manifest-text';
 import type {
   DependencyScope,
@@ -7,15 +6,10 @@ import type {
   ManifestParseResult,
   ParsedDependency,
 } from '../../manifest.types';
-import { atLine } from './at-line';
+import { checkLockMajor } from './lock-format-version';
+import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import {
-  arrayTableLines,
-  firstLineMatching,
-  isRecord,
-  nonEmptyString,
-  parseTomlDocument,
-} from './toml-document';
+import { isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
 
 // Sources with no registry version; `legacy` (a private index) is still a registry.
 const UNRESOLVABLE_SOURCES = new Set(['git', 'url', 'directory', 'file']);
@@ -38,85 +32,39 @@ export const poetryLockParser: ManifestParser = {
 
     const metadata = document.table.metadata;
     const lockVersion = isRecord(metadata) ? metadata['lock-version'] : undefined;
-    if (typeof lockVersion === 'string' && Number.parseInt(lockVersion, 10) > KNOWN_LOCK_MAJOR) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'UNSUPPORTED_VERSION',
-        message: `lock-version ${lockVersion} is newer than the 2.x RepoGuard knows; read as 2.x`,
-        ...atLine(firstLineMatching(text, /^\s*lock-version\s*=/)),
-      });
-    }
+    checkLockMajor(
+      diagnostics,
+      text,
+      'lock-version',
+      typeof lockVersion === 'string' ? lockVersion : undefined,
+      KNOWN_LOCK_MAJOR,
+    );
 
-    const packages = document.table.package;
-    if (packages === undefined) return { dependencies, diagnostics };
-    if (!Array.isArray(packages)) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'INVALID_SYNTAX',
-        message: '"package" is not an array of [[package]] tables',
-      });
-      return { dependencies, diagnostics };
-    }
-
-    const lines = arrayTableLines(text, 'package', packages.length);
-    packages.forEach((entry: unknown, index) => {
-      const line = lines[index];
-      const at = atLine(line);
-      if (!isRecord(entry)) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'INVALID_SYNTAX',
-          message: '[[package]] is not a table',
-          ...at,
-        });
-        return;
-      }
-      const rawName = nonEmptyString(entry.name);
-      if (!rawName) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: '[[package]] has no name',
-          ...at,
-        });
-        return;
-      }
-      const name = normalizePackageName('PyPI', rawName);
-      const source = entry.source;
-      const sourceType = isRecord(source) ? nonEmptyString(source.type) : undefined;
-      if (sourceType && UNRESOLVABLE_SOURCES.has(sourceType)) {
-        const url = isRecord(source) ? nonEmptyString(source.url) : undefined;
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${name} is not scanned: ${sourceType} source${url ? ` ${redactUrl(url)}` : ''}, no registry version to match`,
-          ...at,
-        });
-        return;
-      }
-      const version = nonEmptyString(entry.version);
-      if (!version) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: `${name} has no version`,
-          ...at,
-        });
-        return;
-      }
+    forEachLockPackage(document.table.package, text, diagnostics, (pkg) => {
+      const version = registryVersion(diagnostics, pkg, nonRegistryOrigin(pkg.entry), pkg.entry.version);
+      if (!version) return;
       dependencies.push({
         ecosystem: 'PyPI',
-        name,
+        name: pkg.name,
         version,
-        scope: scopeOf(entry),
+        scope: scopeOf(pkg.entry),
         direct: false,
         manifestPath: path,
-        ...at,
+        ...pkg.at,
       });
     });
     return { dependencies, diagnostics };
   },
 };
+
+function nonRegistryOrigin(entry: Record<string, unknown>): string | undefined {
+  const source = entry.source;
+  if (!isRecord(source)) return undefined;
+  const sourceType = nonEmptyString(source.type);
+  if (!sourceType || !UNRESOLVABLE_SOURCES.has(sourceType)) return undefined;
+  const url = nonEmptyString(source.url);
+  return `${sourceType} source${url ? ` ${redactUrl(url)}` : ''}`;
+}
 
 function scopeOf(entry: Record<string, unknown>): DependencyScope {
   const groups = entry.groups;

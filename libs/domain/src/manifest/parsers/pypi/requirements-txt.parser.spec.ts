@@ -1,12 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ParsedDependency } from '../../manifest.types';
+import { fixtureIncludes, manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import type { ParsedDependency, ParseOptions } from '../../manifest.types';
 import { requirementsTxtParser, scopeForFile } from './requirements-txt.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/requirements');
+const fixture = manifestFixtures('pypi/requirements');
+const readInclude = fixtureIncludes('pypi/requirements');
+const uglyFixture = manifestFixtures('ugly');
 
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const readInclude = (path: string) => (existsSync(join(FIXTURES, path)) ? fixture(path) : undefined);
+/** Parses a fixture under its own name, the path a scan would give. */
+const parseFixture = (name: string, options?: ParseOptions) =>
+  requirementsTxtParser.parse(name, fixture(name), options);
+
+/** A requirement as the parser emits it from these (runtime) files: direct. */
+const requirement =
+  (manifestPath: string) =>
+  (name: string, version: string | null, line: number, specifier?: string): ParsedDependency => ({
+    ecosystem: 'PyPI',
+    name,
+    version,
+    ...(specifier === undefined ? {} : { specifier }),
+    scope: 'runtime',
+    direct: true,
+    manifestPath,
+    line,
+  });
 
 /** Terse dependency rows: [name, version, specifier, line]. */
 const rows = (deps: ParsedDependency[]) => deps.map((d) => [d.name, d.version, d.specifier, d.line]);
@@ -19,24 +35,10 @@ describe('requirementsTxtParser', () => {
   });
 
   describe('basic.txt: the requirement grammar', () => {
-    const result = requirementsTxtParser.parse('basic.txt', fixture('basic.txt'));
+    const result = parseFixture('basic.txt');
 
     it('emits pins, ranges and bare names with PEP 503 names and the first physical line', () => {
-      const dep = (
-        name: string,
-        version: string | null,
-        line: number,
-        specifier?: string,
-      ): ParsedDependency => ({
-        ecosystem: 'PyPI',
-        name,
-        version,
-        ...(specifier === undefined ? {} : { specifier }),
-        scope: 'runtime',
-        direct: true,
-        manifestPath: 'basic.txt',
-        line,
-      });
+      const dep = requirement('basic.txt');
       expect(result.dependencies).toEqual([
         dep('django', '3.2.0', 8),
         dep('requests', '2.31.0', 9),
@@ -101,16 +103,14 @@ describe('requirementsTxtParser', () => {
     });
 
     it('substitutes known variables, so a set token raises no warning', () => {
-      const withEnv = requirementsTxtParser.parse('basic.txt', fixture('basic.txt'), {
-        env: { PRIVATE_INDEX_TOKEN: 'pypi-secret' },
-      });
+      const withEnv = parseFixture('basic.txt', { env: { PRIVATE_INDEX_TOKEN: 'pypi-secret' } });
       expect(withEnv.diagnostics.filter((d) => d.code === 'UNKNOWN_ENV_VAR')).toEqual([]);
       expect(withEnv.dependencies).toEqual(result.dependencies);
     });
   });
 
   describe('invalid.txt: lines pip would reject', () => {
-    const result = requirementsTxtParser.parse('invalid.txt', fixture('invalid.txt'));
+    const result = parseFixture('invalid.txt');
 
     it('reports each bad line as INVALID_SYNTAX and keeps the valid ones', () => {
       expect(rows(result.dependencies)).toEqual([
@@ -182,8 +182,7 @@ describe('requirementsTxtParser', () => {
   });
 
   it('reads the ugly fixture the CLI scans (BOM, CRLF, tabs, broken continuations) without syntax errors', () => {
-    const path = join(FIXTURES, '../../ugly/requirements.txt');
-    const result = requirementsTxtParser.parse('requirements.txt', readFileSync(path, 'utf8'));
+    const result = requirementsTxtParser.parse('requirements.txt', uglyFixture('requirements.txt'));
     expect(rows(result.dependencies)).toEqual([
       ['django', '3.2.0', undefined, 4],
       ['requests', '2.19.0', undefined, 5],
@@ -227,13 +226,7 @@ describe('requirementsTxtParser', () => {
   });
 
   describe('includes and constraints (project/)', () => {
-    const result = requirementsTxtParser.parse(
-      'project/requirements.txt',
-      fixture('project/requirements.txt'),
-      {
-        readInclude,
-      },
-    );
+    const result = parseFixture('project/requirements.txt', { readInclude });
 
     it('parses -r files recursively with their own paths and applies -c pins to unpinned requirements', () => {
       const dep = (
@@ -242,16 +235,7 @@ describe('requirementsTxtParser', () => {
         manifestPath: string,
         line: number,
         specifier?: string,
-      ) => ({
-        ecosystem: 'PyPI',
-        name,
-        version,
-        ...(specifier === undefined ? {} : { specifier }),
-        scope: 'runtime',
-        direct: true,
-        manifestPath,
-        line,
-      });
+      ) => requirement(manifestPath)(name, version, line, specifier);
       expect(result.dependencies).toEqual([
         dep('certifi', '2023.7.22', 'project/common/pins.txt', 1),
         // The constraint is a range, and ranges in constraints files are not applied.
@@ -311,13 +295,7 @@ describe('requirementsTxtParser', () => {
     });
 
     it('gives requirements-dev.txt its own dev scope while included runtime files keep runtime', () => {
-      const dev = requirementsTxtParser.parse(
-        'project/requirements-dev.txt',
-        fixture('project/requirements-dev.txt'),
-        {
-          readInclude,
-        },
-      );
+      const dev = parseFixture('project/requirements-dev.txt', { readInclude });
       expect(dev.dependencies.map((d) => [d.name, d.version, d.scope])).toEqual([
         ['certifi', '2023.7.22', 'runtime'],
         ['charset-normalizer', null, 'runtime'],
@@ -343,10 +321,7 @@ describe('requirementsTxtParser', () => {
     });
 
     it('reports every include as missing when no reader is given', () => {
-      const alone = requirementsTxtParser.parse(
-        'project/requirements.txt',
-        fixture('project/requirements.txt'),
-      );
+      const alone = parseFixture('project/requirements.txt');
       expect(codes(alone)).toEqual([
         ['INCLUDE_NOT_FOUND', 2],
         ['INCLUDE_NOT_FOUND', 3],
@@ -361,7 +336,7 @@ describe('requirementsTxtParser', () => {
   });
 
   it('stops include cycles and still reads both files once', () => {
-    const result = requirementsTxtParser.parse('cycle-a.txt', fixture('cycle-a.txt'), { readInclude });
+    const result = parseFixture('cycle-a.txt', { readInclude });
     expect(rows(result.dependencies)).toEqual([
       ['attrs', '23.1.0', undefined, 2],
       ['six', '1.16.0', undefined, 3],

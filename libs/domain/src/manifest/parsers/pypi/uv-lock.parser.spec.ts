@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
+import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { uvLockParser } from './uv-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/pypi/uv');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('pypi/uv');
 
 const dep = (
   name: string,
@@ -128,7 +127,7 @@ describe('uvLockParser', () => {
 
   it('reads CRLF with a BOM like the original', () => {
     const original = fixture('uv.lock');
-    expect(uvLockParser.parse('uv.lock', `\uFEFF${original.replace(/\n/g, '\r\n')}`)).toEqual(
+    expect(uvLockParser.parse('uv.lock', withBomAndCrlf(original))).toEqual(
       uvLockParser.parse('uv.lock', original),
     );
   });

@@ -8,14 +8,9 @@ import type {
   ParsedDependency,
 } from '../../manifest.types';
 import { atLine } from './at-line';
+import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import {
-  arrayTableLines,
-  firstLineMatching,
-  isRecord,
-  nonEmptyString,
-  parseTomlDocument,
-} from './toml-document';
+import { firstLineMatching, isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
 
 const KNOWN_LOCK_VERSION = 1;
 
@@ -61,42 +56,9 @@ export const uvLockParser: ManifestParser = {
       });
     }
 
-    const rawPackages = top.package;
-    if (rawPackages === undefined) return { dependencies: [], diagnostics };
-    if (!Array.isArray(rawPackages)) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'INVALID_SYNTAX',
-        message: '"package" is not an array of [[package]] tables',
-      });
-      return { dependencies: [], diagnostics };
-    }
-
     const members = workspaceMembers(top.manifest);
-    const lines = arrayTableLines(text, 'package', rawPackages.length);
     const packages: UvPackage[] = [];
-    rawPackages.forEach((entry: unknown, index) => {
-      const at = atLine(lines[index]);
-      if (!isRecord(entry)) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'INVALID_SYNTAX',
-          message: '[[package]] is not a table',
-          ...at,
-        });
-        return;
-      }
-      const rawName = nonEmptyString(entry.name);
-      if (!rawName) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: '[[package]] has no name',
-          ...at,
-        });
-        return;
-      }
-      const name = normalizePackageName('PyPI', rawName);
+    forEachLockPackage(top.package, text, diagnostics, ({ entry, name, at }) => {
       const version = nonEmptyString(entry.version);
       packages.push({
         index: packages.length,
@@ -131,25 +93,13 @@ export const uvLockParser: ManifestParser = {
     for (const pkg of packages) {
       if (pkg.project) continue;
       const at = atLine(pkg.line);
-      const origin = nonRegistryOrigin(pkg.entry.source);
-      if (origin) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${pkg.name} is not scanned: ${origin}, no registry version to match`,
-          ...at,
-        });
-        continue;
-      }
-      if (!pkg.version) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: `${pkg.name} has no version`,
-          ...at,
-        });
-        continue;
-      }
+      const version = registryVersion(
+        diagnostics,
+        { name: pkg.name, at },
+        nonRegistryOrigin(pkg.entry.source),
+        pkg.version,
+      );
+      if (!version) continue;
       const scope: DependencyScope = runtime.has(pkg.index)
         ? 'runtime'
         : optional.has(pkg.index)
@@ -160,7 +110,7 @@ export const uvLockParser: ManifestParser = {
       dependencies.push({
         ecosystem: 'PyPI',
         name: pkg.name,
-        version: pkg.version,
+        version,
         scope,
         direct: direct.has(pkg.index),
         manifestPath: path,

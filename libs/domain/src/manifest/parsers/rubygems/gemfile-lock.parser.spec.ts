@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
 import { gemfileLockParser } from './gemfile-lock.parser';
 
-const FIXTURES = join(__dirname, '../../../../../../test/fixtures/manifests/rubygems');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = manifestFixtures('rubygems');
 
 const gem = (name: string, version: string, line: number, direct = false) =>
   ({

@@ -1,0 +1,54 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, IntegrationUnavailableError } from '@repoguard/domain';
+
+/**
+ * How a failed step tells Temporal whether to retry: domain errors are permanent (a missing repo,
+ * an oversized file, an invalid policy) and carry their code as the failure type; an unavailable
+ * integration is retried, after the wait it asked for; anything else (a dropped database
+ * connection, say) is left to the retry policy as it is.
+ */
+export function toActivityFailure(error: unknown): unknown {
+  if (error instanceof IntegrationUnavailableError) {
+    return ApplicationFailure.create({
+      type: error.code,
+      message: error.message,
+      nonRetryable: false,
+      details: [{ integration: error.integration, reason: error.reason }],
+      ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+    });
+  }
+  if (error instanceof DomainError) {
+    return ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+  }
+  return error;
+}
+
+/**
+ * Runs an activity body: errors mapped as above, and a liveness heartbeat while it runs when the
+ * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
+ * instead of the step's whole start-to-close timeout.
+ */
+export async function asActivity<T>(work: () => Promise<T>): Promise<T> {
+  const context = currentContext();
+  const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
+  const beat = heartbeatTimeoutMs
+    ? setInterval(() => context.heartbeat(), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
+    : undefined;
+  try {
+    return await work();
+  } catch (error) {
+    throw toActivityFailure(error);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+// Activities also run outside Temporal (unit tests with in-memory ports): no context, no heartbeat.
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}

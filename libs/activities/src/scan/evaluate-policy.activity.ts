@@ -1,0 +1,74 @@
+import {
+  DEFAULT_POLICY,
+  evaluatePolicy as judge,
+  type FindingRepository,
+  type PolicyRepository,
+  type PolicyStatus,
+  type ScanRepository,
+  type SnapshotRepository,
+} from '@repoguard/domain';
+import { asActivity } from './activity-failure';
+import type { SnapshotStepInput } from './scan-activity.types';
+
+export interface EvaluatePolicyDeps {
+  readonly policies: PolicyRepository;
+  readonly findings: FindingRepository;
+  readonly snapshots: SnapshotRepository;
+  readonly scans: ScanRepository;
+  readonly now: () => Date;
+}
+
+/** Judges the repo's findings with the org's current policy and records the verdict as its status. */
+export function createEvaluatePolicyActivity({
+  policies,
+  findings,
+  snapshots,
+  scans,
+  now,
+}: EvaluatePolicyDeps) {
+  return async function evaluatePolicy(
+    input: SnapshotStepInput,
+  ): Promise<{ status: PolicyStatus; policyVersion: number | null; reasons: number }> {
+    return asActivity(async () => {
+      const started = Date.now();
+      await scans.phase(input.scanId, 'EVALUATING');
+      const policy = await policies.current(input.orgId);
+      const [current, dependencies] = await Promise.all([
+        findings.current(input.repoId),
+        snapshots.dependencies(input.snapshotId),
+      ]);
+      const at = now();
+      const evaluation = judge(
+        policy?.rules ?? DEFAULT_POLICY,
+        current.map((f) => ({
+          vulnerabilityId: f.vulnerabilityId,
+          aliases: f.aliases,
+          severity: f.severity,
+          ecosystem: f.ecosystem,
+          name: f.packageName,
+          version: f.version,
+          triage: f.status,
+        })),
+        dependencies,
+        at,
+      );
+      await scans.saveEvaluation({
+        orgId: input.orgId,
+        repoId: input.repoId,
+        snapshotId: input.snapshotId,
+        scanId: input.scanId,
+        policyVersion: policy?.version ?? null,
+        status: evaluation.status,
+        reasons: evaluation.reasons,
+      });
+      await scans.setRepoStatus(input.repoId, { policyStatus: evaluation.status }, at);
+      await scans.recordPhase(input.scanId, 'evaluate', Date.now() - started);
+      await scans.complete(input.scanId, at);
+      return {
+        status: evaluation.status,
+        policyVersion: policy?.version ?? null,
+        reasons: evaluation.reasons.length,
+      };
+    });
+  };
+}

@@ -1,0 +1,100 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ManifestBlobStore, ManifestSource, ScanRepository, TreeBlob } from '@repoguard/domain';
+import { createFetchManifestActivity } from './fetch-manifest.activity';
+
+// In-memory fakes of the ports: the activity's own logic, without GitHub or PostgreSQL.
+function fakes(tree: TreeBlob[]) {
+  const stored = new Map<string, Uint8Array>([['sha-already', new Uint8Array([1])]]);
+  const downloads: string[] = [];
+  const manifestSource: ManifestSource = {
+    resolveCommit: async (_repo, ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
+    listTree: async () => tree,
+    readBlob: async (_repo, sha) => {
+      downloads.push(sha);
+      return new TextEncoder().encode(`content of ${sha}`);
+    },
+  };
+  const blobStore: ManifestBlobStore = {
+    missing: async (shas) => shas.filter((s) => !stored.has(s)),
+    put: async (sha, content) => void stored.set(sha, content),
+    get: async (shas) => new Map(shas.filter((s) => stored.has(s)).map((s) => [s, stored.get(s)!])),
+  };
+  const phases: string[] = [];
+  const scans = {
+    start: async () => undefined,
+    phase: async (_id: string, phase: string) => void phases.push(phase),
+    recordPhase: async () => undefined,
+  } as unknown as ScanRepository;
+  return { manifestSource, blobStore, scans, stored, downloads, phases };
+}
+
+const input = {
+  scanId: 's',
+  orgId: 'o',
+  repoId: 'r',
+  owner: 'acme',
+  name: 'api',
+  workflowId: 'w',
+  runId: 'run',
+  trigger: 'api' as const,
+  requestedBy: 'me',
+};
+
+describe('fetchManifest', () => {
+  it('selects manifests, skips vendored files and downloads only blobs not stored yet', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-already', size: 10 },
+      { path: 'web/package-lock.json', sha: 'sha-new', size: 20 },
+      { path: 'web/node_modules/x/package-lock.json', sha: 'sha-vendored', size: 20 },
+      { path: 'src/app.py', sha: 'sha-code', size: 5 },
+    ]);
+    const fetchManifest = createFetchManifestActivity({
+      ...f,
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+      now: () => new Date(),
+    });
+    await expect(fetchManifest(input)).resolves.toEqual({
+      commitSha: 'c0ffee',
+      ref: 'main',
+      manifests: [
+        { path: 'requirements.txt', blobSha: 'sha-already', size: 10 },
+        { path: 'web/package-lock.json', blobSha: 'sha-new', size: 20 },
+      ],
+    });
+    expect(f.downloads).toEqual(['sha-new']);
+  });
+
+  it('refuses an oversized manifest before downloading anything, permanently', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 10 },
+      { path: 'poetry.lock', sha: 'sha-b', size: 101 },
+    ]);
+    const fetchManifest = createFetchManifestActivity({
+      ...f,
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+      now: () => new Date(),
+    });
+    const error = await fetchManifest(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect([(error as ApplicationFailure).type, (error as ApplicationFailure).nonRetryable]).toEqual([
+      'MANIFEST_TOO_LARGE',
+      true,
+    ]);
+    expect(f.downloads).toEqual([]);
+    expect(f.stored.size).toBe(1);
+  });
+
+  it('refuses a scan whose manifests together exceed the per-scan cap', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 60 },
+      { path: 'poetry.lock', sha: 'sha-b', size: 60 },
+    ]);
+    const fetchManifest = createFetchManifestActivity({
+      ...f,
+      limits: { maxManifestBytes: 100, maxScanBytes: 100 },
+      now: () => new Date(),
+    });
+    await expect(fetchManifest(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE' });
+    expect(f.downloads).toEqual([]);
+  });
+});

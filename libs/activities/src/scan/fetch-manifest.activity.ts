@@ -1,0 +1,81 @@
+import {
+  ValidationError,
+  selectManifestPaths,
+  type ManifestBlobStore,
+  type ManifestSource,
+  type ScanRepository,
+} from '@repoguard/domain';
+import { asActivity } from './activity-failure';
+import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
+
+export interface FetchManifestDeps {
+  readonly manifestSource: ManifestSource;
+  readonly blobStore: ManifestBlobStore;
+  readonly scans: ScanRepository;
+  readonly limits: ScanLimits;
+  readonly now: () => Date;
+}
+
+/** Resolves the commit, picks the manifests out of its tree and stores the blobs not stored yet. */
+export function createFetchManifestActivity({
+  manifestSource,
+  blobStore,
+  scans,
+  limits,
+  now,
+}: FetchManifestDeps) {
+  return async function fetchManifest(input: FetchManifestInput): Promise<FetchedManifests> {
+    return asActivity(async () => {
+      const started = Date.now();
+      await scans.start(
+        {
+          scanId: input.scanId,
+          orgId: input.orgId,
+          repoId: input.repoId,
+          workflowId: input.workflowId,
+          runId: input.runId,
+          trigger: input.trigger,
+          requestedBy: input.requestedBy,
+          ref: input.ref ?? null,
+        },
+        now(),
+      );
+      await scans.phase(input.scanId, 'FETCHING');
+      const repo = { owner: input.owner, name: input.name };
+      const commit = await manifestSource.resolveCommit(repo, input.commitSha ?? input.ref);
+      await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
+
+      const tree = await manifestSource.listTree(repo, commit.sha);
+      const bySha = new Map(tree.map((blob) => [blob.path, blob]));
+      const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
+        const blob = bySha.get(path)!;
+        return { path, blobSha: blob.sha, size: blob.size };
+      });
+      // Checked before downloading anything: a limit breach stores nothing.
+      const tooLarge = manifests.find((m) => m.size > limits.maxManifestBytes);
+      if (tooLarge) {
+        throw new ValidationError(
+          `${tooLarge.path} is ${tooLarge.size} bytes; manifests larger than ${limits.maxManifestBytes} bytes are not scanned`,
+          [{ field: tooLarge.path, problem: 'too large' }],
+          'MANIFEST_TOO_LARGE',
+        );
+      }
+      const total = manifests.reduce((sum, m) => sum + m.size, 0);
+      if (total > limits.maxScanBytes) {
+        throw new ValidationError(
+          `the manifests add up to ${total} bytes; a scan reads at most ${limits.maxScanBytes}`,
+          [],
+          'MANIFEST_TOO_LARGE',
+        );
+      }
+
+      const missing = await blobStore.missing([...new Set(manifests.map((m) => m.blobSha))]);
+      for (const sha of missing) await blobStore.put(sha, await manifestSource.readBlob(repo, sha));
+      await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
+        manifests: manifests.length,
+        blobsDownloaded: missing.length,
+      });
+      return { commitSha: commit.sha, ref: commit.ref, manifests };
+    });
+  };
+}

@@ -1,0 +1,83 @@
+import type {
+  ScanRepository,
+  SnapshotRepository,
+  VulnerabilityCache,
+  VulnerabilityDatabase,
+} from '@repoguard/domain';
+import { asActivity } from './activity-failure';
+import type { SnapshotStepInput } from './scan-activity.types';
+
+export interface OsvQueryDeps {
+  readonly vulnerabilityDatabase: VulnerabilityDatabase;
+  readonly vulnerabilityCache: VulnerabilityCache;
+  readonly snapshots: SnapshotRepository;
+  readonly scans: ScanRepository;
+  /** Parallel detail fetches. */
+  readonly concurrency?: number;
+}
+
+/**
+ * Asks the advisory database which advisories affect each pinned dependency, fetches the full
+ * records only for ids not cached or changed since, and stores the answer with the snapshot.
+ */
+export function createOsvQueryActivity({
+  vulnerabilityDatabase,
+  vulnerabilityCache,
+  snapshots,
+  scans,
+  concurrency = 8,
+}: OsvQueryDeps) {
+  return async function osvQuery(
+    input: SnapshotStepInput,
+  ): Promise<{ queried: number; vulnerabilities: number; fetched: number }> {
+    return asActivity(async () => {
+      const started = Date.now();
+      await scans.phase(input.scanId, 'MATCHING');
+      const pinned = (await snapshots.dependencies(input.snapshotId)).filter((d) => d.version !== null);
+      const queryKey = (d: { ecosystem: string; name: string; version: string | null }) =>
+        `${d.ecosystem}\u0000${d.name}\u0000${d.version}`;
+      const unique = [...new Map(pinned.map((d) => [queryKey(d), d])).values()];
+      const answers = await vulnerabilityDatabase.queryBatch(
+        unique.map((d) => ({ ecosystem: d.ecosystem, name: d.name, version: d.version! })),
+      );
+      const idsByQuery = new Map(unique.map((d, i) => [queryKey(d), answers[i] ?? []]));
+
+      const latest = new Map<string, string>();
+      for (const refs of answers) for (const ref of refs) latest.set(ref.id, ref.modified);
+      const cached = await vulnerabilityCache.modified([...latest.keys()]);
+      const stale = [...latest].filter(([id, modified]) => {
+        const have = cached.get(id);
+        return have === undefined || Date.parse(have) < Date.parse(modified);
+      });
+      const records = await mapBounded(stale, concurrency, ([id]) =>
+        vulnerabilityDatabase.getVulnerability(id),
+      );
+      await vulnerabilityCache.upsert(records);
+
+      const matches = pinned.flatMap((d) =>
+        (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),
+      );
+      await snapshots.replaceMatches(input.snapshotId, matches);
+      const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
+      await scans.recordPhase(input.scanId, 'osv', Date.now() - started, counts);
+      return counts;
+    });
+  };
+}
+
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

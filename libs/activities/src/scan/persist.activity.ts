@@ -1,0 +1,99 @@
+import {
+  describeVulnerabilities,
+  evaluateAffected,
+  type DesiredFinding,
+  type FindingRepository,
+  type OsvRecord,
+  type ScanRepository,
+  type SnapshotRepository,
+  type VulnerabilityCache,
+} from '@repoguard/domain';
+import { normalizePackageName, type Ecosystem } from '@repoguard/domain';
+import { asActivity } from './activity-failure';
+import type { SnapshotStepInput } from './scan-activity.types';
+
+export interface PersistDeps {
+  readonly snapshots: SnapshotRepository;
+  readonly vulnerabilityCache: VulnerabilityCache;
+  readonly findings: FindingRepository;
+  readonly scans: ScanRepository;
+  readonly now: () => Date;
+}
+
+/** Turns the snapshot's matches into findings: one per alias group and dependency, written idempotently. */
+export function createPersistActivity({ snapshots, vulnerabilityCache, findings, scans, now }: PersistDeps) {
+  return async function persist(
+    input: SnapshotStepInput,
+  ): Promise<{ open: number; opened: number; fixed: number }> {
+    return asActivity(async () => {
+      const started = Date.now();
+      await scans.phase(input.scanId, 'PERSISTING');
+      const [dependencies, matches] = await Promise.all([
+        snapshots.dependencies(input.snapshotId),
+        snapshots.matches(input.snapshotId),
+      ]);
+      const records = await vulnerabilityCache.get([...new Set(matches.map((m) => m.vulnerabilityId))]);
+      const idsByDependency = new Map<string, string[]>();
+      for (const m of matches)
+        idsByDependency.set(m.dependencyId, [
+          ...(idsByDependency.get(m.dependencyId) ?? []),
+          m.vulnerabilityId,
+        ]);
+
+      const desired: DesiredFinding[] = [];
+      for (const dependency of dependencies) {
+        const ids = idsByDependency.get(dependency.id);
+        if (!ids || dependency.version === null) continue;
+        const found = ids.map((id) => records.get(id)).filter((r): r is OsvRecord => r !== undefined);
+        const described = describeVulnerabilities(
+          dependency.ecosystem,
+          dependency.name,
+          dependency.version,
+          found.map((record) => ({ record, fixedVersions: fixedVersionsFor(record, dependency) })),
+        );
+        for (const v of described) {
+          desired.push({
+            ecosystem: dependency.ecosystem,
+            packageName: dependency.name,
+            version: dependency.version,
+            manifestPath: dependency.manifestPath,
+            vulnerabilityId: v.vulnerabilityId,
+            aliases: v.aliases,
+            severity: v.severity.severity,
+            cvssScore: v.severity.score,
+            fixedVersions: v.fixedVersions,
+          });
+        }
+      }
+      const result = await findings.sync({
+        orgId: input.orgId,
+        repoId: input.repoId,
+        snapshotId: input.snapshotId,
+        findings: desired,
+        now: now(),
+      });
+      const counts = { open: result.stillOpen + result.opened, opened: result.opened, fixed: result.fixed };
+      await scans.recordPhase(input.scanId, 'persist', Date.now() - started, {
+        findings: counts.open,
+        fixedFindings: counts.fixed,
+      });
+      return counts;
+    });
+  };
+}
+
+/** The database said the record affects the dependency; the record itself says what fixes it. */
+function fixedVersionsFor(
+  record: OsvRecord,
+  dependency: { ecosystem: Ecosystem; name: string; version: string | null },
+): string[] {
+  if (dependency.version === null) return [];
+  const ecosystem = dependency.ecosystem;
+  const fixes = new Set<string>();
+  for (const affected of record.affected ?? []) {
+    if (affected.package?.ecosystem !== ecosystem) continue;
+    if (normalizePackageName(ecosystem, affected.package.name) !== dependency.name) continue;
+    evaluateAffected(affected, ecosystem, dependency.version).fixedVersions.forEach((v) => fixes.add(v));
+  }
+  return [...fixes];
+}

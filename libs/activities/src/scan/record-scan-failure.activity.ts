@@ -1,0 +1,16 @@
+import type { ScanRepository } from '@repoguard/domain';
+import type { ScanRef } from './scan-activity.types';
+
+export interface RecordScanFailureDeps {
+  readonly scans: ScanRepository;
+  readonly now: () => Date;
+}
+
+/** Records why a scan ended FAILED; the repo keeps an earlier verdict (ERROR only if it had none). */
+export function createRecordScanFailureActivity({ scans, now }: RecordScanFailureDeps) {
+  return async function recordScanFailure(input: ScanRef & { code: string; message: string }): Promise<void> {
+    const at = now();
+    await scans.fail(input.scanId, input.code, input.message, at);
+    await scans.setRepoStatus(input.repoId, { failed: true }, at);
+  };
+}

@@ -1,0 +1,53 @@
+import type { ScanTrigger } from '@repoguard/contract';
+
+/** Identifies the scan every activity works for; small, so it travels through history freely. */
+export interface ScanRef {
+  readonly scanId: string;
+  readonly orgId: string;
+  readonly repoId: string;
+}
+
+export interface FetchManifestInput extends ScanRef {
+  readonly owner: string;
+  readonly name: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly trigger: ScanTrigger;
+  readonly requestedBy: string | null;
+  readonly commitSha?: string;
+  readonly ref?: string;
+}
+
+/** Manifests by blob SHA: their contents stay in PostgreSQL, never in workflow history. */
+export interface FetchedManifests {
+  readonly commitSha: string;
+  readonly ref: string;
+  readonly manifests: readonly { readonly path: string; readonly blobSha: string; readonly size: number }[];
+}
+
+export interface ParseInput extends ScanRef {
+  readonly commitSha: string;
+  readonly manifests: FetchedManifests['manifests'];
+}
+
+export interface ParseResult {
+  readonly snapshotId: string;
+  readonly dependencies: number;
+  readonly reused: boolean;
+}
+
+export interface SnapshotStepInput extends ScanRef {
+  readonly snapshotId: string;
+}
+
+export interface ScanLimits {
+  /** Largest manifest accepted; a bigger one fails the scan as MANIFEST_TOO_LARGE. */
+  readonly maxManifestBytes: number;
+  /** All manifests of one scan together. */
+  readonly maxScanBytes: number;
+}
+
+export const DEFAULT_SCAN_LIMITS: ScanLimits = {
+  maxManifestBytes: 10 * 1024 * 1024,
+  maxScanBytes: 50 * 1024 * 1024,
+};

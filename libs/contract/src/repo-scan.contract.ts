@@ -1,0 +1,61 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export const REPO_SCAN_WORKFLOW = 'repoScanWorkflow';
+
+/** One live scan workflow per repository: requests for a repo being scanned join it. */
+export const repoScanWorkflowId = (repoId: string): string => `repo-scan:${repoId}`;
+
+export type ScanTrigger = 'api' | 'push' | 'schedule' | 'advisory';
+
+/** Every reason to scan (API call, push webhook, schedule) arrives as this signal. */
+export interface ScanRequest {
+  readonly trigger: ScanTrigger;
+  readonly commitSha?: string;
+  readonly ref?: string;
+  readonly requestedBy: string;
+  readonly deliveryId?: string;
+}
+
+export interface RepoScanInput {
+  readonly orgId: string;
+  readonly repoId: string;
+  readonly owner: string;
+  readonly name: string;
+  /** Wait this long without a new request before scanning (debounce). */
+  readonly quietWindowMs?: number;
+  /** ...but never longer than this after the first request. */
+  readonly maxWaitMs?: number;
+  /** A step on a worker that died is retried elsewhere after this long without a heartbeat. */
+  readonly heartbeatTimeoutMs?: number;
+  /** Requests carried over from the previous run by continue-as-new. */
+  readonly carriedRequests?: readonly ScanRequest[];
+}
+
+export type ScanPhase =
+  'QUEUED' | 'FETCHING' | 'PARSING' | 'MATCHING' | 'PERSISTING' | 'EVALUATING' | 'COMPLETED' | 'FAILED';
+
+export interface ScanStatusView {
+  readonly scanId: string;
+  readonly phase: ScanPhase;
+  readonly requestsReceived: number;
+  readonly pendingRequests: number;
+  readonly commitSha: string | null;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly errorCode: string | null;
+}
+
+export interface RepoScanResult {
+  readonly scanId: string;
+  readonly phase: 'COMPLETED' | 'FAILED';
+  readonly commitSha: string | null;
+  readonly policyStatus: 'OK' | 'WARN' | 'FAIL' | null;
+  readonly errorCode: string | null;
+  readonly requestsCoalesced: number;
+}
+
+export const scanRequestedSignal = defineSignal<[ScanRequest]>('scanRequested');
+export const scanStatusQuery = defineQuery<ScanStatusView>('status');
+
+export const DEFAULT_QUIET_WINDOW_MS = 10_000;
+export const DEFAULT_MAX_WAIT_MS = 120_000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;

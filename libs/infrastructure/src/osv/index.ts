@@ -1,0 +1,2 @@
+export * from './osv-export-reader';
+export * from './osv-api-vulnerability-database';

@@ -1,0 +1,94 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import {
+  isEcosystem,
+  isSeverity,
+  type DesiredFinding,
+  type FindingRepository,
+  type FindingSyncResult,
+} from '@repoguard/domain';
+import { FindingEntity } from '../entities';
+
+export class MikroOrmFindingRepository implements FindingRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async sync(input: {
+    orgId: string;
+    repoId: string;
+    snapshotId: string;
+    findings: readonly DesiredFinding[];
+    now: Date;
+  }): Promise<FindingSyncResult> {
+    const knex = this.em.fork().getKnex();
+    return knex.transaction(async (trx) => {
+      let opened = 0;
+      let stillOpen = 0;
+      const seen: string[] = [];
+      for (let i = 0; i < input.findings.length; i += 500) {
+        const rows = input.findings.slice(i, i + 500).map((f) => ({
+          id: randomUUID(),
+          org_id: input.orgId,
+          repo_id: input.repoId,
+          ecosystem: f.ecosystem,
+          package_name: f.packageName,
+          version: f.version,
+          manifest_path: f.manifestPath,
+          vulnerability_id: f.vulnerabilityId,
+          aliases: JSON.stringify(f.aliases),
+          severity: f.severity,
+          cvss_score: f.cvssScore,
+          fixed_versions: JSON.stringify(f.fixedVersions),
+          status: 'open',
+          last_snapshot_id: input.snapshotId,
+          first_seen: input.now,
+          last_seen: input.now,
+        }));
+        // Unique on the finding's identity: a retry or a re-scan updates instead of duplicating.
+        // A finding that had been fixed and comes back reopens; a triaged one keeps its triage.
+        const result = await trx.raw(
+          `${trx('findings').insert(rows).toQuery()}
+           on conflict on constraint findings_identity_unique do update set
+             aliases = excluded.aliases, severity = excluded.severity, cvss_score = excluded.cvss_score,
+             fixed_versions = excluded.fixed_versions, last_snapshot_id = excluded.last_snapshot_id,
+             last_seen = excluded.last_seen, fixed_at = null,
+             status = case when findings.status = 'fixed' then 'open' else findings.status end
+           returning id, (xmax = 0) as inserted`,
+        );
+        for (const row of result.rows as { id: string; inserted: boolean }[]) {
+          seen.push(row.id);
+          if (row.inserted) opened++;
+          else stillOpen++;
+        }
+      }
+      // What the snapshot no longer has was fixed (upgraded or removed).
+      const fixedQuery = trx('findings')
+        .where({ repo_id: input.repoId })
+        .whereIn('status', ['open', 'ignored'])
+        .update({ status: 'fixed', fixed_at: input.now });
+      const fixed = seen.length > 0 ? await fixedQuery.whereNotIn('id', seen) : await fixedQuery;
+      return { opened, stillOpen, fixed };
+    });
+  }
+
+  async current(repoId: string): Promise<(DesiredFinding & { status: 'open' | 'ignored' })[]> {
+    const rows = await this.em.fork().find(FindingEntity, { repoId, status: { $in: ['open', 'ignored'] } });
+    return rows.flatMap((r) =>
+      isEcosystem(r.ecosystem) && isSeverity(r.severity) && r.status !== 'fixed'
+        ? [
+            {
+              ecosystem: r.ecosystem,
+              packageName: r.packageName,
+              version: r.version,
+              manifestPath: r.manifestPath,
+              vulnerabilityId: r.vulnerabilityId,
+              aliases: r.aliases,
+              severity: r.severity,
+              cvssScore: r.cvssScore,
+              fixedVersions: r.fixedVersions,
+              status: r.status,
+            },
+          ]
+        : [],
+    );
+  }
+}

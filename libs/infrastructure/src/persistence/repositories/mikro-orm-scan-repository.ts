@@ -1,0 +1,117 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import {
+  repoStatusAfterScan,
+  type PolicyReason,
+  type PolicyStatus,
+  type RepoStatus,
+  type ScanRecordStart,
+  type ScanRepository,
+} from '@repoguard/domain';
+import { RepositoryEntity } from '../entities';
+
+export class MikroOrmScanRepository implements ScanRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  private knex() {
+    return this.em.fork().getKnex();
+  }
+
+  async start(scan: ScanRecordStart, now: Date): Promise<void> {
+    await this.knex()('scans')
+      .insert({
+        id: scan.scanId,
+        org_id: scan.orgId,
+        repo_id: scan.repoId,
+        workflow_id: scan.workflowId,
+        run_id: scan.runId,
+        trigger: scan.trigger,
+        requested_by: scan.requestedBy,
+        ref: scan.ref,
+        status: 'QUEUED',
+        phase_timings: JSON.stringify({}),
+        counts: JSON.stringify({}),
+        started_at: now,
+      })
+      .onConflict('id')
+      .ignore();
+  }
+
+  async phase(
+    scanId: string,
+    phase: string,
+    update: { commitSha?: string; snapshotId?: string } = {},
+  ): Promise<void> {
+    await this.knex()('scans')
+      .where({ id: scanId })
+      .update({
+        status: phase,
+        ...(update.commitSha ? { commit_sha: update.commitSha } : {}),
+        ...(update.snapshotId ? { snapshot_id: update.snapshotId } : {}),
+      });
+  }
+
+  async recordPhase(
+    scanId: string,
+    phase: string,
+    durationMs: number,
+    counts: Record<string, number> = {},
+  ): Promise<void> {
+    const knex = this.knex();
+    await knex('scans')
+      .where({ id: scanId })
+      .update({
+        phase_timings: knex.raw(`phase_timings || ?::jsonb`, [JSON.stringify({ [phase]: durationMs })]),
+        counts: knex.raw(`counts || ?::jsonb`, [JSON.stringify(counts)]),
+      });
+  }
+
+  async complete(scanId: string, now: Date): Promise<void> {
+    await this.knex()('scans').where({ id: scanId }).update({ status: 'COMPLETED', completed_at: now });
+  }
+
+  async fail(scanId: string, code: string, message: string, now: Date): Promise<void> {
+    await this.knex()('scans')
+      .where({ id: scanId })
+      .update({
+        status: 'FAILED',
+        error_code: code,
+        error_message: message.slice(0, 2000),
+        completed_at: now,
+      });
+  }
+
+  async saveEvaluation(input: {
+    orgId: string;
+    repoId: string;
+    snapshotId: string;
+    scanId: string;
+    policyVersion: number | null;
+    status: PolicyStatus;
+    reasons: readonly PolicyReason[];
+  }): Promise<void> {
+    await this.knex()('policy_evaluations').insert({
+      id: randomUUID(),
+      org_id: input.orgId,
+      repo_id: input.repoId,
+      snapshot_id: input.snapshotId,
+      scan_id: input.scanId,
+      policy_version: input.policyVersion,
+      status: input.status,
+      reasons: JSON.stringify(input.reasons),
+    });
+  }
+
+  async setRepoStatus(
+    repoId: string,
+    outcome: { policyStatus: PolicyStatus } | { failed: true },
+    now: Date,
+  ): Promise<void> {
+    const em = this.em.fork();
+    const repo = await em.findOne(RepositoryEntity, { id: repoId });
+    if (!repo) return; // disconnected while scanning: nothing to update
+    repo.status = repoStatusAfterScan(repo.status as RepoStatus, outcome);
+    repo.lastScanAt = now;
+    await em.flush();
+  }
+}

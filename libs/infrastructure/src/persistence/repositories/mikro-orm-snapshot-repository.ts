@@ -1,0 +1,122 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type {
+  ParsedDependency,
+  SnapshotManifestRecord,
+  SnapshotRepository,
+  StoredDependency,
+} from '@repoguard/domain';
+import { isEcosystem } from '@repoguard/domain';
+import { DependencyEntity, DependencySnapshotEntity } from '../entities';
+
+export class MikroOrmSnapshotRepository implements SnapshotRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async findByCommit(
+    repoId: string,
+    commitSha: string,
+  ): Promise<{ id: string; dependencyCount: number } | null> {
+    const em = this.em.fork();
+    const snapshot = await em.findOne(DependencySnapshotEntity, { repoId, commitSha });
+    if (!snapshot) return null;
+    return {
+      id: snapshot.id,
+      dependencyCount: await em.count(DependencyEntity, { snapshotId: snapshot.id }),
+    };
+  }
+
+  async create(input: {
+    orgId: string;
+    repoId: string;
+    commitSha: string;
+    manifests: readonly SnapshotManifestRecord[];
+    dependencies: readonly (ParsedDependency & { purl: string })[];
+  }): Promise<string> {
+    const id = randomUUID();
+    const knex = this.em.fork().getKnex();
+    await knex.transaction(async (trx) => {
+      // A retried activity finds the snapshot its first attempt committed.
+      const inserted = await trx('dependency_snapshots')
+        .insert({
+          id,
+          org_id: input.orgId,
+          repo_id: input.repoId,
+          commit_sha: input.commitSha,
+          manifests: JSON.stringify(input.manifests),
+        })
+        .onConflict(['repo_id', 'commit_sha'])
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) return;
+      const rows = input.dependencies.map((d) => ({
+        id: randomUUID(),
+        org_id: input.orgId,
+        snapshot_id: id,
+        ecosystem: d.ecosystem,
+        name: d.name,
+        version: d.version,
+        specifier: d.specifier ?? null,
+        scope: d.scope,
+        direct: d.direct,
+        manifest_path: d.manifestPath,
+        line: d.line ?? null,
+        purl: d.purl,
+      }));
+      for (let i = 0; i < rows.length; i += 1000) await trx('dependencies').insert(rows.slice(i, i + 1000));
+    });
+    const stored = await this.findByCommit(input.repoId, input.commitSha);
+    if (!stored) throw new Error(`snapshot of ${input.commitSha} vanished after insert`);
+    return stored.id;
+  }
+
+  async dependencies(snapshotId: string): Promise<StoredDependency[]> {
+    const rows = await this.em
+      .fork()
+      .find(DependencyEntity, { snapshotId }, { orderBy: { manifestPath: 'asc', name: 'asc' } });
+    return rows
+      .filter((r) => isEcosystem(r.ecosystem))
+      .map((r) => ({
+        id: r.id,
+        ecosystem: r.ecosystem as StoredDependency['ecosystem'],
+        name: r.name,
+        version: r.version,
+        ...(r.specifier !== null ? { specifier: r.specifier } : {}),
+        scope: r.scope,
+        direct: r.direct,
+        manifestPath: r.manifestPath,
+        ...(r.line !== null ? { line: r.line } : {}),
+        purl: r.purl,
+      }));
+  }
+
+  async replaceMatches(
+    snapshotId: string,
+    matches: readonly { dependencyId: string; vulnerabilityId: string }[],
+  ): Promise<void> {
+    await this.em
+      .fork()
+      .getKnex()
+      .transaction(async (trx) => {
+        await trx('dependency_matches').where({ snapshot_id: snapshotId }).delete();
+        const rows = matches.map((m) => ({
+          snapshot_id: snapshotId,
+          dependency_id: m.dependencyId,
+          vulnerability_id: m.vulnerabilityId,
+        }));
+        for (let i = 0; i < rows.length; i += 1000)
+          await trx('dependency_matches').insert(rows.slice(i, i + 1000));
+      });
+  }
+
+  async matches(snapshotId: string): Promise<{ dependencyId: string; vulnerabilityId: string }[]> {
+    const rows = await this.em
+      .fork()
+      .getKnex()('dependency_matches')
+      .select('dependency_id', 'vulnerability_id')
+      .where({ snapshot_id: snapshotId });
+    return rows.map((r: { dependency_id: string; vulnerability_id: string }) => ({
+      dependencyId: r.dependency_id,
+      vulnerabilityId: r.vulnerability_id,
+    }));
+  }
+}

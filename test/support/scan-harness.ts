@@ -1,0 +1,120 @@
+// Everything a scan needs, for real: PostgreSQL, the Temporal server, a worker on a task queue of
+// its own, and the GitHub and OSV stand-ins. Only GitHub and OSV (outside this machine) are
+// stood in for; they speak the same HTTP APIs the real clients use.
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '@repoguard/activities';
+import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
+import type { OsvRecord } from '@repoguard/domain';
+import {
+  createMikroOrmConfig,
+  OrganizationEntity,
+  RepositoryEntity,
+  TemporalScanRequester,
+  type ScanTarget,
+} from '@repoguard/infrastructure';
+import { buildActivityDeps } from '../../apps/worker/src/activity-deps.factory';
+import { startGithubStandIn, type GithubStandIn } from '../stand-ins/github-stand-in';
+import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';
+import { createTemporalHarness, type TemporalHarness, uniqueName } from './temporal-harness';
+
+export interface ScanHarness {
+  readonly orm: MikroORM;
+  readonly github: GithubStandIn;
+  readonly osv: OsvStandIn;
+  readonly temporal: TemporalHarness;
+  readonly taskQueue: string;
+  readonly requester: TemporalScanRequester;
+  readonly orgId: string;
+  /** Connects a repository of the GitHub stand-in to the harness's org. */
+  connectRepo(owner: string, name: string, defaultBranch?: string): Promise<ScanTarget>;
+  request(target: ScanTarget, request?: Partial<ScanRequest>): Promise<{ workflowId: string; runId: string }>;
+  /** Waits for the repo's workflow chain to finish (following continue-as-new) and returns the last result. */
+  waitForScan(target: ScanTarget): Promise<RepoScanResult>;
+  startWorker(overrides?: Partial<Activities>): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ScanHarnessOptions {
+  readonly name: string;
+  readonly advisories: readonly OsvRecord[];
+  readonly quietWindowMs?: number;
+  readonly maxWaitMs?: number;
+  readonly limits?: { maxManifestBytes: number; maxScanBytes: number };
+}
+
+export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through the e2e Jest config');
+  const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 5 }));
+  const github = await startGithubStandIn();
+  const osv = await startOsvStandIn([...options.advisories]);
+  const temporal = await createTemporalHarness();
+  const taskQueue = uniqueName(options.name);
+  const requester = new TemporalScanRequester(temporal.client, taskQueue, {
+    quietWindowMs: options.quietWindowMs ?? 300,
+    maxWaitMs: options.maxWaitMs ?? 5_000,
+  });
+
+  const em = orm.em.fork();
+  const org = em.create(OrganizationEntity, { name: options.name, slug: `org-${randomUUID().slice(0, 12)}` });
+  await em.flush();
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const activities = (overrides: Partial<Activities> = {}): Activities => ({
+    ...createActivities(
+      buildActivityDeps(orm.em, {
+        workerIdentity: `test-${taskQueue}`,
+        githubApiUrl: github.url,
+        osvApiUrl: osv.url,
+        timeoutMs: 10_000,
+        ...(options.limits ? { limits: options.limits } : {}),
+      }),
+    ),
+    ...overrides,
+  });
+
+  const harness: ScanHarness = {
+    orm,
+    github,
+    osv,
+    temporal,
+    taskQueue,
+    requester,
+    orgId: org.id,
+    async connectRepo(owner, name, defaultBranch = 'main') {
+      const fork = orm.em.fork();
+      const repo = fork.create(RepositoryEntity, { orgId: org.id, owner, name, defaultBranch });
+      await fork.flush();
+      return { orgId: org.id, repoId: repo.id, owner, name };
+    },
+    request(target, request = {}) {
+      return requester.request(target, { trigger: 'api', requestedBy: 'e2e', ...request });
+    },
+    async waitForScan(target) {
+      return temporal.client.workflow.getHandle(`repo-scan:${target.repoId}`).result();
+    },
+    async startWorker(overrides) {
+      worker = await temporal.createWorker({ taskQueue, activities: activities(overrides) });
+      running = worker.run();
+    },
+    async stopWorker() {
+      worker?.shutdown();
+      await running;
+      worker = undefined;
+    },
+    async close() {
+      await harness.stopWorker();
+      await temporal.close();
+      await github.close();
+      await osv.close();
+      await orm.close(true);
+    },
+  };
+  await harness.startWorker();
+  return harness;
+}

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import {
@@ -11,6 +12,7 @@ import {
 } from '@repoguard/contract';
 import { AdvisoryIndex, matchDependencies, parseManifest, type OsvRecord } from '@repoguard/domain';
 import {
+  findTemporalCli,
   FindingEntity,
   ManifestBlobEntity,
   readOsvExport,
@@ -20,7 +22,7 @@ import {
 } from '@repoguard/infrastructure';
 import { sharedOsvExport } from '../support/shared-osv';
 import { startScanHarness, type ScanHarness } from '../support/scan-harness';
-import { workflowBundle } from '../support/temporal-harness';
+import { temporalAddress, temporalNamespace, workflowBundle } from '../support/temporal-harness';
 
 const UGLY = path.resolve(__dirname, '../fixtures/manifests/ugly');
 const FILES: Record<string, string> = {
@@ -125,6 +127,25 @@ describe('the repository scan workflow, end to end', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history),
     ).resolves.toBeUndefined();
+    // `RECORD_HISTORY=path` saves it, to refresh the committed fixture replayed by
+    // libs/workflows/src/repo-scan.workflow.replay.int-spec.ts when the workflow changes on purpose.
+    if (process.env['RECORD_HISTORY']) {
+      const json = execFileSync(findTemporalCli()!, [
+        'workflow',
+        'show',
+        '--output',
+        'json',
+        '--address',
+        temporalAddress(),
+        '--namespace',
+        temporalNamespace(),
+        '--workflow-id',
+        handle.workflowId,
+        '--run-id',
+        (await handle.describe()).runId,
+      ]);
+      writeFileSync(process.env['RECORD_HISTORY'], json);
+    }
 
     // Scanning the same commit again reuses the snapshot and duplicates nothing.
     await harness.request(target);

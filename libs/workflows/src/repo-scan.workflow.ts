@@ -109,6 +109,10 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     const seen = received;
     const left = maxWaitMs - (Date.now() - firstRequestAt);
     if (left <= 0 || !(await condition(() => received !== seen, Math.min(quietWindowMs, left)))) break;
+    // A flood of requests must not grow one history without bound: carry them to a fresh run.
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof repoScanWorkflow>({ ...input, carriedRequests: pending });
+    }
   }
   const batch = pending.splice(0, pending.length);
   const request = batch[batch.length - 1]!; // the newest wins; the others are coalesced into it

@@ -57,7 +57,7 @@ export function createOsvQueryActivity({
       const matches = pinned.flatMap((d) =>
         (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),
       );
-      await snapshots.replaceMatches(input.snapshotId, matches);
+      await snapshots.replaceMatches({ id: input.snapshotId, orgId: input.orgId }, matches);
       const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
       await scans.recordPhase(input.scanId, 'osv', Date.now() - started, counts);
       return counts;

@@ -38,7 +38,7 @@ export interface SnapshotRepository {
   dependencies(snapshotId: string): Promise<StoredDependency[]>;
   /** Replaces the advisory database's answer for the snapshot (idempotent on retry). */
   replaceMatches(
-    snapshotId: string,
+    snapshot: { id: string; orgId: string },
     matches: readonly { dependencyId: string; vulnerabilityId: string }[],
   ): Promise<void>;
   matches(snapshotId: string): Promise<{ dependencyId: string; vulnerabilityId: string }[]>;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** The advisory database's answer for one dependency of a snapshot: this id affects it. */
 @Entity({ tableName: 'dependency_matches' })
@@ -11,4 +11,8 @@ export class DependencyMatchEntity {
 
   @PrimaryKey({ type: 'string', length: 128 })
   vulnerabilityId!: string;
+
+  @Index()
+  @Property({ type: 'uuid' })
+  orgId!: string;
 }

@@ -90,16 +90,17 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
   }
 
   async replaceMatches(
-    snapshotId: string,
+    snapshot: { id: string; orgId: string },
     matches: readonly { dependencyId: string; vulnerabilityId: string }[],
   ): Promise<void> {
     await this.em
       .fork()
       .getKnex()
       .transaction(async (trx) => {
-        await trx('dependency_matches').where({ snapshot_id: snapshotId }).delete();
+        await trx('dependency_matches').where({ snapshot_id: snapshot.id }).delete();
         const rows = matches.map((m) => ({
-          snapshot_id: snapshotId,
+          snapshot_id: snapshot.id,
+          org_id: snapshot.orgId,
           dependency_id: m.dependencyId,
           vulnerability_id: m.vulnerabilityId,
         }));

@@ -1,14 +1,15 @@
 import {
   describeVulnerabilities,
   evaluateAffected,
+  normalizePackageName,
   type DesiredFinding,
+  type Ecosystem,
   type FindingRepository,
   type OsvRecord,
   type ScanRepository,
   type SnapshotRepository,
   type VulnerabilityCache,
 } from '@repoguard/domain';
-import { normalizePackageName, type Ecosystem } from '@repoguard/domain';
 import { asActivity } from './activity-failure';
 import type { SnapshotStepInput } from './scan-activity.types';
 

@@ -1,6 +1,5 @@
 import { type Ecosystem, isEcosystem } from '../ecosystem/ecosystem.value-object';
 import { normalizePackageName } from '../ecosystem/package-name';
-import { versionScheme } from '../ecosystem/versions/version-schemes';
 import { PackageAdvisoryMatcher } from './package-advisory-matcher';
 import type { OsvAffected, OsvRecord } from './osv-record';
 
@@ -82,7 +81,7 @@ export class AdvisoryIndex {
   }
 
   /** Every record that affects this exact version, with the fix versions that would help. */
-  match(ecosystem: Ecosystem, name: string, version: string): AdvisoryMatch[] {
+  match(ecosystem: Ecosystem, name: string, version: string): readonly AdvisoryMatch[] {
     const k = key(ecosystem, name);
     let matcher = this.matchers.get(k);
     if (!matcher) {
@@ -91,17 +90,6 @@ export class AdvisoryIndex {
       matcher = new PackageAdvisoryMatcher(entries, ecosystem);
       this.matchers.set(k, matcher);
     }
-    const scheme = versionScheme(ecosystem);
-    const results: AdvisoryMatch[] = [];
-    for (const [record, fixed] of matcher.match(version)) {
-      const fixedVersions = [...fixed];
-      if (fixedVersions.length > 1) {
-        fixedVersions.sort((a, b) =>
-          scheme.isValid(a) && scheme.isValid(b) ? scheme.compare(a, b) : a.localeCompare(b),
-        );
-      }
-      results.push({ record, fixedVersions });
-    }
-    return results;
+    return matcher.match(version);
   }
 }

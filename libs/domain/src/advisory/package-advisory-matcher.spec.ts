@@ -55,7 +55,9 @@ describe.each(['PyPI-all.zip', 'PyPI-ghsa.zip', 'npm-ghsa.zip', 'Go-ghsa.zip', '
             expected.set(record.id, [...fixes].sort());
           }
           const actual = new Map(
-            [...matcher.match(version)].map(([record, fixes]) => [record.id, [...fixes].sort()] as const),
+            matcher
+              .match(version)
+              .map(({ record, fixedVersions }) => [record.id, [...fixedVersions].sort()] as const),
           );
           const render = (m: Map<string, readonly string[]>) =>
             JSON.stringify([...m].sort(([a], [b]) => a.localeCompare(b)));

@@ -13,11 +13,13 @@ import type { OsvAffected, OsvRecord } from './osv-record';
  */
 export class PackageAdvisoryMatcher {
   private readonly axes: Axis[] = [];
+  private readonly sortScheme: VersionScheme;
   /** Listed versions no scheme can read: matched by exact spelling only. */
   private readonly rawListed = new Map<string, Set<OsvRecord>>();
 
   constructor(entries: readonly { record: OsvRecord; affected: OsvAffected }[], ecosystem: Ecosystem) {
     const ecosystemScheme = versionScheme(ecosystem);
+    this.sortScheme = ecosystemScheme;
     const byScheme = new Map<VersionScheme, { tracks: TrackSource[]; listed: ListedSource[] }>();
     const sources = (scheme: VersionScheme) => {
       let found = byScheme.get(scheme);
@@ -49,13 +51,39 @@ export class PackageAdvisoryMatcher {
     for (const [scheme, { tracks, listed }] of byScheme) this.axes.push(new Axis(scheme, tracks, listed));
   }
 
-  /** Records affecting the version, each with the fix versions of the spans it falls in. */
-  match(version: string): Map<OsvRecord, Set<string>> {
-    const hits = new Map<OsvRecord, Set<string>>();
-    for (const record of this.rawListed.get(version) ?? []) hits.set(record, hits.get(record) ?? new Set());
-    for (const axis of this.axes) axis.match(version, hits);
-    return hits;
+  /**
+   * Records affecting the version, each with the fix versions of the spans it falls in (sorted).
+   * The answer is shared between calls for the same position: callers must not mutate it.
+   */
+  match(version: string): readonly MatchedRecord[] {
+    const raw = this.rawListed.get(version);
+    if (!raw && this.axes.length === 1) return this.axes[0]!.match(version);
+    const merged = new Map<OsvRecord, Set<string>>();
+    for (const record of raw ?? []) merged.set(record, merged.get(record) ?? new Set());
+    for (const axis of this.axes) {
+      for (const { record, fixedVersions } of axis.match(version)) {
+        const fixes = merged.get(record) ?? new Set<string>();
+        fixedVersions.forEach((v) => fixes.add(v));
+        merged.set(record, fixes);
+      }
+    }
+    return [...merged].map(([record, fixes]) => ({
+      record,
+      fixedVersions: sortVersions(this.sortScheme, [...fixes]),
+    }));
   }
+}
+
+export interface MatchedRecord {
+  readonly record: OsvRecord;
+  readonly fixedVersions: readonly string[];
+}
+
+function sortVersions(scheme: VersionScheme, versions: string[]): string[] {
+  if (versions.length < 2) return versions;
+  return versions.sort((a, b) =>
+    scheme.isValid(a) && scheme.isValid(b) ? scheme.compare(a, b) : a.localeCompare(b),
+  );
 }
 
 type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
@@ -110,21 +138,31 @@ class Axis {
     }
   }
 
-  match(version: string, hits: Map<OsvRecord, Set<string>>): void {
-    if (!this.scheme.isValid(version)) return;
+  match(version: string): readonly MatchedRecord[] {
+    if (!this.scheme.isValid(version)) return [];
     const position = this.position(version);
-    for (const record of this.pointHits.get(position) ?? []) {
-      if (!hits.has(record)) hits.set(record, new Set());
-    }
+    const cached = this.byPosition.get(position);
+    if (cached) return cached;
+    const fixesByRecord = new Map<OsvRecord, Set<string>>();
+    for (const record of this.pointHits.get(position) ?? []) fixesByRecord.set(record, new Set());
     for (const { record, spans } of this.tracks) {
       for (const span of spans) {
         if (position < span.from || position >= span.to) continue;
-        const fixes = hits.get(record) ?? new Set<string>();
+        const fixes = fixesByRecord.get(record) ?? new Set<string>();
         if (span.fix !== null) fixes.add(span.fix);
-        hits.set(record, fixes);
+        fixesByRecord.set(record, fixes);
       }
     }
+    const hits = [...fixesByRecord].map(([record, fixes]) => ({
+      record,
+      fixedVersions: sortVersions(this.scheme, [...fixes]),
+    }));
+    this.byPosition.set(position, hits);
+    return hits;
   }
+
+  // What affects a position never changes once compiled: worked out once per position reached.
+  private readonly byPosition = new Map<number, readonly MatchedRecord[]>();
 
   /** The OSV sweep over sorted events, recorded as spans of positions. */
   private spansOf(events: readonly RawEvent[]): Span[] {

@@ -1,12 +1,12 @@
 // npm run bench:scan — end-to-end scan time on the real Temporal server and PostgreSQL, against
 // the local GitHub and OSV stand-ins: one repo with 2,000 dependencies and 100 findings, then 50
 // repos requested at once.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { DEFAULT_TEMPORAL_NAMESPACE, REPOGUARD_SEARCH_ATTRIBUTES } from '@repoguard/contract';
+import { DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { AdvisoryIndex, parseManifest, type OsvRecord } from '@repoguard/domain';
-import { findTemporalCli, prepareDatabase } from '@repoguard/infrastructure';
+import { prepareDatabase } from '@repoguard/infrastructure';
 import { buildSyntheticPackageLock } from '../test/fixtures/generators/package-lock.generator';
+import { startLocalTemporal } from '../test/support/local-temporal';
 import { startScanHarness } from '../test/support/scan-harness';
 
 const QUIET_WINDOW_MS = 1;
@@ -40,18 +40,7 @@ async function main(): Promise<void> {
     process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench';
   await prepareDatabase(databaseUrl);
   process.env['DATABASE_URL'] = databaseUrl;
-  const cli = findTemporalCli();
-  if (!cli)
-    throw new Error('no Temporal CLI: run `bash scripts/lib.sh` via `npm test` once, or set TEMPORAL_CLI');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      namespace: DEFAULT_TEMPORAL_NAMESPACE,
-      searchAttributes: [...REPOGUARD_SEARCH_ATTRIBUTES],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const env = await startLocalTemporal();
   process.env['TEMPORAL_ADDRESS'] = env.address;
   process.env['TEMPORAL_NAMESPACE'] = DEFAULT_TEMPORAL_NAMESPACE;
 

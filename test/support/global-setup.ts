@@ -3,8 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalCli } from '../../libs/infrastructure/src/temporal/temporal-cli';
-import { REPOGUARD_SEARCH_ATTRIBUTES } from '../../libs/contract/src/search-attributes';
+import { startLocalTemporal } from './local-temporal';
 import { DEFAULT_TEMPORAL_NAMESPACE } from '../../libs/contract/src/task-queues';
 
 declare global {
@@ -29,22 +28,7 @@ export default async function globalSetup(): Promise<void> {
   // A cluster given by the caller is used as it is (it must have the search attributes registered).
   if (process.env['TEMPORAL_ADDRESS']) return;
 
-  const cli = findTemporalCli();
-  if (!cli) {
-    throw new Error(
-      'No Temporal CLI found (TEMPORAL_CLI, PATH, $(go env GOPATH)/bin). Run `bash scripts/ensure-temporal.sh` ' +
-        'or set TEMPORAL_ADDRESS to a running server.',
-    );
-  }
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      namespace: DEFAULT_TEMPORAL_NAMESPACE,
-      searchAttributes: [...REPOGUARD_SEARCH_ATTRIBUTES],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const env = await startLocalTemporal();
   globalThis.__repoguardTemporal__ = env;
   // Test workers are forked after this, so they inherit the address.
   process.env['TEMPORAL_ADDRESS'] = env.address;

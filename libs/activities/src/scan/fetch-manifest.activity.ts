@@ -46,9 +46,9 @@ export function createFetchManifestActivity({
       await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
 
       const tree = await manifestSource.listTree(repo, commit.sha);
-      const bySha = new Map(tree.map((blob) => [blob.path, blob]));
+      const byPath = new Map(tree.map((blob) => [blob.path, blob]));
       const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
-        const blob = bySha.get(path)!;
+        const blob = byPath.get(path)!;
         return { path, blobSha: blob.sha, size: blob.size };
       });
       // Checked before downloading anything: a limit breach stores nothing.

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sendJson } from './send-json';
 
 export interface GithubStandInRequest {
   readonly method: string;
@@ -428,14 +429,8 @@ function send(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-github-request-id': `STAND-IN:${Date.now().toString(16)}`,
-    ...headers,
-  });
-  res.end(text);
+  const requestId = { 'x-github-request-id': `STAND-IN:${Date.now().toString(16)}` };
+  sendJson(res, status, body, { ...requestId, ...headers }, 'application/json; charset=utf-8');
 }
 
 /** GitHub treats owner and repository names case-insensitively. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdvisoryIndex, isEcosystem, type Ecosystem, type OsvRecord } from '@repoguard/domain';
+import { sendJson } from './send-json';
 
 export interface OsvStandInRequest {
   readonly method: string;
@@ -174,16 +175,16 @@ export async function startOsvStandIn(
     if (res.destroyed) return; // the client gave up while we waited
     const failure = failures.shift();
     if (failure) {
-      send(res, failure.status, osvError(failure.status, 'Injected failure.').body, failure.headers);
+      sendJson(res, failure.status, osvError(failure.status, 'Injected failure.').body, failure.headers);
       return;
     }
     const answer = badJson ? osvError(400, 'Invalid JSON.') : route(method, path, body);
-    send(res, answer.status, answer.body);
+    sendJson(res, answer.status, answer.body);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent && !res.destroyed) send(res, 500, { code: 13, message: String(error) });
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { code: 13, message: String(error) });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -229,21 +230,6 @@ export async function startOsvStandIn(
 function osvError(status: number, message: string): { status: number; body: unknown } {
   const code = status === 404 ? 5 : status === 429 ? 8 : status >= 500 ? 14 : 3;
   return { status, body: { code, message } };
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

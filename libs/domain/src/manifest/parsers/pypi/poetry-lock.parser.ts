@@ -1,4 +1,3 @@
-import { binaryDiagnostic, looksBinary } from '../../manifest-text';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -24,7 +23,6 @@ export const poetryLockParser: ManifestParser = {
   id: 'poetry-lock',
   ecosystem: 'PyPI',
   parse(path: string, text: string): ManifestParseResult {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const document = parseTomlDocument(path, text);
     if (!document.ok) return { dependencies: [], diagnostics: [document.diagnostic] };
     const diagnostics: ManifestDiagnostic[] = [];

@@ -1,6 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import type { ManifestDiagnostic } from '../../manifest.types';
-import { normalizeText } from '../../manifest-text';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 
 export type TomlTable = Record<string, unknown>;
 
@@ -10,6 +10,7 @@ export type TomlParseResult =
 
 /** Parses a TOML lock file; a syntax error becomes one INVALID_SYNTAX diagnostic with its line. */
 export function parseTomlDocument(path: string, text: string): TomlParseResult {
+  if (looksBinary(text)) return { ok: false, diagnostic: binaryDiagnostic(path) };
   try {
     return { ok: true, table: parse(normalizeText(text)) };
   } catch (error) {

@@ -1,5 +1,4 @@
 import { normalizePackageName } from '../../../ecosystem/package-name';
-import { binaryDiagnostic, looksBinary } from '../../manifest-text';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -41,7 +40,6 @@ export const uvLockParser: ManifestParser = {
   id: 'uv-lock',
   ecosystem: 'PyPI',
   parse(path: string, text: string): ManifestParseResult {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const document = parseTomlDocument(path, text);
     if (!document.ok) return { dependencies: [], diagnostics: [document.diagnostic] };
     const diagnostics: ManifestDiagnostic[] = [];

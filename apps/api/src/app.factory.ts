@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { correlationId } from './common/correlation-id.middleware';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
@@ -15,6 +16,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
     bufferLogs: false,
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
+  app.use(correlationId);
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/{*path}', 'metrics'] });
   app.useGlobalPipes(

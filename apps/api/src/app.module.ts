@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { createMikroOrmConfig } from '@repoguard/infrastructure';
+import { ApiV1Module } from './api-v1.module';
 import { API_CONFIG, type ApiConfig } from './config/api.config';
 import { HealthController } from './health/health.controller';
 import { RedisModule } from './redis/redis.module';
@@ -20,6 +21,7 @@ export class AppModule {
         }),
         TemporalModule,
         RedisModule,
+        ApiV1Module,
       ],
       controllers: [HealthController],
       providers: [{ provide: API_CONFIG, useValue: config }],

@@ -1,20 +1,33 @@
 import { type CommandIo, UsageError } from './command-io';
 import { CHECK_USAGE, runCheck } from './commands/check.command';
+import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
 
 const USAGE = `Usage: repoguard <command> [options]
 
 Commands:
   check <file-or-dir>... --advisories <zip-or-dir>...   scan manifests locally against OSV data
+  org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
 
 Run "repoguard <command> --help" for a command's options.`;
 
-/** Dispatches a command; returns the exit code (2 for usage errors, as documented). */
-export function runCli(argv: readonly string[], io: CommandIo): number {
+const USAGES: Record<string, string> = { check: CHECK_USAGE, 'org:create': ORG_CREATE_USAGE };
+
+/**
+ * Dispatches a command; returns the exit code (2 for usage errors, as documented). Commands that
+ * talk to the database answer with a promise; `check` stays synchronous.
+ */
+export function runCli(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv = process.env,
+): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
         return runCheck(rest, io);
+      case 'org:create':
+        return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case undefined:
         io.err(USAGE);
         return 2;
@@ -27,10 +40,14 @@ export function runCli(argv: readonly string[], io: CommandIo): number {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`repoguard: ${error.message}\n\n${command === 'check' ? CHECK_USAGE : USAGE}`);
-      return 2;
-    }
-    throw error;
+    return usageOrThrow(error, command, io);
   }
+}
+
+function usageOrThrow(error: unknown, command: string | undefined, io: CommandIo): number {
+  if (error instanceof UsageError) {
+    io.err(`repoguard: ${error.message}\n\n${USAGES[command ?? ''] ?? USAGE}`);
+    return 2;
+  }
+  throw error;
 }

@@ -14,6 +14,8 @@ export interface ScanRequest {
   readonly ref?: string;
   readonly requestedBy: string;
   readonly deliveryId?: string;
+  /** Chosen by the requester, to ask the workflow which scan serves this request. */
+  readonly requestId?: string;
 }
 
 export interface RepoScanInput {
@@ -29,6 +31,8 @@ export interface RepoScanInput {
   readonly heartbeatTimeoutMs?: number;
   /** Requests carried over from the previous run by continue-as-new. */
   readonly carriedRequests?: readonly ScanRequest[];
+  /** The id this run's scan takes: a run continued-as-new was told it in advance. */
+  readonly scanId?: string;
 }
 
 export type ScanPhase =
@@ -53,8 +57,16 @@ export interface RepoScanResult {
   readonly requestsCoalesced: number;
 }
 
+/** Which scan serves a request: this run's, or the follow-up run's when this one had started scanning. */
+export interface ScanAssignment {
+  readonly scanId: string;
+  readonly servedByThisRun: boolean;
+}
+
 export const scanRequestedSignal = defineSignal<[ScanRequest]>('scanRequested');
 export const scanStatusQuery = defineQuery<ScanStatusView>('status');
+/** Answers null for a request id this run never received. */
+export const scanForRequestQuery = defineQuery<ScanAssignment | null, [string]>('scanForRequest');
 
 export const DEFAULT_QUIET_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_WAIT_MS = 120_000;

@@ -19,3 +19,7 @@ export * from './persistence/repositories/mikro-orm-finding-repository';
 export * from './persistence/repositories/mikro-orm-policy-repository';
 export * from './persistence/repositories/mikro-orm-scan-repository';
 export * from './temporal/temporal-scan-requester';
+export * from './crypto/opaque-token';
+export * from './persistence/tenant-scope';
+export * from './persistence/audit-trail';
+export * from './identity/organization-bootstrap';

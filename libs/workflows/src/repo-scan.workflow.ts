@@ -19,6 +19,7 @@ import {
   RepoGuardStatus,
   RepoGuardTrigger,
   scanRequestedSignal,
+  scanForRequestQuery,
   scanStatusQuery,
   type RepoScanInput,
   type RepoScanResult,
@@ -72,8 +73,12 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const { fetchManifest, parse, osvQuery, persist, evaluatePolicy, recordScanFailure } = scanSteps(
     input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
   );
-  const scanId = uuid4();
+  const scanId = input.scanId ?? uuid4();
+  // Told to the follow-up run, so a request that arrives mid-scan can be given its scan id at once.
+  const nextScanId = uuid4();
   const pending: ScanRequest[] = [...(input.carriedRequests ?? [])];
+  let batchTaken = false;
+  const batchRequestIds = new Set<string>();
   let received = pending.length;
   let phase: ScanPhase = 'QUEUED';
   let commitSha: string | null = null;
@@ -93,6 +98,11 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     counts: { ...counts },
     errorCode,
   }));
+  setHandler(scanForRequestQuery, (requestId) => {
+    if (batchRequestIds.has(requestId)) return { scanId, servedByThisRun: true };
+    if (!pending.some((r) => r.requestId === requestId)) return null;
+    return batchTaken ? { scanId: nextScanId, servedByThisRun: false } : { scanId, servedByThisRun: true };
+  });
   const enter = (next: ScanPhase) => {
     phase = next;
     upsertSearchAttributes([{ key: RepoGuardStatus, value: next }]);
@@ -111,10 +121,17 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     if (left <= 0 || !(await condition(() => received !== seen, Math.min(quietWindowMs, left)))) break;
     // A flood of requests must not grow one history without bound: carry them to a fresh run.
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof repoScanWorkflow>({ ...input, carriedRequests: pending });
+      batchTaken = true; // every pending request is the next run's now
+      await continueAsNew<typeof repoScanWorkflow>({
+        ...input,
+        carriedRequests: pending,
+        scanId: nextScanId,
+      });
     }
   }
   const batch = pending.splice(0, pending.length);
+  batchTaken = true;
+  for (const r of batch) if (r.requestId) batchRequestIds.add(r.requestId);
   const request = batch[batch.length - 1]!; // the newest wins; the others are coalesced into it
   upsertSearchAttributes([{ key: RepoGuardTrigger, value: request.trigger }]);
 
@@ -168,7 +185,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
 
   // Requests that came in while this scan ran get one follow-up scan of their own.
   if (pending.length > 0) {
-    await continueAsNew<typeof repoScanWorkflow>({ ...input, carriedRequests: pending });
+    await continueAsNew<typeof repoScanWorkflow>({ ...input, carriedRequests: pending, scanId: nextScanId });
   }
   return {
     scanId,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUrl, Max, Min, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsUrl, Max, Min, Matches, MinLength, IsString } from 'class-validator';
 import { SharedConfig } from '@repoguard/infrastructure';
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -21,4 +21,34 @@ export class ApiConfig extends SharedConfig {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   PUBLIC_BASE_URL?: string;
+
+  /** The instance administrator's bearer token: bootstraps orgs (POST /api/v1/orgs). Unset: no such route. */
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'must be at least 24 characters: it is a password' })
+  REPOGUARD_ADMIN_TOKEN?: string;
+
+  /** Requests per minute per token, unless the org sets its own limit. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of requests per minute' })
+  @Min(1, { message: 'must be at least 1' })
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1, { message: 'must be at least 1' })
+  INVITATION_TTL_HOURS: number = 168;
+
+  /** Debounce of scan requests (see the repo-scan workflow); unset: the workflow's defaults (10 s / 2 min). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  SCAN_QUIET_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  SCAN_MAX_WAIT_MS?: number;
 }

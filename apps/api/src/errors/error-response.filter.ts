@@ -7,7 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, type ErrorDetail, type ErrorKind } from '@repoguard/domain';
+import { DomainError, RateLimitedError, type ErrorDetail, type ErrorKind } from '@repoguard/domain';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: readonly ErrorDetail[] };
@@ -58,6 +58,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
+    if (exception instanceof RateLimitedError)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="repoguard"');
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
   }

@@ -11,10 +11,12 @@ import {
   RedisHealthCheck,
   TemporalHealthCheck,
 } from '@repoguard/infrastructure';
+import { Public } from '../auth/public.decorator';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { REDIS } from '../redis/redis.module';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly checks: HealthCheck[];

@@ -17,7 +17,7 @@ function run(argv: string[]): { code: number; out: string; err: string } {
     err: (t) => (err += `${t}\n`),
     now: () => new Date('2026-06-01T00:00:00Z'),
   };
-  const code = runCli(argv, io);
+  const code = runCli(argv, io) as number; // check is synchronous
   return { code, out, err };
 }
 

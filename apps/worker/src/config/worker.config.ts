@@ -21,15 +21,6 @@ export class WorkerConfig extends SharedConfig {
   @Max(3600)
   WORKER_SHUTDOWN_GRACE_SECONDS: number = 30;
 
-  /** GitHub's REST API, or a GitHub Enterprise one (`https://ghe.example.com/api/v3`). */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
-  GITHUB_API_URL: string = 'https://api.github.com';
-
-  /** Optional: public repositories are read anonymously (with GitHub's lower rate limit). */
-  @IsOptional()
-  @IsString()
-  GITHUB_TOKEN?: string;
-
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   OSV_API_URL: string = 'https://api.osv.dev';
 
@@ -42,10 +33,4 @@ export class WorkerConfig extends SharedConfig {
   @IsInt({ message: 'must be a whole number of bytes' })
   @Min(1)
   SCAN_MAX_TOTAL_BYTES: number = 50 * 1024 * 1024;
-
-  /** Milliseconds an outgoing GitHub or OSV request may take. */
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds' })
-  @Min(100)
-  INTEGRATION_TIMEOUT_MS: number = 30_000;
 }

@@ -1,6 +1,6 @@
 import {
   DEFAULT_POLICY,
-  evaluatePolicy as judge,
+  judgeFindings,
   type FindingRepository,
   type PolicyRepository,
   type PolicyStatus,
@@ -38,20 +38,7 @@ export function createEvaluatePolicyActivity({
         snapshots.dependencies(input.snapshotId),
       ]);
       const at = now();
-      const evaluation = judge(
-        policy?.rules ?? DEFAULT_POLICY,
-        current.map((f) => ({
-          vulnerabilityId: f.vulnerabilityId,
-          aliases: f.aliases,
-          severity: f.severity,
-          ecosystem: f.ecosystem,
-          name: f.packageName,
-          version: f.version,
-          triage: f.status,
-        })),
-        dependencies,
-        at,
-      );
+      const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
       await scans.saveEvaluation({
         orgId: input.orgId,
         repoId: input.repoId,

@@ -52,3 +52,32 @@ export class ConflictError extends DomainError {
     super('conflict', code, message, details);
   }
 }
+
+/** The caller is known but its role does not allow this. */
+export class ForbiddenError extends DomainError {
+  constructor(code: string, message: string) {
+    super('forbidden', code, message);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(code: string, message: string) {
+    super('unauthenticated', code, message);
+  }
+}
+
+/** Existed once and will never be usable again (a used or expired invitation). */
+export class GoneError extends DomainError {
+  constructor(code: string, message: string) {
+    super('gone', code, message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', 'RATE_LIMITED', message);
+  }
+}

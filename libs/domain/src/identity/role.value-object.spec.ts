@@ -19,7 +19,7 @@ describe('roles', () => {
     'api_keys.manage',
     'audit.read',
   ];
-  const ownerOnly: Permission[] = ['members.manage_owners', 'org.delete'];
+  const ownerOnly: Permission[] = ['members.manage_owners', 'org.update', 'org.delete'];
 
   it('covers every permission in exactly one tier', () => {
     expect([...reads, ...adminWrites, ...ownerOnly].sort()).toEqual([...PERMISSIONS].sort());

@@ -6,6 +6,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'org.read',
   'org.delete',
+  'org.update',
   'members.read',
   'members.invite',
   'members.manage_owners',
@@ -42,7 +43,7 @@ const ADMIN: readonly Permission[] = [
   'api_keys.manage',
   'audit.read',
 ];
-const OWNER: readonly Permission[] = [...ADMIN, 'members.manage_owners', 'org.delete'];
+const OWNER: readonly Permission[] = [...ADMIN, 'members.manage_owners', 'org.update', 'org.delete'];
 
 /** viewer reads; admin also changes repos, scans, findings, policies, keys, invites; owner also manages owners and deletes the org. */
 export const PERMISSION_MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {

@@ -30,3 +30,17 @@ export interface ManifestSource {
   /** A blob's raw bytes. */
   readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array>;
 }
+
+export interface RepositoryDescription {
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+  /** The provider's immutable id, when it has one. */
+  readonly externalId: string | null;
+}
+
+/** Tells whether a repository exists at the provider, before anyone connects it. */
+export interface RepositoryDirectory {
+  /** Throws NotFoundError REPO_NOT_FOUND when the provider does not show it. */
+  describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription>;
+}

@@ -69,6 +69,13 @@ export interface FindingSyncResult {
   readonly fixed: number;
 }
 
+/** A finding still present in the repo, with its triage decision. */
+export interface CurrentFinding extends DesiredFinding {
+  readonly status: 'open' | 'ignored';
+  /** An ignore decision lapses at this time. */
+  readonly triageExpiresAt: Date | null;
+}
+
 export interface FindingRepository {
   /**
    * Makes the repo's findings match the snapshot: upserts the desired ones (first_seen kept,
@@ -82,7 +89,7 @@ export interface FindingRepository {
     now: Date;
   }): Promise<FindingSyncResult>;
   /** Open and ignored findings of the repo, for the policy. */
-  current(repoId: string): Promise<(DesiredFinding & { status: 'open' | 'ignored' })[]>;
+  current(repoId: string): Promise<CurrentFinding[]>;
 }
 
 export interface PolicyRepository {

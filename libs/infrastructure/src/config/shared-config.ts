@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
 import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
@@ -31,4 +32,19 @@ export class SharedConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { message: 'must be a log level' })
   LOG_LEVEL = 'info';
+
+  /** GitHub's REST API, or a GitHub Enterprise one (`https://ghe.example.com/api/v3`). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  GITHUB_API_URL: string = 'https://api.github.com';
+
+  /** Optional: public repositories are read anonymously (with GitHub's lower rate limit). */
+  @IsOptional()
+  @IsString()
+  GITHUB_TOKEN?: string;
+
+  /** Milliseconds an outgoing GitHub or OSV request may take. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  INTEGRATION_TIMEOUT_MS: number = 30_000;
 }

@@ -3,6 +3,8 @@ import {
   IntegrationUnavailableError,
   NotFoundError,
   type ManifestSource,
+  type RepositoryDescription,
+  type RepositoryDirectory,
   type RepoCoordinates,
   type ResolvedCommit,
   type TreeBlob,
@@ -47,7 +49,7 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * The ManifestSource over GitHub's REST API. It never retries: every failure a retry may fix
  * becomes an IntegrationUnavailableError and the calling activity's retry policy decides.
  */
-export class GithubManifestSource implements ManifestSource {
+export class GithubManifestSource implements ManifestSource, RepositoryDirectory {
   private readonly octokit: Octokit;
   private readonly timeoutMs: number;
   private readonly authenticated: boolean;
@@ -131,6 +133,11 @@ export class GithubManifestSource implements ManifestSource {
   }
 
   private async defaultBranch(repo: RepoCoordinates): Promise<string> {
+    return (await this.describeRepository(repo)).defaultBranch;
+  }
+
+  /** The repository as GitHub names it now (case, renames), or REPO_NOT_FOUND. */
+  async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
     return this.call(
       {
         what: `GET /repos/${slug(repo)}`,
@@ -145,7 +152,14 @@ export class GithubManifestSource implements ManifestSource {
         const branch: unknown = isObject(data) ? data['default_branch'] : undefined;
         if (typeof branch !== 'string' || branch === '')
           throw unusable(`${slug(repo)} has no default branch`);
-        return branch;
+        const owner =
+          isObject(data.owner) && typeof data.owner['login'] === 'string' ? data.owner['login'] : repo.owner;
+        return {
+          owner,
+          name: typeof data.name === 'string' && data.name !== '' ? data.name : repo.name,
+          defaultBranch: branch,
+          externalId: typeof data.id === 'number' ? String(data.id) : null,
+        };
       },
     );
   }

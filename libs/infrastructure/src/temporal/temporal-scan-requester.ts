@@ -8,7 +8,9 @@ import {
   RepoGuardStatus,
   RepoGuardTrigger,
   repoScanWorkflowId,
+  scanForRequestQuery,
   scanRequestedSignal,
+  type ScanAssignment,
   type RepoScanInput,
   type ScanRequest,
 } from '@repoguard/contract';
@@ -58,5 +60,26 @@ export class TemporalScanRequester {
       staticDetails: `Requested by ${request.requestedBy} (${request.trigger})`,
     });
     return { workflowId, runId: handle.signaledRunId };
+  }
+
+  /**
+   * Which scan will serve a request sent with a `requestId`: the run it reached, or (when that run
+   * had already started scanning) the follow-up run. Needs a worker to answer; null after `timeoutMs`.
+   */
+  async assignment(
+    receipt: ScanRequestReceipt,
+    requestId: string,
+    timeoutMs = 5_000,
+  ): Promise<ScanAssignment | null> {
+    const handle = this.client.workflow.getHandle(receipt.workflowId, receipt.runId);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      return await Promise.race([handle.query(scanForRequestQuery, requestId), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 /** Append-only: the database refuses UPDATE and DELETE on this table (see the migration). */
 @Entity({ tableName: 'audit_logs' })
-@Index({ properties: ['orgId', 'createdAt'] })
+@Index({ properties: ['orgId', 'createdAt', 'id'] })
 export class AuditLogEntity {
   [OptionalProps]?: 'createdAt';
 

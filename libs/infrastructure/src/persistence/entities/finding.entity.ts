@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
   properties: ['repoId', 'ecosystem', 'packageName', 'version', 'manifestPath', 'vulnerabilityId'],
 })
 @Index({ properties: ['repoId', 'status', 'severity'] })
+@Index({ properties: ['repoId', 'firstSeen', 'id'] })
 export class FindingEntity {
   [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt';
 

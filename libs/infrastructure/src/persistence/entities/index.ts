@@ -1,11 +1,14 @@
+import { ApiKeyEntity } from './api-key.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { DependencyMatchEntity } from './dependency-match.entity';
 import { DependencySnapshotEntity } from './dependency-snapshot.entity';
 import { DependencyEntity } from './dependency.entity';
 import { FindingEntity } from './finding.entity';
+import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
+import { PersonalTokenEntity } from './personal-token.entity';
 import { PolicyEvaluationEntity } from './policy-evaluation.entity';
 import { PolicyEntity } from './policy.entity';
 import { RepositoryEntity } from './repository.entity';
@@ -14,14 +17,17 @@ import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
 
 export {
+  ApiKeyEntity,
   AuditLogEntity,
   DependencyEntity,
   DependencyMatchEntity,
   DependencySnapshotEntity,
   FindingEntity,
+  InvitationEntity,
   ManifestBlobEntity,
   MembershipEntity,
   OrganizationEntity,
+  PersonalTokenEntity,
   PolicyEntity,
   PolicyEvaluationEntity,
   RepositoryEntity,
@@ -48,4 +54,7 @@ export const ENTITIES = [
   PolicyEvaluationEntity,
   ScanEntity,
   AuditLogEntity,
+  PersonalTokenEntity,
+  ApiKeyEntity,
+  InvitationEntity,
 ];

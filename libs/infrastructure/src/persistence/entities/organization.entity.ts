@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'organizations' })
 export class OrganizationEntity {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'rateLimitPerMinute';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -14,6 +14,10 @@ export class OrganizationEntity {
   @Unique()
   @Property({ type: 'string', length: 64 })
   slug!: string;
+
+  /** Requests per minute per token; null means the instance default. */
+  @Property({ type: 'integer', nullable: true })
+  rateLimitPerMinute: number | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -19,7 +19,8 @@ export class ScanEntity {
     | 'startedAt'
     | 'completedAt'
     | 'requestedBy'
-    | 'snapshotId';
+    | 'snapshotId'
+    | 'runId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -34,8 +35,9 @@ export class ScanEntity {
   @Property({ type: 'text' })
   workflowId!: string;
 
-  @Property({ type: 'text' })
-  runId!: string;
+  /** Null until the run that serves a queued request starts (a follow-up run's id is not known before). */
+  @Property({ type: 'text', nullable: true })
+  runId: string | null = null;
 
   @Property({ type: 'string', length: 16 })
   trigger!: string;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   isEcosystem,
   isSeverity,
+  type CurrentFinding,
   type DesiredFinding,
   type FindingRepository,
   type FindingSyncResult,
@@ -70,7 +71,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
     });
   }
 
-  async current(repoId: string): Promise<(DesiredFinding & { status: 'open' | 'ignored' })[]> {
+  async current(repoId: string): Promise<CurrentFinding[]> {
     const rows = await this.em.fork().find(FindingEntity, { repoId, status: { $in: ['open', 'ignored'] } });
     return rows.flatMap((r) =>
       isEcosystem(r.ecosystem) && isSeverity(r.severity) && r.status !== 'fixed'
@@ -86,6 +87,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
               cvssScore: r.cvssScore,
               fixedVersions: r.fixedVersions,
               status: r.status,
+              triageExpiresAt: r.triageExpiresAt,
             },
           ]
         : [],

@@ -18,7 +18,8 @@ export class MikroOrmScanRepository implements ScanRepository {
   }
 
   async start(scan: ScanRecordStart, now: Date): Promise<void> {
-    await this.knex()('scans')
+    const knex = this.knex();
+    await knex('scans')
       .insert({
         id: scan.scanId,
         org_id: scan.orgId,
@@ -33,8 +34,16 @@ export class MikroOrmScanRepository implements ScanRepository {
         counts: JSON.stringify({}),
         started_at: now,
       })
+      // The API may have queued the row already (it has no run id when a follow-up run serves the
+      // request); a retry finds it started and keeps its first start time.
       .onConflict('id')
-      .ignore();
+      .merge({
+        run_id: scan.runId,
+        trigger: scan.trigger,
+        requested_by: scan.requestedBy,
+        ref: scan.ref,
+        started_at: knex.raw('coalesce(scans.started_at, excluded.started_at)'),
+      });
   }
 
   async phase(

@@ -1,0 +1,101 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import {
+  actorOf,
+  authorize,
+  ForbiddenError,
+  NotFoundError,
+  orgIdsOf,
+  type Principal,
+} from '@repoguard/domain';
+import {
+  ApiKeyEntity,
+  FindingEntity,
+  RepositoryEntity,
+  ScanEntity,
+  tenantScoped,
+} from '@repoguard/infrastructure';
+import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import type { ApiRequest } from '../common/api-request';
+import { requireUuid } from '../common/request-input';
+import { ACCESS_RULE, type AccessRule, type OrgSource } from './access.decorator';
+
+const LOOKUPS = {
+  repo_param: { param: 'repo_id', entity: RepositoryEntity, code: 'REPO_NOT_FOUND', what: 'repository' },
+  scan_param: { param: 'scan_id', entity: ScanEntity, code: 'SCAN_NOT_FOUND', what: 'scan' },
+  finding_param: { param: 'finding_id', entity: FindingEntity, code: 'FINDING_NOT_FOUND', what: 'finding' },
+  api_key_param: { param: 'key_id', entity: ApiKeyEntity, code: 'API_KEY_NOT_FOUND', what: 'API key' },
+} as const;
+
+/**
+ * The one authorization decision for every route: finds the org the request acts in, checks the
+ * caller's role there against the domain's permission matrix, and hands the route an entity
+ * manager that sees only the caller's orgs. A route without a rule is refused (fail closed).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly em: EntityManager,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets);
+    const request = context.switchToHttp().getRequest<ApiRequest>();
+    const principal = request.user?.principal;
+    if (!principal) return false;
+    if (!rule) throw new ForbiddenError('FORBIDDEN', 'This route has no access rule');
+
+    const em = tenantScoped(this.em, orgIdsOf(principal));
+    const audit = {
+      ...actorOf(principal),
+      correlationId: request.correlationId ?? null,
+      ip: request.ip ?? null,
+    };
+    if (rule.kind === 'instance_admin') {
+      if (principal.kind !== 'instance_admin') {
+        throw new ForbiddenError('FORBIDDEN', 'Only the instance administrator token may do this');
+      }
+      request.access = { principal, orgId: null, role: null, em, audit };
+      return true;
+    }
+    if (rule.kind === 'any_caller') {
+      request.access = { principal, orgId: null, role: null, em, audit };
+      return true;
+    }
+    const orgId = await this.orgOf(rule.org, request, em, principal);
+    const role = authorize(principal, orgId, rule.permission);
+    request.access = { principal, orgId, role, em, audit };
+    return true;
+  }
+
+  private async orgOf(
+    source: OrgSource,
+    request: ApiRequest,
+    em: EntityManager,
+    principal: Principal,
+  ): Promise<string> {
+    switch (source.from) {
+      case 'org_param':
+        return requireUuid(request.params['org_id'], 'org_id');
+      case 'org_field': {
+        const body = request.body as Record<string, unknown> | undefined;
+        const value =
+          request.query['org_id'] ?? (body && typeof body === 'object' ? body['org_id'] : undefined);
+        if (value === undefined && principal.kind === 'api_key') return [...principal.roles.keys()][0]!;
+        return requireUuid(value, 'org_id');
+      }
+      default: {
+        const lookup = LOOKUPS[source.from];
+        const id = requireUuid(request.params[lookup.param], lookup.param);
+        // The scoped manager returns nothing from other orgs: a foreign id is simply not found.
+        const row = await em.findOne(lookup.entity as typeof RepositoryEntity, { id }, { fields: ['orgId'] });
+        if (!row) throw new NotFoundError(lookup.code, `No ${lookup.what} with id ${id}`);
+        return row.orgId;
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AccessGuard } from './access/access.guard';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { BearerStrategy } from './auth/bearer.strategy';
+import { TokenAuthenticator } from './auth/token-authenticator';
+import { FindingsController } from './findings/findings.controller';
+import { FindingsService } from './findings/findings.service';
+import { OrgsController } from './orgs/orgs.controller';
+import { OrgsService } from './orgs/orgs.service';
+import { PoliciesController } from './policies/policies.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { ReposController } from './repos/repos.controller';
+import { ReposService } from './repos/repos.service';
+import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
+import { ScansController } from './scans/scans.controller';
+import { ScansService } from './scans/scans.service';
+import { SnapshotsController } from './snapshots/snapshots.controller';
+
+/**
+ * The REST API. Guards run in this order on every route: who is calling (bearer token), whether
+ * the token is within its rate limit, and whether its role in the resource's org allows the route.
+ */
+@Module({
+  imports: [PassportModule],
+  controllers: [
+    OrgsController,
+    ApiKeysController,
+    ReposController,
+    ScansController,
+    FindingsController,
+    SnapshotsController,
+    PoliciesController,
+    AuditController,
+  ],
+  providers: [
+    TokenAuthenticator,
+    BearerStrategy,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+    OrgsService,
+    ReposService,
+    repositoryDirectoryProvider,
+    ScansService,
+    FindingsService,
+  ],
+})
+export class ApiV1Module {}

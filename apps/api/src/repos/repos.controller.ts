@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Access, Requires } from '../access/access.decorator';
+import type { RequestAccess } from '../common/api-request';
+import { requireUuid } from '../common/request-input';
+import { ErrorBodyDto } from '../errors/error-body.dto';
+import { ConnectRepoBody, DisconnectQuery, RepoListQuery } from './repo.dto';
+import { repoView, ReposService } from './repos.service';
+
+@ApiTags('repositories')
+@ApiBadRequestResponse({ type: ErrorBodyDto })
+@Controller('orgs/:org_id/repos')
+export class ReposController {
+  constructor(private readonly repos: ReposService) {}
+
+  @Post()
+  @Requires('repos.connect', 'org_param')
+  @ApiCreatedResponse({ description: 'Connected' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'REPO_REF_INVALID or REPO_NOT_FOUND (GitHub does not show it)',
+  })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
+  connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
+    return this.repos.connect(access, body.repo);
+  }
+
+  @Get()
+  @Requires('repos.read', 'org_param')
+  @ApiOkResponse({ description: 'A page of repositories, newest first' })
+  list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
+    return this.repos.list(access, query);
+  }
+
+  @Get(':repo_id')
+  @Requires('repos.read', 'repo_param')
+  async get(
+    @Access() access: RequestAccess,
+    @Param('org_id') orgId: string,
+    @Param('repo_id') repoId: string,
+  ) {
+    return repoView(
+      await this.repos.get(access, requireUuid(orgId, 'org_id'), requireUuid(repoId, 'repo_id')),
+    );
+  }
+
+  @Delete(':repo_id')
+  @HttpCode(204)
+  @Requires('repos.disconnect', 'repo_param')
+  @ApiNoContentResponse({ description: 'Disconnected; findings stay for the audit trail unless purge=true' })
+  async disconnect(
+    @Access() access: RequestAccess,
+    @Param('org_id') orgId: string,
+    @Param('repo_id') repoId: string,
+    @Query() query: DisconnectQuery,
+  ): Promise<void> {
+    const repo = await this.repos.get(access, requireUuid(orgId, 'org_id'), requireUuid(repoId, 'repo_id'));
+    await this.repos.disconnect(access, repo, query.purge ?? false);
+  }
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  ConflictError,
+  NotFoundError,
+  RepoRef,
+  ValidationError,
+  type RepositoryDescription,
+  type RepositoryDirectory,
+} from '@repoguard/domain';
+import {
+  DependencyEntity,
+  DependencySnapshotEntity,
+  FindingEntity,
+  PolicyEvaluationEntity,
+  recordAudit,
+  RepositoryEntity,
+  ScanEntity,
+} from '@repoguard/infrastructure';
+import type { RequestAccess } from '../common/api-request';
+import { offsetOf, pageOf } from '../common/pagination';
+import type { RepoListQuery } from './repo.dto';
+import { REPOSITORY_DIRECTORY } from './repository-directory.provider';
+
+export const repoView = (repo: RepositoryEntity) => ({
+  id: repo.id,
+  org_id: repo.orgId,
+  provider: repo.provider,
+  owner: repo.owner,
+  name: repo.name,
+  full_name: `${repo.owner}/${repo.name}`,
+  default_branch: repo.defaultBranch,
+  status: repo.status,
+  last_scan_at: repo.lastScanAt?.toISOString() ?? null,
+  created_at: repo.createdAt.toISOString(),
+});
+
+@Injectable()
+export class ReposService {
+  constructor(@Inject(REPOSITORY_DIRECTORY) private readonly directory: RepositoryDirectory) {}
+
+  async connect(access: RequestAccess, input: string) {
+    const ref = RepoRef.parse(input, 'repo');
+    const described = await this.describe(ref);
+    const orgId = access.orgId!;
+    const existing = await access.em.findOne(RepositoryEntity, {
+      orgId,
+      provider: 'github',
+      owner: { $ilike: described.owner },
+      name: { $ilike: described.name },
+    });
+    if (existing) throw alreadyConnected(described);
+    const repo = access.em.create(RepositoryEntity, {
+      orgId,
+      owner: described.owner,
+      name: described.name,
+      defaultBranch: described.defaultBranch,
+      externalId: described.externalId,
+    });
+    recordAudit(access.em, access.audit, {
+      orgId,
+      action: 'repo.connected',
+      targetType: 'repository',
+      targetId: repo.id,
+      metadata: { full_name: `${repo.owner}/${repo.name}`, default_branch: repo.defaultBranch },
+    });
+    try {
+      await access.em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described);
+      throw error;
+    }
+    return repoView(repo);
+  }
+
+  async list(access: RequestAccess, query: RepoListQuery) {
+    const [repos, total] = await access.em.findAndCount(
+      RepositoryEntity,
+      { orgId: access.orgId!, ...(query.status ? { status: query.status } : {}) },
+      { orderBy: { createdAt: 'desc', id: 'asc' }, limit: query.per_page, offset: offsetOf(query) },
+    );
+    return pageOf(repos.map(repoView), query, total);
+  }
+
+  /** The repo named in the path, which must also be in the org the path names. */
+  async get(access: RequestAccess, orgId: string, repoId: string): Promise<RepositoryEntity> {
+    const repo = await access.em.findOne(RepositoryEntity, { id: repoId, orgId });
+    if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
+    return repo;
+  }
+
+  async disconnect(access: RequestAccess, repo: RepositoryEntity, purge: boolean): Promise<void> {
+    await access.em.transactional(async (tx) => {
+      const where = { orgId: repo.orgId, repoId: repo.id };
+      if (purge) {
+        const snapshots = await tx.find(DependencySnapshotEntity, where, { fields: ['id'] });
+        const snapshotIds = snapshots.map((s) => s.id);
+        await tx.nativeDelete(FindingEntity, where);
+        await tx.nativeDelete(PolicyEvaluationEntity, where);
+        await tx.nativeDelete(ScanEntity, where);
+        if (snapshotIds.length > 0) {
+          await tx
+            .getKnex()('dependency_matches')
+            .whereIn('snapshot_id', snapshotIds)
+            .andWhere('org_id', repo.orgId)
+            .delete();
+          await tx.nativeDelete(DependencyEntity, { orgId: repo.orgId, snapshotId: { $in: snapshotIds } });
+        }
+        await tx.nativeDelete(DependencySnapshotEntity, where);
+      }
+      await tx.nativeDelete(RepositoryEntity, { id: repo.id, orgId: repo.orgId });
+      recordAudit(tx, access.audit, {
+        orgId: repo.orgId,
+        action: 'repo.disconnected',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: { full_name: `${repo.owner}/${repo.name}`, purge },
+      });
+      await tx.flush();
+    });
+  }
+
+  private async describe(ref: RepoRef): Promise<RepositoryDescription> {
+    try {
+      return await this.directory.describeRepository({ owner: ref.owner, name: ref.name });
+    } catch (error) {
+      // The request is well formed but names nothing GitHub shows: the input cannot be accepted.
+      if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {
+        throw new ValidationError(
+          error.message,
+          [{ field: 'repo', problem: `${ref.fullName} was not found on GitHub` }],
+          'REPO_NOT_FOUND',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function alreadyConnected(repo: RepositoryDescription): ConflictError {
+  return new ConflictError(
+    'REPO_ALREADY_CONNECTED',
+    `${repo.owner}/${repo.name} is already connected to this organization`,
+    [{ field: 'repo', problem: 'is already connected' }],
+  );
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { DomainError } from '@repoguard/domain';
+import { createMikroOrmConfig, createOrganizationWithOwner } from '@repoguard/infrastructure';
+import { type CommandIo, UsageError } from '../command-io';
+
+export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
+
+Creates an organization and its first owner directly in the database named by DATABASE_URL
+(default postgresql://postgres@127.0.0.1:5432/repoguard), as POST /api/v1/orgs does, and prints
+the owner's personal token. The token is shown this once.`;
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
+
+/** For operators: bootstraps an org without the instance admin token. Exit 1 when it is refused. */
+export async function runOrgCreate(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const { values } = parse(argv);
+  const missing = (['name', 'slug', 'owner-email'] as const).filter((k) => !values[k]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(', ')}`);
+  const orm = await MikroORM.init(
+    createMikroOrmConfig({ databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL, poolMax: 1 }),
+  );
+  try {
+    const created = await createOrganizationWithOwner(
+      orm.em,
+      { name: values.name!, slug: values.slug!, ownerEmail: values['owner-email']! },
+      { actorType: 'system', actorId: 'cli', correlationId: null, ip: null },
+    );
+    const result = {
+      org: { id: created.org.id, name: created.org.name, slug: created.org.slug },
+      owner: { id: created.owner.id, email: created.owner.email, role: 'owner' },
+      token: created.token,
+    };
+    if (values.json) {
+      io.out(JSON.stringify(result, null, 2));
+    } else {
+      io.out(`Created organization ${result.org.slug} (${result.org.id})`);
+      io.out(`Owner: ${result.owner.email} (${result.owner.id})`);
+      io.out(`Owner's personal token (shown once): ${result.token}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const details = error.details.map((d) => `  ${d.field}: ${d.problem}`).join('\n');
+      io.err(`repoguard: ${error.code}: ${error.message}${details ? `\n${details}` : ''}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        name: { type: 'string' },
+        slug: { type: 'string' },
+        'owner-email': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,18 @@
+/** Every change the API makes is recorded under one of these actions. */
+export const AUDIT_ACTIONS = [
+  'org.created',
+  'org.updated',
+  'member.invited',
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'api_key.created',
+  'api_key.revoked',
+  'repo.connected',
+  'repo.disconnected',
+  'scan.requested',
+  'finding.ignored',
+  'finding.reopened',
+  'policy.updated',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

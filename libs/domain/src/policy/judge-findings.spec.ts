@@ -1,0 +1,35 @@
+import { DEFAULT_POLICY } from './policy';
+import { judgeFindings } from './judge-findings';
+import type { CurrentFinding } from '../scan/scan-stores.port';
+
+const finding = (over: Partial<CurrentFinding> = {}): CurrentFinding => ({
+  ecosystem: 'PyPI',
+  packageName: 'django',
+  version: '1.11.0',
+  manifestPath: 'requirements.txt',
+  vulnerabilityId: 'GHSA-xxxx-yyyy-zzzz',
+  aliases: ['CVE-2019-0001'],
+  severity: 'CRITICAL',
+  cvssScore: 9.8,
+  fixedVersions: ['1.11.29'],
+  status: 'open',
+  triageExpiresAt: null,
+  ...over,
+});
+const NOW = new Date('2026-11-30T12:00:00Z');
+
+describe('judgeFindings', () => {
+  it('fails an open CRITICAL finding under the default policy', () => {
+    expect(judgeFindings(DEFAULT_POLICY, [finding()], [], NOW).status).toBe('FAIL');
+  });
+
+  it('leaves out a finding ignored by triage while the decision holds', () => {
+    const ignored = finding({ status: 'ignored', triageExpiresAt: new Date('2026-12-31T00:00:00Z') });
+    expect(judgeFindings(DEFAULT_POLICY, [ignored], [], NOW).status).toBe('OK');
+  });
+
+  it('counts an ignore decision past its expiry as open again', () => {
+    const lapsed = finding({ status: 'ignored', triageExpiresAt: new Date('2026-11-01T00:00:00Z') });
+    expect(judgeFindings(DEFAULT_POLICY, [lapsed], [], NOW).status).toBe('FAIL');
+  });
+});

@@ -1,0 +1,33 @@
+import type { CurrentFinding } from '../scan/scan-stores.port';
+import { evaluatePolicy, type PolicyDependency, type PolicyEvaluation } from './evaluate-policy';
+import type { PolicyRules } from './policy';
+
+/**
+ * Judges a repository's current findings: the scan's last step and the API's live (and dry-run)
+ * evaluation both come here, so they cannot disagree. An ignore decision past its expiry counts
+ * as open again.
+ */
+export function judgeFindings(
+  rules: PolicyRules,
+  findings: readonly CurrentFinding[],
+  dependencies: readonly PolicyDependency[],
+  now: Date,
+): PolicyEvaluation {
+  return evaluatePolicy(
+    rules,
+    findings.map((f) => ({
+      vulnerabilityId: f.vulnerabilityId,
+      aliases: f.aliases,
+      severity: f.severity,
+      ecosystem: f.ecosystem,
+      name: f.packageName,
+      version: f.version,
+      triage:
+        f.status === 'ignored' && (!f.triageExpiresAt || f.triageExpiresAt.getTime() > now.getTime())
+          ? 'ignored'
+          : 'open',
+    })),
+    dependencies,
+    now,
+  );
+}

@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  ApiKeyEntity,
+  AuditLogEntity,
+  DependencyEntity,
+  DependencySnapshotEntity,
+  FindingEntity,
+  InvitationEntity,
+  MembershipEntity,
+  OrganizationEntity,
+  PolicyEntity,
+  PolicyEvaluationEntity,
+  RepositoryEntity,
+  ScanEntity,
+} from './entities';
+
+/** Every entity that belongs to one org: a tenant-scoped entity manager sees only its orgs' rows. */
+export const TENANT_ENTITIES = [
+  ApiKeyEntity,
+  AuditLogEntity,
+  DependencyEntity,
+  DependencySnapshotEntity,
+  FindingEntity,
+  InvitationEntity,
+  MembershipEntity,
+  PolicyEntity,
+  PolicyEvaluationEntity,
+  RepositoryEntity,
+  ScanEntity,
+];
+
+export const TENANT_FILTER = 'tenant';
+
+/**
+ * A fork of the entity manager on which every find, count and populate of a tenant entity carries
+ * `org_id IN (orgIds)`, and organizations are limited to those ids. The API hands only such forks
+ * to its services, so a query that forgets the org still cannot read another tenant's rows.
+ */
+export function tenantScoped(em: EntityManager, orgIds: readonly string[]): EntityManager {
+  const fork = em.fork({ clear: true });
+  const ids = [...orgIds];
+  fork.addFilter(TENANT_FILTER, { orgId: { $in: ids } }, TENANT_ENTITIES, { default: true });
+  fork.addFilter('tenant_orgs', { id: { $in: ids } }, [OrganizationEntity], { default: true });
+  return fork;
+}

@@ -1,0 +1,79 @@
+// The API over HTTP on top of the real scan pipeline (scan-harness: PostgreSQL, Temporal, a worker,
+// GitHub and OSV stand-ins), plus a small client that sends a bearer token.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { OsvRecord } from '@repoguard/domain';
+import { createApiApp } from '../../apps/api/src/app.factory';
+import { testApiConfig } from './api-config';
+import { request, type JsonResponse } from './http';
+import { startScanHarness, type ScanHarness } from './scan-harness';
+
+export interface ApiStack {
+  readonly url: string;
+  readonly app: INestApplication;
+  readonly harness: ScanHarness;
+  readonly adminToken: string;
+  call(
+    token: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<JsonResponse>;
+  /** Bootstraps an org through the API; returns its id and the owner's token. */
+  createOrg(label: string): Promise<{ orgId: string; ownerToken: string; ownerId: string; slug: string }>;
+  close(): Promise<void>;
+}
+
+export interface ApiStackOptions {
+  readonly name: string;
+  readonly advisories?: readonly OsvRecord[];
+  readonly env?: Record<string, string>;
+}
+
+export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
+  const harness = await startScanHarness({ name: options.name, advisories: options.advisories ?? [] });
+  const adminToken = `admin-${randomBytes(24).toString('hex')}`;
+  const app = await createApiApp(
+    testApiConfig({
+      GITHUB_API_URL: harness.github.url,
+      TEMPORAL_TASK_QUEUE: harness.taskQueue,
+      SCAN_QUIET_WINDOW_MS: '300',
+      SCAN_MAX_WAIT_MS: '5000',
+      INTEGRATION_TIMEOUT_MS: '5000',
+      REPOGUARD_ADMIN_TOKEN: adminToken,
+      ...options.env,
+    }),
+  );
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+  const stack: ApiStack = {
+    url,
+    app,
+    harness,
+    adminToken,
+    call(token, method, path, body, headers = {}) {
+      return request(`${url}${path}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    },
+    async createOrg(label) {
+      const slug = `${label}-${randomUUID().slice(0, 8)}`.toLowerCase();
+      const { status, body } = await stack.call(adminToken, 'POST', '/api/v1/orgs', {
+        name: label,
+        slug,
+        owner_email: `owner-${slug}@example.test`,
+      });
+      if (status !== 201) throw new Error(`creating org ${slug}: ${status} ${JSON.stringify(body)}`);
+      return { orgId: body.org.id, ownerToken: body.token, ownerId: body.owner.id, slug };
+    },
+    async close() {
+      await app.close();
+      await harness.close();
+    },
+  };
+  return stack;
+}

@@ -22,6 +22,15 @@ TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}"
 export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379}"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
+# The instance admin token (creates orgs through the API): kept across restarts, readable by you only.
+ADMIN_TOKEN_FILE="$STATE_DIR/admin-token"
+if [ -z "${REPOGUARD_ADMIN_TOKEN:-}" ]; then
+  if [ ! -s "$ADMIN_TOKEN_FILE" ]; then
+    (umask 077 && node -e "process.stdout.write('rg_admin_' + require('crypto').randomBytes(24).toString('hex'))" >"$ADMIN_TOKEN_FILE")
+  fi
+  REPOGUARD_ADMIN_TOKEN="$(cat "$ADMIN_TOKEN_FILE")"
+fi
+export REPOGUARD_ADMIN_TOKEN
 
 require_node
 ensure_node_modules
@@ -82,6 +91,7 @@ cat <<INFO
     Health          $API_URL/health
     Temporal Web UI $TEMPORAL_UI_URL/namespaces/$TEMPORAL_NAMESPACE/workflows
     Logs            $LOG_DIR
+    Admin token     in $ADMIN_TOKEN_FILE (or \$REPOGUARD_ADMIN_TOKEN): POST $API_URL/api/v1/orgs
 
 INFO
 

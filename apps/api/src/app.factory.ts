@@ -16,6 +16,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
     bufferLogs: false,
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
+  app.disable('x-powered-by');
   app.use(correlationId);
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/{*path}', 'metrics'] });

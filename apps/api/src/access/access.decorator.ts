@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiParam,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiUnauthorizedResponse,
@@ -42,6 +43,8 @@ const documented = (...extra: MethodDecorator[]) =>
 /** The permission a route needs in the org `org` names; another tenant's org or resource is a 404. */
 export const Requires = (permission: Permission, org: OrgSource['from']) =>
   applyDecorators(
+    // The guard reads org_id from the path itself; routes that never name it in a handler still document it.
+    ...(org === 'org_param' ? [ApiParam({ name: 'org_id', format: 'uuid' })] : []),
     SetMetadata(ACCESS_RULE, { kind: 'permission', permission, org: { from: org } } satisfies AccessRule),
     documented(
       ApiForbiddenResponse({ type: ErrorBodyDto, description: `The caller's role lacks ${permission}` }),

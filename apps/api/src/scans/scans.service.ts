@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { NotFoundError } from '@repoguard/domain';
+import { DomainError, NotFoundError } from '@repoguard/domain';
 import { recordAudit, RepositoryEntity, ScanEntity, TemporalScanRequester } from '@repoguard/infrastructure';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf, type PageQuery } from '../common/pagination';
@@ -32,10 +32,19 @@ export class ScansService {
     const repo = await access.em.findOneOrFail(RepositoryEntity, { id: repoId });
     const requestId = randomUUID();
     const requestedBy = `${access.audit.actorType}:${access.audit.actorId ?? 'unknown'}`;
-    const receipt = await this.requester.request(
-      { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
-      { trigger: 'api', requestedBy, requestId, ...(ref ? { ref } : {}) },
-    );
+    const receipt = await this.requester
+      .request(
+        { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
+        { trigger: 'api', requestedBy, requestId, ...(ref ? { ref } : {}) },
+      )
+      .catch((error: unknown) => {
+        // Nothing was queued: the caller may retry safely (a repeated request joins the same scan).
+        throw new DomainError(
+          'unavailable',
+          'TEMPORAL_UNAVAILABLE',
+          `Could not queue the scan: Temporal did not accept it (${String(error)})`,
+        );
+      });
     const assignment = await this.requester.assignment(receipt, requestId).catch((error: unknown) => {
       this.logger.warn(
         `Could not ask ${receipt.workflowId} which scan serves request ${requestId}: ${String(error)}`,

@@ -1,6 +1,6 @@
 // Per-token rate limits: counted in the real Redis, limits set per org, 429 with the headers.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { testApiConfig } from '../support/api-config';

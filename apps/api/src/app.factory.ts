@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { correlationId } from './common/correlation-id.middleware';
+import { bodyParserErrors, inputSanity } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
@@ -19,6 +20,8 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   app.disable('x-powered-by');
   app.use(correlationId);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(bodyParserErrors);
+  app.use(inputSanity);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/{*path}', 'metrics'] });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError, UnauthenticatedError } from '@repoguard/domain';
+import type { Request } from 'express';
 import { PUBLIC_ROUTE } from './public.decorator';
 
 /** Runs the bearer strategy on every route that is not marked @Public. */
@@ -16,18 +17,24 @@ export class AuthenticationGuard extends AuthGuard('bearer') {
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    // Only the header carries tokens: passport-http-bearer would also take ?access_token= and a
+    // body field, which puts secrets into URLs and logs.
+    const header = context.switchToHttp().getRequest<Request>().headers.authorization;
+    if (!header || !/^Bearer\s+\S+$/i.test(header.trim())) throw unauthenticated();
+    return super.canActivate(context);
   }
 
   override handleRequest<T>(error: unknown, caller: T | false): T {
     if (error instanceof DomainError) throw error;
     if (error) throw error;
-    if (!caller) {
-      throw new UnauthenticatedError(
-        'UNAUTHENTICATED',
-        'Send a token as "Authorization: Bearer <token>" (a personal token rg_pat_… or an API key rg_key_…)',
-      );
-    }
+    if (!caller) throw unauthenticated();
     return caller;
   }
 }
+
+const unauthenticated = () =>
+  new UnauthenticatedError(
+    'UNAUTHENTICATED',
+    'Send a token as "Authorization: Bearer <token>" (a personal token rg_pat_… or an API key rg_key_…)',
+  );

@@ -74,6 +74,19 @@ export class ErrorResponseFilter implements ExceptionFilter {
     if (parserError) {
       return { status: parserError.status, body: errorBody(parserError.code, parserError.message) };
     }
+    // Any other body-parser refusal (e.g. a body that does not decode as announced) is the client's.
+    const parserStatus = (exception as { status?: unknown; expose?: unknown } | null)?.status;
+    if (
+      typeof parserStatus === 'number' &&
+      parserStatus >= 400 &&
+      parserStatus < 500 &&
+      !(exception instanceof HttpException)
+    ) {
+      return {
+        status: parserStatus,
+        body: errorBody('MALFORMED_BODY', 'The request body could not be read'),
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, body: errorBody(codeForStatus(status), exception.message) };

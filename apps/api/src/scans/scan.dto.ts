@@ -9,8 +9,8 @@ export class RequestScanBody {
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @Length(1, 255, { message: 'must be 1 to 255 characters' })
-  // git check-ref-format's rules, in short: no spaces, control characters, "..", "~^:?*[\\" or leading "-".
-  @Matches(/^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\\p{Cc}]+(?<![./])$/u, {
+  // git check-ref-format's rules, in short: no spaces, control characters, "..", "@{", "~^:?*[\\", a leading "-" or a part ending in ".lock".
+  @Matches(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!.*\.lock(?:\/|$))[^\s~^:?*[\\\p{Cc}]+(?<![./])$/u, {
     message: 'must be a valid git ref',
   })
   ref?: string;

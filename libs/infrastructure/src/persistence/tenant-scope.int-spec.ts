@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { createMikroOrmConfig } from './mikro-orm.config';
+import {
+  ApiKeyEntity,
+  FindingEntity,
+  MembershipEntity,
+  OrganizationEntity,
+  RepositoryEntity,
+} from './entities';
+import { TENANT_ENTITIES, tenantScoped } from './tenant-scope';
+
+// The guarantee the API's isolation rests on: a tenant-scoped entity manager cannot read another
+// org's rows, even through a query that names no org at all.
+describe('tenantScoped', () => {
+  let orm: MikroORM;
+  let mine: string;
+  let theirs: string;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 2 }),
+    );
+    const em = orm.em.fork();
+    for (const label of ['mine', 'theirs']) {
+      const org = em.create(OrganizationEntity, {
+        name: label,
+        slug: `${label}-${randomUUID().slice(0, 8)}`,
+      });
+      const repo = em.create(RepositoryEntity, {
+        orgId: org.id,
+        owner: 'acme',
+        name: `${label}-repo`,
+        defaultBranch: 'main',
+      });
+      em.create(FindingEntity, {
+        orgId: org.id,
+        repoId: repo.id,
+        ecosystem: 'npm',
+        packageName: 'lodash',
+        version: '4.17.4',
+        manifestPath: 'package-lock.json',
+        vulnerabilityId: `GHSA-${label}`,
+        aliases: [],
+        severity: 'HIGH',
+        fixedVersions: [],
+        lastSnapshotId: randomUUID(),
+        firstSeen: new Date(),
+        lastSeen: new Date(),
+      });
+      em.create(ApiKeyEntity, {
+        orgId: org.id,
+        name: 'ci',
+        role: 'viewer',
+        tokenHash: randomUUID(),
+        prefix: 'rg_key_x',
+      });
+      if (label === 'mine') mine = org.id;
+      else theirs = org.id;
+    }
+    await em.flush();
+  });
+  afterAll(async () => orm?.close(true));
+
+  it('covers every entity that has an org_id column', () => {
+    const withOrg = orm.getMetadata().getAll();
+    const tenantNames = new Set(TENANT_ENTITIES.map((e) => e.name));
+    const missing = Object.values(withOrg)
+      .filter((meta) => meta.properties['orgId'] && !tenantNames.has(meta.className))
+      .map((meta) => meta.className);
+    expect(missing).toEqual([]);
+  });
+
+  it("returns only the scope's rows, whatever the query forgets", async () => {
+    const em = tenantScoped(orm.em, [mine]);
+    const repos = await em.find(RepositoryEntity, { name: { $in: ['mine-repo', 'theirs-repo'] } });
+    expect(repos.map((r) => r.orgId)).toEqual([mine]);
+    const findings = await em.find(FindingEntity, { vulnerabilityId: { $in: ['GHSA-mine', 'GHSA-theirs'] } });
+    expect(findings.map((f) => f.orgId)).toEqual([mine]);
+    expect(await em.count(ApiKeyEntity, { orgId: theirs })).toBe(0);
+    expect(await em.findOne(OrganizationEntity, { id: theirs })).toBeNull();
+    expect(await em.find(MembershipEntity, { orgId: theirs })).toEqual([]);
+  });
+
+  it('keeps the scope in forks and transactions', async () => {
+    const em = tenantScoped(orm.em, [mine]);
+    const seen = await em.transactional((tx) =>
+      tx.fork().find(RepositoryEntity, { orgId: { $in: [mine, theirs] } }),
+    );
+    expect(seen.map((r) => r.orgId)).toEqual([mine]);
+  });
+
+  it('sees nothing with no orgs (the instance admin)', async () => {
+    expect(await tenantScoped(orm.em, []).find(RepositoryEntity, {})).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, parseSlug } from '@repoguard/domain';
+import { ConflictError, parseEmail, parseOrgName, parseSlug } from '@repoguard/domain';
 import { issueToken } from '../crypto/opaque-token';
 import { recordAudit, type AuditContext } from '../persistence/audit-trail';
 import {
@@ -36,11 +36,13 @@ export async function createOrganizationWithOwner(
   input: NewOrganization,
   audit: AuditContext,
 ): Promise<CreatedOrganization> {
+  // Checked here, not only by the API's DTO: the operators' CLI comes through this function too.
+  const name = parseOrgName(input.name);
   const slug = parseSlug(input.slug);
-  const email = normalizeEmail(input.ownerEmail);
+  const email = parseEmail(input.ownerEmail, 'owner_email');
   try {
     return await em.fork().transactional(async (tx) => {
-      const org = tx.create(OrganizationEntity, { name: input.name.trim(), slug });
+      const org = tx.create(OrganizationEntity, { name, slug });
       const owner = (await tx.findOne(UserEntity, { email })) ?? tx.create(UserEntity, { email });
       tx.create(MembershipEntity, { orgId: org.id, userId: owner.id, role: 'owner' });
       const issued = issueToken('personal');

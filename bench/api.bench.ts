@@ -1,0 +1,387 @@
+// npm run bench:api — latency of GET /repos/{id}/findings under load: the API in-process on
+// PostgreSQL and Redis, one repository with 20,000 findings, 50 connections (autocannon).
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import type { INestApplication } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { toPurl, type Ecosystem, type Severity } from '@repoguard/domain';
+import {
+  createMikroOrmConfig,
+  createOrganizationWithOwner,
+  DependencySnapshotEntity,
+  loadConfig,
+  prepareDatabase,
+  RepositoryEntity,
+} from '@repoguard/infrastructure';
+import { createApiApp } from '../apps/api/src/app.factory';
+import { ApiConfig } from '../apps/api/src/config/api.config';
+
+const FINDINGS = 20_000;
+const PACKAGES = 8_000; // each vulnerable package carries 2 or 3 findings
+const UNAFFECTED_DEPENDENCIES = 4_000;
+const VULNERABILITIES = 3_000;
+const SCANS = 250; // first_seen values come from scans, so many findings share one
+const CHUNK = 1_000;
+const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
+const WARMUP_S = 2;
+const CONNECTIONS = 50;
+const TARGET_P99_MS = 50;
+
+/** Deterministic, so every run benchmarks the same data (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function weighted<T>(rand: () => number, choices: readonly (readonly [T, number])[]): T {
+  let roll = rand() * choices.reduce((sum, [, w]) => sum + w, 0);
+  for (const [value, w] of choices) {
+    roll -= w;
+    if (roll < 0) return value;
+  }
+  return choices[choices.length - 1]![0];
+}
+
+const ECOSYSTEM_MIX: readonly (readonly [Ecosystem, number])[] = [
+  ['npm', 45],
+  ['PyPI', 25],
+  ['Maven', 10],
+  ['Go', 8],
+  ['crates.io', 5],
+  ['RubyGems', 4],
+  ['Packagist', 3],
+];
+const SEVERITY_MIX: readonly (readonly [Severity, number])[] = [
+  ['CRITICAL', 8],
+  ['HIGH', 30],
+  ['MEDIUM', 40],
+  ['LOW', 15],
+  ['UNKNOWN', 7],
+];
+const STATUS_MIX: readonly (readonly ['open' | 'fixed' | 'ignored', number])[] = [
+  ['open', 75],
+  ['fixed', 18],
+  ['ignored', 7],
+];
+const MANIFEST: Record<Ecosystem, string> = {
+  npm: 'web/package-lock.json',
+  PyPI: 'services/api/poetry.lock',
+  Maven: 'backend/pom.xml',
+  Go: 'tools/go.mod',
+  'crates.io': 'native/Cargo.lock',
+  RubyGems: 'docs/Gemfile.lock',
+  Packagist: 'legacy/composer.lock',
+};
+
+function packageName(ecosystem: Ecosystem, i: number): string {
+  switch (ecosystem) {
+    case 'npm':
+      return i % 4 === 0 ? `@scope-${i % 97}/widget-${i}` : `widget-${i}`;
+    case 'Maven':
+      return `org.example.group${i % 53}:artifact-${i}`;
+    case 'Go':
+      return `github.com/org${i % 71}/module-${i}`;
+    case 'Packagist':
+      return `vendor${i % 41}/package-${i}`;
+    default:
+      return `package_${i}`;
+  }
+}
+
+interface Package {
+  readonly ecosystem: Ecosystem;
+  readonly name: string;
+  readonly version: string;
+  readonly manifestPath: string;
+}
+
+interface Vulnerability {
+  readonly id: string;
+  readonly alias: string;
+  readonly severity: Severity;
+  readonly cvss: number | null;
+}
+
+const CVSS_OF: Record<Severity, number | null> = {
+  CRITICAL: 9.8,
+  HIGH: 7.5,
+  MEDIUM: 5.3,
+  LOW: 3.1,
+  UNKNOWN: null,
+};
+
+async function insertChunked(
+  em: EntityManager,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  const knex = em.getKnex();
+  for (let i = 0; i < rows.length; i += CHUNK) await knex(table).insert(rows.slice(i, i + CHUNK));
+}
+
+/**
+ * Empties the tables so each run starts from the same data. The audit log is append-only even to
+ * TRUNCATE (a trigger): it keeps one org.created row per run, which no benchmarked query reads.
+ */
+async function resetData(em: EntityManager): Promise<void> {
+  const tables = (await em
+    .getConnection()
+    .execute(
+      `select tablename from pg_tables where schemaname = 'public' ` +
+        `and tablename not in ('mikro_orm_migrations', 'audit_logs')`,
+    )) as { tablename: string }[];
+  await em
+    .getConnection()
+    .execute(`truncate table ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity cascade`);
+}
+
+async function seed(orm: MikroORM): Promise<{ token: string; repoId: string; openHigh: number }> {
+  const em = orm.em.fork();
+  await resetData(em);
+  const rand = random(20_000);
+  const created = await createOrganizationWithOwner(
+    em,
+    { name: 'Bench Org', slug: 'bench-api', ownerEmail: 'owner@bench.example' },
+    { actorType: 'system', actorId: 'bench', correlationId: null, ip: null },
+  );
+  const orgId = created.org.id;
+  const repo = em.create(RepositoryEntity, {
+    orgId,
+    owner: 'bench',
+    name: 'monorepo',
+    defaultBranch: 'main',
+    status: 'FAIL',
+    lastScanAt: new Date(),
+  });
+  const snapshot = em.create(DependencySnapshotEntity, {
+    orgId,
+    repoId: repo.id,
+    commitSha: 'b'.repeat(40),
+    manifests: Object.values(MANIFEST).map((path, i) => ({
+      path,
+      blobSha: String(i).repeat(40).slice(0, 40),
+      parserId: path.split('/').pop()!,
+      diagnostics: [],
+    })),
+  });
+  await em.flush();
+
+  const vulnerabilities: Vulnerability[] = [];
+  const vulnerabilityRows: Record<string, unknown>[] = [];
+  for (let i = 0; i < VULNERABILITIES; i++) {
+    const hex = (i * 2654435761).toString(36).padStart(12, '0').slice(-12);
+    const id = `GHSA-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}`;
+    const alias = `CVE-${2018 + (i % 8)}-${10_000 + i}`;
+    const severity = weighted(rand, SEVERITY_MIX);
+    const summary = `Prototype pollution or request smuggling in component ${i} allows remote attackers to ${
+      i % 2 ? 'execute code' : 'read files'
+    }`;
+    const references = [
+      { type: 'ADVISORY', url: `https://nvd.nist.gov/vuln/detail/${alias}` },
+      { type: 'WEB', url: `https://github.com/advisories/${id}` },
+      { type: 'PACKAGE', url: `https://example.test/packages/${i}` },
+    ];
+    vulnerabilities.push({ id, alias, severity, cvss: CVSS_OF[severity] });
+    vulnerabilityRows.push({
+      id,
+      aliases: JSON.stringify([alias]),
+      summary,
+      details: `${summary}.\n\n${'Affected versions fail to validate input before use. '.repeat(12)}`,
+      severity,
+      cvss_score: CVSS_OF[severity],
+      cvss_vector: CVSS_OF[severity] === null ? null : 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      references: JSON.stringify(references),
+      record: JSON.stringify({
+        id,
+        modified: '2026-01-01T00:00:00Z',
+        aliases: [alias],
+        summary,
+        affected: [
+          { ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: `${1 + (i % 9)}.0.0` }] }] },
+        ],
+        references,
+      }),
+      modified: new Date('2026-01-01T00:00:00Z'),
+    });
+  }
+  await insertChunked(em, 'vulnerabilities', vulnerabilityRows);
+
+  const packages: Package[] = [];
+  const dependencyRows: Record<string, unknown>[] = [];
+  for (let i = 0; i < PACKAGES + UNAFFECTED_DEPENDENCIES; i++) {
+    const ecosystem = weighted(rand, ECOSYSTEM_MIX);
+    const name = packageName(ecosystem, i);
+    const version = `${i % 7}.${i % 23}.${i % 11}`;
+    const manifestPath = MANIFEST[ecosystem];
+    if (i < PACKAGES) packages.push({ ecosystem, name, version, manifestPath });
+    const direct = rand() < 0.2;
+    dependencyRows.push({
+      id: randomUUID(),
+      org_id: orgId,
+      snapshot_id: snapshot.id,
+      ecosystem,
+      name,
+      version,
+      specifier: direct ? `^${version}` : null,
+      scope: rand() < 0.25 ? 'dev' : 'runtime',
+      direct,
+      manifest_path: manifestPath,
+      line: direct ? 1 + (i % 400) : null,
+      purl: toPurl(ecosystem, name, version),
+    });
+  }
+  await insertChunked(em, 'dependencies', dependencyRows);
+
+  const now = Date.now();
+  const scanTimes = Array.from({ length: SCANS }, (_, s) => new Date(now - (SCANS - s) * 36 * 3_600_000));
+  const findingRows: Record<string, unknown>[] = [];
+  let openHigh = 0;
+  for (let i = 0; i < FINDINGS; i++) {
+    const p = i % PACKAGES;
+    const k = Math.floor(i / PACKAGES);
+    // k * 1031 is never a multiple of VULNERABILITIES for k < 3: (package, vulnerability) stays distinct.
+    const vulnerability = vulnerabilities[(p * 7 + k * 1031) % VULNERABILITIES]!;
+    const pkg = packages[p]!;
+    const status = weighted(rand, STATUS_MIX);
+    const firstSeen = scanTimes[Math.floor(rand() * SCANS)]!;
+    const fixedAt = status === 'fixed' ? new Date(firstSeen.getTime() + 3_600_000 * (1 + (i % 400))) : null;
+    if (status === 'open' && (vulnerability.severity === 'HIGH' || vulnerability.severity === 'CRITICAL')) {
+      openHigh++;
+    }
+    findingRows.push({
+      id: randomUUID(),
+      org_id: orgId,
+      repo_id: repo.id,
+      ecosystem: pkg.ecosystem,
+      package_name: pkg.name,
+      version: pkg.version,
+      manifest_path: pkg.manifestPath,
+      vulnerability_id: vulnerability.id,
+      aliases: JSON.stringify([vulnerability.alias]),
+      severity: vulnerability.severity,
+      cvss_score: vulnerability.cvss,
+      fixed_versions: JSON.stringify([`${1 + (p % 9)}.0.0`]),
+      status,
+      triage_reason: status === 'ignored' ? 'not reachable from our code' : null,
+      triage_expires_at: status === 'ignored' && i % 2 ? new Date(now + 30 * 86_400_000) : null,
+      last_snapshot_id: snapshot.id,
+      first_seen: firstSeen,
+      last_seen: fixedAt ?? new Date(now),
+      fixed_at: fixedAt,
+    });
+  }
+  await insertChunked(em, 'findings', findingRows);
+  // As autovacuum would by the time a real table reached this size: the planner needs statistics.
+  await em.getConnection().execute('analyze');
+  return { token: created.token, repoId: repo.id, openHigh };
+}
+
+async function load(
+  url: string,
+  token: string,
+  title: string,
+  durationS: number,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    title,
+    connections: CONNECTIONS,
+    duration: durationS,
+    headers: { authorization: `Bearer ${token}` },
+    // The load generator in its own thread, so it does not compete with the API's event loop.
+    workers: 1,
+  });
+}
+
+/**
+ * Waits until the API's connection pool has been idle for a moment. When autocannon stops it drops
+ * its sockets, but the requests the API has already accepted still run; closing the ORM under them
+ * (or starting the next run) would count their work in the wrong place.
+ */
+async function drain(app: INestApplication): Promise<void> {
+  const pool = app.get(EntityManager).getConnection().getKnex().client.pool;
+  for (let quiet = 0; quiet < 3;) {
+    await sleep(100);
+    quiet = pool && pool.numUsed() + pool.numPendingAcquires() > 0 ? 0 : quiet + 1;
+  }
+}
+
+function print(result: autocannon.Result): void {
+  const { latency } = result;
+  const verdict = latency.p99 < TARGET_P99_MS ? 'meets' : 'MISSES';
+  console.log(
+    `  ${result.title}: p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, ` +
+      `${result.requests.average.toFixed(0)} req/s, ${result.non2xx} non-2xx, ` +
+      `${result.errors} errors over ${result.duration.toFixed(0)} s ` +
+      `(${verdict} target p99 < ${TARGET_P99_MS} ms)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const databaseUrl =
+    process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench_api';
+  await prepareDatabase(databaseUrl);
+  const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
+  let app: INestApplication | undefined;
+  try {
+    const seeded = await seed(orm);
+    app = await createApiApp(
+      loadConfig(ApiConfig, {
+        // 'test' only quietens Nest's start-up log lines; the request path is the same.
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        // The findings route never talks to Temporal, and the API connects to it lazily.
+        TEMPORAL_ADDRESS: '127.0.0.1:7233',
+        REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+        // Far above what the bench sends: the limiter still counts every request, but never refuses.
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        API_PORT: '0',
+      }),
+    );
+    await app.listen(0, '127.0.0.1');
+    const base = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1/repos/${seeded.repoId}/findings`;
+
+    const probe = await fetch(`${base}?per_page=50`, {
+      headers: { authorization: `Bearer ${seeded.token}` },
+    });
+    const page = (await probe.json()) as { items?: unknown[]; total?: number };
+    if (probe.status !== 200 || page.items?.length !== 50 || page.total !== FINDINGS) {
+      throw new Error(`probe answered ${probe.status}: ${JSON.stringify(page).slice(0, 300)}`);
+    }
+
+    console.log(
+      `RepoGuard API benchmark on ${process.version}, ${availableParallelism()} CPUs ` +
+        `(load average ${loadavg()[0]!.toFixed(1)} before the run): GET /repos/{id}/findings, ` +
+        `${FINDINGS} findings (${seeded.openHigh} open HIGH or CRITICAL), ${CONNECTIONS} connections`,
+    );
+    // Unreported: lets the JIT compile the request path and the pool open its connections.
+    await load(`${base}?per_page=50`, seeded.token, 'warm-up', WARMUP_S);
+    await drain(app);
+    print(await load(`${base}?per_page=50`, seeded.token, 'per_page=50', DURATION_S));
+    await drain(app);
+    print(
+      await load(
+        `${base}?severity=high&status=open&per_page=50`,
+        seeded.token,
+        'severity=high&status=open&per_page=50',
+        Math.max(1, Math.ceil(DURATION_S / 2)),
+      ),
+    );
+    await drain(app);
+  } finally {
+    await app?.close();
+    await orm.close(true);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

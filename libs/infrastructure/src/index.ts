@@ -23,3 +23,4 @@ export * from './crypto/opaque-token';
 export * from './persistence/tenant-scope';
 export * from './persistence/audit-trail';
 export * from './identity/organization-bootstrap';
+export * from './persistence/read-models/finding-page.query';

@@ -92,7 +92,12 @@ export class AccessGuard implements CanActivate {
         const lookup = LOOKUPS[source.from];
         const id = requireUuid(request.params[lookup.param], lookup.param);
         // The scoped manager returns nothing from other orgs: a foreign id is simply not found.
-        const row = await em.findOne(lookup.entity as typeof RepositoryEntity, { id }, { fields: ['orgId'] });
+        const query = em
+          .createQueryBuilder(lookup.entity as typeof RepositoryEntity)
+          .select('orgId')
+          .where({ id });
+        await query.applyFilters();
+        const row = await query.execute('get');
         if (!row) throw new NotFoundError(lookup.code, `No ${lookup.what} with id ${id}`);
         return row.orgId;
       }

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { tokenKindOf, UnauthenticatedError, type Role } from '@repoguard/domain';
-import {
-  ApiKeyEntity,
-  hashToken,
-  MembershipEntity,
-  OrganizationEntity,
-  PersonalTokenEntity,
-  secretsEqual,
-} from '@repoguard/infrastructure';
+import { hashToken, secretsEqual } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import type { Caller } from '../common/api-request';
 
@@ -34,30 +27,52 @@ export class TokenAuthenticator {
         rateLimitPerMinute: this.config.RATE_LIMIT_PER_MINUTE,
       };
     }
-    const em = this.em.fork();
-    const now = new Date();
+    // One query per request: this runs before every route.
+    const knex = this.em.getKnex();
     switch (tokenKindOf(token)) {
       case 'personal': {
-        const pat = await em.findOne(PersonalTokenEntity, { tokenHash: hashToken(token), revokedAt: null });
-        if (!pat) throw INVALID();
-        const memberships = await em.find(MembershipEntity, { userId: pat.userId });
-        const roles = new Map(memberships.map((m) => [m.orgId, m.role as Role]));
+        const rows: {
+          token_id: string;
+          user_id: string;
+          org_id: string | null;
+          role: Role | null;
+          limit: number | null;
+        }[] = await knex('personal_tokens as t')
+          .leftJoin('memberships as m', 'm.user_id', 't.user_id')
+          .leftJoin('organizations as o', 'o.id', 'm.org_id')
+          .where({ 't.token_hash': hashToken(token) })
+          .whereNull('t.revoked_at')
+          .select('t.id as token_id', 't.user_id', 'm.org_id', 'm.role', 'o.rate_limit_per_minute as limit');
+        const first = rows[0];
+        if (!first) throw INVALID();
+        const memberships = rows.filter((r) => r.org_id !== null && r.role !== null);
         return {
-          principal: { kind: 'user', id: pat.userId, tokenId: pat.id, roles },
-          rateLimitPerMinute: await this.rateLimit(em, [...roles.keys()]),
+          principal: {
+            kind: 'user',
+            id: first.user_id,
+            tokenId: first.token_id,
+            roles: new Map(memberships.map((r) => [r.org_id!, r.role!])),
+          },
+          rateLimitPerMinute: this.rateLimit(memberships.map((r) => r.limit)),
         };
       }
       case 'api_key': {
-        const key = await em.findOne(ApiKeyEntity, { tokenHash: hashToken(token), revokedAt: null });
-        if (!key || (key.expiresAt && key.expiresAt <= now)) throw INVALID();
+        const key:
+          | { id: string; org_id: string; role: Role; expires_at: Date | null; limit: number | null }
+          | undefined = await knex('api_keys as k')
+          .join('organizations as o', 'o.id', 'k.org_id')
+          .where({ 'k.token_hash': hashToken(token) })
+          .whereNull('k.revoked_at')
+          .first('k.id', 'k.org_id', 'k.role', 'k.expires_at', 'o.rate_limit_per_minute as limit');
+        if (!key || (key.expires_at && key.expires_at.getTime() <= Date.now())) throw INVALID();
         return {
           principal: {
             kind: 'api_key',
             id: key.id,
             tokenId: key.id,
-            roles: new Map([[key.orgId, key.role]]),
+            roles: new Map([[key.org_id, key.role]]),
           },
-          rateLimitPerMinute: await this.rateLimit(em, [key.orgId]),
+          rateLimitPerMinute: this.rateLimit([key.limit]),
         };
       }
       default:
@@ -66,13 +81,8 @@ export class TokenAuthenticator {
   }
 
   /** A token used in several orgs gets the most generous of their limits. */
-  private async rateLimit(em: EntityManager, orgIds: string[]): Promise<number> {
-    if (orgIds.length === 0) return this.config.RATE_LIMIT_PER_MINUTE;
-    const orgs = await em.find(
-      OrganizationEntity,
-      { id: { $in: orgIds } },
-      { fields: ['rateLimitPerMinute'] },
-    );
-    return Math.max(...orgs.map((o) => o.rateLimitPerMinute ?? this.config.RATE_LIMIT_PER_MINUTE));
+  private rateLimit(limits: readonly (number | null)[]): number {
+    const fallback = this.config.RATE_LIMIT_PER_MINUTE;
+    return limits.length === 0 ? fallback : Math.max(...limits.map((l) => l ?? fallback));
   }
 }

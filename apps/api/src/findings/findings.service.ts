@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { FilterQuery } from '@mikro-orm/core';
 import {
   atLeast,
   ConflictError,
@@ -9,7 +8,7 @@ import {
   ValidationError,
   type Severity,
 } from '@repoguard/domain';
-import { DependencyEntity, FindingEntity, recordAudit, VulnerabilityEntity } from '@repoguard/infrastructure';
+import { FindingEntity, findingPage, recordAudit, type FindingRow } from '@repoguard/infrastructure';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf } from '../common/pagination';
 import type { FindingListQuery, TriageBody } from './finding.dto';
@@ -17,20 +16,17 @@ import type { FindingListQuery, TriageBody } from './finding.dto';
 @Injectable()
 export class FindingsService {
   async list(access: RequestAccess, repoId: string, query: FindingListQuery) {
-    const where: FilterQuery<FindingEntity> = { repoId };
-    if (query.severity) {
-      const threshold = query.severity.toUpperCase() as Severity;
-      where.severity = { $in: SEVERITIES.filter((s) => atLeast(s, threshold)) };
-    }
-    if (query.status) where.status = query.status;
-    if (query.ecosystem) where.ecosystem = query.ecosystem;
-    if (query.package) where.packageName = query.package;
-    const [findings, total] = await access.em.findAndCount(FindingEntity, where, {
-      orderBy: { firstSeen: 'desc', id: 'asc' },
+    const threshold = query.severity?.toUpperCase() as Severity | undefined;
+    const { rows, total } = await findingPage(access.em, {
+      repoId,
+      ...(threshold ? { severities: SEVERITIES.filter((s) => atLeast(s, threshold)) } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.ecosystem ? { ecosystem: query.ecosystem } : {}),
+      ...(query.package ? { packageName: query.package } : {}),
       limit: query.per_page,
       offset: offsetOf(query),
     });
-    return pageOf(await this.views(access, findings), query, total);
+    return pageOf(rows.map(findingView), query, total);
   }
 
   async triage(access: RequestAccess, findingId: string, body: TriageBody) {
@@ -64,63 +60,44 @@ export class FindingsService {
       },
     });
     await access.em.flush();
-    return (await this.views(access, [finding]))[0];
-  }
-
-  /** Two lookups for the whole page: vulnerability texts, and the dependencies for purl and directness. */
-  private async views(access: RequestAccess, findings: FindingEntity[]) {
-    if (findings.length === 0) return [];
-    const [vulnerabilities, dependencies] = await Promise.all([
-      access.em.find(
-        VulnerabilityEntity,
-        { id: { $in: [...new Set(findings.map((f) => f.vulnerabilityId))] } },
-        { fields: ['id', 'aliases', 'summary', 'references'] },
-      ),
-      access.em.find(
-        DependencyEntity,
-        {
-          snapshotId: { $in: [...new Set(findings.map((f) => f.lastSnapshotId))] },
-          name: { $in: [...new Set(findings.map((f) => f.packageName))] },
-        },
-        { fields: ['snapshotId', 'manifestPath', 'name', 'version', 'direct', 'purl'] },
-      ),
-    ]);
-    const vulnerability = new Map(vulnerabilities.map((v) => [v.id, v]));
-    const dependency = new Map(
-      dependencies.map((d) => [`${d.snapshotId}|${d.manifestPath}|${d.name}|${d.version}`, d]),
-    );
-    return findings.map((f) => {
-      const v = vulnerability.get(f.vulnerabilityId);
-      const d = dependency.get(`${f.lastSnapshotId}|${f.manifestPath}|${f.packageName}|${f.version}`);
-      return {
-        id: f.id,
-        repo_id: f.repoId,
-        status: f.status,
-        severity: f.severity,
-        cvss_score: f.cvssScore,
-        vulnerability: {
-          id: f.vulnerabilityId,
-          aliases: f.aliases,
-          summary: v?.summary ?? null,
-          references: v?.references ?? [],
-        },
-        dependency: {
-          ecosystem: f.ecosystem,
-          name: f.packageName,
-          version: f.version,
-          purl: d?.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null),
-          manifest_path: f.manifestPath,
-          direct: d?.direct ?? null,
-        },
-        fixed_versions: f.fixedVersions,
-        triage:
-          f.status === 'ignored'
-            ? { reason: f.triageReason, expires_at: f.triageExpiresAt?.toISOString() ?? null }
-            : null,
-        first_seen: f.firstSeen.toISOString(),
-        last_seen: f.lastSeen.toISOString(),
-        fixed_at: f.fixedAt?.toISOString() ?? null,
-      };
+    const { rows } = await findingPage(access.em, {
+      repoId: finding.repoId,
+      findingId: finding.id,
+      limit: 1,
+      offset: 0,
     });
+    return findingView(rows[0]!);
   }
+}
+
+const iso = (value: Date | string | null): string | null =>
+  value === null ? null : new Date(value).toISOString();
+
+function findingView(f: FindingRow) {
+  return {
+    id: f.id,
+    repo_id: f.repo_id,
+    status: f.status,
+    severity: f.severity,
+    cvss_score: f.cvss_score,
+    vulnerability: {
+      id: f.vulnerability_id,
+      aliases: f.aliases,
+      summary: f.summary,
+      references: f.references ?? [],
+    },
+    dependency: {
+      ecosystem: f.ecosystem,
+      name: f.package_name,
+      version: f.version,
+      purl: f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.package_name, f.version) : null),
+      manifest_path: f.manifest_path,
+      direct: f.direct,
+    },
+    fixed_versions: f.fixed_versions,
+    triage: f.status === 'ignored' ? { reason: f.triage_reason, expires_at: iso(f.triage_expires_at) } : null,
+    first_seen: iso(f.first_seen),
+    last_seen: iso(f.last_seen),
+    fixed_at: iso(f.fixed_at),
+  };
 }

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'dependencies' })
 @Index({ properties: ['ecosystem', 'name'] })
+// Finding lists look up the dependency a finding was seen on, by snapshot and name.
+@Index({ properties: ['snapshotId', 'name'] })
 export class DependencyEntity {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

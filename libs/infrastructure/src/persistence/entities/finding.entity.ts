@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
   name: 'findings_identity_unique',
   properties: ['repoId', 'ecosystem', 'packageName', 'version', 'manifestPath', 'vulnerabilityId'],
 })
-@Index({ properties: ['repoId', 'status', 'severity'] })
+// org_id last: the tenant filter's condition, so counting a repo's findings reads only this index.
+@Index({ properties: ['repoId', 'status', 'severity', 'orgId'] })
 @Index({ properties: ['repoId', 'firstSeen', 'id'] })
 export class FindingEntity {
   [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt';

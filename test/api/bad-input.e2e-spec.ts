@@ -355,7 +355,7 @@ const NOT_FOUND_CASES: BadInputCase[] = [
   { name: 'unknown route', method: 'GET', path: '/no-such-thing', status: 404, code: 'NOT_FOUND' },
   {
     name: 'unknown method on a known path',
-    method: 'DELETE',
+    method: 'PUT',
     path: '/orgs/me',
     status: 404,
     code: 'NOT_FOUND',

@@ -8,6 +8,7 @@ const ROUTES = [
   'post /api/v1/orgs',
   'get /api/v1/orgs/me',
   'patch /api/v1/orgs/{org_id}',
+  'delete /api/v1/orgs/{org_id}',
   'get /api/v1/orgs/{org_id}/members',
   'post /api/v1/orgs/{org_id}/invite',
   'patch /api/v1/orgs/{org_id}/members/{user_id}',

@@ -605,6 +605,52 @@ describe('RBAC and tenant isolation over the API', () => {
     });
   });
 
+  it('DELETE /orgs/{org_id}: owners only (a token or an owner key); afterwards nothing of it works', async () => {
+    const doomed = await stack.createOrg('rbac-doomed');
+    const admin = await join(doomed.orgId, doomed.ownerToken, 'admin');
+    const viewer = await join(doomed.orgId, doomed.ownerToken, 'viewer');
+    const keys = {
+      owner: await createKey(doomed, 'owner'),
+      admin: await createKey(doomed, 'admin'),
+      viewer: await createKey(doomed, 'viewer'),
+    };
+    const path = `${V1}/orgs/${doomed.orgId}`;
+    const refused = [admin.token, viewer.token, keys.admin.token, keys.viewer.token];
+    for (const token of refused) {
+      const { status, body } = await stack.call(token, 'DELETE', path);
+      expect([status, body.error.code]).toEqual([403, 'FORBIDDEN']);
+    }
+    // Org A's owner: org B's deletion is a 404 like any foreign id.
+    expect((await stack.call(a.personal.owner, 'DELETE', `${V1}/orgs/${b.orgId}`)).status).toBe(404);
+    const pending = await expectOk(
+      stack.call(doomed.ownerToken, 'POST', `${path}/invite`, {
+        email: `${unique('late')}@example.test`,
+        role: 'viewer',
+      }),
+      201,
+      'inviting before the deletion',
+    );
+
+    expect((await stack.call(keys.owner.token, 'DELETE', path)).status).toBe(204);
+
+    const me = await stack.call(doomed.ownerToken, 'GET', `${V1}/orgs/me`);
+    expect([me.status, me.body.items]).toEqual([200, []]);
+    expect((await stack.call(doomed.ownerToken, 'GET', `${path}/repos`)).status).toBe(404);
+    expect((await stack.call(admin.token, 'GET', `${path}/members`)).status).toBe(404);
+    for (const key of Object.values(keys)) {
+      expect((await stack.call(key.token, 'GET', `${V1}/orgs/me`)).status).toBe(401);
+    }
+    const late = await stack.call(null, 'POST', pending.accept_path);
+    expect([late.status, late.body.error.code]).toEqual([410, 'INVITATION_EXPIRED']);
+    // The other org is untouched, and the deletion is in the deleted org's audit trail.
+    expect((await stack.call(a.personal.owner, 'GET', `${V1}/orgs/${a.orgId}/members`)).status).toBe(200);
+    const trail = await stack.harness.orm.em
+      .getKnex()('audit_logs')
+      .where({ org_id: doomed.orgId, action: 'org.deleted' })
+      .select('actor_type', 'actor_id');
+    expect(trail).toEqual([{ actor_type: 'api_key', actor_id: keys.owner.id }]);
+  });
+
   it('a member of both orgs sees both, with its role in each, and acts in each by that role', async () => {
     const email = `${unique('both')}@example.test`;
     const inA = await join(a.orgId, a.personal.owner, 'viewer', email);

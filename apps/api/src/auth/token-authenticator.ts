@@ -42,7 +42,13 @@ export class TokenAuthenticator {
           .leftJoin('organizations as o', 'o.id', 'm.org_id')
           .where({ 't.token_hash': hashToken(token) })
           .whereNull('t.revoked_at')
-          .select('t.id as token_id', 't.user_id', 'm.org_id', 'm.role', 'o.rate_limit_per_minute as limit');
+          .select(
+            't.id as token_id',
+            't.user_id',
+            'o.id as org_id',
+            'm.role',
+            'o.rate_limit_per_minute as limit',
+          );
         const first = rows[0];
         if (!first) throw INVALID();
         const memberships = rows.filter((r) => r.org_id !== null && r.role !== null);

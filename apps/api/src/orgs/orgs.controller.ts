@@ -45,6 +45,14 @@ export class OrgsController {
     return this.orgs.update(access, body);
   }
 
+  @Delete('orgs/:org_id')
+  @HttpCode(204)
+  @Requires('org.delete', 'org_param')
+  @ApiNoContentResponse({ description: 'Deleted: members, API keys and invitations stop working at once' })
+  async delete(@Access() access: RequestAccess): Promise<void> {
+    await this.orgs.delete(access);
+  }
+
   @Get('orgs/:org_id/members')
   @Requires('members.read', 'org_param')
   members(@Access() access: RequestAccess) {

@@ -12,6 +12,7 @@ import {
   type Role,
 } from '@repoguard/domain';
 import {
+  ApiKeyEntity,
   createOrganizationWithOwner,
   hashToken,
   InvitationEntity,
@@ -81,6 +82,30 @@ export class OrgsService {
     return orgView(org);
   }
 
+  /**
+   * Deleting an org ends all access to it at once (memberships, keys, pending invitations) and
+   * keeps its rows: the audit log, which nothing may delete, still has to make sense.
+   */
+  async delete(access: RequestAccess): Promise<void> {
+    const orgId = access.orgId!;
+    await access.em.transactional(async (tx) => {
+      const org = await tx.findOneOrFail(OrganizationEntity, { id: orgId });
+      const now = new Date();
+      org.deletedAt = now;
+      const members = await tx.nativeDelete(MembershipEntity, { orgId });
+      await tx.nativeUpdate(ApiKeyEntity, { orgId, revokedAt: null }, { revokedAt: now });
+      await tx.nativeUpdate(InvitationEntity, { orgId, acceptedAt: null }, { expiresAt: now });
+      recordAudit(tx, access.audit, {
+        orgId,
+        action: 'org.deleted',
+        targetType: 'organization',
+        targetId: orgId,
+        metadata: { slug: org.slug, memberships_removed: members },
+      });
+      await tx.flush();
+    });
+  }
+
   async members(access: RequestAccess) {
     const memberships = await access.em.find(
       MembershipEntity,
@@ -146,6 +171,8 @@ export class OrgsService {
         throw new GoneError('INVITATION_EXPIRED', 'This invitation has expired: ask for a new one');
       }
       const org = await tx.findOneOrFail(OrganizationEntity, { id: invitation.orgId });
+      if (org.deletedAt)
+        throw new GoneError('INVITATION_EXPIRED', 'The organization of this invitation was deleted');
       const user =
         (await tx.findOne(UserEntity, { email: invitation.email })) ??
         tx.create(UserEntity, { email: invitation.email });

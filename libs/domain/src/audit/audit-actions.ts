@@ -2,6 +2,7 @@
 export const AUDIT_ACTIONS = [
   'org.created',
   'org.updated',
+  'org.deleted',
   'member.invited',
   'member.joined',
   'member.role_changed',

@@ -340,6 +340,60 @@ describe('the REST API on the real stack', () => {
     expect([refused.status, refused.body.error.code]).toEqual([401, 'TOKEN_INVALID']);
   });
 
+  it("carries the caller's X-Request-Id into the audit row of the change", async () => {
+    const changed = await stack.call(
+      org.ownerToken,
+      'PATCH',
+      `/api/v1/orgs/${org.orgId}`,
+      { rate_limit_per_minute: 1000 },
+      { 'x-request-id': 'flow-req-42' },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('x-request-id')).toBe('flow-req-42');
+    const rows = await api(org.ownerToken, 'GET', `/orgs/${org.orgId}/audit-logs?action=org.updated`);
+    expect(rows.body.items[0]).toMatchObject({
+      correlation_id: 'flow-req-42',
+      metadata: { rate_limit_per_minute: 1000 },
+    });
+  });
+
+  it('disconnects a repository keeping its findings, or purging them with ?purge=true', async () => {
+    const stored = async (id: string) =>
+      Number(
+        (await stack.harness.orm.em.getKnex()('findings').where({ repo_id: id }).count({ n: '*' }))[0]!.n,
+      );
+    const before = await stored(repoId);
+    expect(before).toBe(all.length);
+    expect((await api(org.ownerToken, 'DELETE', `/orgs/${org.orgId}/repos/${repoId}`)).status).toBe(204);
+    expect((await api(viewerToken, 'GET', `/orgs/${org.orgId}/repos/${repoId}`)).status).toBe(404);
+    expect((await api(viewerToken, 'GET', `/repos/${repoId}/findings`)).status).toBe(404);
+    expect(await stored(repoId)).toBe(before); // kept for the audit trail
+
+    // Connected again it is a new repository; scanned and disconnected with purge, nothing stays.
+    const again = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, { repo: 'acme/legacy-web' });
+    expect(again.status).toBe(201);
+    const scan = await api(org.ownerToken, 'POST', `/repos/${again.body.id}/scan`, {});
+    let status = '';
+    for (let i = 0; i < 120 && !['COMPLETED', 'FAILED'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await api(org.ownerToken, 'GET', `/scans/${scan.body.scan_id}`)).body.status;
+    }
+    expect(status).toBe('COMPLETED');
+    expect(await stored(again.body.id)).toBeGreaterThan(0);
+    const purged = await api(
+      org.ownerToken,
+      'DELETE',
+      `/orgs/${org.orgId}/repos/${again.body.id}?purge=true`,
+    );
+    expect(purged.status).toBe(204);
+    expect(await stored(again.body.id)).toBe(0);
+    const scans = await stack.harness.orm.em
+      .getKnex()('scans')
+      .where({ repo_id: again.body.id })
+      .count({ n: '*' });
+    expect(Number(scans[0]!.n)).toBe(0);
+  });
+
   it('records every change in the audit log, with actor, target and correlation id; viewers may not read it', async () => {
     expect((await api(viewerToken, 'GET', `/orgs/${org.orgId}/audit-logs`)).status).toBe(403);
     const rows: {
@@ -372,11 +426,13 @@ describe('the REST API on the real stack', () => {
       'policy.updated',
       'member.role_changed',
       'api_key.revoked',
+      'org.updated',
+      'repo.disconnected',
     ]) {
       expect(actions).toContain(action);
     }
     expect(new Set(rows.map((r) => JSON.stringify(r))).size).toBe(rows.length); // no row twice across pages
-    expect(rows.find((r) => r.action === 'repo.connected')).toMatchObject({
+    expect(rows.find((r) => r.action === 'repo.connected' && r.target_id === repoId)).toMatchObject({
       actor_type: 'api_key',
       actor_id: apiKeyId,
       target_id: repoId,

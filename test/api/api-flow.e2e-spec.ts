@@ -447,6 +447,7 @@ describe('the REST API on the real stack', () => {
     expect(filtered.body.items.map((r: { action: string }) => r.action)).toEqual([
       'scan.requested',
       'scan.requested',
+      'scan.requested', // the scan of the reconnected repository
     ]);
     const byActor = await api(org.ownerToken, 'GET', `/orgs/${org.orgId}/audit-logs?actor_id=${apiKeyId}`);
     expect(new Set(byActor.body.items.map((r: { actor_id: string }) => r.actor_id))).toEqual(

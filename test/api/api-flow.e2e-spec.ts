@@ -127,6 +127,41 @@ describe('the REST API on the real stack', () => {
     expect(JSON.stringify(listed.body)).not.toContain(apiKey);
   });
 
+  it('refuses an expired invitation (410) and an expired API key (401)', async () => {
+    const knex = stack.harness.orm.em.getKnex();
+    const sent = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/invite`, {
+      email: 'late@example.test',
+      role: 'viewer',
+    });
+    await knex('invitations')
+      .where({ id: sent.body.id })
+      .update({ expires_at: new Date(Date.now() - 1_000) });
+    const late = await api(null, 'POST', `/invites/${sent.body.token}/accept`);
+    expect([late.status, late.body.error.code]).toEqual([410, 'INVITATION_EXPIRED']);
+
+    const past = await api(org.ownerToken, 'POST', '/auth/api-keys', {
+      org_id: org.orgId,
+      name: 'old',
+      role: 'viewer',
+      expires_at: '2020-01-01T00:00:00Z',
+    });
+    expect([past.status, past.body.error.details]).toEqual([
+      422,
+      [{ field: 'expires_at', problem: 'must be in the future' }],
+    ]);
+    const key = await api(org.ownerToken, 'POST', '/auth/api-keys', {
+      org_id: org.orgId,
+      name: 'short-lived',
+      role: 'viewer',
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect((await api(key.body.key, 'GET', '/orgs/me')).status).toBe(200);
+    await knex('api_keys')
+      .where({ id: key.body.id })
+      .update({ expires_at: new Date(Date.now() - 1_000) });
+    expect((await api(key.body.key, 'GET', '/orgs/me')).status).toBe(401);
+  });
+
   it('connects a repository that exists on GitHub, once', async () => {
     const connected = await api(apiKey, 'POST', `/orgs/${org.orgId}/repos`, {
       repo: 'https://github.com/acme/legacy-web',

@@ -64,13 +64,15 @@ export class TokenAuthenticator {
       }
       case 'api_key': {
         const key:
-          | { id: string; org_id: string; role: Role; expires_at: Date | null; limit: number | null }
+          | { id: string; org_id: string; role: Role; expires_at: string | Date | null; limit: number | null }
           | undefined = await knex('api_keys as k')
           .join('organizations as o', 'o.id', 'k.org_id')
           .where({ 'k.token_hash': hashToken(token) })
           .whereNull('k.revoked_at')
           .first('k.id', 'k.org_id', 'k.role', 'k.expires_at', 'o.rate_limit_per_minute as limit');
-        if (!key || (key.expires_at && key.expires_at.getTime() <= Date.now())) throw INVALID();
+        // MikroORM's pg driver hands timestamps back as text.
+        if (!key || (key.expires_at !== null && new Date(key.expires_at).getTime() <= Date.now()))
+          throw INVALID();
         return {
           principal: {
             kind: 'api_key',

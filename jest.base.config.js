@@ -20,6 +20,11 @@ const moduleNameMapper = Object.fromEntries(
   ]),
 );
 
+// Packages whose exports offer only an `import` condition: Jest resolves with `require`, so point
+// it at the ESM build, which the transform above rewrites like the others.
+moduleNameMapper['^@octokit/webhooks-methods$'] =
+  '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js';
+
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: __dirname,

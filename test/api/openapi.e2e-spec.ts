@@ -31,10 +31,16 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies/evaluation',
   'get /api/v1/orgs/{org_id}/audit-logs',
+  'post /api/v1/webhooks/github',
   'get /health',
 ];
-const PUBLIC = new Set(['get /health', 'post /api/v1/invites/{token}/accept']);
-const WITHOUT_BODY = new Set(['post /api/v1/invites/{token}/accept']);
+const PUBLIC = new Set([
+  'get /health',
+  'post /api/v1/invites/{token}/accept',
+  'post /api/v1/webhooks/github',
+]);
+// Deliveries are GitHub's raw JSON, documented by its headers and answers.
+const WITHOUT_BODY = new Set(['post /api/v1/invites/{token}/accept', 'post /api/v1/webhooks/github']);
 
 interface Operation {
   parameters?: { name: string; in: string }[];

@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -278,6 +279,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const idBase = randomInt(1, 2 ** 40) * 1000;
   return {
     url,
     requests,
@@ -285,7 +287,9 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       const key = repoKey(owner, name);
       if (repos.has(key)) throw new Error(`the stand-in already has ${owner}/${name}`);
       checkRefName(defaultBranch);
-      const id = repos.size + 1;
+      // GitHub's repository ids are unique across GitHub: tests share one database, so each
+      // stand-in draws its own range rather than reusing 1, 2, 3…
+      const id = idBase + repos.size + 1;
       const dir = path.join(root, `${id}-${safeName(owner)}-${safeName(name)}`);
       fs.mkdirSync(dir);
       git(dir, ['init', '-q', '-b', defaultBranch]);

@@ -19,6 +19,9 @@ import { repositoryDirectoryProvider } from './repos/repository-directory.provid
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
 import { SnapshotsController } from './snapshots/snapshots.controller';
+import { scanRequesterProvider } from './temporal/scan-requester.provider';
+import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
+import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 
 /**
  * The REST API. Guards run in this order on every route: who is calling (bearer token), whether
@@ -35,6 +38,7 @@ import { SnapshotsController } from './snapshots/snapshots.controller';
     SnapshotsController,
     PoliciesController,
     AuditController,
+    GithubWebhooksController,
   ],
   providers: [
     TokenAuthenticator,
@@ -45,8 +49,10 @@ import { SnapshotsController } from './snapshots/snapshots.controller';
     OrgsService,
     ReposService,
     repositoryDirectoryProvider,
+    scanRequesterProvider,
     ScansService,
     FindingsService,
+    GithubWebhooksService,
   ],
 })
 export class ApiV1Module {}

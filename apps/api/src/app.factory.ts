@@ -1,5 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -15,11 +16,16 @@ export const API_PREFIX = 'api/v1';
 export async function createApiApp(config: ApiConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: false,
+    // Parsers are registered below: webhooks need their raw bytes (the signature covers them).
+    bodyParser: false,
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
   app.disable('x-powered-by');
   app.use(correlationId);
+  // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to 1 MB.
+  app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
   app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   app.use(bodyParserErrors);
   app.use(inputSanity);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/{*path}', 'metrics'] });

@@ -34,3 +34,4 @@ export * from './audit/audit-log.entity';
 export * from './scan/manifest-source.port';
 export * from './advisory/vulnerability-database.port';
 export * from './scan/scan-stores.port';
+export * from './webhook/push-event';

@@ -51,4 +51,16 @@ export class ApiConfig extends SharedConfig {
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(0)
   SCAN_MAX_WAIT_MS?: number;
+
+  /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Unset: webhooks are refused. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  GITHUB_WEBHOOK_SECRET?: string;
+
+  /** Webhook deliveries per minute per source IP. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of requests per minute' })
+  @Min(1, { message: 'must be at least 1' })
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: number = 1200;
 }

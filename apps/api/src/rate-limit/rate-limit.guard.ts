@@ -14,7 +14,10 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import { Reflector } from '@nestjs/core';
 import { RateLimitedError } from '@repoguard/domain';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { RATE_LIMIT_BY_IP } from './rate-limit-by-ip.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { REDIS } from '../redis/redis.module';
 
@@ -30,18 +33,31 @@ export class RateLimitGuard implements CanActivate {
   private readonly logger = new Logger('RateLimit');
   private readonly limiters = new Map<number, RateLimiterAbstract>();
 
-  constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+  ) {
     if (!redis) this.logger.warn('REDIS_URL is not set: rate limits are counted in memory, per API instance');
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ApiRequest>();
     const caller = request.user;
-    if (!caller) return true; // public routes
-    const limit = caller.rateLimitPerMinute;
+    let limit: number;
+    let key: string;
+    if (caller) {
+      limit = caller.rateLimitPerMinute;
+      key = caller.principal.tokenId;
+    } else if (this.reflector.get<boolean>(RATE_LIMIT_BY_IP, context.getHandler())) {
+      limit = this.config.WEBHOOK_RATE_LIMIT_PER_MINUTE;
+      key = `ip:${request.ip ?? 'unknown'}`;
+    } else {
+      return true; // other public routes
+    }
     const response = context.switchToHttp().getResponse<Response>();
     try {
-      const result = await (await this.limiter(limit)).consume(caller.principal.tokenId);
+      const result = await (await this.limiter(limit)).consume(key);
       this.setHeaders(response, limit, result);
       return true;
     } catch (rejection) {

@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
 import { DomainError, NotFoundError } from '@repoguard/domain';
 import { recordAudit, RepositoryEntity, ScanEntity, TemporalScanRequester } from '@repoguard/infrastructure';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf, type PageQuery } from '../common/pagination';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 
 @Injectable()
 export class ScansService {
   private readonly logger = new Logger('Scans');
-  private readonly requester: TemporalScanRequester;
-
   constructor(
-    @Inject(TEMPORAL_CLIENT) client: Client,
+    private readonly requester: TemporalScanRequester,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {
-    this.requester = new TemporalScanRequester(client, config.TEMPORAL_TASK_QUEUE, {
-      ...(config.SCAN_QUIET_WINDOW_MS !== undefined ? { quietWindowMs: config.SCAN_QUIET_WINDOW_MS } : {}),
-      ...(config.SCAN_MAX_WAIT_MS !== undefined ? { maxWaitMs: config.SCAN_MAX_WAIT_MS } : {}),
-    });
-  }
+  ) {}
 
   /**
    * Signals the repo's scan workflow (starting it if none runs), asks it which scan serves the

@@ -1,1 +1,2 @@
 export * from './github-manifest-source';
+export * from './webhook-signature';

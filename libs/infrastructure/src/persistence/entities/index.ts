@@ -15,6 +15,7 @@ import { RepositoryEntity } from './repository.entity';
 import { ScanEntity } from './scan.entity';
 import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 
 export {
   ApiKeyEntity,
@@ -34,6 +35,7 @@ export {
   ScanEntity,
   UserEntity,
   VulnerabilityEntity,
+  WebhookDeliveryEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -57,4 +59,5 @@ export const ENTITIES = [
   PersonalTokenEntity,
   ApiKeyEntity,
   InvitationEntity,
+  WebhookDeliveryEntity,
 ];

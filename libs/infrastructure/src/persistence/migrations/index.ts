@@ -5,6 +5,7 @@ import { Migration20261122054938 } from './Migration20261122054938';
 import { Migration20261130135012 } from './Migration20261130135012';
 import { Migration20261130142416 } from './Migration20261130142416';
 import { Migration20261130142738 } from './Migration20261130142738';
+import { Migration20261130143627 } from './Migration20261130143627';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130135012', class: Migration20261130135012 },
   { name: 'Migration20261130142416', class: Migration20261130142416 },
   { name: 'Migration20261130142738', class: Migration20261130142738 },
+  { name: 'Migration20261130143627', class: Migration20261130143627 },
 ];

@@ -1,0 +1,240 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import {
+  asPushEvent,
+  decidePush,
+  DomainError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@repoguard/domain';
+import {
+  isGithubSignatureValid,
+  recordAudit,
+  RepositoryEntity,
+  TemporalScanRequester,
+  WebhookDeliveryEntity,
+} from '@repoguard/infrastructure';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+
+export interface Delivery {
+  readonly rawBody: Buffer;
+  readonly signature: string | undefined;
+  readonly event: string | undefined;
+  readonly deliveryId: string | undefined;
+  readonly ip: string | null;
+}
+
+export interface DeliveryAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+type Effect = Pick<WebhookDeliveryEntity, 'handled' | 'outcome' | 'scans'> & {
+  action?: string | null;
+  githubRepoId?: string | null;
+  ref?: string | null;
+  headCommit?: string | null;
+  statusCode: number;
+  error?: string | null;
+};
+
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+const EVENT = /^[a-z_]{1,64}$/;
+
+/**
+ * GitHub deliveries: verified, recorded once per delivery id, and acted on within GitHub's 10 s
+ * budget. The only work done here is the signature check, the dedupe, the record and a signal to
+ * the repository's scan workflow; the scan itself runs on the worker.
+ */
+@Injectable()
+export class GithubWebhooksService {
+  private readonly logger = new Logger('GithubWebhooks');
+  constructor(
+    private readonly em: EntityManager,
+    private readonly requester: TemporalScanRequester,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  async receive(delivery: Delivery): Promise<DeliveryAnswer> {
+    const secret = this.config.GITHUB_WEBHOOK_SECRET;
+    if (!secret) {
+      throw new DomainError(
+        'unavailable',
+        'WEBHOOKS_NOT_CONFIGURED',
+        'GITHUB_WEBHOOK_SECRET is not set on this instance',
+      );
+    }
+    // Before anything else: an unsigned or forged delivery must have no effect, not even a record.
+    if (!(await isGithubSignatureValid(secret, delivery.rawBody, delivery.signature))) {
+      throw new UnauthenticatedError(
+        'WEBHOOK_SIGNATURE_INVALID',
+        'X-Hub-Signature-256 is missing or does not match the body',
+      );
+    }
+    const missing = [
+      ...(delivery.event && EVENT.test(delivery.event)
+        ? []
+        : [{ field: 'X-GitHub-Event', problem: 'must name the event' }]),
+      ...(delivery.deliveryId && DELIVERY_ID.test(delivery.deliveryId)
+        ? []
+        : [{ field: 'X-GitHub-Delivery', problem: 'must be the delivery id' }]),
+    ];
+    if (missing.length > 0) {
+      throw new ValidationError('Missing or malformed GitHub delivery headers', missing, 'REQUEST_INVALID');
+    }
+    const deliveryId = delivery.deliveryId!;
+    const event = delivery.event!;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(delivery.rawBody.toString('utf8'));
+    } catch {
+      payload = undefined;
+    }
+
+    return this.em.fork().transactional(async (tx) => {
+      const record = tx
+        .createQueryBuilder(WebhookDeliveryEntity)
+        .insert({ deliveryId, event, handled: false, outcome: 'received', statusCode: 202, scans: [] })
+        .onConflict('deliveryId')
+        .ignore();
+      if ((await record.execute('run')).affectedRows === 0) {
+        return { status: 200, body: { delivery_id: deliveryId, duplicate: true } };
+      }
+      const effect = await this.effectOf(tx, event, deliveryId, payload, delivery.ip);
+      await tx
+        .createQueryBuilder(WebhookDeliveryEntity)
+        .update({
+          action: effect.action ?? null,
+          githubRepoId: effect.githubRepoId ?? null,
+          ref: effect.ref ?? null,
+          headCommit: effect.headCommit ?? null,
+          handled: effect.handled,
+          outcome: effect.outcome,
+          statusCode: effect.statusCode,
+          error: effect.error ?? null,
+          scans: effect.scans,
+        })
+        .where({ deliveryId })
+        .execute();
+      await tx.flush();
+      const body = {
+        delivery_id: deliveryId,
+        event,
+        handled: effect.handled,
+        outcome: effect.outcome,
+        scans: effect.scans,
+      };
+      if (effect.statusCode >= 400) {
+        return {
+          status: effect.statusCode,
+          body: { error: { code: 'MALFORMED_JSON', message: effect.error, details: [] } },
+        };
+      }
+      return { status: effect.statusCode, body };
+    });
+  }
+
+  private async effectOf(
+    tx: EntityManager,
+    event: string,
+    deliveryId: string,
+    payload: unknown,
+    ip: string | null,
+  ): Promise<Effect> {
+    if (payload === undefined || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      return {
+        handled: false,
+        outcome: 'malformed payload',
+        scans: [],
+        statusCode: 400,
+        error: 'The body is not a JSON object',
+      };
+    }
+    const action =
+      typeof (payload as { action?: unknown }).action === 'string'
+        ? (payload as { action: string }).action
+        : null;
+    if (event === 'ping') return { handled: true, outcome: 'pong', scans: [], statusCode: 200, action };
+    if (event !== 'push')
+      return {
+        handled: false,
+        outcome: `event ${event} is not acted on`,
+        scans: [],
+        statusCode: 202,
+        action,
+      };
+
+    const push = asPushEvent(payload);
+    if (!push) {
+      return {
+        handled: false,
+        outcome: 'malformed payload',
+        scans: [],
+        statusCode: 400,
+        error: 'A push needs ref, after and repository.id',
+      };
+    }
+    const base = { action, githubRepoId: String(push.repository.id), ref: push.ref, headCommit: push.after };
+    // By GitHub's immutable id, never by name: a rename or a spoofed full_name cannot redirect a scan.
+    const repos = await tx.find(RepositoryEntity, {
+      provider: 'github',
+      externalId: String(push.repository.id),
+    });
+    if (repos.length === 0)
+      return { ...base, handled: false, outcome: 'repository not connected', scans: [], statusCode: 202 };
+
+    const scans: Effect['scans'] = [];
+    const reasons: string[] = [];
+    for (const repo of repos) {
+      const decision = decidePush(push, [repo.defaultBranch]);
+      if (!decision.scan) {
+        reasons.push(decision.reason);
+        continue;
+      }
+      // Inside the transaction: if Temporal refuses, the delivery is not recorded and GitHub's
+      // redelivery can still have its effect.
+      const receipt = await this.requester
+        .request(
+          { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
+          {
+            trigger: 'push',
+            commitSha: decision.commitSha,
+            ref: decision.ref,
+            requestedBy: `webhook:${deliveryId}`,
+            deliveryId,
+          },
+        )
+        .catch((error: unknown) => {
+          throw new DomainError(
+            'unavailable',
+            'TEMPORAL_UNAVAILABLE',
+            `Could not queue the scan: ${String(error)}`,
+          );
+        });
+      scans.push({ repo_id: repo.id, org_id: repo.orgId, workflow_id: receipt.workflowId });
+      recordAudit(
+        tx,
+        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+        {
+          orgId: repo.orgId,
+          action: 'scan.requested',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata: {
+            trigger: 'push',
+            commit_sha: decision.commitSha,
+            ref: decision.ref,
+            delivery_id: deliveryId,
+            run_id: receipt.runId,
+          },
+        },
+      );
+    }
+    this.logger.log(
+      `delivery ${deliveryId}: push ${push.ref}@${push.after.slice(0, 12)} -> ${scans.length} scan request(s)`,
+    );
+    return scans.length > 0
+      ? { ...base, handled: true, outcome: 'scan requested', scans, statusCode: 202 }
+      : { ...base, handled: false, outcome: [...new Set(reasons)].join('; '), scans, statusCode: 202 };
+  }
+}

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { configuredSecrets, RedactingConsoleLogger } from '@repoguard/infrastructure';
 import { AppModule } from './app.module';
 import { correlationId } from './common/correlation-id.middleware';
 import { bodyParserErrors, inputSanity } from './common/request-guards';
@@ -18,7 +19,9 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
     bufferLogs: false,
     // Parsers are registered below: webhooks need their raw bytes (the signature covers them).
     bodyParser: false,
-    logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    logger: new RedactingConsoleLogger(configuredSecrets(config), {
+      logLevels: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    }),
   });
   app.disable('x-powered-by');
   app.use(correlationId);

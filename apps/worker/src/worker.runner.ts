@@ -1,10 +1,16 @@
 import * as os from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import type { Activities } from '@repoguard/activities';
-import { workflowBundlerOptions, workflowsSourcePath } from '@repoguard/infrastructure';
+import { redactSecrets } from '@repoguard/domain';
+import {
+  configuredSecrets,
+  RedactingConsoleLogger,
+  workflowBundlerOptions,
+  workflowsSourcePath,
+} from '@repoguard/infrastructure';
 import type { WorkerConfig } from './config/worker.config';
 import { ACTIVITIES, WorkerModule } from './worker.module';
 
@@ -16,8 +22,16 @@ import { ACTIVITIES, WorkerModule } from './worker.module';
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const logger = new Logger('Worker');
   const identity = config.WORKER_IDENTITY ?? `repoguard-worker@${os.hostname()}:${process.pid}`;
+  const secrets = configuredSecrets(config);
+  // The SDK's own log lines (activity failures carry error messages) go through the same redaction.
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+      const line = `${new Date().toISOString()} [${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`;
+      process.stderr.write(`${redactSecrets(line, secrets)}\n`);
+    }),
+  });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, identity), {
-    logger: ['log', 'error', 'warn'],
+    logger: new RedactingConsoleLogger(secrets, { logLevels: ['log', 'error', 'warn'] }),
   });
   try {
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

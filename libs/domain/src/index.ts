@@ -35,3 +35,4 @@ export * from './scan/manifest-source.port';
 export * from './advisory/vulnerability-database.port';
 export * from './scan/scan-stores.port';
 export * from './webhook/push-event';
+export * from './security/redact';

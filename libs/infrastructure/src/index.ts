@@ -24,3 +24,4 @@ export * from './persistence/tenant-scope';
 export * from './persistence/audit-trail';
 export * from './identity/organization-bootstrap';
 export * from './persistence/read-models/finding-page.query';
+export * from './logging/redacting-console-logger';

@@ -1,0 +1,51 @@
+import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel } from '@nestjs/common';
+import { redactSecrets } from '@repoguard/domain';
+
+/**
+ * Nest's console logger with every line, stack traces included, passed through redactSecrets: a
+ * token or configured secret that ends up in a message or an error is printed as [REDACTED],
+ * whichever code logged it.
+ */
+export class RedactingConsoleLogger extends ConsoleLogger {
+  constructor(
+    private readonly secrets: readonly string[],
+    options: ConsoleLoggerOptions = {},
+  ) {
+    super(options);
+  }
+
+  protected override formatMessage(
+    logLevel: LogLevel,
+    message: unknown,
+    pidMessage: string,
+    formattedLogLevel: string,
+    contextMessage: string,
+    timestampDiff: string,
+  ): string {
+    return redactSecrets(
+      super.formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff),
+      this.secrets,
+    );
+  }
+
+  protected override printStackTrace(stack: string): void {
+    super.printStackTrace(redactSecrets(stack, this.secrets));
+  }
+}
+
+/** The configured values that are secrets, whichever of them a process has. */
+export function configuredSecrets(config: object): string[] {
+  const names = [
+    'REPOGUARD_ADMIN_TOKEN',
+    'GITHUB_TOKEN',
+    'GITHUB_WEBHOOK_SECRET',
+    'GITHUB_APP_PRIVATE_KEY',
+    'REPOGUARD_ENCRYPTION_KEY',
+    'REPOGUARD_ENCRYPTION_KEYS_OLD',
+  ];
+  const values = config as Record<string, unknown>;
+  return names
+    .flatMap((name) => (typeof values[name] === 'string' ? String(values[name]).split(',') : []))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+}

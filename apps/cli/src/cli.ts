@@ -1,16 +1,22 @@
 import { type CommandIo, UsageError } from './command-io';
 import { CHECK_USAGE, runCheck } from './commands/check.command';
 import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
+import { SECRETS_ROTATE_USAGE, runSecretsRotate } from './commands/secrets-rotate.command';
 
 const USAGE = `Usage: repoguard <command> [options]
 
 Commands:
   check <file-or-dir>... --advisories <zip-or-dir>...   scan manifests locally against OSV data
   org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
+  secrets:rotate                                         re-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY
 
 Run "repoguard <command> --help" for a command's options.`;
 
-const USAGES: Record<string, string> = { check: CHECK_USAGE, 'org:create': ORG_CREATE_USAGE };
+const USAGES: Record<string, string> = {
+  check: CHECK_USAGE,
+  'org:create': ORG_CREATE_USAGE,
+  'secrets:rotate': SECRETS_ROTATE_USAGE,
+};
 
 /**
  * Dispatches a command; returns the exit code (2 for usage errors, as documented). Commands that
@@ -28,6 +34,8 @@ export function runCli(
         return runCheck(rest, io);
       case 'org:create':
         return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
+      case 'secrets:rotate':
+        return runSecretsRotate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case undefined:
         io.err(USAGE);
         return 2;

@@ -25,3 +25,5 @@ export * from './persistence/audit-trail';
 export * from './identity/organization-bootstrap';
 export * from './persistence/read-models/finding-page.query';
 export * from './logging/redacting-console-logger';
+export * from './crypto/secret-box';
+export * from './persistence/repositories/mikro-orm-secret-store';

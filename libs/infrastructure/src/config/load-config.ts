@@ -29,10 +29,26 @@ export function loadConfig<T extends object>(schema: new () => T, env: Env = pro
   return config;
 }
 
-// One line per variable, quoting what was set (not the converted value, which may be NaN).
+/** Variables whose values are secrets: never quoted in errors, redacted from every log line. */
+export const SECRET_VARIABLES: readonly string[] = [
+  'REPOGUARD_ADMIN_TOKEN',
+  'GITHUB_TOKEN',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_APP_PRIVATE_KEY',
+  'REPOGUARD_ENCRYPTION_KEY',
+  'REPOGUARD_ENCRYPTION_KEYS_OLD',
+];
+
+// One line per variable, quoting what was set (not the converted value, which may be NaN) unless
+// the variable holds a secret: a boot error must not print a key that was almost right.
 function describe(error: ValidationError, env: Env): string[] {
   const raw = env[error.property];
-  const value = raw === undefined ? 'is not set' : `is ${JSON.stringify(raw)}`;
+  const value =
+    raw === undefined
+      ? 'is not set'
+      : SECRET_VARIABLES.includes(error.property)
+        ? 'is set (value hidden)'
+        : `is ${JSON.stringify(raw)}`;
   const problems = Object.values(error.constraints ?? {}).reverse();
   return [`${error.property} ${value}: ${problems.join('; ')}`];
 }

@@ -1,10 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min, ValidateBy } from 'class-validator';
 import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
+import { isEncryptionKey, splitKeyList } from '../crypto/secret-box';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
 const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
 const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+const ENCRYPTION_KEY_MESSAGE = 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)';
 
 /** Variables both processes read. Each app's config class extends this one. */
 export class SharedConfig {
@@ -47,4 +49,28 @@ export class SharedConfig {
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(100)
   INTEGRATION_TIMEOUT_MS: number = 30_000;
+
+  /** Seals the credentials RepoGuard stores (AES-256-GCM). Losing it loses them: back it up. */
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'isEncryptionKey',
+      validator: { validate: (value: unknown) => isEncryptionKey(String(value).trim()) },
+    },
+    { message: ENCRYPTION_KEY_MESSAGE },
+  )
+  REPOGUARD_ENCRYPTION_KEY?: string;
+
+  /** Retired keys, comma-separated: they still open what they sealed until `secrets:rotate` runs. */
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'isEncryptionKeyList',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && splitKeyList(value).every(isEncryptionKey),
+      },
+    },
+    { message: `each comma-separated key ${ENCRYPTION_KEY_MESSAGE}` },
+  )
+  REPOGUARD_ENCRYPTION_KEYS_OLD?: string;
 }

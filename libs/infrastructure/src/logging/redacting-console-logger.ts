@@ -1,5 +1,6 @@
 import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel } from '@nestjs/common';
 import { redactSecrets } from '@repoguard/domain';
+import { SECRET_VARIABLES } from '../config/load-config';
 
 /**
  * Nest's console logger with every line, stack traces included, passed through redactSecrets: a
@@ -35,17 +36,10 @@ export class RedactingConsoleLogger extends ConsoleLogger {
 
 /** The configured values that are secrets, whichever of them a process has. */
 export function configuredSecrets(config: object): string[] {
-  const names = [
-    'REPOGUARD_ADMIN_TOKEN',
-    'GITHUB_TOKEN',
-    'GITHUB_WEBHOOK_SECRET',
-    'GITHUB_APP_PRIVATE_KEY',
-    'REPOGUARD_ENCRYPTION_KEY',
-    'REPOGUARD_ENCRYPTION_KEYS_OLD',
-  ];
   const values = config as Record<string, unknown>;
-  return names
-    .flatMap((name) => (typeof values[name] === 'string' ? String(values[name]).split(',') : []))
+  return SECRET_VARIABLES.flatMap((name) =>
+    typeof values[name] === 'string' ? String(values[name]).split(',') : [],
+  )
     .map((value) => value.trim())
     .filter((value) => value !== '');
 }

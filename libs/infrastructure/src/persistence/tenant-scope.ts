@@ -13,6 +13,7 @@ import {
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  StoredSecretEntity,
 } from './entities';
 
 /** Every entity that belongs to one org: a tenant-scoped entity manager sees only its orgs' rows. */
@@ -29,6 +30,7 @@ export const TENANT_ENTITIES = [
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  StoredSecretEntity,
 ];
 
 export const TENANT_FILTER = 'tenant';

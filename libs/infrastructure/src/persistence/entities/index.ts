@@ -13,6 +13,7 @@ import { PolicyEvaluationEntity } from './policy-evaluation.entity';
 import { PolicyEntity } from './policy.entity';
 import { RepositoryEntity } from './repository.entity';
 import { ScanEntity } from './scan.entity';
+import { StoredSecretEntity } from './stored-secret.entity';
 import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
@@ -33,6 +34,7 @@ export {
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  StoredSecretEntity,
   UserEntity,
   VulnerabilityEntity,
   WebhookDeliveryEntity,
@@ -60,4 +62,5 @@ export const ENTITIES = [
   ApiKeyEntity,
   InvitationEntity,
   WebhookDeliveryEntity,
+  StoredSecretEntity,
 ];

@@ -1,30 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { runCli } from '../../apps/cli/src/cli';
-import type { CommandIo } from '../../apps/cli/src/command-io';
 import { testApiConfig } from '../support/api-config';
+import { runCliCommand, type CliRun } from '../support/cli-run';
 import { request } from '../support/http';
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The command in-process, as main.ts runs it, against the e2e database. */
-async function orgCreate(args: readonly string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    now: () => new Date(),
-  };
-  const code = await runCli(['org:create', ...args], io, { DATABASE_URL: process.env['DATABASE_URL'] });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+/** The command in-process against the e2e database. */
+const orgCreate = (args: readonly string[]): Promise<CliRun> =>
+  runCliCommand(['org:create', ...args], { DATABASE_URL: process.env['DATABASE_URL'] });
 
 const uniqueSlug = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 

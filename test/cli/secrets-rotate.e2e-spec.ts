@@ -8,28 +8,10 @@ import {
   prepareDatabase,
   StoredSecretEntity,
 } from '@repoguard/infrastructure';
-import { runCli } from '../../apps/cli/src/cli';
-import type { CommandIo } from '../../apps/cli/src/command-io';
+import { runCliCommand, type CliRun } from '../support/cli-run';
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The command in-process, as main.ts runs it, with exactly the environment given. */
-async function secretsRotate(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    now: () => new Date(),
-  };
-  const code = await runCli(['secrets:rotate', ...args], io, env);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const secretsRotate = (env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<CliRun> =>
+  runCliCommand(['secrets:rotate', ...args], env);
 
 // A database of its own: the command rotates the whole table, and the shared e2e database may hold
 // rows sealed with keys this test does not know.

@@ -44,6 +44,8 @@ describe('log redaction', () => {
     const error = new Error(`request failed: Authorization: Bearer ${GITHUB_TOKEN}`);
     logger.error(error.message, error.stack);
 
+    logger.error('an error logged without a stack'); // must print, not throw
+    expect(captured).toContain('an error logged without a stack');
     expect(captured).toContain('calling GitHub with [REDACTED] for [REDACTED]');
     expect(captured).toContain('admin token was [REDACTED]; webhook secret [REDACTED]');
     expect(captured).toContain('Authorization: Bearer [REDACTED]');

@@ -19,6 +19,26 @@ const PUSH_EXAMPLE = (examples.find((d) => d.name === 'push')!.examples as unkno
 )!;
 const PING_EXAMPLE = examples.find((d) => d.name === 'ping')!.examples[0]!;
 const STAR_EXAMPLE = examples.find((d) => d.name === 'star')!.examples[0]!;
+const REPOSITORY_EXAMPLE = examples.find((d) => d.name === 'repository')!.examples[0] as unknown as {
+  repository: Record<string, unknown> & { owner: Record<string, unknown> };
+};
+
+/** A `repository` event about our repository (the published example, re-pointed). */
+function repositoryEvent(githubId: number, action: string, name = 'hooked') {
+  const repository = REPOSITORY_EXAMPLE.repository;
+  return {
+    ...REPOSITORY_EXAMPLE,
+    action,
+    repository: {
+      ...repository,
+      id: githubId,
+      name,
+      full_name: `acme/${name}`,
+      default_branch: 'main',
+      owner: { ...repository.owner, login: 'acme' },
+    },
+  };
+}
 
 function pushPayload(githubId: number, ref: string, after: string, extra: Record<string, unknown> = {}) {
   return {
@@ -232,6 +252,47 @@ describe('POST /api/v1/webhooks/github', () => {
     await stack.harness.startWorker();
     const result = await stack.harness.waitForScan(target);
     expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: sha });
+  });
+
+  it('stops scanning an archived repository, resumes when unarchived, and follows a rename', async () => {
+    const archived = await deliver('repository', repositoryEvent(githubId, 'archived'));
+    expect([archived.status, archived.body.outcome]).toEqual([202, 'repository updated']);
+    const view = await stack.call(orgToken, 'GET', `/api/v1/orgs/${target.orgId}/repos/${target.repoId}`);
+    expect(view.body.disabled).toEqual({ at: expect.any(String), reason: 'archived on GitHub' });
+
+    const sha = await repo.commit({ 'README.md': '# archived\n' }, 'after archiving');
+    const push = await deliver('push', pushPayload(githubId, 'refs/heads/main', sha));
+    expect([push.status, push.body.handled, push.body.outcome]).toEqual([
+      202,
+      false,
+      'repository disabled: archived on GitHub',
+    ]);
+    expect(await workflowIdle()).toBe(true);
+    const manual = await stack.call(orgToken, 'POST', `/api/v1/repos/${target.repoId}/scan`, {});
+    expect([manual.status, manual.body.error.code]).toEqual([409, 'REPO_DISABLED']);
+
+    expect((await deliver('repository', repositoryEvent(githubId, 'unarchived'))).status).toBe(202);
+    const again = await deliver('push', pushPayload(githubId, 'refs/heads/main', sha));
+    expect(again.body).toMatchObject({ handled: true, outcome: 'scan requested' });
+    expect(await stack.harness.waitForScan(target)).toMatchObject({ phase: 'COMPLETED', commitSha: sha });
+
+    const renamed = await deliver('repository', repositoryEvent(githubId, 'renamed', 'hooked-v2'));
+    expect(renamed.status).toBe(202);
+    const after = await stack.call(orgToken, 'GET', `/api/v1/orgs/${target.orgId}/repos/${target.repoId}`);
+    expect(after.body).toMatchObject({
+      full_name: 'acme/hooked-v2',
+      disabled: null,
+      github_id: String(githubId),
+    });
+    const audit = await knex()('audit_logs')
+      .where({ org_id: target.orgId, action: 'repo.updated' })
+      .orderBy('created_at', 'asc')
+      .select('actor_type', 'correlation_id');
+    expect(audit).toEqual([
+      { actor_type: 'webhook', correlation_id: archived.deliveryId },
+      { actor_type: 'webhook', correlation_id: expect.any(String) },
+      { actor_type: 'webhook', correlation_id: renamed.deliveryId },
+    ]);
   });
 
   it('refuses a body over 25 MB with 413', async () => {

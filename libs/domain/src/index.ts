@@ -36,3 +36,4 @@ export * from './advisory/vulnerability-database.port';
 export * from './scan/scan-stores.port';
 export * from './webhook/push-event';
 export * from './security/redact';
+export * from './webhook/repository-event';

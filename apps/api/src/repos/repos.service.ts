@@ -32,6 +32,9 @@ export const repoView = (repo: RepositoryEntity) => ({
   default_branch: repo.defaultBranch,
   status: repo.status,
   last_scan_at: repo.lastScanAt?.toISOString() ?? null,
+  // MikroORM hands bigint columns back as BigInt, which JSON cannot carry.
+  github_id: repo.externalId === null ? null : String(repo.externalId),
+  disabled: repo.disabledAt ? { at: repo.disabledAt.toISOString(), reason: repo.disabledReason } : null,
   created_at: repo.createdAt.toISOString(),
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, NotFoundError } from '@repoguard/domain';
+import { ConflictError, DomainError, NotFoundError } from '@repoguard/domain';
 import { recordAudit, RepositoryEntity, ScanEntity, TemporalScanRequester } from '@repoguard/infrastructure';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf, type PageQuery } from '../common/pagination';
@@ -21,6 +21,12 @@ export class ScansService {
    */
   async request(access: RequestAccess, repoId: string, ref: string | undefined) {
     const repo = await access.em.findOneOrFail(RepositoryEntity, { id: repoId });
+    if (repo.disabledAt) {
+      throw new ConflictError(
+        'REPO_DISABLED',
+        `${repo.owner}/${repo.name} is ${repo.disabledReason ?? 'disabled'}: it is not scanned`,
+      );
+    }
     const requestId = randomUUID();
     const requestedBy = `${access.audit.actorType}:${access.audit.actorId ?? 'unknown'}`;
     const receipt = await this.requester

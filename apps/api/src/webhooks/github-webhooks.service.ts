@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import {
   asPushEvent,
   decidePush,
+  repositoryChangeOf,
   DomainError,
   UnauthenticatedError,
   ValidationError,
@@ -155,6 +156,7 @@ export class GithubWebhooksService {
         ? (payload as { action: string }).action
         : null;
     if (event === 'ping') return { handled: true, outcome: 'pong', scans: [], statusCode: 200, action };
+    if (event === 'repository') return this.repositoryEffect(tx, deliveryId, payload, action, ip);
     if (event !== 'push')
       return {
         handled: false,
@@ -186,6 +188,10 @@ export class GithubWebhooksService {
     const scans: Effect['scans'] = [];
     const reasons: string[] = [];
     for (const repo of repos) {
+      if (repo.disabledAt) {
+        reasons.push(`repository disabled: ${repo.disabledReason ?? 'by GitHub'}`);
+        continue;
+      }
       const decision = decidePush(push, [repo.defaultBranch]);
       if (!decision.scan) {
         reasons.push(decision.reason);
@@ -236,5 +242,71 @@ export class GithubWebhooksService {
     return scans.length > 0
       ? { ...base, handled: true, outcome: 'scan requested', scans, statusCode: 202 }
       : { ...base, handled: false, outcome: [...new Set(reasons)].join('; '), scans, statusCode: 202 };
+  }
+
+  /** Renames, transfers and default-branch edits follow GitHub; archiving or deleting stops scans. */
+  private async repositoryEffect(
+    tx: EntityManager,
+    deliveryId: string,
+    payload: unknown,
+    action: string | null,
+    ip: string | null,
+  ): Promise<Effect> {
+    const change = repositoryChangeOf(payload);
+    if (!change) {
+      return {
+        handled: false,
+        outcome: 'malformed payload',
+        scans: [],
+        statusCode: 400,
+        action,
+        error: 'A repository event needs repository.id, name and owner.login',
+      };
+    }
+    const githubRepoId = String(change.githubId);
+    const repos = await tx.find(RepositoryEntity, { provider: 'github', externalId: githubRepoId });
+    if (repos.length === 0)
+      return {
+        handled: false,
+        outcome: 'repository not connected',
+        scans: [],
+        statusCode: 202,
+        action,
+        githubRepoId,
+      };
+    for (const repo of repos) {
+      const before = {
+        full_name: `${repo.owner}/${repo.name}`,
+        default_branch: repo.defaultBranch,
+        disabled: repo.disabledReason,
+      };
+      repo.owner = change.owner;
+      repo.name = change.name;
+      if (change.defaultBranch) repo.defaultBranch = change.defaultBranch;
+      if (change.disable !== undefined) {
+        repo.disabledAt = change.disable === null ? null : new Date();
+        repo.disabledReason = change.disable;
+      }
+      recordAudit(
+        tx,
+        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+        {
+          orgId: repo.orgId,
+          action: 'repo.updated',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata: {
+            github_action: action,
+            from: before,
+            to: {
+              full_name: `${repo.owner}/${repo.name}`,
+              default_branch: repo.defaultBranch,
+              disabled: repo.disabledReason,
+            },
+          },
+        },
+      );
+    }
+    return { handled: true, outcome: 'repository updated', scans: [], statusCode: 202, action, githubRepoId };
   }
 }

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'api_key.revoked',
   'repo.connected',
   'repo.disconnected',
+  'repo.updated',
   'scan.requested',
   'finding.ignored',
   'finding.reopened',

@@ -29,8 +29,11 @@ export class RedactingConsoleLogger extends ConsoleLogger {
     );
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(redactSecrets(stack, this.secrets));
+  // Nest calls this with undefined when an error was logged without a stack.
+  protected override printStackTrace(stack: string | undefined): void {
+    super.printStackTrace(
+      typeof stack === 'string' ? redactSecrets(stack, this.secrets) : (stack as unknown as string),
+    );
   }
 }
 

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 @Entity({ tableName: 'repositories' })
 @Unique({ properties: ['orgId', 'provider', 'owner', 'name'] })
 export class RepositoryEntity {
-  [OptionalProps]?: 'createdAt' | 'status' | 'lastScanAt' | 'provider' | 'externalId';
+  [OptionalProps]?:
+    'createdAt' | 'status' | 'lastScanAt' | 'provider' | 'externalId' | 'disabledAt' | 'disabledReason';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -34,6 +35,13 @@ export class RepositoryEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   lastScanAt: Date | null = null;
+
+  /** Set when GitHub says the repository is archived or deleted: pushes and scan requests are refused. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  disabledAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  disabledReason: string | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

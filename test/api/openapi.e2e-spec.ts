@@ -31,6 +31,9 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies/evaluation',
   'get /api/v1/orgs/{org_id}/audit-logs',
+  'put /api/v1/orgs/{org_id}/github/token',
+  'get /api/v1/orgs/{org_id}/github/token',
+  'delete /api/v1/orgs/{org_id}/github/token',
   'post /api/v1/webhooks/github',
   'get /health',
 ];

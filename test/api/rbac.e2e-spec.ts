@@ -1,7 +1,7 @@
 // Who may do what, over HTTP. Every route × every kind of caller in its own org answers as the
 // domain's permission matrix says (`can`, `canGrant`), and nothing of another org is reachable
 // or revealed: a foreign id answers exactly like an id that does not exist.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { can, canGrant, ROLES, type Permission, type Role } from '@repoguard/domain';
 import { readOsvExport } from '@repoguard/infrastructure';
 import { startApiStack, type ApiStack } from '../support/api-stack';
@@ -408,6 +408,30 @@ const ROUTES: readonly Route[] = [
     success: 200,
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/audit-logs` }),
   },
+  {
+    name: 'PUT /orgs/{org_id}/github/token',
+    method: 'PUT',
+    permission: 'repos.connect',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/github/token`,
+      body: { token: `ghp_${unique('tok')}` },
+    }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/github/token',
+    method: 'GET',
+    permission: 'repos.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/github/token` }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/github/token',
+    method: 'DELETE',
+    permission: 'repos.connect',
+    success: 204,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/github/token` }),
+  },
 ];
 
 function mayCall(route: Route, role: Role): boolean {
@@ -492,6 +516,7 @@ describe('RBAC and tenant isolation over the API', () => {
     stack = await startApiStack({
       name: 'rbac',
       advisories: readOsvExport(sharedOsvExport('PyPI-ghsa.zip')).records,
+      encryptionKey: randomBytes(32).toString('base64'),
     });
     [a, b] = await Promise.all([setUpOrg('rbac-a'), setUpOrg('rbac-b')]);
   });

@@ -46,7 +46,12 @@ export interface GithubStandIn {
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: GithubStandInRequest[];
-  createRepo(owner: string, name: string, options?: { defaultBranch?: string }): Promise<TestRepo>;
+  /** `privateToken`: a private repository, visible only to requests with that token (others get 404, as on GitHub). */
+  createRepo(
+    owner: string,
+    name: string,
+    options?: { defaultBranch?: string; privateToken?: string },
+  ): Promise<TestRepo>;
   /** The next `count` requests get `status` (with GitHub's error body and `headers`) instead of an answer. */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   /** The next request is never answered (until `close`). */
@@ -66,6 +71,7 @@ interface Failure {
 interface RepoRecord {
   readonly id: number;
   readonly repo: TestRepo;
+  readonly privateToken?: string;
 }
 
 interface Answer {
@@ -101,24 +107,27 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
 
   const apiUrl = (owner: string, name: string, rest = '') => `${url}/repos/${owner}/${name}${rest}`;
 
-  const repoAnswer = ({ id, repo }: RepoRecord): Answer => ({
-    status: 200,
-    body: {
-      id,
-      node_id: Buffer.from(`010:Repository${id}`).toString('base64'),
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      owner: { login: repo.owner, id: 1000 + id, type: 'Organization' },
-      private: false,
-      visibility: 'public',
-      fork: false,
-      archived: false,
-      description: null,
-      default_branch: repo.defaultBranch,
-      html_url: `${url}/${repo.owner}/${repo.name}`,
-      url: apiUrl(repo.owner, repo.name),
-    },
-  });
+  const repoAnswer = (record: RepoRecord): Answer => {
+    const { id, repo } = record;
+    return {
+      status: 200,
+      body: {
+        id,
+        node_id: Buffer.from(`010:Repository${id}`).toString('base64'),
+        name: repo.name,
+        full_name: `${repo.owner}/${repo.name}`,
+        owner: { login: repo.owner, id: 1000 + id, type: 'Organization' },
+        private: record.privateToken !== undefined,
+        visibility: record.privateToken !== undefined ? 'private' : 'public',
+        fork: false,
+        archived: false,
+        description: null,
+        default_branch: repo.defaultBranch,
+        html_url: `${url}/${repo.owner}/${repo.name}`,
+        url: apiUrl(repo.owner, repo.name),
+      },
+    };
+  };
 
   const commitAnswer = async ({ repo }: RepoRecord, ref: string): Promise<Answer> => {
     if (!(await hasCommits(repo.path))) return githubError(409, 'Git Repository is empty.');
@@ -216,11 +225,18 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     };
   };
 
-  const route = async (method: string, segments: string[], query: URLSearchParams): Promise<Answer> => {
+  const route = async (
+    method: string,
+    segments: string[],
+    query: URLSearchParams,
+    token: string | undefined,
+  ): Promise<Answer> => {
     if (method !== 'GET' || segments[0] !== 'repos' || segments.length < 3)
       return githubError(404, 'Not Found');
     const record = repos.get(repoKey(segments[1]!, segments[2]!));
-    if (!record) return githubError(404, 'Not Found');
+    if (!record || (record.privateToken !== undefined && record.privateToken !== token)) {
+      return githubError(404, 'Not Found');
+    }
     const rest = segments.slice(3);
     if (rest.length === 0) return repoAnswer(record);
     // A ref may hold slashes, sent encoded (Octokit) or not.
@@ -233,11 +249,10 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     return githubError(404, 'Not Found');
   };
 
-  const authorized = (req: IncomingMessage): boolean => {
-    if (options.token === undefined) return true;
-    const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    return match?.[1] === options.token;
-  };
+  const tokenOf = (req: IncomingMessage): string | undefined =>
+    /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const authorized = (req: IncomingMessage): boolean =>
+    options.token === undefined || tokenOf(req) === options.token;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -264,7 +279,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       send(res, 401, githubError(401, 'Bad credentials').body);
       return;
     }
-    const answer = await route(method, segments, target.searchParams);
+    const answer = await route(method, segments, target.searchParams, tokenOf(req));
     send(res, answer.status, answer.body);
   };
 
@@ -283,7 +298,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   return {
     url,
     requests,
-    async createRepo(owner, name, { defaultBranch = 'main' } = {}) {
+    async createRepo(owner, name, { defaultBranch = 'main', privateToken } = {}) {
       const key = repoKey(owner, name);
       if (repos.has(key)) throw new Error(`the stand-in already has ${owner}/${name}`);
       checkRefName(defaultBranch);
@@ -294,7 +309,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       fs.mkdirSync(dir);
       git(dir, ['init', '-q', '-b', defaultBranch]);
       const repo = createTestRepo(owner, name, defaultBranch, dir);
-      repos.set(key, { id, repo });
+      repos.set(key, { id, repo, ...(privateToken !== undefined ? { privateToken } : {}) });
       return repo;
     },
     failNext(count, status, headers = {}) {

@@ -29,10 +29,16 @@ export interface ApiStackOptions {
   readonly name: string;
   readonly advisories?: readonly OsvRecord[];
   readonly env?: Record<string, string>;
+  /** Base64 AES key given to both the API and the worker (REPOGUARD_ENCRYPTION_KEY). */
+  readonly encryptionKey?: string;
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
-  const harness = await startScanHarness({ name: options.name, advisories: options.advisories ?? [] });
+  const harness = await startScanHarness({
+    name: options.name,
+    advisories: options.advisories ?? [],
+    ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
+  });
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
   const app = await createApiApp(
     testApiConfig({
@@ -42,6 +48,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       SCAN_MAX_WAIT_MS: '5000',
       INTEGRATION_TIMEOUT_MS: '5000',
       REPOGUARD_ADMIN_TOKEN: adminToken,
+      ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
       ...options.env,
     }),
   );

@@ -43,6 +43,8 @@ export interface ScanHarnessOptions {
   readonly quietWindowMs?: number;
   readonly maxWaitMs?: number;
   readonly limits?: { maxManifestBytes: number; maxScanBytes: number };
+  /** REPOGUARD_ENCRYPTION_KEY for the worker: orgs' stored GitHub tokens are used. */
+  readonly encryptionKey?: string;
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -73,6 +75,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         osvApiUrl: osv.url,
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
       }),
     ),
     ...overrides,

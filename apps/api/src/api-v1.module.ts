@@ -18,6 +18,8 @@ import { ReposService } from './repos/repos.service';
 import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
+import { GithubTokenController } from './secrets/github-token.controller';
+import { secretBoxProvider } from './secrets/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
@@ -39,6 +41,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     PoliciesController,
     AuditController,
     GithubWebhooksController,
+    GithubTokenController,
   ],
   providers: [
     TokenAuthenticator,
@@ -48,6 +51,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     { provide: APP_GUARD, useClass: AccessGuard },
     OrgsService,
     ReposService,
+    secretBoxProvider,
     repositoryDirectoryProvider,
     scanRequesterProvider,
     ScansService,

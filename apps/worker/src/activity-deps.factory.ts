@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import {
-  GithubManifestSource,
+  AesGcmSecretBox,
+  MikroOrmSecretStore,
+  OrgCredentialsGithubSource,
+  SecretStoreGithubCredentials,
   MikroOrmFindingRepository,
   MikroOrmManifestBlobStore,
   MikroOrmPolicyRepository,
@@ -19,6 +22,8 @@ export interface IntegrationSettings {
   readonly osvApiUrl: string;
   readonly timeoutMs: number;
   readonly limits?: ScanLimits;
+  /** REPOGUARD_ENCRYPTION_KEY(S_OLD): without them, orgs' stored GitHub tokens are not used. */
+  readonly encryption?: { readonly key: string; readonly oldKeys?: string };
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -26,11 +31,21 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
-    manifestSource: new GithubManifestSource({
-      baseUrl: settings.githubApiUrl,
-      ...(settings.githubToken ? { token: settings.githubToken } : {}),
-      timeoutMs: settings.timeoutMs,
-    }),
+    manifestSource: new OrgCredentialsGithubSource(
+      {
+        baseUrl: settings.githubApiUrl,
+        ...(settings.githubToken ? { token: settings.githubToken } : {}),
+        timeoutMs: settings.timeoutMs,
+      },
+      settings.encryption
+        ? new SecretStoreGithubCredentials(
+            new MikroOrmSecretStore(
+              em,
+              AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
+            ),
+          )
+        : null,
+    ),
     vulnerabilityDatabase: new OsvApiVulnerabilityDatabase({
       baseUrl: settings.osvApiUrl,
       timeoutMs: settings.timeoutMs,

@@ -29,6 +29,16 @@ export class WorkerModule {
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
+                ...(config.REPOGUARD_ENCRYPTION_KEY
+                  ? {
+                      encryption: {
+                        key: config.REPOGUARD_ENCRYPTION_KEY,
+                        ...(config.REPOGUARD_ENCRYPTION_KEYS_OLD
+                          ? { oldKeys: config.REPOGUARD_ENCRYPTION_KEYS_OLD }
+                          : {}),
+                      },
+                    }
+                  : {}),
                 timeoutMs: config.INTEGRATION_TIMEOUT_MS,
                 limits: {
                   maxManifestBytes: config.SCAN_MAX_MANIFEST_BYTES,

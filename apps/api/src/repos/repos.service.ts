@@ -44,8 +44,8 @@ export class ReposService {
 
   async connect(access: RequestAccess, input: string) {
     const ref = RepoRef.parse(input, 'repo');
-    const described = await this.describe(ref);
     const orgId = access.orgId!;
+    const described = await this.describe(ref, orgId);
     const existing = await access.em.findOne(RepositoryEntity, {
       orgId,
       provider: 'github',
@@ -123,9 +123,9 @@ export class ReposService {
     });
   }
 
-  private async describe(ref: RepoRef): Promise<RepositoryDescription> {
+  private async describe(ref: RepoRef, orgId: string): Promise<RepositoryDescription> {
     try {
-      return await this.directory.describeRepository({ owner: ref.owner, name: ref.name });
+      return await this.directory.describeRepository({ owner: ref.owner, name: ref.name, orgId });
     } catch (error) {
       // The request is well formed but names nothing GitHub shows: the input cannot be accepted.
       if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {

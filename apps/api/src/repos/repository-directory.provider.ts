@@ -1,18 +1,28 @@
 import type { Provider } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
 import type { RepositoryDirectory } from '@repoguard/domain';
-import { GithubManifestSource } from '@repoguard/infrastructure';
+import {
+  type AesGcmSecretBox,
+  MikroOrmSecretStore,
+  OrgCredentialsGithubSource,
+  SecretStoreGithubCredentials,
+} from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
 
-/** GitHub's REST API (or the configured stand-in) answers whether a repository exists. */
+/** GitHub's REST API (or the configured stand-in), with the org's own token when it stored one. */
 export const repositoryDirectoryProvider: Provider = {
   provide: REPOSITORY_DIRECTORY,
-  inject: [API_CONFIG],
-  useFactory: (config: ApiConfig): RepositoryDirectory =>
-    new GithubManifestSource({
-      baseUrl: config.GITHUB_API_URL,
-      ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
-      timeoutMs: config.INTEGRATION_TIMEOUT_MS,
-    }),
+  inject: [API_CONFIG, EntityManager, SECRET_BOX],
+  useFactory: (config: ApiConfig, em: EntityManager, box: AesGcmSecretBox | null): RepositoryDirectory =>
+    new OrgCredentialsGithubSource(
+      {
+        baseUrl: config.GITHUB_API_URL,
+        ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
+        timeoutMs: config.INTEGRATION_TIMEOUT_MS,
+      },
+      box ? new SecretStoreGithubCredentials(new MikroOrmSecretStore(em, box)) : null,
+    ),
 };

@@ -16,5 +16,7 @@ export const AUDIT_ACTIONS = [
   'finding.ignored',
   'finding.reopened',
   'policy.updated',
+  'github_token.set',
+  'github_token.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

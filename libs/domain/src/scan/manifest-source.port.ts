@@ -2,6 +2,8 @@
 export interface RepoCoordinates {
   readonly owner: string;
   readonly name: string;
+  /** The org asking: its own GitHub credentials are used for it when it has some. */
+  readonly orgId?: string;
 }
 
 export interface ResolvedCommit {
@@ -43,4 +45,9 @@ export interface RepositoryDescription {
 export interface RepositoryDirectory {
   /** Throws NotFoundError REPO_NOT_FOUND when the provider does not show it. */
   describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription>;
+}
+
+/** An org's own GitHub credentials (e.g. a token for its private repositories), stored encrypted. */
+export interface GithubCredentials {
+  tokenFor(orgId: string): Promise<string | null>;
 }

@@ -1,2 +1,3 @@
 export * from './github-manifest-source';
 export * from './webhook-signature';
+export * from './org-credentials-github-source';

@@ -30,7 +30,7 @@ export class MikroOrmSecretStore {
   async put(orgId: string, kind: SecretKind, ownerId: string | null, plaintext: string): Promise<void> {
     const sealed = this.box.seal(plaintext, aadOf(orgId, kind, ownerId));
     const now = new Date();
-    await this.em.fork().upsert(
+    await this.em.fork({ keepTransactionContext: true }).upsert(
       StoredSecretEntity,
       {
         id: randomUUID(),
@@ -53,14 +53,20 @@ export class MikroOrmSecretStore {
   /** The plaintext, or null when none is stored; throws SecretDecryptionError when it cannot be read. */
   async get(orgId: string, kind: SecretKind, ownerId: string | null): Promise<string | null> {
     const aad = aadOf(orgId, kind, ownerId);
-    const row = await this.em.fork().findOne(StoredSecretEntity, { orgId, kind, ownerId });
+    const row = await this.em
+      .fork({ keepTransactionContext: true })
+      .findOne(StoredSecretEntity, { orgId, kind, ownerId });
     return row ? this.box.open(row.sealed, aad) : null;
   }
 
   /** Whether there was a secret to delete. */
   async delete(orgId: string, kind: SecretKind, ownerId: string | null): Promise<boolean> {
     aadOf(orgId, kind, ownerId); // the same argument checks as put and get
-    return (await this.em.fork().nativeDelete(StoredSecretEntity, { orgId, kind, ownerId })) > 0;
+    return (
+      (await this.em
+        .fork({ keepTransactionContext: true })
+        .nativeDelete(StoredSecretEntity, { orgId, kind, ownerId })) > 0
+    );
   }
 
   /**
@@ -73,7 +79,7 @@ export class MikroOrmSecretStore {
     let rotated = 0;
     let after: string | null = null;
     for (;;) {
-      const em = this.em.fork();
+      const em = this.em.fork({ keepTransactionContext: true });
       const batch: StoredSecretEntity[] = await em.find(
         StoredSecretEntity,
         { keyId: { $ne: current }, ...(after ? { id: { $gt: after } } : {}) },
@@ -96,7 +102,7 @@ export class MikroOrmSecretStore {
       });
       after = batch[batch.length - 1]!.id;
     }
-    const total = await this.em.fork().count(StoredSecretEntity, {});
+    const total = await this.em.fork({ keepTransactionContext: true }).count(StoredSecretEntity, {});
     return { rotated, total };
   }
 

@@ -11,6 +11,7 @@ const esmOnlyPackages = [
   'fast-content-type-parse',
   'toad-cache',
   'bottleneck',
+  'universal-github-app-jwt',
 ];
 
 const moduleNameMapper = Object.fromEntries(

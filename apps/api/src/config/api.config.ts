@@ -1,6 +1,18 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUrl, Max, Min, Matches, MinLength, IsString } from 'class-validator';
-import { SharedConfig } from '@repoguard/infrastructure';
+import {
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { githubAppEnabled, SharedConfig } from '@repoguard/infrastructure';
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
@@ -18,8 +30,20 @@ export class ApiConfig extends SharedConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   TEMPORAL_UI_URL: string = 'http://127.0.0.1:8233';
 
-  @IsOptional()
+  /** Where GitHub reaches this API: required with the GitHub App, and https outside development. */
+  @ValidateIf((c: ApiConfig) => c.PUBLIC_BASE_URL !== undefined || githubAppEnabled(c))
+  @IsDefined({ message: 'is required when the GitHub App is enabled' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  @ValidateBy(
+    {
+      name: 'httpsOutsideDevelopment',
+      validator: {
+        validate: (value: unknown, args) =>
+          (args?.object as ApiConfig).NODE_ENV === 'development' || String(value).startsWith('https://'),
+      },
+    },
+    { message: 'must be an https URL outside development (GitHub delivers webhooks there)' },
+  )
   PUBLIC_BASE_URL?: string;
 
   /** The instance administrator's bearer token: bootstraps orgs (POST /api/v1/orgs). Unset: no such route. */
@@ -53,7 +77,8 @@ export class ApiConfig extends SharedConfig {
   SCAN_MAX_WAIT_MS?: number;
 
   /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Unset: webhooks are refused. */
-  @IsOptional()
+  @ValidateIf((c: ApiConfig) => c.GITHUB_WEBHOOK_SECRET !== undefined || githubAppEnabled(c))
+  @IsDefined({ message: 'is required when the GitHub App is enabled' })
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   GITHUB_WEBHOOK_SECRET?: string;

@@ -1,7 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min, ValidateBy } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Min,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { isEncryptionKey, splitKeyList } from '../crypto/secret-box';
+import { isPrivateKeyFile, isPrivateKeyPem } from '../github/github-app-key';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
 const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
@@ -73,4 +85,40 @@ export class SharedConfig {
     { message: `each comma-separated key ${ENCRYPTION_KEY_MESSAGE}` },
   )
   REPOGUARD_ENCRYPTION_KEYS_OLD?: string;
+
+  /**
+   * The GitHub App (private repositories through installations). Enabled by any of its variables;
+   * then the id and one form of the key are required, and the key must parse.
+   */
+  @ValidateIf((c: SharedConfig) => githubAppEnabled(c))
+  @Type(() => Number)
+  @IsInt({ message: 'must be the numeric GitHub App id (required when a GitHub App key is set)' })
+  @Min(1, { message: 'must be the numeric GitHub App id' })
+  GITHUB_APP_ID?: number;
+
+  @ValidateIf(
+    (c: SharedConfig) =>
+      c.GITHUB_APP_PRIVATE_KEY !== undefined || (githubAppEnabled(c) && !c.GITHUB_APP_PRIVATE_KEY_PATH),
+  )
+  @IsDefined({ message: 'is required with GITHUB_APP_ID (or set GITHUB_APP_PRIVATE_KEY_PATH)' })
+  @ValidateBy(
+    { name: 'isPrivateKeyPem', validator: { validate: (value: unknown) => isPrivateKeyPem(value) } },
+    { message: 'must be the PEM private key GitHub generated for the app (-----BEGIN RSA PRIVATE KEY-----)' },
+  )
+  GITHUB_APP_PRIVATE_KEY?: string;
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isPrivateKeyFile', validator: { validate: (value: unknown) => isPrivateKeyFile(value) } },
+    { message: "must name a readable file holding the app's PEM private key" },
+  )
+  GITHUB_APP_PRIVATE_KEY_PATH?: string;
+}
+
+export function githubAppEnabled(config: Partial<SharedConfig>): boolean {
+  return (
+    config.GITHUB_APP_ID !== undefined ||
+    config.GITHUB_APP_PRIVATE_KEY !== undefined ||
+    config.GITHUB_APP_PRIVATE_KEY_PATH !== undefined
+  );
 }

@@ -1,0 +1,81 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, githubAppPrivateKey, loadConfig } from '@repoguard/infrastructure';
+import { ApiConfig } from './api.config';
+
+const PEM = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
+const BASE = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/x', NODE_ENV: 'production' };
+const APP = {
+  GITHUB_APP_ID: '123456',
+  GITHUB_APP_PRIVATE_KEY: PEM,
+  GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-of-length',
+  PUBLIC_BASE_URL: 'https://repoguard.example.com',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(ApiConfig, { ...BASE, ...env });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.message
+      .split('\n')
+      .map((line) => line.trim().replace(/^- /, ''))
+      .filter((line) => /^[A-Z_]+ /.test(line));
+  }
+}
+
+describe('GitHub App configuration', () => {
+  it('is off when none of its variables is set', () => {
+    expect(problems({})).toEqual([]);
+  });
+
+  it('accepts a complete app, the key inline (also with \\n escapes) or in a file', () => {
+    expect(problems(APP)).toEqual([]);
+    expect(problems({ ...APP, GITHUB_APP_PRIVATE_KEY: PEM.replace(/\n/g, '\\n') })).toEqual([]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rg-app-')), 'app.pem');
+    writeFileSync(file, PEM);
+    const { GITHUB_APP_PRIVATE_KEY: _inline, ...rest } = APP;
+    const config = loadConfig(ApiConfig, { ...BASE, ...rest, GITHUB_APP_PRIVATE_KEY_PATH: file });
+    expect(githubAppPrivateKey(config)).toBe(PEM);
+  });
+
+  it.each([
+    ['no key', { GITHUB_APP_PRIVATE_KEY: '' }, 'GITHUB_APP_PRIVATE_KEY is not set'],
+    [
+      'an unparsable key',
+      { GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nnope\n-----END RSA PRIVATE KEY-----' },
+      'GITHUB_APP_PRIVATE_KEY is set (value hidden)',
+    ],
+    [
+      'a key file that is not there',
+      { GITHUB_APP_PRIVATE_KEY: '', GITHUB_APP_PRIVATE_KEY_PATH: '/nonexistent/app.pem' },
+      'GITHUB_APP_PRIVATE_KEY_PATH',
+    ],
+    ['no app id', { GITHUB_APP_ID: '' }, 'GITHUB_APP_ID is not set'],
+    ['a non-numeric app id', { GITHUB_APP_ID: 'my-app' }, 'GITHUB_APP_ID is "my-app"'],
+    ['no webhook secret', { GITHUB_WEBHOOK_SECRET: '' }, 'GITHUB_WEBHOOK_SECRET is not set'],
+    ['no public URL', { PUBLIC_BASE_URL: '' }, 'PUBLIC_BASE_URL is not set'],
+    [
+      'a plain-http public URL in production',
+      { PUBLIC_BASE_URL: 'http://repoguard.example.com' },
+      'PUBLIC_BASE_URL is "http://repoguard.example.com": must be an https URL',
+    ],
+  ])('refuses to start with %s, naming the variable', (_case, change, expected) => {
+    const found = problems({ ...APP, ...change });
+    expect(found.some((line) => line.startsWith(expected))).toBe(true);
+    expect(found.join('\n')).not.toContain('nope'); // a key is never quoted back
+  });
+
+  it('allows a plain-http public URL in development', () => {
+    expect(problems({ ...APP, NODE_ENV: 'development', PUBLIC_BASE_URL: 'http://127.0.0.1:3000' })).toEqual(
+      [],
+    );
+  });
+});

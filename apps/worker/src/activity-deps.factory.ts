@@ -4,7 +4,8 @@ import {
   AesGcmSecretBox,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
-  SecretStoreGithubCredentials,
+  RepositoryGithubCredentials,
+  GithubAppInstallationTokens,
   MikroOrmFindingRepository,
   MikroOrmManifestBlobStore,
   MikroOrmPolicyRepository,
@@ -24,6 +25,8 @@ export interface IntegrationSettings {
   readonly limits?: ScanLimits;
   /** REPOGUARD_ENCRYPTION_KEY(S_OLD): without them, orgs' stored GitHub tokens are not used. */
   readonly encryption?: { readonly key: string; readonly oldKeys?: string };
+  /** GITHUB_APP_ID and its key: repositories connected through an installation read with its tokens. */
+  readonly githubApp?: { readonly appId: number; readonly privateKey: string };
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -37,12 +40,22 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
         ...(settings.githubToken ? { token: settings.githubToken } : {}),
         timeoutMs: settings.timeoutMs,
       },
-      settings.encryption
-        ? new SecretStoreGithubCredentials(
-            new MikroOrmSecretStore(
-              em,
-              AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
-            ),
+      settings.encryption || settings.githubApp
+        ? new RepositoryGithubCredentials(
+            em,
+            settings.encryption
+              ? new MikroOrmSecretStore(
+                  em,
+                  AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
+                )
+              : null,
+            settings.githubApp
+              ? new GithubAppInstallationTokens({
+                  ...settings.githubApp,
+                  baseUrl: settings.githubApiUrl,
+                  timeoutMs: settings.timeoutMs,
+                })
+              : null,
           )
         : null,
     ),

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
-import { createMikroOrmConfig } from '@repoguard/infrastructure';
+import { createMikroOrmConfig, githubAppPrivateKey } from '@repoguard/infrastructure';
 import { buildActivityDeps } from './activity-deps.factory';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 
@@ -29,6 +29,9 @@ export class WorkerModule {
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
+                ...(config.GITHUB_APP_ID
+                  ? { githubApp: { appId: config.GITHUB_APP_ID, privateKey: githubAppPrivateKey(config)! } }
+                  : {}),
                 ...(config.REPOGUARD_ENCRYPTION_KEY
                   ? {
                       encryption: {

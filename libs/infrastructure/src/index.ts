@@ -27,4 +27,4 @@ export * from './persistence/read-models/finding-page.query';
 export * from './logging/redacting-console-logger';
 export * from './crypto/secret-box';
 export * from './persistence/repositories/mikro-orm-secret-store';
-export * from './persistence/repositories/secret-store-github-credentials';
+export * from './persistence/repositories/repository-github-credentials';

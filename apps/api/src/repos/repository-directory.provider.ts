@@ -5,7 +5,7 @@ import {
   type AesGcmSecretBox,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
-  SecretStoreGithubCredentials,
+  RepositoryGithubCredentials,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
@@ -23,6 +23,6 @@ export const repositoryDirectoryProvider: Provider = {
         ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
         timeoutMs: config.INTEGRATION_TIMEOUT_MS,
       },
-      box ? new SecretStoreGithubCredentials(new MikroOrmSecretStore(em, box)) : null,
+      box ? new RepositoryGithubCredentials(em, new MikroOrmSecretStore(em, box), null) : null,
     ),
 };

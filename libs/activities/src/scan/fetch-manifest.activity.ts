@@ -41,7 +41,7 @@ export function createFetchManifestActivity({
         now(),
       );
       await scans.phase(input.scanId, 'FETCHING');
-      const repo = { owner: input.owner, name: input.name, orgId: input.orgId };
+      const repo = { owner: input.owner, name: input.name, orgId: input.orgId, repoId: input.repoId };
       const commit = await manifestSource.resolveCommit(repo, input.commitSha ?? input.ref);
       await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
 

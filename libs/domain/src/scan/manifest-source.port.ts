@@ -4,6 +4,8 @@ export interface RepoCoordinates {
   readonly name: string;
   /** The org asking: its own GitHub credentials are used for it when it has some. */
   readonly orgId?: string;
+  /** The connected repository, whose GitHub App installation (if any) grants access. */
+  readonly repoId?: string;
 }
 
 export interface ResolvedCommit {
@@ -47,7 +49,10 @@ export interface RepositoryDirectory {
   describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription>;
 }
 
-/** An org's own GitHub credentials (e.g. a token for its private repositories), stored encrypted. */
+/**
+ * The GitHub token to read a repository with, when the instance's own access is not the one to
+ * use: its GitHub App installation's token, or its org's stored token.
+ */
 export interface GithubCredentials {
-  tokenFor(orgId: string): Promise<string | null>;
+  tokenFor(repo: RepoCoordinates): Promise<string | null>;
 }

@@ -2,3 +2,4 @@ export * from './github-manifest-source';
 export * from './webhook-signature';
 export * from './org-credentials-github-source';
 export * from './github-app-key';
+export * from './github-app-installation-tokens';

@@ -10,8 +10,8 @@ import type {
 import { GithubManifestSource, type GithubManifestSourceOptions } from './github-manifest-source';
 
 /**
- * GitHub with the asking org's own token when it stored one (private repositories), else the
- * instance's token or anonymous access. One Octokit per token, kept while the process lives; the
+ * GitHub with the credentials the repository calls for (its app installation's token, or its org's
+ * stored token), else the instance's token or anonymous access. One Octokit per token, kept while the process lives; the
  * token is looked up on each call, so a changed or removed token takes effect at once.
  */
 export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDirectory {
@@ -42,7 +42,7 @@ export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDir
   }
 
   private async sourceFor(repo: RepoCoordinates): Promise<GithubManifestSource> {
-    const token = repo.orgId && this.credentials ? await this.credentials.tokenFor(repo.orgId) : null;
+    const token = this.credentials ? await this.credentials.tokenFor(repo) : null;
     if (!token) return this.fallback;
     let source = this.byToken.get(token);
     if (!source) {

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 @Unique({ properties: ['orgId', 'provider', 'owner', 'name'] })
 export class RepositoryEntity {
   [OptionalProps]?:
-    'createdAt' | 'status' | 'lastScanAt' | 'provider' | 'externalId' | 'disabledAt' | 'disabledReason';
+    | 'createdAt'
+    | 'status'
+    | 'lastScanAt'
+    | 'provider'
+    | 'externalId'
+    | 'disabledAt'
+    | 'disabledReason'
+    | 'installationId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -29,6 +36,10 @@ export class RepositoryEntity {
 
   @Property({ type: 'string', length: 255 })
   defaultBranch!: string;
+
+  /** The GitHub App installation that grants access (private repositories): its tokens read the repo. */
+  @Property({ type: 'bigint', nullable: true })
+  installationId: string | null = null;
 
   @Property({ type: 'string', length: 16 })
   status: 'PENDING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR' = 'PENDING';

@@ -8,6 +8,7 @@ import { Migration20261130142738 } from './Migration20261130142738';
 import { Migration20261130143627 } from './Migration20261130143627';
 import { Migration20261130144908 } from './Migration20261130144908';
 import { Migration20261130145747 } from './Migration20261130145747';
+import { Migration20261130151441 } from './Migration20261130151441';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130143627', class: Migration20261130143627 },
   { name: 'Migration20261130144908', class: Migration20261130144908 },
   { name: 'Migration20261130145747', class: Migration20261130145747 },
+  { name: 'Migration20261130151441', class: Migration20261130151441 },
 ];

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomInt, verify } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,9 +58,31 @@ export interface GithubStandIn {
   hangNext(): void;
   /** While on, recursive tree answers say `truncated: true` and hold only part of the tree. */
   setTruncateTrees(truncate: boolean): void;
-  /** Clears the request log and any pending faults. */
+  /**
+   * A GitHub App: its id (the JWT's `iss`) and the private key GitHub hands out (PKCS#1 PEM,
+   * `-----BEGIN RSA PRIVATE KEY-----`). The stand-in keeps only the public key, to check JWTs.
+   */
+  createApp(): GithubStandInApp;
+  /**
+   * Installs an app (default: the last one created) on the organization `account` for the listed
+   * `owner/name` repositories, which must already exist and belong to `account`. Returns the
+   * installation id for `POST /app/installations/{id}/access_tokens`.
+   */
+  createInstallation(account: string, repos: string[], appId?: number): number;
+  /** Adds an existing `owner/name` repository of the installation's account; its live tokens see it at once. */
+  addInstallationRepo(installationId: number, repo: string): void;
+  /** Uninstalls the app: new tokens are refused (404) and the installation's tokens stop working (401). */
+  revokeInstallation(installationId: number): void;
+  /** Lifetime of installation tokens issued from now on (GitHub's: one hour, the default). */
+  setInstallationTokenTtl(ms: number): void;
+  /** Clears the request log and any pending faults, and restores the default token lifetime. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface GithubStandInApp {
+  readonly appId: number;
+  readonly privateKeyPem: string;
 }
 
 interface Failure {
@@ -77,9 +99,44 @@ interface RepoRecord {
 interface Answer {
   readonly status: number;
   readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+interface AppRecord {
+  readonly id: number;
+  readonly publicKey: KeyObject;
+}
+
+interface InstallationRecord {
+  readonly id: number;
+  readonly appId: number;
+  readonly account: string;
+  readonly accountId: number;
+  /** Repository ids, in the order they were added. */
+  readonly repoIds: Set<number>;
+  readonly createdAt: string;
+}
+
+interface AccessTokenRecord {
+  readonly installationId: number;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+  /** Set when the token was asked for only some of the installation's repositories. */
+  readonly repoIds?: ReadonlySet<number>;
 }
 
 const DOCS = 'https://docs.github.com/rest';
+const DEFAULT_INSTALLATION_TOKEN_TTL_MS = 3600_000;
+// What every installation is granted: enough to read manifests. Tokens may ask for less, never more.
+const INSTALLATION_PERMISSIONS: Readonly<Record<string, string>> = { contents: 'read', metadata: 'read' };
+const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+// GitHub's messages for JWT time claims; @octokit/auth-app matches them to retry with the server's clock.
+const JWT_UNDECODABLE = 'A JSON web token could not be decoded';
+const JWT_EXP_PAST =
+  "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+const JWT_EXP_TOO_FAR = "'Expiration time' claim ('exp') is too far in the future";
+const JWT_IAT_INVALID =
+  "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
 const SHA1 = /^[0-9a-f]{40}$/;
 const AUTHOR = ['-c', 'user.name=RepoGuard Test', '-c', 'user.email=test@repoguard.invalid'];
 // The machine's own git configuration (autocrlf, signing, hooks paths) must not change what is committed.
@@ -94,7 +151,10 @@ const GIT_ENV = {
  * A GitHub REST stand-in on the loopback, serving real git repositories the test builds with the
  * git CLI: `GET /repos/{o}/{r}`, `/commits/{ref}`, `/git/trees/{sha}` and `/git/blobs/{sha}` in
  * GitHub's shapes (422 for an unknown ref, 409 for an empty repository, 60-column base64 blobs),
- * with token checking and fault injection for the adapter's error paths.
+ * with token checking and fault injection for the adapter's error paths. GitHub Apps too: RS256
+ * JWTs checked against the app's public key, `POST /app/installations/{id}/access_tokens`,
+ * `GET /app/installations/{id}` and `GET /installation/repositories`; installation tokens read
+ * their installation's repositories, private ones included, until they expire.
  */
 export async function startGithubStandIn(options: GithubStandInOptions = {}): Promise<GithubStandIn> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-gh-'));
@@ -104,28 +164,232 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   let hangs = 0;
   let truncateTrees = false;
   let url = '';
+  const apps = new Map<number, AppRecord>();
+  const installations = new Map<number, InstallationRecord>();
+  const accountIds = new Map<string, number>();
+  const accessTokens = new Map<string, AccessTokenRecord>();
+  let installationCount = 0;
+  let installationTokenTtlMs = DEFAULT_INSTALLATION_TOKEN_TTL_MS;
 
   const apiUrl = (owner: string, name: string, rest = '') => `${url}/repos/${owner}/${name}${rest}`;
 
-  const repoAnswer = (record: RepoRecord): Answer => {
+  const repoBody = (record: RepoRecord) => {
     const { id, repo } = record;
+    return {
+      id,
+      node_id: Buffer.from(`010:Repository${id}`).toString('base64'),
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { login: repo.owner, id: 1000 + id, type: 'Organization' },
+      private: record.privateToken !== undefined,
+      visibility: record.privateToken !== undefined ? 'private' : 'public',
+      fork: false,
+      archived: false,
+      description: null,
+      default_branch: repo.defaultBranch,
+      html_url: `${url}/${repo.owner}/${repo.name}`,
+      url: apiUrl(repo.owner, repo.name),
+    };
+  };
+
+  const repoAnswer = (record: RepoRecord): Answer => ({ status: 200, body: repoBody(record) });
+
+  const repoById = (id: number): RepoRecord | undefined =>
+    [...repos.values()].find((record) => record.id === id);
+
+  /** The app whose key signed the JWT, or GitHub's 401 for a JWT it would refuse. */
+  const verifyJwt = (jwt: string | undefined): { app: AppRecord } | { refusal: Answer } => {
+    const undecodable = { refusal: githubError(401, JWT_UNDECODABLE) };
+    const [encodedHeader, encodedPayload, encodedSignature, ...extra] = (jwt ?? '').split('.');
+    if (encodedHeader === undefined || encodedPayload === undefined || encodedSignature === undefined) {
+      return undecodable;
+    }
+    if (extra.length > 0) return undecodable;
+    const header = decodeJwtPart(encodedHeader);
+    const payload = decodeJwtPart(encodedPayload);
+    if (header?.['alg'] !== 'RS256' || !payload || !/^[A-Za-z0-9_-]+$/.test(encodedSignature)) {
+      return undecodable;
+    }
+    const iss = payload['iss'];
+    // GitHub takes the app id as a number or as a string of digits.
+    const appId =
+      typeof iss === 'number' ? iss : typeof iss === 'string' && /^\d+$/.test(iss) ? Number(iss) : NaN;
+    const app = apps.get(appId);
+    if (!app) return undecodable;
+    const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
+    if (!verify('RSA-SHA256', signed, app.publicKey, Buffer.from(encodedSignature, 'base64url'))) {
+      return undecodable;
+    }
+    const now = Date.now() / 1000;
+    const { iat, exp } = payload;
+    // GitHub tolerates 60 s of clock drift on `iat`, and no JWT living longer than 10 minutes.
+    if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > now + 60) {
+      return { refusal: githubError(401, JWT_IAT_INVALID) };
+    }
+    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= now) {
+      return { refusal: githubError(401, JWT_EXP_PAST) };
+    }
+    if (exp - iat > 600) return { refusal: githubError(401, JWT_EXP_TOO_FAR) };
+    return { app };
+  };
+
+  const isLive = (token: AccessTokenRecord): boolean =>
+    installations.has(token.installationId) && Date.now() < token.expiresAt;
+
+  /** The repositories a token may read beyond the public ones, in installation order. */
+  const tokenRepos = (token: AccessTokenRecord): RepoRecord[] =>
+    [...(installations.get(token.installationId)?.repoIds ?? [])]
+      .filter((id) => token.repoIds === undefined || token.repoIds.has(id))
+      .map((id) => repoById(id))
+      .filter((record): record is RepoRecord => record !== undefined);
+
+  const installationAnswer = (installation: InstallationRecord): Answer => ({
+    status: 200,
+    body: {
+      id: installation.id,
+      account: {
+        login: installation.account,
+        id: installation.accountId,
+        node_id: Buffer.from(`012:Organization${installation.accountId}`).toString('base64'),
+        type: 'Organization',
+        site_admin: false,
+      },
+      repository_selection: 'selected',
+      access_tokens_url: `${url}/app/installations/${installation.id}/access_tokens`,
+      repositories_url: `${url}/installation/repositories`,
+      html_url: `${url}/organizations/${installation.account}/settings/installations/${installation.id}`,
+      app_id: installation.appId,
+      app_slug: `repoguard-stand-in-${installation.appId}`,
+      target_id: installation.accountId,
+      target_type: 'Organization',
+      permissions: INSTALLATION_PERMISSIONS,
+      events: ['push'],
+      created_at: installation.createdAt,
+      updated_at: installation.createdAt,
+      single_file_name: null,
+      has_multiple_single_files: false,
+      single_file_paths: [],
+      suspended_by: null,
+      suspended_at: null,
+    },
+  });
+
+  const issueToken = (installation: InstallationRecord, requestBody: string): Answer => {
+    let request: unknown = {};
+    try {
+      if (requestBody.trim() !== '') request = JSON.parse(requestBody);
+    } catch {
+      return githubError(400, 'Problems parsing JSON');
+    }
+    if (!isRecord(request)) return githubError(400, 'Problems parsing JSON');
+    const { repositories: names, repository_ids: ids, permissions } = request;
+    if (
+      (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) ||
+      (ids !== undefined && !(Array.isArray(ids) && ids.every((n) => Number.isInteger(n)))) ||
+      (permissions !== undefined && !isRecord(permissions))
+    ) {
+      return githubError(422, 'Invalid request.');
+    }
+    const installed = [...installation.repoIds]
+      .map((id) => repoById(id))
+      .filter((record): record is RepoRecord => record !== undefined);
+    let scoped: RepoRecord[] | undefined;
+    if (names !== undefined || ids !== undefined) {
+      // GitHub takes bare repository names here: an installation spans a single account.
+      const wanted = [
+        ...((names as string[] | undefined) ?? []).map((name) =>
+          installed.find((record) => record.repo.name.toLowerCase() === name.toLowerCase()),
+        ),
+        ...((ids as number[] | undefined) ?? []).map((id) => installed.find((record) => record.id === id)),
+      ];
+      if (wanted.some((record) => record === undefined)) {
+        return githubError(
+          422,
+          'There is at least one repository that does not exist or is not accessible to the parent installation.',
+        );
+      }
+      scoped = [...new Set(wanted as RepoRecord[])];
+    }
+    if (
+      permissions !== undefined &&
+      Object.entries(permissions).some(([name, level]) => INSTALLATION_PERMISSIONS[name] !== level)
+    ) {
+      return githubError(422, 'The permissions requested are not granted to this installation.');
+    }
+    const token = `ghs_${Array.from({ length: 36 }, () => TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)]).join('')}`;
+    const expiresAt = Date.now() + installationTokenTtlMs;
+    accessTokens.set(token, {
+      installationId: installation.id,
+      expiresAt,
+      ...(scoped ? { repoIds: new Set(scoped.map((record) => record.id)) } : {}),
+    });
+    return {
+      status: 201,
+      body: {
+        token,
+        // Whole seconds, as GitHub writes it; rounding down keeps clients from using a dead token.
+        expires_at: isoSeconds(expiresAt),
+        permissions:
+          permissions !== undefined ? { ...permissions, metadata: 'read' } : INSTALLATION_PERMISSIONS,
+        repository_selection: 'selected',
+        ...(scoped ? { repositories: scoped.map((record) => repoBody(record)) } : {}),
+      },
+    };
+  };
+
+  /** `GET /app/installations/{id}` and `POST /app/installations/{id}/access_tokens`, with the app's JWT. */
+  const appRoute = (
+    method: string,
+    rest: string[],
+    token: string | undefined,
+    requestBody: string,
+  ): Answer => {
+    const [collection, id, action, ...extra] = rest;
+    if (collection !== 'installations' || id === undefined || extra.length > 0)
+      return githubError(404, 'Not Found');
+    if (action === undefined ? method !== 'GET' : action !== 'access_tokens' || method !== 'POST') {
+      return githubError(404, 'Not Found');
+    }
+    const verified = verifyJwt(token);
+    if ('refusal' in verified) return verified.refusal;
+    const installation = /^\d+$/.test(id) ? installations.get(Number(id)) : undefined;
+    // Another app's installation is as invisible as an uninstalled one.
+    if (!installation || installation.appId !== verified.app.id) return githubError(404, 'Not Found');
+    return action === undefined ? installationAnswer(installation) : issueToken(installation, requestBody);
+  };
+
+  /** `GET /installation/repositories`, with an installation token. */
+  const installationRoute = (
+    method: string,
+    rest: string[],
+    query: URLSearchParams,
+    token: string | undefined,
+  ): Answer => {
+    if (method !== 'GET' || rest.length !== 1 || rest[0] !== 'repositories')
+      return githubError(404, 'Not Found');
+    if (token === undefined) return githubError(401, 'Requires authentication');
+    const credential = accessTokens.get(token);
+    if (!credential || !isLive(credential)) return githubError(401, 'Bad credentials');
+    const all = tokenRepos(credential);
+    const asked = Number.parseInt(query.get('per_page') ?? '', 10);
+    const perPage = asked > 0 ? Math.min(asked, 100) : 30;
+    const page = Math.max(1, Number.parseInt(query.get('page') ?? '', 10) || 1);
+    const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+    const pageUrl = (n: number) => `<${url}/installation/repositories?per_page=${perPage}&page=${n}>`;
+    const links = [
+      ...(page > 1 ? [`${pageUrl(Math.min(page - 1, lastPage))}; rel="prev"`] : []),
+      ...(page < lastPage ? [`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(lastPage)}; rel="last"`] : []),
+      ...(page > 1 ? [`${pageUrl(1)}; rel="first"`] : []),
+    ];
     return {
       status: 200,
       body: {
-        id,
-        node_id: Buffer.from(`010:Repository${id}`).toString('base64'),
-        name: repo.name,
-        full_name: `${repo.owner}/${repo.name}`,
-        owner: { login: repo.owner, id: 1000 + id, type: 'Organization' },
-        private: record.privateToken !== undefined,
-        visibility: record.privateToken !== undefined ? 'private' : 'public',
-        fork: false,
-        archived: false,
-        description: null,
-        default_branch: repo.defaultBranch,
-        html_url: `${url}/${repo.owner}/${repo.name}`,
-        url: apiUrl(repo.owner, repo.name),
+        total_count: all.length,
+        repository_selection: 'selected',
+        repositories: all.slice((page - 1) * perPage, page * perPage).map((record) => repoBody(record)),
       },
+      // Octokit's paginate follows `rel="next"`.
+      ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
     };
   };
 
@@ -230,11 +494,22 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     segments: string[],
     query: URLSearchParams,
     token: string | undefined,
+    requestBody: string,
   ): Promise<Answer> => {
+    if (segments[0] === 'app') return appRoute(method, segments.slice(1), token, requestBody);
+    if (segments[0] === 'installation') return installationRoute(method, segments.slice(1), query, token);
     if (method !== 'GET' || segments[0] !== 'repos' || segments.length < 3)
       return githubError(404, 'Not Found');
+    const credential = token === undefined ? undefined : accessTokens.get(token);
+    // GitHub answers an expired or uninstalled installation's token with 401 on any route.
+    if (credential && !isLive(credential)) return githubError(401, 'Bad credentials');
     const record = repos.get(repoKey(segments[1]!, segments[2]!));
-    if (!record || (record.privateToken !== undefined && record.privateToken !== token)) {
+    const readable =
+      record !== undefined &&
+      (record.privateToken === undefined ||
+        record.privateToken === token ||
+        (credential !== undefined && tokenRepos(credential).includes(record)));
+    if (!record || !readable) {
       return githubError(404, 'Not Found');
     }
     const rest = segments.slice(3);
@@ -251,8 +526,13 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
 
   const tokenOf = (req: IncomingMessage): string | undefined =>
     /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const authorized = (req: IncomingMessage): boolean =>
-    options.token === undefined || tokenOf(req) === options.token;
+  const authorized = (token: string | undefined, segments: string[]): boolean =>
+    options.token === undefined ||
+    token === options.token ||
+    // App JWTs and installation tokens are other credentials, checked by the routes that take them.
+    segments[0] === 'app' ||
+    segments[0] === 'installation' ||
+    (token !== undefined && accessTokens.has(token));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -263,24 +543,28 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       .map((segment) => decodeURIComponent(segment));
     const query = target.search.slice(1);
     requests.push({ method, path: `/${segments.join('/')}`, ...(query ? { query } : {}) });
-    req.resume(); // GET bodies are not read, but must be drained
 
+    // Faults are drawn before reading the body, so they go to requests in arrival order.
     if (hangs > 0) {
       hangs -= 1;
+      req.resume();
       return; // never answered; `close` destroys the socket
     }
     const failure = failures.shift();
     if (failure) {
+      req.resume();
       const { body } = githubError(failure.status, 'Injected failure');
       send(res, failure.status, body, failure.headers);
       return;
     }
-    if (!authorized(req)) {
+    const requestBody = await readBody(req);
+    const token = tokenOf(req);
+    if (!authorized(token, segments)) {
       send(res, 401, githubError(401, 'Bad credentials').body);
       return;
     }
-    const answer = await route(method, segments, target.searchParams, tokenOf(req));
-    send(res, answer.status, answer.body);
+    const answer = await route(method, segments, target.searchParams, token, requestBody);
+    send(res, answer.status, answer.body, answer.headers);
   };
 
   const server = createServer((req, res) => {
@@ -295,6 +579,21 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const idBase = randomInt(1, 2 ** 40) * 1000;
+  // Apps, installations and accounts draw their own ranges for the same reason as repositories.
+  const appIdBase = randomInt(1, 2 ** 40) * 1000;
+  const installationIdBase = randomInt(1, 2 ** 40) * 1000;
+  const accountIdBase = randomInt(1, 2 ** 40) * 1000;
+
+  const installedRepo = (installation: InstallationRecord, fullName: string): RepoRecord => {
+    const [owner, name, ...extra] = fullName.split('/');
+    const record = owner && name && extra.length === 0 ? repos.get(repoKey(owner, name)) : undefined;
+    if (!record)
+      throw new Error(`the stand-in has no repository ${JSON.stringify(fullName)}: createRepo first`);
+    if (record.repo.owner.toLowerCase() !== installation.account.toLowerCase()) {
+      throw new Error(`${fullName} does not belong to ${installation.account}, where the app is installed`);
+    }
+    return record;
+  };
   return {
     url,
     requests,
@@ -321,11 +620,53 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     setTruncateTrees(truncate) {
       truncateTrees = truncate;
     },
+    createApp() {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const appId = appIdBase + apps.size + 1;
+      apps.set(appId, { id: appId, publicKey });
+      return { appId, privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+    },
+    createInstallation(account, repoNames, appId) {
+      const app = appId === undefined ? [...apps.values()].at(-1) : apps.get(appId);
+      if (!app)
+        throw new Error(appId === undefined ? 'createApp before createInstallation' : `no app ${appId}`);
+      installationCount += 1;
+      const accountId = accountIds.get(account.toLowerCase()) ?? accountIdBase + accountIds.size + 1;
+      accountIds.set(account.toLowerCase(), accountId);
+      const installation: InstallationRecord = {
+        id: installationIdBase + installationCount,
+        appId: app.id,
+        account,
+        accountId,
+        repoIds: new Set(),
+        createdAt: isoSeconds(Date.now()),
+      };
+      // Every name is checked before the installation exists, so a typo leaves nothing half made.
+      const records = repoNames.map((fullName) => installedRepo(installation, fullName));
+      for (const record of records) installation.repoIds.add(record.id);
+      installations.set(installation.id, installation);
+      return installation.id;
+    },
+    addInstallationRepo(installationId, fullName) {
+      const installation = installations.get(installationId);
+      if (!installation) throw new Error(`no installation ${installationId} (never made, or revoked)`);
+      installation.repoIds.add(installedRepo(installation, fullName).id);
+    },
+    revokeInstallation(installationId) {
+      if (!installations.delete(installationId)) {
+        throw new Error(`no installation ${installationId} (never made, or revoked)`);
+      }
+    },
+    setInstallationTokenTtl(ms) {
+      if (!Number.isFinite(ms) || ms <= 0) throw new Error(`not a token lifetime: ${ms}`);
+      installationTokenTtlMs = ms;
+    },
     reset() {
       requests.length = 0;
       failures = [];
       hangs = 0;
       truncateTrees = false;
+      installationTokenTtlMs = DEFAULT_INSTALLATION_TOKEN_TTL_MS;
     },
     async close() {
       await new Promise<void>((resolve, reject) => {
@@ -428,6 +769,32 @@ function gitAsync(dir: string, args: string[]): Promise<Buffer> {
       (error, stdout) => (error ? reject(error) : resolve(stdout)),
     );
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A JWT header or payload: base64url JSON holding an object, else undefined. */
+function decodeJwtPart(part: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** GitHub's timestamps: ISO 8601 in whole seconds, e.g. `2016-07-11T22:14:10Z`. */
+function isoSeconds(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** GitHub's error body. */

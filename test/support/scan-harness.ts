@@ -15,7 +15,7 @@ import {
   type ScanTarget,
 } from '@repoguard/infrastructure';
 import { buildActivityDeps } from '../../apps/worker/src/activity-deps.factory';
-import { startGithubStandIn, type GithubStandIn } from '../stand-ins/github-stand-in';
+import { startGithubStandIn, type GithubStandIn, type GithubStandInApp } from '../stand-ins/github-stand-in';
 import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';
 import { createTemporalHarness, type TemporalHarness, uniqueName } from './temporal-harness';
 
@@ -27,6 +27,7 @@ export interface ScanHarness {
   readonly taskQueue: string;
   readonly requester: TemporalScanRequester;
   readonly orgId: string;
+  readonly githubApp: GithubStandInApp | null;
   /** Connects a repository of the GitHub stand-in to the harness's org. */
   connectRepo(owner: string, name: string, defaultBranch?: string): Promise<ScanTarget>;
   request(target: ScanTarget, request?: Partial<ScanRequest>): Promise<{ workflowId: string; runId: string }>;
@@ -45,6 +46,8 @@ export interface ScanHarnessOptions {
   readonly limits?: { maxManifestBytes: number; maxScanBytes: number };
   /** REPOGUARD_ENCRYPTION_KEY for the worker: orgs' stored GitHub tokens are used. */
   readonly encryptionKey?: string;
+  /** Registers a GitHub App on the stand-in and has the worker authenticate as it. */
+  readonly withGithubApp?: boolean;
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -52,6 +55,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through the e2e Jest config');
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 5 }));
   const github = await startGithubStandIn();
+  const githubApp = options.withGithubApp ? github.createApp() : null;
   const osv = await startOsvStandIn([...options.advisories]);
   const temporal = await createTemporalHarness();
   const taskQueue = uniqueName(options.name);
@@ -76,6 +80,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
+        ...(githubApp ? { githubApp: { appId: githubApp.appId, privateKey: githubApp.privateKeyPem } } : {}),
       }),
     ),
     ...overrides,
@@ -89,6 +94,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     taskQueue,
     requester,
     orgId: org.id,
+    githubApp,
     async connectRepo(owner, name, defaultBranch = 'main') {
       const fork = orm.em.fork();
       const repo = fork.create(RepositoryEntity, { orgId: org.id, owner, name, defaultBranch });

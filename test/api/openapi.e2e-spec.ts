@@ -34,6 +34,9 @@ const ROUTES = [
   'put /api/v1/orgs/{org_id}/github/token',
   'get /api/v1/orgs/{org_id}/github/token',
   'delete /api/v1/orgs/{org_id}/github/token',
+  'post /api/v1/orgs/{org_id}/github/installations',
+  'get /api/v1/orgs/{org_id}/github/installations',
+  'get /api/v1/orgs/{org_id}/github/repos',
   'post /api/v1/webhooks/github',
   'get /health',
 ];

@@ -426,6 +426,13 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/github/token` }),
   },
   {
+    name: 'GET /orgs/{org_id}/github/installations',
+    method: 'GET',
+    permission: 'repos.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/github/installations` }),
+  },
+  {
     name: 'DELETE /orgs/{org_id}/github/token',
     method: 'DELETE',
     permission: 'repos.connect',

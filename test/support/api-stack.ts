@@ -13,6 +13,8 @@ export interface ApiStack {
   readonly app: INestApplication;
   readonly harness: ScanHarness;
   readonly adminToken: string;
+  /** GITHUB_WEBHOOK_SECRET the API was given, if any. */
+  readonly webhookSecret: string | undefined;
   call(
     token: string | null,
     method: string,
@@ -31,6 +33,8 @@ export interface ApiStackOptions {
   readonly env?: Record<string, string>;
   /** Base64 AES key given to both the API and the worker (REPOGUARD_ENCRYPTION_KEY). */
   readonly encryptionKey?: string;
+  /** A GitHub App on the stand-in that the API and the worker are configured with. */
+  readonly withGithubApp?: boolean;
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -38,7 +42,10 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     name: options.name,
     advisories: options.advisories ?? [],
     ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
+    ...(options.withGithubApp ? { withGithubApp: true } : {}),
   });
+  const githubApp = harness.githubApp;
+  const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
   const app = await createApiApp(
     testApiConfig({
@@ -49,6 +56,14 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       INTEGRATION_TIMEOUT_MS: '5000',
       REPOGUARD_ADMIN_TOKEN: adminToken,
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
+      ...(githubApp
+        ? {
+            GITHUB_APP_ID: String(githubApp.appId),
+            GITHUB_APP_PRIVATE_KEY: githubApp.privateKeyPem,
+            GITHUB_WEBHOOK_SECRET: appWebhookSecret,
+            PUBLIC_BASE_URL: 'https://repoguard.test',
+          }
+        : {}),
       ...options.env,
     }),
   );
@@ -60,6 +75,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     app,
     harness,
     adminToken,
+    webhookSecret: options.env?.['GITHUB_WEBHOOK_SECRET'] ?? (githubApp ? appWebhookSecret : undefined),
     call(token, method, path, body, headers = {}) {
       return request(`${url}${path}`, {
         method,

@@ -18,6 +18,8 @@ import { ReposService } from './repos/repos.service';
 import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
+import { githubAppProvider } from './github/github-app.provider';
+import { GithubInstallationsController } from './github/github-installations.controller';
 import { GithubTokenController } from './secrets/github-token.controller';
 import { secretBoxProvider } from './secrets/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
@@ -42,6 +44,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     AuditController,
     GithubWebhooksController,
     GithubTokenController,
+    GithubInstallationsController,
   ],
   providers: [
     TokenAuthenticator,
@@ -52,6 +55,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     OrgsService,
     ReposService,
     secretBoxProvider,
+    githubAppProvider,
     repositoryDirectoryProvider,
     scanRequesterProvider,
     ScansService,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 
 export const REPO_STATUSES = ['PENDING', 'OK', 'WARN', 'FAIL', 'ERROR'] as const;
@@ -10,6 +10,14 @@ export class ConnectRepoBody {
   @IsString({ message: 'must be a string' })
   @Length(3, 300, { message: 'must be 3 to 300 characters' })
   repo!: string;
+
+  @ApiPropertyOptional({
+    description: 'A GitHub App installation linked to this org that grants the (private) repository',
+  })
+  @IsOptional()
+  @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
+  @Min(1, { message: 'must be a GitHub installation id' })
+  installation_id?: number;
 }
 
 export class RepoListQuery extends PageQuery {

@@ -30,7 +30,7 @@ export class ReposController {
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
   connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
-    return this.repos.connect(access, body.repo);
+    return this.repos.connect(access, body.repo, body.installation_id);
   }
 
   @Get()

@@ -12,6 +12,7 @@ import {
   DependencyEntity,
   DependencySnapshotEntity,
   FindingEntity,
+  GithubInstallationEntity,
   PolicyEvaluationEntity,
   recordAudit,
   RepositoryEntity,
@@ -34,6 +35,7 @@ export const repoView = (repo: RepositoryEntity) => ({
   last_scan_at: repo.lastScanAt?.toISOString() ?? null,
   // MikroORM hands bigint columns back as BigInt, which JSON cannot carry.
   github_id: repo.externalId === null ? null : String(repo.externalId),
+  installation_id: repo.installationId === null ? null : String(repo.installationId),
   disabled: repo.disabledAt ? { at: repo.disabledAt.toISOString(), reason: repo.disabledReason } : null,
   created_at: repo.createdAt.toISOString(),
 });
@@ -42,10 +44,25 @@ export const repoView = (repo: RepositoryEntity) => ({
 export class ReposService {
   constructor(@Inject(REPOSITORY_DIRECTORY) private readonly directory: RepositoryDirectory) {}
 
-  async connect(access: RequestAccess, input: string) {
+  async connect(access: RequestAccess, input: string, installationId?: number) {
     const ref = RepoRef.parse(input, 'repo');
     const orgId = access.orgId!;
-    const described = await this.describe(ref, orgId);
+    const installation = installationId === undefined ? null : String(installationId);
+    if (installation) {
+      const linked = await access.em.findOne(GithubInstallationEntity, {
+        installationId: installation,
+        orgId,
+        revokedAt: null,
+      });
+      if (!linked) {
+        throw new ValidationError(
+          'No such GitHub App installation in this organization',
+          [{ field: 'installation_id', problem: 'is not an installation linked to this organization' }],
+          'GITHUB_INSTALLATION_NOT_FOUND',
+        );
+      }
+    }
+    const described = await this.describe(ref, orgId, installation);
     const existing = await access.em.findOne(RepositoryEntity, {
       orgId,
       provider: 'github',
@@ -59,6 +76,7 @@ export class ReposService {
       name: described.name,
       defaultBranch: described.defaultBranch,
       externalId: described.externalId,
+      installationId: installation,
     });
     recordAudit(access.em, access.audit, {
       orgId,
@@ -123,9 +141,18 @@ export class ReposService {
     });
   }
 
-  private async describe(ref: RepoRef, orgId: string): Promise<RepositoryDescription> {
+  private async describe(
+    ref: RepoRef,
+    orgId: string,
+    installationId: string | null,
+  ): Promise<RepositoryDescription> {
     try {
-      return await this.directory.describeRepository({ owner: ref.owner, name: ref.name, orgId });
+      return await this.directory.describeRepository({
+        owner: ref.owner,
+        name: ref.name,
+        orgId,
+        ...(installationId ? { installationId } : {}),
+      });
     } catch (error) {
       // The request is well formed but names nothing GitHub shows: the input cannot be accepted.
       if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {

@@ -3,11 +3,13 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { RepositoryDirectory } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
+  type GithubAppInstallationTokens,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
   RepositoryGithubCredentials,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { GITHUB_APP } from '../github/github-app.provider';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
@@ -15,14 +17,21 @@ export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
 /** GitHub's REST API (or the configured stand-in), with the org's own token when it stored one. */
 export const repositoryDirectoryProvider: Provider = {
   provide: REPOSITORY_DIRECTORY,
-  inject: [API_CONFIG, EntityManager, SECRET_BOX],
-  useFactory: (config: ApiConfig, em: EntityManager, box: AesGcmSecretBox | null): RepositoryDirectory =>
+  inject: [API_CONFIG, EntityManager, SECRET_BOX, GITHUB_APP],
+  useFactory: (
+    config: ApiConfig,
+    em: EntityManager,
+    box: AesGcmSecretBox | null,
+    app: GithubAppInstallationTokens | null,
+  ): RepositoryDirectory =>
     new OrgCredentialsGithubSource(
       {
         baseUrl: config.GITHUB_API_URL,
         ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
         timeoutMs: config.INTEGRATION_TIMEOUT_MS,
       },
-      box ? new RepositoryGithubCredentials(em, new MikroOrmSecretStore(em, box), null) : null,
+      box || app
+        ? new RepositoryGithubCredentials(em, box ? new MikroOrmSecretStore(em, box) : null, app)
+        : null,
     ),
 };

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '@repoguard/domain';
 import {
+  GithubInstallationEntity,
   isGithubSignatureValid,
   recordAudit,
   RepositoryEntity,
@@ -157,6 +158,7 @@ export class GithubWebhooksService {
         : null;
     if (event === 'ping') return { handled: true, outcome: 'pong', scans: [], statusCode: 200, action };
     if (event === 'repository') return this.repositoryEffect(tx, deliveryId, payload, action, ip);
+    if (event === 'installation') return this.installationEffect(tx, deliveryId, payload, action, ip);
     if (event !== 'push')
       return {
         handled: false,
@@ -308,5 +310,58 @@ export class GithubWebhooksService {
       );
     }
     return { handled: true, outcome: 'repository updated', scans: [], statusCode: 202, action, githubRepoId };
+  }
+
+  /** An uninstalled or suspended app stops reading the installation's repositories; unsuspending resumes. */
+  private async installationEffect(
+    tx: EntityManager,
+    deliveryId: string,
+    payload: unknown,
+    action: string | null,
+    ip: string | null,
+  ): Promise<Effect> {
+    const installation = (payload as { installation?: { id?: unknown } }).installation;
+    if (typeof installation?.id !== 'number') {
+      return {
+        handled: false,
+        outcome: 'malformed payload',
+        scans: [],
+        statusCode: 400,
+        action,
+        error: 'An installation event needs installation.id',
+      };
+    }
+    const revoke = action === 'deleted' || action === 'suspend';
+    if (!revoke && action !== 'unsuspend') {
+      return {
+        handled: false,
+        outcome: `installation ${action ?? 'event'} is not acted on`,
+        scans: [],
+        statusCode: 202,
+        action,
+      };
+    }
+    const row = await tx.findOne(GithubInstallationEntity, { installationId: String(installation.id) });
+    if (!row)
+      return { handled: false, outcome: 'installation not linked', scans: [], statusCode: 202, action };
+    row.revokedAt = revoke ? new Date() : null;
+    recordAudit(
+      tx,
+      { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+      {
+        orgId: row.orgId,
+        action: 'github_installation.revoked',
+        targetType: 'github_installation',
+        targetId: String(installation.id),
+        metadata: { github_action: action },
+      },
+    );
+    return {
+      handled: true,
+      outcome: revoke ? 'installation revoked' : 'installation restored',
+      scans: [],
+      statusCode: 202,
+      action,
+    };
   }
 }

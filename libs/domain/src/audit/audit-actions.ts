@@ -18,5 +18,7 @@ export const AUDIT_ACTIONS = [
   'policy.updated',
   'github_token.set',
   'github_token.removed',
+  'github_installation.linked',
+  'github_installation.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

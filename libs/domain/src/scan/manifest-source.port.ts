@@ -6,6 +6,8 @@ export interface RepoCoordinates {
   readonly orgId?: string;
   /** The connected repository, whose GitHub App installation (if any) grants access. */
   readonly repoId?: string;
+  /** A GitHub App installation to read it through (before it is connected, it has no repoId yet). */
+  readonly installationId?: string;
 }
 
 export interface ResolvedCommit {

@@ -25,6 +25,7 @@ interface CachedToken {
  */
 export class GithubAppInstallationTokens {
   private readonly auth: ReturnType<typeof createAppAuth>;
+  private readonly octokit: Octokit;
   private readonly cache = new Map<string, Promise<CachedToken>>();
   private readonly margin: number;
   private readonly now: () => number;
@@ -32,12 +33,12 @@ export class GithubAppInstallationTokens {
   constructor(options: GithubAppOptions) {
     this.margin = options.refreshMarginMs ?? 60_000;
     this.now = options.now ?? Date.now;
-    const octokit = new Octokit({
+    const octokit = (this.octokit = new Octokit({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       userAgent: 'repoguard',
       request: { timeout: options.timeoutMs ?? 30_000 },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    });
+    }));
     this.auth = createAppAuth({
       appId: options.appId,
       privateKey: options.privateKey,
@@ -59,6 +60,56 @@ export class GithubAppInstallationTokens {
       this.cache.delete(installationId);
       throw error;
     }
+  }
+
+  /** The installation as GitHub describes it to the app, or GITHUB_INSTALLATION_NOT_FOUND. */
+  async describeInstallation(
+    installationId: string,
+  ): Promise<{ id: string; accountLogin: string; accountType: string }> {
+    try {
+      const { data } = await this.octokit.request('GET /app/installations/{installation_id}', {
+        installation_id: Number(installationId),
+        headers: { authorization: `bearer ${(await this.auth({ type: 'app' })).token}` },
+      });
+      const account: Record<string, unknown> = isObject(data.account) ? data.account : {};
+      return {
+        id: String(data.id),
+        accountLogin: typeof account['login'] === 'string' ? account['login'] : '',
+        accountType: typeof account['type'] === 'string' ? account['type'] : 'Organization',
+      };
+    } catch (error) {
+      const status = isObject(error) && typeof error['status'] === 'number' ? error['status'] : undefined;
+      if (status === 404) {
+        throw new ValidationError(
+          `GitHub App installation ${installationId} does not exist (or is not an installation of this app)`,
+          [{ field: 'installation_id', problem: 'is not an installation of this GitHub App' }],
+          'GITHUB_INSTALLATION_NOT_FOUND',
+        );
+      }
+      throw new IntegrationUnavailableError(
+        'github',
+        status === 401 ? 'auth' : 'other',
+        `GitHub did not describe installation ${installationId}${status ? ` (${status})` : ''}`,
+      );
+    }
+  }
+
+  /** Repositories the installation grants, a page at a time (GitHub's page numbers). */
+  async installationRepositories(
+    installationId: string,
+    page: number,
+    perPage = 100,
+  ): Promise<{ repositories: Record<string, unknown>[]; total: number }> {
+    const token = await this.tokenFor(installationId);
+    const { data } = await this.octokit.request('GET /installation/repositories', {
+      per_page: perPage,
+      page,
+      headers: { authorization: `token ${token}` },
+    });
+    return {
+      repositories: data.repositories as unknown as Record<string, unknown>[],
+      total: data.total_count,
+    };
   }
 
   /** Forgets an installation's token, e.g. when GitHub says the installation is gone. */

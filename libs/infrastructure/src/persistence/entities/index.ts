@@ -4,6 +4,7 @@ import { DependencyMatchEntity } from './dependency-match.entity';
 import { DependencySnapshotEntity } from './dependency-snapshot.entity';
 import { DependencyEntity } from './dependency.entity';
 import { FindingEntity } from './finding.entity';
+import { GithubInstallationEntity } from './github-installation.entity';
 import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
@@ -25,6 +26,7 @@ export {
   DependencyMatchEntity,
   DependencySnapshotEntity,
   FindingEntity,
+  GithubInstallationEntity,
   InvitationEntity,
   ManifestBlobEntity,
   MembershipEntity,
@@ -63,4 +65,5 @@ export const ENTITIES = [
   InvitationEntity,
   WebhookDeliveryEntity,
   StoredSecretEntity,
+  GithubInstallationEntity,
 ];

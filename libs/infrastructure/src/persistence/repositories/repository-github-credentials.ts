@@ -17,6 +17,7 @@ export class RepositoryGithubCredentials implements GithubCredentials {
   ) {}
 
   async tokenFor(repo: RepoCoordinates): Promise<string | null> {
+    if (repo.installationId && this.app) return this.app.tokenFor(repo.installationId);
     if (repo.repoId && this.app) {
       const row = await this.em
         .fork()

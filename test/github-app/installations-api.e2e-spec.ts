@@ -1,0 +1,141 @@
+// Linking a GitHub App installation to an org, listing what it grants, connecting a private
+// repository through it and scanning it; a foreign or unknown installation gets nowhere.
+import { randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
+import { startApiStack, type ApiStack } from '../support/api-stack';
+import { request } from '../support/http';
+
+describe('GitHub App installations through the API', () => {
+  let stack: ApiStack;
+  let installation: number;
+
+  beforeAll(async () => {
+    stack = await startApiStack({ name: 'app-api', withGithubApp: true });
+    const github = stack.harness.github;
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const repo = await github.createRepo('octo-private', name, { privateToken: `only-${randomUUID()}` });
+      await repo.commit({ 'requirements.txt': 'requests==2.19.0\n' }, 'initial');
+    }
+    installation = github.createInstallation('octo-private', ['octo-private/alpha', 'octo-private/beta']);
+  });
+  afterAll(async () => stack?.close());
+
+  it('links an installation once, lists its repositories and connects and scans a private one', async () => {
+    const org = await stack.createOrg('app-org');
+    const other = await stack.createOrg('app-other');
+    const api = (token: string, method: string, path: string, body?: unknown) =>
+      stack.call(token, method, `/api/v1${path}`, body);
+
+    const unknown = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
+      installation_id: 424242,
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([422, 'GITHUB_INSTALLATION_NOT_FOUND']);
+
+    const linked = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
+      installation_id: installation,
+    });
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({
+      installation_id: String(installation),
+      account: { login: 'octo-private' },
+    });
+    const again = await api(other.ownerToken, 'POST', `/orgs/${other.orgId}/github/installations`, {
+      installation_id: installation,
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, 'GITHUB_INSTALLATION_ALREADY_LINKED']);
+
+    const listed = await api(org.ownerToken, 'GET', `/orgs/${org.orgId}/github/installations`);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ installation_id: String(installation), revoked_at: null }),
+    ]);
+    const repos = await api(
+      org.ownerToken,
+      'GET',
+      `/orgs/${org.orgId}/github/repos?installation_id=${installation}`,
+    );
+    expect(repos.status).toBe(200);
+    expect(
+      repos.body.items
+        .map((r: { full_name: string; private: boolean }) => `${r.full_name}:${r.private}`)
+        .sort(),
+    ).toEqual(['octo-private/alpha:true', 'octo-private/beta:true']);
+    const filtered = await api(
+      org.ownerToken,
+      'GET',
+      `/orgs/${org.orgId}/github/repos?installation_id=${installation}&query=BET`,
+    );
+    expect(filtered.body.items.map((r: { full_name: string }) => r.full_name)).toEqual(['octo-private/beta']);
+    // Another org cannot list it, nor connect through it.
+    const foreign = await api(
+      other.ownerToken,
+      'GET',
+      `/orgs/${other.orgId}/github/repos?installation_id=${installation}`,
+    );
+    expect([foreign.status, foreign.body.error.code]).toEqual([422, 'GITHUB_INSTALLATION_NOT_FOUND']);
+    const foreignConnect = await api(other.ownerToken, 'POST', `/orgs/${other.orgId}/repos`, {
+      repo: 'octo-private/alpha',
+      installation_id: installation,
+    });
+    expect(foreignConnect.status).toBe(422);
+
+    // Without the installation the private repository is invisible; through it, it connects.
+    const hidden = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, {
+      repo: 'octo-private/alpha',
+    });
+    expect([hidden.status, hidden.body.error.code]).toEqual([422, 'REPO_NOT_FOUND']);
+    const notGranted = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, {
+      repo: 'octo-private/gamma',
+      installation_id: installation,
+    });
+    expect([notGranted.status, notGranted.body.error.code]).toEqual([422, 'REPO_NOT_FOUND']);
+    const connected = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, {
+      repo: 'octo-private/alpha',
+      installation_id: installation,
+    });
+    expect(connected.status).toBe(201);
+    expect(connected.body).toMatchObject({
+      full_name: 'octo-private/alpha',
+      installation_id: String(installation),
+    });
+
+    const queued = await api(org.ownerToken, 'POST', `/repos/${connected.body.id}/scan`, {});
+    let scan = (await api(org.ownerToken, 'GET', `/scans/${queued.body.scan_id}`)).body;
+    for (let i = 0; i < 120 && !['COMPLETED', 'FAILED'].includes(scan.status); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      scan = (await api(org.ownerToken, 'GET', `/scans/${queued.body.scan_id}`)).body;
+    }
+    expect(scan).toMatchObject({ status: 'COMPLETED', counts: { manifests: 1 } });
+  });
+
+  it('marks the installation revoked when GitHub says the app was uninstalled', async () => {
+    const github = stack.harness.github;
+    await github.createRepo('uninstalled-org', 'repo');
+    const id = github.createInstallation('uninstalled-org', ['uninstalled-org/repo']);
+    const org = await stack.createOrg('uninstall');
+    expect(
+      (
+        await stack.call(org.ownerToken, 'POST', `/api/v1/orgs/${org.orgId}/github/installations`, {
+          installation_id: id,
+        })
+      ).status,
+    ).toBe(201);
+
+    const body = JSON.stringify({
+      action: 'deleted',
+      installation: { id, account: { login: 'uninstalled-org' } },
+      sender: { login: 'x' },
+    });
+    const answer = await request(`${stack.url}/api/v1/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'x-github-event': 'installation',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': await sign(stack.webhookSecret!, body),
+      },
+      body,
+    });
+    expect([answer.status, answer.body.outcome]).toEqual([202, 'installation revoked']);
+    const listed = await stack.call(org.ownerToken, 'GET', `/api/v1/orgs/${org.orgId}/github/installations`);
+    expect(listed.body.items[0].revoked_at).toEqual(expect.any(String));
+  });
+});

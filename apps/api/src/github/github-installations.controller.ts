@@ -13,7 +13,7 @@ import {
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError, DomainError, ValidationError } from '@repoguard/domain';
+import { ConflictError, DomainError } from '@repoguard/domain';
 import {
   GithubInstallationEntity,
   type GithubAppInstallationTokens,
@@ -23,6 +23,7 @@ import { Access, Requires } from '../access/access.decorator';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { GITHUB_APP } from './github-app.provider';
+import { linkedInstallation } from './linked-installation';
 
 export class LinkInstallationBody {
   @ApiProperty({ example: 12345678 })
@@ -126,18 +127,7 @@ export class GithubInstallationsController {
   @ApiOkResponse({ description: 'Repositories the installation grants, a page at a time (`next_cursor`)' })
   async repos(@Access() access: RequestAccess, @Query() query: InstallationReposQuery) {
     const installationId = String(query.installation_id);
-    const linked = await access.em.findOne(GithubInstallationEntity, {
-      installationId,
-      orgId: access.orgId!,
-      revokedAt: null,
-    });
-    if (!linked) {
-      throw new ValidationError(
-        'No such GitHub App installation in this organization',
-        [{ field: 'installation_id', problem: 'is not an installation linked to this organization' }],
-        'GITHUB_INSTALLATION_NOT_FOUND',
-      );
-    }
+    await linkedInstallation(access.em, access.orgId!, installationId);
     const page = query.cursor ?? 1;
     const perPage = 100;
     const { repositories, total } = await this.requireApp().installationRepositories(

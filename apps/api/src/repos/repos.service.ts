@@ -12,7 +12,6 @@ import {
   DependencyEntity,
   DependencySnapshotEntity,
   FindingEntity,
-  GithubInstallationEntity,
   PolicyEvaluationEntity,
   recordAudit,
   RepositoryEntity,
@@ -21,6 +20,7 @@ import {
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf } from '../common/pagination';
 import type { RepoListQuery } from './repo.dto';
+import { linkedInstallation } from '../github/linked-installation';
 import { REPOSITORY_DIRECTORY } from './repository-directory.provider';
 
 export const repoView = (repo: RepositoryEntity) => ({
@@ -48,20 +48,7 @@ export class ReposService {
     const ref = RepoRef.parse(input, 'repo');
     const orgId = access.orgId!;
     const installation = installationId === undefined ? null : String(installationId);
-    if (installation) {
-      const linked = await access.em.findOne(GithubInstallationEntity, {
-        installationId: installation,
-        orgId,
-        revokedAt: null,
-      });
-      if (!linked) {
-        throw new ValidationError(
-          'No such GitHub App installation in this organization',
-          [{ field: 'installation_id', problem: 'is not an installation linked to this organization' }],
-          'GITHUB_INSTALLATION_NOT_FOUND',
-        );
-      }
-    }
+    if (installation) await linkedInstallation(access.em, orgId, installation);
     const described = await this.describe(ref, orgId, installation);
     const existing = await access.em.findOne(RepositoryEntity, {
       orgId,

@@ -138,6 +138,25 @@ describe('POST /api/v1/webhooks/github', () => {
       handled: true,
       status_code: 202,
     });
+    // The delivery id travels with the scan: every step was given it as its correlation id.
+    const history = await stack.harness.temporal.client.workflow
+      .getHandle(`repo-scan:${target.repoId}`)
+      .fetchHistory();
+    const stepInputs = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a !== null && a !== undefined)
+      .map((a) => ({
+        step: a.activityType?.name,
+        correlationId: JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString('utf8')).correlationId,
+      }));
+    expect(stepInputs.map((s) => s.step)).toEqual([
+      'fetchManifest',
+      'parse',
+      'osvQuery',
+      'persist',
+      'evaluatePolicy',
+    ]);
+    expect(new Set(stepInputs.map((s) => s.correlationId))).toEqual(new Set([answer.deliveryId]));
     const audit = await knex()('audit_logs')
       .where({ org_id: target.orgId, correlation_id: answer.deliveryId })
       .select('actor_type', 'action', 'target_id');

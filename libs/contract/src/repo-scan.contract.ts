@@ -16,6 +16,8 @@ export interface ScanRequest {
   readonly deliveryId?: string;
   /** Chosen by the requester, to ask the workflow which scan serves this request. */
   readonly requestId?: string;
+  /** The API request's X-Request-Id or the webhook's delivery id: carried into every step's logs. */
+  readonly correlationId?: string;
 }
 
 export interface RepoScanInput {

@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -135,7 +136,19 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const request = batch[batch.length - 1]!; // the newest wins; the others are coalesced into it
   upsertSearchAttributes([{ key: RepoGuardTrigger, value: request.trigger }]);
 
-  const ref = { scanId, orgId: input.orgId, repoId: input.repoId };
+  const ref = {
+    scanId,
+    orgId: input.orgId,
+    repoId: input.repoId,
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+  };
+  log.info('scan starting', {
+    scanId,
+    trigger: request.trigger,
+    requestedBy: request.requestedBy,
+    correlationId: request.correlationId ?? null,
+    coalesced: batch.length,
+  });
   let policyStatus: RepoScanResult['policyStatus'] = null;
   try {
     enter('FETCHING');

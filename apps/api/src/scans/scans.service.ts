@@ -32,7 +32,13 @@ export class ScansService {
     const receipt = await this.requester
       .request(
         { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
-        { trigger: 'api', requestedBy, requestId, ...(ref ? { ref } : {}) },
+        {
+          trigger: 'api',
+          requestedBy,
+          requestId,
+          ...(ref ? { ref } : {}),
+          ...(access.audit.correlationId ? { correlationId: access.audit.correlationId } : {}),
+        },
       )
       .catch((error: unknown) => {
         // Nothing was queued: the caller may retry safely (a repeated request joins the same scan).

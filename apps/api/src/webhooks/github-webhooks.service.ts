@@ -210,6 +210,7 @@ export class GithubWebhooksService {
             ref: decision.ref,
             requestedBy: `webhook:${deliveryId}`,
             deliveryId,
+            correlationId: deliveryId,
           },
         )
         .catch((error: unknown) => {

@@ -29,16 +29,32 @@ export function toActivityFailure(error: unknown): unknown {
  * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
  * instead of the step's whole start-to-close timeout.
  */
-export async function asActivity<T>(work: () => Promise<T>): Promise<T> {
+export async function asActivity<T>(
+  work: () => Promise<T>,
+  scan?: { readonly scanId: string; readonly correlationId?: string },
+): Promise<T> {
   const context = currentContext();
   const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
   const beat = heartbeatTimeoutMs
     ? setInterval(() => context.heartbeat(), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
     : undefined;
+  // The SDK's activity logger adds the workflow, run and activity ids; the scan's correlation id
+  // ties the lines to the API request or webhook delivery that asked for it.
+  const fields = scan ? { scanId: scan.scanId, correlationId: scan.correlationId ?? null } : {};
+  const started = Date.now();
+  context?.log.info('step started', fields);
   try {
-    return await work();
+    const result = await work();
+    context?.log.info('step completed', { ...fields, durationMs: Date.now() - started });
+    return result;
   } catch (error) {
-    throw toActivityFailure(error);
+    const failure = toActivityFailure(error);
+    context?.log.warn('step failed', {
+      ...fields,
+      durationMs: Date.now() - started,
+      code: failure instanceof ApplicationFailure ? failure.type : 'UNEXPECTED',
+    });
+    throw failure;
   } finally {
     clearInterval(beat);
   }

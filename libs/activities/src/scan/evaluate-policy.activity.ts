@@ -56,6 +56,6 @@ export function createEvaluatePolicyActivity({
         policyVersion: policy?.version ?? null,
         reasons: evaluation.reasons.length,
       };
-    });
+    }, input);
   };
 }

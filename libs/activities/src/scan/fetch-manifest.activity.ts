@@ -76,6 +76,6 @@ export function createFetchManifestActivity({
         blobsDownloaded: missing.length,
       });
       return { commitSha: commit.sha, ref: commit.ref, manifests };
-    });
+    }, input);
   };
 }

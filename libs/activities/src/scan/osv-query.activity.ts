@@ -61,7 +61,7 @@ export function createOsvQueryActivity({
       const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
       await scans.recordPhase(input.scanId, 'osv', Date.now() - started, counts);
       return counts;
-    });
+    }, input);
   };
 }
 

@@ -67,6 +67,6 @@ export function createParseActivity({ blobStore, snapshots, scans }: ParseDeps) 
         dependencies: dependencies.length,
       });
       return { snapshotId, dependencies: dependencies.length, reused: false };
-    });
+    }, input);
   };
 }

@@ -79,7 +79,7 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
         fixedFindings: counts.fixed,
       });
       return counts;
-    });
+    }, input);
   };
 }
 

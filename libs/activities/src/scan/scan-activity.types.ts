@@ -5,6 +5,8 @@ export interface ScanRef {
   readonly scanId: string;
   readonly orgId: string;
   readonly repoId: string;
+  /** Of the request the scan serves (X-Request-Id, a webhook delivery id): every step logs it. */
+  readonly correlationId?: string;
 }
 
 export interface FetchManifestInput extends ScanRef {

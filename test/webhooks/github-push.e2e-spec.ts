@@ -237,6 +237,15 @@ describe('POST /api/v1/webhooks/github', () => {
     }
     expect(await workflowIdle()).toBe(true);
     expect(await scanRows()).toEqual(before);
+    // Deliveries about a connected repository are in its org's audit trail even when ignored.
+    const ignoredRows = await knex()('audit_logs')
+      .where({ org_id: target.orgId, action: 'webhook.ignored', actor_type: 'webhook' })
+      .select('metadata');
+    expect(ignoredRows.map((r: { metadata: { reason: string } }) => r.metadata.reason).sort()).toEqual([
+      'branch deleted',
+      'branch feature is not watched',
+      'tag push',
+    ]);
   });
 
   it('turns a burst of 20 pushes into one or two scans, the last of the newest commit', async () => {

@@ -189,14 +189,29 @@ export class GithubWebhooksService {
 
     const scans: Effect['scans'] = [];
     const reasons: string[] = [];
+    // A push that asks for nothing is still in the org's audit trail, with the reason.
+    const ignored = (repo: RepositoryEntity, reason: string) => {
+      reasons.push(reason);
+      recordAudit(
+        tx,
+        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+        {
+          orgId: repo.orgId,
+          action: 'webhook.ignored',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata: { event: 'push', ref: push.ref, commit_sha: push.after, reason, delivery_id: deliveryId },
+        },
+      );
+    };
     for (const repo of repos) {
       if (repo.disabledAt) {
-        reasons.push(`repository disabled: ${repo.disabledReason ?? 'by GitHub'}`);
+        ignored(repo, `repository disabled: ${repo.disabledReason ?? 'by GitHub'}`);
         continue;
       }
       const decision = decidePush(push, [repo.defaultBranch]);
       if (!decision.scan) {
-        reasons.push(decision.reason);
+        ignored(repo, decision.reason);
         continue;
       }
       // Inside the transaction: if Temporal refuses, the delivery is not recorded and GitHub's

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'repo.disconnected',
   'repo.updated',
   'scan.requested',
+  'webhook.ignored',
   'finding.ignored',
   'finding.reopened',
   'policy.updated',

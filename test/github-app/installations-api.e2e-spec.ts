@@ -2,6 +2,7 @@
 // repository through it and scanning it; a foreign or unknown installation gets nowhere.
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
+import examples from '@octokit/webhooks-examples';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { request } from '../support/http';
 
@@ -137,5 +138,67 @@ describe('GitHub App installations through the API', () => {
     expect([answer.status, answer.body.outcome]).toEqual([202, 'installation revoked']);
     const listed = await stack.call(org.ownerToken, 'GET', `/api/v1/orgs/${org.orgId}/github/installations`);
     expect(listed.body.items[0].revoked_at).toEqual(expect.any(String));
+  });
+
+  it('stops scanning a repository taken out of the installation, and resumes when it is granted again', async () => {
+    const github = stack.harness.github;
+    const repo = await github.createRepo('granting-org', 'svc', { privateToken: `only-${randomUUID()}` });
+    await repo.commit({ 'requirements.txt': 'requests==2.19.0\n' }, 'initial');
+    const id = github.createInstallation('granting-org', ['granting-org/svc']);
+    const org = await stack.createOrg('granting');
+    const api = (method: string, path: string, body?: unknown) =>
+      stack.call(org.ownerToken, method, `/api/v1${path}`, body);
+    expect(
+      (await api('POST', `/orgs/${org.orgId}/github/installations`, { installation_id: id })).status,
+    ).toBe(201);
+    const connected = await api('POST', `/orgs/${org.orgId}/repos`, {
+      repo: 'granting-org/svc',
+      installation_id: id,
+    });
+    expect(connected.status).toBe(201);
+
+    // The published example, re-pointed at our installation and repository.
+    const example = examples
+      .find((d) => d.name === 'installation_repositories')!
+      .examples.find((e) => (e as { action: string }).action === 'removed') as unknown as Record<
+      string,
+      unknown
+    >;
+    const deliver = async (action: 'added' | 'removed') => {
+      const grant = [
+        { id: Number(connected.body.github_id), name: 'svc', full_name: 'granting-org/svc', private: true },
+      ];
+      const body = JSON.stringify({
+        ...example,
+        action,
+        installation: { ...(example['installation'] as object), id },
+        repositories_added: action === 'added' ? grant : [],
+        repositories_removed: action === 'removed' ? grant : [],
+      });
+      return request(`${stack.url}/api/v1/webhooks/github`, {
+        method: 'POST',
+        headers: {
+          'x-github-event': 'installation_repositories',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': await sign(stack.webhookSecret!, body),
+        },
+        body,
+      });
+    };
+
+    expect((await deliver('removed')).body).toMatchObject({ handled: true, outcome: 'repositories updated' });
+    const view = await api('GET', `/orgs/${org.orgId}/repos/${connected.body.id}`);
+    expect(view.body.disabled).toEqual({
+      at: expect.any(String),
+      reason: 'removed from the GitHub App installation',
+    });
+    const refused = await api('POST', `/repos/${connected.body.id}/scan`, {});
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'REPO_DISABLED']);
+
+    expect((await deliver('added')).body).toMatchObject({ handled: true });
+    expect((await api('GET', `/orgs/${org.orgId}/repos/${connected.body.id}`)).body.disabled).toBeNull();
+    expect((await api('POST', `/repos/${connected.body.id}/scan`, {})).status).toBe(202);
+    const target = { orgId: org.orgId, repoId: connected.body.id, owner: 'granting-org', name: 'svc' };
+    expect(await stack.harness.waitForScan(target)).toMatchObject({ phase: 'COMPLETED' });
   });
 });

@@ -159,6 +159,9 @@ export class GithubWebhooksService {
     if (event === 'ping') return { handled: true, outcome: 'pong', scans: [], statusCode: 200, action };
     if (event === 'repository') return this.repositoryEffect(tx, deliveryId, payload, action, ip);
     if (event === 'installation') return this.installationEffect(tx, deliveryId, payload, action, ip);
+    if (event === 'installation_repositories') {
+      return this.installationRepositoriesEffect(tx, deliveryId, payload, action, ip);
+    }
     if (event !== 'push')
       return {
         handled: false,
@@ -375,6 +378,75 @@ export class GithubWebhooksService {
     return {
       handled: true,
       outcome: revoke ? 'installation revoked' : 'installation restored',
+      scans: [],
+      statusCode: 202,
+      action,
+    };
+  }
+
+  /**
+   * Repositories taken out of an installation can no longer be read through it: the connected ones
+   * stop being scanned until they are granted again.
+   */
+  private async installationRepositoriesEffect(
+    tx: EntityManager,
+    deliveryId: string,
+    payload: unknown,
+    action: string | null,
+    ip: string | null,
+  ): Promise<Effect> {
+    const p = payload as {
+      installation?: { id?: unknown };
+      repositories_added?: unknown;
+      repositories_removed?: unknown;
+    };
+    const ids = (list: unknown) =>
+      Array.isArray(list) ? list.flatMap((r) => (typeof r?.id === 'number' ? [String(r.id)] : [])) : [];
+    if (typeof p.installation?.id !== 'number') {
+      return {
+        handled: false,
+        outcome: 'malformed payload',
+        scans: [],
+        statusCode: 400,
+        action,
+        error: 'An installation_repositories event needs installation.id',
+      };
+    }
+    const installationId = String(p.installation.id);
+    const removed = ids(p.repositories_removed);
+    const added = ids(p.repositories_added);
+    const reason = 'removed from the GitHub App installation';
+    const repos = await tx.find(RepositoryEntity, {
+      provider: 'github',
+      installationId,
+      externalId: { $in: [...removed, ...added] },
+    });
+    for (const repo of repos) {
+      const isRemoved = removed.includes(String(repo.externalId));
+      if (isRemoved) {
+        repo.disabledAt = new Date();
+        repo.disabledReason = reason;
+      } else if (repo.disabledReason === reason) {
+        repo.disabledAt = null;
+        repo.disabledReason = null;
+      } else {
+        continue;
+      }
+      recordAudit(
+        tx,
+        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+        {
+          orgId: repo.orgId,
+          action: 'repo.updated',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata: { github_action: `installation_repositories.${action}`, disabled: repo.disabledReason },
+        },
+      );
+    }
+    return {
+      handled: repos.length > 0,
+      outcome: repos.length > 0 ? 'repositories updated' : 'no connected repository concerned',
       scans: [],
       statusCode: 202,
       action,

@@ -27,8 +27,11 @@ describe('GET /health over HTTP', () => {
     const up = { status: 'up', latency_ms: expect.any(Number) };
     expect({ status, body }).toEqual({
       status: 200,
-      body: { status: 'ok', checks: { postgres: up, temporal: up, redis: up } },
+      body: { status: 'ok', checks: { postgres: up, migrations: up, temporal: up, redis: up } },
     });
+    // /health/ready is the same readiness report; /health/live only says the process answers.
+    expect((await request(`${url}/health/ready`)).body.checks.migrations).toEqual(up);
+    expect(await request(`${url}/health/live`)).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
   it('documents itself in the OpenAPI document at /docs', async () => {

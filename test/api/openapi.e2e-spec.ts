@@ -39,9 +39,15 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/github/repos',
   'post /api/v1/webhooks/github',
   'get /health',
+  'get /health/ready',
+  'get /health/live',
+  'get /metrics',
 ];
 const PUBLIC = new Set([
   'get /health',
+  'get /health/ready',
+  'get /health/live',
+  'get /metrics',
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
 ]);

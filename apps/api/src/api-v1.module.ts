@@ -9,6 +9,8 @@ import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
 import { FindingsService } from './findings/findings.service';
+import { ApiMetrics } from './metrics/api-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { OrgsService } from './orgs/orgs.service';
 import { PoliciesController } from './policies/policies.controller';
@@ -33,6 +35,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
  */
 @Module({
   imports: [PassportModule],
+  exports: [ApiMetrics],
   controllers: [
     OrgsController,
     ApiKeysController,
@@ -45,8 +48,10 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     GithubWebhooksController,
     GithubTokenController,
     GithubInstallationsController,
+    MetricsController,
   ],
   providers: [
+    ApiMetrics,
     TokenAuthenticator,
     BearerStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },

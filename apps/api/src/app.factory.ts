@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configuredSecrets, RedactingConsoleLogger } from '@repoguard/infrastructure';
 import { AppModule } from './app.module';
 import { correlationId } from './common/correlation-id.middleware';
+import { ApiMetrics } from './metrics/api-metrics';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 import { bodyParserErrors, inputSanity } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
@@ -24,6 +26,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
     }),
   });
   app.disable('x-powered-by');
+  app.use(httpMetrics(app.get(ApiMetrics)));
   app.use(correlationId);
   // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to 1 MB.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));

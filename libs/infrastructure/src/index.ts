@@ -28,3 +28,4 @@ export * from './logging/redacting-console-logger';
 export * from './crypto/secret-box';
 export * from './persistence/repositories/mikro-orm-secret-store';
 export * from './persistence/repositories/repository-github-credentials';
+export * from './health/migrations.health-check';

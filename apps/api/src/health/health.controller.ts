@@ -7,6 +7,7 @@ import {
   checkAll,
   type HealthCheck,
   type HealthReport,
+  MigrationsHealthCheck,
   PostgresHealthCheck,
   RedisHealthCheck,
   TemporalHealthCheck,
@@ -24,11 +25,18 @@ export class HealthController implements OnApplicationShutdown {
 
   constructor(em: EntityManager, @Inject(REDIS) redis: Redis | null, @Inject(API_CONFIG) config: ApiConfig) {
     this.temporal = new TemporalHealthCheck(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-    this.checks = [new PostgresHealthCheck(em), this.temporal];
+    this.checks = [new PostgresHealthCheck(em), new MigrationsHealthCheck(em), this.temporal];
     if (redis) this.checks.push(new RedisHealthCheck(redis));
   }
 
-  @Get()
+  /** The process answers: for a liveness probe, which must not fail because a dependency is down. */
+  @Get('live')
+  @ApiOkResponse({ description: '`{ status: "ok" }` while the process serves requests' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get(['', 'ready'])
   @ApiOkResponse({
     description: 'Every dependency answers: `{ status: "ok", checks: { postgres, temporal, redis? } }`',
   })

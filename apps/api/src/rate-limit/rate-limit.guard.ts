@@ -17,6 +17,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { RateLimitedError } from '@repoguard/domain';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { RATE_LIMIT_BY_IP } from './rate-limit-by-ip.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { REDIS } from '../redis/redis.module';
@@ -36,6 +37,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly metrics: ApiMetrics,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
   ) {
     if (!redis) this.logger.warn('REDIS_URL is not set: rate limits are counted in memory, per API instance');
@@ -64,6 +66,7 @@ export class RateLimitGuard implements CanActivate {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       this.setHeaders(response, limit, rejection);
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      this.metrics.rateLimited.inc({ kind: caller ? 'token' : 'address' });
       throw new RateLimitedError(
         `Rate limit of ${limit} requests per minute reached; retry in ${retryAfter} s`,
         retryAfter,

@@ -17,6 +17,7 @@ import {
   WebhookDeliveryEntity,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 export interface Delivery {
   readonly rawBody: Buffer;
@@ -54,6 +55,7 @@ export class GithubWebhooksService {
   constructor(
     private readonly em: EntityManager,
     private readonly requester: TemporalScanRequester,
+    private readonly metrics: ApiMetrics,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -100,6 +102,7 @@ export class GithubWebhooksService {
         .onConflict('deliveryId')
         .ignore();
       if ((await record.execute('run')).affectedRows === 0) {
+        this.metrics.webhookDeliveries.inc({ event, outcome: 'duplicate' });
         return { status: 200, body: { delivery_id: deliveryId, duplicate: true } };
       }
       const effect = await this.effectOf(tx, event, deliveryId, payload, delivery.ip);
@@ -119,6 +122,7 @@ export class GithubWebhooksService {
         .where({ deliveryId })
         .execute();
       await tx.flush();
+      this.metrics.webhookDeliveries.inc({ event, outcome: effect.handled ? 'handled' : 'ignored' });
       const body = {
         delivery_id: deliveryId,
         event,

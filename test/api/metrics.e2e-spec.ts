@@ -1,0 +1,53 @@
+// GET /metrics: Prometheus text with the HTTP histogram by route pattern and the rate-limit counter.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createApiApp } from '../../apps/api/src/app.factory';
+import { testApiConfig } from '../support/api-config';
+import { request } from '../support/http';
+
+describe('GET /metrics', () => {
+  let app: INestApplication;
+  let url: string;
+  const adminToken = `admin-${randomBytes(24).toString('hex')}`;
+
+  beforeAll(async () => {
+    app = await createApiApp(
+      testApiConfig({ REPOGUARD_ADMIN_TOKEN: adminToken, RATE_LIMIT_PER_MINUTE: '4' }),
+    );
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => app?.close());
+
+  const sample = (text: string, name: string, labels: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
+  it('counts requests by route pattern and status, and 429s, without ids in the labels', async () => {
+    const slug = `metrics-${randomUUID().slice(0, 8)}`;
+    const created = await request(`${url}/api/v1/orgs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ name: 'm', slug, owner_email: `${slug}@example.test` }),
+    });
+    const auth = { authorization: `Bearer ${created.body.token}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push(
+        (await request(`${url}/api/v1/orgs/${created.body.org.id}/repos`, { headers: auth })).status,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+
+    const scrape = await fetch(`${url}/metrics`);
+    expect(scrape.headers.get('content-type')).toContain('text/plain');
+    const text = await scrape.text();
+    const route = 'method="GET",route="/api/v1/orgs/:org_id/repos"';
+    expect(sample(text, 'repoguard_http_request_duration_seconds_count', `${route},status="200"`)).toBe(4);
+    expect(sample(text, 'repoguard_http_request_duration_seconds_count', `${route},status="429"`)).toBe(1);
+    expect(sample(text, 'repoguard_rate_limit_rejections_total', 'kind="token"')).toBe(1);
+    expect(text).not.toContain(created.body.org.id);
+    expect(text).toContain('repoguard_api_process_cpu_seconds_total');
+  });
+});

@@ -29,5 +29,5 @@ export class ApiKeyListQuery {
   })
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
-  org_id!: string;
+  org_id?: string;
 }

@@ -1,7 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { DomainError, UnauthenticatedError } from '@repoguard/domain';
+import { UnauthenticatedError } from '@repoguard/domain';
 import type { Request } from 'express';
 import { PUBLIC_ROUTE } from './public.decorator';
 
@@ -26,8 +26,7 @@ export class AuthenticationGuard extends AuthGuard('bearer') {
   }
 
   override handleRequest<T>(error: unknown, caller: T | false): T {
-    if (error instanceof DomainError) throw error;
-    if (error) throw error;
+    if (error) throw error; // a DomainError from the authenticator (TOKEN_INVALID) keeps its code
     if (!caller) throw unauthenticated();
     return caller;
   }

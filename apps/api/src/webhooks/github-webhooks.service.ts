@@ -15,6 +15,7 @@ import {
   RepositoryEntity,
   TemporalScanRequester,
   WebhookDeliveryEntity,
+  type AuditEvent,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiMetrics } from '../metrics/api-metrics';
@@ -40,6 +41,30 @@ type Effect = Pick<WebhookDeliveryEntity, 'handled' | 'outcome' | 'scans'> & {
   statusCode: number;
   error?: string | null;
 };
+
+/** What every effect of one delivery shares: its transaction and how it is audited. */
+interface DeliveryContext {
+  readonly tx: EntityManager;
+  readonly deliveryId: string;
+  readonly action: string | null;
+  /** Queues an audit row by the webhook actor, correlated by the delivery id. */
+  audit(event: AuditEvent): void;
+}
+
+const malformed = (error: string): Effect => ({
+  handled: false,
+  outcome: 'malformed payload',
+  scans: [],
+  statusCode: 400,
+  error,
+});
+const ignoredAs = (outcome: string, extra: Partial<Effect> = {}): Effect => ({
+  handled: false,
+  outcome,
+  scans: [],
+  statusCode: 202,
+  ...extra,
+});
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT = /^[a-z_]{1,64}$/;
@@ -148,68 +173,64 @@ export class GithubWebhooksService {
     ip: string | null,
   ): Promise<Effect> {
     if (payload === undefined || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return {
-        handled: false,
-        outcome: 'malformed payload',
-        scans: [],
-        statusCode: 400,
-        error: 'The body is not a JSON object',
-      };
+      return malformed('The body is not a JSON object');
     }
-    const action =
-      typeof (payload as { action?: unknown }).action === 'string'
-        ? (payload as { action: string }).action
-        : null;
-    if (event === 'ping') return { handled: true, outcome: 'pong', scans: [], statusCode: 200, action };
-    if (event === 'repository') return this.repositoryEffect(tx, deliveryId, payload, action, ip);
-    if (event === 'installation') return this.installationEffect(tx, deliveryId, payload, action, ip);
-    if (event === 'installation_repositories') {
-      return this.installationRepositoriesEffect(tx, deliveryId, payload, action, ip);
-    }
-    if (event !== 'push')
-      return {
-        handled: false,
-        outcome: `event ${event} is not acted on`,
-        scans: [],
-        statusCode: 202,
-        action,
-      };
+    const raw = (payload as { action?: unknown }).action;
+    const action = typeof raw === 'string' ? raw : null;
+    const ctx: DeliveryContext = {
+      tx,
+      deliveryId,
+      action,
+      audit: (auditEvent) =>
+        recordAudit(
+          tx,
+          { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
+          auditEvent,
+        ),
+    };
+    return { action, ...(await this.effectFor(ctx, event, payload)) };
+  }
 
-    const push = asPushEvent(payload);
-    if (!push) {
-      return {
-        handled: false,
-        outcome: 'malformed payload',
-        scans: [],
-        statusCode: 400,
-        error: 'A push needs ref, after and repository.id',
-      };
+  private async effectFor(ctx: DeliveryContext, event: string, payload: object): Promise<Effect> {
+    switch (event) {
+      case 'ping':
+        return { handled: true, outcome: 'pong', scans: [], statusCode: 200 };
+      case 'push':
+        return this.pushEffect(ctx, payload);
+      case 'repository':
+        return this.repositoryEffect(ctx, payload);
+      case 'installation':
+        return this.installationEffect(ctx, payload);
+      case 'installation_repositories':
+        return this.installationRepositoriesEffect(ctx, payload);
+      default:
+        return ignoredAs(`event ${event} is not acted on`);
     }
-    const base = { action, githubRepoId: String(push.repository.id), ref: push.ref, headCommit: push.after };
+  }
+
+  private async pushEffect({ tx, deliveryId, audit }: DeliveryContext, payload: object): Promise<Effect> {
+    const push = asPushEvent(payload);
+    if (!push) return malformed('A push needs ref, after and repository.id');
+    const base = { githubRepoId: String(push.repository.id), ref: push.ref, headCommit: push.after };
     // By GitHub's immutable id, never by name: a rename or a spoofed full_name cannot redirect a scan.
     const repos = await tx.find(RepositoryEntity, {
       provider: 'github',
       externalId: String(push.repository.id),
     });
-    if (repos.length === 0)
-      return { ...base, handled: false, outcome: 'repository not connected', scans: [], statusCode: 202 };
+    if (repos.length === 0) return ignoredAs('repository not connected', base);
 
     const scans: Effect['scans'] = [];
     const reasons: string[] = [];
     // A push that asks for nothing is still in the org's audit trail, with the reason.
     const ignored = (repo: RepositoryEntity, reason: string) => {
       reasons.push(reason);
-      recordAudit(
-        tx,
-        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
-        {
-          orgId: repo.orgId,
-          action: 'webhook.ignored',
-          targetType: 'repository',
-          targetId: repo.id,
-          metadata: { event: 'push', ref: push.ref, commit_sha: push.after, reason, delivery_id: deliveryId },
-        },
-      );
+      audit({
+        orgId: repo.orgId,
+        action: 'webhook.ignored',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: { event: 'push', ref: push.ref, commit_sha: push.after, reason, delivery_id: deliveryId },
+      });
     };
     for (const repo of repos) {
       if (repo.disabledAt) {
@@ -243,62 +264,35 @@ export class GithubWebhooksService {
           );
         });
       scans.push({ repo_id: repo.id, org_id: repo.orgId, workflow_id: receipt.workflowId });
-      recordAudit(
-        tx,
-        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
-        {
-          orgId: repo.orgId,
-          action: 'scan.requested',
-          targetType: 'repository',
-          targetId: repo.id,
-          metadata: {
-            trigger: 'push',
-            commit_sha: decision.commitSha,
-            ref: decision.ref,
-            delivery_id: deliveryId,
-            run_id: receipt.runId,
-          },
+      audit({
+        orgId: repo.orgId,
+        action: 'scan.requested',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: {
+          trigger: 'push',
+          commit_sha: decision.commitSha,
+          ref: decision.ref,
+          delivery_id: deliveryId,
+          run_id: receipt.runId,
         },
-      );
+      });
     }
     this.logger.log(
       `delivery ${deliveryId}: push ${push.ref}@${push.after.slice(0, 12)} -> ${scans.length} scan request(s)`,
     );
     return scans.length > 0
       ? { ...base, handled: true, outcome: 'scan requested', scans, statusCode: 202 }
-      : { ...base, handled: false, outcome: [...new Set(reasons)].join('; '), scans, statusCode: 202 };
+      : ignoredAs([...new Set(reasons)].join('; '), base);
   }
 
   /** Renames, transfers and default-branch edits follow GitHub; archiving or deleting stops scans. */
-  private async repositoryEffect(
-    tx: EntityManager,
-    deliveryId: string,
-    payload: unknown,
-    action: string | null,
-    ip: string | null,
-  ): Promise<Effect> {
+  private async repositoryEffect({ tx, action, audit }: DeliveryContext, payload: object): Promise<Effect> {
     const change = repositoryChangeOf(payload);
-    if (!change) {
-      return {
-        handled: false,
-        outcome: 'malformed payload',
-        scans: [],
-        statusCode: 400,
-        action,
-        error: 'A repository event needs repository.id, name and owner.login',
-      };
-    }
+    if (!change) return malformed('A repository event needs repository.id, name and owner.login');
     const githubRepoId = String(change.githubId);
     const repos = await tx.find(RepositoryEntity, { provider: 'github', externalId: githubRepoId });
-    if (repos.length === 0)
-      return {
-        handled: false,
-        outcome: 'repository not connected',
-        scans: [],
-        statusCode: 202,
-        action,
-        githubRepoId,
-      };
+    if (repos.length === 0) return ignoredAs('repository not connected', { githubRepoId });
     for (const repo of repos) {
       const before = {
         full_name: `${repo.owner}/${repo.name}`,
@@ -312,79 +306,47 @@ export class GithubWebhooksService {
         repo.disabledAt = change.disable === null ? null : new Date();
         repo.disabledReason = change.disable;
       }
-      recordAudit(
-        tx,
-        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
-        {
-          orgId: repo.orgId,
-          action: 'repo.updated',
-          targetType: 'repository',
-          targetId: repo.id,
-          metadata: {
-            github_action: action,
-            from: before,
-            to: {
-              full_name: `${repo.owner}/${repo.name}`,
-              default_branch: repo.defaultBranch,
-              disabled: repo.disabledReason,
-            },
+      audit({
+        orgId: repo.orgId,
+        action: 'repo.updated',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: {
+          github_action: action,
+          from: before,
+          to: {
+            full_name: `${repo.owner}/${repo.name}`,
+            default_branch: repo.defaultBranch,
+            disabled: repo.disabledReason,
           },
         },
-      );
+      });
     }
-    return { handled: true, outcome: 'repository updated', scans: [], statusCode: 202, action, githubRepoId };
+    return { handled: true, outcome: 'repository updated', scans: [], statusCode: 202, githubRepoId };
   }
 
   /** An uninstalled or suspended app stops reading the installation's repositories; unsuspending resumes. */
-  private async installationEffect(
-    tx: EntityManager,
-    deliveryId: string,
-    payload: unknown,
-    action: string | null,
-    ip: string | null,
-  ): Promise<Effect> {
+  private async installationEffect({ tx, action, audit }: DeliveryContext, payload: object): Promise<Effect> {
     const installation = (payload as { installation?: { id?: unknown } }).installation;
-    if (typeof installation?.id !== 'number') {
-      return {
-        handled: false,
-        outcome: 'malformed payload',
-        scans: [],
-        statusCode: 400,
-        action,
-        error: 'An installation event needs installation.id',
-      };
-    }
+    if (typeof installation?.id !== 'number') return malformed('An installation event needs installation.id');
     const revoke = action === 'deleted' || action === 'suspend';
-    if (!revoke && action !== 'unsuspend') {
-      return {
-        handled: false,
-        outcome: `installation ${action ?? 'event'} is not acted on`,
-        scans: [],
-        statusCode: 202,
-        action,
-      };
-    }
+    if (!revoke && action !== 'unsuspend')
+      return ignoredAs(`installation ${action ?? 'event'} is not acted on`);
     const row = await tx.findOne(GithubInstallationEntity, { installationId: String(installation.id) });
-    if (!row)
-      return { handled: false, outcome: 'installation not linked', scans: [], statusCode: 202, action };
+    if (!row) return ignoredAs('installation not linked');
     row.revokedAt = revoke ? new Date() : null;
-    recordAudit(
-      tx,
-      { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
-      {
-        orgId: row.orgId,
-        action: 'github_installation.revoked',
-        targetType: 'github_installation',
-        targetId: String(installation.id),
-        metadata: { github_action: action },
-      },
-    );
+    audit({
+      orgId: row.orgId,
+      action: 'github_installation.revoked',
+      targetType: 'github_installation',
+      targetId: String(installation.id),
+      metadata: { github_action: action },
+    });
     return {
       handled: true,
       outcome: revoke ? 'installation revoked' : 'installation restored',
       scans: [],
       statusCode: 202,
-      action,
     };
   }
 
@@ -393,11 +355,8 @@ export class GithubWebhooksService {
    * stop being scanned until they are granted again.
    */
   private async installationRepositoriesEffect(
-    tx: EntityManager,
-    deliveryId: string,
-    payload: unknown,
-    action: string | null,
-    ip: string | null,
+    { tx, action, audit }: DeliveryContext,
+    payload: object,
   ): Promise<Effect> {
     const p = payload as {
       installation?: { id?: unknown };
@@ -407,14 +366,7 @@ export class GithubWebhooksService {
     const ids = (list: unknown) =>
       Array.isArray(list) ? list.flatMap((r) => (typeof r?.id === 'number' ? [String(r.id)] : [])) : [];
     if (typeof p.installation?.id !== 'number') {
-      return {
-        handled: false,
-        outcome: 'malformed payload',
-        scans: [],
-        statusCode: 400,
-        action,
-        error: 'An installation_repositories event needs installation.id',
-      };
+      return malformed('An installation_repositories event needs installation.id');
     }
     const installationId = String(p.installation.id);
     const removed = ids(p.repositories_removed);
@@ -436,24 +388,16 @@ export class GithubWebhooksService {
       } else {
         continue;
       }
-      recordAudit(
-        tx,
-        { actorType: 'webhook', actorId: `github:${deliveryId}`, correlationId: deliveryId, ip },
-        {
-          orgId: repo.orgId,
-          action: 'repo.updated',
-          targetType: 'repository',
-          targetId: repo.id,
-          metadata: { github_action: `installation_repositories.${action}`, disabled: repo.disabledReason },
-        },
-      );
+      audit({
+        orgId: repo.orgId,
+        action: 'repo.updated',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: { github_action: `installation_repositories.${action}`, disabled: repo.disabledReason },
+      });
     }
-    return {
-      handled: repos.length > 0,
-      outcome: repos.length > 0 ? 'repositories updated' : 'no connected repository concerned',
-      scans: [],
-      statusCode: 202,
-      action,
-    };
+    return repos.length > 0
+      ? { handled: true, outcome: 'repositories updated', scans: [], statusCode: 202 }
+      : ignoredAs('no connected repository concerned');
   }
 }

@@ -9,17 +9,10 @@ import {
   StoredSecretEntity,
 } from '@repoguard/infrastructure';
 import { runCliCommand, type CliRun } from '../support/cli-run';
+import { freshDatabaseUrl } from '../support/fresh-database';
 
 const secretsRotate = (env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<CliRun> =>
   runCliCommand(['secrets:rotate', ...args], env);
-
-// A database of its own: the command rotates the whole table, and the shared e2e database may hold
-// rows sealed with keys this test does not know.
-function freshDatabaseUrl(): string {
-  const base = new URL(process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_test');
-  base.pathname = `/repoguard_e2e_rotate_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  return base.toString();
-}
 
 const b64 = (key: Buffer) => key.toString('base64');
 const idOf = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -27,7 +20,9 @@ const idOf = (key: Buffer) => createHash('sha256').update(key).digest('hex').sli
 // The operator's half of key rotation: after REPOGUARD_ENCRYPTION_KEY changes, the command
 // re-encrypts what the old key encrypted, so the old key can be dropped.
 describe('repoguard secrets:rotate', () => {
-  const databaseUrl = freshDatabaseUrl();
+  // A database of its own: the command rotates the whole table, and the shared e2e database may
+  // hold rows sealed with keys this test does not know.
+  const databaseUrl = freshDatabaseUrl('e2e_rotate');
   const keyA = randomBytes(32);
   const keyB = randomBytes(32);
   let orm: MikroORM;

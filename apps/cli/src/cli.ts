@@ -1,4 +1,5 @@
 import { type CommandIo, UsageError } from './command-io';
+import { ADVISORIES_IMPORT_USAGE, runAdvisoriesImport } from './commands/advisories-import.command';
 import { CHECK_USAGE, runCheck } from './commands/check.command';
 import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
 import { SECRETS_ROTATE_USAGE, runSecretsRotate } from './commands/secrets-rotate.command';
@@ -9,6 +10,7 @@ Commands:
   check <file-or-dir>... --advisories <zip-or-dir>...   scan manifests locally against OSV data
   org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
   secrets:rotate                                         re-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY
+  advisories:import <zip-dir-or-url>... [--ecosystem e]   load OSV advisories into the local mirror
 
 Run "repoguard <command> --help" for a command's options.`;
 
@@ -16,6 +18,7 @@ const USAGES: Record<string, string> = {
   check: CHECK_USAGE,
   'org:create': ORG_CREATE_USAGE,
   'secrets:rotate': SECRETS_ROTATE_USAGE,
+  'advisories:import': ADVISORIES_IMPORT_USAGE,
 };
 
 /**
@@ -36,6 +39,8 @@ export function runCli(
         return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'secrets:rotate':
         return runSecretsRotate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
+      case 'advisories:import':
+        return runAdvisoriesImport(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case undefined:
         io.err(USAGE);
         return 2;

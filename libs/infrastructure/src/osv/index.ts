@@ -1,2 +1,3 @@
 export * from './osv-export-reader';
 export * from './osv-api-vulnerability-database';
+export * from './postgres-advisory-mirror';

@@ -18,15 +18,22 @@ export function readOsvExport(source: string): OsvExportReadResult {
   const stat = statSync(source);
   if (stat.isDirectory()) {
     for (const file of walkJsonFiles(source)) addJson(result, file, readFileSync(file, 'utf8'));
-  } else if (source.toLowerCase().endsWith('.zip')) {
-    const entries = unzipSync(readFileSync(source), {
-      filter: (entry) => entry.name.toLowerCase().endsWith('.json'),
-    });
-    const decoder = new TextDecoder();
-    for (const name of Object.keys(entries).sort())
-      addJson(result, `${source}:${name}`, decoder.decode(entries[name]));
   } else {
-    addJson(result, source, readFileSync(source, 'utf8'));
+    return readOsvExportBytes(readFileSync(source), source);
+  }
+  return result;
+}
+
+/** The same, from bytes already in memory (a downloaded export); `name` says which format. */
+export function readOsvExportBytes(bytes: Uint8Array, name: string): OsvExportReadResult {
+  const result: OsvExportReadResult = { records: [], problems: [] };
+  if (name.toLowerCase().split('?')[0]!.endsWith('.zip')) {
+    const entries = unzipSync(bytes, { filter: (entry) => entry.name.toLowerCase().endsWith('.json') });
+    const decoder = new TextDecoder();
+    for (const entry of Object.keys(entries).sort())
+      addJson(result, `${name}:${entry}`, decoder.decode(entries[entry]));
+  } else {
+    addJson(result, name, new TextDecoder().decode(bytes));
   }
   return result;
 }

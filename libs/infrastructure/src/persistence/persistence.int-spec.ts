@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { createMikroOrmConfig } from './mikro-orm.config';
 import { dropDatabase, prepareDatabase } from './database-bootstrap';
 import { MIGRATIONS } from './migrations';
 import { AuditLogEntity, OrganizationEntity } from './entities';
 import { MikroOrmSystemProbe } from './repositories/mikro-orm-system-probe';
-
-// A database of its own, created and migrated from nothing, so this test proves the committed
-// migrations build the schema the entities expect.
-function freshDatabaseUrl(): string {
-  const base = new URL(process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_test');
-  base.pathname = `/repoguard_it_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  return base.toString();
-}
+import { freshDatabaseUrl } from '../../../../test/support/fresh-database';
 
 describe('PostgreSQL through MikroORM', () => {
-  const databaseUrl = freshDatabaseUrl();
+  // A database of its own, created and migrated from nothing, so this test proves the committed
+  // migrations build the schema the entities expect.
+  const databaseUrl = freshDatabaseUrl('it');
   let orm: MikroORM;
 
   beforeAll(async () => {

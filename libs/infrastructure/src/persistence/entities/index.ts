@@ -8,6 +8,7 @@ import { GithubInstallationEntity } from './github-installation.entity';
 import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
+import { MirroredAdvisoryEntity, MirroredAdvisoryPackageEntity } from './mirrored-advisory.entity';
 import { OrganizationEntity } from './organization.entity';
 import { PersonalTokenEntity } from './personal-token.entity';
 import { PolicyEvaluationEntity } from './policy-evaluation.entity';
@@ -30,6 +31,8 @@ export {
   InvitationEntity,
   ManifestBlobEntity,
   MembershipEntity,
+  MirroredAdvisoryEntity,
+  MirroredAdvisoryPackageEntity,
   OrganizationEntity,
   PersonalTokenEntity,
   PolicyEntity,
@@ -66,4 +69,6 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   StoredSecretEntity,
   GithubInstallationEntity,
+  MirroredAdvisoryEntity,
+  MirroredAdvisoryPackageEntity,
 ];

@@ -10,6 +10,7 @@ import { Migration20261130144908 } from './Migration20261130144908';
 import { Migration20261130145747 } from './Migration20261130145747';
 import { Migration20261130151441 } from './Migration20261130151441';
 import { Migration20261130151919 } from './Migration20261130151919';
+import { Migration20261130161046 } from './Migration20261130161046';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130145747', class: Migration20261130145747 },
   { name: 'Migration20261130151441', class: Migration20261130151441 },
   { name: 'Migration20261130151919', class: Migration20261130151919 },
+  { name: 'Migration20261130161046', class: Migration20261130161046 },
 ];

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { isEcosystem } from '@repoguard/domain';
+import {
+  createMikroOrmConfig,
+  PostgresAdvisoryMirror,
+  readOsvExport,
+  readOsvExportBytes,
+  type OsvExportReadResult,
+} from '@repoguard/infrastructure';
+import { type CommandIo, UsageError } from '../command-io';
+
+export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--json]
+
+Loads OSV advisories into the local mirror (the database named by DATABASE_URL, default
+postgresql://postgres@127.0.0.1:5432/repoguard): OSV's per-ecosystem export (<Ecosystem>/all.zip),
+a directory of OSV JSON files, a JSON file, or an http(s) URL of any of these.
+--ecosystem npm (repeatable) downloads that ecosystem's export from OSV_EXPORT_BASE_URL
+(default https://osv-vulnerabilities.storage.googleapis.com). Records are kept by id and
+"modified": importing the same export again writes nothing; withdrawn advisories stop matching.`;
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
+const DEFAULT_EXPORT_BASE_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
+
+/** For operators and the demo. Exit 1 when a source cannot be read at all. */
+export async function runAdvisoriesImport(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const base = (env['OSV_EXPORT_BASE_URL'] || DEFAULT_EXPORT_BASE_URL).replace(/\/+$/, '');
+  const ecosystems = values.ecosystem ?? [];
+  const unknown = ecosystems.filter((e) => !isEcosystem(e));
+  if (unknown.length > 0) throw new UsageError(`--ecosystem: unknown ecosystem ${unknown.join(', ')}`);
+  const sources = [...positionals, ...ecosystems.map((e) => `${base}/${encodeURIComponent(e)}/all.zip`)];
+  if (sources.length === 0) throw new UsageError('give at least one export (path or URL) or --ecosystem');
+
+  const orm = await MikroORM.init(
+    createMikroOrmConfig({ databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL, poolMax: 1 }),
+  );
+  let failed = false;
+  const reports: unknown[] = [];
+  try {
+    const mirror = new PostgresAdvisoryMirror(orm.em.fork());
+    for (const source of sources) {
+      const started = performance.now();
+      let read: OsvExportReadResult;
+      try {
+        read = await readSource(source, io.cwd);
+      } catch (error) {
+        io.err(`repoguard: ${source}: ${(error as Error).message}`);
+        failed = true;
+        continue;
+      }
+      const { invalid, ...counts } = await mirror.import(read.records);
+      const seconds = (performance.now() - started) / 1000;
+      const problems = [
+        ...read.problems.map((p) => `${p.entry}: ${p.problem}`),
+        ...invalid.map((id) => `${id}: "modified" is not a date`),
+      ];
+      const report = {
+        source,
+        ...counts,
+        problems,
+        seconds: Math.round(seconds * 1000) / 1000,
+        rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+      };
+      reports.push(report);
+      if (!values.json) {
+        io.out(
+          `${source}: ${counts.read} read, ${counts.inserted} new, ${counts.updated} updated, ` +
+            `${counts.unchanged} unchanged, ${counts.withdrawn} withdrawn, ${problems.length} skipped ` +
+            `in ${seconds.toFixed(2)} s (memory ${report.rssMb} MB)`,
+        );
+        for (const problem of problems.slice(0, 10)) io.out(`  skipped ${problem}`);
+        if (problems.length > 10) io.out(`  … and ${problems.length - 10} more`);
+      }
+    }
+    const state = await mirror.state();
+    if (values.json) io.out(JSON.stringify({ imports: reports, mirror: state }, null, 2));
+    else io.out(`mirror holds ${state.advisories} advisories`);
+    return failed ? 1 : 0;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+async function readSource(source: string, cwd: string): Promise<OsvExportReadResult> {
+  if (!/^https?:\/\//i.test(source)) return readOsvExport(path.resolve(cwd, source));
+  let response: Response;
+  try {
+    response = await fetch(source, { signal: AbortSignal.timeout(300_000) });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`download failed: ${cause ?? (error as Error).message}`);
+  }
+  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
+  return readOsvExportBytes(new Uint8Array(await response.arrayBuffer()), new URL(source).pathname);
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { ecosystem: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { OsvRecord } from '@repoguard/domain';
+import { sharedOsvExport } from '../../../../test/support/shared-osv';
+import { createMikroOrmConfig } from '../persistence/mikro-orm.config';
+import { dropDatabase, prepareDatabase } from '../persistence/database-bootstrap';
+import { readOsvExport } from './osv-export-reader';
+import { PostgresAdvisoryMirror } from './postgres-advisory-mirror';
+import { freshDatabaseUrl } from '../../../../test/support/fresh-database';
+
+function advisory(id: string, modified: string, extra: Partial<OsvRecord> = {}): OsvRecord {
+  return {
+    id,
+    modified,
+    affected: [
+      {
+        package: { ecosystem: 'PyPI', name: 'Django_REST.framework' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0' }] }],
+      },
+    ],
+    ...extra,
+  };
+}
+
+describe('the PostgreSQL advisory mirror', () => {
+  const databaseUrl = freshDatabaseUrl('mirror');
+  let orm: MikroORM;
+  let mirror: PostgresAdvisoryMirror;
+
+  const packagesOf = async (id: string) =>
+    (await orm.em
+      .getConnection()
+      .execute('select ecosystem, name from mirrored_advisory_packages where advisory_id = ? order by name', [
+        id,
+      ])) as { ecosystem: string; name: string }[];
+  const held = async (id: string) =>
+    (
+      (await orm.em
+        .getConnection()
+        .execute('select record, imported_at::text as imported from mirrored_advisories where id = ?', [
+          id,
+        ])) as { record: OsvRecord; imported: string }[]
+    )[0];
+
+  beforeAll(async () => {
+    await prepareDatabase(databaseUrl);
+    orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
+    mirror = new PostgresAdvisoryMirror(orm.em.fork());
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await dropDatabase(databaseUrl);
+  });
+
+  it('imports the real PyPI export once, then finds nothing to write the second time', async () => {
+    const { records } = readOsvExport(sharedOsvExport('PyPI-all.zip'));
+    const ids = new Set(records.map((r) => r.id));
+    expect(await mirror.state()).toEqual({ advisories: 0, lastImportAt: null });
+
+    const first = await mirror.import(records);
+    expect(first).toMatchObject({ read: records.length, inserted: ids.size, updated: 0, invalid: [] });
+    expect(first.unchanged).toBe(records.length - ids.size);
+    const afterFirst = await mirror.state();
+    expect(afterFirst.advisories).toBe(ids.size);
+
+    const second = await mirror.import(records);
+    expect(second).toEqual({
+      read: records.length,
+      inserted: 0,
+      updated: 0,
+      unchanged: records.length,
+      withdrawn: 0,
+      invalid: [],
+    });
+    expect(await mirror.state()).toEqual(afterFirst);
+
+    // Every package an advisory names is a lookup key, PEP 503-normalised.
+    const sample = records.find((r) => (r.affected ?? []).some((a) => a.package?.name))!;
+    const names = (await packagesOf(sample.id)).map((p) => p.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toBe(name.toLowerCase().replace(/[-_.]+/g, '-'));
+  });
+
+  it('replaces a record only with a newer copy, and keeps the newest of duplicates', async () => {
+    const id = `RG-MIRROR-${randomUUID()}`;
+    await mirror.import([advisory(id, '2026-01-01T00:00:00Z', { summary: 'first' })]);
+    expect(await packagesOf(id)).toEqual([{ ecosystem: 'PyPI', name: 'django-rest-framework' }]);
+
+    const older = await mirror.import([advisory(id, '2025-06-01T00:00:00Z', { summary: 'older' })]);
+    expect(older).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    expect((await held(id))!.record.summary).toBe('first');
+
+    const newer = await mirror.import([
+      advisory(id, '2026-03-01T00:00:00Z', { summary: 'newest' }),
+      advisory(id, '2026-02-01T00:00:00Z', { summary: 'between' }),
+    ]);
+    expect(newer).toMatchObject({ read: 2, inserted: 0, updated: 1, unchanged: 1 });
+    expect((await held(id))!.record.summary).toBe('newest');
+  });
+
+  it('keeps a withdrawn record but removes what it matched', async () => {
+    const id = `RG-MIRROR-${randomUUID()}`;
+    await mirror.import([advisory(id, '2026-01-01T00:00:00Z')]);
+    expect(await packagesOf(id)).toHaveLength(1);
+
+    const report = await mirror.import([
+      advisory(id, '2026-02-01T00:00:00Z', { withdrawn: '2026-02-01T00:00:00Z' }),
+    ]);
+    expect(report).toMatchObject({ updated: 1, withdrawn: 1 });
+    expect(await packagesOf(id)).toEqual([]);
+    expect((await held(id))!.record.withdrawn).toBe('2026-02-01T00:00:00Z');
+
+    // An older, not withdrawn copy arriving later does not bring it back.
+    await mirror.import([advisory(id, '2026-01-15T00:00:00Z')]);
+    expect(await packagesOf(id)).toEqual([]);
+  });
+
+  it('skips a record whose modified is not a date, naming it, and imports the rest', async () => {
+    const good = `RG-MIRROR-${randomUUID()}`;
+    const report = await mirror.import([
+      advisory('RG-BAD-DATE', 'yesterday'),
+      advisory(good, '2026-01-01T00:00:00Z'),
+    ]);
+    expect(report).toMatchObject({ read: 1, inserted: 1, invalid: ['RG-BAD-DATE'] });
+    expect(await held('RG-BAD-DATE')).toBeUndefined();
+  });
+});

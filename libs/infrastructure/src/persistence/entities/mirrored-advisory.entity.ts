@@ -1,0 +1,42 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { OsvRecord } from '@repoguard/domain';
+
+/**
+ * The local OSV mirror: every imported record by id, withdrawn ones included (kept so a later
+ * import of an older copy cannot bring them back). Shared by all orgs: advisories are public data.
+ */
+@Entity({ tableName: 'mirrored_advisories' })
+export class MirroredAdvisoryEntity {
+  [OptionalProps]?: 'importedAt' | 'withdrawn';
+
+  @PrimaryKey({ type: 'string', length: 128 })
+  id!: string;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  modified!: Date;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  withdrawn: Date | null = null;
+
+  @Property({ type: 'json' })
+  record!: OsvRecord;
+
+  /** When this copy arrived: the worker's index reloads when the newest import is newer than it. */
+  @Index()
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
+  importedAt: Date = new Date();
+}
+
+/** Which packages a mirrored advisory names, by ecosystem and normalised name: the lookup key. */
+@Entity({ tableName: 'mirrored_advisory_packages' })
+export class MirroredAdvisoryPackageEntity {
+  @PrimaryKey({ type: 'string', length: 32 })
+  ecosystem!: string;
+
+  @PrimaryKey({ type: 'text' })
+  name!: string;
+
+  @Index()
+  @PrimaryKey({ type: 'string', length: 128 })
+  advisoryId!: string;
+}

@@ -8,6 +8,8 @@ export interface RepoCoordinates {
   readonly repoId?: string;
   /** A GitHub App installation to read it through (before it is connected, it has no repoId yet). */
   readonly installationId?: string;
+  /** Set for repositories connected by git URL instead of through GitHub's API. */
+  readonly gitUrl?: string;
 }
 
 export interface ResolvedCommit {
@@ -25,13 +27,13 @@ export interface TreeBlob {
 }
 
 /**
- * Where manifests come from (GitHub's API, later any git remote). Adapters raise DomainErrors:
+ * Where manifests come from (GitHub's API, or any git remote through the git CLI). Adapters raise DomainErrors:
  * `not_found` REPO_NOT_FOUND / REF_NOT_FOUND for permanent misses, `unavailable`
  * INTEGRATION_UNAVAILABLE (with `retryAfterMs` when the source said so) for what a retry may fix.
  */
 export interface ManifestSource {
   resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit>;
-  /** Every blob of the commit's tree, recursively. */
+  /** The commit's blobs, recursively: every one, or at least every manifest candidate. */
   listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]>;
   /** A blob's raw bytes. */
   readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array>;

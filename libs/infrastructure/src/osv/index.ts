@@ -1,3 +1,4 @@
 export * from './osv-export-reader';
 export * from './osv-api-vulnerability-database';
 export * from './postgres-advisory-mirror';
+export * from './mirror-vulnerability-database';

@@ -97,15 +97,43 @@ export class PostgresAdvisoryMirror {
     };
   }
 
-  /** How many advisories the mirror holds, and when it last changed (null when empty). */
-  async state(): Promise<{ readonly advisories: number; readonly lastImportAt: Date | null }> {
+  /**
+   * How many advisories the mirror holds and when it last changed (null when empty). `revision`
+   * changes with every import that wrote something: readers compare it to know when to reload.
+   */
+  async state(): Promise<MirrorState> {
     const [row] = (await this.em
       .getConnection()
       .execute(
         'select count(*)::int as advisories, max(imported_at)::text as last from mirrored_advisories',
       )) as { advisories: number; last: string | null }[];
-    return { advisories: row?.advisories ?? 0, lastImportAt: row?.last ? new Date(row.last) : null };
+    const advisories = row?.advisories ?? 0;
+    const last = row?.last ?? null;
+    return {
+      advisories,
+      lastImportAt: last ? new Date(last) : null,
+      revision: `${advisories}@${last ?? 'never'}`,
+    };
   }
+
+  /** Every record (withdrawn ones too, so a reader can drop them) written at or after `since`. */
+  async recordsImportedSince(since: Date | null): Promise<OsvRecord[]> {
+    const rows = (await this.em
+      .getConnection()
+      .execute(
+        since
+          ? 'select record from mirrored_advisories where imported_at >= ?'
+          : 'select record from mirrored_advisories',
+        since ? [since] : [],
+      )) as { record: OsvRecord }[];
+    return rows.map((row) => row.record);
+  }
+}
+
+export interface MirrorState {
+  readonly advisories: number;
+  readonly lastImportAt: Date | null;
+  readonly revision: string;
 }
 
 function withdrawnAt(record: OsvRecord): Date | null {

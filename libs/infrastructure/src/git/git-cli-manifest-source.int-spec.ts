@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startGitHttpStandIn, type GitHttpStandIn } from '../../../../test/stand-ins/git-http-stand-in';
+import {
+  startGithubStandIn,
+  type GithubStandIn,
+  type TestRepo,
+} from '../../../../test/stand-ins/github-stand-in';
+import { GitCliManifestSource } from './git-cli-manifest-source';
+
+const LOCK = JSON.stringify({
+  name: 'web',
+  lockfileVersion: 3,
+  packages: { '': { name: 'web' }, 'node_modules/lodash': { version: '4.17.20' } },
+});
+const BIG_ASSET = 'x'.repeat(200_000);
+
+describe('any git remote through the git CLI', () => {
+  let repos: GithubStandIn; // only for its real git repositories
+  let http: GitHttpStandIn;
+  let cacheDir: string;
+  let repo: TestRepo;
+  let first: string;
+
+  beforeAll(async () => {
+    repos = await startGithubStandIn();
+    http = await startGitHttpStandIn();
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-'));
+    repo = await repos.createRepo('acme', 'web');
+    first = await repo.commit({
+      'frontend/package-lock.json': LOCK,
+      'requirements.txt': 'django==3.2.0\n',
+      'README.md': '# web\n',
+      'assets/big.bin': BIG_ASSET,
+    });
+    await repo.tag('v1.0.0');
+  });
+  afterAll(async () => {
+    await http?.close();
+    await repos?.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  describe('file:// (a local repository)', () => {
+    const source = () => new GitCliManifestSource({ cacheDir, allowFileUrls: true });
+    const coords = () => ({
+      owner: 'acme',
+      name: 'web',
+      orgId: 'org-1',
+      repoId: 'repo-file',
+      gitUrl: `file://${repo.path}`,
+    });
+
+    it('names the repository and finds its default branch', async () => {
+      const described = await source().describeRepository(coords());
+      // A local path has no host: its parent directories stand in for the owner.
+      const parent = path.dirname(repo.path).split('/').filter(Boolean).join('/').slice(-100);
+      expect(described).toEqual({
+        owner: parent,
+        name: path.basename(repo.path),
+        defaultBranch: 'main',
+        externalId: null,
+      });
+    });
+
+    it('resolves branches, tags and commits, lists the manifests with sizes and reads them', async () => {
+      const git = source();
+      expect(await git.resolveCommit(coords())).toEqual({ sha: first, ref: 'main' });
+      expect(await git.resolveCommit(coords(), 'v1.0.0')).toEqual({ sha: first, ref: 'v1.0.0' });
+      expect(await git.resolveCommit(coords(), first)).toEqual({ sha: first, ref: first });
+      const tree = await git.listTree(coords(), first);
+      expect(tree.map((b) => [b.path, b.size])).toEqual([
+        ['frontend/package-lock.json', Buffer.byteLength(LOCK)],
+        ['requirements.txt', 14],
+      ]);
+      const lock = tree.find((b) => b.path === 'frontend/package-lock.json')!;
+      expect(Buffer.from(await git.readBlob(coords(), lock.sha)).toString('utf8')).toBe(LOCK);
+    });
+
+    it('sees new commits on the next resolve, and refuses unknown refs', async () => {
+      const git = source();
+      await git.resolveCommit(coords());
+      const next = await repo.commit({ 'requirements.txt': 'django==4.2.0\n' }, 'bump django');
+      expect(await git.resolveCommit(coords())).toEqual({ sha: next, ref: 'main' });
+      await expect(git.resolveCommit(coords(), 'no-such-branch')).rejects.toMatchObject({
+        code: 'REF_NOT_FOUND',
+      });
+      await expect(git.resolveCommit(coords(), 'f'.repeat(40))).rejects.toMatchObject({
+        code: 'REF_NOT_FOUND',
+      });
+    });
+
+    it('is refused unless the operator allows file:// URLs', async () => {
+      const locked = new GitCliManifestSource({ cacheDir });
+      await expect(locked.resolveCommit(coords())).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'git_url', problem: expect.stringContaining('GIT_ALLOW_FILE_URLS') }],
+      });
+    });
+  });
+
+  describe('https:// (a self-hosted server with its own CA)', () => {
+    it('clones without blobs, downloads only the manifests, and trusts the configured CA', async () => {
+      const url = http.serve('group/sub', 'api', repo.path);
+      const git = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
+      const coords = { owner: 'group/sub', name: 'api', orgId: 'org-1', repoId: 'repo-https', gitUrl: url };
+      expect(await git.describeRepository(coords)).toEqual({
+        owner: 'group/sub',
+        name: 'api',
+        defaultBranch: 'main',
+        externalId: null,
+      });
+      const { sha } = await git.resolveCommit(coords, first);
+      const tree = await git.listTree(coords, sha);
+      expect(tree.map((b) => b.path)).toEqual(['frontend/package-lock.json', 'requirements.txt']);
+      expect(Buffer.from(await git.readBlob(coords, tree[1]!.sha)).toString('utf8')).toBe('django==3.2.0\n');
+
+      // The 200 kB asset was never downloaded: the clone holds it only as a promised object.
+      const clone = fs
+        .readdirSync(cacheDir)
+        .map((d) => path.join(cacheDir, d))
+        .find((d) => fs.readFileSync(path.join(d, 'config'), 'utf8').includes('/group/sub/api.git'))!;
+      const missing = execFileSync('git', ['rev-list', '--objects', '--missing=print', sha], {
+        cwd: clone,
+        encoding: 'utf8',
+      });
+      const bigSha = execFileSync('git', ['rev-parse', `${first}:assets/big.bin`], {
+        cwd: repo.path,
+        encoding: 'utf8',
+      }).trim();
+      expect(missing).toContain(`?${bigSha}`);
+
+      // Without the CA the server is not trusted.
+      const untrusting = new GitCliManifestSource({
+        cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-')),
+      });
+      await expect(untrusting.resolveCommit(coords)).rejects.toThrow(/certificate|SSL/i);
+    });
+
+    it('logs in with the repository credentials, which never appear in errors', async () => {
+      const login = { username: 'scanner', password: 's3cret-git-password' };
+      const url = http.serve('acme', 'private', repo.path, login);
+      const coords = { owner: 'acme', name: 'private', orgId: 'org-2', repoId: 'repo-private', gitUrl: url };
+      const anonymous = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
+      const refused = await anonymous.resolveCommit(coords).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'REPO_NOT_FOUND' });
+
+      const wrong = new GitCliManifestSource({
+        cacheDir,
+        caFile: http.caFile,
+        credentials: { credentialsFor: async () => ({ ...login, password: 'wrong-password-value' }) },
+      });
+      const denied = (await wrong.resolveCommit(coords).catch((e: unknown) => e)) as Error;
+      expect(denied).toMatchObject({ code: 'REPO_NOT_FOUND' });
+      expect(denied.message).not.toContain('wrong-password-value');
+
+      const allowed = new GitCliManifestSource({
+        cacheDir,
+        caFile: http.caFile,
+        credentials: { credentialsFor: async (r) => (r.repoId === 'repo-private' ? login : null) },
+      });
+      expect((await allowed.resolveCommit(coords, first)).sha).toBe(first);
+      const config = fs
+        .readdirSync(cacheDir)
+        .map((d) => fs.readFileSync(path.join(cacheDir, d, 'config'), 'utf8'))
+        .join('\n');
+      expect(config).not.toContain(login.password);
+    });
+
+    it('reports an unreachable server as a retryable network failure', async () => {
+      const git = new GitCliManifestSource({ cacheDir, timeoutMs: 20_000 });
+      await expect(
+        git.resolveCommit({ owner: 'x', name: 'y', repoId: 'gone', gitUrl: 'https://127.0.0.1:1/x/y.git' }),
+      ).rejects.toMatchObject({ code: 'INTEGRATION_UNAVAILABLE', integration: 'git', reason: 'network' });
+    });
+  });
+});

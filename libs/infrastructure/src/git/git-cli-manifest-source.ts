@@ -1,0 +1,324 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  IntegrationUnavailableError,
+  NotFoundError,
+  selectManifestPaths,
+  ValidationError,
+  type ManifestSource,
+  type RepoCoordinates,
+  type RepositoryDescription,
+  type RepositoryDirectory,
+  type ResolvedCommit,
+  type TreeBlob,
+} from '@repoguard/domain';
+import { parseGitUrl } from './git-url';
+
+/** What to log in with over https; looked up per repository, never part of the URL. */
+export interface GitHttpCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface GitCredentials {
+  credentialsFor(repo: RepoCoordinates): Promise<GitHttpCredentials | null>;
+}
+
+export interface GitCliManifestSourceOptions {
+  /** One blob-less bare clone per repository lives below it. */
+  readonly cacheDir: string;
+  readonly timeoutMs?: number;
+  /** file:// reads the worker's own disk: only when the operator allows it (demo, tests). */
+  readonly allowFileUrls?: boolean;
+  /** A CA bundle for self-hosted servers (GIT_SSL_CAINFO). */
+  readonly caFile?: string;
+  /** The private key for ssh:// remotes. */
+  readonly sshKeyPath?: string;
+  readonly credentials?: GitCredentials | null;
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+const SYMLINK_MODE = '120000';
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+/**
+ * Any git remote through the git CLI (GitLab, Bitbucket, Gitea, a local repository): a partial,
+ * blob-less clone per repository, refreshed with `git fetch`, so only trees and the manifest blobs
+ * are ever downloaded. Credentials travel in the child's environment, never in a URL or argv.
+ */
+export class GitCliManifestSource implements ManifestSource, RepositoryDirectory {
+  private readonly timeoutMs: number;
+  // Two scans of one repository must not fetch into the same clone at once.
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly options: GitCliManifestSourceOptions) {
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+  }
+
+  async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
+    const url = this.urlOf(repo);
+    const { owner, name } = parseGitUrl(url);
+    const defaultBranch = await this.defaultBranch(repo, url);
+    return { owner, name, defaultBranch, externalId: null };
+  }
+
+  async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
+    const url = this.urlOf(repo);
+    return this.exclusive(this.cachePath(repo, url), async (dir) => {
+      await this.sync(repo, url, dir);
+      if (ref && SHA.test(ref)) {
+        if (!(await this.hasCommit(dir, ref))) {
+          // Not on any branch or tag we hold (a force-pushed commit, say): ask for it by id.
+          await this.git(repo, ['fetch', '--filter=blob:none', 'origin', ref], dir).catch(() => undefined);
+          if (!(await this.hasCommit(dir, ref))) throw refNotFound(url, ref);
+        }
+        return { sha: ref, ref };
+      }
+      const wanted = ref ?? (await this.defaultBranch(repo, url));
+      const branch = wanted.replace(/^refs\/heads\//, '');
+      for (const candidate of [`refs/heads/${branch}`, `refs/tags/${branch}`, wanted]) {
+        const sha = await this.revParse(dir, candidate);
+        if (sha) return { sha, ref: branch };
+      }
+      throw refNotFound(url, wanted);
+    });
+  }
+
+  async listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]> {
+    const url = this.urlOf(repo);
+    return this.exclusive(this.cachePath(repo, url), async (dir) => {
+      const listing = (await this.git(repo, ['ls-tree', '-r', '-z', '--full-tree', commitSha], dir)).toString(
+        'utf8',
+      );
+      const blobs = new Map<string, string>();
+      for (const entry of listing.split('\0')) {
+        const match = /^(\d+) (\w+) ([0-9a-f]{40})\t(.*)$/s.exec(entry);
+        if (match && match[2] === 'blob' && match[1] !== SYMLINK_MODE) blobs.set(match[4]!, match[3]!);
+      }
+      // Sizes need the blobs themselves; only manifests are worth downloading, so only they are listed.
+      const manifests = selectManifestPaths(blobs.keys()).map(({ path: p }) => ({
+        path: p,
+        sha: blobs.get(p)!,
+      }));
+      const sizes = await this.sizes(
+        repo,
+        dir,
+        manifests.map((m) => m.sha),
+      );
+      return manifests.map((m) => ({ path: m.path, sha: m.sha, size: sizes.get(m.sha) ?? 0 }));
+    });
+  }
+
+  async readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
+    const url = this.urlOf(repo);
+    return this.exclusive(this.cachePath(repo, url), async (dir) => {
+      try {
+        return new Uint8Array(await this.git(repo, ['cat-file', 'blob', blobSha], dir));
+      } catch (error) {
+        if (error instanceof IntegrationUnavailableError) throw error;
+        throw new NotFoundError('BLOB_NOT_FOUND', `${displayUrl(url)} has no blob ${blobSha}`);
+      }
+    });
+  }
+
+  private urlOf(repo: RepoCoordinates): string {
+    if (!repo.gitUrl) throw new ValidationError(`${repo.owner}/${repo.name} has no git URL`);
+    const { scheme } = parseGitUrl(repo.gitUrl);
+    if (scheme === 'file' && !this.options.allowFileUrls) {
+      throw new ValidationError('file:// repositories are not allowed on this instance', [
+        { field: 'git_url', problem: 'file:// is disabled (GIT_ALLOW_FILE_URLS)' },
+      ]);
+    }
+    return repo.gitUrl;
+  }
+
+  /** Per org and repository: a clone made with one org's credentials is never read for another. */
+  private cachePath(repo: RepoCoordinates, url: string): string {
+    const key = createHash('sha256')
+      .update(`${repo.orgId ?? ''}\0${repo.repoId ?? ''}\0${url}`)
+      .digest('hex')
+      .slice(0, 24);
+    return path.join(this.options.cacheDir, key);
+  }
+
+  private async sync(repo: RepoCoordinates, url: string, dir: string): Promise<void> {
+    if (!existsSync(path.join(dir, 'HEAD'))) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(path.dirname(dir), { recursive: true });
+      await this.git(repo, ['clone', '--bare', '--filter=blob:none', '--no-tags', '--', url, dir]);
+    }
+    await this.git(
+      repo,
+      [
+        'fetch',
+        '--filter=blob:none',
+        '--prune',
+        '--force',
+        'origin',
+        '+refs/heads/*:refs/heads/*',
+        '+refs/tags/*:refs/tags/*',
+      ],
+      dir,
+    );
+  }
+
+  private async defaultBranch(repo: RepoCoordinates, url: string): Promise<string> {
+    const out = (await this.git(repo, ['ls-remote', '--symref', '--', url, 'HEAD'])).toString('utf8');
+    const symref = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
+    if (!symref) throw new NotFoundError('REF_NOT_FOUND', `${displayUrl(url)} has no default branch`);
+    return symref[1]!;
+  }
+
+  private async hasCommit(dir: string, sha: string): Promise<boolean> {
+    return (await this.revParse(dir, sha)) === sha;
+  }
+
+  private async revParse(dir: string, ref: string): Promise<string | null> {
+    try {
+      const out = await this.git(null, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], dir);
+      return out.toString('utf8').trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async sizes(
+    repo: RepoCoordinates,
+    dir: string,
+    shas: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (shas.length === 0) return new Map();
+    const out = await this.git(
+      repo,
+      ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
+      dir,
+      `${shas.join('\n')}\n`,
+    );
+    const sizes = new Map<string, number>();
+    for (const line of out.toString('utf8').split('\n')) {
+      const [sha, size] = line.split(' ');
+      if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+    }
+    return sizes;
+  }
+
+  private async exclusive<T>(dir: string, work: (dir: string) => Promise<T>): Promise<T> {
+    const previous = this.locks.get(dir) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => work(dir));
+    this.locks.set(dir, run);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(dir) === run) this.locks.delete(dir);
+    }
+  }
+
+  /** Runs git with a clean, non-interactive environment; `repo` null: no network is needed. */
+  private async git(
+    repo: RepoCoordinates | null,
+    args: string[],
+    cwd?: string,
+    input?: string,
+  ): Promise<Buffer> {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: this.options.cacheDir,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_PROTOCOL_FROM_USER: '0',
+      LC_ALL: 'C',
+    };
+    if (this.options.caFile) env['GIT_SSL_CAINFO'] = this.options.caFile;
+    if (this.options.sshKeyPath) {
+      env['GIT_SSH_COMMAND'] =
+        `ssh -i ${shellQuote(this.options.sshKeyPath)} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new`;
+    }
+    const config: [string, string][] = [
+      ['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never'],
+    ];
+    const credentials =
+      repo && this.options.credentials ? await this.options.credentials.credentialsFor(repo) : null;
+    if (credentials) {
+      const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+      config.push(['http.extraHeader', `Authorization: Basic ${basic}`]);
+    }
+    env['GIT_CONFIG_COUNT'] = String(config.length);
+    config.forEach(([key, value], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = key;
+      env[`GIT_CONFIG_VALUE_${i}`] = value;
+    });
+    return new Promise<Buffer>((resolve, reject) => {
+      const child = execFile(
+        'git',
+        args,
+        {
+          cwd,
+          env,
+          encoding: 'buffer',
+          timeout: this.timeoutMs,
+          maxBuffer: MAX_OUTPUT,
+          killSignal: 'SIGKILL',
+        },
+        (error, stdout, stderr) => {
+          if (!error) return resolve(stdout);
+          reject(gitError(args, error, stderr.toString('utf8'), this.timeoutMs));
+        },
+      );
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  }
+}
+
+function gitError(
+  args: readonly string[],
+  error: Error & { killed?: boolean },
+  stderr: string,
+  timeoutMs: number,
+) {
+  const what = `git ${args[0]}`;
+  const detail = scrub(stderr.trim().split('\n').slice(-3).join(' ')) || error.message;
+  if (error.killed)
+    return new IntegrationUnavailableError('git', 'timeout', `${what} took over ${timeoutMs} ms`);
+  if (
+    /could not resolve host|connection refused|failed to connect|couldn't connect|connection timed out|network is unreachable|early eof|remote end hung up/i.test(
+      stderr,
+    )
+  ) {
+    return new IntegrationUnavailableError('git', 'network', `${what}: ${detail}`);
+  }
+  if (/returned error: 5\d\d|HTTP 5\d\d/i.test(stderr))
+    return new IntegrationUnavailableError('git', '5xx', `${what}: ${detail}`);
+  if (/returned error: 429/i.test(stderr))
+    return new IntegrationUnavailableError('git', '429', `${what}: ${detail}`);
+  if (
+    /not found|does not appear to be a git repository|does not exist|authentication failed|returned error: 40[134]|permission denied|could not read username/i.test(
+      stderr,
+    )
+  ) {
+    return new NotFoundError(
+      'REPO_NOT_FOUND',
+      `${what}: the repository is not there or not readable with the credentials given (${detail})`,
+    );
+  }
+  return new Error(`${what} failed: ${detail}`);
+}
+
+function refNotFound(url: string, ref: string): NotFoundError {
+  return new NotFoundError('REF_NOT_FOUND', `${displayUrl(url)} has no branch, tag or commit "${ref}"`);
+}
+
+/** Userinfo never reaches a message, whatever git printed. */
+function scrub(text: string): string {
+  return text.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+}
+
+function displayUrl(url: string): string {
+  return scrub(url);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,2 @@
+export * from './git-cli-manifest-source';
+export * from './git-url';

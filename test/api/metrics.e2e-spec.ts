@@ -49,5 +49,9 @@ describe('GET /metrics', () => {
     expect(sample(text, 'repoguard_rate_limit_rejections_total', 'kind="token"')).toBe(1);
     expect(text).not.toContain(created.body.org.id);
     expect(text).toContain('repoguard_api_process_cpu_seconds_total');
+    // Read from Temporal at scrape time (the default task queue: this app starts no scan).
+    expect(text).toMatch(/^repoguard_scan_queue_backlog\{task_queue="[^"]+"\} \d+$/m);
+    expect(text).toMatch(/^repoguard_scan_workflows_running\{task_queue="[^"]+"\} \d+$/m);
+    expect(text).toMatch(/^repoguard_integration_requests_total\{integration="github"\} 0$/m);
   });
 });

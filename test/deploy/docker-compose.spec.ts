@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { REPOGUARD_SEARCH_ATTRIBUTES } from '@repoguard/contract';
@@ -43,8 +43,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'api',
+        'grafana',
         'migrate',
         'postgres',
+        'prometheus',
         'redis',
         'temporal',
         'temporal-schema',
@@ -66,7 +68,7 @@ describe('docker-compose.yml', () => {
       }
       expect({ name, image: service.image }).toEqual({
         name,
-        image: expect.stringMatching(/^[\w./-]+:\d[\w.-]*$/),
+        image: expect.stringMatching(/^[\w./-]+:v?\d[\w.-]*$/),
       });
     }
     const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
@@ -95,14 +97,24 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it('publishes the API, Temporal and the Web UI, and health-checks the stateful services', () => {
+  it('publishes the API, Temporal, the Web UI, Prometheus and Grafana, and health-checks the services', () => {
     expect(services['api']?.ports).toContain('3000:3000');
     expect(services['temporal']?.ports).toContain('7233:7233');
     expect(services['temporal-ui']?.ports).toContain('8233:8080');
+    expect(services['prometheus']?.ports).toContain('9090:9090');
+    expect(services['grafana']?.ports).toContain('3001:3000');
     const checked = Object.keys(services).filter(
       (name) => (services[name]?.healthcheck?.test.length ?? 0) > 0,
     );
-    expect(checked.sort()).toEqual(['api', 'postgres', 'redis', 'temporal']);
+    expect(checked.sort()).toEqual([
+      'api',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'redis',
+      'temporal',
+      'worker',
+    ]);
   });
 
   it('gives each app an environment its config validation accepts', () => {
@@ -114,6 +126,92 @@ describe('docker-compose.yml', () => {
     const api = loadConfig(ApiConfig, interpolate(services['api']?.environment ?? {}, vars));
     expect(api.DATABASE_URL).toBe('postgresql://repoguard:from-the-environment@postgres:5432/repoguard');
     expect(api.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  describe('metrics: Prometheus and Grafana', () => {
+    /** The files a service mounts from the repository, as `{ source, target, readOnly }`. */
+    function bindMounts(service: string): { source: string; target: string; readOnly: boolean }[] {
+      return (services[service]?.volumes ?? [])
+        .filter((volume) => volume.startsWith('./'))
+        .map((volume) => {
+          const [source = '', target = '', mode] = volume.split(':');
+          return { source, target, readOnly: mode === 'ro' };
+        });
+    }
+    const prometheusConfig = parse(
+      readFileSync(path.join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'),
+    ) as {
+      global: { scrape_interval: string };
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const readYaml = <T>(file: string): T => parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as T;
+
+    it('runs them from pinned images with configuration files from the repository, read-only', () => {
+      expect(services['prometheus']?.image).toMatch(/^prom\/prometheus:v3\.\d+\.\d+$/);
+      expect(services['grafana']?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+      for (const service of ['prometheus', 'grafana']) {
+        const mounts = bindMounts(service);
+        expect(mounts.length).toBeGreaterThan(0);
+        for (const mount of mounts) {
+          expect({ ...mount, exists: existsSync(path.join(REPO_ROOT, mount.source)) }).toEqual({
+            ...mount,
+            readOnly: true,
+            exists: true,
+          });
+        }
+      }
+      // The image's default command reads this path.
+      expect(bindMounts('prometheus')).toContainEqual({
+        source: './deploy/prometheus/prometheus.yml',
+        target: '/etc/prometheus/prometheus.yml',
+        readOnly: true,
+      });
+    });
+
+    it('scrapes the API and the worker on the ports compose gives them, every 15 s', () => {
+      expect(prometheusConfig.global.scrape_interval).toBe('15s');
+      const jobs = Object.fromEntries(
+        prometheusConfig.scrape_configs.map((job) => [
+          job.job_name,
+          { path: job.metrics_path ?? '/metrics', targets: job.static_configs.flatMap((c) => c.targets) },
+        ]),
+      );
+      const vars = { POSTGRES_PASSWORD: 'from-the-environment' };
+      const api = loadConfig(ApiConfig, interpolate(services['api']?.environment ?? {}, vars));
+      const worker = loadConfig(WorkerConfig, interpolate(services['worker']?.environment ?? {}, vars));
+      expect(jobs).toEqual({
+        'repoguard-api': { path: '/metrics', targets: [`api:${api.API_PORT}`] },
+        'repoguard-worker': { path: '/metrics', targets: [`worker:${worker.WORKER_METRICS_PORT}`] },
+      });
+      // Loopback (the defaults) would be unreachable from the prometheus container.
+      expect(api.API_HOST).toBe('0.0.0.0');
+      expect(worker.WORKER_METRICS_HOST).toBe('0.0.0.0');
+      // 0 would bind a random port Prometheus cannot know.
+      expect(worker.WORKER_METRICS_PORT).toBeGreaterThan(0);
+    });
+
+    it('points Grafana at the prometheus service and at the mounted dashboards', () => {
+      const { datasources } = readYaml<{ datasources: { url: string }[] }>(
+        'deploy/grafana/provisioning/datasources/prometheus.yml',
+      );
+      const prometheusPort = services['prometheus']?.ports?.[0]?.split(':').pop();
+      expect(datasources.map((d) => d.url)).toEqual([`http://prometheus:${prometheusPort}`]);
+      const mounts = bindMounts('grafana');
+      expect(mounts).toContainEqual({
+        source: './deploy/grafana/provisioning',
+        target: '/etc/grafana/provisioning',
+        readOnly: true,
+      });
+      const { providers } = readYaml<{ providers: { options: { path: string } }[] }>(
+        'deploy/grafana/provisioning/dashboards/provider.yml',
+      );
+      const dashboards = mounts.find((mount) => mount.target === providers[0]?.options.path);
+      expect(dashboards?.source).toBe('./deploy/grafana/dashboards');
+      const home = services['grafana']?.environment?.['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH'] ?? '';
+      expect(home.startsWith(`${dashboards?.target}/`)).toBe(true);
+      const homeFile = path.join(REPO_ROOT, dashboards?.source ?? '', path.basename(home));
+      expect(existsSync(homeFile)).toBe(true);
+    });
   });
 
   it('keeps secrets out of the file', () => {

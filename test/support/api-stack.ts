@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { OsvRecord } from '@repoguard/domain';
+import type { DestinationStream } from 'pino';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { testApiConfig } from './api-config';
 import { request, type JsonResponse } from './http';
@@ -35,6 +36,8 @@ export interface ApiStackOptions {
   readonly encryptionKey?: string;
   /** A GitHub App on the stand-in that the API and the worker are configured with. */
   readonly withGithubApp?: boolean;
+  /** Where the API's JSON log lines go instead of stdout (see log-capture). */
+  readonly logDestination?: DestinationStream;
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -66,6 +69,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
         : {}),
       ...options.env,
     }),
+    options.logDestination ? { logDestination: options.logDestination } : {},
   );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -21,3 +21,17 @@ export function fixtureIncludes(folder: string): (includePath: string) => string
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   };
 }
+
+/** A minimal npm lock file (v3) pinning exactly these packages. */
+export function packageLockV3(dependencies: Record<string, string>): string {
+  return JSON.stringify({
+    name: 'app',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'app' },
+      ...Object.fromEntries(
+        Object.entries(dependencies).map(([n, v]) => [`node_modules/${n}`, { version: v }]),
+      ),
+    },
+  });
+}

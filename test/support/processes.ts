@@ -14,7 +14,8 @@ export interface RunningProcess {
 export function startApp(entry: string, env: Record<string, string | undefined>): RunningProcess {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    // Tests wait for the apps' lifecycle lines (`polling`, `listening`), which are info lines.
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

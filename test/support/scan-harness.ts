@@ -10,6 +10,7 @@ import type { OsvRecord } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
   OrganizationEntity,
+  PostgresAdvisoryMirror,
   RepositoryEntity,
   TemporalScanRequester,
   type ScanTarget,
@@ -25,6 +26,8 @@ export interface ScanHarness {
   readonly osv: OsvStandIn;
   readonly temporal: TemporalHarness;
   readonly taskQueue: string;
+  /** Where re-match steps run (a worker with two slots polls it, as in production). */
+  readonly rematchTaskQueue: string;
   readonly requester: TemporalScanRequester;
   readonly orgId: string;
   readonly githubApp: GithubStandInApp | null;
@@ -48,6 +51,8 @@ export interface ScanHarnessOptions {
   readonly encryptionKey?: string;
   /** Registers a GitHub App on the stand-in and has the worker authenticate as it. */
   readonly withGithubApp?: boolean;
+  /** mirror: the advisories are imported into the PostgreSQL mirror and the worker matches there. */
+  readonly osvMode?: 'api' | 'mirror';
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -64,12 +69,15 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     maxWaitMs: options.maxWaitMs ?? 5_000,
   });
 
+  if (options.osvMode === 'mirror')
+    await new PostgresAdvisoryMirror(orm.em.fork()).import(options.advisories);
   const em = orm.em.fork();
   const org = em.create(OrganizationEntity, { name: options.name, slug: `org-${randomUUID().slice(0, 12)}` });
   await em.flush();
 
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  const rematchTaskQueue = `${taskQueue}-rematch`;
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
 
   const activities = (overrides: Partial<Activities> = {}): Activities => ({
     ...createActivities(
@@ -77,6 +85,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         workerIdentity: `test-${taskQueue}`,
         githubApiUrl: github.url,
         osvApiUrl: osv.url,
+        ...(options.osvMode ? { osvMode: options.osvMode } : {}),
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
@@ -92,6 +101,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     osv,
     temporal,
     taskQueue,
+    rematchTaskQueue,
     requester,
     orgId: org.id,
     githubApp,
@@ -108,13 +118,21 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       return temporal.client.workflow.getHandle(`repo-scan:${target.repoId}`).result();
     },
     async startWorker(overrides) {
-      worker = await temporal.createWorker({ taskQueue, activities: activities(overrides) });
-      running = worker.run();
+      const registered = activities(overrides);
+      workers = [
+        await temporal.createWorker({ taskQueue, activities: registered }),
+        await temporal.createWorker({
+          taskQueue: rematchTaskQueue,
+          activities: registered,
+          maxConcurrentActivityTaskExecutions: 2,
+        }),
+      ];
+      running = Promise.all(workers.map((w) => w.run()));
     },
     async stopWorker() {
-      worker?.shutdown();
+      for (const w of workers) w.shutdown();
       await running;
-      worker = undefined;
+      workers = [];
     },
     async close() {
       await harness.stopWorker();

@@ -3,9 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configuredSecrets, RedactingConsoleLogger } from '@repoguard/infrastructure';
+import { configuredSecrets, createLogger, logLevelOf } from '@repoguard/infrastructure';
+import { Logger as RequestScopedLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module';
 import { correlationId } from './common/correlation-id.middleware';
+import { requestLoggingOptions } from './common/request-logging';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { bodyParserErrors, inputSanity } from './common/request-guards';
@@ -15,19 +19,35 @@ import { requestValidationError } from './errors/request-validation';
 
 export const API_PREFIX = 'api/v1';
 
+export interface ApiAppOptions {
+  /** Where the JSON log lines go instead of stdout (tests read them). */
+  readonly logDestination?: DestinationStream;
+}
+
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
-export async function createApiApp(config: ApiConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: false,
+export async function createApiApp(
+  config: ApiConfig,
+  options: ApiAppOptions = {},
+): Promise<INestApplication> {
+  const logger = createLogger({
+    service: 'api',
+    level: logLevelOf(config),
+    pretty: config.NODE_ENV === 'development',
+    secrets: configuredSecrets(config),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    // Held until the JSON logger below takes over, so boot lines come out as JSON too.
+    bufferLogs: true,
     // Parsers are registered below: webhooks need their raw bytes (the signature covers them).
     bodyParser: false,
-    logger: new RedactingConsoleLogger(configuredSecrets(config), {
-      logLevels: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
-    }),
   });
+  app.useLogger(app.get(RequestScopedLogger));
   app.disable('x-powered-by');
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.use(correlationId);
+  // Before the body parsers, so a request they reject still gets its line.
+  app.use(pinoHttp(requestLoggingOptions(logger)));
   // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to 1 MB.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
   app.useBodyParser('json', { limit: '1mb' });

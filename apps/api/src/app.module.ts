@@ -1,6 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { createMikroOrmConfig } from '@repoguard/infrastructure';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { ApiV1Module } from './api-v1.module';
 import { API_CONFIG, type ApiConfig } from './config/api.config';
 import { HealthController } from './health/health.controller';
@@ -9,11 +11,18 @@ import { TemporalModule } from './temporal/temporal.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
+        // pino-http runs as app middleware (createApiApp); this binds its per-request logger, so
+        // every line logged while a request runs carries the request's correlation id.
+        LoggerModule.forRoot({
+          pinoHttp: { logger },
+          useExisting: true,
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
         MikroOrmModule.forRoot({
           ...createMikroOrmConfig({ databaseUrl: config.DATABASE_URL }),
           // Lets the API boot and report PostgreSQL as down on /health instead of crashing.

@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@repoguard/infrastructure';
@@ -14,5 +15,5 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: unknown) => {
   // Config errors already name each variable; print them without a stack.
   console.error(error instanceof Error && 'code' in error ? error.message : error);
-  process.exit(1);
+  void Promise.resolve(tracing?.shutdown()).finally(() => process.exit(1));
 });

@@ -1,5 +1,6 @@
 import { type CommandIo, UsageError } from './command-io';
 import { ADVISORIES_IMPORT_USAGE, runAdvisoriesImport } from './commands/advisories-import.command';
+import { ADVISORIES_SYNC_USAGE, runAdvisoriesSync } from './commands/advisories-sync.command';
 import { CHECK_USAGE, runCheck } from './commands/check.command';
 import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
 import { SECRETS_ROTATE_USAGE, runSecretsRotate } from './commands/secrets-rotate.command';
@@ -11,6 +12,7 @@ Commands:
   org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
   secrets:rotate                                         re-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY
   advisories:import <zip-dir-or-url>... [--ecosystem e]   load OSV advisories into the local mirror
+  advisories:sync <zip-dir-or-url>... [--ecosystem e]     the same through the worker, then re-match affected repos
 
 Run "repoguard <command> --help" for a command's options.`;
 
@@ -19,6 +21,7 @@ const USAGES: Record<string, string> = {
   'org:create': ORG_CREATE_USAGE,
   'secrets:rotate': SECRETS_ROTATE_USAGE,
   'advisories:import': ADVISORIES_IMPORT_USAGE,
+  'advisories:sync': ADVISORIES_SYNC_USAGE,
 };
 
 /**
@@ -41,6 +44,8 @@ export function runCli(
         return runSecretsRotate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'advisories:import':
         return runAdvisoriesImport(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
+      case 'advisories:sync':
+        return runAdvisoriesSync(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case undefined:
         io.err(USAGE);
         return 2;

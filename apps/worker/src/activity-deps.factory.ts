@@ -6,6 +6,9 @@ import {
   OrgCredentialsGithubSource,
   RepositoryGithubCredentials,
   GithubAppInstallationTokens,
+  GITHUB_ANSWER_STATUSES,
+  instrumentFetch,
+  type IntegrationMetrics,
   MikroOrmFindingRepository,
   MikroOrmManifestBlobStore,
   MikroOrmPolicyRepository,
@@ -13,7 +16,12 @@ import {
   MikroOrmSnapshotRepository,
   MikroOrmSystemProbe,
   MikroOrmVulnerabilityCache,
+  MirrorVulnerabilityDatabase,
   OsvApiVulnerabilityDatabase,
+  OsvExportImporter,
+  PostgresAdvisoryMirror,
+  SqlRematchTargetFinder,
+  WorkerClientScanRequests,
 } from '@repoguard/infrastructure';
 
 export interface IntegrationSettings {
@@ -21,16 +29,25 @@ export interface IntegrationSettings {
   readonly githubApiUrl: string;
   readonly githubToken?: string;
   readonly osvApiUrl: string;
+  /** mirror: advisories come from PostgreSQL, matched in memory; OSV is never called. */
+  readonly osvMode?: 'api' | 'mirror';
+  readonly log?: (message: string) => void;
   readonly timeoutMs: number;
   readonly limits?: ScanLimits;
   /** REPOGUARD_ENCRYPTION_KEY(S_OLD): without them, orgs' stored GitHub tokens are not used. */
   readonly encryption?: { readonly key: string; readonly oldKeys?: string };
   /** GITHUB_APP_ID and its key: repositories connected through an installation read with its tokens. */
   readonly githubApp?: { readonly appId: number; readonly privateKey: string };
+  /** Counts and times every GitHub and OSV request; without it they go out uncounted (tests). */
+  readonly metrics?: IntegrationMetrics;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
 export function buildActivityDeps(em: EntityManager, settings: IntegrationSettings): ActivityDeps {
+  const { metrics } = settings;
+  const githubFetch = metrics
+    ? { fetch: instrumentFetch('github', metrics, fetch, { answers: GITHUB_ANSWER_STATUSES }) }
+    : {};
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
@@ -39,6 +56,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
         baseUrl: settings.githubApiUrl,
         ...(settings.githubToken ? { token: settings.githubToken } : {}),
         timeoutMs: settings.timeoutMs,
+        ...githubFetch,
       },
       settings.encryption || settings.githubApp
         ? new RepositoryGithubCredentials(
@@ -54,21 +72,31 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
                   ...settings.githubApp,
                   baseUrl: settings.githubApiUrl,
                   timeoutMs: settings.timeoutMs,
+                  ...githubFetch,
                 })
               : null,
           )
         : null,
     ),
-    vulnerabilityDatabase: new OsvApiVulnerabilityDatabase({
-      baseUrl: settings.osvApiUrl,
-      timeoutMs: settings.timeoutMs,
-    }),
+    vulnerabilityDatabase:
+      settings.osvMode === 'mirror'
+        ? new MirrorVulnerabilityDatabase(new PostgresAdvisoryMirror(em), {
+            ...(settings.log ? { log: settings.log } : {}),
+          })
+        : new OsvApiVulnerabilityDatabase({
+            baseUrl: settings.osvApiUrl,
+            timeoutMs: settings.timeoutMs,
+            ...(metrics ? { fetch: instrumentFetch('osv', metrics) } : {}),
+          }),
     blobStore: new MikroOrmManifestBlobStore(em),
     snapshots: new MikroOrmSnapshotRepository(em),
     vulnerabilityCache: new MikroOrmVulnerabilityCache(em),
     findings: new MikroOrmFindingRepository(em),
     policies: new MikroOrmPolicyRepository(em),
     scans: new MikroOrmScanRepository(em),
+    advisoryImporter: new OsvExportImporter(em),
+    rematchTargets: new SqlRematchTargetFinder(em),
+    scanRequests: new WorkerClientScanRequests(),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

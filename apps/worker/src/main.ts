@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { loadConfig } from '@repoguard/infrastructure';
 import { WorkerConfig } from './config/worker.config';
@@ -7,11 +8,17 @@ async function main(): Promise<void> {
   await runWorker(loadConfig(WorkerConfig));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    // Config errors already name each variable; print them without a stack.
-    console.error(error instanceof Error && 'code' in error ? error.message : error);
-    process.exit(1);
-  },
-);
+void main()
+  .then(
+    () => 0,
+    (error: unknown) => {
+      // Config errors already name each variable; print them without a stack.
+      console.error(error instanceof Error && 'code' in error ? error.message : error);
+      return 1;
+    },
+  )
+  // The last spans (the scan that was finishing) are still buffered: export them before exiting.
+  .then(async (code) => {
+    await tracing?.shutdown();
+    process.exit(code);
+  });

@@ -1,10 +1,11 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
-import { createMikroOrmConfig, githubAppPrivateKey } from '@repoguard/infrastructure';
+import { createMikroOrmConfig, githubAppPrivateKey, ScanMetricsQuery } from '@repoguard/infrastructure';
 import { buildActivityDeps } from './activity-deps.factory';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
+import { WorkerMetrics } from './observability/worker-metrics';
 
 export const ACTIVITIES = Symbol('ACTIVITIES');
 export const WORKER_IDENTITY = Symbol('WORKER_IDENTITY');
@@ -20,15 +21,31 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         { provide: WORKER_IDENTITY, useValue: identity },
         {
+          provide: ScanMetricsQuery,
+          inject: [EntityManager],
+          useFactory: (em: EntityManager) => new ScanMetricsQuery(em),
+        },
+        {
+          provide: WorkerMetrics,
+          inject: [ScanMetricsQuery],
+          useFactory: (query: ScanMetricsQuery) => {
+            const logger = new Logger('Metrics');
+            return new WorkerMetrics(query, (message) => logger.warn(message));
+          },
+        },
+        {
           provide: ACTIVITIES,
-          inject: [EntityManager, WORKER_IDENTITY],
-          useFactory: (em: EntityManager, workerIdentity: string) =>
+          inject: [EntityManager, WORKER_IDENTITY, WorkerMetrics],
+          useFactory: (em: EntityManager, workerIdentity: string, metrics: WorkerMetrics) =>
             createActivities(
               buildActivityDeps(em, {
                 workerIdentity,
+                metrics: metrics.integrations,
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
+                osvMode: config.OSV_MODE,
+                log: (message) => new Logger('Advisories').log(message),
                 ...(config.GITHUB_APP_ID
                   ? { githubApp: { appId: config.GITHUB_APP_ID, privateKey: githubAppPrivateKey(config)! } }
                   : {}),
@@ -51,7 +68,7 @@ export class WorkerModule {
             ),
         },
       ],
-      exports: [ACTIVITIES],
+      exports: [ACTIVITIES, WorkerMetrics, ScanMetricsQuery],
     };
   }
 }

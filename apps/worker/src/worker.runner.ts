@@ -1,17 +1,26 @@
 import * as os from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import type { Activities } from '@repoguard/activities';
-import { redactSecrets } from '@repoguard/domain';
 import {
   configuredSecrets,
-  RedactingConsoleLogger,
+  createLogger,
+  logLevelOf,
+  PinoNestLogger,
+  PinoTemporalLogger,
+  scanLogAttributesInterceptor,
+  withWorkerTracing,
   workflowBundlerOptions,
   workflowsSourcePath,
 } from '@repoguard/infrastructure';
 import type { WorkerConfig } from './config/worker.config';
+import {
+  metricsActivityInterceptors,
+  sdkMetricsTelemetry,
+  startWorkerObservability,
+} from './observability/worker-observability';
 import { ACTIVITIES, WorkerModule } from './worker.module';
 
 /**
@@ -22,35 +31,65 @@ import { ACTIVITIES, WorkerModule } from './worker.module';
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const logger = new Logger('Worker');
   const identity = config.WORKER_IDENTITY ?? `repoguard-worker@${os.hostname()}:${process.pid}`;
-  const secrets = configuredSecrets(config);
-  // The SDK's own log lines (activity failures carry error messages) go through the same redaction.
+  const log = createLogger({
+    service: 'worker',
+    level: logLevelOf(config),
+    pretty: config.NODE_ENV === 'development',
+    secrets: configuredSecrets(config),
+  });
+  const sdkMetrics = await sdkMetricsTelemetry(config);
+  // The SDK's lines and the workflows' and activities' own logs come out as the same JSON lines,
+  // through the same redaction (activity failures carry error messages).
   Runtime.install({
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
-      const line = `${new Date().toISOString()} [${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`;
-      process.stderr.write(`${redactSecrets(line, secrets)}\n`);
-    }),
+    telemetryOptions: sdkMetrics.telemetryOptions,
+    logger: new PinoTemporalLogger(log),
   });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, identity), {
-    logger: new RedactingConsoleLogger(secrets, { logLevels: ['log', 'error', 'warn'] }),
+    logger: new PinoNestLogger(log),
   });
   try {
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     try {
-      const worker = await Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        identity,
-        activities: app.get<Activities>(ACTIVITIES),
-        shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
-        ...(config.WORKFLOW_BUNDLE_PATH
-          ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
-          : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
-      });
-      logger.log(
-        `polling ${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE} at ${config.TEMPORAL_ADDRESS} as ${identity}`,
+      const activities = app.get<Activities>(ACTIVITIES);
+      const activityInterceptors = [scanLogAttributesInterceptor, ...metricsActivityInterceptors(app)];
+      // Temporal's OpenTelemetry interceptors and span sink, only while tracing is on.
+      const worker = await Worker.create(
+        withWorkerTracing({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          identity,
+          activities,
+          interceptors: { activity: activityInterceptors },
+          shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
+          ...(config.WORKFLOW_BUNDLE_PATH
+            ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
+            : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
+        }),
       );
-      await worker.run();
+      // Re-matches after an advisory sync run their steps here: a queue of its own with few slots,
+      // so thousands of them never hold up a push's scan on the main queue.
+      const rematchWorker = await Worker.create(
+        withWorkerTracing({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.rematchTaskQueue,
+          identity,
+          activities,
+          interceptors: { activity: activityInterceptors },
+          maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
+          shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
+        }),
+      );
+      logger.log(
+        `polling ${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE} (and ${config.rematchTaskQueue} for re-matches) at ${config.TEMPORAL_ADDRESS} as ${identity}`,
+      );
+      const observability = await startWorkerObservability(config, app, connection, sdkMetrics.sdkMetricsUrl);
+      try {
+        await Promise.all([worker.run(), rematchWorker.run()]);
+      } finally {
+        await observability.close();
+      }
       logger.log('stopped: no task left running');
     } finally {
       await connection.close();

@@ -1,14 +1,21 @@
 import type {
+  AdvisoryImporter,
   FindingRepository,
   ManifestBlobStore,
   ManifestSource,
   PolicyRepository,
+  RematchTargetFinder,
   ScanRepository,
   SnapshotRepository,
   SystemProbe,
   VulnerabilityCache,
   VulnerabilityDatabase,
 } from '@repoguard/domain';
+import type { ScanRequestSender } from './advisories/advisory-activity.types';
+import { createFindRematchTargetsActivity } from './advisories/find-rematch-targets.activity';
+import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
+import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
+import { createBeginRematchActivity } from './scan/begin-rematch.activity';
 import { createEvaluatePolicyActivity } from './scan/evaluate-policy.activity';
 import { createFetchManifestActivity } from './scan/fetch-manifest.activity';
 import { createOsvQueryActivity } from './scan/osv-query.activity';
@@ -29,6 +36,9 @@ export interface ActivityDeps {
   readonly findings: FindingRepository;
   readonly policies: PolicyRepository;
   readonly scans: ScanRepository;
+  readonly advisoryImporter: AdvisoryImporter;
+  readonly rematchTargets: RematchTargetFinder;
+  readonly scanRequests: ScanRequestSender;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -48,6 +58,10 @@ export function createActivities(deps: ActivityDeps) {
     persist: createPersistActivity({ ...deps, now }),
     evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
     recordScanFailure: createRecordScanFailureActivity({ ...deps, now }),
+    beginRematch: createBeginRematchActivity({ ...deps, now }),
+    importAdvisories: createImportAdvisoriesActivity(deps),
+    findRematchTargets: createFindRematchTargetsActivity(deps),
+    requestRematchScans: createRequestRematchScansActivity(deps),
   };
 }
 

@@ -2,3 +2,4 @@ export * from './task-queues';
 export * from './search-attributes';
 export * from './self-check.contract';
 export * from './repo-scan.contract';
+export * from './advisory-sync.contract';

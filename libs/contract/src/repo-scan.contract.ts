@@ -18,6 +18,13 @@ export interface ScanRequest {
   readonly requestId?: string;
   /** The API request's X-Request-Id or the webhook's delivery id: carried into every step's logs. */
   readonly correlationId?: string;
+  /**
+   * trigger `advisory` only: the stored snapshot to match again (no fetch, no parse), because the
+   * advisory mirror changed for a package it holds. A batch with any other request scans instead.
+   */
+  readonly snapshotId?: string;
+  /** trigger `advisory` only: the task queue its steps run on, so they never delay pushes. */
+  readonly taskQueue?: string;
 }
 
 export interface RepoScanInput {

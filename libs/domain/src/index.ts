@@ -33,6 +33,7 @@ export * from './policy/policy.entity';
 export * from './audit/audit-log.entity';
 export * from './scan/manifest-source.port';
 export * from './advisory/vulnerability-database.port';
+export * from './advisory/advisory-sync.port';
 export * from './scan/scan-stores.port';
 export * from './webhook/push-event';
 export * from './security/redact';

@@ -1,3 +1,4 @@
 // The worker bundles this file: only workflow code and what it imports at run time belong here.
 export * from './self-check.workflow';
 export * from './repo-scan.workflow';
+export * from './sync-advisories.workflow';

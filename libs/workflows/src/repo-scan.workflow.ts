@@ -4,9 +4,11 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -31,7 +33,7 @@ import {
 // Timeouts sized to each step; transient failures (network, 5xx, 429, a lost database
 // connection) are retried with backoff, domain failures come back non-retryable. The heartbeat
 // timeout bounds how long a step on a worker that died goes unnoticed.
-function scanSteps(heartbeatTimeout: number) {
+function scanSteps(heartbeatTimeout: number, taskQueue?: string) {
   const retry = (maximumAttempts: number) =>
     ({
       initialInterval: '1 second',
@@ -40,16 +42,19 @@ function scanSteps(heartbeatTimeout: number) {
       maximumAttempts,
     }) as const;
   const network = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout,
     retry: retry(8),
   });
   const parsing = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout,
     retry: retry(5),
   });
   const database = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: '1 minute',
     heartbeatTimeout,
     retry: retry(10),
@@ -61,6 +66,7 @@ function scanSteps(heartbeatTimeout: number) {
     persist: database.persist,
     evaluatePolicy: database.evaluatePolicy,
     recordScanFailure: database.recordScanFailure,
+    beginRematch: database.beginRematch,
   };
 }
 
@@ -71,9 +77,8 @@ function scanSteps(heartbeatTimeout: number) {
  */
 export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanResult> {
   const { workflowId, runId } = workflowInfo();
-  const { fetchManifest, parse, osvQuery, persist, evaluatePolicy, recordScanFailure } = scanSteps(
-    input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
-  );
+  const heartbeatTimeoutMs = input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  const { fetchManifest, parse, recordScanFailure } = scanSteps(heartbeatTimeoutMs);
   const scanId = input.scanId ?? uuid4();
   // Told to the follow-up run, so a request that arrives mid-scan can be given its scan id at once.
   const nextScanId = uuid4();
@@ -133,8 +138,22 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const batch = pending.splice(0, pending.length);
   batchTaken = true;
   for (const r of batch) if (r.requestId) batchRequestIds.add(r.requestId);
-  const request = batch[batch.length - 1]!; // the newest wins; the others are coalesced into it
+  // The newest wins; the others are coalesced into it. A re-match (advisories changed) is served
+  // by any real scan in the batch, which matches against the same advisories anyway.
+  const scans = batch.filter((r) => r.trigger !== 'advisory');
+  const request = (scans.length > 0 ? scans : batch)[(scans.length > 0 ? scans : batch).length - 1]!;
+  const rematch = request.trigger === 'advisory' && request.snapshotId ? request.snapshotId : null;
+  // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
+  const { osvQuery, persist, evaluatePolicy, beginRematch } = scanSteps(
+    heartbeatTimeoutMs,
+    rematch ? request.taskQueue : undefined,
+  );
   upsertSearchAttributes([{ key: RepoGuardTrigger, value: request.trigger }]);
+  // The memo names the request this run scans (the start's memo named whoever started the run).
+  // Histories recorded before this change have no memo command here: patched keeps them replaying.
+  if (request.correlationId && patched('memo-correlation-id')) {
+    upsertMemo({ correlationId: request.correlationId });
+  }
 
   const ref = {
     scanId,
@@ -151,40 +170,57 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   });
   let policyStatus: RepoScanResult['policyStatus'] = null;
   try {
-    enter('FETCHING');
-    const fetched = await fetchManifest({
-      ...ref,
-      owner: input.owner,
-      name: input.name,
-      workflowId,
-      runId,
-      trigger: request.trigger,
-      requestedBy: request.requestedBy,
-      ...(request.commitSha ? { commitSha: request.commitSha } : {}),
-      ...(request.ref ? { ref: request.ref } : {}),
-    });
-    commitSha = fetched.commitSha;
-    counts['manifests'] = fetched.manifests.length;
-    upsertSearchAttributes([{ key: RepoGuardCommit, value: fetched.commitSha }]);
+    let snapshotId: string;
+    if (rematch) {
+      enter('MATCHING');
+      commitSha = (
+        await beginRematch({
+          ...ref,
+          snapshotId: rematch,
+          workflowId,
+          runId,
+          requestedBy: request.requestedBy,
+        })
+      ).commitSha;
+      upsertSearchAttributes([{ key: RepoGuardCommit, value: commitSha }]);
+      snapshotId = rematch;
+    } else {
+      enter('FETCHING');
+      const fetched = await fetchManifest({
+        ...ref,
+        owner: input.owner,
+        name: input.name,
+        workflowId,
+        runId,
+        trigger: request.trigger,
+        requestedBy: request.requestedBy,
+        ...(request.commitSha ? { commitSha: request.commitSha } : {}),
+        ...(request.ref ? { ref: request.ref } : {}),
+      });
+      commitSha = fetched.commitSha;
+      counts['manifests'] = fetched.manifests.length;
+      upsertSearchAttributes([{ key: RepoGuardCommit, value: fetched.commitSha }]);
 
-    enter('PARSING');
-    const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
-    counts['dependencies'] = parsed.dependencies;
+      enter('PARSING');
+      const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
+      counts['dependencies'] = parsed.dependencies;
 
-    enter('MATCHING');
-    const matched = await osvQuery({ ...ref, snapshotId: parsed.snapshotId });
+      enter('MATCHING');
+      snapshotId = parsed.snapshotId;
+    }
+    const matched = await osvQuery({ ...ref, snapshotId });
     counts['vulnerabilities'] = matched.vulnerabilities;
 
     enter('PERSISTING');
-    const persisted = await persist({ ...ref, snapshotId: parsed.snapshotId });
+    const persisted = await persist({ ...ref, snapshotId });
     counts['findings'] = persisted.open;
     counts['fixed'] = persisted.fixed;
 
     enter('EVALUATING');
-    policyStatus = (await evaluatePolicy({ ...ref, snapshotId: parsed.snapshotId })).status;
+    policyStatus = (await evaluatePolicy({ ...ref, snapshotId })).status;
     enter('COMPLETED');
     setCurrentDetails(
-      `**COMPLETED**: ${policyStatus}, ${counts['findings']} open finding(s) at \`${fetched.commitSha.slice(0, 12)}\``,
+      `**COMPLETED**: ${policyStatus}, ${counts['findings']} open finding(s) at \`${(commitSha ?? '').slice(0, 12)}\``,
     );
   } catch (error) {
     const failure =

@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Connection } from '@temporalio/client';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { IntegrationMetrics, registerScanQueueMetrics } from '@repoguard/infrastructure';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { TEMPORAL_CONNECTION } from '../temporal/temporal.module';
 
 /** The API's Prometheus metrics (prom-client), on a registry of its own (one per app instance). */
 @Injectable()
@@ -28,7 +32,18 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** GitHub requests the API makes (connecting repositories, installations). */
+  readonly integrations = new IntegrationMetrics(this.registry);
+
+  constructor(@Inject(TEMPORAL_CONNECTION) connection: Connection, @Inject(API_CONFIG) config: ApiConfig) {
     collectDefaultMetrics({ register: this.registry, prefix: 'repoguard_api_' });
+    // The same queue depth the worker reports: scraping either process shows the backlog.
+    const logger = new Logger('Metrics');
+    registerScanQueueMetrics(this.registry, {
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      warn: (message) => logger.warn(message),
+    });
   }
 }

@@ -3,13 +3,16 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { RepositoryDirectory } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
+  GITHUB_ANSWER_STATUSES,
   type GithubAppInstallationTokens,
+  instrumentFetch,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
   RepositoryGithubCredentials,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { GITHUB_APP } from '../github/github-app.provider';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
@@ -17,18 +20,20 @@ export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
 /** GitHub's REST API (or the configured stand-in), with the org's own token when it stored one. */
 export const repositoryDirectoryProvider: Provider = {
   provide: REPOSITORY_DIRECTORY,
-  inject: [API_CONFIG, EntityManager, SECRET_BOX, GITHUB_APP],
+  inject: [API_CONFIG, EntityManager, SECRET_BOX, GITHUB_APP, ApiMetrics],
   useFactory: (
     config: ApiConfig,
     em: EntityManager,
     box: AesGcmSecretBox | null,
     app: GithubAppInstallationTokens | null,
+    metrics: ApiMetrics,
   ): RepositoryDirectory =>
     new OrgCredentialsGithubSource(
       {
         baseUrl: config.GITHUB_API_URL,
         ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
         timeoutMs: config.INTEGRATION_TIMEOUT_MS,
+        fetch: instrumentFetch('github', metrics.integrations, fetch, { answers: GITHUB_ANSWER_STATUSES }),
       },
       box || app
         ? new RepositoryGithubCredentials(em, box ? new MikroOrmSecretStore(em, box) : null, app)

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { activeTracing, withClientTracing } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
@@ -17,8 +18,9 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
     {
       provide: TEMPORAL_CLIENT,
       inject: [TEMPORAL_CONNECTION, API_CONFIG],
+      // With tracing on, signal-with-start carries the request's trace context to the workflow.
       useFactory: (connection: Connection, config: ApiConfig) =>
-        new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+        new Client(withClientTracing({ connection, namespace: config.TEMPORAL_NAMESPACE })),
     },
   ],
   exports: [TEMPORAL_CONNECTION, TEMPORAL_CLIENT],
@@ -28,5 +30,7 @@ export class TemporalModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
+    // Nest re-raises SIGTERM once these hooks are done: the last chance to export buffered spans.
+    await activeTracing()?.shutdown();
   }
 }

@@ -1,15 +1,13 @@
 import { parseArgs } from 'node:util';
-import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { isEcosystem } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
   PostgresAdvisoryMirror,
-  readOsvExport,
-  readOsvExportBytes,
+  readOsvExportFrom,
   type OsvExportReadResult,
 } from '@repoguard/infrastructure';
 import { type CommandIo, UsageError } from '../command-io';
+import { advisorySourcesFromArgs } from './advisory-sources.args';
 
 export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--json]
 
@@ -21,7 +19,6 @@ a directory of OSV JSON files, a JSON file, or an http(s) URL of any of these.
 "modified": importing the same export again writes nothing; withdrawn advisories stop matching.`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
-const DEFAULT_EXPORT_BASE_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 
 /** For operators and the demo. Exit 1 when a source cannot be read at all. */
 export async function runAdvisoriesImport(
@@ -30,12 +27,7 @@ export async function runAdvisoriesImport(
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
   const { values, positionals } = parse(argv);
-  const base = (env['OSV_EXPORT_BASE_URL'] || DEFAULT_EXPORT_BASE_URL).replace(/\/+$/, '');
-  const ecosystems = values.ecosystem ?? [];
-  const unknown = ecosystems.filter((e) => !isEcosystem(e));
-  if (unknown.length > 0) throw new UsageError(`--ecosystem: unknown ecosystem ${unknown.join(', ')}`);
-  const sources = [...positionals, ...ecosystems.map((e) => `${base}/${encodeURIComponent(e)}/all.zip`)];
-  if (sources.length === 0) throw new UsageError('give at least one export (path or URL) or --ecosystem');
+  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env);
 
   const orm = await MikroORM.init(
     createMikroOrmConfig({ databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL, poolMax: 1 }),
@@ -48,7 +40,7 @@ export async function runAdvisoriesImport(
       const started = performance.now();
       let read: OsvExportReadResult;
       try {
-        read = await readSource(source, io.cwd);
+        read = await readOsvExportFrom(source, io.cwd);
       } catch (error) {
         io.err(`repoguard: ${source}: ${(error as Error).message}`);
         failed = true;
@@ -85,19 +77,6 @@ export async function runAdvisoriesImport(
   } finally {
     await orm.close(true);
   }
-}
-
-async function readSource(source: string, cwd: string): Promise<OsvExportReadResult> {
-  if (!/^https?:\/\//i.test(source)) return readOsvExport(path.resolve(cwd, source));
-  let response: Response;
-  try {
-    response = await fetch(source, { signal: AbortSignal.timeout(300_000) });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`download failed: ${cause ?? (error as Error).message}`);
-  }
-  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
-  return readOsvExportBytes(new Uint8Array(await response.arrayBuffer()), new URL(source).pathname);
 }
 
 function parse(argv: readonly string[]) {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { SharedConfig } from '@repoguard/infrastructure';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -24,6 +24,29 @@ export class WorkerConfig extends SharedConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   OSV_API_URL: string = 'https://api.osv.dev';
 
+  /**
+   * api: ask OSV.dev (OSV_API_URL) during each scan. mirror: match in memory against the advisories
+   * imported into PostgreSQL (`repoguard advisories:import`); scans then never call out.
+   */
+  @IsIn(['api', 'mirror'], { message: 'must be api or mirror' })
+  OSV_MODE: 'api' | 'mirror' = 'api';
+
+  /** The queue re-matches (after an advisory sync) run their steps on; default `<TEMPORAL_TASK_QUEUE>-rematch`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,200}$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
+  TEMPORAL_REMATCH_TASK_QUEUE?: string;
+
+  /** How many re-match steps one worker runs at once. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100)
+  REMATCH_CONCURRENCY: number = 2;
+
+  get rematchTaskQueue(): string {
+    return this.TEMPORAL_REMATCH_TASK_QUEUE ?? `${this.TEMPORAL_TASK_QUEUE}-rematch`;
+  }
+
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of bytes' })
   @Min(1)
@@ -33,4 +56,25 @@ export class WorkerConfig extends SharedConfig {
   @IsInt({ message: 'must be a whole number of bytes' })
   @Min(1)
   SCAN_MAX_TOTAL_BYTES: number = 50 * 1024 * 1024;
+
+  /** Where /metrics and /health/* listen; loopback unless a scraper elsewhere needs them. */
+  @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or IP address (0.0.0.0: every interface)' })
+  WORKER_METRICS_HOST = '127.0.0.1';
+
+  /** 0: any free port (the worker logs the one it bound). */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a port number' })
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT: number = 9464;
+
+  /**
+   * Loopback port of the Temporal SDK's own Prometheus exporter, which /metrics reads and appends.
+   * 0: any free port (nothing else needs to know it).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a port number' })
+  @Min(0)
+  @Max(65535)
+  WORKER_SDK_METRICS_PORT: number = 0;
 }

@@ -53,6 +53,7 @@ export async function asActivity<T>(
       ...fields,
       durationMs: Date.now() - started,
       code: failure instanceof ApplicationFailure ? failure.type : 'UNEXPECTED',
+      message: failure instanceof Error ? failure.message : String(failure),
     });
     throw failure;
   } finally {

@@ -38,6 +38,13 @@ export interface ParseResult {
   readonly reused: boolean;
 }
 
+export interface BeginRematchInput extends ScanRef {
+  readonly snapshotId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly requestedBy: string | null;
+}
+
 export interface SnapshotStepInput extends ScanRef {
   readonly snapshotId: string;
 }

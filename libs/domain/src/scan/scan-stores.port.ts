@@ -42,6 +42,8 @@ export interface SnapshotRepository {
     matches: readonly { dependencyId: string; vulnerabilityId: string }[],
   ): Promise<void>;
   matches(snapshotId: string): Promise<{ dependencyId: string; vulnerabilityId: string }[]>;
+  /** The commit a stored snapshot was taken at; null when there is no such snapshot. */
+  commitOf(snapshotId: string): Promise<string | null>;
 }
 
 export interface VulnerabilityCache {

@@ -44,8 +44,27 @@ export class SharedConfig {
   @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Unset: info, or warn under NODE_ENV=test (see logLevelOf). */
+  @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { message: 'must be a log level' })
-  LOG_LEVEL = 'info';
+  LOG_LEVEL?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+  /**
+   * OpenTelemetry collector (OTLP/HTTP, spans POSTed as JSON to `<endpoint>/v1/traces`); unset:
+   * tracing off. Read before config by each app's tracing.ts (instrumentation must load first),
+   * validated here so a malformed value still stops the boot.
+   */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** `service.name` of the spans; unset: repoguard-api or repoguard-worker. */
+  @IsOptional()
+  @Matches(/^\S+$/, { message: 'must be a service name without spaces' })
+  OTEL_SERVICE_NAME?: string;
 
   /** GitHub's REST API, or a GitHub Enterprise one (`https://ghe.example.com/api/v3`). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
@@ -113,6 +132,13 @@ export class SharedConfig {
     { message: "must name a readable file holding the app's PEM private key" },
   )
   GITHUB_APP_PRIVATE_KEY_PATH?: string;
+}
+
+/** The level both processes log at: LOG_LEVEL, else info (warn in tests, to keep their output readable). */
+export function logLevelOf(
+  config: Pick<SharedConfig, 'LOG_LEVEL' | 'NODE_ENV'>,
+): NonNullable<SharedConfig['LOG_LEVEL']> {
+  return config.LOG_LEVEL ?? (config.NODE_ENV === 'test' ? 'warn' : 'info');
 }
 
 export function githubAppEnabled(config: Partial<SharedConfig>): boolean {

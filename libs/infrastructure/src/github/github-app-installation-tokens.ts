@@ -11,6 +11,8 @@ export interface GithubAppOptions {
   /** A token this close to its expiry is replaced before use. Default one minute. */
   readonly refreshMarginMs?: number;
   readonly now?: () => number;
+  /** Sends every request; default the global fetch (the apps pass an instrumented one). */
+  readonly fetch?: typeof fetch;
 }
 
 interface CachedToken {
@@ -36,7 +38,7 @@ export class GithubAppInstallationTokens {
     const octokit = (this.octokit = new Octokit({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       userAgent: 'repoguard',
-      request: { timeout: options.timeoutMs ?? 30_000 },
+      request: { fetch: withDeadline(options.fetch, options.timeoutMs ?? 30_000) },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     }));
     this.auth = createAppAuth({
@@ -149,4 +151,13 @@ export class GithubAppInstallationTokens {
       );
     }
   }
+}
+
+/** @octokit/request 10 has no timeout option (it ignores `request.timeout`): each request gets its own. */
+function withDeadline(send: typeof fetch | undefined, timeoutMs: number): typeof fetch {
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return (send ?? fetch)(input, { ...init, signal });
+  }) as typeof fetch;
 }

@@ -19,6 +19,8 @@ export interface GithubManifestSourceOptions {
   readonly userAgent?: string;
   /** Per HTTP request, body included. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Sends every request; default the global fetch (the apps pass an instrumented one). */
+  readonly fetch?: typeof fetch;
 }
 
 /** One entry of a git tree as GitHub's trees API lists it. */
@@ -62,6 +64,7 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       userAgent: options.userAgent ?? 'repoguard',
       ...(this.authenticated ? { auth: options.token } : {}),
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
       // The request-log plugin prints every failed request; ours are thrown as domain errors and
       // the activity reports them, so printing them here too would only double the noise.
       log: { debug: noop, info: noop, warn: console.warn.bind(console), error: noop },

@@ -71,6 +71,7 @@ describe('the PostgreSQL advisory mirror', () => {
       unchanged: records.length,
       withdrawn: 0,
       invalid: [],
+      writtenAt: null,
     });
     expect(await mirror.state()).toEqual(afterFirst);
 
@@ -98,21 +99,25 @@ describe('the PostgreSQL advisory mirror', () => {
     expect((await held(id))!.record.summary).toBe('newest');
   });
 
-  it('keeps a withdrawn record but removes what it matched', async () => {
+  it('keeps a withdrawn record and the packages it names, stamped as written', async () => {
     const id = `RG-MIRROR-${randomUUID()}`;
-    await mirror.import([advisory(id, '2026-01-01T00:00:00Z')]);
+    const first = await mirror.import([advisory(id, '2026-01-01T00:00:00Z')]);
+    expect(first.writtenAt).toEqual(expect.any(String));
     expect(await packagesOf(id)).toHaveLength(1);
 
     const report = await mirror.import([
       advisory(id, '2026-02-01T00:00:00Z', { withdrawn: '2026-02-01T00:00:00Z' }),
     ]);
     expect(report).toMatchObject({ updated: 1, withdrawn: 1 });
-    expect(await packagesOf(id)).toEqual([]);
+    expect(Date.parse(report.writtenAt!)).toBeGreaterThanOrEqual(Date.parse(first.writtenAt!));
+    // Still named, so re-matching finds the repositories whose findings it must clear.
+    expect(await packagesOf(id)).toEqual([{ ecosystem: 'PyPI', name: 'django-rest-framework' }]);
     expect((await held(id))!.record.withdrawn).toBe('2026-02-01T00:00:00Z');
 
-    // An older, not withdrawn copy arriving later does not bring it back.
-    await mirror.import([advisory(id, '2026-01-15T00:00:00Z')]);
-    expect(await packagesOf(id)).toEqual([]);
+    // An older, not withdrawn copy arriving later changes nothing.
+    const older = await mirror.import([advisory(id, '2026-01-15T00:00:00Z')]);
+    expect(older).toMatchObject({ unchanged: 1, writtenAt: null });
+    expect((await held(id))!.record.withdrawn).toBe('2026-02-01T00:00:00Z');
   });
 
   it('skips a record whose modified is not a date, naming it, and imports the rest', async () => {

@@ -8,8 +8,10 @@ export interface MirrorImportCounts {
   readonly updated: number;
   /** Already held with the same or a newer `modified`: not written at all. */
   readonly unchanged: number;
-  /** Of those written, how many are withdrawn (their package rows removed, so they match nothing). */
+  /** Of those written, how many are withdrawn (kept, so an older copy cannot revive them; they match nothing). */
   readonly withdrawn: number;
+  /** The stamp of what this import wrote (its transaction's start), or null when it wrote nothing. */
+  readonly writtenAt: string | null;
   /** Records skipped because `modified` is not a date, with the id. */
   readonly invalid: readonly string[];
 }
@@ -51,42 +53,47 @@ export class PostgresAdvisoryMirror {
     const unchanged = read - changed.size;
 
     const entries = [...changed.values()];
-    await this.em.transactional(async (em) => {
-      // Raw statements join the transaction only when handed its context.
-      const trx = em.getTransactionContext();
-      const tx = {
-        execute: (sql: string, params: unknown[]) => em.getConnection().execute(sql, params, 'run', trx),
-      };
-      for (let i = 0; i < entries.length; i += BATCH) {
-        const batch = entries.slice(i, i + BATCH);
-        await tx.execute(
-          `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at)
+    let writtenAt: string | null = null;
+    if (entries.length > 0)
+      await this.em.transactional(async (em) => {
+        // Raw statements join the transaction only when handed its context.
+        const trx = em.getTransactionContext();
+        const tx = {
+          execute: (sql: string, params: unknown[]) => em.getConnection().execute(sql, params, 'all', trx),
+        };
+        const [stamp] = (await tx.execute('select now()::text as now', [])) as { now: string }[];
+        writtenAt = stamp!.now;
+        for (let i = 0; i < entries.length; i += BATCH) {
+          const batch = entries.slice(i, i + BATCH);
+          await tx.execute(
+            `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at)
            values ${batch.map(() => '(?, ?, ?, ?::jsonb, now())').join(', ')}
            on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
              record = excluded.record, imported_at = excluded.imported_at
            where mirrored_advisories.modified < excluded.modified`,
-          batch.flatMap(({ record, modifiedMs }) => [
-            record.id,
-            new Date(modifiedMs),
-            withdrawnAt(record),
-            JSON.stringify(record),
-          ]),
-        );
-        await tx.execute(
-          `delete from mirrored_advisory_packages where advisory_id in (${batch.map(() => '?').join(', ')})`,
-          batch.map(({ record }) => record.id),
-        );
-        const packages = batch.flatMap(({ record }) => (withdrawnAt(record) ? [] : packageKeys(record)));
-        for (let j = 0; j < packages.length; j += BATCH * 2) {
-          const slice = packages.slice(j, j + BATCH * 2);
-          await tx.execute(
-            `insert into mirrored_advisory_packages (ecosystem, name, advisory_id)
-             values ${slice.map(() => '(?, ?, ?)').join(', ')} on conflict do nothing`,
-            slice.flatMap((p) => [p.ecosystem, p.name, p.advisoryId]),
+            batch.flatMap(({ record, modifiedMs }) => [
+              record.id,
+              new Date(modifiedMs),
+              withdrawnAt(record),
+              JSON.stringify(record),
+            ]),
           );
+          await tx.execute(
+            `delete from mirrored_advisory_packages where advisory_id in (${batch.map(() => '?').join(', ')})`,
+            batch.map(({ record }) => record.id),
+          );
+          // Withdrawn records keep their package rows: re-matching must find the repos to clear.
+          const packages = batch.flatMap(({ record }) => packageKeys(record));
+          for (let j = 0; j < packages.length; j += BATCH * 2) {
+            const slice = packages.slice(j, j + BATCH * 2);
+            await tx.execute(
+              `insert into mirrored_advisory_packages (ecosystem, name, advisory_id)
+             values ${slice.map(() => '(?, ?, ?)').join(', ')} on conflict do nothing`,
+              slice.flatMap((p) => [p.ecosystem, p.name, p.advisoryId]),
+            );
+          }
         }
-      }
-    });
+      });
     return {
       read,
       inserted: entries.filter((e) => e.isNew).length,
@@ -94,6 +101,7 @@ export class PostgresAdvisoryMirror {
       unchanged,
       withdrawn: entries.filter((e) => withdrawnAt(e.record) !== null).length,
       invalid,
+      writtenAt,
     };
   }
 
@@ -112,8 +120,19 @@ export class PostgresAdvisoryMirror {
     return {
       advisories,
       lastImportAt: last ? new Date(last) : null,
-      revision: `${advisories}@${last ?? 'never'}`,
+      revision: last ?? 'never',
     };
+  }
+
+  /** Changes with every import that writes something; one index lookup, cheap enough for every scan. */
+  async revision(): Promise<{ readonly revision: string; readonly lastImportAt: Date | null }> {
+    const [row] = (await this.em
+      .getConnection()
+      .execute('select max(imported_at)::text as last from mirrored_advisories')) as {
+      last: string | null;
+    }[];
+    const last = row?.last ?? null;
+    return { revision: last ?? 'never', lastImportAt: last ? new Date(last) : null };
   }
 
   /** Every record (withdrawn ones too, so a reader can drop them) written at or after `since`. */

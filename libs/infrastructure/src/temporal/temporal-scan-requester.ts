@@ -58,6 +58,8 @@ export class TemporalScanRequester {
       ],
       staticSummary: `Scan ${fullName}${request.commitSha ? ` @ ${request.commitSha.slice(0, 7)}` : request.ref ? ` @ ${request.ref}` : ''}`,
       staticDetails: `Requested by ${request.requestedBy} (${request.trigger})`,
+      // Read on a start only: a running scan takes the id of the request it scans (upsertMemo).
+      ...(request.correlationId ? { memo: { correlationId: request.correlationId } } : {}),
     });
     return { workflowId, runId: handle.signaledRunId };
   }

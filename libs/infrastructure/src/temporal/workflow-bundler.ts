@@ -6,6 +6,7 @@ import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
 type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
 
 const WORKFLOWS_ENTRY = 'libs/workflows/src/index.ts';
+const TRACING_INTERCEPTORS = 'libs/workflows/src/tracing.interceptors.ts';
 
 // Called from source (tests, dev) and from dist/ (compiled scripts): the sources sit above both.
 function findRepoRoot(start: string = __dirname): string {
@@ -23,6 +24,11 @@ function findRepoRoot(start: string = __dirname): string {
 /** Source entry of the workflows; the bundler compiles it with its own webpack and SWC. */
 export function workflowsSourcePath(): string {
   return path.join(findRepoRoot(), WORKFLOWS_ENTRY);
+}
+
+/** Temporal's OpenTelemetry workflow interceptors, as a module the bundler can register. */
+export function workflowTracingInterceptorsPath(): string {
+  return path.join(findRepoRoot(), TRACING_INTERCEPTORS);
 }
 
 /**
@@ -46,10 +52,15 @@ export function workflowBundlerOptions(): BundlerOptions {
   };
 }
 
-/** Builds the workflow bundle once: production workers load it instead of bundling at start. */
+/**
+ * Builds the workflow bundle once: production workers load it instead of bundling at start. It
+ * always holds the tracing interceptors (a bundle cannot drop them later); a worker with tracing
+ * off gives them a sink that discards their spans (withWorkerTracing).
+ */
 export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsSourcePath(),
+    workflowInterceptorModules: [workflowTracingInterceptorsPath()],
     webpackConfigHook: workflowBundlerOptions().webpackConfigHook,
   });
   return code;

@@ -12,6 +12,11 @@ import { DependencyEntity, DependencySnapshotEntity } from '../entities';
 export class MikroOrmSnapshotRepository implements SnapshotRepository {
   constructor(private readonly em: EntityManager) {}
 
+  async commitOf(snapshotId: string): Promise<string | null> {
+    const snapshot = await this.em.fork().findOne(DependencySnapshotEntity, { id: snapshotId });
+    return snapshot?.commitSha ?? null;
+  }
+
   async findByCommit(
     repoId: string,
     commitSha: string,

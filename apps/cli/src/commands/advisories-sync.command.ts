@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import {
+  ADVISORY_SYNC_WORKFLOW_ID,
+  DEFAULT_SCAN_TASK_QUEUE,
+  DEFAULT_TEMPORAL_NAMESPACE,
+  SYNC_ADVISORIES_WORKFLOW,
+  type syncAdvisoriesWorkflowType,
+} from '@repoguard/contract';
+import { type CommandIo, UsageError } from '../command-io';
+import { advisorySourcesFromArgs } from './advisory-sources.args';
+
+export const ADVISORIES_SYNC_USAGE = `Usage: repoguard advisories:sync [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--no-rematch] [--wait] [--json]
+
+Starts the syncAdvisories workflow on the running system (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+TEMPORAL_TASK_QUEUE): the worker imports each export into the advisory mirror, then re-matches the
+stored snapshots of every repository a changed advisory concerns (scan history: trigger advisory),
+without fetching any repository. Paths are read by the worker. --ecosystem npm (repeatable) reads
+that ecosystem's export from OSV_EXPORT_BASE_URL (default OSV's bucket). A sync already running is
+joined, not doubled. --wait waits for it and prints what it did.`;
+
+/** For operators and the demo. Exit 1 when Temporal cannot be reached or the sync fails. */
+export async function runAdvisoriesSync(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const { values, positionals } = parse(argv);
+  // The worker reads paths, so they are made absolute here; URLs stay as they are.
+  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env).map((p) =>
+    /^https?:\/\//i.test(p) ? p : path.resolve(io.cwd, p),
+  );
+
+  const taskQueue = env['TEMPORAL_TASK_QUEUE'] || DEFAULT_SCAN_TASK_QUEUE;
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: env['TEMPORAL_ADDRESS'] || '127.0.0.1:7233' });
+    const client = new Client({
+      connection,
+      namespace: env['TEMPORAL_NAMESPACE'] || DEFAULT_TEMPORAL_NAMESPACE,
+    });
+    const handle = await client.workflow.start<syncAdvisoriesWorkflowType>(SYNC_ADVISORIES_WORKFLOW, {
+      taskQueue,
+      workflowId: ADVISORY_SYNC_WORKFLOW_ID,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [
+        {
+          sources,
+          rematch: !values['no-rematch'],
+          scanTaskQueue: taskQueue,
+          rematchTaskQueue: env['TEMPORAL_REMATCH_TASK_QUEUE'] || `${taskQueue}-rematch`,
+        },
+      ],
+    });
+    if (!values.wait) {
+      io.out(
+        `advisory sync ${handle.workflowId} started (run ${handle.firstExecutionRunId}); see it in the Temporal Web UI`,
+      );
+      return 0;
+    }
+    const result = await handle.result();
+    if (values.json) {
+      io.out(JSON.stringify(result, null, 2));
+      return 0;
+    }
+    for (const s of result.sources) {
+      io.out(
+        `${s.source}: ${s.read} read, ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged, ` +
+          `${s.withdrawn} withdrawn, ${s.skipped} skipped`,
+      );
+    }
+    io.out(
+      `${result.affectedRepos} repositories affected, ${result.scansRequested} re-match scans requested`,
+    );
+    return 0;
+  } catch (error) {
+    io.err(`repoguard: advisory sync failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await connection?.close();
+  }
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        ecosystem: { type: 'string', multiple: true },
+        'no-rematch': { type: 'boolean' },
+        wait: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,45 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { RepoScanInput } from './repo-scan.contract';
+
+export const SYNC_ADVISORIES_WORKFLOW = 'syncAdvisoriesWorkflow';
+
+/** One sync at a time: a scheduled sync and a manual one started together share the id. */
+export const ADVISORY_SYNC_WORKFLOW_ID = 'advisory-sync';
+
+export interface SyncAdvisoriesInput {
+  /** OSV exports: paths on the worker, or http(s) URLs (`<Ecosystem>/all.zip`, JSON files, directories). */
+  readonly sources: readonly string[];
+  /** Re-match stored snapshots affected by what changed (default true). */
+  readonly rematch?: boolean;
+  /** Where re-match scans run their steps; a queue of its own, polled with few slots. */
+  readonly rematchTaskQueue: string;
+  /** The task queue of repository scan workflows started for re-matching. */
+  readonly scanTaskQueue: string;
+  readonly scanTiming?: Pick<RepoScanInput, 'quietWindowMs' | 'maxWaitMs' | 'heartbeatTimeoutMs'>;
+}
+
+export interface AdvisorySourceReport {
+  readonly source: string;
+  readonly read: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly withdrawn: number;
+  readonly skipped: number;
+}
+
+export interface SyncAdvisoriesProgress {
+  readonly phase: 'IMPORTING' | 'FINDING_AFFECTED' | 'REQUESTING_SCANS' | 'DONE';
+  readonly sources: readonly AdvisorySourceReport[];
+  readonly sourcesLeft: number;
+  /** Repositories whose latest snapshot holds a package an imported advisory names. */
+  readonly affectedRepos: number;
+  readonly scansRequested: number;
+}
+
+export type SyncAdvisoriesResult = SyncAdvisoriesProgress;
+
+export const syncProgressQuery = defineQuery<SyncAdvisoriesProgress>('syncProgress');
+
+/** The workflow's signature, for typed starts from clients and schedules. */
+export type syncAdvisoriesWorkflowType = (input: SyncAdvisoriesInput) => Promise<SyncAdvisoriesResult>;

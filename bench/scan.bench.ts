@@ -11,6 +11,9 @@ import { startScanHarness } from '../test/support/scan-harness';
 
 const QUIET_WINDOW_MS = 1;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
+// bench:observability runs this twice: the worker as production runs it, metrics and tracing off / on.
+const OBSERVABILITY = process.env['BENCH_OBSERVABILITY'] as 'off' | 'on' | undefined;
+const SINGLE_REPO_ONLY = process.env['BENCH_SINGLE_REPO_ONLY'] === '1';
 
 /** 100 advisories, each affecting one of the lock file's packages at its locked version. */
 function advisoriesFor(lock: string): OsvRecord[] {
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     advisories,
     quietWindowMs: QUIET_WINDOW_MS,
     maxWaitMs: 1_000,
+    ...(OBSERVABILITY ? { observability: OBSERVABILITY } : {}),
   });
   try {
     console.log(
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
         `over ${timings.length} scans, debounce window excluded (target p50 < 3000 ms)`,
     );
 
+    if (SINGLE_REPO_ONLY) return;
     const targets = [];
     for (let i = 0; i < 50; i++) {
       const r = await harness.github.createRepo('bench', `many-${i}`);

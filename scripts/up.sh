@@ -21,6 +21,10 @@ TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}"
 export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379}"
+# The demo works offline: advisories come from the local mirror, and its repository is a local
+# git repository (file:// URLs are allowed for this single-user stack only).
+export OSV_MODE="${OSV_MODE:-mirror}"
+export GIT_ALLOW_FILE_URLS="${GIT_ALLOW_FILE_URLS:-true}"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 # The instance admin token (creates orgs through the API): kept across restarts, readable by you only.
 ADMIN_TOKEN_FILE="$STATE_DIR/admin-token"
@@ -82,6 +86,9 @@ wait_for "API" 60 curl -sf "$API_URL/health" || {
 
 log "running the self-check workflow through Temporal and the worker"
 node dist/scripts/self-check.js || die "the self-check failed: see $LOG_DIR/worker.log"
+
+log "the demo: advisories into the mirror, a sample repository connected by git URL, one scan"
+API_URL="$API_URL" node dist/scripts/demo.js || die "the demo failed: see $LOG_DIR/worker.log and $LOG_DIR/api.log"
 
 cat <<INFO
 

@@ -36,6 +36,10 @@ export interface ApiStackOptions {
   readonly encryptionKey?: string;
   /** A GitHub App on the stand-in that the API and the worker are configured with. */
   readonly withGithubApp?: boolean;
+  /** mirror: the worker matches against the PostgreSQL advisory mirror (the advisories are imported). */
+  readonly osvMode?: 'api' | 'mirror';
+  /** A CA that the API's and the worker's git trust (the git HTTPS stand-in's). */
+  readonly gitCaFile?: string;
   /** Where the API's JSON log lines go instead of stdout (see log-capture). */
   readonly logDestination?: DestinationStream;
 }
@@ -46,6 +50,8 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     advisories: options.advisories ?? [],
     ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
     ...(options.withGithubApp ? { withGithubApp: true } : {}),
+    ...(options.gitCaFile ? { gitCaFile: options.gitCaFile } : {}),
+    ...(options.osvMode ? { osvMode: options.osvMode } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -58,6 +64,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       SCAN_MAX_WAIT_MS: '5000',
       INTEGRATION_TIMEOUT_MS: '5000',
       REPOGUARD_ADMIN_TOKEN: adminToken,
+      ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
       ...(githubApp
         ? {

@@ -2,20 +2,32 @@
 // its own, and the GitHub and OSV stand-ins. Only GitHub and OSV (outside this machine) are
 // stood in for; they speak the same HTTP APIs the real clients use.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
 import type { OsvRecord } from '@repoguard/domain';
 import {
+  bundleWorkflows,
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
+  ScanMetricsQuery,
+  scanLogAttributesInterceptor,
+  withClientTracing,
+  withWorkerTracing,
   RepositoryEntity,
   TemporalScanRequester,
   type ScanTarget,
 } from '@repoguard/infrastructure';
 import { buildActivityDeps } from '../../apps/worker/src/activity-deps.factory';
+import { scanMetricsInterceptor } from '../../apps/worker/src/observability/scan-metrics.interceptor';
+import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
 import { startGithubStandIn, type GithubStandIn, type GithubStandInApp } from '../stand-ins/github-stand-in';
 import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';
 import { createTemporalHarness, type TemporalHarness, uniqueName } from './temporal-harness';
@@ -53,6 +65,13 @@ export interface ScanHarnessOptions {
   readonly withGithubApp?: boolean;
   /** mirror: the advisories are imported into the PostgreSQL mirror and the worker matches there. */
   readonly osvMode?: 'api' | 'mirror';
+  /**
+   * For benchmarks: the worker as production runs it (the prebuilt workflow bundle, tracing when
+   * started in this process), with ('on') or without ('off') metrics.
+   */
+  readonly observability?: 'off' | 'on';
+  /** A CA the worker's git trusts (the git HTTPS stand-in's); file:// URLs are always allowed here. */
+  readonly gitCaFile?: string;
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -64,7 +83,21 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const osv = await startOsvStandIn([...options.advisories]);
   const temporal = await createTemporalHarness();
   const taskQueue = uniqueName(options.name);
-  const requester = new TemporalScanRequester(temporal.client, taskQueue, {
+  const gitCacheDir = mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-'));
+  const production = options.observability !== undefined;
+  const metricsQuery = new ScanMetricsQuery(orm.em);
+  const workerMetrics =
+    options.observability === 'on' ? new WorkerMetrics(metricsQuery, () => undefined) : null;
+  const productionBundle = production ? { code: await bundleWorkflows() } : null;
+  const requesterClient = production
+    ? new Client(
+        withClientTracing({
+          connection: temporal.client.connection,
+          namespace: temporal.client.options.namespace,
+        }),
+      )
+    : temporal.client;
+  const requester = new TemporalScanRequester(requesterClient, taskQueue, {
     quietWindowMs: options.quietWindowMs ?? 300,
     maxWaitMs: options.maxWaitMs ?? 5_000,
   });
@@ -86,6 +119,12 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         githubApiUrl: github.url,
         osvApiUrl: osv.url,
         ...(options.osvMode ? { osvMode: options.osvMode } : {}),
+        ...(workerMetrics ? { metrics: workerMetrics.integrations } : {}),
+        git: {
+          cacheDir: gitCacheDir,
+          allowFileUrls: true,
+          ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
+        },
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
@@ -119,13 +158,32 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     },
     async startWorker(overrides) {
       const registered = activities(overrides);
+      const asInProduction = (
+        worker: Pick<WorkerOptions, 'taskQueue' | 'activities'> & Partial<WorkerOptions>,
+      ) =>
+        productionBundle
+          ? withWorkerTracing({
+              ...worker,
+              workflowBundle: productionBundle,
+              interceptors: {
+                activity: [
+                  scanLogAttributesInterceptor,
+                  ...(workerMetrics
+                    ? [scanMetricsInterceptor(workerMetrics, metricsQuery, () => undefined)]
+                    : []),
+                ],
+              },
+            } as WorkerOptions)
+          : worker;
       workers = [
-        await temporal.createWorker({ taskQueue, activities: registered }),
-        await temporal.createWorker({
-          taskQueue: rematchTaskQueue,
-          activities: registered,
-          maxConcurrentActivityTaskExecutions: 2,
-        }),
+        await temporal.createWorker(asInProduction({ taskQueue, activities: registered })),
+        await temporal.createWorker(
+          asInProduction({
+            taskQueue: rematchTaskQueue,
+            activities: registered,
+            maxConcurrentActivityTaskExecutions: 2,
+          }),
+        ),
       ];
       running = Promise.all(workers.map((w) => w.run()));
     },
@@ -140,6 +198,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       await github.close();
       await osv.close();
       await orm.close(true);
+      rmSync(gitCacheDir, { recursive: true, force: true });
     },
   };
   await harness.startWorker();

@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import {
@@ -6,6 +8,9 @@ import {
   OrgCredentialsGithubSource,
   RepositoryGithubCredentials,
   GithubAppInstallationTokens,
+  GitCliManifestSource,
+  type GitCliManifestSourceOptions,
+  ProviderRoutingManifestSource,
   GITHUB_ANSWER_STATUSES,
   instrumentFetch,
   type IntegrationMetrics,
@@ -40,6 +45,8 @@ export interface IntegrationSettings {
   readonly githubApp?: { readonly appId: number; readonly privateKey: string };
   /** Counts and times every GitHub and OSV request; without it they go out uncounted (tests). */
   readonly metrics?: IntegrationMetrics;
+  /** Repositories connected by git URL (see gitSettings); default: a cache in the temp dir, no file://. */
+  readonly git?: GitCliManifestSourceOptions;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -51,32 +58,10 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
-    manifestSource: new OrgCredentialsGithubSource(
-      {
-        baseUrl: settings.githubApiUrl,
-        ...(settings.githubToken ? { token: settings.githubToken } : {}),
-        timeoutMs: settings.timeoutMs,
-        ...githubFetch,
-      },
-      settings.encryption || settings.githubApp
-        ? new RepositoryGithubCredentials(
-            em,
-            settings.encryption
-              ? new MikroOrmSecretStore(
-                  em,
-                  AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
-                )
-              : null,
-            settings.githubApp
-              ? new GithubAppInstallationTokens({
-                  ...settings.githubApp,
-                  baseUrl: settings.githubApiUrl,
-                  timeoutMs: settings.timeoutMs,
-                  ...githubFetch,
-                })
-              : null,
-          )
-        : null,
+    manifestSource: new ProviderRoutingManifestSource(
+      githubSource(em, settings, githubFetch),
+      new GitCliManifestSource(settings.git ?? { cacheDir: path.join(os.tmpdir(), 'repoguard-git-cache') }),
+      em,
     ),
     vulnerabilityDatabase:
       settings.osvMode === 'mirror'
@@ -99,4 +84,39 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     scanRequests: new WorkerClientScanRequests(),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
+}
+
+/** GitHub's API with the credentials each repository calls for (installation, org token, instance). */
+function githubSource(
+  em: EntityManager,
+  settings: IntegrationSettings,
+  githubFetch: { fetch?: typeof fetch },
+): OrgCredentialsGithubSource {
+  return new OrgCredentialsGithubSource(
+    {
+      baseUrl: settings.githubApiUrl,
+      ...(settings.githubToken ? { token: settings.githubToken } : {}),
+      timeoutMs: settings.timeoutMs,
+      ...githubFetch,
+    },
+    settings.encryption || settings.githubApp
+      ? new RepositoryGithubCredentials(
+          em,
+          settings.encryption
+            ? new MikroOrmSecretStore(
+                em,
+                AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
+              )
+            : null,
+          settings.githubApp
+            ? new GithubAppInstallationTokens({
+                ...settings.githubApp,
+                baseUrl: settings.githubApiUrl,
+                timeoutMs: settings.timeoutMs,
+                ...githubFetch,
+              })
+            : null,
+        )
+      : null,
+  );
 }

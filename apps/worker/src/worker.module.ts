@@ -2,7 +2,12 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
-import { createMikroOrmConfig, githubAppPrivateKey, ScanMetricsQuery } from '@repoguard/infrastructure';
+import {
+  createMikroOrmConfig,
+  githubAppPrivateKey,
+  gitSettings,
+  ScanMetricsQuery,
+} from '@repoguard/infrastructure';
 import { buildActivityDeps } from './activity-deps.factory';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 import { WorkerMetrics } from './observability/worker-metrics';
@@ -45,6 +50,7 @@ export class WorkerModule {
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
                 osvMode: config.OSV_MODE,
+                git: gitSettings(config),
                 log: (message) => new Logger('Advisories').log(message),
                 ...(config.GITHUB_APP_ID
                   ? { githubApp: { appId: config.GITHUB_APP_ID, privateKey: githubAppPrivateKey(config)! } }

@@ -88,4 +88,26 @@ export class ApiConfig extends SharedConfig {
   @IsInt({ message: 'must be a whole number of requests per minute' })
   @Min(1, { message: 'must be at least 1' })
   WEBHOOK_RATE_LIMIT_PER_MINUTE: number = 1200;
+
+  /**
+   * What the scheduled advisory sync reads, comma-separated: ecosystem names (their exports in
+   * OSV's bucket, or OSV_EXPORT_BASE_URL), URLs, or paths on the worker. Unset: no schedule is made.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'must list at least one ecosystem, URL or path' })
+  ADVISORY_SYNC_SOURCES?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(24 * 7, { message: 'must be at most a week (168)' })
+  ADVISORY_SYNC_INTERVAL_HOURS: number = 6;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  OSV_EXPORT_BASE_URL?: string;
 }

@@ -1,15 +1,42 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { PageQuery } from '../common/pagination';
 
 export const REPO_STATUSES = ['PENDING', 'OK', 'WARN', 'FAIL', 'ERROR'] as const;
 
 export class ConnectRepoBody {
-  @ApiProperty({ example: 'octo-org/payments', description: 'owner/name or a GitHub URL' })
+  @ApiPropertyOptional({
+    example: 'octo-org/payments',
+    description: 'A GitHub repository: owner/name or its URL (required unless git_url is given)',
+  })
+  // Required unless the repository is given by git URL; null is checked too, never skipped.
+  @ValidateIf((body: ConnectRepoBody) => body.git_url === undefined)
+  @IsDefined({ message: 'is required (owner/name on GitHub), or give git_url' })
   @IsString({ message: 'must be a string' })
   @Length(3, 300, { message: 'must be 3 to 300 characters' })
-  repo!: string;
+  repo?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://gitlab.example.com/platform/api.git',
+    description:
+      'Any git remote instead of a GitHub repository: https://, ssh:// (the key in GIT_SSH_KEY_PATH) or, when the instance allows it, file://. No credentials in the URL.',
+  })
+  @ValidateIf((body: ConnectRepoBody) => body.git_url !== undefined)
+  @IsDefined({ message: 'must be a git URL' })
+  @IsString({ message: 'must be a string' })
+  @Length(8, 2000, { message: 'must be 8 to 2000 characters' })
+  git_url?: string;
 
   @ApiPropertyOptional({
     description: 'A GitHub App installation linked to this org that grants the (private) repository',

@@ -1,3 +1,4 @@
+import { ValidationError } from '@repoguard/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -30,7 +31,18 @@ export class ReposController {
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
   connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
-    return this.repos.connect(access, body.repo, body.installation_id);
+    if (body.git_url !== undefined) {
+      if (body.repo !== undefined || body.installation_id !== undefined) {
+        throw new ValidationError(
+          'git_url connects a repository on its own',
+          [{ field: 'git_url', problem: 'give either repo (GitHub) or git_url, not both' }],
+          'REQUEST_INVALID',
+        );
+      }
+      return this.repos.connectGitUrl(access, body.git_url);
+    }
+    // Validated: without git_url, repo is a string (ConnectRepoBody).
+    return this.repos.connect(access, body.repo!, body.installation_id);
   }
 
   @Get()

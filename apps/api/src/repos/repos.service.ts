@@ -9,6 +9,7 @@ import {
   type RepositoryDirectory,
 } from '@repoguard/domain';
 import {
+  parseGitUrl,
   DependencyEntity,
   DependencySnapshotEntity,
   FindingEntity,
@@ -35,6 +36,7 @@ export const repoView = (repo: RepositoryEntity) => ({
   last_scan_at: repo.lastScanAt?.toISOString() ?? null,
   // MikroORM hands bigint columns back as BigInt, which JSON cannot carry.
   github_id: repo.externalId === null ? null : String(repo.externalId),
+  git_url: repo.gitUrl,
   installation_id: repo.installationId === null ? null : String(repo.installationId),
   disabled: repo.disabledAt ? { at: repo.disabledAt.toISOString(), reason: repo.disabledReason } : null,
   created_at: repo.createdAt.toISOString(),
@@ -76,6 +78,52 @@ export class ReposService {
       await access.em.flush();
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described);
+      throw error;
+    }
+    return repoView(repo);
+  }
+
+  /** A repository on any git server, read with the git CLI; checked with `git ls-remote` first. */
+  async connectGitUrl(access: RequestAccess, gitUrl: string) {
+    const orgId = access.orgId!;
+    const { owner, name } = parseGitUrl(gitUrl);
+    let described: RepositoryDescription;
+    try {
+      described = await this.directory.describeRepository({ owner, name, orgId, gitUrl });
+    } catch (error) {
+      if (
+        error instanceof NotFoundError &&
+        (error.code === 'REPO_NOT_FOUND' || error.code === 'REF_NOT_FOUND')
+      ) {
+        throw new ValidationError(
+          error.message,
+          [{ field: 'git_url', problem: 'no readable repository with a default branch is there' }],
+          'REPO_NOT_FOUND',
+        );
+      }
+      throw error;
+    }
+    const existing = await access.em.findOne(RepositoryEntity, { orgId, provider: 'git', gitUrl });
+    if (existing) throw alreadyConnected(described, 'git_url');
+    const repo = access.em.create(RepositoryEntity, {
+      orgId,
+      provider: 'git',
+      owner: described.owner,
+      name: described.name,
+      defaultBranch: described.defaultBranch,
+      gitUrl,
+    });
+    recordAudit(access.em, access.audit, {
+      orgId,
+      action: 'repo.connected',
+      targetType: 'repository',
+      targetId: repo.id,
+      metadata: { git_url: gitUrl, default_branch: repo.defaultBranch },
+    });
+    try {
+      await access.em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described, 'git_url');
       throw error;
     }
     return repoView(repo);
@@ -154,10 +202,10 @@ export class ReposService {
   }
 }
 
-function alreadyConnected(repo: RepositoryDescription): ConflictError {
+function alreadyConnected(repo: RepositoryDescription, field = 'repo'): ConflictError {
   return new ConflictError(
     'REPO_ALREADY_CONNECTED',
     `${repo.owner}/${repo.name} is already connected to this organization`,
-    [{ field: 'repo', problem: 'is already connected' }],
+    [{ field, problem: 'is already connected' }],
   );
 }

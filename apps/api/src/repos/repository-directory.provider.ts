@@ -5,9 +5,12 @@ import {
   type AesGcmSecretBox,
   GITHUB_ANSWER_STATUSES,
   type GithubAppInstallationTokens,
+  GitCliManifestSource,
+  gitSettings,
   instrumentFetch,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
+  ProviderRoutingManifestSource,
   RepositoryGithubCredentials,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
@@ -17,7 +20,10 @@ import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
 
-/** GitHub's REST API (or the configured stand-in), with the org's own token when it stored one. */
+/**
+ * GitHub's REST API (or the configured stand-in), with the org's own token when it stored one; a
+ * repository given by git URL is checked with the git CLI instead.
+ */
 export const repositoryDirectoryProvider: Provider = {
   provide: REPOSITORY_DIRECTORY,
   inject: [API_CONFIG, EntityManager, SECRET_BOX, GITHUB_APP, ApiMetrics],
@@ -28,15 +34,29 @@ export const repositoryDirectoryProvider: Provider = {
     app: GithubAppInstallationTokens | null,
     metrics: ApiMetrics,
   ): RepositoryDirectory =>
-    new OrgCredentialsGithubSource(
-      {
-        baseUrl: config.GITHUB_API_URL,
-        ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
-        timeoutMs: config.INTEGRATION_TIMEOUT_MS,
-        fetch: instrumentFetch('github', metrics.integrations, fetch, { answers: GITHUB_ANSWER_STATUSES }),
-      },
-      box || app
-        ? new RepositoryGithubCredentials(em, box ? new MikroOrmSecretStore(em, box) : null, app)
-        : null,
+    new ProviderRoutingManifestSource(
+      githubDirectory(config, em, box, app, metrics),
+      new GitCliManifestSource(gitSettings(config)),
+      em,
     ),
 };
+
+function githubDirectory(
+  config: ApiConfig,
+  em: EntityManager,
+  box: AesGcmSecretBox | null,
+  app: GithubAppInstallationTokens | null,
+  metrics: ApiMetrics,
+): OrgCredentialsGithubSource {
+  return new OrgCredentialsGithubSource(
+    {
+      baseUrl: config.GITHUB_API_URL,
+      ...(config.GITHUB_TOKEN ? { token: config.GITHUB_TOKEN } : {}),
+      timeoutMs: config.INTEGRATION_TIMEOUT_MS,
+      fetch: instrumentFetch('github', metrics.integrations, fetch, { answers: GITHUB_ANSWER_STATUSES }),
+    },
+    box || app
+      ? new RepositoryGithubCredentials(em, box ? new MikroOrmSecretStore(em, box) : null, app)
+      : null,
+  );
+}

@@ -1,6 +1,18 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { activeTracing, withClientTracing } from '@repoguard/infrastructure';
+import {
+  activeTracing,
+  ensureAdvisorySyncSchedule,
+  resolveAdvisorySources,
+  withClientTracing,
+} from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
@@ -25,8 +37,41 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
   ],
   exports: [TEMPORAL_CONNECTION, TEMPORAL_CLIENT],
 })
-export class TemporalModule implements OnApplicationShutdown {
-  constructor(@Inject(TEMPORAL_CONNECTION) private readonly connection: Connection) {}
+export class TemporalModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AdvisorySync');
+
+  constructor(
+    @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /**
+   * Keeps the advisory sync's Temporal Schedule in line with ADVISORY_SYNC_SOURCES. Not awaited:
+   * the API serves without Temporal (and says so in /health) rather than refusing to boot.
+   */
+  onApplicationBootstrap(): void {
+    const sources = resolveAdvisorySources(
+      (this.config.ADVISORY_SYNC_SOURCES ?? '').split(','),
+      this.config.OSV_EXPORT_BASE_URL,
+    );
+    if (sources.length === 0) return;
+    ensureAdvisorySyncSchedule(this.client, {
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      intervalHours: this.config.ADVISORY_SYNC_INTERVAL_HOURS,
+      input: {
+        sources,
+        scanTaskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        rematchTaskQueue: this.config.rematchTaskQueue,
+      },
+    }).then(
+      (outcome) =>
+        this.logger.log(
+          `advisory sync schedule ${outcome}: every ${this.config.ADVISORY_SYNC_INTERVAL_HOURS} h from ${sources.join(', ')}`,
+        ),
+      (error: unknown) => this.logger.warn(`advisory sync schedule not set: ${(error as Error).message}`),
+    );
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();

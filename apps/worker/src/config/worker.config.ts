@@ -31,21 +31,12 @@ export class WorkerConfig extends SharedConfig {
   @IsIn(['api', 'mirror'], { message: 'must be api or mirror' })
   OSV_MODE: 'api' | 'mirror' = 'api';
 
-  /** The queue re-matches (after an advisory sync) run their steps on; default `<TEMPORAL_TASK_QUEUE>-rematch`. */
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{1,200}$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
-  TEMPORAL_REMATCH_TASK_QUEUE?: string;
-
   /** How many re-match steps one worker runs at once. */
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
   @Max(100)
   REMATCH_CONCURRENCY: number = 2;
-
-  get rematchTaskQueue(): string {
-    return this.TEMPORAL_REMATCH_TASK_QUEUE ?? `${this.TEMPORAL_TASK_QUEUE}-rematch`;
-  }
 
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of bytes' })

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -14,6 +17,16 @@ import {
 import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { isEncryptionKey, splitKeyList } from '../crypto/secret-box';
 import { isPrivateKeyFile, isPrivateKeyPem } from '../github/github-app-key';
+
+/** A path that names a file on this machine (checked at boot, so a typo stops the process). */
+const IsExistingFile = () =>
+  ValidateBy({
+    name: 'isExistingFile',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && existsSync(value),
+      defaultMessage: () => 'must name a file that exists',
+    },
+  });
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
 const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
@@ -39,6 +52,15 @@ export class SharedConfig {
 
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
   TEMPORAL_TASK_QUEUE = DEFAULT_SCAN_TASK_QUEUE;
+
+  /** The queue re-matches (after an advisory sync) run their steps on; default `<TEMPORAL_TASK_QUEUE>-rematch`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,200}$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
+  TEMPORAL_REMATCH_TASK_QUEUE?: string;
+
+  get rematchTaskQueue(): string {
+    return this.TEMPORAL_REMATCH_TASK_QUEUE ?? `${this.TEMPORAL_TASK_QUEUE}-rematch`;
+  }
 
   @IsOptional()
   @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
@@ -80,6 +102,24 @@ export class SharedConfig {
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(100)
   INTEGRATION_TIMEOUT_MS: number = 30_000;
+
+  /** Blob-less clones of repositories connected by git URL (one per org and repository). */
+  @IsString()
+  GIT_CACHE_DIR: string = path.join(os.tmpdir(), 'repoguard-git-cache');
+
+  /** file:// repositories read the server's own disk: only for a demo or a single-tenant install. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  GIT_ALLOW_FILE_URLS: 'true' | 'false' = 'false';
+
+  /** A CA bundle for self-hosted git servers over https (GIT_SSL_CAINFO for every git command). */
+  @IsOptional()
+  @IsExistingFile()
+  GIT_SSL_CA_FILE?: string;
+
+  /** The private key ssh:// remotes are read with. */
+  @IsOptional()
+  @IsExistingFile()
+  GIT_SSH_KEY_PATH?: string;
 
   /** Seals the credentials RepoGuard stores (AES-256-GCM). Losing it loses them: back it up. */
   @IsOptional()
@@ -147,4 +187,15 @@ export function githubAppEnabled(config: Partial<SharedConfig>): boolean {
     config.GITHUB_APP_PRIVATE_KEY !== undefined ||
     config.GITHUB_APP_PRIVATE_KEY_PATH !== undefined
   );
+}
+
+/** The git CLI adapter's settings, as the config names them. */
+export function gitSettings(config: SharedConfig) {
+  return {
+    cacheDir: config.GIT_CACHE_DIR,
+    allowFileUrls: config.GIT_ALLOW_FILE_URLS === 'true',
+    timeoutMs: Math.max(config.INTEGRATION_TIMEOUT_MS, 120_000),
+    ...(config.GIT_SSL_CA_FILE ? { caFile: config.GIT_SSL_CA_FILE } : {}),
+    ...(config.GIT_SSH_KEY_PATH ? { sshKeyPath: config.GIT_SSH_KEY_PATH } : {}),
+  };
 }

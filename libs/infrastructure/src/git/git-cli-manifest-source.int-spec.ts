@@ -107,7 +107,7 @@ describe('any git remote through the git CLI', () => {
       const git = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
       const coords = { owner: 'group/sub', name: 'api', orgId: 'org-1', repoId: 'repo-https', gitUrl: url };
       expect(await git.describeRepository(coords)).toEqual({
-        owner: 'group/sub',
+        owner: `${new URL(url).host}/group/sub`,
         name: 'api',
         defaultBranch: 'main',
         externalId: null,

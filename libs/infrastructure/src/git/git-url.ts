@@ -4,7 +4,7 @@ export type GitUrlScheme = 'https' | 'ssh' | 'file';
 
 export interface ParsedGitUrl {
   readonly scheme: GitUrlScheme;
-  /** The path's parent segments (a GitLab group and subgroups, a local directory's parent). */
+  /** The host and the path's parent segments (a GitLab group and subgroups); a local directory's parents. */
   readonly owner: string;
   /** The last path segment, without `.git`. */
   readonly name: string;
@@ -38,7 +38,8 @@ export function parseGitUrl(value: string): ParsedGitUrl {
     .filter((s) => s.length > 0);
   const last = segments.pop()?.replace(/\.git$/, '');
   if (!last) throw invalid('needs a repository path');
-  const owner = segments.length > 0 ? segments.join('/') : url.hostname;
+  // The host is part of the owner: two servers may both have a `platform/api`.
+  const owner = [...(scheme === 'file' ? [] : [url.host]), ...segments].join('/') || url.host;
   return { scheme, owner: clip(owner), name: clip(last) };
 }
 

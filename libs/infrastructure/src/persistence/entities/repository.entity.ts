@@ -12,7 +12,8 @@ export class RepositoryEntity {
     | 'externalId'
     | 'disabledAt'
     | 'disabledReason'
-    | 'installationId';
+    | 'installationId'
+    | 'gitUrl';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -36,6 +37,10 @@ export class RepositoryEntity {
 
   @Property({ type: 'string', length: 255 })
   defaultBranch!: string;
+
+  /** provider `git`: the remote the git CLI reads (https, ssh or file); never holds credentials. */
+  @Property({ type: 'text', nullable: true })
+  gitUrl: string | null = null;
 
   /** The GitHub App installation that grants access (private repositories): its tokens read the repo. */
   @Property({ type: 'bigint', nullable: true })

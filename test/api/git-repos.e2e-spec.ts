@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { StoredSecretEntity } from '@repoguard/infrastructure';
 import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { packageLockV3 } from '../support/manifest-fixtures';
@@ -32,6 +34,7 @@ describe('repositories connected by git URL', () => {
       advisories: [ADVISORY],
       env: { GIT_ALLOW_FILE_URLS: 'true' },
       gitCaFile: http.caFile,
+      encryptionKey: randomBytes(32).toString('base64'),
     });
     ({ orgId, ownerToken: token } = await stack.createOrg('git-repos'));
   });
@@ -111,6 +114,36 @@ describe('repositories connected by git URL', () => {
     expect(scan).toMatchObject({ status: 'COMPLETED', commit_sha: fixed });
     expect((await api('GET', `/repos/${connected.body.id}/findings`)).body.items).toEqual([]);
     expect(http.requests.some((r) => r.url.startsWith('/platform/remote.git/'))).toBe(true);
+  });
+
+  it('connects a private https:// repository with a login that is sealed and used by the worker', async () => {
+    const { repo, sha } = await repoWithManifests('private');
+    const login = { username: 'scanner', password: 'git-password-never-shown-0001' };
+    const url = http.serve('secure', 'private', repo.path, login);
+    const anonymous = await api('POST', `/orgs/${orgId}/repos`, { git_url: url });
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([422, 'REPO_NOT_FOUND']);
+    const wrong = await api('POST', `/orgs/${orgId}/repos`, {
+      git_url: url,
+      git_credentials: { ...login, password: 'not-the-password' },
+    });
+    expect([wrong.status, wrong.body.error.code]).toEqual([422, 'REPO_NOT_FOUND']);
+
+    const connected = await api('POST', `/orgs/${orgId}/repos`, { git_url: url, git_credentials: login });
+    expect(connected.status).toBe(201);
+    expect(JSON.stringify(connected.body)).not.toContain(login.password);
+    const stored = await stack.harness.orm.em
+      .fork()
+      .findOneOrFail(StoredSecretEntity, { orgId, kind: 'git_credentials', ownerId: connected.body.id });
+    expect(stored.sealed).not.toContain(login.password);
+
+    const scan = await scanToEnd(connected.body.id);
+    expect(scan).toMatchObject({ status: 'COMPLETED', commit_sha: sha });
+    expect(
+      http.requests.filter((r) => r.url.startsWith('/secure/private.git/') && r.status === 200).length,
+    ).toBeGreaterThan(0);
+
+    const misplaced = await api('POST', `/orgs/${orgId}/repos`, { repo: 'acme/web', git_credentials: login });
+    expect([misplaced.status, misplaced.body.error.details[0].field]).toEqual([400, 'git_credentials']);
   });
 
   it('refuses bad git URLs with the field named, and connects nothing', async () => {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   SYNC_ADVISORIES_WORKFLOW,
+  syncProgressQuery,
   type SyncAdvisoriesInput,
   type SyncAdvisoriesResult,
 } from '@repoguard/contract';
@@ -114,6 +115,11 @@ describe('re-matching stored snapshots when advisories change', () => {
       affectedRepos: 3,
       scansRequested: 3,
     });
+    // The progress query answers too (what the Temporal Web UI and operators read while it runs).
+    const progress = await harness.temporal.client.workflow
+      .getHandle(`advisory-sync:${run}`)
+      .query(syncProgressQuery);
+    expect(progress).toMatchObject({ phase: 'DONE', sourcesLeft: 0, affectedRepos: 3, scansRequested: 3 });
 
     for (const repo of repos) {
       if (repo.uses) {

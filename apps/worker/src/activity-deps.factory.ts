@@ -11,6 +11,7 @@ import {
   GitCliManifestSource,
   type GitCliManifestSourceOptions,
   ProviderRoutingManifestSource,
+  StoredGitCredentials,
   GITHUB_ANSWER_STATUSES,
   instrumentFetch,
   type IntegrationMetrics,
@@ -60,7 +61,18 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     systemProbe: new MikroOrmSystemProbe(em),
     manifestSource: new ProviderRoutingManifestSource(
       githubSource(em, settings, githubFetch),
-      new GitCliManifestSource(settings.git ?? { cacheDir: path.join(os.tmpdir(), 'repoguard-git-cache') }),
+      new GitCliManifestSource({
+        ...(settings.git ?? { cacheDir: path.join(os.tmpdir(), 'repoguard-git-cache') }),
+        // https logins stored per repository (sealed); without the key, public remotes only.
+        credentials: settings.encryption
+          ? new StoredGitCredentials(
+              new MikroOrmSecretStore(
+                em,
+                AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
+              ),
+            )
+          : null,
+      }),
       em,
     ),
     vulnerabilityDatabase:

@@ -1,5 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -10,10 +10,26 @@ import {
   Length,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 
 export const REPO_STATUSES = ['PENDING', 'OK', 'WARN', 'FAIL', 'ERROR'] as const;
+
+export class GitCredentialsBody {
+  @ApiProperty({ example: 'repoguard-scanner', description: 'The login on the git server' })
+  @IsString({ message: 'must be a string' })
+  @Length(1, 200, { message: 'must be 1 to 200 characters' })
+  username!: string;
+
+  @ApiProperty({
+    description: 'A password or access token; sealed at rest, never answered back',
+    writeOnly: true,
+  })
+  @IsString({ message: 'must be a string' })
+  @Length(1, 1000, { message: 'must be 1 to 1000 characters' })
+  password!: string;
+}
 
 export class ConnectRepoBody {
   @ApiPropertyOptional({
@@ -37,6 +53,16 @@ export class ConnectRepoBody {
   @IsString({ message: 'must be a string' })
   @Length(8, 2000, { message: 'must be 8 to 2000 characters' })
   git_url?: string;
+
+  @ApiPropertyOptional({
+    type: GitCredentialsBody,
+    description:
+      'With git_url over https: the login the git server asks for (needs REPOGUARD_ENCRYPTION_KEY)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GitCredentialsBody)
+  git_credentials?: GitCredentialsBody;
 
   @ApiPropertyOptional({
     description: 'A GitHub App installation linked to this org that grants the (private) repository',

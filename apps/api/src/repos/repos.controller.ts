@@ -39,7 +39,14 @@ export class ReposController {
           'REQUEST_INVALID',
         );
       }
-      return this.repos.connectGitUrl(access, body.git_url);
+      return this.repos.connectGitUrl(access, body.git_url, body.git_credentials);
+    }
+    if (body.git_credentials !== undefined) {
+      throw new ValidationError(
+        'git_credentials go with git_url',
+        [{ field: 'git_credentials', problem: 'only for repositories given by git_url' }],
+        'REQUEST_INVALID',
+      );
     }
     // Validated: without git_url, repo is a string (ConnectRepoBody).
     return this.repos.connect(access, body.repo!, body.installation_id);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   ConflictError,
+  DomainError,
   NotFoundError,
   RepoRef,
   ValidationError,
@@ -9,7 +10,14 @@ import {
   type RepositoryDirectory,
 } from '@repoguard/domain';
 import {
+  type AesGcmSecretBox,
+  GitCliManifestSource,
+  gitSettings,
+  givenGitCredentials,
+  type GitHttpCredentials,
+  MikroOrmSecretStore,
   parseGitUrl,
+  StoredGitCredentials,
   DependencyEntity,
   DependencySnapshotEntity,
   FindingEntity,
@@ -23,6 +31,8 @@ import { offsetOf, pageOf } from '../common/pagination';
 import type { RepoListQuery } from './repo.dto';
 import { linkedInstallation } from '../github/linked-installation';
 import { REPOSITORY_DIRECTORY } from './repository-directory.provider';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const repoView = (repo: RepositoryEntity) => ({
   id: repo.id,
@@ -44,7 +54,11 @@ export const repoView = (repo: RepositoryEntity) => ({
 
 @Injectable()
 export class ReposService {
-  constructor(@Inject(REPOSITORY_DIRECTORY) private readonly directory: RepositoryDirectory) {}
+  constructor(
+    @Inject(REPOSITORY_DIRECTORY) private readonly directory: RepositoryDirectory,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SECRET_BOX) private readonly box: AesGcmSecretBox | null,
+  ) {}
 
   async connect(access: RequestAccess, input: string, installationId?: number) {
     const ref = RepoRef.parse(input, 'repo');
@@ -84,12 +98,26 @@ export class ReposService {
   }
 
   /** A repository on any git server, read with the git CLI; checked with `git ls-remote` first. */
-  async connectGitUrl(access: RequestAccess, gitUrl: string) {
+  async connectGitUrl(access: RequestAccess, gitUrl: string, credentials?: GitHttpCredentials) {
     const orgId = access.orgId!;
     const { owner, name } = parseGitUrl(gitUrl);
+    if (credentials && !this.box) {
+      throw new DomainError(
+        'unavailable',
+        'ENCRYPTION_NOT_CONFIGURED',
+        'Set REPOGUARD_ENCRYPTION_KEY to store credentials',
+      );
+    }
+    // With a login: checked with it (it is stored only once the repository exists).
+    const directory = credentials
+      ? new GitCliManifestSource({
+          ...gitSettings(this.config),
+          credentials: givenGitCredentials(credentials),
+        })
+      : this.directory;
     let described: RepositoryDescription;
     try {
-      described = await this.directory.describeRepository({ owner, name, orgId, gitUrl });
+      described = await directory.describeRepository({ owner, name, orgId, gitUrl });
     } catch (error) {
       if (
         error instanceof NotFoundError &&
@@ -105,23 +133,43 @@ export class ReposService {
     }
     const existing = await access.em.findOne(RepositoryEntity, { orgId, provider: 'git', gitUrl });
     if (existing) throw alreadyConnected(described, 'git_url');
-    const repo = access.em.create(RepositoryEntity, {
-      orgId,
-      provider: 'git',
-      owner: described.owner,
-      name: described.name,
-      defaultBranch: described.defaultBranch,
-      gitUrl,
-    });
-    recordAudit(access.em, access.audit, {
-      orgId,
-      action: 'repo.connected',
-      targetType: 'repository',
-      targetId: repo.id,
-      metadata: { git_url: gitUrl, default_branch: repo.defaultBranch },
-    });
+    const create = (em: typeof access.em) => {
+      const created = em.create(RepositoryEntity, {
+        orgId,
+        provider: 'git',
+        owner: described.owner,
+        name: described.name,
+        defaultBranch: described.defaultBranch,
+        gitUrl,
+      });
+      recordAudit(em, access.audit, {
+        orgId,
+        action: 'repo.connected',
+        targetType: 'repository',
+        targetId: created.id,
+        metadata: {
+          git_url: gitUrl,
+          default_branch: created.defaultBranch,
+          credentials: credentials !== undefined,
+        },
+      });
+      return created;
+    };
+    let repo: RepositoryEntity;
     try {
-      await access.em.flush();
+      // The repository and its sealed login are stored together or not at all.
+      repo = await access.em.transactional(async (tx) => {
+        const created = create(tx);
+        await tx.flush();
+        if (credentials) {
+          await new StoredGitCredentials(new MikroOrmSecretStore(tx, this.box!)).store(
+            orgId,
+            created.id,
+            credentials,
+          );
+        }
+        return created;
+      });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described, 'git_url');
       throw error;

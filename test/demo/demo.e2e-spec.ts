@@ -2,18 +2,29 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runDemo, sharedAdvisoryExports, type DemoOptions } from '../../scripts/demo';
+import { dropDatabase, prepareDatabase } from '@repoguard/infrastructure';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { freshDatabaseUrl } from '../support/fresh-database';
 import { temporalAddress, temporalNamespace, uniqueName } from '../support/temporal-harness';
 
 // `npm run up`'s main job, on the real stack: offline, advisories from ../shared/osv.
 describe('the demo', () => {
+  // A database of its own: the demo imports every shared export into the mirror, which is shared
+  // by every org (and the re-match it triggers would reach other tests' repositories).
+  const databaseUrl = freshDatabaseUrl('e2e_demo');
   let stack: ApiStack;
   let stateDir: string;
   let options: DemoOptions;
   const printed: string[] = [];
 
   beforeAll(async () => {
-    stack = await startApiStack({ name: 'demo', osvMode: 'mirror', env: { GIT_ALLOW_FILE_URLS: 'true' } });
+    await prepareDatabase(databaseUrl);
+    stack = await startApiStack({
+      name: 'demo',
+      osvMode: 'mirror',
+      databaseUrl,
+      env: { GIT_ALLOW_FILE_URLS: 'true' },
+    });
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-demo-'));
     options = {
       apiUrl: stack.url,
@@ -32,6 +43,7 @@ describe('the demo', () => {
   });
   afterAll(async () => {
     await stack?.close();
+    await dropDatabase(databaseUrl);
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -47,7 +59,7 @@ describe('the demo', () => {
     const token = fs.readFileSync(path.join(stateDir, 'demo-owner-token'), 'utf8').trim();
     expect(token).toMatch(/^rg_pat_/);
     expect(output).toContain(token);
-    expect(output).toMatch(/advisories PyPI-all\.zip: 2661 read/);
+    expect(output).toMatch(/advisories PyPI-all\.zip: 2661 read, 2661 new/);
     expect(output).toMatch(/policy status {3}FAIL/);
     expect(output).toMatch(new RegExp(`open findings {3}${result.findings} \\(\\d+ critical`));
     // Findings from each ecosystem of the sample repository, with where they were found.

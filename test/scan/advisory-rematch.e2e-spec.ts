@@ -9,14 +9,21 @@ import {
   type SyncAdvisoriesResult,
 } from '@repoguard/contract';
 import type { OsvRecord } from '@repoguard/domain';
-import { ensureAdvisorySyncSchedule, type ScanTarget } from '@repoguard/infrastructure';
+import {
+  dropDatabase,
+  ensureAdvisorySyncSchedule,
+  prepareDatabase,
+  type ScanTarget,
+} from '@repoguard/infrastructure';
+import { freshDatabaseUrl } from '../support/fresh-database';
 import { startScanHarness, type ScanHarness } from '../support/scan-harness';
 import { runCliCommand } from '../support/cli-run';
 import { packageLockV3 } from '../support/manifest-fixtures';
 import { temporalAddress, temporalNamespace } from '../support/temporal-harness';
 
 describe('re-matching stored snapshots when advisories change', () => {
-  // Names of this run only: the mirror is one table for the whole test database.
+  // A database of its own: re-matching spans every org, and other tests import advisories too.
+  const databaseUrl = freshDatabaseUrl('e2e_rematch');
   const run = randomUUID().slice(0, 8);
   const target = `rg-pad-${run}`;
   const other = `rg-other-${run}`;
@@ -36,7 +43,9 @@ describe('re-matching stored snapshots when advisories change', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-sync-'));
+    await prepareDatabase(databaseUrl);
     harness = await startScanHarness({
+      databaseUrl,
       name: 'rematch',
       advisories: [existing],
       osvMode: 'mirror',
@@ -62,6 +71,7 @@ describe('re-matching stored snapshots when advisories change', () => {
   });
   afterAll(async () => {
     await harness?.close();
+    await dropDatabase(databaseUrl);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
-import { readOsvExport } from '@repoguard/infrastructure';
+import { dropDatabase, prepareDatabase, readOsvExport } from '@repoguard/infrastructure';
+import { freshDatabaseUrl } from '../support/fresh-database';
 import { startScanHarness, type ScanHarness } from '../support/scan-harness';
 import { sharedOsvExport } from '../support/shared-osv';
 import { packageLockV3 } from '../support/manifest-fixtures';
@@ -54,22 +55,27 @@ async function scanAll(harness: ScanHarness): Promise<FindingRow[]> {
 }
 
 describe('mirror mode', () => {
+  // The mirror is one table for every org: a database of its own holds exactly these advisories.
+  const databaseUrl = freshDatabaseUrl('e2e_mirror_mode');
   let api: ScanHarness;
   let mirror: ScanHarness;
 
   beforeAll(async () => {
+    await prepareDatabase(databaseUrl);
     [api, mirror] = await Promise.all([
-      startScanHarness({ name: 'osv-api-mode', advisories: ADVISORIES, quietWindowMs: 1 }),
+      startScanHarness({ name: 'osv-api-mode', advisories: ADVISORIES, quietWindowMs: 1, databaseUrl }),
       startScanHarness({
         name: 'osv-mirror-mode',
         advisories: ADVISORIES,
         quietWindowMs: 1,
         osvMode: 'mirror',
+        databaseUrl,
       }),
     ]);
   });
   afterAll(async () => {
     await Promise.all([api?.close(), mirror?.close()]);
+    await dropDatabase(databaseUrl);
   });
 
   it('finds exactly what api mode finds on the same repositories and advisories, without calling OSV', async () => {

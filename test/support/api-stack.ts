@@ -36,6 +36,8 @@ export interface ApiStackOptions {
   readonly encryptionKey?: string;
   /** A GitHub App on the stand-in that the API and the worker are configured with. */
   readonly withGithubApp?: boolean;
+  /** The API's and the worker's database, when the test needs one of its own (see ScanHarnessOptions). */
+  readonly databaseUrl?: string;
   /** mirror: the worker matches against the PostgreSQL advisory mirror (the advisories are imported). */
   readonly osvMode?: 'api' | 'mirror';
   /** A CA that the API's and the worker's git trust (the git HTTPS stand-in's). */
@@ -52,6 +54,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.withGithubApp ? { withGithubApp: true } : {}),
     ...(options.gitCaFile ? { gitCaFile: options.gitCaFile } : {}),
     ...(options.osvMode ? { osvMode: options.osvMode } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -64,6 +67,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       SCAN_MAX_WAIT_MS: '5000',
       INTEGRATION_TIMEOUT_MS: '5000',
       REPOGUARD_ADMIN_TOKEN: adminToken,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
       ...(githubApp

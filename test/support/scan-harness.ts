@@ -72,10 +72,15 @@ export interface ScanHarnessOptions {
   readonly observability?: 'off' | 'on';
   /** A CA the worker's git trusts (the git HTTPS stand-in's); file:// URLs are always allowed here. */
   readonly gitCaFile?: string;
+  /**
+   * A database of the test's own (prepared by it). For tests of what spans every org: the advisory
+   * mirror and re-matching, whose counts another test's imports would change.
+   */
+  readonly databaseUrl?: string;
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
-  const databaseUrl = process.env['DATABASE_URL'];
+  const databaseUrl = options.databaseUrl ?? process.env['DATABASE_URL'];
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through the e2e Jest config');
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 5 }));
   const github = await startGithubStandIn();

@@ -1,11 +1,14 @@
 // Issue 7's correlation acceptance test: one X-Request-Id, sent with a scan request, is found in the
-// API's log lines, the audit row, the scan workflow's memo and every activity's log lines.
+// API's log lines, the audit row, the scan workflow's memo, the Temporal headers of the signal and
+// of every activity, and every activity's log lines.
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { captureLogs } from '../support/log-capture';
 import { temporalLogs } from '../support/temporal-logging';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { CORRELATION_ID_HEADER } from '@repoguard/contract';
 
 const CORRELATION_ID = 'abc-123';
 const STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'];
@@ -86,6 +89,23 @@ describe('one correlation id from request to activity', () => {
     // The workflow run's memo.
     const described = await stack.harness.temporal.client.workflow.getHandle(workflowId, runId).describe();
     expect(described.memo).toEqual(expect.objectContaining({ correlationId: CORRELATION_ID }));
+
+    // The header: on the signal the API sent, and on every activity the run scheduled.
+    const history = await stack.harness.temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const headerId = (header: { fields?: Record<string, Payload> | null } | null | undefined) => {
+      const payload = header?.fields?.[CORRELATION_ID_HEADER];
+      return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+    };
+    const events = history.events ?? [];
+    const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes);
+    expect(signalled.map((e) => headerId(e.workflowExecutionSignaledEventAttributes!.header))).toContain(
+      CORRELATION_ID,
+    );
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType?.name)).toEqual(STEPS);
+    for (const event of scheduled) {
+      expect(headerId(event.activityTaskScheduledEventAttributes!.header)).toBe(CORRELATION_ID);
+    }
 
     // Every step's log lines, as the worker writes them: with workflow, run, activity and attempt.
     const stepLines = temporalLogs

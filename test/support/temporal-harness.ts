@@ -4,13 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { workflowBundlerOptions, workflowsSourcePath } from '@repoguard/infrastructure';
+import {
+  workflowBundlerOptions,
+  workflowCorrelationInterceptorsPath,
+  workflowsSourcePath,
+} from '@repoguard/infrastructure';
 
 let bundle: Promise<{ code: string }> | undefined;
 
 export function workflowBundle(): Promise<{ code: string }> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: workflowsSourcePath(),
+    workflowInterceptorModules: [workflowCorrelationInterceptorsPath()],
     webpackConfigHook: workflowBundlerOptions().webpackConfigHook,
     logger: undefined,
   });

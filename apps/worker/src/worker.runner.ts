@@ -13,6 +13,7 @@ import {
   scanLogAttributesInterceptor,
   withWorkerTracing,
   workflowBundlerOptions,
+  workflowCorrelationInterceptorsPath,
   workflowsSourcePath,
 } from '@repoguard/infrastructure';
 import type { WorkerConfig } from './config/worker.config';
@@ -60,7 +61,13 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           identity,
           activities,
-          interceptors: { activity: activityInterceptors },
+          // A prebuilt bundle holds the workflow interceptors already; from source they are named here.
+          interceptors: {
+            activity: activityInterceptors,
+            ...(config.WORKFLOW_BUNDLE_PATH
+              ? {}
+              : { workflowModules: [workflowCorrelationInterceptorsPath()] }),
+          },
           shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
           ...(config.WORKFLOW_BUNDLE_PATH
             ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }

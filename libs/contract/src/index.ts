@@ -3,3 +3,4 @@ export * from './search-attributes';
 export * from './self-check.contract';
 export * from './repo-scan.contract';
 export * from './advisory-sync.contract';
+export * from './correlation';

@@ -23,6 +23,7 @@ export * from './temporal/temporal-scan-requester';
 export * from './temporal/worker-client-scan-requests';
 export * from './temporal/advisory-sync-schedule';
 export * from './temporal/scan-log-attributes.interceptor';
+export * from './temporal/correlation-id.client-interceptor';
 export * from './crypto/opaque-token';
 export * from './persistence/tenant-scope';
 export * from './persistence/audit-trail';

@@ -9,6 +9,7 @@ import {
 import { Client, Connection } from '@temporalio/client';
 import {
   activeTracing,
+  CorrelationIdClientInterceptor,
   ensureAdvisorySyncSchedule,
   resolveAdvisorySources,
   withClientTracing,
@@ -32,7 +33,14 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
       inject: [TEMPORAL_CONNECTION, API_CONFIG],
       // With tracing on, signal-with-start carries the request's trace context to the workflow.
       useFactory: (connection: Connection, config: ApiConfig) =>
-        new Client(withClientTracing({ connection, namespace: config.TEMPORAL_NAMESPACE })),
+        new Client(
+          withClientTracing({
+            connection,
+            namespace: config.TEMPORAL_NAMESPACE,
+            // The request's correlation id travels to the workflow and its activities in a header.
+            interceptors: { workflow: [new CorrelationIdClientInterceptor()] },
+          }),
+        ),
     },
   ],
   exports: [TEMPORAL_CONNECTION, TEMPORAL_CLIENT],

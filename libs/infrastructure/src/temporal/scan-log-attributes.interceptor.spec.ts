@@ -1,3 +1,5 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import { CORRELATION_ID_HEADER } from '@repoguard/contract';
 import { scanAttributes, scanLogAttributesInterceptor } from './scan-log-attributes.interceptor';
 
 describe('scan log attributes', () => {
@@ -20,5 +22,17 @@ describe('scan log attributes', () => {
     );
     const attributes = outbound!.getLogAttributes!({ workflowId: 'w' }, (input) => input);
     expect(attributes).toEqual({ workflowId: 'w', scanId: 's-2', correlationId: 'req-9' });
+  });
+
+  it('takes the correlation id from the header the workflow set, for any activity', async () => {
+    const { inbound, outbound } = scanLogAttributesInterceptor();
+    await inbound!.execute!(
+      {
+        args: [{ source: '/tmp/x.zip' }],
+        headers: { [CORRELATION_ID_HEADER]: defaultPayloadConverter.toPayload('abc-123') },
+      },
+      async () => 'done',
+    );
+    expect(outbound!.getLogAttributes!({}, (input) => input)).toEqual({ correlationId: 'abc-123' });
   });
 });

@@ -7,6 +7,7 @@ type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
 
 const WORKFLOWS_ENTRY = 'libs/workflows/src/index.ts';
 const TRACING_INTERCEPTORS = 'libs/workflows/src/tracing.interceptors.ts';
+const CORRELATION_INTERCEPTORS = 'libs/workflows/src/correlation.interceptors.ts';
 
 // Called from source (tests, dev) and from dist/ (compiled scripts): the sources sit above both.
 function findRepoRoot(start: string = __dirname): string {
@@ -24,6 +25,11 @@ function findRepoRoot(start: string = __dirname): string {
 /** Source entry of the workflows; the bundler compiles it with its own webpack and SWC. */
 export function workflowsSourcePath(): string {
   return path.join(findRepoRoot(), WORKFLOWS_ENTRY);
+}
+
+/** The correlation-id header's workflow side: every worker registers it (bundled or not). */
+export function workflowCorrelationInterceptorsPath(): string {
+  return path.join(findRepoRoot(), CORRELATION_INTERCEPTORS);
 }
 
 /** Temporal's OpenTelemetry workflow interceptors, as a module the bundler can register. */
@@ -60,7 +66,7 @@ export function workflowBundlerOptions(): BundlerOptions {
 export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsSourcePath(),
-    workflowInterceptorModules: [workflowTracingInterceptorsPath()],
+    workflowInterceptorModules: [workflowCorrelationInterceptorsPath(), workflowTracingInterceptorsPath()],
     webpackConfigHook: workflowBundlerOptions().webpackConfigHook,
   });
   return code;

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { prepareDatabase } from '@repoguard/infrastructure';
 
 export interface Timing {
   readonly name: string;
@@ -37,4 +39,22 @@ export function report(timings: readonly Timing[], targets: Record<string, numbe
         `min ${t.minMs.toFixed(2).padStart(8)} ms  (${t.runs} runs)${verdict}`,
     );
   }
+}
+
+/** The middle sample (the upper one of two), as the benchmarks report it. */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+}
+
+/**
+ * For benchmarks on the real services: the Temporal SDK's logs at WARN, and a migrated database
+ * (BENCH_DATABASE_URL, default repoguard_bench) that becomes this process's DATABASE_URL.
+ */
+export async function prepareBenchServices(): Promise<string> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const databaseUrl =
+    process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench';
+  await prepareDatabase(databaseUrl);
+  process.env['DATABASE_URL'] = databaseUrl;
+  return databaseUrl;
 }

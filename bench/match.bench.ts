@@ -2,7 +2,6 @@
 // 2,000-line requirements.txt parsed and matched in memory against the real advisories in
 // ../shared/osv (warm index), next to the same files scanned end to end by a fresh worker whose
 // index is cold (Temporal dev server, PostgreSQL, the whole workflow).
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { isEcosystem, parseManifest, type OsvRecord, type PackageVersionQuery } from '@repoguard/domain';
@@ -10,12 +9,12 @@ import {
   createMikroOrmConfig,
   MirrorVulnerabilityDatabase,
   PostgresAdvisoryMirror,
-  prepareDatabase,
   readOsvExport,
 } from '@repoguard/infrastructure';
 import { startLocalTemporal } from '../test/support/local-temporal';
 import { startScanHarness } from '../test/support/scan-harness';
 import { sharedOsvExport } from '../test/support/shared-osv';
+import { median, prepareBenchServices } from './bench-util';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
@@ -63,10 +62,6 @@ function requirements(pins: Map<string, string>, count: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function p50(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
-
 function queriesOf(path: string, text: string): PackageVersionQuery[] {
   return parseManifest(path, text)
     .dependencies.filter((d) => d.version !== null && isEcosystem(d.ecosystem))
@@ -74,11 +69,7 @@ function queriesOf(path: string, text: string): PackageVersionQuery[] {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const databaseUrl =
-    process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench';
-  await prepareDatabase(databaseUrl);
-  process.env['DATABASE_URL'] = databaseUrl;
+  const databaseUrl = await prepareBenchServices();
   const records = ['PyPI-all.zip', 'PyPI-ghsa.zip', 'npm-ghsa.zip', 'Go-ghsa.zip', 'Maven-ghsa.zip'].flatMap(
     (file) => readOsvExport(sharedOsvExport(file)).records,
   );
@@ -116,7 +107,7 @@ async function main(): Promise<void> {
         matched = answers.filter((a) => a.length > 0).length;
       }
       console.log(
-        `  ${path} (${queries} pinned packages, ${matched} affected): parse + match p50 ${p50(timings).toFixed(1)} ms, ` +
+        `  ${path} (${queries} pinned packages, ${matched} affected): parse + match p50 ${median(timings).toFixed(1)} ms, ` +
           `max ${Math.max(...timings).toFixed(1)} ms over ${RUNS} runs, warm index (target < 200 ms)`,
       );
     }

@@ -1,13 +1,12 @@
 // npm run bench:scan — end-to-end scan time on the real Temporal server and PostgreSQL, against
 // the local GitHub and OSV stand-ins: one repo with 2,000 dependencies and 100 findings, then 50
 // repos requested at once.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { AdvisoryIndex, parseManifest, type OsvRecord } from '@repoguard/domain';
-import { prepareDatabase } from '@repoguard/infrastructure';
 import { buildSyntheticPackageLock } from '../test/fixtures/generators/package-lock.generator';
 import { startLocalTemporal } from '../test/support/local-temporal';
 import { startScanHarness } from '../test/support/scan-harness';
+import { median, prepareBenchServices } from './bench-util';
 
 const QUIET_WINDOW_MS = 1;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -32,17 +31,8 @@ function advisoriesFor(lock: string): OsvRecord[] {
   }));
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const databaseUrl =
-    process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench';
-  await prepareDatabase(databaseUrl);
-  process.env['DATABASE_URL'] = databaseUrl;
+  await prepareBenchServices();
   const env = await startLocalTemporal();
   process.env['TEMPORAL_ADDRESS'] = env.address;
   process.env['TEMPORAL_NAMESPACE'] = DEFAULT_TEMPORAL_NAMESPACE;

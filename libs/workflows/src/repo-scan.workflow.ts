@@ -141,7 +141,8 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   // The newest wins; the others are coalesced into it. A re-match (advisories changed) is served
   // by any real scan in the batch, which matches against the same advisories anyway.
   const scans = batch.filter((r) => r.trigger !== 'advisory');
-  const request = (scans.length > 0 ? scans : batch)[(scans.length > 0 ? scans : batch).length - 1]!;
+  const served = scans.length > 0 ? scans : batch;
+  const request = served[served.length - 1]!;
   const rematch = request.trigger === 'advisory' && request.snapshotId ? request.snapshotId : null;
   // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
   const { osvQuery, persist, evaluatePolicy, beginRematch } = scanSteps(

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type RequiredEntityData, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   ConflictError,
-  DomainError,
   NotFoundError,
   RepoRef,
   ValidationError,
@@ -32,7 +32,7 @@ import type { RepoListQuery } from './repo.dto';
 import { linkedInstallation } from '../github/linked-installation';
 import { REPOSITORY_DIRECTORY } from './repository-directory.provider';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { SECRET_BOX } from '../secrets/secret-box.provider';
+import { requireSecretBox, SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const repoView = (repo: RepositoryEntity) => ({
   id: repo.id,
@@ -73,27 +73,20 @@ export class ReposService {
       name: { $ilike: described.name },
     });
     if (existing) throw alreadyConnected(described);
-    const repo = access.em.create(RepositoryEntity, {
-      orgId,
-      owner: described.owner,
-      name: described.name,
-      defaultBranch: described.defaultBranch,
-      externalId: described.externalId,
-      installationId: installation,
-    });
-    recordAudit(access.em, access.audit, {
-      orgId,
-      action: 'repo.connected',
-      targetType: 'repository',
-      targetId: repo.id,
-      metadata: { full_name: `${repo.owner}/${repo.name}`, default_branch: repo.defaultBranch },
-    });
-    try {
-      await access.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described);
-      throw error;
-    }
+    const repo = await this.insert(
+      access,
+      described,
+      'repo',
+      {
+        orgId,
+        owner: described.owner,
+        name: described.name,
+        defaultBranch: described.defaultBranch,
+        externalId: described.externalId,
+        installationId: installation,
+      },
+      { full_name: `${described.owner}/${described.name}`, default_branch: described.defaultBranch },
+    );
     return repoView(repo);
   }
 
@@ -101,13 +94,7 @@ export class ReposService {
   async connectGitUrl(access: RequestAccess, gitUrl: string, credentials?: GitHttpCredentials) {
     const orgId = access.orgId!;
     const { owner, name } = parseGitUrl(gitUrl);
-    if (credentials && !this.box) {
-      throw new DomainError(
-        'unavailable',
-        'ENCRYPTION_NOT_CONFIGURED',
-        'Set REPOGUARD_ENCRYPTION_KEY to store credentials',
-      );
-    }
+    const box = credentials ? requireSecretBox(this.box) : null;
     // With a login: checked with it (it is stored only once the repository exists).
     const directory = credentials
       ? new GitCliManifestSource({
@@ -115,65 +102,35 @@ export class ReposService {
           credentials: givenGitCredentials(credentials),
         })
       : this.directory;
-    let described: RepositoryDescription;
-    try {
-      described = await directory.describeRepository({ owner, name, orgId, gitUrl });
-    } catch (error) {
-      if (
-        error instanceof NotFoundError &&
-        (error.code === 'REPO_NOT_FOUND' || error.code === 'REF_NOT_FOUND')
-      ) {
-        throw new ValidationError(
-          error.message,
-          [{ field: 'git_url', problem: 'no readable repository with a default branch is there' }],
+    const described = await directory
+      .describeRepository({ owner, name, orgId, gitUrl })
+      .catch(
+        asInputError('git_url', 'no readable repository with a default branch is there', [
           'REPO_NOT_FOUND',
-        );
-      }
-      throw error;
-    }
+          'REF_NOT_FOUND',
+        ]),
+      );
     const existing = await access.em.findOne(RepositoryEntity, { orgId, provider: 'git', gitUrl });
     if (existing) throw alreadyConnected(described, 'git_url');
-    const create = (em: typeof access.em) => {
-      const created = em.create(RepositoryEntity, {
+    // The repository and its sealed login are stored together or not at all.
+    const repo = await this.insert(
+      access,
+      described,
+      'git_url',
+      {
         orgId,
         provider: 'git',
         owner: described.owner,
         name: described.name,
         defaultBranch: described.defaultBranch,
         gitUrl,
-      });
-      recordAudit(em, access.audit, {
-        orgId,
-        action: 'repo.connected',
-        targetType: 'repository',
-        targetId: created.id,
-        metadata: {
-          git_url: gitUrl,
-          default_branch: created.defaultBranch,
-          credentials: credentials !== undefined,
-        },
-      });
-      return created;
-    };
-    let repo: RepositoryEntity;
-    try {
-      // The repository and its sealed login are stored together or not at all.
-      repo = await access.em.transactional(async (tx) => {
-        const created = create(tx);
-        await tx.flush();
-        if (credentials) {
-          await new StoredGitCredentials(new MikroOrmSecretStore(tx, this.box!)).store(
-            orgId,
-            created.id,
-            credentials,
-          );
-        }
-        return created;
-      });
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described, 'git_url');
-      throw error;
-    }
+      },
+      { git_url: gitUrl, default_branch: described.defaultBranch, credentials: credentials !== undefined },
+      box && credentials
+        ? (tx, created) =>
+            new StoredGitCredentials(new MikroOrmSecretStore(tx, box)).store(orgId, created.id, credentials)
+        : undefined,
+    );
     return repoView(repo);
   }
 
@@ -224,30 +181,62 @@ export class ReposService {
     });
   }
 
+  /** The repository and its audit row (and what `alongside` stores with it) in one transaction. */
+  private async insert(
+    access: RequestAccess,
+    described: RepositoryDescription,
+    field: string,
+    values: RequiredEntityData<RepositoryEntity>,
+    metadata: Record<string, unknown>,
+    alongside?: (tx: EntityManager, repo: RepositoryEntity) => Promise<void>,
+  ): Promise<RepositoryEntity> {
+    try {
+      return await access.em.transactional(async (tx) => {
+        const repo = tx.create(RepositoryEntity, values);
+        recordAudit(tx, access.audit, {
+          orgId: repo.orgId,
+          action: 'repo.connected',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata,
+        });
+        await tx.flush();
+        await alongside?.(tx, repo);
+        return repo;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw alreadyConnected(described, field);
+      throw error;
+    }
+  }
+
   private async describe(
     ref: RepoRef,
     orgId: string,
     installationId: string | null,
   ): Promise<RepositoryDescription> {
-    try {
-      return await this.directory.describeRepository({
+    return this.directory
+      .describeRepository({
         owner: ref.owner,
         name: ref.name,
         orgId,
         ...(installationId ? { installationId } : {}),
-      });
-    } catch (error) {
-      // The request is well formed but names nothing GitHub shows: the input cannot be accepted.
-      if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {
-        throw new ValidationError(
-          error.message,
-          [{ field: 'repo', problem: `${ref.fullName} was not found on GitHub` }],
-          'REPO_NOT_FOUND',
-        );
-      }
-      throw error;
-    }
+      })
+      .catch(asInputError('repo', `${ref.fullName} was not found on GitHub`));
   }
+}
+
+/**
+ * A repository the provider does not show: the request is well formed but names nothing there, so
+ * the input cannot be accepted (422 naming the field).
+ */
+function asInputError(field: string, problem: string, codes: readonly string[] = ['REPO_NOT_FOUND']) {
+  return (error: unknown): never => {
+    if (error instanceof NotFoundError && codes.includes(error.code)) {
+      throw new ValidationError(error.message, [{ field, problem }], 'REPO_NOT_FOUND');
+    }
+    throw error;
+  };
 }
 
 function alreadyConnected(repo: RepositoryDescription, field = 'repo'): ConflictError {

@@ -8,7 +8,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { DomainError } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
   MikroOrmSecretStore,
@@ -18,7 +17,7 @@ import {
 import { Access, Requires } from '../access/access.decorator';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { SECRET_BOX } from './secret-box.provider';
+import { requireSecretBox, SECRET_BOX } from './secret-box.provider';
 
 export class GithubTokenBody {
   @ApiProperty({
@@ -100,13 +99,6 @@ export class GithubTokenController {
   }
 
   private requireBox(): AesGcmSecretBox {
-    if (!this.box) {
-      throw new DomainError(
-        'unavailable',
-        'ENCRYPTION_NOT_CONFIGURED',
-        'Set REPOGUARD_ENCRYPTION_KEY to store credentials',
-      );
-    }
-    return this.box;
+    return requireSecretBox(this.box);
   }
 }

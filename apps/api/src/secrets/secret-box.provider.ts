@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { DomainError } from '@repoguard/domain';
 import { AesGcmSecretBox } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
@@ -13,3 +14,15 @@ export const secretBoxProvider: Provider = {
       ? AesGcmSecretBox.fromConfig(config.REPOGUARD_ENCRYPTION_KEY, config.REPOGUARD_ENCRYPTION_KEYS_OLD)
       : null,
 };
+
+/** The box, for a request that must store a credential: 503 ENCRYPTION_NOT_CONFIGURED without it. */
+export function requireSecretBox(box: AesGcmSecretBox | null): AesGcmSecretBox {
+  if (!box) {
+    throw new DomainError(
+      'unavailable',
+      'ENCRYPTION_NOT_CONFIGURED',
+      'Set REPOGUARD_ENCRYPTION_KEY to store credentials',
+    );
+  }
+  return box;
+}

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   createMikroOrmConfig,
@@ -6,7 +5,7 @@ import {
   readOsvExportFrom,
   type OsvExportReadResult,
 } from '@repoguard/infrastructure';
-import { type CommandIo, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs } from '../command-io';
 import { advisorySourcesFromArgs } from './advisory-sources.args';
 
 export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--json]
@@ -80,13 +79,8 @@ export async function runAdvisoriesImport(
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { ecosystem: { type: 'string', multiple: true }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: { ecosystem: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  });
 }

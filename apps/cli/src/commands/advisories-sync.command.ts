@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import {
@@ -8,7 +7,7 @@ import {
   SYNC_ADVISORIES_WORKFLOW,
   type syncAdvisoriesWorkflowType,
 } from '@repoguard/contract';
-import { type CommandIo, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs } from '../command-io';
 import { advisorySourcesFromArgs } from './advisory-sources.args';
 
 export const ADVISORIES_SYNC_USAGE = `Usage: repoguard advisories:sync [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--no-rematch] [--wait] [--json]
@@ -83,18 +82,13 @@ export async function runAdvisoriesSync(
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ecosystem: { type: 'string', multiple: true },
-        'no-rematch': { type: 'boolean' },
-        wait: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: {
+      ecosystem: { type: 'string', multiple: true },
+      'no-rematch': { type: 'boolean' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
 }

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   AdvisoryIndex,
   type CheckReport,
@@ -14,7 +13,7 @@ import {
   type PolicyRules,
 } from '@repoguard/domain';
 import { readOsvExport } from '@repoguard/infrastructure';
-import { UsageError, type CommandIo } from '../command-io';
+import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import { formatJson, formatTable } from './check.output';
 
 export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json]
@@ -52,21 +51,16 @@ export function runCheck(argv: readonly string[], io: CommandIo): number {
 }
 
 function parseOptions(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        advisories: { type: 'string', multiple: true, short: 'a' },
-        policy: { type: 'string', short: 'p' },
-        format: { type: 'string', short: 'f' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    allowPositionals: true,
+    strict: true,
+    options: {
+      advisories: { type: 'string', multiple: true, short: 'a' },
+      policy: { type: 'string', short: 'p' },
+      format: { type: 'string', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 function loadPolicy(file: string, cwd: string): PolicyRules {

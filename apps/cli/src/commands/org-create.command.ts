@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DomainError } from '@repoguard/domain';
 import { createMikroOrmConfig, createOrganizationWithOwner } from '@repoguard/infrastructure';
-import { type CommandIo, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
 
 export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
 
@@ -56,18 +55,13 @@ export async function runOrgCreate(
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        name: { type: 'string' },
-        slug: { type: 'string' },
-        'owner-email': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    options: {
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'owner-email': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   AesGcmSecretBox,
@@ -8,7 +7,7 @@ import {
   SecretDecryptionError,
   splitKeyList,
 } from '@repoguard/infrastructure';
-import { type CommandIo, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
 
 export const SECRETS_ROTATE_USAGE = `Usage: repoguard secrets:rotate
 
@@ -68,9 +67,5 @@ function secretBox(env: NodeJS.ProcessEnv): AesGcmSecretBox {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: {}, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, { options: {}, allowPositionals: false });
 }

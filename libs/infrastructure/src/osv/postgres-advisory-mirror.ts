@@ -105,23 +105,14 @@ export class PostgresAdvisoryMirror {
     };
   }
 
-  /**
-   * How many advisories the mirror holds and when it last changed (null when empty). `revision`
-   * changes with every import that wrote something: readers compare it to know when to reload.
-   */
+  /** How many advisories the mirror holds, and when it last changed (null when empty). */
   async state(): Promise<MirrorState> {
     const [row] = (await this.em
       .getConnection()
       .execute(
         'select count(*)::int as advisories, max(imported_at)::text as last from mirrored_advisories',
       )) as { advisories: number; last: string | null }[];
-    const advisories = row?.advisories ?? 0;
-    const last = row?.last ?? null;
-    return {
-      advisories,
-      lastImportAt: last ? new Date(last) : null,
-      revision: last ?? 'never',
-    };
+    return { advisories: row?.advisories ?? 0, lastImportAt: row?.last ? new Date(row.last) : null };
   }
 
   /** Changes with every import that writes something; one index lookup, cheap enough for every scan. */
@@ -152,7 +143,6 @@ export class PostgresAdvisoryMirror {
 export interface MirrorState {
   readonly advisories: number;
   readonly lastImportAt: Date | null;
-  readonly revision: string;
 }
 
 function withdrawnAt(record: OsvRecord): Date | null {

@@ -92,6 +92,28 @@ export default tseslint.config(
     },
   },
   {
+    // Use cases: domain ports and rules only, whoever calls them (HTTP, webhooks, activities).
+    files: ['libs/application/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'libs/application uses ports, not Node APIs.',
+          })),
+          patterns: [
+            {
+              group: [...DOMAIN_FORBIDDEN.filter((g) => g !== '@temporalio/*'), '@temporalio/*'],
+              message: 'libs/application works through domain ports: no framework, adapter or I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/workflows/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {

@@ -5,6 +5,7 @@ import { AccessGuard } from './access/access.guard';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { applicationProviders } from './composition/application.providers';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
@@ -52,6 +53,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
   ],
   providers: [
     ApiMetrics,
+    ...applicationProviders,
     TokenAuthenticator,
     BearerStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -39,3 +39,4 @@ export * from './persistence/repositories/repository-github-credentials';
 export * from './health/migrations.health-check';
 export * from './observability';
 export * from './telemetry';
+export * from './persistence/stores';

@@ -49,7 +49,8 @@ export class AccessGuard implements CanActivate {
     if (!principal) return false;
     if (!rule) throw new ForbiddenError('FORBIDDEN', 'This route has no access rule');
 
-    const em = tenantScoped(this.em, orgIdsOf(principal));
+    const scope = { orgIds: orgIdsOf(principal) };
+    const em = tenantScoped(this.em, scope.orgIds);
     const audit = {
       ...actorOf(principal),
       correlationId: request.correlationId ?? null,
@@ -59,16 +60,16 @@ export class AccessGuard implements CanActivate {
       if (principal.kind !== 'instance_admin') {
         throw new ForbiddenError('FORBIDDEN', 'Only the instance administrator token may do this');
       }
-      request.access = { principal, orgId: null, role: null, em, audit };
+      request.access = { principal, orgId: null, role: null, scope, em, audit };
       return true;
     }
     if (rule.kind === 'any_caller') {
-      request.access = { principal, orgId: null, role: null, em, audit };
+      request.access = { principal, orgId: null, role: null, scope, em, audit };
       return true;
     }
     const orgId = await this.orgOf(rule.org, request, em, principal);
     const role = authorize(principal, orgId, rule.permission);
-    request.access = { principal, orgId, role, em, audit };
+    request.access = { principal, orgId, role, scope, em, audit };
     return true;
   }
 

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal, Role } from '@repoguard/domain';
+import type { Principal, Role, TenantScope } from '@repoguard/domain';
 import type { AuditContext } from '@repoguard/infrastructure';
 
 /** What authentication found: the principal and the rate limit its token runs under. */
@@ -15,6 +15,8 @@ export interface RequestAccess {
   /** The org the request acts in; null for routes that are not about one org (GET /orgs/me). */
   readonly orgId: string | null;
   readonly role: Role | null;
+  /** The caller's orgs: every use case's unit of work sees only these. */
+  readonly scope: TenantScope;
   /** Sees only the caller's orgs' rows (see tenantScoped). */
   readonly em: EntityManager;
   readonly audit: AuditContext;

@@ -1,14 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { TOKEN_PREFIXES, type TokenKind } from '@repoguard/domain';
+import { TOKEN_PREFIXES, type IssuedToken, type TokenIssuer, type TokenKind } from '@repoguard/domain';
 
-export interface IssuedToken {
-  /** The secret: shown to its owner once, never stored. */
-  readonly token: string;
-  /** What is stored and looked up. */
-  readonly hash: string;
-  /** The first characters, safe to show in lists. */
-  readonly prefix: string;
-}
+export type { IssuedToken };
 
 // 32 random bytes: guessing is hopeless, so a fast unsalted SHA-256 is enough to store them
 // (GitHub stores its tokens the same way); a slow password hash would only slow every request.
@@ -33,4 +26,15 @@ export function secretsEqual(a: string, b: string): boolean {
   const left = createHash('sha256').update(a).digest();
   const right = createHash('sha256').update(b).digest();
   return timingSafeEqual(left, right);
+}
+
+/** Random opaque tokens with their kind's prefix, stored as SHA-256. */
+export class OpaqueTokenIssuer implements TokenIssuer {
+  issue(kind: TokenKind): IssuedToken {
+    return issueToken(kind);
+  }
+
+  hash(token: string): string {
+    return hashToken(token);
+  }
 }

@@ -1,22 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ActorType, AuditAction } from '@repoguard/domain';
+import type { AuditContext, AuditEvent } from '@repoguard/domain';
 import { AuditLogEntity } from './entities';
 
-/** Who made a change, and in which request: every audit row of that request carries it. */
-export interface AuditContext {
-  readonly actorType: ActorType;
-  readonly actorId: string | null;
-  readonly correlationId: string | null;
-  readonly ip: string | null;
-}
-
-export interface AuditEvent {
-  readonly orgId: string;
-  readonly action: AuditAction;
-  readonly targetType: string;
-  readonly targetId: string | null;
-  readonly metadata?: Record<string, unknown>;
-}
+export type { AuditContext, AuditEvent };
 
 /**
  * Queues the audit row on the same unit of work as the change it records: both are flushed in one

@@ -1,0 +1,31 @@
+import type { Provider } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CreateApiKey, ListApiKeys, RevokeApiKey } from '@repoguard/application';
+import { SYSTEM_CLOCK, type Clock, type TokenIssuer, type UnitOfWork } from '@repoguard/domain';
+import { MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+
+export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
+export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
+export const CLOCK = Symbol('CLOCK');
+
+/** The API's composition root for use cases: each one built over the adapters of its ports. */
+export const applicationProviders: Provider[] = [
+  {
+    provide: UNIT_OF_WORK,
+    inject: [EntityManager],
+    useFactory: (em: EntityManager) => new MikroOrmUnitOfWork(em),
+  },
+  { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
+  { provide: CLOCK, useValue: SYSTEM_CLOCK },
+  {
+    provide: CreateApiKey,
+    inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK],
+    useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock) => new CreateApiKey(uow, tokens, clock),
+  },
+  { provide: ListApiKeys, inject: [UNIT_OF_WORK], useFactory: (uow: UnitOfWork) => new ListApiKeys(uow) },
+  {
+    provide: RevokeApiKey,
+    inject: [UNIT_OF_WORK, CLOCK],
+    useFactory: (uow: UnitOfWork, clock: Clock) => new RevokeApiKey(uow, clock),
+  },
+];

@@ -1,0 +1,11 @@
+import type { AuditTrail } from '../audit/audit-trail.port';
+import type { ApiKeyRepository } from '../identity/api-key-repository.port';
+
+/**
+ * The repositories a use case works through, all bound to one unit of work (one transaction, one
+ * tenant scope). Adapters create them lazily, so naming a store costs nothing until it is used.
+ */
+export interface Stores {
+  readonly audit: AuditTrail;
+  readonly apiKeys: ApiKeyRepository;
+}

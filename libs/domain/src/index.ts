@@ -46,3 +46,4 @@ export * from './persistence/unit-of-work.port';
 export * from './identity/api-key-repository.port';
 export * from './identity/token-issuer.port';
 export * from './time/clock.port';
+export * from './repository/repo-repository.port';

@@ -1,5 +1,6 @@
 import type { AuditTrail } from '../audit/audit-trail.port';
 import type { ApiKeyRepository } from '../identity/api-key-repository.port';
+import type { RepoRepository } from '../repository/repo-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -8,4 +9,5 @@ import type { ApiKeyRepository } from '../identity/api-key-repository.port';
 export interface Stores {
   readonly audit: AuditTrail;
   readonly apiKeys: ApiKeyRepository;
+  readonly repositories: RepoRepository;
 }

@@ -10,6 +10,16 @@ export interface Repository {
   readonly owner: string;
   readonly name: string;
   readonly defaultBranch: string;
+  /** The provider's immutable id (GitHub's repository id): webhooks find the repository by it. */
+  readonly externalId: string | null;
+  /** For repositories connected by git URL. */
+  readonly gitUrl: string | null;
+  /** The GitHub App installation it is read through, if any. */
+  readonly installationId: string | null;
   readonly status: RepoStatus;
   readonly lastScanAt: Date | null;
+  /** Not scanned while set (archived, deleted, taken out of its installation), with the reason. */
+  readonly disabledAt: Date | null;
+  readonly disabledReason: string | null;
+  readonly createdAt: Date;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
+import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
 
 /** Every store of one unit of work, on its entity manager; each built the first time it is named. */
 export function mikroOrmStores(em: EntityManager): Stores {
@@ -16,5 +17,6 @@ export function mikroOrmStores(em: EntityManager): Stores {
   return Object.defineProperties({} as Stores, {
     audit: lazy('audit', () => new MikroOrmAuditTrail(em)),
     apiKeys: lazy('apiKeys', () => new MikroOrmApiKeyRepository(em)),
+    repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
   });
 }

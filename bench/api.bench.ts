@@ -1,22 +1,19 @@
-// npm run bench:api — latency of GET /repos/{id}/findings under load: the API in-process on
+// npm run bench:api — latency of GET /repos/{id}/findings under load: the API in its own process on
 // PostgreSQL and Redis, one repository with 20,000 findings, 50 connections (autocannon).
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import type { INestApplication } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { toPurl, type Ecosystem, type Severity } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
   createOrganizationWithOwner,
   DependencySnapshotEntity,
-  loadConfig,
   prepareDatabase,
   RepositoryEntity,
 } from '@repoguard/infrastructure';
-import { createApiApp } from '../apps/api/src/app.factory';
-import { ApiConfig } from '../apps/api/src/config/api.config';
+import { startApiProcess, type ApiProcess } from '../test/support/api-process';
 
 const FINDINGS = 20_000;
 const PACKAGES = 8_000; // each vulnerable package carries 2 or 3 findings
@@ -306,11 +303,15 @@ async function load(
  * its sockets, but the requests the API has already accepted still run; closing the ORM under them
  * (or starting the next run) would count their work in the wrong place.
  */
-async function drain(app: INestApplication): Promise<void> {
-  const pool = app.get(EntityManager).getConnection().getKnex().client.pool;
+async function drain(orm: MikroORM): Promise<void> {
+  const connection = orm.em.getConnection();
   for (let quiet = 0; quiet < 3;) {
     await sleep(100);
-    quiet = pool && pool.numUsed() + pool.numPendingAcquires() > 0 ? 0 : quiet + 1;
+    const [row] = await connection.execute<{ active: string }[]>(
+      `select count(*) as active from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+    );
+    quiet = Number(row?.active ?? 0) > 0 ? 0 : quiet + 1;
   }
 }
 
@@ -330,24 +331,24 @@ async function main(): Promise<void> {
     process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench_api';
   await prepareDatabase(databaseUrl);
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
-  let app: INestApplication | undefined;
+  let app: ApiProcess | undefined;
   try {
     const seeded = await seed(orm);
-    app = await createApiApp(
-      loadConfig(ApiConfig, {
-        // 'test' only quietens Nest's start-up log lines; the request path is the same.
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        // The findings route never talks to Temporal, and the API connects to it lazily.
-        TEMPORAL_ADDRESS: '127.0.0.1:7233',
-        REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-        // Far above what the bench sends: the limiter still counts every request, but never refuses.
-        RATE_LIMIT_PER_MINUTE: '100000000',
-        API_PORT: '0',
-      }),
-    );
-    await app.listen(0, '127.0.0.1');
-    const base = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1/repos/${seeded.repoId}/findings`;
+    // The API in its own process, as production runs it (the load generator is a worker thread here).
+    app = await startApiProcess({
+      // 'test' only quietens Nest's start-up log lines; the request path is the same.
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      // The findings route never talks to Temporal, and the API connects to it lazily.
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      // Far above what the bench sends: the limiter still counts every request, but never refuses.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    const base = `${app.url}/api/v1/repos/${seeded.repoId}/findings`;
 
     const probe = await fetch(`${base}?per_page=50`, {
       headers: { authorization: `Bearer ${seeded.token}` },
@@ -364,9 +365,9 @@ async function main(): Promise<void> {
     );
     // Unreported: lets the JIT compile the request path and the pool open its connections.
     await load(`${base}?per_page=50`, seeded.token, 'warm-up', WARMUP_S);
-    await drain(app);
+    await drain(orm);
     print(await load(`${base}?per_page=50`, seeded.token, 'per_page=50', DURATION_S));
-    await drain(app);
+    await drain(orm);
     print(
       await load(
         `${base}?severity=high&status=open&per_page=50`,
@@ -375,7 +376,7 @@ async function main(): Promise<void> {
         Math.max(1, Math.ceil(DURATION_S / 2)),
       ),
     );
-    await drain(app);
+    await drain(orm);
     // One client at a time: the latency of a request that does not queue behind 49 others, i.e.
     // what the route itself costs; the 50-client runs above measure throughput on this machine.
     print(
@@ -387,7 +388,7 @@ async function main(): Promise<void> {
         1,
       ),
     );
-    await drain(app);
+    await drain(orm);
   } finally {
     await app?.close();
     await orm.close(true);

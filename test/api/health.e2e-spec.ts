@@ -1,18 +1,13 @@
-import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from '../support/api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { request } from '../support/http';
 
-async function start(
-  overrides: Record<string, string> = {},
-): Promise<{ app: INestApplication; url: string }> {
-  const app = await createApiApp(testApiConfig(overrides));
-  await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+async function start(overrides: Record<string, string> = {}): Promise<{ app: ApiProcess; url: string }> {
+  const app = await startApiProcess(testApiEnv(overrides));
+  return { app, url: app.url };
 }
 
 describe('GET /health over HTTP', () => {
-  let app: INestApplication;
+  let app: ApiProcess;
   let url: string;
 
   beforeAll(async () => {

@@ -1,21 +1,18 @@
 // GET /metrics: Prometheus text with the HTTP histogram by route pattern and the rate-limit counter.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from '../support/api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { request } from '../support/http';
 
 describe('GET /metrics', () => {
-  let app: INestApplication;
+  let app: ApiProcess;
   let url: string;
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
 
   beforeAll(async () => {
-    app = await createApiApp(
-      testApiConfig({ REPOGUARD_ADMIN_TOKEN: adminToken, RATE_LIMIT_PER_MINUTE: '4' }),
+    app = await startApiProcess(
+      testApiEnv({ REPOGUARD_ADMIN_TOKEN: adminToken, RATE_LIMIT_PER_MINUTE: '4' }),
     );
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    url = app.url;
   });
   afterAll(async () => app?.close());
 

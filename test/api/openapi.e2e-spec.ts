@@ -1,7 +1,5 @@
 // The OpenAPI document at /docs must describe every route: its parameters, body and error answers.
-import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from '../support/api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { request } from '../support/http';
 
 const ROUTES = [
@@ -62,15 +60,14 @@ interface Operation {
 }
 
 describe('the OpenAPI document', () => {
-  let app: INestApplication;
+  let app: ApiProcess;
   let operations: Map<string, Operation>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let document: any;
 
   beforeAll(async () => {
-    app = await createApiApp(testApiConfig());
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    app = await startApiProcess(testApiEnv());
+    const url = app.url;
     document = (await request(`${url}/docs/openapi.json`)).body;
     operations = new Map(
       Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>

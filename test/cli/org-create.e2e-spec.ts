@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from '../support/api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { runCliCommand, type CliRun } from '../support/cli-run';
 import { request } from '../support/http';
 
-/** The command in-process against the e2e database. */
+/** The command as its own process against the e2e database. */
 const orgCreate = (args: readonly string[]): Promise<CliRun> =>
   runCliCommand(['org:create', ...args], { DATABASE_URL: process.env['DATABASE_URL'] });
 
@@ -13,15 +11,14 @@ const uniqueSlug = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 
 // The operators' bootstrap: the org and owner it writes must be the ones the API then serves.
 describe('repoguard org:create', () => {
-  let app: INestApplication;
+  let app: ApiProcess;
   let url: string;
   const get = (token: string, path: string) =>
     request(`${url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    app = await createApiApp(testApiConfig());
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    app = await startApiProcess(testApiEnv());
+    url = app.url;
   });
   afterAll(async () => {
     await app?.close();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { startApiStack, type ApiStack } from '../support/api-stack';
-import { captureLogs } from '../support/log-capture';
+import { captureLogs, type LogRecord } from '../support/log-capture';
 import { temporalLogs } from '../support/temporal-logging';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { CORRELATION_ID_HEADER } from '@repoguard/contract';
@@ -26,7 +26,7 @@ describe('one correlation id from request to activity', () => {
       name: 'correlation-id',
       // The request lines are info lines; tests default to warn.
       env: { LOG_LEVEL: 'info', GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
-      logDestination: apiLogs.destination,
+      logs: apiLogs,
     });
   });
   afterAll(async () => stack?.close());
@@ -60,9 +60,11 @@ describe('one correlation id from request to activity', () => {
     expect(scan.status).toBe('COMPLETED');
 
     // The API's log: the scan request's own line, with route pattern, actor and org.
-    const requestLines = apiLogs
-      .records()
-      .filter((r) => r.correlationId === CORRELATION_ID && r.msg === 'request completed');
+    const isRequestLine = (r: LogRecord) =>
+      r.correlationId === CORRELATION_ID && r.msg === 'request completed';
+    const requestLines = (await apiLogs.until((records) => records.some(isRequestLine))).filter(
+      isRequestLine,
+    );
     expect(requestLines).toEqual([
       expect.objectContaining({
         service: 'api',
@@ -158,10 +160,13 @@ describe('one correlation id from request to activity', () => {
       },
       body,
     });
-    expect(delivered.status).toBe(202);
+    expect({ status: delivered.status, body: await delivered.text() }).toMatchObject({ status: 202 });
     expect(delivered.headers.get('x-request-id')).toBe(deliveryId);
 
-    const lines = apiLogs.records().filter((r) => r.correlationId === deliveryId);
+    const ofDelivery = (r: LogRecord) => r.correlationId === deliveryId;
+    const lines = (
+      await apiLogs.until((records) => records.some((r) => ofDelivery(r) && r.msg === 'request completed'))
+    ).filter(ofDelivery);
     // The service's own line, logged inside the request: it carries the id without being told to.
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: expect.stringContaining(`delivery ${deliveryId}: push`) }),

@@ -1,17 +1,16 @@
 // The API over HTTP on top of the real scan pipeline (scan-harness: PostgreSQL, Temporal, a worker,
 // GitHub and OSV stand-ins), plus a small client that sends a bearer token.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import type { OsvRecord } from '@repoguard/domain';
-import type { DestinationStream } from 'pino';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from './api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from './api-process';
+import type { LogCapture } from './log-capture';
 import { request, type JsonResponse } from './http';
 import { startScanHarness, type ScanHarness } from './scan-harness';
 
 export interface ApiStack {
   readonly url: string;
-  readonly app: INestApplication;
+  /** The API's own process (apps/api/src/main.ts). */
+  readonly api: ApiProcess;
   readonly harness: ScanHarness;
   readonly adminToken: string;
   /** GITHUB_WEBHOOK_SECRET the API was given, if any. */
@@ -42,8 +41,8 @@ export interface ApiStackOptions {
   readonly osvMode?: 'api' | 'mirror';
   /** A CA that the API's and the worker's git trust (the git HTTPS stand-in's). */
   readonly gitCaFile?: string;
-  /** Where the API's JSON log lines go instead of stdout (see log-capture). */
-  readonly logDestination?: DestinationStream;
+  /** Receives the API's JSON log lines (see log-capture). */
+  readonly logs?: LogCapture;
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -59,8 +58,8 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
-  const app = await createApiApp(
-    testApiConfig({
+  const api = await startApiProcess(
+    testApiEnv({
       GITHUB_API_URL: harness.github.url,
       TEMPORAL_TASK_QUEUE: harness.taskQueue,
       SCAN_QUIET_WINDOW_MS: '300',
@@ -80,14 +79,13 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
         : {}),
       ...options.env,
     }),
-    options.logDestination ? { logDestination: options.logDestination } : {},
+    options.logs ? { logs: options.logs } : {},
   );
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = api.url;
 
   const stack: ApiStack = {
     url,
-    app,
+    api,
     harness,
     adminToken,
     webhookSecret: options.env?.['GITHUB_WEBHOOK_SECRET'] ?? (githubApp ? appWebhookSecret : undefined),
@@ -109,7 +107,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       return { orgId: body.org.id, ownerToken: body.token, ownerId: body.owner.id, slug };
     },
     async close() {
-      await app.close();
+      await api.close();
       await harness.close();
     },
   };

@@ -8,6 +8,11 @@ export interface LogCapture {
   /** Every line written so far, as written (after redaction). */
   text(): string;
   records(): LogRecord[];
+  /**
+   * The records once `ready` holds for them: a process's lines arrive after its HTTP answer.
+   * Gives up after `timeoutMs` and returns what there is, for the test's assertion to show.
+   */
+  until(ready: (records: LogRecord[]) => boolean, timeoutMs?: number): Promise<LogRecord[]>;
 }
 
 export function captureLogs(limit = 20_000): LogCapture {
@@ -25,9 +30,15 @@ export function captureLogs(limit = 20_000): LogCapture {
       done();
     },
   });
+  const records = () => lines.map((line) => JSON.parse(line) as LogRecord);
   return {
     destination,
     text: () => lines.join('\n'),
-    records: () => lines.map((line) => JSON.parse(line) as LogRecord),
+    records,
+    async until(ready, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!ready(records()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return records();
+    },
   };
 }

@@ -3,6 +3,12 @@ import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
+/**
+ * Keeps `import()` native when SWC compiles the apps from source, as tsc's node20 output does:
+ * ESM-only packages (@octokit/webhooks-methods) are loaded that way and cannot be require()d.
+ */
+export const SWC_ENV = { SWC_NODE_IGNORE_DYNAMIC: '1' };
+
 export interface RunningProcess {
   readonly child: ChildProcess;
   output(): string;
@@ -15,7 +21,7 @@ export function startApp(entry: string, env: Record<string, string | undefined>)
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     // Tests wait for the apps' lifecycle lines (`polling`, `listening`), which are info lines.
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', ...SWC_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,23 +1,20 @@
 // Webhook deliveries carry no token: they are limited per source address instead.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { sign } from '@octokit/webhooks-methods';
-import { createApiApp } from '../../apps/api/src/app.factory';
-import { testApiConfig } from '../support/api-config';
+import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { request } from '../support/http';
 
 describe('webhook rate limit per source address', () => {
   const secret = randomBytes(24).toString('hex');
-  let app: INestApplication;
+  let app: ApiProcess;
   let url: string;
 
   beforeAll(async () => {
     // Counted in memory: the Redis counter of 127.0.0.1 is shared with every other test run.
-    const config = testApiConfig({ GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_RATE_LIMIT_PER_MINUTE: '3' });
-    config.REDIS_URL = undefined;
-    app = await createApiApp(config);
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    app = await startApiProcess(
+      testApiEnv({ GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: undefined }),
+    );
+    url = app.url;
   });
   afterAll(async () => app?.close());
 

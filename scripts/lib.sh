@@ -9,6 +9,8 @@ LOG_DIR="$STATE_DIR/logs"
 TEMPORAL_CLI_MODULE="github.com/temporalio/cli/cmd/temporal"
 # The newest tag `go install` accepts: later tags carry a replace directive in go.mod.
 TEMPORAL_CLI_VERSION="v1.5.1"
+ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
+ACTIONLINT_VERSION="v1.7.12"
 SEARCH_ATTRIBUTES=(RepoGuardOrgId RepoGuardRepoId RepoGuardRepo RepoGuardTrigger RepoGuardCommit RepoGuardStatus)
 
 log() { printf '\033[1m[repoguard]\033[0m %s\n' "$*"; }
@@ -35,18 +37,19 @@ ensure_node_modules() {
   fi
 }
 
-find_temporal() {
-  local candidate gopath=""
-  if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then
-    echo "$TEMPORAL_CLI"
+# Finds a Go-built tool: $<override var>, then PATH, then Go's bin directory.
+find_go_tool() {
+  local name="$1" override="${!2:-}" candidate gopath=""
+  if [ -n "$override" ] && [ -x "$override" ]; then
+    echo "$override"
     return 0
   fi
-  if candidate="$(command -v temporal 2>/dev/null)"; then
+  if candidate="$(command -v "$name" 2>/dev/null)"; then
     echo "$candidate"
     return 0
   fi
   if command -v go >/dev/null; then gopath="$(go env GOPATH)"; fi
-  for candidate in "${GOBIN:-}/temporal" "${gopath:-$HOME/go}/bin/temporal" "$HOME/go/bin/temporal"; do
+  for candidate in "${GOBIN:-}/$name" "${gopath:-$HOME/go}/bin/$name" "$HOME/go/bin/$name"; do
     if [ -x "$candidate" ]; then
       echo "$candidate"
       return 0
@@ -55,18 +58,30 @@ find_temporal() {
   return 1
 }
 
-# Builds the Temporal CLI (dev server and Web UI included) from source once, outside the repo.
-ensure_temporal() {
-  if TEMPORAL_CLI="$(find_temporal)"; then
-    export TEMPORAL_CLI
+# Finds the tool or builds it from source once, outside the repo, with `go install` (through the
+# Go module proxy, never a release download), and exports its path in the override variable.
+ensure_go_tool() {
+  local name="$1" override="$2" module="$3" version="$4" found
+  if found="$(find_go_tool "$name" "$override")"; then
+    export "$override=$found"
     return 0
   fi
-  command -v go >/dev/null || die "the Temporal CLI is missing and Go is not installed to build it; install Go or set TEMPORAL_CLI"
-  log "building the Temporal CLI $TEMPORAL_CLI_VERSION with Go (once; takes a few minutes)"
-  go install "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
-  TEMPORAL_CLI="$(find_temporal)" || die "go install finished but no temporal binary was found in $(go env GOPATH)/bin"
-  export TEMPORAL_CLI
+  command -v go >/dev/null || die "$name is missing and Go is not installed to build it; install Go or set $override"
+  log "building $name $version with Go (once)"
+  go install "$module@$version"
+  found="$(find_go_tool "$name" "$override")" || die "go install finished but no $name binary was found in $(go env GOPATH)/bin"
+  export "$override=$found"
 }
+
+find_temporal() { find_go_tool temporal TEMPORAL_CLI; }
+
+# The Temporal CLI: dev server and Web UI included; the first build takes a few minutes.
+ensure_temporal() { ensure_go_tool temporal TEMPORAL_CLI "$TEMPORAL_CLI_MODULE" "$TEMPORAL_CLI_VERSION"; }
+
+find_actionlint() { find_go_tool actionlint ACTIONLINT; }
+
+# The GitHub Actions linter that test/deploy/ci-workflow.spec.ts runs on .github/workflows.
+ensure_actionlint() { ensure_go_tool actionlint ACTIONLINT "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

@@ -59,19 +59,10 @@ export const applicationProviders: Provider[] = [
     inject: [RequestScan],
     useFactory: (requestScan: RequestScan) => new RequestPushScans(requestScan),
   },
-  {
-    provide: ApplyRepositoryChange,
+  // Webhook use cases over the clock alone.
+  ...[ApplyRepositoryChange, SetInstallationAccess, UpdateInstallationRepositories].map((UseCase) => ({
+    provide: UseCase,
     inject: [CLOCK],
-    useFactory: (clock: Clock) => new ApplyRepositoryChange(clock),
-  },
-  {
-    provide: SetInstallationAccess,
-    inject: [CLOCK],
-    useFactory: (clock: Clock) => new SetInstallationAccess(clock),
-  },
-  {
-    provide: UpdateInstallationRepositories,
-    inject: [CLOCK],
-    useFactory: (clock: Clock) => new UpdateInstallationRepositories(clock),
-  },
+    useFactory: (clock: Clock) => new UseCase(clock),
+  })),
 ];

@@ -28,17 +28,14 @@ export interface DeliveryAnswer {
   readonly body: Record<string, unknown>;
 }
 
+const MALFORMED: WebhookEffect = { handled: false, outcome: 'malformed payload', scans: [], statusCode: 400 };
+
 const isMalformed = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'MALFORMED_JSON';
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT = /^[a-z_]{1,64}$/;
 
-/**
- * GitHub deliveries: verified, recorded once per delivery id, and acted on within GitHub's 10 s
- * budget. The only work done here is the signature check, the dedupe, the record and a signal to
- * the repository's scan workflow; the scan itself runs on the worker.
- */
 /**
  * GitHub deliveries: verified, recorded once per delivery id, and acted on within GitHub's 10 s
  * budget. Here: the signature and header checks, the dedupe and the record; each event's handler
@@ -94,20 +91,21 @@ export class GithubWebhooksService {
         this.metrics.webhookDeliveries.inc({ event, outcome: 'duplicate' });
         return { answer: { status: 200, body: { delivery_id: deliveryId, duplicate: true } } };
       }
-      // A malformed payload is refused, but its delivery is recorded like any other.
-      let refusal: DomainError | null = null;
       const action = actionOf(payload);
-      const effect = await this.effectOf(stores, {
+      // A malformed payload is refused, but its delivery is recorded like any other.
+      const { effect, refusal } = await this.effectOf(stores, {
         event,
         deliveryId,
         action,
         payload,
         ip: delivery.ip,
-      }).catch((error: unknown): WebhookEffect => {
-        if (!isMalformed(error)) throw error;
-        refusal = error;
-        return { handled: false, outcome: 'malformed payload', scans: [], statusCode: 400 };
-      });
+      }).then(
+        (done): { effect: WebhookEffect; refusal: DomainError | null } => ({ effect: done, refusal: null }),
+        (error: unknown) => {
+          if (!isMalformed(error)) throw error;
+          return { effect: MALFORMED, refusal: error };
+        },
+      );
       await stores.webhookDeliveries.settle(deliveryId, recordOf(effect, action, refusal));
       this.metrics.webhookDeliveries.inc({ event, outcome: effect.handled ? 'handled' : 'ignored' });
       if (refusal) return { refusal };

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UpdateInstallationRepositories } from '@repoguard/application';
 import type { Stores } from '@repoguard/domain';
-import {
-  accepted,
-  malformedPayload,
-  type WebhookDelivery,
-  type WebhookEffect,
-  type WebhookHandler,
-} from './webhook-handler';
+import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler } from './webhook-handler';
 
 interface InstallationRepositoriesPayload {
   readonly installation?: { readonly id?: unknown };
@@ -27,7 +21,7 @@ export class InstallationRepositoriesWebhookHandler implements WebhookHandler {
 
   constructor(private readonly updateInstallationRepositories: UpdateInstallationRepositories) {}
 
-  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery): Promise<WebhookEffect> {
+  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery) {
     const p = payload as InstallationRepositoriesPayload;
     if (typeof p.installation?.id !== 'number') {
       throw malformedPayload('An installation_repositories event needs installation.id');

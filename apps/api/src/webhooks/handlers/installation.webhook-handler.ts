@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SetInstallationAccess } from '@repoguard/application';
 import type { Stores } from '@repoguard/domain';
-import {
-  accepted,
-  malformedPayload,
-  type WebhookDelivery,
-  type WebhookEffect,
-  type WebhookHandler,
-} from './webhook-handler';
+import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler } from './webhook-handler';
 
 @Injectable()
 export class InstallationWebhookHandler implements WebhookHandler {
@@ -15,7 +9,7 @@ export class InstallationWebhookHandler implements WebhookHandler {
 
   constructor(private readonly setInstallationAccess: SetInstallationAccess) {}
 
-  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery): Promise<WebhookEffect> {
+  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery) {
     const installation = (payload as { installation?: { id?: unknown } }).installation;
     if (typeof installation?.id !== 'number')
       throw malformedPayload('An installation event needs installation.id');

@@ -1,13 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RequestPushScans } from '@repoguard/application';
 import { asPushEvent, type Stores } from '@repoguard/domain';
-import {
-  accepted,
-  malformedPayload,
-  type WebhookDelivery,
-  type WebhookEffect,
-  type WebhookHandler,
-} from './webhook-handler';
+import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler } from './webhook-handler';
 
 @Injectable()
 export class PushWebhookHandler implements WebhookHandler {
@@ -16,7 +10,7 @@ export class PushWebhookHandler implements WebhookHandler {
 
   constructor(private readonly requestPushScans: RequestPushScans) {}
 
-  async handle(stores: Stores, { deliveryId, caller, payload }: WebhookDelivery): Promise<WebhookEffect> {
+  async handle(stores: Stores, { deliveryId, caller, payload }: WebhookDelivery) {
     const push = asPushEvent(payload);
     if (!push) throw malformedPayload('A push needs ref, after and repository.id');
     const outcome = await this.requestPushScans.executeIn(stores, { caller, deliveryId, push });

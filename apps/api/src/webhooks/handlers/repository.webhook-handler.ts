@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApplyRepositoryChange } from '@repoguard/application';
 import { repositoryChangeOf, type Stores } from '@repoguard/domain';
-import {
-  accepted,
-  malformedPayload,
-  type WebhookDelivery,
-  type WebhookEffect,
-  type WebhookHandler,
-} from './webhook-handler';
+import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler } from './webhook-handler';
 
 @Injectable()
 export class RepositoryWebhookHandler implements WebhookHandler {
@@ -15,7 +9,7 @@ export class RepositoryWebhookHandler implements WebhookHandler {
 
   constructor(private readonly applyRepositoryChange: ApplyRepositoryChange) {}
 
-  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery): Promise<WebhookEffect> {
+  async handle(stores: Stores, { caller, action, payload }: WebhookDelivery) {
     const change = repositoryChangeOf(payload);
     if (!change) throw malformedPayload('A repository event needs repository.id, name and owner.login');
     const outcome = await this.applyRepositoryChange.executeIn(stores, {

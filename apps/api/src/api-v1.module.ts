@@ -20,7 +20,6 @@ import { ReposController } from './repos/repos.controller';
 import { ReposService } from './repos/repos.service';
 import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
 import { ScansController } from './scans/scans.controller';
-import { ScansService } from './scans/scans.service';
 import { githubAppProvider } from './github/github-app.provider';
 import { GithubInstallationsController } from './github/github-installations.controller';
 import { GithubTokenController } from './secrets/github-token.controller';
@@ -29,6 +28,7 @@ import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
+import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
 
 /**
  * The REST API. Guards run in this order on every route: who is calling (bearer token), whether
@@ -65,9 +65,9 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     githubAppProvider,
     repositoryDirectoryProvider,
     scanRequesterProvider,
-    ScansService,
     FindingsService,
     GithubWebhooksService,
+    ...webhookHandlerProviders,
   ],
 })
 export class ApiV1Module {}

@@ -1,6 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { RequestScan } from '@repoguard/application';
+import { DEFAULT_SCAN_TASK_QUEUE } from '@repoguard/contract';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import {
   AesGcmSecretBox,
@@ -27,7 +31,8 @@ import {
   OsvExportImporter,
   PostgresAdvisoryMirror,
   SqlRematchTargetFinder,
-  WorkerClientScanRequests,
+  MikroOrmUnitOfWork,
+  TemporalScanRequester,
 } from '@repoguard/infrastructure';
 
 export interface IntegrationSettings {
@@ -93,7 +98,12 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     scans: new MikroOrmScanRepository(em),
     advisoryImporter: new OsvExportImporter(em),
     rematchTargets: new SqlRematchTargetFinder(em),
-    scanRequests: new WorkerClientScanRequests(),
+    // Through the client of the activity asking; re-matches name their own task queue and timing.
+    requestScan: new RequestScan(
+      new MikroOrmUnitOfWork(em),
+      new TemporalScanRequester(() => Context.current().client, DEFAULT_SCAN_TASK_QUEUE),
+      randomUUID,
+    ),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

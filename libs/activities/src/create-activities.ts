@@ -11,7 +11,7 @@ import type {
   VulnerabilityCache,
   VulnerabilityDatabase,
 } from '@repoguard/domain';
-import type { ScanRequestSender } from './advisories/advisory-activity.types';
+import type { RequestScan } from '@repoguard/application';
 import { createFindRematchTargetsActivity } from './advisories/find-rematch-targets.activity';
 import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
 import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
@@ -38,7 +38,8 @@ export interface ActivityDeps {
   readonly scans: ScanRepository;
   readonly advisoryImporter: AdvisoryImporter;
   readonly rematchTargets: RematchTargetFinder;
-  readonly scanRequests: ScanRequestSender;
+  /** Re-match requests take the API's path: one audit, one error mapping. */
+  readonly requestScan: RequestScan;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }

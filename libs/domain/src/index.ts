@@ -47,3 +47,7 @@ export * from './identity/api-key-repository.port';
 export * from './identity/token-issuer.port';
 export * from './time/clock.port';
 export * from './repository/repo-repository.port';
+export * from './scan/scan-requester.port';
+export * from './scan/scan-history.port';
+export * from './webhook/webhook-delivery-log.port';
+export * from './github/github-installation-repository.port';

@@ -1,8 +1,27 @@
 import type { Provider } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CreateApiKey, ListApiKeys, RevokeApiKey } from '@repoguard/application';
-import { SYSTEM_CLOCK, type Clock, type TokenIssuer, type UnitOfWork } from '@repoguard/domain';
+import { randomUUID } from 'node:crypto';
+import {
+  ApplyRepositoryChange,
+  CreateApiKey,
+  GetScan,
+  ListApiKeys,
+  ListScans,
+  RequestPushScans,
+  RequestScan,
+  RevokeApiKey,
+  SetInstallationAccess,
+  UpdateInstallationRepositories,
+} from '@repoguard/application';
+import {
+  SYSTEM_CLOCK,
+  type Clock,
+  type ScanRequester,
+  type TokenIssuer,
+  type UnitOfWork,
+} from '@repoguard/domain';
 import { MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
 
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
@@ -28,4 +47,22 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, CLOCK],
     useFactory: (uow: UnitOfWork, clock: Clock) => new RevokeApiKey(uow, clock),
   },
+  {
+    provide: RequestScan,
+    inject: [UNIT_OF_WORK, SCAN_REQUESTER],
+    useFactory: (uow: UnitOfWork, requester: ScanRequester) => new RequestScan(uow, requester, randomUUID),
+  },
+  { provide: ListScans, inject: [UNIT_OF_WORK], useFactory: (uow: UnitOfWork) => new ListScans(uow) },
+  { provide: GetScan, inject: [UNIT_OF_WORK], useFactory: (uow: UnitOfWork) => new GetScan(uow) },
+  {
+    provide: RequestPushScans,
+    inject: [RequestScan],
+    useFactory: (requestScan: RequestScan) => new RequestPushScans(requestScan),
+  },
+  // Webhook use cases over the clock alone.
+  ...[ApplyRepositoryChange, SetInstallationAccess, UpdateInstallationRepositories].map((UseCase) => ({
+    provide: UseCase,
+    inject: [CLOCK],
+    useFactory: (clock: Clock) => new UseCase(clock),
+  })),
 ];

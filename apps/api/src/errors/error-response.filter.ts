@@ -27,6 +27,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
 // Codes whose status differs from their kind's: a malformed request is 400, not 422.
 const STATUS_BY_CODE: Record<string, number> = {
   REQUEST_INVALID: HttpStatus.BAD_REQUEST,
+  MALFORMED_JSON: HttpStatus.BAD_REQUEST,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -6,18 +6,26 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { GetScan, ListScans, RequestScan } from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
+import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
-import { PageQuery } from '../common/pagination';
+import { offsetOf, PageQuery, pageOf } from '../common/pagination';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { RequestScanBody } from './scan.dto';
-import { ScansService } from './scans.service';
+import { scanView } from './scan.view';
 
 @ApiTags('scans')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller()
 export class ScansController {
-  constructor(private readonly scans: ScansService) {}
+  constructor(
+    private readonly requestScan: RequestScan,
+    private readonly listScans: ListScans,
+    private readonly getScan: GetScan,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
 
   @Post('repos/:repo_id/scan')
   @HttpCode(202)
@@ -26,15 +34,42 @@ export class ScansController {
     description: 'Queued: `deduplicated` when the request joined a scan already asked for',
   })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Temporal is unreachable' })
-  request(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Body() body: RequestScanBody) {
-    return this.scans.request(access, repoId.toLowerCase(), body.ref);
+  async request(
+    @Access() access: RequestAccess,
+    @Param('repo_id') repoId: string,
+    @Body() body: RequestScanBody,
+  ) {
+    const requested = await this.requestScan.execute({
+      caller: callerOf(access),
+      repoId: repoId.toLowerCase(),
+      trigger: 'api',
+      ...(body.ref ? { ref: body.ref } : {}),
+      identifyScan: true,
+    });
+    return {
+      scan_id: requested.scanId,
+      workflow_id: requested.workflowId,
+      run_id: requested.runId,
+      status: 'QUEUED' as const,
+      deduplicated: requested.deduplicated,
+    };
   }
 
   @Get('repos/:repo_id/scans')
   @Requires('scans.read', 'repo_param')
   @ApiOkResponse({ description: 'Scan history, newest first' })
-  list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: PageQuery) {
-    return this.scans.list(access, repoId.toLowerCase(), query);
+  async list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: PageQuery) {
+    const { items, total } = await this.listScans.execute({
+      caller: callerOf(access),
+      repoId: repoId.toLowerCase(),
+      limit: query.per_page,
+      offset: offsetOf(query),
+    });
+    return pageOf(
+      items.map((scan) => scanView(scan, this.config)),
+      query,
+      total,
+    );
   }
 
   @Get('scans/:scan_id')
@@ -42,7 +77,8 @@ export class ScansController {
   @ApiOkResponse({
     description: 'Status, phase timings, counts, commit, error and a link to the run in the Temporal Web UI',
   })
-  get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
-    return this.scans.get(access, scanId.toLowerCase());
+  async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
+    const scan = await this.getScan.execute({ caller: callerOf(access), scanId: scanId.toLowerCase() });
+    return scanView(scan, this.config);
   }
 }

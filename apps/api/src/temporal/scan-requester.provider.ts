@@ -1,16 +1,26 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { TemporalScanRequester } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { TEMPORAL_CLIENT } from './temporal.module';
 
+/** The ScanRequester port. */
+export const SCAN_REQUESTER = Symbol('SCAN_REQUESTER');
+
 /** The one way the API asks for scans (API calls and push webhooks alike), with the configured debounce. */
 export const scanRequesterProvider: Provider = {
-  provide: TemporalScanRequester,
+  provide: SCAN_REQUESTER,
   inject: [TEMPORAL_CLIENT, API_CONFIG],
-  useFactory: (client: Client, config: ApiConfig) =>
-    new TemporalScanRequester(client, config.TEMPORAL_TASK_QUEUE, {
-      ...(config.SCAN_QUIET_WINDOW_MS !== undefined ? { quietWindowMs: config.SCAN_QUIET_WINDOW_MS } : {}),
-      ...(config.SCAN_MAX_WAIT_MS !== undefined ? { maxWaitMs: config.SCAN_MAX_WAIT_MS } : {}),
-    }),
+  useFactory: (client: Client, config: ApiConfig) => {
+    const logger = new Logger('Scans');
+    return new TemporalScanRequester(
+      client,
+      config.TEMPORAL_TASK_QUEUE,
+      {
+        ...(config.SCAN_QUIET_WINDOW_MS !== undefined ? { quietWindowMs: config.SCAN_QUIET_WINDOW_MS } : {}),
+        ...(config.SCAN_MAX_WAIT_MS !== undefined ? { maxWaitMs: config.SCAN_MAX_WAIT_MS } : {}),
+      },
+      (message) => logger.warn(message),
+    );
+  },
 };

@@ -1,20 +1,4 @@
-import type { ScanRequest } from '@repoguard/contract';
-import type { RematchTarget } from '@repoguard/domain';
-
-/** Sends a scan request to a repository's workflow (starting it when none runs). */
-export interface ScanRequestSender {
-  requestScan(
-    target: Pick<RematchTarget, 'orgId' | 'repoId' | 'owner' | 'name'>,
-    request: ScanRequest,
-    options: { readonly taskQueue: string; readonly timing?: ScanTiming },
-  ): Promise<void>;
-}
-
-export interface ScanTiming {
-  readonly quietWindowMs?: number;
-  readonly maxWaitMs?: number;
-  readonly heartbeatTimeoutMs?: number;
-}
+import type { RematchTarget, ScanTiming } from '@repoguard/domain';
 
 export interface RequestRematchScansInput {
   readonly targets: readonly RematchTarget[];

@@ -13,6 +13,8 @@ export interface RepoRepository {
   get(id: string): Promise<Repository | null>;
   /** Repositories connected from the provider's immutable id, in every org that connected it. */
   findByExternalId(provider: RepoProvider, externalId: string): Promise<Repository[]>;
+  /** GitHub repositories read through the installation, among these provider ids. */
+  findByInstallation(installationId: string, externalIds: readonly string[]): Promise<Repository[]>;
   /** Queued with the unit of work; the id is known at once. */
   add(repo: NewRepository): Repository;
   update(id: string, changes: RepositoryChanges): Promise<Repository>;

@@ -109,7 +109,12 @@ export interface ScanRecordStart {
   readonly ref: string | null;
 }
 
+/** A scan row as a request queues it: no run yet when a follow-up run will serve the request. */
+export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & { readonly runId: string | null };
+
 export interface ScanRepository {
+  /** Inserts the QUEUED row; false when it was there already (the request joined a queued scan). */
+  queue(scan: ScanRecordQueued): Promise<boolean>;
   /** Creates the scan row, or leaves it as it is when a retry already did. */
   start(scan: ScanRecordStart, now: Date): Promise<void>;
   phase(scanId: string, phase: string, update?: { commitSha?: string; snapshotId?: string }): Promise<void>;

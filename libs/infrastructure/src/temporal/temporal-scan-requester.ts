@@ -10,42 +10,47 @@ import {
   repoScanWorkflowId,
   scanForRequestQuery,
   scanRequestedSignal,
-  type ScanAssignment,
-  type RepoScanInput,
   type ScanRequest,
 } from '@repoguard/contract';
+import type {
+  ScanAssignment,
+  ScanRequestDetails,
+  ScanRequester,
+  ScanRequestReceipt,
+  ScanRouting,
+  ScanTarget,
+  ScanTiming,
+} from '@repoguard/domain';
 
-export interface ScanTarget {
-  readonly orgId: string;
-  readonly repoId: string;
-  readonly owner: string;
-  readonly name: string;
-}
-
-export interface ScanRequestReceipt {
-  readonly workflowId: string;
-  /** The run the request joined: a running scan's, or the one it started. */
-  readonly runId: string;
-}
+export type { ScanTarget, ScanRequestReceipt } from '@repoguard/domain';
 
 /**
  * Sends a scan request to the repository's workflow, starting it when none runs
- * (signal-with-start, USE_EXISTING): concurrent requests for one repo join one scan.
+ * (signal-with-start, USE_EXISTING): concurrent requests for one repo join one scan. The API
+ * hands it its client; an activity hands it a getter of the client its context carries.
  */
-export class TemporalScanRequester {
+export class TemporalScanRequester implements ScanRequester {
   constructor(
-    private readonly client: Client,
+    private readonly client: Client | (() => Client),
     private readonly taskQueue: string,
-    private readonly timing: Pick<RepoScanInput, 'quietWindowMs' | 'maxWaitMs' | 'heartbeatTimeoutMs'> = {},
+    private readonly timing: ScanTiming = {},
+    private readonly warn: (message: string) => void = () => undefined,
+    private readonly assignmentTimeoutMs = 5_000,
   ) {}
 
-  async request(target: ScanTarget, request: ScanRequest): Promise<ScanRequestReceipt> {
+  async request(
+    target: ScanTarget,
+    details: ScanRequestDetails,
+    routing: ScanRouting = {},
+  ): Promise<ScanRequestReceipt> {
+    // The contract's ScanRequest is the wire format; the port's type mirrors it field for field.
+    const request: ScanRequest = details;
     const workflowId = repoScanWorkflowId(target.repoId);
     const fullName = `${target.owner}/${target.name}`;
-    const handle = await this.client.workflow.signalWithStart(REPO_SCAN_WORKFLOW, {
+    const handle = await this.temporal().workflow.signalWithStart(REPO_SCAN_WORKFLOW, {
       workflowId,
-      taskQueue: this.taskQueue,
-      args: [{ ...target, ...this.timing }],
+      taskQueue: routing.taskQueue ?? this.taskQueue,
+      args: [{ ...target, ...(routing.timing ?? this.timing) }],
       signal: scanRequestedSignal,
       signalArgs: [request],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -65,23 +70,28 @@ export class TemporalScanRequester {
   }
 
   /**
-   * Which scan will serve a request sent with a `requestId`: the run it reached, or (when that run
-   * had already started scanning) the follow-up run. Needs a worker to answer; null after `timeoutMs`.
+   * Asks the run the request reached; when that run had already started scanning, it names the
+   * follow-up run's scan. Needs a worker to answer: null after the timeout or on a failed query.
    */
-  async assignment(
-    receipt: ScanRequestReceipt,
-    requestId: string,
-    timeoutMs = 5_000,
-  ): Promise<ScanAssignment | null> {
-    const handle = this.client.workflow.getHandle(receipt.workflowId, receipt.runId);
+  async assignment(receipt: ScanRequestReceipt, requestId: string): Promise<ScanAssignment | null> {
+    const handle = this.temporal().workflow.getHandle(receipt.workflowId, receipt.runId);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), timeoutMs);
+      timer = setTimeout(() => resolve(null), this.assignmentTimeoutMs);
     });
     try {
       return await Promise.race([handle.query(scanForRequestQuery, requestId), timeout]);
+    } catch (error) {
+      this.warn(
+        `Could not ask ${receipt.workflowId} which scan serves request ${requestId}: ${String(error)}`,
+      );
+      return null;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private temporal(): Client {
+    return typeof this.client === 'function' ? this.client() : this.client;
   }
 }

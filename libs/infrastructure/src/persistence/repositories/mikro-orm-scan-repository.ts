@@ -1,14 +1,30 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   repoStatusAfterScan,
   type PolicyReason,
   type PolicyStatus,
   type RepoStatus,
+  type ScanRecordQueued,
   type ScanRecordStart,
   type ScanRepository,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
+
+/** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
+const queuedRow = (scan: ScanRecordQueued) => ({
+  id: scan.scanId,
+  org_id: scan.orgId,
+  repo_id: scan.repoId,
+  workflow_id: scan.workflowId,
+  run_id: scan.runId,
+  trigger: scan.trigger,
+  requested_by: scan.requestedBy,
+  ref: scan.ref,
+  status: 'QUEUED',
+  phase_timings: JSON.stringify({}),
+  counts: JSON.stringify({}),
+});
 
 export class MikroOrmScanRepository implements ScanRepository {
   constructor(private readonly em: EntityManager) {}
@@ -17,23 +33,19 @@ export class MikroOrmScanRepository implements ScanRepository {
     return this.em.fork().getKnex();
   }
 
+  /** On the unit of work's transaction when there is one: the request's audit row commits with it. */
+  async queue(scan: ScanRecordQueued): Promise<boolean> {
+    const knex = this.em.getKnex();
+    const insert = knex('scans').insert(queuedRow(scan)).onConflict('id').ignore();
+    const trx = this.em.getTransactionContext<Knex.Transaction>();
+    const inserted = (await (trx ? insert.transacting(trx) : insert).returning('id')) as unknown[];
+    return inserted.length > 0;
+  }
+
   async start(scan: ScanRecordStart, now: Date): Promise<void> {
     const knex = this.knex();
     await knex('scans')
-      .insert({
-        id: scan.scanId,
-        org_id: scan.orgId,
-        repo_id: scan.repoId,
-        workflow_id: scan.workflowId,
-        run_id: scan.runId,
-        trigger: scan.trigger,
-        requested_by: scan.requestedBy,
-        ref: scan.ref,
-        status: 'QUEUED',
-        phase_timings: JSON.stringify({}),
-        counts: JSON.stringify({}),
-        started_at: now,
-      })
+      .insert({ ...queuedRow(scan), started_at: now })
       // The API may have queued the row already (it has no run id when a follow-up run serves the
       // request); a retry finds it started and keeps its first start time.
       .onConflict('id')

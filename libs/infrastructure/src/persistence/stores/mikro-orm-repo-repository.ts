@@ -40,6 +40,15 @@ export class MikroOrmRepoRepository implements RepoRepository {
     return repos.map(repositoryOf);
   }
 
+  async findByInstallation(installationId: string, externalIds: readonly string[]): Promise<Repository[]> {
+    const repos = await this.em.find(RepositoryEntity, {
+      provider: 'github',
+      installationId,
+      externalId: { $in: [...externalIds] },
+    });
+    return repos.map(repositoryOf);
+  }
+
   add(repo: NewRepository): Repository {
     return repositoryOf(this.em.create(RepositoryEntity, { ...repo }));
   }

@@ -2,7 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
+import { MikroOrmScanRepository } from '../repositories/mikro-orm-scan-repository';
+import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
+import { MikroOrmScanHistory } from './mikro-orm-scan-history';
+import { MikroOrmWebhookDeliveryLog } from './mikro-orm-webhook-delivery-log';
 
 /** Every store of one unit of work, on its entity manager; each built the first time it is named. */
 export function mikroOrmStores(em: EntityManager): Stores {
@@ -18,5 +22,9 @@ export function mikroOrmStores(em: EntityManager): Stores {
     audit: lazy('audit', () => new MikroOrmAuditTrail(em)),
     apiKeys: lazy('apiKeys', () => new MikroOrmApiKeyRepository(em)),
     repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
+    scans: lazy('scans', () => new MikroOrmScanRepository(em)),
+    scanHistory: lazy('scanHistory', () => new MikroOrmScanHistory(em)),
+    webhookDeliveries: lazy('webhookDeliveries', () => new MikroOrmWebhookDeliveryLog(em)),
+    githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
   });
 }

@@ -1,0 +1,31 @@
+import type { ScanRecord } from '@repoguard/domain';
+import type { ApiConfig } from '../config/api.config';
+
+/** A scan as the API shows it, with a link to its run in the Temporal Web UI. */
+export function scanView(
+  scan: ScanRecord,
+  config: Pick<ApiConfig, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>,
+) {
+  const ui = config.TEMPORAL_UI_URL.replace(/\/+$/, '');
+  const workflow = `${ui}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(scan.workflowId)}`;
+  return {
+    id: scan.id,
+    org_id: scan.orgId,
+    repo_id: scan.repoId,
+    status: scan.status,
+    trigger: scan.trigger,
+    requested_by: scan.requestedBy,
+    ref: scan.ref,
+    commit_sha: scan.commitSha,
+    snapshot_id: scan.snapshotId,
+    phase_timings_ms: scan.phaseTimings,
+    counts: scan.counts,
+    error: scan.errorCode ? { code: scan.errorCode, message: scan.errorMessage } : null,
+    workflow_id: scan.workflowId,
+    run_id: scan.runId,
+    temporal_ui_url: scan.runId ? `${workflow}/${encodeURIComponent(scan.runId)}/history` : workflow,
+    created_at: scan.createdAt.toISOString(),
+    started_at: scan.startedAt?.toISOString() ?? null,
+    completed_at: scan.completedAt?.toISOString() ?? null,
+  };
+}

@@ -10,7 +10,13 @@ export interface JsonResponse {
 export async function request(url: string, init: RequestInit = {}): Promise<JsonResponse> {
   const response = await fetch(url, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      'content-type': 'application/json',
+      // A fresh connection each time: a kept-alive socket the server closed while a slow test step
+      // ran (its idle timeout is 5 s) would fail the next request with ECONNRESET.
+      connection: 'close',
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
   const text = await response.text();
   let body: unknown = text;

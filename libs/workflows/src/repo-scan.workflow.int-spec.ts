@@ -59,6 +59,13 @@ const push = (commitSha: string): ScanRequest => ({
   correlationId: `delivery-${commitSha}`,
 });
 
+const rematch = (snapshotId: string, taskQueue: string): ScanRequest => ({
+  trigger: 'advisory',
+  requestedBy: 'system:advisories',
+  snapshotId,
+  taskQueue,
+});
+
 interface FixtureOptions {
   readonly stubs?: Partial<ScanActivities>;
   readonly input?: Partial<RepoScanInput>;
@@ -161,6 +168,19 @@ describe('repoScanWorkflow with stubbed activities', () => {
       /** Runs the workers until `work` is done (queries need a worker too). */
       run<T>(work: () => Promise<T>): Promise<T> {
         return workers.reduce<Promise<T>>((until, worker) => worker.runUntil(until), work());
+      },
+      /** Runs the workers until the scan (and any follow-up) ends; what it left behind. */
+      finish() {
+        return this.run(async () => {
+          const result = await handle.result();
+          const { typedSearchAttributes } = await handle.describe();
+          return {
+            result,
+            status: await handle.query(scanStatusQuery),
+            trigger: typedSearchAttributes.get(RepoGuardTrigger),
+            searchStatus: typedSearchAttributes.get(RepoGuardStatus),
+          };
+        });
       },
       stepsCalled: () => calls.map((c) => c.step),
       inputsOf: <K extends StepName>(step: K) =>
@@ -297,17 +317,9 @@ describe('repoScanWorkflow with stubbed activities', () => {
 
   it('re-matches a stored snapshot on the re-match queue when re-matches are all the batch holds', async () => {
     const scan = await scanFixture({ rematchWorker: true });
-    await scan.request({
-      trigger: 'advisory',
-      requestedBy: 'system:advisories',
-      snapshotId: 'snapshot-9',
-      taskQueue: scan.rematchQueue,
-    });
+    await scan.request(rematch('snapshot-9', scan.rematchQueue));
 
-    const { result, trigger } = await scan.run(async () => ({
-      result: await scan.handle.result(),
-      trigger: (await scan.handle.describe()).typedSearchAttributes.get(RepoGuardTrigger),
-    }));
+    const { result, trigger } = await scan.finish();
 
     expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'commit-of-stored-snapshot' });
     expect(trigger).toBe('advisory');
@@ -329,17 +341,9 @@ describe('repoScanWorkflow with stubbed activities', () => {
     const scan = await scanFixture({ rematchWorker: true });
     await scan.request(push('c1'));
     // Newer than the push, and still served by it: the push matches against the same advisories.
-    await scan.request({
-      trigger: 'advisory',
-      requestedBy: 'system:advisories',
-      snapshotId: 'snapshot-9',
-      taskQueue: scan.rematchQueue,
-    });
+    await scan.request(rematch('snapshot-9', scan.rematchQueue));
 
-    const { result, trigger } = await scan.run(async () => ({
-      result: await scan.handle.result(),
-      trigger: (await scan.handle.describe()).typedSearchAttributes.get(RepoGuardTrigger),
-    }));
+    const { result, trigger } = await scan.finish();
 
     expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 2 });
     expect(trigger).toBe('push');
@@ -358,11 +362,7 @@ describe('repoScanWorkflow with stubbed activities', () => {
     });
     await scan.request(push('c1'));
 
-    const { result, status, searchStatus } = await scan.run(async () => ({
-      result: await scan.handle.result(),
-      status: await scan.handle.query(scanStatusQuery),
-      searchStatus: (await scan.handle.describe()).typedSearchAttributes.get(RepoGuardStatus),
-    }));
+    const { result, status, searchStatus } = await scan.finish();
 
     expect(result).toEqual({
       scanId: expect.any(String),

@@ -1,0 +1,431 @@
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  REPO_SCAN_WORKFLOW,
+  RepoGuardStatus,
+  RepoGuardTrigger,
+  scanForRequestQuery,
+  scanRequestedSignal,
+  scanStatusQuery,
+  type RepoScanInput,
+  type ScanRequest,
+} from '@repoguard/contract';
+import type { Activities } from '@repoguard/activities';
+import {
+  createTemporalHarness,
+  uniqueName,
+  type TemporalHarness,
+} from '../../../test/support/temporal-harness';
+import type { repoScanWorkflow } from './repo-scan.workflow';
+
+// The repo-scan workflow alone on the dev server: every activity is a stub written here, recording
+// what it was given and on which task queue, so the tests assert the workflow's decisions (what it
+// scans, where, how often) without a database or GitHub.
+
+type ScanActivities = Pick<
+  Activities,
+  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
+>;
+type StepName = keyof ScanActivities;
+type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
+
+interface StepCall {
+  readonly step: StepName;
+  readonly taskQueue: string;
+  readonly input: StepInput<StepName>;
+}
+
+const happyPath: ScanActivities = {
+  fetchManifest: async (input) => ({
+    commitSha: input.commitSha ?? 'head-of-main',
+    ref: input.ref ?? 'refs/heads/main',
+    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
+  }),
+  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
+  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
+  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
+  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
+  recordScanFailure: async () => undefined,
+  beginRematch: async () => ({ commitSha: 'commit-of-stored-snapshot' }),
+};
+
+const push = (commitSha: string): ScanRequest => ({
+  trigger: 'push',
+  commitSha,
+  ref: 'refs/heads/main',
+  requestedBy: `github:${commitSha}`,
+  requestId: commitSha,
+  correlationId: `delivery-${commitSha}`,
+});
+
+const rematch = (snapshotId: string, taskQueue: string): ScanRequest => ({
+  trigger: 'advisory',
+  requestedBy: 'system:advisories',
+  snapshotId,
+  taskQueue,
+});
+
+interface FixtureOptions {
+  readonly stubs?: Partial<ScanActivities>;
+  readonly input?: Partial<RepoScanInput>;
+  /** A second worker on the re-match queue, for the tests that route steps there. */
+  readonly rematchWorker?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A promise the test settles. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** A fetchManifest stub that holds the first scan at FETCHING until the test has looked at it. */
+function holdFirstFetch() {
+  const midScan = gate();
+  const release = gate();
+  let fetches = 0;
+  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
+    if (++fetches === 1) {
+      midScan.open();
+      await release.opened;
+    }
+    return happyPath.fetchManifest(input);
+  };
+  return { fetchManifest, midScan: midScan.opened, release: release.open };
+}
+
+describe('repoScanWorkflow with stubbed activities', () => {
+  let temporal: TemporalHarness;
+
+  beforeAll(async () => {
+    temporal = await createTemporalHarness();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  /**
+   * One test's scan: a task queue named after the test, a worker on it running the given stubs
+   * over the happy path (and one on a re-match queue beside it when asked), the workflow's handle.
+   */
+  async function scanFixture(options: FixtureOptions = {}) {
+    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'repo-scan');
+    const rematchQueue = `${taskQueue}-rematch`;
+    const calls: StepCall[] = [];
+    const activities = Object.fromEntries(
+      (Object.keys(happyPath) as StepName[]).map((step) => {
+        const run = (options.stubs?.[step] ?? happyPath[step]) as (
+          input: StepInput<StepName>,
+        ) => Promise<unknown>;
+        const recorded = (input: StepInput<StepName>) => {
+          calls.push({ step, taskQueue: Context.current().info.taskQueue, input });
+          return run(input);
+        };
+        return [step, recorded];
+      }),
+    );
+    const workers = await Promise.all([
+      temporal.createWorker({ taskQueue, activities }),
+      // Activities only: a worker without workflows starts in a fraction of the time.
+      ...(options.rematchWorker
+        ? [temporal.createWorker({ taskQueue: rematchQueue, activities, workflowBundle: undefined })]
+        : []),
+    ]);
+    const workflowId = `repo-scan:${taskQueue}`;
+    const input: RepoScanInput = {
+      orgId: 'org-1',
+      repoId: taskQueue,
+      owner: 'acme',
+      name: 'payments',
+      quietWindowMs: 300,
+      maxWaitMs: 5_000,
+      ...options.input,
+    };
+    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
+
+    return {
+      taskQueue,
+      rematchQueue,
+      handle,
+      /** As the API and the webhooks ask: signal-with-start, joining a running scan. */
+      async request(request: ScanRequest) {
+        await temporal.client.workflow.signalWithStart<typeof repoScanWorkflow, [ScanRequest]>(
+          REPO_SCAN_WORKFLOW,
+          {
+            workflowId,
+            taskQueue,
+            args: [input],
+            signal: scanRequestedSignal,
+            signalArgs: [request],
+            // The flood's first task takes thousands of signals at once: room for a busy machine.
+            workflowTaskTimeout: '30 seconds',
+          },
+        );
+      },
+      /** Runs the workers until `work` is done (queries need a worker too). */
+      run<T>(work: () => Promise<T>): Promise<T> {
+        return workers.reduce<Promise<T>>((until, worker) => worker.runUntil(until), work());
+      },
+      /** Runs the workers until the scan (and any follow-up) ends; what it left behind. */
+      finish() {
+        return this.run(async () => {
+          const result = await handle.result();
+          const { typedSearchAttributes } = await handle.describe();
+          return {
+            result,
+            status: await handle.query(scanStatusQuery),
+            trigger: typedSearchAttributes.get(RepoGuardTrigger),
+            searchStatus: typedSearchAttributes.get(RepoGuardStatus),
+          };
+        });
+      },
+      stepsCalled: () => calls.map((c) => c.step),
+      inputsOf: <K extends StepName>(step: K) =>
+        calls.filter((c) => c.step === step).map((c) => c.input as StepInput<K>),
+      queuesUsed: () => new Set(calls.map((c) => c.taskQueue)),
+    };
+  }
+
+  it('coalesces requests that keep arriving within the quiet window into one scan', async () => {
+    const scan = await scanFixture({ input: { quietWindowMs: 1_500 } });
+
+    const result = await scan.run(async () => {
+      // Six requests 300 ms apart span more than one quiet window: each one restarts it.
+      for (const sha of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']) {
+        await scan.request(push(sha));
+        await sleep(300);
+      }
+      return scan.handle.result();
+    });
+
+    expect(result).toMatchObject({ phase: 'COMPLETED', requestsCoalesced: 6, commitSha: 'c6' });
+    expect(scan.stepsCalled()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
+  });
+
+  it('scans once the maximum wait has passed, even while requests keep coming', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const scan = await scanFixture({
+      stubs: { fetchManifest },
+      input: { quietWindowMs: 1_000, maxWaitMs: 1_500 },
+    });
+
+    const seen = await scan.run(async () => {
+      // A request every 250 ms never leaves a quiet second: only the maximum wait starts the scan.
+      let scanning = false;
+      void midScan.then(() => (scanning = true));
+      let sent = 0;
+      while (!scanning && sent < 40) {
+        await scan.request(push(`c${++sent}`));
+        await sleep(250);
+      }
+      // The stream goes on during the scan.
+      for (let more = 0; more < 2; more++) await scan.request(push(`c${++sent}`));
+      const status = await scan.handle.query(scanStatusQuery);
+      release();
+      return { sent, status, result: await scan.handle.result() };
+    });
+
+    expect(seen.sent).toBeLessThan(40);
+    const firstBatch = seen.status.requestsReceived - seen.status.pendingRequests;
+    expect(firstBatch).toBeGreaterThan(1);
+    expect(scan.inputsOf('fetchManifest').map((i) => i.commitSha)).toEqual([
+      `c${firstBatch}`,
+      `c${seen.sent}`,
+    ]);
+    expect(seen.result).toMatchObject({
+      phase: 'COMPLETED',
+      commitSha: `c${seen.sent}`,
+      requestsCoalesced: seen.sent - firstBatch,
+    });
+  });
+
+  it('scans the newest request of a batch: its commit, caller and correlation id', async () => {
+    const scan = await scanFixture();
+    // Sent before any worker runs, so the first workflow task sees all three together.
+    await scan.request(push('c1'));
+    await scan.request({ trigger: 'api', requestedBy: 'user:alice', requestId: 'api-1' });
+    await scan.request(push('c3'));
+
+    const { result, assignments } = await scan.run(async () => {
+      const result = await scan.handle.result();
+      const assignments = await Promise.all(
+        ['c1', 'api-1', 'c3', 'never-sent'].map((id) => scan.handle.query(scanForRequestQuery, id)),
+      );
+      return { result, assignments };
+    });
+
+    expect(result).toMatchObject({
+      phase: 'COMPLETED',
+      commitSha: 'c3',
+      requestsCoalesced: 3,
+      policyStatus: 'WARN',
+    });
+    expect(scan.inputsOf('fetchManifest')).toEqual([
+      expect.objectContaining({
+        scanId: result.scanId,
+        commitSha: 'c3',
+        trigger: 'push',
+        requestedBy: 'github:c3',
+        correlationId: 'delivery-c3',
+      }),
+    ]);
+    const served = { scanId: result.scanId, servedByThisRun: true };
+    expect(assignments).toEqual([served, served, served, null]);
+  });
+
+  it('gives the requests that arrive during a scan one follow-up run, under the scan id it promised', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const scan = await scanFixture({ stubs: { fetchManifest } });
+    await scan.request(push('c1'));
+
+    const seen = await scan.run(async () => {
+      await midScan;
+      const firstRunId = (await scan.handle.describe()).runId;
+      for (const sha of ['c2', 'c3', 'c4']) await scan.request(push(sha));
+      const during = {
+        status: await scan.handle.query(scanStatusQuery),
+        first: await scan.handle.query(scanForRequestQuery, 'c1'),
+        later: await scan.handle.query(scanForRequestQuery, 'c3'),
+      };
+      release();
+      const result = await scan.handle.result();
+      const firstRun = await temporal.client.workflow
+        .getHandle(scan.handle.workflowId, firstRunId)
+        .describe();
+      return { during, result, firstRun };
+    });
+
+    expect(seen.during.status).toMatchObject({ phase: 'FETCHING', requestsReceived: 4, pendingRequests: 3 });
+    expect(seen.during.first).toEqual({ scanId: seen.during.status.scanId, servedByThisRun: true });
+    expect(seen.during.later).toEqual({ scanId: expect.any(String), servedByThisRun: false });
+    expect(seen.firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    // One follow-up for all three, scanning the newest, under the id the first run gave out.
+    expect(seen.result).toMatchObject({
+      phase: 'COMPLETED',
+      scanId: seen.during.later!.scanId,
+      commitSha: 'c4',
+      requestsCoalesced: 3,
+    });
+    expect(scan.inputsOf('fetchManifest').map((i) => [i.scanId, i.commitSha])).toEqual([
+      [seen.during.status.scanId, 'c1'],
+      [seen.during.later!.scanId, 'c4'],
+    ]);
+  });
+
+  it('re-matches a stored snapshot on the re-match queue when re-matches are all the batch holds', async () => {
+    const scan = await scanFixture({ rematchWorker: true });
+    await scan.request(rematch('snapshot-9', scan.rematchQueue));
+
+    const { result, trigger } = await scan.finish();
+
+    expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'commit-of-stored-snapshot' });
+    expect(trigger).toBe('advisory');
+    expect(scan.stepsCalled()).toEqual(['beginRematch', 'osvQuery', 'persist', 'evaluatePolicy']);
+    expect(scan.inputsOf('beginRematch')).toEqual([
+      expect.objectContaining({
+        scanId: result.scanId,
+        snapshotId: 'snapshot-9',
+        requestedBy: 'system:advisories',
+      }),
+    ]);
+    for (const step of ['osvQuery', 'persist', 'evaluatePolicy'] as const) {
+      expect(scan.inputsOf(step)).toEqual([expect.objectContaining({ snapshotId: 'snapshot-9' })]);
+    }
+    expect(scan.queuesUsed()).toEqual(new Set([scan.rematchQueue]));
+  });
+
+  it('scans in full, on the scan queue, when a push shares the batch with a re-match', async () => {
+    const scan = await scanFixture({ rematchWorker: true });
+    await scan.request(push('c1'));
+    // Newer than the push, and still served by it: the push matches against the same advisories.
+    await scan.request(rematch('snapshot-9', scan.rematchQueue));
+
+    const { result, trigger } = await scan.finish();
+
+    expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 2 });
+    expect(trigger).toBe('push');
+    expect(scan.stepsCalled()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
+    expect(scan.inputsOf('osvQuery')).toEqual([expect.objectContaining({ snapshotId: 'snapshot-of-c1' })]);
+    expect(scan.queuesUsed()).toEqual(new Set([scan.taskQueue]));
+  });
+
+  it('records a failed step on the scan and ends FAILED with its code', async () => {
+    const scan = await scanFixture({
+      stubs: {
+        parse: async () => {
+          throw ApplicationFailure.nonRetryable('package-lock.json is 12 MB', 'MANIFEST_TOO_LARGE');
+        },
+      },
+    });
+    await scan.request(push('c1'));
+
+    const { result, status, searchStatus } = await scan.finish();
+
+    expect(result).toEqual({
+      scanId: expect.any(String),
+      phase: 'FAILED',
+      commitSha: 'c1',
+      policyStatus: null,
+      errorCode: 'MANIFEST_TOO_LARGE',
+      requestsCoalesced: 1,
+    });
+    expect(status).toMatchObject({ phase: 'FAILED', errorCode: 'MANIFEST_TOO_LARGE', commitSha: 'c1' });
+    expect(searchStatus).toBe('FAILED');
+    expect(scan.stepsCalled()).toEqual(['fetchManifest', 'parse', 'recordScanFailure']);
+    expect(scan.inputsOf('recordScanFailure')).toEqual([
+      expect.objectContaining({
+        scanId: result.scanId,
+        code: 'MANIFEST_TOO_LARGE',
+        message: 'package-lock.json is 12 MB',
+        correlationId: 'delivery-c1',
+      }),
+    ]);
+  });
+
+  // Triggered for real, not simulated: the dev server suggests continue-as-new once a history holds
+  // 4,096 events, and each request is one. The slowest test here (thousands of signals).
+  it('carries a flood of requests to a fresh run when Temporal suggests continuing as new', async () => {
+    const scan = await scanFixture({ input: { quietWindowMs: 3_000, maxWaitMs: 60_000 } });
+    const flood = 4_200;
+    await scan.request(push('c0'));
+    const firstRunId = (await scan.handle.describe()).runId;
+    // Sent before any worker runs: the first workflow task sees them all, in a history past the mark.
+    for (let sent = 0; sent < flood; sent += 420) {
+      await Promise.all(
+        Array.from({ length: 420 }, (_, k) =>
+          scan.handle.signal(scanRequestedSignal, {
+            trigger: 'push',
+            requestedBy: 'github',
+            commitSha: `f${sent + k}`,
+          }),
+        ),
+      );
+    }
+
+    const seen = await scan.run(async () => {
+      const waiting = await scan.handle.query(scanStatusQuery);
+      // One more request ends the wait for a quiet window; the suggestion sends them all onwards.
+      await scan.request(push('last'));
+      const result = await scan.handle.result();
+      const firstRun = await temporal.client.workflow
+        .getHandle(scan.handle.workflowId, firstRunId)
+        .describe();
+      return { waiting, result, firstRun };
+    });
+
+    expect(seen.waiting).toMatchObject({ phase: 'QUEUED', requestsReceived: flood + 1 });
+    // The flooded run scanned nothing: its successor scanned every request, the newest commit.
+    expect(seen.firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    expect(seen.result).toMatchObject({
+      phase: 'COMPLETED',
+      commitSha: 'last',
+      requestsCoalesced: flood + 2,
+    });
+    expect(scan.inputsOf('fetchManifest')).toEqual([
+      expect.objectContaining({ scanId: seen.result.scanId, commitSha: 'last' }),
+    ]);
+  }, 120_000);
+});

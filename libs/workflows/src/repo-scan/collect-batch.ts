@@ -1,0 +1,30 @@
+import type { ScanRequest } from '@repoguard/contract';
+
+/** What one scan does for the requests it coalesces. */
+export interface ScanBatch {
+  /** Every request the scan serves, oldest first. */
+  readonly requests: readonly ScanRequest[];
+  /** The request whose commit, trigger, caller and correlation id the scan takes. */
+  readonly request: ScanRequest;
+  /** Set when the batch only re-matches a stored snapshot: no fetch, no parse. */
+  readonly rematch: { readonly snapshotId: string; readonly taskQueue?: string } | null;
+}
+
+/**
+ * Decides what one scan does for the requests that arrived before it started. The newest wins; the
+ * others are coalesced into it. A re-match (advisories changed) is served by any real scan in the
+ * batch, which matches against the same advisories anyway, so only a batch of re-matches alone
+ * skips fetch and parse.
+ */
+export function collectBatch(requests: readonly ScanRequest[]): ScanBatch {
+  const scans = requests.filter((r) => r.trigger !== 'advisory');
+  const served = scans.length > 0 ? scans : requests;
+  const request = served[served.length - 1];
+  // The workflow takes a batch only once a request came: an empty one is a bug, not an input.
+  if (!request) throw new Error('collectBatch: an empty batch has no request to serve');
+  const rematch =
+    request.trigger === 'advisory' && request.snapshotId
+      ? { snapshotId: request.snapshotId, ...(request.taskQueue ? { taskQueue: request.taskQueue } : {}) }
+      : null;
+  return { requests: [...requests], request, rematch };
+}

@@ -1,0 +1,133 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '@repoguard/activities';
+import type { RepoScanInput } from '@repoguard/contract';
+import type { ScanBatch } from './collect-batch';
+import type { PolicyStatus, ScanProgress } from './scan-progress';
+
+// Timeouts sized to each step; transient failures (network, 5xx, 429, a lost database
+// connection) are retried with backoff, domain failures come back non-retryable. The heartbeat
+// timeout bounds how long a step on a worker that died goes unnoticed.
+function scanActivities(heartbeatTimeout: number, taskQueue?: string) {
+  const retry = (maximumAttempts: number) =>
+    ({
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts,
+    }) as const;
+  const network = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout,
+    retry: retry(8),
+  });
+  const parsing = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout,
+    retry: retry(5),
+  });
+  const database = proxyActivities<Activities>({
+    ...(taskQueue ? { taskQueue } : {}),
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout,
+    retry: retry(10),
+  });
+  return {
+    fetchManifest: network.fetchManifest,
+    osvQuery: network.osvQuery,
+    parse: parsing.parse,
+    persist: database.persist,
+    evaluatePolicy: database.evaluatePolicy,
+    recordScanFailure: database.recordScanFailure,
+    beginRematch: database.beginRematch,
+  };
+}
+
+export interface ScanJob {
+  readonly input: RepoScanInput;
+  readonly scanId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly heartbeatTimeoutMs: number;
+  readonly batch: ScanBatch;
+}
+
+/**
+ * The steps of one scan: fetch and parse the requested commit (or reopen the stored snapshot of a
+ * re-match), match it against the advisories, persist the findings, evaluate the policy. A failed
+ * step is recorded on the scan; the answer is then null instead of the policy status.
+ */
+export async function runScan(job: ScanJob, progress: ScanProgress): Promise<PolicyStatus> {
+  const { input, scanId, workflowId, runId, heartbeatTimeoutMs, batch } = job;
+  const { request, rematch } = batch;
+  const { fetchManifest, parse, recordScanFailure } = scanActivities(heartbeatTimeoutMs);
+  // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
+  const { osvQuery, persist, evaluatePolicy, beginRematch } = scanActivities(
+    heartbeatTimeoutMs,
+    rematch?.taskQueue,
+  );
+  const ref = {
+    scanId,
+    orgId: input.orgId,
+    repoId: input.repoId,
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+  };
+  const started = { workflowId, runId, requestedBy: request.requestedBy };
+
+  try {
+    let snapshotId: string;
+    if (rematch) {
+      progress.enter('MATCHING');
+      const { commitSha } = await beginRematch({ ...ref, ...started, snapshotId: rematch.snapshotId });
+      progress.atCommit(commitSha);
+      snapshotId = rematch.snapshotId;
+    } else {
+      progress.enter('FETCHING');
+      const fetched = await fetchManifest({
+        ...ref,
+        owner: input.owner,
+        name: input.name,
+        ...started,
+        trigger: request.trigger,
+        ...(request.commitSha ? { commitSha: request.commitSha } : {}),
+        ...(request.ref ? { ref: request.ref } : {}),
+      });
+      progress.count('manifests', fetched.manifests.length);
+      progress.atCommit(fetched.commitSha);
+
+      progress.enter('PARSING');
+      const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
+      progress.count('dependencies', parsed.dependencies);
+
+      progress.enter('MATCHING');
+      snapshotId = parsed.snapshotId;
+    }
+    const matched = await osvQuery({ ...ref, snapshotId });
+    progress.count('vulnerabilities', matched.vulnerabilities);
+
+    progress.enter('PERSISTING');
+    const persisted = await persist({ ...ref, snapshotId });
+    progress.count('findings', persisted.open);
+    progress.count('fixed', persisted.fixed);
+
+    progress.enter('EVALUATING');
+    const { status } = await evaluatePolicy({ ...ref, snapshotId });
+    progress.completed(status);
+    return status;
+  } catch (error) {
+    const { code, message } = describeFailure(error);
+    await progress.failed(code, message, () => recordScanFailure({ ...ref, code, message }));
+    return null;
+  }
+}
+
+/** A step's domain failure keeps its code; anything else is a plain SCAN_FAILED. */
+function describeFailure(error: unknown): { code: string; message: string } {
+  const failure =
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : null;
+  return {
+    code: failure?.type ?? 'SCAN_FAILED',
+    message: failure?.message ?? (error instanceof Error ? error.message : String(error)),
+  };
+}

@@ -18,7 +18,7 @@ export * from './advisory/advisory-index';
 export * from './advisory/alias-groups';
 export * from './advisory/match-dependencies';
 export * from './severity/severity.value-object';
-export * from './severity/advisory-severity';
+export * from './advisory/advisory-severity';
 export * from './policy/policy';
 export * from './policy/evaluate-policy';
 export * from './policy/judge-findings';

@@ -1,4 +1,4 @@
-import { asActivity } from '../scan/activity-failure';
+import { asActivity } from '../as-activity';
 import type { RequestRematchScansInput, ScanRequestSender } from './advisory-activity.types';
 
 export interface RequestRematchScansDeps {

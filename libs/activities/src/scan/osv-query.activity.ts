@@ -4,7 +4,7 @@ import type {
   VulnerabilityCache,
   VulnerabilityDatabase,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
 
 export interface OsvQueryDeps {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isObject } from '@repoguard/domain';
 import { sendJson } from './send-json';
 
 export interface GithubStandInRequest {
@@ -281,12 +282,12 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     } catch {
       return githubError(400, 'Problems parsing JSON');
     }
-    if (!isRecord(request)) return githubError(400, 'Problems parsing JSON');
+    if (!isObject(request)) return githubError(400, 'Problems parsing JSON');
     const { repositories: names, repository_ids: ids, permissions } = request;
     if (
       (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) ||
       (ids !== undefined && !(Array.isArray(ids) && ids.every((n) => Number.isInteger(n)))) ||
-      (permissions !== undefined && !isRecord(permissions))
+      (permissions !== undefined && !isObject(permissions))
     ) {
       return githubError(422, 'Invalid request.');
     }
@@ -782,14 +783,10 @@ function decodeJwtPart(part: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return isRecord(value) ? value : undefined;
+    return isObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** GitHub's timestamps: ISO 8601 in whole seconds, e.g. `2016-07-11T22:14:10Z`. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AdvisoryIndex, isEcosystem, type Ecosystem, type OsvRecord } from '@repoguard/domain';
+import { AdvisoryIndex, isEcosystem, isObject, type Ecosystem, type OsvRecord } from '@repoguard/domain';
 import { sendJson } from './send-json';
 
 export interface OsvStandInRequest {
@@ -252,8 +252,4 @@ function decodeToken(text: string): PageToken | undefined {
     // not a token of ours
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

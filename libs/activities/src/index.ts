@@ -1,4 +1,4 @@
 export * from './create-activities';
 export * from './scan/scan-activity.types';
-export * from './scan/activity-failure';
+export * from './as-activity';
 export * from './advisories/advisory-activity.types';

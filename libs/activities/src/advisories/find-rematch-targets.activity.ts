@@ -1,5 +1,5 @@
 import type { RematchTarget, RematchTargetFinder } from '@repoguard/domain';
-import { asActivity } from '../scan/activity-failure';
+import { asActivity } from '../as-activity';
 
 export interface FindRematchTargetsDeps {
   readonly rematchTargets: RematchTargetFinder;

@@ -1,6 +1,6 @@
 import type { AdvisorySourceReport } from '@repoguard/contract';
 import type { AdvisoryImporter } from '@repoguard/domain';
-import { asActivity } from '../scan/activity-failure';
+import { asActivity } from '../as-activity';
 
 export interface ImportAdvisoriesDeps {
   readonly advisoryImporter: AdvisoryImporter;

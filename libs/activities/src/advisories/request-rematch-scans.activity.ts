@@ -1,6 +1,6 @@
 import type { RequestScan } from '@repoguard/application';
 import { DomainError, SYSTEM_SCOPE } from '@repoguard/domain';
-import { asActivity } from '../scan/activity-failure';
+import { asActivity } from '../as-activity';
 import type { RequestRematchScansInput } from './advisory-activity.types';
 
 export interface RequestRematchScansDeps {

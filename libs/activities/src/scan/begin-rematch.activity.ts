@@ -1,5 +1,5 @@
 import { NotFoundError, type ScanRepository, type SnapshotRepository } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { BeginRematchInput } from './scan-activity.types';
 
 export interface BeginRematchDeps {

@@ -7,7 +7,7 @@ import {
   type ScanRepository,
   type SnapshotRepository,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
 
 export interface EvaluatePolicyDeps {

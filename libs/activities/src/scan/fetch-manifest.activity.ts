@@ -5,7 +5,7 @@ import {
   type ManifestSource,
   type ScanRepository,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
 
 export interface FetchManifestDeps {

@@ -1,10 +1,11 @@
-import type {
-  ScanRepository,
-  SnapshotRepository,
-  VulnerabilityCache,
-  VulnerabilityDatabase,
+import {
+  mapBounded,
+  type ScanRepository,
+  type SnapshotRepository,
+  type VulnerabilityCache,
+  type VulnerabilityDatabase,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
 
 export interface OsvQueryDeps {
@@ -63,21 +64,4 @@ export function createOsvQueryActivity({
       return counts;
     }, input);
   };
-}
-
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -6,7 +6,7 @@ import {
   type ScanRepository,
   type SnapshotRepository,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { ParseInput, ParseResult } from './scan-activity.types';
 
 export interface ParseDeps {

@@ -10,7 +10,7 @@ import {
   type SnapshotRepository,
   type VulnerabilityCache,
 } from '@repoguard/domain';
-import { asActivity } from './activity-failure';
+import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
 
 export interface PersistDeps {

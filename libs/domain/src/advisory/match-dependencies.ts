@@ -1,7 +1,7 @@
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import { versionScheme } from '../ecosystem/versions/version-schemes';
 import type { ParsedDependency } from '../manifest/manifest.types';
-import { assessSeverity, type SeverityAssessment } from '../severity/advisory-severity';
+import { assessSeverity, type SeverityAssessment } from './advisory-severity';
 import { compareSeverity } from '../severity/severity.value-object';
 import type { AdvisoryIndex } from './advisory-index';
 import { groupByAliases } from './alias-groups';

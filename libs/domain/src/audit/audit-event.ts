@@ -1,5 +1,5 @@
 import type { AuditAction } from './audit-actions';
-import type { ActorType } from './audit-log.entity';
+import type { ActorType } from './actor-type';
 
 /** Who made a change, and in which request: every audit row of that request carries it. */
 export interface AuditContext {

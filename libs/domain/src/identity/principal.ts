@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors';
-import type { ActorType } from '../audit/audit-log.entity';
+import type { ActorType } from '../audit/actor-type';
 import { can, type Permission, type Role } from './role.value-object';
 
 /**

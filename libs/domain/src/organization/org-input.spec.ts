@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { parseEmail, parseOrgName } from './organization.entity';
+import { parseEmail, parseOrgName } from './org-input';
 
 describe('parseEmail', () => {
   it('lower-cases and trims an address', () => {

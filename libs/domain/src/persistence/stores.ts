@@ -3,7 +3,7 @@ import type { ApiKeyRepository } from '../identity/api-key-repository.port';
 import type { GithubInstallationRepository } from '../github/github-installation-repository.port';
 import type { RepoRepository } from '../repository/repo-repository.port';
 import type { ScanHistory } from '../scan/scan-history.port';
-import type { ScanRepository } from '../scan/scan-stores.port';
+import type { ScanRepository } from '../scan/scan-repository.port';
 import type { WebhookDeliveryLog } from '../webhook/webhook-delivery-log.port';
 
 /**

@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY } from './policy';
 import { judgeFindings } from './judge-findings';
-import type { CurrentFinding } from '../scan/scan-stores.port';
+import type { CurrentFinding } from '../finding/current-finding';
 
 const finding = (over: Partial<CurrentFinding> = {}): CurrentFinding => ({
   ecosystem: 'PyPI',

@@ -1,4 +1,4 @@
-import type { CurrentFinding } from '../scan/scan-stores.port';
+import type { CurrentFinding } from '../finding/current-finding';
 import { evaluatePolicy, type PolicyDependency, type PolicyEvaluation } from './evaluate-policy';
 import type { PolicyRules } from './policy';
 

@@ -1,3 +1,5 @@
+import { isObject } from '../shared/is-object';
+
 /** The fields of a GitHub `push` payload that decide whether it asks for a scan. */
 export interface PushEvent {
   readonly ref: string;
@@ -33,15 +35,14 @@ export function decidePush(push: PushEvent, watchedBranches: readonly string[]):
 
 /** Reads the push fields by shape: a payload that lacks them is not a push we can act on. */
 export function asPushEvent(payload: unknown): PushEvent | null {
-  if (typeof payload !== 'object' || payload === null) return null;
-  const p = payload as Record<string, unknown>;
-  const repository = p['repository'] as Record<string, unknown> | undefined;
-  if (typeof p['ref'] !== 'string' || typeof p['after'] !== 'string') return null;
-  if (!repository || typeof repository['id'] !== 'number') return null;
+  if (!isObject(payload)) return null;
+  const repository = payload['repository'];
+  if (typeof payload['ref'] !== 'string' || typeof payload['after'] !== 'string') return null;
+  if (!isObject(repository) || typeof repository['id'] !== 'number') return null;
   return {
-    ref: p['ref'],
-    after: p['after'].toLowerCase(),
-    ...(typeof p['deleted'] === 'boolean' ? { deleted: p['deleted'] } : {}),
+    ref: payload['ref'],
+    after: payload['after'].toLowerCase(),
+    ...(typeof payload['deleted'] === 'boolean' ? { deleted: payload['deleted'] } : {}),
     repository: {
       id: repository['id'],
       ...(typeof repository['full_name'] === 'string' ? { full_name: repository['full_name'] } : {}),

@@ -1,3 +1,5 @@
+import { isObject } from '../shared/is-object';
+
 /** What a GitHub `repository` event changes about a connected repository. */
 export interface RepositoryChange {
   readonly githubId: number;
@@ -20,19 +22,18 @@ const ENABLING = new Set(['unarchived']);
  * them; archiving and deletion stop scans, unarchiving resumes them.
  */
 export function repositoryChangeOf(payload: unknown): RepositoryChange | null {
-  if (typeof payload !== 'object' || payload === null) return null;
-  const p = payload as Record<string, unknown>;
-  const repo = p['repository'] as Record<string, unknown> | undefined;
-  const owner = (repo?.['owner'] as Record<string, unknown> | undefined)?.['login'];
+  if (!isObject(payload)) return null;
+  const repo = payload['repository'];
+  const owner = isObject(repo) && isObject(repo['owner']) ? repo['owner']['login'] : undefined;
   if (
-    !repo ||
+    !isObject(repo) ||
     typeof repo['id'] !== 'number' ||
     typeof repo['name'] !== 'string' ||
     typeof owner !== 'string'
   ) {
     return null;
   }
-  const action = typeof p['action'] === 'string' ? p['action'] : '';
+  const action = typeof payload['action'] === 'string' ? payload['action'] : '';
   return {
     githubId: repo['id'],
     owner,

@@ -1,7 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
-import { IntegrationUnavailableError, ValidationError } from '@repoguard/domain';
-import { isObject } from '../shared/values';
+import { IntegrationUnavailableError, isObject, ValidationError } from '@repoguard/domain';
 
 export interface GithubAppOptions {
   readonly appId: number;

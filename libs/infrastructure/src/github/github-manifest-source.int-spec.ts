@@ -312,6 +312,15 @@ describe('GithubManifestSource against the GitHub stand-in', () => {
       expect(error).toMatchObject({ reason: '429', retryAfterMs: 7000 });
     });
 
+    it('waits until a retry-after given as an HTTP-date', async () => {
+      const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000);
+      github.failNext(1, 429, { 'retry-after': at.toUTCString() });
+      const error = (await rejection(source.listTree(repoOf(repo), second))) as IntegrationUnavailableError;
+      expect(error).toMatchObject({ reason: '429' });
+      expect(error.retryAfterMs).toBeGreaterThan(25_000);
+      expect(error.retryAfterMs).toBeLessThanOrEqual(31_000);
+    });
+
     it('maps an exhausted primary rate limit (403, remaining 0) to reason 429 waiting until the reset', async () => {
       const reset = Math.floor(Date.now() / 1000) + 60;
       github.failNext(1, 403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import {
   IntegrationUnavailableError,
+  isObject,
   NotFoundError,
   type ManifestSource,
   type RepositoryDescription,
@@ -9,7 +10,8 @@ import {
   type ResolvedCommit,
   type TreeBlob,
 } from '@repoguard/domain';
-import { isObject, positiveInteger } from '../shared/values';
+import { parseRetryAfter } from '../http/retry-after';
+import { positiveInteger } from '../shared/values';
 
 export interface GithubManifestSourceOptions {
   /** `https://api.github.com`, a GitHub Enterprise `https://ghe.example.com/api/v3`, or a stand-in. */
@@ -332,10 +334,10 @@ function describeFailure(error: unknown): Failure {
   return { message, response: { status, headers } };
 }
 
-/** `retry-after` (seconds, for secondary limits and 429) first, else the primary limit's reset time. */
+/** `retry-after` (secondary limits and 429) first, else the primary limit's reset time. */
 function retryAfterMs(headers: Record<string, string | undefined>): number | undefined {
-  const retryAfter = headers['retry-after']?.trim();
-  if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  const retryAfter = parseRetryAfter(headers['retry-after']);
+  if (retryAfter !== undefined) return retryAfter;
   const reset = headers['x-ratelimit-reset']?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - Date.now());
   return undefined;

@@ -1,8 +1,3 @@
-/** A plain JSON object (not null, not an array): what API bodies are checked against. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** An adapter option that must be a positive whole number; absent means the default. */
 export function positiveInteger(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;

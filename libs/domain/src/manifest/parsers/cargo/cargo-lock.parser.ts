@@ -1,4 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
@@ -74,7 +75,7 @@ export const cargoLockParser: ManifestParser = {
     const dependencies: ParsedDependency[] = [];
     packages.forEach((entry: unknown, index) => {
       const where = lineOf(index);
-      const table = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const table = isObject(entry) ? entry : {};
       const { name, version, source } = table;
       if (typeof name !== 'string' || typeof version !== 'string') {
         diagnostics.push({

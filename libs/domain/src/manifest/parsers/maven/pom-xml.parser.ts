@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type {
   DependencyScope,
@@ -29,8 +30,6 @@ const PROPERTY = /\$\{([^}]*)\}/g;
 // `[1.5]` is Maven's hard requirement for exactly 1.5; other brackets and parentheses are ranges.
 const EXACT_RANGE = /^\[\s*([^,[\]()\s]+)\s*\]$/;
 
-const isNode = (value: unknown): value is XmlNode =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const list = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 // A repeated element comes back as an array; Maven keeps the last.
@@ -83,15 +82,15 @@ export const pomXmlParser: ManifestParser = {
         `${path} could not be read as XML: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    const project = isNode(document) ? document['project'] : undefined;
-    if (!isNode(project)) return fail(`${path} has no <project> root element`);
+    const project = isObject(document) ? document['project'] : undefined;
+    if (!isObject(project)) return fail(`${path} has no <project> root element`);
 
     const diagnostics: ManifestDiagnostic[] = [];
     const { interpolate, defines } = propertyResolver(project, options);
     const lineOf = lineFinder(source);
 
     const managed = new Map<string, Managed>();
-    const management = isNode(project['dependencyManagement']) ? project['dependencyManagement'] : {};
+    const management = isObject(project['dependencyManagement']) ? project['dependencyManagement'] : {};
     for (const entry of dependencyNodes(management)) {
       const group = interpolate(text(entry['groupId']) ?? '').value;
       const artifact = interpolate(text(entry['artifactId']) ?? '').value;
@@ -196,8 +195,8 @@ export const pomXmlParser: ManifestParser = {
       dependencies.push({ ...base, version: exact });
     }
 
-    for (const profile of list(isNode(project['profiles']) ? project['profiles']['profile'] : undefined)) {
-      if (!isNode(profile)) continue;
+    for (const profile of list(isObject(project['profiles']) ? project['profiles']['profile'] : undefined)) {
+      if (!isObject(profile)) continue;
       const count = dependencyNodes(profile).length;
       if (count === 0) continue;
       const line = lineOf(profile);
@@ -214,7 +213,7 @@ export const pomXmlParser: ManifestParser = {
 
 function dependencyNodes(parent: XmlNode): XmlNode[] {
   const container = parent['dependencies'];
-  return list(isNode(container) ? container['dependency'] : undefined).map((d) => (isNode(d) ? d : {}));
+  return list(isObject(container) ? container['dependency'] : undefined).map((d) => (isObject(d) ? d : {}));
 }
 
 /** The exact version Maven would use, or undefined for ranges and LATEST/RELEASE. */
@@ -227,7 +226,7 @@ function pinnedVersion(version: string): string | undefined {
 
 /** `${...}` from `<properties>`, the project and parent coordinates and, for `env.*`, the options. */
 function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
-  const parent = isNode(project['parent']) ? project['parent'] : {};
+  const parent = isObject(project['parent']) ? project['parent'] : {};
   const properties = new Map<string, string>();
   const define = (name: string, value: string | undefined) => {
     if (value !== undefined) properties.set(name, value);
@@ -241,7 +240,7 @@ function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
     define(`${prefix}parent.version`, text(parent['version']));
     define(`${prefix}parent.groupId`, text(parent['groupId']));
   }
-  const declared = isNode(project['properties']) ? project['properties'] : {};
+  const declared = isObject(project['properties']) ? project['properties'] : {};
   for (const [name, value] of Object.entries(declared)) define(name, text(value));
 
   const lookup = (name: string, stack: readonly string[]): Interpolated => {
@@ -283,9 +282,9 @@ function lineFinder(source: string) {
   };
   return (node: XmlNode, child?: 'artifactId'): number | undefined => {
     const meta = (node as Record<symbol, unknown>)[META];
-    const start = isNode(meta) && typeof meta['startIndex'] === 'number' ? meta['startIndex'] : undefined;
+    const start = isObject(meta) && typeof meta['startIndex'] === 'number' ? meta['startIndex'] : undefined;
     if (start === undefined) return undefined;
-    const end = isNode(meta) && typeof meta['endIndex'] === 'number' ? meta['endIndex'] : source.length;
+    const end = isObject(meta) && typeof meta['endIndex'] === 'number' ? meta['endIndex'] : source.length;
     const found = child ? new RegExp(`<(?:[\\w.-]+:)?${child}[\\s>]`).exec(source.slice(start, end)) : null;
     return lineAt(found ? start + found.index : start);
   };

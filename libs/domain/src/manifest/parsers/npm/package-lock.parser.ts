@@ -1,6 +1,7 @@
+import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
+import { isObject } from '../../../shared/is-object';
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
-import { findJsonSyntaxError } from './json-syntax-error';
 import { JsonKeyLines } from './json-key-lines';
 import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball, splitDescriptor } from './npm-package-source';
@@ -15,10 +16,6 @@ const ROOT_DEPENDENCY_FIELDS = [
   'peerDependencies',
 ];
 const NODE_MODULES = 'node_modules/';
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Why an entry has no registry version to check, or null when it came from a registry. */
 function nonRegistryReason(version: string, resolved: unknown): string | null {

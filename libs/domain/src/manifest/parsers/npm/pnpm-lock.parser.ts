@@ -1,3 +1,4 @@
+import { isObject } from '../../../shared/is-object';
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
 import { readLockText } from './lock-text';
@@ -14,10 +15,6 @@ const IMPORTER_SECTIONS: [string, number][] = [
   ['devDependencies', 2],
 ];
 const KNOWN_MAJORS = new Set([5, 6, 9]);
-
-function isObject(value: unknown): value is PlainObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function ownEntries(value: unknown): [string, unknown][] {
   return isObject(value) ? Object.entries(value) : [];

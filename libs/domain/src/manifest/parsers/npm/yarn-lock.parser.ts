@@ -1,3 +1,4 @@
+import { isObject } from '../../../shared/is-object';
 import type { ManifestDiagnostic, ManifestParser, ManifestParseResult } from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
 import { readLockText } from './lock-text';
@@ -111,10 +112,7 @@ function readBerry(path: string, source: string): ManifestParseResult {
 
   for (const { key, value, line } of document.entries()) {
     if (key === '__metadata') {
-      const version =
-        typeof value === 'object' && value !== null
-          ? (value as Record<string, unknown>)['version']
-          : undefined;
+      const version = isObject(value) ? value['version'] : undefined;
       if (typeof version !== 'string' || !KNOWN_BERRY_VERSIONS.has(version)) {
         diagnostics.push({
           severity: 'warning',

@@ -1,3 +1,5 @@
+import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type {
   DependencyScope,
@@ -7,16 +9,11 @@ import type {
 } from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 
-type JsonObject = Record<string, unknown>;
-
 const LISTS: readonly { readonly key: 'packages' | 'packages-dev'; readonly scope: DependencyScope }[] = [
   { key: 'packages', scope: 'runtime' },
   { key: 'packages-dev', scope: 'dev' },
 ];
 const NAME_ENTRY = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * `composer.lock`: every package of `packages` (runtime) and `packages-dev` (dev). The lock does
@@ -126,16 +123,10 @@ function nameLines(text: string): Map<string, number[]> {
   return lines;
 }
 
-// V8 reports "at position N" (Node 20) or adds "(line L column C)" (Node 22); the position suits both.
 function jsonError(path: string, text: string, error: unknown): ManifestDiagnostic {
   if (text.trim() === '') return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is empty` };
-  const reason = error instanceof Error ? error.message : '';
-  const position = /position (\d+)/.exec(reason)?.[1];
-  if (position !== undefined) {
-    const line = text.slice(0, Number(position)).split('\n').length;
-    return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not valid JSON`, line };
-  }
-  if (/end of JSON input/.test(reason)) {
+  // V8 says this (on every Node version) when the text ends where a value should start.
+  if (error instanceof Error && /end of JSON input/.test(error.message)) {
     const line = text.trimEnd().split('\n').length;
     return {
       severity: 'error',
@@ -144,5 +135,11 @@ function jsonError(path: string, text: string, error: unknown): ManifestDiagnost
       line,
     };
   }
-  return { severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not valid JSON` };
+  const line = findJsonSyntaxError(text)?.line;
+  return {
+    severity: 'error',
+    code: 'INVALID_SYNTAX',
+    message: `${path} is not valid JSON`,
+    ...(line === undefined ? {} : { line }),
+  };
 }

@@ -1,7 +1,8 @@
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type { ManifestDiagnostic } from '../../manifest.types';
 import { atLine } from './at-line';
-import { arrayTableLines, isRecord, nonEmptyString } from './toml-document';
+import { arrayTableLines, nonEmptyString } from './toml-document';
 
 /** A `[[package]]` table of a TOML lock file that has a name. */
 export interface LockPackageEntry {
@@ -35,7 +36,7 @@ export function forEachLockPackage(
   const lines = arrayTableLines(text, 'package', packages.length);
   packages.forEach((entry: unknown, index) => {
     const at = atLine(lines[index]);
-    if (!isRecord(entry)) {
+    if (!isObject(entry)) {
       diagnostics.push({
         severity: 'warning',
         code: 'INVALID_SYNTAX',

@@ -1,3 +1,4 @@
+import { isObject } from '../../../shared/is-object';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -9,7 +10,7 @@ import { atLine } from './at-line';
 import { checkLockMajor } from './lock-format-version';
 import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import { isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
+import { nonEmptyString, parseTomlDocument } from './toml-document';
 
 const KNOWN_LOCK_MAJOR = 4;
 
@@ -27,7 +28,7 @@ export const pdmLockParser: ManifestParser = {
     const diagnostics: ManifestDiagnostic[] = [];
 
     const metadata = document.table.metadata;
-    const lockVersion = isRecord(metadata) ? nonEmptyString(metadata.lock_version) : undefined;
+    const lockVersion = isObject(metadata) ? nonEmptyString(metadata.lock_version) : undefined;
     checkLockMajor(diagnostics, text, 'lock_version', lockVersion, KNOWN_LOCK_MAJOR);
 
     const found = new Map<string, { name: string; version: string; scope: DependencyScope; line?: number }>();

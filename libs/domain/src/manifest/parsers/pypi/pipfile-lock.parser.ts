@@ -1,3 +1,5 @@
+import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import type {
@@ -8,10 +10,9 @@ import type {
   ParsedDependency,
 } from '../../manifest.types';
 import { atLine } from './at-line';
-import { jsonErrorLine } from './json-error-line';
 import { registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import { isRecord, nonEmptyString } from './toml-document';
+import { nonEmptyString } from './toml-document';
 
 const KNOWN_SPEC = 6;
 const SECTIONS: readonly { key: string; scope: DependencyScope }[] = [
@@ -42,12 +43,12 @@ export const pipfileLockParser: ManifestParser = {
             severity: 'error',
             code: 'INVALID_SYNTAX',
             message: `${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`,
-            ...atLine(jsonErrorLine(normalized)),
+            ...atLine(findJsonSyntaxError(normalized)?.line),
           },
         ],
       };
     }
-    if (!isRecord(document)) {
+    if (!isObject(document)) {
       return {
         dependencies: [],
         diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: `${path} is not a JSON object` }],
@@ -57,7 +58,7 @@ export const pipfileLockParser: ManifestParser = {
     const lines = normalized.split('\n');
     const diagnostics: ManifestDiagnostic[] = [];
     const meta = document._meta;
-    const spec = isRecord(meta) ? meta['pipfile-spec'] : undefined;
+    const spec = isObject(meta) ? meta['pipfile-spec'] : undefined;
     if (typeof spec === 'number' && spec > KNOWN_SPEC) {
       diagnostics.push({
         severity: 'warning',
@@ -72,7 +73,7 @@ export const pipfileLockParser: ManifestParser = {
     for (const { key, scope } of SECTIONS) {
       const section = document[key];
       if (section === undefined) continue;
-      if (!isRecord(section)) {
+      if (!isObject(section)) {
         diagnostics.push({
           severity: 'warning',
           code: 'INVALID_SYNTAX',
@@ -85,7 +86,7 @@ export const pipfileLockParser: ManifestParser = {
       for (const [rawName, entry] of Object.entries(section)) {
         const at = atLine(entryLines.get(rawName));
         const name = normalizePackageName('PyPI', rawName);
-        if (!isRecord(entry)) {
+        if (!isObject(entry)) {
           diagnostics.push({
             severity: 'warning',
             code: 'INVALID_SYNTAX',

@@ -1,3 +1,4 @@
+import { isObject } from '../../../shared/is-object';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -8,7 +9,7 @@ import type {
 import { checkLockMajor } from './lock-format-version';
 import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import { isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
+import { nonEmptyString, parseTomlDocument } from './toml-document';
 
 // Sources with no registry version; `legacy` (a private index) is still a registry.
 const UNRESOLVABLE_SOURCES = new Set(['git', 'url', 'directory', 'file']);
@@ -29,7 +30,7 @@ export const poetryLockParser: ManifestParser = {
     const dependencies: ParsedDependency[] = [];
 
     const metadata = document.table.metadata;
-    const lockVersion = isRecord(metadata) ? metadata['lock-version'] : undefined;
+    const lockVersion = isObject(metadata) ? metadata['lock-version'] : undefined;
     checkLockMajor(
       diagnostics,
       text,
@@ -57,7 +58,7 @@ export const poetryLockParser: ManifestParser = {
 
 function nonRegistryOrigin(entry: Record<string, unknown>): string | undefined {
   const source = entry.source;
-  if (!isRecord(source)) return undefined;
+  if (!isObject(source)) return undefined;
   const sourceType = nonEmptyString(source.type);
   if (!sourceType || !UNRESOLVABLE_SOURCES.has(sourceType)) return undefined;
   const url = nonEmptyString(source.url);

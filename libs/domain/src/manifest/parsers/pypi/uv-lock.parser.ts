@@ -1,3 +1,4 @@
+import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type {
   DependencyScope,
@@ -9,7 +10,7 @@ import type {
 import { atLine } from './at-line';
 import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
-import { firstLineMatching, isRecord, nonEmptyString, parseTomlDocument } from './toml-document';
+import { firstLineMatching, nonEmptyString, parseTomlDocument } from './toml-document';
 
 const KNOWN_LOCK_VERSION = 1;
 
@@ -120,7 +121,7 @@ export const uvLockParser: ManifestParser = {
 };
 
 function workspaceMembers(manifest: unknown): Set<string> {
-  const members = isRecord(manifest) ? manifest.members : undefined;
+  const members = isObject(manifest) ? manifest.members : undefined;
   if (!Array.isArray(members)) return new Set();
   return new Set(
     members.filter((m): m is string => typeof m === 'string').map((m) => normalizePackageName('PyPI', m)),
@@ -128,13 +129,13 @@ function workspaceMembers(manifest: unknown): Set<string> {
 }
 
 function isProject(name: string, source: unknown, members: Set<string>): boolean {
-  if (!isRecord(source)) return false;
+  if (!isObject(source)) return false;
   const local = source.editable ?? source.virtual;
   return typeof local === 'string' && (local === '.' || members.has(name));
 }
 
 function nonRegistryOrigin(source: unknown): string | undefined {
-  if (!isRecord(source) || source.registry !== undefined) return undefined;
+  if (!isObject(source) || source.registry !== undefined) return undefined;
   const git = nonEmptyString(source.git);
   if (git) return `VCS source ${redactUrl(git)}`;
   const url = nonEmptyString(source.url);
@@ -150,8 +151,8 @@ function edgesOf(list: unknown): Edge[] {
   if (!Array.isArray(list)) return [];
   const edges: Edge[] = [];
   for (const item of list) {
-    const name = isRecord(item) ? nonEmptyString(item.name) : undefined;
-    if (!isRecord(item) || !name) continue;
+    const name = isObject(item) ? nonEmptyString(item.name) : undefined;
+    if (!isObject(item) || !name) continue;
     const version = nonEmptyString(item.version);
     const extras = Array.isArray(item.extra)
       ? item.extra.filter((e): e is string => typeof e === 'string')
@@ -163,7 +164,7 @@ function edgesOf(list: unknown): Edge[] {
 
 /** `[package.optional-dependencies]` / `[package.dev-dependencies]`: group name → edges. */
 function edgeGroups(table: unknown): Edge[] {
-  return isRecord(table) ? Object.values(table).flatMap(edgesOf) : [];
+  return isObject(table) ? Object.values(table).flatMap(edgesOf) : [];
 }
 
 /** Indexes of the packages reachable from `starts`, following extras where an edge asks for them. */
@@ -186,7 +187,7 @@ function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => U
     for (const extra of next.extras) {
       if (expanded.has(`${next.index}[${extra}]`)) continue;
       expanded.add(`${next.index}[${extra}]`);
-      if (isRecord(optionalDependencies)) edgesOf(optionalDependencies[extra]).forEach(follow);
+      if (isObject(optionalDependencies)) edgesOf(optionalDependencies[extra]).forEach(follow);
     }
   }
   return reached;

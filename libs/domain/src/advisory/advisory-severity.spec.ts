@@ -1,6 +1,6 @@
-import type { OsvRecord } from '../advisory/osv-record';
+import type { OsvRecord } from './osv-record';
 import { assessSeverity } from './advisory-severity';
-import { compareSeverity, severityFromScore, SEVERITIES } from './severity.value-object';
+import { compareSeverity, severityFromScore, SEVERITIES } from '../severity/severity.value-object';
 
 const record = (extra: Partial<OsvRecord>): OsvRecord => ({
   id: 'X',

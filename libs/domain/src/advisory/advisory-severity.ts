@@ -1,6 +1,6 @@
 import { fromVector } from 'ae-cvss-calculator';
-import type { OsvRecord, OsvSeverity } from '../advisory/osv-record';
-import { isSeverity, type Severity, severityFromScore } from './severity.value-object';
+import type { OsvRecord, OsvSeverity } from './osv-record';
+import { isSeverity, type Severity, severityFromScore } from '../severity/severity.value-object';
 
 export interface SeverityAssessment {
   readonly severity: Severity;

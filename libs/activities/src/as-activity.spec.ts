@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { IntegrationUnavailableError, NotFoundError, ValidationError } from '@repoguard/domain';
-import { toActivityFailure } from './activity-failure';
+import { toActivityFailure } from './as-activity';
 
 describe('toActivityFailure', () => {
   it('makes domain errors permanent, typed by their code', () => {

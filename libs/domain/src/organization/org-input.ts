@@ -1,26 +1,4 @@
 import { ValidationError } from '../errors';
-import type { Role } from '../identity/role.value-object';
-
-/** A tenant: every other record belongs to exactly one organisation. */
-export interface Organization {
-  readonly id: string;
-  readonly name: string;
-  readonly slug: string;
-  readonly createdAt: Date;
-}
-
-export interface User {
-  readonly id: string;
-  readonly email: string;
-  readonly createdAt: Date;
-}
-
-export interface Membership {
-  readonly orgId: string;
-  readonly userId: string;
-  readonly role: Role;
-  readonly createdAt: Date;
-}
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 

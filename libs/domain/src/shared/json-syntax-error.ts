@@ -1,3 +1,4 @@
+/** Where JSON text first breaks: offset from 0, line and column from 1, and what was wrong. */
 export interface JsonSyntaxError {
   readonly offset: number;
   readonly line: number;

@@ -1,0 +1,12 @@
+/** What one import of an advisory export did to the mirror. */
+export interface AdvisoryImportReport {
+  readonly read: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly withdrawn: number;
+  /** Entries that were not usable OSV records (bad JSON, no id, `modified` not a date). */
+  readonly skipped: number;
+  /** The stamp of what it wrote, for finding what changed; null when it wrote nothing. */
+  readonly writtenAt: string | null;
+}

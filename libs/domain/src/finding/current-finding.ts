@@ -1,0 +1,9 @@
+import type { DesiredFinding } from './desired-finding';
+import type { FindingStatus } from './finding-status';
+
+/** A finding still present in the repo, with its triage decision. */
+export interface CurrentFinding extends DesiredFinding {
+  readonly status: Exclude<FindingStatus, 'fixed'>;
+  /** An ignore decision lapses at this time. */
+  readonly triageExpiresAt: Date | null;
+}

@@ -1,0 +1,15 @@
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+import type { Severity } from '../severity/severity.value-object';
+
+/** A finding a snapshot says the repo has: one vulnerability in one dependency of one manifest. */
+export interface DesiredFinding {
+  readonly ecosystem: Ecosystem;
+  readonly packageName: string;
+  readonly version: string;
+  readonly manifestPath: string;
+  readonly vulnerabilityId: string;
+  readonly aliases: readonly string[];
+  readonly severity: Severity;
+  readonly cvssScore: number | null;
+  readonly fixedVersions: readonly string[];
+}

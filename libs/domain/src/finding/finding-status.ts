@@ -1,0 +1,2 @@
+/** Fixed findings stay on record; ignored ones are a triage decision. */
+export type FindingStatus = 'open' | 'fixed' | 'ignored';

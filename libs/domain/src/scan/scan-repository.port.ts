@@ -1,0 +1,46 @@
+import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
+
+export interface ScanRecordStart {
+  readonly scanId: string;
+  readonly orgId: string;
+  readonly repoId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly trigger: string;
+  readonly requestedBy: string | null;
+  readonly ref: string | null;
+}
+
+/** A scan row as a request queues it: no run yet when a follow-up run will serve the request. */
+export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & { readonly runId: string | null };
+
+export interface ScanRepository {
+  /** Inserts the QUEUED row; false when it was there already (the request joined a queued scan). */
+  queue(scan: ScanRecordQueued): Promise<boolean>;
+  /** Creates the scan row, or leaves it as it is when a retry already did. */
+  start(scan: ScanRecordStart, now: Date): Promise<void>;
+  phase(scanId: string, phase: string, update?: { commitSha?: string; snapshotId?: string }): Promise<void>;
+  recordPhase(
+    scanId: string,
+    phase: string,
+    durationMs: number,
+    counts?: Record<string, number>,
+  ): Promise<void>;
+  complete(scanId: string, now: Date): Promise<void>;
+  fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
+  saveEvaluation(input: {
+    orgId: string;
+    repoId: string;
+    snapshotId: string;
+    scanId: string;
+    policyVersion: number | null;
+    status: PolicyStatus;
+    reasons: readonly PolicyReason[];
+  }): Promise<void>;
+  /** Sets the repository's status; a failed scan keeps an earlier verdict. */
+  setRepoStatus(
+    repoId: string,
+    outcome: { policyStatus: PolicyStatus } | { failed: true },
+    now: Date,
+  ): Promise<void>;
+}

@@ -2,41 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { REPOGUARD_SEARCH_ATTRIBUTES } from '@repoguard/contract';
-import { loadConfig } from '@repoguard/infrastructure';
-import { ApiConfig } from '../../apps/api/src/config/api.config';
-import { WorkerConfig } from '../../apps/worker/src/config/worker.config';
+import { prometheusTargets, readCompose, REPO_ROOT } from '../support/compose';
 
-// There is no Docker engine here: this reads the compose file the way compose would and checks
-// that the stack it describes is complete and that each app's environment passes its own config
-// validation.
-const REPO_ROOT = path.resolve(__dirname, '../..');
-
-interface Service {
-  image?: string;
-  build?: { context: string; target: string };
-  environment?: Record<string, string>;
-  ports?: string[];
-  healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-  volumes?: string[];
-}
-
-const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
+// There is no Docker engine here: this reads the compose file the way compose would and checks that
+// the stack it describes is complete. That each app's environment passes its own config validation
+// is checked beside each app's config (apps/*/src/config/*.config.deploy.spec.ts).
+const compose = readCompose();
 const services = compose.services;
-
-/** Substitutes `${VAR:?msg}` and `${VAR:-default}` as compose does, from the given variables. */
-function interpolate(env: Record<string, string>, vars: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [
-      key,
-      String(value).replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string, fallback?: string) => {
-        return vars[name] ?? fallback ?? '';
-      }),
-    ]),
-  );
-}
 
 describe('docker-compose.yml', () => {
   it('describes the whole stack', () => {
@@ -117,17 +89,6 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('gives each app an environment its config validation accepts', () => {
-    const vars = { POSTGRES_PASSWORD: 'from-the-environment' };
-    expect(() => loadConfig(ApiConfig, interpolate(services['api']?.environment ?? {}, vars))).not.toThrow();
-    expect(() =>
-      loadConfig(WorkerConfig, interpolate(services['worker']?.environment ?? {}, vars)),
-    ).not.toThrow();
-    const api = loadConfig(ApiConfig, interpolate(services['api']?.environment ?? {}, vars));
-    expect(api.DATABASE_URL).toBe('postgresql://repoguard:from-the-environment@postgres:5432/repoguard');
-    expect(api.TEMPORAL_ADDRESS).toBe('temporal:7233');
-  });
-
   describe('metrics: Prometheus and Grafana', () => {
     /** The files a service mounts from the repository, as `{ source, target, readOnly }`. */
     function bindMounts(service: string): { source: string; target: string; readOnly: boolean }[] {
@@ -168,26 +129,9 @@ describe('docker-compose.yml', () => {
       });
     });
 
-    it('scrapes the API and the worker on the ports compose gives them, every 15 s', () => {
+    it('scrapes the API and the worker every 15 s (their ports: apps/*/src/config/*.deploy.spec.ts)', () => {
       expect(prometheusConfig.global.scrape_interval).toBe('15s');
-      const jobs = Object.fromEntries(
-        prometheusConfig.scrape_configs.map((job) => [
-          job.job_name,
-          { path: job.metrics_path ?? '/metrics', targets: job.static_configs.flatMap((c) => c.targets) },
-        ]),
-      );
-      const vars = { POSTGRES_PASSWORD: 'from-the-environment' };
-      const api = loadConfig(ApiConfig, interpolate(services['api']?.environment ?? {}, vars));
-      const worker = loadConfig(WorkerConfig, interpolate(services['worker']?.environment ?? {}, vars));
-      expect(jobs).toEqual({
-        'repoguard-api': { path: '/metrics', targets: [`api:${api.API_PORT}`] },
-        'repoguard-worker': { path: '/metrics', targets: [`worker:${worker.WORKER_METRICS_PORT}`] },
-      });
-      // Loopback (the defaults) would be unreachable from the prometheus container.
-      expect(api.API_HOST).toBe('0.0.0.0');
-      expect(worker.WORKER_METRICS_HOST).toBe('0.0.0.0');
-      // 0 would bind a random port Prometheus cannot know.
-      expect(worker.WORKER_METRICS_PORT).toBeGreaterThan(0);
+      expect(Object.keys(prometheusTargets()).sort()).toEqual(['repoguard-api', 'repoguard-worker']);
     });
 
     it('points Grafana at the prometheus service and at the mounted dashboards', () => {

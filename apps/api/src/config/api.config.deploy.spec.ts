@@ -1,0 +1,33 @@
+// The API's configuration as operators deploy it: every variable it reads is in .env.example, and
+// docker-compose.yml gives it an environment its validation accepts, reachable by Prometheus.
+import { getMetadataStorage } from 'class-validator';
+import { loadConfig } from '@repoguard/infrastructure';
+import { envExampleVariables, prometheusTargets, serviceEnvironment } from '../../../../test/support/compose';
+import { ApiConfig } from './api.config';
+
+describe("the API's configuration in deployment", () => {
+  it('.env.example lists every variable the API reads', () => {
+    const variables = getMetadataStorage()
+      .getTargetValidationMetadatas(ApiConfig, '', true, false)
+      .map((m) => m.propertyName);
+    expect(variables.length).toBeGreaterThan(5);
+    const listed = envExampleVariables();
+    expect([...new Set(variables)].filter((v) => !listed.has(v))).toEqual([]);
+  });
+
+  it("docker-compose.yml's api service passes the API's config validation", () => {
+    const api = loadConfig(ApiConfig, serviceEnvironment('api'));
+    expect(api.DATABASE_URL).toBe('postgresql://repoguard:from-the-environment@postgres:5432/repoguard');
+    expect(api.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('listens where Prometheus scrapes it', () => {
+    const api = loadConfig(ApiConfig, serviceEnvironment('api'));
+    expect(prometheusTargets()['repoguard-api']).toEqual({
+      path: '/metrics',
+      targets: [`api:${api.API_PORT}`],
+    });
+    // Loopback (the default) would be unreachable from the prometheus container.
+    expect(api.API_HOST).toBe('0.0.0.0');
+  });
+});

@@ -1,17 +1,29 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ManifestBlobStore, ManifestSource, ScanRepository, TreeBlob } from '@repoguard/domain';
+import type {
+  ManifestBlobStore,
+  ManifestSource,
+  RepoCoordinates,
+  ScanRepository,
+  TreeBlob,
+} from '@repoguard/domain';
 import { createFetchManifestActivity } from './fetch-manifest.activity';
 
 // In-memory fakes of the ports: the activity's own logic, without GitHub or PostgreSQL.
 function fakes(tree: TreeBlob[]) {
   const stored = new Map<string, Uint8Array>([['sha-already', new Uint8Array([1])]]);
   const downloads: string[] = [];
+  const lookups: RepoCoordinates[] = [];
   const manifestSource: ManifestSource = {
-    resolveCommit: async (_repo, ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
-    listTree: async () => tree,
-    readBlob: async (_repo, sha) => {
-      downloads.push(sha);
-      return new TextEncoder().encode(`content of ${sha}`);
+    forRepository: async (repo) => {
+      lookups.push(repo);
+      return {
+        resolveCommit: async (ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
+        listTree: async () => tree,
+        readBlob: async (sha) => {
+          downloads.push(sha);
+          return new TextEncoder().encode(`content of ${sha}`);
+        },
+      };
     },
   };
   const blobStore: ManifestBlobStore = {
@@ -25,7 +37,7 @@ function fakes(tree: TreeBlob[]) {
     phase: async (_id: string, phase: string) => void phases.push(phase),
     recordPhase: async () => undefined,
   } as unknown as ScanRepository;
-  return { manifestSource, blobStore, scans, stored, downloads, phases };
+  return { manifestSource, blobStore, scans, stored, downloads, lookups, phases };
 }
 
 const input = {
@@ -96,5 +108,24 @@ describe('fetchManifest', () => {
     });
     await expect(fetchManifest(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE' });
     expect(f.downloads).toEqual([]);
+  });
+
+  it('looks the repository up once per run, whatever the number of blobs, and again on the next run', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 10 },
+      { path: 'web/package-lock.json', sha: 'sha-b', size: 20 },
+      { path: 'api/poetry.lock', sha: 'sha-c', size: 30 },
+    ]);
+    const fetchManifest = createFetchManifestActivity({
+      ...f,
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+      now: () => new Date(),
+    });
+    await fetchManifest(input);
+    expect(f.downloads).toHaveLength(3);
+    expect(f.lookups).toEqual([{ owner: 'acme', name: 'api', orgId: 'o', repoId: 'r' }]);
+    // A changed URL or token applies from the next step: nothing is kept across runs.
+    await fetchManifest({ ...input, scanId: 's2' });
+    expect(f.lookups).toHaveLength(2);
   });
 });

@@ -41,11 +41,17 @@ export function createFetchManifestActivity({
         now(),
       );
       await scans.phase(input.scanId, 'FETCHING');
-      const repo = { owner: input.owner, name: input.name, orgId: input.orgId, repoId: input.repoId };
-      const commit = await manifestSource.resolveCommit(repo, input.commitSha ?? input.ref);
+      // Provider, URL and credentials looked up once for the whole step, not per blob.
+      const reader = await manifestSource.forRepository({
+        owner: input.owner,
+        name: input.name,
+        orgId: input.orgId,
+        repoId: input.repoId,
+      });
+      const commit = await reader.resolveCommit(input.commitSha ?? input.ref);
       await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
 
-      const tree = await manifestSource.listTree(repo, commit.sha);
+      const tree = await reader.listTree(commit.sha);
       const byPath = new Map(tree.map((blob) => [blob.path, blob]));
       const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
         const blob = byPath.get(path)!;
@@ -70,7 +76,7 @@ export function createFetchManifestActivity({
       }
 
       const missing = await blobStore.missing([...new Set(manifests.map((m) => m.blobSha))]);
-      for (const sha of missing) await blobStore.put(sha, await manifestSource.readBlob(repo, sha));
+      for (const sha of missing) await blobStore.put(sha, await reader.readBlob(sha));
       await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
         manifests: manifests.length,
         blobsDownloaded: missing.length,

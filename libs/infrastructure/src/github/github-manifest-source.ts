@@ -2,6 +2,7 @@ import { Octokit } from '@octokit/rest';
 import {
   IntegrationUnavailableError,
   NotFoundError,
+  type ManifestReader,
   type ManifestSource,
   type RepositoryDescription,
   type RepositoryDirectory,
@@ -9,6 +10,7 @@ import {
   type ResolvedCommit,
   type TreeBlob,
 } from '@repoguard/domain';
+import { bindManifestReader, type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
 import { isObject, positiveInteger } from '../shared/values';
 
 export interface GithubManifestSourceOptions {
@@ -51,7 +53,7 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * The ManifestSource over GitHub's REST API. It never retries: every failure a retry may fix
  * becomes an IntegrationUnavailableError and the calling activity's retry policy decides.
  */
-export class GithubManifestSource implements ManifestSource, RepositoryDirectory {
+export class GithubManifestSource implements ManifestSource, RepositoryDirectory, RepoKeyedManifestReader {
   private readonly octokit: Octokit;
   private readonly timeoutMs: number;
   private readonly authenticated: boolean;
@@ -69,6 +71,11 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
       // the activity reports them, so printing them here too would only double the noise.
       log: { debug: noop, info: noop, warn: console.warn.bind(console), error: noop },
     });
+  }
+
+  /** Nothing to look up: this client's token (or none) reads every repository. */
+  forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
+    return Promise.resolve(bindManifestReader(this, repo));
   }
 
   async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {

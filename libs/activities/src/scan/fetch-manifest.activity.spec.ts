@@ -20,6 +20,7 @@ function fakes(tree: TreeBlob[]) {
         resolveCommit: async (ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
         listTree: async () => tree,
         readBlob: async (sha) => {
+          if (sha === 'sha-unreadable') throw new Error('connection reset');
           downloads.push(sha);
           return new TextEncoder().encode(`content of ${sha}`);
         },
@@ -28,7 +29,7 @@ function fakes(tree: TreeBlob[]) {
   };
   const blobStore: ManifestBlobStore = {
     missing: async (shas) => shas.filter((s) => !stored.has(s)),
-    put: async (sha, content) => void stored.set(sha, content),
+    putAll: async (blobs) => blobs.forEach(({ sha, content }) => stored.set(sha, content)),
     get: async (shas) => new Map(shas.filter((s) => stored.has(s)).map((s) => [s, stored.get(s)!])),
   };
   const phases: string[] = [];
@@ -127,5 +128,19 @@ describe('fetchManifest', () => {
     // A changed URL or token applies from the next step: nothing is kept across runs.
     await fetchManifest({ ...input, scanId: 's2' });
     expect(f.lookups).toHaveLength(2);
+  });
+
+  it('stores the blobs read before a failed download, so a retry reads only the rest', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 10 },
+      { path: 'web/package-lock.json', sha: 'sha-unreadable', size: 20 },
+    ]);
+    const fetchManifest = createFetchManifestActivity({
+      ...f,
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+      now: () => new Date(),
+    });
+    await expect(fetchManifest(input)).rejects.toThrow('connection reset');
+    expect([...f.stored.keys()].sort()).toEqual(['sha-a', 'sha-already']);
   });
 });

@@ -2,11 +2,32 @@ import {
   ValidationError,
   selectManifestPaths,
   type ManifestBlobStore,
+  type ManifestReader,
   type ManifestSource,
   type ScanRepository,
+  type StoredBlob,
 } from '@repoguard/domain';
 import { asActivity } from './activity-failure';
 import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
+
+/**
+ * One insert for all the blobs; those read before a failed download are stored all the same, so
+ * the retry downloads only the rest.
+ */
+async function downloadInto(
+  blobStore: ManifestBlobStore,
+  reader: ManifestReader,
+  shas: readonly string[],
+): Promise<void> {
+  const blobs: StoredBlob[] = [];
+  try {
+    for (const sha of shas) blobs.push({ sha, content: await reader.readBlob(sha) });
+  } catch (error) {
+    await blobStore.putAll(blobs).catch(() => undefined);
+    throw error;
+  }
+  await blobStore.putAll(blobs);
+}
 
 export interface FetchManifestDeps {
   readonly manifestSource: ManifestSource;
@@ -76,7 +97,7 @@ export function createFetchManifestActivity({
       }
 
       const missing = await blobStore.missing([...new Set(manifests.map((m) => m.blobSha))]);
-      for (const sha of missing) await blobStore.put(sha, await reader.readBlob(sha));
+      await downloadInto(blobStore, reader, missing);
       await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
         manifests: manifests.length,
         blobsDownloaded: missing.length,

@@ -75,7 +75,7 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
 
   /** Nothing to look up: this client's token (or none) reads every repository. */
   forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
-    return Promise.resolve(bindManifestReader(this, repo));
+    return Promise.resolve(bindManifestReader(() => Promise.resolve(this), repo));
   }
 
   async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {

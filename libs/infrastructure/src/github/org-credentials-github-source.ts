@@ -1,18 +1,22 @@
 import type {
   GithubCredentials,
+  GithubTokenSource,
   ManifestReader,
   ManifestSource,
   RepoCoordinates,
   RepositoryDescription,
   RepositoryDirectory,
 } from '@repoguard/domain';
+import { bindManifestReader } from '../shared/bound-manifest-reader';
 import { GithubManifestSource, type GithubManifestSourceOptions } from './github-manifest-source';
+
+const INSTANCE_ACCESS: GithubTokenSource = () => Promise.resolve(null);
 
 /**
  * GitHub with the credentials the repository calls for (its app installation's token, or its org's
  * stored token), else the instance's token or anonymous access. One Octokit per token, kept while
- * the process lives. The token is looked up once per reader (a scan step) and per description, so a
- * changed or removed token applies from the next step.
+ * the process lives. The credentials are looked up once per reader (a scan step) and per
+ * description, so a changed or removed token applies from the next step.
  */
 export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDirectory {
   private readonly fallback: GithubManifestSource;
@@ -26,15 +30,20 @@ export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDir
   }
 
   async forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
-    return (await this.clientFor(repo)).forRepository(repo);
+    const token = await this.tokenSourceFor(repo);
+    return bindManifestReader(async () => this.clientFor(await token()), repo);
   }
 
   async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
-    return (await this.clientFor(repo)).describeRepository(repo);
+    const token = await this.tokenSourceFor(repo);
+    return this.clientFor(await token()).describeRepository(repo);
   }
 
-  private async clientFor(repo: RepoCoordinates): Promise<GithubManifestSource> {
-    const token = this.credentials ? await this.credentials.tokenFor(repo) : null;
+  private tokenSourceFor(repo: RepoCoordinates): Promise<GithubTokenSource> {
+    return this.credentials ? this.credentials.tokenSourceFor(repo) : Promise.resolve(INSTANCE_ACCESS);
+  }
+
+  private clientFor(token: string | null): GithubManifestSource {
     if (!token) return this.fallback;
     let client = this.byToken.get(token);
     if (!client) {

@@ -7,11 +7,17 @@ export interface RepoKeyedManifestReader {
   readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array>;
 }
 
-/** The client with the repository fixed: what ManifestSource.forRepository hands a scan step. */
-export function bindManifestReader(client: RepoKeyedManifestReader, repo: RepoCoordinates): ManifestReader {
+/**
+ * The repository fixed, and the client for each call (one per token, say): what
+ * ManifestSource.forRepository hands a scan step.
+ */
+export function bindManifestReader(
+  client: () => Promise<RepoKeyedManifestReader>,
+  repo: RepoCoordinates,
+): ManifestReader {
   return {
-    resolveCommit: (ref) => client.resolveCommit(repo, ref),
-    listTree: (commitSha) => client.listTree(repo, commitSha),
-    readBlob: (blobSha) => client.readBlob(repo, blobSha),
+    resolveCommit: async (ref) => (await client()).resolveCommit(repo, ref),
+    listTree: async (commitSha) => (await client()).listTree(repo, commitSha),
+    readBlob: async (blobSha) => (await client()).readBlob(repo, blobSha),
   };
 }

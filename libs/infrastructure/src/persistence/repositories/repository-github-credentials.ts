@@ -1,4 +1,9 @@
-import { ValidationError, type GithubCredentials, type RepoCoordinates } from '@repoguard/domain';
+import {
+  ValidationError,
+  type GithubCredentials,
+  type GithubTokenSource,
+  type RepoCoordinates,
+} from '@repoguard/domain';
 import { SecretDecryptionError } from '../../crypto/secret-box';
 import type { GithubAppInstallationTokens } from '../../github/github-app-installation-tokens';
 import type { MikroOrmSecretStore } from './mikro-orm-secret-store';
@@ -15,8 +20,16 @@ export class RepositoryGithubCredentials implements GithubCredentials {
     private readonly app: GithubAppInstallationTokens | null,
   ) {}
 
-  async tokenFor(repo: RepoCoordinates): Promise<string | null> {
-    if (repo.installationId && this.app) return this.app.tokenFor(repo.installationId);
+  async tokenSourceFor(repo: RepoCoordinates): Promise<GithubTokenSource> {
+    const { app } = this;
+    const installationId = repo.installationId;
+    // Asked per request: the issuer caches it in memory and renews it before it expires.
+    if (installationId && app) return () => app.tokenFor(installationId);
+    const token = await this.orgToken(repo);
+    return () => Promise.resolve(token);
+  }
+
+  private async orgToken(repo: RepoCoordinates): Promise<string | null> {
     if (!repo.orgId || !this.secrets) return null;
     try {
       return await this.secrets.get(repo.orgId, 'github_token', null);

@@ -5,11 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Knex } from '@mikro-orm/knex';
-import { DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import type { OsvRecord } from '@repoguard/domain';
-import { startLocalTemporal } from '../test/support/local-temporal';
-import { startScanHarness } from '../test/support/scan-harness';
-import { prepareBenchServices } from './bench-util';
+import { withScanHarness } from './scan-bench-harness';
 
 const MANIFESTS = 20;
 // BENCH_SHOW_SQL=1 prints each statement with its activity: where the count comes from.
@@ -65,29 +62,25 @@ function activityType(): string {
 }
 
 async function main(): Promise<void> {
-  await prepareBenchServices();
-  const env = await startLocalTemporal();
-  process.env['TEMPORAL_ADDRESS'] = env.address;
-  process.env['TEMPORAL_NAMESPACE'] = DEFAULT_TEMPORAL_NAMESPACE;
   // An instance with every credential source configured: GitHub App and orgs' stored tokens.
-  const harness = await startScanHarness({
+  const options = {
     name: 'bench-scan-queries',
     advisories: ADVISORIES,
     quietWindowMs: 1,
     maxWaitMs: 1_000,
     encryptionKey: Buffer.alloc(32, 7).toString('base64'),
     withGithubApp: true,
-  });
-  const counts = new Map<string, number>();
-  let counting = false;
-  const knex = harness.orm.em.getConnection().getKnex() as Knex;
-  knex.on('query', (query: { sql: string }) => {
-    if (!counting) return;
-    const type = activityType();
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-    if (SHOW_SQL) console.log(`${type}: ${query.sql.slice(0, 160)}`);
-  });
-  try {
+  };
+  await withScanHarness(options, async (harness) => {
+    const counts = new Map<string, number>();
+    let counting = false;
+    const knex = harness.orm.em.getConnection().getKnex() as Knex;
+    knex.on('query', (query: { sql: string }) => {
+      if (!counting) return;
+      const type = activityType();
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+      if (SHOW_SQL) console.log(`${type}: ${query.sql.slice(0, 160)}`);
+    });
     const repo = await harness.github.createRepo('bench', 'twenty');
     await repo.commit(repositoryFiles(), 'twenty manifests');
     const target = await harness.connectRepo('bench', 'twenty');
@@ -107,10 +100,7 @@ async function main(): Promise<void> {
       console.log(`  ${type.padEnd(width)}  ${String(n).padStart(5)}`);
     }
     console.log(`  ${'total'.padEnd(width)}  ${String(total).padStart(5)}`);
-  } finally {
-    await harness.close();
-    await env.teardown();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

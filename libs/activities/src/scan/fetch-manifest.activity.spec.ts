@@ -41,6 +41,10 @@ function fakes(tree: TreeBlob[]) {
   return { manifestSource, blobStore, scans, stored, downloads, lookups, phases };
 }
 
+function activityOver(f: ReturnType<typeof fakes>, limits = { maxManifestBytes: 100, maxScanBytes: 1000 }) {
+  return createFetchManifestActivity({ ...f, limits, now: () => new Date() });
+}
+
 const input = {
   scanId: 's',
   orgId: 'o',
@@ -61,11 +65,7 @@ describe('fetchManifest', () => {
       { path: 'web/node_modules/x/package-lock.json', sha: 'sha-vendored', size: 20 },
       { path: 'src/app.py', sha: 'sha-code', size: 5 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     await expect(fetchManifest(input)).resolves.toEqual({
       commitSha: 'c0ffee',
       ref: 'main',
@@ -82,11 +82,7 @@ describe('fetchManifest', () => {
       { path: 'requirements.txt', sha: 'sha-a', size: 10 },
       { path: 'poetry.lock', sha: 'sha-b', size: 101 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     const error = await fetchManifest(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect([(error as ApplicationFailure).type, (error as ApplicationFailure).nonRetryable]).toEqual([
@@ -102,11 +98,7 @@ describe('fetchManifest', () => {
       { path: 'requirements.txt', sha: 'sha-a', size: 60 },
       { path: 'poetry.lock', sha: 'sha-b', size: 60 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 100 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f, { maxManifestBytes: 100, maxScanBytes: 100 });
     await expect(fetchManifest(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE' });
     expect(f.downloads).toEqual([]);
   });
@@ -117,11 +109,7 @@ describe('fetchManifest', () => {
       { path: 'web/package-lock.json', sha: 'sha-b', size: 20 },
       { path: 'api/poetry.lock', sha: 'sha-c', size: 30 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     await fetchManifest(input);
     expect(f.downloads).toHaveLength(3);
     expect(f.lookups).toEqual([{ owner: 'acme', name: 'api', orgId: 'o', repoId: 'r' }]);
@@ -135,11 +123,7 @@ describe('fetchManifest', () => {
       { path: 'requirements.txt', sha: 'sha-a', size: 10 },
       { path: 'web/package-lock.json', sha: 'sha-unreadable', size: 20 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     await expect(fetchManifest(input)).rejects.toThrow('connection reset');
     expect([...f.stored.keys()].sort()).toEqual(['sha-a', 'sha-already']);
   });

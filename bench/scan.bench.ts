@@ -1,12 +1,10 @@
 // npm run bench:scan — end-to-end scan time on the real Temporal server and PostgreSQL, against
 // the local GitHub and OSV stand-ins: one repo with 2,000 dependencies and 100 findings, then 50
 // repos requested at once.
-import { DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { AdvisoryIndex, parseManifest, type OsvRecord } from '@repoguard/domain';
 import { buildSyntheticPackageLock } from '../test/fixtures/generators/package-lock.generator';
-import { startLocalTemporal } from '../test/support/local-temporal';
-import { startScanHarness } from '../test/support/scan-harness';
-import { median, prepareBenchServices } from './bench-util';
+import { median } from './bench-util';
+import { withScanHarness } from './scan-bench-harness';
 
 const QUIET_WINDOW_MS = 1;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -32,22 +30,17 @@ function advisoriesFor(lock: string): OsvRecord[] {
 }
 
 async function main(): Promise<void> {
-  await prepareBenchServices();
-  const env = await startLocalTemporal();
-  process.env['TEMPORAL_ADDRESS'] = env.address;
-  process.env['TEMPORAL_NAMESPACE'] = DEFAULT_TEMPORAL_NAMESPACE;
-
   const lock = buildSyntheticPackageLock(2_000);
   const advisories = advisoriesFor(lock);
   const expectedFindings = new AdvisoryIndex(advisories).size;
-  const harness = await startScanHarness({
+  const options = {
     name: 'bench-scan',
     advisories,
     quietWindowMs: QUIET_WINDOW_MS,
     maxWaitMs: 1_000,
     ...(OBSERVABILITY ? { observability: OBSERVABILITY } : {}),
-  });
-  try {
+  };
+  await withScanHarness(options, async (harness) => {
     console.log(
       `RepoGuard scan benchmark on ${process.version}: Temporal dev server, PostgreSQL, local GitHub/OSV stand-ins`,
     );
@@ -89,10 +82,7 @@ async function main(): Promise<void> {
     const total = performance.now() - started;
     const completed = results.filter((r) => r.phase === 'COMPLETED').length;
     console.log(`  50 repos requested at once: ${completed}/50 COMPLETED in ${(total / 1000).toFixed(1)} s`);
-  } finally {
-    await harness.close();
-    await env.teardown();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

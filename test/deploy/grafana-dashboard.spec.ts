@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Connection } from '@temporalio/client';
-import type { ScanMetricsQuery, TemporalQueueConnection } from '@repoguard/infrastructure';
+import {
+  WorkerMetrics,
+  type ScanMetricsQuery,
+  type TemporalQueueConnection,
+} from '@repoguard/infrastructure';
 import type { ApiConfig } from '../../apps/api/src/config/api.config';
 import { ApiMetrics } from '../../apps/api/src/metrics/api-metrics';
-import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
 
 // The dashboard is only useful if its queries name metrics the apps really export, with labels
 // they really carry: a typo renders as an empty panel, and nobody notices until an incident.

@@ -13,21 +13,21 @@ import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
 import type { OsvRecord } from '@repoguard/domain';
 import {
+  buildActivityDeps,
   bundleWorkflows,
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
   ScanMetricsQuery,
   scanLogAttributesInterceptor,
+  scanMetricsInterceptor,
   withClientTracing,
   withWorkerTracing,
   RepositoryEntity,
   TemporalScanRequester,
+  WorkerMetrics,
   type ScanTarget,
 } from '@repoguard/infrastructure';
-import { buildActivityDeps } from '../../apps/worker/src/activity-deps.factory';
-import { scanMetricsInterceptor } from '../../apps/worker/src/observability/scan-metrics.interceptor';
-import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
 import { startGithubStandIn, type GithubStandIn, type GithubStandInApp } from '../stand-ins/github-stand-in';
 import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';
 import { createTemporalHarness, type TemporalHarness, uniqueName } from './temporal-harness';

@@ -3,14 +3,14 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
 import {
+  buildActivityDeps,
   createMikroOrmConfig,
   githubAppPrivateKey,
   gitSettings,
   ScanMetricsQuery,
+  WorkerMetrics,
 } from '@repoguard/infrastructure';
-import { buildActivityDeps } from './activity-deps.factory';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
-import { WorkerMetrics } from './observability/worker-metrics';
 
 export const ACTIVITIES = Symbol('ACTIVITIES');
 export const WORKER_IDENTITY = Symbol('WORKER_IDENTITY');

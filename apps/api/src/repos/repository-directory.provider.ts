@@ -55,8 +55,6 @@ function githubDirectory(
       timeoutMs: config.INTEGRATION_TIMEOUT_MS,
       fetch: instrumentFetch('github', metrics.integrations, fetch, { answers: GITHUB_ANSWER_STATUSES }),
     },
-    box || app
-      ? new RepositoryGithubCredentials(em, box ? new MikroOrmSecretStore(em, box) : null, app)
-      : null,
+    box || app ? new RepositoryGithubCredentials(box ? new MikroOrmSecretStore(em, box) : null, app) : null,
   );
 }

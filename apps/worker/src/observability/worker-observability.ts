@@ -7,12 +7,12 @@ import {
   MigrationsHealthCheck,
   PostgresHealthCheck,
   ScanMetricsQuery,
+  scanMetricsInterceptor,
   TemporalHealthCheck,
+  WorkerMetrics,
 } from '@repoguard/infrastructure';
 import type { WorkerConfig } from '../config/worker.config';
 import { startMetricsServer } from './metrics-server';
-import { scanMetricsInterceptor } from './scan-metrics.interceptor';
-import { WorkerMetrics } from './worker-metrics';
 
 const logger = new Logger('Metrics');
 

@@ -1,22 +1,35 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ManifestBlobStore, ManifestSource, ScanRepository, TreeBlob } from '@repoguard/domain';
+import type {
+  ManifestBlobStore,
+  ManifestSource,
+  RepoCoordinates,
+  ScanRepository,
+  TreeBlob,
+} from '@repoguard/domain';
 import { createFetchManifestActivity } from './fetch-manifest.activity';
 
 // In-memory fakes of the ports: the activity's own logic, without GitHub or PostgreSQL.
 function fakes(tree: TreeBlob[]) {
   const stored = new Map<string, Uint8Array>([['sha-already', new Uint8Array([1])]]);
   const downloads: string[] = [];
+  const lookups: RepoCoordinates[] = [];
   const manifestSource: ManifestSource = {
-    resolveCommit: async (_repo, ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
-    listTree: async () => tree,
-    readBlob: async (_repo, sha) => {
-      downloads.push(sha);
-      return new TextEncoder().encode(`content of ${sha}`);
+    forRepository: async (repo) => {
+      lookups.push(repo);
+      return {
+        resolveCommit: async (ref) => ({ sha: 'c0ffee', ref: ref ?? 'main' }),
+        listTree: async () => tree,
+        readBlob: async (sha) => {
+          if (sha === 'sha-unreadable') throw new Error('connection reset');
+          downloads.push(sha);
+          return new TextEncoder().encode(`content of ${sha}`);
+        },
+      };
     },
   };
   const blobStore: ManifestBlobStore = {
     missing: async (shas) => shas.filter((s) => !stored.has(s)),
-    put: async (sha, content) => void stored.set(sha, content),
+    putAll: async (blobs) => blobs.forEach(({ sha, content }) => stored.set(sha, content)),
     get: async (shas) => new Map(shas.filter((s) => stored.has(s)).map((s) => [s, stored.get(s)!])),
   };
   const phases: string[] = [];
@@ -25,7 +38,11 @@ function fakes(tree: TreeBlob[]) {
     phase: async (_id: string, phase: string) => void phases.push(phase),
     recordPhase: async () => undefined,
   } as unknown as ScanRepository;
-  return { manifestSource, blobStore, scans, stored, downloads, phases };
+  return { manifestSource, blobStore, scans, stored, downloads, lookups, phases };
+}
+
+function activityOver(f: ReturnType<typeof fakes>, limits = { maxManifestBytes: 100, maxScanBytes: 1000 }) {
+  return createFetchManifestActivity({ ...f, limits, now: () => new Date() });
 }
 
 const input = {
@@ -48,11 +65,7 @@ describe('fetchManifest', () => {
       { path: 'web/node_modules/x/package-lock.json', sha: 'sha-vendored', size: 20 },
       { path: 'src/app.py', sha: 'sha-code', size: 5 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     await expect(fetchManifest(input)).resolves.toEqual({
       commitSha: 'c0ffee',
       ref: 'main',
@@ -69,11 +82,7 @@ describe('fetchManifest', () => {
       { path: 'requirements.txt', sha: 'sha-a', size: 10 },
       { path: 'poetry.lock', sha: 'sha-b', size: 101 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f);
     const error = await fetchManifest(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect([(error as ApplicationFailure).type, (error as ApplicationFailure).nonRetryable]).toEqual([
@@ -89,12 +98,33 @@ describe('fetchManifest', () => {
       { path: 'requirements.txt', sha: 'sha-a', size: 60 },
       { path: 'poetry.lock', sha: 'sha-b', size: 60 },
     ]);
-    const fetchManifest = createFetchManifestActivity({
-      ...f,
-      limits: { maxManifestBytes: 100, maxScanBytes: 100 },
-      now: () => new Date(),
-    });
+    const fetchManifest = activityOver(f, { maxManifestBytes: 100, maxScanBytes: 100 });
     await expect(fetchManifest(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE' });
     expect(f.downloads).toEqual([]);
+  });
+
+  it('looks the repository up once per run, whatever the number of blobs, and again on the next run', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 10 },
+      { path: 'web/package-lock.json', sha: 'sha-b', size: 20 },
+      { path: 'api/poetry.lock', sha: 'sha-c', size: 30 },
+    ]);
+    const fetchManifest = activityOver(f);
+    await fetchManifest(input);
+    expect(f.downloads).toHaveLength(3);
+    expect(f.lookups).toEqual([{ owner: 'acme', name: 'api', orgId: 'o', repoId: 'r' }]);
+    // A changed URL or token applies from the next step: nothing is kept across runs.
+    await fetchManifest({ ...input, scanId: 's2' });
+    expect(f.lookups).toHaveLength(2);
+  });
+
+  it('stores the blobs read before a failed download, so a retry reads only the rest', async () => {
+    const f = fakes([
+      { path: 'requirements.txt', sha: 'sha-a', size: 10 },
+      { path: 'web/package-lock.json', sha: 'sha-unreadable', size: 20 },
+    ]);
+    const fetchManifest = activityOver(f);
+    await expect(fetchManifest(input)).rejects.toThrow('connection reset');
+    expect([...f.stored.keys()].sort()).toEqual(['sha-a', 'sha-already']);
   });
 });

@@ -2,11 +2,32 @@ import {
   ValidationError,
   selectManifestPaths,
   type ManifestBlobStore,
+  type ManifestReader,
   type ManifestSource,
   type ScanRepository,
+  type StoredBlob,
 } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
+
+/**
+ * One insert for all the blobs; those read before a failed download are stored all the same, so
+ * the retry downloads only the rest.
+ */
+async function downloadInto(
+  blobStore: ManifestBlobStore,
+  reader: ManifestReader,
+  shas: readonly string[],
+): Promise<void> {
+  const blobs: StoredBlob[] = [];
+  try {
+    for (const sha of shas) blobs.push({ sha, content: await reader.readBlob(sha) });
+  } catch (error) {
+    await blobStore.putAll(blobs).catch(() => undefined);
+    throw error;
+  }
+  await blobStore.putAll(blobs);
+}
 
 export interface FetchManifestDeps {
   readonly manifestSource: ManifestSource;
@@ -41,11 +62,17 @@ export function createFetchManifestActivity({
         now(),
       );
       await scans.phase(input.scanId, 'FETCHING');
-      const repo = { owner: input.owner, name: input.name, orgId: input.orgId, repoId: input.repoId };
-      const commit = await manifestSource.resolveCommit(repo, input.commitSha ?? input.ref);
+      // Provider, URL and credentials looked up once for the whole step, not per blob.
+      const reader = await manifestSource.forRepository({
+        owner: input.owner,
+        name: input.name,
+        orgId: input.orgId,
+        repoId: input.repoId,
+      });
+      const commit = await reader.resolveCommit(input.commitSha ?? input.ref);
       await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
 
-      const tree = await manifestSource.listTree(repo, commit.sha);
+      const tree = await reader.listTree(commit.sha);
       const byPath = new Map(tree.map((blob) => [blob.path, blob]));
       const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
         const blob = byPath.get(path)!;
@@ -70,7 +97,7 @@ export function createFetchManifestActivity({
       }
 
       const missing = await blobStore.missing([...new Set(manifests.map((m) => m.blobSha))]);
-      for (const sha of missing) await blobStore.put(sha, await manifestSource.readBlob(repo, sha));
+      await downloadInto(blobStore, reader, missing);
       await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
         manifests: manifests.length,
         blobsDownloaded: missing.length,

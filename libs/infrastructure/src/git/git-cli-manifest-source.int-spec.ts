@@ -169,6 +169,34 @@ describe('any git remote through the git CLI', () => {
       expect(config).not.toContain(login.password);
     });
 
+    it('looks the login up once for everything read through one reader', async () => {
+      const login = { username: 'scanner', password: 'once-per-reader' };
+      const url = http.serve('acme', 'counted', repo.path, login);
+      const lookups: string[] = [];
+      const git = new GitCliManifestSource({
+        cacheDir,
+        caFile: http.caFile,
+        credentials: {
+          credentialsFor: async (r) => {
+            lookups.push(r.repoId!);
+            return login;
+          },
+        },
+      });
+      const reader = await git.forRepository({
+        owner: 'acme',
+        name: 'counted',
+        orgId: 'org-3',
+        repoId: 'repo-counted',
+        gitUrl: url,
+      });
+      const { sha } = await reader.resolveCommit(first);
+      const tree = await reader.listTree(sha);
+      for (const blob of tree) await reader.readBlob(blob.sha);
+      expect(tree).toHaveLength(2);
+      expect(lookups).toEqual(['repo-counted']);
+    });
+
     it('reports an unreachable server as a retryable network failure', async () => {
       const git = new GitCliManifestSource({ cacheDir, timeoutMs: 20_000 });
       await expect(

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   selectManifestPaths,
   ValidationError,
+  type ManifestReader,
   type ManifestSource,
   type RepoCoordinates,
   type RepositoryDescription,
@@ -15,6 +16,7 @@ import {
   type ResolvedCommit,
   type TreeBlob,
 } from '@repoguard/domain';
+import { type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
 import { parseGitUrl } from './git-url';
 
 /** What to log in with over https; looked up per repository, never part of the URL. */
@@ -40,6 +42,12 @@ export interface GitCliManifestSourceOptions {
   readonly credentials?: GitCredentials | null;
 }
 
+/** A repository and its https login, looked up at most once (on the first git call that needs it). */
+interface Remote {
+  readonly repo: RepoCoordinates;
+  readonly login: () => Promise<GitHttpCredentials | null>;
+}
+
 const SHA = /^[0-9a-f]{40}$/;
 const SYMLINK_MODE = '120000';
 const MAX_OUTPUT = 256 * 1024 * 1024;
@@ -49,7 +57,7 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
  * blob-less clone per repository, refreshed with `git fetch`, so only trees and the manifest blobs
  * are ever downloaded. Credentials travel in the child's environment, never in a URL or argv.
  */
-export class GitCliManifestSource implements ManifestSource, RepositoryDirectory {
+export class GitCliManifestSource implements ManifestSource, RepositoryDirectory, RepoKeyedManifestReader {
   private readonly timeoutMs: number;
   // Two scans of one repository must not fetch into the same clone at once.
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -61,23 +69,55 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
   async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
     const url = this.urlOf(repo);
     const { owner, name } = parseGitUrl(url);
-    const defaultBranch = await this.defaultBranch(repo, url);
+    const defaultBranch = await this.defaultBranch(this.remote(repo), url);
     return { owner, name, defaultBranch, externalId: null };
   }
 
-  async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
+  /** The login is looked up once for everything read through the reader. */
+  forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
+    const remote = this.remote(repo);
+    return Promise.resolve({
+      resolveCommit: (ref) => this.resolveCommitOf(remote, ref),
+      listTree: (commitSha) => this.listTreeOf(remote, commitSha),
+      readBlob: (blobSha) => this.readBlobOf(remote, blobSha),
+    });
+  }
+
+  resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
+    return this.resolveCommitOf(this.remote(repo), ref);
+  }
+
+  listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]> {
+    return this.listTreeOf(this.remote(repo), commitSha);
+  }
+
+  readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
+    return this.readBlobOf(this.remote(repo), blobSha);
+  }
+
+  private remote(repo: RepoCoordinates): Remote {
+    const credentials = this.options.credentials;
+    let login: Promise<GitHttpCredentials | null> | undefined;
+    return {
+      repo,
+      login: () => (login ??= credentials ? credentials.credentialsFor(repo) : Promise.resolve(null)),
+    };
+  }
+
+  private async resolveCommitOf(remote: Remote, ref?: string): Promise<ResolvedCommit> {
+    const { repo } = remote;
     const url = this.urlOf(repo);
     return this.exclusive(this.cachePath(repo, url), async (dir) => {
-      await this.sync(repo, url, dir);
+      await this.sync(remote, url, dir);
       if (ref && SHA.test(ref)) {
         if (!(await this.hasCommit(dir, ref))) {
           // Not on any branch or tag we hold (a force-pushed commit, say): ask for it by id.
-          await this.git(repo, ['fetch', '--filter=blob:none', 'origin', ref], dir).catch(() => undefined);
+          await this.git(remote, ['fetch', '--filter=blob:none', 'origin', ref], dir).catch(() => undefined);
           if (!(await this.hasCommit(dir, ref))) throw refNotFound(url, ref);
         }
         return { sha: ref, ref };
       }
-      const wanted = ref ?? (await this.defaultBranch(repo, url));
+      const wanted = ref ?? (await this.defaultBranch(remote, url));
       const branch = wanted.replace(/^refs\/heads\//, '');
       for (const candidate of [`refs/heads/${branch}`, `refs/tags/${branch}`, wanted]) {
         const sha = await this.revParse(dir, candidate);
@@ -87,12 +127,13 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     });
   }
 
-  async listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]> {
+  private async listTreeOf(remote: Remote, commitSha: string): Promise<TreeBlob[]> {
+    const { repo } = remote;
     const url = this.urlOf(repo);
     return this.exclusive(this.cachePath(repo, url), async (dir) => {
-      const listing = (await this.git(repo, ['ls-tree', '-r', '-z', '--full-tree', commitSha], dir)).toString(
-        'utf8',
-      );
+      const listing = (
+        await this.git(remote, ['ls-tree', '-r', '-z', '--full-tree', commitSha], dir)
+      ).toString('utf8');
       const blobs = new Map<string, string>();
       for (const entry of listing.split('\0')) {
         const match = /^(\d+) (\w+) ([0-9a-f]{40})\t(.*)$/s.exec(entry);
@@ -104,7 +145,7 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
         sha: blobs.get(p)!,
       }));
       const sizes = await this.sizes(
-        repo,
+        remote,
         dir,
         manifests.map((m) => m.sha),
       );
@@ -112,11 +153,12 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     });
   }
 
-  async readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
+  private async readBlobOf(remote: Remote, blobSha: string): Promise<Uint8Array> {
+    const { repo } = remote;
     const url = this.urlOf(repo);
     return this.exclusive(this.cachePath(repo, url), async (dir) => {
       try {
-        return new Uint8Array(await this.git(repo, ['cat-file', 'blob', blobSha], dir));
+        return new Uint8Array(await this.git(remote, ['cat-file', 'blob', blobSha], dir));
       } catch (error) {
         if (error instanceof IntegrationUnavailableError) throw error;
         throw new NotFoundError('BLOB_NOT_FOUND', `${displayUrl(url)} has no blob ${blobSha}`);
@@ -144,14 +186,14 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     return path.join(this.options.cacheDir, key);
   }
 
-  private async sync(repo: RepoCoordinates, url: string, dir: string): Promise<void> {
+  private async sync(remote: Remote, url: string, dir: string): Promise<void> {
     if (!existsSync(path.join(dir, 'HEAD'))) {
       await rm(dir, { recursive: true, force: true });
       await mkdir(path.dirname(dir), { recursive: true });
-      await this.git(repo, ['clone', '--bare', '--filter=blob:none', '--no-tags', '--', url, dir]);
+      await this.git(remote, ['clone', '--bare', '--filter=blob:none', '--no-tags', '--', url, dir]);
     }
     await this.git(
-      repo,
+      remote,
       [
         'fetch',
         '--filter=blob:none',
@@ -165,8 +207,8 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     );
   }
 
-  private async defaultBranch(repo: RepoCoordinates, url: string): Promise<string> {
-    const out = (await this.git(repo, ['ls-remote', '--symref', '--', url, 'HEAD'])).toString('utf8');
+  private async defaultBranch(remote: Remote, url: string): Promise<string> {
+    const out = (await this.git(remote, ['ls-remote', '--symref', '--', url, 'HEAD'])).toString('utf8');
     const symref = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
     if (!symref) throw new NotFoundError('REF_NOT_FOUND', `${displayUrl(url)} has no default branch`);
     return symref[1]!;
@@ -185,14 +227,10 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     }
   }
 
-  private async sizes(
-    repo: RepoCoordinates,
-    dir: string,
-    shas: readonly string[],
-  ): Promise<Map<string, number>> {
+  private async sizes(remote: Remote, dir: string, shas: readonly string[]): Promise<Map<string, number>> {
     if (shas.length === 0) return new Map();
     const out = await this.git(
-      repo,
+      remote,
       ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
       dir,
       `${shas.join('\n')}\n`,
@@ -216,13 +254,8 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     }
   }
 
-  /** Runs git with a clean, non-interactive environment; `repo` null: no network is needed. */
-  private async git(
-    repo: RepoCoordinates | null,
-    args: string[],
-    cwd?: string,
-    input?: string,
-  ): Promise<Buffer> {
+  /** Runs git with a clean, non-interactive environment; `remote` null: no network is needed. */
+  private async git(remote: Remote | null, args: string[], cwd?: string, input?: string): Promise<Buffer> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
       HOME: this.options.cacheDir,
@@ -239,8 +272,7 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     const config: [string, string][] = [
       ['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never'],
     ];
-    const credentials =
-      repo && this.options.credentials ? await this.options.credentials.credentialsFor(repo) : null;
+    const credentials = remote ? await remote.login() : null;
     if (credentials) {
       const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
       config.push(['http.extraHeader', `Authorization: Basic ${basic}`]);

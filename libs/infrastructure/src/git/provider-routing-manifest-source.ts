@@ -1,42 +1,31 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
+  ManifestReader,
   ManifestSource,
   RepoCoordinates,
   RepositoryDescription,
   RepositoryDirectory,
-  ResolvedCommit,
-  TreeBlob,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../persistence/entities';
-import type { GitCliManifestSource } from './git-cli-manifest-source';
 
 type Source = ManifestSource & RepositoryDirectory;
 
 /**
  * Reads each repository where it lives: through GitHub's API, or with the git CLI when it was
- * connected by git URL. The provider is looked up by repository id on each call, so every scan
- * request (API, webhook, re-match) finds the same answer and a changed URL applies at once.
+ * connected by git URL. The repository row (provider, URL, GitHub App installation) is read once
+ * per reader, so every scan request (API, webhook, re-match) finds the same answer and a changed
+ * URL applies from the next scan step.
  */
 export class ProviderRoutingManifestSource implements ManifestSource, RepositoryDirectory {
   constructor(
     private readonly github: Source,
-    private readonly git: GitCliManifestSource,
+    private readonly git: Source,
     private readonly em: EntityManager,
   ) {}
 
-  async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
+  async forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
     const [source, coordinates] = await this.route(repo);
-    return source.resolveCommit(coordinates, ref);
-  }
-
-  async listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]> {
-    const [source, coordinates] = await this.route(repo);
-    return source.listTree(coordinates, commitSha);
-  }
-
-  async readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
-    const [source, coordinates] = await this.route(repo);
-    return source.readBlob(coordinates, blobSha);
+    return source.forRepository(coordinates);
   }
 
   async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
@@ -49,8 +38,14 @@ export class ProviderRoutingManifestSource implements ManifestSource, Repository
     if (!repo.repoId) return [this.github, repo];
     const stored = await this.em
       .fork()
-      .findOne(RepositoryEntity, { id: repo.repoId }, { fields: ['provider', 'gitUrl'], filters: false });
+      .findOne(
+        RepositoryEntity,
+        { id: repo.repoId },
+        { fields: ['provider', 'gitUrl', 'installationId'], filters: false },
+      );
     if (stored?.provider === 'git' && stored.gitUrl) return [this.git, { ...repo, gitUrl: stored.gitUrl }];
-    return [this.github, repo];
+    // Its installation's token reads it, when it came in through one.
+    const installationId = repo.installationId ?? stored?.installationId ?? undefined;
+    return [this.github, installationId ? { ...repo, installationId: String(installationId) } : repo];
   }
 }

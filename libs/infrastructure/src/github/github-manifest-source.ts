@@ -3,6 +3,7 @@ import {
   IntegrationUnavailableError,
   isObject,
   NotFoundError,
+  type ManifestReader,
   type ManifestSource,
   type RepositoryDescription,
   type RepositoryDirectory,
@@ -11,6 +12,7 @@ import {
   type TreeBlob,
 } from '@repoguard/domain';
 import { parseRetryAfter } from '../http/retry-after';
+import { bindManifestReader, type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
 import { positiveInteger } from '../shared/values';
 
 export interface GithubManifestSourceOptions {
@@ -53,7 +55,7 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * The ManifestSource over GitHub's REST API. It never retries: every failure a retry may fix
  * becomes an IntegrationUnavailableError and the calling activity's retry policy decides.
  */
-export class GithubManifestSource implements ManifestSource, RepositoryDirectory {
+export class GithubManifestSource implements ManifestSource, RepositoryDirectory, RepoKeyedManifestReader {
   private readonly octokit: Octokit;
   private readonly timeoutMs: number;
   private readonly authenticated: boolean;
@@ -71,6 +73,11 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
       // the activity reports them, so printing them here too would only double the noise.
       log: { debug: noop, info: noop, warn: console.warn.bind(console), error: noop },
     });
+  }
+
+  /** Nothing to look up: this client's token (or none) reads every repository. */
+  forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
+    return Promise.resolve(bindManifestReader(() => Promise.resolve(this), repo));
   }
 
   async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {

@@ -1,18 +1,22 @@
 import type {
   GithubCredentials,
+  GithubTokenSource,
+  ManifestReader,
   ManifestSource,
   RepoCoordinates,
   RepositoryDescription,
   RepositoryDirectory,
-  ResolvedCommit,
-  TreeBlob,
 } from '@repoguard/domain';
+import { bindManifestReader } from '../shared/bound-manifest-reader';
 import { GithubManifestSource, type GithubManifestSourceOptions } from './github-manifest-source';
+
+const INSTANCE_ACCESS: GithubTokenSource = () => Promise.resolve(null);
 
 /**
  * GitHub with the credentials the repository calls for (its app installation's token, or its org's
- * stored token), else the instance's token or anonymous access. One Octokit per token, kept while the process lives; the
- * token is looked up on each call, so a changed or removed token takes effect at once.
+ * stored token), else the instance's token or anonymous access. One Octokit per token, kept while
+ * the process lives. The credentials are looked up once per reader (a scan step) and per
+ * description, so a changed or removed token applies from the next step.
  */
 export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDirectory {
   private readonly fallback: GithubManifestSource;
@@ -25,30 +29,27 @@ export class OrgCredentialsGithubSource implements ManifestSource, RepositoryDir
     this.fallback = new GithubManifestSource(options);
   }
 
-  async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
-    return (await this.sourceFor(repo)).resolveCommit(repo, ref);
-  }
-
-  async listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]> {
-    return (await this.sourceFor(repo)).listTree(repo, commitSha);
-  }
-
-  async readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
-    return (await this.sourceFor(repo)).readBlob(repo, blobSha);
+  async forRepository(repo: RepoCoordinates): Promise<ManifestReader> {
+    const token = await this.tokenSourceFor(repo);
+    return bindManifestReader(async () => this.clientFor(await token()), repo);
   }
 
   async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
-    return (await this.sourceFor(repo)).describeRepository(repo);
+    const token = await this.tokenSourceFor(repo);
+    return this.clientFor(await token()).describeRepository(repo);
   }
 
-  private async sourceFor(repo: RepoCoordinates): Promise<GithubManifestSource> {
-    const token = this.credentials ? await this.credentials.tokenFor(repo) : null;
+  private tokenSourceFor(repo: RepoCoordinates): Promise<GithubTokenSource> {
+    return this.credentials ? this.credentials.tokenSourceFor(repo) : Promise.resolve(INSTANCE_ACCESS);
+  }
+
+  private clientFor(token: string | null): GithubManifestSource {
     if (!token) return this.fallback;
-    let source = this.byToken.get(token);
-    if (!source) {
-      source = new GithubManifestSource({ ...this.options, token });
-      this.byToken.set(token, source);
+    let client = this.byToken.get(token);
+    if (!client) {
+      client = new GithubManifestSource({ ...this.options, token });
+      this.byToken.set(token, client);
     }
-    return source;
+    return client;
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ManifestBlobStore } from '@repoguard/domain';
+import type { ManifestBlobStore, StoredBlob } from '@repoguard/domain';
 
 export class MikroOrmManifestBlobStore implements ManifestBlobStore {
   constructor(private readonly em: EntityManager) {}
@@ -15,12 +15,15 @@ export class MikroOrmManifestBlobStore implements ManifestBlobStore {
     return shas.filter((sha) => !present.has(sha));
   }
 
-  async put(sha: string, content: Uint8Array): Promise<void> {
+  async putAll(blobs: readonly StoredBlob[]): Promise<void> {
+    if (blobs.length === 0) return;
     // Content-addressed: a concurrent scan storing the same blob is not a conflict.
     await this.em
       .fork()
       .getKnex()('manifest_blobs')
-      .insert({ sha, size: content.byteLength, content: Buffer.from(content) })
+      .insert(
+        blobs.map(({ sha, content }) => ({ sha, size: content.byteLength, content: Buffer.from(content) })),
+      )
       .onConflict('sha')
       .ignore();
   }

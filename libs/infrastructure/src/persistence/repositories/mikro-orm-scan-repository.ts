@@ -129,10 +129,13 @@ export class MikroOrmScanRepository implements ScanRepository {
     now: Date,
   ): Promise<void> {
     const em = this.em.fork();
-    const repo = await em.findOne(RepositoryEntity, { id: repoId });
+    const repo = await em.findOne(RepositoryEntity, { id: repoId }, { fields: ['status'] });
     if (!repo) return; // disconnected while scanning: nothing to update
-    repo.status = repoStatusAfterScan(repo.status as RepoStatus, outcome);
-    repo.lastScanAt = now;
-    await em.flush();
+    // One UPDATE statement: a flush would wrap the same change in BEGIN/COMMIT.
+    await em.nativeUpdate(
+      RepositoryEntity,
+      { id: repoId },
+      { status: repoStatusAfterScan(repo.status as RepoStatus, outcome), lastScanAt: now },
+    );
   }
 }

@@ -39,7 +39,7 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
   }): Promise<string> {
     const id = randomUUID();
     const knex = this.em.fork().getKnex();
-    await knex.transaction(async (trx) => {
+    const created = await knex.transaction(async (trx) => {
       // A retried activity finds the snapshot its first attempt committed.
       const inserted = await trx('dependency_snapshots')
         .insert({
@@ -52,7 +52,7 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         .onConflict(['repo_id', 'commit_sha'])
         .ignore()
         .returning('id');
-      if (inserted.length === 0) return;
+      if (inserted.length === 0) return false;
       const rows = input.dependencies.map((d) => ({
         id: randomUUID(),
         org_id: input.orgId,
@@ -68,7 +68,9 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         purl: d.purl,
       }));
       for (let i = 0; i < rows.length; i += 1000) await trx('dependencies').insert(rows.slice(i, i + 1000));
+      return true;
     });
+    if (created) return id;
     const stored = await this.findByCommit(input.repoId, input.commitSha);
     if (!stored) throw new Error(`snapshot of ${input.commitSha} vanished after insert`);
     return stored.id;

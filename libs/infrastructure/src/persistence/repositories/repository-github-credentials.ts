@@ -1,29 +1,35 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError, type GithubCredentials, type RepoCoordinates } from '@repoguard/domain';
+import {
+  ValidationError,
+  type GithubCredentials,
+  type GithubTokenSource,
+  type RepoCoordinates,
+} from '@repoguard/domain';
 import { SecretDecryptionError } from '../../crypto/secret-box';
 import type { GithubAppInstallationTokens } from '../../github/github-app-installation-tokens';
-import { RepositoryEntity } from '../entities';
 import type { MikroOrmSecretStore } from './mikro-orm-secret-store';
 
 /**
  * Which token reads a repository: its GitHub App installation's (when it came in through one and
  * the app is configured), else its org's stored token (kept sealed in stored_secrets), else none.
+ * The installation comes with the coordinates: whoever knows the repository row (the routing
+ * source, which reads it once per scan step) puts it there.
  */
 export class RepositoryGithubCredentials implements GithubCredentials {
   constructor(
-    private readonly em: EntityManager,
     private readonly secrets: MikroOrmSecretStore | null,
     private readonly app: GithubAppInstallationTokens | null,
   ) {}
 
-  async tokenFor(repo: RepoCoordinates): Promise<string | null> {
-    if (repo.installationId && this.app) return this.app.tokenFor(repo.installationId);
-    if (repo.repoId && this.app) {
-      const row = await this.em
-        .fork()
-        .findOne(RepositoryEntity, { id: repo.repoId }, { fields: ['installationId'] });
-      if (row?.installationId) return this.app.tokenFor(String(row.installationId));
-    }
+  async tokenSourceFor(repo: RepoCoordinates): Promise<GithubTokenSource> {
+    const { app } = this;
+    const installationId = repo.installationId;
+    // Asked per request: the issuer caches it in memory and renews it before it expires.
+    if (installationId && app) return () => app.tokenFor(installationId);
+    const token = await this.orgToken(repo);
+    return () => Promise.resolve(token);
+  }
+
+  private async orgToken(repo: RepoCoordinates): Promise<string | null> {
     if (!repo.orgId || !this.secrets) return null;
     try {
       return await this.secrets.get(repo.orgId, 'github_token', null);

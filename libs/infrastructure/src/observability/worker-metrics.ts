@@ -1,11 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SEVERITIES } from '@repoguard/domain';
-import {
-  IntegrationMetrics,
-  registerScanQueueMetrics,
-  type ScanMetricsQuery,
-  type ScanQueueMetricsOptions,
-} from '@repoguard/infrastructure';
+import { IntegrationMetrics } from './integration-metrics';
+import type { ScanMetricsQuery } from './scan-metrics.query';
+import { registerScanQueueMetrics, type ScanQueueMetricsOptions } from './scan-queue-metrics';
 
 export type ScanPhaseLabel = 'fetch' | 'parse' | 'match' | 'persist' | 'evaluate';
 

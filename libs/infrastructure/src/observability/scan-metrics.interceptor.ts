@@ -5,7 +5,7 @@ import type {
   ActivityInboundCallsInterceptor,
   ActivityInterceptorsFactory,
 } from '@temporalio/worker';
-import type { ScanMetricsQuery } from '@repoguard/infrastructure';
+import type { ScanMetricsQuery } from './scan-metrics.query';
 import type { ScanPhaseLabel, WorkerMetrics } from './worker-metrics';
 
 /** Scan activities by the phase they time; other activities (the self-check) are not scans. */

@@ -6,34 +6,29 @@ import { Context } from '@temporalio/activity';
 import { RequestScan } from '@repoguard/application';
 import { DEFAULT_SCAN_TASK_QUEUE } from '@repoguard/contract';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
-import {
-  AesGcmSecretBox,
-  MikroOrmSecretStore,
-  OrgCredentialsGithubSource,
-  RepositoryGithubCredentials,
-  GithubAppInstallationTokens,
-  GitCliManifestSource,
-  type GitCliManifestSourceOptions,
-  ProviderRoutingManifestSource,
-  StoredGitCredentials,
-  GITHUB_ANSWER_STATUSES,
-  instrumentFetch,
-  type IntegrationMetrics,
-  MikroOrmFindingRepository,
-  MikroOrmManifestBlobStore,
-  MikroOrmPolicyRepository,
-  MikroOrmScanRepository,
-  MikroOrmSnapshotRepository,
-  MikroOrmSystemProbe,
-  MikroOrmVulnerabilityCache,
-  MirrorVulnerabilityDatabase,
-  OsvApiVulnerabilityDatabase,
-  OsvExportImporter,
-  PostgresAdvisoryMirror,
-  SqlRematchTargetFinder,
-  MikroOrmUnitOfWork,
-  TemporalScanRequester,
-} from '@repoguard/infrastructure';
+import { AesGcmSecretBox } from '../crypto/secret-box';
+import { GitCliManifestSource, type GitCliManifestSourceOptions } from '../git/git-cli-manifest-source';
+import { ProviderRoutingManifestSource } from '../git/provider-routing-manifest-source';
+import { StoredGitCredentials } from '../git/stored-git-credentials';
+import { GithubAppInstallationTokens } from '../github/github-app-installation-tokens';
+import { OrgCredentialsGithubSource } from '../github/org-credentials-github-source';
+import { GITHUB_ANSWER_STATUSES, instrumentFetch } from '../observability/instrument-fetch';
+import type { IntegrationMetrics } from '../observability/integration-metrics';
+import { OsvExportImporter, SqlRematchTargetFinder } from '../osv/advisory-sync.adapters';
+import { MirrorVulnerabilityDatabase } from '../osv/mirror-vulnerability-database';
+import { OsvApiVulnerabilityDatabase } from '../osv/osv-api-vulnerability-database';
+import { PostgresAdvisoryMirror } from '../osv/postgres-advisory-mirror';
+import { MikroOrmFindingRepository } from '../persistence/repositories/mikro-orm-finding-repository';
+import { MikroOrmManifestBlobStore } from '../persistence/repositories/mikro-orm-manifest-blob-store';
+import { MikroOrmPolicyRepository } from '../persistence/repositories/mikro-orm-policy-repository';
+import { MikroOrmScanRepository } from '../persistence/repositories/mikro-orm-scan-repository';
+import { MikroOrmSecretStore } from '../persistence/repositories/mikro-orm-secret-store';
+import { MikroOrmSnapshotRepository } from '../persistence/repositories/mikro-orm-snapshot-repository';
+import { MikroOrmSystemProbe } from '../persistence/repositories/mikro-orm-system-probe';
+import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-orm-vulnerability-cache';
+import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
+import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
+import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
 
 export interface IntegrationSettings {
   readonly workerIdentity: string;
@@ -123,7 +118,6 @@ function githubSource(
     },
     settings.encryption || settings.githubApp
       ? new RepositoryGithubCredentials(
-          em,
           settings.encryption
             ? new MikroOrmSecretStore(
                 em,

@@ -1,5 +1,5 @@
 import type { Context } from '@temporalio/activity';
-import type { ScanMetricsQuery } from '@repoguard/infrastructure';
+import type { ScanMetricsQuery } from './scan-metrics.query';
 import { scanMetricsInterceptor } from './scan-metrics.interceptor';
 import { WorkerMetrics } from './worker-metrics';
 

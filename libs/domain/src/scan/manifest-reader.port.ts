@@ -1,0 +1,14 @@
+import type { ResolvedCommit, TreeBlob } from './repo-coordinates';
+
+/**
+ * One repository's manifests, bound to its provider, URL and credentials. Adapters raise
+ * DomainErrors: `not_found` REPO_NOT_FOUND / REF_NOT_FOUND for permanent misses, `unavailable`
+ * INTEGRATION_UNAVAILABLE (with `retryAfterMs` when the source said so) for what a retry may fix.
+ */
+export interface ManifestReader {
+  resolveCommit(ref?: string): Promise<ResolvedCommit>;
+  /** The commit's blobs, recursively: every one, or at least every manifest candidate. */
+  listTree(commitSha: string): Promise<TreeBlob[]>;
+  /** A blob's raw bytes. */
+  readBlob(blobSha: string): Promise<Uint8Array>;
+}

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 // silently let the domain or a workflow import what it must not.
 const DOMAIN_FILE = 'libs/domain/src/rule-probe.ts';
 const WORKFLOW_FILE = 'libs/workflows/src/rule-probe.workflow.ts';
+const APPLICATION_FILE = 'libs/application/src/probe/rule-probe.use-case.ts';
 
 const cases: { file: string; code: string; expected: RegExp | null }[] = [
   { file: DOMAIN_FILE, code: `import { Injectable } from '@nestjs/common';`, expected: /no framework/ },
@@ -32,6 +33,28 @@ const cases: { file: string; code: string; expected: RegExp | null }[] = [
     code: `import { RepoRef } from './repository/repo-ref.value-object';`,
     expected: null,
   },
+  {
+    file: APPLICATION_FILE,
+    code: `import { Injectable } from '@nestjs/common';`,
+    expected: /through domain ports/,
+  },
+  {
+    file: APPLICATION_FILE,
+    code: `import { EntityManager } from '@mikro-orm/postgresql';`,
+    expected: /through domain ports/,
+  },
+  {
+    file: APPLICATION_FILE,
+    code: `import { Client } from '@temporalio/client';`,
+    expected: /through domain ports/,
+  },
+  {
+    file: APPLICATION_FILE,
+    code: `import { MikroOrmUnitOfWork } from '@repoguard/infrastructure';`,
+    expected: /through domain ports/,
+  },
+  { file: APPLICATION_FILE, code: `import { randomUUID } from 'node:crypto';`, expected: /not Node APIs/ },
+  { file: APPLICATION_FILE, code: `import { NotFoundError } from '@repoguard/domain';`, expected: null },
   { file: WORKFLOW_FILE, code: `import { readFile } from 'node:fs/promises';`, expected: /Node APIs/ },
   {
     file: WORKFLOW_FILE,
@@ -69,7 +92,18 @@ describe('layer rules', () => {
   }, 60_000);
 
   it.each(
-    cases.map((c, index) => [c.file.includes('workflow') ? 'workflow' : 'domain', c.code, index] as const),
+    cases.map(
+      (c, index) =>
+        [
+          c.file.includes('workflow')
+            ? 'workflow'
+            : c.file.includes('application')
+              ? 'application'
+              : 'domain',
+          c.code,
+          index,
+        ] as const,
+    ),
   )('%s file: %s', (_, __, index) => {
     const { expected } = cases[index]!;
     expect(results[index]).toEqual(expected ? [expect.stringMatching(expected)] : []);

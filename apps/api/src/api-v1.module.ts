@@ -6,6 +6,10 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { applicationProviders } from './composition/application.providers';
+import {
+  gitLoginDirectoryProvider,
+  repositoryDirectoryProvider,
+} from './composition/repository-directory.provider';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
@@ -17,8 +21,6 @@ import { OrgsService } from './orgs/orgs.service';
 import { PoliciesController } from './policies/policies.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ReposController } from './repos/repos.controller';
-import { ReposService } from './repos/repos.service';
-import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
 import { githubAppProvider } from './github/github-app.provider';
@@ -60,10 +62,10 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
     OrgsService,
-    ReposService,
     secretBoxProvider,
     githubAppProvider,
     repositoryDirectoryProvider,
+    gitLoginDirectoryProvider,
     scanRequesterProvider,
     ScansService,
     FindingsService,

@@ -1,19 +1,44 @@
 import type { Provider } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CreateApiKey, ListApiKeys, RevokeApiKey } from '@repoguard/application';
-import { SYSTEM_CLOCK, type Clock, type TokenIssuer, type UnitOfWork } from '@repoguard/domain';
-import { MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import {
+  ConnectRepository,
+  CreateApiKey,
+  DisconnectRepository,
+  GetRepository,
+  ListApiKeys,
+  ListRepositories,
+  RevokeApiKey,
+} from '@repoguard/application';
+import {
+  SYSTEM_CLOCK,
+  type Clock,
+  type GitLoginDirectory,
+  type RepositoryDirectory,
+  type TokenIssuer,
+  type UnitOfWork,
+} from '@repoguard/domain';
+import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import { SECRET_BOX } from '../secrets/secret-box.provider';
+import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const CLOCK = Symbol('CLOCK');
 
+/** A use case built over nothing but the unit of work. */
+const overUnitOfWork = <T>(useCase: new (uow: UnitOfWork) => T): Provider => ({
+  provide: useCase,
+  inject: [UNIT_OF_WORK],
+  useFactory: (uow: UnitOfWork) => new useCase(uow),
+});
+
 /** The API's composition root for use cases: each one built over the adapters of its ports. */
 export const applicationProviders: Provider[] = [
   {
     provide: UNIT_OF_WORK,
-    inject: [EntityManager],
-    useFactory: (em: EntityManager) => new MikroOrmUnitOfWork(em),
+    inject: [EntityManager, SECRET_BOX],
+    useFactory: (em: EntityManager, secretBox: AesGcmSecretBox | null) =>
+      new MikroOrmUnitOfWork(em, { secretBox }),
   },
   { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
   { provide: CLOCK, useValue: SYSTEM_CLOCK },
@@ -22,10 +47,19 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK],
     useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock) => new CreateApiKey(uow, tokens, clock),
   },
-  { provide: ListApiKeys, inject: [UNIT_OF_WORK], useFactory: (uow: UnitOfWork) => new ListApiKeys(uow) },
+  overUnitOfWork(ListApiKeys),
   {
     provide: RevokeApiKey,
     inject: [UNIT_OF_WORK, CLOCK],
     useFactory: (uow: UnitOfWork, clock: Clock) => new RevokeApiKey(uow, clock),
   },
+  {
+    provide: ConnectRepository,
+    inject: [UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY],
+    useFactory: (uow: UnitOfWork, directory: RepositoryDirectory, gitLogins: GitLoginDirectory) =>
+      new ConnectRepository(uow, directory, gitLogins),
+  },
+  overUnitOfWork(DisconnectRepository),
+  overUnitOfWork(GetRepository),
+  overUnitOfWork(ListRepositories),
 ];

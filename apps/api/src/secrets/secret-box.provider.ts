@@ -1,6 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { DomainError } from '@repoguard/domain';
-import { AesGcmSecretBox } from '@repoguard/infrastructure';
+import { AesGcmSecretBox, encryptionNotConfigured } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -17,12 +16,6 @@ export const secretBoxProvider: Provider = {
 
 /** The box, for a request that must store a credential: 503 ENCRYPTION_NOT_CONFIGURED without it. */
 export function requireSecretBox(box: AesGcmSecretBox | null): AesGcmSecretBox {
-  if (!box) {
-    throw new DomainError(
-      'unavailable',
-      'ENCRYPTION_NOT_CONFIGURED',
-      'Set REPOGUARD_ENCRYPTION_KEY to store credentials',
-    );
-  }
+  if (!box) throw encryptionNotConfigured();
   return box;
 }

@@ -1,6 +1,8 @@
 import type { AuditTrail } from '../audit/audit-trail.port';
 import type { ApiKeyRepository } from '../identity/api-key-repository.port';
 import type { RepoRepository } from '../repository/repo-repository.port';
+import type { GitLoginStore } from '../repository/git-login-store.port';
+import type { GithubInstallationRepository } from '../github-installation/github-installation-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -10,4 +12,6 @@ export interface Stores {
   readonly audit: AuditTrail;
   readonly apiKeys: ApiKeyRepository;
   readonly repositories: RepoRepository;
+  readonly gitLogins: GitLoginStore;
+  readonly githubInstallations: GithubInstallationRepository;
 }

@@ -1,11 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
+import type { AesGcmSecretBox } from '../../crypto/secret-box';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
+import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
+import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
 
+/** What some stores need beyond the entity manager. */
+export interface StoreSettings {
+  /** Seals stored credentials; without it, storing one is refused (ENCRYPTION_NOT_CONFIGURED). */
+  readonly secretBox?: AesGcmSecretBox | null;
+}
+
 /** Every store of one unit of work, on its entity manager; each built the first time it is named. */
-export function mikroOrmStores(em: EntityManager): Stores {
+export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}): Stores {
   const cache = new Map<keyof Stores, unknown>();
   const lazy = <K extends keyof Stores>(key: K, make: () => Stores[K]) => ({
     get: (): Stores[K] => {
@@ -18,5 +27,7 @@ export function mikroOrmStores(em: EntityManager): Stores {
     audit: lazy('audit', () => new MikroOrmAuditTrail(em)),
     apiKeys: lazy('apiKeys', () => new MikroOrmApiKeyRepository(em)),
     repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
+    gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),
+    githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
   });
 }

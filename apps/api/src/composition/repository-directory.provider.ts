@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import type { RepositoryDirectory } from '@repoguard/domain';
+import type { GitLoginDirectory, RepositoryDirectory } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
+  encryptionNotConfigured,
+  givenGitCredentials,
   GITHUB_ANSWER_STATUSES,
   type GithubAppInstallationTokens,
   GitCliManifestSource,
@@ -19,6 +21,7 @@ import { ApiMetrics } from '../metrics/api-metrics';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
+export const GIT_LOGIN_DIRECTORY = Symbol('GIT_LOGIN_DIRECTORY');
 
 /**
  * GitHub's REST API (or the configured stand-in), with the org's own token when it stored one; a
@@ -39,6 +42,18 @@ export const repositoryDirectoryProvider: Provider = {
       new GitCliManifestSource(gitSettings(config)),
       em,
     ),
+};
+
+/** The git CLI with the login given at connect; refused at once when it could not be kept sealed. */
+export const gitLoginDirectoryProvider: Provider = {
+  provide: GIT_LOGIN_DIRECTORY,
+  inject: [API_CONFIG, SECRET_BOX],
+  useFactory: (config: ApiConfig, box: AesGcmSecretBox | null): GitLoginDirectory => ({
+    withLogin: (login) => {
+      if (!box) throw encryptionNotConfigured();
+      return new GitCliManifestSource({ ...gitSettings(config), credentials: givenGitCredentials(login) });
+    },
+  }),
 };
 
 function githubDirectory(

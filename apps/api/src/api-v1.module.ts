@@ -13,7 +13,6 @@ import {
 import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
-import { FindingsService } from './findings/findings.service';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
@@ -68,7 +67,6 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     gitLoginDirectoryProvider,
     scanRequesterProvider,
     ScansService,
-    FindingsService,
     GithubWebhooksService,
   ],
 })

@@ -6,3 +6,5 @@ export * from './repositories/connect-repository.use-case';
 export * from './repositories/disconnect-repository.use-case';
 export * from './repositories/get-repository.use-case';
 export * from './repositories/list-repositories.use-case';
+export * from './findings/list-findings.use-case';
+export * from './findings/triage-finding.use-case';

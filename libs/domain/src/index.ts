@@ -54,3 +54,5 @@ export * from './repository/git-login';
 export * from './repository/git-login-directory.port';
 export * from './repository/git-login-store.port';
 export * from './github-installation/github-installation-repository.port';
+export * from './finding/finding-queries.port';
+export * from './finding/finding-triage-repository.port';

@@ -6,8 +6,10 @@ import {
   DisconnectRepository,
   GetRepository,
   ListApiKeys,
+  ListFindings,
   ListRepositories,
   RevokeApiKey,
+  TriageFinding,
 } from '@repoguard/application';
 import {
   SYSTEM_CLOCK,
@@ -62,4 +64,10 @@ export const applicationProviders: Provider[] = [
   overUnitOfWork(DisconnectRepository),
   overUnitOfWork(GetRepository),
   overUnitOfWork(ListRepositories),
+  overUnitOfWork(ListFindings),
+  {
+    provide: TriageFinding,
+    inject: [UNIT_OF_WORK, CLOCK],
+    useFactory: (uow: UnitOfWork, clock: Clock) => new TriageFinding(uow, clock),
+  },
 ];

@@ -3,6 +3,8 @@ import type { ApiKeyRepository } from '../identity/api-key-repository.port';
 import type { RepoRepository } from '../repository/repo-repository.port';
 import type { GitLoginStore } from '../repository/git-login-store.port';
 import type { GithubInstallationRepository } from '../github-installation/github-installation-repository.port';
+import type { FindingQueries } from '../finding/finding-queries.port';
+import type { FindingTriageRepository } from '../finding/finding-triage-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -14,4 +16,6 @@ export interface Stores {
   readonly repositories: RepoRepository;
   readonly gitLogins: GitLoginStore;
   readonly githubInstallations: GithubInstallationRepository;
+  readonly findingQueries: FindingQueries;
+  readonly findingTriage: FindingTriageRepository;
 }

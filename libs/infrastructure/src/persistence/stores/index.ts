@@ -6,3 +6,5 @@ export * from './mikro-orm-repo-repository';
 export * from './mikro-orm-git-login-store';
 export * from './mikro-orm-github-installation-repository';
 export * from './encryption-not-configured';
+export * from './mikro-orm-finding-queries';
+export * from './mikro-orm-finding-triage-repository';

@@ -3,6 +3,8 @@ import type { Stores } from '@repoguard/domain';
 import type { AesGcmSecretBox } from '../../crypto/secret-box';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
+import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
+import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
@@ -29,5 +31,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
     gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),
     githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
+    findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em)),
+    findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
   });
 }

@@ -8,3 +8,6 @@ export * from './repositories/get-repository.use-case';
 export * from './repositories/list-repositories.use-case';
 export * from './findings/list-findings.use-case';
 export * from './findings/triage-finding.use-case';
+export * from './policies/evaluate-repo-policy.use-case';
+export * from './policies/list-policies.use-case';
+export * from './policies/update-policy.use-case';

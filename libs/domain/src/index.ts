@@ -56,3 +56,5 @@ export * from './repository/git-login-store.port';
 export * from './github-installation/github-installation-repository.port';
 export * from './finding/finding-queries.port';
 export * from './finding/finding-triage-repository.port';
+export * from './policy/policy-version-repository.port';
+export * from './policy/scanned-state-reader.port';

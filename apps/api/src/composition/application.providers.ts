@@ -4,12 +4,15 @@ import {
   ConnectRepository,
   CreateApiKey,
   DisconnectRepository,
+  EvaluateRepoPolicy,
   GetRepository,
   ListApiKeys,
   ListFindings,
+  ListPolicies,
   ListRepositories,
   RevokeApiKey,
   TriageFinding,
+  UpdatePolicy,
 } from '@repoguard/application';
 import {
   SYSTEM_CLOCK,
@@ -65,6 +68,13 @@ export const applicationProviders: Provider[] = [
   overUnitOfWork(GetRepository),
   overUnitOfWork(ListRepositories),
   overUnitOfWork(ListFindings),
+  overUnitOfWork(UpdatePolicy),
+  overUnitOfWork(ListPolicies),
+  {
+    provide: EvaluateRepoPolicy,
+    inject: [UNIT_OF_WORK, CLOCK],
+    useFactory: (uow: UnitOfWork, clock: Clock) => new EvaluateRepoPolicy(uow, clock),
+  },
   {
     provide: TriageFinding,
     inject: [UNIT_OF_WORK, CLOCK],

@@ -5,6 +5,8 @@ import type { GitLoginStore } from '../repository/git-login-store.port';
 import type { GithubInstallationRepository } from '../github-installation/github-installation-repository.port';
 import type { FindingQueries } from '../finding/finding-queries.port';
 import type { FindingTriageRepository } from '../finding/finding-triage-repository.port';
+import type { PolicyVersionRepository } from '../policy/policy-version-repository.port';
+import type { ScannedStateReader } from '../policy/scanned-state-reader.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -18,4 +20,6 @@ export interface Stores {
   readonly githubInstallations: GithubInstallationRepository;
   readonly findingQueries: FindingQueries;
   readonly findingTriage: FindingTriageRepository;
+  readonly policies: PolicyVersionRepository;
+  readonly scannedState: ScannedStateReader;
 }

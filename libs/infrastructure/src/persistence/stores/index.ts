@@ -8,3 +8,5 @@ export * from './mikro-orm-github-installation-repository';
 export * from './encryption-not-configured';
 export * from './mikro-orm-finding-queries';
 export * from './mikro-orm-finding-triage-repository';
+export * from './mikro-orm-policy-version-repository';
+export * from './mikro-orm-scanned-state-reader';

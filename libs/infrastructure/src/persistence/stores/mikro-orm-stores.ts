@@ -7,7 +7,9 @@ import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
+import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
+import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -33,5 +35,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
     findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em)),
     findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
+    policies: lazy('policies', () => new MikroOrmPolicyVersionRepository(em)),
+    scannedState: lazy('scannedState', () => new MikroOrmScannedStateReader(em)),
   });
 }

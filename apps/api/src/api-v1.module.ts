@@ -16,7 +16,6 @@ import { FindingsController } from './findings/findings.controller';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
-import { OrgsService } from './orgs/orgs.service';
 import { PoliciesController } from './policies/policies.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ReposController } from './repos/repos.controller';
@@ -60,7 +59,6 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
-    OrgsService,
     secretBoxProvider,
     githubAppProvider,
     repositoryDirectoryProvider,

@@ -58,3 +58,8 @@ export * from './finding/finding-queries.port';
 export * from './finding/finding-triage-repository.port';
 export * from './policy/policy-version-repository.port';
 export * from './policy/scanned-state-reader.port';
+export * from './organization/organization-repository.port';
+export * from './identity/membership-repository.port';
+export * from './identity/invitation-repository.port';
+export * from './identity/user-repository.port';
+export * from './identity/personal-token-repository.port';

@@ -1,17 +1,26 @@
 import type { Provider } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
+  AcceptInvitation,
+  ChangeMemberRole,
   ConnectRepository,
   CreateApiKey,
+  CreateOrganization,
+  DeleteOrganization,
   DisconnectRepository,
   EvaluateRepoPolicy,
   GetRepository,
+  InviteMember,
   ListApiKeys,
   ListFindings,
+  ListMembers,
+  ListMyOrganizations,
   ListPolicies,
   ListRepositories,
+  RemoveMember,
   RevokeApiKey,
   TriageFinding,
+  UpdateOrganization,
   UpdatePolicy,
 } from '@repoguard/application';
 import {
@@ -23,6 +32,7 @@ import {
   type UnitOfWork,
 } from '@repoguard/domain';
 import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 
@@ -80,4 +90,31 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, CLOCK],
     useFactory: (uow: UnitOfWork, clock: Clock) => new TriageFinding(uow, clock),
   },
+  {
+    provide: CreateOrganization,
+    inject: [UNIT_OF_WORK, TOKEN_ISSUER],
+    useFactory: (uow: UnitOfWork, tokens: TokenIssuer) => new CreateOrganization(uow, tokens),
+  },
+  overUnitOfWork(ListMyOrganizations),
+  overUnitOfWork(UpdateOrganization),
+  {
+    provide: DeleteOrganization,
+    inject: [UNIT_OF_WORK, CLOCK],
+    useFactory: (uow: UnitOfWork, clock: Clock) => new DeleteOrganization(uow, clock),
+  },
+  overUnitOfWork(ListMembers),
+  {
+    provide: InviteMember,
+    inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK, API_CONFIG],
+    useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock, config: ApiConfig) =>
+      new InviteMember(uow, tokens, clock, { ttlHours: config.INVITATION_TTL_HOURS }),
+  },
+  {
+    provide: AcceptInvitation,
+    inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK],
+    useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock) =>
+      new AcceptInvitation(uow, tokens, clock),
+  },
+  overUnitOfWork(ChangeMemberRole),
+  overUnitOfWork(RemoveMember),
 ];

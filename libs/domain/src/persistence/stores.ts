@@ -7,6 +7,11 @@ import type { FindingQueries } from '../finding/finding-queries.port';
 import type { FindingTriageRepository } from '../finding/finding-triage-repository.port';
 import type { PolicyVersionRepository } from '../policy/policy-version-repository.port';
 import type { ScannedStateReader } from '../policy/scanned-state-reader.port';
+import type { OrganizationRepository } from '../organization/organization-repository.port';
+import type { MembershipRepository } from '../identity/membership-repository.port';
+import type { InvitationRepository } from '../identity/invitation-repository.port';
+import type { UserRepository } from '../identity/user-repository.port';
+import type { PersonalTokenRepository } from '../identity/personal-token-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -22,4 +27,9 @@ export interface Stores {
   readonly findingTriage: FindingTriageRepository;
   readonly policies: PolicyVersionRepository;
   readonly scannedState: ScannedStateReader;
+  readonly organizations: OrganizationRepository;
+  readonly memberships: MembershipRepository;
+  readonly invitations: InvitationRepository;
+  readonly users: UserRepository;
+  readonly personalTokens: PersonalTokenRepository;
 }

@@ -10,3 +10,8 @@ export * from './mikro-orm-finding-queries';
 export * from './mikro-orm-finding-triage-repository';
 export * from './mikro-orm-policy-version-repository';
 export * from './mikro-orm-scanned-state-reader';
+export * from './mikro-orm-organization-repository';
+export * from './mikro-orm-membership-repository';
+export * from './mikro-orm-invitation-repository';
+export * from './mikro-orm-user-repository';
+export * from './mikro-orm-personal-token-repository';

@@ -7,6 +7,11 @@ import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
+import { MikroOrmInvitationRepository } from './mikro-orm-invitation-repository';
+import { MikroOrmMembershipRepository } from './mikro-orm-membership-repository';
+import { MikroOrmOrganizationRepository } from './mikro-orm-organization-repository';
+import { MikroOrmPersonalTokenRepository } from './mikro-orm-personal-token-repository';
+import { MikroOrmUserRepository } from './mikro-orm-user-repository';
 import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
@@ -37,5 +42,10 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
     policies: lazy('policies', () => new MikroOrmPolicyVersionRepository(em)),
     scannedState: lazy('scannedState', () => new MikroOrmScannedStateReader(em)),
+    organizations: lazy('organizations', () => new MikroOrmOrganizationRepository(em)),
+    memberships: lazy('memberships', () => new MikroOrmMembershipRepository(em)),
+    invitations: lazy('invitations', () => new MikroOrmInvitationRepository(em)),
+    users: lazy('users', () => new MikroOrmUserRepository(em)),
+    personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
   });
 }

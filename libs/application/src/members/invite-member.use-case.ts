@@ -33,7 +33,7 @@ export class InviteMember {
     private readonly settings: InvitationSettings,
   ) {}
 
-  execute({ caller, email, role }: InviteMemberCommand): Promise<IssuedInvitation> {
+  async execute({ caller, email, role }: InviteMemberCommand): Promise<IssuedInvitation> {
     assertMayGrant(caller.role, role);
     const issued = this.tokens.issue('invitation');
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.ttlHours * 3_600_000);

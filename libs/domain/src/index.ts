@@ -63,3 +63,5 @@ export * from './identity/membership-repository.port';
 export * from './identity/invitation-repository.port';
 export * from './identity/user-repository.port';
 export * from './identity/personal-token-repository.port';
+export * from './audit/audit-log-queries.port';
+export * from './dependency/snapshot-queries.port';

@@ -12,6 +12,8 @@ import {
   GetRepository,
   InviteMember,
   ListApiKeys,
+  ListAuditLog,
+  GetSnapshot,
   ListFindings,
   ListMembers,
   ListMyOrganizations,
@@ -117,4 +119,6 @@ export const applicationProviders: Provider[] = [
   },
   overUnitOfWork(ChangeMemberRole),
   overUnitOfWork(RemoveMember),
+  overUnitOfWork(ListAuditLog),
+  overUnitOfWork(GetSnapshot),
 ];

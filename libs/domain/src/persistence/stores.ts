@@ -12,6 +12,8 @@ import type { MembershipRepository } from '../identity/membership-repository.por
 import type { InvitationRepository } from '../identity/invitation-repository.port';
 import type { UserRepository } from '../identity/user-repository.port';
 import type { PersonalTokenRepository } from '../identity/personal-token-repository.port';
+import type { AuditLogQueries } from '../audit/audit-log-queries.port';
+import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -32,4 +34,6 @@ export interface Stores {
   readonly invitations: InvitationRepository;
   readonly users: UserRepository;
   readonly personalTokens: PersonalTokenRepository;
+  readonly auditLog: AuditLogQueries;
+  readonly snapshotQueries: SnapshotQueries;
 }

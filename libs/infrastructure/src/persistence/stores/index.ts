@@ -15,3 +15,5 @@ export * from './mikro-orm-membership-repository';
 export * from './mikro-orm-invitation-repository';
 export * from './mikro-orm-user-repository';
 export * from './mikro-orm-personal-token-repository';
+export * from './mikro-orm-audit-log-queries';
+export * from './mikro-orm-snapshot-queries';

@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
 import type { AesGcmSecretBox } from '../../crypto/secret-box';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
+import { MikroOrmAuditLogQueries } from './mikro-orm-audit-log-queries';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
+import { MikroOrmSnapshotQueries } from './mikro-orm-snapshot-queries';
 import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
@@ -47,5 +49,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     invitations: lazy('invitations', () => new MikroOrmInvitationRepository(em)),
     users: lazy('users', () => new MikroOrmUserRepository(em)),
     personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
+    auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
+    snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
   });
 }

@@ -65,3 +65,4 @@ export * from './identity/user-repository.port';
 export * from './identity/personal-token-repository.port';
 export * from './audit/audit-log-queries.port';
 export * from './dependency/snapshot-queries.port';
+export * from './identity/resource-owners.port';

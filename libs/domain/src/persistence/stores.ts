@@ -14,6 +14,7 @@ import type { UserRepository } from '../identity/user-repository.port';
 import type { PersonalTokenRepository } from '../identity/personal-token-repository.port';
 import type { AuditLogQueries } from '../audit/audit-log-queries.port';
 import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
+import type { ResourceOwners } from '../identity/resource-owners.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -36,4 +37,5 @@ export interface Stores {
   readonly personalTokens: PersonalTokenRepository;
   readonly auditLog: AuditLogQueries;
   readonly snapshotQueries: SnapshotQueries;
+  readonly resourceOwners: ResourceOwners;
 }

@@ -16,6 +16,7 @@ import { MikroOrmPersonalTokenRepository } from './mikro-orm-personal-token-repo
 import { MikroOrmUserRepository } from './mikro-orm-user-repository';
 import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
+import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 
 /** What some stores need beyond the entity manager. */
@@ -51,5 +52,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
     auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
     snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
+    resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
   });
 }

@@ -22,6 +22,7 @@ import { ReposController } from './repos/repos.controller';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
 import { githubAppProvider } from './github/github-app.provider';
+import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
 import { GithubInstallationsController } from './github/github-installations.controller';
 import { GithubTokenController } from './secrets/github-token.controller';
 import { secretBoxProvider } from './secrets/secret-box.provider';
@@ -61,6 +62,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
     { provide: APP_GUARD, useClass: AccessGuard },
     secretBoxProvider,
     githubAppProvider,
+    githubAppDirectoryProvider,
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,

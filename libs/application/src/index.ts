@@ -22,3 +22,6 @@ export * from './organizations/list-my-organizations.use-case';
 export * from './organizations/update-organization.use-case';
 export * from './audit/list-audit-log.use-case';
 export * from './snapshots/get-snapshot.use-case';
+export * from './github-installations/link-github-installation.use-case';
+export * from './github-installations/list-github-installations.use-case';
+export * from './github-installations/list-installation-repositories.use-case';

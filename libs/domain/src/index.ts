@@ -66,3 +66,4 @@ export * from './identity/personal-token-repository.port';
 export * from './audit/audit-log-queries.port';
 export * from './dependency/snapshot-queries.port';
 export * from './identity/resource-owners.port';
+export * from './github-installation/github-app-directory.port';

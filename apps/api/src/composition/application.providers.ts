@@ -11,6 +11,9 @@ import {
   EvaluateRepoPolicy,
   GetRepository,
   InviteMember,
+  LinkGithubInstallation,
+  ListGithubInstallations,
+  ListInstallationRepositories,
   ListApiKeys,
   ListAuditLog,
   GetSnapshot,
@@ -28,6 +31,7 @@ import {
 import {
   SYSTEM_CLOCK,
   type Clock,
+  type GithubAppDirectory,
   type GitLoginDirectory,
   type RepositoryDirectory,
   type TokenIssuer,
@@ -36,6 +40,7 @@ import {
 import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SECRET_BOX } from '../secrets/secret-box.provider';
+import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
@@ -121,4 +126,15 @@ export const applicationProviders: Provider[] = [
   overUnitOfWork(RemoveMember),
   overUnitOfWork(ListAuditLog),
   overUnitOfWork(GetSnapshot),
+  {
+    provide: LinkGithubInstallation,
+    inject: [UNIT_OF_WORK, GITHUB_APP_DIRECTORY],
+    useFactory: (uow: UnitOfWork, app: GithubAppDirectory) => new LinkGithubInstallation(uow, app),
+  },
+  overUnitOfWork(ListGithubInstallations),
+  {
+    provide: ListInstallationRepositories,
+    inject: [UNIT_OF_WORK, GITHUB_APP_DIRECTORY],
+    useFactory: (uow: UnitOfWork, app: GithubAppDirectory) => new ListInstallationRepositories(uow, app),
+  },
 ];

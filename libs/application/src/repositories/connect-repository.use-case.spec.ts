@@ -2,6 +2,7 @@ import {
   UniqueViolationError,
   NotFoundError,
   type GitLogin,
+  type GithubInstallationRepository,
   type NewRepository,
   type RepoRepository,
   type Repository,
@@ -67,7 +68,7 @@ function setUp(linked: string[] = []) {
   const uow = new FakeUnitOfWork({
     repositories: repos as unknown as RepoRepository,
     githubInstallations: {
-      findLinked: (orgId, installationId) =>
+      findLinked: (orgId: string, installationId: string) =>
         Promise.resolve(
           linked.includes(installationId)
             ? {
@@ -75,11 +76,12 @@ function setUp(linked: string[] = []) {
                 orgId,
                 accountLogin: 'acme',
                 accountType: 'Organization',
+                revokedAt: null,
                 createdAt: new Date(),
               }
             : null,
         ),
-    },
+    } as unknown as GithubInstallationRepository,
     gitLogins: {
       seal: (_orgId, repoId, login) => {
         sealed.push({ repoId, login });

@@ -13,6 +13,7 @@ import {
   type Stores,
   type UnitOfWork,
 } from '@repoguard/domain';
+import { installationNotLinked } from '../github-installations/installation-not-linked';
 import type { OrgCaller } from '../shared/caller';
 
 /** A GitHub repository by owner/name (or URL), optionally read through a linked App installation. */
@@ -171,13 +172,5 @@ function alreadyConnected(repo: RepositoryDescription, field: string): ConflictE
     'REPO_ALREADY_CONNECTED',
     `${repo.owner}/${repo.name} is already connected to this organization`,
     [{ field, problem: 'is already connected' }],
-  );
-}
-
-export function installationNotLinked(): ValidationError {
-  return new ValidationError(
-    'No such GitHub App installation in this organization',
-    [{ field: 'installation_id', problem: 'is not an installation linked to this organization' }],
-    'GITHUB_INSTALLATION_NOT_FOUND',
   );
 }

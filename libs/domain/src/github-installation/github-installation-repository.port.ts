@@ -4,10 +4,20 @@ export interface LinkedGithubInstallation {
   readonly orgId: string;
   readonly accountLogin: string;
   readonly accountType: string;
+  readonly revokedAt: Date | null;
   readonly createdAt: Date;
 }
 
+export type NewGithubInstallation = Pick<
+  LinkedGithubInstallation,
+  'installationId' | 'orgId' | 'accountLogin' | 'accountType'
+>;
+
+/** One installation belongs to one org at most: linking it twice fails as a unique violation. */
 export interface GithubInstallationRepository {
   /** The org's installation with this id, unless it was revoked. */
   findLinked(orgId: string, installationId: string): Promise<LinkedGithubInstallation | null>;
+  /** The org's installations (revoked ones too), oldest first. */
+  list(orgId: string): Promise<LinkedGithubInstallation[]>;
+  add(installation: NewGithubInstallation): LinkedGithubInstallation;
 }

@@ -1,5 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { GithubInstallationRepository, LinkedGithubInstallation } from '@repoguard/domain';
+import type {
+  GithubInstallationRepository,
+  LinkedGithubInstallation,
+  NewGithubInstallation,
+} from '@repoguard/domain';
 import { GithubInstallationEntity } from '../entities';
 
 export const linkedInstallationOf = (row: GithubInstallationEntity): LinkedGithubInstallation => ({
@@ -8,6 +12,7 @@ export const linkedInstallationOf = (row: GithubInstallationEntity): LinkedGithu
   orgId: row.orgId,
   accountLogin: row.accountLogin,
   accountType: row.accountType,
+  revokedAt: row.revokedAt,
   createdAt: row.createdAt,
 });
 
@@ -17,5 +22,14 @@ export class MikroOrmGithubInstallationRepository implements GithubInstallationR
   async findLinked(orgId: string, installationId: string): Promise<LinkedGithubInstallation | null> {
     const row = await this.em.findOne(GithubInstallationEntity, { installationId, orgId, revokedAt: null });
     return row ? linkedInstallationOf(row) : null;
+  }
+
+  async list(orgId: string): Promise<LinkedGithubInstallation[]> {
+    const rows = await this.em.find(GithubInstallationEntity, { orgId }, { orderBy: { createdAt: 'asc' } });
+    return rows.map(linkedInstallationOf);
+  }
+
+  add(installation: NewGithubInstallation): LinkedGithubInstallation {
+    return linkedInstallationOf(this.em.create(GithubInstallationEntity, { ...installation }));
   }
 }

@@ -25,3 +25,6 @@ export * from './snapshots/get-snapshot.use-case';
 export * from './github-installations/link-github-installation.use-case';
 export * from './github-installations/list-github-installations.use-case';
 export * from './github-installations/list-installation-repositories.use-case';
+export * from './github-token/get-github-token-status.use-case';
+export * from './github-token/remove-github-token.use-case';
+export * from './github-token/set-github-token.use-case';

@@ -67,3 +67,4 @@ export * from './audit/audit-log-queries.port';
 export * from './dependency/snapshot-queries.port';
 export * from './identity/resource-owners.port';
 export * from './github-installation/github-app-directory.port';
+export * from './github-installation/github-token-store.port';

@@ -15,6 +15,9 @@ import {
   ListGithubInstallations,
   ListInstallationRepositories,
   ListApiKeys,
+  GetGithubTokenStatus,
+  RemoveGithubToken,
+  SetGithubToken,
   ListAuditLog,
   GetSnapshot,
   ListFindings,
@@ -137,4 +140,7 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, GITHUB_APP_DIRECTORY],
     useFactory: (uow: UnitOfWork, app: GithubAppDirectory) => new ListInstallationRepositories(uow, app),
   },
+  overUnitOfWork(SetGithubToken),
+  overUnitOfWork(RemoveGithubToken),
+  overUnitOfWork(GetGithubTokenStatus),
 ];

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { AesGcmSecretBox, encryptionNotConfigured } from '@repoguard/infrastructure';
+import { AesGcmSecretBox } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -13,9 +13,3 @@ export const secretBoxProvider: Provider = {
       ? AesGcmSecretBox.fromConfig(config.REPOGUARD_ENCRYPTION_KEY, config.REPOGUARD_ENCRYPTION_KEYS_OLD)
       : null,
 };
-
-/** The box, for a request that must store a credential: 503 ENCRYPTION_NOT_CONFIGURED without it. */
-export function requireSecretBox(box: AesGcmSecretBox | null): AesGcmSecretBox {
-  if (!box) throw encryptionNotConfigured();
-  return box;
-}

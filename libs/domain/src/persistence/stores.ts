@@ -15,6 +15,7 @@ import type { PersonalTokenRepository } from '../identity/personal-token-reposit
 import type { AuditLogQueries } from '../audit/audit-log-queries.port';
 import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
 import type { ResourceOwners } from '../identity/resource-owners.port';
+import type { GithubTokenStore } from '../github-installation/github-token-store.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -38,4 +39,5 @@ export interface Stores {
   readonly auditLog: AuditLogQueries;
   readonly snapshotQueries: SnapshotQueries;
   readonly resourceOwners: ResourceOwners;
+  readonly githubTokens: GithubTokenStore;
 }

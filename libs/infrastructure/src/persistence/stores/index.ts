@@ -18,3 +18,4 @@ export * from './mikro-orm-personal-token-repository';
 export * from './mikro-orm-audit-log-queries';
 export * from './mikro-orm-snapshot-queries';
 export * from './mikro-orm-resource-owners';
+export * from './mikro-orm-github-token-store';

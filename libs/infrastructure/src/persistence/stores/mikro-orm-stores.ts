@@ -8,6 +8,7 @@ import { MikroOrmSnapshotQueries } from './mikro-orm-snapshot-queries';
 import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
+import { MikroOrmGithubTokenStore } from './mikro-orm-github-token-store';
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmInvitationRepository } from './mikro-orm-invitation-repository';
 import { MikroOrmMembershipRepository } from './mikro-orm-membership-repository';
@@ -53,5 +54,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
     snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
     resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
+    githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
   });
 }

@@ -42,7 +42,7 @@ import {
 } from '@repoguard/domain';
 import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { SECRET_BOX } from '../secrets/secret-box.provider';
+import { SECRET_BOX } from './secret-box.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 

@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { DomainError, type GithubAppDirectory } from '@repoguard/domain';
 import type { GithubAppInstallationTokens } from '@repoguard/infrastructure';
-import { GITHUB_APP } from '../github/github-app.provider';
+import { GITHUB_APP } from './github-app.provider';
 
 export const GITHUB_APP_DIRECTORY = Symbol('GITHUB_APP_DIRECTORY');
 

@@ -16,9 +16,9 @@ import {
   RepositoryGithubCredentials,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { GITHUB_APP } from '../github/github-app.provider';
+import { GITHUB_APP } from './github-app.provider';
 import { ApiMetrics } from '../metrics/api-metrics';
-import { SECRET_BOX } from '../secrets/secret-box.provider';
+import { SECRET_BOX } from './secret-box.provider';
 
 export const REPOSITORY_DIRECTORY = Symbol('REPOSITORY_DIRECTORY');
 export const GIT_LOGIN_DIRECTORY = Symbol('GIT_LOGIN_DIRECTORY');

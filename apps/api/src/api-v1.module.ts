@@ -6,6 +6,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { applicationProviders } from './composition/application.providers';
+import { credentialLookupProvider } from './composition/credential-lookup.provider';
 import {
   gitLoginDirectoryProvider,
   repositoryDirectoryProvider,
@@ -55,6 +56,7 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
   providers: [
     ApiMetrics,
     ...applicationProviders,
+    credentialLookupProvider,
     TokenAuthenticator,
     BearerStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -68,3 +68,4 @@ export * from './dependency/snapshot-queries.port';
 export * from './identity/resource-owners.port';
 export * from './github-installation/github-app-directory.port';
 export * from './github-installation/github-token-store.port';
+export * from './identity/credential-lookup.port';

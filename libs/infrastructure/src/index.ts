@@ -39,3 +39,4 @@ export * from './health/migrations.health-check';
 export * from './observability';
 export * from './telemetry';
 export * from './persistence/stores';
+export * from './persistence/repositories/mikro-orm-credential-lookup';

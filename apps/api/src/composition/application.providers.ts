@@ -9,53 +9,46 @@ import {
   DeleteOrganization,
   DisconnectRepository,
   EvaluateRepoPolicy,
+  GetGithubTokenStatus,
   GetRepository,
+  GetSnapshot,
   InviteMember,
   LinkGithubInstallation,
+  ListApiKeys,
+  ListAuditLog,
+  ListFindings,
   ListGithubInstallations,
   ListInstallationRepositories,
-  ListApiKeys,
-  GetGithubTokenStatus,
-  RemoveGithubToken,
-  SetGithubToken,
-  ListAuditLog,
-  GetSnapshot,
-  ListFindings,
   ListMembers,
   ListMyOrganizations,
   ListPolicies,
   ListRepositories,
+  RemoveGithubToken,
   RemoveMember,
   RevokeApiKey,
+  SetGithubToken,
   TriageFinding,
   UpdateOrganization,
   UpdatePolicy,
 } from '@repoguard/application';
-import {
-  SYSTEM_CLOCK,
-  type Clock,
-  type GithubAppDirectory,
-  type GitLoginDirectory,
-  type RepositoryDirectory,
-  type TokenIssuer,
-  type UnitOfWork,
-} from '@repoguard/domain';
+import { SYSTEM_CLOCK, type Clock, type TokenIssuer, type UnitOfWork } from '@repoguard/domain';
 import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { SECRET_BOX } from './secret-box.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
+import { SECRET_BOX } from './secret-box.provider';
 
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const CLOCK = Symbol('CLOCK');
 
-/** A use case built over nothing but the unit of work. */
-const overUnitOfWork = <T>(useCase: new (uow: UnitOfWork) => T): Provider => ({
-  provide: useCase,
-  inject: [UNIT_OF_WORK],
-  useFactory: (uow: UnitOfWork) => new useCase(uow),
-});
+/** A use case built over the adapters these tokens name, in its constructor's order. */
+function useCase<A extends unknown[]>(
+  type: new (...ports: A) => unknown,
+  ...inject: { [K in keyof A]: symbol }
+): Provider {
+  return { provide: type, inject, useFactory: (...ports: A) => new type(...ports) };
+}
 
 /** The API's composition root for use cases: each one built over the adapters of its ports. */
 export const applicationProviders: Provider[] = [
@@ -67,80 +60,38 @@ export const applicationProviders: Provider[] = [
   },
   { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
   { provide: CLOCK, useValue: SYSTEM_CLOCK },
-  {
-    provide: CreateApiKey,
-    inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK],
-    useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock) => new CreateApiKey(uow, tokens, clock),
-  },
-  overUnitOfWork(ListApiKeys),
-  {
-    provide: RevokeApiKey,
-    inject: [UNIT_OF_WORK, CLOCK],
-    useFactory: (uow: UnitOfWork, clock: Clock) => new RevokeApiKey(uow, clock),
-  },
-  {
-    provide: ConnectRepository,
-    inject: [UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY],
-    useFactory: (uow: UnitOfWork, directory: RepositoryDirectory, gitLogins: GitLoginDirectory) =>
-      new ConnectRepository(uow, directory, gitLogins),
-  },
-  overUnitOfWork(DisconnectRepository),
-  overUnitOfWork(GetRepository),
-  overUnitOfWork(ListRepositories),
-  overUnitOfWork(ListFindings),
-  overUnitOfWork(UpdatePolicy),
-  overUnitOfWork(ListPolicies),
-  {
-    provide: EvaluateRepoPolicy,
-    inject: [UNIT_OF_WORK, CLOCK],
-    useFactory: (uow: UnitOfWork, clock: Clock) => new EvaluateRepoPolicy(uow, clock),
-  },
-  {
-    provide: TriageFinding,
-    inject: [UNIT_OF_WORK, CLOCK],
-    useFactory: (uow: UnitOfWork, clock: Clock) => new TriageFinding(uow, clock),
-  },
-  {
-    provide: CreateOrganization,
-    inject: [UNIT_OF_WORK, TOKEN_ISSUER],
-    useFactory: (uow: UnitOfWork, tokens: TokenIssuer) => new CreateOrganization(uow, tokens),
-  },
-  overUnitOfWork(ListMyOrganizations),
-  overUnitOfWork(UpdateOrganization),
-  {
-    provide: DeleteOrganization,
-    inject: [UNIT_OF_WORK, CLOCK],
-    useFactory: (uow: UnitOfWork, clock: Clock) => new DeleteOrganization(uow, clock),
-  },
-  overUnitOfWork(ListMembers),
+  useCase(CreateApiKey, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
+  useCase(ListApiKeys, UNIT_OF_WORK),
+  useCase(RevokeApiKey, UNIT_OF_WORK, CLOCK),
+  useCase(ConnectRepository, UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY),
+  useCase(DisconnectRepository, UNIT_OF_WORK),
+  useCase(GetRepository, UNIT_OF_WORK),
+  useCase(ListRepositories, UNIT_OF_WORK),
+  useCase(ListFindings, UNIT_OF_WORK),
+  useCase(TriageFinding, UNIT_OF_WORK, CLOCK),
+  useCase(UpdatePolicy, UNIT_OF_WORK),
+  useCase(ListPolicies, UNIT_OF_WORK),
+  useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
+  useCase(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
+  useCase(ListMyOrganizations, UNIT_OF_WORK),
+  useCase(UpdateOrganization, UNIT_OF_WORK),
+  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK),
+  useCase(ListMembers, UNIT_OF_WORK),
   {
     provide: InviteMember,
     inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK, API_CONFIG],
     useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock, config: ApiConfig) =>
       new InviteMember(uow, tokens, clock, { ttlHours: config.INVITATION_TTL_HOURS }),
   },
-  {
-    provide: AcceptInvitation,
-    inject: [UNIT_OF_WORK, TOKEN_ISSUER, CLOCK],
-    useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock) =>
-      new AcceptInvitation(uow, tokens, clock),
-  },
-  overUnitOfWork(ChangeMemberRole),
-  overUnitOfWork(RemoveMember),
-  overUnitOfWork(ListAuditLog),
-  overUnitOfWork(GetSnapshot),
-  {
-    provide: LinkGithubInstallation,
-    inject: [UNIT_OF_WORK, GITHUB_APP_DIRECTORY],
-    useFactory: (uow: UnitOfWork, app: GithubAppDirectory) => new LinkGithubInstallation(uow, app),
-  },
-  overUnitOfWork(ListGithubInstallations),
-  {
-    provide: ListInstallationRepositories,
-    inject: [UNIT_OF_WORK, GITHUB_APP_DIRECTORY],
-    useFactory: (uow: UnitOfWork, app: GithubAppDirectory) => new ListInstallationRepositories(uow, app),
-  },
-  overUnitOfWork(SetGithubToken),
-  overUnitOfWork(RemoveGithubToken),
-  overUnitOfWork(GetGithubTokenStatus),
+  useCase(AcceptInvitation, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
+  useCase(ChangeMemberRole, UNIT_OF_WORK),
+  useCase(RemoveMember, UNIT_OF_WORK),
+  useCase(ListAuditLog, UNIT_OF_WORK),
+  useCase(GetSnapshot, UNIT_OF_WORK),
+  useCase(LinkGithubInstallation, UNIT_OF_WORK, GITHUB_APP_DIRECTORY),
+  useCase(ListGithubInstallations, UNIT_OF_WORK),
+  useCase(ListInstallationRepositories, UNIT_OF_WORK, GITHUB_APP_DIRECTORY),
+  useCase(SetGithubToken, UNIT_OF_WORK),
+  useCase(RemoveGithubToken, UNIT_OF_WORK),
+  useCase(GetGithubTokenStatus, UNIT_OF_WORK),
 ];

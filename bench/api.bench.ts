@@ -5,11 +5,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { CreateOrganization } from '@repoguard/application';
 import { toPurl, type Ecosystem, type Severity } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
-  createOrganizationWithOwner,
   DependencySnapshotEntity,
+  MikroOrmUnitOfWork,
+  OpaqueTokenIssuer,
   prepareDatabase,
   RepositoryEntity,
 } from '@repoguard/infrastructure';
@@ -143,11 +145,12 @@ async function seed(orm: MikroORM): Promise<{ token: string; repoId: string; ope
   const em = orm.em.fork();
   await resetData(em);
   const rand = random(20_000);
-  const created = await createOrganizationWithOwner(
-    em,
-    { name: 'Bench Org', slug: 'bench-api', ownerEmail: 'owner@bench.example' },
-    { actorType: 'system', actorId: 'bench', correlationId: null, ip: null },
-  );
+  const created = await new CreateOrganization(new MikroOrmUnitOfWork(em), new OpaqueTokenIssuer()).execute({
+    actor: { actorType: 'system', actorId: 'bench', correlationId: null, ip: null },
+    name: 'Bench Org',
+    slug: 'bench-api',
+    ownerEmail: 'owner@bench.example',
+  });
   const orgId = created.org.id;
   const repo = em.create(RepositoryEntity, {
     orgId,

@@ -10,7 +10,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['ecosystem', 'security', 'time', 'system'],
   ['manifest', 'audit'],
   ['dependency', 'severity', 'identity'],
-  ['advisory', 'organization', 'github'],
+  ['advisory', 'organization', 'github-installation'],
   ['finding'],
   ['policy'],
   ['repository'],

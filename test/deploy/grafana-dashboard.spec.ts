@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Connection } from '@temporalio/client';
 import {
+  ApiMetrics,
   WorkerMetrics,
   type ScanMetricsQuery,
   type TemporalQueueConnection,
 } from '@repoguard/infrastructure';
-import type { ApiConfig } from '../../apps/api/src/config/api.config';
-import { ApiMetrics } from '../../apps/api/src/metrics/api-metrics';
 
 // The dashboard is only useful if its queries name metrics the apps really export, with labels
 // they really carry: a typo renders as an empty panel, and nobody notices until an incident.
@@ -195,7 +194,11 @@ describe('deploy/grafana/dashboards/repoguard.json', () => {
       withDeadline: (_, fn) => fn(),
     };
     const queue = { TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'scans' };
-    const api = new ApiMetrics(connection as unknown as Connection, queue as ApiConfig);
+    const api = new ApiMetrics(connection as unknown as Connection, {
+      namespace: queue.TEMPORAL_NAMESPACE,
+      taskQueue: queue.TEMPORAL_TASK_QUEUE,
+      warn: () => undefined,
+    });
     const worker = new WorkerMetrics(
       { openFindingsBySeverity: () => Promise.resolve(new Map()) } as unknown as ScanMetricsQuery,
       () => undefined,

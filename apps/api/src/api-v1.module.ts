@@ -6,24 +6,27 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { applicationProviders } from './composition/application.providers';
+import { credentialLookupProvider } from './composition/credential-lookup.provider';
+import {
+  gitLoginDirectoryProvider,
+  repositoryDirectoryProvider,
+} from './composition/repository-directory.provider';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
-import { FindingsService } from './findings/findings.service';
-import { ApiMetrics } from './metrics/api-metrics';
+import { ApiMetrics } from '@repoguard/infrastructure';
+import { apiMetricsProvider } from './composition/api-metrics.provider';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
-import { OrgsService } from './orgs/orgs.service';
 import { PoliciesController } from './policies/policies.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ReposController } from './repos/repos.controller';
-import { ReposService } from './repos/repos.service';
-import { repositoryDirectoryProvider } from './repos/repository-directory.provider';
 import { ScansController } from './scans/scans.controller';
-import { githubAppProvider } from './github/github-app.provider';
+import { githubAppProvider } from './composition/github-app.provider';
+import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
 import { GithubInstallationsController } from './github/github-installations.controller';
 import { GithubTokenController } from './secrets/github-token.controller';
-import { secretBoxProvider } from './secrets/secret-box.provider';
+import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
@@ -52,20 +55,20 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     MetricsController,
   ],
   providers: [
-    ApiMetrics,
+    apiMetricsProvider,
     ...applicationProviders,
+    credentialLookupProvider,
     TokenAuthenticator,
     BearerStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
-    OrgsService,
-    ReposService,
     secretBoxProvider,
     githubAppProvider,
+    githubAppDirectoryProvider,
     repositoryDirectoryProvider,
+    gitLoginDirectoryProvider,
     scanRequesterProvider,
-    FindingsService,
     GithubWebhooksService,
     ...webhookHandlerProviders,
   ],

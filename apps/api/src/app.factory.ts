@@ -10,7 +10,7 @@ import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module';
 import { correlationId } from './common/correlation-id.middleware';
 import { requestLoggingOptions } from './common/request-logging';
-import { ApiMetrics } from './metrics/api-metrics';
+import { ApiMetrics } from '@repoguard/infrastructure';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { bodyParserErrors, inputSanity } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ApiV1Module } from './api-v1.module';
 import { API_CONFIG, type ApiConfig } from './config/api.config';
+import { healthChecksProvider } from './composition/health-checks.provider';
 import { HealthController } from './health/health.controller';
 import { RedisModule } from './redis/redis.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -36,7 +37,7 @@ export class AppModule {
         ApiV1Module,
       ],
       controllers: [HealthController],
-      providers: [{ provide: API_CONFIG, useValue: config }],
+      providers: [{ provide: API_CONFIG, useValue: config }, healthChecksProvider],
       exports: [API_CONFIG],
     };
   }

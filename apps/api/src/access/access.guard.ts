@@ -1,43 +1,43 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import {
   actorOf,
   authorize,
   ForbiddenError,
   NotFoundError,
   orgIdsOf,
+  type OwnedResource,
   type Principal,
+  type TenantScope,
+  type UnitOfWork,
 } from '@repoguard/domain';
-import {
-  ApiKeyEntity,
-  FindingEntity,
-  RepositoryEntity,
-  ScanEntity,
-  tenantScoped,
-} from '@repoguard/infrastructure';
 import { PUBLIC_ROUTE } from '../auth/public.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
+import { UNIT_OF_WORK } from '../composition/application.providers';
 import { ACCESS_RULE, type AccessRule, type OrgSource } from './access.decorator';
 
-const LOOKUPS = {
-  repo_param: { param: 'repo_id', entity: RepositoryEntity, code: 'REPO_NOT_FOUND', what: 'repository' },
-  scan_param: { param: 'scan_id', entity: ScanEntity, code: 'SCAN_NOT_FOUND', what: 'scan' },
-  finding_param: { param: 'finding_id', entity: FindingEntity, code: 'FINDING_NOT_FOUND', what: 'finding' },
-  api_key_param: { param: 'key_id', entity: ApiKeyEntity, code: 'API_KEY_NOT_FOUND', what: 'API key' },
-} as const;
+const LOOKUPS: Record<
+  'repo_param' | 'scan_param' | 'finding_param' | 'api_key_param',
+  { param: string; resource: OwnedResource; code: string; what: string }
+> = {
+  repo_param: { param: 'repo_id', resource: 'repository', code: 'REPO_NOT_FOUND', what: 'repository' },
+  scan_param: { param: 'scan_id', resource: 'scan', code: 'SCAN_NOT_FOUND', what: 'scan' },
+  finding_param: { param: 'finding_id', resource: 'finding', code: 'FINDING_NOT_FOUND', what: 'finding' },
+  api_key_param: { param: 'key_id', resource: 'api_key', code: 'API_KEY_NOT_FOUND', what: 'API key' },
+};
 
 /**
  * The one authorization decision for every route: finds the org the request acts in, checks the
- * caller's role there against the domain's permission matrix, and hands the route an entity
- * manager that sees only the caller's orgs. A route without a rule is refused (fail closed).
+ * caller's role there against the domain's permission matrix, and hands the route the caller's
+ * tenant scope, which every use case's unit of work is bound to. A route without a rule is refused
+ * (fail closed).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly em: EntityManager,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,7 +50,6 @@ export class AccessGuard implements CanActivate {
     if (!rule) throw new ForbiddenError('FORBIDDEN', 'This route has no access rule');
 
     const scope = { orgIds: orgIdsOf(principal) };
-    const em = tenantScoped(this.em, scope.orgIds);
     const audit = {
       ...actorOf(principal),
       correlationId: request.correlationId ?? null,
@@ -60,23 +59,23 @@ export class AccessGuard implements CanActivate {
       if (principal.kind !== 'instance_admin') {
         throw new ForbiddenError('FORBIDDEN', 'Only the instance administrator token may do this');
       }
-      request.access = { principal, orgId: null, role: null, scope, em, audit };
+      request.access = { principal, orgId: null, role: null, scope, audit };
       return true;
     }
     if (rule.kind === 'any_caller') {
-      request.access = { principal, orgId: null, role: null, scope, em, audit };
+      request.access = { principal, orgId: null, role: null, scope, audit };
       return true;
     }
-    const orgId = await this.orgOf(rule.org, request, em, principal);
+    const orgId = await this.orgOf(rule.org, request, scope, principal);
     const role = authorize(principal, orgId, rule.permission);
-    request.access = { principal, orgId, role, scope, em, audit };
+    request.access = { principal, orgId, role, scope, audit };
     return true;
   }
 
   private async orgOf(
     source: OrgSource,
     request: ApiRequest,
-    em: EntityManager,
+    scope: TenantScope,
     principal: Principal,
   ): Promise<string> {
     switch (source.from) {
@@ -92,15 +91,12 @@ export class AccessGuard implements CanActivate {
       default: {
         const lookup = LOOKUPS[source.from];
         const id = requireUuid(request.params[lookup.param], lookup.param);
-        // The scoped manager returns nothing from other orgs: a foreign id is simply not found.
-        const query = em
-          .createQueryBuilder(lookup.entity as typeof RepositoryEntity)
-          .select('orgId')
-          .where({ id });
-        await query.applyFilters();
-        const row = await query.execute('get');
-        if (!row) throw new NotFoundError(lookup.code, `No ${lookup.what} with id ${id}`);
-        return row.orgId;
+        // The caller's scope sees nothing of other orgs: a foreign id is simply not found.
+        const orgId = await this.uow.read(scope, ({ resourceOwners }) =>
+          resourceOwners.orgOf(lookup.resource, id),
+        );
+        if (!orgId) throw new NotFoundError(lookup.code, `No ${lookup.what} with id ${id}`);
+        return orgId;
       }
     }
   }

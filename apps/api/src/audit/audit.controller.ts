@@ -2,10 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import type { FilterQuery } from '@mikro-orm/core';
-import { AUDIT_ACTIONS, ValidationError } from '@repoguard/domain';
-import { AuditLogEntity } from '@repoguard/infrastructure';
+import { ListAuditLog } from '@repoguard/application';
+import { AUDIT_ACTIONS, ValidationError, type AuditPosition } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
+import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 
@@ -46,10 +46,10 @@ export class AuditLogQuery {
   per_page: number = 50;
 }
 
-const encodeCursor = (row: AuditLogEntity) =>
+const encodeCursor = (row: AuditPosition) =>
   Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string): AuditPosition {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
   if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
@@ -66,30 +66,23 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller('orgs/:org_id/audit-logs')
 export class AuditController {
+  constructor(private readonly listAuditLog: ListAuditLog) {}
+
   @Get()
   @Requires('audit.read', 'org_param')
   @ApiOkResponse({ description: 'Audit rows, newest first; follow next_cursor for older ones' })
   async list(@Access() access: RequestAccess, @Query() query: AuditLogQuery) {
-    const where: FilterQuery<AuditLogEntity>[] = [{ orgId: access.orgId! }];
-    if (query.action) where.push({ action: query.action });
-    if (query.actor_id) where.push({ actorId: query.actor_id });
-    if (query.since) where.push({ createdAt: { $gte: new Date(query.since) } });
-    if (query.until) where.push({ createdAt: { $lt: new Date(query.until) } });
-    if (query.cursor) {
-      const { createdAt, id } = decodeCursor(query.cursor);
-      where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
-    }
-    const rows = await access.em.find(
-      AuditLogEntity,
-      { $and: where },
-      {
-        orderBy: { createdAt: 'desc', id: 'desc' },
-        limit: query.per_page + 1,
-      },
-    );
-    const page = rows.slice(0, query.per_page);
+    const { items, next } = await this.listAuditLog.execute({
+      caller: orgCallerOf(access),
+      ...(query.action ? { action: query.action } : {}),
+      ...(query.actor_id ? { actorId: query.actor_id } : {}),
+      ...(query.since ? { since: new Date(query.since) } : {}),
+      ...(query.until ? { until: new Date(query.until) } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      limit: query.per_page,
+    });
     return {
-      items: page.map((row) => ({
+      items: items.map((row) => ({
         id: row.id,
         org_id: row.orgId,
         actor_type: row.actorType,
@@ -102,7 +95,7 @@ export class AuditController {
         ip: row.ip,
         created_at: row.createdAt.toISOString(),
       })),
-      next_cursor: rows.length > query.per_page ? encodeCursor(page[page.length - 1]!) : null,
+      next_cursor: next ? encodeCursor(next) : null,
     };
   }
 }

@@ -1,7 +1,5 @@
 import type { Request } from 'express';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal, Role, TenantScope } from '@repoguard/domain';
-import type { AuditContext } from '@repoguard/infrastructure';
+import type { AuditContext, Principal, Role, TenantScope } from '@repoguard/domain';
 
 /** What authentication found: the principal and the rate limit its token runs under. */
 export interface Caller {
@@ -9,7 +7,7 @@ export interface Caller {
   readonly rateLimitPerMinute: number;
 }
 
-/** What the access guard decided for this request; services act only through its scoped entity manager. */
+/** What the access guard decided for this request; commands carry it to the use cases (callerOf). */
 export interface RequestAccess {
   readonly principal: Principal;
   /** The org the request acts in; null for routes that are not about one org (GET /orgs/me). */
@@ -17,8 +15,6 @@ export interface RequestAccess {
   readonly role: Role | null;
   /** The caller's orgs: every use case's unit of work sees only these. */
   readonly scope: TenantScope;
-  /** Sees only the caller's orgs' rows (see tenantScoped). */
-  readonly em: EntityManager;
   readonly audit: AuditContext;
 }
 

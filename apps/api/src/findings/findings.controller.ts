@@ -1,29 +1,62 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ListFindings, TriageFinding } from '@repoguard/application';
+import type { Severity } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
+import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
+import { offsetOf, pageOf } from '../common/pagination';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { FindingListQuery, TriageBody } from './finding.dto';
-import { FindingsService } from './findings.service';
+import { findingView } from './finding.view';
 
 @ApiTags('findings')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller()
 export class FindingsController {
-  constructor(private readonly findings: FindingsService) {}
+  constructor(
+    private readonly listFindings: ListFindings,
+    private readonly triageFinding: TriageFinding,
+  ) {}
 
   @Get('repos/:repo_id/findings')
   @Requires('findings.read', 'repo_param')
   @ApiOkResponse({ description: 'A page of findings, newest first' })
-  list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: FindingListQuery) {
-    return this.findings.list(access, repoId.toLowerCase(), query);
+  async list(
+    @Access() access: RequestAccess,
+    @Param('repo_id') repoId: string,
+    @Query() query: FindingListQuery,
+  ) {
+    const { items, total } = await this.listFindings.execute({
+      caller: callerOf(access),
+      repoId: repoId.toLowerCase(),
+      // Validated: one of the severities, in lower case.
+      ...(query.severity ? { minSeverity: query.severity.toUpperCase() as Severity } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.ecosystem ? { ecosystem: query.ecosystem } : {}),
+      ...(query.package ? { packageName: query.package } : {}),
+      page: { limit: query.per_page, offset: offsetOf(query) },
+    });
+    return pageOf(items.map(findingView), query, total);
   }
 
   @Patch('findings/:finding_id')
   @Requires('findings.triage', 'finding_param')
   @ApiOkResponse({ description: 'The finding after the triage decision (audited)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED' })
-  triage(@Access() access: RequestAccess, @Param('finding_id') findingId: string, @Body() body: TriageBody) {
-    return this.findings.triage(access, findingId.toLowerCase(), body);
+  async triage(
+    @Access() access: RequestAccess,
+    @Param('finding_id') findingId: string,
+    @Body() body: TriageBody,
+  ) {
+    return findingView(
+      await this.triageFinding.execute({
+        caller: callerOf(access),
+        findingId: findingId.toLowerCase(),
+        status: body.status,
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...(body.expires_at ? { expiresAt: new Date(body.expires_at) } : {}),
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -12,18 +12,16 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError, DomainError } from '@repoguard/domain';
 import {
-  GithubInstallationEntity,
-  type GithubAppInstallationTokens,
-  recordAudit,
-} from '@repoguard/infrastructure';
+  LinkGithubInstallation,
+  ListGithubInstallations,
+  ListInstallationRepositories,
+} from '@repoguard/application';
+import type { LinkedGithubInstallation } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
+import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { GITHUB_APP } from './github-app.provider';
-import { linkedInstallation } from './linked-installation';
 
 export class LinkInstallationBody {
   @ApiProperty({ example: 12345678 })
@@ -53,8 +51,8 @@ export class InstallationReposQuery {
   cursor?: number;
 }
 
-const installationView = (row: GithubInstallationEntity) => ({
-  installation_id: String(row.installationId),
+const installationView = (row: LinkedGithubInstallation) => ({
+  installation_id: row.installationId,
   account: { login: row.accountLogin, type: row.accountType },
   revoked_at: row.revokedAt?.toISOString() ?? null,
   linked_at: row.createdAt.toISOString(),
@@ -72,7 +70,11 @@ const installationView = (row: GithubInstallationEntity) => ({
 })
 @Controller('orgs/:org_id/github')
 export class GithubInstallationsController {
-  constructor(@Inject(GITHUB_APP) private readonly app: GithubAppInstallationTokens | null) {}
+  constructor(
+    private readonly linkGithubInstallation: LinkGithubInstallation,
+    private readonly listGithubInstallations: ListGithubInstallations,
+    private readonly listInstallationRepositories: ListInstallationRepositories,
+  ) {}
 
   @Post('installations')
   @Requires('repos.connect', 'org_param')
@@ -80,45 +82,19 @@ export class GithubInstallationsController {
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'GITHUB_INSTALLATION_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'GITHUB_INSTALLATION_ALREADY_LINKED' })
   async link(@Access() access: RequestAccess, @Body() body: LinkInstallationBody) {
-    const described = await this.requireApp().describeInstallation(String(body.installation_id));
-    const orgId = access.orgId!;
-    const row = access.em.create(GithubInstallationEntity, {
-      installationId: described.id,
-      orgId,
-      accountLogin: described.accountLogin,
-      accountType: described.accountType,
-    });
-    recordAudit(access.em, access.audit, {
-      orgId,
-      action: 'github_installation.linked',
-      targetType: 'github_installation',
-      targetId: described.id,
-      metadata: { account: described.accountLogin },
-    });
-    try {
-      await access.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new ConflictError(
-          'GITHUB_INSTALLATION_ALREADY_LINKED',
-          'This installation is already linked to an organization',
-          [{ field: 'installation_id', problem: 'is already linked' }],
-        );
-      }
-      throw error;
-    }
-    return installationView(row);
+    return installationView(
+      await this.linkGithubInstallation.execute({
+        caller: orgCallerOf(access),
+        installationId: String(body.installation_id),
+      }),
+    );
   }
 
   @Get('installations')
   @Requires('repos.read', 'org_param')
   @ApiOkResponse({ description: "The org's installations" })
   async list(@Access() access: RequestAccess) {
-    const rows = await access.em.find(
-      GithubInstallationEntity,
-      { orgId: access.orgId! },
-      { orderBy: { createdAt: 'asc' } },
-    );
+    const rows = await this.listGithubInstallations.execute({ caller: orgCallerOf(access) });
     return { items: rows.map(installationView) };
   }
 
@@ -126,35 +102,20 @@ export class GithubInstallationsController {
   @Requires('repos.read', 'org_param')
   @ApiOkResponse({ description: 'Repositories the installation grants, a page at a time (`next_cursor`)' })
   async repos(@Access() access: RequestAccess, @Query() query: InstallationReposQuery) {
-    const installationId = String(query.installation_id);
-    await linkedInstallation(access.em, access.orgId!, installationId);
-    const page = query.cursor ?? 1;
-    const perPage = 100;
-    const { repositories, total } = await this.requireApp().installationRepositories(
-      installationId,
-      page,
-      perPage,
-    );
-    const needle = query.query?.toLowerCase();
-    const items = repositories
-      .map((r) => ({
-        github_id: String(r['id']),
-        full_name: String(r['full_name']),
-        private: r['private'] === true,
-        default_branch: typeof r['default_branch'] === 'string' ? r['default_branch'] : null,
-      }))
-      .filter((r) => !needle || r.full_name.toLowerCase().includes(needle));
-    return { items, next_cursor: page * perPage < total ? String(page + 1) : null };
-  }
-
-  private requireApp(): GithubAppInstallationTokens {
-    if (!this.app) {
-      throw new DomainError(
-        'unavailable',
-        'GITHUB_APP_NOT_CONFIGURED',
-        'Set GITHUB_APP_ID and its private key to use GitHub App installations',
-      );
-    }
-    return this.app;
+    const { items, nextPage } = await this.listInstallationRepositories.execute({
+      caller: orgCallerOf(access),
+      installationId: String(query.installation_id),
+      ...(query.query !== undefined ? { query: query.query } : {}),
+      page: query.cursor ?? 1,
+    });
+    return {
+      items: items.map((r) => ({
+        github_id: r.githubId,
+        full_name: r.fullName,
+        private: r.private,
+        default_branch: r.defaultBranch,
+      })),
+      next_cursor: nextPage === null ? null : String(nextPage),
+    };
   }
 }

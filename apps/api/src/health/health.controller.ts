@@ -1,33 +1,15 @@
 import { Controller, Get, HttpStatus, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { EntityManager } from '@mikro-orm/postgresql';
-import type { Redis } from 'ioredis';
 import type { Response } from 'express';
-import {
-  checkAll,
-  type HealthCheck,
-  type HealthReport,
-  MigrationsHealthCheck,
-  PostgresHealthCheck,
-  RedisHealthCheck,
-  TemporalHealthCheck,
-} from '@repoguard/infrastructure';
+import { checkAll, type HealthReport } from '@repoguard/infrastructure';
 import { Public } from '../auth/public.decorator';
-import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { REDIS } from '../redis/redis.module';
+import { type ApiHealthChecks, HEALTH_CHECKS } from '../composition/health-checks.provider';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
-  private readonly checks: HealthCheck[];
-  private readonly temporal: TemporalHealthCheck;
-
-  constructor(em: EntityManager, @Inject(REDIS) redis: Redis | null, @Inject(API_CONFIG) config: ApiConfig) {
-    this.temporal = new TemporalHealthCheck(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-    this.checks = [new PostgresHealthCheck(em), new MigrationsHealthCheck(em), this.temporal];
-    if (redis) this.checks.push(new RedisHealthCheck(redis));
-  }
+  constructor(@Inject(HEALTH_CHECKS) private readonly dependencies: ApiHealthChecks) {}
 
   /** The process answers: for a liveness probe, which must not fail because a dependency is down. */
   @Get('live')
@@ -44,12 +26,12 @@ export class HealthController implements OnApplicationShutdown {
     description: 'At least one dependency is down; `checks` says which and why',
   })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    const report = await checkAll(this.checks);
+    const report = await checkAll(this.dependencies.checks);
     response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return report;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.temporal.close();
+    await this.dependencies.close();
   }
 }

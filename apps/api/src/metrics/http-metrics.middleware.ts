@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { ApiMetrics } from './api-metrics';
+import type { ApiMetrics } from '@repoguard/infrastructure';
 
 /**
  * Times every request and labels it by the route pattern (`/api/v1/repos/:repo_id/findings`), never

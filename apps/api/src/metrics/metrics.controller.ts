@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
-import { ApiMetrics } from './api-metrics';
+import { ApiMetrics } from '@repoguard/infrastructure';
 
 @ApiTags('health')
 @Public()

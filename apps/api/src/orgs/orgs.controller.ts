@@ -9,40 +9,96 @@ import {
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
 } from '@nestjs/swagger';
+import {
+  AcceptInvitation,
+  ChangeMemberRole,
+  CreateOrganization,
+  DeleteOrganization,
+  InviteMember,
+  ListMembers,
+  ListMyOrganizations,
+  RemoveMember,
+  UpdateOrganization,
+} from '@repoguard/application';
+import type { MembershipRecord, OrganizationRecord } from '@repoguard/domain';
 import { Access, AnyCaller, InstanceAdmin, Requires } from '../access/access.decorator';
+import { callerOf, orgCallerOf } from '../access/caller';
 import { Public } from '../auth/public.decorator';
 import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ChangeRoleBody, CreateOrgBody, InviteBody, UpdateOrgBody } from './org.dto';
-import { OrgsService } from './orgs.service';
+
+const orgView = (org: OrganizationRecord) => ({
+  id: org.id,
+  name: org.name,
+  slug: org.slug,
+  rate_limit_per_minute: org.rateLimitPerMinute,
+  created_at: org.createdAt.toISOString(),
+});
+
+const memberView = (m: MembershipRecord) => ({
+  user_id: m.userId,
+  role: m.role,
+  joined_at: m.createdAt.toISOString(),
+});
 
 @ApiTags('organizations')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Malformed request: details name each field' })
 @Controller()
 export class OrgsController {
-  constructor(private readonly orgs: OrgsService) {}
+  constructor(
+    private readonly createOrganization: CreateOrganization,
+    private readonly listMyOrganizations: ListMyOrganizations,
+    private readonly updateOrganization: UpdateOrganization,
+    private readonly deleteOrganization: DeleteOrganization,
+    private readonly listMembers: ListMembers,
+    private readonly inviteMember: InviteMember,
+    private readonly changeMemberRole: ChangeMemberRole,
+    private readonly removeMember: RemoveMember,
+    private readonly acceptInvitation: AcceptInvitation,
+  ) {}
 
   @Post('orgs')
   @InstanceAdmin()
   @ApiCreatedResponse({ description: "The org, its owner and the owner's personal token (shown once)" })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'ORG_SLUG_TAKEN' })
-  create(@Body() body: CreateOrgBody, @Access() access: RequestAccess) {
-    return this.orgs.create(body, access.audit);
+  async create(@Body() body: CreateOrgBody, @Access() access: RequestAccess) {
+    const created = await this.createOrganization.execute({
+      actor: access.audit,
+      name: body.name,
+      slug: body.slug,
+      ownerEmail: body.owner_email,
+    });
+    return {
+      org: orgView(created.org),
+      owner: { id: created.owner.id, email: created.owner.email, role: 'owner' as const },
+      token: created.token,
+      token_prefix: created.tokenPrefix,
+    };
   }
 
   @Get('orgs/me')
   @AnyCaller()
   @ApiOkResponse({ description: "The caller's orgs, with the caller's role in each" })
-  mine(@Access() access: RequestAccess) {
-    return this.orgs.mine(access);
+  async mine(@Access() access: RequestAccess) {
+    const orgs = await this.listMyOrganizations.execute({ caller: callerOf(access) });
+    return { items: orgs.map((org) => ({ ...orgView(org), role: access.principal.roles.get(org.id)! })) };
   }
 
   @Patch('orgs/:org_id')
   @Requires('org.update', 'org_param')
   @ApiOkResponse({ description: 'The org after the change (name, rate limit per token)' })
-  update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody) {
-    return this.orgs.update(access, body);
+  async update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody) {
+    return orgView(
+      await this.updateOrganization.execute({
+        caller: orgCallerOf(access),
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.rate_limit_per_minute !== undefined
+          ? { rateLimitPerMinute: body.rate_limit_per_minute }
+          : {}),
+      }),
+    );
   }
 
   @Delete('orgs/:org_id')
@@ -50,31 +106,57 @@ export class OrgsController {
   @Requires('org.delete', 'org_param')
   @ApiNoContentResponse({ description: 'Deleted: members, API keys and invitations stop working at once' })
   async delete(@Access() access: RequestAccess): Promise<void> {
-    await this.orgs.delete(access);
+    await this.deleteOrganization.execute({ caller: orgCallerOf(access) });
   }
 
   @Get('orgs/:org_id/members')
   @Requires('members.read', 'org_param')
-  members(@Access() access: RequestAccess) {
-    return this.orgs.members(access);
+  async members(@Access() access: RequestAccess) {
+    const members = await this.listMembers.execute({ caller: orgCallerOf(access) });
+    return {
+      items: members.map((m) => ({
+        user_id: m.userId,
+        email: m.email,
+        role: m.role,
+        joined_at: m.createdAt.toISOString(),
+      })),
+    };
   }
 
   @Post('orgs/:org_id/invite')
   @Requires('members.invite', 'org_param')
   @ApiCreatedResponse({ description: 'The invitation and its token (shown once)' })
-  invite(@Access() access: RequestAccess, @Body() body: InviteBody) {
-    return this.orgs.invite(access, body);
+  async invite(@Access() access: RequestAccess, @Body() body: InviteBody) {
+    const { invitation, token } = await this.inviteMember.execute({
+      caller: orgCallerOf(access),
+      email: body.email,
+      role: body.role,
+    });
+    return {
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      token,
+      accept_path: `/api/v1/invites/${token}/accept`,
+      expires_at: invitation.expiresAt.toISOString(),
+    };
   }
 
   @Patch('orgs/:org_id/members/:user_id')
   @Requires('members.invite', 'org_param')
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'LAST_OWNER: the last owner cannot be demoted' })
-  changeRole(
+  async changeRole(
     @Access() access: RequestAccess,
     @Param('user_id') userId: string,
     @Body() body: ChangeRoleBody,
   ) {
-    return this.orgs.changeRole(access, requireUuid(userId, 'user_id'), body.role);
+    return memberView(
+      await this.changeMemberRole.execute({
+        caller: orgCallerOf(access),
+        userId: requireUuid(userId, 'user_id'),
+        role: body.role,
+      }),
+    );
   }
 
   @Delete('orgs/:org_id/members/:user_id')
@@ -83,7 +165,7 @@ export class OrgsController {
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'LAST_OWNER: the last owner cannot be removed' })
   async remove(@Access() access: RequestAccess, @Param('user_id') userId: string): Promise<void> {
-    await this.orgs.remove(access, requireUuid(userId, 'user_id'));
+    await this.removeMember.execute({ caller: orgCallerOf(access), userId: requireUuid(userId, 'user_id') });
   }
 
   @Post('invites/:token/accept')
@@ -91,7 +173,18 @@ export class OrgsController {
   @ApiCreatedResponse({ description: 'The membership and a personal token for the (new or existing) user' })
   @ApiGoneResponse({ type: ErrorBodyDto, description: 'INVITATION_USED or INVITATION_EXPIRED' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto })
-  accept(@Param('token') token: string, @Req() request: ApiRequest) {
-    return this.orgs.accept(token, { correlationId: request.correlationId ?? null, ip: request.ip ?? null });
+  async accept(@Param('token') token: string, @Req() request: ApiRequest) {
+    const accepted = await this.acceptInvitation.execute({
+      token,
+      correlationId: request.correlationId ?? null,
+      ip: request.ip ?? null,
+    });
+    return {
+      org: accepted.org,
+      user: accepted.user,
+      role: accepted.role,
+      token: accepted.token,
+      token_prefix: accepted.tokenPrefix,
+    };
   }
 }

@@ -17,7 +17,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { RateLimitedError } from '@repoguard/domain';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { ApiMetrics } from '../metrics/api-metrics';
+import { ApiMetrics } from '@repoguard/infrastructure';
 import { RATE_LIMIT_BY_IP } from './rate-limit-by-ip.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { REDIS } from '../redis/redis.module';

@@ -9,18 +9,31 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import {
+  ConnectRepository,
+  DisconnectRepository,
+  GetRepository,
+  ListRepositories,
+} from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
+import { callerOf, orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
+import { offsetOf, pageOf } from '../common/pagination';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ConnectRepoBody, DisconnectQuery, RepoListQuery } from './repo.dto';
-import { repoView, ReposService } from './repos.service';
+import { repoView } from './repo.view';
 
 @ApiTags('repositories')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller('orgs/:org_id/repos')
 export class ReposController {
-  constructor(private readonly repos: ReposService) {}
+  constructor(
+    private readonly connectRepository: ConnectRepository,
+    private readonly disconnectRepository: DisconnectRepository,
+    private readonly getRepository: GetRepository,
+    private readonly listRepositories: ListRepositories,
+  ) {}
 
   @Post()
   @Requires('repos.connect', 'org_param')
@@ -30,7 +43,8 @@ export class ReposController {
     description: 'REPO_REF_INVALID or REPO_NOT_FOUND (GitHub does not show it)',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
-  connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
+  async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
+    const caller = orgCallerOf(access);
     if (body.git_url !== undefined) {
       if (body.repo !== undefined || body.installation_id !== undefined) {
         throw new ValidationError(
@@ -39,7 +53,13 @@ export class ReposController {
           'REQUEST_INVALID',
         );
       }
-      return this.repos.connectGitUrl(access, body.git_url, body.git_credentials);
+      return repoView(
+        await this.connectRepository.execute({
+          caller,
+          gitUrl: body.git_url,
+          ...(body.git_credentials ? { login: body.git_credentials } : {}),
+        }),
+      );
     }
     if (body.git_credentials !== undefined) {
       throw new ValidationError(
@@ -49,14 +69,25 @@ export class ReposController {
       );
     }
     // Validated: without git_url, repo is a string (ConnectRepoBody).
-    return this.repos.connect(access, body.repo!, body.installation_id);
+    return repoView(
+      await this.connectRepository.execute({
+        caller,
+        repo: body.repo!,
+        ...(body.installation_id !== undefined ? { installationId: String(body.installation_id) } : {}),
+      }),
+    );
   }
 
   @Get()
   @Requires('repos.read', 'org_param')
   @ApiOkResponse({ description: 'A page of repositories, newest first' })
-  list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
-    return this.repos.list(access, query);
+  async list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
+    const { items, total } = await this.listRepositories.execute({
+      caller: orgCallerOf(access),
+      ...(query.status ? { status: query.status } : {}),
+      page: { limit: query.per_page, offset: offsetOf(query) },
+    });
+    return pageOf(items.map(repoView), query, total);
   }
 
   @Get(':repo_id')
@@ -67,7 +98,11 @@ export class ReposController {
     @Param('repo_id') repoId: string,
   ) {
     return repoView(
-      await this.repos.get(access, requireUuid(orgId, 'org_id'), requireUuid(repoId, 'repo_id')),
+      await this.getRepository.execute({
+        caller: callerOf(access),
+        orgId: requireUuid(orgId, 'org_id'),
+        repoId: requireUuid(repoId, 'repo_id'),
+      }),
     );
   }
 
@@ -81,7 +116,11 @@ export class ReposController {
     @Param('repo_id') repoId: string,
     @Query() query: DisconnectQuery,
   ): Promise<void> {
-    const repo = await this.repos.get(access, requireUuid(orgId, 'org_id'), requireUuid(repoId, 'repo_id'));
-    await this.repos.disconnect(access, repo, query.purge ?? false);
+    await this.disconnectRepository.execute({
+      caller: callerOf(access),
+      orgId: requireUuid(orgId, 'org_id'),
+      repoId: requireUuid(repoId, 'repo_id'),
+      purge: query.purge ?? false,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
@@ -8,16 +8,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import {
-  type AesGcmSecretBox,
-  MikroOrmSecretStore,
-  recordAudit,
-  StoredSecretEntity,
-} from '@repoguard/infrastructure';
+import { GetGithubTokenStatus, RemoveGithubToken, SetGithubToken } from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
+import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { requireSecretBox, SECRET_BOX } from './secret-box.provider';
 
 export class GithubTokenBody {
   @ApiProperty({
@@ -39,37 +34,26 @@ export class GithubTokenBody {
 @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'ENCRYPTION_NOT_CONFIGURED' })
 @Controller('orgs/:org_id/github/token')
 export class GithubTokenController {
-  constructor(@Inject(SECRET_BOX) private readonly box: AesGcmSecretBox | null) {}
+  constructor(
+    private readonly setGithubToken: SetGithubToken,
+    private readonly removeGithubToken: RemoveGithubToken,
+    private readonly getGithubTokenStatus: GetGithubTokenStatus,
+  ) {}
 
   @Put()
   @Requires('repos.connect', 'org_param')
   @ApiOkResponse({ description: '`{ configured: true, updated_at }`: the token itself is never answered' })
   async set(@Access() access: RequestAccess, @Body() body: GithubTokenBody) {
-    const orgId = access.orgId!;
-    await access.em.transactional(async (tx) => {
-      await new MikroOrmSecretStore(tx, this.requireBox()).put(orgId, 'github_token', null, body.token);
-      recordAudit(tx, access.audit, {
-        orgId,
-        action: 'github_token.set',
-        targetType: 'organization',
-        targetId: orgId,
-      });
-      await tx.flush();
-    });
+    await this.setGithubToken.execute({ caller: orgCallerOf(access), token: body.token });
     return this.status(access);
   }
 
   @Get()
   @Requires('repos.read', 'org_param')
   @ApiOkResponse({ description: '`{ configured, updated_at }`' })
-  status(@Access() access: RequestAccess) {
-    return access.em
-      .findOne(
-        StoredSecretEntity,
-        { orgId: access.orgId!, kind: 'github_token', ownerId: null },
-        { fields: ['updatedAt'] },
-      )
-      .then((row) => ({ configured: row !== null, updated_at: row?.updatedAt.toISOString() ?? null }));
+  async status(@Access() access: RequestAccess) {
+    const { updatedAt } = await this.getGithubTokenStatus.execute({ caller: orgCallerOf(access) });
+    return { configured: updatedAt !== null, updated_at: updatedAt?.toISOString() ?? null };
   }
 
   @Delete()
@@ -79,26 +63,6 @@ export class GithubTokenController {
     description: "Removed: the org's repositories are read with the instance's access again",
   })
   async remove(@Access() access: RequestAccess): Promise<void> {
-    const orgId = access.orgId!;
-    await access.em.transactional(async (tx) => {
-      const removed = await new MikroOrmSecretStore(tx, this.requireBox()).delete(
-        orgId,
-        'github_token',
-        null,
-      );
-      if (removed) {
-        recordAudit(tx, access.audit, {
-          orgId,
-          action: 'github_token.removed',
-          targetType: 'organization',
-          targetId: orgId,
-        });
-      }
-      await tx.flush();
-    });
-  }
-
-  private requireBox(): AesGcmSecretBox {
-    return requireSecretBox(this.box);
+    await this.removeGithubToken.execute({ caller: orgCallerOf(access) });
   }
 }

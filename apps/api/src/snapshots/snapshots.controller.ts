@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '@repoguard/domain';
-import { DependencyEntity, DependencySnapshotEntity } from '@repoguard/infrastructure';
+import { GetSnapshot } from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
+import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, PageQuery, pageOf } from '../common/pagination';
 import { requireUuid } from '../common/request-input';
@@ -12,6 +12,8 @@ import { ErrorBodyDto } from '../errors/error-body.dto';
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller('repos/:repo_id/snapshots')
 export class SnapshotsController {
+  constructor(private readonly getSnapshot: GetSnapshot) {}
+
   @Get(':snapshot_id')
   @Requires('repos.read', 'repo_param')
   @ApiOkResponse({ description: 'Commit, manifests with their diagnostics, and a page of dependencies' })
@@ -21,19 +23,12 @@ export class SnapshotsController {
     @Param('snapshot_id') snapshotId: string,
     @Query() query: PageQuery,
   ) {
-    const id = requireUuid(snapshotId, 'snapshot_id');
-    const snapshot = await access.em.findOne(DependencySnapshotEntity, { id, repoId: repoId.toLowerCase() });
-    if (!snapshot)
-      throw new NotFoundError('SNAPSHOT_NOT_FOUND', `No snapshot with id ${id} in this repository`);
-    const [dependencies, total] = await access.em.findAndCount(
-      DependencyEntity,
-      { snapshotId: snapshot.id },
-      {
-        orderBy: { manifestPath: 'asc', name: 'asc', id: 'asc' },
-        limit: query.per_page,
-        offset: offsetOf(query),
-      },
-    );
+    const { snapshot, dependencies } = await this.getSnapshot.execute({
+      caller: callerOf(access),
+      repoId: repoId.toLowerCase(),
+      snapshotId: requireUuid(snapshotId, 'snapshot_id'),
+      page: { limit: query.per_page, offset: offsetOf(query) },
+    });
     return {
       id: snapshot.id,
       repo_id: snapshot.repoId,
@@ -46,7 +41,7 @@ export class SnapshotsController {
         diagnostics: m.diagnostics,
       })),
       dependencies: pageOf(
-        dependencies.map((d) => ({
+        dependencies.items.map((d) => ({
           ecosystem: d.ecosystem,
           name: d.name,
           version: d.version,
@@ -58,7 +53,7 @@ export class SnapshotsController {
           purl: d.purl,
         })),
         query,
-        total,
+        dependencies.total,
       ),
     };
   }

@@ -11,7 +11,7 @@ import {
 import { isGithubSignatureValid } from '@repoguard/infrastructure';
 import { UNIT_OF_WORK } from '../composition/application.providers';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { ApiMetrics } from '../metrics/api-metrics';
+import { ApiMetrics } from '@repoguard/infrastructure';
 import { malformedPayload, type WebhookEffect } from './handlers/webhook-handler';
 import { WEBHOOK_HANDLERS, type WebhookHandlers } from './handlers/webhook-handlers';
 

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { CreateOrganization } from '@repoguard/application';
 import { DomainError } from '@repoguard/domain';
-import { createMikroOrmConfig, createOrganizationWithOwner } from '@repoguard/infrastructure';
+import { createMikroOrmConfig, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
 import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
 
 export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
@@ -24,11 +25,16 @@ export async function runOrgCreate(
     createMikroOrmConfig({ databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL, poolMax: 1 }),
   );
   try {
-    const created = await createOrganizationWithOwner(
-      orm.em,
-      { name: values.name!, slug: values.slug!, ownerEmail: values['owner-email']! },
-      { actorType: 'system', actorId: 'cli', correlationId: null, ip: null },
+    const createOrganization = new CreateOrganization(
+      new MikroOrmUnitOfWork(orm.em),
+      new OpaqueTokenIssuer(),
     );
+    const created = await createOrganization.execute({
+      actor: { actorType: 'system', actorId: 'cli', correlationId: null, ip: null },
+      name: values.name!,
+      slug: values.slug!,
+      ownerEmail: values['owner-email']!,
+    });
     const result = {
       org: { id: created.org.id, name: created.org.name, slug: created.org.slug },
       owner: { id: created.owner.id, email: created.owner.email, role: 'owner' },

@@ -28,4 +28,6 @@ export interface ApiKeyRepository {
   list(orgId: string): Promise<ApiKeyRecord[]>;
   get(id: string): Promise<ApiKeyRecord | null>;
   revoke(id: string, at: Date): Promise<void>;
+  /** Every key of the org not revoked yet stops working at `at`. */
+  revokeAll(orgId: string, at: Date): Promise<void>;
 }

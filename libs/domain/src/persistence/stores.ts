@@ -1,10 +1,24 @@
 import type { AuditTrail } from '../audit/audit-trail.port';
 import type { ApiKeyRepository } from '../identity/api-key-repository.port';
-import type { GithubInstallationRepository } from '../github/github-installation-repository.port';
 import type { RepoRepository } from '../repository/repo-repository.port';
 import type { ScanHistory } from '../scan/scan-history.port';
 import type { ScanRepository } from '../scan/scan-repository.port';
 import type { WebhookDeliveryLog } from '../webhook/webhook-delivery-log.port';
+import type { GitLoginStore } from '../repository/git-login-store.port';
+import type { GithubInstallationRepository } from '../github-installation/github-installation-repository.port';
+import type { FindingQueries } from '../finding/finding-queries.port';
+import type { FindingTriageRepository } from '../finding/finding-triage-repository.port';
+import type { PolicyVersionRepository } from '../policy/policy-version-repository.port';
+import type { ScannedStateReader } from '../policy/scanned-state-reader.port';
+import type { OrganizationRepository } from '../organization/organization-repository.port';
+import type { MembershipRepository } from '../identity/membership-repository.port';
+import type { InvitationRepository } from '../identity/invitation-repository.port';
+import type { UserRepository } from '../identity/user-repository.port';
+import type { PersonalTokenRepository } from '../identity/personal-token-repository.port';
+import type { AuditLogQueries } from '../audit/audit-log-queries.port';
+import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
+import type { ResourceOwners } from '../identity/resource-owners.port';
+import type { GithubTokenStore } from '../github-installation/github-token-store.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -18,4 +32,18 @@ export interface Stores {
   readonly scanHistory: ScanHistory;
   readonly webhookDeliveries: WebhookDeliveryLog;
   readonly githubInstallations: GithubInstallationRepository;
+  readonly gitLogins: GitLoginStore;
+  readonly findingQueries: FindingQueries;
+  readonly findingTriage: FindingTriageRepository;
+  readonly policies: PolicyVersionRepository;
+  readonly scannedState: ScannedStateReader;
+  readonly organizations: OrganizationRepository;
+  readonly memberships: MembershipRepository;
+  readonly invitations: InvitationRepository;
+  readonly users: UserRepository;
+  readonly personalTokens: PersonalTokenRepository;
+  readonly auditLog: AuditLogQueries;
+  readonly snapshotQueries: SnapshotQueries;
+  readonly resourceOwners: ResourceOwners;
+  readonly githubTokens: GithubTokenStore;
 }

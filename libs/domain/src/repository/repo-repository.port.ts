@@ -1,4 +1,6 @@
+import type { CountedPage, PageRequest } from '../shared/page-request';
 import type { RepoProvider, Repository } from './repository.entity';
+import type { RepoStatus } from './repo-status';
 
 export type NewRepository = Pick<Repository, 'orgId' | 'owner' | 'name' | 'defaultBranch'> &
   Partial<Pick<Repository, 'provider' | 'externalId' | 'gitUrl' | 'installationId'>>;
@@ -18,4 +20,12 @@ export interface RepoRepository {
   /** Queued with the unit of work; the id is known at once. */
   add(repo: NewRepository): Repository;
   update(id: string, changes: RepositoryChanges): Promise<Repository>;
+  /** The org's repositories, newest first. */
+  list(orgId: string, filter: { status?: RepoStatus }, page: PageRequest): Promise<CountedPage<Repository>>;
+  /** The org's GitHub repository by owner and name, compared case-insensitively as GitHub does. */
+  findGithub(orgId: string, owner: string, name: string): Promise<Repository | null>;
+  findByGitUrl(orgId: string, gitUrl: string): Promise<Repository | null>;
+  remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void>;
+  /** Deletes the repository's findings, evaluations, scans and snapshots (with their dependencies). */
+  purgeHistory(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { RepoCoordinates } from './repo-coordinates';
+import type { RepoCoordinates } from '../repository/repo-coordinates';
 
 /** The token for the next request (null: the instance's own access); it may change between calls. */
 export type GithubTokenSource = () => Promise<string | null>;

@@ -1,4 +1,4 @@
-import type { ResolvedCommit, TreeBlob } from './repo-coordinates';
+import type { ResolvedCommit, TreeBlob } from '../repository/repo-coordinates';
 
 /**
  * One repository's manifests, bound to its provider, URL and credentials. Adapters raise

@@ -1,5 +1,5 @@
 import type { ManifestReader } from './manifest-reader.port';
-import type { RepoCoordinates } from './repo-coordinates';
+import type { RepoCoordinates } from '../repository/repo-coordinates';
 
 /**
  * Where manifests come from (GitHub's API, or any git remote through the git CLI). A scan step asks

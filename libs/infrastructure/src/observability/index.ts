@@ -4,3 +4,4 @@ export * from './scan-queue-metrics';
 export * from './scan-metrics.query';
 export * from './worker-metrics';
 export * from './scan-metrics.interceptor';
+export * from './api-metrics';

@@ -1,17 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FindingFilter, PageRequest } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 
-export interface FindingPageFilter {
-  readonly repoId: string;
-  readonly findingId?: string;
-  readonly severities?: readonly string[];
-  readonly status?: string;
-  readonly ecosystem?: string;
-  readonly packageName?: string;
-  readonly limit: number;
-  readonly offset: number;
-}
+export type FindingPageFilter = FindingFilter & PageRequest;
 
 /** One finding as the API lists it: the finding's columns, its advisory's text and its dependency. */
 export interface FindingRow {

@@ -34,4 +34,8 @@ export class MikroOrmApiKeyRepository implements ApiKeyRepository {
     const key = await this.em.findOneOrFail(ApiKeyEntity, { id });
     key.revokedAt = at;
   }
+
+  async revokeAll(orgId: string, at: Date): Promise<void> {
+    await this.em.nativeUpdate(ApiKeyEntity, { orgId, revokedAt: null }, { revokedAt: at });
+  }
 }

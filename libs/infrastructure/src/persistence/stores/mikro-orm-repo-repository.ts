@@ -1,13 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
+  CountedPage,
   NewRepository,
+  PageRequest,
   RepoProvider,
   RepoRepository,
   Repository,
   RepositoryChanges,
   RepoStatus,
 } from '@repoguard/domain';
-import { RepositoryEntity } from '../entities';
+import {
+  DependencyEntity,
+  DependencySnapshotEntity,
+  FindingEntity,
+  PolicyEvaluationEntity,
+  RepositoryEntity,
+  ScanEntity,
+} from '../entities';
 
 export const repositoryOf = (repo: RepositoryEntity): Repository => ({
   id: repo.id,
@@ -57,5 +66,55 @@ export class MikroOrmRepoRepository implements RepoRepository {
     const repo = await this.em.findOneOrFail(RepositoryEntity, { id });
     this.em.assign(repo, changes);
     return repositoryOf(repo);
+  }
+
+  async list(
+    orgId: string,
+    filter: { status?: RepoStatus },
+    page: PageRequest,
+  ): Promise<CountedPage<Repository>> {
+    const [repos, total] = await this.em.findAndCount(
+      RepositoryEntity,
+      { orgId, ...(filter.status ? { status: filter.status } : {}) },
+      { orderBy: { createdAt: 'desc', id: 'asc' }, limit: page.limit, offset: page.offset },
+    );
+    return { items: repos.map(repositoryOf), total };
+  }
+
+  async findGithub(orgId: string, owner: string, name: string): Promise<Repository | null> {
+    const repo = await this.em.findOne(RepositoryEntity, {
+      orgId,
+      provider: 'github',
+      owner: { $ilike: owner },
+      name: { $ilike: name },
+    });
+    return repo ? repositoryOf(repo) : null;
+  }
+
+  async findByGitUrl(orgId: string, gitUrl: string): Promise<Repository | null> {
+    const repo = await this.em.findOne(RepositoryEntity, { orgId, provider: 'git', gitUrl });
+    return repo ? repositoryOf(repo) : null;
+  }
+
+  async remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {
+    await this.em.nativeDelete(RepositoryEntity, { id: repo.id, orgId: repo.orgId });
+  }
+
+  async purgeHistory(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {
+    const where = { orgId: repo.orgId, repoId: repo.id };
+    const snapshots = await this.em.find(DependencySnapshotEntity, where, { fields: ['id'] });
+    const snapshotIds = snapshots.map((s) => s.id);
+    await this.em.nativeDelete(FindingEntity, where);
+    await this.em.nativeDelete(PolicyEvaluationEntity, where);
+    await this.em.nativeDelete(ScanEntity, where);
+    if (snapshotIds.length > 0) {
+      await this.em
+        .getKnex()('dependency_matches')
+        .whereIn('snapshot_id', snapshotIds)
+        .andWhere('org_id', repo.orgId)
+        .delete();
+      await this.em.nativeDelete(DependencyEntity, { orgId: repo.orgId, snapshotId: { $in: snapshotIds } });
+    }
+    await this.em.nativeDelete(DependencySnapshotEntity, where);
   }
 }

@@ -1,15 +1,36 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
+import type { AesGcmSecretBox } from '../../crypto/secret-box';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
+import { MikroOrmAuditLogQueries } from './mikro-orm-audit-log-queries';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
 import { MikroOrmScanRepository } from '../repositories/mikro-orm-scan-repository';
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
 import { MikroOrmScanHistory } from './mikro-orm-scan-history';
 import { MikroOrmWebhookDeliveryLog } from './mikro-orm-webhook-delivery-log';
+import { MikroOrmSnapshotQueries } from './mikro-orm-snapshot-queries';
+import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
+import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
+import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
+import { MikroOrmGithubTokenStore } from './mikro-orm-github-token-store';
+import { MikroOrmInvitationRepository } from './mikro-orm-invitation-repository';
+import { MikroOrmMembershipRepository } from './mikro-orm-membership-repository';
+import { MikroOrmOrganizationRepository } from './mikro-orm-organization-repository';
+import { MikroOrmPersonalTokenRepository } from './mikro-orm-personal-token-repository';
+import { MikroOrmUserRepository } from './mikro-orm-user-repository';
+import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
+import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
+import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
+
+/** What some stores need beyond the entity manager. */
+export interface StoreSettings {
+  /** Seals stored credentials; without it, storing one is refused (ENCRYPTION_NOT_CONFIGURED). */
+  readonly secretBox?: AesGcmSecretBox | null;
+}
 
 /** Every store of one unit of work, on its entity manager; each built the first time it is named. */
-export function mikroOrmStores(em: EntityManager): Stores {
+export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}): Stores {
   const cache = new Map<keyof Stores, unknown>();
   const lazy = <K extends keyof Stores>(key: K, make: () => Stores[K]) => ({
     get: (): Stores[K] => {
@@ -26,5 +47,19 @@ export function mikroOrmStores(em: EntityManager): Stores {
     scanHistory: lazy('scanHistory', () => new MikroOrmScanHistory(em)),
     webhookDeliveries: lazy('webhookDeliveries', () => new MikroOrmWebhookDeliveryLog(em)),
     githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
+    gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),
+    findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em)),
+    findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
+    policies: lazy('policies', () => new MikroOrmPolicyVersionRepository(em)),
+    scannedState: lazy('scannedState', () => new MikroOrmScannedStateReader(em)),
+    organizations: lazy('organizations', () => new MikroOrmOrganizationRepository(em)),
+    memberships: lazy('memberships', () => new MikroOrmMembershipRepository(em)),
+    invitations: lazy('invitations', () => new MikroOrmInvitationRepository(em)),
+    users: lazy('users', () => new MikroOrmUserRepository(em)),
+    personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
+    auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
+    snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
+    resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
+    githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
   });
 }

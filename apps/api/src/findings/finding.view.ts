@@ -1,0 +1,33 @@
+import { isEcosystem, toPurl, type ListedFinding } from '@repoguard/domain';
+
+export function findingView(f: ListedFinding) {
+  return {
+    id: f.id,
+    repo_id: f.repoId,
+    status: f.status,
+    severity: f.severity,
+    cvss_score: f.cvssScore,
+    vulnerability: {
+      id: f.vulnerabilityId,
+      aliases: f.aliases,
+      summary: f.summary,
+      references: f.references,
+    },
+    dependency: {
+      ecosystem: f.ecosystem,
+      name: f.packageName,
+      version: f.version,
+      purl: f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null),
+      manifest_path: f.manifestPath,
+      direct: f.direct,
+    },
+    fixed_versions: f.fixedVersions,
+    triage:
+      f.status === 'ignored'
+        ? { reason: f.triageReason, expires_at: f.triageExpiresAt?.toISOString() ?? null }
+        : null,
+    first_seen: f.firstSeen.toISOString(),
+    last_seen: f.lastSeen.toISOString(),
+    fixed_at: f.fixedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,75 @@
+import type { InvitationRecord, NewInvitation, Role, TokenIssuer } from '@repoguard/domain';
+import type { OrgCaller } from '../shared/caller';
+import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { InviteMember } from './invite-member.use-case';
+
+const tokens: TokenIssuer = {
+  issue: (kind) => ({ token: `${kind}-secret`, hash: `hash-of-${kind}-secret`, prefix: kind }),
+  hash: (token) => `hash-of-${token}`,
+};
+
+function setUp(role: Role) {
+  const added: NewInvitation[] = [];
+  const uow = new FakeUnitOfWork({
+    invitations: {
+      add: (invitation) => {
+        added.push(invitation);
+        return { id: 'inv-1', acceptedAt: null, ...invitation } as InvitationRecord;
+      },
+      lockByTokenHash: () => Promise.resolve(null),
+      markAccepted: () => Promise.resolve(),
+      expirePending: () => Promise.resolve(),
+    },
+  });
+  const caller: OrgCaller = {
+    scope: { orgIds: ['org-1'] },
+    actor: { actorType: 'user', actorId: 'u1', correlationId: null, ip: null },
+    orgId: 'org-1',
+    role,
+  };
+  const invite = new InviteMember(uow, tokens, fixedClock('2026-06-01T00:00:00.000Z'), { ttlHours: 72 });
+  return { caller, uow, added, invite };
+}
+
+describe('InviteMember', () => {
+  it.each([
+    ['admin', 'owner'],
+    ['viewer', 'viewer'],
+  ] as const)('a %s may not grant %s (403 FORBIDDEN); nothing is stored', async (actor, granted) => {
+    const { caller, uow, added, invite } = setUp(actor);
+    await expect(invite.execute({ caller, email: 'bob@example.com', role: granted })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'FORBIDDEN',
+    });
+    expect(added).toEqual([]);
+    expect(uow.audited).toEqual([]);
+  });
+
+  it('stores only the hash, expires after the TTL, and audits the invitation', async () => {
+    const { caller, uow, added, invite } = setUp('admin');
+    const { invitation, token } = await invite.execute({ caller, email: ' Bob@Example.com ', role: 'admin' });
+    expect(token).toBe('invitation-secret');
+    expect(added).toEqual([
+      {
+        orgId: 'org-1',
+        email: 'bob@example.com',
+        role: 'admin',
+        tokenHash: 'hash-of-invitation-secret',
+        invitedBy: 'u1',
+        expiresAt: new Date('2026-06-04T00:00:00.000Z'),
+      },
+    ]);
+    expect(uow.audited).toEqual([
+      expect.objectContaining({
+        action: 'member.invited',
+        targetId: invitation.id,
+        metadata: { email: 'bob@example.com', role: 'admin' },
+      }),
+    ]);
+  });
+
+  it('an owner may invite an owner', async () => {
+    const { caller, invite } = setUp('owner');
+    await expect(invite.execute({ caller, email: 'c@example.com', role: 'owner' })).resolves.toBeDefined();
+  });
+});

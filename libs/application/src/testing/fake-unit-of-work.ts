@@ -1,0 +1,33 @@
+import type { AuditContext, AuditEvent, Stores, TenantScope, UnitOfWork } from '@repoguard/domain';
+
+/**
+ * Runs a use case's work over in-memory stores that a test hands in (only the ones the use case
+ * names: any other throws), and keeps the audit rows it recorded. No rollback: tests check what a
+ * failing use case did not write before it threw.
+ */
+export class FakeUnitOfWork implements UnitOfWork {
+  readonly audited: (AuditEvent & { actor: AuditContext })[] = [];
+  readonly scopes: TenantScope[] = [];
+  private readonly stores: Stores;
+
+  constructor(stores: Partial<Omit<Stores, 'audit'>>) {
+    const audit: Stores['audit'] = { record: (actor, event) => this.audited.push({ ...event, actor }) };
+    this.stores = new Proxy({ ...stores, audit } as Stores, {
+      get: (target, key) => {
+        if (typeof key === 'string' && !(key in target)) throw new Error(`the test gave no ${key} store`);
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+  }
+
+  transaction<T>(scope: TenantScope, work: (stores: Stores) => Promise<T>): Promise<T> {
+    this.scopes.push(scope);
+    return work(this.stores);
+  }
+
+  read<T>(scope: TenantScope, work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.transaction(scope, work);
+  }
+}
+
+export const fixedClock = (iso: string) => ({ now: () => new Date(iso) });

@@ -1,0 +1,13 @@
+import type { judgeFindings } from './judge-findings';
+
+/** What a policy judges: the repository's current findings and its last scanned dependencies. */
+export interface ScannedState {
+  readonly snapshotId: string;
+  readonly findings: Parameters<typeof judgeFindings>[1];
+  readonly dependencies: Parameters<typeof judgeFindings>[2];
+}
+
+export interface ScannedStateReader {
+  /** As of the repository's newest completed scan; null when none completed yet. */
+  lastScanned(repoId: string): Promise<ScannedState | null>;
+}

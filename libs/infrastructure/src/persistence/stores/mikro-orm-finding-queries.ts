@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type {
+  CountedPage,
+  FindingFilter,
+  FindingQueries,
+  ListedFinding,
+  PageRequest,
+} from '@repoguard/domain';
+import { findingPage, type FindingRow } from '../read-models/finding-page.query';
+
+// Raw rows: the driver may hand timestamps back as strings.
+const date = (value: Date | string): Date => new Date(value);
+
+const listedOf = (row: FindingRow): ListedFinding => ({
+  id: row.id,
+  repoId: row.repo_id,
+  status: row.status,
+  severity: row.severity,
+  cvssScore: row.cvss_score,
+  vulnerabilityId: row.vulnerability_id,
+  aliases: row.aliases,
+  summary: row.summary,
+  references: row.references ?? [],
+  ecosystem: row.ecosystem,
+  packageName: row.package_name,
+  version: row.version,
+  manifestPath: row.manifest_path,
+  purl: row.purl,
+  direct: row.direct,
+  fixedVersions: row.fixed_versions,
+  triageReason: row.triage_reason,
+  triageExpiresAt: row.triage_expires_at === null ? null : date(row.triage_expires_at),
+  firstSeen: date(row.first_seen),
+  lastSeen: date(row.last_seen),
+  fixedAt: row.fixed_at === null ? null : date(row.fixed_at),
+});
+
+/** The finding page read model (one query, no entities) behind the FindingQueries port. */
+export class MikroOrmFindingQueries implements FindingQueries {
+  constructor(private readonly em: EntityManager) {}
+
+  async page(filter: FindingFilter, page: PageRequest): Promise<CountedPage<ListedFinding>> {
+    const { rows, total } = await findingPage(this.em, { ...filter, ...page });
+    return { items: rows.map(listedOf), total };
+  }
+}

@@ -1,0 +1,23 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ScannedState, ScannedStateReader } from '@repoguard/domain';
+import { ScanEntity } from '../entities';
+import { MikroOrmFindingRepository } from '../repositories/mikro-orm-finding-repository';
+import { MikroOrmSnapshotRepository } from '../repositories/mikro-orm-snapshot-repository';
+
+export class MikroOrmScannedStateReader implements ScannedStateReader {
+  constructor(private readonly em: EntityManager) {}
+
+  async lastScanned(repoId: string): Promise<ScannedState | null> {
+    const lastScan = await this.em.findOne(
+      ScanEntity,
+      { repoId, status: 'COMPLETED', snapshotId: { $ne: null } },
+      { orderBy: { completedAt: 'desc' } },
+    );
+    if (!lastScan?.snapshotId) return null;
+    const [findings, dependencies] = await Promise.all([
+      new MikroOrmFindingRepository(this.em).current(repoId),
+      new MikroOrmSnapshotRepository(this.em).dependencies(lastScan.snapshotId),
+    ]);
+    return { snapshotId: lastScan.snapshotId, findings, dependencies };
+  }
+}

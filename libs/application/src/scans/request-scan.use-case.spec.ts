@@ -58,18 +58,25 @@ class InMemoryUnitOfWork implements UnitOfWork {
   readonly repos = new Map<string, Repository>([[REPO.id, REPO]]);
   scans = new Map<string, ScanRecordQueued>();
   audit: { context: AuditContext; event: AuditEvent }[] = [];
+  /** Transactions open right now: each holds a pooled database connection in production. */
+  open = 0;
 
   async transaction<T>(_scope: unknown, work: (stores: Stores) => Promise<T>): Promise<T> {
     const scans = new Map(this.scans);
     const audit = [...this.audit];
-    const result = await work(this.stores(scans, audit));
-    this.scans = scans;
-    this.audit = audit;
-    return result;
+    this.open++;
+    try {
+      const result = await work(this.stores(scans, audit));
+      this.scans = scans;
+      this.audit = audit;
+      return result;
+    } finally {
+      this.open--;
+    }
   }
 
-  read<T>(scope: unknown, work: (stores: Stores) => Promise<T>): Promise<T> {
-    return this.transaction(scope, work);
+  read<T>(_scope: unknown, work: (stores: Stores) => Promise<T>): Promise<T> {
+    return work(this.stores(this.scans, this.audit));
   }
 
   private stores(scans: Map<string, ScanRecordQueued>, audit: InMemoryUnitOfWork['audit']): Stores {
@@ -97,6 +104,20 @@ class InMemoryUnitOfWork implements UnitOfWork {
 }
 
 describe('RequestScan', () => {
+  it('asks Temporal with no transaction open, so a slow answer holds no database connection', async () => {
+    const uow = new InMemoryUnitOfWork();
+    const openWhileAsking: number[] = [];
+    const requester = new FakeScanRequester();
+    const request = requester.request.bind(requester);
+    requester.request = (...args) => (openWhileAsking.push(uow.open), request(...args));
+    requester.assignment = async () => (openWhileAsking.push(uow.open), requester.assigned);
+    const useCase = new RequestScan(uow, requester, () => 'request-1');
+    await useCase.execute({ caller: CALLER, repoId: REPO.id, trigger: 'api', identifyScan: true });
+    expect(openWhileAsking).toEqual([0, 0]);
+    expect(uow.scans.size).toBe(1);
+    expect(uow.audit).toHaveLength(1);
+  });
+
   let uow: InMemoryUnitOfWork;
   let requester: FakeScanRequester;
   let useCase: RequestScan;

@@ -2,8 +2,10 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  type Repository,
   type ScanRequestDetails,
   type ScanRequester,
+  type ScanRequestReceipt,
   type ScanRouting,
   type ScanTrigger,
   type Stores,
@@ -42,6 +44,13 @@ export interface ScanRequested {
   readonly deduplicated: boolean;
 }
 
+interface SentRequest {
+  readonly receipt: ScanRequestReceipt;
+  readonly requestedBy: string;
+  readonly scanId: string | null;
+  readonly runId: string | null;
+}
+
 /**
  * Signals the repository's scan workflow (starting it if none runs) and records the request: the
  * QUEUED scan row when the scan is known, and the audit row. One path for the API, push webhooks
@@ -54,8 +63,16 @@ export class RequestScan {
     private readonly newRequestId: () => string,
   ) {}
 
-  execute(command: RequestScanCommand): Promise<ScanRequested> {
-    return this.uow.transaction(command.caller.scope, (stores) => this.executeIn(stores, command));
+  /**
+   * The API's path. Temporal is asked outside any transaction (the assignment query may wait
+   * seconds for a worker): a pooled connection is held only to read the repository and, after,
+   * to write the scan row and the audit row together.
+   */
+  async execute(command: RequestScanCommand): Promise<ScanRequested> {
+    const { scope } = command.caller;
+    const repo = await this.uow.read(scope, (stores) => this.scannable(stores, command.repoId));
+    const sent = await this.send(repo, command);
+    return this.uow.transaction(scope, (stores) => this.record(stores, repo, sent, command));
   }
 
   /**
@@ -63,15 +80,25 @@ export class RequestScan {
    * caller's transaction rolls back with the error.
    */
   async executeIn(stores: Stores, command: RequestScanCommand): Promise<ScanRequested> {
-    const { caller, trigger } = command;
-    const repo = await stores.repositories.get(command.repoId);
-    if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${command.repoId}`);
+    const repo = await this.scannable(stores, command.repoId);
+    return this.record(stores, repo, await this.send(repo, command), command);
+  }
+
+  private async scannable(stores: Stores, repoId: string): Promise<Repository> {
+    const repo = await stores.repositories.get(repoId);
+    if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
     if (repo.disabledAt) {
       throw new ConflictError(
         'REPO_DISABLED',
         `${repo.owner}/${repo.name} is ${repo.disabledReason ?? 'disabled'}: it is not scanned`,
       );
     }
+    return repo;
+  }
+
+  /** Signals the workflow and, when asked to, learns which scan serves the request. */
+  private async send(repo: Repository, command: RequestScanCommand): Promise<SentRequest> {
+    const { caller, trigger } = command;
     // Only a request whose scan we ask for needs an id the workflow remembers.
     const requestId = command.identifyScan ? this.newRequestId() : undefined;
     const requestedBy = command.requestedBy ?? callerName(caller);
@@ -97,8 +124,22 @@ export class RequestScan {
       );
     });
     const assignment = requestId ? await this.requester.assignment(receipt, requestId) : null;
-    const scanId = assignment?.scanId ?? null;
-    const runId = assignment?.servedByThisRun ? receipt.runId : null;
+    return {
+      receipt,
+      requestedBy,
+      scanId: assignment?.scanId ?? null,
+      runId: assignment?.servedByThisRun ? receipt.runId : null,
+    };
+  }
+
+  /** The QUEUED scan row (when the scan is known) and the audit row, in the given unit of work. */
+  private async record(
+    stores: Stores,
+    repo: Repository,
+    { receipt, requestedBy, scanId, runId }: SentRequest,
+    command: RequestScanCommand,
+  ): Promise<ScanRequested> {
+    const { caller, trigger } = command;
     const inserted = scanId
       ? await stores.scans.queue({
           scanId,

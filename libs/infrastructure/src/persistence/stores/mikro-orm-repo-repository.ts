@@ -11,6 +11,7 @@ import type {
 } from '@repoguard/domain';
 import {
   DependencyEntity,
+  DependencyMatchEntity,
   DependencySnapshotEntity,
   FindingEntity,
   PolicyEvaluationEntity,
@@ -108,11 +109,11 @@ export class MikroOrmRepoRepository implements RepoRepository {
     await this.em.nativeDelete(PolicyEvaluationEntity, where);
     await this.em.nativeDelete(ScanEntity, where);
     if (snapshotIds.length > 0) {
-      await this.em
-        .getKnex()('dependency_matches')
-        .whereIn('snapshot_id', snapshotIds)
-        .andWhere('org_id', repo.orgId)
-        .delete();
+      // Through the entity manager, so it runs in the purge's transaction (a bare knex query would not).
+      await this.em.nativeDelete(DependencyMatchEntity, {
+        orgId: repo.orgId,
+        snapshotId: { $in: snapshotIds },
+      });
       await this.em.nativeDelete(DependencyEntity, { orgId: repo.orgId, snapshotId: { $in: snapshotIds } });
     }
     await this.em.nativeDelete(DependencySnapshotEntity, where);

@@ -8,13 +8,8 @@ import {
   type SyncAdvisoriesInput,
   type SyncAdvisoriesResult,
 } from '@repoguard/contract';
-import type { OsvRecord } from '@repoguard/domain';
-import {
-  dropDatabase,
-  ensureAdvisorySyncSchedule,
-  prepareDatabase,
-  type ScanTarget,
-} from '@repoguard/infrastructure';
+import type { OsvRecord, ScanTarget } from '@repoguard/domain';
+import { dropDatabase, ensureAdvisorySyncSchedule, prepareDatabase } from '@repoguard/infrastructure';
 import { freshDatabaseUrl } from '../support/fresh-database';
 import { startScanHarness, type ScanHarness } from '../support/scan-harness';
 import { runCliCommand } from '../support/cli-run';

@@ -11,7 +11,7 @@ import { Client } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
-import type { OsvRecord } from '@repoguard/domain';
+import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import {
   buildActivityDeps,
   bundleWorkflows,
@@ -26,7 +26,6 @@ import {
   RepositoryEntity,
   TemporalScanRequester,
   WorkerMetrics,
-  type ScanTarget,
 } from '@repoguard/infrastructure';
 import { startGithubStandIn, type GithubStandIn, type GithubStandInApp } from '../stand-ins/github-stand-in';
 import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';

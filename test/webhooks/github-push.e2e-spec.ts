@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
-import type { ScanTarget } from '@repoguard/infrastructure';
+import type { ScanTarget } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { request, type JsonResponse } from '../support/http';
 

@@ -25,7 +25,6 @@ export * from './temporal/scan-log-attributes.interceptor';
 export * from './temporal/correlation-id.client-interceptor';
 export * from './crypto/opaque-token';
 export * from './persistence/tenant-scope';
-export * from './persistence/audit-trail';
 export * from './persistence/read-models/finding-page.query';
 export * from './logging/configured-secrets';
 export * from './logging/pino-logger.factory';

@@ -14,6 +14,17 @@ export interface ScanRecordStart {
 /** A scan row as a request queues it: no run yet when a follow-up run will serve the request. */
 export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & { readonly runId: string | null };
 
+/** The policy's verdict on one scan's snapshot, as it is stored. */
+export interface ScanEvaluationRecord {
+  readonly orgId: string;
+  readonly repoId: string;
+  readonly snapshotId: string;
+  readonly scanId: string;
+  readonly policyVersion: number | null;
+  readonly status: PolicyStatus;
+  readonly reasons: readonly PolicyReason[];
+}
+
 export interface ScanRepository {
   /** Inserts the QUEUED row; false when it was there already (the request joined a queued scan). */
   queue(scan: ScanRecordQueued): Promise<boolean>;
@@ -28,15 +39,7 @@ export interface ScanRepository {
   ): Promise<void>;
   complete(scanId: string, now: Date): Promise<void>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
-  saveEvaluation(input: {
-    orgId: string;
-    repoId: string;
-    snapshotId: string;
-    scanId: string;
-    policyVersion: number | null;
-    status: PolicyStatus;
-    reasons: readonly PolicyReason[];
-  }): Promise<void>;
+  saveEvaluation(evaluation: ScanEvaluationRecord): Promise<void>;
   /** Sets the repository's status; a failed scan keeps an earlier verdict. */
   setRepoStatus(
     repoId: string,

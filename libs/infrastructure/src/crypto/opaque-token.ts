@@ -1,8 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TOKEN_PREFIXES, type IssuedToken, type TokenIssuer, type TokenKind } from '@repoguard/domain';
 
-export type { IssuedToken };
-
 // 32 random bytes: guessing is hopeless, so a fast unsalted SHA-256 is enough to store them
 // (GitHub stores its tokens the same way); a slow password hash would only slow every request.
 const SECRET_BYTES = 32;

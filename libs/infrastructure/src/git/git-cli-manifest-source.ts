@@ -15,9 +15,9 @@ import {
   type RepositoryDirectory,
   type ResolvedCommit,
   type TreeBlob,
+  parseGitUrl,
 } from '@repoguard/domain';
 import { type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
-import { parseGitUrl } from './git-url';
 
 /** What to log in with over https; looked up per repository, never part of the URL. */
 export interface GitHttpCredentials {

@@ -1,4 +1,3 @@
 export * from './git-cli-manifest-source';
-export * from './git-url';
 export * from './provider-routing-manifest-source';
 export * from './stored-git-credentials';

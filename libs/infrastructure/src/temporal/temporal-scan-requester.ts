@@ -22,8 +22,6 @@ import type {
   ScanTiming,
 } from '@repoguard/domain';
 
-export type { ScanTarget, ScanRequestReceipt } from '@repoguard/domain';
-
 /**
  * Sends a scan request to the repository's workflow, starting it when none runs
  * (signal-with-start, USE_EXISTING): concurrent requests for one repo join one scan. The API

@@ -2,7 +2,7 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   repoStatusAfterScan,
-  type PolicyReason,
+  type ScanEvaluationRecord,
   type PolicyStatus,
   type RepoStatus,
   type ScanRecordQueued,
@@ -102,15 +102,7 @@ export class MikroOrmScanRepository implements ScanRepository {
       });
   }
 
-  async saveEvaluation(input: {
-    orgId: string;
-    repoId: string;
-    snapshotId: string;
-    scanId: string;
-    policyVersion: number | null;
-    status: PolicyStatus;
-    reasons: readonly PolicyReason[];
-  }): Promise<void> {
+  async saveEvaluation(input: ScanEvaluationRecord): Promise<void> {
     await this.knex()('policy_evaluations').insert({
       id: randomUUID(),
       org_id: input.orgId,

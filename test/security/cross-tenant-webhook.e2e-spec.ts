@@ -116,7 +116,12 @@ describe('webhooks across tenants', () => {
   async function scanToEnd(org: Org, repo: Connected) {
     const queued = await api(org, 'POST', `/repos/${repo.id}/scan`, {});
     expect(queued.status).toBe(202);
-    return stack.harness.waitForScan({ orgId: org.orgId, repoId: repo.id, owner: repo.owner, name: repo.name });
+    return stack.harness.waitForScan({
+      orgId: org.orgId,
+      repoId: repo.id,
+      owner: repo.owner,
+      name: repo.name,
+    });
   }
 
   /** Everything of A's that a webhook could change, and the runs of A's scan workflows. */
@@ -225,7 +230,12 @@ describe('webhooks across tenants', () => {
       { repo_id: attackerShared.id, org_id: attacker.orgId, workflow_id: `repo-scan:${attackerShared.id}` },
     ]);
     expect(
-      await stack.harness.waitForScan({ ...target, repoId: attackerShared.id, owner: 'oss', name: 'shared-lib' }),
+      await stack.harness.waitForScan({
+        ...target,
+        repoId: attackerShared.id,
+        owner: 'oss',
+        name: 'shared-lib',
+      }),
     ).toMatchObject({ phase: 'COMPLETED' });
     // The delivery is in B's audit trail, not in A's.
     const audited = await knex()('audit_logs')
@@ -254,9 +264,7 @@ describe('webhooks across tenants', () => {
       const answer = await deliver(attackerPath, event, body);
       answers.push([name, answer.status, answer.body.handled, answer.body.outcome, answer.body.scans]);
     }
-    expect(answers).toEqual(
-      cases.map(([name]) => [name, 202, false, 'repository not connected', []]),
-    );
+    expect(answers).toEqual(cases.map(([name]) => [name, 202, false, 'repository not connected', []]));
 
     // A repository both orgs connected: B's event reaches B's copy (it is B's to archive), never A's.
     const archived = await deliver(attackerPath, 'repository', repositoryEventOf(attackerShared, 'deleted'));
@@ -265,9 +273,9 @@ describe('webhooks across tenants', () => {
     expect(attackerCopy.body.disabled).toEqual({ at: expect.any(String), reason: 'deleted on GitHub' });
     const pushed = await deliver(attackerPath, 'push', pushOf(attackerShared, 'd'.repeat(40)));
     expect([pushed.status, pushed.body.outcome]).toEqual([202, 'repository disabled: deleted on GitHub']);
-    expect((await deliver(attackerPath, 'repository', repositoryEventOf(attackerShared, 'unarchived'))).status).toBe(
-      202,
-    );
+    expect(
+      (await deliver(attackerPath, 'repository', repositoryEventOf(attackerShared, 'unarchived'))).status,
+    ).toBe(202);
 
     expect(await victimState()).toEqual(baseline);
   });
@@ -299,7 +307,11 @@ describe('webhooks across tenants', () => {
     ];
     for (const [event, body] of cases) {
       const answer = await deliver(attackerPath, event, body);
-      expect([event, answer.status, answer.body.error?.code]).toEqual([event, 403, 'WEBHOOK_EVENT_NOT_ALLOWED']);
+      expect([event, answer.status, answer.body.error?.code]).toEqual([
+        event,
+        403,
+        'WEBHOOK_EVENT_NOT_ALLOWED',
+      ]);
       expect(await deliveryRow(answer.deliveryId)).toBeUndefined();
     }
     expect(await victimState()).toEqual(baseline);
@@ -398,7 +410,9 @@ describe('webhooks across tenants', () => {
       const foreign = await api(attacker, method, `/orgs/${org.orgId}/webhook-secret`);
       expect([method, foreign.status]).toEqual([method, 404]);
     }
-    expect(await knex()('stored_secrets').where({ org_id: org.orgId, kind: 'webhook_secret' })).toEqual(stored);
+    expect(await knex()('stored_secrets').where({ org_id: org.orgId, kind: 'webhook_secret' })).toEqual(
+      stored,
+    );
 
     const second = await api(org, 'POST', `/orgs/${org.orgId}/webhook-secret`);
     expect(second.body).toMatchObject({ rotated: true });
@@ -425,12 +439,16 @@ describe('webhooks across tenants', () => {
     // A deleted org's URL is closed whatever its stored secret.
     const doomed = await stack.createOrg('doomed');
     const issued = await api(doomed, 'POST', `/orgs/${doomed.orgId}/webhook-secret`);
-    expect((await deliver(issued.body.webhook_path, 'ping', ping, { secret: issued.body.secret })).status).toBe(200);
+    expect(
+      (await deliver(issued.body.webhook_path, 'ping', ping, { secret: issued.body.secret })).status,
+    ).toBe(200);
     expect((await api(doomed, 'DELETE', `/orgs/${doomed.orgId}`)).status).toBe(204);
-    expect((await deliver(issued.body.webhook_path, 'ping', ping, { secret: issued.body.secret })).status).toBe(401);
+    expect(
+      (await deliver(issued.body.webhook_path, 'ping', ping, { secret: issued.body.secret })).status,
+    ).toBe(401);
   });
 
-  it("leaves A exactly as it was: no scan queued, repositories, installation and findings untouched", async () => {
+  it('leaves A exactly as it was: no scan queued, repositories, installation and findings untouched', async () => {
     expect(await victimState()).toEqual(baseline);
   });
 });

@@ -66,7 +66,10 @@ describe('a replayed push', () => {
   }
 
   const scanRows = () =>
-    knex()('scans').where({ repo_id: target.repoId }).orderBy('created_at', 'asc').select('commit_sha', 'status');
+    knex()('scans')
+      .where({ repo_id: target.repoId })
+      .orderBy('created_at', 'asc')
+      .select('commit_sha', 'status');
 
   beforeAll(async () => {
     stack = await startApiStack({
@@ -118,7 +121,11 @@ describe('a replayed push', () => {
     // The same through the GitHub App's URL, and a push naming a commit that is not on the branch.
     expect((await deliver('/api/v1/webhooks/github', APP_SECRET, push1)).status).toBe(202);
     expect(await stack.harness.waitForScan(target)).toMatchObject({ phase: 'COMPLETED', commitSha: commit2 });
-    const elsewhere = await repo.commit({ 'requirements.txt': 'rg-replay-old==1.0.0\n' }, 'side', 'side-branch');
+    const elsewhere = await repo.commit(
+      { 'requirements.txt': 'rg-replay-old==1.0.0\n' },
+      'side',
+      'side-branch',
+    );
     expect((await deliver(orgPath, orgSecret, pushBody(commit2, elsewhere))).status).toBe(202);
     expect(await stack.harness.waitForScan(target)).toMatchObject({ phase: 'COMPLETED', commitSha: commit2 });
     expect(await openAdvisories()).toEqual([NEW.id]);
@@ -127,9 +134,13 @@ describe('a replayed push', () => {
     const later = (await scanRows()).slice(settled.length);
     expect(later.length).toBeGreaterThanOrEqual(1);
     expect(later).toEqual(later.map(() => ({ commit_sha: commit2, status: 'COMPLETED' })));
-    const fixedFinding = await stack.call(owner, 'GET', `/api/v1/repos/${target.repoId}/findings?status=fixed`);
-    expect(fixedFinding.body.items.map((f: { vulnerability: { id: string } }) => f.vulnerability.id)).toEqual([
-      OLD.id,
-    ]);
+    const fixedFinding = await stack.call(
+      owner,
+      'GET',
+      `/api/v1/repos/${target.repoId}/findings?status=fixed`,
+    );
+    expect(fixedFinding.body.items.map((f: { vulnerability: { id: string } }) => f.vulnerability.id)).toEqual(
+      [OLD.id],
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -23,6 +24,7 @@ export const orgWebhookPath = (orgId: string) => `/api/v1/webhooks/github/orgs/$
  * repositories; the GitHub App keeps the instance's own secret and URL.
  */
 @ApiTags('webhooks')
+@ApiBadRequestResponse({ type: ErrorBodyDto })
 @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'ENCRYPTION_NOT_CONFIGURED' })
 @Controller('orgs/:org_id/webhook-secret')
 export class WebhookSecretController {
@@ -77,6 +79,10 @@ export class WebhookSecretController {
   private where(orgId: string) {
     const path = orgWebhookPath(orgId);
     const base = this.config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
-    return { webhook_path: path, webhook_url: base ? `${base}${path}` : null, content_type: 'application/json' };
+    return {
+      webhook_path: path,
+      webhook_url: base ? `${base}${path}` : null,
+      content_type: 'application/json',
+    };
   }
 }

@@ -19,7 +19,9 @@ export class MikroOrmWebhookSecretStore implements WebhookSecretStore {
 
   async remove(orgId: string): Promise<boolean> {
     // Removing needs no key: an instance that lost its key can still drop what it cannot open.
-    return (await this.em.nativeDelete(StoredSecretEntity, { orgId, kind: 'webhook_secret', ownerId: null })) > 0;
+    return (
+      (await this.em.nativeDelete(StoredSecretEntity, { orgId, kind: 'webhook_secret', ownerId: null })) > 0
+    );
   }
 
   async updatedAt(orgId: string): Promise<Date | null> {

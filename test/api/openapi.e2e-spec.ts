@@ -32,10 +32,14 @@ const ROUTES = [
   'put /api/v1/orgs/{org_id}/github/token',
   'get /api/v1/orgs/{org_id}/github/token',
   'delete /api/v1/orgs/{org_id}/github/token',
+  'post /api/v1/orgs/{org_id}/webhook-secret',
+  'get /api/v1/orgs/{org_id}/webhook-secret',
+  'delete /api/v1/orgs/{org_id}/webhook-secret',
   'post /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/repos',
   'post /api/v1/webhooks/github',
+  'post /api/v1/webhooks/github/orgs/{org_id}',
   'get /health',
   'get /health/ready',
   'get /health/live',
@@ -48,9 +52,16 @@ const PUBLIC = new Set([
   'get /metrics',
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
+  'post /api/v1/webhooks/github/orgs/{org_id}',
 ]);
-// Deliveries are GitHub's raw JSON, documented by its headers and answers.
-const WITHOUT_BODY = new Set(['post /api/v1/invites/{token}/accept', 'post /api/v1/webhooks/github']);
+// Deliveries are GitHub's raw JSON, documented by its headers and answers; a webhook secret is
+// generated, not given.
+const WITHOUT_BODY = new Set([
+  'post /api/v1/invites/{token}/accept',
+  'post /api/v1/webhooks/github',
+  'post /api/v1/webhooks/github/orgs/{org_id}',
+  'post /api/v1/orgs/{org_id}/webhook-secret',
+]);
 
 interface Operation {
   parameters?: { name: string; in: string }[];

@@ -36,3 +36,7 @@ export * from './github-installations/list-installation-repositories.use-case';
 export * from './github-token/get-github-token-status.use-case';
 export * from './github-token/remove-github-token.use-case';
 export * from './github-token/set-github-token.use-case';
+export * from './webhook-secrets/rotate-webhook-secret.use-case';
+export * from './webhook-secrets/get-webhook-secret-status.use-case';
+export * from './webhook-secrets/remove-webhook-secret.use-case';
+export * from './webhook-secrets/open-org-webhook-secret.use-case';

@@ -66,6 +66,7 @@ export * from './repository/repo-repository.port';
 export * from './scan/scan-requester.port';
 export * from './scan/scan-history.port';
 export * from './webhook/webhook-delivery-log.port';
+export * from './webhook/webhook-secret-store.port';
 export * from './shared/page-request';
 export * from './persistence/unique-violation.error';
 export * from './repository/git-url.value-object';

@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { OpenOrgWebhookSecret, type Caller } from '@repoguard/application';
 import {
   DomainError,
+  ForbiddenError,
   SYSTEM_SCOPE,
   UnauthenticatedError,
   ValidationError,
   type DeliveryOutcome,
   type Stores,
+  type TenantScope,
   type UnitOfWork,
 } from '@repoguard/domain';
 import { isGithubSignatureValid } from '@repoguard/infrastructure';
@@ -21,6 +25,11 @@ export interface Delivery {
   readonly event: string | undefined;
   readonly deliveryId: string | undefined;
   readonly ip: string | null;
+  /**
+   * The org whose own webhook URL received it (signed with that org's secret, confined to that
+   * org's repositories); absent for the GitHub App's URL (the app's secret, every org).
+   */
+  readonly orgId?: string;
 }
 
 export interface DeliveryAnswer {
@@ -40,27 +49,30 @@ const EVENT = /^[a-z_]{1,64}$/;
  * GitHub deliveries: verified, recorded once per delivery id, and acted on within GitHub's 10 s
  * budget. Here: the signature and header checks, the dedupe and the record; each event's handler
  * does the rest in the same unit of work (a scan itself runs on the worker).
+ *
+ * Two kinds of URL: the GitHub App's (GITHUB_WEBHOOK_SECRET, the system's scope) and each org's
+ * own (that org's secret, that org's scope only, and no installation events, which only the App
+ * may send).
  */
 @Injectable()
 export class GithubWebhooksService {
+  // Checked against when an org URL has no secret, so that answer costs what a wrong signature does.
+  private readonly noSecret = randomBytes(32).toString('hex');
+
   constructor(
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @Inject(WEBHOOK_HANDLERS) private readonly handlers: WebhookHandlers,
     private readonly metrics: ApiMetrics,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly openOrgWebhookSecret: OpenOrgWebhookSecret,
   ) {}
 
   async receive(delivery: Delivery): Promise<DeliveryAnswer> {
-    const secret = this.config.GITHUB_WEBHOOK_SECRET;
-    if (!secret) {
-      throw new DomainError(
-        'unavailable',
-        'WEBHOOKS_NOT_CONFIGURED',
-        'GITHUB_WEBHOOK_SECRET is not set on this instance',
-      );
-    }
+    const scope: TenantScope = delivery.orgId === undefined ? SYSTEM_SCOPE : { orgIds: [delivery.orgId] };
+    const secret = await this.secretFor(delivery, scope);
     // Before anything else: an unsigned or forged delivery must have no effect, not even a record.
-    if (!(await isGithubSignatureValid(secret, delivery.rawBody, delivery.signature))) {
+    // An unknown org, or one without a secret, is answered exactly like a wrong signature.
+    if (!(await isGithubSignatureValid(secret ?? this.noSecret, delivery.rawBody, delivery.signature))) {
       throw new UnauthenticatedError(
         'WEBHOOK_SIGNATURE_INVALID',
         'X-Hub-Signature-256 is missing or does not match the body',
@@ -79,6 +91,12 @@ export class GithubWebhooksService {
     }
     const deliveryId = delivery.deliveryId!;
     const event = delivery.event!;
+    if (scope !== SYSTEM_SCOPE && this.handlers.get(event)?.appOnly) {
+      throw new ForbiddenError(
+        'WEBHOOK_EVENT_NOT_ALLOWED',
+        `${event} events are accepted only from the GitHub App, at /webhooks/github`,
+      );
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(delivery.rawBody.toString('utf8'));
@@ -86,7 +104,7 @@ export class GithubWebhooksService {
       payload = undefined;
     }
 
-    const result = await this.uow.transaction(SYSTEM_SCOPE, async (stores) => {
+    const result = await this.uow.transaction(scope, async (stores) => {
       if (!(await stores.webhookDeliveries.claim(deliveryId, event))) {
         this.metrics.webhookDeliveries.inc({ event, outcome: 'duplicate' });
         return { answer: { status: 200, body: { delivery_id: deliveryId, duplicate: true } } };
@@ -99,6 +117,7 @@ export class GithubWebhooksService {
         action,
         payload,
         ip: delivery.ip,
+        scope,
       }).then(
         (done): { effect: WebhookEffect; refusal: DomainError | null } => ({ effect: done, refusal: null }),
         (error: unknown) => {
@@ -122,25 +141,49 @@ export class GithubWebhooksService {
     return result.answer;
   }
 
+  /** The secret the delivery must be signed with; null when its org URL has none. */
+  private async secretFor(delivery: Delivery, scope: TenantScope): Promise<string | null> {
+    if (delivery.orgId === undefined) {
+      const secret = this.config.GITHUB_WEBHOOK_SECRET;
+      if (!secret) {
+        throw new DomainError(
+          'unavailable',
+          'WEBHOOKS_NOT_CONFIGURED',
+          'GITHUB_WEBHOOK_SECRET is not set on this instance',
+        );
+      }
+      return secret;
+    }
+    return this.openOrgWebhookSecret.execute({
+      caller: webhookCaller(scope, null, delivery.ip),
+      orgId: delivery.orgId,
+    });
+  }
+
   private async effectOf(
     stores: Stores,
-    { event, deliveryId, action, payload, ip }: ReceivedDelivery,
+    { event, deliveryId, action, payload, ip, scope }: ReceivedDelivery,
   ): Promise<WebhookEffect> {
     if (!isJsonObject(payload)) throw malformedPayload('The body is not a JSON object');
     const handler = this.handlers.get(event);
     if (!handler)
       return { handled: false, outcome: `event ${event} is not acted on`, scans: [], statusCode: 202 };
-    const caller = {
-      scope: SYSTEM_SCOPE,
-      actor: {
-        actorType: 'webhook' as const,
-        actorId: `github:${deliveryId}`,
-        correlationId: deliveryId,
-        ip,
-      },
-    };
+    const caller = webhookCaller(scope, deliveryId, ip);
     return handler.handle(stores, { deliveryId, event, action, caller, payload });
   }
+}
+
+/** The delivery as the use cases see it: audited as the webhook, confined to the URL's scope. */
+function webhookCaller(scope: TenantScope, deliveryId: string | null, ip: string | null): Caller {
+  return {
+    scope,
+    actor: {
+      actorType: 'webhook',
+      actorId: deliveryId ? `github:${deliveryId}` : 'github',
+      correlationId: deliveryId,
+      ip,
+    },
+  };
 }
 
 interface ReceivedDelivery {
@@ -149,6 +192,7 @@ interface ReceivedDelivery {
   readonly action: string | null;
   readonly payload: unknown;
   readonly ip: string | null;
+  readonly scope: TenantScope;
 }
 
 const isJsonObject = (payload: unknown): payload is object =>

@@ -6,6 +6,11 @@ export interface ApplyRepositoryChangeCommand {
   readonly caller: Caller;
   readonly change: RepositoryChange;
   readonly githubAction: string | null;
+  /**
+   * Whether the payload's owner and name are taken (renames, transfers). Not from an org's own
+   * webhook: its sender could point the repository at another one without connecting it.
+   */
+  readonly followRename?: boolean;
 }
 
 const shown = (repo: Repository) => ({
@@ -20,14 +25,14 @@ export class ApplyRepositoryChange {
 
   async executeIn(
     stores: Stores,
-    { caller, change, githubAction }: ApplyRepositoryChangeCommand,
+    { caller, change, githubAction, followRename = true }: ApplyRepositoryChangeCommand,
   ): Promise<WebhookOutcome> {
     const repos = await stores.repositories.findByExternalId('github', String(change.githubId));
     if (repos.length === 0) return ignoredDelivery('repository not connected');
     for (const repo of repos) {
+      const renameIgnored = !followRename && (repo.owner !== change.owner || repo.name !== change.name);
       const updated = await stores.repositories.update(repo.id, {
-        owner: change.owner,
-        name: change.name,
+        ...(followRename ? { owner: change.owner, name: change.name } : {}),
         ...(change.defaultBranch ? { defaultBranch: change.defaultBranch } : {}),
         ...(change.disable !== undefined
           ? { disabledAt: change.disable === null ? null : this.clock.now(), disabledReason: change.disable }
@@ -38,7 +43,12 @@ export class ApplyRepositoryChange {
         action: 'repo.updated',
         targetType: 'repository',
         targetId: repo.id,
-        metadata: { github_action: githubAction, from: shown(repo), to: shown(updated) },
+        metadata: {
+          github_action: githubAction,
+          from: shown(repo),
+          to: shown(updated),
+          ...(renameIgnored ? { rename_ignored: `${change.owner}/${change.name}` } : {}),
+        },
       });
     }
     return handledDelivery('repository updated');

@@ -10,13 +10,21 @@ import type { Caller } from '../shared/caller';
 import { handledDelivery, ignoredDelivery, type WebhookOutcome } from './webhook-outcome';
 
 export interface RequestPushScansCommand {
-  /** The webhook, in the system's scope. */
+  /**
+   * The webhook: in the system's scope from the GitHub App's URL, in one org's scope from that
+   * org's own URL, so a push can reach only the repositories its sender's scope sees.
+   */
   readonly caller: Caller;
   readonly deliveryId: string;
   readonly push: PushEvent;
 }
 
-/** A push to a watched branch asks every org that connected the repository for a scan of its commit. */
+/**
+ * A push to a watched branch asks every org (in the caller's scope) that connected the repository
+ * for a scan of that branch. The push is only a hint: the scan reads the branch's head when it
+ * runs, never the `after` of the body, so a replayed or reordered push cannot move the findings
+ * back to an older commit (nor to a commit that is not on the branch at all).
+ */
 export class RequestPushScans {
   constructor(private readonly requestScan: RequestScan) {}
 
@@ -57,7 +65,6 @@ export class RequestPushScans {
         repoId: repo.id,
         trigger: 'push',
         requestedBy: `webhook:${deliveryId}`,
-        commitSha: decision.commitSha,
         ref: decision.ref,
         deliveryId,
       });

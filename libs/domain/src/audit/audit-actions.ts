@@ -21,5 +21,7 @@ export const AUDIT_ACTIONS = [
   'github_token.removed',
   'github_installation.linked',
   'github_installation.revoked',
+  'webhook_secret.set',
+  'webhook_secret.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

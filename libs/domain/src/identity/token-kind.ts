@@ -6,6 +6,8 @@ export const TOKEN_PREFIXES = {
   personal: 'rg_pat_',
   api_key: 'rg_key_',
   invitation: 'rg_inv_',
+  /** An org's webhook secret: only ever an HMAC key, never a bearer token. */
+  webhook_secret: 'rg_whsec_',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 

@@ -4,6 +4,7 @@ import type { RepoRepository } from '../repository/repo-repository.port';
 import type { ScanHistory } from '../scan/scan-history.port';
 import type { ScanRepository } from '../scan/scan-repository.port';
 import type { WebhookDeliveryLog } from '../webhook/webhook-delivery-log.port';
+import type { WebhookSecretStore } from '../webhook/webhook-secret-store.port';
 import type { GitLoginStore } from '../repository/git-login-store.port';
 import type { GithubInstallationRepository } from '../github-installation/github-installation-repository.port';
 import type { FindingQueries } from '../finding/finding-queries.port';
@@ -46,4 +47,5 @@ export interface Stores {
   readonly snapshotQueries: SnapshotQueries;
   readonly resourceOwners: ResourceOwners;
   readonly githubTokens: GithubTokenStore;
+  readonly webhookSecrets: WebhookSecretStore;
 }

@@ -4,6 +4,7 @@ describe('redactSecrets', () => {
   it.each([
     ['a RepoGuard personal token', 'token rg_pat_AbCdEf0123456789xyz was used'],
     ['an API key', 'key=rg_key_Zz9_-AbCdEf0123456789'],
+    ['an org webhook secret', 'secret rg_whsec_Qw3rTy0123456789abc'],
     ['a GitHub classic token', 'auth ghp_0123456789abcdefghijABCDEFGHIJ0123 failed'],
     ['a GitHub installation token', 'ghs_0123456789abcdefghijABCDEFGHIJ0123'],
     ['a fine-grained GitHub token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],

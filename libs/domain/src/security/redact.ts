@@ -3,7 +3,7 @@
  * own tokens, GitHub's token families, bearer headers, JWTs and PEM private keys.
  */
 const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\brg_(?:pat|key|inv|admin)_[A-Za-z0-9_-]{8,}/g,
+  /\brg_(?:pat|key|inv|admin|whsec)_[A-Za-z0-9_-]{8,}/g,
   /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
   /\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi,

@@ -176,6 +176,16 @@ describe('GithubManifestSource against the GitHub stand-in', () => {
       expect(new Set([first, second, onBranch]).size).toBe(3);
     });
 
+    it("resolves a push's full branch ref (refs/heads/...) to the branch's head", async () => {
+      await expect(source.resolveCommit(repoOf(repo), 'refs/heads/main')).resolves.toEqual({
+        sha: second,
+        ref: 'main',
+      });
+      await expect(source.resolveCommit(repoOf(repo), 'refs/heads/release/1.x')).resolves.toMatchObject({
+        sha: onBranch,
+      });
+    });
+
     it('follows a repository whose default branch is not main', async () => {
       const trunk = await github.createRepo('acme', 'legacy', { defaultBranch: 'trunk' });
       const sha = await trunk.commit({ 'Gemfile.lock': 'GEM\n  remote: https://rubygems.org/\n  specs:\n' });

@@ -81,7 +81,8 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
   }
 
   async resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit> {
-    const wanted = ref ?? (await this.defaultBranch(repo));
+    // A push names its branch as refs/heads/<name>; the commits endpoint takes the branch name.
+    const wanted = ref?.replace(/^refs\/heads\//, '') ?? (await this.defaultBranch(repo));
     return this.orRepoMissing(repo, () =>
       this.call(
         {

@@ -18,6 +18,7 @@ const idsOf = (list: unknown): string[] =>
 @Injectable()
 export class InstallationRepositoriesWebhookHandler implements WebhookHandler {
   readonly event = 'installation_repositories';
+  readonly appOnly = true;
 
   constructor(private readonly updateInstallationRepositories: UpdateInstallationRepositories) {}
 

@@ -6,6 +6,7 @@ import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler }
 @Injectable()
 export class InstallationWebhookHandler implements WebhookHandler {
   readonly event = 'installation';
+  readonly appOnly = true;
 
   constructor(private readonly setInstallationAccess: SetInstallationAccess) {}
 

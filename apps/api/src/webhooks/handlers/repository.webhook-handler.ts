@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApplyRepositoryChange } from '@repoguard/application';
-import { repositoryChangeOf, type Stores } from '@repoguard/domain';
+import { repositoryChangeOf, SYSTEM_SCOPE, type Stores } from '@repoguard/domain';
 import { accepted, malformedPayload, type WebhookDelivery, type WebhookHandler } from './webhook-handler';
 
 @Injectable()
@@ -16,6 +16,8 @@ export class RepositoryWebhookHandler implements WebhookHandler {
       caller,
       change,
       githubAction: action,
+      // Only GitHub's App is trusted with a repository's new name; an org's own hook is not.
+      followRename: caller.scope === SYSTEM_SCOPE,
     });
     return accepted(outcome, { githubRepoId: String(change.githubId) });
   }

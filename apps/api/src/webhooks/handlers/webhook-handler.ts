@@ -6,7 +6,7 @@ export interface WebhookDelivery {
   readonly deliveryId: string;
   readonly event: string;
   readonly action: string | null;
-  /** The webhook in the system's scope, correlated by the delivery id. */
+  /** The webhook, correlated by the delivery id: the system's scope, or the one org whose URL it came to. */
   readonly caller: Caller;
   readonly payload: object;
 }
@@ -22,6 +22,8 @@ export interface WebhookEffect extends WebhookOutcome {
 /** Translates one event's payload into a command for its use case, in the delivery's unit of work. */
 export interface WebhookHandler {
   readonly event: string;
+  /** Refused on an org's own URL: only the GitHub App may send it (installation events). */
+  readonly appOnly?: boolean;
   handle(stores: Stores, delivery: WebhookDelivery): Promise<WebhookEffect>;
 }
 

@@ -1,0 +1,125 @@
+import type {
+  AuditContext,
+  AuditEvent,
+  Repository,
+  RepositoryChanges,
+  ScanRequestDetails,
+  ScanRequester,
+  Stores,
+} from '@repoguard/domain';
+import { RequestScan } from '../scans/request-scan.use-case';
+import type { Caller } from '../shared/caller';
+import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { ApplyRepositoryChange } from './apply-repository-change.use-case';
+import { RequestPushScans } from './request-push-scans.use-case';
+
+const REPO: Repository = {
+  id: 'repo-1',
+  orgId: 'org-b',
+  provider: 'github',
+  owner: 'acme',
+  name: 'web',
+  defaultBranch: 'main',
+  externalId: '42',
+  gitUrl: null,
+  installationId: null,
+  status: 'PENDING',
+  lastScanAt: null,
+  disabledAt: null,
+  disabledReason: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+};
+const OLD_SHA = 'a'.repeat(40);
+const caller: Caller = {
+  scope: { orgIds: ['org-b'] },
+  actor: { actorType: 'webhook', actorId: 'github:d-1', correlationId: 'd-1', ip: null },
+};
+
+/** What the stores see (the tenant filter is the adapter's: here, what the scope lets through). */
+function stores() {
+  const repos = new Map([[REPO.id, REPO]]);
+  const audited: (AuditEvent & { actor: AuditContext })[] = [];
+  const repositories = {
+    get: async (id: string) => repos.get(id) ?? null,
+    findByExternalId: async (_p: string, id: string) =>
+      [...repos.values()].filter((r) => r.externalId === id),
+    update: async (id: string, changes: RepositoryChanges) => {
+      const updated = { ...repos.get(id)!, ...changes };
+      repos.set(id, updated);
+      return updated;
+    },
+  };
+  const all = {
+    repositories,
+    audit: { record: (actor: AuditContext, event: AuditEvent) => audited.push({ ...event, actor }) },
+  } as unknown as Stores;
+  return { all, repos, audited };
+}
+
+describe('RequestPushScans', () => {
+  it("asks for a scan of the pushed branch, never of the body's `after` (a replay cannot roll back)", async () => {
+    const sent: ScanRequestDetails[] = [];
+    const requester: ScanRequester = {
+      request: async (target, details) => {
+        sent.push(details);
+        return { workflowId: `repo-scan:${target.repoId}`, runId: 'run-1' };
+      },
+      assignment: async () => null,
+    };
+    const push = new RequestPushScans(new RequestScan(new FakeUnitOfWork({}), requester, () => 'r-1'));
+    const { all } = stores();
+    const outcome = await push.executeIn(all, {
+      caller,
+      deliveryId: 'd-1',
+      push: { ref: 'refs/heads/main', after: OLD_SHA, repository: { id: 42 } },
+    });
+    expect(outcome).toMatchObject({ handled: true, scans: [{ repo_id: 'repo-1', org_id: 'org-b' }] });
+    expect(sent).toEqual([
+      expect.objectContaining({ trigger: 'push', ref: 'refs/heads/main', deliveryId: 'd-1' }),
+    ]);
+    expect(sent[0]).not.toHaveProperty('commitSha');
+  });
+});
+
+describe('ApplyRepositoryChange', () => {
+  const change = {
+    githubId: 42,
+    owner: 'victim-co',
+    name: 'private-app',
+    defaultBranch: 'main',
+    disable: 'archived on GitHub',
+  };
+
+  it("follows a rename from the GitHub App's URL", async () => {
+    const { all, repos } = stores();
+    await new ApplyRepositoryChange(fixedClock('2026-12-04T12:00:00Z')).executeIn(all, {
+      caller,
+      change,
+      githubAction: 'renamed',
+    });
+    expect(repos.get('repo-1')).toMatchObject({ owner: 'victim-co', name: 'private-app' });
+  });
+
+  it("keeps the name from an org's own hook, applies the rest and records what it ignored", async () => {
+    const { all, repos, audited } = stores();
+    await new ApplyRepositoryChange(fixedClock('2026-12-04T12:00:00Z')).executeIn(all, {
+      caller,
+      change,
+      githubAction: 'archived',
+      followRename: false,
+    });
+    expect(repos.get('repo-1')).toMatchObject({
+      owner: 'acme',
+      name: 'web',
+      disabledReason: 'archived on GitHub',
+      disabledAt: new Date('2026-12-04T12:00:00Z'),
+    });
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'repo.updated',
+        orgId: 'org-b',
+        metadata: expect.objectContaining({ rename_ignored: 'victim-co/private-app' }),
+      }),
+    ]);
+  });
+});

@@ -19,7 +19,9 @@ export const AUDIT_ACTIONS = [
   'policy.updated',
   'github_token.set',
   'github_token.removed',
+  'github_installation.link_requested',
   'github_installation.linked',
+  'github_installation.link_refused',
   'github_installation.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -6,6 +6,8 @@ export const TOKEN_PREFIXES = {
   personal: 'rg_pat_',
   api_key: 'rg_key_',
   invitation: 'rg_inv_',
+  /** The `state` of a GitHub App link request: single use, bound to an org and the requesting user. */
+  github_link: 'rg_ghl_',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 

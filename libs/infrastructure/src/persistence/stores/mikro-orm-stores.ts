@@ -14,6 +14,7 @@ import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
 import { MikroOrmGithubTokenStore } from './mikro-orm-github-token-store';
+import { MikroOrmGithubLinkRequestRepository } from './mikro-orm-github-link-request-repository';
 import { MikroOrmInvitationRepository } from './mikro-orm-invitation-repository';
 import { MikroOrmMembershipRepository } from './mikro-orm-membership-repository';
 import { MikroOrmOrganizationRepository } from './mikro-orm-organization-repository';
@@ -61,5 +62,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
     resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
     githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
+    githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
   });
 }

@@ -84,7 +84,10 @@ export class ApiConfig extends SharedConfig {
   GITHUB_WEBHOOK_SECRET?: string;
 
   /** GitHub's web site, where the app's users authorize it (GitHub Enterprise: its host). */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL such as https://github.com' },
+  )
   GITHUB_WEB_URL: string = 'https://github.com';
 
   /**

@@ -33,6 +33,8 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/github/token',
   'delete /api/v1/orgs/{org_id}/github/token',
   'post /api/v1/orgs/{org_id}/github/installations',
+  'post /api/v1/orgs/{org_id}/github/installations/link-requests',
+  'get /api/v1/github/setup',
   'get /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/repos',
   'post /api/v1/webhooks/github',
@@ -48,6 +50,7 @@ const PUBLIC = new Set([
   'get /metrics',
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
+  'get /api/v1/github/setup',
 ]);
 // Deliveries are GitHub's raw JSON, documented by its headers and answers.
 const WITHOUT_BODY = new Set(['post /api/v1/invites/{token}/accept', 'post /api/v1/webhooks/github']);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { GithubInstallationEntity, GithubLinkRequestEntity } from '@repoguard/infrastructure';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { authorizeOnGithub, callSetup, linkInstallation, requestLink } from '../support/github-link';
+import { request } from '../support/http';
 
 const V1 = '/api/v1';
 const SETUP_URL = 'https://repoguard.test/api/v1/github/setup';
@@ -199,6 +200,41 @@ describe('linking a GitHub App installation needs proof of control', () => {
     });
     expect([pointed.status, pointed.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
     expect(tokenExchanges()).toBe(0);
+    await expectAUntouched();
+  });
+
+  it('answers malformed callbacks and link requests with 400 naming the field, never a 5xx', async () => {
+    const raw = (query: string) => request(`${stack.url}${V1}/github/setup?${query}`);
+    const cases: [string, string][] = [
+      ['state=a&state=b&code=c', 'state'],
+      [`state=${'x'.repeat(201)}&code=c`, 'state'],
+      ['state=rg_ghl_x&code=c&installation_id=abc', 'installation_id'],
+      ['state=rg_ghl_x&code=c&installation_id=-1', 'installation_id'],
+      ['state=rg_ghl_x&code=c&setup_action=delete', 'setup_action'],
+      [`state=rg_ghl_x&code=${'c'.repeat(201)}`, 'code'],
+    ];
+    for (const [query, field] of cases) {
+      const answer = await raw(query);
+      expect({
+        query,
+        status: answer.status,
+        fields: answer.body.error.details.map((d: { field: string }) => d.field),
+      }).toEqual({ query, status: 400, fields: expect.arrayContaining([field]) });
+    }
+    for (const body of [
+      { installation_id: 'A' },
+      { installation_id: 0 },
+      { installation_id: 1.5 },
+      { org_id: orgA.orgId },
+    ]) {
+      const answer = await api(
+        orgB.ownerToken,
+        'POST',
+        `/orgs/${orgB.orgId}/github/installations/link-requests`,
+        body,
+      );
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+    }
     await expectAUntouched();
   });
 

@@ -36,6 +36,8 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/webhook-secret',
   'delete /api/v1/orgs/{org_id}/webhook-secret',
   'post /api/v1/orgs/{org_id}/github/installations',
+  'post /api/v1/orgs/{org_id}/github/installations/link-requests',
+  'get /api/v1/github/setup',
   'get /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/repos',
   'post /api/v1/webhooks/github',
@@ -53,6 +55,7 @@ const PUBLIC = new Set([
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
   'post /api/v1/webhooks/github/orgs/{org_id}',
+  'get /api/v1/github/setup',
 ]);
 // Deliveries are GitHub's raw JSON, documented by its headers and answers; a webhook secret is
 // generated, not given.

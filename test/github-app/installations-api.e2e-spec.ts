@@ -1,9 +1,11 @@
-// Linking a GitHub App installation to an org, listing what it grants, connecting a private
-// repository through it and scanning it; a foreign or unknown installation gets nowhere.
+// Linking a GitHub App installation to an org (through GitHub's setup flow: a GitHub user who can
+// access it proves control), listing what it grants, connecting a private repository through it
+// and scanning it; a foreign or unknown installation gets nowhere.
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { linkInstallation } from '../support/github-link';
 import { request } from '../support/http';
 
 describe('GitHub App installations through the API', () => {
@@ -18,6 +20,7 @@ describe('GitHub App installations through the API', () => {
       await repo.commit({ 'requirements.txt': 'requests==2.19.0\n' }, 'initial');
     }
     installation = github.createInstallation('octo-private', ['octo-private/alpha', 'octo-private/beta']);
+    github.createUser('octo-admin', [installation]);
   });
   afterAll(async () => stack?.close());
 
@@ -27,22 +30,20 @@ describe('GitHub App installations through the API', () => {
     const api = (token: string, method: string, path: string, body?: unknown) =>
       stack.call(token, method, `/api/v1${path}`, body);
 
-    const unknown = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
-      installation_id: 424242,
+    // An installation id alone proves nothing: the old route links nothing and says what to do.
+    const bare = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
+      installation_id: installation,
     });
-    expect([unknown.status, unknown.body.error.code]).toEqual([422, 'GITHUB_INSTALLATION_NOT_FOUND']);
+    expect([bare.status, bare.body.error.code]).toEqual([410, 'GITHUB_INSTALLATION_PROOF_REQUIRED']);
 
-    const linked = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
-      installation_id: installation,
-    });
-    expect(linked.status).toBe(201);
+    const linked = await linkInstallation(stack, org.ownerToken, org.orgId, installation, 'octo-admin');
+    expect(linked.status).toBe(200);
     expect(linked.body).toMatchObject({
-      installation_id: String(installation),
-      account: { login: 'octo-private' },
+      org_id: org.orgId,
+      github_login: 'octo-admin',
+      installation: { installation_id: String(installation), account: { login: 'octo-private' } },
     });
-    const again = await api(other.ownerToken, 'POST', `/orgs/${other.orgId}/github/installations`, {
-      installation_id: installation,
-    });
+    const again = await linkInstallation(stack, other.ownerToken, other.orgId, installation, 'octo-admin');
     expect([again.status, again.body.error.code]).toEqual([409, 'GITHUB_INSTALLATION_ALREADY_LINKED']);
 
     const listed = await api(org.ownerToken, 'GET', `/orgs/${org.orgId}/github/installations`);
@@ -112,14 +113,11 @@ describe('GitHub App installations through the API', () => {
     const github = stack.harness.github;
     await github.createRepo('uninstalled-org', 'repo');
     const id = github.createInstallation('uninstalled-org', ['uninstalled-org/repo']);
+    github.createUser('uninstalled-admin', [id]);
     const org = await stack.createOrg('uninstall');
-    expect(
-      (
-        await stack.call(org.ownerToken, 'POST', `/api/v1/orgs/${org.orgId}/github/installations`, {
-          installation_id: id,
-        })
-      ).status,
-    ).toBe(201);
+    expect((await linkInstallation(stack, org.ownerToken, org.orgId, id, 'uninstalled-admin')).status).toBe(
+      200,
+    );
 
     const body = JSON.stringify({
       action: 'deleted',
@@ -148,9 +146,8 @@ describe('GitHub App installations through the API', () => {
     const org = await stack.createOrg('granting');
     const api = (method: string, path: string, body?: unknown) =>
       stack.call(org.ownerToken, method, `/api/v1${path}`, body);
-    expect(
-      (await api('POST', `/orgs/${org.orgId}/github/installations`, { installation_id: id })).status,
-    ).toBe(201);
+    github.createUser('granting-admin', [id]);
+    expect((await linkInstallation(stack, org.ownerToken, org.orgId, id, 'granting-admin')).status).toBe(200);
     const connected = await api('POST', `/orgs/${org.orgId}/repos`, {
       repo: 'granting-org/svc',
       installation_id: id,

@@ -468,3 +468,141 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
     expect(github.createInstallation('globex', ['globex/api'])).not.toBe(installationId);
   });
 });
+
+describe("GitHub stand-in: the web flow for the app's users", () => {
+  const CALLBACK = 'https://repoguard.test/api/v1/github/setup';
+
+  /** What an app's server sends to exchange a code, as JSON (Octokit does). */
+  const exchange = (github: GithubStandIn, body: Record<string, string>) =>
+    call(github, 'POST', '/login/oauth/access_token', undefined, JSON.stringify(body));
+
+  it('redirects the signed-in browser with a code, exchanges it once for a user token listing what the user can access', async () => {
+    const { github, app, installationId } = await installedApp();
+    await github.createRepo('globex', 'other');
+    const foreign = github.createInstallation('globex', ['globex/other']);
+    const otherApp = github.createApp();
+    await github.createRepo('initech', 'tps');
+    const otherAppsInstallation = github.createInstallation('initech', ['initech/tps'], otherApp.appId);
+    github.createUser('octocat', [installationId, otherAppsInstallation]);
+    github.createUser('globex-admin', [foreign]);
+
+    const authorize = `${github.url}/login/oauth/authorize?client_id=${app.clientId}&redirect_uri=${encodeURIComponent(CALLBACK)}&state=s-1`;
+    const redirected = await fetch(authorize, {
+      redirect: 'manual',
+      headers: { 'x-stand-in-user': 'octocat' },
+    });
+    expect(redirected.status).toBe(302);
+    const location = new URL(redirected.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(CALLBACK);
+    expect(location.searchParams.get('state')).toBe('s-1');
+    const code = location.searchParams.get('code')!;
+    // Nobody signed in: no code.
+    expect((await fetch(authorize, { redirect: 'manual' })).status).toBe(401);
+
+    const credentials = { client_id: app.clientId, client_secret: app.clientSecret };
+    const exchanged = await exchange(github, { ...credentials, code, redirect_uri: CALLBACK });
+    expect(exchanged).toMatchObject({
+      status: 200,
+      body: {
+        access_token: expect.stringMatching(/^ghu_/),
+        token_type: 'bearer',
+        scope: '',
+        expires_in: 28800,
+      },
+    });
+    const userToken = `Bearer ${String(exchanged.body['access_token'])}`;
+    expect((await call(github, 'GET', '/user', userToken)).body).toMatchObject({
+      login: 'octocat',
+      type: 'User',
+    });
+    const listed = await call(github, 'GET', '/user/installations', userToken);
+    expect(listed.body).toMatchObject({
+      total_count: 1,
+      installations: [{ id: installationId, account: { login: 'acme' }, app_id: app.appId }],
+    });
+
+    // A code is single use; a wrong secret, another app's client or another redirect_uri is refused.
+    expect((await exchange(github, { ...credentials, code, redirect_uri: CALLBACK })).body).toMatchObject({
+      error: 'bad_verification_code',
+    });
+    const fresh = () => github.authorizeUser('octocat', { appId: app.appId, redirectUri: CALLBACK });
+    expect(
+      (await exchange(github, { ...credentials, client_secret: 'nope', code: fresh() })).body,
+    ).toMatchObject({
+      error: 'incorrect_client_credentials',
+    });
+    expect(
+      (
+        await exchange(github, {
+          client_id: otherApp.clientId,
+          client_secret: otherApp.clientSecret,
+          code: fresh(),
+        })
+      ).body,
+    ).toMatchObject({ error: 'bad_verification_code' });
+    expect(
+      (await exchange(github, { ...credentials, code: fresh(), redirect_uri: 'https://evil.test/cb' })).body,
+    ).toMatchObject({ error: 'redirect_uri_mismatch' });
+
+    // Another user sees only theirs; no token, a forged one or an installation token gets nothing.
+    const globex = await exchange(github, {
+      ...credentials,
+      code: github.authorizeUser('globex-admin', { appId: app.appId }),
+    });
+    const globexListed = await call(
+      github,
+      'GET',
+      '/user/installations',
+      `token ${String(globex.body['access_token'])}`,
+    );
+    expect(globexListed.body).toMatchObject({ total_count: 1, installations: [{ id: foreign }] });
+    expect((await call(github, 'GET', '/user/installations')).status).toBe(401);
+    expect((await call(github, 'GET', '/user', `Bearer ghu_${'x'.repeat(36)}`)).status).toBe(401);
+    const { token: installationToken } = await issueToken(github, app, installationId);
+    expect((await call(github, 'GET', '/user/installations', `token ${installationToken}`)).status).toBe(401);
+
+    // The app revokes the token with its client credentials; then it is dead.
+    const basic = (id: string, secret: string) =>
+      `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+    const accessToken = String(exchanged.body['access_token']);
+    const revoke = (authorization: string) =>
+      fetch(`${github.url}/applications/${app.clientId}/token`, {
+        method: 'DELETE',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ access_token: accessToken }),
+      });
+    expect((await revoke(basic(app.clientId, 'wrong'))).status).toBe(404);
+    expect((await revoke(basic(app.clientId, app.clientSecret))).status).toBe(204);
+    expect((await call(github, 'GET', '/user', userToken)).status).toBe(401);
+  });
+
+  it('pages the user’s installations with a Link header', async () => {
+    const github = await start();
+    const app = github.createApp();
+    const ids: number[] = [];
+    for (const account of ['a1', 'a2', 'a3']) {
+      await github.createRepo(account, 'r');
+      ids.push(github.createInstallation(account, [`${account}/r`]));
+    }
+    github.createUser('many', ids);
+    expect(() => github.createUser('many')).toThrow(/already/);
+    expect(() => github.authorizeUser('nobody')).toThrow(/createUser/);
+    const exchanged = await exchange(github, {
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code: github.authorizeUser('many'),
+    });
+    const token = String(exchanged.body['access_token']);
+
+    const pages: number[][] = [];
+    let next: string | undefined = `${github.url}/user/installations?per_page=2`;
+    while (next !== undefined) {
+      const response: Response = await fetch(next, { headers: { authorization: `token ${token}` } });
+      const body = (await response.json()) as { total_count: number; installations: { id: number }[] };
+      expect(body.total_count).toBe(3);
+      pages.push(body.installations.map((installation) => installation.id));
+      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+    }
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2)]);
+  });
+});

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject, randomInt, verify } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes, randomInt, verify } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +76,20 @@ export interface GithubStandIn {
   revokeInstallation(installationId: number): void;
   /** Lifetime of installation tokens issued from now on (GitHub's: one hour, the default). */
   setInstallationTokenTtl(ms: number): void;
+  /**
+   * A GitHub user who can access the listed installations (as a member of their accounts with
+   * access to them would): `GET /user/installations` with the user's token lists those of the app.
+   */
+  createUser(login: string, installationIds?: number[]): void;
+  /** Gives an existing user access to one more installation. */
+  grantInstallation(login: string, installationId: number): void;
+  /**
+   * The browser's part of GitHub's web flow, played by the test: the user authorizes the app
+   * (default: the last one created) and GitHub would redirect with this code (single use, ten
+   * minutes). `redirectUri`, when given, must be sent again with the exchange, as on GitHub.
+   * `GET /login/oauth/authorize` does the same for a browser that sends `X-Stand-In-User: <login>`.
+   */
+  authorizeUser(login: string, options?: { appId?: number; redirectUri?: string }): string;
   /** Clears the request log and any pending faults, and restores the default token lifetime. */
   reset(): void;
   close(): Promise<void>;
@@ -84,6 +98,10 @@ export interface GithubStandIn {
 export interface GithubStandInApp {
   readonly appId: number;
   readonly privateKeyPem: string;
+  /** The app's URL name (`/apps/{slug}`) and its OAuth client, for GitHub's web flow. */
+  readonly slug: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 interface Failure {
@@ -106,6 +124,30 @@ interface Answer {
 interface AppRecord {
   readonly id: number;
   readonly publicKey: KeyObject;
+  readonly slug: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+interface UserRecord {
+  readonly login: string;
+  readonly id: number;
+  readonly installationIds: Set<number>;
+}
+
+interface OAuthCodeRecord {
+  readonly login: string;
+  readonly appId: number;
+  readonly redirectUri: string | null;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+interface UserTokenRecord {
+  readonly login: string;
+  readonly appId: number;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
 }
 
 interface InstallationRecord {
@@ -128,6 +170,11 @@ interface AccessTokenRecord {
 
 const DOCS = 'https://docs.github.com/rest';
 const DEFAULT_INSTALLATION_TOKEN_TTL_MS = 3600_000;
+// GitHub's: codes live ten minutes, user access tokens of apps eight hours.
+const OAUTH_CODE_TTL_MS = 600_000;
+const USER_TOKEN_TTL_SECONDS = 28_800;
+const OAUTH_DOCS =
+  'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 // What every installation is granted: enough to read manifests. Tokens may ask for less, never more.
 const INSTALLATION_PERMISSIONS: Readonly<Record<string, string>> = { contents: 'read', metadata: 'read' };
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -155,7 +202,10 @@ const GIT_ENV = {
  * with token checking and fault injection for the adapter's error paths. GitHub Apps too: RS256
  * JWTs checked against the app's public key, `POST /app/installations/{id}/access_tokens`,
  * `GET /app/installations/{id}` and `GET /installation/repositories`; installation tokens read
- * their installation's repositories, private ones included, until they expire.
+ * their installation's repositories, private ones included, until they expire. GitHub's web flow
+ * for the app's users too: `GET /login/oauth/authorize`, `POST /login/oauth/access_token`, `GET /user`,
+ * `GET /user/installations` and `DELETE /applications/{client_id}/token`, for users the test creates
+ * with access to some installations.
  */
 export async function startGithubStandIn(options: GithubStandInOptions = {}): Promise<GithubStandIn> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-gh-'));
@@ -169,6 +219,9 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   const installations = new Map<number, InstallationRecord>();
   const accountIds = new Map<string, number>();
   const accessTokens = new Map<string, AccessTokenRecord>();
+  const users = new Map<string, UserRecord>();
+  const oauthCodes = new Map<string, OAuthCodeRecord>();
+  const userTokens = new Map<string, UserTokenRecord>();
   let installationCount = 0;
   let installationTokenTtlMs = DEFAULT_INSTALLATION_TOKEN_TTL_MS;
 
@@ -260,7 +313,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       repositories_url: `${url}/installation/repositories`,
       html_url: `${url}/organizations/${installation.account}/settings/installations/${installation.id}`,
       app_id: installation.appId,
-      app_slug: `repoguard-stand-in-${installation.appId}`,
+      app_slug: apps.get(installation.appId)?.slug ?? `repoguard-stand-in-${installation.appId}`,
       target_id: installation.accountId,
       target_type: 'Organization',
       permissions: INSTALLATION_PERMISSIONS,
@@ -394,6 +447,188 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     };
   };
 
+  const randomToken = (prefix: string) =>
+    `${prefix}${Array.from({ length: 36 }, () => TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)]).join('')}`;
+
+  const mintCode = (login: string, appId: number | undefined, redirectUri: string | null): string => {
+    const user = users.get(login.toLowerCase());
+    if (!user) throw new Error(`no user ${login}: createUser first`);
+    const app = appId === undefined ? [...apps.values()].at(-1) : apps.get(appId);
+    if (!app) throw new Error(appId === undefined ? 'createApp before authorizeUser' : `no app ${appId}`);
+    const code = randomToken('').slice(0, 20).toLowerCase();
+    oauthCodes.set(code, {
+      login: user.login,
+      appId: app.id,
+      redirectUri,
+      expiresAt: Date.now() + OAUTH_CODE_TTL_MS,
+    });
+    return code;
+  };
+
+  /** GitHub's OAuth error: answered with 200, as GitHub does when the client asks for JSON. */
+  const oauthError = (error: string, description: string): Answer => ({
+    status: 200,
+    body: { error, error_description: description, error_uri: OAUTH_DOCS },
+  });
+
+  /** Parameters of the token exchange: JSON (Octokit) or a form, as GitHub accepts both. */
+  const oauthParameters = (requestBody: string, contentType: string): Record<string, string> | undefined => {
+    if (/application\/x-www-form-urlencoded/i.test(contentType)) {
+      return Object.fromEntries(new URLSearchParams(requestBody));
+    }
+    try {
+      const parsed: unknown = requestBody.trim() === '' ? {} : JSON.parse(requestBody);
+      if (!isObject(parsed)) return undefined;
+      return Object.fromEntries(
+        Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
+    } catch {
+      return undefined;
+    }
+  };
+
+  /**
+   * `GET /login/oauth/authorize` (the browser, signed in as `X-Stand-In-User`) and
+   * `POST /login/oauth/access_token` (the app's server exchanging the code).
+   */
+  const oauthRoute = (
+    method: string,
+    rest: string[],
+    query: URLSearchParams,
+    requestBody: string,
+    headers: IncomingMessage['headers'],
+  ): Answer => {
+    if (method === 'GET' && rest.length === 1 && rest[0] === 'authorize') {
+      const app = [...apps.values()].find((candidate) => candidate.clientId === query.get('client_id'));
+      if (!app) return githubError(404, 'Not Found');
+      const login = headers['x-stand-in-user'];
+      if (typeof login !== 'string' || !users.has(login.toLowerCase())) {
+        return githubError(401, 'The stand-in needs X-Stand-In-User: the GitHub user signed in');
+      }
+      const redirectUri = query.get('redirect_uri');
+      if (!redirectUri || !/^https?:\/\//.test(redirectUri))
+        return githubError(422, 'redirect_uri is required');
+      const code = mintCode(login, app.id, redirectUri);
+      const target = new URL(redirectUri);
+      target.searchParams.set('code', code);
+      const state = query.get('state');
+      if (state !== null) target.searchParams.set('state', state);
+      return { status: 302, body: {}, headers: { location: target.toString() } };
+    }
+    if (method !== 'POST' || rest.length !== 1 || rest[0] !== 'access_token')
+      return githubError(404, 'Not Found');
+    const parameters = oauthParameters(requestBody, String(headers['content-type'] ?? ''));
+    if (!parameters) return githubError(400, 'Problems parsing JSON');
+    const app = [...apps.values()].find((candidate) => candidate.clientId === parameters['client_id']);
+    if (!app || app.clientSecret !== parameters['client_secret']) {
+      return oauthError(
+        'incorrect_client_credentials',
+        'The client_id and/or client_secret passed are incorrect.',
+      );
+    }
+    const code = oauthCodes.get(parameters['code'] ?? '');
+    // A code is spent by its first exchange, successful or not.
+    if (parameters['code'] !== undefined) oauthCodes.delete(parameters['code']);
+    if (!code || code.appId !== app.id || code.expiresAt <= Date.now()) {
+      return oauthError('bad_verification_code', 'The code passed is incorrect or expired.');
+    }
+    if (code.redirectUri !== null && parameters['redirect_uri'] !== code.redirectUri) {
+      return oauthError(
+        'redirect_uri_mismatch',
+        'The redirect_uri MUST match the registered callback URL for this application.',
+      );
+    }
+    const token = randomToken('ghu_');
+    userTokens.set(token, {
+      login: code.login,
+      appId: app.id,
+      expiresAt: Date.now() + USER_TOKEN_TTL_SECONDS * 1000,
+    });
+    return {
+      status: 200,
+      body: {
+        access_token: token,
+        expires_in: USER_TOKEN_TTL_SECONDS,
+        refresh_token: randomToken('ghr_'),
+        refresh_token_expires_in: 15_897_600,
+        token_type: 'bearer',
+        scope: '',
+      },
+    };
+  };
+
+  /** `GET /user` and `GET /user/installations`, with a user access token. */
+  const userRoute = (
+    method: string,
+    rest: string[],
+    query: URLSearchParams,
+    token: string | undefined,
+  ): Answer => {
+    if (method !== 'GET' || rest.length > 1 || (rest.length === 1 && rest[0] !== 'installations')) {
+      return githubError(404, 'Not Found');
+    }
+    if (token === undefined) return githubError(401, 'Requires authentication');
+    const credential = userTokens.get(token);
+    if (!credential || credential.expiresAt <= Date.now()) return githubError(401, 'Bad credentials');
+    const user = users.get(credential.login.toLowerCase())!;
+    if (rest.length === 0) {
+      return {
+        status: 200,
+        body: {
+          login: user.login,
+          id: user.id,
+          node_id: Buffer.from(`04:User${user.id}`).toString('base64'),
+          type: 'User',
+          site_admin: false,
+          html_url: `${url}/${user.login}`,
+        },
+      };
+    }
+    // Only the installations of the app the token belongs to, as GitHub lists them.
+    const all = [...user.installationIds]
+      .map((id) => installations.get(id))
+      .filter((installation): installation is InstallationRecord => installation?.appId === credential.appId);
+    const asked = Number.parseInt(query.get('per_page') ?? '', 10);
+    const perPage = asked > 0 ? Math.min(asked, 100) : 30;
+    const page = Math.max(1, Number.parseInt(query.get('page') ?? '', 10) || 1);
+    const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+    const pageUrl = (n: number) => `<${url}/user/installations?per_page=${perPage}&page=${n}>`;
+    const links = [
+      ...(page < lastPage ? [`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(lastPage)}; rel="last"`] : []),
+    ];
+    return {
+      status: 200,
+      body: {
+        total_count: all.length,
+        installations: all
+          .slice((page - 1) * perPage, page * perPage)
+          .map((installation) => installationAnswer(installation).body),
+      },
+      ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
+    };
+  };
+
+  /** `DELETE /applications/{client_id}/token`: the app revokes a user token (basic auth with its client). */
+  const applicationsRoute = (
+    method: string,
+    rest: string[],
+    requestBody: string,
+    headers: IncomingMessage['headers'],
+  ): Answer => {
+    const [clientId, what, ...extra] = rest;
+    if (method !== 'DELETE' || what !== 'token' || extra.length > 0) return githubError(404, 'Not Found');
+    const app = [...apps.values()].find((candidate) => candidate.clientId === clientId);
+    const basic = /^basic\s+(.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+    const presented = basic === undefined ? '' : Buffer.from(basic, 'base64').toString('utf8');
+    if (!app || presented !== `${app.clientId}:${app.clientSecret}`) return githubError(404, 'Not Found');
+    const parameters = oauthParameters(requestBody, 'application/json');
+    const token = parameters?.['access_token'];
+    const credential = token === undefined ? undefined : userTokens.get(token);
+    if (!credential || credential.appId !== app.id) return githubError(404, 'Not Found');
+    userTokens.delete(token!);
+    return { status: 204, body: null };
+  };
+
   const commitAnswer = async ({ repo }: RepoRecord, ref: string): Promise<Answer> => {
     if (!(await hasCommits(repo.path))) return githubError(409, 'Git Repository is empty.');
     const sha = await resolveRef(repo.path, ref, 'commit');
@@ -496,7 +731,14 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     query: URLSearchParams,
     token: string | undefined,
     requestBody: string,
+    headers: IncomingMessage['headers'],
   ): Promise<Answer> => {
+    if (segments[0] === 'login' && segments[1] === 'oauth') {
+      return oauthRoute(method, segments.slice(2), query, requestBody, headers);
+    }
+    if (segments[0] === 'user') return userRoute(method, segments.slice(1), query, token);
+    if (segments[0] === 'applications')
+      return applicationsRoute(method, segments.slice(1), requestBody, headers);
     if (segments[0] === 'app') return appRoute(method, segments.slice(1), token, requestBody);
     if (segments[0] === 'installation') return installationRoute(method, segments.slice(1), query, token);
     if (method !== 'GET' || segments[0] !== 'repos' || segments.length < 3)
@@ -530,9 +772,13 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   const authorized = (token: string | undefined, segments: string[]): boolean =>
     options.token === undefined ||
     token === options.token ||
-    // App JWTs and installation tokens are other credentials, checked by the routes that take them.
+    // App JWTs, installation tokens, OAuth clients and user tokens are other credentials, checked
+    // by the routes that take them.
     segments[0] === 'app' ||
     segments[0] === 'installation' ||
+    segments[0] === 'login' ||
+    segments[0] === 'user' ||
+    segments[0] === 'applications' ||
     (token !== undefined && accessTokens.has(token));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -564,7 +810,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       send(res, 401, githubError(401, 'Bad credentials').body);
       return;
     }
-    const answer = await route(method, segments, target.searchParams, token, requestBody);
+    const answer = await route(method, segments, target.searchParams, token, requestBody, req.headers);
     send(res, answer.status, answer.body, answer.headers);
   };
 
@@ -624,8 +870,17 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     createApp() {
       const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const appId = appIdBase + apps.size + 1;
-      apps.set(appId, { id: appId, publicKey });
-      return { appId, privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+      const oauth = {
+        slug: `repoguard-stand-in-${appId}`,
+        clientId: `Iv23li${randomToken('').slice(0, 14)}`,
+        clientSecret: randomBytes(20).toString('hex'),
+      };
+      apps.set(appId, { id: appId, publicKey, ...oauth });
+      return {
+        appId,
+        privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        ...oauth,
+      };
     },
     createInstallation(account, repoNames, appId) {
       const app = appId === undefined ? [...apps.values()].at(-1) : apps.get(appId);
@@ -657,6 +912,26 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       if (!installations.delete(installationId)) {
         throw new Error(`no installation ${installationId} (never made, or revoked)`);
       }
+    },
+    createUser(login, installationIds = []) {
+      if (users.has(login.toLowerCase())) throw new Error(`the stand-in already has user ${login}`);
+      for (const id of installationIds) {
+        if (!installations.has(id)) throw new Error(`no installation ${id} (never made, or revoked)`);
+      }
+      users.set(login.toLowerCase(), {
+        login,
+        id: accountIdBase + 500_000 + users.size + 1,
+        installationIds: new Set(installationIds),
+      });
+    },
+    grantInstallation(login, installationId) {
+      const user = users.get(login.toLowerCase());
+      if (!user) throw new Error(`no user ${login}: createUser first`);
+      if (!installations.has(installationId)) throw new Error(`no installation ${installationId}`);
+      user.installationIds.add(installationId);
+    },
+    authorizeUser(login, { appId, redirectUri } = {}) {
+      return mintCode(login, appId, redirectUri ?? null);
     },
     setInstallationTokenTtl(ms) {
       if (!Number.isFinite(ms) || ms <= 0) throw new Error(`not a token lifetime: ${ms}`);
@@ -813,6 +1088,11 @@ function send(
   headers: Record<string, string> = {},
 ): void {
   const requestId = { 'x-github-request-id': `STAND-IN:${Date.now().toString(16)}` };
+  if (status === 204) {
+    res.writeHead(204, { ...requestId, ...headers });
+    res.end();
+    return;
+  }
   sendJson(res, status, body, { ...requestId, ...headers }, 'application/json; charset=utf-8');
 }
 

@@ -73,6 +73,10 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
         ? {
             GITHUB_APP_ID: String(githubApp.appId),
             GITHUB_APP_PRIVATE_KEY: githubApp.privateKeyPem,
+            GITHUB_APP_CLIENT_ID: githubApp.clientId,
+            GITHUB_APP_CLIENT_SECRET: githubApp.clientSecret,
+            GITHUB_APP_SLUG: githubApp.slug,
+            GITHUB_WEB_URL: harness.github.url,
             GITHUB_WEBHOOK_SECRET: appWebhookSecret,
             PUBLIC_BASE_URL: 'https://repoguard.test',
           }

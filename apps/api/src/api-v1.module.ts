@@ -25,6 +25,8 @@ import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
 import { GithubInstallationsController } from './github/github-installations.controller';
+import { GithubSetupController } from './github/github-setup.controller';
+import { githubUserAuthorizationProvider } from './composition/github-user-authorization.provider';
 import { GithubTokenController } from './secrets/github-token.controller';
 import { WebhookSecretController } from './secrets/webhook-secret.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
@@ -54,6 +56,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubTokenController,
     WebhookSecretController,
     GithubInstallationsController,
+    GithubSetupController,
     MetricsController,
   ],
   providers: [
@@ -68,6 +71,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     secretBoxProvider,
     githubAppProvider,
     githubAppDirectoryProvider,
+    githubUserAuthorizationProvider,
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,

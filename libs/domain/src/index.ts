@@ -88,4 +88,6 @@ export * from './dependency/snapshot-queries.port';
 export * from './identity/resource-owners.port';
 export * from './github-installation/github-app-directory.port';
 export * from './github-installation/github-token-store.port';
+export * from './github-installation/github-link-request-repository.port';
+export * from './github-installation/github-user-authorization.port';
 export * from './identity/credential-lookup.port';

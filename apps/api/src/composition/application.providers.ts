@@ -16,8 +16,8 @@ import {
   GetRepository,
   GetScan,
   GetSnapshot,
+  CompleteGithubInstallationLink,
   InviteMember,
-  LinkGithubInstallation,
   ListApiKeys,
   ListAuditLog,
   ListFindings,
@@ -38,6 +38,7 @@ import {
   RotateWebhookSecret,
   SetGithubToken,
   SetInstallationAccess,
+  StartGithubInstallationLink,
   TriageFinding,
   UpdateInstallationRepositories,
   UpdateOrganization,
@@ -54,6 +55,7 @@ import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@re
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
+import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 import { SECRET_BOX } from './secret-box.provider';
 
@@ -107,7 +109,8 @@ export const applicationProviders: Provider[] = [
   useCase(RemoveMember, UNIT_OF_WORK),
   useCase(ListAuditLog, UNIT_OF_WORK),
   useCase(GetSnapshot, UNIT_OF_WORK),
-  useCase(LinkGithubInstallation, UNIT_OF_WORK, GITHUB_APP_DIRECTORY),
+  useCase(StartGithubInstallationLink, UNIT_OF_WORK, GITHUB_USER_AUTHORIZATION, TOKEN_ISSUER, CLOCK),
+  useCase(CompleteGithubInstallationLink, UNIT_OF_WORK, GITHUB_USER_AUTHORIZATION, TOKEN_ISSUER, CLOCK),
   useCase(ListGithubInstallations, UNIT_OF_WORK),
   useCase(ListInstallationRepositories, UNIT_OF_WORK, GITHUB_APP_DIRECTORY),
   useCase(SetGithubToken, UNIT_OF_WORK),

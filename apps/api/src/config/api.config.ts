@@ -83,6 +83,42 @@ export class ApiConfig extends SharedConfig {
   @MinLength(16, { message: 'must be at least 16 characters' })
   GITHUB_WEBHOOK_SECRET?: string;
 
+  /** GitHub's web site, where the app's users authorize it (GitHub Enterprise: its host). */
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL such as https://github.com' },
+  )
+  GITHUB_WEB_URL: string = 'https://github.com';
+
+  /**
+   * The GitHub App's OAuth client and URL name: linking an installation takes a person's proof on
+   * GitHub (its setup URL with OAuth). All three or none; none: linking is refused, as unconfigured.
+   */
+  @ValidateIf((c: ApiConfig) => githubLinkingEnabled(c))
+  @IsDefined({ message: 'is required with GITHUB_APP_CLIENT_SECRET and GITHUB_APP_SLUG' })
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: "must be the app's Client ID (its settings page)" })
+  @ValidateBy(
+    {
+      name: 'withGithubApp',
+      validator: { validate: (_: unknown, args) => githubAppEnabled(args?.object ?? {}) },
+    },
+    { message: 'needs the GitHub App itself (GITHUB_APP_ID and its private key)' },
+  )
+  GITHUB_APP_CLIENT_ID?: string;
+
+  @ValidateIf((c: ApiConfig) => githubLinkingEnabled(c))
+  @IsDefined({ message: 'is required with GITHUB_APP_CLIENT_ID and GITHUB_APP_SLUG' })
+  @IsString()
+  @MinLength(20, { message: 'must be a client secret GitHub generated for the app' })
+  GITHUB_APP_CLIENT_SECRET?: string;
+
+  @ValidateIf((c: ApiConfig) => githubLinkingEnabled(c))
+  @IsDefined({ message: 'is required with GITHUB_APP_CLIENT_ID and GITHUB_APP_CLIENT_SECRET' })
+  @Matches(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,98}[A-Za-z0-9])?$/, {
+    message: "must be the app's URL name (github.com/apps/<slug>)",
+  })
+  GITHUB_APP_SLUG?: string;
+
   /** Webhook deliveries per minute per source IP. */
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of requests per minute' })
@@ -110,4 +146,13 @@ export class ApiConfig extends SharedConfig {
     { message: 'must be an http(s) URL' },
   )
   OSV_EXPORT_BASE_URL?: string;
+}
+
+/** Whether any of the app's OAuth variables is set: then all of them are required. */
+export function githubLinkingEnabled(config: Partial<ApiConfig>): boolean {
+  return (
+    config.GITHUB_APP_CLIENT_ID !== undefined ||
+    config.GITHUB_APP_CLIENT_SECRET !== undefined ||
+    config.GITHUB_APP_SLUG !== undefined
+  );
 }

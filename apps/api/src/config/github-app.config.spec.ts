@@ -73,6 +73,48 @@ describe('GitHub App configuration', () => {
     expect(found.join('\n')).not.toContain('nope'); // a key is never quoted back
   });
 
+  describe("the app's OAuth client (linking installations)", () => {
+    const OAUTH = {
+      GITHUB_APP_CLIENT_ID: 'Iv23liAbCdEf012345',
+      GITHUB_APP_CLIENT_SECRET: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_APP_SLUG: 'repoguard-acme',
+    };
+
+    it('is optional, and accepted complete with the app and a GitHub Enterprise web URL', () => {
+      expect(problems(APP)).toEqual([]);
+      expect(problems({ ...APP, ...OAUTH, GITHUB_WEB_URL: 'https://ghe.example.com' })).toEqual([]);
+      expect(loadConfig(ApiConfig, { ...BASE, ...APP }).GITHUB_WEB_URL).toBe('https://github.com');
+    });
+
+    it.each([
+      [
+        'a client id alone',
+        { GITHUB_APP_CLIENT_SECRET: '', GITHUB_APP_SLUG: '' },
+        'GITHUB_APP_CLIENT_SECRET is not set',
+      ],
+      ['no slug', { GITHUB_APP_SLUG: '' }, 'GITHUB_APP_SLUG is not set'],
+      ['a slug that is no URL name', { GITHUB_APP_SLUG: 'my app/x' }, 'GITHUB_APP_SLUG is "my app/x"'],
+      [
+        'a short secret',
+        { GITHUB_APP_CLIENT_SECRET: 'short-secret' },
+        'GITHUB_APP_CLIENT_SECRET is set (value hidden)',
+      ],
+      ['no client id', { GITHUB_APP_CLIENT_ID: '' }, 'GITHUB_APP_CLIENT_ID is not set'],
+      ['a web URL that is no URL', { GITHUB_WEB_URL: 'github' }, 'GITHUB_WEB_URL is "github"'],
+    ])('refuses to start with %s, naming the variable', (_case, change, expected) => {
+      const found = problems({ ...APP, ...OAUTH, ...change });
+      expect(found.some((line) => line.startsWith(expected))).toBe(true);
+      expect(found.join('\n')).not.toContain('short-secret'); // a secret is never quoted back
+    });
+
+    it('refuses the client without the app itself', () => {
+      const found = problems(OAUTH);
+      expect(
+        found.some((line) => line.startsWith('GITHUB_APP_CLIENT_ID') && line.includes('GITHUB_APP_ID')),
+      ).toBe(true);
+    });
+  });
+
   it('allows a plain-http public URL in development', () => {
     expect(problems({ ...APP, NODE_ENV: 'development', PUBLIC_BASE_URL: 'http://127.0.0.1:3000' })).toEqual(
       [],

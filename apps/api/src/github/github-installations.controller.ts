@@ -1,23 +1,23 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
   ApiOkResponse,
   ApiProperty,
   ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import {
-  LinkGithubInstallation,
   ListGithubInstallations,
   ListInstallationRepositories,
+  StartGithubInstallationLink,
 } from '@repoguard/application';
-import type { LinkedGithubInstallation } from '@repoguard/domain';
+import { DomainError, type LinkedGithubInstallation } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
@@ -28,6 +28,17 @@ export class LinkInstallationBody {
   @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
   @Min(1, { message: 'must be a GitHub installation id' })
   installation_id!: number;
+}
+
+export class LinkRequestBody {
+  @ApiPropertyOptional({
+    example: 12345678,
+    description: 'The installation to link when the app is already installed (then follow authorize_url)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
+  @Min(1, { message: 'must be a GitHub installation id' })
+  installation_id?: number;
 }
 
 export class InstallationReposQuery {
@@ -51,7 +62,7 @@ export class InstallationReposQuery {
   cursor?: number;
 }
 
-const installationView = (row: LinkedGithubInstallation) => ({
+export const installationView = (row: LinkedGithubInstallation) => ({
   installation_id: row.installationId,
   account: { login: row.accountLogin, type: row.accountType },
   revoked_at: row.revokedAt?.toISOString() ?? null,
@@ -71,23 +82,50 @@ const installationView = (row: LinkedGithubInstallation) => ({
 @Controller('orgs/:org_id/github')
 export class GithubInstallationsController {
   constructor(
-    private readonly linkGithubInstallation: LinkGithubInstallation,
+    private readonly startGithubInstallationLink: StartGithubInstallationLink,
     private readonly listGithubInstallations: ListGithubInstallations,
     private readonly listInstallationRepositories: ListInstallationRepositories,
   ) {}
 
+  /**
+   * Retired: an installation id alone proves nothing (anyone can read one), so it links nothing.
+   * Kept to answer old clients with the way forward instead of a bare 404.
+   */
   @Post('installations')
   @Requires('repos.connect', 'org_param')
-  @ApiCreatedResponse({ description: 'Linked' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'GITHUB_INSTALLATION_NOT_FOUND' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'GITHUB_INSTALLATION_ALREADY_LINKED' })
-  async link(@Access() access: RequestAccess, @Body() body: LinkInstallationBody) {
-    return installationView(
-      await this.linkGithubInstallation.execute({
-        caller: orgCallerOf(access),
-        installationId: String(body.installation_id),
-      }),
+  @ApiGoneResponse({
+    type: ErrorBodyDto,
+    description: 'GITHUB_INSTALLATION_PROOF_REQUIRED: link through POST .../installations/link-requests',
+  })
+  link(@Body() _body: LinkInstallationBody): never {
+    throw new DomainError(
+      'gone',
+      'GITHUB_INSTALLATION_PROOF_REQUIRED',
+      'Linking by installation id is retired: start a link request (POST /api/v1/orgs/{org_id}/github/installations/link-requests) and prove control of the installation on GitHub',
+      [{ field: 'installation_id', problem: 'alone does not prove control of the installation' }],
     );
+  }
+
+  @Post('installations/link-requests')
+  @Requires('repos.connect', 'org_param')
+  @ApiCreatedResponse({
+    description:
+      'Send the person to install_url (or, for an installed app, authorize_url): GitHub returns them ' +
+      'to GET /api/v1/github/setup, which links the installation if their GitHub account can access it. ' +
+      'Single use, valid for 10 minutes.',
+  })
+  @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'PERSONAL_TOKEN_REQUIRED: an API key cannot' })
+  async requestLink(@Access() access: RequestAccess, @Body() body: LinkRequestBody) {
+    const started = await this.startGithubInstallationLink.execute({
+      caller: orgCallerOf(access),
+      ...(body.installation_id !== undefined ? { installationId: String(body.installation_id) } : {}),
+    });
+    return {
+      id: started.id,
+      install_url: started.installUrl,
+      authorize_url: started.authorizeUrl,
+      expires_at: started.expiresAt.toISOString(),
+    };
   }
 
   @Get('installations')

@@ -8,6 +8,8 @@ export const TOKEN_PREFIXES = {
   invitation: 'rg_inv_',
   /** An org's webhook secret: only ever an HMAC key, never a bearer token. */
   webhook_secret: 'rg_whsec_',
+  /** The `state` of a GitHub App link request: single use, bound to an org and the requesting user. */
+  github_link: 'rg_ghl_',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 

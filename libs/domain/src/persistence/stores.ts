@@ -20,6 +20,7 @@ import type { AuditLogQueries } from '../audit/audit-log-queries.port';
 import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
 import type { ResourceOwners } from '../identity/resource-owners.port';
 import type { GithubTokenStore } from '../github-installation/github-token-store.port';
+import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -48,4 +49,5 @@ export interface Stores {
   readonly resourceOwners: ResourceOwners;
   readonly githubTokens: GithubTokenStore;
   readonly webhookSecrets: WebhookSecretStore;
+  readonly githubLinkRequests: GithubLinkRequestRepository;
 }

@@ -153,7 +153,7 @@ export class GithubAppInstallationTokens {
 }
 
 /** @octokit/request 10 has no timeout option (it ignores `request.timeout`): each request gets its own. */
-function withDeadline(send: typeof fetch | undefined, timeoutMs: number): typeof fetch {
+export function withDeadline(send: typeof fetch | undefined, timeoutMs: number): typeof fetch {
   return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;

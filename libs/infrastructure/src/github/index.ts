@@ -3,3 +3,4 @@ export * from './webhook-signature';
 export * from './org-credentials-github-source';
 export * from './github-app-key';
 export * from './github-app-installation-tokens';
+export * from './octokit-github-user-authorization';

@@ -5,6 +5,7 @@ import { DependencySnapshotEntity } from './dependency-snapshot.entity';
 import { DependencyEntity } from './dependency.entity';
 import { FindingEntity } from './finding.entity';
 import { GithubInstallationEntity } from './github-installation.entity';
+import { GithubLinkRequestEntity } from './github-link-request.entity';
 import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
@@ -28,6 +29,7 @@ export {
   DependencySnapshotEntity,
   FindingEntity,
   GithubInstallationEntity,
+  GithubLinkRequestEntity,
   InvitationEntity,
   ManifestBlobEntity,
   MembershipEntity,
@@ -69,6 +71,7 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   StoredSecretEntity,
   GithubInstallationEntity,
+  GithubLinkRequestEntity,
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
 ];

@@ -22,3 +22,4 @@ export * from './mikro-orm-snapshot-queries';
 export * from './mikro-orm-resource-owners';
 export * from './mikro-orm-github-token-store';
 export * from './mikro-orm-webhook-secret-store';
+export * from './mikro-orm-github-link-request-repository';

@@ -15,6 +15,7 @@ import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repo
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
 import { MikroOrmGithubTokenStore } from './mikro-orm-github-token-store';
 import { MikroOrmWebhookSecretStore } from './mikro-orm-webhook-secret-store';
+import { MikroOrmGithubLinkRequestRepository } from './mikro-orm-github-link-request-repository';
 import { MikroOrmInvitationRepository } from './mikro-orm-invitation-repository';
 import { MikroOrmMembershipRepository } from './mikro-orm-membership-repository';
 import { MikroOrmOrganizationRepository } from './mikro-orm-organization-repository';
@@ -66,5 +67,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
       'webhookSecrets',
       () => new MikroOrmWebhookSecretStore(em, settings.secretBox ?? null),
     ),
+    githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
   });
 }

@@ -151,6 +151,9 @@ async function seed(orm: MikroORM): Promise<{ token: string; repoId: string; ope
     slug: 'bench-api',
     ownerEmail: 'owner@bench.example',
   });
+  // The tables were just emptied, so the owner is new and gets a first token.
+  if (!created.token) throw new Error('the bench owner already existed: no token was issued');
+  const token = created.token;
   const orgId = created.org.id;
   const repo = em.create(RepositoryEntity, {
     orgId,
@@ -280,7 +283,7 @@ async function seed(orm: MikroORM): Promise<{ token: string; repoId: string; ope
   await insertChunked(em, 'findings', findingRows);
   // As autovacuum would by the time a real table reached this size: the planner needs statistics.
   await em.getConnection().execute('analyze');
-  return { token: created.token, repoId: repo.id, openHigh };
+  return { token, repoId: repo.id, openHigh };
 }
 
 async function load(

@@ -135,9 +135,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const created = await api(options.adminToken, 'POST', '/orgs', {
       name: 'RepoGuard demo',
       slug,
-      owner_email: 'owner@demo.repoguard.invalid',
+      // An owner of its own: an email that already has a user gets no token back (they use their own).
+      owner_email: `owner-${slug}@demo.repoguard.invalid`,
     });
-    if (created.status !== 201) throw new Error(`creating the demo org: ${JSON.stringify(created.body)}`);
+    if (created.status !== 201 || !created.body.token) {
+      throw new Error(`creating the demo org: ${JSON.stringify(created.body)}`);
+    }
     orgId = created.body.org.id as string;
     token = created.body.token as string;
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });

@@ -78,7 +78,7 @@ describe('an org GitHub token for private repositories', () => {
   it('lets viewers see whether a token is set, not set one', async () => {
     const org = await stack.createOrg('viewers');
     const invite = await stack.call(org.ownerToken, 'POST', `/api/v1/orgs/${org.orgId}/invite`, {
-      email: 'v@example.test',
+      email: `v-${org.slug}@example.test`,
       role: 'viewer',
     });
     const viewer = (await stack.call(null, 'POST', invite.body.accept_path)).body.token;

@@ -15,6 +15,9 @@ const ROUTES = [
   'post /api/v1/auth/api-keys',
   'get /api/v1/auth/api-keys',
   'delete /api/v1/auth/api-keys/{key_id}',
+  'post /api/v1/auth/tokens',
+  'get /api/v1/auth/tokens',
+  'delete /api/v1/auth/tokens/{token_id}',
   'post /api/v1/orgs/{org_id}/repos',
   'get /api/v1/orgs/{org_id}/repos',
   'get /api/v1/orgs/{org_id}/repos/{repo_id}',
@@ -126,6 +129,14 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(0);
     },
   );
+
+  it('documents accepting an invitation with or without a bearer token, and its refusals', () => {
+    const op = operations.get('post /api/v1/invites/{token}/accept')!;
+    expect(op.security).toEqual([{}, { bearer: [] }]);
+    expect(Object.keys(op.responses)).toEqual(
+      expect.arrayContaining(['201', '401', '403', '404', '409', '410']),
+    );
+  });
 
   it('documents the filters of the findings list', () => {
     const query = (operations.get('get /api/v1/repos/{repo_id}/findings')!.parameters ?? [])

@@ -62,6 +62,23 @@ describe('repoguard org:create', () => {
     ]);
   });
 
+  it('makes an owner email that already has a user owner, printing no token of theirs', async () => {
+    const first = uniqueSlug('cli-first');
+    const email = `owner-${first}@example.test`;
+    const run = await orgCreate(['--name', 'First', '--slug', first, '--owner-email', email, '--json']);
+    const { token, owner } = JSON.parse(run.stdout) as { token: string; owner: { id: string } };
+
+    const second = uniqueSlug('cli-second');
+    const again = await orgCreate(['--name', 'Second', '--slug', second, '--owner-email', email, '--json']);
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ owner: { id: owner.id, email }, token: null });
+    const mine = await get(token, '/orgs/me');
+    expect(mine.body.items.map((o: { slug: string; role: string }) => [o.slug, o.role]).sort()).toEqual([
+      [first, 'owner'],
+      [second, 'owner'],
+    ]);
+  });
+
   it('refuses a slug that is taken with exit 1 and ORG_SLUG_TAKEN, printing no token', async () => {
     const slug = uniqueSlug('cli-taken');
     const first = await orgCreate([

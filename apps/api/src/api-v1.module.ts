@@ -18,6 +18,7 @@ import { ApiMetrics } from '@repoguard/infrastructure';
 import { apiMetricsProvider } from './composition/api-metrics.provider';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
+import { PersonalTokensController } from './personal-tokens/personal-tokens.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ReposController } from './repos/repos.controller';
@@ -46,6 +47,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
   controllers: [
     OrgsController,
     ApiKeysController,
+    PersonalTokensController,
     ReposController,
     ScansController,
     FindingsController,

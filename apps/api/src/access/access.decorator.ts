@@ -25,6 +25,8 @@ export type AccessRule =
   | { readonly kind: 'permission'; readonly permission: Permission; readonly org: OrgSource }
   /** Any authenticated user or key, not about one org (GET /orgs/me). */
   | { readonly kind: 'any_caller' }
+  /** A user with their own personal token, not about one org (their tokens); keys are refused. */
+  | { readonly kind: 'user' }
   | { readonly kind: 'instance_admin' };
 
 export const ACCESS_RULE = 'repoguard:access';
@@ -54,6 +56,17 @@ export const Requires = (permission: Permission, org: OrgSource['from']) =>
 
 export const AnyCaller = () =>
   applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'any_caller' } satisfies AccessRule), documented());
+
+export const UserCaller = () =>
+  applyDecorators(
+    SetMetadata(ACCESS_RULE, { kind: 'user' } satisfies AccessRule),
+    documented(
+      ApiForbiddenResponse({
+        type: ErrorBodyDto,
+        description: "Only a user's personal token may (API keys and the instance admin token are refused)",
+      }),
+    ),
+  );
 
 export const InstanceAdmin = () =>
   applyDecorators(

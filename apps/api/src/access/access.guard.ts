@@ -12,7 +12,7 @@ import {
   type UnitOfWork,
 } from '@repoguard/domain';
 import { PUBLIC_ROUTE } from '../auth/public.decorator';
-import type { ApiRequest } from '../common/api-request';
+import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { UNIT_OF_WORK } from '../composition/application.providers';
 import { ACCESS_RULE, type AccessRule, type OrgSource } from './access.decorator';
@@ -42,19 +42,28 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets);
     const request = context.switchToHttp().getRequest<ApiRequest>();
     const principal = request.user?.principal;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
+      // An @OptionalBearer route sent a valid token: the route learns who calls.
+      if (principal) request.access = accessOf(principal, request);
+      return true;
+    }
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets);
     if (!principal) return false;
     if (!rule) throw new ForbiddenError('FORBIDDEN', 'This route has no access rule');
 
-    const scope = { orgIds: orgIdsOf(principal) };
-    const audit = {
-      ...actorOf(principal),
-      correlationId: request.correlationId ?? null,
-      ip: request.ip ?? null,
-    };
+    const { scope, audit } = accessOf(principal, request);
+    if (rule.kind === 'user') {
+      if (principal.kind !== 'user') {
+        throw new ForbiddenError(
+          'USER_TOKEN_REQUIRED',
+          "Only a user's personal token (rg_pat_…) may do this",
+        );
+      }
+      request.access = { principal, orgId: null, role: null, scope, audit };
+      return true;
+    }
     if (rule.kind === 'instance_admin') {
       if (principal.kind !== 'instance_admin') {
         throw new ForbiddenError('FORBIDDEN', 'Only the instance administrator token may do this');
@@ -100,4 +109,15 @@ export class AccessGuard implements CanActivate {
       }
     }
   }
+}
+
+/** The caller's orgs and audit context, before any org is chosen. */
+function accessOf(principal: Principal, request: ApiRequest): RequestAccess {
+  return {
+    principal,
+    orgId: null,
+    role: null,
+    scope: { orgIds: orgIdsOf(principal) },
+    audit: { ...actorOf(principal), correlationId: request.correlationId ?? null, ip: request.ip ?? null },
+  };
 }

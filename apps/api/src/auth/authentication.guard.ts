@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { UnauthenticatedError } from '@repoguard/domain';
 import type { Request } from 'express';
-import { PUBLIC_ROUTE } from './public.decorator';
+import { OPTIONAL_BEARER, PUBLIC_ROUTE } from './public.decorator';
 
-/** Runs the bearer strategy on every route that is not marked @Public. */
+/** Runs the bearer strategy on every route that is not marked @Public, and on @OptionalBearer ones sent a token. */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('bearer') {
   constructor(private readonly reflector: Reflector) {
@@ -13,14 +13,13 @@ export class AuthenticationGuard extends AuthGuard('bearer') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets);
     // Only the header carries tokens: passport-http-bearer would also take ?access_token= and a
     // body field, which puts secrets into URLs and logs.
     const header = context.switchToHttp().getRequest<Request>().headers.authorization;
+    const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_BEARER, targets);
+    if (isPublic && !(optional && header !== undefined)) return true;
     if (!header || !/^Bearer\s+\S+$/i.test(header.trim())) throw unauthenticated();
     return super.canActivate(context);
   }

@@ -30,7 +30,11 @@ export class TokenAuthenticator {
     switch (tokenKindOf(token)) {
       case 'personal': {
         const holder = await this.credentials.personalToken(hashToken(token));
-        if (!holder) throw INVALID();
+        const now = new Date();
+        if (!holder || (holder.expiresAt !== null && holder.expiresAt.getTime() <= now.getTime())) {
+          throw INVALID();
+        }
+        await this.credentials.markPersonalTokenUsed(holder.tokenId, now);
         return {
           principal: {
             kind: 'user',

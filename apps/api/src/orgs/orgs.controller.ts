@@ -2,9 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiGoneResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiUnauthorizedResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
@@ -23,7 +26,7 @@ import {
 import type { MembershipRecord, OrganizationRecord } from '@repoguard/domain';
 import { Access, AnyCaller, InstanceAdmin, Requires } from '../access/access.decorator';
 import { callerOf, orgCallerOf } from '../access/caller';
-import { Public } from '../auth/public.decorator';
+import { OptionalBearer } from '../auth/public.decorator';
 import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
@@ -61,7 +64,11 @@ export class OrgsController {
 
   @Post('orgs')
   @InstanceAdmin()
-  @ApiCreatedResponse({ description: "The org, its owner and the owner's personal token (shown once)" })
+  @ApiCreatedResponse({
+    description:
+      'The org and its owner. A new owner email gets a user and its first personal token (`token`, shown once); ' +
+      'an email that already has a user is made owner with `token: null`: they use their own tokens',
+  })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'ORG_SLUG_TAKEN' })
   async create(@Body() body: CreateOrgBody, @Access() access: RequestAccess) {
     const created = await this.createOrganization.execute({
@@ -169,13 +176,32 @@ export class OrgsController {
   }
 
   @Post('invites/:token/accept')
-  @Public()
-  @ApiCreatedResponse({ description: 'The membership and a personal token for the (new or existing) user' })
+  @OptionalBearer()
+  @ApiCreatedResponse({
+    description:
+      'The membership. Without a bearer token the invited email must be new: a user is created and its first ' +
+      'personal token returned (shown once). An existing user accepts with their own personal token and gets ' +
+      'no new one (`token: null`)',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorBodyDto,
+    description:
+      "INVITATION_SIGN_IN_REQUIRED: the invited email has a user, accept with that user's token; " +
+      'TOKEN_INVALID: the token sent is unknown, revoked or expired',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description:
+      'INVITATION_EMAIL_MISMATCH: the signed-in user is not the invited email; INVITATION_NEEDS_USER: an API key or the admin token',
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'INVITATION_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'ALREADY_MEMBER' })
   @ApiGoneResponse({ type: ErrorBodyDto, description: 'INVITATION_USED or INVITATION_EXPIRED' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto })
   async accept(@Param('token') token: string, @Req() request: ApiRequest) {
     const accepted = await this.acceptInvitation.execute({
       token,
+      caller: request.access ? callerOf(request.access) : null,
       correlationId: request.correlationId ?? null,
       ip: request.ip ?? null,
     });

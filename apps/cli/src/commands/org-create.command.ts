@@ -7,8 +7,9 @@ import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
 export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
 
 Creates an organization and its first owner directly in the database named by DATABASE_URL
-(default postgresql://postgres@127.0.0.1:5432/repoguard), as POST /api/v1/orgs does, and prints
-the owner's personal token. The token is shown this once.`;
+(default postgresql://postgres@127.0.0.1:5432/repoguard), as POST /api/v1/orgs does. A new owner
+email gets a user and a first personal token, printed this once; an email that already has a user
+is made owner without a token (they use their own tokens; "token": null in --json).`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 
@@ -45,7 +46,11 @@ export async function runOrgCreate(
     } else {
       io.out(`Created organization ${result.org.slug} (${result.org.id})`);
       io.out(`Owner: ${result.owner.email} (${result.owner.id})`);
-      io.out(`Owner's personal token (shown once): ${result.token}`);
+      io.out(
+        result.token
+          ? `Owner's personal token (shown once): ${result.token}`
+          : 'The owner already had an account: no token issued, they use their own personal tokens',
+      );
     }
     return 0;
   } catch (error) {

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'member.removed',
   'api_key.created',
   'api_key.revoked',
+  'personal_token.created',
+  'personal_token.revoked',
   'repo.connected',
   'repo.disconnected',
   'repo.updated',

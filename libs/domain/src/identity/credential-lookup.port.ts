@@ -1,9 +1,10 @@
 import type { Role } from './role.value-object';
 
-/** A live personal token, its user and every org the user is a member of. */
+/** A personal token not revoked (it may have expired), its user and every org the user is a member of. */
 export interface PersonalTokenHolder {
   readonly tokenId: string;
   readonly userId: string;
+  readonly expiresAt: Date | null;
   readonly memberships: readonly { orgId: string; role: Role; rateLimitPerMinute: number | null }[];
 }
 
@@ -23,4 +24,6 @@ export interface ApiKeyHolder {
 export interface CredentialLookup {
   personalToken(tokenHash: string): Promise<PersonalTokenHolder | null>;
   apiKey(tokenHash: string): Promise<ApiKeyHolder | null>;
+  /** Records that the token was used; at most once a minute per token, so requests stay reads. */
+  markPersonalTokenUsed(tokenId: string, at: Date): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 /** A user's bearer token: only its SHA-256 is stored; the secret is shown once, at creation. */
 @Entity({ tableName: 'personal_tokens' })
 export class PersonalTokenEntity {
-  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'lastUsedAt';
+  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'expiresAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,6 +26,10 @@ export class PersonalTokenEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;
+
+  /** null: never expires. Checked on every request, like revokedAt. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  expiresAt: Date | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   lastUsedAt: Date | null = null;

@@ -12,6 +12,7 @@ import { Migration20261130151441 } from './Migration20261130151441';
 import { Migration20261130151919 } from './Migration20261130151919';
 import { Migration20261130161046 } from './Migration20261130161046';
 import { Migration20261130165218 } from './Migration20261130165218';
+import { Migration20261204100000 } from './Migration20261204100000';
 import { Migration20261204120000 } from './Migration20261204120000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
@@ -29,5 +30,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130151919', class: Migration20261130151919 },
   { name: 'Migration20261130161046', class: Migration20261130161046 },
   { name: 'Migration20261130165218', class: Migration20261130165218 },
+  { name: 'Migration20261204100000', class: Migration20261204100000 },
   { name: 'Migration20261204120000', class: Migration20261204120000 },
 ];

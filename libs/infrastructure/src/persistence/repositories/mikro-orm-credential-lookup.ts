@@ -9,6 +9,7 @@ export class MikroOrmCredentialLookup implements CredentialLookup {
     const rows: {
       token_id: string;
       user_id: string;
+      expires_at: string | Date | null;
       org_id: string | null;
       role: Role | null;
       limit: number | null;
@@ -21,6 +22,7 @@ export class MikroOrmCredentialLookup implements CredentialLookup {
       .select(
         't.id as token_id',
         't.user_id',
+        't.expires_at',
         'o.id as org_id',
         'm.role',
         'o.rate_limit_per_minute as limit',
@@ -30,12 +32,22 @@ export class MikroOrmCredentialLookup implements CredentialLookup {
     return {
       tokenId: first.token_id,
       userId: first.user_id,
+      expiresAt: first.expires_at === null ? null : new Date(first.expires_at),
       memberships: rows.flatMap((r) =>
         r.org_id !== null && r.role !== null
           ? [{ orgId: r.org_id, role: r.role, rateLimitPerMinute: r.limit }]
           : [],
       ),
     };
+  }
+
+  async markPersonalTokenUsed(tokenId: string, at: Date): Promise<void> {
+    // Once a minute at most: a busy token does not turn every request into a row write.
+    await this.em
+      .getKnex()('personal_tokens')
+      .where({ id: tokenId })
+      .andWhereRaw('(last_used_at is null or last_used_at < ?)', [new Date(at.getTime() - 60_000)])
+      .update({ last_used_at: at });
   }
 
   async apiKey(tokenHash: string): Promise<ApiKeyHolder | null> {

@@ -7,6 +7,11 @@ const recordOf = (user: UserEntity): UserRecord => ({ id: user.id, email: user.e
 export class MikroOrmUserRepository implements UserRepository {
   constructor(private readonly em: EntityManager) {}
 
+  async get(id: string): Promise<UserRecord | null> {
+    const user = await this.em.findOne(UserEntity, { id });
+    return user ? recordOf(user) : null;
+  }
+
   async findByEmail(email: string): Promise<UserRecord | null> {
     const user = await this.em.findOne(UserEntity, { email });
     return user ? recordOf(user) : null;

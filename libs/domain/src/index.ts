@@ -88,3 +88,4 @@ export * from './identity/resource-owners.port';
 export * from './github-installation/github-app-directory.port';
 export * from './github-installation/github-token-store.port';
 export * from './identity/credential-lookup.port';
+export * from './network/outbound-address-policy.port';

@@ -115,12 +115,10 @@ export function parseAllowedHosts(entries: readonly string[]): {
   const names: string[] = [];
   const ranges: [Address, number][] = [];
   for (const raw of entries) {
-    const entry = raw
-      .trim()
-      .toLowerCase()
-      .replace(/^\[(.*)\]$/, '$1');
+    const entry = raw.trim().toLowerCase();
     if (!entry) continue;
-    const [base = '', bits, ...rest] = entry.split('/');
+    const [written = '', bits, ...rest] = entry.split('/');
+    const base = written.replace(/^\[(.*)\]$/, '$1');
     const v4 = ipaddr.IPv4.isValidFourPartDecimal(base);
     const v6 = !v4 && base.includes(':') && ipaddr.IPv6.isValid(base);
     if (v4 || v6) {

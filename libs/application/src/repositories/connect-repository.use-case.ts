@@ -172,9 +172,9 @@ export class ConnectRepository {
  * A repository the provider does not show: the request is well formed but names nothing there, so
  * the input cannot be accepted (422 naming the field).
  */
-function asInputError(field: string, problem: string, codes: readonly string[] = ['REPO_NOT_FOUND']) {
+function asInputError(field: string, problem: string) {
   return (error: unknown): never => {
-    if (error instanceof NotFoundError && codes.includes(error.code)) {
+    if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {
       throw new ValidationError(error.message, [{ field, problem }], 'REPO_NOT_FOUND');
     }
     throw error;

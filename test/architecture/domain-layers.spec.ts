@@ -7,6 +7,7 @@ import * as path from 'node:path';
 const LAYERS: readonly (readonly string[])[] = [
   ['errors'],
   ['shared'],
+  ['network'],
   ['ecosystem', 'security', 'time', 'system'],
   ['manifest', 'audit'],
   ['dependency', 'severity', 'identity'],

@@ -12,6 +12,9 @@ export interface GitHttpRequest {
   readonly status: number;
 }
 
+/** A name the certificate also covers; it resolves nowhere, so only a pinned address reaches the stand-in. */
+export const GIT_STAND_IN_HOST_NAME = 'git.repoguard.test';
+
 export interface GitHttpStandIn {
   /** e.g. https://127.0.0.1:41234 (no trailing slash); repositories are at `${url}/<owner>/<name>.git`. */
   readonly url: string;
@@ -25,6 +28,8 @@ export interface GitHttpStandIn {
     workTree: string,
     basicAuth?: { username: string; password: string },
   ): string;
+  /** Answers every request below `/<owner>/<name>.git/` with a 302 to the same path below `location`. */
+  redirect(owner: string, name: string, location: string): string;
   close(): Promise<void>;
 }
 
@@ -55,11 +60,12 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
       '-subj',
       '/CN=127.0.0.1',
       '-addext',
-      'subjectAltName=IP:127.0.0.1',
+      `subjectAltName=IP:127.0.0.1,DNS:${GIT_STAND_IN_HOST_NAME}`,
     ],
     { stdio: 'ignore' },
   );
   const logins = new Map<string, string>();
+  const redirects = new Map<string, string>();
   const requests: GitHttpRequest[] = [];
 
   const server: Server = createServer(
@@ -74,6 +80,13 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
           requests.push({ method: req.method ?? 'GET', url: req.url ?? '', status });
           res.writeHead(status, status === 401 ? { 'www-authenticate': 'Basic realm="git"' } : {}).end(body);
         };
+        const moved = repoKey ? redirects.get(repoKey) : undefined;
+        if (moved) {
+          requests.push({ method: req.method ?? 'GET', url: req.url ?? '', status: 302 });
+          const rest = (req.url ?? '').slice(repoKey!.length + 1);
+          res.writeHead(302, { location: `${moved}${rest}` }).end();
+          return;
+        }
         if (!repoKey || !fs.existsSync(path.join(projects, repoKey)))
           return answer(404, 'Repository not found');
         const login = logins.get(repoKey);
@@ -141,6 +154,11 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
       fs.symlinkSync(path.join(workTree, '.git'), path.join(projects, key));
       if (basicAuth)
         logins.set(key, Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64'));
+      return `${url}/${key}`;
+    },
+    redirect(owner, name, location) {
+      const key = `${owner}/${name}.git`;
+      redirects.set(key, location);
       return `${url}/${key}`;
     },
     async close() {

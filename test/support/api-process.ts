@@ -28,6 +28,8 @@ export function testApiEnv(overrides: Record<string, string | undefined> = {}): 
     REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     // As the in-process tests had it (NODE_ENV=test): request lines only where a test asks for info.
     LOG_LEVEL: 'warn',
+    // The git stand-ins listen on the loopback, which a git URL may not reach unless opened.
+    GIT_ALLOWED_HOSTS: '127.0.0.1',
     ...overrides,
   };
   return Object.fromEntries(

@@ -41,6 +41,8 @@ export interface ApiStackOptions {
   readonly osvMode?: 'api' | 'mirror';
   /** A CA that the API's and the worker's git trust (the git HTTPS stand-in's). */
   readonly gitCaFile?: string;
+  /** GIT_ALLOWED_HOSTS of the API and the worker; default: the loopback, where the stand-ins are. */
+  readonly gitAllowedHosts?: readonly string[];
   /** Receives the API's JSON log lines (see log-capture). */
   readonly logs?: LogCapture;
 }
@@ -52,6 +54,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
     ...(options.withGithubApp ? { withGithubApp: true } : {}),
     ...(options.gitCaFile ? { gitCaFile: options.gitCaFile } : {}),
+    ...(options.gitAllowedHosts ? { gitAllowedHosts: options.gitAllowedHosts } : {}),
     ...(options.osvMode ? { osvMode: options.osvMode } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
@@ -68,6 +71,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       REPOGUARD_ADMIN_TOKEN: adminToken,
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
+      ...(options.gitAllowedHosts ? { GIT_ALLOWED_HOSTS: options.gitAllowedHosts.join(',') } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
       ...(githubApp
         ? {

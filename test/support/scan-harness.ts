@@ -15,6 +15,7 @@ import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import {
   buildActivityDeps,
   bundleWorkflows,
+  IpaddrOutboundAddressPolicy,
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
@@ -71,6 +72,8 @@ export interface ScanHarnessOptions {
   readonly observability?: 'off' | 'on';
   /** A CA the worker's git trusts (the git HTTPS stand-in's); file:// URLs are always allowed here. */
   readonly gitCaFile?: string;
+  /** What the worker's git may reach besides public hosts (GIT_ALLOWED_HOSTS); default: the loopback, where the stand-ins are. */
+  readonly gitAllowedHosts?: readonly string[];
   /**
    * A database of the test's own (prepared by it). For tests of what spans every org: the advisory
    * mirror and re-matching, whose counts another test's imports would change.
@@ -127,6 +130,9 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         git: {
           cacheDir: gitCacheDir,
           allowFileUrls: true,
+          outbound: new IpaddrOutboundAddressPolicy({
+            allowedHosts: options.gitAllowedHosts ?? ['127.0.0.1'],
+          }),
           ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
         },
         timeoutMs: 10_000,

@@ -91,3 +91,4 @@ export * from './github-installation/github-token-store.port';
 export * from './github-installation/github-link-request-repository.port';
 export * from './github-installation/github-user-authorization.port';
 export * from './identity/credential-lookup.port';
+export * from './network/outbound-address-policy.port';

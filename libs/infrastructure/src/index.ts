@@ -13,6 +13,7 @@ export * from './health/redis.health-check';
 export * from './osv';
 export * from './github';
 export * from './git';
+export * from './network/ipaddr-outbound-address-policy';
 export * from './persistence/repositories/mikro-orm-manifest-blob-store';
 export * from './persistence/repositories/mikro-orm-snapshot-repository';
 export * from './persistence/repositories/mikro-orm-vulnerability-cache';

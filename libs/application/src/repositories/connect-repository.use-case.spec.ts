@@ -1,6 +1,8 @@
 import {
+  IntegrationUnavailableError,
   UniqueViolationError,
   NotFoundError,
+  ValidationError,
   type GitLogin,
   type GithubInstallationRepository,
   type NewRepository,
@@ -10,7 +12,8 @@ import {
 } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { FakeUnitOfWork } from '../testing/fake-unit-of-work';
-import { ConnectRepository } from './connect-repository.use-case';
+import { PerKeyLimit } from '../shared/per-key-limit';
+import { ConnectRepository, GIT_CHECKS_PER_ORG } from './connect-repository.use-case';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 const caller: OrgCaller = {
@@ -174,6 +177,97 @@ describe('ConnectRepository', () => {
     await expect(connect.execute({ caller, gitUrl })).rejects.toMatchObject({
       code: 'REPO_ALREADY_CONNECTED',
       details: [{ field: 'git_url', problem: 'is already connected' }],
+    });
+  });
+
+  describe('a git URL', () => {
+    const failing = (error: Error): RepositoryDirectory => ({
+      describeRepository: () => Promise.reject(error),
+    });
+
+    it('answers every failure to read the remote alike, so no answer tells an open port from a closed one', async () => {
+      const failures = [
+        new NotFoundError('REPO_NOT_FOUND', 'git ls-remote: fatal: repository not found'),
+        new NotFoundError('REF_NOT_FOUND', 'https://10.0.0.1/x.git has no default branch'),
+        new IntegrationUnavailableError(
+          'git',
+          'network',
+          'Failed to connect to 10.0.0.1 port 22: Connection refused',
+        ),
+        new IntegrationUnavailableError('git', 'timeout', 'git ls-remote took over 10000 ms'),
+        new IntegrationUnavailableError(
+          'git',
+          'other',
+          'git ls-remote failed: SSL routines::wrong version number',
+        ),
+        new IntegrationUnavailableError('git', 'network', 'could not resolve host git.example.com'),
+      ];
+      const answers: unknown[] = [];
+      for (const failure of failures) {
+        const { uow, repos } = setUp();
+        const connect = new ConnectRepository(uow, failing(failure), { withLogin: () => failing(failure) });
+        const error = (await connect
+          .execute({ caller, gitUrl: 'https://git.example.com/a/b.git' })
+          .catch((e: unknown) => e)) as ValidationError;
+        answers.push({ kind: error.kind, code: error.code, message: error.message, details: error.details });
+        expect([repos.rows, uow.audited]).toEqual([[], []]);
+      }
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0]).toEqual({
+        kind: 'invalid',
+        code: 'REPO_NOT_FOUND',
+        message: 'git_url: no readable repository with a default branch is there',
+        details: [{ field: 'git_url', problem: 'no readable repository with a default branch is there' }],
+      });
+    });
+
+    it('keeps the reason of a refusal made before anything connected (a forbidden host)', async () => {
+      const refused = new ValidationError(
+        'git_url host 127.0.0.1 is a loopback address',
+        [{ field: 'git_url', problem: 'host 127.0.0.1 is a loopback address' }],
+        'GIT_URL_HOST_FORBIDDEN',
+      );
+      const { uow } = setUp();
+      const connect = new ConnectRepository(uow, failing(refused), { withLogin: () => failing(refused) });
+      await expect(connect.execute({ caller, gitUrl: 'https://127.0.0.1/a/b.git' })).rejects.toBe(refused);
+    });
+
+    it(`checks at most ${GIT_CHECKS_PER_ORG} remotes per org at once; one more is told to retry (429), others are not held`, async () => {
+      const pending: (() => void)[] = [];
+      const slow: RepositoryDirectory = {
+        describeRepository: (repo) =>
+          new Promise((resolve, reject) =>
+            pending.push(() =>
+              repo.name === 'broken'
+                ? reject(new IntegrationUnavailableError('git', 'timeout', 'took too long'))
+                : resolve({ owner: repo.owner, name: repo.name, defaultBranch: 'main', externalId: null }),
+            ),
+          ),
+      };
+      const { uow } = setUp();
+      const limit = new PerKeyLimit(GIT_CHECKS_PER_ORG);
+      const connect = new ConnectRepository(uow, slow, { withLogin: () => slow }, limit);
+      const other = { ...caller, orgId: 'other-org', scope: { orgIds: ['other-org'] } };
+      const first = connect.execute({ caller, gitUrl: 'https://git.example.com/a/one.git' });
+      const second = connect.execute({ caller, gitUrl: 'https://git.example.com/a/broken.git' });
+      const elsewhere = connect.execute({ caller: other, gitUrl: 'https://git.example.com/a/one.git' });
+      await expect(
+        connect.execute({ caller, gitUrl: 'https://git.example.com/a/three.git' }),
+      ).rejects.toMatchObject({
+        kind: 'rate_limited',
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: 10,
+      });
+      expect([limit.holders(caller.orgId), limit.holders('other-org')]).toEqual([2, 1]);
+      pending.splice(0).forEach((settle) => settle());
+      await expect(first).resolves.toMatchObject({ name: 'one' });
+      await expect(second).rejects.toMatchObject({ code: 'REPO_NOT_FOUND' });
+      await expect(elsewhere).resolves.toMatchObject({ orgId: 'other-org' });
+      // A failed check gives its place back as a successful one does.
+      expect([limit.holders(caller.orgId), limit.holders('other-org')]).toEqual([0, 0]);
+      const again = connect.execute({ caller, gitUrl: 'https://git.example.com/a/three.git' });
+      pending.splice(0).forEach((settle) => settle());
+      await expect(again).resolves.toMatchObject({ name: 'three' });
     });
   });
 });

@@ -1,7 +1,9 @@
 import {
   ConflictError,
+  DomainError,
   NotFoundError,
   parseGitUrl,
+  RateLimitedError,
   RepoRef,
   UniqueViolationError,
   ValidationError,
@@ -15,6 +17,12 @@ import {
 } from '@repoguard/domain';
 import { installationNotLinked } from '../github-installations/installation-not-linked';
 import type { OrgCaller } from '../shared/caller';
+import { PerKeyLimit } from '../shared/per-key-limit';
+
+/** Git checks one org may run at once: each may hold a git process for up to 10 s. */
+export const GIT_CHECKS_PER_ORG = 2;
+const GIT_CHECK_RETRY_AFTER_SECONDS = 10;
+const UNREADABLE_PROBLEM = 'no readable repository with a default branch is there';
 
 /** A GitHub repository by owner/name (or URL), optionally read through a linked App installation. */
 export interface ConnectGithubRepositoryCommand {
@@ -41,13 +49,16 @@ interface NewConnection {
 /**
  * Connects a repository once its provider shows it: checked first (GitHub's API, or `git
  * ls-remote` with the given login), then stored with its audit row (and its sealed login) in one
- * transaction. An org connects a repository once: REPO_ALREADY_CONNECTED otherwise.
+ * transaction. An org connects a repository once: REPO_ALREADY_CONNECTED otherwise. A git URL's
+ * host is judged by the directory before anything connects; an org runs GIT_CHECKS_PER_ORG git
+ * checks at once, one more is told to come back (429).
  */
 export class ConnectRepository {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly directory: RepositoryDirectory,
     private readonly gitLogins: GitLoginDirectory,
+    private readonly gitChecks = new PerKeyLimit(GIT_CHECKS_PER_ORG),
   ) {}
 
   execute(command: ConnectRepositoryCommand): Promise<Repository> {
@@ -95,14 +106,17 @@ export class ConnectRepository {
     const { owner, name } = parseGitUrl(gitUrl);
     // With a login: checked with it; it is sealed only once the repository exists.
     const directory = login ? this.gitLogins.withLogin(login) : this.directory;
+    const release = this.gitChecks.tryAcquire(orgId);
+    if (!release) {
+      throw new RateLimitedError(
+        `This organization already has ${GIT_CHECKS_PER_ORG} git repositories being checked; try again shortly`,
+        GIT_CHECK_RETRY_AFTER_SECONDS,
+      );
+    }
     const described = await directory
       .describeRepository({ owner, name, orgId, gitUrl })
-      .catch(
-        asInputError('git_url', 'no readable repository with a default branch is there', [
-          'REPO_NOT_FOUND',
-          'REF_NOT_FOUND',
-        ]),
-      );
+      .catch(unreadableGitRemote)
+      .finally(release);
     return this.insert(caller, described, 'git_url', async ({ repositories, gitLogins }) => {
       if (await repositories.findByGitUrl(orgId, gitUrl)) return null;
       const repo = repositories.add({
@@ -158,13 +172,29 @@ export class ConnectRepository {
  * A repository the provider does not show: the request is well formed but names nothing there, so
  * the input cannot be accepted (422 naming the field).
  */
-function asInputError(field: string, problem: string, codes: readonly string[] = ['REPO_NOT_FOUND']) {
+function asInputError(field: string, problem: string) {
   return (error: unknown): never => {
-    if (error instanceof NotFoundError && codes.includes(error.code)) {
+    if (error instanceof NotFoundError && error.code === 'REPO_NOT_FOUND') {
       throw new ValidationError(error.message, [{ field, problem }], 'REPO_NOT_FOUND');
     }
     throw error;
   };
+}
+
+/**
+ * Whatever went wrong reading a git remote (nothing there, a refused login, a closed port, a
+ * server that speaks no git, a timeout) is answered alike, so the answer tells no one which ports
+ * of a host are open. A refusal before any connection (the host, the scheme) keeps its reason.
+ */
+function unreadableGitRemote(error: unknown): never {
+  if (error instanceof DomainError && !(error instanceof ValidationError)) {
+    throw new ValidationError(
+      `git_url: ${UNREADABLE_PROBLEM}`,
+      [{ field: 'git_url', problem: UNREADABLE_PROBLEM }],
+      'REPO_NOT_FOUND',
+    );
+  }
+  throw error;
 }
 
 function alreadyConnected(repo: RepositoryDescription, field: string): ConflictError {

@@ -8,9 +8,19 @@ export interface ParsedGitUrl {
   readonly owner: string;
   /** The last path segment, without `.git`. */
   readonly name: string;
+  /** The host git connects to: lower-case for https, IPv6 without brackets; '' for file://. */
+  readonly host: string;
+  /** The port git connects to: the URL's or the scheme's (443, 22); 0 for file://. */
+  readonly port: number;
 }
 
 const FIELD = 'git_url';
+const DEFAULT_PORTS: Record<GitUrlScheme, number> = { https: 443, ssh: 22, file: 0 };
+// URL parsers drop tabs and newlines and read `\` as `/`; git's and curl's may not: such a URL
+// could name one host to us and another to git.
+function ambiguous(value: string): boolean {
+  return /[\s\\]/.test(value) || [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+}
 
 /**
  * Checks a repository's git URL and names it the way GitHub repositories are named. https, ssh and
@@ -18,6 +28,9 @@ const FIELD = 'git_url';
  * credentials belong in the repository's encrypted secret.
  */
 export function parseGitUrl(value: string): ParsedGitUrl {
+  if (ambiguous(value) && !/^file:/i.test(value)) {
+    throw invalid('must not contain whitespace, control characters or backslashes');
+  }
   let url: URL;
   try {
     url = new URL(value);
@@ -40,7 +53,24 @@ export function parseGitUrl(value: string): ParsedGitUrl {
   if (!last) throw invalid('needs a repository path');
   // The host is part of the owner: two servers may both have a `platform/api`.
   const owner = [...(scheme === 'file' ? [] : [url.host]), ...segments].join('/') || url.host;
-  return { scheme, owner: clip(owner), name: clip(last) };
+  return {
+    scheme,
+    owner: clip(owner),
+    name: clip(last),
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase(),
+    port: url.port ? Number(url.port) : DEFAULT_PORTS[scheme],
+  };
+}
+
+/**
+ * A git URL whose host this server must not connect to for a tenant (loopback, private, link-local,
+ * ...): refused before any connection. A name's address is not echoed: it may be internal.
+ */
+export function gitHostRefused(host: string, range: string, literal: boolean): ValidationError {
+  const problem = literal
+    ? `host ${host} is a ${range} address; this server does not connect there (GIT_ALLOWED_HOSTS)`
+    : `host ${host} resolves to an address this server does not connect to (GIT_ALLOWED_HOSTS)`;
+  return new ValidationError(`git_url ${problem}`, [{ field: FIELD, problem }], 'GIT_URL_HOST_FORBIDDEN');
 }
 
 // Names are for display and search; the URL stays the repository's identity.

@@ -17,6 +17,11 @@ import {
 import { DEFAULT_SCAN_TASK_QUEUE, DEFAULT_TEMPORAL_NAMESPACE } from '@repoguard/contract';
 import { isEncryptionKey, splitKeyList } from '../crypto/secret-box';
 import { isPrivateKeyFile, isPrivateKeyPem } from '../github/github-app-key';
+import {
+  IpaddrOutboundAddressPolicy,
+  parseAllowedHosts,
+  splitAllowedHosts,
+} from '../network/ipaddr-outbound-address-policy';
 
 /** A path that names a file on this machine (checked at boot, so a typo stops the process). */
 const IsExistingFile = () =>
@@ -111,6 +116,33 @@ export class SharedConfig {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   GIT_ALLOW_FILE_URLS: 'true' | 'false' = 'false';
 
+  /**
+   * Hosts a git URL may reach although they are not public (a GitLab or Gitea on the private
+   * network): comma-separated host names, addresses and CIDR ranges. Unset: public addresses only.
+   */
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'isAllowedHostsList',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            parseAllowedHosts(splitAllowedHosts(value));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    },
+    {
+      message:
+        'must be comma-separated host names, addresses or CIDR ranges, e.g. gitlab.internal,10.0.0.0/8',
+    },
+  )
+  GIT_ALLOWED_HOSTS?: string;
+
   /** A CA bundle for self-hosted git servers over https (GIT_SSL_CAINFO for every git command). */
   @IsOptional()
   @IsExistingFile()
@@ -194,6 +226,7 @@ export function gitSettings(config: SharedConfig) {
   return {
     cacheDir: config.GIT_CACHE_DIR,
     allowFileUrls: config.GIT_ALLOW_FILE_URLS === 'true',
+    outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: splitAllowedHosts(config.GIT_ALLOWED_HOSTS) }),
     timeoutMs: Math.max(config.INTEGRATION_TIMEOUT_MS, 120_000),
     ...(config.GIT_SSL_CA_FILE ? { caFile: config.GIT_SSL_CA_FILE } : {}),
     ...(config.GIT_SSH_KEY_PATH ? { sshKeyPath: config.GIT_SSH_KEY_PATH } : {}),

@@ -1,14 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startGitHttpStandIn, type GitHttpStandIn } from '../../../../test/stand-ins/git-http-stand-in';
+import {
+  GIT_STAND_IN_HOST_NAME,
+  startGitHttpStandIn,
+  type GitHttpStandIn,
+} from '../../../../test/stand-ins/git-http-stand-in';
 import {
   startGithubStandIn,
   type GithubStandIn,
   type TestRepo,
 } from '../../../../test/stand-ins/github-stand-in';
+import { IpaddrOutboundAddressPolicy } from '../network/ipaddr-outbound-address-policy';
 import { GitCliManifestSource } from './git-cli-manifest-source';
+
+// The stand-ins listen on the loopback, which a git URL reaches only when the operator opened it.
+const loopback = new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] });
 
 const LOCK = JSON.stringify({
   name: 'web',
@@ -104,7 +113,7 @@ describe('any git remote through the git CLI', () => {
   describe('https:// (a self-hosted server with its own CA)', () => {
     it('clones without blobs, downloads only the manifests, and trusts the configured CA', async () => {
       const url = http.serve('group/sub', 'api', repo.path);
-      const git = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
+      const git = new GitCliManifestSource({ cacheDir, caFile: http.caFile, outbound: loopback });
       const coords = { owner: 'group/sub', name: 'api', orgId: 'org-1', repoId: 'repo-https', gitUrl: url };
       expect(await git.describeRepository(coords)).toEqual({
         owner: `${new URL(url).host}/group/sub`,
@@ -135,6 +144,7 @@ describe('any git remote through the git CLI', () => {
       // Without the CA the server is not trusted.
       const untrusting = new GitCliManifestSource({
         cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-')),
+        outbound: loopback,
       });
       await expect(untrusting.resolveCommit(coords)).rejects.toThrow(/certificate|SSL/i);
     });
@@ -143,13 +153,14 @@ describe('any git remote through the git CLI', () => {
       const login = { username: 'scanner', password: 's3cret-git-password' };
       const url = http.serve('acme', 'private', repo.path, login);
       const coords = { owner: 'acme', name: 'private', orgId: 'org-2', repoId: 'repo-private', gitUrl: url };
-      const anonymous = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
+      const anonymous = new GitCliManifestSource({ cacheDir, caFile: http.caFile, outbound: loopback });
       const refused = await anonymous.resolveCommit(coords).catch((e: unknown) => e);
       expect(refused).toMatchObject({ code: 'REPO_NOT_FOUND' });
 
       const wrong = new GitCliManifestSource({
         cacheDir,
         caFile: http.caFile,
+        outbound: loopback,
         credentials: { credentialsFor: async () => ({ ...login, password: 'wrong-password-value' }) },
       });
       const denied = (await wrong.resolveCommit(coords).catch((e: unknown) => e)) as Error;
@@ -159,6 +170,7 @@ describe('any git remote through the git CLI', () => {
       const allowed = new GitCliManifestSource({
         cacheDir,
         caFile: http.caFile,
+        outbound: loopback,
         credentials: { credentialsFor: async (r) => (r.repoId === 'repo-private' ? login : null) },
       });
       expect((await allowed.resolveCommit(coords, first)).sha).toBe(first);
@@ -176,6 +188,7 @@ describe('any git remote through the git CLI', () => {
       const git = new GitCliManifestSource({
         cacheDir,
         caFile: http.caFile,
+        outbound: loopback,
         credentials: {
           credentialsFor: async (r) => {
             lookups.push(r.repoId!);
@@ -198,10 +211,182 @@ describe('any git remote through the git CLI', () => {
     });
 
     it('reports an unreachable server as a retryable network failure', async () => {
-      const git = new GitCliManifestSource({ cacheDir, timeoutMs: 20_000 });
+      const git = new GitCliManifestSource({ cacheDir, timeoutMs: 20_000, outbound: loopback });
       await expect(
         git.resolveCommit({ owner: 'x', name: 'y', repoId: 'gone', gitUrl: 'https://127.0.0.1:1/x/y.git' }),
       ).rejects.toMatchObject({ code: 'INTEGRATION_UNAVAILABLE', integration: 'git', reason: 'network' });
+    });
+  });
+
+  describe('where a git URL may lead (SSRF)', () => {
+    /** A TCP listener that counts connections and holds them open, answering nothing. */
+    async function silentListener(): Promise<{ port: number; sockets: Socket[]; close(): Promise<void> }> {
+      const sockets: Socket[] = [];
+      const server: Server = createServer((socket) => {
+        sockets.push(socket);
+        socket.on('error', () => undefined);
+        socket.resume(); // read and drop what arrives, so the peer's close is seen
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        port: (server.address() as { port: number }).port,
+        sockets,
+        close: () =>
+          new Promise<void>((resolve) => {
+            sockets.forEach((s) => s.destroy());
+            server.close(() => resolve());
+          }),
+      };
+    }
+
+    /** Answers `name` with the answers given, in turn (the last one repeats); counts the lookups. */
+    function resolver(name: string, ...answers: string[][]) {
+      const asked: string[] = [];
+      const lookup = (host: string) => {
+        asked.push(host);
+        if (host !== name) return Promise.reject(new Error(`ENOTFOUND ${host}`));
+        return Promise.resolve(answers[Math.min(asked.length - 1, answers.length - 1)]!);
+      };
+      return { asked, lookup };
+    }
+
+    it('refuses a loopback host before git runs: nothing connects', async () => {
+      const listener = await silentListener();
+      try {
+        const strict = new GitCliManifestSource({ cacheDir, caFile: http.caFile });
+        for (const gitUrl of [
+          `https://127.0.0.1:${listener.port}/x/y.git`,
+          `https://localhost:${listener.port}/x/y.git`,
+          `https://2130706433:${listener.port}/x/y.git`,
+          `https://[::ffff:127.0.0.1]:${listener.port}/x/y.git`,
+          `ssh://git@127.0.0.1:${listener.port}/x/y.git`,
+          `ssh://git@0x7f000001:${listener.port}/x/y.git`,
+        ]) {
+          const coords = { owner: 'x', name: 'y', orgId: 'org-ssrf', repoId: 'repo-ssrf', gitUrl };
+          await expect(strict.describeRepository(coords)).rejects.toMatchObject({
+            code: 'GIT_URL_HOST_FORBIDDEN',
+            details: [{ field: 'git_url', problem: expect.stringContaining('this server does not connect') }],
+          });
+          await expect(strict.resolveCommit(coords)).rejects.toMatchObject({
+            code: 'GIT_URL_HOST_FORBIDDEN',
+          });
+        }
+        expect(listener.sockets).toHaveLength(0);
+      } finally {
+        await listener.close();
+      }
+    });
+
+    it('resolves a name once per reader and connects git to that address, never resolving it again', async () => {
+      const url = http.serve('pinned', 'api', repo.path).replace('127.0.0.1', GIT_STAND_IN_HOST_NAME);
+      const dns = resolver(GIT_STAND_IN_HOST_NAME, ['127.0.0.1']);
+      const git = new GitCliManifestSource({
+        cacheDir,
+        caFile: http.caFile,
+        outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'], lookup: dns.lookup }),
+      });
+      const coords = { owner: 'pinned', name: 'api', orgId: 'org-pin', repoId: 'repo-pin', gitUrl: url };
+      const reader = await git.forRepository(coords);
+      const { sha } = await reader.resolveCommit(first);
+      const tree = await reader.listTree(sha);
+      await reader.readBlob(tree[0]!.sha);
+      // The name exists in no DNS: git reached the stand-in only through the pinned address.
+      expect(dns.asked).toEqual([GIT_STAND_IN_HOST_NAME]);
+      expect(http.requests.some((r) => r.url.startsWith('/pinned/api.git/') && r.status === 200)).toBe(true);
+    });
+
+    it('judges a name again at the next scan: one that re-resolved to a private address is refused', async () => {
+      const url = http.serve('rebind', 'api', repo.path).replace('127.0.0.1', GIT_STAND_IN_HOST_NAME);
+      const dns = resolver(GIT_STAND_IN_HOST_NAME, ['127.0.0.1'], ['10.0.0.7']);
+      const git = new GitCliManifestSource({
+        cacheDir,
+        caFile: http.caFile,
+        outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'], lookup: dns.lookup }),
+      });
+      const coords = {
+        owner: 'rebind',
+        name: 'api',
+        orgId: 'org-rebind',
+        repoId: 'repo-rebind',
+        gitUrl: url,
+      };
+      expect(await git.describeRepository(coords)).toMatchObject({ defaultBranch: 'main' });
+      const before = http.requests.length;
+      const reader = await git.forRepository(coords);
+      await expect(reader.resolveCommit()).rejects.toMatchObject({ code: 'GIT_URL_HOST_FORBIDDEN' });
+      expect(dns.asked).toHaveLength(2);
+      expect(http.requests.length).toBe(before);
+    });
+
+    it('does not follow a redirect', async () => {
+      const target = http.serve('redirected', 'api', repo.path);
+      const moved = http.redirect('moved', 'api', target);
+      const git = new GitCliManifestSource({ cacheDir, caFile: http.caFile, outbound: loopback });
+      const coords = { owner: 'moved', name: 'api', orgId: 'org-moved', repoId: 'repo-moved', gitUrl: moved };
+      await expect(git.describeRepository(coords)).rejects.toBeInstanceOf(Error);
+      expect(http.requests.filter((r) => r.url.startsWith('/moved/api.git/')).map((r) => r.status)).toContain(
+        302,
+      );
+      expect(http.requests.some((r) => r.url.startsWith('/redirected/'))).toBe(false);
+    });
+
+    it('pins ssh to the judged address (HostName), whatever the name resolves to later', async () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-fake-ssh-'));
+      const argsFile = path.join(bin, 'args');
+      // Stands in for OpenSSH: records how git called it, then fails as an unreachable host does.
+      fs.writeFileSync(
+        path.join(bin, 'ssh'),
+        `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n`,
+        { mode: 0o755 },
+      );
+      const dns = resolver(GIT_STAND_IN_HOST_NAME, ['127.0.0.1']);
+      const git = new GitCliManifestSource({
+        cacheDir,
+        outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'], lookup: dns.lookup }),
+      });
+      const savedPath = process.env['PATH'];
+      process.env['PATH'] = `${bin}:${savedPath}`;
+      try {
+        await expect(
+          git.describeRepository({
+            owner: 'x',
+            name: 'y',
+            repoId: 'repo-ssh',
+            gitUrl: `ssh://git@${GIT_STAND_IN_HOST_NAME}:2222/x/y.git`,
+          }),
+        ).rejects.toMatchObject({ code: 'INTEGRATION_UNAVAILABLE', reason: 'network' });
+      } finally {
+        process.env['PATH'] = savedPath;
+      }
+      const args = fs.readFileSync(argsFile, 'utf8').split('\n');
+      expect(args).toEqual(expect.arrayContaining(['-o', 'HostName=127.0.0.1', 'BatchMode=yes']));
+      expect(args).toContain(`git@${GIT_STAND_IN_HOST_NAME}`);
+      expect(dns.asked).toEqual([GIT_STAND_IN_HOST_NAME]);
+      fs.rmSync(bin, { recursive: true, force: true });
+    });
+
+    it('gives ls-remote a bounded time, then kills git with its helpers (the held connection closes)', async () => {
+      const listener = await silentListener();
+      try {
+        const git = new GitCliManifestSource({ cacheDir, outbound: loopback, probeTimeoutMs: 1_000 });
+        await expect(
+          git.describeRepository({
+            owner: 'x',
+            name: 'y',
+            repoId: 'repo-silent',
+            gitUrl: `https://127.0.0.1:${listener.port}/x/y.git`,
+          }),
+        ).rejects.toMatchObject({ code: 'INTEGRATION_UNAVAILABLE', reason: 'timeout' });
+        expect(listener.sockets.length).toBeGreaterThan(0);
+        // git-remote-https held the socket: it closes only because the whole process group was killed.
+        await Promise.all(
+          listener.sockets.map((s) =>
+            s.closed ? Promise.resolve() : new Promise((r) => s.once('close', r)),
+          ),
+        );
+      } finally {
+        await listener.close();
+      }
     });
   });
 });

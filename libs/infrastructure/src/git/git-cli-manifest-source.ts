@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -15,8 +15,11 @@ import {
   type RepositoryDirectory,
   type ResolvedCommit,
   type TreeBlob,
+  gitHostRefused,
   parseGitUrl,
+  type OutboundAddressPolicy,
 } from '@repoguard/domain';
+import { IpaddrOutboundAddressPolicy } from '../network/ipaddr-outbound-address-policy';
 import { type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
 
 /** What to log in with over https; looked up per repository, never part of the URL. */
@@ -40,17 +43,39 @@ export interface GitCliManifestSourceOptions {
   /** The private key for ssh:// remotes. */
   readonly sshKeyPath?: string;
   readonly credentials?: GitCredentials | null;
+  /**
+   * Which hosts a git URL may reach; default: public unicast addresses only. The address it
+   * judged is the one git connects to.
+   */
+  readonly outbound?: OutboundAddressPolicy;
+  /** How long `git ls-remote` (the check at connect, the default branch at scan) may take: at most 10 s. */
+  readonly probeTimeoutMs?: number;
 }
 
-/** A repository and its https login, looked up at most once (on the first git call that needs it). */
+/**
+ * A repository, its https login and where it may be reached: each looked up at most once (on the
+ * first git call that needs it), so every call through one reader connects to the same address.
+ */
 interface Remote {
   readonly repo: RepoCoordinates;
   readonly login: () => Promise<GitHttpCredentials | null>;
+  readonly target: () => Promise<GitTarget>;
+}
+
+/** The URL git is given, and the settings that hold it to the address the policy judged. */
+interface GitTarget {
+  readonly url: string;
+  readonly config: readonly [string, string][];
+  /** ssh:// connects here whatever the URL's host resolves to later. */
+  readonly sshHostName?: string;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
 const SYMLINK_MODE = '120000';
 const MAX_OUTPUT = 256 * 1024 * 1024;
+const MAX_STDERR = 64 * 1024;
+// A tenant can name a host that accepts and never answers: the check at connect waits no longer.
+const PROBE_TIMEOUT_MS = 10_000;
 
 /**
  * Any git remote through the git CLI (GitLab, Bitbucket, Gitea, a local repository): a partial,
@@ -59,11 +84,19 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
  */
 export class GitCliManifestSource implements ManifestSource, RepositoryDirectory, RepoKeyedManifestReader {
   private readonly timeoutMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly outbound: OutboundAddressPolicy;
   // Two scans of one repository must not fetch into the same clone at once.
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: GitCliManifestSourceOptions) {
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.probeTimeoutMs = Math.min(
+      options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
+      PROBE_TIMEOUT_MS,
+      this.timeoutMs,
+    );
+    this.outbound = options.outbound ?? new IpaddrOutboundAddressPolicy();
   }
 
   async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
@@ -98,10 +131,49 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
   private remote(repo: RepoCoordinates): Remote {
     const credentials = this.options.credentials;
     let login: Promise<GitHttpCredentials | null> | undefined;
+    let target: Promise<GitTarget> | undefined;
     return {
       repo,
       login: () => (login ??= credentials ? credentials.credentialsFor(repo) : Promise.resolve(null)),
+      target: () => (target ??= this.targetOf(this.urlOf(repo))),
     };
+  }
+
+  /**
+   * Judges the URL's host before git runs, and pins what was judged: https through curl's resolve
+   * list (the name is not looked up again), ssh through HostName. Redirects are not followed and
+   * only https, ssh (and file, when allowed) may be spoken, so no answer can send git elsewhere.
+   */
+  private async targetOf(url: string): Promise<GitTarget> {
+    const { scheme, host, port } = parseGitUrl(url);
+    const protocols: [string, string][] = [
+      ['protocol.allow', 'never'],
+      ['protocol.https.allow', 'always'],
+      ['protocol.ssh.allow', 'always'],
+      ['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never'],
+      ['http.followRedirects', 'false'],
+    ];
+    if (scheme === 'file') return { url, config: protocols };
+    const verdict = await this.outbound.judge(host);
+    if (!verdict.allowed) {
+      if (verdict.reason === 'forbidden') throw gitHostRefused(host, verdict.range, verdict.literal);
+      throw new IntegrationUnavailableError(
+        'git',
+        'network',
+        `${displayUrl(url)}: could not resolve host ${host}`,
+      );
+    }
+    const { address, family } = verdict.pin;
+    if (scheme === 'ssh') return { url, config: protocols, sshHostName: address };
+    // git is given the URL as parsed here (an IPv4 host in any notation becomes its dotted quad),
+    // so curl reads the same host, port and path that were judged.
+    const canonical = new URL(url).href;
+    // https hosts come canonical: an IPv4 literal is a dotted quad, only IPv6 holds a colon.
+    const isLiteral = /^[\d.]+$/.test(host) || host.includes(':');
+    if (isLiteral) return { url: canonical, config: protocols };
+    await requireResolvePinning();
+    const pinned = `${host}:${port}:${family === 6 ? `[${address}]` : address}`;
+    return { url: canonical, config: [...protocols, ['http.curloptResolve', pinned]] };
   }
 
   private async resolveCommitOf(remote: Remote, ref?: string): Promise<ResolvedCommit> {
@@ -190,7 +262,8 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     if (!existsSync(path.join(dir, 'HEAD'))) {
       await rm(dir, { recursive: true, force: true });
       await mkdir(path.dirname(dir), { recursive: true });
-      await this.git(remote, ['clone', '--bare', '--filter=blob:none', '--no-tags', '--', url, dir]);
+      const { url: remoteUrl } = await remote.target();
+      await this.git(remote, ['clone', '--bare', '--filter=blob:none', '--no-tags', '--', remoteUrl, dir]);
     }
     await this.git(
       remote,
@@ -208,7 +281,16 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
   }
 
   private async defaultBranch(remote: Remote, url: string): Promise<string> {
-    const out = (await this.git(remote, ['ls-remote', '--symref', '--', url, 'HEAD'])).toString('utf8');
+    const { url: remoteUrl } = await remote.target();
+    const out = (
+      await this.git(
+        remote,
+        ['ls-remote', '--symref', '--', remoteUrl, 'HEAD'],
+        undefined,
+        undefined,
+        this.probeTimeoutMs,
+      )
+    ).toString('utf8');
     const symref = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
     if (!symref) throw new NotFoundError('REF_NOT_FOUND', `${displayUrl(url)} has no default branch`);
     return symref[1]!;
@@ -254,8 +336,17 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     }
   }
 
-  /** Runs git with a clean, non-interactive environment; `remote` null: no network is needed. */
-  private async git(remote: Remote | null, args: string[], cwd?: string, input?: string): Promise<Buffer> {
+  /**
+   * Runs git with a clean, non-interactive environment; `remote` null: no network is needed. git
+   * leads a process group of its own (git-remote-https, ssh below it): a timeout kills them all.
+   */
+  private async git(
+    remote: Remote | null,
+    args: string[],
+    cwd?: string,
+    input?: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<Buffer> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
       HOME: this.options.cacheDir,
@@ -265,13 +356,12 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
       LC_ALL: 'C',
     };
     if (this.options.caFile) env['GIT_SSL_CAINFO'] = this.options.caFile;
-    if (this.options.sshKeyPath) {
-      env['GIT_SSH_COMMAND'] =
-        `ssh -i ${shellQuote(this.options.sshKeyPath)} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new`;
-    }
-    const config: [string, string][] = [
-      ['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never'],
-    ];
+    const target = remote ? await remote.target() : null;
+    const config: [string, string][] = target
+      ? [...target.config]
+      : [['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never']];
+    const ssh = sshCommand(this.options.sshKeyPath, target?.sshHostName);
+    if (ssh) env['GIT_SSH_COMMAND'] = ssh;
     const credentials = remote ? await remote.login() : null;
     if (credentials) {
       const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
@@ -282,31 +372,113 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
       env[`GIT_CONFIG_KEY_${i}`] = key;
       env[`GIT_CONFIG_VALUE_${i}`] = value;
     });
-    return new Promise<Buffer>((resolve, reject) => {
-      const child = execFile(
-        'git',
-        args,
-        {
-          cwd,
-          env,
-          encoding: 'buffer',
-          timeout: this.timeoutMs,
-          maxBuffer: MAX_OUTPUT,
-          killSignal: 'SIGKILL',
-        },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          reject(gitError(args, error, stderr.toString('utf8'), this.timeoutMs));
-        },
-      );
-      if (input !== undefined) child.stdin?.end(input);
+    const { code, stdout, stderr, timedOut, overflowed } = await runGroup(args, {
+      cwd,
+      env,
+      input,
+      timeoutMs,
     });
+    if (code === 0 && !timedOut && !overflowed) return stdout;
+    const message = overflowed ? `output over ${MAX_OUTPUT} bytes` : `exit code ${code ?? 'none'}`;
+    throw gitError(args, { killed: timedOut, message }, stderr, timeoutMs);
   }
+}
+
+interface GroupResult {
+  readonly code: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly overflowed: boolean;
+}
+
+/** git as the leader of a new process group, killed as a whole (SIGKILL) on timeout or runaway output. */
+function runGroup(
+  args: readonly string[],
+  options: { cwd: string | undefined; env: NodeJS.ProcessEnv; input: string | undefined; timeoutMs: number },
+): Promise<GroupResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let timedOut = false;
+    let overflowed = false;
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > MAX_OUTPUT) {
+        overflowed = true;
+        killGroup();
+      } else out.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errBytes < MAX_STDERR) err.push(chunk);
+      errBytes += chunk.length;
+    });
+    child.stdin.on('error', () => undefined); // git may exit before reading its input
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        overflowed,
+      });
+    });
+    child.stdin.end(options.input);
+  });
+}
+
+/** ssh for ssh:// remotes: non-interactive, with the operator's key, to the pinned address. */
+function sshCommand(keyPath: string | undefined, hostName: string | undefined): string | null {
+  if (!keyPath && !hostName) return null;
+  const parts = ['ssh', '-o BatchMode=yes'];
+  if (hostName) parts.push(`-o HostName=${shellQuote(hostName)}`);
+  if (keyPath)
+    parts.push(`-i ${shellQuote(keyPath)} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new`);
+  return parts.join(' ');
+}
+
+let resolvePinning: Promise<void> | undefined;
+
+/** http.curloptResolve came with git 2.37: an older git would ignore the pin and resolve again. */
+function requireResolvePinning(): Promise<void> {
+  return (resolvePinning ??= new Promise<void>((resolve, reject) => {
+    execFile('git', ['version'], { timeout: 10_000 }, (error, stdout) => {
+      const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(stdout)?.slice(1) ?? []).map(Number);
+      if (!error && (major > 2 || (major === 2 && minor >= 37))) return resolve();
+      resolvePinning = undefined;
+      reject(
+        new IntegrationUnavailableError(
+          'git',
+          'other',
+          `git 2.37 or later is needed to pin a remote's address (found: ${stdout.trim() || 'none'})`,
+        ),
+      );
+    });
+  }));
 }
 
 function gitError(
   args: readonly string[],
-  error: Error & { killed?: boolean },
+  error: { readonly killed: boolean; readonly message: string },
   stderr: string,
   timeoutMs: number,
 ) {
@@ -335,7 +507,8 @@ function gitError(
       `${what}: the repository is not there or not readable with the credentials given (${detail})`,
     );
   }
-  return new Error(`${what} failed: ${detail}`);
+  // Anything else (TLS, a server that speaks no git): the integration failed; a retry may help.
+  return new IntegrationUnavailableError('git', 'other', `${what} failed: ${detail}`);
 }
 
 function refNotFound(url: string, ref: string): NotFoundError {

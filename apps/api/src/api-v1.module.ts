@@ -29,6 +29,7 @@ import { GithubTokenController } from './secrets/github-token.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
+import { scanTerminatorProvider } from './temporal/scan-terminator.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
@@ -69,6 +70,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    scanTerminatorProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
   ],

@@ -88,3 +88,6 @@ export * from './identity/resource-owners.port';
 export * from './github-installation/github-app-directory.port';
 export * from './github-installation/github-token-store.port';
 export * from './identity/credential-lookup.port';
+export * from './repository/repo-disconnected.error';
+export * from './scan/scan-terminator.port';
+export * from './security/sealed-secrets.port';

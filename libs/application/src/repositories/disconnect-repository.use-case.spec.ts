@@ -94,9 +94,9 @@ describe('DisconnectRepository', () => {
   it("refuses another org's repository: nothing deleted, no scan stopped", async () => {
     const { uow, steps, disconnect } = setUp();
     const other = '00000000-0000-4000-8000-0000000000dd';
-    await expect(disconnect.execute({ caller, orgId: other, repoId: REPO, purge: true })).rejects.toMatchObject(
-      { code: 'REPO_NOT_FOUND' },
-    );
+    await expect(
+      disconnect.execute({ caller, orgId: other, repoId: REPO, purge: true }),
+    ).rejects.toMatchObject({ code: 'REPO_NOT_FOUND' });
     expect(steps).toEqual([`lock ${REPO}`]);
     expect(uow.audited).toEqual([]);
   });

@@ -37,8 +37,8 @@ export class DisconnectRepository {
       });
     });
     // After the commit, best effort: a scan not stopped here ends at its next step anyway.
-    await this.scans.terminate(repoId, purge ? 'repository purged' : 'repository disconnected').catch(
-      () => undefined,
-    );
+    await this.scans
+      .terminate(repoId, purge ? 'repository purged' : 'repository disconnected')
+      .catch(() => undefined);
   }
 }

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RequestHolds, type RequestHold } from './request-holds';
 
 export interface GitHttpRequest {
   readonly method: string;
@@ -30,6 +31,8 @@ export interface GitHttpStandIn {
   ): string;
   /** Answers every request below `/<owner>/<name>.git/` with a 302 to the same path below `location`. */
   redirect(owner: string, name: string, location: string): string;
+  /** The next request that `matches` waits unanswered until the hold is released (or `close`). */
+  holdNext(matches: (request: { method: string; url: string }) => boolean): RequestHold;
   close(): Promise<void>;
 }
 
@@ -67,10 +70,14 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
   const logins = new Map<string, string>();
   const redirects = new Map<string, string>();
   const requests: GitHttpRequest[] = [];
+  const holds = new RequestHolds<{ method: string; url: string }>();
 
   const server: Server = createServer(
     { key: fs.readFileSync(keyFile), cert: fs.readFileSync(caFile) },
     (req, res) => {
+      // A held request is read, and so answered, only once its hold is released.
+      req.pause();
+      void holds.pass({ method: req.method ?? 'GET', url: req.url ?? '' }).then(() => req.resume());
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -161,7 +168,11 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
       redirects.set(key, location);
       return `${url}/${key}`;
     },
+    holdNext(matches) {
+      return holds.add(matches);
+    },
     async close() {
+      holds.releaseAll();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       fs.rmSync(root, { recursive: true, force: true });

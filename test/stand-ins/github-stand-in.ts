@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isObject } from '@repoguard/domain';
+import { RequestHolds, type RequestHold } from './request-holds';
 import { sendJson } from './send-json';
 
 export interface GithubStandInRequest {
@@ -57,6 +58,8 @@ export interface GithubStandIn {
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   /** The next request is never answered (until `close`). */
   hangNext(): void;
+  /** The next request that `matches` waits unanswered until the hold is released (or `reset`, `close`). */
+  holdNext(matches: (request: GithubStandInRequest) => boolean): RequestHold;
   /** While on, recursive tree answers say `truncated: true` and hold only part of the tree. */
   setTruncateTrees(truncate: boolean): void;
   /**
@@ -213,6 +216,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   const requests: GithubStandInRequest[] = [];
   let failures: Failure[] = [];
   let hangs = 0;
+  const holds = new RequestHolds<GithubStandInRequest>();
   let truncateTrees = false;
   let url = '';
   const apps = new Map<number, AppRecord>();
@@ -789,7 +793,9 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       .filter((segment) => segment !== '')
       .map((segment) => decodeURIComponent(segment));
     const query = target.search.slice(1);
-    requests.push({ method, path: `/${segments.join('/')}`, ...(query ? { query } : {}) });
+    const received = { method, path: `/${segments.join('/')}`, ...(query ? { query } : {}) };
+    requests.push(received);
+    await holds.pass(received);
 
     // Faults are drawn before reading the body, so they go to requests in arrival order.
     if (hangs > 0) {
@@ -863,6 +869,9 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     },
     hangNext() {
       hangs += 1;
+    },
+    holdNext(matches) {
+      return holds.add(matches);
     },
     setTruncateTrees(truncate) {
       truncateTrees = truncate;
@@ -941,10 +950,12 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       requests.length = 0;
       failures = [];
       hangs = 0;
+      holds.releaseAll();
       truncateTrees = false;
       installationTokenTtlMs = DEFAULT_INSTALLATION_TOKEN_TTL_MS;
     },
     async close() {
+      holds.releaseAll();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Hung and keep-alive connections would hold `close` open forever.

@@ -33,6 +33,7 @@ import { WebhookSecretController } from './secrets/webhook-secret.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
+import { scanTerminatorProvider } from './temporal/scan-terminator.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
@@ -77,6 +78,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    scanTerminatorProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
   ],

@@ -1,5 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { IntegrationUnavailableError, NotFoundError, ValidationError } from '@repoguard/domain';
+import { REPO_DISCONNECTED_FAILURE } from '@repoguard/contract';
+import {
+  IntegrationUnavailableError,
+  NotFoundError,
+  ValidationError,
+  repoDisconnected,
+} from '@repoguard/domain';
 import { toActivityFailure } from './as-activity';
 
 describe('toActivityFailure', () => {
@@ -11,6 +17,11 @@ describe('toActivityFailure', () => {
       new ValidationError('big', [], 'MANIFEST_TOO_LARGE'),
     ) as ApplicationFailure;
     expect([tooLarge.type, tooLarge.nonRetryable]).toEqual(['MANIFEST_TOO_LARGE', true]);
+  });
+
+  it('fails a step whose repository is gone with the type the workflow ends on, never retried', () => {
+    const failure = toActivityFailure(repoDisconnected('r-1')) as ApplicationFailure;
+    expect([failure.type, failure.nonRetryable]).toEqual([REPO_DISCONNECTED_FAILURE, true]);
   });
 
   it('retries an unavailable integration after the wait it asked for', () => {

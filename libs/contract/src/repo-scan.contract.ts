@@ -77,6 +77,12 @@ export const scanStatusQuery = defineQuery<ScanStatusView>('status');
 /** Answers null for a request id this run never received. */
 export const scanForRequestQuery = defineQuery<ScanAssignment | null, [string]>('scanForRequest');
 
+/**
+ * The failure type of a step whose repository was disconnected, purged or whose org was deleted
+ * (the domain's REPO_DISCONNECTED): the workflow ends there, dropping the requests it holds.
+ */
+export const REPO_DISCONNECTED_FAILURE = 'REPO_DISCONNECTED';
+
 export const DEFAULT_QUIET_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_WAIT_MS = 120_000;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;

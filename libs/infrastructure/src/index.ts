@@ -21,6 +21,7 @@ export * from './persistence/repositories/mikro-orm-finding-repository';
 export * from './persistence/repositories/mikro-orm-policy-repository';
 export * from './persistence/repositories/mikro-orm-scan-repository';
 export * from './temporal/temporal-scan-requester';
+export * from './temporal/temporal-scan-terminator';
 export * from './temporal/advisory-sync-schedule';
 export * from './temporal/scan-log-attributes.interceptor';
 export * from './temporal/correlation-id.client-interceptor';

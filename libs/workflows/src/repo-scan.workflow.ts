@@ -12,6 +12,7 @@ import {
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_QUIET_WINDOW_MS,
+  REPO_DISCONNECTED_FAILURE,
   RepoGuardTrigger,
   scanStatusQuery,
   type RepoScanInput,
@@ -83,9 +84,10 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     progress,
   );
 
-  // Requests that came in while this scan ran get one follow-up scan of their own.
-  if (inbox.pendingCount > 0) await followUp();
   const { commitSha, errorCode } = progress.view();
+  // Requests that came in while this scan ran get one follow-up scan of their own, unless the
+  // repository is gone: then nothing more is scanned or written for it.
+  if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await followUp();
   return {
     scanId,
     phase: policyStatus !== null ? 'COMPLETED' : 'FAILED',

@@ -57,6 +57,7 @@ import {
 import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
+import { SCAN_TERMINATOR } from '../temporal/scan-terminator.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
@@ -91,7 +92,7 @@ export const applicationProviders: Provider[] = [
   useCase(ListPersonalTokens, UNIT_OF_WORK),
   useCase(RevokePersonalToken, UNIT_OF_WORK, CLOCK),
   useCase(ConnectRepository, UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY),
-  useCase(DisconnectRepository, UNIT_OF_WORK),
+  useCase(DisconnectRepository, UNIT_OF_WORK, SCAN_TERMINATOR),
   useCase(GetRepository, UNIT_OF_WORK),
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
@@ -102,7 +103,7 @@ export const applicationProviders: Provider[] = [
   useCase(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
   useCase(ListMyOrganizations, UNIT_OF_WORK),
   useCase(UpdateOrganization, UNIT_OF_WORK),
-  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK),
+  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_TERMINATOR),
   useCase(ListMembers, UNIT_OF_WORK),
   {
     provide: InviteMember,

@@ -111,7 +111,10 @@ export class OrgsController {
   @Delete('orgs/:org_id')
   @HttpCode(204)
   @Requires('org.delete', 'org_param')
-  @ApiNoContentResponse({ description: 'Deleted: members, API keys and invitations stop working at once' })
+  @ApiNoContentResponse({
+    description:
+      'Deleted: members, API keys and invitations stop working at once; its sealed secrets, installation links and repositories go, its running scans are stopped',
+  })
   async delete(@Access() access: RequestAccess): Promise<void> {
     await this.deleteOrganization.execute({ caller: orgCallerOf(access) });
   }

@@ -109,7 +109,10 @@ export class ReposController {
   @Delete(':repo_id')
   @HttpCode(204)
   @Requires('repos.disconnect', 'repo_param')
-  @ApiNoContentResponse({ description: 'Disconnected; findings stay for the audit trail unless purge=true' })
+  @ApiNoContentResponse({
+    description:
+      'Disconnected: its sealed credentials deleted, its running scan stopped; findings stay for the audit trail unless purge=true',
+  })
   async disconnect(
     @Access() access: RequestAccess,
     @Param('org_id') orgId: string,

@@ -58,7 +58,10 @@ export function createOsvQueryActivity({
       const matches = pinned.flatMap((d) =>
         (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),
       );
-      await snapshots.replaceMatches({ id: input.snapshotId, orgId: input.orgId }, matches);
+      await snapshots.replaceMatches(
+        { id: input.snapshotId, orgId: input.orgId, repoId: input.repoId },
+        matches,
+      );
       const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
       await scans.recordPhase(input.scanId, 'osv', Date.now() - started, counts);
       return counts;

@@ -1,36 +1,57 @@
-import type { Clock, UnitOfWork } from '@repoguard/domain';
+import { mapBounded, type Clock, type ScanTerminator, type UnitOfWork } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 
 export interface DeleteOrganizationCommand {
   readonly caller: OrgCaller;
 }
 
+/** Scan workflows stopped at once; more would queue up on one Temporal connection anyway. */
+const TERMINATE_CONCURRENCY = 8;
+
 /**
- * Ends all access to the org at once (memberships, keys, pending invitations) and keeps its rows:
- * the audit log, which nothing may delete, still has to make sense.
+ * Ends all access to the org at once and leaves nothing of it live: memberships, API keys and
+ * pending invitations, its sealed secrets (every kind), its GitHub installations and connected
+ * repositories, all in one transaction; then, after the commit, its running scans are stopped.
+ * The org's row and history stay: the audit log, which nothing may delete, still has to make sense.
  */
 export class DeleteOrganization {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly scans: ScanTerminator,
   ) {}
 
   async execute({ caller }: DeleteOrganizationCommand): Promise<void> {
     const { orgId } = caller;
-    await this.uow.transaction(caller.scope, async (stores) => {
+    const repoIds = await this.uow.transaction(caller.scope, async (stores) => {
       const { organizations, memberships, apiKeys, invitations, audit } = stores;
       const now = this.clock.now();
       const org = await organizations.markDeleted(orgId, now);
       const removed = await memberships.removeAll(orgId);
       await apiKeys.revokeAll(orgId, now);
       await invitations.expirePending(orgId, now);
+      const secrets = await stores.sealedSecrets.removeAllOf(orgId);
+      const installations = await stores.githubInstallations.unlinkAll(orgId);
+      const repos = await stores.repositories.removeAllOf(orgId);
       audit.record(caller.actor, {
         orgId,
         action: 'org.deleted',
         targetType: 'organization',
         targetId: orgId,
-        metadata: { slug: org.slug, memberships_removed: removed },
+        metadata: {
+          slug: org.slug,
+          memberships_removed: removed,
+          secrets_deleted: secrets,
+          installations_unlinked: installations,
+          repositories_disconnected: repos.length,
+        },
       });
+      return repos;
     });
+    // Best effort, after the commit: a scan not stopped here (Temporal down) ends at its next
+    // step, which refuses to write for a repository that is gone.
+    await mapBounded(repoIds, TERMINATE_CONCURRENCY, (repoId) =>
+      this.scans.terminate(repoId, 'organization deleted').catch(() => undefined),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@repoguard/domain';
+import type { ScanTerminator, UnitOfWork } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { repoNotFound } from './get-repository.use-case';
 
@@ -10,22 +10,35 @@ export interface DisconnectRepositoryCommand {
   readonly purge: boolean;
 }
 
+/**
+ * Removes the repository with its sealed credentials, and stops its scan. The row is locked
+ * first: a scan step writing for it meanwhile either commits before (and a purge deletes what it
+ * wrote) or finds the repository gone and writes nothing.
+ */
 export class DisconnectRepository {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly scans: ScanTerminator,
+  ) {}
 
   async execute({ caller, orgId, repoId, purge }: DisconnectRepositoryCommand): Promise<void> {
-    await this.uow.transaction(caller.scope, async ({ repositories, audit }) => {
-      const repo = await repositories.get(repoId);
+    await this.uow.transaction(caller.scope, async ({ repositories, sealedSecrets, audit }) => {
+      const repo = await repositories.lock(repoId);
       if (!repo || repo.orgId !== orgId) throw repoNotFound(repoId);
       if (purge) await repositories.purgeHistory(repo);
+      const secrets = await sealedSecrets.removeOwnedBy(repo.orgId, repo.id);
       await repositories.remove(repo);
       audit.record(caller.actor, {
         orgId: repo.orgId,
         action: 'repo.disconnected',
         targetType: 'repository',
         targetId: repo.id,
-        metadata: { full_name: `${repo.owner}/${repo.name}`, purge },
+        metadata: { full_name: `${repo.owner}/${repo.name}`, purge, secrets_deleted: secrets },
       });
     });
+    // After the commit, best effort: a scan not stopped here ends at its next step anyway.
+    await this.scans
+      .terminate(repoId, purge ? 'repository purged' : 'repository disconnected')
+      .catch(() => undefined);
   }
 }

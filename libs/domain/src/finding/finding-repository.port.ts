@@ -10,7 +10,8 @@ export interface FindingSyncResult {
 export interface FindingRepository {
   /**
    * Makes the repo's findings match the snapshot: upserts the desired ones (first_seen kept,
-   * last_seen moved), marks those no longer present `fixed`. Idempotent.
+   * last_seen moved), marks those no longer present `fixed`. Idempotent. Refuses with
+   * REPO_DISCONNECTED, writing nothing, once the repository is gone.
    */
   sync(input: {
     orgId: string;

@@ -24,4 +24,6 @@ export interface GithubInstallationRepository {
   get(installationId: string): Promise<LinkedGithubInstallation | null>;
   /** Revoked (uninstalled, suspended) at `at`, or usable again with null. */
   setRevoked(installationId: string, at: Date | null): Promise<void>;
+  /** Unlinks all of the org's installations (another org may link them then); their ids. */
+  unlinkAll(orgId: string): Promise<string[]>;
 }

@@ -21,6 +21,7 @@ import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
 import type { ResourceOwners } from '../identity/resource-owners.port';
 import type { GithubTokenStore } from '../github-installation/github-token-store.port';
 import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
+import type { SealedSecrets } from '../security/sealed-secrets.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -50,4 +51,5 @@ export interface Stores {
   readonly githubTokens: GithubTokenStore;
   readonly webhookSecrets: WebhookSecretStore;
   readonly githubLinkRequests: GithubLinkRequestRepository;
+  readonly sealedSecrets: SealedSecrets;
 }

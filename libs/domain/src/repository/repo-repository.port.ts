@@ -13,6 +13,11 @@ export type RepositoryChanges = Partial<
 /** Connected repositories, as the unit of work's tenant scope lets it see them. */
 export interface RepoRepository {
   get(id: string): Promise<Repository | null>;
+  /**
+   * Like get, and locks the row until the unit of work ends: a scan step writing for the
+   * repository waits, then finds it gone. Take it before removing or purging.
+   */
+  lock(id: string): Promise<Repository | null>;
   /** Repositories connected from the provider's immutable id, in every org that connected it. */
   findByExternalId(provider: RepoProvider, externalId: string): Promise<Repository[]>;
   /** GitHub repositories read through the installation, among these provider ids. */
@@ -26,6 +31,8 @@ export interface RepoRepository {
   findGithub(orgId: string, owner: string, name: string): Promise<Repository | null>;
   findByGitUrl(orgId: string, gitUrl: string): Promise<Repository | null>;
   remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void>;
+  /** Removes every repository of the org (its history stays, as with remove); their ids. */
+  removeAllOf(orgId: string): Promise<string[]>;
   /** Deletes the repository's findings, evaluations, scans and snapshots (with their dependencies). */
   purgeHistory(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void>;
 }

@@ -25,6 +25,10 @@ export interface ScanEvaluationRecord {
   readonly reasons: readonly PolicyReason[];
 }
 
+/**
+ * Scan rows and their verdicts. The inserts (queue, start, saveEvaluation) refuse with
+ * REPO_DISCONNECTED, writing nothing, once the repository is gone; updates of a removed row do nothing.
+ */
 export interface ScanRepository {
   /** Inserts the QUEUED row; false when it was there already (the request joined a queued scan). */
   queue(scan: ScanRecordQueued): Promise<boolean>;

@@ -16,7 +16,8 @@ export class MikroOrmCredentialLookup implements CredentialLookup {
     }[] = await this.em
       .getKnex()('personal_tokens as t')
       .leftJoin('memberships as m', 'm.user_id', 't.user_id')
-      .leftJoin('organizations as o', 'o.id', 'm.org_id')
+      // A deleted org is no membership, whatever rows remain.
+      .leftJoin('organizations as o', (join) => join.on('o.id', 'm.org_id').andOnNull('o.deleted_at'))
       .where({ 't.token_hash': tokenHash })
       .whereNull('t.revoked_at')
       .select(
@@ -58,6 +59,7 @@ export class MikroOrmCredentialLookup implements CredentialLookup {
       .join('organizations as o', 'o.id', 'k.org_id')
       .where({ 'k.token_hash': tokenHash })
       .whereNull('k.revoked_at')
+      .whereNull('o.deleted_at')
       .first('k.id', 'k.org_id', 'k.role', 'k.expires_at', 'o.rate_limit_per_minute as limit');
     if (!key) return null;
     return {

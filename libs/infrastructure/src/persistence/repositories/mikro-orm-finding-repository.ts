@@ -9,6 +9,7 @@ import {
   type FindingSyncResult,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
+import { writeForConnectedRepo } from './connected-repo-guard';
 
 export class MikroOrmFindingRepository implements FindingRepository {
   constructor(private readonly em: EntityManager) {}
@@ -20,8 +21,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
     findings: readonly DesiredFinding[];
     now: Date;
   }): Promise<FindingSyncResult> {
-    const knex = this.em.fork().getKnex();
-    return knex.transaction(async (trx) => {
+    return writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
       let opened = 0;
       let stillOpen = 0;
       const seen: string[] = [];

@@ -1,4 +1,4 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   repoStatusAfterScan,
@@ -10,6 +10,7 @@ import {
   type ScanRepository,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
+import { writeForConnectedRepo } from './connected-repo-guard';
 
 /** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
 const queuedRow = (scan: ScanRecordQueued) => ({
@@ -35,27 +36,31 @@ export class MikroOrmScanRepository implements ScanRepository {
 
   /** On the unit of work's transaction when there is one: the request's audit row commits with it. */
   async queue(scan: ScanRecordQueued): Promise<boolean> {
-    const knex = this.em.getKnex();
-    const insert = knex('scans').insert(queuedRow(scan)).onConflict('id').ignore();
-    const trx = this.em.getTransactionContext<Knex.Transaction>();
-    const inserted = (await (trx ? insert.transacting(trx) : insert).returning('id')) as unknown[];
-    return inserted.length > 0;
+    return writeForConnectedRepo(this.em, scan.repoId, async (trx) => {
+      const inserted = (await trx('scans')
+        .insert(queuedRow(scan))
+        .onConflict('id')
+        .ignore()
+        .returning('id')) as unknown[];
+      return inserted.length > 0;
+    });
   }
 
   async start(scan: ScanRecordStart, now: Date): Promise<void> {
-    const knex = this.knex();
-    await knex('scans')
-      .insert({ ...queuedRow(scan), started_at: now })
-      // The API may have queued the row already (it has no run id when a follow-up run serves the
-      // request); a retry finds it started and keeps its first start time.
-      .onConflict('id')
-      .merge({
-        run_id: scan.runId,
-        trigger: scan.trigger,
-        requested_by: scan.requestedBy,
-        ref: scan.ref,
-        started_at: knex.raw('coalesce(scans.started_at, excluded.started_at)'),
-      });
+    await writeForConnectedRepo(this.em.fork(), scan.repoId, async (trx) => {
+      await trx('scans')
+        .insert({ ...queuedRow(scan), started_at: now })
+        // The API may have queued the row already (it has no run id when a follow-up run serves the
+        // request); a retry finds it started and keeps its first start time.
+        .onConflict('id')
+        .merge({
+          run_id: scan.runId,
+          trigger: scan.trigger,
+          requested_by: scan.requestedBy,
+          ref: scan.ref,
+          started_at: trx.raw('coalesce(scans.started_at, excluded.started_at)'),
+        });
+    });
   }
 
   async phase(
@@ -103,15 +108,17 @@ export class MikroOrmScanRepository implements ScanRepository {
   }
 
   async saveEvaluation(input: ScanEvaluationRecord): Promise<void> {
-    await this.knex()('policy_evaluations').insert({
-      id: randomUUID(),
-      org_id: input.orgId,
-      repo_id: input.repoId,
-      snapshot_id: input.snapshotId,
-      scan_id: input.scanId,
-      policy_version: input.policyVersion,
-      status: input.status,
-      reasons: JSON.stringify(input.reasons),
+    await writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
+      await trx('policy_evaluations').insert({
+        id: randomUUID(),
+        org_id: input.orgId,
+        repo_id: input.repoId,
+        snapshot_id: input.snapshotId,
+        scan_id: input.scanId,
+        policy_version: input.policyVersion,
+        status: input.status,
+        reasons: JSON.stringify(input.reasons),
+      });
     });
   }
 

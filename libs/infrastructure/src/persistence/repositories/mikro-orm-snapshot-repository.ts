@@ -8,6 +8,7 @@ import type {
 } from '@repoguard/domain';
 import { isEcosystem } from '@repoguard/domain';
 import { DependencyEntity, DependencySnapshotEntity } from '../entities';
+import { writeForConnectedRepo } from './connected-repo-guard';
 
 export class MikroOrmSnapshotRepository implements SnapshotRepository {
   constructor(private readonly em: EntityManager) {}
@@ -38,8 +39,7 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
     dependencies: readonly (ParsedDependency & { purl: string })[];
   }): Promise<string> {
     const id = randomUUID();
-    const knex = this.em.fork().getKnex();
-    const created = await knex.transaction(async (trx) => {
+    const created = await writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
       // A retried activity finds the snapshot its first attempt committed.
       const inserted = await trx('dependency_snapshots')
         .insert({
@@ -97,23 +97,20 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
   }
 
   async replaceMatches(
-    snapshot: { id: string; orgId: string },
+    snapshot: { id: string; orgId: string; repoId: string },
     matches: readonly { dependencyId: string; vulnerabilityId: string }[],
   ): Promise<void> {
-    await this.em
-      .fork()
-      .getKnex()
-      .transaction(async (trx) => {
-        await trx('dependency_matches').where({ snapshot_id: snapshot.id }).delete();
-        const rows = matches.map((m) => ({
-          snapshot_id: snapshot.id,
-          org_id: snapshot.orgId,
-          dependency_id: m.dependencyId,
-          vulnerability_id: m.vulnerabilityId,
-        }));
-        for (let i = 0; i < rows.length; i += 1000)
-          await trx('dependency_matches').insert(rows.slice(i, i + 1000));
-      });
+    await writeForConnectedRepo(this.em.fork(), snapshot.repoId, async (trx) => {
+      await trx('dependency_matches').where({ snapshot_id: snapshot.id }).delete();
+      const rows = matches.map((m) => ({
+        snapshot_id: snapshot.id,
+        org_id: snapshot.orgId,
+        dependency_id: m.dependencyId,
+        vulnerability_id: m.vulnerabilityId,
+      }));
+      for (let i = 0; i < rows.length; i += 1000)
+        await trx('dependency_matches').insert(rows.slice(i, i + 1000));
+    });
   }
 
   async matches(snapshotId: string): Promise<{ dependencyId: string; vulnerabilityId: string }[]> {

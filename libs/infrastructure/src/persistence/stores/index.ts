@@ -23,3 +23,4 @@ export * from './mikro-orm-resource-owners';
 export * from './mikro-orm-github-token-store';
 export * from './mikro-orm-webhook-secret-store';
 export * from './mikro-orm-github-link-request-repository';
+export * from './mikro-orm-sealed-secrets';

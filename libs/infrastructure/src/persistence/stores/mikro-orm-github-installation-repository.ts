@@ -38,6 +38,12 @@ export class MikroOrmGithubInstallationRepository implements GithubInstallationR
     return row ? linkedInstallationOf(row) : null;
   }
 
+  async unlinkAll(orgId: string): Promise<string[]> {
+    const rows = await this.em.find(GithubInstallationEntity, { orgId }, { fields: ['installationId'] });
+    await this.em.nativeDelete(GithubInstallationEntity, { orgId });
+    return rows.map((row) => String(row.installationId));
+  }
+
   async setRevoked(installationId: string, at: Date | null): Promise<void> {
     const row = await this.em.findOneOrFail(GithubInstallationEntity, { installationId });
     row.revokedAt = at;

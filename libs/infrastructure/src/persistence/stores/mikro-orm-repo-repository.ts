@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type {
   CountedPage,
   NewRepository,
@@ -42,6 +43,12 @@ export class MikroOrmRepoRepository implements RepoRepository {
 
   async get(id: string): Promise<Repository | null> {
     const repo = await this.em.findOne(RepositoryEntity, { id });
+    return repo ? repositoryOf(repo) : null;
+  }
+
+  /** FOR UPDATE: the scan steps' write guard (connected-repo-guard) waits on it. */
+  async lock(id: string): Promise<Repository | null> {
+    const repo = await this.em.findOne(RepositoryEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     return repo ? repositoryOf(repo) : null;
   }
 
@@ -99,6 +106,14 @@ export class MikroOrmRepoRepository implements RepoRepository {
 
   async remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {
     await this.em.nativeDelete(RepositoryEntity, { id: repo.id, orgId: repo.orgId });
+  }
+
+  async removeAllOf(orgId: string): Promise<string[]> {
+    // One DELETE that locks each row as it goes, in the unit of work's transaction.
+    const trx = this.em.getTransactionContext<Knex.Transaction>();
+    const query = this.em.getKnex()('repositories').where({ org_id: orgId }).delete().returning('id');
+    const rows = (await (trx ? query.transacting(trx) : query)) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 
   async purgeHistory(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {

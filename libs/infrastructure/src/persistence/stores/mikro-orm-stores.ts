@@ -24,6 +24,7 @@ import { MikroOrmUserRepository } from './mikro-orm-user-repository';
 import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
 import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
+import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -68,5 +69,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
       () => new MikroOrmWebhookSecretStore(em, settings.secretBox ?? null),
     ),
     githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
+    sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
   });
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -8,6 +19,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import {
   AcceptInvitation,
@@ -27,6 +39,7 @@ import { Public } from '../auth/public.decorator';
 import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { ChangeRoleBody, CreateOrgBody, InviteBody, UpdateOrgBody } from './org.dto';
 
 const orgView = (org: OrganizationRecord) => ({
@@ -89,6 +102,10 @@ export class OrgsController {
   @Patch('orgs/:org_id')
   @Requires('org.update', 'org_param')
   @ApiOkResponse({ description: 'The org after the change (name, rate limit per token)' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: "rate_limit_per_minute above the instance's RATE_LIMIT_PER_MINUTE",
+  })
   async update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody) {
     return orgView(
       await this.updateOrganization.execute({
@@ -170,6 +187,11 @@ export class OrgsController {
 
   @Post('invites/:token/accept')
   @Public()
+  @UseInterceptors(CredentialCheckInterceptor)
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description: 'Too many failed attempts from this address',
+  })
   @ApiCreatedResponse({ description: 'The membership and a personal token for the (new or existing) user' })
   @ApiGoneResponse({ type: ErrorBodyDto, description: 'INVITATION_USED or INVITATION_EXPIRED' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto })

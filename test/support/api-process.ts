@@ -28,6 +28,10 @@ export function testApiEnv(overrides: Record<string, string | undefined> = {}): 
     REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     // As the in-process tests had it (NODE_ENV=test): request lines only where a test asks for info.
     LOG_LEVEL: 'warn',
+    // Every test process reaches the API from 127.0.0.1 and shares one Redis: per-address limits
+    // would count all of them together. Tests of those limits set their own and use other addresses.
+    PRE_AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+    FAILED_AUTH_LIMIT_PER_MINUTE: '100000000',
     ...overrides,
   };
   return Object.fromEntries(

@@ -7,9 +7,9 @@ import { AddressLimits } from '../rate-limit/address-limits';
 import { PUBLIC_ROUTE } from './public.decorator';
 
 /**
- * Runs the bearer strategy on every route that is not marked @Public. Each token check is paid
- * from the source address's budget of failed checks first (given back when the token is good),
- * so an address that keeps sending bad tokens gets 429 without its tokens being looked up.
+ * Runs the bearer strategy on every route that is not marked @Public. A bad token counts against
+ * its source address (FAILED_AUTH_LIMIT_PER_MINUTE): an address that has sent too many gets 429
+ * before its next token is looked up.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('bearer') {
@@ -31,11 +31,14 @@ export class AuthenticationGuard extends AuthGuard('bearer') {
     const request = context.switchToHttp().getRequest<Request>();
     const header = request.headers.authorization;
     if (!header || !/^Bearer\s+\S+$/i.test(header.trim())) throw unauthenticated();
-    await this.limits.spendCredentialCheck(request.ip);
-    // Throws (TOKEN_INVALID, or the lookup's own failure) unless the token names a caller.
-    const authenticated = await (super.canActivate(context) as Promise<boolean>);
-    await this.limits.refundCredentialCheck(request.ip);
-    return authenticated;
+    await this.limits.assertMayCheckCredential(request.ip);
+    try {
+      // Throws (TOKEN_INVALID, or the lookup's own failure) unless the token names a caller.
+      return await (super.canActivate(context) as Promise<boolean>);
+    } catch (error) {
+      await this.limits.countFailedCheck(request.ip, error);
+      throw error;
+    }
   }
 
   override handleRequest<T>(error: unknown, caller: T | false): T {

@@ -379,7 +379,8 @@ describe('the REST API on the real stack', () => {
       org.ownerToken,
       'PATCH',
       `/api/v1/orgs/${org.orgId}`,
-      { rate_limit_per_minute: 1000 },
+      // At most the instance's RATE_LIMIT_PER_MINUTE (600 by default): an org may only lower it.
+      { rate_limit_per_minute: 500 },
       { 'x-request-id': 'flow-req-42' },
     );
     expect(changed.status).toBe(200);
@@ -387,7 +388,7 @@ describe('the REST API on the real stack', () => {
     const rows = await api(org.ownerToken, 'GET', `/orgs/${org.orgId}/audit-logs?action=org.updated`);
     expect(rows.body.items[0]).toMatchObject({
       correlation_id: 'flow-req-42',
-      metadata: { rate_limit_per_minute: 1000 },
+      metadata: { rate_limit_per_minute: 500 },
     });
   });
 

@@ -7,10 +7,15 @@ describe('GET /metrics', () => {
   let app: ApiProcess;
   let url: string;
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
+  const metricsToken = `metrics-${randomBytes(24).toString('hex')}`;
 
   beforeAll(async () => {
     app = await startApiProcess(
-      testApiEnv({ REPOGUARD_ADMIN_TOKEN: adminToken, RATE_LIMIT_PER_MINUTE: '4' }),
+      testApiEnv({
+        REPOGUARD_ADMIN_TOKEN: adminToken,
+        RATE_LIMIT_PER_MINUTE: '4',
+        METRICS_TOKEN: metricsToken,
+      }),
     );
     url = app.url;
   });
@@ -37,7 +42,8 @@ describe('GET /metrics', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
 
-    const scrape = await fetch(`${url}/metrics`);
+    const scrape = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(scrape.status).toBe(200);
     expect(scrape.headers.get('content-type')).toContain('text/plain');
     const text = await scrape.text();
     const route = 'method="GET",route="/api/v1/orgs/:org_id/repos"';

@@ -1,6 +1,7 @@
 // Issue 7's metrics acceptance: the API and the real worker process on one task queue, one scan
 // that completes after a failed OSV call, one request over the rate limit; then both /metrics
 // scrapes show the counters moved, the queue-depth gauges, and the Temporal SDK's own metrics.
+import { randomBytes } from 'node:crypto';
 import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { type RunningProcess, startApp } from '../support/processes';
@@ -38,12 +39,13 @@ describe('metrics on the API and the worker after a scan, a failed OSV call and 
   let stack: ApiStack;
   let worker: RunningProcess;
   let workerUrl: string;
+  const metricsToken = `metrics-${randomBytes(24).toString('hex')}`;
 
   beforeAll(async () => {
     stack = await startApiStack({
       name: 'metrics',
       advisories: [ADVISORY],
-      env: { RATE_LIMIT_PER_MINUTE: '5' },
+      env: { RATE_LIMIT_PER_MINUTE: '5', METRICS_TOKEN: metricsToken },
     });
     // Scans of this test run on the worker process only, so its counters see all of them.
     await stack.harness.stopWorker();
@@ -130,7 +132,9 @@ describe('metrics on the API and the worker after a scan, a failed OSV call and 
     expect(workerText).toMatch(/^temporal_\w+/m);
     expect(workerText).toContain('repoguard_worker_process_cpu_seconds_total');
 
-    const apiText = await (await fetch(`${stack.url}/metrics`)).text();
+    const apiText = await (
+      await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+    ).text();
     expect(sample(apiText, 'repoguard_rate_limit_rejections_total', { kind: 'token' })).toBe(1);
     // Connecting the repository asked GitHub whether it exists.
     expect(

@@ -30,6 +30,10 @@ export function testApiEnv(overrides: Record<string, string | undefined> = {}): 
     LOG_LEVEL: 'warn',
     // The git stand-ins listen on the loopback, which a git URL may not reach unless opened.
     GIT_ALLOWED_HOSTS: '127.0.0.1',
+    // Every test process reaches the API from 127.0.0.1 and shares one Redis: per-address limits
+    // would count all of them together. Tests of those limits set their own and use other addresses.
+    PRE_AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+    FAILED_AUTH_LIMIT_PER_MINUTE: '100000000',
     ...overrides,
   };
   return Object.fromEntries(

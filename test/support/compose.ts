@@ -27,7 +27,10 @@ export function readCompose(): ComposeFile {
 }
 
 /** What an operator must export for `docker compose up` (the file's `${VAR:?}` variables). */
-export const COMPOSE_VARS = { POSTGRES_PASSWORD: 'from-the-environment' };
+export const COMPOSE_VARS = {
+  POSTGRES_PASSWORD: 'from-the-environment',
+  METRICS_TOKEN: 'metrics-token-from-the-environment',
+};
 
 /** Substitutes `${VAR:?msg}` and `${VAR:-default}` as compose does, from the given variables. */
 export function interpolate(

@@ -20,7 +20,10 @@ import { MetricsController } from './metrics/metrics.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { PersonalTokensController } from './personal-tokens/personal-tokens.controller';
 import { PoliciesController } from './policies/policies.controller';
+import { AddressLimits } from './rate-limit/address-limits';
+import { CredentialCheckInterceptor } from './rate-limit/credential-check.interceptor';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiters } from './rate-limit/rate-limiters';
 import { ReposController } from './repos/repos.controller';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
@@ -39,12 +42,14 @@ import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
 
 /**
- * The REST API. Guards run in this order on every route: who is calling (bearer token), whether
- * the token is within its rate limit, and whether its role in the resource's org allows the route.
+ * The REST API. Before any route, the source address's request limit (preAuthLimit, see
+ * createApiApp). Guards run in this order on every route: who is calling (bearer token, paid from
+ * the address's budget of failed checks), whether the token is within its rate limit, and whether
+ * its role in the resource's org allows the route.
  */
 @Module({
   imports: [PassportModule],
-  exports: [ApiMetrics],
+  exports: [ApiMetrics, AddressLimits],
   controllers: [
     OrgsController,
     ApiKeysController,
@@ -68,6 +73,9 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     credentialLookupProvider,
     TokenAuthenticator,
     BearerStrategy,
+    RateLimiters,
+    AddressLimits,
+    CredentialCheckInterceptor,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -16,6 +16,8 @@ import { bodyParserErrors, inputSanity } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
+import { AddressLimits } from './rate-limit/address-limits';
+import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -44,10 +46,20 @@ export async function createApiApp(
   });
   app.useLogger(app.get(RequestScopedLogger));
   app.disable('x-powered-by');
+  // request.ip is the socket's address unless the operator names the proxies that set
+  // X-Forwarded-For: trusting it from anyone would let a client choose its own rate-limit key.
+  if (config.TRUST_PROXY) {
+    app.set(
+      'trust proxy',
+      config.TRUST_PROXY.split(',').map((entry) => entry.trim()),
+    );
+  }
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.use(correlationId);
   // Before the body parsers, so a request they reject still gets its line.
   app.use(pinoHttp(requestLoggingOptions(logger)));
+  // Per source address, before bodies are parsed or tokens looked up (health and metrics excluded).
+  app.use(`/${API_PREFIX}`, preAuthLimit(app.get(AddressLimits)));
   // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to 1 MB.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
   app.useBodyParser('json', { limit: '1mb' });

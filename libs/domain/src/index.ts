@@ -28,6 +28,7 @@ export * from './policy/judge-findings';
 export * from './manifest/manifest-registry';
 export * from './scan/check-manifests';
 export * from './organization/org-input';
+export * from './organization/org-rate-limit';
 export * from './repository/repository.entity';
 export * from './dependency/purl';
 export * from './finding/finding-status';

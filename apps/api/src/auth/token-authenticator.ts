@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { tokenKindOf, UnauthenticatedError, type CredentialLookup } from '@repoguard/domain';
+import {
+  effectiveRateLimit,
+  tokenKindOf,
+  UnauthenticatedError,
+  type CredentialLookup,
+} from '@repoguard/domain';
 import { hashToken, secretsEqual } from '@repoguard/infrastructure';
 import { CREDENTIAL_LOOKUP } from '../composition/credential-lookup.provider';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
@@ -63,9 +68,8 @@ export class TokenAuthenticator {
     }
   }
 
-  /** A token used in several orgs gets the most generous of their limits. */
+  /** A token used in several orgs gets the most generous of their limits, at most the instance's. */
   private rateLimit(limits: readonly (number | null)[]): number {
-    const fallback = this.config.RATE_LIMIT_PER_MINUTE;
-    return limits.length === 0 ? fallback : Math.max(...limits.map((l) => l ?? fallback));
+    return effectiveRateLimit(limits, this.config.RATE_LIMIT_PER_MINUTE);
   }
 }

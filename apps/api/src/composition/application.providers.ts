@@ -102,7 +102,12 @@ export const applicationProviders: Provider[] = [
   useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
   useCase(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
   useCase(ListMyOrganizations, UNIT_OF_WORK),
-  useCase(UpdateOrganization, UNIT_OF_WORK),
+  {
+    provide: UpdateOrganization,
+    inject: [UNIT_OF_WORK, API_CONFIG],
+    useFactory: (uow: UnitOfWork, config: ApiConfig) =>
+      new UpdateOrganization(uow, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+  },
   useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_TERMINATOR),
   useCase(ListMembers, UNIT_OF_WORK),
   {

@@ -2,7 +2,16 @@
 // docker-compose.yml gives it an environment its validation accepts, reachable by Prometheus.
 import { getMetadataStorage } from 'class-validator';
 import { loadConfig } from '@repoguard/infrastructure';
-import { envExampleVariables, prometheusTargets, serviceEnvironment } from '../../../../test/support/compose';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import {
+  envExampleVariables,
+  prometheusTargets,
+  readCompose,
+  REPO_ROOT,
+  serviceEnvironment,
+} from '../../../../test/support/compose';
 import { ApiConfig } from './api.config';
 
 describe("the API's configuration in deployment", () => {
@@ -29,5 +38,24 @@ describe("the API's configuration in deployment", () => {
     });
     // Loopback (the default) would be unreachable from the prometheus container.
     expect(api.API_HOST).toBe('0.0.0.0');
+  });
+
+  it('gives Prometheus the metrics token the API checks, from one variable, never written down', () => {
+    const api = loadConfig(ApiConfig, serviceEnvironment('api'));
+    expect(api.METRICS_TOKEN).toBe('metrics-token-from-the-environment');
+    const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as {
+      secrets: Record<string, { environment?: string }>;
+      services: Record<string, { secrets?: string[] }>;
+    };
+    expect(compose.secrets['metrics_token']).toEqual({ environment: 'METRICS_TOKEN' });
+    expect(compose.services['prometheus']?.secrets).toEqual(['metrics_token']);
+    expect(readCompose().services['api']?.environment?.['METRICS_TOKEN']).toMatch(/^\$\{METRICS_TOKEN:\?/);
+    const prometheus = parse(
+      readFileSync(path.join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'),
+    ) as { scrape_configs: { job_name: string; authorization?: unknown }[] };
+    expect(prometheus.scrape_configs.find((job) => job.job_name === 'repoguard-api')?.authorization).toEqual({
+      type: 'Bearer',
+      credentials_file: '/run/secrets/metrics_token',
+    });
   });
 });

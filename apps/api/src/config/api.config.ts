@@ -13,6 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { githubAppEnabled, SharedConfig } from '@repoguard/infrastructure';
+import { isTrustedProxyList } from '../rate-limit/source-address';
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
@@ -118,6 +119,42 @@ export class ApiConfig extends SharedConfig {
     message: "must be the app's URL name (github.com/apps/<slug>)",
   })
   GITHUB_APP_SLUG?: string;
+  /**
+   * Requests per minute per source address to /api/v1, counted before the token is looked at, so a
+   * flood costs no database query. Behind a proxy, set TRUST_PROXY or every client is one address.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of requests per minute' })
+  @Min(1, { message: 'must be at least 1' })
+  PRE_AUTH_RATE_LIMIT_PER_MINUTE: number = 3000;
+
+  /**
+   * Failed credential checks (unknown, revoked or expired bearer tokens, invitation accepts that
+   * fail) per minute per source address; past it the address gets 429 before any lookup.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of attempts per minute' })
+  @Min(1, { message: 'must be at least 1' })
+  FAILED_AUTH_LIMIT_PER_MINUTE: number = 30;
+
+  /**
+   * The proxies whose X-Forwarded-For names the client (Express's `trust proxy`): comma-separated
+   * addresses, CIDR ranges, or loopback / linklocal / uniquelocal. Unset: the socket's address,
+   * and X-Forwarded-For is ignored (anyone could write it).
+   */
+  @IsOptional()
+  @IsString()
+  @ValidateBy(
+    { name: 'trustedProxyList', validator: { validate: (value: unknown) => isTrustedProxyList(value) } },
+    { message: 'must list IP addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma-separated' },
+  )
+  TRUST_PROXY?: string;
+
+  /** Bearer token Prometheus sends to GET /metrics. Unset: /metrics answers 404. */
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'must be at least 24 characters: it is a password' })
+  METRICS_TOKEN?: string;
 
   /** Webhook deliveries per minute per source IP. */
   @Type(() => Number)

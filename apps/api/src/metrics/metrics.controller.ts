@@ -1,10 +1,23 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { ApiMetrics } from '@repoguard/infrastructure';
+import { ErrorBodyDto } from '../errors/error-body.dto';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
+// Public to the bearer strategy (tenant tokens do not open it): the metrics token does.
 @ApiTags('health')
 @Public()
+@UseGuards(MetricsTokenGuard)
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'METRICS_TOKEN_INVALID' })
+@ApiNotFoundResponse({ type: ErrorBodyDto, description: 'METRICS_TOKEN is not configured' })
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: ApiMetrics) {}

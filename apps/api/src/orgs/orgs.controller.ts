@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -11,6 +22,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import {
   AcceptInvitation,
@@ -30,6 +42,7 @@ import { OptionalBearer } from '../auth/public.decorator';
 import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { ChangeRoleBody, CreateOrgBody, InviteBody, UpdateOrgBody } from './org.dto';
 
 const orgView = (org: OrganizationRecord) => ({
@@ -96,6 +109,10 @@ export class OrgsController {
   @Patch('orgs/:org_id')
   @Requires('org.update', 'org_param')
   @ApiOkResponse({ description: 'The org after the change (name, rate limit per token)' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: "rate_limit_per_minute above the instance's RATE_LIMIT_PER_MINUTE",
+  })
   async update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody) {
     return orgView(
       await this.updateOrganization.execute({
@@ -180,6 +197,11 @@ export class OrgsController {
 
   @Post('invites/:token/accept')
   @OptionalBearer()
+  @UseInterceptors(CredentialCheckInterceptor)
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description: 'Too many failed attempts from this address',
+  })
   @ApiCreatedResponse({
     description:
       'The membership. Without a bearer token the invited email must be new: a user is created and its first ' +

@@ -1,47 +1,24 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { Reflector } from '@nestjs/core';
 import { RateLimitedError } from '@repoguard/domain';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { RATE_LIMIT_BY_IP } from './rate-limit-by-ip.decorator';
 import type { ApiRequest } from '../common/api-request';
-import { REDIS } from '../redis/redis.module';
+import { RateLimiters } from './rate-limiters';
+import { addressKey } from './source-address';
 
-const WINDOW_SECONDS = 60;
-
-/**
- * Per-token request limits (rate-limiter-flexible): a window of one minute opened by the token's
- * first request, counted in Redis so every API instance shares it. Without REDIS_URL, or while
- * Redis is down, each instance counts in memory instead (the insurance limiter), with a warning.
- */
+/** Per-token request limits, after authentication; webhooks (no token) per source address. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('RateLimit');
-  private readonly limiters = new Map<number, RateLimiterAbstract>();
-
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly metrics: ApiMetrics,
-    @Optional() @Inject(REDIS) private readonly redis: Redis | null,
-  ) {
-    if (!redis) this.logger.warn('REDIS_URL is not set: rate limits are counted in memory, per API instance');
-  }
+    private readonly limiters: RateLimiters,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ApiRequest>();
@@ -53,13 +30,13 @@ export class RateLimitGuard implements CanActivate {
       key = caller.principal.tokenId;
     } else if (this.reflector.get<boolean>(RATE_LIMIT_BY_IP, context.getHandler())) {
       limit = this.config.WEBHOOK_RATE_LIMIT_PER_MINUTE;
-      key = `ip:${request.ip ?? 'unknown'}`;
+      key = `ip:${addressKey(request.ip)}`;
     } else {
       return true; // other public routes
     }
     const response = context.switchToHttp().getResponse<Response>();
     try {
-      const result = await (await this.limiter(limit)).consume(key);
+      const result = await (await this.limiters.perMinute('rl', limit)).consume(key);
       this.setHeaders(response, limit, result);
       return true;
     } catch (rejection) {
@@ -78,26 +55,5 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('X-RateLimit-Limit', String(limit));
     response.setHeader('X-RateLimit-Remaining', String(Math.max(0, result.remainingPoints)));
     response.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + result.msBeforeNext) / 1000)));
-  }
-
-  private async limiter(points: number): Promise<RateLimiterAbstract> {
-    let limiter = this.limiters.get(points);
-    if (limiter) return limiter;
-    const memory = new RateLimiterMemory({ keyPrefix: `rg-rl-${points}`, points, duration: WINDOW_SECONDS });
-    if (this.redis) {
-      if (this.redis.status === 'wait') await this.redis.connect().catch(() => undefined);
-      limiter = new RateLimiterRedis({
-        storeClient: this.redis,
-        keyPrefix: `rg:rl:${points}`,
-        points,
-        duration: WINDOW_SECONDS,
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: memory,
-      });
-    } else {
-      limiter = memory;
-    }
-    this.limiters.set(points, limiter);
-    return limiter;
   }
 }

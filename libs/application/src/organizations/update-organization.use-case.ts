@@ -1,4 +1,9 @@
-import type { OrganizationChanges, OrganizationRecord, UnitOfWork } from '@repoguard/domain';
+import {
+  parseOrgRateLimit,
+  type OrganizationChanges,
+  type OrganizationRecord,
+  type UnitOfWork,
+} from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 
 export interface UpdateOrganizationCommand {
@@ -8,15 +13,32 @@ export interface UpdateOrganizationCommand {
   readonly rateLimitPerMinute?: number | null;
 }
 
-/** Renames the org or sets its per-token rate limit; audited with what changed. */
-export class UpdateOrganization {
-  constructor(private readonly uow: UnitOfWork) {}
+export interface UpdateOrganizationSettings {
+  /** The instance's per-token limit: an org's own may not exceed it. */
+  readonly instanceRateLimitPerMinute: number;
+}
 
-  execute({ caller, name, rateLimitPerMinute }: UpdateOrganizationCommand): Promise<OrganizationRecord> {
+/** Renames the org or sets its per-token rate limit (at most the instance's); audited with what changed. */
+export class UpdateOrganization {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: UpdateOrganizationSettings,
+  ) {}
+
+  async execute({
+    caller,
+    name,
+    rateLimitPerMinute,
+  }: UpdateOrganizationCommand): Promise<OrganizationRecord> {
+    const changes: { -readonly [K in keyof OrganizationChanges]: OrganizationChanges[K] } = {};
+    if (name !== undefined) changes.name = name.trim();
+    if (rateLimitPerMinute !== undefined) {
+      changes.rateLimitPerMinute = parseOrgRateLimit(
+        rateLimitPerMinute,
+        this.settings.instanceRateLimitPerMinute,
+      );
+    }
     return this.uow.transaction(caller.scope, async ({ organizations, audit }) => {
-      const changes: { -readonly [K in keyof OrganizationChanges]: OrganizationChanges[K] } = {};
-      if (name !== undefined) changes.name = name.trim();
-      if (rateLimitPerMinute !== undefined) changes.rateLimitPerMinute = rateLimitPerMinute;
       const org = await organizations.update(caller.orgId, changes);
       audit.record(caller.actor, {
         orgId: org.id,

@@ -28,3 +28,16 @@ export function assertMayGrant(actor: Role, granted: Role): void {
     throw new ForbiddenError('FORBIDDEN', `The ${actor} role may not grant the ${granted} role`);
   }
 }
+
+/**
+ * Revoking a key takes a role allowed to grant the key's role, as changing a member does: an admin
+ * cannot revoke an owner's key (which would cut off an owner's automation).
+ */
+export function assertMayRevokeApiKey(actor: Role, keyRole: Role): void {
+  if (!canGrant(actor, keyRole)) {
+    throw new ForbiddenError(
+      'FORBIDDEN',
+      `The ${actor} role may not revoke an API key with the ${keyRole} role`,
+    );
+  }
+}

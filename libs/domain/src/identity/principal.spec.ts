@@ -1,6 +1,11 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import { actorOf, authorize, type Principal } from './principal';
-import { assertMayChangeMember, assertMayGrant, assertOwnerRemains } from './membership-rules';
+import {
+  assertMayChangeMember,
+  assertMayGrant,
+  assertMayRevokeApiKey,
+  assertOwnerRemains,
+} from './membership-rules';
 import { tokenKindOf } from './token-kind';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
@@ -61,6 +66,16 @@ describe('membership rules', () => {
     expect(() => assertMayChangeMember('admin', 'viewer', 'owner')).toThrow(ForbiddenError);
     expect(() => assertMayChangeMember('admin', 'viewer', 'admin')).not.toThrow();
     expect(() => assertMayChangeMember('owner', 'owner', 'viewer')).not.toThrow();
+  });
+
+  it('lets an admin revoke admin and viewer keys but not an owner key; an owner any', () => {
+    expect(() => assertMayRevokeApiKey('admin', 'owner')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('owner role') }),
+    );
+    expect(() => assertMayRevokeApiKey('admin', 'admin')).not.toThrow();
+    expect(() => assertMayRevokeApiKey('admin', 'viewer')).not.toThrow();
+    expect(() => assertMayRevokeApiKey('owner', 'owner')).not.toThrow();
+    expect(() => assertMayRevokeApiKey('viewer', 'viewer')).toThrow(ForbiddenError);
   });
 });
 

@@ -38,6 +38,7 @@ export const SECRET_VARIABLES: readonly string[] = [
   'GITHUB_APP_CLIENT_SECRET',
   'REPOGUARD_ENCRYPTION_KEY',
   'REPOGUARD_ENCRYPTION_KEYS_OLD',
+  'METRICS_TOKEN',
 ];
 
 // One line per variable, quoting what was set (not the converted value, which may be NaN) unless

@@ -26,6 +26,7 @@ import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
 import { GithubInstallationsController } from './github/github-installations.controller';
 import { GithubTokenController } from './secrets/github-token.controller';
+import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
@@ -52,6 +53,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubWebhooksController,
     GithubTokenController,
     GithubInstallationsController,
+    SshDeployKeysController,
     MetricsController,
   ],
   providers: [

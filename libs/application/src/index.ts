@@ -36,3 +36,6 @@ export * from './github-installations/list-installation-repositories.use-case';
 export * from './github-token/get-github-token-status.use-case';
 export * from './github-token/remove-github-token.use-case';
 export * from './github-token/set-github-token.use-case';
+export * from './ssh-deploy-keys/create-ssh-deploy-key.use-case';
+export * from './ssh-deploy-keys/get-ssh-deploy-key.use-case';
+export * from './ssh-deploy-keys/delete-ssh-deploy-key.use-case';

@@ -8,13 +8,16 @@ import {
   ConnectRepository,
   CreateApiKey,
   CreateOrganization,
+  CreateSshDeployKey,
   DeleteOrganization,
+  DeleteSshDeployKey,
   DisconnectRepository,
   EvaluateRepoPolicy,
   GetGithubTokenStatus,
   GetRepository,
   GetScan,
   GetSnapshot,
+  GetSshDeployKey,
   InviteMember,
   LinkGithubInstallation,
   ListApiKeys,
@@ -46,7 +49,12 @@ import {
   type TokenIssuer,
   type UnitOfWork,
 } from '@repoguard/domain';
-import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import {
+  type AesGcmSecretBox,
+  MikroOrmUnitOfWork,
+  OpaqueTokenIssuer,
+  Ssh2KeyGenerator,
+} from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
@@ -56,6 +64,7 @@ import { SECRET_BOX } from './secret-box.provider';
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const CLOCK = Symbol('CLOCK');
+export const SSH_KEY_GENERATOR = Symbol('SSH_KEY_GENERATOR');
 
 /** A use case built over the adapters these tokens name, in its constructor's order. */
 function useCase<A extends unknown[]>(
@@ -75,6 +84,7 @@ export const applicationProviders: Provider[] = [
   },
   { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
   { provide: CLOCK, useValue: SYSTEM_CLOCK },
+  { provide: SSH_KEY_GENERATOR, useValue: new Ssh2KeyGenerator() },
   useCase(CreateApiKey, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListApiKeys, UNIT_OF_WORK),
   useCase(RevokeApiKey, UNIT_OF_WORK, CLOCK),
@@ -109,6 +119,9 @@ export const applicationProviders: Provider[] = [
   useCase(SetGithubToken, UNIT_OF_WORK),
   useCase(RemoveGithubToken, UNIT_OF_WORK),
   useCase(GetGithubTokenStatus, UNIT_OF_WORK),
+  useCase(CreateSshDeployKey, UNIT_OF_WORK, SSH_KEY_GENERATOR, CLOCK),
+  useCase(GetSshDeployKey, UNIT_OF_WORK),
+  useCase(DeleteSshDeployKey, UNIT_OF_WORK),
   {
     provide: RequestScan,
     inject: [UNIT_OF_WORK, SCAN_REQUESTER],

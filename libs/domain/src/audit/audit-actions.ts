@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'policy.updated',
   'github_token.set',
   'github_token.removed',
+  'ssh_deploy_key.created',
+  'ssh_deploy_key.rotated',
+  'ssh_deploy_key.removed',
   'github_installation.linked',
   'github_installation.revoked',
 ] as const;

@@ -19,6 +19,7 @@ import type { AuditLogQueries } from '../audit/audit-log-queries.port';
 import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
 import type { ResourceOwners } from '../identity/resource-owners.port';
 import type { GithubTokenStore } from '../github-installation/github-token-store.port';
+import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -46,4 +47,5 @@ export interface Stores {
   readonly snapshotQueries: SnapshotQueries;
   readonly resourceOwners: ResourceOwners;
   readonly githubTokens: GithubTokenStore;
+  readonly sshDeployKeys: SshDeployKeyStore;
 }

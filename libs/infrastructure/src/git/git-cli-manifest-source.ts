@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  instanceSshKeyServes,
   IntegrationUnavailableError,
   NotFoundError,
   selectManifestPaths,
+  sshDeployKeyRequired,
   ValidationError,
   type ManifestReader,
   type ManifestSource,
@@ -29,6 +32,19 @@ export interface GitCredentials {
   credentialsFor(repo: RepoCoordinates): Promise<GitHttpCredentials | null>;
 }
 
+/** What an org may reach ssh:// remotes with besides the instance key the operator lends it. */
+export interface OrgSshKeys {
+  /** The org's own deploy key (an OpenSSH private key), or null when it has none. */
+  deployKeyOf(orgId: string): Promise<string | null>;
+  /** The org's slug (GIT_SSH_KEY_ORGS may name orgs by slug); null for an unknown or deleted org. */
+  slugOf(orgId: string): Promise<string | null>;
+}
+
+/** The one key an ssh:// remote is read with. */
+type SshIdentity =
+  | { readonly kind: 'instance'; readonly keyPath: string }
+  | { readonly kind: 'deploy_key'; readonly privateKey: string };
+
 export interface GitCliManifestSourceOptions {
   /** One blob-less bare clone per repository lives below it. */
   readonly cacheDir: string;
@@ -37,15 +53,29 @@ export interface GitCliManifestSourceOptions {
   readonly allowFileUrls?: boolean;
   /** A CA bundle for self-hosted servers (GIT_SSL_CAINFO). */
   readonly caFile?: string;
-  /** The private key for ssh:// remotes. */
+  /** The instance's private key for ssh:// remotes, lent only to the orgs in `sshKeyOrgs`. */
   readonly sshKeyPath?: string;
+  /** GIT_SSH_KEY_ORGS: the org ids or slugs the instance key serves (`*`: every org). Default: none. */
+  readonly sshKeyOrgs?: readonly string[];
+  /** Orgs' own ssh deploy keys; without them an org reaches ssh:// only with the instance key, if lent. */
+  readonly orgSshKeys?: OrgSshKeys | null;
   readonly credentials?: GitCredentials | null;
 }
 
-/** A repository and its https login, looked up at most once (on the first git call that needs it). */
+/**
+ * A repository with its https login and its ssh identity, each looked up at most once (on the
+ * first git call that needs it).
+ */
 interface Remote {
   readonly repo: RepoCoordinates;
   readonly login: () => Promise<GitHttpCredentials | null>;
+  readonly sshIdentity: () => Promise<SshIdentity>;
+}
+
+/** The environment one git run reaches ssh:// remotes with, and what to clean up after it. */
+interface SshSetup {
+  readonly command: string;
+  readonly cleanup: () => Promise<void>;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -98,10 +128,76 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
   private remote(repo: RepoCoordinates): Remote {
     const credentials = this.options.credentials;
     let login: Promise<GitHttpCredentials | null> | undefined;
+    let identity: Promise<SshIdentity> | undefined;
     return {
       repo,
       login: () => (login ??= credentials ? credentials.credentialsFor(repo) : Promise.resolve(null)),
+      sshIdentity: () => (identity ??= this.sshIdentityOf(repo)),
     };
+  }
+
+  /**
+   * The org's own deploy key, else the instance key when the operator lends it to this org; else
+   * refused (SSH_DEPLOY_KEY_REQUIRED) before anything connects: the operator's key and the
+   * process user's own ssh keys never serve a tenant nobody named.
+   */
+  private async sshIdentityOf(repo: RepoCoordinates): Promise<SshIdentity> {
+    const { orgId } = repo;
+    const { sshKeyPath, sshKeyOrgs = [], orgSshKeys } = this.options;
+    if (!orgId) throw sshDeployKeyRequired();
+    const own = orgSshKeys ? await orgSshKeys.deployKeyOf(orgId) : null;
+    if (own) return { kind: 'deploy_key', privateKey: own };
+    if (sshKeyPath && sshKeyOrgs.length > 0) {
+      const byId = instanceSshKeyServes(sshKeyOrgs, { id: orgId, slug: null });
+      const slug = byId || !orgSshKeys ? null : await orgSshKeys.slugOf(orgId);
+      if (byId || (slug !== null && instanceSshKeyServes(sshKeyOrgs, { id: orgId, slug }))) {
+        return { kind: 'instance', keyPath: sshKeyPath };
+      }
+    }
+    throw sshDeployKeyRequired();
+  }
+
+  /**
+   * GIT_SSH_COMMAND for one git run. An org's deploy key goes to a 0600 file of its own, removed
+   * after the run; the operator's ssh config and agent are left out so no other key is offered.
+   * Runs that need no ssh get a command that fails, so nothing falls back to default keys.
+   */
+  private async sshSetup(remote: Remote | null): Promise<SshSetup> {
+    const none = { command: 'false', cleanup: () => Promise.resolve() };
+    const gitUrl = remote?.repo.gitUrl;
+    if (!remote || !gitUrl || parseGitUrl(gitUrl).scheme !== 'ssh') return none;
+    const identity = await remote.sshIdentity();
+    const strict = '-o BatchMode=yes -o StrictHostKeyChecking=accept-new';
+    if (identity.kind === 'instance') {
+      return { ...none, command: `ssh -i ${shellQuote(identity.keyPath)} -o IdentitiesOnly=yes ${strict}` };
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-ssh-'));
+    const cleanup = () => rm(dir, { recursive: true, force: true });
+    try {
+      const keyFile = path.join(dir, 'id_ed25519');
+      await writeFile(
+        keyFile,
+        identity.privateKey.endsWith('\n') ? identity.privateKey : `${identity.privateKey}\n`,
+        {
+          mode: 0o600,
+          flag: 'wx',
+        },
+      );
+      // Host keys tenants' remotes showed are kept apart from the operator's own known_hosts.
+      await mkdir(this.options.cacheDir, { recursive: true });
+      const knownHosts = path.join(this.options.cacheDir, 'known_hosts');
+      return {
+        command: [
+          `ssh -F ${shellQuote(os.devNull)} -i ${shellQuote(keyFile)}`,
+          `-o IdentitiesOnly=yes -o IdentityAgent=none ${strict}`,
+          `-o UserKnownHostsFile=${shellQuote(knownHosts)}`,
+        ].join(' '),
+        cleanup,
+      };
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
   }
 
   private async resolveCommitOf(remote: Remote, ref?: string): Promise<ResolvedCommit> {
@@ -256,6 +352,21 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
 
   /** Runs git with a clean, non-interactive environment; `remote` null: no network is needed. */
   private async git(remote: Remote | null, args: string[], cwd?: string, input?: string): Promise<Buffer> {
+    const ssh = await this.sshSetup(remote);
+    try {
+      return await this.gitWith(ssh.command, remote, args, cwd, input);
+    } finally {
+      await ssh.cleanup();
+    }
+  }
+
+  private async gitWith(
+    sshCommand: string,
+    remote: Remote | null,
+    args: string[],
+    cwd?: string,
+    input?: string,
+  ): Promise<Buffer> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
       HOME: this.options.cacheDir,
@@ -265,10 +376,7 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
       LC_ALL: 'C',
     };
     if (this.options.caFile) env['GIT_SSL_CAINFO'] = this.options.caFile;
-    if (this.options.sshKeyPath) {
-      env['GIT_SSH_COMMAND'] =
-        `ssh -i ${shellQuote(this.options.sshKeyPath)} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new`;
-    }
+    env['GIT_SSH_COMMAND'] = sshCommand;
     const config: [string, string][] = [
       ['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never'],
     ];

@@ -21,3 +21,4 @@ export * from './mikro-orm-audit-log-queries';
 export * from './mikro-orm-snapshot-queries';
 export * from './mikro-orm-resource-owners';
 export * from './mikro-orm-github-token-store';
+export * from './mikro-orm-ssh-deploy-key-store';

@@ -22,6 +22,7 @@ import { MikroOrmUserRepository } from './mikro-orm-user-repository';
 import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repository';
 import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
+import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -61,5 +62,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
     resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
     githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
+    sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
   });
 }

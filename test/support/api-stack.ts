@@ -43,6 +43,10 @@ export interface ApiStackOptions {
   readonly gitCaFile?: string;
   /** Receives the API's JSON log lines (see log-capture). */
   readonly logs?: LogCapture;
+  /** The instance GITHUB_TOKEN, given to both the API and the worker. */
+  readonly githubToken?: string;
+  /** GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS, given to both the API and the worker. */
+  readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -54,6 +58,8 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.gitCaFile ? { gitCaFile: options.gitCaFile } : {}),
     ...(options.osvMode ? { osvMode: options.osvMode } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.githubToken ? { githubToken: options.githubToken } : {}),
+    ...(options.sshKey ? { sshKey: options.sshKey } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -69,6 +75,10 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
+      ...(options.githubToken ? { GITHUB_TOKEN: options.githubToken } : {}),
+      ...(options.sshKey
+        ? { GIT_SSH_KEY_PATH: options.sshKey.path, GIT_SSH_KEY_ORGS: options.sshKey.orgs.join(',') }
+        : {}),
       ...(githubApp
         ? {
             GITHUB_APP_ID: String(githubApp.appId),

@@ -76,6 +76,10 @@ export interface ScanHarnessOptions {
    * mirror and re-matching, whose counts another test's imports would change.
    */
   readonly databaseUrl?: string;
+  /** The worker's instance GITHUB_TOKEN (public repositories only). */
+  readonly githubToken?: string;
+  /** The worker's GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS. */
+  readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -121,6 +125,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       buildActivityDeps(orm.em, {
         workerIdentity: `test-${taskQueue}`,
         githubApiUrl: github.url,
+        ...(options.githubToken ? { githubToken: options.githubToken } : {}),
         osvApiUrl: osv.url,
         ...(options.osvMode ? { osvMode: options.osvMode } : {}),
         ...(workerMetrics ? { metrics: workerMetrics.integrations } : {}),
@@ -128,6 +133,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
           cacheDir: gitCacheDir,
           allowFileUrls: true,
           ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
+          ...(options.sshKey ? { sshKeyPath: options.sshKey.path, sshKeyOrgs: options.sshKey.orgs } : {}),
         },
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),

@@ -114,9 +114,9 @@ describe('the instance GitHub token reads public repositories only', () => {
     // The earlier public scan's findings and verdict are untouched.
     expect((await api('GET', `/repos/${repoId}/findings`)).body).toEqual(findingsBefore);
     expect((await api('GET', `/orgs/${orgId}/repos/${repoId}`)).body.status).toBe(repoBefore.status);
-    expect(
-      await stack.harness.orm.em.getKnex()('findings').where({ repo_id: repoId }).orderBy('id'),
-    ).toEqual(rowsBefore);
+    expect(await stack.harness.orm.em.getKnex()('findings').where({ repo_id: repoId }).orderBy('id')).toEqual(
+      rowsBefore,
+    );
 
     // The way forward works: with the org's own token (which GitHub lets read it) the scan completes.
     stack.harness.github.setVisibility(owner, 'turned', 'private', [INSTANCE_TOKEN, ORG_TOKEN]);

@@ -167,30 +167,23 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     const gitUrl = remote?.repo.gitUrl;
     if (!remote || !gitUrl || parseGitUrl(gitUrl).scheme !== 'ssh') return none;
     const identity = await remote.sshIdentity();
-    const strict = '-o BatchMode=yes -o StrictHostKeyChecking=accept-new';
+    // Host keys remotes showed are written beside the clones (the operator's own pins are read too).
+    await mkdir(this.options.cacheDir, { recursive: true });
+    const knownHosts = `${path.join(this.options.cacheDir, 'known_hosts')} ~/.ssh/known_hosts`;
+    const options = `-o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${shellQuote(knownHosts)}`;
     if (identity.kind === 'instance') {
-      return { ...none, command: `ssh -i ${shellQuote(identity.keyPath)} -o IdentitiesOnly=yes ${strict}` };
+      return { ...none, command: `ssh -i ${shellQuote(identity.keyPath)} -o IdentitiesOnly=yes ${options}` };
     }
     const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-ssh-'));
     const cleanup = () => rm(dir, { recursive: true, force: true });
     try {
       const keyFile = path.join(dir, 'id_ed25519');
-      await writeFile(
-        keyFile,
-        identity.privateKey.endsWith('\n') ? identity.privateKey : `${identity.privateKey}\n`,
-        {
-          mode: 0o600,
-          flag: 'wx',
-        },
-      );
-      // Host keys tenants' remotes showed are kept apart from the operator's own known_hosts.
-      await mkdir(this.options.cacheDir, { recursive: true });
-      const knownHosts = path.join(this.options.cacheDir, 'known_hosts');
+      const key = identity.privateKey.endsWith('\n') ? identity.privateKey : `${identity.privateKey}\n`;
+      await writeFile(keyFile, key, { mode: 0o600, flag: 'wx' });
       return {
         command: [
           `ssh -F ${shellQuote(os.devNull)} -i ${shellQuote(keyFile)}`,
-          `-o IdentitiesOnly=yes -o IdentityAgent=none ${strict}`,
-          `-o UserKnownHostsFile=${shellQuote(knownHosts)}`,
+          `-o IdentitiesOnly=yes -o IdentityAgent=none ${options}`,
         ].join(' '),
         cleanup,
       };

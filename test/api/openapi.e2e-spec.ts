@@ -35,6 +35,9 @@ const ROUTES = [
   'post /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/repos',
+  'post /api/v1/orgs/{org_id}/ssh-keys',
+  'get /api/v1/orgs/{org_id}/ssh-keys',
+  'delete /api/v1/orgs/{org_id}/ssh-keys',
   'post /api/v1/webhooks/github',
   'get /health',
   'get /health/ready',
@@ -49,8 +52,13 @@ const PUBLIC = new Set([
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
 ]);
-// Deliveries are GitHub's raw JSON, documented by its headers and answers.
-const WITHOUT_BODY = new Set(['post /api/v1/invites/{token}/accept', 'post /api/v1/webhooks/github']);
+// Deliveries are GitHub's raw JSON, documented by its headers and answers; a deploy key is generated
+// from nothing the caller sends.
+const WITHOUT_BODY = new Set([
+  'post /api/v1/invites/{token}/accept',
+  'post /api/v1/webhooks/github',
+  'post /api/v1/orgs/{org_id}/ssh-keys',
+]);
 
 interface Operation {
   parameters?: { name: string; in: string }[];

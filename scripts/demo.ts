@@ -263,10 +263,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   print('connect a real GitHub repository:');
   print(`  curl -X POST ${options.apiUrl}/api/v1/orgs/${orgId}/repos -H "Authorization: Bearer $TOKEN" \\`);
   print(`       -H 'content-type: application/json' -d '{"repo": "owner/name"}'`);
-  print('  (set GITHUB_TOKEN for private repositories or a higher rate limit, OSV_MODE=api to ask OSV.dev,');
-  print(
-    '   and point a GitHub webhook at /api/v1/webhooks/github with GITHUB_WEBHOOK_SECRET; see README.md)',
-  );
+  print("  (set GITHUB_TOKEN for a higher rate limit on public repositories, PUT the org's own token to");
+  print('   /api/v1/orgs/{org_id}/github/token for private ones, OSV_MODE=api to ask OSV.dev, and point a');
+  print('   GitHub webhook at /api/v1/webhooks/github with GITHUB_WEBHOOK_SECRET; see README.md)');
   return {
     orgId: orgId!,
     repoId,

@@ -43,6 +43,9 @@ const ROUTES = [
   'get /api/v1/github/setup',
   'get /api/v1/orgs/{org_id}/github/installations',
   'get /api/v1/orgs/{org_id}/github/repos',
+  'post /api/v1/orgs/{org_id}/ssh-keys',
+  'get /api/v1/orgs/{org_id}/ssh-keys',
+  'delete /api/v1/orgs/{org_id}/ssh-keys',
   'post /api/v1/webhooks/github',
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'get /health',
@@ -60,13 +63,14 @@ const PUBLIC = new Set([
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'get /api/v1/github/setup',
 ]);
-// Deliveries are GitHub's raw JSON, documented by its headers and answers; a webhook secret is
-// generated, not given.
+// Deliveries are GitHub's raw JSON, documented by its headers and answers; a webhook secret and a
+// deploy key are generated, not given.
 const WITHOUT_BODY = new Set([
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'post /api/v1/orgs/{org_id}/webhook-secret',
+  'post /api/v1/orgs/{org_id}/ssh-keys',
 ]);
 
 interface Operation {

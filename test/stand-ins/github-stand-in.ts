@@ -54,6 +54,11 @@ export interface GithubStandIn {
     name: string,
     options?: { defaultBranch?: string; privateToken?: string },
   ): Promise<TestRepo>;
+  /**
+   * Makes an existing repository private, readable only with one of `readers` (tokens; an
+   * installation of its account reads it too), or public again (`readers` omitted), at once.
+   */
+  setVisibility(owner: string, name: string, visibility: 'public' | 'private', readers?: string[]): void;
   /** The next `count` requests get `status` (with GitHub's error body and `headers`) instead of an answer. */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   /** The next request is never answered (until `close`). */
@@ -115,7 +120,8 @@ interface Failure {
 interface RepoRecord {
   readonly id: number;
   readonly repo: TestRepo;
-  readonly privateToken?: string;
+  /** Set: a private repository, readable with these tokens. Changed by setVisibility. */
+  privateTokens?: readonly string[];
 }
 
 interface Answer {
@@ -239,8 +245,8 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       name: repo.name,
       full_name: `${repo.owner}/${repo.name}`,
       owner: { login: repo.owner, id: 1000 + id, type: 'Organization' },
-      private: record.privateToken !== undefined,
-      visibility: record.privateToken !== undefined ? 'private' : 'public',
+      private: record.privateTokens !== undefined,
+      visibility: record.privateTokens !== undefined ? 'private' : 'public',
       fork: false,
       archived: false,
       description: null,
@@ -753,8 +759,8 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     const record = repos.get(repoKey(segments[1]!, segments[2]!));
     const readable =
       record !== undefined &&
-      (record.privateToken === undefined ||
-        record.privateToken === token ||
+      (record.privateTokens === undefined ||
+        (token !== undefined && record.privateTokens.includes(token)) ||
         (credential !== undefined && tokenRepos(credential).includes(record)));
     if (!record || !readable) {
       return githubError(404, 'Not Found');
@@ -861,8 +867,14 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       fs.mkdirSync(dir);
       git(dir, ['init', '-q', '-b', defaultBranch]);
       const repo = createTestRepo(owner, name, defaultBranch, dir);
-      repos.set(key, { id, repo, ...(privateToken !== undefined ? { privateToken } : {}) });
+      repos.set(key, { id, repo, ...(privateToken !== undefined ? { privateTokens: [privateToken] } : {}) });
       return repo;
+    },
+    setVisibility(owner, name, visibility, readers = []) {
+      const record = repos.get(repoKey(owner, name));
+      if (!record) throw new Error(`the stand-in has no repository ${owner}/${name}`);
+      if (visibility === 'public') delete record.privateTokens;
+      else record.privateTokens = [...readers];
     },
     failNext(count, status, headers = {}) {
       for (let i = 0; i < count; i++) failures.push({ status, headers });

@@ -45,6 +45,10 @@ export interface ApiStackOptions {
   readonly gitAllowedHosts?: readonly string[];
   /** Receives the API's JSON log lines (see log-capture). */
   readonly logs?: LogCapture;
+  /** The instance GITHUB_TOKEN, given to both the API and the worker. */
+  readonly githubToken?: string;
+  /** GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS, given to both the API and the worker. */
+  readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -57,6 +61,8 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.gitAllowedHosts ? { gitAllowedHosts: options.gitAllowedHosts } : {}),
     ...(options.osvMode ? { osvMode: options.osvMode } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.githubToken ? { githubToken: options.githubToken } : {}),
+    ...(options.sshKey ? { sshKey: options.sshKey } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -73,6 +79,10 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
       ...(options.gitAllowedHosts ? { GIT_ALLOWED_HOSTS: options.gitAllowedHosts.join(',') } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
+      ...(options.githubToken ? { GITHUB_TOKEN: options.githubToken } : {}),
+      ...(options.sshKey
+        ? { GIT_SSH_KEY_PATH: options.sshKey.path, GIT_SSH_KEY_ORGS: options.sshKey.orgs.join(',') }
+        : {}),
       ...(githubApp
         ? {
             GITHUB_APP_ID: String(githubApp.appId),

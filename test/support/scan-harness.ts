@@ -79,6 +79,10 @@ export interface ScanHarnessOptions {
    * mirror and re-matching, whose counts another test's imports would change.
    */
   readonly databaseUrl?: string;
+  /** The worker's instance GITHUB_TOKEN (public repositories only). */
+  readonly githubToken?: string;
+  /** The worker's GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS. */
+  readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -124,6 +128,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       buildActivityDeps(orm.em, {
         workerIdentity: `test-${taskQueue}`,
         githubApiUrl: github.url,
+        ...(options.githubToken ? { githubToken: options.githubToken } : {}),
         osvApiUrl: osv.url,
         ...(options.osvMode ? { osvMode: options.osvMode } : {}),
         ...(workerMetrics ? { metrics: workerMetrics.integrations } : {}),
@@ -134,6 +139,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
             allowedHosts: options.gitAllowedHosts ?? ['127.0.0.1'],
           }),
           ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
+          ...(options.sshKey ? { sshKeyPath: options.sshKey.path, sshKeyOrgs: options.sshKey.orgs } : {}),
         },
         timeoutMs: 10_000,
         ...(options.limits ? { limits: options.limits } : {}),

@@ -33,6 +33,7 @@ import { GithubSetupController } from './github/github-setup.controller';
 import { githubUserAuthorizationProvider } from './composition/github-user-authorization.provider';
 import { GithubTokenController } from './secrets/github-token.controller';
 import { WebhookSecretController } from './secrets/webhook-secret.controller';
+import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
@@ -65,6 +66,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     WebhookSecretController,
     GithubInstallationsController,
     GithubSetupController,
+    SshDeployKeysController,
     MetricsController,
   ],
   providers: [

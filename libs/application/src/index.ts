@@ -44,3 +44,6 @@ export * from './webhook-secrets/rotate-webhook-secret.use-case';
 export * from './webhook-secrets/get-webhook-secret-status.use-case';
 export * from './webhook-secrets/remove-webhook-secret.use-case';
 export * from './webhook-secrets/open-org-webhook-secret.use-case';
+export * from './ssh-deploy-keys/create-ssh-deploy-key.use-case';
+export * from './ssh-deploy-keys/get-ssh-deploy-key.use-case';
+export * from './ssh-deploy-keys/delete-ssh-deploy-key.use-case';

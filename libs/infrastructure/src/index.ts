@@ -33,6 +33,7 @@ export * from './logging/pino-logger.factory';
 export * from './logging/pino-nest-logger';
 export * from './logging/temporal-runtime-logger';
 export * from './crypto/secret-box';
+export * from './crypto/ssh2-key-generator';
 export * from './persistence/repositories/mikro-orm-secret-store';
 export * from './persistence/repositories/repository-github-credentials';
 export * from './health/migrations.health-check';

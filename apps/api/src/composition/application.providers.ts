@@ -9,7 +9,9 @@ import {
   CreateApiKey,
   CreateOrganization,
   CreatePersonalToken,
+  CreateSshDeployKey,
   DeleteOrganization,
+  DeleteSshDeployKey,
   DisconnectRepository,
   EvaluateRepoPolicy,
   GetGithubTokenStatus,
@@ -18,6 +20,7 @@ import {
   GetScan,
   GetSnapshot,
   CompleteGithubInstallationLink,
+  GetSshDeployKey,
   InviteMember,
   ListApiKeys,
   ListAuditLog,
@@ -54,7 +57,12 @@ import {
   type TokenIssuer,
   type UnitOfWork,
 } from '@repoguard/domain';
-import { type AesGcmSecretBox, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
+import {
+  type AesGcmSecretBox,
+  MikroOrmUnitOfWork,
+  OpaqueTokenIssuer,
+  Ssh2KeyGenerator,
+} from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
 import { SCAN_TERMINATOR } from '../temporal/scan-terminator.provider';
@@ -66,6 +74,7 @@ import { SECRET_BOX } from './secret-box.provider';
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const CLOCK = Symbol('CLOCK');
+export const SSH_KEY_GENERATOR = Symbol('SSH_KEY_GENERATOR');
 
 /** A use case built over the adapters these tokens name, in its constructor's order. */
 function useCase<A extends unknown[]>(
@@ -85,6 +94,7 @@ export const applicationProviders: Provider[] = [
   },
   { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
   { provide: CLOCK, useValue: SYSTEM_CLOCK },
+  { provide: SSH_KEY_GENERATOR, useValue: new Ssh2KeyGenerator() },
   useCase(CreateApiKey, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListApiKeys, UNIT_OF_WORK),
   useCase(RevokeApiKey, UNIT_OF_WORK, CLOCK),
@@ -132,6 +142,9 @@ export const applicationProviders: Provider[] = [
   useCase(RemoveWebhookSecret, UNIT_OF_WORK),
   useCase(GetWebhookSecretStatus, UNIT_OF_WORK),
   useCase(OpenOrgWebhookSecret, UNIT_OF_WORK),
+  useCase(CreateSshDeployKey, UNIT_OF_WORK, SSH_KEY_GENERATOR, CLOCK),
+  useCase(GetSshDeployKey, UNIT_OF_WORK),
+  useCase(DeleteSshDeployKey, UNIT_OF_WORK),
   {
     provide: RequestScan,
     inject: [UNIT_OF_WORK, SCAN_REQUESTER],

@@ -14,6 +14,7 @@ import {
   OrgCredentialsGithubSource,
   ProviderRoutingManifestSource,
   RepositoryGithubCredentials,
+  StoredOrgSshKeys,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { GITHUB_APP } from './github-app.provider';
@@ -39,7 +40,7 @@ export const repositoryDirectoryProvider: Provider = {
   ): RepositoryDirectory =>
     new ProviderRoutingManifestSource(
       githubDirectory(config, em, box, app, metrics),
-      new GitCliManifestSource(gitSettings(config)),
+      new GitCliManifestSource({ ...gitSettings(config), orgSshKeys: orgSshKeys(em, box) }),
       em,
     ),
 };
@@ -47,14 +48,23 @@ export const repositoryDirectoryProvider: Provider = {
 /** The git CLI with the login given at connect; refused at once when it could not be kept sealed. */
 export const gitLoginDirectoryProvider: Provider = {
   provide: GIT_LOGIN_DIRECTORY,
-  inject: [API_CONFIG, SECRET_BOX],
-  useFactory: (config: ApiConfig, box: AesGcmSecretBox | null): GitLoginDirectory => ({
+  inject: [API_CONFIG, EntityManager, SECRET_BOX],
+  useFactory: (config: ApiConfig, em: EntityManager, box: AesGcmSecretBox | null): GitLoginDirectory => ({
     withLogin: (login) => {
       if (!box) throw encryptionNotConfigured();
-      return new GitCliManifestSource({ ...gitSettings(config), credentials: givenGitCredentials(login) });
+      return new GitCliManifestSource({
+        ...gitSettings(config),
+        orgSshKeys: orgSshKeys(em, box),
+        credentials: givenGitCredentials(login),
+      });
     },
   }),
 };
+
+/** ssh:// remotes: the org's own deploy key, or the instance key where the operator lends it. */
+function orgSshKeys(em: EntityManager, box: AesGcmSecretBox | null): StoredOrgSshKeys {
+  return new StoredOrgSshKeys(em, box ? new MikroOrmSecretStore(em, box) : null);
+}
 
 function githubDirectory(
   config: ApiConfig,

@@ -46,7 +46,7 @@ export class ConnectRepoBody {
   @ApiPropertyOptional({
     example: 'https://gitlab.example.com/platform/api.git',
     description:
-      'Any git remote instead of a GitHub repository: https://, ssh:// (the key in GIT_SSH_KEY_PATH) or, when the instance allows it, file://. No credentials in the URL.',
+      "Any git remote instead of a GitHub repository: https://, ssh:// (read with the org's ssh deploy key, POST /orgs/{org_id}/ssh-keys; the instance key only for the orgs in GIT_SSH_KEY_ORGS) or, when the instance allows it, file://. No credentials in the URL.",
   })
   @ValidateIf((body: ConnectRepoBody) => body.git_url !== undefined)
   @IsDefined({ message: 'must be a git URL' })

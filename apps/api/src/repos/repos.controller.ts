@@ -40,7 +40,8 @@ export class ReposController {
   @ApiCreatedResponse({ description: 'Connected' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
-    description: 'REPO_REF_INVALID or REPO_NOT_FOUND (GitHub does not show it)',
+    description:
+      'REPO_REF_INVALID, REPO_NOT_FOUND (GitHub does not show it), GITHUB_ORG_CREDENTIALS_REQUIRED (private, and only the instance token would read it) or SSH_DEPLOY_KEY_REQUIRED',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
   async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {

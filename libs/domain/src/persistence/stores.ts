@@ -22,6 +22,7 @@ import type { ResourceOwners } from '../identity/resource-owners.port';
 import type { GithubTokenStore } from '../github-installation/github-token-store.port';
 import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
 import type { SealedSecrets } from '../security/sealed-secrets.port';
+import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -52,4 +53,5 @@ export interface Stores {
   readonly webhookSecrets: WebhookSecretStore;
   readonly githubLinkRequests: GithubLinkRequestRepository;
   readonly sealedSecrets: SealedSecrets;
+  readonly sshDeployKeys: SshDeployKeyStore;
 }

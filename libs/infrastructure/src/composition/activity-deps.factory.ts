@@ -10,6 +10,7 @@ import { AesGcmSecretBox } from '../crypto/secret-box';
 import { GitCliManifestSource, type GitCliManifestSourceOptions } from '../git/git-cli-manifest-source';
 import { ProviderRoutingManifestSource } from '../git/provider-routing-manifest-source';
 import { StoredGitCredentials } from '../git/stored-git-credentials';
+import { StoredOrgSshKeys } from '../git/stored-org-ssh-keys';
 import { GithubAppInstallationTokens } from '../github/github-app-installation-tokens';
 import { OrgCredentialsGithubSource } from '../github/org-credentials-github-source';
 import { GITHUB_ANSWER_STATUSES, instrumentFetch } from '../observability/instrument-fetch';
@@ -56,6 +57,12 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
   const githubFetch = metrics
     ? { fetch: instrumentFetch('github', metrics, fetch, { answers: GITHUB_ANSWER_STATUSES }) }
     : {};
+  const secrets = settings.encryption
+    ? new MikroOrmSecretStore(
+        em,
+        AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
+      )
+    : null;
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
@@ -64,14 +71,9 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
       new GitCliManifestSource({
         ...(settings.git ?? { cacheDir: path.join(os.tmpdir(), 'repoguard-git-cache') }),
         // https logins stored per repository (sealed); without the key, public remotes only.
-        credentials: settings.encryption
-          ? new StoredGitCredentials(
-              new MikroOrmSecretStore(
-                em,
-                AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
-              ),
-            )
-          : null,
+        credentials: secrets ? new StoredGitCredentials(secrets) : null,
+        // ssh:// with the org's own deploy key, or the instance key where the operator lends it.
+        orgSshKeys: new StoredOrgSshKeys(em, secrets),
       }),
       em,
     ),

@@ -148,10 +148,38 @@ export class SharedConfig {
   @IsExistingFile()
   GIT_SSL_CA_FILE?: string;
 
-  /** The private key ssh:// remotes are read with. */
+  /** The instance's private key for ssh:// remotes: used only for the orgs in GIT_SSH_KEY_ORGS. */
   @IsOptional()
   @IsExistingFile()
   GIT_SSH_KEY_PATH?: string;
+
+  /**
+   * The orgs (ids or slugs, comma-separated; `*` for every org of a single-tenant install) that
+   * GIT_SSH_KEY_PATH serves. Other orgs read ssh:// remotes with deploy keys of their own.
+   */
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'isOrgList',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          splitOrgList(value).length > 0 &&
+          splitOrgList(value).every(isOrgEntry),
+      },
+    },
+    { message: 'must list org ids or slugs, comma-separated, or be * (every org)' },
+  )
+  @ValidateBy(
+    {
+      name: 'needsSshKey',
+      validator: {
+        validate: (_value: unknown, args) => Boolean((args?.object as SharedConfig).GIT_SSH_KEY_PATH),
+      },
+    },
+    { message: 'names the orgs GIT_SSH_KEY_PATH serves: set GIT_SSH_KEY_PATH too' },
+  )
+  GIT_SSH_KEY_ORGS?: string;
 
   /** Seals the credentials RepoGuard stores (AES-256-GCM). Losing it loses them: back it up. */
   @IsOptional()
@@ -221,6 +249,21 @@ export function githubAppEnabled(config: Partial<SharedConfig>): boolean {
   );
 }
 
+/** GIT_SSH_KEY_ORGS as a list: trimmed entries, empty ones skipped. */
+export function splitOrgList(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+const ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ORG_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+function isOrgEntry(entry: string): boolean {
+  return entry === '*' || ORG_ID.test(entry) || ORG_SLUG.test(entry);
+}
+
 /** The git CLI adapter's settings, as the config names them. */
 export function gitSettings(config: SharedConfig) {
   return {
@@ -230,5 +273,6 @@ export function gitSettings(config: SharedConfig) {
     timeoutMs: Math.max(config.INTEGRATION_TIMEOUT_MS, 120_000),
     ...(config.GIT_SSL_CA_FILE ? { caFile: config.GIT_SSL_CA_FILE } : {}),
     ...(config.GIT_SSH_KEY_PATH ? { sshKeyPath: config.GIT_SSH_KEY_PATH } : {}),
+    sshKeyOrgs: splitOrgList(config.GIT_SSH_KEY_ORGS),
   };
 }

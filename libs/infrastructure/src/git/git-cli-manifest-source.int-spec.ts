@@ -14,7 +14,9 @@ import {
   type TestRepo,
 } from '../../../../test/stand-ins/github-stand-in';
 import { IpaddrOutboundAddressPolicy } from '../network/ipaddr-outbound-address-policy';
-import { GitCliManifestSource } from './git-cli-manifest-source';
+import { startSshGitStandIn, type SshGitStandIn } from '../../../../test/stand-ins/ssh-git-stand-in';
+import { Ssh2KeyGenerator } from '../crypto/ssh2-key-generator';
+import { GitCliManifestSource, type OrgSshKeys } from './git-cli-manifest-source';
 
 // The stand-ins listen on the loopback, which a git URL reaches only when the operator opened it.
 const loopback = new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] });
@@ -387,6 +389,105 @@ describe('any git remote through the git CLI', () => {
       } finally {
         await listener.close();
       }
+    });
+  });
+
+  describe('ssh:// (whose key is offered)', () => {
+    const ORG = '11111111-1111-4111-8111-111111111111';
+    const keys = new Ssh2KeyGenerator();
+    const instance = keys.generate('operator');
+    const deployKey = keys.generate('repoguard-acme');
+    let ssh: SshGitStandIn;
+    let keyPath: string;
+    let url: string;
+
+    beforeAll(async () => {
+      ssh = await startSshGitStandIn();
+      ssh.authorize(instance.publicKey);
+      ssh.authorize(deployKey.publicKey);
+      url = ssh.serve('web', repo.path);
+      keyPath = path.join(cacheDir, 'instance_key');
+      fs.writeFileSync(keyPath, instance.privateKey, { mode: 0o600 });
+    });
+    afterAll(async () => ssh?.close());
+
+    const orgKeys = (own: string | null): OrgSshKeys => ({
+      deployKeyOf: () => Promise.resolve(own),
+      slugOf: () => Promise.resolve('acme'),
+    });
+    const coords = (repoId: string) => ({ owner: 'acme', name: 'web', orgId: ORG, repoId, gitUrl: url });
+    const offeredWhile = async (work: () => Promise<unknown>) => {
+      const from = ssh.offers.length;
+      await work();
+      return [...new Set(ssh.offers.slice(from).map((o) => o.fingerprint))];
+    };
+
+    it('offers only the org deploy key, even to an org the instance key serves', async () => {
+      const git = new GitCliManifestSource({
+        cacheDir,
+        outbound: loopback,
+        sshKeyPath: keyPath,
+        sshKeyOrgs: ['acme'],
+        orgSshKeys: orgKeys(deployKey.privateKey),
+      });
+      const keyDirs = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('repoguard-ssh-'));
+      const before = new Set(keyDirs());
+      const offered = await offeredWhile(async () => {
+        const reader = await git.forRepository(coords('repo-ssh-own'));
+        const { sha } = await reader.resolveCommit(first);
+        expect(await reader.listTree(sha)).toContainEqual(
+          expect.objectContaining({ path: 'requirements.txt' }),
+        );
+      });
+      expect(offered).toEqual([deployKey.fingerprint]);
+      // The key file lived for the run only.
+      expect(keyDirs().filter((dir) => !before.has(dir))).toEqual([]);
+    });
+
+    it('lends the instance key to an org named by slug or id, and to no other', async () => {
+      for (const named of [['acme'], [ORG], ['*']]) {
+        const git = new GitCliManifestSource({
+          cacheDir,
+          outbound: loopback,
+          sshKeyPath: keyPath,
+          sshKeyOrgs: named,
+          orgSshKeys: orgKeys(null),
+        });
+        expect(await offeredWhile(() => git.describeRepository(coords('repo-ssh-lent')))).toEqual([
+          instance.fingerprint,
+        ]);
+      }
+      const before = ssh.connections();
+      for (const git of [
+        new GitCliManifestSource({
+          cacheDir,
+          outbound: loopback,
+          sshKeyPath: keyPath,
+          sshKeyOrgs: ['other'],
+          orgSshKeys: orgKeys(null),
+        }),
+        new GitCliManifestSource({ cacheDir, outbound: loopback, sshKeyPath: keyPath }),
+        new GitCliManifestSource({ cacheDir, outbound: loopback }),
+      ]) {
+        await expect(git.describeRepository(coords('repo-ssh-refused'))).rejects.toMatchObject({
+          code: 'SSH_DEPLOY_KEY_REQUIRED',
+        });
+      }
+      // Whose remote it is must be known: an org-less read is refused even where every org is served.
+      await expect(
+        new GitCliManifestSource({
+          cacheDir,
+          outbound: loopback,
+          sshKeyPath: keyPath,
+          sshKeyOrgs: ['*'],
+        }).describeRepository({
+          owner: 'acme',
+          name: 'web',
+          repoId: 'repo-ssh-no-org',
+          gitUrl: url,
+        }),
+      ).rejects.toMatchObject({ code: 'SSH_DEPLOY_KEY_REQUIRED' });
+      expect(ssh.connections()).toBe(before);
     });
   });
 });

@@ -1,12 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  instanceSshKeyServes,
   IntegrationUnavailableError,
   NotFoundError,
   selectManifestPaths,
+  sshDeployKeyRequired,
   ValidationError,
   type ManifestReader,
   type ManifestSource,
@@ -32,6 +35,19 @@ export interface GitCredentials {
   credentialsFor(repo: RepoCoordinates): Promise<GitHttpCredentials | null>;
 }
 
+/** What an org may reach ssh:// remotes with besides the instance key the operator lends it. */
+export interface OrgSshKeys {
+  /** The org's own deploy key (an OpenSSH private key), or null when it has none. */
+  deployKeyOf(orgId: string): Promise<string | null>;
+  /** The org's slug (GIT_SSH_KEY_ORGS may name orgs by slug); null for an unknown or deleted org. */
+  slugOf(orgId: string): Promise<string | null>;
+}
+
+/** The one key an ssh:// remote is read with. */
+type SshIdentity =
+  | { readonly kind: 'instance'; readonly keyPath: string }
+  | { readonly kind: 'deploy_key'; readonly privateKey: string };
+
 export interface GitCliManifestSourceOptions {
   /** One blob-less bare clone per repository lives below it. */
   readonly cacheDir: string;
@@ -40,8 +56,12 @@ export interface GitCliManifestSourceOptions {
   readonly allowFileUrls?: boolean;
   /** A CA bundle for self-hosted servers (GIT_SSL_CAINFO). */
   readonly caFile?: string;
-  /** The private key for ssh:// remotes. */
+  /** The instance's private key for ssh:// remotes, lent only to the orgs in `sshKeyOrgs`. */
   readonly sshKeyPath?: string;
+  /** GIT_SSH_KEY_ORGS: the org ids or slugs the instance key serves (`*`: every org). Default: none. */
+  readonly sshKeyOrgs?: readonly string[];
+  /** Orgs' own ssh deploy keys; without them an org reaches ssh:// only with the instance key, if lent. */
+  readonly orgSshKeys?: OrgSshKeys | null;
   readonly credentials?: GitCredentials | null;
   /**
    * Which hosts a git URL may reach; default: public unicast addresses only. The address it
@@ -53,13 +73,15 @@ export interface GitCliManifestSourceOptions {
 }
 
 /**
- * A repository, its https login and where it may be reached: each looked up at most once (on the
- * first git call that needs it), so every call through one reader connects to the same address.
+ * A repository, its https login, its ssh identity and where it may be reached: each looked up at
+ * most once (on the first git call that needs it), so every call through one reader connects to
+ * the same address.
  */
 interface Remote {
   readonly repo: RepoCoordinates;
   readonly login: () => Promise<GitHttpCredentials | null>;
   readonly target: () => Promise<GitTarget>;
+  readonly sshIdentity: () => Promise<SshIdentity>;
 }
 
 /** The URL git is given, and the settings that hold it to the address the policy judged. */
@@ -68,6 +90,12 @@ interface GitTarget {
   readonly config: readonly [string, string][];
   /** ssh:// connects here whatever the URL's host resolves to later. */
   readonly sshHostName?: string;
+}
+
+/** The environment one git run reaches ssh:// remotes with, and what to clean up after it. */
+interface SshSetup {
+  readonly command: string;
+  readonly cleanup: () => Promise<void>;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -132,10 +160,12 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     const credentials = this.options.credentials;
     let login: Promise<GitHttpCredentials | null> | undefined;
     let target: Promise<GitTarget> | undefined;
+    let identity: Promise<SshIdentity> | undefined;
     return {
       repo,
       login: () => (login ??= credentials ? credentials.credentialsFor(repo) : Promise.resolve(null)),
       target: () => (target ??= this.targetOf(this.urlOf(repo))),
+      sshIdentity: () => (identity ??= this.sshIdentityOf(repo)),
     };
   }
 
@@ -174,6 +204,63 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     await requireResolvePinning();
     const pinned = `${host}:${port}:${family === 6 ? `[${address}]` : address}`;
     return { url: canonical, config: [...protocols, ['http.curloptResolve', pinned]] };
+  }
+
+  /**
+   * The org's own deploy key, else the instance key when the operator lends it to this org; else
+   * refused (SSH_DEPLOY_KEY_REQUIRED) before anything connects: the operator's key and the
+   * process user's own ssh keys never serve a tenant nobody named.
+   */
+  private async sshIdentityOf(repo: RepoCoordinates): Promise<SshIdentity> {
+    const { orgId } = repo;
+    const { sshKeyPath, sshKeyOrgs = [], orgSshKeys } = this.options;
+    if (!orgId) throw sshDeployKeyRequired();
+    const own = orgSshKeys ? await orgSshKeys.deployKeyOf(orgId) : null;
+    if (own) return { kind: 'deploy_key', privateKey: own };
+    if (sshKeyPath && sshKeyOrgs.length > 0) {
+      const byId = instanceSshKeyServes(sshKeyOrgs, { id: orgId, slug: null });
+      const slug = byId || !orgSshKeys ? null : await orgSshKeys.slugOf(orgId);
+      if (byId || (slug !== null && instanceSshKeyServes(sshKeyOrgs, { id: orgId, slug }))) {
+        return { kind: 'instance', keyPath: sshKeyPath };
+      }
+    }
+    throw sshDeployKeyRequired();
+  }
+
+  /**
+   * GIT_SSH_COMMAND for one git run. An org's deploy key goes to a 0600 file of its own, removed
+   * after the run; the operator's ssh config and agent are left out so no other key is offered.
+   * Runs that need no ssh get a command that fails, so nothing falls back to default keys.
+   */
+  private async sshSetup(remote: Remote | null): Promise<SshSetup> {
+    const none = { command: 'false', cleanup: () => Promise.resolve() };
+    const gitUrl = remote?.repo.gitUrl;
+    if (!remote || !gitUrl || parseGitUrl(gitUrl).scheme !== 'ssh') return none;
+    const identity = await remote.sshIdentity();
+    // Host keys remotes showed are written beside the clones (the operator's own pins are read too).
+    await mkdir(this.options.cacheDir, { recursive: true });
+    const knownHosts = `${path.join(this.options.cacheDir, 'known_hosts')} ~/.ssh/known_hosts`;
+    const options = `-o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${shellQuote(knownHosts)}`;
+    if (identity.kind === 'instance') {
+      return { ...none, command: `ssh -i ${shellQuote(identity.keyPath)} -o IdentitiesOnly=yes ${options}` };
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-ssh-'));
+    const cleanup = () => rm(dir, { recursive: true, force: true });
+    try {
+      const keyFile = path.join(dir, 'id_ed25519');
+      const key = identity.privateKey.endsWith('\n') ? identity.privateKey : `${identity.privateKey}\n`;
+      await writeFile(keyFile, key, { mode: 0o600, flag: 'wx' });
+      return {
+        command: [
+          `ssh -F ${shellQuote(os.devNull)} -i ${shellQuote(keyFile)}`,
+          `-o IdentitiesOnly=yes -o IdentityAgent=none ${options}`,
+        ].join(' '),
+        cleanup,
+      };
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
   }
 
   private async resolveCommitOf(remote: Remote, ref?: string): Promise<ResolvedCommit> {
@@ -347,6 +434,22 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     input?: string,
     timeoutMs = this.timeoutMs,
   ): Promise<Buffer> {
+    const ssh = await this.sshSetup(remote);
+    try {
+      return await this.gitWith(ssh.command, remote, args, cwd, input, timeoutMs);
+    } finally {
+      await ssh.cleanup();
+    }
+  }
+
+  private async gitWith(
+    sshCommand: string,
+    remote: Remote | null,
+    args: string[],
+    cwd?: string,
+    input?: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<Buffer> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
       HOME: this.options.cacheDir,
@@ -360,8 +463,10 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
     const config: [string, string][] = target
       ? [...target.config]
       : [['protocol.file.allow', this.options.allowFileUrls ? 'always' : 'never']];
-    const ssh = sshCommand(this.options.sshKeyPath, target?.sshHostName);
-    if (ssh) env['GIT_SSH_COMMAND'] = ssh;
+    // The address the policy judged, whatever the host name resolves to by now.
+    env['GIT_SSH_COMMAND'] = target?.sshHostName
+      ? `${sshCommand} -o HostName=${shellQuote(target.sshHostName)}`
+      : sshCommand;
     const credentials = remote ? await remote.login() : null;
     if (credentials) {
       const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
@@ -444,16 +549,6 @@ function runGroup(
     });
     child.stdin.end(options.input);
   });
-}
-
-/** ssh for ssh:// remotes: non-interactive, with the operator's key, to the pinned address. */
-function sshCommand(keyPath: string | undefined, hostName: string | undefined): string | null {
-  if (!keyPath && !hostName) return null;
-  const parts = ['ssh', '-o BatchMode=yes'];
-  if (hostName) parts.push(`-o HostName=${shellQuote(hostName)}`);
-  if (keyPath)
-    parts.push(`-i ${shellQuote(keyPath)} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new`);
-  return parts.join(' ');
 }
 
 let resolvePinning: Promise<void> | undefined;

@@ -27,6 +27,12 @@ export interface GithubManifestSourceOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** A repository as GitHub describes it, with whether anyone may read it. */
+export interface GithubRepositoryDescription extends RepositoryDescription {
+  /** `private: false` and (where GitHub says) `visibility: public`; private and internal are not. */
+  readonly isPublic: boolean;
+}
+
 /** One entry of a git tree as GitHub's trees API lists it. */
 interface TreeEntry {
   readonly path: string;
@@ -150,7 +156,7 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
   }
 
   /** The repository as GitHub names it now (case, renames), or REPO_NOT_FOUND. */
-  async describeRepository(repo: RepoCoordinates): Promise<RepositoryDescription> {
+  async describeRepository(repo: RepoCoordinates): Promise<GithubRepositoryDescription> {
     return this.call(
       {
         what: `GET /repos/${slug(repo)}`,
@@ -172,6 +178,10 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
           name: typeof data.name === 'string' && data.name !== '' ? data.name : repo.name,
           defaultBranch: branch,
           externalId: typeof data.id === 'number' ? String(data.id) : null,
+          // Anything GitHub does not plainly call public counts as private.
+          isPublic:
+            data.private === false &&
+            ((data as { visibility?: unknown }).visibility ?? 'public') === 'public',
         };
       },
     );

@@ -25,6 +25,7 @@ import { MikroOrmPolicyVersionRepository } from './mikro-orm-policy-version-repo
 import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
+import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -70,5 +71,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     ),
     githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
     sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
+    sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
   });
 }

@@ -4,12 +4,14 @@ import { ADVISORIES_SYNC_USAGE, runAdvisoriesSync } from './commands/advisories-
 import { CHECK_USAGE, runCheck } from './commands/check.command';
 import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
 import { SECRETS_ROTATE_USAGE, runSecretsRotate } from './commands/secrets-rotate.command';
+import { USER_TOKEN_USAGE, runUserToken } from './commands/user-token.command';
 
 const USAGE = `Usage: repoguard <command> [options]
 
 Commands:
   check <file-or-dir>... --advisories <zip-or-dir>...   scan manifests locally against OSV data
   org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
+  user:token --email <e>                                 issue a personal token for an existing user (recovery)
   secrets:rotate                                         re-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY
   advisories:import <zip-dir-or-url>... [--ecosystem e]   load OSV advisories into the local mirror
   advisories:sync <zip-dir-or-url>... [--ecosystem e]     the same through the worker, then re-match affected repos
@@ -19,6 +21,7 @@ Run "repoguard <command> --help" for a command's options.`;
 const USAGES: Record<string, string> = {
   check: CHECK_USAGE,
   'org:create': ORG_CREATE_USAGE,
+  'user:token': USER_TOKEN_USAGE,
   'secrets:rotate': SECRETS_ROTATE_USAGE,
   'advisories:import': ADVISORIES_IMPORT_USAGE,
   'advisories:sync': ADVISORIES_SYNC_USAGE,
@@ -40,6 +43,8 @@ export function runCli(
         return runCheck(rest, io);
       case 'org:create':
         return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
+      case 'user:token':
+        return runUserToken(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'secrets:rotate':
         return runSecretsRotate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'advisories:import':

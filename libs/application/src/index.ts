@@ -5,6 +5,7 @@ export * from './api-keys/revoke-api-key.use-case';
 export * from './personal-tokens/create-personal-token.use-case';
 export * from './personal-tokens/list-personal-tokens.use-case';
 export * from './personal-tokens/revoke-personal-token.use-case';
+export * from './personal-tokens/issue-user-token.use-case';
 export * from './scans/request-scan.use-case';
 export * from './scans/list-scans.use-case';
 export * from './scans/get-scan.use-case';

@@ -20,6 +20,8 @@ export interface MembershipRepository {
   add(membership: Pick<MembershipRecord, 'orgId' | 'userId' | 'role'>): MembershipRecord;
   setRole(orgId: string, userId: string, role: Role): Promise<void>;
   remove(orgId: string, userId: string): Promise<void>;
+  /** The orgs the user is a member of (within the unit of work's scope). */
+  orgIdsOfUser(userId: string): Promise<string[]>;
   /** Every membership of the org; how many there were. */
   removeAll(orgId: string): Promise<number>;
 }

@@ -47,6 +47,11 @@ export class MikroOrmMembershipRepository implements MembershipRepository {
     this.em.remove(await this.em.findOneOrFail(MembershipEntity, { orgId, userId }));
   }
 
+  async orgIdsOfUser(userId: string): Promise<string[]> {
+    const memberships = await this.em.find(MembershipEntity, { userId }, { fields: ['orgId'] });
+    return memberships.map((m) => m.orgId);
+  }
+
   removeAll(orgId: string): Promise<number> {
     return this.em.nativeDelete(MembershipEntity, { orgId });
   }

@@ -1,4 +1,4 @@
-import { crc32, createDeflateRaw } from 'node:zlib';
+import { crc32, createDeflateRaw, createGzip, type Gzip, type DeflateRaw } from 'node:zlib';
 
 export interface ZipEntrySpec {
   readonly name: string;
@@ -61,8 +61,16 @@ export async function buildZip(entries: readonly ZipEntrySpec[]): Promise<Buffer
   return Buffer.concat([...locals, directory, end]);
 }
 
-async function deflate(content: ZipEntrySpec['content']): Promise<{ data: Buffer; size: number; crc: number }> {
-  const deflater = createDeflateRaw({ level: 1 });
+/** A gzip stream of that many zero bytes, as a server would send with `Content-Encoding: gzip`. */
+export async function gzipOfZeros(size: number): Promise<Buffer> {
+  return (await deflate({ zeros: size }, createGzip({ level: 1 }))).data;
+}
+
+// Level 1: a gigabyte of zeros in about two seconds, to some 1/200 of its size.
+async function deflate(
+  content: ZipEntrySpec['content'],
+  deflater: DeflateRaw | Gzip = createDeflateRaw({ level: 1 }),
+): Promise<{ data: Buffer; size: number; crc: number }> {
   const out: Buffer[] = [];
   deflater.on('data', (chunk: Buffer) => out.push(chunk));
   const done = new Promise<void>((resolve, reject) => {

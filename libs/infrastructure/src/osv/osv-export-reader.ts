@@ -97,15 +97,16 @@ async function readZipFile(
     entries.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
     let total = 0;
     for (const entry of entries) {
-      const label = `${name}:${printable(entry.fileName)}`;
+      const label = `${name}:${entry.fileName}`;
+      const shown = `entry ${printable(entry.fileName)}`;
       const declared = entry.uncompressedSize;
       // The caps hold the sizes the zip declares; inflating then stops at the declared size.
       if (declared > limits.maxEntryBytes)
-        throw exportTooLarge(limits, 'maxEntryBytes', `${label} unzips to`);
+        throw exportTooLarge(limits, 'maxEntryBytes', `${shown} unzips to`);
       total += declared;
       if (total > limits.maxUnzippedBytes)
         throw exportTooLarge(limits, 'maxUnzippedBytes', 'the export unzips to');
-      const bytes = await readEntry(zip, handle, entry, label);
+      const bytes = await readEntry(zip, handle, entry, shown);
       addJson(result, label, new TextDecoder().decode(bytes));
     }
   } finally {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runCli } from '../cli';
 import type { CommandIo } from '../command-io';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
+import { buildZip } from '../../../../test/support/zip-builder';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const UGLY = 'test/fixtures/manifests/ugly';
@@ -197,6 +198,17 @@ describe('repoguard check', () => {
       const { code, err } = run(argv as string[]);
       expect(code).toBe(2);
       expect(err).toMatch(message);
+    });
+
+    it('refuses an advisories zip whose entry unzips past the cap, before inflating it', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-bomb-'));
+      const bomb = path.join(dir, 'all.zip');
+      writeFileSync(bomb, await buildZip([{ name: 'bomb.json', content: { zeros: 64 * 1024 * 1024 } }]));
+      const { code, err } = run(['check', UGLY, '--advisories', bomb]);
+      expect(code).toBe(2);
+      expect(err).toMatch(
+        /--advisories .*all\.zip: entry bomb\.json unzips to more than OSV_EXPORT_MAX_ENTRY_BYTES \(16777216 bytes\)/,
+      );
     });
 
     it('says a policy file is not JSON without quoting what it holds', () => {

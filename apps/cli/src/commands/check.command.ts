@@ -100,7 +100,15 @@ function loadAdvisories(sources: readonly string[], io: CommandIo): AdvisoryInde
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);
-    const { records, problems } = readOsvExport(full);
+    let read: ReturnType<typeof readOsvExport>;
+    try {
+      read = readOsvExport(full);
+    } catch (error) {
+      // A cap passed (a zip bomb): named, as bad input.
+      if (error instanceof DomainError) throw new UsageError(`--advisories ${source}: ${error.message}`);
+      throw error;
+    }
+    const { records, problems } = read;
     for (const record of records) index.add(record);
     if (problems.length > 0) {
       io.err(

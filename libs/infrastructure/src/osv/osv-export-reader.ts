@@ -5,7 +5,7 @@ import { inflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import * as yauzl from 'yauzl';
 import { isOsvRecord, ValidationError, type OsvRecord } from '@repoguard/domain';
-import { exportTooLarge, type OsvExportLimits } from './osv-export-limits';
+import { DEFAULT_OSV_EXPORT_LIMITS, exportTooLarge, type OsvExportLimits } from './osv-export-limits';
 
 export interface OsvExportReadResult {
   readonly records: OsvRecord[];
@@ -28,11 +28,32 @@ export function readOsvExport(source: string): OsvExportReadResult {
   return result;
 }
 
-/** The same, from bytes already in memory (a downloaded export); `name` says which format. */
-export function readOsvExportBytes(bytes: Uint8Array, name: string): OsvExportReadResult {
+/**
+ * The same, from bytes already in memory; `name` says which format. The declared sizes of a zip's
+ * entries are held to the limits before any is inflated, and fflate inflates no entry past its
+ * declared size, so a zip bomb costs no more memory than the caps.
+ */
+export function readOsvExportBytes(
+  bytes: Uint8Array,
+  name: string,
+  limits: OsvExportLimits = DEFAULT_OSV_EXPORT_LIMITS,
+): OsvExportReadResult {
   const result: OsvExportReadResult = { records: [], problems: [] };
   if (isZipName(name)) {
-    const entries = unzipSync(bytes, { filter: (entry) => entry.name.toLowerCase().endsWith('.json') });
+    let count = 0;
+    let total = 0;
+    const entries = unzipSync(bytes, {
+      filter: (entry) => {
+        if (!entry.name.toLowerCase().endsWith('.json')) return false;
+        if (++count > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', 'the export holds');
+        if (entry.originalSize > limits.maxEntryBytes)
+          throw exportTooLarge(limits, 'maxEntryBytes', `entry ${printable(entry.name)} unzips to`);
+        total += entry.originalSize;
+        if (total > limits.maxUnzippedBytes)
+          throw exportTooLarge(limits, 'maxUnzippedBytes', 'the export unzips to');
+        return true;
+      },
+    });
     const decoder = new TextDecoder();
     for (const entry of Object.keys(entries).sort())
       addJson(result, `${name}:${entry}`, decoder.decode(entries[entry]));

@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCliCommand, type CliRun } from '../support/cli-run';
-import { sharedOsvExport } from '../support/shared-osv';
 
 interface JsonReport {
   results: {
@@ -26,6 +25,19 @@ describe('repoguard check: includes stay inside the named files and directories'
     scanned = path.join(base, 'project');
     mkdirSync(path.join(scanned, 'requirements'), { recursive: true });
     writeFileSync(path.join(base, 'outside.txt'), outsideText());
+    writeFileSync(
+      path.join(base, 'advisory.json'),
+      JSON.stringify({
+        id: 'RG-INCLUDE-0001',
+        modified: '2026-01-01T00:00:00Z',
+        affected: [
+          {
+            package: { ecosystem: 'PyPI', name: 'six' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }],
+          },
+        ],
+      }),
+    );
     // Links planted in the repository, pointing out of it: to a file, to a directory, dangling.
     symlinkSync(path.join(base, 'outside.txt'), path.join(scanned, 'link.txt'));
     symlinkSync(base, path.join(scanned, 'linkdir'));
@@ -52,9 +64,10 @@ describe('repoguard check: includes stay inside the named files and directories'
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+  // One advisory of its own, so the test runs without ../shared/osv.
   const check = (target: string, format: 'json' | 'table') =>
     runCliCommand(
-      ['check', target, '--advisories', sharedOsvExport('PyPI-ghsa.zip'), '--format', format],
+      ['check', target, '--advisories', path.join(base, 'advisory.json'), '--format', format],
       {},
     );
 

@@ -51,6 +51,7 @@ export class WorkerModule {
                 osvApiUrl: config.OSV_API_URL,
                 osvMode: config.OSV_MODE,
                 git: gitSettings(config),
+                osvExportLimits: config.osvExportLimits,
                 log: (message) => new Logger('Advisories').log(message),
                 ...(config.GITHUB_APP_ID
                   ? { githubApp: { appId: config.GITHUB_APP_ID, privateKey: githubAppPrivateKey(config)! } }

@@ -6,16 +6,22 @@ import {
   type OsvExportReadResult,
 } from '@repoguard/infrastructure';
 import { type CommandIo, parseCommandArgs } from '../command-io';
-import { advisorySourcesFromArgs } from './advisory-sources.args';
+import { advisorySourcesFromArgs, osvExportLimitsFromEnv } from './advisory-sources.args';
 
-export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--json]
+export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--allow-http] [--json]
 
 Loads OSV advisories into the local mirror (the database named by DATABASE_URL, default
 postgresql://postgres@127.0.0.1:5432/repoguard): OSV's per-ecosystem export (<Ecosystem>/all.zip),
-a directory of OSV JSON files, a JSON file, or an http(s) URL of any of these.
+a directory of OSV JSON files, a JSON file, or an https URL of any of these.
 --ecosystem npm (repeatable) downloads that ecosystem's export from OSV_EXPORT_BASE_URL
 (default https://osv-vulnerabilities.storage.googleapis.com). Records are kept by id and
-"modified": importing the same export again writes nothing; withdrawn advisories stop matching.`;
+"modified": importing the same export again writes nothing; withdrawn advisories stop matching.
+
+URLs are read over https only, redirects included; --allow-http (or OSV_EXPORT_ALLOW_HTTP=true)
+allows http:// on a network you trust. An export is refused whole, with exit code 1, when it
+passes a cap: OSV_EXPORT_MAX_DOWNLOAD_BYTES (download, default 1 GiB), OSV_EXPORT_MAX_UNZIPPED_BYTES
+(all entries unzipped, default 1 GiB), OSV_EXPORT_MAX_ENTRY_BYTES (one entry, default 16 MiB),
+OSV_EXPORT_MAX_ENTRIES (default 1000000).`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 
@@ -27,6 +33,7 @@ export async function runAdvisoriesImport(
 ): Promise<number> {
   const { values, positionals } = parse(argv);
   const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env);
+  const limits = osvExportLimitsFromEnv(env, values['allow-http']);
 
   const orm = await MikroORM.init(
     createMikroOrmConfig({ databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL, poolMax: 1 }),
@@ -39,7 +46,7 @@ export async function runAdvisoriesImport(
       const started = performance.now();
       let read: OsvExportReadResult;
       try {
-        read = await readOsvExportFrom(source, io.cwd);
+        read = await readOsvExportFrom(source, { cwd: io.cwd, limits });
       } catch (error) {
         io.err(`repoguard: ${source}: ${(error as Error).message}`);
         failed = true;
@@ -81,6 +88,10 @@ export async function runAdvisoriesImport(
 function parse(argv: readonly string[]) {
   return parseCommandArgs(argv, {
     allowPositionals: true,
-    options: { ecosystem: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    options: {
+      ecosystem: { type: 'string', multiple: true },
+      'allow-http': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
   });
 }

@@ -28,7 +28,7 @@ export async function runAdvisoriesSync(
   const { values, positionals } = parse(argv);
   // The worker reads paths, so they are made absolute here; URLs stay as they are.
   const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env).map((p) =>
-    /^https?:\/\//i.test(p) ? p : path.resolve(io.cwd, p),
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : path.resolve(io.cwd, p),
   );
 
   const taskQueue = env['TEMPORAL_TASK_QUEUE'] || DEFAULT_SCAN_TASK_QUEUE;

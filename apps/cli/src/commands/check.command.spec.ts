@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
 import type { CommandIo } from '../command-io';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
+import { buildZip } from '../../../../test/support/zip-builder';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const UGLY = 'test/fixtures/manifests/ugly';
@@ -160,6 +161,27 @@ describe('repoguard check', () => {
     expect(run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]).code).toBe(1);
   });
 
+  it('follows includes inside a named directory given relative to the working directory', () => {
+    const dir = mkdtempSync(path.join(REPO_ROOT, '.tmp-check-'));
+    try {
+      writeFileSync(path.join(dir, 'requirements.txt'), '-r base.txt\n-r ../package.json\nsix==1.16.0\n');
+      writeFileSync(path.join(dir, 'base.txt'), 'attrs==23.1.0\n');
+      const relative = path.relative(REPO_ROOT, dir);
+      const { out } = run(['check', relative, ...GHSA, '--format', 'json']);
+      const [result] = (JSON.parse(out) as { results: JsonResult[] }).results;
+      expect(result!.dependencies.map((d) => d.name)).toEqual(['attrs', 'six']);
+      expect(result!.diagnostics).toEqual([
+        expect.objectContaining({
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message:
+            '-r ../package.json was not read: it is outside the files and directories named on the command line',
+        }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('usage errors exit 2 with a message', () => {
     it.each([
       [[], /Usage: repoguard <command>/],
@@ -176,6 +198,27 @@ describe('repoguard check', () => {
       const { code, err } = run(argv as string[]);
       expect(code).toBe(2);
       expect(err).toMatch(message);
+    });
+
+    it('refuses an advisories zip whose entry unzips past the cap, before inflating it', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-bomb-'));
+      const bomb = path.join(dir, 'all.zip');
+      writeFileSync(bomb, await buildZip([{ name: 'bomb.json', content: { zeros: 64 * 1024 * 1024 } }]));
+      const { code, err } = run(['check', UGLY, '--advisories', bomb]);
+      expect(code).toBe(2);
+      expect(err).toMatch(
+        /--advisories .*all\.zip: entry bomb\.json unzips to more than OSV_EXPORT_MAX_ENTRY_BYTES \(16777216 bytes\)/,
+      );
+    });
+
+    it('says a policy file is not JSON without quoting what it holds', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
+      const policy = path.join(dir, 'policy.json');
+      writeFileSync(policy, 'root:x:0:0:root:/root:/bin/bash\n');
+      const { code, err } = run(['check', UGLY, ...GHSA, '--policy', policy]);
+      expect(code).toBe(2);
+      expect(err).toMatch(/--policy .*policy\.json is not valid JSON/);
+      expect(err).not.toContain('root:');
     });
 
     it('names each invalid rule of a policy file', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   AdvisoryIndex,
@@ -6,6 +6,7 @@ import {
   checkManifests,
   DEFAULT_POLICY,
   DomainError,
+  type IncludeRefused,
   isVendoredPath,
   type ManifestFile,
   parsePolicy,
@@ -21,6 +22,10 @@ export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories
 Finds the dependency manifests in the given files and directories, matches them against OSV
 advisories (OSV export zips such as PyPI/all.zip, or directories of OSV JSON files) and judges
 the findings with a policy (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM).
+
+Includes (-r, -c) are followed only to files inside the files and directories named here, after
+resolving symlinks; any other is reported as an INCLUDE_OUTSIDE_ROOT error, naming the include as
+written, and never read. Name its directory too to have it checked.
 
 Exit code: 1 when the policy says FAIL, 0 otherwise, 2 on usage errors.`;
 
@@ -42,8 +47,9 @@ export function runCheck(argv: readonly string[], io: CommandIo): number {
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const index = loadAdvisories(advisories, io);
   const files = collectManifests(positionals, io.cwd);
+  const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
   const report: CheckReport = checkManifests(files, index, policy, io.now(), {
-    readInclude: (includePath) => readIfFile(path.resolve(io.cwd, includePath)),
+    readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
   });
 
   io.out(format === 'json' ? formatJson(report) : formatTable(report, { advisories: index.size }));
@@ -71,7 +77,11 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--policy ${file} is not valid JSON: ${(error as Error).message}`);
+    // Not JSON.parse's message: it quotes the text, which may be any file the path leads to.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new UsageError(
+      `--policy ${file} is not valid JSON${position === undefined ? '' : ` (at character ${position})`}`,
+    );
   }
   try {
     return parsePolicy(json, 'policy');
@@ -90,7 +100,15 @@ function loadAdvisories(sources: readonly string[], io: CommandIo): AdvisoryInde
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);
-    const { records, problems } = readOsvExport(full);
+    let read: ReturnType<typeof readOsvExport>;
+    try {
+      read = readOsvExport(full);
+    } catch (error) {
+      // A cap passed (a zip bomb): named, as bad input.
+      if (error instanceof DomainError) throw new UsageError(`--advisories ${source}: ${error.message}`);
+      throw error;
+    }
+    const { records, problems } = read;
     for (const record of records) index.add(record);
     if (problems.length > 0) {
       io.err(
@@ -140,6 +158,55 @@ function* walk(dir: string): Generator<string> {
 function displayPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   return (relative.startsWith('..') ? file : relative).split(path.sep).join('/');
+}
+
+const OUTSIDE_ROOTS: IncludeRefused = {
+  refused: 'it is outside the files and directories named on the command line',
+};
+
+/**
+ * An include's text if, symlinks resolved, it is one of the named files or inside a named
+ * directory; refused before a byte of it is read otherwise, so nothing of it can be printed. A
+ * missing file is "not found" only when where it would be is inside too, so the answer never
+ * tells whether a path outside exists.
+ */
+function readInsideRoots(file: string, roots: readonly string[]): string | IncludeRefused | undefined {
+  const location = realLocation(file);
+  if (!location) return OUTSIDE_ROOTS;
+  const inside = roots.some(
+    (root) =>
+      location.real === root || location.real.startsWith(root.endsWith(path.sep) ? root : root + path.sep),
+  );
+  if (!inside) return OUTSIDE_ROOTS;
+  return location.exists ? readIfFile(location.real) : undefined;
+}
+
+/**
+ * The real path of `file`, or that of its nearest existing ancestor with the missing rest joined
+ * on; undefined when a symlink on the way cannot be resolved (dangling, looping).
+ */
+function realLocation(file: string): { real: string; exists: boolean } | undefined {
+  const missing: string[] = [];
+  let current = file;
+  for (;;) {
+    try {
+      return { real: path.join(realpathSync(current), ...missing), exists: missing.length === 0 };
+    } catch {
+      if (isSymlink(current)) return undefined;
+      const parent = path.dirname(current);
+      if (parent === current) return undefined;
+      missing.unshift(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function readIfFile(file: string): string | undefined {

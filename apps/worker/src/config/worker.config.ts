@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { SharedConfig } from '@repoguard/infrastructure';
+import { DEFAULT_OSV_EXPORT_LIMITS, SharedConfig, type OsvExportLimits } from '@repoguard/infrastructure';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
@@ -47,6 +47,41 @@ export class WorkerConfig extends SharedConfig {
   @IsInt({ message: 'must be a whole number of bytes' })
   @Min(1)
   SCAN_MAX_TOTAL_BYTES: number = 50 * 1024 * 1024;
+
+  /** Advisory exports the sync reads: https only unless this is true (redirects held to the same rule). */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  OSV_EXPORT_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /** Caps on one advisory export; passing one refuses the export whole (ADVISORY_EXPORT_TOO_LARGE). */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1)
+  OSV_EXPORT_MAX_DOWNLOAD_BYTES: number = DEFAULT_OSV_EXPORT_LIMITS.maxDownloadBytes;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1)
+  OSV_EXPORT_MAX_UNZIPPED_BYTES: number = DEFAULT_OSV_EXPORT_LIMITS.maxUnzippedBytes;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1)
+  OSV_EXPORT_MAX_ENTRY_BYTES: number = DEFAULT_OSV_EXPORT_LIMITS.maxEntryBytes;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  OSV_EXPORT_MAX_ENTRIES: number = DEFAULT_OSV_EXPORT_LIMITS.maxEntries;
+
+  get osvExportLimits(): OsvExportLimits {
+    return {
+      maxDownloadBytes: this.OSV_EXPORT_MAX_DOWNLOAD_BYTES,
+      maxUnzippedBytes: this.OSV_EXPORT_MAX_UNZIPPED_BYTES,
+      maxEntryBytes: this.OSV_EXPORT_MAX_ENTRY_BYTES,
+      maxEntries: this.OSV_EXPORT_MAX_ENTRIES,
+      allowHttp: this.OSV_EXPORT_ALLOW_HTTP === 'true',
+    };
+  }
 
   /** Where /metrics and /health/* listen; loopback unless a scraper elsewhere needs them. */
   @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or IP address (0.0.0.0: every interface)' })

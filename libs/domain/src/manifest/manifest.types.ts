@@ -43,9 +43,15 @@ export interface ParseOptions {
    * Resolves an include (`-r other.txt`, `-c constraints.txt`) relative to the including file's
    * path; returns its text, or undefined when it does not exist. Keeps parsers free of I/O.
    */
-  readonly readInclude?: (path: string) => string | undefined;
+  readonly readInclude?: (path: string) => string | undefined | IncludeRefused;
   /** Values for `${VAR}` references; unknown ones are reported. */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** readInclude's answer for a file it will not read: it lies outside what is being scanned. */
+export interface IncludeRefused {
+  /** Why, printed after the include as written; never anything read from the file. */
+  readonly refused: string;
 }
 
 export interface ManifestParser {

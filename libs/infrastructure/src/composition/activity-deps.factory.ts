@@ -16,6 +16,7 @@ import { OrgCredentialsGithubSource } from '../github/org-credentials-github-sou
 import { GITHUB_ANSWER_STATUSES, instrumentFetch } from '../observability/instrument-fetch';
 import type { IntegrationMetrics } from '../observability/integration-metrics';
 import { OsvExportImporter, SqlRematchTargetFinder } from '../osv/advisory-sync.adapters';
+import type { OsvExportLimits } from '../osv/osv-export-limits';
 import { MirrorVulnerabilityDatabase } from '../osv/mirror-vulnerability-database';
 import { OsvApiVulnerabilityDatabase } from '../osv/osv-api-vulnerability-database';
 import { PostgresAdvisoryMirror } from '../osv/postgres-advisory-mirror';
@@ -49,6 +50,8 @@ export interface IntegrationSettings {
   readonly metrics?: IntegrationMetrics;
   /** Repositories connected by git URL (see gitSettings); default: a cache in the temp dir, no file://. */
   readonly git?: GitCliManifestSourceOptions;
+  /** Caps and allowed schemes of advisory exports the sync reads; default DEFAULT_OSV_EXPORT_LIMITS. */
+  readonly osvExportLimits?: OsvExportLimits;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -93,7 +96,10 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     findings: new MikroOrmFindingRepository(em),
     policies: new MikroOrmPolicyRepository(em),
     scans: new MikroOrmScanRepository(em),
-    advisoryImporter: new OsvExportImporter(em),
+    advisoryImporter: new OsvExportImporter(
+      em,
+      settings.osvExportLimits ? { limits: settings.osvExportLimits } : {},
+    ),
     rematchTargets: new SqlRematchTargetFinder(em),
     // Through the client of the activity asking; re-matches name their own task queue and timing.
     requestScan: new RequestScan(

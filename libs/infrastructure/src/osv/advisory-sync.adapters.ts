@@ -7,18 +7,21 @@ import {
   type RematchTarget,
   type RematchTargetFinder,
 } from '@repoguard/domain';
-import { readOsvExportFrom } from './osv-export-source';
+import { readOsvExportFrom, type OsvExportSourceOptions } from './osv-export-source';
 import { PostgresAdvisoryMirror } from './postgres-advisory-mirror';
 
-/** Reads an export from a path or URL and writes it into the PostgreSQL mirror. */
+/**
+ * Reads an export from a path or URL, within the limits given, and writes it into the PostgreSQL
+ * mirror; an export that passes a cap is refused whole (ADVISORY_EXPORT_TOO_LARGE, not retried).
+ */
 export class OsvExportImporter implements AdvisoryImporter {
   constructor(
     private readonly em: EntityManager,
-    private readonly cwd: string = process.cwd(),
+    private readonly options: OsvExportSourceOptions = {},
   ) {}
 
   async importFrom(source: string): Promise<AdvisoryImportReport> {
-    const read = await readOsvExportFrom(source, this.cwd);
+    const read = await readOsvExportFrom(source, this.options);
     const { invalid, ...counts } = await new PostgresAdvisoryMirror(this.em.fork()).import(read.records);
     return { ...counts, skipped: read.problems.length + invalid.length };
   }

@@ -1,24 +1,115 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { readOsvExport, readOsvExportBytes, type OsvExportReadResult } from './osv-export-reader';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
+import { DomainError } from '@repoguard/domain';
+import {
+  DEFAULT_OSV_EXPORT_LIMITS,
+  exportTooLarge,
+  sourceNotAllowed,
+  type OsvExportLimits,
+} from './osv-export-limits';
+import { isZipName, readOsvExportWithin, type OsvExportReadResult } from './osv-export-reader';
+
+export interface OsvExportSourceOptions {
+  /** Paths are relative to it; default the process's. */
+  readonly cwd?: string;
+  /** The whole download, redirects included. Default 5 minutes. */
+  readonly timeoutMs?: number;
+  readonly limits?: OsvExportLimits;
+}
+
+const URL_SOURCE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 /**
- * Reads an OSV export from where an operator points: a path (relative to `cwd`) or an http(s) URL
- * such as OSV's bucket, `https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip`.
- * Throws with a message that names what failed (missing file, HTTP status, unreadable zip).
+ * Reads an OSV export from where an operator points: a path (relative to `cwd`) or an https URL
+ * such as OSV's bucket, `https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip`
+ * (http:// only when the limits allow it, redirects held to the same rule). A download goes to a
+ * temporary file, counted as it streams; the export is then read within the limits. Throws with a
+ * message that names what failed (missing file, HTTP status, unreadable zip, the cap passed).
  */
 export async function readOsvExportFrom(
   source: string,
-  cwd: string = process.cwd(),
-  timeoutMs = 300_000,
+  options: OsvExportSourceOptions = {},
 ): Promise<OsvExportReadResult> {
-  if (!/^https?:\/\//i.test(source)) return readOsvExport(path.resolve(cwd, source));
-  let response: Response;
+  const limits = options.limits ?? DEFAULT_OSV_EXPORT_LIMITS;
+  if (!URL_SOURCE.test(source))
+    return readOsvExportWithin(path.resolve(options.cwd ?? process.cwd(), source), limits);
+  const url = new URL(source);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-osv-export-'));
   try {
-    response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+    const file = path.join(dir, isZipName(url.pathname) ? 'export.zip' : 'export.json');
+    await download(url, file, limits, options.timeoutMs ?? 300_000);
+    return await readOsvExportWithin(file, limits, url.pathname);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function download(start: URL, file: string, limits: OsvExportLimits, timeoutMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let url = start;
+  for (let redirects = 0; ; redirects++) {
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && limits.allowHttp))) {
+      throw sourceNotAllowed(url, limits, redirects === 0 ? '' : `redirected to ${shown(url)}: `);
+    }
+    // Redirects are followed here, not by fetch, so each hop is held to the rule above.
+    const response = await failing(() => fetch(url, { redirect: 'manual', signal }));
+    if (REDIRECT_STATUSES.has(response.status)) {
+      await response.body?.cancel();
+      const location = response.headers.get('location');
+      if (!location) throw new Error(`download failed: HTTP ${response.status} without a Location`);
+      if (redirects === MAX_REDIRECTS)
+        throw new Error(`download failed: more than ${MAX_REDIRECTS} redirects`);
+      url = new URL(location, url);
+      continue;
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new Error(`download failed: HTTP ${response.status}`);
+    }
+    const announced = Number(response.headers.get('content-length'));
+    if (announced > limits.maxDownloadBytes) {
+      await response.body.cancel();
+      throw exportTooLarge(limits, 'maxDownloadBytes', 'the download announces');
+    }
+    let received = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        if (received > limits.maxDownloadBytes)
+          done(exportTooLarge(limits, 'maxDownloadBytes', 'the download holds'));
+        else done(null, chunk);
+      },
+    });
+    await failing(() =>
+      pipeline(
+        Readable.fromWeb(response.body as ReadableStream<Uint8Array>),
+        counted,
+        createWriteStream(file),
+      ),
+    );
+    return;
+  }
+}
+
+/** Network failures say what went wrong underneath; a cap passed is rethrown as it is. */
+async function failing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
   } catch (error) {
+    if (error instanceof DomainError) throw error;
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     throw new Error(`download failed: ${cause ?? (error as Error).message}`);
   }
-  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
-  return readOsvExportBytes(new Uint8Array(await response.arrayBuffer()), new URL(source).pathname);
+}
+
+/** Where a redirect led, without credentials or query. */
+function shown(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }

@@ -26,3 +26,15 @@ export function normalizePosixPath(path: string): string {
   if (absolute) return `/${joined}`;
   return joined === '' ? '.' : joined;
 }
+
+/**
+ * Why an include may not be followed whatever the reader can see, or null: an absolute path (`/etc/passwd`,
+ * `C:\x`, `\\host\share`) names a file outside any scanned tree, and so does a relative one that climbs
+ * above the tree the including file's path is relative to (`../../other.txt` from `requirements.txt`).
+ */
+export function includeOutsideTree(includingFile: string, target: string): string | null {
+  if (/^([\\/]|[A-Za-z]:)/.test(target)) return 'absolute include paths are never followed';
+  if (includingFile.startsWith('/')) return null;
+  const path = resolveIncludePath(includingFile, target);
+  return path === '..' || path.startsWith('../') ? 'it climbs out of the scanned files' : null;
+}

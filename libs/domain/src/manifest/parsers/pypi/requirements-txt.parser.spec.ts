@@ -386,6 +386,89 @@ describe('requirementsTxtParser', () => {
     ]);
   });
 
+  describe('includes outside the scanned tree', () => {
+    it('never asks the reader for an absolute path or one that climbs out, and names the include as written', () => {
+      const asked: string[] = [];
+      const result = requirementsTxtParser.parse(
+        'app/requirements.txt',
+        '-r /etc/passwd\n-c ../../outside.txt\n--requirement=C:\\secrets.txt\n-r ../shared/base.txt\nsix==1.16.0\n',
+        {
+          readInclude: (path) => {
+            asked.push(path);
+            return 'attrs==23.1.0\n';
+          },
+        },
+      );
+      expect(asked).toEqual(['shared/base.txt']);
+      expect(rows(result.dependencies)).toEqual([
+        ['attrs', '23.1.0', undefined, 1],
+        ['six', '1.16.0', undefined, 5],
+      ]);
+      expect(result.diagnostics).toEqual([
+        {
+          severity: 'error',
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message: '-r /etc/passwd was not read: absolute include paths are never followed',
+          line: 1,
+        },
+        {
+          severity: 'error',
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message: '-c ../../outside.txt was not read: it climbs out of the scanned files',
+          line: 2,
+        },
+        {
+          severity: 'error',
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message: '-r C:\\secrets.txt was not read: absolute include paths are never followed',
+          line: 3,
+        },
+      ]);
+    });
+
+    it('applies the same rule inside an included file, anchored at the top-level directive', () => {
+      const files: Record<string, string> = { 'reqs/base.txt': 'click==8.1.7\n-r ../../../etc/shadow\n' };
+      const result = requirementsTxtParser.parse('reqs/top.txt', '-r base.txt\n', {
+        readInclude: (path) => files[path],
+      });
+      expect(result.dependencies.map((d) => d.name)).toEqual(['click']);
+      expect(result.diagnostics).toEqual([
+        {
+          severity: 'error',
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message: 'reqs/base.txt:2: -r ../../../etc/shadow was not read: it climbs out of the scanned files',
+          line: 1,
+        },
+      ]);
+    });
+
+    it("reports the reader's refusal without anything of the refused file", () => {
+      const result = requirementsTxtParser.parse('requirements.txt', '-r link.txt\nsix==1.16.0\n', {
+        readInclude: () => ({ refused: 'it resolves outside the scanned roots' }),
+      });
+      expect(rows(result.dependencies)).toEqual([['six', '1.16.0', undefined, 2]]);
+      expect(result.diagnostics).toEqual([
+        {
+          severity: 'error',
+          code: 'INCLUDE_OUTSIDE_ROOT',
+          message: '-r link.txt was not read: it resolves outside the scanned roots',
+          line: 1,
+        },
+      ]);
+    });
+
+    it('lets an absolute manifest path climb, leaving the reader to decide', () => {
+      const asked: string[] = [];
+      requirementsTxtParser.parse('/work/app/requirements.txt', '-r ../base.txt\n', {
+        readInclude: (path) => {
+          asked.push(path);
+          return undefined;
+        },
+      });
+      expect(asked).toEqual(['/work/base.txt']);
+    });
+  });
+
   it('uses a constraint pin for a bare requirement even when the constraint comes first', () => {
     const result = requirementsTxtParser.parse(
       'requirements.in',

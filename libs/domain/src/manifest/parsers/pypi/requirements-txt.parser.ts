@@ -4,13 +4,14 @@ import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
 import type {
   DependencyScope,
   DiagnosticSeverity,
+  IncludeRefused,
   ManifestDiagnostic,
   ManifestParser,
   ManifestParseResult,
   ParseOptions,
   ParsedDependency,
 } from '../../manifest.types';
-import { resolveIncludePath } from './include-path';
+import { includeOutsideTree, resolveIncludePath } from './include-path';
 import { isPep440Version, parsePep508, type Pep508Requirement } from './pep508-requirement';
 import { redactUrl } from './redact-url';
 
@@ -22,7 +23,9 @@ import { redactUrl } from './redact-url';
  * Includes: `-r` files are parsed as part of this manifest (each dependency keeps its own
  * manifestPath and line). A diagnostic found inside an include carries the line of the top-level
  * `-r`/`-c` that led to it, with `file:line:` of the real place at the start of its message, so
- * every `line` refers to the file being parsed.
+ * every `line` refers to the file being parsed. An include written as an absolute path or climbing
+ * out of the tree the paths are relative to is never handed to `readInclude` (INCLUDE_OUTSIDE_ROOT);
+ * the reader may refuse others it will not read (outside the scanned roots).
  *
  * Constraints (`-c`): their requirements are never emitted. A constraint pinned with `==`/`===`
  * gives its version to an unpinned requirement of the same package (wherever it appears); ranges
@@ -354,6 +357,12 @@ class RequirementsRun {
       );
       return;
     }
+    // Never handed to the reader: the refusal names the include as written, nothing read.
+    const outside = includeOutsideTree(context.path, target);
+    if (outside !== null) {
+      this.refuse(context, line, `${directive} ${target}`, outside);
+      return;
+    }
     const path = resolveIncludePath(context.path, target);
     if (this.active.has(path)) {
       this.report(
@@ -377,11 +386,15 @@ class RequirementsRun {
       );
       return;
     }
-    let text: string | undefined;
+    let text: string | undefined | IncludeRefused;
     try {
       text = this.options.readInclude?.(path);
     } catch {
       text = undefined;
+    }
+    if (typeof text === 'object') {
+      this.refuse(context, line, `${directive} ${target}`, text.refused);
+      return;
     }
     if (text === undefined) {
       this.report(
@@ -401,6 +414,10 @@ class RequirementsRun {
       { path, mode, scope: scopeForFile(path), depth: context.depth + 1, anchor: context.anchor ?? line },
       text,
     );
+  }
+
+  private refuse(context: FileContext, line: number, include: string, why: string): void {
+    this.report(context, line, 'error', 'INCLUDE_OUTSIDE_ROOT', `${include} was not read: ${why}`);
   }
 
   private unresolvable(context: FileContext, line: number, subject: string, reason: string): void {

@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { toActivityFailure } from '@repoguard/activities';
+import { DomainError } from '@repoguard/domain';
+import { freshDatabaseUrl } from '../../../../test/support/fresh-database';
+import { sharedOsvExport } from '../../../../test/support/shared-osv';
+import { buildZip } from '../../../../test/support/zip-builder';
+import { dropDatabase, prepareDatabase } from '../persistence/database-bootstrap';
+import { createMikroOrmConfig } from '../persistence/mikro-orm.config';
+import { OsvExportImporter } from './advisory-sync.adapters';
+import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
+import { readOsvExport, readOsvExportWithin } from './osv-export-reader';
+import { readOsvExportFrom } from './osv-export-source';
+
+const MiB = 1024 * 1024;
+const small: OsvExportLimits = {
+  ...DEFAULT_OSV_EXPORT_LIMITS,
+  maxUnzippedBytes: 4 * MiB,
+  maxEntryBytes: MiB,
+  maxEntries: 50,
+};
+const record = (id: string) => JSON.stringify({ id, modified: '2024-01-01T00:00:00Z' });
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (error instanceof DomainError ? error.code : (error as Error).message),
+  );
+
+describe('reading OSV exports within limits', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'repoguard-export-limits-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const zipFile = async (name: string, entries: Parameters<typeof buildZip>[0]) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, await buildZip(entries));
+    return file;
+  };
+
+  it.each(['PyPI-all.zip', 'npm-ghsa.zip'])(
+    'reads the real %s exactly as the in-memory reader does',
+    async (file) => {
+      const bounded = await readOsvExportWithin(sharedOsvExport(file), DEFAULT_OSV_EXPORT_LIMITS);
+      expect(bounded).toEqual(readOsvExport(sharedOsvExport(file)));
+      expect(bounded.records.length).toBeGreaterThan(100);
+    },
+  );
+
+  it('holds a zip to each cap, by what it declares and by what it inflates to', async () => {
+    const fine = await zipFile('fine.zip', [
+      { name: 'A-1.json', content: record('A-1') },
+      { name: 'notes.txt', content: 'not read' },
+      { name: 'B-1.json', content: 'not json' },
+    ]);
+    expect(await readOsvExportWithin(fine, small)).toEqual({
+      records: [{ id: 'A-1', modified: '2024-01-01T00:00:00Z' }],
+      problems: [{ entry: `${fine}:B-1.json`, problem: expect.stringMatching(/^not valid JSON/) }],
+    });
+    const cases: [string, Parameters<typeof buildZip>[0], string][] = [
+      ['entry.zip', [{ name: 'big.json', content: { zeros: 2 * MiB } }], 'ADVISORY_EXPORT_TOO_LARGE'],
+      [
+        'total.zip',
+        Array.from({ length: 5 }, (_, i) => ({ name: `${i}.json`, content: { zeros: MiB } })),
+        'ADVISORY_EXPORT_TOO_LARGE',
+      ],
+      [
+        'count.zip',
+        Array.from({ length: 51 }, (_, i) => ({ name: `${i}.json`, content: record(`C-${i}`) })),
+        'ADVISORY_EXPORT_TOO_LARGE',
+      ],
+      [
+        'liar.zip',
+        [{ name: 'liar.json', content: { zeros: 16 * MiB }, declaredSize: 512 * 1024 }],
+        'ADVISORY_EXPORT_INVALID',
+      ],
+      [
+        'short.zip',
+        [{ name: 'short.json', content: record('S-1'), declaredSize: 4096 }],
+        'ADVISORY_EXPORT_INVALID',
+      ],
+    ];
+    for (const [name, entries, code] of cases) {
+      expect([name, await codeOf(readOsvExportWithin(await zipFile(name, entries), small))]).toEqual([
+        name,
+        code,
+      ]);
+    }
+  });
+
+  it('holds directories and JSON files to the caps by their sizes', async () => {
+    const tree = path.join(dir, 'tree');
+    mkdirSync(path.join(tree, 'nested'), { recursive: true });
+    writeFileSync(path.join(tree, 'D-1.json'), record('D-1'));
+    writeFileSync(path.join(tree, 'nested', 'D-2.json'), record('D-2'));
+    expect((await readOsvExportWithin(tree, small)).records.map((r) => r.id)).toEqual(['D-1', 'D-2']);
+    writeFileSync(path.join(tree, 'nested', 'D-3.json'), ' '.repeat(MiB + 1));
+    expect(await codeOf(readOsvExportWithin(tree, small))).toBe('ADVISORY_EXPORT_TOO_LARGE');
+    const json = path.join(dir, 'all.json');
+    writeFileSync(json, ' '.repeat(4 * MiB + 1));
+    expect(await codeOf(readOsvExportWithin(json, small))).toBe('ADVISORY_EXPORT_TOO_LARGE');
+  });
+
+  describe('from URLs', () => {
+    let server: Server;
+    let base: string;
+    let connections = 0;
+    beforeAll(async () => {
+      const zip = await buildZip([{ name: 'U-1.json', content: record('U-1') }]);
+      server = createServer((req, res) => {
+        const hops = /^\/hop\/(\d+)$/.exec(req.url ?? '');
+        if (req.url === '/all.zip') res.writeHead(200).end(zip);
+        else if (req.url === '/to-ftp') res.writeHead(301, { location: 'ftp://127.0.0.1/all.zip' }).end();
+        else if (hops) res.writeHead(307, { location: `/hop/${Number(hops[1]) + 1}` }).end();
+        else if (req.url === '/moved/all.zip') res.writeHead(302, { location: '/all.zip' }).end();
+        else res.writeHead(404).end();
+      });
+      server.on('connection', () => connections++);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    it('refuses http:// and other schemes unless allowed, without connecting', async () => {
+      expect(await codeOf(readOsvExportFrom(`${base}/all.zip`, { limits: small }))).toBe(
+        'ADVISORY_SOURCE_NOT_ALLOWED',
+      );
+      expect(await codeOf(readOsvExportFrom('ftp://127.0.0.1/all.zip', { limits: small }))).toBe(
+        'ADVISORY_SOURCE_NOT_ALLOWED',
+      );
+      expect(connections).toBe(0);
+    });
+
+    it('follows redirects only to allowed schemes, and not for ever', async () => {
+      const allowed = { limits: { ...small, allowHttp: true } };
+      expect((await readOsvExportFrom(`${base}/moved/all.zip`, allowed)).records.map((r) => r.id)).toEqual([
+        'U-1',
+      ]);
+      expect(await codeOf(readOsvExportFrom(`${base}/to-ftp`, allowed))).toBe('ADVISORY_SOURCE_NOT_ALLOWED');
+      expect(await codeOf(readOsvExportFrom(`${base}/hop/0`, allowed))).toBe(
+        'download failed: more than 5 redirects',
+      );
+    });
+  });
+});
+
+describe('the importer the advisory sync runs', () => {
+  const databaseUrl = freshDatabaseUrl('export_limits');
+  let orm: MikroORM;
+  let dir: string;
+  beforeAll(async () => {
+    await prepareDatabase(databaseUrl);
+    orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
+    dir = mkdtempSync(path.join(tmpdir(), 'repoguard-export-import-'));
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await dropDatabase(databaseUrl);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes nothing of an export that passes a cap, and fails the step for good', async () => {
+    const bomb = path.join(dir, 'bomb.zip');
+    writeFileSync(
+      bomb,
+      await buildZip([
+        { name: 'A-1.json', content: record('A-1') },
+        { name: 'Z-bomb.json', content: { zeros: 64 * MiB } },
+      ]),
+    );
+    const importer = new OsvExportImporter(orm.em.fork(), { limits: small });
+    const error = await importer.importFrom(bomb).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ADVISORY_EXPORT_TOO_LARGE' });
+    expect((error as Error).message).toMatch(
+      /entry Z-bomb\.json .* OSV_EXPORT_MAX_ENTRY_BYTES \(1048576 bytes\)/,
+    );
+    // Permanent: the sync fails at once instead of downloading the bomb five times.
+    const failure = toActivityFailure(error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'ADVISORY_EXPORT_TOO_LARGE', nonRetryable: true });
+    const [{ count }] = (await orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as count from mirrored_advisories')) as { count: number }[];
+    expect(count).toBe(0);
+  });
+});

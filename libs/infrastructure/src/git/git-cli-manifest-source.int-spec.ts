@@ -342,8 +342,11 @@ describe('any git remote through the git CLI', () => {
         { mode: 0o755 },
       );
       const dns = resolver(GIT_STAND_IN_HOST_NAME, ['127.0.0.1']);
+      // The instance key, lent to every org: the fake ssh never reads it.
       const git = new GitCliManifestSource({
         cacheDir,
+        sshKeyPath: path.join(bin, 'instance_key'),
+        sshKeyOrgs: ['*'],
         outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'], lookup: dns.lookup }),
       });
       const savedPath = process.env['PATH'];
@@ -353,6 +356,7 @@ describe('any git remote through the git CLI', () => {
           git.describeRepository({
             owner: 'x',
             name: 'y',
+            orgId: 'org-ssh-pin',
             repoId: 'repo-ssh',
             gitUrl: `ssh://git@${GIT_STAND_IN_HOST_NAME}:2222/x/y.git`,
           }),

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import type { OsvRecord } from '@repoguard/domain';
+import { linkInstallation } from '../support/github-link';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { request, type JsonResponse } from '../support/http';
 
@@ -183,10 +184,16 @@ describe('webhooks across tenants', () => {
     victim = await stack.createOrg('victim');
     attacker = await stack.createOrg('attacker');
     bystander = await stack.createOrg('bystander');
-    const linked = await api(victim, 'POST', `/orgs/${victim.orgId}/github/installations`, {
-      installation_id: victimInstallation,
-    });
-    expect(linked.status).toBe(201);
+    // Linked as a person does it (GitHub vouches for a user who can access the installation).
+    github.createUser('victim-admin', [victimInstallation]);
+    const linked = await linkInstallation(
+      stack,
+      victim.ownerToken,
+      victim.orgId,
+      victimInstallation,
+      'victim-admin',
+    );
+    expect(linked.status).toBe(200);
     victimPrivate = await connect(victim, 'victim-co/private-app', victimInstallation);
     victimShared = await connect(victim, 'oss/shared-lib');
     attackerShared = await connect(attacker, 'oss/shared-lib');
@@ -243,6 +250,35 @@ describe('webhooks across tenants', () => {
       .select('org_id', 'action');
     expect(audited).toEqual([{ org_id: attacker.orgId, action: 'scan.requested' }]);
     expect(await victimState()).toEqual(baseline);
+  });
+
+  it("B cannot claim a delivery id first and so make the App's delivery of it a duplicate", async () => {
+    // Delivery ids are whatever the signer writes; B may learn one of the App's (a redelivery keeps it).
+    const deliveryId = randomUUID();
+    const claimed = await deliver(attackerPath, 'push', pushOf(attackerOwn, 'd'.repeat(40)), { deliveryId });
+    expect(claimed.status).toBe(202);
+    const fromApp = await deliver(
+      '/api/v1/webhooks/github',
+      'ping',
+      { zen: 'hi', hook_id: 1 },
+      {
+        deliveryId,
+        secret: stack.webhookSecret!,
+      },
+    );
+    expect(fromApp.status).toBe(200);
+    expect(fromApp.body).not.toMatchObject({ duplicate: true });
+    // And the App's redelivery of it is the one treated as the duplicate.
+    const redelivered = await deliver(
+      '/api/v1/webhooks/github',
+      'ping',
+      { zen: 'hi', hook_id: 1 },
+      {
+        deliveryId,
+        secret: stack.webhookSecret!,
+      },
+    );
+    expect(redelivered.body).toMatchObject({ duplicate: true });
   });
 
   it("B's secret on B's URL: pushes and repository events naming A's repositories change nothing of A", async () => {

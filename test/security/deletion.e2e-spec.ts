@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { startApiProcess, testApiEnv } from '../support/api-process';
+import { linkInstallation } from '../support/github-link';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { request, type JsonResponse } from '../support/http';
 import { startGitHttpStandIn, type GitHttpStandIn } from '../stand-ins/git-http-stand-in';
@@ -127,11 +128,11 @@ describe('deletion leaves nothing live', () => {
     const org = await stack.createOrg('doomed');
     const bystander = await stack.createOrg('bystander');
 
+    const githubUser = unique('doomed-admin');
+    github.createUser(githubUser, [installation]);
     await expectStatus(
-      api(org.ownerToken, 'POST', `/orgs/${org.orgId}/github/installations`, {
-        installation_id: installation,
-      }),
-      201,
+      linkInstallation(stack, org.ownerToken, org.orgId, installation, githubUser),
+      200,
       'linking the installation',
     );
     await expectStatus(

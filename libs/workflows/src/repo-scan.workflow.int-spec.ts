@@ -47,7 +47,7 @@ const happyPath: ScanActivities = {
   persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
   evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
   recordScanFailure: async () => undefined,
-  beginRematch: async () => ({ commitSha: 'commit-of-stored-snapshot' }),
+  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
 };
 
 const push = (commitSha: string): ScanRequest => ({

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query, Req, UseInterceptors } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -17,6 +17,7 @@ import { CompleteGithubInstallationLink } from '@repoguard/application';
 import { Public } from '../auth/public.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { RateLimitByIp } from '../rate-limit/rate-limit-by-ip.decorator';
 import { installationView } from './github-installations.controller';
 
@@ -77,6 +78,8 @@ export class GithubSetupController {
   @Get('setup')
   @Public()
   @RateLimitByIp()
+  // The state is a credential: guessing costs a locked lookup, so failures count against the address.
+  @UseInterceptors(CredentialCheckInterceptor)
   @ApiOkResponse({ description: 'Linked: the installation, its org and the GitHub login that proved it' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,

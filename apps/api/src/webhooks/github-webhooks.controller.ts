@@ -1,4 +1,13 @@
-import { applyDecorators, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -15,6 +24,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import type { ApiRequest } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { RateLimitByIp } from '../rate-limit/rate-limit-by-ip.decorator';
 import { GithubWebhooksService } from './github-webhooks.service';
 
@@ -59,6 +69,9 @@ export class GithubWebhooksController {
    */
   @Post('github/orgs/:org_id')
   @Delivery()
+  // Finding the org's secret costs queries before the signature is known good: a bad signature
+  // counts against the address like a bad token.
+  @UseInterceptors(CredentialCheckInterceptor)
   @ApiParam({ name: 'org_id', format: 'uuid' })
   @ApiForbiddenResponse({
     type: ErrorBodyDto,

@@ -42,7 +42,8 @@ const MALFORMED: WebhookEffect = { handled: false, outcome: 'malformed payload',
 const isMalformed = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'MALFORMED_JSON';
 
-const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+// GitHub's are 36-character GUIDs; 60 leaves room for the org prefix in the 100-character log key.
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,60}$/;
 const EVENT = /^[a-z_]{1,64}$/;
 
 /**
@@ -104,8 +105,11 @@ export class GithubWebhooksService {
       payload = undefined;
     }
 
+    // Delivery ids are chosen by whoever signs: a tenant signing with its own secret must not claim
+    // an id first and so make the App's delivery (or its redelivery) look like a duplicate.
+    const logKey = delivery.orgId === undefined ? deliveryId : `org:${delivery.orgId}:${deliveryId}`;
     const result = await this.uow.transaction(scope, async (stores) => {
-      if (!(await stores.webhookDeliveries.claim(deliveryId, event))) {
+      if (!(await stores.webhookDeliveries.claim(logKey, event))) {
         this.metrics.webhookDeliveries.inc({ event, outcome: 'duplicate' });
         return { answer: { status: 200, body: { delivery_id: deliveryId, duplicate: true } } };
       }
@@ -125,7 +129,7 @@ export class GithubWebhooksService {
           return { effect: MALFORMED, refusal: error };
         },
       );
-      await stores.webhookDeliveries.settle(deliveryId, recordOf(effect, action, refusal));
+      await stores.webhookDeliveries.settle(logKey, recordOf(effect, action, refusal));
       this.metrics.webhookDeliveries.inc({ event, outcome: effect.handled ? 'handled' : 'ignored' });
       if (refusal) return { refusal };
       const body = {

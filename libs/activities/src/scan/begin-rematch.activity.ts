@@ -11,11 +11,17 @@ export interface BeginRematchDeps {
 /**
  * Opens the scan row of a re-match: the stored snapshot is matched again because advisories
  * changed, so nothing is fetched or parsed; the row says `advisory` and names the snapshot's commit.
+ * The snapshot is the repository's newest one when the re-match starts, not the one named when it
+ * was asked for: a push scan that completed in between must not be rolled back to an older commit.
  */
 export function createBeginRematchActivity({ scans, snapshots, now }: BeginRematchDeps) {
-  return async function beginRematch(input: BeginRematchInput): Promise<{ commitSha: string }> {
+  return async function beginRematch(
+    input: BeginRematchInput,
+  ): Promise<{ commitSha: string; snapshotId: string }> {
     return asActivity(async () => {
-      const commitSha = await snapshots.commitOf(input.snapshotId);
+      const latest = await scans.latestCompletedSnapshot(input.repoId);
+      const snapshotId = latest?.snapshotId ?? input.snapshotId;
+      const commitSha = latest?.commitSha ?? (await snapshots.commitOf(snapshotId));
       if (!commitSha) {
         throw new NotFoundError('SNAPSHOT_NOT_FOUND', `snapshot ${input.snapshotId} is not stored any more`);
       }
@@ -32,8 +38,8 @@ export function createBeginRematchActivity({ scans, snapshots, now }: BeginRemat
         },
         now(),
       );
-      await scans.phase(input.scanId, 'MATCHING', { commitSha, snapshotId: input.snapshotId });
-      return { commitSha };
+      await scans.phase(input.scanId, 'MATCHING', { commitSha, snapshotId });
+      return { commitSha, snapshotId };
     }, input);
   };
 }

@@ -1,6 +1,5 @@
 import {
   assertMayGrant,
-  ValidationError,
   type ApiKeyRecord,
   type Clock,
   type Role,
@@ -8,6 +7,7 @@ import {
   type UnitOfWork,
 } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
+import { checkTokenExpiry } from '../shared/token-expiry';
 
 export interface CreateApiKeyCommand {
   readonly caller: OrgCaller;
@@ -32,11 +32,7 @@ export class CreateApiKey {
 
   async execute({ caller, name, role, expiresAt }: CreateApiKeyCommand): Promise<CreatedApiKey> {
     assertMayGrant(caller.role, role);
-    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
-      throw new ValidationError('expires_at must be in the future', [
-        { field: 'expires_at', problem: 'must be in the future' },
-      ]);
-    }
+    checkTokenExpiry(expiresAt, this.clock.now());
     const issued = this.tokens.issue('api_key');
     return this.uow.transaction(caller.scope, async ({ apiKeys, audit }) => {
       const key = apiKeys.add({

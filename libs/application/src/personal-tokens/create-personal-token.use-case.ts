@@ -7,6 +7,7 @@ import {
 } from '@repoguard/domain';
 import { userIdOf, type Caller } from '../shared/caller';
 import { auditInEachOrg } from './personal-token-audit';
+import { checkTokenExpiry } from '../shared/token-expiry';
 
 export interface CreatePersonalTokenCommand {
   /** The signed-in user: a token is always made for oneself. */
@@ -37,11 +38,7 @@ export class CreatePersonalToken {
         { field: 'name', problem: 'must be 1 to 100 characters' },
       ]);
     }
-    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
-      throw new ValidationError('expires_at must be in the future', [
-        { field: 'expires_at', problem: 'must be in the future' },
-      ]);
-    }
+    checkTokenExpiry(expiresAt, this.clock.now());
     const issued = this.tokens.issue('personal');
     return this.uow.transaction(caller.scope, async ({ personalTokens, audit }) => {
       const token = personalTokens.add({

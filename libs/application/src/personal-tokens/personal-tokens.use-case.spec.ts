@@ -66,6 +66,10 @@ describe('personal tokens', () => {
       kind: 'invalid',
       details: [{ field: 'expires_at', problem: 'must be in the future' }],
     });
+    // What `new Date('2030-W01-1')` makes of an ISO week date the DTO accepted.
+    await expect(
+      create.execute({ caller: user('u-1'), name: 'week', expiresAt: new Date('2030-W01-1') }),
+    ).rejects.toMatchObject({ kind: 'invalid', details: [expect.objectContaining({ field: 'expires_at' })] });
     await expect(create.execute({ caller: user('u-1'), name: '   ', expiresAt: null })).rejects.toMatchObject(
       {
         kind: 'invalid',

@@ -29,6 +29,8 @@ describe('parseGitUrl', () => {
     'https://example.com/x\n.git',
     'ssh://git@example.com /x.git',
     'https://exa\u0000mple.com/x.git',
+    'https://example.com/a/%zz.git',
+    'ssh://git@example.com/%E0%A4%A.git',
   ])('refuses %j: whitespace, control characters and backslashes read differently elsewhere', (value) => {
     expect(() => parseGitUrl(value)).toThrow(
       expect.objectContaining({

@@ -46,7 +46,14 @@ export function parseGitUrl(value: string): ParsedGitUrl {
   }
   if (url.search || url.hash) throw invalid('must not have a query or fragment');
   if (scheme !== 'file' && !url.hostname) throw invalid('needs a host');
-  const segments = decodeURIComponent(url.pathname)
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // new URL keeps a stray `%` as it is; decoding it throws (URIError), which is the caller's input.
+    throw invalid('path is not valid percent-encoding');
+  }
+  const segments = path
     .split('/')
     .filter((s) => s.length > 0);
   const last = segments.pop()?.replace(/\.git$/, '');

@@ -42,6 +42,8 @@ export interface ScanRepository {
     counts?: Record<string, number>,
   ): Promise<void>;
   complete(scanId: string, now: Date): Promise<void>;
+  /** The snapshot of the repository's last completed scan, with its commit; null before any. */
+  latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
   saveEvaluation(evaluation: ScanEvaluationRecord): Promise<void>;
   /** Sets the repository's status; a failed scan keeps an earlier verdict. */

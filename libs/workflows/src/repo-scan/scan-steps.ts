@@ -79,9 +79,10 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Pol
     let snapshotId: string;
     if (rematch) {
       progress.enter('MATCHING');
-      const { commitSha } = await beginRematch({ ...ref, ...started, snapshotId: rematch.snapshotId });
-      progress.atCommit(commitSha);
-      snapshotId = rematch.snapshotId;
+      const begun = await beginRematch({ ...ref, ...started, snapshotId: rematch.snapshotId });
+      progress.atCommit(begun.commitSha);
+      // The repository's newest snapshot (a push scan may have completed since the re-match was asked).
+      snapshotId = begun.snapshotId ?? rematch.snapshotId;
     } else {
       progress.enter('FETCHING');
       const fetched = await fetchManifest({

@@ -96,6 +96,15 @@ export class MikroOrmScanRepository implements ScanRepository {
     await this.knex()('scans').where({ id: scanId }).update({ status: 'COMPLETED', completed_at: now });
   }
 
+  async latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null> {
+    const row = (await this.knex()('scans as s')
+      .join('dependency_snapshots as d', 'd.id', 's.snapshot_id')
+      .where({ 's.repo_id': repoId, 's.status': 'COMPLETED' })
+      .orderBy('s.completed_at', 'desc')
+      .first('s.snapshot_id', 'd.commit_sha')) as { snapshot_id: string; commit_sha: string } | undefined;
+    return row ? { snapshotId: row.snapshot_id, commitSha: row.commit_sha } : null;
+  }
+
   async fail(scanId: string, code: string, message: string, now: Date): Promise<void> {
     await this.knex()('scans')
       .where({ id: scanId })

@@ -250,6 +250,12 @@ describe('no server-side request forgery through git_url', () => {
     });
 
     it('answers a closed port, an open port that speaks no git, and no repository byte for byte alike', async () => {
+      // An ssh:// URL needs the org's own deploy key before anything connects; with one, ssh runs.
+      const deployKey = await fetch(`${opened.url}${V1}/orgs/${orgId}/ssh-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, connection: 'close' },
+      });
+      expect(deployKey.status).toBe(201);
       const closed = await closedPort();
       const attempts = [
         `https://127.0.0.1:${closed}/x/y.git`, // closed

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeSelfSignedCert } from './self-signed-cert';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -30,29 +30,7 @@ export async function startExportDownloadStandIn(
   routes: Readonly<Record<string, Route>>,
 ): Promise<ExportDownloadStandIn> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-export-stand-in-'));
-  const keyFile = path.join(dir, 'key.pem');
-  const caFile = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      caFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { keyFile, caFile } = writeSelfSignedCert(dir);
   const connections = { https: 0, http: 0 };
   const requests: string[] = [];
   const handler =

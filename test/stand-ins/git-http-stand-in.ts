@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RequestHolds, type RequestHold } from './request-holds';
+import { writeSelfSignedCert } from './self-signed-cert';
 
 export interface GitHttpRequest {
   readonly method: string;
@@ -44,29 +45,7 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-http-'));
   const projects = path.join(root, 'projects');
   fs.mkdirSync(projects);
-  const keyFile = path.join(root, 'key.pem');
-  const caFile = path.join(root, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      caFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      `subjectAltName=IP:127.0.0.1,DNS:${GIT_STAND_IN_HOST_NAME}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { keyFile, caFile } = writeSelfSignedCert(root, [GIT_STAND_IN_HOST_NAME]);
   const logins = new Map<string, string>();
   const redirects = new Map<string, string>();
   const requests: GitHttpRequest[] = [];

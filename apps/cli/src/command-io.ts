@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { DomainError } from '@repoguard/domain';
 
 /** What a command may touch of its process, so tests can run commands in-process. */
 export interface CommandIo {
@@ -23,4 +24,11 @@ export function parseCommandArgs<T extends Omit<ParseArgsConfig, 'args'>>(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A refusal the operator can act on: its code, message and each field named; exit code 1. */
+export function reportRefusal(io: CommandIo, error: DomainError): number {
+  const details = error.details.map((d) => `  ${d.field}: ${d.problem}`).join('\n');
+  io.err(`repoguard: ${error.code}: ${error.message}${details ? `\n${details}` : ''}`);
+  return 1;
 }

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { CreateOrganization } from '@repoguard/application';
 import { DomainError } from '@repoguard/domain';
 import { createMikroOrmConfig, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
-import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs, reportRefusal, UsageError } from '../command-io';
 
 export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
 
@@ -54,11 +54,7 @@ export async function runOrgCreate(
     }
     return 0;
   } catch (error) {
-    if (error instanceof DomainError) {
-      const details = error.details.map((d) => `  ${d.field}: ${d.problem}`).join('\n');
-      io.err(`repoguard: ${error.code}: ${error.message}${details ? `\n${details}` : ''}`);
-      return 1;
-    }
+    if (error instanceof DomainError) return reportRefusal(io, error);
     throw error;
   } finally {
     await orm.close(true);

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { IssueUserToken } from '@repoguard/application';
 import { DomainError } from '@repoguard/domain';
 import { createMikroOrmConfig, MikroOrmUnitOfWork, OpaqueTokenIssuer } from '@repoguard/infrastructure';
-import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
+import { type CommandIo, parseCommandArgs, reportRefusal, UsageError } from '../command-io';
 
 export const USER_TOKEN_USAGE = `Usage: repoguard user:token --email <email> [--name <name>] [--expires-in-days <n>] [--json]
 
@@ -55,11 +55,7 @@ export async function runUserToken(
     else io.out(`Personal token for ${values.email} (shown once): ${result.token}`);
     return 0;
   } catch (error) {
-    if (error instanceof DomainError) {
-      const details = error.details.map((d) => `  ${d.field}: ${d.problem}`).join('\n');
-      io.err(`repoguard: ${error.code}: ${error.message}${details ? `\n${details}` : ''}`);
-      return 1;
-    }
+    if (error instanceof DomainError) return reportRefusal(io, error);
     throw error;
   } finally {
     await orm.close(true);

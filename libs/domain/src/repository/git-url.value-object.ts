@@ -53,9 +53,7 @@ export function parseGitUrl(value: string): ParsedGitUrl {
     // new URL keeps a stray `%` as it is; decoding it throws (URIError), which is the caller's input.
     throw invalid('path is not valid percent-encoding');
   }
-  const segments = path
-    .split('/')
-    .filter((s) => s.length > 0);
+  const segments = path.split('/').filter((s) => s.length > 0);
   const last = segments.pop()?.replace(/\.git$/, '');
   if (!last) throw invalid('needs a repository path');
   // The host is part of the owner: two servers may both have a `platform/api`.

@@ -53,7 +53,11 @@ describe('log redaction', () => {
       'POST',
       '/api/v1/orgs',
       { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-request-id': 'redaction-create-1' },
-      { name: 'Redaction', slug: `redaction-${randomUUID().slice(0, 8)}`, owner_email: 'o@example.test' },
+      {
+        name: 'Redaction',
+        slug: `redaction-${randomUUID().slice(0, 8)}`,
+        owner_email: `o-${randomUUID()}@example.test`,
+      },
     );
     expect(created.status).toBe(201);
     const ownerToken = created.body.token as string;

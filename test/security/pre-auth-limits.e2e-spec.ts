@@ -120,7 +120,7 @@ describe('per-address limits before authentication (no proxy trusted)', () => {
       body: JSON.stringify({
         name: 'Victim',
         slug: `victim-${randomInt(1e9)}`,
-        owner_email: 'owner@victim.test',
+        owner_email: `owner-${randomInt(1e9)}@victim.test`,
       }),
     });
     expect(created.status).toBe(201);
@@ -252,7 +252,7 @@ describe('per-address limits behind a trusted proxy (TRUST_PROXY=loopback)', () 
       body: JSON.stringify({
         name: 'Proxied',
         slug: `proxied-${randomInt(1e9)}`,
-        owner_email: 'o@proxied.test',
+        owner_email: `o-${randomInt(1e9)}@proxied.test`,
       }),
     });
     expect(created.status).toBe(201);

@@ -7,44 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
 import { AuditLogEntity, RepositoryEntity, StoredSecretEntity } from '@repoguard/infrastructure';
 import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { startGitHttpStandIn, type GitHttpStandIn } from '../stand-ins/git-http-stand-in';
+import { listenTcp, type Listener } from '../stand-ins/tcp-listener';
 
 const V1 = '/api/v1';
 
-/** A TCP listener on every loopback address (127.0.0.1, ::1, 0.0.0.0) that counts connections. */
-interface Listener {
-  readonly port: number;
-  readonly sockets: Socket[];
-  close(): Promise<void>;
-}
-
-async function listen(onConnection: (socket: Socket) => void = () => undefined): Promise<Listener> {
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-    onConnection(socket);
-  });
-  // '::' takes IPv4 too (dual stack), so 127.0.0.1, [::1] and 0.0.0.0 all arrive here.
-  await new Promise<void>((resolve) => server.listen(0, '::', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    sockets,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** A port nothing listens on (the OS handed it out, then it was closed). */
 async function closedPort(): Promise<number> {
-  const probe = await listen();
+  const probe = await listenTcp();
   await probe.close();
   return probe.port;
 }
@@ -76,7 +49,7 @@ describe('no server-side request forgery through git_url', () => {
   const encryptionKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
-    trap = await listen();
+    trap = await listenTcp();
     stand = await startGitHttpStandIn();
     stack = await startApiStack({
       name: 'git-url-ssrf',
@@ -235,8 +208,8 @@ describe('no server-side request forgery through git_url', () => {
     let webPort: number;
 
     beforeAll(async () => {
-      silent = await listen((socket) => socket.resume());
-      hangUp = await listen((socket) => socket.destroy());
+      silent = await listenTcp((socket) => socket.resume());
+      hangUp = await listenTcp((socket) => socket.destroy());
       web = createHttpServer((_req, res) =>
         res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>hello</h1>'),
       );

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -17,6 +16,7 @@ import { IpaddrOutboundAddressPolicy } from '../network/ipaddr-outbound-address-
 import { startSshGitStandIn, type SshGitStandIn } from '../../../../test/stand-ins/ssh-git-stand-in';
 import { Ssh2KeyGenerator } from '../crypto/ssh2-key-generator';
 import { GitCliManifestSource, type OrgSshKeys } from './git-cli-manifest-source';
+import { listenTcp } from '../../../../test/stand-ins/tcp-listener';
 
 // The stand-ins listen on the loopback, which a git URL reaches only when the operator opened it.
 const loopback = new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] });
@@ -221,25 +221,8 @@ describe('any git remote through the git CLI', () => {
   });
 
   describe('where a git URL may lead (SSRF)', () => {
-    /** A TCP listener that counts connections and holds them open, answering nothing. */
-    async function silentListener(): Promise<{ port: number; sockets: Socket[]; close(): Promise<void> }> {
-      const sockets: Socket[] = [];
-      const server: Server = createServer((socket) => {
-        sockets.push(socket);
-        socket.on('error', () => undefined);
-        socket.resume(); // read and drop what arrives, so the peer's close is seen
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return {
-        port: (server.address() as { port: number }).port,
-        sockets,
-        close: () =>
-          new Promise<void>((resolve) => {
-            sockets.forEach((s) => s.destroy());
-            server.close(() => resolve());
-          }),
-      };
-    }
+    /** Holds connections open, answering nothing (reads and drops, so the peer's close is seen). */
+    const silentListener = () => listenTcp((socket) => socket.resume());
 
     /** Answers `name` with the answers given, in turn (the last one repeats); counts the lookups. */
     function resolver(name: string, ...answers: string[][]) {

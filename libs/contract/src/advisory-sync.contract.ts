@@ -26,6 +26,26 @@ export interface AdvisorySourceReport {
   readonly unchanged: number;
   readonly withdrawn: number;
   readonly skipped: number;
+  /** Advisory range events that could not be read as written, and the rule applied to each. */
+  readonly diagnostics: AdvisoryDiagnosticsReport;
+}
+
+/** Counts per rule (COERCED, INTRODUCED_AS_ZERO, RANGE_LEFT_OPEN, …) and the first few in full. */
+export interface AdvisoryDiagnosticsReport {
+  readonly total: number;
+  readonly advisories: number;
+  readonly byRule: Readonly<Record<string, number>>;
+  readonly sample: readonly {
+    readonly advisoryId: string;
+    readonly ecosystem: string;
+    readonly package: string;
+    readonly rangeType: string;
+    readonly code: string;
+    readonly event: string;
+    readonly value: string;
+    readonly rule: string;
+    readonly readAs: readonly string[];
+  }[];
 }
 
 export interface SyncAdvisoriesProgress {

@@ -17,6 +17,8 @@ export * from './manifest/manifest.types';
 export * from './manifest/manifest-text';
 export * from './advisory/osv-record';
 export * from './advisory/is-affected';
+export * from './advisory/range-events';
+export * from './advisory/advisory-diagnostics';
 export * from './advisory/advisory-index';
 export * from './advisory/alias-groups';
 export * from './advisory/match-dependencies';

@@ -22,6 +22,16 @@ export function findingView(f: ListedFinding) {
       direct: f.direct,
     },
     fixed_versions: f.fixedVersions,
+    // Shape documented by FindingAdvisoryDiagnosticDto.
+    advisory_diagnostics: f.advisoryDiagnostics.map((d) => ({
+      advisory_id: d.advisoryId,
+      code: d.code,
+      range_type: d.rangeType,
+      event: d.event,
+      value: d.value,
+      rule: d.rule,
+      read_as: d.readAs,
+    })),
     triage:
       f.status === 'ignored'
         ? { reason: f.triageReason, expires_at: f.triageExpiresAt?.toISOString() ?? null }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ListFindings, TriageFinding } from '@repoguard/application';
 import type { Severity } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
@@ -7,10 +13,12 @@ import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf } from '../common/pagination';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { FindingAdvisoryDiagnosticDto } from './finding-advisory-diagnostic.dto';
 import { FindingListQuery, TriageBody } from './finding.dto';
 import { findingView } from './finding.view';
 
 @ApiTags('findings')
+@ApiExtraModels(FindingAdvisoryDiagnosticDto)
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller()
 export class FindingsController {
@@ -21,7 +29,11 @@ export class FindingsController {
 
   @Get('repos/:repo_id/findings')
   @Requires('findings.read', 'repo_param')
-  @ApiOkResponse({ description: 'A page of findings, newest first' })
+  @ApiOkResponse({
+    description:
+      'A page of findings, newest first. Each has `advisory_diagnostics`: the events of its advisory ' +
+      'that could not be read as written and the rule applied (FindingAdvisoryDiagnosticDto); empty for most.',
+  })
   async list(
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,

@@ -6,6 +6,7 @@ import {
   type OsvExportReadResult,
 } from '@repoguard/infrastructure';
 import { type CommandIo, parseCommandArgs } from '../command-io';
+import { advisoryDiagnosticLines } from './advisory-diagnostics.output';
 import { advisorySourcesFromArgs, osvExportLimitsFromEnv } from './advisory-sources.args';
 
 export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--allow-http] [--json]
@@ -74,6 +75,7 @@ export async function runAdvisoriesImport(
         );
         for (const problem of problems.slice(0, 10)) io.out(`  skipped ${problem}`);
         if (problems.length > 10) io.out(`  … and ${problems.length - 10} more`);
+        for (const line of advisoryDiagnosticLines(counts.diagnostics)) io.out(line);
       }
     }
     const state = await mirror.state();

@@ -8,6 +8,7 @@ import {
   type syncAdvisoriesWorkflowType,
 } from '@repoguard/contract';
 import { type CommandIo, parseCommandArgs } from '../command-io';
+import { advisoryDiagnosticLines } from './advisory-diagnostics.output';
 import { advisorySourcesFromArgs } from './advisory-sources.args';
 
 export const ADVISORIES_SYNC_USAGE = `Usage: repoguard advisories:sync [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--no-rematch] [--wait] [--json]
@@ -68,6 +69,7 @@ export async function runAdvisoriesSync(
         `${s.source}: ${s.read} read, ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged, ` +
           `${s.withdrawn} withdrawn, ${s.skipped} skipped`,
       );
+      for (const line of advisoryDiagnosticLines(s.diagnostics)) io.out(line);
     }
     io.out(
       `${result.affectedRepos} repositories affected, ${result.scansRequested} re-match scans requested`,

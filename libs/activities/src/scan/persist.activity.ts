@@ -1,4 +1,5 @@
 import {
+  advisoryDiagnosticsFor,
   describeVulnerabilities,
   evaluateAffected,
   normalizePackageName,
@@ -63,6 +64,11 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
             severity: v.severity.severity,
             cvssScore: v.severity.score,
             fixedVersions: v.fixedVersions,
+            // What matching had to work around in these advisories, so a reader can judge the finding.
+            advisoryDiagnostics: v.recordIds.flatMap((id) => {
+              const record = records.get(id);
+              return record ? advisoryDiagnosticsFor(record, dependency.ecosystem, dependency.name) : [];
+            }),
           });
         }
       }

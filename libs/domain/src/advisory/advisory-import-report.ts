@@ -1,3 +1,5 @@
+import type { AdvisoryDiagnosticsSummary } from './advisory-diagnostics';
+
 /** What one import of an advisory export did to the mirror. */
 export interface AdvisoryImportReport {
   readonly read: number;
@@ -9,4 +11,6 @@ export interface AdvisoryImportReport {
   readonly skipped: number;
   /** The stamp of what it wrote, for finding what changed; null when it wrote nothing. */
   readonly writtenAt: string | null;
+  /** Range events the matcher could not read as written, by rule, with the first few in full. */
+  readonly diagnostics: AdvisoryDiagnosticsSummary;
 }

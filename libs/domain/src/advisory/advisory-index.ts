@@ -1,5 +1,6 @@
 import { type Ecosystem, isEcosystem } from '../ecosystem/ecosystem.value-object';
 import { normalizePackageName } from '../ecosystem/package-name';
+import { isObject } from '../shared/is-object';
 import { PackageAdvisoryMatcher } from './package-advisory-matcher';
 import type { OsvAffected, OsvRecord } from './osv-record';
 
@@ -32,6 +33,7 @@ export class AdvisoryIndex {
 
   /** Adds or replaces a record (same id: the newer `modified` wins). */
   add(record: OsvRecord): void {
+    if (typeof record?.id !== 'string' || typeof record.modified !== 'string') return;
     const existing = this.byId.get(record.id);
     if (existing) {
       if (existing.modified > record.modified) return;
@@ -39,10 +41,7 @@ export class AdvisoryIndex {
     }
     if (record.withdrawn) return;
     this.byId.set(record.id, record);
-    for (const affected of record.affected ?? []) {
-      const ecosystem = affected.package?.ecosystem;
-      const name = affected.package?.name;
-      if (!ecosystem || !name || !isEcosystem(ecosystem)) continue;
+    for (const { affected, ecosystem, name } of packagesNamed(record)) {
       const k = key(ecosystem, name);
       const list = this.byPackage.get(k) ?? [];
       list.push({ record, affected });
@@ -55,10 +54,7 @@ export class AdvisoryIndex {
     const record = this.byId.get(id);
     if (!record) return;
     this.byId.delete(id);
-    for (const affected of record.affected ?? []) {
-      const ecosystem = affected.package?.ecosystem;
-      const name = affected.package?.name;
-      if (!ecosystem || !name || !isEcosystem(ecosystem)) continue;
+    for (const { ecosystem, name } of packagesNamed(record)) {
       const k = key(ecosystem, name);
       this.matchers.delete(k);
       const rest = (this.byPackage.get(k) ?? []).filter((entry) => entry.record.id !== id);
@@ -92,4 +88,24 @@ export class AdvisoryIndex {
     }
     return matcher.match(version);
   }
+}
+
+/**
+ * The `affected` entries that name a package of a known ecosystem. Records come from outside: an
+ * entry of another shape names nothing rather than failing the whole index.
+ */
+export function packagesNamed(
+  record: OsvRecord,
+): { affected: OsvAffected; ecosystem: Ecosystem; name: string }[] {
+  const entries: unknown = record.affected;
+  if (!Array.isArray(entries)) return [];
+  const named: { affected: OsvAffected; ecosystem: Ecosystem; name: string }[] = [];
+  for (const affected of entries as unknown[]) {
+    if (!isObject(affected) || !isObject(affected['package'])) continue;
+    const { ecosystem, name } = affected['package'];
+    if (typeof ecosystem !== 'string' || typeof name !== 'string' || !name || !isEcosystem(ecosystem))
+      continue;
+    named.push({ affected: affected as OsvAffected, ecosystem, name });
+  }
+  return named;
 }

@@ -1,7 +1,8 @@
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import type { VersionScheme } from '../ecosystem/version-scheme';
-import { SEMVER_SCHEME, versionScheme } from '../ecosystem/versions/version-schemes';
-import type { OsvAffected, OsvEvent, OsvRange } from './osv-record';
+import { versionScheme } from '../ecosystem/versions/version-schemes';
+import type { OsvAffected } from './osv-record';
+import { listedVersionsOf, schemedRanges, type RangeEvent } from './range-events';
 
 /** What one `affected` entry says about one version. */
 export interface AffectedVerdict {
@@ -16,7 +17,8 @@ const NOT_AFFECTED: AffectedVerdict = { affected: false, fixedVersions: [] };
  * The OSV schema's evaluation, exactly: a version is affected when the explicit `versions` list
  * holds it, or when any ECOSYSTEM or SEMVER range's events, sorted by version, leave it inside an
  * `introduced` … `fixed`/`last_affected` span (and below a `limit` when there is one). GIT ranges
- * describe commits, not package versions, and are ignored here.
+ * describe commits, not package versions, and are ignored here. Events the scheme cannot read are
+ * read by the rules of `readRangeEvents` (never dropped with their range).
  */
 export function isAffected(affected: OsvAffected, ecosystem: Ecosystem, version: string): boolean {
   return evaluateAffected(affected, ecosystem, version).affected;
@@ -29,12 +31,11 @@ export function evaluateAffected(
 ): AffectedVerdict {
   const scheme = versionScheme(ecosystem);
   const fixed = new Set<string>();
-  let hit = listedIn(affected.versions, version, scheme);
+  let hit = listedIn(listedVersionsOf(affected), version, scheme);
 
-  for (const range of affected.ranges ?? []) {
-    const rangeScheme = range.type === 'ECOSYSTEM' ? scheme : range.type === 'SEMVER' ? SEMVER_SCHEME : null;
-    if (!rangeScheme || !rangeScheme.isValid(version)) continue;
-    const verdict = evaluateRange(range, version, rangeScheme);
+  for (const range of schemedRanges(affected, scheme)) {
+    if (!range.scheme.isValid(version)) continue;
+    const verdict = evaluateRange(range.read.events, version, range.scheme);
     if (verdict.affected) {
       hit = true;
       verdict.fixedVersions.forEach((v) => fixed.add(v));
@@ -45,8 +46,8 @@ export function evaluateAffected(
   return { affected: true, fixedVersions: ordered };
 }
 
-function listedIn(versions: readonly string[] | undefined, version: string, scheme: VersionScheme): boolean {
-  if (!versions || versions.length === 0) return false;
+function listedIn(versions: readonly string[], version: string, scheme: VersionScheme): boolean {
+  if (versions.length === 0) return false;
   if (versions.includes(version)) return true;
   // `1.0` and `1.0.0` are one PEP 440 version: compare through the scheme when both parse.
   if (!scheme.isValid(version)) return false;
@@ -66,8 +67,8 @@ const KIND_ORDER: Record<SortedEvent['kind'], number> = {
   limit: 3,
 };
 
-function evaluateRange(range: OsvRange, version: string, scheme: VersionScheme): AffectedVerdict {
-  const events = sortEvents(range.events, scheme);
+function evaluateRange(read: readonly RangeEvent[], version: string, scheme: VersionScheme): AffectedVerdict {
+  const events = sortEvents(read, scheme);
   const limits = events.filter((e) => e.kind === 'limit');
   if (limits.length > 0 && !limits.some((l) => compareToEvent(scheme, version, l) < 0)) return NOT_AFFECTED;
 
@@ -90,17 +91,9 @@ function evaluateRange(range: OsvRange, version: string, scheme: VersionScheme):
   return { affected: true, fixedVersions: closingFix === undefined ? [] : [closingFix] };
 }
 
-/** `introduced: "0"` is below every version; events whose version the scheme cannot read are dropped. */
-function sortEvents(events: readonly OsvEvent[], scheme: VersionScheme): SortedEvent[] {
-  const parsed: SortedEvent[] = [];
-  for (const event of events) {
-    for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
-      const value = event[kind];
-      if (value === undefined) continue;
-      if (kind === 'introduced' && value === '0') parsed.push({ kind, version: value });
-      else if (value !== '*' && scheme.isValid(value)) parsed.push({ kind, version: value });
-    }
-  }
+/** `introduced: "0"` (version null) is below every version. */
+function sortEvents(events: readonly RangeEvent[], scheme: VersionScheme): SortedEvent[] {
+  const parsed = events.map((e) => ({ kind: e.kind, version: e.version ?? '0' }));
   return parsed.sort((a, b) => {
     const byVersion = compareEvents(scheme, a, b);
     return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];

@@ -1,7 +1,8 @@
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import type { VersionScheme } from '../ecosystem/version-scheme';
-import { SEMVER_SCHEME, versionScheme } from '../ecosystem/versions/version-schemes';
+import { versionScheme } from '../ecosystem/versions/version-schemes';
 import type { OsvAffected, OsvRecord } from './osv-record';
+import { listedVersionsOf, schemedRanges, type RangeEvent } from './range-events';
 
 /**
  * All advisories of one package, compiled for fast matching. Every event and listed version is
@@ -28,24 +29,13 @@ export class PackageAdvisoryMatcher {
     };
 
     for (const { record, affected } of entries) {
-      for (const version of affected.versions ?? []) {
+      for (const version of listedVersionsOf(affected)) {
         if (ecosystemScheme.isValid(version)) sources(ecosystemScheme).listed.push({ record, version });
         else addTo(this.rawListed, version, record);
       }
-      for (const range of affected.ranges ?? []) {
-        const scheme =
-          range.type === 'ECOSYSTEM' ? ecosystemScheme : range.type === 'SEMVER' ? SEMVER_SCHEME : null;
-        if (!scheme) continue; // GIT ranges describe commits, not package versions
-        const events: RawEvent[] = [];
-        for (const event of range.events) {
-          for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
-            const value = event[kind];
-            if (value === undefined) continue;
-            if (kind === 'introduced' && value === '0') events.push({ kind, version: null });
-            else if (value !== '*' && scheme.isValid(value)) events.push({ kind, version: value });
-          }
-        }
-        if (events.length > 0) sources(scheme).tracks.push({ record, events });
+      // Events read by the same rules as evaluateAffected (unreadable ones coerced or made conservative).
+      for (const { scheme, read } of schemedRanges(affected, ecosystemScheme)) {
+        if (read.events.length > 0) sources(scheme).tracks.push({ record, events: read.events });
       }
     }
     for (const [scheme, { tracks, listed }] of byScheme) this.axes.push(new Axis(scheme, tracks, listed));
@@ -86,12 +76,8 @@ function sortVersions(scheme: VersionScheme, versions: string[]): string[] {
   );
 }
 
-type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
-interface RawEvent {
-  readonly kind: EventKind;
-  /** null for `introduced: "0"`, below every version. */
-  readonly version: string | null;
-}
+type EventKind = RangeEvent['kind'];
+type RawEvent = RangeEvent;
 interface TrackSource {
   readonly record: OsvRecord;
   readonly events: readonly RawEvent[];

@@ -1,3 +1,4 @@
+import type { AdvisoryDiagnostic } from '../advisory/advisory-diagnostics';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import type { Severity } from '../severity/severity.value-object';
 
@@ -12,4 +13,6 @@ export interface DesiredFinding {
   readonly severity: Severity;
   readonly cvssScore: number | null;
   readonly fixedVersions: readonly string[];
+  /** Events of its advisories (for this package) that could not be read as written; none when absent. */
+  readonly advisoryDiagnostics?: readonly AdvisoryDiagnostic[];
 }

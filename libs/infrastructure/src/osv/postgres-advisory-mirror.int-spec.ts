@@ -72,7 +72,18 @@ describe('the PostgreSQL advisory mirror', () => {
       withdrawn: 0,
       invalid: [],
       writtenAt: null,
+      // The report names the events it had to read by a rule, whether it wrote the record or not.
+      diagnostics: {
+        total: 2,
+        advisories: 2,
+        byRule: { RANGE_LEFT_OPEN: 2 },
+        sample: [
+          expect.objectContaining({ advisoryId: 'PYSEC-2019-125', event: 'fixed', value: '2019-09-12' }),
+          expect.objectContaining({ advisoryId: 'PYSEC-2021-371', event: 'fixed', value: '0.2.0-n653' }),
+        ],
+      },
     });
+    expect(first.diagnostics).toEqual(second.diagnostics);
     expect(await mirror.state()).toEqual(afterFirst);
 
     // Every package an advisory names is a lookup key, PEP 503-normalised.

@@ -1,5 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { isEcosystem, normalizePackageName, type OsvRecord } from '@repoguard/domain';
+import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
+import {
+  isEcosystem,
+  normalizePackageName,
+  summarizeAdvisoryDiagnostics,
+  type AdvisoryDiagnosticsSummary,
+  type OsvRecord,
+} from '@repoguard/domain';
 
 export interface MirrorImportCounts {
   /** Records offered, after dropping those whose `modified` is not a date. */
@@ -14,6 +20,8 @@ export interface MirrorImportCounts {
   readonly writtenAt: string | null;
   /** Records skipped because `modified` is not a date, with the id. */
   readonly invalid: readonly string[];
+  /** Range events of the records read that could not be read as written, and the rule applied. */
+  readonly diagnostics: AdvisoryDiagnosticsSummary;
 }
 
 const BATCH = 500;
@@ -37,18 +45,19 @@ export class PostgresAdvisoryMirror {
     // The newest copy of each id wins, also between duplicates inside one export.
     const changed = new Map<string, { record: OsvRecord; modifiedMs: number; isNew: boolean }>();
     const invalid: string[] = [];
-    let read = 0;
+    const valid: OsvRecord[] = [];
     for (const record of records) {
       const modifiedMs = Date.parse(record.modified);
       if (Number.isNaN(modifiedMs)) {
         invalid.push(record.id);
         continue;
       }
-      read++;
+      valid.push(record);
       const current = changed.get(record.id)?.modifiedMs ?? held.get(record.id);
       if (current !== undefined && current >= modifiedMs) continue;
       changed.set(record.id, { record, modifiedMs, isNew: !held.has(record.id) });
     }
+    const read = valid.length;
     // Duplicates inside one export count once, as the copy that was kept.
     const unchanged = read - changed.size;
 
@@ -66,10 +75,10 @@ export class PostgresAdvisoryMirror {
         for (let i = 0; i < entries.length; i += BATCH) {
           const batch = entries.slice(i, i + BATCH);
           await tx.execute(
-            `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at)
-           values ${batch.map(() => '(?, ?, ?, ?::jsonb, now())').join(', ')}
+            `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid)
+           values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id())').join(', ')}
            on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
-             record = excluded.record, imported_at = excluded.imported_at
+             record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid
            where mirrored_advisories.modified < excluded.modified`,
             batch.flatMap(({ record, modifiedMs }) => [
               record.id,
@@ -102,6 +111,8 @@ export class PostgresAdvisoryMirror {
       withdrawn: entries.filter((e) => withdrawnAt(e.record) !== null).length,
       invalid,
       writtenAt,
+      // Of every record read, written or not: importing an export again reports the same.
+      diagnostics: summarizeAdvisoryDiagnostics(valid),
     };
   }
 
@@ -115,29 +126,66 @@ export class PostgresAdvisoryMirror {
     return { advisories: row?.advisories ?? 0, lastImportAt: row?.last ? new Date(row.last) : null };
   }
 
-  /** Changes with every import that writes something; one index lookup, cheap enough for every scan. */
-  async revision(): Promise<{ readonly revision: string; readonly lastImportAt: Date | null }> {
-    const [row] = (await this.em
-      .getConnection()
-      .execute('select max(imported_at)::text as last from mirrored_advisories')) as {
-      last: string | null;
-    }[];
-    const last = row?.last ?? null;
-    return { revision: last ?? 'never', lastImportAt: last ? new Date(last) : null };
+  /**
+   * Every record (withdrawn ones too, so a reader can drop them) that may have become visible since
+   * `cursor` (null: all), and the cursor to ask with next time. Read in one snapshot: the cursor is
+   * the oldest transaction still running then, so a row that snapshot could not see was written by
+   * a transaction at or above it, whatever order imports commit in. Rows of transactions that had
+   * committed may be read again; readers keep the newer copy.
+   */
+  async changesSince(cursor: MirrorCursor | null): Promise<{ records: OsvRecord[]; cursor: MirrorCursor }> {
+    return this.em.fork().transactional(
+      async (em) => {
+        const trx = em.getTransactionContext();
+        const run = <T>(sql: string, params: unknown[] = []) =>
+          em.getConnection().execute(sql, params, 'all', trx) as Promise<T[]>;
+        const [snapshot] = await run<{ xmin: string }>(
+          'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
+        );
+        const rows = await run<{ record: OsvRecord }>(
+          cursor
+            ? 'select record from mirrored_advisories where written_xid >= ?::xid8'
+            : 'select record from mirrored_advisories',
+          cursor ? [cursor.xmin] : [],
+        );
+        const next = snapshot!.xmin;
+        return {
+          records: rows.map((row) => row.record),
+          cursor: { xmin: next, digest: await digest(run, next) },
+        };
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    );
   }
 
-  /** Every record (withdrawn ones too, so a reader can drop them) written at or after `since`. */
-  async recordsImportedSince(since: Date | null): Promise<OsvRecord[]> {
-    const rows = (await this.em
-      .getConnection()
-      .execute(
-        since
-          ? 'select record from mirrored_advisories where imported_at >= ?'
-          : 'select record from mirrored_advisories',
-        since ? [since] : [],
-      )) as { record: OsvRecord }[];
-    return rows.map((row) => row.record);
+  /**
+   * Whether `changesSince(cursor)` would bring anything new: the rows at or above the cursor's
+   * transaction, by id and writer, differ from those seen. One index range scan over the few
+   * transactions since the last read, cheap enough for every scan.
+   */
+  async changedSince(cursor: MirrorCursor): Promise<boolean> {
+    const run = <T>(sql: string, params: unknown[] = []) =>
+      this.em.getConnection().execute(sql, params) as Promise<T[]>;
+    return (await digest(run, cursor.xmin)) !== cursor.digest;
   }
+}
+
+/** Where a reader of the mirror stands: the oldest transaction running at its last read, and what it saw from there on. */
+export interface MirrorCursor {
+  readonly xmin: string;
+  readonly digest: string;
+}
+
+async function digest(
+  run: <T>(sql: string, params?: unknown[]) => Promise<T[]>,
+  xmin: string,
+): Promise<string> {
+  const [row] = await run<{ digest: string }>(
+    `select md5(coalesce(string_agg(id || ':' || written_xid::text, ',' order by id), '')) as digest
+       from mirrored_advisories where written_xid >= ?::xid8`,
+    [xmin],
+  );
+  return row!.digest;
 }
 
 export interface MirrorState {

@@ -1,5 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { AdvisoryDiagnostic } from '@repoguard/domain';
 
 /** Unique on repo + dependency identity + vulnerability: a retried or repeated scan never duplicates. */
 @Entity({ tableName: 'findings' })
@@ -11,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 @Index({ properties: ['repoId', 'status', 'severity', 'orgId'] })
 @Index({ properties: ['repoId', 'firstSeen', 'id'] })
 export class FindingEntity {
-  [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt';
+  [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt' | 'advisoryDiagnostics';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -49,6 +50,10 @@ export class FindingEntity {
 
   @Property({ type: 'json' })
   fixedVersions!: string[];
+
+  /** Events of the advisory that could not be read as written, and the rule applied to each. */
+  @Property({ type: 'json', defaultRaw: `'[]'` })
+  advisoryDiagnostics: AdvisoryDiagnostic[] = [];
 
   @Property({ type: 'string', length: 16 })
   status: 'open' | 'fixed' | 'ignored' = 'open';

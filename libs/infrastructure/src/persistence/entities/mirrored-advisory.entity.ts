@@ -7,7 +7,7 @@ import type { OsvRecord } from '@repoguard/domain';
  */
 @Entity({ tableName: 'mirrored_advisories' })
 export class MirroredAdvisoryEntity {
-  [OptionalProps]?: 'importedAt' | 'withdrawn';
+  [OptionalProps]?: 'importedAt' | 'withdrawn' | 'writtenXid';
 
   @PrimaryKey({ type: 'string', length: 128 })
   id!: string;
@@ -21,10 +21,18 @@ export class MirroredAdvisoryEntity {
   @Property({ type: 'json' })
   record!: OsvRecord;
 
-  /** When this copy arrived: the worker's index reloads when the newest import is newer than it. */
+  /** When this copy arrived (what re-matching after a sync looks for). */
   @Index()
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   importedAt: Date = new Date();
+
+  /**
+   * The transaction that wrote this copy (xid8): workers refresh from the oldest transaction still
+   * running at their last read, so a slow import that commits late is still picked up.
+   */
+  @Index()
+  @Property({ type: 'string', columnType: 'xid8', defaultRaw: 'pg_current_xact_id()' })
+  writtenXid?: string;
 }
 
 /** Which packages a mirrored advisory names, by ecosystem and normalised name: the lookup key. */

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FindingFilter, PageRequest } from '@repoguard/domain';
+import type { AdvisoryDiagnostic, FindingFilter, PageRequest } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 
 export type FindingPageFilter = FindingFilter & PageRequest;
@@ -23,6 +23,7 @@ export interface FindingRow {
   readonly purl: string | null;
   readonly direct: boolean | null;
   readonly fixed_versions: string[];
+  readonly advisory_diagnostics: AdvisoryDiagnostic[] | null;
   readonly triage_reason: string | null;
   readonly triage_expires_at: Date | null;
   readonly first_seen: Date;
@@ -64,6 +65,7 @@ export async function findingPage(
       'f.version',
       'f.manifest_path',
       'f.fixed_versions',
+      'f.advisory_diagnostics',
       'f.triage_reason',
       'f.triage_expires_at',
       'f.first_seen',

@@ -39,6 +39,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
           severity: f.severity,
           cvss_score: f.cvssScore,
           fixed_versions: JSON.stringify(f.fixedVersions),
+          advisory_diagnostics: JSON.stringify(f.advisoryDiagnostics ?? []),
           status: 'open',
           last_snapshot_id: input.snapshotId,
           first_seen: input.now,
@@ -50,7 +51,8 @@ export class MikroOrmFindingRepository implements FindingRepository {
           `${trx('findings').insert(rows).toQuery()}
            on conflict on constraint findings_identity_unique do update set
              aliases = excluded.aliases, severity = excluded.severity, cvss_score = excluded.cvss_score,
-             fixed_versions = excluded.fixed_versions, last_snapshot_id = excluded.last_snapshot_id,
+             fixed_versions = excluded.fixed_versions,
+             advisory_diagnostics = excluded.advisory_diagnostics, last_snapshot_id = excluded.last_snapshot_id,
              last_seen = excluded.last_seen, fixed_at = null,
              status = case when findings.status = 'fixed' then 'open' else findings.status end
            returning id, (xmax = 0) as inserted`,

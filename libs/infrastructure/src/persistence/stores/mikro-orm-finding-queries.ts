@@ -28,6 +28,7 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   purl: row.purl,
   direct: row.direct,
   fixedVersions: row.fixed_versions,
+  advisoryDiagnostics: row.advisory_diagnostics ?? [],
   triageReason: row.triage_reason,
   triageExpiresAt: row.triage_expires_at === null ? null : date(row.triage_expires_at),
   firstSeen: date(row.first_seen),

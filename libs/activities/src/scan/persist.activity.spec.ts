@@ -1,0 +1,107 @@
+import type {
+  DesiredFinding,
+  FindingRepository,
+  OsvRecord,
+  ScanRepository,
+  SnapshotRepository,
+  StoredDependency,
+  VulnerabilityCache,
+} from '@repoguard/domain';
+import { createPersistActivity } from './persist.activity';
+
+// A finding from an advisory with events RepoGuard had to read by a rule carries those diagnostics,
+// so whoever reads the finding can judge it; a finding from a clean advisory carries none.
+function persistWith(
+  dependencies: StoredDependency[],
+  matches: { dependencyId: string; vulnerabilityId: string }[],
+  records: OsvRecord[],
+) {
+  const synced: DesiredFinding[][] = [];
+  const snapshots = {
+    dependencies: async () => dependencies,
+    matches: async () => matches,
+  } as unknown as SnapshotRepository;
+  const vulnerabilityCache = {
+    get: async (ids: readonly string[]) =>
+      new Map(records.filter((r) => ids.includes(r.id)).map((r) => [r.id, r])),
+  } as unknown as VulnerabilityCache;
+  const findings = {
+    sync: async (input: { findings: readonly DesiredFinding[] }) => {
+      synced.push([...input.findings]);
+      return { opened: input.findings.length, stillOpen: 0, fixed: 0 };
+    },
+  } as unknown as FindingRepository;
+  const scans = {
+    phase: async () => undefined,
+    recordPhase: async () => undefined,
+  } as unknown as ScanRepository;
+  const persist = createPersistActivity({
+    snapshots,
+    vulnerabilityCache,
+    findings,
+    scans,
+    now: () => new Date(),
+  });
+  return { persist, synced };
+}
+
+const dependency = (id: string, name: string, version: string): StoredDependency => ({
+  id,
+  ecosystem: 'npm',
+  name,
+  version,
+  scope: 'runtime',
+  direct: true,
+  manifestPath: 'package-lock.json',
+  purl: `pkg:npm/${name}@${version}`,
+});
+
+describe('persist: advisory diagnostics on findings', () => {
+  it('attaches the diagnostics of the advisory, for the package the finding is about', async () => {
+    const nodeFetch: OsvRecord = {
+      id: 'GHSA-r683-j2x4-v87g',
+      modified: '2026-01-01T00:00:00Z',
+      affected: [
+        {
+          package: { ecosystem: 'npm', name: 'node-fetch' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { fixed: '3.1.1' }] }],
+        },
+      ],
+    };
+    const clean: OsvRecord = {
+      id: 'GHSA-clean',
+      modified: '2026-01-01T00:00:00Z',
+      affected: [
+        {
+          package: { ecosystem: 'npm', name: 'left-pad' },
+          ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
+        },
+      ],
+    };
+    const { persist, synced } = persistWith(
+      [dependency('d1', 'node-fetch', '2.17.30'), dependency('d2', 'left-pad', '1.0.0')],
+      [
+        { dependencyId: 'd1', vulnerabilityId: nodeFetch.id },
+        { dependencyId: 'd2', vulnerabilityId: clean.id },
+      ],
+      [nodeFetch, clean],
+    );
+    await persist({ scanId: 's', orgId: 'o', repoId: 'r', snapshotId: 'snap' });
+
+    const byId = new Map(synced[0]!.map((f) => [f.vulnerabilityId, f]));
+    expect(byId.get(nodeFetch.id)).toMatchObject({
+      fixedVersions: ['3.1.1'],
+      advisoryDiagnostics: [
+        {
+          advisoryId: nodeFetch.id,
+          code: 'UNPARSABLE_RANGE_EVENT',
+          event: 'introduced',
+          value: '1.0',
+          rule: 'COERCED',
+          readAs: ['introduced 1.0.0'],
+        },
+      ],
+    });
+    expect(byId.get(clean.id)?.advisoryDiagnostics).toEqual([]);
+  });
+});

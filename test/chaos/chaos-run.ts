@@ -154,7 +154,8 @@ export function planRun(options: ChaosOptions): RunPlan {
   for (const name of PROCESS_NAMES) {
     const killRandom = random.fork(`kills-${name}`);
     const count = options.killsPerProcess;
-    // One kill per slot between 5 % and 85 % of the push phase, so the last restart still sees pushes.
+    // One kill per slot between 5 % and 85 % of the push phase, so the last restart still sees
+    // pushes; anywhere in its slot, so the three processes' outages overlap only sometimes.
     const start = options.pushPhaseMs * 0.05;
     const slot = (options.pushPhaseMs * 0.8) / Math.max(1, count);
     const longOne = name === 'temporal' && count > 0 ? killRandom.int(0, count - 1) : -1;
@@ -164,7 +165,7 @@ export function planRun(options: ChaosOptions): RunPlan {
         i === longOne
           ? options.longTemporalOutageMs + killRandom.between(0, 5_000)
           : Math.min(killRandom.between(min, max), slot * 0.3);
-      return { atMs: start + slot * i + killRandom.between(0, slot * 0.5), downMs };
+      return { atMs: start + slot * i + killRandom.between(0, slot * 0.7), downMs };
     });
   }
   return { initialPins, pushes, kills };

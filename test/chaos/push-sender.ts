@@ -145,7 +145,8 @@ function parseJson(text: string): unknown {
 }
 
 function networkReason(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  // By name, not instanceof: under Jest, fetch's errors come from another realm.
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown } };
+  if (name === 'TimeoutError') return 'timeout';
   return typeof cause?.code === 'string' ? cause.code : String(error);
 }

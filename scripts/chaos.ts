@@ -40,6 +40,9 @@ async function main(): Promise<number> {
   return report.problems.length === 0 ? 0 : 1;
 }
 
+// Exiting runs the harness's exit hook, which SIGKILLs the processes it started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -232,6 +232,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const adminToken = `admin-${randomBytes(24).toString('hex')}`;
   let stack: ChaosStack | undefined;
   let passed = false;
+  // Interrupted (Ctrl-C, a CI timeout), the run must not leave a Temporal server, API or worker behind.
+  const killAll = () => [stack?.api, stack?.worker, stack?.temporal].forEach((p) => p?.killNow());
+  process.once('exit', killAll);
   try {
     stack = await prepareChaosStack({
       workDir,
@@ -374,6 +377,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workDir: passed && !options.keepWorkDir ? null : workDir,
     };
   } finally {
+    process.removeListener('exit', killAll);
     if (stack) await Promise.all([stack.api.stop(), stack.worker.stop()]).then(() => stack!.temporal.stop());
     await github.close();
     await osv.close();

@@ -82,6 +82,12 @@ export class SupervisedProcess {
     await this.halt();
   }
 
+  /** For an exit handler, which cannot wait: no process of the run outlives the run. */
+  killNow(): void {
+    this.wanted = false;
+    this.child?.kill('SIGKILL');
+  }
+
   private async halt(): Promise<void> {
     this.wanted = false;
     this.child?.kill('SIGKILL');

@@ -42,7 +42,7 @@ export function testApiEnv(overrides: Record<string, string | undefined> = {}): 
 }
 
 /** A loopback port free right now (the OS picks it), for the API to listen on. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

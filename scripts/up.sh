@@ -56,9 +56,15 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
     ensure_temporal
     sa_args=()
     for name in "${SEARCH_ATTRIBUTES[@]}"; do sa_args+=(--search-attribute "$name=Keyword"); done
+    # Fairness keys honoured (one org's backlog of scans does not delay another's), as in
+    # DEV_SERVER_FAIRNESS_CONFIG (libs/infrastructure/src/temporal/temporal-cli.ts).
+    dc_args=()
+    for value in matching.enableFairness=true matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1; do
+      dc_args+=(--dynamic-config-value "$value")
+    done
     log "starting the Temporal dev server ($TEMPORAL_CLI)"
     nohup "$TEMPORAL_CLI" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
-      --db-filename "$STATE_DIR/temporal.db" --namespace "$TEMPORAL_NAMESPACE" "${sa_args[@]}" --log-level warn \
+      --db-filename "$STATE_DIR/temporal.db" --namespace "$TEMPORAL_NAMESPACE" "${sa_args[@]}" "${dc_args[@]}" --log-level warn \
       >"$LOG_DIR/temporal.log" 2>&1 &
     echo $! >"$RUN_DIR/temporal.pid"
     wait_for "Temporal" 60 "$TEMPORAL_CLI" operator namespace describe --address "$TEMPORAL_ADDRESS" \

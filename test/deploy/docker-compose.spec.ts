@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { REPOGUARD_SEARCH_ATTRIBUTES } from '@repoguard/contract';
+import { DEV_SERVER_FAIRNESS_CONFIG } from '@repoguard/infrastructure';
 import { prometheusTargets, readCompose, REPO_ROOT } from '../support/compose';
 
 // There is no Docker engine here: this reads the compose file the way compose would and checks that
@@ -68,6 +69,20 @@ describe('docker-compose.yml', () => {
       }
     },
   );
+
+  it("has Temporal honour the scans' fairness keys, with the dynamic config the dev server is given", () => {
+    const temporal = services['temporal'];
+    expect(temporal?.environment?.['DYNAMIC_CONFIG_FILE_PATH']).toBe('/scripts/dynamicconfig.yaml');
+    expect(temporal?.volumes).toContain('./deploy/temporal:/scripts:ro');
+    const file = parse(
+      readFileSync(path.join(REPO_ROOT, 'deploy/temporal/dynamicconfig.yaml'), 'utf8'),
+    ) as Record<string, { value: unknown }[]>;
+    const asArgs = Object.entries(file).map(([key, [setting]]) => `${key}=${String(setting?.value)}`);
+    expect(asArgs.sort()).toEqual([...DEV_SERVER_FAIRNESS_CONFIG].sort());
+    expect(DEV_SERVER_FAIRNESS_CONFIG).toContain('matching.enableFairness=true');
+    const up = readFileSync(path.join(REPO_ROOT, 'scripts/up.sh'), 'utf8');
+    for (const value of DEV_SERVER_FAIRNESS_CONFIG) expect(up).toContain(value);
+  });
 
   it('publishes the API, Temporal, the Web UI, Prometheus and Grafana, and health-checks the services', () => {
     expect(services['api']?.ports).toContain('3000:3000');

@@ -2,7 +2,7 @@
 // RepoGuard's namespace and search attributes. Imports by relative path: Jest's global set-up
 // loads this without moduleNameMapper.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalCli } from '../../libs/infrastructure/src/temporal/temporal-cli';
+import { devServerFairnessArgs, findTemporalCli } from '../../libs/infrastructure/src/temporal/temporal-cli';
 import { REPOGUARD_SEARCH_ATTRIBUTES } from '../../libs/contract/src/search-attributes';
 import { DEFAULT_TEMPORAL_NAMESPACE } from '../../libs/contract/src/task-queues';
 
@@ -21,6 +21,8 @@ export async function startLocalTemporal(): Promise<TestWorkflowEnvironment> {
       namespace: DEFAULT_TEMPORAL_NAMESPACE,
       searchAttributes: [...REPOGUARD_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
+      // As `npm run up` starts it: the scans' fairness keys honoured.
+      extraArgs: devServerFairnessArgs(),
     },
   });
 }

@@ -8,6 +8,8 @@ import {
   configuredSecrets,
   createLogger,
   logLevelOf,
+  OrgScanSlots,
+  orgScanSlotsInterceptor,
   PinoNestLogger,
   PinoTemporalLogger,
   scanLogAttributesInterceptor,
@@ -63,7 +65,12 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           activities,
           // A prebuilt bundle holds the workflow interceptors already; from source they are named here.
           interceptors: {
-            activity: activityInterceptors,
+            // The org's share before the metrics: a step turned away (ORG_BUSY) never ran, so it is not timed.
+            activity: [
+              scanLogAttributesInterceptor,
+              orgScanSlotsInterceptor(new OrgScanSlots(config.SCAN_SLOTS_PER_ORG)),
+              ...metricsActivityInterceptors(app),
+            ],
             ...(config.WORKFLOW_BUNDLE_PATH
               ? {}
               : { workflowModules: [workflowCorrelationInterceptorsPath()] }),

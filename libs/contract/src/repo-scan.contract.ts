@@ -83,6 +83,19 @@ export const scanForRequestQuery = defineQuery<ScanAssignment | null, [string]>(
  */
 export const REPO_DISCONNECTED_FAILURE = 'REPO_DISCONNECTED';
 
+/**
+ * The failure type of a scan step a worker turned away because the step's org already holds its
+ * share of that worker's slots (SCAN_SLOTS_PER_ORG). Nothing ran: the workflow waits on a timer,
+ * holding no slot, and schedules the step again.
+ */
+export const ORG_BUSY_FAILURE = 'ORG_BUSY';
+
+/**
+ * The fairness key of an org's scans: the task queues hand tasks out to the keys in turn, so an
+ * org with a backlog of scans waits behind itself, not in front of every other org.
+ */
+export const scanFairnessKey = (orgId: string): string => `org:${orgId}`.slice(0, 64);
+
 export const DEFAULT_QUIET_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_WAIT_MS = 120_000;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;

@@ -38,6 +38,17 @@ export class WorkerConfig extends SharedConfig {
   @Max(100)
   REMATCH_CONCURRENCY: number = 2;
 
+  /**
+   * How many of this worker's activity slots one org's scan steps may hold at once. A step over the
+   * share is turned away before it runs and asked again by its workflow a moment later, so an org
+   * with many or slow repositories always leaves the other slots to the other orgs.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(10_000)
+  SCAN_SLOTS_PER_ORG: number = 2;
+
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of bytes' })
   @Min(1)

@@ -27,3 +27,18 @@ function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * Dynamic config the dev server needs to honour the scans' fairness keys (server 1.29: off by
+ * default). One partition per task queue: fairness is kept per partition, and a dev server's
+ * queues are small enough that more partitions only make the order of their tasks random.
+ * scripts/up.sh passes the same values.
+ */
+export const DEV_SERVER_FAIRNESS_CONFIG: readonly string[] = [
+  'matching.enableFairness=true',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
+export const devServerFairnessArgs = (): string[] =>
+  DEV_SERVER_FAIRNESS_CONFIG.flatMap((value) => ['--dynamic-config-value', value]);

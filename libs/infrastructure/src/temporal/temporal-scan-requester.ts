@@ -8,6 +8,7 @@ import {
   RepoGuardStatus,
   RepoGuardTrigger,
   repoScanWorkflowId,
+  scanFairnessKey,
   scanForRequestQuery,
   scanRequestedSignal,
   type ScanRequest,
@@ -52,6 +53,8 @@ export class TemporalScanRequester implements ScanRequester {
       signal: scanRequestedSignal,
       signalArgs: [request],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      // Its workflow tasks (and its steps, which inherit it) are handed out to the orgs in turn.
+      priority: { fairnessKey: scanFairnessKey(target.orgId) },
       typedSearchAttributes: [
         { key: RepoGuardOrgId, value: target.orgId },
         { key: RepoGuardRepoId, value: target.repoId },

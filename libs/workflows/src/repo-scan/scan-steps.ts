@@ -1,13 +1,15 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '@repoguard/activities';
-import type { RepoScanInput } from '@repoguard/contract';
+import { scanFairnessKey, type RepoScanInput } from '@repoguard/contract';
 import type { ScanBatch } from './collect-batch';
+import { whenOrgAdmits } from './org-admission';
 import type { PolicyStatus, ScanProgress } from './scan-progress';
 
 // Timeouts sized to each step; transient failures (network, 5xx, 429, a lost database
 // connection) are retried with backoff, domain failures come back non-retryable. The heartbeat
-// timeout bounds how long a step on a worker that died goes unnoticed.
-function scanActivities(heartbeatTimeout: number, taskQueue?: string) {
+// timeout bounds how long a step on a worker that died goes unnoticed. The org's fairness key has the
+// queue hand out tasks to the orgs in turn; a worker that turns a step away (ORG_BUSY) is asked again.
+function scanActivities(heartbeatTimeout: number, orgId: string, taskQueue?: string) {
   const retry = (maximumAttempts: number) =>
     ({
       initialInterval: '1 second',
@@ -15,32 +17,36 @@ function scanActivities(heartbeatTimeout: number, taskQueue?: string) {
       maximumInterval: '1 minute',
       maximumAttempts,
     }) as const;
+  const priority = { fairnessKey: scanFairnessKey(orgId) };
   const network = proxyActivities<Activities>({
     ...(taskQueue ? { taskQueue } : {}),
+    priority,
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout,
     retry: retry(8),
   });
   const parsing = proxyActivities<Activities>({
     ...(taskQueue ? { taskQueue } : {}),
+    priority,
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout,
     retry: retry(5),
   });
   const database = proxyActivities<Activities>({
     ...(taskQueue ? { taskQueue } : {}),
+    priority,
     startToCloseTimeout: '1 minute',
     heartbeatTimeout,
     retry: retry(10),
   });
   return {
-    fetchManifest: network.fetchManifest,
-    osvQuery: network.osvQuery,
-    parse: parsing.parse,
-    persist: database.persist,
-    evaluatePolicy: database.evaluatePolicy,
+    fetchManifest: whenOrgAdmits(network.fetchManifest),
+    osvQuery: whenOrgAdmits(network.osvQuery),
+    parse: whenOrgAdmits(parsing.parse),
+    persist: whenOrgAdmits(database.persist),
+    evaluatePolicy: whenOrgAdmits(database.evaluatePolicy),
     recordScanFailure: database.recordScanFailure,
-    beginRematch: database.beginRematch,
+    beginRematch: whenOrgAdmits(database.beginRematch),
   };
 }
 
@@ -61,10 +67,11 @@ export interface ScanJob {
 export async function runScan(job: ScanJob, progress: ScanProgress): Promise<PolicyStatus> {
   const { input, scanId, workflowId, runId, heartbeatTimeoutMs, batch } = job;
   const { request, rematch } = batch;
-  const { fetchManifest, parse, recordScanFailure } = scanActivities(heartbeatTimeoutMs);
+  const { fetchManifest, parse, recordScanFailure } = scanActivities(heartbeatTimeoutMs, input.orgId);
   // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
   const { osvQuery, persist, evaluatePolicy, beginRematch } = scanActivities(
     heartbeatTimeoutMs,
+    input.orgId,
     rematch?.taskQueue,
   );
   const ref = {

@@ -213,6 +213,16 @@ export const pomXmlParser: ManifestParser = {
         dependencies.push({ ...base, version: null });
         continue;
       }
+      if (version.value.trim() === '') {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${name} version ${truncate(written)} is empty once its properties are expanded`,
+          ...where,
+        });
+        dependencies.push({ ...base, version: null });
+        continue;
+      }
       const exact = pinnedVersion(version.value);
       if (exact === undefined) {
         diagnostics.push({

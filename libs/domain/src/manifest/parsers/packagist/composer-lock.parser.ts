@@ -58,11 +58,12 @@ export const composerLockParser: ManifestParser = {
         const { name, version } = pkg;
         const line = typeof name === 'string' ? lineOf(name) : undefined;
         const where = line === undefined ? {} : { line };
-        if (typeof name !== 'string' || typeof version !== 'string') {
+        const named = typeof name === 'string' && name.trim() !== '';
+        if (!named || typeof version !== 'string' || version.trim() === '') {
           diagnostics.push({
             severity: 'warning',
             code: 'MISSING_FIELD',
-            message: `${key}[${index}] has no ${typeof name === 'string' ? `version (${name})` : 'name'}; it was skipped`,
+            message: `${key}[${index}] has no ${named ? `version (${name})` : 'name'}; it was skipped`,
             ...where,
           });
           return;

@@ -62,7 +62,7 @@ describe('dedupeDependencies', () => {
     expect(dependencies).toStrictEqual([{ ...dependency({ direct: true }), purl: 'pkg:pypi/flask@2.0.1' }]);
   });
 
-  it('merges a hundred thousand repeats of one line into one (quadratic work would time out)', () => {
+  it('merges a hundred thousand repeats of one line into one', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => dependency({ line: i + 1 }));
     expect(dedupeDependencies(many).dependencies).toStrictEqual([dependency({ line: 1 })]);
   });

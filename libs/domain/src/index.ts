@@ -28,6 +28,7 @@ export * from './policy/policy';
 export * from './policy/evaluate-policy';
 export * from './policy/judge-findings';
 export * from './manifest/manifest-registry';
+export * from './manifest/dedupe-dependencies';
 export * from './scan/check-manifests';
 export * from './organization/org-input';
 export * from './organization/org-rate-limit';

@@ -1,5 +1,6 @@
 import type { ManifestParser, ManifestParseResult, ParseOptions } from './manifest.types';
 import { binaryDiagnostic, looksBinary } from './manifest-text';
+import { withoutRepeatedDependencies } from './dedupe-dependencies';
 import {
   pdmLockParser,
   pipfileLockParser,
@@ -80,7 +81,10 @@ export function selectManifestPaths(paths: Iterable<string>): { path: string; pa
   return selected.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Parses a manifest with the parser its path selects; never throws. */
+/**
+ * Parses a manifest with the parser its path selects; never throws. A dependency the file lists
+ * more than once comes out once (see `dedupeDependencies`), whatever the parser did with it.
+ */
 export function parseManifest(path: string, text: string, options?: ParseOptions): ManifestParseResult {
   const parser = parserFor(path);
   if (!parser) {
@@ -97,7 +101,7 @@ export function parseManifest(path: string, text: string, options?: ParseOptions
   }
   if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
   try {
-    return parser.parse(normalizePath(path), text, options);
+    return withoutRepeatedDependencies(parser.parse(normalizePath(path), text, options));
   } catch (error) {
     // Parsers report rather than throw; this is the last guard so one bad file never ends a scan.
     return {

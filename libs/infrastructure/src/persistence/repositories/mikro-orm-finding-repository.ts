@@ -25,8 +25,9 @@ export class MikroOrmFindingRepository implements FindingRepository {
       let opened = 0;
       let stillOpen = 0;
       const seen: string[] = [];
-      for (let i = 0; i < input.findings.length; i += 500) {
-        const rows = input.findings.slice(i, i + 500).map((f) => ({
+      const desired = uniqueFindings(input.findings);
+      for (let i = 0; i < desired.length; i += 500) {
+        const rows = desired.slice(i, i + 500).map((f) => ({
           id: randomUUID(),
           org_id: input.orgId,
           repo_id: input.repoId,
@@ -95,4 +96,19 @@ export class MikroOrmFindingRepository implements FindingRepository {
         : [],
     );
   }
+}
+
+/**
+ * One desired finding per identity (the columns of findings_identity_unique), the first kept: an
+ * upsert that meets the same row twice fails outright, which would fail every scan of the repo.
+ */
+function uniqueFindings(findings: readonly DesiredFinding[]): DesiredFinding[] {
+  const unique = new Map<string, DesiredFinding>();
+  for (const f of findings) {
+    const identity = [f.ecosystem, f.packageName, f.version, f.manifestPath, f.vulnerabilityId].join(
+      '\u0000',
+    );
+    if (!unique.has(identity)) unique.set(identity, f);
+  }
+  return [...unique.values()];
 }

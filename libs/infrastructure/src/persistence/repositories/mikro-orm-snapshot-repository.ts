@@ -6,7 +6,7 @@ import type {
   SnapshotRepository,
   StoredDependency,
 } from '@repoguard/domain';
-import { isEcosystem } from '@repoguard/domain';
+import { dedupeDependencies, isEcosystem } from '@repoguard/domain';
 import { DependencyEntity, DependencySnapshotEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
 
@@ -53,7 +53,8 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         .ignore()
         .returning('id');
       if (inserted.length === 0) return false;
-      const rows = input.dependencies.map((d) => ({
+      // Parsers already merge repeats; the store does not rely on every future one doing so.
+      const rows = dedupeDependencies(input.dependencies).dependencies.map((d) => ({
         id: randomUUID(),
         org_id: input.orgId,
         snapshot_id: id,
@@ -102,7 +103,9 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
   ): Promise<void> {
     await writeForConnectedRepo(this.em.fork(), snapshot.repoId, async (trx) => {
       await trx('dependency_matches').where({ snapshot_id: snapshot.id }).delete();
-      const rows = matches.map((m) => ({
+      // The primary key is the pair (per snapshot): a pair given twice is stored once.
+      const unique = new Map(matches.map((m) => [`${m.dependencyId}\u0000${m.vulnerabilityId}`, m]));
+      const rows = [...unique.values()].map((m) => ({
         snapshot_id: snapshot.id,
         org_id: snapshot.orgId,
         dependency_id: m.dependencyId,

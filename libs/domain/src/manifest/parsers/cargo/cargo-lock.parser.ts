@@ -77,11 +77,12 @@ export const cargoLockParser: ManifestParser = {
       const where = lineOf(index);
       const table = isObject(entry) ? entry : {};
       const { name, version, source } = table;
-      if (typeof name !== 'string' || typeof version !== 'string') {
+      const named = typeof name === 'string' && name.trim() !== '';
+      if (!named || typeof version !== 'string' || version.trim() === '') {
         diagnostics.push({
           severity: 'warning',
           code: 'MISSING_FIELD',
-          message: `a [[package]] entry has no ${typeof name === 'string' ? `version (${name})` : 'name'}; it was skipped`,
+          message: `a [[package]] entry has no ${named ? `version (${name})` : 'name'}; it was skipped`,
           ...where,
         });
         return;

@@ -115,6 +115,7 @@ export const goModParser: ManifestParser = {
     }
 
     const dependencies: ParsedDependency[] = [];
+    const replacementOf = replacementIndex(replacements);
     const seen = new Map<string, Requirement>();
     for (const requirement of requirements) {
       const earlier = seen.get(requirement.path);
@@ -128,7 +129,7 @@ export const goModParser: ManifestParser = {
       }
       seen.set(requirement.path, requirement);
 
-      const replacement = findReplacement(replacements, requirement);
+      const replacement = replacementOf(requirement);
       if (replacement && replacement.toVersion === undefined) {
         diagnostics.push({
           severity: 'warning',
@@ -197,13 +198,20 @@ function parseReplace(args: string[], line: number): Replacement | string {
   return { fromPath, fromVersion, toPath, toVersion, line };
 }
 
-// A version-specific replacement wins over a module-wide one, as in the go command.
-function findReplacement(replacements: Replacement[], requirement: Requirement): Replacement | undefined {
-  const forModule = replacements.filter((r) => r.fromPath === requirement.path);
-  return (
-    forModule.findLast((r) => r.fromVersion === requirement.version) ??
-    forModule.findLast((r) => r.fromVersion === undefined)
-  );
+/**
+ * The replacement that applies to a requirement: a version-specific one wins over a module-wide
+ * one, as in the go command, and a later one over an earlier. Indexed once, so a file with many
+ * requires and replaces costs one look-up each, not a scan of every replace.
+ */
+function replacementIndex(replacements: readonly Replacement[]) {
+  const specific = new Map<string, Replacement>();
+  const moduleWide = new Map<string, Replacement>();
+  for (const r of replacements) {
+    if (r.fromVersion === undefined) moduleWide.set(r.fromPath, r);
+    else specific.set(`${r.fromPath}\u0000${r.fromVersion}`, r);
+  }
+  return (requirement: Requirement): Replacement | undefined =>
+    specific.get(`${requirement.path}\u0000${requirement.version}`) ?? moduleWide.get(requirement.path);
 }
 
 // modfile.IsDirectoryPath: go.mod files move between systems, so Unix and Windows forms both count.

@@ -152,6 +152,132 @@ describe('pomXmlParser', () => {
     });
   });
 
+  describe('property expansion', () => {
+    /** A POM whose one dependency's version is `${p0}`, with the given `<properties>`. */
+    const pomWith = (properties: string, version = '${p0}') =>
+      [
+        '<project>',
+        `  <properties>${properties}</properties>`,
+        '  <dependencies>',
+        '    <dependency>',
+        '      <groupId>org.acme</groupId>',
+        '      <artifactId>lib</artifactId>',
+        `      <version>${version}</version>`,
+        '    </dependency>',
+        '  </dependencies>',
+        '</project>',
+      ].join('\n');
+    // p0=${p1}${p1}, p1=${p2}${p2}, ..., the last one `1`: 2^levels characters from one line.
+    const bomb = (levels: number) =>
+      pomWith(
+        Array.from({ length: levels }, (_, i) => `<p${i}>\${p${i + 1}}\${p${i + 1}}</p${i}>`).join('') +
+          `<p${levels}>1</p${levels}>`,
+      );
+
+    it.each([
+      // p15 expands to 1,024 characters, p14 would be 2,048.
+      [25, 'p14, which expands to more than 1024 characters'],
+      // Expanded depth first, so the chain's depth is met before any length.
+      [40, 'p32, which nests more than 32 property references deep'],
+      [60, 'p32, which nests more than 32 property references deep'],
+    ])('stops a doubling bomb of %i levels at a limit, naming the property', (levels, why) => {
+      const text = bomb(levels);
+      // One short line: what makes it a bomb is the nesting, not the size.
+      expect(text.length).toBeLessThan(1600);
+      const { dependencies, diagnostics } = pomXmlParser.parse('pom.xml', text);
+      expect(dependencies).toStrictEqual([artifact('org.acme:lib', null, 6)]);
+      expect(diagnostics).toStrictEqual([
+        {
+          severity: 'warning',
+          code: 'PROPERTY_EXPANSION_LIMIT',
+          message: `org.acme:lib version \${p0} needs the property ${why}; the version is left unresolved`,
+          line: 6,
+        },
+      ]);
+    });
+
+    it('stops a chain of references nested deeper than 32', () => {
+      const chain = Array.from({ length: 40 }, (_, i) => `<p${i}>\${p${i + 1}}</p${i}>`).join('');
+      const { dependencies, diagnostics } = pomXmlParser.parse('pom.xml', pomWith(`${chain}<p40>1.0</p40>`));
+      expect(dependencies).toStrictEqual([artifact('org.acme:lib', null, 6)]);
+      expect(diagnostics).toStrictEqual([
+        {
+          severity: 'warning',
+          code: 'PROPERTY_EXPANSION_LIMIT',
+          message:
+            'org.acme:lib version ${p0} needs the property p32, which nests more than 32 property references deep; the version is left unresolved',
+          line: 6,
+        },
+      ]);
+    });
+
+    it('still resolves a chain 30 deep, a property used many times and an expansion of exactly 1 KiB', () => {
+      const chain = Array.from({ length: 30 }, (_, i) => `<p${i}>\${p${i + 1}}</p${i}>`).join('');
+      expect(pomXmlParser.parse('pom.xml', pomWith(`${chain}<p30>1.0</p30>`)).dependencies).toStrictEqual([
+        artifact('org.acme:lib', '1.0', 6),
+      ]);
+      // Expanded once and remembered: a hundred uses of the same property are a hundred look-ups.
+      const reused = pomWith('<major>1</major>', Array.from({ length: 100 }, () => '${major}').join('.'));
+      expect(pomXmlParser.parse('pom.xml', reused).dependencies).toStrictEqual([
+        artifact('org.acme:lib', Array.from({ length: 100 }, () => '1').join('.'), 6),
+      ]);
+      const half = '1'.repeat(512);
+      expect(
+        pomXmlParser.parse('pom.xml', pomWith(`<p0>\${p1}\${p1}</p0><p1>${half}</p1>`)).dependencies,
+      ).toStrictEqual([artifact('org.acme:lib', half + half, 6)]);
+      expect(
+        pomXmlParser.parse('pom.xml', pomWith(`<p0>\${p1}\${p1}</p0><p1>${half}1</p1>`)).diagnostics,
+      ).toMatchObject([
+        { code: 'PROPERTY_EXPANSION_LIMIT', message: expect.stringContaining('property p0,') },
+      ]);
+    });
+
+    it('reports properties defined through each other as unresolvable, naming one', () => {
+      const { dependencies, diagnostics } = pomXmlParser.parse(
+        'pom.xml',
+        pomWith('<p0>${p1}</p0><p1>${p2}.0</p1><p2>${p0}</p2>'),
+      );
+      expect(dependencies).toStrictEqual([artifact('org.acme:lib', null, 6)]);
+      expect(diagnostics).toStrictEqual([
+        {
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: 'org.acme:lib version ${p0} needs the property p0, whose definition refers back to itself',
+          line: 6,
+        },
+      ]);
+    });
+
+    it('skips a dependency whose coordinates are a bomb, naming the property', () => {
+      const text = bomb(30).replace('<groupId>org.acme</groupId>', '<groupId>${p0}</groupId>');
+      const { dependencies, diagnostics } = pomXmlParser.parse('pom.xml', text);
+      expect(dependencies).toStrictEqual([]);
+      expect(diagnostics).toStrictEqual([
+        {
+          severity: 'warning',
+          code: 'PROPERTY_EXPANSION_LIMIT',
+          message:
+            'the dependency ${p0}:lib needs the property p19, which expands to more than 1024 characters; it was skipped',
+          line: 6,
+        },
+      ]);
+    });
+
+    it('refuses a DOCTYPE entity bomb and nesting deeper than any POM as unreadable XML', () => {
+      const entities = ['<!ENTITY e0 "' + 'x'.repeat(1000) + '">'];
+      const laughs = `<!DOCTYPE project [${entities.join('')}]>${pomWith('', '&e0;'.repeat(100))}`;
+      expect(pomXmlParser.parse('pom.xml', laughs)).toMatchObject({
+        dependencies: [],
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX' }],
+      });
+      const deep = `<project>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</project>`;
+      expect(pomXmlParser.parse('pom.xml', deep)).toMatchObject({
+        dependencies: [],
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX' }],
+      });
+    });
+  });
+
   it('reports XML that is not well-formed at its line, and XML that is not a POM', () => {
     expect(pomXmlParser.parse('pom.xml', fixture('invalid.pom.xml'))).toStrictEqual({
       dependencies: [],

@@ -17,10 +17,18 @@ interface Managed {
   readonly scope?: string;
 }
 
+interface ExpansionLimit {
+  /** The property whose expansion was stopped. */
+  readonly property: string;
+  readonly reason: 'length' | 'depth';
+}
+
 interface Interpolated {
+  /** The expanded text; the text as written when a limit stopped the expansion. */
   readonly value: string;
-  /** Property names left unresolved, innermost first. */
-  readonly missing: readonly string[];
+  /** The first property left unresolved (undefined, or defined through itself). */
+  readonly missing?: string;
+  readonly limit?: ExpansionLimit;
 }
 
 // `captureMetaData` puts each element's character offsets under this key.
@@ -29,6 +37,10 @@ const DEV_SCOPES = new Set(['test', 'provided']);
 const PROPERTY = /\$\{([^}]*)\}/g;
 // `[1.5]` is Maven's hard requirement for exactly 1.5; other brackets and parentheses are ranges.
 const EXACT_RANGE = /^\[\s*([^,[\]()\s]+)\s*\]$/;
+// Real POMs nest a handful of properties and expand to a version or a coordinate; far more is a
+// bomb (`p0=${p1}${p1}`, 25 levels = 32 M characters from 800 bytes).
+const MAX_EXPANDED_LENGTH = 1024;
+const MAX_EXPANSION_DEPTH = 32;
 
 const list = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -76,6 +88,15 @@ export const pomXmlParser: ManifestParser = {
         trimValues: true,
         removeNSPrefix: true,
         captureMetaData: true,
+        // A POM needs no DOCTYPE entities; these bounds (tighter than the library's) keep a
+        // billion-laughs DOCTYPE to an error, and nesting deeper than any POM to another.
+        processEntities: {
+          maxEntityCount: 100,
+          maxEntitySize: 1024,
+          maxTotalExpansions: 1000,
+          maxExpandedLength: 64 * 1024,
+        },
+        maxNestedTags: 100,
       }).parse(source);
     } catch (error) {
       return fail(
@@ -120,12 +141,18 @@ export const pomXmlParser: ManifestParser = {
       const group = interpolate(rawGroup);
       const artifact = interpolate(rawArtifact);
       const coordinates = `${group.value}:${artifact.value}`;
-      const unresolvedName = [...group.missing, ...artifact.missing];
-      if (unresolvedName.length > 0) {
+      const limit = group.limit ?? artifact.limit;
+      if (limit) {
+        const written = `${rawGroup}:${rawArtifact}`;
+        diagnostics.push(expansionLimit('the dependency', written, limit, line, 'it was skipped'));
+        continue;
+      }
+      const unresolvedName = group.missing ?? artifact.missing;
+      if (unresolvedName !== undefined) {
         diagnostics.push({
           severity: 'warning',
           code: 'UNRESOLVABLE',
-          message: `${coordinates} needs the property ${unresolvedName[0]}, which this POM does not define; it was skipped`,
+          message: `${truncate(coordinates)} needs the property ${unresolvedName}, which this POM does not define; it was skipped`,
           ...where,
         });
         continue;
@@ -163,17 +190,34 @@ export const pomXmlParser: ManifestParser = {
         continue;
       }
       const version = interpolate(written);
-      const [missing] = version.missing;
+      if (version.limit) {
+        diagnostics.push(
+          expansionLimit(`${name} version`, written, version.limit, line, 'the version is left unresolved'),
+        );
+        dependencies.push({ ...base, version: null });
+        continue;
+      }
+      const { missing } = version;
       if (missing !== undefined) {
         const envVar = missing.startsWith('env.');
         diagnostics.push({
           severity: 'warning',
           code: envVar ? 'UNKNOWN_ENV_VAR' : 'UNRESOLVABLE',
           message: envVar
-            ? `${name} version ${written} uses the environment variable ${missing.slice(4)}, which was not given`
+            ? `${name} version ${truncate(written)} uses the environment variable ${missing.slice(4)}, which was not given`
             : defines(missing)
-              ? `${name} version ${written} needs the property ${missing}, whose definition refers back to itself`
-              : `${name} version ${written} needs the property ${missing}, which this POM does not define (a parent POM may)`,
+              ? `${name} version ${truncate(written)} needs the property ${missing}, whose definition refers back to itself`
+              : `${name} version ${truncate(written)} needs the property ${missing}, which this POM does not define (a parent POM may)`,
+          ...where,
+        });
+        dependencies.push({ ...base, version: null });
+        continue;
+      }
+      if (version.value.trim() === '') {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'UNRESOLVABLE',
+          message: `${name} version ${truncate(written)} is empty once its properties are expanded`,
           ...where,
         });
         dependencies.push({ ...base, version: null });
@@ -185,8 +229,8 @@ export const pomXmlParser: ManifestParser = {
           severity: 'warning',
           code: 'UNPINNED',
           message: /[[\](),]/.test(version.value)
-            ? `${name} ${version.value} is a version range, not an exact version`
-            : `${name} ${version.value} is not an exact version (Maven picks the newest at build time)`,
+            ? `${name} ${truncate(version.value)} is a version range, not an exact version`
+            : `${name} ${truncate(version.value)} is not an exact version (Maven picks the newest at build time)`,
           ...where,
         });
         dependencies.push({ ...base, version: null, specifier: version.value });
@@ -224,7 +268,12 @@ function pinnedVersion(version: string): string | undefined {
   return version;
 }
 
-/** `${...}` from `<properties>`, the project and parent coordinates and, for `env.*`, the options. */
+/**
+ * `${...}` from `<properties>`, the project and parent coordinates and, for `env.*`, the options.
+ * Each property is expanded once and remembered, so `p0=${p1}${p1}` nested 60 deep costs 60
+ * expansions, not 2^60; an expansion that outgrows MAX_EXPANDED_LENGTH (or its own text) or nests
+ * deeper than MAX_EXPANSION_DEPTH stops and names the property instead of building a huge string.
+ */
 function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
   const parent = isObject(project['parent']) ? project['parent'] : {};
   const properties = new Map<string, string>();
@@ -243,27 +292,76 @@ function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
   const declared = isObject(project['properties']) ? project['properties'] : {};
   for (const [name, value] of Object.entries(declared)) define(name, text(value));
 
-  const lookup = (name: string, stack: readonly string[]): Interpolated => {
+  const expanded = new Map<string, Interpolated>();
+  // The chain of properties being expanded right now: a name met again is a cycle.
+  const expanding = new Set<string>();
+
+  const lookup = (name: string): Interpolated => {
     const env = name.startsWith('env.') ? options?.env?.[name.slice(4)] : undefined;
-    if (env !== undefined) return { value: env, missing: [] };
+    if (env !== undefined) return { value: env };
     const value = properties.get(name);
     // A property defined through itself is as good as undefined.
-    if (value === undefined || stack.includes(name)) return { value: `\${${name}}`, missing: [name] };
-    return interpolate(value, [...stack, name]);
+    if (value === undefined || expanding.has(name)) return { value: `\${${name}}`, missing: name };
+    const known = expanded.get(name);
+    if (known) return known;
+    if (expanding.size >= MAX_EXPANSION_DEPTH) return { value, limit: { property: name, reason: 'depth' } };
+    expanding.add(name);
+    const result = interpolate(value, name);
+    expanding.delete(name);
+    expanded.set(name, result);
+    return result;
   };
-  const interpolate = (value: string, stack: readonly string[] = []): Interpolated => {
-    const missing: string[] = [];
-    const resolved = value.replace(PROPERTY, (_match, name: string) => {
-      const result = lookup(name.trim(), stack);
-      missing.push(...result.missing);
-      return result.value;
-    });
-    return { value: resolved, missing };
+  /** `owner` is the property whose value `value` is; absent for an element's own text. */
+  const interpolate = (value: string, owner?: string): Interpolated => {
+    // Never longer than the cap, or than the text itself when that is longer (no growth at all).
+    const cap = Math.max(MAX_EXPANDED_LENGTH, value.length);
+    let resolved = '';
+    let missing: string | undefined;
+    let end = 0;
+    let last = '';
+    for (const match of value.matchAll(PROPERTY)) {
+      const name = (match[1] as string).trim();
+      const inner = lookup(name);
+      last = name;
+      if (inner.limit) return { value, limit: inner.limit };
+      missing ??= inner.missing;
+      resolved += value.slice(end, match.index) + inner.value;
+      end = match.index + match[0].length;
+      if (resolved.length > cap) return { value, limit: { property: owner ?? name, reason: 'length' } };
+    }
+    resolved += value.slice(end);
+    if (resolved.length > cap) return { value, limit: { property: owner ?? last, reason: 'length' } };
+    return missing === undefined ? { value: resolved } : { value: resolved, missing };
   };
   return {
     interpolate: (value: string) => interpolate(value),
     defines: (name: string) => properties.has(name),
   };
+}
+
+/** The diagnostic for an expansion stopped at a limit. */
+function expansionLimit(
+  subject: string,
+  written: string,
+  limit: ExpansionLimit,
+  line: number | undefined,
+  outcome: string,
+) {
+  const why =
+    limit.reason === 'length'
+      ? `expands to more than ${MAX_EXPANDED_LENGTH} characters`
+      : `nests more than ${MAX_EXPANSION_DEPTH} property references deep`;
+  return {
+    severity: 'warning' as const,
+    code: 'PROPERTY_EXPANSION_LIMIT',
+    message: `${subject} ${truncate(written)} needs the property ${limit.property}, which ${why}; ${outcome}`,
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
+// Messages quote what the POM wrote; a hostile value must not make them huge.
+function truncate(value: string): string {
+  return value.length > 120 ? `${value.slice(0, 120)}…` : value;
 }
 
 /** Line of an element, or of its `<artifactId>` child, from the parser's offsets. */

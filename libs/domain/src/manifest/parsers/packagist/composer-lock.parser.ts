@@ -46,7 +46,7 @@ export const composerLockParser: ManifestParser = {
       };
     }
 
-    const lines = nameLines(normalized);
+    const lineOf = nameLines(normalized);
     const diagnostics: ManifestDiagnostic[] = [];
     const dependencies: ParsedDependency[] = [];
     for (const { key, scope } of LISTS) {
@@ -56,13 +56,14 @@ export const composerLockParser: ManifestParser = {
       list.forEach((entry: unknown, index) => {
         const pkg = isObject(entry) ? entry : {};
         const { name, version } = pkg;
-        const line = typeof name === 'string' ? lines.get(name)?.shift() : undefined;
+        const line = typeof name === 'string' ? lineOf(name) : undefined;
         const where = line === undefined ? {} : { line };
-        if (typeof name !== 'string' || typeof version !== 'string') {
+        const named = typeof name === 'string' && name.trim() !== '';
+        if (!named || typeof version !== 'string' || version.trim() === '') {
           diagnostics.push({
             severity: 'warning',
             code: 'MISSING_FIELD',
-            message: `${key}[${index}] has no ${typeof name === 'string' ? `version (${name})` : 'name'}; it was skipped`,
+            message: `${key}[${index}] has no ${named ? `version (${name})` : 'name'}; it was skipped`,
             ...where,
           });
           return;
@@ -105,8 +106,12 @@ export const composerLockParser: ManifestParser = {
   },
 };
 
-/** Lines of each `"name": "..."` in file order; packages and their lines come in the same order. */
-function nameLines(text: string): Map<string, number[]> {
+/**
+ * Lines of each `"name": "..."` in file order; packages and their lines come in the same order, so
+ * each call for a name answers its next line. A cursor per name, not shift(): a lock listing one
+ * name 50,000 times must not cost 50,000² steps.
+ */
+function nameLines(text: string): (name: string) => number | undefined {
   const lines = new Map<string, number[]>();
   let line = 1;
   let scanned = 0;
@@ -118,9 +123,16 @@ function nameLines(text: string): Map<string, number[]> {
     } catch {
       continue;
     }
-    lines.set(name, [...(lines.get(name) ?? []), line]);
+    const known = lines.get(name);
+    if (known) known.push(line);
+    else lines.set(name, [line]);
   }
-  return lines;
+  const used = new Map<string, number>();
+  return (name) => {
+    const next = used.get(name) ?? 0;
+    used.set(name, next + 1);
+    return lines.get(name)?.[next];
+  };
 }
 
 function jsonError(path: string, text: string, error: unknown): ManifestDiagnostic {

@@ -1,0 +1,80 @@
+import type { DependencyScope, ManifestDiagnostic, ParsedDependency } from './manifest.types';
+
+/**
+ * What makes two parsed dependencies the same one: ecosystem, name, version and manifest, the
+ * columns a finding is unique on, so repeats can never reach its upsert twice. Unpinned ones
+ * (never matched) also keep their requirement apart: `flask>=1` and `flask<3` say different things.
+ */
+export function dependencyIdentity(dependency: ParsedDependency): string {
+  const { ecosystem, name, version, manifestPath } = dependency;
+  const requirement = version === null ? (dependency.specifier ?? '') : '';
+  return [ecosystem, name, version ?? '', manifestPath, requirement].join('\u0000');
+}
+
+export interface Repeat<T extends ParsedDependency> {
+  readonly repeated: T;
+  readonly first: T;
+}
+
+// Needed at run time by one declaration means needed at run time.
+const SCOPE_WEIGHT: Record<DependencyScope, number> = { runtime: 2, optional: 1, dev: 0 };
+
+/**
+ * One dependency per identity, in first-seen order, at the line of its first declaration; direct
+ * when any declaration was, and in the widest scope any gave it.
+ */
+export function dedupeDependencies<T extends ParsedDependency>(
+  dependencies: readonly T[],
+): { dependencies: T[]; repeats: Repeat<T>[] } {
+  const kept = new Map<string, { first: T; merged: T }>();
+  const repeats: Repeat<T>[] = [];
+  for (const dependency of dependencies) {
+    const identity = dependencyIdentity(dependency);
+    const earlier = kept.get(identity);
+    if (!earlier) {
+      kept.set(identity, { first: dependency, merged: dependency });
+      continue;
+    }
+    repeats.push({ repeated: dependency, first: earlier.first });
+    const { merged } = earlier;
+    const direct = merged.direct || dependency.direct;
+    const scope =
+      SCOPE_WEIGHT[dependency.scope] > SCOPE_WEIGHT[merged.scope] ? dependency.scope : merged.scope;
+    if (direct !== merged.direct || scope !== merged.scope) earlier.merged = { ...merged, direct, scope };
+  }
+  return { dependencies: [...kept.values()].map((k) => k.merged), repeats };
+}
+
+// A file that repeats one line a million times must not yield a million diagnostics.
+const MAX_REPEAT_DIAGNOSTICS = 20;
+
+/**
+ * The parser's result with repeated dependencies merged as `dedupeDependencies` does, and an info
+ * diagnostic for each repeat the parser did not report itself.
+ */
+export function withoutRepeatedDependencies<
+  R extends { dependencies: ParsedDependency[]; diagnostics: ManifestDiagnostic[] },
+>(result: R): R {
+  const { dependencies, repeats } = dedupeDependencies(result.dependencies);
+  if (repeats.length === 0) return result;
+  const reported = new Set(result.diagnostics.flatMap((d) => (d.code === 'DUPLICATE' ? [d.line] : [])));
+  const unreported = repeats.filter(
+    ({ repeated }) => repeated.line === undefined || !reported.has(repeated.line),
+  );
+  const diagnostics: ManifestDiagnostic[] = unreported
+    .slice(0, MAX_REPEAT_DIAGNOSTICS)
+    .map(({ repeated, first }) => ({
+      severity: 'info',
+      code: 'DUPLICATE',
+      message: `${repeated.name} ${repeated.version ?? repeated.specifier ?? '(no version)'} is listed more than once${first.line === undefined ? '' : ` (first on line ${first.line})`}; it is counted once`,
+      ...(repeated.line === undefined ? {} : { line: repeated.line }),
+    }));
+  if (unreported.length > MAX_REPEAT_DIAGNOSTICS) {
+    diagnostics.push({
+      severity: 'info',
+      code: 'DUPLICATE',
+      message: `${unreported.length - MAX_REPEAT_DIAGNOSTICS} more repeated dependencies were counted once`,
+    });
+  }
+  return { ...result, dependencies, diagnostics: [...result.diagnostics, ...diagnostics] };
+}

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { parseManifest } from '../../manifest-registry';
+import type { ParsedDependency } from '../../manifest.types';
+import {
+  declaredOnce,
+  expectLinearTime,
+  expectOnePerIdentity,
+  hostileEdits,
+  hostileText,
+  parseSafely,
+  RUNS,
+} from '../hostile-input.test-helper';
+import { goModParser } from './go-mod.parser';
+
+const valid = manifestFixtures('go')('go.mod');
+const parse = (text: string) => parseSafely(goModParser, 'go.mod', text);
+
+// Few module paths and versions, so generated files repeat requirements often.
+const requirement = fc.record({
+  path: fc.oneof(
+    fc.constantFrom('example.com/a', 'golang.org/x/net', 'github.com/Acme/Lib/v2'),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,8}\.(com|org)\/[a-zA-Z0-9_.-]{1,10}$/),
+  ),
+  version: fc.oneof(
+    fc.constantFrom('v1.0.0', 'v0.0.0-20210101000000-abcdefabcdef', 'v2.3.4+incompatible'),
+    fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)).map(([a, b, c]) => `v${a}.${b}.${c}`),
+  ),
+  indirect: fc.boolean(),
+  inBlock: fc.boolean(),
+});
+
+describe('goModParser on hostile input', () => {
+  it('never throws on arbitrary text, and answers well-formed', () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        parse(text);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads a real go.mod cut short, with lines repeated or replaced by hostile text, without throwing or repeating a dependency', () => {
+    fc.assert(
+      fc.property(hostileEdits(valid), (text) => {
+        parse(text);
+        expectOnePerIdentity('go.mod', text);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads back every generated require, each module version once, direct if any line lacks // indirect', () => {
+    fc.assert(
+      fc.property(fc.array(requirement, { maxLength: 25 }), (requirements) => {
+        const lines = ['module example.com/app', '', 'go 1.22'];
+        const declared: ParsedDependency[] = [];
+        for (const r of requirements) {
+          const written = `${r.path} ${r.version}${r.indirect ? ' // indirect' : ''}`;
+          if (r.inBlock) lines.push('require (', `\t${written}`, ')');
+          else lines.push(`require ${written}`);
+          const line = r.inBlock ? lines.length - 1 : lines.length;
+          declared.push({
+            ecosystem: 'Go',
+            name: r.path,
+            version: r.version,
+            scope: 'runtime',
+            direct: !r.indirect,
+            manifestPath: 'go.mod',
+            line,
+          });
+        }
+        const text = lines.join('\n');
+        expect(parseManifest('go.mod', text).dependencies).toStrictEqual(declaredOnce(declared));
+      }),
+      RUNS,
+    );
+  });
+
+  it.each<[string, (size: number) => string]>([
+    ['one long require line', (n) => `module m\nrequire ${'a'.repeat(n)} v1.0.0\n`],
+    ['one line of brackets', (n) => `module m\n${'('.repeat(n)}`],
+    ['an unterminated quoted string of escapes', (n) => `require "${'\\"'.repeat(n / 2)}`],
+    [
+      'the same require repeated',
+      (n) => `module m\nrequire (\n${'\texample.com/x v1.0.0\n'.repeat(n / 22)})\n`,
+    ],
+    [
+      'a replace for every require',
+      (n) =>
+        'module m\n' +
+        Array.from(
+          { length: n / 60 },
+          (_, i) => `replace example.com/x${i} => example.com/y v1.0.0\nrequire example.com/x${i} v1.0.0\n`,
+        ).join(''),
+    ],
+    ['tabs, spaces and newlines only', (n) => ' \t\n'.repeat(n / 3)],
+  ])('reads %s in time linear in its size', (_name, generate) => {
+    expectLinearTime(parse, generate, 40_000);
+  });
+});

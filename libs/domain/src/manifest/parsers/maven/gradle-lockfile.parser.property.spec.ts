@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { parseManifest } from '../../manifest-registry';
+import type { ParsedDependency } from '../../manifest.types';
+import {
+  declaredOnce,
+  expectLinearTime,
+  expectOnePerIdentity,
+  hostileEdits,
+  hostileText,
+  parseSafely,
+  RUNS,
+} from '../hostile-input.test-helper';
+import { gradleLockfileParser } from './gradle-lockfile.parser';
+
+const valid = manifestFixtures('maven')('gradle.lockfile');
+const parse = (text: string) => parseSafely(gradleLockfileParser, 'gradle.lockfile', text);
+const TEST_CONFIGURATIONS = ['testCompileClasspath', 'testRuntimeClasspath', 'debugUnitTestRuntimeClasspath'];
+
+const locked = fc.record({
+  group: fc.oneof(
+    fc.constantFrom('org.acme', 'com.google.guava'),
+    fc.stringMatching(/^[a-z][a-z0-9.]{0,12}$/),
+  ),
+  artifact: fc.oneof(fc.constantFrom('core', 'guava'), fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/)),
+  version: fc.oneof(fc.constantFrom('1.0', '31.1-jre'), fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/)),
+  configurations: fc.subarray(['compileClasspath', 'runtimeClasspath', ...TEST_CONFIGURATIONS], {
+    minLength: 1,
+  }),
+});
+
+describe('gradleLockfileParser on hostile input', () => {
+  it('never throws on arbitrary text, and answers well-formed', () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        parse(text);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads a real gradle.lockfile cut short, with lines repeated or replaced by hostile text, without throwing or repeating a module', () => {
+    fc.assert(
+      fc.property(hostileEdits(valid), (text) => {
+        parse(text);
+        expectOnePerIdentity('gradle.lockfile', text);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads back every generated line, each module version once, dev only when only tests resolve it', () => {
+    fc.assert(
+      fc.property(fc.array(locked, { maxLength: 30 }), (modules) => {
+        const lines = ['# This is a Gradle generated file for dependency locking.'];
+        const declared: ParsedDependency[] = [];
+        for (const m of modules) {
+          lines.push(`${m.group}:${m.artifact}:${m.version}=${m.configurations.join(',')}`);
+          declared.push({
+            ecosystem: 'Maven',
+            name: `${m.group}:${m.artifact}`,
+            version: m.version,
+            scope: m.configurations.every((c) => TEST_CONFIGURATIONS.includes(c)) ? 'dev' : 'runtime',
+            direct: false,
+            manifestPath: 'gradle.lockfile',
+            line: lines.length,
+          });
+        }
+        lines.push('empty=annotationProcessor');
+        expect(parseManifest('gradle.lockfile', lines.join('\n')).dependencies).toStrictEqual(
+          declaredOnce(declared),
+        );
+      }),
+      RUNS,
+    );
+  });
+
+  it.each<[string, (size: number) => string]>([
+    ['one long line', (n) => 'a'.repeat(n)],
+    ['one line of colons', (n) => ':'.repeat(n)],
+    ['a thousand configurations', (n) => `g:a:1=${'testFixturesX,'.repeat(n / 14)}`],
+    ['the same line repeated', (n) => 'org.acme:core:1.0=runtimeClasspath\n'.repeat(n / 35)],
+  ])('reads %s in time linear in its size', (_name, generate) => {
+    expectLinearTime(parse, generate, 40_000);
+  });
+});

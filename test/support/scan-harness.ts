@@ -16,6 +16,7 @@ import {
   buildActivityDeps,
   bundleWorkflows,
   IpaddrOutboundAddressPolicy,
+  PiscinaManifestParserPool,
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
@@ -94,6 +95,8 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const osv = await startOsvStandIn([...options.advisories]);
   const temporal = await createTemporalHarness();
   const taskQueue = uniqueName(options.name);
+  // As the worker runs it; the default deadline, so only a parser bug could trip it here.
+  const parserPool = new PiscinaManifestParserPool({ threads: 2, deadlineMs: 10_000 });
   const gitCacheDir = mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-'));
   const production = options.observability !== undefined;
   const metricsQuery = new ScanMetricsQuery(orm.em);
@@ -127,6 +130,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     ...createActivities(
       buildActivityDeps(orm.em, {
         workerIdentity: `test-${taskQueue}`,
+        parserPool,
         githubApiUrl: github.url,
         ...(options.githubToken ? { githubToken: options.githubToken } : {}),
         osvApiUrl: osv.url,
@@ -210,6 +214,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     },
     async close() {
       await harness.stopWorker();
+      await parserPool.close();
       await temporal.close();
       await github.close();
       await osv.close();

@@ -1,5 +1,5 @@
 // Runs in the parser pool's worker threads (piscina loads this file's default export).
-import type { MessagePort } from 'node:worker_threads';
+import { threadId, type MessagePort } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import {
   parseManifest as domainParseManifest,
@@ -16,7 +16,7 @@ export interface ParseTask {
   readonly text: string;
   /** The includes the caller has answered so far (the whole text map never crosses threads). */
   readonly includes: ReadonlyMap<string, IncludeAnswer>;
-  /** Told when the parse begins, so the deadline counts parsing, not waiting in the queue. */
+  /** Told this thread's id when the parse begins, so the deadline counts parsing, not queueing. */
   readonly started: MessagePort;
 }
 
@@ -40,7 +40,7 @@ const parse: ParseManifest = parserModule
   : domainParseManifest;
 
 export default function parseManifestTask(task: ParseTask): ParseTaskResult {
-  task.started.postMessage('started');
+  task.started.postMessage(threadId);
   const missing = new Set<string>();
   const result = parse(task.path, task.text, {
     readInclude: (path) => {

@@ -1,6 +1,7 @@
+import { once } from 'node:events';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type {
   ManifestParseResult,
@@ -43,6 +44,8 @@ function fromSourceOptions() {
 export class PiscinaManifestParserPool implements ManifestParserPool {
   private readonly pool: Piscina<ParseTask, ParseTaskResult>;
   private closed = false;
+  /** Threads stopped at a deadline that have not exited yet (see close). */
+  private readonly stopping = new Set<Promise<unknown>>();
 
   constructor(private readonly options: PiscinaManifestParserPoolOptions) {
     const workerData: ParserWorkerData = options.parserModule ? { parserModule: options.parserModule } : {};
@@ -56,9 +59,9 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     });
   }
 
-  /** Threads alive now (for tests and metrics): back to `threads` soon after a timed-out parse. */
-  get threadIds(): number[] {
-    return this.pool.threads.map((thread) => thread.threadId);
+  /** The pool's threads now (for tests and metrics): back to `threads` right after a timed-out parse. */
+  get threads(): Worker[] {
+    return [...this.pool.threads];
   }
 
   async parseAll(
@@ -72,6 +75,8 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // piscina replaces a thread that exits outside destroy(): let the stopped ones exit first.
+    await Promise.allSettled([...this.stopping]);
     await this.pool.destroy();
   }
 
@@ -102,9 +107,12 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     let timer: NodeJS.Timeout | undefined;
     // The clock starts when a thread picks the task up: time queued behind other manifests is not
     // this one's fault.
-    port1.once('message', () => {
+    port1.once('message', (threadId: number) => {
       startedAt = performance.now();
-      timer = setTimeout(() => deadline.abort(), budgetMs);
+      timer = setTimeout(() => {
+        this.watchExit(threadId);
+        deadline.abort();
+      }, budgetMs);
     });
     try {
       const result = await this.pool.run(
@@ -122,6 +130,13 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
       clearTimeout(timer);
       port1.close();
     }
+  }
+
+  private watchExit(threadId: number): void {
+    const thread = this.pool.threads.find((t) => t.threadId === threadId);
+    if (!thread) return;
+    const exited = once(thread, 'exit').finally(() => this.stopping.delete(exited));
+    this.stopping.add(exited);
   }
 
   private timedOut(filePath: string): ManifestParseResult {

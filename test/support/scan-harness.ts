@@ -16,6 +16,7 @@ import {
   buildActivityDeps,
   bundleWorkflows,
   IpaddrOutboundAddressPolicy,
+  PiscinaManifestParserPool,
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
@@ -83,6 +84,10 @@ export interface ScanHarnessOptions {
   readonly githubToken?: string;
   /** The worker's GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS. */
   readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
+  /** The scan steps' heartbeat timeout (a workflow input; default the workflow's own). */
+  readonly heartbeatTimeoutMs?: number;
+  /** The worker's parser pool: its deadline (default 10 s) and a test parser module in its threads. */
+  readonly parsing?: { readonly deadlineMs?: number; readonly parserModule?: string };
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
@@ -94,6 +99,12 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const osv = await startOsvStandIn([...options.advisories]);
   const temporal = await createTemporalHarness();
   const taskQueue = uniqueName(options.name);
+  // As the worker runs it; with the default deadline only a parser bug could trip it.
+  const parserPool = new PiscinaManifestParserPool({
+    threads: 2,
+    deadlineMs: options.parsing?.deadlineMs ?? 10_000,
+    ...(options.parsing?.parserModule ? { parserModule: options.parsing.parserModule } : {}),
+  });
   const gitCacheDir = mkdtempSync(path.join(os.tmpdir(), 'repoguard-git-cache-'));
   const production = options.observability !== undefined;
   const metricsQuery = new ScanMetricsQuery(orm.em);
@@ -111,6 +122,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const requester = new TemporalScanRequester(requesterClient, taskQueue, {
     quietWindowMs: options.quietWindowMs ?? 300,
     maxWaitMs: options.maxWaitMs ?? 5_000,
+    ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
   });
 
   if (options.osvMode === 'mirror')
@@ -127,6 +139,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     ...createActivities(
       buildActivityDeps(orm.em, {
         workerIdentity: `test-${taskQueue}`,
+        parserPool,
         githubApiUrl: github.url,
         ...(options.githubToken ? { githubToken: options.githubToken } : {}),
         osvApiUrl: osv.url,
@@ -210,6 +223,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     },
     async close() {
       await harness.stopWorker();
+      await parserPool.close();
       await temporal.close();
       await github.close();
       await osv.close();

@@ -29,7 +29,7 @@ const USAGES: Record<string, string> = {
 
 /**
  * Dispatches a command; returns the exit code (2 for usage errors, as documented). Commands that
- * talk to the database answer with a promise; `check` stays synchronous.
+ * talk to the database or to worker threads (`check`) answer with a promise.
  */
 export function runCli(
   argv: readonly string[],
@@ -40,7 +40,7 @@ export function runCli(
   try {
     switch (command) {
       case 'check':
-        return runCheck(rest, io);
+        return runCheck(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'org:create':
         return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
       case 'user:token':

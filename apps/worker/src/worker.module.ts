@@ -1,4 +1,4 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities } from '@repoguard/activities';
@@ -7,6 +7,7 @@ import {
   createMikroOrmConfig,
   githubAppPrivateKey,
   gitSettings,
+  PiscinaManifestParserPool,
   ScanMetricsQuery,
   WorkerMetrics,
 } from '@repoguard/infrastructure';
@@ -14,10 +15,18 @@ import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 
 export const ACTIVITIES = Symbol('ACTIVITIES');
 export const WORKER_IDENTITY = Symbol('WORKER_IDENTITY');
+export const PARSER_POOL = Symbol('PARSER_POOL');
 
 /** The worker's dependency graph: adapters in, activities out. No HTTP listener. */
 @Module({})
-export class WorkerModule {
+export class WorkerModule implements OnModuleDestroy {
+  constructor(@Inject(PARSER_POOL) private readonly parserPool: PiscinaManifestParserPool) {}
+
+  // app.close() runs after worker.run() has resolved: no parse is left to wait for.
+  async onModuleDestroy(): Promise<void> {
+    await this.parserPool.close();
+  }
+
   static forRoot(config: WorkerConfig, identity: string): DynamicModule {
     return {
       module: WorkerModule,
@@ -38,13 +47,20 @@ export class WorkerModule {
             return new WorkerMetrics(query, (message) => logger.warn(message));
           },
         },
+        { provide: PARSER_POOL, useFactory: () => new PiscinaManifestParserPool(config.parserPoolOptions) },
         {
           provide: ACTIVITIES,
-          inject: [EntityManager, WORKER_IDENTITY, WorkerMetrics],
-          useFactory: (em: EntityManager, workerIdentity: string, metrics: WorkerMetrics) =>
+          inject: [EntityManager, WORKER_IDENTITY, WorkerMetrics, PARSER_POOL],
+          useFactory: (
+            em: EntityManager,
+            workerIdentity: string,
+            metrics: WorkerMetrics,
+            parserPool: PiscinaManifestParserPool,
+          ) =>
             createActivities(
               buildActivityDeps(em, {
                 workerIdentity,
+                parserPool,
                 metrics: metrics.integrations,
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),

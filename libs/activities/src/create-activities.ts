@@ -2,6 +2,7 @@ import type {
   AdvisoryImporter,
   FindingRepository,
   ManifestBlobStore,
+  ManifestParserPool,
   ManifestSource,
   PolicyRepository,
   RematchTargetFinder,
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   readonly workerIdentity: string;
   readonly manifestSource: ManifestSource;
   readonly blobStore: ManifestBlobStore;
+  /** Parsing off the event loop, each manifest within a deadline (closed by whoever built it). */
+  readonly parserPool: ManifestParserPool;
   readonly snapshots: SnapshotRepository;
   readonly vulnerabilityDatabase: VulnerabilityDatabase;
   readonly vulnerabilityCache: VulnerabilityCache;

@@ -1,5 +1,6 @@
 export * from './config/load-config';
 export * from './config/shared-config';
+export * from './config/parsing-config';
 export * from './persistence/mikro-orm.config';
 export * from './persistence/database-bootstrap';
 export * from './persistence/entities';
@@ -43,3 +44,4 @@ export * from './telemetry';
 export * from './persistence/stores';
 export * from './composition/activity-deps.factory';
 export * from './persistence/repositories/mikro-orm-credential-lookup';
+export * from './parsing/piscina-manifest-parser-pool';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
@@ -9,7 +9,7 @@ import { buildZip } from '../../../../test/support/zip-builder';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const UGLY = 'test/fixtures/manifests/ugly';
 
-function run(argv: string[]): { code: number; out: string; err: string } {
+async function run(argv: string[], env: NodeJS.ProcessEnv = process.env) {
   let out = '';
   let err = '';
   const io: CommandIo = {
@@ -18,7 +18,7 @@ function run(argv: string[]): { code: number; out: string; err: string } {
     err: (t) => (err += `${t}\n`),
     now: () => new Date('2026-06-01T00:00:00Z'),
   };
-  const code = runCli(argv, io) as number; // check is synchronous
+  const code = await runCli(argv, io, env);
   return { code, out, err };
 }
 
@@ -47,8 +47,8 @@ describe('repoguard check', () => {
     let result: { code: number; out: string; err: string };
     let json: { status: string; results: JsonResult[] };
 
-    beforeAll(() => {
-      result = run(['check', UGLY, ...GHSA, '--format', 'json']);
+    beforeAll(async () => {
+      result = await run(['check', UGLY, ...GHSA, '--format', 'json']);
       json = JSON.parse(result.out) as typeof json;
     });
 
@@ -114,8 +114,8 @@ describe('repoguard check', () => {
     });
   });
 
-  it('matches the PYSEC database too (PyPI-all.zip) and prints a readable table', () => {
-    const { code, out } = run([
+  it('matches the PYSEC database too (PyPI-all.zip) and prints a readable table', async () => {
+    const { code, out } = await run([
       'check',
       `${UGLY}/requirements.txt`,
       '--advisories',
@@ -129,25 +129,25 @@ describe('repoguard check', () => {
     expect(out).toMatch(new RegExp(`^Policy: ${code === 1 ? 'FAIL' : '(OK|WARN)'}$`, 'm'));
   });
 
-  it('prints a broken manifest as an error line in the table', () => {
-    const { out } = run(['check', `${UGLY}/broken`, ...GHSA]);
+  it('prints a broken manifest as an error line in the table', async () => {
+    const { out } = await run(['check', `${UGLY}/broken`, ...GHSA]);
     expect(out).toMatch(
       /^test\/fixtures\/manifests\/ugly\/broken\/Pipfile\.lock \(pipfile-lock\): 0 dependencies, 0 vulnerabilities, 1 error$/m,
     );
     expect(out).toMatch(/^ {2}error \(line 11\): INVALID_SYNTAX /m);
   });
 
-  it('applies a policy file: WARN exits 0', () => {
+  it('applies a policy file: WARN exits 0', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
     const policy = path.join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ warn_on_severity: 'LOW', warn_on_unpinned: true }));
-    const { code, out } = run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]);
+    const { code, out } = await run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]);
     expect(code).toBe(0);
     expect(out).toMatch(/^Policy: WARN$/m);
     expect(out).toMatch(/WARN warn_on_severity: 17 finding\(s\)/);
   });
 
-  it('ignores an accepted risk named by alias until it expires', () => {
+  it('ignores an accepted risk named by alias until it expires', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
     const policy = path.join(dir, 'policy.json');
     const ignore = (expires_at: string) =>
@@ -156,18 +156,18 @@ describe('repoguard check', () => {
         ignore: [{ id: 'CVE-2021-44906', reason: 'build-time only', expires_at }],
       });
     writeFileSync(policy, ignore('2027-01-01T00:00:00Z'));
-    expect(run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]).code).toBe(0);
+    expect((await run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy])).code).toBe(0);
     writeFileSync(policy, ignore('2026-01-01T00:00:00Z'));
-    expect(run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy]).code).toBe(1);
+    expect((await run(['check', `${UGLY}/web`, ...GHSA, '--policy', policy])).code).toBe(1);
   });
 
-  it('follows includes inside a named directory given relative to the working directory', () => {
+  it('follows includes inside a named directory given relative to the working directory', async () => {
     const dir = mkdtempSync(path.join(REPO_ROOT, '.tmp-check-'));
     try {
       writeFileSync(path.join(dir, 'requirements.txt'), '-r base.txt\n-r ../package.json\nsix==1.16.0\n');
       writeFileSync(path.join(dir, 'base.txt'), 'attrs==23.1.0\n');
       const relative = path.relative(REPO_ROOT, dir);
-      const { out } = run(['check', relative, ...GHSA, '--format', 'json']);
+      const { out } = await run(['check', relative, ...GHSA, '--format', 'json']);
       const [result] = (JSON.parse(out) as { results: JsonResult[] }).results;
       expect(result!.dependencies.map((d) => d.name)).toEqual(['attrs', 'six']);
       expect(result!.diagnostics).toEqual([
@@ -182,7 +182,54 @@ describe('repoguard check', () => {
     }
   });
 
+  it('reports a manifest that parses past PARSE_DEADLINE_MS as PARSE_TIMEOUT and checks the others', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-deadline-'));
+    try {
+      // 200k packages take the real parser far longer than 100 ms (about a second here).
+      const packages: Record<string, { version: string }> = {};
+      for (let i = 0; i < 200_000; i++) packages[`node_modules/pkg-${i}`] = { version: `1.0.${i % 100}` };
+      writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages }));
+      writeFileSync(path.join(dir, 'requirements.txt'), 'six==1.16.0\n');
+      const advisories = path.join(dir, 'advisories');
+      mkdirSync(advisories);
+
+      const { code, out } = await run(['check', dir, '--advisories', advisories, '--format', 'json'], {
+        ...process.env,
+        PARSE_DEADLINE_MS: '100',
+        PARSE_THREADS: '2',
+      });
+
+      expect(code).toBe(0);
+      const results = (
+        JSON.parse(out) as { results: (JsonResult & { diagnostics: { message: string }[] })[] }
+      ).results;
+      const lock = results.find((r) => r.manifest_path.endsWith('package-lock.json'))!;
+      expect(lock.dependencies).toEqual([]);
+      expect(lock.diagnostics).toEqual([
+        expect.objectContaining({
+          code: 'PARSE_TIMEOUT',
+          message: expect.stringMatching(
+            /package-lock\.json took longer than 100 ms to parse \(PARSE_DEADLINE_MS\)/,
+          ),
+        }),
+      ]);
+      const requirements = results.find((r) => r.manifest_path.endsWith('requirements.txt'))!;
+      expect(requirements.dependencies.map((d) => `${d.name}@${d.version}`)).toEqual(['six@1.16.0']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   describe('usage errors exit 2 with a message', () => {
+    it.each([
+      [{ PARSE_DEADLINE_MS: 'soon' }, /PARSE_DEADLINE_MS is "soon": must be a whole number of milliseconds/],
+      [{ PARSE_THREADS: '0' }, /PARSE_THREADS is "0": .*1/],
+    ])('a malformed %p', async (env, message) => {
+      const { code, err } = await run(['check', UGLY, ...GHSA], { ...process.env, ...env });
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+    });
+
     it.each([
       [[], /Usage: repoguard <command>/],
       [['scan'], /unknown command "scan"/],
@@ -194,8 +241,8 @@ describe('repoguard check', () => {
       [['check', UGLY, ...GHSA, '--format', 'xml'], /--format must be table or json/],
       [['check', UGLY, ...GHSA, '--colour'], /Unknown option '--colour'/],
       [['check', UGLY, ...GHSA, '--policy', 'missing.json'], /--policy missing\.json: no such file/],
-    ])('%p', (argv, message) => {
-      const { code, err } = run(argv as string[]);
+    ])('%p', async (argv, message) => {
+      const { code, err } = await run(argv as string[]);
       expect(code).toBe(2);
       expect(err).toMatch(message);
     });
@@ -204,28 +251,28 @@ describe('repoguard check', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-bomb-'));
       const bomb = path.join(dir, 'all.zip');
       writeFileSync(bomb, await buildZip([{ name: 'bomb.json', content: { zeros: 64 * 1024 * 1024 } }]));
-      const { code, err } = run(['check', UGLY, '--advisories', bomb]);
+      const { code, err } = await run(['check', UGLY, '--advisories', bomb]);
       expect(code).toBe(2);
       expect(err).toMatch(
         /--advisories .*all\.zip: entry bomb\.json unzips to more than OSV_EXPORT_MAX_ENTRY_BYTES \(16777216 bytes\)/,
       );
     });
 
-    it('says a policy file is not JSON without quoting what it holds', () => {
+    it('says a policy file is not JSON without quoting what it holds', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
       const policy = path.join(dir, 'policy.json');
       writeFileSync(policy, 'root:x:0:0:root:/root:/bin/bash\n');
-      const { code, err } = run(['check', UGLY, ...GHSA, '--policy', policy]);
+      const { code, err } = await run(['check', UGLY, ...GHSA, '--policy', policy]);
       expect(code).toBe(2);
       expect(err).toMatch(/--policy .*policy\.json is not valid JSON/);
       expect(err).not.toContain('root:');
     });
 
-    it('names each invalid rule of a policy file', () => {
+    it('names each invalid rule of a policy file', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
       const policy = path.join(dir, 'policy.json');
       writeFileSync(policy, JSON.stringify({ fail_on_severity: 'SEVERE', ignore: [{ id: 'X' }] }));
-      const { code, err } = run(['check', UGLY, ...GHSA, '--policy', policy]);
+      const { code, err } = await run(['check', UGLY, ...GHSA, '--policy', policy]);
       expect(code).toBe(2);
       expect(err).toMatch(/policy\.fail_on_severity must be one of CRITICAL, HIGH, MEDIUM, LOW/);
       expect(err).toMatch(/policy\.ignore\[0\]\.reason must say why/);

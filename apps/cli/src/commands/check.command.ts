@@ -3,17 +3,25 @@ import * as path from 'node:path';
 import {
   AdvisoryIndex,
   type CheckReport,
-  checkManifests,
+  checkParsedManifests,
   DEFAULT_POLICY,
   DomainError,
   type IncludeRefused,
   isVendoredPath,
   type ManifestFile,
+  type ParseAllOptions,
+  type ParsedManifestFile,
   parsePolicy,
   parserFor,
   type PolicyRules,
 } from '@repoguard/domain';
-import { readOsvExport } from '@repoguard/infrastructure';
+import {
+  ConfigError,
+  loadConfig,
+  ParsingConfig,
+  PiscinaManifestParserPool,
+  readOsvExport,
+} from '@repoguard/infrastructure';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import { formatJson, formatTable } from './check.output';
 
@@ -27,10 +35,17 @@ Includes (-r, -c) are followed only to files inside the files and directories na
 resolving symlinks; any other is reported as an INCLUDE_OUTSIDE_ROOT error, naming the include as
 written, and never read. Name its directory too to have it checked.
 
+Manifests are parsed in PARSE_THREADS worker threads; one that takes longer than PARSE_DEADLINE_MS
+(default 10000) is stopped and reported as a PARSE_TIMEOUT error, the others checked as usual.
+
 Exit code: 1 when the policy says FAIL, 0 otherwise, 2 on usage errors.`;
 
-/** `repoguard check`: the local scan for CI pipelines. Returns the process exit code. */
-export function runCheck(argv: readonly string[], io: CommandIo): number {
+/** `repoguard check`: the local scan for CI pipelines. Resolves to the process exit code. */
+export async function runCheck(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const { values, positionals } = parseOptions(argv);
   if (values.help) {
     io.out(CHECK_USAGE);
@@ -43,17 +58,43 @@ export function runCheck(argv: readonly string[], io: CommandIo): number {
   const format = values.format ?? 'table';
   if (format !== 'table' && format !== 'json')
     throw new UsageError(`--format must be table or json, not "${format}"`);
+  const parsing = loadParsingConfig(env);
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const index = loadAdvisories(advisories, io);
   const files = collectManifests(positionals, io.cwd);
   const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
-  const report: CheckReport = checkManifests(files, index, policy, io.now(), {
+  const parsed = await parseInThreads(files, parsing, {
     readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
   });
+  const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now());
 
   io.out(format === 'json' ? formatJson(report) : formatTable(report, { advisories: index.size }));
   return report.evaluation.status === 'FAIL' ? 1 : 0;
+}
+
+/** The worker's parsing path: threads, the same deadline, PARSE_TIMEOUT for a manifest past it. */
+async function parseInThreads(
+  files: readonly ManifestFile[],
+  config: ParsingConfig,
+  options: ParseAllOptions,
+): Promise<ParsedManifestFile[]> {
+  const pool = new PiscinaManifestParserPool(config.parserPoolOptions);
+  try {
+    const results = await pool.parseAll(files, options);
+    return files.map((file, i) => ({ path: file.path, parsed: results[i]! }));
+  } finally {
+    await pool.close();
+  }
+}
+
+function loadParsingConfig(env: NodeJS.ProcessEnv): ParsingConfig {
+  try {
+    return loadConfig(ParsingConfig, env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.problems.join('\n'));
+    throw error;
+  }
 }
 
 function parseOptions(argv: readonly string[]) {

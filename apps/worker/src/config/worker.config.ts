@@ -1,11 +1,16 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DEFAULT_OSV_EXPORT_LIMITS, SharedConfig, type OsvExportLimits } from '@repoguard/infrastructure';
+import {
+  DEFAULT_OSV_EXPORT_LIMITS,
+  SharedConfig,
+  WithParsingConfig,
+  type OsvExportLimits,
+} from '@repoguard/infrastructure';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
-/** Every variable the worker reads, validated once at boot (see .env.example). */
-export class WorkerConfig extends SharedConfig {
+/** Every variable the worker reads, validated once at boot (see .env.example); PARSE_* come from WithParsingConfig. */
+export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   /** A prebuilt workflow bundle (`npm run build` writes dist/workflow-bundle.js); unset: bundle from source. */
   @IsOptional()
   @IsString()

@@ -9,6 +9,7 @@ import {
   MikroOrmSnapshotRepository,
   MikroOrmVulnerabilityCache,
   OrganizationEntity,
+  PiscinaManifestParserPool,
   RepositoryEntity,
 } from '@repoguard/infrastructure';
 import { createParseActivity } from './parse.activity';
@@ -18,14 +19,19 @@ import { createPersistActivity } from './persist.activity';
 // ever: the findings upsert touched one row twice, which PostgreSQL refuses. On the real database.
 describe('a scan of manifests that list a dependency twice', () => {
   let orm: MikroORM;
+  let parserPool: PiscinaManifestParserPool;
   const knex = () => orm.em.getKnex();
 
   beforeAll(async () => {
     orm = await MikroORM.init(
       createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 4 }),
     );
+    parserPool = new PiscinaManifestParserPool({ threads: 1, deadlineMs: 30_000 });
   });
-  afterAll(async () => orm?.close(true));
+  afterAll(async () => {
+    await parserPool?.close();
+    await orm?.close(true);
+  });
 
   async function connectedRepo() {
     const em = orm.em.fork();
@@ -171,7 +177,7 @@ describe('a scan of manifests that list a dependency twice', () => {
     'parses and persists a %s that repeats a dependency, once and again',
     async (path, ecosystem, name, text) => {
       const { orgId, repoId, scanId } = await connectedRepo();
-      const deps = { ...stores(), now: () => new Date() };
+      const deps = { ...stores(), parserPool, now: () => new Date() };
       const content = new TextEncoder().encode(text);
       // Content-addressed like git's blobs; a random prefix keeps this test's blob its own.
       const blobSha = createHash('sha1').update(`${randomUUID()}${text}`).digest('hex');

@@ -1,8 +1,8 @@
 import {
-  parseManifest,
   parserFor,
   toPurl,
   type ManifestBlobStore,
+  type ManifestParserPool,
   type ScanRepository,
   type SnapshotRepository,
 } from '@repoguard/domain';
@@ -13,12 +13,17 @@ export interface ParseDeps {
   readonly blobStore: ManifestBlobStore;
   readonly snapshots: SnapshotRepository;
   readonly scans: ScanRepository;
+  readonly parserPool: ManifestParserPool;
 }
 
 const decoder = new TextDecoder('utf-8');
 
-/** Runs the domain's parsers on the stored blobs; one snapshot per commit, reused when it exists. */
-export function createParseActivity({ blobStore, snapshots, scans }: ParseDeps) {
+/**
+ * Runs the domain's parsers on the stored blobs; one snapshot per commit, reused when it exists.
+ * Parsing happens in the pool's threads, so this event loop stays free for asActivity's heartbeats
+ * however long a manifest takes, and one that overruns the deadline is recorded as PARSE_TIMEOUT.
+ */
+export function createParseActivity({ blobStore, snapshots, scans, parserPool }: ParseDeps) {
   return async function parse(input: ParseInput): Promise<ParseResult> {
     return asActivity(async () => {
       const started = Date.now();
@@ -39,20 +44,24 @@ export function createParseActivity({ blobStore, snapshots, scans }: ParseDeps) 
           blobs.has(m.blobSha) ? decoder.decode(blobs.get(m.blobSha)) : undefined,
         ]),
       );
-      const manifests = [];
-      const dependencies = [];
-      for (const manifest of input.manifests) {
+      const files = input.manifests.map((manifest) => {
         const text = textByPath.get(manifest.path);
         if (text === undefined) throw new Error(`blob ${manifest.blobSha} of ${manifest.path} is not stored`);
-        // Includes (`-r base.txt`) resolve among the commit's other manifests.
-        const parsed = parseManifest(manifest.path, text, { readInclude: (path) => textByPath.get(path) });
+        return { path: manifest.path, text };
+      });
+      // Includes (`-r base.txt`) resolve among the commit's other manifests.
+      const parsed = await parserPool.parseAll(files, { readInclude: (path) => textByPath.get(path) });
+      const manifests = [];
+      const dependencies = [];
+      for (const [i, manifest] of input.manifests.entries()) {
+        const result = parsed[i]!;
         manifests.push({
           path: manifest.path,
           blobSha: manifest.blobSha,
           parserId: parserFor(manifest.path)?.id ?? 'unknown',
-          diagnostics: parsed.diagnostics,
+          diagnostics: result.diagnostics,
         });
-        for (const d of parsed.dependencies)
+        for (const d of result.dependencies)
           dependencies.push({ ...d, purl: toPurl(d.ecosystem, d.name, d.version) });
       }
       const snapshotId = await snapshots.create({

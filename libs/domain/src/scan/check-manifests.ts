@@ -1,6 +1,11 @@
 import type { AdvisoryIndex } from '../advisory/advisory-index';
 import { matchDependencies, type VulnerabilityMatch } from '../advisory/match-dependencies';
-import type { ManifestDiagnostic, ParsedDependency, ParseOptions } from '../manifest/manifest.types';
+import type {
+  ManifestDiagnostic,
+  ManifestParseResult,
+  ParsedDependency,
+  ParseOptions,
+} from '../manifest/manifest.types';
 import { parseManifest, parserFor } from '../manifest/manifest-registry';
 import { evaluatePolicy, type PolicyEvaluation, type PolicyFinding } from '../policy/evaluate-policy';
 import type { PolicyRules } from '../policy/policy';
@@ -8,6 +13,11 @@ import type { PolicyRules } from '../policy/policy';
 export interface ManifestFile {
   readonly path: string;
   readonly text: string;
+}
+
+export interface ParsedManifestFile {
+  readonly path: string;
+  readonly parsed: ManifestParseResult;
 }
 
 export interface ManifestCheck {
@@ -34,17 +44,32 @@ export function checkManifests(
   now: Date,
   options: ParseOptions = {},
 ): CheckReport {
+  const parsed = files
+    .filter((file) => parserFor(file.path))
+    .map((file) => ({ path: file.path, parsed: parseManifest(file.path, file.text, options) }));
+  return checkParsedManifests(parsed, index, policy, now);
+}
+
+/**
+ * The check after parsing, for callers that parse elsewhere (the CLI's parser pool): match and
+ * judge. Files no parser reads are left out, as checkManifests does.
+ */
+export function checkParsedManifests(
+  files: readonly ParsedManifestFile[],
+  index: AdvisoryIndex,
+  policy: PolicyRules,
+  now: Date,
+): CheckReport {
   const results: ManifestCheck[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     const parser = parserFor(file.path);
     if (!parser) continue;
-    const parsed = parseManifest(file.path, file.text, options);
     results.push({
       manifestPath: file.path,
       parserId: parser.id,
-      dependencies: parsed.dependencies,
-      diagnostics: parsed.diagnostics,
-      findings: matchDependencies(index, parsed.dependencies),
+      dependencies: file.parsed.dependencies,
+      diagnostics: file.parsed.diagnostics,
+      findings: matchDependencies(index, file.parsed.dependencies),
     });
   }
   const findings: PolicyFinding[] = results.flatMap((r) =>

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ManifestParserPool } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { RequestScan } from '@repoguard/application';
@@ -52,6 +53,8 @@ export interface IntegrationSettings {
   readonly git?: GitCliManifestSourceOptions;
   /** Caps and allowed schemes of advisory exports the sync reads; default DEFAULT_OSV_EXPORT_LIMITS. */
   readonly osvExportLimits?: OsvExportLimits;
+  /** The manifest parser pool (PiscinaManifestParserPool); its owner closes it at shutdown. */
+  readonly parserPool: ManifestParserPool;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -91,6 +94,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
             ...(metrics ? { fetch: instrumentFetch('osv', metrics) } : {}),
           }),
     blobStore: new MikroOrmManifestBlobStore(em),
+    parserPool: settings.parserPool,
     snapshots: new MikroOrmSnapshotRepository(em),
     vulnerabilityCache: new MikroOrmVulnerabilityCache(em),
     findings: new MikroOrmFindingRepository(em),

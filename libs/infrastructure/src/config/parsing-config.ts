@@ -1,0 +1,37 @@
+import * as os from 'node:os';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import type { PiscinaManifestParserPoolOptions } from '../parsing/piscina-manifest-parser-pool';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern's constructor type
+type Constructor = abstract new (...args: any[]) => object;
+
+/**
+ * PARSE_* variables, read by the worker (WorkerConfig) and `repoguard check` alike: a mixin so
+ * both validate them with the same rules.
+ */
+export function WithParsingConfig<TBase extends Constructor>(Base: TBase) {
+  abstract class ParsingVariables extends Base {
+    /** Worker threads parsing manifests; default: one per core but one, at least one. */
+    @Type(() => Number)
+    @IsInt({ message: 'must be a whole number of threads' })
+    @Min(1)
+    @Max(64)
+    PARSE_THREADS: number = Math.max(1, os.availableParallelism() - 1);
+
+    /** How long one manifest may parse before its thread is stopped and it gets PARSE_TIMEOUT. */
+    @Type(() => Number)
+    @IsInt({ message: 'must be a whole number of milliseconds' })
+    @Min(100)
+    @Max(600_000)
+    PARSE_DEADLINE_MS: number = 10_000;
+
+    get parserPoolOptions(): PiscinaManifestParserPoolOptions {
+      return { threads: this.PARSE_THREADS, deadlineMs: this.PARSE_DEADLINE_MS };
+    }
+  }
+  return ParsingVariables;
+}
+
+/** The PARSE_* variables alone (the CLI, which needs nothing else from the environment). */
+export class ParsingConfig extends WithParsingConfig(class {}) {}

@@ -1,4 +1,5 @@
 import {
+  dedupeDependencies,
   parserFor,
   toPurl,
   type ManifestBlobStore,
@@ -52,7 +53,7 @@ export function createParseActivity({ blobStore, snapshots, scans, parserPool }:
       // Includes (`-r base.txt`) resolve among the commit's other manifests.
       const parsed = await parserPool.parseAll(files, { readInclude: (path) => textByPath.get(path) });
       const manifests = [];
-      const dependencies = [];
+      const declared = [];
       for (const [i, manifest] of input.manifests.entries()) {
         const result = parsed[i]!;
         manifests.push({
@@ -62,8 +63,11 @@ export function createParseActivity({ blobStore, snapshots, scans, parserPool }:
           diagnostics: result.diagnostics,
         });
         for (const d of result.dependencies)
-          dependencies.push({ ...d, purl: toPurl(d.ecosystem, d.name, d.version) });
+          declared.push({ ...d, purl: toPurl(d.ecosystem, d.name, d.version) });
       }
+      // A file included by another (`-r base.txt`) that is a manifest itself declares its
+      // dependencies twice: the snapshot holds each identity once.
+      const { dependencies } = dedupeDependencies(declared);
       const snapshotId = await snapshots.create({
         orgId: input.orgId,
         repoId: input.repoId,

@@ -35,7 +35,11 @@ export interface RelaySettings {
   /** A request refused for a reason of its own is retried after base·2^attempts, at most max. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
-  /** After Temporal was out of reach, new requests are left to the relay loop this long. */
+  /**
+   * After Temporal was found out of reach, new requests are left to the relay loop (answered at
+   * once, not after a failing call) until a relay gets one through, or for this long. The loop
+   * renews it with each failed try, so during an outage no caller waits on Temporal.
+   */
   readonly skipImmediateAfterOutageMs: number;
 }
 
@@ -44,7 +48,7 @@ export const DEFAULT_RELAY_SETTINGS: Omit<RelaySettings, 'taskQueue'> = {
   leaseMs: 30_000,
   retryBaseMs: 1_000,
   retryMaxMs: 30_000,
-  skipImmediateAfterOutageMs: 5_000,
+  skipImmediateAfterOutageMs: 30_000,
 };
 
 /**

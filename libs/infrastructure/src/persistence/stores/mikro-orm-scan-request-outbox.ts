@@ -26,8 +26,11 @@ interface OutboxRow {
   readonly repo_id: string;
   readonly request: StoredRequest;
   readonly attempts: number;
-  readonly created_at: Date;
+  // A string or a Date, as the driver's type parsers have it.
+  readonly created_at: Date | string;
 }
+
+const timeOf = (value: Date | string) => new Date(value).getTime();
 
 const afterMs = (knex: Knex, ms: number) => knex.raw(`now() + (? * interval '1 millisecond')`, [ms]);
 
@@ -78,7 +81,7 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
       .update({ next_attempt_at: afterMs(knex, leaseMs) })
       .returning(['id', 'org_id', 'repo_id', 'request', 'attempts', 'created_at'])) as OutboxRow[];
     return rows
-      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id))
+      .sort((a, b) => timeOf(a.created_at) - timeOf(b.created_at) || a.id.localeCompare(b.id))
       .map((row) => ({
         id: row.id,
         target: { orgId: row.org_id, repoId: row.repo_id, owner: row.request.owner, name: row.request.name },

@@ -5,12 +5,15 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { RelayScanRequests } from '@repoguard/application';
+import { RelayScanRequests, type RelayRound } from '@repoguard/application';
+import { ApiMetrics } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 // Relayed requests are kept a day (what was sent, when, after how many tries), then deleted.
 const KEEP_RELAYED_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+// The backlog gauges cost a count: read now and then, not on every poll.
+const GAUGE_EVERY_MS = 5_000;
 
 /**
  * The loop that sends the scan request outbox to Temporal, in every API process (SKIP LOCKED keeps
@@ -26,9 +29,11 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
   private wake: (() => void) | null = null;
   private outageSince: number | null = null;
   private lastPruneAt = 0;
+  private lastGaugeAt = 0;
 
   constructor(
     private readonly relay: RelayScanRequests,
+    private readonly metrics: ApiMetrics,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -50,6 +55,7 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
       let wait = poll;
       try {
         const round = await this.relay.execute();
+        this.count(round);
         if (round.engineUnavailable) {
           backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
           wait = backoff;
@@ -63,6 +69,7 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
             this.logger.warn(`${round.failed} scan request(s) refused by Temporal; retried later`);
         }
         await this.pruneNowAndThen();
+        await this.gaugeNowAndThen();
       } catch (error) {
         // The database, most likely: the requests are safe in it, so wait and try again.
         backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
@@ -87,6 +94,23 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
       `Temporal is back after ${Math.round((Date.now() - this.outageSince) / 1000)} s: relaying waiting scan requests (${relayed} in the first round)`,
     );
     this.outageSince = null;
+  }
+
+  private count(round: RelayRound): void {
+    const relays = this.metrics.scanRequestRelays;
+    if (round.relayed.size > 0) relays.inc({ outcome: 'relayed' }, round.relayed.size);
+    if (round.failed > 0) relays.inc({ outcome: 'refused' }, round.failed);
+    if (round.engineUnavailable) relays.inc({ outcome: 'engine_unavailable' });
+  }
+
+  private async gaugeNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastGaugeAt < GAUGE_EVERY_MS) return;
+    this.lastGaugeAt = Date.now();
+    const { pending, oldestCreatedAt } = await this.relay.backlog();
+    this.metrics.scanRequestsWaiting.set(pending);
+    this.metrics.scanRequestsOldestWaitingSeconds.set(
+      oldestCreatedAt ? Math.max(0, (Date.now() - oldestCreatedAt.getTime()) / 1000) : 0,
+    );
   }
 
   private async pruneNowAndThen(): Promise<void> {

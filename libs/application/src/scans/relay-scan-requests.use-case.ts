@@ -1,6 +1,7 @@
 import {
   isScanEngineUnavailable,
   SYSTEM_SCOPE,
+  type OutboxBacklog,
   type OutboxScanRequest,
   type ScanRequester,
   type ScanRequestReceipt,
@@ -121,6 +122,13 @@ export class RelayScanRequests {
     }
     if (relayed.size > 0) this.lastOutageAt = null;
     return { claimed: claimed.length, relayed, failed, engineUnavailable: false };
+  }
+
+  /** What still waits to be sent to this relay's task queue. */
+  backlog(): Promise<OutboxBacklog> {
+    return this.uow.transaction(SYSTEM_SCOPE, ({ scanRequestOutbox }) =>
+      scanRequestOutbox.backlog(this.settings.taskQueue),
+    );
   }
 
   /** Deletes requests relayed more than `olderThanMs` ago (kept meanwhile to show what was sent). */

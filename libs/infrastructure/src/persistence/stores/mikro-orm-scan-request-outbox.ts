@@ -64,14 +64,12 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
     const knex = this.db();
     // One statement: the rows are locked, leased and returned at once, and SKIP LOCKED lets
     // relays in other processes take other rows instead of waiting.
-    const pick = knex(TABLE)
-      .select('id')
-      .whereNull('relayed_at')
-      .modify((q) =>
-        ids
-          ? q.whereIn('id', [...ids])
-          : q.where('task_queue', taskQueue).where('next_attempt_at', '<=', knex.fn.now()),
-      )
+    const candidates = knex(TABLE).select('id').whereNull('relayed_at');
+    const pick = (
+      ids
+        ? candidates.whereIn('id', [...ids])
+        : candidates.where('task_queue', taskQueue).where('next_attempt_at', '<=', knex.fn.now())
+    )
       .orderBy('created_at', 'asc')
       .limit(limit)
       .forUpdate()

@@ -9,6 +9,7 @@ import { request } from '../support/http';
 import { startRestartableTemporal, type RestartableTemporal } from '../support/restartable-temporal';
 
 const SECRET = `whsec-${randomUUID()}`;
+const METRICS_TOKEN = `metrics-${randomUUID()}`;
 
 interface Repo extends ScanTarget {
   readonly githubId: number;
@@ -36,6 +37,7 @@ describe('scan requests while Temporal is down', () => {
         SCAN_MAX_WAIT_MS: '10000',
         SCAN_RELAY_POLL_MS: '200',
         SCAN_RELAY_MAX_BACKOFF_MS: '1000',
+        METRICS_TOKEN,
       },
     });
     ({ orgId, ownerToken } = await stack.createOrg('outage'));
@@ -213,6 +215,19 @@ describe('scan requests while Temporal is down', () => {
       const rows = await scansOf(repo.repoId);
       expect(rows.length).toBe(new Set(rows.map((r) => r.commit_sha)).size);
     }
+    // The relay's counters tell the outage and the catch-up apart.
+    const scrape = await fetch(`${stack.url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const text = await scrape.text();
+    const counter = (outcome: string) =>
+      Number(
+        new RegExp(`^repoguard_scan_request_relays_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    expect(counter('engine_unavailable')).toBeGreaterThan(0);
+    expect(counter('relayed')).toBeGreaterThanOrEqual(11);
     // Measured, for the report: how long after Temporal was back the outbox was empty.
     console.log(`outbox caught up ${caughtUpMs} ms after Temporal was back`);
   }, 240_000);

@@ -50,7 +50,7 @@ export class ApiMetrics {
 
   readonly scanRequestRelays = new Counter({
     name: 'repoguard_scan_request_relays_total',
-    help: 'Scan requests the outbox relay sent, by outcome (relayed, engine_unavailable, refused)',
+    help: 'Relays by the outbox loop (not the immediate ones), by outcome: relayed, engine_unavailable, refused',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -234,7 +234,12 @@ describe('webhooks across tenants', () => {
     const shared = await deliver(attackerPath, 'push', pushOf(attackerShared, 'b'.repeat(40)));
     expect(shared.status).toBe(202);
     expect(shared.body.scans).toEqual([
-      { repo_id: attackerShared.id, org_id: attacker.orgId, workflow_id: `repo-scan:${attackerShared.id}` },
+      {
+        repo_id: attackerShared.id,
+        org_id: attacker.orgId,
+        workflow_id: `repo-scan:${attackerShared.id}`,
+        request_id: expect.any(String),
+      },
     ]);
     expect(
       await stack.harness.waitForScan({

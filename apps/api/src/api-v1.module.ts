@@ -25,6 +25,7 @@ import { CredentialCheckInterceptor } from './rate-limit/credential-check.interc
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiters } from './rate-limit/rate-limiters';
 import { ReposController } from './repos/repos.controller';
+import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
@@ -78,6 +79,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     RateLimiters,
     AddressLimits,
     CredentialCheckInterceptor,
+    ScanRequestRelayRunner,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -7,6 +7,7 @@ export * from './personal-tokens/list-personal-tokens.use-case';
 export * from './personal-tokens/revoke-personal-token.use-case';
 export * from './personal-tokens/issue-user-token.use-case';
 export * from './scans/request-scan.use-case';
+export * from './scans/relay-scan-requests.use-case';
 export * from './scans/list-scans.use-case';
 export * from './scans/get-scan.use-case';
 export * from './webhooks/webhook-outcome';

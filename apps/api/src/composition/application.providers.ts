@@ -37,6 +37,8 @@ import {
   RemoveGithubToken,
   RemoveMember,
   RemoveWebhookSecret,
+  DEFAULT_RELAY_SETTINGS,
+  RelayScanRequests,
   RequestPushScans,
   RequestScan,
   RevokeApiKey,
@@ -146,9 +148,19 @@ export const applicationProviders: Provider[] = [
   useCase(GetSshDeployKey, UNIT_OF_WORK),
   useCase(DeleteSshDeployKey, UNIT_OF_WORK),
   {
+    provide: RelayScanRequests,
+    inject: [UNIT_OF_WORK, SCAN_REQUESTER, API_CONFIG],
+    useFactory: (uow: UnitOfWork, requester: ScanRequester, config: ApiConfig) =>
+      new RelayScanRequests(uow, requester, {
+        ...DEFAULT_RELAY_SETTINGS,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      }),
+  },
+  {
     provide: RequestScan,
-    inject: [UNIT_OF_WORK, SCAN_REQUESTER],
-    useFactory: (uow: UnitOfWork, requester: ScanRequester) => new RequestScan(uow, requester, randomUUID),
+    inject: [UNIT_OF_WORK, SCAN_REQUESTER, RelayScanRequests],
+    useFactory: (uow: UnitOfWork, requester: ScanRequester, relay: RelayScanRequests) =>
+      new RequestScan(uow, requester, relay, randomUUID),
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),

@@ -77,6 +77,23 @@ export class ApiConfig extends SharedConfig {
   @Min(0)
   SCAN_MAX_WAIT_MS?: number;
 
+  /**
+   * Scan requests are committed to PostgreSQL first (scan_request_outbox) and relayed to Temporal
+   * by a loop in every API process: how often it looks for requests to send...
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(50, { message: 'must be at least 50' })
+  @Max(60_000, { message: 'must be at most 60000' })
+  SCAN_RELAY_POLL_MS: number = 500;
+
+  /** ...and, while Temporal is out of reach, the longest wait between two tries (they back off up to it). */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be at least 100' })
+  @Max(300_000, { message: 'must be at most 300000' })
+  SCAN_RELAY_MAX_BACKOFF_MS: number = 5_000;
+
   /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Unset: webhooks are refused. */
   @ValidateIf((c: ApiConfig) => c.GITHUB_WEBHOOK_SECRET !== undefined || githubAppEnabled(c))
   @IsDefined({ message: 'is required when the GitHub App is enabled' })

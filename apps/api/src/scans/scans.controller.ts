@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { GetScan, ListScans, RequestScan } from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
 import { callerOf } from '../access/caller';
@@ -31,9 +25,12 @@ export class ScansController {
   @HttpCode(202)
   @Requires('scans.trigger', 'repo_param')
   @ApiAcceptedResponse({
-    description: 'Queued: `deduplicated` when the request joined a scan already asked for',
+    description:
+      'Recorded. `status: QUEUED`: Temporal took the request (`scan_id` once a worker named it, ' +
+      '`deduplicated` when it joined a scan already asked for). `status: PENDING`: Temporal is out ' +
+      'of reach; the request is kept (`request_id`) and starts when Temporal is back (`scan_id`, ' +
+      '`run_id` null)',
   })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Temporal is unreachable' })
   async request(
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
@@ -48,9 +45,10 @@ export class ScansController {
     });
     return {
       scan_id: requested.scanId,
+      request_id: requested.requestId,
       workflow_id: requested.workflowId,
       run_id: requested.runId,
-      status: 'QUEUED' as const,
+      status: requested.relayed ? ('QUEUED' as const) : ('PENDING' as const),
       deduplicated: requested.deduplicated,
     };
   }

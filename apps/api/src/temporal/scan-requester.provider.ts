@@ -7,7 +7,10 @@ import { TEMPORAL_CLIENT } from './temporal.module';
 /** The ScanRequester port. */
 export const SCAN_REQUESTER = Symbol('SCAN_REQUESTER');
 
-/** The one way the API asks for scans (API calls and push webhooks alike), with the configured debounce. */
+/** One signal-with-start, the client's retries included; well under the relay's lease (30 s). */
+const SCAN_REQUEST_TIMEOUT_MS = 5_000;
+
+/** How the API's outbox relay hands scan requests to Temporal, with the configured debounce. */
 export const scanRequesterProvider: Provider = {
   provide: SCAN_REQUESTER,
   inject: [TEMPORAL_CLIENT, API_CONFIG],
@@ -20,7 +23,8 @@ export const scanRequesterProvider: Provider = {
         ...(config.SCAN_QUIET_WINDOW_MS !== undefined ? { quietWindowMs: config.SCAN_QUIET_WINDOW_MS } : {}),
         ...(config.SCAN_MAX_WAIT_MS !== undefined ? { maxWaitMs: config.SCAN_MAX_WAIT_MS } : {}),
       },
-      (message) => logger.warn(message),
+      // Bounded: the relay tries again later, and the webhook or API caller is waiting meanwhile.
+      { warn: (message) => logger.warn(message), requestTimeoutMs: SCAN_REQUEST_TIMEOUT_MS },
     );
   },
 };

@@ -25,8 +25,14 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
     {
       provide: TEMPORAL_CONNECTION,
       inject: [API_CONFIG],
-      // Lazy: the API starts and reports Temporal as down rather than refusing to boot.
-      useFactory: (config: ApiConfig) => Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+      // Lazy: the API starts and reports Temporal as down rather than refusing to boot. The
+      // reconnect backoff is capped (gRPC's default grows to 2 min): after an outage, the scan
+      // request relay reaches a restored Temporal within seconds.
+      useFactory: (config: ApiConfig) =>
+        Connection.lazy({
+          address: config.TEMPORAL_ADDRESS,
+          channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000, 'grpc.initial_reconnect_backoff_ms': 250 },
+        }),
     },
     {
       provide: TEMPORAL_CLIENT,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { OpenOrgWebhookSecret, type Caller } from '@repoguard/application';
+import { OpenOrgWebhookSecret, RequestScan, type Caller } from '@repoguard/application';
 import {
   DomainError,
   ForbiddenError,
@@ -49,7 +49,8 @@ const EVENT = /^[a-z_]{1,64}$/;
 /**
  * GitHub deliveries: verified, recorded once per delivery id, and acted on within GitHub's 10 s
  * budget. Here: the signature and header checks, the dedupe and the record; each event's handler
- * does the rest in the same unit of work (a scan itself runs on the worker).
+ * does the rest in the same unit of work (a scan request is committed with the delivery, relayed
+ * to Temporal after the commit, and the scan itself runs on the worker).
  *
  * Two kinds of URL: the GitHub App's (GITHUB_WEBHOOK_SECRET, the system's scope) and each org's
  * own (that org's secret, that org's scope only, and no installation events, which only the App
@@ -66,6 +67,7 @@ export class GithubWebhooksService {
     private readonly metrics: ApiMetrics,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly openOrgWebhookSecret: OpenOrgWebhookSecret,
+    private readonly requestScan: RequestScan,
   ) {}
 
   async receive(delivery: Delivery): Promise<DeliveryAnswer> {
@@ -139,9 +141,14 @@ export class GithubWebhooksService {
         outcome: effect.outcome,
         scans: effect.scans,
       };
-      return { answer: { status: effect.statusCode, body } };
+      const requestIds = effect.scans.flatMap((scan) => scan.request_id ?? []);
+      return { answer: { status: effect.statusCode, body }, requestIds };
     });
     if ('refusal' in result) throw result.refusal;
+    // Committed with the delivery; sent to Temporal now, outside the transaction. When Temporal is
+    // out of reach the answer is the same 202: the relay loop sends them once it is back.
+    if ('requestIds' in result && result.requestIds)
+      await this.requestScan.relayAfterCommit(result.requestIds);
     return result.answer;
   }
 

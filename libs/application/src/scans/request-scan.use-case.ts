@@ -1,17 +1,17 @@
 import {
   ConflictError,
-  DomainError,
   NotFoundError,
   type Repository,
   type ScanRequestDetails,
   type ScanRequester,
   type ScanRequestReceipt,
-  type ScanRouting,
   type ScanTrigger,
+  type ScanRouting,
   type Stores,
   type UnitOfWork,
 } from '@repoguard/domain';
 import { callerName, type Caller } from '../shared/caller';
+import type { RelayScanRequests } from './relay-scan-requests.use-case';
 
 export interface RequestScanCommand {
   readonly caller: Caller;
@@ -28,60 +28,99 @@ export interface RequestScanCommand {
   /** Where the scan workflow starts when none runs; the requester's own by default. */
   readonly routing?: ScanRouting;
   /**
-   * Ask the workflow which scan serves the request and queue its row (the API answers with the
-   * scan id). Needs a worker to answer, so pushes and re-matches leave the row to the worker.
+   * Once Temporal accepted the request, ask the workflow which scan serves it and queue its row
+   * (the API answers with the scan id). Needs a worker to answer, so pushes and re-matches leave
+   * the row to the worker.
    */
   readonly identifyScan?: boolean;
 }
 
 export interface ScanRequested {
-  /** Null when not asked for (`identifyScan`) or when the workflow did not tell in time. */
+  /** The request's id in the outbox, and the id the workflow knows it by. */
+  readonly requestId: string;
+  /**
+   * True when Temporal accepted the request before the answer; false when it waits in the outbox
+   * (Temporal out of reach) and the relay sends it once Temporal is back.
+   */
+  readonly relayed: boolean;
+  /** Null when not asked for (`identifyScan`), not relayed yet, or the workflow did not tell in time. */
   readonly scanId: string | null;
   readonly workflowId: string;
-  /** The run serving the request when known, else the run it reached. */
-  readonly runId: string;
+  /** The run serving the request when known, else the run it reached; null until relayed. */
+  readonly runId: string | null;
   /** True when the request joined a scan someone else had asked for. */
   readonly deduplicated: boolean;
 }
 
-interface SentRequest {
-  readonly receipt: ScanRequestReceipt;
-  readonly requestedBy: string;
-  readonly scanId: string | null;
-  readonly runId: string | null;
-}
-
 /**
- * Signals the repository's scan workflow (starting it if none runs) and records the request: the
- * QUEUED scan row when the scan is known, and the audit row. One path for the API, push webhooks
- * and advisory re-matches.
+ * Records a scan request: the request in the outbox and its audit row, in one transaction, which
+ * the relay then hands to the repository's scan workflow (starting it if none runs). One path for
+ * the API, push webhooks and advisory re-matches; no transaction is ever open across a call to
+ * Temporal, and a request accepted while Temporal is down is sent when it is back.
  */
 export class RequestScan {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly requester: ScanRequester,
+    private readonly relay: RelayScanRequests,
     private readonly newRequestId: () => string,
   ) {}
 
   /**
-   * The API's path. Temporal is asked outside any transaction (the assignment query may wait
-   * seconds for a worker): a pooled connection is held only to read the repository and, after,
-   * to write the scan row and the audit row together.
+   * The API's path: commits the request, then relays it at once (outside the transaction) and, when
+   * Temporal accepts it, learns which scan serves it and queues that scan's row.
    */
   async execute(command: RequestScanCommand): Promise<ScanRequested> {
     const { scope } = command.caller;
-    const repo = await this.uow.read(scope, (stores) => this.scannable(stores, command.repoId));
-    const sent = await this.send(repo, command);
-    return this.uow.transaction(scope, (stores) => this.record(stores, repo, sent, command));
+    const relayNow = this.relay.relaysAtOnce;
+    const queued = await this.uow.transaction(scope, async (stores) => {
+      const repo = await this.scannable(stores, command.repoId);
+      return { repo, requestId: await this.enqueue(stores, repo, command, relayNow) };
+    });
+    const { repo, requestId } = queued;
+    const pending: ScanRequested = {
+      requestId,
+      relayed: false,
+      scanId: null,
+      workflowId: this.requester.workflowIdFor(repo.id),
+      runId: null,
+      deduplicated: false,
+    };
+    if (!relayNow) return pending;
+    // The request is committed: whatever goes wrong from here, the relay loop sends it later.
+    const receipt = await this.relay
+      .execute({ ids: [requestId] })
+      .then((round) => round.relayed.get(requestId) ?? null)
+      .catch(() => null);
+    if (!receipt) return pending;
+    return this.identified(repo, requestId, receipt, command);
   }
 
   /**
-   * Within a unit of work the caller opened (a webhook delivery's): when Temporal refuses, the
-   * caller's transaction rolls back with the error.
+   * Within a unit of work the caller opened (a webhook delivery's): only the outbox row and the
+   * audit row. Once it committed, the caller relays the request (`relayAfterCommit`).
    */
   async executeIn(stores: Stores, command: RequestScanCommand): Promise<ScanRequested> {
     const repo = await this.scannable(stores, command.repoId);
-    return this.record(stores, repo, await this.send(repo, command), command);
+    const requestId = await this.enqueue(stores, repo, command, this.relay.relaysAtOnce);
+    return {
+      requestId,
+      relayed: false,
+      scanId: null,
+      workflowId: this.requester.workflowIdFor(repo.id),
+      runId: null,
+      deduplicated: false,
+    };
+  }
+
+  /**
+   * Relays requests the caller committed with `executeIn`; returns those Temporal accepted. Never
+   * throws: what is not sent now, the relay loop sends.
+   */
+  async relayAfterCommit(requestIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (requestIds.length === 0 || !this.relay.relaysAtOnce) return new Set();
+    const round = await this.relay.execute({ ids: requestIds }).catch(() => null);
+    return new Set(round?.relayed.keys() ?? []);
   }
 
   private async scannable(stores: Stores, repoId: string): Promise<Repository> {
@@ -96,17 +135,22 @@ export class RequestScan {
     return repo;
   }
 
-  /** Signals the workflow and, when asked to, learns which scan serves the request. */
-  private async send(repo: Repository, command: RequestScanCommand): Promise<SentRequest> {
+  /** The outbox row and the audit row, in the given unit of work. */
+  private async enqueue(
+    stores: Stores,
+    repo: Repository,
+    command: RequestScanCommand,
+    relayedByCaller: boolean,
+  ): Promise<string> {
     const { caller, trigger } = command;
-    // Only a request whose scan we ask for needs an id the workflow remembers.
-    const requestId = command.identifyScan ? this.newRequestId() : undefined;
+    // Every request carries its outbox id: the workflow drops a copy the relay sent twice.
+    const requestId = this.newRequestId();
     const requestedBy = command.requestedBy ?? callerName(caller);
     const correlationId = caller.actor.correlationId;
     const details: ScanRequestDetails = {
       trigger,
       requestedBy,
-      ...(requestId ? { requestId } : {}),
+      requestId,
       ...(command.commitSha ? { commitSha: command.commitSha } : {}),
       ...(command.ref ? { ref: command.ref } : {}),
       ...(command.deliveryId ? { deliveryId: command.deliveryId } : {}),
@@ -114,44 +158,14 @@ export class RequestScan {
       ...(command.snapshotId ? { snapshotId: command.snapshotId } : {}),
       ...(command.stepsTaskQueue ? { taskQueue: command.stepsTaskQueue } : {}),
     };
-    const target = { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name };
-    const receipt = await this.requester.request(target, details, command.routing).catch((error: unknown) => {
-      // Nothing was queued: the caller may retry safely (a repeated request joins the same scan).
-      throw new DomainError(
-        'unavailable',
-        'TEMPORAL_UNAVAILABLE',
-        `Could not queue the scan: Temporal did not accept it (${String(error)})`,
-      );
+    await stores.scanRequestOutbox.enqueue({
+      id: requestId,
+      target: { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
+      details,
+      routing: { ...command.routing, taskQueue: command.routing?.taskQueue ?? this.relay.taskQueue },
+      // Held for the caller, who relays it right after the commit; else due at once for the loop.
+      holdMs: relayedByCaller ? this.relay.leaseMs : 0,
     });
-    const assignment = requestId ? await this.requester.assignment(receipt, requestId) : null;
-    return {
-      receipt,
-      requestedBy,
-      scanId: assignment?.scanId ?? null,
-      runId: assignment?.servedByThisRun ? receipt.runId : null,
-    };
-  }
-
-  /** The QUEUED scan row (when the scan is known) and the audit row, in the given unit of work. */
-  private async record(
-    stores: Stores,
-    repo: Repository,
-    { receipt, requestedBy, scanId, runId }: SentRequest,
-    command: RequestScanCommand,
-  ): Promise<ScanRequested> {
-    const { caller, trigger } = command;
-    const inserted = scanId
-      ? await stores.scans.queue({
-          scanId,
-          orgId: repo.orgId,
-          repoId: repo.id,
-          workflowId: receipt.workflowId,
-          runId,
-          trigger,
-          requestedBy,
-          ref: command.ref ?? null,
-        })
-      : true;
     stores.audit.record(caller.actor, {
       orgId: repo.orgId,
       action: 'scan.requested',
@@ -159,15 +173,48 @@ export class RequestScan {
       targetId: repo.id,
       metadata: {
         trigger,
-        scan_id: scanId,
-        workflow_id: receipt.workflowId,
-        run_id: receipt.runId,
+        request_id: requestId,
+        workflow_id: this.requester.workflowIdFor(repo.id),
         ref: command.ref ?? null,
         ...(command.commitSha ? { commit_sha: command.commitSha } : {}),
         ...(command.deliveryId ? { delivery_id: command.deliveryId } : {}),
         ...(command.snapshotId ? { snapshot_id: command.snapshotId } : {}),
       },
     });
-    return { scanId, workflowId: receipt.workflowId, runId: runId ?? receipt.runId, deduplicated: !inserted };
+    return requestId;
+  }
+
+  /** Asks the workflow which scan serves the relayed request and queues that scan's row. */
+  private async identified(
+    repo: Repository,
+    requestId: string,
+    receipt: ScanRequestReceipt,
+    command: RequestScanCommand,
+  ): Promise<ScanRequested> {
+    const relayed = { requestId, relayed: true, workflowId: receipt.workflowId };
+    if (!command.identifyScan) {
+      return { ...relayed, scanId: null, runId: receipt.runId, deduplicated: false };
+    }
+    const assignment = await this.requester.assignment(receipt, requestId);
+    if (!assignment) return { ...relayed, scanId: null, runId: receipt.runId, deduplicated: false };
+    const runId = assignment.servedByThisRun ? receipt.runId : null;
+    const inserted = await this.uow.transaction(command.caller.scope, (stores) =>
+      stores.scans.queue({
+        scanId: assignment.scanId,
+        orgId: repo.orgId,
+        repoId: repo.id,
+        workflowId: receipt.workflowId,
+        runId,
+        trigger: command.trigger,
+        requestedBy: command.requestedBy ?? callerName(command.caller),
+        ref: command.ref ?? null,
+      }),
+    );
+    return {
+      ...relayed,
+      scanId: assignment.scanId,
+      runId: runId ?? receipt.runId,
+      deduplicated: !inserted,
+    };
   }
 }

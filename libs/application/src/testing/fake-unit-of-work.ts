@@ -8,6 +8,8 @@ import type { AuditContext, AuditEvent, Stores, TenantScope, UnitOfWork } from '
 export class FakeUnitOfWork implements UnitOfWork {
   readonly audited: (AuditEvent & { actor: AuditContext })[] = [];
   readonly scopes: TenantScope[] = [];
+  /** Transactions open right now: each holds a pooled database connection in production. */
+  open = 0;
   private readonly stores: Stores;
 
   constructor(stores: Partial<Omit<Stores, 'audit'>>) {
@@ -20,9 +22,14 @@ export class FakeUnitOfWork implements UnitOfWork {
     });
   }
 
-  transaction<T>(scope: TenantScope, work: (stores: Stores) => Promise<T>): Promise<T> {
+  async transaction<T>(scope: TenantScope, work: (stores: Stores) => Promise<T>): Promise<T> {
     this.scopes.push(scope);
-    return work(this.stores);
+    this.open++;
+    try {
+      return await work(this.stores);
+    } finally {
+      this.open--;
+    }
   }
 
   read<T>(scope: TenantScope, work: (stores: Stores) => Promise<T>): Promise<T> {

@@ -28,7 +28,10 @@ export interface RequestPushScansCommand {
 export class RequestPushScans {
   constructor(private readonly requestScan: RequestScan) {}
 
-  /** Part of the delivery's unit of work: a refused scan request leaves the delivery unrecorded. */
+  /**
+   * Part of the delivery's unit of work: the scan requests are committed with the delivery (never
+   * one without the other), and relayed to Temporal once it committed (`RequestScan.relayAfterCommit`).
+   */
   async executeIn(
     stores: Stores,
     { caller, deliveryId, push }: RequestPushScansCommand,
@@ -68,7 +71,12 @@ export class RequestPushScans {
         ref: decision.ref,
         deliveryId,
       });
-      scans.push({ repo_id: repo.id, org_id: repo.orgId, workflow_id: requested.workflowId });
+      scans.push({
+        repo_id: repo.id,
+        org_id: repo.orgId,
+        workflow_id: requested.workflowId,
+        request_id: requested.requestId,
+      });
     }
     return scans.length > 0
       ? handledDelivery('scan requested', scans)

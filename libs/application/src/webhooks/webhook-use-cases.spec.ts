@@ -7,7 +7,9 @@ import type {
   ScanRequester,
   Stores,
 } from '@repoguard/domain';
+import { DEFAULT_RELAY_SETTINGS, RelayScanRequests } from '../scans/relay-scan-requests.use-case';
 import { RequestScan } from '../scans/request-scan.use-case';
+import { InMemoryScanRequestOutbox } from '../testing/in-memory-scan-request-outbox';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
 import { ApplyRepositoryChange } from './apply-repository-change.use-case';
@@ -38,6 +40,7 @@ const caller: Caller = {
 /** What the stores see (the tenant filter is the adapter's: here, what the scope lets through). */
 function stores() {
   const repos = new Map([[REPO.id, REPO]]);
+  const outbox = new InMemoryScanRequestOutbox();
   const audited: (AuditEvent & { actor: AuditContext })[] = [];
   const repositories = {
     get: async (id: string) => repos.get(id) ?? null,
@@ -51,33 +54,49 @@ function stores() {
   };
   const all = {
     repositories,
+    scanRequestOutbox: outbox,
     audit: { record: (actor: AuditContext, event: AuditEvent) => audited.push({ ...event, actor }) },
   } as unknown as Stores;
-  return { all, repos, audited };
+  return { all, repos, audited, outbox };
 }
 
 describe('RequestPushScans', () => {
-  it("asks for a scan of the pushed branch, never of the body's `after` (a replay cannot roll back)", async () => {
+  it("commits a request for the pushed branch, never for the body's `after` (a replay cannot roll back)", async () => {
     const sent: ScanRequestDetails[] = [];
     const requester: ScanRequester = {
+      workflowIdFor: (repoId) => `repo-scan:${repoId}`,
       request: async (target, details) => {
         sent.push(details);
         return { workflowId: `repo-scan:${target.repoId}`, runId: 'run-1' };
       },
       assignment: async () => null,
     };
-    const push = new RequestPushScans(new RequestScan(new FakeUnitOfWork({}), requester, () => 'r-1'));
-    const { all } = stores();
-    const outcome = await push.executeIn(all, {
+    const { all, outbox } = stores();
+    const uow = new FakeUnitOfWork({ scanRequestOutbox: outbox });
+    const relay = new RelayScanRequests(uow, requester, { ...DEFAULT_RELAY_SETTINGS, taskQueue: 'scans' });
+    const requestScan = new RequestScan(uow, requester, relay, () => 'r-1');
+    const outcome = await new RequestPushScans(requestScan).executeIn(all, {
       caller,
       deliveryId: 'd-1',
       push: { ref: 'refs/heads/main', after: OLD_SHA, repository: { id: 42 } },
     });
-    expect(outcome).toMatchObject({ handled: true, scans: [{ repo_id: 'repo-1', org_id: 'org-b' }] });
-    expect(sent).toEqual([
-      expect.objectContaining({ trigger: 'push', ref: 'refs/heads/main', deliveryId: 'd-1' }),
+    expect(outcome).toMatchObject({
+      handled: true,
+      scans: [{ repo_id: 'repo-1', org_id: 'org-b', workflow_id: 'repo-scan:repo-1', request_id: 'r-1' }],
+    });
+    // In the delivery's unit of work only the outbox row: Temporal hears of it after the commit.
+    expect(sent).toEqual([]);
+    expect(outbox.rows.map((r) => r.details)).toEqual([
+      expect.objectContaining({
+        trigger: 'push',
+        ref: 'refs/heads/main',
+        deliveryId: 'd-1',
+        requestId: 'r-1',
+      }),
     ]);
-    expect(sent[0]).not.toHaveProperty('commitSha');
+    expect(outbox.rows[0]!.details).not.toHaveProperty('commitSha');
+    await requestScan.relayAfterCommit(['r-1']);
+    expect(sent).toEqual([outbox.rows[0]!.details]);
   });
 });
 

@@ -3,6 +3,7 @@ import type { ApiKeyRepository } from '../identity/api-key-repository.port';
 import type { RepoRepository } from '../repository/repo-repository.port';
 import type { ScanHistory } from '../scan/scan-history.port';
 import type { ScanRepository } from '../scan/scan-repository.port';
+import type { ScanRequestOutbox } from '../scan/scan-request-outbox.port';
 import type { WebhookDeliveryLog } from '../webhook/webhook-delivery-log.port';
 import type { WebhookSecretStore } from '../webhook/webhook-secret-store.port';
 import type { GitLoginStore } from '../repository/git-login-store.port';
@@ -34,6 +35,7 @@ export interface Stores {
   readonly repositories: RepoRepository;
   readonly scans: ScanRepository;
   readonly scanHistory: ScanHistory;
+  readonly scanRequestOutbox: ScanRequestOutbox;
   readonly webhookDeliveries: WebhookDeliveryLog;
   readonly githubInstallations: GithubInstallationRepository;
   readonly gitLogins: GitLoginStore;

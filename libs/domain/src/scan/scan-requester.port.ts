@@ -51,9 +51,12 @@ export interface ScanAssignment {
 
 /**
  * Hands a scan request to the repository's scan workflow, starting it when none runs: concurrent
- * requests for one repository join one scan.
+ * requests for one repository join one scan. `request` throws TEMPORAL_UNAVAILABLE when the engine
+ * cannot be reached; any other error concerns that request alone.
  */
 export interface ScanRequester {
+  /** The id of the repository's scan workflow, known before any request reaches it. */
+  workflowIdFor(repoId: string): string;
   request(
     target: ScanTarget,
     request: ScanRequestDetails,

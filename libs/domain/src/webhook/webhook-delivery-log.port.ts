@@ -15,6 +15,8 @@ export interface DeliveryScan {
   readonly repo_id: string;
   readonly org_id: string;
   readonly workflow_id: string;
+  /** The scan request the delivery committed (scan_request_outbox), relayed to Temporal after. */
+  readonly request_id?: string;
 }
 
 /** GitHub deliveries, once per delivery id. */

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ManifestParserPool } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { RequestScan } from '@repoguard/application';
+import { DEFAULT_RELAY_SETTINGS, RelayScanRequests, RequestScan } from '@repoguard/application';
 import { DEFAULT_SCAN_TASK_QUEUE } from '@repoguard/contract';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import { AesGcmSecretBox } from '../crypto/secret-box';
@@ -105,14 +105,30 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
       settings.osvExportLimits ? { limits: settings.osvExportLimits } : {},
     ),
     rematchTargets: new SqlRematchTargetFinder(em),
-    // Through the client of the activity asking; re-matches name their own task queue and timing.
-    requestScan: new RequestScan(
-      new MikroOrmUnitOfWork(em),
-      new TemporalScanRequester(() => Context.current().client, DEFAULT_SCAN_TASK_QUEUE),
-      randomUUID,
-    ),
+    requestScan: requestScanThroughActivityClient(em),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
+}
+
+/**
+ * Through the client of the activity asking; re-matches name their own task queue and timing. A
+ * request Temporal does not take at once stays in the outbox, for the API's relay to send.
+ */
+function requestScanThroughActivityClient(em: EntityManager): RequestScan {
+  const uow = new MikroOrmUnitOfWork(em);
+  const requester = new TemporalScanRequester(
+    () => Context.current().client,
+    DEFAULT_SCAN_TASK_QUEUE,
+    {},
+    {
+      requestTimeoutMs: 10_000,
+    },
+  );
+  const relay = new RelayScanRequests(uow, requester, {
+    ...DEFAULT_RELAY_SETTINGS,
+    taskQueue: DEFAULT_SCAN_TASK_QUEUE,
+  });
+  return new RequestScan(uow, requester, relay, randomUUID);
 }
 
 /** GitHub's API with the credentials each repository calls for (installation, org token, instance). */

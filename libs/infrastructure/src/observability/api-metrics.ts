@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { IntegrationMetrics } from './integration-metrics';
 import { registerScanQueueMetrics } from './scan-queue-metrics';
 
@@ -32,6 +32,26 @@ export class ApiMetrics {
     name: 'repoguard_webhook_deliveries_total',
     help: 'GitHub webhook deliveries by event and outcome',
     labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Scan requests committed to PostgreSQL that Temporal has not accepted yet (the outbox). */
+  readonly scanRequestsWaiting = new Gauge({
+    name: 'repoguard_scan_request_outbox_pending',
+    help: 'Scan requests waiting in the outbox for Temporal to accept them',
+    registers: [this.registry],
+  });
+
+  readonly scanRequestsOldestWaitingSeconds = new Gauge({
+    name: 'repoguard_scan_request_outbox_oldest_seconds',
+    help: 'Age of the oldest scan request waiting in the outbox (0 when none waits)',
+    registers: [this.registry],
+  });
+
+  readonly scanRequestRelays = new Counter({
+    name: 'repoguard_scan_request_relays_total',
+    help: 'Relays by the outbox loop (not the immediate ones), by outcome: relayed, engine_unavailable, refused',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

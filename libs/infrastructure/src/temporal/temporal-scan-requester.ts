@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import {
   REPO_SCAN_WORKFLOW,
@@ -13,15 +13,45 @@ import {
   scanRequestedSignal,
   type ScanRequest,
 } from '@repoguard/contract';
-import type {
-  ScanAssignment,
-  ScanRequestDetails,
-  ScanRequester,
-  ScanRequestReceipt,
-  ScanRouting,
-  ScanTarget,
-  ScanTiming,
+import {
+  scanEngineUnavailable,
+  type ScanAssignment,
+  type ScanRequestDetails,
+  type ScanRequester,
+  type ScanRequestReceipt,
+  type ScanRouting,
+  type ScanTarget,
+  type ScanTiming,
 } from '@repoguard/domain';
+
+// gRPC codes that say the request itself was refused (bad input, a missing namespace or search
+// attribute): any other failure, or none from gRPC at all, is the engine being out of reach.
+const REFUSALS_OF_THE_REQUEST = new Set([
+  3, // INVALID_ARGUMENT
+  5, // NOT_FOUND
+  6, // ALREADY_EXISTS
+  7, // PERMISSION_DENIED
+  9, // FAILED_PRECONDITION
+  12, // UNIMPLEMENTED
+  16, // UNAUTHENTICATED
+]);
+
+function grpcCode(error: unknown): number | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return null;
+}
+
+export interface TemporalScanRequesterOptions {
+  readonly warn?: (message: string) => void;
+  readonly assignmentTimeoutMs?: number;
+  /**
+   * Bounds each signal-with-start, retries included (the client retries an unreachable server for
+   * about half a minute): past it the request fails as TEMPORAL_UNAVAILABLE. Unset: the client's own.
+   */
+  readonly requestTimeoutMs?: number;
+}
 
 /**
  * Sends a scan request to the repository's workflow, starting it when none runs
@@ -29,13 +59,22 @@ import type {
  * hands it its client; an activity hands it a getter of the client its context carries.
  */
 export class TemporalScanRequester implements ScanRequester {
+  private readonly warn: (message: string) => void;
+  private readonly assignmentTimeoutMs: number;
+
   constructor(
     private readonly client: Client | (() => Client),
     private readonly taskQueue: string,
     private readonly timing: ScanTiming = {},
-    private readonly warn: (message: string) => void = () => undefined,
-    private readonly assignmentTimeoutMs = 5_000,
-  ) {}
+    private readonly options: TemporalScanRequesterOptions = {},
+  ) {
+    this.warn = options.warn ?? (() => undefined);
+    this.assignmentTimeoutMs = options.assignmentTimeoutMs ?? 5_000;
+  }
+
+  workflowIdFor(repoId: string): string {
+    return repoScanWorkflowId(repoId);
+  }
 
   async request(
     target: ScanTarget,
@@ -46,28 +85,41 @@ export class TemporalScanRequester implements ScanRequester {
     const request: ScanRequest = details;
     const workflowId = repoScanWorkflowId(target.repoId);
     const fullName = `${target.owner}/${target.name}`;
-    const handle = await this.temporal().workflow.signalWithStart(REPO_SCAN_WORKFLOW, {
-      workflowId,
-      taskQueue: routing.taskQueue ?? this.taskQueue,
-      args: [{ ...target, ...(routing.timing ?? this.timing) }],
-      signal: scanRequestedSignal,
-      signalArgs: [request],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      // Its workflow tasks (and its steps, which inherit it) are handed out to the orgs in turn.
-      priority: { fairnessKey: scanFairnessKey(target.orgId) },
-      typedSearchAttributes: [
-        { key: RepoGuardOrgId, value: target.orgId },
-        { key: RepoGuardRepoId, value: target.repoId },
-        { key: RepoGuardRepo, value: fullName },
-        { key: RepoGuardTrigger, value: request.trigger },
-        { key: RepoGuardStatus, value: 'QUEUED' },
-      ],
-      staticSummary: `Scan ${fullName}${request.commitSha ? ` @ ${request.commitSha.slice(0, 7)}` : request.ref ? ` @ ${request.ref}` : ''}`,
-      staticDetails: `Requested by ${request.requestedBy} (${request.trigger})`,
-      // Read on a start only: a running scan takes the id of the request it scans (upsertMemo).
-      ...(request.correlationId ? { memo: { correlationId: request.correlationId } } : {}),
-    });
-    return { workflowId, runId: handle.signaledRunId };
+    const client = this.temporal();
+    const signalWithStart = () =>
+      client.workflow.signalWithStart(REPO_SCAN_WORKFLOW, {
+        workflowId,
+        taskQueue: routing.taskQueue ?? this.taskQueue,
+        args: [{ ...target, ...(routing.timing ?? this.timing) }],
+        signal: scanRequestedSignal,
+        signalArgs: [request],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // Its workflow tasks (and its steps, which inherit it) are handed out to the orgs in turn.
+        priority: { fairnessKey: scanFairnessKey(target.orgId) },
+        typedSearchAttributes: [
+          { key: RepoGuardOrgId, value: target.orgId },
+          { key: RepoGuardRepoId, value: target.repoId },
+          { key: RepoGuardRepo, value: fullName },
+          { key: RepoGuardTrigger, value: request.trigger },
+          { key: RepoGuardStatus, value: 'QUEUED' },
+        ],
+        staticSummary: `Scan ${fullName}${request.commitSha ? ` @ ${request.commitSha.slice(0, 7)}` : request.ref ? ` @ ${request.ref}` : ''}`,
+        staticDetails: `Requested by ${request.requestedBy} (${request.trigger})`,
+        // Read on a start only: a running scan takes the id of the request it scans (upsertMemo).
+        ...(request.correlationId ? { memo: { correlationId: request.correlationId } } : {}),
+      });
+    const { requestTimeoutMs } = this.options;
+    try {
+      const handle =
+        requestTimeoutMs === undefined
+          ? await signalWithStart()
+          : await client.withDeadline(Date.now() + requestTimeoutMs, signalWithStart);
+      return { workflowId, runId: handle.signaledRunId };
+    } catch (error) {
+      const code = grpcCode(error);
+      if (code !== null && REFUSALS_OF_THE_REQUEST.has(code)) throw error;
+      throw scanEngineUnavailable(`Temporal did not accept the scan request: ${(error as Error).message}`);
+    }
   }
 
   /**

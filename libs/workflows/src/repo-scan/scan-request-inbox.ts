@@ -26,6 +26,9 @@ export class ScanRequestInbox {
     this.pending = [...carried];
     this.receivedCount = this.pending.length;
     setHandler(scanRequestedSignal, (request) => {
+      // The outbox relays at least once: a request it sent again (a crash between the signal and
+      // its mark) is one this run already holds, and is dropped. Only new ids count as arrivals.
+      if (request.requestId && this.holds(request.requestId)) return;
       this.pending.push(request);
       this.receivedCount++;
     });
@@ -37,6 +40,10 @@ export class ScanRequestInbox {
         ? { scanId: nextRun, servedByThisRun: false }
         : { scanId: thisRun, servedByThisRun: true };
     });
+  }
+
+  private holds(requestId: string): boolean {
+    return this.batchRequestIds.has(requestId) || this.pending.some((r) => r.requestId === requestId);
   }
 
   get received(): number {

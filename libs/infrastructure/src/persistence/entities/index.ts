@@ -16,6 +16,7 @@ import { PolicyEvaluationEntity } from './policy-evaluation.entity';
 import { PolicyEntity } from './policy.entity';
 import { RepositoryEntity } from './repository.entity';
 import { ScanEntity } from './scan.entity';
+import { ScanRequestOutboxEntity } from './scan-request-outbox.entity';
 import { StoredSecretEntity } from './stored-secret.entity';
 import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
@@ -41,6 +42,7 @@ export {
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  ScanRequestOutboxEntity,
   StoredSecretEntity,
   UserEntity,
   VulnerabilityEntity,
@@ -64,6 +66,7 @@ export const ENTITIES = [
   PolicyEntity,
   PolicyEvaluationEntity,
   ScanEntity,
+  ScanRequestOutboxEntity,
   AuditLogEntity,
   PersonalTokenEntity,
   ApiKeyEntity,

@@ -41,7 +41,7 @@ export class WebhookDeliveryEntity {
   error: string | null = null;
 
   @Property({ type: 'json' })
-  scans: { repo_id: string; org_id: string; workflow_id: string }[] = [];
+  scans: { repo_id: string; org_id: string; workflow_id: string; request_id?: string }[] = [];
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   receivedAt: Date = new Date();

@@ -14,6 +14,7 @@ import { Migration20261130161046 } from './Migration20261130161046';
 import { Migration20261130165218 } from './Migration20261130165218';
 import { Migration20261204100000 } from './Migration20261204100000';
 import { Migration20261204120000 } from './Migration20261204120000';
+import { Migration20261205010000 } from './Migration20261205010000';
 import { Migration20261205020000 } from './Migration20261205020000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
@@ -33,5 +34,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130165218', class: Migration20261130165218 },
   { name: 'Migration20261204100000', class: Migration20261204100000 },
   { name: 'Migration20261204120000', class: Migration20261204120000 },
+  { name: 'Migration20261205010000', class: Migration20261205010000 },
   { name: 'Migration20261205020000', class: Migration20261205020000 },
 ];

@@ -8,6 +8,7 @@ import { MikroOrmScanRepository } from '../repositories/mikro-orm-scan-repositor
 import { MikroOrmGithubInstallationRepository } from './mikro-orm-github-installation-repository';
 import { MikroOrmRepoRepository } from './mikro-orm-repo-repository';
 import { MikroOrmScanHistory } from './mikro-orm-scan-history';
+import { MikroOrmScanRequestOutbox } from './mikro-orm-scan-request-outbox';
 import { MikroOrmWebhookDeliveryLog } from './mikro-orm-webhook-delivery-log';
 import { MikroOrmSnapshotQueries } from './mikro-orm-snapshot-queries';
 import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
@@ -49,6 +50,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
     scans: lazy('scans', () => new MikroOrmScanRepository(em)),
     scanHistory: lazy('scanHistory', () => new MikroOrmScanHistory(em)),
+    scanRequestOutbox: lazy('scanRequestOutbox', () => new MikroOrmScanRequestOutbox(em)),
     webhookDeliveries: lazy('webhookDeliveries', () => new MikroOrmWebhookDeliveryLog(em)),
     githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
     gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),

@@ -1,0 +1,132 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { RelayScanRequests, type RelayRound } from '@repoguard/application';
+import { ApiMetrics } from '@repoguard/infrastructure';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+
+// Relayed requests are kept a day (what was sent, when, after how many tries), then deleted.
+const KEEP_RELAYED_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+// The backlog gauges cost a count: read now and then, not on every poll.
+const GAUGE_EVERY_MS = 5_000;
+
+/**
+ * The loop that sends the scan request outbox to Temporal, in every API process (SKIP LOCKED keeps
+ * them off each other's rows): every SCAN_RELAY_POLL_MS, at once again after a full round, and
+ * while Temporal is out of reach with a backoff up to SCAN_RELAY_MAX_BACKOFF_MS, so a restored
+ * Temporal is caught up within that.
+ */
+@Injectable()
+export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ScanRequestRelay');
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private outageSince: number | null = null;
+  private lastPruneAt = 0;
+  private lastGaugeAt = 0;
+
+  constructor(
+    private readonly relay: RelayScanRequests,
+    private readonly metrics: ApiMetrics,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  /** Before the database pool closes (that is an application-shutdown hook): the round in flight ends first. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const poll = this.config.SCAN_RELAY_POLL_MS;
+    let backoff = 0;
+    while (!this.stopped) {
+      let wait = poll;
+      try {
+        const round = await this.relay.execute();
+        this.count(round);
+        if (round.engineUnavailable) {
+          backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
+          wait = backoff;
+          this.reportOutage();
+        } else {
+          backoff = 0;
+          this.reportRecovery(round.relayed.size);
+          // A full round may have left more behind it: go on without waiting.
+          if (round.claimed > 0 && round.relayed.size + round.failed === round.claimed) wait = 0;
+          if (round.failed > 0)
+            this.logger.warn(`${round.failed} scan request(s) refused by Temporal; retried later`);
+        }
+        await this.pruneNowAndThen();
+        await this.gaugeNowAndThen();
+      } catch (error) {
+        // The database, most likely: the requests are safe in it, so wait and try again.
+        backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
+        wait = backoff;
+        this.logger.warn(`scan request relay round failed: ${(error as Error).message}`);
+      }
+      if (wait > 0 && !this.stopped) await this.sleep(wait);
+    }
+  }
+
+  private reportOutage(): void {
+    if (this.outageSince !== null) return;
+    this.outageSince = Date.now();
+    this.logger.warn(
+      'Temporal is out of reach: scan requests wait in PostgreSQL and are sent once it is back',
+    );
+  }
+
+  private reportRecovery(relayed: number): void {
+    if (this.outageSince === null) return;
+    this.logger.log(
+      `Temporal is back after ${Math.round((Date.now() - this.outageSince) / 1000)} s: relaying waiting scan requests (${relayed} in the first round)`,
+    );
+    this.outageSince = null;
+  }
+
+  private count(round: RelayRound): void {
+    const relays = this.metrics.scanRequestRelays;
+    if (round.relayed.size > 0) relays.inc({ outcome: 'relayed' }, round.relayed.size);
+    if (round.failed > 0) relays.inc({ outcome: 'refused' }, round.failed);
+    if (round.engineUnavailable) relays.inc({ outcome: 'engine_unavailable' });
+  }
+
+  private async gaugeNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastGaugeAt < GAUGE_EVERY_MS) return;
+    this.lastGaugeAt = Date.now();
+    const { pending, oldestCreatedAt } = await this.relay.backlog();
+    this.metrics.scanRequestsWaiting.set(pending);
+    this.metrics.scanRequestsOldestWaitingSeconds.set(
+      oldestCreatedAt ? Math.max(0, (Date.now() - oldestCreatedAt.getTime()) / 1000) : 0,
+    );
+  }
+
+  private async pruneNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = Date.now();
+    await this.relay.pruneRelayed(KEEP_RELAYED_MS);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

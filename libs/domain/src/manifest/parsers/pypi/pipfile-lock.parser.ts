@@ -162,7 +162,7 @@ function sectionKeyLines(
 ): Map<string, number> {
   const found = new Map<string, number>();
   const start = lineOfKey(lines, section);
-  if (start === undefined || /\{\s*\}\s*,?\s*$/.test(lines[start - 1])) return found;
+  if (start === undefined || /\{\s*\}\s*(?:,\s*)?$/.test(lines[start - 1])) return found;
   const sectionIndent = /^\s*/.exec(lines[start - 1])?.[0].length ?? 0;
   const wanted = new Map(keys.map((key) => [JSON.stringify(key).slice(1, -1), key]));
   let indent: number | undefined;

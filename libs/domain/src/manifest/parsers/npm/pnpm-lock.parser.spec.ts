@@ -293,6 +293,25 @@ describe('pnpmLockParser', () => {
     });
   });
 
+  it('refuses a document with YAML aliases (an expansion bomb) instead of expanding it', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++)
+      rows.push(`${'a'.repeat(i + 1)}: &${'a'.repeat(i + 1)} [${`*${'a'.repeat(i)}, `.repeat(10)}]`);
+    const text = `lockfileVersion: '9.0'\n${rows.join('\n')}\npackages:\n  lodash@4.17.21: *${'a'.repeat(12)}\n`;
+    expect(parse(text)).toEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message:
+            'pnpm-lock.yaml uses YAML aliases (line 3), which lock files never contain; it was not read',
+          line: 3,
+        },
+      ],
+    });
+  });
+
   it('skips binary content', () => {
     expect(parse('lockfileVersion\u0000\u0000\u0001')).toStrictEqual({
       dependencies: [],

@@ -1,4 +1,4 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { ManifestDiagnostic } from '../../manifest.types';
 
 export interface YamlEntry {
@@ -26,7 +26,18 @@ export class YamlLockDocument {
     const document = parseDocument(source, { schema: 'failsafe', lineCounter });
     const diagnostics: ManifestDiagnostic[] = [];
     const [error] = document.errors;
-    if (error) {
+    const alias = firstAlias(document);
+    if (alias !== undefined) {
+      // pnpm and yarn never write anchors; aliases in a lock file can only be an expansion bomb.
+      const line = lineCounter.linePos(alias).line;
+      diagnostics.push({
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${fileName} uses YAML aliases (line ${line}), which lock files never contain; it was not read`,
+        line,
+      });
+      document.contents = null;
+    } else if (error) {
       // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
       const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
@@ -40,7 +51,7 @@ export class YamlLockDocument {
     return new YamlLockDocument(document, lineCounter, error ? error.pos[0] : Infinity, diagnostics);
   }
 
-  /** The document is a mapping at top level (an empty or scalar document is not). */
+  /** The document is a mapping at top level (an empty or scalar document, or one refused, is not). */
   get isMapping(): boolean {
     return isMap(this.document.contents);
   }
@@ -80,4 +91,16 @@ export class YamlLockDocument {
   private toPlain(node: unknown): unknown {
     return isNode(node) ? (node.toJS(this.document) as unknown) : (node ?? null);
   }
+}
+
+/** Offset of the first `*alias` in the document, if any. */
+function firstAlias(document: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(document, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

@@ -293,6 +293,27 @@ describe('pnpmLockParser', () => {
     });
   });
 
+  it('reports the first repeated key and reads what comes before it, in linear time', () => {
+    const packages = Array.from(
+      { length: 20_000 },
+      (_, i) => `  p${i}@1.0.0:\n    resolution: {integrity: sha512-x}`,
+    );
+    const text = `lockfileVersion: '9.0'\npackages:\n${packages.join('\n')}\n  p1@1.0.0:\n    resolution: {integrity: sha512-y}\n`;
+    const started = Date.now();
+    const result = parse(text);
+    // Quadratic duplicate-key checking took seconds here.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `pnpm-lock.yaml is not valid YAML (line 40003: Map keys must be unique); nothing from there on was read`,
+        line: 40_003,
+      },
+    ]);
+    expect(result.dependencies).toHaveLength(20_000);
+  });
+
   it('refuses a document with YAML aliases (an expansion bomb) instead of expanding it', () => {
     const rows = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 12; i++)

@@ -23,10 +23,12 @@ export class YamlLockDocument {
 
   static parse(source: string, fileName: string): YamlLockDocument {
     const lineCounter = new LineCounter();
-    const document = parseDocument(source, { schema: 'failsafe', lineCounter });
+    // The library's own duplicate-key check scans every earlier key of a mapping for each new
+    // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
+    const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
     const diagnostics: ManifestDiagnostic[] = [];
-    const [error] = document.errors;
-    const alias = firstAlias(document);
+    const { alias, duplicateKey } = scanNodes(document);
+    const [libraryError] = document.errors;
     if (alias !== undefined) {
       // pnpm and yarn never write anchors; aliases in a lock file can only be an expansion bomb.
       const line = lineCounter.linePos(alias).line;
@@ -37,18 +39,31 @@ export class YamlLockDocument {
         line,
       });
       document.contents = null;
-    } else if (error) {
-      // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
-      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
+      return new YamlLockDocument(document, lineCounter, Infinity, diagnostics);
+    }
+    const errors = [
+      ...(libraryError
+        ? [
+            {
+              offset: libraryError.pos[0],
+              // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
+              reason: (libraryError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+            },
+          ]
+        : []),
+      ...(duplicateKey === undefined ? [] : [{ offset: duplicateKey, reason: 'Map keys must be unique' }]),
+    ].sort((a, b) => a.offset - b.offset);
+    const [error] = errors;
+    if (error) {
+      const line = lineCounter.linePos(error.offset).line;
       diagnostics.push({
         severity: 'error',
         code: 'INVALID_SYNTAX',
-        message: `${fileName} is not valid YAML (line ${line}: ${reason}); nothing from there on was read`,
+        message: `${fileName} is not valid YAML (line ${line}: ${error.reason}); nothing from there on was read`,
         line,
       });
     }
-    return new YamlLockDocument(document, lineCounter, error ? error.pos[0] : Infinity, diagnostics);
+    return new YamlLockDocument(document, lineCounter, error ? error.offset : Infinity, diagnostics);
   }
 
   /** The document is a mapping at top level (an empty or scalar document, or one refused, is not). */
@@ -93,14 +108,26 @@ export class YamlLockDocument {
   }
 }
 
-/** Offset of the first `*alias` in the document, if any. */
-function firstAlias(document: Document.Parsed): number | undefined {
-  let offset: number | undefined;
+/** Offsets of the first `*alias` and of the first key a mapping repeats, if any, in one pass. */
+function scanNodes(document: Document.Parsed): { alias?: number; duplicateKey?: number } {
+  let alias: number | undefined;
+  let duplicateKey: number | undefined;
   visit(document, {
     Alias(_, node) {
-      offset = node.range?.[0] ?? 0;
+      alias = node.range?.[0] ?? 0;
       return visit.BREAK;
     },
+    Map(_, map) {
+      const keys = new Set<unknown>();
+      for (const { key } of map.items) {
+        const value: unknown = isScalar(key) ? key.value : key;
+        if (!keys.has(value)) keys.add(value);
+        else if (isNode(key)) duplicateKey = Math.min(duplicateKey ?? Infinity, key.range?.[0] ?? 0);
+      }
+    },
   });
-  return offset;
+  return {
+    ...(alias === undefined ? {} : { alias }),
+    ...(duplicateKey === undefined ? {} : { duplicateKey }),
+  };
 }

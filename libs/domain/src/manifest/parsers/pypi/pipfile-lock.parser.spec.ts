@@ -132,6 +132,18 @@ describe('pipfileLockParser', () => {
     ]);
   });
 
+  it('skips a package whose name is empty or blank', () => {
+    const result = pipfileLockParser.parse(
+      'Pipfile.lock',
+      '{\n  "default": {\n    "": {"version": "==1.0.0"},\n    " ": {"version": "==1.0.0"},\n    "six": {"version": "==1.16.0"}\n  }\n}\n',
+    );
+    expect(result.dependencies.map((d) => [d.name, d.version, d.line])).toEqual([['six', '1.16.0', 5]]);
+    expect(result.diagnostics).toEqual([
+      { severity: 'warning', code: 'MISSING_FIELD', message: 'a package in "default" has no name', line: 3 },
+      { severity: 'warning', code: 'MISSING_FIELD', message: 'a package in "default" has no name', line: 4 },
+    ]);
+  });
+
   it('returns nothing for an empty file or empty sections', () => {
     expect(pipfileLockParser.parse('Pipfile.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
     expect(pipfileLockParser.parse('Pipfile.lock', '{"_meta": {}, "default": {}, "develop": {}}')).toEqual({

@@ -86,6 +86,15 @@ export const pipfileLockParser: ManifestParser = {
       for (const [rawName, entry] of Object.entries(section)) {
         const at = atLine(entryLines.get(rawName));
         const name = normalizePackageName('PyPI', rawName);
+        if (name.trim() === '') {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'MISSING_FIELD',
+            message: `a package in "${key}" has no name`,
+            ...at,
+          });
+          continue;
+        }
         if (!isObject(entry)) {
           diagnostics.push({
             severity: 'warning',

@@ -232,6 +232,28 @@ describe('packageLockParser', () => {
     expect(diagnostics).toStrictEqual([]);
   });
 
+  it('skips entries that name no package, in the packages map and in the v1 tree', () => {
+    const v3 = parse(
+      '{\n  "lockfileVersion": 3,\n  "packages": {\n    "node_modules/": {"version": "1.0.0"},\n    "node_modules/ms": {"version": "2.1.3"}\n  }\n}\n',
+    );
+    expect(v3.dependencies.map((d) => [d.name, d.version])).toEqual([['ms', '2.1.3']]);
+    expect(v3.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: '"node_modules/" names no package; it was skipped',
+        line: 4,
+      },
+    ]);
+    const v1 = parse(
+      '{"lockfileVersion": 1, "dependencies": {"ms": {"version": "2.1.3", "dependencies": {"": {"version": "1.0.0"}}}}}',
+    );
+    expect(v1.dependencies.map((d) => [d.name, d.version])).toEqual([['ms', '2.1.3']]);
+    expect(v1.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['MISSING_FIELD', 'dependency "" names no package; it was skipped'],
+    ]);
+  });
+
   it('reads npm-shrinkwrap.json, which has the same format', () => {
     const path = 'tools/cli/npm-shrinkwrap.json';
     const { dependencies, diagnostics } = parse(fixture('npm/shrinkwrap/npm-shrinkwrap.json'), path);

@@ -41,6 +41,15 @@ function unresolvable(context: LockContext, subject: string, reason: string, lin
   });
 }
 
+function unnamed(context: LockContext, subject: string, line: number | undefined): void {
+  context.diagnostics.push({
+    severity: 'warning',
+    code: 'MISSING_FIELD',
+    message: `${subject} names no package; it was skipped`,
+    ...(line === undefined ? {} : { line }),
+  });
+}
+
 /**
  * lockfileVersion 2 and 3: the flat `packages` map keyed by install path. Scope follows npm's
  * flags: `dev` and `devOptional` (needed by dev and optional paths only) count as dev, `optional`
@@ -84,6 +93,10 @@ function readPackages(context: LockContext, packages: JsonObject): void {
     }
     // An alias (`"foo": "npm:bar@1.0.0"`) installs bar in node_modules/foo and records `name`.
     const name = typeof entry['name'] === 'string' && entry['name'] !== '' ? entry['name'] : folder;
+    if (name.trim() === '') {
+      unnamed(context, `"${key}"`, line);
+      continue;
+    }
     const version = entry['version'];
     if (typeof version !== 'string' || version === '') {
       unresolvable(context, name, 'no version is locked', line);
@@ -154,6 +167,10 @@ function readTreeEntry(
   const alias = locked.startsWith('npm:') ? splitDescriptor(locked.slice('npm:'.length)) : null;
   const name = alias ? alias.name : folder;
   const version = alias ? alias.range : locked;
+  if (name.trim() === '') {
+    unnamed(context, `dependency "${folder}"`, line);
+    return;
+  }
   const reason = nonRegistryReason(version, entry['resolved']);
   if (reason) {
     unresolvable(context, isExactVersion(version) ? `${name}@${version}` : name, reason, line);

@@ -1,6 +1,42 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { ManifestDiagnostic } from '../../manifest.types';
 
+/**
+ * The YAML library composes nested collections recursively, and a few thousand levels overflow the
+ * stack at a depth that varies from run to run. Lock files nest a handful of levels; past this,
+ * counted by brackets or by indentation columns, the text is refused before it is parsed.
+ */
+export const MAX_NESTING = 200;
+
+/** The line where brackets or indentation first pass MAX_NESTING, counted in one pass over the text. */
+function nestingPastLimit(source: string): number | undefined {
+  let line = 1;
+  let depth = 0;
+  let indent = 0;
+  let atLineStart = true;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 0x0a) {
+      line++;
+      indent = 0;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart && code === 0x20) {
+      if (++indent > MAX_NESTING) return line;
+      continue;
+    }
+    atLineStart = false;
+    // Brackets inside quoted or plain scalars count too: an over-count, never an under-count.
+    if (code === 0x5b || code === 0x7b) {
+      if (++depth > MAX_NESTING) return line;
+    } else if ((code === 0x5d || code === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 export interface YamlEntry {
   readonly key: string;
   /** Plain data: with the failsafe schema every scalar is a string (`dev: true` gives `'true'`). */
@@ -23,6 +59,17 @@ export class YamlLockDocument {
 
   static parse(source: string, fileName: string): YamlLockDocument {
     const lineCounter = new LineCounter();
+    const tooDeep = nestingPastLimit(source);
+    if (tooDeep !== undefined) {
+      return new YamlLockDocument(parseDocument('', { lineCounter }), lineCounter, Infinity, [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `${fileName} nests deeper than ${MAX_NESTING} levels (line ${tooDeep}), which lock files never do; it was not read`,
+          line: tooDeep,
+        },
+      ]);
+    }
     // The library's own duplicate-key check scans every earlier key of a mapping for each new
     // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
     const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });

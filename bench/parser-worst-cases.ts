@@ -59,6 +59,10 @@ const requirementsTxt = forParser('requirements-txt', 'requirements.txt', [
     name: 'nested marker parentheses',
     build: (b) => fill(b, () => `a==1; ${nested('(', ')', 20_000, 'os_name == "x"')}\n`),
   },
+  {
+    name: 'many ${VAR}s on a line',
+    build: (b) => fill(b, () => `a==1 ${Array.from({ length: 6_000 }, (_, i) => `\${V${i}}`).join('')}\n`),
+  },
   { name: 'lines over the cap', build: (b) => fill(b, () => `${run('a', 100_000)}\n`) },
 ]);
 

@@ -181,6 +181,7 @@ const MARKER_VARIABLES = new Set([
 // Deeper parentheses than any real marker has; the check recurses once per level.
 const MAX_MARKER_NESTING = 32;
 
+const TRAILING_SPACE = /\s*$/y;
 const MARKER_TOKEN = /\s*(?:(\(|\))|('[^']*'|"[^"]*")|(===|==|!=|<=|>=|~=|<|>)|([A-Z_][\w.]*))/iy;
 
 type MarkerToken = { kind: 'paren' | 'string' | 'op' | 'word'; text: string };
@@ -189,14 +190,21 @@ type MarkerToken = { kind: 'paren' | 'string' | 'op' | 'word'; text: string };
 function markerError(marker: string): string | undefined {
   if (marker === '') return 'empty marker';
   const tokens: MarkerToken[] = [];
-  MARKER_TOKEN.lastIndex = 0;
   let position = 0;
-  while (position < marker.length) {
-    if (/^\s*$/.test(marker.slice(position))) break;
+  let open = 0;
+  for (;;) {
     MARKER_TOKEN.lastIndex = position;
     const match = MARKER_TOKEN.exec(marker);
-    if (!match) return `unexpected "${marker.slice(position).trim()}"`;
+    if (!match) {
+      TRAILING_SPACE.lastIndex = position;
+      if (TRAILING_SPACE.test(marker)) break;
+      return `unexpected "${marker.slice(position).trim()}"`;
+    }
     position = MARKER_TOKEN.lastIndex;
+    // Stop at once rather than tokenise thousands of parentheses the parser would refuse.
+    if (match[1] === '(' && ++open > MAX_MARKER_NESTING)
+      return `parentheses nest deeper than ${MAX_MARKER_NESTING}`;
+    if (match[1] === ')') open = Math.max(0, open - 1);
     if (match[1]) tokens.push({ kind: 'paren', text: match[1] });
     else if (match[2]) tokens.push({ kind: 'string', text: match[2] });
     else if (match[3]) tokens.push({ kind: 'op', text: match[3] });

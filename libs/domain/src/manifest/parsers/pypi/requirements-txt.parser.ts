@@ -222,17 +222,20 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
-    const unknownVars: string[] = [];
-    const text = rawText.replace(ENV_VAR, (reference: string, name: string) => {
-      const env = this.options.env;
-      if (env && Object.hasOwn(env, name)) return env[name];
-      if (!unknownVars.includes(name)) unknownVars.push(name);
-      return reference;
-    });
+    // A set: a line may reference thousands of distinct variables.
+    const unknownVars = new Set<string>();
+    const text = !rawText.includes('${')
+      ? rawText
+      : rawText.replace(ENV_VAR, (reference: string, name: string) => {
+          const env = this.options.env;
+          if (env && Object.hasOwn(env, name)) return env[name];
+          unknownVars.add(name);
+          return reference;
+        });
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
-      if (unknownVars.length > 0) leftOut = true;
+      if (unknownVars.size > 0) leftOut = true;
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
@@ -459,7 +462,8 @@ class RequirementsRun {
       }
       return;
     }
-    const beforeMarker = args.split(';')[0].trim();
+    const semicolon = args.indexOf(';');
+    const beforeMarker = (semicolon < 0 ? args : args.slice(0, semicolon)).trim();
     const at = beforeMarker.indexOf('@');
     const isNamedUrl = at > 0 && !looksLikePath(beforeMarker.slice(0, at).trim());
     if (!isNamedUrl && (looksLikePath(beforeMarker) || ARCHIVE.test(withoutTrailingExtras(beforeMarker)))) {

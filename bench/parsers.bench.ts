@@ -80,8 +80,9 @@ function measureCase(index: number, sizesMb: readonly number[]): Promise<(SizeRe
 
 async function main(): Promise<void> {
   const sizesMb = (process.env['PARSER_BENCH_SIZES'] ?? '0.25,1,4').split(',').map(Number);
-  const only = process.env['PARSER_BENCH_ONLY']?.split(',');
-  const parsers = MANIFEST_PARSERS.map((p) => p.id).filter((id) => !only || only.includes(id));
+  const only = process.env['PARSER_BENCH_ONLY']?.split(',').filter((id) => id !== '');
+  const selected = (id: string) => !only || only.length === 0 || only.includes(id);
+  const parsers = MANIFEST_PARSERS.map((p) => p.id).filter(selected);
   const missing = parsers.filter((id) => !WORST_CASES.some((c) => c.parser === id));
 
   console.log(`RepoGuard parser worst cases on ${process.version}, ${process.arch}`);

@@ -3,6 +3,7 @@ import {
   SYNTHETIC_LOCK_LAYOUT,
 } from '../../../../../../test/fixtures/generators/package-lock.generator';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { packageLockParser } from './package-lock.parser';
@@ -252,6 +253,21 @@ describe('packageLockParser', () => {
     expect(v1.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ['MISSING_FIELD', 'dependency "" names no package; it was skipped'],
     ]);
+  });
+
+  it('refuses JSON nested deeper than MAX_JSON_NESTING before parsing it', () => {
+    const depth = MAX_JSON_NESTING + 1;
+    expect(parse(`{"lockfileVersion": 3,\n"x": ${'['.repeat(depth)}${']'.repeat(depth)}}`)).toEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `package-lock.json nests deeper than ${MAX_JSON_NESTING} levels (line 2); it was not read`,
+          line: 2,
+        },
+      ],
+    });
   });
 
   it('reads npm-shrinkwrap.json, which has the same format', () => {

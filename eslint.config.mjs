@@ -2,6 +2,7 @@
 import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import regexpPlugin from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
@@ -69,6 +70,19 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Manifests, advisories and request bodies are hostile: a regular expression that backtracks
+    // or rescans on crafted input turns one file into a stalled scan.
+    files: ['**/*.ts'],
+    plugins: regexpPlugin.configs.recommended.plugins,
+    rules: {
+      ...regexpPlugin.configs.recommended.rules,
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      // Style only, and fast-check's stringMatching refuses the i flag it asks for.
+      'regexp/use-ignore-case': 'off',
     },
   },
   {

@@ -122,7 +122,7 @@ describe('repoguard org:create', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^\s*slug: must be 1-64 lowercase letters/m);
+    expect(run.stderr).toMatch(/^[ \t]*slug: must be 1-64 lowercase letters/m);
   });
 
   // POST /orgs refuses these in its DTO; the CLI reaches the same use case without that DTO.

@@ -28,7 +28,7 @@ const FIXED_METRICS: Record<string, { type: 'counter' | 'gauge' | 'histogram'; l
   repoguard_scan_queue_backlog: { type: 'gauge', labels: ['task_queue'] },
   repoguard_scan_workflows_running: { type: 'gauge', labels: [] },
 };
-const HISTOGRAM_SERIES = /^(.+)_(bucket|sum|count)$/;
+const HISTOGRAM_SERIES = /^(.+)_(?:bucket|sum|count)$/;
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ['job', 'instance'];
 
@@ -41,18 +41,18 @@ function promqlReferences(expr: string): { metrics: string[]; labels: string[] }
   let rest = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\$\{[^}]*\}|\$\w+/g, '')
-    .replace(/\{([^}]*)\}/g, (_, matchers: string) => {
-      for (const m of matchers.matchAll(/([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)/g)) labels.push(m[1] ?? '');
+    .replace(/\{([^{}]*)\}/g, (_, matchers: string) => {
+      for (const m of matchers.matchAll(/\b([A-Z_]\w*)\s*(?:=~|!~|!=|=)/gi)) labels.push(m[1] ?? '');
       return ' ';
     })
-    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\[[^[\]]*\]/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_, list: string) => {
       labels.push(...list.split(',').map((label) => label.trim()));
       return ' ';
     });
   // Numbers, and durations after `offset` (5m, 1h30m).
-  rest = rest.replace(/\b\d+(?:\.\d+)?(?:e[+-]?\d+|(?:\d+|ms|[smhdwy])+)?\b/gi, ' ');
-  const metrics = [...rest.matchAll(/([A-Za-z_:][\w:]*)(?=\s*(\()?)/g)]
+  rest = rest.replace(/\b\d+(?:\.\d+)?(?:e[+-]?\d+|[smhdwy][\dsmhdwy]*)?\b/gi, ' ');
+  const metrics = [...rest.matchAll(/([A-Z_:][\w:]*)(\s*\()?/gi)]
     .filter((m) => m[2] === undefined)
     .map((m) => m[1] ?? '')
     .filter((name) => !PROMQL_KEYWORDS.has(name) && !PROMQL_OPERATORS.has(name.toLowerCase()));

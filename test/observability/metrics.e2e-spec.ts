@@ -26,7 +26,7 @@ const ADVISORY: OsvRecord = {
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   let found: number | undefined;
   for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const match = /^([a-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/i.exec(line);
     if (!match || match[1] !== name) continue;
     const have = match[2] ?? '';
     if (!Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`))) continue;

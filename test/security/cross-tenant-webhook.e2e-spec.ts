@@ -431,7 +431,7 @@ describe('webhooks across tenants', () => {
     const first = await api(org, 'POST', `/orgs/${org.orgId}/webhook-secret`);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ rotated: false, configured: true, content_type: 'application/json' });
-    expect(first.body.secret).toMatch(/^rg_whsec_[A-Za-z0-9_-]{40,}$/);
+    expect(first.body.secret).toMatch(/^rg_whsec_[\w-]{40,}$/);
     const path = first.body.webhook_path as string;
     const ping = { zen: 'Keep it logically awesome.', hook_id: 1 };
     expect((await deliver(path, 'ping', ping, { secret: first.body.secret })).status).toBe(200);

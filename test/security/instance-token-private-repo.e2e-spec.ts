@@ -21,7 +21,7 @@ const ADVISORY: OsvRecord = {
   ],
 };
 // Only the repository's metadata may be asked for once the token is refused: never its contents.
-const CONTENT = /\/(commits|git)\//;
+const CONTENT = /\/(?:commits|git)\//;
 
 describe('the instance GitHub token reads public repositories only', () => {
   let stack: ApiStack;

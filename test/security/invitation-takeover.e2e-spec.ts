@@ -8,7 +8,7 @@ import type { JsonResponse } from '../support/http';
 
 const V1 = '/api/v1';
 /** A personal token (the error messages name the prefix alone). */
-const PAT = /rg_pat_[A-Za-z0-9_-]{8}/;
+const PAT = /rg_pat_[\w-]{8}/;
 
 let stack: ApiStack;
 const unique = (what: string) => `${what}-${randomUUID().slice(0, 8)}`;

@@ -389,7 +389,7 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
       const body = (await response.json()) as RepoListBody;
       expect(body.total_count).toBe(5);
       pages.push(body.repositories.map((repo) => repo.full_name));
-      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      next = /<([^<>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
     }
     expect(pages).toEqual([names.slice(0, 2), names.slice(2, 4), names.slice(4)]);
 
@@ -601,7 +601,7 @@ describe("GitHub stand-in: the web flow for the app's users", () => {
       const body = (await response.json()) as { total_count: number; installations: { id: number }[] };
       expect(body.total_count).toBe(3);
       pages.push(body.installations.map((installation) => installation.id));
-      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      next = /<([^<>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
     }
     expect(pages).toEqual([ids.slice(0, 2), ids.slice(2)]);
   });

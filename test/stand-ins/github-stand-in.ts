@@ -271,7 +271,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     if (extra.length > 0) return undecodable;
     const header = decodeJwtPart(encodedHeader);
     const payload = decodeJwtPart(encodedPayload);
-    if (header?.['alg'] !== 'RS256' || !payload || !/^[A-Za-z0-9_-]+$/.test(encodedSignature)) {
+    if (header?.['alg'] !== 'RS256' || !payload || !/^[\w-]+$/.test(encodedSignature)) {
       return undecodable;
     }
     const iss = payload['iss'];
@@ -628,7 +628,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     const [clientId, what, ...extra] = rest;
     if (method !== 'DELETE' || what !== 'token' || extra.length > 0) return githubError(404, 'Not Found');
     const app = [...apps.values()].find((candidate) => candidate.clientId === clientId);
-    const basic = /^basic\s+(.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+    const basic = /^basic\s+(\S.*)$/i.exec(String(headers.authorization ?? ''))?.[1];
     const presented = basic === undefined ? '' : Buffer.from(basic, 'base64').toString('utf8');
     if (!app || presented !== `${app.clientId}:${app.clientSecret}`) return githubError(404, 'Not Found');
     const parameters = oauthParameters(requestBody, 'application/json');
@@ -778,7 +778,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
   };
 
   const tokenOf = (req: IncomingMessage): string | undefined =>
-    /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    /^(?:token|bearer)\s+(\S.*)$/i.exec(req.headers.authorization ?? '')?.[1];
   const authorized = (token: string | undefined, segments: string[]): boolean =>
     options.token === undefined ||
     token === options.token ||
@@ -1078,7 +1078,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /** A JWT header or payload: base64url JSON holding an object, else undefined. */
 function decodeJwtPart(part: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
+  if (!/^[\w-]+$/.test(part)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
     return isObject(value) ? value : undefined;
@@ -1125,7 +1125,7 @@ function repoKey(owner: string, name: string): string {
 }
 
 function safeName(value: string): string {
-  return value.replace(/[^A-Za-z0-9._-]/g, '_');
+  return value.replace(/[^\w.-]/g, '_');
 }
 
 function checkRefName(name: string): void {

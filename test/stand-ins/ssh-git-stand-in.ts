@@ -71,7 +71,7 @@ export async function startSshGitStandIn(): Promise<SshGitStandIn> {
           accept?.();
         });
         session.on('exec', (accept, reject, info) => {
-          const wanted = /^git-upload-pack '?\/?([^']+?)'?$/.exec(info.command)?.[1];
+          const wanted = /^git-upload-pack '?\/?([^']+)'?$/.exec(info.command)?.[1];
           const dir = wanted === undefined ? undefined : repos.get(wanted);
           if (!dir) return reject();
           const stream = accept();
@@ -126,5 +126,8 @@ export async function startSshGitStandIn(): Promise<SshGitStandIn> {
 
 /** `SHA256:<unpadded base64>` of a public key blob. */
 export function fingerprintOf(blob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${createHash('sha256')
+    .update(blob)
+    .digest('base64')
+    .replace(/(?<!=)=+$/, '')}`;
 }

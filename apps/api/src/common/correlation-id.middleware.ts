@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Response } from 'express';
 import type { ApiRequest } from './api-request';
 
-const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
+const ACCEPTABLE = /^[\w.:-]{1,128}$/;
 
 /**
  * Every request gets an id: a webhook's is its X-GitHub-Delivery, anyone else's the caller's

@@ -4,7 +4,7 @@ import type { Options } from 'pino-http';
 import type { ApiRequest } from './api-request';
 import { assignCorrelationId } from './correlation-id.middleware';
 
-const PROBES = /^\/(health|metrics)(\/|$|\?)/;
+const PROBES = /^\/(?:health|metrics)(?:\/|$|\?)/;
 
 /**
  * pino-http, set up for one line per request: method, route pattern, status, duration, org, actor

@@ -43,7 +43,7 @@ export const githubUserAuthorizationProvider: Provider = {
       appSlug: GITHUB_APP_SLUG,
       webUrl: config.GITHUB_WEB_URL,
       apiUrl: config.GITHUB_API_URL,
-      redirectUrl: `${PUBLIC_BASE_URL.replace(/\/+$/, '')}${GITHUB_SETUP_URL_PATH}`,
+      redirectUrl: `${PUBLIC_BASE_URL.replace(/(?<!\/)\/+$/, '')}${GITHUB_SETUP_URL_PATH}`,
       timeoutMs: config.INTEGRATION_TIMEOUT_MS,
       fetch: instrumentFetch('github', metrics.integrations, fetch, { answers: GITHUB_ANSWER_STATUSES }),
     });

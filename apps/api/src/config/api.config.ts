@@ -19,7 +19,7 @@ export const API_CONFIG = Symbol('API_CONFIG');
 
 /** Every variable the API reads, validated once at boot (see .env.example). */
 export class ApiConfig extends SharedConfig {
-  @Matches(/^[^\s:]+$|^\[[0-9a-fA-F:]+\]$/, { message: 'must be a host name or IP address' })
+  @Matches(/^[^\s:]+$|^\[[0-9a-f:]+\]$/i, { message: 'must be a host name or IP address' })
   API_HOST: string = '127.0.0.1';
 
   @Type(() => Number)
@@ -114,7 +114,7 @@ export class ApiConfig extends SharedConfig {
    */
   @ValidateIf((c: ApiConfig) => githubLinkingEnabled(c))
   @IsDefined({ message: 'is required with GITHUB_APP_CLIENT_SECRET and GITHUB_APP_SLUG' })
-  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: "must be the app's Client ID (its settings page)" })
+  @Matches(/^[\w.-]{1,100}$/, { message: "must be the app's Client ID (its settings page)" })
   @ValidateBy(
     {
       name: 'withGithubApp',
@@ -132,7 +132,7 @@ export class ApiConfig extends SharedConfig {
 
   @ValidateIf((c: ApiConfig) => githubLinkingEnabled(c))
   @IsDefined({ message: 'is required with GITHUB_APP_CLIENT_ID and GITHUB_APP_CLIENT_SECRET' })
-  @Matches(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,98}[A-Za-z0-9])?$/, {
+  @Matches(/^[A-Z0-9](?:[A-Z0-9-]{0,98}[A-Z0-9])?$/i, {
     message: "must be the app's URL name (github.com/apps/<slug>)",
   })
   GITHUB_APP_SLUG?: string;

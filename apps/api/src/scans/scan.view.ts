@@ -6,7 +6,7 @@ export function scanView(
   scan: ScanRecord,
   config: Pick<ApiConfig, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>,
 ) {
-  const ui = config.TEMPORAL_UI_URL.replace(/\/+$/, '');
+  const ui = config.TEMPORAL_UI_URL.replace(/(?<!\/)\/+$/, '');
   const workflow = `${ui}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(scan.workflowId)}`;
   return {
     id: scan.id,

@@ -78,7 +78,7 @@ export class WebhookSecretController {
   /** What to enter in GitHub's webhook form. */
   private where(orgId: string) {
     const path = orgWebhookPath(orgId);
-    const base = this.config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+    const base = this.config.PUBLIC_BASE_URL?.replace(/(?<!\/)\/+$/, '');
     return {
       webhook_path: path,
       webhook_url: base ? `${base}${path}` : null,

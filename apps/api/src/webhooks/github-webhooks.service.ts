@@ -43,7 +43,7 @@ const isMalformed = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'MALFORMED_JSON';
 
 // GitHub's are 36-character GUIDs; 60 leaves room for the org prefix in the 100-character log key.
-const DELIVERY_ID = /^[A-Za-z0-9-]{1,60}$/;
+const DELIVERY_ID = /^[A-Z0-9-]{1,60}$/i;
 const EVENT = /^[a-z_]{1,64}$/;
 
 /**

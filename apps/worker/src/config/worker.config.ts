@@ -100,7 +100,7 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   }
 
   /** Where /metrics and /health/* listen; loopback unless a scraper elsewhere needs them. */
-  @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or IP address (0.0.0.0: every interface)' })
+  @Matches(/^[A-Z0-9.:-]+$/i, { message: 'must be a host name or IP address (0.0.0.0: every interface)' })
   WORKER_METRICS_HOST = '127.0.0.1';
 
   /** 0: any free port (the worker logs the one it bound). */

@@ -135,7 +135,7 @@ function readEvent(
   problem('RANGE_LEFT_OPEN', []);
 }
 
-const LOOSE_RELEASE = /^\s*[vV=]?\s*(\d{1,30}(?:\.\d{1,30})*)\s*$/;
+const LOOSE_RELEASE = /^\s*(?:[v=]\s*)?(\d{1,30}(?:\.\d{1,30})*)\s*$/i;
 
 /**
  * A release number spelled loosely, as the scheme spells it: leading zeros dropped, padded with
@@ -161,7 +161,7 @@ export function coerceRelease(value: string, scheme: VersionScheme): string | nu
 /** `7.2.4, 6.11.4` (commas, `||` or spaces): each part read or coerced, sorted; null when not a list. */
 function listedVersions(value: string, scheme: VersionScheme): string[] | null {
   if (value.length > MAX_VALUE) return null;
-  const parts = value.split(/\s*(?:,|\|\||\s)\s*/).filter((p) => p.length > 0);
+  const parts = value.split(/,|\|\||\s/).filter((p) => p.length > 0);
   if (parts.length < 2) return null;
   const versions: string[] = [];
   for (const part of parts) {
@@ -197,7 +197,7 @@ function fixesPerReleaseLine(fixes: readonly string[], scheme: VersionScheme): R
 }
 
 function releaseNumbers(version: string): string[] | null {
-  const match = /^[vV]?(\d+(?:\.\d+)*)/.exec(version);
+  const match = /^v?(\d+(?:\.\d+)*)/i.exec(version);
   return match ? match[1]!.split('.') : null;
 }
 

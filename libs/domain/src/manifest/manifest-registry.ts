@@ -28,7 +28,8 @@ const exactly =
 // pip-tools and teams name requirement files many ways; a bare `*.in` is too broad (MANIFEST.in,
 // Makefile.in), so `.in` counts only when the name or folder says "requirements".
 const isRequirementsFile = (fileName: string, directory: string) =>
-  /\.(txt|in)$/i.test(fileName) && (/requirements/i.test(fileName) || /(^|\/)requirements$/i.test(directory));
+  /\.(?:txt|in)$/i.test(fileName) &&
+  (/requirements/i.test(fileName) || /(?:^|\/)requirements$/i.test(directory));
 
 /** In priority order: the first rule that matches a path decides its parser. */
 const RULES: readonly Rule[] = [
@@ -52,7 +53,7 @@ const RULES: readonly Rule[] = [
 ];
 
 // Installed or vendored copies are someone else's manifests, not the project's.
-const VENDORED = /(^|\/)(node_modules|vendor|\.venv|venv|site-packages|\.git|bower_components)\//;
+const VENDORED = /(?:^|\/)(?:node_modules|vendor|\.venv|venv|site-packages|\.git|bower_components)\//;
 
 /** Every parser RepoGuard has, for listing formats. */
 export const MANIFEST_PARSERS: readonly ManifestParser[] = RULES.map((r) => r.parser);

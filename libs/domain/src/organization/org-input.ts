@@ -25,7 +25,7 @@ export function parseOrgName(value: string, field = 'name'): string {
 }
 
 // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@][^\s@.]*\.[^\s@]+$/;
 
 /** Emails identify users: compared in lower case, at most 320 characters. */
 export function parseEmail(value: string, field = 'email'): string {

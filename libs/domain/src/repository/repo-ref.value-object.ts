@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors';
 
 // GitHub's own limits: owner up to 39 chars of [A-Za-z0-9-], repo up to 100 of [A-Za-z0-9._-].
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+const OWNER = /^[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){0,38}$/i;
+const NAME = /^[\w.-]{1,100}$/;
 
 // URL forms first: `git@github.com:owner/name.git` would otherwise read as a bare owner/name.
 const FORMS = [

@@ -3,11 +3,11 @@
  * own tokens, GitHub's token families, bearer headers, JWTs and PEM private keys.
  */
 const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\brg_(?:pat|key|inv|admin|whsec)_[A-Za-z0-9_-]{8,}/g,
+  /\brg_(?:pat|key|inv|admin|whsec)_[\w-]{8,}/g,
   /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  /\bgithub_pat_\w{20,}/g,
+  /\b(Bearer|token)\s+[\w.~+/=-]{16,}/gi,
+  /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
 
@@ -25,7 +25,7 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   for (const pattern of TOKEN_PATTERNS) {
     out = out.replace(pattern, (match, scheme?: string) =>
-      typeof scheme === 'string' && /^(bearer|token)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
+      typeof scheme === 'string' && /^(?:bearer|token)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
     );
   }
   return out;

@@ -11,7 +11,7 @@ describe('findJsonSyntaxError', () => {
 
   it.each([
     ['a trailing comma', '{\n  "a": 1,\n}', { line: 3, column: 1, reason: /property name/ }],
-    ['a missing comma', '[\n  1\n  2\n]', { line: 3, column: 3, reason: /expected ',' or ']'/ }],
+    ['a missing comma', '[\n  1\n  2\n]', { line: 3, column: 3, reason: /expected ',' or '\]'/ }],
     ['a bad escape', '{"a": "x\\q"}', { line: 1, column: 10, reason: /invalid escape/ }],
     ['a line break in a string', '["a\nb"]', { line: 1, column: 4, reason: /line break/ }],
     ['a bare word', '{"a": yes}', { line: 1, column: 7, reason: /expected a value/ }],

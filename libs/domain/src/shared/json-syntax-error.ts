@@ -6,7 +6,7 @@ export interface JsonSyntaxError {
   readonly reason: string;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?/iy;
 const LITERALS = ['true', 'false', 'null'];
 const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
@@ -43,7 +43,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
       }
       if (c === '\\') {
         const next = text[i + 1] ?? '';
-        if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        if (next === 'u' && /^[0-9a-f]{4}$/i.test(text.slice(i + 2, i + 6))) i += 6;
         else if (ESCAPES.has(next)) i += 2;
         else {
           i++;

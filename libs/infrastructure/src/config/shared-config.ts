@@ -33,9 +33,9 @@ const IsExistingFile = () =>
     },
   });
 
-const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[^\s/]+$/;
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+\/[^\s/]+$/;
 const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
-const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+const REDIS_URL = /^rediss?:\/\/\S+$/;
 const ENCRYPTION_KEY_MESSAGE = 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)';
 
 /** Variables both processes read. Each app's config class extends this one. */
@@ -52,15 +52,15 @@ export class SharedConfig {
   TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
   @IsString()
-  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be a Temporal namespace name' })
+  @Matches(/^[\w.-]+$/, { message: 'must be a Temporal namespace name' })
   TEMPORAL_NAMESPACE = DEFAULT_TEMPORAL_NAMESPACE;
 
-  @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
+  @Matches(/^[\w.:-]+$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
   TEMPORAL_TASK_QUEUE = DEFAULT_SCAN_TASK_QUEUE;
 
   /** The queue re-matches (after an advisory sync) run their steps on; default `<TEMPORAL_TASK_QUEUE>-rematch`. */
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{1,200}$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
+  @Matches(/^[\w.:-]{1,200}$/, { message: 'must be a task queue name (letters, digits, . _ : -)' })
   TEMPORAL_REMATCH_TASK_QUEUE?: string;
 
   get rematchTaskQueue(): string {

@@ -45,7 +45,7 @@ describe('AesGcmSecretBox', () => {
 
   it('writes v1.<key id>.<iv>.<tag>.<ciphertext>, naming the key by the start of its SHA-256', () => {
     const sealed = box.seal(PLAINTEXT, AAD);
-    expect(sealed).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^v1\.[0-9a-f]{8}\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
     expect(sealed.split('.')[1]).toBe(idOf(keyA));
     expect(box.currentKeyId).toBe(idOf(keyA));
     expect(box.keyIdOf(sealed)).toBe(idOf(keyA));

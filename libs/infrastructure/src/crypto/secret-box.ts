@@ -27,7 +27,7 @@ export interface SecretBoxKeys {
 
 /** True when `value` is the base64 of exactly 32 bytes, as `openssl rand -base64 32` prints. */
 export function isEncryptionKey(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  if (typeof value !== 'string' || !/^[A-Z0-9+/]+={0,2}$/i.test(value)) return false;
   return Buffer.from(value, 'base64').length === KEY_BYTES;
 }
 
@@ -152,7 +152,7 @@ function parse(sealed: string): { keyId: string; iv: Buffer; tag: Buffer; cipher
 // Node's decoder skips stray characters and ignores trailing bits; only the canonical encoding of
 // the bytes counts here, so every changed character is a different (and rejected) value.
 function strictBase64Url(part: string): Buffer | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) return null;
+  if (!/^[\w-]*$/.test(part)) return null;
   const bytes = Buffer.from(part, 'base64url');
   return bytes.toString('base64url') === part ? bytes : null;
 }

@@ -16,5 +16,5 @@ export function sshFingerprint(publicKeyLine: string): string {
   const blob = publicKeyLine.trim().split(/\s+/)[1];
   if (!blob) throw new Error('not an OpenSSH public key line');
   const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
-  return `SHA256:${digest.replace(/=+$/, '')}`;
+  return `SHA256:${digest.replace(/(?<!=)=+$/, '')}`;
 }

@@ -557,7 +557,7 @@ let resolvePinning: Promise<void> | undefined;
 function requireResolvePinning(): Promise<void> {
   return (resolvePinning ??= new Promise<void>((resolve, reject) => {
     execFile('git', ['version'], { timeout: 10_000 }, (error, stdout) => {
-      const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(stdout)?.slice(1) ?? []).map(Number);
+      const [major = 0, minor = 0] = (/\b(\d+)\.(\d+)/.exec(stdout)?.slice(1) ?? []).map(Number);
       if (!error && (major > 2 || (major === 2 && minor >= 37))) return resolve();
       resolvePinning = undefined;
       reject(
@@ -612,7 +612,7 @@ function refNotFound(url: string, ref: string): NotFoundError {
 
 /** Userinfo never reaches a message, whatever git printed. */
 function scrub(text: string): string {
-  return text.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+  return text.replace(/\b(\w+:\/\/)[^/@\s]+@/g, '$1***@');
 }
 
 function displayUrl(url: string): string {

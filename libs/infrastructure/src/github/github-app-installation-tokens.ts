@@ -35,7 +35,7 @@ export class GithubAppInstallationTokens {
     this.margin = options.refreshMarginMs ?? 60_000;
     this.now = options.now ?? Date.now;
     const octokit = (this.octokit = new Octokit({
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      baseUrl: options.baseUrl.replace(/(?<!\/)\/+$/, ''),
       userAgent: 'repoguard',
       request: { fetch: withDeadline(options.fetch, options.timeoutMs ?? 30_000) },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },

@@ -71,7 +71,7 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
     this.authenticated = options.token !== undefined && options.token !== '';
     // No retry or throttling plugin is composed in, so there is no `retries` option to turn off.
     this.octokit = new Octokit({
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      baseUrl: options.baseUrl.replace(/(?<!\/)\/+$/, ''),
       userAgent: options.userAgent ?? 'repoguard',
       ...(this.authenticated ? { auth: options.token } : {}),
       ...(options.fetch ? { request: { fetch: options.fetch } } : {}),

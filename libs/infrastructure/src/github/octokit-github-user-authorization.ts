@@ -43,13 +43,13 @@ export class OctokitGithubUserAuthorization implements GithubUserAuthorization {
 
   constructor(private readonly options: GithubUserAuthorizationOptions) {
     this.api = this.client();
-    this.web = this.api.request.defaults({ baseUrl: options.webUrl.replace(/\/+$/, '') });
+    this.web = this.api.request.defaults({ baseUrl: options.webUrl.replace(/(?<!\/)\/+$/, '') });
   }
 
   /** The app's own client, or one acting as the user whose token it is given. */
   private client(userToken?: string): Octokit {
     return new Octokit({
-      baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+      baseUrl: this.options.apiUrl.replace(/(?<!\/)\/+$/, ''),
       userAgent: 'repoguard',
       request: { fetch: withDeadline(this.options.fetch, this.options.timeoutMs ?? 30_000) },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -58,7 +58,7 @@ export class OctokitGithubUserAuthorization implements GithubUserAuthorization {
   }
 
   linkUrls(state: string): GithubLinkUrls {
-    const web = this.options.webUrl.replace(/\/+$/, '');
+    const web = this.options.webUrl.replace(/(?<!\/)\/+$/, '');
     const query = new URLSearchParams({ state });
     return {
       installUrl: `${web}/apps/${encodeURIComponent(this.options.appSlug)}/installations/new?${query}`,

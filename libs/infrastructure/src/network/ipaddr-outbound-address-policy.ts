@@ -102,7 +102,7 @@ function withoutMapping(address: Address): Address {
 }
 
 const HOST_NAME =
-  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
 
 /**
  * GIT_ALLOWED_HOSTS as a list of entries: a host name, an address (IPv4 as a dotted quad, IPv6

@@ -11,7 +11,7 @@ export function resolveAdvisorySources(
   entries: readonly string[],
   baseUrl: string = DEFAULT_OSV_EXPORT_BASE_URL,
 ): string[] {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = baseUrl.replace(/(?<!\/)\/+$/, '');
   return entries
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0)

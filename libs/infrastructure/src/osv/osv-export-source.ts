@@ -22,7 +22,7 @@ export interface OsvExportSourceOptions {
   readonly limits?: OsvExportLimits;
 }
 
-const URL_SOURCE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const URL_SOURCE = /^[A-Z][A-Z0-9+.-]*:\/\//i;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 

@@ -63,7 +63,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const resource = new Resource({ [ATTR_SERVICE_NAME]: options.serviceName });
   // BatchSpanProcessor reads OTEL_BSP_* (schedule delay, queue size) from the environment.
   const spanProcessor = new BatchSpanProcessor(
-    new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` }),
+    new OTLPTraceExporter({ url: `${options.endpoint.replace(/(?<!\/)\/+$/, '')}/v1/traces` }),
   );
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   // Global provider, AsyncLocalStorage context and W3C trace-context propagation.
@@ -75,7 +75,7 @@ export function startTracing(options: TracingOptions): Tracing {
       // (the worker reading the SDK's metrics at each scrape, migrations, gauges) they are noise,
       // as are probes and scrapes every few seconds.
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)(\/|\?|$)/.test(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) => /^\/(?:health|metrics)(?:\/|\?|$)/.test(request.url ?? ''),
         requireParentforOutgoingSpans: true,
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),

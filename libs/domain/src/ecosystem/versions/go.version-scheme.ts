@@ -8,8 +8,8 @@ import { compareDigitStrings, compareStrings } from './numeric-string';
  * (meaning .0), prerelease and build only after a full triple, numbers of any size. Build metadata
  * (`+incompatible`) is ignored for ordering, as Go's semver.Compare does.
  */
-const NUMERIC = '0|[1-9][0-9]*';
-const PRERELEASE_ID = `(?:${NUMERIC}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)`;
+const NUMERIC = '0|[1-9]\\d*';
+const PRERELEASE_ID = `(?:${NUMERIC}|\\d*[A-Za-z-][0-9A-Za-z-]*)`;
 const GO_SEMVER = new RegExp(
   `^v(${NUMERIC})(?:\\.(${NUMERIC})(?:\\.(${NUMERIC})` +
     `(-${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*)?` +
@@ -28,7 +28,7 @@ interface GoVersion {
 
 function parse(version: string): GoVersion | null {
   // OSV sometimes writes Go versions without the `v` Go requires.
-  const withV = /^[0-9]/.test(version) ? `v${version}` : version;
+  const withV = /^\d/.test(version) ? `v${version}` : version;
   const match = GO_SEMVER.exec(withV);
   if (!match) return null;
   const [, major, minor, patch, prerelease, build] = match;
@@ -41,7 +41,7 @@ function parse(version: string): GoVersion | null {
   };
 }
 
-const isNumeric = (id: string): boolean => /^[0-9]+$/.test(id);
+const isNumeric = (id: string): boolean => /^\d+$/.test(id);
 
 /** x/mod/semver comparePrerelease: a release beats any prerelease; numbers before words. */
 function comparePrerelease(a: readonly string[], b: readonly string[]): number {

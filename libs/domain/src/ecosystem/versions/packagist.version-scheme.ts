@@ -16,8 +16,8 @@ function modifier(numbersGroup: number): string {
 }
 const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${modifier(6)}$`, 'i');
 const DATE_BASED = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)${modifier(3)}$`, 'i');
-const BRANCH = /^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$/i;
-const ALIAS = /^([^,\s]+) +as +([^,\s]+)$/;
+const BRANCH = /^v?(\d+)(\.(?:\d+|[x*]))?(\.(?:\d+|[x*]))?(\.(?:\d+|[x*]))?$/i;
+const ALIAS = /^([^,\s]+) +as +[^,\s]+$/;
 const STABILITY_FLAG = /@(?:stable|RC|beta|alpha|dev)$/i;
 const BUILD_METADATA = /^([^,\s+]+)\+\S+$/;
 

@@ -66,7 +66,7 @@ function parse(version: string): Pep440Version | null {
       ? groups.local
           .split(/[-_.]/)
           .map((part) =>
-            /^[0-9]+$/.test(part)
+            /^\d+$/.test(part)
               ? { numeric: true, value: stripLeadingZeros(part) }
               : { numeric: false, value: part.toLowerCase() },
           )

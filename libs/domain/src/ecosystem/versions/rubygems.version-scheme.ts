@@ -41,8 +41,8 @@ function parse(version: string): GemVersion | null {
   const gem = Version.create(version);
   if (!gem) return null;
   const normalized = gem.version();
-  const all = (normalized.match(/[0-9]+|[a-z]+/gi) ?? []).map((s): Segment =>
-    /^[0-9]/.test(s) ? { numeric: true, value: stripLeadingZeros(s) } : { numeric: false, value: s },
+  const all = (normalized.match(/\d+|[a-z]+/gi) ?? []).map((s): Segment =>
+    /^\d/.test(s) ? { numeric: true, value: stripLeadingZeros(s) } : { numeric: false, value: s },
   );
   const firstString = all.findIndex((s) => !s.numeric);
   const split = firstString === -1 ? all.length : firstString;

@@ -8,11 +8,12 @@ import { InvalidVersionError } from './invalid-version.error';
  * `=1.2.3` and surrounding spaces, which npm and crates.io never publish.
  */
 const NUMERIC = '0|[1-9]\\d*';
-const PRERELEASE_ID = `(?:${NUMERIC}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+const PRERELEASE_ID = `(?:${NUMERIC}|\\d*[a-z-][0-9a-z-]*)`;
 const STRICT_SEMVER = new RegExp(
   `^(?:${NUMERIC})\\.(?:${NUMERIC})\\.(?:${NUMERIC})` +
     `(?:-${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*)?` +
-    `(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?$`,
+    `(?:\\+[0-9a-z-]+(?:\\.[0-9a-z-]+)*)?$`,
+  'i',
 );
 
 function parse(version: string): SemVer | null {

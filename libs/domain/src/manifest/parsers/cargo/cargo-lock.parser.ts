@@ -11,7 +11,7 @@ const CRATES_IO_SOURCES = new Set([
   'registry+https://github.com/rust-lang/crates.io-index',
   'sparse+https://index.crates.io/',
 ]);
-const PACKAGE_HEADER = /^\s*\[\[\s*package\s*\]\]\s*(#.*)?$/;
+const PACKAGE_HEADER = /^\s*\[\[\s*package\s*\]\]\s*(?:#.*)?$/;
 
 /**
  * `Cargo.lock`: every `[[package]]` that came from crates.io. The lock does not say which crates

@@ -32,7 +32,7 @@ const KEYWORDS = new Set([...SKIPPED, ...BLOCK_DIRECTIVES]);
 const PUNCTUATION = new Set(['(', ')', '[', ']', ',', '{', '}']);
 // golang.org/x/mod/semver with the canonical three numbers go.mod requires.
 const GO_VERSION =
-  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+  /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
  * `go.mod`: every `require` (Go 1.17+ lists the whole build list, `// indirect` marking what the
@@ -222,7 +222,7 @@ function isDirectoryPath(path: string): boolean {
     /^\.\.?[/\\]/.test(path) ||
     path.startsWith('/') ||
     path.startsWith('\\') ||
-    /^[A-Za-z]:/.test(path)
+    /^[A-Z]:/i.test(path)
   );
 }
 

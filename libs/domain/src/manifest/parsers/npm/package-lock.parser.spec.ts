@@ -3,6 +3,7 @@ import {
   SYNTHETIC_LOCK_LAYOUT,
 } from '../../../../../../test/fixtures/generators/package-lock.generator';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { packageLockParser } from './package-lock.parser';
@@ -230,6 +231,43 @@ describe('packageLockParser', () => {
     expect(dependencies).toHaveLength(5001);
     expect(dependencies[0]).toStrictEqual(dep('deep', '1.0.4999', 'runtime', true, 1));
     expect(diagnostics).toStrictEqual([]);
+  });
+
+  it('skips entries that name no package, in the packages map and in the v1 tree', () => {
+    const v3 = parse(
+      '{\n  "lockfileVersion": 3,\n  "packages": {\n    "node_modules/": {"version": "1.0.0"},\n    "node_modules/ms": {"version": "2.1.3"}\n  }\n}\n',
+    );
+    expect(v3.dependencies.map((d) => [d.name, d.version])).toEqual([['ms', '2.1.3']]);
+    expect(v3.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'MISSING_FIELD',
+        message: '"node_modules/" names no package; it was skipped',
+        line: 4,
+      },
+    ]);
+    const v1 = parse(
+      '{"lockfileVersion": 1, "dependencies": {"ms": {"version": "2.1.3", "dependencies": {"": {"version": "1.0.0"}}}}}',
+    );
+    expect(v1.dependencies.map((d) => [d.name, d.version])).toEqual([['ms', '2.1.3']]);
+    expect(v1.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['MISSING_FIELD', 'dependency "" names no package; it was skipped'],
+    ]);
+  });
+
+  it('refuses JSON nested deeper than MAX_JSON_NESTING before parsing it', () => {
+    const depth = MAX_JSON_NESTING + 1;
+    expect(parse(`{"lockfileVersion": 3,\n"x": ${'['.repeat(depth)}${']'.repeat(depth)}}`)).toEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `package-lock.json nests deeper than ${MAX_JSON_NESTING} levels (line 2); it was not read`,
+          line: 2,
+        },
+      ],
+    });
   });
 
   it('reads npm-shrinkwrap.json, which has the same format', () => {

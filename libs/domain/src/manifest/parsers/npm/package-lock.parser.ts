@@ -1,3 +1,4 @@
+import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
@@ -37,6 +38,15 @@ function unresolvable(context: LockContext, subject: string, reason: string, lin
     severity: 'warning',
     code: 'UNRESOLVABLE',
     message: `${subject}: ${reason}; it was skipped`,
+    ...(line === undefined ? {} : { line }),
+  });
+}
+
+function unnamed(context: LockContext, subject: string, line: number | undefined): void {
+  context.diagnostics.push({
+    severity: 'warning',
+    code: 'MISSING_FIELD',
+    message: `${subject} names no package; it was skipped`,
     ...(line === undefined ? {} : { line }),
   });
 }
@@ -84,6 +94,10 @@ function readPackages(context: LockContext, packages: JsonObject): void {
     }
     // An alias (`"foo": "npm:bar@1.0.0"`) installs bar in node_modules/foo and records `name`.
     const name = typeof entry['name'] === 'string' && entry['name'] !== '' ? entry['name'] : folder;
+    if (name.trim() === '') {
+      unnamed(context, `"${key}"`, line);
+      continue;
+    }
     const version = entry['version'];
     if (typeof version !== 'string' || version === '') {
       unresolvable(context, name, 'no version is locked', line);
@@ -154,6 +168,10 @@ function readTreeEntry(
   const alias = locked.startsWith('npm:') ? splitDescriptor(locked.slice('npm:'.length)) : null;
   const name = alias ? alias.name : folder;
   const version = alias ? alias.range : locked;
+  if (name.trim() === '') {
+    unnamed(context, `dependency "${folder}"`, line);
+    return;
+  }
   const reason = nonRegistryReason(version, entry['resolved']);
   if (reason) {
     unresolvable(context, isExactVersion(version) ? `${name}@${version}` : name, reason, line);
@@ -181,6 +199,20 @@ export const packageLockParser: ManifestParser = {
     const lockText = readLockText(path, text);
     if (!lockText.ok) return lockText.result;
     const { source } = lockText;
+    const tooDeep = jsonNestingPastLimit(source);
+    if (tooDeep !== undefined) {
+      return {
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
+            line: tooDeep,
+          },
+        ],
+      };
+    }
 
     let lock: unknown;
     try {

@@ -2,6 +2,7 @@ import { manifestFixtures } from '../../../../../../test/support/manifest-fixtur
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { parsePnpmPackageKey, pnpmLockParser } from './pnpm-lock.parser';
+import { MAX_NESTING } from './yaml-lock-document';
 
 // The fixtures open with `# prettier-ignore` so the repository's formatter keeps pnpm's layout.
 const fixture = manifestFixtures();
@@ -293,6 +294,72 @@ describe('pnpmLockParser', () => {
     });
   });
 
+  it('reports the first repeated key of a large mapping and reads what comes before it', () => {
+    const packages = Array.from(
+      { length: 20_000 },
+      (_, i) => `  p${i}@1.0.0:\n    resolution: {integrity: sha512-x}`,
+    );
+    const text = `lockfileVersion: '9.0'\npackages:\n${packages.join('\n')}\n  p1@1.0.0:\n    resolution: {integrity: sha512-y}\n`;
+    const result = parse(text);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `pnpm-lock.yaml is not valid YAML (line 40003: Map keys must be unique); nothing from there on was read`,
+        line: 40_003,
+      },
+    ]);
+    expect(result.dependencies).toHaveLength(20_000);
+  });
+
+  it.each([
+    ['brackets', `packages:\n  a@1.0.0: ${'['.repeat(MAX_NESTING + 1)}${']'.repeat(MAX_NESTING + 1)}\n`, 3],
+    [
+      'indentation',
+      `packages:\n${Array.from({ length: MAX_NESTING + 2 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`,
+      MAX_NESTING + 4,
+    ],
+  ])('refuses a document nested past MAX_NESTING by %s, the same way every time', (_, body, line) => {
+    const text = `lockfileVersion: '9.0'\n${body}`;
+    const expected = {
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `pnpm-lock.yaml nests deeper than ${MAX_NESTING} levels (line ${line}), which lock files never do; it was not read`,
+          line,
+        },
+      ],
+    };
+    expect(parse(text)).toEqual(expected);
+    expect(parse(text)).toEqual(expected);
+  });
+
+  it('reads brackets and indentation up to MAX_NESTING', () => {
+    const text = `lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {x: ${'['.repeat(MAX_NESTING - 1)}${']'.repeat(MAX_NESTING - 1)}}\n`;
+    expect(parse(text).diagnostics).toEqual([]);
+  });
+
+  it('refuses a document with YAML aliases (an expansion bomb) instead of expanding it', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++)
+      rows.push(`${'a'.repeat(i + 1)}: &${'a'.repeat(i + 1)} [${`*${'a'.repeat(i)}, `.repeat(10)}]`);
+    const text = `lockfileVersion: '9.0'\n${rows.join('\n')}\npackages:\n  lodash@4.17.21: *${'a'.repeat(12)}\n`;
+    expect(parse(text)).toEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message:
+            'pnpm-lock.yaml uses YAML aliases (line 3), which lock files never contain; it was not read',
+          line: 3,
+        },
+      ],
+    });
+  });
+
   it('skips binary content', () => {
     expect(parse('lockfileVersion\u0000\u0000\u0001')).toStrictEqual({
       dependencies: [],
@@ -333,7 +400,7 @@ describe('parsePnpmPackageKey', () => {
     expect(parsePnpmPackageKey(key)).toStrictEqual({ name, version });
   });
 
-  it.each(['/lodash', 'lodash', '@scope/only'])('%s has no version', (key) => {
+  it.each(['/lodash', 'lodash', '@scope/only', '//1.0.0', '/'])('%s has no name and version', (key) => {
     expect(parsePnpmPackageKey(key)).toBeNull();
   });
 });

@@ -46,10 +46,9 @@ export function parsePnpmPackageKey(key: string): PackageId | null {
   const segments = path.split('/');
   const nameLength = path.startsWith('@') ? 2 : 1;
   if (segments.length <= nameLength) return null;
-  return {
-    name: segments.slice(0, nameLength).join('/'),
-    version: withoutPeers(segments.slice(nameLength).join('/')),
-  };
+  const name = segments.slice(0, nameLength).join('/');
+  if (!isPackageName(name)) return null;
+  return { name, version: withoutPeers(segments.slice(nameLength).join('/')) };
 }
 
 interface Reference {

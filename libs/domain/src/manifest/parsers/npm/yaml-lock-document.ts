@@ -1,5 +1,41 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { ManifestDiagnostic } from '../../manifest.types';
+
+/**
+ * The YAML library composes nested collections recursively, and a few thousand levels overflow the
+ * stack at a depth that varies from run to run. Lock files nest a handful of levels; past this,
+ * counted by brackets or by indentation columns, the text is refused before it is parsed.
+ */
+export const MAX_NESTING = 200;
+
+/** The line where brackets or indentation first pass MAX_NESTING, counted in one pass over the text. */
+function nestingPastLimit(source: string): number | undefined {
+  let line = 1;
+  let depth = 0;
+  let indent = 0;
+  let atLineStart = true;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 0x0a) {
+      line++;
+      indent = 0;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart && code === 0x20) {
+      if (++indent > MAX_NESTING) return line;
+      continue;
+    }
+    atLineStart = false;
+    // Brackets inside quoted or plain scalars count too: an over-count, never an under-count.
+    if (code === 0x5b || code === 0x7b) {
+      if (++depth > MAX_NESTING) return line;
+    } else if ((code === 0x5d || code === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
 
 export interface YamlEntry {
   readonly key: string;
@@ -23,24 +59,61 @@ export class YamlLockDocument {
 
   static parse(source: string, fileName: string): YamlLockDocument {
     const lineCounter = new LineCounter();
-    const document = parseDocument(source, { schema: 'failsafe', lineCounter });
+    const tooDeep = nestingPastLimit(source);
+    if (tooDeep !== undefined) {
+      return new YamlLockDocument(parseDocument('', { lineCounter }), lineCounter, Infinity, [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `${fileName} nests deeper than ${MAX_NESTING} levels (line ${tooDeep}), which lock files never do; it was not read`,
+          line: tooDeep,
+        },
+      ]);
+    }
+    // The library's own duplicate-key check scans every earlier key of a mapping for each new
+    // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
+    const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
     const diagnostics: ManifestDiagnostic[] = [];
-    const [error] = document.errors;
-    if (error) {
-      // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
-      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
+    const { alias, duplicateKey } = scanNodes(document);
+    const [libraryError] = document.errors;
+    if (alias !== undefined) {
+      // pnpm and yarn never write anchors; aliases in a lock file can only be an expansion bomb.
+      const line = lineCounter.linePos(alias).line;
       diagnostics.push({
         severity: 'error',
         code: 'INVALID_SYNTAX',
-        message: `${fileName} is not valid YAML (line ${line}: ${reason}); nothing from there on was read`,
+        message: `${fileName} uses YAML aliases (line ${line}), which lock files never contain; it was not read`,
+        line,
+      });
+      document.contents = null;
+      return new YamlLockDocument(document, lineCounter, Infinity, diagnostics);
+    }
+    const errors = [
+      ...(libraryError
+        ? [
+            {
+              offset: libraryError.pos[0],
+              // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
+              reason: (libraryError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+            },
+          ]
+        : []),
+      ...(duplicateKey === undefined ? [] : [{ offset: duplicateKey, reason: 'Map keys must be unique' }]),
+    ].sort((a, b) => a.offset - b.offset);
+    const [error] = errors;
+    if (error) {
+      const line = lineCounter.linePos(error.offset).line;
+      diagnostics.push({
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${fileName} is not valid YAML (line ${line}: ${error.reason}); nothing from there on was read`,
         line,
       });
     }
-    return new YamlLockDocument(document, lineCounter, error ? error.pos[0] : Infinity, diagnostics);
+    return new YamlLockDocument(document, lineCounter, error ? error.offset : Infinity, diagnostics);
   }
 
-  /** The document is a mapping at top level (an empty or scalar document is not). */
+  /** The document is a mapping at top level (an empty or scalar document, or one refused, is not). */
   get isMapping(): boolean {
     return isMap(this.document.contents);
   }
@@ -80,4 +153,28 @@ export class YamlLockDocument {
   private toPlain(node: unknown): unknown {
     return isNode(node) ? (node.toJS(this.document) as unknown) : (node ?? null);
   }
+}
+
+/** Offsets of the first `*alias` and of the first key a mapping repeats, if any, in one pass. */
+function scanNodes(document: Document.Parsed): { alias?: number; duplicateKey?: number } {
+  let alias: number | undefined;
+  let duplicateKey: number | undefined;
+  visit(document, {
+    Alias(_, node) {
+      alias = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+    Map(_, map) {
+      const keys = new Set<unknown>();
+      for (const { key } of map.items) {
+        const value: unknown = isScalar(key) ? key.value : key;
+        if (!keys.has(value)) keys.add(value);
+        else if (isNode(key)) duplicateKey = Math.min(duplicateKey ?? Infinity, key.range?.[0] ?? 0);
+      }
+    },
+  });
+  return {
+    ...(alias === undefined ? {} : { alias }),
+    ...(duplicateKey === undefined ? {} : { duplicateKey }),
+  };
 }

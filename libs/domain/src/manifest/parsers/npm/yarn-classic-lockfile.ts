@@ -1,3 +1,4 @@
+import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import type { ManifestDiagnostic } from '../../manifest.types';
 
 /** One block of a yarn v1 lock file: the descriptors it resolves and its own scalar fields. */
@@ -14,8 +15,8 @@ export interface YarnClassicLockfile {
   readonly diagnostics: ManifestDiagnostic[];
 }
 
-const CONFLICT_MARKER = /^(<{7}|={7}|>{7})/;
-const FIELD = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(.+)$/;
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})/;
+const FIELD = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(\S.*)$/;
 
 function unquote(token: string): string {
   if (token.length < 2 || !token.startsWith('"') || !token.endsWith('"')) return token;
@@ -62,11 +63,21 @@ export function parseYarnClassicLockfile(source: string): YarnClassicLockfile {
   const diagnostics: ManifestDiagnostic[] = [];
   let current: { descriptors: string[]; line: number; fields: Map<string, string> } | null = null;
   let conflictReported = false;
+  // After an entry header too long to read, its indented lines belong to no entry we know.
+  let skippingEntry = false;
 
   const lines = source.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index] as string;
     const line = index + 1;
+    if (raw.length > MAX_LINE_LENGTH) {
+      diagnostics.push(lineTooLong(line, raw.length));
+      if (!/^\s/.test(raw)) {
+        current = null;
+        skippingEntry = true;
+      }
+      continue;
+    }
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) continue;
     if (CONFLICT_MARKER.test(raw)) {
@@ -85,6 +96,7 @@ export function parseYarnClassicLockfile(source: string): YarnClassicLockfile {
 
     if (indent === 0) {
       current = null;
+      skippingEntry = false;
       if (!text.endsWith(':')) {
         diagnostics.push({
           severity: 'warning',
@@ -110,7 +122,7 @@ export function parseYarnClassicLockfile(source: string): YarnClassicLockfile {
     }
 
     // Deeper lines belong to nested blocks such as `dependencies:`; their entry was checked already.
-    if (indent > 3) continue;
+    if (indent > 3 || skippingEntry) continue;
     if (!current) {
       diagnostics.push({
         severity: 'warning',

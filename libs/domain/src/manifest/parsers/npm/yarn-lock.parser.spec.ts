@@ -1,4 +1,5 @@
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import type { ParsedDependency } from '../../manifest.types';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { yarnLockParser } from './yarn-lock.parser';
@@ -146,6 +147,28 @@ describe('yarnLockParser', () => {
             line: 13,
           },
         ],
+      });
+    });
+
+    it('skips lines over MAX_LINE_LENGTH with LINE_TOO_LONG, and the fields of an entry whose header was one', () => {
+      const longHeader = `"${'a'.repeat(MAX_LINE_LENGTH)}@^1":`;
+      const longField = `  resolved "https://registry.yarnpkg.com/${'b'.repeat(MAX_LINE_LENGTH)}.tgz"`;
+      const text = [
+        '# yarn lockfile v1',
+        '',
+        'left-pad@^1.3.0:',
+        '  version "1.3.0"',
+        longField,
+        '',
+        longHeader,
+        '  version "9.9.9"',
+        '',
+        'ms@^2.1.1:',
+        '  version "2.1.3"',
+      ].join('\n');
+      expect(parse(text)).toEqual({
+        dependencies: [dep('left-pad', '1.3.0', 3), dep('ms', '2.1.3', 10)],
+        diagnostics: [lineTooLong(5, longField.length), lineTooLong(7, longHeader.length)],
       });
     });
 

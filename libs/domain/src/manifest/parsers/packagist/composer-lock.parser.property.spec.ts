@@ -19,7 +19,7 @@ const parse = (text: string) => parseSafely(composerLockParser, 'composer.lock',
 const locked = fc.record({
   name: fc.oneof(
     fc.constantFrom('symfony/console', 'Monolog/Monolog', 'psr/log'),
-    fc.stringMatching(/^[a-z][a-z0-9-]{0,8}\/[a-zA-Z][a-zA-Z0-9_.-]{0,10}$/),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,8}\/[a-zA-Z][\w.-]{0,10}$/),
   ),
   version: fc.oneof(
     fc.constantFrom('5.4.1', 'v3.0.0', 'V2.1.0-beta1'),

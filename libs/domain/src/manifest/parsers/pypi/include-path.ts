@@ -33,7 +33,7 @@ export function normalizePosixPath(path: string): string {
  * above the tree the including file's path is relative to (`../../other.txt` from `requirements.txt`).
  */
 export function includeOutsideTree(includingFile: string, target: string): string | null {
-  if (/^([\\/]|[A-Za-z]:)/.test(target)) return 'absolute include paths are never followed';
+  if (/^(?:[\\/]|[A-Z]:)/i.test(target)) return 'absolute include paths are never followed';
   if (includingFile.startsWith('/')) return null;
   const path = resolveIncludePath(includingFile, target);
   return path === '..' || path.startsWith('../') ? 'it climbs out of the scanned files' : null;

@@ -28,19 +28,19 @@ export type Pep508ParseResult =
   | { readonly ok: true; readonly requirement: Pep508Requirement }
   | { readonly ok: false; readonly error: string };
 
-const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
-const IDENTIFIER = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const NAME = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?/i;
+const IDENTIFIER = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?$/i;
 
 // The PEP 440 grammar as `packaging` writes it (case-insensitive, `v` prefix and separators allowed).
-const RELEASE = String.raw`v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*`;
-const PRE = String.raw`(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?`;
-const POST = String.raw`(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?`;
-const DEV = String.raw`(?:[-_.]?dev[-_.]?[0-9]*)?`;
+const RELEASE = String.raw`v?(?:\d+!)?\d+(?:\.\d+)*`;
+const PRE = String.raw`(?:[-_.]?(?:alpha|beta|preview|pre|rc|[abc])[-_.]?\d*)?`;
+const POST = String.raw`(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?`;
+const DEV = String.raw`(?:[-_.]?dev[-_.]?\d*)?`;
 const LOCAL = String.raw`(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?`;
 const SUFFIXES = PRE + POST + DEV;
 
 const EQUALITY_VERSION = new RegExp(`^(?:${RELEASE}\\.\\*|${RELEASE}${SUFFIXES}${LOCAL})$`, 'i');
-const COMPATIBLE_VERSION = new RegExp(`^v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)+${SUFFIXES}$`, 'i');
+const COMPATIBLE_VERSION = new RegExp(`^v?(?:\\d+!)?\\d+(?:\\.\\d+)+${SUFFIXES}$`, 'i');
 const ORDERED_VERSION = new RegExp(`^${RELEASE}${SUFFIXES}$`, 'i');
 const ARBITRARY_VERSION = /^[^\s;,()]+$/;
 const CLAUSE = /^(===|==|!=|~=|<=|>=|<|>)\s*([^\s=<>!~]\S*)$/;
@@ -71,10 +71,10 @@ export function parsePep508(input: string): Pep508ParseResult {
   if (rest.startsWith('@')) {
     // PEP 508: a marker after a URL must be separated by whitespace, since `;` may occur in URLs.
     const afterAt = rest.slice(1).trim();
-    const separator = /\s+;/.exec(afterAt);
-    const url = separator ? afterAt.slice(0, separator.index) : afterAt;
-    const markerText = separator ? afterAt.slice(separator.index + separator[0].length) : undefined;
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(url)) return fail(`invalid URL "${url}" for ${name}`);
+    const separator = markerSeparator(afterAt);
+    const url = separator ? afterAt.slice(0, separator.start) : afterAt;
+    const markerText = separator ? afterAt.slice(separator.end) : undefined;
+    if (!/^[A-Z][A-Z0-9+.-]*:\S+$/i.test(url)) return fail(`invalid URL "${url}" for ${name}`);
     const marker = checkMarker(markerText);
     if (typeof marker === 'object') return marker;
     return { ok: true, requirement: { kind: 'url', name, extras, url, ...optionalMarker(marker) } };
@@ -123,6 +123,23 @@ function parseClause(raw: string): VersionClause | string {
   return valid ? { operator, version } : `invalid version "${version}" after ${operator}`;
 }
 
+/**
+ * The first `;` with whitespace before it, from the start of that whitespace. Found by hand: a
+ * regular expression (`\s+;`) rescans every run of spaces from each of its characters.
+ */
+function markerSeparator(text: string): { start: number; end: number } | undefined {
+  for (let semicolon = text.indexOf(';'); semicolon >= 0; semicolon = text.indexOf(';', semicolon + 1)) {
+    let start = semicolon;
+    while (start > 0 && isSpace(text[start - 1] as string)) start--;
+    if (start < semicolon) return { start, end: semicolon + 1 };
+  }
+  return undefined;
+}
+
+function isSpace(char: string): boolean {
+  return /\s/.test(char);
+}
+
 function optionalMarker(marker: string | undefined): { marker?: string } {
   return marker === undefined ? {} : { marker };
 }
@@ -161,7 +178,11 @@ const MARKER_VARIABLES = new Set([
   'python_implementation',
 ]);
 
-const MARKER_TOKEN = /\s*(?:(\(|\))|('[^']*'|"[^"]*")|(===|==|!=|<=|>=|~=|<|>)|([A-Za-z_][A-Za-z0-9_.]*))/y;
+// Deeper parentheses than any real marker has; the check recurses once per level.
+const MAX_MARKER_NESTING = 32;
+
+const TRAILING_SPACE = /\s*$/y;
+const MARKER_TOKEN = /\s*(?:(\(|\))|('[^']*'|"[^"]*")|(===|==|!=|<=|>=|~=|<|>)|([A-Z_][\w.]*))/iy;
 
 type MarkerToken = { kind: 'paren' | 'string' | 'op' | 'word'; text: string };
 
@@ -169,14 +190,21 @@ type MarkerToken = { kind: 'paren' | 'string' | 'op' | 'word'; text: string };
 function markerError(marker: string): string | undefined {
   if (marker === '') return 'empty marker';
   const tokens: MarkerToken[] = [];
-  MARKER_TOKEN.lastIndex = 0;
   let position = 0;
-  while (position < marker.length) {
-    if (/^\s*$/.test(marker.slice(position))) break;
+  let open = 0;
+  for (;;) {
     MARKER_TOKEN.lastIndex = position;
     const match = MARKER_TOKEN.exec(marker);
-    if (!match) return `unexpected "${marker.slice(position).trim()}"`;
+    if (!match) {
+      TRAILING_SPACE.lastIndex = position;
+      if (TRAILING_SPACE.test(marker)) break;
+      return `unexpected "${marker.slice(position).trim()}"`;
+    }
     position = MARKER_TOKEN.lastIndex;
+    // Stop at once rather than tokenise thousands of parentheses the parser would refuse.
+    if (match[1] === '(' && ++open > MAX_MARKER_NESTING)
+      return `parentheses nest deeper than ${MAX_MARKER_NESTING}`;
+    if (match[1] === ')') open = Math.max(0, open - 1);
     if (match[1]) tokens.push({ kind: 'paren', text: match[1] });
     else if (match[2]) tokens.push({ kind: 'string', text: match[2] });
     else if (match[3]) tokens.push({ kind: 'op', text: match[3] });
@@ -184,6 +212,7 @@ function markerError(marker: string): string | undefined {
   }
 
   let index = 0;
+  let nesting = 0;
   const peek = () => tokens[index];
   const value = (): string | undefined => {
     const token = tokens[index];
@@ -219,11 +248,13 @@ function markerError(marker: string): string | undefined {
   };
   const atom = (): string | undefined => {
     if (peek()?.kind === 'paren' && peek().text === '(') {
+      if (++nesting > MAX_MARKER_NESTING) return `parentheses nest deeper than ${MAX_MARKER_NESTING}`;
       index++;
       const error = expression();
       if (error) return error;
       if (peek()?.text !== ')') return 'missing ")"';
       index++;
+      nesting--;
       return undefined;
     }
     const left = value();

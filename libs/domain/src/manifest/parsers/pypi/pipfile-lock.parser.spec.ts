@@ -1,3 +1,4 @@
+import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { lockedDependency } from './locked-dependency.test-helper';
@@ -130,6 +131,37 @@ describe('pipfileLockParser', () => {
       ['INVALID_SYNTAX', 4],
       ['INVALID_SYNTAX', 7],
     ]);
+  });
+
+  it('skips a package whose name is empty or blank', () => {
+    const result = pipfileLockParser.parse(
+      'Pipfile.lock',
+      '{\n  "default": {\n    "": {"version": "==1.0.0"},\n    " ": {"version": "==1.0.0"},\n    "six": {"version": "==1.16.0"}\n  }\n}\n',
+    );
+    expect(result.dependencies.map((d) => [d.name, d.version, d.line])).toEqual([['six', '1.16.0', 5]]);
+    expect(result.diagnostics).toEqual([
+      { severity: 'warning', code: 'MISSING_FIELD', message: 'a package in "default" has no name', line: 3 },
+      { severity: 'warning', code: 'MISSING_FIELD', message: 'a package in "default" has no name', line: 4 },
+    ]);
+  });
+
+  it('refuses JSON nested deeper than MAX_JSON_NESTING before parsing it', () => {
+    const depth = MAX_JSON_NESTING + 1;
+    const result = pipfileLockParser.parse(
+      'Pipfile.lock',
+      `{"default": {"a": ${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    );
+    expect(result).toEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'INVALID_SYNTAX',
+          message: `Pipfile.lock nests deeper than ${MAX_JSON_NESTING} levels (line 1); it was not read`,
+          line: 1,
+        },
+      ],
+    });
   });
 
   it('returns nothing for an empty file or empty sections', () => {

@@ -1,3 +1,4 @@
+import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
@@ -32,6 +33,20 @@ export const pipfileLockParser: ManifestParser = {
     if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const normalized = normalizeText(text);
     if (normalized.trim() === '') return { dependencies: [], diagnostics: [] };
+    const tooDeep = jsonNestingPastLimit(normalized);
+    if (tooDeep !== undefined) {
+      return {
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
+            line: tooDeep,
+          },
+        ],
+      };
+    }
     let document: unknown;
     try {
       document = JSON.parse(normalized);
@@ -86,6 +101,15 @@ export const pipfileLockParser: ManifestParser = {
       for (const [rawName, entry] of Object.entries(section)) {
         const at = atLine(entryLines.get(rawName));
         const name = normalizePackageName('PyPI', rawName);
+        if (name.trim() === '') {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'MISSING_FIELD',
+            message: `a package in "${key}" has no name`,
+            ...at,
+          });
+          continue;
+        }
         if (!isObject(entry)) {
           diagnostics.push({
             severity: 'warning',
@@ -162,7 +186,7 @@ function sectionKeyLines(
 ): Map<string, number> {
   const found = new Map<string, number>();
   const start = lineOfKey(lines, section);
-  if (start === undefined || /\{\s*\}\s*,?\s*$/.test(lines[start - 1])) return found;
+  if (start === undefined || /\{\s*\}\s*(?:,\s*)?$/.test(lines[start - 1])) return found;
   const sectionIndent = /^\s*/.exec(lines[start - 1])?.[0].length ?? 0;
   const wanted = new Map(keys.map((key) => [JSON.stringify(key).slice(1, -1), key]));
   let indent: number | undefined;

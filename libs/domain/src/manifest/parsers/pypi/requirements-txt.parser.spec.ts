@@ -1,4 +1,5 @@
 import { fixtureIncludes, manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { MAX_LINE_LENGTH } from '../../line-limits';
 import type { ParsedDependency, ParseOptions } from '../../manifest.types';
 import { requirementsTxtParser, scopeForFile } from './requirements-txt.parser';
 
@@ -640,6 +641,117 @@ describe('requirementsTxtParser', () => {
       line: 9_999,
     });
     expect(result.diagnostics).toEqual([]);
+  });
+
+  describe('lines over MAX_LINE_LENGTH', () => {
+    it('skips a long line with LINE_TOO_LONG naming it and reads the lines around it', () => {
+      const long = `huge==1.0 ${'x'.repeat(MAX_LINE_LENGTH)}`;
+      const result = requirementsTxtParser.parse('requirements.txt', `six==1.16.0\n${long}\nattrs==23.1.0\n`);
+      expect(rows(result.dependencies)).toEqual([
+        ['six', '1.16.0', undefined, 1],
+        ['attrs', '23.1.0', undefined, 3],
+      ]);
+      expect(result.diagnostics).toEqual([
+        {
+          severity: 'warning',
+          code: 'LINE_TOO_LONG',
+          message: `line 2 is ${long.length} characters long, over the limit of ${MAX_LINE_LENGTH}; it was skipped`,
+          line: 2,
+        },
+      ]);
+    });
+
+    it('reads a line of exactly the limit', () => {
+      const line = `six==1.16.0 ${' '.repeat(MAX_LINE_LENGTH - 'six==1.16.0 '.length - 1)}x`;
+      expect(line).toHaveLength(MAX_LINE_LENGTH);
+      const result = requirementsTxtParser.parse('requirements.txt', `${line}\n`);
+      expect(codes(result)).toEqual([['INVALID_SYNTAX', 1]]);
+    });
+
+    it('skips a continued line whose joined length passes the limit, from its first physical line', () => {
+      const hashes = Array.from({ length: 1_200 }, (_, i) => `  --hash=sha256:${'a'.repeat(60)}${i} \\`);
+      const text = ['six==1.16.0', 'django==4.2 \\', ...hashes, '  --hash=sha256:ff', 'attrs==23.1.0'].join(
+        '\n',
+      );
+      const result = requirementsTxtParser.parse('requirements.txt', text);
+      expect(rows(result.dependencies)).toEqual([
+        ['six', '1.16.0', undefined, 1],
+        ['attrs', '23.1.0', undefined, hashes.length + 4],
+      ]);
+      expect(codes(result)).toEqual([['LINE_TOO_LONG', 2]]);
+    });
+
+    it('reports a long line inside an include at the -r line, naming the included file and line', () => {
+      const result = requirementsTxtParser.parse('requirements.txt', '-r base.txt\n', {
+        readInclude: () => `six==1.16.0\n${'y'.repeat(MAX_LINE_LENGTH + 1)}\n`,
+      });
+      expect(rows(result.dependencies)).toEqual([['six', '1.16.0', undefined, 1]]);
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          code: 'LINE_TOO_LONG',
+          line: 1,
+          message: expect.stringMatching(/^base\.txt:2: line 2 is/),
+        }),
+      ]);
+    });
+  });
+
+  it('reads the egg name after # or & the way pip does', () => {
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      'git+https://h/a.git#subdirectory=x&egg=first&egg=second\nhttps://h/b.zip#egg=\n',
+    );
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      'first (git+https://h/a.git#subdirectory=x&egg=first&egg=second) is not scanned: VCS URL, no registry version to match',
+      'https://h/b.zip#egg= is not scanned: direct URL, no registry version to match',
+    ]);
+  });
+
+  it('takes extras off a local archive name before recognising it', () => {
+    const result = requirementsTxtParser.parse('requirements.txt', 'pkg-1.0.whl[extra]\npkg[[x]\n');
+    expect(codes(result)).toEqual([
+      ['UNRESOLVABLE', 1],
+      ['INVALID_SYNTAX', 2],
+    ]);
+  });
+
+  it('reports marker parentheses nested past the limit instead of recursing through them', () => {
+    const marker = (depth: number) => `${'('.repeat(depth)}os_name == "posix"${')'.repeat(depth)}`;
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      `a==1; ${marker(32)}\nb==1; ${marker(20_000)}\n`,
+    );
+    expect(rows(result.dependencies)).toEqual([['a', '1', undefined, 1]]);
+    expect(
+      result.diagnostics.map((d) => [d.code, d.line, d.message.includes('nest deeper than 32')]),
+    ).toEqual([
+      ['ENVIRONMENT_MARKER', 1, false],
+      ['INVALID_SYNTAX', 2, true],
+    ]);
+  });
+
+  it('splits a URL from its marker at the first ";" after whitespace', () => {
+    const result = requirementsTxtParser.parse(
+      'requirements.txt',
+      `pkg @ https://h/p;v=1.zip${' '.repeat(50_000)};os_name == "nt"\n`,
+    );
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      'pkg @ https://h/p;v=1.zip is not scanned: direct URL reference, no registry version to match',
+    ]);
+  });
+
+  it('keeps one entry per package and spelling when a file repeats a package many times', () => {
+    const lines = Array.from({ length: 3_000 }, (_, i) => `same==1.0.${i % 3}`);
+    const result = requirementsTxtParser.parse('requirements.txt', lines.join('\n'));
+    expect(rows(result.dependencies)).toEqual([
+      ['same', '1.0.0', undefined, 1],
+      ['same', '1.0.1', undefined, 2],
+      ['same', '1.0.2', undefined, 3],
+    ]);
+    expect(codes(result)).toEqual([
+      ['DUPLICATE', 2],
+      ['DUPLICATE', 3],
+    ]);
   });
 
   it.each([

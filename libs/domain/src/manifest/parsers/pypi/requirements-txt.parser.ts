@@ -1,5 +1,6 @@
 import { eq, satisfies } from '@renovatebot/pep440';
 import { normalizePackageName } from '../../../ecosystem/package-name';
+import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
 import type {
   DependencyScope,
@@ -117,23 +118,27 @@ interface ParsedOption {
   readonly value?: string;
 }
 
-const DEV_FILE_NAME = /(^|[-_.])(dev|develop|development|test|tests|testing)([-_.\d]|$)/i;
+const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.\d]|$)/i;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
-const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-const VCS_SCHEME = /^(git|hg|svn|bzr)[+:]/i;
-const ARCHIVE = /\.(whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
-const STRONG_HASH = /^(sha256|sha384|sha512):[0-9a-f]+$/i;
+const URL_SCHEME = /^[A-Z][A-Z0-9+.-]*:\/\//i;
+const VCS_SCHEME = /^(?:git|hg|svn|bzr)[+:]/i;
+const ARCHIVE = /\.(?:whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
+const STRONG_HASH = /^(?:sha256|sha384|sha512):[0-9a-f]+$/i;
 
 /** `requirements-dev.txt`, `dev-requirements.txt`, `requirements_test_py3.txt`, `requirements/dev.txt`. */
 export function scopeForFile(path: string): DependencyScope {
-  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.(txt|in)$/i, '');
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.(?:txt|in)$/i, '');
   return DEV_FILE_NAME.test(base) ? 'dev' : 'runtime';
 }
 
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private readonly requirements: Requirement[] = [];
-  private readonly byName = new Map<string, Requirement[]>();
+  /** Per package: its first requirement, and the first with each other pin or specifier. */
+  private readonly byName = new Map<
+    string,
+    { first: Requirement; key: string; others?: Map<string, Requirement> }
+  >();
   private readonly constraints = new Map<string, Constraint>();
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
@@ -143,7 +148,10 @@ class RequirementsRun {
   parseFile(context: FileContext, text: string): void {
     this.active.add(context.path);
     this.done.add(`${context.mode}:${context.path}`);
-    for (const logical of logicalLines(text)) this.parseLine(context, logical.line, logical.text);
+    for (const logical of logicalLines(text)) {
+      if ('text' in logical) this.parseLine(context, logical.line, logical.text);
+      else this.tooLong(context, logical.line, logical.tooLong);
+    }
     this.active.delete(context.path);
   }
 
@@ -214,17 +222,20 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
-    const unknownVars: string[] = [];
-    const text = rawText.replace(ENV_VAR, (reference: string, name: string) => {
-      const env = this.options.env;
-      if (env && Object.hasOwn(env, name)) return env[name];
-      if (!unknownVars.includes(name)) unknownVars.push(name);
-      return reference;
-    });
+    // A set: a line may reference thousands of distinct variables.
+    const unknownVars = new Set<string>();
+    const text = !rawText.includes('${')
+      ? rawText
+      : rawText.replace(ENV_VAR, (reference: string, name: string) => {
+          const env = this.options.env;
+          if (env && Object.hasOwn(env, name)) return env[name];
+          unknownVars.add(name);
+          return reference;
+        });
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
-      if (unknownVars.length > 0) leftOut = true;
+      if (unknownVars.size > 0) leftOut = true;
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
@@ -416,6 +427,11 @@ class RequirementsRun {
     );
   }
 
+  private tooLong(context: FileContext, line: number, length: number): void {
+    const { severity, code, message } = lineTooLong(line, length);
+    this.report(context, line, severity, code, message);
+  }
+
   private refuse(context: FileContext, line: number, include: string, why: string): void {
     this.report(context, line, 'error', 'INCLUDE_OUTSIDE_ROOT', `${include} was not read: ${why}`);
   }
@@ -439,20 +455,18 @@ class RequirementsRun {
     const constraintsOnly = context.mode === 'constraints';
     if (URL_SCHEME.test(args) || /^file:/i.test(args)) {
       const url = args.split(/;\s/)[0].trim();
-      const egg = /#(?:.*&)?egg=([^&\s]+)/.exec(url)?.[1];
+      const egg = eggName(url);
       const subject = egg ? `${normalizePackageName('PyPI', egg)} (${redactUrl(url)})` : redactUrl(url);
       if (!constraintsOnly) {
         this.unresolvable(context, line, subject, VCS_SCHEME.test(url) ? 'VCS URL' : 'direct URL');
       }
       return;
     }
-    const beforeMarker = args.split(';')[0].trim();
+    const semicolon = args.indexOf(';');
+    const beforeMarker = (semicolon < 0 ? args : args.slice(0, semicolon)).trim();
     const at = beforeMarker.indexOf('@');
     const isNamedUrl = at > 0 && !looksLikePath(beforeMarker.slice(0, at).trim());
-    if (
-      !isNamedUrl &&
-      (looksLikePath(beforeMarker) || ARCHIVE.test(beforeMarker.replace(/\[[^\]]*\]$/, '')))
-    ) {
+    if (!isNamedUrl && (looksLikePath(beforeMarker) || ARCHIVE.test(withoutTrailingExtras(beforeMarker)))) {
       if (!constraintsOnly) this.unresolvable(context, line, beforeMarker, 'local path');
       return;
     }
@@ -502,11 +516,13 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const earlier = this.byName.get(name) ?? [];
-    const same = earlier.find((r) => r.version === pin && r.specifier === specifier);
+    const earlier = this.byName.get(name);
+    // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
+    const specKey = pin === null ? `~${specifier}` : `=${pin}`;
+    const same = earlier && (earlier.key === specKey ? earlier.first : earlier.others?.get(specKey));
     if (same && same.scope === context.scope) return;
-    if (earlier.length > 0 && !same) {
-      const first = earlier[0];
+    if (earlier && !same) {
+      const { first } = earlier;
       this.report(
         context,
         line,
@@ -543,7 +559,8 @@ class RequirementsRun {
       );
     }
     this.requirements.push(entry);
-    this.byName.set(name, [...earlier, entry]);
+    if (!earlier) this.byName.set(name, { first: entry, key: specKey });
+    else if (!same) (earlier.others ??= new Map()).set(specKey, entry);
   }
 }
 
@@ -573,38 +590,84 @@ function allows(specifier: string, version: string): boolean {
   }
 }
 
+/** pip's `[#&]egg=([^&]*)`: the first `egg=` after a `#` or `&`, up to the next `&` or space. */
+function eggName(url: string): string | undefined {
+  for (let at = url.indexOf('egg='); at >= 0; at = url.indexOf('egg=', at + 1)) {
+    if (at === 0 || (url[at - 1] !== '#' && url[at - 1] !== '&')) continue;
+    const value = /^[^&\s]+/.exec(url.slice(at + 'egg='.length))?.[0];
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** `pkg.whl[extra]` → `pkg.whl`; by hand, as `\[[^\]]*\]$` rescans from every `[`. */
+function withoutTrailingExtras(text: string): string {
+  if (!text.endsWith(']')) return text;
+  const open = text.indexOf('[', text.lastIndexOf(']', text.length - 2) + 1);
+  return open >= 0 && open < text.length - 1 ? text.slice(0, open) : text;
+}
+
 function looksLikePath(text: string): boolean {
   return /[\\/]/.test(text) || text.startsWith('.');
 }
 
-/** pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first. */
-function logicalLines(text: string): { line: number; text: string }[] {
-  const physical = splitLines(text);
-  const logical: { line: number; text: string }[] = [];
-  const push = (line: number, raw: string) => {
-    const stripped = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (stripped !== '') logical.push({ line, text: stripped });
-  };
-  let buffer: string[] = [];
+type LogicalLine = { line: number; text: string } | { line: number; tooLong: number };
+
+/**
+ * pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first.
+ * A logical line longer than MAX_LINE_LENGTH, alone or once joined, comes back as `tooLong` (its
+ * length) instead of text; its pieces are not kept, so memory stays bounded too.
+ */
+function logicalLines(text: string): LogicalLine[] {
+  const logical: LogicalLine[] = [];
+  let pieces: string[] = [];
+  let length = 0;
   let start = 0;
-  physical.forEach((raw, index) => {
+  let continued = false;
+  const add = (piece: string) => {
+    length += piece.length;
+    // Past the limit the line is skipped whole: nothing more is kept.
+    if (length <= MAX_LINE_LENGTH) pieces.push(piece);
+  };
+  const end = () => {
+    if (length > MAX_LINE_LENGTH) {
+      logical.push({ line: start, tooLong: length });
+    } else {
+      const joined = pieces.join('');
+      // Cut at the comment rather than replace `#.*$`: `.` stops at U+2028, and a rescan from
+      // every ` #` before one would be quadratic.
+      const comment = /(?:^|\s)#/.exec(joined);
+      const stripped = (comment ? joined.slice(0, comment.index) : joined).trim();
+      if (stripped !== '') logical.push({ line: start, text: stripped });
+    }
+    pieces = [];
+    length = 0;
+    continued = false;
+  };
+  splitLines(text).forEach((raw, index) => {
+    if (!continued) start = index + 1;
     const isComment = /^\s*#/.test(raw);
     if (!raw.endsWith('\\') || isComment) {
-      if (buffer.length > 0) {
-        // A comment line ends the continuation; the space keeps it a comment once joined.
-        buffer.push(isComment ? ` ${raw}` : raw);
-        push(start, buffer.join(''));
-        buffer = [];
-      } else {
-        push(index + 1, raw);
-      }
+      // A comment line ends the continuation; the space keeps it a comment once joined.
+      add(isComment && continued ? ` ${raw}` : raw);
+      end();
     } else {
-      if (buffer.length === 0) start = index + 1;
-      buffer.push(raw.replace(/^\\+|\\+$/g, ''));
+      // pip strips `\` from both ends of a continued line (`line.strip("\\")`).
+      add(trimBackslashes(raw));
+      continued = true;
     }
   });
-  if (buffer.length > 0) push(start, buffer.join(''));
+  if (continued) end();
   return logical;
+}
+
+/** `text.strip("\\")` in linear time: a regex `\\+$` rescans a run of `\` from each of its characters. */
+function trimBackslashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === '\\') start++;
+  while (end > start && text[end - 1] === '\\') end--;
+  return text.slice(start, end);
 }
 
 /** Splits like shlex (whitespace, '…' and "…" quoting); undefined on an unclosed quote. */

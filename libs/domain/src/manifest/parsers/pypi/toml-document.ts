@@ -4,6 +4,10 @@ import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-tex
 
 export type TomlTable = Record<string, unknown>;
 
+// Lock files nest inline arrays and tables two or three deep; the library's own limit (1000) lets
+// crafted nesting cost far more per byte than any real lock.
+export const MAX_TOML_NESTING = 32;
+
 export type TomlParseResult =
   | { readonly ok: true; readonly table: TomlTable }
   | { readonly ok: false; readonly diagnostic: ManifestDiagnostic };
@@ -12,7 +16,7 @@ export type TomlParseResult =
 export function parseTomlDocument(path: string, text: string): TomlParseResult {
   if (looksBinary(text)) return { ok: false, diagnostic: binaryDiagnostic(path) };
   try {
-    return { ok: true, table: parse(normalizeText(text)) };
+    return { ok: true, table: parse(normalizeText(text), { maxDepth: MAX_TOML_NESTING }) };
   } catch (error) {
     const firstLine = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return {

@@ -144,6 +144,33 @@ describe('uvLockParser', () => {
     ).toEqual([2]);
   });
 
+  it('names a version that is not a string in its warning (TOML tables have no prototype)', () => {
+    const result = uvLockParser.parse('uv.lock', 'version = [[{}], { a = 1 }]\n');
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'UNSUPPORTED_VERSION',
+        message: 'uv.lock version [[{}],{"a":1}] is not the version 1 RepoGuard knows; read as version 1',
+        line: 1,
+      }),
+    ]);
+  });
+
+  it('reads a lock repeating one name many times, following each package once', () => {
+    const entries = Array.from(
+      { length: 2_000 },
+      (_, i) =>
+        `[[package]]\nname = "same"\nversion = "1.0.${i}"\nsource = { registry = "https://pypi.org/simple" }\ndependencies = [{ name = "same" }]\n`,
+    );
+    const root =
+      '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\ndependencies = [{ name = "same" }]\n';
+    const result = uvLockParser.parse('uv.lock', `version = 1\n${root}${entries.join('')}`);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.dependencies).toHaveLength(2_000);
+    expect(new Set(result.dependencies.map((d) => `${d.scope}/${d.direct}`))).toEqual(
+      new Set(['runtime/true']),
+    );
+  });
+
   it('returns nothing for an empty file and refuses binary content', () => {
     expect(uvLockParser.parse('uv.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
     expect(uvLockParser.parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual([

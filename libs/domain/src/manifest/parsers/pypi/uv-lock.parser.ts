@@ -50,7 +50,7 @@ export const uvLockParser: ManifestParser = {
       diagnostics.push({
         severity: 'warning',
         code: 'UNSUPPORTED_VERSION',
-        message: `uv.lock version ${String(top.version)} is not the version ${KNOWN_LOCK_VERSION} RepoGuard knows; read as version ${KNOWN_LOCK_VERSION}`,
+        message: `uv.lock version ${written(top.version)} is not the version ${KNOWN_LOCK_VERSION} RepoGuard knows; read as version ${KNOWN_LOCK_VERSION}`,
         ...atLine(firstLineMatching(text, /^version\s*=/)),
       });
     }
@@ -70,11 +70,23 @@ export const uvLockParser: ManifestParser = {
     });
 
     const byName = new Map<string, UvPackage[]>();
-    for (const pkg of packages) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+    for (const pkg of packages) {
+      const same = byName.get(pkg.name);
+      if (same) same.push(pkg);
+      else byName.set(pkg.name, [pkg]);
+    }
+    // Memoised: a lock repeating one name thousands of times must not filter them for every edge.
+    const resolved = new Map<string, UvPackage[]>();
     const resolve = (edge: Edge): UvPackage[] => {
-      const candidates = byName.get(edge.name) ?? [];
-      const exact = edge.version ? candidates.filter((c) => c.version === edge.version) : [];
-      return exact.length > 0 ? exact : candidates;
+      const key = `${edge.name}\0${edge.version ?? ''}`;
+      let targets = resolved.get(key);
+      if (!targets) {
+        const candidates = byName.get(edge.name) ?? [];
+        const exact = edge.version ? candidates.filter((c) => c.version === edge.version) : [];
+        targets = exact.length > 0 ? exact : candidates;
+        resolved.set(key, targets);
+      }
+      return targets;
     };
 
     const projects = packages.filter((p) => p.project);
@@ -119,6 +131,12 @@ export const uvLockParser: ManifestParser = {
     return { dependencies, diagnostics };
   },
 };
+
+/** A value as a message shows it; TOML tables have no prototype, so `String()` would throw. */
+function written(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
 
 function workspaceMembers(manifest: unknown): Set<string> {
   const members = isObject(manifest) ? manifest.members : undefined;
@@ -172,7 +190,12 @@ function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => U
   const reached = new Set<number>();
   const expanded = new Set<string>();
   const pending: { index: number; extras: readonly string[] }[] = [];
+  // Following an edge twice adds nothing; remembering it keeps repeated edges linear.
+  const followed = new Set<string>();
   const follow = (edge: Edge) => {
+    const key = `${edge.name}\0${edge.version ?? ''}\0${edge.extras.join('\0')}`;
+    if (followed.has(key)) return;
+    followed.add(key);
     for (const target of resolve(edge)) pending.push({ index: target.index, extras: edge.extras });
   };
   starts.forEach(follow);

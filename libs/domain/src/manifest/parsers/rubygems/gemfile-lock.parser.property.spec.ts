@@ -19,7 +19,7 @@ const parse = (text: string) => parseSafely(gemfileLockParser, 'Gemfile.lock', t
 const gem = fc.record({
   name: fc.oneof(
     fc.constantFrom('rails', 'nokogiri', 'Ruby-Lib_2'),
-    fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_.-]{0,12}$/),
+    fc.stringMatching(/^[A-Za-z][\w.-]{0,12}$/),
   ),
   version: fc.oneof(
     fc.constantFrom('7.0.4', '1.0.0.rc1'),

@@ -18,10 +18,10 @@ interface LockedGem {
 
 const SECTIONS = new Set<string>(['GEM', 'GIT', 'PATH', 'PLUGIN SOURCE', 'DEPENDENCIES']);
 // Bundler refuses a lock with these; we read both sides so neither side's gems go unchecked.
-const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})/;
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7}|\|{7})/;
 // Bundler's lock line: `name (version[-platform])`; versions never contain `-`, platforms follow it.
-const SPEC = /^([^\s(!]+)(?: \(([^-)]*)(?:-([^)]*))?\))?$/;
-const DEPENDENCY = /^([^\s(!]+)(?: \([^)]*\))?(!)?$/;
+const SPEC = /^([^\s(!]+)(?: \(([^-)]*)(?:-[^)]*)?\))?$/;
+const DEPENDENCY = /^([^\s(!]+)(?: \([^)]*\))?!?$/;
 
 /**
  * `Gemfile.lock` (Bundler 1 and 2): the gems of each `GEM` source's `specs:`, marked direct when

@@ -1,0 +1,148 @@
+// npm run bench:parsers — worst-case parse time per MB of every manifest parser on this machine.
+// Each case runs in a worker thread so a parser that stalls is cut off (and reported) instead of
+// stalling the benchmark. PARSER_BENCH_SIZES (MB, comma-separated) and PARSER_BENCH_ONLY (parser
+// ids) narrow a run; the exit code is 1 when a case exceeds the budget.
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { MANIFEST_PARSERS, parseManifest } from '@repoguard/domain';
+import { median } from './bench-util';
+import { WORST_CASES } from './parser-worst-cases';
+
+const MB = 1024 * 1024;
+/** The issue's budget: every parser stays under this on every generated worst case. */
+const BUDGET_MS_PER_MB = 100;
+/** A case whose next size cannot finish in this time is cut off and counted as over budget. */
+const CASE_TIMEOUT_MS = 30_000;
+
+interface CaseJob {
+  readonly index: number;
+  readonly sizesMb: readonly number[];
+}
+
+interface SizeResult {
+  readonly sizeMb: number;
+  readonly bytes: number;
+  readonly medianMs: number;
+  readonly dependencies: number;
+  readonly diagnostics: number;
+}
+
+function runCase({ index, sizesMb }: CaseJob): void {
+  const worstCase = WORST_CASES[index]!;
+  for (const sizeMb of sizesMb) {
+    // Through bytes, as a scan reads a file: a generated string is a rope of concatenations, which
+    // V8 may re-flatten on every search and so time the string rather than the parser.
+    const text = Buffer.from(worstCase.build(Math.round(sizeMb * MB)), 'utf8').toString('utf8');
+    const runs = sizeMb >= 2 ? 3 : 5;
+    const samples: number[] = [];
+    let result = parseManifest(worstCase.path, text);
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      result = parseManifest(worstCase.path, text);
+      samples.push(performance.now() - started);
+    }
+    const message: SizeResult = {
+      sizeMb,
+      bytes: text.length,
+      medianMs: median(samples),
+      dependencies: result.dependencies.length,
+      diagnostics: result.diagnostics.length,
+    };
+    parentPort!.postMessage(message);
+  }
+}
+
+/** Runs one case's sizes in a worker; sizes it could not finish in time come back as undefined. */
+function measureCase(index: number, sizesMb: readonly number[]): Promise<(SizeResult | undefined)[]> {
+  return new Promise((resolve) => {
+    const results: SizeResult[] = [];
+    const worker = new Worker(__filename, { workerData: { index, sizesMb } satisfies CaseJob });
+    let timer: NodeJS.Timeout;
+    const finish = () => {
+      clearTimeout(timer);
+      resolve(sizesMb.map((_, i) => results[i]));
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void worker.terminate().then(finish), CASE_TIMEOUT_MS);
+    };
+    worker.on('message', (result: SizeResult) => {
+      results.push(result);
+      arm();
+    });
+    worker.on('error', (error) => {
+      console.error(`  ${WORST_CASES[index]!.parser} / ${WORST_CASES[index]!.name}: ${error.message}`);
+    });
+    worker.on('exit', finish);
+    arm();
+  });
+}
+
+async function main(): Promise<void> {
+  const sizesMb = (process.env['PARSER_BENCH_SIZES'] ?? '0.25,1,4').split(',').map(Number);
+  const only = process.env['PARSER_BENCH_ONLY']?.split(',').filter((id) => id !== '');
+  const selected = (id: string) => !only || only.length === 0 || only.includes(id);
+  const parsers = MANIFEST_PARSERS.map((p) => p.id).filter(selected);
+  const missing = parsers.filter((id) => !WORST_CASES.some((c) => c.parser === id));
+
+  console.log(`RepoGuard parser worst cases on ${process.version}, ${process.arch}`);
+  console.log(
+    `  sizes ${sizesMb.join(', ')} MB; budget ${BUDGET_MS_PER_MB} ms per MB; median of 5 runs (3 from 2 MB)\n`,
+  );
+  const header = ['parser', 'case', ...sizesMb.map((s) => `${s} MB`), 'worst ms/MB', ''];
+  const rows: string[][] = [];
+  const worstByParser = new Map<string, number>();
+  let failed = missing.length > 0;
+
+  for (const [index, worstCase] of WORST_CASES.entries()) {
+    if (!parsers.includes(worstCase.parser)) continue;
+    const results = await measureCase(index, sizesMb);
+    const perMb = results.map((r) => (r ? r.medianMs / (r.bytes / MB) : Infinity));
+    const worst = Math.max(...perMb);
+    const over = worst > BUDGET_MS_PER_MB;
+    failed ||= over;
+    worstByParser.set(worstCase.parser, Math.max(worstByParser.get(worstCase.parser) ?? 0, worst));
+    const row = [
+      worstCase.parser,
+      worstCase.name,
+      ...results.map((r, i) => (r ? `${perMb[i]!.toFixed(1)} ms/MB` : `> ${CASE_TIMEOUT_MS / 1000} s`)),
+      Number.isFinite(worst) ? worst.toFixed(1) : 'timeout',
+      over ? 'OVER BUDGET' : '',
+    ];
+    rows.push(row);
+    console.log(row.join('  |  '));
+  }
+
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const row of rows) console.log(line(row));
+
+  console.log('\nWorst case per parser (ms per MB):');
+  for (const id of parsers) {
+    const worst = worstByParser.get(id);
+    const verdict =
+      worst === undefined
+        ? 'NO WORST CASES (add them to bench/parser-worst-cases.ts)'
+        : worst > BUDGET_MS_PER_MB
+          ? 'OVER BUDGET'
+          : 'ok';
+    console.log(
+      `  ${id.padEnd(20)} ${worst === undefined ? '-' : Number.isFinite(worst) ? worst.toFixed(1) : 'timeout'}  ${verdict}`,
+    );
+  }
+  if (failed) process.exitCode = 1;
+}
+
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else {
+  runCase(workerData as CaseJob);
+}

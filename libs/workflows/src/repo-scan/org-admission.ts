@@ -1,10 +1,14 @@
 import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
 import { ORG_BUSY_FAILURE } from '@repoguard/contract';
 
-// Short first waits: the org's other steps are usually a few seconds from done. The cap keeps a
-// long wait from growing the history fast (each turn is one activity attempt and one timer).
+// Short first waits: the org's other steps are usually a few seconds from done. Each turn adds
+// about ten history events (an activity attempt and a timer), so a wait that outlasts the first
+// minutes backs off to half a minute: the history's 51,200-event limit is then a day of waiting
+// away, not the hour or so that 5 s turns would give.
 const FIRST_WAIT_MS = 500;
-const MAX_WAIT_MS = 5_000;
+const SHORT_WAIT_MS = 5_000;
+const SHORT_TURNS = 30;
+const LONG_WAIT_MS = 30_000;
 
 /**
  * A scan step that a worker may turn away with ORG_BUSY (its org holds its share of that worker's
@@ -18,7 +22,8 @@ export function whenOrgAdmits<A extends unknown[], R>(step: (...args: A) => Prom
         return await step(...args);
       } catch (error) {
         if (!isOrgBusy(error)) throw error;
-        const wait = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(turn, 4));
+        const wait =
+          turn < SHORT_TURNS ? Math.min(SHORT_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(turn, 4)) : LONG_WAIT_MS;
         // Jitter (Math.random is deterministic in workflows) spreads one org's waiting steps apart.
         await sleep(Math.round(wait * (0.5 + Math.random() / 2)));
       }

@@ -681,6 +681,16 @@ describe('requirementsTxtParser', () => {
       expect(codes(result)).toEqual([['LINE_TOO_LONG', 2]]);
     });
 
+    it('counts a run of backslashes as written, though pip would strip it to nothing', () => {
+      const text = `six==1.16.0\n${'\\'.repeat(MAX_LINE_LENGTH + 1)}\nflask==0.12\nattrs==23.1.0\n`;
+      const result = requirementsTxtParser.parse('requirements.txt', text);
+      expect(rows(result.dependencies)).toEqual([
+        ['six', '1.16.0', undefined, 1],
+        ['attrs', '23.1.0', undefined, 4],
+      ]);
+      expect(codes(result)).toEqual([['LINE_TOO_LONG', 2]]);
+    });
+
     it('reports a long line inside an include at the -r line, naming the included file and line', () => {
       const result = requirementsTxtParser.parse('requirements.txt', '-r base.txt\n', {
         readInclude: () => `six==1.16.0\n${'y'.repeat(MAX_LINE_LENGTH + 1)}\n`,

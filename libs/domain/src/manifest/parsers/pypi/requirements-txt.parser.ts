@@ -615,8 +615,8 @@ type LogicalLine = { line: number; text: string } | { line: number; tooLong: num
 
 /**
  * pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first.
- * A logical line longer than MAX_LINE_LENGTH, alone or once joined, comes back as `tooLong` (its
- * length) instead of text; its pieces are not kept, so memory stays bounded too.
+ * A logical line longer than MAX_LINE_LENGTH as written, alone or once joined, comes back as
+ * `tooLong` (its length) instead of text; its pieces are not kept, so memory stays bounded too.
  */
 function logicalLines(text: string): LogicalLine[] {
   const logical: LogicalLine[] = [];
@@ -624,8 +624,10 @@ function logicalLines(text: string): LogicalLine[] {
   let length = 0;
   let start = 0;
   let continued = false;
-  const add = (piece: string) => {
-    length += piece.length;
+  // Counted as written, backslashes included: a 300 KB run of `\` that pip would strip to nothing
+  // is still hostile, and is reported rather than read.
+  const add = (piece: string, written = piece.length) => {
+    length += written;
     // Past the limit the line is skipped whole: nothing more is kept.
     if (length <= MAX_LINE_LENGTH) pieces.push(piece);
   };
@@ -653,7 +655,7 @@ function logicalLines(text: string): LogicalLine[] {
       end();
     } else {
       // pip strips `\` from both ends of a continued line (`line.strip("\\")`).
-      add(trimBackslashes(raw));
+      add(trimBackslashes(raw), raw.length);
       continued = true;
     }
   });

@@ -15,6 +15,7 @@ import {
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  ScanRequestOutboxEntity,
   StoredSecretEntity,
 } from './entities';
 
@@ -34,6 +35,7 @@ export const TENANT_ENTITIES = [
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
+  ScanRequestOutboxEntity,
   StoredSecretEntity,
 ];
 

@@ -31,8 +31,12 @@ export interface PiscinaManifestParserPoolOptions {
 // Each round answers every include the previous one asked for; real include chains are a few deep.
 const MAX_INCLUDE_ROUNDS = 16;
 
-/** A thread's heap when the owner sets none: well above what a 10 MB lock file takes to parse. */
-export const DEFAULT_PARSER_MEMORY_MB = 256;
+/**
+ * A thread's heap when the owner sets none. Measured on 10 MB files (SCAN_MAX_MANIFEST_BYTES):
+ * package-lock.json, poetry.lock and requirements.txt parse within 256 MB, a pnpm-lock.yaml of
+ * 58,000 packages needs 400-450 MB (the YAML document model).
+ */
+export const DEFAULT_PARSER_MEMORY_MB = 512;
 
 /** Why a run ended without a result; 'stopped': by the budget or the caller's signal. */
 type Stopped = 'timeout' | 'stopped' | 'out-of-memory';
@@ -100,7 +104,9 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     const caller = Symbol('parseAll');
     const budget = new AbortController();
     const budgetTimer =
-      this.options.budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), this.options.budgetMs);
+      this.options.budgetMs === undefined
+        ? undefined
+        : setTimeout(() => budget.abort(), this.options.budgetMs);
     const stop = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
     try {
       // Every file asks for a slot at once: the slots decide the order among callers.

@@ -3,9 +3,11 @@ export type ReleaseSlot = () => void;
 
 type Waiter = (release: ReleaseSlot) => void;
 
-interface Waiting {
+interface CallerState {
   readonly queue: Waiter[];
-  /** When this caller was last given a slot (a grant counter); -1: not yet since it queued. */
+  /** Slots this caller holds now. */
+  held: number;
+  /** When this caller was last given a slot (a grant counter); -1: never. */
   lastServed: number;
 }
 
@@ -18,8 +20,8 @@ interface Waiting {
 export class RoundRobinSlots<Caller> {
   private inUse = 0;
   private grants = 0;
-  /** Callers with someone waiting; each queue is never empty. */
-  private readonly waiting = new Map<Caller, Waiting>();
+  /** Callers waiting or holding a slot; forgotten when neither. */
+  private readonly callers = new Map<Caller, CallerState>();
 
   constructor(private readonly slots: number) {
     if (!Number.isInteger(slots) || slots < 1) throw new RangeError('slots must be a positive integer');
@@ -38,44 +40,52 @@ export class RoundRobinSlots<Caller> {
         resolve(release);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const entry = this.waiting.get(caller);
-      if (entry) entry.queue.push(waiter);
-      else this.waiting.set(caller, { queue: [waiter], lastServed: -1 });
+      const state = this.callers.get(caller);
+      if (state) state.queue.push(waiter);
+      else this.callers.set(caller, { queue: [waiter], held: 0, lastServed: -1 });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
     while (this.inUse < this.slots) {
-      let next: [Caller, Waiting] | undefined;
-      // Few callers wait at once (one per scan step in flight), so a scan beats a heap here.
-      for (const candidate of this.waiting)
+      let next: [Caller, CallerState] | undefined;
+      // Few callers at once (one per parse step in flight): a linear search is enough.
+      for (const candidate of this.callers) {
+        if (candidate[1].queue.length === 0) continue;
         if (next === undefined || candidate[1].lastServed < next[1].lastServed) next = candidate;
+      }
       if (next === undefined) return;
-      const [caller, entry] = next;
-      const waiter = entry.queue.shift()!;
-      entry.lastServed = this.grants++;
-      if (entry.queue.length === 0) this.waiting.delete(caller);
+      const [caller, state] = next;
+      const waiter = state.queue.shift()!;
+      state.lastServed = this.grants++;
+      state.held++;
       this.inUse++;
-      waiter(this.releaser());
+      waiter(this.releaser(caller, state));
     }
   }
 
-  private releaser(): ReleaseSlot {
+  private releaser(caller: Caller, state: CallerState): ReleaseSlot {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.inUse--;
+      state.held--;
+      this.forgetIfIdle(caller, state);
       this.dispatch();
     };
   }
 
   private forget(caller: Caller, waiter: Waiter): void {
-    const entry = this.waiting.get(caller);
-    if (!entry) return;
-    const index = entry.queue.indexOf(waiter);
-    if (index !== -1) entry.queue.splice(index, 1);
-    if (entry.queue.length === 0) this.waiting.delete(caller);
+    const state = this.callers.get(caller);
+    if (!state) return;
+    const index = state.queue.indexOf(waiter);
+    if (index !== -1) state.queue.splice(index, 1);
+    this.forgetIfIdle(caller, state);
+  }
+
+  private forgetIfIdle(caller: Caller, state: CallerState): void {
+    if (state.queue.length === 0 && state.held === 0) this.callers.delete(caller);
   }
 }

@@ -27,10 +27,12 @@ export function toActivityFailure(error: unknown): unknown {
 /**
  * Runs an activity body: errors mapped as above, and a liveness heartbeat while it runs when the
  * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
- * instead of the step's whole start-to-close timeout.
+ * instead of the step's whole start-to-close timeout. The body gets the activity's cancellation
+ * signal (none outside Temporal): heartbeats bring the news that the step was cancelled or timed
+ * out, and a body that hands the signal on stops work nobody waits for any more.
  */
 export async function asActivity<T>(
-  work: () => Promise<T>,
+  work: (cancelled: AbortSignal | undefined) => Promise<T>,
   scan?: { readonly scanId: string; readonly correlationId?: string },
 ): Promise<T> {
   const context = currentContext();
@@ -44,7 +46,7 @@ export async function asActivity<T>(
   const started = Date.now();
   context?.log.info('step started', fields);
   try {
-    const result = await work();
+    const result = await work(context?.cancellationSignal);
     context?.log.info('step completed', { ...fields, durationMs: Date.now() - started });
     return result;
   } catch (error) {

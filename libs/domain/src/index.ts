@@ -16,6 +16,7 @@ export * from './ecosystem/version-scheme';
 export * from './manifest/manifest.types';
 export * from './manifest/manifest-text';
 export * from './manifest/line-limits';
+export * from './manifest/diagnostic-limits';
 export * from './advisory/osv-record';
 export * from './advisory/is-affected';
 export * from './advisory/range-events';

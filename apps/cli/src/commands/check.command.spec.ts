@@ -224,6 +224,9 @@ describe('repoguard check', () => {
     it.each([
       [{ PARSE_DEADLINE_MS: 'soon' }, /PARSE_DEADLINE_MS is "soon": must be a whole number of milliseconds/],
       [{ PARSE_THREADS: '0' }, /PARSE_THREADS is "0": .*1/],
+      [{ PARSE_BUDGET_MS: '90s' }, /PARSE_BUDGET_MS is "90s": must be a whole number of milliseconds/],
+      [{ PARSE_MEMORY_MB: '16' }, /PARSE_MEMORY_MB is "16": .*32/],
+      [{ PARSE_MEMORY_MB: 'lots' }, /PARSE_MEMORY_MB is "lots": must be a whole number of megabytes/],
     ])('a malformed %p', async (env, message) => {
       const { code, err } = await run(['check', UGLY, ...GHSA], { ...process.env, ...env });
       expect(code).toBe(2);

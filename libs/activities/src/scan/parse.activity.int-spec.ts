@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { parseManifest } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
@@ -37,7 +39,7 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
     await orm?.close(true);
   });
 
-  async function scanOf(manifests: Record<string, string>) {
+  async function scanOf(manifests: Record<string, string>, parserPool = pool) {
     const em = orm.em.fork();
     const suffix = randomUUID().slice(0, 8);
     const org = em.create(OrganizationEntity, { name: `parse ${suffix}`, slug: `parse-${suffix}` });
@@ -74,7 +76,7 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
       blobStore,
       snapshots: new MikroOrmSnapshotRepository(orm.em),
       scans,
-      parserPool: pool,
+      parserPool,
     });
     const input = {
       scanId,
@@ -108,9 +110,11 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
     };
     const { parse, input, scanId } = await scanOf(manifests);
 
-    const started = Date.now();
+    const threadsBefore = pool.threads;
     const result = await parse(input);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(deadlineMs);
+    // The stuck parse's thread was stopped and replaced, not left running.
+    expect(threadsBefore.filter((thread) => !pool.threads.includes(thread))).toHaveLength(1);
+    expect(pool.threads).toHaveLength(2);
 
     // What the parsers give each other manifest, the include among them resolved.
     const readInclude = (path: string) => manifests[path];
@@ -147,4 +151,49 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
     const scan = await orm.em.fork().findOneOrFail(ScanEntity, scanId);
     expect(scan.snapshotId).toBe(result.snapshotId);
   }, 60_000);
+
+  it('drops its manifests when the step is cancelled, and stores no snapshot', async () => {
+    // A deadline no test waits for: only the cancellation can stop these parses.
+    const slow = new PiscinaManifestParserPool({
+      threads: 1,
+      deadlineMs: 120_000,
+      parserModule: STALLING_PARSER_MODULE,
+    });
+    try {
+      const { parse, input } = await scanOf(
+        {
+          'a/requirements.txt': `${STALL_MARKER}\nrequests==2.19.0\n`,
+          'b/requirements.txt': 'flask==0.12\n',
+          'c/requirements.txt': 'six==1.16.0\n',
+        },
+        slow,
+      );
+      await slow.parseAll([{ path: 'requirements.txt', text: 'attrs==23.1.0\n' }]);
+      const [thread] = slow.threads;
+      // The SDK's activity context: what a heartbeat brings when the step is cancelled or timed out.
+      const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 1_000 });
+      const running = env.run(parse, input);
+      // Long enough for the stuck manifest to reach the thread; the others wait behind it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      env.cancel('CANCELLED');
+
+      await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+      await waitFor(() => thread!.threadId === -1);
+      const snapshots = new MikroOrmSnapshotRepository(orm.em);
+      expect(await snapshots.findByCommit(input.repoId, input.commitSha)).toBeNull();
+      // The one thread is free again: nothing of the cancelled step is still queued ahead.
+      const [next] = await slow.parseAll([{ path: 'requirements.txt', text: 'attrs==23.1.0\n' }]);
+      expect(next!.dependencies.map((d) => d.name)).toEqual(['attrs']);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -23,10 +23,12 @@ const decoder = new TextDecoder('utf-8');
  * Runs the domain's parsers on the stored blobs; one snapshot per commit, reused when it exists.
  * Parsing happens in the pool's threads, so this event loop stays free for asActivity's heartbeats
  * however long a manifest takes, and one that overruns the deadline is recorded as PARSE_TIMEOUT.
+ * When the step is cancelled or times out, its files still queued or parsing are dropped, so a
+ * retry does not parse beside its abandoned attempt.
  */
 export function createParseActivity({ blobStore, snapshots, scans, parserPool }: ParseDeps) {
   return async function parse(input: ParseInput): Promise<ParseResult> {
-    return asActivity(async () => {
+    return asActivity(async (cancelled) => {
       const started = Date.now();
       await scans.phase(input.scanId, 'PARSING');
       const existing = await snapshots.findByCommit(input.repoId, input.commitSha);
@@ -51,7 +53,10 @@ export function createParseActivity({ blobStore, snapshots, scans, parserPool }:
         return { path: manifest.path, text };
       });
       // Includes (`-r base.txt`) resolve among the commit's other manifests.
-      const parsed = await parserPool.parseAll(files, { readInclude: (path) => textByPath.get(path) });
+      const parsed = await parserPool.parseAll(files, {
+        readInclude: (path) => textByPath.get(path),
+        ...(cancelled ? { signal: cancelled } : {}),
+      });
       const manifests = [];
       const declared = [];
       for (const [i, manifest] of input.manifests.entries()) {

@@ -1,7 +1,10 @@
 import * as os from 'node:os';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import type { PiscinaManifestParserPoolOptions } from '../parsing/piscina-manifest-parser-pool';
+import {
+  DEFAULT_PARSER_MEMORY_MB,
+  type PiscinaManifestParserPoolOptions,
+} from '../parsing/piscina-manifest-parser-pool';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern's constructor type
 type Constructor = abstract new (...args: any[]) => object;
@@ -26,8 +29,31 @@ export function WithParsingConfig<TBase extends Constructor>(Base: TBase) {
     @Max(600_000)
     PARSE_DEADLINE_MS: number = 10_000;
 
+    /**
+     * How long parsing one commit's manifests may take in all; the rest get PARSE_BUDGET_EXCEEDED.
+     * Below the parse step's 2-minute start-to-close timeout, so the scan goes on with what was
+     * parsed instead of the step timing out and being retried.
+     */
+    @Type(() => Number)
+    @IsInt({ message: 'must be a whole number of milliseconds' })
+    @Min(1_000)
+    @Max(3_600_000)
+    PARSE_BUDGET_MS: number = 90_000;
+
+    /** Each parser thread's heap; a manifest whose parse needs more gets PARSER_FAILED. */
+    @Type(() => Number)
+    @IsInt({ message: 'must be a whole number of megabytes' })
+    @Min(32)
+    @Max(16_384)
+    PARSE_MEMORY_MB: number = DEFAULT_PARSER_MEMORY_MB;
+
     get parserPoolOptions(): PiscinaManifestParserPoolOptions {
-      return { threads: this.PARSE_THREADS, deadlineMs: this.PARSE_DEADLINE_MS };
+      return {
+        threads: this.PARSE_THREADS,
+        deadlineMs: this.PARSE_DEADLINE_MS,
+        budgetMs: this.PARSE_BUDGET_MS,
+        memoryMb: this.PARSE_MEMORY_MB,
+      };
     }
   }
   return ParsingVariables;

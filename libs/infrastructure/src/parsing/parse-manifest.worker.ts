@@ -2,6 +2,7 @@
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import {
+  capDiagnostics,
   parseManifest as domainParseManifest,
   type IncludeRefused,
   type ManifestParseResult,
@@ -52,5 +53,6 @@ export default function parseManifestTask(task: ParseTask): ParseTaskResult {
       return answer ?? undefined;
     },
   });
-  return { result, missingIncludes: [...missing] };
+  // Capped here, before the result is copied to the caller's thread.
+  return { result: capDiagnostics(result), missingIncludes: [...missing] };
 }

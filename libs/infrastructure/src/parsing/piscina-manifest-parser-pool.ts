@@ -10,18 +10,36 @@ import type {
   ParseAllOptions,
 } from '@repoguard/domain';
 import type { IncludeAnswer, ParserWorkerData, ParseTask, ParseTaskResult } from './parse-manifest.worker';
+import { RoundRobinSlots } from './round-robin-slots';
 
 export interface PiscinaManifestParserPoolOptions {
   /** Worker threads, each parsing one manifest at a time. */
   readonly threads: number;
   /** How long one manifest may parse (includes read along the way count too). */
   readonly deadlineMs: number;
+  /**
+   * How long one parseAll may take in all, queueing included; files not parsed by then get
+   * PARSE_BUDGET_EXCEEDED. None when absent.
+   */
+  readonly budgetMs?: number;
+  /** Each thread's V8 heap (old generation); a parse past it gets PARSER_FAILED. */
+  readonly memoryMb?: number;
   /** Tests only: a module exporting `parseManifest` that the threads run instead of the domain's. */
   readonly parserModule?: string;
 }
 
 // Each round answers every include the previous one asked for; real include chains are a few deep.
 const MAX_INCLUDE_ROUNDS = 16;
+
+/**
+ * A thread's heap when the owner sets none. Measured on 10 MB files (SCAN_MAX_MANIFEST_BYTES):
+ * package-lock.json, poetry.lock and requirements.txt parse within 256 MB, a pnpm-lock.yaml of
+ * 58,000 packages needs 400-450 MB (the YAML document model).
+ */
+export const DEFAULT_PARSER_MEMORY_MB = 512;
+
+/** Why a run ended without a result; 'stopped': by the budget or the caller's signal. */
+type Stopped = 'timeout' | 'stopped' | 'out-of-memory';
 
 // From source (Jest, `node -r @swc-node/register`) this file is .ts and so is the worker: threads
 // start without the parent's TypeScript hook, so they get @swc-node/register and the repository's
@@ -39,22 +57,35 @@ function fromSourceOptions() {
 /**
  * The parser pool on piscina worker threads. A manifest whose parse overruns the deadline has its
  * thread terminated (a regex stuck backtracking would burn a core until then) and a fresh thread
- * takes its place; the manifest is answered with PARSE_TIMEOUT and no dependencies.
+ * takes its place; the manifest is answered with PARSE_TIMEOUT and no dependencies. So does a
+ * thread that reaches its heap limit (PARSER_FAILED). Threads are handed to concurrent parseAll
+ * calls in turn, one file at a time, so one scan's stuck files delay another's by one deadline at
+ * most, not by all of them.
  */
 export class PiscinaManifestParserPool implements ManifestParserPool {
   private readonly pool: Piscina<ParseTask, ParseTaskResult>;
   private closed = false;
   /** Threads stopped at a deadline that have not exited yet (see close). */
   private readonly stopping = new Set<Promise<unknown>>();
+  /** One slot per thread, taken per file: piscina's own queue is a single FIFO for every caller. */
+  private readonly slots: RoundRobinSlots<symbol>;
 
   constructor(private readonly options: PiscinaManifestParserPoolOptions) {
     const workerData: ParserWorkerData = options.parserModule ? { parserModule: options.parserModule } : {};
+    const memoryMb = options.memoryMb ?? DEFAULT_PARSER_MEMORY_MB;
+    this.slots = new RoundRobinSlots(options.threads);
     this.pool = new Piscina({
       filename: WORKER_FILE,
       minThreads: options.threads,
       maxThreads: options.threads,
       concurrentTasksPerWorker: 1,
       workerData,
+      resourceLimits: {
+        maxOldGenerationSizeMb: memoryMb,
+        // The nursery stays a small share of the heap; V8's own default is 16-32 MB.
+        maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(memoryMb / 8))),
+        stackSizeMb: 4,
+      },
       ...(FROM_SOURCE ? fromSourceOptions() : {}),
     });
   }
@@ -68,7 +99,27 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     files: readonly ManifestToParse[],
     options: ParseAllOptions = {},
   ): Promise<ManifestParseResult[]> {
-    return Promise.all(files.map((file) => this.parseOne(file, options)));
+    if (this.closed) throw new Error('the manifest parser pool is closed');
+    options.signal?.throwIfAborted();
+    const caller = Symbol('parseAll');
+    const budget = new AbortController();
+    const budgetTimer =
+      this.options.budgetMs === undefined
+        ? undefined
+        : setTimeout(() => budget.abort(), this.options.budgetMs);
+    const stop = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
+    try {
+      // Every file asks for a slot at once: the slots decide the order among callers.
+      return await Promise.all(
+        files.map(async (file) => {
+          const result = await this.parseOne(file, options, caller, stop);
+          if (result === 'cancelled') throw options.signal!.reason;
+          return result;
+        }),
+      );
+    } finally {
+      clearTimeout(budgetTimer);
+    }
   }
 
   /** Stops every thread, a running parse included; parseAll calls after this fail. */
@@ -80,63 +131,128 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     await this.pool.destroy();
   }
 
-  private async parseOne(file: ManifestToParse, options: ParseAllOptions): Promise<ManifestParseResult> {
+  /** The file's result, or 'cancelled' when the caller's signal stopped it. */
+  private async parseOne(
+    file: ManifestToParse,
+    options: ParseAllOptions,
+    caller: symbol,
+    stop: AbortSignal,
+  ): Promise<ManifestParseResult | 'cancelled'> {
     const includes = new Map<string, IncludeAnswer>();
-    let budgetMs = this.options.deadlineMs;
+    let deadlineMs = this.options.deadlineMs;
     for (let round = 1; ; round++) {
-      const outcome = await this.runWithin(budgetMs, { path: file.path, text: file.text, includes });
-      if (outcome === 'timeout') return this.timedOut(file.path);
-      if (outcome === 'out-of-memory') return outOfMemory(file.path);
+      const outcome = await this.runInTurn(caller, stop, deadlineMs, {
+        path: file.path,
+        text: file.text,
+        includes,
+      });
+      if (typeof outcome === 'string') return this.stopped(file.path, outcome, options.signal);
       const missing = outcome.missingIncludes.filter((p) => !includes.has(p));
       if (missing.length === 0 || !options.readInclude || round === MAX_INCLUDE_ROUNDS) return outcome.result;
-      budgetMs -= outcome.elapsedMs;
-      if (budgetMs <= 0) return this.timedOut(file.path);
+      deadlineMs -= outcome.elapsedMs;
+      if (deadlineMs <= 0) return this.timedOut(file.path);
       for (const includePath of missing)
         includes.set(includePath, readOrNull(options.readInclude, includePath));
     }
   }
 
-  private async runWithin(
-    budgetMs: number,
+  /** Waits for this caller's turn at a thread, then runs the task there. */
+  private async runInTurn(
+    caller: symbol,
+    stop: AbortSignal,
+    deadlineMs: number,
     task: Omit<ParseTask, 'started'>,
-  ): Promise<(ParseTaskResult & { elapsedMs: number }) | 'timeout' | 'out-of-memory'> {
+  ): Promise<(ParseTaskResult & { elapsedMs: number }) | Stopped> {
+    let release;
+    try {
+      release = await this.slots.acquire(caller, stop);
+    } catch {
+      // Only an aborted `stop` refuses a slot.
+      return 'stopped';
+    }
+    try {
+      return await this.runWithin(deadlineMs, stop, task);
+    } finally {
+      release();
+    }
+  }
+
+  private async runWithin(
+    deadlineMs: number,
+    stop: AbortSignal,
+    task: Omit<ParseTask, 'started'>,
+  ): Promise<(ParseTaskResult & { elapsedMs: number }) | Stopped> {
     if (this.closed) throw new Error('the manifest parser pool is closed');
     const { port1, port2 } = new MessageChannel();
     const deadline = new AbortController();
+    const signal = AbortSignal.any([deadline.signal, stop]);
     let startedAt: number | undefined;
     let timer: NodeJS.Timeout | undefined;
     // The clock starts when a thread picks the task up: time queued behind other manifests is not
     // this one's fault.
-    port1.once('message', (threadId: number) => {
+    port1.once('message', () => {
       startedAt = performance.now();
-      timer = setTimeout(() => {
-        this.watchExit(threadId);
-        deadline.abort();
-      }, budgetMs);
+      timer = setTimeout(() => deadline.abort(), deadlineMs);
     });
+    // Registered before piscina's own listener, which terminates a running task's thread.
+    const onAbort = () => this.watchTerminated();
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await this.pool.run(
-        { ...task, started: port2 },
-        { transferList: [port2], signal: deadline.signal },
-      );
+      const result = await this.pool.run({ ...task, started: port2 }, { transferList: [port2], signal });
       return { ...result, elapsedMs: startedAt === undefined ? 0 : performance.now() - startedAt };
     } catch (error) {
       if (deadline.signal.aborted) return 'timeout';
+      if (stop.aborted) return 'stopped';
       // The input made the thread exhaust its heap: that manifest's fault, like a timeout.
       if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' && !this.closed)
         return 'out-of-memory';
       throw error;
     } finally {
+      signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       port1.close();
     }
   }
 
-  private watchExit(threadId: number): void {
-    const thread = this.pool.threads.find((t) => t.threadId === threadId);
-    if (!thread) return;
-    const exited = once(thread, 'exit').finally(() => this.stopping.delete(exited));
-    this.stopping.add(exited);
+  /**
+   * Remembers the threads piscina terminates right after this (an aborted task's), so close()
+   * waits for them to exit: piscina replaces a thread that exits outside destroy().
+   */
+  private watchTerminated(): void {
+    const before = this.pool.threads;
+    queueMicrotask(() => {
+      const now = new Set(this.pool.threads);
+      for (const thread of before) {
+        if (now.has(thread) || thread.threadId === -1) continue;
+        const exited = once(thread, 'exit').finally(() => this.stopping.delete(exited));
+        this.stopping.add(exited);
+      }
+    });
+  }
+
+  private stopped(
+    filePath: string,
+    why: Stopped,
+    callerSignal: AbortSignal | undefined,
+  ): ManifestParseResult | 'cancelled' {
+    // The budget and the caller's signal share `stop`: the caller's abort wins.
+    if (callerSignal?.aborted) return 'cancelled';
+    if (why === 'timeout') return this.timedOut(filePath);
+    if (why === 'out-of-memory') return outOfMemory(filePath);
+    return this.overBudget(filePath);
+  }
+
+  private overBudget(filePath: string): ManifestParseResult {
+    return {
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'PARSE_BUDGET_EXCEEDED',
+          message: `${filePath} was not parsed: parsing this commit's manifests took longer than ${this.options.budgetMs} ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
+        },
+      ],
+    };
   }
 
   private timedOut(filePath: string): ManifestParseResult {
@@ -160,7 +276,7 @@ function outOfMemory(filePath: string): ManifestParseResult {
       {
         severity: 'error',
         code: 'PARSER_FAILED',
-        message: `${filePath} could not be parsed: the parser ran out of memory; none of its dependencies are listed`,
+        message: `${filePath} could not be parsed: the parser ran out of memory (PARSE_MEMORY_MB); none of its dependencies are listed`,
       },
     ],
   };

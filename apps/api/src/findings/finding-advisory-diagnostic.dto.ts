@@ -37,7 +37,10 @@ export class FindingAdvisoryDiagnosticDto {
  * for the first few. Its size is bounded whatever the advisory holds.
  */
 export class FindingAdvisoryDiagnosticsDto {
-  @ApiProperty({ example: 1, description: 'Events not readable as written, across the advisories of the finding' })
+  @ApiProperty({
+    example: 1,
+    description: 'Events not readable as written, across the advisories of the finding',
+  })
   total!: number;
 
   @ApiProperty({ example: 1, description: 'How many of the finding’s advisories hold at least one' })

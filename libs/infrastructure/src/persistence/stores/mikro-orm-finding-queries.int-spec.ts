@@ -81,7 +81,10 @@ describe('advisory diagnostics on stored findings', () => {
         now: new Date(),
       });
 
-    await sync([finding('node-fetch', summary(diagnostic('COERCED', ['introduced 1.0.0']))), finding('clean')]);
+    await sync([
+      finding('node-fetch', summary(diagnostic('COERCED', ['introduced 1.0.0']))),
+      finding('clean'),
+    ]);
     expect(await listed()).toEqual({
       'node-fetch': summary(diagnostic('COERCED', ['introduced 1.0.0'])),
       clean: NO_ADVISORY_DIAGNOSTICS,

@@ -66,6 +66,7 @@ export class WorkerModule implements OnModuleDestroy {
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
                 osvMode: config.OSV_MODE,
+                osvMirrorRefreshCheckMs: config.OSV_MIRROR_REFRESH_CHECK_MS,
                 git: gitSettings(config),
                 osvExportLimits: config.osvExportLimits,
                 log: (message) => new Logger('Advisories').log(message),

@@ -203,6 +203,8 @@ describe('repoScanWorkflow with stubbed activities', () => {
 
     expect(result).toMatchObject({ phase: 'COMPLETED', requestsCoalesced: 6, commitSha: 'c6' });
     expect(scan.stepsCalled()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
+    // Pushes alone may match against a worker's copy of the advisories checked a moment ago.
+    expect(scan.inputsOf('osvQuery')[0]).not.toHaveProperty('freshAdvisories');
   });
 
   it('scans once the maximum wait has passed, even while requests keep coming', async () => {
@@ -334,6 +336,8 @@ describe('repoScanWorkflow with stubbed activities', () => {
     for (const step of ['osvQuery', 'persist', 'evaluatePolicy'] as const) {
       expect(scan.inputsOf(step)).toEqual([expect.objectContaining({ snapshotId: 'snapshot-9' })]);
     }
+    // Matched against the advisories as stored now: the import that asked for it included.
+    expect(scan.inputsOf('osvQuery')).toEqual([expect.objectContaining({ freshAdvisories: true })]);
     expect(scan.queuesUsed()).toEqual(new Set([scan.rematchQueue]));
   });
 
@@ -348,7 +352,10 @@ describe('repoScanWorkflow with stubbed activities', () => {
     expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 2 });
     expect(trigger).toBe('push');
     expect(scan.stepsCalled()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
-    expect(scan.inputsOf('osvQuery')).toEqual([expect.objectContaining({ snapshotId: 'snapshot-of-c1' })]);
+    // The push serves the re-match too, so it must see the import that asked for it.
+    expect(scan.inputsOf('osvQuery')).toEqual([
+      expect.objectContaining({ snapshotId: 'snapshot-of-c1', freshAdvisories: true }),
+    ]);
     expect(scan.queuesUsed()).toEqual(new Set([scan.taskQueue]));
   });
 

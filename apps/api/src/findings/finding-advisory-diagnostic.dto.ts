@@ -31,3 +31,35 @@ export class FindingAdvisoryDiagnosticDto {
   @ApiProperty({ type: [String], example: ['introduced 1.0.0'], description: 'The events used instead' })
   read_as!: string[];
 }
+
+/**
+ * What matching worked around in a finding's advisories (response only): counted in full, shown
+ * for the first few. Its size is bounded whatever the advisory holds.
+ */
+export class FindingAdvisoryDiagnosticsDto {
+  @ApiProperty({
+    example: 1,
+    description: 'Events not readable as written, across the advisories of the finding',
+  })
+  total!: number;
+
+  @ApiProperty({ example: 1, description: 'How many of the finding’s advisories hold at least one' })
+  advisories!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { COERCED: 1 },
+    description: 'How many events each rule was applied to (rules as in `sample[].rule`)',
+  })
+  by_rule!: Record<string, number>;
+
+  @ApiProperty({
+    type: [FindingAdvisoryDiagnosticDto],
+    description: 'The first 20 in advisory order; ids, values and events cut at 200 characters',
+  })
+  sample!: FindingAdvisoryDiagnosticDto[];
+
+  @ApiProperty({ example: false, description: 'True when `total` is more than `sample` shows' })
+  truncated!: boolean;
+}

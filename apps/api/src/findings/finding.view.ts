@@ -22,16 +22,22 @@ export function findingView(f: ListedFinding) {
       direct: f.direct,
     },
     fixed_versions: f.fixedVersions,
-    // Shape documented by FindingAdvisoryDiagnosticDto.
-    advisory_diagnostics: f.advisoryDiagnostics.map((d) => ({
-      advisory_id: d.advisoryId,
-      code: d.code,
-      range_type: d.rangeType,
-      event: d.event,
-      value: d.value,
-      rule: d.rule,
-      read_as: d.readAs,
-    })),
+    // Shape documented by FindingAdvisoryDiagnosticsDto.
+    advisory_diagnostics: {
+      total: f.advisoryDiagnostics.total,
+      advisories: f.advisoryDiagnostics.advisories,
+      by_rule: f.advisoryDiagnostics.byRule,
+      sample: f.advisoryDiagnostics.sample.map((d) => ({
+        advisory_id: d.advisoryId,
+        code: d.code,
+        range_type: d.rangeType,
+        event: d.event,
+        value: d.value,
+        rule: d.rule,
+        read_as: d.readAs,
+      })),
+      truncated: f.advisoryDiagnostics.total > f.advisoryDiagnostics.sample.length,
+    },
     triage:
       f.status === 'ignored'
         ? { reason: f.triageReason, expires_at: f.triageExpiresAt?.toISOString() ?? null }

@@ -13,12 +13,15 @@ import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf } from '../common/pagination';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { FindingAdvisoryDiagnosticDto } from './finding-advisory-diagnostic.dto';
+import {
+  FindingAdvisoryDiagnosticDto,
+  FindingAdvisoryDiagnosticsDto,
+} from './finding-advisory-diagnostic.dto';
 import { FindingListQuery, TriageBody } from './finding.dto';
 import { findingView } from './finding.view';
 
 @ApiTags('findings')
-@ApiExtraModels(FindingAdvisoryDiagnosticDto)
+@ApiExtraModels(FindingAdvisoryDiagnosticDto, FindingAdvisoryDiagnosticsDto)
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller()
 export class FindingsController {
@@ -31,8 +34,9 @@ export class FindingsController {
   @Requires('findings.read', 'repo_param')
   @ApiOkResponse({
     description:
-      'A page of findings, newest first. Each has `advisory_diagnostics`: the events of its advisory ' +
-      'that could not be read as written and the rule applied (FindingAdvisoryDiagnosticDto); empty for most.',
+      'A page of findings, newest first. Each has `advisory_diagnostics` (FindingAdvisoryDiagnosticsDto): ' +
+      'how many events of its advisories could not be read as written, per rule applied, and the first 20 ' +
+      '(FindingAdvisoryDiagnosticDto); total 0 for most.',
   })
   async list(
     @Access() access: RequestAccess,

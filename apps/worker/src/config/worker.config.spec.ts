@@ -15,3 +15,18 @@ describe("the worker's SCAN_SLOTS_PER_ORG", () => {
     );
   });
 });
+
+describe("the worker's OSV_MIRROR_REFRESH_CHECK_MS", () => {
+  it('defaults to 5 seconds and takes 0 (check before every match)', () => {
+    expect(loadConfig(WorkerConfig, BASE).OSV_MIRROR_REFRESH_CHECK_MS).toBe(5000);
+    expect(
+      loadConfig(WorkerConfig, { ...BASE, OSV_MIRROR_REFRESH_CHECK_MS: '0' }).OSV_MIRROR_REFRESH_CHECK_MS,
+    ).toBe(0);
+  });
+
+  it.each(['-1', '1.5', 'soon', '3600001'])('refuses %p, naming the variable', (value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, OSV_MIRROR_REFRESH_CHECK_MS: value })).toThrow(
+      /OSV_MIRROR_REFRESH_CHECK_MS/,
+    );
+  });
+});

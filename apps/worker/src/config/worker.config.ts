@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import {
+  DEFAULT_MIRROR_REFRESH_CHECK_MS,
   DEFAULT_OSV_EXPORT_LIMITS,
   SharedConfig,
   WithParsingConfig,
@@ -35,6 +36,17 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
    */
   @IsIn(['api', 'mirror'], { message: 'must be api or mirror' })
   OSV_MODE: 'api' | 'mirror' = 'api';
+
+  /**
+   * Mirror mode: how long the worker trusts its in-memory advisories before asking PostgreSQL
+   * (one indexed query) whether an import wrote something. Re-matches after an import always ask.
+   * 0: before every scan's matching step.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(3_600_000)
+  OSV_MIRROR_REFRESH_CHECK_MS: number = DEFAULT_MIRROR_REFRESH_CHECK_MS;
 
   /** How many re-match steps one worker runs at once. */
   @Type(() => Number)

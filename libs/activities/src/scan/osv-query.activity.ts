@@ -6,7 +6,7 @@ import {
   type VulnerabilityDatabase,
 } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
-import type { SnapshotStepInput } from './scan-activity.types';
+import type { OsvQueryInput } from './scan-activity.types';
 
 export interface OsvQueryDeps {
   readonly vulnerabilityDatabase: VulnerabilityDatabase;
@@ -29,7 +29,7 @@ export function createOsvQueryActivity({
   concurrency = 8,
 }: OsvQueryDeps) {
   return async function osvQuery(
-    input: SnapshotStepInput,
+    input: OsvQueryInput,
   ): Promise<{ queried: number; vulnerabilities: number; fetched: number }> {
     return asActivity(async () => {
       const started = Date.now();
@@ -40,6 +40,7 @@ export function createOsvQueryActivity({
       const unique = [...new Map(pinned.map((d) => [queryKey(d), d])).values()];
       const answers = await vulnerabilityDatabase.queryBatch(
         unique.map((d) => ({ ecosystem: d.ecosystem, name: d.name, version: d.version! })),
+        { fresh: input.freshAdvisories === true },
       );
       const idsByQuery = new Map(unique.map((d, i) => [queryKey(d), answers[i] ?? []]));
 

@@ -91,17 +91,57 @@ describe('persist: advisory diagnostics on findings', () => {
     const byId = new Map(synced[0]!.map((f) => [f.vulnerabilityId, f]));
     expect(byId.get(nodeFetch.id)).toMatchObject({
       fixedVersions: ['3.1.1'],
-      advisoryDiagnostics: [
-        {
-          advisoryId: nodeFetch.id,
-          code: 'UNPARSABLE_RANGE_EVENT',
-          event: 'introduced',
-          value: '1.0',
-          rule: 'COERCED',
-          readAs: ['introduced 1.0.0'],
-        },
-      ],
+      advisoryDiagnostics: {
+        total: 1,
+        advisories: 1,
+        byRule: { COERCED: 1 },
+        sample: [
+          {
+            advisoryId: nodeFetch.id,
+            code: 'UNPARSABLE_RANGE_EVENT',
+            event: 'introduced',
+            value: '1.0',
+            rule: 'COERCED',
+            readAs: ['introduced 1.0.0'],
+          },
+        ],
+      },
     });
-    expect(byId.get(clean.id)?.advisoryDiagnostics).toEqual([]);
+    expect(byId.get(clean.id)?.advisoryDiagnostics).toMatchObject({ total: 0, byRule: {}, sample: [] });
+  });
+
+  it('keeps every finding of a record with 100k unreadable events to a few KB of diagnostics', async () => {
+    const affected: OsvRecord['affected'] = [
+      {
+        package: { ecosystem: 'npm', name: 'lodash' },
+        ranges: [
+          {
+            type: 'SEMVER',
+            events: [{ introduced: '0' }, ...Array.from({ length: 100_000 }, () => ({ fixed: 'x' }))],
+          },
+        ],
+      },
+    ];
+    const hostile: OsvRecord = { id: 'GHSA-hostile', modified: '2024-01-01T00:00:00Z', affected };
+    const dependencies = Array.from({ length: 10 }, (_, i) => ({
+      ...dependency(`d${i}`, 'lodash', `4.17.${i}`),
+      manifestPath: `app-${i}/package-lock.json`,
+    }));
+    const { persist, synced } = persistWith(
+      dependencies,
+      dependencies.map((d) => ({ dependencyId: d.id, vulnerabilityId: hostile.id })),
+      [hostile],
+    );
+    await persist({ scanId: 's', orgId: 'o', repoId: 'r', snapshotId: 'snap' });
+
+    expect(synced[0]).toHaveLength(10);
+    for (const finding of synced[0]!) {
+      expect(finding.advisoryDiagnostics).toMatchObject({
+        total: 100_000,
+        byRule: { RANGE_LEFT_OPEN: 100_000 },
+      });
+      expect(finding.advisoryDiagnostics!.sample).toHaveLength(20);
+      expect(JSON.stringify(finding.advisoryDiagnostics).length).toBeLessThan(8 * 1024);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import {
-  advisoryDiagnosticsFor,
+  AdvisoryDiagnosticsMemo,
   describeVulnerabilities,
   evaluateAffected,
+  mergeAdvisoryDiagnostics,
   normalizePackageName,
   type DesiredFinding,
   type Ecosystem,
@@ -42,6 +43,8 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
           m.vulnerabilityId,
         ]);
 
+      // A record matching many dependencies is diagnosed once, however many events it holds.
+      const diagnostics = new AdvisoryDiagnosticsMemo();
       const desired: DesiredFinding[] = [];
       for (const dependency of dependencies) {
         const ids = idsByDependency.get(dependency.id);
@@ -64,11 +67,14 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
             severity: v.severity.severity,
             cvssScore: v.severity.score,
             fixedVersions: v.fixedVersions,
-            // What matching had to work around in these advisories, so a reader can judge the finding.
-            advisoryDiagnostics: v.recordIds.flatMap((id) => {
-              const record = records.get(id);
-              return record ? advisoryDiagnosticsFor(record, dependency.ecosystem, dependency.name) : [];
-            }),
+            // What matching had to work around in these advisories, so a reader can judge the finding:
+            // counts and a bounded sample, so a hostile advisory cannot bloat every finding row.
+            advisoryDiagnostics: mergeAdvisoryDiagnostics(
+              v.recordIds.flatMap((id) => {
+                const record = records.get(id);
+                return record ? [diagnostics.forPackage(record, dependency.ecosystem, dependency.name)] : [];
+              }),
+            ),
           });
         }
       }

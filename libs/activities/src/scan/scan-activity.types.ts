@@ -49,6 +49,14 @@ export interface SnapshotStepInput extends ScanRef {
   readonly snapshotId: string;
 }
 
+export interface OsvQueryInput extends SnapshotStepInput {
+  /**
+   * The scan serves a re-match after an advisory import: match against the advisories as stored
+   * now, not a copy the worker checked a few seconds ago, which may predate that import.
+   */
+  readonly freshAdvisories?: boolean;
+}
+
 export interface ScanLimits {
   /** Largest manifest accepted; a bigger one fails the scan as MANIFEST_TOO_LARGE. */
   readonly maxManifestBytes: number;

@@ -31,7 +31,7 @@ export function advisoryDiagnostics(record: OsvRecord): AdvisoryDiagnostic[] {
   return found;
 }
 
-/** The record's problems in the entries about one package: what a finding on it should show. */
+/** The record's problems in the entries about one package, in full (tests and tools; findings keep a summary). */
 export function advisoryDiagnosticsFor(
   record: OsvRecord,
   ecosystem: Ecosystem,
@@ -43,7 +43,11 @@ export function advisoryDiagnosticsFor(
   );
 }
 
-/** What an import reports: counts per rule and the first few diagnostics in full. */
+/**
+ * Counts per rule and the first few diagnostics: what an import report and a finding carry. An
+ * advisory is outside data and may hold any number of unreadable events, so the size is bounded
+ * whatever it holds: at most DIAGNOSTIC_SAMPLE_SIZE entries, each string cut at MAX_DIAGNOSTIC_TEXT.
+ */
 export interface AdvisoryDiagnosticsSummary {
   readonly total: number;
   /** Advisories with at least one diagnostic. */
@@ -52,30 +56,129 @@ export interface AdvisoryDiagnosticsSummary {
   readonly sample: readonly AdvisoryDiagnostic[];
 }
 
-/** Enough to act on and small enough for a workflow's history, whatever the export holds. */
+/** Enough to act on and small enough for a workflow's history or a finding row, whatever the export holds. */
 export const DIAGNOSTIC_SAMPLE_SIZE = 20;
+/** Longest string of a sampled diagnostic (ids and package names too), and most `readAs` entries kept. */
+export const MAX_DIAGNOSTIC_TEXT = 200;
+const MAX_READ_AS = 20;
 
-export function summarizeAdvisoryDiagnostics(records: Iterable<OsvRecord>): AdvisoryDiagnosticsSummary {
-  const byRule = new Map<AdvisoryDiagnosticRule, number>();
-  const sample: AdvisoryDiagnostic[] = [];
-  let total = 0;
-  let advisories = 0;
-  for (const record of records) {
-    const diagnostics = advisoryDiagnostics(record);
-    if (diagnostics.length === 0) continue;
-    advisories++;
-    total += diagnostics.length;
-    for (const d of diagnostics) {
-      byRule.set(d.rule, (byRule.get(d.rule) ?? 0) + 1);
-      if (sample.length < DIAGNOSTIC_SAMPLE_SIZE) sample.push(d);
+export const NO_ADVISORY_DIAGNOSTICS: AdvisoryDiagnosticsSummary = Object.freeze({
+  total: 0,
+  advisories: 0,
+  byRule: Object.freeze({}),
+  sample: Object.freeze([]) as readonly AdvisoryDiagnostic[],
+});
+
+/** Accumulates diagnostics into a bounded summary; memory stays bounded however many are added. */
+class SummaryBuilder {
+  private readonly byRule = new Map<AdvisoryDiagnosticRule, number>();
+  private readonly sample: AdvisoryDiagnostic[] = [];
+  private total = 0;
+  private advisories = 0;
+
+  /** One advisory's diagnostics (or several advisories' summary). */
+  add(summary: AdvisoryDiagnosticsSummary): void {
+    if (summary.total === 0) return;
+    this.total += summary.total;
+    this.advisories += summary.advisories;
+    for (const rule of ADVISORY_DIAGNOSTIC_RULES) {
+      const count = summary.byRule[rule];
+      if (count) this.byRule.set(rule, (this.byRule.get(rule) ?? 0) + count);
+    }
+    for (const d of summary.sample) {
+      if (this.sample.length >= DIAGNOSTIC_SAMPLE_SIZE) break;
+      this.sample.push(d);
     }
   }
+
+  build(): AdvisoryDiagnosticsSummary {
+    if (this.total === 0) return NO_ADVISORY_DIAGNOSTICS;
+    return {
+      total: this.total,
+      advisories: this.advisories,
+      byRule: Object.fromEntries(
+        ADVISORY_DIAGNOSTIC_RULES.filter((r) => this.byRule.has(r)).map((r) => [r, this.byRule.get(r)!]),
+      ),
+      sample: [...this.sample],
+    };
+  }
+}
+
+/** One advisory's diagnostics, summarised: counted in full, only the first few kept (and clipped). */
+function summarizeOne(diagnostics: readonly AdvisoryDiagnostic[]): AdvisoryDiagnosticsSummary {
+  if (diagnostics.length === 0) return NO_ADVISORY_DIAGNOSTICS;
+  const byRule: Partial<Record<AdvisoryDiagnosticRule, number>> = {};
+  for (const d of diagnostics) byRule[d.rule] = (byRule[d.rule] ?? 0) + 1;
   return {
-    total,
-    advisories,
-    byRule: Object.fromEntries(
-      ADVISORY_DIAGNOSTIC_RULES.filter((r) => byRule.has(r)).map((r) => [r, byRule.get(r)!]),
-    ),
-    sample,
+    total: diagnostics.length,
+    advisories: 1,
+    byRule,
+    sample: diagnostics.slice(0, DIAGNOSTIC_SAMPLE_SIZE).map(clipped),
   };
+}
+
+/** Whatever an advisory wrote, a sampled diagnostic stays a few hundred bytes. */
+function clipped(d: AdvisoryDiagnostic): AdvisoryDiagnostic {
+  return {
+    ...d,
+    advisoryId: clip(d.advisoryId),
+    package: clip(d.package),
+    rangeType: clip(d.rangeType),
+    value: clip(d.value),
+    readAs: d.readAs.slice(0, MAX_READ_AS).map(clip),
+  };
+}
+
+function clip(text: string): string {
+  return text.length > MAX_DIAGNOSTIC_TEXT ? `${text.slice(0, MAX_DIAGNOSTIC_TEXT)}…` : text;
+}
+
+export function summarizeAdvisoryDiagnostics(records: Iterable<OsvRecord>): AdvisoryDiagnosticsSummary {
+  const summary = new SummaryBuilder();
+  for (const record of records) summary.add(summarizeOne(advisoryDiagnostics(record)));
+  return summary.build();
+}
+
+/** Several summaries as one (a finding whose alias group holds several advisories). */
+export function mergeAdvisoryDiagnostics(
+  summaries: Iterable<AdvisoryDiagnosticsSummary>,
+): AdvisoryDiagnosticsSummary {
+  const merged = new SummaryBuilder();
+  for (const summary of summaries) merged.add(summary);
+  return merged.build();
+}
+
+/**
+ * Each advisory's diagnostics per package, worked out once per record (by id and `modified`) and
+ * reused for every dependency it matches: a record with many unreadable events costs one pass over
+ * them, not one per finding. Use one per unit of work (a persist step): records are held until then.
+ */
+export class AdvisoryDiagnosticsMemo {
+  private readonly byRecord = new Map<string, Map<string, AdvisoryDiagnosticsSummary>>();
+
+  /** The summary a finding on this package shows for this record; empty when it reads cleanly. */
+  forPackage(record: OsvRecord, ecosystem: Ecosystem, packageName: string): AdvisoryDiagnosticsSummary {
+    const key = `${record.id}\u0000${record.modified}`;
+    let byPackage = this.byRecord.get(key);
+    if (!byPackage) {
+      byPackage = perPackage(record);
+      this.byRecord.set(key, byPackage);
+    }
+    return byPackage.get(packageKey(ecosystem, packageName)) ?? NO_ADVISORY_DIAGNOSTICS;
+  }
+}
+
+function perPackage(record: OsvRecord): Map<string, AdvisoryDiagnosticsSummary> {
+  const grouped = new Map<string, AdvisoryDiagnostic[]>();
+  for (const d of advisoryDiagnostics(record)) {
+    const key = packageKey(d.ecosystem, d.package);
+    const list = grouped.get(key);
+    if (list) list.push(d);
+    else grouped.set(key, [d]);
+  }
+  return new Map([...grouped].map(([key, list]) => [key, summarizeOne(list)]));
+}
+
+function packageKey(ecosystem: Ecosystem, name: string): string {
+  return `${ecosystem}\u0000${normalizePackageName(ecosystem, name)}`;
 }

@@ -1,4 +1,4 @@
-import type { AdvisoryDiagnostic } from '../advisory/advisory-diagnostics';
+import type { AdvisoryDiagnosticsSummary } from '../advisory/advisory-diagnostics';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import type { Severity } from '../severity/severity.value-object';
 
@@ -13,6 +13,6 @@ export interface DesiredFinding {
   readonly severity: Severity;
   readonly cvssScore: number | null;
   readonly fixedVersions: readonly string[];
-  /** Events of its advisories (for this package) that could not be read as written; none when absent. */
-  readonly advisoryDiagnostics?: readonly AdvisoryDiagnostic[];
+  /** Events of its advisories (for this package) not readable as written: counts and a bounded sample; none when absent. */
+  readonly advisoryDiagnostics?: AdvisoryDiagnosticsSummary;
 }

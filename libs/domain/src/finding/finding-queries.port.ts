@@ -1,4 +1,4 @@
-import type { AdvisoryDiagnostic } from '../advisory/advisory-diagnostics';
+import type { AdvisoryDiagnosticsSummary } from '../advisory/advisory-diagnostics';
 import type { CountedPage, PageRequest } from '../shared/page-request';
 
 /** One finding as it is listed: its columns, its advisory's text and the dependency it was seen on. */
@@ -19,7 +19,7 @@ export interface ListedFinding {
   readonly purl: string | null;
   readonly direct: boolean | null;
   readonly fixedVersions: string[];
-  readonly advisoryDiagnostics: readonly AdvisoryDiagnostic[];
+  readonly advisoryDiagnostics: AdvisoryDiagnosticsSummary;
   readonly triageReason: string | null;
   readonly triageExpiresAt: Date | null;
   readonly firstSeen: Date;

@@ -40,6 +40,8 @@ export interface IntegrationSettings {
   readonly osvApiUrl: string;
   /** mirror: advisories come from PostgreSQL, matched in memory; OSV is never called. */
   readonly osvMode?: 'api' | 'mirror';
+  /** Mirror mode: how long a checked advisory index is trusted; default DEFAULT_MIRROR_REFRESH_CHECK_MS. */
+  readonly osvMirrorRefreshCheckMs?: number;
   readonly log?: (message: string) => void;
   readonly timeoutMs: number;
   readonly limits?: ScanLimits;
@@ -87,6 +89,9 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
       settings.osvMode === 'mirror'
         ? new MirrorVulnerabilityDatabase(new PostgresAdvisoryMirror(em), {
             ...(settings.log ? { log: settings.log } : {}),
+            ...(settings.osvMirrorRefreshCheckMs !== undefined
+              ? { refreshCheckMs: settings.osvMirrorRefreshCheckMs }
+              : {}),
           })
         : new OsvApiVulnerabilityDatabase({
             baseUrl: settings.osvApiUrl,

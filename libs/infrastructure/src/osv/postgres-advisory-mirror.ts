@@ -127,11 +127,9 @@ export class PostgresAdvisoryMirror {
   }
 
   /**
-   * Every record (withdrawn ones too, so a reader can drop them) that may have become visible since
-   * `cursor` (null: all), and the cursor to ask with next time. Read in one snapshot: the cursor is
-   * the oldest transaction still running then, so a row that snapshot could not see was written by
-   * a transaction at or above it, whatever order imports commit in. Rows of transactions that had
-   * committed may be read again; readers keep the newer copy.
+   * Every record (withdrawn ones too, so a reader can drop them) that became visible since the read
+   * that returned `cursor` (null: all), and the cursor to ask with next time, read in one snapshot.
+   * See `MirrorCursor` for why the rows it selects are exactly the new ones.
    */
   async changesSince(cursor: MirrorCursor | null): Promise<{ records: OsvRecord[]; cursor: MirrorCursor }> {
     return this.em.fork().transactional(
@@ -139,19 +137,19 @@ export class PostgresAdvisoryMirror {
         const trx = em.getTransactionContext();
         const run = <T>(sql: string, params: unknown[] = []) =>
           em.getConnection().execute(sql, params, 'all', trx) as Promise<T[]>;
-        const [snapshot] = await run<{ xmin: string }>(
-          'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
+        const [snapshot] = await run<{ xmax: string; running: string[] }>(
+          `select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) x) as running
+             from pg_current_snapshot() s`,
         );
         const rows = await run<{ record: OsvRecord }>(
           cursor
-            ? 'select record from mirrored_advisories where written_xid >= ?::xid8'
+            ? `select record from mirrored_advisories where ${NOT_SEEN}`
             : 'select record from mirrored_advisories',
-          cursor ? [cursor.xmin] : [],
+          cursor ? notSeenParams(cursor) : [],
         );
-        const next = snapshot!.xmin;
         return {
           records: rows.map((row) => row.record),
-          cursor: { xmin: next, digest: await digest(run, next) },
+          cursor: { xmax: snapshot!.xmax, running: snapshot!.running },
         };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
@@ -159,34 +157,39 @@ export class PostgresAdvisoryMirror {
   }
 
   /**
-   * Whether `changesSince(cursor)` would bring anything new: the rows at or above the cursor's
-   * transaction, by id and writer, differ from those seen. One index range scan over the few
-   * transactions since the last read, cheap enough for every scan.
+   * Whether `changesSince(cursor)` would bring anything: one row is enough to say so. Index probes
+   * for the cursor's running transactions and one range above its xmax, so the cost follows what
+   * was written since the read, not what the table holds.
    */
   async changedSince(cursor: MirrorCursor): Promise<boolean> {
-    const run = <T>(sql: string, params: unknown[] = []) =>
-      this.em.getConnection().execute(sql, params) as Promise<T[]>;
-    return (await digest(run, cursor.xmin)) !== cursor.digest;
+    const [row] = (await this.em
+      .getConnection()
+      .execute(
+        `select exists (select 1 from mirrored_advisories where ${NOT_SEEN}) as changed`,
+        notSeenParams(cursor),
+      )) as { changed: boolean }[];
+    return row!.changed;
   }
 }
 
-/** Where a reader of the mirror stands: the oldest transaction running at its last read, and what it saw from there on. */
+/**
+ * Where a reader of the mirror stands: the snapshot of its last read, as PostgreSQL decides
+ * visibility. Every write stamps its row with the writer's (top-level) transaction id; a committed
+ * transaction's rows were visible to that snapshot unless its id was at or above the snapshot's
+ * xmax (assigned after it) or among the transactions then running. So the rows a reader has not
+ * seen are exactly those with `written_xid >= xmax` or `written_xid` in `running`, whatever order
+ * imports commit in (an import that began first and commits last is in `running`). Unlike a bound
+ * at the snapshot's xmin, which any long transaction anywhere in the cluster holds back, this never
+ * re-reads rows already seen.
+ */
 export interface MirrorCursor {
-  readonly xmin: string;
-  readonly digest: string;
+  readonly xmax: string;
+  readonly running: readonly string[];
 }
 
-async function digest(
-  run: <T>(sql: string, params?: unknown[]) => Promise<T[]>,
-  xmin: string,
-): Promise<string> {
-  const [row] = await run<{ digest: string }>(
-    `select md5(coalesce(string_agg(id || ':' || written_xid::text, ',' order by id), '')) as digest
-       from mirrored_advisories where written_xid >= ?::xid8`,
-    [xmin],
-  );
-  return row!.digest;
-}
+const NOT_SEEN = 'written_xid >= ?::xid8 or written_xid = any(?::xid8[])';
+// The ids as one array literal: a bound JS array would be spread into a list by the query builder.
+const notSeenParams = (cursor: MirrorCursor): unknown[] => [cursor.xmax, `{${cursor.running.join(',')}}`];
 
 export interface MirrorState {
   readonly advisories: number;

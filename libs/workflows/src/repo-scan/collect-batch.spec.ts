@@ -24,6 +24,7 @@ describe('collectBatch', () => {
     expect(batch.request).toBe(requests[2]);
     expect(batch.requests).toEqual(requests);
     expect(batch.rematch).toBeNull();
+    expect(batch.freshAdvisories).toBe(false);
   });
 
   it('re-matches the stored snapshot, on its own queue, when the batch holds re-matches only', () => {
@@ -31,6 +32,7 @@ describe('collectBatch', () => {
 
     expect(batch.request.snapshotId).toBe('snap-2');
     expect(batch.rematch).toEqual({ snapshotId: 'snap-2', taskQueue: 'repoguard-rematch' });
+    expect(batch.freshAdvisories).toBe(true);
   });
 
   it('lets any real scan in the batch serve the re-matches, even an older one', () => {
@@ -41,6 +43,8 @@ describe('collectBatch', () => {
     expect(batch.request).toBe(requests[2]);
     expect(batch.rematch).toBeNull();
     expect(batch.requests).toHaveLength(4);
+    // The scan serving them must still see the imports that asked for them.
+    expect(batch.freshAdvisories).toBe(true);
   });
 
   it('scans in full an advisory request that names no snapshot, on the default queue', () => {

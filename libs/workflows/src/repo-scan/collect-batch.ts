@@ -8,6 +8,11 @@ export interface ScanBatch {
   readonly request: ScanRequest;
   /** Set when the batch only re-matches a stored snapshot: no fetch, no parse. */
   readonly rematch: { readonly snapshotId: string; readonly taskQueue?: string } | null;
+  /**
+   * Set when a request of the batch comes from an advisory import: matching must see that import,
+   * not a worker's copy of the advisories checked a few seconds before it.
+   */
+  readonly freshAdvisories: boolean;
 }
 
 /**
@@ -26,5 +31,6 @@ export function collectBatch(requests: readonly ScanRequest[]): ScanBatch {
     request.trigger === 'advisory' && request.snapshotId
       ? { snapshotId: request.snapshotId, ...(request.taskQueue ? { taskQueue: request.taskQueue } : {}) }
       : null;
-  return { requests: [...requests], request, rematch };
+  const freshAdvisories = requests.some((r) => r.trigger === 'advisory');
+  return { requests: [...requests], request, rematch, freshAdvisories };
 }

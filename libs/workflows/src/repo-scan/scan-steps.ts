@@ -111,7 +111,11 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Pol
       progress.enter('MATCHING');
       snapshotId = parsed.snapshotId;
     }
-    const matched = await osvQuery({ ...ref, snapshotId });
+    const matched = await osvQuery({
+      ...ref,
+      snapshotId,
+      ...(batch.freshAdvisories ? { freshAdvisories: true } : {}),
+    });
     progress.count('vulnerabilities', matched.vulnerabilities);
 
     progress.enter('PERSISTING');

@@ -1,6 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { AdvisoryDiagnostic } from '@repoguard/domain';
+import { NO_ADVISORY_DIAGNOSTICS, type AdvisoryDiagnosticsSummary } from '@repoguard/domain';
 
 /** Unique on repo + dependency identity + vulnerability: a retried or repeated scan never duplicates. */
 @Entity({ tableName: 'findings' })
@@ -51,9 +51,9 @@ export class FindingEntity {
   @Property({ type: 'json' })
   fixedVersions!: string[];
 
-  /** Events of the advisory that could not be read as written, and the rule applied to each. */
-  @Property({ type: 'json', defaultRaw: `'[]'` })
-  advisoryDiagnostics: AdvisoryDiagnostic[] = [];
+  /** Events of the advisory not readable as written: counts per rule and a bounded sample. */
+  @Property({ type: 'json', defaultRaw: `'{"total":0,"advisories":0,"byRule":{},"sample":[]}'` })
+  advisoryDiagnostics: AdvisoryDiagnosticsSummary = NO_ADVISORY_DIAGNOSTICS;
 
   @Property({ type: 'string', length: 16 })
   status: 'open' | 'fixed' | 'ignored' = 'open';

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AdvisoryDiagnostic, FindingFilter, PageRequest } from '@repoguard/domain';
+import type { AdvisoryDiagnosticsSummary, FindingFilter, PageRequest } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 
 export type FindingPageFilter = FindingFilter & PageRequest;
@@ -23,7 +23,7 @@ export interface FindingRow {
   readonly purl: string | null;
   readonly direct: boolean | null;
   readonly fixed_versions: string[];
-  readonly advisory_diagnostics: AdvisoryDiagnostic[] | null;
+  readonly advisory_diagnostics: AdvisoryDiagnosticsSummary | null;
   readonly triage_reason: string | null;
   readonly triage_expires_at: Date | null;
   readonly first_seen: Date;

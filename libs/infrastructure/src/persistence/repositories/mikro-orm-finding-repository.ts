@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   isEcosystem,
   isSeverity,
+  NO_ADVISORY_DIAGNOSTICS,
   type CurrentFinding,
   type DesiredFinding,
   type FindingRepository,
@@ -40,7 +41,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
           severity: f.severity,
           cvss_score: f.cvssScore,
           fixed_versions: JSON.stringify(f.fixedVersions),
-          advisory_diagnostics: JSON.stringify(f.advisoryDiagnostics ?? []),
+          advisory_diagnostics: JSON.stringify(f.advisoryDiagnostics ?? NO_ADVISORY_DIAGNOSTICS),
           status: 'open',
           last_snapshot_id: input.snapshotId,
           first_seen: input.now,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { AdvisoryDiagnostic, DesiredFinding } from '@repoguard/domain';
+import {
+  NO_ADVISORY_DIAGNOSTICS,
+  type AdvisoryDiagnostic,
+  type AdvisoryDiagnosticsSummary,
+  type DesiredFinding,
+} from '@repoguard/domain';
 import { OrganizationEntity, RepositoryEntity } from '../entities';
 import { createMikroOrmConfig } from '../mikro-orm.config';
 import { MikroOrmFindingRepository } from '../repositories/mikro-orm-finding-repository';
@@ -29,6 +34,12 @@ describe('advisory diagnostics on stored findings', () => {
     rule,
     readAs,
   });
+  const summary = (d: AdvisoryDiagnostic, total = 1): AdvisoryDiagnosticsSummary => ({
+    total,
+    advisories: 1,
+    byRule: { [d.rule]: total },
+    sample: [d],
+  });
 
   it('writes, updates and lists them; a finding without any lists none', async () => {
     const em = orm.em.fork();
@@ -41,7 +52,7 @@ describe('advisory diagnostics on stored findings', () => {
     });
     await em.flush();
 
-    const finding = (name: string, advisoryDiagnostics?: AdvisoryDiagnostic[]): DesiredFinding => ({
+    const finding = (name: string, advisoryDiagnostics?: AdvisoryDiagnosticsSummary): DesiredFinding => ({
       ecosystem: 'npm',
       packageName: name,
       version: '2.17.30',
@@ -70,19 +81,23 @@ describe('advisory diagnostics on stored findings', () => {
         now: new Date(),
       });
 
-    await sync([finding('node-fetch', [diagnostic('COERCED', ['introduced 1.0.0'])]), finding('clean')]);
-    expect(await listed()).toEqual({
-      'node-fetch': [diagnostic('COERCED', ['introduced 1.0.0'])],
-      clean: [],
-    });
-
     await sync([
-      finding('node-fetch', [diagnostic('INTRODUCED_AS_ZERO', ['introduced 0'])]),
+      finding('node-fetch', summary(diagnostic('COERCED', ['introduced 1.0.0']))),
       finding('clean'),
     ]);
     expect(await listed()).toEqual({
-      'node-fetch': [diagnostic('INTRODUCED_AS_ZERO', ['introduced 0'])],
-      clean: [],
+      'node-fetch': summary(diagnostic('COERCED', ['introduced 1.0.0'])),
+      clean: NO_ADVISORY_DIAGNOSTICS,
+    });
+
+    // Counted beyond the sample: the total says how many the advisory held.
+    await sync([
+      finding('node-fetch', summary(diagnostic('INTRODUCED_AS_ZERO', ['introduced 0']), 5000)),
+      finding('clean'),
+    ]);
+    expect(await listed()).toEqual({
+      'node-fetch': summary(diagnostic('INTRODUCED_AS_ZERO', ['introduced 0']), 5000),
+      clean: NO_ADVISORY_DIAGNOSTICS,
     });
   });
 });

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type {
-  CountedPage,
-  FindingFilter,
-  FindingQueries,
-  ListedFinding,
-  PageRequest,
+import {
+  NO_ADVISORY_DIAGNOSTICS,
+  type CountedPage,
+  type FindingFilter,
+  type FindingQueries,
+  type ListedFinding,
+  type PageRequest,
 } from '@repoguard/domain';
 import { findingPage, type FindingRow } from '../read-models/finding-page.query';
 
@@ -28,7 +29,7 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   purl: row.purl,
   direct: row.direct,
   fixedVersions: row.fixed_versions,
-  advisoryDiagnostics: row.advisory_diagnostics ?? [],
+  advisoryDiagnostics: row.advisory_diagnostics ?? NO_ADVISORY_DIAGNOSTICS,
   triageReason: row.triage_reason,
   triageExpiresAt: row.triage_expires_at === null ? null : date(row.triage_expires_at),
   firstSeen: date(row.first_seen),

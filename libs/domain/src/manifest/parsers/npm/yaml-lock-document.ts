@@ -6,7 +6,7 @@ import { readYamlLockEvents, type YamlLockEvents } from './yaml-lock-events';
 /**
  * The YAML library composes nested collections recursively, and a few thousand levels overflow the
  * stack at a depth that varies from run to run. Lock files nest a handful of levels; past this,
- * counted by brackets or by indentation columns, the text is refused before it is parsed.
+ * counted by brackets or by indentation columns, the text is refused before that library reads it.
  */
 export const MAX_NESTING = 200;
 
@@ -64,6 +64,11 @@ export class YamlLockDocument {
   ) {}
 
   static parse(source: string, fileName: string): YamlLockDocument {
+    // A well-formed lock file, nearly every one, is read from js-yaml's events (its depth limit
+    // keeps it off deep recursion); anything else by the slower yaml library, for its
+    // diagnostics and its reading up to a syntax error, once the nesting check has passed.
+    const events = readYamlLockEvents(source, MAX_NESTING);
+    if (events) return new YamlLockDocument(new EventsContent(events), []);
     const tooDeep = nestingPastLimit(source);
     if (tooDeep !== undefined) {
       return new YamlLockDocument(EMPTY, [
@@ -75,10 +80,6 @@ export class YamlLockDocument {
         },
       ]);
     }
-    // A well-formed lock file, nearly every one, is read from js-yaml's events; anything else by
-    // the slower yaml library, for its diagnostics and its reading up to a syntax error.
-    const events = readYamlLockEvents(source, 2 * MAX_NESTING);
-    if (events) return new YamlLockDocument(new EventsContent(events), []);
     const { content, diagnostics } = composeDocument(source, fileName);
     return new YamlLockDocument(content, diagnostics);
   }

@@ -148,10 +148,10 @@ class RequirementsRun {
   parseFile(context: FileContext, text: string): void {
     this.active.add(context.path);
     this.done.add(`${context.mode}:${context.path}`);
-    for (const logical of logicalLines(text)) {
-      if ('text' in logical) this.parseLine(context, logical.line, logical.text);
-      else this.tooLong(context, logical.line, logical.tooLong);
-    }
+    forEachLogicalLine(text, (line, logical) => {
+      if (typeof logical === 'string') this.parseLine(context, line, logical);
+      else this.tooLong(context, line, logical);
+    });
     this.active.delete(context.path);
   }
 
@@ -161,16 +161,28 @@ class RequirementsRun {
       const constraint = this.constraints.get(requirement.name);
       if (constraint) this.applyConstraint(requirement, constraint, withdrawn);
     }
-    const dependencies: ParsedDependency[] = this.requirements.map((r) => ({
-      ecosystem: 'PyPI',
-      name: r.name,
-      version: r.version,
-      ...(r.version === null ? { specifier: r.specifier ?? '' } : {}),
-      scope: r.scope,
-      direct: true,
-      manifestPath: r.manifestPath,
-      line: r.line,
-    }));
+    const dependencies: ParsedDependency[] = this.requirements.map((r) =>
+      r.version === null
+        ? {
+            ecosystem: 'PyPI',
+            name: r.name,
+            version: null,
+            specifier: r.specifier ?? '',
+            scope: r.scope,
+            direct: true,
+            manifestPath: r.manifestPath,
+            line: r.line,
+          }
+        : {
+            ecosystem: 'PyPI',
+            name: r.name,
+            version: r.version,
+            scope: r.scope,
+            direct: true,
+            manifestPath: r.manifestPath,
+            line: r.line,
+          },
+    );
     return { dependencies, diagnostics: this.diagnostics.filter((d) => !withdrawn.has(d)) };
   }
 
@@ -222,9 +234,10 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
-    // A set: a line may reference thousands of distinct variables.
-    const unknownVars = new Set<string>();
-    const text = !rawText.includes('${')
+    // A set: a line may reference thousands of distinct variables. Made only for a line that has
+    // any, as most have none.
+    const unknownVars = rawText.includes('${') ? new Set<string>() : undefined;
+    const text = !unknownVars
       ? rawText
       : rawText.replace(ENV_VAR, (reference: string, name: string) => {
           const env = this.options.env;
@@ -235,11 +248,11 @@ class RequirementsRun {
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
-      if (unknownVars.size > 0) leftOut = true;
+      if (unknownVars && unknownVars.size > 0) leftOut = true;
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
-    const optionStart = /(?:^|\s)-/.exec(text);
+    const optionStart = text.includes('-') ? /(?:^|\s)-/.exec(text) : null;
     const args = (optionStart ? text.slice(0, optionStart.index) : text).trim();
     const optionText = optionStart ? text.slice(optionStart.index).trim() : '';
     const options = this.parseOptions(optionText, invalid);
@@ -265,7 +278,7 @@ class RequirementsRun {
       }
     }
 
-    for (const name of unknownVars) {
+    for (const name of unknownVars ?? []) {
       const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
       this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
     }
@@ -611,15 +624,14 @@ function looksLikePath(text: string): boolean {
   return /[\\/]/.test(text) || text.startsWith('.');
 }
 
-type LogicalLine = { line: number; text: string } | { line: number; tooLong: number };
-
 /**
  * pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first.
- * A logical line longer than MAX_LINE_LENGTH, alone or once joined, comes back as `tooLong` (its
- * length) instead of text; its pieces are not kept, so memory stays bounded too.
+ * Each non-empty logical line is handed over with its number, as it is read (a list of them would
+ * outlive the parse of a large file for nothing). A logical line longer than MAX_LINE_LENGTH, alone
+ * or once joined, comes as its length instead of its text; its pieces are not kept, so memory
+ * stays bounded too.
  */
-function logicalLines(text: string): LogicalLine[] {
-  const logical: LogicalLine[] = [];
+function forEachLogicalLine(text: string, visit: (line: number, logical: string | number) => void): void {
   let pieces: string[] = [];
   let length = 0;
   let start = 0;
@@ -631,14 +643,10 @@ function logicalLines(text: string): LogicalLine[] {
   };
   const end = () => {
     if (length > MAX_LINE_LENGTH) {
-      logical.push({ line: start, tooLong: length });
+      visit(start, length);
     } else {
-      const joined = pieces.join('');
-      // Cut at the comment rather than replace `#.*$`: `.` stops at U+2028, and a rescan from
-      // every ` #` before one would be quadratic.
-      const comment = /(?:^|\s)#/.exec(joined);
-      const stripped = (comment ? joined.slice(0, comment.index) : joined).trim();
-      if (stripped !== '') logical.push({ line: start, text: stripped });
+      const stripped = withoutComment(pieces.join(''));
+      if (stripped !== '') visit(start, stripped);
     }
     pieces = [];
     length = 0;
@@ -646,8 +654,12 @@ function logicalLines(text: string): LogicalLine[] {
   };
   splitLines(text).forEach((raw, index) => {
     if (!continued) start = index + 1;
-    const isComment = /^\s*#/.test(raw);
-    if (!raw.endsWith('\\') || isComment) {
+    const isComment = raw.includes('#') && /^\s*#/.test(raw);
+    if (!continued && !raw.endsWith('\\') && raw.length <= MAX_LINE_LENGTH) {
+      // The usual line, alone: no pieces to join.
+      const stripped = withoutComment(raw);
+      if (stripped !== '') visit(start, stripped);
+    } else if (!raw.endsWith('\\') || isComment) {
       // A comment line ends the continuation; the space keeps it a comment once joined.
       add(isComment && continued ? ` ${raw}` : raw);
       end();
@@ -658,7 +670,15 @@ function logicalLines(text: string): LogicalLine[] {
     }
   });
   if (continued) end();
-  return logical;
+}
+
+/**
+ * The line up to its comment, trimmed. Cut at the comment rather than replace `#.*$`: `.` stops
+ * at U+2028, and a rescan from every ` #` before one would be quadratic.
+ */
+function withoutComment(line: string): string {
+  const comment = line.includes('#') ? /(?:^|\s)#/.exec(line) : null;
+  return (comment ? line.slice(0, comment.index) : line).trim();
 }
 
 /** `text.strip("\\")` in linear time: a regex `\\+$` rescans a run of `\` from each of its characters. */

@@ -8,7 +8,7 @@ import type { DependencyScope, ManifestDiagnostic, ParsedDependency } from './ma
 export function dependencyIdentity(dependency: ParsedDependency): string {
   const { ecosystem, name, version, manifestPath } = dependency;
   const requirement = version === null ? (dependency.specifier ?? '') : '';
-  return `${ecosystem}\u0000${name}\u0000${version ?? ''}\u0000${manifestPath}\u0000${requirement}`;
+  return [ecosystem, name, version ?? '', manifestPath, requirement].join('\u0000');
 }
 
 export interface Repeat<T extends ParsedDependency> {

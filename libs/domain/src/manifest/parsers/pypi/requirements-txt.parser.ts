@@ -134,11 +134,10 @@ export function scopeForFile(path: string): DependencyScope {
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private readonly requirements: Requirement[] = [];
-  /** Per package: its first requirement, and the first with each other pin or specifier. */
-  private readonly byName = new Map<
-    string,
-    { first: Requirement; key: string; others?: Map<string, Requirement> }
-  >();
+  /** Per package: its first requirement. */
+  private readonly byName = new Map<string, Requirement>();
+  /** Per package required more than one way: the first requirement with each other pin or specifier. */
+  private readonly othersByName = new Map<string, Map<string, Requirement>>();
   private readonly constraints = new Map<string, Constraint>();
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
@@ -252,9 +251,9 @@ class RequirementsRun {
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
-    const optionStart = text.includes('-') ? /(?:^|\s)-/.exec(text) : null;
-    const args = (optionStart ? text.slice(0, optionStart.index) : text).trim();
-    const optionText = optionStart ? text.slice(optionStart.index).trim() : '';
+    const optionStart = firstOption(text);
+    const args = (optionStart < 0 ? text : text.slice(0, optionStart)).trim();
+    const optionText = optionStart < 0 ? '' : text.slice(optionStart).trim();
     const options = this.parseOptions(optionText, invalid);
 
     if (args === '') {
@@ -529,13 +528,16 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const earlier = this.byName.get(name);
+    const first = this.byName.get(name);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
-    const specKey = pin === null ? `~${specifier}` : `=${pin}`;
-    const same = earlier && (earlier.key === specKey ? earlier.first : earlier.others?.get(specKey));
+    // The keys are made only for a package met before, as most are met once.
+    const specKey = first && requirementKey(pin, specifier);
+    const others = first && this.othersByName.get(name);
+    const same =
+      first &&
+      (requirementKey(first.version, first.specifier) === specKey ? first : others?.get(specKey as string));
     if (same && same.scope === context.scope) return;
-    if (earlier && !same) {
-      const { first } = earlier;
+    if (first && !same) {
       this.report(
         context,
         line,
@@ -572,9 +574,26 @@ class RequirementsRun {
       );
     }
     this.requirements.push(entry);
-    if (!earlier) this.byName.set(name, { first: entry, key: specKey });
-    else if (!same) (earlier.others ??= new Map()).set(specKey, entry);
+    if (!first) this.byName.set(name, entry);
+    else if (!same && others) others.set(specKey as string, entry);
+    else if (!same) this.othersByName.set(name, new Map([[specKey as string, entry]]));
   }
+}
+
+/**
+ * Where the options of a line start: its first `-` at the start or after whitespace (pip's
+ * `(?:^|\s)-`), or -1. By hand, as that expression is tried at every character of every line.
+ */
+function firstOption(text: string): number {
+  for (let at = text.indexOf('-'); at !== -1; at = text.indexOf('-', at + 1)) {
+    if (at === 0 || /\s/.test(text[at - 1] as string)) return at;
+  }
+  return -1;
+}
+
+/** What tells two requirements of one package apart: the pin, or else the specifier. */
+function requirementKey(pin: string | null, specifier: string | undefined): string {
+  return pin === null ? `~${specifier}` : `=${pin}`;
 }
 
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */

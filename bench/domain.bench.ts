@@ -2,6 +2,7 @@
 import { readOsvExport } from '@repoguard/infrastructure';
 import { AdvisoryIndex, parseManifest } from '@repoguard/domain';
 import { buildSyntheticPackageLock } from '../test/fixtures/generators/package-lock.generator';
+import { packagistVersionScheme } from '../libs/domain/src/ecosystem/versions/packagist.version-scheme';
 import { sharedOsvExport } from '../test/support/shared-osv';
 import { measure, report } from './bench-util';
 
@@ -20,6 +21,8 @@ function requirementsTxt(lines: number): string {
 
 function main(): void {
   const lock = buildSyntheticPackageLock(5_000);
+  // A backtracking version pattern spends seconds here; a linear one microseconds.
+  const backtrackBait = `1.0.0-beta${'1'.repeat(5_000)}x`;
   const requirements = requirementsTxt(2_000);
   const lockDeps = parseManifest('package-lock.json', lock).dependencies.length;
   const reqDeps = parseManifest('requirements.txt', requirements).dependencies.length;
@@ -58,6 +61,9 @@ function main(): void {
       measure('parse package-lock.json (5,000 packages)', () => parseManifest('package-lock.json', lock)),
       measure('parse requirements.txt (2,000 lines)', () => parseManifest('requirements.txt', requirements)),
       measure('match 10,000 pairs against PyPI-all', matchAll, 15, 2),
+      measure('Composer version check: 5,000 digits after a stability flag', () =>
+        packagistVersionScheme.isValid(backtrackBait),
+      ),
       // Cold: a new index each run, so per-package compilation and position caches are included.
       measure(
         'index PyPI-all + match 10,000 pairs, cold',
@@ -73,6 +79,7 @@ function main(): void {
       'parse package-lock.json (5,000 packages)': 50,
       'parse requirements.txt (2,000 lines)': 50,
       'match 10,000 pairs against PyPI-all': 100,
+      'Composer version check: 5,000 digits after a stability flag': 5,
     },
   );
   console.log(`\n  (${hits} advisory matches per matching run)`);

@@ -1,7 +1,8 @@
 // Hostile inputs for `npm run bench:parsers`, one small generator per case. Each returns text of
 // about `bytes` characters shaped to hit what a naive parser does badly: long runs of one
 // character (regex backtracking), many or duplicated entries (quadratic bookkeeping), deep nesting
-// (recursion) and lines just under the line-length cap. Add a case by adding an entry.
+// (recursion), huge numbers, unterminated strings and comments, and lines just under the
+// line-length cap. Speed is asserted here, never in timed tests. Add a case by adding an entry.
 
 export interface WorstCase {
   /** The parser id (ManifestParser.id) the case is for. */
@@ -222,6 +223,26 @@ const goMod = forParser('go-mod', 'go.mod', [
   },
   { name: 'space runs', build: (b) => fill(b, () => `require a${run(' ')}x\n`, 'module x\n') },
   { name: 'slash runs', build: (b) => fill(b, () => `require ${run('/')} v1.0.0 x\n`, 'module x\n') },
+  { name: 'long require lines', build: (b) => fill(b, () => `require ${run('a')} v1.0.0\n`, 'module m\n') },
+  { name: 'bracket runs', build: (b) => fill(b, () => `${run('(')}\n`, 'module m\n') },
+  {
+    name: 'unterminated strings of escapes',
+    build: (b) => fill(b, () => `require "${run('\\"', LONG / 2)}\n`, 'module m\n'),
+  },
+  {
+    name: 'the same require repeated',
+    build: (b) => fill(b, () => '\texample.com/x v1.0.0\n', 'module m\nrequire (\n', ')\n'),
+  },
+  {
+    name: 'a replace for every require',
+    build: (b) =>
+      fill(
+        b,
+        (i) => `replace example.com/x${i} => example.com/y v1.0.0\nrequire example.com/x${i} v1.0.0\n`,
+        'module m\n',
+      ),
+  },
+  { name: 'whitespace only', build: (b) => fill(b, () => ' \t\n') },
 ]);
 
 const cargoLock = forParser('cargo-lock', 'Cargo.lock', [
@@ -236,6 +257,18 @@ const cargoLock = forParser('cargo-lock', 'Cargo.lock', [
       ),
   },
   { name: 'space runs', build: (b) => fill(b, () => `[[package]]${run(' ')}x\n`) },
+  { name: 'one unterminated string', build: (b) => `version = 3\nx = "${run('a', b)}` },
+  { name: 'arrays nested deep, never closed', build: (b) => `x = ${run('[', b)}` },
+  { name: 'a huge number', build: (b) => `version = ${run('9', b)}` },
+  {
+    name: 'the same package repeated',
+    build: (b) =>
+      fill(
+        b,
+        () =>
+          '[[package]]\nname = "serde"\nversion = "1.0.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n\n',
+      ),
+  },
 ]);
 
 const gemfileLock = forParser('gemfile-lock', 'Gemfile.lock', [
@@ -251,6 +284,14 @@ const gemfileLock = forParser('gemfile-lock', 'Gemfile.lock', [
   },
   { name: 'space runs', build: (b) => fill(b, () => `    a${run(' ')}(1\n`, 'GEM\n  specs:\n') },
   { name: 'paren runs', build: (b) => fill(b, () => `    a (${run('(')}\n`, 'GEM\n  specs:\n') },
+  { name: 'deep indentation', build: (b) => fill(b, () => `${run(' ')}x (1)\n`, 'GEM\n  specs:\n') },
+  {
+    name: 'long versions',
+    build: (b) => fill(b, () => `    a (${run('1.', LONG / 2)}\n`, 'GEM\n  specs:\n'),
+  },
+  { name: 'long dependency names', build: (b) => fill(b, () => `  ${run('a')} (\n`, 'DEPENDENCIES\n') },
+  { name: 'the same gem repeated', build: (b) => fill(b, () => '    rails (7.0.4)\n', 'GEM\n  specs:\n') },
+  { name: 'merge conflict markers', build: (b) => fill(b, () => '<<<<<<< HEAD\n=======\n>>>>>>> x\n') },
 ]);
 
 const composerLock = forParser('composer-lock', 'composer.lock', [
@@ -266,6 +307,17 @@ const composerLock = forParser('composer-lock', 'composer.lock', [
       ),
   },
   { name: 'deep arrays', build: jsonDeep('{"packages": [{"name": "a/b", "version": "1.0.0", "x": ', '}]}') },
+  { name: 'arrays nested deep, never closed', build: (b) => `{"packages": ${run('[', b)}` },
+  {
+    name: 'a name of escapes',
+    build: (b) => `{"packages":[{"name":"${run('\\\\', b / 2)}","version":"1"}]}`,
+  },
+  { name: 'a huge number', build: (b) => `{"packages":[],"x":${run('9', b)}}` },
+  {
+    name: 'one name repeated',
+    build: (b) =>
+      fill(b, (i) => `${i === 0 ? '' : ','}{"name":"a/b","version":"1.0.0"}`, '{"packages":[', ']}'),
+  },
 ]);
 
 const pomXml = forParser('pom-xml', 'pom.xml', [
@@ -302,6 +354,30 @@ const pomXml = forParser('pom-xml', 'pom.xml', [
       return `<project>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</project>`;
     },
   },
+  { name: 'elements nested deep, never closed', build: (b) => `<project>${'<a>'.repeat(depthFor(b, 3))}` },
+  { name: 'one long element name', build: (b) => `<project><${run('a', b)}></project>` },
+  {
+    name: 'a property chain',
+    build: (b) =>
+      fill(
+        b,
+        (i) => `<p${i}>\${p${i + 1}}</p${i}>`,
+        '<project><properties>',
+        '</properties><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId>' +
+          '<version>${p0}</version></dependency></dependencies></project>',
+      ),
+  },
+  {
+    name: 'the same dependency repeated',
+    build: (b) =>
+      fill(
+        b,
+        () => '<dependency><groupId>g</groupId><artifactId>a</artifactId><version>1</version></dependency>\n',
+        '<project><dependencies>',
+        '</dependencies></project>',
+      ),
+  },
+  { name: 'a comment never closed', build: (b) => `<project><!--${run('-', b)}` },
 ]);
 
 const gradleLockfile = forParser('gradle-lockfile', 'gradle.lockfile', [
@@ -312,6 +388,12 @@ const gradleLockfile = forParser('gradle-lockfile', 'gradle.lockfile', [
   },
   { name: 'colon runs', build: (b) => fill(b, () => `a${run(':')}=x\n`) },
   { name: 'comma runs', build: (b) => fill(b, () => `a:b:1=${run(',')}x\n`) },
+  { name: 'long lines', build: (b) => fill(b, () => `${run('a')}\n`) },
+  {
+    name: 'thousands of configurations',
+    build: (b) => fill(b, () => `g:a:1=${run('testFixturesX,', LONG / 14)}\n`),
+  },
+  { name: 'the same line repeated', build: (b) => fill(b, () => 'org.acme:core:1.0=runtimeClasspath\n') },
 ]);
 
 export const WORST_CASES: readonly WorstCase[] = [

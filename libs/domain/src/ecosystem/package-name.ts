@@ -1,5 +1,8 @@
 import type { Ecosystem } from './ecosystem.value-object';
 
+/** Lowercase letters and digits, single `-` between them: what PEP 503 normalisation leaves as is. */
+const PEP503_NORMAL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /**
  * Names as OSV and the registries spell them, so a dependency and an advisory meet on the same
  * key: PEP 503 for PyPI (`Django_REST.framework` → `django-rest-framework`), lowercase for
@@ -10,7 +13,8 @@ export function normalizePackageName(ecosystem: Ecosystem, name: string): string
   const trimmed = name.trim();
   switch (ecosystem) {
     case 'PyPI':
-      return trimmed.toLowerCase().replace(/[-_.]+/g, '-');
+      // Most names are already normal; checking first spares two new strings per dependency.
+      return PEP503_NORMAL.test(trimmed) ? trimmed : trimmed.toLowerCase().replace(/[-_.]+/g, '-');
     case 'Packagist':
       return trimmed.toLowerCase();
     case 'Maven':

@@ -26,23 +26,29 @@ const SCOPE_WEIGHT: Record<DependencyScope, number> = { runtime: 2, optional: 1,
 export function dedupeDependencies<T extends ParsedDependency>(
   dependencies: readonly T[],
 ): { dependencies: T[]; repeats: Repeat<T>[] } {
-  const kept = new Map<string, { first: T; merged: T }>();
+  // Index into two arrays rather than an object per dependency: a lock lists tens of thousands.
+  const indexOf = new Map<string, number>();
+  const firsts: T[] = [];
+  const merged: T[] = [];
   const repeats: Repeat<T>[] = [];
   for (const dependency of dependencies) {
     const identity = dependencyIdentity(dependency);
-    const earlier = kept.get(identity);
-    if (!earlier) {
-      kept.set(identity, { first: dependency, merged: dependency });
+    const index = indexOf.get(identity);
+    if (index === undefined) {
+      indexOf.set(identity, firsts.length);
+      firsts.push(dependency);
+      merged.push(dependency);
       continue;
     }
-    repeats.push({ repeated: dependency, first: earlier.first });
-    const { merged } = earlier;
-    const direct = merged.direct || dependency.direct;
+    const first = firsts[index] as T;
+    const earlier = merged[index] as T;
+    repeats.push({ repeated: dependency, first });
+    const direct = earlier.direct || dependency.direct;
     const scope =
-      SCOPE_WEIGHT[dependency.scope] > SCOPE_WEIGHT[merged.scope] ? dependency.scope : merged.scope;
-    if (direct !== merged.direct || scope !== merged.scope) earlier.merged = { ...merged, direct, scope };
+      SCOPE_WEIGHT[dependency.scope] > SCOPE_WEIGHT[earlier.scope] ? dependency.scope : earlier.scope;
+    if (direct !== earlier.direct || scope !== earlier.scope) merged[index] = { ...earlier, direct, scope };
   }
-  return { dependencies: [...kept.values()].map((k) => k.merged), repeats };
+  return { dependencies: merged, repeats };
 }
 
 // A file that repeats one line a million times must not yield a million diagnostics.

@@ -113,10 +113,8 @@ describe('packagistVersionScheme', () => {
     expect(ORDERED.filter((v) => !packagist.isValid(v))).toEqual([]);
   });
 
-  it('does not backtrack for ages on a long run of digits after a stability flag', () => {
-    const hostile = `1.0.0-beta${'1'.repeat(5000)}x`;
-    const started = Date.now();
-    expect(packagist.isValid(hostile)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1000);
+  // How fast it says so is measured by `npm run bench:domain`, not by a timed test.
+  it('rejects a long run of digits after a stability flag', () => {
+    expect(packagist.isValid(`1.0.0-beta${'1'.repeat(5000)}x`)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // Shared by the parsers' property specs: hostile text, hostile edits of a good file, and what every
 // parser's answer to them must look like. A parser may refuse input; it may never throw, answer
-// with a malformed result, grow a value beyond what it read, or slow down faster than its input.
+// with a malformed result or grow a value beyond what it read. How fast it reads is measured by
+// `npm run bench:parsers` (bench/parser-worst-cases.ts), never by a timed test.
 import fc from 'fast-check';
 import { dependencyIdentity } from '../dedupe-dependencies';
 import { parseManifest } from '../manifest-registry';
@@ -141,38 +142,6 @@ export function parseSafely(parser: ManifestParser, path: string, text: string):
 export function expectOnePerIdentity(path: string, text: string): void {
   const identities = parseManifest(path, text).dependencies.map(dependencyIdentity);
   if (new Set(identities).size !== identities.length) throw new Error(`${path}: a dependency came out twice`);
-}
-
-/**
- * Parse time grows linearly: eight times the input may cost at most 32 times as long (quadratic
- * work costs 64), best of three runs each, plus a little slack for timer resolution. A busy machine
- * (the tests share it) can still stall one measurement, so only three failed attempts in a row fail;
- * super-linear work fails every one.
- */
-export function expectLinearTime(
-  parse: (text: string) => unknown,
-  generate: (size: number) => string,
-  size: number,
-): void {
-  const small = generate(size);
-  const large = generate(size * 8);
-  const best = (text: string) => {
-    let fastest = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      parse(text);
-      fastest = Math.min(fastest, performance.now() - started);
-    }
-    return fastest;
-  };
-  parse(small); // warm the JIT
-  let report = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const [smallMs, largeMs] = [best(small), best(large)];
-    if (largeMs <= 32 * smallMs + 20) return;
-    report += `\n  ${large.length} characters: ${largeMs.toFixed(1)} ms, ${(largeMs / smallMs).toFixed(0)} times the ${smallMs.toFixed(1)} ms of ${small.length}`;
-  }
-  throw new Error(`parse time grew faster than the input:${report}`);
 }
 
 /**

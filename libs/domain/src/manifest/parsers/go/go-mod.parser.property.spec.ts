@@ -4,7 +4,6 @@ import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
 import {
   declaredOnce,
-  expectLinearTime,
   expectOnePerIdentity,
   hostileEdits,
   hostileText,
@@ -75,27 +74,5 @@ describe('goModParser on hostile input', () => {
       }),
       RUNS,
     );
-  });
-
-  it.each<[string, (size: number) => string]>([
-    ['one long require line', (n) => `module m\nrequire ${'a'.repeat(n)} v1.0.0\n`],
-    ['one line of brackets', (n) => `module m\n${'('.repeat(n)}`],
-    ['an unterminated quoted string of escapes', (n) => `require "${'\\"'.repeat(n / 2)}`],
-    [
-      'the same require repeated',
-      (n) => `module m\nrequire (\n${'\texample.com/x v1.0.0\n'.repeat(n / 22)})\n`,
-    ],
-    [
-      'a replace for every require',
-      (n) =>
-        'module m\n' +
-        Array.from(
-          { length: n / 60 },
-          (_, i) => `replace example.com/x${i} => example.com/y v1.0.0\nrequire example.com/x${i} v1.0.0\n`,
-        ).join(''),
-    ],
-    ['tabs, spaces and newlines only', (n) => ' \t\n'.repeat(n / 3)],
-  ])('reads %s in time linear in its size', (_name, generate) => {
-    expectLinearTime(parse, generate, 40_000);
   });
 });

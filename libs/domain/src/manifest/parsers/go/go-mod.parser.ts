@@ -87,7 +87,9 @@ export const goModParser: ManifestParser = {
         invalid(line, `the ${block.verb} block opened on line ${block.line} is not closed before this line`);
         block = undefined;
       }
-      const [verb, ...args] = tokens as [string, ...string[]];
+      // slice, not `[verb, ...args]`: the iterator protocol costs far more on a line of many tokens.
+      const verb = tokens[0] as string;
+      const args = tokens.slice(1);
       if (args[0] === '(') {
         if (!BLOCK_DIRECTIVES.has(verb) && !SKIPPED.has(verb))
           return invalid(line, `unknown directive "${verb}"`);
@@ -231,15 +233,17 @@ function tokenize(line: string): TokenizedLine {
   const tokens: string[] = [];
   let i = 0;
   while (i < line.length) {
-    const c = line[i] as string;
-    if (/\s/.test(c)) {
+    const code = line.charCodeAt(i);
+    if (code <= 0x20 && isAsciiSpace(code)) {
+      i++;
+    } else if (code > 0x7f && /\s/.test(line[i] as string)) {
       i++;
     } else if (line.startsWith('//', i)) {
       return { tokens, comment: line.slice(i + 2) };
-    } else if ('()[],{}'.includes(c)) {
-      tokens.push(c);
+    } else if (isDelimiter(code)) {
+      tokens.push(line[i] as string);
       i++;
-    } else if (c === '"') {
+    } else if (code === 0x22) {
       const end = closingQuote(line, i);
       if (end < 0) return { tokens, error: `unterminated quoted string: ${line.slice(i)}` };
       try {
@@ -248,20 +252,46 @@ function tokenize(line: string): TokenizedLine {
         return { tokens, error: `invalid quoted string: ${line.slice(i, end + 1)}` };
       }
       i = end + 1;
-    } else if (c === '`') {
+    } else if (code === 0x60) {
       const end = line.indexOf('`', i + 1);
       if (end < 0) return { tokens, error: `unterminated quoted string: ${line.slice(i)}` };
       tokens.push(line.slice(i + 1, end));
       i = end + 1;
     } else {
       let end = i;
-      while (end < line.length && !/[\s()[\],{}]/.test(line[end] as string) && !line.startsWith('//', end))
-        end++;
+      while (end < line.length && !endsWord(line, end)) end++;
       tokens.push(line.slice(i, end));
       i = end;
     }
   }
   return { tokens };
+}
+
+/** The ASCII characters `\s` matches: tab, line feed, vertical tab, form feed, carriage return, space. */
+function isAsciiSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
+/** `(`, `)`, `[`, `]`, `,`, `{`, `}`: a token of their own. */
+function isDelimiter(code: number): boolean {
+  return (
+    code === 0x28 ||
+    code === 0x29 ||
+    code === 0x5b ||
+    code === 0x5d ||
+    code === 0x2c ||
+    code === 0x7b ||
+    code === 0x7d
+  );
+}
+
+/** Whether a bare word ends at `i`: whitespace, a delimiter or `//`. By char code, as per character. */
+function endsWord(line: string, i: number): boolean {
+  const code = line.charCodeAt(i);
+  if (isDelimiter(code)) return true;
+  if (code === 0x2f) return line.charCodeAt(i + 1) === 0x2f;
+  if (code <= 0x20) return isAsciiSpace(code);
+  return code > 0x7f && /\s/.test(line[i] as string);
 }
 
 function closingQuote(line: string, start: number): number {

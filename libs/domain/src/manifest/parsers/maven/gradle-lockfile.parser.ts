@@ -24,10 +24,6 @@ export const gradleLockfileParser: ManifestParser = {
       if (content === '' || content.startsWith('#')) return;
       const equals = content.indexOf('=');
       const coordinates = (equals < 0 ? content : content.slice(0, equals)).trim();
-      const configurations = (equals < 0 ? '' : content.slice(equals + 1))
-        .split(',')
-        .map((c) => c.trim())
-        .filter((c) => c !== '');
       // `empty=` lists the configurations that resolved nothing.
       if (coordinates === 'empty') return;
       const parts = coordinates.split(':');
@@ -49,7 +45,7 @@ export const gradleLockfileParser: ManifestParser = {
           line,
         });
       }
-      const testOnly = configurations.length > 0 && configurations.every((c) => TEST_CONFIGURATION.test(c));
+      const testOnly = equals >= 0 && onlyTestConfigurations(content.slice(equals + 1));
       dependencies.push({
         ecosystem: 'Maven',
         name: normalizePackageName('Maven', `${group}:${artifact}`),
@@ -63,3 +59,22 @@ export const gradleLockfileParser: ManifestParser = {
     return { dependencies, diagnostics };
   },
 };
+
+/**
+ * Whether the comma-separated configurations name at least one, and only test ones. Read piece by
+ * piece rather than split into an array: a line may hold a run of thousands of commas.
+ */
+function onlyTestConfigurations(list: string): boolean {
+  let any = false;
+  for (let start = 0; start <= list.length;) {
+    const comma = list.indexOf(',', start);
+    const end = comma === -1 ? list.length : comma;
+    const name = list.slice(start, end).trim();
+    if (name !== '') {
+      if (!TEST_CONFIGURATION.test(name)) return false;
+      any = true;
+    }
+    start = end + 1;
+  }
+  return any;
+}

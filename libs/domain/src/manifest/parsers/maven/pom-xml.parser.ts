@@ -176,7 +176,22 @@ export const pomXmlParser: ManifestParser = {
       const scopeName = interpolate(text(entry['scope']) ?? fromManagement?.scope ?? 'compile').value;
       const optional = interpolate(text(entry['optional']) ?? 'false').value === 'true';
       const scope: DependencyScope = DEV_SCOPES.has(scopeName) ? 'dev' : optional ? 'optional' : 'runtime';
-      const base = { ecosystem: 'Maven' as const, name, scope, direct: true, manifestPath: path, ...where };
+      // Literal objects of one shape: spreading a base into each of thousands of dependencies was
+      // a good part of the parse.
+      const dependency = (version: string | null, specifier?: string): ParsedDependency => {
+        const found: { -readonly [K in keyof ParsedDependency]: ParsedDependency[K] } = {
+          ecosystem: 'Maven',
+          name,
+          scope,
+          direct: true,
+          manifestPath: path,
+          line,
+          version,
+        };
+        if (line === undefined) delete found.line;
+        if (specifier !== undefined) found.specifier = specifier;
+        return found;
+      };
 
       const written = text(entry['version']) || fromManagement?.version;
       if (!written) {
@@ -186,7 +201,7 @@ export const pomXmlParser: ManifestParser = {
           message: `${name} has no version here; the parent POM or an imported BOM sets it, which RepoGuard does not read`,
           ...where,
         });
-        dependencies.push({ ...base, version: null });
+        dependencies.push(dependency(null));
         continue;
       }
       const version = interpolate(written);
@@ -194,7 +209,7 @@ export const pomXmlParser: ManifestParser = {
         diagnostics.push(
           expansionLimit(`${name} version`, written, version.limit, line, 'the version is left unresolved'),
         );
-        dependencies.push({ ...base, version: null });
+        dependencies.push(dependency(null));
         continue;
       }
       const { missing } = version;
@@ -210,7 +225,7 @@ export const pomXmlParser: ManifestParser = {
               : `${name} version ${truncate(written)} needs the property ${missing}, which this POM does not define (a parent POM may)`,
           ...where,
         });
-        dependencies.push({ ...base, version: null });
+        dependencies.push(dependency(null));
         continue;
       }
       if (version.value.trim() === '') {
@@ -220,7 +235,7 @@ export const pomXmlParser: ManifestParser = {
           message: `${name} version ${truncate(written)} is empty once its properties are expanded`,
           ...where,
         });
-        dependencies.push({ ...base, version: null });
+        dependencies.push(dependency(null));
         continue;
       }
       const exact = pinnedVersion(version.value);
@@ -233,10 +248,10 @@ export const pomXmlParser: ManifestParser = {
             : `${name} ${truncate(version.value)} is not an exact version (Maven picks the newest at build time)`,
           ...where,
         });
-        dependencies.push({ ...base, version: null, specifier: version.value });
+        dependencies.push(dependency(null, version.value));
         continue;
       }
-      dependencies.push({ ...base, version: exact });
+      dependencies.push(dependency(exact));
     }
 
     for (const profile of list(isObject(project['profiles']) ? project['profiles']['profile'] : undefined)) {
@@ -313,6 +328,7 @@ function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
   };
   /** `owner` is the property whose value `value` is; absent for an element's own text. */
   const interpolate = (value: string, owner?: string): Interpolated => {
+    if (!value.includes('${')) return { value };
     // Never longer than the cap, or than the text itself when that is longer (no growth at all).
     const cap = Math.max(MAX_EXPANDED_LENGTH, value.length);
     let resolved = '';
@@ -364,26 +380,33 @@ function truncate(value: string): string {
   return value.length > 120 ? `${value.slice(0, 120)}…` : value;
 }
 
+/** The index of the first of the ascending `values` that is at least `at`; `values.length` if none. */
+function firstAtLeast(values: readonly number[], at: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((values[mid] as number) < at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** Line of an element, or of its `<artifactId>` child, from the parser's offsets. */
 function lineFinder(source: string) {
   const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
-  const lineAt = (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] as number) <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  const lineAt = (offset: number) => firstAtLeast(starts, offset + 1);
+  // Every `<artifactId` tag, found once: a search per dependency (a RegExp built and run on its
+  // slice) cost more than reading the XML.
+  const artifactIds: number[] = [];
+  for (const match of source.matchAll(/<(?:[\w.-]+:)?artifactId[\s>]/g)) artifactIds.push(match.index);
   return (node: XmlNode, child?: 'artifactId'): number | undefined => {
     const meta = (node as Record<symbol, unknown>)[META];
     const start = isObject(meta) && typeof meta['startIndex'] === 'number' ? meta['startIndex'] : undefined;
     if (start === undefined) return undefined;
     const end = isObject(meta) && typeof meta['endIndex'] === 'number' ? meta['endIndex'] : source.length;
-    const found = child ? new RegExp(`<(?:[\\w.-]+:)?${child}[\\s>]`).exec(source.slice(start, end)) : null;
-    return lineAt(found ? start + found.index : start);
+    const found = child === undefined ? undefined : artifactIds[firstAtLeast(artifactIds, start)];
+    return lineAt(found !== undefined && found < end ? found : start);
   };
 }

@@ -31,10 +31,11 @@ export class JsonKeyLines {
     for (let brace = text.indexOf('{'); brace !== -1; brace = text.indexOf('{', brace + 1)) {
       let i = brace - 1;
       while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-      if (text[i] !== ':') continue;
+      // charCodeAt, not text[i]: optimised code slowed to a crawl on the keyed reads (i may be -1).
+      if (text.charCodeAt(i) !== 0x3a) continue;
       i--;
       while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-      if (text[i] !== '"' || isEscaped(text, i)) continue;
+      if (text.charCodeAt(i) !== 0x22 || isEscaped(text, i)) continue;
       const end = i;
       let start = text.lastIndexOf('"', end - 1);
       while (start > 0 && isEscaped(text, start)) start = text.lastIndexOf('"', start - 1);

@@ -1,10 +1,12 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { isObject } from '../../../shared/is-object';
 import type { ManifestDiagnostic } from '../../manifest.types';
+import { readYamlLockEvents, type YamlLockEvents } from './yaml-lock-events';
 
 /**
  * The YAML library composes nested collections recursively, and a few thousand levels overflow the
  * stack at a depth that varies from run to run. Lock files nest a handful of levels; past this,
- * counted by brackets or by indentation columns, the text is refused before it is parsed.
+ * counted by brackets or by indentation columns, the text is refused before that library reads it.
  */
 export const MAX_NESTING = 200;
 
@@ -44,24 +46,32 @@ export interface YamlEntry {
   readonly line?: number;
 }
 
+/** What a lock reader asks of the document, whichever library read it. */
+interface LockContent {
+  readonly isMapping: boolean;
+  entries(key?: string): YamlEntry[];
+  get(key: string): unknown;
+}
+
 /**
  * A YAML lock file (pnpm-lock.yaml, yarn berry's yarn.lock) with the lines of its keys. Read with
  * the failsafe schema so `version: 1.10` stays the string it is instead of becoming 1.1.
  */
 export class YamlLockDocument {
   private constructor(
-    private readonly document: Document.Parsed,
-    private readonly lineCounter: LineCounter,
-    /** Where the first syntax error is: entries reaching it are not trusted. */
-    private readonly errorOffset: number,
+    private readonly content: LockContent,
     readonly diagnostics: ManifestDiagnostic[],
   ) {}
 
   static parse(source: string, fileName: string): YamlLockDocument {
-    const lineCounter = new LineCounter();
+    // A well-formed lock file, nearly every one, is read from js-yaml's events (its depth limit
+    // keeps it off deep recursion); anything else by the slower yaml library, for its
+    // diagnostics and its reading up to a syntax error, once the nesting check has passed.
+    const events = readYamlLockEvents(source, MAX_NESTING);
+    if (events) return new YamlLockDocument(new EventsContent(events), []);
     const tooDeep = nestingPastLimit(source);
     if (tooDeep !== undefined) {
-      return new YamlLockDocument(parseDocument('', { lineCounter }), lineCounter, Infinity, [
+      return new YamlLockDocument(EMPTY, [
         {
           severity: 'error',
           code: 'INVALID_SYNTAX',
@@ -70,52 +80,13 @@ export class YamlLockDocument {
         },
       ]);
     }
-    // The library's own duplicate-key check scans every earlier key of a mapping for each new
-    // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
-    const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
-    const diagnostics: ManifestDiagnostic[] = [];
-    const { alias, duplicateKey } = scanNodes(document);
-    const [libraryError] = document.errors;
-    if (alias !== undefined) {
-      // pnpm and yarn never write anchors; aliases in a lock file can only be an expansion bomb.
-      const line = lineCounter.linePos(alias).line;
-      diagnostics.push({
-        severity: 'error',
-        code: 'INVALID_SYNTAX',
-        message: `${fileName} uses YAML aliases (line ${line}), which lock files never contain; it was not read`,
-        line,
-      });
-      document.contents = null;
-      return new YamlLockDocument(document, lineCounter, Infinity, diagnostics);
-    }
-    const errors = [
-      ...(libraryError
-        ? [
-            {
-              offset: libraryError.pos[0],
-              // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
-              reason: (libraryError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
-            },
-          ]
-        : []),
-      ...(duplicateKey === undefined ? [] : [{ offset: duplicateKey, reason: 'Map keys must be unique' }]),
-    ].sort((a, b) => a.offset - b.offset);
-    const [error] = errors;
-    if (error) {
-      const line = lineCounter.linePos(error.offset).line;
-      diagnostics.push({
-        severity: 'error',
-        code: 'INVALID_SYNTAX',
-        message: `${fileName} is not valid YAML (line ${line}: ${error.reason}); nothing from there on was read`,
-        line,
-      });
-    }
-    return new YamlLockDocument(document, lineCounter, error ? error.offset : Infinity, diagnostics);
+    const { content, diagnostics } = composeDocument(source, fileName);
+    return new YamlLockDocument(content, diagnostics);
   }
 
   /** The document is a mapping at top level (an empty or scalar document, or one refused, is not). */
   get isMapping(): boolean {
-    return isMap(this.document.contents);
+    return this.content.isMapping;
   }
 
   /**
@@ -123,6 +94,99 @@ export class YamlLockDocument {
    * error the parser guesses (a cut-off `"lodash@npm:4.17` may come back as `4.1`), so entries
    * that reach the error are left out.
    */
+  entries(key?: string): YamlEntry[] {
+    return this.content.entries(key);
+  }
+
+  /** Plain value under a top-level key. */
+  get(key: string): unknown {
+    return this.content.get(key);
+  }
+}
+
+const EMPTY: LockContent = { isMapping: false, entries: () => [], get: () => undefined };
+
+class EventsContent implements LockContent {
+  constructor(private readonly events: YamlLockEvents) {}
+
+  get isMapping(): boolean {
+    return isObject(this.events.root);
+  }
+
+  entries(key?: string): YamlEntry[] {
+    return [...((key === undefined ? this.events.rootEntries : this.events.childEntries.get(key)) ?? [])];
+  }
+
+  get(key: string): unknown {
+    const { root } = this.events;
+    if (!isObject(root)) return undefined;
+    return Object.hasOwn(root, key) ? root[key] : null;
+  }
+}
+
+/** The yaml library's document: slower, but it names what is wrong and reads up to it. */
+function composeDocument(
+  source: string,
+  fileName: string,
+): { content: LockContent; diagnostics: ManifestDiagnostic[] } {
+  const lineCounter = new LineCounter();
+  // The library's own duplicate-key check scans every earlier key of a mapping for each new
+  // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
+  const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
+  const diagnostics: ManifestDiagnostic[] = [];
+  const { alias, duplicateKey } = scanNodes(document);
+  const [libraryError] = document.errors;
+  if (alias !== undefined) {
+    // pnpm and yarn never write anchors; aliases in a lock file can only be an expansion bomb.
+    const line = lineCounter.linePos(alias).line;
+    diagnostics.push({
+      severity: 'error',
+      code: 'INVALID_SYNTAX',
+      message: `${fileName} uses YAML aliases (line ${line}), which lock files never contain; it was not read`,
+      line,
+    });
+    return { content: EMPTY, diagnostics };
+  }
+  const errors = [
+    ...(libraryError
+      ? [
+          {
+            offset: libraryError.pos[0],
+            // The library appends "at line L, column C:" and a code excerpt; keep the reason only.
+            reason: (libraryError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+          },
+        ]
+      : []),
+    ...(duplicateKey === undefined ? [] : [{ offset: duplicateKey, reason: 'Map keys must be unique' }]),
+  ].sort((a, b) => a.offset - b.offset);
+  const [error] = errors;
+  if (error) {
+    const line = lineCounter.linePos(error.offset).line;
+    diagnostics.push({
+      severity: 'error',
+      code: 'INVALID_SYNTAX',
+      message: `${fileName} is not valid YAML (line ${line}: ${error.reason}); nothing from there on was read`,
+      line,
+    });
+  }
+  return {
+    content: new ComposedContent(document, lineCounter, error ? error.offset : Infinity),
+    diagnostics,
+  };
+}
+
+class ComposedContent implements LockContent {
+  constructor(
+    private readonly document: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+    /** Where the first syntax error is: entries reaching it are not trusted. */
+    private readonly errorOffset: number,
+  ) {}
+
+  get isMapping(): boolean {
+    return isMap(this.document.contents);
+  }
+
   entries(key?: string): YamlEntry[] {
     const root = this.document.contents;
     if (!isMap(root)) return [];
@@ -143,7 +207,6 @@ export class YamlLockDocument {
     });
   }
 
-  /** Plain value under a top-level key. */
   get(key: string): unknown {
     const root = this.document.contents;
     if (!isMap(root)) return undefined;

@@ -1,4 +1,5 @@
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 import { composerLockParser } from './composer-lock.parser';
 
@@ -113,6 +114,34 @@ describe('composerLockParser', () => {
       { severity: 'error', code: 'MISSING_FIELD', message: 'composer.lock has no "packages" list' },
     ]);
   });
+
+  it.each([
+    [
+      'closed',
+      (depth: number) =>
+        `{"packages": [{"name": "a/b", "version": "1.0.0", "x": ${'['.repeat(depth)}${']'.repeat(depth)}}]}`,
+    ],
+    ['never closed', (depth: number) => `{"packages": ${'['.repeat(depth)}`],
+  ])(
+    'refuses arrays nested past MAX_JSON_NESTING (%s) before parsing, and reads them up to it (a package and two collections hold the arrays)',
+    (_, nest) => {
+      expect(composerLockParser.parse('composer.lock', `\n${nest(MAX_JSON_NESTING + 1)}`)).toStrictEqual({
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: `composer.lock nests deeper than ${MAX_JSON_NESTING} levels (line 2); it was not read`,
+            line: 2,
+          },
+        ],
+      });
+      const withinLimit = composerLockParser.parse('composer.lock', nest(MAX_JSON_NESTING - 3));
+      expect(withinLimit.diagnostics.map((d) => d.message)).not.toContainEqual(
+        expect.stringContaining('nests deeper'),
+      );
+    },
+  );
 
   it('reports an empty file', () => {
     expect(composerLockParser.parse('composer.lock', fixture('empty.composer.lock'))).toStrictEqual({

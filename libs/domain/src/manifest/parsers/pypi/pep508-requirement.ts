@@ -29,6 +29,7 @@ export type Pep508ParseResult =
   | { readonly ok: false; readonly error: string };
 
 const NAME = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?/i;
+const NO_EXTRAS: readonly string[] = Object.freeze([]);
 const IDENTIFIER = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?$/i;
 
 // The PEP 440 grammar as `packaging` writes it (case-insensitive, `v` prefix and separators allowed).
@@ -57,12 +58,12 @@ export function parsePep508(input: string): Pep508ParseResult {
   const name = nameMatch[0];
   let rest = text.slice(name.length).trimStart();
 
-  let extras: string[] = [];
+  let extras: readonly string[] = NO_EXTRAS;
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']');
     if (close < 0) return fail(`unclosed "[" in the extras of ${name}`);
     const inner = rest.slice(1, close).trim();
-    extras = inner === '' ? [] : inner.split(',').map((e) => e.trim());
+    extras = inner === '' ? NO_EXTRAS : inner.split(',').map((e) => e.trim());
     const bad = extras.find((e) => !IDENTIFIER.test(e));
     if (bad !== undefined) return fail(`invalid extra "${bad}" for ${name}`);
     rest = rest.slice(close + 1).trimStart();
@@ -105,7 +106,14 @@ export function parsePep508(input: string): Pep508ParseResult {
   }
   const marker = checkMarker(markerText);
   if (typeof marker === 'object') return marker;
-  return { ok: true, requirement: { kind: 'specifier', name, extras, clauses, ...optionalMarker(marker) } };
+  // Literals rather than a spread marker: this runs once per line of a requirements file.
+  return {
+    ok: true,
+    requirement:
+      marker === undefined
+        ? { kind: 'specifier', name, extras, clauses }
+        : { kind: 'specifier', name, extras, clauses, marker },
+  };
 }
 
 function parseClause(raw: string): VersionClause | string {

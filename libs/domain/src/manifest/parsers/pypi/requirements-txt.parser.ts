@@ -134,11 +134,10 @@ export function scopeForFile(path: string): DependencyScope {
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private readonly requirements: Requirement[] = [];
-  /** Per package: its first requirement, and the first with each other pin or specifier. */
-  private readonly byName = new Map<
-    string,
-    { first: Requirement; key: string; others?: Map<string, Requirement> }
-  >();
+  /** Per package: its first requirement. */
+  private readonly byName = new Map<string, Requirement>();
+  /** Per package required more than one way: the first requirement with each other pin or specifier. */
+  private readonly othersByName = new Map<string, Map<string, Requirement>>();
   private readonly constraints = new Map<string, Constraint>();
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
@@ -148,10 +147,10 @@ class RequirementsRun {
   parseFile(context: FileContext, text: string): void {
     this.active.add(context.path);
     this.done.add(`${context.mode}:${context.path}`);
-    for (const logical of logicalLines(text)) {
-      if ('text' in logical) this.parseLine(context, logical.line, logical.text);
-      else this.tooLong(context, logical.line, logical.tooLong);
-    }
+    forEachLogicalLine(text, (line, logical) => {
+      if (typeof logical === 'string') this.parseLine(context, line, logical);
+      else this.tooLong(context, line, logical);
+    });
     this.active.delete(context.path);
   }
 
@@ -161,16 +160,28 @@ class RequirementsRun {
       const constraint = this.constraints.get(requirement.name);
       if (constraint) this.applyConstraint(requirement, constraint, withdrawn);
     }
-    const dependencies: ParsedDependency[] = this.requirements.map((r) => ({
-      ecosystem: 'PyPI',
-      name: r.name,
-      version: r.version,
-      ...(r.version === null ? { specifier: r.specifier ?? '' } : {}),
-      scope: r.scope,
-      direct: true,
-      manifestPath: r.manifestPath,
-      line: r.line,
-    }));
+    const dependencies: ParsedDependency[] = this.requirements.map((r) =>
+      r.version === null
+        ? {
+            ecosystem: 'PyPI',
+            name: r.name,
+            version: null,
+            specifier: r.specifier ?? '',
+            scope: r.scope,
+            direct: true,
+            manifestPath: r.manifestPath,
+            line: r.line,
+          }
+        : {
+            ecosystem: 'PyPI',
+            name: r.name,
+            version: r.version,
+            scope: r.scope,
+            direct: true,
+            manifestPath: r.manifestPath,
+            line: r.line,
+          },
+    );
     return { dependencies, diagnostics: this.diagnostics.filter((d) => !withdrawn.has(d)) };
   }
 
@@ -222,9 +233,10 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
-    // A set: a line may reference thousands of distinct variables.
-    const unknownVars = new Set<string>();
-    const text = !rawText.includes('${')
+    // A set: a line may reference thousands of distinct variables. Made only for a line that has
+    // any, as most have none.
+    const unknownVars = rawText.includes('${') ? new Set<string>() : undefined;
+    const text = !unknownVars
       ? rawText
       : rawText.replace(ENV_VAR, (reference: string, name: string) => {
           const env = this.options.env;
@@ -235,13 +247,13 @@ class RequirementsRun {
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
-      if (unknownVars.size > 0) leftOut = true;
+      if (unknownVars && unknownVars.size > 0) leftOut = true;
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
-    const optionStart = /(?:^|\s)-/.exec(text);
-    const args = (optionStart ? text.slice(0, optionStart.index) : text).trim();
-    const optionText = optionStart ? text.slice(optionStart.index).trim() : '';
+    const optionStart = firstOption(text);
+    const args = (optionStart < 0 ? text : text.slice(0, optionStart)).trim();
+    const optionText = optionStart < 0 ? '' : text.slice(optionStart).trim();
     const options = this.parseOptions(optionText, invalid);
 
     if (args === '') {
@@ -265,7 +277,7 @@ class RequirementsRun {
       }
     }
 
-    for (const name of unknownVars) {
+    for (const name of unknownVars ?? []) {
       const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
       this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
     }
@@ -516,13 +528,16 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const earlier = this.byName.get(name);
+    const first = this.byName.get(name);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
-    const specKey = pin === null ? `~${specifier}` : `=${pin}`;
-    const same = earlier && (earlier.key === specKey ? earlier.first : earlier.others?.get(specKey));
+    // The keys are made only for a package met before, as most are met once.
+    const specKey = first && requirementKey(pin, specifier);
+    const others = first && this.othersByName.get(name);
+    const same =
+      first &&
+      (requirementKey(first.version, first.specifier) === specKey ? first : others?.get(specKey as string));
     if (same && same.scope === context.scope) return;
-    if (earlier && !same) {
-      const { first } = earlier;
+    if (first && !same) {
       this.report(
         context,
         line,
@@ -559,9 +574,26 @@ class RequirementsRun {
       );
     }
     this.requirements.push(entry);
-    if (!earlier) this.byName.set(name, { first: entry, key: specKey });
-    else if (!same) (earlier.others ??= new Map()).set(specKey, entry);
+    if (!first) this.byName.set(name, entry);
+    else if (!same && others) others.set(specKey as string, entry);
+    else if (!same) this.othersByName.set(name, new Map([[specKey as string, entry]]));
   }
+}
+
+/**
+ * Where the options of a line start: its first `-` at the start or after whitespace (pip's
+ * `(?:^|\s)-`), or -1. By hand, as that expression is tried at every character of every line.
+ */
+function firstOption(text: string): number {
+  for (let at = text.indexOf('-'); at !== -1; at = text.indexOf('-', at + 1)) {
+    if (at === 0 || /\s/.test(text[at - 1] as string)) return at;
+  }
+  return -1;
+}
+
+/** What tells two requirements of one package apart: the pin, or else the specifier. */
+function requirementKey(pin: string | null, specifier: string | undefined): string {
+  return pin === null ? `~${specifier}` : `=${pin}`;
 }
 
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */
@@ -611,15 +643,14 @@ function looksLikePath(text: string): boolean {
   return /[\\/]/.test(text) || text.startsWith('.');
 }
 
-type LogicalLine = { line: number; text: string } | { line: number; tooLong: number };
-
 /**
  * pip's join_lines + ignore_comments: `\` joins the next physical line; numbering keeps the first.
- * A logical line longer than MAX_LINE_LENGTH as written, alone or once joined, comes back as
- * `tooLong` (its length) instead of text; its pieces are not kept, so memory stays bounded too.
+ * Each non-empty logical line is handed over with its number, as it is read (a list of them would
+ * outlive the parse of a large file for nothing). A logical line longer than MAX_LINE_LENGTH as
+ * written, alone or once joined, comes as its length instead of its text; its pieces are not kept, so memory
+ * stays bounded too.
  */
-function logicalLines(text: string): LogicalLine[] {
-  const logical: LogicalLine[] = [];
+function forEachLogicalLine(text: string, visit: (line: number, logical: string | number) => void): void {
   let pieces: string[] = [];
   let length = 0;
   let start = 0;
@@ -633,14 +664,10 @@ function logicalLines(text: string): LogicalLine[] {
   };
   const end = () => {
     if (length > MAX_LINE_LENGTH) {
-      logical.push({ line: start, tooLong: length });
+      visit(start, length);
     } else {
-      const joined = pieces.join('');
-      // Cut at the comment rather than replace `#.*$`: `.` stops at U+2028, and a rescan from
-      // every ` #` before one would be quadratic.
-      const comment = /(?:^|\s)#/.exec(joined);
-      const stripped = (comment ? joined.slice(0, comment.index) : joined).trim();
-      if (stripped !== '') logical.push({ line: start, text: stripped });
+      const stripped = withoutComment(pieces.join(''));
+      if (stripped !== '') visit(start, stripped);
     }
     pieces = [];
     length = 0;
@@ -648,8 +675,12 @@ function logicalLines(text: string): LogicalLine[] {
   };
   splitLines(text).forEach((raw, index) => {
     if (!continued) start = index + 1;
-    const isComment = /^\s*#/.test(raw);
-    if (!raw.endsWith('\\') || isComment) {
+    const isComment = raw.includes('#') && /^\s*#/.test(raw);
+    if (!continued && !raw.endsWith('\\') && raw.length <= MAX_LINE_LENGTH) {
+      // The usual line, alone: no pieces to join.
+      const stripped = withoutComment(raw);
+      if (stripped !== '') visit(start, stripped);
+    } else if (!raw.endsWith('\\') || isComment) {
       // A comment line ends the continuation; the space keeps it a comment once joined.
       add(isComment && continued ? ` ${raw}` : raw);
       end();
@@ -660,7 +691,15 @@ function logicalLines(text: string): LogicalLine[] {
     }
   });
   if (continued) end();
-  return logical;
+}
+
+/**
+ * The line up to its comment, trimmed. Cut at the comment rather than replace `#.*$`: `.` stops
+ * at U+2028, and a rescan from every ` #` before one would be quadratic.
+ */
+function withoutComment(line: string): string {
+  const comment = line.includes('#') ? /(?:^|\s)#/.exec(line) : null;
+  return (comment ? line.slice(0, comment.index) : line).trim();
 }
 
 /** `text.strip("\\")` in linear time: a regex `\\+$` rescans a run of `\` from each of its characters. */

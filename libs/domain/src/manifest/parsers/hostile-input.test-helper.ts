@@ -168,3 +168,36 @@ export function declaredOnce(entries: readonly ParsedDependency[]): ParsedDepend
   }
   return [...kept.values()];
 }
+
+/**
+ * The two properties every format shares: arbitrary text (also inside `wrap`, the format's outer
+ * shell) never throws and answers well-formed; a real file cut short, with lines repeated or
+ * replaced by hostile text, never throws nor yields a dependency twice.
+ */
+export function itSurvivesHostileInput(
+  parser: ManifestParser,
+  path: string,
+  valid: string,
+  { entries, wrap }: { entries: string; wrap?: (text: string) => string },
+): void {
+  const parse = (text: string) => parseSafely(parser, path, text);
+  it('never throws on arbitrary text, and answers well-formed', () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        parse(text);
+        if (wrap) parse(wrap(text));
+      }),
+      RUNS,
+    );
+  });
+
+  it(`reads a real ${path} cut short, with lines repeated or replaced by hostile text, without throwing or repeating ${entries}`, () => {
+    fc.assert(
+      fc.property(hostileEdits(valid), (text) => {
+        parse(text);
+        expectOnePerIdentity(path, text);
+      }),
+      RUNS,
+    );
+  });
+}

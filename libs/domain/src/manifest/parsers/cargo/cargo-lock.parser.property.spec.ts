@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
-import {
-  declaredOnce,
-  expectOnePerIdentity,
-  hostileEdits,
-  hostileText,
-  parseSafely,
-  RUNS,
-} from '../hostile-input.test-helper';
+import { declaredOnce, itSurvivesHostileInput, parseSafely, RUNS } from '../hostile-input.test-helper';
 import { cargoLockParser } from './cargo-lock.parser';
 
 const valid = manifestFixtures('cargo')('Cargo.lock');
@@ -26,24 +19,7 @@ const crate = fc.record({
 });
 
 describe('cargoLockParser on hostile input', () => {
-  it('never throws on arbitrary text, and answers well-formed', () => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        parse(text);
-      }),
-      RUNS,
-    );
-  });
-
-  it('reads a real Cargo.lock cut short, with lines repeated or replaced by hostile text, without throwing or repeating a crate', () => {
-    fc.assert(
-      fc.property(hostileEdits(valid), (text) => {
-        parse(text);
-        expectOnePerIdentity('Cargo.lock', text);
-      }),
-      RUNS,
-    );
-  });
+  itSurvivesHostileInput(cargoLockParser, 'Cargo.lock', valid, { entries: 'a crate' });
 
   it('reads back every generated crates.io package, each name and version once', () => {
     fc.assert(

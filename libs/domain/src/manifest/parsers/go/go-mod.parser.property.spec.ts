@@ -2,18 +2,10 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
-import {
-  declaredOnce,
-  expectOnePerIdentity,
-  hostileEdits,
-  hostileText,
-  parseSafely,
-  RUNS,
-} from '../hostile-input.test-helper';
+import { declaredOnce, itSurvivesHostileInput, RUNS } from '../hostile-input.test-helper';
 import { goModParser } from './go-mod.parser';
 
 const valid = manifestFixtures('go')('go.mod');
-const parse = (text: string) => parseSafely(goModParser, 'go.mod', text);
 
 // Few module paths and versions, so generated files repeat requirements often.
 const requirement = fc.record({
@@ -30,24 +22,7 @@ const requirement = fc.record({
 });
 
 describe('goModParser on hostile input', () => {
-  it('never throws on arbitrary text, and answers well-formed', () => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        parse(text);
-      }),
-      RUNS,
-    );
-  });
-
-  it('reads a real go.mod cut short, with lines repeated or replaced by hostile text, without throwing or repeating a dependency', () => {
-    fc.assert(
-      fc.property(hostileEdits(valid), (text) => {
-        parse(text);
-        expectOnePerIdentity('go.mod', text);
-      }),
-      RUNS,
-    );
-  });
+  itSurvivesHostileInput(goModParser, 'go.mod', valid, { entries: 'a dependency' });
 
   it('reads back every generated require, each module version once, direct if any line lacks // indirect', () => {
     fc.assert(

@@ -2,18 +2,10 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
-import {
-  declaredOnce,
-  expectOnePerIdentity,
-  hostileEdits,
-  hostileText,
-  parseSafely,
-  RUNS,
-} from '../hostile-input.test-helper';
+import { declaredOnce, itSurvivesHostileInput, RUNS } from '../hostile-input.test-helper';
 import { gradleLockfileParser } from './gradle-lockfile.parser';
 
 const valid = manifestFixtures('maven')('gradle.lockfile');
-const parse = (text: string) => parseSafely(gradleLockfileParser, 'gradle.lockfile', text);
 const TEST_CONFIGURATIONS = ['testCompileClasspath', 'testRuntimeClasspath', 'debugUnitTestRuntimeClasspath'];
 
 const locked = fc.record({
@@ -29,24 +21,7 @@ const locked = fc.record({
 });
 
 describe('gradleLockfileParser on hostile input', () => {
-  it('never throws on arbitrary text, and answers well-formed', () => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        parse(text);
-      }),
-      RUNS,
-    );
-  });
-
-  it('reads a real gradle.lockfile cut short, with lines repeated or replaced by hostile text, without throwing or repeating a module', () => {
-    fc.assert(
-      fc.property(hostileEdits(valid), (text) => {
-        parse(text);
-        expectOnePerIdentity('gradle.lockfile', text);
-      }),
-      RUNS,
-    );
-  });
+  itSurvivesHostileInput(gradleLockfileParser, 'gradle.lockfile', valid, { entries: 'a module' });
 
   it('reads back every generated line, each module version once, dev only when only tests resolve it', () => {
     fc.assert(

@@ -2,13 +2,7 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
-import {
-  expectOnePerIdentity,
-  hostileEdits,
-  hostileText,
-  parseSafely,
-  RUNS,
-} from '../hostile-input.test-helper';
+import { itSurvivesHostileInput, parseSafely, RUNS } from '../hostile-input.test-helper';
 import { pomXmlParser } from './pom-xml.parser';
 
 const valid = manifestFixtures('maven')('pom.xml');
@@ -57,24 +51,9 @@ function pom(declarations: readonly DeclarationValue[]): string {
 type DeclarationValue = typeof declaration extends fc.Arbitrary<infer T> ? T : never;
 
 describe('pomXmlParser on hostile input', () => {
-  it('never throws on arbitrary text, and answers well-formed', () => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        parse(text);
-        parse(`<project>${text}</project>`);
-      }),
-      RUNS,
-    );
-  });
-
-  it('reads a real pom.xml cut short, with lines repeated or replaced by hostile text, without throwing or repeating a dependency', () => {
-    fc.assert(
-      fc.property(hostileEdits(valid), (text) => {
-        parse(text);
-        expectOnePerIdentity('pom.xml', text);
-      }),
-      RUNS,
-    );
+  itSurvivesHostileInput(pomXmlParser, 'pom.xml', valid, {
+    entries: 'a dependency',
+    wrap: (text: string) => `<project>${text}</project>`,
   });
 
   it('reads back every generated dependency, Maven-style: the last declaration of an artifact wins', () => {

@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../../manifest-registry';
 import type { ParsedDependency } from '../../manifest.types';
-import {
-  declaredOnce,
-  expectOnePerIdentity,
-  hostileEdits,
-  hostileText,
-  parseSafely,
-  RUNS,
-} from '../hostile-input.test-helper';
+import { declaredOnce, itSurvivesHostileInput, parseSafely, RUNS } from '../hostile-input.test-helper';
 import { composerLockParser } from './composer-lock.parser';
 
 const valid = manifestFixtures('packagist')('composer.lock');
@@ -27,24 +20,7 @@ const locked = fc.record({
 });
 
 describe('composerLockParser on hostile input', () => {
-  it('never throws on arbitrary text, and answers well-formed', () => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        parse(text);
-      }),
-      RUNS,
-    );
-  });
-
-  it('reads a real composer.lock cut short, with lines repeated or replaced by hostile text, without throwing or repeating a package', () => {
-    fc.assert(
-      fc.property(hostileEdits(valid), (text) => {
-        parse(text);
-        expectOnePerIdentity('composer.lock', text);
-      }),
-      RUNS,
-    );
-  });
+  itSurvivesHostileInput(composerLockParser, 'composer.lock', valid, { entries: 'a package' });
 
   it('reads back every generated package, each version once, runtime when any list has it there', () => {
     fc.assert(

@@ -1,3 +1,6 @@
+import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../shared/json-nesting';
+import type { ManifestParseResult } from './manifest.types';
+
 /**
  * Shared text handling for parsers: a BOM, CRLF or lone CR line endings and NUL bytes must not
  * change what a parser sees.
@@ -30,5 +33,25 @@ export function binaryDiagnostic(path: string) {
     severity: 'error' as const,
     code: 'NOT_TEXT',
     message: `${path} is not a text file (binary content); it was skipped`,
+  };
+}
+
+/**
+ * The answer for a JSON lock nested past MAX_JSON_NESTING (JSON.parse slows down more than
+ * linearly on arrays nested millions deep; a lock nests a few), or undefined when it is not.
+ */
+export function refuseDeepJson(path: string, text: string): ManifestParseResult | undefined {
+  const tooDeep = jsonNestingPastLimit(text);
+  if (tooDeep === undefined) return undefined;
+  return {
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
+        line: tooDeep,
+      },
+    ],
   };
 }

@@ -1,4 +1,4 @@
-import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../../../shared/json-nesting';
+import { refuseDeepJson } from '../../manifest-text';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
@@ -199,20 +199,8 @@ export const packageLockParser: ManifestParser = {
     const lockText = readLockText(path, text);
     if (!lockText.ok) return lockText.result;
     const { source } = lockText;
-    const tooDeep = jsonNestingPastLimit(source);
-    if (tooDeep !== undefined) {
-      return {
-        dependencies: [],
-        diagnostics: [
-          {
-            severity: 'error',
-            code: 'INVALID_SYNTAX',
-            message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
-            line: tooDeep,
-          },
-        ],
-      };
-    }
+    const tooDeep = refuseDeepJson(path, source);
+    if (tooDeep) return tooDeep;
 
     let lock: unknown;
     try {

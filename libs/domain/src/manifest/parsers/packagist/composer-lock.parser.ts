@@ -1,4 +1,3 @@
-import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
@@ -8,7 +7,7 @@ import type {
   ManifestParser,
   ParsedDependency,
 } from '../../manifest.types';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { binaryDiagnostic, looksBinary, normalizeText, refuseDeepJson } from '../../manifest-text';
 
 const LISTS: readonly { readonly key: 'packages' | 'packages-dev'; readonly scope: DependencyScope }[] = [
   { key: 'packages', scope: 'runtime' },
@@ -26,21 +25,8 @@ export const composerLockParser: ManifestParser = {
   parse(path, text) {
     if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const normalized = normalizeText(text);
-    // JSON.parse slows down more than linearly on arrays nested millions deep; a lock nests a few.
-    const tooDeep = jsonNestingPastLimit(normalized);
-    if (tooDeep !== undefined) {
-      return {
-        dependencies: [],
-        diagnostics: [
-          {
-            severity: 'error',
-            code: 'INVALID_SYNTAX',
-            message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
-            line: tooDeep,
-          },
-        ],
-      };
-    }
+    const tooDeep = refuseDeepJson(path, normalized);
+    if (tooDeep) return tooDeep;
     let document: unknown;
     try {
       document = JSON.parse(normalized);

@@ -1,8 +1,7 @@
-import { jsonNestingPastLimit, MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { binaryDiagnostic, looksBinary, normalizeText, refuseDeepJson } from '../../manifest-text';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -33,20 +32,8 @@ export const pipfileLockParser: ManifestParser = {
     if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const normalized = normalizeText(text);
     if (normalized.trim() === '') return { dependencies: [], diagnostics: [] };
-    const tooDeep = jsonNestingPastLimit(normalized);
-    if (tooDeep !== undefined) {
-      return {
-        dependencies: [],
-        diagnostics: [
-          {
-            severity: 'error',
-            code: 'INVALID_SYNTAX',
-            message: `${path} nests deeper than ${MAX_JSON_NESTING} levels (line ${tooDeep}); it was not read`,
-            line: tooDeep,
-          },
-        ],
-      };
-    }
+    const tooDeep = refuseDeepJson(path, normalized);
+    if (tooDeep) return tooDeep;
     let document: unknown;
     try {
       document = JSON.parse(normalized);

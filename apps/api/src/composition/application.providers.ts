@@ -66,7 +66,7 @@ import {
   Ssh2KeyGenerator,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
+import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
 import { SCAN_TERMINATOR } from '../temporal/scan-terminator.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
@@ -153,6 +153,7 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, requester: ScanRequester, config: ApiConfig) =>
       new RelayScanRequests(uow, requester, {
         ...DEFAULT_RELAY_SETTINGS,
+        requestTimeoutMs: SCAN_REQUEST_TIMEOUT_MS,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
       }),
   },

@@ -98,7 +98,8 @@ export class ScanRequestInbox {
 
   private remember(served: ServedRequest): void {
     this.served.push(served);
-    if (this.served.length > SERVED_REQUESTS_KEPT) this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);
+    if (this.served.length > SERVED_REQUESTS_KEPT)
+      this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);
   }
 
   get received(): number {

@@ -62,8 +62,9 @@ export class InMemoryScanRequestOutbox implements ScanRequestOutbox {
       turns.set(row.target.orgId, turn + 1);
       turnOf.set(row, turn);
     }
-    const claimed = (ids ? due : due.sort((a, b) => turnOf.get(a)! - turnOf.get(b)! || a.sequence - b.sequence))
-      .slice(0, limit);
+    const claimed = (
+      ids ? due : due.sort((a, b) => turnOf.get(a)! - turnOf.get(b)! || a.sequence - b.sequence)
+    ).slice(0, limit);
     for (const row of claimed) {
       row.nextAttemptAt = this.time + leaseMs;
       row.claim++;

@@ -98,7 +98,11 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
     // The orgs in turn: each org's rows numbered oldest first, the batch taken by that number. A
     // window function cannot share a level with FOR UPDATE, so the rows are ranked first...
     const ranked = ids
-      ? waiting().select('id').whereIn('id', [...ids]).orderBy('seq').limit(limit)
+      ? waiting()
+          .select('id')
+          .whereIn('id', [...ids])
+          .orderBy('seq')
+          .limit(limit)
       : knex
           .select('id')
           .from(
@@ -118,7 +122,16 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
     const rows = (await knex(TABLE)
       .whereIn('id', pick)
       .update({ next_attempt_at: afterMs(knex, leaseMs), claims: knex.raw('claims + 1') })
-      .returning(['id', 'org_id', 'repo_id', 'request', 'attempts', 'seq', 'claims', 'created_at'])) as OutboxRow[];
+      .returning([
+        'id',
+        'org_id',
+        'repo_id',
+        'request',
+        'attempts',
+        'seq',
+        'claims',
+        'created_at',
+      ])) as OutboxRow[];
     return inTurns(rows).map((row) => ({
       id: row.id,
       target: { orgId: row.org_id, repoId: row.repo_id, owner: row.request.owner, name: row.request.name },
@@ -173,7 +186,11 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
       .where({ id })
       .whereNull('relayed_at')
       .whereNull('gave_up_at')
-      .update({ attempts: knex.raw('attempts + 1'), last_error: error.slice(0, 2_000), gave_up_at: knex.fn.now() });
+      .update({
+        attempts: knex.raw('attempts + 1'),
+        last_error: error.slice(0, 2_000),
+        gave_up_at: knex.fn.now(),
+      });
   }
 
   async recordScan(id: string, scanId: string): Promise<void> {
@@ -228,8 +245,13 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
         knex.raw('(count(*) filter (where gave_up_at is null))::int as pending'),
         knex.raw('min(created_at) filter (where gave_up_at is null) as oldest'),
         knex.raw('(count(*) filter (where gave_up_at is not null))::int as gave_up'),
-      )) as { pending: number; oldest: Date | null; gave_up: number } | undefined;
-    return { pending: row?.pending ?? 0, oldestCreatedAt: row?.oldest ?? null, gaveUp: row?.gave_up ?? 0 };
+      )) as { pending: number; oldest: Date | string | null; gave_up: number } | undefined;
+    return {
+      pending: row?.pending ?? 0,
+      // The driver may hand a timestamp over as text: the gauge needs a Date.
+      oldestCreatedAt: dateOf(row?.oldest ?? null),
+      gaveUp: row?.gave_up ?? 0,
+    };
   }
 
   async pruneRelayed(olderThanMs: number): Promise<number> {

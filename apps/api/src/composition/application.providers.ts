@@ -18,6 +18,7 @@ import {
   GetWebhookSecretStatus,
   GetRepository,
   GetScan,
+  GetScanRequest,
   GetSnapshot,
   CompleteGithubInstallationLink,
   GetSshDeployKey,
@@ -165,6 +166,7 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
+  useCase(GetScanRequest, UNIT_OF_WORK),
   {
     provide: RequestPushScans,
     inject: [RequestScan],

@@ -51,8 +51,6 @@ const dateOf = (value: Date | string | null) => (value === null ? null : new Dat
 
 const afterMs = (knex: Knex, ms: number) => knex.raw(`now() + (? * interval '1 millisecond')`, [ms]);
 
-const agoMs = (knex: Knex, ms: number) => knex.raw(`now() - (? * interval '1 millisecond')`, [ms]);
-
 /** Each org's oldest first, then each org's second, and so on: one org's flood waits behind itself. */
 function inTurns(rows: readonly OutboxRow[]): OutboxRow[] {
   const bySeq = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -256,12 +254,9 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
 
   async pruneRelayed(olderThanMs: number): Promise<number> {
     const knex = this.db();
+    const cutoff = `now() - (? * interval '1 millisecond')`;
     return knex(TABLE)
-      .where((done) =>
-        done
-          .where('relayed_at', '<', agoMs(knex, olderThanMs))
-          .orWhere('gave_up_at', '<', agoMs(knex, olderThanMs)),
-      )
+      .whereRaw(`relayed_at < ${cutoff} or gave_up_at < ${cutoff}`, [olderThanMs, olderThanMs])
       .delete();
   }
 }

@@ -49,6 +49,9 @@ interface StatusRow {
 
 const dateOf = (value: Date | string | null) => (value === null ? null : new Date(value));
 
+// How far past its batch a claim ranks: room for this many relays polling at once.
+const RANKED_PER_CLAIMED = 8;
+
 const afterMs = (knex: Knex, ms: number) => knex.raw(`now() + (? * interval '1 millisecond')`, [ms]);
 
 /** Each org's oldest first, then each org's second, and so on: one org's flood waits behind itself. */
@@ -92,33 +95,41 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
   async claim({ taskQueue, limit, leaseMs, ids }: ClaimOptions): Promise<OutboxScanRequest[]> {
     if (ids && ids.length === 0) return [];
     const knex = this.db();
-    const waiting = () => knex(TABLE).whereNull('relayed_at').whereNull('gave_up_at');
-    // The orgs in turn: each org's rows numbered oldest first, the batch taken by that number. A
-    // window function cannot share a level with FOR UPDATE, so the rows are ranked first...
-    const ranked = ids
-      ? waiting()
-          .select('id')
-          .whereIn('id', [...ids])
-          .orderBy('seq')
-          .limit(limit)
-      : knex
-          .select('id')
-          .from(
-            waiting()
-              .select('id', 'seq', knex.raw('row_number() over (partition by org_id order by seq) as turn'))
-              .where('task_queue', taskQueue)
-              .where('next_attempt_at', '<=', knex.fn.now())
-              .as('due'),
-          )
-          .orderBy([{ column: 'turn' }, { column: 'seq' }])
-          .limit(limit);
-    // ...then locked. SKIP LOCKED lets relays in other processes take other rows instead of
-    // waiting, and the conditions are checked again on the row as it is now, so a row another
-    // relay leased since the ranking is left alone.
-    const locked = waiting().select('id').whereIn('id', ranked).forUpdate().skipLocked();
-    const pick = ids ? locked : locked.where('next_attempt_at', '<=', knex.fn.now());
-    const rows = (await knex(TABLE)
-      .whereIn('id', pick)
+    // SKIP LOCKED lets relays in other processes take other rows instead of waiting; the row's
+    // conditions are checked again as it is when locked, so one another relay leased meanwhile is
+    // left alone.
+    const named = (ids: readonly string[]) =>
+      knex(TABLE)
+        .select('id')
+        .whereNull('relayed_at')
+        .whereNull('gave_up_at')
+        .whereIn('id', [...ids])
+        .orderBy('seq')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked();
+    // The orgs in turn: each org's waiting rows numbered oldest first, taken by that number. A
+    // window function cannot share a level with FOR UPDATE, so the rows are ranked below and
+    // locked above; the ranking reaches past the batch so that relays polling at once, each
+    // skipping the others' rows, still fill their batches.
+    const due = () =>
+      knex.raw(
+        `select o.id from ${TABLE} o
+             join (select id, seq, row_number() over (partition by org_id order by seq) as turn
+                     from ${TABLE}
+                    where task_queue = ? and relayed_at is null and gave_up_at is null
+                      and next_attempt_at <= now()
+                    order by turn, seq
+                    limit ?) due on due.id = o.id
+            where o.relayed_at is null and o.gave_up_at is null and o.next_attempt_at <= now()
+            order by due.turn, due.seq
+            limit ?
+              for update of o skip locked`,
+        [taskQueue, limit * RANKED_PER_CLAIMED, limit],
+      );
+    const rows = (await (
+      ids ? knex(TABLE).whereIn('id', named(ids)) : knex(TABLE).whereRaw('id in (?)', [due()])
+    )
       .update({ next_attempt_at: afterMs(knex, leaseMs), claims: knex.raw('claims + 1') })
       .returning([
         'id',

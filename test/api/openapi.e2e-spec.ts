@@ -24,6 +24,7 @@ const ROUTES = [
   'delete /api/v1/orgs/{org_id}/repos/{repo_id}',
   'post /api/v1/repos/{repo_id}/scan',
   'get /api/v1/repos/{repo_id}/scans',
+  'get /api/v1/repos/{repo_id}/scan-requests/{request_id}',
   'get /api/v1/scans/{scan_id}',
   'get /api/v1/repos/{repo_id}/findings',
   'patch /api/v1/findings/{finding_id}',

@@ -16,6 +16,12 @@ export interface ScanRequest {
   readonly deliveryId?: string;
   /** Chosen by the requester, to ask the workflow which scan serves this request. */
   readonly requestId?: string;
+  /**
+   * The order the request was committed in (the outbox's): a later request has a higher one. The
+   * relay may deliver requests out of that order, so the workflow scans the highest, not the last
+   * to arrive. Absent on requests sent before it existed.
+   */
+  readonly sequence?: number;
   /** The API request's X-Request-Id or the webhook's delivery id: carried into every step's logs. */
   readonly correlationId?: string;
   /**
@@ -42,6 +48,22 @@ export interface RepoScanInput {
   readonly carriedRequests?: readonly ScanRequest[];
   /** The id this run's scan takes: a run continued-as-new was told it in advance. */
   readonly scanId?: string;
+  /**
+   * The requests earlier runs scanned, most recent last, with the scan that served each (bounded):
+   * a copy the outbox relays again after its run continued as new is acknowledged, not scanned.
+   */
+  readonly servedRequests?: readonly ServedRequest[];
+}
+
+/**
+ * A request an earlier run served, and the scan that served it; with the ref and sequence that scan
+ * scanned, when it scanned a sequenced request (it covers older requests for that ref).
+ */
+export interface ServedRequest {
+  readonly requestId: string;
+  readonly scanId: string;
+  readonly ref?: string | null;
+  readonly sequence?: number;
 }
 
 export type ScanPhase =

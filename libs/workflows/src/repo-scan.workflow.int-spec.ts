@@ -97,6 +97,35 @@ function holdFirstFetch() {
   return { fetchManifest, midScan: midScan.opened, release: release.open };
 }
 
+/**
+ * A fetchManifest stub that holds every scan at FETCHING: `at(n)` settles when the n-th fetch has
+ * begun, `release(n)` lets it go on.
+ */
+function holdEveryFetch() {
+  const begun: ReturnType<typeof gate>[] = [];
+  const released: ReturnType<typeof gate>[] = [];
+  const nth = (list: ReturnType<typeof gate>[], n: number) => (list[n] ??= gate());
+  let fetches = 0;
+  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
+    const n = ++fetches;
+    nth(begun, n).open();
+    await nth(released, n).opened;
+    return happyPath.fetchManifest(input);
+  };
+  return {
+    fetchManifest,
+    at: (n: number) => nth(begun, n).opened,
+    release: (n: number) => nth(released, n).open(),
+  };
+}
+
+/** A push as the outbox relays it: stamped with the order it was committed in. */
+const relayed = (commitSha: string, sequence: number, requestId = commitSha): ScanRequest => ({
+  ...push(commitSha),
+  requestId,
+  sequence,
+});
+
 describe('repoScanWorkflow with stubbed activities', () => {
   let temporal: TemporalHarness;
 
@@ -435,4 +464,97 @@ describe('repoScanWorkflow with stubbed activities', () => {
       expect.objectContaining({ scanId: seen.result.scanId, commitSha: 'last' }),
     ]);
   }, 120_000);
+
+  // Review proofs (issue 15, outbox): the relay is at least once (a crash between the signal and
+  // markRelayed, a DEADLINE_EXCEEDED on a signal the server took, a lease that ran out), so a copy
+  // can come after the run that held the request has moved on.
+  describe('a request the outbox relays a second time (review proof)', () => {
+    it('is acknowledged, not scanned again, when it arrives after its run continued as new', async () => {
+      const { fetchManifest, at, release } = holdEveryFetch();
+      const scan = await scanFixture({ stubs: { fetchManifest } });
+      await scan.request(push('c1'));
+      const seen = await scan.run(async () => {
+        await at(1);
+        const firstScanId = (await scan.handle.query(scanStatusQuery)).scanId;
+        await scan.request(push('c2'));
+        release(1);
+        await at(2); // the follow-up run, scanning c2
+        // The relay's second copy of c1: same request id.
+        await scan.request(push('c1'));
+        const assignment = await scan.handle.query(scanForRequestQuery, 'c1');
+        release(2);
+        return { firstScanId, assignment, result: await scan.handle.result() };
+      });
+      expect(scan.inputsOf('fetchManifest').map((i) => i.commitSha)).toEqual(['c1', 'c2']);
+      expect(seen.result).toMatchObject({ commitSha: 'c2', requestsCoalesced: 1 });
+      // Whoever asks about the copy learns the scan that served it.
+      expect(seen.assignment).toEqual({ scanId: seen.firstScanId, servedByThisRun: false });
+    });
+
+    it('does not make the follow-up run scan an older commit than the newest request', async () => {
+      const { fetchManifest, midScan, release } = holdFirstFetch();
+      // A quiet window the stale copy surely lands in, whatever the machine's load.
+      const scan = await scanFixture({ stubs: { fetchManifest }, input: { quietWindowMs: 2_000 } });
+      await scan.request(push('c1'));
+      const result = await scan.run(async () => {
+        await midScan;
+        const firstRunId = (await scan.handle.describe()).runId;
+        await scan.request(push('c2'));
+        release();
+        // Wait for the follow-up run (c2 carried), then the stale copy of c1 arrives.
+        while ((await scan.handle.describe()).runId === firstRunId) await sleep(50);
+        await scan.request(push('c1'));
+        return scan.handle.result();
+      });
+      expect(result.commitSha).toBe('c2');
+    });
+
+    it('scans the highest sequence of a batch when an older request arrives last', async () => {
+      const scan = await scanFixture();
+      // Sent before any worker runs: one batch, the older request (its first relay failed) last.
+      await scan.request(relayed('c2', 2));
+      await scan.request(relayed('c1', 1));
+
+      const { result } = await scan.finish();
+
+      expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2', requestsCoalesced: 2 });
+      expect(scan.inputsOf('fetchManifest').map((i) => i.commitSha)).toEqual(['c2']);
+    });
+
+    it('acknowledges an older request first delivered after a newer one was scanned', async () => {
+      const { fetchManifest, at, release } = holdEveryFetch();
+      const scan = await scanFixture({ stubs: { fetchManifest } });
+      await scan.request(relayed('c2', 2));
+      const seen = await scan.run(async () => {
+        await at(1);
+        await scan.request(relayed('c3', 3));
+        release(1);
+        await at(2); // the follow-up run, scanning c3
+        // Request 1 reaches the workflow only now (its first relays failed): c3 is newer.
+        await scan.request(relayed('c1', 1, 'late-1'));
+        const scanning = (await scan.handle.query(scanStatusQuery)).scanId;
+        const assignment = await scan.handle.query(scanForRequestQuery, 'late-1');
+        release(2);
+        return { scanning, assignment, result: await scan.handle.result() };
+      });
+      expect(scan.inputsOf('fetchManifest').map((i) => i.commitSha)).toEqual(['c2', 'c3']);
+      expect(seen.result).toMatchObject({ commitSha: 'c3', requestsCoalesced: 1 });
+      expect(seen.assignment).toEqual({ scanId: seen.scanning, servedByThisRun: true });
+    });
+
+    it('still scans an older request for another ref', async () => {
+      const { fetchManifest, at, release } = holdEveryFetch();
+      const scan = await scanFixture({ stubs: { fetchManifest } });
+      await scan.request(relayed('main-2', 2));
+      await scan.run(async () => {
+        await at(1);
+        await scan.request({ ...relayed('dev-1', 1), ref: 'refs/heads/dev' });
+        release(1);
+        await at(2);
+        release(2);
+        return scan.handle.result();
+      });
+      expect(scan.inputsOf('fetchManifest').map((i) => i.commitSha)).toEqual(['main-2', 'dev-1']);
+    });
+  });
 });

@@ -33,7 +33,11 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const scanId = input.scanId ?? uuid4();
   // Told to the follow-up run, so a request that arrives mid-scan can be given its scan id at once.
   const nextScanId = uuid4();
-  const inbox = new ScanRequestInbox(input.carriedRequests ?? [], { thisRun: scanId, nextRun: nextScanId });
+  const inbox = new ScanRequestInbox(
+    input.carriedRequests ?? [],
+    { thisRun: scanId, nextRun: nextScanId },
+    input.servedRequests ?? [],
+  );
   const progress = new ScanProgress();
   setHandler(scanStatusQuery, () => ({
     scanId,
@@ -45,6 +49,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     continueAsNew<typeof repoScanWorkflow>({
       ...input,
       carriedRequests: inbox.handOver(),
+      servedRequests: inbox.servedOnward(),
       scanId: nextScanId,
     });
   progress.enter('QUEUED');
@@ -58,6 +63,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
+  inbox.scanning(request, batch.rematch !== null);
   upsertSearchAttributes([{ key: RepoGuardTrigger, value: request.trigger }]);
   // The memo names the request this run scans (the start's memo named whoever started the run).
   // Histories recorded before this change have no memo command here: patched keeps them replaying.

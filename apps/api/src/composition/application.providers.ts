@@ -18,6 +18,7 @@ import {
   GetWebhookSecretStatus,
   GetRepository,
   GetScan,
+  GetScanRequest,
   GetSnapshot,
   CompleteGithubInstallationLink,
   GetSshDeployKey,
@@ -66,7 +67,7 @@ import {
   Ssh2KeyGenerator,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
-import { SCAN_REQUESTER } from '../temporal/scan-requester.provider';
+import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
 import { SCAN_TERMINATOR } from '../temporal/scan-terminator.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
@@ -153,6 +154,7 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, requester: ScanRequester, config: ApiConfig) =>
       new RelayScanRequests(uow, requester, {
         ...DEFAULT_RELAY_SETTINGS,
+        requestTimeoutMs: SCAN_REQUEST_TIMEOUT_MS,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
       }),
   },
@@ -164,6 +166,7 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
+  useCase(GetScanRequest, UNIT_OF_WORK),
   {
     provide: RequestPushScans,
     inject: [RequestScan],

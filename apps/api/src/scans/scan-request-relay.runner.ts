@@ -9,7 +9,8 @@ import { RelayScanRequests, type RelayRound } from '@repoguard/application';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
-// Relayed requests are kept a day (what was sent, when, after how many tries), then deleted.
+// Relayed and given-up requests are kept a day (what was sent, when, after how many tries, or why
+// not), then deleted.
 const KEEP_RELAYED_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 // The backlog gauges cost a count: read now and then, not on every poll.
@@ -63,10 +64,14 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
         } else {
           backoff = 0;
           this.reportRecovery(round.relayed.size);
-          // A full round may have left more behind it: go on without waiting.
-          if (round.claimed > 0 && round.relayed.size + round.failed === round.claimed) wait = 0;
+          // A round that found work may have left more behind it: go on without waiting.
+          if (round.claimed > 0) wait = 0;
           if (round.failed > 0)
             this.logger.warn(`${round.failed} scan request(s) refused by Temporal; retried later`);
+          if (round.gaveUp > 0)
+            this.logger.warn(
+              `${round.gaveUp} scan request(s) given up (refused too often, or repository disabled); see scan_request_outbox.last_error`,
+            );
         }
         await this.pruneNowAndThen();
         await this.gaugeNowAndThen();
@@ -100,14 +105,17 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
     const relays = this.metrics.scanRequestRelays;
     if (round.relayed.size > 0) relays.inc({ outcome: 'relayed' }, round.relayed.size);
     if (round.failed > 0) relays.inc({ outcome: 'refused' }, round.failed);
+    if (round.gaveUp > 0) relays.inc({ outcome: 'gave_up' }, round.gaveUp);
+    if (round.lost > 0) relays.inc({ outcome: 'lost' }, round.lost);
     if (round.engineUnavailable) relays.inc({ outcome: 'engine_unavailable' });
   }
 
   private async gaugeNowAndThen(): Promise<void> {
     if (Date.now() - this.lastGaugeAt < GAUGE_EVERY_MS) return;
     this.lastGaugeAt = Date.now();
-    const { pending, oldestCreatedAt } = await this.relay.backlog();
+    const { pending, oldestCreatedAt, gaveUp } = await this.relay.backlog();
     this.metrics.scanRequestsWaiting.set(pending);
+    this.metrics.scanRequestsGivenUp.set(gaveUp);
     this.metrics.scanRequestsOldestWaitingSeconds.set(
       oldestCreatedAt ? Math.max(0, (Date.now() - oldestCreatedAt.getTime()) / 1000) : 0,
     );

@@ -1,13 +1,20 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { GetScan, ListScans, RequestScan } from '@repoguard/application';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { GetScan, GetScanRequest, ListScans, RequestScan } from '@repoguard/application';
 import { Access, Requires } from '../access/access.decorator';
 import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, PageQuery, pageOf } from '../common/pagination';
+import { requireUuid } from '../common/request-input';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { RequestScanBody } from './scan.dto';
+import { RequestScanBody, ScanRequestStatusDto } from './scan.dto';
 import { scanView } from './scan.view';
 
 @ApiTags('scans')
@@ -18,6 +25,7 @@ export class ScansController {
     private readonly requestScan: RequestScan,
     private readonly listScans: ListScans,
     private readonly getScan: GetScan,
+    private readonly getScanRequest: GetScanRequest,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -50,6 +58,33 @@ export class ScansController {
       run_id: requested.runId,
       status: requested.relayed ? ('QUEUED' as const) : ('PENDING' as const),
       deduplicated: requested.deduplicated,
+    };
+  }
+
+  @Get('repos/:repo_id/scan-requests/:request_id')
+  @Requires('scans.read', 'repo_param')
+  @ApiOkResponse({ type: ScanRequestStatusDto, description: 'What became of a scan request (`request_id`)' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such request for this repository' })
+  async requestStatus(
+    @Access() access: RequestAccess,
+    @Param('repo_id') repoId: string,
+    @Param('request_id') requestId: string,
+  ): Promise<ScanRequestStatusDto> {
+    const status = await this.getScanRequest.execute({
+      caller: callerOf(access),
+      repoId: requireUuid(repoId, 'repo_id'),
+      requestId: requireUuid(requestId, 'request_id'),
+    });
+    return {
+      request_id: status.id,
+      repo_id: status.repoId,
+      state: status.state,
+      attempts: status.attempts,
+      last_error: status.lastError,
+      scan_id: status.scanId,
+      created_at: status.createdAt.toISOString(),
+      relayed_at: status.relayedAt?.toISOString() ?? null,
+      gave_up_at: status.gaveUpAt?.toISOString() ?? null,
     };
   }
 

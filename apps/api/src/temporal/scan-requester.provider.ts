@@ -7,8 +7,11 @@ import { TEMPORAL_CLIENT } from './temporal.module';
 /** The ScanRequester port. */
 export const SCAN_REQUESTER = Symbol('SCAN_REQUESTER');
 
-/** One signal-with-start, the client's retries included; well under the relay's lease (30 s). */
-const SCAN_REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * One signal-with-start, the client's retries included: the relay's lease covers a whole round of
+ * them (RelaySettings.requestTimeoutMs).
+ */
+export const SCAN_REQUEST_TIMEOUT_MS = 5_000;
 
 /** How the API's outbox relay hands scan requests to Temporal, with the configured debounce. */
 export const scanRequesterProvider: Provider = {

@@ -119,11 +119,15 @@ describe('RequestScan', () => {
           requestId: 'request-1',
           ref: 'main',
           correlationId: 'req-1',
+          sequence: 1,
         },
         routing: { taskQueue: 'scans' },
       },
     ]);
-    expect(outbox.rows).toEqual([expect.objectContaining({ id: 'request-1', relayedAt: 0, attempts: 0 })]);
+    // The scan serving it is kept with the request, for whoever asks about the request later.
+    expect(outbox.rows).toEqual([
+      expect.objectContaining({ id: 'request-1', relayedAt: 0, attempts: 0, scanId: 'scan-1' }),
+    ]);
     expect([...scans.values()]).toEqual([
       {
         scanId: 'scan-1',
@@ -278,6 +282,7 @@ describe('RequestScan', () => {
         correlationId: 'advisory-sync',
         snapshotId: 'snap-1',
         taskQueue: 'scans-rematch',
+        sequence: 1,
       },
       routing: { taskQueue: 'scans-b', timing: { quietWindowMs: 1 } },
     });

@@ -198,8 +198,10 @@ export class RequestScan {
     const assignment = await this.requester.assignment(receipt, requestId);
     if (!assignment) return { ...relayed, scanId: null, runId: receipt.runId, deduplicated: false };
     const runId = assignment.servedByThisRun ? receipt.runId : null;
-    const inserted = await this.uow.transaction(command.caller.scope, (stores) =>
-      stores.scans.queue({
+    const inserted = await this.uow.transaction(command.caller.scope, async (stores) => {
+      // Told to whoever asks about the request later (GET .../scan-requests/{id}).
+      await stores.scanRequestOutbox.recordScan(requestId, assignment.scanId);
+      return stores.scans.queue({
         scanId: assignment.scanId,
         orgId: repo.orgId,
         repoId: repo.id,
@@ -208,8 +210,8 @@ export class RequestScan {
         trigger: command.trigger,
         requestedBy: command.requestedBy ?? callerName(command.caller),
         ref: command.ref ?? null,
-      }),
-    );
+      });
+    });
     return {
       ...relayed,
       scanId: assignment.scanId,

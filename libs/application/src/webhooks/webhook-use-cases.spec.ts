@@ -96,7 +96,8 @@ describe('RequestPushScans', () => {
     ]);
     expect(outbox.rows[0]!.details).not.toHaveProperty('commitSha');
     await requestScan.relayAfterCommit(['r-1']);
-    expect(sent).toEqual([outbox.rows[0]!.details]);
+    // Stamped with its outbox sequence, so the workflow can tell a late copy from a newer request.
+    expect(sent).toEqual([{ ...outbox.rows[0]!.details, sequence: outbox.rows[0]!.sequence }]);
   });
 });
 

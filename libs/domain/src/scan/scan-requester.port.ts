@@ -17,6 +17,8 @@ export interface ScanRequestDetails {
   readonly deliveryId?: string;
   /** Chosen by the requester, to ask which scan serves this request. */
   readonly requestId?: string;
+  /** The outbox's order of the request (later: higher), stamped by the relay as it sends it. */
+  readonly sequence?: number;
   /** Carried into every step's logs: the API request's id, the delivery id, the sync's id. */
   readonly correlationId?: string;
   /** trigger `advisory` only: the stored snapshot to match again. */

@@ -121,16 +121,19 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
  */
 function requestScanThroughActivityClient(em: EntityManager): RequestScan {
   const uow = new MikroOrmUnitOfWork(em);
+  const requestTimeoutMs = 10_000;
   const requester = new TemporalScanRequester(
     () => Context.current().client,
     DEFAULT_SCAN_TASK_QUEUE,
     {},
-    {
-      requestTimeoutMs: 10_000,
-    },
+    { requestTimeoutMs },
   );
+  // A round's calls must all fit in the default lease: fewer of these longer ones per round.
+  const batchSize = Math.floor(DEFAULT_RELAY_SETTINGS.leaseMs / requestTimeoutMs);
   const relay = new RelayScanRequests(uow, requester, {
     ...DEFAULT_RELAY_SETTINGS,
+    batchSize,
+    requestTimeoutMs,
     taskQueue: DEFAULT_SCAN_TASK_QUEUE,
   });
   return new RequestScan(uow, requester, relay, randomUUID);

@@ -48,9 +48,15 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly scanRequestsGivenUp = new Gauge({
+    name: 'repoguard_scan_request_outbox_gave_up',
+    help: 'Scan requests given up (refused too often or too long, or their repository disabled), until pruned',
+    registers: [this.registry],
+  });
+
   readonly scanRequestRelays = new Counter({
     name: 'repoguard_scan_request_relays_total',
-    help: 'Relays by the outbox loop (not the immediate ones), by outcome: relayed, engine_unavailable, refused',
+    help: 'Relays by the outbox loop (not the immediate ones), by outcome: relayed, engine_unavailable, refused, gave_up, lost (another relay took it)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -63,4 +63,27 @@ describe('collectBatch', () => {
   it('refuses an empty batch', () => {
     expect(() => collectBatch([])).toThrow(/empty batch/);
   });
+
+  it('serves the highest outbox sequence, not the last to arrive, when every request has one', () => {
+    // A relay's late copy of an older push arrives after the newer one.
+    const requests = [push('new', { sequence: 7 }), push('old', { sequence: 3 })];
+
+    expect(collectBatch(requests).request.commitSha).toBe('new');
+    expect(collectBatch(requests).requests).toEqual(requests);
+  });
+
+  it('keeps the last arrival when some request has no sequence (sent before sequences existed)', () => {
+    const requests = [push('stamped', { sequence: 9 }), push('unstamped')];
+
+    expect(collectBatch(requests).request.commitSha).toBe('unstamped');
+  });
+
+  it('still lets a real scan serve re-matches of a higher sequence', () => {
+    const requests = [push('a', { sequence: 1 }), advisory('snap-1', { sequence: 5 })];
+
+    const batch = collectBatch(requests);
+
+    expect(batch.request.commitSha).toBe('a');
+    expect(batch.rematch).toBeNull();
+  });
 });

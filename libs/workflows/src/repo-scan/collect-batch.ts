@@ -16,6 +16,20 @@ export interface ScanBatch {
 }
 
 /**
+ * The newest request: the highest outbox sequence when every request carries one (relays may
+ * deliver out of the order requests were made in, so a late copy of an older push must not win),
+ * else the last to arrive (requests sent before sequences existed).
+ */
+function newest(requests: readonly ScanRequest[]): ScanRequest | undefined {
+  const stamped = requests.every((r) => r.sequence !== undefined);
+  if (!stamped) return requests[requests.length - 1];
+  return requests.reduce<ScanRequest | undefined>(
+    (best, r) => (best === undefined || r.sequence! > best.sequence! ? r : best),
+    undefined,
+  );
+}
+
+/**
  * Decides what one scan does for the requests that arrived before it started. The newest wins; the
  * others are coalesced into it. A re-match (advisories changed) is served by any real scan in the
  * batch, which matches against the same advisories anyway, so only a batch of re-matches alone
@@ -24,7 +38,7 @@ export interface ScanBatch {
 export function collectBatch(requests: readonly ScanRequest[]): ScanBatch {
   const scans = requests.filter((r) => r.trigger !== 'advisory');
   const served = scans.length > 0 ? scans : requests;
-  const request = served[served.length - 1];
+  const request = newest(served);
   // The workflow takes a batch only once a request came: an empty one is a bug, not an input.
   if (!request) throw new Error('collectBatch: an empty batch has no request to serve');
   const rematch =

@@ -1,5 +1,21 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { scanForRequestQuery, scanRequestedSignal, type ScanRequest } from '@repoguard/contract';
+import {
+  scanForRequestQuery,
+  scanRequestedSignal,
+  type ScanRequest,
+  type ServedRequest,
+} from '@repoguard/contract';
+
+// How many served requests a run remembers and hands to the next: enough for the copies a relay
+// can send late (its lease and retries span minutes, a run serves a handful), small in history.
+export const SERVED_REQUESTS_KEPT = 200;
+
+// A scan covers every request made before the request it scanned, for the same ref.
+interface Coverage {
+  readonly scanId: string;
+  readonly ref: string | null;
+  readonly sequence: number;
+}
 
 export interface DebounceWindow {
   /** Scan once no request has come for this long... */
@@ -18,24 +34,40 @@ export class ScanRequestInbox {
   private readonly batchRequestIds = new Set<string>();
   // Once the scan has taken its batch, what is still pending belongs to the follow-up run.
   private batchTaken = false;
+  // Requests earlier runs served (carried) and late copies this run acknowledged, oldest first.
+  private readonly served: ServedRequest[];
+  private scanned: Coverage | null = null;
 
   constructor(
     carried: readonly ScanRequest[],
     private readonly scanIds: { readonly thisRun: string; readonly nextRun: string },
+    servedBefore: readonly ServedRequest[] = [],
   ) {
     this.pending = [...carried];
     this.receivedCount = this.pending.length;
+    this.served = [...servedBefore];
     setHandler(scanRequestedSignal, (request) => {
       // The outbox relays at least once: a request it sent again (a crash between the signal and
-      // its mark) is one this run already holds, and is dropped. Only new ids count as arrivals.
+      // its mark, a lease that ran out) is one this run holds or an earlier run served, and is
+      // dropped. Only new ids count as arrivals.
       if (request.requestId && this.holds(request.requestId)) return;
+      // A late copy of a request older than one already scanned for the same ref: that scan saw
+      // a newer commit, so scanning this one would step back. Acknowledged, not scanned.
+      const coverage = this.coverageOf(request);
+      if (coverage) {
+        if (request.requestId) this.remember({ requestId: request.requestId, ...coverage });
+        return;
+      }
       this.pending.push(request);
       this.receivedCount++;
     });
     setHandler(scanForRequestQuery, (requestId) => {
       const { thisRun, nextRun } = this.scanIds;
       if (this.batchRequestIds.has(requestId)) return { scanId: thisRun, servedByThisRun: true };
-      if (!this.pending.some((r) => r.requestId === requestId)) return null;
+      if (!this.pending.some((r) => r.requestId === requestId)) {
+        const earlier = this.served.find((r) => r.requestId === requestId);
+        return earlier ? { scanId: earlier.scanId, servedByThisRun: earlier.scanId === thisRun } : null;
+      }
       return this.batchTaken
         ? { scanId: nextRun, servedByThisRun: false }
         : { scanId: thisRun, servedByThisRun: true };
@@ -43,7 +75,31 @@ export class ScanRequestInbox {
   }
 
   private holds(requestId: string): boolean {
-    return this.batchRequestIds.has(requestId) || this.pending.some((r) => r.requestId === requestId);
+    return (
+      this.batchRequestIds.has(requestId) ||
+      this.pending.some((r) => r.requestId === requestId) ||
+      this.served.some((r) => r.requestId === requestId)
+    );
+  }
+
+  /** The scan (this run's or an earlier one) that already covers a sequenced request, if any. */
+  private coverageOf(request: ScanRequest): Coverage | null {
+    if (request.sequence === undefined) return null;
+    const ref = request.ref ?? null;
+    const covers = (c: { ref?: string | null; sequence?: number }) =>
+      c.sequence !== undefined && c.sequence >= request.sequence! && (c.ref ?? null) === ref;
+    if (this.scanned && covers(this.scanned)) return this.scanned;
+    for (let i = this.served.length - 1; i >= 0; i--) {
+      const earlier = this.served[i]!;
+      if (covers(earlier)) return { scanId: earlier.scanId, ref, sequence: earlier.sequence! };
+    }
+    return null;
+  }
+
+  private remember(served: ServedRequest): void {
+    this.served.push(served);
+    if (this.served.length > SERVED_REQUESTS_KEPT)
+      this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);
   }
 
   get received(): number {
@@ -80,9 +136,33 @@ export class ScanRequestInbox {
     return batch;
   }
 
+  /**
+   * Called with the request the batch's scan serves: every request of the batch is served by this
+   * run's scan, and when it scans a ref (not a stored snapshot) it covers older requests for it.
+   */
+  scanning(request: ScanRequest, rematch: boolean): void {
+    const { thisRun } = this.scanIds;
+    const ref = request.ref ?? null;
+    if (!rematch && request.sequence !== undefined) {
+      this.scanned = { scanId: thisRun, ref, sequence: request.sequence };
+    }
+    for (const id of this.batchRequestIds) {
+      this.remember({
+        requestId: id,
+        scanId: thisRun,
+        ...(this.scanned ? { ref: this.scanned.ref, sequence: this.scanned.sequence } : {}),
+      });
+    }
+  }
+
   /** The pending requests, for the follow-up run: from now on they are its own. */
   handOver(): readonly ScanRequest[] {
     this.batchTaken = true;
     return [...this.pending];
+  }
+
+  /** What this run and the ones before it served, for the follow-up run (the newest, bounded). */
+  servedOnward(): readonly ServedRequest[] {
+    return this.served.slice(-SERVED_REQUESTS_KEPT);
   }
 }

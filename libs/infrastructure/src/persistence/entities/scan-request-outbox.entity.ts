@@ -7,22 +7,46 @@ import { RepositoryEntity } from './repository.entity';
  * Deleted with its repository (foreign key, on delete cascade).
  */
 @Entity({ tableName: 'scan_request_outbox' })
-// The relay's poll reads only what is still to send, oldest first; pruning reads only what was sent.
+// The relay's poll reads only what is still to send, each org's oldest first; pruning reads only
+// what was sent or given up.
 @Index({
   name: 'scan_request_outbox_pending_index',
   expression:
-    'create index "scan_request_outbox_pending_index" on "scan_request_outbox" ("task_queue", "created_at") where "relayed_at" is null',
+    'create index "scan_request_outbox_pending_index" on "scan_request_outbox" ("task_queue", "org_id", "seq") where "relayed_at" is null and "gave_up_at" is null',
 })
 @Index({
   name: 'scan_request_outbox_relayed_at_index',
   expression:
     'create index "scan_request_outbox_relayed_at_index" on "scan_request_outbox" ("relayed_at") where "relayed_at" is not null',
 })
+@Index({
+  name: 'scan_request_outbox_gave_up_at_index',
+  expression:
+    'create index "scan_request_outbox_gave_up_at_index" on "scan_request_outbox" ("gave_up_at") where "gave_up_at" is not null',
+})
 export class ScanRequestOutboxEntity {
-  [OptionalProps]?: 'attempts' | 'nextAttemptAt' | 'lastError' | 'createdAt' | 'relayedAt' | 'deliveryId';
+  [OptionalProps]?:
+    | 'seq'
+    | 'claims'
+    | 'attempts'
+    | 'nextAttemptAt'
+    | 'lastError'
+    | 'createdAt'
+    | 'relayedAt'
+    | 'gaveUpAt'
+    | 'scanId'
+    | 'deliveryId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
+
+  /** The order requests were committed in: the workflow scans the highest it holds for a ref. */
+  @Property({ type: 'bigint', columnType: 'bigserial', autoincrement: true })
+  seq!: string;
+
+  /** Bumped by every claim: a relay sends a request only while its claim is the latest. */
+  @Property({ type: 'integer', default: 0 })
+  claims: number = 0;
 
   @Property({ type: 'uuid' })
   orgId!: string;
@@ -60,4 +84,12 @@ export class ScanRequestOutboxEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   relayedAt: Date | null = null;
+
+  /** Refused too often or for too long, or its repository was disabled: never sent, kept a while. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  gaveUpAt: Date | null = null;
+
+  /** The scan serving the request, when the relay learnt it (API requests). */
+  @Property({ type: 'uuid', nullable: true })
+  scanId: string | null = null;
 }

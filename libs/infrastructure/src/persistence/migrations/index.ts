@@ -16,6 +16,7 @@ import { Migration20261204100000 } from './Migration20261204100000';
 import { Migration20261204120000 } from './Migration20261204120000';
 import { Migration20261205010000 } from './Migration20261205010000';
 import { Migration20261205020000 } from './Migration20261205020000';
+import { Migration20261205040000 } from './Migration20261205040000';
 import { Migration20261205050000 } from './Migration20261205050000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
@@ -37,5 +38,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204120000', class: Migration20261204120000 },
   { name: 'Migration20261205010000', class: Migration20261205010000 },
   { name: 'Migration20261205020000', class: Migration20261205020000 },
+  { name: 'Migration20261205040000', class: Migration20261205040000 },
   { name: 'Migration20261205050000', class: Migration20261205050000 },
 ];

@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { SYSTEM_SCOPE, type ScanTarget } from '@repoguard/domain';
 import { OrganizationEntity, RepositoryEntity } from '../entities';
 import { createMikroOrmConfig } from '../mikro-orm.config';
+import { MikroOrmScanRequestOutbox } from './mikro-orm-scan-request-outbox';
 import { MikroOrmUnitOfWork } from './mikro-orm-unit-of-work';
 
 // The scan request outbox on the real database: an enqueue commits or rolls back with its cause,
@@ -20,12 +21,14 @@ describe('MikroOrmScanRequestOutbox', () => {
   });
   afterAll(async () => orm?.close(true));
 
-  async function connectedRepo(): Promise<ScanTarget> {
+  async function connectedRepo(existingOrgId?: string): Promise<ScanTarget> {
     const em = orm.em.fork();
-    const org = em.create(OrganizationEntity, {
-      name: 'outbox',
-      slug: `outbox-${randomUUID().slice(0, 12)}`,
-    });
+    const org = existingOrgId
+      ? { id: existingOrgId }
+      : em.create(OrganizationEntity, {
+          name: 'outbox',
+          slug: `outbox-${randomUUID().slice(0, 12)}`,
+        });
     const name = randomUUID();
     const repo = em.create(RepositoryEntity, { orgId: org.id, owner: 'acme', name, defaultBranch: 'main' });
     await em.flush();
@@ -50,6 +53,10 @@ describe('MikroOrmScanRequestOutbox', () => {
       scanRequestOutbox.claim({ taskQueue, limit, leaseMs, ...(ids ? { ids } : {}) }),
     );
   const row = (id: string) => knex()('scan_request_outbox').where({ id }).first();
+  const outbox = <T>(work: (o: MikroOrmScanRequestOutbox) => Promise<T>) =>
+    uow.transaction(SYSTEM_SCOPE, ({ scanRequestOutbox }) =>
+      work(scanRequestOutbox as MikroOrmScanRequestOutbox),
+    );
 
   it('is written with its cause or not at all', async () => {
     const target = await connectedRepo();
@@ -77,7 +84,7 @@ describe('MikroOrmScanRequestOutbox', () => {
       attempts: 0,
       relayed_at: null,
     });
-    // What a relay reads back is what was enqueued.
+    // What a relay reads back is what was enqueued, with its order and which claim this is.
     expect(await claim(taskQueue)).toEqual([
       {
         id: kept,
@@ -85,6 +92,9 @@ describe('MikroOrmScanRequestOutbox', () => {
         details: { trigger: 'push', requestedBy: 'webhook:d-1', requestId: kept, deliveryId: 'd-1' },
         routing: { taskQueue, timing: { quietWindowMs: 100 } },
         attempts: 0,
+        sequence: Number((await row(kept)).seq),
+        claim: 1,
+        createdAt: expect.any(Date),
       },
     ]);
   });
@@ -106,9 +116,15 @@ describe('MikroOrmScanRequestOutbox', () => {
       await firstHolds;
     });
     while (firstClaimed.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    const started = Date.now();
-    const second = (await claim(taskQueue, 100)).map((r) => r.id);
-    expect(Date.now() - started).toBeLessThan(2_000); // FOR UPDATE alone would wait for the first
+    // A claim that waited on the first one's locks (FOR UPDATE alone) fails here instead.
+    const second = (
+      await orm.em.fork().transactional(async (em) => {
+        await em
+          .getConnection()
+          .execute(`set local lock_timeout = '1s'`, [], 'run', em.getTransactionContext());
+        return new MikroOrmScanRequestOutbox(em).claim({ taskQueue, limit: 100, leaseMs: 30_000 });
+      })
+    ).map((r) => r.id);
     releaseFirst();
     await first;
 
@@ -193,5 +209,97 @@ describe('MikroOrmScanRequestOutbox', () => {
     await knex()('repositories').where({ id: target.repoId }).delete();
     expect(await row(id)).toBeUndefined();
     await expect(enqueue(target, taskQueue)).rejects.toMatchObject({ code: 'REPO_DISCONNECTED' });
+  });
+
+  it("hands out each org's oldest request first, then each one's next, in the order they came", async () => {
+    const flooding = await connectedRepo();
+    const other = await connectedRepo();
+    const sameOrgOtherRepo = await connectedRepo(flooding.orgId);
+    const taskQueue = `q-${randomUUID()}`;
+    const floods: string[] = [];
+    for (let i = 0; i < 6; i++) floods.push(await enqueue(i % 2 ? sameOrgOtherRepo : flooding, taskQueue));
+    const others = [await enqueue(other, taskQueue), await enqueue(other, taskQueue)];
+
+    const first = await claim(taskQueue, 5);
+
+    expect(first.map((r) => r.id)).toEqual([floods[0], others[0], floods[1], others[1], floods[2]]);
+    const sequences = first.filter((r) => r.target.orgId === flooding.orgId).map((r) => r.sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect((await claim(taskQueue, 5)).map((r) => r.id)).toEqual(floods.slice(3));
+  });
+
+  it('renews a claimed request only for its latest claim, and tells a repository disabled since', async () => {
+    const target = await connectedRepo();
+    const taskQueue = `q-${randomUUID()}`;
+    const id = await enqueue(target, taskQueue);
+    const [mine] = await claim(taskQueue, 10, 1);
+    expect(await outbox((o) => o.hold(id, mine!.claim, 30_000))).toBe('held');
+    // Renewed: nobody claims it meanwhile.
+    expect(await claim(taskQueue)).toEqual([]);
+
+    // The lease runs out and another relay claims it: the first may no longer send it.
+    await knex()('scan_request_outbox')
+      .where({ id })
+      .update({ next_attempt_at: knex().raw('now()') });
+    const [theirs] = await claim(taskQueue);
+    expect(theirs!.claim).toBe(mine!.claim + 1);
+    expect(await outbox((o) => o.hold(id, mine!.claim, 30_000))).toBe('taken');
+    expect(await outbox((o) => o.hold(id, theirs!.claim, 30_000))).toBe('held');
+
+    await knex()('repositories')
+      .where({ id: target.repoId })
+      .update({ disabled_at: knex().raw('now()') });
+    expect(await outbox((o) => o.hold(id, theirs!.claim, 30_000))).toBe('repo_disabled');
+
+    await outbox((o) => o.markRelayed(id));
+    expect(await outbox((o) => o.hold(id, theirs!.claim, 30_000))).toBe('taken');
+  });
+
+  it('keeps a given-up request out of claims and the backlog, tells its state, and prunes it later', async () => {
+    const target = await connectedRepo();
+    const taskQueue = `q-${randomUUID()}`;
+    const [given, waiting, sent] = [
+      await enqueue(target, taskQueue),
+      await enqueue(target, taskQueue),
+      await enqueue(target, taskQueue),
+    ];
+    await claim(taskQueue);
+    const scanId = randomUUID();
+    await outbox(async (o) => {
+      await o.giveUp(given!, '3 INVALID_ARGUMENT: refused');
+      await o.reschedule(waiting!, '3 INVALID_ARGUMENT: refused', 0);
+      await o.markRelayed(sent!);
+      await o.recordScan(sent!, scanId);
+    });
+    expect((await claim(taskQueue)).map((r) => r.id)).toEqual([waiting]);
+    const backlog = await outbox((o) => o.backlog(taskQueue));
+    expect(backlog).toMatchObject({ pending: 1, gaveUp: 1 });
+    expect(backlog.oldestCreatedAt!.getTime()).toBe(new Date((await row(waiting!)).created_at).getTime());
+    // A late reschedule (a relay that did not know) does not bring it back.
+    await outbox((o) => o.reschedule(given!, 'late', 0));
+
+    expect(await outbox((o) => o.status(target.repoId, given!))).toMatchObject({
+      id: given,
+      orgId: target.orgId,
+      state: 'gave_up',
+      attempts: 1,
+      lastError: '3 INVALID_ARGUMENT: refused',
+      scanId: null,
+      gaveUpAt: expect.any(Date),
+    });
+    expect(await outbox((o) => o.status(target.repoId, sent!))).toMatchObject({ state: 'relayed', scanId });
+    expect(await outbox((o) => o.status(target.repoId, waiting!))).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+    });
+    // Only under its own repository.
+    expect(await outbox((o) => o.status(randomUUID(), given!))).toBeNull();
+
+    await knex()('scan_request_outbox')
+      .where({ id: given })
+      .update({ gave_up_at: knex().raw(`now() - interval '2 days'`) });
+    await outbox((o) => o.pruneRelayed(24 * 3600_000));
+    expect(await row(given!)).toBeUndefined();
+    expect(await row(waiting!)).toBeDefined();
   });
 });

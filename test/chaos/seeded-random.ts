@@ -1,11 +1,13 @@
 // Every choice the chaos run makes (which repository, which versions, when to kill what) comes from
 // one seed, so a failing run can be replayed with CHAOS_SEED. Timing still varies between runs.
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+
+// pure-rand 7 (the version Jest and fast-check's tree share here) draws whole numbers; a float is
+// one such draw over 2^31.
+const FLOAT_STEPS = 2 ** 31;
 
 export class SeededRandom {
-  private readonly rng: ReturnType<typeof xoroshiro128plus>;
+  private readonly rng: RandomGenerator;
 
   constructor(readonly seed: number) {
     this.rng = xoroshiro128plus(seed);
@@ -13,12 +15,12 @@ export class SeededRandom {
 
   /** A whole number in [from, to], both included. */
   int(from: number, to: number): number {
-    return uniformInt(this.rng, from, to);
+    return unsafeUniformIntDistribution(from, to, this.rng);
   }
 
   /** A number in [from, to). */
   between(from: number, to: number): number {
-    return from + uniformFloat64(this.rng) * (to - from);
+    return from + (unsafeUniformIntDistribution(0, FLOAT_STEPS - 1, this.rng) / FLOAT_STEPS) * (to - from);
   }
 
   pick<T>(items: readonly T[]): T {

@@ -275,6 +275,27 @@ describe('pomXmlParser', () => {
         dependencies: [],
         diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX' }],
       });
+      // Never closed: refused for its depth at the 102nd element, not after reading every tag.
+      expect(pomXmlParser.parse('pom.xml', `<project>${'<a>'.repeat(5000)}`)).toStrictEqual({
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: 'pom.xml could not be read as XML: Maximum nested tags exceeded',
+          },
+        ],
+      });
+      expect(
+        pomXmlParser.parse('pom.xml', `<project>${'<a>'.repeat(100)}${'</a>'.repeat(100)}</project>`),
+      ).toEqual({
+        dependencies: [],
+        diagnostics: [],
+      });
+      expect(pomXmlParser.parse('pom.xml', '<project><__proto__><x/></__proto__></project>')).toMatchObject({
+        dependencies: [],
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX' }],
+      });
     });
   });
 

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type {
@@ -73,37 +74,9 @@ export const pomXmlParser: ManifestParser = {
       ],
     });
     if (source.trim() === '') return fail(`${path} is empty`);
-    const validation = XMLValidator.validate(source);
-    if (validation !== true)
-      return fail(`${path} is not well-formed XML: ${validation.err.msg}`, validation.err.line);
-
-    let document: unknown;
-    try {
-      document = new XMLParser({
-        ignoreAttributes: true,
-        ignoreDeclaration: true,
-        ignorePiTags: true,
-        // Versions stay strings: `1.10` must not become the number 1.1.
-        parseTagValue: false,
-        trimValues: true,
-        removeNSPrefix: true,
-        captureMetaData: true,
-        // A POM needs no DOCTYPE entities; these bounds (tighter than the library's) keep a
-        // billion-laughs DOCTYPE to an error, and nesting deeper than any POM to another.
-        processEntities: {
-          maxEntityCount: 100,
-          maxEntitySize: 1024,
-          maxTotalExpansions: 1000,
-          maxExpandedLength: 64 * 1024,
-        },
-        maxNestedTags: 100,
-      }).parse(source);
-    } catch (error) {
-      return fail(
-        `${path} could not be read as XML: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    const project = isObject(document) ? document['project'] : undefined;
+    const document = readXml(path, source) ?? readXmlStrictly(path, source);
+    if ('error' in document) return fail(document.error, document.line);
+    const project = document.project;
     if (!isObject(project)) return fail(`${path} has no <project> root element`);
 
     const diagnostics: ManifestDiagnostic[] = [];
@@ -269,6 +242,127 @@ export const pomXmlParser: ManifestParser = {
     return { dependencies: dependencies.filter((_, index) => !superseded.has(index)), diagnostics };
   },
 };
+
+type XmlRead = { readonly project: unknown } | { readonly error: string; readonly line?: number };
+
+interface OpenElement {
+  readonly name: string;
+  readonly start: number;
+  /** Set once a child element appears; until then the element is text. */
+  node?: XmlNode;
+  text: string;
+}
+
+// `readXmlStrictly`'s bound (maxNestedTags: 100 below the root), with its error; refused here
+// without reading further, as a validator pass over megabytes of unclosed tags is what costs.
+const MAX_NESTED_ELEMENTS = 101;
+const TOO_DEEP = 'Maximum nested tags exceeded';
+
+/**
+ * The document shaped as `readXmlStrictly` gives it (local names, trimmed text, repeats as arrays,
+ * each element's offsets), read by saxes at a fraction of the cost. Undefined for what it does not
+ * take as an ordinary POM (not well-formed, a DOCTYPE, an element named `__proto__`): that is left
+ * to `readXmlStrictly`. saxes expands only XML's predefined entities and character references.
+ */
+function readXml(path: string, source: string): XmlRead | undefined {
+  const parser = new SaxesParser();
+  const open: OpenElement[] = [];
+  let root: XmlNode | undefined;
+  let declined = false;
+  let tooDeep = false;
+  const decline = () => {
+    declined = true;
+    // saxes reports through `error` and goes on; a throw is the way out of `write`.
+    throw new Error('declined');
+  };
+  parser.on('error', decline);
+  parser.on('doctype', decline);
+  parser.on('opentagstart', (tag) => {
+    if (open.length >= MAX_NESTED_ELEMENTS) {
+      tooDeep = true;
+      throw new Error(TOO_DEEP);
+    }
+    const name = tag.name.slice(tag.name.indexOf(':') + 1);
+    // Set as a key of a plain object it would replace that object's prototype.
+    if (name === '__proto__') decline();
+    open.push({ name, start: source.lastIndexOf('<', parser.position - 1), text: '' });
+  });
+  const addText = (text: string) => {
+    const current = open[open.length - 1];
+    if (current) current.text += text;
+  };
+  // As fast-xml-parser's trimValues: each run of text trimmed, CDATA kept as written.
+  parser.on('text', (text) => addText(text.trim()));
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const element = open.pop() as OpenElement;
+    let value: unknown = element.text;
+    if (element.node) {
+      if (element.text !== '') element.node['#text'] = element.text;
+      (element.node as Record<symbol, unknown>)[META] = {
+        startIndex: element.start,
+        endIndex: parser.position,
+      };
+      value = element.node;
+    }
+    const parent = open[open.length - 1];
+    if (!parent) {
+      root = { [element.name]: value };
+      return;
+    }
+    const node = (parent.node ??= {});
+    const earlier = node[element.name];
+    if (earlier === undefined) node[element.name] = value;
+    else if (Array.isArray(earlier)) earlier.push(value);
+    else node[element.name] = [earlier, value];
+  });
+  try {
+    parser.write(source).close();
+  } catch (error) {
+    if (tooDeep) return { error: `${path} could not be read as XML: ${TOO_DEEP}` };
+    if (declined) return undefined;
+    throw error;
+  }
+  return { project: root?.['project'] };
+}
+
+/**
+ * The document as fast-xml-parser reads it, through its validator: slow, but the reader of record
+ * for anything `readXml` declines, so diagnostics and the DOCTYPE and nesting bounds stay its own.
+ */
+function readXmlStrictly(path: string, source: string): XmlRead {
+  const validation = XMLValidator.validate(source);
+  if (validation !== true)
+    return { error: `${path} is not well-formed XML: ${validation.err.msg}`, line: validation.err.line };
+
+  let document: unknown;
+  try {
+    document = new XMLParser({
+      ignoreAttributes: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      // Versions stay strings: `1.10` must not become the number 1.1.
+      parseTagValue: false,
+      trimValues: true,
+      removeNSPrefix: true,
+      captureMetaData: true,
+      // A POM needs no DOCTYPE entities; these bounds (tighter than the library's) keep a
+      // billion-laughs DOCTYPE to an error, and nesting deeper than any POM to another.
+      processEntities: {
+        maxEntityCount: 100,
+        maxEntitySize: 1024,
+        maxTotalExpansions: 1000,
+        maxExpandedLength: 64 * 1024,
+      },
+      maxNestedTags: 100,
+    }).parse(source);
+  } catch (error) {
+    return {
+      error: `${path} could not be read as XML: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  return isObject(document) ? { project: document['project'] } : { project: undefined };
+}
 
 function dependencyNodes(parent: XmlNode): XmlNode[] {
   const container = parent['dependencies'];

@@ -16,6 +16,40 @@ export interface Repeat<T extends ParsedDependency> {
   readonly first: T;
 }
 
+/**
+ * The index of an earlier dependency with the same identity, else undefined after recording this
+ * one at the next index (`firsts.length`).
+ */
+function indexOfSame<T extends ParsedDependency>(
+  byName: Map<string, number | Map<string, number>>,
+  firsts: readonly T[],
+  dependency: T,
+): number | undefined {
+  const next = firsts.length;
+  const known = byName.get(dependency.name);
+  if (known === undefined) {
+    byName.set(dependency.name, next);
+    return undefined;
+  }
+  if (typeof known === 'number') {
+    const identity = dependencyIdentity(dependency);
+    const earlier = dependencyIdentity(firsts[known] as T);
+    if (identity === earlier) return known;
+    byName.set(
+      dependency.name,
+      new Map([
+        [earlier, known],
+        [identity, next],
+      ]),
+    );
+    return undefined;
+  }
+  const identity = dependencyIdentity(dependency);
+  const index = known.get(identity);
+  if (index === undefined) known.set(identity, next);
+  return index;
+}
+
 // Needed at run time by one declaration means needed at run time.
 const SCOPE_WEIGHT: Record<DependencyScope, number> = { runtime: 2, optional: 1, dev: 0 };
 
@@ -27,15 +61,15 @@ export function dedupeDependencies<T extends ParsedDependency>(
   dependencies: readonly T[],
 ): { dependencies: T[]; repeats: Repeat<T>[] } {
   // Index into two arrays rather than an object per dependency: a lock lists tens of thousands.
-  const indexOf = new Map<string, number>();
+  // Looked up by name first (a string the parser already hashed), and by the whole identity only
+  // among dependencies of one name: most names come once, so most identities are never built.
+  const byName = new Map<string, number | Map<string, number>>();
   const firsts: T[] = [];
   const merged: T[] = [];
   const repeats: Repeat<T>[] = [];
   for (const dependency of dependencies) {
-    const identity = dependencyIdentity(dependency);
-    const index = indexOf.get(identity);
+    const index = indexOfSame(byName, firsts, dependency);
     if (index === undefined) {
-      indexOf.set(identity, firsts.length);
       firsts.push(dependency);
       merged.push(dependency);
       continue;

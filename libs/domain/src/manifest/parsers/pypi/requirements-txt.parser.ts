@@ -131,8 +131,12 @@ export function scopeForFile(path: string): DependencyScope {
   return DEV_FILE_NAME.test(base) ? 'dev' : 'runtime';
 }
 
+/** Repeats listed one by one; past this, one line counts the rest (a file of 200,000 repeats stays cheap). */
+const LISTED_DUPLICATES = 20;
+
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
+  private duplicates = 0;
   private readonly requirements: Requirement[] = [];
   /** Per package: its first requirement. */
   private readonly byName = new Map<string, Requirement>();
@@ -182,7 +186,15 @@ class RequirementsRun {
             line: r.line,
           },
     );
-    return { dependencies, diagnostics: this.diagnostics.filter((d) => !withdrawn.has(d)) };
+    const diagnostics = this.diagnostics.filter((d) => !withdrawn.has(d));
+    if (this.duplicates > LISTED_DUPLICATES) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'DUPLICATE',
+        message: `${this.duplicates - LISTED_DUPLICATES} more repeated requirements were not listed`,
+      });
+    }
+    return { dependencies, diagnostics };
   }
 
   private applyConstraint(
@@ -215,6 +227,12 @@ class RequirementsRun {
         `${requirement.name}==${requirement.version} differs from ${constraint.version} pinned by the constraint at ${where}`,
       );
     }
+  }
+
+  /** Counts a repeat; true while repeats are still listed one by one. */
+  private listDuplicate(): boolean {
+    this.duplicates++;
+    return this.duplicates <= LISTED_DUPLICATES;
   }
 
   private report(
@@ -508,7 +526,7 @@ class RequirementsRun {
     const existing = this.constraints.get(name);
     if (!existing) {
       this.constraints.set(name, { version, context, line });
-    } else if (!sameVersion(existing.version, version)) {
+    } else if (!sameVersion(existing.version, version) && this.listDuplicate()) {
       this.report(
         context,
         line,
@@ -537,7 +555,7 @@ class RequirementsRun {
       first &&
       (requirementKey(first.version, first.specifier) === specKey ? first : others?.get(specKey as string));
     if (same && same.scope === context.scope) return;
-    if (first && !same) {
+    if (first && !same && this.listDuplicate()) {
       this.report(
         context,
         line,

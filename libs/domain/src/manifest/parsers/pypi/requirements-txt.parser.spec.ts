@@ -643,6 +643,20 @@ describe('requirementsTxtParser', () => {
     expect(result.diagnostics).toEqual([]);
   });
 
+  it('lists 20 conflicting repeats of a package, then one line counts the rest', () => {
+    const text = Array.from({ length: 30 }, (_, i) => `same-name==1.0.${i}\n`).join('');
+    const result = requirementsTxtParser.parse('requirements.txt', text);
+    const duplicates = result.diagnostics.filter((d) => d.code === 'DUPLICATE');
+    expect(duplicates).toHaveLength(21);
+    expect(duplicates.slice(0, 20).map((d) => d.line)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(duplicates[20]).toEqual({
+      severity: 'warning',
+      code: 'DUPLICATE',
+      message: '9 more repeated requirements were not listed',
+    });
+    expect(result.dependencies).toHaveLength(30);
+  });
+
   describe('lines over MAX_LINE_LENGTH', () => {
     it('skips a long line with LINE_TOO_LONG naming it and reads the lines around it', () => {
       const long = `huge==1.0 ${'x'.repeat(MAX_LINE_LENGTH)}`;

@@ -177,6 +177,16 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
 
   async reschedule(id: string, error: string, retryInMs: number): Promise<void> {
     const knex = this.db();
+    await this.countRefusal(id, error, { next_attempt_at: afterMs(knex, retryInMs) });
+  }
+
+  async giveUp(id: string, error: string): Promise<void> {
+    await this.countRefusal(id, error, { gave_up_at: this.db().fn.now() });
+  }
+
+  /** One more refused attempt on a row still waiting, with what becomes of it. */
+  private async countRefusal(id: string, error: string, then: Record<string, unknown>): Promise<void> {
+    const knex = this.db();
     await knex(TABLE)
       .where({ id })
       .whereNull('relayed_at')
@@ -185,20 +195,7 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
         attempts: knex.raw('attempts + 1'),
         // An error text comes from the engine's client: kept short, it is a hint for operators.
         last_error: error.slice(0, 2_000),
-        next_attempt_at: afterMs(knex, retryInMs),
-      });
-  }
-
-  async giveUp(id: string, error: string): Promise<void> {
-    const knex = this.db();
-    await knex(TABLE)
-      .where({ id })
-      .whereNull('relayed_at')
-      .whereNull('gave_up_at')
-      .update({
-        attempts: knex.raw('attempts + 1'),
-        last_error: error.slice(0, 2_000),
-        gave_up_at: knex.fn.now(),
+        ...then,
       });
   }
 

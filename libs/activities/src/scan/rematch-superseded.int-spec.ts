@@ -242,4 +242,34 @@ describe('a re-match overtaken by a newer scan', () => {
     });
     expect(await findingRows(repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
   });
+
+  it('keeps a re-match its workflow closed for a push closed, whatever its late steps do', async () => {
+    const d = deps();
+    const repo = await connectedRepo();
+    const older = await matchedSnapshot(d, repo, 'left-pad');
+    const first = await pushScan(d, repo, older);
+    await createPersistActivity(d)({ scanId: first, ...repo, snapshotId: older });
+    await createEvaluatePolicyActivity(d)({ scanId: first, ...repo, snapshotId: older });
+
+    // A push came: the workflow cancelled the re-match and closed its scan before its first step ran.
+    const rematchId = randomUUID();
+    const started = {
+      scanId: rematchId,
+      ...repo,
+      workflowId: `repo-scan:${repo.repoId}`,
+      runId: randomUUID(),
+      requestedBy: 'sync',
+    };
+    await d.scans.close({ ...started, trigger: 'advisory', ref: null }, { status: 'SUPERSEDED' }, d.now());
+    // The cancelled steps were already running and finish anyway (they did not hear of it in time).
+    await createBeginRematchActivity(d)({ ...started, snapshotId: older });
+    await createPersistActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
+    await createEvaluatePolicyActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
+
+    expect(await scanRow(rematchId)).toMatchObject({ status: 'SUPERSEDED' });
+    const latest = (await knex()('scans')
+      .where({ repo_id: repo.repoId, status: 'COMPLETED' })
+      .pluck('id')) as string[];
+    expect(latest).toEqual([first]);
+  });
 });

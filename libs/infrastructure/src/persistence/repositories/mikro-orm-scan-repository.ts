@@ -116,6 +116,13 @@ export class MikroOrmScanRepository implements ScanRepository {
           .update({ status: 'SUPERSEDED', completed_at: now });
         return { supersededBy: newer };
       }
+      // A row closed meanwhile (its workflow let it go for a push) stays closed, its verdict unsaid.
+      const completed = (await trx('scans')
+        .where({ id: scanId })
+        .whereNotIn('status', FINAL_SCAN_STATUSES)
+        .update({ status: 'COMPLETED', completed_at: now })
+        .returning('id')) as unknown[];
+      if (completed.length === 0) return { supersededBy: null };
       const repo = (await trx('repositories').where({ id: repoId }).first('status')) as
         { status: RepoStatus } | undefined;
       if (repo) {
@@ -123,7 +130,6 @@ export class MikroOrmScanRepository implements ScanRepository {
           .where({ id: repoId })
           .update({ status: repoStatusAfterScan(repo.status, { policyStatus }), last_scan_at: now });
       }
-      await trx('scans').where({ id: scanId }).update({ status: 'COMPLETED', completed_at: now });
       return { supersededBy: null };
     });
   }

@@ -201,7 +201,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const requested = await api(token, 'POST', `/repos/${repoId}/scan`, {});
   if (requested.status !== 202) throw new Error(`requesting the scan: ${JSON.stringify(requested.body)}`);
   let scan = (await api(token, 'GET', `/scans/${requested.body.scan_id}`)).body;
-  for (let i = 0; i < 600 && !['COMPLETED', 'FAILED'].includes(scan.status); i++) {
+  for (let i = 0; i < 600 && !['COMPLETED', 'FAILED', 'SUPERSEDED'].includes(scan.status); i++) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     scan = (await api(token, 'GET', `/scans/${requested.body.scan_id}`)).body;
   }

@@ -27,7 +27,7 @@ export interface CheckOutcome {
   readonly scans: ScanCounts;
 }
 
-const TERMINAL = ['COMPLETED', 'FAILED'];
+const TERMINAL = ['COMPLETED', 'FAILED', 'SUPERSEDED'];
 
 export class ChaosChecks {
   private readonly pool: Pool;

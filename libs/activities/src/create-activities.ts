@@ -17,6 +17,7 @@ import { createFindRematchTargetsActivity } from './advisories/find-rematch-targ
 import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
 import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
 import { createBeginRematchActivity } from './scan/begin-rematch.activity';
+import { createCloseScanActivity } from './scan/close-scan.activity';
 import { createEvaluatePolicyActivity } from './scan/evaluate-policy.activity';
 import { createFetchManifestActivity } from './scan/fetch-manifest.activity';
 import { createOsvQueryActivity } from './scan/osv-query.activity';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
     evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
     recordScanFailure: createRecordScanFailureActivity({ ...deps, now }),
     beginRematch: createBeginRematchActivity({ ...deps, now }),
+    closeScan: createCloseScanActivity({ ...deps, now }),
     importAdvisories: createImportAdvisoriesActivity(deps),
     findRematchTargets: createFindRematchTargetsActivity(deps),
     requestRematchScans: createRequestRematchScansActivity(deps),

@@ -44,6 +44,11 @@ export interface RepoScanInput {
   readonly maxWaitMs?: number;
   /** A step on a worker that died is retried elsewhere after this long without a heartbeat. */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * How long a re-match step may wait for a worker on the re-match queue: past it the re-match is
+   * released (its scan closed FAILED, REMATCH_DEFERRED) and asked again in the next run.
+   */
+  readonly rematchQueueTimeoutMs?: number;
   /** Requests carried over from the previous run by continue-as-new. */
   readonly carriedRequests?: readonly ScanRequest[];
   /** The id this run's scan takes: a run continued-as-new was told it in advance. */
@@ -66,8 +71,17 @@ export interface ServedRequest {
   readonly sequence?: number;
 }
 
+/** SUPERSEDED: a re-match that ended without a verdict because a newer scan took over. */
 export type ScanPhase =
-  'QUEUED' | 'FETCHING' | 'PARSING' | 'MATCHING' | 'PERSISTING' | 'EVALUATING' | 'COMPLETED' | 'FAILED';
+  | 'QUEUED'
+  | 'FETCHING'
+  | 'PARSING'
+  | 'MATCHING'
+  | 'PERSISTING'
+  | 'EVALUATING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'SUPERSEDED';
 
 export interface ScanStatusView {
   readonly scanId: string;
@@ -81,7 +95,7 @@ export interface ScanStatusView {
 
 export interface RepoScanResult {
   readonly scanId: string;
-  readonly phase: 'COMPLETED' | 'FAILED';
+  readonly phase: 'COMPLETED' | 'FAILED' | 'SUPERSEDED';
   readonly commitSha: string | null;
   readonly policyStatus: 'OK' | 'WARN' | 'FAIL' | null;
   readonly errorCode: string | null;
@@ -121,3 +135,10 @@ export const scanFairnessKey = (orgId: string): string => `org:${orgId}`.slice(0
 export const DEFAULT_QUIET_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_WAIT_MS = 120_000;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
+export const DEFAULT_REMATCH_QUEUE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * The error code of a re-match released because no worker of the re-match queue took one of its
+ * steps within `rematchQueueTimeoutMs`: its scan is closed with it and the re-match asked again.
+ */
+export const REMATCH_DEFERRED = 'REMATCH_DEFERRED';

@@ -12,13 +12,16 @@ import {
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_QUIET_WINDOW_MS,
+  DEFAULT_REMATCH_QUEUE_TIMEOUT_MS,
   REPO_DISCONNECTED_FAILURE,
   RepoGuardTrigger,
   scanStatusQuery,
   type RepoScanInput,
   type RepoScanResult,
+  type ScanRequest,
 } from '@repoguard/contract';
 import { collectBatch } from './repo-scan/collect-batch';
+import { isRematchRequest, mustNotWait, RematchCoverage } from './repo-scan/rematch-coverage';
 import { ScanProgress } from './repo-scan/scan-progress';
 import { ScanRequestInbox } from './repo-scan/scan-request-inbox';
 import { runScan } from './repo-scan/scan-steps';
@@ -45,10 +48,11 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     requestsReceived: inbox.received,
     pendingRequests: inbox.pendingCount,
   }));
-  const followUp = () =>
+  // `released`: the requests of a re-match that let go (a push came, or its queue had no worker).
+  const followUp = (released: readonly ScanRequest[] = []) =>
     continueAsNew<typeof repoScanWorkflow>({
       ...input,
-      carriedRequests: inbox.handOver(),
+      carriedRequests: [...released, ...inbox.handOver()],
       servedRequests: inbox.servedOnward(),
       scanId: nextScanId,
     });
@@ -59,7 +63,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       quietWindowMs: input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS,
       maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     },
-    followUp,
+    () => followUp(),
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
@@ -78,7 +82,10 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     coalesced: batch.requests.length,
   });
 
-  const policyStatus = await runScan(
+  const coverage = new RematchCoverage();
+  // A re-match yields to a push that arrives meanwhile. Histories recorded before never yield.
+  const yieldsToPushes = batch.rematch !== null && patched('rematch-yields-to-push');
+  const outcome = await runScan(
     {
       input,
       scanId,
@@ -86,17 +93,32 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       runId,
       heartbeatTimeoutMs: input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
       batch,
+      onMatching: () => coverage.matching(inbox.pendingWhere(isRematchRequest)),
+      ...(yieldsToPushes
+        ? {
+            pushWaiting: () => inbox.hasPending(mustNotWait),
+            rematchQueueTimeoutMs: input.rematchQueueTimeoutMs ?? DEFAULT_REMATCH_QUEUE_TIMEOUT_MS,
+          }
+        : {}),
     },
     progress,
   );
+  // Re-matches that waited while this scan matched were served by it: once it completed, a re-match
+  // of its snapshot (or an older one) would only repeat it or write over it.
+  if (outcome.ended === 'COMPLETED' && coverage.any && patched('rematch-served-by-scan')) {
+    inbox.serveFromPending((r) => coverage.covers(r));
+  }
+  // A re-match that let go hands its requests on: the push that came is scanned next with them.
+  if (outcome.ended === 'RELEASED') await followUp(batch.requests);
 
   const { commitSha, errorCode } = progress.view();
+  const policyStatus = outcome.ended === 'COMPLETED' ? outcome.policyStatus : null;
   // Requests that came in while this scan ran get one follow-up scan of their own, unless the
   // repository is gone: then nothing more is scanned or written for it.
   if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await followUp();
   return {
     scanId,
-    phase: policyStatus !== null ? 'COMPLETED' : 'FAILED',
+    phase: outcome.ended === 'COMPLETED' || outcome.ended === 'FAILED' ? outcome.ended : 'SUPERSEDED',
     commitSha,
     policyStatus,
     errorCode,

@@ -28,9 +28,19 @@ export function createEvaluatePolicyActivity({
 }: EvaluatePolicyDeps) {
   return async function evaluatePolicy(
     input: SnapshotStepInput,
-  ): Promise<{ status: PolicyStatus; policyVersion: number | null; reasons: number }> {
-    return asActivity(async () => {
+  ): Promise<
+    | { status: PolicyStatus; policyVersion: number | null; reasons: number; supersededBy?: undefined }
+    | { status: null; supersededBy: string }
+  > {
+    return asActivity(async (cancelled) => {
       const started = Date.now();
+      // A newer scan persisted its own snapshot after this scan's persist: its verdict is the one
+      // that stands, and this scan must not become the repository's latest completed one.
+      const newer = await scans.newerScanThan(input.scanId);
+      if (newer) {
+        await scans.supersede(input.scanId, now());
+        return { status: null, supersededBy: newer };
+      }
       await scans.phase(input.scanId, 'EVALUATING');
       const policy = await policies.current(input.orgId);
       const [current, dependencies] = await Promise.all([
@@ -39,6 +49,8 @@ export function createEvaluatePolicyActivity({
       ]);
       const at = now();
       const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
+      // An abandoned attempt (the scan was cancelled, or this attempt timed out) writes nothing.
+      cancelled?.throwIfAborted();
       await scans.saveEvaluation({
         orgId: input.orgId,
         repoId: input.repoId,
@@ -48,9 +60,15 @@ export function createEvaluatePolicyActivity({
         status: evaluation.status,
         reasons: evaluation.reasons,
       });
-      await scans.setRepoStatus(input.repoId, { policyStatus: evaluation.status }, at);
       await scans.recordPhase(input.scanId, 'evaluate', Date.now() - started);
-      await scans.complete(input.scanId, at);
+      // Checked again with the completion, under the lock every findings sync takes.
+      const { supersededBy } = await scans.completeUnlessSuperseded(
+        input.scanId,
+        input.repoId,
+        evaluation.status,
+        at,
+      );
+      if (supersededBy) return { status: null, supersededBy };
       return {
         status: evaluation.status,
         policyVersion: policy?.version ?? null,

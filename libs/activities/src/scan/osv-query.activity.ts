@@ -31,7 +31,7 @@ export function createOsvQueryActivity({
   return async function osvQuery(
     input: OsvQueryInput,
   ): Promise<{ queried: number; vulnerabilities: number; fetched: number }> {
-    return asActivity(async () => {
+    return asActivity(async (cancelled) => {
       const started = Date.now();
       await scans.phase(input.scanId, 'MATCHING');
       const pinned = (await snapshots.dependencies(input.snapshotId)).filter((d) => d.version !== null);
@@ -55,6 +55,8 @@ export function createOsvQueryActivity({
         vulnerabilityDatabase.getVulnerability(id),
       );
       await vulnerabilityCache.upsert(records);
+      // An abandoned attempt (the scan was cancelled, or this attempt timed out) stores no matches.
+      cancelled?.throwIfAborted();
 
       const matches = pinned.flatMap((d) =>
         (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),

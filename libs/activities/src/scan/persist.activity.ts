@@ -27,8 +27,8 @@ export interface PersistDeps {
 export function createPersistActivity({ snapshots, vulnerabilityCache, findings, scans, now }: PersistDeps) {
   return async function persist(
     input: SnapshotStepInput,
-  ): Promise<{ open: number; opened: number; fixed: number }> {
-    return asActivity(async () => {
+  ): Promise<{ open: number; opened: number; fixed: number; supersededBy?: string }> {
+    return asActivity(async (cancelled) => {
       const started = Date.now();
       await scans.phase(input.scanId, 'PERSISTING');
       const [dependencies, matches] = await Promise.all([
@@ -78,13 +78,21 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
           });
         }
       }
+      // An abandoned attempt (the scan was cancelled, or this attempt timed out) writes nothing.
+      cancelled?.throwIfAborted();
       const result = await findings.sync({
         orgId: input.orgId,
         repoId: input.repoId,
         snapshotId: input.snapshotId,
+        scanId: input.scanId,
         findings: desired,
         now: now(),
       });
+      if (result.supersededBy) {
+        // A newer scan of the repository persisted first: its findings stand, this scan ends here.
+        await scans.supersede(input.scanId, now());
+        return { open: 0, opened: 0, fixed: 0, supersededBy: result.supersededBy };
+      }
       const counts = { open: result.stillOpen + result.opened, opened: result.opened, fixed: result.fixed };
       await scans.recordPhase(input.scanId, 'persist', Date.now() - started, {
         findings: counts.open,

@@ -45,6 +45,17 @@ export interface BeginRematchInput extends ScanRef {
   readonly requestedBy: string | null;
 }
 
+export interface CloseScanInput extends ScanRef {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly trigger: ScanTrigger;
+  readonly requestedBy: string | null;
+  readonly outcome: 'SUPERSEDED' | 'FAILED';
+  /** outcome FAILED: the code and message recorded on the scan. */
+  readonly code?: string;
+  readonly message?: string;
+}
+
 export interface SnapshotStepInput extends ScanRef {
   readonly snapshotId: string;
 }

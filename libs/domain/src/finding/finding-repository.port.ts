@@ -5,18 +5,27 @@ export interface FindingSyncResult {
   readonly opened: number;
   readonly stillOpen: number;
   readonly fixed: number;
+  /**
+   * Set when nothing was written because a scan that started after the syncing one had already
+   * persisted (or was persisting) its own snapshot: the id of that newer scan.
+   */
+  readonly supersededBy?: string;
 }
 
 export interface FindingRepository {
   /**
    * Makes the repo's findings match the snapshot: upserts the desired ones (first_seen kept,
    * last_seen moved), marks those no longer present `fixed`. Idempotent. Refuses with
-   * REPO_DISCONNECTED, writing nothing, once the repository is gone.
+   * REPO_DISCONNECTED, writing nothing, once the repository is gone. Given the syncing scan's id,
+   * writes nothing (and answers `supersededBy`) when a newer scan of the repository has reached its
+   * persist step: checked in the write's own transaction, under a per-repository lock that every
+   * sync and every scan completion takes, so an overtaken scan never writes over a newer one.
    */
   sync(input: {
     orgId: string;
     repoId: string;
     snapshotId: string;
+    scanId?: string;
     findings: readonly DesiredFinding[];
     now: Date;
   }): Promise<FindingSyncResult>;

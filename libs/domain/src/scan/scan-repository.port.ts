@@ -14,6 +14,14 @@ export interface ScanRecordStart {
 /** A scan row as a request queues it: no run yet when a follow-up run will serve the request. */
 export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & { readonly runId: string | null };
 
+/** The final states of a scan row: no step writes to a row in one of them. */
+export const FINAL_SCAN_STATUSES = ['COMPLETED', 'FAILED', 'SUPERSEDED'] as const;
+
+/** How a scan without a verdict of its own ends (`ScanRepository.close`). */
+export type ScanCloseOutcome =
+  | { readonly status: 'SUPERSEDED' }
+  | { readonly status: 'FAILED'; readonly code: string; readonly message: string };
+
 /** The policy's verdict on one scan's snapshot, as it is stored. */
 export interface ScanEvaluationRecord {
   readonly orgId: string;
@@ -34,6 +42,7 @@ export interface ScanRepository {
   queue(scan: ScanRecordQueued): Promise<boolean>;
   /** Creates the scan row, or leaves it as it is when a retry already did. */
   start(scan: ScanRecordStart, now: Date): Promise<void>;
+  /** Moves the scan to a step; a row already final (a late attempt of an abandoned step) stays. */
   phase(scanId: string, phase: string, update?: { commitSha?: string; snapshotId?: string }): Promise<void>;
   recordPhase(
     scanId: string,
@@ -42,6 +51,26 @@ export interface ScanRepository {
     counts?: Record<string, number>,
   ): Promise<void>;
   complete(scanId: string, now: Date): Promise<void>;
+  /**
+   * Completes the scan and sets the repository's status from its verdict, in one transaction under
+   * the per-repository lock `FindingRepository.sync` takes, unless a newer scan has reached its
+   * persist step: then the scan is closed SUPERSEDED instead and the newer scan's id is answered.
+   */
+  completeUnlessSuperseded(
+    scanId: string,
+    repoId: string,
+    policyStatus: PolicyStatus,
+    now: Date,
+  ): Promise<{ supersededBy: string | null }>;
+  /** Closes the scan SUPERSEDED (a newer scan took over), unless its row is final already. */
+  supersede(scanId: string, now: Date): Promise<void>;
+  /** A scan of the repository that started after this one and has reached its persist step. */
+  newerScanThan(scanId: string): Promise<string | null>;
+  /**
+   * Closes a scan that ends without a verdict of its own, creating its row when no step did yet:
+   * SUPERSEDED (a newer scan took over) or FAILED with a code. A row already final is left alone.
+   */
+  close(scan: ScanRecordStart, outcome: ScanCloseOutcome, now: Date): Promise<void>;
   /** The snapshot of the repository's last completed scan, with its commit; null before any. */
   latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;

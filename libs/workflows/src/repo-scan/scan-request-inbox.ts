@@ -110,6 +110,28 @@ export class ScanRequestInbox {
     return this.pending.length;
   }
 
+  /** The pending requests `test` picks (the same objects the inbox holds). */
+  pendingWhere(test: (r: ScanRequest) => boolean): ScanRequest[] {
+    return this.pending.filter(test);
+  }
+
+  /** Whether a pending request passes `test`; read by conditions, so it copies nothing. */
+  hasPending(test: (r: ScanRequest) => boolean): boolean {
+    return this.pending.some(test);
+  }
+
+  /**
+   * Takes out of the pending requests those `served` picks: this run's scan served them although
+   * they came after its batch, so they count as served by it and wait for no follow-up run.
+   */
+  serveFromPending(served: (r: ScanRequest) => boolean): void {
+    const kept = this.pending.filter((r) => !served(r));
+    for (const r of this.pending) {
+      if (served(r) && r.requestId) this.remember({ requestId: r.requestId, scanId: this.scanIds.thisRun });
+    }
+    this.pending.splice(0, this.pending.length, ...kept);
+  }
+
   /**
    * Waits for a first request, then until none has come for the quiet window, at most the maximum
    * wait in all. A flood of requests must not grow one history without bound: when Temporal

@@ -1,6 +1,14 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  log,
+  proxyActivities,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { Activities } from '@repoguard/activities';
-import { scanFairnessKey, type RepoScanInput } from '@repoguard/contract';
+import { REMATCH_DEFERRED, scanFairnessKey, type RepoScanInput } from '@repoguard/contract';
 import type { ScanBatch } from './collect-batch';
 import { whenOrgAdmits } from './org-admission';
 import type { PolicyStatus, ScanProgress } from './scan-progress';
@@ -9,7 +17,13 @@ import type { PolicyStatus, ScanProgress } from './scan-progress';
 // connection) are retried with backoff, domain failures come back non-retryable. The heartbeat
 // timeout bounds how long a step on a worker that died goes unnoticed. The org's fairness key has the
 // queue hand out tasks to the orgs in turn; a worker that turns a step away (ORG_BUSY) is asked again.
-function scanActivities(heartbeatTimeout: number, orgId: string, taskQueue?: string) {
+// A schedule-to-start bound (re-match queue only) keeps a saturated queue from holding the scan.
+function scanActivities(
+  heartbeatTimeout: number,
+  orgId: string,
+  taskQueue?: string,
+  scheduleToStartTimeout?: number,
+) {
   const retry = (maximumAttempts: number) =>
     ({
       initialInterval: '1 second',
@@ -18,22 +32,26 @@ function scanActivities(heartbeatTimeout: number, orgId: string, taskQueue?: str
       maximumAttempts,
     }) as const;
   const priority = { fairnessKey: scanFairnessKey(orgId) };
-  const network = proxyActivities<Activities>({
+  const routing = {
     ...(taskQueue ? { taskQueue } : {}),
+    ...(scheduleToStartTimeout !== undefined ? { scheduleToStartTimeout } : {}),
+  };
+  const network = proxyActivities<Activities>({
+    ...routing,
     priority,
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout,
     retry: retry(8),
   });
   const parsing = proxyActivities<Activities>({
-    ...(taskQueue ? { taskQueue } : {}),
+    ...routing,
     priority,
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout,
     retry: retry(5),
   });
   const database = proxyActivities<Activities>({
-    ...(taskQueue ? { taskQueue } : {}),
+    ...routing,
     priority,
     startToCloseTimeout: '1 minute',
     heartbeatTimeout,
@@ -46,6 +64,7 @@ function scanActivities(heartbeatTimeout: number, orgId: string, taskQueue?: str
     persist: whenOrgAdmits(database.persist),
     evaluatePolicy: whenOrgAdmits(database.evaluatePolicy),
     recordScanFailure: database.recordScanFailure,
+    closeScan: database.closeScan,
     beginRematch: whenOrgAdmits(database.beginRematch),
   };
 }
@@ -57,22 +76,51 @@ export interface ScanJob {
   readonly runId: string;
   readonly heartbeatTimeoutMs: number;
   readonly batch: ScanBatch;
+  /**
+   * Real scans: called as matching begins. True when re-match requests are waiting that this match
+   * is to serve: it then reads the advisories as stored now.
+   */
+  readonly onMatching?: () => boolean;
+  /**
+   * Re-matches: true once a request that must not wait (a push, an API call, the schedule) came.
+   * Given, the re-match yields to it: its steps are cancelled, its scan closed SUPERSEDED, and its
+   * requests go with the push to the next run. Its steps then also wait at most
+   * `rematchQueueTimeoutMs` for a worker. Absent (histories recorded before): it never yields.
+   */
+  readonly pushWaiting?: () => boolean;
+  readonly rematchQueueTimeoutMs?: number;
 }
+
+/**
+ * How one scan ended. RELEASED: a re-match let go before its verdict, because a push came (PUSH) or
+ * no re-match worker took a step in time (QUEUE_TIMEOUT); its requests belong to the next run.
+ * SUPERSEDED: a newer scan of the repository persisted first, so this one wrote nothing.
+ */
+export type ScanOutcome =
+  | { readonly ended: 'COMPLETED'; readonly policyStatus: NonNullable<PolicyStatus> }
+  | { readonly ended: 'FAILED' }
+  | { readonly ended: 'SUPERSEDED' }
+  | { readonly ended: 'RELEASED'; readonly reason: 'PUSH' | 'QUEUE_TIMEOUT' };
 
 /**
  * The steps of one scan: fetch and parse the requested commit (or reopen the stored snapshot of a
  * re-match), match it against the advisories, persist the findings, evaluate the policy. A failed
- * step is recorded on the scan; the answer is then null instead of the policy status.
+ * step is recorded on the scan.
  */
-export async function runScan(job: ScanJob, progress: ScanProgress): Promise<PolicyStatus> {
+export async function runScan(job: ScanJob, progress: ScanProgress): Promise<ScanOutcome> {
   const { input, scanId, workflowId, runId, heartbeatTimeoutMs, batch } = job;
   const { request, rematch } = batch;
-  const { fetchManifest, parse, recordScanFailure } = scanActivities(heartbeatTimeoutMs, input.orgId);
+  const { fetchManifest, parse, recordScanFailure, closeScan } = scanActivities(
+    heartbeatTimeoutMs,
+    input.orgId,
+  );
+  const yields = rematch !== null && job.pushWaiting !== undefined;
   // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
   const { osvQuery, persist, evaluatePolicy, beginRematch } = scanActivities(
     heartbeatTimeoutMs,
     input.orgId,
     rematch?.taskQueue,
+    yields && rematch?.taskQueue ? job.rematchQueueTimeoutMs : undefined,
   );
   const ref = {
     scanId,
@@ -82,56 +130,126 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Pol
   };
   const started = { workflowId, runId, requestedBy: request.requestedBy };
 
-  try {
-    let snapshotId: string;
-    if (rematch) {
-      progress.enter('MATCHING');
-      const begun = await beginRematch({ ...ref, ...started, snapshotId: rematch.snapshotId });
-      progress.atCommit(begun.commitSha);
-      // The repository's newest snapshot (a push scan may have completed since the re-match was asked).
-      snapshotId = begun.snapshotId ?? rematch.snapshotId;
-    } else {
-      progress.enter('FETCHING');
-      const fetched = await fetchManifest({
-        ...ref,
-        owner: input.owner,
-        name: input.name,
-        ...started,
-        trigger: request.trigger,
-        ...(request.commitSha ? { commitSha: request.commitSha } : {}),
-        ...(request.ref ? { ref: request.ref } : {}),
-      });
-      progress.count('manifests', fetched.manifests.length);
-      progress.atCommit(fetched.commitSha);
-
-      progress.enter('PARSING');
-      const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
-      progress.count('dependencies', parsed.dependencies);
-
-      progress.enter('MATCHING');
-      snapshotId = parsed.snapshotId;
-    }
-    const matched = await osvQuery({
-      ...ref,
-      snapshotId,
-      ...(batch.freshAdvisories ? { freshAdvisories: true } : {}),
-    });
+  const superseded = (): ScanOutcome => {
+    progress.enter('SUPERSEDED');
+    return { ended: 'SUPERSEDED' };
+  };
+  const matchPersistEvaluate = async (snapshotId: string, fresh: boolean): Promise<ScanOutcome> => {
+    const matched = await osvQuery({ ...ref, snapshotId, ...(fresh ? { freshAdvisories: true } : {}) });
     progress.count('vulnerabilities', matched.vulnerabilities);
 
     progress.enter('PERSISTING');
     const persisted = await persist({ ...ref, snapshotId });
+    if (persisted.supersededBy) return superseded();
     progress.count('findings', persisted.open);
     progress.count('fixed', persisted.fixed);
 
     progress.enter('EVALUATING');
-    const { status } = await evaluatePolicy({ ...ref, snapshotId });
-    progress.completed(status);
-    return status;
+    const evaluated = await evaluatePolicy({ ...ref, snapshotId });
+    if (evaluated.status === null) return superseded();
+    progress.completed(evaluated.status);
+    return { ended: 'COMPLETED', policyStatus: evaluated.status };
+  };
+  const rematchSteps = async (snapshotToMatch: string): Promise<ScanOutcome> => {
+    progress.enter('MATCHING');
+    const begun = await beginRematch({ ...ref, ...started, snapshotId: snapshotToMatch });
+    progress.atCommit(begun.commitSha);
+    // The repository's newest snapshot (a push scan may have completed since the re-match was asked).
+    return matchPersistEvaluate(begun.snapshotId ?? snapshotToMatch, batch.freshAdvisories);
+  };
+
+  try {
+    if (rematch && job.pushWaiting) {
+      const outcome = await yieldingToPushes(() => rematchSteps(rematch.snapshotId), job.pushWaiting);
+      if (outcome !== 'PUSH' && outcome !== 'QUEUE_TIMEOUT') return outcome;
+      const close = { ...ref, ...started, trigger: request.trigger };
+      if (outcome === 'PUSH') {
+        // The push is scanned next, with this re-match's requests: it matches the same advisories.
+        await CancellationScope.nonCancellable(() => closeScan({ ...close, outcome: 'SUPERSEDED' }));
+        progress.enter('SUPERSEDED');
+      } else {
+        const message = `no worker of ${rematch.taskQueue} took a re-match step within ${job.rematchQueueTimeoutMs} ms: requested again`;
+        log.warn('re-match deferred', { scanId, taskQueue: rematch.taskQueue });
+        await progress.failed(REMATCH_DEFERRED, message, () =>
+          CancellationScope.nonCancellable(() =>
+            closeScan({ ...close, outcome: 'FAILED', code: REMATCH_DEFERRED, message }),
+          ),
+        );
+      }
+      return { ended: 'RELEASED', reason: outcome };
+    }
+    if (rematch) return await rematchSteps(rematch.snapshotId);
+
+    progress.enter('FETCHING');
+    const fetched = await fetchManifest({
+      ...ref,
+      owner: input.owner,
+      name: input.name,
+      ...started,
+      trigger: request.trigger,
+      ...(request.commitSha ? { commitSha: request.commitSha } : {}),
+      ...(request.ref ? { ref: request.ref } : {}),
+    });
+    progress.count('manifests', fetched.manifests.length);
+    progress.atCommit(fetched.commitSha);
+
+    progress.enter('PARSING');
+    const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
+    progress.count('dependencies', parsed.dependencies);
+
+    progress.enter('MATCHING');
+    const servesWaitingRematches = job.onMatching?.() ?? false;
+    return await matchPersistEvaluate(parsed.snapshotId, batch.freshAdvisories || servesWaitingRematches);
   } catch (error) {
     const { code, message } = describeFailure(error);
     await progress.failed(code, message, () => recordScanFailure({ ...ref, code, message }));
-    return null;
+    return { ended: 'FAILED' };
   }
+}
+
+/**
+ * Runs a re-match's steps in a cancellation scope, cancelled as soon as `pushWaiting` turns true:
+ * a push never waits behind a re-match. PUSH when it yielded, QUEUE_TIMEOUT when no re-match
+ * worker took a step in time (Temporal does not retry that timeout), else the steps' own outcome.
+ */
+async function yieldingToPushes(
+  steps: () => Promise<ScanOutcome>,
+  pushWaiting: () => boolean,
+): Promise<ScanOutcome | 'PUSH' | 'QUEUE_TIMEOUT'> {
+  const scope = new CancellationScope();
+  const running = scope.run(steps);
+  const watch = new CancellationScope();
+  const pushed = watch
+    .run(() => condition(pushWaiting))
+    .then(
+      () => true,
+      () => false,
+    );
+  const yielded = await Promise.race([
+    running.then(
+      () => false,
+      () => false,
+    ),
+    pushed,
+  ]);
+  watch.cancel();
+  if (yielded) scope.cancel();
+  try {
+    return await running;
+  } catch (error) {
+    // Cancelled for the push (or failing as it was cancelled): the push scan serves it instead.
+    if (yielded) return 'PUSH';
+    if (isScheduleToStartTimeout(error)) return 'QUEUE_TIMEOUT';
+    throw error;
+  }
+}
+
+function isScheduleToStartTimeout(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof TimeoutFailure &&
+    error.cause.timeoutType === 'SCHEDULE_TO_START'
+  );
 }
 
 /** A step's domain failure keeps its code; anything else is a plain SCAN_FAILED. */

@@ -1,7 +1,16 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
+/** SUPERSEDED: ended without a verdict because a newer scan of the repository took over. */
 export type ScanStatus =
-  'QUEUED' | 'FETCHING' | 'PARSING' | 'MATCHING' | 'PERSISTING' | 'EVALUATING' | 'COMPLETED' | 'FAILED';
+  | 'QUEUED'
+  | 'FETCHING'
+  | 'PARSING'
+  | 'MATCHING'
+  | 'PERSISTING'
+  | 'EVALUATING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'SUPERSEDED';
 
 /** One scan = one workflow run; its id is chosen by the workflow, so activity retries upsert it. */
 @Entity({ tableName: 'scans' })

@@ -11,6 +11,7 @@ import {
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
+import { holdScanOutcome, newerScanThan } from './scan-outcome-lock';
 
 export class MikroOrmFindingRepository implements FindingRepository {
   constructor(private readonly em: EntityManager) {}
@@ -19,10 +20,18 @@ export class MikroOrmFindingRepository implements FindingRepository {
     orgId: string;
     repoId: string;
     snapshotId: string;
+    scanId?: string;
     findings: readonly DesiredFinding[];
     now: Date;
   }): Promise<FindingSyncResult> {
     return writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
+      // A scan overtaken by a newer one (cancelled, or a stale attempt of a timed-out step) would
+      // mark the newer snapshot's findings fixed: checked and written under one lock.
+      await holdScanOutcome(trx, input.repoId);
+      if (input.scanId) {
+        const newer = await newerScanThan(trx, input.scanId);
+        if (newer) return { opened: 0, stillOpen: 0, fixed: 0, supersededBy: newer };
+      }
       let opened = 0;
       let stillOpen = 0;
       const seen: string[] = [];

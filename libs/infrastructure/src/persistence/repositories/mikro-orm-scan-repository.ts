@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
+  FINAL_SCAN_STATUSES,
   repoStatusAfterScan,
+  type ScanCloseOutcome,
   type ScanEvaluationRecord,
   type PolicyStatus,
   type RepoStatus,
@@ -11,6 +13,7 @@ import {
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
+import { holdScanOutcome, newerScanThan } from './scan-outcome-lock';
 
 /** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
 const queuedRow = (scan: ScanRecordQueued) => ({
@@ -70,6 +73,7 @@ export class MikroOrmScanRepository implements ScanRepository {
   ): Promise<void> {
     await this.knex()('scans')
       .where({ id: scanId })
+      .whereNotIn('status', FINAL_SCAN_STATUSES)
       .update({
         status: phase,
         ...(update.commitSha ? { commit_sha: update.commitSha } : {}),
@@ -94,6 +98,73 @@ export class MikroOrmScanRepository implements ScanRepository {
 
   async complete(scanId: string, now: Date): Promise<void> {
     await this.knex()('scans').where({ id: scanId }).update({ status: 'COMPLETED', completed_at: now });
+  }
+
+  async completeUnlessSuperseded(
+    scanId: string,
+    repoId: string,
+    policyStatus: PolicyStatus,
+    now: Date,
+  ): Promise<{ supersededBy: string | null }> {
+    return this.em.getKnex().transaction(async (trx) => {
+      await holdScanOutcome(trx, repoId);
+      const newer = await newerScanThan(trx, scanId);
+      if (newer) {
+        await trx('scans')
+          .where({ id: scanId })
+          .whereNotIn('status', FINAL_SCAN_STATUSES)
+          .update({ status: 'SUPERSEDED', completed_at: now });
+        return { supersededBy: newer };
+      }
+      // A row closed meanwhile (its workflow let it go for a push) stays closed, its verdict unsaid.
+      const completed = (await trx('scans')
+        .where({ id: scanId })
+        .whereNotIn('status', FINAL_SCAN_STATUSES)
+        .update({ status: 'COMPLETED', completed_at: now })
+        .returning('id')) as unknown[];
+      if (completed.length === 0) return { supersededBy: null };
+      const repo = (await trx('repositories').where({ id: repoId }).first('status')) as
+        { status: RepoStatus } | undefined;
+      if (repo) {
+        await trx('repositories')
+          .where({ id: repoId })
+          .update({ status: repoStatusAfterScan(repo.status, { policyStatus }), last_scan_at: now });
+      }
+      return { supersededBy: null };
+    });
+  }
+
+  async supersede(scanId: string, now: Date): Promise<void> {
+    await this.knex()('scans')
+      .where({ id: scanId })
+      .whereNotIn('status', FINAL_SCAN_STATUSES)
+      .update({ status: 'SUPERSEDED', completed_at: now });
+  }
+
+  async newerScanThan(scanId: string): Promise<string | null> {
+    return newerScanThan(this.knex(), scanId);
+  }
+
+  async close(scan: ScanRecordStart, outcome: ScanCloseOutcome, now: Date): Promise<void> {
+    const closed = {
+      status: outcome.status,
+      completed_at: now,
+      ...(outcome.status === 'FAILED'
+        ? { error_code: outcome.code, error_message: outcome.message.slice(0, 2000) }
+        : {}),
+    };
+    await writeForConnectedRepo(this.em.fork(), scan.repoId, async (trx) => {
+      // Inserted when no step opened the row yet: a step still in flight then finds it final
+      // (its start merges, its phase updates skip final rows) and it never hangs unfinished.
+      await trx.raw(
+        `${trx('scans')
+          .insert({ ...queuedRow(scan), ...closed, started_at: now })
+          .toQuery()} on conflict (id) do update set status = excluded.status,
+             completed_at = excluded.completed_at, error_code = excluded.error_code,
+             error_message = excluded.error_message
+           where scans.status not in (${FINAL_SCAN_STATUSES.map((st) => `'${st}'`).join(', ')})`,
+      );
+    });
   }
 
   async latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null> {

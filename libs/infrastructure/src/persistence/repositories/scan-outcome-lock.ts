@@ -1,0 +1,32 @@
+import type { Knex } from '@mikro-orm/postgresql';
+
+// Statuses of a scan that has begun writing its findings (or has written them): a scan that started
+// before it must not write over them any more.
+const PERSISTED_OR_PERSISTING = ['PERSISTING', 'EVALUATING', 'COMPLETED'];
+
+/**
+ * Serialises, per repository, the writes that decide which scan's outcome stands: a findings sync
+ * and a scan's completion. Held until the transaction ends.
+ */
+export async function holdScanOutcome(trx: Knex.Transaction, repoId: string): Promise<void> {
+  await trx.raw(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`repoguard:scan-outcome:${repoId}`]);
+}
+
+/**
+ * The newest scan of the same repository that started after `scanId` and has reached its persist
+ * step, if any. Started, not created: a re-match's row is opened by its first step, a push's by its
+ * fetch, so start order is the order the workflow ran them in (a request queued by the API has no
+ * start yet and counts only once it runs).
+ */
+export async function newerScanThan(knex: Knex, scanId: string): Promise<string | null> {
+  const row = (await knex('scans as newer')
+    .join('scans as this', function () {
+      this.on('newer.repo_id', '=', 'this.repo_id').andOn('newer.started_at', '>', 'this.started_at');
+    })
+    .where('this.id', scanId)
+    .whereNot('newer.id', scanId)
+    .whereIn('newer.status', PERSISTED_OR_PERSISTING)
+    .orderBy('newer.started_at', 'desc')
+    .first('newer.id')) as { id: string } | undefined;
+  return row?.id ?? null;
+}

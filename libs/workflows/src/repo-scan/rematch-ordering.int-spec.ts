@@ -1,0 +1,385 @@
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import {
+  REPO_SCAN_WORKFLOW,
+  scanRequestedSignal,
+  type RepoScanInput,
+  type ScanRequest,
+} from '@repoguard/contract';
+import type { Activities } from '@repoguard/activities';
+import {
+  createTemporalHarness,
+  uniqueName,
+  workflowBundle,
+  type TemporalHarness,
+} from '../../../../test/support/temporal-harness';
+import type { repoScanWorkflow } from '../repo-scan.workflow';
+
+// Issue 16 points 1 and 2 on the dev server, with stubbed steps: a re-match never holds a push
+// back, and a re-match a real scan already served is not run again after it.
+
+type ScanActivities = Pick<
+  Activities,
+  | 'fetchManifest'
+  | 'parse'
+  | 'osvQuery'
+  | 'persist'
+  | 'evaluatePolicy'
+  | 'recordScanFailure'
+  | 'beginRematch'
+  | 'closeScan'
+>;
+type StepName = keyof ScanActivities;
+
+interface StepCall {
+  readonly step: StepName;
+  readonly taskQueue: string;
+  readonly input: Record<string, unknown>;
+  /** Set when the step ended (returned or threw), in the order steps ended. */
+  ended?: number;
+  outcome?: 'returned' | 'cancelled' | 'threw';
+}
+
+const happyPath: ScanActivities = {
+  fetchManifest: async (input) => ({
+    commitSha: input.commitSha ?? 'head-of-main',
+    ref: 'refs/heads/main',
+    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
+  }),
+  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
+  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
+  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
+  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
+  recordScanFailure: async () => undefined,
+  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
+  closeScan: async () => undefined,
+};
+
+const push = (commitSha: string): ScanRequest => ({
+  trigger: 'push',
+  commitSha,
+  ref: 'refs/heads/main',
+  requestedBy: `github:${commitSha}`,
+  requestId: commitSha,
+});
+
+const rematch = (
+  snapshotId: string,
+  taskQueue: string,
+  requestId = `rematch-${snapshotId}`,
+): ScanRequest => ({
+  trigger: 'advisory',
+  requestedBy: 'system:advisories',
+  snapshotId,
+  taskQueue,
+  requestId,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A bound on a wait that should end sooner: it keeps no test process alive. */
+const bound = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** Resolves once `check` holds, or after `ms` (a bound, so a failing test ends instead of hanging). */
+async function eventually(check: () => boolean, ms = 20_000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) if (check()) return true;
+  return check();
+}
+
+describe('repoScanWorkflow: re-matches and newer scans', () => {
+  let temporal: TemporalHarness;
+
+  beforeAll(async () => {
+    temporal = await createTemporalHarness();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  async function fixture(
+    options: {
+      stubs?: Partial<ScanActivities>;
+      input?: Partial<RepoScanInput>;
+      rematchWorker?: boolean;
+    } = {},
+  ) {
+    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'rematch');
+    const rematchQueue = `${taskQueue}-rematch`;
+    const calls: StepCall[] = [];
+    let endings = 0;
+    const activities = Object.fromEntries(
+      (Object.keys(happyPath) as StepName[]).map((step) => {
+        const run = (options.stubs?.[step] ?? happyPath[step]) as (input: unknown) => Promise<unknown>;
+        const recorded = async (input: Record<string, unknown>) => {
+          const call: StepCall = { step, taskQueue: Context.current().info.taskQueue, input };
+          calls.push(call);
+          try {
+            const result = await run(input);
+            call.outcome = 'returned';
+            return result;
+          } catch (error) {
+            call.outcome = 'threw';
+            throw error;
+          } finally {
+            call.ended = ++endings;
+          }
+        };
+        return [step, recorded];
+      }),
+    );
+    const workers: Worker[] = [await temporal.createWorker({ taskQueue, activities })];
+    const addRematchWorker = async () => {
+      const worker = await temporal.createWorker({
+        taskQueue: rematchQueue,
+        activities,
+        workflowBundle: undefined,
+      });
+      workers.push(worker);
+      running.push(worker.run());
+    };
+    const running = workers.map((w) => w.run());
+    if (options.rematchWorker) await addRematchWorker();
+    const workflowId = `repo-scan:${taskQueue}`;
+    const input: RepoScanInput = {
+      orgId: 'org-1',
+      repoId: taskQueue,
+      owner: 'acme',
+      name: 'payments',
+      quietWindowMs: 300,
+      maxWaitMs: 5_000,
+      // Heartbeats flush at most every 80 % of it: a cancelled step hears of it within seconds.
+      heartbeatTimeoutMs: 2_000,
+      ...options.input,
+    };
+    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
+    const runIds = new Set<string>();
+    return {
+      rematchQueue,
+      handle,
+      calls,
+      addRematchWorker,
+      async request(request: ScanRequest) {
+        const started = await temporal.client.workflow.signalWithStart<
+          typeof repoScanWorkflow,
+          [ScanRequest]
+        >(REPO_SCAN_WORKFLOW, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          signal: scanRequestedSignal,
+          signalArgs: [request],
+        });
+        runIds.add(started.signaledRunId);
+      },
+      /**
+       * Replays the runs the requests reached and the last one against the workflow code: the
+       * branches taken here (yielding, releasing, dropping) stay deterministic.
+       */
+      async replay() {
+        runIds.add((await handle.describe()).runId);
+        for (const runId of runIds) {
+          const history = await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
+          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, runId);
+        }
+      },
+      called: (step: StepName) => calls.filter((c) => c.step === step),
+      steps: () => calls.map((c) => c.step),
+      /** Ends the workflow if a failing test left it running, then the workers. */
+      async stop() {
+        await handle.terminate('test over').catch(() => undefined);
+        for (const w of workers) w.shutdown();
+        await Promise.allSettled(running);
+      },
+    };
+  }
+
+  describe('point 2: a push arriving during a re-match', () => {
+    it('cancels the re-match and is scanned at once; the re-match closes SUPERSEDED', async () => {
+      const pushEvaluated = gate();
+      let rematchMatching: () => void = () => undefined;
+      const matchingStarted = new Promise<void>((resolve) => (rematchMatching = resolve));
+      let cancelSeen: boolean | undefined;
+      const scan = await fixture({
+        rematchWorker: true,
+        stubs: {
+          // The re-match's match step is slow and does not heed cancellation: it runs until the push
+          // has been evaluated (for ever when pushes wait behind re-matches: a bound ends it then).
+          // It heartbeats, so it learns whether it was cancelled.
+          osvQuery: async (input) => {
+            if (!input.snapshotId.startsWith('stored-')) return happyPath.osvQuery(input);
+            rematchMatching();
+            const beat = setInterval(() => Context.current().heartbeat(), 200);
+            try {
+              await Promise.race([pushEvaluated.opened, bound(15_000)]);
+            } finally {
+              clearInterval(beat);
+            }
+            cancelSeen = Context.current().cancellationSignal.aborted;
+            return happyPath.osvQuery(input);
+          },
+          evaluatePolicy: async (input) => {
+            if (input.snapshotId === 'snapshot-of-c2') pushEvaluated.open();
+            return happyPath.evaluatePolicy(input);
+          },
+        },
+      });
+      try {
+        await scan.request(rematch('stored-1', scan.rematchQueue));
+        await matchingStarted;
+        await scan.request(push('c2'));
+        const result = await scan.handle.result();
+
+        const rematchMatch = scan.called('osvQuery').find((c) => c.input['snapshotId'] === 'stored-1')!;
+        const pushEvaluation = scan
+          .called('evaluatePolicy')
+          .find((c) => c.input['snapshotId'] === 'snapshot-of-c2');
+        // The push's scan completed while the re-match's step was still running: nothing waited for it.
+        expect(pushEvaluation?.ended).toBeLessThan(rematchMatch.ended ?? Infinity);
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2', requestsCoalesced: 2 });
+        // The order of scans: the re-match began, was closed SUPERSEDED, then the push was scanned;
+        // the re-match wrote nothing (no persist, no verdict of its own).
+        const rematchScanId = scan.called('beginRematch')[0]!.input['scanId'];
+        expect(scan.steps().filter((s) => s !== 'osvQuery')).toEqual([
+          'beginRematch',
+          'closeScan',
+          'fetchManifest',
+          'parse',
+          'persist',
+          'evaluatePolicy',
+        ]);
+        expect(scan.called('closeScan').map((c) => c.input)).toEqual([
+          expect.objectContaining({ scanId: rematchScanId, outcome: 'SUPERSEDED', trigger: 'advisory' }),
+        ]);
+        expect(scan.called('persist').map((c) => c.input['scanId'])).toEqual([result.scanId]);
+        expect(result.scanId).not.toBe(rematchScanId);
+        // The push serves the re-match's request: it matched against the advisories as stored now.
+        expect(scan.called('osvQuery').at(-1)!.input).toMatchObject({
+          snapshotId: 'snapshot-of-c2',
+          freshAdvisories: true,
+        });
+        // The re-match's step was cancelled (a step that heeds it stops writing: see the activities).
+        expect(await eventually(() => cancelSeen !== undefined)).toBe(true);
+        expect(cancelSeen).toBe(true);
+        await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+
+    it('releases a re-match no re-match worker takes in time, and asks for it again', async () => {
+      // No worker polls the re-match queue at first: a saturated queue, as during a large sync.
+      const scan = await fixture({ input: { rematchQueueTimeoutMs: 1_000 } });
+      try {
+        await scan.request(rematch('stored-1', scan.rematchQueue));
+        const released = await eventually(() => scan.called('closeScan').length > 0);
+        expect(released).toBe(true);
+        expect(scan.called('closeScan')[0]!.input).toMatchObject({
+          outcome: 'FAILED',
+          code: 'REMATCH_DEFERRED',
+          trigger: 'advisory',
+        });
+
+        // Workers free up: the re-match asked again runs to its end.
+        await scan.addRematchWorker();
+        const result = await scan.handle.result();
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'commit-of-stored-snapshot' });
+        expect(result.scanId).not.toBe(scan.called('closeScan')[0]!.input['scanId']);
+        expect(scan.called('beginRematch').map((c) => c.taskQueue)).toContain(scan.rematchQueue);
+        expect(scan.called('persist')).toHaveLength(1);
+        await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+  });
+
+  describe('point 1: a re-match a real scan already served', () => {
+    it('is dropped when it arrived before the scan matched, and that scan completed', async () => {
+      const fetching = gate();
+      const release = gate();
+      const scan = await fixture({
+        rematchWorker: true,
+        stubs: {
+          fetchManifest: async (input) => {
+            fetching.open();
+            await release.opened;
+            return happyPath.fetchManifest(input);
+          },
+        },
+      });
+      try {
+        await scan.request(push('c1'));
+        await fetching.opened;
+        // The sync asks for a re-match of the snapshot it saw while the push is being fetched.
+        await scan.request(rematch('stored-0', scan.rematchQueue));
+        release.open();
+        const result = await scan.handle.result();
+
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 1 });
+        // No re-match after the push: it would re-match an older snapshot, or repeat the push's match.
+        expect(scan.called('beginRematch')).toEqual([]);
+        expect(scan.steps()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
+        // The push's match served it, so it read the advisories as stored now.
+        expect(scan.called('osvQuery')[0]!.input).toMatchObject({ freshAdvisories: true });
+        await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+
+    it('still runs when it arrived after the scan had matched', async () => {
+      const persisting = gate();
+      const release = gate();
+      const scan = await fixture({
+        rematchWorker: true,
+        stubs: {
+          persist: async (input) => {
+            if (input.snapshotId === 'snapshot-of-c1') {
+              persisting.open();
+              await release.opened;
+            }
+            return happyPath.persist(input);
+          },
+        },
+      });
+      try {
+        await scan.request(push('c1'));
+        await persisting.opened;
+        await scan.request(rematch('stored-0', scan.rematchQueue));
+        release.open();
+        const result = await scan.handle.result();
+
+        // Its import may be newer than the push's match: the re-match runs (on the newest snapshot,
+        // which beginRematch looks up).
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'commit-of-stored-snapshot' });
+        expect(scan.called('beginRematch')).toHaveLength(1);
+        await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+
+    it('ends SUPERSEDED, with no verdict, when a newer scan persisted first', async () => {
+      const scan = await fixture({
+        rematchWorker: true,
+        stubs: { persist: async () => ({ open: 0, opened: 0, fixed: 0, supersededBy: 'newer-scan' }) },
+      });
+      try {
+        await scan.request(rematch('stored-1', scan.rematchQueue));
+        const result = await scan.handle.result();
+
+        expect(result).toMatchObject({ phase: 'SUPERSEDED', policyStatus: null, errorCode: null });
+        expect(scan.steps()).toEqual(['beginRematch', 'osvQuery', 'persist']);
+        await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+  });
+});

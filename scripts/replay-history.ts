@@ -4,9 +4,11 @@
 //   npm run replay -- <history.json | folder>...   files as `temporal workflow show --output json`
 //                                                   writes them; a folder: every *.json beneath it
 //   npm run replay -- --from-server [--address host:port] [--namespace ns] [--limit 200]
-//                     [--since 7d] [--workflow-type repoScanWorkflow ...] [--query '<visibility query>']
+//                     [--since 7d | --open-only] [--workflow-type repoScanWorkflow ...]
+//                     [--query '<visibility query>']
 //       the pre-deploy check: the newest runs of the namespace (open ones whatever their age, closed
-//       ones since --since) replayed against the bundle about to be deployed
+//       ones since --since) replayed against the bundle about to be deployed. --open-only: the runs
+//       a deploy takes over, alone (before a deprecatePatch, closed runs of the old path may stay)
 //
 // The bundle: --bundle <file> or WORKFLOW_BUNDLE_PATH (what the worker image ships), else built
 // from source with the production bundler options.
@@ -34,6 +36,7 @@ async function main(): Promise<number> {
       namespace: { type: 'string', default: process.env['TEMPORAL_NAMESPACE'] ?? DEFAULT_TEMPORAL_NAMESPACE },
       limit: { type: 'string', default: '200' },
       since: { type: 'string', default: '7d' },
+      'open-only': { type: 'boolean', default: false },
       'workflow-type': { type: 'string', multiple: true },
       query: { type: 'string' },
       bundle: { type: 'string', default: process.env['WORKFLOW_BUNDLE_PATH'] },
@@ -56,7 +59,7 @@ async function main(): Promise<number> {
     const client = new Client({ connection, namespace: values.namespace });
     const query = visibilityQuery(
       values['workflow-type'] ?? WORKFLOW_TYPES,
-      since(values.since),
+      values['open-only'] ? null : since(values.since),
       values.query,
     );
     console.log(`replaying up to ${values.limit} runs of ${values.namespace} at ${values.address}: ${query}`);
@@ -104,10 +107,15 @@ function historyFiles(paths: readonly string[]): string[] {
   });
 }
 
-/** Open runs of the given types whatever their age (the new worker takes them over), closed ones since `after`. */
-function visibilityQuery(types: readonly string[], after: Date, extra?: string): string {
+/**
+ * Open runs of the given types whatever their age (the new worker takes them over), and closed
+ * ones started since `after` (null: none).
+ */
+function visibilityQuery(types: readonly string[], after: Date | null, extra?: string): string {
   const typeList = types.map((t) => `'${t.replace(/'/g, '')}'`).join(', ');
-  const recent = `(ExecutionStatus = 'Running' OR StartTime > '${after.toISOString()}')`;
+  const recent = after
+    ? `(ExecutionStatus = 'Running' OR StartTime > '${after.toISOString()}')`
+    : `ExecutionStatus = 'Running'`;
   return [`WorkflowType IN (${typeList})`, recent, ...(extra ? [`(${extra})`] : [])].join(' AND ');
 }
 

@@ -127,8 +127,8 @@ describe('the repository scan workflow, end to end', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history),
     ).resolves.toBeUndefined();
-    // `RECORD_HISTORY=path` saves it, to refresh the committed fixture replayed by
-    // libs/workflows/src/repo-scan.workflow.replay.int-spec.ts when the workflow changes on purpose.
+    // `RECORD_HISTORY=path` saves it, as a *new* file under test/fixtures/histories/repo-scan/
+    // (replayed by libs/workflows/src/repo-scan.workflow.replay.int-spec.ts; never overwrite one).
     if (process.env['RECORD_HISTORY']) {
       const json = execFileSync(findTemporalCli()!, [
         'workflow',

@@ -1,41 +1,91 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { REPO_SCAN_WORKFLOW, SYNC_ADVISORIES_WORKFLOW } from '@repoguard/contract';
+import { historyScenarios } from '../../../test/histories/scenarios';
 
-// A scan recorded from a real run (test/scan/repo-scan.e2e-spec.ts with RECORD_HISTORY set).
-// Replaying it catches a change to the workflow that would break scans already in flight; when a
-// change is meant to, guard it with `patched()` or record a new history. The replay runs in its
-// own Node process: the SDK's history JSON conversion does not work inside Jest's module sandbox.
+// Every history under test/fixtures/histories (one per branch of each workflow, recorded from
+// earlier code and never replaced: see the folder's README) replayed against the production
+// bundle, interceptors included, as `npm run replay` does before a deploy. A change that breaks one
+// would break runs in flight: guard it with `patched()`. The replay runs in its own Node process:
+// the SDK's history JSON conversion does not work inside Jest's module sandbox.
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-const RECORDED = path.join(REPO_ROOT, 'test/fixtures/histories/repo-scan-completed.json');
+const HISTORIES = path.join(REPO_ROOT, 'test/fixtures/histories');
+const WORKFLOW_TYPES: Readonly<Record<string, string>> = {
+  'repo-scan': REPO_SCAN_WORKFLOW,
+  'sync-advisories': SYNC_ADVISORIES_WORKFLOW,
+};
 
-function replay(file: string) {
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/replay-history.ts', file], {
+interface HistoryJson {
+  events: {
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  }[];
+}
+
+const recorded = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.json'))
+  .sort();
+const read = (name: string) => JSON.parse(readFileSync(path.join(HISTORIES, name), 'utf8')) as HistoryJson;
+
+function replay(...args: string[]) {
+  return spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/replay-history.ts', ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
+    // The bundle is always built from source here, never a stale WORKFLOW_BUNDLE_PATH.
+    env: { ...process.env, WORKFLOW_BUNDLE_PATH: '' },
   });
 }
 
-describe('repoScanWorkflow determinism', () => {
-  it('replays a recorded scan history', () => {
-    const result = replay(RECORDED);
+describe('recorded workflow histories', () => {
+  let result: ReturnType<typeof replay>;
+
+  beforeAll(() => {
+    result = replay(HISTORIES);
+  }, 180_000);
+
+  it('replay, every one, against the production bundle', () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(result.stdout).toMatch(/replayed .*repo-scan-completed\.json/);
+    expect(result.stdout).toContain(`${recorded.length} replayed, 0 failed`);
   });
 
-  it('refuses a history the workflow no longer matches', () => {
-    const history = JSON.parse(readFileSync(RECORDED, 'utf8')) as {
-      events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
-    };
+  it.each(recorded)('%s replays', (name) => {
+    expect(result.stdout).toContain(`replayed ${path.join(HISTORIES, name)}\n`);
+  });
+
+  it('hold a history of every branch the recorder knows, each in its workflow type folder', () => {
+    const expected = historyScenarios.flatMap((s) =>
+      s.branches.map((b) => path.join(s.workflow, `${b}.json`)),
+    );
+    expect(expected.filter((name) => !recorded.includes(name))).toEqual([]);
+    const misfiled = recorded.filter((name) => {
+      const type = read(name).events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      return type === undefined || WORKFLOW_TYPES[path.dirname(name)] !== type;
+    });
+    expect(misfiled).toEqual([]);
+  });
+
+  it('refuses a history the workflow no longer matches, naming it, and still replays the others', () => {
+    const history = read(path.join('repo-scan', 'completed.json'));
     // Pretend the recorded run scheduled a different first step.
     history.events.find(
       (e) => e.activityTaskScheduledEventAttributes,
     )!.activityTaskScheduledEventAttributes!.activityType!.name = 'someOtherActivity';
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'repoguard-replay-')), 'changed.json');
-    writeFileSync(file, JSON.stringify(history));
-    const result = replay(file);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/replay failed: DeterminismViolationError/);
-  });
+    const folder = mkdtempSync(path.join(tmpdir(), 'repoguard-replay-'));
+    const changed = path.join(folder, 'changed.json');
+    writeFileSync(changed, JSON.stringify(history));
+    const intact = path.join(HISTORIES, 'sync-advisories', 'nothing-new.json');
+
+    const refused = replay(changed, intact);
+
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `replay failed: ${changed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: DeterminismViolationError`,
+      ),
+    );
+    expect(refused.stdout).toContain(`replayed ${intact}\n`);
+    expect(refused.stdout).toContain('1 replayed, 1 failed');
+  }, 180_000);
 });

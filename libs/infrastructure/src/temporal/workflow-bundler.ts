@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type Logger, type WorkerOptions } from '@temporalio/worker';
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
 
 type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
@@ -63,8 +63,9 @@ export function workflowBundlerOptions(): BundlerOptions {
  * always holds the tracing interceptors (a bundle cannot drop them later); a worker with tracing
  * off gives them a sink that discards their spans (withWorkerTracing).
  */
-export async function bundleWorkflows(): Promise<string> {
+export async function bundleWorkflows(options: { readonly logger?: Logger } = {}): Promise<string> {
   const { code } = await bundleWorkflowCode({
+    ...(options.logger ? { logger: options.logger } : {}),
     workflowsPath: workflowsSourcePath(),
     workflowInterceptorModules: [workflowCorrelationInterceptorsPath(), workflowTracingInterceptorsPath()],
     webpackConfigHook: workflowBundlerOptions().webpackConfigHook,

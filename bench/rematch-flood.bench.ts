@@ -89,14 +89,31 @@ async function query<T>(harness: ScanHarness, sql: string, params: unknown[] = [
   return (await harness.orm.em.getConnection().execute(sql, params)) as T[];
 }
 
-/** Pushes one repository each, `PUSH_INTERVAL_MS` apart; each resolves when its scan completed. */
-async function pushAll(harness: ScanHarness, repos: readonly Repo[]): Promise<PushTiming[]> {
+/**
+ * The pushes' commits, made before any is requested: the stand-in runs git synchronously in this
+ * process, which would hold up its answers to the scans being measured.
+ */
+async function commitPushes(repos: readonly Repo[]): Promise<string[]> {
+  const commits: string[] = [];
+  for (const [i, repo] of repos.entries())
+    commits.push(
+      await repo.commit(
+        { 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', [PUSHED]: '1.0.0', lodash: '4.17.21' }) },
+        `push ${i}`,
+      ),
+    );
+  return commits;
+}
+
+/** Requests one push per repository, `PUSH_INTERVAL_MS` apart; each resolves when its scan completed. */
+async function pushAll(
+  harness: ScanHarness,
+  repos: readonly Repo[],
+  commits: readonly string[],
+): Promise<PushTiming[]> {
   const pending: Promise<PushTiming>[] = [];
   for (const [i, repo] of repos.entries()) {
-    const sha = await repo.commit(
-      { 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', [PUSHED]: '1.0.0', lodash: '4.17.21' }) },
-      `push ${i}`,
-    );
+    const sha = commits[i]!;
     const requestedAt = new Date();
     await harness.request(repo.target, {
       trigger: 'push',
@@ -181,11 +198,16 @@ async function main(): Promise<void> {
       );
 
       // Without the sync: pushes to the first PUSHES repositories.
-      const quiet = await pushAll(harness, repos.slice(0, PUSHES));
+      const quiet = await pushAll(
+        harness,
+        repos.slice(0, PUSHES),
+        await commitPushes(repos.slice(0, PUSHES)),
+      );
       for (const push of quiet) await harness.waitForScan(push.repo.target);
 
       // With the sync: it re-matches every repository; pushes to the next PUSHES repositories once
       // the re-matches have begun.
+      const floodCommits = await commitPushes(repos.slice(PUSHES, 2 * PUSHES));
       const file = path.join(dir, 'new-advisory.json');
       fs.writeFileSync(file, JSON.stringify(NEW_ADVISORY));
       const input: SyncAdvisoriesInput = {
@@ -212,7 +234,7 @@ async function main(): Promise<void> {
         if ((row?.n ?? 0) > 0) break;
         await sleep(100);
       }
-      const flooded = await pushAll(harness, repos.slice(PUSHES, 2 * PUSHES));
+      const flooded = await pushAll(harness, repos.slice(PUSHES, 2 * PUSHES), floodCommits);
       const synced = await sync;
       const rematchesLeft = await query<{ n: number }>(
         harness,

@@ -27,6 +27,8 @@ const FIXED_METRICS: Record<string, { type: 'counter' | 'gauge' | 'histogram'; l
   repoguard_findings_open: { type: 'gauge', labels: ['severity'] },
   repoguard_scan_queue_backlog: { type: 'gauge', labels: ['task_queue'] },
   repoguard_scan_workflows_running: { type: 'gauge', labels: [] },
+  repoguard_task_queue_backlog: { type: 'gauge', labels: ['task_queue', 'task_type'] },
+  repoguard_task_queue_backlog_age_seconds: { type: 'gauge', labels: ['task_queue', 'task_type'] },
 };
 const HISTOGRAM_SERIES = /^(.+)_(?:bucket|sum|count)$/;
 /** Labels Prometheus adds to every scraped series. */

@@ -14,6 +14,8 @@ export interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
+  /** A compose duration such as `60s` or `1m30s`. */
+  stop_grace_period?: string;
 }
 
 export interface ComposeFile {
@@ -73,4 +75,19 @@ export function prometheusTargets(): Record<string, { path: string; targets: str
       { path: job.metrics_path ?? '/metrics', targets: job.static_configs.flatMap((c) => c.targets) },
     ]),
   );
+}
+
+/** A compose duration (`1m30s`, `45s`, `500ms`) in seconds; Docker's default stop grace is 10 s. */
+export function composeDurationSeconds(value: string | undefined, fallback = 10): number {
+  if (value === undefined) return fallback;
+  if (value === '') throw new Error('not a compose duration: (empty)');
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 };
+  const part = /(\d+(?:\.\d+)?)(ms|us|[hms])/y;
+  let seconds = 0;
+  while (part.lastIndex < value.length) {
+    const match = part.exec(value);
+    if (!match) throw new Error(`not a compose duration: ${value}`);
+    seconds += Number(match[1]) * (units[match[2] ?? 's'] ?? 0);
+  }
+  return seconds;
 }

@@ -18,7 +18,7 @@ import {
   workflowCorrelationInterceptorsPath,
   workflowsSourcePath,
 } from '@repoguard/infrastructure';
-import type { WorkerConfig } from './config/worker.config';
+import { WORKER_SHUTDOWN_FORCE_AFTER_GRACE_SECONDS, type WorkerConfig } from './config/worker.config';
 import {
   metricsActivityInterceptors,
   sdkMetricsTelemetry,
@@ -75,7 +75,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
               ? {}
               : { workflowModules: [workflowCorrelationInterceptorsPath()] }),
           },
-          shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
+          ...drainOptions(config),
+          maxConcurrentWorkflowTaskExecutions: config.SCAN_WORKFLOW_TASK_SLOTS,
+          maxConcurrentActivityTaskExecutions: config.SCAN_ACTIVITY_SLOTS,
+          ...rateOptions(config.SCAN_ACTIVITIES_PER_SECOND, config.SCAN_QUEUE_ACTIVITIES_PER_SECOND),
           ...(config.WORKFLOW_BUNDLE_PATH
             ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
             : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
@@ -92,7 +95,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           activities,
           interceptors: { activity: activityInterceptors },
           maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
-          shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
+          ...rateOptions(config.REMATCH_ACTIVITIES_PER_SECOND, config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND),
+          ...drainOptions(config),
         }),
       );
       logger.log(
@@ -111,4 +115,23 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/** The grace for running activities, then a bounded wait for the cancelled ones (see `drainSeconds`). */
+function drainOptions(config: WorkerConfig): { shutdownGraceTime: string; shutdownForceTime: string } {
+  return {
+    shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
+    shutdownForceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS + WORKER_SHUTDOWN_FORCE_AFTER_GRACE_SECONDS} seconds`,
+  };
+}
+
+/** Unset rates stay unset: the SDK then applies no limit. */
+function rateOptions(
+  perWorker: number | undefined,
+  perQueue: number | undefined,
+): { maxActivitiesPerSecond?: number; maxTaskQueueActivitiesPerSecond?: number } {
+  return {
+    ...(perWorker === undefined ? {} : { maxActivitiesPerSecond: perWorker }),
+    ...(perQueue === undefined ? {} : { maxTaskQueueActivitiesPerSecond: perQueue }),
+  };
 }

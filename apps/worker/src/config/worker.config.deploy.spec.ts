@@ -2,7 +2,13 @@
 // docker-compose.yml gives it an environment its validation accepts, scraped by Prometheus.
 import { getMetadataStorage } from 'class-validator';
 import { loadConfig } from '@repoguard/infrastructure';
-import { envExampleVariables, prometheusTargets, serviceEnvironment } from '../../../../test/support/compose';
+import {
+  composeDurationSeconds,
+  envExampleVariables,
+  prometheusTargets,
+  readCompose,
+  serviceEnvironment,
+} from '../../../../test/support/compose';
 import { WorkerConfig } from './worker.config';
 
 describe("the worker's configuration in deployment", () => {
@@ -28,5 +34,27 @@ describe("the worker's configuration in deployment", () => {
     // Loopback (the default) would be unreachable; 0 would bind a port Prometheus cannot know.
     expect(worker.WORKER_METRICS_HOST).toBe('0.0.0.0');
     expect(worker.WORKER_METRICS_PORT).toBeGreaterThan(0);
+  });
+
+  // compose sends SIGTERM, waits stop_grace_period (default 10 s), then SIGKILLs: a worker killed
+  // mid-drain leaves its scan steps to time out and run again elsewhere.
+  it('gets a stop grace in docker-compose.yml longer than the drain it is configured for', () => {
+    const worker = loadConfig(WorkerConfig, serviceEnvironment('worker'));
+    const grace = composeDurationSeconds(readCompose().services['worker']?.stop_grace_period);
+    expect({ grace, drain: worker.drainSeconds, longer: grace > worker.drainSeconds }).toEqual({
+      grace,
+      drain: worker.drainSeconds,
+      longer: true,
+    });
+    // Set in the file, not left to the worker's default.
+    expect(serviceEnvironment('worker')['WORKER_SHUTDOWN_GRACE_SECONDS']).toBeDefined();
+  });
+
+  it('reads compose durations as compose does', () => {
+    expect(composeDurationSeconds('60s')).toBe(60);
+    expect(composeDurationSeconds('1m30s')).toBe(90);
+    expect(composeDurationSeconds('1500ms')).toBe(1.5);
+    expect(composeDurationSeconds(undefined)).toBe(10);
+    expect(() => composeDurationSeconds('60')).toThrow(/not a compose duration/);
   });
 });

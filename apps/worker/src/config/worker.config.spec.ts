@@ -30,3 +30,75 @@ describe("the worker's OSV_MIRROR_REFRESH_CHECK_MS", () => {
     );
   });
 });
+
+describe("the worker's slots and activity rates, per queue", () => {
+  it("defaults to the SDK's slots and no rate limit", () => {
+    const config = loadConfig(WorkerConfig, BASE);
+    expect({
+      workflowSlots: config.SCAN_WORKFLOW_TASK_SLOTS,
+      activitySlots: config.SCAN_ACTIVITY_SLOTS,
+      rematchSlots: config.REMATCH_CONCURRENCY,
+      rates: [
+        config.SCAN_ACTIVITIES_PER_SECOND,
+        config.SCAN_QUEUE_ACTIVITIES_PER_SECOND,
+        config.REMATCH_ACTIVITIES_PER_SECOND,
+        config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND,
+      ],
+    }).toEqual({
+      workflowSlots: 40,
+      activitySlots: 100,
+      rematchSlots: 2,
+      rates: [undefined, undefined, undefined, undefined],
+    });
+  });
+
+  it('takes whole slots and fractional rates (an empty value is unset)', () => {
+    const config = loadConfig(WorkerConfig, {
+      ...BASE,
+      SCAN_WORKFLOW_TASK_SLOTS: '8',
+      SCAN_ACTIVITY_SLOTS: '16',
+      SCAN_ACTIVITIES_PER_SECOND: '20',
+      SCAN_QUEUE_ACTIVITIES_PER_SECOND: '',
+      REMATCH_ACTIVITIES_PER_SECOND: '0.5',
+      REMATCH_QUEUE_ACTIVITIES_PER_SECOND: '2',
+    });
+    expect([
+      config.SCAN_WORKFLOW_TASK_SLOTS,
+      config.SCAN_ACTIVITY_SLOTS,
+      config.SCAN_ACTIVITIES_PER_SECOND,
+      config.SCAN_QUEUE_ACTIVITIES_PER_SECOND,
+      config.REMATCH_ACTIVITIES_PER_SECOND,
+      config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND,
+    ]).toEqual([8, 16, 20, undefined, 0.5, 2]);
+  });
+
+  it.each([
+    ['SCAN_WORKFLOW_TASK_SLOTS', '1'], // the SDK needs 2 with a workflow cache
+    ['SCAN_WORKFLOW_TASK_SLOTS', '2.5'],
+    ['SCAN_ACTIVITY_SLOTS', '0'],
+    ['SCAN_ACTIVITY_SLOTS', 'lots'],
+    ['SCAN_ACTIVITIES_PER_SECOND', '0'],
+    ['SCAN_ACTIVITIES_PER_SECOND', '-3'],
+    ['SCAN_QUEUE_ACTIVITIES_PER_SECOND', 'fast'],
+    ['REMATCH_ACTIVITIES_PER_SECOND', 'Infinity'],
+    ['REMATCH_QUEUE_ACTIVITIES_PER_SECOND', '0'],
+    ['REMATCH_CONCURRENCY', '0'],
+  ])('refuses %s=%p, naming the variable', (name, value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe("the worker's shutdown", () => {
+  it('drains for the grace plus a bounded wait for cancelled steps and closing', () => {
+    expect(loadConfig(WorkerConfig, BASE).drainSeconds).toBe(45);
+    expect(loadConfig(WorkerConfig, { ...BASE, WORKER_SHUTDOWN_GRACE_SECONDS: '120' }).drainSeconds).toBe(
+      135,
+    );
+  });
+
+  it.each(['-1', '3601', '2.5'])('refuses WORKER_SHUTDOWN_GRACE_SECONDS=%p', (value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, WORKER_SHUTDOWN_GRACE_SECONDS: value })).toThrow(
+      /WORKER_SHUTDOWN_GRACE_SECONDS/,
+    );
+  });
+});

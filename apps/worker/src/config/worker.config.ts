@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import {
   DEFAULT_MIRROR_REFRESH_CHECK_MS,
   DEFAULT_OSV_EXPORT_LIMITS,
@@ -9,6 +9,11 @@ import {
 } from '@repoguard/infrastructure';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+
+/** After the grace, cancelled activities get this long to report back before the SDK gives up on them. */
+export const WORKER_SHUTDOWN_FORCE_AFTER_GRACE_SECONDS = 10;
+/** Closing the Temporal connection, the database pool and the trace exporter after the worker stopped. */
+export const WORKER_CLOSE_SECONDS = 5;
 
 /** Every variable the worker reads, validated once at boot (see .env.example); PARSE_* come from WithParsingConfig. */
 export class WorkerConfig extends WithParsingConfig(SharedConfig) {
@@ -21,11 +26,53 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   @IsString()
   WORKER_IDENTITY?: string;
 
+  /**
+   * On SIGTERM: how long running activities may take to finish before they are cancelled. The
+   * process needs up to `drainSeconds` in all; a supervisor must wait longer before it kills.
+   */
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0)
   @Max(3600)
   WORKER_SHUTDOWN_GRACE_SECONDS: number = 30;
+
+  /**
+   * The longest a stop takes: the grace, then cancelled activities get the force time to report
+   * back (after it the SDK gives up), then closing Temporal, PostgreSQL and the trace exporter.
+   */
+  get drainSeconds(): number {
+    return (
+      this.WORKER_SHUTDOWN_GRACE_SECONDS + WORKER_SHUTDOWN_FORCE_AFTER_GRACE_SECONDS + WORKER_CLOSE_SECONDS
+    );
+  }
+
+  /** Workflow tasks (scan workflow steps, replayed or new) one worker handles at once. SDK minimum: 2. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(2)
+  @Max(1000)
+  SCAN_WORKFLOW_TASK_SLOTS: number = 40;
+
+  /** Scan steps (fetch, parse, match, persist, evaluate) one worker runs at once on the scan queue. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  SCAN_ACTIVITY_SLOTS: number = 100;
+
+  /** Scan steps one worker starts per second; unset: no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsPositive({ message: 'must be a positive number of activities per second' })
+  @Max(100_000)
+  SCAN_ACTIVITIES_PER_SECOND?: number;
+
+  /** Scan steps the whole scan queue hands out per second, across workers (kept by the server); unset: no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsPositive({ message: 'must be a positive number of activities per second' })
+  @Max(100_000)
+  SCAN_QUEUE_ACTIVITIES_PER_SECOND?: number;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   OSV_API_URL: string = 'https://api.osv.dev';
@@ -54,6 +101,20 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   @Min(1)
   @Max(100)
   REMATCH_CONCURRENCY: number = 2;
+
+  /** Re-match steps one worker starts per second; unset: no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsPositive({ message: 'must be a positive number of activities per second' })
+  @Max(100_000)
+  REMATCH_ACTIVITIES_PER_SECOND?: number;
+
+  /** Re-match steps the whole re-match queue hands out per second, across workers; unset: no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsPositive({ message: 'must be a positive number of activities per second' })
+  @Max(100_000)
+  REMATCH_QUEUE_ACTIVITIES_PER_SECOND?: number;
 
   /**
    * How many of this worker's activity slots one org's scan steps may hold at once. A step over the

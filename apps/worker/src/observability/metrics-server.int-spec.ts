@@ -70,8 +70,10 @@ describe('the worker metrics server', () => {
       expect(text).toContain('# TYPE repoguard_scan_queue_backlog gauge');
       expect(text).not.toMatch(/^repoguard_scan_queue_backlog\{/m);
       expect(text).not.toMatch(/^repoguard_scan_workflows_running\{/m);
+      expect(text).not.toMatch(/^repoguard_task_queue_backlog\{/m);
     }
-    expect(queueWarnings).toHaveLength(2); // one per gauge, not one per scrape
+    // One per kind of read (backlog, running count, queue stats), not one per scrape.
+    expect(queueWarnings).toHaveLength(3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/Temporal SDK exporter/);
   });

@@ -48,6 +48,7 @@ export async function startWorkerObservability(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    rematchTaskQueue: config.rematchTaskQueue,
   });
   const em = app.get(EntityManager);
   const temporal = new TemporalHealthCheck(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);

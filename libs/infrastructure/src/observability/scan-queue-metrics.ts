@@ -12,7 +12,12 @@ export interface TemporalQueueConnection {
       taskQueue: { name: string; kind: number };
       taskQueueType: number;
       reportStats: boolean;
-    }): Promise<{ stats?: { approximateBacklogCount?: unknown } | null }>;
+    }): Promise<{
+      stats?: {
+        approximateBacklogCount?: unknown;
+        approximateBacklogAge?: { seconds?: unknown; nanos?: number | null } | null;
+      } | null;
+    }>;
     countWorkflowExecutions(request: { namespace: string; query: string }): Promise<{ count?: unknown }>;
   };
   withDeadline<T>(deadline: number, fn: () => Promise<T>): Promise<T>;
@@ -22,6 +27,8 @@ export interface ScanQueueMetricsOptions {
   readonly connection: TemporalQueueConnection;
   readonly namespace: string;
   readonly taskQueue: string;
+  /** The queue re-match steps run on: its activity backlog is reported too. */
+  readonly rematchTaskQueue?: string;
   /** Told once per kind of failure, not at every scrape. */
   readonly warn: (message: string) => void;
   /** How long a scrape waits for Temporal. Default 2 s. */
@@ -32,9 +39,20 @@ export interface ScanQueueMetricsOptions {
 // than importing @temporalio/proto, which is no direct dependency.
 const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
+const TASK_QUEUE_TYPE_ACTIVITY = 2;
+const TASK_TYPES = { workflow: TASK_QUEUE_TYPE_WORKFLOW, activity: TASK_QUEUE_TYPE_ACTIVITY } as const;
+type TaskType = keyof typeof TASK_TYPES;
+
+interface QueueStats {
+  readonly taskQueue: string;
+  readonly taskType: TaskType;
+  readonly backlog: number;
+  readonly ageSeconds: number;
+}
 
 /**
- * repoguard_scan_queue_backlog{task_queue} and repoguard_scan_workflows_running, read from
+ * repoguard_scan_queue_backlog{task_queue}, repoguard_scan_workflows_running and the backlog of every
+ * queue and task type (repoguard_task_queue_backlog{,_age_seconds}{task_queue,task_type}), read from
  * Temporal at scrape time. A failing read leaves its gauge without a sample for that scrape
  * (never a stale number) and does not fail the scrape.
  */
@@ -83,6 +101,74 @@ export function registerScanQueueMetrics(registry: Registry, options: ScanQueueM
         })
       ).stats?.approximateBacklogCount,
   );
+  // Every queue a scan waits on: its workflow tasks and scan steps on the scan queue, and the
+  // re-match steps on theirs. One DescribeTaskQueue per queue and type per scrape, shared by both
+  // gauges (prom-client collects them one after the other within the scrape).
+  const watched: { taskQueue: string; taskType: TaskType }[] = [
+    { taskQueue, taskType: 'workflow' },
+    { taskQueue, taskType: 'activity' },
+    ...(options.rematchTaskQueue
+      ? [{ taskQueue: options.rematchTaskQueue, taskType: 'activity' as const }]
+      : []),
+  ];
+  let lastRead: { at: number; stats: Promise<PromiseSettledResult<QueueStats>[]> } | undefined;
+  const readAll = () => {
+    if (!lastRead || Date.now() - lastRead.at > 1_000) {
+      lastRead = {
+        at: Date.now(),
+        stats: Promise.allSettled(
+          watched.map(async ({ taskQueue: name, taskType }) => {
+            const { stats } = await call(() =>
+              connection.workflowService.describeTaskQueue({
+                namespace,
+                taskQueue: { name, kind: TASK_QUEUE_KIND_NORMAL },
+                taskQueueType: TASK_TYPES[taskType],
+                reportStats: true,
+              }),
+            );
+            const age = stats?.approximateBacklogAge;
+            return {
+              taskQueue: name,
+              taskType,
+              backlog: toNumber(stats?.approximateBacklogCount),
+              ageSeconds: toNumber(age?.seconds) + (age?.nanos ?? 0) / 1e9,
+            };
+          }),
+        ),
+      };
+    }
+    return lastRead.stats;
+  };
+  const statsGauge = (name: string, help: string, value: (stats: QueueStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['task_queue', 'task_type'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const results = await readAll();
+        for (const result of results) {
+          if (result.status === 'rejected') once('task queue stats', result.reason);
+          else {
+            const stats = result.value;
+            this.set({ task_queue: stats.taskQueue, task_type: stats.taskType }, value(stats));
+          }
+        }
+        if (results.every((result) => result.status === 'fulfilled')) warned.delete('task queue stats');
+      },
+    });
+  statsGauge(
+    'repoguard_task_queue_backlog',
+    "Tasks waiting for a worker, by queue (scan, re-match) and type (workflow, activity): Temporal's approximate count",
+    (stats) => stats.backlog,
+  );
+  statsGauge(
+    'repoguard_task_queue_backlog_age_seconds',
+    'How long the oldest waiting task has waited, by queue and type (0: nothing waits)',
+    (stats) => stats.ageSeconds,
+  );
+
   // Scans are the repo-scan workflows on our queue; the self-check workflow is not one.
   const running = `WorkflowType = '${REPO_SCAN_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
   queueGauge(

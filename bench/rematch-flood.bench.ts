@@ -1,0 +1,286 @@
+// npm run bench:rematch-flood — issue 16's acceptance run: an advisory sync re-matches every stored
+// repository while pushes arrive to them. Real Temporal dev server, PostgreSQL and worker (the
+// harness's two queues, as production polls them), GitHub stand-in; advisories from the mirror.
+//
+//   BENCH_REPOS (default 1000)         repositories scanned once, then all re-matched by the sync
+//   BENCH_PUSHES (default 100)         pushes measured without the sync, and again during it
+//   BENCH_PUSH_INTERVAL_MS (default 50) spacing of the pushes (both phases alike)
+//   BENCH_DATABASE_URL                 default postgresql://postgres@127.0.0.1:5432/repoguard_bench
+//
+// A push's latency: its request to its scan row COMPLETED (scans.completed_at), quiet window
+// included. Every push adds a package an existing advisory names, so its scan opens a finding; a
+// re-match of an older snapshot (which lacks that package) persisted after it marks the finding
+// fixed: each pushed repository whose finding is not open at the end is a violation (must be 0).
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  SYNC_ADVISORIES_WORKFLOW,
+  type SyncAdvisoriesInput,
+  type SyncAdvisoriesResult,
+} from '@repoguard/contract';
+import type { OsvRecord, ScanTarget } from '@repoguard/domain';
+import { packageLockV3 } from '../test/support/manifest-fixtures';
+import type { ScanHarness } from '../test/support/scan-harness';
+import { withScanHarness } from './scan-bench-harness';
+
+const REPOS = positive('BENCH_REPOS', 1000);
+const PUSHES = positive('BENCH_PUSHES', 100);
+const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 50);
+const QUIET_WINDOW_MS = 1;
+const SCAN_CONCURRENCY = 50;
+
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0`);
+  return value;
+}
+
+const run = randomUUID().slice(0, 8);
+/** Every repository depends on it; the sync's new advisory names it, so the sync re-matches all. */
+const TARGET = `rg-flood-target-${run}`;
+/** Added by each push; named by an advisory known from the start, so a push scan opens a finding. */
+const PUSHED = `rg-flood-pushed-${run}`;
+const PUSHED_ADVISORY: OsvRecord = {
+  id: `RG-FLOOD-PUSHED-${run}`,
+  modified: '2026-01-01T00:00:00Z',
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: PUSHED },
+      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
+    },
+  ],
+};
+const NEW_ADVISORY: OsvRecord = {
+  id: `RG-FLOOD-NEW-${run}`,
+  modified: '2026-11-30T00:00:00Z',
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: TARGET },
+      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
+    },
+  ],
+};
+
+interface Repo {
+  readonly name: string;
+  readonly target: ScanTarget;
+  readonly commit: (files: Record<string, string>, message: string) => Promise<string>;
+}
+
+interface PushTiming {
+  readonly repo: Repo;
+  readonly latencyMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+async function query<T>(harness: ScanHarness, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await harness.orm.em.getConnection().execute(sql, params)) as T[];
+}
+
+/**
+ * The pushes' commits, made before any is requested: the stand-in runs git synchronously in this
+ * process, which would hold up its answers to the scans being measured.
+ */
+async function commitPushes(repos: readonly Repo[]): Promise<string[]> {
+  const commits: string[] = [];
+  for (const [i, repo] of repos.entries())
+    commits.push(
+      await repo.commit(
+        { 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', [PUSHED]: '1.0.0', lodash: '4.17.21' }) },
+        `push ${i}`,
+      ),
+    );
+  return commits;
+}
+
+/** Requests one push per repository, `PUSH_INTERVAL_MS` apart; each resolves when its scan completed. */
+async function pushAll(
+  harness: ScanHarness,
+  repos: readonly Repo[],
+  commits: readonly string[],
+): Promise<PushTiming[]> {
+  const pending: Promise<PushTiming>[] = [];
+  for (const [i, repo] of repos.entries()) {
+    const sha = commits[i]!;
+    const requestedAt = new Date();
+    await harness.request(repo.target, {
+      trigger: 'push',
+      commitSha: sha,
+      ref: 'refs/heads/main',
+      deliveryId: `bench-${run}-${repo.name}`,
+    });
+    pending.push(waitForCommitScan(harness, repo, sha, requestedAt));
+    await sleep(PUSH_INTERVAL_MS);
+  }
+  return Promise.all(pending);
+}
+
+async function waitForCommitScan(
+  harness: ScanHarness,
+  repo: Repo,
+  sha: string,
+  requestedAt: Date,
+): Promise<PushTiming> {
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    const [row] = await query<{ status: string; completed_at: Date | null }>(
+      harness,
+      `select status, completed_at from scans where repo_id = ? and commit_sha = ? and trigger = 'push'
+        and status in ('COMPLETED', 'FAILED') order by completed_at limit 1`,
+      [repo.target.repoId, sha],
+    );
+    if (row?.status === 'FAILED') throw new Error(`the push scan of ${repo.name} failed`);
+    if (row?.completed_at)
+      return { repo, latencyMs: new Date(row.completed_at).getTime() - requestedAt.getTime() };
+    if (Date.now() > deadline) throw new Error(`the push to ${repo.name} was not scanned within 30 minutes`);
+    await sleep(100);
+  }
+}
+
+function describe(label: string, timings: readonly PushTiming[]): string {
+  const ms = timings.map((t) => t.latencyMs);
+  return (
+    `  ${label.padEnd(22)} p50 ${quantile(ms, 0.5).toFixed(0).padStart(7)} ms  p90 ${quantile(ms, 0.9).toFixed(0).padStart(7)} ms  ` +
+    `max ${Math.max(...ms)
+      .toFixed(0)
+      .padStart(7)} ms  (${ms.length} pushes)`
+  );
+}
+
+async function main(): Promise<void> {
+  if (PUSHES * 2 > REPOS)
+    throw new Error('BENCH_PUSHES pushes twice (without and with the sync): at most BENCH_REPOS / 2');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-rematch-flood-'));
+  const options = {
+    name: 'bench-rematch-flood',
+    advisories: [PUSHED_ADVISORY],
+    osvMode: 'mirror' as const,
+    quietWindowMs: QUIET_WINDOW_MS,
+    maxWaitMs: 1_000,
+  };
+  try {
+    await withScanHarness(options, async (harness) => {
+      console.log(
+        `RepoGuard re-match flood on ${process.version}: ${REPOS} repositories, ${PUSHES} pushes per phase ` +
+          `${PUSH_INTERVAL_MS} ms apart (Temporal dev server, PostgreSQL, GitHub stand-in, advisory mirror)`,
+      );
+      const repos: Repo[] = [];
+      const setupStarted = performance.now();
+      await inBatches(
+        Array.from({ length: REPOS }, (_, i) => i),
+        SCAN_CONCURRENCY,
+        async (i) => {
+          const name = `flood-${String(i).padStart(4, '0')}`;
+          const repo = await harness.github.createRepo('bench', name);
+          await repo.commit({ 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', lodash: '4.17.21' }) });
+          const target = await harness.connectRepo('bench', name);
+          await harness.request(target);
+          const result = await harness.waitForScan(target);
+          if (result.phase !== 'COMPLETED')
+            throw new Error(`the first scan of ${name} ended ${result.phase}`);
+          repos[i] = { name, target, commit: (files, message) => repo.commit(files, message) };
+        },
+      );
+      console.log(
+        `  ${REPOS} repositories scanned once in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+      );
+
+      // Without the sync: pushes to the first PUSHES repositories.
+      const quiet = await pushAll(
+        harness,
+        repos.slice(0, PUSHES),
+        await commitPushes(repos.slice(0, PUSHES)),
+      );
+      for (const push of quiet) await harness.waitForScan(push.repo.target);
+
+      // With the sync: it re-matches every repository; pushes to the next PUSHES repositories once
+      // the re-matches have begun.
+      const floodCommits = await commitPushes(repos.slice(PUSHES, 2 * PUSHES));
+      const file = path.join(dir, 'new-advisory.json');
+      fs.writeFileSync(file, JSON.stringify(NEW_ADVISORY));
+      const input: SyncAdvisoriesInput = {
+        sources: [file],
+        scanTaskQueue: harness.taskQueue,
+        rematchTaskQueue: harness.rematchTaskQueue,
+        scanTiming: { quietWindowMs: QUIET_WINDOW_MS },
+      };
+      const syncStarted = performance.now();
+      const sync = harness.temporal.client.workflow.execute<
+        (i: SyncAdvisoriesInput) => Promise<SyncAdvisoriesResult>
+      >(SYNC_ADVISORIES_WORKFLOW, {
+        taskQueue: harness.taskQueue,
+        workflowId: `advisory-sync:bench-${run}`,
+        args: [input],
+      });
+      const orgRepos = repos.map((r) => r.target.repoId);
+      for (;;) {
+        const [row] = await query<{ n: number }>(
+          harness,
+          `select count(*)::int as n from scans where trigger = 'advisory' and org_id = ?`,
+          [harness.orgId],
+        );
+        if ((row?.n ?? 0) > 0) break;
+        await sleep(100);
+      }
+      const flooded = await pushAll(harness, repos.slice(PUSHES, 2 * PUSHES), floodCommits);
+      const synced = await sync;
+      const rematchesLeft = await query<{ n: number }>(
+        harness,
+        `select count(*)::int as n from scans where trigger = 'advisory' and status in ('QUEUED', 'RUNNING') and org_id = ?`,
+        [harness.orgId],
+      );
+      // Every repository's workflow ran dry: nothing is left to persist.
+      for (const repo of repos) await harness.waitForScan(repo.target);
+      const syncSeconds = (performance.now() - syncStarted) / 1000;
+
+      const pushed = [...quiet, ...flooded].map((p) => p.repo.target.repoId);
+      const [violations] = await query<{ n: number }>(
+        harness,
+        `select count(*)::int as n from unnest(string_to_array(?, ',')::uuid[]) as pushed(repo_id)
+          where not exists (select 1 from findings f where f.repo_id = pushed.repo_id
+            and f.vulnerability_id = ? and f.status = 'open')`,
+        [pushed.join(','), PUSHED_ADVISORY.id],
+      );
+      const [missed] = await query<{ n: number }>(
+        harness,
+        `select count(*)::int as n from unnest(string_to_array(?, ',')::uuid[]) as repo(repo_id)
+          where not exists (select 1 from findings f where f.repo_id = repo.repo_id
+            and f.vulnerability_id = ? and f.status = 'open')`,
+        [orgRepos.join(','), NEW_ADVISORY.id],
+      );
+
+      console.log(describe('pushes, no sync', quiet));
+      console.log(describe('pushes during the sync', flooded));
+      console.log(
+        `  sync: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
+          `${rematchesLeft[0]?.n ?? 0} still queued or running when the sync workflow returned, all done after ${syncSeconds.toFixed(1)} s`,
+      );
+      console.log(
+        `  pushed repositories whose pushed finding is not open at the end (fixed by an older snapshot): ${violations?.n ?? '?'} (must be 0)`,
+      );
+      console.log(
+        `  repositories without the new advisory's finding at the end: ${missed?.n ?? '?'} (must be 0)`,
+      );
+      if ((violations?.n ?? 1) > 0) process.exitCode = 2;
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -8,17 +8,21 @@ import {
   type ScanRecordQueued,
   type ScanRecordStart,
   type ScanRepository,
+  type UnfinishedScan,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
 
 /** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
+const FINAL = ['COMPLETED', 'FAILED'];
+
 const queuedRow = (scan: ScanRecordQueued) => ({
   id: scan.scanId,
   org_id: scan.orgId,
   repo_id: scan.repoId,
   workflow_id: scan.workflowId,
   run_id: scan.runId,
+  promised_by_run_id: scan.runId === null ? (scan.promisedByRunId ?? null) : null,
   trigger: scan.trigger,
   requested_by: scan.requestedBy,
   ref: scan.ref,
@@ -127,8 +131,55 @@ export class MikroOrmScanRepository implements ScanRepository {
         policy_version: input.policyVersion,
         status: input.status,
         reasons: JSON.stringify(input.reasons),
-      });
+      })
+      // A retried evaluatePolicy: the verdict its first attempt stored stands.
+      .onConflict('scan_id')
+      .ignore();
     });
+  }
+
+  async unfinished(
+    createdBefore: Date,
+    limit: number,
+    after?: { readonly createdAt: Date; readonly scanId: string },
+  ): Promise<UnfinishedScan[]> {
+    const knex = this.knex();
+    const rows = (await knex('scans')
+      .whereNotIn('status', FINAL)
+      .where('created_at', '<', createdBefore)
+      .modify((query) => {
+        if (after) query.whereRaw('(created_at, id) > (?, ?)', [after.createdAt, after.scanId]);
+      })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit)
+      .select('id', 'repo_id', 'workflow_id', 'run_id', 'promised_by_run_id', 'created_at')) as {
+      id: string;
+      repo_id: string;
+      workflow_id: string;
+      run_id: string | null;
+      promised_by_run_id: string | null;
+      created_at: Date;
+    }[];
+    return rows.map((row) => ({
+      scanId: row.id,
+      repoId: row.repo_id,
+      workflowId: row.workflow_id,
+      runId: row.run_id,
+      promisedByRunId: row.promised_by_run_id,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async abandon(scanId: string, code: string, message: string, now: Date): Promise<boolean> {
+    // Conditional: an outcome recorded meanwhile (a late step of the run) is never overwritten.
+    const updated = await this.knex()('scans')
+      .where({ id: scanId })
+      .whereNotIn('status', FINAL)
+      .update({ status: 'FAILED', error_code: code, error_message: message.slice(0, 2000), completed_at: now });
+    return updated > 0;
   }
 
   async setRepoStatus(

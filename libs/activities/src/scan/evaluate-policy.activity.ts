@@ -29,8 +29,9 @@ export function createEvaluatePolicyActivity({
   return async function evaluatePolicy(
     input: SnapshotStepInput,
   ): Promise<{ status: PolicyStatus; policyVersion: number | null; reasons: number }> {
-    return asActivity(async () => {
+    return asActivity(async (_cancelled, step) => {
       const started = Date.now();
+      step.stopIfCancelled();
       await scans.phase(input.scanId, 'EVALUATING');
       const policy = await policies.current(input.orgId);
       const [current, dependencies] = await Promise.all([
@@ -39,6 +40,8 @@ export function createEvaluatePolicyActivity({
       ]);
       const at = now();
       const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
+      step.stopIfCancelled();
+      // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
       await scans.saveEvaluation({
         orgId: input.orgId,
         repoId: input.repoId,

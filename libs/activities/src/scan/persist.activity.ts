@@ -28,8 +28,9 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
   return async function persist(
     input: SnapshotStepInput,
   ): Promise<{ open: number; opened: number; fixed: number }> {
-    return asActivity(async () => {
+    return asActivity(async (_cancelled, step) => {
       const started = Date.now();
+      step.stopIfCancelled();
       await scans.phase(input.scanId, 'PERSISTING');
       const [dependencies, matches] = await Promise.all([
         snapshots.dependencies(input.snapshotId),
@@ -78,6 +79,8 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
           });
         }
       }
+      // Cancelled (a disconnect, a push that took over) or timed out while reading: write nothing.
+      step.stopIfCancelled();
       const result = await findings.sync({
         orgId: input.orgId,
         repoId: input.repoId,
@@ -86,6 +89,7 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
         now: now(),
       });
       const counts = { open: result.stillOpen + result.opened, opened: result.opened, fixed: result.fixed };
+      step.stopIfCancelled();
       await scans.recordPhase(input.scanId, 'persist', Date.now() - started, {
         findings: counts.open,
         fixedFindings: counts.fixed,

@@ -208,7 +208,7 @@ export class RequestScan {
         workflowId: receipt.workflowId,
         runId,
         // Served by the follow-up of the run reached: the reconciler follows it from there.
-        promisedByRunId: runId === null ? receipt.runId : null,
+        ...(runId === null ? { promisedByRunId: receipt.runId } : {}),
         trigger: command.trigger,
         requestedBy: command.requestedBy ?? callerName(command.caller),
         ref: command.ref ?? null,

@@ -59,7 +59,9 @@ export class ScanReconcilerRunner implements OnApplicationBootstrap, OnModuleDes
         if (round.open > 0) counter.inc({ outcome: 'open' }, round.open);
         if (round.unknown > 0) counter.inc({ outcome: 'unknown' }, round.unknown);
         if (round.abandoned > 0)
-          this.logger.warn(`${round.abandoned} scan(s) closed as SCAN_ABANDONED: their workflow run had ended`);
+          this.logger.warn(
+            `${round.abandoned} scan(s) closed as SCAN_ABANDONED: their workflow run had ended`,
+          );
         // More rows behind a full round: on at once.
         if (round.next) wait = 0;
       } catch (error) {

@@ -18,7 +18,9 @@ describe('evaluatePolicy, retried', () => {
   const knex = () => orm.em.getKnex();
 
   beforeAll(async () => {
-    orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 4 }));
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 4 }),
+    );
   });
   afterAll(async () => {
     await orm?.close(true);

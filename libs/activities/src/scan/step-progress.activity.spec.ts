@@ -76,7 +76,13 @@ describe('persist, cancelled', () => {
       phase: async (_id: string, phase: string) => void writes.push(`phase ${phase}`),
       recordPhase: async (_id: string, phase: string) => void writes.push(`timing ${phase}`),
     } as unknown as ScanRepository;
-    const persist = createPersistActivity({ snapshots, vulnerabilityCache, findings, scans, now: () => new Date() });
+    const persist = createPersistActivity({
+      snapshots,
+      vulnerabilityCache,
+      findings,
+      scans,
+      now: () => new Date(),
+    });
 
     const env = new MockActivityEnvironment();
     const running = env.run(persist, ref);
@@ -114,7 +120,10 @@ describe('osvQuery, retried', () => {
       replaceMatches: async (_s: unknown, matches: { dependencyId: string; vulnerabilityId: string }[]) =>
         void stored.push([...matches]),
     } as unknown as SnapshotRepository;
-    const scans = { phase: async () => undefined, recordPhase: async () => undefined } as unknown as ScanRepository;
+    const scans = {
+      phase: async () => undefined,
+      recordPhase: async () => undefined,
+    } as unknown as ScanRepository;
     const osvQuery = createOsvQueryActivity({
       vulnerabilityDatabase,
       vulnerabilityCache,

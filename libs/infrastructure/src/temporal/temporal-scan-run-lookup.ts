@@ -35,7 +35,9 @@ export class TemporalScanRunLookup implements ScanRunLookup {
 
   private async status(workflowId: string, runId: string | undefined): Promise<string | null> {
     try {
-      const description = await this.bounded(() => this.client.workflow.getHandle(workflowId, runId).describe());
+      const description = await this.bounded(() =>
+        this.client.workflow.getHandle(workflowId, runId).describe(),
+      );
       return description.status.name;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;

@@ -122,19 +122,20 @@ export class MikroOrmScanRepository implements ScanRepository {
 
   async saveEvaluation(input: ScanEvaluationRecord): Promise<void> {
     await writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
-      await trx('policy_evaluations').insert({
-        id: randomUUID(),
-        org_id: input.orgId,
-        repo_id: input.repoId,
-        snapshot_id: input.snapshotId,
-        scan_id: input.scanId,
-        policy_version: input.policyVersion,
-        status: input.status,
-        reasons: JSON.stringify(input.reasons),
-      })
-      // A retried evaluatePolicy: the verdict its first attempt stored stands.
-      .onConflict('scan_id')
-      .ignore();
+      await trx('policy_evaluations')
+        .insert({
+          id: randomUUID(),
+          org_id: input.orgId,
+          repo_id: input.repoId,
+          snapshot_id: input.snapshotId,
+          scan_id: input.scanId,
+          policy_version: input.policyVersion,
+          status: input.status,
+          reasons: JSON.stringify(input.reasons),
+        })
+        // A retried evaluatePolicy: the verdict its first attempt stored stands.
+        .onConflict('scan_id')
+        .ignore();
     });
   }
 
@@ -178,7 +179,12 @@ export class MikroOrmScanRepository implements ScanRepository {
     const updated = await this.knex()('scans')
       .where({ id: scanId })
       .whereNotIn('status', FINAL)
-      .update({ status: 'FAILED', error_code: code, error_message: message.slice(0, 2000), completed_at: now });
+      .update({
+        status: 'FAILED',
+        error_code: code,
+        error_message: message.slice(0, 2000),
+        completed_at: now,
+      });
     return updated > 0;
   }
 

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   repoStatusAfterScan,
@@ -15,6 +15,13 @@ import { writeForConnectedRepo } from './connected-repo-guard';
 
 /** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
 const FINAL = ['COMPLETED', 'FAILED'];
+
+/**
+ * The scan's repository is still connected: a step's progress is not written once it is gone (its
+ * outcome is, by `fail`, so the row ends final).
+ */
+const connected = (knex: Knex) =>
+  knex('repositories').select(knex.raw('1')).whereRaw('repositories.id = scans.repo_id');
 
 const queuedRow = (scan: ScanRecordQueued) => ({
   id: scan.scanId,
@@ -72,8 +79,10 @@ export class MikroOrmScanRepository implements ScanRepository {
     phase: string,
     update: { commitSha?: string; snapshotId?: string } = {},
   ): Promise<void> {
-    await this.knex()('scans')
+    const knex = this.knex();
+    await knex('scans')
       .where({ id: scanId })
+      .whereExists(connected(knex))
       .update({
         status: phase,
         ...(update.commitSha ? { commit_sha: update.commitSha } : {}),
@@ -90,6 +99,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     const knex = this.knex();
     await knex('scans')
       .where({ id: scanId })
+      .whereExists(connected(knex))
       .update({
         phase_timings: knex.raw(`phase_timings || ?::jsonb`, [JSON.stringify({ [phase]: durationMs })]),
         counts: knex.raw(`counts || ?::jsonb`, [JSON.stringify(counts)]),

@@ -13,6 +13,12 @@ import type { OsvQueryInput } from './scan-activity.types';
 export const OSV_QUERIES_PER_BATCH = 1_000;
 
 /**
+ * Answers kept in heartbeat details at most (about 60 bytes each): far below Temporal's 2 MB per
+ * payload. Past it the progress says so (`found: null`) and a retry starts over.
+ */
+const MAX_RESUMABLE_REFS = 10_000;
+
+/**
  * How far the querying got, in the step's heartbeat details: a retry over the same snapshot skips
  * the batches done and keeps their answers. Only non-empty answers are kept (most are empty).
  */
@@ -20,14 +26,17 @@ export interface OsvQueryProgress {
   readonly queries: number;
   readonly batchSize: number;
   readonly batchesDone: number;
-  readonly found: readonly (readonly [number, readonly VulnerabilityRef[]])[];
+  /** Null: too many to keep, the retry starts over. */
+  readonly found: readonly (readonly [number, readonly VulnerabilityRef[]])[] | null;
 }
 
-function resumable(details: unknown, queries: number, batchSize: number): OsvQueryProgress | null {
+type Resumable = OsvQueryProgress & { readonly found: NonNullable<OsvQueryProgress['found']> };
+
+function resumable(details: unknown, queries: number, batchSize: number): Resumable | null {
   const progress = details as Partial<OsvQueryProgress> | undefined;
   if (!progress || progress.queries !== queries || progress.batchSize !== batchSize) return null;
   if (typeof progress.batchesDone !== 'number' || !Array.isArray(progress.found)) return null;
-  return progress as OsvQueryProgress;
+  return progress as Resumable;
 }
 
 export interface OsvQueryDeps {
@@ -78,11 +87,13 @@ export function createOsvQueryActivity({
           { fresh: input.freshAdvisories === true },
         );
         answered.forEach((refs, i) => (answers[from + i] = refs));
+        const found = answers.flatMap((refs, i) => (refs.length > 0 ? [[i, refs] as const] : []));
+        const kept = found.reduce((n, [, refs]) => n + refs.length, 0);
         step.report({
           queries: unique.length,
           batchSize,
           batchesDone: batch + 1,
-          found: answers.flatMap((refs, i) => (refs.length > 0 ? [[i, refs] as const] : [])),
+          found: kept <= MAX_RESUMABLE_REFS ? found : null,
         } satisfies OsvQueryProgress);
       }
       const idsByQuery = new Map(unique.map((d, i) => [queryKey(d), answers[i] ?? []]));

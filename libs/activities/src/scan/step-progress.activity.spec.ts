@@ -178,6 +178,16 @@ describe('osvQuery, retried', () => {
     expect(result).toEqual({ queried: 5, vulnerabilities: 2, fetched: 2 });
   });
 
+  it('starts over when its previous attempt had too many answers to keep', async () => {
+    const { osvQuery, asked } = osvQueryWith(five, records);
+    const env = new MockActivityEnvironment({
+      heartbeatDetails: { queries: 5, batchSize: 2, batchesDone: 2, found: null },
+      attempt: 2,
+    });
+    await env.run(osvQuery, ref);
+    expect(asked).toHaveLength(3);
+  });
+
   it('starts over when the details do not fit the snapshot (another batch size, say)', async () => {
     const { osvQuery, asked } = osvQueryWith(five, records);
     const env = new MockActivityEnvironment({

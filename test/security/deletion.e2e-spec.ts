@@ -64,6 +64,13 @@ describe('deletion leaves nothing live', () => {
   const knex = () => stack.harness.orm.em.getKnex();
   const workflow = (repoId: string) =>
     stack.harness.temporal.client.workflow.getHandle(`repo-scan:${repoId}`);
+  /** The scan workflow once it has closed: a cancellation takes effect at its next workflow task. */
+  const closed = async (repoId: string) => {
+    await workflow(repoId)
+      .result()
+      .catch(() => undefined);
+    return workflow(repoId).describe();
+  };
 
   async function expectStatus(response: Promise<JsonResponse>, status: number, step: string) {
     const answer = await response;
@@ -119,7 +126,7 @@ describe('deletion leaves nothing live', () => {
   const treeOf = (owner: string, name: string) => (r: { path: string }) =>
     r.path.startsWith(`/repos/${owner}/${name}/git/trees/`);
 
-  it('deleting an org revokes its keys and invitations, deletes its secrets, unlinks its installation and terminates its scan; webhooks about it then do nothing', async () => {
+  it('deleting an org revokes its keys and invitations, deletes its secrets, unlinks its installation and cancels its scan; webhooks about it then do nothing', async () => {
     const github = stack.harness.github;
     const account = unique('doomed-gh');
     const repo = await github.createRepo(account, 'app', { privateToken: `only-${randomUUID()}` });
@@ -192,9 +199,10 @@ describe('deletion leaves nothing live', () => {
     expect(before.status.name).toBe('RUNNING');
 
     await expectStatus(api(org.ownerToken, 'DELETE', `/orgs/${org.orgId}`), 204, 'deleting the org');
-    // Stopped by the deletion itself, while its fetch was still unanswered.
-    const after = await workflow(repoId).describe();
-    expect([after.status.name, after.runId]).toEqual(['TERMINATED', before.runId]);
+    // Cancelled by the deletion itself (not terminated: its failure record may run), while its
+    // fetch was still unanswered.
+    const after = await closed(repoId);
+    expect([after.status.name, after.runId]).toEqual(['CANCELLED', before.runId]);
     hold.release();
 
     const keyAnswer = await api(key.key, 'GET', '/orgs/me');
@@ -240,7 +248,7 @@ describe('deletion leaves nothing live', () => {
     });
     expect([uninstalled.status, uninstalled.body.handled]).toEqual([202, false]);
     const last = await workflow(repoId).describe();
-    expect([last.status.name, last.runId]).toEqual(['TERMINATED', before.runId]);
+    expect([last.status.name, last.runId]).toEqual(['CANCELLED', before.runId]);
     expect(await audited()).toEqual(auditBefore);
     expect(await scans()).toEqual(scansBefore);
     expect(await knex()('findings').where({ repo_id: repoId })).toEqual([]);
@@ -282,7 +290,7 @@ describe('deletion leaves nothing live', () => {
       204,
       'purging',
     );
-    expect((await workflow(repoId).describe()).status.name).toBe('TERMINATED');
+    expect((await closed(repoId)).status.name).toBe('CANCELLED');
     // The held step goes on once released; it has nothing left to write back.
     hold.release();
     expect(await rowsNaming(repoId, snapshotIds)).toEqual({});
@@ -330,7 +338,7 @@ describe('deletion leaves nothing live', () => {
       expect(await rowsNaming(repoId, snapshotIds)).toEqual({});
 
       hold.release();
-      // Not terminated (that API could not reach Temporal): the run goes on, its next write finds
+      // Not cancelled (that API could not reach Temporal): the run goes on, its next write finds
       // the repository gone, and it ends there by itself.
       expect(await stack.harness.waitForScan(target)).toMatchObject({
         phase: 'FAILED',
@@ -344,7 +352,7 @@ describe('deletion leaves nothing live', () => {
     }
   });
 
-  it("disconnecting a repository deletes its sealed credentials and terminates its scan, and nothing else's", async () => {
+  it("disconnecting a repository deletes its sealed credentials and cancels its scan, and nothing else's", async () => {
     const org = await stack.createOrg('creds');
     const owner = unique('creds');
     const login = { username: 'scanner', password: `git-password-${randomUUID()}` };
@@ -386,8 +394,8 @@ describe('deletion leaves nothing live', () => {
       204,
       'disconnecting',
     );
-    const after = await workflow(gone).describe();
-    expect([after.status.name, after.runId]).toEqual(['TERMINATED', running.runId]);
+    const after = await closed(gone);
+    expect([after.status.name, after.runId]).toEqual(['CANCELLED', running.runId]);
     hold.release();
 
     expect(await secrets()).toEqual(before.filter((s) => s.owner_id !== gone));

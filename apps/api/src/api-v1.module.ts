@@ -25,6 +25,7 @@ import { CredentialCheckInterceptor } from './rate-limit/credential-check.interc
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiters } from './rate-limit/rate-limiters';
 import { ReposController } from './repos/repos.controller';
+import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
 import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
@@ -38,7 +39,8 @@ import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
-import { scanTerminatorProvider } from './temporal/scan-terminator.provider';
+import { scanCancellerProvider } from './temporal/scan-canceller.provider';
+import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
@@ -80,6 +82,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     AddressLimits,
     CredentialCheckInterceptor,
     ScanRequestRelayRunner,
+    ScanReconcilerRunner,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
@@ -90,7 +93,8 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
-    scanTerminatorProvider,
+    scanCancellerProvider,
+    scanRunLookupProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
   ],

@@ -25,6 +25,22 @@ export function toActivityFailure(error: unknown): unknown {
 }
 
 /**
+ * What a step body gets besides its cancellation signal: the progress the attempt before it
+ * reported (so a retry resumes instead of restarting) and a way to report its own.
+ */
+export interface StepProgress {
+  /** The last heartbeat details of the previous attempt; undefined on a first attempt. */
+  readonly resumeFrom: unknown;
+  /** Sent with this heartbeat and every later one, so the retry after a crash starts from here. */
+  report(details: unknown): void;
+  /**
+   * Throws the cancellation once the step was cancelled or timed out (heartbeats bring the news):
+   * called before each write, so a step nobody waits for any more writes nothing further.
+   */
+  stopIfCancelled(): void;
+}
+
+/**
  * Runs an activity body: errors mapped as above, and a liveness heartbeat while it runs when the
  * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
  * instead of the step's whole start-to-close timeout. The body gets the activity's cancellation
@@ -32,21 +48,34 @@ export function toActivityFailure(error: unknown): unknown {
  * out, and a body that hands the signal on stops work nobody waits for any more.
  */
 export async function asActivity<T>(
-  work: (cancelled: AbortSignal | undefined) => Promise<T>,
+  work: (cancelled: AbortSignal | undefined, step: StepProgress) => Promise<T>,
   scan?: { readonly scanId: string; readonly correlationId?: string },
 ): Promise<T> {
   const context = currentContext();
   const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
+  // Every beat repeats the last progress reported: a beat without details would erase it.
+  let details: unknown = undefined;
   const beat = heartbeatTimeoutMs
-    ? setInterval(() => context.heartbeat(), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
+    ? setInterval(() => context.heartbeat(details), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
     : undefined;
+  const cancelled = context?.cancellationSignal;
+  const step: StepProgress = {
+    resumeFrom: context?.info.heartbeatDetails,
+    report(progress) {
+      details = progress;
+      context?.heartbeat(progress);
+    },
+    stopIfCancelled() {
+      cancelled?.throwIfAborted();
+    },
+  };
   // The SDK's activity logger adds the workflow, run and activity ids; the scan's correlation id
   // ties the lines to the API request or webhook delivery that asked for it.
   const fields = scan ? { scanId: scan.scanId, correlationId: scan.correlationId ?? null } : {};
   const started = Date.now();
   context?.log.info('step started', fields);
   try {
-    const result = await work(context?.cancellationSignal);
+    const result = await work(cancelled, step);
     context?.log.info('step completed', { ...fields, durationMs: Date.now() - started });
     return result;
   } catch (error) {

@@ -11,6 +11,7 @@ export * from './scans/relay-scan-requests.use-case';
 export * from './scans/list-scans.use-case';
 export * from './scans/get-scan.use-case';
 export * from './scans/get-scan-request.use-case';
+export * from './scans/reconcile-abandoned-scans.use-case';
 export * from './webhooks/webhook-outcome';
 export * from './webhooks/request-push-scans.use-case';
 export * from './webhooks/apply-repository-change.use-case';

@@ -106,5 +106,6 @@ export * from './github-installation/github-user-authorization.port';
 export * from './identity/credential-lookup.port';
 export * from './network/outbound-address-policy.port';
 export * from './repository/repo-disconnected.error';
-export * from './scan/scan-terminator.port';
+export * from './scan/scan-canceller.port';
+export * from './scan/scan-run-lookup.port';
 export * from './security/sealed-secrets.port';

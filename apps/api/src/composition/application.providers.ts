@@ -39,6 +39,7 @@ import {
   RemoveMember,
   RemoveWebhookSecret,
   DEFAULT_RELAY_SETTINGS,
+  ReconcileAbandonedScans,
   RelayScanRequests,
   RequestPushScans,
   RequestScan,
@@ -68,7 +69,8 @@ import {
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
-import { SCAN_TERMINATOR } from '../temporal/scan-terminator.provider';
+import { SCAN_CANCELLER } from '../temporal/scan-canceller.provider';
+import { SCAN_RUN_LOOKUP } from '../temporal/scan-run-lookup.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
@@ -105,7 +107,7 @@ export const applicationProviders: Provider[] = [
   useCase(ListPersonalTokens, UNIT_OF_WORK),
   useCase(RevokePersonalToken, UNIT_OF_WORK, CLOCK),
   useCase(ConnectRepository, UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY),
-  useCase(DisconnectRepository, UNIT_OF_WORK, SCAN_TERMINATOR),
+  useCase(DisconnectRepository, UNIT_OF_WORK, SCAN_CANCELLER),
   useCase(GetRepository, UNIT_OF_WORK),
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
@@ -121,7 +123,7 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, config: ApiConfig) =>
       new UpdateOrganization(uow, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
   },
-  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_TERMINATOR),
+  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_CANCELLER),
   useCase(ListMembers, UNIT_OF_WORK),
   {
     provide: InviteMember,
@@ -167,6 +169,7 @@ export const applicationProviders: Provider[] = [
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
   useCase(GetScanRequest, UNIT_OF_WORK),
+  useCase(ReconcileAbandonedScans, UNIT_OF_WORK, SCAN_RUN_LOOKUP),
   {
     provide: RequestPushScans,
     inject: [RequestScan],

@@ -94,6 +94,22 @@ export class ApiConfig extends SharedConfig {
   @Max(300_000, { message: 'must be at most 300000' })
   SCAN_RELAY_MAX_BACKOFF_MS: number = 5_000;
 
+  /**
+   * Scan rows whose workflow run ended without recording an outcome (a terminate, say) are closed
+   * as FAILED / SCAN_ABANDONED by a loop in every API process: how often it looks (0: never)...
+   */
+  @Type(() => Number)
+  @ValidateIf((c: ApiConfig) => c.SCAN_RECONCILE_INTERVAL_MS !== 0)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1_000, { message: 'must be 0 (off) or at least 1000' })
+  SCAN_RECONCILE_INTERVAL_MS: number = 60_000;
+
+  /** ...and how old a row not final yet must be before its run is asked about. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(60_000, { message: 'must be at least 60000: a run may not have started its scan before' })
+  SCAN_RECONCILE_GRACE_MS: number = 15 * 60 * 1000;
+
   /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Unset: webhooks are refused. */
   @ValidateIf((c: ApiConfig) => c.GITHUB_WEBHOOK_SECRET !== undefined || githubAppEnabled(c))
   @IsDefined({ message: 'is required when the GitHub App is enabled' })

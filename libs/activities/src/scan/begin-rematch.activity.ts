@@ -18,15 +18,14 @@ export function createBeginRematchActivity({ scans, snapshots, now }: BeginRemat
   return async function beginRematch(
     input: BeginRematchInput,
   ): Promise<{ commitSha: string; snapshotId: string }> {
-    return asActivity(async (cancelled) => {
+    return asActivity(async (_cancelled, step) => {
       const latest = await scans.latestCompletedSnapshot(input.repoId);
       const snapshotId = latest?.snapshotId ?? input.snapshotId;
       const commitSha = latest?.commitSha ?? (await snapshots.commitOf(snapshotId));
       if (!commitSha) {
         throw new NotFoundError('SNAPSHOT_NOT_FOUND', `snapshot ${input.snapshotId} is not stored any more`);
       }
-      // Cancelled meanwhile (a push took over): the workflow closed this scan, nothing to open.
-      cancelled?.throwIfAborted();
+      step.stopIfCancelled();
       await scans.start(
         {
           scanId: input.scanId,

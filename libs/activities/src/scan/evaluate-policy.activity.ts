@@ -32,7 +32,7 @@ export function createEvaluatePolicyActivity({
     | { status: PolicyStatus; policyVersion: number | null; reasons: number; supersededBy?: undefined }
     | { status: null; supersededBy: string }
   > {
-    return asActivity(async (cancelled) => {
+    return asActivity(async (_cancelled, step) => {
       const started = Date.now();
       // A newer scan persisted its own snapshot after this scan's persist: its verdict is the one
       // that stands, and this scan must not become the repository's latest completed one.
@@ -41,6 +41,7 @@ export function createEvaluatePolicyActivity({
         await scans.supersede(input.scanId, now());
         return { status: null, supersededBy: newer };
       }
+      step.stopIfCancelled();
       await scans.phase(input.scanId, 'EVALUATING');
       const policy = await policies.current(input.orgId);
       const [current, dependencies] = await Promise.all([
@@ -49,8 +50,8 @@ export function createEvaluatePolicyActivity({
       ]);
       const at = now();
       const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
-      // An abandoned attempt (the scan was cancelled, or this attempt timed out) writes nothing.
-      cancelled?.throwIfAborted();
+      step.stopIfCancelled();
+      // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
       await scans.saveEvaluation({
         orgId: input.orgId,
         repoId: input.repoId,

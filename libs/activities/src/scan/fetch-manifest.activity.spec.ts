@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type {
   ManifestBlobStore,
   ManifestSource,
@@ -6,7 +7,7 @@ import type {
   ScanRepository,
   TreeBlob,
 } from '@repoguard/domain';
-import { createFetchManifestActivity } from './fetch-manifest.activity';
+import { createFetchManifestActivity, type FetchProgress } from './fetch-manifest.activity';
 
 // In-memory fakes of the ports: the activity's own logic, without GitHub or PostgreSQL.
 function fakes(tree: TreeBlob[]) {
@@ -126,5 +127,30 @@ describe('fetchManifest', () => {
     const fetchManifest = activityOver(f);
     await expect(fetchManifest(input)).rejects.toThrow('connection reset');
     expect([...f.stored.keys()].sort()).toEqual(['sha-a', 'sha-already']);
+  });
+
+  it('stores blobs in small inserts, each reported in a heartbeat, and a retry fetches only the rest', async () => {
+    // 45 manifests (requirements files in 45 folders): three inserts of at most 20.
+    const tree = Array.from({ length: 45 }, (_, i) => ({
+      path: `svc${i}/requirements.txt`,
+      sha: `sha-${i}`,
+      size: 10,
+    }));
+    const f = fakes([...tree, { path: 'kept/requirements.txt', sha: 'sha-already', size: 10 }]);
+    const env = new MockActivityEnvironment();
+    const beats: FetchProgress[] = [];
+    env.on('heartbeat', (details: FetchProgress) => beats.push(details));
+    await env.run(activityOver(f), input);
+    expect(beats).toEqual([
+      { blobsFetched: 21, blobsTotal: 46 },
+      { blobsFetched: 41, blobsTotal: 46 },
+      { blobsFetched: 46, blobsTotal: 46 },
+    ]);
+
+    // The retry of an attempt that died after its first insert downloads the other 25 only.
+    const retry = fakes(tree);
+    tree.slice(0, 20).forEach(({ sha }) => retry.stored.set(sha, new Uint8Array([1])));
+    await new MockActivityEnvironment({ attempt: 2 }).run(activityOver(retry), input);
+    expect(retry.downloads).toHaveLength(25);
   });
 });

@@ -7,26 +7,50 @@ import {
   type ScanRepository,
   type StoredBlob,
 } from '@repoguard/domain';
-import { asActivity } from '../as-activity';
+import { asActivity, type StepProgress } from '../as-activity';
 import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
 
+/** Blobs stored per insert: what a worker that dies mid-download loses at most. */
+const BLOBS_PER_INSERT = 20;
+
+/** How far the download got, in the step's heartbeat details (the Web UI shows them). */
+export interface FetchProgress {
+  readonly blobsFetched: number;
+  readonly blobsTotal: number;
+}
+
 /**
- * One insert for all the blobs; those read before a failed download are stored all the same, so
- * the retry downloads only the rest.
+ * Stores the blobs in small inserts, reporting each in a heartbeat; those read before a failed
+ * download are stored all the same. A retry (after an error, a timeout or a worker that died)
+ * asks which blobs are missing and downloads only those: it resumes, never restarts.
  */
 async function downloadInto(
   blobStore: ManifestBlobStore,
   reader: ManifestReader,
   shas: readonly string[],
+  step: StepProgress,
+  alreadyStored: number,
 ): Promise<void> {
-  const blobs: StoredBlob[] = [];
+  const blobsTotal = alreadyStored + shas.length;
+  let blobs: StoredBlob[] = [];
+  let fetched = alreadyStored;
+  const store = async () => {
+    step.stopIfCancelled();
+    await blobStore.putAll(blobs);
+    fetched += blobs.length;
+    blobs = [];
+    step.report({ blobsFetched: fetched, blobsTotal } satisfies FetchProgress);
+  };
   try {
-    for (const sha of shas) blobs.push({ sha, content: await reader.readBlob(sha) });
+    for (const sha of shas) {
+      blobs.push({ sha, content: await reader.readBlob(sha) });
+      if (blobs.length >= BLOBS_PER_INSERT) await store();
+    }
   } catch (error) {
-    await blobStore.putAll(blobs).catch(() => undefined);
+    if (blobs.length > 0) await store().catch(() => undefined);
     throw error;
   }
-  await blobStore.putAll(blobs);
+  if (blobs.length > 0) await store();
 }
 
 export interface FetchManifestDeps {
@@ -46,8 +70,9 @@ export function createFetchManifestActivity({
   now,
 }: FetchManifestDeps) {
   return async function fetchManifest(input: FetchManifestInput): Promise<FetchedManifests> {
-    return asActivity(async () => {
+    return asActivity(async (_cancelled, step) => {
       const started = Date.now();
+      step.stopIfCancelled();
       await scans.start(
         {
           scanId: input.scanId,
@@ -96,8 +121,10 @@ export function createFetchManifestActivity({
         );
       }
 
-      const missing = await blobStore.missing([...new Set(manifests.map((m) => m.blobSha))]);
-      await downloadInto(blobStore, reader, missing);
+      const wanted = [...new Set(manifests.map((m) => m.blobSha))];
+      const missing = await blobStore.missing(wanted);
+      await downloadInto(blobStore, reader, missing, step, wanted.length - missing.length);
+      step.stopIfCancelled();
       await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
         manifests: manifests.length,
         blobsDownloaded: missing.length,

@@ -28,7 +28,7 @@ const decoder = new TextDecoder('utf-8');
  */
 export function createParseActivity({ blobStore, snapshots, scans, parserPool }: ParseDeps) {
   return async function parse(input: ParseInput): Promise<ParseResult> {
-    return asActivity(async (cancelled) => {
+    return asActivity(async (cancelled, step) => {
       const started = Date.now();
       await scans.phase(input.scanId, 'PARSING');
       const existing = await snapshots.findByCommit(input.repoId, input.commitSha);
@@ -73,6 +73,7 @@ export function createParseActivity({ blobStore, snapshots, scans, parserPool }:
       // A file included by another (`-r base.txt`) that is a manifest itself declares its
       // dependencies twice: the snapshot holds each identity once.
       const { dependencies } = dedupeDependencies(declared);
+      step.stopIfCancelled();
       const snapshotId = await snapshots.create({
         orgId: input.orgId,
         repoId: input.repoId,

@@ -28,8 +28,9 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
   return async function persist(
     input: SnapshotStepInput,
   ): Promise<{ open: number; opened: number; fixed: number; supersededBy?: string }> {
-    return asActivity(async (cancelled) => {
+    return asActivity(async (_cancelled, step) => {
       const started = Date.now();
+      step.stopIfCancelled();
       await scans.phase(input.scanId, 'PERSISTING');
       const [dependencies, matches] = await Promise.all([
         snapshots.dependencies(input.snapshotId),
@@ -78,8 +79,8 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
           });
         }
       }
-      // An abandoned attempt (the scan was cancelled, or this attempt timed out) writes nothing.
-      cancelled?.throwIfAborted();
+      // Cancelled (a disconnect, a push that took over) or timed out while reading: write nothing.
+      step.stopIfCancelled();
       const result = await findings.sync({
         orgId: input.orgId,
         repoId: input.repoId,
@@ -94,6 +95,7 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
         return { open: 0, opened: 0, fixed: 0, supersededBy: result.supersededBy };
       }
       const counts = { open: result.stillOpen + result.opened, opened: result.opened, fixed: result.fixed };
+      step.stopIfCancelled();
       await scans.recordPhase(input.scanId, 'persist', Date.now() - started, {
         findings: counts.open,
         fixedFindings: counts.fixed,

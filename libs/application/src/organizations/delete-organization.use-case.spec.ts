@@ -1,4 +1,4 @@
-import type { OrganizationRecord, ScanTerminator, Stores } from '@repoguard/domain';
+import type { OrganizationRecord, ScanCanceller, Stores } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
 import { DeleteOrganization } from './delete-organization.use-case';
@@ -12,7 +12,7 @@ const caller: OrgCaller = {
   role: 'owner',
 };
 
-function setUp(options: { repos?: string[]; failAt?: string; terminate?: ScanTerminator['terminate'] } = {}) {
+function setUp(options: { repos?: string[]; failAt?: string; cancel?: ScanCanceller['cancel'] } = {}) {
   const done: string[] = [];
   // Each step logs itself; the one named by failAt throws, as a failing statement would.
   const step = <T>(name: string, value: T) => {
@@ -37,29 +37,29 @@ function setUp(options: { repos?: string[]; failAt?: string; terminate?: ScanTer
     githubInstallations: { unlinkAll: () => step('installations', ['77']) },
     repositories: { removeAllOf: () => step('repositories', options.repos ?? ['repo-1', 'repo-2']) },
   } as unknown as Partial<Omit<Stores, 'audit'>>);
-  const terminated: string[] = [];
-  const terminator: ScanTerminator = {
-    terminate:
-      options.terminate ??
+  const cancelled: string[] = [];
+  const canceller: ScanCanceller = {
+    cancel:
+      options.cancel ??
       ((repoId) => {
         // Only once the deletion committed: every store step ran before.
         expect(done).toContain('repositories');
-        terminated.push(repoId);
+        cancelled.push(repoId);
         return Promise.resolve();
       }),
   };
-  return { uow, done, terminated, deleteOrg: new DeleteOrganization(uow, fixedClock(NOW), terminator) };
+  return { uow, done, cancelled, deleteOrg: new DeleteOrganization(uow, fixedClock(NOW), canceller) };
 }
 
 describe('DeleteOrganization', () => {
   it('revokes, expires, deletes and unlinks everything of the org in one unit of work, then stops its scans', async () => {
-    const { uow, done, terminated, deleteOrg } = setUp();
+    const { uow, done, cancelled, deleteOrg } = setUp();
     await deleteOrg.execute({ caller });
     expect(done.sort()).toEqual(
       ['apiKeys', 'installations', 'invitations', 'memberships', 'org', 'repositories', 'secrets'].sort(),
     );
     expect(uow.scopes).toEqual([caller.scope]);
-    expect(terminated.sort()).toEqual(['repo-1', 'repo-2']);
+    expect(cancelled.sort()).toEqual(['repo-1', 'repo-2']);
     expect(uow.audited).toEqual([
       expect.objectContaining({
         orgId: ORG,
@@ -78,7 +78,7 @@ describe('DeleteOrganization', () => {
   it('still succeeds when the workflow engine cannot be reached: the scans end at their next step', async () => {
     const asked: string[] = [];
     const { uow, deleteOrg } = setUp({
-      terminate: (repoId) => {
+      cancel: (repoId) => {
         asked.push(repoId);
         return Promise.reject(new Error('Temporal is down'));
       },
@@ -89,8 +89,8 @@ describe('DeleteOrganization', () => {
   });
 
   it('stops no scan when the deletion fails', async () => {
-    const { terminated, deleteOrg } = setUp({ failAt: 'secrets' });
+    const { cancelled, deleteOrg } = setUp({ failAt: 'secrets' });
     await expect(deleteOrg.execute({ caller })).rejects.toThrow('secrets failed');
-    expect(terminated).toEqual([]);
+    expect(cancelled).toEqual([]);
   });
 });

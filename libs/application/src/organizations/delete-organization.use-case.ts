@@ -1,24 +1,24 @@
-import { mapBounded, type Clock, type ScanTerminator, type UnitOfWork } from '@repoguard/domain';
+import { mapBounded, type Clock, type ScanCanceller, type UnitOfWork } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 
 export interface DeleteOrganizationCommand {
   readonly caller: OrgCaller;
 }
 
-/** Scan workflows stopped at once; more would queue up on one Temporal connection anyway. */
-const TERMINATE_CONCURRENCY = 8;
+/** Scan workflows cancelled at once; more would queue up on one Temporal connection anyway. */
+const CANCEL_CONCURRENCY = 8;
 
 /**
  * Ends all access to the org at once and leaves nothing of it live: memberships, API keys and
  * pending invitations, its sealed secrets (every kind), its GitHub installations and connected
- * repositories, all in one transaction; then, after the commit, its running scans are stopped.
+ * repositories, all in one transaction; then, after the commit, its running scans are cancelled.
  * The org's row and history stay: the audit log, which nothing may delete, still has to make sense.
  */
 export class DeleteOrganization {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-    private readonly scans: ScanTerminator,
+    private readonly scans: ScanCanceller,
   ) {}
 
   async execute({ caller }: DeleteOrganizationCommand): Promise<void> {
@@ -50,8 +50,8 @@ export class DeleteOrganization {
     });
     // Best effort, after the commit: a scan not stopped here (Temporal down) ends at its next
     // step, which refuses to write for a repository that is gone.
-    await mapBounded(repoIds, TERMINATE_CONCURRENCY, (repoId) =>
-      this.scans.terminate(repoId, 'organization deleted').catch(() => undefined),
+    await mapBounded(repoIds, CANCEL_CONCURRENCY, (repoId) =>
+      this.scans.cancel(repoId, 'organization deleted').catch(() => undefined),
     );
   }
 }

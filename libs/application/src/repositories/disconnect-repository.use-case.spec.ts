@@ -1,4 +1,4 @@
-import type { Repository, ScanTerminator, Stores } from '@repoguard/domain';
+import type { Repository, ScanCanceller, Stores } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork } from '../testing/fake-unit-of-work';
 import { DisconnectRepository } from './disconnect-repository.use-case';
@@ -26,7 +26,7 @@ const repository: Repository = {
   createdAt: new Date(),
 };
 
-function setUp(terminate?: ScanTerminator['terminate']) {
+function setUp(cancel?: ScanCanceller['cancel']) {
   const steps: string[] = [];
   const uow = new FakeUnitOfWork({
     repositories: {
@@ -50,15 +50,15 @@ function setUp(terminate?: ScanTerminator['terminate']) {
       },
     },
   } as unknown as Partial<Omit<Stores, 'audit'>>);
-  const terminator: ScanTerminator = {
-    terminate:
-      terminate ??
+  const canceller: ScanCanceller = {
+    cancel:
+      cancel ??
       ((repoId, reason) => {
-        steps.push(`terminate ${repoId}: ${reason}`);
+        steps.push(`cancel ${repoId}: ${reason}`);
         return Promise.resolve();
       }),
   };
-  return { uow, steps, disconnect: new DisconnectRepository(uow, terminator) };
+  return { uow, steps, disconnect: new DisconnectRepository(uow, canceller) };
 }
 
 describe('DisconnectRepository', () => {
@@ -69,7 +69,7 @@ describe('DisconnectRepository', () => {
       `lock ${REPO}`,
       `secrets ${ORG} ${REPO}`,
       'remove',
-      `terminate ${REPO}: repository disconnected`,
+      `cancel ${REPO}: repository disconnected`,
     ]);
     expect(uow.audited).toEqual([
       expect.objectContaining({
@@ -87,7 +87,7 @@ describe('DisconnectRepository', () => {
       'purge',
       `secrets ${ORG} ${REPO}`,
       'remove',
-      `terminate ${REPO}: repository purged`,
+      `cancel ${REPO}: repository purged`,
     ]);
   });
 

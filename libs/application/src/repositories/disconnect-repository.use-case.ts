@@ -1,4 +1,4 @@
-import type { ScanTerminator, UnitOfWork } from '@repoguard/domain';
+import type { ScanCanceller, UnitOfWork } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { repoNotFound } from './get-repository.use-case';
 
@@ -11,14 +11,14 @@ export interface DisconnectRepositoryCommand {
 }
 
 /**
- * Removes the repository with its sealed credentials, and stops its scan. The row is locked
+ * Removes the repository with its sealed credentials, and cancels its scan. The row is locked
  * first: a scan step writing for it meanwhile either commits before (and a purge deletes what it
  * wrote) or finds the repository gone and writes nothing.
  */
 export class DisconnectRepository {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly scans: ScanTerminator,
+    private readonly scans: ScanCanceller,
   ) {}
 
   async execute({ caller, orgId, repoId, purge }: DisconnectRepositoryCommand): Promise<void> {
@@ -38,7 +38,7 @@ export class DisconnectRepository {
     });
     // After the commit, best effort: a scan not stopped here ends at its next step anyway.
     await this.scans
-      .terminate(repoId, purge ? 'repository purged' : 'repository disconnected')
+      .cancel(repoId, purge ? 'repository purged' : 'repository disconnected')
       .catch(() => undefined);
   }
 }

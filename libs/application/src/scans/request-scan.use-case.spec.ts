@@ -238,7 +238,7 @@ describe('RequestScan', () => {
       trigger: 'api',
       identifyScan: true,
     });
-    expect(scans.get('scan-2')).toMatchObject({ runId: null, ref: null });
+    expect(scans.get('scan-2')).toMatchObject({ runId: null, promisedByRunId: 'run-1', ref: null });
     expect(requested.runId).toBe('run-1');
   });
 

@@ -207,6 +207,8 @@ export class RequestScan {
         repoId: repo.id,
         workflowId: receipt.workflowId,
         runId,
+        // Served by the follow-up of the run reached: the reconciler follows it from there.
+        ...(runId === null ? { promisedByRunId: receipt.runId } : {}),
         trigger: command.trigger,
         requestedBy: command.requestedBy ?? callerName(command.caller),
         ref: command.ref ?? null,

@@ -1,4 +1,5 @@
 import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
+import type { UnfinishedScan } from './scan-run-lookup.port';
 
 export interface ScanRecordStart {
   readonly scanId: string;
@@ -12,7 +13,11 @@ export interface ScanRecordStart {
 }
 
 /** A scan row as a request queues it: no run yet when a follow-up run will serve the request. */
-export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & { readonly runId: string | null };
+export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & {
+  readonly runId: string | null;
+  /** With no run yet: the run whose follow-up will serve the request. */
+  readonly promisedByRunId?: string | null;
+};
 
 /** The final states of a scan row: no step writes to a row in one of them. */
 export const FINAL_SCAN_STATUSES = ['COMPLETED', 'FAILED', 'SUPERSEDED'] as const;
@@ -74,7 +79,19 @@ export interface ScanRepository {
   /** The snapshot of the repository's last completed scan, with its commit; null before any. */
   latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
+  /** Stores the verdict once per scan: a retry finds it stored and writes nothing. */
   saveEvaluation(evaluation: ScanEvaluationRecord): Promise<void>;
+  /**
+   * Rows not final yet (neither COMPLETED nor FAILED) created before `createdBefore`, oldest first,
+   * from after the `after` row on when given (the reconciler's cursor).
+   */
+  unfinished(
+    createdBefore: Date,
+    limit: number,
+    after?: { readonly createdAt: Date; readonly scanId: string },
+  ): Promise<UnfinishedScan[]>;
+  /** Closes a row that is not final yet as FAILED with this code; false when it was final already. */
+  abandon(scanId: string, code: string, message: string, now: Date): Promise<boolean>;
   /** Sets the repository's status; a failed scan keeps an earlier verdict. */
   setRepoStatus(
     repoId: string,

@@ -61,6 +61,13 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly scansReconciled = new Counter({
+    name: 'repoguard_scans_reconciled_total',
+    help: 'Scan rows looked at by the reconciler, by outcome: abandoned (closed as SCAN_ABANDONED: their run had ended), open, unknown (Temporal not asked)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** GitHub requests the API makes (connecting repositories, installations). */
   readonly integrations = new IntegrationMetrics(this.registry);
 

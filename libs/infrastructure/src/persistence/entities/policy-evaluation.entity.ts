@@ -20,7 +20,8 @@ export class PolicyEvaluationEntity {
   @Property({ type: 'uuid' })
   snapshotId!: string;
 
-  @Property({ type: 'uuid', nullable: true })
+  /** One verdict per scan (a retried step writes none). */
+  @Property({ type: 'uuid', nullable: true, unique: 'policy_evaluations_scan_id_unique' })
   scanId: string | null = null;
 
   /** null: the built-in default policy (the org has not stored one). */

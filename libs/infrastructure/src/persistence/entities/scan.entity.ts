@@ -29,7 +29,8 @@ export class ScanEntity {
     | 'completedAt'
     | 'requestedBy'
     | 'snapshotId'
-    | 'runId';
+    | 'runId'
+    | 'promisedByRunId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -47,6 +48,10 @@ export class ScanEntity {
   /** Null until the run that serves a queued request starts (a follow-up run's id is not known before). */
   @Property({ type: 'text', nullable: true })
   runId: string | null = null;
+
+  /** With no run yet: the run whose follow-up (continue-as-new) was promised to serve the scan. */
+  @Property({ type: 'text', nullable: true })
+  promisedByRunId: string | null = null;
 
   @Property({ type: 'string', length: 16 })
   trigger!: string;

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   FINAL_SCAN_STATUSES,
@@ -10,10 +10,18 @@ import {
   type ScanRecordQueued,
   type ScanRecordStart,
   type ScanRepository,
+  type UnfinishedScan,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
 import { holdScanOutcome, newerScanThan } from './scan-outcome-lock';
+
+/**
+ * The scan's repository is still connected: a step's progress is not written once it is gone (its
+ * outcome is, by `fail`, so the row ends final).
+ */
+const connected = (knex: Knex) =>
+  knex('repositories').select(knex.raw('1')).whereRaw('repositories.id = scans.repo_id');
 
 /** The one column list of a new scan row, whoever writes it first (the requester or the worker). */
 const queuedRow = (scan: ScanRecordQueued) => ({
@@ -22,6 +30,7 @@ const queuedRow = (scan: ScanRecordQueued) => ({
   repo_id: scan.repoId,
   workflow_id: scan.workflowId,
   run_id: scan.runId,
+  promised_by_run_id: scan.runId === null ? (scan.promisedByRunId ?? null) : null,
   trigger: scan.trigger,
   requested_by: scan.requestedBy,
   ref: scan.ref,
@@ -71,9 +80,11 @@ export class MikroOrmScanRepository implements ScanRepository {
     phase: string,
     update: { commitSha?: string; snapshotId?: string } = {},
   ): Promise<void> {
-    await this.knex()('scans')
+    const knex = this.knex();
+    await knex('scans')
       .where({ id: scanId })
       .whereNotIn('status', FINAL_SCAN_STATUSES)
+      .whereExists(connected(knex))
       .update({
         status: phase,
         ...(update.commitSha ? { commit_sha: update.commitSha } : {}),
@@ -90,6 +101,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     const knex = this.knex();
     await knex('scans')
       .where({ id: scanId })
+      .whereExists(connected(knex))
       .update({
         phase_timings: knex.raw(`phase_timings || ?::jsonb`, [JSON.stringify({ [phase]: durationMs })]),
         counts: knex.raw(`counts || ?::jsonb`, [JSON.stringify(counts)]),
@@ -189,17 +201,70 @@ export class MikroOrmScanRepository implements ScanRepository {
 
   async saveEvaluation(input: ScanEvaluationRecord): Promise<void> {
     await writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
-      await trx('policy_evaluations').insert({
-        id: randomUUID(),
-        org_id: input.orgId,
-        repo_id: input.repoId,
-        snapshot_id: input.snapshotId,
-        scan_id: input.scanId,
-        policy_version: input.policyVersion,
-        status: input.status,
-        reasons: JSON.stringify(input.reasons),
-      });
+      await trx('policy_evaluations')
+        .insert({
+          id: randomUUID(),
+          org_id: input.orgId,
+          repo_id: input.repoId,
+          snapshot_id: input.snapshotId,
+          scan_id: input.scanId,
+          policy_version: input.policyVersion,
+          status: input.status,
+          reasons: JSON.stringify(input.reasons),
+        })
+        // A retried evaluatePolicy: the verdict its first attempt stored stands.
+        .onConflict('scan_id')
+        .ignore();
     });
+  }
+
+  async unfinished(
+    createdBefore: Date,
+    limit: number,
+    after?: { readonly createdAt: Date; readonly scanId: string },
+  ): Promise<UnfinishedScan[]> {
+    const knex = this.knex();
+    const rows = (await knex('scans')
+      .whereNotIn('status', FINAL_SCAN_STATUSES)
+      .where('created_at', '<', createdBefore)
+      .modify((query) => {
+        if (after) query.whereRaw('(created_at, id) > (?, ?)', [after.createdAt, after.scanId]);
+      })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit)
+      .select('id', 'repo_id', 'workflow_id', 'run_id', 'promised_by_run_id', 'created_at')) as {
+      id: string;
+      repo_id: string;
+      workflow_id: string;
+      run_id: string | null;
+      promised_by_run_id: string | null;
+      created_at: Date;
+    }[];
+    return rows.map((row) => ({
+      scanId: row.id,
+      repoId: row.repo_id,
+      workflowId: row.workflow_id,
+      runId: row.run_id,
+      promisedByRunId: row.promised_by_run_id,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async abandon(scanId: string, code: string, message: string, now: Date): Promise<boolean> {
+    // Conditional: an outcome recorded meanwhile (a late step of the run) is never overwritten.
+    const updated = await this.knex()('scans')
+      .where({ id: scanId })
+      .whereNotIn('status', FINAL_SCAN_STATUSES)
+      .update({
+        status: 'FAILED',
+        error_code: code,
+        error_message: message.slice(0, 2000),
+        completed_at: now,
+      });
+    return updated > 0;
   }
 
   async setRepoStatus(

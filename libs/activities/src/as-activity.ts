@@ -29,16 +29,18 @@ export function toActivityFailure(error: unknown): unknown {
  * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
  * instead of the step's whole start-to-close timeout. The body gets the activity's cancellation
  * signal (none outside Temporal): heartbeats bring the news that the step was cancelled or timed
- * out, and a body that hands the signal on stops work nobody waits for any more.
+ * out, and a body that hands the signal on stops work nobody waits for any more. `progress` is
+ * what each heartbeat carries (the server keeps the last): a retry reads it to resume.
  */
 export async function asActivity<T>(
   work: (cancelled: AbortSignal | undefined) => Promise<T>,
   scan?: { readonly scanId: string; readonly correlationId?: string },
+  progress?: () => unknown,
 ): Promise<T> {
   const context = currentContext();
   const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
   const beat = heartbeatTimeoutMs
-    ? setInterval(() => context.heartbeat(), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
+    ? setInterval(() => context.heartbeat(progress?.()), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
     : undefined;
   // The SDK's activity logger adds the workflow, run and activity ids; the scan's correlation id
   // ties the lines to the API request or webhook delivery that asked for it.

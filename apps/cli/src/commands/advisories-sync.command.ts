@@ -33,7 +33,7 @@ export async function runAdvisoriesSync(
 ): Promise<number> {
   const { values, positionals } = parse(argv);
   // The worker reads paths, so they are made absolute here; URLs stay as they are.
-  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env).map((p) =>
+  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env, false).map((p) =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : path.resolve(io.cwd, p),
   );
 
@@ -51,6 +51,12 @@ export async function runAdvisoriesSync(
       io.err(
         `repoguard: the advisory sync schedule ${scheduleId} owns syncs, from ${scheduled.join(', ')}; ` +
           'run advisories:sync without sources to trigger it, or change ADVISORY_SYNC_SOURCES',
+      );
+      return 2;
+    }
+    if (!scheduled && sources.length === 0) {
+      io.err(
+        `repoguard: give at least one export (path or URL) or --ecosystem (there is no advisory sync schedule ${scheduleId} to trigger)`,
       );
       return 2;
     }

@@ -21,11 +21,15 @@ export interface RequestRematchPageInput {
 }
 
 export interface RequestRematchPageResult {
-  /** Requests recorded by this call (a repeated one, already asked for by this run, not counted). */
+  /**
+   * Targets of the page this run has asked to re-match (once each, whichever attempt asked);
+   * repositories disabled or gone since are not counted.
+   */
   readonly requested: number;
 }
 
-/** What a request-page attempt heartbeats: the place of the first target not requested yet. */
+/** What a request-page attempt heartbeats: the first target not requested yet, and the count so far. */
 export interface RequestRematchPageProgress {
   readonly nextSeq: number;
+  readonly requested: number;
 }

@@ -28,7 +28,11 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
     input: RequestRematchPageInput,
   ): Promise<RequestRematchPageResult> {
     const end = input.fromSeq + input.limit;
-    const progress: { nextSeq: number } = { nextSeq: Math.max(input.fromSeq, resumedAt() ?? 0) };
+    const resumed = resumedAt();
+    const progress = {
+      nextSeq: Math.max(input.fromSeq, resumed?.nextSeq ?? 0),
+      requested: resumed?.requested ?? 0,
+    };
     return asActivity(
       async (cancelled) => {
         const caller = {
@@ -44,12 +48,13 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
           progress.nextSeq < end
             ? await syncRuns.targets(input.syncRunId, progress.nextSeq, end - progress.nextSeq)
             : [];
-        let requested = 0;
         for (const target of targets) {
           // Cancelled or timed out: whoever asked no longer waits; the retry resumes from here.
           if (cancelled?.aborted) throw new Error('re-match page cancelled');
           try {
-            const answer = await requestScan.execute({
+            // A request already held under this id is this run's own, from an attempt whose
+            // answer was lost: recorded and sent once, counted once.
+            await requestScan.execute({
               caller,
               repoId: target.repoId,
               trigger: 'advisory',
@@ -62,7 +67,7 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
                 ...(input.scanTiming ? { timing: input.scanTiming } : {}),
               },
             });
-            if (!answer.repeated) requested++;
+            progress.requested++;
           } catch (error) {
             if (!(error instanceof DomainError && GONE.has(error.code))) {
               // Temporal refusing is transient: a plain error is left to the retry policy.
@@ -72,20 +77,32 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
             }
           }
           progress.nextSeq = target.seq + 1;
+          // Recorded at once (the SDK throttles what it sends, and flushes the last on failure).
+          heartbeat(progress);
         }
-        return { requested };
+        return { requested: progress.requested };
       },
       undefined,
-      (): RequestRematchPageProgress => ({ nextSeq: progress.nextSeq }),
+      (): RequestRematchPageProgress => ({ ...progress }),
     );
   };
 }
 
+function heartbeat(progress: RequestRematchPageProgress): void {
+  try {
+    Context.current().heartbeat({ ...progress });
+  } catch {
+    // outside Temporal (unit tests)
+  }
+}
+
 /** Where an earlier attempt of this activity got to, from its last heartbeat. */
-function resumedAt(): number | undefined {
+function resumedAt(): RequestRematchPageProgress | undefined {
   try {
     const details = Context.current().info.heartbeatDetails as RequestRematchPageProgress | undefined;
-    return typeof details?.nextSeq === 'number' ? details.nextSeq : undefined;
+    return typeof details?.nextSeq === 'number' && typeof details.requested === 'number'
+      ? details
+      : undefined;
   } catch {
     return undefined; // outside Temporal (unit tests)
   }

@@ -250,6 +250,8 @@ describe('re-matching stored snapshots when advisories change', () => {
       TEMPORAL_NAMESPACE: temporalNamespace(),
       TEMPORAL_TASK_QUEUE: harness.taskQueue,
       TEMPORAL_REMATCH_TASK_QUEUE: harness.rematchTaskQueue,
+      // No schedule owns syncs here: the CLI starts its own.
+      ADVISORY_SYNC_SCHEDULE_ID: `advisory-sync-none-${run}`,
     };
     const synced = await runCliCommand(
       ['advisories:sync', path.relative(process.cwd(), file), '--wait'],

@@ -45,18 +45,24 @@ export interface StepProgress {
  * workflow set a heartbeat timeout, so a worker that dies mid-step is noticed within that timeout
  * instead of the step's whole start-to-close timeout. The body gets the activity's cancellation
  * signal (none outside Temporal): heartbeats bring the news that the step was cancelled or timed
- * out, and a body that hands the signal on stops work nobody waits for any more.
+ * out, and a body that hands the signal on stops work nobody waits for any more. `progress` is
+ * what each heartbeat carries when given (else the last `step.report`; the server keeps the
+ * last): a retry reads it to resume.
  */
 export async function asActivity<T>(
   work: (cancelled: AbortSignal | undefined, step: StepProgress) => Promise<T>,
   scan?: { readonly scanId: string; readonly correlationId?: string },
+  progress?: () => unknown,
 ): Promise<T> {
   const context = currentContext();
   const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
   // Every beat repeats the last progress reported: a beat without details would erase it.
   let details: unknown = undefined;
   const beat = heartbeatTimeoutMs
-    ? setInterval(() => context.heartbeat(details), Math.max(100, Math.floor(heartbeatTimeoutMs / 3)))
+    ? setInterval(
+        () => context.heartbeat(progress ? progress() : details),
+        Math.max(100, Math.floor(heartbeatTimeoutMs / 3)),
+      )
     : undefined;
   const cancelled = context?.cancellationSignal;
   const step: StepProgress = {

@@ -1,5 +1,6 @@
 import type {
   AdvisoryImporter,
+  AdvisorySyncRuns,
   FindingRepository,
   ManifestBlobStore,
   ManifestParserPool,
@@ -13,8 +14,10 @@ import type {
   VulnerabilityDatabase,
 } from '@repoguard/domain';
 import type { RequestScan } from '@repoguard/application';
+import { createCollectRematchTargetsActivity } from './advisories/collect-rematch-targets.activity';
 import { createFindRematchTargetsActivity } from './advisories/find-rematch-targets.activity';
 import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
+import { createRequestRematchPageActivity } from './advisories/request-rematch-page.activity';
 import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
 import { createBeginRematchActivity } from './scan/begin-rematch.activity';
 import { createCloseScanActivity } from './scan/close-scan.activity';
@@ -42,6 +45,8 @@ export interface ActivityDeps {
   readonly scans: ScanRepository;
   readonly advisoryImporter: AdvisoryImporter;
   readonly rematchTargets: RematchTargetFinder;
+  /** Each advisory sync run's watermark and re-match targets. */
+  readonly syncRuns: AdvisorySyncRuns;
   /** Re-match requests take the API's path: one audit, one error mapping. */
   readonly requestScan: RequestScan;
   readonly limits?: ScanLimits;
@@ -66,8 +71,11 @@ export function createActivities(deps: ActivityDeps) {
     beginRematch: createBeginRematchActivity({ ...deps, now }),
     closeScan: createCloseScanActivity({ ...deps, now }),
     importAdvisories: createImportAdvisoriesActivity(deps),
+    // Kept for syncs started before the sync-run watermark: their histories still schedule these.
     findRematchTargets: createFindRematchTargetsActivity(deps),
     requestRematchScans: createRequestRematchScansActivity(deps),
+    collectRematchTargets: createCollectRematchTargetsActivity(deps),
+    requestRematchPage: createRequestRematchPageActivity(deps),
   };
 }
 

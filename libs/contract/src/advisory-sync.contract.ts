@@ -16,6 +16,21 @@ export interface SyncAdvisoriesInput {
   /** The task queue of repository scan workflows started for re-matching. */
   readonly scanTaskQueue: string;
   readonly scanTiming?: Pick<RepoScanInput, 'quietWindowMs' | 'maxWaitMs' | 'heartbeatTimeoutMs'>;
+  /** Re-match targets requested per activity call (default 250). */
+  readonly rematchPageSize?: number;
+  /** Set by the sync itself when it continues as new: where the run stands. */
+  readonly continued?: SyncAdvisoriesContinued;
+}
+
+/** What a sync hands the next run of its chain: only counts and where to resume, never the targets. */
+export interface SyncAdvisoriesContinued {
+  /** The run's id in the database (`<workflow id>@<first run id>`), which holds its targets. */
+  readonly syncRunId: string;
+  readonly sources: readonly AdvisorySourceReport[];
+  readonly affectedRepos: number;
+  readonly scansRequested: number;
+  /** The place (1-based) of the first target not requested yet. */
+  readonly nextSeq: number;
 }
 
 export interface AdvisorySourceReport {

@@ -48,6 +48,7 @@ export * from './advisory/vulnerability-database.port';
 export * from './advisory/advisory-import-report';
 export * from './advisory/advisory-importer.port';
 export * from './advisory/rematch-target-finder.port';
+export * from './advisory/advisory-sync-runs.port';
 export * from './manifest/manifest-blob-store.port';
 export * from './dependency/snapshot-manifest-record';
 export * from './dependency/stored-dependency';

@@ -11,6 +11,7 @@ import {
   activeTracing,
   CorrelationIdClientInterceptor,
   ensureAdvisorySyncSchedule,
+  removeAdvisorySyncSchedule,
   resolveAdvisorySources,
   withClientTracing,
 } from '@repoguard/infrastructure';
@@ -61,15 +62,26 @@ export class TemporalModule implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   /**
-   * Keeps the advisory sync's Temporal Schedule in line with ADVISORY_SYNC_SOURCES. Not awaited:
-   * the API serves without Temporal (and says so in /health) rather than refusing to boot.
+   * Keeps the advisory sync's Temporal Schedule in line with ADVISORY_SYNC_SOURCES (removed when
+   * they are unset); safe with several replicas starting at once. Not awaited: the API serves
+   * without Temporal (and says so in /health) rather than refusing to boot.
    */
   onApplicationBootstrap(): void {
     const sources = resolveAdvisorySources(
       (this.config.ADVISORY_SYNC_SOURCES ?? '').split(','),
       this.config.OSV_EXPORT_BASE_URL,
     );
-    if (sources.length === 0) return;
+    if (sources.length === 0) {
+      removeAdvisorySyncSchedule(this.client).then(
+        (outcome) => {
+          if (outcome === 'deleted')
+            this.logger.log('advisory sync schedule removed: no ADVISORY_SYNC_SOURCES');
+        },
+        (error: unknown) =>
+          this.logger.warn(`advisory sync schedule not checked: ${(error as Error).message}`),
+      );
+      return;
+    }
     ensureAdvisorySyncSchedule(this.client, {
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       intervalHours: this.config.ADVISORY_SYNC_INTERVAL_HOURS,

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Client, Connection, ScheduleNotFoundError, WorkflowIdConflictPolicy } from '@temporalio/client';
 import {
   ADVISORY_SYNC_WORKFLOW_ID,
   DEFAULT_SCAN_TASK_QUEUE,
@@ -7,6 +7,7 @@ import {
   SYNC_ADVISORIES_WORKFLOW,
   type syncAdvisoriesWorkflowType,
 } from '@repoguard/contract';
+import { ADVISORY_SYNC_SCHEDULE_ID, triggerAdvisorySync } from '@repoguard/infrastructure';
 import { type CommandIo, parseCommandArgs } from '../command-io';
 import { advisoryDiagnosticLines } from './advisory-diagnostics.output';
 import { advisorySourcesFromArgs } from './advisory-sources.args';
@@ -18,7 +19,11 @@ TEMPORAL_TASK_QUEUE): the worker imports each export into the advisory mirror, t
 stored snapshots of every repository a changed advisory concerns (scan history: trigger advisory),
 without fetching any repository. Paths are read by the worker. --ecosystem npm (repeatable) reads
 that ecosystem's export from OSV_EXPORT_BASE_URL (default OSV's bucket). A sync already running is
-joined, not doubled. --wait waits for it and prints what it did.`;
+joined, not doubled. --wait waits for it and prints what it did.
+
+When the API keeps the advisory sync schedule (ADVISORY_SYNC_SOURCES; schedule id
+ADVISORY_SYNC_SCHEDULE_ID, default advisory-sync), the schedule owns syncs: this triggers it (its
+own sources; give none, or the same) and never starts a second sync beside a running one.`;
 
 /** For operators and the demo. Exit 1 when Temporal cannot be reached or the sync fails. */
 export async function runAdvisoriesSync(
@@ -28,7 +33,7 @@ export async function runAdvisoriesSync(
 ): Promise<number> {
   const { values, positionals } = parse(argv);
   // The worker reads paths, so they are made absolute here; URLs stay as they are.
-  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env).map((p) =>
+  const sources = advisorySourcesFromArgs(positionals, values.ecosystem ?? [], env, false).map((p) =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : path.resolve(io.cwd, p),
   );
 
@@ -40,23 +45,51 @@ export async function runAdvisoriesSync(
       connection,
       namespace: env['TEMPORAL_NAMESPACE'] || DEFAULT_TEMPORAL_NAMESPACE,
     });
-    const handle = await client.workflow.start<syncAdvisoriesWorkflowType>(SYNC_ADVISORIES_WORKFLOW, {
-      taskQueue,
-      workflowId: ADVISORY_SYNC_WORKFLOW_ID,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [
-        {
-          sources,
-          rematch: !values['no-rematch'],
-          scanTaskQueue: taskQueue,
-          rematchTaskQueue: env['TEMPORAL_REMATCH_TASK_QUEUE'] || `${taskQueue}-rematch`,
-        },
-      ],
-    });
-    if (!values.wait) {
-      io.out(
-        `advisory sync ${handle.workflowId} started (run ${handle.firstExecutionRunId}); see it in the Temporal Web UI`,
+    const scheduleId = env['ADVISORY_SYNC_SCHEDULE_ID'] || ADVISORY_SYNC_SCHEDULE_ID;
+    const scheduled = await scheduledSources(client, scheduleId);
+    if (scheduled && sources.length > 0 && !sameSources(sources, scheduled)) {
+      io.err(
+        `repoguard: the advisory sync schedule ${scheduleId} owns syncs, from ${scheduled.join(', ')}; ` +
+          'run advisories:sync without sources to trigger it, or change ADVISORY_SYNC_SOURCES',
       );
+      return 2;
+    }
+    if (!scheduled && sources.length === 0) {
+      io.err(
+        `repoguard: give at least one export (path or URL) or --ecosystem (there is no advisory sync schedule ${scheduleId} to trigger)`,
+      );
+      return 2;
+    }
+    const served = scheduled ? await triggerAdvisorySync(client, { scheduleId }) : null;
+    const started = served
+      ? null
+      : await client.workflow.start<syncAdvisoriesWorkflowType>(SYNC_ADVISORIES_WORKFLOW, {
+          taskQueue,
+          workflowId: ADVISORY_SYNC_WORKFLOW_ID,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          args: [
+            {
+              sources,
+              rematch: !values['no-rematch'],
+              scanTaskQueue: taskQueue,
+              rematchTaskQueue: env['TEMPORAL_REMATCH_TASK_QUEUE'] || `${taskQueue}-rematch`,
+            },
+          ],
+        });
+    const runId = served ? served.runId : started!.firstExecutionRunId;
+    // The run's chain (continue-as-new followed), whichever way it was started.
+    const handle =
+      started ??
+      client.workflow.getHandle<syncAdvisoriesWorkflowType>(served!.workflowId, undefined, {
+        firstExecutionRunId: runId,
+      });
+    if (!values.wait) {
+      const how = served
+        ? served.joined
+          ? 'already running, joined'
+          : `triggered on schedule ${scheduleId}`
+        : 'started';
+      io.out(`advisory sync ${handle.workflowId} ${how} (run ${runId}); see it in the Temporal Web UI`);
       return 0;
     }
     const result = await handle.result();
@@ -82,6 +115,22 @@ export async function runAdvisoriesSync(
     await connection?.close();
   }
 }
+
+/** The sources of the schedule that owns syncs, or null when there is none. */
+async function scheduledSources(client: Client, scheduleId: string): Promise<string[] | null> {
+  try {
+    const { action } = await client.schedule.getHandle(scheduleId).describe();
+    const input =
+      action.type === 'startWorkflow' ? (action.args?.[0] as { sources?: string[] } | undefined) : undefined;
+    return [...(input?.sources ?? [])];
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return null;
+    throw error;
+  }
+}
+
+const sameSources = (a: readonly string[], b: readonly string[]) =>
+  JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 function parse(argv: readonly string[]) {
   return parseCommandArgs(argv, {

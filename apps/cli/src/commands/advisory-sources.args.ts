@@ -12,6 +12,8 @@ export function advisorySourcesFromArgs(
   positionals: readonly string[],
   ecosystems: readonly string[],
   env: NodeJS.ProcessEnv,
+  // advisories:sync may name none: the schedule's sources are synced then.
+  required = true,
 ): string[] {
   const unknown = ecosystems.filter((e) => !isEcosystem(e));
   if (unknown.length > 0) throw new UsageError(`--ecosystem: unknown ecosystem ${unknown.join(', ')}`);
@@ -19,7 +21,8 @@ export function advisorySourcesFromArgs(
     ...positionals,
     ...resolveAdvisorySources(ecosystems, env['OSV_EXPORT_BASE_URL'] || undefined),
   ];
-  if (sources.length === 0) throw new UsageError('give at least one export (path or URL) or --ecosystem');
+  if (sources.length === 0 && required)
+    throw new UsageError('give at least one export (path or URL) or --ecosystem');
   return sources;
 }
 

@@ -33,6 +33,11 @@ export interface RequestScanCommand {
    * the row to the worker.
    */
   readonly identifyScan?: boolean;
+  /**
+   * The request's id when the caller derives it (an advisory sync: its run + the snapshot), so a
+   * retried caller asks once: a request with this id already held is neither audited nor sent again.
+   */
+  readonly requestId?: string;
 }
 
 export interface ScanRequested {
@@ -50,6 +55,8 @@ export interface ScanRequested {
   readonly runId: string | null;
   /** True when the request joined a scan someone else had asked for. */
   readonly deduplicated: boolean;
+  /** True when the caller's `requestId` was already held: this call changed nothing. */
+  readonly repeated?: boolean;
 }
 
 /**
@@ -75,9 +82,9 @@ export class RequestScan {
     const relayNow = this.relay.relaysAtOnce;
     const queued = await this.uow.transaction(scope, async (stores) => {
       const repo = await this.scannable(stores, command.repoId);
-      return { repo, requestId: await this.enqueue(stores, repo, command, relayNow) };
+      return { repo, ...(await this.enqueue(stores, repo, command, relayNow)) };
     });
-    const { repo, requestId } = queued;
+    const { repo, requestId, repeated } = queued;
     const pending: ScanRequested = {
       requestId,
       relayed: false,
@@ -85,7 +92,10 @@ export class RequestScan {
       workflowId: this.requester.workflowIdFor(repo.id),
       runId: null,
       deduplicated: false,
+      ...(repeated ? { repeated } : {}),
     };
+    // A repeated request is relayed only if its first asking did not get it through (the claim
+    // skips requests already relayed).
     if (!relayNow) return pending;
     // The request is committed: whatever goes wrong from here, the relay loop sends it later.
     const receipt = await this.relay
@@ -93,7 +103,8 @@ export class RequestScan {
       .then((round) => round.relayed.get(requestId) ?? null)
       .catch(() => null);
     if (!receipt) return pending;
-    return this.identified(repo, requestId, receipt, command);
+    const identified = await this.identified(repo, requestId, receipt, command);
+    return repeated ? { ...identified, repeated } : identified;
   }
 
   /**
@@ -102,7 +113,7 @@ export class RequestScan {
    */
   async executeIn(stores: Stores, command: RequestScanCommand): Promise<ScanRequested> {
     const repo = await this.scannable(stores, command.repoId);
-    const requestId = await this.enqueue(stores, repo, command, this.relay.relaysAtOnce);
+    const { requestId } = await this.enqueue(stores, repo, command, this.relay.relaysAtOnce);
     return {
       requestId,
       relayed: false,
@@ -141,10 +152,10 @@ export class RequestScan {
     repo: Repository,
     command: RequestScanCommand,
     relayedByCaller: boolean,
-  ): Promise<string> {
+  ): Promise<{ requestId: string; repeated: boolean }> {
     const { caller, trigger } = command;
     // Every request carries its outbox id: the workflow drops a copy the relay sent twice.
-    const requestId = this.newRequestId();
+    const requestId = command.requestId ?? this.newRequestId();
     const requestedBy = command.requestedBy ?? callerName(caller);
     const correlationId = caller.actor.correlationId;
     const details: ScanRequestDetails = {
@@ -158,7 +169,7 @@ export class RequestScan {
       ...(command.snapshotId ? { snapshotId: command.snapshotId } : {}),
       ...(command.stepsTaskQueue ? { taskQueue: command.stepsTaskQueue } : {}),
     };
-    await stores.scanRequestOutbox.enqueue({
+    const inserted = await stores.scanRequestOutbox.enqueue({
       id: requestId,
       target: { orgId: repo.orgId, repoId: repo.id, owner: repo.owner, name: repo.name },
       details,
@@ -166,6 +177,7 @@ export class RequestScan {
       // Held for the caller, who relays it right after the commit; else due at once for the loop.
       holdMs: relayedByCaller ? this.relay.leaseMs : 0,
     });
+    if (!inserted) return { requestId, repeated: true };
     stores.audit.record(caller.actor, {
       orgId: repo.orgId,
       action: 'scan.requested',
@@ -181,7 +193,7 @@ export class RequestScan {
         ...(command.snapshotId ? { snapshot_id: command.snapshotId } : {}),
       },
     });
-    return requestId;
+    return { requestId, repeated: false };
   }
 
   /** Asks the workflow which scan serves the relayed request and queues that scan's row. */

@@ -30,7 +30,8 @@ export class InMemoryScanRequestOutbox implements ScanRequestOutbox {
   time = 0;
   private sequence = 0;
 
-  async enqueue({ id, target, details, routing, holdMs = 0 }: NewOutboxScanRequest): Promise<void> {
+  async enqueue({ id, target, details, routing, holdMs = 0 }: NewOutboxScanRequest): Promise<boolean> {
+    if (this.rows.some((row) => row.id === id)) return false;
     this.rows.push({
       id,
       target,
@@ -46,6 +47,7 @@ export class InMemoryScanRequestOutbox implements ScanRequestOutbox {
       lastError: null,
       scanId: null,
     });
+    return true;
   }
 
   async claim({ taskQueue, limit, leaseMs, ids }: ClaimOptions): Promise<OutboxScanRequest[]> {

@@ -80,8 +80,11 @@ export interface OutboxBacklog {
  * to the scan engine afterwards, outside any transaction, until it accepts them.
  */
 export interface ScanRequestOutbox {
-  /** In the caller's transaction: the request exists exactly when what asked for it was recorded. */
-  enqueue(request: NewOutboxScanRequest): Promise<void>;
+  /**
+   * In the caller's transaction: the request exists exactly when what asked for it was recorded.
+   * False when a request with this id is already held (an idempotent caller asking again).
+   */
+  enqueue(request: NewOutboxScanRequest): Promise<boolean>;
   /**
    * Takes due requests, the orgs in turn (each org's oldest, then each org's second...), skipping
    * those another relay holds (several API processes relay at once), and leases them so no other

@@ -16,7 +16,11 @@ import { GithubAppInstallationTokens } from '../github/github-app-installation-t
 import { OrgCredentialsGithubSource } from '../github/org-credentials-github-source';
 import { GITHUB_ANSWER_STATUSES, instrumentFetch } from '../observability/instrument-fetch';
 import type { IntegrationMetrics } from '../observability/integration-metrics';
-import { OsvExportImporter, SqlRematchTargetFinder } from '../osv/advisory-sync.adapters';
+import {
+  OsvExportImporter,
+  SqlAdvisorySyncRuns,
+  SqlRematchTargetFinder,
+} from '../osv/advisory-sync.adapters';
 import type { OsvExportLimits } from '../osv/osv-export-limits';
 import { MirrorVulnerabilityDatabase } from '../osv/mirror-vulnerability-database';
 import { OsvApiVulnerabilityDatabase } from '../osv/osv-api-vulnerability-database';
@@ -110,6 +114,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
       settings.osvExportLimits ? { limits: settings.osvExportLimits } : {},
     ),
     rematchTargets: new SqlRematchTargetFinder(em),
+    syncRuns: new SqlAdvisorySyncRuns(em),
     requestScan: requestScanThroughActivityClient(em),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };

@@ -3,7 +3,9 @@ import {
   isEcosystem,
   normalizePackageName,
   type AdvisoryImporter,
+  type AdvisorySyncRuns,
   type AdvisoryImportReport,
+  type NumberedRematchTarget,
   type RematchTarget,
   type RematchTargetFinder,
 } from '@repoguard/domain';
@@ -36,8 +38,21 @@ export class SqlRematchTargetFinder implements RematchTargetFinder {
   constructor(private readonly em: EntityManager) {}
 
   async affectedSince(writtenAt: string): Promise<RematchTarget[]> {
-    const rows = (await this.em.getConnection().execute(
-      `with latest as (
+    const execute = (sql: string, params: unknown[]) => this.em.getConnection().execute(sql, params);
+    return affectedRepositories(execute, 'a.imported_at >= ?::timestamptz', [writtenAt]);
+  }
+}
+
+type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
+
+/** Enabled repositories whose latest completed snapshot holds a package a changed advisory names. */
+async function affectedRepositories(
+  execute: Execute,
+  changedWhere: string,
+  params: unknown[],
+): Promise<RematchTarget[]> {
+  const rows = (await execute(
+    `with latest as (
          select distinct on (s.repo_id) s.snapshot_id as id, s.repo_id
            from scans s
           where s.status = 'COMPLETED' and s.snapshot_id is not null
@@ -47,7 +62,7 @@ export class SqlRematchTargetFinder implements RematchTargetFinder {
          select distinct p.ecosystem, p.name
            from mirrored_advisory_packages p
            join mirrored_advisories a on a.id = p.advisory_id
-          where a.imported_at >= ?::timestamptz
+          where ${changedWhere}
        )
        select distinct r.org_id, r.id as repo_id, r.owner, r.name as repo_name, l.id as snapshot_id,
               d.ecosystem, d.name as package_name, c.name as advisory_package
@@ -57,29 +72,125 @@ export class SqlRematchTargetFinder implements RematchTargetFinder {
          join dependencies d on d.snapshot_id = l.id
          join changed c on c.ecosystem = d.ecosystem
           and lower(regexp_replace(c.name, '[-_.]+', '-', 'g')) = lower(regexp_replace(d.name, '[-_.]+', '-', 'g'))`,
-      [writtenAt],
-    )) as {
+    params,
+  )) as {
+    org_id: string;
+    repo_id: string;
+    owner: string;
+    repo_name: string;
+    snapshot_id: string;
+    ecosystem: string;
+    package_name: string;
+    advisory_package: string;
+  }[];
+  const targets = new Map<string, RematchTarget>();
+  for (const row of rows) {
+    if (!isEcosystem(row.ecosystem)) continue;
+    if (normalizePackageName(row.ecosystem, row.package_name) !== row.advisory_package) continue;
+    targets.set(row.repo_id, {
+      orgId: row.org_id,
+      repoId: row.repo_id,
+      owner: row.owner,
+      name: row.repo_name,
+      snapshotId: row.snapshot_id,
+    });
+  }
+  return [...targets.values()].sort((a, b) => a.repoId.localeCompare(b.repoId));
+}
+
+const TARGET_INSERT_BATCH = 500;
+// Runs (and their stored targets) are kept this long for inspection, then pruned as new ones begin.
+const SYNC_RUN_RETENTION_DAYS = 30;
+
+/**
+ * Sync runs in PostgreSQL. A run's watermark is the mirror cursor taken as it began (see
+ * `MirrorCursor`): an advisory this run's imports wrote is one that cursor had not seen, whether the
+ * import's completion reached the workflow or was lost and the retry found nothing left to write.
+ */
+export class SqlAdvisorySyncRuns implements AdvisorySyncRuns {
+  constructor(private readonly em: EntityManager) {}
+
+  async begin(syncRunId: string): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const execute = inTransaction(em);
+      await execute(`delete from advisory_sync_runs where started_at < now() - (? * interval '1 day')`, [
+        SYNC_RUN_RETENTION_DAYS,
+      ]);
+      await beginRun(execute, syncRunId);
+    });
+  }
+
+  async collectTargets(syncRunId: string): Promise<number> {
+    return this.em.fork().transactional(async (em) => {
+      const execute = inTransaction(em);
+      // A run that imported nothing has no row yet: begun now, it has seen everything.
+      await beginRun(execute, syncRunId);
+      const [run] = (await execute(
+        `select cursor_xmax, cursor_running, target_count from advisory_sync_runs where id = ? for update`,
+        [syncRunId],
+      )) as { cursor_xmax: string; cursor_running: string[]; target_count: number | null }[];
+      if (run!.target_count !== null) return run!.target_count;
+      const targets = await affectedRepositories(
+        execute,
+        'a.written_xid >= ?::xid8 or a.written_xid = any(?::xid8[])',
+        [run!.cursor_xmax, `{${run!.cursor_running.join(',')}}`],
+      );
+      for (let i = 0; i < targets.length; i += TARGET_INSERT_BATCH) {
+        const batch = targets.slice(i, i + TARGET_INSERT_BATCH);
+        await execute(
+          `insert into advisory_rematch_targets (sync_run_id, seq, org_id, repo_id, owner, name, snapshot_id)
+           values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          batch.flatMap((t, j) => [syncRunId, i + j + 1, t.orgId, t.repoId, t.owner, t.name, t.snapshotId]),
+        );
+      }
+      await execute(
+        `update advisory_sync_runs set targets_collected_at = now(), target_count = ? where id = ?`,
+        [targets.length, syncRunId],
+      );
+      return targets.length;
+    });
+  }
+
+  async targets(syncRunId: string, fromSeq: number, limit: number): Promise<NumberedRematchTarget[]> {
+    const rows = (await this.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select seq, org_id, repo_id, owner, name, snapshot_id from advisory_rematch_targets
+        where sync_run_id = ? and seq >= ? order by seq limit ?`,
+        [syncRunId, fromSeq, limit],
+      )) as {
+      seq: number;
       org_id: string;
       repo_id: string;
       owner: string;
-      repo_name: string;
+      name: string;
       snapshot_id: string;
-      ecosystem: string;
-      package_name: string;
-      advisory_package: string;
     }[];
-    const targets = new Map<string, RematchTarget>();
-    for (const row of rows) {
-      if (!isEcosystem(row.ecosystem)) continue;
-      if (normalizePackageName(row.ecosystem, row.package_name) !== row.advisory_package) continue;
-      targets.set(row.repo_id, {
-        orgId: row.org_id,
-        repoId: row.repo_id,
-        owner: row.owner,
-        name: row.repo_name,
-        snapshotId: row.snapshot_id,
-      });
-    }
-    return [...targets.values()].sort((a, b) => a.repoId.localeCompare(b.repoId));
+    return rows.map((row) => ({
+      seq: row.seq,
+      orgId: row.org_id,
+      repoId: row.repo_id,
+      owner: row.owner,
+      name: row.name,
+      snapshotId: row.snapshot_id,
+    }));
   }
+}
+
+/** Raw statements join the transaction only when handed its context. */
+function inTransaction(em: EntityManager): Execute {
+  const trx = em.getTransactionContext();
+  return (sql, params) => em.getConnection().execute(sql, params, 'all', trx);
+}
+
+/** The run's row with the mirror's cursor as of now, unless the run already has one. */
+async function beginRun(execute: Execute, syncRunId: string): Promise<void> {
+  await execute(
+    `insert into advisory_sync_runs (id, cursor_xmax, cursor_running)
+     select ?, pg_snapshot_xmax(s)::text, array(select x::text from pg_snapshot_xip(s) x)
+       from pg_current_snapshot() s
+     on conflict (id) do nothing`,
+    [syncRunId],
+  );
 }

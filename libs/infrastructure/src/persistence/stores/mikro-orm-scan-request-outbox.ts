@@ -75,20 +75,26 @@ export class MikroOrmScanRequestOutbox implements ScanRequestOutbox {
     return this.em.getTransactionContext<Knex.Transaction>() ?? this.em.getKnex();
   }
 
-  async enqueue({ id, target, details, routing, holdMs = 0 }: NewOutboxScanRequest): Promise<void> {
+  async enqueue({ id, target, details, routing, holdMs = 0 }: NewOutboxScanRequest): Promise<boolean> {
     const stored: StoredRequest = { owner: target.owner, name: target.name, details, routing };
     // The repository's row is held while the request is written: a disconnect committing first
     // refuses it (REPO_DISCONNECTED) instead of a foreign-key error.
-    await writeForConnectedRepo(this.em, target.repoId, async (trx) => {
-      await trx(TABLE).insert({
-        id,
-        org_id: target.orgId,
-        repo_id: target.repoId,
-        task_queue: routing.taskQueue,
-        delivery_id: details.deliveryId ?? null,
-        request: JSON.stringify(stored),
-        next_attempt_at: afterMs(trx, holdMs),
-      });
+    return writeForConnectedRepo(this.em, target.repoId, async (trx) => {
+      // A caller with a deterministic id (a re-match retried) finds its first request held.
+      const inserted = (await trx(TABLE)
+        .insert({
+          id,
+          org_id: target.orgId,
+          repo_id: target.repoId,
+          task_queue: routing.taskQueue,
+          delivery_id: details.deliveryId ?? null,
+          request: JSON.stringify(stored),
+          next_attempt_at: afterMs(trx, holdMs),
+        })
+        .onConflict('id')
+        .ignore()
+        .returning('id')) as unknown[];
+      return inserted.length > 0;
     });
   }
 

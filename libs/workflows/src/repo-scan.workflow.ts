@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_QUIET_WINDOW_MS,
@@ -34,9 +35,14 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   // Told to the follow-up run, so a request that arrives mid-scan can be given its scan id at once.
   const nextScanId = uuid4();
   const inbox = new ScanRequestInbox(
-    input.carriedRequests ?? [],
+    {
+      requests: input.carriedRequests ?? [],
+      served: input.servedRequests ?? [],
+      ...(input.foldedRequests ? { folded: input.foldedRequests } : {}),
+      ...(input.firstRequestAt !== undefined ? { firstRequestAt: input.firstRequestAt } : {}),
+    },
     { thisRun: scanId, nextRun: nextScanId },
-    input.servedRequests ?? [],
+    input.continueAsNewAfterSignals ?? DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
   );
   const progress = new ScanProgress();
   setHandler(scanStatusQuery, () => ({
@@ -45,21 +51,28 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     requestsReceived: inbox.received,
     pendingRequests: inbox.pendingCount,
   }));
-  const followUp = () =>
-    continueAsNew<typeof repoScanWorkflow>({
-      ...input,
-      carriedRequests: inbox.handOver(),
-      servedRequests: inbox.servedOnward(),
-      scanId: nextScanId,
+  // The next run gets only what it needs (see ScanRequestInbox.handOver): its input stays small.
+  const continueWith = (nextRunScanId: string) => {
+    const { carriedRequests, foldedRequests, firstRequestAt, servedRequests } = inbox.handOver(nextRunScanId);
+    const { foldedRequests: _folded, firstRequestAt: _first, ...settings } = input;
+    return continueAsNew<typeof repoScanWorkflow>({
+      ...settings,
+      carriedRequests,
+      servedRequests,
+      scanId: nextRunScanId,
+      ...(foldedRequests ? { foldedRequests } : {}),
+      ...(firstRequestAt !== undefined ? { firstRequestAt } : {}),
     });
+  };
   progress.enter('QUEUED');
 
+  // Handed on before scanning, the requests keep this run's scan id: the requester was told it.
   await inbox.debounce(
     {
       quietWindowMs: input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS,
       maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     },
-    followUp,
+    () => continueWith(scanId),
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
@@ -75,7 +88,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     trigger: request.trigger,
     requestedBy: request.requestedBy,
     correlationId: request.correlationId ?? null,
-    coalesced: batch.requests.length,
+    coalesced: inbox.batchCoalesced,
   });
 
   const policyStatus = await runScan(
@@ -93,13 +106,13 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const { commitSha, errorCode } = progress.view();
   // Requests that came in while this scan ran get one follow-up scan of their own, unless the
   // repository is gone: then nothing more is scanned or written for it.
-  if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await followUp();
+  if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await continueWith(nextScanId);
   return {
     scanId,
     phase: policyStatus !== null ? 'COMPLETED' : 'FAILED',
     commitSha,
     policyStatus,
     errorCode,
-    requestsCoalesced: batch.requests.length,
+    requestsCoalesced: inbox.batchCoalesced,
   };
 }

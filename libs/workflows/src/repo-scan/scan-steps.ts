@@ -1,4 +1,12 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '@repoguard/activities';
 import { scanFairnessKey, type RepoScanInput } from '@repoguard/contract';
 import type { ScanBatch } from './collect-batch';
@@ -129,13 +137,38 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Pol
     return status;
   } catch (error) {
     const { code, message } = describeFailure(error);
-    await progress.failed(code, message, () => recordScanFailure({ ...ref, code, message }));
+    const record = () => recordScanFailure({ ...ref, code, message });
+    // Histories recorded before this patch recorded the failure in the scan's own scope (never, once
+    // cancelled) and failed the workflow when recording failed: they replay that way.
+    if (!patched(FAILURE_RECORD_PATCH)) {
+      await progress.failed(code, message, record);
+      return null;
+    }
+    await progress.failed(code, message, async () => {
+      try {
+        // A cancelled scan still closes its row.
+        await CancellationScope.nonCancellable(record);
+      } catch (recordError) {
+        // The row stays open for the reconciler; the run goes on to serve the requests it holds.
+        log.error('could not record the scan failure', {
+          scanId,
+          code,
+          error: recordError instanceof Error ? recordError.message : String(recordError),
+        });
+      }
+    });
+    // A cancelled workflow ends cancelled once its failure is recorded.
+    if (isCancellation(error)) throw error;
     return null;
   }
 }
 
+// Failures are recorded out of the cancelled scope, and a failure to record them fails no workflow.
+export const FAILURE_RECORD_PATCH = 'failure-record-survives';
+
 /** A step's domain failure keeps its code; anything else is a plain SCAN_FAILED. */
 function describeFailure(error: unknown): { code: string; message: string } {
+  if (isCancellation(error)) return { code: 'SCAN_CANCELLED', message: 'the scan was cancelled' };
   const failure =
     error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : null;
   return {

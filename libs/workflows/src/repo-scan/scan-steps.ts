@@ -153,7 +153,7 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Pol
         log.error('could not record the scan failure', {
           scanId,
           code,
-          error: recordError instanceof Error ? recordError.message : String(recordError),
+          error: describeFailure(recordError).message,
         });
       }
     });

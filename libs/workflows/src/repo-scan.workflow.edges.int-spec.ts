@@ -225,11 +225,13 @@ describe('repoScanWorkflow at its edges', () => {
       );
       const result = await scan.handle.result();
       const runs = await scan.allRuns();
-      const statuses = await Promise.all(
-        runs.map((r) =>
-          temporal.client.workflow.getHandle(scan.handle.workflowId, r.runId).query(scanStatusQuery),
-        ),
-      );
+      // Closed runs answer queries by replaying their history: one at a time, for a loaded machine.
+      const statuses = [];
+      for (const r of runs) {
+        statuses.push(
+          await temporal.client.workflow.getHandle(scan.handle.workflowId, r.runId).query(scanStatusQuery),
+        );
+      }
       // Which scan each request is served by, asked of the run it reached (as the API asks): a
       // sample of each run's requests, its first and last ones included.
       const byRun = new Map<string, string[]>();
@@ -241,10 +243,10 @@ describe('repoScanWorkflow at its edges', () => {
         })),
       );
       const answers: { id: string; scanId: string | null }[] = [];
-      for (let i = 0; i < sample.length; i += 10) {
+      for (let i = 0; i < sample.length; i += 3) {
         answers.push(
           ...(await Promise.all(
-            sample.slice(i, i + 10).map(async ({ runId, id }) => ({
+            sample.slice(i, i + 3).map(async ({ runId, id }) => ({
               id,
               scanId:
                 (
@@ -267,11 +269,15 @@ describe('repoScanWorkflow at its edges', () => {
     expect(scanned.length).toBeLessThanOrEqual(total / 100);
     expect(new Set(scanned).size).toBe(scanned.length);
     expect(seen.result).toMatchObject({ phase: 'COMPLETED', commitSha: `c${total - 1}` });
-    // Every request counted by exactly one scan: what each run took as its batch adds up.
+    // Every request counted by at most one scan: what each run took as its batch adds up. The rest
+    // were overtaken in flight by a newer request a scan had already taken (sent concurrently): each
+    // is acknowledged as covered by that scan (issue 15), at most the requests in flight per scan.
     const batches = seen.statuses.map((s) =>
       s.phase === 'QUEUED' ? 0 : s.requestsReceived - s.pendingRequests,
     );
-    expect(batches.reduce((a, b) => a + b, 0)).toBe(total);
+    const coalesced = batches.reduce((a, b) => a + b, 0);
+    expect(coalesced).toBeLessThanOrEqual(total);
+    expect(total - coalesced).toBeLessThanOrEqual(inFlight * scanned.length);
     // Every sampled request is answered with a scan that ran.
     expect(seen.answers.filter((a) => a.scanId === null || !scanned.includes(a.scanId))).toEqual([]);
     // No run near Temporal's limits (10,000 signals, 51,200 events, 2 MB input): far under.

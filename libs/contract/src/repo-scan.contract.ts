@@ -58,6 +58,18 @@ export interface RepoScanInput {
    * a copy the outbox relays again after its run continued as new is acknowledged, not scanned.
    */
   readonly servedRequests?: readonly ServedRequest[];
+  /**
+   * How many more requests the carried ones stand for: a run hands on only the newest request per
+   * ref and per re-matched snapshot, the others are folded into them (served by the same scan).
+   */
+  readonly foldedRequests?: number;
+  /** When the first of the carried requests arrived (epoch ms): the maximum wait counts from it. */
+  readonly firstRequestAt?: number;
+  /**
+   * A run that has taken this many signals hands its requests to a fresh run at the next one
+   * instead of waiting on, well before the server's 10,000 signals per run. Tests set it low.
+   */
+  readonly continueAsNewAfterSignals?: number;
 }
 
 /**
@@ -67,6 +79,8 @@ export interface RepoScanInput {
 export interface ServedRequest {
   readonly requestId: string;
   readonly scanId: string;
+  /** The webhook delivery the request came from: a redelivery of it is acknowledged, not scanned. */
+  readonly deliveryId?: string;
   readonly ref?: string | null;
   readonly sequence?: number;
 }
@@ -142,3 +156,5 @@ export const DEFAULT_REMATCH_QUEUE_TIMEOUT_MS = 10 * 60_000;
  * steps within `rematchQueueTimeoutMs`: its scan is closed with it and the re-match asked again.
  */
 export const REMATCH_DEFERRED = 'REMATCH_DEFERRED';
+/** Leaves most of the server's 10,000 signals per run for the ones that arrive during a scan. */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS = 2_000;

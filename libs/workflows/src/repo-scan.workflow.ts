@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_QUIET_WINDOW_MS,
@@ -37,9 +38,14 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   // Told to the follow-up run, so a request that arrives mid-scan can be given its scan id at once.
   const nextScanId = uuid4();
   const inbox = new ScanRequestInbox(
-    input.carriedRequests ?? [],
+    {
+      requests: input.carriedRequests ?? [],
+      served: input.servedRequests ?? [],
+      ...(input.foldedRequests ? { folded: input.foldedRequests } : {}),
+      ...(input.firstRequestAt !== undefined ? { firstRequestAt: input.firstRequestAt } : {}),
+    },
     { thisRun: scanId, nextRun: nextScanId },
-    input.servedRequests ?? [],
+    input.continueAsNewAfterSignals ?? DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
   );
   const progress = new ScanProgress();
   setHandler(scanStatusQuery, () => ({
@@ -48,22 +54,32 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     requestsReceived: inbox.received,
     pendingRequests: inbox.pendingCount,
   }));
+  // The next run gets only what it needs (see ScanRequestInbox.handOver): its input stays small.
   // `released`: the requests of a re-match that let go (a push came, or its queue had no worker).
-  const followUp = (released: readonly ScanRequest[] = []) =>
-    continueAsNew<typeof repoScanWorkflow>({
-      ...input,
-      carriedRequests: [...released, ...inbox.handOver()],
-      servedRequests: inbox.servedOnward(),
-      scanId: nextScanId,
+  const continueWith = (nextRunScanId: string, released: readonly ScanRequest[] = []) => {
+    const { carriedRequests, foldedRequests, firstRequestAt, servedRequests } = inbox.handOver(
+      nextRunScanId,
+      released,
+    );
+    const { foldedRequests: _folded, firstRequestAt: _first, ...settings } = input;
+    return continueAsNew<typeof repoScanWorkflow>({
+      ...settings,
+      carriedRequests,
+      servedRequests,
+      scanId: nextRunScanId,
+      ...(foldedRequests ? { foldedRequests } : {}),
+      ...(firstRequestAt !== undefined ? { firstRequestAt } : {}),
     });
+  };
   progress.enter('QUEUED');
 
+  // Handed on before scanning, the requests keep this run's scan id: the requester was told it.
   await inbox.debounce(
     {
       quietWindowMs: input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS,
       maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     },
-    () => followUp(),
+    () => continueWith(scanId),
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
@@ -79,7 +95,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     trigger: request.trigger,
     requestedBy: request.requestedBy,
     correlationId: request.correlationId ?? null,
-    coalesced: batch.requests.length,
+    coalesced: inbox.batchCoalesced,
   });
 
   const coverage = new RematchCoverage();
@@ -109,19 +125,19 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     inbox.serveFromPending((r) => coverage.covers(r));
   }
   // A re-match that let go hands its requests on: the push that came is scanned next with them.
-  if (outcome.ended === 'RELEASED') await followUp(batch.requests);
+  if (outcome.ended === 'RELEASED') await continueWith(nextScanId, batch.requests);
 
   const { commitSha, errorCode } = progress.view();
   const policyStatus = outcome.ended === 'COMPLETED' ? outcome.policyStatus : null;
   // Requests that came in while this scan ran get one follow-up scan of their own, unless the
   // repository is gone: then nothing more is scanned or written for it.
-  if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await followUp();
+  if (inbox.pendingCount > 0 && errorCode !== REPO_DISCONNECTED_FAILURE) await continueWith(nextScanId);
   return {
     scanId,
     phase: outcome.ended === 'COMPLETED' || outcome.ended === 'FAILED' ? outcome.ended : 'SUPERSEDED',
     commitSha,
     policyStatus,
     errorCode,
-    requestsCoalesced: batch.requests.length,
+    requestsCoalesced: inbox.batchCoalesced,
   };
 }

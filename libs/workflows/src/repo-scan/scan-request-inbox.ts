@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   scanForRequestQuery,
   scanRequestedSignal,
@@ -9,6 +9,10 @@ import {
 // How many served requests a run remembers and hands to the next: enough for the copies a relay
 // can send late (its lease and retries span minutes, a run serves a handful), small in history.
 export const SERVED_REQUESTS_KEPT = 200;
+
+// Runs recorded before a run's signals were bounded never continued as new on a signal count (nor
+// while waiting for a first request): in them this patch is absent and they wait on as recorded.
+export const BOUNDED_RUN_PATCH = 'bounded-run';
 
 // A scan covers every request made before the request it scanned, for the same ref.
 interface Coverage {
@@ -24,33 +28,94 @@ export interface DebounceWindow {
   readonly maxWaitMs: number;
 }
 
+/** What a run was handed by the one before it (continue-as-new). */
+export interface CarriedRequests {
+  readonly requests: readonly ScanRequest[];
+  /** Requests folded into `requests`: served by the same scan, counted as coalesced by it. */
+  readonly folded?: number;
+  /** When the first of them arrived (epoch ms). */
+  readonly firstRequestAt?: number;
+  readonly served?: readonly ServedRequest[];
+}
+
+/** What a run hands to the next: only what that run needs, so its input stays small. */
+export interface Handover {
+  readonly carriedRequests: readonly ScanRequest[];
+  readonly foldedRequests: number;
+  readonly firstRequestAt?: number;
+  readonly servedRequests: readonly ServedRequest[];
+}
+
+/**
+ * The requests worth carrying: the newest scan request per ref and the newest re-match per
+ * snapshot, in the order they arrived. The others are folded into them: the scan that serves the
+ * newest serves them too (a batch scans its newest request, see collectBatch). Newest is the
+ * highest sequence when every request has one, else the last to arrive, as collectBatch decides.
+ */
+export function foldRequests(requests: readonly ScanRequest[]): {
+  kept: ScanRequest[];
+  folded: ScanRequest[];
+} {
+  const stamped = requests.every((r) => r.sequence !== undefined);
+  const keyOf = (r: ScanRequest) =>
+    r.trigger === 'advisory' ? `snapshot:${r.snapshotId ?? ''}` : `ref:${r.ref ?? ''}`;
+  const newest = new Map<string, number>();
+  requests.forEach((r, i) => {
+    const best = newest.get(keyOf(r));
+    if (best === undefined || !stamped || r.sequence! > requests[best]!.sequence!) newest.set(keyOf(r), i);
+  });
+  const keep = new Set(newest.values());
+  return {
+    kept: requests.filter((_, i) => keep.has(i)),
+    folded: requests.filter((_, i) => !keep.has(i)),
+  };
+}
+
 /**
  * The scan requests one run holds: every `scanRequested` signal lands here, `scanForRequest`
  * answers from here, and the debounce waits on it. Constructing it registers both handlers.
  */
 export class ScanRequestInbox {
   private readonly pending: ScanRequest[];
-  private receivedCount: number;
+  // Request and delivery ids of the pending requests (kept after a hand-over: this run still
+  // answers for them) and of the batch this run scans.
+  private readonly pendingIds = new Set<string>();
   private readonly batchRequestIds = new Set<string>();
-  // Once the scan has taken its batch, what is still pending belongs to the follow-up run.
-  private batchTaken = false;
+  private readonly batchDeliveryIds = new Set<string>();
+  private batch: readonly ScanRequest[] = [];
+  private receivedCount: number;
+  private signals = 0;
+  // Requests the carried ones stand for, until this run's batch takes them.
+  private folded: number;
+  private foldedInBatch = 0;
+  private firstPendingAt: number | null;
+  // Which scan the pending requests get: this run's, then (once the batch is taken, or they are
+  // handed over) the one the next run takes.
+  private pendingScanId: string;
+  private handedOver = false;
   // Requests earlier runs served (carried) and late copies this run acknowledged, oldest first.
   private readonly served: ServedRequest[];
   private scanned: Coverage | null = null;
 
   constructor(
-    carried: readonly ScanRequest[],
+    carried: CarriedRequests,
     private readonly scanIds: { readonly thisRun: string; readonly nextRun: string },
-    servedBefore: readonly ServedRequest[] = [],
+    private readonly signalLimit: number,
   ) {
-    this.pending = [...carried];
-    this.receivedCount = this.pending.length;
-    this.served = [...servedBefore];
+    this.pending = [];
+    this.served = [...(carried.served ?? [])];
+    for (const r of carried.requests) this.hold(r);
+    this.folded = carried.folded ?? 0;
+    this.receivedCount = this.pending.length + this.folded;
+    this.firstPendingAt = carried.firstRequestAt ?? null;
+    this.pendingScanId = scanIds.thisRun;
     setHandler(scanRequestedSignal, (request) => {
-      // The outbox relays at least once: a request it sent again (a crash between the signal and
-      // its mark, a lease that ran out) is one this run holds or an earlier run served, and is
-      // dropped. Only new ids count as arrivals.
-      if (request.requestId && this.holds(request.requestId)) return;
+      // Every signal is a history event, copies included: they count toward the run's bound.
+      this.signals++;
+      // The outbox relays at least once and GitHub redelivers: a request this run holds or an
+      // earlier run served (same request id, or same webhook delivery) is dropped. Only new
+      // requests count as arrivals.
+      if (this.holds(request)) return;
       // A late copy of a request older than one already scanned for the same ref: that scan saw
       // a newer commit, so scanning this one would step back. Acknowledged, not scanned.
       const coverage = this.coverageOf(request);
@@ -58,27 +123,35 @@ export class ScanRequestInbox {
         if (request.requestId) this.remember({ requestId: request.requestId, ...coverage });
         return;
       }
-      this.pending.push(request);
+      if (this.pending.length === 0) this.firstPendingAt = Date.now();
+      this.hold(request);
       this.receivedCount++;
     });
     setHandler(scanForRequestQuery, (requestId) => {
-      const { thisRun, nextRun } = this.scanIds;
+      const { thisRun } = this.scanIds;
       if (this.batchRequestIds.has(requestId)) return { scanId: thisRun, servedByThisRun: true };
-      if (!this.pending.some((r) => r.requestId === requestId)) {
-        const earlier = this.served.find((r) => r.requestId === requestId);
-        return earlier ? { scanId: earlier.scanId, servedByThisRun: earlier.scanId === thisRun } : null;
+      if (this.pendingIds.has(`r:${requestId}`)) {
+        const here = this.pendingScanId === thisRun && !this.handedOver;
+        return { scanId: this.pendingScanId, servedByThisRun: here };
       }
-      return this.batchTaken
-        ? { scanId: nextRun, servedByThisRun: false }
-        : { scanId: thisRun, servedByThisRun: true };
+      const earlier = this.served.find((r) => r.requestId === requestId);
+      return earlier ? { scanId: earlier.scanId, servedByThisRun: earlier.scanId === thisRun } : null;
     });
   }
 
-  private holds(requestId: string): boolean {
-    return (
-      this.batchRequestIds.has(requestId) ||
-      this.pending.some((r) => r.requestId === requestId) ||
-      this.served.some((r) => r.requestId === requestId)
+  private hold(request: ScanRequest): void {
+    this.pending.push(request);
+    if (request.requestId) this.pendingIds.add(`r:${request.requestId}`);
+    if (request.deliveryId) this.pendingIds.add(`d:${request.deliveryId}`);
+  }
+
+  private holds({ requestId, deliveryId }: ScanRequest): boolean {
+    if (requestId && (this.batchRequestIds.has(requestId) || this.pendingIds.has(`r:${requestId}`)))
+      return true;
+    if (deliveryId && (this.batchDeliveryIds.has(deliveryId) || this.pendingIds.has(`d:${deliveryId}`)))
+      return true;
+    return this.served.some(
+      (r) => (requestId && r.requestId === requestId) || (deliveryId && r.deliveryId === deliveryId),
     );
   }
 
@@ -102,12 +175,24 @@ export class ScanRequestInbox {
       this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);
   }
 
+  /** Requests this run holds or held, those folded into carried ones included. */
   get received(): number {
     return this.receivedCount;
   }
 
+  /** Requests waiting for a scan (folded ones included). */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.length + this.folded;
+  }
+
+  /** How many requests the batch's scan serves, folded ones included. */
+  get batchCoalesced(): number {
+    return this.batch.length + this.foldedInBatch;
+  }
+
+  /** This run has taken so many signals that its history must stop growing. */
+  private signalsAtLimit(): boolean {
+    return this.signals >= this.signalLimit;
   }
 
   /** The pending requests `test` picks (the same objects the inbox holds). */
@@ -134,27 +219,43 @@ export class ScanRequestInbox {
 
   /**
    * Waits for a first request, then until none has come for the quiet window, at most the maximum
-   * wait in all. A flood of requests must not grow one history without bound: when Temporal
-   * suggests it, `carryOver` hands them to a fresh run (continue-as-new, which never returns).
+   * wait after the first request (carried across runs). A flood of requests must not grow one
+   * history without bound: when Temporal suggests it, or this run has taken its share of signals,
+   * `rollOver` hands them to a fresh run (continue-as-new, which never returns).
    */
-  async debounce(window: DebounceWindow, carryOver: () => Promise<never>): Promise<void> {
-    await condition(() => this.pending.length > 0);
-    const firstRequestAt = Date.now();
+  async debounce(window: DebounceWindow, rollOver: () => Promise<never>): Promise<void> {
+    await condition(() => this.pending.length > 0 || this.signalsAtLimit());
+    if (this.pending.length === 0) {
+      // Only copies and covered requests came, each one an event: a fresh run carries what was served.
+      if (patched(BOUNDED_RUN_PATCH)) await rollOver();
+      await condition(() => this.pending.length > 0);
+    }
+    this.firstPendingAt ??= Date.now();
+    const firstRequestAt = this.firstPendingAt;
     for (;;) {
       const seen = this.receivedCount;
       const left = window.maxWaitMs - (Date.now() - firstRequestAt);
       if (left <= 0) return;
       const more = await condition(() => this.receivedCount !== seen, Math.min(window.quietWindowMs, left));
       if (!more) return;
-      if (workflowInfo().continueAsNewSuggested) await carryOver();
+      if (workflowInfo().continueAsNewSuggested || (this.signalsAtLimit() && patched(BOUNDED_RUN_PATCH)))
+        await rollOver();
     }
   }
 
   /** Takes every pending request as this run's batch; later ones wait for the follow-up run. */
   takeBatch(): ScanRequest[] {
     const batch = this.pending.splice(0, this.pending.length);
-    this.batchTaken = true;
-    for (const r of batch) if (r.requestId) this.batchRequestIds.add(r.requestId);
+    this.pendingIds.clear();
+    this.foldedInBatch = this.folded;
+    this.folded = 0;
+    this.batch = batch;
+    this.firstPendingAt = null;
+    this.pendingScanId = this.scanIds.nextRun;
+    for (const r of batch) {
+      if (r.requestId) this.batchRequestIds.add(r.requestId);
+      if (r.deliveryId) this.batchDeliveryIds.add(r.deliveryId);
+    }
     return batch;
   }
 
@@ -168,23 +269,46 @@ export class ScanRequestInbox {
     if (!rematch && request.sequence !== undefined) {
       this.scanned = { scanId: thisRun, ref, sequence: request.sequence };
     }
-    for (const id of this.batchRequestIds) {
+    for (const { requestId, deliveryId } of this.batch) {
+      if (!requestId) continue;
       this.remember({
-        requestId: id,
+        requestId,
         scanId: thisRun,
+        ...(deliveryId ? { deliveryId } : {}),
         ...(this.scanned ? { ref: this.scanned.ref, sequence: this.scanned.sequence } : {}),
       });
     }
   }
 
-  /** The pending requests, for the follow-up run: from now on they are its own. */
-  handOver(): readonly ScanRequest[] {
-    this.batchTaken = true;
-    return [...this.pending];
+  /**
+   * The pending requests, for the next run, whose scan takes `scanId`: from now on they are its
+   * own. Only the newest per ref and per snapshot travel; the ids of the others stay answerable
+   * here (this run is the one the requester asks) and, bounded, in the served list.
+   */
+  handOver(scanId: string, released: readonly ScanRequest[] = []): Handover {
+    // Released requests (a re-match that let go) go first: they came before the ones pending.
+    const { kept, folded } = foldRequests([...released, ...this.pending]);
+    this.pendingScanId = scanId;
+    this.handedOver = true;
+    for (const r of folded) {
+      if (r.requestId) {
+        this.remember({
+          requestId: r.requestId,
+          scanId,
+          ...(r.deliveryId ? { deliveryId: r.deliveryId } : {}),
+        });
+      }
+    }
+    return {
+      carriedRequests: kept,
+      foldedRequests: this.folded + folded.length,
+      ...(this.firstPendingAt !== null ? { firstRequestAt: this.firstPendingAt } : {}),
+      servedRequests: this.servedOnward(),
+    };
   }
 
   /** What this run and the ones before it served, for the follow-up run (the newest, bounded). */
-  servedOnward(): readonly ServedRequest[] {
+  private servedOnward(): readonly ServedRequest[] {
     return this.served.slice(-SERVED_REQUESTS_KEPT);
   }
 }

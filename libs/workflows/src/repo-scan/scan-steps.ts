@@ -3,7 +3,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   TimeoutFailure,
 } from '@temporalio/workflow';
@@ -202,10 +204,34 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
     return await matchPersistEvaluate(parsed.snapshotId, batch.freshAdvisories || servesWaitingRematches);
   } catch (error) {
     const { code, message } = describeFailure(error);
-    await progress.failed(code, message, () => recordScanFailure({ ...ref, code, message }));
+    const record = () => recordScanFailure({ ...ref, code, message });
+    // Histories recorded before this patch recorded the failure in the scan's own scope (never, once
+    // cancelled) and failed the workflow when recording failed: they replay that way.
+    if (!patched(FAILURE_RECORD_PATCH)) {
+      await progress.failed(code, message, record);
+      return { ended: 'FAILED' };
+    }
+    await progress.failed(code, message, async () => {
+      try {
+        // A cancelled scan still closes its row.
+        await CancellationScope.nonCancellable(record);
+      } catch (recordError) {
+        // The row stays open for the reconciler; the run goes on to serve the requests it holds.
+        log.error('could not record the scan failure', {
+          scanId,
+          code,
+          error: describeFailure(recordError).message,
+        });
+      }
+    });
+    // A cancelled workflow ends cancelled once its failure is recorded.
+    if (isCancellation(error)) throw error;
     return { ended: 'FAILED' };
   }
 }
+
+// Failures are recorded out of the cancelled scope, and a failure to record them fails no workflow.
+export const FAILURE_RECORD_PATCH = 'failure-record-survives';
 
 /**
  * Runs a re-match's steps in a cancellation scope, cancelled as soon as `pushWaiting` turns true:
@@ -254,6 +280,7 @@ function isScheduleToStartTimeout(error: unknown): boolean {
 
 /** A step's domain failure keeps its code; anything else is a plain SCAN_FAILED. */
 function describeFailure(error: unknown): { code: string; message: string } {
+  if (isCancellation(error)) return { code: 'SCAN_CANCELLED', message: 'the scan was cancelled' };
   const failure =
     error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : null;
   return {

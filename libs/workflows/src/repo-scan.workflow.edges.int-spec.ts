@@ -1,0 +1,434 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import {
+  REPO_SCAN_WORKFLOW,
+  scanForRequestQuery,
+  scanRequestedSignal,
+  scanStatusQuery,
+  type RepoScanInput,
+  type ScanRequest,
+} from '@repoguard/contract';
+import type { Activities } from '@repoguard/activities';
+import {
+  createTemporalHarness,
+  uniqueName,
+  type TemporalHarness,
+} from '../../../test/support/temporal-harness';
+import type { repoScanWorkflow } from './repo-scan.workflow';
+
+// The repo-scan workflow at its edges (issue 16, points 3-5): floods of requests, continue-as-new
+// at every phase, failures that must still close the scan. Activities are stubs written here; the
+// server is the real dev server, so history limits and continue-as-new are Temporal's own.
+
+type ScanActivities = Pick<
+  Activities,
+  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
+>;
+type StepName = keyof ScanActivities;
+type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
+
+const happyPath: ScanActivities = {
+  fetchManifest: async (input) => ({
+    commitSha: input.commitSha ?? 'head-of-main',
+    ref: input.ref ?? 'refs/heads/main',
+    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
+  }),
+  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
+  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
+  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
+  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
+  recordScanFailure: async () => undefined,
+  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
+};
+
+/** A push as the outbox relays it: request id, delivery id and the order it was committed in. */
+const push = (n: number, extra: Partial<ScanRequest> = {}): ScanRequest => ({
+  trigger: 'push',
+  commitSha: `c${n}`,
+  ref: 'refs/heads/main',
+  requestedBy: 'github:push',
+  requestId: `request-${n}`,
+  deliveryId: `delivery-${n}`,
+  sequence: n,
+  ...extra,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** A fetchManifest stub that holds the first scan at FETCHING until the test lets it go. */
+function holdFirstFetch() {
+  const midScan = gate();
+  const release = gate();
+  let fetches = 0;
+  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
+    if (++fetches === 1) {
+      midScan.open();
+      await release.opened;
+    }
+    return happyPath.fetchManifest(input);
+  };
+  return { fetchManifest, midScan: midScan.opened, release: release.open };
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** One run of the chain, as its history tells it. */
+interface RunRecord {
+  readonly runId: string;
+  readonly events: number;
+  readonly signals: number;
+  readonly inputBytes: number;
+  readonly input: RepoScanInput;
+  readonly continuedAs: string | null;
+}
+
+describe('repoScanWorkflow at its edges', () => {
+  let temporal: TemporalHarness;
+
+  beforeAll(async () => {
+    temporal = await createTemporalHarness();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  /** One run, as its history tells it. */
+  async function runRecord(workflowId: string, runId: string): Promise<RunRecord> {
+    const history = await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: HistoryEvent[] = history.events ?? [];
+    const payload = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+    const last = events[events.length - 1]!;
+    return {
+      runId,
+      events: events.length,
+      signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes).length,
+      inputBytes: payload.length,
+      input: JSON.parse(Buffer.from(payload).toString('utf8')) as RepoScanInput,
+      continuedAs: last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null,
+    };
+  }
+
+  async function scanFixture(
+    options: { stubs?: Partial<ScanActivities>; input?: Partial<RepoScanInput> } = {},
+  ) {
+    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'repo-scan-edges');
+    const calls: { step: StepName; input: StepInput<StepName> }[] = [];
+    const activities = Object.fromEntries(
+      (Object.keys(happyPath) as StepName[]).map((step) => {
+        const run = (options.stubs?.[step] ?? happyPath[step]) as (
+          input: StepInput<StepName>,
+        ) => Promise<unknown>;
+        return [
+          step,
+          (input: StepInput<StepName>) => {
+            calls.push({ step, input });
+            return run(input);
+          },
+        ];
+      }),
+    );
+    // A loaded machine (CI, parallel suites) can keep a flooded run's sticky task waiting past the
+    // 10 s default: the server then hands it on and the worker replays the whole history.
+    const worker = await temporal.createWorker({
+      taskQueue,
+      activities,
+      stickyQueueScheduleToStartTimeout: '30 seconds',
+      // No 5 s bound on one activation either: starved of CPU, a replay of a flooded run outlasts it.
+      debugMode: true,
+    });
+    const workflowId = `repo-scan:${taskQueue}`;
+    const input: RepoScanInput = {
+      orgId: 'org-1',
+      repoId: taskQueue,
+      owner: 'acme',
+      name: 'payments',
+      quietWindowMs: 300,
+      maxWaitMs: 5_000,
+      ...options.input,
+    };
+    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
+    const record = (runId: string) => runRecord(workflowId, runId);
+    return {
+      handle,
+      /** As the API and the webhooks ask: signal-with-start, joining a running scan. Its run id. */
+      async request(request: ScanRequest): Promise<string> {
+        const signalled = await temporal.client.workflow.signalWithStart<
+          typeof repoScanWorkflow,
+          [ScanRequest]
+        >(REPO_SCAN_WORKFLOW, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          signal: scanRequestedSignal,
+          signalArgs: [request],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowTaskTimeout: '30 seconds',
+        });
+        return signalled.signaledRunId;
+      },
+      run<T>(work: () => Promise<T>): Promise<T> {
+        return worker.runUntil(work());
+      },
+      inputsOf: <K extends StepName>(step: K) =>
+        calls.filter((c) => c.step === step).map((c) => c.input as StepInput<K>),
+      /** Every run of the workflow id from `firstRunId` on, following continue-as-new. */
+      async runs(firstRunId: string): Promise<RunRecord[]> {
+        const runs: RunRecord[] = [];
+        for (let runId: string | null = firstRunId; runId; runId = runs[runs.length - 1]!.continuedAs) {
+          runs.push(await record(runId));
+        }
+        return runs;
+      },
+      /** Every run of the workflow id, every chain (a run that completes ends one; a request starts the next). */
+      async allRuns(): Promise<RunRecord[]> {
+        const runIds: string[] = [];
+        for await (const run of temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+          runIds.push(run.runId);
+        }
+        return Promise.all(runIds.map(record));
+      },
+    };
+  }
+
+  // Point 3: 12,000 requests to one repository, sent as the API sends them, while it scans.
+  it('serves every one of 12,000 requests in a few scans, each run small in history and input', async () => {
+    // Runs hand on after 500 signals (2,000 by default): the same path, and on a loaded machine a
+    // worker that lost a run replays a shorter history.
+    const scan = await scanFixture({
+      input: { quietWindowMs: 1_000, maxWaitMs: 8_000, continueAsNewAfterSignals: 500 },
+    });
+    const total = 12_000;
+    // A few requests in flight at once, as a busy API sends them. More than 100 signals buffered
+    // during one workflow task make the server fail that task (it then replays in full): a worker
+    // starved of CPU (a loaded CI machine) keeps losing its tasks to a faster flood.
+    const inFlight = 3;
+    const runOf = new Map<string, string>();
+    const firstRunId = await scan.request(push(0));
+    runOf.set('request-0', firstRunId);
+
+    const seen = await scan.run(async () => {
+      let next = 1;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < total) {
+            const n = next++;
+            runOf.set(`request-${n}`, await scan.request(push(n)));
+          }
+        }),
+      );
+      const result = await scan.handle.result();
+      const runs = await scan.allRuns();
+      // Closed runs answer queries by replaying their history: one at a time, for a loaded machine.
+      const statuses = [];
+      for (const r of runs) {
+        statuses.push(
+          await temporal.client.workflow.getHandle(scan.handle.workflowId, r.runId).query(scanStatusQuery),
+        );
+      }
+      // Which scan each request is served by, asked of the run it reached (as the API asks): a
+      // sample of each run's requests, its first and last ones included.
+      const byRun = new Map<string, string[]>();
+      for (const [requestId, runId] of runOf) byRun.set(runId, [...(byRun.get(runId) ?? []), requestId]);
+      const sample = [...byRun].flatMap(([runId, ids]) =>
+        [...new Set([ids[0]!, ids[ids.length - 1]!, ...ids.filter((_, i) => i % 97 === 0)])].map((id) => ({
+          runId,
+          id,
+        })),
+      );
+      const answers: { id: string; scanId: string | null }[] = [];
+      for (let i = 0; i < sample.length; i += 3) {
+        answers.push(
+          ...(await Promise.all(
+            sample.slice(i, i + 3).map(async ({ runId, id }) => ({
+              id,
+              scanId:
+                (
+                  await temporal.client.workflow
+                    .getHandle(scan.handle.workflowId, runId)
+                    .query(scanForRequestQuery, id)
+                )?.scanId ?? null,
+            })),
+          )),
+        );
+      }
+      return { result, runs, statuses, answers };
+    });
+
+    const scanned = scan.inputsOf('fetchManifest').map((i) => i.scanId);
+    // Few scans, the last of the newest commit.
+    expect(scanned.length).toBeGreaterThan(0);
+    // How many depends on how long the flood lasts (one scan per maximum wait at most): on average
+    // each scan serves a hundred requests or more.
+    expect(scanned.length).toBeLessThanOrEqual(total / 100);
+    expect(new Set(scanned).size).toBe(scanned.length);
+    expect(seen.result).toMatchObject({ phase: 'COMPLETED', commitSha: `c${total - 1}` });
+    // Every request counted by at most one scan: what each run took as its batch adds up. The rest
+    // were overtaken in flight by a newer request a scan had already taken (sent concurrently): each
+    // is acknowledged as covered by that scan (issue 15), at most the requests in flight per scan.
+    const batches = seen.statuses.map((s) =>
+      s.phase === 'QUEUED' ? 0 : s.requestsReceived - s.pendingRequests,
+    );
+    const coalesced = batches.reduce((a, b) => a + b, 0);
+    expect(coalesced).toBeLessThanOrEqual(total);
+    expect(total - coalesced).toBeLessThanOrEqual(inFlight * scanned.length);
+    // Every sampled request is answered with a scan that ran.
+    expect(seen.answers.filter((a) => a.scanId === null || !scanned.includes(a.scanId))).toEqual([]);
+    // No run near Temporal's limits (10,000 signals, 51,200 events, 2 MB input): far under.
+    for (const run of seen.runs) {
+      expect({ run: run.runId, signals: run.signals < 5_000, events: run.events < 10_000 }).toEqual({
+        run: run.runId,
+        signals: true,
+        events: true,
+      });
+      expect({ run: run.runId, inputBytes: run.inputBytes < 64 * 1024 }).toEqual({
+        run: run.runId,
+        inputBytes: true,
+      });
+    }
+    expect(seen.runs.length).toBeGreaterThan(1);
+    expect(seen.runs.length).toBeLessThanOrEqual(total / 100);
+    expect(seen.runs.reduce((n, r) => n + r.signals, 0)).toBe(total);
+  }, 600_000);
+
+  it('carries the newest request per ref, folds the rest, and still answers for the folded ones', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const scan = await scanFixture({ stubs: { fetchManifest } });
+    const firstRunId = await scan.request(push(1));
+
+    const seen = await scan.run(async () => {
+      await midScan;
+      for (const n of [2, 3, 4, 5]) await scan.request(push(n));
+      await scan.request(push(6, { ref: 'refs/heads/dev', commitSha: 'dev-6' }));
+      // A redelivery of webhook 3 under a new request id: the same push, acknowledged once.
+      await scan.request(push(7, { deliveryId: 'delivery-3', commitSha: 'c3' }));
+      release();
+      const result = await scan.handle.result();
+      const first = temporal.client.workflow.getHandle(scan.handle.workflowId, firstRunId);
+      const folded = await first.query(scanForRequestQuery, 'request-2');
+      const redelivered = await first.query(scanForRequestQuery, 'request-7');
+      return { result, folded, redelivered, runs: await scan.runs(firstRunId) };
+    });
+
+    expect(seen.runs).toHaveLength(2);
+    const carried = seen.runs[1]!.input;
+    expect(carried.carriedRequests!.map((r) => r.requestId)).toEqual(['request-5', 'request-6']);
+    expect(carried.foldedRequests).toBe(3);
+    expect(seen.result).toMatchObject({ phase: 'COMPLETED', commitSha: 'dev-6', requestsCoalesced: 5 });
+    expect(seen.folded).toEqual({ scanId: seen.result.scanId, servedByThisRun: false });
+    expect(seen.redelivered).toBeNull();
+  });
+
+  // Point 4: continue-as-new while debouncing must not restart the maximum wait.
+  it('scans within the maximum wait of the first request although a stream continues it as new', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const scan = await scanFixture({
+      stubs: { fetchManifest },
+      // A run hands on after 4 signals: the stream below continues it as new every ~second.
+      input: { quietWindowMs: 1_000, maxWaitMs: 3_000, continueAsNewAfterSignals: 4 },
+    });
+    const firstRunId = await scan.request(push(1));
+
+    const seen = await scan.run(async () => {
+      let scanning = false;
+      void midScan.then(() => (scanning = true));
+      let sent = 1;
+      // A request every 200 ms never leaves a quiet second: only the maximum wait starts the scan.
+      while (!scanning && sent < 60) {
+        await scan.request(push(++sent));
+        await sleep(200);
+      }
+      const runsBeforeScan = await scan.runs(firstRunId);
+      release();
+      return { sent, runsBeforeScan, result: await scan.handle.result() };
+    });
+
+    // The stream did continue the run as new before the scan, and the scan came before it ended.
+    expect(seen.runsBeforeScan.length).toBeGreaterThan(1);
+    expect(seen.sent).toBeLessThan(60);
+    expect(seen.result.phase).toBe('COMPLETED');
+  }, 120_000);
+
+  // Point 5a: the API inserted a row for the scan id it was told; the continued run must take it.
+  it('keeps the promised scan id when it continues as new while debouncing', async () => {
+    const scan = await scanFixture({ input: { quietWindowMs: 2_000, continueAsNewAfterSignals: 3 } });
+    const firstRunId = await scan.request(push(1));
+
+    const seen = await scan.run(async () => {
+      const promised = await temporal.client.workflow
+        .getHandle(scan.handle.workflowId, firstRunId)
+        .query(scanForRequestQuery, 'request-1');
+      for (const n of [2, 3, 4]) await scan.request(push(n));
+      const result = await scan.handle.result();
+      return { promised, result, runs: await scan.runs(firstRunId) };
+    });
+
+    expect(seen.runs.length).toBeGreaterThan(1);
+    expect(seen.promised).toEqual({ scanId: expect.any(String), servedByThisRun: true });
+    expect(seen.result).toMatchObject({
+      phase: 'COMPLETED',
+      scanId: seen.promised!.scanId,
+      requestsCoalesced: 4,
+    });
+    expect(scan.inputsOf('fetchManifest').map((i) => i.scanId)).toEqual([seen.promised!.scanId]);
+  });
+
+  // Point 5b: a cancelled scan still records its failure (the row must not stay open).
+  it('records the failure of a scan cancelled mid-way, then ends cancelled', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const scan = await scanFixture({ stubs: { fetchManifest } });
+    await scan.request(push(1));
+
+    const seen = await scan.run(async () => {
+      await midScan;
+      const { scanId } = await scan.handle.query(scanStatusQuery);
+      await scan.handle.cancel();
+      const outcome = await scan.handle.result().catch((error: unknown) => error);
+      release();
+      return { scanId, outcome };
+    });
+
+    expect(seen.outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((seen.outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(scan.inputsOf('recordScanFailure')).toEqual([
+      expect.objectContaining({ scanId: seen.scanId, code: 'SCAN_CANCELLED' }),
+    ]);
+  });
+
+  // Point 5c: a failure to record the failure must not fail the workflow and drop its requests.
+  it('serves the requests it holds when recording a scan failure fails', async () => {
+    const { fetchManifest, midScan, release } = holdFirstFetch();
+    let parses = 0;
+    const scan = await scanFixture({
+      stubs: {
+        fetchManifest,
+        parse: async (input) => {
+          if (++parses === 1) throw ApplicationFailure.nonRetryable('broken lock file', 'PARSE_FAILED');
+          return happyPath.parse(input);
+        },
+        recordScanFailure: async () => {
+          throw ApplicationFailure.nonRetryable('database refused the row', 'DB_DOWN');
+        },
+      },
+    });
+    const firstRunId = await scan.request(push(1));
+
+    const seen = await scan.run(async () => {
+      await midScan;
+      await scan.request(push(2));
+      release();
+      const result = await scan.handle.result();
+      return { result, runs: await scan.runs(firstRunId) };
+    });
+
+    expect(scan.inputsOf('recordScanFailure')).toHaveLength(1);
+    expect(seen.runs).toHaveLength(2);
+    expect(seen.result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2', requestsCoalesced: 1 });
+  });
+});

@@ -95,6 +95,9 @@ export class ScanRequestInbox {
   private handedOver = false;
   // Requests earlier runs served (carried) and late copies this run acknowledged, oldest first.
   private readonly served: ServedRequest[];
+  // Every request this run acknowledged, and the scan that serves it: the carried list above keeps
+  // only the newest, but a requester asks the run its request reached (bounded by the signal limit).
+  private readonly answered = new Map<string, string>();
   private scanned: Coverage | null = null;
 
   constructor(
@@ -134,8 +137,9 @@ export class ScanRequestInbox {
         const here = this.pendingScanId === thisRun && !this.handedOver;
         return { scanId: this.pendingScanId, servedByThisRun: here };
       }
-      const earlier = this.served.find((r) => r.requestId === requestId);
-      return earlier ? { scanId: earlier.scanId, servedByThisRun: earlier.scanId === thisRun } : null;
+      const scanId =
+        this.answered.get(requestId) ?? this.served.find((r) => r.requestId === requestId)?.scanId;
+      return scanId ? { scanId, servedByThisRun: scanId === thisRun } : null;
     });
   }
 
@@ -170,6 +174,7 @@ export class ScanRequestInbox {
   }
 
   private remember(served: ServedRequest): void {
+    this.answered.set(served.requestId, served.scanId);
     this.served.push(served);
     if (this.served.length > SERVED_REQUESTS_KEPT)
       this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);

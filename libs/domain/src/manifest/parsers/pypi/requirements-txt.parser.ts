@@ -1,5 +1,6 @@
 import { eq, satisfies } from '@renovatebot/pep440';
 import { normalizePackageName } from '../../../ecosystem/package-name';
+import { markedUnique } from '../../dedupe-dependencies';
 import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
 import type {
@@ -52,18 +53,6 @@ interface FileContext {
   readonly depth: number;
   /** Line in the top-level file of the `-r`/`-c` this file was reached through. */
   readonly anchor?: number;
-}
-
-interface Requirement {
-  readonly name: string;
-  version: string | null;
-  specifier?: string;
-  readonly scope: DependencyScope;
-  readonly manifestPath: string;
-  readonly line: number;
-  readonly context: FileContext;
-  /** The UNPINNED diagnostic, withdrawn when a constraint pins the package. */
-  unpinned?: ManifestDiagnostic;
 }
 
 interface Constraint {
@@ -137,11 +126,18 @@ const LISTED_DUPLICATES = 20;
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private duplicates = 0;
-  private readonly requirements: Requirement[] = [];
-  /** Per package: its first requirement. */
-  private readonly byName = new Map<string, Requirement>();
+  // Each requirement as the dependency it gives, built once (a file may list 200,000), with the file
+  // it came from at the same index; indexes rather than an object per requirement tie them.
+  private readonly dependencies: ParsedDependency[] = [];
+  private readonly contexts: FileContext[] = [];
+  /** By requirement index: its UNPINNED diagnostic, withdrawn when a constraint pins the package. */
+  private readonly unpinned = new Map<number, ManifestDiagnostic>();
+  /** Per package: the index of its first requirement. */
+  private readonly byName = new Map<string, number>();
   /** Per package required more than one way: the first requirement with each other pin or specifier. */
-  private readonly othersByName = new Map<string, Map<string, Requirement>>();
+  private readonly othersByName = new Map<string, Map<string, number>>();
+  /** False once two dependencies may share an identity, which `parseManifest` then merges. */
+  private unique = true;
   private readonly constraints = new Map<string, Constraint>();
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
@@ -160,33 +156,18 @@ class RequirementsRun {
 
   finish(): ManifestParseResult {
     const withdrawn = new Set<ManifestDiagnostic>();
-    for (const requirement of this.requirements) {
-      const constraint = this.constraints.get(requirement.name);
-      if (constraint) this.applyConstraint(requirement, constraint, withdrawn);
+    if (this.constraints.size > 0) {
+      this.dependencies.forEach((dependency, index) => {
+        const constraint = this.constraints.get(dependency.name);
+        if (constraint) this.applyConstraint(index, constraint, withdrawn);
+      });
     }
-    const dependencies: ParsedDependency[] = this.requirements.map((r) =>
-      r.version === null
-        ? {
-            ecosystem: 'PyPI',
-            name: r.name,
-            version: null,
-            specifier: r.specifier ?? '',
-            scope: r.scope,
-            direct: true,
-            manifestPath: r.manifestPath,
-            line: r.line,
-          }
-        : {
-            ecosystem: 'PyPI',
-            name: r.name,
-            version: r.version,
-            scope: r.scope,
-            direct: true,
-            manifestPath: r.manifestPath,
-            line: r.line,
-          },
-    );
-    const diagnostics = this.diagnostics.filter((d) => !withdrawn.has(d));
+    const { dependencies } = this;
+    // Kept apart when every requirement after the first of its package has another pin or
+    // specifier, and no constraint pinned one (which could make two the same).
+    if (this.unique) markedUnique(dependencies);
+    const diagnostics =
+      withdrawn.size === 0 ? this.diagnostics : this.diagnostics.filter((d) => !withdrawn.has(d));
     if (this.duplicates > LISTED_DUPLICATES) {
       diagnostics.push({
         severity: 'warning',
@@ -197,31 +178,32 @@ class RequirementsRun {
     return { dependencies, diagnostics };
   }
 
-  private applyConstraint(
-    requirement: Requirement,
-    constraint: Constraint,
-    withdrawn: Set<ManifestDiagnostic>,
-  ) {
+  private applyConstraint(index: number, constraint: Constraint, withdrawn: Set<ManifestDiagnostic>) {
+    const requirement = this.dependencies[index] as ParsedDependency;
+    const context = this.contexts[index] as FileContext;
+    // Every dependency of this run has its line.
+    const line = requirement.line as number;
     const where = `${constraint.context.path}:${constraint.line}`;
     if (requirement.version === null) {
       const specifier = requirement.specifier ?? '';
       if (specifier === '' || allows(specifier, constraint.version)) {
-        requirement.version = constraint.version;
-        requirement.specifier = undefined;
-        if (requirement.unpinned) withdrawn.add(requirement.unpinned);
+        this.dependencies[index] = dependencyAt(context, line, requirement.name, constraint.version);
+        this.unique = false;
+        const unpinned = this.unpinned.get(index);
+        if (unpinned) withdrawn.add(unpinned);
         return;
       }
       this.report(
-        requirement.context,
-        requirement.line,
+        context,
+        line,
         'warning',
         'CONSTRAINT_CONFLICT',
         `${requirement.name}${specifier} does not allow ${constraint.version} pinned by the constraint at ${where}`,
       );
     } else if (!sameVersion(requirement.version, constraint.version)) {
       this.report(
-        requirement.context,
-        requirement.line,
+        context,
+        line,
         'warning',
         'CONSTRAINT_CONFLICT',
         `${requirement.name}==${requirement.version} differs from ${constraint.version} pinned by the constraint at ${where}`,
@@ -546,33 +528,35 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const first = this.byName.get(name);
+    const firstIndex = this.byName.get(name);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
     // The keys are made only for a package met before, as most are met once.
-    const specKey = first && requirementKey(pin, specifier);
-    const others = first && this.othersByName.get(name);
-    const same =
-      first &&
-      (requirementKey(first.version, first.specifier) === specKey ? first : others?.get(specKey as string));
-    if (same && same.scope === context.scope) return;
-    if (first && !same && this.listDuplicate()) {
-      this.report(
-        context,
-        line,
-        'warning',
-        'DUPLICATE',
-        `${name} is required again with ${pin === null ? `"${specifier}"` : `==${pin}`} (first at ${first.manifestPath}:${first.line})`,
-      );
+    let specKey = '';
+    let others: Map<string, number> | undefined;
+    let sameIndex: number | undefined;
+    if (firstIndex !== undefined) {
+      const first = this.dependencies[firstIndex] as ParsedDependency;
+      specKey = requirementKey(pin, specifier);
+      others = this.othersByName.get(name);
+      sameIndex =
+        requirementKey(first.version, first.specifier) === specKey ? firstIndex : others?.get(specKey);
+      if (sameIndex !== undefined) {
+        if ((this.dependencies[sameIndex] as ParsedDependency).scope === context.scope) return;
+        // The same requirement in another scope: both are kept and merged by `parseManifest`.
+        this.unique = false;
+      } else if (this.listDuplicate()) {
+        this.report(
+          context,
+          line,
+          'warning',
+          'DUPLICATE',
+          `${name} is required again with ${pin === null ? `"${specifier}"` : `==${pin}`} (first at ${first.manifestPath}:${first.line})`,
+        );
+      }
     }
-    const entry: Requirement = {
-      name,
-      version: pin,
-      specifier,
-      scope: context.scope,
-      manifestPath: context.path,
-      line,
-      context,
-    };
+    const index = this.dependencies.length;
+    this.dependencies.push(dependencyAt(context, line, name, pin, specifier));
+    this.contexts.push(context);
     if (requirement.marker !== undefined) {
       this.report(
         context,
@@ -583,19 +567,42 @@ class RequirementsRun {
       );
     }
     if (pin === null) {
-      entry.unpinned = this.report(
+      const unpinned = this.report(
         context,
         line,
         'info',
         'UNPINNED',
         `${name} is not pinned to an exact version (${specifier === '' ? 'any version' : specifier})`,
       );
+      this.unpinned.set(index, unpinned);
     }
-    this.requirements.push(entry);
-    if (!first) this.byName.set(name, entry);
-    else if (!same && others) others.set(specKey as string, entry);
-    else if (!same) this.othersByName.set(name, new Map([[specKey as string, entry]]));
+    if (firstIndex === undefined) this.byName.set(name, index);
+    else if (sameIndex === undefined && others) others.set(specKey, index);
+    else if (sameIndex === undefined) this.othersByName.set(name, new Map([[specKey, index]]));
   }
+}
+
+/** The dependency a requirement gives: its pin, else its specifier (`''` for any version). */
+function dependencyAt(
+  context: FileContext,
+  line: number,
+  name: string,
+  pin: string | null,
+  specifier?: string,
+): ParsedDependency {
+  const { scope, path: manifestPath } = context;
+  return pin === null
+    ? {
+        ecosystem: 'PyPI',
+        name,
+        version: null,
+        specifier: specifier ?? '',
+        scope,
+        direct: true,
+        manifestPath,
+        line,
+      }
+    : { ecosystem: 'PyPI', name, version: pin, scope, direct: true, manifestPath, line };
 }
 
 /**

@@ -2,7 +2,7 @@ import { eq, satisfies } from '@renovatebot/pep440';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import { markedUnique } from '../../dedupe-dependencies';
 import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
-import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
+import { looksBinary, binaryDiagnostic, normalizeText } from '../../manifest-text';
 import type {
   DependencyScope,
   DiagnosticSeverity,
@@ -106,6 +106,8 @@ interface ParsedOption {
   readonly kind: OptionKind;
   readonly value?: string;
 }
+
+const NO_OPTIONS: readonly ParsedOption[] = Object.freeze([]);
 
 const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.\d]|$)/i;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
@@ -277,14 +279,15 @@ class RequirementsRun {
       }
     }
 
-    for (const name of unknownVars ?? []) {
-      const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
-      this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
-    }
+    if (unknownVars)
+      for (const name of unknownVars) {
+        const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
+        this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
+      }
   }
 
-  private parseOptions(optionText: string, invalid: (message: string) => void): ParsedOption[] {
-    if (optionText === '') return [];
+  private parseOptions(optionText: string, invalid: (message: string) => void): readonly ParsedOption[] {
+    if (optionText === '') return NO_OPTIONS;
     const tokens = shellSplit(optionText);
     if (!tokens) {
       invalid(`unclosed quote in "${optionText}"`);
@@ -465,7 +468,8 @@ class RequirementsRun {
     invalid: (message: string) => void,
   ): void {
     const constraintsOnly = context.mode === 'constraints';
-    if (URL_SCHEME.test(args) || /^file:/i.test(args)) {
+    // Both need a `:`, which a plain `name==version` has not.
+    if (args.includes(':') && (URL_SCHEME.test(args) || /^file:/i.test(args))) {
       const url = args.split(/;\s/)[0].trim();
       const egg = eggName(url);
       const subject = egg ? `${normalizePackageName('PyPI', egg)} (${redactUrl(url)})` : redactUrl(url);
@@ -698,7 +702,13 @@ function forEachLogicalLine(text: string, visit: (line: number, logical: string 
     length = 0;
     continued = false;
   };
-  splitLines(text).forEach((raw, index) => {
+  // Line by line rather than `split`: 200,000 lines held at once only burden the collector.
+  const source = normalizeText(text);
+  for (let from = 0, index = 0; from <= source.length; index++) {
+    let to = source.indexOf('\n', from);
+    if (to === -1) to = source.length;
+    const raw = source.slice(from, to);
+    from = to + 1;
     if (!continued) start = index + 1;
     const isComment = raw.includes('#') && /^\s*#/.test(raw);
     if (!continued && !raw.endsWith('\\') && raw.length <= MAX_LINE_LENGTH) {
@@ -714,7 +724,7 @@ function forEachLogicalLine(text: string, visit: (line: number, logical: string 
       add(trimBackslashes(raw), raw.length);
       continued = true;
     }
-  });
+  }
   if (continued) end();
 }
 

@@ -1,5 +1,6 @@
 import { eq, satisfies } from '@renovatebot/pep440';
 import { normalizePackageName } from '../../../ecosystem/package-name';
+import { StringIndex } from '../../../shared/string-index';
 import { markedUnique } from '../../dedupe-dependencies';
 import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import { looksBinary, binaryDiagnostic, normalizeText } from '../../manifest-text';
@@ -135,9 +136,9 @@ class RequirementsRun {
   /** By requirement index: its UNPINNED diagnostic, withdrawn when a constraint pins the package. */
   private readonly unpinned = new Map<number, ManifestDiagnostic>();
   /** Per package: the index of its first requirement. */
-  private readonly byName = new Map<string, number>();
+  private readonly byName = new StringIndex();
   /** Per package required more than one way: the first requirement with each other pin or specifier. */
-  private readonly othersByName = new Map<string, Map<string, number>>();
+  private readonly othersByName = new Map<string, StringIndex>();
   /** False once two dependencies may share an identity, which `parseManifest` then merges. */
   private unique = true;
   private readonly constraints = new Map<string, Constraint>();
@@ -532,18 +533,18 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const firstIndex = this.byName.get(name);
+    const index = this.dependencies.length;
+    const firstIndex = this.byName.getOrAdd(name, index);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
     // The keys are made only for a package met before, as most are met once.
-    let specKey = '';
-    let others: Map<string, number> | undefined;
-    let sameIndex: number | undefined;
     if (firstIndex !== undefined) {
       const first = this.dependencies[firstIndex] as ParsedDependency;
-      specKey = requirementKey(pin, specifier);
-      others = this.othersByName.get(name);
-      sameIndex =
-        requirementKey(first.version, first.specifier) === specKey ? firstIndex : others?.get(specKey);
+      const sameAsFirst =
+        pin === null ? first.version === null && first.specifier === specifier : first.version === pin;
+      let others = this.othersByName.get(name);
+      if (!sameAsFirst && !others) this.othersByName.set(name, (others = new StringIndex()));
+      // Recorded at `index` when new: it is pushed below.
+      const sameIndex = sameAsFirst ? firstIndex : others?.getOrAdd(requirementKey(pin, specifier), index);
       if (sameIndex !== undefined) {
         if ((this.dependencies[sameIndex] as ParsedDependency).scope === context.scope) return;
         // The same requirement in another scope: both are kept and merged by `parseManifest`.
@@ -558,7 +559,6 @@ class RequirementsRun {
         );
       }
     }
-    const index = this.dependencies.length;
     this.dependencies.push(dependencyAt(context, line, name, pin, specifier));
     this.contexts.push(context);
     if (requirement.marker !== undefined) {
@@ -580,9 +580,6 @@ class RequirementsRun {
       );
       this.unpinned.set(index, unpinned);
     }
-    if (firstIndex === undefined) this.byName.set(name, index);
-    else if (sameIndex === undefined && others) others.set(specKey, index);
-    else if (sameIndex === undefined) this.othersByName.set(name, new Map([[specKey, index]]));
   }
 }
 
@@ -620,9 +617,12 @@ function firstOption(text: string): number {
   return -1;
 }
 
-/** What tells two requirements of one package apart: the pin, or else the specifier. */
+/**
+ * What tells two requirements of one package apart: the pin as it is (no new string per line), or
+ * else `~` and the specifier; a pin never starts with `~` (see CLAUSE in pep508-requirement.ts).
+ */
 function requirementKey(pin: string | null, specifier: string | undefined): string {
-  return pin === null ? `~${specifier}` : `=${pin}`;
+  return pin === null ? `~${specifier}` : pin;
 }
 
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */

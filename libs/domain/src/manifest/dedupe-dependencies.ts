@@ -99,6 +99,11 @@ export function markedUnique<T extends readonly ParsedDependency[]>(dependencies
   return dependencies;
 }
 
+/** True when `markedUnique` vouched for this list. */
+export function isMarkedUnique(dependencies: readonly ParsedDependency[]): boolean {
+  return UNIQUE_LISTS.has(dependencies);
+}
+
 // A file that repeats one line a million times must not yield a million diagnostics.
 const MAX_REPEAT_DIAGNOSTICS = 20;
 
@@ -109,7 +114,7 @@ const MAX_REPEAT_DIAGNOSTICS = 20;
 export function withoutRepeatedDependencies<
   R extends { dependencies: ParsedDependency[]; diagnostics: ManifestDiagnostic[] },
 >(result: R): R {
-  if (UNIQUE_LISTS.has(result.dependencies)) return result;
+  if (isMarkedUnique(result.dependencies)) return result;
   const { dependencies, repeats } = dedupeDependencies(result.dependencies);
   if (repeats.length === 0) return result;
   const reported = new Set(result.diagnostics.flatMap((d) => (d.code === 'DUPLICATE' ? [d.line] : [])));

@@ -85,16 +85,36 @@ export function dedupeDependencies<T extends ParsedDependency>(
   return { dependencies: merged, repeats };
 }
 
+// Lists whose builder kept one dependency per identity (a keyed collector). A set on the side rather
+// than a field on the result, so a parser's result keeps its shape.
+const UNIQUE_LISTS = new WeakSet<readonly ParsedDependency[]>();
+
+/**
+ * Marks a list its builder proved free of repeats (one entry per `dependencyIdentity`), so
+ * `withoutRepeatedDependencies` returns it as it is instead of indexing it again. The list must not
+ * change afterwards.
+ */
+export function markedUnique<T extends readonly ParsedDependency[]>(dependencies: T): T {
+  UNIQUE_LISTS.add(dependencies);
+  return dependencies;
+}
+
+/** True when `markedUnique` vouched for this list. */
+export function isMarkedUnique(dependencies: readonly ParsedDependency[]): boolean {
+  return UNIQUE_LISTS.has(dependencies);
+}
+
 // A file that repeats one line a million times must not yield a million diagnostics.
 const MAX_REPEAT_DIAGNOSTICS = 20;
 
 /**
  * The parser's result with repeated dependencies merged as `dedupeDependencies` does, and an info
- * diagnostic for each repeat the parser did not report itself.
+ * diagnostic for each repeat the parser did not report itself. A list `markedUnique` has none.
  */
 export function withoutRepeatedDependencies<
   R extends { dependencies: ParsedDependency[]; diagnostics: ManifestDiagnostic[] },
 >(result: R): R {
+  if (isMarkedUnique(result.dependencies)) return result;
   const { dependencies, repeats } = dedupeDependencies(result.dependencies);
   if (repeats.length === 0) return result;
   const reported = new Set(result.diagnostics.flatMap((d) => (d.code === 'DUPLICATE' ? [d.line] : [])));

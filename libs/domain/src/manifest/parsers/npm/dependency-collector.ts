@@ -1,4 +1,5 @@
 import { normalizePackageName } from '../../../ecosystem/package-name';
+import { markedUnique } from '../../dedupe-dependencies';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
 
 export interface CollectedDependency {
@@ -17,34 +18,60 @@ const SCOPE_RANK: Record<DependencyScope, number> = { runtime: 0, optional: 1, d
  * finding per name and version is enough, so copies merge: widest scope, direct if any copy is.
  */
 export class DependencyCollector {
-  private readonly byKey = new Map<string, CollectedDependency>();
+  // The dependencies as returned, built once: a lock lists tens of thousands.
+  private readonly byKey = new Map<string, ParsedDependency>();
 
   constructor(private readonly manifestPath: string) {}
 
   add(dependency: CollectedDependency): void {
-    const name = normalizePackageName('npm', dependency.name);
-    const key = `${name}@${dependency.version}`;
-    const seen = this.byKey.get(key);
-    if (!seen) {
-      this.byKey.set(key, { ...dependency, name });
-      return;
-    }
-    const scope = SCOPE_RANK[dependency.scope] < SCOPE_RANK[seen.scope] ? dependency.scope : seen.scope;
-    // Point at the declaration the project made itself when there is one.
-    const line =
-      dependency.direct && !seen.direct ? (dependency.line ?? seen.line) : (seen.line ?? dependency.line);
-    this.byKey.set(key, { ...seen, scope, direct: seen.direct || dependency.direct, line });
+    this.addPackage(
+      dependency.name,
+      dependency.version,
+      dependency.scope,
+      dependency.direct,
+      dependency.line,
+    );
   }
 
+  /** `add` without an object to build per call. */
+  addPackage(
+    rawName: string,
+    version: string,
+    scope: DependencyScope,
+    direct: boolean,
+    line: number | undefined,
+  ): void {
+    const name = normalizePackageName('npm', rawName);
+    const key = `${name}@${version}`;
+    const seen = this.byKey.get(key);
+    if (!seen) {
+      this.byKey.set(key, this.dependency(name, version, scope, direct, line));
+      return;
+    }
+    const widest = SCOPE_RANK[scope] < SCOPE_RANK[seen.scope] ? scope : seen.scope;
+    // Point at the declaration the project made itself when there is one.
+    const at = direct && !seen.direct ? (line ?? seen.line) : (seen.line ?? line);
+    this.byKey.set(
+      key,
+      this.dependency(seen.name, seen.version as string, widest, seen.direct || direct, at),
+    );
+  }
+
+  /** One dependency per name and version, so `parseManifest` need not look for repeats again. */
   toArray(): ParsedDependency[] {
-    return [...this.byKey.values()].map(({ name, version, scope, direct, line }) => ({
-      ecosystem: 'npm',
-      name,
-      version,
-      scope,
-      direct,
-      manifestPath: this.manifestPath,
-      ...(line === undefined ? {} : { line }),
-    }));
+    return markedUnique([...this.byKey.values()]);
+  }
+
+  private dependency(
+    name: string,
+    version: string,
+    scope: DependencyScope,
+    direct: boolean,
+    line: number | undefined,
+  ): ParsedDependency {
+    const { manifestPath } = this;
+    return line === undefined
+      ? { ecosystem: 'npm', name, version, scope, direct, manifestPath }
+      : { ecosystem: 'npm', name, version, scope, direct, manifestPath, line };
   }
 }

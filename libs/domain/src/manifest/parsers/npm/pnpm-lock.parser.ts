@@ -201,13 +201,12 @@ export const pnpmLockParser: ManifestParser = {
 
     const collector = new DependencyCollector(path);
     for (const { key, value, line } of document.entries('packages')) {
-      const where = line === undefined ? {} : { line };
       if (value !== null && value !== '' && !isObject(value)) {
         diagnostics.push({
           severity: 'warning',
           code: 'INVALID_SYNTAX',
           message: `package "${key}" is not a mapping; it was skipped`,
-          ...where,
+          ...(line === undefined ? {} : { line }),
         });
         continue;
       }
@@ -220,7 +219,7 @@ export const pnpmLockParser: ManifestParser = {
           severity: 'warning',
           code: 'UNRESOLVABLE',
           message: `${name}: it comes from ${source ?? key}, not from a registry; it was skipped`,
-          ...where,
+          ...(line === undefined ? {} : { line }),
         });
         continue;
       }
@@ -228,7 +227,7 @@ export const pnpmLockParser: ManifestParser = {
       const direct = directRanks.get(packageKey);
       const found = snapshotRanks ? (snapshotRanks.get(packageKey) ?? direct ?? 0) : rankFromFlags(entry);
       const rank = Math.min(found, direct ?? found);
-      collector.add({ ...id, scope: RANKS[rank] as DependencyScope, direct: direct !== undefined, ...where });
+      collector.addPackage(id.name, id.version, RANKS[rank] as DependencyScope, direct !== undefined, line);
     }
     return { dependencies: collector.toArray(), diagnostics };
   },

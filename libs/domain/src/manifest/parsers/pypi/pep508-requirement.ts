@@ -28,7 +28,6 @@ export type Pep508ParseResult =
   | { readonly ok: true; readonly requirement: Pep508Requirement }
   | { readonly ok: false; readonly error: string };
 
-const NAME = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?/i;
 const NO_EXTRAS: readonly string[] = Object.freeze([]);
 const IDENTIFIER = /^[A-Z0-9](?:[\w.-]*[A-Z0-9])?$/i;
 
@@ -53,10 +52,10 @@ export function isPep440Version(version: string): boolean {
 
 export function parsePep508(input: string): Pep508ParseResult {
   const text = input.trim();
-  const nameMatch = NAME.exec(text);
-  if (!nameMatch) return fail(`"${text}" does not start with a package name`);
-  const name = nameMatch[0];
-  let rest = text.slice(name.length).trimStart();
+  const nameLength = leadingNameLength(text);
+  if (nameLength === 0) return fail(`"${text}" does not start with a package name`);
+  const name = text.slice(0, nameLength);
+  let rest = text.slice(nameLength).trimStart();
 
   let extras: readonly string[] = NO_EXTRAS;
   if (rest.startsWith('[')) {
@@ -98,10 +97,14 @@ export function parsePep508(input: string): Pep508ParseResult {
 
   const clauses: VersionClause[] = [];
   if (specText.trim() !== '') {
-    for (const raw of specText.split(',')) {
-      const clause = parseClause(raw.trim());
+    // Most requirements have one clause: no array of pieces for them.
+    for (let from = 0; from <= specText.length;) {
+      let comma = specText.indexOf(',', from);
+      if (comma === -1) comma = specText.length;
+      const clause = parseClause(specText.slice(from, comma).trim());
       if (typeof clause === 'string') return fail(`${clause} for ${name}`);
       clauses.push(clause);
+      from = comma + 1;
     }
   }
   const marker = checkMarker(markerText);
@@ -114,6 +117,25 @@ export function parsePep508(input: string): Pep508ParseResult {
         ? { kind: 'specifier', name, extras, clauses }
         : { kind: 'specifier', name, extras, clauses, marker },
   };
+}
+
+/**
+ * The length of the name `^[A-Z0-9](?:[\w.-]*[A-Z0-9])?` (case-insensitive) matches at the start,
+ * or 0. By hand: that expression runs once per line of a requirements file.
+ */
+function leadingNameLength(text: string): number {
+  if (!isAsciiAlphanumeric(text.charCodeAt(0))) return 0;
+  let length = 1;
+  for (let i = 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isAsciiAlphanumeric(code)) length = i + 1;
+    else if (code !== 0x5f && code !== 0x2e && code !== 0x2d) break; // not _ . -
+  }
+  return length;
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function parseClause(raw: string): VersionClause | string {

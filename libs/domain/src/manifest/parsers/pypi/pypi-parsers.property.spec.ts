@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
+import { dedupeDependencies, isMarkedUnique } from '../../dedupe-dependencies';
 import { MAX_LINE_LENGTH } from '../../line-limits';
 import type { ManifestParser } from '../../manifest.types';
 import { damaged, expectWellFormed, hostileText, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
@@ -111,6 +112,47 @@ describe('requirements.txt under hostile input', () => {
       }),
       PROPERTY_RUNS,
     );
+  });
+
+  it('marks its dependencies unique only when no two share an identity', () => {
+    // Few names, so files repeat them: in another scope (a dev include), with another pin, or
+    // unpinned and then pinned by a constraint.
+    const requirement = fc
+      .tuple(
+        fc.constantFrom('a', 'b', 'C_c'),
+        fc.constantFrom('==1.0', '==1.0.0', '===1', '>=1', '', '<2,>0'),
+      )
+      .map(([name, spec]) => `${name}${spec}`);
+    const lines = fc.array(requirement, { maxLength: 6 }).map((l) => l.join('\n'));
+    let marked = 0;
+    let unmarked = 0;
+    fc.assert(
+      fc.property(
+        lines,
+        lines,
+        lines,
+        fc.boolean(),
+        fc.boolean(),
+        (main, dev, constraints, withDev, withC) => {
+          const files: Record<string, string> = {
+            'requirements-dev.txt': dev,
+            'constraints.txt': constraints,
+          };
+          const text = `${main}\n${withDev ? '-r requirements-dev.txt\n' : ''}${withC ? '-c constraints.txt\n' : ''}`;
+          const { dependencies } = requirementsTxtParser.parse('requirements.txt', text, {
+            readInclude: (path) => files[path],
+          });
+          if (!isMarkedUnique(dependencies)) unmarked++;
+          else {
+            marked++;
+            expect(dedupeDependencies(dependencies).repeats).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(marked).toBeGreaterThan(0);
+    expect(unmarked).toBeGreaterThan(0);
   });
 
   it('skips exactly the line that is too long and reads the others as if it were blank', () => {

@@ -1,7 +1,9 @@
 import { eq, satisfies } from '@renovatebot/pep440';
 import { normalizePackageName } from '../../../ecosystem/package-name';
+import { StringIndex } from '../../../shared/string-index';
+import { markedUnique } from '../../dedupe-dependencies';
 import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
-import { looksBinary, binaryDiagnostic, splitLines } from '../../manifest-text';
+import { looksBinary, binaryDiagnostic, normalizeText } from '../../manifest-text';
 import type {
   DependencyScope,
   DiagnosticSeverity,
@@ -52,18 +54,6 @@ interface FileContext {
   readonly depth: number;
   /** Line in the top-level file of the `-r`/`-c` this file was reached through. */
   readonly anchor?: number;
-}
-
-interface Requirement {
-  readonly name: string;
-  version: string | null;
-  specifier?: string;
-  readonly scope: DependencyScope;
-  readonly manifestPath: string;
-  readonly line: number;
-  readonly context: FileContext;
-  /** The UNPINNED diagnostic, withdrawn when a constraint pins the package. */
-  unpinned?: ManifestDiagnostic;
 }
 
 interface Constraint {
@@ -118,6 +108,8 @@ interface ParsedOption {
   readonly value?: string;
 }
 
+const NO_OPTIONS: readonly ParsedOption[] = Object.freeze([]);
+
 const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.\d]|$)/i;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const URL_SCHEME = /^[A-Z][A-Z0-9+.-]*:\/\//i;
@@ -137,11 +129,18 @@ const LISTED_DUPLICATES = 20;
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private duplicates = 0;
-  private readonly requirements: Requirement[] = [];
-  /** Per package: its first requirement. */
-  private readonly byName = new Map<string, Requirement>();
+  // Each requirement as the dependency it gives, built once (a file may list 200,000), with the file
+  // it came from at the same index; indexes rather than an object per requirement tie them.
+  private readonly dependencies: ParsedDependency[] = [];
+  private readonly contexts: FileContext[] = [];
+  /** By requirement index: its UNPINNED diagnostic, withdrawn when a constraint pins the package. */
+  private readonly unpinned = new Map<number, ManifestDiagnostic>();
+  /** Per package: the index of its first requirement. */
+  private readonly byName = new StringIndex();
   /** Per package required more than one way: the first requirement with each other pin or specifier. */
-  private readonly othersByName = new Map<string, Map<string, Requirement>>();
+  private readonly othersByName = new Map<string, StringIndex>();
+  /** False once two dependencies may share an identity, which `parseManifest` then merges. */
+  private unique = true;
   private readonly constraints = new Map<string, Constraint>();
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
@@ -160,33 +159,18 @@ class RequirementsRun {
 
   finish(): ManifestParseResult {
     const withdrawn = new Set<ManifestDiagnostic>();
-    for (const requirement of this.requirements) {
-      const constraint = this.constraints.get(requirement.name);
-      if (constraint) this.applyConstraint(requirement, constraint, withdrawn);
+    if (this.constraints.size > 0) {
+      this.dependencies.forEach((dependency, index) => {
+        const constraint = this.constraints.get(dependency.name);
+        if (constraint) this.applyConstraint(index, constraint, withdrawn);
+      });
     }
-    const dependencies: ParsedDependency[] = this.requirements.map((r) =>
-      r.version === null
-        ? {
-            ecosystem: 'PyPI',
-            name: r.name,
-            version: null,
-            specifier: r.specifier ?? '',
-            scope: r.scope,
-            direct: true,
-            manifestPath: r.manifestPath,
-            line: r.line,
-          }
-        : {
-            ecosystem: 'PyPI',
-            name: r.name,
-            version: r.version,
-            scope: r.scope,
-            direct: true,
-            manifestPath: r.manifestPath,
-            line: r.line,
-          },
-    );
-    const diagnostics = this.diagnostics.filter((d) => !withdrawn.has(d));
+    const { dependencies } = this;
+    // Kept apart when every requirement after the first of its package has another pin or
+    // specifier, and no constraint pinned one (which could make two the same).
+    if (this.unique) markedUnique(dependencies);
+    const diagnostics =
+      withdrawn.size === 0 ? this.diagnostics : this.diagnostics.filter((d) => !withdrawn.has(d));
     if (this.duplicates > LISTED_DUPLICATES) {
       diagnostics.push({
         severity: 'warning',
@@ -197,31 +181,32 @@ class RequirementsRun {
     return { dependencies, diagnostics };
   }
 
-  private applyConstraint(
-    requirement: Requirement,
-    constraint: Constraint,
-    withdrawn: Set<ManifestDiagnostic>,
-  ) {
+  private applyConstraint(index: number, constraint: Constraint, withdrawn: Set<ManifestDiagnostic>) {
+    const requirement = this.dependencies[index] as ParsedDependency;
+    const context = this.contexts[index] as FileContext;
+    // Every dependency of this run has its line.
+    const line = requirement.line as number;
     const where = `${constraint.context.path}:${constraint.line}`;
     if (requirement.version === null) {
       const specifier = requirement.specifier ?? '';
       if (specifier === '' || allows(specifier, constraint.version)) {
-        requirement.version = constraint.version;
-        requirement.specifier = undefined;
-        if (requirement.unpinned) withdrawn.add(requirement.unpinned);
+        this.dependencies[index] = dependencyAt(context, line, requirement.name, constraint.version);
+        this.unique = false;
+        const unpinned = this.unpinned.get(index);
+        if (unpinned) withdrawn.add(unpinned);
         return;
       }
       this.report(
-        requirement.context,
-        requirement.line,
+        context,
+        line,
         'warning',
         'CONSTRAINT_CONFLICT',
         `${requirement.name}${specifier} does not allow ${constraint.version} pinned by the constraint at ${where}`,
       );
     } else if (!sameVersion(requirement.version, constraint.version)) {
       this.report(
-        requirement.context,
-        requirement.line,
+        context,
+        line,
         'warning',
         'CONSTRAINT_CONFLICT',
         `${requirement.name}==${requirement.version} differs from ${constraint.version} pinned by the constraint at ${where}`,
@@ -295,14 +280,15 @@ class RequirementsRun {
       }
     }
 
-    for (const name of unknownVars ?? []) {
-      const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
-      this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
-    }
+    if (unknownVars)
+      for (const name of unknownVars) {
+        const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
+        this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
+      }
   }
 
-  private parseOptions(optionText: string, invalid: (message: string) => void): ParsedOption[] {
-    if (optionText === '') return [];
+  private parseOptions(optionText: string, invalid: (message: string) => void): readonly ParsedOption[] {
+    if (optionText === '') return NO_OPTIONS;
     const tokens = shellSplit(optionText);
     if (!tokens) {
       invalid(`unclosed quote in "${optionText}"`);
@@ -483,7 +469,8 @@ class RequirementsRun {
     invalid: (message: string) => void,
   ): void {
     const constraintsOnly = context.mode === 'constraints';
-    if (URL_SCHEME.test(args) || /^file:/i.test(args)) {
+    // Both need a `:`, which a plain `name==version` has not.
+    if (args.includes(':') && (URL_SCHEME.test(args) || /^file:/i.test(args))) {
       const url = args.split(/;\s/)[0].trim();
       const egg = eggName(url);
       const subject = egg ? `${normalizePackageName('PyPI', egg)} (${redactUrl(url)})` : redactUrl(url);
@@ -546,33 +533,34 @@ class RequirementsRun {
   ): void {
     const specifier =
       pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
-    const first = this.byName.get(name);
+    const index = this.dependencies.length;
+    const firstIndex = this.byName.getOrAdd(name, index);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
     // The keys are made only for a package met before, as most are met once.
-    const specKey = first && requirementKey(pin, specifier);
-    const others = first && this.othersByName.get(name);
-    const same =
-      first &&
-      (requirementKey(first.version, first.specifier) === specKey ? first : others?.get(specKey as string));
-    if (same && same.scope === context.scope) return;
-    if (first && !same && this.listDuplicate()) {
-      this.report(
-        context,
-        line,
-        'warning',
-        'DUPLICATE',
-        `${name} is required again with ${pin === null ? `"${specifier}"` : `==${pin}`} (first at ${first.manifestPath}:${first.line})`,
-      );
+    if (firstIndex !== undefined) {
+      const first = this.dependencies[firstIndex] as ParsedDependency;
+      const sameAsFirst =
+        pin === null ? first.version === null && first.specifier === specifier : first.version === pin;
+      let others = this.othersByName.get(name);
+      if (!sameAsFirst && !others) this.othersByName.set(name, (others = new StringIndex()));
+      // Recorded at `index` when new: it is pushed below.
+      const sameIndex = sameAsFirst ? firstIndex : others?.getOrAdd(requirementKey(pin, specifier), index);
+      if (sameIndex !== undefined) {
+        if ((this.dependencies[sameIndex] as ParsedDependency).scope === context.scope) return;
+        // The same requirement in another scope: both are kept and merged by `parseManifest`.
+        this.unique = false;
+      } else if (this.listDuplicate()) {
+        this.report(
+          context,
+          line,
+          'warning',
+          'DUPLICATE',
+          `${name} is required again with ${pin === null ? `"${specifier}"` : `==${pin}`} (first at ${first.manifestPath}:${first.line})`,
+        );
+      }
     }
-    const entry: Requirement = {
-      name,
-      version: pin,
-      specifier,
-      scope: context.scope,
-      manifestPath: context.path,
-      line,
-      context,
-    };
+    this.dependencies.push(dependencyAt(context, line, name, pin, specifier));
+    this.contexts.push(context);
     if (requirement.marker !== undefined) {
       this.report(
         context,
@@ -583,19 +571,39 @@ class RequirementsRun {
       );
     }
     if (pin === null) {
-      entry.unpinned = this.report(
+      const unpinned = this.report(
         context,
         line,
         'info',
         'UNPINNED',
         `${name} is not pinned to an exact version (${specifier === '' ? 'any version' : specifier})`,
       );
+      this.unpinned.set(index, unpinned);
     }
-    this.requirements.push(entry);
-    if (!first) this.byName.set(name, entry);
-    else if (!same && others) others.set(specKey as string, entry);
-    else if (!same) this.othersByName.set(name, new Map([[specKey as string, entry]]));
   }
+}
+
+/** The dependency a requirement gives: its pin, else its specifier (`''` for any version). */
+function dependencyAt(
+  context: FileContext,
+  line: number,
+  name: string,
+  pin: string | null,
+  specifier?: string,
+): ParsedDependency {
+  const { scope, path: manifestPath } = context;
+  return pin === null
+    ? {
+        ecosystem: 'PyPI',
+        name,
+        version: null,
+        specifier: specifier ?? '',
+        scope,
+        direct: true,
+        manifestPath,
+        line,
+      }
+    : { ecosystem: 'PyPI', name, version: pin, scope, direct: true, manifestPath, line };
 }
 
 /**
@@ -609,9 +617,12 @@ function firstOption(text: string): number {
   return -1;
 }
 
-/** What tells two requirements of one package apart: the pin, or else the specifier. */
+/**
+ * What tells two requirements of one package apart: the pin as it is (no new string per line), or
+ * else `~` and the specifier; a pin never starts with `~` (see CLAUSE in pep508-requirement.ts).
+ */
 function requirementKey(pin: string | null, specifier: string | undefined): string {
-  return pin === null ? `~${specifier}` : `=${pin}`;
+  return pin === null ? `~${specifier}` : pin;
 }
 
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */
@@ -691,7 +702,13 @@ function forEachLogicalLine(text: string, visit: (line: number, logical: string 
     length = 0;
     continued = false;
   };
-  splitLines(text).forEach((raw, index) => {
+  // Line by line rather than `split`: 200,000 lines held at once only burden the collector.
+  const source = normalizeText(text);
+  for (let from = 0, index = 0; from <= source.length; index++) {
+    let to = source.indexOf('\n', from);
+    if (to === -1) to = source.length;
+    const raw = source.slice(from, to);
+    from = to + 1;
     if (!continued) start = index + 1;
     const isComment = raw.includes('#') && /^\s*#/.test(raw);
     if (!continued && !raw.endsWith('\\') && raw.length <= MAX_LINE_LENGTH) {
@@ -707,7 +724,7 @@ function forEachLogicalLine(text: string, visit: (line: number, logical: string 
       add(trimBackslashes(raw), raw.length);
       continued = true;
     }
-  });
+  }
   if (continued) end();
 }
 

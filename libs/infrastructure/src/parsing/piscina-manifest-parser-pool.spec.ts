@@ -168,7 +168,9 @@ describe('PiscinaManifestParserPool', () => {
       const budgeted = new PiscinaManifestParserPool({
         threads: 1,
         deadlineMs: 120_000,
-        budgetMs: 1_500,
+        // Long enough for the thread that replaces the stuck one to start on a loaded machine: the
+        // last call below must not spend its budget waiting for it.
+        budgetMs: 5_000,
         parserModule: STALLING_PARSER_MODULE,
       });
       try {
@@ -183,7 +185,7 @@ describe('PiscinaManifestParserPool', () => {
               {
                 severity: 'error',
                 code: 'PARSE_BUDGET_EXCEEDED',
-                message: `${path} was not parsed: parsing this commit's manifests took longer than 1500 ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
+                message: `${path} was not parsed: parsing this commit's manifests took longer than 5000 ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
               },
             ],
           })),

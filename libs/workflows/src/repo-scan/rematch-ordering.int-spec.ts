@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import {
   REPO_SCAN_WORKFLOW,
+  scanForRequestQuery,
   scanRequestedSignal,
   type RepoScanInput,
   type ScanRequest,
@@ -176,6 +177,7 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
           signalArgs: [request],
         });
         runIds.add(started.signaledRunId);
+        return started.signaledRunId;
       },
       /**
        * Replays the runs the requests reached and the last one against the workflow code: the
@@ -230,10 +232,18 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
         },
       });
       try {
-        await scan.request(rematch('stored-1', scan.rematchQueue));
+        const releasingRun = await scan.request(rematch('stored-1', scan.rematchQueue));
         await matchingStarted;
         await scan.request(push('c2'));
         const result = await scan.handle.result();
+        // The re-match's request is answered with the scan that served it (the push's), by the run
+        // that let it go and by the run that took it over, not with the scan closed SUPERSEDED.
+        for (const runId of [releasingRun, undefined]) {
+          const answer = await temporal.client.workflow
+            .getHandle(scan.handle.workflowId, runId)
+            .query(scanForRequestQuery, 'rematch-stored-1');
+          expect({ runId, scanId: answer?.scanId }).toEqual({ runId, scanId: result.scanId });
+        }
 
         const rematchMatch = scan.called('osvQuery').find((c) => c.input['snapshotId'] === 'stored-1')!;
         const pushEvaluation = scan

@@ -98,6 +98,9 @@ export class ScanRequestInbox {
   // Every request this run acknowledged, and the scan that serves it: the carried list above keeps
   // only the newest, but a requester asks the run its request reached (bounded by the signal limit).
   private readonly answered = new Map<string, string>();
+  // Requests of this run's batch that its scan let go (a re-match that yielded or was deferred),
+  // and the next run's scan that takes them.
+  private readonly released = new Map<string, string>();
   private scanned: Coverage | null = null;
 
   constructor(
@@ -132,13 +135,16 @@ export class ScanRequestInbox {
     });
     setHandler(scanForRequestQuery, (requestId) => {
       const { thisRun } = this.scanIds;
+      const released = this.released.get(requestId);
+      if (released) return { scanId: released, servedByThisRun: false };
       if (this.batchRequestIds.has(requestId)) return { scanId: thisRun, servedByThisRun: true };
       if (this.pendingIds.has(`r:${requestId}`)) {
         const here = this.pendingScanId === thisRun && !this.handedOver;
         return { scanId: this.pendingScanId, servedByThisRun: here };
       }
+      // The newest entry: an id served again later (a released re-match) names its last scan.
       const scanId =
-        this.answered.get(requestId) ?? this.served.find((r) => r.requestId === requestId)?.scanId;
+        this.answered.get(requestId) ?? this.served.findLast((r) => r.requestId === requestId)?.scanId;
       return scanId ? { scanId, servedByThisRun: scanId === thisRun } : null;
     });
   }
@@ -293,6 +299,15 @@ export class ScanRequestInbox {
   handOver(scanId: string, released: readonly ScanRequest[] = []): Handover {
     // Released requests (a re-match that let go) go first: they came before the ones pending.
     const { kept, folded } = foldRequests([...released, ...this.pending]);
+    // This run's scan closed without serving them (SUPERSEDED or deferred): they are the next
+    // scan's, here and in the served list the next run is told.
+    const releasedIds = new Set(released.flatMap((r) => (r.requestId ? [r.requestId] : [])));
+    if (releasedIds.size > 0) {
+      for (let i = this.served.length - 1; i >= 0; i--) {
+        if (releasedIds.has(this.served[i]!.requestId)) this.served.splice(i, 1);
+      }
+      for (const id of releasedIds) this.released.set(id, scanId);
+    }
     this.pendingScanId = scanId;
     this.handedOver = true;
     for (const r of folded) {

@@ -723,6 +723,100 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'failure-record-fails': history };
     },
   },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-org-busy-yields'],
+    covers:
+      'a re-match turned away (ORG_BUSY) and waiting on its timer when a push comes: the timer is cancelled, the re-match closed SUPERSEDED and handed on with the push',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const thirdTurn = gate();
+      let turns = 0;
+      const beginRematch: ScanActivities['beginRematch'] = async () => {
+        if (++turns === 3) thirdTurn.open();
+        throw ApplicationFailure.create({ type: ORG_BUSY_FAILURE, message: 'org busy', nonRetryable: true });
+      };
+      const scan = repoScan(context);
+      const result = await context.withWorker(
+        { ...happyPath, beginRematch },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await thirdTurn.opened;
+          // The third turn's wait is 1-2 s: the push comes while the workflow waits on that timer.
+          await pause(300);
+          await scan.request(push('0b0b0001', { sequence: 1 }));
+          return scan.result();
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('rematch-org-busy-yields', history, {
+        has: [PATCH, 'TimerCanceled', CONTINUED],
+        lacks: ['ActivityTaskCancelRequested', 'ActivityTaskScheduled:osvQuery'],
+        count: { 'ActivityTaskScheduled:beginRematch': 3, 'ActivityTaskScheduled:closeScan': 1 },
+      });
+      expectPatches('rematch-org-busy-yields', history, ['rematch-yields-to-push']);
+      expectResult('rematch-org-busy-yields', result, { phase: 'COMPLETED', commitSha: '0b0b0001' });
+      return { 'rematch-org-busy-yields': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-cancelled'],
+    covers:
+      'the workflow cancelled during a re-match (the repository disconnected): the re-match step cancelled, its failure recorded non-cancellably, the run ends cancelled',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const matching = gate();
+      const codes: string[] = [];
+      const scan = repoScan(context, { heartbeatTimeoutMs: 2_000 });
+      const osvQuery: ScanActivities['osvQuery'] = async (input) => {
+        matching.open();
+        const activity = Context.current();
+        const beat = setInterval(() => activity.heartbeat(), 200);
+        try {
+          await Promise.race([activity.cancelled.catch(() => undefined), pause(20_000)]);
+        } finally {
+          clearInterval(beat);
+        }
+        return happyPath.osvQuery(input);
+      };
+      const outcome = await context.withWorker(
+        {
+          ...happyPath,
+          osvQuery,
+          recordScanFailure: async (input: { code: string }) => {
+            codes.push(input.code);
+          },
+        },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await matching.opened;
+          await context.client.workflow.getHandle(scan.workflowId).cancel();
+          return scan.result().then(
+            () => 'completed',
+            (error: unknown) => (error as { cause?: { name?: string } }).cause?.name ?? String(error),
+          );
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('rematch-cancelled', history, {
+        has: [
+          PATCH,
+          'WorkflowExecutionCancelRequested',
+          'ActivityTaskCancelRequested',
+          'ActivityTaskScheduled:recordScanFailure',
+          'WorkflowExecutionCanceled',
+        ],
+        lacks: ['ActivityTaskScheduled:persist', 'ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectPatches('rematch-cancelled', history, ['rematch-yields-to-push', 'failure-record-survives']);
+      if (outcome !== 'CancelledFailure' || codes.join() !== 'SCAN_CANCELLED')
+        throw new Error(`rematch-cancelled: ended ${outcome}, recorded ${codes.join() || 'nothing'}`);
+      return { 'rematch-cancelled': history };
+    },
+  },
 ];
 
 /** The run a continue-as-new started: the first run's closing event names it. */

@@ -56,9 +56,13 @@ async function main(): Promise<void> {
     const workflowBundle = { code: await bundleWorkflows({ logger: new DefaultLogger('ERROR') }) };
     for (const scenario of missing) {
       console.log(`record  ${scenario.workflow}/${scenario.branches.join(', ')}: ${scenario.covers}`);
-      const recorded = await scenario.record(
-        recordingContext(client, nativeConnection, workflowBundle, scenario),
-      );
+      const recorded = await scenario
+        .record(recordingContext(client, nativeConnection, workflowBundle, scenario))
+        .catch((error: unknown) => {
+          // Told here: a worker the failure left running makes closing the connection fail below.
+          console.error(`failed  ${scenario.workflow}/${scenario.branches.join(', ')}:`, error);
+          throw error;
+        });
       for (const branch of scenario.branches) {
         const history = recorded[branch];
         if (!history)

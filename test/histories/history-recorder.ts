@@ -36,6 +36,11 @@ export interface RecordingContext {
     work: () => Promise<T>,
     options?: { readonly activitiesOnlyQueue?: string },
   ): Promise<T>;
+  /**
+   * Runs an activities-only worker on `taskQueue` until `work` settles: inside `withWorker`, for a
+   * queue whose worker comes only once the scenario has seen the run do without one.
+   */
+  withActivityWorker<T>(taskQueue: string, activities: object, work: () => Promise<T>): Promise<T>;
   /** The history of one run, closed or not. */
   history(workflowId: string, runId: string): Promise<History>;
 }
@@ -80,6 +85,16 @@ export function recordingContext(
           : []),
       ]);
       return workers.reduce<Promise<T>>((until, worker) => worker.runUntil(until), work());
+    },
+    async withActivityWorker<T>(activitiesQueue: string, activities: object, work: () => Promise<T>) {
+      const worker = await Worker.create({
+        connection,
+        namespace: client.options.namespace,
+        taskQueue: activitiesQueue,
+        activities,
+        shutdownGraceTime: '2 seconds',
+      });
+      return worker.runUntil(work());
     },
     async history(workflowId, runId) {
       return client.workflow.getHandle(workflowId, runId).fetchHistory();

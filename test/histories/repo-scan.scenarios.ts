@@ -1,5 +1,6 @@
 // The repo-scan workflow's branches, each run for real on a dev server with stub activities so the
 // run takes exactly the branch named; scripts/record-histories.ts writes what each run recorded.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '@repoguard/activities';
@@ -9,6 +10,7 @@ import {
   REPO_DISCONNECTED_FAILURE,
   REPO_SCAN_WORKFLOW,
   scanRequestedSignal,
+  scanStatusQuery,
 } from '../../libs/contract/src/repo-scan.contract';
 import {
   activityQueues,
@@ -23,7 +25,14 @@ import {
 
 type ScanActivities = Pick<
   Activities,
-  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
+  | 'fetchManifest'
+  | 'parse'
+  | 'osvQuery'
+  | 'persist'
+  | 'evaluatePolicy'
+  | 'recordScanFailure'
+  | 'beginRematch'
+  | 'closeScan'
 >;
 
 const happyPath: ScanActivities = {
@@ -38,6 +47,7 @@ const happyPath: ScanActivities = {
   evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
   recordScanFailure: async () => undefined,
   beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
+  closeScan: async () => undefined,
 };
 
 const SCAN_STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'].map(
@@ -46,6 +56,7 @@ const SCAN_STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePo
 const SIGNAL = 'WorkflowExecutionSignaled:scanRequested';
 const CONTINUED = 'WorkflowExecutionContinuedAsNew';
 const COMPLETED = 'WorkflowExecutionCompleted';
+const PATCH = 'MarkerRecorded:core_patch';
 
 const push = (commitSha: string, extra: Partial<ScanRequest> = {}): ScanRequest => ({
   trigger: 'push',
@@ -386,6 +397,426 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'org-busy': history };
     },
   },
+  // Issue 16 points 1-5: the branches behind the patches `rematch-yields-to-push`,
+  // `rematch-served-by-scan`, `bounded-run` and `failure-record-survives`.
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-yields-to-push', 'rematch-yields-to-push-follow-up'],
+    covers:
+      'a push during a re-match: the re-match steps are cancelled, its scan closed SUPERSEDED, and its requests carried with the push to the next run, which scans the push',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const matching = gate();
+      const scan = repoScan(context, { heartbeatTimeoutMs: 2_000 });
+      const osvQuery: ScanActivities['osvQuery'] = async (input) => {
+        if (input.snapshotId !== 'snapshot-stored') return happyPath.osvQuery(input);
+        // The re-match's match is slow; it heartbeats, so it hears of its cancellation.
+        matching.open();
+        const activity = Context.current();
+        const beat = setInterval(() => activity.heartbeat(), 200);
+        try {
+          await Promise.race([activity.cancelled.catch(() => undefined), pause(20_000)]);
+        } finally {
+          clearInterval(beat);
+        }
+        return happyPath.osvQuery(input);
+      };
+      const result = await context.withWorker(
+        { ...happyPath, osvQuery },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await matching.opened;
+          await scan.request(push('f00d0001', { sequence: 1 }));
+          return scan.result();
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const first = await context.history(scan.workflowId, scan.firstRunId);
+      const followUp = await context.history(
+        scan.workflowId,
+        await nextRunId(context, scan.workflowId, scan.firstRunId),
+      );
+      expectBranch('rematch-yields-to-push', first, {
+        has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskCancelRequested', CONTINUED],
+        lacks: ['ActivityTaskScheduled:persist', 'ActivityTaskScheduled:fetchManifest'],
+        count: { 'ActivityTaskScheduled:closeScan': 1, [SIGNAL]: 2 },
+      });
+      expectPatches('rematch-yields-to-push', first, ['rematch-yields-to-push']);
+      expectBranch('rematch-yields-to-push-follow-up', followUp, {
+        has: [...SCAN_STEPS, COMPLETED],
+        lacks: ['ActivityTaskScheduled:beginRematch'],
+        count: { [SIGNAL]: 0 },
+      });
+      expectResult('rematch-yields-to-push', result, { phase: 'COMPLETED', requestsCoalesced: 2 });
+      return { 'rematch-yields-to-push': first, 'rematch-yields-to-push-follow-up': followUp };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-deferred', 'rematch-deferred-follow-up'],
+    covers:
+      'a re-match no worker of its queue takes within rematchQueueTimeoutMs: closed FAILED (REMATCH_DEFERRED) and asked again in the next run, which re-matches to COMPLETED',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      // The quiet window gives the re-match worker, started once the first run has let go, time to
+      // poll before the follow-up run schedules its first step.
+      const scan = repoScan(context, {
+        quietWindowMs: 3_000,
+        maxWaitMs: 10_000,
+        rematchQueueTimeoutMs: 1_000,
+      });
+      const result = await context.withWorker(happyPath, async () => {
+        await scan.request(rematchOf('snapshot-stored', rematchQueue));
+        // No worker polls the re-match queue yet: a saturated queue, as during a large sync.
+        await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+        return context.withActivityWorker(rematchQueue, happyPath, () => scan.result());
+      });
+      const first = await context.history(scan.workflowId, scan.firstRunId);
+      const followUp = await context.history(
+        scan.workflowId,
+        await nextRunId(context, scan.workflowId, scan.firstRunId),
+      );
+      expectBranch('rematch-deferred', first, {
+        has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskTimedOut', CONTINUED],
+        lacks: ['ActivityTaskScheduled:osvQuery'],
+        count: { 'ActivityTaskScheduled:closeScan': 1 },
+      });
+      expectPatches('rematch-deferred', first, ['rematch-yields-to-push']);
+      expectBranch('rematch-deferred-follow-up', followUp, {
+        has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:evaluatePolicy', COMPLETED],
+        lacks: ['ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectResult('rematch-deferred', result, {
+        phase: 'COMPLETED',
+        commitSha: 'commit-of-stored-snapshot',
+      });
+      return { 'rematch-deferred': first, 'rematch-deferred-follow-up': followUp };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-superseded-at-persist'],
+    covers: 'a re-match whose persist finds a newer scan persisted first: SUPERSEDED, no verdict',
+    async record(context) {
+      const { result, history } = await rematchOnce(context, {
+        persist: async () => ({ open: 0, opened: 0, fixed: 0, supersededBy: 'newer-scan' }),
+      });
+      expectBranch('rematch-superseded-at-persist', history, {
+        has: [PATCH, 'ActivityTaskScheduled:persist', COMPLETED],
+        lacks: ['ActivityTaskScheduled:evaluatePolicy', 'ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectPatches('rematch-superseded-at-persist', history, ['rematch-yields-to-push']);
+      expectResult('rematch-superseded-at-persist', result, { phase: 'SUPERSEDED', policyStatus: null });
+      return { 'rematch-superseded-at-persist': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-superseded-at-evaluate'],
+    covers: 'a re-match whose verdict finds a newer scan completed first: SUPERSEDED, no verdict',
+    async record(context) {
+      const { result, history } = await rematchOnce(context, {
+        evaluatePolicy: async () => ({ status: null, supersededBy: 'newer-scan' }),
+      });
+      expectBranch('rematch-superseded-at-evaluate', history, {
+        has: [PATCH, 'ActivityTaskScheduled:evaluatePolicy', COMPLETED],
+        lacks: ['ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectPatches('rematch-superseded-at-evaluate', history, ['rematch-yields-to-push']);
+      expectResult('rematch-superseded-at-evaluate', result, { phase: 'SUPERSEDED', policyStatus: null });
+      return { 'rematch-superseded-at-evaluate': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-served-by-scan'],
+    covers:
+      'a re-match asked for while a push is fetched: the push matches fresh advisories and serves it; no re-match, no follow-up run',
+    async record(context) {
+      const held = holdFetch(1);
+      const scan = repoScan(context);
+      const result = await context.withWorker(
+        { ...happyPath, fetchManifest: held.fetchManifest },
+        async () => {
+          await scan.request(push('beef0001', { sequence: 1 }));
+          await held.begun;
+          await scan.request(rematchOf('snapshot-stored', `${context.taskQueue}-rematch`));
+          held.release();
+          return scan.result();
+        },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('rematch-served-by-scan', history, {
+        has: [PATCH, ...SCAN_STEPS, COMPLETED],
+        lacks: ['ActivityTaskScheduled:beginRematch', CONTINUED],
+        count: { [SIGNAL]: 2 },
+      });
+      expectPatches('rematch-served-by-scan', history, ['rematch-served-by-scan']);
+      expectResult('rematch-served-by-scan', result, { phase: 'COMPLETED', commitSha: 'beef0001' });
+      return { 'rematch-served-by-scan': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['bounded-run', 'bounded-run-follow-up'],
+    covers:
+      'a run at its signal limit while debouncing: continue-as-new with the newest request per ref (the others folded), the first request time and the promised scan id; the follow-up run scans them',
+    async record(context) {
+      const scan = repoScan(context, {
+        quietWindowMs: 2_000,
+        maxWaitMs: 60_000,
+        continueAsNewAfterSignals: 3,
+      });
+      const sequenced = (n: number) =>
+        push(`bbbb100${n}`, { sequence: n, requestId: `request-${n}`, deliveryId: `delivery-${n}` });
+      const seen = await context.withWorker(happyPath, async () => {
+        for (const n of [1, 2, 3]) await scan.request(sequenced(n));
+        await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+        // One more for the follow-up run: it debounces its own signal with the carried requests.
+        await scan.request(sequenced(4));
+        const ended = await scan.result();
+        // Asked of the first run (a query needs a worker): the scan id its requester was told.
+        const { scanId } = await context.client.workflow
+          .getHandle(scan.workflowId, scan.firstRunId)
+          .query(scanStatusQuery);
+        return { ended, scanId };
+      });
+      const first = await context.history(scan.workflowId, scan.firstRunId);
+      const followUp = await context.history(
+        scan.workflowId,
+        await nextRunId(context, scan.workflowId, scan.firstRunId),
+      );
+      expectBranch('bounded-run', first, {
+        has: [PATCH, CONTINUED],
+        lacks: ['ActivityTaskScheduled:fetchManifest'],
+        count: { [SIGNAL]: 3 },
+      });
+      expectPatches('bounded-run', first, ['bounded-run']);
+      expectBranch('bounded-run-follow-up', followUp, {
+        has: [...SCAN_STEPS, COMPLETED],
+        count: { [SIGNAL]: 1 },
+      });
+      // The promised scan id, the first request time and the folded requests travel on.
+      const { ended: result, scanId } = seen;
+      const handed = startInput(followUp);
+      if (
+        handed.scanId !== scanId ||
+        handed.firstRequestAt === undefined ||
+        handed.foldedRequests !== 2 ||
+        handed.carriedRequests?.map((r) => r.requestId).join() !== 'request-3'
+      ) {
+        throw new Error(
+          `bounded-run: the follow-up run was handed ${JSON.stringify(handed)} (scan ${scanId})`,
+        );
+      }
+      expectResult('bounded-run', result, {
+        phase: 'COMPLETED',
+        scanId,
+        commitSha: 'bbbb1004',
+        requestsCoalesced: 4,
+      });
+      return { 'bounded-run': first, 'bounded-run-follow-up': followUp };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['failure-recorded'],
+    covers: 'a step failing for good, its failure recorded out of the scan scope: result FAILED',
+    async record(context) {
+      const { result, history } = await scanOnce(context, push('eeee1001'), {
+        fetchManifest: async () => {
+          throw ApplicationFailure.nonRetryable('no manifest could be read', 'MANIFEST_UNREADABLE');
+        },
+      });
+      expectBranch('failure-recorded', history, {
+        has: [PATCH, 'ActivityTaskFailed', 'ActivityTaskScheduled:recordScanFailure', COMPLETED],
+        lacks: ['ActivityTaskScheduled:parse'],
+      });
+      expectPatches('failure-recorded', history, ['failure-record-survives']);
+      expectResult('failure-recorded', result, { phase: 'FAILED', errorCode: 'MANIFEST_UNREADABLE' });
+      return { 'failure-recorded': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['cancelled-mid-step'],
+    covers:
+      'the workflow cancelled while a step runs: the step is cancelled, the failure (SCAN_CANCELLED) recorded in a non-cancellable scope, and the run ends cancelled',
+    async record(context) {
+      const held = holdFetch(1);
+      const scan = repoScan(context);
+      let recorded: string | undefined;
+      const outcome = await context.withWorker(
+        {
+          ...happyPath,
+          fetchManifest: held.fetchManifest,
+          recordScanFailure: async (input: { code: string }) => {
+            recorded = input.code;
+          },
+        },
+        async () => {
+          await scan.request(push('cace0001'));
+          await held.begun;
+          await context.client.workflow.getHandle(scan.workflowId).cancel();
+          const ended = await scan.result().then(
+            () => 'completed',
+            (error: unknown) => (error as { cause?: { name?: string } }).cause?.name ?? String(error),
+          );
+          held.release();
+          return ended;
+        },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('cancelled-mid-step', history, {
+        has: [
+          PATCH,
+          'WorkflowExecutionCancelRequested',
+          'ActivityTaskCancelRequested',
+          'ActivityTaskScheduled:recordScanFailure',
+          'WorkflowExecutionCanceled',
+        ],
+        lacks: ['ActivityTaskScheduled:parse', CONTINUED],
+      });
+      expectPatches('cancelled-mid-step', history, ['failure-record-survives']);
+      if (closingEvent(history) !== 'WorkflowExecutionCanceled' || outcome !== 'CancelledFailure')
+        throw new Error(`cancelled-mid-step: the run ended ${closingEvent(history)} (${outcome})`);
+      if (recorded !== 'SCAN_CANCELLED') throw new Error(`cancelled-mid-step: recorded ${recorded}`);
+      return { 'cancelled-mid-step': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['failure-record-fails'],
+    covers:
+      'a step fails and recording that failure fails too: the run logs it, ends FAILED and still continues as new with the request that came meanwhile',
+    async record(context) {
+      const held = holdFetch(1);
+      let parses = 0;
+      const scan = repoScan(context);
+      const result = await context.withWorker(
+        {
+          ...happyPath,
+          fetchManifest: held.fetchManifest,
+          parse: async (input: Parameters<ScanActivities['parse']>[0]) => {
+            if (++parses === 1) throw ApplicationFailure.nonRetryable('broken lock file', 'PARSE_FAILED');
+            return happyPath.parse(input);
+          },
+          recordScanFailure: async () => {
+            throw ApplicationFailure.nonRetryable('database refused the row', 'DB_DOWN');
+          },
+        },
+        async () => {
+          await scan.request(push('dbdb0001', { sequence: 1 }));
+          await held.begun;
+          await scan.request(push('dbdb0002', { sequence: 2 }));
+          held.release();
+          return scan.result();
+        },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('failure-record-fails', history, {
+        has: [PATCH, 'ActivityTaskScheduled:recordScanFailure', CONTINUED],
+        count: { ActivityTaskFailed: 2, [SIGNAL]: 2 },
+      });
+      expectPatches('failure-record-fails', history, ['failure-record-survives']);
+      expectResult('failure-record-fails', result, { phase: 'COMPLETED', commitSha: 'dbdb0002' });
+      return { 'failure-record-fails': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-org-busy-yields'],
+    covers:
+      'a re-match turned away (ORG_BUSY) and waiting on its timer when a push comes: the timer is cancelled, the re-match closed SUPERSEDED and handed on with the push',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const thirdTurn = gate();
+      let turns = 0;
+      const beginRematch: ScanActivities['beginRematch'] = async () => {
+        if (++turns === 3) thirdTurn.open();
+        throw ApplicationFailure.create({ type: ORG_BUSY_FAILURE, message: 'org busy', nonRetryable: true });
+      };
+      const scan = repoScan(context);
+      const result = await context.withWorker(
+        { ...happyPath, beginRematch },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await thirdTurn.opened;
+          // The third turn's wait is 1-2 s: the push comes while the workflow waits on that timer.
+          await pause(300);
+          await scan.request(push('0b0b0001', { sequence: 1 }));
+          return scan.result();
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('rematch-org-busy-yields', history, {
+        has: [PATCH, 'TimerCanceled', CONTINUED],
+        lacks: ['ActivityTaskCancelRequested', 'ActivityTaskScheduled:osvQuery'],
+        count: { 'ActivityTaskScheduled:beginRematch': 3, 'ActivityTaskScheduled:closeScan': 1 },
+      });
+      expectPatches('rematch-org-busy-yields', history, ['rematch-yields-to-push']);
+      expectResult('rematch-org-busy-yields', result, { phase: 'COMPLETED', commitSha: '0b0b0001' });
+      return { 'rematch-org-busy-yields': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-cancelled'],
+    covers:
+      'the workflow cancelled during a re-match (the repository disconnected): the re-match step cancelled, its failure recorded non-cancellably, the run ends cancelled',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const matching = gate();
+      const codes: string[] = [];
+      const scan = repoScan(context, { heartbeatTimeoutMs: 2_000 });
+      const osvQuery: ScanActivities['osvQuery'] = async (input) => {
+        matching.open();
+        const activity = Context.current();
+        const beat = setInterval(() => activity.heartbeat(), 200);
+        try {
+          await Promise.race([activity.cancelled.catch(() => undefined), pause(20_000)]);
+        } finally {
+          clearInterval(beat);
+        }
+        return happyPath.osvQuery(input);
+      };
+      const outcome = await context.withWorker(
+        {
+          ...happyPath,
+          osvQuery,
+          recordScanFailure: async (input: { code: string }) => {
+            codes.push(input.code);
+          },
+        },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await matching.opened;
+          await context.client.workflow.getHandle(scan.workflowId).cancel();
+          return scan.result().then(
+            () => 'completed',
+            (error: unknown) => (error as { cause?: { name?: string } }).cause?.name ?? String(error),
+          );
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const history = await context.history(scan.workflowId, scan.firstRunId);
+      expectBranch('rematch-cancelled', history, {
+        has: [
+          PATCH,
+          'WorkflowExecutionCancelRequested',
+          'ActivityTaskCancelRequested',
+          'ActivityTaskScheduled:recordScanFailure',
+          'WorkflowExecutionCanceled',
+        ],
+        lacks: ['ActivityTaskScheduled:persist', 'ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectPatches('rematch-cancelled', history, ['rematch-yields-to-push', 'failure-record-survives']);
+      if (outcome !== 'CancelledFailure' || codes.join() !== 'SCAN_CANCELLED')
+        throw new Error(`rematch-cancelled: ended ${outcome}, recorded ${codes.join() || 'nothing'}`);
+      return { 'rematch-cancelled': history };
+    },
+  },
 ];
 
 /** The run a continue-as-new started: the first run's closing event names it. */
@@ -394,4 +825,64 @@ async function nextRunId(context: RecordingContext, workflowId: string, runId: s
   if (closingEvent(history) !== CONTINUED) throw new Error(`${runId} did not continue as new`);
   const last = history.events![history.events!.length - 1]!;
   return last.workflowExecutionContinuedAsNewEventAttributes!.newExecutionRunId!;
+}
+
+/** A re-match request as the advisory sync sends it. */
+function rematchOf(snapshotId: string, taskQueue: string): ScanRequest {
+  return {
+    trigger: 'advisory',
+    requestedBy: 'system:advisories',
+    correlationId: 'advisory-sync@recorded',
+    requestId: `rematch-${snapshotId}`,
+    snapshotId,
+    taskQueue,
+  };
+}
+
+/** Re-matches one stored snapshot to its end (a worker on the re-match queue) in a single run. */
+async function rematchOnce(context: RecordingContext, stubs: Partial<ScanActivities>) {
+  const rematchQueue = `${context.taskQueue}-rematch`;
+  const scan = repoScan(context);
+  const result = await context.withWorker(
+    { ...happyPath, ...stubs },
+    async () => {
+      await scan.request(rematchOf('snapshot-stored', rematchQueue));
+      return scan.result();
+    },
+    { activitiesOnlyQueue: rematchQueue },
+  );
+  return { result, history: await context.history(scan.workflowId, scan.firstRunId) };
+}
+
+/** Fails the recording when the history lacks a `core_patch` marker for one of `ids`. */
+function expectPatches(branch: string, history: Parameters<typeof patchIds>[0], ids: readonly string[]) {
+  const recorded = patchIds(history);
+  const missing = ids.filter((id) => !recorded.includes(id));
+  if (missing.length > 0)
+    throw new Error(
+      `${branch}: no patch marker for ${missing.join(', ')} (recorded: ${recorded.join(', ') || 'none'})`,
+    );
+}
+
+/** Fails the recording when the chain's result is not what the branch ends in. */
+function expectResult(branch: string, result: RepoScanResult, expected: Partial<RepoScanResult>) {
+  const wrong = Object.entries(expected).filter(
+    ([key, value]) => result[key as keyof RepoScanResult] !== value,
+  );
+  if (wrong.length > 0) throw new Error(`${branch}: the scan ended ${JSON.stringify(result)}`);
+}
+
+/** The input a run was started with (a follow-up run: what the run before handed it). */
+function startInput(history: Parameters<typeof patchIds>[0]): RepoScanInput {
+  const data =
+    history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? null;
+  if (!data) throw new Error('a history without a start input');
+  return JSON.parse(Buffer.from(data).toString('utf8')) as RepoScanInput;
+}
+
+/** Polls `check` until it holds; fails the recording after `ms`. */
+async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
+  for (const deadline = Date.now() + ms; !(await check()); await pause(100)) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms in vain`);
+  }
 }

@@ -3,7 +3,7 @@ import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../
 import { DependencyCollector } from './dependency-collector';
 import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball } from './npm-package-source';
-import { YamlLockDocument } from './yaml-lock-document';
+import { YamlLockDocument, type YamlEntry } from './yaml-lock-document';
 
 type PlainObject = Record<string, unknown>;
 
@@ -71,6 +71,15 @@ function resolveReference(alias: string, reference: unknown): Reference | null {
   return { id: parsePnpmPackageKey(ref), snapshot: ref.startsWith('/') ? ref.slice(1) : ref };
 }
 
+/** `resolveReference(alias, reference)?.snapshot` without the package id the walk has no use for. */
+function snapshotOf(alias: string, reference: unknown): string | null {
+  const ref = isObject(reference) ? reference['version'] : reference;
+  if (typeof ref !== 'string' || ref === '' || ref.startsWith('link:')) return null;
+  const code = ref.charCodeAt(0);
+  if ((code >= 0x30 && code <= 0x39) || /^[a-z][a-z0-9+.-]*:/i.test(ref)) return `${alias}@${ref}`;
+  return code === 0x2f ? ref.slice(1) : ref;
+}
+
 /** Where a `packages` entry comes from when that is not a registry, else null. */
 function nonRegistrySource(key: string, id: PackageId | null, entry: PlainObject): string | null {
   const resolution = isObject(entry['resolution']) ? entry['resolution'] : {};
@@ -89,7 +98,7 @@ const packageKeyOf = ({ name, version }: PackageId) => `${name}@${version}`;
  * walking `snapshots`. Each snapshot is revisited only when its rank improves (at most 3 times).
  */
 function rankFromSnapshots(
-  snapshots: PlainObject,
+  snapshots: ReadonlyMap<string, YamlEntry>,
   roots: { snapshot: string; rank: number }[],
 ): Map<string, number> {
   const ranks = new Map<string, number>();
@@ -104,15 +113,15 @@ function rankFromSnapshots(
   while (queue.length > 0) {
     const snapshot = queue.pop() as string;
     const rank = ranks.get(snapshot) as number;
-    const entry = Object.hasOwn(snapshots, snapshot) ? snapshots[snapshot] : undefined;
+    const entry = snapshots.get(snapshot)?.value;
     if (!isObject(entry)) continue;
     for (const [alias, reference] of ownEntries(entry['dependencies'])) {
-      const target = resolveReference(alias, reference);
-      if (target) visit(target.snapshot, rank);
+      const target = snapshotOf(alias, reference);
+      if (target !== null) visit(target, rank);
     }
     for (const [alias, reference] of ownEntries(entry['optionalDependencies'])) {
-      const target = resolveReference(alias, reference);
-      if (target) visit(target.snapshot, Math.max(rank, 1));
+      const target = snapshotOf(alias, reference);
+      if (target !== null) visit(target, Math.max(rank, 1));
     }
   }
   const byPackage = new Map<string, number>();
@@ -143,7 +152,8 @@ export const pnpmLockParser: ManifestParser = {
     const lockText = readLockText(path, text);
     if (!lockText.ok) return lockText.result;
     const { source } = lockText;
-    const document = YamlLockDocument.parse(source, path);
+    // `packages` and `snapshots` hold thousands of entries: read by key, never as plain objects.
+    const document = YamlLockDocument.parse(source, path, ['packages', 'snapshots']);
     const diagnostics: ManifestDiagnostic[] = [...document.diagnostics];
     if (!document.isMapping) {
       if (diagnostics.length === 0) {
@@ -196,8 +206,8 @@ export const pnpmLockParser: ManifestParser = {
         }
       }
     }
-    const snapshots = document.get('snapshots');
-    const snapshotRanks = isObject(snapshots) ? rankFromSnapshots(snapshots, roots) : null;
+    const snapshots = document.mapping('snapshots');
+    const snapshotRanks = snapshots ? rankFromSnapshots(snapshots, roots) : null;
 
     const collector = new DependencyCollector(path);
     for (const { key, value, line } of document.entries('packages')) {

@@ -51,6 +51,14 @@ interface LockContent {
   readonly isMapping: boolean;
   entries(key?: string): YamlEntry[];
   get(key: string): unknown;
+  mapping(key: string): ReadonlyMap<string, YamlEntry> | undefined;
+}
+
+/** The entries of a plain mapping by key, or undefined for anything else. */
+function plainMapping(value: unknown): ReadonlyMap<string, YamlEntry> | undefined {
+  return isObject(value)
+    ? new Map(Object.entries(value).map(([key, entry]) => [key, { key, value: entry }]))
+    : undefined;
 }
 
 /**
@@ -63,11 +71,12 @@ export class YamlLockDocument {
     readonly diagnostics: ManifestDiagnostic[],
   ) {}
 
-  static parse(source: string, fileName: string): YamlLockDocument {
+  /** `keyed`: top-level keys whose mappings the reader asks for with `mapping` rather than `get`. */
+  static parse(source: string, fileName: string, keyed: readonly string[] = []): YamlLockDocument {
     // A well-formed lock file, nearly every one, is read from js-yaml's events (its depth limit
     // keeps it off deep recursion); anything else by the slower yaml library, for its
     // diagnostics and its reading up to a syntax error, once the nesting check has passed.
-    const events = readYamlLockEvents(source, MAX_NESTING);
+    const events = readYamlLockEvents(source, MAX_NESTING, keyed);
     if (events) return new YamlLockDocument(new EventsContent(events), []);
     const tooDeep = nestingPastLimit(source);
     if (tooDeep !== undefined) {
@@ -102,9 +111,22 @@ export class YamlLockDocument {
   get(key: string): unknown {
     return this.content.get(key);
   }
+
+  /**
+   * The entries of the mapping under a top-level key, by key (undefined when it is not a mapping):
+   * the same data as `get`, without making a plain object of a mapping named in `keyed`.
+   */
+  mapping(key: string): ReadonlyMap<string, YamlEntry> | undefined {
+    return this.content.mapping(key);
+  }
 }
 
-const EMPTY: LockContent = { isMapping: false, entries: () => [], get: () => undefined };
+const EMPTY: LockContent = {
+  isMapping: false,
+  entries: () => [],
+  get: () => undefined,
+  mapping: () => undefined,
+};
 
 class EventsContent implements LockContent {
   constructor(private readonly events: YamlLockEvents) {}
@@ -118,9 +140,11 @@ class EventsContent implements LockContent {
   }
 
   get(key: string): unknown {
-    const { root } = this.events;
-    if (!isObject(root)) return undefined;
-    return Object.hasOwn(root, key) ? root[key] : null;
+    return this.events.get(key);
+  }
+
+  mapping(key: string): ReadonlyMap<string, YamlEntry> | undefined {
+    return this.events.keyed(key) ?? plainMapping(this.events.get(key));
   }
 }
 
@@ -211,6 +235,10 @@ class ComposedContent implements LockContent {
     const root = this.document.contents;
     if (!isMap(root)) return undefined;
     return this.toPlain(root.get(key, true));
+  }
+
+  mapping(key: string): ReadonlyMap<string, YamlEntry> | undefined {
+    return plainMapping(this.get(key));
   }
 
   private toPlain(node: unknown): unknown {

@@ -28,14 +28,29 @@ function composed(source: string) {
 }
 
 function expectSameAsComposed(source: string): void {
+  const expected = composed(source);
   const events = readYamlLockEvents(source, 400);
   expect(events).toBeDefined();
-  const expected = composed(source);
   expect(events?.root).toStrictEqual(expected.root);
   expect(events?.rootEntries).toStrictEqual(expected.rootEntries);
   for (const [key, entries] of expected.children) {
     if (entries.length > 0) expect(events?.childEntries.get(key)).toStrictEqual(entries);
   }
+  // Every top-level mapping kept by key instead: the same entries, and the same data once asked for.
+  const keys = expected.children.map(([key]) => key);
+  const keyed = readYamlLockEvents(source, 400, keys);
+  for (const [key, entries] of expected.children) {
+    if (entries.length === 0) continue;
+    expect([...(keyed?.keyed(key)?.values() ?? [])]).toStrictEqual(entries);
+    expect([...(keyed?.keyed(key)?.keys() ?? [])]).toStrictEqual(entries.map((entry) => entry.key));
+  }
+  for (const key of keys) {
+    expect(keyed?.get(key)).toStrictEqual(
+      Object.hasOwn(expected.root as object, key) ? (expected.root as Record<string, unknown>)[key] : null,
+    );
+  }
+  expect(keyed?.root).toStrictEqual(expected.root);
+  expect(keyed?.rootEntries).toStrictEqual(expected.rootEntries);
 }
 
 describe('readYamlLockEvents', () => {
@@ -80,6 +95,7 @@ describe('readYamlLockEvents', () => {
     ['nesting past maxDepth', `a: ${'['.repeat(50)}${']'.repeat(50)}\n`],
   ])('leaves a document with %s to the yaml library', (_, source) => {
     expect(readYamlLockEvents(source, 20)).toBeUndefined();
+    expect(readYamlLockEvents(source, 20, ['a'])).toBeUndefined();
   });
 
   it('never throws on hostile text', () => {

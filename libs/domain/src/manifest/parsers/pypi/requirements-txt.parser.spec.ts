@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { fixtureIncludes, manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { MAX_LINE_LENGTH } from '../../line-limits';
 import type { ParsedDependency, ParseOptions } from '../../manifest.types';
@@ -531,6 +532,51 @@ describe('requirementsTxtParser', () => {
 
     it('never puts a substituted secret into a message', () => {
       expect(JSON.stringify(result)).not.toContain('ghp_s3cr3t');
+    });
+
+    it('finds references as the expression `\\$\\{([A-Z0-9_]+)\\}` does, in any text around them', () => {
+      const env = { A: '1', B_2: '2.0' };
+      const piece = fc.constantFrom(
+        '${',
+        '}',
+        '$',
+        '{',
+        'A',
+        'B_2',
+        'C',
+        '9',
+        '_',
+        'x',
+        '==',
+        ' ',
+        '.',
+        '${A}',
+      );
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+          const line = `pkg==1 ${pieces.join('')}`;
+          const expectedText = line.replace(/\$\{([A-Z0-9_]+)\}/g, (reference, name: string) =>
+            Object.hasOwn(env, name) ? env[name as keyof typeof env] : reference,
+          );
+          const unset = new Set(
+            [...line.matchAll(/\$\{([A-Z0-9_]+)\}/g)]
+              .filter(([, name]) => !Object.hasOwn(env, name as string))
+              .map(([reference]) => reference),
+          );
+          const parsed = requirementsTxtParser.parse('requirements.txt', line, { env });
+          const reported = parsed.diagnostics
+            .filter((d) => d.code === 'UNKNOWN_ENV_VAR')
+            .map((d) => d.message.slice(0, d.message.indexOf(' is not set; ')));
+          expect(reported).toEqual([...unset]);
+          // What the requirement was read from: the same as the expanded text gives with no env.
+          if (unset.size === 0) {
+            expect(parsed.dependencies).toEqual(
+              requirementsTxtParser.parse('requirements.txt', expectedText).dependencies,
+            );
+          }
+        }),
+        { numRuns: 500 },
+      );
     });
   });
 

@@ -111,7 +111,42 @@ interface ParsedOption {
 const NO_OPTIONS: readonly ParsedOption[] = Object.freeze([]);
 
 const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.\d]|$)/i;
-const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
+/** `0-9`, `A-Z` and `_`: what a `${NAME}` may be made of. */
+function isEnvNameChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+}
+
+/**
+ * Replaces each `${NAME}` (upper-case letters, digits, `_`) set in `env`; the references to names
+ * not set are added to `unknown` as written (`${NAME}`) and left in place. One forward scan without
+ * a regex callback, and no new string unless something was replaced: a line may hold thousands.
+ */
+function expandEnvVars(
+  text: string,
+  env: Readonly<Record<string, string>> | undefined,
+  unknown: Set<string>,
+): string {
+  let expanded = '';
+  let copied = 0;
+  for (let at = text.indexOf('${'); at !== -1;) {
+    let end = at + 2;
+    while (end < text.length && isEnvNameChar(text.charCodeAt(end))) end++;
+    if (end === at + 2 || text.charCodeAt(end) !== 0x7d) {
+      // Name characters hold no `$`: the next reference starts at `end` at the earliest.
+      at = text.indexOf('${', end);
+      continue;
+    }
+    const name = env ? text.slice(at + 2, end) : '';
+    if (env && Object.hasOwn(env, name)) {
+      expanded += text.slice(copied, at) + env[name];
+      copied = end + 1;
+    } else {
+      unknown.add(text.slice(at, end + 1));
+    }
+    at = text.indexOf('${', end + 1);
+  }
+  return copied === 0 ? text : expanded + text.slice(copied);
+}
 const URL_SCHEME = /^[A-Z][A-Z0-9+.-]*:\/\//i;
 const VCS_SCHEME = /^(?:git|hg|svn|bzr)[+:]/i;
 const ARCHIVE = /\.(?:whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
@@ -238,15 +273,9 @@ class RequirementsRun {
   private parseLine(context: FileContext, line: number, rawText: string): void {
     // A set: a line may reference thousands of distinct variables. Made only for a line that has
     // any, as most have none.
+    // Unknown variables as written, `${NAME}`.
     const unknownVars = rawText.includes('${') ? new Set<string>() : undefined;
-    const text = !unknownVars
-      ? rawText
-      : rawText.replace(ENV_VAR, (reference: string, name: string) => {
-          const env = this.options.env;
-          if (env && Object.hasOwn(env, name)) return env[name];
-          unknownVars.add(name);
-          return reference;
-        });
+    const text = unknownVars ? expandEnvVars(rawText, this.options.env, unknownVars) : rawText;
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
@@ -280,11 +309,11 @@ class RequirementsRun {
       }
     }
 
-    if (unknownVars)
-      for (const name of unknownVars) {
-        const outcome = leftOut ? 'the line was left out' : 'it was kept as written';
-        this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `\${${name}} is not set; ${outcome}`);
-      }
+    if (unknownVars && unknownVars.size > 0) {
+      const notSet = ` is not set; ${leftOut ? 'the line was left out' : 'it was kept as written'}`;
+      for (const reference of unknownVars)
+        this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', reference + notSet);
+    }
   }
 
   private parseOptions(optionText: string, invalid: (message: string) => void): readonly ParsedOption[] {

@@ -1,10 +1,13 @@
 // npm run bench:rematch-flood — issue 16's acceptance run: an advisory sync re-matches every stored
 // repository while pushes arrive to them. Real Temporal dev server, PostgreSQL and worker (the
 // harness's two queues, as production polls them), GitHub stand-in; advisories from the mirror.
+// The stand-in runs in a child process (its git would otherwise stall this event loop, the
+// worker's), and every repository is created there before the first scan is requested.
 //
 //   BENCH_REPOS (default 1000)         repositories scanned once, then all re-matched by the sync
 //   BENCH_PUSHES (default 100)         pushes measured without the sync, and again during it
 //   BENCH_PUSH_INTERVAL_MS (default 50) spacing of the pushes (both phases alike)
+//   BENCH_SETUP_CONCURRENCY (default 50) first scans requested at once while setting up
 //   BENCH_DATABASE_URL                 default postgresql://postgres@127.0.0.1:5432/repoguard_bench
 //
 // A push's latency: its request to its scan row COMPLETED (scans.completed_at), quiet window
@@ -23,13 +26,14 @@ import {
 import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
 import type { ScanHarness } from '../test/support/scan-harness';
+import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
 import { withScanHarness } from './scan-bench-harness';
 
 const REPOS = positive('BENCH_REPOS', 1000);
 const PUSHES = positive('BENCH_PUSHES', 100);
 const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 50);
 const QUIET_WINDOW_MS = 1;
-const SCAN_CONCURRENCY = 50;
+const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 50);
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -81,8 +85,13 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+/** `work` on every item, at most `concurrency` at a time (a slow one holds up only its own lane). */
+async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 async function query<T>(harness: ScanHarness, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -90,8 +99,8 @@ async function query<T>(harness: ScanHarness, sql: string, params: unknown[] = [
 }
 
 /**
- * The pushes' commits, made before any is requested: the stand-in runs git synchronously in this
- * process, which would hold up its answers to the scans being measured.
+ * The pushes' commits, made before any is requested: the stand-in commits with synchronous git,
+ * which would hold up its answers to the scans being measured.
  */
 async function commitPushes(repos: readonly Repo[]): Promise<string[]> {
   const commits: string[] = [];
@@ -163,8 +172,10 @@ async function main(): Promise<void> {
   if (PUSHES * 2 > REPOS)
     throw new Error('BENCH_PUSHES pushes twice (without and with the sync): at most BENCH_REPOS / 2');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-rematch-flood-'));
+  const github = await startGithubStandInProcess();
   const options = {
     name: 'bench-rematch-flood',
+    githubApiUrl: github.url,
     advisories: [PUSHED_ADVISORY],
     osvMode: 'mirror' as const,
     quietWindowMs: QUIET_WINDOW_MS,
@@ -176,25 +187,18 @@ async function main(): Promise<void> {
         `RepoGuard re-match flood on ${process.version}: ${REPOS} repositories, ${PUSHES} pushes per phase ` +
           `${PUSH_INTERVAL_MS} ms apart (Temporal dev server, PostgreSQL, GitHub stand-in, advisory mirror)`,
       );
-      const repos: Repo[] = [];
       const setupStarted = performance.now();
-      await inBatches(
-        Array.from({ length: REPOS }, (_, i) => i),
-        SCAN_CONCURRENCY,
-        async (i) => {
-          const name = `flood-${String(i).padStart(4, '0')}`;
-          const repo = await harness.github.createRepo('bench', name);
-          await repo.commit({ 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', lodash: '4.17.21' }) });
-          const target = await harness.connectRepo('bench', name);
-          await harness.request(target);
-          const result = await harness.waitForScan(target);
-          if (result.phase !== 'COMPLETED')
-            throw new Error(`the first scan of ${name} ended ${result.phase}`);
-          repos[i] = { name, target, commit: (files, message) => repo.commit(files, message) };
-        },
-      );
+      const repos = await createRepos(harness, github);
+      const created = performance.now();
+      await inPool(repos, SETUP_CONCURRENCY, async (repo) => {
+        await harness.request(repo.target);
+        const result = await harness.waitForScan(repo.target);
+        if (result.phase !== 'COMPLETED')
+          throw new Error(`the first scan of ${repo.name} ended ${result.phase}`);
+      });
       console.log(
-        `  ${REPOS} repositories scanned once in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+        `  ${REPOS} repositories created and connected in ${((created - setupStarted) / 1000).toFixed(1)} s, ` +
+          `scanned once in ${((performance.now() - created) / 1000).toFixed(1)} s (${SETUP_CONCURRENCY} at a time)`,
       );
 
       // Without the sync: pushes to the first PUSHES repositories.
@@ -276,8 +280,25 @@ async function main(): Promise<void> {
       if ((violations?.n ?? 1) > 0) process.exitCode = 2;
     });
   } finally {
+    await github.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Every repository, made in the stand-in's process in chunks, then connected to the harness's org. */
+async function createRepos(harness: ScanHarness, github: GithubStandInProcess): Promise<Repo[]> {
+  const names = Array.from({ length: REPOS }, (_, i) => `flood-${String(i).padStart(4, '0')}`);
+  const files = { 'package-lock.json': packageLockV3({ [TARGET]: '1.0.0', lodash: '4.17.21' }) };
+  for (let i = 0; i < names.length; i += 100)
+    await github.createRepos(names.slice(i, i + 100).map((name) => ({ owner: 'bench', name, files })));
+  const repos: Repo[] = [];
+  for (const name of names)
+    repos.push({
+      name,
+      target: await harness.connectRepo('bench', name),
+      commit: (changed, message) => github.commit('bench', name, changed, message),
+    });
+  return repos;
 }
 
 main().catch((error: unknown) => {

@@ -114,46 +114,85 @@ async function commitPushes(repos: readonly Repo[]): Promise<string[]> {
   return commits;
 }
 
-/** Requests one push per repository, `PUSH_INTERVAL_MS` apart; each resolves when its scan completed. */
+/** Requests one push per repository, `PUSH_INTERVAL_MS` apart; resolves when every push's scan completed. */
 async function pushAll(
   harness: ScanHarness,
   repos: readonly Repo[],
   commits: readonly string[],
 ): Promise<PushTiming[]> {
-  const pending: Promise<PushTiming>[] = [];
-  for (const [i, repo] of repos.entries()) {
-    const sha = commits[i]!;
-    const requestedAt = new Date();
-    await harness.request(repo.target, {
-      trigger: 'push',
-      commitSha: sha,
-      ref: 'refs/heads/main',
-      deliveryId: `bench-${run}-${repo.name}`,
-    });
-    pending.push(waitForCommitScan(harness, repo, sha, requestedAt));
-    await sleep(PUSH_INTERVAL_MS);
+  const pushes: Push[] = [];
+  let requesting = true;
+  const completed = waitForPushScans(harness, pushes, () => requesting);
+  // Returned below; a failure while pushes are still being requested must not go unhandled meanwhile.
+  completed.catch(() => undefined);
+  try {
+    for (const [i, repo] of repos.entries()) {
+      const sha = commits[i]!;
+      const requestedAt = Date.now();
+      await harness.request(repo.target, {
+        trigger: 'push',
+        commitSha: sha,
+        ref: 'refs/heads/main',
+        deliveryId: `bench-${run}-${repo.name}`,
+      });
+      pushes.push({ repo, sha, requestedAt });
+      await sleep(PUSH_INTERVAL_MS);
+    }
+  } finally {
+    requesting = false;
   }
-  return Promise.all(pending);
+  return completed;
 }
 
-async function waitForCommitScan(
+interface Push {
+  readonly repo: Repo;
+  readonly sha: string;
+  /** Epoch milliseconds, taken just before the request. */
+  readonly requestedAt: number;
+}
+
+/**
+ * One query every 100 ms for all pushes still unscanned (not one per push: a hundred pollers would
+ * take the worker's own database connections, which the harness shares with this process).
+ */
+async function waitForPushScans(
   harness: ScanHarness,
-  repo: Repo,
-  sha: string,
-  requestedAt: Date,
-): Promise<PushTiming> {
+  pushes: readonly Push[],
+  requesting: () => boolean,
+): Promise<PushTiming[]> {
+  const timings = new Map<Push, PushTiming>();
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
-    const [row] = await query<{ status: string; completed_at: Date | null }>(
-      harness,
-      `select status, completed_at from scans where repo_id = ? and commit_sha = ? and trigger = 'push'
-        and status in ('COMPLETED', 'FAILED') order by completed_at limit 1`,
-      [repo.target.repoId, sha],
-    );
-    if (row?.status === 'FAILED') throw new Error(`the push scan of ${repo.name} failed`);
-    if (row?.completed_at)
-      return { repo, latencyMs: new Date(row.completed_at).getTime() - requestedAt.getTime() };
-    if (Date.now() > deadline) throw new Error(`the push to ${repo.name} was not scanned within 30 minutes`);
+    const open = pushes.filter((push) => !timings.has(push));
+    if (open.length > 0) {
+      const rows = await query<{
+        repo_id: string;
+        commit_sha: string;
+        status: string;
+        completed_at: Date | null;
+      }>(
+        harness,
+        `select distinct on (s.repo_id) s.repo_id, s.commit_sha, s.status, s.completed_at
+          from scans s join unnest(string_to_array(?, ',')::uuid[], string_to_array(?, ',')) as p(repo_id, sha)
+            on s.repo_id = p.repo_id and s.commit_sha = p.sha
+          where s.trigger = 'push' and s.status in ('COMPLETED', 'FAILED')
+          order by s.repo_id, s.completed_at nulls last`,
+        [open.map((p) => p.repo.target.repoId).join(','), open.map((p) => p.sha).join(',')],
+      );
+      for (const row of rows) {
+        const push = open.find((p) => p.repo.target.repoId === row.repo_id && p.sha === row.commit_sha);
+        if (!push) continue;
+        if (row.status === 'FAILED') throw new Error(`the push scan of ${push.repo.name} failed`);
+        if (!row.completed_at) continue;
+        timings.set(push, {
+          repo: push.repo,
+          latencyMs: new Date(row.completed_at).getTime() - push.requestedAt,
+        });
+      }
+    }
+    if (!requesting() && timings.size === pushes.length) return pushes.map((push) => timings.get(push)!);
+    if (Date.now() > deadline)
+      throw new Error(`${pushes.length - timings.size} pushes not scanned within 30 minutes`);
     await sleep(100);
   }
 }

@@ -1,6 +1,9 @@
 // The GitHub stand-in in a child process of its own, for benchmarks: the stand-in commits with
 // synchronous git, and answering a scan means spawning git, both of which would otherwise stall the
-// bench's event loop (and the worker's activities on it). The parent drives it over IPC.
+// bench's event loop (and the worker's activities on it). The parent drives it over IPC. Its git
+// answers are cached and warmed after every commit (by the requests a scan makes), so a scan being
+// measured spawns no git: on a busy machine, queued git processes made the stand-in miss the
+// worker's 10 s deadline.
 import { fork, type ChildProcess } from 'node:child_process';
 import { startGithubStandIn, type TestRepo } from '../test/stand-ins/github-stand-in';
 
@@ -75,7 +78,21 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function serve(): Promise<void> {
-  const github = await startGithubStandIn();
+  const github = await startGithubStandIn({ cacheReads: true });
+  const warm = async (owner: string, name: string, sha: string) => {
+    const get = async (rest: string) => {
+      const response = await fetch(`${github.url}/repos/${owner}/${name}${rest}`);
+      if (!response.ok) throw new Error(`warming ${owner}/${name}${rest}: ${response.status}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    await get('');
+    await get(`/commits/${repos.get(`${owner}/${name}`)?.defaultBranch ?? 'main'}`);
+    const commit = (await get(`/commits/${sha}`)) as { commit: { tree: { sha: string } } };
+    const tree = (await get(`/git/trees/${commit.commit.tree.sha}?recursive=1`)) as {
+      tree: { type: string; sha: string }[];
+    };
+    for (const entry of tree.tree) if (entry.type === 'blob') await get(`/git/blobs/${entry.sha}`);
+  };
   const repos = new Map<string, TestRepo>();
   const send = (reply: Reply | { url: string }) => process.send?.(reply);
   process.on('message', (message: { id: number; op: string } & Record<string, unknown>) => {
@@ -91,13 +108,17 @@ async function serve(): Promise<void> {
           for (const { owner, name, files } of command.repos) {
             const repo = await github.createRepo(owner, name);
             repos.set(`${owner}/${name}`, repo);
-            shas.push(await repo.commit(files, 'initial'));
+            const sha = await repo.commit(files, 'initial');
+            await warm(owner, name, sha);
+            shas.push(sha);
           }
           send({ id: command.id, value: shas });
         } else {
           const repo = repos.get(`${command.owner}/${command.name}`);
           if (!repo) throw new Error(`no repository ${command.owner}/${command.name}`);
-          send({ id: command.id, value: await repo.commit(command.files, command.message) });
+          const sha = await repo.commit(command.files, command.message);
+          await warm(command.owner, command.name, sha);
+          send({ id: command.id, value: sha });
         }
       } catch (error) {
         send({ id: message.id, error: error instanceof Error ? error.message : String(error) });

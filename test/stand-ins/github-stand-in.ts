@@ -20,6 +20,11 @@ export interface GithubStandInRequest {
 export interface GithubStandInOptions {
   /** When set, requests must carry `Authorization: token <token>` (or `Bearer`), else 401. */
   readonly token?: string;
+  /**
+   * For benchmarks: git's answers are kept per repository until it changes (a commit, branch or
+   * tag), so a repeated request spawns no git and the stand-in's own cost stays out of the numbers.
+   */
+  readonly cacheReads?: boolean;
 }
 
 export interface TestRepo {
@@ -866,6 +871,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       const dir = path.join(root, `${id}-${safeName(owner)}-${safeName(name)}`);
       fs.mkdirSync(dir);
       git(dir, ['init', '-q', '-b', defaultBranch]);
+      if (options.cacheReads) readCaches.set(dir, new Map());
       const repo = createTestRepo(owner, name, defaultBranch, dir);
       repos.set(key, { id, repo, ...(privateToken !== undefined ? { privateTokens: [privateToken] } : {}) });
       return repo;
@@ -973,6 +979,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
         // Hung and keep-alive connections would hold `close` open forever.
         server.closeAllConnections();
       });
+      for (const record of repos.values()) readCaches.delete(record.repo.path);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
@@ -1005,17 +1012,20 @@ function createTestRepo(owner: string, name: string, defaultBranch: string, dir:
       }
       git(dir, ['add', '-A']);
       git(dir, [...AUTHOR, 'commit', '-q', '--allow-empty', '--no-verify', '-m', message]);
+      readCaches.get(dir)?.clear();
       return git(dir, ['rev-parse', 'HEAD']).toString('utf8').trim();
     },
     async createBranch(branch, from = defaultBranch) {
       checkRefName(branch);
       checkRefName(from);
       git(dir, ['branch', branch, from]);
+      readCaches.get(dir)?.clear();
     },
     async tag(tagName, from = defaultBranch) {
       checkRefName(tagName);
       checkRefName(from);
       git(dir, [...AUTHOR, 'tag', '-a', '-m', tagName, tagName, from]);
+      readCaches.get(dir)?.clear();
     },
   };
 }
@@ -1058,8 +1068,25 @@ function tryGit(dir: string, args: string[]): Buffer | undefined {
   }
 }
 
+/** Repositories of stand-ins started with `cacheReads`: git's answers (failures too) by arguments. */
+const readCaches = new Map<string, Map<string, Promise<Buffer>>>();
+
 /** Asynchronous, so a large blob does not stall the test's own client on the same event loop. */
 function gitAsync(dir: string, args: string[]): Promise<Buffer> {
+  const cache = readCaches.get(dir);
+  if (!cache) return runGit(dir, args);
+  const key = args.join('\0');
+  let answer = cache.get(key);
+  if (!answer) {
+    answer = runGit(dir, args);
+    // Awaited by every caller; this only keeps a cached failure from counting as unhandled.
+    answer.catch(() => undefined);
+    cache.set(key, answer);
+  }
+  return answer;
+}
+
+function runGit(dir: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',

@@ -62,6 +62,11 @@ export interface ScanHarnessOptions {
   readonly limits?: { maxManifestBytes: number; maxScanBytes: number };
   /** REPOGUARD_ENCRYPTION_KEY for the worker: orgs' stored GitHub tokens are used. */
   readonly encryptionKey?: string;
+  /**
+   * A GitHub the caller runs (for benchmarks: the stand-in in a child process, so its git stays off
+   * this event loop). The harness then starts no stand-in of its own and `harness.github` throws.
+   */
+  readonly githubApiUrl?: string;
   /** Registers a GitHub App on the stand-in and has the worker authenticate as it. */
   readonly withGithubApp?: boolean;
   /** mirror: the advisories are imported into the PostgreSQL mirror and the worker matches there. */
@@ -94,8 +99,11 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const databaseUrl = options.databaseUrl ?? process.env['DATABASE_URL'];
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through the e2e Jest config');
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 5 }));
-  const github = await startGithubStandIn();
-  const githubApp = options.withGithubApp ? github.createApp() : null;
+  if (options.githubApiUrl && options.withGithubApp)
+    throw new Error('withGithubApp needs the stand-in the harness starts, not githubApiUrl');
+  const github = options.githubApiUrl ? null : await startGithubStandIn();
+  const githubApiUrl = github?.url ?? options.githubApiUrl ?? '';
+  const githubApp = options.withGithubApp && github ? github.createApp() : null;
   const osv = await startOsvStandIn([...options.advisories]);
   const temporal = await createTemporalHarness();
   const taskQueue = uniqueName(options.name);
@@ -140,7 +148,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       buildActivityDeps(orm.em, {
         workerIdentity: `test-${taskQueue}`,
         parserPool,
-        githubApiUrl: github.url,
+        githubApiUrl,
         ...(options.githubToken ? { githubToken: options.githubToken } : {}),
         osvApiUrl: osv.url,
         ...(options.osvMode ? { osvMode: options.osvMode } : {}),
@@ -165,7 +173,10 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
 
   const harness: ScanHarness = {
     orm,
-    github,
+    get github() {
+      if (!github) throw new Error('this harness uses a GitHub of the caller (githubApiUrl)');
+      return github;
+    },
     osv,
     temporal,
     taskQueue,
@@ -225,7 +236,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       await harness.stopWorker();
       await parserPool.close();
       await temporal.close();
-      await github.close();
+      await github?.close();
       await osv.close();
       await orm.close(true);
       rmSync(gitCacheDir, { recursive: true, force: true });

@@ -20,7 +20,14 @@ import type { repoScanWorkflow } from './repo-scan.workflow';
 
 type ScanActivities = Pick<
   Activities,
-  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
+  | 'fetchManifest'
+  | 'parse'
+  | 'osvQuery'
+  | 'persist'
+  | 'evaluatePolicy'
+  | 'recordScanFailure'
+  | 'beginRematch'
+  | 'closeScan'
 >;
 
 const happyPath: ScanActivities = {
@@ -35,6 +42,7 @@ const happyPath: ScanActivities = {
   evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
   recordScanFailure: async () => undefined,
   beginRematch: async (input) => ({ commitSha: 'stored', snapshotId: input.snapshotId }),
+  closeScan: async () => undefined,
 };
 
 const push = (n: number, ref = 'refs/heads/main'): ScanRequest => ({
@@ -152,5 +160,50 @@ describe('repoScanWorkflow at Temporal limits', () => {
       requestsCoalesced: total,
     });
     expect(scan.fetched).toEqual([`c${total}`]);
+  }, 180_000);
+
+  // The run bounds its signals only while it waits for a quiet window: during a scan every request
+  // is a signal on the same run. A scan that lasts (a large repository, an org's steps queued behind
+  // ORG_BUSY) while a flood goes on reaches the server's cap: signal-with-start is then refused
+  // (INVALID_ARGUMENT, which the relay gives up on after its attempts) until the scan ends.
+  it('takes no more signals during a scan than the server allows: a flood hands the scan on', async () => {
+    let firstFetch = true;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let midScan!: () => void;
+    const scanning = new Promise<void>((resolve) => (midScan = resolve));
+    const scan = await fixture(
+      { quietWindowMs: 300, maxWaitMs: 5_000, continueAsNewAfterSignals: 20 },
+      {
+        fetchManifest: async (input) => {
+          if (firstFetch) {
+            firstFetch = false;
+            midScan();
+            // Held until the flood is over, as a long scan would be.
+            await released;
+          }
+          return happyPath.fetchManifest(input);
+        },
+      },
+    );
+    const total = 150;
+    const seen = await scan.run(async () => {
+      await scan.request(push(1));
+      await scanning;
+      const refused: string[] = [];
+      for (let n = 2; n <= total; n++) {
+        await scan
+          .request(push(n))
+          .catch((error: Error) =>
+            refused.push(`request-${n}: ${(error.cause as Error | undefined)?.message}`),
+          );
+      }
+      release();
+      const result = await scan.handle.result();
+      return { refused, result, closedAs: await closedRuns(scan.handle.workflowId) };
+    });
+    expect(seen.refused.slice(0, 3)).toEqual([]);
+    expect(seen.result).toMatchObject({ phase: 'COMPLETED', commitSha: `c${total}` });
+    expect(seen.closedAs.filter((s) => s !== 'CONTINUED_AS_NEW' && s !== 'COMPLETED')).toEqual([]);
   }, 180_000);
 });

@@ -14,6 +14,12 @@ export const SERVED_REQUESTS_KEPT = 200;
 // while waiting for a first request): in them this patch is absent and they wait on as recorded.
 export const BOUNDED_RUN_PATCH = 'bounded-run';
 
+// A run scanning may take this many times its quiet-window share of signals before it hands the scan
+// on (2,000 x 3 by default), and never more than MAX_SIGNALS_PER_RUN: the rest of the server's
+// 10,000 is headroom for the signals that come while it closes the scan and continues as new.
+const SIGNALS_DURING_SCAN_FACTOR = 3;
+const MAX_SIGNALS_PER_RUN = 8_000;
+
 // A scan covers every request made before the request it scanned, for the same ref.
 interface Coverage {
   readonly scanId: string;
@@ -207,6 +213,15 @@ export class ScanRequestInbox {
   /** This run has taken so many signals that its history must stop growing. */
   private signalsAtLimit(): boolean {
     return this.signals >= this.signalLimit;
+  }
+
+  /**
+   * Mid-scan, the bound past which the run must hand on even its scan: the server refuses every
+   * signal past its cap (10,000 per run by default) until the run ends, so a scan that lasts while a
+   * flood goes on would leave requesters refused (see SIGNALS_DURING_SCAN_FACTOR).
+   */
+  signalsAtHardLimit(): boolean {
+    return this.signals >= Math.min(this.signalLimit * SIGNALS_DURING_SCAN_FACTOR, MAX_SIGNALS_PER_RUN);
   }
 
   /** The pending requests `test` picks (the same objects the inbox holds). */

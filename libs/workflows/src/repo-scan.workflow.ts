@@ -110,6 +110,8 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       heartbeatTimeoutMs: input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
       batch,
       onMatching: () => coverage.matching(inbox.pendingWhere(isRematchRequest)),
+      // A flood during the scan hands the scan on before the server refuses further signals.
+      ...(batch.rematch === null ? { flooded: () => inbox.signalsAtHardLimit() } : {}),
       ...(yieldsToPushes
         ? {
             pushWaiting: () => inbox.hasPending(mustNotWait),
@@ -124,7 +126,8 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   if (outcome.ended === 'COMPLETED' && coverage.any && patched('rematch-served-by-scan')) {
     inbox.serveFromPending((r) => coverage.covers(r));
   }
-  // A re-match that let go hands its requests on: the push that came is scanned next with them.
+  // A re-match that let go hands its requests on: the push that came is scanned next with them (and
+  // a scan cut short by a flood hands its own on with the flood's).
   if (outcome.ended === 'RELEASED') await continueWith(nextScanId, batch.requests);
 
   const { commitSha, errorCode } = progress.view();

@@ -19,7 +19,7 @@ const advisory = (snapshotId: string, requestId: string): ScanRequest => ({
 const ids = (requests: readonly ScanRequest[]) => requests.map((r) => r.requestId);
 
 describe('foldRequests', () => {
-  it('keeps the last request per ref and per snapshot, in arrival order, when some carry no sequence', () => {
+  it('keeps the last scan request and the last re-match per snapshot, in arrival order, when some carry no sequence', () => {
     const requests = [
       push('a'),
       advisory('s1', 'x1'),
@@ -30,13 +30,25 @@ describe('foldRequests', () => {
       push('c', { sequence: 1 }),
     ];
     const { kept, folded } = foldRequests(requests);
-    expect(ids(kept)).toEqual(['dev-1', 'y1', 'x2', 'c']);
-    expect(ids(folded)).toEqual(['a', 'x1', 'b']);
+    expect(ids(kept)).toEqual(['y1', 'x2', 'c']);
+    expect(ids(folded)).toEqual(['a', 'x1', 'dev-1', 'b']);
   });
 
-  it('keeps the highest sequence per ref when every request has one, whatever the arrival order', () => {
+  it('keeps the highest sequence when every scan request has one, whatever the arrival order', () => {
     const requests = [push('c3', { sequence: 3 }), push('c1', { sequence: 1 }), push('c2', { sequence: 2 })];
     expect(ids(foldRequests(requests).kept)).toEqual(['c3']);
+  });
+
+  // Review of issue 16 point 3: a flood of pushes to distinct branches (Renovate, a CI bot) or API
+  // requests naming many refs. The next batch scans only the newest of them (collectBatch), so one
+  // carried per ref buys nothing and grows the continue-as-new input past Temporal's 2 MB.
+  it('carries one scan request however many refs the pending requests name', () => {
+    const requests = Array.from({ length: 5_000 }, (_, i) =>
+      push(`c${i}`, { ref: `refs/heads/renovate/dep-${i}`, sequence: i }),
+    );
+    const { kept, folded } = foldRequests([...requests, advisory('s1', 'x1')]);
+    expect(ids(kept)).toEqual(['c4999', 'x1']);
+    expect(folded).toHaveLength(4_999);
   });
 
   it('leaves the scan a batch decides on unchanged', () => {

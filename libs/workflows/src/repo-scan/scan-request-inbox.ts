@@ -14,6 +14,12 @@ export const SERVED_REQUESTS_KEPT = 200;
 // while waiting for a first request): in them this patch is absent and they wait on as recorded.
 export const BOUNDED_RUN_PATCH = 'bounded-run';
 
+// A run scanning may take this many times its quiet-window share of signals before it hands the scan
+// on (2,000 x 3 by default), and never more than MAX_SIGNALS_PER_RUN: the rest of the server's
+// 10,000 is headroom for the signals that come while it closes the scan and continues as new.
+const SIGNALS_DURING_SCAN_FACTOR = 3;
+const MAX_SIGNALS_PER_RUN = 8_000;
+
 // A scan covers every request made before the request it scanned, for the same ref.
 interface Coverage {
   readonly scanId: string;
@@ -47,24 +53,33 @@ export interface Handover {
 }
 
 /**
- * The requests worth carrying: the newest scan request per ref and the newest re-match per
- * snapshot, in the order they arrived. The others are folded into them: the scan that serves the
- * newest serves them too (a batch scans its newest request, see collectBatch). Newest is the
- * highest sequence when every request has one, else the last to arrive, as collectBatch decides.
+ * The requests worth carrying: the newest scan request and the newest re-match per snapshot, in
+ * the order they arrived. The others are folded into them: the scan that serves the newest serves
+ * them too (a batch scans its newest request, whatever ref the others name: see collectBatch), so
+ * one scan request is carried however many refs a flood names. Newest is decided as collectBatch
+ * decides: the highest sequence when every scan request has one, else the last to arrive; per
+ * snapshot, the same among its re-matches.
  */
 export function foldRequests(requests: readonly ScanRequest[]): {
   kept: ScanRequest[];
   folded: ScanRequest[];
 } {
-  const stamped = requests.every((r) => r.sequence !== undefined);
-  const keyOf = (r: ScanRequest) =>
-    r.trigger === 'advisory' ? `snapshot:${r.snapshotId ?? ''}` : `ref:${r.ref ?? ''}`;
-  const newest = new Map<string, number>();
+  const keyOf = (r: ScanRequest) => (r.trigger === 'advisory' ? `snapshot:${r.snapshotId ?? ''}` : 'scan');
+  const groups = new Map<string, number[]>();
   requests.forEach((r, i) => {
-    const best = newest.get(keyOf(r));
-    if (best === undefined || !stamped || r.sequence! > requests[best]!.sequence!) newest.set(keyOf(r), i);
+    const group = groups.get(keyOf(r));
+    if (group) group.push(i);
+    else groups.set(keyOf(r), [i]);
   });
-  const keep = new Set(newest.values());
+  const keep = new Set<number>();
+  for (const indexes of groups.values()) {
+    const stamped = indexes.every((i) => requests[i]!.sequence !== undefined);
+    keep.add(
+      indexes.reduce((best, i) =>
+        !stamped || requests[i]!.sequence! > requests[best]!.sequence! ? i : best,
+      ),
+    );
+  }
   return {
     kept: requests.filter((_, i) => keep.has(i)),
     folded: requests.filter((_, i) => !keep.has(i)),
@@ -206,6 +221,15 @@ export class ScanRequestInbox {
     return this.signals >= this.signalLimit;
   }
 
+  /**
+   * Mid-scan, the bound past which the run must hand on even its scan: the server refuses every
+   * signal past its cap (10,000 per run by default) until the run ends, so a scan that lasts while a
+   * flood goes on would leave requesters refused (see SIGNALS_DURING_SCAN_FACTOR).
+   */
+  signalsAtHardLimit(): boolean {
+    return this.signals >= Math.min(this.signalLimit * SIGNALS_DURING_SCAN_FACTOR, MAX_SIGNALS_PER_RUN);
+  }
+
   /** The pending requests `test` picks (the same objects the inbox holds). */
   pendingWhere(test: (r: ScanRequest) => boolean): ScanRequest[] {
     return this.pending.filter(test);
@@ -293,7 +317,7 @@ export class ScanRequestInbox {
 
   /**
    * The pending requests, for the next run, whose scan takes `scanId`: from now on they are its
-   * own. Only the newest per ref and per snapshot travel; the ids of the others stay answerable
+   * own. Only the newest scan request and the newest re-match per snapshot travel; the ids of the others stay answerable
    * here (this run is the one the requester asks) and, bounded, in the served list.
    */
   handOver(scanId: string, released: readonly ScanRequest[] = []): Handover {

@@ -91,18 +91,26 @@ export interface ScanJob {
    */
   readonly pushWaiting?: () => boolean;
   readonly rematchQueueTimeoutMs?: number;
+  /**
+   * Real scans: true once the run has taken as many signals as it may (a flood during the scan).
+   * The scan then lets go like a re-match that yields (closed SUPERSEDED, its requests handed on
+   * with the flood's to the next run) before the server refuses further signals. Histories recorded
+   * before FLOOD_HANDS_ON_PATCH never let go.
+   */
+  readonly flooded?: () => boolean;
 }
 
 /**
  * How one scan ended. RELEASED: a re-match let go before its verdict, because a push came (PUSH) or
- * no re-match worker took a step in time (QUEUE_TIMEOUT); its requests belong to the next run.
+ * no re-match worker took a step in time (QUEUE_TIMEOUT), or a scan let go because a flood of
+ * requests reached the run's signal bound (FLOOD); its requests belong to the next run.
  * SUPERSEDED: a newer scan of the repository persisted first, so this one wrote nothing.
  */
 export type ScanOutcome =
   | { readonly ended: 'COMPLETED'; readonly policyStatus: NonNullable<PolicyStatus> }
   | { readonly ended: 'FAILED' }
   | { readonly ended: 'SUPERSEDED' }
-  | { readonly ended: 'RELEASED'; readonly reason: 'PUSH' | 'QUEUE_TIMEOUT' };
+  | { readonly ended: 'RELEASED'; readonly reason: 'PUSH' | 'QUEUE_TIMEOUT' | 'FLOOD' };
 
 /**
  * The steps of one scan: fetch and parse the requested commit (or reopen the stored snapshot of a
@@ -160,6 +168,29 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
     return matchPersistEvaluate(begun.snapshotId ?? snapshotToMatch, batch.freshAdvisories);
   };
 
+  const realSteps = async (): Promise<ScanOutcome> => {
+    progress.enter('FETCHING');
+    const fetched = await fetchManifest({
+      ...ref,
+      owner: input.owner,
+      name: input.name,
+      ...started,
+      trigger: request.trigger,
+      ...(request.commitSha ? { commitSha: request.commitSha } : {}),
+      ...(request.ref ? { ref: request.ref } : {}),
+    });
+    progress.count('manifests', fetched.manifests.length);
+    progress.atCommit(fetched.commitSha);
+
+    progress.enter('PARSING');
+    const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
+    progress.count('dependencies', parsed.dependencies);
+
+    progress.enter('MATCHING');
+    const servesWaitingRematches = job.onMatching?.() ?? false;
+    return matchPersistEvaluate(parsed.snapshotId, batch.freshAdvisories || servesWaitingRematches);
+  };
+
   try {
     if (rematch && job.pushWaiting) {
       const outcome = await yieldingToPushes(() => rematchSteps(rematch.snapshotId), job.pushWaiting);
@@ -181,27 +212,17 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
       return { ended: 'RELEASED', reason: outcome };
     }
     if (rematch) return await rematchSteps(rematch.snapshotId);
-
-    progress.enter('FETCHING');
-    const fetched = await fetchManifest({
-      ...ref,
-      owner: input.owner,
-      name: input.name,
-      ...started,
-      trigger: request.trigger,
-      ...(request.commitSha ? { commitSha: request.commitSha } : {}),
-      ...(request.ref ? { ref: request.ref } : {}),
-    });
-    progress.count('manifests', fetched.manifests.length);
-    progress.atCommit(fetched.commitSha);
-
-    progress.enter('PARSING');
-    const parsed = await parse({ ...ref, commitSha: fetched.commitSha, manifests: fetched.manifests });
-    progress.count('dependencies', parsed.dependencies);
-
-    progress.enter('MATCHING');
-    const servesWaitingRematches = job.onMatching?.() ?? false;
-    return await matchPersistEvaluate(parsed.snapshotId, batch.freshAdvisories || servesWaitingRematches);
+    if (job.flooded) {
+      const flooded = job.flooded;
+      const outcome = await yieldingToPushes(realSteps, flooded, () => patched(FLOOD_HANDS_ON_PATCH));
+      if (outcome !== 'PUSH' && outcome !== 'QUEUE_TIMEOUT') return outcome;
+      log.warn('scan handed on: the run took its share of signals', { scanId });
+      const close = { ...ref, ...started, trigger: request.trigger, outcome: 'SUPERSEDED' as const };
+      await CancellationScope.nonCancellable(() => closeScan(close));
+      progress.enter('SUPERSEDED');
+      return { ended: 'RELEASED', reason: 'FLOOD' };
+    }
+    return await realSteps();
   } catch (error) {
     const { code, message } = describeFailure(error);
     const record = () => recordScanFailure({ ...ref, code, message });
@@ -230,6 +251,9 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
   }
 }
 
+// A scan lets go of a flood (see ScanJob.flooded); histories recorded before it never do.
+export const FLOOD_HANDS_ON_PATCH = 'scan-hands-on-flood';
+
 // Failures are recorded out of the cancelled scope, and a failure to record them fails no workflow.
 export const FAILURE_RECORD_PATCH = 'failure-record-survives';
 
@@ -241,6 +265,8 @@ export const FAILURE_RECORD_PATCH = 'failure-record-survives';
 async function yieldingToPushes(
   steps: () => Promise<ScanOutcome>,
   pushWaiting: () => boolean,
+  // Asked once `pushWaiting` turned true (a patch check): false, the steps run on as recorded.
+  mayYield: () => boolean = () => true,
 ): Promise<ScanOutcome | 'PUSH' | 'QUEUE_TIMEOUT'> {
   const scope = new CancellationScope();
   const running = scope.run(steps);
@@ -251,13 +277,14 @@ async function yieldingToPushes(
       () => true,
       () => false,
     );
-  const yielded = await Promise.race([
-    running.then(
-      () => false,
-      () => false,
-    ),
-    pushed,
-  ]);
+  const yielded =
+    (await Promise.race([
+      running.then(
+        () => false,
+        () => false,
+      ),
+      pushed,
+    ])) && mayYield();
   watch.cancel();
   if (yielded) scope.cancel();
   try {

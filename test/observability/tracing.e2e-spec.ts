@@ -293,7 +293,7 @@ describe('OpenTelemetry traces', () => {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
       Worker.runReplayHistory(
         { workflowBundle: { code: readFileSync(process.argv[1], 'utf8') }, sinks: discardingWorkflowSpanSink() },
-        JSON.parse(readFileSync('test/fixtures/histories/repo-scan-completed.json', 'utf8')),
+        JSON.parse(readFileSync('test/fixtures/histories/repo-scan/completed-e2e.json', 'utf8')),
       ).then(() => console.log('replayed'), (e) => { console.error(e.name + ': ' + e.message); process.exit(1); });
     `;
     const result = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script, bundlePath], {

@@ -67,7 +67,6 @@ describe('a push arriving during a re-match, end to end', () => {
     const realBeginRematch = createBeginRematchActivity({
       scans: new MikroOrmScanRepository(harness.orm.em),
       snapshots: new MikroOrmSnapshotRepository(harness.orm.em),
-      now: () => new Date(),
     });
     await harness.stopWorker();
     await harness.startWorker({

@@ -62,13 +62,13 @@ export function createActivities(deps: ActivityDeps) {
   const limits = deps.limits ?? DEFAULT_SCAN_LIMITS;
   return {
     probeDatabase: createProbeDatabaseActivity(deps),
-    fetchManifest: createFetchManifestActivity({ ...deps, limits, now }),
+    fetchManifest: createFetchManifestActivity({ ...deps, limits }),
     parse: createParseActivity(deps),
     osvQuery: createOsvQueryActivity(deps),
     persist: createPersistActivity({ ...deps, now }),
     evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
     recordScanFailure: createRecordScanFailureActivity({ ...deps, now }),
-    beginRematch: createBeginRematchActivity({ ...deps, now }),
+    beginRematch: createBeginRematchActivity(deps),
     closeScan: createCloseScanActivity({ ...deps, now }),
     importAdvisories: createImportAdvisoriesActivity(deps),
     // Kept for syncs started before the sync-run watermark: their histories still schedule these.

@@ -14,7 +14,7 @@ function activityWith(latest: { snapshotId: string; commitSha: string } | null) 
   const snapshots = {
     commitOf: async (id: string) => (id === 'snap-old' ? 'commit-old' : null),
   } as unknown as SnapshotRepository;
-  return { run: createBeginRematchActivity({ scans, snapshots, now: () => new Date() }), phases };
+  return { run: createBeginRematchActivity({ scans, snapshots }), phases };
 }
 
 const input = {

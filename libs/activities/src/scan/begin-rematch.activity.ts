@@ -5,7 +5,6 @@ import type { BeginRematchInput } from './scan-activity.types';
 export interface BeginRematchDeps {
   readonly scans: ScanRepository;
   readonly snapshots: SnapshotRepository;
-  readonly now: () => Date;
 }
 
 /**
@@ -14,7 +13,7 @@ export interface BeginRematchDeps {
  * The snapshot is the repository's newest one when the re-match starts, not the one named when it
  * was asked for: a push scan that completed in between must not be rolled back to an older commit.
  */
-export function createBeginRematchActivity({ scans, snapshots, now }: BeginRematchDeps) {
+export function createBeginRematchActivity({ scans, snapshots }: BeginRematchDeps) {
   return async function beginRematch(
     input: BeginRematchInput,
   ): Promise<{ commitSha: string; snapshotId: string }> {
@@ -26,19 +25,16 @@ export function createBeginRematchActivity({ scans, snapshots, now }: BeginRemat
         throw new NotFoundError('SNAPSHOT_NOT_FOUND', `snapshot ${input.snapshotId} is not stored any more`);
       }
       step.stopIfCancelled();
-      await scans.start(
-        {
-          scanId: input.scanId,
-          orgId: input.orgId,
-          repoId: input.repoId,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          trigger: 'advisory',
-          requestedBy: input.requestedBy,
-          ref: null,
-        },
-        now(),
-      );
+      await scans.start({
+        scanId: input.scanId,
+        orgId: input.orgId,
+        repoId: input.repoId,
+        workflowId: input.workflowId,
+        runId: input.runId,
+        trigger: 'advisory',
+        requestedBy: input.requestedBy,
+        ref: null,
+      });
       await scans.phase(input.scanId, 'MATCHING', { commitSha, snapshotId });
       return { commitSha, snapshotId };
     }, input);

@@ -47,19 +47,16 @@ describe('evaluatePolicy, retried', () => {
     });
     const scans = new MikroOrmScanRepository(orm.em);
     const scanId = randomUUID();
-    await scans.start(
-      {
-        scanId,
-        orgId: org.id,
-        repoId: repo.id,
-        workflowId: `repo-scan:${repo.id}`,
-        runId: randomUUID(),
-        trigger: 'api',
-        requestedBy: 'test',
-        ref: null,
-      },
-      new Date(),
-    );
+    await scans.start({
+      scanId,
+      orgId: org.id,
+      repoId: repo.id,
+      workflowId: `repo-scan:${repo.id}`,
+      runId: randomUUID(),
+      trigger: 'api',
+      requestedBy: 'test',
+      ref: null,
+    });
     const evaluatePolicy = createEvaluatePolicyActivity({
       policies: new MikroOrmPolicyRepository(orm.em),
       findings: new MikroOrmFindingRepository(orm.em),

@@ -43,7 +43,7 @@ function fakes(tree: TreeBlob[]) {
 }
 
 function activityOver(f: ReturnType<typeof fakes>, limits = { maxManifestBytes: 100, maxScanBytes: 1000 }) {
-  return createFetchManifestActivity({ ...f, limits, now: () => new Date() });
+  return createFetchManifestActivity({ ...f, limits });
 }
 
 const input = {

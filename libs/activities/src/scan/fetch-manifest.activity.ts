@@ -58,34 +58,24 @@ export interface FetchManifestDeps {
   readonly blobStore: ManifestBlobStore;
   readonly scans: ScanRepository;
   readonly limits: ScanLimits;
-  readonly now: () => Date;
 }
 
 /** Resolves the commit, picks the manifests out of its tree and stores the blobs not stored yet. */
-export function createFetchManifestActivity({
-  manifestSource,
-  blobStore,
-  scans,
-  limits,
-  now,
-}: FetchManifestDeps) {
+export function createFetchManifestActivity({ manifestSource, blobStore, scans, limits }: FetchManifestDeps) {
   return async function fetchManifest(input: FetchManifestInput): Promise<FetchedManifests> {
     return asActivity(async (_cancelled, step) => {
       const started = Date.now();
       step.stopIfCancelled();
-      await scans.start(
-        {
-          scanId: input.scanId,
-          orgId: input.orgId,
-          repoId: input.repoId,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          trigger: input.trigger,
-          requestedBy: input.requestedBy,
-          ref: input.ref ?? null,
-        },
-        now(),
-      );
+      await scans.start({
+        scanId: input.scanId,
+        orgId: input.orgId,
+        repoId: input.repoId,
+        workflowId: input.workflowId,
+        runId: input.runId,
+        trigger: input.trigger,
+        requestedBy: input.requestedBy,
+        ref: input.ref ?? null,
+      });
       await scans.phase(input.scanId, 'FETCHING');
       // Provider, URL and credentials looked up once for the whole step, not per blob.
       const reader = await manifestSource.forRepository({

@@ -52,19 +52,16 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
     await em.flush();
     const scans = new MikroOrmScanRepository(orm.em);
     const scanId = randomUUID();
-    await scans.start(
-      {
-        scanId,
-        orgId: org.id,
-        repoId: repo.id,
-        workflowId: `repo-scan:${repo.id}`,
-        runId: randomUUID(),
-        trigger: 'api',
-        requestedBy: null,
-        ref: 'refs/heads/main',
-      },
-      new Date(),
-    );
+    await scans.start({
+      scanId,
+      orgId: org.id,
+      repoId: repo.id,
+      workflowId: `repo-scan:${repo.id}`,
+      runId: randomUUID(),
+      trigger: 'api',
+      requestedBy: null,
+      ref: 'refs/heads/main',
+    });
     const blobStore = new MikroOrmManifestBlobStore(orm.em);
     const blobs = Object.entries(manifests).map(([path, text]) => {
       const content = new TextEncoder().encode(text);

@@ -1,19 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { toPurl, type OsvRecord, type ParsedDependency } from '@repoguard/domain';
-import {
-  createMikroOrmConfig,
-  MikroOrmFindingRepository,
-  MikroOrmPolicyRepository,
-  MikroOrmScanRepository,
-  MikroOrmSnapshotRepository,
-  MikroOrmVulnerabilityCache,
-  OrganizationEntity,
-  RepositoryEntity,
-} from '@repoguard/infrastructure';
+import { createMikroOrmConfig } from '@repoguard/infrastructure';
 import { createBeginRematchActivity } from './begin-rematch.activity';
 import { createEvaluatePolicyActivity } from './evaluate-policy.activity';
 import { createPersistActivity } from './persist.activity';
+import {
+  connectedRepo,
+  findingRows,
+  matchedSnapshot,
+  scanRow,
+  scanStepDeps,
+  type RepoRef,
+  type ScanStepDeps,
+} from './rematch.test-fixtures';
 
 // Issue 16 point 1: a re-match that began on the repository's newest snapshot and is overtaken by
 // a push scan (it was cancelled, or its step timed out and a stale attempt still runs) must not
@@ -34,118 +33,29 @@ describe('a re-match overtaken by a newer scan', () => {
 
   const deps = () => {
     let clock = Date.parse('2026-06-01T00:00:00Z');
-    return {
-      snapshots: new MikroOrmSnapshotRepository(orm.em),
-      findings: new MikroOrmFindingRepository(orm.em),
-      vulnerabilityCache: new MikroOrmVulnerabilityCache(orm.em),
-      scans: new MikroOrmScanRepository(orm.em),
-      policies: new MikroOrmPolicyRepository(orm.em),
-      // Every step a second later than the one before: start order is unambiguous.
-      now: () => new Date((clock += 1_000)),
-    };
+    // Every step a second later than the one before.
+    return scanStepDeps(orm, () => new Date((clock += 1_000)));
   };
-
-  async function connectedRepo() {
-    const em = orm.em.fork();
-    const suffix = randomUUID().slice(0, 12);
-    const org = em.create(OrganizationEntity, { name: 'rematch', slug: `rematch-${suffix}` });
-    const repo = em.create(RepositoryEntity, {
-      orgId: org.id,
-      owner: 'rematch',
-      name: `rematch-${suffix}`,
-      defaultBranch: 'main',
-    });
-    await em.flush();
-    return { orgId: org.id, repoId: repo.id };
-  }
-
-  const advisoryFor = (name: string): OsvRecord => ({
-    id: `RG-REMATCH-${randomUUID()}`,
-    modified: '2026-01-01T00:00:00Z',
-    summary: 'rematch test advisory',
-    affected: [
-      {
-        package: { ecosystem: 'npm', name },
-        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
-      },
-    ],
-  });
-
-  const dependency = (name: string, version: string) => {
-    const d: ParsedDependency = {
-      ecosystem: 'npm',
-      name,
-      version,
-      scope: 'runtime',
-      direct: true,
-      manifestPath: 'package-lock.json',
-      line: 1,
-    };
-    return { ...d, purl: toPurl(d.ecosystem, d.name, d.version) };
-  };
-
-  /** A snapshot holding one vulnerable dependency, matched against its own advisory. */
-  async function matchedSnapshot(
-    d: ReturnType<typeof deps>,
-    repo: { orgId: string; repoId: string },
-    name: string,
-  ) {
-    const snapshotId = await d.snapshots.create({
-      ...repo,
-      commitSha: createHash('sha1').update(randomUUID()).digest('hex'),
-      manifests: [],
-      dependencies: [dependency(name, '1.0.0')],
-    });
-    const advisory = advisoryFor(name);
-    await d.vulnerabilityCache.upsert([advisory]);
-    const [stored] = await d.snapshots.dependencies(snapshotId);
-    await d.snapshots.replaceMatches({ id: snapshotId, ...repo }, [
-      { dependencyId: stored!.id, vulnerabilityId: advisory.id },
-    ]);
-    return snapshotId;
-  }
 
   /** A push scan's row, started and completed through the same steps the worker runs. */
-  async function pushScan(
-    d: ReturnType<typeof deps>,
-    repo: { orgId: string; repoId: string },
-    snapshotId: string,
-  ) {
+  async function pushScan(d: ScanStepDeps, repo: RepoRef, snapshotId: string) {
     const scanId = randomUUID();
-    await d.scans.start(
-      {
-        scanId,
-        ...repo,
-        workflowId: `repo-scan:${repo.repoId}`,
-        runId: randomUUID(),
-        trigger: 'push',
-        requestedBy: 'github:push',
-        ref: null,
-      },
-      d.now(),
-    );
+    await d.scans.start({
+      scanId,
+      ...repo,
+      workflowId: `repo-scan:${repo.repoId}`,
+      runId: randomUUID(),
+      trigger: 'push',
+      requestedBy: 'github:push',
+      ref: null,
+    });
     await d.scans.phase(scanId, 'PARSING', { commitSha: 'abc', snapshotId });
     return scanId;
   }
 
-  const findingRows = async (repoId: string) =>
-    Object.fromEntries(
-      (
-        (await knex()('findings').where({ repo_id: repoId }).select('package_name', 'status')) as {
-          package_name: string;
-          status: string;
-        }[]
-      ).map((r) => [r.package_name, r.status]),
-    );
-  const scanRow = async (scanId: string) =>
-    (await knex()('scans').where({ id: scanId }).first('status', 'error_code', 'completed_at')) as {
-      status: string;
-      error_code: string | null;
-    };
-
   it('writes nothing when a push scan that started after it has persisted its own snapshot', async () => {
     const d = deps();
-    const repo = await connectedRepo();
+    const repo = await connectedRepo(orm);
     const persist = createPersistActivity(d);
     const evaluatePolicy = createEvaluatePolicyActivity(d);
     // The repository's first push scan: snapshot 1 holds `left-pad`, vulnerable.
@@ -169,7 +79,7 @@ describe('a re-match overtaken by a newer scan', () => {
     const newer = await matchedSnapshot(d, repo, 'is-even');
     const push = await pushScan(d, repo, newer);
     await persist({ scanId: push, ...repo, snapshotId: newer });
-    expect(await findingRows(repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
+    expect(await findingRows(orm, repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
 
     // The overtaken re-match's persist and evaluation arrive late.
     const persisted = await persist({ scanId: rematchId, ...repo, snapshotId: older });
@@ -177,8 +87,8 @@ describe('a re-match overtaken by a newer scan', () => {
 
     // The push's findings stand: nothing marked fixed, nothing reopened by the older snapshot.
     expect(persisted).toMatchObject({ opened: 0, fixed: 0, supersededBy: push });
-    expect(await findingRows(repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
-    expect(await scanRow(rematchId)).toMatchObject({ status: 'SUPERSEDED', error_code: null });
+    expect(await findingRows(orm, repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
+    expect(await scanRow(orm, rematchId)).toMatchObject({ status: 'SUPERSEDED', error_code: null });
 
     // The push completes; the newest completed snapshot, which the next sync targets, is its own.
     await evaluatePolicy({ scanId: push, ...repo, snapshotId: newer });
@@ -187,7 +97,7 @@ describe('a re-match overtaken by a newer scan', () => {
 
   it('does not complete, nor set the repository status, once a newer scan has persisted', async () => {
     const d = deps();
-    const repo = await connectedRepo();
+    const repo = await connectedRepo(orm);
     const persist = createPersistActivity(d);
     const evaluatePolicy = createEvaluatePolicyActivity(d);
     const older = await matchedSnapshot(d, repo, 'left-pad');
@@ -214,7 +124,7 @@ describe('a re-match overtaken by a newer scan', () => {
     const late = await evaluatePolicy({ scanId: rematchId, ...repo, snapshotId: older });
 
     expect(late).toMatchObject({ supersededBy: push });
-    expect(await scanRow(rematchId)).toMatchObject({ status: 'SUPERSEDED' });
+    expect(await scanRow(orm, rematchId)).toMatchObject({ status: 'SUPERSEDED' });
     expect(await d.scans.latestCompletedSnapshot(repo.repoId)).toMatchObject({ snapshotId: newer });
     const evaluations = (await knex()('policy_evaluations')
       .where({ repo_id: repo.repoId })
@@ -224,7 +134,7 @@ describe('a re-match overtaken by a newer scan', () => {
 
   it('still lets the newer scan write after an older one persisted first', async () => {
     const d = deps();
-    const repo = await connectedRepo();
+    const repo = await connectedRepo(orm);
     const persist = createPersistActivity(d);
     const older = await matchedSnapshot(d, repo, 'left-pad');
     const first = await pushScan(d, repo, older);
@@ -240,12 +150,12 @@ describe('a re-match overtaken by a newer scan', () => {
       opened: 1,
       fixed: 1,
     });
-    expect(await findingRows(repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
+    expect(await findingRows(orm, repo.repoId)).toEqual({ 'left-pad': 'fixed', 'is-even': 'open' });
   });
 
   it('keeps a re-match its workflow closed for a push closed, whatever its late steps do', async () => {
     const d = deps();
-    const repo = await connectedRepo();
+    const repo = await connectedRepo(orm);
     const older = await matchedSnapshot(d, repo, 'left-pad');
     const first = await pushScan(d, repo, older);
     await createPersistActivity(d)({ scanId: first, ...repo, snapshotId: older });
@@ -266,7 +176,7 @@ describe('a re-match overtaken by a newer scan', () => {
     await createPersistActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
     await createEvaluatePolicyActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
 
-    expect(await scanRow(rematchId)).toMatchObject({ status: 'SUPERSEDED' });
+    expect(await scanRow(orm, rematchId)).toMatchObject({ status: 'SUPERSEDED' });
     const latest = (await knex()('scans')
       .where({ repo_id: repo.repoId, status: 'COMPLETED' })
       .pluck('id')) as string[];

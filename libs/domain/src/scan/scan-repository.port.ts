@@ -45,8 +45,11 @@ export interface ScanEvaluationRecord {
 export interface ScanRepository {
   /** Inserts the QUEUED row; false when it was there already (the request joined a queued scan). */
   queue(scan: ScanRecordQueued): Promise<boolean>;
-  /** Creates the scan row, or leaves it as it is when a retry already did. */
-  start(scan: ScanRecordStart, now: Date): Promise<void>;
+  /**
+   * Creates the scan row, or leaves it as it is when a retry already did. Its start time and start
+   * order come from the database, not the worker's clock: `newerScanThan` compares them across hosts.
+   */
+  start(scan: ScanRecordStart): Promise<void>;
   /** Moves the scan to a step; a row already final (a late attempt of an abandoned step) stays. */
   phase(scanId: string, phase: string, update?: { commitSha?: string; snapshotId?: string }): Promise<void>;
   recordPhase(
@@ -69,7 +72,10 @@ export interface ScanRepository {
   ): Promise<{ supersededBy: string | null }>;
   /** Closes the scan SUPERSEDED (a newer scan took over), unless its row is final already. */
   supersede(scanId: string, now: Date): Promise<void>;
-  /** A scan of the repository that started after this one and has reached its persist step. */
+  /**
+   * A scan of the repository that started after this one, in the order the database saw the starts,
+   * and has reached its persist step.
+   */
   newerScanThan(scanId: string): Promise<string | null>;
   /**
    * Closes a scan that ends without a verdict of its own, creating its row when no step did yet:

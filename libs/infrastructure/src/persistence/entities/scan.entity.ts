@@ -26,6 +26,7 @@ export class ScanEntity {
     | 'errorCode'
     | 'errorMessage'
     | 'startedAt'
+    | 'startSeq'
     | 'completedAt'
     | 'requestedBy'
     | 'snapshotId'
@@ -83,8 +84,16 @@ export class ScanEntity {
   @Property({ type: 'text', nullable: true })
   errorMessage: string | null = null;
 
+  /** Set by the database when the scan starts, like `startSeq`: never from a worker's clock. */
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   startedAt: Date | null = null;
+
+  /**
+   * The order scans started in, as the database saw it (sequence `scans_start_seq`): which of two
+   * scans is newer, whatever the clocks of the workers that ran them said.
+   */
+  @Property({ type: 'bigint', nullable: true })
+  startSeq: string | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   completedAt: Date | null = null;

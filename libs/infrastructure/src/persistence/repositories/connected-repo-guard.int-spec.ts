@@ -130,19 +130,16 @@ describe('scan writes racing a purge', () => {
     const snapshots = new MikroOrmSnapshotRepository(orm.em);
     const refused = { code: 'REPO_DISCONNECTED' };
     await expect(
-      scans.start(
-        {
-          scanId: randomUUID(),
-          orgId,
-          repoId,
-          workflowId: 'w',
-          runId: 'r',
-          trigger: 'api',
-          requestedBy: null,
-          ref: null,
-        },
-        new Date(),
-      ),
+      scans.start({
+        scanId: randomUUID(),
+        orgId,
+        repoId,
+        workflowId: 'w',
+        runId: 'r',
+        trigger: 'api',
+        requestedBy: null,
+        ref: null,
+      }),
     ).rejects.toMatchObject(refused);
     await expect(
       snapshots.create({ orgId, repoId, commitSha: 'b'.repeat(40), manifests: [], dependencies: [] }),

@@ -39,6 +39,15 @@ const queuedRow = (scan: ScanRecordQueued) => ({
   counts: JSON.stringify({}),
 });
 
+/**
+ * A scan's start, from the database: its time and its place in `scans_start_seq`, which orders
+ * scans however far apart the clocks of the workers that started them are.
+ */
+const startedNow = (knex: Knex) => ({
+  started_at: knex.raw('clock_timestamp()'),
+  start_seq: knex.raw(`nextval('scans_start_seq')`),
+});
+
 export class MikroOrmScanRepository implements ScanRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -58,12 +67,12 @@ export class MikroOrmScanRepository implements ScanRepository {
     });
   }
 
-  async start(scan: ScanRecordStart, now: Date): Promise<void> {
+  async start(scan: ScanRecordStart): Promise<void> {
     await writeForConnectedRepo(this.em.fork(), scan.repoId, async (trx) => {
       await trx('scans')
-        .insert({ ...queuedRow(scan), started_at: now })
+        .insert({ ...queuedRow(scan), ...startedNow(trx) })
         // The API may have queued the row already (it has no run id when a follow-up run serves the
-        // request); a retry finds it started and keeps its first start time.
+        // request); a retry finds it started and keeps its first start time and place.
         .onConflict('id')
         .merge({
           run_id: scan.runId,
@@ -71,6 +80,11 @@ export class MikroOrmScanRepository implements ScanRepository {
           requested_by: scan.requestedBy,
           ref: scan.ref,
           started_at: trx.raw('coalesce(scans.started_at, excluded.started_at)'),
+          // Only with a first start: a row started before start_seq existed keeps none, and is
+          // ordered by its start time (`newerScanThan`), not placed after every later start.
+          start_seq: trx.raw(
+            'case when scans.started_at is null then excluded.start_seq else scans.start_seq end',
+          ),
         });
     });
   }
@@ -170,7 +184,7 @@ export class MikroOrmScanRepository implements ScanRepository {
       // (its start merges, its phase updates skip final rows) and it never hangs unfinished.
       await trx.raw(
         `${trx('scans')
-          .insert({ ...queuedRow(scan), ...closed, started_at: now })
+          .insert({ ...queuedRow(scan), ...closed, ...startedNow(trx) })
           .toQuery()} on conflict (id) do update set status = excluded.status,
              completed_at = excluded.completed_at, error_code = excluded.error_code,
              error_message = excluded.error_message

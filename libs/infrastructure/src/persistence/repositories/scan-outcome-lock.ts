@@ -16,17 +16,23 @@ export async function holdScanOutcome(trx: Knex.Transaction, repoId: string): Pr
  * The newest scan of the same repository that started after `scanId` and has reached its persist
  * step, if any. Started, not created: a re-match's row is opened by its first step, a push's by its
  * fetch, so start order is the order the workflow ran them in (a request queued by the API has no
- * start yet and counts only once it runs).
+ * start yet and counts only once it runs). Start order is the database's (`start_seq`), never the
+ * workers' clocks, which disagree across hosts; only a row started by a worker that predates
+ * `start_seq` has none, and is compared by its start time.
  */
 export async function newerScanThan(knex: Knex, scanId: string): Promise<string | null> {
   const row = (await knex('scans as newer')
     .join('scans as this', function () {
-      this.on('newer.repo_id', '=', 'this.repo_id').andOn('newer.started_at', '>', 'this.started_at');
+      this.on('newer.repo_id', '=', 'this.repo_id');
     })
     .where('this.id', scanId)
     .whereNot('newer.id', scanId)
+    .whereRaw(
+      `(newer.start_seq > this.start_seq
+        or ((newer.start_seq is null or this.start_seq is null) and newer.started_at > this.started_at))`,
+    )
     .whereIn('newer.status', PERSISTED_OR_PERSISTING)
-    .orderBy('newer.started_at', 'desc')
+    .orderByRaw('newer.start_seq desc nulls last, newer.started_at desc')
     .first('newer.id')) as { id: string } | undefined;
   return row?.id ?? null;
 }

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { ScanRecordStart } from '@repoguard/domain';
+import { createMikroOrmConfig } from '../mikro-orm.config';
+import { OrganizationEntity, RepositoryEntity } from '../entities';
+import { MikroOrmScanRepository } from './mikro-orm-scan-repository';
+
+// Where a scan's start stands among the repository's others, on the real database: the place the
+// database gave it (start_seq), kept through retries, and the start time for rows without one.
+describe('scan start order', () => {
+  let orm: MikroORM;
+  let scans: MikroOrmScanRepository;
+  const knex = () => orm.em.getKnex();
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 4 }),
+    );
+    scans = new MikroOrmScanRepository(orm.em);
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+  });
+
+  async function connectedRepo() {
+    const em = orm.em.fork();
+    const suffix = randomUUID().slice(0, 12);
+    const org = em.create(OrganizationEntity, { name: 'start-order', slug: `start-order-${suffix}` });
+    const repo = em.create(RepositoryEntity, {
+      orgId: org.id,
+      owner: 'o',
+      name: suffix,
+      defaultBranch: 'main',
+    });
+    await em.flush();
+    return { orgId: org.id, repoId: repo.id };
+  }
+  const scanOf = (repo: { orgId: string; repoId: string }): ScanRecordStart => ({
+    scanId: randomUUID(),
+    ...repo,
+    workflowId: `repo-scan:${repo.repoId}`,
+    runId: randomUUID(),
+    trigger: 'push',
+    requestedBy: null,
+    ref: null,
+  });
+  const startOf = async (scanId: string) =>
+    (await knex()('scans').where({ id: scanId }).first('start_seq', 'started_at')) as {
+      start_seq: string | null;
+      started_at: unknown;
+    };
+
+  it('gives a queued scan its place when it starts, and a retried start keeps it', async () => {
+    const repo = await connectedRepo();
+    const first = scanOf(repo);
+    await scans.queue(first);
+    expect(await startOf(first.scanId)).toEqual({ start_seq: null, started_at: null });
+
+    await scans.start(first);
+    const started = await startOf(first.scanId);
+    const second = scanOf(repo);
+    await scans.start(second);
+    await scans.start(first);
+
+    expect(started.start_seq).not.toBeNull();
+    expect(await startOf(first.scanId)).toEqual(started);
+    expect(BigInt((await startOf(second.scanId)).start_seq!)).toBeGreaterThan(BigInt(started.start_seq!));
+  });
+
+  it('orders a scan started without a place (by a worker before start_seq) by its start time', async () => {
+    const repo = await connectedRepo();
+    const current = scanOf(repo);
+    const legacy = scanOf(repo);
+    await scans.start(current);
+    await scans.start(legacy);
+    await knex()('scans').where({ id: legacy.scanId }).update({ start_seq: null, status: 'PERSISTING' });
+    // A retried start of the legacy row gives it no place after every later start.
+    await scans.start(legacy);
+    expect((await startOf(legacy.scanId)).start_seq).toBeNull();
+
+    const setLegacyStart = (offsetMs: number) =>
+      knex()('scans')
+        .where({ id: legacy.scanId })
+        .update({
+          started_at: knex().raw(
+            `(select started_at from scans where id = ?) + ? * interval '1 millisecond'`,
+            [current.scanId, offsetMs],
+          ),
+        });
+    await setLegacyStart(1_000);
+    expect(await scans.newerScanThan(current.scanId)).toBe(legacy.scanId);
+    await setLegacyStart(-1_000);
+    expect(await scans.newerScanThan(current.scanId)).toBeNull();
+  });
+});

@@ -6,7 +6,8 @@
 //
 //   BENCH_REPOS (default 1000)         repositories scanned once, then all re-matched by the sync
 //   BENCH_PUSHES (default 100)         pushes measured without the sync, and again during it
-//   BENCH_PUSH_INTERVAL_MS (default 50) spacing of the pushes (both phases alike)
+//   BENCH_PUSH_INTERVAL_MS (default 300) spacing of the pushes (both phases alike): wide enough that
+//                                      pushes alone do not queue behind each other on a small machine
 //   BENCH_SETUP_CONCURRENCY (default 16) first scans at once while setting up (more only queue at
 //                                      the GitHub stand-in, whose answers then time out on a busy machine)
 //   BENCH_DATABASE_URL                 default postgresql://postgres@127.0.0.1:5432/repoguard_bench
@@ -15,6 +16,9 @@
 // included. Every push adds a package an existing advisory names, so its scan opens a finding; a
 // re-match of an older snapshot (which lacks that package) persisted after it marks the finding
 // fixed: each pushed repository whose finding is not open at the end is a violation (must be 0).
+// During the sync each push is aimed, in turn, at a repository whose re-match is running (the push
+// must not wait behind it) and at one whose re-match has not begun, last in the sync's order first
+// (its snapshot is now older than the push: the case that overwrote findings before issue 16).
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,7 +36,7 @@ import { withScanHarness } from './scan-bench-harness';
 
 const REPOS = positive('BENCH_REPOS', 1000);
 const PUSHES = positive('BENCH_PUSHES', 100);
-const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 50);
+const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
 const QUIET_WINDOW_MS = 1;
 const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
 
@@ -74,8 +78,12 @@ interface Repo {
   readonly commit: (files: Record<string, string>, message: string) => Promise<string>;
 }
 
+/** What the repository was doing when the push was requested. */
+type PushAim = 'no sync' | 're-match running' | 're-match not begun' | 're-match done';
+
 interface PushTiming {
   readonly repo: Repo;
+  readonly aim: PushAim;
   readonly latencyMs: number;
 }
 
@@ -115,11 +123,19 @@ async function commitPushes(repos: readonly Repo[]): Promise<string[]> {
   return commits;
 }
 
-/** Requests one push per repository, `PUSH_INTERVAL_MS` apart; resolves when every push's scan completed. */
+/** The next repository to push to, and what it was doing then; undefined when none is left. */
+type NextPush = (pushed: number) => Promise<{ index: number; aim: PushAim } | undefined>;
+
+/**
+ * Requests `count` pushes, `PUSH_INTERVAL_MS` apart, to the repositories `next` picks; resolves
+ * when every push's scan completed.
+ */
 async function pushAll(
   harness: ScanHarness,
   repos: readonly Repo[],
   commits: readonly string[],
+  count: number,
+  next: NextPush,
 ): Promise<PushTiming[]> {
   const pushes: Push[] = [];
   let requesting = true;
@@ -127,8 +143,11 @@ async function pushAll(
   // Returned below; a failure while pushes are still being requested must not go unhandled meanwhile.
   completed.catch(() => undefined);
   try {
-    for (const [i, repo] of repos.entries()) {
-      const sha = commits[i]!;
+    for (let n = 0; n < count; n++) {
+      const picked = await next(n);
+      if (!picked) break;
+      const repo = repos[picked.index]!;
+      const sha = commits[picked.index]!;
       const requestedAt = Date.now();
       await harness.request(repo.target, {
         trigger: 'push',
@@ -136,7 +155,7 @@ async function pushAll(
         ref: 'refs/heads/main',
         deliveryId: `bench-${run}-${repo.name}`,
       });
-      pushes.push({ repo, sha, requestedAt });
+      pushes.push({ repo, sha, requestedAt, aim: picked.aim });
       await sleep(PUSH_INTERVAL_MS);
     }
   } finally {
@@ -145,8 +164,58 @@ async function pushAll(
   return completed;
 }
 
+/** Pushes to the repositories in order (no sync running). */
+const inOrder =
+  (total: number): NextPush =>
+  async (n) =>
+    n < total ? { index: n, aim: 'no sync' } : undefined;
+
+/**
+ * Aims pushes, in turn, at a candidate whose re-match is running and at one collected as a target
+ * whose re-match has not begun (no scan row yet); the other kind when one is missing, and any
+ * candidate once the sync left none of either.
+ */
+function aimedAtRematches(
+  harness: ScanHarness,
+  syncWorkflowId: string,
+  candidates: readonly Repo[],
+): NextPush {
+  const unpushed = new Map(candidates.map((repo, index) => [repo.target.repoId, index]));
+  const take = (repoId: string, aim: PushAim) => {
+    const index = unpushed.get(repoId)!;
+    unpushed.delete(repoId);
+    return { index, aim };
+  };
+  return async (n) => {
+    if (unpushed.size === 0) return undefined;
+    const ids = [...unpushed.keys()].join(',');
+    const [running] = await query<{ repo_id: string }>(
+      harness,
+      `select s.repo_id from scans s where s.trigger = 'advisory' and s.status = 'RUNNING'
+          and s.repo_id = any(string_to_array(?, ',')::uuid[]) limit 1`,
+      [ids],
+    );
+    // Last in the sync's order first: right after the targets are collected, its request is not
+    // even sent yet, so the push lands before it.
+    const [waiting] = await query<{ repo_id: string }>(
+      harness,
+      `select t.repo_id from advisory_rematch_targets t
+          where t.sync_run_id like ? and t.repo_id = any(string_to_array(?, ',')::uuid[])
+            and not exists (select 1 from scans s where s.repo_id = t.repo_id and s.trigger = 'advisory')
+          order by t.seq desc limit 1`,
+      [`${syncWorkflowId}%`, ids],
+    );
+    const first = n % 2 === 0 ? running : waiting;
+    const second = n % 2 === 0 ? waiting : running;
+    if (first) return take(first.repo_id, first === running ? 're-match running' : 're-match not begun');
+    if (second) return take(second.repo_id, second === running ? 're-match running' : 're-match not begun');
+    return take(unpushed.keys().next().value!, 're-match done');
+  };
+}
+
 interface Push {
   readonly repo: Repo;
+  readonly aim: PushAim;
   readonly sha: string;
   /** Epoch milliseconds, taken just before the request. */
   readonly requestedAt: number;
@@ -187,6 +256,7 @@ async function waitForPushScans(
         if (!row.completed_at) continue;
         timings.set(push, {
           repo: push.repo,
+          aim: push.aim,
           latencyMs: new Date(row.completed_at).getTime() - push.requestedAt,
         });
       }
@@ -255,12 +325,14 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   );
 
   // Without the sync: pushes to the first PUSHES repositories.
-  const quiet = await pushAll(harness, repos.slice(0, PUSHES), await commitPushes(repos.slice(0, PUSHES)));
+  const quietRepos = repos.slice(0, PUSHES);
+  const quiet = await pushAll(harness, quietRepos, await commitPushes(quietRepos), PUSHES, inOrder(PUSHES));
   for (const push of quiet) await harness.waitForScan(push.repo.target);
 
-  // With the sync: it re-matches every repository; pushes to the next PUSHES repositories once
-  // the re-matches have begun.
-  const floodCommits = await commitPushes(repos.slice(PUSHES, 2 * PUSHES));
+  // With the sync: it re-matches every repository; PUSHES pushes, once the re-matches have begun,
+  // aimed at re-matches among the candidates (every repository but the quiet phase's, up to 4×).
+  const candidates = repos.slice(PUSHES, Math.min(REPOS, PUSHES * 5));
+  const floodCommits = await commitPushes(candidates);
   const file = path.join(dir, 'new-advisory.json');
   fs.writeFileSync(file, JSON.stringify(NEW_ADVISORY));
   const input: SyncAdvisoriesInput = {
@@ -269,25 +341,33 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
     rematchTaskQueue: harness.rematchTaskQueue,
     scanTiming: { quietWindowMs: QUIET_WINDOW_MS },
   };
+  const syncWorkflowId = `advisory-sync:bench-${run}`;
   const syncStarted = performance.now();
   const sync = harness.temporal.client.workflow.execute<
     (i: SyncAdvisoriesInput) => Promise<SyncAdvisoriesResult>
   >(SYNC_ADVISORIES_WORKFLOW, {
     taskQueue: harness.taskQueue,
-    workflowId: `advisory-sync:bench-${run}`,
+    workflowId: syncWorkflowId,
     args: [input],
   });
   const orgRepos = repos.map((r) => r.target.repoId);
+  // Pushes begin as soon as the sync has collected its targets, before most re-matches are asked.
   for (;;) {
     const [row] = await query<{ n: number }>(
       harness,
-      `select count(*)::int as n from scans where trigger = 'advisory' and org_id = ?`,
-      [harness.orgId],
+      `select count(*)::int as n from advisory_sync_runs where id like ? and targets_collected_at is not null`,
+      [`${syncWorkflowId}%`],
     );
     if ((row?.n ?? 0) > 0) break;
-    await sleep(100);
+    await sleep(20);
   }
-  const flooded = await pushAll(harness, repos.slice(PUSHES, 2 * PUSHES), floodCommits);
+  const flooded = await pushAll(
+    harness,
+    candidates,
+    floodCommits,
+    PUSHES,
+    aimedAtRematches(harness, syncWorkflowId, candidates),
+  );
   const synced = await sync;
   const rematchesLeft = await query<{ n: number }>(
     harness,
@@ -316,6 +396,12 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
 
   console.log(describe('pushes, no sync', quiet));
   console.log(describe('pushes during the sync', flooded));
+  for (const aim of ['re-match running', 're-match not begun', 're-match done'] as const) {
+    const aimed = flooded.filter((t) => t.aim === aim);
+    if (aimed.length > 0) console.log(describe(`  ${aim}`, aimed));
+  }
+  console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
+  console.log(await phaseMedians(harness, 'push scans during sync', flooded));
   console.log(
     `  sync: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
       `${rematchesLeft[0]?.n ?? 0} still queued or running when the sync workflow returned, all done after ${syncSeconds.toFixed(1)} s`,
@@ -327,6 +413,26 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
     `  repositories without the new advisory's finding at the end: ${missed?.n ?? '?'} (must be 0)`,
   );
   if ((violations?.n ?? 1) > 0) process.exitCode = 2;
+}
+
+/** Median time of each step of the pushes' scans (where a push's latency went). */
+async function phaseMedians(
+  harness: ScanHarness,
+  label: string,
+  timings: readonly PushTiming[],
+): Promise<string> {
+  const rows = await query<{ phase_timings: Record<string, number> }>(
+    harness,
+    `select phase_timings from scans where trigger = 'push' and status = 'COMPLETED'
+        and repo_id = any(string_to_array(?, ',')::uuid[])`,
+    [timings.map((t) => t.repo.target.repoId).join(',')],
+  );
+  const phases = new Map<string, number[]>();
+  for (const row of rows)
+    for (const [phase, ms] of Object.entries(row.phase_timings))
+      phases.set(phase, [...(phases.get(phase) ?? []), ms]);
+  const parts = [...phases].map(([phase, ms]) => `${phase} ${quantile(ms, 0.5).toFixed(0)}`);
+  return `  ${label}: median ms per step: ${parts.join(', ')}`;
 }
 
 /** Every repository, made in the stand-in's process in chunks, then connected to the harness's org. */

@@ -11,6 +11,7 @@ import {
 } from '@repoguard/domain';
 import { readOsvExportFrom, type OsvExportSourceOptions } from './osv-export-source';
 import { PostgresAdvisoryMirror } from './postgres-advisory-mirror';
+import { NEWEST_FIRST } from '../persistence/repositories/scan-outcome-lock';
 
 /**
  * Reads an export from a path or URL, within the limits given, and writes it into the PostgreSQL
@@ -56,7 +57,7 @@ async function affectedRepositories(
          select distinct on (s.repo_id) s.snapshot_id as id, s.repo_id
            from scans s
           where s.status = 'COMPLETED' and s.snapshot_id is not null
-          order by s.repo_id, s.completed_at desc
+          order by s.repo_id, ${NEWEST_FIRST('s')}
        ),
        changed as (
          select distinct p.ecosystem, p.name

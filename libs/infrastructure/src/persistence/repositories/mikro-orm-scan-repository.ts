@@ -14,7 +14,7 @@ import {
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
-import { holdScanOutcome, newerScanThan } from './scan-outcome-lock';
+import { holdScanOutcome, NEWEST_FIRST, newerScanThan } from './scan-outcome-lock';
 
 /**
  * The scan's repository is still connected: a step's progress is not written once it is gone (its
@@ -197,7 +197,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     const row = (await this.knex()('scans as s')
       .join('dependency_snapshots as d', 'd.id', 's.snapshot_id')
       .where({ 's.repo_id': repoId, 's.status': 'COMPLETED' })
-      .orderBy('s.completed_at', 'desc')
+      .orderByRaw(NEWEST_FIRST('s'))
       .first('s.snapshot_id', 'd.commit_sha')) as { snapshot_id: string; commit_sha: string } | undefined;
     return row ? { snapshotId: row.snapshot_id, commitSha: row.commit_sha } : null;
   }

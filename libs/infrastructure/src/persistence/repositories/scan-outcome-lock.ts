@@ -36,3 +36,11 @@ export async function newerScanThan(knex: Knex, scanId: string): Promise<string 
     .first('newer.id')) as { id: string } | undefined;
   return row?.id ?? null;
 }
+
+/**
+ * Order of a repository's completed scans, newest first: by the database's start sequence, as
+ * `newerScanThan` decides, never by `completed_at` (a worker's clock, which may be skewed between
+ * hosts); rows started before the sequence existed come last, by completion.
+ */
+export const NEWEST_FIRST = (alias: string): string =>
+  `${alias}.start_seq desc nulls last, ${alias}.completed_at desc`;

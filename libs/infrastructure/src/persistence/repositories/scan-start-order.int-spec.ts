@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { ScanRecordStart } from '@repoguard/domain';
 import { createMikroOrmConfig } from '../mikro-orm.config';
 import { OrganizationEntity, RepositoryEntity } from '../entities';
+import { MikroOrmScannedStateReader } from '../stores/mikro-orm-scanned-state-reader';
 import { MikroOrmScanRepository } from './mikro-orm-scan-repository';
 
 // Where a scan's start stands among the repository's others, on the real database: the place the
@@ -91,5 +92,39 @@ describe('scan start order', () => {
     expect(await scans.newerScanThan(current.scanId)).toBe(legacy.scanId);
     await setLegacyStart(-1_000);
     expect(await scans.newerScanThan(current.scanId)).toBeNull();
+  });
+
+  it('names the scan started last the latest completed, whatever the workers clocks said when they completed', async () => {
+    const repo = await connectedRepo();
+    const snapshotOf = async (commitSha: string) => {
+      const id = randomUUID();
+      await knex()('dependency_snapshots').insert({
+        id,
+        org_id: repo.orgId,
+        repo_id: repo.repoId,
+        commit_sha: commitSha,
+        manifests: JSON.stringify([]),
+      });
+      return id;
+    };
+    const older = scanOf(repo);
+    const newer = scanOf(repo);
+    await scans.start(older);
+    await scans.start(newer);
+    const olderSnapshot = await snapshotOf('a'.repeat(40));
+    const newerSnapshot = await snapshotOf('b'.repeat(40));
+    await knex()('scans').where({ id: older.scanId }).update({ snapshot_id: olderSnapshot });
+    await knex()('scans').where({ id: newer.scanId }).update({ snapshot_id: newerSnapshot });
+    // The newer scan completed on a host whose clock runs a minute behind the older one's.
+    await scans.complete(newer.scanId, new Date(Date.now() - 60_000));
+    await scans.complete(older.scanId, new Date());
+
+    expect(await scans.latestCompletedSnapshot(repo.repoId)).toEqual({
+      snapshotId: newerSnapshot,
+      commitSha: 'b'.repeat(40),
+    });
+    expect((await new MikroOrmScannedStateReader(orm.em.fork()).lastScanned(repo.repoId))?.snapshotId).toBe(
+      newerSnapshot,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, QueryOrder } from '@mikro-orm/postgresql';
 import type { ScannedState, ScannedStateReader } from '@repoguard/domain';
 import { ScanEntity } from '../entities';
 import { MikroOrmFindingRepository } from '../repositories/mikro-orm-finding-repository';
@@ -11,7 +11,8 @@ export class MikroOrmScannedStateReader implements ScannedStateReader {
     const lastScan = await this.em.findOne(
       ScanEntity,
       { repoId, status: 'COMPLETED', snapshotId: { $ne: null } },
-      { orderBy: { completedAt: 'desc' } },
+      // Started last by the database's count, not finished last by a worker's clock (NEWEST_FIRST).
+      { orderBy: { startSeq: QueryOrder.DESC_NULLS_LAST, completedAt: QueryOrder.DESC } },
     );
     if (!lastScan?.snapshotId) return null;
     const [findings, dependencies] = await Promise.all([

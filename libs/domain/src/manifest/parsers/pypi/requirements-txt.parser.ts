@@ -14,6 +14,7 @@ import type {
   ParseOptions,
   ParsedDependency,
 } from '../../manifest.types';
+import { EnvVarExpander } from './env-var-expander';
 import { includeOutsideTree, resolveIncludePath } from './include-path';
 import { isPep440Version, parsePep508, type Pep508Requirement } from './pep508-requirement';
 import { redactUrl } from './redact-url';
@@ -111,42 +112,6 @@ interface ParsedOption {
 const NO_OPTIONS: readonly ParsedOption[] = Object.freeze([]);
 
 const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.\d]|$)/i;
-/** `0-9`, `A-Z` and `_`: what a `${NAME}` may be made of. */
-function isEnvNameChar(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
-}
-
-/**
- * Replaces each `${NAME}` (upper-case letters, digits, `_`) set in `env`; the references to names
- * not set are added to `unknown` as written (`${NAME}`) and left in place. One forward scan without
- * a regex callback, and no new string unless something was replaced: a line may hold thousands.
- */
-function expandEnvVars(
-  text: string,
-  env: Readonly<Record<string, string>> | undefined,
-  unknown: Set<string>,
-): string {
-  let expanded = '';
-  let copied = 0;
-  for (let at = text.indexOf('${'); at !== -1;) {
-    let end = at + 2;
-    while (end < text.length && isEnvNameChar(text.charCodeAt(end))) end++;
-    if (end === at + 2 || text.charCodeAt(end) !== 0x7d) {
-      // Name characters hold no `$`: the next reference starts at `end` at the earliest.
-      at = text.indexOf('${', end);
-      continue;
-    }
-    const name = env ? text.slice(at + 2, end) : '';
-    if (env && Object.hasOwn(env, name)) {
-      expanded += text.slice(copied, at) + env[name];
-      copied = end + 1;
-    } else {
-      unknown.add(text.slice(at, end + 1));
-    }
-    at = text.indexOf('${', end + 1);
-  }
-  return copied === 0 ? text : expanded + text.slice(copied);
-}
 const URL_SCHEME = /^[A-Z][A-Z0-9+.-]*:\/\//i;
 const VCS_SCHEME = /^(?:git|hg|svn|bzr)[+:]/i;
 const ARCHIVE = /\.(?:whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;
@@ -180,7 +145,11 @@ class RequirementsRun {
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
 
-  constructor(private readonly options: ParseOptions) {}
+  private readonly envVars: EnvVarExpander;
+
+  constructor(private readonly options: ParseOptions) {
+    this.envVars = new EnvVarExpander(options.env);
+  }
 
   parseFile(context: FileContext, text: string): void {
     this.active.add(context.path);
@@ -271,15 +240,14 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
-    // A set: a line may reference thousands of distinct variables. Made only for a line that has
-    // any, as most have none.
-    // Unknown variables as written, `${NAME}`.
-    const unknownVars = rawText.includes('${') ? new Set<string>() : undefined;
-    const text = unknownVars ? expandEnvVars(rawText, this.options.env, unknownVars) : rawText;
+    // Unknown variables as written, `${NAME}`, each once. Made only for a line that has any, as
+    // most have none.
+    const unknownVars: string[] | undefined = rawText.includes('${') ? [] : undefined;
+    const text = unknownVars ? this.envVars.expand(rawText, unknownVars) : rawText;
     let leftOut = false;
     // With an unset variable the line as written is usually invalid; say why once, not twice.
     const invalid = (message: string) => {
-      if (unknownVars && unknownVars.size > 0) leftOut = true;
+      if (unknownVars && unknownVars.length > 0) leftOut = true;
       else this.report(context, line, 'warning', 'INVALID_SYNTAX', message);
     };
 
@@ -309,7 +277,7 @@ class RequirementsRun {
       }
     }
 
-    if (unknownVars && unknownVars.size > 0) {
+    if (unknownVars && unknownVars.length > 0) {
       const notSet = ` is not set; ${leftOut ? 'the line was left out' : 'it was kept as written'}`;
       for (const reference of unknownVars)
         this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', reference + notSet);

@@ -3,7 +3,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Activities } from '@repoguard/activities';
 import type { RepoScanInput, RepoScanResult, ScanRequest } from '@repoguard/contract';
 import {
   ORG_BUSY_FAILURE,
@@ -22,33 +21,7 @@ import {
   type HistoryScenario,
   type RecordingContext,
 } from './history-recorder';
-
-type ScanActivities = Pick<
-  Activities,
-  | 'fetchManifest'
-  | 'parse'
-  | 'osvQuery'
-  | 'persist'
-  | 'evaluatePolicy'
-  | 'recordScanFailure'
-  | 'beginRematch'
-  | 'closeScan'
->;
-
-const happyPath: ScanActivities = {
-  fetchManifest: async (input) => ({
-    commitSha: input.commitSha ?? 'head-of-main',
-    ref: input.ref ?? 'refs/heads/main',
-    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
-  }),
-  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
-  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
-  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
-  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
-  recordScanFailure: async () => undefined,
-  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
-  closeScan: async () => undefined,
-};
+import { scanHappyPath as happyPath, type ScanActivities } from '../support/scan-step-stubs';
 
 const SCAN_STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'].map(
   (step) => `ActivityTaskScheduled:${step}`,
@@ -817,6 +790,124 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'rematch-cancelled': history };
     },
   },
+  // The branches behind `scan-hands-on-flood` and `rematch-deferral-backoff`.
+  {
+    workflow: 'repo-scan',
+    branches: ['scan-hands-on-flood', 'scan-hands-on-flood-follow-up'],
+    covers:
+      "a flood of pushes during a scan reaches the run's signal bound (3 x continueAsNewAfterSignals): the scan's step is cancelled, its scan closed SUPERSEDED, and it is handed with the flood to the next run, which scans the newest push",
+    async record(context) {
+      const held = holdFetch(1);
+      // A bound of 3 signals while debouncing, 9 during a scan: the production arithmetic, scaled down.
+      const scan = repoScan(context, { continueAsNewAfterSignals: 3 });
+      const sequenced = (n: number) =>
+        push(`f100${String(n).padStart(4, '0')}`, {
+          sequence: n,
+          requestId: `request-${n}`,
+          deliveryId: `delivery-${n}`,
+        });
+      const result = await context.withWorker(
+        { ...happyPath, fetchManifest: held.fetchManifest },
+        async () => {
+          await scan.request(sequenced(1));
+          await held.begun;
+          // Paced, as a worker keeps up with a flood: the run sees its bound before the server's.
+          for (let n = 2; n <= 12; n++) {
+            await scan.request(sequenced(n));
+            await pause(30);
+          }
+          await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+          held.release();
+          return scan.result();
+        },
+      );
+      const [first, followUp] = await firstTwoRuns(context, scan);
+      expectBranch('scan-hands-on-flood', first, {
+        has: [PATCH, 'ActivityTaskCancelRequested', 'ActivityTaskScheduled:closeScan', CONTINUED],
+        lacks: ['ActivityTaskScheduled:parse'],
+      });
+      expectPatches('scan-hands-on-flood', first, ['scan-hands-on-flood']);
+      expectBranch('scan-hands-on-flood-follow-up', followUp, { has: [...SCAN_STEPS, COMPLETED] });
+      expectResult('scan-hands-on-flood', result, { phase: 'COMPLETED', commitSha: 'f1000012' });
+      return { 'scan-hands-on-flood': first, 'scan-hands-on-flood-follow-up': followUp };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-deferral-backoff', 'rematch-abandoned'],
+    covers:
+      'a re-match no worker takes, twice, with maxRematchDeferrals 2: the first deferral (REMATCH_DEFERRED) continues as new with rematchDeferrals 1; that run waits out its backoff, defers again and gives up (REMATCH_ABANDONED), ending FAILED',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const codes: string[] = [];
+      const scan = repoScan(context, { rematchQueueTimeoutMs: 500, maxRematchDeferrals: 2 });
+      // No worker ever polls the re-match queue: the re-match workers are down.
+      const result = await context.withWorker(
+        {
+          ...happyPath,
+          closeScan: async (input: { code?: string }) => {
+            codes.push(input.code ?? '');
+          },
+        },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          return scan.result();
+        },
+      );
+      const [first, followUp] = await firstTwoRuns(context, scan);
+      expectBranch('rematch-deferral-backoff', first, {
+        has: [PATCH, 'ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', CONTINUED],
+        lacks: ['ActivityTaskScheduled:osvQuery'],
+      });
+      expectPatches('rematch-deferral-backoff', first, [
+        'rematch-yields-to-push',
+        'rematch-deferral-backoff',
+      ]);
+      expectBranch('rematch-abandoned', followUp, {
+        has: ['TimerFired', PATCH, 'ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', COMPLETED],
+        lacks: [CONTINUED],
+        count: { [SIGNAL]: 0 },
+      });
+      expectPatches('rematch-abandoned', followUp, ['rematch-deferral-backoff']);
+      if (startInput(followUp).rematchDeferrals !== 1)
+        throw new Error(`rematch-abandoned: handed ${JSON.stringify(startInput(followUp))}`);
+      if (codes.join() !== 'REMATCH_DEFERRED,REMATCH_ABANDONED')
+        throw new Error(`rematch-abandoned: closed ${codes.join()}`);
+      expectResult('rematch-abandoned', result, { phase: 'FAILED', errorCode: 'REMATCH_ABANDONED' });
+      return { 'rematch-deferral-backoff': first, 'rematch-abandoned': followUp };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-backoff-interrupted'],
+    covers:
+      'a push while a deferred re-match waits out its backoff: the backoff timer is cancelled, and the push is scanned with the re-match, serving it',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      // A 1 s quiet window: the backoff after one deferral is 2 s, which the push cuts short.
+      const scan = repoScan(context, { quietWindowMs: 1_000, maxWaitMs: 10_000, rematchQueueTimeoutMs: 500 });
+      const result = await context.withWorker(happyPath, async () => {
+        await scan.request(rematchOf('snapshot-stored', rematchQueue));
+        await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+        await scan.request(push('ba0f0001', { sequence: 1 }));
+        return scan.result();
+      });
+      const [, history] = await firstTwoRuns(context, scan);
+      expectBranch('rematch-backoff-interrupted', history, {
+        has: ['TimerCanceled', ...SCAN_STEPS, COMPLETED],
+        lacks: ['ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:closeScan', CONTINUED],
+        count: { [SIGNAL]: 1 },
+      });
+      if (startInput(history).rematchDeferrals !== 1)
+        throw new Error(`rematch-backoff-interrupted: handed ${JSON.stringify(startInput(history))}`);
+      expectResult('rematch-backoff-interrupted', result, {
+        phase: 'COMPLETED',
+        commitSha: 'ba0f0001',
+        requestsCoalesced: 2,
+      });
+      return { 'rematch-backoff-interrupted': history };
+    },
+  },
 ];
 
 /** The run a continue-as-new started: the first run's closing event names it. */
@@ -825,6 +916,18 @@ async function nextRunId(context: RecordingContext, workflowId: string, runId: s
   if (closingEvent(history) !== CONTINUED) throw new Error(`${runId} did not continue as new`);
   const last = history.events![history.events!.length - 1]!;
   return last.workflowExecutionContinuedAsNewEventAttributes!.newExecutionRunId!;
+}
+
+/** The histories of a scan's first run and of the run it continued into. */
+async function firstTwoRuns(
+  context: RecordingContext,
+  scan: { readonly workflowId: string; readonly firstRunId: string },
+) {
+  const next = await nextRunId(context, scan.workflowId, scan.firstRunId);
+  return Promise.all([
+    context.history(scan.workflowId, scan.firstRunId),
+    context.history(scan.workflowId, next),
+  ]);
 }
 
 /** A re-match request as the advisory sync sends it. */

@@ -49,6 +49,16 @@ export interface RepoScanInput {
    * released (its scan closed FAILED, REMATCH_DEFERRED) and asked again in the next run.
    */
   readonly rematchQueueTimeoutMs?: number;
+  /**
+   * The deferral that reaches this count is the last: its scan closes FAILED with
+   * REMATCH_ABANDONED and the re-match is dropped, so dead re-match workers cost a bounded number
+   * of FAILED rows per repository.
+   */
+  readonly maxRematchDeferrals?: number;
+  /** A deferred re-match waits twice as long after each deferral (from the quiet window), at most this. */
+  readonly maxRematchBackoffMs?: number;
+  /** How many times the carried re-match requests were deferred already (continue-as-new). */
+  readonly rematchDeferrals?: number;
   /** Requests carried over from the previous run by continue-as-new. */
   readonly carriedRequests?: readonly ScanRequest[];
   /** The id this run's scan takes: a run continued-as-new was told it in advance. */
@@ -156,5 +166,12 @@ export const DEFAULT_REMATCH_QUEUE_TIMEOUT_MS = 10 * 60_000;
  * steps within `rematchQueueTimeoutMs`: its scan is closed with it and the re-match asked again.
  */
 export const REMATCH_DEFERRED = 'REMATCH_DEFERRED';
+/**
+ * The error code of the last deferral a re-match is allowed (`maxRematchDeferrals`): its scan is
+ * closed with it and the re-match dropped; the next advisory sync that targets the repository asks again.
+ */
+export const REMATCH_ABANDONED = 'REMATCH_ABANDONED';
+export const DEFAULT_MAX_REMATCH_DEFERRALS = 5;
+export const DEFAULT_MAX_REMATCH_BACKOFF_MS = 30 * 60_000;
 /** Leaves most of the server's 10,000 signals per run for the ones that arrive during a scan. */
 export const DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS = 2_000;

@@ -212,39 +212,37 @@ describe('repoScanWorkflow at Temporal limits', () => {
     expect(seen.closedAs.filter((s) => s !== 'CONTINUED_AS_NEW' && s !== 'COMPLETED')).toEqual([]);
   }, 180_000);
 
-  // NOT FIXED (review finding): a re-match whose queue has no worker (REMATCH_CONCURRENCY 0 on
-  // every worker, the re-match workers down) is released after rematchQueueTimeoutMs, closed
-  // FAILED / REMATCH_DEFERRED and handed to the next run, which asks again after one quiet window:
-  // no backoff, no limit. Each round is a continue-as-new and a FAILED scan row, for every affected
-  // repository, until a push comes (10 minutes apart by default: 144 FAILED rows a day per repo).
-  // `it.failing` documents it: the test fails as it should once deferrals back off or stop.
-  it.failing(
-    'defers a re-match no worker takes a bounded number of times',
-    async () => {
-      const deferred: string[] = [];
-      const scan = await fixture(
-        { quietWindowMs: 100, maxWaitMs: 1_000, rematchQueueTimeoutMs: 300 },
-        {
-          closeScan: async (input) => {
-            if (input.outcome === 'FAILED') deferred.push(input.scanId);
-          },
+  // A re-match whose queue has no worker (REMATCH_CONCURRENCY 0 on every worker, the re-match
+  // workers down) is released after rematchQueueTimeoutMs, closed FAILED / REMATCH_DEFERRED and
+  // handed to the next run. Before the `rematch-deferral-backoff` patch that run asked again after
+  // one quiet window, for ever: a FAILED scan row per round for every affected repository, until a
+  // push came (144 a day per repo by default). Now the fifth deferral is the last.
+  it('defers a re-match no worker takes a bounded number of times', async () => {
+    const codes: string[] = [];
+    const scan = await fixture(
+      { quietWindowMs: 100, maxWaitMs: 1_000, rematchQueueTimeoutMs: 300 },
+      {
+        closeScan: async (input) => {
+          if (input.outcome === 'FAILED') codes.push(input.code ?? '');
         },
-      );
-      await scan.run(async () => {
-        await scan.request({
-          trigger: 'advisory',
-          requestedBy: 'sync-run-1',
-          requestId: 'rematch-1',
-          snapshotId: 'snapshot-1',
-          taskQueue: `${uniqueName('no-rematch-worker')}`,
-        });
-        // Up to 20 s: a handful of rounds today; a bounded deferral stops short of 6 and ends the wait.
-        for (let waited = 0; waited < 100 && deferred.length < 6; waited++) {
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
+      },
+    );
+    let ended = false;
+    await scan.run(async () => {
+      await scan.request({
+        trigger: 'advisory',
+        requestedBy: 'sync-run-1',
+        requestId: 'rematch-1',
+        snapshotId: 'snapshot-1',
+        taskQueue: `${uniqueName('no-rematch-worker')}`,
       });
-      expect(deferred.length).toBeLessThanOrEqual(3);
-    },
-    120_000,
-  );
+      void scan.handle.result().finally(() => (ended = true));
+      // Up to 30 s: unbounded, six deferrals come within seconds; bounded, the workflow ends first.
+      for (let waited = 0; waited < 150 && codes.length < 6 && !ended; waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    });
+    expect(codes).toEqual([...Array<string>(4).fill('REMATCH_DEFERRED'), 'REMATCH_ABANDONED']);
+    expect(ended).toBe(true);
+  }, 120_000);
 });

@@ -23,6 +23,12 @@ import {
 } from '@repoguard/contract';
 import { collectBatch } from './repo-scan/collect-batch';
 import { isRematchRequest, mustNotWait, RematchCoverage } from './repo-scan/rematch-coverage';
+import {
+  nextDeferral,
+  REMATCH_DEFERRAL_PATCH,
+  rematchBackoffMs,
+  rematchDeferralLimits,
+} from './repo-scan/rematch-deferral';
 import { ScanProgress } from './repo-scan/scan-progress';
 import { ScanRequestInbox } from './repo-scan/scan-request-inbox';
 import { runScan } from './repo-scan/scan-steps';
@@ -43,6 +49,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       served: input.servedRequests ?? [],
       ...(input.foldedRequests ? { folded: input.foldedRequests } : {}),
       ...(input.firstRequestAt !== undefined ? { firstRequestAt: input.firstRequestAt } : {}),
+      ...(input.rematchDeferrals ? { rematchDeferrals: input.rematchDeferrals } : {}),
     },
     { thisRun: scanId, nextRun: nextScanId },
     input.continueAsNewAfterSignals ?? DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
@@ -56,12 +63,15 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   }));
   // The next run gets only what it needs (see ScanRequestInbox.handOver): its input stays small.
   // `released`: the requests of a re-match that let go (a push came, or its queue had no worker).
-  const continueWith = (nextRunScanId: string, released: readonly ScanRequest[] = []) => {
-    const { carriedRequests, foldedRequests, firstRequestAt, servedRequests } = inbox.handOver(
-      nextRunScanId,
-      released,
-    );
-    const { foldedRequests: _folded, firstRequestAt: _first, ...settings } = input;
+  const continueWith = (nextRunScanId: string, released: readonly ScanRequest[] = [], deferrals = 0) => {
+    const { carriedRequests, foldedRequests, firstRequestAt, servedRequests, rematchDeferrals } =
+      inbox.handOver(nextRunScanId, released, deferrals);
+    const {
+      foldedRequests: _folded,
+      firstRequestAt: _first,
+      rematchDeferrals: _deferrals,
+      ...settings
+    } = input;
     return continueAsNew<typeof repoScanWorkflow>({
       ...settings,
       carriedRequests,
@@ -69,17 +79,23 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       scanId: nextRunScanId,
       ...(foldedRequests ? { foldedRequests } : {}),
       ...(firstRequestAt !== undefined ? { firstRequestAt } : {}),
+      ...(rematchDeferrals ? { rematchDeferrals } : {}),
     });
   };
   progress.enter('QUEUED');
 
+  const quietWindowMs = input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS;
+  const deferralLimits = rematchDeferralLimits(input, quietWindowMs);
+  // Only runs handed a deferred re-match (under REMATCH_DEFERRAL_PATCH) back off: a push ends the wait.
+  if (inbox.rematchDeferrals > 0) {
+    await inbox.holdRematch(rematchBackoffMs(inbox.rematchDeferrals, deferralLimits));
+  }
+
   // Handed on before scanning, the requests keep this run's scan id: the requester was told it.
   await inbox.debounce(
-    {
-      quietWindowMs: input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS,
-      maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-    },
-    () => continueWith(scanId),
+    { quietWindowMs, maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS },
+    // Not asked yet, a deferred re-match keeps its count.
+    () => continueWith(scanId, [], inbox.rematchDeferrals),
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
@@ -101,6 +117,8 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   const coverage = new RematchCoverage();
   // A re-match yields to a push that arrives meanwhile. Histories recorded before never yield.
   const yieldsToPushes = batch.rematch !== null && patched('rematch-yields-to-push');
+  // Set when this run deferred its re-match and asks again: the count the next run is handed.
+  let deferrals = 0;
   const outcome = await runScan(
     {
       input,
@@ -116,6 +134,13 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
         ? {
             pushWaiting: () => inbox.hasPending(mustNotWait),
             rematchQueueTimeoutMs: input.rematchQueueTimeoutMs ?? DEFAULT_REMATCH_QUEUE_TIMEOUT_MS,
+            // Histories recorded before this patch asked again at once, for ever.
+            onDeferred: () => {
+              if (!patched(REMATCH_DEFERRAL_PATCH)) return null;
+              const deferral = nextDeferral(inbox.rematchDeferrals, deferralLimits);
+              deferrals = deferral.count;
+              return deferral;
+            },
           }
         : {}),
     },
@@ -128,7 +153,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   }
   // A re-match that let go hands its requests on: the push that came is scanned next with them (and
   // a scan cut short by a flood hands its own on with the flood's).
-  if (outcome.ended === 'RELEASED') await continueWith(nextScanId, batch.requests);
+  if (outcome.ended === 'RELEASED') await continueWith(nextScanId, batch.requests, deferrals);
 
   const { commitSha, errorCode } = progress.view();
   const policyStatus = outcome.ended === 'COMPLETED' ? outcome.policyStatus : null;

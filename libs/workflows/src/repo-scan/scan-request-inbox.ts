@@ -5,6 +5,7 @@ import {
   type ScanRequest,
   type ServedRequest,
 } from '@repoguard/contract';
+import { isRematchRequest, mustNotWait } from './rematch-coverage';
 
 // How many served requests a run remembers and hands to the next: enough for the copies a relay
 // can send late (its lease and retries span minutes, a run serves a handful), small in history.
@@ -42,6 +43,8 @@ export interface CarriedRequests {
   /** When the first of them arrived (epoch ms). */
   readonly firstRequestAt?: number;
   readonly served?: readonly ServedRequest[];
+  /** How many times the carried re-match requests were deferred (no re-match worker in time). */
+  readonly rematchDeferrals?: number;
 }
 
 /** What a run hands to the next: only what that run needs, so its input stays small. */
@@ -50,6 +53,7 @@ export interface Handover {
   readonly foldedRequests: number;
   readonly firstRequestAt?: number;
   readonly servedRequests: readonly ServedRequest[];
+  readonly rematchDeferrals?: number;
 }
 
 /**
@@ -117,6 +121,8 @@ export class ScanRequestInbox {
   // and the next run's scan that takes them.
   private readonly released = new Map<string, string>();
   private scanned: Coverage | null = null;
+  /** How many times the re-match requests this run was handed were deferred. */
+  readonly rematchDeferrals: number;
 
   constructor(
     carried: CarriedRequests,
@@ -130,6 +136,7 @@ export class ScanRequestInbox {
     this.receivedCount = this.pending.length + this.folded;
     this.firstPendingAt = carried.firstRequestAt ?? null;
     this.pendingScanId = scanIds.thisRun;
+    this.rematchDeferrals = carried.rematchDeferrals ?? 0;
     setHandler(scanRequestedSignal, (request) => {
       // Every signal is a history event, copies included: they count toward the run's bound.
       this.signals++;
@@ -253,6 +260,14 @@ export class ScanRequestInbox {
   }
 
   /**
+   * A deferred re-match's backoff: waits up to `ms` unless a request that must not wait comes (it
+   * is scanned at once and serves the re-match) or the run reaches its signal bound.
+   */
+  async holdRematch(ms: number): Promise<void> {
+    await condition(() => this.pending.some(mustNotWait) || this.signalsAtLimit(), ms);
+  }
+
+  /**
    * Waits for a first request, then until none has come for the quiet window, at most the maximum
    * wait after the first request (carried across runs). A flood of requests must not grow one
    * history without bound: when Temporal suggests it, or this run has taken its share of signals,
@@ -318,9 +333,10 @@ export class ScanRequestInbox {
   /**
    * The pending requests, for the next run, whose scan takes `scanId`: from now on they are its
    * own. Only the newest scan request and the newest re-match per snapshot travel; the ids of the others stay answerable
-   * here (this run is the one the requester asks) and, bounded, in the served list.
+   * here (this run is the one the requester asks) and, bounded, in the served list. The deferral
+   * count travels only with a re-match request.
    */
-  handOver(scanId: string, released: readonly ScanRequest[] = []): Handover {
+  handOver(scanId: string, released: readonly ScanRequest[] = [], rematchDeferrals = 0): Handover {
     // Released requests (a re-match that let go) go first: they came before the ones pending.
     const { kept, folded } = foldRequests([...released, ...this.pending]);
     // This run's scan closed without serving them (SUPERSEDED or deferred): they are the next
@@ -348,6 +364,7 @@ export class ScanRequestInbox {
       foldedRequests: this.folded + folded.length,
       ...(this.firstPendingAt !== null ? { firstRequestAt: this.firstPendingAt } : {}),
       servedRequests: this.servedOnward(),
+      ...(rematchDeferrals > 0 && kept.some(isRematchRequest) ? { rematchDeferrals } : {}),
     };
   }
 

@@ -10,7 +10,12 @@ import {
   TimeoutFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '@repoguard/activities';
-import { REMATCH_DEFERRED, scanFairnessKey, type RepoScanInput } from '@repoguard/contract';
+import {
+  REMATCH_ABANDONED,
+  REMATCH_DEFERRED,
+  scanFairnessKey,
+  type RepoScanInput,
+} from '@repoguard/contract';
 import type { ScanBatch } from './collect-batch';
 import { whenOrgAdmits } from './org-admission';
 import type { PolicyStatus, ScanProgress } from './scan-progress';
@@ -91,6 +96,12 @@ export interface ScanJob {
    */
   readonly pushWaiting?: () => boolean;
   readonly rematchQueueTimeoutMs?: number;
+  /**
+   * Re-matches that yield: asked once, when no re-match worker took a step in time. `abandons`: this
+   * deferral is the last allowed, so the scan closes REMATCH_ABANDONED and the re-match is dropped
+   * (outcome FAILED) instead of released. Absent: every deferral is released (REMATCH_DEFERRED).
+   */
+  readonly onDeferred?: () => { readonly count: number; readonly abandons: boolean } | null;
   /**
    * Real scans: true once the run has taken as many signals as it may (a flood during the scan).
    * The scan then lets go like a re-match that yields (closed SUPERSEDED, its requests handed on
@@ -201,13 +212,21 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
         await CancellationScope.nonCancellable(() => closeScan({ ...close, outcome: 'SUPERSEDED' }));
         progress.enter('SUPERSEDED');
       } else {
-        const message = `no worker of ${rematch.taskQueue} took a re-match step within ${job.rematchQueueTimeoutMs} ms: requested again`;
-        log.warn('re-match deferred', { scanId, taskQueue: rematch.taskQueue });
-        await progress.failed(REMATCH_DEFERRED, message, () =>
-          CancellationScope.nonCancellable(() =>
-            closeScan({ ...close, outcome: 'FAILED', code: REMATCH_DEFERRED, message }),
-          ),
+        const deferral = job.onDeferred?.() ?? null;
+        const waited = `no worker of ${rematch.taskQueue} took a re-match step within ${job.rematchQueueTimeoutMs} ms`;
+        const [code, message] = deferral?.abandons
+          ? [REMATCH_ABANDONED, `${waited}, ${deferral.count} times: given up`]
+          : [REMATCH_DEFERRED, `${waited}: requested again`];
+        log.warn(deferral?.abandons ? 're-match abandoned' : 're-match deferred', {
+          scanId,
+          taskQueue: rematch.taskQueue,
+          deferrals: deferral?.count ?? null,
+        });
+        await progress.failed(code, message, () =>
+          CancellationScope.nonCancellable(() => closeScan({ ...close, outcome: 'FAILED', code, message })),
         );
+        // Its requests were served by this scan: their requesters are answered with its failure.
+        if (deferral?.abandons) return { ended: 'FAILED' };
       }
       return { ended: 'RELEASED', reason: outcome };
     }

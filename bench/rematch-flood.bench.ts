@@ -29,6 +29,7 @@ import {
   type SyncAdvisoriesResult,
 } from '@repoguard/contract';
 import type { OsvRecord, ScanTarget } from '@repoguard/domain';
+import { temporal } from '@temporalio/proto';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
 import type { ScanHarness } from '../test/support/scan-harness';
 import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
@@ -84,6 +85,8 @@ type PushAim = 'no sync' | 're-match running' | 're-match not begun' | 're-match
 interface PushTiming {
   readonly repo: Repo;
   readonly aim: PushAim;
+  /** Epoch milliseconds, taken just before the request. */
+  readonly requestedAt: number;
   readonly latencyMs: number;
 }
 
@@ -257,6 +260,7 @@ async function waitForPushScans(
         timings.set(push, {
           repo: push.repo,
           aim: push.aim,
+          requestedAt: push.requestedAt,
           latencyMs: new Date(row.completed_at).getTime() - push.requestedAt,
         });
       }
@@ -402,6 +406,7 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   }
   console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
   console.log(await phaseMedians(harness, 'push scans during sync', flooded));
+  console.log(await slowestPushTimeline(harness, flooded));
   console.log(
     `  sync: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
       `${rematchesLeft[0]?.n ?? 0} still queued or running when the sync workflow returned, all done after ${syncSeconds.toFixed(1)} s`,
@@ -413,6 +418,46 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
     `  repositories without the new advisory's finding at the end: ${missed?.n ?? '?'} (must be 0)`,
   );
   if ((violations?.n ?? 1) > 0) process.exitCode = 2;
+}
+
+/**
+ * The slowest push during the sync, event by event from its request (every run of its repository's
+ * workflow): where a push waits that its steps' times do not show (queues, timers, new runs).
+ */
+async function slowestPushTimeline(harness: ScanHarness, timings: readonly PushTiming[]): Promise<string> {
+  const slowest = [...timings].sort((a, b) => b.latencyMs - a.latencyMs)[0];
+  if (!slowest) return '';
+  const workflowId = `repo-scan:${slowest.repo.target.repoId}`;
+  const requestedAt = slowest.requestedAt;
+  const lines: { at: number; text: string }[] = [];
+  for await (const execution of harness.temporal.client.workflow.list({
+    query: `WorkflowId = '${workflowId}'`,
+  })) {
+    const history = await harness.temporal.client.workflow
+      .getHandle(workflowId, execution.runId)
+      .fetchHistory();
+    for (const event of history.events ?? []) {
+      const at =
+        Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6);
+      if (at < requestedAt - 100) continue;
+      const type = (temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType)).replace(
+        'EVENT_TYPE_',
+        '',
+      );
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      const detail = scheduled
+        ? ` ${scheduled.activityType?.name ?? ''} on ${scheduled.taskQueue?.name ?? ''}`
+        : event.workflowExecutionSignaledEventAttributes
+          ? ` ${event.workflowExecutionSignaledEventAttributes.signalName ?? ''}`
+          : '';
+      lines.push({ at, text: `${type}${detail}` });
+    }
+  }
+  lines.sort((a, b) => a.at - b.at);
+  return [
+    `  slowest push during the sync (${slowest.aim}, ${slowest.latencyMs} ms), its workflow's events from the request:`,
+    ...lines.map((line) => `    +${String(line.at - requestedAt).padStart(6)} ms  ${line.text}`),
+  ].join('\n');
 }
 
 /** Median time of each step of the pushes' scans (where a push's latency went). */

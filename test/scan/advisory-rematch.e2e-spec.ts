@@ -218,6 +218,18 @@ describe('re-matching stored snapshots when advisories change', () => {
         workflowType: SYNC_ADVISORIES_WORKFLOW,
       });
 
+      // The schedule's sync re-matches: the CLI refuses to trigger it as if it would not.
+      const noRematch = await runCliCommand(['advisories:sync', '--no-rematch'], {
+        TEMPORAL_ADDRESS: temporalAddress(),
+        TEMPORAL_NAMESPACE: temporalNamespace(),
+        ADVISORY_SYNC_SCHEDULE_ID: scheduleId,
+      });
+      expect(noRematch).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/re-matches; --no-rematch cannot/),
+      });
+      expect((await handle.describe()).info.recentActions).toEqual([]);
+
       await handle.trigger();
       let started: string | undefined;
       for (let i = 0; i < 100 && !started; i++) {

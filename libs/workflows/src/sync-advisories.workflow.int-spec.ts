@@ -110,6 +110,21 @@ describe('syncAdvisoriesWorkflow on the Temporal server', () => {
     expect(bytes).toBeLessThan(100_000);
   });
 
+  it('pages with the default size when given a page size that would never advance', async () => {
+    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'sync-page-size');
+    const { activities, requestedSeqs } = pagedStubs(300);
+    const worker = await temporal.createWorker({ taskQueue, activities });
+    const handle = await temporal.client.workflow.start<Sync>(SYNC_ADVISORIES_WORKFLOW, {
+      taskQueue,
+      workflowId: `advisory-sync:${taskQueue}`,
+      args: [input(taskQueue, { rematchPageSize: 0 })],
+    });
+    const result = await worker.runUntil(handle.result());
+
+    expect(result).toMatchObject({ phase: 'DONE', affectedRepos: 300, scansRequested: 300 });
+    expect(requestedSeqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+  }, 60_000);
+
   it('continues as new when a sync has very many pages, and requests every target once', async () => {
     const taskQueue = uniqueName(expect.getState().currentTestName ?? 'sync-can');
     const { activities, requestedSeqs } = pagedStubs(2_500);

@@ -160,7 +160,10 @@ async function syncRunWatermark(
     report({ phase: 'REQUESTING_SCANS', affectedRepos });
   }
 
-  const pageSize = input.rematchPageSize ?? DEFAULT_PAGE_SIZE;
+  // A page size that is not a whole number above 0 would never advance through the targets.
+  const requestedPageSize = input.rematchPageSize ?? DEFAULT_PAGE_SIZE;
+  const pageSize =
+    Number.isInteger(requestedPageSize) && requestedPageSize > 0 ? requestedPageSize : DEFAULT_PAGE_SIZE;
   let pages = 0;
   for (let seq = continued?.nextSeq ?? 1; seq <= affectedRepos; seq += pageSize) {
     if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {

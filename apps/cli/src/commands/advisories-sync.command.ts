@@ -23,7 +23,8 @@ joined, not doubled. --wait waits for it and prints what it did.
 
 When the API keeps the advisory sync schedule (ADVISORY_SYNC_SOURCES; schedule id
 ADVISORY_SYNC_SCHEDULE_ID, default advisory-sync), the schedule owns syncs: this triggers it (its
-own sources; give none, or the same) and never starts a second sync beside a running one.`;
+own sources; give none, or the same) and never starts a second sync beside a running one; --no-rematch
+is refused then (exit 2), since the schedule's sync re-matches.`;
 
 /** For operators and the demo. Exit 1 when Temporal cannot be reached or the sync fails. */
 export async function runAdvisoriesSync(
@@ -46,7 +47,17 @@ export async function runAdvisoriesSync(
       namespace: env['TEMPORAL_NAMESPACE'] || DEFAULT_TEMPORAL_NAMESPACE,
     });
     const scheduleId = env['ADVISORY_SYNC_SCHEDULE_ID'] || ADVISORY_SYNC_SCHEDULE_ID;
-    const scheduled = await scheduledSources(client, scheduleId);
+    const schedule = await scheduledSync(client, scheduleId);
+    const scheduled = schedule?.sources ?? null;
+    // A triggered sync runs with the schedule's input: silently re-matching after --no-rematch
+    // would do what the operator asked not to.
+    if (schedule && values['no-rematch'] && schedule.rematch) {
+      io.err(
+        `repoguard: the advisory sync schedule ${scheduleId} owns syncs and re-matches; --no-rematch cannot ` +
+          'apply to the sync it triggers (run without --no-rematch, or remove the schedule by unsetting ADVISORY_SYNC_SOURCES)',
+      );
+      return 2;
+    }
     if (scheduled && sources.length > 0 && !sameSources(sources, scheduled)) {
       io.err(
         `repoguard: the advisory sync schedule ${scheduleId} owns syncs, from ${scheduled.join(', ')}; ` +
@@ -116,13 +127,18 @@ export async function runAdvisoriesSync(
   }
 }
 
-/** The sources of the schedule that owns syncs, or null when there is none. */
-async function scheduledSources(client: Client, scheduleId: string): Promise<string[] | null> {
+/** The sources of the schedule that owns syncs and whether it re-matches, or null when there is none. */
+async function scheduledSync(
+  client: Client,
+  scheduleId: string,
+): Promise<{ sources: string[]; rematch: boolean } | null> {
   try {
     const { action } = await client.schedule.getHandle(scheduleId).describe();
     const input =
-      action.type === 'startWorkflow' ? (action.args?.[0] as { sources?: string[] } | undefined) : undefined;
-    return [...(input?.sources ?? [])];
+      action.type === 'startWorkflow'
+        ? (action.args?.[0] as { sources?: string[]; rematch?: boolean } | undefined)
+        : undefined;
+    return { sources: [...(input?.sources ?? [])], rematch: input?.rematch !== false };
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return null;
     throw error;

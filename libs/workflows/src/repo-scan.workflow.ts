@@ -26,6 +26,7 @@ import { isRematchRequest, mustNotWait, RematchCoverage } from './repo-scan/rema
 import {
   nextDeferral,
   REMATCH_DEFERRAL_PATCH,
+  REMATCH_FRESH_SYNC_PATCH,
   rematchBackoffMs,
   rematchDeferralLimits,
 } from './repo-scan/rematch-deferral';
@@ -91,11 +92,18 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
     await inbox.holdRematch(rematchBackoffMs(inbox.rematchDeferrals, deferralLimits));
   }
 
+  // The count a deferral adds to: none once a new sync asked for a re-match here, as that request
+  // was never deferred (abandoning it for an older one's deferrals would skip its advisories).
+  const deferredBefore = () =>
+    inbox.rematchDeferrals > 0 && inbox.rematchAskedByThisRun && patched(REMATCH_FRESH_SYNC_PATCH)
+      ? 0
+      : inbox.rematchDeferrals;
+
   // Handed on before scanning, the requests keep this run's scan id: the requester was told it.
   await inbox.debounce(
     { quietWindowMs, maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS },
     // Not asked yet, a deferred re-match keeps its count.
-    () => continueWith(scanId, [], inbox.rematchDeferrals),
+    () => continueWith(scanId, [], deferredBefore()),
   );
   const batch = collectBatch(inbox.takeBatch());
   const { request } = batch;
@@ -137,7 +145,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
             // Histories recorded before this patch asked again at once, for ever.
             onDeferred: () => {
               if (!patched(REMATCH_DEFERRAL_PATCH)) return null;
-              const deferral = nextDeferral(inbox.rematchDeferrals, deferralLimits);
+              const deferral = nextDeferral(deferredBefore(), deferralLimits);
               deferrals = deferral.count;
               return deferral;
             },

@@ -208,6 +208,34 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
     }
   });
 
+  it('restarts the count for a re-match a new advisory sync asks for during the backoff: it is not abandoned on its first deferral', async () => {
+    // A 1 s quiet window: the backoff after one deferral is 2 s, long enough to ask during it.
+    const scan = await fixture({ quietWindowMs: 1_000, maxRematchDeferrals: 2 });
+    try {
+      await scan.request(rematch(scan.rematchQueue));
+      expect(await eventually(async () => (await scan.handle.describe()).runId !== scan.firstRunId)).toBe(
+        true,
+      );
+      // A later sync changed other advisories: its re-match has never been asked before.
+      await scan.request({ ...rematch(scan.rematchQueue), requestId: 'rematch-2', snapshotId: 'snapshot-2' });
+      const result = await within(scan.handle.result());
+
+      // The fresh request is deferred once and handed on like any first deferral; only its second
+      // deferral reaches maxRematchDeferrals (2) and gives it up.
+      expect(scan.closed().map((c) => c['code'])).toEqual([
+        'REMATCH_DEFERRED',
+        'REMATCH_DEFERRED',
+        'REMATCH_ABANDONED',
+      ]);
+      expect(result).toMatchObject({ phase: 'FAILED', errorCode: 'REMATCH_ABANDONED' });
+      const runs = await scan.runs();
+      expect(runs.map((r) => r.input.rematchDeferrals)).toEqual([undefined, 1, 1]);
+      await scan.replay(runs);
+    } finally {
+      await scan.stop();
+    }
+  });
+
   it('scans a push that comes during the backoff at once, and that scan serves the re-match', async () => {
     // A 3 s quiet window: the backoff after one deferral is 6 s, which the push must not wait out.
     const scan = await fixture({ quietWindowMs: 3_000, maxWaitMs: 20_000 });

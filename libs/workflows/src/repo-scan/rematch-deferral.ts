@@ -7,6 +7,9 @@ import {
 // Deferrals back off and stop (REMATCH_ABANDONED); histories recorded before asked again for ever.
 export const REMATCH_DEFERRAL_PATCH = 'rematch-deferral-backoff';
 
+// A re-match a new sync asked for restarts the count; histories recorded before carried the old one.
+export const REMATCH_FRESH_SYNC_PATCH = 'rematch-deferral-fresh-sync';
+
 export interface RematchDeferralLimits {
   /** The deferral that reaches this count abandons the re-match. */
   readonly maxDeferrals: number;

@@ -123,6 +123,7 @@ export class ScanRequestInbox {
   private scanned: Coverage | null = null;
   /** How many times the re-match requests this run was handed were deferred. */
   readonly rematchDeferrals: number;
+  private rematchAskedHere = false;
 
   constructor(
     carried: CarriedRequests,
@@ -154,6 +155,7 @@ export class ScanRequestInbox {
       if (this.pending.length === 0) this.firstPendingAt = Date.now();
       this.hold(request);
       this.receivedCount++;
+      if (isRematchRequest(request)) this.rematchAskedHere = true;
     });
     setHandler(scanForRequestQuery, (requestId) => {
       const { thisRun } = this.scanIds;
@@ -206,6 +208,11 @@ export class ScanRequestInbox {
     this.served.push(served);
     if (this.served.length > SERVED_REQUESTS_KEPT)
       this.served.splice(0, this.served.length - SERVED_REQUESTS_KEPT);
+  }
+
+  /** A re-match request (not a copy) reached this run itself: one no run has deferred yet. */
+  get rematchAskedByThisRun(): boolean {
+    return this.rematchAskedHere;
   }
 
   /** Requests this run holds or held, those folded into carried ones included. */

@@ -45,6 +45,17 @@ describe('scan start order', () => {
     requestedBy: null,
     ref: null,
   });
+  const snapshotOf = async (repo: { orgId: string; repoId: string }, commitSha: string) => {
+    const id = randomUUID();
+    await knex()('dependency_snapshots').insert({
+      id,
+      org_id: repo.orgId,
+      repo_id: repo.repoId,
+      commit_sha: commitSha,
+      manifests: JSON.stringify([]),
+    });
+    return id;
+  };
   const startOf = async (scanId: string) =>
     (await knex()('scans').where({ id: scanId }).first('start_seq', 'started_at')) as {
       start_seq: string | null;
@@ -94,25 +105,53 @@ describe('scan start order', () => {
     expect(await scans.newerScanThan(current.scanId)).toBeNull();
   });
 
+  it('places a scan a worker of the release before starts during a rolling deploy after every earlier start', async () => {
+    const repo = await connectedRepo();
+    const current = scanOf(repo);
+    const legacy = scanOf(repo);
+    await scans.start(current);
+    // What a worker still running the code before start_seq writes: its own clock, no place.
+    await knex()('scans').insert({
+      id: legacy.scanId,
+      org_id: repo.orgId,
+      repo_id: repo.repoId,
+      workflow_id: legacy.workflowId,
+      run_id: legacy.runId,
+      trigger: 'push',
+      ref: null,
+      status: 'QUEUED',
+      phase_timings: JSON.stringify({}),
+      counts: JSON.stringify({}),
+      started_at: new Date(Date.now() + 1_000),
+    });
+    const [currentSnapshot, legacySnapshot] = [
+      await snapshotOf(repo, 'a'.repeat(40)),
+      await snapshotOf(repo, 'b'.repeat(40)),
+    ];
+    await knex()('scans').where({ id: current.scanId }).update({ snapshot_id: currentSnapshot });
+    await knex()('scans').where({ id: legacy.scanId }).update({ snapshot_id: legacySnapshot });
+    await scans.complete(current.scanId, new Date());
+    await scans.complete(legacy.scanId, new Date());
+
+    // Both orders agree: the scan started last is newer than the other and the latest completed.
+    expect(await scans.newerScanThan(current.scanId)).toBe(legacy.scanId);
+    expect(await scans.latestCompletedSnapshot(repo.repoId)).toEqual({
+      snapshotId: legacySnapshot,
+      commitSha: 'b'.repeat(40),
+    });
+    expect(BigInt((await startOf(legacy.scanId)).start_seq ?? 0)).toBeGreaterThan(
+      BigInt((await startOf(current.scanId)).start_seq!),
+    );
+  });
+
   it('names the scan started last the latest completed, whatever the workers clocks said when they completed', async () => {
     const repo = await connectedRepo();
-    const snapshotOf = async (commitSha: string) => {
-      const id = randomUUID();
-      await knex()('dependency_snapshots').insert({
-        id,
-        org_id: repo.orgId,
-        repo_id: repo.repoId,
-        commit_sha: commitSha,
-        manifests: JSON.stringify([]),
-      });
-      return id;
-    };
     const older = scanOf(repo);
     const newer = scanOf(repo);
     await scans.start(older);
     await scans.start(newer);
-    const olderSnapshot = await snapshotOf('a'.repeat(40));
-    const newerSnapshot = await snapshotOf('b'.repeat(40));
+    const olderSnapshot = await snapshotOf(repo, 'a'.repeat(40));
+    const newerSnapshot = await snapshotOf(repo, 'b'.repeat(40));
     await knex()('scans').where({ id: older.scanId }).update({ snapshot_id: olderSnapshot });
     await knex()('scans').where({ id: newer.scanId }).update({ snapshot_id: newerSnapshot });
     // The newer scan completed on a host whose clock runs a minute behind the older one's.

@@ -21,20 +21,32 @@ export async function holdScanOutcome(trx: Knex.Transaction, repoId: string): Pr
  * `start_seq` has none, and is compared by its start time.
  */
 export async function newerScanThan(knex: Knex, scanId: string): Promise<string | null> {
-  const row = (await knex('scans as newer')
-    .join('scans as this', function () {
-      this.on('newer.repo_id', '=', 'this.repo_id');
+  const self = (await knex('scans').where({ id: scanId }).first('repo_id', 'start_seq', 'started_at')) as
+    { repo_id: string; start_seq: string | null; started_at: Date | null } | undefined;
+  if (!self) return null;
+  const later = () =>
+    knex('scans')
+      .where('repo_id', self.repo_id)
+      .whereNot('id', scanId)
+      .whereIn('status', PERSISTED_OR_PERSISTING);
+  // Separate queries, each an index range: an OR across the two orders would read every scan of
+  // the repository, under the repository's lock, at every persist and completion.
+  if (self.start_seq !== null) {
+    const bySeq = (await later()
+      .where('start_seq', '>', self.start_seq)
+      .orderBy('start_seq', 'desc')
+      .first('id')) as { id: string } | undefined;
+    if (bySeq) return bySeq.id;
+  }
+  if (self.started_at === null) return null;
+  const byTime = (await later()
+    .where('started_at', '>', self.started_at)
+    .modify((query) => {
+      if (self.start_seq !== null) query.whereNull('start_seq');
     })
-    .where('this.id', scanId)
-    .whereNot('newer.id', scanId)
-    .whereRaw(
-      `(newer.start_seq > this.start_seq
-        or ((newer.start_seq is null or this.start_seq is null) and newer.started_at > this.started_at))`,
-    )
-    .whereIn('newer.status', PERSISTED_OR_PERSISTING)
-    .orderByRaw('newer.start_seq desc nulls last, newer.started_at desc')
-    .first('newer.id')) as { id: string } | undefined;
-  return row?.id ?? null;
+    .orderByRaw('start_seq desc nulls last, started_at desc')
+    .first('id')) as { id: string } | undefined;
+  return byTime?.id ?? null;
 }
 
 /**

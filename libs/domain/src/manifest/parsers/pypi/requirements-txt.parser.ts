@@ -16,7 +16,12 @@ import type {
 } from '../../manifest.types';
 import { EnvVarExpander } from './env-var-expander';
 import { includeOutsideTree, resolveIncludePath } from './include-path';
-import { isPep440Version, parsePep508, type Pep508Requirement } from './pep508-requirement';
+import {
+  isPep440Version,
+  parsePep508,
+  type Pep508Requirement,
+  type VersionClause,
+} from './pep508-requirement';
 import { redactUrl } from './redact-url';
 import { scanSimpleRequirement, SimpleRequirementLine, simpleSpecifier } from './simple-requirement-line';
 
@@ -146,9 +151,13 @@ const LISTED_DUPLICATES = 20;
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private duplicates = 0;
-  // Each requirement as the dependency it gives, built once (a file may list 200,000), with the file
-  // it came from at the same index; indexes rather than an object per requirement tie them.
+  // Each requirement as the dependency it gives, built once (a file may list 200,000).
   private readonly dependencies: ParsedDependency[] = [];
+  /**
+   * The file each requirement came from, one entry per run of requirements from one file (where it
+   * starts and its file) rather than one per requirement: read only to apply constraints.
+   */
+  private readonly contextStarts: number[] = [];
   private readonly contexts: FileContext[] = [];
   /** By requirement index: its UNPINNED diagnostic, withdrawn when a constraint pins the package. */
   private readonly unpinned = new Map<number, ManifestDiagnostic>();
@@ -210,7 +219,7 @@ class RequirementsRun {
 
   private applyConstraint(index: number, constraint: Constraint, withdrawn: Set<ManifestDiagnostic>) {
     const requirement = this.dependencies[index] as ParsedDependency;
-    const context = this.contexts[index] as FileContext;
+    const context = this.contextOf(index);
     // Every dependency of this run has its line.
     const line = requirement.line as number;
     const where = `${constraint.context.path}:${constraint.line}`;
@@ -239,6 +248,19 @@ class RequirementsRun {
         `${requirement.name}==${requirement.version} differs from ${constraint.version} pinned by the constraint at ${where}`,
       );
     }
+  }
+
+  /** The file of the requirement at `index`: the last run starting at or before it. */
+  private contextOf(index: number): FileContext {
+    const starts = this.contextStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] as number) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return this.contexts[low] as FileContext;
   }
 
   /** Counts a repeat; true while repeats are still listed one by one. */
@@ -611,7 +633,10 @@ class RequirementsRun {
       }
     }
     this.dependencies.push(dependencyAt(context, line, name, pin, specifier));
-    this.contexts.push(context);
+    if (this.contexts[this.contexts.length - 1] !== context) {
+      this.contextStarts.push(index);
+      this.contexts.push(context);
+    }
     if (marker !== undefined) {
       this.report(
         context,
@@ -679,7 +704,7 @@ function requirementKey(pin: string | null, specifier: string | undefined): stri
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */
 function exactPin(requirement: Extract<Pep508Requirement, { kind: 'specifier' }>): string | null {
   if (requirement.clauses.length !== 1) return null;
-  const [{ operator, version }] = requirement.clauses;
+  const { operator, version } = requirement.clauses[0] as VersionClause;
   if (operator === '===' || (operator === '==' && !version.endsWith('.*'))) return version;
   return null;
 }

@@ -16,26 +16,13 @@ function expectSameAsGeneralPath(path: string, text: string, options: ParseOptio
   expect(isMarkedUnique(fast.dependencies)).toBe(isMarkedUnique(general.dependencies));
 }
 
-// Near misses of the simple shapes as well as the shapes: each piece is one a line may hold.
-const NAMES = [
-  'requests',
-  'a',
-  'Django',
-  'zope.interface',
-  'foo_bar',
-  'a--b',
-  'x-1',
-  '9lives',
-  'a-',
-  '-a',
-  '.a',
-  'a.',
-];
-const OPERATORS = ['==', '===', '!=', '~=', '<=', '>=', '<', '>', '=', '<>', '=<', '~', '!'];
-const VERSIONS = [
-  '1',
-  '1.0',
-  '1.0.0',
+// The simple shapes, mostly, and near misses of them: each piece is one a line may hold.
+const NAMES = ['requests', 'a', 'x-1', '9lives', 'Django', 'zope.interface', 'foo_bar', 'a--b'];
+const NOT_NAMES = ['a-', '-a', '.a', 'a.', 'a.whl', 'b.tar.gz'];
+const OPERATORS = ['==', '!=', '~=', '<=', '>=', '<', '>'];
+const NOT_OPERATORS = ['===', '=', '<>', '=<', '~', '!'];
+const VERSIONS = ['1', '1.0', '1.0.0', '01.002'];
+const NOT_VERSIONS = [
   '2.*',
   '1.',
   '.1',
@@ -46,14 +33,11 @@ const VERSIONS = [
   '1.0.post2',
   '1+local',
   '1.0+a.tar.gz',
-  '01.002',
   '',
 ];
-const SPACES = ['', '', '', ' ', '\t', '  ', '\u00a0', '\u2028'];
+const SPACES = ['', ' ', '\t', '  '];
+const NOT_SPACES = ['\u00a0', '\u2028', '\u000b'];
 const TAILS = [
-  '',
-  '',
-  '',
   ',',
   ' ;python_version<"3"',
   '; os_name == "nt"',
@@ -69,20 +53,27 @@ const TAILS = [
   ':',
 ];
 
+/** Mostly one of `usual`, sometimes one of `unusual`. */
+const mostly = (usual: readonly string[], unusual: readonly string[]) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...usual) },
+    { weight: 1, arbitrary: fc.constantFrom(...unusual) },
+  );
+
 const clause = fc
   .tuple(
-    fc.constantFrom(...SPACES),
-    fc.constantFrom(...OPERATORS),
-    fc.constantFrom(...SPACES),
-    fc.constantFrom(...VERSIONS),
+    mostly(SPACES, NOT_SPACES),
+    mostly(OPERATORS, NOT_OPERATORS),
+    mostly(SPACES, NOT_SPACES),
+    mostly(VERSIONS, NOT_VERSIONS),
   )
   .map((parts) => parts.join(''));
 const line = fc
   .tuple(
-    fc.constantFrom(...NAMES),
+    mostly(NAMES, NOT_NAMES),
     fc.array(clause, { maxLength: 3 }).map((clauses) => clauses.join(',')),
-    fc.constantFrom(...SPACES),
-    fc.constantFrom(...TAILS),
+    mostly(SPACES, NOT_SPACES),
+    mostly([''], TAILS),
   )
   .map((parts) => parts.join(''));
 const file = fc.array(line, { maxLength: 12 }).map((lines) => lines.join('\n'));
@@ -121,7 +112,7 @@ describe('simple requirement lines', () => {
       .array(
         fc.tuple(
           fc.constantFrom('a', 'B', 'a_b', 'A.b'),
-          fc.constantFrom('', '==1', '==1.0', ' == 1', '>=1,<2', '>= 1 ,<2', '<2', '===1'),
+          fc.constantFrom('', '==1', '==1.0', ' == 1', '==1,<2', '>=1,<2', '>= 1 ,<2', '<2', '===1'),
         ),
         { maxLength: 8 },
       )
@@ -142,7 +133,7 @@ describe('simple requirement lines', () => {
     expectSameAsGeneralPath('requirements.txt', fixture('project/requirements.txt'), {
       readInclude: fixtureIncludes('pypi/requirements/project'),
     });
-    const tokens = [...NAMES, ...OPERATORS, ...VERSIONS, ...TAILS, '\n', ' ', ','];
+    const tokens = [...NAMES, ...OPERATORS, ...NOT_OPERATORS, ...NOT_VERSIONS, ...TAILS, '\n', ' ', ','];
     fc.assert(
       fc.property(
         fc.constantFrom(...names).chain((name) => damaged(fixture(name), tokens)),

@@ -141,7 +141,9 @@ function isAsciiAlphanumeric(code: number): boolean {
 function parseClause(raw: string): VersionClause | string {
   const match = CLAUSE.exec(raw);
   if (!match) return `invalid version specifier "${raw}"`;
-  const [, operator, version] = match;
+  // Indexes, not destructuring, which walks an iterator for each clause of each line.
+  const operator = match[1] as string;
+  const version = match[2] as string;
   const valid =
     operator === '==='
       ? ARBITRARY_VERSION.test(version)

@@ -16,8 +16,14 @@ import type {
 } from '../../manifest.types';
 import { EnvVarExpander } from './env-var-expander';
 import { includeOutsideTree, resolveIncludePath } from './include-path';
-import { isPep440Version, parsePep508, type Pep508Requirement } from './pep508-requirement';
+import {
+  isPep440Version,
+  parsePep508,
+  type Pep508Requirement,
+  type VersionClause,
+} from './pep508-requirement';
 import { redactUrl } from './redact-url';
+import { scanSimpleRequirement, SimpleRequirementLine, simpleSpecifier } from './simple-requirement-line';
 
 /**
  * pip requirements files (`requirements*.txt`, pip-tools `*.in`), following pip's own reading:
@@ -39,12 +45,25 @@ export const requirementsTxtParser: ManifestParser = {
   id: 'requirements-txt',
   ecosystem: 'PyPI',
   parse(path: string, text: string, options: ParseOptions = {}): ManifestParseResult {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const run = new RequirementsRun(options);
-    run.parseFile({ path, mode: 'requirements', scope: scopeForFile(path), depth: 0 }, text);
-    return run.finish();
+    return parseRequirementsTxt(path, text, options, true);
   },
 };
+
+/**
+ * The parser, with `simpleLines` false to read every line the general way: tests compare both, as
+ * the scan of simple lines must give exactly what the general path gives.
+ */
+export function parseRequirementsTxt(
+  path: string,
+  text: string,
+  options: ParseOptions,
+  simpleLines: boolean,
+): ManifestParseResult {
+  if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+  const run = new RequirementsRun(options, simpleLines);
+  run.parseFile({ path, mode: 'requirements', scope: scopeForFile(path), depth: 0 }, text);
+  return run.finish();
+}
 
 type FileMode = 'requirements' | 'constraints';
 
@@ -123,15 +142,22 @@ export function scopeForFile(path: string): DependencyScope {
   return DEV_FILE_NAME.test(base) ? 'dev' : 'runtime';
 }
 
+/** Names written otherwise than their normal form kept per file; more would only hold memory. */
+const MAX_NORMAL_NAMES = 4096;
+
 /** Repeats listed one by one; past this, one line counts the rest (a file of 200,000 repeats stays cheap). */
 const LISTED_DUPLICATES = 20;
 
 class RequirementsRun {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private duplicates = 0;
-  // Each requirement as the dependency it gives, built once (a file may list 200,000), with the file
-  // it came from at the same index; indexes rather than an object per requirement tie them.
+  // Each requirement as the dependency it gives, built once (a file may list 200,000).
   private readonly dependencies: ParsedDependency[] = [];
+  /**
+   * The file each requirement came from, one entry per run of requirements from one file (where it
+   * starts and its file) rather than one per requirement: read only to apply constraints.
+   */
+  private readonly contextStarts: number[] = [];
   private readonly contexts: FileContext[] = [];
   /** By requirement index: its UNPINNED diagnostic, withdrawn when a constraint pins the package. */
   private readonly unpinned = new Map<number, ManifestDiagnostic>();
@@ -146,8 +172,14 @@ class RequirementsRun {
   private readonly done = new Set<string>();
 
   private readonly envVars: EnvVarExpander;
+  private readonly simple = new SimpleRequirementLine();
+  /** Normal names of names written otherwise (`Django`, `zope.interface`), as files repeat them. */
+  private readonly normalNames = new Map<string, string>();
 
-  constructor(private readonly options: ParseOptions) {
+  constructor(
+    private readonly options: ParseOptions,
+    private readonly simpleLines: boolean,
+  ) {
     this.envVars = new EnvVarExpander(options.env);
   }
 
@@ -187,7 +219,7 @@ class RequirementsRun {
 
   private applyConstraint(index: number, constraint: Constraint, withdrawn: Set<ManifestDiagnostic>) {
     const requirement = this.dependencies[index] as ParsedDependency;
-    const context = this.contexts[index] as FileContext;
+    const context = this.contextOf(index);
     // Every dependency of this run has its line.
     const line = requirement.line as number;
     const where = `${constraint.context.path}:${constraint.line}`;
@@ -218,6 +250,19 @@ class RequirementsRun {
     }
   }
 
+  /** The file of the requirement at `index`: the last run starting at or before it. */
+  private contextOf(index: number): FileContext {
+    const starts = this.contextStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] as number) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return this.contexts[low] as FileContext;
+  }
+
   /** Counts a repeat; true while repeats are still listed one by one. */
   private listDuplicate(): boolean {
     this.duplicates++;
@@ -240,6 +285,10 @@ class RequirementsRun {
   }
 
   private parseLine(context: FileContext, line: number, rawText: string): void {
+    if (this.simpleLines && scanSimpleRequirement(rawText, this.simple)) {
+      this.addSimpleRequirement(context, line, rawText);
+      return;
+    }
     // Unknown variables as written, `${NAME}`, each once. Made only for a line that has any, as
     // most have none.
     const unknownVars: string[] | undefined = rawText.includes('${') ? [] : undefined;
@@ -491,7 +540,7 @@ class RequirementsRun {
       return;
     }
     const requirement = parsed.requirement;
-    const name = normalizePackageName('PyPI', requirement.name);
+    const name = this.normalName(requirement.name);
     if (requirement.kind === 'url') {
       if (!constraintsOnly) {
         this.unresolvable(context, line, `${name} @ ${redactUrl(requirement.url)}`, 'direct URL reference');
@@ -503,7 +552,31 @@ class RequirementsRun {
       if (pin !== null) this.addConstraint(context, line, name, pin);
       return;
     }
-    this.addRequirement(context, line, name, requirement, pin);
+    const specifier =
+      pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
+    this.addRequirement(context, line, name, pin, specifier, requirement.marker);
+  }
+
+  /** A line `scanSimpleRequirement` took, as `parseRequirement` would read it. */
+  private addSimpleRequirement(context: FileContext, line: number, text: string): void {
+    const { simple } = this;
+    const written = text.slice(0, simple.nameEnd);
+    const name = simple.normalName ? written : this.normalName(written);
+    const pin = simple.pinStart < 0 ? null : text.slice(simple.pinStart, simple.pinEnd);
+    if (context.mode === 'constraints') {
+      if (pin !== null) this.addConstraint(context, line, name, pin);
+      return;
+    }
+    this.addRequirement(context, line, name, pin, pin === null ? simpleSpecifier(text, simple) : undefined);
+  }
+
+  /** Bounded: past the limit a name is normalised again each time it comes. */
+  private normalName(written: string): string {
+    const known = this.normalNames.get(written);
+    if (known !== undefined) return known;
+    const name = normalizePackageName('PyPI', written);
+    if (this.normalNames.size < MAX_NORMAL_NAMES) this.normalNames.set(written, name);
+    return name;
   }
 
   private addConstraint(context: FileContext, line: number, name: string, version: string): void {
@@ -524,18 +597,21 @@ class RequirementsRun {
   private addRequirement(
     context: FileContext,
     line: number,
-    name: string,
-    requirement: Extract<Pep508Requirement, { kind: 'specifier' }>,
+    lineName: string,
     pin: string | null,
+    specifier: string | undefined,
+    marker?: string,
   ): void {
-    const specifier =
-      pin === null ? requirement.clauses.map((c) => `${c.operator}${c.version}`).join(',') : undefined;
+    let name = lineName;
     const index = this.dependencies.length;
     const firstIndex = this.byName.getOrAdd(name, index);
     // Keyed lookups, not a scan of earlier requirements: a file repeating one package stays linear.
     // The keys are made only for a package met before, as most are met once.
     if (firstIndex !== undefined) {
       const first = this.dependencies[firstIndex] as ParsedDependency;
+      // The first's copy of the name, so a package listed 200,000 times keeps one string, not one
+      // per line (each would be copied by the collector before it is kept).
+      name = first.name;
       const sameAsFirst =
         pin === null ? first.version === null && first.specifier === specifier : first.version === pin;
       let others = this.othersByName.get(name);
@@ -557,14 +633,17 @@ class RequirementsRun {
       }
     }
     this.dependencies.push(dependencyAt(context, line, name, pin, specifier));
-    this.contexts.push(context);
-    if (requirement.marker !== undefined) {
+    if (this.contexts[this.contexts.length - 1] !== context) {
+      this.contextStarts.push(index);
+      this.contexts.push(context);
+    }
+    if (marker !== undefined) {
       this.report(
         context,
         line,
         'info',
         'ENVIRONMENT_MARKER',
-        `${name} is kept whatever its marker "${requirement.marker}" evaluates to`,
+        `${name} is kept whatever its marker "${marker}" evaluates to`,
       );
     }
     if (pin === null) {
@@ -625,7 +704,7 @@ function requirementKey(pin: string | null, specifier: string | undefined): stri
 /** The version of a single `==` (no wildcard) or `===` clause, else null. */
 function exactPin(requirement: Extract<Pep508Requirement, { kind: 'specifier' }>): string | null {
   if (requirement.clauses.length !== 1) return null;
-  const [{ operator, version }] = requirement.clauses;
+  const { operator, version } = requirement.clauses[0] as VersionClause;
   if (operator === '===' || (operator === '==' && !version.endsWith('.*'))) return version;
   return null;
 }

@@ -530,6 +530,21 @@ describe('requirementsTxtParser', () => {
       ]);
     });
 
+    it("names a line's unset references in one diagnostic, the first 20 of them", () => {
+      const refs = (n: number) => Array.from({ length: n }, (_, i) => `\${V${i}}`);
+      const unknown = (line: string) =>
+        requirementsTxtParser
+          .parse('requirements.txt', line)
+          .diagnostics.filter((d) => d.code === 'UNKNOWN_ENV_VAR')
+          .map((d) => d.message);
+      expect(unknown(`--extra-index-url https://${refs(2).join('')}@pypi.example.com/simple`)).toEqual([
+        '${V0} and ${V1} are not set; it was kept as written',
+      ]);
+      expect(unknown(`a==${refs(25).join('')}`)).toEqual([
+        `${refs(20).join(', ')} and 5 more are not set; the line was left out`,
+      ]);
+    });
+
     it('never puts a substituted secret into a message', () => {
       expect(JSON.stringify(result)).not.toContain('ghp_s3cr3t');
     });
@@ -564,10 +579,19 @@ describe('requirementsTxtParser', () => {
               .map(([reference]) => reference),
           );
           const parsed = requirementsTxtParser.parse('requirements.txt', line, { env });
-          const reported = parsed.diagnostics
-            .filter((d) => d.code === 'UNKNOWN_ENV_VAR')
-            .map((d) => d.message.slice(0, d.message.indexOf(' is not set; ')));
-          expect(reported).toEqual([...unset]);
+          const reported = parsed.diagnostics.filter((d) => d.code === 'UNKNOWN_ENV_VAR');
+          // One diagnostic for the line, naming the first 20 unset references in order.
+          const names = [...unset];
+          const listed = names.slice(0, 20);
+          const expected =
+            names.length === 0
+              ? []
+              : names.length === 1
+                ? [`${names[0]} is not set`]
+                : names.length > 20
+                  ? [`${listed.join(', ')} and ${names.length - 20} more are not set`]
+                  : [`${listed.slice(0, -1).join(', ')} and ${listed.at(-1)} are not set`];
+          expect(reported.map((d) => d.message.slice(0, d.message.indexOf('; ')))).toEqual(expected);
           // What the requirement was read from: the same as the expanded text gives with no env.
           if (unset.size === 0) {
             expect(parsed.dependencies).toEqual(

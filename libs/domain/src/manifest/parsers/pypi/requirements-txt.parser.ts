@@ -327,9 +327,8 @@ class RequirementsRun {
     }
 
     if (unknownVars && unknownVars.length > 0) {
-      const notSet = ` is not set; ${leftOut ? 'the line was left out' : 'it was kept as written'}`;
-      for (const reference of unknownVars)
-        this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', reference + notSet);
+      const consequence = leftOut ? 'the line was left out' : 'it was kept as written';
+      this.report(context, line, 'warning', 'UNKNOWN_ENV_VAR', `${unsetList(unknownVars)}; ${consequence}`);
     }
   }
 
@@ -847,4 +846,17 @@ function shellSplit(text: string): string[] | undefined {
   if (quote) return undefined;
   if (inToken) tokens.push(current);
   return tokens;
+}
+
+// One diagnostic per line names its unset references: a line of thousands of them (hostile or
+// generated) would otherwise make thousands of diagnostics, nearly all cut by the cap downstream.
+const LISTED_UNSET_REFERENCES = 20;
+
+function unsetList(references: readonly string[]): string {
+  if (references.length === 1) return `${references[0]} is not set`;
+  const listed = references.slice(0, LISTED_UNSET_REFERENCES);
+  const more = references.length - listed.length;
+  return more > 0
+    ? `${listed.join(', ')} and ${more} more are not set`
+    : `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)} are not set`;
 }

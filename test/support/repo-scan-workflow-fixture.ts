@@ -118,9 +118,10 @@ export class RepoScanFixture extends RepoScanClient {
    * Each run (by default those the requests reached and the last) replays against the workflow
    * code: the branches a test took stay deterministic.
    */
-  async replay(runIds?: Iterable<string>): Promise<void> {
-    if (!runIds) this.requestedRuns.add(await this.lastRunId());
-    for (const runId of runIds ?? this.requestedRuns) {
+  async replay(runs?: Iterable<string | { readonly runId: string }>): Promise<void> {
+    if (!runs) this.requestedRuns.add(await this.lastRunId());
+    for (const run of runs ?? this.requestedRuns) {
+      const runId = typeof run === 'string' ? run : run.runId;
       const history = await this.client.workflow.getHandle(this.workflowId, runId).fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, runId);
     }

@@ -129,7 +129,7 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
         { ms: 800, ended: 'fired' },
       ]);
       expect(scan.inputsOf('fetchManifest')).toEqual([]);
-      await scan.replay(runs.map((r) => r.runId));
+      await scan.replay(runs);
     } finally {
       await scan.stop();
     }
@@ -189,7 +189,7 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
       expect(runs[1]!.input.rematchDeferrals).toBe(1);
       // The push cut the backoff short: its timer was cancelled, not waited out.
       expect(runs[1]!.timers[0]).toEqual({ ms: 6_000, ended: 'cancelled' });
-      await scan.replay(runs.map((r) => r.runId));
+      await scan.replay(runs);
     } finally {
       await scan.stop();
     }

@@ -177,10 +177,3 @@ export function closingEvent(history: History): string {
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A promise the scenario settles: holds a stub activity until the scenario has sent what it means to. */
-export function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}

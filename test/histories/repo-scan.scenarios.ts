@@ -2,26 +2,25 @@
 // run takes exactly the branch named; scripts/record-histories.ts writes what each run recorded.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { RepoScanInput, RepoScanResult, ScanRequest } from '@repoguard/contract';
 import {
   ORG_BUSY_FAILURE,
   REPO_DISCONNECTED_FAILURE,
-  REPO_SCAN_WORKFLOW,
-  scanRequestedSignal,
   scanStatusQuery,
 } from '../../libs/contract/src/repo-scan.contract';
 import {
   activityQueues,
   closingEvent,
   expectBranch,
-  gate,
   patchIds,
   pause,
   type HistoryScenario,
   type RecordingContext,
 } from './history-recorder';
-import { scanHappyPath as happyPath, type ScanActivities } from '../support/scan-step-stubs';
+import { RepoScanClient, repoScanInput } from '../support/repo-scan-client';
+import { gate } from '../support/gate';
+import { pushOf, rematchOf as rematchRequest } from '../support/scan-requests';
+import { holdFetch, scanHappyPath as happyPath, type ScanActivities } from '../support/scan-step-stubs';
 
 const SCAN_STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'].map(
   (step) => `ActivityTaskScheduled:${step}`,
@@ -31,72 +30,41 @@ const CONTINUED = 'WorkflowExecutionContinuedAsNew';
 const COMPLETED = 'WorkflowExecutionCompleted';
 const PATCH = 'MarkerRecorded:core_patch';
 
-const push = (commitSha: string, extra: Partial<ScanRequest> = {}): ScanRequest => ({
-  trigger: 'push',
-  commitSha,
-  ref: 'refs/heads/main',
-  requestedBy: `github:${commitSha}`,
-  requestId: `delivery-${commitSha}`,
-  ...extra,
-});
+const push = (commitSha: string, extra: Partial<ScanRequest> = {}): ScanRequest =>
+  pushOf(commitSha, { requestId: `delivery-${commitSha}`, ...extra });
 
-/** A fetchManifest stub holding the n-th fetch until the scenario releases it. */
-function holdFetch(n = 1, then: ScanActivities['fetchManifest'] = happyPath.fetchManifest) {
-  const begun = gate();
-  const release = gate();
-  let fetches = 0;
-  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
-    if (++fetches === n) {
-      begun.open();
-      await release.opened;
-    }
-    return then(input);
-  };
-  return { fetchManifest, begun: begun.opened, release: release.open };
-}
+/** One repository's scan workflow in a scenario, its steps run by the recorder's workers. */
+class ScenarioScan extends RepoScanClient {
+  constructor(
+    private readonly context: RecordingContext,
+    input: Partial<RepoScanInput> = {},
+  ) {
+    super(
+      context.client,
+      context.taskQueue,
+      repoScanInput(context.taskQueue, { orgId: 'org-recorded', quietWindowMs: 200, ...input }),
+    );
+  }
 
-/** One repository's scan workflow in a scenario: requests sent as the API and webhooks send them. */
-function repoScan(context: RecordingContext, input: Partial<RepoScanInput> = {}) {
-  const workflowId = `repo-scan:${context.taskQueue}`;
-  const args: RepoScanInput = {
-    orgId: 'org-recorded',
-    repoId: context.taskQueue,
-    owner: 'acme',
-    name: 'payments',
-    quietWindowMs: 200,
-    maxWaitMs: 5_000,
-    ...input,
-  };
-  let firstRunId: string | undefined;
-  return {
-    workflowId,
-    get firstRunId(): string {
-      if (!firstRunId) throw new Error('no request sent yet');
-      return firstRunId;
-    },
-    async request(request: ScanRequest): Promise<void> {
-      const handle = await context.client.workflow.signalWithStart<
-        (input: RepoScanInput) => Promise<RepoScanResult>,
-        [ScanRequest]
-      >(REPO_SCAN_WORKFLOW, {
-        workflowId,
-        taskQueue: context.taskQueue,
-        args: [args],
-        signal: scanRequestedSignal,
-        signalArgs: [request],
-      });
-      firstRunId ??= handle.signaledRunId;
-    },
-    /** The last run's result, following continue-as-new. */
-    result(): Promise<RepoScanResult> {
-      const handle: WorkflowHandle<(input: RepoScanInput) => Promise<RepoScanResult>> =
-        context.client.workflow.getHandle(workflowId);
-      return handle.result();
-    },
-    async lastRunId(): Promise<string> {
-      return (await context.client.workflow.getHandle(workflowId).describe()).runId;
-    },
-  };
+  /** Runs the production bundle, the happy-path steps under `stubs`, until `work` settles. */
+  withSteps<T>(
+    stubs: Partial<ScanActivities>,
+    work: () => Promise<T>,
+    options?: { readonly activitiesOnlyQueue?: string },
+  ): Promise<T> {
+    return this.context.withWorker({ ...happyPath, ...stubs }, work, options);
+  }
+
+  /** A run's history: the first run's unless named. */
+  history(runId = this.firstRunId) {
+    return this.context.history(this.workflowId, runId);
+  }
+
+  /** The histories of the first run and of the run it continued into. */
+  async firstTwoRuns() {
+    const next = await nextRunId(this.context, this.workflowId, this.firstRunId);
+    return Promise.all([this.history(), this.history(next)]);
+  }
 }
 
 /** Scans one request to its end and returns the single run's history. */
@@ -105,12 +73,12 @@ async function scanOnce(
   request: ScanRequest,
   stubs: Partial<ScanActivities> = {},
 ) {
-  const scan = repoScan(context);
-  const result = await context.withWorker({ ...happyPath, ...stubs }, async () => {
+  const scan = new ScenarioScan(context);
+  const result = await scan.withSteps(stubs, async () => {
     await scan.request(request);
     return scan.result();
   });
-  return { result, history: await context.history(scan.workflowId, scan.firstRunId) };
+  return { result, history: await scan.history() };
 }
 
 export const repoScanScenarios: readonly HistoryScenario[] = [
@@ -149,15 +117,15 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     branches: ['coalesced-requests'],
     covers: 'three pushes inside the quiet window: the debounce timer restarted, one scan of the newest',
     async record(context) {
-      const scan = repoScan(context, { quietWindowMs: 1_500, maxWaitMs: 20_000 });
-      await context.withWorker(happyPath, async () => {
+      const scan = new ScenarioScan(context, { quietWindowMs: 1_500, maxWaitMs: 20_000 });
+      await scan.withSteps({}, async () => {
         for (const sha of ['aaaa0001', 'aaaa0002', 'aaaa0003']) {
           await scan.request(push(sha));
           await pause(300);
         }
         return scan.result();
       });
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('coalesced-requests', history, {
         has: ['TimerCanceled', ...SCAN_STEPS, COMPLETED],
         count: { [SIGNAL]: 3, 'ActivityTaskScheduled:fetchManifest': 1 },
@@ -170,9 +138,9 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     branches: ['max-wait-reached'],
     covers: 'a steady stream of pushes: the scan starts at the maximum wait, not after a quiet window',
     async record(context) {
-      const scan = repoScan(context, { quietWindowMs: 1_000, maxWaitMs: 1_500 });
+      const scan = new ScenarioScan(context, { quietWindowMs: 1_000, maxWaitMs: 1_500 });
       let n = 0;
-      await context.withWorker(happyPath, async () => {
+      await scan.withSteps({}, async () => {
         const started = Date.now();
         while (Date.now() - started < 2_500) {
           await scan.request(push(`bbbb${String(++n).padStart(4, '0')}`));
@@ -180,7 +148,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         }
         return scan.result();
       });
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       // The scan began while pushes still came: some arrived after it started and went to a follow-up.
       expectBranch('max-wait-reached', history, { has: [...SCAN_STEPS, CONTINUED] });
       return { 'max-wait-reached': history };
@@ -193,17 +161,17 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'a push during a scan: the run continues as new carrying it (and the served requests); the follow-up run scans it without a signal',
     async record(context) {
       const held = holdFetch(1);
-      const scan = repoScan(context);
-      await context.withWorker({ ...happyPath, fetchManifest: held.fetchManifest }, async () => {
+      const scan = new ScenarioScan(context);
+      await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
         await scan.request(push('cccc0001', { sequence: 1 }));
         await held.begun;
         await scan.request(push('cccc0002', { sequence: 2 }));
         held.release();
         return scan.result();
       });
-      const first = await context.history(scan.workflowId, scan.firstRunId);
+      const first = await scan.history();
       const followUpRunId = await scan.lastRunId();
-      const followUp = await context.history(scan.workflowId, followUpRunId);
+      const followUp = await scan.history(followUpRunId);
       expectBranch('carried-requests', first, { has: [...SCAN_STEPS, CONTINUED], count: { [SIGNAL]: 2 } });
       expectBranch('carried-requests-follow-up', followUp, {
         has: [...SCAN_STEPS, COMPLETED],
@@ -218,8 +186,8 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     covers:
       'a flood while debouncing: Temporal suggests continue-as-new (the recorder lowers the threshold) and the run hands its requests over before scanning',
     async record(context) {
-      const scan = repoScan(context, { quietWindowMs: 2_000, maxWaitMs: 60_000 });
-      await context.withWorker(happyPath, async () => {
+      const scan = new ScenarioScan(context, { quietWindowMs: 2_000, maxWaitMs: 60_000 });
+      await scan.withSteps({}, async () => {
         for (let n = 1; ; n++) {
           await scan.request(push(`dddd${String(n).padStart(4, '0')}`));
           if (n % 5 === 0 && (await scan.lastRunId()) !== scan.firstRunId) break;
@@ -229,11 +197,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         }
         return scan.result();
       });
-      const first = await context.history(scan.workflowId, scan.firstRunId);
-      const second = await context.history(
-        scan.workflowId,
-        await nextRunId(context, scan.workflowId, scan.firstRunId),
-      );
+      const [first, second] = await scan.firstTwoRuns();
       expectBranch('debounce-continue-as-new', first, {
         has: [CONTINUED],
         lacks: ['ActivityTaskScheduled:fetchManifest'],
@@ -249,9 +213,9 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'an advisory re-match of a stored snapshot: beginRematch instead of fetch and parse, on the re-match queue',
     async record(context) {
       const rematchQueue = `${context.taskQueue}-rematch`;
-      const scan = repoScan(context);
-      await context.withWorker(
-        happyPath,
+      const scan = new ScenarioScan(context);
+      await scan.withSteps(
+        {},
         async () => {
           await scan.request({
             trigger: 'advisory',
@@ -264,7 +228,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         },
         { activitiesOnlyQueue: rematchQueue },
       );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('rematch', history, {
         has: ['ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:osvQuery', COMPLETED],
         lacks: ['ActivityTaskScheduled:fetchManifest', 'ActivityTaskScheduled:parse'],
@@ -302,15 +266,15 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       const held = holdFetch(1, async () => {
         throw ApplicationFailure.nonRetryable('repository disconnected', REPO_DISCONNECTED_FAILURE);
       });
-      const scan = repoScan(context);
-      await context.withWorker({ ...happyPath, fetchManifest: held.fetchManifest }, async () => {
+      const scan = new ScenarioScan(context);
+      await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
         await scan.request(push('ffff0001'));
         await held.begun;
         await scan.request(push('ffff0002'));
         held.release();
         return scan.result();
       });
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('repo-disconnected', history, {
         has: ['ActivityTaskScheduled:recordScanFailure', COMPLETED],
         lacks: [CONTINUED],
@@ -326,8 +290,8 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'the outbox relaying again: a copy of the request being scanned is dropped, a late older push is acknowledged as served; no follow-up run',
     async record(context) {
       const held = holdFetch(1);
-      const scan = repoScan(context);
-      await context.withWorker({ ...happyPath, fetchManifest: held.fetchManifest }, async () => {
+      const scan = new ScenarioScan(context);
+      await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
         await scan.request(push('abab0002', { sequence: 2 }));
         await held.begun;
         await scan.request(push('abab0002', { sequence: 2 }));
@@ -335,7 +299,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         held.release();
         return scan.result();
       });
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('duplicate-request', history, {
         has: [...SCAN_STEPS, COMPLETED],
         lacks: [CONTINUED],
@@ -380,7 +344,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     async record(context) {
       const rematchQueue = `${context.taskQueue}-rematch`;
       const matching = gate();
-      const scan = repoScan(context, { heartbeatTimeoutMs: 2_000 });
+      const scan = new ScenarioScan(context, { heartbeatTimeoutMs: 2_000 });
       const osvQuery: ScanActivities['osvQuery'] = async (input) => {
         if (input.snapshotId !== 'snapshot-stored') return happyPath.osvQuery(input);
         // The re-match's match is slow; it heartbeats, so it hears of its cancellation.
@@ -394,8 +358,8 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         }
         return happyPath.osvQuery(input);
       };
-      const result = await context.withWorker(
-        { ...happyPath, osvQuery },
+      const result = await scan.withSteps(
+        { osvQuery },
         async () => {
           await scan.request(rematchOf('snapshot-stored', rematchQueue));
           await matching.opened;
@@ -404,11 +368,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         },
         { activitiesOnlyQueue: rematchQueue },
       );
-      const first = await context.history(scan.workflowId, scan.firstRunId);
-      const followUp = await context.history(
-        scan.workflowId,
-        await nextRunId(context, scan.workflowId, scan.firstRunId),
-      );
+      const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('rematch-yields-to-push', first, {
         has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskCancelRequested', CONTINUED],
         lacks: ['ActivityTaskScheduled:persist', 'ActivityTaskScheduled:fetchManifest'],
@@ -433,22 +393,18 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       const rematchQueue = `${context.taskQueue}-rematch`;
       // The quiet window gives the re-match worker, started once the first run has let go, time to
       // poll before the follow-up run schedules its first step.
-      const scan = repoScan(context, {
+      const scan = new ScenarioScan(context, {
         quietWindowMs: 3_000,
         maxWaitMs: 10_000,
         rematchQueueTimeoutMs: 1_000,
       });
-      const result = await context.withWorker(happyPath, async () => {
+      const result = await scan.withSteps({}, async () => {
         await scan.request(rematchOf('snapshot-stored', rematchQueue));
         // No worker polls the re-match queue yet: a saturated queue, as during a large sync.
         await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
         return context.withActivityWorker(rematchQueue, happyPath, () => scan.result());
       });
-      const first = await context.history(scan.workflowId, scan.firstRunId);
-      const followUp = await context.history(
-        scan.workflowId,
-        await nextRunId(context, scan.workflowId, scan.firstRunId),
-      );
+      const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('rematch-deferred', first, {
         has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskTimedOut', CONTINUED],
         lacks: ['ActivityTaskScheduled:osvQuery'],
@@ -507,18 +463,15 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'a re-match asked for while a push is fetched: the push matches fresh advisories and serves it; no re-match, no follow-up run',
     async record(context) {
       const held = holdFetch(1);
-      const scan = repoScan(context);
-      const result = await context.withWorker(
-        { ...happyPath, fetchManifest: held.fetchManifest },
-        async () => {
-          await scan.request(push('beef0001', { sequence: 1 }));
-          await held.begun;
-          await scan.request(rematchOf('snapshot-stored', `${context.taskQueue}-rematch`));
-          held.release();
-          return scan.result();
-        },
-      );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const scan = new ScenarioScan(context);
+      const result = await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
+        await scan.request(push('beef0001', { sequence: 1 }));
+        await held.begun;
+        await scan.request(rematchOf('snapshot-stored', `${context.taskQueue}-rematch`));
+        held.release();
+        return scan.result();
+      });
+      const history = await scan.history();
       expectBranch('rematch-served-by-scan', history, {
         has: [PATCH, ...SCAN_STEPS, COMPLETED],
         lacks: ['ActivityTaskScheduled:beginRematch', CONTINUED],
@@ -535,14 +488,14 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     covers:
       'a run at its signal limit while debouncing: continue-as-new with the newest request per ref (the others folded), the first request time and the promised scan id; the follow-up run scans them',
     async record(context) {
-      const scan = repoScan(context, {
+      const scan = new ScenarioScan(context, {
         quietWindowMs: 2_000,
         maxWaitMs: 60_000,
         continueAsNewAfterSignals: 3,
       });
       const sequenced = (n: number) =>
         push(`bbbb100${n}`, { sequence: n, requestId: `request-${n}`, deliveryId: `delivery-${n}` });
-      const seen = await context.withWorker(happyPath, async () => {
+      const seen = await scan.withSteps({}, async () => {
         for (const n of [1, 2, 3]) await scan.request(sequenced(n));
         await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
         // One more for the follow-up run: it debounces its own signal with the carried requests.
@@ -554,11 +507,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
           .query(scanStatusQuery);
         return { ended, scanId };
       });
-      const first = await context.history(scan.workflowId, scan.firstRunId);
-      const followUp = await context.history(
-        scan.workflowId,
-        await nextRunId(context, scan.workflowId, scan.firstRunId),
-      );
+      const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('bounded-run', first, {
         has: [PATCH, CONTINUED],
         lacks: ['ActivityTaskScheduled:fetchManifest'],
@@ -617,11 +566,10 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'the workflow cancelled while a step runs: the step is cancelled, the failure (SCAN_CANCELLED) recorded in a non-cancellable scope, and the run ends cancelled',
     async record(context) {
       const held = holdFetch(1);
-      const scan = repoScan(context);
+      const scan = new ScenarioScan(context);
       let recorded: string | undefined;
-      const outcome = await context.withWorker(
+      const outcome = await scan.withSteps(
         {
-          ...happyPath,
           fetchManifest: held.fetchManifest,
           recordScanFailure: async (input: { code: string }) => {
             recorded = input.code;
@@ -639,7 +587,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
           return ended;
         },
       );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('cancelled-mid-step', history, {
         has: [
           PATCH,
@@ -665,10 +613,9 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     async record(context) {
       const held = holdFetch(1);
       let parses = 0;
-      const scan = repoScan(context);
-      const result = await context.withWorker(
+      const scan = new ScenarioScan(context);
+      const result = await scan.withSteps(
         {
-          ...happyPath,
           fetchManifest: held.fetchManifest,
           parse: async (input: Parameters<ScanActivities['parse']>[0]) => {
             if (++parses === 1) throw ApplicationFailure.nonRetryable('broken lock file', 'PARSE_FAILED');
@@ -686,7 +633,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
           return scan.result();
         },
       );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('failure-record-fails', history, {
         has: [PATCH, 'ActivityTaskScheduled:recordScanFailure', CONTINUED],
         count: { ActivityTaskFailed: 2, [SIGNAL]: 2 },
@@ -709,9 +656,9 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         if (++turns === 3) thirdTurn.open();
         throw ApplicationFailure.create({ type: ORG_BUSY_FAILURE, message: 'org busy', nonRetryable: true });
       };
-      const scan = repoScan(context);
-      const result = await context.withWorker(
-        { ...happyPath, beginRematch },
+      const scan = new ScenarioScan(context);
+      const result = await scan.withSteps(
+        { beginRematch },
         async () => {
           await scan.request(rematchOf('snapshot-stored', rematchQueue));
           await thirdTurn.opened;
@@ -722,7 +669,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         },
         { activitiesOnlyQueue: rematchQueue },
       );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('rematch-org-busy-yields', history, {
         has: [PATCH, 'TimerCanceled', CONTINUED],
         lacks: ['ActivityTaskCancelRequested', 'ActivityTaskScheduled:osvQuery'],
@@ -742,7 +689,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       const rematchQueue = `${context.taskQueue}-rematch`;
       const matching = gate();
       const codes: string[] = [];
-      const scan = repoScan(context, { heartbeatTimeoutMs: 2_000 });
+      const scan = new ScenarioScan(context, { heartbeatTimeoutMs: 2_000 });
       const osvQuery: ScanActivities['osvQuery'] = async (input) => {
         matching.open();
         const activity = Context.current();
@@ -754,9 +701,8 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         }
         return happyPath.osvQuery(input);
       };
-      const outcome = await context.withWorker(
+      const outcome = await scan.withSteps(
         {
-          ...happyPath,
           osvQuery,
           recordScanFailure: async (input: { code: string }) => {
             codes.push(input.code);
@@ -773,7 +719,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         },
         { activitiesOnlyQueue: rematchQueue },
       );
-      const history = await context.history(scan.workflowId, scan.firstRunId);
+      const history = await scan.history();
       expectBranch('rematch-cancelled', history, {
         has: [
           PATCH,
@@ -799,29 +745,26 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     async record(context) {
       const held = holdFetch(1);
       // A bound of 3 signals while debouncing, 9 during a scan: the production arithmetic, scaled down.
-      const scan = repoScan(context, { continueAsNewAfterSignals: 3 });
+      const scan = new ScenarioScan(context, { continueAsNewAfterSignals: 3 });
       const sequenced = (n: number) =>
         push(`f100${String(n).padStart(4, '0')}`, {
           sequence: n,
           requestId: `request-${n}`,
           deliveryId: `delivery-${n}`,
         });
-      const result = await context.withWorker(
-        { ...happyPath, fetchManifest: held.fetchManifest },
-        async () => {
-          await scan.request(sequenced(1));
-          await held.begun;
-          // Paced, as a worker keeps up with a flood: the run sees its bound before the server's.
-          for (let n = 2; n <= 12; n++) {
-            await scan.request(sequenced(n));
-            await pause(30);
-          }
-          await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
-          held.release();
-          return scan.result();
-        },
-      );
-      const [first, followUp] = await firstTwoRuns(context, scan);
+      const result = await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
+        await scan.request(sequenced(1));
+        await held.begun;
+        // Paced, as a worker keeps up with a flood: the run sees its bound before the server's.
+        for (let n = 2; n <= 12; n++) {
+          await scan.request(sequenced(n));
+          await pause(30);
+        }
+        await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+        held.release();
+        return scan.result();
+      });
+      const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('scan-hands-on-flood', first, {
         has: [PATCH, 'ActivityTaskCancelRequested', 'ActivityTaskScheduled:closeScan', CONTINUED],
         lacks: ['ActivityTaskScheduled:parse'],
@@ -840,11 +783,10 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     async record(context) {
       const rematchQueue = `${context.taskQueue}-rematch`;
       const codes: string[] = [];
-      const scan = repoScan(context, { rematchQueueTimeoutMs: 500, maxRematchDeferrals: 2 });
+      const scan = new ScenarioScan(context, { rematchQueueTimeoutMs: 500, maxRematchDeferrals: 2 });
       // No worker ever polls the re-match queue: the re-match workers are down.
-      const result = await context.withWorker(
+      const result = await scan.withSteps(
         {
-          ...happyPath,
           closeScan: async (input: { code?: string }) => {
             codes.push(input.code ?? '');
           },
@@ -854,7 +796,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
           return scan.result();
         },
       );
-      const [first, followUp] = await firstTwoRuns(context, scan);
+      const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('rematch-deferral-backoff', first, {
         has: [PATCH, 'ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', CONTINUED],
         lacks: ['ActivityTaskScheduled:osvQuery'],
@@ -885,14 +827,18 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
     async record(context) {
       const rematchQueue = `${context.taskQueue}-rematch`;
       // A 1 s quiet window: the backoff after one deferral is 2 s, which the push cuts short.
-      const scan = repoScan(context, { quietWindowMs: 1_000, maxWaitMs: 10_000, rematchQueueTimeoutMs: 500 });
-      const result = await context.withWorker(happyPath, async () => {
+      const scan = new ScenarioScan(context, {
+        quietWindowMs: 1_000,
+        maxWaitMs: 10_000,
+        rematchQueueTimeoutMs: 500,
+      });
+      const result = await scan.withSteps({}, async () => {
         await scan.request(rematchOf('snapshot-stored', rematchQueue));
         await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
         await scan.request(push('ba0f0001', { sequence: 1 }));
         return scan.result();
       });
-      const [, history] = await firstTwoRuns(context, scan);
+      const [, history] = await scan.firstTwoRuns();
       expectBranch('rematch-backoff-interrupted', history, {
         has: ['TimerCanceled', ...SCAN_STEPS, COMPLETED],
         lacks: ['ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:closeScan', CONTINUED],
@@ -918,43 +864,27 @@ async function nextRunId(context: RecordingContext, workflowId: string, runId: s
   return last.workflowExecutionContinuedAsNewEventAttributes!.newExecutionRunId!;
 }
 
-/** The histories of a scan's first run and of the run it continued into. */
-async function firstTwoRuns(
-  context: RecordingContext,
-  scan: { readonly workflowId: string; readonly firstRunId: string },
-) {
-  const next = await nextRunId(context, scan.workflowId, scan.firstRunId);
-  return Promise.all([
-    context.history(scan.workflowId, scan.firstRunId),
-    context.history(scan.workflowId, next),
-  ]);
-}
-
 /** A re-match request as the advisory sync sends it. */
 function rematchOf(snapshotId: string, taskQueue: string): ScanRequest {
-  return {
-    trigger: 'advisory',
-    requestedBy: 'system:advisories',
+  return rematchRequest(snapshotId, taskQueue, {
     correlationId: 'advisory-sync@recorded',
     requestId: `rematch-${snapshotId}`,
-    snapshotId,
-    taskQueue,
-  };
+  });
 }
 
 /** Re-matches one stored snapshot to its end (a worker on the re-match queue) in a single run. */
 async function rematchOnce(context: RecordingContext, stubs: Partial<ScanActivities>) {
   const rematchQueue = `${context.taskQueue}-rematch`;
-  const scan = repoScan(context);
-  const result = await context.withWorker(
-    { ...happyPath, ...stubs },
+  const scan = new ScenarioScan(context);
+  const result = await scan.withSteps(
+    { ...stubs },
     async () => {
       await scan.request(rematchOf('snapshot-stored', rematchQueue));
       return scan.result();
     },
     { activitiesOnlyQueue: rematchQueue },
   );
-  return { result, history: await context.history(scan.workflowId, scan.firstRunId) };
+  return { result, history: await scan.history() };
 }
 
 /** Fails the recording when the history lacks a `core_patch` marker for one of `ids`. */

@@ -1,6 +1,9 @@
 // The repo-scan workflow's steps as stubs that always succeed: workflow tests and history scenarios
-// override the steps their branch needs.
+// override the steps their branch needs. Relative imports only: the history recorder loads this
+// outside Jest's module mapper.
+import { Context } from '@temporalio/activity';
 import type { Activities } from '@repoguard/activities';
+import { gate } from './gate';
 
 export type ScanActivities = Pick<
   Activities,
@@ -13,6 +16,8 @@ export type ScanActivities = Pick<
   | 'beginRematch'
   | 'closeScan'
 >;
+export type StepName = keyof ScanActivities;
+export type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
 
 export const scanHappyPath: ScanActivities = {
   fetchManifest: async (input) => ({
@@ -28,3 +33,55 @@ export const scanHappyPath: ScanActivities = {
   beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
   closeScan: async () => undefined,
 };
+
+/** One step a worker ran: what it was given, on which task queue, and how it ended. */
+export interface StepCall {
+  readonly step: StepName;
+  readonly taskQueue: string;
+  readonly input: Record<string, unknown>;
+  /** Set when the step ended (returned or threw), in the order steps ended. */
+  ended?: number;
+  outcome?: 'returned' | 'threw';
+}
+
+/** The steps as a worker's activities, each call recorded before it runs. */
+export function recordedSteps(steps: ScanActivities) {
+  const calls: StepCall[] = [];
+  let endings = 0;
+  const activities = Object.fromEntries(
+    (Object.keys(steps) as StepName[]).map((step) => {
+      const run = steps[step] as (input: unknown) => Promise<unknown>;
+      const recorded = async (input: Record<string, unknown>) => {
+        const call: StepCall = { step, taskQueue: Context.current().info.taskQueue, input };
+        calls.push(call);
+        try {
+          const result = await run(input);
+          call.outcome = 'returned';
+          return result;
+        } catch (error) {
+          call.outcome = 'threw';
+          throw error;
+        } finally {
+          call.ended = ++endings;
+        }
+      };
+      return [step, recorded];
+    }),
+  );
+  return { activities, calls };
+}
+
+/** A fetchManifest stub that holds the n-th fetch at FETCHING until the caller releases it. */
+export function holdFetch(n = 1, then: ScanActivities['fetchManifest'] = scanHappyPath.fetchManifest) {
+  const begun = gate();
+  const release = gate();
+  let fetches = 0;
+  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
+    if (++fetches === n) {
+      begun.open();
+      await release.opened;
+    }
+    return then(input);
+  };
+  return { fetchManifest, begun: begun.opened, release: release.open };
+}

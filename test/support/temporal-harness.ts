@@ -57,6 +57,21 @@ export async function createTemporalHarness(): Promise<TemporalHarness> {
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace });
   return {
+    ...temporalHarnessOn(client, nativeConnection, namespace),
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Workers on connections a test opened itself (its own server): closing them stays the test's. */
+export function temporalHarnessOn(
+  client: Client,
+  nativeConnection: NativeConnection,
+  namespace: string,
+): Omit<TemporalHarness, 'close'> {
+  return {
     client,
     nativeConnection,
     async createWorker(options) {
@@ -68,10 +83,6 @@ export async function createTemporalHarness(): Promise<TemporalHarness> {
         shutdownGraceTime: '2 seconds',
         ...options,
       });
-    },
-    async close() {
-      await nativeConnection.close();
-      await connection.close();
     },
   };
 }

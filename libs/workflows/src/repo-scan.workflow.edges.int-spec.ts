@@ -1,81 +1,20 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { scanForRequestQuery, scanStatusQuery, type RepoScanInput } from '@repoguard/contract';
+import { createTemporalHarness, type TemporalHarness } from '../../../test/support/temporal-harness';
 import {
-  REPO_SCAN_WORKFLOW,
-  scanForRequestQuery,
-  scanRequestedSignal,
-  scanStatusQuery,
-  type RepoScanInput,
-  type ScanRequest,
-} from '@repoguard/contract';
-import type { Activities } from '@repoguard/activities';
-import {
-  createTemporalHarness,
-  uniqueName,
-  type TemporalHarness,
-} from '../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from './repo-scan.workflow';
+  RepoScanFixture,
+  type RepoScanFixtureOptions,
+} from '../../../test/support/repo-scan-workflow-fixture';
+import { sequencedPush as push } from '../../../test/support/scan-requests';
+import { holdFetch, scanHappyPath as happyPath } from '../../../test/support/scan-step-stubs';
 
 // The repo-scan workflow at its edges (issue 16, points 3-5): floods of requests, continue-as-new
-// at every phase, failures that must still close the scan. Activities are stubs written here; the
-// server is the real dev server, so history limits and continue-as-new are Temporal's own.
-
-type ScanActivities = Pick<
-  Activities,
-  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
->;
-type StepName = keyof ScanActivities;
-type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
-
-const happyPath: ScanActivities = {
-  fetchManifest: async (input) => ({
-    commitSha: input.commitSha ?? 'head-of-main',
-    ref: input.ref ?? 'refs/heads/main',
-    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
-  }),
-  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
-  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
-  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
-  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
-  recordScanFailure: async () => undefined,
-  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
-};
-
-/** A push as the outbox relays it: request id, delivery id and the order it was committed in. */
-const push = (n: number, extra: Partial<ScanRequest> = {}): ScanRequest => ({
-  trigger: 'push',
-  commitSha: `c${n}`,
-  ref: 'refs/heads/main',
-  requestedBy: 'github:push',
-  requestId: `request-${n}`,
-  deliveryId: `delivery-${n}`,
-  sequence: n,
-  ...extra,
-});
+// at every phase, failures that must still close the scan. Activities are stubs; the server is the
+// real dev server, so history limits and continue-as-new are Temporal's own.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
-
-/** A fetchManifest stub that holds the first scan at FETCHING until the test lets it go. */
-function holdFirstFetch() {
-  const midScan = gate();
-  const release = gate();
-  let fetches = 0;
-  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
-    if (++fetches === 1) {
-      midScan.open();
-      await release.opened;
-    }
-    return happyPath.fetchManifest(input);
-  };
-  return { fetchManifest, midScan: midScan.opened, release: release.open };
-}
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -89,6 +28,36 @@ interface RunRecord {
   readonly continuedAs: string | null;
 }
 
+/** One run, as its history tells it. */
+function runRecord(runId: string, events: readonly HistoryEvent[]): RunRecord {
+  const payload = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+  const last = events[events.length - 1]!;
+  return {
+    runId,
+    events: events.length,
+    signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes).length,
+    inputBytes: payload.length,
+    input: JSON.parse(Buffer.from(payload).toString('utf8')) as RepoScanInput,
+    continuedAs: last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null,
+  };
+}
+
+class EdgeScan extends RepoScanFixture {
+  /** Every run of the workflow id from `firstRunId` on, following continue-as-new. */
+  async runs(firstRunId: string): Promise<RunRecord[]> {
+    return (await this.chain(firstRunId)).map(({ runId, events }) => runRecord(runId, events));
+  }
+
+  /** Every run of the workflow id, every chain (a run that completes ends one; a request starts the next). */
+  async allRuns(): Promise<RunRecord[]> {
+    const runIds: string[] = [];
+    for await (const run of this.client.workflow.list({ query: `WorkflowId = '${this.workflowId}'` })) {
+      runIds.push(run.runId);
+    }
+    return Promise.all(runIds.map(async (runId) => runRecord(runId, await this.events(runId))));
+  }
+}
+
 describe('repoScanWorkflow at its edges', () => {
   let temporal: TemporalHarness;
 
@@ -99,103 +68,21 @@ describe('repoScanWorkflow at its edges', () => {
     await temporal?.close();
   });
 
-  /** One run, as its history tells it. */
-  async function runRecord(workflowId: string, runId: string): Promise<RunRecord> {
-    const history = await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events: HistoryEvent[] = history.events ?? [];
-    const payload = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
-    const last = events[events.length - 1]!;
-    return {
-      runId,
-      events: events.length,
-      signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes).length,
-      inputBytes: payload.length,
-      input: JSON.parse(Buffer.from(payload).toString('utf8')) as RepoScanInput,
-      continuedAs: last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null,
-    };
-  }
-
-  async function scanFixture(
-    options: { stubs?: Partial<ScanActivities>; input?: Partial<RepoScanInput> } = {},
-  ) {
-    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'repo-scan-edges');
-    const calls: { step: StepName; input: StepInput<StepName> }[] = [];
-    const activities = Object.fromEntries(
-      (Object.keys(happyPath) as StepName[]).map((step) => {
-        const run = (options.stubs?.[step] ?? happyPath[step]) as (
-          input: StepInput<StepName>,
-        ) => Promise<unknown>;
-        return [
-          step,
-          (input: StepInput<StepName>) => {
-            calls.push({ step, input });
-            return run(input);
-          },
-        ];
-      }),
-    );
-    // A loaded machine (CI, parallel suites) can keep a flooded run's sticky task waiting past the
-    // 10 s default: the server then hands it on and the worker replays the whole history.
-    const worker = await temporal.createWorker({
-      taskQueue,
-      activities,
-      stickyQueueScheduleToStartTimeout: '30 seconds',
-      // No 5 s bound on one activation either: starved of CPU, a replay of a flooded run outlasts it.
-      debugMode: true,
+  const scanFixture = (options: Pick<RepoScanFixtureOptions, 'stubs' | 'input'> = {}) =>
+    EdgeScan.create(temporal, {
+      ...options,
+      worker: {
+        // A loaded machine (CI, parallel suites) can keep a flooded run's sticky task waiting past
+        // the 10 s default: the server then hands it on and the worker replays the whole history.
+        stickyQueueScheduleToStartTimeout: '30 seconds',
+        // No 5 s bound on one activation either: starved of CPU, a replay of a flooded run outlasts it.
+        debugMode: true,
+      },
+      start: {
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowTaskTimeout: '30 seconds',
+      },
     });
-    const workflowId = `repo-scan:${taskQueue}`;
-    const input: RepoScanInput = {
-      orgId: 'org-1',
-      repoId: taskQueue,
-      owner: 'acme',
-      name: 'payments',
-      quietWindowMs: 300,
-      maxWaitMs: 5_000,
-      ...options.input,
-    };
-    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
-    const record = (runId: string) => runRecord(workflowId, runId);
-    return {
-      handle,
-      /** As the API and the webhooks ask: signal-with-start, joining a running scan. Its run id. */
-      async request(request: ScanRequest): Promise<string> {
-        const signalled = await temporal.client.workflow.signalWithStart<
-          typeof repoScanWorkflow,
-          [ScanRequest]
-        >(REPO_SCAN_WORKFLOW, {
-          workflowId,
-          taskQueue,
-          args: [input],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowTaskTimeout: '30 seconds',
-        });
-        return signalled.signaledRunId;
-      },
-      run<T>(work: () => Promise<T>): Promise<T> {
-        return worker.runUntil(work());
-      },
-      inputsOf: <K extends StepName>(step: K) =>
-        calls.filter((c) => c.step === step).map((c) => c.input as StepInput<K>),
-      /** Every run of the workflow id from `firstRunId` on, following continue-as-new. */
-      async runs(firstRunId: string): Promise<RunRecord[]> {
-        const runs: RunRecord[] = [];
-        for (let runId: string | null = firstRunId; runId; runId = runs[runs.length - 1]!.continuedAs) {
-          runs.push(await record(runId));
-        }
-        return runs;
-      },
-      /** Every run of the workflow id, every chain (a run that completes ends one; a request starts the next). */
-      async allRuns(): Promise<RunRecord[]> {
-        const runIds: string[] = [];
-        for await (const run of temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-          runIds.push(run.runId);
-        }
-        return Promise.all(runIds.map(record));
-      },
-    };
-  }
 
   // Point 3: a flood of requests to one repository, sent as the API sends them, while it scans. The
   // suite sends 1,500 (three runs' worth); `npm run test:flood` sends the issue's 12,000, a load run
@@ -301,7 +188,7 @@ describe('repoScanWorkflow at its edges', () => {
   }, 600_000);
 
   it('carries the newest request (whatever ref the others name), folds the rest, and still answers for the folded ones', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     const scan = await scanFixture({ stubs: { fetchManifest } });
     const firstRunId = await scan.request(push(1));
 
@@ -331,7 +218,7 @@ describe('repoScanWorkflow at its edges', () => {
 
   // Point 4: continue-as-new while debouncing must not restart the maximum wait.
   it('scans within the maximum wait of the first request although a stream continues it as new', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     const scan = await scanFixture({
       stubs: { fetchManifest },
       // A run hands on after 4 signals: the stream below continues it as new every ~second.
@@ -385,7 +272,7 @@ describe('repoScanWorkflow at its edges', () => {
 
   // Point 5b: a cancelled scan still records its failure (the row must not stay open).
   it('records the failure of a scan cancelled mid-way, then ends cancelled', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     const scan = await scanFixture({ stubs: { fetchManifest } });
     await scan.request(push(1));
 
@@ -407,7 +294,7 @@ describe('repoScanWorkflow at its edges', () => {
 
   // Point 5c: a failure to record the failure must not fail the workflow and drop its requests.
   it('serves the requests it holds when recording a scan failure fails', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     let parses = 0;
     const scan = await scanFixture({
       stubs: {

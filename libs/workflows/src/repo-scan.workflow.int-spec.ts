@@ -1,101 +1,33 @@
-import { Context } from '@temporalio/activity';
-import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  REPO_SCAN_WORKFLOW,
   RepoGuardStatus,
   RepoGuardTrigger,
   scanForRequestQuery,
   scanRequestedSignal,
   scanStatusQuery,
-  type RepoScanInput,
   type ScanRequest,
 } from '@repoguard/contract';
-import type { Activities } from '@repoguard/activities';
+import { createTemporalHarness, type TemporalHarness } from '../../../test/support/temporal-harness';
 import {
-  createTemporalHarness,
-  uniqueName,
-  type TemporalHarness,
-} from '../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from './repo-scan.workflow';
+  RepoScanFixture,
+  type RepoScanFixtureOptions,
+} from '../../../test/support/repo-scan-workflow-fixture';
+import { gate } from '../../../test/support/gate';
+import { pushOf, rematchOf as rematch } from '../../../test/support/scan-requests';
+import {
+  holdFetch,
+  scanHappyPath as happyPath,
+  type ScanActivities,
+} from '../../../test/support/scan-step-stubs';
 
-// The repo-scan workflow alone on the dev server: every activity is a stub written here, recording
-// what it was given and on which task queue, so the tests assert the workflow's decisions (what it
-// scans, where, how often) without a database or GitHub.
+// The repo-scan workflow alone on the dev server: every activity is a stub, recording what it was
+// given and on which task queue, so the tests assert the workflow's decisions (what it scans,
+// where, how often) without a database or GitHub.
 
-type ScanActivities = Pick<
-  Activities,
-  'fetchManifest' | 'parse' | 'osvQuery' | 'persist' | 'evaluatePolicy' | 'recordScanFailure' | 'beginRematch'
->;
-type StepName = keyof ScanActivities;
-type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
-
-interface StepCall {
-  readonly step: StepName;
-  readonly taskQueue: string;
-  readonly input: StepInput<StepName>;
-}
-
-const happyPath: ScanActivities = {
-  fetchManifest: async (input) => ({
-    commitSha: input.commitSha ?? 'head-of-main',
-    ref: input.ref ?? 'refs/heads/main',
-    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
-  }),
-  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
-  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
-  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
-  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
-  recordScanFailure: async () => undefined,
-  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
-};
-
-const push = (commitSha: string): ScanRequest => ({
-  trigger: 'push',
-  commitSha,
-  ref: 'refs/heads/main',
-  requestedBy: `github:${commitSha}`,
-  requestId: commitSha,
-  correlationId: `delivery-${commitSha}`,
-});
-
-const rematch = (snapshotId: string, taskQueue: string): ScanRequest => ({
-  trigger: 'advisory',
-  requestedBy: 'system:advisories',
-  snapshotId,
-  taskQueue,
-});
-
-interface FixtureOptions {
-  readonly stubs?: Partial<ScanActivities>;
-  readonly input?: Partial<RepoScanInput>;
-  /** A second worker on the re-match queue, for the tests that route steps there. */
-  readonly rematchWorker?: boolean;
-}
+const push = (commitSha: string): ScanRequest =>
+  pushOf(commitSha, { correlationId: `delivery-${commitSha}` });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A promise the test settles. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
-
-/** A fetchManifest stub that holds the first scan at FETCHING until the test has looked at it. */
-function holdFirstFetch() {
-  const midScan = gate();
-  const release = gate();
-  let fetches = 0;
-  const fetchManifest: ScanActivities['fetchManifest'] = async (input) => {
-    if (++fetches === 1) {
-      midScan.open();
-      await release.opened;
-    }
-    return happyPath.fetchManifest(input);
-  };
-  return { fetchManifest, midScan: midScan.opened, release: release.open };
-}
 
 /**
  * A fetchManifest stub that holds every scan at FETCHING: `at(n)` settles when the n-th fetch has
@@ -126,6 +58,22 @@ const relayed = (commitSha: string, sequence: number, requestId = commitSha): Sc
   sequence,
 });
 
+class ScanFixture extends RepoScanFixture {
+  /** Runs the workers until the scan (and any follow-up) ends; what it left behind. */
+  finish() {
+    return this.run(async () => {
+      const result = await this.handle.result();
+      const { typedSearchAttributes } = await this.handle.describe();
+      return {
+        result,
+        status: await this.handle.query(scanStatusQuery),
+        trigger: typedSearchAttributes.get(RepoGuardTrigger),
+        searchStatus: typedSearchAttributes.get(RepoGuardStatus),
+      };
+    });
+  }
+}
+
 describe('repoScanWorkflow with stubbed activities', () => {
   let temporal: TemporalHarness;
 
@@ -136,87 +84,9 @@ describe('repoScanWorkflow with stubbed activities', () => {
     await temporal?.close();
   });
 
-  /**
-   * One test's scan: a task queue named after the test, a worker on it running the given stubs
-   * over the happy path (and one on a re-match queue beside it when asked), the workflow's handle.
-   */
-  async function scanFixture(options: FixtureOptions = {}) {
-    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'repo-scan');
-    const rematchQueue = `${taskQueue}-rematch`;
-    const calls: StepCall[] = [];
-    const activities = Object.fromEntries(
-      (Object.keys(happyPath) as StepName[]).map((step) => {
-        const run = (options.stubs?.[step] ?? happyPath[step]) as (
-          input: StepInput<StepName>,
-        ) => Promise<unknown>;
-        const recorded = (input: StepInput<StepName>) => {
-          calls.push({ step, taskQueue: Context.current().info.taskQueue, input });
-          return run(input);
-        };
-        return [step, recorded];
-      }),
-    );
-    const workers = await Promise.all([
-      temporal.createWorker({ taskQueue, activities }),
-      // Activities only: a worker without workflows starts in a fraction of the time.
-      ...(options.rematchWorker
-        ? [temporal.createWorker({ taskQueue: rematchQueue, activities, workflowBundle: undefined })]
-        : []),
-    ]);
-    const workflowId = `repo-scan:${taskQueue}`;
-    const input: RepoScanInput = {
-      orgId: 'org-1',
-      repoId: taskQueue,
-      owner: 'acme',
-      name: 'payments',
-      quietWindowMs: 300,
-      maxWaitMs: 5_000,
-      ...options.input,
-    };
-    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
-
-    return {
-      taskQueue,
-      rematchQueue,
-      handle,
-      /** As the API and the webhooks ask: signal-with-start, joining a running scan. */
-      async request(request: ScanRequest) {
-        await temporal.client.workflow.signalWithStart<typeof repoScanWorkflow, [ScanRequest]>(
-          REPO_SCAN_WORKFLOW,
-          {
-            workflowId,
-            taskQueue,
-            args: [input],
-            signal: scanRequestedSignal,
-            signalArgs: [request],
-            // The flood's first task takes thousands of signals at once: room for a busy machine.
-            workflowTaskTimeout: '30 seconds',
-          },
-        );
-      },
-      /** Runs the workers until `work` is done (queries need a worker too). */
-      run<T>(work: () => Promise<T>): Promise<T> {
-        return workers.reduce<Promise<T>>((until, worker) => worker.runUntil(until), work());
-      },
-      /** Runs the workers until the scan (and any follow-up) ends; what it left behind. */
-      finish() {
-        return this.run(async () => {
-          const result = await handle.result();
-          const { typedSearchAttributes } = await handle.describe();
-          return {
-            result,
-            status: await handle.query(scanStatusQuery),
-            trigger: typedSearchAttributes.get(RepoGuardTrigger),
-            searchStatus: typedSearchAttributes.get(RepoGuardStatus),
-          };
-        });
-      },
-      stepsCalled: () => calls.map((c) => c.step),
-      inputsOf: <K extends StepName>(step: K) =>
-        calls.filter((c) => c.step === step).map((c) => c.input as StepInput<K>),
-      queuesUsed: () => new Set(calls.map((c) => c.taskQueue)),
-    };
-  }
+  /** One test's scan, its workflow task given room: a flood's first task takes thousands of signals. */
+  const scanFixture = (options: RepoScanFixtureOptions = {}) =>
+    ScanFixture.create(temporal, { ...options, start: { workflowTaskTimeout: '30 seconds' } });
 
   it('coalesces requests that keep arriving within the quiet window into one scan', async () => {
     const scan = await scanFixture({ input: { quietWindowMs: 1_500 } });
@@ -237,7 +107,7 @@ describe('repoScanWorkflow with stubbed activities', () => {
   });
 
   it('scans once the maximum wait has passed, even while requests keep coming', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     const scan = await scanFixture({
       stubs: { fetchManifest },
       input: { quietWindowMs: 1_000, maxWaitMs: 1_500 },
@@ -311,7 +181,7 @@ describe('repoScanWorkflow with stubbed activities', () => {
   });
 
   it('gives the requests that arrive during a scan one follow-up run, under the scan id it promised', async () => {
-    const { fetchManifest, midScan, release } = holdFirstFetch();
+    const { fetchManifest, begun: midScan, release } = holdFetch();
     const scan = await scanFixture({ stubs: { fetchManifest } });
     await scan.request(push('c1'));
 
@@ -495,7 +365,7 @@ describe('repoScanWorkflow with stubbed activities', () => {
     });
 
     it('does not make the follow-up run scan an older commit than the newest request', async () => {
-      const { fetchManifest, midScan, release } = holdFirstFetch();
+      const { fetchManifest, begun: midScan, release } = holdFetch();
       // A quiet window the stale copy surely lands in, whatever the machine's load.
       const scan = await scanFixture({ stubs: { fetchManifest }, input: { quietWindowMs: 2_000 } });
       await scan.request(push('c1'));

@@ -1,59 +1,35 @@
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import {
-  REPOGUARD_SEARCH_ATTRIBUTES,
-  REPO_SCAN_WORKFLOW,
-  scanRequestedSignal,
-  type RepoScanInput,
-  type ScanRequest,
-} from '@repoguard/contract';
-import type { Activities } from '@repoguard/activities';
+import { REPOGUARD_SEARCH_ATTRIBUTES, type RepoScanInput } from '@repoguard/contract';
 import { findTemporalCli } from '@repoguard/infrastructure';
-import { uniqueName, workflowBundle } from '../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from './repo-scan.workflow';
+import { temporalHarnessOn, uniqueName } from '../../../test/support/temporal-harness';
+import { RepoScanFixture } from '../../../test/support/repo-scan-workflow-fixture';
+import { rematchOf, sequencedPush } from '../../../test/support/scan-requests';
+import { holdFetch, scanHappyPath, type ScanActivities } from '../../../test/support/scan-step-stubs';
 
 // The repo-scan workflow against Temporal's hard limits (review of issue 16, point 3). The shared
 // dev server has the production limits (2 MB per payload, 10,000 signals per run), which take
 // minutes of flooding to reach; this file's own server has them scaled down (32 KiB, 100 signals),
 // so the same arithmetic is reached in seconds. The workflow's own bounds are scaled with them.
 
-type ScanActivities = Pick<
-  Activities,
-  | 'fetchManifest'
-  | 'parse'
-  | 'osvQuery'
-  | 'persist'
-  | 'evaluatePolicy'
-  | 'recordScanFailure'
-  | 'beginRematch'
-  | 'closeScan'
->;
-
+// This file's own stub values, kept as they were before the shared stubs.
 const happyPath: ScanActivities = {
+  ...scanHappyPath,
   fetchManifest: async (input) => ({
+    ...(await scanHappyPath.fetchManifest(input)),
     commitSha: input.commitSha ?? 'head',
-    ref: input.ref ?? 'refs/heads/main',
-    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
   }),
-  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
-  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
-  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
-  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
-  recordScanFailure: async () => undefined,
   beginRematch: async (input) => ({ commitSha: 'stored', snapshotId: input.snapshotId }),
-  closeScan: async () => undefined,
 };
 
-const push = (n: number, ref = 'refs/heads/main'): ScanRequest => ({
-  trigger: 'push',
-  commitSha: `c${n}`,
-  ref,
-  requestedBy: 'github:push',
-  requestId: `request-${n}`,
-  deliveryId: `delivery-${n}`,
-  sequence: n,
-});
+const push = (n: number, ref = 'refs/heads/main') => sequencedPush(n, { ref });
+
+class LimitsScan extends RepoScanFixture {
+  /** The commits fetched, in order. */
+  get fetched(): string[] {
+    return this.inputsOf('fetchManifest').map((i) => i.commitSha ?? '');
+  }
+}
 
 // Scaled down from 2 MB and 10,000 (see above).
 const PAYLOAD_LIMIT_BYTES = 32 * 1024;
@@ -96,49 +72,15 @@ describe('repoScanWorkflow at Temporal limits', () => {
     return statuses;
   }
 
-  async function fixture(input: Partial<RepoScanInput>, stubs: Partial<ScanActivities> = {}) {
-    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'repo-scan-limits');
-    const fetched: string[] = [];
-    const activities = {
-      ...happyPath,
-      ...stubs,
-      fetchManifest: async (i: Parameters<ScanActivities['fetchManifest']>[0]) => {
-        fetched.push(i.commitSha ?? '');
-        return (stubs.fetchManifest ?? happyPath.fetchManifest)(i);
+  const fixture = (input: Partial<RepoScanInput>, stubs: Partial<ScanActivities> = {}) =>
+    LimitsScan.create(
+      temporalHarnessOn(env.client, env.nativeConnection, env.namespace ?? 'repoguard-limits'),
+      {
+        stubs: { ...happyPath, ...stubs },
+        input: { name: 'monorepo', ...input },
+        start: { workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING },
       },
-    };
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'repoguard-limits',
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities,
-      shutdownGraceTime: '2 seconds',
-    });
-    const workflowId = `repo-scan:${taskQueue}`;
-    const args: RepoScanInput = {
-      orgId: 'org-1',
-      repoId: taskQueue,
-      owner: 'acme',
-      name: 'monorepo',
-      ...input,
-    };
-    return {
-      fetched,
-      handle: env.client.workflow.getHandle<typeof repoScanWorkflow>(workflowId),
-      run: <T>(work: () => Promise<T>) => worker.runUntil(work()),
-      /** As the relay sends a request: signal-with-start, joining the running scan. */
-      request: (request: ScanRequest) =>
-        env.client.workflow.signalWithStart<typeof repoScanWorkflow, [ScanRequest]>(REPO_SCAN_WORKFLOW, {
-          workflowId,
-          taskQueue,
-          args: [args],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        }),
-    };
-  }
+    );
 
   // Pushes to many branches at once (Renovate opening its branches, a CI bot, API calls naming
   // refs): each run carried the newest request of every ref, so the carried list grew with every
@@ -169,24 +111,11 @@ describe('repoScanWorkflow at Temporal limits', () => {
   // run hands on at 3 x 5 signals here: the rest of the cap is headroom for the signals that come
   // while it closes the scan (as 6,000 of 10,000 leaves in production).
   it('takes no more signals during a scan than the server allows: a flood hands the scan on', async () => {
-    let firstFetch = true;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let midScan!: () => void;
-    const scanning = new Promise<void>((resolve) => (midScan = resolve));
+    // The first fetch is held until the flood is over, as a long scan would be.
+    const { fetchManifest, begun: scanning, release } = holdFetch(1, happyPath.fetchManifest);
     const scan = await fixture(
       { quietWindowMs: 300, maxWaitMs: 5_000, continueAsNewAfterSignals: 5 },
-      {
-        fetchManifest: async (input) => {
-          if (firstFetch) {
-            firstFetch = false;
-            midScan();
-            // Held until the flood is over, as a long scan would be.
-            await released;
-          }
-          return happyPath.fetchManifest(input);
-        },
-      },
+      { fetchManifest },
     );
     const total = 150;
     const seen = await scan.run(async () => {
@@ -229,13 +158,12 @@ describe('repoScanWorkflow at Temporal limits', () => {
     );
     let ended = false;
     await scan.run(async () => {
-      await scan.request({
-        trigger: 'advisory',
-        requestedBy: 'sync-run-1',
-        requestId: 'rematch-1',
-        snapshotId: 'snapshot-1',
-        taskQueue: `${uniqueName('no-rematch-worker')}`,
-      });
+      await scan.request(
+        rematchOf('snapshot-1', uniqueName('no-rematch-worker'), {
+          requestedBy: 'sync-run-1',
+          requestId: 'rematch-1',
+        }),
+      );
       void scan.handle.result().finally(() => (ended = true));
       // Up to 30 s: unbounded, six deferrals come within seconds; bounded, the workflow ends first.
       for (let waited = 0; waited < 150 && codes.length < 6 && !ended; waited++) {

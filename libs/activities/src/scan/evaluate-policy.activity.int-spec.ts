@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import {
-  createMikroOrmConfig,
-  MikroOrmFindingRepository,
-  MikroOrmPolicyRepository,
-  MikroOrmScanRepository,
-  MikroOrmSnapshotRepository,
-  OrganizationEntity,
-  RepositoryEntity,
-} from '@repoguard/infrastructure';
+import { createMikroOrmConfig } from '@repoguard/infrastructure';
 import { createEvaluatePolicyActivity } from './evaluate-policy.activity';
+import { connectedRepo, scanStepDeps } from './rematch.test-fixtures';
 
 // A retried evaluatePolicy (its first attempt committed, then its completion was lost) must not
 // store a second verdict for the scan. On the real database, whose unique index says so.
@@ -27,44 +20,28 @@ describe('evaluatePolicy, retried', () => {
   });
 
   it('leaves one policy evaluation for the scan', async () => {
-    const em = orm.em.fork();
-    const suffix = randomUUID().slice(0, 12);
-    const org = em.create(OrganizationEntity, { name: 'eval-retry', slug: `eval-retry-${suffix}` });
-    const repo = em.create(RepositoryEntity, {
-      orgId: org.id,
-      owner: 'eval',
-      name: `retry-${suffix}`,
-      defaultBranch: 'main',
-    });
-    await em.flush();
-    const snapshots = new MikroOrmSnapshotRepository(orm.em);
-    const snapshotId = await snapshots.create({
-      orgId: org.id,
-      repoId: repo.id,
+    const d = scanStepDeps(orm, () => new Date());
+    const { orgId, repoId } = await connectedRepo(orm);
+    const snapshotId = await d.snapshots.create({
+      orgId,
+      repoId,
       commitSha: 'a'.repeat(40),
       manifests: [],
       dependencies: [],
     });
-    const scans = new MikroOrmScanRepository(orm.em);
     const scanId = randomUUID();
-    await scans.start({
+    await d.scans.start({
       scanId,
-      orgId: org.id,
-      repoId: repo.id,
-      workflowId: `repo-scan:${repo.id}`,
+      orgId,
+      repoId,
+      workflowId: `repo-scan:${repoId}`,
       runId: randomUUID(),
       trigger: 'api',
       requestedBy: 'test',
       ref: null,
     });
-    const evaluatePolicy = createEvaluatePolicyActivity({
-      policies: new MikroOrmPolicyRepository(orm.em),
-      findings: new MikroOrmFindingRepository(orm.em),
-      snapshots,
-      scans,
-      now: () => new Date(),
-    });
-    const input = { scanId, orgId: org.id, repoId: repo.id, snapshotId };
+    const evaluatePolicy = createEvaluatePolicyActivity(d);
+    const input = { scanId, orgId, repoId, snapshotId };
 
     const first = await evaluatePolicy(input);
     const retried = await evaluatePolicy(input);

@@ -1,26 +1,12 @@
-import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import {
-  REPO_SCAN_WORKFLOW,
-  scanForRequestQuery,
-  scanRequestedSignal,
-  type RepoScanInput,
-  type ScanRequest,
-} from '@repoguard/contract';
-import {
-  createTemporalHarness,
-  uniqueName,
-  workflowBundle,
-  type TemporalHarness,
-} from '../../../../test/support/temporal-harness';
-import { scanHappyPath as happyPath, type ScanActivities } from '../../../../test/support/scan-step-stubs';
-import type { repoScanWorkflow } from '../repo-scan.workflow';
+import { scanForRequestQuery, type RepoScanInput } from '@repoguard/contract';
+import { createTemporalHarness, type TemporalHarness } from '../../../../test/support/temporal-harness';
+import { RepoScanFixture } from '../../../../test/support/repo-scan-workflow-fixture';
+import { pushOf, rematchOf } from '../../../../test/support/scan-requests';
 
 // A re-match no re-match worker takes (the re-match workers down): each deferral hands it to the
 // next run, which waits longer before asking again and gives up at the bound; a push never waits.
 
-type StepName = keyof ScanActivities;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +61,20 @@ function runRecord(runId: string, events: readonly HistoryEvent[]): RunRecord {
   };
 }
 
+/** No worker ever polls its re-match queue: the re-match workers are down. */
+class UnservedRematchScan extends RepoScanFixture {
+  override readonly rematchQueue = `${this.taskQueue}-rematch-nobody-polls`;
+
+  closed() {
+    return this.called('closeScan').map((c) => c.input);
+  }
+
+  /** Every run from the first request on, following continue-as-new. */
+  async runs(): Promise<RunRecord[]> {
+    return (await this.chain()).map(({ runId, events }) => runRecord(runId, events));
+  }
+}
+
 describe('repoScanWorkflow: a re-match no worker takes', () => {
   let temporal: TemporalHarness;
 
@@ -85,87 +85,14 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
     await temporal?.close();
   });
 
-  /** No worker ever polls the re-match queue: the re-match workers are down. */
-  async function fixture(input: Partial<RepoScanInput>) {
-    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'rematch-deferral');
-    const calls: { step: StepName; input: Record<string, unknown> }[] = [];
-    const activities = Object.fromEntries(
-      (Object.keys(happyPath) as StepName[]).map((step) => [
-        step,
-        (stepInput: Record<string, unknown>) => {
-          calls.push({ step, input: stepInput });
-          return (happyPath[step] as (i: unknown) => Promise<unknown>)(stepInput);
-        },
-      ]),
-    );
-    const worker = await temporal.createWorker({ taskQueue, activities });
-    const running = worker.run();
-    const workflowId = `repo-scan:${taskQueue}`;
-    const args: RepoScanInput = {
-      orgId: 'org-1',
-      repoId: taskQueue,
-      owner: 'acme',
-      name: 'payments',
-      quietWindowMs: 100,
-      maxWaitMs: 5_000,
-      rematchQueueTimeoutMs: 300,
-      ...input,
-    };
-    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
-    let firstRunId: string | undefined;
-    const history = async (runId: string) =>
-      (await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-    return {
-      handle,
-      get firstRunId() {
-        return firstRunId;
-      },
-      rematchQueue: `${taskQueue}-rematch-nobody-polls`,
-      async request(request: ScanRequest): Promise<void> {
-        const started = await temporal.client.workflow.signalWithStart<
-          typeof repoScanWorkflow,
-          [ScanRequest]
-        >(REPO_SCAN_WORKFLOW, {
-          workflowId,
-          taskQueue,
-          args: [args],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-        });
-        firstRunId ??= started.signaledRunId;
-      },
-      closed: () => calls.filter((c) => c.step === 'closeScan').map((c) => c.input),
-      called: (step: StepName) => calls.filter((c) => c.step === step).map((c) => c.input),
-      /** Every run from the first request on, following continue-as-new. */
-      async runs(): Promise<RunRecord[]> {
-        const runs: RunRecord[] = [];
-        for (let runId: string | null = firstRunId!; runId; runId = runs[runs.length - 1]!.continuedAs) {
-          runs.push(runRecord(runId, await history(runId)));
-        }
-        return runs;
-      },
-      /** Each run replays against the workflow code: the branches taken here stay deterministic. */
-      async replay(runs: readonly RunRecord[]) {
-        for (const { runId } of runs) {
-          const recorded = await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
-          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, runId);
-        }
-      },
-      async stop() {
-        await handle.terminate('test over').catch(() => undefined);
-        worker.shutdown();
-        await running;
-      },
-    };
-  }
+  const fixture = async (input: Partial<RepoScanInput>) =>
+    (
+      await UnservedRematchScan.create(temporal, {
+        input: { quietWindowMs: 100, rematchQueueTimeoutMs: 300, ...input },
+      })
+    ).start();
 
-  const rematch = (taskQueue: string): ScanRequest => ({
-    trigger: 'advisory',
-    requestedBy: 'system:advisories',
-    requestId: 'rematch-1',
-    snapshotId: 'snapshot-1',
-    taskQueue,
-  });
+  const rematch = (taskQueue: string) => rematchOf('snapshot-1', taskQueue, { requestId: 'rematch-1' });
 
   it('waits twice as long after each deferral, the count carried by each continue-as-new, and gives up at the bound', async () => {
     const scan = await fixture({ maxRematchDeferrals: 4 });
@@ -201,7 +128,7 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
         { ms: 400, ended: 'fired' },
         { ms: 800, ended: 'fired' },
       ]);
-      expect(scan.called('fetchManifest')).toEqual([]);
+      expect(scan.inputsOf('fetchManifest')).toEqual([]);
       await scan.replay(runs);
     } finally {
       await scan.stop();
@@ -245,21 +172,14 @@ describe('repoScanWorkflow: a re-match no worker takes', () => {
       expect(await eventually(async () => (await scan.handle.describe()).runId !== scan.firstRunId)).toBe(
         true,
       );
-      await scan.request({
-        trigger: 'push',
-        commitSha: 'c1',
-        ref: 'refs/heads/main',
-        requestedBy: 'github:push',
-        requestId: 'push-1',
-        sequence: 1,
-      });
+      await scan.request(pushOf('c1', { requestedBy: 'github:push', requestId: 'push-1', sequence: 1 }));
       const result = await within(scan.handle.result());
 
       expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 2 });
       expect(scan.closed().map((c) => c['code'])).toEqual(['REMATCH_DEFERRED']);
-      expect(scan.called('fetchManifest').map((c) => c['commitSha'])).toEqual(['c1']);
+      expect(scan.inputsOf('fetchManifest').map((c) => c['commitSha'])).toEqual(['c1']);
       // It matched the advisories as stored now: the re-match needs no run of its own.
-      expect(scan.called('osvQuery').at(-1)).toMatchObject({ freshAdvisories: true });
+      expect(scan.inputsOf('osvQuery').at(-1)).toMatchObject({ freshAdvisories: true });
       expect(await scan.handle.query(scanForRequestQuery, 'rematch-1')).toEqual({
         scanId: result.scanId,
         servedByThisRun: true,

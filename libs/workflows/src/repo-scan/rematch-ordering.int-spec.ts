@@ -1,91 +1,30 @@
 import { Context } from '@temporalio/activity';
-import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { scanForRequestQuery } from '@repoguard/contract';
+import { createTemporalHarness, type TemporalHarness } from '../../../../test/support/temporal-harness';
 import {
-  REPO_SCAN_WORKFLOW,
-  scanForRequestQuery,
-  scanRequestedSignal,
-  type RepoScanInput,
-  type ScanRequest,
-} from '@repoguard/contract';
-import type { Activities } from '@repoguard/activities';
-import {
-  createTemporalHarness,
-  uniqueName,
-  workflowBundle,
-  type TemporalHarness,
-} from '../../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from '../repo-scan.workflow';
+  RepoScanFixture,
+  type RepoScanFixtureOptions,
+} from '../../../../test/support/repo-scan-workflow-fixture';
+import { gate } from '../../../../test/support/gate';
+import { pushOf as push, rematchOf } from '../../../../test/support/scan-requests';
+import { scanHappyPath, type ScanActivities } from '../../../../test/support/scan-step-stubs';
 
 // Issue 16 points 1 and 2 on the dev server, with stubbed steps: a re-match never holds a push
 // back, and a re-match a real scan already served is not run again after it.
 
-type ScanActivities = Pick<
-  Activities,
-  | 'fetchManifest'
-  | 'parse'
-  | 'osvQuery'
-  | 'persist'
-  | 'evaluatePolicy'
-  | 'recordScanFailure'
-  | 'beginRematch'
-  | 'closeScan'
->;
-type StepName = keyof ScanActivities;
-
-interface StepCall {
-  readonly step: StepName;
-  readonly taskQueue: string;
-  readonly input: Record<string, unknown>;
-  /** Set when the step ended (returned or threw), in the order steps ended. */
-  ended?: number;
-  outcome?: 'returned' | 'cancelled' | 'threw';
-}
-
+// This file's fetchManifest answers main whatever ref a request names, as it did before the shared
+// stubs.
 const happyPath: ScanActivities = {
-  fetchManifest: async (input) => ({
-    commitSha: input.commitSha ?? 'head-of-main',
-    ref: 'refs/heads/main',
-    manifests: [{ path: 'package-lock.json', blobSha: 'blob-1', size: 120 }],
-  }),
-  parse: async (input) => ({ snapshotId: `snapshot-of-${input.commitSha}`, dependencies: 12, reused: false }),
-  osvQuery: async () => ({ queried: 12, vulnerabilities: 3, fetched: 3 }),
-  persist: async () => ({ open: 2, opened: 2, fixed: 1 }),
-  evaluatePolicy: async () => ({ status: 'WARN', policyVersion: null, reasons: 1 }),
-  recordScanFailure: async () => undefined,
-  beginRematch: async (input) => ({ commitSha: 'commit-of-stored-snapshot', snapshotId: input.snapshotId }),
-  closeScan: async () => undefined,
+  ...scanHappyPath,
+  fetchManifest: async (input) => ({ ...(await scanHappyPath.fetchManifest(input)), ref: 'refs/heads/main' }),
 };
 
-const push = (commitSha: string): ScanRequest => ({
-  trigger: 'push',
-  commitSha,
-  ref: 'refs/heads/main',
-  requestedBy: `github:${commitSha}`,
-  requestId: commitSha,
-});
-
-const rematch = (
-  snapshotId: string,
-  taskQueue: string,
-  requestId = `rematch-${snapshotId}`,
-): ScanRequest => ({
-  trigger: 'advisory',
-  requestedBy: 'system:advisories',
-  snapshotId,
-  taskQueue,
-  requestId,
-});
+const rematch = (snapshotId: string, taskQueue: string, requestId = `rematch-${snapshotId}`) =>
+  rematchOf(snapshotId, taskQueue, { requestId });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A bound on a wait that should end sooner: it keeps no test process alive. */
 const bound = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
 
 /** Resolves once `check` holds, or after `ms` (a bound, so a failing test ends instead of hanging). */
 async function eventually(check: () => boolean, ms = 20_000): Promise<boolean> {
@@ -103,103 +42,15 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
     await temporal?.close();
   });
 
-  async function fixture(
-    options: {
-      stubs?: Partial<ScanActivities>;
-      input?: Partial<RepoScanInput>;
-      rematchWorker?: boolean;
-    } = {},
-  ) {
-    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'rematch');
-    const rematchQueue = `${taskQueue}-rematch`;
-    const calls: StepCall[] = [];
-    let endings = 0;
-    const activities = Object.fromEntries(
-      (Object.keys(happyPath) as StepName[]).map((step) => {
-        const run = (options.stubs?.[step] ?? happyPath[step]) as (input: unknown) => Promise<unknown>;
-        const recorded = async (input: Record<string, unknown>) => {
-          const call: StepCall = { step, taskQueue: Context.current().info.taskQueue, input };
-          calls.push(call);
-          try {
-            const result = await run(input);
-            call.outcome = 'returned';
-            return result;
-          } catch (error) {
-            call.outcome = 'threw';
-            throw error;
-          } finally {
-            call.ended = ++endings;
-          }
-        };
-        return [step, recorded];
-      }),
-    );
-    const workers: Worker[] = [await temporal.createWorker({ taskQueue, activities })];
-    const addRematchWorker = async () => {
-      const worker = await temporal.createWorker({
-        taskQueue: rematchQueue,
-        activities,
-        workflowBundle: undefined,
-      });
-      workers.push(worker);
-      running.push(worker.run());
-    };
-    const running = workers.map((w) => w.run());
-    if (options.rematchWorker) await addRematchWorker();
-    const workflowId = `repo-scan:${taskQueue}`;
-    const input: RepoScanInput = {
-      orgId: 'org-1',
-      repoId: taskQueue,
-      owner: 'acme',
-      name: 'payments',
-      quietWindowMs: 300,
-      maxWaitMs: 5_000,
-      // Heartbeats flush at most every 80 % of it: a cancelled step hears of it within seconds.
-      heartbeatTimeoutMs: 2_000,
-      ...options.input,
-    };
-    const handle: WorkflowHandle<typeof repoScanWorkflow> = temporal.client.workflow.getHandle(workflowId);
-    const runIds = new Set<string>();
-    return {
-      rematchQueue,
-      handle,
-      calls,
-      addRematchWorker,
-      async request(request: ScanRequest) {
-        const started = await temporal.client.workflow.signalWithStart<
-          typeof repoScanWorkflow,
-          [ScanRequest]
-        >(REPO_SCAN_WORKFLOW, {
-          workflowId,
-          taskQueue,
-          args: [input],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-        });
-        runIds.add(started.signaledRunId);
-        return started.signaledRunId;
-      },
-      /**
-       * Replays the runs the requests reached and the last one against the workflow code: the
-       * branches taken here (yielding, releasing, dropping) stay deterministic.
-       */
-      async replay() {
-        runIds.add((await handle.describe()).runId);
-        for (const runId of runIds) {
-          const history = await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
-          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, runId);
-        }
-      },
-      called: (step: StepName) => calls.filter((c) => c.step === step),
-      steps: () => calls.map((c) => c.step),
-      /** Ends the workflow if a failing test left it running, then the workers. */
-      async stop() {
-        await handle.terminate('test over').catch(() => undefined);
-        for (const w of workers) w.shutdown();
-        await Promise.allSettled(running);
-      },
-    };
-  }
+  const fixture = async (options: RepoScanFixtureOptions = {}) =>
+    (
+      await RepoScanFixture.create(temporal, {
+        ...options,
+        stubs: { fetchManifest: happyPath.fetchManifest, ...options.stubs },
+        // Heartbeats flush at most every 80 % of it: a cancelled step hears of it within seconds.
+        input: { heartbeatTimeoutMs: 2_000, ...options.input },
+      })
+    ).start();
 
   describe('point 2: a push arriving during a re-match', () => {
     it('cancels the re-match and is scanned at once; the re-match closes SUPERSEDED', async () => {
@@ -255,7 +106,7 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
         // The order of scans: the re-match began, was closed SUPERSEDED, then the push was scanned;
         // the re-match wrote nothing (no persist, no verdict of its own).
         const rematchScanId = scan.called('beginRematch')[0]!.input['scanId'];
-        expect(scan.steps().filter((s) => s !== 'osvQuery')).toEqual([
+        expect(scan.stepsCalled().filter((s) => s !== 'osvQuery')).toEqual([
           'beginRematch',
           'closeScan',
           'fetchManifest',
@@ -334,7 +185,13 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
         expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c1', requestsCoalesced: 1 });
         // No re-match after the push: it would re-match an older snapshot, or repeat the push's match.
         expect(scan.called('beginRematch')).toEqual([]);
-        expect(scan.steps()).toEqual(['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy']);
+        expect(scan.stepsCalled()).toEqual([
+          'fetchManifest',
+          'parse',
+          'osvQuery',
+          'persist',
+          'evaluatePolicy',
+        ]);
         // The push's match served it, so it read the advisories as stored now.
         expect(scan.called('osvQuery')[0]!.input).toMatchObject({ freshAdvisories: true });
         await scan.replay();
@@ -385,7 +242,7 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
         const result = await scan.handle.result();
 
         expect(result).toMatchObject({ phase: 'SUPERSEDED', policyStatus: null, errorCode: null });
-        expect(scan.steps()).toEqual(['beginRematch', 'osvQuery', 'persist']);
+        expect(scan.stepsCalled()).toEqual(['beginRematch', 'osvQuery', 'persist']);
         await scan.replay();
       } finally {
         await scan.stop();

@@ -854,6 +854,48 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'rematch-backoff-interrupted': history };
     },
   },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-deferral-fresh-sync'],
+    covers:
+      "a re-match a new advisory sync asks for during a deferred re-match's backoff, with maxRematchDeferrals 2: the count restarts, so that run defers it as a first deferral (continues as new with rematchDeferrals 1) instead of abandoning it",
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const codes: string[] = [];
+      // A 1 s quiet window: the backoff after one deferral is 2 s, long enough to ask during it.
+      const scan = new ScenarioScan(context, {
+        quietWindowMs: 1_000,
+        rematchQueueTimeoutMs: 500,
+        maxRematchDeferrals: 2,
+      });
+      const result = await scan.withSteps(
+        {
+          closeScan: async (input: { code?: string }) => {
+            codes.push(input.code ?? '');
+          },
+        },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
+          await scan.request(rematchOf('snapshot-newer', rematchQueue));
+          return scan.result();
+        },
+      );
+      const [, second] = await scan.firstTwoRuns();
+      expectBranch('rematch-deferral-fresh-sync', second, {
+        has: ['TimerFired', PATCH, 'ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', CONTINUED],
+        count: { [SIGNAL]: 1 },
+      });
+      expectPatches('rematch-deferral-fresh-sync', second, ['rematch-deferral-fresh-sync']);
+      if (codes.join() !== 'REMATCH_DEFERRED,REMATCH_DEFERRED,REMATCH_ABANDONED')
+        throw new Error(`rematch-deferral-fresh-sync: closed ${codes.join()}`);
+      expectResult('rematch-deferral-fresh-sync', result, {
+        phase: 'FAILED',
+        errorCode: 'REMATCH_ABANDONED',
+      });
+      return { 'rematch-deferral-fresh-sync': second };
+    },
+  },
 ];
 
 /** The run a continue-as-new started: the first run's closing event names it. */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parseEvents } from 'js-yaml';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ManifestParser } from '../../manifest.types';
 import { damaged } from '../hostile-tokens.test-helper';
@@ -31,6 +32,12 @@ const YAML_TOKENS = [
 ];
 const RUNS = { numRuns: 60 } as const;
 
+// Counts the files that reach js-yaml's event parser.
+jest.mock('js-yaml', () => {
+  const actual = jest.requireActual<typeof import('js-yaml')>('js-yaml');
+  return { ...actual, parseEvents: jest.fn(actual.parseEvents) };
+});
+
 /** The parsers as they were before the block reader: it always declines, so js-yaml reads every file. */
 const declined = jest.fn(() => undefined);
 let before!: { pnpm: ManifestParser; yarn: ManifestParser };
@@ -53,6 +60,17 @@ describe('the block reader against js-yaml', () => {
   it('compares with parsers whose block reader always declines', () => {
     before.pnpm.parse('pnpm-lock.yaml', PNPM_FIXTURES[0] as string);
     expect(declined).toHaveBeenCalled();
+  });
+
+  it('reads lock files as pnpm and yarn write them without js-yaml, which reads the rest', () => {
+    const events = jest.mocked(parseEvents);
+    events.mockClear();
+    for (const text of PNPM_FIXTURES) pnpmLockParser.parse('pnpm-lock.yaml', text);
+    for (const text of fc.sample(pnpmLockText, { numRuns: 20 })) pnpmLockParser.parse('pnpm-lock.yaml', text);
+    yarnLockParser.parse('yarn.lock', fixture('yarn-berry/yarn.lock'));
+    expect(events).not.toHaveBeenCalled();
+    pnpmLockParser.parse('pnpm-lock.yaml', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: &x {}\n");
+    expect(events).toHaveBeenCalledTimes(1);
   });
 
   it('reads every pnpm-lock.yaml as pnpm writes it, with the same data and parse as js-yaml', () => {

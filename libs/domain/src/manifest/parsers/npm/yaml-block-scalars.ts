@@ -28,6 +28,26 @@ for (const char of ',[]{}') ASCII[char.charCodeAt(0)] = INDICATOR | FLOW;
 export const scanned = { value: '' };
 
 /**
+ * Short strings recently read, by a hash of length and end characters. A lock repeats the same
+ * keys and versions thousands of times (`resolution`, `dependencies`, `1.0.0`): handing out one
+ * string spares a copy each time and lets V8 find an object key it has already interned. Only
+ * strings V8 copies on slicing (under 13 characters) are kept, so none holds on to the source.
+ */
+const RECENT = new Array<string | undefined>(1024).fill(undefined);
+const MAX_RECENT_LENGTH = 12;
+
+function textAt(source: string, start: number, end: number): string {
+  const length = end - start;
+  if (length > MAX_RECENT_LENGTH || length === 0) return source.slice(start, end);
+  const slot = (length * 61 + source.charCodeAt(start) * 31 + source.charCodeAt(end - 1)) & 1023;
+  const recent = RECENT[slot];
+  if (recent !== undefined && recent.length === length && source.startsWith(recent, start)) return recent;
+  const text = source.slice(start, end);
+  RECENT[slot] = text;
+  return text;
+}
+
+/**
  * Visible characters other than a space. Tabs, controls, line and paragraph separators, a BOM,
  * surrogates (astral characters) and non-characters leave the subset: js-yaml refuses some of
  * them, and lock writers emit none.
@@ -68,7 +88,7 @@ export function readQuoted(source: string, start: number, end: number): number {
         i++;
         continue;
       }
-      const text = source.slice(start + 1, i);
+      const text = textAt(source, start + 1, i);
       scanned.value = doubled ? text.replaceAll("''", "'") : text;
       return i + 1;
     }
@@ -97,7 +117,7 @@ export function readBlockKey(source: string, start: number, end: number): number
     if (!startsPlain(first)) return -1;
     colon = plainKeyEnd(source, start, end, false);
     if (colon === -1) return -1;
-    scanned.value = source.slice(start, colon);
+    scanned.value = textAt(source, start, colon);
   }
   const after = colon + 1;
   return after === end || source.charCodeAt(after) === SPACE ? after : -1;
@@ -131,7 +151,7 @@ export function readFlowKey(source: string, start: number, end: number): number 
     if (!startsPlain(first)) return -1;
     colon = plainKeyEnd(source, start, end, true);
     if (colon === -1) return -1;
-    scanned.value = source.slice(start, colon);
+    scanned.value = textAt(source, start, colon);
   }
   return source.charCodeAt(colon + 1) === SPACE && colon + 1 < end ? colon + 1 : -1;
 }
@@ -155,7 +175,7 @@ export function readBlockPlain(source: string, start: number, end: number): numb
     }
     last = i + 1;
   }
-  scanned.value = source.slice(start, last);
+  scanned.value = textAt(source, start, last);
   return last;
 }
 
@@ -173,7 +193,7 @@ export function readFlowPlain(source: string, start: number, end: number): numbe
     }
     if (code < 0x80 && (ASCII[code] & FLOW) !== 0) {
       if (code !== COMMA && code !== CLOSE_BRACKET && code !== CLOSE_BRACE) return -1;
-      scanned.value = source.slice(start, last);
+      scanned.value = textAt(source, start, last);
       return last;
     }
     if (code === COLON) {

@@ -237,6 +237,22 @@ describe('pnpmLockParser', () => {
     });
   });
 
+  it('warns about a lockfileVersion that is a mapping, even one with its own toString key', () => {
+    // String() of such a mapping calls the key's value, a string, and throws.
+    expect(parse("lockfileVersion:\n  toString: 'false'\n")).toStrictEqual({
+      dependencies: [],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'UNSUPPORTED_VERSION',
+          message:
+            'lockfileVersion {"toString":"false"} is not one RepoGuard knows (5.x, 6.x, 9.x); it was read by its shape',
+          line: 1,
+        },
+      ],
+    });
+  });
+
   it('warns about a missing lockfileVersion', () => {
     const text = 'packages:\n  /lodash@4.17.21:\n    resolution: {integrity: sha512-x}\n';
     expect(parse(text)).toStrictEqual({

@@ -1,7 +1,7 @@
 import { isObject } from '../../../shared/is-object';
 import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
-import { readLockText } from './lock-text';
+import { readLockText, shownValue } from './lock-text';
 import { isExactVersion, isRegistryTarball } from './npm-package-source';
 import { YamlLockDocument, type YamlEntry } from './yaml-lock-document';
 
@@ -181,7 +181,7 @@ export const pnpmLockParser: ManifestParser = {
       diagnostics.push({
         severity: 'warning',
         code: 'UNSUPPORTED_VERSION',
-        message: `lockfileVersion ${String(rawVersion)} is not one RepoGuard knows (5.x, 6.x, 9.x); it was read by its shape`,
+        message: `lockfileVersion ${shownValue(rawVersion)} is not one RepoGuard knows (5.x, 6.x, 9.x); it was read by its shape`,
         ...(line === undefined ? {} : { line }),
       });
     }

@@ -1,6 +1,7 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { isObject } from '../../../shared/is-object';
 import type { ManifestDiagnostic } from '../../manifest.types';
+import { readYamlBlockLock } from './yaml-block-reader';
 import { readYamlLockEvents, type YamlLockEvents } from './yaml-lock-events';
 
 /**
@@ -73,10 +74,12 @@ export class YamlLockDocument {
 
   /** `keyed`: top-level keys whose mappings the reader asks for with `mapping` rather than `get`. */
   static parse(source: string, fileName: string, keyed: readonly string[] = []): YamlLockDocument {
-    // A well-formed lock file, nearly every one, is read from js-yaml's events (its depth limit
-    // keeps it off deep recursion); anything else by the slower yaml library, for its
-    // diagnostics and its reading up to a syntax error, once the nesting check has passed.
-    const events = readYamlLockEvents(source, MAX_NESTING, keyed);
+    // A lock file as pnpm and yarn write it, nearly every one, is read by the block reader; other
+    // well-formed YAML from js-yaml's events (its depth limit keeps it off deep recursion);
+    // anything else by the slower yaml library, for its diagnostics and its reading up to a
+    // syntax error, once the nesting check has passed.
+    const events =
+      readYamlBlockLock(source, MAX_NESTING, keyed) ?? readYamlLockEvents(source, MAX_NESTING, keyed);
     if (events) return new YamlLockDocument(new EventsContent(events), []);
     const tooDeep = nestingPastLimit(source);
     if (tooDeep !== undefined) {

@@ -266,6 +266,25 @@ describe('yarnLockParser', () => {
       ]);
     });
 
+    it('warns about a lock file version that is a mapping, even one with its own toString key', () => {
+      const text = fixture('npm/yarn-berry/yarn.lock').replace(
+        '  version: 8\n',
+        '  version:\n    toString: x\n',
+      );
+      const { dependencies, diagnostics } = parse(text);
+      // The version takes two lines: every later line is one further down.
+      expect(dependencies).toStrictEqual(
+        EXPECTED.dependencies.map((dependency) => ({ ...dependency, line: (dependency.line ?? 0) + 1 })),
+      );
+      expect(diagnostics[0]).toStrictEqual({
+        severity: 'warning',
+        code: 'UNSUPPORTED_VERSION',
+        message:
+          'yarn lock file version {"toString":"x"} is not one RepoGuard knows (4-8); it was read as version 8',
+        line: 4,
+      });
+    });
+
     it('reads a truncated file up to where it breaks', () => {
       const full = fixture('npm/yarn-berry/yarn.lock');
       const cut = full.slice(

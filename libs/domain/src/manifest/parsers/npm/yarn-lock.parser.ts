@@ -1,7 +1,7 @@
 import { isObject } from '../../../shared/is-object';
 import type { ManifestDiagnostic, ManifestParser, ManifestParseResult } from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
-import { readLockText } from './lock-text';
+import { readLockText, shownValue } from './lock-text';
 import { isExactVersion, isRegistryTarball, isSourceRange, splitDescriptor } from './npm-package-source';
 import { parseYarnClassicLockfile } from './yarn-classic-lockfile';
 import { YamlLockDocument } from './yaml-lock-document';
@@ -117,7 +117,7 @@ function readBerry(path: string, source: string): ManifestParseResult {
         diagnostics.push({
           severity: 'warning',
           code: 'UNSUPPORTED_VERSION',
-          message: `yarn lock file version ${String(version)} is not one RepoGuard knows (4-8); it was read as version 8`,
+          message: `yarn lock file version ${shownValue(version)} is not one RepoGuard knows (4-8); it was read as version 8`,
           ...at(line),
         });
       }

@@ -194,7 +194,7 @@ function aimedAtRematches(
     const ids = [...unpushed.keys()].join(',');
     const [running] = await query<{ repo_id: string }>(
       harness,
-      `select s.repo_id from scans s where s.trigger = 'advisory' and s.status = 'RUNNING'
+      `select s.repo_id from scans s where s.trigger = 'advisory' and s.status in ('MATCHING', 'PERSISTING', 'EVALUATING')
           and s.repo_id = any(string_to_array(?, ',')::uuid[]) limit 1`,
       [ids],
     );
@@ -406,6 +406,8 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   }
   console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
   console.log(await phaseMedians(harness, 'push scans during sync', flooded));
+  console.log(await queueWaits(harness, 'push scans, no sync', quiet));
+  console.log(await queueWaits(harness, 'push scans during sync', flooded));
   console.log(await slowestPushTimeline(harness, flooded));
   console.log(
     `  sync: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
@@ -418,6 +420,50 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
     `  repositories without the new advisory's finding at the end: ${missed?.n ?? '?'} (must be 0)`,
   );
   if ((violations?.n ?? 1) > 0) process.exitCode = 2;
+}
+
+/**
+ * How long each push's workflow and activity tasks waited for a worker (scheduled → started, from
+ * the request to its scan's completion), median per push: time spent queued behind other work, as
+ * against time spent running on a shared CPU.
+ */
+async function queueWaits(
+  harness: ScanHarness,
+  label: string,
+  timings: readonly PushTiming[],
+): Promise<string> {
+  const waits: number[] = [];
+  for (const timing of timings) {
+    const workflowId = `repo-scan:${timing.repo.target.repoId}`;
+    const until = timing.requestedAt + timing.latencyMs;
+    let waited = 0;
+    for await (const execution of harness.temporal.client.workflow.list({
+      query: `WorkflowId = '${workflowId}'`,
+    })) {
+      const history = await harness.temporal.client.workflow
+        .getHandle(workflowId, execution.runId)
+        .fetchHistory();
+      const scheduledAt = new Map<string, number>();
+      for (const event of history.events ?? []) {
+        const at = eventTime(event);
+        if (at < timing.requestedAt - 100 || at > until) continue;
+        const id = String(event.eventId);
+        if (event.activityTaskScheduledEventAttributes || event.workflowTaskScheduledEventAttributes)
+          scheduledAt.set(id, at);
+        const started =
+          event.activityTaskStartedEventAttributes?.scheduledEventId ??
+          event.workflowTaskStartedEventAttributes?.scheduledEventId;
+        const from = started !== undefined && started !== null ? scheduledAt.get(String(started)) : undefined;
+        if (from !== undefined) waited += at - from;
+      }
+    }
+    waits.push(waited);
+  }
+  return `  ${label}: median ms waiting for a worker (tasks scheduled → started) ${quantile(waits, 0.5).toFixed(0)}, p90 ${quantile(waits, 0.9).toFixed(0)}`;
+}
+
+function eventTime(event: temporal.api.history.v1.IHistoryEvent): number {
+  return Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { NotFoundError, type ScanRepository, type SnapshotRepository } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { BeginRematchInput } from './scan-activity.types';
+import { scanRecordStart } from './scan-record-start';
 
 export interface BeginRematchDeps {
   readonly scans: ScanRepository;
@@ -25,16 +26,7 @@ export function createBeginRematchActivity({ scans, snapshots }: BeginRematchDep
         throw new NotFoundError('SNAPSHOT_NOT_FOUND', `snapshot ${input.snapshotId} is not stored any more`);
       }
       step.stopIfCancelled();
-      await scans.start({
-        scanId: input.scanId,
-        orgId: input.orgId,
-        repoId: input.repoId,
-        workflowId: input.workflowId,
-        runId: input.runId,
-        trigger: 'advisory',
-        requestedBy: input.requestedBy,
-        ref: null,
-      });
+      await scans.start(scanRecordStart(input, 'advisory'));
       await scans.phase(input.scanId, 'MATCHING', { commitSha, snapshotId });
       return { commitSha, snapshotId };
     }, input);

@@ -1,6 +1,7 @@
 import type { ScanCloseOutcome, ScanRepository } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { CloseScanInput } from './scan-activity.types';
+import { scanRecordStart } from './scan-record-start';
 
 export interface CloseScanDeps {
   readonly scans: ScanRepository;
@@ -20,20 +21,7 @@ export function createCloseScanActivity({ scans, now }: CloseScanDeps) {
         input.outcome === 'SUPERSEDED'
           ? { status: 'SUPERSEDED' }
           : { status: 'FAILED', code: input.code ?? 'SCAN_FAILED', message: input.message ?? '' };
-      await scans.close(
-        {
-          scanId: input.scanId,
-          orgId: input.orgId,
-          repoId: input.repoId,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          trigger: input.trigger,
-          requestedBy: input.requestedBy,
-          ref: null,
-        },
-        outcome,
-        now(),
-      );
+      await scans.close(scanRecordStart(input, input.trigger), outcome, now());
     }, input);
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '@repoguard/domain';
 import { asActivity, type StepProgress } from '../as-activity';
 import type { FetchedManifests, FetchManifestInput, ScanLimits } from './scan-activity.types';
+import { scanRecordStart } from './scan-record-start';
 
 /** Blobs stored per insert: what a worker that dies mid-download loses at most. */
 const BLOBS_PER_INSERT = 20;
@@ -66,16 +67,7 @@ export function createFetchManifestActivity({ manifestSource, blobStore, scans, 
     return asActivity(async (_cancelled, step) => {
       const started = Date.now();
       step.stopIfCancelled();
-      await scans.start({
-        scanId: input.scanId,
-        orgId: input.orgId,
-        repoId: input.repoId,
-        workflowId: input.workflowId,
-        runId: input.runId,
-        trigger: input.trigger,
-        requestedBy: input.requestedBy,
-        ref: input.ref ?? null,
-      });
+      await scans.start(scanRecordStart(input, input.trigger, input.ref ?? null));
       await scans.phase(input.scanId, 'FETCHING');
       // Provider, URL and credentials looked up once for the whole step, not per blob.
       const reader = await manifestSource.forRepository({

@@ -1,9 +1,4 @@
-import {
-  REPO_SCAN_WORKFLOW,
-  scanRequestedSignal,
-  type RepoScanInput,
-  type ScanRequest,
-} from '@repoguard/contract';
+import { type ScanRequest } from '@repoguard/contract';
 import {
   rematchStandsBackInterceptor,
   ScanStepsInFlight,
@@ -11,6 +6,7 @@ import {
 } from '@repoguard/infrastructure';
 import type { Worker } from '@temporalio/worker';
 import { gate } from '../../../../test/support/gate';
+import { RepoScanClient, repoScanInput } from '../../../../test/support/repo-scan-client';
 import { pushOf, rematchOf } from '../../../../test/support/scan-requests';
 import { recordedSteps, scanHappyPath, type ScanActivities } from '../../../../test/support/scan-step-stubs';
 import {
@@ -18,7 +14,6 @@ import {
   uniqueName,
   type TemporalHarness,
 } from '../../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from '../repo-scan.workflow';
 
 // Issue 16, pushes during a sync: the worker app's scan worker and re-match worker share one process,
 // and the re-match steps stand back while a push's steps run there. On the dev server with stubbed
@@ -54,35 +49,25 @@ describe('re-match steps stand back while a scan runs in the same worker', () =>
       }),
     ];
     const running = workers.map((w) => w.run());
-    const handle = (repo: string) =>
-      temporal.client.workflow.getHandle<typeof repoScanWorkflow>(`repo-scan:${taskQueue}-${repo}`);
-    const request = async (repo: string, request: ScanRequest) => {
-      const input: RepoScanInput = {
-        orgId: 'org-1',
-        repoId: `${taskQueue}-${repo}`,
-        owner: 'acme',
-        name: repo,
-        quietWindowMs: 50,
-        maxWaitMs: 1_000,
-        heartbeatTimeoutMs: 2_000,
-      };
-      await temporal.client.workflow.signalWithStart<typeof repoScanWorkflow, [ScanRequest]>(
-        REPO_SCAN_WORKFLOW,
-        {
-          workflowId: `repo-scan:${input.repoId}`,
-          taskQueue,
-          args: [input],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-        },
-      );
-      return handle(repo);
+    const repos = new Map<string, RepoScanClient>();
+    const repo = (name: string) => {
+      if (!repos.has(name)) {
+        const input = repoScanInput(`${taskQueue}-${name}`, {
+          name,
+          quietWindowMs: 50,
+          maxWaitMs: 1_000,
+          heartbeatTimeoutMs: 2_000,
+        });
+        repos.set(name, new RepoScanClient(temporal.client, taskQueue, input));
+      }
+      return repos.get(name)!;
+    };
+    const request = async (name: string, scanRequest: ScanRequest) => {
+      await repo(name).request(scanRequest);
+      return repo(name).handle;
     };
     const stop = async () => {
-      for (const repo of ['a', 'b'])
-        await handle(repo)
-          .terminate('test over')
-          .catch(() => undefined);
+      for (const client of repos.values()) await client.handle.terminate('test over').catch(() => undefined);
       for (const w of workers) w.shutdown();
       await Promise.allSettled(running);
     };

@@ -896,6 +896,43 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'rematch-deferral-fresh-sync': second };
     },
   },
+  // Issue 16, push latency during a sync: the branch behind `quiet-window-from-last-request`.
+  {
+    workflow: 'repo-scan',
+    branches: ['quiet-window-from-last-request', 'quiet-window-from-last-request-follow-up'],
+    covers:
+      'a push during a scan that lasts longer than the quiet window: the run hands it over with lastRequestAt, and the follow-up run (patch quiet-window-from-last-request) scans it without waiting a window again',
+    async record(context) {
+      const held = holdFetch(1);
+      const scan = new ScenarioScan(context, { quietWindowMs: 1_000 });
+      await scan.withSteps({ fetchManifest: held.fetchManifest }, async () => {
+        await scan.request(push('eeee0001', { sequence: 1 }));
+        await held.begun;
+        await scan.request(push('eeee0002', { sequence: 2 }));
+        await pause(2_000);
+        held.release();
+        return scan.result();
+      });
+      const [first, followUp] = await scan.firstTwoRuns();
+      expectBranch('quiet-window-from-last-request', first, {
+        has: [PATCH, 'TimerStarted', ...SCAN_STEPS, CONTINUED],
+        count: { [SIGNAL]: 2 },
+      });
+      expectPatches('quiet-window-from-last-request', first, ['quiet-window-from-last-request']);
+      if (startInput(followUp).lastRequestAt === undefined)
+        throw new Error('quiet-window-from-last-request: the follow-up run was handed no lastRequestAt');
+      expectBranch('quiet-window-from-last-request-follow-up', followUp, {
+        has: [PATCH, ...SCAN_STEPS, COMPLETED],
+        lacks: ['TimerStarted'],
+        count: { [SIGNAL]: 0 },
+      });
+      expectPatches('quiet-window-from-last-request-follow-up', followUp, ['quiet-window-from-last-request']);
+      return {
+        'quiet-window-from-last-request': first,
+        'quiet-window-from-last-request-follow-up': followUp,
+      };
+    },
+  },
 ];
 
 /** The run a continue-as-new started: the first run's closing event names it. */

@@ -42,7 +42,8 @@ export class RepoScanClient {
     readonly input: RepoScanInput,
     private readonly startOptions: RepoScanStartOptions = {},
   ) {
-    this.workflowId = `repo-scan:${taskQueue}`;
+    // As production names it: one workflow per repository (tests give each its own repository id).
+    this.workflowId = `repo-scan:${input.repoId}`;
     this.handle = client.workflow.getHandle(this.workflowId);
   }
 

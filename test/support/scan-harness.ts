@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Worker } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
 import type { OsvRecord, ScanTarget } from '@repoguard/domain';
@@ -20,7 +20,11 @@ import {
   createMikroOrmConfig,
   OrganizationEntity,
   PostgresAdvisoryMirror,
+  rematchStandsBackInterceptor,
+  SCAN_STEP_GAP_MS,
   ScanMetricsQuery,
+  ScanStepsInFlight,
+  scanStepsInFlightInterceptor,
   scanLogAttributesInterceptor,
   scanMetricsInterceptor,
   withClientTracing,
@@ -91,6 +95,11 @@ export interface ScanHarnessOptions {
   readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
   /** The scan steps' heartbeat timeout (a workflow input; default the workflow's own). */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * The worker's REMATCH_STANDS_BACK_MS (default production's, 10 s): how long a re-match step waits
+   * while a scan step runs in the worker. 0: off.
+   */
+  readonly rematchStandsBackMs?: number;
   /** The worker's parser pool: its deadline (default 10 s) and a test parser module in its threads. */
   readonly parsing?: { readonly deadlineMs?: number; readonly parserModule?: string };
 }
@@ -198,8 +207,12 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     },
     async startWorker(overrides) {
       const registered = activities(overrides);
+      // As the worker app: the re-match worker stands back while the scan worker runs steps.
+      const scanSteps = new ScanStepsInFlight();
+      const standsBackMs = options.rematchStandsBackMs ?? 10_000;
       const asInProduction = (
         worker: Pick<WorkerOptions, 'taskQueue' | 'activities'> & Partial<WorkerOptions>,
+        first: ActivityInterceptorsFactory[],
       ) =>
         productionBundle
           ? withWorkerTracing({
@@ -207,6 +220,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
               workflowBundle: productionBundle,
               interceptors: {
                 activity: [
+                  ...first,
                   scanLogAttributesInterceptor,
                   ...(workerMetrics
                     ? [scanMetricsInterceptor(workerMetrics, metricsQuery, () => undefined)]
@@ -214,15 +228,27 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
                 ],
               },
             } as WorkerOptions)
-          : worker;
+          : { ...worker, interceptors: { activity: first } };
       workers = [
-        await temporal.createWorker(asInProduction({ taskQueue, activities: registered })),
         await temporal.createWorker(
-          asInProduction({
-            taskQueue: rematchTaskQueue,
-            activities: registered,
-            maxConcurrentActivityTaskExecutions: 2,
-          }),
+          asInProduction({ taskQueue, activities: registered }, [scanStepsInFlightInterceptor(scanSteps)]),
+        ),
+        await temporal.createWorker(
+          asInProduction(
+            {
+              taskQueue: rematchTaskQueue,
+              activities: registered,
+              maxConcurrentActivityTaskExecutions: 2,
+            },
+            standsBackMs > 0
+              ? [
+                  rematchStandsBackInterceptor(scanSteps, {
+                    graceMs: SCAN_STEP_GAP_MS,
+                    maxHoldMs: standsBackMs,
+                  }),
+                ]
+              : [],
+          ),
         ),
       ];
       running = Promise.all(workers.map((w) => w.run()));

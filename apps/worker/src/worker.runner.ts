@@ -10,6 +10,10 @@ import {
   logLevelOf,
   OrgScanSlots,
   orgScanSlotsInterceptor,
+  rematchStandsBackInterceptor,
+  SCAN_STEP_GAP_MS,
+  ScanStepsInFlight,
+  scanStepsInFlightInterceptor,
   PinoNestLogger,
   PinoTemporalLogger,
   scanLogAttributesInterceptor,
@@ -55,6 +59,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
     try {
       const activities = app.get<Activities>(ACTIVITIES);
       const activityInterceptors = [scanLogAttributesInterceptor, ...metricsActivityInterceptors(app)];
+      // Both workers share this process: the re-matches stand back while a scan's steps run.
+      const scanStepsInFlight = new ScanStepsInFlight();
       // Temporal's OpenTelemetry interceptors and span sink, only while tracing is on.
       const worker = await Worker.create(
         withWorkerTracing({
@@ -69,6 +75,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
             activity: [
               scanLogAttributesInterceptor,
               orgScanSlotsInterceptor(new OrgScanSlots(config.SCAN_SLOTS_PER_ORG)),
+              scanStepsInFlightInterceptor(scanStepsInFlight),
               ...metricsActivityInterceptors(app),
             ],
             ...(config.WORKFLOW_BUNDLE_PATH
@@ -93,7 +100,19 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           taskQueue: config.rematchTaskQueue,
           identity,
           activities,
-          interceptors: { activity: activityInterceptors },
+          interceptors: {
+            activity: [
+              ...(config.REMATCH_STANDS_BACK_MS > 0
+                ? [
+                    rematchStandsBackInterceptor(scanStepsInFlight, {
+                      graceMs: SCAN_STEP_GAP_MS,
+                      maxHoldMs: config.REMATCH_STANDS_BACK_MS,
+                    }),
+                  ]
+                : []),
+              ...activityInterceptors,
+            ],
+          },
           maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
           ...rateOptions(config.REMATCH_ACTIVITIES_PER_SECOND, config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND),
           ...drainOptions(config),

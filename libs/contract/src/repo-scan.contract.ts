@@ -76,6 +76,11 @@ export interface RepoScanInput {
   /** When the first of the carried requests arrived (epoch ms): the maximum wait counts from it. */
   readonly firstRequestAt?: number;
   /**
+   * When the last of the carried requests arrived (epoch ms): the quiet window counts from it, so a
+   * request that waited through a scan (or a re-match it ended) is not made to wait a window again.
+   */
+  readonly lastRequestAt?: number;
+  /**
    * A run that has taken this many signals hands its requests to a fresh run at the next one
    * instead of waiting on, well before the server's 10,000 signals per run. Tests set it low.
    */

@@ -27,6 +27,7 @@ export * from './temporal/temporal-scan-run-lookup';
 export * from './temporal/advisory-sync-schedule';
 export * from './temporal/scan-log-attributes.interceptor';
 export * from './temporal/org-scan-slots.interceptor';
+export * from './temporal/scan-steps-first.interceptor';
 export * from './temporal/correlation-id.client-interceptor';
 export * from './crypto/opaque-token';
 export * from './persistence/tenant-scope';

@@ -50,6 +50,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       served: input.servedRequests ?? [],
       ...(input.foldedRequests ? { folded: input.foldedRequests } : {}),
       ...(input.firstRequestAt !== undefined ? { firstRequestAt: input.firstRequestAt } : {}),
+      ...(input.lastRequestAt !== undefined ? { lastRequestAt: input.lastRequestAt } : {}),
       ...(input.rematchDeferrals ? { rematchDeferrals: input.rematchDeferrals } : {}),
     },
     { thisRun: scanId, nextRun: nextScanId },
@@ -65,11 +66,18 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
   // The next run gets only what it needs (see ScanRequestInbox.handOver): its input stays small.
   // `released`: the requests of a re-match that let go (a push came, or its queue had no worker).
   const continueWith = (nextRunScanId: string, released: readonly ScanRequest[] = [], deferrals = 0) => {
-    const { carriedRequests, foldedRequests, firstRequestAt, servedRequests, rematchDeferrals } =
-      inbox.handOver(nextRunScanId, released, deferrals);
+    const {
+      carriedRequests,
+      foldedRequests,
+      firstRequestAt,
+      lastRequestAt,
+      servedRequests,
+      rematchDeferrals,
+    } = inbox.handOver(nextRunScanId, released, deferrals);
     const {
       foldedRequests: _folded,
       firstRequestAt: _first,
+      lastRequestAt: _last,
       rematchDeferrals: _deferrals,
       ...settings
     } = input;
@@ -80,6 +88,7 @@ export async function repoScanWorkflow(input: RepoScanInput): Promise<RepoScanRe
       scanId: nextRunScanId,
       ...(foldedRequests ? { foldedRequests } : {}),
       ...(firstRequestAt !== undefined ? { firstRequestAt } : {}),
+      ...(lastRequestAt !== undefined ? { lastRequestAt } : {}),
       ...(rematchDeferrals ? { rematchDeferrals } : {}),
     });
   };

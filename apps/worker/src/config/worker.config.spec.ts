@@ -83,8 +83,18 @@ describe("the worker's slots and activity rates, per queue", () => {
     ['REMATCH_ACTIVITIES_PER_SECOND', 'Infinity'],
     ['REMATCH_QUEUE_ACTIVITIES_PER_SECOND', '0'],
     ['REMATCH_CONCURRENCY', '0'],
+    ['REMATCH_STANDS_BACK_MS', '-1'],
+    ['REMATCH_STANDS_BACK_MS', '1.5'],
+    ['REMATCH_STANDS_BACK_MS', '600001'],
   ])('refuses %s=%p, naming the variable', (name, value) => {
     expect(() => loadConfig(WorkerConfig, { ...BASE, [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe('re-matches standing back while scans run', () => {
+  it('holds a re-match step at most 10 s by default; 0 turns it off', () => {
+    expect(loadConfig(WorkerConfig, BASE).REMATCH_STANDS_BACK_MS).toBe(10_000);
+    expect(loadConfig(WorkerConfig, { ...BASE, REMATCH_STANDS_BACK_MS: '0' }).REMATCH_STANDS_BACK_MS).toBe(0);
   });
 });
 

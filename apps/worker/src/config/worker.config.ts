@@ -117,6 +117,17 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   REMATCH_QUEUE_ACTIVITIES_PER_SECOND?: number;
 
   /**
+   * How long, at most, a re-match step waits to begin while this worker runs a push's (or an API
+   * scan's) steps: the re-matches stand back so a sync does not slow the scans people wait for.
+   * 0 turns it off.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(600_000)
+  REMATCH_STANDS_BACK_MS: number = 10_000;
+
+  /**
    * How many of this worker's activity slots one org's scan steps may hold at once. A step over the
    * share is turned away before it runs and asked again by its workflow a moment later, so an org
    * with many or slow repositories always leaves the other slots to the other orgs.

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { temporal as proto } from '@temporalio/proto';
 import { scanForRequestQuery } from '@repoguard/contract';
 import { createTemporalHarness, type TemporalHarness } from '../../../../test/support/temporal-harness';
 import {
@@ -7,7 +8,7 @@ import {
 } from '../../../../test/support/repo-scan-workflow-fixture';
 import { gate } from '../../../../test/support/gate';
 import { pushOf as push, rematchOf } from '../../../../test/support/scan-requests';
-import { scanHappyPath, type ScanActivities } from '../../../../test/support/scan-step-stubs';
+import { holdFetch, scanHappyPath, type ScanActivities } from '../../../../test/support/scan-step-stubs';
 
 // Issue 16 points 1 and 2 on the dev server, with stubbed steps: a re-match never holds a push
 // back, and a re-match a real scan already served is not run again after it.
@@ -30,6 +31,15 @@ const bound = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 async function eventually(check: () => boolean, ms = 20_000): Promise<boolean> {
   for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) if (check()) return true;
   return check();
+}
+
+/** The timers a run started before its first step (its debounce), as their durations in ms. */
+function timersBeforeFirstStep(events: readonly proto.api.history.v1.IHistoryEvent[]): number[] {
+  const firstStep = events.findIndex((e) => e.activityTaskScheduledEventAttributes);
+  return events.slice(0, firstStep === -1 ? events.length : firstStep).flatMap((e) => {
+    const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
+    return timeout ? [Number(timeout.seconds ?? 0) * 1000 + (timeout.nanos ?? 0) / 1e6] : [];
+  });
 }
 
 describe('repoScanWorkflow: re-matches and newer scans', () => {
@@ -244,6 +254,107 @@ describe('repoScanWorkflow: re-matches and newer scans', () => {
         expect(result).toMatchObject({ phase: 'SUPERSEDED', policyStatus: null, errorCode: null });
         expect(scan.stepsCalled()).toEqual(['beginRematch', 'osvQuery', 'persist']);
         await scan.replay();
+      } finally {
+        await scan.stop();
+      }
+    });
+  });
+  // Issue 16, push latency during a sync: a request handed to the next run has been waiting since it
+  // arrived, so that run's quiet window counts from then, not from its own start.
+  describe('a run handed requests waits only what is left of their quiet window', () => {
+    it('scans a push that came during a scan at once when its quiet window passed meanwhile', async () => {
+      const { fetchManifest, begun, release } = holdFetch();
+      const scan = await fixture({
+        stubs: { fetchManifest },
+        input: { quietWindowMs: 2_000, maxWaitMs: 60_000 },
+      });
+      try {
+        await scan.request(push('c1'));
+        await begun;
+        await scan.request(push('c2'));
+        // Longer than the quiet window: nothing came after c2 for all of it.
+        await sleep(3_000);
+        release();
+        const result = await scan.handle.result();
+        const runs = await scan.chain();
+        expect(runs).toHaveLength(2);
+        expect(timersBeforeFirstStep(runs[0]!.events)).toEqual([2_000]);
+        expect(timersBeforeFirstStep(runs[1]!.events)).toEqual([]);
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2' });
+        await scan.replay(runs);
+      } finally {
+        await scan.stop();
+      }
+    });
+
+    it('still waits out the rest of the window when it has not passed', async () => {
+      const { fetchManifest, begun, release } = holdFetch();
+      const scan = await fixture({
+        stubs: { fetchManifest },
+        input: { quietWindowMs: 8_000, maxWaitMs: 60_000 },
+      });
+      try {
+        await scan.request(push('c1'));
+        await begun;
+        await scan.request(push('c2'));
+        await sleep(2_000);
+        release();
+        const result = await scan.handle.result();
+        const runs = await scan.chain();
+        const [rest] = timersBeforeFirstStep(runs[1]!.events);
+        // At least the 2 s waited during the scan is taken off; some of the window is left.
+        expect(rest).toBeGreaterThan(0);
+        expect(rest).toBeLessThanOrEqual(6_000);
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2' });
+        await scan.replay(runs);
+      } finally {
+        await scan.stop();
+      }
+    });
+
+    it('scans a push that ended a re-match at once when its quiet window passed while the re-match closed', async () => {
+      let rematchMatching: () => void = () => undefined;
+      const matchingStarted = new Promise<void>((resolve) => (rematchMatching = resolve));
+      const scan = await fixture({
+        rematchWorker: true,
+        input: { quietWindowMs: 2_000, maxWaitMs: 60_000 },
+        stubs: {
+          osvQuery: async (input) => {
+            if (!input.snapshotId.startsWith('stored-')) return happyPath.osvQuery(input);
+            rematchMatching();
+            const activity = Context.current();
+            const beat = setInterval(() => activity.heartbeat(), 200);
+            try {
+              await Promise.race([activity.cancelled.catch(() => undefined), bound(15_000)]);
+            } finally {
+              clearInterval(beat);
+            }
+            return happyPath.osvQuery(input);
+          },
+          // Closing the superseded re-match takes longer than the quiet window (heartbeating: the
+          // steps' heartbeat timeout is 2 s here).
+          closeScan: async () => {
+            const activity = Context.current();
+            const beat = setInterval(() => activity.heartbeat(), 200);
+            try {
+              await sleep(3_000);
+            } finally {
+              clearInterval(beat);
+            }
+          },
+        },
+      });
+      try {
+        await scan.request(rematch('stored-1', scan.rematchQueue));
+        await matchingStarted;
+        await scan.request(push('c2'));
+        const result = await scan.handle.result();
+        const runs = await scan.chain();
+        expect(runs).toHaveLength(2);
+        expect(scan.called('closeScan').map((c) => c.input['outcome'])).toEqual(['SUPERSEDED']);
+        expect(timersBeforeFirstStep(runs[1]!.events)).toEqual([]);
+        expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'c2', requestsCoalesced: 2 });
+        await scan.replay(runs);
       } finally {
         await scan.stop();
       }

@@ -15,6 +15,10 @@ export const SERVED_REQUESTS_KEPT = 200;
 // while waiting for a first request): in them this patch is absent and they wait on as recorded.
 export const BOUNDED_RUN_PATCH = 'bounded-run';
 
+// Runs recorded before the quiet window counted from the last carried request waited a whole
+// window after a continue-as-new: in them this patch is absent and they wait as recorded.
+export const CARRIED_QUIET_WINDOW_PATCH = 'quiet-window-from-last-request';
+
 // A run scanning may take this many times its quiet-window share of signals before it hands the scan
 // on (2,000 x 3 by default), and never more than MAX_SIGNALS_PER_RUN: the rest of the server's
 // 10,000 is headroom for the signals that come while it closes the scan and continues as new.
@@ -42,6 +46,8 @@ export interface CarriedRequests {
   readonly folded?: number;
   /** When the first of them arrived (epoch ms). */
   readonly firstRequestAt?: number;
+  /** When the last of them arrived (epoch ms). */
+  readonly lastRequestAt?: number;
   readonly served?: readonly ServedRequest[];
   /** How many times the carried re-match requests were deferred (no re-match worker in time). */
   readonly rematchDeferrals?: number;
@@ -52,6 +58,7 @@ export interface Handover {
   readonly carriedRequests: readonly ScanRequest[];
   readonly foldedRequests: number;
   readonly firstRequestAt?: number;
+  readonly lastRequestAt?: number;
   readonly servedRequests: readonly ServedRequest[];
   readonly rematchDeferrals?: number;
 }
@@ -108,6 +115,7 @@ export class ScanRequestInbox {
   private folded: number;
   private foldedInBatch = 0;
   private firstPendingAt: number | null;
+  private lastPendingAt: number | null;
   // Which scan the pending requests get: this run's, then (once the batch is taken, or they are
   // handed over) the one the next run takes.
   private pendingScanId: string;
@@ -136,6 +144,7 @@ export class ScanRequestInbox {
     this.folded = carried.folded ?? 0;
     this.receivedCount = this.pending.length + this.folded;
     this.firstPendingAt = carried.firstRequestAt ?? null;
+    this.lastPendingAt = carried.lastRequestAt ?? null;
     this.pendingScanId = scanIds.thisRun;
     this.rematchDeferrals = carried.rematchDeferrals ?? 0;
     setHandler(scanRequestedSignal, (request) => {
@@ -153,6 +162,7 @@ export class ScanRequestInbox {
         return;
       }
       if (this.pending.length === 0) this.firstPendingAt = Date.now();
+      this.lastPendingAt = Date.now();
       this.hold(request);
       this.receivedCount++;
       if (isRematchRequest(request)) this.rematchAskedHere = true;
@@ -276,7 +286,7 @@ export class ScanRequestInbox {
 
   /**
    * Waits for a first request, then until none has come for the quiet window, at most the maximum
-   * wait after the first request (carried across runs). A flood of requests must not grow one
+   * wait after the first request (both carried across runs). A flood of requests must not grow one
    * history without bound: when Temporal suggests it, or this run has taken its share of signals,
    * `rollOver` hands them to a fresh run (continue-as-new, which never returns).
    */
@@ -289,11 +299,19 @@ export class ScanRequestInbox {
     }
     this.firstPendingAt ??= Date.now();
     const firstRequestAt = this.firstPendingAt;
+    const fromLastRequest = patched(CARRIED_QUIET_WINDOW_PATCH);
     for (;;) {
       const seen = this.receivedCount;
       const left = window.maxWaitMs - (Date.now() - firstRequestAt);
       if (left <= 0) return;
-      const more = await condition(() => this.receivedCount !== seen, Math.min(window.quietWindowMs, left));
+      // Within a run the last request arrived now (this is the task that saw it); a carried one may
+      // have waited through the scan before, and that wait counts.
+      const quietLeft =
+        fromLastRequest && this.lastPendingAt !== null
+          ? window.quietWindowMs - (Date.now() - this.lastPendingAt)
+          : window.quietWindowMs;
+      if (quietLeft <= 0) return;
+      const more = await condition(() => this.receivedCount !== seen, Math.min(quietLeft, left));
       if (!more) return;
       if (workflowInfo().continueAsNewSuggested || (this.signalsAtLimit() && patched(BOUNDED_RUN_PATCH)))
         await rollOver();
@@ -308,6 +326,7 @@ export class ScanRequestInbox {
     this.folded = 0;
     this.batch = batch;
     this.firstPendingAt = null;
+    this.lastPendingAt = null;
     this.pendingScanId = this.scanIds.nextRun;
     for (const r of batch) {
       if (r.requestId) this.batchRequestIds.add(r.requestId);
@@ -370,6 +389,7 @@ export class ScanRequestInbox {
       carriedRequests: kept,
       foldedRequests: this.folded + folded.length,
       ...(this.firstPendingAt !== null ? { firstRequestAt: this.firstPendingAt } : {}),
+      ...(this.lastPendingAt !== null ? { lastRequestAt: this.lastPendingAt } : {}),
       servedRequests: this.servedOnward(),
       ...(rematchDeferrals > 0 && kept.some(isRematchRequest) ? { rematchDeferrals } : {}),
     };

@@ -1,20 +1,13 @@
 import type { Activities } from '@repoguard/activities';
-import {
-  ORG_BUSY_FAILURE,
-  REPO_SCAN_WORKFLOW,
-  scanRequestedSignal,
-  type RepoScanInput,
-  type RepoScanResult,
-  type ScanRequest,
-} from '@repoguard/contract';
+import { ORG_BUSY_FAILURE, type RepoScanResult } from '@repoguard/contract';
 import { OrgScanSlots, orgScanSlotsInterceptor } from '@repoguard/infrastructure';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { RepoScanClient, repoScanInput } from '../../../../test/support/repo-scan-client';
 import {
   createTemporalHarness,
   uniqueName,
   type TemporalHarness,
 } from '../../../../test/support/temporal-harness';
-import type { repoScanWorkflow } from '../repo-scan.workflow';
 
 // One org floods a worker with scans while another org asks for one scan: on the dev server as the
 // tests and `npm run up` start it (fairness keys honoured), with stubbed steps that record when
@@ -100,28 +93,21 @@ describe('one org flooding the scan queue', () => {
     const flooder = `org-flood-${taskQueue}`;
     const other = `org-other-${taskQueue}`;
     const scan = async (orgId: string, repo: string) => {
-      const input: RepoScanInput = {
-        orgId,
-        repoId: `${taskQueue}-${repo}`,
-        owner: orgId,
-        name: repo,
-        quietWindowMs: 50,
-        maxWaitMs: 1_000,
-        heartbeatTimeoutMs: 60_000,
-      };
-      const request: ScanRequest = { trigger: 'api', requestedBy: 'test' };
-      // No priority on the start: the steps' own fairness keys (scan-steps.ts) are under test.
-      await temporal.client.workflow.signalWithStart<typeof repoScanWorkflow, [ScanRequest]>(
-        REPO_SCAN_WORKFLOW,
-        {
-          workflowId: `repo-scan:${input.repoId}`,
-          taskQueue,
-          args: [input],
-          signal: scanRequestedSignal,
-          signalArgs: [request],
-        },
+      const client = new RepoScanClient(
+        temporal.client,
+        taskQueue,
+        repoScanInput(`${taskQueue}-${repo}`, {
+          orgId,
+          owner: orgId,
+          name: repo,
+          quietWindowMs: 50,
+          maxWaitMs: 1_000,
+          heartbeatTimeoutMs: 60_000,
+        }),
       );
-      return temporal.client.workflow.getHandle<typeof repoScanWorkflow>(`repo-scan:${input.repoId}`);
+      // No priority on the start: the steps' own fairness keys (scan-steps.ts) are under test.
+      await client.request({ trigger: 'api', requestedBy: 'test' });
+      return client.handle;
     };
     const worker = (activities: ScanActivities) =>
       temporal.createWorker({

@@ -75,7 +75,7 @@ export class GoDependencyList {
   ): void {
     const index = this.indexOf(name, version);
     if (index === undefined) this.push(name, version, pinned, direct, line);
-    else this.repeat(index, name, version, pinned, direct, line, reported);
+    else this.repeat(index, direct, line, reported);
   }
 
   /** Adds a dependency whose name and version the list does not hold yet; returns its index. */
@@ -84,21 +84,16 @@ export class GoDependencyList {
     return this.list.length - 1;
   }
 
-  /** Merges a repeat of the dependency at `index`; `reported` when a DUPLICATE diagnostic names its line. */
-  repeat(
-    index: number,
-    name: string,
-    version: string,
-    pinned: boolean,
-    direct: boolean,
-    line: number,
-    reported: boolean,
-  ): number {
+  /**
+   * Merges a repeat of the dependency at `index`, which has its name and version; `reported` when a
+   * DUPLICATE diagnostic names its line.
+   */
+  repeat(index: number, direct: boolean, line: number, reported: boolean): number {
     const first = this.list[index] as ParsedDependency;
     if (direct && !first.direct) this.list[index] = { ...first, direct };
     if (reported) return index;
     if (this.listed.length < MAX_REPEAT_DIAGNOSTICS)
-      this.listed.push(repeatDiagnostic(this.dependency(name, version, pinned, direct, line), first));
+      this.listed.push(repeatDiagnostic({ ...first, direct, line }, first));
     else this.unlisted++;
     return index;
   }
@@ -200,7 +195,7 @@ export class RequirementsByPath {
     index =
       index === undefined
         ? list.push(path, version, pinned, direct, line)
-        : list.repeat(index, path, version, pinned, direct, line, reported);
+        : list.repeat(index, direct, line, reported);
     this.lastOf.set(path, index);
     this.lastLine[index] = line;
   }

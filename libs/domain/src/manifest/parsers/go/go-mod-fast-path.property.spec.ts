@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
-import { damaged, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
+import { damaged, mostly, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
 import { parseGoMod } from './go-mod.parser';
 
 const fixture = manifestFixtures('go');
@@ -39,13 +39,6 @@ const ODD_COMMENTS = [
 ];
 const VERBS = ['require', 'module', 'go', 'exclude', 'retract', 'toolchain', 'tool'];
 const ODD_VERBS = ['replace', 'unknown', '(', ')', '"require"', 'godebug', 'ignore', '[', '//'];
-
-/** Mostly one of `usual`, sometimes one of `unusual`. */
-const mostly = (usual: readonly string[], unusual: readonly string[]) =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...usual) },
-    { weight: 1, arbitrary: fc.constantFrom(...unusual) },
-  );
 
 const space = mostly(SPACES, ODD_SPACES);
 const requirement = fc

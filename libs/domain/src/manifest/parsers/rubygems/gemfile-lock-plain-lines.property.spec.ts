@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
-import { damaged, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
+import { damaged, mostly, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
 import { parseGemfileLock } from './gemfile-lock.parser';
 
 const fixture = manifestFixtures('rubygems');
@@ -25,13 +25,6 @@ const SECTIONS = ['GEM', 'GEM', 'GIT', 'PATH', 'PLUGIN SOURCE', 'DEPENDENCIES', 
 const ODD_SECTIONS = ['BUNDLED WITH', 'gem', '<<<<<<< HEAD', '=======', '>>>>>>> x', '', ' GEM'];
 const SPECS = ['  specs:', '  remote: x\n  specs:'];
 const ODD_SPECS = ['', '  specs: ', ' specs:', '  remote: x', '\tspecs:'];
-
-/** Mostly one of `usual`, sometimes one of `unusual`. */
-const mostly = (usual: readonly string[], unusual: readonly string[]) =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...usual) },
-    { weight: 1, arbitrary: fc.constantFrom(...unusual) },
-  );
 
 const spec = fc
   .tuple(

@@ -49,13 +49,21 @@ function threadCpuMs(): number | undefined {
   }
 }
 
+/**
+ * Timed runs per size: 3 from 2 MB; below that enough to parse 2 MB in all, at least 5, so one GC
+ * pause does not decide the median of a small size.
+ */
+function runsFor(sizeMb: number): number {
+  return sizeMb >= 2 ? 3 : Math.max(5, Math.ceil(2 / sizeMb));
+}
+
 function runCase({ index, sizesMb }: CaseJob): void {
   const worstCase = WORST_CASES[index]!;
   for (const sizeMb of sizesMb) {
     // Through bytes, as a scan reads a file: a generated string is a rope of concatenations, which
     // V8 may re-flatten on every search and so time the string rather than the parser.
     const text = Buffer.from(worstCase.build(Math.round(sizeMb * MB)), 'utf8').toString('utf8');
-    const runs = sizeMb >= 2 ? 3 : 5;
+    const runs = runsFor(sizeMb);
     const samples: number[] = [];
     const cpuSamples: number[] = [];
     const threadCpuSamples: number[] = [];
@@ -136,7 +144,7 @@ async function main(): Promise<void> {
     `RepoGuard parser worst cases on ${process.version}, ${process.arch}, ${availableParallelism()} cores`,
   );
   console.log(
-    `  sizes ${sizesMb.join(', ')} MB; budget ${BUDGET_MS_PER_MB} ms per MB; median of 5 runs (3 from 2 MB)\n` +
+    `  sizes ${sizesMb.join(', ')} MB; budget ${BUDGET_MS_PER_MB} ms per MB; median of ${sizesMb.map(runsFor).join(', ')} runs\n` +
       "  each size as wall / CPU (parsing thread alone) ms per MB; CPU is the process's: the parse and\n" +
       "  V8's GC threads. A case is judged on CPU time when the load average at its start or end is at\n" +
       `  least the core count, else on wall time${forcedJudge ? ` (forced: ${forcedJudge})` : ''}\n`,

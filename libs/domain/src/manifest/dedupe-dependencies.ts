@@ -105,7 +105,26 @@ export function isMarkedUnique(dependencies: readonly ParsedDependency[]): boole
 }
 
 // A file that repeats one line a million times must not yield a million diagnostics.
-const MAX_REPEAT_DIAGNOSTICS = 20;
+export const MAX_REPEAT_DIAGNOSTICS = 20;
+
+/** The info diagnostic for a repeat no parser reported; shared by parsers that merge repeats themselves. */
+export function repeatDiagnostic(repeated: ParsedDependency, first: ParsedDependency): ManifestDiagnostic {
+  return {
+    severity: 'info',
+    code: 'DUPLICATE',
+    message: `${repeated.name} ${repeated.version ?? repeated.specifier ?? '(no version)'} is listed more than once${first.line === undefined ? '' : ` (first on line ${first.line})`}; it is counted once`,
+    ...(repeated.line === undefined ? {} : { line: repeated.line }),
+  };
+}
+
+/** The diagnostic that stands for the repeats past MAX_REPEAT_DIAGNOSTICS. */
+export function moreRepeatsDiagnostic(count: number): ManifestDiagnostic {
+  return {
+    severity: 'info',
+    code: 'DUPLICATE',
+    message: `${count} more repeated dependencies were counted once`,
+  };
+}
 
 /**
  * The parser's result with repeated dependencies merged as `dedupeDependencies` does, and an info
@@ -121,20 +140,11 @@ export function withoutRepeatedDependencies<
   const unreported = repeats.filter(
     ({ repeated }) => repeated.line === undefined || !reported.has(repeated.line),
   );
-  const diagnostics: ManifestDiagnostic[] = unreported
+  const diagnostics = unreported
     .slice(0, MAX_REPEAT_DIAGNOSTICS)
-    .map(({ repeated, first }) => ({
-      severity: 'info',
-      code: 'DUPLICATE',
-      message: `${repeated.name} ${repeated.version ?? repeated.specifier ?? '(no version)'} is listed more than once${first.line === undefined ? '' : ` (first on line ${first.line})`}; it is counted once`,
-      ...(repeated.line === undefined ? {} : { line: repeated.line }),
-    }));
+    .map(({ repeated, first }) => repeatDiagnostic(repeated, first));
   if (unreported.length > MAX_REPEAT_DIAGNOSTICS) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'DUPLICATE',
-      message: `${unreported.length - MAX_REPEAT_DIAGNOSTICS} more repeated dependencies were counted once`,
-    });
+    diagnostics.push(moreRepeatsDiagnostic(unreported.length - MAX_REPEAT_DIAGNOSTICS));
   }
   return { ...result, dependencies, diagnostics: [...result.diagnostics, ...diagnostics] };
 }

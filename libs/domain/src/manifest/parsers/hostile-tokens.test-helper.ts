@@ -139,5 +139,13 @@ export function expectWellFormed(
   return result;
 }
 
+/** Mostly one of `usual`, sometimes one of `unusual`: a format's shapes and near misses of them. */
+export function mostly(usual: readonly string[], unusual: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...usual) },
+    { weight: 1, arbitrary: fc.constantFrom(...unusual) },
+  );
+}
+
 /** fast-check settings for parser properties: enough runs to find breakage, few enough to stay quick. */
 export const PROPERTY_RUNS = { numRuns: 150 } as const;

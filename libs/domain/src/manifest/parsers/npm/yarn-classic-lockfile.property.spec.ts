@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { normalizeText } from '../../manifest-text';
 import { damaged, ODD_CHARACTERS, PROPERTY_RUNS } from '../hostile-tokens.test-helper';
-import { parseYarnClassicLockfile, splitDescriptors } from './yarn-classic-lockfile';
+import { parseYarnClassicLockfile, splitDescriptors, unquote } from './yarn-classic-lockfile';
 
 const fixture = manifestFixtures('npm');
 
@@ -12,17 +12,8 @@ function expectSameAsGeneralPath(text: string): void {
   expect(parseYarnClassicLockfile(source, true)).toEqual(parseYarnClassicLockfile(source, false));
 }
 
-/** The header split as it was first written, a character at a time: the reference. */
+/** The header split as it was first written, a character at a time (`unquote` is unchanged). */
 function splitDescriptorsByCharacter(header: string): string[] {
-  const unquote = (token: string) => {
-    if (token.length < 2 || !token.startsWith('"') || !token.endsWith('"')) return token;
-    try {
-      const value: unknown = JSON.parse(token);
-      return typeof value === 'string' ? value : token.slice(1, -1);
-    } catch {
-      return token.slice(1, -1);
-    }
-  };
   const parts: string[] = [];
   let current = '';
   let quoted = false;

@@ -1,5 +1,6 @@
 import { lineTooLong, MAX_LINE_LENGTH } from '../../line-limits';
 import type { ManifestDiagnostic } from '../../manifest.types';
+import { COMMA, HASH, SPACE } from './yaml-block-scalars';
 
 /** One block of a yarn v1 lock file: the descriptors it resolves and its own scalar fields. */
 export interface YarnClassicEntry {
@@ -18,7 +19,7 @@ export interface YarnClassicLockfile {
 const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})/;
 const FIELD = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(\S.*)$/;
 
-function unquote(token: string): string {
+export function unquote(token: string): string {
   if (token.length < 2 || !token.startsWith('"') || !token.endsWith('"')) return token;
   try {
     const value: unknown = JSON.parse(token);
@@ -28,10 +29,7 @@ function unquote(token: string): string {
   }
 }
 
-const SPACE = 0x20;
 const QUOTE = 0x22;
-const HASH = 0x23;
-const COMMA = 0x2c;
 const COLON = 0x3a;
 const BACKSLASH = 0x5c;
 

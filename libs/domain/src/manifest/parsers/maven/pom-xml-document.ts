@@ -2,8 +2,6 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
 import { isObject } from '../../../shared/is-object';
 
-const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-
 // Past this many distinct child names an element's children move from an object to a Map.
 const MANY_CHILDREN = 32;
 
@@ -28,8 +26,9 @@ export class XmlElement {
 
   get(name: string): XmlValue | undefined {
     if (this.many) return this.many.get(name);
-    const few = this.few as Record<string, XmlValue>;
-    return hasOwn(few, name) ? few[name] : undefined;
+    const value = (this.few as Record<string, XmlValue>)[name];
+    // What an object inherits (`toString`...) is a function; a child never is.
+    return typeof value === 'function' ? undefined : value;
   }
 
   /** A child; a name met again makes (or extends) an array. */
@@ -47,7 +46,7 @@ export class XmlElement {
       return;
     }
     const few = this.few as Record<string, XmlValue>;
-    if (!hasOwn(few, name) && ++this.count > MANY_CHILDREN) {
+    if (this.get(name) === undefined && ++this.count > MANY_CHILDREN) {
       this.many = new Map(Object.entries(few));
       this.many.set(name, value);
       this.few = undefined;

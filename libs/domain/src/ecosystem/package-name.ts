@@ -17,9 +17,13 @@ export function normalizePackageName(ecosystem: Ecosystem, name: string): string
       return PEP503_NORMAL.test(trimmed) ? trimmed : trimmed.toLowerCase().replace(/[-_.]+/g, '-');
     case 'Packagist':
       return trimmed.toLowerCase();
-    case 'Maven':
+    case 'Maven': {
       // Gradle and some tools write group/artifact or group:artifact:version; keep group:artifact.
+      // Most names are that already; checking first spares three allocations per dependency.
+      const colon = trimmed.indexOf(':');
+      if (colon !== -1 && trimmed.indexOf(':', colon + 1) === -1 && !trimmed.includes('/')) return trimmed;
       return trimmed.split(/[:/]/).slice(0, 2).join(':');
+    }
     default:
       return trimmed;
   }

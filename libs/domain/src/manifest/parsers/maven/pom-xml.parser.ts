@@ -1,17 +1,15 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SaxesParser } from 'saxes';
-import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type {
   DependencyScope,
   ManifestDiagnostic,
   ManifestParser,
+  ManifestParseResult,
   ParsedDependency,
   ParseOptions,
 } from '../../manifest.types';
+import { markedUnique } from '../../dedupe-dependencies';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
-
-type XmlNode = Record<string, unknown>;
+import { readPomXml, XmlElement, type XmlRead, type XmlValue } from './pom-xml-document';
 
 interface Managed {
   readonly version?: string;
@@ -32,8 +30,6 @@ interface Interpolated {
   readonly limit?: ExpansionLimit;
 }
 
-// `captureMetaData` puts each element's character offsets under this key.
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 const DEV_SCOPES = new Set(['test', 'provided']);
 const PROPERTY = /\$\{([^}]*)\}/g;
 // `[1.5]` is Maven's hard requirement for exactly 1.5; other brackets and parentheses are ranges.
@@ -43,13 +39,18 @@ const EXACT_RANGE = /^\[\s*([^,[\]()\s]+)\s*\]$/;
 const MAX_EXPANDED_LENGTH = 1024;
 const MAX_EXPANSION_DEPTH = 32;
 
-const list = (value: unknown): unknown[] =>
+const list = (value: XmlValue | undefined): (string | XmlElement)[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 // A repeated element comes back as an array; Maven keeps the last.
-const text = (value: unknown): string | undefined => {
+const text = (value: XmlValue | undefined): string | undefined => {
   const last = Array.isArray(value) ? value[value.length - 1] : value;
   return typeof last === 'string' ? last : undefined;
 };
+/** The value when it is one element with children (not text, not repeated). */
+const element = (value: XmlValue | undefined): XmlElement | undefined =>
+  value instanceof XmlElement ? value : undefined;
+// What an absent or text-only container reads as: no children, no offsets.
+const NO_ELEMENT = new XmlElement(undefined);
 
 /**
  * `pom.xml`: the project's `<dependencies>`, all direct, with versions from `<dependencyManagement>`
@@ -59,314 +60,236 @@ const text = (value: unknown): string | undefined => {
 export const pomXmlParser: ManifestParser = {
   id: 'pom-xml',
   ecosystem: 'Maven',
-  parse(path, raw, options) {
-    if (looksBinary(raw)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const source = normalizeText(raw);
-    const fail = (message: string, line?: number) => ({
-      dependencies: [],
-      diagnostics: [
-        {
-          severity: 'error' as const,
-          code: 'INVALID_SYNTAX',
-          message,
-          ...(line === undefined ? {} : { line }),
-        },
-      ],
+  parse: (path, raw, options) => parsePomXml(path, raw, options, readPomXml),
+};
+
+/** The parse with `read` as the XML reader: tests compare saxes first with fast-xml-parser alone. */
+export function parsePomXml(
+  path: string,
+  raw: string,
+  options: ParseOptions | undefined,
+  read: (path: string, source: string) => XmlRead,
+): ManifestParseResult {
+  if (looksBinary(raw)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+  const source = normalizeText(raw);
+  const fail = (message: string, line?: number) => ({
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error' as const,
+        code: 'INVALID_SYNTAX',
+        message,
+        ...(line === undefined ? {} : { line }),
+      },
+    ],
+  });
+  if (source.trim() === '') return fail(`${path} is empty`);
+  const document = read(path, source);
+  if ('error' in document) return fail(document.error, document.line);
+  const project = element(document.project);
+  if (!project) return fail(`${path} has no <project> root element`);
+
+  const diagnostics: ManifestDiagnostic[] = [];
+  const { interpolate, defines } = propertyResolver(project, options);
+  // An element's text with its properties expanded, without a result object when it has none.
+  const expand = (value: string) => (value.includes('${') ? interpolate(value).value : value);
+  const lineOf = lineFinder(source);
+
+  const managed = new Map<string, Managed>();
+  const management = element(project.get('dependencyManagement')) ?? NO_ELEMENT;
+  for (const entry of dependencyNodes(management)) {
+    const group = interpolate(text(entry.get('groupId')) ?? '').value;
+    const artifact = interpolate(text(entry.get('artifactId')) ?? '').value;
+    // An imported BOM manages versions in a file this one only names.
+    if (text(entry.get('scope')) === 'import') continue;
+    managed.set(`${group}:${artifact}`, {
+      version: text(entry.get('version')),
+      scope: text(entry.get('scope')),
     });
-    if (source.trim() === '') return fail(`${path} is empty`);
-    const document = readXml(path, source) ?? readXmlStrictly(path, source);
-    if ('error' in document) return fail(document.error, document.line);
-    const project = document.project;
-    if (!isObject(project)) return fail(`${path} has no <project> root element`);
+  }
 
-    const diagnostics: ManifestDiagnostic[] = [];
-    const { interpolate, defines } = propertyResolver(project, options);
-    const lineOf = lineFinder(source);
-
-    const managed = new Map<string, Managed>();
-    const management = isObject(project['dependencyManagement']) ? project['dependencyManagement'] : {};
-    for (const entry of dependencyNodes(management)) {
-      const group = interpolate(text(entry['groupId']) ?? '').value;
-      const artifact = interpolate(text(entry['artifactId']) ?? '').value;
-      // An imported BOM manages versions in a file this one only names.
-      if (text(entry['scope']) === 'import') continue;
-      managed.set(`${group}:${artifact}`, { version: text(entry['version']), scope: text(entry['scope']) });
-    }
-
-    const dependencies: ParsedDependency[] = [];
-    // identity → the line and list position of its latest declaration; Maven keeps the last one.
-    const seen = new Map<string, { line: number | undefined; index: number }>();
-    const superseded = new Set<number>();
-    for (const entry of dependencyNodes(project)) {
-      const line = lineOf(entry, 'artifactId');
-      const where = line === undefined ? {} : { line };
-      const rawGroup = text(entry['groupId']);
-      const rawArtifact = text(entry['artifactId']);
-      if (!rawGroup || !rawArtifact) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'MISSING_FIELD',
-          message: `a <dependency> has no ${rawGroup ? 'artifactId' : 'groupId'}; it was skipped`,
-          ...where,
-        });
-        continue;
-      }
-      const group = interpolate(rawGroup);
-      const artifact = interpolate(rawArtifact);
-      const coordinates = `${group.value}:${artifact.value}`;
-      const limit = group.limit ?? artifact.limit;
-      if (limit) {
-        const written = `${rawGroup}:${rawArtifact}`;
-        diagnostics.push(expansionLimit('the dependency', written, limit, line, 'it was skipped'));
-        continue;
-      }
-      const unresolvedName = group.missing ?? artifact.missing;
-      if (unresolvedName !== undefined) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${truncate(coordinates)} needs the property ${unresolvedName}, which this POM does not define; it was skipped`,
-          ...where,
-        });
-        continue;
-      }
-      const name = normalizePackageName('Maven', coordinates);
-
-      const identity = [coordinates, text(entry['type']) ?? 'jar', text(entry['classifier']) ?? ''].join(':');
-      const earlier = seen.get(identity);
-      if (earlier) {
-        superseded.add(earlier.index);
-        diagnostics.push({
-          severity: 'warning',
-          code: 'DUPLICATE',
-          message: `${name} is declared twice${earlier.line === undefined ? '' : ` (also on line ${earlier.line})`}; Maven uses the last one`,
-          ...where,
-        });
-      }
-      seen.set(identity, { line, index: dependencies.length });
-
-      const fromManagement = managed.get(coordinates);
-      const scopeName = interpolate(text(entry['scope']) ?? fromManagement?.scope ?? 'compile').value;
-      const optional = interpolate(text(entry['optional']) ?? 'false').value === 'true';
-      const scope: DependencyScope = DEV_SCOPES.has(scopeName) ? 'dev' : optional ? 'optional' : 'runtime';
-      // Literal objects of one shape: spreading a base into each of thousands of dependencies was
-      // a good part of the parse.
-      const dependency = (version: string | null, specifier?: string): ParsedDependency => {
-        const found: { -readonly [K in keyof ParsedDependency]: ParsedDependency[K] } = {
-          ecosystem: 'Maven',
-          name,
-          scope,
-          direct: true,
-          manifestPath: path,
+  const dependencies: ParsedDependency[] = [];
+  // identity → the list position of its latest declaration; Maven keeps the last one.
+  const seen = new Map<string, number>();
+  const superseded = new Set<number>();
+  let namesDiffer = true;
+  for (const entry of dependencyNodes(project)) {
+    const line = lineOf(entry, 'artifactId');
+    const rawGroup = text(entry.get('groupId'));
+    const rawArtifact = text(entry.get('artifactId'));
+    if (!rawGroup || !rawArtifact) {
+      diagnostics.push(
+        warning(
+          'MISSING_FIELD',
+          `a <dependency> has no ${rawGroup ? 'artifactId' : 'groupId'}; it was skipped`,
           line,
-          version,
-        };
-        if (line === undefined) delete found.line;
-        if (specifier !== undefined) found.specifier = specifier;
-        return found;
-      };
+        ),
+      );
+      continue;
+    }
+    // Coordinates are mostly written out: no result object for those.
+    const group = rawGroup.includes('${') ? interpolate(rawGroup) : undefined;
+    const artifact = rawArtifact.includes('${') ? interpolate(rawArtifact) : undefined;
+    const coordinates = `${group?.value ?? rawGroup}:${artifact?.value ?? rawArtifact}`;
+    const limit = group?.limit ?? artifact?.limit;
+    if (limit) {
+      const written = `${rawGroup}:${rawArtifact}`;
+      diagnostics.push(expansionLimit('the dependency', written, limit, line, 'it was skipped'));
+      continue;
+    }
+    const unresolvedName = group?.missing ?? artifact?.missing;
+    if (unresolvedName !== undefined) {
+      diagnostics.push(
+        warning(
+          'UNRESOLVABLE',
+          `${truncate(coordinates)} needs the property ${unresolvedName}, which this POM does not define; it was skipped`,
+          line,
+        ),
+      );
+      continue;
+    }
+    const name = normalizePackageName('Maven', coordinates);
 
-      const written = text(entry['version']) || fromManagement?.version;
-      if (!written) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${name} has no version here; the parent POM or an imported BOM sets it, which RepoGuard does not read`,
-          ...where,
-        });
-        dependencies.push(dependency(null));
-        continue;
-      }
-      const version = interpolate(written);
-      if (version.limit) {
-        diagnostics.push(
-          expansionLimit(`${name} version`, written, version.limit, line, 'the version is left unresolved'),
-        );
-        dependencies.push(dependency(null));
-        continue;
-      }
-      const { missing } = version;
-      if (missing !== undefined) {
-        const envVar = missing.startsWith('env.');
-        diagnostics.push({
-          severity: 'warning',
-          code: envVar ? 'UNKNOWN_ENV_VAR' : 'UNRESOLVABLE',
-          message: envVar
+    const type = text(entry.get('type')) ?? 'jar';
+    const classifier = text(entry.get('classifier')) ?? '';
+    const identity = `${coordinates}:${type}:${classifier}`;
+    // Kept declarations differ in identity; in name too unless a type, classifier or odd name
+    // tells two apart that normalise to one name.
+    if (type !== 'jar' || classifier !== '' || name !== coordinates) namesDiffer = false;
+    const earlier = seen.get(identity);
+    if (earlier !== undefined) {
+      superseded.add(earlier);
+      const earlierLine = (dependencies[earlier] as ParsedDependency).line;
+      diagnostics.push(
+        warning(
+          'DUPLICATE',
+          `${name} is declared twice${earlierLine === undefined ? '' : ` (also on line ${earlierLine})`}; Maven uses the last one`,
+          line,
+        ),
+      );
+    }
+    seen.set(identity, dependencies.length);
+
+    const fromManagement = managed.get(coordinates);
+    const scopeName = expand(text(entry.get('scope')) ?? fromManagement?.scope ?? 'compile');
+    const optional = expand(text(entry.get('optional')) ?? 'false') === 'true';
+    const scope: DependencyScope = DEV_SCOPES.has(scopeName) ? 'dev' : optional ? 'optional' : 'runtime';
+
+    const written = text(entry.get('version')) || fromManagement?.version;
+    if (!written) {
+      diagnostics.push(
+        warning(
+          'UNRESOLVABLE',
+          `${name} has no version here; the parent POM or an imported BOM sets it, which RepoGuard does not read`,
+          line,
+        ),
+      );
+      dependencies.push(pomDependency(path, name, scope, line, null));
+      continue;
+    }
+    const version = interpolate(written);
+    if (version.limit) {
+      diagnostics.push(
+        expansionLimit(`${name} version`, written, version.limit, line, 'the version is left unresolved'),
+      );
+      dependencies.push(pomDependency(path, name, scope, line, null));
+      continue;
+    }
+    const { missing } = version;
+    if (missing !== undefined) {
+      const envVar = missing.startsWith('env.');
+      diagnostics.push(
+        warning(
+          envVar ? 'UNKNOWN_ENV_VAR' : 'UNRESOLVABLE',
+          envVar
             ? `${name} version ${truncate(written)} uses the environment variable ${missing.slice(4)}, which was not given`
             : defines(missing)
               ? `${name} version ${truncate(written)} needs the property ${missing}, whose definition refers back to itself`
               : `${name} version ${truncate(written)} needs the property ${missing}, which this POM does not define (a parent POM may)`,
-          ...where,
-        });
-        dependencies.push(dependency(null));
-        continue;
-      }
-      if (version.value.trim() === '') {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNRESOLVABLE',
-          message: `${name} version ${truncate(written)} is empty once its properties are expanded`,
-          ...where,
-        });
-        dependencies.push(dependency(null));
-        continue;
-      }
-      const exact = pinnedVersion(version.value);
-      if (exact === undefined) {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'UNPINNED',
-          message: /[[\](),]/.test(version.value)
+          line,
+        ),
+      );
+      dependencies.push(pomDependency(path, name, scope, line, null));
+      continue;
+    }
+    if (version.value.trim() === '') {
+      diagnostics.push(
+        warning(
+          'UNRESOLVABLE',
+          `${name} version ${truncate(written)} is empty once its properties are expanded`,
+          line,
+        ),
+      );
+      dependencies.push(pomDependency(path, name, scope, line, null));
+      continue;
+    }
+    const exact = pinnedVersion(version.value);
+    if (exact === undefined) {
+      diagnostics.push(
+        warning(
+          'UNPINNED',
+          /[[\](),]/.test(version.value)
             ? `${name} ${truncate(version.value)} is a version range, not an exact version`
             : `${name} ${truncate(version.value)} is not an exact version (Maven picks the newest at build time)`,
-          ...where,
-        });
-        dependencies.push(dependency(null, version.value));
-        continue;
-      }
-      dependencies.push(dependency(exact));
+          line,
+        ),
+      );
+      dependencies.push(pomDependency(path, name, scope, line, null, version.value));
+      continue;
     }
-
-    for (const profile of list(isObject(project['profiles']) ? project['profiles']['profile'] : undefined)) {
-      if (!isObject(profile)) continue;
-      const count = dependencyNodes(profile).length;
-      if (count === 0) continue;
-      const line = lineOf(profile);
-      diagnostics.push({
-        severity: 'info',
-        code: 'OPTION_IGNORED',
-        message: `profile ${text(profile['id']) ?? '(no id)'} declares ${count} dependency(ies); profiles are not evaluated`,
-        ...(line === undefined ? {} : { line }),
-      });
-    }
-    return { dependencies: dependencies.filter((_, index) => !superseded.has(index)), diagnostics };
-  },
-};
-
-type XmlRead = { readonly project: unknown } | { readonly error: string; readonly line?: number };
-
-interface OpenElement {
-  readonly name: string;
-  readonly start: number;
-  /** Set once a child element appears; until then the element is text. */
-  node?: XmlNode;
-  text: string;
-}
-
-// `readXmlStrictly`'s bound (maxNestedTags: 100 below the root), with its error; refused here
-// without reading further, as a validator pass over megabytes of unclosed tags is what costs.
-const MAX_NESTED_ELEMENTS = 101;
-const TOO_DEEP = 'Maximum nested tags exceeded';
-
-/**
- * The document shaped as `readXmlStrictly` gives it (local names, trimmed text, repeats as arrays,
- * each element's offsets), read by saxes at a fraction of the cost. Undefined for what it does not
- * take as an ordinary POM (not well-formed, a DOCTYPE, an element named `__proto__`): that is left
- * to `readXmlStrictly`. saxes expands only XML's predefined entities and character references.
- */
-function readXml(path: string, source: string): XmlRead | undefined {
-  const parser = new SaxesParser();
-  const open: OpenElement[] = [];
-  let root: XmlNode | undefined;
-  let declined = false;
-  let tooDeep = false;
-  const decline = () => {
-    declined = true;
-    // saxes reports through `error` and goes on; a throw is the way out of `write`.
-    throw new Error('declined');
-  };
-  parser.on('error', decline);
-  parser.on('doctype', decline);
-  parser.on('opentagstart', (tag) => {
-    if (open.length >= MAX_NESTED_ELEMENTS) {
-      tooDeep = true;
-      throw new Error(TOO_DEEP);
-    }
-    const name = tag.name.slice(tag.name.indexOf(':') + 1);
-    // Set as a key of a plain object it would replace that object's prototype.
-    if (name === '__proto__') decline();
-    open.push({ name, start: source.lastIndexOf('<', parser.position - 1), text: '' });
-  });
-  const addText = (text: string) => {
-    const current = open[open.length - 1];
-    if (current) current.text += text;
-  };
-  // As fast-xml-parser's trimValues: each run of text trimmed, CDATA kept as written.
-  parser.on('text', (text) => addText(text.trim()));
-  parser.on('cdata', addText);
-  parser.on('closetag', () => {
-    const element = open.pop() as OpenElement;
-    let value: unknown = element.text;
-    if (element.node) {
-      if (element.text !== '') element.node['#text'] = element.text;
-      (element.node as Record<symbol, unknown>)[META] = {
-        startIndex: element.start,
-        endIndex: parser.position,
-      };
-      value = element.node;
-    }
-    const parent = open[open.length - 1];
-    if (!parent) {
-      root = { [element.name]: value };
-      return;
-    }
-    const node = (parent.node ??= {});
-    const earlier = node[element.name];
-    if (earlier === undefined) node[element.name] = value;
-    else if (Array.isArray(earlier)) earlier.push(value);
-    else node[element.name] = [earlier, value];
-  });
-  try {
-    parser.write(source).close();
-  } catch (error) {
-    if (tooDeep) return { error: `${path} could not be read as XML: ${TOO_DEEP}` };
-    if (declined) return undefined;
-    throw error;
+    dependencies.push(pomDependency(path, name, scope, line, exact));
   }
-  return { project: root?.['project'] };
-}
 
-/**
- * The document as fast-xml-parser reads it, through its validator: slow, but the reader of record
- * for anything `readXml` declines, so diagnostics and the DOCTYPE and nesting bounds stay its own.
- */
-function readXmlStrictly(path: string, source: string): XmlRead {
-  const validation = XMLValidator.validate(source);
-  if (validation !== true)
-    return { error: `${path} is not well-formed XML: ${validation.err.msg}`, line: validation.err.line };
-
-  let document: unknown;
-  try {
-    document = new XMLParser({
-      ignoreAttributes: true,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      // Versions stay strings: `1.10` must not become the number 1.1.
-      parseTagValue: false,
-      trimValues: true,
-      removeNSPrefix: true,
-      captureMetaData: true,
-      // A POM needs no DOCTYPE entities; these bounds (tighter than the library's) keep a
-      // billion-laughs DOCTYPE to an error, and nesting deeper than any POM to another.
-      processEntities: {
-        maxEntityCount: 100,
-        maxEntitySize: 1024,
-        maxTotalExpansions: 1000,
-        maxExpandedLength: 64 * 1024,
-      },
-      maxNestedTags: 100,
-    }).parse(source);
-  } catch (error) {
-    return {
-      error: `${path} could not be read as XML: ${error instanceof Error ? error.message : String(error)}`,
-    };
+  for (const profile of list(element(project.get('profiles'))?.get('profile'))) {
+    if (!(profile instanceof XmlElement)) continue;
+    const count = dependencyNodes(profile).length;
+    if (count === 0) continue;
+    const line = lineOf(profile);
+    diagnostics.push({
+      severity: 'info',
+      code: 'OPTION_IGNORED',
+      message: `profile ${text(profile.get('id')) ?? '(no id)'} declares ${count} dependency(ies); profiles are not evaluated`,
+      ...(line === undefined ? {} : { line }),
+    });
   }
-  return isObject(document) ? { project: document['project'] } : { project: undefined };
+  const kept = dependencies.filter((_, index) => !superseded.has(index));
+  // Saves parseManifest looking for repeats again across tens of thousands of dependencies.
+  return { dependencies: namesDiffer ? markedUnique(kept) : kept, diagnostics };
 }
 
-function dependencyNodes(parent: XmlNode): XmlNode[] {
-  const container = parent['dependencies'];
-  return list(isObject(container) ? container['dependency'] : undefined).map((d) => (isObject(d) ? d : {}));
+/** A warning, as one of two literal shapes: spreading an optional line in cost an object each. */
+function warning(code: string, message: string, line: number | undefined): ManifestDiagnostic {
+  return line === undefined
+    ? { severity: 'warning', code, message }
+    : { severity: 'warning', code, message, line };
+}
+
+// Literal objects of one shape: spreading a base into each of thousands of dependencies was a
+// good part of the parse.
+function pomDependency(
+  manifestPath: string,
+  name: string,
+  scope: DependencyScope,
+  line: number | undefined,
+  version: string | null,
+  specifier?: string,
+): ParsedDependency {
+  const found: { -readonly [K in keyof ParsedDependency]: ParsedDependency[K] } = {
+    ecosystem: 'Maven',
+    name,
+    scope,
+    direct: true,
+    manifestPath,
+    line,
+    version,
+  };
+  if (line === undefined) delete found.line;
+  if (specifier !== undefined) found.specifier = specifier;
+  return found;
+}
+
+function dependencyNodes(parent: XmlElement): XmlElement[] {
+  return list(element(parent.get('dependencies'))?.get('dependency')).map((d) => element(d) ?? NO_ELEMENT);
 }
 
 /** The exact version Maven would use, or undefined for ranges and LATEST/RELEASE. */
@@ -383,23 +306,27 @@ function pinnedVersion(version: string): string | undefined {
  * expansions, not 2^60; an expansion that outgrows MAX_EXPANDED_LENGTH (or its own text) or nests
  * deeper than MAX_EXPANSION_DEPTH stops and names the property instead of building a huge string.
  */
-function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
-  const parent = isObject(project['parent']) ? project['parent'] : {};
-  const properties = new Map<string, string>();
+function propertyResolver(project: XmlElement, options: ParseOptions | undefined) {
+  const parent = element(project.get('parent')) ?? NO_ELEMENT;
+  // The project's and its parent's coordinates; a declared property of the same name wins.
+  const builtIn = new Map<string, string>();
   const define = (name: string, value: string | undefined) => {
-    if (value !== undefined) properties.set(name, value);
+    if (value !== undefined) builtIn.set(name, value);
   };
-  const version = text(project['version']) ?? text(parent['version']);
-  const groupId = text(project['groupId']) ?? text(parent['groupId']);
+  const version = text(project.get('version')) ?? text(parent.get('version'));
+  const groupId = text(project.get('groupId')) ?? text(parent.get('groupId'));
   for (const prefix of ['project.', 'pom.', '']) {
     define(`${prefix}version`, version);
     define(`${prefix}groupId`, groupId);
-    define(`${prefix}artifactId`, text(project['artifactId']));
-    define(`${prefix}parent.version`, text(parent['version']));
-    define(`${prefix}parent.groupId`, text(parent['groupId']));
+    define(`${prefix}artifactId`, text(project.get('artifactId')));
+    define(`${prefix}parent.version`, text(parent.get('version')));
+    define(`${prefix}parent.groupId`, text(parent.get('groupId')));
   }
-  const declared = isObject(project['properties']) ? project['properties'] : {};
-  for (const [name, value] of Object.entries(declared)) define(name, text(value));
+  const declared = element(project.get('properties')) ?? NO_ELEMENT;
+  // Declared properties are read by name where they are, not copied: a POM may declare 100,000.
+  // `#text` is the text between a mixed `<properties>`'s children, as the tree's key used to be.
+  const property = (name: string): string | undefined =>
+    (name === '#text' ? declared.text : text(declared.get(name))) ?? builtIn.get(name);
 
   const expanded = new Map<string, Interpolated>();
   // The chain of properties being expanded right now: a name met again is a cycle.
@@ -408,7 +335,7 @@ function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
   const lookup = (name: string): Interpolated => {
     const env = name.startsWith('env.') ? options?.env?.[name.slice(4)] : undefined;
     if (env !== undefined) return { value: env };
-    const value = properties.get(name);
+    const value = property(name);
     // A property defined through itself is as good as undefined.
     if (value === undefined || expanding.has(name)) return { value: `\${${name}}`, missing: name };
     const known = expanded.get(name);
@@ -443,9 +370,19 @@ function propertyResolver(project: XmlNode, options: ParseOptions | undefined) {
     if (resolved.length > cap) return { value, limit: { property: owner ?? last, reason: 'length' } };
     return missing === undefined ? { value: resolved } : { value: resolved, missing };
   };
+  // An element's text expanded once per distinct text: thousands of versions may read `${v}`.
+  const texts = new Map<string, Interpolated>();
   return {
-    interpolate: (value: string) => interpolate(value),
-    defines: (name: string) => properties.has(name),
+    interpolate: (value: string): Interpolated => {
+      if (!value.includes('${')) return { value };
+      let result = texts.get(value);
+      if (!result) {
+        result = interpolate(value);
+        texts.set(value, result);
+      }
+      return result;
+    },
+    defines: (name: string) => property(name) !== undefined,
   };
 }
 
@@ -461,12 +398,8 @@ function expansionLimit(
     limit.reason === 'length'
       ? `expands to more than ${MAX_EXPANDED_LENGTH} characters`
       : `nests more than ${MAX_EXPANSION_DEPTH} property references deep`;
-  return {
-    severity: 'warning' as const,
-    code: 'PROPERTY_EXPANSION_LIMIT',
-    message: `${subject} ${truncate(written)} needs the property ${limit.property}, which ${why}; ${outcome}`,
-    ...(line === undefined ? {} : { line }),
-  };
+  const message = `${subject} ${truncate(written)} needs the property ${limit.property}, which ${why}; ${outcome}`;
+  return warning('PROPERTY_EXPANSION_LIMIT', message, line);
 }
 
 // Messages quote what the POM wrote; a hostile value must not make them huge.
@@ -486,20 +419,37 @@ function firstAtLeast(values: readonly number[], at: number): number {
   return low;
 }
 
+const ARTIFACT_ID_TAG = /<(?:[\w.-]+:)?artifactId[\s>]/y;
+const WORD_OR_DOT_OR_DASH = /[\w.-]/;
+
+/** The `<` that opens a tag whose (local) name starts at `name`, or -1: `<name` or `<prefix:name`. */
+function tagOpening(source: string, at: number): number {
+  if (source.charCodeAt(at - 1) === 0x3c) return at - 1;
+  if (source.charCodeAt(at - 1) !== 0x3a) return -1;
+  let i = at - 2;
+  while (i >= 0 && WORD_OR_DOT_OR_DASH.test(source[i] as string)) i--;
+  return i < at - 2 && source.charCodeAt(i) === 0x3c ? i : -1;
+}
+
 /** Line of an element, or of its `<artifactId>` child, from the parser's offsets. */
 function lineFinder(source: string) {
   const starts = [0];
   for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
   const lineAt = (offset: number) => firstAtLeast(starts, offset + 1);
   // Every `<artifactId` tag, found once: a search per dependency (a RegExp built and run on its
-  // slice) cost more than reading the XML.
+  // slice) cost more than reading the XML. Found by indexOf and confirmed by a sticky test, as a
+  // match object per tag was a tenth of a parse's garbage.
   const artifactIds: number[] = [];
-  for (const match of source.matchAll(/<(?:[\w.-]+:)?artifactId[\s>]/g)) artifactIds.push(match.index);
-  return (node: XmlNode, child?: 'artifactId'): number | undefined => {
-    const meta = (node as Record<symbol, unknown>)[META];
-    const start = isObject(meta) && typeof meta['startIndex'] === 'number' ? meta['startIndex'] : undefined;
+  for (let at = source.indexOf('artifactId'); at !== -1; at = source.indexOf('artifactId', at + 1)) {
+    const tag = tagOpening(source, at);
+    if (tag === -1 || tag === artifactIds[artifactIds.length - 1]) continue;
+    ARTIFACT_ID_TAG.lastIndex = tag;
+    if (ARTIFACT_ID_TAG.test(source)) artifactIds.push(tag);
+  }
+  return (node: XmlElement, child?: 'artifactId'): number | undefined => {
+    const { start } = node;
     if (start === undefined) return undefined;
-    const end = isObject(meta) && typeof meta['endIndex'] === 'number' ? meta['endIndex'] : source.length;
+    const end = node.end ?? source.length;
     const found = child === undefined ? undefined : artifactIds[firstAtLeast(artifactIds, start)];
     return lineAt(found !== undefined && found < end ? found : start);
   };

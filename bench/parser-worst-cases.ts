@@ -357,6 +357,30 @@ const pomXml = forParser('pom-xml', 'pom.xml', [
   { name: 'elements nested deep, never closed', build: (b) => `<project>${'<a>'.repeat(depthFor(b, 3))}` },
   { name: 'one long element name', build: (b) => `<project><${run('a', b)}></project>` },
   {
+    // A DOCTYPE sends the document past the fast reader to the strict one.
+    name: 'a DOCTYPE, then many dependencies',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `<dependency><groupId>g${i}</groupId><artifactId>a${i}</artifactId><version>1.0.${i}</version></dependency>\n`,
+        '<!DOCTYPE project [<!ENTITY v "1.0">]>\n<project><modelVersion>4.0.0</modelVersion><dependencies>\n',
+        '</dependencies></project>\n',
+      ),
+  },
+  {
+    // Not well-formed at its very end: both readers go through the whole document.
+    name: 'many dependencies, then a tag left open',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `<dependency><groupId>g${i}</groupId><artifactId>a${i}</artifactId><version>1.0.${i}</version></dependency>\n`,
+        '<project><modelVersion>4.0.0</modelVersion><dependencies>\n',
+        '</dependencies><build>\n',
+      ),
+  },
+  {
     name: 'a property chain',
     build: (b) =>
       fill(

@@ -88,8 +88,9 @@ export function readPomXml(path: string, source: string): XmlRead {
 /**
  * The document shaped as `readXmlStrictly` gives it (local names, trimmed text, repeats as arrays,
  * each element's offsets), read by saxes at a fraction of the cost. Undefined for what it does not
- * take as an ordinary POM (not well-formed, a DOCTYPE, an element named `__proto__`): that is left
- * to `readXmlStrictly`. saxes expands only XML's predefined entities and character references.
+ * take as an ordinary POM (not well-formed, an element named `__proto__`): that is left to
+ * `readXmlStrictly`. saxes expands only XML's predefined entities and character references; a
+ * DOCTYPE is skipped, and a reference to an entity it declares refuses the document.
  */
 export function readXml(path: string, source: string): XmlRead | undefined {
   const parser = new SaxesParser();
@@ -103,8 +104,18 @@ export function readXml(path: string, source: string): XmlRead | undefined {
     // saxes reports through `error` and goes on; a throw is the way out of `write`.
     throw new Error('declined');
   };
-  parser.on('error', decline);
-  parser.on('doctype', decline);
+  let doctype = false;
+  let undefinedEntity: number | undefined;
+  parser.on('error', (error) => {
+    // After a DOCTYPE, a reference to an entity XML does not predefine is one the DOCTYPE may
+    // declare. Like Maven, which reads a POM's DOCTYPE without resolving what it declares, it is
+    // refused here: handed to fast-xml-parser, such a document costs it ~250 ms per MB.
+    if (doctype && error.message.endsWith('undefined entity.')) undefinedEntity = parser.line;
+    decline();
+  });
+  parser.on('doctype', () => {
+    doctype = true;
+  });
   parser.on('opentagstart', (tag) => {
     if (open.length >= MAX_NESTED_ELEMENTS) {
       tooDeep = true;
@@ -142,6 +153,11 @@ export function readXml(path: string, source: string): XmlRead | undefined {
     parser.write(source).close();
   } catch (error) {
     if (tooDeep) return { error: `${path} could not be read as XML: ${TOO_DEEP}` };
+    if (undefinedEntity !== undefined)
+      return {
+        error: `${path} could not be read as XML: it refers to an entity its DOCTYPE declares, which is not read (as by Maven)`,
+        line: undefinedEntity,
+      };
     if (declined) return undefined;
     throw error;
   }

@@ -263,6 +263,30 @@ describe('pomXmlParser', () => {
       ]);
     });
 
+    it('reads past a DOCTYPE, as Maven does, and refuses a reference to an entity it declares', () => {
+      const doctype = '<!DOCTYPE project [<!ENTITY v "1.0">]>\n';
+      expect(pomXmlParser.parse('pom.xml', doctype + pomWith('', '2.0'))).toEqual({
+        dependencies: [expect.objectContaining({ name: 'org.acme:lib', version: '2.0' })],
+        diagnostics: [],
+      });
+      // XML's own entities and character references are still read.
+      expect(pomXmlParser.parse('pom.xml', doctype + pomWith('', '2.&#48;&amp;')).dependencies).toEqual([
+        expect.objectContaining({ version: '2.0&' }),
+      ]);
+      expect(pomXmlParser.parse('pom.xml', doctype + pomWith('', '&v;'))).toStrictEqual({
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message:
+              'pom.xml could not be read as XML: it refers to an entity its DOCTYPE declares, which is not read (as by Maven)',
+            line: 8,
+          },
+        ],
+      });
+    });
+
     it('refuses a DOCTYPE entity bomb and nesting deeper than any POM as unreadable XML', () => {
       const entities = ['<!ENTITY e0 "' + 'x'.repeat(1000) + '">'];
       const laughs = `<!DOCTYPE project [${entities.join('')}]>${pomWith('', '&e0;'.repeat(100))}`;

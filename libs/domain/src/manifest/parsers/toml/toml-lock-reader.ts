@@ -281,17 +281,19 @@ class TomlLockReader {
     return at;
   }
 
-  /** A bare key, or a basic quoted one without escapes; `__proto__` and empty keys decline. */
+  /** A bare key, or a quoted one without escapes; `__proto__` and empty keys decline. */
   private key(from: number): number {
     const { source } = this;
     let at = from;
-    if (source.charCodeAt(at) === QUOTE) {
-      at = this.basicString(at);
+    const code = source.charCodeAt(at);
+    if (code === QUOTE || code === APOSTROPHE) {
+      at = code === QUOTE ? this.basicString(at) : this.literalString(at);
       // An escape in a key is rare enough to leave to smol-toml.
-      if (at === DECLINED || this.escaped || (this.value as string).length === 0) return DECLINED;
+      if (at === DECLINED || (code === QUOTE && this.escaped) || (this.value as string).length === 0) {
+        return DECLINED;
+      }
     } else {
-      let code = source.charCodeAt(at);
-      while (code < 128 && BARE[code] === 1) code = source.charCodeAt(++at);
+      while (at < source.length && source.charCodeAt(at) < 128 && BARE[source.charCodeAt(at)] === 1) at++;
       if (at === from) return DECLINED;
       this.value = textAt(source, from, at);
     }

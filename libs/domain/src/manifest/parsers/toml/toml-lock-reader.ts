@@ -3,6 +3,8 @@
 // gives undefined and the caller hands the file to smol-toml; what this reader takes, it builds
 // as smol-toml would (null-prototype tables, numbers, file order), so the data is the same.
 
+import { textAt } from '../recent-text';
+
 const TAB = 0x09;
 const LF = 0x0a;
 const SPACE = 0x20;
@@ -73,25 +75,6 @@ export type TomlTable = Record<string, unknown>;
  */
 function newTable(): TomlTable {
   return Object.setPrototypeOf({}, null) as TomlTable;
-}
-
-/**
- * Short strings recently read, by a hash of length and end characters: a lock repeats the same
- * keys and values thousands of times, and one string for all spares a copy each time and lets V8
- * find a key it has already interned. Only strings V8 copies on slicing (under 13 characters).
- */
-const RECENT = new Array<string | undefined>(1024).fill(undefined);
-const MAX_RECENT_LENGTH = 12;
-
-function textAt(source: string, start: number, end: number): string {
-  const length = end - start;
-  if (length > MAX_RECENT_LENGTH || length === 0) return source.slice(start, end);
-  const slot = (length * 61 + source.charCodeAt(start) * 31 + source.charCodeAt(end - 1)) & 1023;
-  const recent = RECENT[slot];
-  if (recent !== undefined && recent.length === length && source.startsWith(recent, start)) return recent;
-  const text = source.slice(start, end);
-  RECENT[slot] = text;
-  return text;
 }
 
 export interface TomlLock {

@@ -117,11 +117,11 @@ export const uvLockParser: ManifestParser = {
         pkg.version,
       );
       if (!version) continue;
-      const scope: DependencyScope = runtime.has(pkg.index)
+      const scope: DependencyScope = runtime[pkg.index]
         ? 'runtime'
-        : optional.has(pkg.index)
+        : optional[pkg.index]
           ? 'optional'
-          : dev.has(pkg.index)
+          : dev[pkg.index]
             ? 'dev'
             : 'runtime';
       dependencies.push({
@@ -191,9 +191,9 @@ function edgeGroups(table: unknown): Edge[] {
   return isObject(table) ? Object.values(table).flatMap(edgesOf) : [];
 }
 
-/** Indexes of the packages reachable from `starts`, following extras where an edge asks for them. */
-function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => UvPackage[]): Set<number> {
-  const reached = new Set<number>();
+/** 1 at the index of each package reachable from `starts`, following extras where an edge asks for them. */
+function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => UvPackage[]): Uint8Array {
+  const reached = new Uint8Array(packages.length);
   // By index: queued once without extras, and dependencies expanded once.
   const queued = new Uint8Array(packages.length);
   const expanded = new Uint8Array(packages.length);
@@ -218,7 +218,7 @@ function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => U
   starts.forEach(follow);
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { entry } = packages[next.index] as UvPackage;
-    reached.add(next.index);
+    reached[next.index] = 1;
     if (expanded[next.index] === 0) {
       expanded[next.index] = 1;
       edgesOf(entry.dependencies).forEach(follow);

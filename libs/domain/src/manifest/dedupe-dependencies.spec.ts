@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { dedupeDependencies, dependencyIdentity, withoutRepeatedDependencies } from './dedupe-dependencies';
 import { MANIFEST_PARSERS, parseManifest, parserFor } from './manifest-registry';
 import type { DependencyScope, ParsedDependency } from './manifest.types';
@@ -60,6 +61,42 @@ describe('dedupeDependencies', () => {
       { ...dependency({ direct: true }), purl: 'pkg:pypi/flask@2.0.1' },
     ]);
     expect(dependencies).toStrictEqual([{ ...dependency({ direct: true }), purl: 'pkg:pypi/flask@2.0.1' }]);
+  });
+
+  it('merges exactly the dependencies whose identities are equal, however names and versions mix', () => {
+    // The plain definition: one map from the whole identity to the first index.
+    const reference = (list: readonly ParsedDependency[]) => {
+      const firsts = new Map<string, number>();
+      return list.map((d, index) => {
+        const identity = dependencyIdentity(d);
+        const first = firsts.get(identity);
+        if (first === undefined) firsts.set(identity, index);
+        return first ?? index;
+      });
+    };
+    const generated = fc.record({
+      ecosystem: fc.constantFrom('PyPI', 'npm'),
+      name: fc.constantFrom('flask', 'same'),
+      version: fc.constantFrom('1.0', '2.0', '', null),
+      specifier: fc.option(fc.constantFrom('>=1', '<3', ''), { nil: undefined }),
+      manifestPath: fc.constantFrom('a/requirements.txt', 'b/requirements.txt'),
+    });
+    fc.assert(
+      fc.property(fc.array(generated, { maxLength: 30 }), (fields) => {
+        const list = fields.map(({ specifier, ...rest }, line) =>
+          dependency({ ...rest, ...(specifier === undefined ? {} : { specifier }), line }),
+        );
+        const firstOf = reference(list);
+        const { dependencies, repeats } = dedupeDependencies(list);
+        expect(dependencies.map((d) => d.line)).toStrictEqual(
+          firstOf.flatMap((first, index) => (first === index ? [index] : [])),
+        );
+        expect(repeats.map(({ repeated, first }) => [repeated.line, first.line])).toStrictEqual(
+          firstOf.flatMap((first, index) => (first === index ? [] : [[index, first]])),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('merges a hundred thousand repeats of one line into one', () => {

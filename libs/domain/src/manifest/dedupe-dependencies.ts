@@ -17,37 +17,63 @@ export interface Repeat<T extends ParsedDependency> {
 }
 
 /**
+ * The dependencies met so far under one name. Those with a written version are looked up by it,
+ * a string they already hold (one name with thousands of versions builds no key); the rest
+ * (unpinned, or an empty version) by their whole identity.
+ */
+interface SameName {
+  readonly byVersion: Map<string, number | number[]>;
+  readonly byIdentity: Map<string, number>;
+}
+
+/** Same identity, for two dependencies of one name that both have a non-empty version. */
+function sameVersioned(a: ParsedDependency, b: ParsedDependency): boolean {
+  return a.version === b.version && a.ecosystem === b.ecosystem && a.manifestPath === b.manifestPath;
+}
+
+/**
  * The index of an earlier dependency with the same identity, else undefined after recording this
  * one at the next index (`firsts.length`).
  */
 function indexOfSame<T extends ParsedDependency>(
-  byName: Map<string, number | Map<string, number>>,
+  byName: Map<string, number | SameName>,
   firsts: readonly T[],
   dependency: T,
 ): number | undefined {
   const next = firsts.length;
-  const known = byName.get(dependency.name);
+  let known = byName.get(dependency.name);
   if (known === undefined) {
     byName.set(dependency.name, next);
     return undefined;
   }
   if (typeof known === 'number') {
+    const same: SameName = { byVersion: new Map(), byIdentity: new Map() };
+    recordSame(same, firsts[known] as T, known);
+    byName.set(dependency.name, same);
+    known = same;
+  }
+  const { version } = dependency;
+  if (!version) {
     const identity = dependencyIdentity(dependency);
-    const earlier = dependencyIdentity(firsts[known] as T);
-    if (identity === earlier) return known;
-    byName.set(
-      dependency.name,
-      new Map([
-        [earlier, known],
-        [identity, next],
-      ]),
-    );
+    const index = known.byIdentity.get(identity);
+    if (index === undefined) known.byIdentity.set(identity, next);
+    return index;
+  }
+  const earlier = known.byVersion.get(version);
+  if (earlier === undefined) {
+    known.byVersion.set(version, next);
     return undefined;
   }
-  const identity = dependencyIdentity(dependency);
-  const index = known.get(identity);
-  if (index === undefined) known.set(identity, next);
-  return index;
+  // Nearly always one: the same name and version in another manifest or ecosystem.
+  const candidates = typeof earlier === 'number' ? [earlier] : earlier;
+  for (const index of candidates) if (sameVersioned(firsts[index] as T, dependency)) return index;
+  known.byVersion.set(version, [...candidates, next]);
+  return undefined;
+}
+
+function recordSame(same: SameName, dependency: ParsedDependency, index: number): void {
+  if (dependency.version) same.byVersion.set(dependency.version, index);
+  else same.byIdentity.set(dependencyIdentity(dependency), index);
 }
 
 // Needed at run time by one declaration means needed at run time.
@@ -61,9 +87,9 @@ export function dedupeDependencies<T extends ParsedDependency>(
   dependencies: readonly T[],
 ): { dependencies: T[]; repeats: Repeat<T>[] } {
   // Index into two arrays rather than an object per dependency: a lock lists tens of thousands.
-  // Looked up by name first (a string the parser already hashed), and by the whole identity only
-  // among dependencies of one name: most names come once, so most identities are never built.
-  const byName = new Map<string, number | Map<string, number>>();
+  // Looked up by name first (a string the parser already hashed), then by version among
+  // dependencies of one name (see SameName): most names come once, and pinned ones build no key.
+  const byName = new Map<string, number | SameName>();
   const firsts: T[] = [];
   const merged: T[] = [];
   const repeats: Repeat<T>[] = [];

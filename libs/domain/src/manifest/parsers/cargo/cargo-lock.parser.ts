@@ -1,8 +1,9 @@
-import { parse, TomlError } from 'smol-toml';
+import { TomlError } from 'smol-toml';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { parseTomlLock } from '../toml/toml-lock-document';
 
 // No `version` key means format 1 or 2 (Cargo before 1.53); 3 and 4 write it.
 const KNOWN_VERSIONS = new Set([3, 4]);
@@ -11,7 +12,6 @@ const CRATES_IO_SOURCES = new Set([
   'registry+https://github.com/rust-lang/crates.io-index',
   'sparse+https://index.crates.io/',
 ]);
-const PACKAGE_HEADER = /^\s*\[\[\s*package\s*\]\]\s*(?:#.*)?$/;
 
 /**
  * `Cargo.lock`: every `[[package]]` that came from crates.io. The lock does not say which crates
@@ -24,8 +24,9 @@ export const cargoLockParser: ManifestParser = {
     if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
     const normalized = normalizeText(text);
     let document: Record<string, unknown>;
+    let headerLines: readonly number[];
     try {
-      document = parse(normalized);
+      ({ table: document, packageLines: headerLines } = parseTomlLock(normalized));
     } catch (error) {
       const line = error instanceof TomlError ? error.line : undefined;
       const reason = (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)).replace(
@@ -66,9 +67,6 @@ export const cargoLockParser: ManifestParser = {
     }
 
     // TOML keeps an array of tables in file order, so the n-th header is the n-th package.
-    const headerLines = normalized
-      .split('\n')
-      .flatMap((line, index) => (PACKAGE_HEADER.test(line) ? [index + 1] : []));
     const lineOf = (index: number) =>
       headerLines.length === packages.length ? { line: headerLines[index] as number } : {};
 

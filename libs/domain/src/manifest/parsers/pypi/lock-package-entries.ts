@@ -2,7 +2,7 @@ import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import type { ManifestDiagnostic } from '../../manifest.types';
 import { atLine } from './at-line';
-import { arrayTableLines, nonEmptyString } from './toml-document';
+import { nonEmptyString } from './toml-document';
 
 /** A `[[package]]` table of a TOML lock file that has a name. */
 export interface LockPackageEntry {
@@ -17,10 +17,11 @@ export interface LockPackageEntry {
  * Visits the named `[[package]]` tables of poetry.lock, pdm.lock or uv.lock in file order. A
  * `package` key that is not an array of tables, entries that are not tables and entries without a
  * name go to `diagnostics` instead; the caller's own reports for an entry keep their file order.
+ * `packageLines` are the lines of the `[[package]]` headers.
  */
 export function forEachLockPackage(
   packages: unknown,
-  text: string,
+  packageLines: readonly number[],
   diagnostics: ManifestDiagnostic[],
   visit: (pkg: LockPackageEntry) => void,
 ): void {
@@ -33,7 +34,8 @@ export function forEachLockPackage(
     });
     return;
   }
-  const lines = arrayTableLines(text, 'package', packages.length);
+  // The n-th header is the n-th entry, unless the count differs (e.g. an inline array was used).
+  const lines = packageLines.length === packages.length ? packageLines : [];
   packages.forEach((entry: unknown, index) => {
     const at = atLine(lines[index]);
     if (!isObject(entry)) {

@@ -1,4 +1,5 @@
 import { isObject } from '../../../shared/is-object';
+import { markedUnique } from '../../dedupe-dependencies';
 import type {
   DependencyScope,
   ManifestDiagnostic,
@@ -32,7 +33,7 @@ export const pdmLockParser: ManifestParser = {
     checkLockMajor(diagnostics, text, 'lock_version', lockVersion, KNOWN_LOCK_MAJOR);
 
     const found = new Map<string, { name: string; version: string; scope: DependencyScope; line?: number }>();
-    forEachLockPackage(document.table.package, text, diagnostics, (pkg) => {
+    forEachLockPackage(document.table.package, document.packageLines, diagnostics, (pkg) => {
       const version = registryVersion(diagnostics, pkg, nonRegistryOrigin(pkg.entry), pkg.entry.version);
       if (!version) return;
       const scope = scopeOf(pkg.entry.groups);
@@ -51,7 +52,8 @@ export const pdmLockParser: ManifestParser = {
       manifestPath: path,
       ...atLine(d.line),
     }));
-    return { dependencies, diagnostics };
+    // One per name and version already, so parseManifest need not index them again.
+    return { dependencies: markedUnique(dependencies), diagnostics };
   },
 };
 

@@ -39,7 +39,7 @@ export const poetryLockParser: ManifestParser = {
       KNOWN_LOCK_MAJOR,
     );
 
-    forEachLockPackage(document.table.package, text, diagnostics, (pkg) => {
+    forEachLockPackage(document.table.package, document.packageLines, diagnostics, (pkg) => {
       const version = registryVersion(diagnostics, pkg, nonRegistryOrigin(pkg.entry), pkg.entry.version);
       if (!version) return;
       dependencies.push({

@@ -1,22 +1,29 @@
-import { parse, TomlError } from 'smol-toml';
+import { TomlError } from 'smol-toml';
 import type { ManifestDiagnostic } from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { parseTomlLock } from '../toml/toml-lock-document';
+import type { TomlTable } from '../toml/toml-lock-reader';
 
-export type TomlTable = Record<string, unknown>;
+export type { TomlTable } from '../toml/toml-lock-reader';
 
 // Lock files nest inline arrays and tables two or three deep; the library's own limit (1000) lets
 // crafted nesting cost far more per byte than any real lock.
 export const MAX_TOML_NESTING = 32;
 
 export type TomlParseResult =
-  | { readonly ok: true; readonly table: TomlTable }
+  | {
+      readonly ok: true;
+      readonly table: TomlTable;
+      /** 1-based lines of the `[[package]]` headers, in file order. */
+      readonly packageLines: readonly number[];
+    }
   | { readonly ok: false; readonly diagnostic: ManifestDiagnostic };
 
 /** Parses a TOML lock file; a syntax error becomes one INVALID_SYNTAX diagnostic with its line. */
 export function parseTomlDocument(path: string, text: string): TomlParseResult {
   if (looksBinary(text)) return { ok: false, diagnostic: binaryDiagnostic(path) };
   try {
-    return { ok: true, table: parse(normalizeText(text), { maxDepth: MAX_TOML_NESTING }) };
+    return { ok: true, ...parseTomlLock(normalizeText(text), { maxDepth: MAX_TOML_NESTING }) };
   } catch (error) {
     const firstLine = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return {
@@ -33,21 +40,6 @@ export function parseTomlDocument(path: string, text: string): TomlParseResult {
 
 export function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/**
- * 1-based lines of the `[[table]]` headers, one per array entry, so entries can report where they
- * are. Undefined entries when the count differs (e.g. an inline array was used instead).
- */
-export function arrayTableLines(text: string, table: string, entries: number): (number | undefined)[] {
-  const header = new RegExp(`^\\s*\\[\\[\\s*${table.replace(/\./g, '\\.')}\\s*\\]\\]\\s*(#.*)?$`);
-  const lines: number[] = [];
-  normalizeText(text)
-    .split('\n')
-    .forEach((line, index) => {
-      if (header.test(line)) lines.push(index + 1);
-    });
-  return lines.length === entries ? lines : new Array<undefined>(entries).fill(undefined);
 }
 
 /** 1-based line of the first line matching `pattern`, if any. */

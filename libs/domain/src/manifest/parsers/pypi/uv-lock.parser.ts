@@ -17,9 +17,9 @@ const KNOWN_LOCK_VERSION = 1;
 interface UvPackage {
   readonly index: number;
   readonly name: string;
-  readonly version?: string;
+  readonly version: string | undefined;
   readonly entry: Record<string, unknown>;
-  readonly line?: number;
+  readonly line: number | undefined;
   /** The project or a workspace member: the code being scanned, not a dependency of it. */
   readonly project: boolean;
 }
@@ -57,15 +57,15 @@ export const uvLockParser: ManifestParser = {
 
     const members = workspaceMembers(top.manifest);
     const packages: UvPackage[] = [];
-    forEachLockPackage(top.package, text, diagnostics, ({ entry, name, at }) => {
-      const version = nonEmptyString(entry.version);
+    forEachLockPackage(top.package, document.packageLines, diagnostics, ({ entry, name, at }) => {
+      // Fields left undefined rather than spread in: this object never leaves the parser.
       packages.push({
         index: packages.length,
         name,
         entry,
         project: isProject(name, entry.source, members),
-        ...(version ? { version } : {}),
-        ...at,
+        version: nonEmptyString(entry.version),
+        line: at.line,
       });
     });
 
@@ -75,16 +75,22 @@ export const uvLockParser: ManifestParser = {
       if (same) same.push(pkg);
       else byName.set(pkg.name, [pkg]);
     }
-    // Memoised: a lock repeating one name thousands of times must not filter them for every edge.
-    const resolved = new Map<string, UvPackage[]>();
+    // Memoised by name, then version: a lock repeating one name thousands of times must not
+    // filter them for every edge, nor build a key string per edge.
+    const resolved = new Map<string, Map<string, UvPackage[]>>();
     const resolve = (edge: Edge): UvPackage[] => {
-      const key = `${edge.name}\0${edge.version ?? ''}`;
-      let targets = resolved.get(key);
+      let byVersion = resolved.get(edge.name);
+      if (!byVersion) {
+        byVersion = new Map();
+        resolved.set(edge.name, byVersion);
+      }
+      const version = edge.version ?? '';
+      let targets = byVersion.get(version);
       if (!targets) {
         const candidates = byName.get(edge.name) ?? [];
         const exact = edge.version ? candidates.filter((c) => c.version === edge.version) : [];
         targets = exact.length > 0 ? exact : candidates;
-        resolved.set(key, targets);
+        byVersion.set(version, targets);
       }
       return targets;
     };
@@ -111,11 +117,11 @@ export const uvLockParser: ManifestParser = {
         pkg.version,
       );
       if (!version) continue;
-      const scope: DependencyScope = runtime.has(pkg.index)
+      const scope: DependencyScope = runtime[pkg.index]
         ? 'runtime'
-        : optional.has(pkg.index)
+        : optional[pkg.index]
           ? 'optional'
-          : dev.has(pkg.index)
+          : dev[pkg.index]
             ? 'dev'
             : 'runtime';
       dependencies.push({
@@ -185,14 +191,25 @@ function edgeGroups(table: unknown): Edge[] {
   return isObject(table) ? Object.values(table).flatMap(edgesOf) : [];
 }
 
-/** Indexes of the packages reachable from `starts`, following extras where an edge asks for them. */
-function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => UvPackage[]): Set<number> {
-  const reached = new Set<number>();
-  const expanded = new Set<string>();
+/** 1 at the index of each package reachable from `starts`, following extras where an edge asks for them. */
+function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => UvPackage[]): Uint8Array {
+  const reached = new Uint8Array(packages.length);
+  // By index: queued once without extras, and dependencies expanded once.
+  const queued = new Uint8Array(packages.length);
+  const expanded = new Uint8Array(packages.length);
+  const expandedExtras = new Set<string>();
   const pending: { index: number; extras: readonly string[] }[] = [];
-  // Following an edge twice adds nothing; remembering it keeps repeated edges linear.
+  // Following an edge with extras twice adds nothing; remembering it keeps repeated edges linear.
   const followed = new Set<string>();
   const follow = (edge: Edge) => {
+    if (edge.extras.length === 0) {
+      for (const target of resolve(edge)) {
+        if (queued[target.index] === 1) continue;
+        queued[target.index] = 1;
+        pending.push({ index: target.index, extras: edge.extras });
+      }
+      return;
+    }
     const key = `${edge.name}\0${edge.version ?? ''}\0${edge.extras.join('\0')}`;
     if (followed.has(key)) return;
     followed.add(key);
@@ -200,16 +217,16 @@ function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => U
   };
   starts.forEach(follow);
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const { entry } = packages[next.index];
-    reached.add(next.index);
-    if (!expanded.has(`${next.index}`)) {
-      expanded.add(`${next.index}`);
+    const { entry } = packages[next.index] as UvPackage;
+    reached[next.index] = 1;
+    if (expanded[next.index] === 0) {
+      expanded[next.index] = 1;
       edgesOf(entry.dependencies).forEach(follow);
     }
     const optionalDependencies = entry['optional-dependencies'];
     for (const extra of next.extras) {
-      if (expanded.has(`${next.index}[${extra}]`)) continue;
-      expanded.add(`${next.index}[${extra}]`);
+      if (expandedExtras.has(`${next.index}[${extra}]`)) continue;
+      expandedExtras.add(`${next.index}[${extra}]`);
       if (isObject(optionalDependencies)) edgesOf(optionalDependencies[extra]).forEach(follow);
     }
   }

@@ -92,6 +92,30 @@ describe('cargoLockParser', () => {
     ]);
   });
 
+  it('reports a lock version or a source written as a table instead of throwing', () => {
+    const lock = [
+      'version = { major = 4 }',
+      '[[package]]',
+      'name = "serde"',
+      'version = "1.0.0"',
+      'source = { registry = "x" }',
+    ].join('\n');
+    expect(cargoLockParser.parse('Cargo.lock', lock)).toEqual({
+      dependencies: [],
+      diagnostics: [
+        expect.objectContaining({
+          code: 'UNSUPPORTED_VERSION',
+          message: expect.stringContaining('version {"major":4}'),
+        }),
+        expect.objectContaining({
+          code: 'OTHER_REGISTRY',
+          message: 'serde 1.0.0 comes from {"registry":"x"}, not crates.io; it was not checked',
+          line: 2,
+        }),
+      ],
+    });
+  });
+
   it('reports invalid TOML with its line and emits nothing', () => {
     expect(cargoLockParser.parse('Cargo.lock', fixture('truncated.Cargo.lock'))).toStrictEqual({
       dependencies: [],

@@ -4,6 +4,7 @@ import { normalizePackageName } from '../../../ecosystem/package-name';
 import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { parseTomlLock } from '../toml/toml-lock-document';
+import { shownValue } from '../shown-value';
 
 // No `version` key means format 1 or 2 (Cargo before 1.53); 3 and 4 write it.
 const KNOWN_VERSIONS = new Set([3, 4]);
@@ -52,7 +53,7 @@ export const cargoLockParser: ManifestParser = {
       diagnostics.push({
         severity: 'warning',
         code: 'UNSUPPORTED_VERSION',
-        message: `Cargo.lock version ${String(lockVersion)} is not one RepoGuard knows (1-4); packages were read as in version 4`,
+        message: `Cargo.lock version ${shownValue(lockVersion)} is not one RepoGuard knows (1-4); packages were read as in version 4`,
       });
     }
 
@@ -101,7 +102,7 @@ export const cargoLockParser: ManifestParser = {
         diagnostics.push({
           severity: 'info',
           code: 'OTHER_REGISTRY',
-          message: `${name} ${version} comes from ${String(source)}, not crates.io; it was not checked`,
+          message: `${name} ${version} comes from ${shownValue(source)}, not crates.io; it was not checked`,
           ...where,
         });
         return;

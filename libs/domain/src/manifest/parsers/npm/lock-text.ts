@@ -28,10 +28,4 @@ export function readLockText(path: string, text: string): LockText {
   return { ok: true, source };
 }
 
-/**
- * A lock field's value as a message shows it: a string as it is, anything else as JSON. String()
- * would throw on a mapping with its own `toString` key, and a parser must report, not throw.
- */
-export function shownValue(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-}
+export { shownValue } from '../shown-value';

@@ -48,4 +48,23 @@ describe('gradleLockfileParser on hostile input', () => {
       RUNS,
     );
   });
+
+  it('reads coordinates as a split on colons would: exactly three non-blank parts, each trimmed', () => {
+    const piece = fc.stringMatching(/^[a :.\t]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (pieces) => {
+        const coordinates = pieces.join('');
+        const parsed = parseManifest('gradle.lockfile', `${coordinates}=compileClasspath\n`);
+        // The reading before the colon scan, kept here as the reference.
+        const parts = coordinates.trim().split(':');
+        const [group, artifact, version] = parts.map((p) => p.trim());
+        const valid =
+          coordinates.trim() !== 'empty' && parts.length === 3 && !!group && !!artifact && !!version;
+        expect(parsed.dependencies.map((d) => [d.name, d.version])).toEqual(
+          valid ? [[`${group}:${artifact}`.toLowerCase(), version]] : [],
+        );
+      }),
+      RUNS,
+    );
+  });
 });

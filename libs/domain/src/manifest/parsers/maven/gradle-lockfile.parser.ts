@@ -26,9 +26,14 @@ export const gradleLockfileParser: ManifestParser = {
       const coordinates = (equals < 0 ? content : content.slice(0, equals)).trim();
       // `empty=` lists the configurations that resolved nothing.
       if (coordinates === 'empty') return;
-      const parts = coordinates.split(':');
-      const [group, artifact, version] = parts.map((p) => p.trim());
-      if (parts.length !== 3 || !group || !artifact || !version) {
+      // Exactly two colons, found without splitting: a line may hold a run of thousands of them.
+      const first = coordinates.indexOf(':');
+      const second = first < 0 ? -1 : coordinates.indexOf(':', first + 1);
+      const twoColons = second >= 0 && coordinates.indexOf(':', second + 1) < 0;
+      const group = twoColons ? coordinates.slice(0, first).trim() : '';
+      const artifact = twoColons ? coordinates.slice(first + 1, second).trim() : '';
+      const version = twoColons ? coordinates.slice(second + 1).trim() : '';
+      if (!group || !artifact || !version) {
         diagnostics.push({
           severity: 'warning',
           code: 'INVALID_SYNTAX',

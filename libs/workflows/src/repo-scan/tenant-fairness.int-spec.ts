@@ -121,8 +121,11 @@ describe('one org flooding the scan queue', () => {
 
   it("hands another org's step out before the flooding org's backlog (fairness keys)", async () => {
     const { flooder, other, scan, worker } = await fixture({ slots: 1 });
+    // Each of the flood's fetches holds the slot for a second: the other org's first step is queued
+    // while most of the flood still waits, even when this machine is busy (at 300 ms, a loaded run
+    // queued it behind all but 3 of them and the precondition below failed).
     const steps = recordingSteps(async (orgId) => {
-      if (orgId === flooder) await sleep(300);
+      if (orgId === flooder) await sleep(1_000);
     });
     const running = await worker(steps.activities);
 

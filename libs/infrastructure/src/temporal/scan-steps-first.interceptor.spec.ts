@@ -1,10 +1,16 @@
 import type { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
+import { REPO_SCAN_WORKFLOW } from '@repoguard/contract';
 import {
   rematchStandsBackInterceptor,
   ScanStepsInFlight,
   scanStepsInFlightInterceptor,
 } from './scan-steps-first.interceptor';
+
+/** The Context of a step its workflow type scheduled (all the counting interceptor reads). */
+function stepOf(workflowType: string): Context {
+  return { info: { workflowType } } as unknown as Context;
+}
 
 /** A clock the test moves: ScanStepsInFlight reads it for the grace after a step. */
 function manualClock() {
@@ -35,7 +41,7 @@ describe('scan steps first: what the re-match worker reads', () => {
   it('counts a scan step as running until it settles, whether it returns or throws', async () => {
     const clock = manualClock();
     const inFlight = new ScanStepsInFlight(clock.now);
-    const inbound = scanStepsInFlightInterceptor(inFlight)({} as Context).inbound!;
+    const inbound = scanStepsInFlightInterceptor(inFlight)(stepOf(REPO_SCAN_WORKFLOW)).inbound!;
     let finish!: () => void;
     const running = inbound.execute!({ args: [], headers: {} }, () => new Promise<void>((r) => (finish = r)));
     expect(inFlight.standBackMs(0, 50)).toBe(50);
@@ -48,17 +54,31 @@ describe('scan steps first: what the re-match worker reads', () => {
     await expect(failing).rejects.toThrow('boom');
     expect(inFlight.standBackMs(0, 50)).toBe(0);
   });
+
+  it('counts only the steps of repository scans, not an advisory import or a self-check on the same queue', async () => {
+    const inFlight = new ScanStepsInFlight(manualClock().now);
+    const finishes: (() => void)[] = [];
+    const steps = ['syncAdvisoriesWorkflow', 'selfCheckWorkflow'].map((workflowType) =>
+      scanStepsInFlightInterceptor(inFlight)(stepOf(workflowType)).inbound!.execute!(
+        { args: [], headers: {} },
+        () => new Promise<void>((r) => finishes.push(r)),
+      ),
+    );
+    expect(inFlight.standBackMs(0, 50)).toBe(0);
+    finishes.forEach((finish) => finish());
+    await Promise.all(steps);
+  });
 });
 
 describe('a re-match step standing back', () => {
   /** A stand-in for the activity Context: sleep and heartbeat recorded, cancellation on demand. */
-  function activityContext(heartbeatDetails?: unknown) {
+  function activityContext(heartbeatDetails?: unknown, startToCloseTimeoutMs = 60_000) {
     const beats: unknown[] = [];
     let cancel!: (failure: CancelledFailure) => void;
     const cancelled = new Promise<never>((_, reject) => (cancel = reject));
     cancelled.catch(() => undefined);
     const context = {
-      info: { heartbeatDetails },
+      info: { heartbeatDetails, startToCloseTimeoutMs },
       heartbeat: (details: unknown) => beats.push(details),
       sleep: (ms: number) =>
         Promise.race([new Promise<void>((resolve) => setTimeout(resolve, ms)), cancelled]),
@@ -97,6 +117,18 @@ describe('a re-match step standing back', () => {
         began = true;
       },
     );
+    expect(began).toBe(true);
+  });
+
+  it('begins while most of its start-to-close timeout is left, however long the hold configured', async () => {
+    const inFlight = new ScanStepsInFlight();
+    inFlight.started(); // never ends
+    const { context } = activityContext(undefined, 400);
+    let began = false;
+    await rematchStandsBackInterceptor(inFlight, { graceMs: 0, maxHoldMs: 600_000 })(context).inbound!
+      .execute!({ args: [], headers: {} }, async () => {
+      began = true;
+    });
     expect(began).toBe(true);
   });
 

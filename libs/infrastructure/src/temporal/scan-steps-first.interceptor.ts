@@ -1,5 +1,6 @@
 import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { REPO_SCAN_WORKFLOW } from '@repoguard/contract';
 
 /**
  * The scan-queue steps (pushes, API scans) this worker process runs right now, and when the last one
@@ -36,11 +37,16 @@ export class ScanStepsInFlight {
   }
 }
 
-/** Counts every activity of the scan-queue worker it is installed on into `inFlight`. */
+/**
+ * Counts the repository scans' steps on the scan-queue worker it is installed on into `inFlight`. The
+ * advisory sync and the self-check run on that queue too; counted, a sync's import (up to 30 min) or
+ * its request pages would hold back the very re-matches it asks for.
+ */
 export function scanStepsInFlightInterceptor(inFlight: ScanStepsInFlight): ActivityInterceptorsFactory {
-  return () => ({
+  return (ctx: Context) => ({
     inbound: {
       async execute(input, next) {
+        if (ctx.info.workflowType !== REPO_SCAN_WORKFLOW) return next(input);
         const ended = inFlight.started();
         try {
           return await next(input);
@@ -62,6 +68,13 @@ export interface StandBackLimits {
 const POLL_MS = 50;
 
 /**
+ * A held step keeps at least this share of its start-to-close timeout for its work: a hold
+ * configured past it (REMATCH_STANDS_BACK_MS allows 10 min, database steps have 1) would time the
+ * step out before it began, attempt after attempt.
+ */
+const MAX_HOLD_SHARE_OF_START_TO_CLOSE = 0.25;
+
+/**
  * A scan's next step is scheduled a workflow task after its last one ended: a few tens of ms on an
  * idle server, some hundreds on a busy one. Re-matches wait this long after a scan step so that gap
  * does not let them in.
@@ -70,8 +83,8 @@ export const SCAN_STEP_GAP_MS = 500;
 
 /**
  * On the re-match worker: a step waits to begin while scan steps run in this process (at most
- * `maxHoldMs`). It keeps its slot meanwhile, which is the point: the re-matches' share of the
- * machine goes to the push. It heartbeats (repeating the last attempt's details, which a bare beat
+ * `maxHoldMs`, and at most a quarter of its start-to-close timeout). It keeps its slot meanwhile,
+ * which is the point: the re-matches' share of the machine goes to the push. It heartbeats (repeating the last attempt's details, which a bare beat
  * would erase), so it is not timed out, and it hears of a cancellation, which ends the wait.
  */
 export function rematchStandsBackInterceptor(
@@ -81,7 +94,12 @@ export function rematchStandsBackInterceptor(
   return (ctx: Context) => ({
     inbound: {
       async execute(input, next) {
-        const until = Date.now() + limits.maxHoldMs;
+        const { startToCloseTimeoutMs } = ctx.info;
+        const hold =
+          startToCloseTimeoutMs > 0
+            ? Math.min(limits.maxHoldMs, startToCloseTimeoutMs * MAX_HOLD_SHARE_OF_START_TO_CLOSE)
+            : limits.maxHoldMs;
+        const until = Date.now() + hold;
         for (;;) {
           const wait = Math.min(inFlight.standBackMs(limits.graceMs, POLL_MS), until - Date.now());
           if (wait <= 0) break;

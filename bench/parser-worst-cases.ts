@@ -369,6 +369,18 @@ const pomXml = forParser('pom-xml', 'pom.xml', [
       ),
   },
   {
+    // A character saxes refuses and fast-xml-parser's validator accepts, before many dependencies.
+    name: 'one control character, then many dependencies',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `<dependency><groupId>g${i}</groupId><artifactId>a${i}</artifactId><version>1.0.${i}</version></dependency>\n`,
+        '<project><name>a\u0001b</name><dependencies>\n',
+        '</dependencies></project>\n',
+      ),
+  },
+  {
     // Not well-formed at its very end: both readers go through the whole document.
     name: 'many dependencies, then a tag left open',
     build: (b) =>

@@ -80,20 +80,33 @@ const TOO_DEEP = 'Maximum nested tags exceeded';
  */
 export const MAX_TAG_LENGTH = 64 * 1024;
 
-/** The document through saxes, or through fast-xml-parser when saxes declines it. */
+/** Why saxes declined a document, for when fast-xml-parser's validator finds nothing wrong. */
+interface Declined {
+  readonly declined: string;
+  readonly line: number;
+}
+
+/**
+ * The document through saxes. What saxes declines goes to fast-xml-parser's validator, whose
+ * messages are the ones of record; a document it accepts but saxes does not (a control character,
+ * `]]>` in text, `<` in an attribute) is refused with saxes's reason rather than parsed by
+ * fast-xml-parser, which costs ~200 ms per MB (one such character made any POM that slow).
+ */
 export function readPomXml(path: string, source: string): XmlRead {
-  return readXml(path, source) ?? readXmlStrictly(path, source);
+  const read = readXml(path, source);
+  return 'declined' in read ? readXmlStrictly(path, source, read) : read;
 }
 
 /**
  * The document shaped as `readXmlStrictly` gives it (local names, trimmed text, repeats as arrays,
- * each element's offsets), read by saxes at a fraction of the cost. Undefined for what it does not
- * take as an ordinary POM (not well-formed, an element named `__proto__`): that is left to
- * `readXmlStrictly`. saxes expands only XML's predefined entities and character references; a
- * DOCTYPE is skipped, and a reference to an entity it declares refuses the document.
+ * each element's offsets), read by saxes at a fraction of the cost, or why it declined what it does
+ * not take as an ordinary POM (not well-formed, an element named `__proto__`), for `readPomXml`.
+ * saxes expands XML's predefined entities and character references and leaves other entities as
+ * written; a DOCTYPE is skipped, and a reference to an entity it may declare refuses the document.
  */
-export function readXml(path: string, source: string): XmlRead | undefined {
+export function readXml(path: string, source: string): XmlRead | Declined {
   const parser = new SaxesParser();
+  let declinedFor: Declined | undefined;
   const open: OpenElement[] = [];
   let root: XmlValue | undefined;
   let rootName = '';
@@ -107,10 +120,15 @@ export function readXml(path: string, source: string): XmlRead | undefined {
   let doctype = false;
   let undefinedEntity: number | undefined;
   parser.on('error', (error) => {
-    // After a DOCTYPE, a reference to an entity XML does not predefine is one the DOCTYPE may
-    // declare. Like Maven, which reads a POM's DOCTYPE without resolving what it declares, it is
-    // refused here: handed to fast-xml-parser, such a document costs it ~250 ms per MB.
-    if (doctype && error.message.endsWith('undefined entity.')) undefinedEntity = parser.line;
+    // An entity XML does not predefine stays as written (saxes goes on with `&name;`), as
+    // fast-xml-parser leaves it (`&nbsp;` in a description). After a DOCTYPE it may be one the
+    // DOCTYPE declares: like Maven, which reads a POM's DOCTYPE without resolving what it
+    // declares, the document is refused.
+    if (error.message.endsWith('undefined entity.')) {
+      if (doctype) undefinedEntity ??= parser.line;
+      return;
+    }
+    declinedFor ??= { declined: error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''), line: parser.line };
     decline();
   });
   parser.on('doctype', () => {
@@ -123,7 +141,10 @@ export function readXml(path: string, source: string): XmlRead | undefined {
     }
     const name = tag.name.slice(tag.name.indexOf(':') + 1);
     // fast-xml-parser, which reads what is declined, would set it as a key of a plain object.
-    if (name === '__proto__') decline();
+    if (name === '__proto__') {
+      declinedFor ??= { declined: 'an element is named __proto__', line: parser.line };
+      decline();
+    }
     open.push({ name, start: source.lastIndexOf('<', parser.position - 1), text: '' });
   });
   const addText = (text: string) => {
@@ -153,14 +174,14 @@ export function readXml(path: string, source: string): XmlRead | undefined {
     parser.write(source).close();
   } catch (error) {
     if (tooDeep) return { error: `${path} could not be read as XML: ${TOO_DEEP}` };
-    if (undefinedEntity !== undefined)
-      return {
-        error: `${path} could not be read as XML: it refers to an entity its DOCTYPE declares, which is not read (as by Maven)`,
-        line: undefinedEntity,
-      };
-    if (declined) return undefined;
+    if (declined) return declinedFor ?? { declined: 'not well-formed', line: parser.line };
     throw error;
   }
+  if (undefinedEntity !== undefined)
+    return {
+      error: `${path} could not be read as XML: it refers to an entity its DOCTYPE declares, which is not read (as by Maven)`,
+      line: undefinedEntity,
+    };
   return { project: rootName === 'project' ? root : undefined };
 }
 
@@ -169,7 +190,7 @@ export function readXml(path: string, source: string): XmlRead | undefined {
  * for anything `readXml` declines, so diagnostics and the DOCTYPE and nesting bounds stay its own.
  * A tag longer than MAX_TAG_LENGTH is refused before the validator sees it.
  */
-export function readXmlStrictly(path: string, source: string): XmlRead {
+export function readXmlStrictly(path: string, source: string, declined?: Declined): XmlRead {
   const long = firstLongTag(source);
   if (long !== undefined)
     return {
@@ -179,6 +200,7 @@ export function readXmlStrictly(path: string, source: string): XmlRead {
   const validation = XMLValidator.validate(source);
   if (validation !== true)
     return { error: `${path} is not well-formed XML: ${validation.err.msg}`, line: validation.err.line };
+  if (declined) return { error: `${path} is not well-formed XML: ${declined.declined}`, line: declined.line };
 
   let document: unknown;
   try {

@@ -287,6 +287,25 @@ describe('pomXmlParser', () => {
       });
     });
 
+    it('refuses what is not XML although fast-xml-parser would read it, and keeps unknown entities as written', () => {
+      // One control character once sent the whole POM to fast-xml-parser, at ~200 ms per MB.
+      expect(pomXmlParser.parse('pom.xml', pomWith('', '1.\u0001'))).toStrictEqual({
+        dependencies: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'INVALID_SYNTAX',
+            message: 'pom.xml is not well-formed XML: disallowed character.',
+            line: 7,
+          },
+        ],
+      });
+      // `&nbsp;` (Maven reads the XHTML entities) stays as fast-xml-parser leaves it: no refusal.
+      expect(pomXmlParser.parse('pom.xml', pomWith('', '2.0&nbsp;')).dependencies).toEqual([
+        expect.objectContaining({ version: '2.0&nbsp;' }),
+      ]);
+    });
+
     it('refuses a DOCTYPE entity bomb and nesting deeper than any POM as unreadable XML', () => {
       const entities = ['<!ENTITY e0 "' + 'x'.repeat(1000) + '">'];
       const laughs = `<!DOCTYPE project [${entities.join('')}]>${pomWith('', '&e0;'.repeat(100))}`;

@@ -123,6 +123,9 @@ export async function startGitHttpStandIn(): Promise<GitHttpStandIn> {
           requests.push({ method: req.method ?? 'GET', url: req.url ?? '', status });
           res.writeHead(status, headers).end(raw.subarray(split + 4));
         });
+        // git http-backend may exit before reading the whole body (a request it refuses): the
+        // EPIPE is expected, its answer comes through stdout and 'close' as usual.
+        cgi.stdin.on('error', () => undefined);
         cgi.stdin.end(body);
       });
     },

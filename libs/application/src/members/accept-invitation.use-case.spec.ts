@@ -35,6 +35,9 @@ function setUp(
     role: 'viewer',
     expiresAt: new Date('2026-06-02T00:00:00.000Z'),
     acceptedAt: null,
+    revokedAt: null,
+    invitedBy: 'owner-id',
+    createdAt: new Date('2026-05-30T00:00:00.000Z'),
     ...invitation,
   };
   const locked: string[] = [];
@@ -54,6 +57,9 @@ function setUp(
         return Promise.resolve();
       },
       expirePending: () => Promise.resolve(),
+      listPending: () => Promise.resolve([stored]),
+      lockInOrg: () => Promise.resolve(stored),
+      markRevoked: () => Promise.resolve(),
     },
     organizations: {
       get: (id) =>
@@ -179,6 +185,12 @@ describe('AcceptInvitation', () => {
     const { accept, members } = setUp({ acceptedAt: new Date('2026-05-30') });
     await expect(accept.execute(command)).rejects.toMatchObject({ kind: 'gone', code: 'INVITATION_USED' });
     expect(members).toEqual([]);
+  });
+
+  it('refuses a revoked invitation (410 INVITATION_REVOKED); nobody joins', async () => {
+    const { accept, accepted, members, users } = setUp({ revokedAt: new Date('2026-05-31') });
+    await expect(accept.execute(command)).rejects.toMatchObject({ kind: 'gone', code: 'INVITATION_REVOKED' });
+    expect([accepted, members, users]).toEqual([[], [], []]);
   });
 
   it('refuses an invitation at or past its expiry (410 INVITATION_EXPIRED)', async () => {

@@ -8,17 +8,48 @@ const tokens: TokenIssuer = {
   hash: (token) => `hash-of-${token}`,
 };
 
+// carol is a member of org-1; dave has a user (a member elsewhere) but is not in org-1.
+const USERS = [
+  { id: 'carol-id', email: 'carol@example.com' },
+  { id: 'dave-id', email: 'dave@example.com' },
+];
+type Fakes = NonNullable<ConstructorParameters<typeof FakeUnitOfWork>[0]>;
+
 function setUp(role: Role) {
   const added: NewInvitation[] = [];
   const uow = new FakeUnitOfWork({
+    users: {
+      get: () => Promise.resolve(null),
+      findByEmail: (email) => Promise.resolve(USERS.find((u) => u.email === email) ?? null),
+      add: () => {
+        throw new Error('inviting creates no user');
+      },
+    },
+    memberships: {
+      get: (orgId: string, userId: string) =>
+        Promise.resolve(
+          orgId === 'org-1' && userId === 'carol-id'
+            ? { orgId, userId, role: 'viewer' as const, createdAt: new Date() }
+            : null,
+        ),
+    } as Fakes['memberships'],
     invitations: {
       add: (invitation) => {
         added.push(invitation);
-        return { id: 'inv-1', acceptedAt: null, ...invitation } as InvitationRecord;
+        return {
+          id: 'inv-1',
+          acceptedAt: null,
+          revokedAt: null,
+          createdAt: new Date('2026-06-01T00:00:00.000Z'),
+          ...invitation,
+        } satisfies InvitationRecord;
       },
       lockByTokenHash: () => Promise.resolve(null),
       markAccepted: () => Promise.resolve(),
       expirePending: () => Promise.resolve(),
+      listPending: () => Promise.resolve([]),
+      lockInOrg: () => Promise.resolve(null),
+      markRevoked: () => Promise.resolve(),
     },
   });
   const caller: OrgCaller = {
@@ -66,6 +97,25 @@ describe('InviteMember', () => {
         metadata: { email: 'bob@example.com', role: 'admin' },
       }),
     ]);
+  });
+
+  it('refuses an email that is already a member at once (409 ALREADY_MEMBER), naming the field', async () => {
+    const { caller, uow, added, invite } = setUp('admin');
+    await expect(
+      invite.execute({ caller, email: ' Carol@Example.com', role: 'viewer' }),
+    ).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'ALREADY_MEMBER',
+      details: [{ field: 'email', problem: 'is already a member' }],
+    });
+    expect(added).toEqual([]);
+    expect(uow.audited).toEqual([]);
+  });
+
+  it('invites a user who exists but is not a member of this org', async () => {
+    const { caller, added, invite } = setUp('admin');
+    await invite.execute({ caller, email: 'dave@example.com', role: 'viewer' });
+    expect(added).toMatchObject([{ email: 'dave@example.com' }]);
   });
 
   it('an owner may invite an owner', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { invitationRecord, invitationStore } from '../testing/invitation-fixtures';
 import { InMemoryPersonalTokenRepository } from '../testing/in-memory-personal-token-repository';
 import { AcceptInvitation } from './accept-invitation.use-case';
 
@@ -28,26 +29,14 @@ function setUp(
   org: Partial<OrganizationRecord> = {},
   existingUsers: UserRecord[] = [],
 ) {
-  const stored: InvitationRecord = {
-    id: 'inv-1',
-    orgId: 'org-1',
-    email: 'bob@example.com',
-    role: 'viewer',
-    expiresAt: new Date('2026-06-02T00:00:00.000Z'),
-    acceptedAt: null,
-    revokedAt: null,
-    invitedBy: 'owner-id',
-    createdAt: new Date('2026-05-30T00:00:00.000Z'),
-    ...invitation,
-  };
+  const stored = invitationRecord(invitation);
   const locked: string[] = [];
   const accepted: string[] = [];
   const members: MembershipRecord[] = [];
   const users: UserRecord[] = [...existingUsers];
   const personalTokens = new InMemoryPersonalTokenRepository();
   const uow = new FakeUnitOfWork({
-    invitations: {
-      add: () => stored,
+    invitations: invitationStore({
       lockByTokenHash: (hash) => {
         locked.push(hash);
         return Promise.resolve(hash === `hash:${TOKEN}` ? stored : null);
@@ -56,11 +45,7 @@ function setUp(
         accepted.push(id);
         return Promise.resolve();
       },
-      expirePending: () => Promise.resolve(),
-      listPending: () => Promise.resolve([stored]),
-      lockInOrg: () => Promise.resolve(stored),
-      markRevoked: () => Promise.resolve(),
-    },
+    }),
     organizations: {
       get: (id) =>
         Promise.resolve({

@@ -1,6 +1,7 @@
-import type { InvitationRecord, NewInvitation, Role, TokenIssuer } from '@repoguard/domain';
+import type { NewInvitation, Role, TokenIssuer } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { invitationRecord, invitationStore } from '../testing/invitation-fixtures';
 import { InviteMember } from './invite-member.use-case';
 
 const tokens: TokenIssuer = {
@@ -33,24 +34,12 @@ function setUp(role: Role) {
             : null,
         ),
     } as Fakes['memberships'],
-    invitations: {
+    invitations: invitationStore({
       add: (invitation) => {
         added.push(invitation);
-        return {
-          id: 'inv-1',
-          acceptedAt: null,
-          revokedAt: null,
-          createdAt: new Date('2026-06-01T00:00:00.000Z'),
-          ...invitation,
-        } satisfies InvitationRecord;
+        return invitationRecord({ ...invitation, createdAt: new Date('2026-06-01T00:00:00.000Z') });
       },
-      lockByTokenHash: () => Promise.resolve(null),
-      markAccepted: () => Promise.resolve(),
-      expirePending: () => Promise.resolve(),
-      listPending: () => Promise.resolve([]),
-      lockInOrg: () => Promise.resolve(null),
-      markRevoked: () => Promise.resolve(),
-    },
+    }),
   });
   const caller: OrgCaller = {
     scope: { orgIds: ['org-1'] },

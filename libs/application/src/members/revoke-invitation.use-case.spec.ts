@@ -1,38 +1,23 @@
 import type { InvitationRecord, Role } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { invitationRecord, invitationStore } from '../testing/invitation-fixtures';
 import { RevokeInvitation } from './revoke-invitation.use-case';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 
 function setUp(role: Role, invitation: Partial<InvitationRecord> = {}) {
-  const stored: InvitationRecord = {
-    id: 'inv-1',
-    orgId: 'org-1',
-    email: 'bob@example.com',
-    role: 'viewer',
-    expiresAt: new Date('2026-06-02T00:00:00.000Z'),
-    acceptedAt: null,
-    revokedAt: null,
-    invitedBy: 'owner-id',
-    createdAt: new Date('2026-05-30T00:00:00.000Z'),
-    ...invitation,
-  };
+  const stored = invitationRecord(invitation);
   const revoked: [string, Date][] = [];
   const uow = new FakeUnitOfWork({
-    invitations: {
-      add: () => stored,
-      lockByTokenHash: () => Promise.resolve(null),
-      markAccepted: () => Promise.resolve(),
-      expirePending: () => Promise.resolve(),
-      listPending: () => Promise.resolve([]),
+    invitations: invitationStore({
       // The invitation is only found in its own org.
       lockInOrg: (orgId, id) => Promise.resolve(orgId === stored.orgId && id === stored.id ? stored : null),
       markRevoked: (id, at) => {
         revoked.push([id, at]);
         return Promise.resolve();
       },
-    },
+    }),
   });
   const caller: OrgCaller = {
     scope: { orgIds: ['org-1'] },

@@ -91,6 +91,15 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Response: 'readonly' } },
   },
   {
+    // The bin's launcher runs before any TypeScript tooling is loaded: plain CommonJS for Node.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {

@@ -40,7 +40,8 @@ require_node
 ensure_node_modules
 
 log "building (TypeScript, workflow bundle)"
-npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { cat "$LOG_DIR/build.log" >&2; die "build failed"; }
+# Compiler output, not a log: kept beside logs/, whose files are JSON lines only.
+npm run --silent build >"$STATE_DIR/build.out" 2>&1 || { cat "$STATE_DIR/build.out" >&2; die "build failed"; }
 export WORKFLOW_BUNDLE_PATH="$REPO_ROOT/dist/workflow-bundle.js"
 
 log "preparing the database"
@@ -64,14 +65,15 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
     done
     log "starting the Temporal dev server ($TEMPORAL_CLI)"
     nohup "$TEMPORAL_CLI" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
-      --db-filename "$STATE_DIR/temporal.db" --namespace "$TEMPORAL_NAMESPACE" "${sa_args[@]}" "${dc_args[@]}" --log-level warn \
-      >"$LOG_DIR/temporal.log" 2>&1 &
+      --db-filename "$STATE_DIR/temporal.db" --namespace "$TEMPORAL_NAMESPACE" "${sa_args[@]}" "${dc_args[@]}" \
+      --log-level warn --log-format json >"$RUN_DIR/temporal.out" 2>"$LOG_DIR/temporal.log" &
     echo $! >"$RUN_DIR/temporal.pid"
     wait_for "Temporal" 60 "$TEMPORAL_CLI" operator namespace describe --address "$TEMPORAL_ADDRESS" \
       --namespace "$TEMPORAL_NAMESPACE" || die "Temporal did not start: see $LOG_DIR/temporal.log"
   fi
 fi
 
+# Their stdout is pino's JSON lines (pretty only on a terminal, and this is a file).
 start_app() {
   local name="$1" entry="$2"
   if pid_alive "$RUN_DIR/$name.pid"; then

@@ -9,9 +9,12 @@ const ROUTES = [
   'delete /api/v1/orgs/{org_id}',
   'get /api/v1/orgs/{org_id}/members',
   'post /api/v1/orgs/{org_id}/invite',
+  'get /api/v1/orgs/{org_id}/invitations',
+  'delete /api/v1/orgs/{org_id}/invitations/{invitation_id}',
   'patch /api/v1/orgs/{org_id}/members/{user_id}',
   'delete /api/v1/orgs/{org_id}/members/{user_id}',
   'post /api/v1/invites/{token}/accept',
+  'get /api/v1/auth/me',
   'post /api/v1/auth/api-keys',
   'get /api/v1/auth/api-keys',
   'delete /api/v1/auth/api-keys/{key_id}',
@@ -108,8 +111,9 @@ describe('the OpenAPI document', () => {
     (route) => {
       const op = operations.get(route)!;
       expect(op.security).toEqual([{ bearer: [] }]);
-      // GET /orgs/me is for any caller: nothing there can be forbidden.
-      const expected = route === 'get /api/v1/orgs/me' ? ['400', '401', '429'] : ['400', '401', '403', '429'];
+      // GET /orgs/me and /auth/me are for any caller: nothing there can be forbidden.
+      const anyCaller = route === 'get /api/v1/orgs/me' || route === 'get /api/v1/auth/me';
+      const expected = anyCaller ? ['400', '401', '429'] : ['400', '401', '403', '429'];
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(expected));
       const errorSchema = (op.responses['401'] as { content: Record<string, { schema: { $ref: string } }> })
         .content['application/json']!.schema;

@@ -30,6 +30,8 @@ interface OrgFixture {
   readonly scanId: string;
   readonly snapshotId: string;
   readonly findingId: string;
+  /** A pending viewer invitation. */
+  readonly invitationId: string;
 }
 
 const CALLERS = ROLES.flatMap((role) => [
@@ -137,6 +139,7 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
     'listing findings',
   );
   if (findings.items.length === 0) throw new Error(`${REQUIREMENTS.trim()} produced no findings`);
+  const invitation = await pendingInvitation(org.orgId, org.ownerToken, 'viewer');
 
   return {
     orgId: org.orgId,
@@ -150,7 +153,20 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
     scanId: scan.id,
     snapshotId: scan.snapshot_id,
     findingId: findings.items[0].id,
+    invitationId: invitation,
   };
+}
+
+async function pendingInvitation(orgId: string, token: string, role: Role): Promise<string> {
+  const invitation = await expectOk(
+    stack.call(token, 'POST', `${V1}/orgs/${orgId}/invite`, {
+      email: `${unique('pending')}@example.test`,
+      role,
+    }),
+    201,
+    `inviting a pending ${role}`,
+  );
+  return invitation.id;
 }
 
 const freshMember = async (org: OrgFixture, role: Role) =>
@@ -215,6 +231,40 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({
       path: `${V1}/orgs/${org.orgId}/invite`,
       body: { email: `${unique('invitee')}@example.test`, role: 'owner' },
+    }),
+  },
+  {
+    name: 'GET /auth/me',
+    method: 'GET',
+    permission: null,
+    success: 200,
+    build: () => ({ path: `${V1}/auth/me` }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/invitations',
+    method: 'GET',
+    permission: 'members.invite',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/invitations` }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/invitations/{invitation_id} a viewer invitation',
+    method: 'DELETE',
+    permission: 'members.invite',
+    grants: 'viewer',
+    success: 204,
+    build: async (org) => ({
+      path: `${V1}/orgs/${org.orgId}/invitations/${await pendingInvitation(org.orgId, org.personal.owner, 'viewer')}`,
+    }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/invitations/{invitation_id} an owner invitation',
+    method: 'DELETE',
+    permission: 'members.invite',
+    grants: 'owner',
+    success: 204,
+    build: async (org) => ({
+      path: `${V1}/orgs/${org.orgId}/invitations/${await pendingInvitation(org.orgId, org.personal.owner, 'owner')}`,
     }),
   },
   {
@@ -474,6 +524,13 @@ interface MixedRoute {
 
 const MIXED: readonly MixedRoute[] = [
   {
+    name: "DELETE /orgs/{A}/invitations/{B's invitation}",
+    method: 'DELETE',
+    permission: 'members.invite',
+    orgFrom: 'path',
+    build: (own, other) => ({ path: `${V1}/orgs/${own.orgId}/invitations/${other.invitationId}` }),
+  },
+  {
     name: "GET /orgs/{A}/repos/{B's repo}",
     method: 'GET',
     permission: 'repos.read',
@@ -578,6 +635,7 @@ describe('RBAC and tenant isolation over the API', () => {
       org.scanId,
       org.snapshotId,
       org.findingId,
+      org.invitationId,
     ];
 
     /**

@@ -144,10 +144,22 @@ describe('accepting an invitation to the email of another org’s owner', () => 
 
   it('refuses a signed-in user already a member, leaving the invitation unused', async () => {
     const org = await stack.createOrg('already');
-    const invitation = await invite(org.orgId, org.ownerToken, emailOf(org), 'viewer');
-    const again = await stack.call(org.ownerToken, 'POST', invitation.accept_path);
+    const email = `${unique('twice')}@example.test`;
+    // Two invitations out at once: the second is still pending when the first makes a member.
+    const first = await invite(org.orgId, org.ownerToken, email, 'viewer');
+    const second = await invite(org.orgId, org.ownerToken, email, 'admin');
+    const joined = await expectOk(stack.call(null, 'POST', first.accept_path), 201, 'accepting the first');
+    const again = await stack.call(joined.token, 'POST', second.accept_path);
     expect([again.status, again.body.error.code]).toEqual([409, 'ALREADY_MEMBER']);
-    expect(await invitationRow(invitation.id)).toEqual({ accepted_at: null });
+    expect(await invitationRow(second.id)).toEqual({ accepted_at: null });
+    // Inviting a member is refused at once (the owner included).
+    for (const member of [email, emailOf(org)]) {
+      const late = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/invite`, {
+        email: member,
+        role: 'viewer',
+      });
+      expect([late.status, late.body.error.code]).toEqual([409, 'ALREADY_MEMBER']);
+    }
   });
 
   it('gives a brand-new email a user and its first token, once', async () => {

@@ -5,6 +5,7 @@ import { AccessGuard } from './access/access.guard';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { CurrentIdentityController } from './auth/current-identity.controller';
 import { applicationProviders } from './composition/application.providers';
 import { credentialLookupProvider } from './composition/credential-lookup.provider';
 import {
@@ -58,6 +59,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     OrgsController,
     ApiKeysController,
     PersonalTokensController,
+    CurrentIdentityController,
     ReposController,
     ScansController,
     FindingsController,

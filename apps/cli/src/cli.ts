@@ -6,70 +6,110 @@ import { ORG_CREATE_USAGE, runOrgCreate } from './commands/org-create.command';
 import { SECRETS_ROTATE_USAGE, runSecretsRotate } from './commands/secrets-rotate.command';
 import { USER_TOKEN_USAGE, runUserToken } from './commands/user-token.command';
 
-const USAGE = `Usage: repoguard <command> [options]
+export interface CliCommand {
+  readonly name: string;
+  /** Its line in `repoguard --help`. */
+  readonly summary: string;
+  /** What `repoguard <name> --help` prints: usage, options and exit codes. */
+  readonly usage: string;
+  run(argv: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv): Promise<number>;
+}
+
+/** Every command the CLI has: dispatch, the overview and each command's --help come from here. */
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'check',
+    summary: 'scan manifests locally against OSV data (no server needed)',
+    usage: CHECK_USAGE,
+    run: runCheck,
+  },
+  {
+    name: 'org:create',
+    summary: "create an org and its owner in the database (prints the owner's token)",
+    usage: ORG_CREATE_USAGE,
+    run: runOrgCreate,
+  },
+  {
+    name: 'user:token',
+    summary: 'issue a personal token for an existing user (recovery)',
+    usage: USER_TOKEN_USAGE,
+    run: runUserToken,
+  },
+  {
+    name: 'secrets:rotate',
+    summary: 're-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY',
+    usage: SECRETS_ROTATE_USAGE,
+    run: runSecretsRotate,
+  },
+  {
+    name: 'advisories:import',
+    summary: 'load OSV advisories into the local mirror',
+    usage: ADVISORIES_IMPORT_USAGE,
+    run: runAdvisoriesImport,
+  },
+  {
+    name: 'advisories:sync',
+    summary: 'the same through the worker, then re-match the affected repositories',
+    usage: ADVISORIES_SYNC_USAGE,
+    run: runAdvisoriesSync,
+  },
+];
+
+const width = Math.max(...COMMANDS.map((c) => c.name.length));
+
+export const USAGE = `Usage: repoguard <command> [options]
+       repoguard <command> --help
 
 Commands:
-  check <file-or-dir>... --advisories <zip-or-dir>...   scan manifests locally against OSV data
-  org:create --name <n> --slug <s> --owner-email <e>     create an org and its owner (prints the owner's token)
-  user:token --email <e>                                 issue a personal token for an existing user (recovery)
-  secrets:rotate                                         re-encrypt stored secrets with REPOGUARD_ENCRYPTION_KEY
-  advisories:import <zip-dir-or-url>... [--ecosystem e]   load OSV advisories into the local mirror
-  advisories:sync <zip-dir-or-url>... [--ecosystem e]     the same through the worker, then re-match affected repos
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run "repoguard <command> --help" for a command's options.`;
+Options:
+  -h, --help  this overview; after a command, that command's usage, options and exit codes
 
-const USAGES: Record<string, string> = {
-  check: CHECK_USAGE,
-  'org:create': ORG_CREATE_USAGE,
-  'user:token': USER_TOKEN_USAGE,
-  'secrets:rotate': SECRETS_ROTATE_USAGE,
-  'advisories:import': ADVISORIES_IMPORT_USAGE,
-  'advisories:sync': ADVISORIES_SYNC_USAGE,
-};
+Exit codes: 0 success, 1 the command failed (each command's --help says when), 2 usage errors.`;
+
+const HELP = new Set(['--help', '-h', 'help']);
 
 /**
- * Dispatches a command; returns the exit code (2 for usage errors, as documented). Commands that
- * talk to the database or to worker threads (`check`) answer with a promise.
+ * Dispatches a command; returns the exit code (2 for usage errors, as documented). `--help`
+ * anywhere among a command's options prints its usage on stdout and runs nothing.
  */
 export function runCli(
   argv: readonly string[],
   io: CommandIo,
   env: NodeJS.ProcessEnv = process.env,
 ): number | Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(USAGE);
+    return 2;
+  }
+  // `repoguard help check` reads like `repoguard check --help`.
+  const [wanted, args] = HELP.has(name) ? [rest[0], ['--help']] : [name, rest];
+  if (wanted === undefined) {
+    io.out(USAGE);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === wanted);
+  if (!command) {
+    io.err(`repoguard: unknown command "${wanted}"\n\n${USAGE}`);
+    return 2;
+  }
+  const end = args.indexOf('--');
+  if ((end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')) {
+    io.out(command.usage);
+    return 0;
+  }
   try {
-    switch (command) {
-      case 'check':
-        return runCheck(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case 'org:create':
-        return runOrgCreate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case 'user:token':
-        return runUserToken(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case 'secrets:rotate':
-        return runSecretsRotate(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case 'advisories:import':
-        return runAdvisoriesImport(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case 'advisories:sync':
-        return runAdvisoriesSync(rest, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
-      case undefined:
-        io.err(USAGE);
-        return 2;
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    return command.run(args, io, env).catch((error: unknown) => usageOrThrow(error, command, io));
   } catch (error) {
     return usageOrThrow(error, command, io);
   }
 }
 
-function usageOrThrow(error: unknown, command: string | undefined, io: CommandIo): number {
+function usageOrThrow(error: unknown, command: CliCommand, io: CommandIo): number {
   if (error instanceof UsageError) {
-    io.err(`repoguard: ${error.message}\n\n${USAGES[command ?? ''] ?? USAGE}`);
+    io.err(`repoguard: ${error.message}\n\n${command.usage}`);
     return 2;
   }
   throw error;

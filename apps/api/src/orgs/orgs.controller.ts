@@ -30,12 +30,14 @@ import {
   CreateOrganization,
   DeleteOrganization,
   InviteMember,
+  ListInvitations,
   ListMembers,
   ListMyOrganizations,
   RemoveMember,
+  RevokeInvitation,
   UpdateOrganization,
 } from '@repoguard/application';
-import type { MembershipRecord, OrganizationRecord } from '@repoguard/domain';
+import type { InvitationRecord, MembershipRecord, OrganizationRecord } from '@repoguard/domain';
 import { Access, AnyCaller, InstanceAdmin, Requires } from '../access/access.decorator';
 import { callerOf, orgCallerOf } from '../access/caller';
 import { OptionalBearer } from '../auth/public.decorator';
@@ -59,6 +61,16 @@ const memberView = (m: MembershipRecord) => ({
   joined_at: m.createdAt.toISOString(),
 });
 
+/** Never the token nor its hash: the token was shown once, to whoever invited. */
+const invitationView = (invitation: InvitationRecord) => ({
+  id: invitation.id,
+  email: invitation.email,
+  role: invitation.role,
+  invited_by: invitation.invitedBy,
+  created_at: invitation.createdAt.toISOString(),
+  expires_at: invitation.expiresAt.toISOString(),
+});
+
 @ApiTags('organizations')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Malformed request: details name each field' })
 @Controller()
@@ -73,6 +85,8 @@ export class OrgsController {
     private readonly changeMemberRole: ChangeMemberRole,
     private readonly removeMember: RemoveMember,
     private readonly acceptInvitation: AcceptInvitation,
+    private readonly listInvitations: ListInvitations,
+    private readonly revokeInvitation: RevokeInvitation,
   ) {}
 
   @Post('orgs')
@@ -153,6 +167,7 @@ export class OrgsController {
   @Post('orgs/:org_id/invite')
   @Requires('members.invite', 'org_param')
   @ApiCreatedResponse({ description: 'The invitation and its token (shown once)' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'ALREADY_MEMBER: the email is a member already' })
   async invite(@Access() access: RequestAccess, @Body() body: InviteBody) {
     const { invitation, token } = await this.inviteMember.execute({
       caller: orgCallerOf(access),
@@ -167,6 +182,36 @@ export class OrgsController {
       accept_path: `/api/v1/invites/${token}/accept`,
       expires_at: invitation.expiresAt.toISOString(),
     };
+  }
+
+  @Get('orgs/:org_id/invitations')
+  @Requires('members.invite', 'org_param')
+  @ApiOkResponse({
+    description: 'Invitations not accepted, revoked nor expired, oldest first; never their tokens',
+  })
+  async invitations(@Access() access: RequestAccess) {
+    const pending = await this.listInvitations.execute({ caller: orgCallerOf(access) });
+    return { items: pending.map(invitationView) };
+  }
+
+  @Delete('orgs/:org_id/invitations/:invitation_id')
+  @HttpCode(204)
+  @Requires('members.invite', 'org_param')
+  @ApiNoContentResponse({
+    description:
+      'Revoked (again: nothing changes): accepting it answers 410 INVITATION_REVOKED. ' +
+      'An owner invitation takes an owner, as inviting one does',
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'INVITATION_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'INVITATION_USED: already accepted' })
+  async revokeInvitationById(
+    @Access() access: RequestAccess,
+    @Param('invitation_id') invitationId: string,
+  ): Promise<void> {
+    await this.revokeInvitation.execute({
+      caller: orgCallerOf(access),
+      invitationId: requireUuid(invitationId, 'invitation_id'),
+    });
   }
 
   @Patch('orgs/:org_id/members/:user_id')
@@ -221,7 +266,10 @@ export class OrgsController {
   })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'INVITATION_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'ALREADY_MEMBER' })
-  @ApiGoneResponse({ type: ErrorBodyDto, description: 'INVITATION_USED or INVITATION_EXPIRED' })
+  @ApiGoneResponse({
+    type: ErrorBodyDto,
+    description: 'INVITATION_USED, INVITATION_REVOKED or INVITATION_EXPIRED',
+  })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto })
   async accept(@Param('token') token: string, @Req() request: ApiRequest) {
     const accepted = await this.acceptInvitation.execute({

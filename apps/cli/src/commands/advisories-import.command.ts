@@ -11,6 +11,12 @@ import { advisorySourcesFromArgs, osvExportLimitsFromEnv } from './advisory-sour
 
 export const ADVISORIES_IMPORT_USAGE = `Usage: repoguard advisories:import [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--allow-http] [--json]
 
+Options:
+  --ecosystem <name>  download that ecosystem's export from OSV_EXPORT_BASE_URL (repeatable)
+  --allow-http        allow http:// URLs for this run
+  --json              print the import reports and the mirror's state as JSON
+  -h, --help          this help
+
 Loads OSV advisories into the local mirror (the database named by DATABASE_URL, default
 postgresql://postgres@127.0.0.1:5432/repoguard): OSV's per-ecosystem export (<Ecosystem>/all.zip),
 a directory of OSV JSON files, a JSON file, or an https URL of any of these.
@@ -22,7 +28,9 @@ URLs are read over https only, redirects included; --allow-http (or OSV_EXPORT_A
 allows http:// on a network you trust. An export is refused whole, with exit code 1, when it
 passes a cap: OSV_EXPORT_MAX_DOWNLOAD_BYTES (download, default 1 GiB), OSV_EXPORT_MAX_UNZIPPED_BYTES
 (all entries unzipped, default 1 GiB), OSV_EXPORT_MAX_ENTRY_BYTES (one entry, default 16 MiB),
-OSV_EXPORT_MAX_ENTRIES (default 1000000).`;
+OSV_EXPORT_MAX_ENTRIES (default 1000000).
+
+Exit codes: 0 imported, 1 a source could not be read at all, 2 usage errors.`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 

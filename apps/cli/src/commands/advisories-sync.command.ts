@@ -14,6 +14,13 @@ import { advisorySourcesFromArgs } from './advisory-sources.args';
 
 export const ADVISORIES_SYNC_USAGE = `Usage: repoguard advisories:sync [<zip-dir-json-or-url>...] [--ecosystem <name>]... [--no-rematch] [--wait] [--json]
 
+Options:
+  --ecosystem <name>  sync that ecosystem's export from OSV_EXPORT_BASE_URL (repeatable)
+  --no-rematch        import only, re-match nothing (refused while the schedule owns syncs)
+  --wait              wait for the sync and print what it did
+  --json              print the answer as JSON
+  -h, --help          this help
+
 Starts the syncAdvisories workflow on the running system (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 TEMPORAL_TASK_QUEUE): the worker imports each export into the advisory mirror, then re-matches the
 stored snapshots of every repository a changed advisory concerns (scan history: trigger advisory),
@@ -24,7 +31,10 @@ joined, not doubled. --wait waits for it and prints what it did.
 When the API keeps the advisory sync schedule (ADVISORY_SYNC_SOURCES; schedule id
 ADVISORY_SYNC_SCHEDULE_ID, default advisory-sync), the schedule owns syncs: this triggers it (its
 own sources; give none, or the same) and never starts a second sync beside a running one; --no-rematch
-is refused then (exit 2), since the schedule's sync re-matches.`;
+is refused then (exit 2), since the schedule's sync re-matches.
+
+Exit codes: 0 started (or, with --wait, done), 1 Temporal cannot be reached or the sync failed,
+2 usage errors.`;
 
 /** For operators and the demo. Exit 1 when Temporal cannot be reached or the sync fails. */
 export async function runAdvisoriesSync(

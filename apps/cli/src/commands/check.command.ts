@@ -27,6 +27,12 @@ import { formatJson, formatTable } from './check.output';
 
 export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json]
 
+Options:
+  -a, --advisories <zip-or-dir>  an OSV export zip or a directory of OSV JSON (repeatable, required)
+  -p, --policy <file>            a policy JSON file (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM)
+  -f, --format table|json        table (default) or a JSON document with summary counts
+  -h, --help                     this help
+
 Finds the dependency manifests in the given files and directories, matches them against OSV
 advisories (OSV export zips such as PyPI/all.zip, or directories of OSV JSON files) and judges
 the findings with a policy (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM).

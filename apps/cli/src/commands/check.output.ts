@@ -1,4 +1,30 @@
-import type { CheckReport } from '@repoguard/domain';
+import { SEVERITIES, type CheckReport } from '@repoguard/domain';
+
+/**
+ * What a CI step reads without walking the results: manifests checked, dependencies matched
+ * (`packages_scanned`, one per manifest entry) and findings, in total and by severity (every
+ * severity present, zeros included, so a reader need not guess a missing key).
+ */
+export function summaryOf(report: CheckReport) {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s.toLowerCase(), 0])) as Record<
+    Lowercase<(typeof SEVERITIES)[number]>,
+    number
+  >;
+  let packages = 0;
+  for (const result of report.results) {
+    packages += result.dependencies.length;
+    for (const finding of result.findings) {
+      bySeverity[finding.severity.severity.toLowerCase() as keyof typeof bySeverity] += 1;
+    }
+  }
+  const total = Object.values(bySeverity).reduce((sum, n) => sum + n, 0);
+  return {
+    manifests: report.results.length,
+    packages_scanned: packages,
+    findings_total: total,
+    by_severity: bySeverity,
+  };
+}
 
 /** The JSON document CI tools read: stable snake_case keys. */
 export function formatJson(report: CheckReport): string {
@@ -6,6 +32,7 @@ export function formatJson(report: CheckReport): string {
     status: report.evaluation.status,
     reasons: report.evaluation.reasons,
     ignored: report.evaluation.ignored,
+    summary: summaryOf(report),
     results: report.results.map((r) => ({
       manifest_path: r.manifestPath,
       parser: r.parserId,

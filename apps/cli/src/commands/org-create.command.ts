@@ -6,10 +6,19 @@ import { type CommandIo, parseCommandArgs, reportRefusal, UsageError } from '../
 
 export const ORG_CREATE_USAGE = `Usage: repoguard org:create --name <name> --slug <slug> --owner-email <email> [--json]
 
+Options:
+  --name <name>          the org's display name (required)
+  --slug <slug>          lowercase letters, digits and inner hyphens (required)
+  --owner-email <email>  the first owner (required)
+  --json                 print the result as JSON
+  -h, --help             this help
+
 Creates an organization and its first owner directly in the database named by DATABASE_URL
 (default postgresql://postgres@127.0.0.1:5432/repoguard), as POST /api/v1/orgs does. A new owner
 email gets a user and a first personal token, printed this once; an email that already has a user
-is made owner without a token (they use their own tokens; "token": null in --json).`;
+is made owner without a token (they use their own tokens; "token": null in --json).
+
+Exit codes: 0 created, 1 refused (the slug is taken, an invalid field: named on stderr), 2 usage errors.`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 

@@ -11,10 +11,16 @@ import { type CommandIo, parseCommandArgs, UsageError } from '../command-io';
 
 export const SECRETS_ROTATE_USAGE = `Usage: repoguard secrets:rotate
 
+Options:
+  -h, --help  this help (the keys come from the environment, see below)
+
 Re-encrypts every stored secret (GitHub tokens, webhook secrets) that an old key encrypted with
 REPOGUARD_ENCRYPTION_KEY, in the database named by DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/repoguard). REPOGUARD_ENCRYPTION_KEYS_OLD lists the old
-keys, comma-separated. Safe to run again; once it succeeds the old keys can be removed.`;
+keys, comma-separated. Safe to run again; once it succeeds the old keys can be removed.
+
+Exit codes: 0 every secret re-encrypted, 1 a secret none of the keys opens, 2 usage errors (a
+missing or malformed key).`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 const KEY_FORMAT = 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)';

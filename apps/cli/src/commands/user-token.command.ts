@@ -6,11 +6,20 @@ import { type CommandIo, parseCommandArgs, reportRefusal, UsageError } from '../
 
 export const USER_TOKEN_USAGE = `Usage: repoguard user:token --email <email> [--name <name>] [--expires-in-days <n>] [--json]
 
+Options:
+  --email <email>          the user's email (required)
+  --name <name>            the token's name (default: issued by the operator)
+  --expires-in-days <n>    expire after n days (1 to 99999; default: never)
+  --json                   print the token as JSON
+  -h, --help               this help
+
 For operators: issues a new personal token for an existing user (one who lost every token), directly
 in the database named by DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/repoguard).
 Nothing over HTTP can do this: invitations and POST /api/v1/orgs never hand out an existing user's
 token. The token is printed this once and audited (personal_token.created) in each of the user's
-orgs. Exit 1 when no user has the email.`;
+orgs.
+
+Exit codes: 0 issued, 1 no user has the email, 2 usage errors.`;
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/repoguard';
 const DAY_MS = 86_400_000;

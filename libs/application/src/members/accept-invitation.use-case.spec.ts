@@ -8,6 +8,7 @@ import {
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { invitationRecord, invitationStore } from '../testing/invitation-fixtures';
 import { InMemoryPersonalTokenRepository } from '../testing/in-memory-personal-token-repository';
 import { AcceptInvitation } from './accept-invitation.use-case';
 
@@ -28,23 +29,14 @@ function setUp(
   org: Partial<OrganizationRecord> = {},
   existingUsers: UserRecord[] = [],
 ) {
-  const stored: InvitationRecord = {
-    id: 'inv-1',
-    orgId: 'org-1',
-    email: 'bob@example.com',
-    role: 'viewer',
-    expiresAt: new Date('2026-06-02T00:00:00.000Z'),
-    acceptedAt: null,
-    ...invitation,
-  };
+  const stored = invitationRecord(invitation);
   const locked: string[] = [];
   const accepted: string[] = [];
   const members: MembershipRecord[] = [];
   const users: UserRecord[] = [...existingUsers];
   const personalTokens = new InMemoryPersonalTokenRepository();
   const uow = new FakeUnitOfWork({
-    invitations: {
-      add: () => stored,
+    invitations: invitationStore({
       lockByTokenHash: (hash) => {
         locked.push(hash);
         return Promise.resolve(hash === `hash:${TOKEN}` ? stored : null);
@@ -53,8 +45,7 @@ function setUp(
         accepted.push(id);
         return Promise.resolve();
       },
-      expirePending: () => Promise.resolve(),
-    },
+    }),
     organizations: {
       get: (id) =>
         Promise.resolve({
@@ -179,6 +170,12 @@ describe('AcceptInvitation', () => {
     const { accept, members } = setUp({ acceptedAt: new Date('2026-05-30') });
     await expect(accept.execute(command)).rejects.toMatchObject({ kind: 'gone', code: 'INVITATION_USED' });
     expect(members).toEqual([]);
+  });
+
+  it('refuses a revoked invitation (410 INVITATION_REVOKED); nobody joins', async () => {
+    const { accept, accepted, members, users } = setUp({ revokedAt: new Date('2026-05-31') });
+    await expect(accept.execute(command)).rejects.toMatchObject({ kind: 'gone', code: 'INVITATION_REVOKED' });
+    expect([accepted, members, users]).toEqual([[], [], []]);
   });
 
   it('refuses an invitation at or past its expiry (410 INVITATION_EXPIRED)', async () => {

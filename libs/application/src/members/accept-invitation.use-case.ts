@@ -67,6 +67,9 @@ export class AcceptInvitation {
         if (invitation.acceptedAt) {
           throw new GoneError('INVITATION_USED', 'This invitation has already been accepted');
         }
+        if (invitation.revokedAt) {
+          throw new GoneError('INVITATION_REVOKED', 'This invitation was revoked: ask for a new one');
+        }
         const now = this.clock.now();
         if (invitation.expiresAt.getTime() <= now.getTime()) {
           throw new GoneError('INVITATION_EXPIRED', 'This invitation has expired: ask for a new one');

@@ -1,6 +1,7 @@
-import type { InvitationRecord, NewInvitation, Role, TokenIssuer } from '@repoguard/domain';
+import type { NewInvitation, Role, TokenIssuer } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { invitationRecord, invitationStore } from '../testing/invitation-fixtures';
 import { InviteMember } from './invite-member.use-case';
 
 const tokens: TokenIssuer = {
@@ -8,18 +9,37 @@ const tokens: TokenIssuer = {
   hash: (token) => `hash-of-${token}`,
 };
 
+// carol is a member of org-1; dave has a user (a member elsewhere) but is not in org-1.
+const USERS = [
+  { id: 'carol-id', email: 'carol@example.com' },
+  { id: 'dave-id', email: 'dave@example.com' },
+];
+type Fakes = NonNullable<ConstructorParameters<typeof FakeUnitOfWork>[0]>;
+
 function setUp(role: Role) {
   const added: NewInvitation[] = [];
   const uow = new FakeUnitOfWork({
-    invitations: {
+    users: {
+      get: () => Promise.resolve(null),
+      findByEmail: (email) => Promise.resolve(USERS.find((u) => u.email === email) ?? null),
+      add: () => {
+        throw new Error('inviting creates no user');
+      },
+    },
+    memberships: {
+      get: (orgId: string, userId: string) =>
+        Promise.resolve(
+          orgId === 'org-1' && userId === 'carol-id'
+            ? { orgId, userId, role: 'viewer' as const, createdAt: new Date() }
+            : null,
+        ),
+    } as Fakes['memberships'],
+    invitations: invitationStore({
       add: (invitation) => {
         added.push(invitation);
-        return { id: 'inv-1', acceptedAt: null, ...invitation } as InvitationRecord;
+        return invitationRecord({ ...invitation, createdAt: new Date('2026-06-01T00:00:00.000Z') });
       },
-      lockByTokenHash: () => Promise.resolve(null),
-      markAccepted: () => Promise.resolve(),
-      expirePending: () => Promise.resolve(),
-    },
+    }),
   });
   const caller: OrgCaller = {
     scope: { orgIds: ['org-1'] },
@@ -66,6 +86,25 @@ describe('InviteMember', () => {
         metadata: { email: 'bob@example.com', role: 'admin' },
       }),
     ]);
+  });
+
+  it('refuses an email that is already a member at once (409 ALREADY_MEMBER), naming the field', async () => {
+    const { caller, uow, added, invite } = setUp('admin');
+    await expect(
+      invite.execute({ caller, email: ' Carol@Example.com', role: 'viewer' }),
+    ).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'ALREADY_MEMBER',
+      details: [{ field: 'email', problem: 'is already a member' }],
+    });
+    expect(added).toEqual([]);
+    expect(uow.audited).toEqual([]);
+  });
+
+  it('invites a user who exists but is not a member of this org', async () => {
+    const { caller, added, invite } = setUp('admin');
+    await invite.execute({ caller, email: 'dave@example.com', role: 'viewer' });
+    expect(added).toMatchObject([{ email: 'dave@example.com' }]);
   });
 
   it('an owner may invite an owner', async () => {

@@ -1,5 +1,6 @@
 import {
   assertMayGrant,
+  ConflictError,
   type Clock,
   type InvitationRecord,
   type Role,
@@ -24,7 +25,11 @@ export interface InvitationSettings {
   readonly ttlHours: number;
 }
 
-/** Invites someone by email with a role no higher than the inviter may grant; audited. */
+/**
+ * Invites someone by email with a role no higher than the inviter may grant; audited. An email
+ * that is already a member is refused at once (409 ALREADY_MEMBER), not when the invitation is
+ * accepted days later.
+ */
 export class InviteMember {
   constructor(
     private readonly uow: UnitOfWork,
@@ -37,10 +42,17 @@ export class InviteMember {
     assertMayGrant(caller.role, role);
     const issued = this.tokens.issue('invitation');
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.ttlHours * 3_600_000);
-    return this.uow.transaction(caller.scope, async ({ invitations, audit }) => {
+    const invited = email.trim().toLowerCase();
+    return this.uow.transaction(caller.scope, async ({ invitations, users, memberships, audit }) => {
+      const user = await users.findByEmail(invited);
+      if (user && (await memberships.get(caller.orgId, user.id))) {
+        throw new ConflictError('ALREADY_MEMBER', `${invited} is already a member of this organization`, [
+          { field: 'email', problem: 'is already a member' },
+        ]);
+      }
       const invitation = invitations.add({
         orgId: caller.orgId,
-        email: email.trim().toLowerCase(),
+        email: invited,
         role,
         tokenHash: issued.hash,
         invitedBy: caller.actor.actorId,

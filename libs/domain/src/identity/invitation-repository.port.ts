@@ -7,6 +7,11 @@ export interface InvitationRecord {
   readonly role: Role;
   readonly expiresAt: Date;
   readonly acceptedAt: Date | null;
+  /** Withdrawn by an owner or admin before anyone accepted it: it can never be accepted. */
+  readonly revokedAt: Date | null;
+  /** The actor id of whoever invited (a user or an API key). */
+  readonly invitedBy: string | null;
+  readonly createdAt: Date;
 }
 
 export interface NewInvitation {
@@ -25,6 +30,11 @@ export interface InvitationRepository {
   /** Locked until the unit of work ends, so one invitation is accepted once. */
   lockByTokenHash(tokenHash: string): Promise<InvitationRecord | null>;
   markAccepted(id: string, at: Date): Promise<void>;
+  /** Neither accepted, revoked nor expired at `now`, oldest first. */
+  listPending(orgId: string, now: Date): Promise<InvitationRecord[]>;
+  /** The org's invitation, locked until the unit of work ends (a revoke never races an accept). */
+  lockInOrg(orgId: string, id: string): Promise<InvitationRecord | null>;
+  markRevoked(id: string, at: Date): Promise<void>;
   /** Pending invitations of the org stop working at `at`. */
   expirePending(orgId: string, at: Date): Promise<void>;
 }

@@ -13,7 +13,11 @@ export interface LoggerSettings {
   /** `api`, `worker`: every line carries it, so one log store can hold both processes. */
   readonly service: string;
   readonly level: Level;
-  /** Human-readable lines (pino-pretty) instead of JSON; ignored when pino-pretty is not installed. */
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON, when stdout is a terminal: output sent to a
+   * file or a pipe (`npm run up` writes .repoguard/logs/*.log) stays JSON lines that tools can read.
+   * Ignored when pino-pretty is not installed.
+   */
   readonly pretty?: boolean;
   /** Values masked wherever they appear in a line (configuredSecrets(config)). */
   readonly secrets?: readonly string[];
@@ -66,7 +70,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     hooks: { streamWrite: (line) => redactSecrets(line, secrets) },
   };
   if (settings.destination) return pino(options, settings.destination);
-  if (settings.pretty && prettyAvailable()) {
+  if (settings.pretty && process.stdout.isTTY === true && prettyAvailable()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
   return pino(options);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 /** A single-use, expiring invitation into an org with a role; only the token's SHA-256 is stored. */
 @Entity({ tableName: 'invitations' })
 export class InvitationEntity {
-  [OptionalProps]?: 'createdAt' | 'acceptedAt' | 'invitedBy';
+  [OptionalProps]?: 'createdAt' | 'acceptedAt' | 'revokedAt' | 'invitedBy';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -31,6 +31,9 @@ export class InvitationEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   acceptedAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  revokedAt: Date | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

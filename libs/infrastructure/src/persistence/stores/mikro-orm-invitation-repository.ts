@@ -10,6 +10,9 @@ const recordOf = (invitation: InvitationEntity): InvitationRecord => ({
   role: invitation.role,
   expiresAt: invitation.expiresAt,
   acceptedAt: invitation.acceptedAt,
+  revokedAt: invitation.revokedAt,
+  invitedBy: invitation.invitedBy,
+  createdAt: invitation.createdAt,
 });
 
 export class MikroOrmInvitationRepository implements InvitationRepository {
@@ -31,6 +34,29 @@ export class MikroOrmInvitationRepository implements InvitationRepository {
   async markAccepted(id: string, at: Date): Promise<void> {
     const invitation = await this.em.findOneOrFail(InvitationEntity, { id });
     invitation.acceptedAt = at;
+  }
+
+  async listPending(orgId: string, now: Date): Promise<InvitationRecord[]> {
+    const pending = await this.em.find(
+      InvitationEntity,
+      { orgId, acceptedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
+    return pending.map(recordOf);
+  }
+
+  async lockInOrg(orgId: string, id: string): Promise<InvitationRecord | null> {
+    const invitation = await this.em.findOne(
+      InvitationEntity,
+      { id, orgId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    return invitation ? recordOf(invitation) : null;
+  }
+
+  async markRevoked(id: string, at: Date): Promise<void> {
+    const invitation = await this.em.findOneOrFail(InvitationEntity, { id });
+    invitation.revokedAt = at;
   }
 
   async expirePending(orgId: string, at: Date): Promise<void> {

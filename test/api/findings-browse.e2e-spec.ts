@@ -68,13 +68,7 @@ describe('findings a user can browse', () => {
   const names = (items: Finding[]) => items.map((f) => f.dependency.name);
 
   async function scanToEnd(token: string, repoId: string) {
-    const requested = await api(token, 'POST', `/repos/${repoId}/scan`, {});
-    expect(requested.status).toBe(202);
-    let scan = (await api(token, 'GET', `/scans/${requested.body.scan_id}`)).body;
-    for (let i = 0; i < 120 && !['COMPLETED', 'FAILED'].includes(scan.status); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      scan = (await api(token, 'GET', `/scans/${requested.body.scan_id}`)).body;
-    }
+    const scan = await stack.scanToEnd(token, repoId);
     expect([scan.status, scan.error]).toEqual(['COMPLETED', null]);
     return scan;
   }

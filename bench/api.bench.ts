@@ -358,7 +358,8 @@ async function main(): Promise<void> {
     });
     const base = `${app.url}/api/v1/repos/${seeded.repoId}/findings`;
 
-    const probe = await fetch(`${base}?per_page=50`, {
+    // status=all: the list shows open findings by default, and the probe checks every seeded one is there.
+    const probe = await fetch(`${base}?per_page=50&status=all`, {
       headers: { authorization: `Bearer ${seeded.token}` },
     });
     const page = (await probe.json()) as { items?: unknown[]; total?: number };

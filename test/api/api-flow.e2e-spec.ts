@@ -401,8 +401,9 @@ describe('the REST API on the real stack', () => {
     expect(before).toBe(all.length);
     expect((await api(org.ownerToken, 'DELETE', `/orgs/${org.orgId}/repos/${repoId}`)).status).toBe(204);
     expect((await api(viewerToken, 'GET', `/orgs/${org.orgId}/repos/${repoId}`)).status).toBe(404);
-    expect((await api(viewerToken, 'GET', `/repos/${repoId}/findings`)).status).toBe(404);
-    expect(await stored(repoId)).toBe(before); // kept for the audit trail
+    expect(await stored(repoId)).toBe(before); // kept for the audit trail, and still readable
+    const kept = await api(viewerToken, 'GET', `/repos/${repoId}/findings?status=all&per_page=100`);
+    expect([kept.status, kept.body.total]).toEqual([200, before]);
 
     // Connected again it is a new repository; scanned and disconnected with purge, nothing stays.
     const again = await api(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, { repo: 'acme/legacy-web' });

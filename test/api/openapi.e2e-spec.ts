@@ -30,6 +30,7 @@ const ROUTES = [
   'get /api/v1/repos/{repo_id}/scan-requests/{request_id}',
   'get /api/v1/scans/{scan_id}',
   'get /api/v1/repos/{repo_id}/findings',
+  'get /api/v1/orgs/{org_id}/findings',
   'patch /api/v1/findings/{finding_id}',
   'get /api/v1/repos/{repo_id}/snapshots/{snapshot_id}',
   'put /api/v1/orgs/{org_id}/policies',
@@ -151,6 +152,10 @@ describe('the OpenAPI document', () => {
     const query = (operations.get('get /api/v1/repos/{repo_id}/findings')!.parameters ?? [])
       .filter((p) => p.in === 'query')
       .map((p) => p.name);
-    expect(query.sort()).toEqual(['ecosystem', 'package', 'page', 'per_page', 'severity', 'status']);
+    expect(query.sort()).toEqual(['ecosystem', 'package', 'page', 'per_page', 'severity', 'sort', 'status']);
+    const search = (operations.get('get /api/v1/orgs/{org_id}/findings')!.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name);
+    expect(search.sort()).toEqual([...query, 'advisory'].sort());
   });
 });

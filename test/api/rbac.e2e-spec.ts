@@ -418,6 +418,13 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/repos/${org.repo.id}/findings` }),
   },
   {
+    name: 'GET /orgs/{org_id}/findings',
+    method: 'GET',
+    permission: 'findings.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/findings?package=django` }),
+  },
+  {
     name: 'PATCH /findings/{finding_id}',
     method: 'PATCH',
     permission: 'findings.triage',

@@ -15,6 +15,8 @@ import { ErrorBodyDto } from '../errors/error-body.dto';
 export type OrgSource =
   | { readonly from: 'org_param' }
   | { readonly from: 'repo_param' }
+  /** A repository, or a disconnected one whose findings were kept. */
+  | { readonly from: 'repo_history_param' }
   | { readonly from: 'scan_param' }
   | { readonly from: 'finding_param' }
   | { readonly from: 'api_key_param' }

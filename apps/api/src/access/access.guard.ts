@@ -18,10 +18,16 @@ import { UNIT_OF_WORK } from '../composition/application.providers';
 import { ACCESS_RULE, type AccessRule, type OrgSource } from './access.decorator';
 
 const LOOKUPS: Record<
-  'repo_param' | 'scan_param' | 'finding_param' | 'api_key_param',
+  'repo_param' | 'repo_history_param' | 'scan_param' | 'finding_param' | 'api_key_param',
   { param: string; resource: OwnedResource; code: string; what: string }
 > = {
   repo_param: { param: 'repo_id', resource: 'repository', code: 'REPO_NOT_FOUND', what: 'repository' },
+  repo_history_param: {
+    param: 'repo_id',
+    resource: 'repository_history',
+    code: 'REPO_NOT_FOUND',
+    what: 'repository',
+  },
   scan_param: { param: 'scan_id', resource: 'scan', code: 'SCAN_NOT_FOUND', what: 'scan' },
   finding_param: { param: 'finding_id', resource: 'finding', code: 'FINDING_NOT_FOUND', what: 'finding' },
   api_key_param: { param: 'key_id', resource: 'api_key', code: 'API_KEY_NOT_FOUND', what: 'API key' },

@@ -6,10 +6,10 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ListFindings, TriageFinding } from '@repoguard/application';
+import { ListFindings, SearchOrgFindings, TriageFinding, type FindingCriteria } from '@repoguard/application';
 import type { Severity } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
-import { callerOf } from '../access/caller';
+import { callerOf, orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { offsetOf, pageOf } from '../common/pagination';
 import { ErrorBodyDto } from '../errors/error-body.dto';
@@ -17,7 +17,7 @@ import {
   FindingAdvisoryDiagnosticDto,
   FindingAdvisoryDiagnosticsDto,
 } from './finding-advisory-diagnostic.dto';
-import { FindingListQuery, TriageBody } from './finding.dto';
+import { FindingListQuery, findingSortOf, OrgFindingSearchQuery, TriageBody } from './finding.dto';
 import { findingView } from './finding.view';
 
 @ApiTags('findings')
@@ -27,16 +27,19 @@ import { findingView } from './finding.view';
 export class FindingsController {
   constructor(
     private readonly listFindings: ListFindings,
+    private readonly searchOrgFindings: SearchOrgFindings,
     private readonly triageFinding: TriageFinding,
   ) {}
 
+  // A disconnected repository's findings stay readable: its org is found from them (repo_history_param).
   @Get('repos/:repo_id/findings')
-  @Requires('findings.read', 'repo_param')
+  @Requires('findings.read', 'repo_history_param')
   @ApiOkResponse({
     description:
-      'A page of findings, newest first. Each has `advisory_diagnostics` (FindingAdvisoryDiagnosticsDto): ' +
+      'A page of findings: open ones unless `status` says otherwise, most severe and newest first unless ' +
+      '`sort` says otherwise. Each has `advisory_diagnostics` (FindingAdvisoryDiagnosticsDto): ' +
       'how many events of its advisories could not be read as written, per rule applied, and the first 20 ' +
-      '(FindingAdvisoryDiagnosticDto); total 0 for most.',
+      '(FindingAdvisoryDiagnosticDto); total 0 for most. A disconnected repository (not purged) keeps its findings.',
   })
   async list(
     @Access() access: RequestAccess,
@@ -46,14 +49,32 @@ export class FindingsController {
     const { items, total } = await this.listFindings.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
-      // Validated: one of the severities, in lower case.
-      ...(query.severity ? { minSeverity: query.severity.toUpperCase() as Severity } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.ecosystem ? { ecosystem: query.ecosystem } : {}),
-      ...(query.package ? { packageName: query.package } : {}),
+      ...criteriaOf(query),
       page: { limit: query.per_page, offset: offsetOf(query) },
     });
     return pageOf(items.map(findingView), query, total);
+  }
+
+  @Get('orgs/:org_id/findings')
+  @Requires('findings.read', 'org_param')
+  @ApiOkResponse({
+    description:
+      "Findings across the org's connected repositories (which repositories have this advisory or package?), " +
+      'each with `repository` ({ id, full_name }); the same filters, `status` default and `sort` as a ' +
+      "repository's findings, plus `advisory`.",
+  })
+  async search(@Access() access: RequestAccess, @Query() query: OrgFindingSearchQuery) {
+    const { items, total } = await this.searchOrgFindings.execute({
+      caller: orgCallerOf(access),
+      ...criteriaOf(query),
+      ...(query.advisory ? { advisory: query.advisory } : {}),
+      page: { limit: query.per_page, offset: offsetOf(query) },
+    });
+    return pageOf(
+      items.map((f) => ({ ...findingView(f), repository: { id: f.repoId, full_name: f.repoFullName } })),
+      query,
+      total,
+    );
   }
 
   @Patch('findings/:finding_id')
@@ -75,4 +96,16 @@ export class FindingsController {
       }),
     );
   }
+}
+
+/** The query's filters and order as a use case takes them (validated by the DTO). */
+function criteriaOf(query: FindingListQuery): FindingCriteria {
+  return {
+    // One of the severities, in lower case.
+    ...(query.severity ? { severity: query.severity.toUpperCase() as Severity } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.ecosystem ? { ecosystem: query.ecosystem } : {}),
+    ...(query.package ? { packageName: query.package } : {}),
+    ...(query.sort ? { sort: findingSortOf(query.sort) } : {}),
+  };
 }

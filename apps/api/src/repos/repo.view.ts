@@ -1,6 +1,21 @@
-import type { Repository } from '@repoguard/domain';
+import { SEVERITIES, type Repository, type SeverityCounts } from '@repoguard/domain';
 
-export const repoView = (repo: Repository) => ({
+/** A repository just connected: nothing scanned, nothing found. */
+export const NOTHING_FOUND: SeverityCounts = {
+  CRITICAL: 0,
+  HIGH: 0,
+  MEDIUM: 0,
+  LOW: 0,
+  UNKNOWN: 0,
+};
+
+/** `{ critical, high, medium, low, unknown, total }` */
+const countsView = (counts: SeverityCounts) => ({
+  ...Object.fromEntries(SEVERITIES.map((s) => [s.toLowerCase(), counts[s]])),
+  total: SEVERITIES.reduce((sum, s) => sum + counts[s], 0),
+});
+
+export const repoView = (repo: Repository, openFindings: SeverityCounts) => ({
   id: repo.id,
   org_id: repo.orgId,
   provider: repo.provider,
@@ -14,5 +29,6 @@ export const repoView = (repo: Repository) => ({
   git_url: repo.gitUrl,
   installation_id: repo.installationId,
   disabled: repo.disabledAt ? { at: repo.disabledAt.toISOString(), reason: repo.disabledReason } : null,
+  open_findings: countsView(openFindings),
   created_at: repo.createdAt.toISOString(),
 });

@@ -22,7 +22,7 @@ import { offsetOf, pageOf } from '../common/pagination';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ConnectRepoBody, DisconnectQuery, RepoListQuery } from './repo.dto';
-import { repoView } from './repo.view';
+import { NOTHING_FOUND, repoView } from './repo.view';
 
 @ApiTags('repositories')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -60,6 +60,7 @@ export class ReposController {
           gitUrl: body.git_url,
           ...(body.git_credentials ? { login: body.git_credentials } : {}),
         }),
+        NOTHING_FOUND,
       );
     }
     if (body.git_credentials !== undefined) {
@@ -76,35 +77,44 @@ export class ReposController {
         repo: body.repo!,
         ...(body.installation_id !== undefined ? { installationId: String(body.installation_id) } : {}),
       }),
+      NOTHING_FOUND,
     );
   }
 
   @Get()
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: 'A page of repositories, newest first' })
+  @ApiOkResponse({
+    description:
+      'A page of repositories, newest first; each with `open_findings`: its open findings by severity ' +
+      '(critical, high, medium, low, unknown) and their total',
+  })
   async list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
     const { items, total } = await this.listRepositories.execute({
       caller: orgCallerOf(access),
       ...(query.status ? { status: query.status } : {}),
       page: { limit: query.per_page, offset: offsetOf(query) },
     });
-    return pageOf(items.map(repoView), query, total);
+    return pageOf(
+      items.map(({ repo, openFindings }) => repoView(repo, openFindings)),
+      query,
+      total,
+    );
   }
 
   @Get(':repo_id')
   @Requires('repos.read', 'repo_param')
+  @ApiOkResponse({ description: 'The repository, with `open_findings` by severity' })
   async get(
     @Access() access: RequestAccess,
     @Param('org_id') orgId: string,
     @Param('repo_id') repoId: string,
   ) {
-    return repoView(
-      await this.getRepository.execute({
-        caller: callerOf(access),
-        orgId: requireUuid(orgId, 'org_id'),
-        repoId: requireUuid(repoId, 'repo_id'),
-      }),
-    );
+    const { repo, openFindings } = await this.getRepository.execute({
+      caller: callerOf(access),
+      orgId: requireUuid(orgId, 'org_id'),
+      repoId: requireUuid(repoId, 'repo_id'),
+    });
+    return repoView(repo, openFindings);
   }
 
   @Delete(':repo_id')
@@ -112,7 +122,8 @@ export class ReposController {
   @Requires('repos.disconnect', 'repo_param')
   @ApiNoContentResponse({
     description:
-      'Disconnected: its sealed credentials deleted, its running scan stopped; findings stay for the audit trail unless purge=true',
+      'Disconnected: its sealed credentials deleted, its running scan stopped; its findings stay readable ' +
+      '(GET /repos/{repo_id}/findings) for the audit trail unless purge=true',
   })
   async disconnect(
     @Access() access: RequestAccess,

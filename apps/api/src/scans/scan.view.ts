@@ -27,5 +27,14 @@ export function scanView(
     created_at: scan.createdAt.toISOString(),
     started_at: scan.startedAt?.toISOString() ?? null,
     completed_at: scan.completedAt?.toISOString() ?? null,
+    // What the policy said of this scan's snapshot when it ran; the repository's status may have moved since.
+    verdict: scan.verdict
+      ? {
+          status: scan.verdict.status,
+          policy_version: scan.verdict.policyVersion,
+          reasons: scan.verdict.reasons,
+          evaluated_at: scan.verdict.evaluatedAt.toISOString(),
+        }
+      : null,
   };
 }

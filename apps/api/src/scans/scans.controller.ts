@@ -90,7 +90,9 @@ export class ScansController {
 
   @Get('repos/:repo_id/scans')
   @Requires('scans.read', 'repo_param')
-  @ApiOkResponse({ description: 'Scan history, newest first' })
+  @ApiOkResponse({
+    description: 'Scan history, newest first; each with the policy `verdict` stored for it (or null)',
+  })
   async list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: PageQuery) {
     const { items, total } = await this.listScans.execute({
       caller: callerOf(access),
@@ -108,7 +110,9 @@ export class ScansController {
   @Get('scans/:scan_id')
   @Requires('scans.read', 'scan_param')
   @ApiOkResponse({
-    description: 'Status, phase timings, counts, commit, error and a link to the run in the Temporal Web UI',
+    description:
+      'Status, phase timings, counts, commit, error, a link to the run in the Temporal Web UI, and the ' +
+      "policy `verdict` on the scan's snapshot (status, policy_version, reasons, evaluated_at; null until stored)",
   })
   async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
     const scan = await this.getScan.execute({ caller: callerOf(access), scanId: scanId.toLowerCase() });

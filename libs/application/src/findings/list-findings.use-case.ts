@@ -1,41 +1,23 @@
-import {
-  atLeast,
-  SEVERITIES,
-  type CountedPage,
-  type ListedFinding,
-  type PageRequest,
-  type Severity,
-  type UnitOfWork,
-} from '@repoguard/domain';
+import type { CountedPage, ListedFinding, PageRequest, UnitOfWork } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
+import { findingFilterOf, type FindingCriteria } from './finding-criteria';
 
-export interface ListFindingsCommand {
+export interface ListFindingsCommand extends FindingCriteria {
   readonly caller: Caller;
   readonly repoId: string;
-  /** This severity and above. */
-  readonly minSeverity?: Severity;
-  readonly status?: 'open' | 'ignored' | 'fixed';
-  readonly ecosystem?: string;
-  readonly packageName?: string;
   readonly page: PageRequest;
 }
 
-/** A page of a repository's findings, newest first. */
+/**
+ * A page of a repository's findings, open ones most severe and newest first unless asked otherwise.
+ * A disconnected repository (not purged) keeps its findings, and they stay listed.
+ */
 export class ListFindings {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ caller, repoId, minSeverity, status, ecosystem, packageName, page }: ListFindingsCommand) {
-    return this.uow.read(caller.scope, ({ findingQueries }): Promise<CountedPage<ListedFinding>> =>
-      findingQueries.page(
-        {
-          repoId,
-          ...(minSeverity ? { severities: SEVERITIES.filter((s) => atLeast(s, minSeverity)) } : {}),
-          ...(status ? { status } : {}),
-          ...(ecosystem ? { ecosystem } : {}),
-          ...(packageName ? { packageName } : {}),
-        },
-        page,
-      ),
+  execute({ caller, repoId, page, ...criteria }: ListFindingsCommand): Promise<CountedPage<ListedFinding>> {
+    return this.uow.read(caller.scope, ({ findingQueries }) =>
+      findingQueries.page({ ...findingFilterOf(criteria), repoId }, page),
     );
   }
 }

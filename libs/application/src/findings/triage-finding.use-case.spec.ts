@@ -35,6 +35,8 @@ function setUp(status: TriageableFinding['status']) {
           items: [{ id: filter.findingId, status: decisions.at(-1)?.status } as ListedFinding],
           total: 1,
         }),
+      search: () => Promise.reject(new Error('not used')),
+      openCountsBySeverity: () => Promise.reject(new Error('not used')),
     },
   });
   return { uow, decisions, triage: new TriageFinding(uow, fixedClock(NOW)) };

@@ -1,4 +1,5 @@
 import type { AdvisoryDiagnosticsSummary } from '../advisory/advisory-diagnostics';
+import type { Severity } from '../severity/severity.value-object';
 import type { CountedPage, PageRequest } from '../shared/page-request';
 
 /** One finding as it is listed: its columns, its advisory's text and the dependency it was seen on. */
@@ -27,16 +28,53 @@ export interface ListedFinding {
   readonly fixedAt: Date | null;
 }
 
-export interface FindingFilter {
-  readonly repoId: string;
-  readonly findingId?: string;
-  readonly severities?: readonly string[];
-  readonly status?: string;
-  readonly ecosystem?: string;
-  readonly packageName?: string;
+/** What a list of findings is ordered by; ties fall to the finding id, so pages never overlap. */
+export const FINDING_SORT_KEYS = ['severity', 'package', 'first_seen'] as const;
+export type FindingSortKey = (typeof FINDING_SORT_KEYS)[number];
+
+export interface FindingSort {
+  readonly key: FindingSortKey;
+  readonly direction: 'asc' | 'desc';
 }
 
-/** The findings read model: pages of a repository's findings, newest first. */
+export interface FindingFilter {
+  /** One repository's findings, connected or not (a disconnected one keeps them). */
+  readonly repoId?: string;
+  /** Every connected repository of one org. */
+  readonly orgId?: string;
+  readonly findingId?: string;
+  readonly severities?: readonly string[];
+  /** Any of these; absent: every status. */
+  readonly statuses?: readonly string[];
+  /** As stored (the canonical OSV ecosystem name). */
+  readonly ecosystem?: string;
+  /** Compared case-insensitively. */
+  readonly packageName?: string;
+  /** An advisory id: the finding's own or one of its aliases (a CVE is often an alias of a GHSA). */
+  readonly advisory?: string;
+  /** Default: most severe first, then newest. */
+  readonly sort?: FindingSort;
+}
+
+/** A finding listed across an org's repositories: which repository it is in. */
+export interface OrgListedFinding extends ListedFinding {
+  readonly repoFullName: string;
+}
+
+/** Open findings of one repository by severity. */
+export type SeverityCounts = Readonly<Record<Severity, number>>;
+
+/** The findings read model: pages of findings, and counts. */
 export interface FindingQueries {
-  page(filter: FindingFilter, page: PageRequest): Promise<CountedPage<ListedFinding>>;
+  page(
+    filter: FindingFilter & { readonly repoId: string },
+    page: PageRequest,
+  ): Promise<CountedPage<ListedFinding>>;
+  /** Across the connected repositories of `filter.orgId`. */
+  search(
+    filter: FindingFilter & { readonly orgId: string },
+    page: PageRequest,
+  ): Promise<CountedPage<OrgListedFinding>>;
+  /** Open findings by severity for each repository named (every severity present, 0 when none). */
+  openCountsBySeverity(repoIds: readonly string[]): Promise<ReadonlyMap<string, SeverityCounts>>;
 }

@@ -1,3 +1,14 @@
+import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
+
+/** The policy's verdict stored for a scan (its evaluatePolicy step). */
+export interface ScanVerdict {
+  readonly status: PolicyStatus;
+  /** null: the built-in default policy. */
+  readonly policyVersion: number | null;
+  readonly reasons: readonly PolicyReason[];
+  readonly evaluatedAt: Date;
+}
+
 /** A scan as its history shows it. */
 export interface ScanRecord {
   readonly id: string;
@@ -18,6 +29,8 @@ export interface ScanRecord {
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly completedAt: Date | null;
+  /** null until the scan's policy step stored one (a failed or superseded scan has none). */
+  readonly verdict: ScanVerdict | null;
 }
 
 /** Scans as the unit of work's tenant scope lets it see them. */

@@ -2,6 +2,9 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mik
 import { randomUUID } from 'node:crypto';
 import { NO_ADVISORY_DIAGNOSTICS, type AdvisoryDiagnosticsSummary } from '@repoguard/domain';
 
+/** As the domain ranks severities (compareSeverity); anything else ranks with UNKNOWN. */
+export const SEVERITY_RANK_SQL = `case "severity" when 'CRITICAL' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 when 'LOW' then 1 else 0 end`;
+
 /** Unique on repo + dependency identity + vulnerability: a retried or repeated scan never duplicates. */
 @Entity({ tableName: 'findings' })
 @Unique({
@@ -11,8 +14,23 @@ import { NO_ADVISORY_DIAGNOSTICS, type AdvisoryDiagnosticsSummary } from '@repog
 // org_id last: the tenant filter's condition, so counting a repo's findings reads only this index.
 @Index({ properties: ['repoId', 'status', 'severity', 'orgId'] })
 @Index({ properties: ['repoId', 'firstSeen', 'id'] })
+// The findings list's default order (most severe, then newest), with a status filter or without.
+@Index({ properties: ['repoId', 'status', 'severityRank', 'firstSeen', 'id'] })
+@Index({ properties: ['repoId', 'severityRank', 'firstSeen', 'id'] })
+// The org-wide search: by package (compared case-insensitively) and by advisory id or alias.
+@Index({
+  name: 'findings_org_id_lower_package_name_index',
+  expression:
+    'create index "findings_org_id_lower_package_name_index" on "findings" ("org_id", lower("package_name"))',
+})
+@Index({ properties: ['orgId', 'vulnerabilityId'] })
+@Index({
+  name: 'findings_aliases_index',
+  expression: 'create index "findings_aliases_index" on "findings" using gin ("aliases" jsonb_path_ops)',
+})
 export class FindingEntity {
-  [OptionalProps]?: 'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt' | 'advisoryDiagnostics';
+  [OptionalProps]?:
+    'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt' | 'advisoryDiagnostics' | 'severityRank';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -44,6 +62,10 @@ export class FindingEntity {
 
   @Property({ type: 'string', length: 16 })
   severity!: string;
+
+  /** The severity as a number to order by (CRITICAL 4 … UNKNOWN 0), kept by PostgreSQL. */
+  @Property({ type: 'smallint', generated: `(${SEVERITY_RANK_SQL}) stored`, nullable: true })
+  severityRank?: number;
 
   @Property({ type: 'double', nullable: true })
   cvssScore: number | null = null;

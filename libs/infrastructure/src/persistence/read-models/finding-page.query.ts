@@ -1,9 +1,29 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AdvisoryDiagnosticsSummary, FindingFilter, PageRequest } from '@repoguard/domain';
+import type {
+  AdvisoryDiagnosticsSummary,
+  FindingFilter,
+  FindingSort,
+  FindingSortKey,
+  PageRequest,
+} from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 
 export type FindingPageFilter = FindingFilter & PageRequest;
+
+const DEFAULT_SORT: FindingSort = { key: 'severity', direction: 'desc' };
+
+/**
+ * ORDER BY per sort key, always ending on the id so pages never overlap. `severity` and
+ * `first_seen` turn every column the same way, so one index serves either direction (read
+ * backwards for desc): (repo_id, status, severity_rank, first_seen, id) and its status-less twin.
+ */
+const ORDER: Record<FindingSortKey, (direction: 'asc' | 'desc') => string> = {
+  severity: (d) => `f.severity_rank ${d}, f.first_seen ${d}, f.id ${d}`,
+  package: (d) =>
+    `lower(f.package_name) ${d}, f.package_name ${d}, f.severity_rank desc, f.first_seen desc, f.id desc`,
+  first_seen: (d) => `f.first_seen ${d}, f.id ${d}`,
+};
 
 /** One finding as the API lists it: the finding's columns, its advisory's text and its dependency. */
 export interface FindingRow {
@@ -29,29 +49,46 @@ export interface FindingRow {
   readonly first_seen: Date;
   readonly last_seen: Date;
   readonly fixed_at: Date | null;
+  /** Only when listed across an org. */
+  readonly repo_owner?: string;
+  readonly repo_name?: string;
 }
 
 /**
- * A page of a repository's findings in one query, without building entities: the hottest read of
- * the API. The query builder applies the entity manager's filters, so on a tenant-scoped manager
- * the org condition is there as on every other read.
+ * A page of findings in one query, without building entities: the hottest read of the API. The
+ * query builder applies the entity manager's filters, so on a tenant-scoped manager the org
+ * condition is there as on every other read. With `orgId`, only connected repositories' findings,
+ * each with its repository's name.
  */
 export async function findingPage(
   em: EntityManager,
   filter: FindingPageFilter,
 ): Promise<{ rows: FindingRow[]; total: number }> {
-  const where: FilterQuery<FindingEntity> = { repoId: filter.repoId };
+  const where: FilterQuery<FindingEntity> = {};
+  if (filter.repoId) where.repoId = filter.repoId;
+  if (filter.orgId) where.orgId = filter.orgId;
   if (filter.findingId) where.id = filter.findingId;
   if (filter.severities) where.severity = { $in: [...filter.severities] };
-  if (filter.status) where.status = filter.status as FindingEntity['status'];
+  if (filter.statuses) where.status = { $in: [...filter.statuses] as FindingEntity['status'][] };
   if (filter.ecosystem) where.ecosystem = filter.ecosystem;
-  if (filter.packageName) where.packageName = filter.packageName;
 
-  const page = em.createQueryBuilder(FindingEntity, 'f').where(where);
-  await page.applyFilters();
-  const query = page
-    .getKnexQuery()
-    .clearSelect()
+  const filtered = em.createQueryBuilder(FindingEntity, 'f').where(where);
+  await filtered.applyFilters();
+  const base = filtered.getKnexQuery().clearSelect();
+  // Served by findings_org_id_lower_package_name_index across an org, by the repo's own index otherwise.
+  if (filter.packageName) base.whereRaw('lower(f.package_name) = lower(?)', [filter.packageName]);
+  if (filter.advisory) {
+    // Either index answers: findings_org_id_vulnerability_id_index or findings_aliases_index (GIN).
+    base.whereRaw('(f.vulnerability_id = ? or f.aliases @> ?::jsonb)', [
+      filter.advisory,
+      JSON.stringify([filter.advisory]),
+    ]);
+  }
+  if (filter.orgId) base.join('repositories as r', 'r.id', 'f.repo_id');
+
+  const sort = filter.sort ?? DEFAULT_SORT;
+  const query = base
+    .clone()
     .select(
       'f.id',
       'f.repo_id',
@@ -75,6 +112,7 @@ export async function findingPage(
       'v.references',
       'd.purl',
       'd.direct',
+      ...(filter.orgId ? ['r.owner as repo_owner', 'r.name as repo_name'] : []),
     )
     .leftJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id')
     // The dependency the finding was last seen on (a lock may list one package twice: take one).
@@ -84,16 +122,34 @@ export async function findingPage(
            and d.manifest_path = f.manifest_path and d.version = f.version
          order by d.direct desc limit 1) d on true`,
     )
-    .orderBy([
-      { column: 'f.first_seen', order: 'desc' },
-      { column: 'f.id', order: 'desc' },
-    ])
+    .orderByRaw(ORDER[sort.key](sort.direction))
     .limit(filter.limit)
     .offset(filter.offset);
+  const count = base.clone().count({ n: '*' });
 
-  const [rows, total] = await Promise.all([
-    em.getConnection().execute<FindingRow[]>(query),
-    em.count(FindingEntity, where),
+  const connection = em.getConnection();
+  const [rows, counted] = await Promise.all([
+    connection.execute<FindingRow[]>(query),
+    connection.execute<{ n: string | number }[]>(count),
   ]);
-  return { rows, total };
+  return { rows, total: Number(counted[0]?.n ?? 0) };
+}
+
+/** Open findings by repository and severity, in one grouped read of the (repo_id, status, severity) index. */
+export async function openFindingCounts(
+  em: EntityManager,
+  repoIds: readonly string[],
+): Promise<{ repo_id: string; severity: string; n: string | number }[]> {
+  if (repoIds.length === 0) return [];
+  const filtered = em
+    .createQueryBuilder(FindingEntity, 'f')
+    .where({ repoId: { $in: [...repoIds] }, status: 'open' });
+  await filtered.applyFilters();
+  const query = filtered
+    .getKnexQuery()
+    .clearSelect()
+    .select('f.repo_id', 'f.severity')
+    .count({ n: '*' })
+    .groupBy('f.repo_id', 'f.severity');
+  return em.getConnection().execute(query);
 }

@@ -1,13 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  isSeverity,
   NO_ADVISORY_DIAGNOSTICS,
+  SEVERITIES,
   type CountedPage,
   type FindingFilter,
   type FindingQueries,
   type ListedFinding,
+  type OrgListedFinding,
   type PageRequest,
+  type Severity,
+  type SeverityCounts,
 } from '@repoguard/domain';
-import { findingPage, type FindingRow } from '../read-models/finding-page.query';
+import { findingPage, openFindingCounts, type FindingRow } from '../read-models/finding-page.query';
 
 // Raw rows: the driver may hand timestamps back as strings.
 const date = (value: Date | string): Date => new Date(value);
@@ -37,12 +42,39 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   fixedAt: row.fixed_at === null ? null : date(row.fixed_at),
 });
 
+const noCounts = (): Record<Severity, number> =>
+  Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
 /** The finding page read model (one query, no entities) behind the FindingQueries port. */
 export class MikroOrmFindingQueries implements FindingQueries {
   constructor(private readonly em: EntityManager) {}
 
-  async page(filter: FindingFilter, page: PageRequest): Promise<CountedPage<ListedFinding>> {
+  async page(
+    filter: FindingFilter & { readonly repoId: string },
+    page: PageRequest,
+  ): Promise<CountedPage<ListedFinding>> {
     const { rows, total } = await findingPage(this.em, { ...filter, ...page });
     return { items: rows.map(listedOf), total };
+  }
+
+  async search(
+    filter: FindingFilter & { readonly orgId: string },
+    page: PageRequest,
+  ): Promise<CountedPage<OrgListedFinding>> {
+    const { rows, total } = await findingPage(this.em, { ...filter, ...page });
+    return {
+      items: rows.map((row) => ({ ...listedOf(row), repoFullName: `${row.repo_owner}/${row.repo_name}` })),
+      total,
+    };
+  }
+
+  async openCountsBySeverity(repoIds: readonly string[]): Promise<ReadonlyMap<string, SeverityCounts>> {
+    const counts = new Map(repoIds.map((id) => [id, noCounts()]));
+    for (const row of await openFindingCounts(this.em, repoIds)) {
+      const severity = isSeverity(row.severity) ? row.severity : 'UNKNOWN';
+      const repo = counts.get(row.repo_id);
+      if (repo) repo[severity] += Number(row.n);
+    }
+    return counts;
   }
 }

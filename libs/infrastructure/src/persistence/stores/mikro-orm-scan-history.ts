@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ScanHistory, ScanRecord } from '@repoguard/domain';
-import { ScanEntity } from '../entities';
+import type { ScanHistory, ScanRecord, ScanVerdict } from '@repoguard/domain';
+import { PolicyEvaluationEntity, ScanEntity } from '../entities';
 
-const recordOf = (scan: ScanEntity): ScanRecord => ({
+const recordOf = (scan: ScanEntity, verdict: ScanVerdict | null): ScanRecord => ({
   id: scan.id,
   orgId: scan.orgId,
   repoId: scan.repoId,
@@ -21,6 +21,7 @@ const recordOf = (scan: ScanEntity): ScanRecord => ({
   createdAt: scan.createdAt,
   startedAt: scan.startedAt,
   completedAt: scan.completedAt,
+  verdict,
 });
 
 export class MikroOrmScanHistory implements ScanHistory {
@@ -28,7 +29,9 @@ export class MikroOrmScanHistory implements ScanHistory {
 
   async get(scanId: string): Promise<ScanRecord | null> {
     const scan = await this.em.findOne(ScanEntity, { id: scanId });
-    return scan ? recordOf(scan) : null;
+    if (!scan) return null;
+    const verdicts = await this.verdictsOf([scan.id]);
+    return recordOf(scan, verdicts.get(scan.id) ?? null);
   }
 
   async listByRepo(
@@ -40,6 +43,24 @@ export class MikroOrmScanHistory implements ScanHistory {
       { repoId },
       { orderBy: { createdAt: 'desc', id: 'asc' }, limit: page.limit, offset: page.offset },
     );
-    return { items: scans.map(recordOf), total };
+    const verdicts = await this.verdictsOf(scans.map((scan) => scan.id));
+    return { items: scans.map((scan) => recordOf(scan, verdicts.get(scan.id) ?? null)), total };
+  }
+
+  /** At most one per scan (policy_evaluations_scan_id_unique): one indexed read for a whole page. */
+  private async verdictsOf(scanIds: readonly string[]): Promise<Map<string, ScanVerdict>> {
+    if (scanIds.length === 0) return new Map();
+    const rows = await this.em.find(PolicyEvaluationEntity, { scanId: { $in: [...scanIds] } });
+    return new Map(
+      rows.map((row) => [
+        row.scanId!,
+        {
+          status: row.status,
+          policyVersion: row.policyVersion,
+          reasons: row.reasons,
+          evaluatedAt: row.createdAt,
+        },
+      ]),
+    );
   }
 }

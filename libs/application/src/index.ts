@@ -21,6 +21,8 @@ export * from './repositories/connect-repository.use-case';
 export * from './repositories/disconnect-repository.use-case';
 export * from './repositories/get-repository.use-case';
 export * from './repositories/list-repositories.use-case';
+export * from './repositories/reevaluate-repository-status.use-case';
+export * from './repositories/reevaluate-due-repository-statuses.use-case';
 export * from './findings/list-findings.use-case';
 export * from './findings/triage-finding.use-case';
 export * from './policies/evaluate-repo-policy.use-case';

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { ECOSYSTEMS, SEVERITIES } from '@repoguard/domain';
+import { ECOSYSTEMS, FINDING_STATUSES, SEVERITIES, type FindingStatus } from '@repoguard/domain';
 import { PageQuery } from '../common/pagination';
 
 const LOWER_SEVERITIES = SEVERITIES.map((s) => s.toLowerCase());
-const FINDING_STATUSES = ['open', 'ignored', 'fixed'] as const;
 
 export class FindingListQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -17,10 +16,14 @@ export class FindingListQuery extends PageQuery {
   @IsIn(LOWER_SEVERITIES, { message: `must be one of ${LOWER_SEVERITIES.join(', ')}` })
   severity?: string;
 
-  @ApiPropertyOptional({ enum: FINDING_STATUSES })
+  @ApiPropertyOptional({
+    enum: FINDING_STATUSES,
+    description:
+      'As the finding is now: an ignore past its expiry is open; withdrawn: its advisory was withdrawn',
+  })
   @IsOptional()
   @IsIn(FINDING_STATUSES, { message: `must be one of ${FINDING_STATUSES.join(', ')}` })
-  status?: (typeof FINDING_STATUSES)[number];
+  status?: FindingStatus;
 
   @ApiPropertyOptional({ enum: ECOSYSTEMS })
   @IsOptional()

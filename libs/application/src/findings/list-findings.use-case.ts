@@ -2,6 +2,7 @@ import {
   atLeast,
   SEVERITIES,
   type CountedPage,
+  type FindingStatus,
   type ListedFinding,
   type PageRequest,
   type Severity,
@@ -14,7 +15,7 @@ export interface ListFindingsCommand {
   readonly repoId: string;
   /** This severity and above. */
   readonly minSeverity?: Severity;
-  readonly status?: 'open' | 'ignored' | 'fixed';
+  readonly status?: FindingStatus;
   readonly ecosystem?: string;
   readonly packageName?: string;
   readonly page: PageRequest;

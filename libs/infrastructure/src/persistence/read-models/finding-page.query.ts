@@ -24,8 +24,12 @@ export interface FindingRow {
   readonly direct: boolean | null;
   readonly fixed_versions: string[];
   readonly advisory_diagnostics: AdvisoryDiagnosticsSummary | null;
+  readonly triage_status: string | null;
   readonly triage_reason: string | null;
   readonly triage_expires_at: Date | null;
+  readonly triaged_by_type: string | null;
+  readonly triaged_by_id: string | null;
+  readonly triaged_at: Date | null;
   readonly first_seen: Date;
   readonly last_seen: Date;
   readonly fixed_at: Date | null;
@@ -40,10 +44,17 @@ export async function findingPage(
   em: EntityManager,
   filter: FindingPageFilter,
 ): Promise<{ rows: FindingRow[]; total: number }> {
+  const asOf = filter.asOf ?? new Date();
   const where: FilterQuery<FindingEntity> = { repoId: filter.repoId };
   if (filter.findingId) where.id = filter.findingId;
   if (filter.severities) where.severity = { $in: [...filter.severities] };
-  if (filter.status) where.status = filter.status as FindingEntity['status'];
+  // As listed (effectiveFindingStatus): an ignore past its expiry is open, whatever is stored.
+  if (filter.status === 'ignored') {
+    where.status = 'ignored';
+    where.$or = [{ triageExpiresAt: null }, { triageExpiresAt: { $gt: asOf } }];
+  } else if (filter.status === 'open') {
+    where.$or = [{ status: 'open' }, { status: 'ignored', triageExpiresAt: { $lte: asOf } }];
+  } else if (filter.status) where.status = filter.status as FindingEntity['status'];
   if (filter.ecosystem) where.ecosystem = filter.ecosystem;
   if (filter.packageName) where.packageName = filter.packageName;
 
@@ -55,7 +66,12 @@ export async function findingPage(
     .select(
       'f.id',
       'f.repo_id',
-      'f.status',
+      em
+        .getKnex()
+        .raw(
+          `case when f.status = 'ignored' and f.triage_expires_at <= ? then 'open' else f.status end as status`,
+          [asOf],
+        ),
       'f.severity',
       'f.cvss_score',
       'f.vulnerability_id',
@@ -66,8 +82,12 @@ export async function findingPage(
       'f.manifest_path',
       'f.fixed_versions',
       'f.advisory_diagnostics',
+      'f.triage_status',
       'f.triage_reason',
       'f.triage_expires_at',
+      'f.triaged_by_type',
+      'f.triaged_by_id',
+      'f.triaged_at',
       'f.first_seen',
       'f.last_seen',
       'f.fixed_at',

@@ -167,7 +167,8 @@ export class PostgresAdvisoryMirror {
     const rows = (await this.em
       .fork()
       .getConnection()
-      .execute('select id from mirrored_advisories where id = any(?) and withdrawn is not null', [
+      // An array binding expands to one placeholder per id: `in (?)`, never `any(?)`.
+      .execute('select id from mirrored_advisories where id in (?) and withdrawn is not null', [
         [...ids],
       ])) as { id: string }[];
     return new Set(rows.map((row) => row.id));

@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ReevaluateDueRepositoryStatuses } from '@repoguard/application';
+import { BackgroundLoop } from '../common/background-loop';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 // Repositories judged per round; a full round goes on at once.
@@ -20,51 +21,35 @@ const REPOS_PER_ROUND = 50;
 @Injectable()
 export class RepoStatusSweepRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RepoStatusSweep');
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly sweep: ReevaluateDueRepositoryStatuses,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop(
+      () => this.round(),
+      (error) => {
+        this.logger.warn(`repository status sweep failed: ${error.message}`);
+        return this.config.REPO_STATUS_SWEEP_INTERVAL_MS;
+      },
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.REPO_STATUS_SWEEP_INTERVAL_MS > 0) this.loop = this.run();
+    if (this.config.REPO_STATUS_SWEEP_INTERVAL_MS > 0) this.loop.start();
   }
 
   /** Before the database pool closes: the round in flight ends first. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      let wait = this.config.REPO_STATUS_SWEEP_INTERVAL_MS;
-      try {
-        const round = await this.sweep.execute({ limit: REPOS_PER_ROUND });
-        if (round.changed > 0)
-          this.logger.log(`${round.changed} repository status(es) changed as ignores lapsed`);
-        for (const failure of round.failed)
-          this.logger.warn(`repository status not judged again: ${failure}`);
-        if (round.more) wait = 0;
-      } catch (error) {
-        this.logger.warn(`repository status sweep failed: ${(error as Error).message}`);
-      }
-      if (wait > 0 && !this.stopped) await this.sleep(wait);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+  private async round(): Promise<number> {
+    const round = await this.sweep.execute({ limit: REPOS_PER_ROUND });
+    if (round.changed > 0)
+      this.logger.log(`${round.changed} repository status(es) changed as ignores lapsed`);
+    for (const failure of round.failed) this.logger.warn(`repository status not judged again: ${failure}`);
+    return round.more ? 0 : this.config.REPO_STATUS_SWEEP_INTERVAL_MS;
   }
 }

@@ -26,6 +26,7 @@ import { CredentialCheckInterceptor } from './rate-limit/credential-check.interc
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiters } from './rate-limit/rate-limiters';
 import { ReposController } from './repos/repos.controller';
+import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
 import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
 import { ScansController } from './scans/scans.controller';
@@ -85,6 +86,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     CredentialCheckInterceptor,
     ScanRequestRelayRunner,
     ScanReconcilerRunner,
+    RepoStatusSweepRunner,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },

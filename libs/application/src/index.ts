@@ -23,6 +23,8 @@ export * from './repositories/get-repository.use-case';
 export * from './repositories/list-repositories.use-case';
 export * from './repositories/repository-summary';
 export * from './findings/finding-criteria';
+export * from './repositories/reevaluate-repository-status.use-case';
+export * from './repositories/reevaluate-due-repository-statuses.use-case';
 export * from './findings/list-findings.use-case';
 export * from './findings/search-org-findings.use-case';
 export * from './findings/triage-finding.use-case';

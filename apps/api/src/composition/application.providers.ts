@@ -43,6 +43,8 @@ import {
   RemoveWebhookSecret,
   DEFAULT_RELAY_SETTINGS,
   ReconcileAbandonedScans,
+  ReevaluateDueRepositoryStatuses,
+  ReevaluateRepositoryStatus,
   RelayScanRequests,
   RequestPushScans,
   RequestScan,
@@ -116,8 +118,25 @@ export const applicationProviders: Provider[] = [
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
   useCase(SearchOrgFindings, UNIT_OF_WORK),
-  useCase(TriageFinding, UNIT_OF_WORK, CLOCK),
-  useCase(UpdatePolicy, UNIT_OF_WORK),
+  useCase(ReevaluateRepositoryStatus, UNIT_OF_WORK, CLOCK),
+  {
+    provide: ReevaluateDueRepositoryStatuses,
+    inject: [UNIT_OF_WORK, ReevaluateRepositoryStatus, CLOCK],
+    useFactory: (uow: UnitOfWork, reevaluate: ReevaluateRepositoryStatus, clock: Clock) =>
+      new ReevaluateDueRepositoryStatuses(uow, reevaluate, clock),
+  },
+  {
+    provide: TriageFinding,
+    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus],
+    useFactory: (uow: UnitOfWork, clock: Clock, reevaluate: ReevaluateRepositoryStatus) =>
+      new TriageFinding(uow, clock, reevaluate),
+  },
+  {
+    provide: UpdatePolicy,
+    inject: [UNIT_OF_WORK, ReevaluateRepositoryStatus, CLOCK],
+    useFactory: (uow: UnitOfWork, reevaluate: ReevaluateRepositoryStatus, clock: Clock) =>
+      new UpdatePolicy(uow, reevaluate, clock),
+  },
   useCase(ListPolicies, UNIT_OF_WORK),
   useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
   useCase(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),

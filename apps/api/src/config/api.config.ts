@@ -95,6 +95,18 @@ export class ApiConfig extends SharedConfig {
   SCAN_RELAY_MAX_BACKOFF_MS: number = 5_000;
 
   /**
+   * How often every API process looks for repositories whose stored status is due to be judged
+   * again (an ignore it counted on lapsed): a repository's status follows an expiry within this.
+   * 0: never (statuses then change only with a scan, a triage or a policy change).
+   */
+  @Type(() => Number)
+  @ValidateIf((c: ApiConfig) => c.REPO_STATUS_SWEEP_INTERVAL_MS !== 0)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be 0 (off) or at least 100' })
+  @Max(3_600_000, { message: 'must be at most 3600000' })
+  REPO_STATUS_SWEEP_INTERVAL_MS: number = 10_000;
+
+  /**
    * Scan rows whose workflow run ended without recording an outcome (a terminate, say) are closed
    * as FAILED / SCAN_ABANDONED by a loop in every API process: how often it looks (0: never)...
    */

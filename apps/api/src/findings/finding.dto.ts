@@ -46,7 +46,8 @@ export class FindingListQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: FINDING_STATUS_CHOICES,
     default: 'open',
-    description: '`all` for every status',
+    description:
+      '`all` for every status. As the finding is now: an ignore past its expiry is open; withdrawn: its advisory was withdrawn',
   })
   @IsOptional()
   @IsIn(FINDING_STATUS_CHOICES, { message: `must be one of ${FINDING_STATUS_CHOICES.join(', ')}` })

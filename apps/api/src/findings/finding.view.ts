@@ -38,10 +38,17 @@ export function findingView(f: ListedFinding) {
       })),
       truncated: f.advisoryDiagnostics.total > f.advisoryDiagnostics.sample.length,
     },
-    triage:
-      f.status === 'ignored'
-        ? { reason: f.triageReason, expires_at: f.triageExpiresAt?.toISOString() ?? null }
-        : null,
+    // The last decision, kept while the finding is fixed or withdrawn and after an ignore lapses
+    // (status says what holds now); null when nobody triaged it.
+    triage: f.triageStatus
+      ? {
+          status: f.triageStatus,
+          reason: f.triageReason,
+          expires_at: f.triageExpiresAt?.toISOString() ?? null,
+          decided_by: f.triagedByType ? { type: f.triagedByType, id: f.triagedById } : null,
+          decided_at: f.triagedAt?.toISOString() ?? null,
+        }
+      : null,
     first_seen: f.firstSeen.toISOString(),
     last_seen: f.lastSeen.toISOString(),
     fixed_at: f.fixedAt?.toISOString() ?? null,

@@ -79,8 +79,12 @@ export class FindingsController {
 
   @Patch('findings/:finding_id')
   @Requires('findings.triage', 'finding_param')
-  @ApiOkResponse({ description: 'The finding after the triage decision (audited)' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED' })
+  @ApiOkResponse({
+    description:
+      'The finding after the triage decision (audited, with who and when in `triage`); the ' +
+      "repository's status is judged again in the same transaction",
+  })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED, FINDING_WITHDRAWN' })
   async triage(
     @Access() access: RequestAccess,
     @Param('finding_id') findingId: string,

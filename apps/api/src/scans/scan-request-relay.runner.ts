@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { RelayScanRequests, type RelayRound } from '@repoguard/application';
 import { ApiMetrics } from '@repoguard/infrastructure';
+import { BackgroundLoop } from '../common/background-loop';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 // Relayed and given-up requests are kept a day (what was sent, when, after how many tries, or why
@@ -25,9 +26,15 @@ const GAUGE_EVERY_MS = 5_000;
 @Injectable()
 export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ScanRequestRelay');
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop = new BackgroundLoop(
+    () => this.round(),
+    (error) => {
+      // The database, most likely: the requests are safe in it, so wait and try again.
+      this.logger.warn(`scan request relay round failed: ${error.message}`);
+      return this.backOff();
+    },
+  );
+  private backoff = 0;
   private outageSince: number | null = null;
   private lastPruneAt = 0;
   private lastGaugeAt = 0;
@@ -39,50 +46,46 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Before the database pool closes (that is an application-shutdown hook): the round in flight ends first. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    const poll = this.config.SCAN_RELAY_POLL_MS;
-    let backoff = 0;
-    while (!this.stopped) {
-      let wait = poll;
-      try {
-        const round = await this.relay.execute();
-        this.count(round);
-        if (round.engineUnavailable) {
-          backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
-          wait = backoff;
-          this.reportOutage();
-        } else {
-          backoff = 0;
-          this.reportRecovery(round.relayed.size);
-          // A round that found work may have left more behind it: go on without waiting.
-          if (round.claimed > 0) wait = 0;
-          if (round.failed > 0)
-            this.logger.warn(`${round.failed} scan request(s) refused by Temporal; retried later`);
-          if (round.gaveUp > 0)
-            this.logger.warn(
-              `${round.gaveUp} scan request(s) given up (refused too often, or repository disabled); see scan_request_outbox.last_error`,
-            );
-        }
-        await this.pruneNowAndThen();
-        await this.gaugeNowAndThen();
-      } catch (error) {
-        // The database, most likely: the requests are safe in it, so wait and try again.
-        backoff = Math.min(this.config.SCAN_RELAY_MAX_BACKOFF_MS, backoff === 0 ? poll : backoff * 2);
-        wait = backoff;
-        this.logger.warn(`scan request relay round failed: ${(error as Error).message}`);
-      }
-      if (wait > 0 && !this.stopped) await this.sleep(wait);
+  private async round(): Promise<number> {
+    let wait = this.config.SCAN_RELAY_POLL_MS;
+    const round = await this.relay.execute();
+    this.count(round);
+    if (round.engineUnavailable) {
+      wait = this.backOff();
+      this.reportOutage();
+    } else {
+      this.backoff = 0;
+      this.reportRecovery(round.relayed.size);
+      // A round that found work may have left more behind it: go on without waiting.
+      if (round.claimed > 0) wait = 0;
+      if (round.failed > 0)
+        this.logger.warn(`${round.failed} scan request(s) refused by Temporal; retried later`);
+      if (round.gaveUp > 0)
+        this.logger.warn(
+          `${round.gaveUp} scan request(s) given up (refused too often, or repository disabled); see scan_request_outbox.last_error`,
+        );
     }
+    await this.pruneNowAndThen();
+    await this.gaugeNowAndThen();
+    return wait;
+  }
+
+  /** The next wait while something is out of reach: the poll interval, doubling up to the maximum. */
+  private backOff(): number {
+    const poll = this.config.SCAN_RELAY_POLL_MS;
+    this.backoff = Math.min(
+      this.config.SCAN_RELAY_MAX_BACKOFF_MS,
+      this.backoff === 0 ? poll : this.backoff * 2,
+    );
+    return this.backoff;
   }
 
   private reportOutage(): void {
@@ -125,16 +128,5 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
     if (Date.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = Date.now();
     await this.relay.pruneRelayed(KEEP_RELAYED_MS);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

@@ -1,6 +1,7 @@
 import {
   DEFAULT_POLICY,
   judgeFindings,
+  verdictLapsesAt,
   type FindingRepository,
   type PolicyRepository,
   type PolicyStatus,
@@ -49,7 +50,8 @@ export function createEvaluatePolicyActivity({
         snapshots.dependencies(input.snapshotId),
       ]);
       const at = now();
-      const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
+      const rules = policy?.rules ?? DEFAULT_POLICY;
+      const evaluation = judgeFindings(rules, current, dependencies, at);
       step.stopIfCancelled();
       // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
       await scans.saveEvaluation({
@@ -68,6 +70,8 @@ export function createEvaluatePolicyActivity({
         input.repoId,
         evaluation.status,
         at,
+        // The sweep judges the repository again when an ignore this verdict counted on lapses.
+        verdictLapsesAt(rules, current, at),
       );
       if (supersededBy) return { status: null, supersededBy };
       return {

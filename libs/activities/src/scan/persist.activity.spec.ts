@@ -28,7 +28,7 @@ function persistWith(
   const findings = {
     sync: async (input: { findings: readonly DesiredFinding[] }) => {
       synced.push([...input.findings]);
-      return { opened: input.findings.length, stillOpen: 0, fixed: 0 };
+      return { opened: input.findings.length, stillOpen: 0, fixed: 0, withdrawn: 0 };
     },
   } as unknown as FindingRepository;
   const scans = {

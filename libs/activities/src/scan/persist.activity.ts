@@ -11,6 +11,7 @@ import {
   type ScanRepository,
   type SnapshotRepository,
   type VulnerabilityCache,
+  type VulnerabilityDatabase,
 } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
@@ -18,13 +19,25 @@ import type { SnapshotStepInput } from './scan-activity.types';
 export interface PersistDeps {
   readonly snapshots: SnapshotRepository;
   readonly vulnerabilityCache: VulnerabilityCache;
+  /**
+   * Asked only whether the advisories of findings the snapshot no longer has were withdrawn. The
+   * worker always gives it; without it (step tests) every finding that goes away is fixed.
+   */
+  readonly vulnerabilityDatabase?: Pick<VulnerabilityDatabase, 'withdrawn'>;
   readonly findings: FindingRepository;
   readonly scans: ScanRepository;
   readonly now: () => Date;
 }
 
 /** Turns the snapshot's matches into findings: one per alias group and dependency, written idempotently. */
-export function createPersistActivity({ snapshots, vulnerabilityCache, findings, scans, now }: PersistDeps) {
+export function createPersistActivity({
+  snapshots,
+  vulnerabilityCache,
+  vulnerabilityDatabase,
+  findings,
+  scans,
+  now,
+}: PersistDeps) {
   return async function persist(
     input: SnapshotStepInput,
   ): Promise<{ open: number; opened: number; fixed: number; supersededBy?: string }> {
@@ -79,6 +92,22 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
           });
         }
       }
+      // An advisory no dependency matches any more may have been withdrawn rather than fixed: a
+      // withdrawn one matches nothing, so only its source can tell.
+      const stillMatched = new Set(desired.map((f) => f.vulnerabilityId));
+      const gone = vulnerabilityDatabase
+        ? [
+            ...new Set(
+              (await findings.current(input.repoId))
+                .map((f) => f.vulnerabilityId)
+                .filter((id) => !stillMatched.has(id)),
+            ),
+          ]
+        : [];
+      const withdrawn =
+        vulnerabilityDatabase && gone.length > 0
+          ? await vulnerabilityDatabase.withdrawn(gone)
+          : new Set<string>();
       // Cancelled (a disconnect, a push that took over) or timed out while reading: write nothing.
       step.stopIfCancelled();
       const result = await findings.sync({
@@ -87,6 +116,7 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
         snapshotId: input.snapshotId,
         scanId: input.scanId,
         findings: desired,
+        withdrawnAdvisories: [...withdrawn],
         now: now(),
       });
       if (result.supersededBy) {
@@ -94,7 +124,12 @@ export function createPersistActivity({ snapshots, vulnerabilityCache, findings,
         await scans.supersede(input.scanId, now());
         return { open: 0, opened: 0, fixed: 0, supersededBy: result.supersededBy };
       }
-      const counts = { open: result.stillOpen + result.opened, opened: result.opened, fixed: result.fixed };
+      // Withdrawn findings are closed too: counted with the fixed ones in the scan's answer.
+      const counts = {
+        open: result.stillOpen + result.opened,
+        opened: result.opened,
+        fixed: result.fixed + result.withdrawn,
+      };
       step.stopIfCancelled();
       await scans.recordPhase(input.scanId, 'persist', Date.now() - started, {
         findings: counts.open,

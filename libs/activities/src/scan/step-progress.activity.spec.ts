@@ -110,6 +110,7 @@ describe('osvQuery, retried', () => {
         );
       },
       getVulnerability: async (id) => records.find((r) => r.id === id)!,
+      withdrawn: async () => new Set<string>(),
     };
     const vulnerabilityCache = {
       modified: async () => new Map<string, string>(),

@@ -1,6 +1,16 @@
-import type { ListedFinding, TriageableFinding, TriageDecision } from '@repoguard/domain';
+import type {
+  CurrentFinding,
+  ListedFinding,
+  PolicyVersionRepository,
+  RepoRepository,
+  RepoStatus,
+  Repository,
+  TriageableFinding,
+  TriageDecision,
+} from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
+import { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
 import { TriageFinding } from './triage-finding.use-case';
 
 const caller: Caller = {
@@ -21,14 +31,58 @@ function setUp(status: TriageableFinding['status']) {
     version: '4.17.20',
   };
   const decisions: TriageDecision[] = [];
+  // The repository as the last scan left it: FAIL on its one HIGH finding.
+  const repo = { status: 'FAIL' as RepoStatus, reevaluateAt: null as Date | null, held: false };
+  const current = (): CurrentFinding[] => {
+    const decided = decisions.at(-1);
+    return [
+      {
+        ecosystem: 'npm',
+        packageName: 'lodash',
+        version: '4.17.20',
+        manifestPath: 'package-lock.json',
+        vulnerabilityId: 'GHSA-xxxx',
+        aliases: [],
+        severity: 'HIGH',
+        cvssScore: null,
+        fixedVersions: [],
+        status: decided?.status ?? (status === 'ignored' ? 'ignored' : 'open'),
+        triageExpiresAt: decided?.expiresAt ?? null,
+      },
+    ];
+  };
   const uow = new FakeUnitOfWork({
     findingTriage: {
       get: (id) => Promise.resolve(id === finding.id ? finding : null),
       decide: (_id, decision) => {
+        // The repository's lock is taken before the finding's row is written.
+        if (!repo.held) throw new Error('decided before holding the repository');
         decisions.push(decision);
         return Promise.resolve();
       },
+      lapseExpiredIgnores: () => Promise.resolve([]),
     },
+    repositories: {
+      holdOutcome: () => {
+        repo.held = true;
+        return Promise.resolve();
+      },
+      get: (id: string) =>
+        Promise.resolve(
+          id === 'r1'
+            ? ({ id, orgId: 'org-1', status: repo.status, statusReevaluateAt: null } as Repository)
+            : null,
+        ),
+      setStatus: (_id: string, next: RepoStatus, reevaluateAt: Date | null) => {
+        repo.status = next;
+        repo.reevaluateAt = reevaluateAt;
+        return Promise.resolve();
+      },
+    } as unknown as RepoRepository,
+    scannedState: {
+      lastScanned: () => Promise.resolve({ snapshotId: 's1', findings: current(), dependencies: [] }),
+    },
+    policies: { latest: () => Promise.resolve(null) } as unknown as PolicyVersionRepository,
     findingQueries: {
       page: (filter) =>
         Promise.resolve({
@@ -39,7 +93,13 @@ function setUp(status: TriageableFinding['status']) {
       openCountsBySeverity: () => Promise.reject(new Error('not used')),
     },
   });
-  return { uow, decisions, triage: new TriageFinding(uow, fixedClock(NOW)) };
+  const clock = fixedClock(NOW);
+  return {
+    uow,
+    decisions,
+    repo,
+    triage: new TriageFinding(uow, clock, new ReevaluateRepositoryStatus(uow, clock)),
+  };
 }
 
 describe('TriageFinding', () => {
@@ -77,9 +137,17 @@ describe('TriageFinding', () => {
       reason: '  not reachable ',
       expiresAt: until,
     });
-    expect(decisions).toEqual([{ status: 'ignored', reason: 'not reachable', expiresAt: until }]);
+    expect(decisions).toEqual([
+      {
+        status: 'ignored',
+        reason: 'not reachable',
+        expiresAt: until,
+        decidedBy: { actorType: 'user', actorId: 'u1' },
+        decidedAt: new Date(NOW),
+      },
+    ]);
     expect(answer).toMatchObject({ id: 'f1', status: 'ignored' });
-    expect(uow.audited).toEqual([
+    expect(uow.audited.slice(0, 1)).toEqual([
       expect.objectContaining({
         action: 'finding.ignored',
         targetId: 'f1',
@@ -97,7 +165,31 @@ describe('TriageFinding', () => {
   it('reopening clears the expiry (a past one is no reason to refuse)', async () => {
     const { triage, decisions, uow } = setUp('ignored');
     await triage.execute({ caller, findingId: 'f1', status: 'open', expiresAt: new Date('2020-01-01') });
-    expect(decisions).toEqual([{ status: 'open', reason: null, expiresAt: null }]);
+    expect(decisions).toEqual([
+      expect.objectContaining({ status: 'open', reason: null, expiresAt: null, decidedAt: new Date(NOW) }),
+    ]);
     expect(uow.audited[0]?.action).toBe('finding.reopened');
+  });
+
+  it('judges the repository again in the same unit of work: ignoring its only HIGH finding turns FAIL to OK', async () => {
+    const { triage, repo, uow } = setUp('open');
+    const until = new Date('2026-07-01T00:00:00.000Z');
+    await triage.execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x', expiresAt: until });
+    expect(repo).toMatchObject({ status: 'OK', reevaluateAt: until });
+    expect(uow.audited.map((a) => a.action)).toEqual(['finding.ignored', 'repo.status_changed']);
+    expect(uow.audited[1]).toMatchObject({
+      targetId: 'r1',
+      actor: { actorType: 'user', actorId: 'u1' },
+      metadata: { from: 'FAIL', to: 'OK', cause: 'finding.triaged' },
+    });
+  });
+
+  it('refuses a withdrawn finding (409 FINDING_WITHDRAWN) and records nothing', async () => {
+    const { triage, decisions, uow } = setUp('withdrawn');
+    await expect(
+      triage.execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x' }),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'FINDING_WITHDRAWN' });
+    expect(decisions).toEqual([]);
+    expect(uow.audited).toEqual([]);
   });
 });

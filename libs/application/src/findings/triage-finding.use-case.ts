@@ -7,6 +7,7 @@ import {
   type UnitOfWork,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
+import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
 
 export interface TriageFindingCommand {
   readonly caller: Caller;
@@ -18,11 +19,16 @@ export interface TriageFindingCommand {
   readonly expiresAt?: Date;
 }
 
-/** Ignores a finding (with a reason, until a date) or reopens it; audited. A fixed finding is done. */
+/**
+ * Ignores a finding (with a reason, until a date) or reopens it, recording who and when; audited.
+ * The repository's status is judged again in the same transaction. A fixed or withdrawn finding is
+ * done.
+ */
 export class TriageFinding {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly reevaluate: ReevaluateRepositoryStatus,
   ) {}
 
   async execute({
@@ -32,7 +38,8 @@ export class TriageFinding {
     reason,
     expiresAt,
   }: TriageFindingCommand): Promise<ListedFinding> {
-    const finding = await this.uow.transaction(caller.scope, async ({ findingTriage, audit }) => {
+    const finding = await this.uow.transaction(caller.scope, async (stores) => {
+      const { findingTriage, repositories, audit } = stores;
       const finding = await findingTriage.get(findingId);
       if (!finding) throw new NotFoundError('FINDING_NOT_FOUND', `No finding with id ${findingId}`);
       if (finding.status === 'fixed') {
@@ -40,16 +47,27 @@ export class TriageFinding {
           { field: 'status', problem: 'the finding is fixed' },
         ]);
       }
+      if (finding.status === 'withdrawn') {
+        throw new ConflictError(
+          'FINDING_WITHDRAWN',
+          'This finding’s advisory was withdrawn: there is nothing to triage',
+          [{ field: 'status', problem: 'the finding is withdrawn' }],
+        );
+      }
       if (status === 'ignored' && expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
         throw new ValidationError('expires_at must be in the future', [
           { field: 'expires_at', problem: 'must be in the future' },
         ]);
       }
       const triageReason = reason?.trim() ?? null;
+      // Before the finding's row: a scan's findings sync holds this lock while it waits for that row.
+      await repositories.holdOutcome(finding.repoId);
       await findingTriage.decide(finding.id, {
         status,
         reason: triageReason,
         expiresAt: status === 'ignored' ? (expiresAt ?? null) : null,
+        decidedBy: { actorType: caller.actor.actorType, actorId: caller.actor.actorId },
+        decidedAt: this.clock.now(),
       });
       audit.record(caller.actor, {
         orgId: finding.orgId,
@@ -63,6 +81,11 @@ export class TriageFinding {
           vulnerability_id: finding.vulnerabilityId,
           package: `${finding.ecosystem}/${finding.packageName}@${finding.version}`,
         },
+      });
+      await this.reevaluate.within(stores, {
+        actor: caller.actor,
+        repoId: finding.repoId,
+        cause: 'finding.triaged',
       });
       return finding;
     });

@@ -34,6 +34,7 @@ class InMemoryRepos implements Partial<RepoRepository> {
       gitUrl: null,
       installationId: null,
       status: 'PENDING',
+      statusReevaluateAt: null,
       lastScanAt: null,
       disabledAt: null,
       disabledReason: null,

@@ -20,6 +20,7 @@ const repository: Repository = {
   gitUrl: 'https://git.example.com/team/app.git',
   installationId: null,
   status: 'OK',
+  statusReevaluateAt: null,
   lastScanAt: null,
   disabledAt: null,
   disabledReason: null,

@@ -26,6 +26,7 @@ const REPO: Repository = {
   gitUrl: null,
   installationId: null,
   status: 'PENDING',
+  statusReevaluateAt: null,
   lastScanAt: null,
   disabledAt: null,
   disabledReason: null,

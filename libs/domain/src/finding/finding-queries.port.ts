@@ -6,6 +6,7 @@ import type { CountedPage, PageRequest } from '../shared/page-request';
 export interface ListedFinding {
   readonly id: string;
   readonly repoId: string;
+  /** As it is now: an ignore past its expiry lists as open (effectiveFindingStatus). */
   readonly status: string;
   readonly severity: string;
   readonly cvssScore: number | null;
@@ -21,8 +22,13 @@ export interface ListedFinding {
   readonly direct: boolean | null;
   readonly fixedVersions: string[];
   readonly advisoryDiagnostics: AdvisoryDiagnosticsSummary;
+  /** The last triage decision, kept through a fix and a return; null when nobody triaged it. */
+  readonly triageStatus: string | null;
   readonly triageReason: string | null;
   readonly triageExpiresAt: Date | null;
+  readonly triagedByType: string | null;
+  readonly triagedById: string | null;
+  readonly triagedAt: Date | null;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly fixedAt: Date | null;
@@ -44,7 +50,10 @@ export interface FindingFilter {
   readonly orgId?: string;
   readonly findingId?: string;
   readonly severities?: readonly string[];
-  /** Any of these; absent: every status. */
+  /**
+   * Any of these, matched as listed (`ignored` leaves out an ignore past its expiry, `open` takes it
+   * in); absent: every status.
+   */
   readonly statuses?: readonly string[];
   /** As stored (the canonical OSV ecosystem name). */
   readonly ecosystem?: string;
@@ -54,6 +63,8 @@ export interface FindingFilter {
   readonly advisory?: string;
   /** Default: most severe first, then newest. */
   readonly sort?: FindingSort;
+  /** The time expiries are judged at; now by default. */
+  readonly asOf?: Date;
 }
 
 /** A finding listed across an org's repositories: which repository it is in. */

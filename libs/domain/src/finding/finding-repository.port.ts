@@ -4,6 +4,8 @@ import type { DesiredFinding } from './desired-finding';
 export interface FindingSyncResult {
   readonly opened: number;
   readonly stillOpen: number;
+  /** Of those closed, how many because their advisory was withdrawn (not counted in fixed). */
+  readonly withdrawn: number;
   readonly fixed: number;
   /**
    * Set when nothing was written because a scan that started after the syncing one had already
@@ -15,7 +17,9 @@ export interface FindingSyncResult {
 export interface FindingRepository {
   /**
    * Makes the repo's findings match the snapshot: upserts the desired ones (first_seen kept,
-   * last_seen moved), marks those no longer present `fixed`. Idempotent. Refuses with
+   * last_seen moved; one that was closed takes its triage decision back while it holds, an ignore
+   * past its expiry opens), marks those no longer present `withdrawn` when their advisory is among
+   * `withdrawnAdvisories`, else `fixed`. Idempotent. Refuses with
    * REPO_DISCONNECTED, writing nothing, once the repository is gone. Given the syncing scan's id,
    * writes nothing (and answers `supersededBy`) when a newer scan of the repository has reached its
    * persist step: checked in the write's own transaction, under a per-repository lock that every
@@ -27,6 +31,7 @@ export interface FindingRepository {
     snapshotId: string;
     scanId?: string;
     findings: readonly DesiredFinding[];
+    withdrawnAdvisories?: readonly string[];
     now: Date;
   }): Promise<FindingSyncResult>;
   /** Open and ignored findings of the repo, for the policy. */

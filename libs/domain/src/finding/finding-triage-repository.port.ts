@@ -1,9 +1,12 @@
+import type { ActorType } from '../audit/actor-type';
+import type { FindingStatus, TriageStatus } from './finding-status';
+
 /** What a triage decision needs to know of a finding, and records of it. */
 export interface TriageableFinding {
   readonly id: string;
   readonly orgId: string;
   readonly repoId: string;
-  readonly status: 'open' | 'fixed' | 'ignored';
+  readonly status: FindingStatus;
   readonly vulnerabilityId: string;
   readonly ecosystem: string;
   readonly packageName: string;
@@ -11,14 +14,33 @@ export interface TriageableFinding {
 }
 
 export interface TriageDecision {
-  readonly status: 'open' | 'ignored';
+  readonly status: TriageStatus;
   readonly reason: string | null;
   /** An ignore decision lapses then; null when reopened. */
   readonly expiresAt: Date | null;
+  /** Who decided (a user or an API key) and when: kept with the decision, shown with the finding. */
+  readonly decidedBy: { readonly actorType: ActorType; readonly actorId: string | null };
+  readonly decidedAt: Date;
+}
+
+/** An ignore found past its expiry and opened again. */
+export interface LapsedIgnore {
+  readonly id: string;
+  readonly vulnerabilityId: string;
+  readonly ecosystem: string;
+  readonly packageName: string;
+  readonly version: string;
+  readonly expiresAt: Date;
 }
 
 /** Findings as people triage them (the worker opens and fixes them through its own port). */
 export interface FindingTriageRepository {
   get(id: string): Promise<TriageableFinding | null>;
+  /** Written at once, so what the same unit of work reads next sees it. */
   decide(id: string, decision: TriageDecision): Promise<void>;
+  /**
+   * Opens the repository's ignored findings whose ignore expired at or before `now` (the decision
+   * itself stays on record); answers them.
+   */
+  lapseExpiredIgnores(repoId: string, now: Date): Promise<LapsedIgnore[]>;
 }

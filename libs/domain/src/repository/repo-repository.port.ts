@@ -22,6 +22,19 @@ export interface RepoRepository {
   findByExternalId(provider: RepoProvider, externalId: string): Promise<Repository[]>;
   /** GitHub repositories read through the installation, among these provider ids. */
   findByInstallation(installationId: string, externalIds: readonly string[]): Promise<Repository[]>;
+  /**
+   * Holds, until the unit of work's transaction ends, the lock that a scan's findings sync and its
+   * completion take for the repository: a status judged under it is neither judged on findings a
+   * sync is half-way through nor overwritten by a verdict judged before it. Take it before writing
+   * any of the repository's findings, or the sync waiting on that row deadlocks with it.
+   */
+  holdOutcome(id: string): Promise<void>;
+  /** Records the status judged now, and when to judge it again (null: only when something changes). */
+  setStatus(id: string, status: RepoStatus, reevaluateAt: Date | null): Promise<void>;
+  /** Marks the org's repositories due to be judged again at once (a policy change); how many. */
+  markStatusDue(orgId: string, now: Date): Promise<number>;
+  /** Up to `limit` repositories (of one org, if given) whose status is due to be judged again, most overdue first. */
+  dueForReevaluation(now: Date, limit: number, orgId?: string): Promise<Pick<Repository, 'id' | 'orgId'>[]>;
   /** Queued with the unit of work; the id is known at once. */
   add(repo: NewRepository): Repository;
   update(id: string, changes: RepositoryChanges): Promise<Repository>;

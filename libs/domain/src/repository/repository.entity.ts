@@ -17,6 +17,8 @@ export interface Repository {
   /** The GitHub App installation it is read through, if any. */
   readonly installationId: string | null;
   readonly status: RepoStatus;
+  /** The status is judged again then, with nothing else changing (an ignore it counts on lapses). */
+  readonly statusReevaluateAt: Date | null;
   readonly lastScanAt: Date | null;
   /** Not scanned while set (archived, deleted, taken out of its installation), with the reason. */
   readonly disabledAt: Date | null;

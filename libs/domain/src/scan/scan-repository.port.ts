@@ -63,12 +63,14 @@ export interface ScanRepository {
    * Completes the scan and sets the repository's status from its verdict, in one transaction under
    * the per-repository lock `FindingRepository.sync` takes, unless a newer scan has reached its
    * persist step: then the scan is closed SUPERSEDED instead and the newer scan's id is answered.
+   * `reevaluateAt`: when the verdict may lapse with nothing changing (verdictLapsesAt).
    */
   completeUnlessSuperseded(
     scanId: string,
     repoId: string,
     policyStatus: PolicyStatus,
     now: Date,
+    reevaluateAt?: Date | null,
   ): Promise<{ supersededBy: string | null }>;
   /** Closes the scan SUPERSEDED (a newer scan took over), unless its row is final already. */
   supersede(scanId: string, now: Date): Promise<void>;

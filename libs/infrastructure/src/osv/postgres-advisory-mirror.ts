@@ -161,6 +161,19 @@ export class PostgresAdvisoryMirror {
    * for the cursor's running transactions and one range above its xmax, so the cost follows what
    * was written since the read, not what the table holds.
    */
+  /** Those of these ids held as withdrawn. */
+  async withdrawn(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = (await this.em
+      .fork()
+      .getConnection()
+      // An array binding expands to one placeholder per id: `in (?)`, never `any(?)`.
+      .execute('select id from mirrored_advisories where id in (?) and withdrawn is not null', [
+        [...ids],
+      ])) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
+  }
+
   async changedSince(cursor: MirrorCursor): Promise<boolean> {
     const [row] = (await this.em
       .getConnection()

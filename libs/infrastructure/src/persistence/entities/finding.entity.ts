@@ -1,6 +1,11 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { NO_ADVISORY_DIAGNOSTICS, type AdvisoryDiagnosticsSummary } from '@repoguard/domain';
+import {
+  NO_ADVISORY_DIAGNOSTICS,
+  type ActorType,
+  type AdvisoryDiagnosticsSummary,
+  type FindingStatus,
+} from '@repoguard/domain';
 
 /** As the domain ranks severities (compareSeverity); anything else ranks with UNKNOWN. */
 export const SEVERITY_RANK_SQL = `case "severity" when 'CRITICAL' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 when 'LOW' then 1 else 0 end`;
@@ -30,7 +35,16 @@ export const SEVERITY_RANK_SQL = `case "severity" when 'CRITICAL' then 4 when 'H
 })
 export class FindingEntity {
   [OptionalProps]?:
-    'status' | 'fixedAt' | 'triageReason' | 'triageExpiresAt' | 'advisoryDiagnostics' | 'severityRank';
+    | 'status'
+    | 'fixedAt'
+    | 'triageStatus'
+    | 'triageReason'
+    | 'triageExpiresAt'
+    | 'triagedByType'
+    | 'triagedById'
+    | 'triagedAt'
+    | 'advisoryDiagnostics'
+    | 'severityRank';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -78,13 +92,26 @@ export class FindingEntity {
   advisoryDiagnostics: AdvisoryDiagnosticsSummary = NO_ADVISORY_DIAGNOSTICS;
 
   @Property({ type: 'string', length: 16 })
-  status: 'open' | 'fixed' | 'ignored' = 'open';
+  status: FindingStatus = 'open';
+
+  /** The last triage decision, kept while the finding is fixed or withdrawn: it applies again if it comes back. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  triageStatus: 'open' | 'ignored' | null = null;
 
   @Property({ type: 'text', nullable: true })
   triageReason: string | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   triageExpiresAt: Date | null = null;
+
+  @Property({ type: 'string', length: 16, nullable: true })
+  triagedByType: ActorType | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  triagedById: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  triagedAt: Date | null = null;
 
   @Property({ type: 'uuid' })
   lastSnapshotId!: string;

@@ -8,6 +8,7 @@ export class RepositoryEntity {
     | 'createdAt'
     | 'status'
     | 'lastScanAt'
+    | 'statusReevaluateAt'
     | 'provider'
     | 'externalId'
     | 'disabledAt'
@@ -48,6 +49,10 @@ export class RepositoryEntity {
 
   @Property({ type: 'string', length: 16 })
   status: 'PENDING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR' = 'PENDING';
+
+  /** The status must be judged again then, with nothing changed: an ignore it counts on lapses. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  statusReevaluateAt: Date | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   lastScanAt: Date | null = null;

@@ -24,6 +24,7 @@ import { Migration20261206030000 } from './Migration20261206030000';
 import { Migration20261207010000 } from './Migration20261207010000';
 import { Migration20261207020000 } from './Migration20261207020000';
 import { Migration20261207030000 } from './Migration20261207030000';
+import { Migration20261208010000 } from './Migration20261208010000';
 import { Migration20261208030000 } from './Migration20261208030000';
 import { Migration20261208040000 } from './Migration20261208040000';
 
@@ -54,6 +55,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207010000', class: Migration20261207010000 },
   { name: 'Migration20261207020000', class: Migration20261207020000 },
   { name: 'Migration20261207030000', class: Migration20261207030000 },
+  { name: 'Migration20261208010000', class: Migration20261208010000 },
   { name: 'Migration20261208030000', class: Migration20261208030000 },
   { name: 'Migration20261208040000', class: Migration20261208040000 },
 ];

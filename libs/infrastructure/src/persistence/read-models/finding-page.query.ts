@@ -44,8 +44,12 @@ export interface FindingRow {
   readonly direct: boolean | null;
   readonly fixed_versions: string[];
   readonly advisory_diagnostics: AdvisoryDiagnosticsSummary | null;
+  readonly triage_status: string | null;
   readonly triage_reason: string | null;
   readonly triage_expires_at: Date | null;
+  readonly triaged_by_type: string | null;
+  readonly triaged_by_id: string | null;
+  readonly triaged_at: Date | null;
   readonly first_seen: Date;
   readonly last_seen: Date;
   readonly fixed_at: Date | null;
@@ -64,17 +68,21 @@ export async function findingPage(
   em: EntityManager,
   filter: FindingPageFilter,
 ): Promise<{ rows: FindingRow[]; total: number }> {
+  const asOf = filter.asOf ?? new Date();
   const where: FilterQuery<FindingEntity> = {};
   if (filter.repoId) where.repoId = filter.repoId;
   if (filter.orgId) where.orgId = filter.orgId;
   if (filter.findingId) where.id = filter.findingId;
   if (filter.severities) where.severity = { $in: [...filter.severities] };
-  if (filter.statuses) where.status = { $in: [...filter.statuses] as FindingEntity['status'][] };
   if (filter.ecosystem) where.ecosystem = filter.ecosystem;
 
   const filtered = em.createQueryBuilder(FindingEntity, 'f').where(where);
   await filtered.applyFilters();
   const base = filtered.getKnexQuery().clearSelect();
+  if (filter.statuses) {
+    const statuses = statusCondition(filter.statuses, asOf);
+    base.whereRaw(statuses.sql, statuses.bindings);
+  }
   // Served by findings_org_id_lower_package_name_index across an org, by the repo's own index otherwise.
   if (filter.packageName) base.whereRaw('lower(f.package_name) = lower(?)', [filter.packageName]);
   if (filter.advisory) {
@@ -92,7 +100,7 @@ export async function findingPage(
     .select(
       'f.id',
       'f.repo_id',
-      'f.status',
+      em.getKnex().raw(`${EFFECTIVE_STATUS} as status`, [asOf]),
       'f.severity',
       'f.cvss_score',
       'f.vulnerability_id',
@@ -103,8 +111,12 @@ export async function findingPage(
       'f.manifest_path',
       'f.fixed_versions',
       'f.advisory_diagnostics',
+      'f.triage_status',
       'f.triage_reason',
       'f.triage_expires_at',
+      'f.triaged_by_type',
+      'f.triaged_by_id',
+      'f.triaged_at',
       'f.first_seen',
       'f.last_seen',
       'f.fixed_at',
@@ -135,21 +147,49 @@ export async function findingPage(
   return { rows, total: Number(counted[0]?.n ?? 0) };
 }
 
-/** Open findings by repository and severity, in one grouped read of the (repo_id, status, severity) index. */
+/**
+ * Open findings by repository and severity (an ignore past its expiry counts as open), in one
+ * grouped read of the (repo_id, status, severity) index.
+ */
 export async function openFindingCounts(
   em: EntityManager,
   repoIds: readonly string[],
+  asOf: Date = new Date(),
 ): Promise<{ repo_id: string; severity: string; n: string | number }[]> {
   if (repoIds.length === 0) return [];
   const filtered = em
     .createQueryBuilder(FindingEntity, 'f')
-    .where({ repoId: { $in: [...repoIds] }, status: 'open' });
+    .where({ repoId: { $in: [...repoIds] }, status: { $in: ['open', 'ignored'] } });
   await filtered.applyFilters();
+  const open = statusCondition(['open'], asOf);
   const query = filtered
     .getKnexQuery()
+    .whereRaw(open.sql, open.bindings)
     .clearSelect()
     .select('f.repo_id', 'f.severity')
     .count({ n: '*' })
     .groupBy('f.repo_id', 'f.severity');
   return em.getConnection().execute(query);
+}
+
+/** What a finding is now (effectiveFindingStatus): an ignore past its expiry is open, whatever is stored. */
+const EFFECTIVE_STATUS = `case when f.status = 'ignored' and f.triage_expires_at <= ? then 'open' else f.status end`;
+
+/** Findings whose status, as listed, is any of `statuses`. */
+function statusCondition(statuses: readonly string[], asOf: Date): { sql: string; bindings: (string | Date)[] } {
+  const parts: string[] = [];
+  const bindings: (string | Date)[] = [];
+  for (const status of statuses) {
+    if (status === 'ignored') {
+      parts.push(`(f.status = 'ignored' and (f.triage_expires_at is null or f.triage_expires_at > ?))`);
+      bindings.push(asOf);
+    } else if (status === 'open') {
+      parts.push(`(f.status = 'open' or (f.status = 'ignored' and f.triage_expires_at <= ?))`);
+      bindings.push(asOf);
+    } else {
+      parts.push('f.status = ?');
+      bindings.push(status);
+    }
+  }
+  return { sql: parts.length > 0 ? `(${parts.join(' or ')})` : 'false', bindings };
 }

@@ -22,6 +22,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
     snapshotId: string;
     scanId?: string;
     findings: readonly DesiredFinding[];
+    withdrawnAdvisories?: readonly string[];
     now: Date;
   }): Promise<FindingSyncResult> {
     return writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
@@ -30,7 +31,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
       await holdScanOutcome(trx, input.repoId);
       if (input.scanId) {
         const newer = await newerScanThan(trx, input.scanId);
-        if (newer) return { opened: 0, stillOpen: 0, fixed: 0, supersededBy: newer };
+        if (newer) return { opened: 0, stillOpen: 0, fixed: 0, withdrawn: 0, supersededBy: newer };
       }
       let opened = 0;
       let stillOpen = 0;
@@ -57,7 +58,9 @@ export class MikroOrmFindingRepository implements FindingRepository {
           last_seen: input.now,
         }));
         // Unique on the finding's identity: a retry or a re-scan updates instead of duplicating.
-        // A finding that had been fixed and comes back reopens; a triaged one keeps its triage.
+        // A finding that was closed and comes back takes its triage decision back while it holds
+        // (reappearedFindingStatus); an ignore past its expiry opens (effectiveFindingStatus). The
+        // sync's time is excluded.last_seen: no bindings, the insert's literals may hold a '?'.
         const result = await trx.raw(
           `${trx('findings').insert(rows).toQuery()}
            on conflict on constraint findings_identity_unique do update set
@@ -65,7 +68,13 @@ export class MikroOrmFindingRepository implements FindingRepository {
              fixed_versions = excluded.fixed_versions,
              advisory_diagnostics = excluded.advisory_diagnostics, last_snapshot_id = excluded.last_snapshot_id,
              last_seen = excluded.last_seen, fixed_at = null,
-             status = case when findings.status = 'fixed' then 'open' else findings.status end
+             status = case
+               when findings.status in ('fixed', 'withdrawn') then
+                 case when findings.triage_status = 'ignored'
+                   and (findings.triage_expires_at is null or findings.triage_expires_at > excluded.last_seen)
+                 then 'ignored' else 'open' end
+               when findings.status = 'ignored' and findings.triage_expires_at <= excluded.last_seen then 'open'
+               else findings.status end
            returning id, (xmax = 0) as inserted`,
         );
         for (const row of result.rows as { id: string; inserted: boolean }[]) {
@@ -74,38 +83,60 @@ export class MikroOrmFindingRepository implements FindingRepository {
           else stillOpen++;
         }
       }
-      // What the snapshot no longer has was fixed (upgraded or removed).
-      const fixedQuery = trx('findings')
-        .where({ repo_id: input.repoId })
-        .whereIn('status', ['open', 'ignored'])
-        .update({ status: 'fixed', fixed_at: input.now });
-      const fixed = seen.length > 0 ? await fixedQuery.whereNotIn('id', seen) : await fixedQuery;
-      return { opened, stillOpen, fixed };
+      // What the snapshot no longer has was fixed (upgraded or removed), or its advisory withdrawn.
+      const closing = () =>
+        trx('findings')
+          .where({ repo_id: input.repoId })
+          .whereIn('status', ['open', 'ignored'])
+          .modify((query) => {
+            if (seen.length > 0) query.whereNotIn('id', seen);
+          });
+      const withdrawnIds = [...new Set(input.withdrawnAdvisories ?? [])];
+      const withdrawn =
+        withdrawnIds.length > 0
+          ? await closing()
+              .whereIn('vulnerability_id', withdrawnIds)
+              .update({ status: 'withdrawn', fixed_at: input.now })
+          : 0;
+      const fixed = await closing().update({ status: 'fixed', fixed_at: input.now });
+      return { opened, stillOpen, fixed, withdrawn };
     });
   }
 
-  async current(repoId: string): Promise<CurrentFinding[]> {
-    const rows = await this.em.fork().find(FindingEntity, { repoId, status: { $in: ['open', 'ignored'] } });
-    return rows.flatMap((r) =>
-      isEcosystem(r.ecosystem) && isSeverity(r.severity) && r.status !== 'fixed'
-        ? [
-            {
-              ecosystem: r.ecosystem,
-              packageName: r.packageName,
-              version: r.version,
-              manifestPath: r.manifestPath,
-              vulnerabilityId: r.vulnerabilityId,
-              aliases: r.aliases,
-              severity: r.severity,
-              cvssScore: r.cvssScore,
-              fixedVersions: r.fixedVersions,
-              status: r.status,
-              triageExpiresAt: r.triageExpiresAt,
-            },
-          ]
-        : [],
-    );
+  current(repoId: string): Promise<CurrentFinding[]> {
+    return currentFindings(this.em.fork(), repoId);
   }
+}
+
+/**
+ * The repo's open and ignored findings, read on `em` as it is: in its transaction, when it has
+ * one, so a re-evaluation sees the triage decision it is part of.
+ */
+export async function currentFindings(em: EntityManager, repoId: string): Promise<CurrentFinding[]> {
+  const rows = await em.find(
+    FindingEntity,
+    { repoId, status: { $in: ['open', 'ignored'] } },
+    { refresh: true },
+  );
+  return rows.flatMap((r) =>
+    isEcosystem(r.ecosystem) && isSeverity(r.severity) && (r.status === 'open' || r.status === 'ignored')
+      ? [
+          {
+            ecosystem: r.ecosystem,
+            packageName: r.packageName,
+            version: r.version,
+            manifestPath: r.manifestPath,
+            vulnerabilityId: r.vulnerabilityId,
+            aliases: r.aliases,
+            severity: r.severity,
+            cvssScore: r.cvssScore,
+            fixedVersions: r.fixedVersions,
+            status: r.status,
+            triageExpiresAt: r.triageExpiresAt,
+          },
+        ]
+      : [],
+  );
 }
 
 /**

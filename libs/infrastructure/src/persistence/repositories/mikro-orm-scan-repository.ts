@@ -131,6 +131,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     repoId: string,
     policyStatus: PolicyStatus,
     now: Date,
+    reevaluateAt: Date | null = null,
   ): Promise<{ supersededBy: string | null }> {
     return this.em.getKnex().transaction(async (trx) => {
       await holdScanOutcome(trx, repoId);
@@ -154,7 +155,11 @@ export class MikroOrmScanRepository implements ScanRepository {
       if (repo) {
         await trx('repositories')
           .where({ id: repoId })
-          .update({ status: repoStatusAfterScan(repo.status, { policyStatus }), last_scan_at: now });
+          .update({
+            status: repoStatusAfterScan(repo.status, { policyStatus }),
+            status_reevaluate_at: reevaluateAt,
+            last_scan_at: now,
+          });
       }
       return { supersededBy: null };
     });

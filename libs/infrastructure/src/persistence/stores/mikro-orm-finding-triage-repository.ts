@@ -1,5 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FindingTriageRepository, TriageableFinding, TriageDecision } from '@repoguard/domain';
+import type {
+  FindingTriageRepository,
+  LapsedIgnore,
+  TriageableFinding,
+  TriageDecision,
+} from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 
 export class MikroOrmFindingTriageRepository implements FindingTriageRepository {
@@ -23,8 +28,35 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
 
   async decide(id: string, decision: TriageDecision): Promise<void> {
     const finding = await this.em.findOneOrFail(FindingEntity, { id });
-    finding.status = decision.status;
-    finding.triageReason = decision.reason;
-    finding.triageExpiresAt = decision.expiresAt;
+    this.em.assign(finding, {
+      status: decision.status,
+      triageStatus: decision.status,
+      triageReason: decision.reason,
+      triageExpiresAt: decision.expiresAt,
+      triagedByType: decision.decidedBy.actorType,
+      triagedById: decision.decidedBy.actorId,
+      triagedAt: decision.decidedAt,
+    });
+    // The re-evaluation in the same transaction reads the findings back.
+    await this.em.flush();
+  }
+
+  async lapseExpiredIgnores(repoId: string, now: Date): Promise<LapsedIgnore[]> {
+    const lapsed = await this.em.find(FindingEntity, {
+      repoId,
+      status: 'ignored',
+      triageExpiresAt: { $lte: now },
+    });
+    if (lapsed.length === 0) return [];
+    for (const finding of lapsed) finding.status = 'open';
+    await this.em.flush();
+    return lapsed.map((f) => ({
+      id: f.id,
+      vulnerabilityId: f.vulnerabilityId,
+      ecosystem: f.ecosystem,
+      packageName: f.packageName,
+      version: f.version,
+      expiresAt: f.triageExpiresAt!,
+    }));
   }
 }

@@ -19,6 +19,7 @@ import {
   RepositoryEntity,
   ScanEntity,
 } from '../entities';
+import { holdScanOutcome } from '../repositories/scan-outcome-lock';
 
 export const repositoryOf = (repo: RepositoryEntity): Repository => ({
   id: repo.id,
@@ -32,6 +33,7 @@ export const repositoryOf = (repo: RepositoryEntity): Repository => ({
   gitUrl: repo.gitUrl,
   installationId: repo.installationId === null ? null : String(repo.installationId),
   status: repo.status as RepoStatus,
+  statusReevaluateAt: repo.statusReevaluateAt,
   lastScanAt: repo.lastScanAt,
   disabledAt: repo.disabledAt,
   disabledReason: repo.disabledReason,
@@ -64,6 +66,34 @@ export class MikroOrmRepoRepository implements RepoRepository {
       externalId: { $in: [...externalIds] },
     });
     return repos.map(repositoryOf);
+  }
+
+  async holdOutcome(id: string): Promise<void> {
+    const trx = this.em.getTransactionContext<Knex.Transaction>();
+    if (!trx) throw new Error('holdOutcome needs the unit of work’s transaction');
+    await holdScanOutcome(trx, id);
+  }
+
+  async setStatus(id: string, status: RepoStatus, reevaluateAt: Date | null): Promise<void> {
+    const repo = await this.em.findOneOrFail(RepositoryEntity, { id });
+    this.em.assign(repo, { status, statusReevaluateAt: reevaluateAt });
+  }
+
+  markStatusDue(orgId: string, now: Date): Promise<number> {
+    return this.em.nativeUpdate(RepositoryEntity, { orgId }, { statusReevaluateAt: now });
+  }
+
+  async dueForReevaluation(
+    now: Date,
+    limit: number,
+    orgId?: string,
+  ): Promise<Pick<Repository, 'id' | 'orgId'>[]> {
+    const repos = await this.em.find(
+      RepositoryEntity,
+      { statusReevaluateAt: { $lte: now }, ...(orgId ? { orgId } : {}) },
+      { fields: ['id', 'orgId'], orderBy: { statusReevaluateAt: 'asc', id: 'asc' }, limit },
+    );
+    return repos.map((repo) => ({ id: repo.id, orgId: repo.orgId }));
   }
 
   add(repo: NewRepository): Repository {

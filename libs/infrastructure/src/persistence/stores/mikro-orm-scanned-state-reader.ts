@@ -1,7 +1,7 @@
 import { type EntityManager, QueryOrder } from '@mikro-orm/postgresql';
 import type { ScannedState, ScannedStateReader } from '@repoguard/domain';
 import { ScanEntity } from '../entities';
-import { MikroOrmFindingRepository } from '../repositories/mikro-orm-finding-repository';
+import { currentFindings } from '../repositories/mikro-orm-finding-repository';
 import { MikroOrmSnapshotRepository } from '../repositories/mikro-orm-snapshot-repository';
 
 export class MikroOrmScannedStateReader implements ScannedStateReader {
@@ -16,7 +16,8 @@ export class MikroOrmScannedStateReader implements ScannedStateReader {
     );
     if (!lastScan?.snapshotId) return null;
     const [findings, dependencies] = await Promise.all([
-      new MikroOrmFindingRepository(this.em).current(repoId),
+      // On this unit of work's own manager: inside a transaction it sees the change being judged.
+      currentFindings(this.em, repoId),
       new MikroOrmSnapshotRepository(this.em).dependencies(lastScan.snapshotId),
     ]);
     return { snapshotId: lastScan.snapshotId, findings, dependencies };

@@ -1,0 +1,123 @@
+import {
+  DEFAULT_POLICY,
+  judgeFindings,
+  verdictLapsesAt,
+  type AuditContext,
+  type Clock,
+  type PolicyRules,
+  type RepoStatus,
+  type Stores,
+  type TenantScope,
+  type UnitOfWork,
+} from '@repoguard/domain';
+
+/**
+ * What made the status worth judging again, as the audit trail names it: `status.due` is the
+ * sweep's (an ignore lapsed, or a policy change's re-evaluation did not finish).
+ */
+export type ReevaluationCause = 'finding.triaged' | 'policy.updated' | 'status.due';
+
+export interface ReevaluateRepositoryStatusCommand {
+  readonly scope: TenantScope;
+  readonly actor: AuditContext;
+  readonly repoId: string;
+  readonly cause: ReevaluationCause;
+  /** Judge only if the repository is (still) due: another replica may have judged it meanwhile. */
+  readonly onlyIfDue?: boolean;
+  /** The policy just saved in the same unit of work (not readable back before it is flushed). */
+  readonly policy?: { readonly version: number; readonly rules: PolicyRules };
+}
+
+export interface RepositoryStatusChange {
+  readonly repoId: string;
+  readonly from: RepoStatus;
+  readonly to: RepoStatus;
+  /** When it will be judged again with nothing else changing; null: not until something changes. */
+  readonly reevaluateAt: Date | null;
+  /** Ignores found past their expiry and opened again on the way. */
+  readonly lapsedIgnores: number;
+}
+
+const SYSTEM_ACTOR: AuditContext = { actorType: 'system', actorId: null, correlationId: null, ip: null };
+
+/**
+ * Judges a repository's stored status again from its current findings and the org's policy, as
+ * the scan's last step would, without a scan: after a triage decision, a policy change, or once an
+ * ignore it counted on lapses. Every such trigger comes here. Ignores past their expiry are opened
+ * first (audited as `finding.ignore_expired`), a changed status is audited as
+ * `repo.status_changed`, and the next time the verdict may lapse is stored with it for the sweep.
+ */
+export class ReevaluateRepositoryStatus {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** In a transaction of its own. */
+  execute(command: ReevaluateRepositoryStatusCommand): Promise<RepositoryStatusChange | null> {
+    return this.uow.transaction(command.scope, (stores) => this.within(stores, command));
+  }
+
+  /** In the caller's unit of work, so the status changes in the same transaction as its cause. */
+  async within(
+    stores: Stores,
+    { actor, repoId, cause, onlyIfDue, policy }: Omit<ReevaluateRepositoryStatusCommand, 'scope'>,
+  ): Promise<RepositoryStatusChange | null> {
+    const { repositories, findingTriage, scannedState, policies, audit } = stores;
+    await repositories.holdOutcome(repoId);
+    const repo = await repositories.get(repoId);
+    if (!repo) return null;
+    const now = this.clock.now();
+    if (onlyIfDue && (!repo.statusReevaluateAt || repo.statusReevaluateAt.getTime() > now.getTime())) {
+      return null;
+    }
+    const lapsedIgnores = await findingTriage.lapseExpiredIgnores(repoId, now);
+    for (const lapsed of lapsedIgnores) {
+      audit.record(SYSTEM_ACTOR, {
+        orgId: repo.orgId,
+        action: 'finding.ignore_expired',
+        targetType: 'finding',
+        targetId: lapsed.id,
+        metadata: {
+          expired_at: lapsed.expiresAt.toISOString(),
+          vulnerability_id: lapsed.vulnerabilityId,
+          package: `${lapsed.ecosystem}/${lapsed.packageName}@${lapsed.version}`,
+        },
+      });
+    }
+    const state = await scannedState.lastScanned(repoId);
+    if (!state) {
+      // Never scanned to the end: nothing to judge; its scan will.
+      await repositories.setStatus(repoId, repo.status, null);
+      return null;
+    }
+    const current = policy ?? (await policies.latest(repo.orgId));
+    const rules = current?.rules ?? DEFAULT_POLICY;
+    const evaluation = judgeFindings(rules, state.findings, state.dependencies, now);
+    const reevaluateAt = verdictLapsesAt(rules, state.findings, now);
+    await repositories.setStatus(repoId, evaluation.status, reevaluateAt);
+    if (evaluation.status !== repo.status) {
+      audit.record(actor, {
+        orgId: repo.orgId,
+        action: 'repo.status_changed',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: {
+          from: repo.status,
+          to: evaluation.status,
+          cause,
+          policy_version: current?.version ?? null,
+          snapshot_id: state.snapshotId,
+          reasons: evaluation.reasons.map((r) => r.message),
+        },
+      });
+    }
+    return {
+      repoId,
+      from: repo.status,
+      to: evaluation.status,
+      reevaluateAt,
+      lapsedIgnores: lapsedIgnores.length,
+    };
+  }
+}

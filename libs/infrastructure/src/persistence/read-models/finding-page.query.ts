@@ -176,7 +176,10 @@ export async function openFindingCounts(
 const EFFECTIVE_STATUS = `case when f.status = 'ignored' and f.triage_expires_at <= ? then 'open' else f.status end`;
 
 /** Findings whose status, as listed, is any of `statuses`. */
-function statusCondition(statuses: readonly string[], asOf: Date): { sql: string; bindings: (string | Date)[] } {
+function statusCondition(
+  statuses: readonly string[],
+  asOf: Date,
+): { sql: string; bindings: (string | Date)[] } {
   const parts: string[] = [];
   const bindings: (string | Date)[] = [];
   for (const status of statuses) {

@@ -24,6 +24,7 @@ import { Migration20261206030000 } from './Migration20261206030000';
 import { Migration20261207010000 } from './Migration20261207010000';
 import { Migration20261207020000 } from './Migration20261207020000';
 import { Migration20261207030000 } from './Migration20261207030000';
+import { Migration20261208050000 } from './Migration20261208050000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207010000', class: Migration20261207010000 },
   { name: 'Migration20261207020000', class: Migration20261207020000 },
   { name: 'Migration20261207030000', class: Migration20261207030000 },
+  { name: 'Migration20261208050000', class: Migration20261208050000 },
 ];

@@ -52,7 +52,14 @@ const DOCUMENT = {
           id: { type: 'string' },
           rate_limit_per_minute: { type: 'integer', nullable: true },
           counts: { type: 'object', additionalProperties: { type: 'integer' } },
+          // As Nest writes a nullable reference.
+          disabled: { nullable: true, type: 'object', allOf: [{ $ref: '#/components/schemas/DisabledDto' }] },
         },
+      },
+      DisabledDto: {
+        type: 'object',
+        required: ['at', 'by'],
+        properties: { at: { type: 'string', format: 'date-time' }, by: { type: 'string', format: 'uuid' } },
       },
     },
   },
@@ -94,6 +101,23 @@ describe('checking recorded API answers against the OpenAPI document', () => {
       },
     );
     expect(report).toEqual({ checked: 4, problems: [] });
+  });
+
+  it('reads a nullable reference as that schema or null, and checks uuid and date-time formats', async () => {
+    const by = '0b7c8e4a-3f51-4c2e-9d6a-1f2e3d4c5b6a';
+    expect(
+      await check(
+        { body: { id: 'o1', rate_limit_per_minute: 1, disabled: null } },
+        { body: { id: 'o1', rate_limit_per_minute: 1, disabled: { at: '2026-12-08T05:00:00.000Z', by } } },
+      ),
+    ).toEqual({ checked: 2, problems: [] });
+    const at = await check({
+      body: { id: 'o1', rate_limit_per_minute: 1, disabled: { at: 'yesterday', by } },
+    });
+    expect(at.problems).toContainEqual(expect.stringContaining('/disabled/at must match format "date-time"'));
+    const who = { at: '2026-12-08T05:00:00.000Z', by: 'someone' };
+    const byName = await check({ body: { id: 'o1', rate_limit_per_minute: 1, disabled: who } });
+    expect(byName.problems).toContainEqual(expect.stringContaining('/disabled/by must match format "uuid"'));
   });
 
   it('names the route, the status and the JSON path of a body that does not match', async () => {

@@ -15,6 +15,9 @@ export interface ContractReport {
 // A key with a lower-case letter or digit followed by an upper-case one: `fixedFindings`, `scanId`.
 // Upper-case keys on their own (`COERCED`, a severity) are values used as keys, not names.
 const CAMEL_CASE = /[a-z0-9][A-Z]/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What toISOString() writes, which is what every date-time in an answer should be.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 export async function validateRecordedResponses(dir: string): Promise<ContractReport> {
   const backends = new Map<string, OpenAPIBackend>();
@@ -72,7 +75,15 @@ class LoadedDocumentBackend extends OpenAPIBackend {
 /** A backend over the document with every documented object closed to undocumented properties. */
 export async function backendFor(documentPath: string): Promise<OpenAPIBackend> {
   const definition = closeObjects(JSON.parse(readFileSync(documentPath, 'utf8'))) as Document;
-  const backend = new LoadedDocumentBackend({ definition, quick: true, strict: true });
+  const backend = new LoadedDocumentBackend({
+    definition,
+    quick: true,
+    strict: true,
+    customizeAjv: (ajv) =>
+      ajv
+        .addFormat('uuid', UUID)
+        .addFormat('date-time', (value: string) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))),
+  });
   await backend.init();
   return backend;
 }
@@ -145,12 +156,18 @@ function isErrorBody(body: unknown): boolean {
 /**
  * Nest leaves `additionalProperties` unset, which lets any field through: an answer that grows a
  * field nobody documented must fail here, so every object with documented properties is closed
- * (schemas that set additionalProperties themselves, e.g. maps, keep what they say).
+ * (schemas that set additionalProperties themselves, e.g. maps, keep what they say). A nullable
+ * reference is written `{ nullable: true, type: 'object', allOf: [{ $ref }] }`, which Ajv reads as
+ * never null (the referenced schema refuses null): it is read as "that schema, or null", as meant.
  */
 export function closeObjects(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (node === null || typeof node !== 'object') return node;
   const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, closeObjects(value)]));
+  if (copy['nullable'] === true && Array.isArray(copy['allOf'])) {
+    const { nullable: _nullable, type: _type, allOf, ...rest } = copy;
+    return { ...rest, anyOf: [{ allOf }, { type: 'null' }] };
+  }
   const composed = 'allOf' in copy || 'oneOf' in copy || 'anyOf' in copy;
   if (
     copy['properties'] &&

@@ -5,6 +5,7 @@ import {
   ApiExtraModels,
   ApiOkResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ListFindings, TriageFinding } from '@repoguard/application';
 import type { Severity } from '@repoguard/domain';
@@ -19,6 +20,7 @@ import {
 } from './finding-advisory-diagnostic.dto';
 import { FindingListQuery, TriageBody } from './finding.dto';
 import { findingView } from './finding.view';
+import { FindingDto, FindingPageDto } from './finding-response.dto';
 
 @ApiTags('findings')
 @ApiExtraModels(FindingAdvisoryDiagnosticDto, FindingAdvisoryDiagnosticsDto)
@@ -33,6 +35,7 @@ export class FindingsController {
   @Get('repos/:repo_id/findings')
   @Requires('findings.read', 'repo_param')
   @ApiOkResponse({
+    type: FindingPageDto,
     description:
       'A page of findings, newest first. Each has `advisory_diagnostics` (FindingAdvisoryDiagnosticsDto): ' +
       'how many events of its advisories could not be read as written, per rule applied, and the first 20 ' +
@@ -42,7 +45,7 @@ export class FindingsController {
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
     @Query() query: FindingListQuery,
-  ) {
+  ): Promise<FindingPageDto> {
     const { items, total } = await this.listFindings.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -58,13 +61,14 @@ export class FindingsController {
 
   @Patch('findings/:finding_id')
   @Requires('findings.triage', 'finding_param')
-  @ApiOkResponse({ description: 'The finding after the triage decision (audited)' })
+  @ApiOkResponse({ type: FindingDto, description: 'The finding after the triage decision (audited)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'expires_at not in the future' })
   async triage(
     @Access() access: RequestAccess,
     @Param('finding_id') findingId: string,
     @Body() body: TriageBody,
-  ) {
+  ): Promise<FindingDto> {
     return findingView(
       await this.triageFinding.execute({
         caller: callerOf(access),

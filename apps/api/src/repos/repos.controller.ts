@@ -23,6 +23,7 @@ import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ConnectRepoBody, DisconnectQuery, RepoListQuery } from './repo.dto';
 import { repoView } from './repo.view';
+import { RepoDto, RepoPageDto } from './repo-response.dto';
 
 @ApiTags('repositories')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -37,14 +38,14 @@ export class ReposController {
 
   @Post()
   @Requires('repos.connect', 'org_param')
-  @ApiCreatedResponse({ description: 'Connected' })
+  @ApiCreatedResponse({ type: RepoDto, description: 'Connected' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description:
       'REPO_REF_INVALID, REPO_NOT_FOUND (GitHub does not show it), GITHUB_ORG_CREDENTIALS_REQUIRED (private, and only the instance token would read it) or SSH_DEPLOY_KEY_REQUIRED',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
-  async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
+  async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody): Promise<RepoDto> {
     const caller = orgCallerOf(access);
     if (body.git_url !== undefined) {
       if (body.repo !== undefined || body.installation_id !== undefined) {
@@ -81,8 +82,8 @@ export class ReposController {
 
   @Get()
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: 'A page of repositories, newest first' })
-  async list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
+  @ApiOkResponse({ type: RepoPageDto, description: 'A page of repositories, newest first' })
+  async list(@Access() access: RequestAccess, @Query() query: RepoListQuery): Promise<RepoPageDto> {
     const { items, total } = await this.listRepositories.execute({
       caller: orgCallerOf(access),
       ...(query.status ? { status: query.status } : {}),
@@ -93,11 +94,12 @@ export class ReposController {
 
   @Get(':repo_id')
   @Requires('repos.read', 'repo_param')
+  @ApiOkResponse({ type: RepoDto })
   async get(
     @Access() access: RequestAccess,
     @Param('org_id') orgId: string,
     @Param('repo_id') repoId: string,
-  ) {
+  ): Promise<RepoDto> {
     return repoView(
       await this.getRepository.execute({
         caller: callerOf(access),

@@ -16,6 +16,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { RequestScanBody, ScanRequestStatusDto } from './scan.dto';
 import { scanView } from './scan.view';
+import { ScanDto, ScanPageDto, ScanRequestedDto } from './scan-response.dto';
 
 @ApiTags('scans')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -33,6 +34,7 @@ export class ScansController {
   @HttpCode(202)
   @Requires('scans.trigger', 'repo_param')
   @ApiAcceptedResponse({
+    type: ScanRequestedDto,
     description:
       'Recorded. `status: QUEUED`: Temporal took the request (`scan_id` once a worker named it, ' +
       '`deduplicated` when it joined a scan already asked for). `status: PENDING`: Temporal is out ' +
@@ -43,7 +45,7 @@ export class ScansController {
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
     @Body() body: RequestScanBody,
-  ) {
+  ): Promise<ScanRequestedDto> {
     const requested = await this.requestScan.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -90,8 +92,12 @@ export class ScansController {
 
   @Get('repos/:repo_id/scans')
   @Requires('scans.read', 'repo_param')
-  @ApiOkResponse({ description: 'Scan history, newest first' })
-  async list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: PageQuery) {
+  @ApiOkResponse({ type: ScanPageDto, description: 'Scan history, newest first' })
+  async list(
+    @Access() access: RequestAccess,
+    @Param('repo_id') repoId: string,
+    @Query() query: PageQuery,
+  ): Promise<ScanPageDto> {
     const { items, total } = await this.listScans.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -108,9 +114,10 @@ export class ScansController {
   @Get('scans/:scan_id')
   @Requires('scans.read', 'scan_param')
   @ApiOkResponse({
+    type: ScanDto,
     description: 'Status, phase timings, counts, commit, error and a link to the run in the Temporal Web UI',
   })
-  async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
+  async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string): Promise<ScanDto> {
     const scan = await this.getScan.execute({ caller: callerOf(access), scanId: scanId.toLowerCase() });
     return scanView(scan, this.config);
   }

@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { SEVERITIES } from '@repoguard/domain';
+import { PageDto } from '../common/page.dto';
+import { FindingAdvisoryDiagnosticsDto } from './finding-advisory-diagnostic.dto';
+
+export class VulnerabilityReferenceDto {
+  @ApiProperty({ example: 'ADVISORY' }) type!: string;
+  @ApiProperty() url!: string;
+}
+
+export class FindingVulnerabilityDto {
+  @ApiProperty({ example: 'GHSA-jf85-cpcp-j695' }) id!: string;
+  @ApiProperty({ type: [String], example: ['CVE-2019-10744'] }) aliases!: string[];
+  @ApiProperty({ type: String, nullable: true }) summary!: string | null;
+  @ApiProperty({ type: [VulnerabilityReferenceDto] }) references!: VulnerabilityReferenceDto[];
+}
+
+export class FindingDependencyDto {
+  @ApiProperty({ example: 'npm' }) ecosystem!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ type: String, nullable: true }) purl!: string | null;
+  @ApiProperty() manifest_path!: string;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'null: the manifest does not say' })
+  direct!: boolean | null;
+}
+
+export class FindingTriageDto {
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expires_at!: string | null;
+}
+
+export class FindingDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) repo_id!: string;
+  @ApiProperty({ enum: ['open', 'ignored', 'fixed'] }) status!: string;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 9.8 }) cvss_score!: number | null;
+  @ApiProperty({ type: FindingVulnerabilityDto }) vulnerability!: FindingVulnerabilityDto;
+  @ApiProperty({ type: FindingDependencyDto }) dependency!: FindingDependencyDto;
+  @ApiProperty({ type: [String] }) fixed_versions!: string[];
+  @ApiProperty({ type: FindingAdvisoryDiagnosticsDto }) advisory_diagnostics!: FindingAdvisoryDiagnosticsDto;
+  @ApiProperty({ type: FindingTriageDto, nullable: true, description: 'Set while ignored' })
+  triage!: FindingTriageDto | null;
+  @ApiProperty({ format: 'date-time' }) first_seen!: string;
+  @ApiProperty({ format: 'date-time' }) last_seen!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) fixed_at!: string | null;
+}
+
+export class FindingPageDto extends PageDto {
+  @ApiProperty({ type: [FindingDto] }) items!: FindingDto[];
+}

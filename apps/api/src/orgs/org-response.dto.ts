@@ -28,17 +28,22 @@ export class OrgOwnerDto {
   @ApiProperty({ enum: ['owner'] }) role!: 'owner';
 }
 
-export class CreatedOrgDto {
-  @ApiProperty({ type: OrgDto }) org!: OrgDto;
-  @ApiProperty({ type: OrgOwnerDto }) owner!: OrgOwnerDto;
+/** Creating an org and accepting an invitation may make a user, whose first token this is. */
+abstract class FirstTokenDto {
   @ApiProperty({
     type: String,
     nullable: true,
     example: 'rg_pat_…',
-    description: "The new owner's first personal token, shown once; null when the email had a user",
+    description:
+      "A new user's first personal token, shown once; null when the email had a user, who uses their own tokens",
   })
   token!: string | null;
   @ApiProperty({ type: String, nullable: true }) token_prefix!: string | null;
+}
+
+export class CreatedOrgDto extends FirstTokenDto {
+  @ApiProperty({ type: OrgDto }) org!: OrgDto;
+  @ApiProperty({ type: OrgOwnerDto }) owner!: OrgOwnerDto;
 }
 
 export class MemberDto {
@@ -78,15 +83,8 @@ export class InvitedUserDto {
   @ApiProperty() email!: string;
 }
 
-export class AcceptedInvitationDto {
+export class AcceptedInvitationDto extends FirstTokenDto {
   @ApiProperty({ type: InvitedOrgDto }) org!: InvitedOrgDto;
   @ApiProperty({ type: InvitedUserDto }) user!: InvitedUserDto;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: "A new user's first personal token (shown once); null for an existing user",
-  })
-  token!: string | null;
-  @ApiProperty({ type: String, nullable: true }) token_prefix!: string | null;
 }

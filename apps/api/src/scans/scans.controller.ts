@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
@@ -40,6 +41,10 @@ export class ScansController {
       '`deduplicated` when it joined a scan already asked for). `status: PENDING`: Temporal is out ' +
       'of reach; the request is kept (`request_id`) and starts when Temporal is back (`scan_id`, ' +
       '`run_id` null)',
+  })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'REPO_DISABLED: archived, deleted or taken out of its installation; not scanned',
   })
   async request(
     @Access() access: RequestAccess,

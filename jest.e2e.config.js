@@ -6,8 +6,12 @@ module.exports = {
   ...base,
   displayName: 'e2e',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-  setupFiles: ['<rootDir>/test/support/temporal-logging.ts'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: [
+    '<rootDir>/test/support/temporal-logging.ts',
+    '<rootDir>/test/support/record-api-responses.ts',
+  ],
+  globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
+  // Also checks every answer the API gave against its OpenAPI document (test/support/api-contract).
+  globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
   testTimeout: 120_000,
 };

@@ -3,6 +3,7 @@
 // the audit log that must show every change.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { SCAN_STEP_NAMES } from '@repoguard/domain';
 import { readOsvExport } from '@repoguard/infrastructure';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { sharedOsvExport } from '../support/shared-osv';
@@ -203,12 +204,17 @@ describe('the REST API on the real stack', () => {
     }
     expect(scan).toMatchObject({ id: scanId, repo_id: repoId, status: 'COMPLETED', error: null });
     expect(scan.commit_sha).toMatch(/^[0-9a-f]{40}$/);
-    expect(Object.keys(scan.phase_timings_ms).sort()).toEqual([
-      'evaluate',
-      'fetch',
-      'osv',
-      'parse',
-      'persist',
+    // One name per step: the metrics' phase label and the worker's step log lines use the same.
+    expect(Object.keys(scan.phase_timings_ms).sort()).toEqual([...SCAN_STEP_NAMES].sort());
+    expect(Object.keys(scan.counts).sort()).toEqual([
+      'blobs_downloaded',
+      'dependencies',
+      'fetched',
+      'findings',
+      'fixed_findings',
+      'manifests',
+      'queried',
+      'vulnerabilities',
     ]);
     expect(scan.temporal_ui_url).toBe(
       `http://127.0.0.1:8233/namespaces/repoguard/workflows/${encodeURIComponent(`repo-scan:${repoId}`)}/${scan.run_id}/history`,

@@ -79,11 +79,22 @@ const WITHOUT_BODY = new Set([
 ]);
 
 interface Operation {
-  parameters?: { name: string; in: string }[];
+  parameters?: { name: string; in: string; schema?: { type?: string } }[];
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, unknown>;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string; type?: string } }> }>;
   security?: unknown[];
 }
+
+interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+}
+
+// The only fractional numbers the API answers; every other number is a whole one.
+const FRACTIONAL = new Set(['FindingDto.cvss_score', 'DependencyHealthDto.latency_ms']);
+// Answered before any route runs (body parsers, the per-address limit): documented on every API route.
+const ANSWERS_OF_API_ROUTES = ['400', '413', '415', '429'];
 
 describe('the OpenAPI document', () => {
   let app: ApiProcess;
@@ -139,6 +150,64 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(0);
     },
   );
+
+  it('describes the bearer token as it is: opaque rg_pat_/rg_key_ tokens or the admin token, not a JWT', () => {
+    const scheme = document.components.securitySchemes.bearer;
+    expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque' });
+    expect(scheme.description).toEqual(expect.stringContaining('rg_pat_'));
+    expect(scheme.description).toEqual(expect.stringContaining('rg_key_'));
+    expect(scheme.description).toEqual(expect.stringContaining('REPOGUARD_ADMIN_TOKEN'));
+  });
+
+  it('types whole numbers as integers, in bodies, answers and query strings', () => {
+    const schemas = document.components.schemas as Record<string, Schema>;
+    expect(schemas['OrgDto']!.properties!['rate_limit_per_minute']).toMatchObject({ type: 'integer' });
+    expect(schemas['UpdateOrgBody']!.properties!['rate_limit_per_minute']).toMatchObject({ type: 'integer' });
+    const numbers = Object.entries(schemas).flatMap(([name, schema]) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([, property]) => property.type === 'number' || property.items?.type === 'number')
+        .map(([property]) => `${name}.${property}`),
+    );
+    expect(numbers.filter((n) => !FRACTIONAL.has(n))).toEqual([]);
+    const queryNumbers = [...operations].flatMap(([route, op]) =>
+      (op.parameters ?? [])
+        .filter((p) => p.in === 'query' && p.schema?.type === 'number')
+        .map((p) => `${route} ${p.name}`),
+    );
+    expect(queryNumbers).toEqual([]);
+  });
+
+  it('names every field in snake_case', () => {
+    const names = Object.entries(document.components.schemas as Record<string, Schema>).flatMap(
+      ([name, schema]) => Object.keys(schema.properties ?? {}).map((property) => `${name}.${property}`),
+    );
+    expect(names.length).toBeGreaterThan(100);
+    expect(names.filter((n) => !/^\w+\.[a-z][a-z0-9_]*$/.test(n))).toEqual([]);
+  });
+
+  it.each(ROUTES)('%s: a schema for every answer, the shared error body for every error', (route) => {
+    const responses = operations.get(route)!.responses;
+    for (const [status, response] of Object.entries(responses)) {
+      const schema = response.content?.['application/json']?.schema;
+      const health = route.startsWith('get /health');
+      if (status === '204') expect(response.content).toBeUndefined();
+      else if (route === 'get /metrics' && status === '200')
+        expect(response.content?.['text/plain']?.schema).toEqual({ type: 'string' });
+      else if (route === 'get /health/live' && status === '200')
+        expect(schema?.$ref).toBe('#/components/schemas/LiveDto');
+      else if (health && (status === '200' || status === '503'))
+        expect(schema?.$ref).toBe('#/components/schemas/HealthDto');
+      else if (Number(status) >= 400)
+        expect([status, schema?.$ref]).toEqual([status, '#/components/schemas/ErrorBodyDto']);
+      else
+        expect([status, schema?.$ref]).toEqual([
+          status,
+          expect.stringMatching(/^#\/components\/schemas\/\w+Dto$/),
+        ]);
+    }
+    if (route.includes(' /api/v1/'))
+      expect(Object.keys(responses)).toEqual(expect.arrayContaining(ANSWERS_OF_API_ROUTES));
+  });
 
   it('documents accepting an invitation with or without a bearer token, and its refusals', () => {
     const op = operations.get('post /api/v1/invites/{token}/accept')!;

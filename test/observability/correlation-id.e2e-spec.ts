@@ -12,6 +12,8 @@ import { CORRELATION_ID_HEADER } from '@repoguard/contract';
 
 const CORRELATION_ID = 'abc-123';
 const STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'];
+// Each step's name in its log lines: the same as in the API's phase_timings_ms and the metrics' phase label.
+const PHASES = ['fetch', 'parse', 'match', 'persist', 'evaluate'];
 const WEBHOOK_SECRET = `whsec-${randomUUID()}`;
 const PUSH_EXAMPLE = (
   examples.find((d) => d.name === 'push')!.examples as unknown as { ref: string; head_commit: object }[]
@@ -113,12 +115,13 @@ describe('one correlation id from request to activity', () => {
     const stepLines = temporalLogs
       .records()
       .filter((r) => r.workflowId === workflowId && r.runId === runId && typeof r.activityType === 'string');
-    for (const step of STEPS) {
+    for (const [index, step] of STEPS.entries()) {
       for (const msg of ['step started', 'step completed']) {
         expect(stepLines).toContainEqual(
           expect.objectContaining({
             msg,
             activityType: step,
+            phase: PHASES[index],
             correlationId: CORRELATION_ID,
             scanId,
             attempt: 1,

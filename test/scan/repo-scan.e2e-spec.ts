@@ -96,7 +96,7 @@ describe('the repository scan workflow, end to end', () => {
       trigger: 'api',
       requestedBy: 'user:alice',
     });
-    expect(Object.keys(scan.phaseTimings).sort()).toEqual(['evaluate', 'fetch', 'osv', 'parse', 'persist']);
+    expect(Object.keys(scan.phaseTimings).sort()).toEqual(['evaluate', 'fetch', 'match', 'parse', 'persist']);
     expect(scan.counts).toMatchObject({ manifests: 3, findings: expected.length });
 
     const handle = harness.temporal.client.workflow.getHandle(`repo-scan:${target.repoId}`);

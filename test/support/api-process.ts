@@ -1,6 +1,7 @@
 // The API as production runs it: its own process from apps/api/src/main.ts, configured only by its
 // environment. Tests reach it over HTTP and read its JSON log lines from stdout.
 import { createServer } from 'node:net';
+import { registerApiOrigin } from './api-contract/response-recorder';
 import { startApp, type RunningProcess } from './processes';
 import type { LogCapture } from './log-capture';
 
@@ -85,6 +86,7 @@ export async function startApiProcess(
     });
   }
   await waitUntilLive(app, url, 60_000);
+  await registerApiOrigin(url);
   return {
     url,
     process: app,

@@ -2,7 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { configuredSecrets, createLogger, logLevelOf } from '@repoguard/infrastructure';
 import { Logger as RequestScopedLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -16,6 +16,7 @@ import { bodyParserErrors, inputSanity } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
+import { createApiDocument } from './openapi/api-document';
 import { AddressLimits } from './rate-limit/address-limits';
 import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
 
@@ -78,15 +79,8 @@ export async function createApiApp(
   app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('RepoGuard API')
-      .setDescription('Watches the dependencies of GitHub repositories for known vulnerabilities.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, createApiDocument(app, API_PREFIX), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
   return app;
 }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, IntegrationUnavailableError } from '@repoguard/domain';
+import { DomainError, IntegrationUnavailableError, type ScanStepName } from '@repoguard/domain';
 
 /**
  * How a failed step tells Temporal whether to retry: domain errors are permanent (a missing repo,
@@ -51,7 +51,7 @@ export interface StepProgress {
  */
 export async function asActivity<T>(
   work: (cancelled: AbortSignal | undefined, step: StepProgress) => Promise<T>,
-  scan?: { readonly scanId: string; readonly correlationId?: string },
+  scan?: { readonly scanId: string; readonly correlationId?: string; readonly step?: ScanStepName },
   progress?: () => unknown,
 ): Promise<T> {
   const context = currentContext();
@@ -76,8 +76,15 @@ export async function asActivity<T>(
     },
   };
   // The SDK's activity logger adds the workflow, run and activity ids; the scan's correlation id
-  // ties the lines to the API request or webhook delivery that asked for it.
-  const fields = scan ? { scanId: scan.scanId, correlationId: scan.correlationId ?? null } : {};
+  // ties the lines to the API request or webhook delivery that asked for it; `phase` names the
+  // step as the API's phase_timings_ms and the metrics' phase label do.
+  const fields = scan
+    ? {
+        scanId: scan.scanId,
+        correlationId: scan.correlationId ?? null,
+        ...(scan.step ? { phase: scan.step } : {}),
+      }
+    : {};
   const started = Date.now();
   context?.log.info('step started', fields);
   try {

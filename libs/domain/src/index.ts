@@ -59,6 +59,7 @@ export * from './finding/current-finding';
 export * from './finding/finding-repository.port';
 export * from './policy/policy-repository.port';
 export * from './scan/scan-repository.port';
+export * from './scan/scan-step-name';
 export * from './webhook/push-event';
 export * from './security/redact';
 export * from './webhook/repository-event';

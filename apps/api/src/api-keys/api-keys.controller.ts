@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from '@repoguard/application';
 import type { ApiKeyRecord } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
@@ -7,6 +14,7 @@ import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ApiKeyListQuery, CreateApiKeyBody } from './api-key.dto';
+import { ApiKeysDto, CreatedApiKeyDto } from './api-key-response.dto';
 
 const keyView = (key: ApiKeyRecord) => ({
   id: key.id,
@@ -31,8 +39,9 @@ export class ApiKeysController {
 
   @Post()
   @Requires('api_keys.manage', 'org_field')
-  @ApiCreatedResponse({ description: '`key` is the secret: it is shown this once' })
-  async create(@Access() access: RequestAccess, @Body() body: CreateApiKeyBody) {
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: '`key` is the secret: it is shown this once' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'expires_at not in the future' })
+  async create(@Access() access: RequestAccess, @Body() body: CreateApiKeyBody): Promise<CreatedApiKeyDto> {
     const created = await this.createApiKey.execute({
       caller: orgCallerOf(access),
       name: body.name,
@@ -44,7 +53,8 @@ export class ApiKeysController {
 
   @Get()
   @Requires('api_keys.manage', 'org_field')
-  async list(@Access() access: RequestAccess, @Query() _query: ApiKeyListQuery) {
+  @ApiOkResponse({ type: ApiKeysDto, description: "The org's keys, revoked and expired ones included" })
+  async list(@Access() access: RequestAccess, @Query() _query: ApiKeyListQuery): Promise<ApiKeysDto> {
     const keys = await this.listApiKeys.execute({ caller: orgCallerOf(access) });
     return { items: keys.map(keyView) };
   }

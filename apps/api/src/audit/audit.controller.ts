@@ -8,6 +8,7 @@ import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { AuditLogPageDto } from './audit-log-response.dto';
 
 export class AuditLogQuery {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
@@ -37,7 +38,7 @@ export class AuditLogQuery {
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })
@@ -70,8 +71,11 @@ export class AuditController {
 
   @Get()
   @Requires('audit.read', 'org_param')
-  @ApiOkResponse({ description: 'Audit rows, newest first; follow next_cursor for older ones' })
-  async list(@Access() access: RequestAccess, @Query() query: AuditLogQuery) {
+  @ApiOkResponse({
+    type: AuditLogPageDto,
+    description: 'Audit rows, newest first; follow next_cursor for older ones',
+  })
+  async list(@Access() access: RequestAccess, @Query() query: AuditLogQuery): Promise<AuditLogPageDto> {
     const { items, next } = await this.listAuditLog.execute({
       caller: orgCallerOf(access),
       ...(query.action ? { action: query.action } : {}),

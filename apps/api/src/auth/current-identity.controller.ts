@@ -5,9 +5,10 @@ import { Access, AnyCaller } from '../access/access.decorator';
 import { callerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { CurrentIdentityDto } from './current-identity-response.dto';
 
 /** One shape for every kind of caller; what does not apply to it is null. Never a secret. */
-function identityView(identity: CurrentIdentity) {
+function identityView(identity: CurrentIdentity): CurrentIdentityDto {
   switch (identity.kind) {
     case 'user':
       return {
@@ -60,11 +61,12 @@ export class CurrentIdentityController {
   @Get()
   @AnyCaller()
   @ApiOkResponse({
+    type: CurrentIdentityDto,
     description:
       'Who is calling (kind: user, api_key or instance_admin) and through which token (type, id, prefix, ' +
       'expiry); the orgs it acts in with its role in each',
   })
-  async me(@Access() access: RequestAccess) {
+  async me(@Access() access: RequestAccess): Promise<CurrentIdentityDto> {
     return identityView(
       await this.getCurrentIdentity.execute({ caller: callerOf(access), principal: access.principal }),
     );

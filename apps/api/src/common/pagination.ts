@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export const MAX_PER_PAGE = 100;
 
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100_000, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })
@@ -13,7 +13,7 @@ export class PageQuery {
   @Max(100_000, { message: 'must be at most 100000' })
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 30 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: 30 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })

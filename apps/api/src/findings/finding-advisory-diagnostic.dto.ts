@@ -29,7 +29,7 @@ export class FindingAdvisoryDiagnosticDto {
   rule!: string;
 
   @ApiProperty({ type: [String], example: ['introduced 1.0.0'], description: 'The events used instead' })
-  read_as!: string[];
+  read_as!: readonly string[];
 }
 
 /**
@@ -38,12 +38,17 @@ export class FindingAdvisoryDiagnosticDto {
  */
 export class FindingAdvisoryDiagnosticsDto {
   @ApiProperty({
+    type: 'integer',
     example: 1,
     description: 'Events not readable as written, across the advisories of the finding',
   })
   total!: number;
 
-  @ApiProperty({ example: 1, description: 'How many of the finding’s advisories hold at least one' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'How many of the finding’s advisories hold at least one',
+  })
   advisories!: number;
 
   @ApiProperty({

@@ -5,6 +5,7 @@ import {
   ApiExtraModels,
   ApiOkResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ListFindings, SearchOrgFindings, TriageFinding, type FindingCriteria } from '@repoguard/application';
 import type { Severity } from '@repoguard/domain';
@@ -19,6 +20,7 @@ import {
 } from './finding-advisory-diagnostic.dto';
 import { FindingListQuery, findingSortOf, OrgFindingSearchQuery, TriageBody } from './finding.dto';
 import { findingView } from './finding.view';
+import { FindingDto, FindingPageDto, OrgFindingPageDto } from './finding-response.dto';
 
 @ApiTags('findings')
 @ApiExtraModels(FindingAdvisoryDiagnosticDto, FindingAdvisoryDiagnosticsDto)
@@ -35,6 +37,7 @@ export class FindingsController {
   @Get('repos/:repo_id/findings')
   @Requires('findings.read', 'repo_history_param')
   @ApiOkResponse({
+    type: FindingPageDto,
     description:
       'A page of findings: open ones unless `status` says otherwise, most severe and newest first unless ' +
       '`sort` says otherwise. Each has `advisory_diagnostics` (FindingAdvisoryDiagnosticsDto): ' +
@@ -45,7 +48,7 @@ export class FindingsController {
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
     @Query() query: FindingListQuery,
-  ) {
+  ): Promise<FindingPageDto> {
     const { items, total } = await this.listFindings.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -58,12 +61,16 @@ export class FindingsController {
   @Get('orgs/:org_id/findings')
   @Requires('findings.read', 'org_param')
   @ApiOkResponse({
+    type: OrgFindingPageDto,
     description:
       "Findings across the org's connected repositories (which repositories have this advisory or package?), " +
       'each with `repository` ({ id, full_name }); the same filters, `status` default and `sort` as a ' +
       "repository's findings, plus `advisory`.",
   })
-  async search(@Access() access: RequestAccess, @Query() query: OrgFindingSearchQuery) {
+  async search(
+    @Access() access: RequestAccess,
+    @Query() query: OrgFindingSearchQuery,
+  ): Promise<OrgFindingPageDto> {
     const { items, total } = await this.searchOrgFindings.execute({
       caller: orgCallerOf(access),
       ...criteriaOf(query),
@@ -80,16 +87,18 @@ export class FindingsController {
   @Patch('findings/:finding_id')
   @Requires('findings.triage', 'finding_param')
   @ApiOkResponse({
+    type: FindingDto,
     description:
       'The finding after the triage decision (audited, with who and when in `triage`); the ' +
       "repository's status is judged again in the same transaction",
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED, FINDING_WITHDRAWN' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'expires_at not in the future' })
   async triage(
     @Access() access: RequestAccess,
     @Param('finding_id') findingId: string,
     @Body() body: TriageBody,
-  ) {
+  ): Promise<FindingDto> {
     return findingView(
       await this.triageFinding.execute({
         caller: callerOf(access),

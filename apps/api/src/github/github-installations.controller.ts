@@ -22,9 +22,14 @@ import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import {
+  GithubInstallationsDto,
+  GithubLinkRequestDto,
+  GithubReposDto,
+} from './github-installation-response.dto';
 
 export class LinkInstallationBody {
-  @ApiProperty({ example: 12345678 })
+  @ApiProperty({ type: 'integer', example: 12345678 })
   @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
   @Min(1, { message: 'must be a GitHub installation id' })
   installation_id!: number;
@@ -32,6 +37,7 @@ export class LinkInstallationBody {
 
 export class LinkRequestBody {
   @ApiPropertyOptional({
+    type: 'integer',
     example: 12345678,
     description: 'The installation to link when the app is already installed (then follow authorize_url)',
   })
@@ -42,7 +48,7 @@ export class LinkRequestBody {
 }
 
 export class InstallationReposQuery {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @Type(() => Number)
   @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
   @Min(1, { message: 'must be a GitHub installation id' })
@@ -54,7 +60,7 @@ export class InstallationReposQuery {
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   query?: string;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @ApiPropertyOptional({ type: 'integer', description: 'next_cursor of the previous page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a next_cursor this API returned' })
@@ -109,13 +115,17 @@ export class GithubInstallationsController {
   @Post('installations/link-requests')
   @Requires('repos.connect', 'org_param')
   @ApiCreatedResponse({
+    type: GithubLinkRequestDto,
     description:
       'Send the person to install_url (or, for an installed app, authorize_url): GitHub returns them ' +
       'to GET /api/v1/github/setup, which links the installation if their GitHub account can access it. ' +
       'Single use, valid for 10 minutes.',
   })
   @ApiForbiddenResponse({ type: ErrorBodyDto, description: 'PERSONAL_TOKEN_REQUIRED: an API key cannot' })
-  async requestLink(@Access() access: RequestAccess, @Body() body: LinkRequestBody) {
+  async requestLink(
+    @Access() access: RequestAccess,
+    @Body() body: LinkRequestBody,
+  ): Promise<GithubLinkRequestDto> {
     const started = await this.startGithubInstallationLink.execute({
       caller: orgCallerOf(access),
       ...(body.installation_id !== undefined ? { installationId: String(body.installation_id) } : {}),
@@ -130,16 +140,22 @@ export class GithubInstallationsController {
 
   @Get('installations')
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: "The org's installations" })
-  async list(@Access() access: RequestAccess) {
+  @ApiOkResponse({ type: GithubInstallationsDto, description: "The org's installations" })
+  async list(@Access() access: RequestAccess): Promise<GithubInstallationsDto> {
     const rows = await this.listGithubInstallations.execute({ caller: orgCallerOf(access) });
     return { items: rows.map(installationView) };
   }
 
   @Get('repos')
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: 'Repositories the installation grants, a page at a time (`next_cursor`)' })
-  async repos(@Access() access: RequestAccess, @Query() query: InstallationReposQuery) {
+  @ApiOkResponse({
+    type: GithubReposDto,
+    description: 'Repositories the installation grants, a page at a time (`next_cursor`)',
+  })
+  async repos(
+    @Access() access: RequestAccess,
+    @Query() query: InstallationReposQuery,
+  ): Promise<GithubReposDto> {
     const { items, nextPage } = await this.listInstallationRepositories.execute({
       caller: orgCallerOf(access),
       installationId: String(query.installation_id),

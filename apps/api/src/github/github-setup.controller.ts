@@ -20,6 +20,7 @@ import { ErrorBodyDto } from '../errors/error-body.dto';
 import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { RateLimitByIp } from '../rate-limit/rate-limit-by-ip.decorator';
 import { installationView } from './github-installations.controller';
+import { GithubLinkedDto } from './github-installation-response.dto';
 
 /** The query GitHub puts on the app's setup/callback URL (every parameter it documents). */
 export class GithubSetupQuery {
@@ -34,7 +35,7 @@ export class GithubSetupQuery {
   @Length(1, 200, { message: 'must be a GitHub authorization code' })
   code?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a GitHub installation id (a whole number)' })
@@ -80,7 +81,10 @@ export class GithubSetupController {
   @RateLimitByIp()
   // The state is a credential: guessing costs a locked lookup, so failures count against the address.
   @UseInterceptors(CredentialCheckInterceptor)
-  @ApiOkResponse({ description: 'Linked: the installation, its org and the GitHub login that proved it' })
+  @ApiOkResponse({
+    type: GithubLinkedDto,
+    description: 'Linked: the installation, its org and the GitHub login that proved it',
+  })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description: 'GITHUB_LINK_STATE_INVALID, GITHUB_OAUTH_CODE_INVALID, or a missing code or installation',
@@ -99,7 +103,7 @@ export class GithubSetupController {
     type: ErrorBodyDto,
     description: 'GITHUB_APP_NOT_CONFIGURED, or GitHub unreachable',
   })
-  async setup(@Query() query: GithubSetupQuery, @Req() request: ApiRequest) {
+  async setup(@Query() query: GithubSetupQuery, @Req() request: ApiRequest): Promise<GithubLinkedDto> {
     const { installation, githubLogin } = await this.completeGithubInstallationLink.execute({
       state: query.state,
       ...(query.code !== undefined ? { code: query.code } : {}),

@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -24,7 +25,8 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOkResponse({ description: 'Prometheus text format' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

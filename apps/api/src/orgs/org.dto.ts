@@ -40,6 +40,7 @@ export class UpdateOrgBody {
   name?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     nullable: true,
     minimum: 1,
     maximum: 1_000_000,

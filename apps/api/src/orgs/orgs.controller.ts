@@ -46,6 +46,16 @@ import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { ChangeRoleBody, CreateOrgBody, InviteBody, UpdateOrgBody } from './org.dto';
+import {
+  AcceptedInvitationDto,
+  CreatedOrgDto,
+  InvitationDto,
+  MemberRoleDto,
+  MembersDto,
+  MyOrgsDto,
+  OrgDto,
+  PendingInvitationsDto,
+} from './org-response.dto';
 
 const orgView = (org: OrganizationRecord) => ({
   id: org.id,
@@ -92,12 +102,13 @@ export class OrgsController {
   @Post('orgs')
   @InstanceAdmin()
   @ApiCreatedResponse({
+    type: CreatedOrgDto,
     description:
       'The org and its owner. A new owner email gets a user and its first personal token (`token`, shown once); ' +
       'an email that already has a user is made owner with `token: null`: they use their own tokens',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'ORG_SLUG_TAKEN' })
-  async create(@Body() body: CreateOrgBody, @Access() access: RequestAccess) {
+  async create(@Body() body: CreateOrgBody, @Access() access: RequestAccess): Promise<CreatedOrgDto> {
     const created = await this.createOrganization.execute({
       actor: access.audit,
       name: body.name,
@@ -114,20 +125,20 @@ export class OrgsController {
 
   @Get('orgs/me')
   @AnyCaller()
-  @ApiOkResponse({ description: "The caller's orgs, with the caller's role in each" })
-  async mine(@Access() access: RequestAccess) {
+  @ApiOkResponse({ type: MyOrgsDto, description: "The caller's orgs, with the caller's role in each" })
+  async mine(@Access() access: RequestAccess): Promise<MyOrgsDto> {
     const orgs = await this.listMyOrganizations.execute({ caller: callerOf(access) });
     return { items: orgs.map((org) => ({ ...orgView(org), role: access.principal.roles.get(org.id)! })) };
   }
 
   @Patch('orgs/:org_id')
   @Requires('org.update', 'org_param')
-  @ApiOkResponse({ description: 'The org after the change (name, rate limit per token)' })
+  @ApiOkResponse({ type: OrgDto, description: 'The org after the change (name, rate limit per token)' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description: "rate_limit_per_minute above the instance's RATE_LIMIT_PER_MINUTE",
   })
-  async update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody) {
+  async update(@Access() access: RequestAccess, @Body() body: UpdateOrgBody): Promise<OrgDto> {
     return orgView(
       await this.updateOrganization.execute({
         caller: orgCallerOf(access),
@@ -152,7 +163,8 @@ export class OrgsController {
 
   @Get('orgs/:org_id/members')
   @Requires('members.read', 'org_param')
-  async members(@Access() access: RequestAccess) {
+  @ApiOkResponse({ type: MembersDto, description: "The org's members and their roles" })
+  async members(@Access() access: RequestAccess): Promise<MembersDto> {
     const members = await this.listMembers.execute({ caller: orgCallerOf(access) });
     return {
       items: members.map((m) => ({
@@ -166,9 +178,9 @@ export class OrgsController {
 
   @Post('orgs/:org_id/invite')
   @Requires('members.invite', 'org_param')
-  @ApiCreatedResponse({ description: 'The invitation and its token (shown once)' })
+  @ApiCreatedResponse({ type: InvitationDto, description: 'The invitation and its token (shown once)' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'ALREADY_MEMBER: the email is a member already' })
-  async invite(@Access() access: RequestAccess, @Body() body: InviteBody) {
+  async invite(@Access() access: RequestAccess, @Body() body: InviteBody): Promise<InvitationDto> {
     const { invitation, token } = await this.inviteMember.execute({
       caller: orgCallerOf(access),
       email: body.email,
@@ -187,9 +199,10 @@ export class OrgsController {
   @Get('orgs/:org_id/invitations')
   @Requires('members.invite', 'org_param')
   @ApiOkResponse({
+    type: PendingInvitationsDto,
     description: 'Invitations not accepted, revoked nor expired, oldest first; never their tokens',
   })
-  async invitations(@Access() access: RequestAccess) {
+  async invitations(@Access() access: RequestAccess): Promise<PendingInvitationsDto> {
     const pending = await this.listInvitations.execute({ caller: orgCallerOf(access) });
     return { items: pending.map(invitationView) };
   }
@@ -216,12 +229,13 @@ export class OrgsController {
 
   @Patch('orgs/:org_id/members/:user_id')
   @Requires('members.invite', 'org_param')
+  @ApiOkResponse({ type: MemberRoleDto, description: 'The membership after the change' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'LAST_OWNER: the last owner cannot be demoted' })
   async changeRole(
     @Access() access: RequestAccess,
     @Param('user_id') userId: string,
     @Body() body: ChangeRoleBody,
-  ) {
+  ): Promise<MemberRoleDto> {
     return memberView(
       await this.changeMemberRole.execute({
         caller: orgCallerOf(access),
@@ -248,6 +262,7 @@ export class OrgsController {
     description: 'Too many failed attempts from this address',
   })
   @ApiCreatedResponse({
+    type: AcceptedInvitationDto,
     description:
       'The membership. Without a bearer token the invited email must be new: a user is created and its first ' +
       'personal token returned (shown once). An existing user accepts with their own personal token and gets ' +
@@ -271,7 +286,7 @@ export class OrgsController {
     description: 'INVITATION_USED, INVITATION_REVOKED or INVITATION_EXPIRED',
   })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto })
-  async accept(@Param('token') token: string, @Req() request: ApiRequest) {
+  async accept(@Param('token') token: string, @Req() request: ApiRequest): Promise<AcceptedInvitationDto> {
     const accepted = await this.acceptInvitation.execute({
       token,
       caller: request.access ? callerOf(request.access) : null,

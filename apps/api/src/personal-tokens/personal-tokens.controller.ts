@@ -16,6 +16,7 @@ import type { RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { CreatePersonalTokenBody } from './personal-token.dto';
+import { CreatedPersonalTokenDto, PersonalTokensDto } from './personal-token-response.dto';
 
 /** Never the secret nor its hash: the prefix tells tokens apart. */
 const tokenView = (token: PersonalTokenRecord) => ({
@@ -41,9 +42,15 @@ export class PersonalTokensController {
 
   @Post()
   @UserCaller()
-  @ApiCreatedResponse({ description: '`token` is the secret: it is shown this once' })
+  @ApiCreatedResponse({
+    type: CreatedPersonalTokenDto,
+    description: '`token` is the secret: it is shown this once',
+  })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'expires_at not in the future' })
-  async create(@Access() access: RequestAccess, @Body() body: CreatePersonalTokenBody) {
+  async create(
+    @Access() access: RequestAccess,
+    @Body() body: CreatePersonalTokenBody,
+  ): Promise<CreatedPersonalTokenDto> {
     const created = await this.createPersonalToken.execute({
       caller: callerOf(access),
       name: body.name,
@@ -54,8 +61,11 @@ export class PersonalTokensController {
 
   @Get()
   @UserCaller()
-  @ApiOkResponse({ description: "The caller's tokens, newest first, revoked and expired ones included" })
-  async list(@Access() access: RequestAccess) {
+  @ApiOkResponse({
+    type: PersonalTokensDto,
+    description: "The caller's tokens, newest first, revoked and expired ones included",
+  })
+  async list(@Access() access: RequestAccess): Promise<PersonalTokensDto> {
     const tokens = await this.listPersonalTokens.execute({ caller: callerOf(access) });
     return { items: tokens.map(tokenView) };
   }

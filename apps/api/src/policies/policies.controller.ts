@@ -13,6 +13,7 @@ import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { EvaluationQuery, PutPolicyBody } from './policy.dto';
+import { PoliciesDto, PolicyEvaluationDto, PolicyVersionDto } from './policy-response.dto';
 
 const policyView = (policy: PolicyVersion) => ({
   version: policy.version,
@@ -33,20 +34,23 @@ export class PoliciesController {
 
   @Put()
   @Requires('policies.update', 'org_param')
-  @ApiOkResponse({ description: 'The new current version' })
+  @ApiOkResponse({ type: PolicyVersionDto, description: 'The new current version' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description: 'POLICY_INVALID: details name each rule',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'POLICY_CHANGED_CONCURRENTLY: retry' })
-  async put(@Access() access: RequestAccess, @Body() body: PutPolicyBody) {
+  async put(@Access() access: RequestAccess, @Body() body: PutPolicyBody): Promise<PolicyVersionDto> {
     return policyView(await this.updatePolicy.execute({ caller: orgCallerOf(access), rules: body.rules }));
   }
 
   @Get()
   @Requires('policies.read', 'org_param')
-  @ApiOkResponse({ description: 'The current policy (the default when none was saved) and every version' })
-  async list(@Access() access: RequestAccess) {
+  @ApiOkResponse({
+    type: PoliciesDto,
+    description: 'The current policy (the default when none was saved) and every version',
+  })
+  async list(@Access() access: RequestAccess): Promise<PoliciesDto> {
     const versions = await this.listPolicies.execute({ caller: orgCallerOf(access) });
     return {
       current: versions[0]
@@ -59,10 +63,18 @@ export class PoliciesController {
   @Get('evaluation')
   @Requires('policies.read', 'org_param')
   @ApiOkResponse({
+    type: PolicyEvaluationDto,
     description: "The repo's status under the current policy (or `rules`, a dry run), computed now",
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_NOT_SCANNED' })
-  async evaluation(@Access() access: RequestAccess, @Query() query: EvaluationQuery) {
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'POLICY_INVALID: the dry-run `rules`; details name each rule',
+  })
+  async evaluation(
+    @Access() access: RequestAccess,
+    @Query() query: EvaluationQuery,
+  ): Promise<PolicyEvaluationDto> {
     const evaluation = await this.evaluateRepoPolicy.execute({
       caller: orgCallerOf(access),
       repoId: query.repo_id.toLowerCase(),

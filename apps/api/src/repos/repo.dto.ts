@@ -65,6 +65,7 @@ export class ConnectRepoBody {
   git_credentials?: GitCredentialsBody;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'A GitHub App installation linked to this org that grants the (private) repository',
   })
   @IsOptional()

@@ -11,7 +11,11 @@ export const NOTHING_FOUND: SeverityCounts = {
 
 /** `{ critical, high, medium, low, unknown, total }` */
 const countsView = (counts: SeverityCounts) => ({
-  ...Object.fromEntries(SEVERITIES.map((s) => [s.toLowerCase(), counts[s]])),
+  critical: counts.CRITICAL,
+  high: counts.HIGH,
+  medium: counts.MEDIUM,
+  low: counts.LOW,
+  unknown: counts.UNKNOWN,
   total: SEVERITIES.reduce((sum, s) => sum + counts[s], 0),
 });
 

@@ -23,6 +23,7 @@ import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ConnectRepoBody, DisconnectQuery, RepoListQuery } from './repo.dto';
 import { NOTHING_FOUND, repoView } from './repo.view';
+import { RepoDto, RepoPageDto } from './repo-response.dto';
 
 @ApiTags('repositories')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -37,14 +38,14 @@ export class ReposController {
 
   @Post()
   @Requires('repos.connect', 'org_param')
-  @ApiCreatedResponse({ description: 'Connected' })
+  @ApiCreatedResponse({ type: RepoDto, description: 'Connected' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description:
       'REPO_REF_INVALID, REPO_NOT_FOUND (GitHub does not show it), GITHUB_ORG_CREDENTIALS_REQUIRED (private, and only the instance token would read it) or SSH_DEPLOY_KEY_REQUIRED',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'REPO_ALREADY_CONNECTED' })
-  async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody) {
+  async connect(@Access() access: RequestAccess, @Body() body: ConnectRepoBody): Promise<RepoDto> {
     const caller = orgCallerOf(access);
     if (body.git_url !== undefined) {
       if (body.repo !== undefined || body.installation_id !== undefined) {
@@ -84,11 +85,12 @@ export class ReposController {
   @Get()
   @Requires('repos.read', 'org_param')
   @ApiOkResponse({
+    type: RepoPageDto,
     description:
       'A page of repositories, newest first; each with `open_findings`: its open findings by severity ' +
       '(critical, high, medium, low, unknown) and their total',
   })
-  async list(@Access() access: RequestAccess, @Query() query: RepoListQuery) {
+  async list(@Access() access: RequestAccess, @Query() query: RepoListQuery): Promise<RepoPageDto> {
     const { items, total } = await this.listRepositories.execute({
       caller: orgCallerOf(access),
       ...(query.status ? { status: query.status } : {}),
@@ -103,12 +105,12 @@ export class ReposController {
 
   @Get(':repo_id')
   @Requires('repos.read', 'repo_param')
-  @ApiOkResponse({ description: 'The repository, with `open_findings` by severity' })
+  @ApiOkResponse({ type: RepoDto, description: 'The repository, with `open_findings` by severity' })
   async get(
     @Access() access: RequestAccess,
     @Param('org_id') orgId: string,
     @Param('repo_id') repoId: string,
-  ) {
+  ): Promise<RepoDto> {
     const { repo, openFindings } = await this.getRepository.execute({
       caller: callerOf(access),
       orgId: requireUuid(orgId, 'org_id'),

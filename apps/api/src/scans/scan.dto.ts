@@ -31,7 +31,7 @@ export class ScanRequestStatusDto {
   })
   state!: 'pending' | 'relayed' | 'gave_up';
 
-  @ApiProperty({ description: 'Failed tries to hand it to Temporal' })
+  @ApiProperty({ type: 'integer', description: 'Failed tries to hand it to Temporal' })
   attempts!: number;
 
   @ApiProperty({ type: String, nullable: true })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
@@ -16,6 +17,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { RequestScanBody, ScanRequestStatusDto } from './scan.dto';
 import { scanView } from './scan.view';
+import { ScanDto, ScanPageDto, ScanRequestedDto } from './scan-response.dto';
 
 @ApiTags('scans')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -33,17 +35,22 @@ export class ScansController {
   @HttpCode(202)
   @Requires('scans.trigger', 'repo_param')
   @ApiAcceptedResponse({
+    type: ScanRequestedDto,
     description:
       'Recorded. `status: QUEUED`: Temporal took the request (`scan_id` once a worker named it, ' +
       '`deduplicated` when it joined a scan already asked for). `status: PENDING`: Temporal is out ' +
       'of reach; the request is kept (`request_id`) and starts when Temporal is back (`scan_id`, ' +
       '`run_id` null)',
   })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'REPO_DISABLED: archived, deleted or taken out of its installation; not scanned',
+  })
   async request(
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
     @Body() body: RequestScanBody,
-  ) {
+  ): Promise<ScanRequestedDto> {
     const requested = await this.requestScan.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -91,9 +98,14 @@ export class ScansController {
   @Get('repos/:repo_id/scans')
   @Requires('scans.read', 'repo_param')
   @ApiOkResponse({
+    type: ScanPageDto,
     description: 'Scan history, newest first; each with the policy `verdict` stored for it (or null)',
   })
-  async list(@Access() access: RequestAccess, @Param('repo_id') repoId: string, @Query() query: PageQuery) {
+  async list(
+    @Access() access: RequestAccess,
+    @Param('repo_id') repoId: string,
+    @Query() query: PageQuery,
+  ): Promise<ScanPageDto> {
     const { items, total } = await this.listScans.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
@@ -110,11 +122,12 @@ export class ScansController {
   @Get('scans/:scan_id')
   @Requires('scans.read', 'scan_param')
   @ApiOkResponse({
+    type: ScanDto,
     description:
       'Status, phase timings, counts, commit, error, a link to the run in the Temporal Web UI, and the ' +
       "policy `verdict` on the scan's snapshot (status, policy_version, reasons, evaluated_at; null until stored)",
   })
-  async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
+  async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string): Promise<ScanDto> {
     const scan = await this.getScan.execute({ caller: callerOf(access), scanId: scanId.toLowerCase() });
     return scanView(scan, this.config);
   }

@@ -13,6 +13,7 @@ import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { SecretStatusDto } from './secret-status-response.dto';
 
 export class GithubTokenBody {
   @ApiProperty({
@@ -42,16 +43,16 @@ export class GithubTokenController {
 
   @Put()
   @Requires('repos.connect', 'org_param')
-  @ApiOkResponse({ description: '`{ configured: true, updated_at }`: the token itself is never answered' })
-  async set(@Access() access: RequestAccess, @Body() body: GithubTokenBody) {
+  @ApiOkResponse({ type: SecretStatusDto, description: 'Stored: the token itself is never answered' })
+  async set(@Access() access: RequestAccess, @Body() body: GithubTokenBody): Promise<SecretStatusDto> {
     await this.setGithubToken.execute({ caller: orgCallerOf(access), token: body.token });
     return this.status(access);
   }
 
   @Get()
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: '`{ configured, updated_at }`' })
-  async status(@Access() access: RequestAccess) {
+  @ApiOkResponse({ type: SecretStatusDto })
+  async status(@Access() access: RequestAccess): Promise<SecretStatusDto> {
     const { updatedAt } = await this.getGithubTokenStatus.execute({ caller: orgCallerOf(access) });
     return { configured: updatedAt !== null, updated_at: updatedAt?.toISOString() ?? null };
   }

@@ -13,6 +13,7 @@ import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { IssuedWebhookSecretDto, WebhookSecretStatusDto } from './secret-status-response.dto';
 
 /** Where an org's own webhooks deliver: named by the org's id, which (unlike its slug) never changes hands. */
 export const orgWebhookPath = (orgId: string) => `/api/v1/webhooks/github/orgs/${orgId}`;
@@ -38,11 +39,10 @@ export class WebhookSecretController {
   @Post()
   @Requires('repos.connect', 'org_param')
   @ApiCreatedResponse({
-    description:
-      '`{ secret, rotated, updated_at, webhook_path, webhook_url, content_type }`: the secret is shown ' +
-      'this once; a previous secret stops working at once',
+    type: IssuedWebhookSecretDto,
+    description: 'The secret is shown ' + 'this once; a previous secret stops working at once',
   })
-  async rotate(@Access() access: RequestAccess) {
+  async rotate(@Access() access: RequestAccess): Promise<IssuedWebhookSecretDto> {
     const caller = orgCallerOf(access);
     const issued = await this.rotateWebhookSecret.execute({ caller });
     return {
@@ -56,8 +56,8 @@ export class WebhookSecretController {
 
   @Get()
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: '`{ configured, updated_at, webhook_path, webhook_url }`: never the secret' })
-  async status(@Access() access: RequestAccess) {
+  @ApiOkResponse({ type: WebhookSecretStatusDto, description: 'Never the secret' })
+  async status(@Access() access: RequestAccess): Promise<WebhookSecretStatusDto> {
     const caller = orgCallerOf(access);
     const { updatedAt } = await this.getWebhookSecretStatus.execute({ caller });
     return {

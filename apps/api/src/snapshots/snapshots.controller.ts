@@ -7,6 +7,7 @@ import type { RequestAccess } from '../common/api-request';
 import { offsetOf, PageQuery, pageOf } from '../common/pagination';
 import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { SnapshotDto } from './snapshot-response.dto';
 
 @ApiTags('snapshots')
 @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -16,13 +17,16 @@ export class SnapshotsController {
 
   @Get(':snapshot_id')
   @Requires('repos.read', 'repo_param')
-  @ApiOkResponse({ description: 'Commit, manifests with their diagnostics, and a page of dependencies' })
+  @ApiOkResponse({
+    type: SnapshotDto,
+    description: 'Commit, manifests with their diagnostics, and a page of dependencies',
+  })
   async get(
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
     @Param('snapshot_id') snapshotId: string,
     @Query() query: PageQuery,
-  ) {
+  ): Promise<SnapshotDto> {
     const { snapshot, dependencies } = await this.getSnapshot.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),

@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -14,6 +15,7 @@ import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { SshDeployKeyDto } from './ssh-deploy-key-response.dto';
 
 /**
  * The org's own ssh deploy key for ssh:// repositories (the instance key serves only the orgs the
@@ -34,18 +36,19 @@ export class SshDeployKeysController {
   @Post()
   @Requires('repos.connect', 'org_param')
   @ApiCreatedResponse({
-    description:
-      '`{ public_key, fingerprint, created_at }`: a new key pair; a second POST rotates it (the old key stops working)',
+    type: SshDeployKeyDto,
+    description: 'A new key pair; a second POST rotates it (the old key stops working)',
   })
-  async create(@Access() access: RequestAccess) {
+  async create(@Access() access: RequestAccess): Promise<SshDeployKeyDto> {
     return view(await this.createSshDeployKey.execute({ caller: orgCallerOf(access) }));
   }
 
   @Get()
   @Requires('repos.read', 'org_param')
-  @ApiOkResponse({ description: '`{ public_key, fingerprint, created_at }`; 404 SSH_DEPLOY_KEY_NOT_FOUND' })
+  @ApiOkResponse({ type: SshDeployKeyDto, description: 'The public key to add to repositories' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'SSH_DEPLOY_KEY_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'SSH_DEPLOY_KEY_UNREADABLE: rotate it' })
-  async get(@Access() access: RequestAccess) {
+  async get(@Access() access: RequestAccess): Promise<SshDeployKeyDto> {
     return view(await this.getSshDeployKey.execute({ caller: orgCallerOf(access) }));
   }
 

@@ -27,6 +27,7 @@ import { ErrorBodyDto } from '../errors/error-body.dto';
 import { CredentialCheckInterceptor } from '../rate-limit/credential-check.interceptor';
 import { RateLimitByIp } from '../rate-limit/rate-limit-by-ip.decorator';
 import { GithubWebhooksService } from './github-webhooks.service';
+import { DeliveryDto } from './webhook-delivery-response.dto';
 
 /** What both delivery URLs document: GitHub's headers and the answers. */
 const Delivery = () =>
@@ -37,8 +38,12 @@ const Delivery = () =>
     ApiHeader({ name: 'X-Hub-Signature-256', required: true, description: 'sha256=HMAC of the raw body' }),
     ApiHeader({ name: 'X-GitHub-Event', required: true }),
     ApiHeader({ name: 'X-GitHub-Delivery', required: true }),
-    ApiAcceptedResponse({ description: 'Recorded; `scans` lists the scan requests a push made' }),
+    ApiAcceptedResponse({
+      type: DeliveryDto,
+      description: 'Recorded; `scans` lists the scan requests a push made',
+    }),
     ApiOkResponse({
+      type: DeliveryDto,
       description: '`ping`, or a delivery id seen before (`duplicate: true`, no second effect)',
     }),
     ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'WEBHOOK_SIGNATURE_INVALID' }),

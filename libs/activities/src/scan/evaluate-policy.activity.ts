@@ -33,52 +33,55 @@ export function createEvaluatePolicyActivity({
     | { status: PolicyStatus; policyVersion: number | null; reasons: number; supersededBy?: undefined }
     | { status: null; supersededBy: string }
   > {
-    return asActivity(async (_cancelled, step) => {
-      const started = Date.now();
-      // A newer scan persisted its own snapshot after this scan's persist: its verdict is the one
-      // that stands, and this scan must not become the repository's latest completed one.
-      const newer = await scans.newerScanThan(input.scanId);
-      if (newer) {
-        await scans.supersede(input.scanId, now());
-        return { status: null, supersededBy: newer };
-      }
-      step.stopIfCancelled();
-      await scans.phase(input.scanId, 'EVALUATING');
-      const policy = await policies.current(input.orgId);
-      const [current, dependencies] = await Promise.all([
-        findings.current(input.repoId),
-        snapshots.dependencies(input.snapshotId),
-      ]);
-      const at = now();
-      const rules = policy?.rules ?? DEFAULT_POLICY;
-      const evaluation = judgeFindings(rules, current, dependencies, at);
-      step.stopIfCancelled();
-      // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
-      await scans.saveEvaluation({
-        orgId: input.orgId,
-        repoId: input.repoId,
-        snapshotId: input.snapshotId,
-        scanId: input.scanId,
-        policyVersion: policy?.version ?? null,
-        status: evaluation.status,
-        reasons: evaluation.reasons,
-      });
-      await scans.recordPhase(input.scanId, 'evaluate', Date.now() - started);
-      // Checked again with the completion, under the lock every findings sync takes.
-      const { supersededBy } = await scans.completeUnlessSuperseded(
-        input.scanId,
-        input.repoId,
-        evaluation.status,
-        at,
-        // The sweep judges the repository again when an ignore this verdict counted on lapses.
-        verdictLapsesAt(rules, current, at),
-      );
-      if (supersededBy) return { status: null, supersededBy };
-      return {
-        status: evaluation.status,
-        policyVersion: policy?.version ?? null,
-        reasons: evaluation.reasons.length,
-      };
-    }, input);
+    return asActivity(
+      async (_cancelled, step) => {
+        const started = Date.now();
+        // A newer scan persisted its own snapshot after this scan's persist: its verdict is the one
+        // that stands, and this scan must not become the repository's latest completed one.
+        const newer = await scans.newerScanThan(input.scanId);
+        if (newer) {
+          await scans.supersede(input.scanId, now());
+          return { status: null, supersededBy: newer };
+        }
+        step.stopIfCancelled();
+        await scans.phase(input.scanId, 'EVALUATING');
+        const policy = await policies.current(input.orgId);
+        const [current, dependencies] = await Promise.all([
+          findings.current(input.repoId),
+          snapshots.dependencies(input.snapshotId),
+        ]);
+        const at = now();
+        const rules = policy?.rules ?? DEFAULT_POLICY;
+        const evaluation = judgeFindings(rules, current, dependencies, at);
+        step.stopIfCancelled();
+        // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
+        await scans.saveEvaluation({
+          orgId: input.orgId,
+          repoId: input.repoId,
+          snapshotId: input.snapshotId,
+          scanId: input.scanId,
+          policyVersion: policy?.version ?? null,
+          status: evaluation.status,
+          reasons: evaluation.reasons,
+        });
+        await scans.recordPhase(input.scanId, 'evaluate', Date.now() - started);
+        // Checked again with the completion, under the lock every findings sync takes.
+        const { supersededBy } = await scans.completeUnlessSuperseded(
+          input.scanId,
+          input.repoId,
+          evaluation.status,
+          at,
+          // The sweep judges the repository again when an ignore this verdict counted on lapses.
+          verdictLapsesAt(rules, current, at),
+        );
+        if (supersededBy) return { status: null, supersededBy };
+        return {
+          status: evaluation.status,
+          policyVersion: policy?.version ?? null,
+          reasons: evaluation.reasons.length,
+        };
+      },
+      { ...input, step: 'evaluate' },
+    );
   };
 }

@@ -64,54 +64,57 @@ export interface FetchManifestDeps {
 /** Resolves the commit, picks the manifests out of its tree and stores the blobs not stored yet. */
 export function createFetchManifestActivity({ manifestSource, blobStore, scans, limits }: FetchManifestDeps) {
   return async function fetchManifest(input: FetchManifestInput): Promise<FetchedManifests> {
-    return asActivity(async (_cancelled, step) => {
-      const started = Date.now();
-      step.stopIfCancelled();
-      await scans.start(scanRecordStart(input, input.trigger, input.ref ?? null));
-      await scans.phase(input.scanId, 'FETCHING');
-      // Provider, URL and credentials looked up once for the whole step, not per blob.
-      const reader = await manifestSource.forRepository({
-        owner: input.owner,
-        name: input.name,
-        orgId: input.orgId,
-        repoId: input.repoId,
-      });
-      const commit = await reader.resolveCommit(input.commitSha ?? input.ref);
-      await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
+    return asActivity(
+      async (_cancelled, step) => {
+        const started = Date.now();
+        step.stopIfCancelled();
+        await scans.start(scanRecordStart(input, input.trigger, input.ref ?? null));
+        await scans.phase(input.scanId, 'FETCHING');
+        // Provider, URL and credentials looked up once for the whole step, not per blob.
+        const reader = await manifestSource.forRepository({
+          owner: input.owner,
+          name: input.name,
+          orgId: input.orgId,
+          repoId: input.repoId,
+        });
+        const commit = await reader.resolveCommit(input.commitSha ?? input.ref);
+        await scans.phase(input.scanId, 'FETCHING', { commitSha: commit.sha });
 
-      const tree = await reader.listTree(commit.sha);
-      const byPath = new Map(tree.map((blob) => [blob.path, blob]));
-      const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
-        const blob = byPath.get(path)!;
-        return { path, blobSha: blob.sha, size: blob.size };
-      });
-      // Checked before downloading anything: a limit breach stores nothing.
-      const tooLarge = manifests.find((m) => m.size > limits.maxManifestBytes);
-      if (tooLarge) {
-        throw new ValidationError(
-          `${tooLarge.path} is ${tooLarge.size} bytes; manifests larger than ${limits.maxManifestBytes} bytes are not scanned`,
-          [{ field: tooLarge.path, problem: 'too large' }],
-          'MANIFEST_TOO_LARGE',
-        );
-      }
-      const total = manifests.reduce((sum, m) => sum + m.size, 0);
-      if (total > limits.maxScanBytes) {
-        throw new ValidationError(
-          `the manifests add up to ${total} bytes; a scan reads at most ${limits.maxScanBytes}`,
-          [],
-          'MANIFEST_TOO_LARGE',
-        );
-      }
+        const tree = await reader.listTree(commit.sha);
+        const byPath = new Map(tree.map((blob) => [blob.path, blob]));
+        const manifests = selectManifestPaths(tree.map((b) => b.path)).map(({ path }) => {
+          const blob = byPath.get(path)!;
+          return { path, blobSha: blob.sha, size: blob.size };
+        });
+        // Checked before downloading anything: a limit breach stores nothing.
+        const tooLarge = manifests.find((m) => m.size > limits.maxManifestBytes);
+        if (tooLarge) {
+          throw new ValidationError(
+            `${tooLarge.path} is ${tooLarge.size} bytes; manifests larger than ${limits.maxManifestBytes} bytes are not scanned`,
+            [{ field: tooLarge.path, problem: 'too large' }],
+            'MANIFEST_TOO_LARGE',
+          );
+        }
+        const total = manifests.reduce((sum, m) => sum + m.size, 0);
+        if (total > limits.maxScanBytes) {
+          throw new ValidationError(
+            `the manifests add up to ${total} bytes; a scan reads at most ${limits.maxScanBytes}`,
+            [],
+            'MANIFEST_TOO_LARGE',
+          );
+        }
 
-      const wanted = [...new Set(manifests.map((m) => m.blobSha))];
-      const missing = await blobStore.missing(wanted);
-      await downloadInto(blobStore, reader, missing, step, wanted.length - missing.length);
-      step.stopIfCancelled();
-      await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
-        manifests: manifests.length,
-        blobsDownloaded: missing.length,
-      });
-      return { commitSha: commit.sha, ref: commit.ref, manifests };
-    }, input);
+        const wanted = [...new Set(manifests.map((m) => m.blobSha))];
+        const missing = await blobStore.missing(wanted);
+        await downloadInto(blobStore, reader, missing, step, wanted.length - missing.length);
+        step.stopIfCancelled();
+        await scans.recordPhase(input.scanId, 'fetch', Date.now() - started, {
+          manifests: manifests.length,
+          blobs_downloaded: missing.length,
+        });
+        return { commitSha: commit.sha, ref: commit.ref, manifests };
+      },
+      { ...input, step: 'fetch' },
+    );
   };
 }

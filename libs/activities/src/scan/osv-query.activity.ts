@@ -64,66 +64,69 @@ export function createOsvQueryActivity({
   return async function osvQuery(
     input: OsvQueryInput,
   ): Promise<{ queried: number; vulnerabilities: number; fetched: number }> {
-    return asActivity(async (_cancelled, step) => {
-      const started = Date.now();
-      step.stopIfCancelled();
-      await scans.phase(input.scanId, 'MATCHING');
-      const pinned = (await snapshots.dependencies(input.snapshotId)).filter((d) => d.version !== null);
-      const queryKey = (d: { ecosystem: string; name: string; version: string | null }) =>
-        `${d.ecosystem}\u0000${d.name}\u0000${d.version}`;
-      // Sorted: every attempt over the snapshot splits the same queries into the same batches.
-      const unique = [...new Map(pinned.map((d) => [queryKey(d), d])).entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, d]) => d);
-      const answers: VulnerabilityRef[][] = unique.map(() => []);
-      const resumed = resumable(step.resumeFrom, unique.length, batchSize);
-      for (const [index, refs] of resumed?.found ?? []) answers[index] = [...refs];
-      const batches = Math.ceil(unique.length / batchSize);
-      for (let batch = resumed?.batchesDone ?? 0; batch < batches; batch++) {
-        const from = batch * batchSize;
-        const slice = unique.slice(from, from + batchSize);
-        const answered = await vulnerabilityDatabase.queryBatch(
-          slice.map((d) => ({ ecosystem: d.ecosystem, name: d.name, version: d.version! })),
-          { fresh: input.freshAdvisories === true },
+    return asActivity(
+      async (_cancelled, step) => {
+        const started = Date.now();
+        step.stopIfCancelled();
+        await scans.phase(input.scanId, 'MATCHING');
+        const pinned = (await snapshots.dependencies(input.snapshotId)).filter((d) => d.version !== null);
+        const queryKey = (d: { ecosystem: string; name: string; version: string | null }) =>
+          `${d.ecosystem}\u0000${d.name}\u0000${d.version}`;
+        // Sorted: every attempt over the snapshot splits the same queries into the same batches.
+        const unique = [...new Map(pinned.map((d) => [queryKey(d), d])).entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([, d]) => d);
+        const answers: VulnerabilityRef[][] = unique.map(() => []);
+        const resumed = resumable(step.resumeFrom, unique.length, batchSize);
+        for (const [index, refs] of resumed?.found ?? []) answers[index] = [...refs];
+        const batches = Math.ceil(unique.length / batchSize);
+        for (let batch = resumed?.batchesDone ?? 0; batch < batches; batch++) {
+          const from = batch * batchSize;
+          const slice = unique.slice(from, from + batchSize);
+          const answered = await vulnerabilityDatabase.queryBatch(
+            slice.map((d) => ({ ecosystem: d.ecosystem, name: d.name, version: d.version! })),
+            { fresh: input.freshAdvisories === true },
+          );
+          answered.forEach((refs, i) => (answers[from + i] = refs));
+          const found = answers.flatMap((refs, i) => (refs.length > 0 ? [[i, refs] as const] : []));
+          const kept = found.reduce((n, [, refs]) => n + refs.length, 0);
+          step.report({
+            queries: unique.length,
+            batchSize,
+            batchesDone: batch + 1,
+            found: kept <= MAX_RESUMABLE_REFS ? found : null,
+          } satisfies OsvQueryProgress);
+        }
+        const idsByQuery = new Map(unique.map((d, i) => [queryKey(d), answers[i] ?? []]));
+
+        const latest = new Map<string, string>();
+        for (const refs of answers) for (const ref of refs) latest.set(ref.id, ref.modified);
+        const cached = await vulnerabilityCache.modified([...latest.keys()]);
+        const stale = [...latest].filter(([id, modified]) => {
+          const have = cached.get(id);
+          return have === undefined || Date.parse(have) < Date.parse(modified);
+        });
+        const records = await mapBounded(stale, concurrency, ([id]) =>
+          vulnerabilityDatabase.getVulnerability(id),
         );
-        answered.forEach((refs, i) => (answers[from + i] = refs));
-        const found = answers.flatMap((refs, i) => (refs.length > 0 ? [[i, refs] as const] : []));
-        const kept = found.reduce((n, [, refs]) => n + refs.length, 0);
-        step.report({
-          queries: unique.length,
-          batchSize,
-          batchesDone: batch + 1,
-          found: kept <= MAX_RESUMABLE_REFS ? found : null,
-        } satisfies OsvQueryProgress);
-      }
-      const idsByQuery = new Map(unique.map((d, i) => [queryKey(d), answers[i] ?? []]));
+        step.stopIfCancelled();
+        await vulnerabilityCache.upsert(records);
+        // An abandoned attempt (the scan was cancelled, or this attempt timed out) stores no matches.
+        step.stopIfCancelled();
 
-      const latest = new Map<string, string>();
-      for (const refs of answers) for (const ref of refs) latest.set(ref.id, ref.modified);
-      const cached = await vulnerabilityCache.modified([...latest.keys()]);
-      const stale = [...latest].filter(([id, modified]) => {
-        const have = cached.get(id);
-        return have === undefined || Date.parse(have) < Date.parse(modified);
-      });
-      const records = await mapBounded(stale, concurrency, ([id]) =>
-        vulnerabilityDatabase.getVulnerability(id),
-      );
-      step.stopIfCancelled();
-      await vulnerabilityCache.upsert(records);
-      // An abandoned attempt (the scan was cancelled, or this attempt timed out) stores no matches.
-      step.stopIfCancelled();
-
-      const matches = pinned.flatMap((d) =>
-        (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),
-      );
-      step.stopIfCancelled();
-      await snapshots.replaceMatches(
-        { id: input.snapshotId, orgId: input.orgId, repoId: input.repoId },
-        matches,
-      );
-      const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
-      await scans.recordPhase(input.scanId, 'osv', Date.now() - started, counts);
-      return counts;
-    }, input);
+        const matches = pinned.flatMap((d) =>
+          (idsByQuery.get(queryKey(d)) ?? []).map((ref) => ({ dependencyId: d.id, vulnerabilityId: ref.id })),
+        );
+        step.stopIfCancelled();
+        await snapshots.replaceMatches(
+          { id: input.snapshotId, orgId: input.orgId, repoId: input.repoId },
+          matches,
+        );
+        const counts = { queried: unique.length, vulnerabilities: latest.size, fetched: records.length };
+        await scans.recordPhase(input.scanId, 'match', Date.now() - started, counts);
+        return counts;
+      },
+      { ...input, step: 'match' },
+    );
   };
 }

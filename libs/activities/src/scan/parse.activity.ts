@@ -28,64 +28,68 @@ const decoder = new TextDecoder('utf-8');
  */
 export function createParseActivity({ blobStore, snapshots, scans, parserPool }: ParseDeps) {
   return async function parse(input: ParseInput): Promise<ParseResult> {
-    return asActivity(async (cancelled, step) => {
-      const started = Date.now();
-      await scans.phase(input.scanId, 'PARSING');
-      const existing = await snapshots.findByCommit(input.repoId, input.commitSha);
-      if (existing) {
-        await scans.phase(input.scanId, 'PARSING', { snapshotId: existing.id });
-        await scans.recordPhase(input.scanId, 'parse', Date.now() - started, {
-          dependencies: existing.dependencyCount,
-        });
-        return { snapshotId: existing.id, dependencies: existing.dependencyCount, reused: true };
-      }
+    return asActivity(
+      async (cancelled, step) => {
+        const started = Date.now();
+        await scans.phase(input.scanId, 'PARSING');
+        const existing = await snapshots.findByCommit(input.repoId, input.commitSha);
+        if (existing) {
+          await scans.phase(input.scanId, 'PARSING', { snapshotId: existing.id });
+          await scans.recordPhase(input.scanId, 'parse', Date.now() - started, {
+            dependencies: existing.dependencyCount,
+          });
+          return { snapshotId: existing.id, dependencies: existing.dependencyCount, reused: true };
+        }
 
-      const blobs = await blobStore.get(input.manifests.map((m) => m.blobSha));
-      const textByPath = new Map(
-        input.manifests.map((m) => [
-          m.path,
-          blobs.has(m.blobSha) ? decoder.decode(blobs.get(m.blobSha)) : undefined,
-        ]),
-      );
-      const files = input.manifests.map((manifest) => {
-        const text = textByPath.get(manifest.path);
-        if (text === undefined) throw new Error(`blob ${manifest.blobSha} of ${manifest.path} is not stored`);
-        return { path: manifest.path, text };
-      });
-      // Includes (`-r base.txt`) resolve among the commit's other manifests.
-      const parsed = await parserPool.parseAll(files, {
-        readInclude: (path) => textByPath.get(path),
-        ...(cancelled ? { signal: cancelled } : {}),
-      });
-      const manifests = [];
-      const declared = [];
-      for (const [i, manifest] of input.manifests.entries()) {
-        const result = parsed[i]!;
-        manifests.push({
-          path: manifest.path,
-          blobSha: manifest.blobSha,
-          parserId: parserFor(manifest.path)?.id ?? 'unknown',
-          diagnostics: result.diagnostics,
+        const blobs = await blobStore.get(input.manifests.map((m) => m.blobSha));
+        const textByPath = new Map(
+          input.manifests.map((m) => [
+            m.path,
+            blobs.has(m.blobSha) ? decoder.decode(blobs.get(m.blobSha)) : undefined,
+          ]),
+        );
+        const files = input.manifests.map((manifest) => {
+          const text = textByPath.get(manifest.path);
+          if (text === undefined)
+            throw new Error(`blob ${manifest.blobSha} of ${manifest.path} is not stored`);
+          return { path: manifest.path, text };
         });
-        for (const d of result.dependencies)
-          declared.push({ ...d, purl: toPurl(d.ecosystem, d.name, d.version) });
-      }
-      // A file included by another (`-r base.txt`) that is a manifest itself declares its
-      // dependencies twice: the snapshot holds each identity once.
-      const { dependencies } = dedupeDependencies(declared);
-      step.stopIfCancelled();
-      const snapshotId = await snapshots.create({
-        orgId: input.orgId,
-        repoId: input.repoId,
-        commitSha: input.commitSha,
-        manifests,
-        dependencies,
-      });
-      await scans.phase(input.scanId, 'PARSING', { snapshotId });
-      await scans.recordPhase(input.scanId, 'parse', Date.now() - started, {
-        dependencies: dependencies.length,
-      });
-      return { snapshotId, dependencies: dependencies.length, reused: false };
-    }, input);
+        // Includes (`-r base.txt`) resolve among the commit's other manifests.
+        const parsed = await parserPool.parseAll(files, {
+          readInclude: (path) => textByPath.get(path),
+          ...(cancelled ? { signal: cancelled } : {}),
+        });
+        const manifests = [];
+        const declared = [];
+        for (const [i, manifest] of input.manifests.entries()) {
+          const result = parsed[i]!;
+          manifests.push({
+            path: manifest.path,
+            blobSha: manifest.blobSha,
+            parserId: parserFor(manifest.path)?.id ?? 'unknown',
+            diagnostics: result.diagnostics,
+          });
+          for (const d of result.dependencies)
+            declared.push({ ...d, purl: toPurl(d.ecosystem, d.name, d.version) });
+        }
+        // A file included by another (`-r base.txt`) that is a manifest itself declares its
+        // dependencies twice: the snapshot holds each identity once.
+        const { dependencies } = dedupeDependencies(declared);
+        step.stopIfCancelled();
+        const snapshotId = await snapshots.create({
+          orgId: input.orgId,
+          repoId: input.repoId,
+          commitSha: input.commitSha,
+          manifests,
+          dependencies,
+        });
+        await scans.phase(input.scanId, 'PARSING', { snapshotId });
+        await scans.recordPhase(input.scanId, 'parse', Date.now() - started, {
+          dependencies: dependencies.length,
+        });
+        return { snapshotId, dependencies: dependencies.length, reused: false };
+      },
+      { ...input, step: 'parse' },
+    );
   };
 }

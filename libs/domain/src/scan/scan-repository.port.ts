@@ -1,3 +1,4 @@
+import type { ScanStepName } from './scan-step-name';
 import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
 import type { UnfinishedScan } from './scan-run-lookup.port';
 
@@ -52,9 +53,10 @@ export interface ScanRepository {
   start(scan: ScanRecordStart): Promise<void>;
   /** Moves the scan to a step; a row already final (a late attempt of an abandoned step) stays. */
   phase(scanId: string, phase: string, update?: { commitSha?: string; snapshotId?: string }): Promise<void>;
+  /** Counts are keyed in snake_case: the API answers them as stored. */
   recordPhase(
     scanId: string,
-    phase: string,
+    phase: ScanStepName,
     durationMs: number,
     counts?: Record<string, number>,
   ): Promise<void>;

@@ -1,10 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { SEVERITIES } from '@repoguard/domain';
+import { SEVERITIES, type ScanStepName } from '@repoguard/domain';
 import { IntegrationMetrics } from './integration-metrics';
 import type { ScanMetricsQuery } from './scan-metrics.query';
 import { registerScanQueueMetrics, type ScanQueueMetricsOptions } from './scan-queue-metrics';
 
-export type ScanPhaseLabel = 'fetch' | 'parse' | 'match' | 'persist' | 'evaluate';
+/** The step names the API and the logs use too; dashboards read them, so they stay as they are. */
+export type ScanPhaseLabel = ScanStepName;
 
 /** The worker's Prometheus metrics, on a registry of its own, served by the metrics server. */
 export class WorkerMetrics {

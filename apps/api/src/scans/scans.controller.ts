@@ -108,7 +108,8 @@ export class ScansController {
   @Get('scans/:scan_id')
   @Requires('scans.read', 'scan_param')
   @ApiOkResponse({
-    description: 'Status, phase timings, counts, commit, error and a link to the run in the Temporal Web UI',
+    description:
+      'Status, phase timings, counts, commit, error, `complete` (false, with `diagnostics`, when a manifest could not be read or none was found) and a link to the run in the Temporal Web UI',
   })
   async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string) {
     const scan = await this.getScan.execute({ caller: callerOf(access), scanId: scanId.toLowerCase() });

@@ -1,6 +1,7 @@
 import {
   DEFAULT_POLICY,
   judgeFindings,
+  snapshotCompleteness,
   type FindingRepository,
   type PolicyRepository,
   type PolicyStatus,
@@ -44,12 +45,19 @@ export function createEvaluatePolicyActivity({
       step.stopIfCancelled();
       await scans.phase(input.scanId, 'EVALUATING');
       const policy = await policies.current(input.orgId);
-      const [current, dependencies] = await Promise.all([
+      const [current, dependencies, manifests] = await Promise.all([
         findings.current(input.repoId),
         snapshots.dependencies(input.snapshotId),
+        snapshots.manifests(input.snapshotId),
       ]);
       const at = now();
-      const evaluation = judgeFindings(policy?.rules ?? DEFAULT_POLICY, current, dependencies, at);
+      const evaluation = judgeFindings(
+        policy?.rules ?? DEFAULT_POLICY,
+        current,
+        dependencies,
+        at,
+        snapshotCompleteness(manifests),
+      );
       step.stopIfCancelled();
       // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
       await scans.saveEvaluation({

@@ -1,3 +1,4 @@
+import type { ScanCompleteness } from '../dependency/snapshot-completeness';
 import type { CurrentFinding } from '../finding/current-finding';
 import { evaluatePolicy, type PolicyDependency, type PolicyEvaluation } from './evaluate-policy';
 import type { PolicyRules } from './policy';
@@ -5,13 +6,15 @@ import type { PolicyRules } from './policy';
 /**
  * Judges a repository's current findings: the scan's last step and the API's live (and dry-run)
  * evaluation both come here, so they cannot disagree. An ignore decision past its expiry counts
- * as open again.
+ * as open again. `completeness` is required: a verdict that forgot what the scan could not read
+ * would call a broken lock file OK.
  */
 export function judgeFindings(
   rules: PolicyRules,
   findings: readonly CurrentFinding[],
   dependencies: readonly PolicyDependency[],
   now: Date,
+  completeness: ScanCompleteness,
 ): PolicyEvaluation {
   return evaluatePolicy(
     rules,
@@ -29,5 +32,6 @@ export function judgeFindings(
     })),
     dependencies,
     now,
+    completeness,
   );
 }

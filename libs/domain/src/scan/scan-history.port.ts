@@ -1,3 +1,5 @@
+import type { ScanCompleteness } from '../dependency/snapshot-completeness';
+
 /** A scan as its history shows it. */
 export interface ScanRecord {
   readonly id: string;
@@ -9,6 +11,8 @@ export interface ScanRecord {
   readonly ref: string | null;
   readonly commitSha: string | null;
   readonly snapshotId: string | null;
+  /** Whether its snapshot read every manifest; null before it has one. */
+  readonly completeness: ScanCompleteness | null;
   readonly phaseTimings: Readonly<Record<string, number>>;
   readonly counts: Readonly<Record<string, number>>;
   readonly errorCode: string | null;

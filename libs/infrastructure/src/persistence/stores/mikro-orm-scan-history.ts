@@ -1,34 +1,38 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ScanHistory, ScanRecord } from '@repoguard/domain';
-import { ScanEntity } from '../entities';
+import { snapshotCompleteness, type ScanHistory, type ScanRecord } from '@repoguard/domain';
+import { DependencySnapshotEntity, ScanEntity, type SnapshotManifest } from '../entities';
 
-const recordOf = (scan: ScanEntity): ScanRecord => ({
-  id: scan.id,
-  orgId: scan.orgId,
-  repoId: scan.repoId,
-  status: scan.status,
-  trigger: scan.trigger,
-  requestedBy: scan.requestedBy,
-  ref: scan.ref,
-  commitSha: scan.commitSha,
-  snapshotId: scan.snapshotId,
-  phaseTimings: scan.phaseTimings,
-  counts: scan.counts,
-  errorCode: scan.errorCode,
-  errorMessage: scan.errorMessage,
-  workflowId: scan.workflowId,
-  runId: scan.runId,
-  createdAt: scan.createdAt,
-  startedAt: scan.startedAt,
-  completedAt: scan.completedAt,
-});
+const recordOf = (scan: ScanEntity, manifests: ReadonlyMap<string, SnapshotManifest[]>): ScanRecord => {
+  const read = scan.snapshotId ? manifests.get(scan.snapshotId) : undefined;
+  return {
+    id: scan.id,
+    orgId: scan.orgId,
+    repoId: scan.repoId,
+    status: scan.status,
+    trigger: scan.trigger,
+    requestedBy: scan.requestedBy,
+    ref: scan.ref,
+    commitSha: scan.commitSha,
+    snapshotId: scan.snapshotId,
+    completeness: read ? snapshotCompleteness(read) : null,
+    phaseTimings: scan.phaseTimings,
+    counts: scan.counts,
+    errorCode: scan.errorCode,
+    errorMessage: scan.errorMessage,
+    workflowId: scan.workflowId,
+    runId: scan.runId,
+    createdAt: scan.createdAt,
+    startedAt: scan.startedAt,
+    completedAt: scan.completedAt,
+  };
+};
 
 export class MikroOrmScanHistory implements ScanHistory {
   constructor(private readonly em: EntityManager) {}
 
   async get(scanId: string): Promise<ScanRecord | null> {
     const scan = await this.em.findOne(ScanEntity, { id: scanId });
-    return scan ? recordOf(scan) : null;
+    return scan ? recordOf(scan, await this.manifestsOf([scan])) : null;
   }
 
   async listByRepo(
@@ -40,6 +44,19 @@ export class MikroOrmScanHistory implements ScanHistory {
       { repoId },
       { orderBy: { createdAt: 'desc', id: 'asc' }, limit: page.limit, offset: page.offset },
     );
-    return { items: scans.map(recordOf), total };
+    const manifests = await this.manifestsOf(scans);
+    return { items: scans.map((scan) => recordOf(scan, manifests)), total };
+  }
+
+  /** The manifests (and their diagnostics) each scan's snapshot read, in one query. */
+  private async manifestsOf(scans: readonly ScanEntity[]): Promise<Map<string, SnapshotManifest[]>> {
+    const ids = [...new Set(scans.flatMap((s) => (s.snapshotId ? [s.snapshotId] : [])))];
+    if (ids.length === 0) return new Map();
+    const snapshots = await this.em.find(
+      DependencySnapshotEntity,
+      { id: { $in: ids } },
+      { fields: ['id', 'manifests'] },
+    );
+    return new Map(snapshots.map((s) => [s.id, s.manifests]));
   }
 }

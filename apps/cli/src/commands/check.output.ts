@@ -1,9 +1,12 @@
-import type { CheckReport } from '@repoguard/domain';
+import { describeIncompleteness, type CheckReport } from '@repoguard/domain';
 
 /** The JSON document CI tools read: stable snake_case keys. */
 export function formatJson(report: CheckReport): string {
   const document = {
     status: report.evaluation.status,
+    // Incomplete: a manifest was not read in full, or none was found (exit code 3 unless FAIL).
+    complete: report.completeness.complete,
+    diagnostics: report.completeness.diagnostics,
     reasons: report.evaluation.reasons,
     ignored: report.evaluation.ignored,
     results: report.results.map((r) => ({
@@ -92,6 +95,7 @@ export function formatTable(report: CheckReport, context: { advisories: number }
     `Checked ${plural(report.results.length, 'manifest', 'manifests')}, ${plural(dependencyCount, 'dependency', 'dependencies')} ` +
       `against ${plural(context.advisories, 'advisory', 'advisories')}: ${plural(findingCount, 'vulnerability', 'vulnerabilities')}.`,
   );
+  if (!report.completeness.complete) lines.push(`INCOMPLETE: ${describeIncompleteness(report.completeness)}`);
   lines.push(`Policy: ${status}`);
   for (const reason of reasons) lines.push(`  ${reason.status} ${reason.rule}: ${reason.message}`);
   if (ignored.length > 0) lines.push(`  ${plural(ignored.length, 'finding', 'findings')} ignored by policy`);

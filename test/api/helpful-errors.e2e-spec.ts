@@ -82,16 +82,25 @@ describe('mistakes get answers that say what to do', () => {
 
   describe('no git_url gets a 5xx: each is a 4xx naming git_url', () => {
     const hostile: [string, () => string][] = [
-      ['a file, not a repository', () => fileUrl(writeScratch('plain-file', 'hello\n'))],
-      ['a file that looks like a .git file', () => fileUrl(writeScratch('gitfile', 'gitdir: /etc\n'))],
+      ['a file, not a repository', () => inScratch('plain-file', (at) => writeFileSync(at, 'hello\n'))],
+      [
+        'a file that looks like a .git file',
+        () => inScratch('gitfile', (at) => writeFileSync(at, 'gitdir: /etc\n')),
+      ],
       ['/etc/passwd', () => 'file:///etc/passwd'],
-      ['a directory that is not a repository', () => fileUrl(makeDir('not-a-repo'))],
+      ['a directory that is not a repository', () => inScratch('not-a-repo', (at) => mkdirSync(at))],
       ['/dev/zero', () => 'file:///dev/zero'],
       ['/dev/null', () => 'file:///dev/null'],
-      ['a fifo', () => fileUrl(makeFifo('fifo'))],
-      ['a symlink to /dev/zero', () => fileUrl(makeLink('zero-link', '/dev/zero'))],
-      ['a dangling symlink', () => fileUrl(makeLink('dangling', path.join(scratch, 'nowhere')))],
-      ['a repository with no commit', () => fileUrl(makeEmptyRepo('empty-repo'))],
+      ['a fifo', () => inScratch('fifo', (at) => execFileSync('mkfifo', [at]))],
+      ['a symlink to /dev/zero', () => inScratch('zero-link', (at) => symlinkSync('/dev/zero', at))],
+      [
+        'a dangling symlink',
+        () => inScratch('dangling', (at) => symlinkSync(path.join(scratch, 'nowhere'), at)),
+      ],
+      [
+        'a repository with no commit',
+        () => inScratch('empty-repo', (at) => execFileSync('git', ['init', '--quiet', '--bare', at])),
+      ],
       ['a path of 1,900 characters', () => `file:///${'a/'.repeat(950)}`],
       ['unicode', () => 'file:///tmp/d\u00e9p\u00f4t-\u2603/\u4ed3\u5e93.git'],
       ['percent-encoded NUL', () => 'file:///tmp/repo%00.git'],
@@ -192,34 +201,10 @@ describe('mistakes get answers that say what to do', () => {
     expect(listed).toMatchObject({ status: 200, body: { items: [] } });
   });
 
-  function writeScratch(name: string, text: string): string {
-    const file = path.join(scratch, name);
-    writeFileSync(file, text);
-    return file;
-  }
-  function makeDir(name: string): string {
-    const dir = path.join(scratch, name);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'README.md'), 'not a repository\n');
-    return dir;
-  }
-  function makeFifo(name: string): string {
-    const fifo = path.join(scratch, name);
-    execFileSync('mkfifo', [fifo]);
-    return fifo;
-  }
-  function makeLink(name: string, target: string): string {
-    const link = path.join(scratch, name);
-    symlinkSync(target, link);
-    return link;
-  }
-  function makeEmptyRepo(name: string): string {
-    const dir = path.join(scratch, name);
-    execFileSync('git', ['init', '--quiet', '--bare', dir]);
-    return dir;
+  /** The file:// URL of a path made in the scratch directory by `make`. */
+  function inScratch(name: string, make: (at: string) => void): string {
+    const at = path.join(scratch, name);
+    make(at);
+    return `file://${at}`;
   }
 });
-
-function fileUrl(file: string): string {
-  return `file://${file}`;
-}

@@ -46,13 +46,7 @@ describe('incomplete scans', () => {
   }
 
   async function scanToEnd(repoId: string) {
-    const requested = await api('POST', `/repos/${repoId}/scan`, {});
-    expect(requested.status).toBe(202);
-    let scan = (await api('GET', `/scans/${requested.body.scan_id}`)).body;
-    for (let i = 0; i < 240 && !['COMPLETED', 'FAILED'].includes(scan.status); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      scan = (await api('GET', `/scans/${requested.body.scan_id}`)).body;
-    }
+    const scan = await stack.scanToEnd(token, repoId);
     expect(scan).toMatchObject({ status: 'COMPLETED', error: null });
     return scan;
   }

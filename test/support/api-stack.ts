@@ -22,6 +22,11 @@ export interface ApiStack {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<JsonResponse>;
+  /** Requests a scan of the repository and polls it until it ends (or 30 s pass); the scan's last answer. */
+  scanToEnd(
+    token: string,
+    repoId: string,
+  ): Promise<{ id: string; status: string; error: unknown } & Record<string, unknown>>;
   /** Bootstraps an org through the API; returns its id and the owner's token. */
   createOrg(label: string): Promise<{ orgId: string; ownerToken: string; ownerId: string; slug: string }>;
   close(): Promise<void>;
@@ -113,6 +118,18 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
+    },
+    async scanToEnd(token, repoId) {
+      const requested = await stack.call(token, 'POST', `/api/v1/repos/${repoId}/scan`, {});
+      if (requested.status !== 202) throw new Error(`requesting a scan: ${requested.status}`);
+      const read = async () =>
+        (await stack.call(token, 'GET', `/api/v1/scans/${requested.body.scan_id}`)).body;
+      let scan = await read();
+      for (let i = 0; i < 120 && !['COMPLETED', 'FAILED'].includes(scan.status); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        scan = await read();
+      }
+      return scan;
     },
     async createOrg(label) {
       const slug = `${label}-${randomUUID().slice(0, 8)}`.toLowerCase();

@@ -64,6 +64,7 @@ const DJANGO_ADVISORY: OsvRecord = {
 const invalid = (field: string) => ({ status: 400, code: 'REQUEST_INVALID', field }) as const;
 const policyInvalid = (field: string) => ({ status: 422, code: 'POLICY_INVALID', field }) as const;
 const malformedJson = { status: 400, code: 'MALFORMED_JSON' } as const;
+const unsupportedType = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' } as const;
 const tooLarge = { status: 413, code: 'PAYLOAD_TOO_LARGE' } as const;
 const tokenInvalid = { status: 401, code: 'TOKEN_INVALID' } as const;
 const unauthenticated = { status: 401, code: 'UNAUTHENTICATED' } as const;
@@ -1651,7 +1652,7 @@ const ENCODING_CASES: BadInputCase[] = [
     path: '/orgs/{org}/repos',
     raw: '{"repo": "acme/does-not-exist"}',
     headers: { 'content-type': 'text/plain' },
-    ...invalid('repo'),
+    ...unsupportedType,
   },
   {
     name: 'JSON sent as application/xml',
@@ -1659,7 +1660,15 @@ const ENCODING_CASES: BadInputCase[] = [
     path: '/orgs/{org}/policies',
     raw: '{"rules": {}}',
     headers: { 'content-type': 'application/xml' },
-    ...invalid('rules'),
+    ...unsupportedType,
+  },
+  {
+    name: 'a form-encoded body',
+    method: 'PATCH',
+    path: '/findings/{finding}',
+    raw: 'status=ignored&reason=later',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    ...unsupportedType,
   },
   {
     name: 'JSON in latin1',

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { dropDatabase, prepareDatabase, readOsvExport } from '@repoguard/infrastructure';
 import { runCliCommand } from '../support/cli-run';
 import { sharedOsvExport } from '../support/shared-osv';
@@ -72,6 +74,56 @@ describe('repoguard advisories:import', () => {
     expect(run.stderr).toMatch(/\/nowhere\/all\.zip: .*ENOENT/);
     expect(run.stderr).toMatch(/Go\/all\.zip: download failed: HTTP 404/);
     expect(run.stdout).toMatch(/Go-ghsa\.zip: \d+ read, \d+ new/);
+  });
+
+  it('names invalid records and exits 3, importing the valid ones; --skip-invalid accepts leaving them out', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-invalid-osv-'));
+    const record = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      modified: '2026-11-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'PyPI', name: 'rg-invalid-import' }, versions: ['1.0.0'] }],
+      ...extra,
+    });
+    try {
+      mkdirSync(path.join(dir, 'osv'));
+      const write = (name: string, content: unknown) =>
+        writeFileSync(
+          path.join(dir, 'osv', name),
+          typeof content === 'string' ? content : JSON.stringify(content),
+        );
+      write('a-valid.json', record('RG-IMPORT-VALID-1'));
+      write('b-truncated.json', '{"id": "RG-IMPORT-CUT", "modif');
+      write('c-no-modified.json', { id: 'RG-IMPORT-NO-MODIFIED', affected: [] });
+      write('d-bad-date.json', record('RG-IMPORT-BAD-DATE', { modified: 'last tuesday' }));
+      write('e-list.json', [
+        record('RG-IMPORT-VALID-2'),
+        record('RG-IMPORT-BAD-AFFECTED', { affected: 'all' }),
+      ]);
+      const source = path.join(dir, 'osv');
+
+      const strict = await runCliCommand(['advisories:import', source], env);
+      expect(strict.code).toBe(3);
+      expect(strict.stderr).toMatch(
+        /^repoguard: .*osv: 4 invalid record\(s\) left out, the valid ones imported; fix the export, or pass --skip-invalid/,
+      );
+      for (const named of [
+        /b-truncated\.json: not valid JSON/,
+        /c-no-modified\.json: not an OSV record: RG-IMPORT-NO-MODIFIED: "modified" is missing or not a string/,
+        /e-list\.json: not an OSV record: RG-IMPORT-BAD-AFFECTED: "affected" is not a list/,
+        /RG-IMPORT-BAD-DATE: "modified" is not a date/,
+      ]) {
+        expect(strict.stderr).toMatch(named);
+      }
+      expect(strict.stdout).toMatch(/: 2 read, 2 new, 0 updated, 0 unchanged, 0 withdrawn, 4 skipped in /);
+
+      const accepted = await runCliCommand(['advisories:import', source, '--skip-invalid', '--json'], env);
+      expect(accepted).toMatchObject({ code: 0, stderr: '' });
+      const report = JSON.parse(accepted.stdout) as { imports: { problems: string[]; unchanged: number }[] };
+      expect(report.imports[0]).toMatchObject({ unchanged: 2 });
+      expect(report.imports[0]!.problems).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad arguments with the usage', async () => {

@@ -93,8 +93,8 @@ describe('repoguard check: includes stay inside the named files and directories'
       const target = named === 'directory' ? scanned : path.join(scanned, 'requirements.txt');
       const run = await check(target, 'json');
       expectNothingOfOutside(run);
-      // Exit code as documented: the policy's verdict (nothing vulnerable here), not a crash.
-      expect(run).toMatchObject({ code: 0, stderr: '' });
+      // Exit code as documented, not a crash: 3, incomplete, since refused includes were not checked.
+      expect(run).toMatchObject({ code: 3, stderr: '' });
       const report = JSON.parse(run.stdout) as JsonReport;
       const requirements = report.results.find((r) => r.manifest_path.endsWith('project/requirements.txt'))!;
       const refused = requirements.diagnostics.filter((d) => d.code === 'INCLUDE_OUTSIDE_ROOT');
@@ -117,7 +117,10 @@ describe('repoguard check: includes stay inside the named files and directories'
   it('prints the refusals in the table a CI log shows, and nothing of the refused files', async () => {
     const run = await check(scanned, 'table');
     expectNothingOfOutside(run);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(
+      /^INCOMPLETE: 1 manifest\(s\) could not be read in full: .*requirements\.txt \(INCLUDE_OUTSIDE_ROOT\)/m,
+    );
     expect(run.stdout).toMatch(/project\/requirements\.txt \(requirements-txt\): 2 dependencies, .*7 errors/);
     expect(run.stdout).toContain('error (line 1): INCLUDE_OUTSIDE_ROOT -r /etc/passwd was not read');
     expect(run.stdout).toContain('error (line 3): INCLUDE_OUTSIDE_ROOT -r link.txt was not read');

@@ -12,7 +12,7 @@ import { correlationId } from './common/correlation-id.middleware';
 import { requestLoggingOptions } from './common/request-logging';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { httpMetrics } from './metrics/http-metrics.middleware';
-import { bodyParserErrors, inputSanity } from './common/request-guards';
+import { bodyParserErrors, inputSanity, jsonBodiesOnly } from './common/request-guards';
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
@@ -61,10 +61,11 @@ export async function createApiApp(
   app.use(pinoHttp(requestLoggingOptions(logger)));
   // Per source address, before bodies are parsed or tokens looked up (health and metrics excluded).
   app.use(`/${API_PREFIX}`, preAuthLimit(app.get(AddressLimits)));
-  // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to 1 MB.
+  // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to
+  // 1 MB, and only JSON: no route reads a form.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
+  app.use(`/${API_PREFIX}`, jsonBodiesOnly);
   app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   app.use(bodyParserErrors);
   app.use(inputSanity);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/{*path}', 'metrics'] });

@@ -51,6 +51,7 @@ export * from './advisory/rematch-target-finder.port';
 export * from './advisory/advisory-sync-runs.port';
 export * from './manifest/manifest-blob-store.port';
 export * from './dependency/snapshot-manifest-record';
+export * from './dependency/snapshot-completeness';
 export * from './dependency/stored-dependency';
 export * from './dependency/snapshot-repository.port';
 export * from './advisory/vulnerability-cache.port';

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import {
   actorOf,
+  adminTokenRefused,
   authorize,
   ForbiddenError,
   NotFoundError,
@@ -10,6 +11,7 @@ import {
   type Principal,
   type TenantScope,
   type UnitOfWork,
+  ValidationError,
 } from '@repoguard/domain';
 import { PUBLIC_ROUTE } from '../auth/public.decorator';
 import type { ApiRequest, RequestAccess } from '../common/api-request';
@@ -60,6 +62,8 @@ export class AccessGuard implements CanActivate {
     if (!rule) throw new ForbiddenError('FORBIDDEN', 'This route has no access rule');
 
     const { scope, audit } = accessOf(principal, request);
+    // An org route: said before the org is looked for, since no org is the admin token's.
+    if (principal.kind === 'instance_admin' && rule.kind === 'permission') throw adminTokenRefused();
     if (rule.kind === 'user') {
       if (principal.kind !== 'user') {
         throw new ForbiddenError(
@@ -101,6 +105,7 @@ export class AccessGuard implements CanActivate {
         const value =
           request.query['org_id'] ?? (body && typeof body === 'object' ? body['org_id'] : undefined);
         if (value === undefined && principal.kind === 'api_key') return [...principal.roles.keys()][0]!;
+        if (value === undefined) throw orgIdRequired();
         return requireUuid(value, 'org_id');
       }
       default: {
@@ -115,6 +120,15 @@ export class AccessGuard implements CanActivate {
       }
     }
   }
+}
+
+/** A personal token may act in several orgs: the route must be told which one. */
+function orgIdRequired(): ValidationError {
+  return new ValidationError(
+    'org_id is required with a personal token: name the org to act in (GET /api/v1/orgs/me lists yours); an org API key acts in its own org without it',
+    [{ field: 'org_id', problem: 'is required with a personal token (the org to act in)' }],
+    'REQUEST_INVALID',
+  );
 }
 
 /** The caller's orgs and audit context, before any org is chosen. */

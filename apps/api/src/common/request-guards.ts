@@ -21,6 +21,40 @@ export function bodyParserErrors(
 }
 
 /**
+ * Request bodies are JSON: one sent as a form, as text, as another type or with no Content-Type at
+ * all gets 415 naming application/json. Left to the parsers it would be dropped, and the route
+ * would answer that every field is missing. Webhook routes keep their raw bytes whatever the type.
+ */
+export function jsonBodiesOnly(request: Request, response: Response, next: NextFunction): void {
+  if (!hasBody(request) || WEBHOOK_PATH.test(request.path) || request.is('application/json')) return next();
+  const sent = shownType(request.headers['content-type']);
+  const { status, body } = filter.toResponse(
+    new ValidationError(
+      `Send the request body as JSON with Content-Type: application/json (${sent ? `not ${sent}` : 'none was given'})`,
+      [{ field: 'content-type', problem: 'must be application/json' }],
+      'UNSUPPORTED_MEDIA_TYPE',
+    ),
+  );
+  response.status(status).json(body);
+}
+
+// Mounted under the API prefix; express matches paths case-insensitively, so this does too.
+const WEBHOOK_PATH = /^\/webhooks(?:\/|$)/i;
+
+// As body-parser decides it: a length above zero, or a chunked body.
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+// The type as sent, echoed printable and short.
+function shownType(value: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = (value ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
+  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
+}
+
+/**
  * Refuses, before any route runs, what no field may hold: NUL characters (PostgreSQL cannot store
  * them in text or JSON) and structures nested deeper than any request needs (validation walks them
  * recursively).

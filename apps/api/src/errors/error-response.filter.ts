@@ -28,6 +28,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
 const STATUS_BY_CODE: Record<string, number> = {
   REQUEST_INVALID: HttpStatus.BAD_REQUEST,
   MALFORMED_JSON: HttpStatus.BAD_REQUEST,
+  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

@@ -46,6 +46,15 @@ export class ScanErrorDto {
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
 }
 
+/** Why a scan did not read everything: one manifest's error, or no manifest at all. */
+export class ScanDiagnosticDto {
+  @ApiProperty({ type: String, nullable: true, description: 'The manifest; null for NO_MANIFESTS' })
+  path!: string | null;
+  @ApiProperty({ example: 'INVALID_SYNTAX' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: 'integer', nullable: true }) line!: number | null;
+}
+
 /** The policy's verdict stored for the scan's snapshot. */
 export class ScanVerdictDto {
   @ApiProperty({ enum: ['OK', 'WARN', 'FAIL'] }) status!: string;
@@ -64,6 +73,14 @@ export class ScanDto {
   @ApiProperty({ type: String, nullable: true }) ref!: string | null;
   @ApiProperty({ type: String, nullable: true }) commit_sha!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) snapshot_id!: string | null;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'False when a manifest could not be read in full or none was found; null before a snapshot',
+  })
+  complete!: boolean | null;
+  @ApiProperty({ type: [ScanDiagnosticDto], description: 'Why it is incomplete (the first 20)' })
+  diagnostics!: ScanDiagnosticDto[];
   @ApiProperty({ type: ScanPhaseTimingsDto }) phase_timings_ms!: ScanPhaseTimingsDto;
   @ApiProperty({ type: ScanCountsDto }) counts!: ScanCountsDto;
   @ApiProperty({ type: ScanErrorDto, nullable: true }) error!: ScanErrorDto | null;

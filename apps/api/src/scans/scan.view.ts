@@ -1,7 +1,13 @@
 import type { ScanRecord } from '@repoguard/domain';
 import type { ApiConfig } from '../config/api.config';
 
-/** A scan as the API shows it, with a link to its run in the Temporal Web UI. */
+// A scan answer stays small however many manifests broke; the snapshot lists every diagnostic.
+const SCAN_DIAGNOSTICS_SHOWN = 20;
+
+/**
+ * A scan as the API shows it, with a link to its run in the Temporal Web UI. `complete: false`
+ * (with the `diagnostics` why) when a manifest could not be read in full or none was found.
+ */
 export function scanView(
   scan: ScanRecord,
   config: Pick<ApiConfig, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>,
@@ -18,6 +24,13 @@ export function scanView(
     ref: scan.ref,
     commit_sha: scan.commitSha,
     snapshot_id: scan.snapshotId,
+    complete: scan.completeness?.complete ?? null,
+    diagnostics: (scan.completeness?.diagnostics ?? []).slice(0, SCAN_DIAGNOSTICS_SHOWN).map((d) => ({
+      path: d.path,
+      code: d.code,
+      message: d.message,
+      line: d.line ?? null,
+    })),
     phase_timings_ms: scan.phaseTimings,
     counts: scan.counts,
     error: scan.errorCode ? { code: scan.errorCode, message: scan.errorMessage } : null,

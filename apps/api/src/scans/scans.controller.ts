@@ -124,7 +124,8 @@ export class ScansController {
   @ApiOkResponse({
     type: ScanDto,
     description:
-      'Status, phase timings, counts, commit, error, a link to the run in the Temporal Web UI, and the ' +
+      'Status, phase timings, counts, commit, error, `complete` (false, with `diagnostics`, when a manifest ' +
+      'could not be read or none was found), a link to the run in the Temporal Web UI, and the ' +
       "policy `verdict` on the scan's snapshot (status, policy_version, reasons, evaluated_at; null until stored)",
   })
   async get(@Access() access: RequestAccess, @Param('scan_id') scanId: string): Promise<ScanDto> {

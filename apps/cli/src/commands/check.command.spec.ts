@@ -57,6 +57,15 @@ describe('repoguard check', () => {
       expect(json.status).toBe('FAIL');
     });
 
+    it('is incomplete (the truncated Pipfile.lock) but FAIL outranks it in the exit code', () => {
+      expect(json).toMatchObject({
+        complete: false,
+        diagnostics: [
+          expect.objectContaining({ path: `${UGLY}/broken/Pipfile.lock`, code: 'INVALID_SYNTAX' }),
+        ],
+      });
+    });
+
     it('finds every manifest, nested ones included', () => {
       expect(json.results.map((r) => r.manifest_path)).toEqual([
         `${UGLY}/broken/Pipfile.lock`,
@@ -129,12 +138,65 @@ describe('repoguard check', () => {
     expect(out).toMatch(new RegExp(`^Policy: ${code === 1 ? 'FAIL' : '(OK|WARN)'}$`, 'm'));
   });
 
-  it('prints a broken manifest as an error line in the table', async () => {
-    const { out } = await run(['check', `${UGLY}/broken`, ...GHSA]);
+  it('prints a broken manifest as an error line, says the check is INCOMPLETE and exits 3', async () => {
+    const { code, out } = await run(['check', `${UGLY}/broken`, ...GHSA]);
     expect(out).toMatch(
       /^test\/fixtures\/manifests\/ugly\/broken\/Pipfile\.lock \(pipfile-lock\): 0 dependencies, 0 vulnerabilities, 1 error$/m,
     );
     expect(out).toMatch(/^ {2}error \(line 11\): INVALID_SYNTAX /m);
+    expect(out).toMatch(
+      /^INCOMPLETE: 1 manifest\(s\) could not be read in full: test\/fixtures\/manifests\/ugly\/broken\/Pipfile\.lock \(INVALID_SYNTAX\)/m,
+    );
+    expect(out).toMatch(/^Policy: WARN\n {2}WARN incomplete: /m);
+    expect(code).toBe(3);
+  });
+
+  it('fails an incomplete check with fail_on_incomplete: exit 1, the INCOMPLETE line still printed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-policy-'));
+    const policy = path.join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ fail_on_incomplete: true }));
+    const { code, out } = await run([
+      'check',
+      `${UGLY}/broken`,
+      ...GHSA,
+      '--policy',
+      policy,
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(out) as { status: string; complete: boolean; diagnostics: unknown[] };
+    expect(report).toMatchObject({
+      status: 'FAIL',
+      complete: false,
+      diagnostics: [
+        {
+          path: `${UGLY}/broken/Pipfile.lock`,
+          code: 'INVALID_SYNTAX',
+          message: expect.any(String),
+          line: 11,
+        },
+      ],
+    });
+    expect(code).toBe(1);
+  });
+
+  it('calls a directory without a manifest INCOMPLETE, not OK: exit 3', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-empty-'));
+    try {
+      writeFileSync(path.join(dir, 'README.md'), '# no manifests here\n');
+      const table = await run(['check', dir, ...GHSA]);
+      expect(table.out).toMatch(/^No dependency manifests found\.$/m);
+      expect(table.out).toMatch(/^INCOMPLETE: no dependency manifest RepoGuard reads was found/m);
+      expect(table.code).toBe(3);
+      const json = JSON.parse((await run(['check', dir, ...GHSA, '--format', 'json'])).out) as object;
+      expect(json).toMatchObject({
+        status: 'WARN',
+        complete: false,
+        diagnostics: [{ path: null, code: 'NO_MANIFESTS' }],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('applies a policy file: WARN exits 0', async () => {
@@ -199,7 +261,8 @@ describe('repoguard check', () => {
         PARSE_THREADS: '2',
       });
 
-      expect(code).toBe(0);
+      // The lock file was not read: incomplete, whatever the other manifest says.
+      expect(code).toBe(3);
       const results = (
         JSON.parse(out) as { results: (JsonResult & { diagnostics: { message: string }[] })[] }
       ).results;

@@ -44,7 +44,15 @@ written, and never read. Name its directory too to have it checked.
 Manifests are parsed in PARSE_THREADS worker threads; one that takes longer than PARSE_DEADLINE_MS
 (default 10000) is stopped and reported as a PARSE_TIMEOUT error, the others checked as usual.
 
-Exit code: 1 when the policy says FAIL, 0 otherwise, 2 on usage errors.`;
+A manifest that cannot be read in full (an error diagnostic: broken syntax, PARSE_TIMEOUT, a
+refused include), or no manifest at all, makes the check INCOMPLETE: a line says so, the policy
+says at least WARN ("fail_on_incomplete": true makes it FAIL) and the exit code is 3.
+
+Exit code: 1 when the policy says FAIL, 3 when the check is incomplete (and not FAIL), 0 otherwise,
+2 on usage errors.`;
+
+/** Exit codes CI pipelines branch on. */
+export const CHECK_EXIT = { ok: 0, fail: 1, usage: 2, incomplete: 3 } as const;
 
 /** `repoguard check`: the local scan for CI pipelines. Resolves to the process exit code. */
 export async function runCheck(
@@ -76,7 +84,8 @@ export async function runCheck(
   const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now());
 
   io.out(format === 'json' ? formatJson(report) : formatTable(report, { advisories: index.size }));
-  return report.evaluation.status === 'FAIL' ? 1 : 0;
+  if (report.evaluation.status === 'FAIL') return CHECK_EXIT.fail;
+  return report.completeness.complete ? CHECK_EXIT.ok : CHECK_EXIT.incomplete;
 }
 
 /** The worker's parsing path: threads, the same deadline, PARSE_TIMEOUT for a manifest past it. */

@@ -1,4 +1,4 @@
-import { SEVERITIES, type CheckReport } from '@repoguard/domain';
+import { describeIncompleteness, SEVERITIES, type CheckReport } from '@repoguard/domain';
 
 /**
  * What a CI step reads without walking the results: manifests checked, dependencies matched
@@ -30,6 +30,9 @@ export function summaryOf(report: CheckReport) {
 export function formatJson(report: CheckReport): string {
   const document = {
     status: report.evaluation.status,
+    // Incomplete: a manifest was not read in full, or none was found (exit code 3 unless FAIL).
+    complete: report.completeness.complete,
+    diagnostics: report.completeness.diagnostics,
     reasons: report.evaluation.reasons,
     ignored: report.evaluation.ignored,
     summary: summaryOf(report),
@@ -119,6 +122,7 @@ export function formatTable(report: CheckReport, context: { advisories: number }
     `Checked ${plural(report.results.length, 'manifest', 'manifests')}, ${plural(dependencyCount, 'dependency', 'dependencies')} ` +
       `against ${plural(context.advisories, 'advisory', 'advisories')}: ${plural(findingCount, 'vulnerability', 'vulnerabilities')}.`,
   );
+  if (!report.completeness.complete) lines.push(`INCOMPLETE: ${describeIncompleteness(report.completeness)}`);
   lines.push(`Policy: ${status}`);
   for (const reason of reasons) lines.push(`  ${reason.status} ${reason.rule}: ${reason.message}`);
   if (ignored.length > 0) lines.push(`  ${plural(ignored.length, 'finding', 'findings')} ignored by policy`);

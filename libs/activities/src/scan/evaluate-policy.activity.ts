@@ -1,6 +1,7 @@
 import {
   DEFAULT_POLICY,
   judgeFindings,
+  snapshotCompleteness,
   verdictLapsesAt,
   type FindingRepository,
   type PolicyRepository,
@@ -46,13 +47,14 @@ export function createEvaluatePolicyActivity({
         step.stopIfCancelled();
         await scans.phase(input.scanId, 'EVALUATING');
         const policy = await policies.current(input.orgId);
-        const [current, dependencies] = await Promise.all([
+        const [current, dependencies, manifests] = await Promise.all([
           findings.current(input.repoId),
           snapshots.dependencies(input.snapshotId),
+          snapshots.manifests(input.snapshotId),
         ]);
         const at = now();
         const rules = policy?.rules ?? DEFAULT_POLICY;
-        const evaluation = judgeFindings(rules, current, dependencies, at);
+        const evaluation = judgeFindings(rules, current, dependencies, at, snapshotCompleteness(manifests));
         step.stopIfCancelled();
         // Once per scan: a retry after a lost completion finds the first verdict stored and adds none.
         await scans.saveEvaluation({

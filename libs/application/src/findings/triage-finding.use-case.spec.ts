@@ -1,12 +1,13 @@
-import type {
-  CurrentFinding,
-  ListedFinding,
-  PolicyVersionRepository,
-  RepoRepository,
-  RepoStatus,
-  Repository,
-  TriageableFinding,
-  TriageDecision,
+import {
+  COMPLETE,
+  type CurrentFinding,
+  type ListedFinding,
+  type PolicyVersionRepository,
+  type RepoRepository,
+  type RepoStatus,
+  type Repository,
+  type TriageableFinding,
+  type TriageDecision,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
@@ -80,7 +81,8 @@ function setUp(status: TriageableFinding['status']) {
       },
     } as unknown as RepoRepository,
     scannedState: {
-      lastScanned: () => Promise.resolve({ snapshotId: 's1', findings: current(), dependencies: [] }),
+      lastScanned: () =>
+        Promise.resolve({ snapshotId: 's1', findings: current(), dependencies: [], completeness: COMPLETE }),
     },
     policies: { latest: () => Promise.resolve(null) } as unknown as PolicyVersionRepository,
     findingQueries: {

@@ -1,6 +1,8 @@
 import {
+  COMPLETE,
   ConflictError,
   NotFoundError,
+  snapshotCompleteness,
   ValidationError,
   type CurrentFinding,
   type PolicyVersionRepository,
@@ -53,7 +55,12 @@ function setUp(options: { scanned?: ScannedState | null; savedRules?: object; re
     lastScanned: () =>
       Promise.resolve(
         options.scanned === undefined
-          ? { snapshotId: 'snap-1', findings: [finding('HIGH')], dependencies: [] }
+          ? {
+              snapshotId: 'snap-1',
+              findings: [finding('HIGH')],
+              dependencies: [],
+              completeness: COMPLETE,
+            }
           : options.scanned,
       ),
   };
@@ -84,6 +91,29 @@ describe('EvaluateRepoPolicy', () => {
       rulesJson: JSON.stringify({ fail_on_severity: 'HIGH' }),
     });
     expect(dryRun).toMatchObject({ status: 'FAIL', policyVersion: null, dryRun: true });
+  });
+
+  it('judges what the last scan could not read too: no manifest is never OK', async () => {
+    const scanned: ScannedState = {
+      snapshotId: 'snap-2',
+      findings: [],
+      dependencies: [],
+      completeness: snapshotCompleteness([]),
+    };
+    const live = await setUp({ scanned }).execute({ caller, repoId: REPO });
+    expect(live).toMatchObject({
+      status: 'WARN',
+      reasons: [expect.objectContaining({ rule: 'incomplete' })],
+    });
+    const strict = await setUp({ scanned }).execute({
+      caller,
+      repoId: REPO,
+      rulesJson: JSON.stringify({ fail_on_incomplete: true }),
+    });
+    expect(strict).toMatchObject({
+      status: 'FAIL',
+      reasons: [expect.objectContaining({ rule: 'fail_on_incomplete' })],
+    });
   });
 
   it('answers REPO_NOT_SCANNED before any scan completed, and REPO_NOT_FOUND for another org’s repo', async () => {

@@ -44,7 +44,13 @@ export class EvaluateRepoPolicy {
       if (!state) {
         throw new ConflictError('REPO_NOT_SCANNED', 'The repository has no completed scan to evaluate yet');
       }
-      const evaluation = judgeFindings(rules, state.findings, state.dependencies, this.clock.now());
+      const evaluation = judgeFindings(
+        rules,
+        state.findings,
+        state.dependencies,
+        this.clock.now(),
+        state.completeness,
+      );
       return {
         ...evaluation,
         repoId: repo.id,

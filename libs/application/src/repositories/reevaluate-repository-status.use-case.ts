@@ -93,7 +93,7 @@ export class ReevaluateRepositoryStatus {
     }
     const current = policy ?? (await policies.latest(repo.orgId));
     const rules = current?.rules ?? DEFAULT_POLICY;
-    const evaluation = judgeFindings(rules, state.findings, state.dependencies, now);
+    const evaluation = judgeFindings(rules, state.findings, state.dependencies, now, state.completeness);
     const reevaluateAt = verdictLapsesAt(rules, state.findings, now);
     await repositories.setStatus(repoId, evaluation.status, reevaluateAt);
     if (evaluation.status !== repo.status) {

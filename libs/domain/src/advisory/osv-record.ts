@@ -49,11 +49,28 @@ export interface OsvRecord {
 
 /** A minimal structural check for records read from files or APIs; the rest is optional. */
 export function isOsvRecord(value: unknown): value is OsvRecord {
-  if (typeof value !== 'object' || value === null) return false;
+  return osvRecordProblem(value) === null;
+}
+
+/**
+ * Why a value is not a usable OSV record, naming its id when it has one (`GHSA-…: "modified" is
+ * missing`), so an import can say which records it left out; null for a usable record.
+ */
+export function osvRecordProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const record = value as Record<string, unknown>;
-  return (
-    typeof record['id'] === 'string' &&
-    typeof record['modified'] === 'string' &&
-    (record['affected'] === undefined || Array.isArray(record['affected']))
-  );
+  const id = record['id'];
+  if (typeof id !== 'string' || id.trim() === '') return '"id" is missing or not a string';
+  const named = (problem: string) => `${shown(id)}: ${problem}`;
+  if (typeof record['modified'] !== 'string') return named('"modified" is missing or not a string');
+  if (record['affected'] !== undefined && !Array.isArray(record['affected']))
+    return named('"affected" is not a list');
+  return null;
+}
+
+// Ids come from the file: no control characters into a terminal, and not a page of them.
+function shown(id: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = id.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
 }

@@ -17,6 +17,8 @@ export interface SnapshotRepository {
     dependencies: readonly (ParsedDependency & { purl: string })[];
   }): Promise<string>;
   dependencies(snapshotId: string): Promise<StoredDependency[]>;
+  /** The manifests the snapshot read, with their diagnostics; empty for an unknown snapshot. */
+  manifests(snapshotId: string): Promise<SnapshotManifestRecord[]>;
   /** Replaces the advisory database's answer for the snapshot (idempotent on retry). */
   replaceMatches(
     snapshot: { id: string; orgId: string; repoId: string },

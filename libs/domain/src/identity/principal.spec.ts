@@ -32,6 +32,16 @@ describe('authorize', () => {
     expect(() => authorize(user('owner'), OTHER, 'repos.read')).toThrow(NotFoundError);
   });
 
+  it('tells the instance admin token what it may do instead of answering not found', () => {
+    const admin: Principal = { kind: 'instance_admin', id: null, tokenId: 'x', roles: new Map() };
+    expect(() => authorize(admin, ORG, 'repos.read')).toThrow(
+      expect.objectContaining({
+        code: 'ADMIN_TOKEN_ORG_ROUTE',
+        message: expect.stringMatching(/only creates organizations/),
+      }),
+    );
+  });
+
   it('names API keys and the instance admin as actors of their own type', () => {
     expect(actorOf({ ...user('admin'), kind: 'api_key', id: 'k1' })).toEqual({
       actorType: 'api_key',

@@ -31,10 +31,23 @@ export function actorOf(principal: Principal): { actorType: ActorType; actorId: 
 }
 
 /**
+ * The instance administrator's token asked for an org's data or a user's own: it belongs to no org
+ * and no user, and says so rather than answering as if the org did not exist.
+ */
+export function adminTokenRefused(): ForbiddenError {
+  return new ForbiddenError(
+    'ADMIN_TOKEN_ORG_ROUTE',
+    "The instance administrator token only creates organizations (POST /api/v1/orgs); for an org's " +
+      "data use its owner's personal token (answered by POST /api/v1/orgs) or an org API key",
+  );
+}
+
+/**
  * The caller's role in the org, if the permission allows the action. An org the caller does not
  * belong to does not exist for it (404, never 403): ids of other tenants must reveal nothing.
  */
 export function authorize(principal: Principal, orgId: string, permission: Permission): Role {
+  if (principal.kind === 'instance_admin') throw adminTokenRefused();
   const role = principal.roles.get(orgId);
   if (!role) throw new NotFoundError('NOT_FOUND', 'No such resource');
   if (!can(role, permission)) {

@@ -1,6 +1,7 @@
 import { evaluatePolicy, type PolicyDependency, type PolicyFinding } from './evaluate-policy';
 import { DEFAULT_POLICY, parsePolicy, type PolicyRules } from './policy';
 import type { Severity } from '../severity/severity.value-object';
+import { snapshotCompleteness } from '../dependency/snapshot-completeness';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -152,6 +153,46 @@ describe('evaluatePolicy', () => {
     });
   });
 
+  describe('an incomplete scan', () => {
+    const brokenLock = snapshotCompleteness([
+      { path: 'requirements.txt', diagnostics: [] },
+      {
+        path: 'web/package-lock.json',
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: 'not JSON', line: 1 }],
+      },
+    ]);
+    it('is never OK: WARN under any policy without fail_on_incomplete', () => {
+      for (const policy of [DEFAULT_POLICY, parsePolicy({}), parsePolicy({ fail_on_incomplete: false })]) {
+        const result = evaluatePolicy(policy, [], [], NOW, brokenLock);
+        expect(result.status).toBe('WARN');
+        expect(result.reasons).toEqual([
+          {
+            rule: 'incomplete',
+            status: 'WARN',
+            message:
+              '1 manifest(s) could not be read in full: web/package-lock.json (INVALID_SYNTAX); vulnerabilities in them may be missing',
+            findings: [],
+          },
+        ]);
+      }
+    });
+    it('FAILs with fail_on_incomplete, and a FAIL from findings stays FAIL either way', () => {
+      const strict = evaluatePolicy(parsePolicy({ fail_on_incomplete: true }), [], [], NOW, brokenLock);
+      expect([strict.status, strict.reasons.map((r) => r.rule)]).toEqual(['FAIL', ['fail_on_incomplete']]);
+      const high = evaluatePolicy(DEFAULT_POLICY, [finding('H', 'HIGH')], [], NOW, snapshotCompleteness([]));
+      expect([high.status, high.reasons.map((r) => r.rule)]).toEqual([
+        'FAIL',
+        ['fail_on_severity', 'warn_on_severity', 'incomplete'],
+      ]);
+    });
+    it('says nothing when every manifest was read', () => {
+      const complete = snapshotCompleteness([{ path: 'requirements.txt', diagnostics: [] }]);
+      expect(evaluatePolicy(parsePolicy({ fail_on_incomplete: true }), [], [], NOW, complete).status).toBe(
+        'OK',
+      );
+    });
+  });
+
   it('combines rules: FAIL reasons before WARN, ignored findings counted nowhere', () => {
     const policy = parsePolicy({
       fail_on_severity: 'CRITICAL',
@@ -212,6 +253,7 @@ describe('parsePolicy', () => {
         schema_version: 2,
         fail_on_severity: 'SEVERE',
         warn_on_unpinned: 'yes',
+        fail_on_incomplete: 'always',
         fail_on_vulnerability_ids: 'CVE-1',
         ignore: [{ id: '', reason: 'r' }, { id: 'X', expires_at: 'tomorrow' }, 'nope'],
         max_findings: [{ severity: 'HIGH', max: -1, action: 'block' }],
@@ -226,6 +268,7 @@ describe('parsePolicy', () => {
       'rules.schema_version',
       'rules.fail_on_severity',
       'rules.warn_on_unpinned',
+      'rules.fail_on_incomplete',
       'rules.fail_on_vulnerability_ids',
       'rules.ignore[0].id',
       'rules.ignore[1].reason',

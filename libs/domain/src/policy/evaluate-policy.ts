@@ -1,3 +1,4 @@
+import { COMPLETE, describeIncompleteness, type ScanCompleteness } from '../dependency/snapshot-completeness';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import { atLeast, compareSeverity, type Severity } from '../severity/severity.value-object';
 import type { PolicyRules } from './policy';
@@ -42,13 +43,16 @@ const findingKey = (f: PolicyFinding) => `${f.vulnerabilityId}@${f.ecosystem}/${
 
 /**
  * Judges findings with a policy. Pure and deterministic (the caller passes `now`), so a workflow
- * may call it; reasons come out in a fixed order: FAIL rules first, then WARN, each by rule.
+ * may call it; reasons come out in a fixed order: FAIL rules first, then WARN, each by rule. What
+ * was not read (`completeness`) is at least a WARN (rule `incomplete`), a FAIL with
+ * `fail_on_incomplete`: no policy can turn a scan that missed a manifest into OK.
  */
 export function evaluatePolicy(
   policy: PolicyRules,
   findings: readonly PolicyFinding[],
   dependencies: readonly PolicyDependency[],
   now: Date,
+  completeness: ScanCompleteness = COMPLETE,
 ): PolicyEvaluation {
   const activeIgnores = (policy.ignore ?? []).filter(
     (rule) => !rule.expires_at || Date.parse(rule.expires_at) > now.getTime(),
@@ -110,6 +114,18 @@ export function evaluatePolicy(
   };
   unpinnedRule('fail_on_unpinned', 'FAIL');
 
+  const incompleteStatus = policy.fail_on_incomplete ? 'FAIL' : 'WARN';
+  const incompleteRule = (status: 'FAIL' | 'WARN') => {
+    if (completeness.complete || status !== incompleteStatus) return;
+    reasons.push({
+      rule: status === 'FAIL' ? 'fail_on_incomplete' : 'incomplete',
+      status,
+      message: describeIncompleteness(completeness),
+      findings: [],
+    });
+  };
+  incompleteRule('FAIL');
+
   const maxRule = (action: 'fail' | 'warn') => {
     for (const [i, rule] of (policy.max_findings ?? []).entries()) {
       if (rule.action !== action) continue;
@@ -128,6 +144,7 @@ export function evaluatePolicy(
   severityRule('warn_on_severity', 'WARN');
   unpinnedRule('warn_on_unpinned', 'WARN');
   maxRule('warn');
+  incompleteRule('WARN');
 
   const status: PolicyStatus = reasons.some((r) => r.status === 'FAIL')
     ? 'FAIL'

@@ -2,6 +2,7 @@ import { DEFAULT_POLICY } from './policy';
 import { judgeFindings, verdictLapsesAt } from './judge-findings';
 import { parsePolicy } from './policy';
 import type { CurrentFinding } from '../finding/current-finding';
+import { COMPLETE, snapshotCompleteness } from '../dependency/snapshot-completeness';
 
 const finding = (over: Partial<CurrentFinding> = {}): CurrentFinding => ({
   ecosystem: 'PyPI',
@@ -21,17 +22,29 @@ const NOW = new Date('2026-11-30T12:00:00Z');
 
 describe('judgeFindings', () => {
   it('fails an open CRITICAL finding under the default policy', () => {
-    expect(judgeFindings(DEFAULT_POLICY, [finding()], [], NOW).status).toBe('FAIL');
+    expect(judgeFindings(DEFAULT_POLICY, [finding()], [], NOW, COMPLETE).status).toBe('FAIL');
   });
 
   it('leaves out a finding ignored by triage while the decision holds', () => {
     const ignored = finding({ status: 'ignored', triageExpiresAt: new Date('2026-12-31T00:00:00Z') });
-    expect(judgeFindings(DEFAULT_POLICY, [ignored], [], NOW).status).toBe('OK');
+    expect(judgeFindings(DEFAULT_POLICY, [ignored], [], NOW, COMPLETE).status).toBe('OK');
   });
 
   it('counts an ignore decision past its expiry as open again', () => {
     const lapsed = finding({ status: 'ignored', triageExpiresAt: new Date('2026-11-01T00:00:00Z') });
-    expect(judgeFindings(DEFAULT_POLICY, [lapsed], [], NOW).status).toBe('FAIL');
+    expect(judgeFindings(DEFAULT_POLICY, [lapsed], [], NOW, COMPLETE).status).toBe('FAIL');
+  });
+
+  it('warns, with no finding at all, when the scan could not read a manifest', () => {
+    const broken = snapshotCompleteness([
+      {
+        path: 'package-lock.json',
+        diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: 'not JSON', line: 1 }],
+      },
+    ]);
+    const verdict = judgeFindings(DEFAULT_POLICY, [], [], NOW, broken);
+    expect(verdict.status).toBe('WARN');
+    expect(verdict.reasons.map((r) => r.rule)).toEqual(['incomplete']);
   });
 });
 

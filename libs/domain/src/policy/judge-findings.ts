@@ -1,3 +1,4 @@
+import type { ScanCompleteness } from '../dependency/snapshot-completeness';
 import type { CurrentFinding } from '../finding/current-finding';
 import { ignoreHolds } from '../finding/finding-status';
 import { evaluatePolicy, type PolicyDependency, type PolicyEvaluation } from './evaluate-policy';
@@ -6,13 +7,15 @@ import type { PolicyRules } from './policy';
 /**
  * Judges a repository's current findings: the scan's last step, the re-evaluation after a triage
  * or policy change and the API's live (and dry-run) evaluation all come here, so they cannot
- * disagree. An ignore decision past its expiry counts as open again.
+ * disagree. An ignore decision past its expiry counts as open again. `completeness` is required: a
+ * verdict that forgot what the scan could not read would call a broken lock file OK.
  */
 export function judgeFindings(
   rules: PolicyRules,
   findings: readonly CurrentFinding[],
   dependencies: readonly PolicyDependency[],
   now: Date,
+  completeness: ScanCompleteness,
 ): PolicyEvaluation {
   return evaluatePolicy(
     rules,
@@ -27,6 +30,7 @@ export function judgeFindings(
     })),
     dependencies,
     now,
+    completeness,
   );
 }
 

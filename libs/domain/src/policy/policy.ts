@@ -25,6 +25,11 @@ export interface PolicyRules {
   readonly warn_on_severity?: Severity;
   readonly warn_on_unpinned?: boolean;
   readonly fail_on_unpinned?: boolean;
+  /**
+   * FAIL, rather than WARN, when a scan could not read every manifest (or found none). An
+   * incomplete scan is never OK: a broken lock file must not hide its vulnerabilities.
+   */
+  readonly fail_on_incomplete?: boolean;
   readonly fail_on_vulnerability_ids?: readonly string[];
   readonly ignore?: readonly IgnoreRule[];
   readonly max_findings?: readonly MaxFindingsRule[];
@@ -43,6 +48,7 @@ const KNOWN_RULES = new Set([
   'warn_on_severity',
   'warn_on_unpinned',
   'fail_on_unpinned',
+  'fail_on_incomplete',
   'fail_on_vulnerability_ids',
   'ignore',
   'max_findings',
@@ -98,6 +104,8 @@ export function parsePolicy(input: unknown, field = 'rules'): PolicyRules {
   const failUnpinned = booleanRule('fail_on_unpinned');
   if (warnUnpinned !== undefined) rules.warn_on_unpinned = warnUnpinned;
   if (failUnpinned !== undefined) rules.fail_on_unpinned = failUnpinned;
+  const failIncomplete = booleanRule('fail_on_incomplete');
+  if (failIncomplete !== undefined) rules.fail_on_incomplete = failIncomplete;
 
   const ids = raw['fail_on_vulnerability_ids'];
   if (ids !== undefined) {

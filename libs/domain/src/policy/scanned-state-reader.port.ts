@@ -5,6 +5,8 @@ export interface ScannedState {
   readonly snapshotId: string;
   readonly findings: Parameters<typeof judgeFindings>[1];
   readonly dependencies: Parameters<typeof judgeFindings>[2];
+  /** What that scan could not read. */
+  readonly completeness: Parameters<typeof judgeFindings>[4];
 }
 
 export interface ScannedStateReader {

@@ -1,5 +1,6 @@
 import type { AdvisoryIndex } from '../advisory/advisory-index';
 import { matchDependencies, type VulnerabilityMatch } from '../advisory/match-dependencies';
+import { snapshotCompleteness, type ScanCompleteness } from '../dependency/snapshot-completeness';
 import type {
   ManifestDiagnostic,
   ManifestParseResult,
@@ -30,6 +31,8 @@ export interface ManifestCheck {
 
 export interface CheckReport {
   readonly results: readonly ManifestCheck[];
+  /** Incomplete when a manifest could not be read in full, or none was found. */
+  readonly completeness: ScanCompleteness;
   readonly evaluation: PolicyEvaluation;
 }
 
@@ -83,7 +86,14 @@ export function checkParsedManifests(
     })),
   );
   const dependencies = results.flatMap((r) => r.dependencies);
-  return { results, evaluation: evaluatePolicy(policy, dedupe(findings), dependencies, now) };
+  const completeness = snapshotCompleteness(
+    results.map((r) => ({ path: r.manifestPath, diagnostics: r.diagnostics })),
+  );
+  return {
+    results,
+    completeness,
+    evaluation: evaluatePolicy(policy, dedupe(findings), dependencies, now, completeness),
+  };
 }
 
 // The same package at the same version in two manifests is one finding for the policy.

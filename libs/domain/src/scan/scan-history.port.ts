@@ -1,3 +1,4 @@
+import type { ScanCompleteness } from '../dependency/snapshot-completeness';
 import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
 
 /** The policy's verdict stored for a scan (its evaluatePolicy step). */
@@ -20,6 +21,8 @@ export interface ScanRecord {
   readonly ref: string | null;
   readonly commitSha: string | null;
   readonly snapshotId: string | null;
+  /** Whether its snapshot read every manifest; null before it has one. */
+  readonly completeness: ScanCompleteness | null;
   readonly phaseTimings: Readonly<Record<string, number>>;
   readonly counts: Readonly<Record<string, number>>;
   readonly errorCode: string | null;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import * as yauzl from 'yauzl';
-import { isOsvRecord, ValidationError, type OsvRecord } from '@repoguard/domain';
+import { osvRecordProblem, ValidationError, type OsvRecord } from '@repoguard/domain';
 import { DEFAULT_OSV_EXPORT_LIMITS, exportTooLarge, type OsvExportLimits } from './osv-export-limits';
 
 export interface OsvExportReadResult {
@@ -194,8 +194,9 @@ function addJson(result: OsvExportReadResult, entry: string, text: string): void
     return;
   }
   for (const candidate of Array.isArray(parsed) ? parsed : [parsed]) {
-    if (isOsvRecord(candidate)) result.records.push(candidate);
-    else result.problems.push({ entry, problem: 'not an OSV record (needs id and modified)' });
+    const problem = osvRecordProblem(candidate);
+    if (problem === null) result.records.push(candidate as OsvRecord);
+    else result.problems.push({ entry, problem: `not an OSV record: ${problem}` });
   }
 }
 

@@ -77,6 +77,13 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
     return stored.id;
   }
 
+  async manifests(snapshotId: string): Promise<SnapshotManifestRecord[]> {
+    const snapshot = await this.em
+      .fork()
+      .findOne(DependencySnapshotEntity, { id: snapshotId }, { fields: ['manifests'] });
+    return snapshot?.manifests ?? [];
+  }
+
   async dependencies(snapshotId: string): Promise<StoredDependency[]> {
     const rows = await this.em
       .fork()

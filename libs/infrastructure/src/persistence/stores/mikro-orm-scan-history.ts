@@ -1,28 +1,41 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ScanHistory, ScanRecord, ScanVerdict } from '@repoguard/domain';
-import { PolicyEvaluationEntity, ScanEntity } from '../entities';
+import { snapshotCompleteness, type ScanHistory, type ScanRecord, type ScanVerdict } from '@repoguard/domain';
+import {
+  DependencySnapshotEntity,
+  PolicyEvaluationEntity,
+  ScanEntity,
+  type SnapshotManifest,
+} from '../entities';
 
-const recordOf = (scan: ScanEntity, verdict: ScanVerdict | null): ScanRecord => ({
-  id: scan.id,
-  orgId: scan.orgId,
-  repoId: scan.repoId,
-  status: scan.status,
-  trigger: scan.trigger,
-  requestedBy: scan.requestedBy,
-  ref: scan.ref,
-  commitSha: scan.commitSha,
-  snapshotId: scan.snapshotId,
-  phaseTimings: scan.phaseTimings,
-  counts: scan.counts,
-  errorCode: scan.errorCode,
-  errorMessage: scan.errorMessage,
-  workflowId: scan.workflowId,
-  runId: scan.runId,
-  createdAt: scan.createdAt,
-  startedAt: scan.startedAt,
-  completedAt: scan.completedAt,
-  verdict,
-});
+const recordOf = (
+  scan: ScanEntity,
+  manifests: ReadonlyMap<string, SnapshotManifest[]>,
+  verdict: ScanVerdict | null,
+): ScanRecord => {
+  const read = scan.snapshotId ? manifests.get(scan.snapshotId) : undefined;
+  return {
+    id: scan.id,
+    orgId: scan.orgId,
+    repoId: scan.repoId,
+    status: scan.status,
+    trigger: scan.trigger,
+    requestedBy: scan.requestedBy,
+    ref: scan.ref,
+    commitSha: scan.commitSha,
+    snapshotId: scan.snapshotId,
+    completeness: read ? snapshotCompleteness(read) : null,
+    phaseTimings: scan.phaseTimings,
+    counts: scan.counts,
+    errorCode: scan.errorCode,
+    errorMessage: scan.errorMessage,
+    workflowId: scan.workflowId,
+    runId: scan.runId,
+    createdAt: scan.createdAt,
+    startedAt: scan.startedAt,
+    completedAt: scan.completedAt,
+    verdict,
+  };
+};
 
 export class MikroOrmScanHistory implements ScanHistory {
   constructor(private readonly em: EntityManager) {}
@@ -30,8 +43,9 @@ export class MikroOrmScanHistory implements ScanHistory {
   async get(scanId: string): Promise<ScanRecord | null> {
     const scan = await this.em.findOne(ScanEntity, { id: scanId });
     if (!scan) return null;
+    const manifests = await this.manifestsOf([scan]);
     const verdicts = await this.verdictsOf([scan.id]);
-    return recordOf(scan, verdicts.get(scan.id) ?? null);
+    return recordOf(scan, manifests, verdicts.get(scan.id) ?? null);
   }
 
   async listByRepo(
@@ -43,8 +57,21 @@ export class MikroOrmScanHistory implements ScanHistory {
       { repoId },
       { orderBy: { createdAt: 'desc', id: 'asc' }, limit: page.limit, offset: page.offset },
     );
+    const manifests = await this.manifestsOf(scans);
     const verdicts = await this.verdictsOf(scans.map((scan) => scan.id));
-    return { items: scans.map((scan) => recordOf(scan, verdicts.get(scan.id) ?? null)), total };
+    return { items: scans.map((scan) => recordOf(scan, manifests, verdicts.get(scan.id) ?? null)), total };
+  }
+
+  /** The manifests (and their diagnostics) each scan's snapshot read, in one query. */
+  private async manifestsOf(scans: readonly ScanEntity[]): Promise<Map<string, SnapshotManifest[]>> {
+    const ids = [...new Set(scans.flatMap((s) => (s.snapshotId ? [s.snapshotId] : [])))];
+    if (ids.length === 0) return new Map();
+    const snapshots = await this.em.find(
+      DependencySnapshotEntity,
+      { id: { $in: ids } },
+      { fields: ['id', 'manifests'] },
+    );
+    return new Map(snapshots.map((s) => [s.id, s.manifests]));
   }
 
   /** At most one per scan (policy_evaluations_scan_id_unique): one indexed read for a whole page. */

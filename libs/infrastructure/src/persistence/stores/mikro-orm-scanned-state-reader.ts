@@ -1,5 +1,5 @@
 import { type EntityManager, QueryOrder } from '@mikro-orm/postgresql';
-import type { ScannedState, ScannedStateReader } from '@repoguard/domain';
+import { snapshotCompleteness, type ScannedState, type ScannedStateReader } from '@repoguard/domain';
 import { ScanEntity } from '../entities';
 import { currentFindings } from '../repositories/mikro-orm-finding-repository';
 import { MikroOrmSnapshotRepository } from '../repositories/mikro-orm-snapshot-repository';
@@ -15,11 +15,18 @@ export class MikroOrmScannedStateReader implements ScannedStateReader {
       { orderBy: { startSeq: QueryOrder.DESC_NULLS_LAST, completedAt: QueryOrder.DESC } },
     );
     if (!lastScan?.snapshotId) return null;
-    const [findings, dependencies] = await Promise.all([
+    const snapshots = new MikroOrmSnapshotRepository(this.em);
+    const [findings, dependencies, manifests] = await Promise.all([
       // On this unit of work's own manager: inside a transaction it sees the change being judged.
       currentFindings(this.em, repoId),
-      new MikroOrmSnapshotRepository(this.em).dependencies(lastScan.snapshotId),
+      snapshots.dependencies(lastScan.snapshotId),
+      snapshots.manifests(lastScan.snapshotId),
     ]);
-    return { snapshotId: lastScan.snapshotId, findings, dependencies };
+    return {
+      snapshotId: lastScan.snapshotId,
+      findings,
+      dependencies,
+      completeness: snapshotCompleteness(manifests),
+    };
   }
 }

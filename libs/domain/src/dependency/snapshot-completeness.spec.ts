@@ -1,0 +1,65 @@
+import type { ManifestDiagnostic } from '../manifest/manifest.types';
+import { describeIncompleteness, NO_MANIFESTS, snapshotCompleteness } from './snapshot-completeness';
+
+const error = (code: string, line?: number): ManifestDiagnostic => ({
+  severity: 'error',
+  code,
+  message: `${code} here`,
+  ...(line !== undefined ? { line } : {}),
+});
+
+describe('snapshotCompleteness', () => {
+  it('is complete when every manifest was read, warnings and notes included', () => {
+    const result = snapshotCompleteness([
+      { path: 'requirements.txt', diagnostics: [] },
+      {
+        path: 'poetry.lock',
+        diagnostics: [
+          { severity: 'warning', code: 'UNRESOLVABLE', message: 'no version' },
+          { severity: 'info', code: 'DUPLICATE', message: 'twice' },
+        ],
+      },
+    ]);
+    expect(result).toEqual({ complete: true, diagnostics: [] });
+    expect(describeIncompleteness(result)).toBe('every manifest was read');
+  });
+
+  it('is incomplete with no manifest at all: nothing was checked', () => {
+    const result = snapshotCompleteness([]);
+    expect(result.complete).toBe(false);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ path: null, code: NO_MANIFESTS })]);
+    expect(describeIncompleteness(result)).toMatch(/no dependency manifest/);
+  });
+
+  it("names each manifest's errors, with their lines, in manifest order", () => {
+    const result = snapshotCompleteness([
+      { path: 'web/package-lock.json', diagnostics: [error('INVALID_SYNTAX', 3)] },
+      {
+        path: 'requirements.txt',
+        diagnostics: [{ severity: 'warning', code: 'LINE_TOO_LONG', message: 'x' }],
+      },
+      { path: 'api/poetry.lock', diagnostics: [error('PARSE_TIMEOUT'), error('DIAGNOSTICS_TRUNCATED')] },
+    ]);
+    expect(result).toEqual({
+      complete: false,
+      diagnostics: [
+        { path: 'web/package-lock.json', code: 'INVALID_SYNTAX', message: 'INVALID_SYNTAX here', line: 3 },
+        { path: 'api/poetry.lock', code: 'PARSE_TIMEOUT', message: 'PARSE_TIMEOUT here' },
+        { path: 'api/poetry.lock', code: 'DIAGNOSTICS_TRUNCATED', message: 'DIAGNOSTICS_TRUNCATED here' },
+      ],
+    });
+    expect(describeIncompleteness(result)).toBe(
+      '2 manifest(s) could not be read in full: web/package-lock.json (INVALID_SYNTAX), api/poetry.lock (PARSE_TIMEOUT); vulnerabilities in them may be missing',
+    );
+  });
+
+  it('names the first three manifests and counts the rest', () => {
+    const manifests = ['a', 'b', 'c', 'd', 'e'].map((p) => ({
+      path: `${p}/go.mod`,
+      diagnostics: [error('INVALID_SYNTAX')],
+    }));
+    expect(describeIncompleteness(snapshotCompleteness(manifests))).toMatch(
+      /^5 manifest\(s\) .*a\/go\.mod .*b\/go\.mod .*c\/go\.mod \(INVALID_SYNTAX\), and 2 more;/,
+    );
+  });
+});

@@ -73,14 +73,15 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   fi
 fi
 
-# Their stdout is pino's JSON lines (pretty only on a terminal, and this is a file).
+# Their stdout is pino's JSON lines (pretty only on a terminal, and this is a file); what is not a
+# log line (a crash before the logger exists, a Node warning) goes to run/<name>.err, so logs/ stays JSON.
 start_app() {
   local name="$1" entry="$2"
   if pid_alive "$RUN_DIR/$name.pid"; then
     log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"
     return
   fi
-  nohup node "$entry" >"$LOG_DIR/$name.log" 2>&1 &
+  nohup node "$entry" >"$LOG_DIR/$name.log" 2>"$RUN_DIR/$name.err" &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -88,12 +89,12 @@ start_app worker dist/apps/worker/src/main.js
 start_app api dist/apps/api/src/main.js
 API_URL="http://$API_HOST:$API_PORT"
 wait_for "API" 60 curl -sf "$API_URL/health" || {
-  tail -20 "$LOG_DIR/api.log" >&2
-  die "the API did not become healthy: see $LOG_DIR/api.log"
+  tail -20 "$LOG_DIR/api.log" "$RUN_DIR/api.err" >&2
+  die "the API did not become healthy: see $LOG_DIR/api.log and $RUN_DIR/api.err"
 }
 
 log "running the self-check workflow through Temporal and the worker"
-node dist/scripts/self-check.js || die "the self-check failed: see $LOG_DIR/worker.log"
+node dist/scripts/self-check.js || die "the self-check failed: see $LOG_DIR/worker.log and $RUN_DIR/worker.err"
 
 log "the demo: advisories into the mirror, a sample repository connected by git URL, one scan"
 API_URL="$API_URL" node dist/scripts/demo.js || die "the demo failed: see $LOG_DIR/worker.log and $LOG_DIR/api.log"

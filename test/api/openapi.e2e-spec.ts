@@ -92,7 +92,11 @@ interface Schema {
 }
 
 // The only fractional numbers the API answers; every other number is a whole one.
-const FRACTIONAL = new Set(['FindingDto.cvss_score', 'DependencyHealthDto.latency_ms']);
+const FRACTIONAL = new Set([
+  'FindingDto.cvss_score',
+  'OrgFindingDto.cvss_score',
+  'DependencyHealthDto.latency_ms',
+]);
 // Answered before any route runs (body parsers, the per-address limit): documented on every API route.
 const ANSWERS_OF_API_ROUTES = ['400', '413', '415', '429'];
 

@@ -89,8 +89,14 @@ describe('the repository state is current (issue 17.1)', () => {
     expect(scans.body.items[0]).toMatchObject({ status: 'COMPLETED' });
   }
 
+  // Every status unless the query names one: the list shows open findings by default.
   const findings = async (repoId: string, query = ''): Promise<Finding[]> =>
-    (await api('GET', `/repos/${repoId}/findings?per_page=100${query}`)).body.items as Finding[];
+    (
+      await api(
+        'GET',
+        `/repos/${repoId}/findings?per_page=100${query.includes('status=') ? query : `&status=all${query}`}`,
+      )
+    ).body.items as Finding[];
   const repoStatus = async (repoId: string) =>
     (await api('GET', `/orgs/${org.orgId}/repos/${repoId}`)).body.status;
   const listedStatus = async (repoId: string) =>

@@ -32,12 +32,17 @@ describe('log lines', () => {
 
   it('stdout redirected to a log file: every line parses as JSON, pretty asked for or not', () => {
     const file = path.join(dir, 'api.log');
-    // As up.sh starts the apps: `node … >"$LOG_DIR/api.log" 2>&1`.
-    const run = spawnSync('sh', ['-c', `"${process.execPath}" "$@" >"${file}" 2>&1`, 'sh', ...nodeArgs], {
-      cwd: REPO_ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    // As up.sh starts the apps: `node … >"$LOG_DIR/api.log" 2>"$RUN_DIR/api.err"`.
+    const errors = path.join(dir, 'api.err');
+    const run = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "$@" >"${file}" 2>"${errors}"`, 'sh', ...nodeArgs],
+      {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).toBe(0);
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([

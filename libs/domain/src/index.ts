@@ -17,6 +17,7 @@ export * from './manifest/manifest.types';
 export * from './manifest/manifest-text';
 export * from './manifest/line-limits';
 export * from './manifest/diagnostic-limits';
+export * from './advisory/advisory-id';
 export * from './advisory/osv-record';
 export * from './advisory/is-affected';
 export * from './advisory/range-events';

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { FINDING_STATUS_CHOICES, type FindingStatusChoice } from '@repoguard/application';
 import {
+  canonicalAdvisoryId,
   ECOSYSTEMS,
   FINDING_SORT_KEYS,
   SEVERITIES,
@@ -82,9 +83,10 @@ export class OrgFindingSearchQuery extends FindingListQuery {
   @ApiPropertyOptional({
     example: 'CVE-2021-44228',
     description:
-      "An advisory id as OSV writes it: the finding's own (GHSA-…) or one of its aliases (CVE-…, PYSEC-…)",
+      "An advisory id: the finding's own (GHSA-…) or one of its aliases (CVE-…, PYSEC-…); CVE and GHSA ids in any case",
   })
   @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? canonicalAdvisoryId(value) : value))
   @IsString({ message: 'must be a string' })
   @Length(1, 128, { message: 'must be 1 to 128 characters' })
   advisory?: string;

@@ -9,6 +9,7 @@ import {
   ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
@@ -151,6 +152,10 @@ export class GithubInstallationsController {
   @ApiOkResponse({
     type: GithubReposDto,
     description: 'Repositories the installation grants, a page at a time (`next_cursor`)',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'GITHUB_INSTALLATION_NOT_FOUND: not an installation linked to this org',
   })
   async repos(
     @Access() access: RequestAccess,

@@ -94,7 +94,7 @@ export class PendingInvitationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who invited' })
+  @ApiProperty({ type: String, nullable: true, description: 'Who invited: a user id, or an API key id' })
   invited_by!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) expires_at!: string;

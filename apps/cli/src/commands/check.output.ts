@@ -32,7 +32,13 @@ export function formatJson(report: CheckReport): string {
     status: report.evaluation.status,
     // Incomplete: a manifest was not read in full, or none was found (exit code 3 unless FAIL).
     complete: report.completeness.complete,
-    diagnostics: report.completeness.diagnostics,
+    // As a scan's answer shows them: every key present, `line` null where none applies.
+    diagnostics: report.completeness.diagnostics.map((d) => ({
+      path: d.path,
+      code: d.code,
+      message: d.message,
+      line: d.line ?? null,
+    })),
     reasons: report.evaluation.reasons,
     ignored: report.evaluation.ignored,
     summary: summaryOf(report),

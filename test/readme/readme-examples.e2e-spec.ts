@@ -19,7 +19,10 @@ import { fencedBlocks, pairBlocks, SKIPPED_BLOCKS, type BlockRule } from './read
 // The README's examples, pasted into bash as a reader would after `npm run up`: in a directory laid
 // out like a checkout (package.json, bin/, node_modules/, and the .repoguard/ state npm run up
 // leaves: the admin token, the demo org's owner token, the demo repository, scanned), beside
-// ../shared/osv, against the real stack.
+// ../shared/osv, against the real stack. Only what the examples read is there, not the sources, so
+// `repoguard check .` here reads the demo repository's manifests (in a checkout, the fixtures too).
+// The bash environment is named in runBlock: DATABASE_URL for the operators' CLI examples, and npm
+// settings that keep npx from ever installing or downloading anything.
 
 /** The one change made to a block's text: the README's API address (npm run up's port) becomes this stack's. */
 const README_API_ADDRESS = 'localhost:3000';

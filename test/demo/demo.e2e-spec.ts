@@ -1,49 +1,26 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runDemo, sharedAdvisoryExports, type DemoOptions } from '../../scripts/demo';
-import { dropDatabase, prepareDatabase } from '@repoguard/infrastructure';
-import { startApiStack, type ApiStack } from '../support/api-stack';
-import { freshDatabaseUrl } from '../support/fresh-database';
-import { temporalAddress, temporalNamespace, uniqueName } from '../support/temporal-harness';
+import { runDemo, type DemoOptions } from '../../scripts/demo';
+import type { ApiStack } from '../support/api-stack';
+import { startDemoStack, type DemoStack } from '../support/demo-stack';
 
 // `npm run up`'s main job, on the real stack: offline, advisories from ../shared/osv.
 describe('the demo', () => {
-  // A database of its own: the demo imports every shared export into the mirror, which is shared
-  // by every org (and the re-match it triggers would reach other tests' repositories).
-  const databaseUrl = freshDatabaseUrl('e2e_demo');
+  let demo: DemoStack;
   let stack: ApiStack;
   let stateDir: string;
   let options: DemoOptions;
   const printed: string[] = [];
 
   beforeAll(async () => {
-    await prepareDatabase(databaseUrl);
-    stack = await startApiStack({
-      name: 'demo',
-      osvMode: 'mirror',
-      databaseUrl,
-      env: { GIT_ALLOW_FILE_URLS: 'true' },
-    });
+    demo = await startDemoStack('demo');
+    stack = demo.stack;
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-demo-'));
-    options = {
-      apiUrl: stack.url,
-      adminToken: stack.adminToken,
-      stateDir,
-      advisorySources: sharedAdvisoryExports(path.resolve(__dirname, '../..')),
-      temporal: {
-        address: temporalAddress(),
-        namespace: temporalNamespace(),
-        taskQueue: stack.harness.taskQueue,
-        rematchTaskQueue: stack.harness.rematchTaskQueue,
-        syncWorkflowId: uniqueName('demo-sync'),
-      },
-      print: (line) => printed.push(line),
-    };
+    options = demo.demoOptions(stateDir, (line) => printed.push(line));
   });
   afterAll(async () => {
-    await stack?.close();
-    await dropDatabase(databaseUrl);
+    await demo?.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createMikroOrmConfig } from '@repoguard/infrastructure';
 import { createEvaluatePolicyActivity } from './evaluate-policy.activity';
-import { connectedRepo, scanStepDeps } from './rematch.test-fixtures';
+import { connectedRepo, scanStepDeps, startedScan } from './rematch.test-fixtures';
 
 // A retried evaluatePolicy (its first attempt committed, then its completion was lost) must not
 // store a second verdict for the scan. On the real database, whose unique index says so.
@@ -29,17 +28,7 @@ describe('evaluatePolicy, retried', () => {
       manifests: [],
       dependencies: [],
     });
-    const scanId = randomUUID();
-    await d.scans.start({
-      scanId,
-      orgId,
-      repoId,
-      workflowId: `repo-scan:${repoId}`,
-      runId: randomUUID(),
-      trigger: 'api',
-      requestedBy: 'test',
-      ref: null,
-    });
+    const scanId = await startedScan(d, { orgId, repoId });
     const evaluatePolicy = createEvaluatePolicyActivity(d);
     const input = { scanId, orgId, repoId, snapshotId };
 

@@ -75,6 +75,8 @@ export function createEvaluatePolicyActivity({
           at,
           // The sweep judges the repository again when an ignore this verdict counted on lapses.
           verdictLapsesAt(rules, current, at),
+          // A triage or policy change committed since these were read marks the repository due.
+          { policyVersion: policy?.version ?? null, findings: current },
         );
         if (supersededBy) return { status: null, supersededBy };
         return {

@@ -10,6 +10,7 @@ import {
   matchedSnapshot,
   scanRow,
   scanStepDeps,
+  startedScan,
   type RepoRef,
   type ScanStepDeps,
 } from './rematch.test-fixtures';
@@ -39,16 +40,7 @@ describe('a re-match overtaken by a newer scan', () => {
 
   /** A push scan's row, started and completed through the same steps the worker runs. */
   async function pushScan(d: ScanStepDeps, repo: RepoRef, snapshotId: string) {
-    const scanId = randomUUID();
-    await d.scans.start({
-      scanId,
-      ...repo,
-      workflowId: `repo-scan:${repo.repoId}`,
-      runId: randomUUID(),
-      trigger: 'push',
-      requestedBy: 'github:push',
-      ref: null,
-    });
+    const scanId = await startedScan(d, repo, 'push', 'github:push');
     await d.scans.phase(scanId, 'PARSING', { commitSha: 'abc', snapshotId });
     return scanId;
   }

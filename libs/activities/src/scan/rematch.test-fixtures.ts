@@ -44,6 +44,26 @@ export async function connectedRepo(orm: MikroORM): Promise<RepoRef> {
   return { orgId: org.id, repoId: repo.id };
 }
 
+/** A scan of the repository, started as the worker starts it; its id. */
+export async function startedScan(
+  d: ScanStepDeps,
+  repo: RepoRef,
+  trigger = 'api',
+  requestedBy = 'test',
+): Promise<string> {
+  const scanId = randomUUID();
+  await d.scans.start({
+    scanId,
+    ...repo,
+    workflowId: `repo-scan:${repo.repoId}`,
+    runId: randomUUID(),
+    trigger,
+    requestedBy,
+    ref: null,
+  });
+  return scanId;
+}
+
 const advisoryFor = (name: string): OsvRecord => ({
   id: `RG-REMATCH-${randomUUID()}`,
   modified: '2026-01-01T00:00:00Z',

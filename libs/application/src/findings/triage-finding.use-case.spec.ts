@@ -20,7 +20,8 @@ const caller: Caller = {
 };
 const NOW = '2026-06-01T12:00:00.000Z';
 
-function setUp(status: TriageableFinding['status']) {
+/** `closedWhileWaiting`: a scan's sync closes the finding while the triage waits for the lock. */
+function setUp(status: TriageableFinding['status'], closedWhileWaiting?: 'fixed' | 'withdrawn') {
   const finding: TriageableFinding = {
     id: 'f1',
     orgId: 'org-1',
@@ -31,6 +32,7 @@ function setUp(status: TriageableFinding['status']) {
     packageName: 'lodash',
     version: '4.17.20',
   };
+  const stored = { status };
   const decisions: TriageDecision[] = [];
   // The repository as the last scan left it: FAIL on its one HIGH finding.
   const repo = { status: 'FAIL' as RepoStatus, reevaluateAt: null as Date | null, held: false };
@@ -54,7 +56,7 @@ function setUp(status: TriageableFinding['status']) {
   };
   const uow = new FakeUnitOfWork({
     findingTriage: {
-      get: (id) => Promise.resolve(id === finding.id ? finding : null),
+      get: (id) => Promise.resolve(id === finding.id ? { ...finding, status: stored.status } : null),
       decide: (_id, decision) => {
         // The repository's lock is taken before the finding's row is written.
         if (!repo.held) throw new Error('decided before holding the repository');
@@ -66,6 +68,7 @@ function setUp(status: TriageableFinding['status']) {
     repositories: {
       holdOutcome: () => {
         repo.held = true;
+        if (closedWhileWaiting) stored.status = closedWhileWaiting;
         return Promise.resolve();
       },
       get: (id: string) =>
@@ -113,6 +116,15 @@ describe('TriageFinding', () => {
       kind: 'conflict',
       code: 'FINDING_FIXED',
     });
+    expect(decisions).toEqual([]);
+    expect(uow.audited).toEqual([]);
+  });
+
+  it('refuses a finding a sync fixed while it waited for the repository’s lock (409 FINDING_FIXED)', async () => {
+    const { triage, decisions, uow } = setUp('open', 'fixed');
+    await expect(
+      triage.execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x' }),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'FINDING_FIXED' });
     expect(decisions).toEqual([]);
     expect(uow.audited).toEqual([]);
   });

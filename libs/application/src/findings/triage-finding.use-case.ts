@@ -40,6 +40,11 @@ export class TriageFinding {
   }: TriageFindingCommand): Promise<ListedFinding> {
     const finding = await this.uow.transaction(caller.scope, async (stores) => {
       const { findingTriage, repositories, audit } = stores;
+      const found = await findingTriage.get(findingId);
+      if (!found) throw new NotFoundError('FINDING_NOT_FOUND', `No finding with id ${findingId}`);
+      // Before the finding's row: a scan's findings sync holds this lock while it waits for that row.
+      // Then the finding as it is once the lock is held: a sync may have closed it meanwhile.
+      await repositories.holdOutcome(found.repoId);
       const finding = await findingTriage.get(findingId);
       if (!finding) throw new NotFoundError('FINDING_NOT_FOUND', `No finding with id ${findingId}`);
       if (finding.status === 'fixed') {
@@ -60,8 +65,6 @@ export class TriageFinding {
         ]);
       }
       const triageReason = reason?.trim() ?? null;
-      // Before the finding's row: a scan's findings sync holds this lock while it waits for that row.
-      await repositories.holdOutcome(finding.repoId);
       await findingTriage.decide(finding.id, {
         status,
         reason: triageReason,

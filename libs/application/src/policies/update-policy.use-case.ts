@@ -52,7 +52,9 @@ export class UpdatePolicy {
             onlyIfDue: true,
           });
         } catch {
-          // The policy is saved and the repository stays due: the sweep judges it shortly.
+          // The policy is saved and the repository stays due, postponed so that the next page holds
+          // the others: the sweep judges it shortly (and logs why it cannot).
+          await this.reevaluate.postponeAfterFailure(caller.scope, repo.id).catch(() => null);
         }
       }
     }

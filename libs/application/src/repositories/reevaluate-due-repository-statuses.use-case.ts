@@ -12,7 +12,7 @@ export interface ReevaluationRound {
   /** Of those, judged here (the rest were judged by another process meanwhile, or are gone). */
   readonly judged: number;
   readonly changed: number;
-  /** Failed (logged by the caller through the error's message); they stay due. */
+  /** Failed (logged by the caller through the error's message); each is postponed a while. */
   readonly failed: readonly string[];
   /** The round was full: more may be due. */
   readonly more: boolean;
@@ -52,10 +52,14 @@ export class ReevaluateDueRepositoryStatuses {
         judged++;
         if (change.from !== change.to) changed++;
       } catch (error) {
-        // One repository that cannot be judged must not hold back the others.
-        failed.push(`${repo.id}: ${(error as Error).message}`);
+        // One repository that cannot be judged must not hold back the others: not in this round,
+        // nor, postponed, in the next ones, where it would come first again.
+        const retryAt = await this.reevaluate.postponeAfterFailure(SYSTEM_SCOPE, repo.id);
+        const retry = retryAt ? `; tried again at ${retryAt.toISOString()}` : '';
+        failed.push(`${repo.id}: ${(error as Error).message}${retry}`);
       }
     }
-    return { due: due.length, judged, changed, failed, more: due.length === limit && judged > 0 };
+    // Every repository of a full round left the due ones (judged, postponed, or judged elsewhere).
+    return { due: due.length, judged, changed, failed, more: due.length === limit };
   }
 }

@@ -38,6 +38,13 @@ export interface RepositoryStatusChange {
   readonly lapsedIgnores: number;
 }
 
+/**
+ * How long a repository whose re-evaluation failed waits before it is tried again: long enough that
+ * the sweep (and a policy change) move on to the other due repositories, which it would otherwise
+ * stay ahead of for ever, most overdue first.
+ */
+export const RETRY_FAILED_REEVALUATION_MS = 60_000;
+
 const SYSTEM_ACTOR: AuditContext = { actorType: 'system', actorId: null, correlationId: null, ip: null };
 
 /**
@@ -56,6 +63,19 @@ export class ReevaluateRepositoryStatus {
   /** In a transaction of its own. */
   execute(command: ReevaluateRepositoryStatusCommand): Promise<RepositoryStatusChange | null> {
     return this.uow.transaction(command.scope, (stores) => this.within(stores, command));
+  }
+
+  /**
+   * After `execute` failed for the repository: it is tried again in RETRY_FAILED_REEVALUATION_MS,
+   * unless it was judged meanwhile. When, or null if it was no longer due.
+   */
+  async postponeAfterFailure(scope: TenantScope, repoId: string): Promise<Date | null> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + RETRY_FAILED_REEVALUATION_MS);
+    const postponed = await this.uow.transaction(scope, ({ repositories }) =>
+      repositories.postponeReevaluation(repoId, now, until),
+    );
+    return postponed ? until : null;
   }
 
   /** In the caller's unit of work, so the status changes in the same transaction as its cause. */

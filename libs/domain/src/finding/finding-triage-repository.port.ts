@@ -35,6 +35,7 @@ export interface LapsedIgnore {
 
 /** Findings as people triage them (the worker opens and fixes them through its own port). */
 export interface FindingTriageRepository {
+  /** As the database has it now, even if the unit of work read it before. */
   get(id: string): Promise<TriageableFinding | null>;
   /** Written at once, so what the same unit of work reads next sees it. */
   decide(id: string, decision: TriageDecision): Promise<void>;

@@ -33,6 +33,12 @@ export interface RepoRepository {
   setStatus(id: string, status: RepoStatus, reevaluateAt: Date | null): Promise<void>;
   /** Marks the org's repositories due to be judged again at once (a policy change); how many. */
   markStatusDue(orgId: string, now: Date): Promise<number>;
+  /**
+   * Moves a repository that is still due (due at or before `now`) to be judged again at `until`
+   * instead: one whose re-evaluation failed, so it does not stay first in line; false if it is no
+   * longer due (judged meanwhile).
+   */
+  postponeReevaluation(id: string, now: Date, until: Date): Promise<boolean>;
   /** Up to `limit` repositories (of one org, if given) whose status is due to be judged again, most overdue first. */
   dueForReevaluation(now: Date, limit: number, orgId?: string): Promise<Pick<Repository, 'id' | 'orgId'>[]>;
   /** Queued with the unit of work; the id is known at once. */

@@ -1,6 +1,7 @@
 import type { ScanStepName } from './scan-step-name';
 import type { PolicyReason, PolicyStatus } from '../policy/evaluate-policy';
 import type { UnfinishedScan } from './scan-run-lookup.port';
+import type { JudgedFinding } from '../finding/current-finding';
 
 export interface ScanRecordStart {
   readonly scanId: string;
@@ -22,6 +23,12 @@ export type ScanRecordQueued = Omit<ScanRecordStart, 'runId'> & {
 
 /** The final states of a scan row: no step writes to a row in one of them. */
 export const FINAL_SCAN_STATUSES = ['COMPLETED', 'FAILED', 'SUPERSEDED'] as const;
+
+/** What a scan's verdict was judged on: the org's policy version (null: the default) and findings. */
+export interface VerdictBasis {
+  readonly policyVersion: number | null;
+  readonly findings: readonly JudgedFinding[];
+}
 
 /** How a scan without a verdict of its own ends (`ScanRepository.close`). */
 export type ScanCloseOutcome =
@@ -65,7 +72,10 @@ export interface ScanRepository {
    * Completes the scan and sets the repository's status from its verdict, in one transaction under
    * the per-repository lock `FindingRepository.sync` takes, unless a newer scan has reached its
    * persist step: then the scan is closed SUPERSEDED instead and the newer scan's id is answered.
-   * `reevaluateAt`: when the verdict may lapse with nothing changing (verdictLapsesAt).
+   * `reevaluateAt`: when the verdict may lapse with nothing changing (verdictLapsesAt). An earlier
+   * time already stored stands (a policy change marked the repository due). When the org's policy
+   * or the findings' triage are no longer those in `judgedOn` (a change came in between the judging
+   * and this), the verdict is stored but the repository is marked due at once, for the sweep.
    */
   completeUnlessSuperseded(
     scanId: string,
@@ -73,6 +83,7 @@ export interface ScanRepository {
     policyStatus: PolicyStatus,
     now: Date,
     reevaluateAt?: Date | null,
+    judgedOn?: VerdictBasis,
   ): Promise<{ supersededBy: string | null }>;
   /** Closes the scan SUPERSEDED (a newer scan took over), unless its row is final already. */
   supersede(scanId: string, now: Date): Promise<void>;

@@ -2,6 +2,10 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   FINAL_SCAN_STATUSES,
+  isEcosystem,
+  type Ecosystem,
+  isSeverity,
+  judgedFindingsKey,
   repoStatusAfterScan,
   type ScanCloseOutcome,
   type ScanEvaluationRecord,
@@ -11,6 +15,7 @@ import {
   type ScanRecordStart,
   type ScanRepository,
   type UnfinishedScan,
+  type VerdictBasis,
 } from '@repoguard/domain';
 import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
@@ -47,6 +52,54 @@ const startedNow = (knex: Knex) => ({
   started_at: knex.raw('clock_timestamp()'),
   start_seq: knex.raw(`nextval('scans_start_seq')`),
 });
+
+/** The org's policy and the repository's findings are still those a verdict was judged on. */
+async function stillJudgedOn(
+  trx: Knex.Transaction,
+  repoId: string,
+  orgId: string,
+  judgedOn: VerdictBasis,
+): Promise<boolean> {
+  const policy = (await trx('policies').where({ org_id: orgId }).max('version as version').first()) as
+    { version: number | null } | undefined;
+  if ((policy?.version ?? null) !== judgedOn.policyVersion) return false;
+  const rows = (await trx('findings')
+    .where({ repo_id: repoId })
+    .whereIn('status', ['open', 'ignored'])
+    .select(
+      'ecosystem',
+      'package_name',
+      'version',
+      'manifest_path',
+      'vulnerability_id',
+      'severity',
+      'status',
+      'triage_expires_at',
+    )) as {
+    ecosystem: string;
+    package_name: string;
+    version: string;
+    manifest_path: string;
+    vulnerability_id: string;
+    severity: string;
+    status: 'open' | 'ignored';
+    // MikroORM's pg connection hands timestamps back to plain queries as text.
+    triage_expires_at: string | Date | null;
+  }[];
+  // The same rows as `currentFindings` hands the judge.
+  const now = rows
+    .filter((r) => isEcosystem(r.ecosystem) && isSeverity(r.severity))
+    .map((r) => ({
+      ecosystem: r.ecosystem as Ecosystem,
+      packageName: r.package_name,
+      version: r.version,
+      manifestPath: r.manifest_path,
+      vulnerabilityId: r.vulnerability_id,
+      status: r.status,
+      triageExpiresAt: r.triage_expires_at === null ? null : new Date(r.triage_expires_at),
+    }));
+  return judgedFindingsKey(now) === judgedFindingsKey(judgedOn.findings);
+}
 
 export class MikroOrmScanRepository implements ScanRepository {
   constructor(private readonly em: EntityManager) {}
@@ -132,6 +185,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     policyStatus: PolicyStatus,
     now: Date,
     reevaluateAt: Date | null = null,
+    judgedOn?: VerdictBasis,
   ): Promise<{ supersededBy: string | null }> {
     return this.em.getKnex().transaction(async (trx) => {
       await holdScanOutcome(trx, repoId);
@@ -150,14 +204,21 @@ export class MikroOrmScanRepository implements ScanRepository {
         .update({ status: 'COMPLETED', completed_at: now })
         .returning('id')) as unknown[];
       if (completed.length === 0) return { supersededBy: null };
-      const repo = (await trx('repositories').where({ id: repoId }).first('status')) as
-        { status: RepoStatus } | undefined;
+      const repo = (await trx('repositories').where({ id: repoId }).first('status', 'org_id')) as
+        { status: RepoStatus; org_id: string } | undefined;
       if (repo) {
+        // The verdict was judged outside this lock: a triage decision or a policy change that
+        // committed since judged the repository on what this verdict now overwrites. Stored all the
+        // same (it is this scan's), but due at once so the sweep judges it on what holds now.
+        const stale = judgedOn !== undefined && !(await stillJudgedOn(trx, repoId, repo.org_id, judgedOn));
+        const due = stale ? now : reevaluateAt;
         await trx('repositories')
           .where({ id: repoId })
           .update({
             status: repoStatusAfterScan(repo.status, { policyStatus }),
-            status_reevaluate_at: reevaluateAt,
+            // An earlier time stored meanwhile (a policy change marked it due) stands; least()
+            // passes over nulls, and null (never) stays only if both are.
+            status_reevaluate_at: trx.raw('least(status_reevaluate_at, ?::timestamptz)', [due]),
             last_scan_at: now,
           });
       }

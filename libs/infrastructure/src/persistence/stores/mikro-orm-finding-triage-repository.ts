@@ -11,7 +11,9 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
   constructor(private readonly em: EntityManager) {}
 
   async get(id: string): Promise<TriageableFinding | null> {
-    const finding = await this.em.findOne(FindingEntity, { id });
+    // From the database, not the identity map: read again once the repository's lock is held, it
+    // must see a sync that closed the finding meanwhile.
+    const finding = await this.em.findOne(FindingEntity, { id }, { refresh: true });
     return finding
       ? {
           id: finding.id,

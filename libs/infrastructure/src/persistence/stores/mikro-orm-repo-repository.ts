@@ -83,6 +83,15 @@ export class MikroOrmRepoRepository implements RepoRepository {
     return this.em.nativeUpdate(RepositoryEntity, { orgId }, { statusReevaluateAt: now });
   }
 
+  async postponeReevaluation(id: string, now: Date, until: Date): Promise<boolean> {
+    const updated = await this.em.nativeUpdate(
+      RepositoryEntity,
+      { id, statusReevaluateAt: { $lte: now } },
+      { statusReevaluateAt: until },
+    );
+    return updated > 0;
+  }
+
   async dueForReevaluation(
     now: Date,
     limit: number,

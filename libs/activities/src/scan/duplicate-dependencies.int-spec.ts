@@ -144,8 +144,8 @@ describe('a scan of manifests that list a dependency twice', () => {
         findings: [finding, { ...finding }, { ...finding, version: 'v1.1.0' }],
         now: new Date(),
       });
-    await expect(sync()).resolves.toStrictEqual({ opened: 2, stillOpen: 0, fixed: 0 });
-    await expect(sync()).resolves.toStrictEqual({ opened: 0, stillOpen: 2, fixed: 0 });
+    await expect(sync()).resolves.toStrictEqual({ opened: 2, stillOpen: 0, fixed: 0, withdrawn: 0 });
+    await expect(sync()).resolves.toStrictEqual({ opened: 0, stillOpen: 2, fixed: 0, withdrawn: 0 });
     expect(await findingRows(repoId)).toHaveLength(2);
   });
 

@@ -116,6 +116,16 @@ describe('the repoguard bin', () => {
     }
   }, 300_000);
 
+  it('a reader that goes away (repoguard --help | true) ends it quietly, not with an EPIPE trace', () => {
+    // `true` exits at once; the CLI writes its help a second later, to a closed pipe.
+    const piped = run(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" --help | true; exit "\${PIPESTATUS[0]}"`],
+      dir,
+    );
+    expect([piped.status, piped.stderr]).toEqual([0, '']);
+  }, 120_000);
+
   it('an install without the TypeScript source or SWC (npm ci --omit=dev after npm run build) runs dist', () => {
     const install = path.join(dir, 'install');
     mkdirSync(path.join(install, 'bin'), { recursive: true });

@@ -1,5 +1,12 @@
 import { runCli } from './cli';
 
+// The reader went away (`repoguard --help | head`): what is left to print has no one to read it,
+// so stop quietly with the command's own exit code, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 void Promise.resolve()
   .then(() =>
     runCli(process.argv.slice(2), {

@@ -69,6 +69,21 @@ describe('the repoguard bin', () => {
     expect(report.summary).toEqual(SUMMARY);
   }, 120_000);
 
+  it('a repository of many manifests: nothing on stderr (no listener-leak warning from the parser pool)', () => {
+    const monorepo = path.join(dir, 'monorepo');
+    for (let i = 0; i < 24; i++) {
+      mkdirSync(path.join(monorepo, `svc-${i}`), { recursive: true });
+      writeFileSync(path.join(monorepo, `svc-${i}/requirements.txt`), 'safe-pkg==1.0\n');
+    }
+    const result = run(
+      process.execPath,
+      [BIN, 'check', '.', '--advisories', '../osv', '--format', 'json'],
+      monorepo,
+    );
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect((JSON.parse(result.stdout) as { summary: { manifests: number } }).summary.manifests).toBe(24);
+  }, 120_000);
+
   it('npx repoguard, offline, in the checkout: no npm banner, stdout parses whole as JSON', () => {
     // --no: never install anything; --offline: no registry, the checkout's own bin or nothing.
     const result = run(

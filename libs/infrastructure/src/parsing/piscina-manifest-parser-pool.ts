@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type Worker } from 'node:worker_threads';
@@ -108,6 +108,9 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
         ? undefined
         : setTimeout(() => budget.abort(), this.options.budgetMs);
     const stop = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
+    // Each file's own deadline listens to `stop`: a repository of many manifests is not a leak,
+    // so Node's warning past 10 listeners would only alarm the person reading stderr.
+    setMaxListeners(Math.max(10, files.length + 10), stop);
     try {
       // Every file asks for a slot at once: the slots decide the order among callers.
       return await Promise.all(

@@ -1,5 +1,10 @@
 import type { ManifestDiagnostic } from '../manifest/manifest.types';
-import { describeIncompleteness, NO_MANIFESTS, snapshotCompleteness } from './snapshot-completeness';
+import {
+  describeIncompleteness,
+  NO_MANIFESTS,
+  snapshotCompleteness,
+  unreadManifests,
+} from './snapshot-completeness';
 
 const error = (code: string, line?: number): ManifestDiagnostic => ({
   severity: 'error',
@@ -80,5 +85,20 @@ describe('snapshotCompleteness', () => {
     expect(describeIncompleteness(snapshotCompleteness(manifests))).toMatch(
       /^5 manifest\(s\) .*a\/go\.mod .*b\/go\.mod .*c\/go\.mod \(INVALID_SYNTAX\), and 2 more;/,
     );
+  });
+});
+
+describe('unreadManifests', () => {
+  it('names each manifest not read in full once, leaving out those read in full', () => {
+    const completeness = snapshotCompleteness([
+      { path: 'a/yarn.lock', diagnostics: [error('INVALID_SYNTAX', 1), error('INVALID_SYNTAX', 2)] },
+      { path: 'requirements.txt', diagnostics: [{ severity: 'info', code: 'UNPINNED', message: 'x' }] },
+      { path: 'Gemfile.lock', diagnostics: [error('MISSING_FIELD')] },
+    ]);
+    expect(unreadManifests(completeness)).toEqual({ all: false, paths: ['a/yarn.lock', 'Gemfile.lock'] });
+  });
+
+  it('is every manifest when none was found', () => {
+    expect(unreadManifests(snapshotCompleteness([]))).toEqual({ all: true, paths: [] });
   });
 });

@@ -77,6 +77,23 @@ export function snapshotCompleteness(
   return { complete: diagnostics.length === 0, diagnostics };
 }
 
+/**
+ * The manifests whose findings a snapshot cannot judge: a finding this snapshot did not see in a
+ * manifest it could not read may still be there, so it stays as it was (neither fixed nor counted).
+ * `all` when nothing was read (NO_MANIFESTS: a fetch that found no manifest proves nothing about
+ * the ones before it). A manifest gone from the snapshot is not here: its removal is a real fix.
+ */
+export interface UnreadManifests {
+  readonly all: boolean;
+  readonly paths: readonly string[];
+}
+
+export function unreadManifests(completeness: ScanCompleteness): UnreadManifests {
+  const all = completeness.diagnostics.some((d) => d.path === null);
+  const paths = [...new Set(completeness.diagnostics.flatMap((d) => (d.path === null ? [] : [d.path])))];
+  return { all, paths };
+}
+
 /** One line for a verdict: how many manifests were not read in full, and the first few. */
 export function describeIncompleteness(completeness: ScanCompleteness): string {
   const first = completeness.diagnostics[0];

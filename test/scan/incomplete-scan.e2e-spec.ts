@@ -9,32 +9,41 @@ import { packageLockV3 } from '../support/manifest-fixtures';
 // A package-lock.json cut off mid-way: what a bad merge or a truncated upload leaves behind.
 const CORRUPT_LOCK = packageLockV3({ 'rg-incomplete-lodash': '4.17.20' }).slice(0, 60);
 
-const ADVISORY: OsvRecord = {
-  id: 'RG-INCOMPLETE-0001',
+/** An npm advisory on `name`, fixed in `fixed`. */
+const npmAdvisory = (
+  id: string,
+  name: string,
+  fixed: string,
+  severity: string,
+  summary: string,
+): OsvRecord => ({
+  id,
   modified: '2026-11-01T00:00:00Z',
-  summary: 'a vulnerable package the corrupt lock file hides',
+  summary,
   affected: [
     {
-      package: { ecosystem: 'npm', name: 'rg-incomplete-lodash' },
-      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }],
+      package: { ecosystem: 'npm', name },
+      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed }] }],
     },
   ],
-  database_specific: { severity: 'HIGH' },
-};
+  database_specific: { severity },
+});
 
+const ADVISORY = npmAdvisory(
+  'RG-INCOMPLETE-0001',
+  'rg-incomplete-lodash',
+  '4.17.21',
+  'HIGH',
+  'a vulnerable package the corrupt lock file hides',
+);
 // Its own package, so this test's finding is never another test's.
-const CRITICAL: OsvRecord = {
-  id: 'RG-INCOMPLETE-0002',
-  modified: '2026-11-01T00:00:00Z',
-  summary: 'a critical finding a lock file that breaks later must not close',
-  affected: [
-    {
-      package: { ecosystem: 'npm', name: 'rg-incomplete-critical' },
-      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
-    },
-  ],
-  database_specific: { severity: 'CRITICAL' },
-};
+const CRITICAL = npmAdvisory(
+  'RG-INCOMPLETE-0002',
+  'rg-incomplete-critical',
+  '2.0.0',
+  'CRITICAL',
+  'a critical finding a lock file that breaks later must not close',
+);
 
 // A scan that could not read a manifest, or found none, is never silently OK: the scan answer says
 // `complete: false` with the diagnostics, the verdict is at least WARN, and `repoguard check` on

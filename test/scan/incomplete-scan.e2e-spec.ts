@@ -147,13 +147,13 @@ describe('incomplete scans', () => {
       (await api('GET', `/repos/${repoId}/findings?status=all`)).body.items as {
         id: string;
         status: string;
-        vulnerability_id: string;
+        vulnerability: { id: string };
       }[];
     const status = async () => (await api('GET', `/orgs/${orgId}/repos/${repoId}`)).body.status as string;
 
     expect(await scanToEnd(repoId)).toMatchObject({ complete: true, counts: { findings: 1 } });
     const [finding] = await findings();
-    expect(finding).toMatchObject({ status: 'open', vulnerability_id: CRITICAL.id });
+    expect(finding).toMatchObject({ status: 'open', vulnerability: { id: CRITICAL.id } });
     expect(await status()).toBe('FAIL');
 
     for (const [broken, code] of [

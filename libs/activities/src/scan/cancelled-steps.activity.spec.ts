@@ -25,6 +25,7 @@ function stepsReadingThrough(reading: Promise<void>) {
       return [];
     },
     matches: async () => [],
+    manifests: async () => [],
   } as unknown as SnapshotRepository;
   const findings = {
     sync: async () => {

@@ -183,6 +183,31 @@ describe('repoguard check', () => {
     expect(code).toBe(1);
   });
 
+  it.each([
+    ['an empty package-lock.json', 'package-lock.json', '', 'EMPTY_FILE'],
+    ['a yarn.lock of garbage', 'yarn.lock', 'garbage: [[[\n', 'INVALID_SYNTAX'],
+    [
+      'a Gemfile.lock cut before DEPENDENCIES',
+      'Gemfile.lock',
+      'GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.3)\n',
+      'MISSING_FIELD',
+    ],
+  ])('calls %s INCOMPLETE, not OK: exit 3', async (_, name, text, code) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-unread-'));
+    try {
+      writeFileSync(path.join(dir, name), text);
+      const result = await run(['check', dir, ...GHSA, '--format', 'json']);
+      expect(JSON.parse(result.out)).toMatchObject({
+        status: 'WARN',
+        complete: false,
+        diagnostics: [{ path: path.join(dir, name), code }],
+      });
+      expect(result.code).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('calls a directory without a manifest INCOMPLETE, not OK: exit 3', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-empty-'));
     try {

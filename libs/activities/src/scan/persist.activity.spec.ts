@@ -1,6 +1,8 @@
 import type {
   DesiredFinding,
   FindingRepository,
+  SnapshotManifestRecord,
+  UnreadManifests,
   OsvRecord,
   ScanRepository,
   SnapshotRepository,
@@ -15,19 +17,23 @@ function persistWith(
   dependencies: StoredDependency[],
   matches: { dependencyId: string; vulnerabilityId: string }[],
   records: OsvRecord[],
+  manifests: SnapshotManifestRecord[] = [manifest('package-lock.json')],
 ) {
   const synced: DesiredFinding[][] = [];
+  const unread: (UnreadManifests | undefined)[] = [];
   const snapshots = {
     dependencies: async () => dependencies,
     matches: async () => matches,
+    manifests: async () => manifests,
   } as unknown as SnapshotRepository;
   const vulnerabilityCache = {
     get: async (ids: readonly string[]) =>
       new Map(records.filter((r) => ids.includes(r.id)).map((r) => [r.id, r])),
   } as unknown as VulnerabilityCache;
   const findings = {
-    sync: async (input: { findings: readonly DesiredFinding[] }) => {
+    sync: async (input: { findings: readonly DesiredFinding[]; unreadManifests?: UnreadManifests }) => {
       synced.push([...input.findings]);
+      unread.push(input.unreadManifests);
       return { opened: input.findings.length, stillOpen: 0, fixed: 0, withdrawn: 0 };
     },
   } as unknown as FindingRepository;
@@ -42,7 +48,14 @@ function persistWith(
     scans,
     now: () => new Date(),
   });
-  return { persist, synced };
+  return { persist, synced, unread };
+}
+
+function manifest(
+  path: string,
+  diagnostics: SnapshotManifestRecord['diagnostics'] = [],
+): SnapshotManifestRecord {
+  return { path, blobSha: 'b'.repeat(40), parserId: 'package-lock-json', diagnostics };
 }
 
 const dependency = (id: string, name: string, version: string): StoredDependency => ({
@@ -143,5 +156,40 @@ describe('persist: advisory diagnostics on findings', () => {
       expect(finding.advisoryDiagnostics!.sample).toHaveLength(20);
       expect(JSON.stringify(finding.advisoryDiagnostics).length).toBeLessThan(8 * 1024);
     }
+  });
+});
+
+// A finding the snapshot did not see in a manifest it could not read may still be there: the sync
+// is told which manifests those are, so it leaves their findings open.
+describe('persist: findings of manifests the snapshot could not read', () => {
+  const input = { orgId: 'o', repoId: 'r', snapshotId: 's', scanId: 'sc' };
+
+  it('names the unread manifests, and only those', async () => {
+    const { persist, unread } = persistWith(
+      [],
+      [],
+      [],
+      [
+        manifest('web/package-lock.json', [
+          { severity: 'error', code: 'EMPTY_FILE', message: 'web/package-lock.json is empty' },
+        ]),
+        manifest('Gemfile.lock', [{ severity: 'warning', code: 'INVALID_SYNTAX', message: 'cut', line: 3 }]),
+        manifest('requirements.txt', [{ severity: 'info', code: 'UNPINNED', message: 'flask' }]),
+      ],
+    );
+    await persist(input);
+    expect(unread).toEqual([{ all: false, paths: ['web/package-lock.json', 'Gemfile.lock'] }]);
+  });
+
+  it('keeps every finding when the fetch found no manifest at all', async () => {
+    const { persist, unread } = persistWith([], [], [], []);
+    await persist(input);
+    expect(unread).toEqual([{ all: true, paths: [] }]);
+  });
+
+  it('lets a fully read snapshot close what it no longer has', async () => {
+    const { persist, unread } = persistWith([], [], []);
+    await persist(input);
+    expect(unread).toEqual([{ all: false, paths: [] }]);
   });
 });

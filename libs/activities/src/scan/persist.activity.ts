@@ -9,9 +9,11 @@ import {
   type FindingRepository,
   type OsvRecord,
   type ScanRepository,
+  snapshotCompleteness,
   type SnapshotRepository,
   type VulnerabilityCache,
   type VulnerabilityDatabase,
+  unreadManifests,
 } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { SnapshotStepInput } from './scan-activity.types';
@@ -46,9 +48,10 @@ export function createPersistActivity({
         const started = Date.now();
         step.stopIfCancelled();
         await scans.phase(input.scanId, 'PERSISTING');
-        const [dependencies, matches] = await Promise.all([
+        const [dependencies, matches, manifests] = await Promise.all([
           snapshots.dependencies(input.snapshotId),
           snapshots.matches(input.snapshotId),
+          snapshots.manifests(input.snapshotId),
         ]);
         const records = await vulnerabilityCache.get([...new Set(matches.map((m) => m.vulnerabilityId))]);
         const idsByDependency = new Map<string, string[]>();
@@ -120,6 +123,7 @@ export function createPersistActivity({
           scanId: input.scanId,
           findings: desired,
           withdrawnAdvisories: [...withdrawn],
+          unreadManifests: unreadManifests(snapshotCompleteness(manifests)),
           now: now(),
         });
         if (result.supersededBy) {

@@ -94,7 +94,11 @@ export async function matchedSnapshot(d: ScanStepDeps, repo: RepoRef, name: stri
   const snapshotId = await d.snapshots.create({
     ...repo,
     commitSha: createHash('sha1').update(randomUUID()).digest('hex'),
-    manifests: [],
+    // The lock file its dependency came from, read in full: a snapshot without it reads nothing,
+    // and persist would then close none of the findings it no longer has.
+    manifests: [
+      { path: 'package-lock.json', blobSha: 'b'.repeat(40), parserId: 'package-lock-json', diagnostics: [] },
+    ],
     dependencies: [dependency(name, '1.0.0')],
   });
   const advisory = advisoryFor(name);

@@ -62,6 +62,7 @@ describe('persist, cancelled', () => {
         await cancelled.opened;
         return [{ dependencyId: 'd1', vulnerabilityId: record.id }];
       },
+      manifests: async () => [],
     } as unknown as SnapshotRepository;
     const vulnerabilityCache = {
       get: async () => new Map([[record.id, record]]),

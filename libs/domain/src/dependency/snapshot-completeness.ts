@@ -10,9 +10,9 @@ export interface ScanDiagnostic {
 }
 
 /**
- * Whether a scan read every manifest in full. Incomplete when a manifest has an error diagnostic
- * (a parser reports an error only for what it could not read: broken syntax, a timeout, an include
- * it refused) or when there was no manifest to read, since either may hide vulnerable dependencies.
+ * Whether a scan read every manifest in full. Incomplete when a manifest has a diagnostic saying
+ * part of it could not be read (see `isUnreadDiagnostic`) or when there was no manifest to read,
+ * since either may hide vulnerable dependencies.
  */
 export interface ScanCompleteness {
   readonly complete: boolean;
@@ -21,6 +21,33 @@ export interface ScanCompleteness {
 }
 
 export const NO_MANIFESTS = 'NO_MANIFESTS';
+
+/**
+ * Codes that mean some of the file was not read whatever severity the parser gave them: parsers
+ * report a broken line or entry they skipped as a warning (the rest of the file is still good),
+ * but a skipped line may be the one that declares a vulnerable dependency.
+ */
+const UNREAD_CODES: ReadonlySet<string> = new Set([
+  'INVALID_SYNTAX',
+  'MERGE_CONFLICT',
+  'LINE_TOO_LONG',
+  'NOT_TEXT',
+  'EMPTY_FILE',
+  'PARSER_FAILED',
+  'UNSUPPORTED_FILE',
+  'INCLUDE_NOT_FOUND',
+  'INCLUDE_CYCLE',
+  'INCLUDE_OUTSIDE_ROOT',
+]);
+
+/**
+ * The one rule for "could not be read": an error, or a code in UNREAD_CODES. What only notes
+ * something benign (UNPINNED, DUPLICATE, a local path or git source it cannot match
+ * (UNRESOLVABLE), a lock format newer than known but read anyway) leaves the manifest complete.
+ */
+export function isUnreadDiagnostic(diagnostic: Pick<ManifestDiagnostic, 'severity' | 'code'>): boolean {
+  return diagnostic.severity === 'error' || UNREAD_CODES.has(diagnostic.code);
+}
 
 export const COMPLETE: ScanCompleteness = Object.freeze({ complete: true, diagnostics: [] });
 
@@ -40,16 +67,31 @@ export function snapshotCompleteness(
     };
   }
   const diagnostics = manifests.flatMap((manifest) =>
-    manifest.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d): ScanDiagnostic => ({
-        path: manifest.path,
-        code: d.code,
-        message: d.message,
-        ...(d.line !== undefined ? { line: d.line } : {}),
-      })),
+    manifest.diagnostics.filter(isUnreadDiagnostic).map((d): ScanDiagnostic => ({
+      path: manifest.path,
+      code: d.code,
+      message: d.message,
+      ...(d.line !== undefined ? { line: d.line } : {}),
+    })),
   );
   return { complete: diagnostics.length === 0, diagnostics };
+}
+
+/**
+ * The manifests whose findings a snapshot cannot judge: a finding this snapshot did not see in a
+ * manifest it could not read may still be there, so it stays as it was (neither fixed nor counted).
+ * `all` when nothing was read (NO_MANIFESTS: a fetch that found no manifest proves nothing about
+ * the ones before it). A manifest gone from the snapshot is not here: its removal is a real fix.
+ */
+export interface UnreadManifests {
+  readonly all: boolean;
+  readonly paths: readonly string[];
+}
+
+export function unreadManifests(completeness: ScanCompleteness): UnreadManifests {
+  const all = completeness.diagnostics.some((d) => d.path === null);
+  const paths = [...new Set(completeness.diagnostics.flatMap((d) => (d.path === null ? [] : [d.path])))];
+  return { all, paths };
 }
 
 /** One line for a verdict: how many manifests were not read in full, and the first few. */

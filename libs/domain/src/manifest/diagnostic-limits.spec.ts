@@ -3,6 +3,7 @@ import {
   MAX_DIAGNOSTIC_MESSAGE_CHARS,
   MAX_DIAGNOSTICS_PER_MANIFEST,
 } from './diagnostic-limits';
+import { snapshotCompleteness } from '../dependency/snapshot-completeness';
 import type { ManifestDiagnostic, ManifestParseResult } from './manifest.types';
 
 describe('capDiagnostics', () => {
@@ -38,8 +39,9 @@ describe('capDiagnostics', () => {
     expect(capped.dependencies).toEqual([dependency]);
     expect(capped.diagnostics).toHaveLength(MAX_DIAGNOSTICS_PER_MANIFEST + 1);
     expect(capped.diagnostics.slice(0, -1)).toEqual(diagnostics.slice(0, MAX_DIAGNOSTICS_PER_MANIFEST));
+    // The lines left out were skipped as broken: an error, so the manifest stays incomplete.
     expect(capped.diagnostics.at(-1)).toEqual({
-      severity: 'warning',
+      severity: 'error',
       code: 'DIAGNOSTICS_TRUNCATED',
       message: '4900 more diagnostics were left out (at most 100 are kept per manifest)',
     });
@@ -54,6 +56,20 @@ describe('capDiagnostics', () => {
     const capped = capDiagnostics({ dependencies: [], diagnostics });
     expect(capped.diagnostics.at(-1)).toMatchObject({ code: 'DIAGNOSTICS_TRUNCATED', severity: 'error' });
     expect(capped.diagnostics.at(-1)!.message).toMatch(/^2 more diagnostics/);
+  });
+
+  it('keeps a manifest incomplete when only diagnostics left out say part of it was not read', () => {
+    const diagnostics: ManifestDiagnostic[] = [
+      ...Array.from({ length: MAX_DIAGNOSTICS_PER_MANIFEST }, (_, i) => ({
+        severity: 'info' as const,
+        code: 'UNPINNED',
+        message: `pkg${i} is not pinned`,
+      })),
+      warning(MAX_DIAGNOSTICS_PER_MANIFEST + 1),
+    ];
+    const capped = capDiagnostics({ dependencies: [], diagnostics });
+    expect(capped.diagnostics.at(-1)).toMatchObject({ code: 'DIAGNOSTICS_TRUNCATED', severity: 'error' });
+    expect(snapshotCompleteness([{ path: 'requirements.txt', ...capped }]).complete).toBe(false);
   });
 
   it('cuts each long message to the limit, an ellipsis marking the cut, the rest of it kept', () => {

@@ -1,4 +1,5 @@
 import type { DiagnosticSeverity, ManifestDiagnostic, ManifestParseResult } from './manifest.types';
+import { isUnreadDiagnostic } from '../dependency/snapshot-completeness';
 
 /**
  * Diagnostics are stored with the snapshot and shown in the API and `repoguard check`: a crafted
@@ -37,8 +38,12 @@ function shortenMessage(diagnostic: ManifestDiagnostic): ManifestDiagnostic {
 
 const RANK: Record<DiagnosticSeverity, number> = { info: 0, warning: 1, error: 2 };
 
-/** The summary is as severe as the worst diagnostic it stands for, so no error goes unseen. */
+/**
+ * The summary is as severe as the worst diagnostic it stands for, so no error goes unseen; one
+ * that left part of the file unread counts as an error, so the snapshot stays incomplete.
+ */
 function worst(diagnostics: readonly ManifestDiagnostic[]): DiagnosticSeverity {
+  if (diagnostics.some(isUnreadDiagnostic)) return 'error';
   return diagnostics.reduce<DiagnosticSeverity>(
     (worstSoFar, d) => (RANK[d.severity] > RANK[worstSoFar] ? d.severity : worstSoFar),
     'info',

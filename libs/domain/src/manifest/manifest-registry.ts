@@ -101,6 +101,14 @@ export function parseManifest(path: string, text: string, options?: ParseOptions
     };
   }
   if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+  // Every format writes something, even with no dependency; a blank file is one a tool failed
+  // to write (or a truncation), so it must not pass as "no dependencies".
+  if (text.trim() === '') {
+    return {
+      dependencies: [],
+      diagnostics: [{ severity: 'error', code: 'EMPTY_FILE', message: `${path} is empty; nothing was read` }],
+    };
+  }
   try {
     return withoutRepeatedDependencies(parser.parse(normalizePath(path), text, options));
   } catch (error) {

@@ -240,9 +240,10 @@ describe('PiscinaManifestParserPool', () => {
       for (const d of result!.diagnostics)
         expect(d.message.length).toBeLessThanOrEqual(MAX_DIAGNOSTIC_MESSAGE_CHARS);
       expect(result!.diagnostics[0]!.message).toMatch(/^line 1: cannot read "x+…$/);
-      // The parser gave 1,000 (plus the real parser's own, none here).
+      // The parser gave 1,000 (plus the real parser's own, none here), each a line it could not
+      // read: the summary is an error, so the manifest stays incomplete.
       expect(result!.diagnostics.at(-1)).toEqual({
-        severity: 'warning',
+        severity: 'error',
         code: 'DIAGNOSTICS_TRUNCATED',
         message: `900 more diagnostics were left out (at most ${MAX_DIAGNOSTICS_PER_MANIFEST} are kept per manifest)`,
       });

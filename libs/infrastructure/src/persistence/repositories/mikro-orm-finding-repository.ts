@@ -8,6 +8,7 @@ import {
   type DesiredFinding,
   type FindingRepository,
   type FindingSyncResult,
+  type UnreadManifests,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
@@ -23,6 +24,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
     scanId?: string;
     findings: readonly DesiredFinding[];
     withdrawnAdvisories?: readonly string[];
+    unreadManifests?: UnreadManifests;
     now: Date;
   }): Promise<FindingSyncResult> {
     return writeForConnectedRepo(this.em.fork(), input.repoId, async (trx) => {
@@ -98,7 +100,16 @@ export class MikroOrmFindingRepository implements FindingRepository {
               .whereIn('vulnerability_id', withdrawnIds)
               .update({ status: 'withdrawn', fixed_at: input.now })
           : 0;
-      const fixed = await closing().update({ status: 'fixed', fixed_at: input.now });
+      // Not seen in a manifest this snapshot could not read is not gone: closing it would turn a
+      // broken lock file into a pass.
+      const unread = input.unreadManifests ?? { all: false, paths: [] };
+      const fixed = unread.all
+        ? 0
+        : await closing()
+            .modify((query) => {
+              if (unread.paths.length > 0) query.whereNotIn('manifest_path', [...unread.paths]);
+            })
+            .update({ status: 'fixed', fixed_at: input.now });
       return { opened, stillOpen, fixed, withdrawn };
     });
   }

@@ -20,7 +20,7 @@ export function readLockText(path: string, text: string): LockText {
       result: {
         dependencies: [],
         diagnostics: [
-          { severity: 'warning', code: 'MISSING_FIELD', message: `${path} is empty; nothing was read` },
+          { severity: 'error', code: 'EMPTY_FILE', message: `${path} is empty; nothing was read` },
         ],
       },
     };

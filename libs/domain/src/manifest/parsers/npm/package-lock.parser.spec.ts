@@ -458,8 +458,8 @@ describe('packageLockParser', () => {
         dependencies: [],
         diagnostics: [
           {
-            severity: 'warning',
-            code: 'MISSING_FIELD',
+            severity: 'error',
+            code: 'EMPTY_FILE',
             message: 'package-lock.json is empty; nothing was read',
           },
         ],

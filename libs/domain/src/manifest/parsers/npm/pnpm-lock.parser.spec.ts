@@ -396,7 +396,7 @@ describe('pnpmLockParser', () => {
     expect(parse(text)).toStrictEqual({
       dependencies: [],
       diagnostics: [
-        { severity: 'warning', code: 'MISSING_FIELD', message: 'pnpm-lock.yaml is empty; nothing was read' },
+        { severity: 'error', code: 'EMPTY_FILE', message: 'pnpm-lock.yaml is empty; nothing was read' },
       ],
     });
   });

@@ -329,7 +329,7 @@ describe('yarnLockParser', () => {
       expect(parse(text)).toStrictEqual({
         dependencies: [],
         diagnostics: [
-          { severity: 'warning', code: 'MISSING_FIELD', message: 'yarn.lock is empty; nothing was read' },
+          { severity: 'error', code: 'EMPTY_FILE', message: 'yarn.lock is empty; nothing was read' },
         ],
       });
     });

@@ -143,7 +143,7 @@ describe('gemfileLockParser', () => {
       ],
       diagnostics: [
         {
-          severity: 'warning',
+          severity: 'error',
           code: 'MISSING_FIELD',
           message: 'Gemfile.lock has no DEPENDENCIES section (truncated?); every gem is reported as indirect',
         },
@@ -156,7 +156,7 @@ describe('gemfileLockParser', () => {
       dependencies: [],
       diagnostics: [
         {
-          severity: 'warning',
+          severity: 'error',
           code: 'MISSING_FIELD',
           message: 'Gemfile.lock has no GEM, GIT or PATH section',
         },

@@ -176,15 +176,17 @@ class GemfileLockRun {
 
   finish(path: string): ManifestParseResult {
     const { diagnostics, gems, direct } = this;
+    // Bundler always writes a source section and then DEPENDENCIES, so a lock without them was
+    // cut short: gems past the cut were never read.
     if (!this.sawSource) {
       diagnostics.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'MISSING_FIELD',
         message: `${path} has no GEM, GIT or PATH section`,
       });
     } else if (!this.sawDependencies) {
       diagnostics.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'MISSING_FIELD',
         message: `${path} has no DEPENDENCIES section (truncated?); every gem is reported as indirect`,
       });

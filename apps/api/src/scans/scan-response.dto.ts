@@ -37,7 +37,10 @@ export class ScanCountsDto {
   @ApiPropertyOptional({ type: 'integer', description: 'Advisory records read (match)' }) fetched?: number;
   @ApiPropertyOptional({ type: 'integer', description: 'Open findings after the scan (persist)' })
   findings?: number;
-  @ApiPropertyOptional({ type: 'integer', description: 'Findings this scan closed as fixed (persist)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Findings this scan closed: fixed, or withdrawn with their advisory (persist)',
+  })
   fixed_findings?: number;
 }
 

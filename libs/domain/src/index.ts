@@ -52,6 +52,7 @@ export * from './advisory/rematch-target-finder.port';
 export * from './advisory/advisory-sync-runs.port';
 export * from './manifest/manifest-blob-store.port';
 export * from './dependency/snapshot-manifest-record';
+export * from './manifest/unread-diagnostic';
 export * from './dependency/snapshot-completeness';
 export * from './dependency/stored-dependency';
 export * from './dependency/snapshot-repository.port';

@@ -1,5 +1,5 @@
 import type { DiagnosticSeverity, ManifestDiagnostic, ManifestParseResult } from './manifest.types';
-import { isUnreadDiagnostic } from '../dependency/snapshot-completeness';
+import { isUnreadDiagnostic } from './unread-diagnostic';
 
 /**
  * Diagnostics are stored with the snapshot and shown in the API and `repoguard check`: a crafted

@@ -1,8 +1,8 @@
 import { manifestFixtures } from '../../../../test/support/manifest-fixtures';
 import { parseManifest } from '../manifest/manifest-registry';
-import { DEFAULT_POLICY } from '../policy/policy';
-import { evaluatePolicy } from '../policy/evaluate-policy';
-import { snapshotCompleteness } from './snapshot-completeness';
+import { DEFAULT_POLICY } from './policy';
+import { evaluatePolicy } from './evaluate-policy';
+import { snapshotCompleteness } from '../dependency/snapshot-completeness';
 
 const fixture = manifestFixtures();
 

@@ -16,6 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'],
   ['repository'],
   ['scan', 'webhook'],
+  ['notification'],
   ['persistence'],
 ];
 

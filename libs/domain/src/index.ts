@@ -114,3 +114,8 @@ export * from './repository/repo-disconnected.error';
 export * from './scan/scan-canceller.port';
 export * from './scan/scan-run-lookup.port';
 export * from './security/sealed-secrets.port';
+export * from './notification/notification-event';
+export * from './notification/notification-channel';
+export * from './notification/notification-message';
+export * from './notification/notification-rule';
+export * from './notification/notification-sender.port';

@@ -33,5 +33,16 @@ export const AUDIT_ACTIONS = [
   'github_installation.revoked',
   'webhook_secret.set',
   'webhook_secret.removed',
+  'notification_channel.created',
+  'notification_channel.updated',
+  'notification_channel.deleted',
+  'notification_channel.tested',
+  'notification_rule.created',
+  'notification_rule.updated',
+  'notification_rule.deleted',
+  'notification_rule.muted',
+  'notification_rule.unmuted',
+  'rescan_schedule.set',
+  'rescan_schedule.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

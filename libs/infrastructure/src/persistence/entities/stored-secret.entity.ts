@@ -2,7 +2,8 @@ import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/
 import { randomUUID } from 'node:crypto';
 
 /** What a stored secret is for; `ownerId` says whose it is when an org has several (a repo id). */
-export type SecretKind = 'github_token' | 'webhook_secret' | 'git_credentials' | 'ssh_deploy_key';
+export type SecretKind =
+  'github_token' | 'webhook_secret' | 'git_credentials' | 'ssh_deploy_key' | 'notification_channel';
 
 /**
  * A credential RepoGuard must use again later, sealed with AES-256-GCM (see AesGcmSecretBox):

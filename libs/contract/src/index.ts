@@ -4,3 +4,4 @@ export * from './self-check.contract';
 export * from './repo-scan.contract';
 export * from './advisory-sync.contract';
 export * from './correlation';
+export * from './notification.contract';

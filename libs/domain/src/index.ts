@@ -119,3 +119,4 @@ export * from './notification/notification-channel';
 export * from './notification/notification-message';
 export * from './notification/notification-rule';
 export * from './notification/notification-sender.port';
+export * from './notification/notification-scheduler.port';

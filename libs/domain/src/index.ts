@@ -120,3 +120,5 @@ export * from './notification/notification-message';
 export * from './notification/notification-rule';
 export * from './notification/notification-sender.port';
 export * from './notification/notification-scheduler.port';
+export * from './notification/notification-channel-directory.port';
+export * from './notification/rule-selects-event';

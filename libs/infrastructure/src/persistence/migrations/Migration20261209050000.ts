@@ -14,7 +14,7 @@ export class Migration20261209050000 extends Migration {
       "created_at" timestamptz not null default now(),
       "updated_at" timestamptz not null default now(),
       constraint "rescan_schedules_pkey" primary key ("org_id"),
-      constraint "rescan_schedules_weekday_check" check (("frequency" = 'weekly') = ("weekday" is not null)));`);
+      constraint "rescan_schedules_weekday_weekly_check" check (("frequency" = 'weekly') = ("weekday" is not null)));`);
   }
 
   override async down(): Promise<void> {

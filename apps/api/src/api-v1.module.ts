@@ -18,6 +18,8 @@ import { FindingsController } from './findings/findings.controller';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { apiMetricsProvider } from './composition/api-metrics.provider';
 import { MetricsController } from './metrics/metrics.controller';
+import { notificationScheduleProviders } from './notifications/notification-schedule.providers';
+import { RescanScheduleController } from './notifications/rescan-schedule.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { PersonalTokensController } from './personal-tokens/personal-tokens.controller';
 import { PoliciesController } from './policies/policies.controller';
@@ -74,6 +76,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubSetupController,
     SshDeployKeysController,
     MetricsController,
+    RescanScheduleController,
   ],
   providers: [
     apiMetricsProvider,
@@ -87,6 +90,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     ScanRequestRelayRunner,
     ScanReconcilerRunner,
     RepoStatusSweepRunner,
+    ...notificationScheduleProviders,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },

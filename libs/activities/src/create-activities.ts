@@ -5,8 +5,10 @@ import type {
   ManifestBlobStore,
   ManifestParserPool,
   ManifestSource,
+  NotificationDigests,
   PolicyRepository,
   RematchTargetFinder,
+  RescanTargets,
   ScanRepository,
   SnapshotRepository,
   SystemProbe,
@@ -29,6 +31,9 @@ import { createPersistActivity } from './scan/persist.activity';
 import { createRecordScanFailureActivity } from './scan/record-scan-failure.activity';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan/scan-activity.types';
 import { createProbeDatabaseActivity } from './self-check/probe-database.activity';
+import { createCollectDigestActivity } from './notifications/collect-digest.activity';
+import { createFinishDigestActivity } from './notifications/finish-digest.activity';
+import { createRequestRescanPageActivity } from './notifications/request-rescan-page.activity';
 
 export interface ActivityDeps {
   readonly systemProbe: SystemProbe;
@@ -49,6 +54,10 @@ export interface ActivityDeps {
   readonly syncRuns: AdvisorySyncRuns;
   /** Re-match requests take the API's path: one audit, one error mapping. */
   readonly requestScan: RequestScan;
+  /** Digest runs: rules, events, delivery rows and watermarks. */
+  readonly notificationDigests: NotificationDigests;
+  /** Periodic rescans: an org's enabled repositories, a page at a time. */
+  readonly rescanTargets: RescanTargets;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -76,6 +85,9 @@ export function createActivities(deps: ActivityDeps) {
     requestRematchScans: createRequestRematchScansActivity(deps),
     collectRematchTargets: createCollectRematchTargetsActivity(deps),
     requestRematchPage: createRequestRematchPageActivity(deps),
+    collectDigest: createCollectDigestActivity(deps),
+    finishDigest: createFinishDigestActivity(deps),
+    requestRescanPage: createRequestRescanPageActivity(deps),
   };
 }
 

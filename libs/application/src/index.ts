@@ -59,3 +59,7 @@ export * from './webhook-secrets/open-org-webhook-secret.use-case';
 export * from './ssh-deploy-keys/create-ssh-deploy-key.use-case';
 export * from './ssh-deploy-keys/get-ssh-deploy-key.use-case';
 export * from './ssh-deploy-keys/delete-ssh-deploy-key.use-case';
+export * from './notifications/reconcile-notification-schedules.use-case';
+export * from './rescan-schedules/set-rescan-schedule.use-case';
+export * from './rescan-schedules/get-rescan-schedule.use-case';
+export * from './rescan-schedules/remove-rescan-schedule.use-case';

@@ -2,3 +2,5 @@
 export * from './self-check.workflow';
 export * from './repo-scan.workflow';
 export * from './sync-advisories.workflow';
+export * from './send-digest.workflow';
+export * from './rescan-org.workflow';

@@ -107,6 +107,18 @@ export class ApiConfig extends SharedConfig {
   REPO_STATUS_SWEEP_INTERVAL_MS: number = 10_000;
 
   /**
+   * How often every API process brings the Temporal Schedules of digest rules and org rescans in
+   * line with the database (and once at boot): a saved rule or rescan schedule reaches Temporal
+   * within this. 0: never (for an API that must not touch Schedules).
+   */
+  @Type(() => Number)
+  @ValidateIf((c: ApiConfig) => c.NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS !== 0)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be 0 (off) or at least 100' })
+  @Max(3_600_000, { message: 'must be at most 3600000' })
+  NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS: number = 10_000;
+
+  /**
    * Scan rows whose workflow run ended without recording an outcome (a terminate, say) are closed
    * as FAILED / SCAN_ABANDONED by a loop in every API process: how often it looks (0: never)...
    */

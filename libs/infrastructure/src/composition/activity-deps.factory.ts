@@ -36,6 +36,8 @@ import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-or
 import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
 import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
 import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
+import { SqlNotificationDigests } from '../notifications/sql-notification-digests';
+import { SqlRescanTargets } from '../notifications/sql-rescan-targets';
 
 export interface IntegrationSettings {
   readonly workerIdentity: string;
@@ -116,6 +118,8 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     rematchTargets: new SqlRematchTargetFinder(em),
     syncRuns: new SqlAdvisorySyncRuns(em),
     requestScan: requestScanThroughActivityClient(em),
+    notificationDigests: new SqlNotificationDigests(em),
+    rescanTargets: new SqlRescanTargets(em),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

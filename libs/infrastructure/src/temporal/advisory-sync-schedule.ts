@@ -178,11 +178,11 @@ function sameSettings(
  * The SDK's `handle.update` sends no conflict token (last writer wins); this sends the token of
  * the description the decision was made on, so the server refuses it if anyone wrote since.
  */
-async function updateWithConflictToken(
+export async function updateWithConflictToken(
   client: Client,
   scheduleId: string,
   current: ScheduleDescription,
-  wanted: Pick<Parameters<Client['schedule']['create']>[0], 'spec' | 'action' | 'policies'>,
+  wanted: Pick<Parameters<Client['schedule']['create']>[0], 'spec' | 'action' | 'policies' | 'state'>,
 ): Promise<void> {
   const compiled = compileUpdatedScheduleOptions(scheduleId, { ...current, ...wanted });
   const { namespace, loadedDataConverter, identity } = client.schedule.options;
@@ -203,4 +203,4 @@ async function updateWithConflictToken(
 }
 
 // gRPC FAILED_PRECONDITION: the server's answer to a stale conflict token.
-const isConflict = (error: unknown): boolean => (error as { code?: number } | null)?.code === 9;
+export const isConflict = (error: unknown): boolean => (error as { code?: number } | null)?.code === 9;

@@ -120,7 +120,8 @@ export async function ensureCalendarSchedule(
       action: wanted.action,
       policies: wanted.policies,
       state: wanted.state,
-      memo: settings.memo,
+      // The task queue names the deployment whose reconciler owns it (see listSchedules).
+      memo: { ...settings.memo, task_queue: settings.taskQueue },
       typedSearchAttributes: wanted.searchAttributes,
     });
     return 'created';
@@ -156,14 +157,20 @@ export async function deleteSchedule(client: Client, scheduleId: string): Promis
 }
 
 /**
- * Every Schedule whose id starts with `prefix`: the rest of the id, with its note. From the
+ * Every Schedule whose id starts with `prefix` and that runs on `taskQueue`: the rest of the id,
+ * with its note. Another deployment sharing the namespace (its own task queue and database) has
+ * its own Schedules, which this one's reconciler must neither count nor delete. From the
  * visibility store, so a Schedule created or deleted a moment ago may be missing or still there;
  * `ensureCalendarSchedule` and `deleteSchedule` read the Schedule itself before they decide.
  */
-export async function listSchedules(client: Client, prefix: string): Promise<Map<string, string | null>> {
+export async function listSchedules(
+  client: Client,
+  prefix: string,
+  taskQueue: string,
+): Promise<Map<string, string | null>> {
   const found = new Map<string, string | null>();
   for await (const summary of client.schedule.list({ pageSize: 500 })) {
-    if (summary.scheduleId.startsWith(prefix))
+    if (summary.scheduleId.startsWith(prefix) && summary.memo?.['task_queue'] === taskQueue)
       found.set(summary.scheduleId.slice(prefix.length), summary.state.note ?? null);
   }
   return found;

@@ -163,6 +163,21 @@ describe('notification schedules on Temporal, reconciled from the database', () 
     expect((await describeSchedule(digestScheduleId(ruleId))).action.workflowType).toBe(SEND_DIGEST_WORKFLOW);
   });
 
+  it("leaves alone another deployment's Schedules in the same namespace (its own task queue and database)", async () => {
+    const orgId = await storedOrg(orm, 'digest-other-deployment');
+    const ruleId = await storedRule(orm, orgId, await storedChannel(orm, orgId));
+    expect(await reconcile()).toMatchObject({ created: 1, failed: [] });
+    // A deployment on another task queue knows no such rule: it must not take the Schedule for its own.
+    const other = new ReconcileNotificationSchedules(
+      new MikroOrmUnitOfWork(orm.em),
+      { enabledDigestRules: () => Promise.resolve([]) } as unknown as SqlDigestRuleDirectory,
+      new TemporalDigestScheduler(temporal.client, { taskQueue: `${taskQueue}-other` }),
+      new TemporalRescanScheduler(temporal.client, { taskQueue: `${taskQueue}-other` }),
+    );
+    expect(await other.execute()).toMatchObject({ removed: 0, failed: [] });
+    expect((await describeSchedule(digestScheduleId(ruleId))).memo).toMatchObject({ task_queue: taskQueue });
+  });
+
   it("gives an org's rescan schedule its Schedule, named for the org in the Web UI, and removes it with the schedule", async () => {
     const orgId = await storedOrg(orm, 'rescans');
     const uow = new MikroOrmUnitOfWork(orm.em);

@@ -46,6 +46,6 @@ export class TemporalDigestScheduler implements DigestScheduler {
   }
 
   list(): Promise<ReadonlyMap<string, string | null>> {
-    return listSchedules(this.client, PREFIX);
+    return listSchedules(this.client, PREFIX, this.options.taskQueue);
   }
 }

@@ -49,6 +49,6 @@ export class TemporalRescanScheduler implements RescanScheduler {
   }
 
   list(): Promise<ReadonlyMap<string, string | null>> {
-    return listSchedules(this.client, PREFIX);
+    return listSchedules(this.client, PREFIX, this.options.taskQueue);
   }
 }

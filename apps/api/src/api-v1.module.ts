@@ -40,6 +40,8 @@ import { WebhookSecretController } from './secrets/webhook-secret.controller';
 import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
+import { NotificationChannelsController } from './notifications/notification-channels.controller';
+import { notificationChannelProviders } from './composition/notification-channels.providers';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
@@ -73,6 +75,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubInstallationsController,
     GithubSetupController,
     SshDeployKeysController,
+    NotificationChannelsController,
     MetricsController,
   ],
   providers: [
@@ -101,6 +104,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     scanRunLookupProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
+    ...notificationChannelProviders,
   ],
 })
 export class ApiV1Module {}

@@ -122,3 +122,6 @@ export * from './notification/notification-sender.port';
 export * from './notification/notification-scheduler.port';
 export * from './notification/notification-channel-directory.port';
 export * from './notification/rule-selects-event';
+export * from './notification/notification-channel-input';
+export * from './notification/notification-channel-store.port';
+export * from './notification/test-notification-message';

@@ -39,7 +39,11 @@ export class NotificationChannelsDto {
 
 export class NotificationChannelTestDto {
   @ApiProperty({ description: 'The receiver accepted the message (2xx, or SMTP 250)' }) delivered!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: "The receiver's HTTP status or SMTP reply code" })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The receiver's HTTP status or SMTP reply code",
+  })
   status_code!: number | null;
   @ApiProperty({
     type: String,

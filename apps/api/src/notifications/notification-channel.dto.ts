@@ -7,7 +7,7 @@ import { IsDefined, IsOptional } from 'class-validator';
 
 export class SmtpServerBody {
   @ApiProperty({ example: 'smtp.example.com' }) host!: string;
-  @ApiProperty({ example: 587 }) port!: number;
+  @ApiProperty({ type: 'integer', example: 587 }) port!: number;
   @ApiProperty({ description: 'true: TLS from the start (465); false: STARTTLS when offered' })
   secure!: boolean;
   @ApiPropertyOptional() user?: string;

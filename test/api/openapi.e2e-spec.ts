@@ -51,6 +51,13 @@ const ROUTES = [
   'post /api/v1/orgs/{org_id}/ssh-keys',
   'get /api/v1/orgs/{org_id}/ssh-keys',
   'delete /api/v1/orgs/{org_id}/ssh-keys',
+  'post /api/v1/orgs/{org_id}/notification-channels',
+  'get /api/v1/orgs/{org_id}/notification-channels',
+  'get /api/v1/orgs/{org_id}/notification-channels/{channel_id}',
+  'patch /api/v1/orgs/{org_id}/notification-channels/{channel_id}',
+  'delete /api/v1/orgs/{org_id}/notification-channels/{channel_id}',
+  'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/test',
+  'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/rotate-secret',
   'post /api/v1/webhooks/github',
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'get /health',
@@ -76,6 +83,8 @@ const WITHOUT_BODY = new Set([
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'post /api/v1/orgs/{org_id}/webhook-secret',
   'post /api/v1/orgs/{org_id}/ssh-keys',
+  'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/test',
+  'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/rotate-secret',
 ]);
 
 interface Operation {

@@ -42,6 +42,8 @@ import { WebhookSecretController } from './secrets/webhook-secret.controller';
 import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
+import { NotificationChannelsController } from './notifications/notification-channels.controller';
+import { notificationChannelProviders } from './composition/notification-channels.providers';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
@@ -75,6 +77,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubInstallationsController,
     GithubSetupController,
     SshDeployKeysController,
+    NotificationChannelsController,
     MetricsController,
     RescanScheduleController,
   ],
@@ -105,6 +108,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     scanRunLookupProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
+    ...notificationChannelProviders,
   ],
 })
 export class ApiV1Module {}

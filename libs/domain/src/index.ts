@@ -129,3 +129,6 @@ export * from './notification/rescan-scheduler.port';
 export * from './notification/digest-rule-directory.port';
 export * from './notification/notification-digests.port';
 export * from './notification/rescan-targets.port';
+export * from './notification/notification-channel-input';
+export * from './notification/notification-channel-store.port';
+export * from './notification/test-notification-message';

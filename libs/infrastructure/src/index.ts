@@ -53,3 +53,4 @@ export * from './persistence/stores';
 export * from './composition/activity-deps.factory';
 export * from './persistence/repositories/mikro-orm-credential-lookup';
 export * from './parsing/piscina-manifest-parser-pool';
+export * from './notifications';

@@ -29,6 +29,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   REQUEST_INVALID: HttpStatus.BAD_REQUEST,
   MALFORMED_JSON: HttpStatus.BAD_REQUEST,
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  // A channel's URL or SMTP host pointing inside the network: as malformed as any other bad field.
+  NOTIFICATION_ADDRESS_FORBIDDEN: HttpStatus.BAD_REQUEST,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

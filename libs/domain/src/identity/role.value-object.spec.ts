@@ -8,6 +8,7 @@ describe('roles', () => {
     'scans.read',
     'findings.read',
     'policies.read',
+    'notifications.read',
   ];
   const adminWrites: Permission[] = [
     'members.invite',
@@ -18,6 +19,7 @@ describe('roles', () => {
     'policies.update',
     'api_keys.manage',
     'audit.read',
+    'notifications.manage',
   ];
   const ownerOnly: Permission[] = ['members.manage_owners', 'org.update', 'org.delete'];
 

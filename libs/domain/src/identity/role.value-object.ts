@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'policies.update',
   'api_keys.manage',
   'audit.read',
+  'notifications.read',
+  'notifications.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,6 +33,7 @@ const VIEWER: readonly Permission[] = [
   'scans.read',
   'findings.read',
   'policies.read',
+  'notifications.read',
 ];
 const ADMIN: readonly Permission[] = [
   ...VIEWER,
@@ -42,10 +45,11 @@ const ADMIN: readonly Permission[] = [
   'policies.update',
   'api_keys.manage',
   'audit.read',
+  'notifications.manage',
 ];
 const OWNER: readonly Permission[] = [...ADMIN, 'members.manage_owners', 'org.update', 'org.delete'];
 
-/** viewer reads; admin also changes repos, scans, findings, policies, keys, invites; owner also manages owners and deletes the org. */
+/** viewer reads; admin also changes repos, scans, findings, policies, keys, invites, notifications; owner also manages owners and deletes the org. */
 export const PERMISSION_MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(OWNER),
   admin: new Set(ADMIN),

@@ -25,6 +25,7 @@ import type { GithubLinkRequestRepository } from '../github-installation/github-
 import type { SealedSecrets } from '../security/sealed-secrets.port';
 import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
 import type { RescanScheduleRepository } from '../notification/rescan-schedule-repository.port';
+import type { NotificationChannelStore } from '../notification/notification-channel-store.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -58,4 +59,5 @@ export interface Stores {
   readonly sealedSecrets: SealedSecrets;
   readonly sshDeployKeys: SshDeployKeyStore;
   readonly rescanSchedules: RescanScheduleRepository;
+  readonly notificationChannels: NotificationChannelStore;
 }

@@ -39,6 +39,8 @@ export const SECRET_VARIABLES: readonly string[] = [
   'REPOGUARD_ENCRYPTION_KEY',
   'REPOGUARD_ENCRYPTION_KEYS_OLD',
   'METRICS_TOKEN',
+  // May carry the SMTP login: smtp://user:password@host.
+  'SMTP_URL',
 ];
 
 // One line per variable, quoting what was set (not the converted value, which may be NaN) unless

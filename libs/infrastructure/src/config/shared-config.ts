@@ -143,6 +143,37 @@ export class SharedConfig {
   )
   GIT_ALLOWED_HOSTS?: string;
 
+  /**
+   * Hosts a notification channel (webhook URL, SMTP server) may reach although they are not
+   * public, in GIT_ALLOWED_HOSTS's form. Unset: public addresses only.
+   */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isAllowedHostsList', validator: { validate: isAllowedHostsList } },
+    {
+      message: 'must be comma-separated host names, addresses or CIDR ranges, e.g. chat.internal,10.0.0.0/8',
+    },
+  )
+  NOTIFY_ALLOWED_HOSTS?: string;
+
+  /** Plain http:// webhook URLs (a receiver on the operator's own network); https only by default. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  NOTIFY_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /** The operator's SMTP server for email channels without their own: smtp:// or smtps://user:pass@host:port. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, {
+    message: 'must be an smtp:// or smtps:// URL, e.g. smtp://mail.internal:587',
+  })
+  SMTP_URL?: string;
+
+  /** The sender of notification emails whose channel names none. */
+  @IsOptional()
+  @Matches(/^(?:[^<>\r\n]{0,100}<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'must be an email address or "Name <address>"',
+  })
+  SMTP_FROM?: string;
+
   /** A CA bundle for self-hosted git servers over https (GIT_SSL_CAINFO for every git command). */
   @IsOptional()
   @IsExistingFile()
@@ -249,6 +280,16 @@ export function githubAppEnabled(config: Partial<SharedConfig>): boolean {
   );
 }
 
+function isAllowedHostsList(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    parseAllowedHosts(splitAllowedHosts(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** GIT_SSH_KEY_ORGS as a list: trimmed entries, empty ones skipped. */
 export function splitOrgList(list: string | undefined): string[] {
   return (list ?? '')
@@ -274,5 +315,17 @@ export function gitSettings(config: SharedConfig) {
     ...(config.GIT_SSL_CA_FILE ? { caFile: config.GIT_SSL_CA_FILE } : {}),
     ...(config.GIT_SSH_KEY_PATH ? { sshKeyPath: config.GIT_SSH_KEY_PATH } : {}),
     sshKeyOrgs: splitOrgList(config.GIT_SSH_KEY_ORGS),
+  };
+}
+
+/** Notification channels' settings, as the config names them (the API's test-send and the worker's deliveries). */
+export function notificationSettings(config: SharedConfig) {
+  return {
+    outbound: new IpaddrOutboundAddressPolicy({
+      allowedHosts: splitAllowedHosts(config.NOTIFY_ALLOWED_HOSTS),
+    }),
+    allowHttp: config.NOTIFY_ALLOW_HTTP === 'true',
+    ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
+    ...(config.SMTP_FROM ? { smtpFrom: config.SMTP_FROM } : {}),
   };
 }

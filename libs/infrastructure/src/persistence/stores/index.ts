@@ -27,3 +27,5 @@ export * from './mikro-orm-github-link-request-repository';
 export * from './mikro-orm-sealed-secrets';
 export * from './mikro-orm-ssh-deploy-key-store';
 export * from './mikro-orm-rescan-schedule-repository';
+export * from './mikro-orm-notification-channel-store';
+export * from './mikro-orm-notification-channel-directory';

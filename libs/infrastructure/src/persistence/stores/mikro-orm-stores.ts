@@ -28,6 +28,7 @@ import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
 import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
 import { MikroOrmRescanScheduleRepository } from './mikro-orm-rescan-schedule-repository';
+import { MikroOrmNotificationChannelStore } from './mikro-orm-notification-channel-store';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -76,5 +77,9 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
     sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
     rescanSchedules: lazy('rescanSchedules', () => new MikroOrmRescanScheduleRepository(em)),
+    notificationChannels: lazy(
+      'notificationChannels',
+      () => new MikroOrmNotificationChannelStore(em, settings.secretBox ?? null),
+    ),
   });
 }

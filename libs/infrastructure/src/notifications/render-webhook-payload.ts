@@ -1,0 +1,29 @@
+import type { NotificationMessage } from '@repoguard/domain';
+
+export const WEBHOOK_EVENT_TYPE = 'repoguard.notification';
+
+/**
+ * The generic webhook's body per the Standard Webhooks specification: `{type, timestamp, data}`,
+ * data being the message with its events as JSON (dates as ISO 8601). The `webhook-id` header is
+ * the message's idempotency key, so a receiver drops a retry it already handled.
+ */
+export function renderWebhookPayload(message: NotificationMessage): { id: string; body: string } {
+  const data = {
+    idempotency_key: message.idempotency_key,
+    kind: message.kind,
+    org: message.org,
+    title: message.title,
+    severity: message.severity,
+    repo: message.repo,
+    link: message.link,
+    ...(message.period
+      ? { period: { from: message.period.from.toISOString(), to: message.period.to.toISOString() } }
+      : {}),
+    created_at: message.created_at.toISOString(),
+    events: message.events.map((event) => ({ ...event, occurred_at: event.occurred_at.toISOString() })),
+  };
+  return {
+    id: message.idempotency_key,
+    body: JSON.stringify({ type: WEBHOOK_EVENT_TYPE, timestamp: message.created_at.toISOString(), data }),
+  };
+}

@@ -41,6 +41,7 @@ import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
+import { triageExpiryTimerProvider } from './temporal/triage-expiry-timer.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
@@ -97,6 +98,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    triageExpiryTimerProvider,
     scanCancellerProvider,
     scanRunLookupProvider,
     GithubWebhooksService,

@@ -122,3 +122,8 @@ export * from './notification/notification-sender.port';
 export * from './notification/notification-scheduler.port';
 export * from './notification/notification-channel-directory.port';
 export * from './notification/rule-selects-event';
+export * from './notification/notification-event-log.port';
+export * from './notification/finding-changes';
+export * from './finding/triage-expiry-timer.port';
+export * from './repository/repo-display-name';
+export * from './advisory/advisory-summary';

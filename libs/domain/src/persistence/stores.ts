@@ -24,6 +24,7 @@ import type { GithubTokenStore } from '../github-installation/github-token-store
 import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
 import type { SealedSecrets } from '../security/sealed-secrets.port';
 import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
+import type { NotificationEventLog } from '../notification/notification-event-log.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -56,4 +57,5 @@ export interface Stores {
   readonly githubLinkRequests: GithubLinkRequestRepository;
   readonly sealedSecrets: SealedSecrets;
   readonly sshDeployKeys: SshDeployKeyStore;
+  readonly notificationEvents: NotificationEventLog;
 }

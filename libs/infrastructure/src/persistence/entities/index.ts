@@ -9,6 +9,7 @@ import { GithubLinkRequestEntity } from './github-link-request.entity';
 import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
+import { NotificationEventEntity } from './notification-event.entity';
 import { MirroredAdvisoryEntity, MirroredAdvisoryPackageEntity } from './mirrored-advisory.entity';
 import { OrganizationEntity } from './organization.entity';
 import { PersonalTokenEntity } from './personal-token.entity';
@@ -36,6 +37,7 @@ export {
   MembershipEntity,
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
+  NotificationEventEntity,
   OrganizationEntity,
   PersonalTokenEntity,
   PolicyEntity,
@@ -77,4 +79,5 @@ export const ENTITIES = [
   GithubLinkRequestEntity,
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
+  NotificationEventEntity,
 ];

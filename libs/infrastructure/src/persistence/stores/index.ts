@@ -26,3 +26,5 @@ export * from './mikro-orm-webhook-secret-store';
 export * from './mikro-orm-github-link-request-repository';
 export * from './mikro-orm-sealed-secrets';
 export * from './mikro-orm-ssh-deploy-key-store';
+export * from './mikro-orm-notification-event-log';
+export * from './notification-event-writer';

@@ -27,6 +27,7 @@ import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
 import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
+import { MikroOrmNotificationEventLog } from './mikro-orm-notification-event-log';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -74,5 +75,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
     sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
     sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
+    notificationEvents: lazy('notificationEvents', () => new MikroOrmNotificationEventLog(em)),
   });
 }

@@ -288,6 +288,34 @@ describe('notification events of the scan steps', () => {
     });
   });
 
+  it('records scan.failed once for a row the reconciler abandons or a workflow closes FAILED', async () => {
+    const d = deps();
+    const repo = await connectedRepo(orm);
+    const abandoned = await startedScan(d, repo);
+    await d.scans.abandon(abandoned, 'SCAN_ABANDONED', 'no worker finished it', new Date());
+    await d.scans.abandon(abandoned, 'SCAN_ABANDONED', 'no worker finished it', new Date());
+    // The workflow's own failure record arrives late: the row is FAILED already, nothing more to tell.
+    await createRecordScanFailureActivity(d)({ scanId: abandoned, ...repo, code: 'X', message: 'late' });
+    const closed = {
+      scanId: randomUUID(),
+      ...repo,
+      workflowId: `repo-scan:${repo.repoId}`,
+      runId: randomUUID(),
+      trigger: 'rematch',
+      requestedBy: null,
+      ref: null,
+    };
+    const outcome = { status: 'FAILED', code: 'REMATCH_NOT_TAKEN', message: 'no worker took it' } as const;
+    await d.scans.close(closed, outcome, new Date());
+    await d.scans.close(closed, outcome, new Date());
+
+    const failed = (await eventsOf(repo.repoId)).filter((e) => e.type === 'scan.failed');
+    expect(failed.map((e) => [e.scan_id, e.payload['code']])).toEqual([
+      [abandoned, 'SCAN_ABANDONED'],
+      [closed.scanId, 'REMATCH_NOT_TAKEN'],
+    ]);
+  });
+
   it('writes nothing, events included, when a newer scan has persisted first', async () => {
     const d = deps();
     const repo = await connectedRepo(orm);

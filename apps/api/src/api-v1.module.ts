@@ -45,6 +45,7 @@ import { SnapshotsController } from './snapshots/snapshots.controller';
 import { NotificationChannelsController } from './notifications/notification-channels.controller';
 import { notificationChannelProviders } from './composition/notification-channels.providers';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
+import { triageExpiryTimerProvider } from './temporal/triage-expiry-timer.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
@@ -104,6 +105,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    triageExpiryTimerProvider,
     scanCancellerProvider,
     scanRunLookupProvider,
     GithubWebhooksService,

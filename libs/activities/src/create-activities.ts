@@ -15,12 +15,13 @@ import type {
   VulnerabilityCache,
   VulnerabilityDatabase,
 } from '@repoguard/domain';
-import type { RequestScan } from '@repoguard/application';
+import type { ExpireTriage, RequestScan } from '@repoguard/application';
 import { createCollectRematchTargetsActivity } from './advisories/collect-rematch-targets.activity';
 import { createFindRematchTargetsActivity } from './advisories/find-rematch-targets.activity';
 import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
 import { createRequestRematchPageActivity } from './advisories/request-rematch-page.activity';
 import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
+import { createExpireTriageActivity } from './notifications/expire-triage.activity';
 import { createBeginRematchActivity } from './scan/begin-rematch.activity';
 import { createCloseScanActivity } from './scan/close-scan.activity';
 import { createEvaluatePolicyActivity } from './scan/evaluate-policy.activity';
@@ -58,6 +59,8 @@ export interface ActivityDeps {
   readonly notificationDigests: NotificationDigests;
   /** Periodic rescans: an org's enabled repositories, a page at a time. */
   readonly rescanTargets: RescanTargets;
+  /** The ignore-expiry timer's step: the same re-judging as the API's sweep. */
+  readonly expireTriage: ExpireTriage;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -88,6 +91,7 @@ export function createActivities(deps: ActivityDeps) {
     collectDigest: createCollectDigestActivity(deps),
     finishDigest: createFinishDigestActivity(deps),
     requestRescanPage: createRequestRescanPageActivity(deps),
+    expireTriage: createExpireTriageActivity(deps),
   };
 }
 

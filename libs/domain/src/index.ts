@@ -132,3 +132,8 @@ export * from './notification/rescan-targets.port';
 export * from './notification/notification-channel-input';
 export * from './notification/notification-channel-store.port';
 export * from './notification/test-notification-message';
+export * from './notification/notification-event-log.port';
+export * from './notification/finding-changes';
+export * from './finding/triage-expiry-timer.port';
+export * from './repository/repo-display-name';
+export * from './advisory/advisory-summary';

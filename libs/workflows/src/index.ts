@@ -4,3 +4,4 @@ export * from './repo-scan.workflow';
 export * from './sync-advisories.workflow';
 export * from './send-digest.workflow';
 export * from './rescan-org.workflow';
+export * from './expire-triage.workflow';

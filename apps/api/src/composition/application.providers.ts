@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
@@ -64,6 +64,7 @@ import {
   SYSTEM_CLOCK,
   type Clock,
   type ScanRequester,
+  type TriageExpiryTimer,
   type TokenIssuer,
   type UnitOfWork,
 } from '@repoguard/domain';
@@ -77,6 +78,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
 import { SCAN_CANCELLER } from '../temporal/scan-canceller.provider';
 import { SCAN_RUN_LOOKUP } from '../temporal/scan-run-lookup.provider';
+import { TRIAGE_EXPIRY_TIMER } from '../temporal/triage-expiry-timer.provider';
 import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
@@ -118,7 +120,11 @@ export const applicationProviders: Provider[] = [
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
   useCase(SearchOrgFindings, UNIT_OF_WORK),
-  useCase(ReevaluateRepositoryStatus, UNIT_OF_WORK, CLOCK),
+  {
+    provide: ReevaluateRepositoryStatus,
+    inject: [UNIT_OF_WORK, CLOCK],
+    useFactory: (uow: UnitOfWork, clock: Clock) => new ReevaluateRepositoryStatus(uow, clock, randomUUID),
+  },
   {
     provide: ReevaluateDueRepositoryStatuses,
     inject: [UNIT_OF_WORK, ReevaluateRepositoryStatus, CLOCK],
@@ -127,9 +133,16 @@ export const applicationProviders: Provider[] = [
   },
   {
     provide: TriageFinding,
-    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus],
-    useFactory: (uow: UnitOfWork, clock: Clock, reevaluate: ReevaluateRepositoryStatus) =>
-      new TriageFinding(uow, clock, reevaluate),
+    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus, TRIAGE_EXPIRY_TIMER],
+    useFactory: (
+      uow: UnitOfWork,
+      clock: Clock,
+      reevaluate: ReevaluateRepositoryStatus,
+      timer: TriageExpiryTimer,
+    ) => {
+      const logger = new Logger('Triage');
+      return new TriageFinding(uow, clock, reevaluate, { timer, warn: (message) => logger.warn(message) });
+    },
   },
   {
     provide: UpdatePolicy,

@@ -77,6 +77,8 @@ export function createEvaluatePolicyActivity({
           verdictLapsesAt(rules, current, at),
           // A triage or policy change committed since these were read marks the repository due.
           { policyVersion: policy?.version ?? null, findings: current },
+          // Told with the status change, when there is one.
+          evaluation.reasons,
         );
         if (supersededBy) return { status: null, supersededBy };
         return {

@@ -1,5 +1,6 @@
 import {
   AdvisoryDiagnosticsMemo,
+  advisorySummary,
   describeVulnerabilities,
   evaluateAffected,
   mergeAdvisoryDiagnostics,
@@ -85,6 +86,8 @@ export function createPersistActivity({
               severity: v.severity.severity,
               cvssScore: v.severity.score,
               fixedVersions: v.fixedVersions,
+              // Kept so a later match can tell the advisory's summary changed (finding.changed).
+              summary: advisorySummary([v.vulnerabilityId, ...v.recordIds].map((id) => records.get(id))),
               // What matching had to work around in these advisories, so a reader can judge the finding:
               // counts and a bounded sample, so a hostile advisory cannot bloat every finding row.
               advisoryDiagnostics: mergeAdvisoryDiagnostics(

@@ -9,8 +9,7 @@ export interface RecordScanFailureDeps {
 /** Records why a scan ended FAILED; the repo keeps an earlier verdict (ERROR only if it had none). */
 export function createRecordScanFailureActivity({ scans, now }: RecordScanFailureDeps) {
   return async function recordScanFailure(input: ScanRef & { code: string; message: string }): Promise<void> {
-    const at = now();
-    await scans.fail(input.scanId, input.code, input.message, at);
-    await scans.setRepoStatus(input.repoId, { failed: true }, at);
+    // One transaction: a retry after a lost answer finds the failure recorded and tells of it once.
+    await scans.recordFailure(input, input.code, input.message, now());
   };
 }

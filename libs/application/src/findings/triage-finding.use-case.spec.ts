@@ -198,6 +198,61 @@ describe('TriageFinding', () => {
     });
   });
 
+  it('records the status change as an event of its own change, cause triage', async () => {
+    const { triage, uow } = setUp('open');
+    await triage.execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x' });
+    expect(uow.notified).toEqual([
+      expect.objectContaining({
+        type: 'repo.status_changed',
+        org_id: 'org-1',
+        repo_id: 'r1',
+        severity: null,
+        scan_id: null,
+        group_key: expect.stringMatching(/^change:[0-9a-f-]{36}$/),
+        payload: { old_status: 'FAIL', new_status: 'OK', reasons: [], cause: 'triage' },
+      }),
+    ]);
+  });
+
+  it('starts the expiry timer once the ignore is saved, and saves it even when the timer cannot start', async () => {
+    const { uow } = setUp('open');
+    const clock = fixedClock(NOW);
+    const started: { findingId: string; expiresAt: Date; open: number }[] = [];
+    const warnings: string[] = [];
+    const until = new Date('2026-07-01T00:00:00.000Z');
+    const withTimer = (fails: boolean) =>
+      new TriageFinding(uow, clock, new ReevaluateRepositoryStatus(uow, clock), {
+        timer: {
+          start: (findingId, expiresAt) => {
+            started.push({ findingId, expiresAt, open: uow.open });
+            return fails ? Promise.reject(new Error('Temporal unreachable')) : Promise.resolve();
+          },
+        },
+        warn: (message) => warnings.push(message),
+      });
+
+    await withTimer(false).execute({
+      caller,
+      findingId: 'f1',
+      status: 'ignored',
+      reason: 'x',
+      expiresAt: until,
+    });
+    // After the commit: no transaction open while it is started.
+    expect(started).toEqual([{ findingId: 'f1', expiresAt: until, open: 0 }]);
+    const answer = await withTimer(true).execute({
+      caller,
+      findingId: 'f1',
+      status: 'ignored',
+      reason: 'x',
+      expiresAt: until,
+    });
+    expect(answer.status).toBe('ignored');
+    expect(warnings).toEqual([expect.stringContaining('Temporal unreachable')]);
+    await withTimer(false).execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x' });
+    expect(started).toHaveLength(2); // an ignore without an expiry has no timer
+  });
+
   it('refuses a withdrawn finding (409 FINDING_WITHDRAWN) and records nothing', async () => {
     const { triage, decisions, uow } = setUp('withdrawn');
     await expect(

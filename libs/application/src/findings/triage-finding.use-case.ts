@@ -4,6 +4,7 @@ import {
   ValidationError,
   type Clock,
   type ListedFinding,
+  type TriageExpiryTimer,
   type UnitOfWork,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
@@ -22,13 +23,17 @@ export interface TriageFindingCommand {
 /**
  * Ignores a finding (with a reason, until a date) or reopens it, recording who and when; audited.
  * The repository's status is judged again in the same transaction. A fixed or withdrawn finding is
- * done.
+ * done. An ignore with an expiry starts its timer once saved, which reopens the finding then.
  */
 export class TriageFinding {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly reevaluate: ReevaluateRepositoryStatus,
+    private readonly expiry: {
+      readonly timer?: TriageExpiryTimer;
+      readonly warn?: (message: string) => void;
+    } = {},
   ) {}
 
   async execute({
@@ -92,6 +97,7 @@ export class TriageFinding {
       });
       return finding;
     });
+    if (status === 'ignored' && expiresAt) await this.startExpiryTimer(finding.id, expiresAt);
     return this.uow.read(caller.scope, async ({ findingQueries }) => {
       const { items } = await findingQueries.page(
         { repoId: finding.repoId, findingId: finding.id },
@@ -99,5 +105,21 @@ export class TriageFinding {
       );
       return items[0]!;
     });
+  }
+
+  /**
+   * After the commit: a timer for a decision that failed would reopen nothing, harmlessly, but one
+   * started before it might fire first. Temporal being down costs nothing but timeliness: the
+   * decision stands, and the repository-status sweep reopens the finding at its next round.
+   */
+  private async startExpiryTimer(findingId: string, expiresAt: Date): Promise<void> {
+    if (!this.expiry.timer) return;
+    try {
+      await this.expiry.timer.start(findingId, expiresAt);
+    } catch (error) {
+      this.expiry.warn?.(
+        `expiry timer of finding ${findingId} not started (the sweep reopens it at ${expiresAt.toISOString()}): ${(error as Error).message}`,
+      );
+    }
   }
 }

@@ -1,9 +1,14 @@
 import {
   DEFAULT_POLICY,
   judgeFindings,
+  reasonsForEvent,
+  repoDisplayName,
   verdictLapsesAt,
   type AuditContext,
   type Clock,
+  type LapsedIgnore,
+  type NewNotificationEvent,
+  type NotificationPayloads,
   type PolicyRules,
   type RepoStatus,
   type Stores,
@@ -26,6 +31,24 @@ export interface ReevaluateRepositoryStatusCommand {
   readonly onlyIfDue?: boolean;
   /** The policy just saved in the same unit of work (not readable back before it is flushed). */
   readonly policy?: { readonly version: number; readonly rules: PolicyRules };
+}
+
+/** The key that groups an ignore's expiry with what it changed, whoever performs it (timer or sweep). */
+export const expiryGroupKey = (findingId: string, expiresAt: Date): string =>
+  `expiry:${findingId}:${expiresAt.getTime()}`;
+
+/**
+ * What a status change is told as having been caused by: an ignore that lapsed, unless a person's
+ * decision or a policy change is what asked for the judging.
+ */
+function eventCause(
+  cause: ReevaluationCause,
+  lapsed: readonly LapsedIgnore[],
+): NotificationPayloads['repo.status_changed']['cause'] {
+  if (cause === 'finding.triaged') return 'triage';
+  if (cause === 'policy.updated') return 'policy';
+  // The sweep: an ignore that lapsed, or a policy change whose own judging did not finish.
+  return lapsed.length > 0 ? 'triage_expiry' : 'policy';
 }
 
 export interface RepositoryStatusChange {
@@ -58,6 +81,8 @@ export class ReevaluateRepositoryStatus {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    /** Group keys of changes (`change:<id>`). */
+    private readonly newId: () => string = () => globalThis.crypto.randomUUID(),
   ) {}
 
   /** In a transaction of its own. */
@@ -81,9 +106,19 @@ export class ReevaluateRepositoryStatus {
   /** In the caller's unit of work, so the status changes in the same transaction as its cause. */
   async within(
     stores: Stores,
-    { actor, repoId, cause, onlyIfDue, policy }: Omit<ReevaluateRepositoryStatusCommand, 'scope'>,
+    {
+      actor,
+      repoId,
+      cause,
+      onlyIfDue,
+      policy,
+      groupKey,
+    }: Omit<ReevaluateRepositoryStatusCommand, 'scope'> & {
+      /** Groups the status change with the rest of the caller's change (its triage decision). */
+      readonly groupKey?: string;
+    },
   ): Promise<RepositoryStatusChange | null> {
-    const { repositories, findingTriage, scannedState, policies, audit } = stores;
+    const { repositories, findingTriage, scannedState, policies, audit, notificationEvents } = stores;
     await repositories.holdOutcome(repoId);
     const repo = await repositories.get(repoId);
     if (!repo) return null;
@@ -92,6 +127,37 @@ export class ReevaluateRepositoryStatus {
       return null;
     }
     const lapsedIgnores = await findingTriage.lapseExpiredIgnores(repoId, now);
+    const addressed = {
+      org_id: repo.orgId,
+      repo_id: repo.id,
+      repo_name: repoDisplayName(repo),
+      scan_id: null,
+    };
+    // Exactly once: the stored status going from ignored to open is what tells of it, and it
+    // happens here (under the repository's lock) or in a scan's findings sync, never twice.
+    const events: NewNotificationEvent[] = lapsedIgnores.map((lapsed) => ({
+      ...addressed,
+      type: 'triage.expired',
+      severity: lapsed.severity,
+      group_key: expiryGroupKey(lapsed.id, lapsed.expiresAt),
+      payload: {
+        finding: {
+          finding_id: lapsed.id,
+          vulnerability_id: lapsed.vulnerabilityId,
+          aliases: lapsed.aliases,
+          severity: lapsed.severity,
+          ecosystem: lapsed.ecosystem,
+          package_name: lapsed.packageName,
+          version: lapsed.version,
+          manifest_path: lapsed.manifestPath,
+          fixed_versions: lapsed.fixedVersions,
+          summary: lapsed.summary,
+        },
+        reason: lapsed.reason,
+        decided_by: lapsed.decidedBy,
+        expired_at: lapsed.expiresAt.toISOString(),
+      },
+    }));
     for (const lapsed of lapsedIgnores) {
       audit.record(SYSTEM_ACTOR, {
         orgId: repo.orgId,
@@ -109,6 +175,7 @@ export class ReevaluateRepositoryStatus {
     if (!state) {
       // Never scanned to the end: nothing to judge; its scan will.
       await repositories.setStatus(repoId, repo.status, null);
+      await notificationEvents.record(events);
       return null;
     }
     const current = policy ?? (await policies.latest(repo.orgId));
@@ -131,7 +198,26 @@ export class ReevaluateRepositoryStatus {
           reasons: evaluation.reasons.map((r) => r.message),
         },
       });
+      const why = eventCause(cause, lapsedIgnores);
+      const first = lapsedIgnores[0];
+      events.push({
+        ...addressed,
+        type: 'repo.status_changed',
+        severity: null,
+        // With the expiry that changed it; a person's change or a policy's is a change of its own.
+        group_key:
+          why === 'triage_expiry' && first
+            ? expiryGroupKey(first.id, first.expiresAt)
+            : (groupKey ?? `change:${this.newId()}`),
+        payload: {
+          old_status: repo.status,
+          new_status: evaluation.status,
+          reasons: reasonsForEvent(evaluation.reasons),
+          cause: why,
+        },
+      });
     }
+    await notificationEvents.record(events);
     return {
       repoId,
       from: repo.status,

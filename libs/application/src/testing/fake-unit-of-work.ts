@@ -1,12 +1,20 @@
-import type { AuditContext, AuditEvent, Stores, TenantScope, UnitOfWork } from '@repoguard/domain';
+import type {
+  AuditContext,
+  AuditEvent,
+  NewNotificationEvent,
+  Stores,
+  TenantScope,
+  UnitOfWork,
+} from '@repoguard/domain';
 
 /**
  * Runs a use case's work over in-memory stores that a test hands in (only the ones the use case
- * names: any other throws), and keeps the audit rows it recorded. No rollback: tests check what a
- * failing use case did not write before it threw.
+ * names: any other throws), and keeps the audit rows and notification events it recorded. No
+ * rollback: tests check what a failing use case did not write before it threw.
  */
 export class FakeUnitOfWork implements UnitOfWork {
   readonly audited: (AuditEvent & { actor: AuditContext })[] = [];
+  readonly notified: NewNotificationEvent[] = [];
   readonly scopes: TenantScope[] = [];
   /** Transactions open right now: each holds a pooled database connection in production. */
   open = 0;
@@ -14,7 +22,13 @@ export class FakeUnitOfWork implements UnitOfWork {
 
   constructor(stores: Partial<Omit<Stores, 'audit'>>) {
     const audit: Stores['audit'] = { record: (actor, event) => this.audited.push({ ...event, actor }) };
-    this.stores = new Proxy({ ...stores, audit } as Stores, {
+    const notificationEvents: Stores['notificationEvents'] = {
+      record: (events) => {
+        this.notified.push(...events);
+        return Promise.resolve();
+      },
+    };
+    this.stores = new Proxy({ notificationEvents, ...stores, audit } as Stores, {
       get: (target, key) => {
         if (typeof key === 'string' && !(key in target)) throw new Error(`the test gave no ${key} store`);
         return Reflect.get(target, key) as unknown;

@@ -15,4 +15,6 @@ export interface DesiredFinding {
   readonly fixedVersions: readonly string[];
   /** Events of its advisories (for this package) not readable as written: counts and a bounded sample; none when absent. */
   readonly advisoryDiagnostics?: AdvisoryDiagnosticsSummary;
+  /** The advisory's one-line summary (bounded); null: the record has none; absent: the stored one stands. */
+  readonly summary?: string | null;
 }

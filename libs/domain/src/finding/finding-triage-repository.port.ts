@@ -1,5 +1,6 @@
 import type { ActorType } from '../audit/actor-type';
 import type { FindingStatus, TriageStatus } from './finding-status';
+import type { Severity } from '../severity/severity.value-object';
 
 /** What a triage decision needs to know of a finding, and records of it. */
 export interface TriageableFinding {
@@ -11,6 +12,8 @@ export interface TriageableFinding {
   readonly ecosystem: string;
   readonly packageName: string;
   readonly version: string;
+  /** When its ignore lapses (null: never, or not ignored); read by the expiry timer. */
+  readonly triageExpiresAt?: Date | null;
 }
 
 export interface TriageDecision {
@@ -31,6 +34,14 @@ export interface LapsedIgnore {
   readonly packageName: string;
   readonly version: string;
   readonly expiresAt: Date;
+  readonly manifestPath: string;
+  readonly aliases: readonly string[];
+  readonly severity: Severity;
+  readonly fixedVersions: readonly string[];
+  readonly summary: string | null;
+  /** The lapsed ignore's reason, and who decided it (`user:<id>`, `api_key:<id>`). */
+  readonly reason: string | null;
+  readonly decidedBy: string | null;
 }
 
 /** Findings as people triage them (the worker opens and fixes them through its own port). */

@@ -26,6 +26,7 @@ import type { SealedSecrets } from '../security/sealed-secrets.port';
 import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
 import type { RescanScheduleRepository } from '../notification/rescan-schedule-repository.port';
 import type { NotificationChannelStore } from '../notification/notification-channel-store.port';
+import type { NotificationEventLog } from '../notification/notification-event-log.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -60,4 +61,5 @@ export interface Stores {
   readonly sshDeployKeys: SshDeployKeyStore;
   readonly rescanSchedules: RescanScheduleRepository;
   readonly notificationChannels: NotificationChannelStore;
+  readonly notificationEvents: NotificationEventLog;
 }

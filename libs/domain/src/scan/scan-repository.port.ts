@@ -76,6 +76,8 @@ export interface ScanRepository {
    * time already stored stands (a policy change marked the repository due). When the org's policy
    * or the findings' triage are no longer those in `judgedOn` (a change came in between the judging
    * and this), the verdict is stored but the repository is marked due at once, for the sweep.
+   * A status that changes records `repo.status_changed` (cause `scan`, with `reasons`) in the same
+   * transaction; a retry finds the scan completed and records nothing.
    */
   completeUnlessSuperseded(
     scanId: string,
@@ -84,6 +86,7 @@ export interface ScanRepository {
     now: Date,
     reevaluateAt?: Date | null,
     judgedOn?: VerdictBasis,
+    reasons?: readonly PolicyReason[],
   ): Promise<{ supersededBy: string | null }>;
   /** Closes the scan SUPERSEDED (a newer scan took over), unless its row is final already. */
   supersede(scanId: string, now: Date): Promise<void>;
@@ -113,10 +116,16 @@ export interface ScanRepository {
   ): Promise<UnfinishedScan[]>;
   /** Closes a row that is not final yet as FAILED with this code; false when it was final already. */
   abandon(scanId: string, code: string, message: string, now: Date): Promise<boolean>;
-  /** Sets the repository's status; a failed scan keeps an earlier verdict. */
-  setRepoStatus(
-    repoId: string,
-    outcome: { policyStatus: PolicyStatus } | { failed: true },
+  /**
+   * Records a scan's failure in one transaction: the row FAILED with its code, the repository's
+   * status (a failed scan keeps an earlier verdict; ERROR when it had none), `scan.failed` the first
+   * time the row becomes FAILED (a retry records no second one) and `repo.status_changed` when the
+   * status changes.
+   */
+  recordFailure(
+    scan: { readonly scanId: string; readonly repoId: string },
+    code: string,
+    message: string,
     now: Date,
   ): Promise<void>;
 }

@@ -1,10 +1,16 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ManifestParserPool } from '@repoguard/domain';
+import { SYSTEM_CLOCK, type ManifestParserPool } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { DEFAULT_RELAY_SETTINGS, RelayScanRequests, RequestScan } from '@repoguard/application';
+import {
+  DEFAULT_RELAY_SETTINGS,
+  ExpireTriage,
+  ReevaluateRepositoryStatus,
+  RelayScanRequests,
+  RequestScan,
+} from '@repoguard/application';
 import { DEFAULT_SCAN_TASK_QUEUE } from '@repoguard/contract';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import { AesGcmSecretBox } from '../crypto/secret-box';
@@ -120,6 +126,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     requestScan: requestScanThroughActivityClient(em),
     notificationDigests: new SqlNotificationDigests(em),
     rescanTargets: new SqlRescanTargets(em),
+    expireTriage: expireTriage(em),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }
@@ -146,6 +153,12 @@ function requestScanThroughActivityClient(em: EntityManager): RequestScan {
     taskQueue: DEFAULT_SCAN_TASK_QUEUE,
   });
   return new RequestScan(uow, requester, relay, randomUUID);
+}
+
+/** The expiry timer's re-judging, on the worker's own units of work (as the API's sweep does it). */
+function expireTriage(em: EntityManager): ExpireTriage {
+  const uow = new MikroOrmUnitOfWork(em);
+  return new ExpireTriage(uow, new ReevaluateRepositoryStatus(uow, SYSTEM_CLOCK, randomUUID), SYSTEM_CLOCK);
 }
 
 /** GitHub's API with the credentials each repository calls for (installation, org token, instance). */

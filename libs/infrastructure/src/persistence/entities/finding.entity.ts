@@ -44,6 +44,7 @@ export class FindingEntity {
     | 'triagedById'
     | 'triagedAt'
     | 'advisoryDiagnostics'
+    | 'summary'
     | 'severityRank';
 
   @PrimaryKey({ type: 'uuid' })
@@ -86,6 +87,10 @@ export class FindingEntity {
 
   @Property({ type: 'json' })
   fixedVersions!: string[];
+
+  /** The advisory's one-line summary as last matched (bounded); null when it has none or before it was kept. */
+  @Property({ type: 'text', nullable: true })
+  summary: string | null = null;
 
   /** Events of the advisory not readable as written: counts per rule and a bounded sample. */
   @Property({ type: 'json', defaultRaw: `'{"total":0,"advisories":0,"byRule":{},"sample":[]}'` })

@@ -10,6 +10,7 @@ import { InvitationEntity } from './invitation.entity';
 import { ManifestBlobEntity } from './manifest-blob.entity';
 import { MembershipEntity } from './membership.entity';
 import { NotificationChannelEntity } from './notification-channel.entity';
+import { NotificationEventEntity } from './notification-event.entity';
 import { MirroredAdvisoryEntity, MirroredAdvisoryPackageEntity } from './mirrored-advisory.entity';
 import { OrganizationEntity } from './organization.entity';
 import { PersonalTokenEntity } from './personal-token.entity';
@@ -38,6 +39,7 @@ export {
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
   NotificationChannelEntity,
+  NotificationEventEntity,
   OrganizationEntity,
   PersonalTokenEntity,
   PolicyEntity,
@@ -80,4 +82,5 @@ export const ENTITIES = [
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
   NotificationChannelEntity,
+  NotificationEventEntity,
 ];

@@ -29,6 +29,7 @@ import { Migration20261208030000 } from './Migration20261208030000';
 import { Migration20261208040000 } from './Migration20261208040000';
 import { Migration20261208050000 } from './Migration20261208050000';
 import { Migration20261209010000 } from './Migration20261209010000';
+import { Migration20261209020000 } from './Migration20261209020000';
 import { Migration20261209050000 } from './Migration20261209050000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
@@ -63,5 +64,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208040000', class: Migration20261208040000 },
   { name: 'Migration20261208050000', class: Migration20261208050000 },
   { name: 'Migration20261209010000', class: Migration20261209010000 },
+  { name: 'Migration20261209020000', class: Migration20261209020000 },
   { name: 'Migration20261209050000', class: Migration20261209050000 },
 ];

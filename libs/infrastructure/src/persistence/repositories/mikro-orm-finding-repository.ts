@@ -1,16 +1,22 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
+  findingChanges,
   isEcosystem,
   isSeverity,
   NO_ADVISORY_DIAGNOSTICS,
   type CurrentFinding,
   type DesiredFinding,
   type FindingRepository,
+  type FindingStatus,
   type FindingSyncResult,
+  type NewNotificationEvent,
+  type NotifiedFinding,
+  type Severity,
   type UnreadManifests,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
+import { repoNameIn, writeNotificationEvents } from '../stores/notification-event-writer';
 import { writeForConnectedRepo } from './connected-repo-guard';
 import { holdScanOutcome, newerScanThan } from './scan-outcome-lock';
 
@@ -38,9 +44,15 @@ export class MikroOrmFindingRepository implements FindingRepository {
       let opened = 0;
       let stillOpen = 0;
       const seen: string[] = [];
+      // Events are judged against the rows as they were before this sync, read under the lock that
+      // every writer of the repository's findings holds: a retried sync finds its own first attempt
+      // and tells of nothing twice.
+      const events: EventOf[] = [];
       const desired = uniqueFindings(input.findings);
       for (let i = 0; i < desired.length; i += 500) {
-        const rows = desired.slice(i, i + 500).map((f) => ({
+        const chunk = desired.slice(i, i + 500);
+        const before = await storedRows(trx, input.repoId, chunk);
+        const rows = chunk.map((f) => ({
           id: randomUUID(),
           org_id: input.orgId,
           repo_id: input.repoId,
@@ -54,6 +66,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
           cvss_score: f.cvssScore,
           fixed_versions: JSON.stringify(f.fixedVersions),
           advisory_diagnostics: JSON.stringify(f.advisoryDiagnostics ?? NO_ADVISORY_DIAGNOSTICS),
+          summary: f.summary ?? null,
           status: 'open',
           last_snapshot_id: input.snapshotId,
           first_seen: input.now,
@@ -69,6 +82,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
              aliases = excluded.aliases, severity = excluded.severity, cvss_score = excluded.cvss_score,
              fixed_versions = excluded.fixed_versions,
              advisory_diagnostics = excluded.advisory_diagnostics, last_snapshot_id = excluded.last_snapshot_id,
+             summary = coalesce(excluded.summary, findings.summary),
              last_seen = excluded.last_seen, fixed_at = null,
              status = case
                when findings.status in ('fixed', 'withdrawn') then
@@ -77,12 +91,13 @@ export class MikroOrmFindingRepository implements FindingRepository {
                  then 'ignored' else 'open' end
                when findings.status = 'ignored' and findings.triage_expires_at <= excluded.last_seen then 'open'
                else findings.status end
-           returning id, (xmax = 0) as inserted`,
+           returning ${FINDING_COLUMNS.join(', ')}, (xmax = 0) as inserted`,
         );
-        for (const row of result.rows as { id: string; inserted: boolean }[]) {
+        for (const row of result.rows as (FindingRow & { inserted: boolean })[]) {
           seen.push(row.id);
           if (row.inserted) opened++;
           else stillOpen++;
+          events.push(...eventsOfUpsert(before.get(identityOf(row)), row));
         }
       }
       // What the snapshot no longer has was fixed (upgraded or removed), or its advisory withdrawn.
@@ -94,23 +109,35 @@ export class MikroOrmFindingRepository implements FindingRepository {
             if (seen.length > 0) query.whereNotIn('id', seen);
           });
       const withdrawnIds = [...new Set(input.withdrawnAdvisories ?? [])];
-      const withdrawn =
+      const withdrawnRows =
         withdrawnIds.length > 0
-          ? await closing()
+          ? ((await closing()
               .whereIn('vulnerability_id', withdrawnIds)
-              .update({ status: 'withdrawn', fixed_at: input.now })
-          : 0;
+              .update({ status: 'withdrawn', fixed_at: input.now }, FINDING_COLUMNS)) as FindingRow[])
+          : [];
       // Not seen in a manifest this snapshot could not read is not gone: closing it would turn a
       // broken lock file into a pass.
       const unread = input.unreadManifests ?? { all: false, paths: [] };
-      const fixed = unread.all
-        ? 0
-        : await closing()
+      const fixedRows = unread.all
+        ? []
+        : ((await closing()
             .modify((query) => {
               if (unread.paths.length > 0) query.whereNotIn('manifest_path', [...unread.paths]);
             })
-            .update({ status: 'fixed', fixed_at: input.now });
-      return { opened, stillOpen, fixed, withdrawn };
+            .update({ status: 'fixed', fixed_at: input.now }, FINDING_COLUMNS)) as FindingRow[]);
+      for (const row of withdrawnRows)
+        events.push({ type: 'finding.resolved', row, payload: { reason: 'advisory_withdrawn' } });
+      for (const row of fixedRows)
+        events.push({ type: 'finding.resolved', row, payload: { reason: 'dependency_changed' } });
+      if (events.length > 0) {
+        const repoName = await repoNameIn(trx, input.repoId);
+        const groupKey = input.scanId ?? `sync:${randomUUID()}`;
+        await writeNotificationEvents(
+          trx,
+          events.map((e) => notificationEventOf(e, { ...input, repoName, groupKey })),
+        );
+      }
+      return { opened, stillOpen, fixed: fixedRows.length, withdrawn: withdrawnRows.length };
     });
   }
 
@@ -148,6 +175,177 @@ export async function currentFindings(em: EntityManager, repoId: string): Promis
         ]
       : [],
   );
+}
+
+/** The columns of a finding an event needs, as the sync reads and returns them. */
+const FINDING_COLUMNS = [
+  'id',
+  'ecosystem',
+  'package_name',
+  'version',
+  'manifest_path',
+  'vulnerability_id',
+  'aliases',
+  'severity',
+  'fixed_versions',
+  'summary',
+  'status',
+  'triage_reason',
+  'triage_expires_at',
+  'triaged_by_type',
+  'triaged_by_id',
+];
+
+interface FindingRow {
+  id: string;
+  ecosystem: string;
+  package_name: string;
+  version: string;
+  manifest_path: string;
+  vulnerability_id: string;
+  aliases: string[];
+  severity: string;
+  fixed_versions: string[];
+  summary: string | null;
+  status: FindingStatus;
+  triage_reason: string | null;
+  // MikroORM's pg connection hands timestamps back to plain queries as text.
+  triage_expires_at: string | Date | null;
+  triaged_by_type: string | null;
+  triaged_by_id: string | null;
+}
+
+const identityOf = (f: {
+  ecosystem: string;
+  package_name: string;
+  version: string;
+  manifest_path: string;
+  vulnerability_id: string;
+}) => [f.ecosystem, f.package_name, f.version, f.manifest_path, f.vulnerability_id].join('\u0000');
+
+/** The stored rows of these desired findings (by identity), as they are before the sync writes. */
+async function storedRows(
+  trx: Knex.Transaction,
+  repoId: string,
+  findings: readonly DesiredFinding[],
+): Promise<Map<string, FindingRow>> {
+  if (findings.length === 0) return new Map();
+  const rows = (await trx('findings')
+    .where({ repo_id: repoId })
+    .whereIn(
+      ['ecosystem', 'package_name', 'version', 'manifest_path', 'vulnerability_id'],
+      findings.map((f) => [f.ecosystem, f.packageName, f.version, f.manifestPath, f.vulnerabilityId]),
+    )
+    .select(FINDING_COLUMNS)) as FindingRow[];
+  return new Map(rows.map((r) => [identityOf(r), r]));
+}
+
+/** An event the sync found, before it is addressed (org, repository, scan). */
+type EventOf =
+  | { type: 'finding.new'; row: FindingRow }
+  | { type: 'finding.changed'; row: FindingRow; changes: NonNullable<ReturnType<typeof findingChanges>> }
+  | {
+      type: 'finding.resolved';
+      row: FindingRow;
+      payload: { reason: 'dependency_changed' | 'advisory_withdrawn' };
+    }
+  | { type: 'triage.expired'; row: FindingRow; before: FindingRow };
+
+/**
+ * What an upserted row tells: new when inserted or back open after it was closed; changed when
+ * it was open or ignored and its advisory says something else now; triage.expired when the sync
+ * opened an ignore past its expiry (the one other place besides the re-judging that does).
+ */
+function eventsOfUpsert(before: FindingRow | undefined, after: FindingRow): EventOf[] {
+  if (!before || before.status === 'fixed' || before.status === 'withdrawn') {
+    return after.status === 'open' ? [{ type: 'finding.new', row: after }] : [];
+  }
+  const events: EventOf[] = [];
+  const changes = findingChanges(factsOf(before), factsOf(after));
+  if (changes) events.push({ type: 'finding.changed', row: after, changes });
+  if (before.status === 'ignored' && after.status === 'open') {
+    events.push({ type: 'triage.expired', row: after, before });
+  }
+  return events;
+}
+
+const factsOf = (row: FindingRow) => ({
+  severity: row.severity as Severity,
+  fixedVersions: row.fixed_versions,
+  summary: row.summary,
+});
+
+/** The finding as an event names it. */
+export function notifiedFinding(
+  row: Pick<
+    FindingRow,
+    | 'id'
+    | 'vulnerability_id'
+    | 'aliases'
+    | 'severity'
+    | 'ecosystem'
+    | 'package_name'
+    | 'version'
+    | 'manifest_path'
+    | 'fixed_versions'
+    | 'summary'
+  >,
+): NotifiedFinding {
+  return {
+    finding_id: row.id,
+    vulnerability_id: row.vulnerability_id,
+    aliases: row.aliases,
+    severity: isSeverity(row.severity) ? row.severity : 'UNKNOWN',
+    ecosystem: row.ecosystem,
+    package_name: row.package_name,
+    version: row.version,
+    manifest_path: row.manifest_path,
+    fixed_versions: row.fixed_versions,
+    summary: row.summary,
+  };
+}
+
+export const decidedBy = (row: { triaged_by_type: string | null; triaged_by_id: string | null }) =>
+  row.triaged_by_type === null
+    ? null
+    : row.triaged_by_id === null
+      ? row.triaged_by_type
+      : `${row.triaged_by_type}:${row.triaged_by_id}`;
+
+function notificationEventOf(
+  event: EventOf,
+  at: { orgId: string; repoId: string; scanId?: string; repoName: string | null; groupKey: string },
+): NewNotificationEvent {
+  const finding = notifiedFinding(event.row);
+  const common = {
+    org_id: at.orgId,
+    repo_id: at.repoId,
+    repo_name: at.repoName,
+    severity: finding.severity,
+    group_key: at.groupKey,
+    scan_id: at.scanId ?? null,
+  };
+  switch (event.type) {
+    case 'finding.new':
+      return { ...common, type: 'finding.new', payload: { finding } };
+    case 'finding.changed':
+      return { ...common, type: 'finding.changed', payload: { finding, changes: event.changes } };
+    case 'finding.resolved':
+      return { ...common, type: 'finding.resolved', payload: { finding, reason: event.payload.reason } };
+    case 'triage.expired': {
+      const expiredAt = event.before.triage_expires_at;
+      return {
+        ...common,
+        type: 'triage.expired',
+        payload: {
+          finding,
+          reason: event.before.triage_reason,
+          decided_by: decidedBy(event.before),
+          expired_at: expiredAt === null ? '' : new Date(expiredAt).toISOString(),
+        },
+      };
+    }
+  }
 }
 
 /**

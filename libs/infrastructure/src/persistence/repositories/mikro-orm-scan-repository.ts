@@ -6,7 +6,10 @@ import {
   type Ecosystem,
   isSeverity,
   judgedFindingsKey,
+  reasonsForEvent,
+  repoDisplayName,
   repoStatusAfterScan,
+  type PolicyReason,
   type ScanCloseOutcome,
   type ScanEvaluationRecord,
   type PolicyStatus,
@@ -17,8 +20,8 @@ import {
   type UnfinishedScan,
   type VerdictBasis,
 } from '@repoguard/domain';
-import { RepositoryEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
+import { writeNotificationEvents } from '../stores/notification-event-writer';
 import { holdScanOutcome, NEWEST_FIRST, newerScanThan } from './scan-outcome-lock';
 
 /**
@@ -52,6 +55,72 @@ const startedNow = (knex: Knex) => ({
   started_at: knex.raw('clock_timestamp()'),
   start_seq: knex.raw(`nextval('scans_start_seq')`),
 });
+
+/**
+ * A scan's outcome for its repository's status, with `repo.status_changed` (cause `scan`) when the
+ * status moves; on the caller's transaction, which holds the repository's scan-outcome lock.
+ * Nothing when the repository is gone.
+ */
+async function setStatusAfterScan(
+  trx: Knex.Transaction,
+  scan: { scanId: string; repoId: string },
+  outcome: { policyStatus: PolicyStatus } | { failed: true },
+  reasons: readonly PolicyReason[],
+  update: Record<string, unknown>,
+): Promise<void> {
+  // Read under the scan-outcome lock the caller holds, as every writer of the status does (no row
+  // lock: FOR UPDATE would wait on the FOR KEY SHARE of a sync that waits on this lock).
+  const repo = (await trx('repositories')
+    .where({ id: scan.repoId })
+    .first('status', 'org_id', 'owner', 'name')) as
+    { status: RepoStatus; org_id: string; owner: string; name: string } | undefined;
+  if (!repo) return; // disconnected while scanning: nothing to update
+  const status = repoStatusAfterScan(repo.status, outcome);
+  await trx('repositories')
+    .where({ id: scan.repoId })
+    .update({ status, ...update });
+  if (status === repo.status) return;
+  await writeNotificationEvents(trx, [
+    {
+      type: 'repo.status_changed',
+      org_id: repo.org_id,
+      repo_id: scan.repoId,
+      repo_name: repoDisplayName(repo),
+      severity: null,
+      group_key: scan.scanId,
+      scan_id: scan.scanId,
+      payload: {
+        old_status: repo.status,
+        new_status: status,
+        reasons: reasonsForEvent(reasons),
+        cause: 'scan',
+      },
+    },
+  ]);
+}
+
+/** `scan.failed` for a row that has just become FAILED. */
+async function recordScanFailed(
+  trx: Knex.Transaction,
+  row: { id: string; org_id: string; repo_id: string },
+  code: string,
+  message: string,
+): Promise<void> {
+  const repo = (await trx('repositories').where({ id: row.repo_id }).first('owner', 'name')) as
+    { owner: string; name: string } | undefined;
+  await writeNotificationEvents(trx, [
+    {
+      type: 'scan.failed',
+      org_id: row.org_id,
+      repo_id: repo ? row.repo_id : null,
+      repo_name: repo ? repoDisplayName(repo) : null,
+      severity: null,
+      group_key: row.id,
+      scan_id: row.id,
+      payload: { scan_id: row.id, code, message: message.slice(0, 2000) },
+    },
+  ]);
+}
 
 /** The org's policy and the repository's findings are still those a verdict was judged on. */
 async function stillJudgedOn(
@@ -186,6 +255,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     now: Date,
     reevaluateAt: Date | null = null,
     judgedOn?: VerdictBasis,
+    reasons: readonly PolicyReason[] = [],
   ): Promise<{ supersededBy: string | null }> {
     return this.em.getKnex().transaction(async (trx) => {
       await holdScanOutcome(trx, repoId);
@@ -204,23 +274,20 @@ export class MikroOrmScanRepository implements ScanRepository {
         .update({ status: 'COMPLETED', completed_at: now })
         .returning('id')) as unknown[];
       if (completed.length === 0) return { supersededBy: null };
-      const repo = (await trx('repositories').where({ id: repoId }).first('status', 'org_id')) as
-        { status: RepoStatus; org_id: string } | undefined;
+      const repo = (await trx('repositories').where({ id: repoId }).first('org_id')) as
+        { org_id: string } | undefined;
       if (repo) {
         // The verdict was judged outside this lock: a triage decision or a policy change that
         // committed since judged the repository on what this verdict now overwrites. Stored all the
         // same (it is this scan's), but due at once so the sweep judges it on what holds now.
         const stale = judgedOn !== undefined && !(await stillJudgedOn(trx, repoId, repo.org_id, judgedOn));
         const due = stale ? now : reevaluateAt;
-        await trx('repositories')
-          .where({ id: repoId })
-          .update({
-            status: repoStatusAfterScan(repo.status, { policyStatus }),
-            // An earlier time stored meanwhile (a policy change marked it due) stands; least()
-            // passes over nulls, and null (never) stays only if both are.
-            status_reevaluate_at: trx.raw('least(status_reevaluate_at, ?::timestamptz)', [due]),
-            last_scan_at: now,
-          });
+        await setStatusAfterScan(trx, { scanId, repoId }, { policyStatus }, reasons, {
+          // An earlier time stored meanwhile (a policy change marked it due) stands; least()
+          // passes over nulls, and null (never) stays only if both are.
+          status_reevaluate_at: trx.raw('least(status_reevaluate_at, ?::timestamptz)', [due]),
+          last_scan_at: now,
+        });
       }
       return { supersededBy: null };
     });
@@ -248,14 +315,20 @@ export class MikroOrmScanRepository implements ScanRepository {
     await writeForConnectedRepo(this.em.fork(), scan.repoId, async (trx) => {
       // Inserted when no step opened the row yet: a step still in flight then finds it final
       // (its start merges, its phase updates skip final rows) and it never hangs unfinished.
-      await trx.raw(
+      const result = await trx.raw(
         `${trx('scans')
           .insert({ ...queuedRow(scan), ...closed, ...startedNow(trx) })
           .toQuery()} on conflict (id) do update set status = excluded.status,
              completed_at = excluded.completed_at, error_code = excluded.error_code,
              error_message = excluded.error_message
-           where scans.status not in (${FINAL_SCAN_STATUSES.map((st) => `'${st}'`).join(', ')})`,
+           where scans.status not in (${FINAL_SCAN_STATUSES.map((st) => `'${st}'`).join(', ')})
+           returning id, org_id, repo_id`,
       );
+      const closedNow = (result.rows as { id: string; org_id: string; repo_id: string }[])[0];
+      // Only a row that became final here: a retry, or a row another step closed, tells of nothing.
+      if (closedNow && outcome.status === 'FAILED') {
+        await recordScanFailed(trx, closedNow, outcome.code, outcome.message);
+      }
     });
   }
 
@@ -269,14 +342,21 @@ export class MikroOrmScanRepository implements ScanRepository {
   }
 
   async fail(scanId: string, code: string, message: string, now: Date): Promise<void> {
-    await this.knex()('scans')
-      .where({ id: scanId })
-      .update({
-        status: 'FAILED',
-        error_code: code,
-        error_message: message.slice(0, 2000),
-        completed_at: now,
-      });
+    await this.em.getKnex().transaction((trx) => failScan(trx, scanId, code, message, now));
+  }
+
+  async recordFailure(
+    scan: { readonly scanId: string; readonly repoId: string },
+    code: string,
+    message: string,
+    now: Date,
+  ): Promise<void> {
+    await this.em.getKnex().transaction(async (trx) => {
+      // Before the scan's row, as a completion takes them: the two never wait on each other.
+      await holdScanOutcome(trx, scan.repoId);
+      await failScan(trx, scan.scanId, code, message, now);
+      await setStatusAfterScan(trx, scan, { failed: true }, [], { last_scan_at: now });
+    });
   }
 
   async saveEvaluation(input: ScanEvaluationRecord): Promise<void> {
@@ -334,32 +414,40 @@ export class MikroOrmScanRepository implements ScanRepository {
   }
 
   async abandon(scanId: string, code: string, message: string, now: Date): Promise<boolean> {
-    // Conditional: an outcome recorded meanwhile (a late step of the run) is never overwritten.
-    const updated = await this.knex()('scans')
-      .where({ id: scanId })
-      .whereNotIn('status', FINAL_SCAN_STATUSES)
-      .update({
-        status: 'FAILED',
-        error_code: code,
-        error_message: message.slice(0, 2000),
-        completed_at: now,
-      });
-    return updated > 0;
+    return this.em.getKnex().transaction(async (trx) => {
+      // Conditional: an outcome recorded meanwhile (a late step of the run) is never overwritten.
+      const updated = (await trx('scans')
+        .where({ id: scanId })
+        .whereNotIn('status', FINAL_SCAN_STATUSES)
+        .update(
+          { status: 'FAILED', error_code: code, error_message: message.slice(0, 2000), completed_at: now },
+          ['id', 'org_id', 'repo_id'],
+        )) as { id: string; org_id: string; repo_id: string }[];
+      for (const row of updated) await recordScanFailed(trx, row, code, message);
+      return updated.length > 0;
+    });
   }
+}
 
-  async setRepoStatus(
-    repoId: string,
-    outcome: { policyStatus: PolicyStatus } | { failed: true },
-    now: Date,
-  ): Promise<void> {
-    const em = this.em.fork();
-    const repo = await em.findOne(RepositoryEntity, { id: repoId }, { fields: ['status'] });
-    if (!repo) return; // disconnected while scanning: nothing to update
-    // One UPDATE statement: a flush would wrap the same change in BEGIN/COMMIT.
-    await em.nativeUpdate(
-      RepositoryEntity,
-      { id: repoId },
-      { status: repoStatusAfterScan(repo.status as RepoStatus, outcome), lastScanAt: now },
-    );
-  }
+/**
+ * The row FAILED with its code, and `scan.failed` the first time it becomes FAILED: the row is
+ * locked first, so a retry (or the reconciler's abandon) sees the failure and tells of it once.
+ */
+async function failScan(
+  trx: Knex.Transaction,
+  scanId: string,
+  code: string,
+  message: string,
+  now: Date,
+): Promise<void> {
+  const row = (await trx('scans')
+    .where({ id: scanId })
+    .forUpdate()
+    .first('id', 'org_id', 'repo_id', 'status')) as
+    { id: string; org_id: string; repo_id: string; status: string } | undefined;
+  if (!row) return;
+  await trx('scans')
+    .where({ id: scanId })
+    .update({ status: 'FAILED', error_code: code, error_message: message.slice(0, 2000), completed_at: now });
+  if (row.status !== 'FAILED') await recordScanFailed(trx, row, code, message);
 }

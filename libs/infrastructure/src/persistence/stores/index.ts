@@ -29,3 +29,5 @@ export * from './mikro-orm-ssh-deploy-key-store';
 export * from './mikro-orm-rescan-schedule-repository';
 export * from './mikro-orm-notification-channel-store';
 export * from './mikro-orm-notification-channel-directory';
+export * from './mikro-orm-notification-event-log';
+export * from './notification-event-writer';

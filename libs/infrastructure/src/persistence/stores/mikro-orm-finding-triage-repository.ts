@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type {
-  FindingTriageRepository,
-  LapsedIgnore,
-  TriageableFinding,
-  TriageDecision,
+import {
+  isSeverity,
+  type FindingTriageRepository,
+  type LapsedIgnore,
+  type TriageableFinding,
+  type TriageDecision,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
+import { decidedBy } from '../repositories/mikro-orm-finding-repository';
 
 export class MikroOrmFindingTriageRepository implements FindingTriageRepository {
   constructor(private readonly em: EntityManager) {}
@@ -24,6 +26,7 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
           ecosystem: finding.ecosystem,
           packageName: finding.packageName,
           version: finding.version,
+          triageExpiresAt: finding.status === 'ignored' ? finding.triageExpiresAt : null,
         }
       : null;
   }
@@ -59,6 +62,13 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
       packageName: f.packageName,
       version: f.version,
       expiresAt: f.triageExpiresAt!,
+      manifestPath: f.manifestPath,
+      aliases: f.aliases,
+      severity: isSeverity(f.severity) ? f.severity : 'UNKNOWN',
+      fixedVersions: f.fixedVersions,
+      summary: f.summary,
+      reason: f.triageReason,
+      decidedBy: decidedBy({ triaged_by_type: f.triagedByType, triaged_by_id: f.triagedById }),
     }));
   }
 }

@@ -29,6 +29,7 @@ import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
 import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
 import { MikroOrmRescanScheduleRepository } from './mikro-orm-rescan-schedule-repository';
 import { MikroOrmNotificationChannelStore } from './mikro-orm-notification-channel-store';
+import { MikroOrmNotificationEventLog } from './mikro-orm-notification-event-log';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -81,5 +82,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
       'notificationChannels',
       () => new MikroOrmNotificationChannelStore(em, settings.secretBox ?? null),
     ),
+    notificationEvents: lazy('notificationEvents', () => new MikroOrmNotificationEventLog(em)),
   });
 }

@@ -65,6 +65,7 @@ export class WorkerModule implements OnModuleDestroy {
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),
                 osvApiUrl: config.OSV_API_URL,
+                ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
                 osvMode: config.OSV_MODE,
                 osvMirrorRefreshCheckMs: config.OSV_MIRROR_REFRESH_CHECK_MS,
                 git: gitSettings(config),

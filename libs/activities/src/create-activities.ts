@@ -5,6 +5,9 @@ import type {
   ManifestBlobStore,
   ManifestParserPool,
   ManifestSource,
+  NotificationChannelDirectory,
+  NotificationDeliveryAttempts,
+  NotificationSender,
   PolicyRepository,
   RematchTargetFinder,
   ScanRepository,
@@ -29,6 +32,8 @@ import { createPersistActivity } from './scan/persist.activity';
 import { createRecordScanFailureActivity } from './scan/record-scan-failure.activity';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan/scan-activity.types';
 import { createProbeDatabaseActivity } from './self-check/probe-database.activity';
+import { createGiveUpNotificationDeliveryActivity } from './notifications/give-up-notification-delivery.activity';
+import { createSendNotificationActivity } from './notifications/send-notification.activity';
 
 export interface ActivityDeps {
   readonly systemProbe: SystemProbe;
@@ -49,6 +54,12 @@ export interface ActivityDeps {
   readonly syncRuns: AdvisorySyncRuns;
   /** Re-match requests take the API's path: one audit, one error mapping. */
   readonly requestScan: RequestScan;
+  /** Notification deliveries: their rows, the channels' secrets and the wire formats. */
+  readonly notificationAttempts: NotificationDeliveryAttempts;
+  readonly notificationChannels: NotificationChannelDirectory;
+  readonly notificationSender: NotificationSender;
+  /** The API's public base URL for links in messages; null: messages carry none. */
+  readonly notificationLinkBaseUrl: string | null;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -76,6 +87,8 @@ export function createActivities(deps: ActivityDeps) {
     requestRematchScans: createRequestRematchScansActivity(deps),
     collectRematchTargets: createCollectRematchTargetsActivity(deps),
     requestRematchPage: createRequestRematchPageActivity(deps),
+    sendNotification: createSendNotificationActivity({ ...deps, now }),
+    giveUpNotificationDelivery: createGiveUpNotificationDeliveryActivity({ ...deps, now }),
   };
 }
 

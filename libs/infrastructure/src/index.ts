@@ -23,6 +23,7 @@ export * from './persistence/repositories/mikro-orm-policy-repository';
 export * from './persistence/repositories/mikro-orm-scan-repository';
 export * from './temporal/temporal-scan-requester';
 export * from './temporal/temporal-scan-canceller';
+export * from './temporal/temporal-notification-delivery-starter';
 export * from './temporal/temporal-scan-run-lookup';
 export * from './temporal/advisory-sync-schedule';
 export * from './temporal/scan-log-attributes.interceptor';

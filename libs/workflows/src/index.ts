@@ -2,3 +2,4 @@
 export * from './self-check.workflow';
 export * from './repo-scan.workflow';
 export * from './sync-advisories.workflow';
+export * from './deliver-notification.workflow';

@@ -18,6 +18,7 @@ describe('roles', () => {
     'policies.update',
     'api_keys.manage',
     'audit.read',
+    'notifications.manage',
   ];
   const ownerOnly: Permission[] = ['members.manage_owners', 'org.update', 'org.delete'];
 

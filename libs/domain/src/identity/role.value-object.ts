@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'policies.update',
   'api_keys.manage',
   'audit.read',
+  'notifications.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +43,7 @@ const ADMIN: readonly Permission[] = [
   'policies.update',
   'api_keys.manage',
   'audit.read',
+  'notifications.manage',
 ];
 const OWNER: readonly Permission[] = [...ADMIN, 'members.manage_owners', 'org.update', 'org.delete'];
 

@@ -24,6 +24,9 @@ import type { GithubTokenStore } from '../github-installation/github-token-store
 import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
 import type { SealedSecrets } from '../security/sealed-secrets.port';
 import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port';
+import type { NotificationRuleRepository } from '../notification/notification-rule-repository.port';
+import type { NotificationDispatchQueue } from '../notification/notification-dispatch-queue.port';
+import type { NotificationDeliveryLog } from '../notification/notification-delivery-log.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -56,4 +59,7 @@ export interface Stores {
   readonly githubLinkRequests: GithubLinkRequestRepository;
   readonly sealedSecrets: SealedSecrets;
   readonly sshDeployKeys: SshDeployKeyStore;
+  readonly notificationRules: NotificationRuleRepository;
+  readonly notificationDispatch: NotificationDispatchQueue;
+  readonly notificationDeliveries: NotificationDeliveryLog;
 }

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ManifestParserPool } from '@repoguard/domain';
+import type { ManifestParserPool, NotificationChannelDirectory, NotificationSender } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { DEFAULT_RELAY_SETTINGS, RelayScanRequests, RequestScan } from '@repoguard/application';
@@ -34,6 +34,7 @@ import { MikroOrmSnapshotRepository } from '../persistence/repositories/mikro-or
 import { MikroOrmSystemProbe } from '../persistence/repositories/mikro-orm-system-probe';
 import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-orm-vulnerability-cache';
 import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
+import { MikroOrmNotificationDeliveryAttempts } from '../persistence/stores/mikro-orm-notification-delivery-attempts';
 import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
 import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
 
@@ -61,7 +62,35 @@ export interface IntegrationSettings {
   readonly osvExportLimits?: OsvExportLimits;
   /** The manifest parser pool (PiscinaManifestParserPool); its owner closes it at shutdown. */
   readonly parserPool: ManifestParserPool;
+  /**
+   * How notification deliveries reach channels (the channels' adapters); unset: every delivery
+   * waits, retried, with NOTIFICATION_SENDER_NOT_CONFIGURED as its last error.
+   */
+  readonly notifications?: {
+    readonly sender: NotificationSender;
+    readonly channels: NotificationChannelDirectory;
+  };
+  /** The API's public base URL, for links in notification messages. */
+  readonly publicBaseUrl?: string;
 }
+
+// Until the channels' adapters are wired in, a delivery is kept and retried rather than lost or skipped.
+const UNCONFIGURED_NOTIFICATION_SENDER: NotificationSender = {
+  send: () =>
+    Promise.resolve({
+      delivered: false,
+      retryable: true,
+      status_code: null,
+      error: 'NOTIFICATION_SENDER_NOT_CONFIGURED: this worker has no notification sender',
+    }),
+};
+const UNCONFIGURED_CHANNEL_DIRECTORY: NotificationChannelDirectory = {
+  open: (channelId) =>
+    Promise.resolve({
+      channel: { id: channelId, org_id: '', name: '', kind: 'webhook', summary: {} },
+      secret: { kind: 'webhook', url: '', secret: '' },
+    }),
+};
 
 /** The composition root of the activities: each port bound to its adapter. */
 export function buildActivityDeps(em: EntityManager, settings: IntegrationSettings): ActivityDeps {
@@ -116,6 +145,10 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     rematchTargets: new SqlRematchTargetFinder(em),
     syncRuns: new SqlAdvisorySyncRuns(em),
     requestScan: requestScanThroughActivityClient(em),
+    notificationAttempts: new MikroOrmNotificationDeliveryAttempts(em),
+    notificationSender: settings.notifications?.sender ?? UNCONFIGURED_NOTIFICATION_SENDER,
+    notificationChannels: settings.notifications?.channels ?? UNCONFIGURED_CHANNEL_DIRECTORY,
+    notificationLinkBaseUrl: settings.publicBaseUrl ?? null,
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

@@ -21,6 +21,9 @@ import { StoredSecretEntity } from './stored-secret.entity';
 import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { NotificationDeliveryEntity } from './notification-delivery.entity';
+import { NotificationRuleMuteEntity } from './notification-rule-mute.entity';
+import { NotificationRuleEntity } from './notification-rule.entity';
 
 export {
   ApiKeyEntity,
@@ -47,6 +50,9 @@ export {
   UserEntity,
   VulnerabilityEntity,
   WebhookDeliveryEntity,
+  NotificationRuleEntity,
+  NotificationRuleMuteEntity,
+  NotificationDeliveryEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -77,4 +83,7 @@ export const ENTITIES = [
   GithubLinkRequestEntity,
   MirroredAdvisoryEntity,
   MirroredAdvisoryPackageEntity,
+  NotificationRuleEntity,
+  NotificationRuleMuteEntity,
+  NotificationDeliveryEntity,
 ];

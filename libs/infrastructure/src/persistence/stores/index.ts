@@ -26,3 +26,7 @@ export * from './mikro-orm-webhook-secret-store';
 export * from './mikro-orm-github-link-request-repository';
 export * from './mikro-orm-sealed-secrets';
 export * from './mikro-orm-ssh-deploy-key-store';
+export * from './mikro-orm-notification-rule-repository';
+export * from './mikro-orm-notification-dispatch-queue';
+export * from './mikro-orm-notification-delivery-log';
+export * from './mikro-orm-notification-delivery-attempts';

@@ -27,6 +27,9 @@ import { MikroOrmResourceOwners } from './mikro-orm-resource-owners';
 import { MikroOrmScannedStateReader } from './mikro-orm-scanned-state-reader';
 import { MikroOrmSealedSecrets } from './mikro-orm-sealed-secrets';
 import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
+import { MikroOrmNotificationRuleRepository } from './mikro-orm-notification-rule-repository';
+import { MikroOrmNotificationDispatchQueue } from './mikro-orm-notification-dispatch-queue';
+import { MikroOrmNotificationDeliveryLog } from './mikro-orm-notification-delivery-log';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -74,5 +77,8 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
     sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
     sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
+    notificationRules: lazy('notificationRules', () => new MikroOrmNotificationRuleRepository(em)),
+    notificationDispatch: lazy('notificationDispatch', () => new MikroOrmNotificationDispatchQueue(em)),
+    notificationDeliveries: lazy('notificationDeliveries', () => new MikroOrmNotificationDeliveryLog(em)),
   });
 }

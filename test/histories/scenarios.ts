@@ -1,9 +1,11 @@
 import type { HistoryScenario } from './history-recorder';
 import { repoScanScenarios } from './repo-scan.scenarios';
 import { syncAdvisoriesScenarios } from './sync-advisories.scenarios';
+import { deliverNotificationScenarios } from './deliver-notification.scenarios';
 
 /** Every branch recorded under test/fixtures/histories: a new branch is a new scenario here. */
 export const historyScenarios: readonly HistoryScenario[] = [
   ...repoScanScenarios,
   ...syncAdvisoriesScenarios,
+  ...deliverNotificationScenarios,
 ];

@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { REPO_SCAN_WORKFLOW, SYNC_ADVISORIES_WORKFLOW } from '@repoguard/contract';
+import {
+  DELIVER_NOTIFICATION_WORKFLOW,
+  REPO_SCAN_WORKFLOW,
+  SYNC_ADVISORIES_WORKFLOW,
+} from '@repoguard/contract';
 import { historyScenarios } from '../../../test/histories/scenarios';
 
 // Every history under test/fixtures/histories (one per branch of each workflow, recorded from
@@ -15,6 +19,7 @@ const HISTORIES = path.join(REPO_ROOT, 'test/fixtures/histories');
 const WORKFLOW_TYPES: Readonly<Record<string, string>> = {
   'repo-scan': REPO_SCAN_WORKFLOW,
   'sync-advisories': SYNC_ADVISORIES_WORKFLOW,
+  'deliver-notification': DELIVER_NOTIFICATION_WORKFLOW,
 };
 
 interface HistoryJson {

@@ -34,7 +34,7 @@ export class NotificationRuleDto {
   @ApiProperty() name!: string;
   @ApiProperty({ format: 'uuid' }) channel_id!: string;
   @ApiProperty({ enum: NOTIFICATION_EVENT_TYPES, isArray: true }) events!: NotificationEventType[];
-  @ApiProperty({ enum: SEVERITIES, nullable: true }) min_severity!: Severity | null;
+  @ApiProperty({ enum: [...SEVERITIES, null], nullable: true }) min_severity!: Severity | null;
   @ApiProperty({ type: RepositorySelectorDto }) repositories!: RepositorySelectorDto;
   @ApiProperty({ enum: ['immediate', 'digest'] }) mode!: 'immediate' | 'digest';
   @ApiProperty({ type: DigestScheduleDto, nullable: true }) digest!: DigestScheduleDto | null;

@@ -67,7 +67,7 @@ export class UpdateNotificationRuleBody {
   @ApiPropertyOptional({ maxLength: 100 }) @Allow() name?: unknown;
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() channel_id?: unknown;
   @ApiPropertyOptional({ enum: NOTIFICATION_EVENT_TYPES, isArray: true }) @Allow() events?: unknown;
-  @ApiPropertyOptional({ enum: SEVERITIES, nullable: true }) @Allow() min_severity?: unknown;
+  @ApiPropertyOptional({ enum: [...SEVERITIES, null], nullable: true }) @Allow() min_severity?: unknown;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: SELECTOR_EXAMPLE })
   @Allow()
   repositories?: unknown;

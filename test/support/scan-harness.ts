@@ -84,6 +84,8 @@ export interface ScanHarnessOptions {
   readonly gitCaFile?: string;
   /** What the worker's git may reach besides public hosts (GIT_ALLOWED_HOSTS); default: the loopback, where the stand-ins are. */
   readonly gitAllowedHosts?: readonly string[];
+  /** The worker's SMTP_URL (the operator's mail server, for email channels without their own). */
+  readonly smtpUrl?: string;
   /**
    * A database of the test's own (prepared by it). For tests of what spans every org: the advisory
    * mirror and re-matching, whose counts another test's imports would change.
@@ -172,6 +174,12 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
           ...(options.sshKey ? { sshKeyPath: options.sshKey.path, sshKeyOrgs: options.sshKey.orgs } : {}),
         },
         timeoutMs: 10_000,
+        // The notification receivers of the tests listen on the loopback, over http.
+        notifications: {
+          outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] }),
+          allowHttp: true,
+          ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+        },
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
         ...(githubApp ? { githubApp: { appId: githubApp.appId, privateKey: githubApp.privateKeyPem } } : {}),

@@ -7,6 +7,9 @@ import { AuditController } from './audit/audit.controller';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { CurrentIdentityController } from './auth/current-identity.controller';
 import { applicationProviders } from './composition/application.providers';
+import { notificationProviders } from './composition/notification.providers';
+import { NotificationDeliveriesController } from './notifications/notification-deliveries.controller';
+import { NotificationRulesController } from './notifications/notification-rules.controller';
 import { credentialLookupProvider } from './composition/credential-lookup.provider';
 import {
   gitLoginDirectoryProvider,
@@ -79,12 +82,15 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     GithubSetupController,
     SshDeployKeysController,
     NotificationChannelsController,
+    NotificationRulesController,
+    NotificationDeliveriesController,
     MetricsController,
     RescanScheduleController,
   ],
   providers: [
     apiMetricsProvider,
     ...applicationProviders,
+    ...notificationProviders,
     credentialLookupProvider,
     TokenAuthenticator,
     BearerStrategy,

@@ -6,6 +6,9 @@ import type {
   ManifestParserPool,
   ManifestSource,
   NotificationDigests,
+  NotificationChannelDirectory,
+  NotificationDeliveryAttempts,
+  NotificationSender,
   PolicyRepository,
   RematchTargetFinder,
   RescanTargets,
@@ -35,6 +38,8 @@ import { createProbeDatabaseActivity } from './self-check/probe-database.activit
 import { createCollectDigestActivity } from './notifications/collect-digest.activity';
 import { createFinishDigestActivity } from './notifications/finish-digest.activity';
 import { createRequestRescanPageActivity } from './notifications/request-rescan-page.activity';
+import { createGiveUpNotificationDeliveryActivity } from './notifications/give-up-notification-delivery.activity';
+import { createSendNotificationActivity } from './notifications/send-notification.activity';
 
 export interface ActivityDeps {
   readonly systemProbe: SystemProbe;
@@ -61,6 +66,12 @@ export interface ActivityDeps {
   readonly rescanTargets: RescanTargets;
   /** The ignore-expiry timer's step: the same re-judging as the API's sweep. */
   readonly expireTriage: ExpireTriage;
+  /** Notification deliveries: their rows, the channels' secrets and the wire formats. */
+  readonly notificationAttempts: NotificationDeliveryAttempts;
+  readonly notificationChannels: NotificationChannelDirectory;
+  readonly notificationSender: NotificationSender;
+  /** The API's public base URL for links in messages; null: messages carry none. */
+  readonly notificationLinkBaseUrl: string | null;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -92,6 +103,8 @@ export function createActivities(deps: ActivityDeps) {
     finishDigest: createFinishDigestActivity(deps),
     requestRescanPage: createRequestRescanPageActivity(deps),
     expireTriage: createExpireTriageActivity(deps),
+    sendNotification: createSendNotificationActivity({ ...deps, now }),
+    giveUpNotificationDelivery: createGiveUpNotificationDeliveryActivity({ ...deps, now }),
   };
 }
 

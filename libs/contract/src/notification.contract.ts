@@ -4,9 +4,32 @@
  */
 export const DELIVER_NOTIFICATION_WORKFLOW = 'deliverNotificationWorkflow';
 
+/**
+ * How long a delivery keeps trying: from `initialIntervalMs`, doubling up to `maximumIntervalMs`
+ * (a receiver's Retry-After overrides the wait), until `giveUpAfterMs` after the first attempt.
+ */
+export interface DeliveryRetrySettings {
+  readonly initialIntervalMs: number;
+  readonly maximumIntervalMs: number;
+  readonly giveUpAfterMs: number;
+}
+
+export const DEFAULT_DELIVERY_RETRY: DeliveryRetrySettings = {
+  initialIntervalMs: 5_000,
+  maximumIntervalMs: 10 * 60 * 1000,
+  giveUpAfterMs: 24 * 60 * 60 * 1000,
+};
+
 export interface DeliverNotificationInput {
   /** The `notification_deliveries` row: it names the channel, the events and the idempotency key. */
   readonly deliveryId: string;
+  /** Unset: DEFAULT_DELIVERY_RETRY (tests shorten it). */
+  readonly retry?: Partial<DeliveryRetrySettings>;
+}
+
+/** How a delivery ended; the row says the same, with every attempt counted. */
+export interface DeliverNotificationResult {
+  readonly status: 'delivered' | 'failed' | 'skipped';
 }
 
 /** One workflow per delivery row: starting it twice finds the first (the id is the dedupe). */

@@ -5,3 +5,4 @@ export * from './sync-advisories.workflow';
 export * from './send-digest.workflow';
 export * from './rescan-org.workflow';
 export * from './expire-triage.workflow';
+export * from './deliver-notification.workflow';

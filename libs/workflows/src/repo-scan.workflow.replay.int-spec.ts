@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EXPIRE_TRIAGE_WORKFLOW, REPO_SCAN_WORKFLOW, SYNC_ADVISORIES_WORKFLOW } from '@repoguard/contract';
+import {
+  DELIVER_NOTIFICATION_WORKFLOW,
+  EXPIRE_TRIAGE_WORKFLOW,
+  REPO_SCAN_WORKFLOW,
+  SYNC_ADVISORIES_WORKFLOW,
+} from '@repoguard/contract';
 import { historyScenarios } from '../../../test/histories/scenarios';
 
 // Every history under test/fixtures/histories (one per branch of each workflow, recorded from
@@ -16,6 +21,7 @@ const WORKFLOW_TYPES: Readonly<Record<string, string>> = {
   'repo-scan': REPO_SCAN_WORKFLOW,
   'sync-advisories': SYNC_ADVISORIES_WORKFLOW,
   'expire-triage': EXPIRE_TRIAGE_WORKFLOW,
+  'deliver-notification': DELIVER_NOTIFICATION_WORKFLOW,
 };
 
 interface HistoryJson {

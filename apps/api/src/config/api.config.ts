@@ -134,6 +134,17 @@ export class ApiConfig extends SharedConfig {
   @Min(60_000, { message: 'must be at least 60000: a run may not have started its scan before' })
   SCAN_RECONCILE_GRACE_MS: number = 15 * 60 * 1000;
 
+  /**
+   * How often every API process turns notification events into deliveries and starts their
+   * workflows (at once again after a round that found events). 0: never in this process.
+   */
+  @Type(() => Number)
+  @ValidateIf((c: ApiConfig) => c.NOTIFY_DISPATCH_INTERVAL_MS !== 0)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(50, { message: 'must be 0 (off) or at least 50' })
+  @Max(600_000, { message: 'must be at most 600000' })
+  NOTIFY_DISPATCH_INTERVAL_MS: number = 1_000;
+
   /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). Unset: webhooks are refused. */
   @ValidateIf((c: ApiConfig) => c.GITHUB_WEBHOOK_SECRET !== undefined || githubAppEnabled(c))
   @IsDefined({ message: 'is required when the GitHub App is enabled' })

@@ -77,6 +77,14 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   OSV_API_URL: string = 'https://api.osv.dev';
 
+  /** Where people reach the API (the API's PUBLIC_BASE_URL): notification messages link there. Unset: no links. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  PUBLIC_BASE_URL?: string;
+
   /**
    * api: ask OSV.dev (OSV_API_URL) during each scan. mirror: match in memory against the advisories
    * imported into PostgreSQL (`repoguard advisories:import`); scans then never call out.

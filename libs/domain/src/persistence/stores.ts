@@ -27,6 +27,9 @@ import type { SshDeployKeyStore } from '../repository/ssh-deploy-key-store.port'
 import type { RescanScheduleRepository } from '../notification/rescan-schedule-repository.port';
 import type { NotificationChannelStore } from '../notification/notification-channel-store.port';
 import type { NotificationEventLog } from '../notification/notification-event-log.port';
+import type { NotificationRuleRepository } from '../notification/notification-rule-repository.port';
+import type { NotificationDispatchQueue } from '../notification/notification-dispatch-queue.port';
+import type { NotificationDeliveryLog } from '../notification/notification-delivery-log.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -62,4 +65,7 @@ export interface Stores {
   readonly rescanSchedules: RescanScheduleRepository;
   readonly notificationChannels: NotificationChannelStore;
   readonly notificationEvents: NotificationEventLog;
+  readonly notificationRules: NotificationRuleRepository;
+  readonly notificationDispatch: NotificationDispatchQueue;
+  readonly notificationDeliveries: NotificationDeliveryLog;
 }

@@ -14,6 +14,12 @@ import {
 import { DEFAULT_SCAN_TASK_QUEUE } from '@repoguard/contract';
 import type { ActivityDeps, ScanLimits } from '@repoguard/activities';
 import { AesGcmSecretBox } from '../crypto/secret-box';
+import { IpaddrOutboundAddressPolicy } from '../network/ipaddr-outbound-address-policy';
+import {
+  createNotificationSender,
+  type NotificationSenderSettings,
+} from '../notifications/channel-notification-sender';
+import { MikroOrmNotificationChannelDirectory } from '../persistence/stores/mikro-orm-notification-channel-directory';
 import { GitCliManifestSource, type GitCliManifestSourceOptions } from '../git/git-cli-manifest-source';
 import { ProviderRoutingManifestSource } from '../git/provider-routing-manifest-source';
 import { StoredGitCredentials } from '../git/stored-git-credentials';
@@ -40,6 +46,7 @@ import { MikroOrmSnapshotRepository } from '../persistence/repositories/mikro-or
 import { MikroOrmSystemProbe } from '../persistence/repositories/mikro-orm-system-probe';
 import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-orm-vulnerability-cache';
 import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
+import { MikroOrmNotificationDeliveryAttempts } from '../persistence/stores/mikro-orm-notification-delivery-attempts';
 import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
 import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
 import { SqlNotificationDigests } from '../notifications/sql-notification-digests';
@@ -69,6 +76,13 @@ export interface IntegrationSettings {
   readonly osvExportLimits?: OsvExportLimits;
   /** The manifest parser pool (PiscinaManifestParserPool); its owner closes it at shutdown. */
   readonly parserPool: ManifestParserPool;
+  /**
+   * Where notification senders may connect and the operator's SMTP server
+   * (`notificationSettings(config)`); unset: public addresses only, https only, no operator SMTP.
+   */
+  readonly notifications?: NotificationSenderSettings;
+  /** The API's public base URL, for links in notification messages. */
+  readonly publicBaseUrl?: string;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -77,12 +91,10 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
   const githubFetch = metrics
     ? { fetch: instrumentFetch('github', metrics, fetch, { answers: GITHUB_ANSWER_STATUSES }) }
     : {};
-  const secrets = settings.encryption
-    ? new MikroOrmSecretStore(
-        em,
-        AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
-      )
+  const box = settings.encryption
+    ? AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys)
     : null;
+  const secrets = box ? new MikroOrmSecretStore(em, box) : null;
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
@@ -127,6 +139,16 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     notificationDigests: new SqlNotificationDigests(em),
     rescanTargets: new SqlRescanTargets(em),
     expireTriage: expireTriage(em),
+    notificationAttempts: new MikroOrmNotificationDeliveryAttempts(em),
+    notificationSender: createNotificationSender(
+      settings.notifications ?? {
+        outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: [] }),
+        allowHttp: false,
+      },
+    ),
+    // Without the encryption key no channel can have been stored: every delivery's channel is gone.
+    notificationChannels: new MikroOrmNotificationChannelDirectory(em, box),
+    notificationLinkBaseUrl: settings.publicBaseUrl ?? null,
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

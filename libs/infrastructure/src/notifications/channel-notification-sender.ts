@@ -115,13 +115,15 @@ function final(error: string): SendOutcome {
 }
 
 /** The sender as both processes build it from `notificationSettings(config)`. */
-export function createNotificationSender(settings: {
+export interface NotificationSenderSettings {
   readonly outbound: OutboundAddressPolicy;
   readonly allowHttp: boolean;
   readonly smtpUrl?: string;
   readonly smtpFrom?: string;
   readonly timeoutMs?: number;
-}): ChannelNotificationSender {
+}
+
+export function createNotificationSender(settings: NotificationSenderSettings): ChannelNotificationSender {
   const timeoutMs = settings.timeoutMs ?? NOTIFICATION_TIMEOUT_MS;
   return new ChannelNotificationSender({
     outbound: settings.outbound,

@@ -23,6 +23,9 @@ import { StoredSecretEntity } from './stored-secret.entity';
 import { UserEntity } from './user.entity';
 import { VulnerabilityEntity } from './vulnerability.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { NotificationDeliveryEntity } from './notification-delivery.entity';
+import { NotificationRuleMuteEntity } from './notification-rule-mute.entity';
+import { NotificationRuleEntity } from './notification-rule.entity';
 
 export {
   ApiKeyEntity,
@@ -51,6 +54,9 @@ export {
   UserEntity,
   VulnerabilityEntity,
   WebhookDeliveryEntity,
+  NotificationRuleEntity,
+  NotificationRuleMuteEntity,
+  NotificationDeliveryEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -83,4 +89,7 @@ export const ENTITIES = [
   MirroredAdvisoryPackageEntity,
   NotificationChannelEntity,
   NotificationEventEntity,
+  NotificationRuleEntity,
+  NotificationRuleMuteEntity,
+  NotificationDeliveryEntity,
 ];

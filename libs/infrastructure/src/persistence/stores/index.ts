@@ -31,3 +31,7 @@ export * from './mikro-orm-notification-channel-store';
 export * from './mikro-orm-notification-channel-directory';
 export * from './mikro-orm-notification-event-log';
 export * from './notification-event-writer';
+export * from './mikro-orm-notification-rule-repository';
+export * from './mikro-orm-notification-dispatch-queue';
+export * from './mikro-orm-notification-delivery-log';
+export * from './mikro-orm-notification-delivery-attempts';

@@ -30,6 +30,9 @@ import { MikroOrmSshDeployKeyStore } from './mikro-orm-ssh-deploy-key-store';
 import { MikroOrmRescanScheduleRepository } from './mikro-orm-rescan-schedule-repository';
 import { MikroOrmNotificationChannelStore } from './mikro-orm-notification-channel-store';
 import { MikroOrmNotificationEventLog } from './mikro-orm-notification-event-log';
+import { MikroOrmNotificationRuleRepository } from './mikro-orm-notification-rule-repository';
+import { MikroOrmNotificationDispatchQueue } from './mikro-orm-notification-dispatch-queue';
+import { MikroOrmNotificationDeliveryLog } from './mikro-orm-notification-delivery-log';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -83,5 +86,8 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
       () => new MikroOrmNotificationChannelStore(em, settings.secretBox ?? null),
     ),
     notificationEvents: lazy('notificationEvents', () => new MikroOrmNotificationEventLog(em)),
+    notificationRules: lazy('notificationRules', () => new MikroOrmNotificationRuleRepository(em)),
+    notificationDispatch: lazy('notificationDispatch', () => new MikroOrmNotificationDispatchQueue(em)),
+    notificationDeliveries: lazy('notificationDeliveries', () => new MikroOrmNotificationDeliveryLog(em)),
   });
 }

@@ -1,0 +1,33 @@
+import type { DigestScheduler, UnitOfWork } from '@repoguard/domain';
+import type { OrgCaller } from '../shared/caller';
+import { ruleAuditMetadata, ruleNotFound } from './notification-rule-checks';
+
+export interface DeleteNotificationRuleCommand {
+  readonly caller: OrgCaller;
+  readonly ruleId: string;
+}
+
+/** The rule and its mutes go; deliveries it made stay in the log (their rule_ids keep its id). */
+export class DeleteNotificationRule {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly digests: DigestScheduler | null = null,
+  ) {}
+
+  async execute({ caller, ruleId }: DeleteNotificationRuleCommand): Promise<void> {
+    const removed = await this.uow.transaction(caller.scope, async ({ notificationRules, audit }) => {
+      const rule = await notificationRules.get(caller.orgId, ruleId, true);
+      if (!rule) throw ruleNotFound(ruleId);
+      await notificationRules.remove(caller.orgId, ruleId);
+      audit.record(caller.actor, {
+        orgId: caller.orgId,
+        action: 'notification_rule.deleted',
+        targetType: 'notification_rule',
+        targetId: rule.id,
+        metadata: ruleAuditMetadata(rule),
+      });
+      return rule;
+    });
+    if (removed.mode === 'digest') await this.digests?.remove(removed.id);
+  }
+}

@@ -1,0 +1,28 @@
+import type { NotificationDelivery, NotificationDeliveryStatus } from './notification-delivery';
+import type { NotificationEvent } from './notification-event';
+
+export interface DeliveryToSend {
+  readonly delivery: NotificationDelivery;
+  readonly events: readonly NotificationEvent[];
+  readonly org: { readonly id: string; readonly name: string };
+  /** Digest deliveries: the rule's frequency, for the title. */
+  readonly digestFrequency?: 'daily' | 'weekly';
+}
+
+export interface DeliveryAttemptOutcome {
+  readonly status: Exclude<NotificationDeliveryStatus, 'pending'>;
+  readonly error: string | null;
+  readonly statusCode: number | null;
+  readonly nextAttemptAt: Date | null;
+  readonly at: Date;
+}
+
+/** What the delivery workflow's activities read and record, each call its own short transaction. */
+export interface NotificationDeliveryAttempts {
+  load(deliveryId: string): Promise<DeliveryToSend | null>;
+  /** Counts an attempt before the message goes out, so a crash mid-send still shows it. */
+  begin(deliveryId: string, at: Date): Promise<void>;
+  record(deliveryId: string, outcome: DeliveryAttemptOutcome): Promise<void>;
+  /** Ends a delivery `failed` (retries exhausted) unless it ended otherwise already. */
+  giveUp(deliveryId: string, error: string, at: Date): Promise<void>;
+}

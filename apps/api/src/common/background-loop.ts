@@ -1,16 +1,18 @@
 /**
  * A loop of rounds in the background of an API process, for the work every process does on its own
  * (no leader): `round` answers how long to wait before the next one (0: at once), `onError` how long
- * after a round that threw; `stop` wakes a wait and resolves once the round in flight has ended,
- * before the database pool closes.
+ * after a round that threw; `stop` wakes a wait, aborts the signal a round was given (for calls that
+ * would otherwise wait long on a peer that is down) and resolves once the round in flight has
+ * ended, before the database pool closes.
  */
 export class BackgroundLoop {
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(
-    private readonly round: () => Promise<number>,
+    private readonly round: (signal: AbortSignal) => Promise<number>,
     private readonly onError: (error: Error) => number,
   ) {}
 
@@ -20,6 +22,7 @@ export class BackgroundLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.wake?.();
     await this.loop;
   }
@@ -30,7 +33,7 @@ export class BackgroundLoop {
       if (wait > 0 && !this.stopped) await this.sleep(wait);
       if (this.stopped) return;
       try {
-        wait = await this.round();
+        wait = await this.round(this.stopping.signal);
       } catch (error) {
         wait = this.onError(error as Error);
       }

@@ -5,9 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
 import { ReconcileNotificationSchedules } from '@repoguard/application';
 import { BackgroundLoop } from '../common/background-loop';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 
 /**
  * The loop that makes the Temporal Schedules of digest rules and org rescans match the database,
@@ -24,9 +26,10 @@ export class NotificationScheduleReconcileRunner implements OnApplicationBootstr
   constructor(
     private readonly reconcile: ReconcileNotificationSchedules,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
   ) {
     this.loop = new BackgroundLoop(
-      () => this.round(),
+      (signal) => this.round(signal),
       (error) => {
         if (!this.failing)
           this.logger.warn(`notification schedules not reconciled (tried again): ${error.message}`);
@@ -44,8 +47,12 @@ export class NotificationScheduleReconcileRunner implements OnApplicationBootstr
     return this.loop.stop();
   }
 
-  private async round(): Promise<number> {
-    const round = await this.reconcile.execute();
+  private async round(signal: AbortSignal): Promise<number> {
+    // While Temporal is out of reach a call waits for the connection (and its first connect ignores
+    // the abort): shutdown does not wait with it. The abandoned round only fails later.
+    const reconciling = this.temporal.withAbortSignal(signal, () => this.reconcile.execute());
+    reconciling.catch(() => undefined);
+    const round = await Promise.race([reconciling, abandonedOn(signal)]);
     if (this.failing) this.logger.log('notification schedules reconciled again');
     this.failing = false;
     const changed = round.created + round.updated + round.removed;
@@ -56,4 +63,13 @@ export class NotificationScheduleReconcileRunner implements OnApplicationBootstr
     for (const failure of round.failed) this.logger.warn(`notification schedule not in line: ${failure}`);
     return this.config.NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS;
   }
+}
+
+/** Rejects once `signal` aborts: a round given up because the process stops. */
+function abandonedOn(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const stop = () => reject(new Error('stopping: the round was abandoned'));
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }

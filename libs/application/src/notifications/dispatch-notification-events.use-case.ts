@@ -11,7 +11,7 @@ import {
 } from '@repoguard/domain';
 
 export interface DispatchSettings {
-  /** Events taken per round (their groups' other events come with them). */
+  /** Whole groups are taken per round until this many events (one larger group still comes whole). */
   readonly batchSize: number;
   /** A scan's events wait for its end at most this long, then go as they are. */
   readonly groupWaitMs: number;
@@ -35,8 +35,9 @@ export interface DispatchRound {
 }
 
 /**
- * Turns recorded events into deliveries. In one transaction: takes undispatched events whose group
- * is ready (locked, SKIP LOCKED, so API replicas running this at once take disjoint events),
+ * Turns recorded events into deliveries. In one transaction: takes whole groups of undispatched
+ * events whose group is ready (each group locked whole, so API replicas running this at once never
+ * split one),
  * matches them against the orgs' enabled immediate rules and mutes, writes ONE delivery per event
  * group and channel (whatever the number of events or rules: a scan with 100 new findings is one
  * message per channel), and marks every taken event dispatched. After the commit, starts the
@@ -91,7 +92,9 @@ export class DispatchNotificationEvents {
     const byGroup = new Map<string, QueuedNotificationEvent[]>();
     for (const event of events) {
       const key = `${event.org_id}\u0000${event.group_key}`;
-      byGroup.set(key, [...(byGroup.get(key) ?? []), event]);
+      const group = byGroup.get(key);
+      if (group) group.push(event);
+      else byGroup.set(key, [event]);
     }
     const deliveries: NewNotificationDelivery[] = [];
     for (const group of byGroup.values()) {

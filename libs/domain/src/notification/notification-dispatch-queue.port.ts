@@ -29,7 +29,9 @@ export interface NotificationDispatchQueue {
   /**
    * Locks and returns undispatched events, oldest first, whose group is ready: no scan, or the scan
    * has ended, or the event is older than `groupWaitMs`; with the other undispatched events of the
-   * same groups, so a group goes out whole. Rows another dispatcher holds are skipped.
+   * same groups, so a group goes out whole however large. A group another dispatcher holds any
+   * part of is skipped, never split. `limit` stops adding groups, never cuts one. Events come
+   * without their payload (matching rules does not need it).
    */
   takeReadyEvents(options: {
     readonly limit: number;

@@ -3,7 +3,10 @@ import type { NotificationEvent } from './notification-event';
 
 export interface DeliveryToSend {
   readonly delivery: NotificationDelivery;
+  /** The delivery's events still stored, oldest first, at most MAX_MESSAGE_EVENTS of them. */
   readonly events: readonly NotificationEvent[];
+  /** How many of the delivery's events are still stored (a disconnected repository takes its own). */
+  readonly eventCount: number;
   readonly org: { readonly id: string; readonly name: string };
   /** Digest deliveries: the rule's frequency, for the title. */
   readonly digestFrequency?: 'daily' | 'weekly';

@@ -48,3 +48,16 @@ export interface NotificationDeliveryRecord extends NotificationDelivery {
 export function deliveryIdempotencyKey(deliveryId: string): string {
   return `rg-delivery-${deliveryId}`;
 }
+
+/** The most of an error a delivery keeps (the log, Temporal's failure): a reason, never a payload. */
+export const MAX_DELIVERY_ERROR_CHARS = 500;
+
+export function boundedDeliveryError(text: string): string {
+  return text.length <= MAX_DELIVERY_ERROR_CHARS ? text : `${text.slice(0, MAX_DELIVERY_ERROR_CHARS - 1)}…`;
+}
+
+/**
+ * The most events one message carries (a digest collects at most this many, a delivery loads at
+ * most this many); the message still knows how many there were ("and N more").
+ */
+export const MAX_MESSAGE_EVENTS = 10_000;

@@ -81,6 +81,18 @@ describe('ChannelNotificationSender against local receivers', () => {
     },
   );
 
+  it.each(['slack', 'teams', 'discord', 'webhook'] as const)(
+    "delivers a %s message of 10,000 events within the receiver's limits, counting them all",
+    async (kind) => {
+      const { token, secret } = target(kind);
+      const outcome = await sender().send(channelOf(kind), secret, message(manyEvents(10_000)));
+      expect(outcome).toMatchObject({ delivered: true });
+      const [request] = receivers.requests(token);
+      expect(request!.problems).toEqual([]);
+      expect(request!.raw).toMatch(/10,?000|and 99\d\d more/);
+    },
+  );
+
   it('names the message in webhook-id and signs it so the library verifies it', async () => {
     const { token, secret } = target('webhook');
     await sender().send(

@@ -153,6 +153,14 @@ describe('ChannelNotificationSender against local receivers', () => {
     expect((outcome as { error: string }).error).toContain('did not answer');
   });
 
+  it('counts a 2xx as delivered at once, even when its body keeps coming past the timeout', async () => {
+    const { token, secret } = target('slack');
+    receivers.script(token, [{ status: 200, drip: true }]);
+    const outcome = await sender().send(channelOf('slack'), secret, message(manyEvents(1)));
+    expect(outcome).toEqual({ delivered: true, status_code: 200 });
+    expect(receivers.requests(token)).toHaveLength(1);
+  });
+
   it('refuses internal addresses unless the operator opened them, before connecting', async () => {
     const { token, secret } = target('slack');
     const strict = createNotificationSender({ outbound: closed, allowHttp: true });

@@ -1,4 +1,5 @@
 import {
+  MAX_MESSAGE_EVENTS,
   ruleSelectsEvent,
   SYSTEM_SCOPE,
   type Clock,
@@ -116,6 +117,7 @@ export class DispatchNotificationEvents {
         }
       }
       for (const [channelId, { rule, ruleIds, eventIds }] of byChannel) {
+        const ids = group.filter((e) => eventIds.has(e.id)).map((e) => e.id);
         deliveries.push({
           id: this.newId(),
           org_id: first.org_id,
@@ -125,7 +127,9 @@ export class DispatchNotificationEvents {
           rule_ids: [...ruleIds].sort(),
           kind: 'immediate',
           group_key: groupKey,
-          event_ids: group.filter((e) => eventIds.has(e.id)).map((e) => e.id),
+          // The row names the first events only; the message counts them all.
+          event_ids: ids.slice(0, MAX_MESSAGE_EVENTS),
+          ...(ids.length > MAX_MESSAGE_EVENTS ? { event_total: ids.length } : {}),
         });
       }
     }

@@ -26,7 +26,10 @@ export interface NotificationDelivery {
   readonly kind: 'immediate' | 'digest' | 'test';
   /** With the channel, the idempotency key: one delivery per event group and channel. */
   readonly group_key: string;
+  /** At most MAX_MESSAGE_EVENTS ids, the first of the group or digest. */
   readonly event_ids: readonly string[];
+  /** How many events the delivery stands for when that is more than `event_ids` names. */
+  readonly event_total?: number | null;
   readonly status: NotificationDeliveryStatus;
   readonly attempts: number;
   readonly last_error: string | null;

@@ -18,7 +18,10 @@ export interface NewNotificationDelivery {
   readonly rule_ids: readonly string[];
   readonly kind: 'immediate' | 'digest' | 'test';
   readonly group_key: string;
+  /** At most MAX_MESSAGE_EVENTS, the first of the group. */
   readonly event_ids: readonly string[];
+  /** Set when the group had more events than `event_ids` names. */
+  readonly event_total?: number;
 }
 
 /**

@@ -42,6 +42,9 @@ export class MikroOrmNotificationDeliveryAttempts implements NotificationDeliver
         { id: string; name: string } | undefined
       >,
     ]);
+    // Events past the named ones are counted as they were: none is read, and the named ones
+    // tell whether the repository is still there.
+    const stillStored = Number(counted[0]?.n ?? 0);
     let digestFrequency: 'daily' | 'weekly' | undefined;
     if (delivery.kind === 'digest' && delivery.rule_ids[0]) {
       const rule = await this.db()('notification_rules').where({ id: delivery.rule_ids[0] }).first('digest');
@@ -53,7 +56,7 @@ export class MikroOrmNotificationDeliveryAttempts implements NotificationDeliver
         const { seq: _seq, ...event } = eventOf(e);
         return event;
       }),
-      eventCount: Number(counted[0]?.n ?? 0),
+      eventCount: stillStored === 0 ? 0 : stillStored + Math.max(0, (delivery.event_total ?? 0) - ids.length),
       org: org ?? { id: delivery.org_id, name: delivery.org_id },
       ...(digestFrequency ? { digestFrequency } : {}),
     };

@@ -12,9 +12,13 @@ import { Webhook } from 'standardwebhooks';
 export const HTTP_RECEIVER_KINDS = ['slack', 'teams', 'discord', 'webhook'] as const;
 export type HttpReceiverKind = (typeof HTTP_RECEIVER_KINDS)[number];
 
-/** How the receiver answers one request. `hang`: never answers (until the receiver closes). */
+/**
+ * How the receiver answers one request. `hang`: never answers (until the receiver closes).
+ * `drip`: sends the status line and then a body that never ends (a byte now and then).
+ */
 export type ReceiverAnswer =
   | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | { readonly status: number; readonly drip: true }
   | { readonly hang: true };
 
 export interface ReceivedRequest {
@@ -124,6 +128,18 @@ export async function startNotificationReceivers(): Promise<NotificationReceiver
       });
       if ('hang' in answer) {
         hanging.add(() => res.destroy());
+        return;
+      }
+      if ('drip' in answer) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.write('o');
+        const timer = setInterval(() => res.write('k'), 200);
+        const stop = () => {
+          clearInterval(timer);
+          res.destroy();
+        };
+        res.on('close', () => clearInterval(timer));
+        hanging.add(stop);
         return;
       }
       res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');

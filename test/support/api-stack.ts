@@ -48,6 +48,8 @@ export interface ApiStackOptions {
   readonly gitCaFile?: string;
   /** GIT_ALLOWED_HOSTS of the API and the worker; default: the loopback, where the stand-ins are. */
   readonly gitAllowedHosts?: readonly string[];
+  /** The operator's SMTP server (SMTP_URL) for the API's test-sends and the worker's deliveries. */
+  readonly smtpUrl?: string;
   /** Receives the API's JSON log lines (see log-capture). */
   readonly logs?: LogCapture;
   /** The instance GITHUB_TOKEN, given to both the API and the worker. */
@@ -68,6 +70,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.githubToken ? { githubToken: options.githubToken } : {}),
     ...(options.sshKey ? { sshKey: options.sshKey } : {}),
+    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -84,6 +87,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
       ...(options.gitCaFile ? { GIT_SSL_CA_FILE: options.gitCaFile } : {}),
       ...(options.gitAllowedHosts ? { GIT_ALLOWED_HOSTS: options.gitAllowedHosts.join(',') } : {}),
       ...(options.encryptionKey ? { REPOGUARD_ENCRYPTION_KEY: options.encryptionKey } : {}),
+      ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
       ...(options.githubToken ? { GITHUB_TOKEN: options.githubToken } : {}),
       ...(options.sshKey
         ? { GIT_SSH_KEY_PATH: options.sshKey.path, GIT_SSH_KEY_ORGS: options.sshKey.orgs.join(',') }

@@ -12,9 +12,13 @@ import { Webhook } from 'standardwebhooks';
 export const HTTP_RECEIVER_KINDS = ['slack', 'teams', 'discord', 'webhook'] as const;
 export type HttpReceiverKind = (typeof HTTP_RECEIVER_KINDS)[number];
 
-/** How the receiver answers one request. `hang`: never answers (until the receiver closes). */
+/**
+ * How the receiver answers one request. `hang`: never answers (until the receiver closes).
+ * `drip`: sends the status line and then a body that never ends (a byte now and then).
+ */
 export type ReceiverAnswer =
   | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | { readonly status: number; readonly drip: true }
   | { readonly hang: true };
 
 export interface ReceivedRequest {
@@ -62,6 +66,8 @@ export interface NotificationReceivers {
   setWebhookSecret(token: string, secret: string): void;
   /** The next answers at `token`, in order, before valid requests are accepted again. */
   script(token: string, answers: readonly ReceiverAnswer[]): void;
+  /** Until `until`, every request at `token` gets `answer` (after any scripted answers). */
+  answerUntil(token: string, answer: ReceiverAnswer, until: Date): void;
   /** Every request to `token`, valid or not, in order. */
   requests(token: string): ReceivedRequest[];
   /** Valid requests accepted (2xx) at `token`. */
@@ -75,6 +81,7 @@ export async function startNotificationReceivers(): Promise<NotificationReceiver
   const log: ReceivedRequest[] = [];
   const scripts = new Map<string, ReceiverAnswer[]>();
   const secrets = new Map<string, string>();
+  const windows = new Map<string, { answer: ReceiverAnswer; until: number }>();
   const hanging = new Set<() => void>();
 
   const server: Server = createServer((req, res) => {
@@ -104,7 +111,9 @@ export async function startNotificationReceivers(): Promise<NotificationReceiver
         problems.push('body is not JSON');
       }
       if (body !== undefined) problems.push(...VALIDATORS[kind](body, raw, req.headers, secrets.get(token)));
-      const scripted = scripts.get(token)?.shift();
+      const window = windows.get(token);
+      const scripted =
+        scripts.get(token)?.shift() ?? (window && Date.now() < window.until ? window.answer : undefined);
       const answer: ReceiverAnswer = scripted ?? (problems.length > 0 ? INVALID[kind] : SUCCESS[kind]);
       const header = req.headers['idempotency-key'];
       log.push({
@@ -121,6 +130,18 @@ export async function startNotificationReceivers(): Promise<NotificationReceiver
         hanging.add(() => res.destroy());
         return;
       }
+      if ('drip' in answer) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.write('o');
+        const timer = setInterval(() => res.write('k'), 200);
+        const stop = () => {
+          clearInterval(timer);
+          res.destroy();
+        };
+        res.on('close', () => clearInterval(timer));
+        hanging.add(stop);
+        return;
+      }
       res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');
     });
   });
@@ -134,6 +155,7 @@ export async function startNotificationReceivers(): Promise<NotificationReceiver
     url: (kind, token) => `${origin}/${kind}/${token}`,
     setWebhookSecret: (token, secret) => void secrets.set(token, secret),
     script: (token, answers) => void scripts.set(token, [...(scripts.get(token) ?? []), ...answers]),
+    answerUntil: (token, answer, until) => void windows.set(token, { answer, until: until.getTime() }),
     requests: (token) => log.filter((r) => r.token === token),
     accepted: (token) => log.filter((r) => r.token === token && acceptedOf(r)),
     acceptedCount: (key) => log.filter((r) => r.idempotencyKey === key && acceptedOf(r)).length,

@@ -29,14 +29,17 @@ function notificationBundle(): Promise<{ code: string }> {
 /** What the stand-in delivery workflow got, and how it answers (delivered unless told otherwise). */
 export class StandInDeliveries {
   readonly received: string[] = [];
+  /** The receiver refuses for good (the row ends failed with its answer). */
   refuse = false;
+  /** The retries run out against an outage (the row ends failed as the delivery workflow's give-up writes it). */
+  exhaust = false;
 
   constructor(private readonly orm: MikroORM) {}
 
   readonly activities = {
     standInDeliver: async ({ deliveryId }: DeliverNotificationInput) => {
       this.received.push(deliveryId);
-      const delivered = !this.refuse;
+      const delivered = !this.refuse && !this.exhaust;
       await this.orm.em
         .fork()
         .getKnex()('notification_deliveries')
@@ -44,7 +47,13 @@ export class StandInDeliveries {
         .update({
           status: delivered ? 'delivered' : 'failed',
           attempts: 1,
-          ...(delivered ? { delivered_at: new Date() } : { last_error: 'refused by the stand-in' }),
+          ...(delivered
+            ? { delivered_at: new Date() }
+            : {
+                last_error: this.refuse
+                  ? 'HTTP 404: refused by the stand-in'
+                  : 'Gave up after retries (HTTP 503 Service Unavailable)',
+              }),
         });
       return { delivered };
     },

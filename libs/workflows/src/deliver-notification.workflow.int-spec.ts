@@ -229,6 +229,57 @@ describe('deliverNotificationWorkflow', () => {
     expect(await row(id)).toMatchObject({ status: 'skipped' });
   });
 
+  it('skips, sending nothing, a delivery whose events were all deleted (their repository disconnected)', async () => {
+    const id = await delivery();
+    const { event_ids } = await row(id);
+    await db()('notification_events').whereIn('id', event_ids).delete();
+    const sender = new RecordingSender(() => ok);
+
+    expect(await run(await worker(sender), id)).toEqual({ status: 'skipped' });
+    expect(sender.attempts).toHaveLength(0);
+    expect(await row(id)).toMatchObject({ status: 'skipped' });
+  });
+
+  it('sends the events still stored when some were deleted', async () => {
+    const id = await delivery();
+    const { event_ids } = await row(id);
+    await db()('notification_events').where({ id: event_ids[0] }).delete();
+    const sender = new RecordingSender(() => ok);
+
+    expect(await run(await worker(sender), id)).toEqual({ status: 'delivered' });
+    expect(sender.attempts.map((a) => a.title)).toEqual(['2 new vulnerabilities in acme/api']);
+  });
+
+  it('keeps a huge refusal short in the log and in Temporal', async () => {
+    const id = await delivery();
+    const error = `HTTP 400: ${'z'.repeat(200_000)}`;
+    const sender = new RecordingSender(() => ({
+      delivered: false,
+      retryable: false,
+      status_code: 400,
+      error,
+    }));
+    const w = await worker(sender);
+    const workflowId = `${deliverNotificationWorkflowId(id)}:${randomUUID()}`;
+
+    const result = await w.worker.runUntil(
+      temporal.client.workflow.execute(DELIVER_NOTIFICATION_WORKFLOW, {
+        taskQueue: w.taskQueue,
+        workflowId,
+        args: [{ deliveryId: id, retry: fastRetry } satisfies DeliverNotificationInput],
+      }),
+    );
+
+    expect(result).toEqual({ status: 'failed' });
+    expect((await row(id)).last_error.length).toBeLessThanOrEqual(500);
+    const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    const failures = (history.events ?? []).flatMap((e) =>
+      e.activityTaskFailedEventAttributes?.failure ? [e.activityTaskFailedEventAttributes.failure] : [],
+    );
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.message!.length).toBeLessThanOrEqual(500);
+  });
+
   it('sends once however often the delivery is started', async () => {
     const id = await delivery();
     const sender = new RecordingSender(() => ok);

@@ -1,5 +1,6 @@
 // Digests and org rescans on the real Temporal dev server with the real activities and PostgreSQL;
 // only the delivery workflow (another part of issue 18) is a stand-in that marks its row.
+import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Worker } from '@temporalio/worker';
 import { ReconcileNotificationSchedules } from '@repoguard/application';
@@ -16,6 +17,7 @@ import {
   buildActivityDeps,
   createMikroOrmConfig,
   dropDatabase,
+  MikroOrmNotificationDeliveryAttempts,
   MikroOrmUnitOfWork,
   PiscinaManifestParserPool,
   prepareDatabase,
@@ -162,14 +164,14 @@ describe('digests and org rescans on Temporal', () => {
     expect((await deliveriesOf(ruleId)).at(-1)).toMatchObject({ event_ids: [later] });
   });
 
-  it('leaves the watermark where it was when the delivery failed, and the next digest sends them again', async () => {
+  it('leaves the watermark where it was when the retries ran out, and the next digest sends them again', async () => {
     const { orgId, ruleId } = await digestRule('digest-failed');
     const first = await storedFindingEvent(orm, orgId, 'CRITICAL', 30);
-    deliveries.refuse = true;
+    deliveries.exhaust = true;
     try {
-      expect(await runDigest(ruleId, 'refused')).toMatchObject({ outcome: 'not_delivered', events: 1 });
+      expect(await runDigest(ruleId, 'exhausted')).toMatchObject({ outcome: 'not_delivered', events: 1 });
     } finally {
-      deliveries.refuse = false;
+      deliveries.exhaust = false;
     }
     expect(await watermarkOf(ruleId)).toBeNull();
     expect(await deliveriesOf(ruleId)).toMatchObject([{ status: 'failed', event_ids: [first] }]);
@@ -182,6 +184,57 @@ describe('digests and org rescans on Temporal', () => {
       event_ids: [first, second],
     });
     expect((await watermarkOf(ruleId))?.toISOString()).toBe(resent.periodEnd);
+  });
+
+  it('moves the watermark on past a digest the receiver refused for good, the log keeping the failure', async () => {
+    const { orgId, ruleId } = await digestRule('digest-refused');
+    const first = await storedFindingEvent(orm, orgId, 'CRITICAL', 30);
+    deliveries.refuse = true;
+    let refused: SendDigestResult;
+    try {
+      refused = await runDigest(ruleId, 'refused');
+    } finally {
+      deliveries.refuse = false;
+    }
+    expect(refused).toMatchObject({ outcome: 'not_delivered', events: 1 });
+    expect((await watermarkOf(ruleId))?.toISOString()).toBe(refused.periodEnd);
+    expect(await deliveriesOf(ruleId)).toMatchObject([{ status: 'failed', event_ids: [first] }]);
+    // The next digest is not held by it: it carries only what came after.
+    await knex()('notification_rules')
+      .where({ id: ruleId })
+      .update({ digest_watermark: new Date(Date.now() - 5 * 60_000) });
+    const later = await storedFindingEvent(orm, orgId, 'HIGH', 2);
+    expect(await runDigest(ruleId, 'after-refusal')).toMatchObject({ outcome: 'delivered', events: 1 });
+    expect((await deliveriesOf(ruleId)).at(-1)).toMatchObject({ status: 'delivered', event_ids: [later] });
+  });
+
+  it('names at most 10,000 events in a digest row and counts the rest for the message', async () => {
+    const { orgId, ruleId } = await digestRule('digest-huge');
+    const occurredAt = new Date(Date.now() - 10 * 60_000);
+    const rows = Array.from({ length: 10_005 }, () => ({
+      id: randomUUID(),
+      org_id: orgId,
+      repo_id: null,
+      repo_name: 'acme/api',
+      type: 'finding.new',
+      severity: 'HIGH',
+      group_key: `scan-${randomUUID()}`,
+      payload: JSON.stringify({}),
+      occurred_at: occurredAt,
+    }));
+    await knex().batchInsert('notification_events', rows, 2_000);
+
+    const result = await runDigest(ruleId, 'huge');
+
+    expect(result).toMatchObject({ outcome: 'delivered', events: 10_005 });
+    const [row] = await knex()('notification_deliveries').where({
+      id: (result as { deliveryId: string }).deliveryId,
+    });
+    expect(row.event_ids).toHaveLength(10_000);
+    expect(row.event_total).toBe(10_005);
+    const loaded = await new MikroOrmNotificationDeliveryAttempts(orm.em.fork()).load(row.id);
+    expect(loaded?.events).toHaveLength(10_000);
+    expect(loaded?.eventCount).toBe(10_005);
   });
 
   it("runs the digest when the rule's Schedule fires", async () => {

@@ -1,4 +1,9 @@
-import { ruleSelectsEvent, type EventCursor, type NotificationDigests } from '@repoguard/domain';
+import {
+  MAX_MESSAGE_EVENTS,
+  ruleSelectsEvent,
+  type EventCursor,
+  type NotificationDigests,
+} from '@repoguard/domain';
 import { asActivity } from '../as-activity';
 import type { CollectDigestInput, CollectDigestResult } from './notification-activity.types';
 
@@ -11,7 +16,8 @@ const PAGE = 500;
 
 /**
  * Selects the events a digest rule sends for one period, from its watermark (or the rule's
- * creation) to the period end the run took, and records them as one delivery row. Nothing
+ * creation) to the period end the run took, and records them as one delivery row naming the
+ * oldest MAX_MESSAGE_EVENTS of them and counting the rest (the message says "and N more"). Nothing
  * selected: no row, and the watermark moves on (nothing is lost by that). Idempotent: the row's
  * group key is the rule and the period end, so a retried attempt finds the row it made.
  */
@@ -29,13 +35,18 @@ export function createCollectDigestActivity({ notificationDigests: digests }: Co
 
       const mutes = await digests.mutes(rule.id);
       const selected: string[] = [];
+      let total = 0;
       let cursor: EventCursor | null = null;
       for (;;) {
         const page = await digests.events(rule.org_id, { from, to }, cursor, PAGE);
-        for (const { event } of page) if (ruleSelectsEvent(rule, event, mutes, to)) selected.push(event.id);
+        for (const { event } of page) {
+          if (!ruleSelectsEvent(rule, event, mutes, to)) continue;
+          total++;
+          if (selected.length < MAX_MESSAGE_EVENTS) selected.push(event.id);
+        }
         if (page.length < PAGE) break;
         cursor = page.at(-1)!.cursor;
-        step.report({ read: selected.length });
+        step.report({ read: total });
       }
       if (selected.length === 0) {
         await digests.advanceWatermark(rule.id, to);
@@ -47,8 +58,9 @@ export function createCollectDigestActivity({ notificationDigests: digests }: Co
         channel: state.channel,
         group_key: `digest:${rule.id}:${to.toISOString()}`,
         event_ids: selected,
+        ...(total > selected.length ? { event_total: total } : {}),
       });
-      return { outcome: 'delivery', deliveryId: id, events: selected.length, periodFrom: from.toISOString() };
+      return { outcome: 'delivery', deliveryId: id, events: total, periodFrom: from.toISOString() };
     });
   };
 }

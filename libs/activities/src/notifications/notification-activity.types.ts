@@ -24,8 +24,10 @@ export interface FinishDigestInput {
 }
 
 export interface FinishDigestResult {
-  /** True: the watermark moved to the period's end. False: it stays, and the next digest sends these again. */
+  /** The delivery row says delivered. */
   readonly delivered: boolean;
+  /** True: the watermark moved to the period's end. False: it stays, and the next digest sends these again. */
+  readonly advanced?: boolean;
   readonly status: string | null;
 }
 

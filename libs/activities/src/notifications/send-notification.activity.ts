@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  boundedDeliveryError,
   composeNotificationMessage,
   deliveryIdempotencyKey,
   type NotificationChannelDirectory,
@@ -53,7 +54,10 @@ export function nextRetryDelayMs(
 export function createSendNotificationActivity(deps: SendNotificationDeps) {
   return async function sendNotification(input: SendNotificationInput): Promise<DeliverNotificationResult> {
     const retry = { ...DEFAULT_DELIVERY_RETRY, ...input.retry };
-    const loaded = await deps.notificationAttempts.load(input.deliveryId);
+    const loaded = await deps.notificationAttempts.load(input.deliveryId).catch((error: unknown) => {
+      // A database error's message may quote its whole statement: Temporal keeps only the gist.
+      throw new Error(boundedDeliveryError(error instanceof Error ? error.message : String(error)));
+    });
     if (!loaded) {
       throw ApplicationFailure.nonRetryable(
         `No notification delivery ${input.deliveryId}`,
@@ -64,6 +68,17 @@ export function createSendNotificationActivity(deps: SendNotificationDeps) {
     if (delivery.status === 'delivered' || delivery.status === 'skipped') return { status: delivery.status };
     if (delivery.status === 'failed') return { status: 'failed' };
 
+    if (delivery.event_ids.length > 0 && loaded.eventCount === 0) {
+      // Every event went with its repository (disconnected): there is nothing left to tell.
+      await deps.notificationAttempts.record(delivery.id, {
+        status: 'skipped',
+        error: 'The events of this delivery were deleted (their repository was disconnected)',
+        statusCode: null,
+        nextAttemptAt: null,
+        at: deps.now(),
+      });
+      return { status: 'skipped' };
+    }
     await deps.notificationAttempts.begin(delivery.id, deps.now());
     const opened = delivery.channel_id ? await deps.notificationChannels.open(delivery.channel_id) : null;
     if (!opened) {
@@ -81,11 +96,13 @@ export function createSendNotificationActivity(deps: SendNotificationDeps) {
       idempotencyKey: deliveryIdempotencyKey(delivery.id),
       org: loaded.org,
       events: loaded.events,
+      eventCount: loaded.eventCount,
       linkBaseUrl: deps.notificationLinkBaseUrl,
       createdAt: delivery.created_at,
       ...(loaded.digestFrequency ? { digestFrequency: loaded.digestFrequency } : {}),
     });
-    const outcome = await deps.notificationSender.send(opened.channel, opened.secret, message);
+    const sent = await deps.notificationSender.send(opened.channel, opened.secret, message);
+    const outcome = sent.delivered ? sent : { ...sent, error: boundedDeliveryError(sent.error) };
     const at = deps.now();
     if (outcome.delivered) {
       await deps.notificationAttempts.record(delivery.id, {

@@ -1,4 +1,5 @@
 import {
+  MAX_MESSAGE_EVENTS,
   ruleSelectsEvent,
   SYSTEM_SCOPE,
   type Clock,
@@ -11,7 +12,7 @@ import {
 } from '@repoguard/domain';
 
 export interface DispatchSettings {
-  /** Events taken per round (their groups' other events come with them). */
+  /** Whole groups are taken per round until this many events (one larger group still comes whole). */
   readonly batchSize: number;
   /** A scan's events wait for its end at most this long, then go as they are. */
   readonly groupWaitMs: number;
@@ -35,8 +36,9 @@ export interface DispatchRound {
 }
 
 /**
- * Turns recorded events into deliveries. In one transaction: takes undispatched events whose group
- * is ready (locked, SKIP LOCKED, so API replicas running this at once take disjoint events),
+ * Turns recorded events into deliveries. In one transaction: takes whole groups of undispatched
+ * events whose group is ready (each group locked whole, so API replicas running this at once never
+ * split one),
  * matches them against the orgs' enabled immediate rules and mutes, writes ONE delivery per event
  * group and channel (whatever the number of events or rules: a scan with 100 new findings is one
  * message per channel), and marks every taken event dispatched. After the commit, starts the
@@ -91,7 +93,9 @@ export class DispatchNotificationEvents {
     const byGroup = new Map<string, QueuedNotificationEvent[]>();
     for (const event of events) {
       const key = `${event.org_id}\u0000${event.group_key}`;
-      byGroup.set(key, [...(byGroup.get(key) ?? []), event]);
+      const group = byGroup.get(key);
+      if (group) group.push(event);
+      else byGroup.set(key, [event]);
     }
     const deliveries: NewNotificationDelivery[] = [];
     for (const group of byGroup.values()) {
@@ -113,6 +117,7 @@ export class DispatchNotificationEvents {
         }
       }
       for (const [channelId, { rule, ruleIds, eventIds }] of byChannel) {
+        const ids = group.filter((e) => eventIds.has(e.id)).map((e) => e.id);
         deliveries.push({
           id: this.newId(),
           org_id: first.org_id,
@@ -122,7 +127,9 @@ export class DispatchNotificationEvents {
           rule_ids: [...ruleIds].sort(),
           kind: 'immediate',
           group_key: groupKey,
-          event_ids: group.filter((e) => eventIds.has(e.id)).map((e) => e.id),
+          // The row names the first events only; the message counts them all.
+          event_ids: ids.slice(0, MAX_MESSAGE_EVENTS),
+          ...(ids.length > MAX_MESSAGE_EVENTS ? { event_total: ids.length } : {}),
         });
       }
     }

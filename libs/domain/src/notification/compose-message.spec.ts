@@ -148,4 +148,11 @@ describe('composeNotificationMessage', () => {
     expect(message.title).toBe('Daily digest for Acme: 1 repo.status_changed, 2 finding.new (2026-12-05)');
     expect(message.period).toEqual({ from: at(1), to: at(20) });
   });
+  it('counts the events a capped load left out, in the title and the message', () => {
+    const message = compose([newFinding('a', 'HIGH', 1), newFinding('b', 'LOW', 2)], { eventCount: 12_000 });
+    expect(message.title).toBe('2 new vulnerabilities in acme/api (and 11998 more events)');
+    expect(message.event_count).toBe(12_000);
+    const digest = compose([newFinding('a', 'HIGH', 1)], { kind: 'digest', eventCount: 10_001 });
+    expect(digest.title).toContain('1 finding.new, and 10000 more');
+  });
 });

@@ -7,6 +7,8 @@ export interface ComposeMessageInput {
   readonly idempotencyKey: string;
   readonly org: { readonly id: string; readonly name: string };
   readonly events: readonly NotificationEvent[];
+  /** How many events the group has when `events` holds only the first of them (a capped load). */
+  readonly eventCount?: number;
   /** The API's public base URL (https://repoguard.example.com); null: messages carry no link. */
   readonly linkBaseUrl: string | null;
   readonly createdAt: Date;
@@ -47,16 +49,18 @@ export function composeNotificationMessage(input: ComposeMessageInput): Notifica
         ...(statusEvent?.type === 'repo.status_changed' ? { status: statusEvent.payload.new_status } : {}),
       }
     : null;
+  const total = Math.max(input.eventCount ?? 0, events.length);
   const period = input.kind === 'digest' ? periodOf(events, input.createdAt) : undefined;
   return {
     idempotency_key: input.idempotencyKey,
     kind: input.kind,
     org: input.org,
-    title: input.kind === 'digest' ? digestTitle(input, events, period!) : titleOf(events),
+    title: input.kind === 'digest' ? digestTitle(input, events, total, period!) : titleOf(events, total),
     severity,
     repo,
     link: linkOf(input.linkBaseUrl, input.org.id, repo?.id ?? null),
     events,
+    ...(total > events.length ? { event_count: total } : {}),
     ...(period ? { period } : {}),
     created_at: input.createdAt,
   };
@@ -74,13 +78,13 @@ export function orderEvents(events: readonly NotificationEvent[]): NotificationE
   });
 }
 
-function titleOf(events: readonly NotificationEvent[]): string {
+function titleOf(events: readonly NotificationEvent[], total: number): string {
   if (events.length === 0) return 'No events';
   const headline = HEADLINE_ORDER.find((type) => events.some((e) => e.type === type))!;
   const ofType = events.filter((e) => e.type === headline);
   const repos = [...new Set(events.map((e) => e.repo_name ?? e.repo_id).filter((r) => r !== null))];
   const where = repos.length === 1 ? repos[0]! : plural(repos.length, 'repository', 'repositories');
-  const more = events.length - ofType.length;
+  const more = total - ofType.length;
   const tail = more > 0 ? ` (and ${plural(more, 'more event', 'more events')})` : '';
   switch (headline) {
     case 'repo.status_changed': {
@@ -121,7 +125,7 @@ function titleOf(events: readonly NotificationEvent[]): string {
       return `${plural(ofType.length, 'vulnerability', 'vulnerabilities')} resolved in ${where}${tail}`;
     }
     default:
-      return `${plural(events.length, 'event', 'events')} in ${where}`;
+      return `${plural(total, 'event', 'events')} in ${where}`;
   }
 }
 
@@ -148,6 +152,7 @@ function periodOf(events: readonly NotificationEvent[], createdAt: Date): { from
 function digestTitle(
   input: ComposeMessageInput,
   events: readonly NotificationEvent[],
+  total: number,
   period: { from: Date; to: Date },
 ): string {
   const which = input.digestFrequency === 'weekly' ? 'Weekly' : 'Daily';
@@ -157,6 +162,7 @@ function digestTitle(
   const counts = HEADLINE_ORDER.map((type) => [type, events.filter((e) => e.type === type).length] as const)
     .filter(([, n]) => n > 0)
     .map(([type, n]) => `${n} ${type}`);
+  if (total > events.length) counts.push(`and ${total - events.length} more`);
   return `${which} digest for ${input.org.name}: ${counts.length > 0 ? counts.join(', ') : 'nothing new'} (${span})`;
 }
 

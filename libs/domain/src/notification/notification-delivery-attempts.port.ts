@@ -3,7 +3,13 @@ import type { NotificationEvent } from './notification-event';
 
 export interface DeliveryToSend {
   readonly delivery: NotificationDelivery;
+  /** The delivery's events still stored, oldest first, at most MAX_MESSAGE_EVENTS of them. */
   readonly events: readonly NotificationEvent[];
+  /**
+   * How many events the message stands for: those named still stored (a disconnected repository
+   * takes its own) and, when any is, the ones past the named (`event_total`); 0 when none is left.
+   */
+  readonly eventCount: number;
   readonly org: { readonly id: string; readonly name: string };
   /** Digest deliveries: the rule's frequency, for the title. */
   readonly digestFrequency?: 'daily' | 'weekly';

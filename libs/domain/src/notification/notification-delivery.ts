@@ -26,7 +26,10 @@ export interface NotificationDelivery {
   readonly kind: 'immediate' | 'digest' | 'test';
   /** With the channel, the idempotency key: one delivery per event group and channel. */
   readonly group_key: string;
+  /** At most MAX_MESSAGE_EVENTS ids, the first of the group or digest. */
   readonly event_ids: readonly string[];
+  /** How many events the delivery stands for when that is more than `event_ids` names. */
+  readonly event_total?: number | null;
   readonly status: NotificationDeliveryStatus;
   readonly attempts: number;
   readonly last_error: string | null;
@@ -48,3 +51,16 @@ export interface NotificationDeliveryRecord extends NotificationDelivery {
 export function deliveryIdempotencyKey(deliveryId: string): string {
   return `rg-delivery-${deliveryId}`;
 }
+
+/** The most of an error a delivery keeps (the log, Temporal's failure): a reason, never a payload. */
+export const MAX_DELIVERY_ERROR_CHARS = 500;
+
+export function boundedDeliveryError(text: string): string {
+  return text.length <= MAX_DELIVERY_ERROR_CHARS ? text : `${text.slice(0, MAX_DELIVERY_ERROR_CHARS - 1)}…`;
+}
+
+/**
+ * The most events one message carries (a digest collects at most this many, a delivery loads at
+ * most this many); the message still knows how many there were ("and N more").
+ */
+export const MAX_MESSAGE_EVENTS = 10_000;

@@ -43,9 +43,16 @@ export interface NotificationDigests {
     readonly channel: DigestRuleState['channel'];
     readonly group_key: string;
     readonly event_ids: readonly string[];
+    /** Set when more events were selected than `event_ids` names (MAX_MESSAGE_EVENTS). */
+    readonly event_total?: number;
   }): Promise<{ id: string; created: boolean }>;
   /** The delivery's status (`pending`, `sending`, `delivered`, `failed`, `skipped`); null when gone. */
   deliveryStatus(deliveryId: string): Promise<string | null>;
+  /**
+   * True when the delivery ended `failed` because a receiver refused it for good (a 4xx, a
+   * rejected address), not because its retries ran out against an outage.
+   */
+  deliveryRefused(deliveryId: string): Promise<boolean>;
   /** Moves the rule's watermark forward to `to` (never back). */
   advanceWatermark(ruleId: string, to: Date): Promise<void>;
 }

@@ -18,7 +18,10 @@ export interface NewNotificationDelivery {
   readonly rule_ids: readonly string[];
   readonly kind: 'immediate' | 'digest' | 'test';
   readonly group_key: string;
+  /** At most MAX_MESSAGE_EVENTS, the first of the group. */
   readonly event_ids: readonly string[];
+  /** Set when the group had more events than `event_ids` names. */
+  readonly event_total?: number;
 }
 
 /**
@@ -29,7 +32,9 @@ export interface NotificationDispatchQueue {
   /**
    * Locks and returns undispatched events, oldest first, whose group is ready: no scan, or the scan
    * has ended, or the event is older than `groupWaitMs`; with the other undispatched events of the
-   * same groups, so a group goes out whole. Rows another dispatcher holds are skipped.
+   * same groups, so a group goes out whole however large. A group another dispatcher holds any
+   * part of is skipped, never split. `limit` stops adding groups, never cuts one. Events come
+   * without their payload (matching rules does not need it).
    */
   takeReadyEvents(options: {
     readonly limit: number;

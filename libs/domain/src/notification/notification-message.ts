@@ -21,7 +21,14 @@ export interface NotificationMessage {
   readonly link: string | null;
   /** In order; a renderer may cut the list (say "and 87 more") but must keep `events.length` right. */
   readonly events: readonly NotificationEvent[];
+  /** The group's number of events when `events` holds only the first of them (a group over the cap). */
+  readonly event_count?: number;
   /** For digests: the period covered. */
   readonly period?: { readonly from: Date; readonly to: Date };
   readonly created_at: Date;
+}
+
+/** How many events the message stands for: what "and N more" counts from. */
+export function messageEventCount(message: Pick<NotificationMessage, 'events' | 'event_count'>): number {
+  return Math.max(message.event_count ?? 0, message.events.length);
 }

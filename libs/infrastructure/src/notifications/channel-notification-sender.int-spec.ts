@@ -81,6 +81,18 @@ describe('ChannelNotificationSender against local receivers', () => {
     },
   );
 
+  it.each(['slack', 'teams', 'discord', 'webhook'] as const)(
+    "delivers a %s message of 10,000 events within the receiver's limits, counting them all",
+    async (kind) => {
+      const { token, secret } = target(kind);
+      const outcome = await sender().send(channelOf(kind), secret, message(manyEvents(10_000)));
+      expect(outcome).toMatchObject({ delivered: true });
+      const [request] = receivers.requests(token);
+      expect(request!.problems).toEqual([]);
+      expect(request!.raw).toMatch(/10,?000|and 99\d\d more/);
+    },
+  );
+
   it('names the message in webhook-id and signs it so the library verifies it', async () => {
     const { token, secret } = target('webhook');
     await sender().send(
@@ -139,6 +151,14 @@ describe('ChannelNotificationSender against local receivers', () => {
     const outcome = await sender().send(channelOf('teams'), secret, message(manyEvents(1)));
     expect(outcome).toMatchObject({ delivered: false, retryable: true, status_code: null });
     expect((outcome as { error: string }).error).toContain('did not answer');
+  });
+
+  it('counts a 2xx as delivered at once, even when its body keeps coming past the timeout', async () => {
+    const { token, secret } = target('slack');
+    receivers.script(token, [{ status: 200, drip: true }]);
+    const outcome = await sender().send(channelOf('slack'), secret, message(manyEvents(1)));
+    expect(outcome).toEqual({ delivered: true, status_code: 200 });
+    expect(receivers.requests(token)).toHaveLength(1);
   });
 
   it('refuses internal addresses unless the operator opened them, before connecting', async () => {

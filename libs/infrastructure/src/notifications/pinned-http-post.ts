@@ -21,8 +21,8 @@ export interface PinnedPost {
 
 /**
  * POSTs `body` to the pinned address (no second DNS lookup, so a name cannot be rebound to an
- * internal address after it was judged), follows no redirect, reads at most a few KB of the
- * answer, and never throws: every answer and failure becomes an outcome. Messages name the host
+ * internal address after it was judged), follows no redirect, reads no body of a 2xx and at most
+ * a few KB of any other answer, and never throws: every answer and failure becomes an outcome. Messages name the host
  * only: a webhook URL's path and query are its credential.
  */
 export function pinnedPost(request: PinnedPost): Promise<SendOutcome> {
@@ -71,9 +71,10 @@ export function pinnedPost(request: PinnedPost): Promise<SendOutcome> {
           finish(outcomeOf(status, res.headers, text, pin.host));
         };
         if (status >= 200 && status < 300) {
-          res.resume();
-          res.on('end', () => finish({ delivered: true, status_code: status }));
-          res.on('error', () => finish({ delivered: true, status_code: status }));
+          // Accepted: the body says nothing more, and a slow one must not turn a delivered
+          // message into a timeout that sends it again.
+          finish({ delivered: true, status_code: status });
+          res.destroy();
           return;
         }
         res.on('data', (chunk: Buffer) => {

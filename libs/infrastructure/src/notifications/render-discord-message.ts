@@ -1,4 +1,4 @@
-import type { NotificationMessage } from '@repoguard/domain';
+import { messageEventCount, type NotificationMessage } from '@repoguard/domain';
 import { colourOf, describeEvent, messageContext, truncate } from './describe-event';
 
 /** Discord's documented embed limits. */
@@ -67,11 +67,12 @@ function describeEvents(message: NotificationMessage, budget: number): string {
     );
     const separator = lines.length > 0 ? 2 : 0;
     if (length + separator + entry.length > budget - reserve) {
-      const more = `\n\nand ${message.events.length - i} more`;
+      const more = `\n\nand ${messageEventCount(message) - i} more`;
       return truncate(lines.join('\n\n') + more, budget);
     }
     lines.push(entry);
     length += separator + entry.length;
   }
-  return lines.join('\n\n');
+  const hidden = messageEventCount(message) - message.events.length;
+  return hidden > 0 ? truncate(`${lines.join('\n\n')}\n\nand ${hidden} more`, budget) : lines.join('\n\n');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NotificationMessage } from '@repoguard/domain';
+import { messageEventCount, type NotificationMessage } from '@repoguard/domain';
 import { colourOf, describeEvent, messageContext } from './describe-event';
 
 // An email carries every event: no chat limit applies, but a digest of thousands stays readable.
@@ -32,7 +32,7 @@ export interface RenderedEmail {
  */
 export function renderEmailMessage(message: NotificationMessage): RenderedEmail {
   const shown = message.events.slice(0, SHOWN_EVENTS).map(describeEvent);
-  const hidden = message.events.length - shown.length;
+  const hidden = messageEventCount(message) - shown.length;
   const facts: [string, string][] = [
     ...(message.repo ? [['Repository', message.repo.name] as [string, string]] : []),
     ...(message.repo?.status ? [['Status', message.repo.status] as [string, string]] : []),

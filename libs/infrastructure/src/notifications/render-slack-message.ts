@@ -1,4 +1,4 @@
-import type { NotificationMessage } from '@repoguard/domain';
+import { messageEventCount, type NotificationMessage } from '@repoguard/domain';
 import { describeEvent, messageContext, truncate } from './describe-event';
 
 /** Slack's documented limits for incoming-webhook Block Kit messages. */
@@ -52,7 +52,7 @@ export function renderSlackMessage(message: NotificationMessage): { text: string
       text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) },
     });
   }
-  const hidden = message.events.length - SHOWN_EVENTS;
+  const hidden = messageEventCount(message) - Math.min(message.events.length, SHOWN_EVENTS);
   if (hidden > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `_and ${hidden} more_` } });
   }
@@ -75,7 +75,7 @@ export function renderSlackMessage(message: NotificationMessage): { text: string
       ],
     });
   }
-  const count = message.events.length;
+  const count = messageEventCount(message);
   const fallback = `${message.title}${count > 1 ? ` (${count} events)` : ''}`;
   return { text: truncate(escapeSlack(fallback), SLACK_LIMITS.fallbackText), blocks };
 }

@@ -1,4 +1,4 @@
-import type { NotificationMessage } from '@repoguard/domain';
+import { messageEventCount, type NotificationMessage } from '@repoguard/domain';
 import { describeEvent, messageContext, truncate } from './describe-event';
 
 const SHOWN_EVENTS = 20;
@@ -50,7 +50,7 @@ export function renderTeamsMessage(message: NotificationMessage): Record<string,
     body.push(textBlock(title, { weight: 'Bolder', separator: true }));
     if (detail) body.push(textBlock(detail, { spacing: 'None' }));
   }
-  const hidden = message.events.length - shown;
+  const hidden = messageEventCount(message) - shown;
   if (hidden > 0) body.push(textBlock(`and ${hidden} more`, { isSubtle: true }));
   body.push(textBlock(escapeTeams(messageContext(message)), { isSubtle: true, size: 'Small' }));
   return {

@@ -20,6 +20,20 @@ describe('renderWebhookPayload', () => {
     });
   });
 
+  it('stays under 1 MB for a group of 10,000 events, saying how many there were', () => {
+    const { body } = renderWebhookPayload(message(manyEvents(10_000)));
+    expect(Buffer.byteLength(body)).toBeLessThan(1024 * 1024);
+    const parsed = JSON.parse(body);
+    expect(parsed.data.event_count).toBe(10_000);
+    expect(parsed.data.events.length).toBeGreaterThan(0);
+    expect(parsed.data.events.length).toBeLessThan(10_000);
+  });
+
+  it('counts the events a capped load left out', () => {
+    const { body } = renderWebhookPayload(message(manyEvents(3), { event_count: 12_000 }));
+    expect(JSON.parse(body).data).toMatchObject({ event_count: 12_000 });
+  });
+
   it('verifies with the Standard Webhooks library once signed, and not with another secret', () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
     const { id, body } = renderWebhookPayload(message(manyEvents(1)));

@@ -164,6 +164,7 @@ export class SqlNotificationDigests implements NotificationDigests {
     channel: DigestRuleState['channel'];
     group_key: string;
     event_ids: readonly string[];
+    event_total?: number;
   }): Promise<{ id: string; created: boolean }> {
     const db = this.db();
     const inserted = (await db('notification_deliveries')
@@ -177,6 +178,7 @@ export class SqlNotificationDigests implements NotificationDigests {
         kind: 'digest',
         group_key: delivery.group_key,
         event_ids: JSON.stringify(delivery.event_ids),
+        event_total: delivery.event_total ?? null,
         // The digest run starts its delivery workflow itself (a child): no dispatcher must.
         workflow_started_at: db.fn.now(),
       })
@@ -195,6 +197,16 @@ export class SqlNotificationDigests implements NotificationDigests {
     const row = (await this.db()('notification_deliveries').where({ id: deliveryId }).first('status')) as
       { status: string } | undefined;
     return row?.status ?? null;
+  }
+
+  async deliveryRefused(deliveryId: string): Promise<boolean> {
+    // The delivery workflow's give-up (retries spent) writes this prefix; a refusal is recorded
+    // by the attempt itself with the receiver's answer.
+    const row = (await this.db()('notification_deliveries')
+      .where({ id: deliveryId, status: 'failed' })
+      .whereRaw(`coalesce(last_error, '') not like 'Gave up after retries%'`)
+      .first('id')) as { id: string } | undefined;
+    return row !== undefined;
   }
 
   async advanceWatermark(ruleId: string, to: Date): Promise<void> {

@@ -12,6 +12,7 @@ export class NotificationDeliveryEntity {
   [OptionalProps]?:
     | 'ruleIds'
     | 'eventIds'
+    | 'eventTotal'
     | 'status'
     | 'attempts'
     | 'lastError'
@@ -48,6 +49,10 @@ export class NotificationDeliveryEntity {
 
   @Property({ type: 'json' })
   eventIds: string[] = [];
+
+  /** How many events the delivery stands for when `eventIds` holds only the first; null: all. */
+  @Property({ type: 'integer', nullable: true })
+  eventTotal: number | null = null;
 
   @Property({ type: 'string', length: 16 })
   status: NotificationDeliveryStatus = 'pending';

@@ -8,10 +8,10 @@ import type {
 } from '@repoguard/domain';
 import { eventOf, ruleOf, type EventRow, type RuleRow } from './notification-rows';
 
-// A scan's group may hold thousands of events (a first scan of a big monorepo): one delivery
-// carries them all, but one round takes at most this many.
-const MAX_EVENTS_PER_ROUND = 5_000;
 const FINAL_SCAN_STATUSES = ['COMPLETED', 'FAILED', 'SUPERSEDED'];
+// The dispatcher matches on these; the payload (the bulk of a row) stays in the table.
+const DISPATCH_COLUMNS =
+  'e.id, e.seq, e.org_id, e.repo_id, e.repo_name, e.type, e.severity, e.group_key, e.scan_id, e.occurred_at';
 
 /** The dispatcher's queries; inside the unit of work's transaction, whose locks they take. */
 export class MikroOrmNotificationDispatchQueue implements NotificationDispatchQueue {
@@ -21,6 +21,13 @@ export class MikroOrmNotificationDispatchQueue implements NotificationDispatchQu
     return this.em.getTransactionContext<Knex.Transaction>() ?? this.em.getKnex();
   }
 
+  /**
+   * Whole groups or nothing: a group is taken under a transaction-scoped advisory lock on
+   * (org, group key), and only when every one of its undispatched events could be locked, so two
+   * dispatchers never split one group into two deliveries. A group another dispatcher holds is
+   * skipped this round. However many events a group has, it comes whole (one delivery); the limit
+   * only stops adding further groups.
+   */
   async takeReadyEvents({
     limit,
     groupWaitMs,
@@ -31,30 +38,45 @@ export class MikroOrmNotificationDispatchQueue implements NotificationDispatchQu
     const db = this.db();
     // A scan's events wait for its end (its status change comes last) so they go out together; an
     // event whose scan row is missing, or that waited longer than groupWaitMs, goes as it is.
-    const first = await db.raw<{ rows: EventRow[] }>(
-      `select e.* from notification_events e
-        where e.dispatched_at is null
-          and (e.scan_id is null
-               or e.occurred_at < now() - (? * interval '1 millisecond')
-               or not exists (select 1 from scans s where s.id = e.scan_id and s.status not in (${FINAL_SCAN_STATUSES.map(() => '?').join(', ')})))
-        order by e.seq
-        limit ?
-        for update of e skip locked`,
+    const candidates = await db.raw<{ rows: { org_id: string; group_key: string }[] }>(
+      `select org_id, group_key from (
+         select e.org_id, e.group_key, e.seq from notification_events e
+          where e.dispatched_at is null
+            and (e.scan_id is null
+                 or e.occurred_at < now() - (? * interval '1 millisecond')
+                 or not exists (select 1 from scans s where s.id = e.scan_id and s.status not in (${FINAL_SCAN_STATUSES.map(() => '?').join(', ')})))
+          order by e.seq
+          limit ?) ready
+        group by org_id, group_key
+        order by min(seq)`,
       [groupWaitMs, ...FINAL_SCAN_STATUSES, limit],
     );
-    if (first.rows.length === 0) return [];
-    const taken = new Set(first.rows.map((r) => r.id));
-    const groups = [...new Set(first.rows.map((r) => r.group_key))];
-    // The rest of those groups (beyond the batch's limit), so a group is one delivery.
-    const rest = await db.raw<{ rows: EventRow[] }>(
-      `select e.* from notification_events e
-        where e.dispatched_at is null and e.group_key = any(?) and not (e.id = any(?))
-        order by e.seq
-        limit ?
-        for update of e skip locked`,
-      [groups, [...taken], Math.max(0, MAX_EVENTS_PER_ROUND - first.rows.length)],
-    );
-    return [...first.rows, ...rest.rows].map(eventOf).sort((a, b) => a.seq - b.seq);
+    const taken: EventRow[] = [];
+    for (const { org_id, group_key } of candidates.rows) {
+      if (taken.length >= limit) break;
+      const held = await db.raw<{ rows: { locked: boolean }[] }>(
+        `select pg_try_advisory_xact_lock(hashtext(?), hashtext(?)) as locked`,
+        [org_id, group_key],
+      );
+      if (!held.rows[0]?.locked) continue;
+      const group = await db.raw<{ rows: EventRow[] }>(
+        `select ${DISPATCH_COLUMNS}, null as payload from notification_events e
+          where e.org_id = ? and e.group_key = ? and e.dispatched_at is null
+          order by e.seq
+          for update of e skip locked`,
+        [org_id, group_key],
+      );
+      if (group.rows.length === 0) continue;
+      // A row locked elsewhere (a dispatcher of an older release, a writer): not whole, not now.
+      const all = await db.raw<{ rows: { n: string }[] }>(
+        `select count(*) as n from notification_events
+          where org_id = ? and group_key = ? and dispatched_at is null`,
+        [org_id, group_key],
+      );
+      if (Number(all.rows[0]?.n ?? 0) !== group.rows.length) continue;
+      taken.push(...group.rows);
+    }
+    return taken.map(eventOf).sort((a, b) => a.seq - b.seq);
   }
 
   async immediateRules(orgIds: readonly string[]): Promise<DispatchRule[]> {
@@ -98,8 +120,9 @@ export class MikroOrmNotificationDispatchQueue implements NotificationDispatchQu
 
   async markDispatched(eventIds: readonly string[], at: Date): Promise<void> {
     if (eventIds.length === 0) return;
+    // One array parameter: a group of any size stays far below the protocol's 65,535 bind parameters.
     await this.db()('notification_events')
-      .whereIn('id', [...eventIds])
+      .whereRaw('id = any(?::uuid[])', [[...eventIds]])
       .update({ dispatched_at: at });
   }
 

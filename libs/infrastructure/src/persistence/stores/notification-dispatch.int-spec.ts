@@ -233,6 +233,63 @@ describe('DispatchNotificationEvents on PostgreSQL', () => {
     expect(starter.started).toContain(waiting!.id);
   });
 
+  it('keeps a group whole when another API replica holds part of it', async () => {
+    const { orgId, repoId } = await org();
+    const slack = await channel(orgId);
+    await rule(orgId, slack, ['finding.new']);
+    const group = `scan-${randomUUID()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await event(orgId, repoId, 'finding.new', group));
+
+    // Replica A took the group's first three events (its first query) and has not committed yet.
+    const replicaA = await db().transaction();
+    try {
+      await replicaA.raw('select id from notification_events where id = any(?) for update', [
+        ids.slice(0, 3),
+      ]);
+      await dispatcher(new RecordingStarter()).execute();
+    } finally {
+      await replicaA.rollback();
+    }
+    await drain(dispatcher(new RecordingStarter()));
+
+    expect((await deliveriesOf(orgId)).map((d) => d.event_ids)).toEqual([ids]);
+  });
+
+  it('sends a scan of 10,000 events as one delivery per channel', async () => {
+    const { orgId, repoId } = await org();
+    const [slack, email] = [await channel(orgId), await channel(orgId)];
+    await rule(orgId, slack, ['finding.new']);
+    await rule(orgId, email, ['finding.new']);
+    const group = `scan:${randomUUID()}`;
+    const rows = Array.from({ length: 10_001 }, () => ({
+      id: randomUUID(),
+      org_id: orgId,
+      repo_id: repoId,
+      repo_name: 'acme/api',
+      type: 'finding.new',
+      severity: 'HIGH',
+      group_key: group,
+      payload: JSON.stringify({}),
+    }));
+    await db().batchInsert('notification_events', rows, 2_000);
+
+    await drain(dispatcher(new RecordingStarter()));
+
+    // The row names the first 10,000 and counts the rest; the message says "and N more".
+    const deliveries = (await deliveriesOf(orgId)) as (Awaited<ReturnType<typeof deliveriesOf>>[number] & {
+      event_total: number | null;
+    })[];
+    expect(deliveries.map((d) => [d.channel_id, d.event_ids.length, d.event_total]).sort()).toEqual(
+      [
+        [slack, 10_000, 10_001],
+        [email, 10_000, 10_001],
+      ].sort(),
+    );
+    expect(deliveries[0]!.event_ids).toEqual(rows.slice(0, 10_000).map((r) => r.id));
+    expect(await undispatched(orgId)).toBe(0);
+  });
+
   it('never delivers an event twice nor skips one when dispatchers race', async () => {
     const { orgId, repoId } = await org();
     const slack = await channel(orgId);

@@ -82,6 +82,7 @@ export interface DeliveryRow {
   readonly kind: NotificationDelivery['kind'];
   readonly group_key: string;
   readonly event_ids: string[];
+  readonly event_total?: number | null;
   readonly status: NotificationDelivery['status'];
   readonly attempts: number;
   readonly last_error: string | null;
@@ -105,6 +106,7 @@ export function deliveryOf(row: DeliveryRow): NotificationDelivery {
     kind: row.kind,
     group_key: row.group_key,
     event_ids: row.event_ids,
+    event_total: row.event_total ?? null,
     status: row.status,
     attempts: row.attempts,
     last_error: row.last_error,
@@ -120,7 +122,7 @@ export function deliveryOf(row: DeliveryRow): NotificationDelivery {
 export function deliveryRecordOf(row: DeliveryRow): NotificationDeliveryRecord {
   return {
     ...deliveryOf(row),
-    event_count: row.event_ids.length,
+    event_count: row.event_total ?? row.event_ids.length,
     event_types: [...(row.event_types ?? [])].sort(),
   };
 }

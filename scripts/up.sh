@@ -35,6 +35,16 @@ if [ -z "${REPOGUARD_ADMIN_TOKEN:-}" ]; then
   REPOGUARD_ADMIN_TOKEN="$(cat "$ADMIN_TOKEN_FILE")"
 fi
 export REPOGUARD_ADMIN_TOKEN
+# The key that seals stored credentials (notification channels' URLs, tokens, git logins): kept
+# across restarts like the admin token, or they could not be read again.
+ENCRYPTION_KEY_FILE="$STATE_DIR/encryption-key"
+if [ -z "${REPOGUARD_ENCRYPTION_KEY:-}" ]; then
+  if [ ! -s "$ENCRYPTION_KEY_FILE" ]; then
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" >"$ENCRYPTION_KEY_FILE")
+  fi
+  REPOGUARD_ENCRYPTION_KEY="$(cat "$ENCRYPTION_KEY_FILE")"
+fi
+export REPOGUARD_ENCRYPTION_KEY
 
 require_node
 ensure_node_modules

@@ -6,6 +6,7 @@ import { can, canGrant, ROLES, type Permission, type Role } from '@repoguard/dom
 import { readOsvExport } from '@repoguard/infrastructure';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import type { JsonResponse } from '../support/http';
+import { startNotificationReceivers, type NotificationReceivers } from '../support/notification-receivers';
 import { sharedOsvExport } from '../support/shared-osv';
 
 const V1 = '/api/v1';
@@ -32,6 +33,12 @@ interface OrgFixture {
   readonly findingId: string;
   /** A pending viewer invitation. */
   readonly invitationId: string;
+  /** A Slack channel (test-sends reach the local receiver), a rule on it and a Standard Webhooks one. */
+  readonly channelId: string;
+  readonly ruleId: string;
+  readonly webhookChannelId: string;
+  /** A row of the delivery log. */
+  readonly deliveryId: string;
 }
 
 const CALLERS = ROLES.flatMap((role) => [
@@ -44,6 +51,7 @@ const tokenOf = (org: OrgFixture, caller: Caller) =>
   caller.kind === 'personal token' ? org.personal[caller.role] : org.keys[caller.role].token;
 
 let stack: ApiStack;
+let receivers: NotificationReceivers;
 let serial = 0;
 const unique = (what: string) => `${what}-${++serial}-${randomUUID().slice(0, 6)}`;
 
@@ -140,6 +148,29 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
   );
   if (findings.items.length === 0) throw new Error(`${REQUIREMENTS.trim()} produced no findings`);
   const invitation = await pendingInvitation(org.orgId, org.ownerToken, 'viewer');
+  const channelId = await createChannel(org.orgId, org.ownerToken, 'slack');
+  const webhookChannelId = await createChannel(org.orgId, org.ownerToken, 'webhook');
+  const ruleId = await createRule(org.orgId, org.ownerToken, channelId);
+  await setRescanSchedule(org.orgId, org.ownerToken);
+  // The dispatcher is off in this stack: a delivery row as it writes one.
+  const deliveryId = randomUUID();
+  await stack.harness.orm.em
+    .getKnex()('notification_deliveries')
+    .insert({
+      id: deliveryId,
+      org_id: org.orgId,
+      channel_id: channelId,
+      channel_kind: 'slack',
+      channel_name: 'alerts',
+      rule_ids: JSON.stringify([ruleId]),
+      kind: 'immediate',
+      group_key: `scan:${scan.id}`,
+      event_ids: JSON.stringify([randomUUID()]),
+      status: 'delivered',
+      attempts: 1,
+      last_status_code: 200,
+      delivered_at: new Date(),
+    });
 
   return {
     orgId: org.orgId,
@@ -154,8 +185,49 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
     snapshotId: scan.snapshot_id,
     findingId: findings.items[0].id,
     invitationId: invitation,
+    channelId,
+    ruleId,
+    webhookChannelId,
+    deliveryId,
   };
 }
+
+async function createChannel(orgId: string, token: string, kind: 'slack' | 'webhook'): Promise<string> {
+  const channel = await expectOk(
+    stack.call(token, 'POST', `${V1}/orgs/${orgId}/notification-channels`, {
+      name: unique(kind),
+      kind,
+      url: receivers.url(kind, unique('hook')),
+    }),
+    201,
+    `creating a ${kind} channel`,
+  );
+  return channel.id;
+}
+
+async function createRule(orgId: string, token: string, channelId: string): Promise<string> {
+  const rule = await expectOk(
+    stack.call(token, 'POST', `${V1}/orgs/${orgId}/notification-rules`, {
+      name: unique('rule'),
+      channel_id: channelId,
+      events: ['finding.new', 'repo.status_changed'],
+    }),
+    201,
+    'creating a notification rule',
+  );
+  return rule.id;
+}
+
+async function setRescanSchedule(orgId: string, token: string): Promise<void> {
+  await expectOk(
+    stack.call(token, 'PUT', `${V1}/orgs/${orgId}/rescan-schedule`, RESCAN_SCHEDULE),
+    200,
+    'setting the rescan schedule',
+  );
+}
+
+const RESCAN_SCHEDULE = { frequency: 'daily', hour: 2, timezone: 'UTC' };
+const muteUntil = () => new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
 
 async function pendingInvitation(orgId: string, token: string, role: Role): Promise<string> {
   const invitation = await expectOk(
@@ -503,6 +575,170 @@ const ROUTES: readonly Route[] = [
     success: 204,
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/github/token` }),
   },
+  {
+    name: 'POST /orgs/{org_id}/notification-channels',
+    method: 'POST',
+    permission: 'notifications.manage',
+    success: 201,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-channels`,
+      body: { name: unique('channel'), kind: 'discord', url: receivers.url('discord', unique('hook')) },
+    }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-channels',
+    method: 'GET',
+    permission: 'notifications.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-channels` }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-channels/{channel_id}',
+    method: 'GET',
+    permission: 'notifications.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-channels/${org.channelId}` }),
+  },
+  {
+    name: 'PATCH /orgs/{org_id}/notification-channels/{channel_id}',
+    method: 'PATCH',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-channels/${org.channelId}`,
+      body: { name: unique('renamed') },
+    }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/notification-channels/{channel_id}',
+    method: 'DELETE',
+    permission: 'notifications.manage',
+    success: 204,
+    build: async (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-channels/${await createChannel(org.orgId, org.personal.owner, 'slack')}`,
+    }),
+  },
+  {
+    name: 'POST /orgs/{org_id}/notification-channels/{channel_id}/test',
+    method: 'POST',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-channels/${org.channelId}/test` }),
+  },
+  {
+    name: 'POST /orgs/{org_id}/notification-channels/{channel_id}/rotate-secret',
+    method: 'POST',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-channels/${org.webhookChannelId}/rotate-secret`,
+    }),
+  },
+  {
+    name: 'POST /orgs/{org_id}/notification-rules',
+    method: 'POST',
+    permission: 'notifications.manage',
+    success: 201,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-rules`,
+      body: { name: unique('rule'), channel_id: org.channelId, events: ['scan.failed'] },
+    }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-rules',
+    method: 'GET',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-rules` }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-rules/{rule_id}',
+    method: 'GET',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-rules/${org.ruleId}` }),
+  },
+  {
+    name: 'PATCH /orgs/{org_id}/notification-rules/{rule_id}',
+    method: 'PATCH',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-rules/${org.ruleId}`,
+      body: { min_severity: 'HIGH' },
+    }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/notification-rules/{rule_id}',
+    method: 'DELETE',
+    permission: 'notifications.manage',
+    success: 204,
+    build: async (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-rules/${await createRule(org.orgId, org.personal.owner, org.channelId)}`,
+    }),
+  },
+  {
+    name: 'PUT /orgs/{org_id}/notification-rules/{rule_id}/mutes/{repo_id}',
+    method: 'PUT',
+    permission: 'notifications.manage',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/notification-rules/${org.ruleId}/mutes/${org.repo.id}`,
+      body: { until: muteUntil() },
+    }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/notification-rules/{rule_id}/mutes/{repo_id}',
+    method: 'DELETE',
+    permission: 'notifications.manage',
+    success: 204,
+    build: async (org) => {
+      const path = `${V1}/orgs/${org.orgId}/notification-rules/${org.ruleId}/mutes/${org.scanTargetId}`;
+      await expectOk(stack.call(org.personal.owner, 'PUT', path, { until: muteUntil() }), 200, 'muting');
+      return { path };
+    },
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-deliveries',
+    method: 'GET',
+    permission: 'audit.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-deliveries` }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/notification-deliveries/{delivery_id}',
+    method: 'GET',
+    permission: 'audit.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/notification-deliveries/${org.deliveryId}` }),
+  },
+  {
+    name: 'PUT /orgs/{org_id}/rescan-schedule',
+    method: 'PUT',
+    permission: 'scans.trigger',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/rescan-schedule`,
+      body: { ...RESCAN_SCHEDULE, hour: 3 },
+    }),
+  },
+  {
+    name: 'GET /orgs/{org_id}/rescan-schedule',
+    method: 'GET',
+    permission: 'scans.trigger',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/rescan-schedule` }),
+  },
+  {
+    name: 'DELETE /orgs/{org_id}/rescan-schedule',
+    method: 'DELETE',
+    permission: 'scans.trigger',
+    success: 204,
+    build: async (org) => {
+      await setRescanSchedule(org.orgId, org.personal.owner);
+      return { path: `${V1}/orgs/${org.orgId}/rescan-schedule` };
+    },
+  },
 ];
 
 function mayCall(route: Route, role: Role): boolean {
@@ -584,6 +820,66 @@ const MIXED: readonly MixedRoute[] = [
     orgFrom: 'path',
     build: (own, other) => ({ path: `${V1}/orgs/${own.orgId}/members/${other.memberIds[0]}` }),
   },
+  {
+    name: "GET /orgs/{A}/notification-channels/{B's channel}",
+    method: 'GET',
+    permission: 'notifications.read',
+    orgFrom: 'path',
+    build: (own, other) => ({ path: `${V1}/orgs/${own.orgId}/notification-channels/${other.channelId}` }),
+  },
+  {
+    name: "POST /orgs/{A}/notification-channels/{B's channel}/test",
+    method: 'POST',
+    permission: 'notifications.manage',
+    orgFrom: 'path',
+    build: (own, other) => ({
+      path: `${V1}/orgs/${own.orgId}/notification-channels/${other.channelId}/test`,
+    }),
+  },
+  {
+    name: "DELETE /orgs/{A}/notification-channels/{B's channel}",
+    method: 'DELETE',
+    permission: 'notifications.manage',
+    orgFrom: 'path',
+    build: (own, other) => ({ path: `${V1}/orgs/${own.orgId}/notification-channels/${other.channelId}` }),
+  },
+  {
+    name: "POST /orgs/{A}/notification-rules on B's channel",
+    method: 'POST',
+    permission: 'notifications.manage',
+    orgFrom: 'path',
+    build: (own, other) => ({
+      path: `${V1}/orgs/${own.orgId}/notification-rules`,
+      body: { name: unique('rule'), channel_id: other.channelId, events: ['scan.failed'] },
+    }),
+  },
+  {
+    name: "PATCH /orgs/{A}/notification-rules/{B's rule}",
+    method: 'PATCH',
+    permission: 'notifications.manage',
+    orgFrom: 'path',
+    build: (own, other) => ({
+      path: `${V1}/orgs/${own.orgId}/notification-rules/${other.ruleId}`,
+      body: { enabled: false },
+    }),
+  },
+  {
+    name: "PUT /orgs/{A}/notification-rules/{A's rule}/mutes/{B's repo}",
+    method: 'PUT',
+    permission: 'notifications.manage',
+    orgFrom: 'path',
+    build: (own, other) => ({
+      path: `${V1}/orgs/${own.orgId}/notification-rules/${own.ruleId}/mutes/${other.repo.id}`,
+      body: { until: muteUntil() },
+    }),
+  },
+  {
+    name: "GET /orgs/{A}/notification-deliveries/{B's delivery}",
+    method: 'GET',
+    permission: 'audit.read',
+    orgFrom: 'path',
+    build: (own, other) => ({ path: `${V1}/orgs/${own.orgId}/notification-deliveries/${other.deliveryId}` }),
+  },
 ];
 
 describe('RBAC and tenant isolation over the API', () => {
@@ -591,15 +887,25 @@ describe('RBAC and tenant isolation over the API', () => {
   let b: OrgFixture;
 
   beforeAll(async () => {
+    receivers = await startNotificationReceivers();
     stack = await startApiStack({
       name: 'rbac',
       advisories: readOsvExport(sharedOsvExport('PyPI-ghsa.zip')).records,
       encryptionKey: randomBytes(32).toString('base64'),
+      env: {
+        // Channels reach the local receivers over plain http on the loopback.
+        NOTIFY_ALLOWED_HOSTS: '127.0.0.1',
+        NOTIFY_ALLOW_HTTP: 'true',
+        // Answers only: no Schedules in the shared Temporal, no deliveries of the matrix's scans.
+        NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS: '0',
+        NOTIFY_DISPATCH_INTERVAL_MS: '0',
+      },
     });
     [a, b] = await Promise.all([setUpOrg('rbac-a'), setUpOrg('rbac-b')]);
   });
   afterAll(async () => {
     await stack?.close();
+    await receivers?.close();
   });
 
   describe('in its own org, each caller may do exactly what its role permits', () => {
@@ -643,6 +949,10 @@ describe('RBAC and tenant isolation over the API', () => {
       org.snapshotId,
       org.findingId,
       org.invitationId,
+      org.channelId,
+      org.webhookChannelId,
+      org.ruleId,
+      org.deliveryId,
     ];
 
     /**
@@ -651,7 +961,7 @@ describe('RBAC and tenant isolation over the API', () => {
      */
     async function probe(caller: Caller, method: Route['method'], call: Call): Promise<string> {
       const foreign = await stack.call(tokenOf(a, caller), method, call.path, call.body);
-      const own = new Set([a.orgId, a.repo.id]);
+      const own = new Set([a.orgId, a.repo.id, a.ruleId]);
       const sent = `${call.path} ${JSON.stringify(call.body ?? null)}`;
       const swaps = [...new Set(sent.match(UUID) ?? [])]
         .filter((id) => !own.has(id))

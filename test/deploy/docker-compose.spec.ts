@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { REPOGUARD_SEARCH_ATTRIBUTES } from '@repoguard/contract';
 import { DEV_SERVER_FAIRNESS_CONFIG } from '@repoguard/infrastructure';
-import { prometheusTargets, readCompose, REPO_ROOT } from '../support/compose';
+import { prometheusTargets, readCompose, REPO_ROOT, serviceEnvironment } from '../support/compose';
 
 // There is no Docker engine here: this reads the compose file the way compose would and checks that
 // the stack it describes is complete. That each app's environment passes its own config validation
@@ -176,14 +176,58 @@ describe('docker-compose.yml', () => {
   it('keeps secrets out of the file', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        if (/PASSWORD|PWD|SECRET|TOKEN|KEY/.test(key)) {
+        // SMTP_URL may carry the SMTP login.
+        if (/PASSWORD|PWD|SECRET|TOKEN|KEY|SMTP_URL/.test(key)) {
           expect({ service: name, key, value }).toEqual({
             service: name,
             key,
-            value: expect.stringMatching(/^\$\{\w+:\?/),
+            // Required from the environment, or optional and empty unless the operator sets it.
+            value: expect.stringMatching(/^\$\{\w+(:\?.*|:-)\}$/),
           });
         }
       }
     }
+  });
+
+  describe('notifications', () => {
+    // What the API's test-send and dispatcher and the worker's deliveries read: the two must agree
+    // (a channel the API accepted is judged again at each send, by the worker).
+    const SHARED = [
+      'REPOGUARD_ENCRYPTION_KEY',
+      'PUBLIC_BASE_URL',
+      'NOTIFY_ALLOWED_HOSTS',
+      'NOTIFY_ALLOW_HTTP',
+      'SMTP_URL',
+      'SMTP_FROM',
+    ];
+    const API_ONLY = ['NOTIFY_DISPATCH_INTERVAL_MS', 'NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS'];
+    const raw = (service: string) => services[service]?.environment ?? {};
+
+    it('gives the API and the worker the same settings, each from the variable of its name', () => {
+      for (const service of ['api', 'worker']) {
+        for (const key of SHARED) {
+          expect({ service, key, value: raw(service)[key] }).toEqual({
+            service,
+            key,
+            value: expect.stringMatching(new RegExp(`^\\$\\{${key}(:[?-][^}]*)?\\}$`)),
+          });
+        }
+      }
+      expect(SHARED.map((key) => raw('worker')[key])).toEqual(SHARED.map((key) => raw('api')[key]));
+      for (const key of API_ONLY)
+        expect({ key, set: raw('api')[key] !== undefined }).toEqual({ key, set: true });
+    });
+
+    it('requires the encryption key that seals channel secrets, and defaults the rest to off', () => {
+      expect(raw('api')['REPOGUARD_ENCRYPTION_KEY']).toMatch(/^\$\{REPOGUARD_ENCRYPTION_KEY:\?/);
+      const env = serviceEnvironment('worker');
+      expect({
+        publicBaseUrl: env['PUBLIC_BASE_URL'],
+        allowedHosts: env['NOTIFY_ALLOWED_HOSTS'],
+        allowHttp: env['NOTIFY_ALLOW_HTTP'],
+        smtpUrl: env['SMTP_URL'],
+        smtpFrom: env['SMTP_FROM'],
+      }).toEqual({ publicBaseUrl: '', allowedHosts: '', allowHttp: 'false', smtpUrl: '', smtpFrom: '' });
+    });
   });
 });

@@ -39,12 +39,6 @@ export const SKIPPED_BLOCKS: readonly SkippedBlock[] = [
   { section: 'A push, step by step', lang: 'mermaid', startsWith: 'sequenceDiagram', reason: 'a diagram' },
   { section: 'Data model', lang: 'mermaid', startsWith: 'erDiagram', reason: 'a diagram' },
   { section: 'Layout', lang: '', startsWith: 'apps/api', reason: 'the directory layout, not commands' },
-  {
-    section: 'Rules, dispatch and durable delivery',
-    lang: 'bash',
-    startsWith: 'curl -sS -X POST "$API/api/v1/orgs/$ORG_ID/notification-rules"',
-    reason: 'needs a notification channel, which the channels API (issue 18, another branch) creates',
-  },
 ];
 
 export function fencedBlocks(markdown: string): FencedBlock[] {

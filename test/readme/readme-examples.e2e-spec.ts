@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -12,9 +13,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runDemo } from '../../scripts/demo';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
+import { startNotificationReceivers, type NotificationReceivers } from '../support/notification-receivers';
 import { REPO_ROOT } from '../support/processes';
 import { SHARED_OSV_DIR, sharedOsvExport } from '../support/shared-osv';
-import { fencedBlocks, pairBlocks, SKIPPED_BLOCKS, type BlockRule } from './readme-blocks';
+import { fencedBlocks, matches, pairBlocks, SKIPPED_BLOCKS, type BlockRule } from './readme-blocks';
 
 // The README's examples, pasted into bash as a reader would after `npm run up`: in a directory laid
 // out like a checkout (package.json, bin/, node_modules/, and the .repoguard/ state npm run up
@@ -24,8 +26,12 @@ import { fencedBlocks, pairBlocks, SKIPPED_BLOCKS, type BlockRule } from './read
 // The bash environment is named in runBlock: DATABASE_URL for the operators' CLI examples, and npm
 // settings that keep npx from ever installing or downloading anything.
 
-/** The one change made to a block's text: the README's API address (npm run up's port) becomes this stack's. */
+/** The changes made to a block's text: the README's API address (npm run up's port) becomes this stack's, */
 const README_API_ADDRESS = 'localhost:3000';
+/** and its example Slack webhook a local Slack receiver's (test/support/notification-receivers). */
+const README_SLACK_URL = 'https://hooks.slack.com/services/T0/B0/XXXX';
+const SLACK_TOKEN = 'readme-security-alerts';
+let receivers: NotificationReceivers;
 
 interface CurlCall {
   readonly args: string;
@@ -51,6 +57,11 @@ interface BlockRun {
 interface RunRule extends BlockRule {
   /** What the block shows a reader, beyond exiting 0 with every curl answered 2xx JSON. */
   readonly shows: string;
+  /**
+   * A block the README says to paste into the shell of an earlier one: it runs with the variables
+   * that block set (so that block's test, declared before it, must have passed).
+   */
+  readonly continues?: BlockRule;
   verify(run: BlockRun, checkout: string): void;
 }
 
@@ -98,6 +109,12 @@ function documentedExitCode(call: CliCall): number {
   if (!status) throw new Error(`npx ${call.args} printed no "Policy:" line:\n${call.stdout}`);
   return status === 'FAIL' ? 1 : /^INCOMPLETE: /m.test(call.stdout) ? 3 : 0;
 }
+
+const CHANNEL_BLOCK: BlockRule = {
+  section: "Channels: where alerts go, in each service's own format",
+  lang: 'bash',
+  startsWith: 'TOKEN=$(cat .repoguard/demo-owner-token)',
+};
 
 const RUN_BLOCKS: readonly RunRule[] = [
   {
@@ -153,6 +170,45 @@ const RUN_BLOCKS: readonly RunRule[] = [
       });
     },
   },
+  {
+    ...CHANNEL_BLOCK,
+    shows: "a Slack channel in the demo org, and a test-send Slack's receiver takes",
+    verify(run) {
+      expect(run.curls.map((c) => c.status)).toEqual([200, 201, 200]);
+      const channel = json(run.curls[1]!.body, 'the new channel') as { id: string; kind: string };
+      expect(channel.kind).toBe('slack');
+      // The webhook URL is a secret: never answered.
+      expect(run.curls[1]!.body).not.toContain(SLACK_TOKEN);
+      expect(json(run.curls[2]!.body, 'the test-send')).toEqual({
+        delivered: true,
+        status_code: 200,
+        error: null,
+      });
+      const received = receivers.requests(SLACK_TOKEN);
+      expect(received.map((r) => ({ status: r.status, problems: r.problems }))).toEqual([
+        { status: 200, problems: [] },
+      ]);
+    },
+  },
+  {
+    section: 'Rules, dispatch and durable delivery',
+    lang: 'bash',
+    startsWith: 'curl -s -X POST "localhost:3000/api/v1/orgs/$ORG/notification-rules"',
+    continues: CHANNEL_BLOCK,
+    shows: "an immediate rule on the channel example's channel: high and critical findings of acme/*",
+    verify(run) {
+      expect(run.curls.map((c) => c.status)).toEqual([201]);
+      expect(json(run.curls[0]!.body, 'the new rule')).toMatchObject({
+        name: 'criticals to #security',
+        channel_id: expect.any(String),
+        events: ['finding.new', 'repo.status_changed'],
+        min_severity: 'HIGH',
+        repositories: { kind: 'pattern', pattern: 'acme/*' },
+        mode: 'immediate',
+        enabled: true,
+      });
+    },
+  },
 ];
 
 const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -198,7 +254,9 @@ describe("the README's examples, pasted into bash", () => {
 
   beforeAll(async () => {
     sharedOsvExport('PyPI-all.zip'); // names the missing folder at once, rather than a failed example
-    demo = await startDemoStack('readme');
+    receivers = await startNotificationReceivers();
+    // The receivers listen over plain http on the loopback: the operator opens both for them.
+    demo = await startDemoStack('readme', { NOTIFY_ALLOWED_HOSTS: '127.0.0.1', NOTIFY_ALLOW_HTTP: 'true' });
     root = mkdtempSync(path.join(tmpdir(), 'repoguard-readme-'));
     checkout = path.join(root, 'checkout');
     mkdirSync(path.join(checkout, '.repoguard'), { recursive: true });
@@ -214,12 +272,24 @@ describe("the README's examples, pasted into bash", () => {
 
   afterAll(async () => {
     await demo?.close();
+    await receivers?.close();
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function runBlock(text: string): Promise<BlockRun> {
+  /** Where a block leaves the variables it set, for a block pasted after it into the same shell. */
+  const stateOf = (rule: BlockRule) =>
+    path.join(root, `state-${fencedBlocks(readme).find((block) => matches(rule, block))?.line ?? 'none'}.sh`);
+
+  async function runBlock(text: string, state: { load?: string; save: string }): Promise<BlockRun> {
     const calls = mkdtempSync(path.join(root, 'calls-'));
-    const child = spawn('bash', ['-c', `${PREAMBLE}\n${text}\n`], {
+    const assigned = [...new Set([...text.matchAll(/^([A-Za-z_]\w*)=/gm)].map((m) => m[1]!))];
+    const script = [
+      PREAMBLE,
+      state.load ? `source ${JSON.stringify(state.load)}` : '',
+      text,
+      assigned.length > 0 ? `declare -p ${assigned.join(' ')} >${JSON.stringify(state.save)}` : '',
+    ].join('\n');
+    const child = spawn('bash', ['-c', `${script}\n`], {
       cwd: checkout,
       env: {
         PATH: process.env['PATH'],
@@ -257,10 +327,17 @@ describe("the README's examples, pasted into bash", () => {
       const block = pairs.get(rule);
       if (!block) throw new Error(`no README block for ${JSON.stringify(rule)}: ${problems.join('; ')}`);
       const port = new URL(demo.stack.url).port;
-      const text = block.text.replaceAll(README_API_ADDRESS, `localhost:${port}`);
+      const text = block.text
+        .replaceAll(README_API_ADDRESS, `localhost:${port}`)
+        .replaceAll(README_SLACK_URL, receivers.url('slack', SLACK_TOKEN));
       expect(text).not.toMatch(/(?:localhost|127\.0\.0\.1):3000\b/);
+      const load = rule.continues && stateOf(rule.continues);
+      if (load && !existsSync(load))
+        throw new Error(
+          `it runs in the shell of ${JSON.stringify(rule.continues)}, whose test did not get through`,
+        );
 
-      const run = await runBlock(text);
+      const run = await runBlock(text, { ...(load ? { load } : {}), save: stateOf(rule) });
       const answers = run.curls.map((c) => `${c.status} ${c.contentType.split(';')[0]} <- curl ${c.args}`);
       if (run.code !== 0) {
         throw new Error(

@@ -29,15 +29,17 @@ export function readCompose(): ComposeFile {
 }
 
 /** What an operator must export for `docker compose up` (the file's `${VAR:?}` variables). */
-export const COMPOSE_VARS = {
+export const COMPOSE_VARS: Readonly<Record<string, string>> = {
   POSTGRES_PASSWORD: 'from-the-environment',
   METRICS_TOKEN: 'metrics-token-from-the-environment',
+  // 32 bytes, base64, as `openssl rand -base64 32` prints them.
+  REPOGUARD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 /** Substitutes `${VAR:?msg}` and `${VAR:-default}` as compose does, from the given variables. */
 export function interpolate(
   env: Record<string, string>,
-  vars: Record<string, string>,
+  vars: Readonly<Record<string, string>>,
 ): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [
@@ -49,9 +51,12 @@ export function interpolate(
   );
 }
 
-/** A service's environment as its container gets it. */
-export function serviceEnvironment(service: string): Record<string, string> {
-  return interpolate(readCompose().services[service]?.environment ?? {}, COMPOSE_VARS);
+/** A service's environment as its container gets it, given what the operator exported (`vars`). */
+export function serviceEnvironment(
+  service: string,
+  vars: Readonly<Record<string, string>> = COMPOSE_VARS,
+): Record<string, string> {
+  return interpolate(readCompose().services[service]?.environment ?? {}, vars);
 }
 
 /** The variables `.env.example` lists. */

@@ -1,6 +1,7 @@
 // The stack `npm run up` starts for its demo (the advisory mirror, file:// git URLs), on a database
 // of its own: the demo imports every shared export into the mirror, which every org shares, and the
 // re-match it triggers would reach other tests' repositories.
+import { randomBytes } from 'node:crypto';
 import { dropDatabase, prepareDatabase } from '@repoguard/infrastructure';
 import { sharedAdvisoryExports, type DemoOptions } from '../../scripts/demo';
 import { startApiStack, type ApiStack } from './api-stack';
@@ -16,14 +17,17 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-export async function startDemoStack(name: string): Promise<DemoStack> {
+/** `env`: what a test adds to npm run up's environment (say, to reach local stand-ins). */
+export async function startDemoStack(name: string, env: Record<string, string> = {}): Promise<DemoStack> {
   const databaseUrl = freshDatabaseUrl(`e2e_${name}`);
   await prepareDatabase(databaseUrl);
   const stack = await startApiStack({
     name,
     osvMode: 'mirror',
     databaseUrl,
-    env: { GIT_ALLOW_FILE_URLS: 'true' },
+    env: { GIT_ALLOW_FILE_URLS: 'true', ...env },
+    // npm run up keeps one in .repoguard/encryption-key: channels and credentials can be stored.
+    encryptionKey: randomBytes(32).toString('base64'),
   }).catch(async (error: unknown) => {
     await dropDatabase(databaseUrl);
     throw error;

@@ -6,6 +6,8 @@ import {
   DELIVER_NOTIFICATION_WORKFLOW,
   EXPIRE_TRIAGE_WORKFLOW,
   REPO_SCAN_WORKFLOW,
+  RESCAN_ORG_WORKFLOW,
+  SEND_DIGEST_WORKFLOW,
   SYNC_ADVISORIES_WORKFLOW,
 } from '@repoguard/contract';
 import { historyScenarios } from '../../../test/histories/scenarios';
@@ -22,6 +24,8 @@ const WORKFLOW_TYPES: Readonly<Record<string, string>> = {
   'sync-advisories': SYNC_ADVISORIES_WORKFLOW,
   'expire-triage': EXPIRE_TRIAGE_WORKFLOW,
   'deliver-notification': DELIVER_NOTIFICATION_WORKFLOW,
+  'send-digest': SEND_DIGEST_WORKFLOW,
+  'rescan-org': RESCAN_ORG_WORKFLOW,
 };
 
 interface HistoryJson {

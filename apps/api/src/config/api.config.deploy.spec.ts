@@ -1,11 +1,12 @@
 // The API's configuration as operators deploy it: every variable it reads is in .env.example, and
 // docker-compose.yml gives it an environment its validation accepts, reachable by Prometheus.
 import { getMetadataStorage } from 'class-validator';
-import { loadConfig } from '@repoguard/infrastructure';
+import { loadConfig, notificationSettings } from '@repoguard/infrastructure';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
+  COMPOSE_VARS,
   envExampleVariables,
   prometheusTargets,
   readCompose,
@@ -28,6 +29,28 @@ describe("the API's configuration in deployment", () => {
     const api = loadConfig(ApiConfig, serviceEnvironment('api'));
     expect(api.DATABASE_URL).toBe('postgresql://repoguard:from-the-environment@postgres:5432/repoguard');
     expect(api.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it("runs the notification loops and takes the operator's channel settings from docker-compose.yml", () => {
+    const api = loadConfig(
+      ApiConfig,
+      serviceEnvironment('api', {
+        ...COMPOSE_VARS,
+        PUBLIC_BASE_URL: 'https://repoguard.example.com',
+        NOTIFY_ALLOW_HTTP: 'true',
+        SMTP_URL: 'smtps://mail.example.com:465',
+        SMTP_FROM: 'alerts@example.com',
+      }),
+    );
+    expect(api.NOTIFY_DISPATCH_INTERVAL_MS).toBeGreaterThan(0);
+    expect(api.NOTIFICATION_SCHEDULE_RECONCILE_INTERVAL_MS).toBeGreaterThan(0);
+    expect(api.PUBLIC_BASE_URL).toBe('https://repoguard.example.com');
+    expect(api.REPOGUARD_ENCRYPTION_KEY).toBe(COMPOSE_VARS['REPOGUARD_ENCRYPTION_KEY']);
+    expect(notificationSettings(api)).toMatchObject({
+      allowHttp: true,
+      smtpUrl: 'smtps://mail.example.com:465',
+      smtpFrom: 'alerts@example.com',
+    });
   });
 
   it('listens where Prometheus scrapes it', () => {

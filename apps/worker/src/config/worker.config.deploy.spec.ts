@@ -1,8 +1,9 @@
 // The worker's configuration as operators deploy it: every variable it reads is in .env.example, and
 // docker-compose.yml gives it an environment its validation accepts, scraped by Prometheus.
 import { getMetadataStorage } from 'class-validator';
-import { loadConfig } from '@repoguard/infrastructure';
+import { loadConfig, notificationSettings } from '@repoguard/infrastructure';
 import {
+  COMPOSE_VARS,
   composeDurationSeconds,
   envExampleVariables,
   prometheusTargets,
@@ -23,6 +24,27 @@ describe("the worker's configuration in deployment", () => {
 
   it("docker-compose.yml's worker service passes the worker's config validation", () => {
     expect(() => loadConfig(WorkerConfig, serviceEnvironment('worker'))).not.toThrow();
+  });
+
+  it("hands the operator's notification settings from docker-compose.yml to its senders", () => {
+    const worker = loadConfig(
+      WorkerConfig,
+      serviceEnvironment('worker', {
+        ...COMPOSE_VARS,
+        PUBLIC_BASE_URL: 'https://repoguard.example.com',
+        NOTIFY_ALLOWED_HOSTS: 'chat.internal,10.20.0.0/16',
+        NOTIFY_ALLOW_HTTP: 'true',
+        SMTP_URL: 'smtp://alerts:pw@mail.internal:587',
+        SMTP_FROM: 'RepoGuard <alerts@example.com>',
+      }),
+    );
+    expect(worker.PUBLIC_BASE_URL).toBe('https://repoguard.example.com');
+    expect(worker.REPOGUARD_ENCRYPTION_KEY).toBe(COMPOSE_VARS['REPOGUARD_ENCRYPTION_KEY']);
+    expect(notificationSettings(worker)).toMatchObject({
+      allowHttp: true,
+      smtpUrl: 'smtp://alerts:pw@mail.internal:587',
+      smtpFrom: 'RepoGuard <alerts@example.com>',
+    });
   });
 
   it('serves its metrics where Prometheus scrapes them', () => {

@@ -1,4 +1,4 @@
-import { loadConfig } from '@repoguard/infrastructure';
+import { loadConfig, notificationSettings } from '@repoguard/infrastructure';
 import { WorkerConfig } from './worker.config';
 
 const BASE = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/repoguard' };
@@ -109,6 +109,44 @@ describe("the worker's shutdown", () => {
   it.each(['-1', '3601', '2.5'])('refuses WORKER_SHUTDOWN_GRACE_SECONDS=%p', (value) => {
     expect(() => loadConfig(WorkerConfig, { ...BASE, WORKER_SHUTDOWN_GRACE_SECONDS: value })).toThrow(
       /WORKER_SHUTDOWN_GRACE_SECONDS/,
+    );
+  });
+});
+
+describe("the worker's notification settings", () => {
+  it("hand the senders the operator's receivers and SMTP server, and messages their links", () => {
+    const config = loadConfig(WorkerConfig, {
+      ...BASE,
+      PUBLIC_BASE_URL: 'https://repoguard.example.com',
+      NOTIFY_ALLOW_HTTP: 'true',
+      NOTIFY_ALLOWED_HOSTS: 'chat.internal,10.20.0.0/16',
+      SMTP_URL: 'smtp://mail.internal:25',
+      SMTP_FROM: 'RepoGuard <alerts@example.com>',
+    });
+    expect(config.PUBLIC_BASE_URL).toBe('https://repoguard.example.com');
+    expect(notificationSettings(config)).toMatchObject({
+      allowHttp: true,
+      smtpUrl: 'smtp://mail.internal:25',
+      smtpFrom: 'RepoGuard <alerts@example.com>',
+    });
+  });
+
+  it('default to no links, public https receivers only and no SMTP server', () => {
+    const config = loadConfig(WorkerConfig, BASE);
+    expect(config.PUBLIC_BASE_URL).toBeUndefined();
+    expect(notificationSettings(config)).toEqual({ outbound: expect.anything(), allowHttp: false });
+  });
+
+  it.each([
+    ['PUBLIC_BASE_URL', 'repoguard.example.com'],
+    ['PUBLIC_BASE_URL', 'ftp://repoguard.example.com'],
+    ['NOTIFY_ALLOW_HTTP', '1'],
+    ['NOTIFY_ALLOWED_HOSTS', '10.0.0.0/99'],
+    ['SMTP_URL', 'mail.example.com:25'],
+    ['SMTP_FROM', '<>'],
+  ])('refuse %s=%p, naming the variable', (variable, value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, [variable]: value })).toThrow(
+      new RegExp(`\\b${variable} `),
     );
   });
 });

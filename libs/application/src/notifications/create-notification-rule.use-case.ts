@@ -1,7 +1,6 @@
 import {
   applyNotificationRuleFields,
   parseNotificationRuleFields,
-  type DigestScheduler,
   type NotificationRule,
   type StoredNotificationRule,
   type UnitOfWork,
@@ -15,18 +14,20 @@ export interface CreateNotificationRuleCommand {
   readonly body: unknown;
 }
 
-/** A rule of the org's, on one of its channels; audited with it. A digest rule's schedule follows it. */
+/**
+ * A rule of the org's, on one of its channels; audited with it. A digest rule's Temporal Schedule
+ * is the schedule reconciler's to create (ReconcileNotificationSchedules, in every API process).
+ */
 export class CreateNotificationRule {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly newId: () => string,
-    private readonly digests: DigestScheduler | null = null,
   ) {}
 
   async execute({ caller, body }: CreateNotificationRuleCommand): Promise<StoredNotificationRule> {
     const fields = applyNotificationRuleFields(null, parseNotificationRuleFields(body, true));
     const rule: NotificationRule = { ...fields, id: this.newId(), org_id: caller.orgId };
-    const stored = await nameMustBeFree(rule.name, () =>
+    return nameMustBeFree(rule.name, () =>
       this.uow.transaction(caller.scope, async (stores) => {
         await checkRuleReferences(stores, caller.orgId, rule);
         await stores.notificationRules.add(rule, caller.actor.actorId);
@@ -40,7 +41,5 @@ export class CreateNotificationRule {
         return (await stores.notificationRules.get(caller.orgId, rule.id))!;
       }),
     );
-    if (stored.mode === 'digest' && stored.enabled) await this.digests?.apply(stored);
-    return stored;
   }
 }

@@ -1,4 +1,4 @@
-import type { DigestScheduler, UnitOfWork } from '@repoguard/domain';
+import type { UnitOfWork } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { ruleAuditMetadata, ruleNotFound } from './notification-rule-checks';
 
@@ -7,15 +7,15 @@ export interface DeleteNotificationRuleCommand {
   readonly ruleId: string;
 }
 
-/** The rule and its mutes go; deliveries it made stay in the log (their rule_ids keep its id). */
+/**
+ * The rule and its mutes go; deliveries it made stay in the log (their rule_ids keep its id). A
+ * digest rule's Temporal Schedule goes at the schedule reconciler's next round.
+ */
 export class DeleteNotificationRule {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly digests: DigestScheduler | null = null,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async execute({ caller, ruleId }: DeleteNotificationRuleCommand): Promise<void> {
-    const removed = await this.uow.transaction(caller.scope, async ({ notificationRules, audit }) => {
+    await this.uow.transaction(caller.scope, async ({ notificationRules, audit }) => {
       const rule = await notificationRules.get(caller.orgId, ruleId, true);
       if (!rule) throw ruleNotFound(ruleId);
       await notificationRules.remove(caller.orgId, ruleId);
@@ -26,8 +26,6 @@ export class DeleteNotificationRule {
         targetId: rule.id,
         metadata: ruleAuditMetadata(rule),
       });
-      return rule;
     });
-    if (removed.mode === 'digest') await this.digests?.remove(removed.id);
   }
 }

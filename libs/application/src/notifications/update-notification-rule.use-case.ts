@@ -1,7 +1,6 @@
 import {
   applyNotificationRuleFields,
   parseNotificationRuleFields,
-  type DigestScheduler,
   type NotificationRule,
   type StoredNotificationRule,
   type UnitOfWork,
@@ -21,16 +20,16 @@ export interface UpdateNotificationRuleCommand {
   readonly body: unknown;
 }
 
-/** Changes some of a rule's fields, checked as a whole afterwards; audited with what changed. */
+/**
+ * Changes some of a rule's fields, checked as a whole afterwards; audited with what changed. The
+ * schedule reconciler brings a digest rule's Temporal Schedule in line with the change.
+ */
 export class UpdateNotificationRule {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly digests: DigestScheduler | null = null,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async execute({ caller, ruleId, body }: UpdateNotificationRuleCommand): Promise<StoredNotificationRule> {
     const fields = parseNotificationRuleFields(body, false);
-    const { before, after } = await nameMustBeFree(fields.name ?? '', () =>
+    return nameMustBeFree(fields.name ?? '', () =>
       this.uow.transaction(caller.scope, async (stores) => {
         const current = await stores.notificationRules.get(caller.orgId, ruleId, true);
         if (!current) throw ruleNotFound(ruleId);
@@ -55,11 +54,8 @@ export class UpdateNotificationRule {
             metadata: { ...ruleAuditMetadata(rule), changed },
           });
         }
-        return { before: current, after: (await stores.notificationRules.get(caller.orgId, rule.id))! };
+        return (await stores.notificationRules.get(caller.orgId, rule.id))!;
       }),
     );
-    if (after.mode === 'digest' && after.enabled) await this.digests?.apply(after);
-    else if (before.mode === 'digest') await this.digests?.remove(after.id);
-    return after;
   }
 }

@@ -1,9 +1,11 @@
 import type { NotificationRule } from './notification-rule';
 
 /**
- * Keeps a digest rule's Temporal Schedule in step with the rule: created or updated when a digest
- * rule is saved (and enabled), removed when it is deleted, disabled or turned into an immediate rule.
- * Idempotent: several API replicas may call it for one change.
+ * A digest rule's Temporal Schedule, kept in step with the rule by one mechanism, the schedule
+ * reconciler (ReconcileNotificationSchedules, every few seconds in each API process): applied while
+ * the rule is an enabled digest, removed once it is deleted, disabled or turned immediate. The rule
+ * use cases never call it, so a Schedule change never rides on a request. Idempotent: several API
+ * replicas reconcile at once.
  */
 export interface DigestScheduler {
   /**

@@ -3,8 +3,12 @@
 // checks its kind's payload as strictly as the real service does (and our own rules on top:
 // Discord mentions off, Standard Webhooks signatures), answers as a test tells it to, and counts
 // the messages it accepted by idempotency key. A receiver that accepted anything would prove nothing.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
@@ -451,28 +455,54 @@ export interface SmtpReceiver {
   /** smtp://host:port for SMTP_URL. */
   readonly url: string;
   readonly mails: ReceivedMail[];
+  /** Every AUTH a client tried, and whether the connection was encrypted by then. */
+  readonly logins: { user: string; secure: boolean }[];
   /** The next messages are refused with these replies (e.g. 451 then 550). */
   refuseNext(...replies: { code: number; message: string }[]): void;
   close(): Promise<void>;
 }
 
+/** A certificate for 127.0.0.1 and the CA a client must trust for it (itself), made with openssl. */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rg-smtp-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1']
+        .concat(['-addext', 'subjectAltName=IP:127.0.0.1'])
+        .concat(['-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')]),
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
- * A real SMTP server (smtp-server), every message parsed with mailparser. STARTTLS is not offered
- * (no certificate a client would trust), so a client speaks plain SMTP to it; `login`, when given,
- * is required. A message without a Message-ID, subject, text or HTML part is refused (554).
+ * A real SMTP server (smtp-server), every message parsed with mailparser. STARTTLS is offered only
+ * with `tls` (a certificate the client is told to trust); without it a client speaks plain SMTP.
+ * `login`, when given, is required, and offered even in the clear (as a careless server does).
+ * A message without a Message-ID, subject, text or HTML part is refused (554).
  */
 export async function startSmtpReceiver(
-  options: { login?: { user: string; pass: string } } = {},
+  options: { login?: { user: string; pass: string }; tls?: { key: string; cert: string } } = {},
 ): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
+  const logins: { user: string; secure: boolean }[] = [];
   const refusals: { code: number; message: string }[] = [];
   const serverOptions: SMTPServerOptions = {
-    disabledCommands: options.login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.login ? [] : ['AUTH'])],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     allowInsecureAuth: true,
     authOptional: !options.login,
     logger: false,
     size: 10 * 1024 * 1024,
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      logins.push({ user: auth.username ?? '', secure: session.secure });
       if (options.login && auth.username === options.login.user && auth.password === options.login.pass)
         return callback(null, { user: auth.username });
       const error = Object.assign(new Error('Invalid username or password'), { responseCode: 535 });
@@ -523,6 +553,7 @@ export async function startSmtpReceiver(
     port,
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    logins,
     refuseNext: (...replies) => void refusals.push(...replies),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

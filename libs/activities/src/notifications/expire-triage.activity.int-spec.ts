@@ -218,7 +218,7 @@ describe('an ignore that expires', () => {
     });
   });
 
-  it('leaves an ignore decided again with another expiry to that expiry’s own timer', async () => {
+  it('leaves an ignore decided again with another expiry to that expiry’s own timer, and cancels the first', async () => {
     const taskQueue = uniqueName(expect.getState().currentTestName ?? 'expiry');
     const repo = await failingRepo();
     const worker = await temporal.createWorker({
@@ -232,14 +232,16 @@ describe('an ignore that expires', () => {
     const timer = new TemporalTriageExpiryTimer(temporal.client, taskQueue);
     const later = new Date(Date.now() + 3_600_000);
     await worker.runUntil(async () => {
-      const first = new Date(Date.now() + 2_000);
+      const first = new Date(Date.now() + 3_600_000 - 60_000);
       await ignore(repo, first, timer);
       await ignore(repo, later, timer);
       // A second start for the same expiry finds the first timer.
       await timer.start(repo.findingId, later);
 
+      // The superseded timer does not sleep on for an hour: the re-triage cancelled it.
       const firstTimer = temporal.client.workflow.getHandle(expireTriageWorkflowId(repo.findingId, first));
-      expect(await firstTimer.result()).toBe('superseded');
+      await expect(firstTimer.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
+      expect((await firstTimer.describe()).status.name).toBe('CANCELLED');
       expect(await findingStatus(repo.findingId)).toBe('ignored');
       expect(await eventsOf(repo.repoId, ['triage.expired'])).toEqual([]);
     });
@@ -252,6 +254,37 @@ describe('an ignore that expires', () => {
     expect(runs).toHaveLength(1);
     expect((await laterTimer.describe()).type).toBe(EXPIRE_TRIAGE_WORKFLOW);
     await laterTimer.terminate('test over');
+  });
+
+  it('cancels the timer of an ignore that is reopened; a timer already gone is no error', async () => {
+    const taskQueue = uniqueName(expect.getState().currentTestName ?? 'expiry');
+    const repo = await failingRepo();
+    const worker = await temporal.createWorker({
+      taskQueue,
+      activities: {
+        expireTriage: createExpireTriageActivity({
+          expireTriage: new ExpireTriage(uow(), reevaluate(), SYSTEM_CLOCK),
+        }),
+      },
+    });
+    const timer = new TemporalTriageExpiryTimer(temporal.client, taskQueue);
+    const warnings: string[] = [];
+    await worker.runUntil(async () => {
+      const expiresAt = new Date(Date.now() + 3_600_000);
+      await ignore(repo, expiresAt, timer, (message) => warnings.push(message));
+      await triage(timer, (message) => warnings.push(message)).execute({
+        caller: repo.caller,
+        findingId: repo.findingId,
+        status: 'open',
+      });
+      const handle = temporal.client.workflow.getHandle(expireTriageWorkflowId(repo.findingId, expiresAt));
+      await expect(handle.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
+      expect(await findingStatus(repo.findingId)).toBe('open');
+      // Cancelling again (a closed run) and a timer that never started are both fine.
+      await timer.cancel(repo.findingId, expiresAt);
+      await timer.cancel(repo.findingId, new Date(expiresAt.getTime() + 1));
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('still saves the ignore when Temporal is down; the sweep then reopens it, once', async () => {

@@ -21,7 +21,11 @@ const caller: Caller = {
 const NOW = '2026-06-01T12:00:00.000Z';
 
 /** `closedWhileWaiting`: a scan's sync closes the finding while the triage waits for the lock. */
-function setUp(status: TriageableFinding['status'], closedWhileWaiting?: 'fixed' | 'withdrawn') {
+function setUp(
+  status: TriageableFinding['status'],
+  closedWhileWaiting?: 'fixed' | 'withdrawn',
+  triageExpiresAt: Date | null = null,
+) {
   const finding: TriageableFinding = {
     id: 'f1',
     orgId: 'org-1',
@@ -56,7 +60,8 @@ function setUp(status: TriageableFinding['status'], closedWhileWaiting?: 'fixed'
   };
   const uow = new FakeUnitOfWork({
     findingTriage: {
-      get: (id) => Promise.resolve(id === finding.id ? { ...finding, status: stored.status } : null),
+      get: (id) =>
+        Promise.resolve(id === finding.id ? { ...finding, status: stored.status, triageExpiresAt } : null),
       decide: (_id, decision) => {
         // The repository's lock is taken before the finding's row is written.
         if (!repo.held) throw new Error('decided before holding the repository');
@@ -227,6 +232,7 @@ describe('TriageFinding', () => {
             started.push({ findingId, expiresAt, open: uow.open });
             return fails ? Promise.reject(new Error('Temporal unreachable')) : Promise.resolve();
           },
+          cancel: () => Promise.resolve(),
         },
         warn: (message) => warnings.push(message),
       });
@@ -251,6 +257,80 @@ describe('TriageFinding', () => {
     expect(warnings).toEqual([expect.stringContaining('Temporal unreachable')]);
     await withTimer(false).execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x' });
     expect(started).toHaveLength(2); // an ignore without an expiry has no timer
+  });
+
+  describe('the superseded expiry timer', () => {
+    const earlier = new Date('2026-07-01T00:00:00.000Z');
+    const later = new Date('2026-08-01T00:00:00.000Z');
+    function withTimer(uow: FakeUnitOfWork, cancelFails = false) {
+      const clock = fixedClock(NOW);
+      const calls: string[] = [];
+      const warnings: string[] = [];
+      const triage = new TriageFinding(uow, clock, new ReevaluateRepositoryStatus(uow, clock), {
+        timer: {
+          start: (findingId, expiresAt) => {
+            calls.push(`start ${findingId} ${expiresAt.toISOString()} open=${uow.open}`);
+            return Promise.resolve();
+          },
+          cancel: (findingId, expiresAt) => {
+            calls.push(`cancel ${findingId} ${expiresAt.toISOString()} open=${uow.open}`);
+            return cancelFails ? Promise.reject(new Error('Temporal unreachable')) : Promise.resolve();
+          },
+        },
+        warn: (message) => warnings.push(message),
+      });
+      return { triage, calls, warnings };
+    }
+
+    it('is cancelled after the commit when the ignore gets another expiry', async () => {
+      const { uow } = setUp('ignored', undefined, earlier);
+      const { triage, calls } = withTimer(uow);
+      await triage.execute({ caller, findingId: 'f1', status: 'ignored', reason: 'x', expiresAt: later });
+      expect(calls).toEqual([
+        `start f1 ${later.toISOString()} open=0`,
+        `cancel f1 ${earlier.toISOString()} open=0`,
+      ]);
+    });
+
+    it('is cancelled when the finding is reopened or ignored for good', async () => {
+      for (const change of [{ status: 'open' as const }, { status: 'ignored' as const, reason: 'x' }]) {
+        const { uow } = setUp('ignored', undefined, earlier);
+        const { triage, calls } = withTimer(uow);
+        await triage.execute({ caller, findingId: 'f1', ...change });
+        expect(calls).toEqual([`cancel f1 ${earlier.toISOString()} open=0`]);
+      }
+    });
+
+    it('is kept when the expiry stays the same, and there is none to cancel for an open finding', async () => {
+      const same = setUp('ignored', undefined, earlier);
+      const kept = withTimer(same.uow);
+      await kept.triage.execute({
+        caller,
+        findingId: 'f1',
+        status: 'ignored',
+        reason: 'y',
+        expiresAt: earlier,
+      });
+      expect(kept.calls).toEqual([`start f1 ${earlier.toISOString()} open=0`]);
+      const open = setUp('open');
+      const none = withTimer(open.uow);
+      await none.triage.execute({
+        caller,
+        findingId: 'f1',
+        status: 'ignored',
+        reason: 'y',
+        expiresAt: later,
+      });
+      expect(none.calls).toEqual([`start f1 ${later.toISOString()} open=0`]);
+    });
+
+    it('failing to cancel it is only logged: the decision stands (the timer finds nothing to do)', async () => {
+      const { uow } = setUp('ignored', undefined, earlier);
+      const { triage, warnings } = withTimer(uow, true);
+      const answer = await triage.execute({ caller, findingId: 'f1', status: 'open' });
+      expect(answer.status).toBe('open');
+      expect(warnings).toEqual([expect.stringContaining('Temporal unreachable')]);
+    });
   });
 
   it('refuses a withdrawn finding (409 FINDING_WITHDRAWN) and records nothing', async () => {

@@ -98,6 +98,9 @@ export class TriageFinding {
       return finding;
     });
     if (status === 'ignored' && expiresAt) await this.startExpiryTimer(finding.id, expiresAt);
+    const superseded = finding.status === 'ignored' ? (finding.triageExpiresAt ?? null) : null;
+    const kept = status === 'ignored' && expiresAt?.getTime() === superseded?.getTime();
+    if (superseded && !kept) await this.cancelExpiryTimer(finding.id, superseded);
     return this.uow.read(caller.scope, async ({ findingQueries }) => {
       const { items } = await findingQueries.page(
         { repoId: finding.repoId, findingId: finding.id },
@@ -105,6 +108,18 @@ export class TriageFinding {
       );
       return items[0]!;
     });
+  }
+
+  /** After the commit, best effort: left running, the timer only sleeps until a no-op. */
+  private async cancelExpiryTimer(findingId: string, expiresAt: Date): Promise<void> {
+    if (!this.expiry.timer) return;
+    try {
+      await this.expiry.timer.cancel(findingId, expiresAt);
+    } catch (error) {
+      this.expiry.warn?.(
+        `superseded expiry timer of finding ${findingId} (${expiresAt.toISOString()}) not cancelled: ${(error as Error).message}`,
+      );
+    }
   }
 
   /**

@@ -7,11 +7,16 @@ import {
   type Stores,
 } from '@repoguard/domain';
 
-/** The rule's channel and listed repositories must be the org's: another org's are not found (404, naming the field). */
+/**
+ * The rule's channel and listed repositories must be the org's: another org's are not found (404,
+ * naming the field). Of the repositories only those not already listed `before` are checked: one
+ * that was disconnected since must not keep the rule from being edited or switched off.
+ */
 export async function checkRuleReferences(
   { notificationRules }: Pick<Stores, 'notificationRules'>,
   orgId: string,
   rule: Pick<NotificationRule, 'channel_id' | 'repositories'>,
+  before?: Pick<NotificationRule, 'repositories'>,
 ): Promise<void> {
   const channel = await notificationRules.channelOf(orgId, rule.channel_id);
   if (!channel) {
@@ -24,8 +29,10 @@ export async function checkRuleReferences(
   }
   if (rule.repositories.kind !== 'list') return;
   const ids = rule.repositories.repo_ids;
-  const found = new Set(await notificationRules.existingRepoIds(orgId, ids));
-  const missing = ids.findIndex((id) => !found.has(id));
+  const listed = new Set(before?.repositories.kind === 'list' ? before.repositories.repo_ids : []);
+  const added = ids.filter((id) => !listed.has(id));
+  const found = new Set(added.length > 0 ? await notificationRules.existingRepoIds(orgId, added) : []);
+  const missing = ids.findIndex((id) => !listed.has(id) && !found.has(id));
   if (missing >= 0) {
     throw new DomainError('not_found', 'REPO_NOT_FOUND', `No repository with id ${ids[missing]}`, [
       { field: `repositories.repo_ids[${missing}]`, problem: "is not one of the org's repositories" },

@@ -38,7 +38,7 @@ export class UpdateNotificationRule {
           id: current.id,
           org_id: current.org_id,
         };
-        await checkRuleReferences(stores, caller.orgId, rule);
+        await checkRuleReferences(stores, caller.orgId, rule, current);
         await stores.notificationRules.update(rule);
         const changed = Object.keys(fields).filter(
           (key) =>

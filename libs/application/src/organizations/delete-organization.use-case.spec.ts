@@ -36,6 +36,7 @@ function setUp(options: { repos?: string[]; failAt?: string; cancel?: ScanCancel
     sealedSecrets: { removeAllOf: () => step('secrets', 4), removeOwnedBy: () => Promise.resolve(0) },
     githubInstallations: { unlinkAll: () => step('installations', ['77']) },
     repositories: { removeAllOf: () => step('repositories', options.repos ?? ['repo-1', 'repo-2']) },
+    rescanSchedules: { remove: () => step('rescanSchedule', true) },
   } as unknown as Partial<Omit<Stores, 'audit'>>);
   const cancelled: string[] = [];
   const canceller: ScanCanceller = {
@@ -56,7 +57,16 @@ describe('DeleteOrganization', () => {
     const { uow, done, cancelled, deleteOrg } = setUp();
     await deleteOrg.execute({ caller });
     expect(done.sort()).toEqual(
-      ['apiKeys', 'installations', 'invitations', 'memberships', 'org', 'repositories', 'secrets'].sort(),
+      [
+        'apiKeys',
+        'installations',
+        'invitations',
+        'memberships',
+        'org',
+        'repositories',
+        'rescanSchedule',
+        'secrets',
+      ].sort(),
     );
     expect(uow.scopes).toEqual([caller.scope]);
     expect(cancelled.sort()).toEqual(['repo-1', 'repo-2']);

@@ -10,8 +10,8 @@ const CANCEL_CONCURRENCY = 8;
 
 /**
  * Ends all access to the org at once and leaves nothing of it live: memberships, API keys and
- * pending invitations, its sealed secrets (every kind), its GitHub installations and connected
- * repositories, all in one transaction; then, after the commit, its running scans are cancelled.
+ * pending invitations, its sealed secrets (every kind), its GitHub installations, connected
+ * repositories and rescan schedule, all in one transaction; then, after the commit, its running scans are cancelled.
  * The org's row and history stay: the audit log, which nothing may delete, still has to make sense.
  */
 export class DeleteOrganization {
@@ -33,6 +33,9 @@ export class DeleteOrganization {
       const secrets = await stores.sealedSecrets.removeAllOf(orgId);
       const installations = await stores.githubInstallations.unlinkAll(orgId);
       const repos = await stores.repositories.removeAllOf(orgId);
+      // Its rescan Schedule goes at the reconciler's next round (its digest rules' too: a deleted
+      // org's rules are not read), so nothing keeps scanning for an org that is gone.
+      await stores.rescanSchedules.remove(orgId);
       audit.record(caller.actor, {
         orgId,
         action: 'org.deleted',

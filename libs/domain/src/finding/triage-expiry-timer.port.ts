@@ -5,4 +5,9 @@
  */
 export interface TriageExpiryTimer {
   start(findingId: string, expiresAt: Date): Promise<void>;
+  /**
+   * Stops the timer of an expiry a later decision replaced (one that never started or already
+   * ended is no error). Only tidiness: a superseded timer finds nothing to do when it fires.
+   */
+  cancel(findingId: string, expiresAt: Date): Promise<void>;
 }

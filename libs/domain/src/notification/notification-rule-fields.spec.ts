@@ -91,6 +91,19 @@ describe('parseNotificationRuleFields', () => {
     expect(problems({ ...valid, repositories: [{ kind: 'all' }] })).toHaveProperty('repositories');
   });
 
+  // The names Intl takes but the Temporal server refuses: the digest's Schedule could never be made.
+  it.each([
+    ['utc', 'must be an IANA time zone, spelt exactly: did you mean UTC?'],
+    ['europe/berlin', 'must be an IANA time zone, spelt exactly: did you mean Europe/Berlin?'],
+    ['SystemV/AST4', 'must be an IANA time zone such as Europe/Berlin'],
+  ])('refuses the digest time zone %s', (timezone, problem) => {
+    expect(problems({ ...valid, mode: 'digest', digest: { frequency: 'daily', hour: 9, timezone } })).toEqual(
+      {
+        'digest.timezone': problem,
+      },
+    );
+  });
+
   it('checks a digest schedule field by field, the time zone with Intl', () => {
     expect(
       problems({
@@ -167,5 +180,6 @@ describe('isIanaTimeZone', () => {
     expect(isIanaTimeZone('America/New_York')).toBe(true);
     expect(isIanaTimeZone('Nowhere/Special')).toBe(false);
     expect(isIanaTimeZone('')).toBe(false);
+    expect(isIanaTimeZone('europe/berlin')).toBe(false);
   });
 });

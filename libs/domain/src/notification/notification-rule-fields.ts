@@ -6,6 +6,7 @@ import {
   type NotificationEventType,
 } from './notification-event';
 import type { DigestSchedule, NotificationRule, RepositorySelector } from './notification-rule';
+import { isTimeZone, timeZoneMeant } from './recurring-schedule';
 
 export const RULE_NAME_MAX = 100;
 export const RULE_REPO_IDS_MAX = 500;
@@ -31,16 +32,8 @@ const FIELDS = ['name', 'channel_id', 'events', 'min_severity', 'repositories', 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Whether `Intl` knows the zone: the digest's hour is read in it. */
-export function isIanaTimeZone(value: string): boolean {
-  if (value.length === 0 || value.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether the zone is a canonical IANA name the workflow engine knows: the digest's hour is read in it. */
+export const isIanaTimeZone = (value: string): boolean => isTimeZone(value);
 
 /**
  * Reads a rule's fields from a request body (`required`: a new rule, else a PATCH), one detail
@@ -240,8 +233,15 @@ function digestSchedule(value: unknown, details: ErrorDetail[]): DigestSchedule 
     details.push({ field: `${field}.frequency`, problem: 'must be daily or weekly' });
   if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23)
     details.push({ field: `${field}.hour`, problem: 'must be a whole number from 0 to 23' });
-  if (typeof timezone !== 'string' || !isIanaTimeZone(timezone))
-    details.push({ field: `${field}.timezone`, problem: 'must be an IANA time zone such as Europe/Berlin' });
+  if (typeof timezone !== 'string' || !isIanaTimeZone(timezone)) {
+    const meant = timeZoneMeant(timezone);
+    details.push({
+      field: `${field}.timezone`,
+      problem: meant
+        ? `must be an IANA time zone, spelt exactly: did you mean ${meant}?`
+        : 'must be an IANA time zone such as Europe/Berlin',
+    });
+  }
   if (frequency === 'weekly') {
     if (typeof weekday !== 'number' || !Number.isInteger(weekday) || weekday < 0 || weekday > 6)
       details.push({

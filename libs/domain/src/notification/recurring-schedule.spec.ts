@@ -29,6 +29,41 @@ describe('recurring schedules', () => {
     for (const bad of ['', 'x'.repeat(65), 'Nowhere/Land', 42, null]) expect(isTimeZone(bad)).toBe(false);
   });
 
+  // Intl matches names case-insensitively and knows retired ones; the Temporal server refuses
+  // those ("unknown time zone"), and a saved rule's Schedule would then fail every round.
+  it.each(['utc', 'europe/berlin', 'Europe/BERLIN', 'SystemV/AST4'])(
+    'refuses %s, which Intl accepts but Temporal does not',
+    (timezone) => {
+      expect(isTimeZone(timezone)).toBe(false);
+      expect(recurringScheduleProblems({ frequency: 'daily', hour: 9, timezone })).toEqual([
+        expect.objectContaining({ field: 'timezone' }),
+      ]);
+    },
+  );
+
+  it('takes canonical names only, not the aliases Intl also knows', () => {
+    for (const alias of ['US/Eastern', 'GMT', 'Etc/UTC']) expect(isTimeZone(alias)).toBe(false);
+  });
+
+  it('says which name was meant when only the case differs', () => {
+    expect(recurringScheduleProblems({ frequency: 'daily', hour: 9, timezone: 'europe/berlin' })).toEqual([
+      { field: 'timezone', problem: 'must be an IANA timezone, spelt exactly: did you mean Europe/Berlin?' },
+    ]);
+    expect(recurringScheduleProblems({ frequency: 'daily', hour: 9, timezone: 'utc' }, 'digest')).toEqual([
+      { field: 'digest.timezone', problem: 'must be an IANA timezone, spelt exactly: did you mean UTC?' },
+    ]);
+  });
+
+  // ICU lists some zones under their earlier names (Asia/Calcutta); IANA's current ones stay valid.
+  it.each([
+    'UTC',
+    'Asia/Kolkata',
+    'Asia/Calcutta',
+    'Europe/Kyiv',
+    'America/Argentina/Buenos_Aires',
+    'Pacific/Kanton',
+  ])('accepts %s', (timezone) => expect(isTimeZone(timezone)).toBe(true));
+
   it('keeps only the fields a schedule has', () => {
     expect(recurringSchedule({ frequency: 'daily', hour: 4, timezone: 'UTC', weekday: 3 })).toEqual({
       frequency: 'daily',

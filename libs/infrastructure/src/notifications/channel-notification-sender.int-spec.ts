@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationChannel, NotificationChannelSecret } from '@repoguard/domain';
 import {
+  selfSignedCertificate,
   startNotificationReceivers,
   startSmtpReceiver,
   type HttpReceiverKind,
@@ -226,21 +227,29 @@ describe('ChannelNotificationSender against local receivers', () => {
       expect(await send()).toMatchObject({ delivered: false, retryable: false, status_code: 550 });
     });
 
-    it("uses the channel's own SMTP server with its login, judged like a URL", async () => {
-      const own = await startSmtpReceiver({ login: { user: 'mailer', pass: 's3cret-pass' } });
+    it("uses the channel's own SMTP server with its login over STARTTLS, judged like a URL", async () => {
+      const tls = selfSignedCertificate();
+      const own = await startSmtpReceiver({ login: { user: 'mailer', pass: 's3cret-pass' }, tls });
+      // The receiver's certificate is trusted as an operator's private CA would be.
+      const trusting = () =>
+        createNotificationSender({ outbound: opened, allowHttp: true, timeoutMs: 1500, smtpCa: tls.cert });
       try {
         const secret: NotificationChannelSecret = {
           kind: 'email',
           smtp: { host: '127.0.0.1', port: own.port, secure: false, user: 'mailer', password: 's3cret-pass' },
         };
         const channel = channelOf('email', { to: ['b@example.test'], from: 'alerts@example.test' });
-        expect(await sender().send(channel, secret, message([]))).toEqual({
+        expect(await trusting().send(channel, secret, message([]))).toEqual({
           delivered: true,
           status_code: 250,
         });
+        // With its own server the channel's sender is the From.
         expect(own.mails[0]!.envelope.from).toBe('alerts@example.test');
+        expect(own.mails[0]!.parsed.from?.value[0]?.address).toBe('alerts@example.test');
+        expect(own.mails[0]!.parsed.replyTo).toBeUndefined();
+        expect(own.logins).toEqual([{ user: 'mailer', secure: true }]);
         const wrong = { ...secret, smtp: { ...secret.smtp!, password: 'wrong' } };
-        expect(await sender().send(channel, wrong, message([]))).toMatchObject({
+        expect(await trusting().send(channel, wrong, message([]))).toMatchObject({
           delivered: false,
           retryable: false,
           status_code: 535,
@@ -254,6 +263,46 @@ describe('ChannelNotificationSender against local receivers', () => {
       } finally {
         await own.close();
       }
+    });
+
+    it('never sends a password in the clear: a server without STARTTLS (or with it stripped) gets no AUTH', async () => {
+      const plain = await startSmtpReceiver({ login: { user: 'mailer', pass: 's3cret-pass' } });
+      try {
+        const outcome = await sender().send(
+          channelOf('email', { to: ['d@example.test'] }),
+          {
+            kind: 'email',
+            smtp: {
+              host: '127.0.0.1',
+              port: plain.port,
+              secure: false,
+              user: 'mailer',
+              password: 's3cret-pass',
+            },
+          },
+          message([]),
+        );
+        expect(outcome).toMatchObject({ delivered: false, retryable: false });
+        expect(outcome.delivered === false && outcome.error).toMatch(/did not start TLS \(STARTTLS\)/);
+        expect(plain.logins).toEqual([]);
+        expect(plain.mails).toEqual([]);
+      } finally {
+        await plain.close();
+      }
+    });
+
+    it("sends through the operator's relay as SMTP_FROM, the channel's own sender as Reply-To", async () => {
+      const before = smtp.mails.length;
+      const outcome = await sender().send(
+        channelOf('email', { to: ['e@example.test'], from: 'Security <security@customer.test>' }),
+        { kind: 'email' },
+        message([]),
+      );
+      expect(outcome).toEqual({ delivered: true, status_code: 250 });
+      const mail = smtp.mails[before]!;
+      expect(mail.envelope.from).toBe('rg@example.test');
+      expect(mail.parsed.from?.value).toEqual([{ name: 'RepoGuard', address: 'rg@example.test' }]);
+      expect(mail.parsed.replyTo?.value).toEqual([{ name: 'Security', address: 'security@customer.test' }]);
     });
 
     it('is retryable when the SMTP server is down', async () => {

@@ -120,6 +120,8 @@ export interface NotificationSenderSettings {
   readonly allowHttp: boolean;
   readonly smtpUrl?: string;
   readonly smtpFrom?: string;
+  /** PEM of a CA trusted for channels' own SMTP servers besides the system's (a private CA). */
+  readonly smtpCa?: string;
   readonly timeoutMs?: number;
 }
 
@@ -134,6 +136,7 @@ export function createNotificationSender(settings: NotificationSenderSettings): 
       timeoutMs,
       ...(settings.smtpUrl ? { operatorUrl: settings.smtpUrl } : {}),
       ...(settings.smtpFrom ? { operatorFrom: settings.smtpFrom } : {}),
+      ...(settings.smtpCa ? { trustedCa: settings.smtpCa } : {}),
     }),
   });
 }

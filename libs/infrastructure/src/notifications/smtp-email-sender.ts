@@ -1,3 +1,4 @@
+import * as tls from 'node:tls';
 import { createTransport } from 'nodemailer';
 import type {
   NotificationChannel,
@@ -16,6 +17,8 @@ export interface SmtpEmailSenderOptions {
   /** Judges a channel's own SMTP host, as webhook URLs are judged. */
   readonly outbound: OutboundAddressPolicy;
   readonly timeoutMs: number;
+  /** Extra CA certificate(s), PEM, trusted for channels' own SMTP servers besides the system's. */
+  readonly trustedCa?: string;
 }
 
 type EmailSecret = Extract<NotificationChannelSecret, { kind: 'email' }>;
@@ -40,9 +43,17 @@ export class SmtpEmailSender {
     const transport = await this.transportFor(secret);
     if ('error' in transport) return transport.error;
     const email = renderEmailMessage(message);
+    // Through the operator's relay the sender is always SMTP_FROM (a relay vouches for its own
+    // domain only, and an org must not send as anyone it likes); the channel's sender becomes the
+    // Reply-To. Only with its own server is the channel's sender the From.
+    const own = secret.smtp !== undefined;
+    const operatorFrom = this.options.operatorFrom ?? FALLBACK_FROM;
+    const from = own ? (channel.summary.from ?? operatorFrom) : operatorFrom;
+    const replyTo = !own && channel.summary.from ? { replyTo: channel.summary.from } : {};
     try {
       await transport.sendMail({
-        from: channel.summary.from ?? this.options.operatorFrom ?? FALLBACK_FROM,
+        from,
+        ...replyTo,
         to: [...to],
         subject: email.subject,
         text: email.text,
@@ -90,13 +101,20 @@ export class SmtpEmailSender {
               },
       };
     }
+    const login = user !== undefined && password !== undefined;
     const transport = createTransport({
       host: verdict.pin.address,
       port,
       secure,
-      ...(user !== undefined && password !== undefined ? { auth: { user, pass: password } } : {}),
+      ...(login ? { auth: { user, pass: password } } : {}),
+      // A password never goes out in the clear: without TLS from the start, STARTTLS is required,
+      // so a server not offering it (or a middlebox stripping it) fails the send before AUTH.
+      ...(login && !secure ? { requireTLS: true } : {}),
       // Connected by address; the certificate is still checked against the name.
-      tls: { servername: host },
+      tls: {
+        servername: host,
+        ...(this.options.trustedCa ? { ca: [...tls.rootCertificates, this.options.trustedCa] } : {}),
+      },
       ...timeouts,
     });
     return Object.assign(transport, { host });
@@ -108,6 +126,15 @@ export function outcomeOfSmtpError(error: unknown, host: string): SendOutcome {
   const e = error as { responseCode?: unknown; code?: unknown; response?: unknown };
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
   const reply = typeof e.response === 'string' ? e.response.slice(0, 300) : null;
+  // requireTLS: the server would not start TLS, so the login was never sent. A setting to fix.
+  if (e.code === 'ETLS') {
+    return {
+      delivered: false,
+      retryable: false,
+      status_code: code,
+      error: `SMTP server ${host} did not start TLS (STARTTLS), which a login requires; nothing was sent`,
+    };
+  }
   if (code !== null) {
     return {
       delivered: false,

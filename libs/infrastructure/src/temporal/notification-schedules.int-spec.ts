@@ -1,7 +1,9 @@
 // The digest and rescan Schedules on the real Temporal dev server, reconciled from PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { ReconcileNotificationSchedules } from '@repoguard/application';
+import { DeleteOrganization, ReconcileNotificationSchedules, type OrgCaller } from '@repoguard/application';
+import { SYSTEM_CLOCK } from '@repoguard/domain';
 import {
   digestScheduleId,
   RepoGuardOrgId,
@@ -205,6 +207,45 @@ describe('notification schedules on Temporal, reconciled from the database', () 
 
     await uow.transaction('system', ({ rescanSchedules }) => rescanSchedules.remove(orgId));
     expect(await reconcile()).toMatchObject({ removed: 1 });
+    await gone(rescanScheduleId(orgId));
+  });
+
+  it("stops a deleted org's Schedules: DeleteOrganization removes its rescan schedule, the round both Schedules", async () => {
+    const orgId = await storedOrg(orm, 'deleted-org');
+    const uow = new MikroOrmUnitOfWork(orm.em);
+    const ruleId = await storedRule(orm, orgId, await storedChannel(orm, orgId), {
+      digest: { frequency: 'daily', hour: 7, timezone: 'UTC' },
+    });
+    await uow.transaction('system', ({ rescanSchedules }) =>
+      rescanSchedules.put(orgId, { frequency: 'daily', hour: 3, timezone: 'UTC' }, 'test'),
+    );
+    expect(await reconcile()).toMatchObject({ created: 2, failed: [] });
+
+    const caller: OrgCaller = {
+      scope: 'system',
+      orgId,
+      role: 'owner',
+      actor: { actorType: 'user', actorId: randomUUID(), correlationId: null, ip: null },
+    };
+    await new DeleteOrganization(uow, SYSTEM_CLOCK, { cancel: async () => undefined }).execute({ caller });
+
+    expect(await orm.em.fork().getKnex()('rescan_schedules').where({ org_id: orgId })).toEqual([]);
+    expect(await reconcile()).toMatchObject({ removed: 2, failed: [] });
+    await gone(rescanScheduleId(orgId));
+    await gone(digestScheduleId(ruleId));
+  });
+
+  it('never keeps the rescan Schedule of an org deleted while its schedule row stayed', async () => {
+    const orgId = await storedOrg(orm, 'deleted-before');
+    const uow = new MikroOrmUnitOfWork(orm.em);
+    await uow.transaction('system', ({ rescanSchedules }) =>
+      rescanSchedules.put(orgId, { frequency: 'daily', hour: 4, timezone: 'UTC' }, 'test'),
+    );
+    expect(await reconcile()).toMatchObject({ created: 1, failed: [] });
+    // Deleted before DeleteOrganization removed the row.
+    await orm.em.fork().getKnex()('organizations').where({ id: orgId }).update({ deleted_at: new Date() });
+
+    expect(await reconcile()).toMatchObject({ removed: 1, failed: [] });
     await gone(rescanScheduleId(orgId));
   });
 

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { EXPIRE_TRIAGE_WORKFLOW, expireTriageWorkflowId, type ExpireTriageInput } from '@repoguard/contract';
 import type { TriageExpiryTimer } from '@repoguard/domain';
@@ -30,6 +30,18 @@ export class TemporalTriageExpiryTimer implements TriageExpiryTimer {
     } catch (error) {
       // A run for this expiry closed already: it did its work (or found nothing to do).
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw error;
+    }
+  }
+
+  async cancel(findingId: string, expiresAt: Date): Promise<void> {
+    try {
+      await this.client.withDeadline(Date.now() + this.startTimeoutMs, () =>
+        this.client.workflow.getHandle(expireTriageWorkflowId(findingId, expiresAt)).cancel(),
+      );
+    } catch (error) {
+      // Never started (Temporal was down then) or already closed: nothing sleeps.
+      if (error instanceof WorkflowNotFoundError) return;
       throw error;
     }
   }

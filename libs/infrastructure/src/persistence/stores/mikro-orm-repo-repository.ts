@@ -145,6 +145,7 @@ export class MikroOrmRepoRepository implements RepoRepository {
 
   async remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {
     await this.em.nativeDelete(RepositoryEntity, { id: repo.id, orgId: repo.orgId });
+    await this.unlistFromRules(repo.orgId, [repo.id]);
   }
 
   async removeAllOf(orgId: string): Promise<string[]> {
@@ -152,7 +153,32 @@ export class MikroOrmRepoRepository implements RepoRepository {
     const trx = this.em.getTransactionContext<Knex.Transaction>();
     const query = this.em.getKnex()('repositories').where({ org_id: orgId }).delete().returning('id');
     const rows = (await (trx ? query.transacting(trx) : query)) as { id: string }[];
-    return rows.map((row) => row.id);
+    const ids = rows.map((row) => row.id);
+    await this.unlistFromRules(orgId, ids);
+    return ids;
+  }
+
+  /**
+   * Takes removed repositories off the org's rules' lists, in the removal's transaction: a rule
+   * naming a repository that no longer exists could otherwise never pass its checks again. A list
+   * left empty selects nothing (the rule does not widen to every repository).
+   */
+  private async unlistFromRules(orgId: string, repoIds: readonly string[]): Promise<void> {
+    if (repoIds.length === 0) return;
+    // One text parameter (UUIDs hold no comma): a bound array would be spread into a list.
+    const ids = repoIds.join(',');
+    await this.em.getConnection().execute(
+      `update notification_rules
+          set repositories = jsonb_build_object('kind', 'list', 'repo_ids', coalesce((
+                select jsonb_agg(id order by place)
+                  from jsonb_array_elements_text(repositories -> 'repo_ids') with ordinality as listed(id, place)
+                 where id <> all(string_to_array(?, ','))), '[]'::jsonb))
+        where org_id = ? and repositories ->> 'kind' = 'list'
+          and jsonb_exists_any(repositories -> 'repo_ids', string_to_array(?, ','))`,
+      [ids, orgId, ids],
+      'run',
+      this.em.getTransactionContext(),
+    );
   }
 
   async purgeHistory(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {

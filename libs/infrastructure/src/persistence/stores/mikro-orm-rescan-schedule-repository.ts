@@ -65,9 +65,15 @@ export class MikroOrmRescanScheduleRepository implements RescanScheduleRepositor
     return (await this.db()(TABLE).where({ org_id: orgId }).delete()) > 0;
   }
 
+  /** Schedules of orgs not deleted: a deleted org's row (if one stayed) never keeps its Schedule. */
   async page(afterOrgId: string | null, limit: number): Promise<RescanSchedule[]> {
-    const query = this.db()(TABLE).select(COLUMNS).orderBy('org_id').limit(limit);
-    if (afterOrgId !== null) query.where('org_id', '>', afterOrgId);
+    const query = this.db()(`${TABLE} as s`)
+      .join('organizations as o', 'o.id', 's.org_id')
+      .whereNull('o.deleted_at')
+      .select(COLUMNS.map((column) => `s.${column}`))
+      .orderBy('s.org_id')
+      .limit(limit);
+    if (afterOrgId !== null) query.where('s.org_id', '>', afterOrgId);
     return ((await query) as Row[]).map(fromRow);
   }
 }

@@ -80,6 +80,9 @@ const TOO_DEEP = 'Maximum nested tags exceeded';
  */
 export const MAX_TAG_LENGTH = 64 * 1024;
 
+// `<?` not opening `<?xml` followed by a space or `?>`; linear (no backtracking).
+const OTHER_PROCESSING_INSTRUCTION = /<\?(?!xml[\s?])/;
+
 /** Why saxes declined a document, for when fast-xml-parser's validator finds nothing wrong. */
 interface Declined {
   readonly declined: string;
@@ -93,6 +96,10 @@ interface Declined {
  * fast-xml-parser, which costs ~200 ms per MB (one such character made any POM that slow).
  */
 export function readPomXml(path: string, source: string): XmlRead {
+  // A processing instruction other than the XML declaration (m2e's `<?m2e ignore?>`, or a damaged
+  // declaration) goes to the reader of record alone: saxes and fast-xml-parser disagree on odd
+  // ones (a quote in its text, a target that is not a name), and they are rare in POMs.
+  if (OTHER_PROCESSING_INSTRUCTION.test(source)) return readXmlStrictly(path, source);
   const read = readXml(path, source);
   return 'declined' in read ? readXmlStrictly(path, source, read) : read;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DigestRuleDirectory, NotificationRule } from '@repoguard/domain';
-import { RULE_COLUMNS, ruleFromRow, type RuleRow } from './sql-notification-digests';
+import { ruleOf, type RuleColumns } from '../persistence/stores/notification-rows';
+import { RULE_COLUMNS } from './sql-notification-digests';
 
 /** Enabled digest rules of every org not deleted, for the schedule reconciler. */
 export class SqlDigestRuleDirectory implements DigestRuleDirectory {
@@ -18,6 +19,6 @@ export class SqlDigestRuleDirectory implements DigestRuleDirectory {
       .limit(limit)
       .select(RULE_COLUMNS);
     if (afterId !== null) query.where('r.id', '>', afterId);
-    return ((await query) as RuleRow[]).map(ruleFromRow);
+    return ((await query) as RuleColumns[]).map(ruleOf);
   }
 }

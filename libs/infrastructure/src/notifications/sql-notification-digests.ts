@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { ruleOf, type RuleColumns as RuleRow } from '../persistence/stores/notification-rows';
 import type {
   DigestRuleState,
   EventCursor,
   NotificationDigests,
   NotificationEvent,
-  NotificationRule,
   RuleMute,
 } from '@repoguard/domain';
-
-export interface RuleRow {
-  readonly id: string;
-  readonly org_id: string;
-  readonly name: string;
-  readonly channel_id: string;
-  readonly events: NotificationRule['events'];
-  readonly min_severity: NotificationRule['min_severity'];
-  readonly repositories: NotificationRule['repositories'];
-  readonly mode: NotificationRule['mode'];
-  readonly digest: NotificationRule['digest'];
-  readonly enabled: boolean;
-}
 
 export const RULE_COLUMNS = [
   'r.id',
@@ -34,21 +21,6 @@ export const RULE_COLUMNS = [
   'r.digest',
   'r.enabled',
 ];
-
-export function ruleFromRow(row: RuleRow): NotificationRule {
-  return {
-    id: row.id,
-    org_id: row.org_id,
-    name: row.name,
-    channel_id: row.channel_id,
-    events: row.events,
-    min_severity: row.min_severity,
-    repositories: row.repositories,
-    mode: row.mode,
-    digest: row.digest,
-    enabled: row.enabled,
-  };
-}
 
 interface EventRow {
   readonly id: string;
@@ -95,7 +67,7 @@ export class SqlNotificationDigests implements NotificationDigests {
       | undefined;
     if (!row) return null;
     return {
-      rule: ruleFromRow(row),
+      rule: ruleOf(row),
       watermark: row.digest_watermark === null ? null : new Date(row.digest_watermark),
       created_at: new Date(row.created_at),
       channel: { id: row.channel_id, kind: row.channel_kind, name: row.channel_name },

@@ -1,14 +1,14 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type {
-  DispatchRule,
-  NewNotificationDelivery,
-  NotificationDispatchQueue,
-  QueuedNotificationEvent,
-  RuleMute,
+import {
+  FINAL_SCAN_STATUSES,
+  type DispatchRule,
+  type NewNotificationDelivery,
+  type NotificationDispatchQueue,
+  type QueuedNotificationEvent,
+  type RuleMute,
 } from '@repoguard/domain';
 import { eventOf, ruleOf, type EventRow, type RuleRow } from './notification-rows';
 
-const FINAL_SCAN_STATUSES = ['COMPLETED', 'FAILED', 'SUPERSEDED'];
 // The dispatcher matches on these; the payload (the bulk of a row) stays in the table.
 const DISPATCH_COLUMNS =
   'e.id, e.seq, e.org_id, e.repo_id, e.repo_name, e.type, e.severity, e.group_key, e.scan_id, e.occurred_at';

@@ -41,7 +41,8 @@ export function eventOf(row: EventRow): NotificationEvent & { seq: number } {
   } as NotificationEvent & { seq: number };
 }
 
-export interface RuleRow {
+/** The columns a rule is made of. */
+export interface RuleColumns {
   readonly id: string;
   readonly org_id: string;
   readonly name: string;
@@ -52,12 +53,15 @@ export interface RuleRow {
   readonly mode: NotificationRule['mode'];
   readonly digest: NotificationRule['digest'];
   readonly enabled: boolean;
+}
+
+export interface RuleRow extends RuleColumns {
   readonly created_by: string | null;
   readonly created_at: Time;
   readonly updated_at: Time;
 }
 
-export function ruleOf(row: RuleRow): NotificationRule {
+export function ruleOf(row: RuleColumns): NotificationRule {
   return {
     id: row.id,
     org_id: row.org_id,

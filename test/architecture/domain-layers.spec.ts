@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'],
   ['repository'],
   ['scan', 'webhook'],
-  ['notification'],
+  ['notification', 'pull-request'],
   ['persistence'],
 ];
 

@@ -5,3 +5,4 @@ export * from './repo-scan.contract';
 export * from './advisory-sync.contract';
 export * from './correlation';
 export * from './notification.contract';
+export * from './pull-request.contract';

@@ -57,11 +57,12 @@ export function checkManifests(
   policy: PolicyRules,
   now: Date,
   options: ParseOptions = {},
+  checkOptions: CheckOptions = {},
 ): CheckReport {
   const parsed = files
     .filter((file) => parserFor(file.path))
     .map((file) => ({ path: file.path, parsed: parseManifest(file.path, file.text, options) }));
-  return checkParsedManifests(parsed, index, policy, now);
+  return checkParsedManifests(parsed, index, policy, now, checkOptions);
 }
 
 /**

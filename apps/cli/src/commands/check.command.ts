@@ -21,8 +21,9 @@ import {
   ParsingConfig,
   PiscinaManifestParserPool,
   readOsvExport,
-} from '@repoguard/infrastructure';
+} from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
+import type { CliCommand } from '../dispatch';
 import { loadBaseline } from './check-baseline.args';
 import { formatSarif } from './check-sarif.output';
 import { formatJson, formatTable } from './check.output';
@@ -60,6 +61,13 @@ the known findings too, so each run's output is the next run's baseline.
 
 Exit code: 1 when the policy says FAIL, 3 when the check is incomplete (and not FAIL), 0 otherwise,
 2 on usage errors.`;
+
+export const CHECK_COMMAND: CliCommand = {
+  name: 'check',
+  summary: 'scan manifests locally against OSV data (no server needed)',
+  usage: CHECK_USAGE,
+  run: (argv, io, env) => runCheck(argv, io, env),
+};
 
 /** Exit codes CI pipelines branch on. */
 export const CHECK_EXIT = { ok: 0, fail: 1, usage: 2, incomplete: 3 } as const;

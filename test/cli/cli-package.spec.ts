@@ -6,20 +6,8 @@ import { builtinModules } from 'node:module';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pypiAdvisory, writeOsvDirectory } from '../support/osv-advisories';
 import { REPO_ROOT } from '../support/processes';
-
-const advisory = (id: string, name: string, severity: string) => ({
-  id,
-  modified: '2026-01-01T00:00:00Z',
-  summary: `${name} is vulnerable`,
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
-    },
-  ],
-  database_specific: { severity },
-});
 
 describe('the @repoguard/cli package (npm run pack:cli)', () => {
   let dir: string;
@@ -42,13 +30,10 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     writeFileSync(path.join(machine, 'project/requirements.txt'), '-r base.txt\nalpha-pkg==1.0\n');
     writeFileSync(path.join(machine, 'project/base.txt'), 'beta-pkg==1.0\n');
     writeFileSync(path.join(machine, 'project/svc/requirements.txt'), 'safe-pkg==1.0\n');
-    mkdirSync(path.join(machine, 'osv'));
-    for (const record of [
-      advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH'),
-      advisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'LOW'),
-    ]) {
-      writeFileSync(path.join(machine, 'osv', `${record.id}.json`), JSON.stringify(record));
-    }
+    writeOsvDirectory(path.join(machine, 'osv'), [
+      pypiAdvisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH'),
+      pypiAdvisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'LOW'),
+    ]);
     // As a pipeline gets it: the tarball (a build artifact) in its working directory.
     copyFileSync(tarball, path.join(machine, path.basename(tarball)));
     env = {

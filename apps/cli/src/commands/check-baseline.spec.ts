@@ -9,28 +9,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../cli';
-import type { CommandIo } from '../command-io';
 import type { SarifLog } from './check-sarif.output';
 import { MAX_BASELINE_BYTES } from './check-baseline.args';
+import { runCliIn } from '../../../../test/support/cli-in-process';
+import { pypiAdvisory, writeOsvDirectory } from '../../../../test/support/osv-advisories';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const UGLY = path.join(REPO_ROOT, 'test/fixtures/manifests/ugly');
 const GHSA = ['PyPI-ghsa.zip', 'npm-ghsa.zip'].flatMap((f) => ['--advisories', sharedOsvExport(f)]);
 
-async function run(argv: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    cwd,
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    now: () => new Date('2026-06-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io, process.env);
-  return { code, out, err };
-}
+const run = (argv: string[], cwd: string) => runCliIn(cwd, argv);
 
 interface JsonReport {
   status: string;
@@ -43,21 +32,6 @@ interface JsonReport {
 }
 const findingsOf = (report: JsonReport) =>
   report.results.flatMap((r) => r.findings.map((f) => `${r.manifest_path}: ${f.name}@${f.version}`));
-
-/** An OSV advisory on a PyPI package, fixed in 2.0, rated by a GHSA label. */
-const advisory = (id: string, name: string, severity: string, aliases: string[] = []) => ({
-  id,
-  aliases,
-  modified: '2026-01-01T00:00:00Z',
-  summary: `${name} is vulnerable`,
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
-    },
-  ],
-  database_specific: { severity },
-});
 
 jest.setTimeout(60_000);
 
@@ -130,13 +104,10 @@ describe('repoguard check --baseline', () => {
   describe('on advisories of its own', () => {
     let osv: string;
     beforeEach(() => {
-      osv = path.join(dir, 'osv');
-      mkdirSync(osv);
-      for (const record of [
-        advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH', ['CVE-2026-1111']),
-        advisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'HIGH'),
-      ])
-        writeFileSync(path.join(osv, `${record.id}.json`), JSON.stringify(record));
+      osv = writeOsvDirectory(path.join(dir, 'osv'), [
+        pypiAdvisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH', ['CVE-2026-1111']),
+        pypiAdvisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'HIGH'),
+      ]);
     });
     const check = (...args: string[]) => run(['check', '.', '-a', osv, '-f', 'json', ...args], dir);
 

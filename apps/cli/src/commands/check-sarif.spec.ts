@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { runCli } from '../cli';
-import type { CommandIo } from '../command-io';
 import type { SarifLog } from './check-sarif.output';
+import { runCliIn } from '../../../../test/support/cli-in-process';
+import { pypiAdvisory, writeOsvDirectory } from '../../../../test/support/osv-advisories';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -32,40 +32,10 @@ function expectValidSarif(text: string): SarifLog {
   return log;
 }
 
-async function run(argv: string[], cwd = REPO_ROOT) {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    cwd,
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    now: () => new Date('2026-06-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io, process.env);
-  return { code, out, err };
-}
-
-/** An OSV advisory on a PyPI package, fixed in 2.0, rated by a GHSA label. */
-const advisory = (id: string, name: string, severity: string, aliases: string[] = []) => ({
-  id,
-  aliases,
-  modified: '2026-01-01T00:00:00Z',
-  summary: `${name} is vulnerable`,
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
-    },
-  ],
-  database_specific: { severity },
-});
-
-function writeAdvisories(dir: string, records: ReturnType<typeof advisory>[]): string {
-  const osv = path.join(dir, 'osv');
-  mkdirSync(osv, { recursive: true });
-  for (const record of records) writeFileSync(path.join(osv, `${record.id}.json`), JSON.stringify(record));
-  return osv;
-}
+const run = (argv: string[], cwd = REPO_ROOT) => runCliIn(cwd, argv);
+const advisory = pypiAdvisory;
+const writeAdvisories = (dir: string, records: { id: string }[]) =>
+  writeOsvDirectory(path.join(dir, 'osv'), records);
 
 jest.setTimeout(60_000);
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { SarifLog } from './check-sarif.output';
 import { MAX_BASELINE_BYTES } from './check-baseline.args';
-import { runCliIn } from '../../../../test/support/cli-in-process';
+import { runCliIn } from '../cli-in-process.test-helper';
 import { pypiAdvisory, writeOsvDirectory } from '../../../../test/support/osv-advisories';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { SarifLog } from './check-sarif.output';
-import { runCliIn } from '../../../../test/support/cli-in-process';
+import { runCliIn } from '../cli-in-process.test-helper';
 import { pypiAdvisory, writeOsvDirectory } from '../../../../test/support/osv-advisories';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 
@@ -194,6 +194,16 @@ describe('repoguard check --format sarif', () => {
       expect(fileURLToPath(new URL(uri, base))).toBe(path.join(nested, 'requirements.txt'));
     });
 
+    it('names a manifest outside the working directory by its file URI, not against %SRCROOT%', async () => {
+      const osv = writeAdvisories(dir, [advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'LOW')]);
+      mkdirSync(path.join(dir, 'elsewhere'));
+      mkdirSync(path.join(dir, 'cwd'));
+      writeFileSync(path.join(dir, 'elsewhere/requirements.txt'), 'alpha-pkg==1.0\n');
+      const { out } = await run(['check', '../elsewhere', '-a', osv, '-f', 'sarif'], path.join(dir, 'cwd'));
+      const { artifactLocation } = expectValidSarif(out).runs[0]!.results[0]!.locations[0]!.physicalLocation;
+      expect(artifactLocation).toEqual({ uri: `file://${dir}/elsewhere/requirements.txt` });
+    });
+
     it('marks a finding the policy ignores as suppressed, with the reason, and a note', async () => {
       const osv = writeAdvisories(dir, [
         advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'CRITICAL', ['CVE-2026-0001']),
@@ -216,6 +226,26 @@ describe('repoguard check --format sarif', () => {
         level: 'note',
         suppressions: [{ kind: 'external', justification: 'not reachable' }],
       });
+    });
+
+    it('with --baseline: only new findings, marked new, and the count of known ones', async () => {
+      const osv = writeAdvisories(dir, [
+        advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH'),
+        advisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'MEDIUM'),
+      ]);
+      writeFileSync(path.join(dir, 'requirements.txt'), 'alpha-pkg==1.0\n');
+      writeFileSync(
+        path.join(dir, 'baseline.json'),
+        (await run(['check', '.', '-a', osv, '-f', 'json'], dir)).out,
+      );
+      writeFileSync(path.join(dir, 'requirements.txt'), 'alpha-pkg==1.0\nbeta-pkg==1.0\n');
+      const { out, code } = await run(['check', '.', '-a', osv, '-f', 'sarif', '-b', 'baseline.json'], dir);
+      const run0 = expectValidSarif(out).runs[0]!;
+      expect(code).toBe(0); // MEDIUM warns; the known HIGH is not judged
+      expect(run0.results.map((r) => [r.ruleId, r.level, r.baselineState])).toEqual([
+        ['GHSA-bbbb-bbbb-bbbb', 'warning', 'new'],
+      ]);
+      expect(run0.properties).toMatchObject({ status: 'WARN', knownFindings: 1 });
     });
 
     it('is a valid log with no results when nothing was found, saying so in a notification', async () => {

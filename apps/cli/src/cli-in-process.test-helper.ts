@@ -1,5 +1,5 @@
-import { runCli } from '../../apps/cli/src/cli';
-import type { CommandIo } from '../../apps/cli/src/command-io';
+import { runCli } from './cli';
+import type { CommandIo } from './command-io';
 
 /** A CLI command run in this process from `cwd`, on a fixed clock: its exit code and output. */
 export async function runCliIn(cwd: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {

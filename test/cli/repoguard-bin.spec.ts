@@ -4,24 +4,11 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pypiAdvisory, writeOsvDirectory } from '../support/osv-advisories';
 import { REPO_ROOT } from '../support/processes';
 
 const BIN = path.join(REPO_ROOT, 'bin/repoguard.js');
 const ENV = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
-
-/** An OSV advisory on a PyPI package, fixed in 2.0, with GHSA's severity label. */
-const advisory = (id: string, name: string, severity: string) => ({
-  id,
-  modified: '2026-01-01T00:00:00Z',
-  summary: `${name} is vulnerable`,
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
-    },
-  ],
-  database_specific: { severity },
-});
 
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: 120_000 });
@@ -38,14 +25,11 @@ describe('the repoguard bin', () => {
       path.join(dir, 'project/requirements.txt'),
       'alpha-pkg==1.0\nbeta-pkg==1.0\ngamma-pkg==1.0\nsafe-pkg==1.0\n',
     );
-    mkdirSync(path.join(dir, 'osv'));
-    for (const record of [
-      advisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH'),
-      advisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'MODERATE'),
-      advisory('GHSA-cccc-cccc-cccc', 'gamma-pkg', 'LOW'),
-    ]) {
-      writeFileSync(path.join(dir, 'osv', `${record.id}.json`), JSON.stringify(record));
-    }
+    writeOsvDirectory(path.join(dir, 'osv'), [
+      pypiAdvisory('GHSA-aaaa-aaaa-aaaa', 'alpha-pkg', 'HIGH'),
+      pypiAdvisory('GHSA-bbbb-bbbb-bbbb', 'beta-pkg', 'MODERATE'),
+      pypiAdvisory('GHSA-cccc-cccc-cccc', 'gamma-pkg', 'LOW'),
+    ]);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -39,6 +39,13 @@ export const SKIPPED_BLOCKS: readonly SkippedBlock[] = [
   { section: 'A push, step by step', lang: 'mermaid', startsWith: 'sequenceDiagram', reason: 'a diagram' },
   { section: 'Data model', lang: 'mermaid', startsWith: 'erDiagram', reason: 'a diagram' },
   { section: 'Layout', lang: '', startsWith: 'apps/api', reason: 'the directory layout, not commands' },
+  {
+    section: 'SARIF for code scanning, baselines, and the CLI without the repository',
+    lang: 'yaml',
+    startsWith: '# .github/workflows/dependencies.yml',
+    reason:
+      'GitHub Actions steps; the packed CLI they run is tested by test/cli/cli-package.spec.ts, its SARIF against the schema by check-sarif.spec.ts',
+  },
 ];
 
 export function fencedBlocks(markdown: string): FencedBlock[] {

@@ -171,6 +171,21 @@ const RUN_BLOCKS: readonly RunRule[] = [
     },
   },
   {
+    section: 'SARIF for code scanning, baselines, and the CLI without the repository',
+    lang: 'bash',
+    startsWith: '# on main: the report to compare with later',
+    shows: 'a check against its own previous JSON output: nothing new, every finding counted as known',
+    verify(run) {
+      const checks = run.clis.filter((c) => c.args.startsWith('repoguard check'));
+      expect(checks).toHaveLength(2);
+      for (const check of checks)
+        expect([check.args, check.code]).toEqual([check.args, documentedExitCode(check)]);
+      const before = json(checks[0]!.stdout, 'baseline.json') as { summary: { findings_total: number } };
+      expect(checks[1]!.stdout).toMatch(/: 0 new vulnerabilities\.$/m);
+      expect(checks[1]!.stdout).toContain(`Baseline: ${before.summary.findings_total} known finding`);
+    },
+  },
+  {
     ...CHANNEL_BLOCK,
     shows: "a Slack channel in the demo org, and a test-send Slack's receiver takes",
     verify(run) {

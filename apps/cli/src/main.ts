@@ -1,27 +1,4 @@
 import { runCli } from './cli';
+import { runAsProcess } from './process-main';
 
-// The reader went away (`repoguard --help | head`): what is left to print has no one to read it,
-// so stop quietly with the command's own exit code, as other command-line tools do.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-});
-
-void Promise.resolve()
-  .then(() =>
-    runCli(process.argv.slice(2), {
-      cwd: process.env['INIT_CWD'] ?? process.cwd(),
-      out: (text) => process.stdout.write(`${text}\n`),
-      err: (text) => process.stderr.write(`${text}\n`),
-      now: () => new Date(),
-    }),
-  )
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+runAsProcess((argv, io) => runCli(argv, io));

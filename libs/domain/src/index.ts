@@ -34,6 +34,7 @@ export * from './manifest/manifest-registry';
 export * from './manifest/dedupe-dependencies';
 export * from './manifest/manifest-parser-pool.port';
 export * from './scan/check-manifests';
+export * from './scan/known-findings';
 export * from './organization/org-input';
 export * from './organization/org-rate-limit';
 export * from './repository/repository.entity';

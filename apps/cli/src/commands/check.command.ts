@@ -21,16 +21,22 @@ import {
   ParsingConfig,
   PiscinaManifestParserPool,
   readOsvExport,
-} from '@repoguard/infrastructure';
+} from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
+import type { CliCommand } from '../dispatch';
+import { loadBaseline } from './check-baseline.args';
+import { formatSarif } from './check-sarif.output';
 import { formatJson, formatTable } from './check.output';
 
-export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json]
+export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif] [--baseline previous.json]
 
 Options:
   -a, --advisories <zip-or-dir>  an OSV export zip or a directory of OSV JSON (repeatable, required)
   -p, --policy <file>            a policy JSON file (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM)
-  -f, --format table|json        table (default) or a JSON document with summary counts
+  -f, --format table|json|sarif  table (default), a JSON document with summary counts, or a SARIF
+                                 2.1.0 log for code scanning (GitHub's upload-sarif)
+  -b, --baseline <file>          an earlier --format json output: findings it has are left out of
+                                 the report and of the policy's verdict, and counted as known
   -h, --help                     this help
 
 Finds the dependency manifests in the given files and directories, matches them against OSV
@@ -48,8 +54,20 @@ A manifest that cannot be read in full (an error diagnostic: broken syntax, PARS
 refused include), or no manifest at all, makes the check INCOMPLETE: a line says so, the policy
 says at least WARN ("fail_on_incomplete": true makes it FAIL) and the exit code is 3.
 
+With --baseline, a finding is known when the baseline has the same manifest, package and
+vulnerability (by any of its ids), whatever its line or version: the table, JSON and SARIF say how
+many were left out, and the policy and exit code judge only the new ones. The JSON output lists
+the known findings too, so each run's output is the next run's baseline.
+
 Exit code: 1 when the policy says FAIL, 3 when the check is incomplete (and not FAIL), 0 otherwise,
 2 on usage errors.`;
+
+export const CHECK_COMMAND: CliCommand = {
+  name: 'check',
+  summary: 'scan manifests locally against OSV data (no server needed)',
+  usage: CHECK_USAGE,
+  run: (argv, io, env) => runCheck(argv, io, env),
+};
 
 /** Exit codes CI pipelines branch on. */
 export const CHECK_EXIT = { ok: 0, fail: 1, usage: 2, incomplete: 3 } as const;
@@ -70,20 +88,29 @@ export async function runCheck(
   if (advisories.length === 0)
     throw new UsageError('--advisories is required: an OSV export zip or a directory of OSV JSON');
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json')
-    throw new UsageError(`--format must be table or json, not "${format}"`);
+  if (format !== 'table' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be table, json or sarif, not "${format}"`);
   const parsing = loadParsingConfig(env);
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
+  const known = values.baseline === undefined ? undefined : loadBaseline(values.baseline, io.cwd);
   const index = loadAdvisories(advisories, io);
   const files = collectManifests(positionals, io.cwd);
   const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
   const parsed = await parseInThreads(files, parsing, {
     readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
   });
-  const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now());
+  const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now(), { known });
+  const exitCode = exitCodeOf(report);
+  const baseline = known !== undefined;
 
-  io.out(format === 'json' ? formatJson(report) : formatTable(report, { advisories: index.size }));
+  if (format === 'sarif') io.out(formatSarif(report, { cwd: io.cwd, exitCode }));
+  else if (format === 'json') io.out(formatJson(report, { baseline }));
+  else io.out(formatTable(report, { advisories: index.size, baseline }));
+  return exitCode;
+}
+
+function exitCodeOf(report: CheckReport): number {
   if (report.evaluation.status === 'FAIL') return CHECK_EXIT.fail;
   return report.completeness.complete ? CHECK_EXIT.ok : CHECK_EXIT.incomplete;
 }
@@ -120,6 +147,7 @@ function parseOptions(argv: readonly string[]) {
       advisories: { type: 'string', multiple: true, short: 'a' },
       policy: { type: 'string', short: 'p' },
       format: { type: 'string', short: 'f' },
+      baseline: { type: 'string', short: 'b' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,4 +1,5 @@
 import { describeIncompleteness, SEVERITIES, type CheckReport } from '@repoguard/domain';
+import { CHECK_JSON_FORMAT_VERSION } from './check-baseline.args';
 
 /**
  * What a CI step reads without walking the results: manifests checked, dependencies matched
@@ -26,9 +27,14 @@ export function summaryOf(report: CheckReport) {
   };
 }
 
-/** The JSON document CI tools read: stable snake_case keys. */
-export function formatJson(report: CheckReport): string {
+/**
+ * The JSON document CI tools read: stable snake_case keys. It is also what --baseline reads, so
+ * it carries the findings a baseline left out too (`baseline.findings`): a run's output is a
+ * complete baseline for the next.
+ */
+export function formatJson(report: CheckReport, context: { baseline: boolean }): string {
   const document = {
+    format_version: CHECK_JSON_FORMAT_VERSION,
     status: report.evaluation.status,
     // Incomplete: a manifest was not read in full, or none was found (exit code 3 unless FAIL).
     complete: report.completeness.complete,
@@ -42,6 +48,19 @@ export function formatJson(report: CheckReport): string {
     reasons: report.evaluation.reasons,
     ignored: report.evaluation.ignored,
     summary: summaryOf(report),
+    // Null without --baseline; with it, the findings it already had, left out of results and verdict.
+    baseline: context.baseline
+      ? {
+          known: report.known.length,
+          findings: report.known.map((f) => ({
+            manifest_path: f.manifestPath,
+            ecosystem: f.ecosystem,
+            name: f.name,
+            vulnerability_id: f.vulnerabilityId,
+            aliases: f.aliases,
+          })),
+        }
+      : null,
     results: report.results.map((r) => ({
       manifest_path: r.manifestPath,
       parser: r.parserId,
@@ -75,7 +94,7 @@ export function formatJson(report: CheckReport): string {
 const SEVERITY_ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
 /** A table a person reads in a CI log: one block per manifest, then the verdict and why. */
-export function formatTable(report: CheckReport, context: { advisories: number }): string {
+export function formatTable(report: CheckReport, context: { advisories: number; baseline: boolean }): string {
   const lines: string[] = [];
   let dependencyCount = 0;
   let findingCount = 0;
@@ -126,8 +145,13 @@ export function formatTable(report: CheckReport, context: { advisories: number }
   const { status, reasons, ignored } = report.evaluation;
   lines.push(
     `Checked ${plural(report.results.length, 'manifest', 'manifests')}, ${plural(dependencyCount, 'dependency', 'dependencies')} ` +
-      `against ${plural(context.advisories, 'advisory', 'advisories')}: ${plural(findingCount, 'vulnerability', 'vulnerabilities')}.`,
+      `against ${plural(context.advisories, 'advisory', 'advisories')}: ${plural(findingCount, context.baseline ? 'new vulnerability' : 'vulnerability', context.baseline ? 'new vulnerabilities' : 'vulnerabilities')}.`,
   );
+  if (context.baseline) {
+    lines.push(
+      `Baseline: ${plural(report.known.length, 'known finding', 'known findings')} left out (not judged by the policy).`,
+    );
+  }
   if (!report.completeness.complete) lines.push(`INCOMPLETE: ${describeIncompleteness(report.completeness)}`);
   lines.push(`Policy: ${status}`);
   for (const reason of reasons) lines.push(`  ${reason.status} ${reason.rule}: ${reason.message}`);

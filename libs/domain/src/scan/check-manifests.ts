@@ -10,6 +10,7 @@ import type {
 import { parseManifest, parserFor } from '../manifest/manifest-registry';
 import { evaluatePolicy, type PolicyEvaluation, type PolicyFinding } from '../policy/evaluate-policy';
 import type { PolicyRules } from '../policy/policy';
+import type { KnownFinding, KnownFindings } from './known-findings';
 
 export interface ManifestFile {
   readonly path: string;
@@ -34,6 +35,16 @@ export interface CheckReport {
   /** Incomplete when a manifest could not be read in full, or none was found. */
   readonly completeness: ScanCompleteness;
   readonly evaluation: PolicyEvaluation;
+  /**
+   * Findings an earlier check already had (CheckOptions.known): left out of `results` and of the
+   * policy's verdict, kept here so this report can serve as the next baseline.
+   */
+  readonly known: readonly KnownFinding[];
+}
+
+export interface CheckOptions {
+  /** A baseline: findings it has are reported as known, not judged. */
+  readonly known?: KnownFindings;
 }
 
 /**
@@ -46,11 +57,12 @@ export function checkManifests(
   policy: PolicyRules,
   now: Date,
   options: ParseOptions = {},
+  checkOptions: CheckOptions = {},
 ): CheckReport {
   const parsed = files
     .filter((file) => parserFor(file.path))
     .map((file) => ({ path: file.path, parsed: parseManifest(file.path, file.text, options) }));
-  return checkParsedManifests(parsed, index, policy, now);
+  return checkParsedManifests(parsed, index, policy, now, checkOptions);
 }
 
 /**
@@ -62,17 +74,25 @@ export function checkParsedManifests(
   index: AdvisoryIndex,
   policy: PolicyRules,
   now: Date,
+  options: CheckOptions = {},
 ): CheckReport {
   const results: ManifestCheck[] = [];
+  const known: KnownFinding[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     const parser = parserFor(file.path);
     if (!parser) continue;
+    const findings: VulnerabilityMatch[] = [];
+    for (const finding of matchDependencies(index, file.parsed.dependencies)) {
+      const identity = { manifestPath: file.path, ...finding };
+      if (options.known?.has(identity)) known.push(knownFinding(identity));
+      else findings.push(finding);
+    }
     results.push({
       manifestPath: file.path,
       parserId: parser.id,
       dependencies: file.parsed.dependencies,
       diagnostics: file.parsed.diagnostics,
-      findings: matchDependencies(index, file.parsed.dependencies),
+      findings,
     });
   }
   const findings: PolicyFinding[] = results.flatMap((r) =>
@@ -93,8 +113,17 @@ export function checkParsedManifests(
     results,
     completeness,
     evaluation: evaluatePolicy(policy, dedupe(findings), dependencies, now, completeness),
+    known,
   };
 }
+
+const knownFinding = (f: KnownFinding): KnownFinding => ({
+  manifestPath: f.manifestPath,
+  ecosystem: f.ecosystem,
+  name: f.name,
+  vulnerabilityId: f.vulnerabilityId,
+  aliases: f.aliases,
+});
 
 // The same package at the same version in two manifests is one finding for the policy.
 function dedupe(findings: PolicyFinding[]): PolicyFinding[] {

@@ -1,0 +1,6 @@
+// What `repoguard check` needs of the infrastructure, as an entry of its own: the @repoguard/cli
+// package bundles this and not the barrel, so it carries no database, Temporal or HTTP code.
+export { ConfigError, loadConfig } from './config/load-config';
+export { ParsingConfig } from './config/parsing-config';
+export { readOsvExport } from './osv/osv-export-reader';
+export { PiscinaManifestParserPool } from './parsing/piscina-manifest-parser-pool';

@@ -1,0 +1,148 @@
+// `npm run pack:cli`: the @repoguard/cli package (apps/cli/package.json), `repoguard check` alone,
+// bundled with its dependencies so the tarball installs nothing (`npx --offline` runs it).
+// `npm run pack:cli -- <dir>` packs into <dir> (default dist/); the tarball's path is the last
+// line of stdout.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
+import webpack from 'webpack';
+
+const ROOT = path.resolve(__dirname, '..');
+const DESTINATION = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist'));
+const OUT = path.join(DESTINATION, 'cli-package');
+const PISCINA_WORKER = path.join(path.dirname(require.resolve('piscina')), 'worker.js');
+
+/** Where piscina and the parser pool look for their thread files: beside the bundle (see below). */
+function config(): webpack.Configuration {
+  return {
+    mode: 'production',
+    target: 'node20.19',
+    context: ROOT,
+    entry: {
+      cli: './apps/cli/src/standalone.main.ts',
+      // The parser pool's thread file; PiscinaManifestParserPool finds it beside cli.js. Piscina
+      // imports it and calls its default export: module.exports is that function.
+      'parse-manifest.worker': {
+        import: './libs/infrastructure/src/parsing/parse-manifest.worker.ts',
+        library: { type: 'commonjs2', export: 'default' },
+      },
+      // Piscina starts its threads on its own worker.js, looked up beside its index: the bundle.
+      worker: PISCINA_WORKER,
+    },
+    output: { path: OUT, filename: '[name].js', clean: true },
+    // The real paths at run time: the thread files are found beside the bundle.
+    node: { __dirname: false, __filename: false, global: false },
+    resolve: {
+      extensions: ['.ts', '.js', '.json'],
+      plugins: [
+        new TsconfigPathsPlugin({ configFile: path.join(ROOT, 'tsconfig.json'), extensions: ['.ts', '.js'] }),
+      ],
+    },
+    module: {
+      rules: [
+        {
+          test: /\.ts$/,
+          exclude: /node_modules/,
+          loader: 'swc-loader',
+          options: {
+            jsc: {
+              target: 'es2022',
+              parser: { syntax: 'typescript', decorators: true },
+              transform: { legacyDecorator: true, decoratorMetadata: true },
+              keepClassNames: true,
+            },
+          },
+        },
+      ],
+    },
+    externals: {
+      // Only reached when running from TypeScript source (the pool's FROM_SOURCE branch).
+      '@swc-node/register': 'commonjs @swc-node/register',
+      // Piscina's optional thread priority, only with a niceIncrement (the pool sets none).
+      '@napi-rs/nice': 'commonjs @napi-rs/nice',
+    },
+    // Readable stack traces in bug reports; the size does not matter to a CI step.
+    optimization: { minimize: false },
+    performance: { hints: false },
+    plugins: [
+      new webpack.BannerPlugin({
+        banner: '#!/usr/bin/env node',
+        raw: true,
+        entryOnly: true,
+        test: /^cli\.js$/,
+      }),
+    ],
+    ignoreWarnings: [
+      // Each takes a path only known at run time, from where the bundle never goes: piscina's
+      // `require(filename)` falls back to import() (which finds the bundled thread file), and
+      // the parser thread's `parserModule` is for tests only.
+      { module: /piscina[\\/]dist[\\/]worker\.js$/, message: /the request of a dependency is an expression/ },
+      { module: /parse-manifest\.worker\.ts$/, message: /the request of a dependency is an expression/ },
+    ],
+  };
+}
+
+function build(): Promise<webpack.Stats> {
+  return new Promise((resolve, reject) => {
+    webpack(config(), (error, stats) => {
+      if (error || !stats) return reject(error ?? new Error('webpack returned no stats'));
+      if (stats.hasErrors() || stats.hasWarnings()) {
+        return reject(new Error(stats.toString({ all: false, errors: true, warnings: true })));
+      }
+      resolve(stats);
+    });
+  });
+}
+
+/** Each bundled npm package with its licence text: the bundle is a redistribution of them. */
+function thirdPartyNotices(stats: webpack.Stats): string {
+  const packages = new Map<string, string>();
+  const visit = (module: webpack.Module): void => {
+    // A concatenated module (scope hoisting) holds the modules it was made of.
+    const inner = (module as { modules?: Iterable<webpack.Module> }).modules;
+    if (inner) for (const m of inner) visit(m);
+    const resource = (module as { resource?: string }).resource?.split(path.sep).join('/');
+    // The last node_modules on the path: a nested copy is a package of its own.
+    const match = resource && /^(.*\/node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(resource);
+    if (match) packages.set(`${match[2]}\u0000${match[1]}`, match[1]!);
+  };
+  for (const module of stats.compilation.modules) visit(module);
+  const sections = [...packages.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, dir]) => {
+      const name = key.slice(0, key.indexOf('\u0000'));
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        version: string;
+        license?: string;
+      };
+      const licenseFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENCE', 'LICENSE-MIT']
+        .map((f) => path.join(dir, f))
+        .find((f) => existsSync(f));
+      const text = licenseFile
+        ? readFileSync(licenseFile, 'utf8').trim()
+        : `(no licence file; package.json says ${manifest.license ?? 'nothing'})`;
+      return `${name}@${manifest.version} (${manifest.license ?? 'unknown'})\n\n${text}`;
+    });
+  return `The @repoguard/cli bundle includes these npm packages, under their licences:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
+}
+
+async function main(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  const stats = await build();
+  writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(stats));
+  copyFileSync(path.join(ROOT, 'apps/cli/package.json'), path.join(OUT, 'package.json'));
+  mkdirSync(DESTINATION, { recursive: true });
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', DESTINATION, OUT], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string }[];
+  console.log(path.join(DESTINATION, packed!.filename));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -133,7 +133,13 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
     expect(body).toEqual({
       token: expect.stringMatching(/^ghs_[A-Za-z0-9]{36}$/),
       expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      permissions: { contents: 'read', metadata: 'read' },
+      permissions: {
+        checks: 'write',
+        contents: 'read',
+        metadata: 'read',
+        pull_requests: 'read',
+        statuses: 'write',
+      },
       repository_selection: 'selected',
     });
     const expiresAt = Date.parse(body.expires_at);
@@ -170,7 +176,13 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
       app_id: app.appId,
       target_type: 'Organization',
       repository_selection: 'selected',
-      permissions: { contents: 'read', metadata: 'read' },
+      permissions: {
+        checks: 'write',
+        contents: 'read',
+        metadata: 'read',
+        pull_requests: 'read',
+        statuses: 'write',
+      },
       events: ['push'],
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),

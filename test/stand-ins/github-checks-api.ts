@@ -35,6 +35,17 @@ export type ChecksCaller =
   | { readonly kind: 'token'; readonly token: string; readonly canWrite: boolean }
   | { readonly kind: 'anonymous' };
 
+/** One request to a repository's checks or statuses; `rest` is the path after `repos/{owner}/{repo}`. */
+export interface ChecksRequest {
+  readonly method: string;
+  readonly repo: ChecksRepo;
+  readonly rest: string[];
+  readonly query: URLSearchParams;
+  readonly caller: ChecksCaller;
+  /** The request body as sent. */
+  readonly raw: string;
+}
+
 export interface ChecksApiHost {
   /** The stand-in's base URL (known once it listens). */
   url(): string;
@@ -480,15 +491,9 @@ export function createChecksApi(host: ChecksApiHost) {
     return run?.repo.id === repo.id ? run : undefined;
   };
 
-  const checkRunsRoute = async (
-    method: string,
-    repo: ChecksRepo,
-    rest: string[],
-    query: URLSearchParams,
-    caller: ChecksCaller,
-    raw: string,
-  ): Promise<ChecksAnswer> => {
-    const [id, sub, ...extra] = rest;
+  const checkRunsRoute = async (request: ChecksRequest): Promise<ChecksAnswer> => {
+    const { method, repo, query, caller, raw } = request;
+    const [id, sub, ...extra] = request.rest;
     if (extra.length > 0) return error(404, 'Not Found');
     if (id === undefined) return method === 'POST' ? createRun(repo, caller, raw) : error(404, 'Not Found');
     const run = runOf(repo, id);
@@ -639,15 +644,9 @@ export function createChecksApi(host: ChecksApiHost) {
      * `repos/{owner}/{repo}/…` routes of checks and statuses; `rest` is what follows the repository.
      * Undefined when the path is none of them.
      */
-    async route(
-      method: string,
-      repo: ChecksRepo,
-      rest: string[],
-      query: URLSearchParams,
-      caller: ChecksCaller,
-      raw: string,
-    ): Promise<ChecksAnswer | undefined> {
-      if (rest[0] === 'check-runs') return checkRunsRoute(method, repo, rest.slice(1), query, caller, raw);
+    async route(request: ChecksRequest): Promise<ChecksAnswer | undefined> {
+      const { method, repo, rest, query, caller, raw } = request;
+      if (rest[0] === 'check-runs') return checkRunsRoute({ ...request, rest: rest.slice(1) });
       if (rest[0] === 'statuses' && rest.length >= 2) {
         return method === 'POST'
           ? createStatus(repo, rest.slice(1).join('/'), caller, raw)

@@ -822,14 +822,14 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       return githubError(404, 'Not Found');
     }
     const rest = segments.slice(3);
-    const checks = await checksApi.route(
+    const checks = await checksApi.route({
       method,
-      { id: record.id, owner: record.repo.owner, name: record.repo.name },
+      repo: { id: record.id, owner: record.repo.owner, name: record.repo.name },
       rest,
       query,
-      checksCaller(record, token, credential),
-      requestBody,
-    );
+      caller: checksCaller(record, token, credential),
+      raw: requestBody,
+    });
     if (checks) return checks;
     if (method !== 'GET') return githubError(404, 'Not Found');
     if (rest.length === 0) return repoAnswer(record);

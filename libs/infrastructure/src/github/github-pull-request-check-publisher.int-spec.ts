@@ -147,6 +147,33 @@ describe('GithubPullRequestCheckPublisher', () => {
     expect(runs[0]!.annotations).toHaveLength(120);
   });
 
+  it('shows a check in progress, then its verdict on the same run; a status goes pending, then final', async () => {
+    const { sha, toolsSha, publisher, target } = await setUp();
+    const checking = {
+      status: 'in_progress' as const,
+      conclusion: null,
+      annotations: [],
+      offerAcceptRisk: false,
+    };
+    const first = report(sha, { ...checking, title: 'Checking', summary: 'Comparing with main' });
+
+    const started = await publisher.publish(target('web'), first);
+    expect(github.checkRuns('acme/web')).toMatchObject([
+      { status: 'in_progress', conclusion: null, actions: [] },
+    ]);
+    await publisher.publish(target('web', started.checkRunId), report(sha, { externalId: first.externalId }));
+    expect(github.checkRuns('acme/web')).toMatchObject([
+      { id: Number(started.checkRunId), status: 'completed', conclusion: 'failure' },
+    ]);
+
+    await publisher.publish(target('tools'), report(toolsSha, { ...checking, title: 'Checking' }));
+    await publisher.publish(target('tools'), report(toolsSha, { conclusion: 'success', title: '0 new' }));
+    expect(github.statuses('acme/tools').map((s) => [s.state, s.description])).toEqual([
+      ['pending', 'Checking'],
+      ['success', 'OK: 0 new'],
+    ]);
+  });
+
   it('gives a repository reached through an org token a commit status instead', async () => {
     const { toolsSha, publisher, target } = await setUp();
 

@@ -225,16 +225,17 @@ export function statusStateOf(report: PullRequestCheckReport): 'pending' | 'succ
   return report.conclusion === 'failure' ? 'failure' : 'success';
 }
 
+/** The verdict and the title (a check in progress: its title alone), within GitHub's 140 characters. */
 function statusDescription(report: PullRequestCheckReport): string {
   const verdict =
     report.status !== 'completed'
-      ? 'Checking'
+      ? null
       : report.conclusion === 'failure'
         ? 'FAIL'
         : report.conclusion === 'neutral'
           ? 'WARN'
           : 'OK';
-  const text = `${verdict}: ${report.title}`.replace(/\s+/g, ' ');
+  const text = (verdict ? `${verdict}: ${report.title}` : report.title).replace(/\s+/g, ' ');
   return text.length <= MAX_STATUS_DESCRIPTION ? text : `${text.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`;
 }
 

@@ -37,6 +37,15 @@ interface RepoListBody {
   readonly repositories: { full_name: string; private: boolean }[];
 }
 
+// What the stand-in grants every installation: RepoGuard's app reads and writes checks and statuses.
+const GRANTED = {
+  checks: 'write',
+  contents: 'read',
+  metadata: 'read',
+  pull_requests: 'read',
+  statuses: 'write',
+};
+
 const standIns: GithubStandIn[] = [];
 
 afterEach(async () => {
@@ -133,7 +142,7 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
     expect(body).toEqual({
       token: expect.stringMatching(/^ghs_[A-Za-z0-9]{36}$/),
       expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      permissions: { contents: 'read', metadata: 'read' },
+      permissions: GRANTED,
       repository_selection: 'selected',
     });
     const expiresAt = Date.parse(body.expires_at);
@@ -170,7 +179,7 @@ describe('GitHub stand-in: app JWTs and installation tokens', () => {
       app_id: app.appId,
       target_type: 'Organization',
       repository_selection: 'selected',
-      permissions: { contents: 'read', metadata: 'read' },
+      permissions: GRANTED,
       events: ['push'],
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),

@@ -6,6 +6,12 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isObject } from '@repoguard/domain';
+import {
+  createChecksApi,
+  type ChecksCaller,
+  type PublishedCheckRun,
+  type PublishedStatus,
+} from './github-checks-api';
 import { RequestHolds, type RequestHold } from './request-holds';
 import { sendJson } from './send-json';
 
@@ -103,9 +109,43 @@ export interface GithubStandIn {
    * `GET /login/oauth/authorize` does the same for a browser that sends `X-Stand-In-User: <login>`.
    */
   authorizeUser(login: string, options?: { appId?: number; redirectUri?: string }): string;
+  /** Check runs published, oldest first (of one `owner/name` when given), with all their annotations. */
+  checkRuns(repo?: string): PublishedCheckRun[];
+  /** Commit statuses published, oldest first (of one `owner/name` when given). */
+  statuses(repo?: string): PublishedStatus[];
+  /**
+   * A `check_run` webhook delivery as GitHub sends it to the app that created the run (rerequested,
+   * requested_action with its identifier): event name and payload, for the test to sign and send.
+   */
+  checkRunEvent(
+    checkRunId: number,
+    action: CheckRunEventAction,
+    options: CheckRunEventOptions,
+  ): CheckRunEvent;
   /** Clears the request log and any pending faults, and restores the default token lifetime. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export type CheckRunEventAction = 'created' | 'completed' | 'rerequested' | 'requested_action';
+
+export interface CheckRunEventOptions {
+  /** The GitHub user who clicked (the payload's `sender`). */
+  readonly sender: string;
+  /** `requested_action.identifier`: the action's identifier the run offered. */
+  readonly identifier?: string;
+  /** The pull request whose head the run is on (GitHub lists it in `check_run.pull_requests`). */
+  readonly pullRequest?: {
+    readonly number: number;
+    readonly headRef: string;
+    readonly baseRef: string;
+    readonly baseSha: string;
+  };
+}
+
+export interface CheckRunEvent {
+  readonly event: 'check_run';
+  readonly payload: Record<string, unknown>;
 }
 
 export interface GithubStandInApp {
@@ -180,6 +220,7 @@ interface AccessTokenRecord {
   readonly expiresAt: number;
   /** Set when the token was asked for only some of the installation's repositories. */
   readonly repoIds?: ReadonlySet<number>;
+  readonly permissions: Readonly<Record<string, string>>;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -189,8 +230,15 @@ const OAUTH_CODE_TTL_MS = 600_000;
 const USER_TOKEN_TTL_SECONDS = 28_800;
 const OAUTH_DOCS =
   'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
-// What every installation is granted: enough to read manifests. Tokens may ask for less, never more.
-const INSTALLATION_PERMISSIONS: Readonly<Record<string, string>> = { contents: 'read', metadata: 'read' };
+// What every installation is granted: RepoGuard's app reads manifests and pull requests, and writes
+// check runs and commit statuses. Tokens may ask for less, never more.
+const INSTALLATION_PERMISSIONS: Readonly<Record<string, string>> = {
+  checks: 'write',
+  contents: 'read',
+  metadata: 'read',
+  pull_requests: 'read',
+  statuses: 'write',
+};
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 // GitHub's messages for JWT time claims; @octokit/auth-app matches them to retry with the server's clock.
 const JWT_UNDECODABLE = 'A JSON web token could not be decoded';
@@ -387,9 +435,14 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     }
     const token = `ghs_${Array.from({ length: 36 }, () => TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)]).join('')}`;
     const expiresAt = Date.now() + installationTokenTtlMs;
+    const granted =
+      permissions !== undefined
+        ? { ...(permissions as Record<string, string>), metadata: 'read' }
+        : INSTALLATION_PERMISSIONS;
     accessTokens.set(token, {
       installationId: installation.id,
       expiresAt,
+      permissions: granted,
       ...(scoped ? { repoIds: new Set(scoped.map((record) => record.id)) } : {}),
     });
     return {
@@ -398,8 +451,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
         token,
         // Whole seconds, as GitHub writes it; rounding down keeps clients from using a dead token.
         expires_at: isoSeconds(expiresAt),
-        permissions:
-          permissions !== undefined ? { ...permissions, metadata: 'read' } : INSTALLATION_PERMISSIONS,
+        permissions: granted,
         repository_selection: 'selected',
         ...(scoped ? { repositories: scoped.map((record) => repoBody(record)) } : {}),
       },
@@ -756,8 +808,7 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       return applicationsRoute(method, segments.slice(1), requestBody, headers);
     if (segments[0] === 'app') return appRoute(method, segments.slice(1), token, requestBody);
     if (segments[0] === 'installation') return installationRoute(method, segments.slice(1), query, token);
-    if (method !== 'GET' || segments[0] !== 'repos' || segments.length < 3)
-      return githubError(404, 'Not Found');
+    if (segments[0] !== 'repos' || segments.length < 3) return githubError(404, 'Not Found');
     const credential = token === undefined ? undefined : accessTokens.get(token);
     // GitHub answers an expired or uninstalled installation's token with 401 on any route.
     if (credential && !isLive(credential)) return githubError(401, 'Bad credentials');
@@ -771,6 +822,16 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
       return githubError(404, 'Not Found');
     }
     const rest = segments.slice(3);
+    const checks = await checksApi.route({
+      method,
+      repo: { id: record.id, owner: record.repo.owner, name: record.repo.name },
+      rest,
+      query,
+      caller: checksCaller(record, token, credential),
+      raw: requestBody,
+    });
+    if (checks) return checks;
+    if (method !== 'GET') return githubError(404, 'Not Found');
     if (rest.length === 0) return repoAnswer(record);
     // A ref may hold slashes, sent encoded (Octokit) or not.
     if (rest[0] === 'commits' && rest.length >= 2) return commitAnswer(record, rest.slice(1).join('/'));
@@ -780,6 +841,38 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     }
     if (rest[0] === 'git' && rest[1] === 'blobs' && rest.length === 3) return blobAnswer(record, rest[2]!);
     return githubError(404, 'Not Found');
+  };
+
+  const checksApi = createChecksApi({
+    url: () => url,
+    commitOf: async (checksRepo, ref) => {
+      const record = repoById(checksRepo.id);
+      return record && (await hasCommits(record.repo.path))
+        ? resolveRef(record.repo.path, ref, 'commit')
+        : undefined;
+    },
+  });
+
+  /** Who writes: an installation's token (its app and grants), a token that may write to the repository, or nobody. */
+  const checksCaller = (
+    record: RepoRecord,
+    token: string | undefined,
+    credential: AccessTokenRecord | undefined,
+  ): ChecksCaller => {
+    if (credential) {
+      const installation = installations.get(credential.installationId)!;
+      return {
+        kind: 'installation',
+        installationId: installation.id,
+        appId: installation.appId,
+        appSlug: apps.get(installation.appId)?.slug ?? `repoguard-stand-in-${installation.appId}`,
+        permissions: credential.permissions,
+      };
+    }
+    if (token === undefined) return { kind: 'anonymous' };
+    // The org's or owner's token (a private repository's readers) or the stand-in's own may write.
+    const canWrite = token === options.token || (record.privateTokens?.includes(token) ?? false);
+    return { kind: 'token', token, canWrite };
   };
 
   const tokenOf = (req: IncomingMessage): string | undefined =>
@@ -963,6 +1056,59 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     setInstallationTokenTtl(ms) {
       if (!Number.isFinite(ms) || ms <= 0) throw new Error(`not a token lifetime: ${ms}`);
       installationTokenTtlMs = ms;
+    },
+    checkRuns: (repo) => checksApi.checkRuns(repo),
+    statuses: (repo) => checksApi.statuses(repo),
+    checkRunEvent(checkRunId, action, { sender, identifier, pullRequest }) {
+      const run = checksApi.checkRunBody(checkRunId);
+      const checksRepo = checksApi.repoOfRun(checkRunId);
+      const record = checksRepo && repoById(checksRepo.id);
+      const installationId = checksApi.installationOfRun(checkRunId);
+      if (!run || !record || installationId === undefined) throw new Error(`no check run ${checkRunId}`);
+      const repoRef = {
+        id: record.id,
+        url: apiUrl(record.repo.owner, record.repo.name),
+        name: record.repo.name,
+      };
+      const pullRequests = pullRequest
+        ? [
+            {
+              url: apiUrl(record.repo.owner, record.repo.name, `/pulls/${pullRequest.number}`),
+              id: record.id * 10 + pullRequest.number,
+              number: pullRequest.number,
+              head: { ref: pullRequest.headRef, sha: run.head_sha, repo: repoRef },
+              base: { ref: pullRequest.baseRef, sha: pullRequest.baseSha, repo: repoRef },
+            },
+          ]
+        : [];
+      const senderId = users.get(sender.toLowerCase())?.id ?? accountIdBase + 900_000;
+      return {
+        event: 'check_run',
+        payload: {
+          action,
+          check_run: {
+            ...run,
+            pull_requests: pullRequests,
+            check_suite: {
+              ...run.check_suite,
+              head_sha: run.head_sha,
+              pull_requests: pullRequests,
+              app: run.app,
+            },
+          },
+          ...(action === 'requested_action' ? { requested_action: { identifier: identifier ?? '' } } : {}),
+          repository: repoBody(record),
+          organization: {
+            login: record.repo.owner,
+            id: accountIds.get(record.repo.owner.toLowerCase()) ?? 0,
+          },
+          sender: { login: sender, id: senderId, type: 'User', site_admin: false },
+          installation: {
+            id: installationId,
+            node_id: Buffer.from(`023:Installation${installationId}`).toString('base64'),
+          },
+        },
+      };
     },
     reset() {
       requests.length = 0;

@@ -51,6 +51,7 @@ import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { triageExpiryTimerProvider } from './temporal/triage-expiry-timer.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
+import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
@@ -114,6 +115,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     triageExpiryTimerProvider,
     scanCancellerProvider,
     scanRunLookupProvider,
+    pullRequestCheckStarterProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
     ...notificationChannelProviders,

@@ -10,6 +10,7 @@ import type {
   NotificationDeliveryAttempts,
   NotificationSender,
   PolicyRepository,
+  PullRequestCheckPublisher,
   RematchTargetFinder,
   RescanTargets,
   ScanRepository,
@@ -72,6 +73,8 @@ export interface ActivityDeps {
   readonly notificationSender: NotificationSender;
   /** The API's public base URL for links in messages; null: messages carry none. */
   readonly notificationLinkBaseUrl: string | null;
+  /** Puts pull-request checks on GitHub: check runs through the App, else commit statuses. */
+  readonly pullRequestCheckPublisher: PullRequestCheckPublisher;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }

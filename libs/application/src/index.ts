@@ -17,6 +17,7 @@ export * from './webhooks/request-push-scans.use-case';
 export * from './webhooks/apply-repository-change.use-case';
 export * from './webhooks/set-installation-access.use-case';
 export * from './webhooks/update-installation-repositories.use-case';
+export * from './pull-requests/accept-pull-request-risk.use-case';
 export * from './repositories/connect-repository.use-case';
 export * from './repositories/disconnect-repository.use-case';
 export * from './repositories/get-repository.use-case';

@@ -151,4 +151,5 @@ export * from './pull-request/pull-request-check-repository.port';
 export * from './pull-request/pull-request-check-publisher.port';
 export * from './pull-request/risk-acceptance';
 export * from './pull-request/risk-acceptance-repository.port';
+export * from './pull-request/pull-request-check-starter.port';
 export * from './pull-request/render-pull-request-check';

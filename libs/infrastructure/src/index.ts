@@ -25,6 +25,7 @@ export * from './temporal/temporal-scan-requester';
 export * from './temporal/temporal-triage-expiry-timer';
 export * from './temporal/temporal-scan-canceller';
 export * from './temporal/temporal-notification-delivery-starter';
+export * from './temporal/temporal-pull-request-check-starter';
 export * from './temporal/temporal-scan-run-lookup';
 export * from './temporal/advisory-sync-schedule';
 export * from './temporal/calendar-schedule';

@@ -48,6 +48,7 @@ import {
   RelayScanRequests,
   RequestPushScans,
   RequestScan,
+  AcceptPullRequestRisk,
   RevokeApiKey,
   RevokeInvitation,
   RotateWebhookSecret,
@@ -214,6 +215,11 @@ export const applicationProviders: Provider[] = [
     provide: RequestPushScans,
     inject: [RequestScan],
     useFactory: (requestScan: RequestScan) => new RequestPushScans(requestScan),
+  },
+  {
+    provide: AcceptPullRequestRisk,
+    inject: [CLOCK],
+    useFactory: (clock: Clock) => new AcceptPullRequestRisk(clock, randomUUID),
   },
   // Webhook use cases over the clock alone.
   ...[ApplyRepositoryChange, SetInstallationAccess, UpdateInstallationRepositories].map((UseCase) => ({

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { OpenOrgWebhookSecret, RequestScan, type Caller } from '@repoguard/application';
 import {
@@ -8,6 +8,8 @@ import {
   UnauthenticatedError,
   ValidationError,
   type DeliveryOutcome,
+  type PullRequestCheckStart,
+  type PullRequestCheckStarter,
   type Stores,
   type TenantScope,
   type UnitOfWork,
@@ -17,7 +19,8 @@ import { UNIT_OF_WORK } from '../composition/application.providers';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { malformedPayload, type WebhookEffect } from './handlers/webhook-handler';
-import { WEBHOOK_HANDLERS, type WebhookHandlers } from './handlers/webhook-handlers';
+import { handlerFor, WEBHOOK_HANDLERS, type WebhookHandlers } from './handlers/webhook-handlers';
+import { PULL_REQUEST_CHECK_STARTER } from '../temporal/pull-request-check-starter.provider';
 
 export interface Delivery {
   readonly rawBody: Buffer;
@@ -60,6 +63,7 @@ const EVENT = /^[a-z_]{1,64}$/;
 export class GithubWebhooksService {
   // Checked against when an org URL has no secret, so that answer costs what a wrong signature does.
   private readonly noSecret = randomBytes(32).toString('hex');
+  private readonly logger = new Logger('GithubWebhooks');
 
   constructor(
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -68,6 +72,7 @@ export class GithubWebhooksService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly openOrgWebhookSecret: OpenOrgWebhookSecret,
     private readonly requestScan: RequestScan,
+    @Inject(PULL_REQUEST_CHECK_STARTER) private readonly checkStarter: PullRequestCheckStarter,
   ) {}
 
   async receive(delivery: Delivery): Promise<DeliveryAnswer> {
@@ -94,17 +99,17 @@ export class GithubWebhooksService {
     }
     const deliveryId = delivery.deliveryId!;
     const event = delivery.event!;
-    if (scope !== SYSTEM_SCOPE && this.handlers.get(event)?.appOnly) {
-      throw new ForbiddenError(
-        'WEBHOOK_EVENT_NOT_ALLOWED',
-        `${event} events are accepted only from the GitHub App, at /webhooks/github`,
-      );
-    }
     let payload: unknown;
     try {
       payload = JSON.parse(delivery.rawBody.toString('utf8'));
     } catch {
       payload = undefined;
+    }
+    if (scope !== SYSTEM_SCOPE && handlerFor(this.handlers, event, actionOf(payload))?.appOnly) {
+      throw new ForbiddenError(
+        'WEBHOOK_EVENT_NOT_ALLOWED',
+        `${event} events are accepted only from the GitHub App, at /webhooks/github`,
+      );
     }
 
     // Delivery ids are chosen by whoever signs: a tenant signing with its own secret must not claim
@@ -142,14 +147,35 @@ export class GithubWebhooksService {
         scans: effect.scans,
       };
       const requestIds = effect.scans.flatMap((scan) => scan.request_id ?? []);
-      return { answer: { status: effect.statusCode, body }, requestIds };
+      return {
+        answer: { status: effect.statusCode, body },
+        requestIds,
+        checks: effect.pullRequestChecks ?? [],
+      };
     });
     if ('refusal' in result) throw result.refusal;
     // Committed with the delivery; sent to Temporal now, outside the transaction. When Temporal is
     // out of reach the answer is the same 202: the relay loop sends them once it is back.
     if ('requestIds' in result && result.requestIds)
       await this.requestScan.relayAfterCommit(result.requestIds);
+    if ('checks' in result && result.checks) await this.startChecks(result.checks);
     return result.answer;
+  }
+
+  /**
+   * Committed queued with the delivery; handed to their workflows now. A Temporal out of reach
+   * leaves the check queued (logged, the answer unchanged): a rerequest from GitHub asks again.
+   */
+  private async startChecks(checks: readonly PullRequestCheckStart[]): Promise<void> {
+    for (const check of checks) {
+      try {
+        await this.checkStarter.start(check);
+      } catch (error) {
+        this.logger.warn(
+          `pull-request check ${check.checkId} stays queued: its workflow could not be signalled (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    }
   }
 
   /** The secret the delivery must be signed with; null when its org URL has none. */
@@ -176,7 +202,7 @@ export class GithubWebhooksService {
     { event, deliveryId, action, payload, ip, scope }: ReceivedDelivery,
   ): Promise<WebhookEffect> {
     if (!isJsonObject(payload)) throw malformedPayload('The body is not a JSON object');
-    const handler = this.handlers.get(event);
+    const handler = handlerFor(this.handlers, event, action);
     if (!handler)
       return { handled: false, outcome: `event ${event} is not acted on`, scans: [], statusCode: 202 };
     const caller = webhookCaller(scope, deliveryId, ip);

@@ -26,6 +26,11 @@ import { StoredGitCredentials } from '../git/stored-git-credentials';
 import { StoredOrgSshKeys } from '../git/stored-org-ssh-keys';
 import { GithubAppInstallationTokens } from '../github/github-app-installation-tokens';
 import { OrgCredentialsGithubSource } from '../github/org-credentials-github-source';
+import {
+  GithubPullRequestCheckPublisher,
+  type CheckCredentials,
+} from '../github/github-pull-request-check-publisher';
+import { RepositoryEntity } from '../persistence/entities';
 import { GITHUB_ANSWER_STATUSES, instrumentFetch } from '../observability/instrument-fetch';
 import type { IntegrationMetrics } from '../observability/integration-metrics';
 import {
@@ -95,11 +100,12 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     ? AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys)
     : null;
   const secrets = box ? new MikroOrmSecretStore(em, box) : null;
+  const credentials = repositoryCredentials(settings, githubFetch, secrets);
   return {
     workerIdentity: settings.workerIdentity,
     systemProbe: new MikroOrmSystemProbe(em),
     manifestSource: new ProviderRoutingManifestSource(
-      githubSource(em, settings, githubFetch),
+      githubSource(settings, githubFetch, credentials),
       new GitCliManifestSource({
         ...(settings.git ?? { cacheDir: path.join(os.tmpdir(), 'repoguard-git-cache') }),
         // https logins stored per repository (sealed); without the key, public remotes only.
@@ -149,6 +155,10 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     // Without the encryption key no channel can have been stored: every delivery's channel is gone.
     notificationChannels: new MikroOrmNotificationChannelDirectory(em, box),
     notificationLinkBaseUrl: settings.publicBaseUrl ?? null,
+    pullRequestCheckPublisher: new GithubPullRequestCheckPublisher(
+      { baseUrl: settings.githubApiUrl, timeoutMs: settings.timeoutMs, ...githubFetch },
+      checkCredentials(em, credentials),
+    ),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }
@@ -185,9 +195,9 @@ function expireTriage(em: EntityManager): ExpireTriage {
 
 /** GitHub's API with the credentials each repository calls for (installation, org token, instance). */
 function githubSource(
-  em: EntityManager,
   settings: IntegrationSettings,
   githubFetch: { fetch?: typeof fetch },
+  credentials: RepositoryGithubCredentials | null,
 ): OrgCredentialsGithubSource {
   return new OrgCredentialsGithubSource(
     {
@@ -196,23 +206,48 @@ function githubSource(
       timeoutMs: settings.timeoutMs,
       ...githubFetch,
     },
-    settings.encryption || settings.githubApp
-      ? new RepositoryGithubCredentials(
-          settings.encryption
-            ? new MikroOrmSecretStore(
-                em,
-                AesGcmSecretBox.fromConfig(settings.encryption.key, settings.encryption.oldKeys),
-              )
-            : null,
-          settings.githubApp
-            ? new GithubAppInstallationTokens({
-                ...settings.githubApp,
-                baseUrl: settings.githubApiUrl,
-                timeoutMs: settings.timeoutMs,
-                ...githubFetch,
-              })
-            : null,
-        )
+    credentials,
+  );
+}
+
+/** A repository's own GitHub credentials: its App installation's tokens, else its org's stored token. */
+function repositoryCredentials(
+  settings: IntegrationSettings,
+  githubFetch: { fetch?: typeof fetch },
+  secrets: MikroOrmSecretStore | null,
+): RepositoryGithubCredentials | null {
+  if (!secrets && !settings.githubApp) return null;
+  return new RepositoryGithubCredentials(
+    secrets,
+    settings.githubApp
+      ? new GithubAppInstallationTokens({
+          ...settings.githubApp,
+          baseUrl: settings.githubApiUrl,
+          timeoutMs: settings.timeoutMs,
+          ...githubFetch,
+        })
       : null,
   );
+}
+
+/** Checks are published with the repository's own credentials, its installation read from its row. */
+function checkCredentials(
+  em: EntityManager,
+  credentials: RepositoryGithubCredentials | null,
+): CheckCredentials {
+  return {
+    async credentialFor(target) {
+      if (!credentials) return null;
+      const row = await em
+        .fork()
+        .findOne(RepositoryEntity, { id: target.repoId }, { fields: ['installationId'], filters: false });
+      return credentials.credentialFor({
+        owner: target.owner,
+        name: target.name,
+        orgId: target.orgId,
+        repoId: target.repoId,
+        ...(row?.installationId ? { installationId: String(row.installationId) } : {}),
+      });
+    },
+  };
 }

@@ -11,7 +11,7 @@ import {
   type ResolvedCommit,
   type TreeBlob,
 } from '@repoguard/domain';
-import { parseRetryAfter } from '../http/retry-after';
+import { describeGithubFailure, transientGithubFailure } from './github-request-failure';
 import { bindManifestReader, type RepoKeyedManifestReader } from '../shared/bound-manifest-reader';
 import { positiveInteger } from '../shared/values';
 
@@ -284,31 +284,15 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
       return new IntegrationUnavailableError('github', 'timeout', `GitHub did not answer ${what} in time`);
     }
     if (error instanceof IntegrationUnavailableError) return error;
-    const failure = describeFailure(error);
-    if (!failure.response) {
-      // Octokit wraps a rejected fetch (refused, reset, DNS) as a status-500 error without response.
-      const detail = failure.cause ?? failure.message;
-      return new IntegrationUnavailableError(
-        'github',
-        'network',
-        `Could not reach GitHub for ${what}: ${detail}`,
-      );
-    }
-    const { status, headers } = failure.response;
+    const failure = describeGithubFailure(error);
+    const transient = transientGithubFailure(failure, what);
+    if (transient) return transient;
+    const { status } = failure.response!;
     // 409: the repository is empty, so no ref of it names a commit.
     if (status === 404 || status === 422 || status === 409) return context.missing();
     if (status === 401) {
       const problem = this.authenticated ? 'rejected the configured token' : 'requires a token';
       return new IntegrationUnavailableError('github', 'auth', `GitHub ${problem} (401) for ${what}`);
-    }
-    const limited = headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined;
-    if (status === 429 || (status === 403 && limited)) {
-      return new IntegrationUnavailableError(
-        'github',
-        '429',
-        `GitHub rate-limited ${what}`,
-        retryAfterMs(headers),
-      );
     }
     if (status === 403) {
       return new IntegrationUnavailableError(
@@ -317,48 +301,8 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
         `GitHub refused ${what} (403): ${failure.message}`,
       );
     }
-    if (status >= 500) {
-      return new IntegrationUnavailableError('github', '5xx', `GitHub answered ${what} with ${status}`);
-    }
     return new IntegrationUnavailableError('github', 'other', `GitHub answered ${what} with ${status}`);
   }
-}
-
-interface Failure {
-  readonly message: string;
-  readonly cause?: string;
-  readonly response?: { status: number; headers: Record<string, string | undefined> };
-}
-
-/** Octokit's RequestError, read by shape: Jest's sandbox may load another copy of its class. */
-function describeFailure(error: unknown): Failure {
-  if (!isObject(error)) return { message: String(error) };
-  const message = typeof error['message'] === 'string' ? error['message'] : String(error);
-  // Octokit -> fetch's TypeError('fetch failed') -> the socket error that says what happened.
-  let cause: string | undefined;
-  for (let inner = error['cause'], depth = 0; isObject(inner) && depth < 5; inner = inner['cause'], depth++) {
-    if (typeof inner['message'] === 'string' && inner['message'] !== '') cause = inner['message'];
-  }
-  const response = error['response'];
-  const status = error['status'];
-  if (!isObject(response) || typeof status !== 'number')
-    return cause === undefined ? { message } : { message, cause };
-  const headers: Record<string, string | undefined> = {};
-  if (isObject(response['headers'])) {
-    for (const [name, value] of Object.entries(response['headers'])) {
-      if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
-    }
-  }
-  return { message, response: { status, headers } };
-}
-
-/** `retry-after` (secondary limits and 429) first, else the primary limit's reset time. */
-function retryAfterMs(headers: Record<string, string | undefined>): number | undefined {
-  const retryAfter = parseRetryAfter(headers['retry-after']);
-  if (retryAfter !== undefined) return retryAfter;
-  const reset = headers['x-ratelimit-reset']?.trim();
-  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - Date.now());
-  return undefined;
 }
 
 function unusable(problem: string): IntegrationUnavailableError {

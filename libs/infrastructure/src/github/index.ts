@@ -4,3 +4,5 @@ export * from './org-credentials-github-source';
 export * from './github-app-key';
 export * from './github-app-installation-tokens';
 export * from './octokit-github-user-authorization';
+export * from './github-pull-request-check-publisher';
+export * from './github-request-failure';

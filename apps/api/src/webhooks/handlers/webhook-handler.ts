@@ -1,5 +1,5 @@
 import type { Caller, WebhookOutcome } from '@repoguard/application';
-import { ValidationError, type Stores } from '@repoguard/domain';
+import { ValidationError, type PullRequestCheckStart, type Stores } from '@repoguard/domain';
 
 /** One delivery, verified and claimed, as a handler sees it. */
 export interface WebhookDelivery {
@@ -17,11 +17,15 @@ export interface WebhookEffect extends WebhookOutcome {
   readonly githubRepoId?: string | null;
   readonly ref?: string | null;
   readonly headCommit?: string | null;
+  /** Pull-request checks queued with the delivery, handed to their workflow once it committed. */
+  readonly pullRequestChecks?: readonly PullRequestCheckStart[];
 }
 
 /** Translates one event's payload into a command for its use case, in the delivery's unit of work. */
 export interface WebhookHandler {
   readonly event: string;
+  /** Set: this handler takes only the deliveries of the event with this `action`. */
+  readonly action?: string;
   /** Refused on an org's own URL: only the GitHub App may send it (installation events). */
   readonly appOnly?: boolean;
   handle(stores: Stores, delivery: WebhookDelivery): Promise<WebhookEffect>;

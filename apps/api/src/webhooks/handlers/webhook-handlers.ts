@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { CheckRunRequestedActionWebhookHandler } from './check-run-requested-action.webhook-handler';
 import { InstallationRepositoriesWebhookHandler } from './installation-repositories.webhook-handler';
 import { InstallationWebhookHandler } from './installation.webhook-handler';
 import { PingWebhookHandler } from './ping.webhook-handler';
@@ -6,9 +7,19 @@ import { PushWebhookHandler } from './push.webhook-handler';
 import { RepositoryWebhookHandler } from './repository.webhook-handler';
 import type { WebhookHandler } from './webhook-handler';
 
-/** The handler of each event GitHub sends that we act on, by event name. */
+/**
+ * The handler of each event GitHub sends that we act on, by event name, or by `event.action` for a
+ * handler of one action (the other actions of that event go to the event's own handler, if any).
+ */
 export const WEBHOOK_HANDLERS = Symbol('WEBHOOK_HANDLERS');
 export type WebhookHandlers = ReadonlyMap<string, WebhookHandler>;
+
+const keyOf = (handler: WebhookHandler) =>
+  handler.action ? `${handler.event}.${handler.action}` : handler.event;
+
+/** The handler of a delivery: the one of its event and action first, else the one of its event. */
+export const handlerFor = (handlers: WebhookHandlers, event: string, action: string | null) =>
+  (action !== null ? handlers.get(`${event}.${action}`) : undefined) ?? handlers.get(event);
 
 const HANDLERS = [
   PingWebhookHandler,
@@ -16,6 +27,7 @@ const HANDLERS = [
   RepositoryWebhookHandler,
   InstallationWebhookHandler,
   InstallationRepositoriesWebhookHandler,
+  CheckRunRequestedActionWebhookHandler,
 ];
 
 export const webhookHandlerProviders: Provider[] = [
@@ -24,6 +36,6 @@ export const webhookHandlerProviders: Provider[] = [
     provide: WEBHOOK_HANDLERS,
     inject: HANDLERS,
     useFactory: (...handlers: WebhookHandler[]): WebhookHandlers =>
-      new Map(handlers.map((h) => [h.event, h])),
+      new Map(handlers.map((h) => [keyOf(h), h])),
   },
 ];

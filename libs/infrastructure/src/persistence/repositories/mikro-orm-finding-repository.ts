@@ -48,6 +48,7 @@ export class MikroOrmFindingRepository implements FindingRepository {
       // every writer of the repository's findings holds: a retried sync finds its own first attempt
       // and tells of nothing twice.
       const events: EventOf[] = [];
+      const accepted = await acceptedRisks(trx, input.repoId, input.now);
       const desired = uniqueFindings(input.findings);
       for (let i = 0; i < desired.length; i += 500) {
         const chunk = desired.slice(i, i + 500);
@@ -67,10 +68,11 @@ export class MikroOrmFindingRepository implements FindingRepository {
           fixed_versions: JSON.stringify(f.fixedVersions),
           advisory_diagnostics: JSON.stringify(f.advisoryDiagnostics ?? NO_ADVISORY_DIAGNOSTICS),
           summary: f.summary ?? null,
-          status: 'open',
           last_snapshot_id: input.snapshotId,
           first_seen: input.now,
           last_seen: input.now,
+          // Only a new row takes these (an update leaves a finding's triage as it is).
+          ...bornTriage(accepted.get(riskKey(f.vulnerabilityId, f.ecosystem, f.packageName)), input.now),
         }));
         // Unique on the finding's identity: a retry or a re-scan updates instead of duplicating.
         // A finding that was closed and comes back takes its triage decision back while it holds
@@ -274,6 +276,55 @@ const factsOf = (row: FindingRow) => ({
   fixedVersions: row.fixed_versions,
   summary: row.summary,
 });
+
+interface AcceptedRisk {
+  readonly reason: string;
+  readonly accepted_by: string;
+  readonly expires_at: Date;
+}
+
+const riskKey = (vulnerabilityId: string, ecosystem: string, packageName: string) =>
+  JSON.stringify([vulnerabilityId, ecosystem, packageName]);
+
+/** The repository's risk acceptances in force (a pull request check's "Accept risk"), by finding key. */
+async function acceptedRisks(trx: Knex, repoId: string, now: Date): Promise<Map<string, AcceptedRisk>> {
+  const rows = (await trx('risk_acceptances')
+    .where({ repo_id: repoId })
+    .where('expires_at', '>', now)
+    .select(
+      'vulnerability_id',
+      'ecosystem',
+      'package_name',
+      'reason',
+      'accepted_by',
+      'expires_at',
+    )) as (AcceptedRisk & {
+    vulnerability_id: string;
+    ecosystem: string;
+    package_name: string;
+  })[];
+  return new Map(rows.map((r) => [riskKey(r.vulnerability_id, r.ecosystem, r.package_name), r]));
+}
+
+/**
+ * A finding whose risk was accepted before it reached the default branch is born ignored until the
+ * acceptance's expiry, decided by whoever accepted it (`github:<login>` is the webhook's, `user:<id>`
+ * a user's); the expiry reopens it like any ignore's (verdictLapsesAt, the sweep, the next sync).
+ */
+function bornTriage(risk: AcceptedRisk | undefined, now: Date) {
+  if (!risk) return { status: 'open' };
+  const [kind, ...rest] = risk.accepted_by.split(':');
+  const user = kind === 'user' && rest.length > 0;
+  return {
+    status: 'ignored',
+    triage_status: 'ignored',
+    triage_reason: risk.reason,
+    triage_expires_at: risk.expires_at,
+    triaged_by_type: user ? 'user' : 'webhook',
+    triaged_by_id: user ? rest.join(':') : risk.accepted_by,
+    triaged_at: now,
+  };
+}
 
 /** The finding as an event names it. */
 export function notifiedFinding(

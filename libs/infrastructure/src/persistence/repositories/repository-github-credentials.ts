@@ -8,6 +8,12 @@ import { SecretDecryptionError } from '../../crypto/secret-box';
 import type { GithubAppInstallationTokens } from '../../github/github-app-installation-tokens';
 import type { MikroOrmSecretStore } from './mikro-orm-secret-store';
 
+/** A token of the repository's own: GitHub Apps may write check runs, other tokens statuses only. */
+export interface RepositoryCredential {
+  readonly via: 'installation' | 'org_token';
+  readonly token: () => Promise<string>;
+}
+
 /**
  * Which token reads a repository: its GitHub App installation's (when it came in through one and
  * the app is configured), else its org's stored token (kept sealed in stored_secrets), else none.
@@ -21,12 +27,18 @@ export class RepositoryGithubCredentials implements GithubCredentials {
   ) {}
 
   async tokenSourceFor(repo: RepoCoordinates): Promise<GithubTokenSource> {
+    const credential = await this.credentialFor(repo);
+    return credential ? credential.token : () => Promise.resolve(null);
+  }
+
+  /** The repository's own credential and what it is: its installation's token, else its org's token. */
+  async credentialFor(repo: RepoCoordinates): Promise<RepositoryCredential | null> {
     const { app } = this;
     const installationId = repo.installationId;
     // Asked per request: the issuer caches it in memory and renews it before it expires.
-    if (installationId && app) return () => app.tokenFor(installationId);
+    if (installationId && app) return { via: 'installation', token: () => app.tokenFor(installationId) };
     const token = await this.orgToken(repo);
-    return () => Promise.resolve(token);
+    return token === null ? null : { via: 'org_token', token: () => Promise.resolve(token) };
   }
 
   private async orgToken(repo: RepoCoordinates): Promise<string | null> {

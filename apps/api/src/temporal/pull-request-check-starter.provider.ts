@@ -1,0 +1,16 @@
+import type { Provider } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import { TemporalPullRequestCheckStarter } from '@repoguard/infrastructure';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { TEMPORAL_CLIENT } from './temporal.module';
+
+/** The PullRequestCheckStarter port. */
+export const PULL_REQUEST_CHECK_STARTER = Symbol('PULL_REQUEST_CHECK_STARTER');
+
+/** pr-scan workflows run on the scan task queue, which every worker polls. */
+export const pullRequestCheckStarterProvider: Provider = {
+  provide: PULL_REQUEST_CHECK_STARTER,
+  inject: [TEMPORAL_CLIENT, API_CONFIG],
+  useFactory: (client: Client, config: ApiConfig) =>
+    new TemporalPullRequestCheckStarter(client, config.TEMPORAL_TASK_QUEUE),
+};

@@ -151,3 +151,6 @@ export * from './pull-request/pull-request-check-publisher.port';
 export * from './pull-request/risk-acceptance';
 export * from './pull-request/risk-acceptance-repository.port';
 export * from './pull-request/render-pull-request-check';
+export * from './pull-request/render-failed-pull-request-check';
+export * from './pull-request/pull-request-event';
+export * from './pull-request/pull-request-check-starter.port';

@@ -30,6 +30,8 @@ import type { NotificationEventLog } from '../notification/notification-event-lo
 import type { NotificationRuleRepository } from '../notification/notification-rule-repository.port';
 import type { NotificationDispatchQueue } from '../notification/notification-dispatch-queue.port';
 import type { NotificationDeliveryLog } from '../notification/notification-delivery-log.port';
+import type { PullRequestCheckRepository } from '../pull-request/pull-request-check-repository.port';
+import type { RiskAcceptanceRepository } from '../pull-request/risk-acceptance-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -68,4 +70,6 @@ export interface Stores {
   readonly notificationRules: NotificationRuleRepository;
   readonly notificationDispatch: NotificationDispatchQueue;
   readonly notificationDeliveries: NotificationDeliveryLog;
+  readonly pullRequestChecks: PullRequestCheckRepository;
+  readonly riskAcceptances: RiskAcceptanceRepository;
 }

@@ -1,0 +1,18 @@
+import type { PullRequestCheckRecord } from './pull-request-check';
+
+/** The repository a check is of, as its pull request's workflow is started with it. */
+export interface PullRequestCheckTarget {
+  readonly orgId: string;
+  readonly repoId: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+}
+
+/**
+ * Hands a committed check request to its pull request's workflow, starting the workflow when none
+ * runs. Raises TEMPORAL_UNAVAILABLE (`scanEngineUnavailable`) when the engine is out of reach.
+ */
+export interface PullRequestCheckStarter {
+  start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void>;
+}

@@ -34,6 +34,8 @@ import { ReposController } from './repos/repos.controller';
 import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
 import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
+import { PullRequestCheckRelayRunner } from './pull-requests/pull-request-check-relay.runner';
+import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
@@ -98,6 +100,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     AddressLimits,
     CredentialCheckInterceptor,
     ScanRequestRelayRunner,
+    PullRequestCheckRelayRunner,
     ScanReconcilerRunner,
     RepoStatusSweepRunner,
     ...notificationScheduleProviders,
@@ -111,6 +114,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    pullRequestCheckStarterProvider,
     triageExpiryTimerProvider,
     scanCancellerProvider,
     scanRunLookupProvider,

@@ -82,3 +82,7 @@ export * from './notifications/unmute-notification-rule.use-case';
 export * from './notifications/dispatch-notification-events.use-case';
 export * from './notifications/list-notification-deliveries.use-case';
 export * from './notifications/get-notification-delivery.use-case';
+export * from './pull-requests/queue-pull-request-check';
+export * from './pull-requests/relay-pull-request-checks.use-case';
+export * from './pull-requests/request-pull-request-check.use-case';
+export * from './pull-requests/rerequest-pull-request-check.use-case';

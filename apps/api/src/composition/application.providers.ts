@@ -45,7 +45,10 @@ import {
   ReconcileAbandonedScans,
   ReevaluateDueRepositoryStatuses,
   ReevaluateRepositoryStatus,
+  RelayPullRequestChecks,
   RelayScanRequests,
+  RequestPullRequestCheck,
+  RerequestPullRequestCheck,
   RequestPushScans,
   RequestScan,
   RevokeApiKey,
@@ -63,6 +66,7 @@ import {
 import {
   SYSTEM_CLOCK,
   type Clock,
+  type PullRequestCheckStarter,
   type ScanRequester,
   type TriageExpiryTimer,
   type TokenIssuer,
@@ -76,6 +80,7 @@ import {
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
+import { PULL_REQUEST_CHECK_STARTER } from '../temporal/pull-request-check-starter.provider';
 import { SCAN_CANCELLER } from '../temporal/scan-canceller.provider';
 import { SCAN_RUN_LOOKUP } from '../temporal/scan-run-lookup.provider';
 import { TRIAGE_EXPIRY_TIMER } from '../temporal/triage-expiry-timer.provider';
@@ -210,6 +215,17 @@ export const applicationProviders: Provider[] = [
   useCase(GetScan, UNIT_OF_WORK),
   useCase(GetScanRequest, UNIT_OF_WORK),
   useCase(ReconcileAbandonedScans, UNIT_OF_WORK, SCAN_RUN_LOOKUP),
+  {
+    provide: RelayPullRequestChecks,
+    inject: [UNIT_OF_WORK, PULL_REQUEST_CHECK_STARTER],
+    useFactory: (uow: UnitOfWork, starter: PullRequestCheckStarter) =>
+      new RelayPullRequestChecks(uow, starter),
+  },
+  ...[RequestPullRequestCheck, RerequestPullRequestCheck].map((UseCase) => ({
+    provide: UseCase,
+    inject: [RelayPullRequestChecks],
+    useFactory: (relay: RelayPullRequestChecks) => new UseCase(relay, randomUUID),
+  })),
   {
     provide: RequestPushScans,
     inject: [RequestScan],

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { OpenOrgWebhookSecret, RequestScan, type Caller } from '@repoguard/application';
+import {
+  OpenOrgWebhookSecret,
+  RelayPullRequestChecks,
+  RequestScan,
+  type Caller,
+} from '@repoguard/application';
 import {
   DomainError,
   ForbiddenError,
@@ -68,6 +73,7 @@ export class GithubWebhooksService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly openOrgWebhookSecret: OpenOrgWebhookSecret,
     private readonly requestScan: RequestScan,
+    private readonly relayChecks: RelayPullRequestChecks,
   ) {}
 
   async receive(delivery: Delivery): Promise<DeliveryAnswer> {
@@ -142,13 +148,22 @@ export class GithubWebhooksService {
         scans: effect.scans,
       };
       const requestIds = effect.scans.flatMap((scan) => scan.request_id ?? []);
-      return { answer: { status: effect.statusCode, body }, requestIds };
+      const checkIds = (effect.checks ?? []).map((check) => check.check_id);
+      return {
+        answer: {
+          status: effect.statusCode,
+          body: effect.checks ? { ...body, checks: effect.checks } : body,
+        },
+        requestIds,
+        checkIds,
+      };
     });
     if ('refusal' in result) throw result.refusal;
     // Committed with the delivery; sent to Temporal now, outside the transaction. When Temporal is
     // out of reach the answer is the same 202: the relay loop sends them once it is back.
     if ('requestIds' in result && result.requestIds)
       await this.requestScan.relayAfterCommit(result.requestIds);
+    if ('checkIds' in result && result.checkIds) await this.relayChecks.relayAfterCommit(result.checkIds);
     return result.answer;
   }
 

@@ -44,5 +44,6 @@ export const AUDIT_ACTIONS = [
   'notification_rule.unmuted',
   'rescan_schedule.set',
   'rescan_schedule.removed',
+  'pull_request_check.requested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -14,5 +14,7 @@ export interface PullRequestCheckTarget {
  * runs. Raises TEMPORAL_UNAVAILABLE (`scanEngineUnavailable`) when the engine is out of reach.
  */
 export interface PullRequestCheckStarter {
+  /** The id of the pull request's workflow (`pr-scan:<repo id>:<number>`). */
+  workflowIdFor(repoId: string, prNumber: number): string;
   start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void>;
 }

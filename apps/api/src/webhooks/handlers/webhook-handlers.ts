@@ -1,7 +1,9 @@
 import type { Provider } from '@nestjs/common';
+import { CheckRunWebhookHandler, CheckSuiteWebhookHandler } from './check-rerequest.webhook-handler';
 import { InstallationRepositoriesWebhookHandler } from './installation-repositories.webhook-handler';
 import { InstallationWebhookHandler } from './installation.webhook-handler';
 import { PingWebhookHandler } from './ping.webhook-handler';
+import { PullRequestWebhookHandler } from './pull-request.webhook-handler';
 import { PushWebhookHandler } from './push.webhook-handler';
 import { RepositoryWebhookHandler } from './repository.webhook-handler';
 import type { WebhookHandler } from './webhook-handler';
@@ -16,6 +18,9 @@ const HANDLERS = [
   RepositoryWebhookHandler,
   InstallationWebhookHandler,
   InstallationRepositoriesWebhookHandler,
+  PullRequestWebhookHandler,
+  CheckRunWebhookHandler,
+  CheckSuiteWebhookHandler,
 ];
 
 export const webhookHandlerProviders: Provider[] = [

@@ -35,6 +35,7 @@ import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
 import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
 import { PullRequestCheckRelayRunner } from './pull-requests/pull-request-check-relay.runner';
+import { PullRequestChecksController } from './pull-requests/pull-request-checks.controller';
 import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
@@ -88,6 +89,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     NotificationDeliveriesController,
     MetricsController,
     RescanScheduleController,
+    PullRequestChecksController,
   ],
   providers: [
     apiMetricsProvider,

@@ -86,3 +86,5 @@ export * from './pull-requests/queue-pull-request-check';
 export * from './pull-requests/relay-pull-request-checks.use-case';
 export * from './pull-requests/request-pull-request-check.use-case';
 export * from './pull-requests/rerequest-pull-request-check.use-case';
+export * from './pull-requests/list-pull-request-checks.use-case';
+export * from './pull-requests/get-pull-request-check.use-case';

@@ -45,6 +45,8 @@ import {
   ReconcileAbandonedScans,
   ReevaluateDueRepositoryStatuses,
   ReevaluateRepositoryStatus,
+  GetPullRequestCheck,
+  ListPullRequestChecks,
   RelayPullRequestChecks,
   RelayScanRequests,
   RequestPullRequestCheck,
@@ -213,6 +215,8 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
+  useCase(ListPullRequestChecks, UNIT_OF_WORK),
+  useCase(GetPullRequestCheck, UNIT_OF_WORK),
   useCase(GetScanRequest, UNIT_OF_WORK),
   useCase(ReconcileAbandonedScans, UNIT_OF_WORK, SCAN_RUN_LOOKUP),
   {

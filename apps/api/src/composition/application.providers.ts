@@ -41,6 +41,7 @@ import {
   RemoveGithubToken,
   RemoveMember,
   RemoveWebhookSecret,
+  DEFAULT_PR_CHECK_RELAY_SETTINGS,
   DEFAULT_RELAY_SETTINGS,
   ReconcileAbandonedScans,
   ReevaluateDueRepositoryStatuses,
@@ -221,9 +222,12 @@ export const applicationProviders: Provider[] = [
   useCase(ReconcileAbandonedScans, UNIT_OF_WORK, SCAN_RUN_LOOKUP),
   {
     provide: RelayPullRequestChecks,
-    inject: [UNIT_OF_WORK, PULL_REQUEST_CHECK_STARTER],
-    useFactory: (uow: UnitOfWork, starter: PullRequestCheckStarter) =>
-      new RelayPullRequestChecks(uow, starter),
+    inject: [UNIT_OF_WORK, PULL_REQUEST_CHECK_STARTER, API_CONFIG],
+    useFactory: (uow: UnitOfWork, starter: PullRequestCheckStarter, config: ApiConfig) =>
+      new RelayPullRequestChecks(uow, starter, {
+        ...DEFAULT_PR_CHECK_RELAY_SETTINGS,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      }),
   },
   ...[RequestPullRequestCheck, RerequestPullRequestCheck].map((UseCase) => ({
     provide: UseCase,

@@ -56,9 +56,9 @@ export class PullRequestCheckDto {
   @ApiProperty() base_ref!: string;
   @ApiProperty({ type: String, nullable: true }) base_sha!: string | null;
   @ApiProperty({ enum: ['queued', 'in_progress', 'completed', 'superseded', 'failed'] }) state!: string;
-  @ApiProperty({ enum: ['failure', 'neutral', 'success'], nullable: true, type: String })
+  @ApiProperty({ enum: ['failure', 'neutral', 'success', null], nullable: true })
   conclusion!: string | null;
-  @ApiProperty({ enum: ['check_run', 'commit_status'], nullable: true, type: String })
+  @ApiProperty({ enum: ['check_run', 'commit_status', null], nullable: true })
   delivery!: string | null;
   @ApiProperty({ type: String, nullable: true }) check_run_id!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'MANIFEST_TOO_LARGE' }) error_code!: string | null;

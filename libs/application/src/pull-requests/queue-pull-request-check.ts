@@ -26,7 +26,7 @@ export async function queuePullRequestCheck(
 ): Promise<DeliveryCheck> {
   const row = await stores.pullRequestChecks.request(
     { ...check, orgId: repo.orgId, repoId: repo.id },
-    { relayHoldMs: relay.holdMs },
+    { relayHoldMs: relay.holdMs, taskQueue: relay.taskQueue },
   );
   stores.audit.record(caller.actor, {
     orgId: repo.orgId,

@@ -7,6 +7,8 @@ import {
 } from '@repoguard/domain';
 
 export interface PullRequestCheckRelaySettings {
+  /** The task queue this relay serves: it sends only the requests recorded for it. */
+  readonly taskQueue: string;
   /** Requests claimed per round. */
   readonly batchSize: number;
   /** A claimed (or just committed) request is left alone this long before the relay sends it again. */
@@ -15,7 +17,7 @@ export interface PullRequestCheckRelaySettings {
   readonly skipImmediateAfterOutageMs: number;
 }
 
-export const DEFAULT_PR_CHECK_RELAY_SETTINGS: PullRequestCheckRelaySettings = {
+export const DEFAULT_PR_CHECK_RELAY_SETTINGS: Omit<PullRequestCheckRelaySettings, 'taskQueue'> = {
   batchSize: 10,
   leaseMs: 30_000,
   skipImmediateAfterOutageMs: 30_000,
@@ -42,7 +44,7 @@ export class RelayPullRequestChecks {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly starter: PullRequestCheckStarter,
-    private readonly settings: PullRequestCheckRelaySettings = DEFAULT_PR_CHECK_RELAY_SETTINGS,
+    private readonly settings: PullRequestCheckRelaySettings,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -56,6 +58,10 @@ export class RelayPullRequestChecks {
   /** How long whoever commits a request holds it for itself (it sends it right after the commit). */
   get holdMs(): number {
     return this.relaysAtOnce ? this.settings.leaseMs : 0;
+  }
+
+  get taskQueue(): string {
+    return this.settings.taskQueue;
   }
 
   workflowIdFor(repoId: string, prNumber: number): string {
@@ -76,7 +82,7 @@ export class RelayPullRequestChecks {
         ? (await Promise.all(command.ids.map((id) => pullRequestChecks.get(id)))).filter(
             (c): c is PullRequestCheckRecord => c?.state === 'queued',
           )
-        : pullRequestChecks.claimUnrelayed(batchSize, leaseMs),
+        : pullRequestChecks.claimUnrelayed(this.settings.taskQueue, batchSize, leaseMs),
     );
     let relayed = 0;
     let dropped = 0;

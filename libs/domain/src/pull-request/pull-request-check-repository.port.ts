@@ -22,6 +22,8 @@ export interface RequestOptions {
    * commit); then the relay sends it if it is still not sent. Default 0: due at once.
    */
   readonly relayHoldMs?: number;
+  /** The task queue whose relay sends it (see claimUnrelayed); none: no relay sends it. */
+  readonly taskQueue?: string;
 }
 
 /** Checks of pull requests, one row per head commit (a rerequest of the same head reuses it). */
@@ -37,11 +39,11 @@ export interface PullRequestCheckRepository {
   /** Newest first. */
   listForPullRequest(repoId: string, prNumber: number): Promise<PullRequestCheckRecord[]>;
   /**
-   * Queued requests due to be sent to their pull request's workflow (never sent, or their send was
+   * Queued requests of this task queue due to be sent to their pull request's workflow (never sent, or their send was
    * not confirmed in time), oldest first; each is held for `leaseMs` from now so no other relay
    * round sends it meanwhile. In the system's scope.
    */
-  claimUnrelayed(limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]>;
+  claimUnrelayed(taskQueue: string, limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]>;
   /** The workflow took the request made at `requestedAt` (a rerequest since then is still due). */
   markRelayed(id: string, requestedAt: Date): Promise<void>;
   /** Queued → in_progress; false when the row is no longer the queued request made at `requestedAt`. */

@@ -20,7 +20,8 @@ export class PullRequestCheckEntity {
     | 'updatedAt'
     | 'completedAt'
     | 'requestedAt'
-    | 'relayDueAt';
+    | 'relayDueAt'
+    | 'taskQueue';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -69,6 +70,9 @@ export class PullRequestCheckEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   relayDueAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  taskQueue: string | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

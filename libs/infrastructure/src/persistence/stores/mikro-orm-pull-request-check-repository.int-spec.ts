@@ -126,20 +126,30 @@ describe('pull-request checks and risk acceptances', () => {
 
   it('hands the relay what is due once, holds it for the lease, and forgets what the workflow took', async () => {
     const { orgId, repoId } = await orgWithRepo();
+    const queue = `q-${randomUUID()}`;
     const held = await uow.transaction(SYSTEM_SCOPE, (s) =>
-      s.pullRequestChecks.request(check(orgId, repoId, { prNumber: 1 }), { relayHoldMs: 60_000 }),
+      s.pullRequestChecks.request(check(orgId, repoId, { prNumber: 1 }), {
+        relayHoldMs: 60_000,
+        taskQueue: queue,
+      }),
     );
     const due = await uow.transaction(SYSTEM_SCOPE, (s) =>
-      s.pullRequestChecks.request(check(orgId, repoId, { prNumber: 2 })),
+      s.pullRequestChecks.request(check(orgId, repoId, { prNumber: 2 }), { taskQueue: queue }),
+    );
+    // Another task queue's request is its relay's, never this one's.
+    await uow.transaction(SYSTEM_SCOPE, (s) =>
+      s.pullRequestChecks.request(check(orgId, repoId, { prNumber: 3 }), { taskQueue: `${queue}-other` }),
     );
     const claimed = await uow.transaction(SYSTEM_SCOPE, (s) =>
-      s.pullRequestChecks.claimUnrelayed(1000, 60_000),
+      s.pullRequestChecks.claimUnrelayed(queue, 1000, 60_000),
     );
     const mine = claimed.filter((c) => c.repoId === repoId).map((c) => c.id);
     expect(mine).toEqual([due.id]);
     expect(held.id).not.toBe(due.id);
     // Held for the lease: the next round does not send it again.
-    const next = await uow.transaction(SYSTEM_SCOPE, (s) => s.pullRequestChecks.claimUnrelayed(1000, 60_000));
+    const next = await uow.transaction(SYSTEM_SCOPE, (s) =>
+      s.pullRequestChecks.claimUnrelayed(queue, 1000, 60_000),
+    );
     expect(next.filter((c) => c.repoId === repoId)).toEqual([]);
     // Relayed: once the lease ran out it is still not due.
     await uow.transaction(SYSTEM_SCOPE, (s) => s.pullRequestChecks.markRelayed(due.id, due.requestedAt));
@@ -151,7 +161,7 @@ describe('pull-request checks and risk acceptances', () => {
         ),
       });
     const after = await uow.transaction(SYSTEM_SCOPE, (s) =>
-      s.pullRequestChecks.claimUnrelayed(1000, 60_000),
+      s.pullRequestChecks.claimUnrelayed(queue, 1000, 60_000),
     );
     expect(after.filter((c) => c.repoId === repoId).map((c) => c.id)).toEqual([held.id]);
   });

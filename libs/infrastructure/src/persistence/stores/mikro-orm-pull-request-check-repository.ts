@@ -69,6 +69,7 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
         requested_by: check.requestedBy,
         requested_at: requestedNow(db),
         relay_due_at: due,
+        task_queue: options.taskQueue ?? null,
       })
       .onConflict(['repo_id', 'pr_number', 'head_sha'])
       .merge({
@@ -81,6 +82,7 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
         requested_by: check.requestedBy,
         requested_at: requestedNow(db),
         relay_due_at: due,
+        task_queue: options.taskQueue ?? null,
         updated_at: db.fn.now(),
       })
       .returning('id')) as { id: string }[];
@@ -107,11 +109,11 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
     return rows.map(recordOf);
   }
 
-  async claimUnrelayed(limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]> {
+  async claimUnrelayed(taskQueue: string, limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]> {
     const db = this.db();
     const ids = db('pull_request_checks')
       .select('id')
-      .where({ state: 'queued' })
+      .where({ state: 'queued', task_queue: taskQueue })
       .where('relay_due_at', '<=', db.fn.now())
       .orderBy('relay_due_at')
       .limit(limit)
@@ -176,15 +178,12 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
 
   async supersede(id: string): Promise<void> {
     const db = this.db();
-    await db('pull_request_checks')
-      .where({ id })
-      .whereIn('state', ['queued', 'in_progress'])
-      .update({
-        state: 'superseded',
-        relay_due_at: null,
-        completed_at: db.fn.now(),
-        updated_at: db.fn.now(),
-      });
+    await db('pull_request_checks').where({ id }).whereIn('state', ['queued', 'in_progress']).update({
+      state: 'superseded',
+      relay_due_at: null,
+      completed_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    });
   }
 
   async fail(id: string, errorCode: string): Promise<void> {

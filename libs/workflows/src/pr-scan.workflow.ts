@@ -21,14 +21,9 @@ import {
   type PrScanInput,
   type PullRequestCheckRequest,
 } from '@repoguard/contract';
+import { stepRetry } from './step-retry';
 
-const retry = (maximumAttempts: number) =>
-  ({
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts,
-  }) as const;
+const retry = stepRetry;
 
 function checkActivities(orgId: string, heartbeatTimeout: number) {
   const priority = { fairnessKey: scanFairnessKey(orgId) };

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { RelayPullRequestChecks } from '@repoguard/application';
 import { BackgroundLoop } from '../common/background-loop';
+import { RelayBackoff } from '../common/relay-backoff';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 /**
@@ -21,10 +22,13 @@ export class PullRequestCheckRelayRunner implements OnApplicationBootstrap, OnMo
     () => this.round(),
     (error) => {
       this.logger.warn(`pull-request check relay round failed: ${error.message}`);
-      return this.backOff();
+      return this.backoff.next();
     },
   );
-  private backoff = 0;
+  private readonly backoff = new RelayBackoff(() => ({
+    pollMs: this.config.SCAN_RELAY_POLL_MS,
+    maxMs: this.config.SCAN_RELAY_MAX_BACKOFF_MS,
+  }));
 
   constructor(
     private readonly relay: RelayPullRequestChecks,
@@ -41,19 +45,10 @@ export class PullRequestCheckRelayRunner implements OnApplicationBootstrap, OnMo
 
   private async round(): Promise<number> {
     const round = await this.relay.execute();
-    if (round.engineUnavailable) return this.backOff();
-    this.backoff = 0;
+    if (round.engineUnavailable) return this.backoff.next();
+    this.backoff.reset();
     if (round.dropped > 0)
       this.logger.warn(`${round.dropped} check request(s) of disabled repositories dropped`);
     return round.claimed > 0 ? 0 : this.config.SCAN_RELAY_POLL_MS;
-  }
-
-  private backOff(): number {
-    const poll = this.config.SCAN_RELAY_POLL_MS;
-    this.backoff = Math.min(
-      this.config.SCAN_RELAY_MAX_BACKOFF_MS,
-      this.backoff === 0 ? poll : this.backoff * 2,
-    );
-    return this.backoff;
   }
 }

@@ -13,7 +13,7 @@ import { pullRequestCheckView } from './pull-request-check.view';
 const MAX_PR_NUMBER = 2_147_483_647;
 
 function requirePrNumber(value: string): number {
-  const n = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
+  const n = /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n > MAX_PR_NUMBER) {
     throw new ValidationError(
       'Invalid request: number must be a pull request number',

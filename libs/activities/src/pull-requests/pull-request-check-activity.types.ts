@@ -36,10 +36,16 @@ export interface CheckPublishingDeps {
   readonly checkDetailsBaseUrl?: string | null;
 }
 
+function trimSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}
+
 /** The API's URL of a check's comparison (GET /repos/{repo_id}/pull-request-checks/{check_id}). */
 export const checkDetailsUrl = (baseUrl: string | null | undefined, check: PullRequestCheckRecord) =>
   baseUrl
-    ? `${baseUrl.replace(/\/+$/, '')}/api/v1/repos/${check.repoId}/pull-request-checks/${check.id}`
+    ? `${trimSlashes(baseUrl)}/api/v1/repos/${check.repoId}/pull-request-checks/${check.id}`
     : null;
 
 /** Publishes a rendering of the check on its head and records where it went. */

@@ -32,7 +32,10 @@ export interface CheckRerequestEvent {
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 // GitHub's branch names: no control characters, bounded; anything else is not a ref we check out.
-const REF = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const isRef = (ref: string) =>
+  ref.length > 0 &&
+  ref.length <= 255 &&
+  [...ref].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 const sha = (value: unknown): string | null =>
   typeof value === 'string' && SHA.test(value.toLowerCase()) ? value.toLowerCase() : null;
@@ -52,7 +55,7 @@ export function asPullRequestEvent(payload: unknown): PullRequestEvent | null {
   if (!isPositiveInt(number) || !isObject(head) || !isObject(base)) return null;
   const headSha = sha(head['sha']);
   const baseRef = base['ref'];
-  if (!headSha || typeof baseRef !== 'string' || !REF.test(baseRef)) return null;
+  if (!headSha || typeof baseRef !== 'string' || !isRef(baseRef)) return null;
   const draft = pr['draft'];
   if (draft !== undefined && typeof draft !== 'boolean') return null;
   return {
@@ -86,7 +89,7 @@ export function asCheckRerequestEvent(
     if (!isObject(pr) || !isPositiveInt(pr['number'])) return null;
     const base = pr['base'];
     const baseRef = isObject(base) ? base['ref'] : undefined;
-    if (typeof baseRef !== 'string' || !REF.test(baseRef)) return null;
+    if (typeof baseRef !== 'string' || !isRef(baseRef)) return null;
     pullRequests.push({ number: pr['number'], baseRef, baseSha: isObject(base) ? sha(base['sha']) : null });
   }
   return {

@@ -206,6 +206,105 @@ describe('pull-request checks', () => {
     expect(blobReads).toEqual([]);
   });
 
+  it('checks only the newest of two quick heads, and a rerequest of its check run checks it again', async () => {
+    await repo.createBranch('quick-4', 'main');
+    const first = await repo.commit({ 'requirements.txt': 'rg-pr-requests==2.19.0\n' }, 'first', 'quick-4');
+    const second = await repo.commit({ 'requirements.txt': 'rg-pr-requests==3.0.0\n' }, 'second', 'quick-4');
+    expect((await deliver('pull_request', pullRequest('opened', 4, first))).status).toBe(202);
+    expect((await deliver('pull_request', pullRequest('synchronize', 4, second))).status).toBe(202);
+    const { newest, all } = await finalCheck(4);
+    expect(newest).toMatchObject({ head_sha: second, state: 'completed', conclusion: 'failure' });
+    expect(all.map((c: { head_sha: string; state: string }) => [c.head_sha, c.state])).toEqual([
+      [second, 'completed'],
+      [first, 'superseded'],
+    ]);
+    expect(newest.comparison.introduced).toEqual([
+      expect.objectContaining({ version: '3.0.0', fixed_in: '3.1.0', line: 1 }),
+    ]);
+    const finals = publisher.published.filter((p) => p.report.status === 'completed');
+    expect(finals.filter((p) => p.report.headSha === first)).toEqual([]);
+
+    // "Re-run" on GitHub: the check run RepoGuard created is checked again.
+    const rerun = await deliver('check_run', {
+      action: 'rerequested',
+      check_run: {
+        id: Number(newest.check_run_id),
+        head_sha: second,
+        external_id: newest.check_id,
+        pull_requests: [],
+      },
+      repository: { id: githubId },
+    });
+    expect(rerun.status).toBe(202);
+    expect(rerun.body).toMatchObject({ handled: true, checks: [{ check_id: newest.check_id }] });
+    for (let i = 0; i < 240; i++) {
+      const again = await stack.call(
+        token,
+        'GET',
+        `/api/v1/repos/${repoId}/pull-request-checks/${newest.check_id}`,
+      );
+      if (again.body.state === 'completed' && again.body.requested_at !== newest.requested_at) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const again = await stack.call(
+      token,
+      'GET',
+      `/api/v1/repos/${repoId}/pull-request-checks/${newest.check_id}`,
+    );
+    expect(again.body).toMatchObject({
+      state: 'completed',
+      conclusion: 'failure',
+      check_run_id: expect.any(String),
+    });
+    expect(again.body.requested_at).not.toBe(newest.requested_at);
+    // Another app's check run on the head is not ours to re-run.
+    const foreign = await deliver('check_run', {
+      action: 'rerequested',
+      check_run: { id: 1, head_sha: second, external_id: 'not-ours', pull_requests: [] },
+      repository: { id: githubId },
+    });
+    expect(foreign.body).toMatchObject({ handled: false, outcome: 'no check of RepoGuard on this head' });
+  });
+
+  it('passes a pull request that upgrades a vulnerable dependency away, listing it as resolved', async () => {
+    const vulnerable = await stack.harness.github.createRepo('acme', 'pr-upgraded');
+    const mainSha = await vulnerable.commit({ 'requirements.txt': 'rg-pr-requests==2.19.0\n' }, 'initial');
+    const orgId = (await stack.harness.orm.em.getKnex()('repositories').where({ id: repoId }).first('org_id'))
+      .org_id;
+    const connected = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
+      repo: 'acme/pr-upgraded',
+    });
+    expect(connected.status).toBe(201);
+    const upgradedId = connected.body.id;
+    const upgradedGithubId = Number(
+      (await stack.harness.orm.em.getKnex()('repositories').where({ id: upgradedId }).first('external_id'))
+        .external_id,
+    );
+    expect((await stack.scanToEnd(token, upgradedId)).status).toBe('COMPLETED');
+    const head = await vulnerable.commit(
+      { 'requirements.txt': 'rg-pr-requests==2.20.0\n' },
+      'upgrade',
+      'fix-5',
+    );
+    const answer = await deliver('pull_request', {
+      ...pullRequest('opened', 5, head),
+      pull_request: { number: 5, head: { sha: head }, base: { sha: mainSha, ref: 'main' } },
+      repository: { id: upgradedGithubId },
+    });
+    expect(answer.status).toBe(202);
+    let check = null;
+    for (let i = 0; i < 240 && check?.state !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      check = (await stack.call(token, 'GET', `/api/v1/repos/${upgradedId}/pull-requests/5/checks`)).body
+        .items[0];
+    }
+    expect(check).toMatchObject({ state: 'completed', conclusion: 'success' });
+    expect(check.comparison).toMatchObject({ introduced: [], status: 'OK' });
+    expect(check.comparison.resolved).toEqual([
+      expect.objectContaining({ vulnerability_id: 'RG-PR-0001', version: '2.19.0', fixed_in: '2.20.0' }),
+    ]);
+  });
+
   it('records a malformed pull_request as such (400), and an action that asks for nothing as ignored', async () => {
     for (const body of [
       { action: 'opened', number: 3, repository: { id: githubId } },

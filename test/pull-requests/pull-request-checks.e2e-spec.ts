@@ -326,6 +326,8 @@ describe('pull-request checks', () => {
         pull_request: { head: { sha: 'a'.repeat(40) }, base: { ref: 'main' } },
         repository: { id: githubId },
       },
+      // Past the 32 bits GitHub's numbers (and the check rows) have: refused, not a database error.
+      pullRequest('opened', 2 ** 31, 'a'.repeat(40)),
     ]) {
       const answer = await deliver('pull_request', body);
       expect([answer.status, answer.body.error?.code]).toEqual([400, 'MALFORMED_JSON']);

@@ -38,6 +38,7 @@ describe('asPullRequestEvent', () => {
     ['a string number', event({ number: '7' })],
     ['a negative number', event({ number: -7 })],
     ['a fractional number', event({ number: 7.5 })],
+    ['a number past 32 bits', event({ number: 2 ** 31 })],
     ['no head sha', event({}, { head: {} })],
     ['a head sha that is no sha', event({}, { head: { sha: 'main' } })],
     ['a base ref that is no string', event({}, { base: { ref: { $ne: 1 } } })],

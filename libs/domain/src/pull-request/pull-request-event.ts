@@ -37,6 +37,8 @@ const isRef = (ref: string) =>
   ref.length <= 255 &&
   [...ref].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+// GitHub's pull request numbers are 32-bit, as the check rows store them.
+const isPrNumber = (n: unknown): n is number => isPositiveInt(n) && n <= 2_147_483_647;
 const sha = (value: unknown): string | null =>
   typeof value === 'string' && SHA.test(value.toLowerCase()) ? value.toLowerCase() : null;
 
@@ -52,7 +54,7 @@ export function asPullRequestEvent(payload: unknown): PullRequestEvent | null {
   const number = payload['number'] ?? pr['number'];
   const head = pr['head'];
   const base = pr['base'];
-  if (!isPositiveInt(number) || !isObject(head) || !isObject(base)) return null;
+  if (!isPrNumber(number) || !isObject(head) || !isObject(base)) return null;
   const headSha = sha(head['sha']);
   const baseRef = base['ref'];
   if (!headSha || typeof baseRef !== 'string' || !isRef(baseRef)) return null;
@@ -86,7 +88,7 @@ export function asCheckRerequestEvent(
   if (listed !== undefined && !Array.isArray(listed)) return null;
   const pullRequests = [];
   for (const pr of listed ?? []) {
-    if (!isObject(pr) || !isPositiveInt(pr['number'])) return null;
+    if (!isObject(pr) || !isPrNumber(pr['number'])) return null;
     const base = pr['base'];
     const baseRef = isObject(base) ? base['ref'] : undefined;
     if (typeof baseRef !== 'string' || !isRef(baseRef)) return null;

@@ -136,6 +136,28 @@ describe('pull-request check requests while Temporal is down', () => {
     expect(starter.started).toEqual([]);
   });
 
+  it("finds nothing through another org's own webhook URL: the repository is not connected there", async () => {
+    const githubId = 950_000_000 + Math.floor(Math.random() * 1e7);
+    const { repoId } = await connected(githubId);
+    const other = await connected(githubId + 1);
+    const relay = new RelayPullRequestChecks(uow, new SwitchableStarter(), {
+      taskQueue: `relay-${randomUUID()}`,
+      batchSize: 10,
+      leaseMs: 300,
+      skipImmediateAfterOutageMs: 60_000,
+    });
+    const tenant: Caller = { ...caller, scope: { orgIds: [other.orgId] } };
+    const outcome = await uow.transaction(tenant.scope, (stores) =>
+      new RequestPullRequestCheck(relay, randomUUID).executeIn(stores, {
+        caller: tenant,
+        deliveryId: 'd4',
+        event: event(githubId, 8),
+      }),
+    );
+    expect(outcome).toMatchObject({ handled: false, outcome: 'repository not connected' });
+    expect(await db()('pull_request_checks').where({ repo_id: repoId })).toEqual([]);
+  });
+
   it('records a delivery for a disabled repository as ignored, with no check', async () => {
     const githubId = 900_000_000 + Math.floor(Math.random() * 1e7);
     const { repoId } = await connected(githubId, true);

@@ -44,9 +44,7 @@ function trimSlashes(url: string): string {
 
 /** The API's URL of a check's comparison (GET /repos/{repo_id}/pull-request-checks/{check_id}). */
 export const checkDetailsUrl = (baseUrl: string | null | undefined, check: PullRequestCheckRecord) =>
-  baseUrl
-    ? `${trimSlashes(baseUrl)}/api/v1/repos/${check.repoId}/pull-request-checks/${check.id}`
-    : null;
+  baseUrl ? `${trimSlashes(baseUrl)}/api/v1/repos/${check.repoId}/pull-request-checks/${check.id}` : null;
 
 /** Publishes a rendering of the check on its head and records where it went. */
 export async function publishCheck(

@@ -100,7 +100,7 @@ export async function prScanWorkflow(input: PrScanInput): Promise<void> {
   const supersedePassedOver = async () => {
     while (passedOver.length > 0) {
       const older = passedOver.shift()!;
-      if (older.checkId !== waiting?.checkId) await acts.supersede({ checkId: older.checkId });
+      if (older.checkId !== waiting?.checkId) await acts.supersede(stepOf(older));
     }
   };
 
@@ -129,7 +129,7 @@ export async function prScanWorkflow(input: PrScanInput): Promise<void> {
         // Cancelled by a newer head: the row says so whatever happens to this run next. A rerequest
         // of the same head cancels too, and its row is checked again from the start.
         if (newest()?.checkId !== request.checkId)
-          await CancellationScope.nonCancellable(() => acts.supersede({ checkId: request.checkId }));
+          await CancellationScope.nonCancellable(() => acts.supersede(step));
       } else {
         const errorCode = errorCodeOf(error);
         log.warn('pull-request check failed', { checkId: request.checkId, errorCode });

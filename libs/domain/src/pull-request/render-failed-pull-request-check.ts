@@ -38,3 +38,14 @@ export function renderPendingPullRequestCheck(options: RenderCheckOptions): Pull
     offerAcceptRisk: false,
   };
 }
+
+/** The check of a head a newer head replaced before it completed: closed, pointing to the newer one. */
+export function renderSupersededPullRequestCheck(options: RenderCheckOptions): PullRequestCheckReport {
+  return {
+    ...renderPendingPullRequestCheck(options),
+    status: 'completed',
+    conclusion: 'neutral',
+    title: 'Superseded by a newer commit',
+    summary: 'A newer commit of this pull request was pushed before this one was checked: see its check.',
+  };
+}

@@ -30,6 +30,8 @@ const ROUTES = [
   'get /api/v1/repos/{repo_id}/scan-requests/{request_id}',
   'get /api/v1/scans/{scan_id}',
   'get /api/v1/repos/{repo_id}/findings',
+  'get /api/v1/repos/{repo_id}/pull-requests/{number}/checks',
+  'get /api/v1/repos/{repo_id}/pull-request-checks/{check_id}',
   'get /api/v1/orgs/{org_id}/findings',
   'patch /api/v1/findings/{finding_id}',
   'get /api/v1/repos/{repo_id}/snapshots/{snapshot_id}',

@@ -39,6 +39,8 @@ interface OrgFixture {
   readonly webhookChannelId: string;
   /** A row of the delivery log. */
   readonly deliveryId: string;
+  /** A pull-request check of `repo` (pull request #3). */
+  readonly prCheckId: string;
 }
 
 const CALLERS = ROLES.flatMap((role) => [
@@ -172,6 +174,20 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
       delivered_at: new Date(),
     });
 
+  // Written as a pull_request delivery would queue it.
+  const prCheckId = randomUUID();
+  await stack.harness.orm.em
+    .getKnex()('pull_request_checks')
+    .insert({
+      id: prCheckId,
+      org_id: org.orgId,
+      repo_id: repoId,
+      pr_number: 3,
+      head_sha: 'c'.repeat(40),
+      base_ref: 'main',
+      requested_by: 'webhook:rbac',
+    });
+
   return {
     orgId: org.orgId,
     slug: org.slug,
@@ -189,6 +205,7 @@ async function setUpOrg(label: string): Promise<OrgFixture> {
     ruleId,
     webhookChannelId,
     deliveryId,
+    prCheckId,
   };
 }
 
@@ -488,6 +505,20 @@ const ROUTES: readonly Route[] = [
     permission: 'findings.read',
     success: 200,
     build: (org) => ({ path: `${V1}/repos/${org.repo.id}/findings` }),
+  },
+  {
+    name: 'GET /repos/{repo_id}/pull-requests/{number}/checks',
+    method: 'GET',
+    permission: 'findings.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}/pull-requests/3/checks` }),
+  },
+  {
+    name: 'GET /repos/{repo_id}/pull-request-checks/{check_id}',
+    method: 'GET',
+    permission: 'findings.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}/pull-request-checks/${org.prCheckId}` }),
   },
   {
     name: 'GET /orgs/{org_id}/findings',
@@ -953,6 +984,7 @@ describe('RBAC and tenant isolation over the API', () => {
       org.webhookChannelId,
       org.ruleId,
       org.deliveryId,
+      org.prCheckId,
     ];
 
     /**

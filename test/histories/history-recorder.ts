@@ -16,7 +16,13 @@ export type RecordedHistories = Readonly<Record<string, History>>;
 export interface HistoryScenario {
   /** Folder under test/fixtures/histories: one per workflow type. */
   readonly workflow:
-    'repo-scan' | 'sync-advisories' | 'expire-triage' | 'deliver-notification' | 'send-digest' | 'rescan-org';
+    | 'repo-scan'
+    | 'sync-advisories'
+    | 'expire-triage'
+    | 'deliver-notification'
+    | 'send-digest'
+    | 'rescan-org'
+    | 'pr-scan';
   /** The files this scenario writes (a continue-as-new also writes the run it continued into). */
   readonly branches: readonly string[];
   /** What the workflow does in it, for the log and the folder's README. */

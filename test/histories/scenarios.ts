@@ -5,6 +5,7 @@ import { expireTriageScenarios } from './expire-triage.scenarios';
 import { deliverNotificationScenarios } from './deliver-notification.scenarios';
 import { sendDigestScenarios } from './send-digest.scenarios';
 import { rescanOrgScenarios } from './rescan-org.scenarios';
+import { prScanScenarios } from './pr-scan.scenarios';
 
 /** Every branch recorded under test/fixtures/histories: a new branch is a new scenario here. */
 export const historyScenarios: readonly HistoryScenario[] = [
@@ -14,4 +15,5 @@ export const historyScenarios: readonly HistoryScenario[] = [
   ...deliverNotificationScenarios,
   ...sendDigestScenarios,
   ...rescanOrgScenarios,
+  ...prScanScenarios,
 ];

@@ -1,7 +1,7 @@
 // The API over HTTP on top of the real scan pipeline (scan-harness: PostgreSQL, Temporal, a worker,
 // GitHub and OSV stand-ins), plus a small client that sends a bearer token.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OsvRecord } from '@repoguard/domain';
+import type { OsvRecord, PullRequestCheckPublisher } from '@repoguard/domain';
 import { startApiProcess, testApiEnv, type ApiProcess } from './api-process';
 import type { LogCapture } from './log-capture';
 import { request, type JsonResponse } from './http';
@@ -56,6 +56,8 @@ export interface ApiStackOptions {
   readonly githubToken?: string;
   /** GIT_SSH_KEY_PATH and GIT_SSH_KEY_ORGS, given to both the API and the worker. */
   readonly sshKey?: { readonly path: string; readonly orgs: readonly string[] };
+  /** Where the worker publishes pull-request checks (see ScanHarnessOptions). */
+  readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
 }
 
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
@@ -71,6 +73,9 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.githubToken ? { githubToken: options.githubToken } : {}),
     ...(options.sshKey ? { sshKey: options.sshKey } : {}),
     ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+    ...(options.pullRequestCheckPublisher
+      ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
+      : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;

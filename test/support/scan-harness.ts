@@ -11,7 +11,7 @@ import { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
-import type { OsvRecord, ScanTarget } from '@repoguard/domain';
+import type { OsvRecord, PullRequestCheckPublisher, ScanTarget } from '@repoguard/domain';
 import {
   buildActivityDeps,
   bundleWorkflows,
@@ -102,6 +102,8 @@ export interface ScanHarnessOptions {
    * while a scan step runs in the worker. 0: off.
    */
   readonly rematchStandsBackMs?: number;
+  /** Where the worker publishes pull-request checks (default: the worker's own wiring). */
+  readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
   /** The worker's parser pool: its deadline (default 10 s) and a test parser module in its threads. */
   readonly parsing?: { readonly deadlineMs?: number; readonly parserModule?: string };
 }
@@ -183,6 +185,9 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
         ...(githubApp ? { githubApp: { appId: githubApp.appId, privateKey: githubApp.privateKeyPem } } : {}),
+        ...(options.pullRequestCheckPublisher
+          ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
+          : {}),
       }),
     ),
     ...overrides,

@@ -34,6 +34,9 @@ import { ReposController } from './repos/repos.controller';
 import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
 import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
+import { PullRequestCheckRelayRunner } from './pull-requests/pull-request-check-relay.runner';
+import { PullRequestChecksController } from './pull-requests/pull-request-checks.controller';
+import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
@@ -51,7 +54,6 @@ import { scanRequesterProvider } from './temporal/scan-requester.provider';
 import { triageExpiryTimerProvider } from './temporal/triage-expiry-timer.provider';
 import { scanCancellerProvider } from './temporal/scan-canceller.provider';
 import { scanRunLookupProvider } from './temporal/scan-run-lookup.provider';
-import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
 import { GithubWebhooksController } from './webhooks/github-webhooks.controller';
 import { GithubWebhooksService } from './webhooks/github-webhooks.service';
 import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
@@ -87,6 +89,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     NotificationDeliveriesController,
     MetricsController,
     RescanScheduleController,
+    PullRequestChecksController,
   ],
   providers: [
     apiMetricsProvider,
@@ -99,6 +102,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     AddressLimits,
     CredentialCheckInterceptor,
     ScanRequestRelayRunner,
+    PullRequestCheckRelayRunner,
     ScanReconcilerRunner,
     RepoStatusSweepRunner,
     ...notificationScheduleProviders,
@@ -112,10 +116,10 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     repositoryDirectoryProvider,
     gitLoginDirectoryProvider,
     scanRequesterProvider,
+    pullRequestCheckStarterProvider,
     triageExpiryTimerProvider,
     scanCancellerProvider,
     scanRunLookupProvider,
-    pullRequestCheckStarterProvider,
     GithubWebhooksService,
     ...webhookHandlerProviders,
     ...notificationChannelProviders,

@@ -11,8 +11,10 @@ import type {
   NotificationSender,
   PolicyRepository,
   PullRequestCheckPublisher,
+  PullRequestCheckRepository,
   RematchTargetFinder,
   RescanTargets,
+  RiskAcceptanceRepository,
   ScanRepository,
   SnapshotRepository,
   SystemProbe,
@@ -39,6 +41,11 @@ import { createProbeDatabaseActivity } from './self-check/probe-database.activit
 import { createCollectDigestActivity } from './notifications/collect-digest.activity';
 import { createFinishDigestActivity } from './notifications/finish-digest.activity';
 import { createRequestRescanPageActivity } from './notifications/request-rescan-page.activity';
+import { createBeginPullRequestCheckActivity } from './pull-requests/begin-pull-request-check.activity';
+import { createComparePullRequestActivity } from './pull-requests/compare-pull-request.activity';
+import { createFailPullRequestCheckActivity } from './pull-requests/fail-pull-request-check.activity';
+import { createPublishPullRequestCheckActivity } from './pull-requests/publish-pull-request-check.activity';
+import { createSupersedePullRequestCheckActivity } from './pull-requests/supersede-pull-request-check.activity';
 import { createGiveUpNotificationDeliveryActivity } from './notifications/give-up-notification-delivery.activity';
 import { createSendNotificationActivity } from './notifications/send-notification.activity';
 
@@ -73,8 +80,12 @@ export interface ActivityDeps {
   readonly notificationSender: NotificationSender;
   /** The API's public base URL for links in messages; null: messages carry none. */
   readonly notificationLinkBaseUrl: string | null;
-  /** Puts pull-request checks on GitHub: check runs through the App, else commit statuses. */
+  /** Pull-request checks: their rows, risk acceptances, and where a check is published. */
+  readonly pullRequestChecks: PullRequestCheckRepository;
+  readonly riskAcceptances: RiskAcceptanceRepository;
   readonly pullRequestCheckPublisher: PullRequestCheckPublisher;
+  /** The API's public base URL for a check's details link; null: checks carry none. */
+  readonly checkDetailsBaseUrl?: string | null;
   readonly limits?: ScanLimits;
   readonly now?: () => Date;
 }
@@ -108,6 +119,11 @@ export function createActivities(deps: ActivityDeps) {
     expireTriage: createExpireTriageActivity(deps),
     sendNotification: createSendNotificationActivity({ ...deps, now }),
     giveUpNotificationDelivery: createGiveUpNotificationDeliveryActivity({ ...deps, now }),
+    beginPullRequestCheck: createBeginPullRequestCheckActivity(deps),
+    comparePullRequest: createComparePullRequestActivity({ ...deps, limits, now }),
+    publishPullRequestCheck: createPublishPullRequestCheckActivity(deps),
+    supersedePullRequestCheck: createSupersedePullRequestCheckActivity(deps),
+    failPullRequestCheck: createFailPullRequestCheckActivity(deps),
   };
 }
 

@@ -16,6 +16,11 @@ export interface PullRequestCheckRequest {
   readonly baseRef: string;
   readonly baseSha: string | null;
   readonly requestedBy: string;
+  /**
+   * When the row was asked for (ISO 8601, milliseconds): the newest request wins, whatever order
+   * signals arrive in (a relay may send an older one late); a rerequest of the same head is newer.
+   */
+  readonly requestedAt: string;
   readonly correlationId?: string;
 }
 
@@ -25,10 +30,21 @@ export interface PrScanInput {
   readonly owner: string;
   readonly name: string;
   readonly prNumber: number;
-  /** Wait this long without a newer head before checking (debounce). */
+  /** Whether the base is the default branch, whose latest completed scan can stand for it. */
+  readonly defaultBranch?: string;
+  /** Wait this long without a newer head before checking (debounce); default as pushes. */
   readonly quietWindowMs?: number;
+  /** The run ends after this long with nothing to check (the next request starts a new one). */
+  readonly idleMs?: number;
+  /** Continue-as-new after this many checks, so a long-lived pull request's history stays small. */
+  readonly checksPerRun?: number;
+  /** Heartbeat timeout of the long steps; default as scans. */
+  readonly heartbeatTimeoutMs?: number;
   /** Requests carried over a continue-as-new: only the newest is ever checked. */
   readonly carried?: PullRequestCheckRequest;
 }
+
+export const DEFAULT_PR_SCAN_IDLE_MS = 60 * 60 * 1000;
+export const DEFAULT_PR_CHECKS_PER_RUN = 20;
 
 export const pullRequestCheckRequested = defineSignal<[PullRequestCheckRequest]>('pullRequestCheckRequested');

@@ -22,6 +22,7 @@ export * from './persistence/repositories/mikro-orm-finding-repository';
 export * from './persistence/repositories/mikro-orm-policy-repository';
 export * from './persistence/repositories/mikro-orm-scan-repository';
 export * from './temporal/temporal-scan-requester';
+export * from './temporal/temporal-pull-request-check-starter';
 export * from './temporal/temporal-triage-expiry-timer';
 export * from './temporal/temporal-scan-canceller';
 export * from './temporal/temporal-notification-delivery-starter';

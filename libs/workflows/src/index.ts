@@ -6,3 +6,4 @@ export * from './send-digest.workflow';
 export * from './rescan-org.workflow';
 export * from './expire-triage.workflow';
 export * from './deliver-notification.workflow';
+export * from './pr-scan.workflow';

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   DELIVER_NOTIFICATION_WORKFLOW,
   EXPIRE_TRIAGE_WORKFLOW,
+  PR_SCAN_WORKFLOW,
   REPO_SCAN_WORKFLOW,
   RESCAN_ORG_WORKFLOW,
   SEND_DIGEST_WORKFLOW,
@@ -26,6 +27,7 @@ const WORKFLOW_TYPES: Readonly<Record<string, string>> = {
   'deliver-notification': DELIVER_NOTIFICATION_WORKFLOW,
   'send-digest': SEND_DIGEST_WORKFLOW,
   'rescan-org': RESCAN_ORG_WORKFLOW,
+  'pr-scan': PR_SCAN_WORKFLOW,
 };
 
 interface HistoryJson {

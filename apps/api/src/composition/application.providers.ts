@@ -41,11 +41,17 @@ import {
   RemoveGithubToken,
   RemoveMember,
   RemoveWebhookSecret,
+  DEFAULT_PR_CHECK_RELAY_SETTINGS,
   DEFAULT_RELAY_SETTINGS,
   ReconcileAbandonedScans,
   ReevaluateDueRepositoryStatuses,
   ReevaluateRepositoryStatus,
+  GetPullRequestCheck,
+  ListPullRequestChecks,
+  RelayPullRequestChecks,
   RelayScanRequests,
+  RequestPullRequestCheck,
+  RerequestPullRequestCheck,
   RequestPushScans,
   RequestScan,
   AcceptPullRequestRisk,
@@ -64,6 +70,7 @@ import {
 import {
   SYSTEM_CLOCK,
   type Clock,
+  type PullRequestCheckStarter,
   type ScanRequester,
   type TriageExpiryTimer,
   type TokenIssuer,
@@ -77,6 +84,7 @@ import {
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
+import { PULL_REQUEST_CHECK_STARTER } from '../temporal/pull-request-check-starter.provider';
 import { SCAN_CANCELLER } from '../temporal/scan-canceller.provider';
 import { SCAN_RUN_LOOKUP } from '../temporal/scan-run-lookup.provider';
 import { TRIAGE_EXPIRY_TIMER } from '../temporal/triage-expiry-timer.provider';
@@ -209,8 +217,24 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
+  useCase(ListPullRequestChecks, UNIT_OF_WORK),
+  useCase(GetPullRequestCheck, UNIT_OF_WORK),
   useCase(GetScanRequest, UNIT_OF_WORK),
   useCase(ReconcileAbandonedScans, UNIT_OF_WORK, SCAN_RUN_LOOKUP),
+  {
+    provide: RelayPullRequestChecks,
+    inject: [UNIT_OF_WORK, PULL_REQUEST_CHECK_STARTER, API_CONFIG],
+    useFactory: (uow: UnitOfWork, starter: PullRequestCheckStarter, config: ApiConfig) =>
+      new RelayPullRequestChecks(uow, starter, {
+        ...DEFAULT_PR_CHECK_RELAY_SETTINGS,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      }),
+  },
+  ...[RequestPullRequestCheck, RerequestPullRequestCheck].map((UseCase) => ({
+    provide: UseCase,
+    inject: [RelayPullRequestChecks],
+    useFactory: (relay: RelayPullRequestChecks) => new UseCase(relay, randomUUID),
+  })),
   {
     provide: RequestPushScans,
     inject: [RequestScan],
@@ -218,8 +242,9 @@ export const applicationProviders: Provider[] = [
   },
   {
     provide: AcceptPullRequestRisk,
-    inject: [CLOCK],
-    useFactory: (clock: Clock) => new AcceptPullRequestRisk(clock, randomUUID),
+    inject: [CLOCK, RelayPullRequestChecks],
+    useFactory: (clock: Clock, relay: RelayPullRequestChecks) =>
+      new AcceptPullRequestRisk(clock, randomUUID, relay),
   },
   // Webhook use cases over the clock alone.
   ...[ApplyRepositoryChange, SetInstallationAccess, UpdateInstallationRepositories].map((UseCase) => ({

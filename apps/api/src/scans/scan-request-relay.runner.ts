@@ -8,6 +8,7 @@ import {
 import { RelayScanRequests, type RelayRound } from '@repoguard/application';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { BackgroundLoop } from '../common/background-loop';
+import { RelayBackoff } from '../common/relay-backoff';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 // Relayed and given-up requests are kept a day (what was sent, when, after how many tries, or why
@@ -34,7 +35,10 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
       return this.backOff();
     },
   );
-  private backoff = 0;
+  private readonly backoff = new RelayBackoff(() => ({
+    pollMs: this.config.SCAN_RELAY_POLL_MS,
+    maxMs: this.config.SCAN_RELAY_MAX_BACKOFF_MS,
+  }));
   private outageSince: number | null = null;
   private lastPruneAt = 0;
   private lastGaugeAt = 0;
@@ -62,7 +66,7 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
       wait = this.backOff();
       this.reportOutage();
     } else {
-      this.backoff = 0;
+      this.backoff.reset();
       this.reportRecovery(round.relayed.size);
       // A round that found work may have left more behind it: go on without waiting.
       if (round.claimed > 0) wait = 0;
@@ -80,12 +84,7 @@ export class ScanRequestRelayRunner implements OnApplicationBootstrap, OnModuleD
 
   /** The next wait while something is out of reach: the poll interval, doubling up to the maximum. */
   private backOff(): number {
-    const poll = this.config.SCAN_RELAY_POLL_MS;
-    this.backoff = Math.min(
-      this.config.SCAN_RELAY_MAX_BACKOFF_MS,
-      this.backoff === 0 ? poll : this.backoff * 2,
-    );
-    return this.backoff;
+    return this.backoff.next();
   }
 
   private reportOutage(): void {

@@ -1,6 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { OpenOrgWebhookSecret, RequestScan, type Caller } from '@repoguard/application';
+import {
+  OpenOrgWebhookSecret,
+  RelayPullRequestChecks,
+  RequestScan,
+  type Caller,
+} from '@repoguard/application';
 import {
   DomainError,
   ForbiddenError,
@@ -8,8 +13,6 @@ import {
   UnauthenticatedError,
   ValidationError,
   type DeliveryOutcome,
-  type PullRequestCheckStart,
-  type PullRequestCheckStarter,
   type Stores,
   type TenantScope,
   type UnitOfWork,
@@ -20,7 +23,6 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { malformedPayload, type WebhookEffect } from './handlers/webhook-handler';
 import { handlerFor, WEBHOOK_HANDLERS, type WebhookHandlers } from './handlers/webhook-handlers';
-import { PULL_REQUEST_CHECK_STARTER } from '../temporal/pull-request-check-starter.provider';
 
 export interface Delivery {
   readonly rawBody: Buffer;
@@ -63,7 +65,6 @@ const EVENT = /^[a-z_]{1,64}$/;
 export class GithubWebhooksService {
   // Checked against when an org URL has no secret, so that answer costs what a wrong signature does.
   private readonly noSecret = randomBytes(32).toString('hex');
-  private readonly logger = new Logger('GithubWebhooks');
 
   constructor(
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -72,7 +73,7 @@ export class GithubWebhooksService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly openOrgWebhookSecret: OpenOrgWebhookSecret,
     private readonly requestScan: RequestScan,
-    @Inject(PULL_REQUEST_CHECK_STARTER) private readonly checkStarter: PullRequestCheckStarter,
+    private readonly relayChecks: RelayPullRequestChecks,
   ) {}
 
   async receive(delivery: Delivery): Promise<DeliveryAnswer> {
@@ -147,10 +148,14 @@ export class GithubWebhooksService {
         scans: effect.scans,
       };
       const requestIds = effect.scans.flatMap((scan) => scan.request_id ?? []);
+      const checkIds = (effect.checks ?? []).map((check) => check.check_id);
       return {
-        answer: { status: effect.statusCode, body },
+        answer: {
+          status: effect.statusCode,
+          body: effect.checks ? { ...body, checks: effect.checks } : body,
+        },
         requestIds,
-        checks: effect.pullRequestChecks ?? [],
+        checkIds,
       };
     });
     if ('refusal' in result) throw result.refusal;
@@ -158,24 +163,8 @@ export class GithubWebhooksService {
     // out of reach the answer is the same 202: the relay loop sends them once it is back.
     if ('requestIds' in result && result.requestIds)
       await this.requestScan.relayAfterCommit(result.requestIds);
-    if ('checks' in result && result.checks) await this.startChecks(result.checks);
+    if ('checkIds' in result && result.checkIds) await this.relayChecks.relayAfterCommit(result.checkIds);
     return result.answer;
-  }
-
-  /**
-   * Committed queued with the delivery; handed to their workflows now. A Temporal out of reach
-   * leaves the check queued (logged, the answer unchanged): a rerequest from GitHub asks again.
-   */
-  private async startChecks(checks: readonly PullRequestCheckStart[]): Promise<void> {
-    for (const check of checks) {
-      try {
-        await this.checkStarter.start(check);
-      } catch (error) {
-        this.logger.warn(
-          `pull-request check ${check.checkId} stays queued: its workflow could not be signalled (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-    }
   }
 
   /** The secret the delivery must be signed with; null when its org URL has none. */

@@ -8,6 +8,16 @@ export class DeliveryScanDto {
   request_id?: string;
 }
 
+export class DeliveryCheckDto {
+  @ApiProperty({ format: 'uuid' }) repo_id!: string;
+  @ApiProperty({ format: 'uuid' }) org_id!: string;
+  @ApiProperty({ type: 'integer' }) pr_number!: number;
+  @ApiProperty() head_sha!: string;
+  @ApiProperty({ format: 'uuid', description: 'The pull-request check committed with the delivery' })
+  check_id!: string;
+  @ApiProperty({ example: 'pr-scan:<repo_id>:<number>' }) workflow_id!: string;
+}
+
 /** What a delivery did; a delivery id seen before answers only `delivery_id` and `duplicate`. */
 export class DeliveryDto {
   @ApiProperty() delivery_id!: string;
@@ -16,4 +26,6 @@ export class DeliveryDto {
   @ApiPropertyOptional() handled?: boolean;
   @ApiPropertyOptional({ example: 'scan requested' }) outcome?: string;
   @ApiPropertyOptional({ type: [DeliveryScanDto] }) scans?: DeliveryScanDto[];
+  @ApiPropertyOptional({ type: [DeliveryCheckDto], description: 'pull_request and check rerequests' })
+  checks?: DeliveryCheckDto[];
 }

@@ -2,11 +2,9 @@ import {
   AdvisoryDiagnosticsMemo,
   advisorySummary,
   describeVulnerabilities,
-  evaluateAffected,
+  fixedVersionsFor,
   mergeAdvisoryDiagnostics,
-  normalizePackageName,
   type DesiredFinding,
-  type Ecosystem,
   type FindingRepository,
   type OsvRecord,
   type ScanRepository,
@@ -150,20 +148,4 @@ export function createPersistActivity({
       { ...input, step: 'persist' },
     );
   };
-}
-
-/** The database said the record affects the dependency; the record itself says what fixes it. */
-function fixedVersionsFor(
-  record: OsvRecord,
-  dependency: { ecosystem: Ecosystem; name: string; version: string | null },
-): string[] {
-  if (dependency.version === null) return [];
-  const ecosystem = dependency.ecosystem;
-  const fixes = new Set<string>();
-  for (const affected of record.affected ?? []) {
-    if (affected.package?.ecosystem !== ecosystem) continue;
-    if (normalizePackageName(ecosystem, affected.package.name) !== dependency.name) continue;
-    evaluateAffected(affected, ecosystem, dependency.version).fixedVersions.forEach((v) => fixes.add(v));
-  }
-  return [...fixes];
 }

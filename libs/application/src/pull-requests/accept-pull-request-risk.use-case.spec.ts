@@ -17,6 +17,7 @@ import {
   AcceptPullRequestRisk,
   type AcceptPullRequestRiskCommand,
 } from './accept-pull-request-risk.use-case';
+import type { RelayPullRequestChecks } from './relay-pull-request-checks.use-case';
 
 const NOW = '2026-12-11T10:00:00.000Z';
 const HEAD = 'b'.repeat(40);
@@ -90,6 +91,7 @@ function check(overrides: Partial<PullRequestCheckRecord> = {}): PullRequestChec
     comparison: comparison([finding('GHSA-1111-2222-3333'), finding('GHSA-4444-5555-6666', 'minimist')]),
     errorCode: null,
     requestedBy: 'webhook:d-0',
+    requestedAt: new Date('2026-12-11T09:00:00Z'),
     createdAt: new Date('2026-12-11T09:00:00Z'),
     completedAt: new Date('2026-12-11T09:01:00Z'),
     ...overrides,
@@ -147,7 +149,12 @@ const command = (overrides: Partial<AcceptPullRequestRiskCommand> = {}): AcceptP
 });
 
 let ids = 0;
-const useCase = () => new AcceptPullRequestRisk(fixedClock(NOW), () => `id-${++ids}`);
+const relay = {
+  holdMs: 0,
+  taskQueue: 'checks',
+  workflowIdFor: (repoId: string, n: number) => `pr-scan:${repoId}:${n}`,
+} as unknown as RelayPullRequestChecks;
+const useCase = () => new AcceptPullRequestRisk(fixedClock(NOW), () => `id-${++ids}`, relay);
 
 describe('AcceptPullRequestRisk', () => {
   it('accepts each introduced finding for 30 days, audits each, and queues the same head again', async () => {

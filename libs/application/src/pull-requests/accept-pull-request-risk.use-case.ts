@@ -2,12 +2,13 @@ import {
   ACCEPT_RISK_DAYS,
   type Clock,
   type PullRequestCheckRecord,
-  type PullRequestCheckStart,
   type PullRequestFinding,
   type Repository,
   type Stores,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
+import { queuePullRequestCheck } from './queue-pull-request-check';
+import type { RelayPullRequestChecks } from './relay-pull-request-checks.use-case';
 import { handledDelivery, ignoredDelivery, type WebhookOutcome } from '../webhooks/webhook-outcome';
 
 export interface AcceptPullRequestRiskCommand {
@@ -22,11 +23,6 @@ export interface AcceptPullRequestRiskCommand {
   readonly headSha: string;
   /** The GitHub login of who clicked the action. */
   readonly sender: string;
-}
-
-export interface AcceptPullRequestRiskOutcome extends WebhookOutcome {
-  /** The check queued again, to hand to its workflow once the delivery committed. */
-  readonly checks: readonly PullRequestCheckStart[];
 }
 
 type AcceptRiskStores = Pick<Stores, 'repositories' | 'pullRequestChecks' | 'riskAcceptances' | 'audit'>;
@@ -46,15 +42,13 @@ export class AcceptPullRequestRisk {
   constructor(
     private readonly clock: Clock,
     private readonly newId: () => string,
+    private readonly relay: RelayPullRequestChecks,
   ) {}
 
   /** Part of the delivery's unit of work: the acceptances are committed with the delivery's record. */
-  async executeIn(
-    stores: AcceptRiskStores,
-    command: AcceptPullRequestRiskCommand,
-  ): Promise<AcceptPullRequestRiskOutcome> {
+  async executeIn(stores: AcceptRiskStores, command: AcceptPullRequestRiskCommand): Promise<WebhookOutcome> {
     const found = await this.findCheck(stores, command);
-    if ('ignored' in found) return { ...ignoredDelivery(found.ignored), checks: [] };
+    if ('ignored' in found) return ignoredDelivery(found.ignored);
     const { repo, check } = found;
     const comparison = check.comparison!;
     const now = this.clock.now();
@@ -63,7 +57,7 @@ export class AcceptPullRequestRisk {
     const pending = [...new Map(comparison.introduced.map((f) => [keyOf(f), f])).values()].filter(
       (f) => !done.has(keyOf(f)),
     );
-    if (pending.length === 0) return { ...ignoredDelivery('nothing left to accept'), checks: [] };
+    if (pending.length === 0) return ignoredDelivery('nothing left to accept');
 
     const expiresAt = new Date(now.getTime() + ACCEPT_RISK_DAYS * DAY_MS);
     const acceptedBy = `github:${command.sender}`;
@@ -99,33 +93,24 @@ export class AcceptPullRequestRisk {
         },
       });
     }
-    const queued = await stores.pullRequestChecks.request({
-      id: this.newId(),
-      orgId: repo.orgId,
-      repoId: repo.id,
-      prNumber: check.prNumber,
-      headSha: check.headSha,
-      baseRef: check.baseRef,
-      baseSha: check.baseSha,
-      requestedBy: acceptedBy,
-    });
+    const queued = await queuePullRequestCheck(
+      stores,
+      this.relay,
+      command.caller,
+      repo,
+      {
+        id: this.newId(),
+        prNumber: check.prNumber,
+        headSha: check.headSha,
+        baseRef: check.baseRef,
+        baseSha: check.baseSha,
+        requestedBy: acceptedBy,
+      },
+      { risk_accepted: pending.length, delivery_id: command.deliveryId },
+    );
     return {
       ...handledDelivery(`${pending.length} risk(s) accepted for ${ACCEPT_RISK_DAYS} days`),
-      checks: [
-        {
-          orgId: repo.orgId,
-          repoId: repo.id,
-          owner: repo.owner,
-          name: repo.name,
-          prNumber: queued.prNumber,
-          checkId: queued.id,
-          headSha: queued.headSha,
-          baseRef: queued.baseRef,
-          baseSha: queued.baseSha,
-          requestedBy: acceptedBy,
-          correlationId: command.deliveryId,
-        },
-      ],
+      checks: [queued],
     };
   }
 

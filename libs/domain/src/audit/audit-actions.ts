@@ -45,5 +45,6 @@ export const AUDIT_ACTIONS = [
   'rescan_schedule.set',
   'rescan_schedule.removed',
   'risk.accepted',
+  'pull_request_check.requested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -16,19 +16,40 @@ export interface NewPullRequestCheck {
   readonly requestedBy: string;
 }
 
+export interface RequestOptions {
+  /**
+   * Left to whoever asked for this long (it sends the request to the workflow right after its
+   * commit); then the relay sends it if it is still not sent. Default 0: due at once.
+   */
+  readonly relayHoldMs?: number;
+  /** The task queue whose relay sends it (see claimUnrelayed); none: no relay sends it. */
+  readonly taskQueue?: string;
+}
+
 /** Checks of pull requests, one row per head commit (a rerequest of the same head reuses it). */
 export interface PullRequestCheckRepository {
   /**
    * In the caller's transaction: the check of this head, created queued when there is none (or
    * made queued again when it ended: a rerequest). Returns the row as it now is.
    */
-  request(check: NewPullRequestCheck): Promise<PullRequestCheckRecord>;
+  request(check: NewPullRequestCheck, options?: RequestOptions): Promise<PullRequestCheckRecord>;
   get(id: string): Promise<PullRequestCheckRecord | null>;
   /** The check GitHub knows by this check run id, on this repository. */
   findByCheckRun(repoId: string, checkRunId: string): Promise<PullRequestCheckRecord | null>;
   /** Newest first. */
   listForPullRequest(repoId: string, prNumber: number): Promise<PullRequestCheckRecord[]>;
-  markInProgress(id: string): Promise<void>;
+  /**
+   * Queued requests of this task queue due to be sent to their pull request's workflow (never sent, or their send was
+   * not confirmed in time), oldest first; each is held for `leaseMs` from now so no other relay
+   * round sends it meanwhile. In the system's scope.
+   */
+  claimUnrelayed(taskQueue: string, limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]>;
+  /** The workflow took the request made at `requestedAt` (a rerequest since then is still due). */
+  markRelayed(id: string, requestedAt: Date): Promise<void>;
+  /** Queued → in_progress; false when the row is no longer the queued request made at `requestedAt`. */
+  markInProgress(id: string, requestedAt?: Date): Promise<boolean>;
+  /** The comparison of a check still in progress (publishing it completes the check). */
+  saveComparison(id: string, comparison: PullRequestComparison): Promise<void>;
   /** The check run (or status) published for it: a later update edits the same run. */
   recordDelivery(id: string, delivery: CheckDelivery, checkRunId: string | null): Promise<void>;
   complete(id: string, comparison: PullRequestComparison, conclusion: CheckConclusion): Promise<void>;

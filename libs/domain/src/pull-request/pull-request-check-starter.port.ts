@@ -1,23 +1,20 @@
-/** A check of one head of one pull request to run (or run again), as the pr-scan workflow takes it. */
-export interface PullRequestCheckStart {
+import type { PullRequestCheckRecord } from './pull-request-check';
+
+/** The repository a check is of, as its pull request's workflow is started with it. */
+export interface PullRequestCheckTarget {
   readonly orgId: string;
   readonly repoId: string;
   readonly owner: string;
   readonly name: string;
-  readonly prNumber: number;
-  /** The `pull_request_checks` row, committed before the start. */
-  readonly checkId: string;
-  readonly headSha: string;
-  readonly baseRef: string;
-  readonly baseSha: string | null;
-  readonly requestedBy: string;
-  readonly correlationId: string | null;
+  readonly defaultBranch: string;
 }
 
 /**
- * Hands a queued check to the pull request's workflow (starting it when none runs). Called after
- * the row committed; throws when the engine is out of reach (the row stays queued).
+ * Hands a committed check request to its pull request's workflow, starting the workflow when none
+ * runs. Raises TEMPORAL_UNAVAILABLE (`scanEngineUnavailable`) when the engine is out of reach.
  */
 export interface PullRequestCheckStarter {
-  start(check: PullRequestCheckStart): Promise<void>;
+  /** The id of the pull request's workflow (`pr-scan:<repo id>:<number>`). */
+  workflowIdFor(repoId: string, prNumber: number): string;
+  start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void>;
 }

@@ -78,6 +78,8 @@ export interface PullRequestCheckRecord {
   readonly comparison: PullRequestComparison | null;
   readonly errorCode: string | null;
   readonly requestedBy: string;
+  /** When it was last asked for (a rerequest moves it): the workflow checks the newest request. */
+  readonly requestedAt: Date;
   readonly createdAt: Date;
   readonly completedAt: Date | null;
 }

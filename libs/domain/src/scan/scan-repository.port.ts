@@ -101,7 +101,9 @@ export interface ScanRepository {
    */
   close(scan: ScanRecordStart, outcome: ScanCloseOutcome, now: Date): Promise<void>;
   /** The snapshot of the repository's last completed scan, with its commit; null before any. */
-  latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null>;
+  latestCompletedSnapshot(
+    repoId: string,
+  ): Promise<{ snapshotId: string; commitSha: string; scanId?: string } | null>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
   /** Stores the verdict once per scan: a retry finds it stored and writes nothing. */
   saveEvaluation(evaluation: ScanEvaluationRecord): Promise<void>;

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SYSTEM_CLOCK, type ManifestParserPool } from '@repoguard/domain';
+import { SYSTEM_CLOCK, type ManifestParserPool, type PullRequestCheckPublisher } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import {
@@ -53,6 +53,8 @@ import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-or
 import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
 import { MikroOrmNotificationDeliveryAttempts } from '../persistence/stores/mikro-orm-notification-delivery-attempts';
 import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
+import { MikroOrmPullRequestCheckRepository } from '../persistence/stores/mikro-orm-pull-request-check-repository';
+import { MikroOrmRiskAcceptanceRepository } from '../persistence/stores/mikro-orm-risk-acceptance-repository';
 import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
 import { SqlNotificationDigests } from '../notifications/sql-notification-digests';
 import { SqlRescanTargets } from '../notifications/sql-rescan-targets';
@@ -88,6 +90,8 @@ export interface IntegrationSettings {
   readonly notifications?: NotificationSenderSettings;
   /** The API's public base URL, for links in notification messages. */
   readonly publicBaseUrl?: string;
+  /** Where pull-request checks are published (tests hand a recording one). */
+  readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
 }
 
 /** The composition root of the activities: each port bound to its adapter. */
@@ -155,10 +159,16 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     // Without the encryption key no channel can have been stored: every delivery's channel is gone.
     notificationChannels: new MikroOrmNotificationChannelDirectory(em, box),
     notificationLinkBaseUrl: settings.publicBaseUrl ?? null,
-    pullRequestCheckPublisher: new GithubPullRequestCheckPublisher(
-      { baseUrl: settings.githubApiUrl, timeoutMs: settings.timeoutMs, ...githubFetch },
-      checkCredentials(em, credentials),
-    ),
+    pullRequestChecks: new MikroOrmPullRequestCheckRepository(em),
+    riskAcceptances: new MikroOrmRiskAcceptanceRepository(em),
+    // Tests may hand in their own publisher; otherwise check runs through the App, else statuses.
+    pullRequestCheckPublisher:
+      settings.pullRequestCheckPublisher ??
+      new GithubPullRequestCheckPublisher(
+        { baseUrl: settings.githubApiUrl, timeoutMs: settings.timeoutMs, ...githubFetch },
+        checkCredentials(em, credentials),
+      ),
+    checkDetailsBaseUrl: settings.publicBaseUrl ?? null,
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
 }

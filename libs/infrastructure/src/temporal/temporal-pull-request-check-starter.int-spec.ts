@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PR_SCAN_WORKFLOW, prScanWorkflowId } from '@repoguard/contract';
-import type { PullRequestCheckStart } from '@repoguard/domain';
+import type { PullRequestCheckRecord, PullRequestCheckTarget } from '@repoguard/domain';
 import {
   createTemporalHarness,
   uniqueName,
@@ -22,23 +22,37 @@ describe('TemporalPullRequestCheckStarter', () => {
     const taskQueue = uniqueName('pr-check-starter');
     const starter = new TemporalPullRequestCheckStarter(temporal.client, taskQueue);
     const repoId = randomUUID();
-    const check = (checkId: string, headSha: string): PullRequestCheckStart => ({
-      orgId: randomUUID(),
+    const orgId = randomUUID();
+    const target: PullRequestCheckTarget = {
+      orgId,
       repoId,
       owner: 'acme',
       name: 'web',
+      defaultBranch: 'main',
+    };
+    const check = (id: string, headSha: string): PullRequestCheckRecord => ({
+      id,
+      orgId,
+      repoId,
       prNumber: 7,
-      checkId,
       headSha,
       baseRef: 'main',
       baseSha: null,
+      state: 'queued',
+      conclusion: null,
+      delivery: null,
+      checkRunId: null,
+      comparison: null,
+      errorCode: null,
       requestedBy: 'github:octocat',
-      correlationId: 'delivery-1',
+      requestedAt: new Date(),
+      createdAt: new Date(),
+      completedAt: null,
     });
     const handle = temporal.client.workflow.getHandle(prScanWorkflowId(repoId, 7));
     try {
-      await starter.start(check('check-1', 'a'.repeat(40)));
-      await starter.start(check('check-2', 'b'.repeat(40)));
+      await starter.start(target, check('check-1', 'a'.repeat(40)));
+      await starter.start(target, check('check-2', 'b'.repeat(40)));
 
       const described = await handle.describe();
       expect(described).toMatchObject({ type: PR_SCAN_WORKFLOW, taskQueue, status: { name: 'RUNNING' } });

@@ -1,49 +1,84 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import {
   PR_SCAN_WORKFLOW,
   prScanWorkflowId,
   pullRequestCheckRequested,
+  RepoGuardOrgId,
+  RepoGuardRepo,
+  RepoGuardRepoId,
+  scanFairnessKey,
   type PrScanInput,
   type PullRequestCheckRequest,
 } from '@repoguard/contract';
-import type { PullRequestCheckStart, PullRequestCheckStarter } from '@repoguard/domain';
+import type {
+  PullRequestCheckRecord,
+  PullRequestCheckStarter,
+  PullRequestCheckTarget,
+} from '@repoguard/domain';
+import { asEngineFailure } from './temporal-scan-requester';
 
-/**
- * Signals the pull request's pr-scan workflow with the check to run, starting it when none runs
- * (signal-with-start: one call, no race between two deliveries). Gives up after `timeoutMs`, so a
- * Temporal that is down holds the webhook's answer up no longer than that.
- */
+export interface TemporalPullRequestCheckStarterOptions {
+  /** The pull request's debounce (the scans' SCAN_QUIET_WINDOW_MS); unset: the workflow's default. */
+  readonly quietWindowMs?: number;
+  /** Bounds each signal-with-start, the client's retries included. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Signal-with-start of `pr-scan:<repo>:<number>` (USE_EXISTING): one workflow per pull request. */
 export class TemporalPullRequestCheckStarter implements PullRequestCheckStarter {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    private readonly timeoutMs = 5_000,
+    private readonly options: TemporalPullRequestCheckStarterOptions = {},
   ) {}
 
-  async start(check: PullRequestCheckStart): Promise<void> {
+  workflowIdFor(repoId: string, prNumber: number): string {
+    return prScanWorkflowId(repoId, prNumber);
+  }
+
+  async start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void> {
     const input: PrScanInput = {
-      orgId: check.orgId,
-      repoId: check.repoId,
-      owner: check.owner,
-      name: check.name,
+      orgId: target.orgId,
+      repoId: target.repoId,
+      owner: target.owner,
+      name: target.name,
       prNumber: check.prNumber,
+      defaultBranch: target.defaultBranch,
+      ...(this.options.quietWindowMs !== undefined ? { quietWindowMs: this.options.quietWindowMs } : {}),
     };
     const request: PullRequestCheckRequest = {
-      checkId: check.checkId,
+      checkId: check.id,
       headSha: check.headSha,
       baseRef: check.baseRef,
       baseSha: check.baseSha,
       requestedBy: check.requestedBy,
-      ...(check.correlationId ? { correlationId: check.correlationId } : {}),
+      requestedAt: check.requestedAt.toISOString(),
     };
-    await this.client.connection.withDeadline(Date.now() + this.timeoutMs, () =>
+    const fullName = `${target.owner}/${target.name}`;
+    const signalWithStart = () =>
       this.client.workflow.signalWithStart(PR_SCAN_WORKFLOW, {
+        workflowId: prScanWorkflowId(target.repoId, check.prNumber),
         taskQueue: this.taskQueue,
-        workflowId: prScanWorkflowId(check.repoId, check.prNumber),
         args: [input],
         signal: pullRequestCheckRequested,
         signalArgs: [request],
-      }),
-    );
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        priority: { fairnessKey: scanFairnessKey(target.orgId) },
+        typedSearchAttributes: [
+          { key: RepoGuardOrgId, value: target.orgId },
+          { key: RepoGuardRepoId, value: target.repoId },
+          { key: RepoGuardRepo, value: fullName },
+        ],
+        staticSummary: `Check ${fullName}#${check.prNumber}`,
+      });
+    const { requestTimeoutMs } = this.options;
+    try {
+      await (requestTimeoutMs === undefined
+        ? signalWithStart()
+        : this.client.withDeadline(Date.now() + requestTimeoutMs, signalWithStart));
+    } catch (error) {
+      throw asEngineFailure(error, 'the check request');
+    }
   }
 }

@@ -43,6 +43,16 @@ function grpcCode(error: unknown): number | null {
   return null;
 }
 
+/**
+ * A failed call to Temporal as callers tell it apart: the request's own refusal as it is, any other
+ * failure as the engine being out of reach (TEMPORAL_UNAVAILABLE: sent again once it is back).
+ */
+export function asEngineFailure(error: unknown, what: string): unknown {
+  const code = grpcCode(error);
+  if (code !== null && REFUSALS_OF_THE_REQUEST.has(code)) return error;
+  return scanEngineUnavailable(`Temporal did not accept ${what}: ${(error as Error).message}`);
+}
+
 export interface TemporalScanRequesterOptions {
   readonly warn?: (message: string) => void;
   readonly assignmentTimeoutMs?: number;
@@ -116,9 +126,7 @@ export class TemporalScanRequester implements ScanRequester {
           : await client.withDeadline(Date.now() + requestTimeoutMs, signalWithStart);
       return { workflowId, runId: handle.signaledRunId };
     } catch (error) {
-      const code = grpcCode(error);
-      if (code !== null && REFUSALS_OF_THE_REQUEST.has(code)) throw error;
-      throw scanEngineUnavailable(`Temporal did not accept the scan request: ${(error as Error).message}`);
+      throw asEngineFailure(error, 'the scan request');
     }
   }
 

@@ -16,6 +16,7 @@ import {
   scanFairnessKey,
   type RepoScanInput,
 } from '@repoguard/contract';
+import { stepRetry } from '../step-retry';
 import type { ScanBatch } from './collect-batch';
 import { whenOrgAdmits } from './org-admission';
 import type { PolicyStatus, ScanProgress } from './scan-progress';
@@ -31,13 +32,7 @@ function scanActivities(
   taskQueue?: string,
   scheduleToStartTimeout?: number,
 ) {
-  const retry = (maximumAttempts: number) =>
-    ({
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts,
-    }) as const;
+  const retry = stepRetry;
   const priority = { fairnessKey: scanFairnessKey(orgId) };
   const routing = {
     ...(taskQueue ? { taskQueue } : {}),

@@ -36,12 +36,7 @@ export class CheckRunRequestedActionWebhookHandler implements WebhookHandler {
       sender,
     });
     this.logger.log(`delivery ${deliveryId}: accept risk on check run ${checkRun.id} -> ${outcome.outcome}`);
-    const { checks, ...effect } = outcome;
-    return accepted(effect, {
-      githubRepoId: repositoryId,
-      headCommit: checkRun.headSha,
-      pullRequestChecks: checks,
-    });
+    return accepted(outcome, { githubRepoId: repositoryId, headCommit: checkRun.headSha });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Caller, WebhookOutcome } from '@repoguard/application';
-import { ValidationError, type PullRequestCheckStart, type Stores } from '@repoguard/domain';
+import { ValidationError, type Stores } from '@repoguard/domain';
 
 /** One delivery, verified and claimed, as a handler sees it. */
 export interface WebhookDelivery {
@@ -17,8 +17,6 @@ export interface WebhookEffect extends WebhookOutcome {
   readonly githubRepoId?: string | null;
   readonly ref?: string | null;
   readonly headCommit?: string | null;
-  /** Pull-request checks queued with the delivery, handed to their workflow once it committed. */
-  readonly pullRequestChecks?: readonly PullRequestCheckStart[];
 }
 
 /** Translates one event's payload into a command for its use case, in the delivery's unit of work. */

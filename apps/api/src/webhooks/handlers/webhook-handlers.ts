@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { CheckRunRequestedActionWebhookHandler } from './check-run-requested-action.webhook-handler';
+import { CheckRunWebhookHandler, CheckSuiteWebhookHandler } from './check-rerequest.webhook-handler';
 import { InstallationRepositoriesWebhookHandler } from './installation-repositories.webhook-handler';
 import { InstallationWebhookHandler } from './installation.webhook-handler';
 import { PingWebhookHandler } from './ping.webhook-handler';
+import { PullRequestWebhookHandler } from './pull-request.webhook-handler';
 import { PushWebhookHandler } from './push.webhook-handler';
 import { RepositoryWebhookHandler } from './repository.webhook-handler';
 import type { WebhookHandler } from './webhook-handler';
@@ -28,6 +30,9 @@ const HANDLERS = [
   InstallationWebhookHandler,
   InstallationRepositoriesWebhookHandler,
   CheckRunRequestedActionWebhookHandler,
+  PullRequestWebhookHandler,
+  CheckRunWebhookHandler,
+  CheckSuiteWebhookHandler,
 ];
 
 export const webhookHandlerProviders: Provider[] = [

@@ -25,6 +25,8 @@ import { VulnerabilityEntity } from './vulnerability.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { NotificationDeliveryEntity } from './notification-delivery.entity';
 import { NotificationRuleMuteEntity } from './notification-rule-mute.entity';
+import { PullRequestCheckEntity } from './pull-request-check.entity';
+import { RiskAcceptanceEntity } from './risk-acceptance.entity';
 import { NotificationRuleEntity } from './notification-rule.entity';
 
 export {
@@ -57,6 +59,8 @@ export {
   NotificationRuleEntity,
   NotificationRuleMuteEntity,
   NotificationDeliveryEntity,
+  PullRequestCheckEntity,
+  RiskAcceptanceEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -92,4 +96,6 @@ export const ENTITIES = [
   NotificationRuleEntity,
   NotificationRuleMuteEntity,
   NotificationDeliveryEntity,
+  PullRequestCheckEntity,
+  RiskAcceptanceEntity,
 ];

@@ -33,6 +33,7 @@ import { Migration20261209020000 } from './Migration20261209020000';
 import { Migration20261209050000 } from './Migration20261209050000';
 import { Migration20261210030000 } from './Migration20261210030000';
 import { Migration20261211010000 } from './Migration20261211010000';
+import { Migration20261211020000 } from './Migration20261211020000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -70,4 +71,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261209050000', class: Migration20261209050000 },
   { name: 'Migration20261210030000', class: Migration20261210030000 },
   { name: 'Migration20261211010000', class: Migration20261211010000 },
+  { name: 'Migration20261211020000', class: Migration20261211020000 },
 ];

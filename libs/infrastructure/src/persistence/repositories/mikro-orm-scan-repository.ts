@@ -332,13 +332,16 @@ export class MikroOrmScanRepository implements ScanRepository {
     });
   }
 
-  async latestCompletedSnapshot(repoId: string): Promise<{ snapshotId: string; commitSha: string } | null> {
+  async latestCompletedSnapshot(
+    repoId: string,
+  ): Promise<{ snapshotId: string; commitSha: string; scanId: string } | null> {
     const row = (await this.knex()('scans as s')
       .join('dependency_snapshots as d', 'd.id', 's.snapshot_id')
       .where({ 's.repo_id': repoId, 's.status': 'COMPLETED' })
       .orderByRaw(NEWEST_FIRST('s'))
-      .first('s.snapshot_id', 'd.commit_sha')) as { snapshot_id: string; commit_sha: string } | undefined;
-    return row ? { snapshotId: row.snapshot_id, commitSha: row.commit_sha } : null;
+      .first('s.id', 's.snapshot_id', 'd.commit_sha')) as
+      { id: string; snapshot_id: string; commit_sha: string } | undefined;
+    return row ? { snapshotId: row.snapshot_id, commitSha: row.commit_sha, scanId: row.id } : null;
   }
 
   async fail(scanId: string, code: string, message: string, now: Date): Promise<void> {

@@ -135,7 +135,7 @@ describe('scan start order', () => {
 
     // Both orders agree: the scan started last is newer than the other and the latest completed.
     expect(await scans.newerScanThan(current.scanId)).toBe(legacy.scanId);
-    expect(await scans.latestCompletedSnapshot(repo.repoId)).toEqual({
+    expect(await scans.latestCompletedSnapshot(repo.repoId)).toMatchObject({
       snapshotId: legacySnapshot,
       commitSha: 'b'.repeat(40),
     });
@@ -158,7 +158,7 @@ describe('scan start order', () => {
     await scans.complete(newer.scanId, new Date(Date.now() - 60_000));
     await scans.complete(older.scanId, new Date());
 
-    expect(await scans.latestCompletedSnapshot(repo.repoId)).toEqual({
+    expect(await scans.latestCompletedSnapshot(repo.repoId)).toMatchObject({
       snapshotId: newerSnapshot,
       commitSha: 'b'.repeat(40),
     });

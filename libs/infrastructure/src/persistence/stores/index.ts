@@ -35,3 +35,5 @@ export * from './mikro-orm-notification-rule-repository';
 export * from './mikro-orm-notification-dispatch-queue';
 export * from './mikro-orm-notification-delivery-log';
 export * from './mikro-orm-notification-delivery-attempts';
+export * from './mikro-orm-pull-request-check-repository';
+export * from './mikro-orm-risk-acceptance-repository';

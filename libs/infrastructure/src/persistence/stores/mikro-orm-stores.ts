@@ -33,6 +33,8 @@ import { MikroOrmNotificationEventLog } from './mikro-orm-notification-event-log
 import { MikroOrmNotificationRuleRepository } from './mikro-orm-notification-rule-repository';
 import { MikroOrmNotificationDispatchQueue } from './mikro-orm-notification-dispatch-queue';
 import { MikroOrmNotificationDeliveryLog } from './mikro-orm-notification-delivery-log';
+import { MikroOrmPullRequestCheckRepository } from './mikro-orm-pull-request-check-repository';
+import { MikroOrmRiskAcceptanceRepository } from './mikro-orm-risk-acceptance-repository';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -89,5 +91,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     notificationRules: lazy('notificationRules', () => new MikroOrmNotificationRuleRepository(em)),
     notificationDispatch: lazy('notificationDispatch', () => new MikroOrmNotificationDispatchQueue(em)),
     notificationDeliveries: lazy('notificationDeliveries', () => new MikroOrmNotificationDeliveryLog(em)),
+    pullRequestChecks: lazy('pullRequestChecks', () => new MikroOrmPullRequestCheckRepository(em)),
+    riskAcceptances: lazy('riskAcceptances', () => new MikroOrmRiskAcceptanceRepository(em)),
   });
 }

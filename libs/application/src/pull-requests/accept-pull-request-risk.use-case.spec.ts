@@ -195,6 +195,10 @@ describe('AcceptPullRequestRisk', () => {
         action: 'risk.accepted',
         metadata: expect.objectContaining({ package: 'minimist' }),
       }),
+      expect.objectContaining({
+        action: 'pull_request_check.requested',
+        metadata: expect.objectContaining({ check_id: 'check-1', risk_accepted: 2, delivery_id: 'd-1' }),
+      }),
     ]);
     expect(requested).toEqual([
       expect.objectContaining({
@@ -207,11 +211,11 @@ describe('AcceptPullRequestRisk', () => {
     ]);
     expect(outcome.checks).toEqual([
       expect.objectContaining({
-        checkId: 'check-1',
-        owner: 'acme',
-        name: 'web',
-        prNumber: 7,
-        correlationId: 'd-1',
+        check_id: 'check-1',
+        repo_id: 'repo-1',
+        pr_number: 7,
+        head_sha: HEAD,
+        workflow_id: 'pr-scan:repo-1:7',
       }),
     ]);
   });
@@ -240,7 +244,8 @@ describe('AcceptPullRequestRisk', () => {
 
     expect(acceptances.map((a) => a.id)).toEqual(['old', expect.stringMatching(/^id-/)]);
     const again = await useCase().executeIn(stores, command({ deliveryId: 'd-2' }));
-    expect(again).toMatchObject({ handled: false, outcome: 'nothing left to accept', checks: [] });
+    expect(again).toMatchObject({ handled: false, outcome: 'nothing left to accept' });
+    expect(again.checks).toBeUndefined();
     expect(acceptances).toHaveLength(2);
   });
 
@@ -262,7 +267,7 @@ describe('AcceptPullRequestRisk', () => {
 
     const outcome = await useCase().executeIn(stores, forged);
 
-    expect(outcome).toEqual({ handled: false, outcome: reason, scans: [], checks: [] });
+    expect(outcome).toEqual({ handled: false, outcome: reason, scans: [] });
     expect([audited, acceptances, requested]).toEqual([[], [], []]);
   });
 

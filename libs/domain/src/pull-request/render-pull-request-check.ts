@@ -30,13 +30,26 @@ const keyOf = (f: Pick<PullRequestFinding, 'vulnerabilityId' | 'ecosystem' | 'pa
   JSON.stringify([f.vulnerabilityId, f.ecosystem, f.packageName]);
 
 /**
+ * Attacker-written text made safe to show anywhere, markdown or not: bidi overrides and zero-width
+ * characters (Unicode format characters) are dropped, as they make text read other than it is, and
+ * bare URLs are broken with a zero-width joiner inside `://` and after `www`, as GitHub would
+ * otherwise auto-link them (in summaries and annotations alike).
+ */
+export function defang(text: string): string {
+  return text
+    .replace(/\p{Cf}/gu, '')
+    .replace(/([a-z][a-z\d+.-]*):\/\//gi, '$1:\u200d//')
+    .replace(/\b(www)\./gi, '$1\u200d.');
+}
+
+/**
  * Text from advisories, package names and paths is written by whoever published them: in a cell it
  * must stay text. Line breaks become spaces, HTML's metacharacters entities, and every markdown
  * metacharacter (the table's `|` included) is backslash-escaped, so no link, image, code span,
- * emphasis, extra column or @mention can come out of it.
+ * emphasis, extra column or @mention can come out of it; then it is defanged (no auto-link).
  */
 export function escapeMarkdown(text: string): string {
-  return (
+  return defang(
     text
       .replace(/[\r\n\u2028\u2029]+/g, ' ')
       // Other control characters (tabs, NULs, escapes) carry nothing a reader needs.
@@ -44,7 +57,7 @@ export function escapeMarkdown(text: string): string {
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
-      .replace(/[\\`*_{}[\]()#!|~@]/g, '\\$&')
+      .replace(/[\\`*_{}[\]()#!|~@]/g, '\\$&'),
   );
 }
 
@@ -173,9 +186,11 @@ export function renderPullRequestCheck(
             startLine: f.line,
             endLine: f.line,
             level: conclusion === 'failure' ? 'failure' : 'warning',
-            title: clip(`${f.vulnerabilityId} (${f.severity}) in ${label(f)}`, MAX_ANNOTATION_TITLE),
+            title: clip(defang(`${f.vulnerabilityId} (${f.severity}) in ${label(f)}`), MAX_ANNOTATION_TITLE),
             message: clipBytes(
-              `${f.summary ?? f.vulnerabilityId}${f.fixedIn ? `; fixed in ${f.fixedIn}` : '; no fix yet'}`,
+              defang(
+                `${f.summary ?? f.vulnerabilityId}${f.fixedIn ? `; fixed in ${f.fixedIn}` : '; no fix yet'}`,
+              ),
               MAX_ANNOTATION_MESSAGE_BYTES,
             ),
           },

@@ -29,6 +29,8 @@ export interface PullRequestCheckReport {
   readonly externalId: string;
   /** Offer the "Accept risk (30 days)" action (check runs only; there are introduced findings). */
   readonly offerAcceptRisk: boolean;
+  /** Set when RepoGuard could not compare the head (a commit status says `error`, not a verdict). */
+  readonly errorCode?: string;
 }
 
 export interface CheckPublishTarget {

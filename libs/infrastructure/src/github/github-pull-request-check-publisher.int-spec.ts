@@ -201,6 +201,25 @@ describe('GithubPullRequestCheckPublisher', () => {
     expect(second).toMatchObject({ state: 'success', description: 'WARN: 1 new' });
   });
 
+  it('gives a check that could not be done an `error` status, never a success', async () => {
+    const { toolsSha, publisher, target } = await setUp();
+
+    await publisher.publish(
+      target('tools'),
+      report(toolsSha, {
+        conclusion: 'failure',
+        title: 'Check failed: MANIFEST_TOO_LARGE',
+        errorCode: 'MANIFEST_TOO_LARGE',
+        annotations: [],
+        offerAcceptRisk: false,
+      }),
+    );
+
+    expect(github.statuses('acme/tools').map((s) => [s.state, s.description])).toEqual([
+      ['error', 'ERROR: Check failed: MANIFEST_TOO_LARGE'],
+    ]);
+  });
+
   it('throws a retryable error on a 503 and publishes once on the retry, even when the run was half sent', async () => {
     let patches = 0;
     let failed = 0;

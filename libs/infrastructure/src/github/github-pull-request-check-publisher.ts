@@ -217,11 +217,14 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
 }
 
 /**
- * A status has no `neutral`: WARN (neutral) is `success` with the warning in its description, as a
- * neutral check run does not block a merge either; a check not finished is `pending`.
+ * A status has no `neutral`. WARN (neutral) is `success` with `WARN:` opening its description: a
+ * neutral check run does not block a merge either (GitHub counts it as passing a required check),
+ * and an org that wants an unread manifest to block sets `fail_on_incomplete` (FAIL). A check that
+ * could not be done is `error`, never `success`; one not finished is `pending`.
  */
-export function statusStateOf(report: PullRequestCheckReport): 'pending' | 'success' | 'failure' {
+export function statusStateOf(report: PullRequestCheckReport): 'pending' | 'success' | 'failure' | 'error' {
   if (report.status !== 'completed' || !report.conclusion) return 'pending';
+  if (report.errorCode !== undefined) return 'error';
   return report.conclusion === 'failure' ? 'failure' : 'success';
 }
 
@@ -230,11 +233,13 @@ function statusDescription(report: PullRequestCheckReport): string {
   const verdict =
     report.status !== 'completed'
       ? null
-      : report.conclusion === 'failure'
-        ? 'FAIL'
-        : report.conclusion === 'neutral'
-          ? 'WARN'
-          : 'OK';
+      : report.errorCode !== undefined
+        ? 'ERROR'
+        : report.conclusion === 'failure'
+          ? 'FAIL'
+          : report.conclusion === 'neutral'
+            ? 'WARN'
+            : 'OK';
   const text = (verdict ? `${verdict}: ${report.title}` : report.title).replace(/\s+/g, ' ');
   return text.length <= MAX_STATUS_DESCRIPTION ? text : `${text.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`;
 }

@@ -207,14 +207,58 @@ describe('comparePullRequest', () => {
     expect(saved()).toMatchObject({ baseScanId: null, baseCommitSha: BASE });
   });
 
-  it('refuses a changed manifest over the scan limit before reading it (MANIFEST_TOO_LARGE)', async () => {
-    const { reader, reads } = git({ [HEAD]: { 'requirements.txt': `${'#'.repeat(200)}\n` } });
-    const { deps: d } = deps(reader, { manifests: [], dependencies: [] });
+  it('judges a head manifest over the scan limit as not read in full, without reading it: WARN by default', async () => {
+    // Padding a lock file past the limit must not turn a vulnerable head into a failed (neutral) check.
+    const padded = `requests==2.19.0\n${'#'.repeat(200)}\n`;
+    const { reader, reads } = git({
+      [HEAD]: { 'requirements.txt': padded, 'web/requirements.txt': 'six==1.0.0\n' },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
     const activity = createComparePullRequestActivity({
       ...d,
       limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
     });
-    await expect(activity(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE', nonRetryable: true });
-    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual([]);
+
+    const summary = await activity(input);
+
+    expect(summary).toMatchObject({ status: 'WARN', manifestsChanged: 2, introduced: 0 });
+    expect(saved()!.incomplete).toEqual(['requirements.txt']);
+    expect(saved()!.reasons).toEqual([expect.stringContaining('requirements.txt')]);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual(['blob:web/requirements.txt:six==1.0.0\n']);
+  });
+
+  it('fails a head manifest over the limits, or broken, when the policy says fail_on_incomplete', async () => {
+    const { reader } = git({
+      [HEAD]: { 'requirements.txt': `${'#'.repeat(200)}\n`, 'Pipfile.lock': '{ not json' },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
+    const activity = createComparePullRequestActivity({
+      ...d,
+      policies: { current: async () => ({ version: 2, rules: { fail_on_incomplete: true } }) },
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+    });
+
+    const summary = await activity(input);
+
+    expect(summary).toMatchObject({ status: 'FAIL', manifestsChanged: 2 });
+    expect(saved()!.incomplete).toEqual(['Pipfile.lock', 'requirements.txt']);
+  });
+
+  it('judges changed head manifests past the total read budget as not read in full', async () => {
+    const { reader, reads } = git({
+      [HEAD]: {
+        'a/requirements.txt': `six==1.0.0\n${'#'.repeat(80)}\n`,
+        'b/requirements.txt': `six==1.0.0\n${'#'.repeat(80)}\n`,
+      },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
+    const activity = createComparePullRequestActivity({
+      ...d,
+      limits: { maxManifestBytes: 100, maxScanBytes: 150 },
+    });
+
+    expect(await activity(input)).toMatchObject({ status: 'WARN' });
+    expect(saved()!.incomplete).toEqual(['b/requirements.txt']);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import {
   selectManifestPaths,
   snapshotCompleteness,
   ValidationError,
+  type ManifestDiagnostic,
   type ManifestParserPool,
   type ManifestReader,
   type ManifestSource,
@@ -115,7 +116,7 @@ export function createComparePullRequestActivity(deps: ComparePullRequestDeps) {
           : await compareChanged(deps, input, {
               base,
               headSha: head.sha,
-              headSide: parsingSide(deps, reader, head.sha, null, headManifests, cancelled),
+              headSide: parsingSide(deps, reader, head.sha, headManifests, 'unread', cancelled),
               changed,
             });
       step.stopIfCancelled();
@@ -173,53 +174,82 @@ async function baseOf(
   }
   const commit = await reader.resolveCommit(check.baseSha ?? check.baseRef);
   const manifests = manifestsOf(await reader.listTree(commit.sha));
-  return parsingSide(deps, reader, commit.sha, null, manifests, cancelled);
+  return parsingSide(deps, reader, commit.sha, manifests, 'refuse', cancelled);
 }
 
-/** A side read from git now: only the manifests asked for are fetched and parsed. */
+/**
+ * What the scan's limits let a check read of these manifests (checked before anything is
+ * downloaded): each at most maxManifestBytes, together at most maxScanBytes, in path order; the
+ * rest with the diagnostic that says why not.
+ */
+function withinLimits(
+  present: readonly SideManifest[],
+  limits: ScanLimits,
+): { readable: SideManifest[]; unread: Map<string, ManifestDiagnostic> } {
+  const readable: SideManifest[] = [];
+  const unread = new Map<string, ManifestDiagnostic>();
+  let total = 0;
+  for (const m of present) {
+    const size = m.size ?? 0;
+    const problem =
+      size > limits.maxManifestBytes
+        ? `${m.path} is ${size} bytes; manifests larger than ${limits.maxManifestBytes} bytes are not scanned`
+        : total + size > limits.maxScanBytes
+          ? `the changed manifests add up to more than the ${limits.maxScanBytes} bytes a check reads`
+          : null;
+    if (problem === null) {
+      readable.push(m);
+      total += size;
+    } else unread.set(m.path, { severity: 'error', code: 'MANIFEST_TOO_LARGE', message: problem });
+  }
+  return { readable, unread };
+}
+
+/**
+ * A side read from git now: only the manifests asked for are fetched and parsed. Manifests past
+ * the limits fail the check on the base side (`refuse`); on the head (`unread`) they are manifests
+ * not read in full, judged by the policy like a scan's (WARN, or FAIL with fail_on_incomplete):
+ * whoever writes the head must not be able to turn a verdict into an error by padding a file.
+ */
 function parsingSide(
   deps: ComparePullRequestDeps,
   reader: ManifestReader,
   commitSha: string,
-  scanId: string | null,
   manifests: ReadonlyMap<string, SideManifest>,
+  overLimits: 'refuse' | 'unread',
   cancelled: AbortSignal | undefined,
 ): Side {
   return {
     commitSha,
-    scanId,
+    scanId: null,
     manifests,
     read: async (paths) => {
       const present = paths.flatMap((p) => manifests.get(p) ?? []);
-      // The scan's limits, checked before anything is downloaded.
-      const tooLarge = present.find((m) => (m.size ?? 0) > deps.limits.maxManifestBytes);
-      if (tooLarge) {
+      const { readable, unread } = withinLimits(present, deps.limits);
+      const [refused] = overLimits === 'refuse' ? unread : [];
+      if (refused) {
         throw new ValidationError(
-          `${tooLarge.path} is ${tooLarge.size} bytes; manifests larger than ${deps.limits.maxManifestBytes} bytes are not scanned`,
-          [{ field: tooLarge.path, problem: 'too large' }],
-          'MANIFEST_TOO_LARGE',
-        );
-      }
-      const total = present.reduce((sum, m) => sum + (m.size ?? 0), 0);
-      if (total > deps.limits.maxScanBytes) {
-        throw new ValidationError(
-          `the changed manifests add up to ${total} bytes; a check reads at most ${deps.limits.maxScanBytes}`,
-          [],
+          refused[1].message,
+          [{ field: refused[0], problem: 'too large' }],
           'MANIFEST_TOO_LARGE',
         );
       }
       const files = [];
-      for (const m of present)
+      for (const m of readable)
         files.push({ path: m.path, text: decoder.decode(await reader.readBlob(m.blobSha)) });
       const texts = new Map(files.map((f) => [f.path, f.text]));
       const parsed = await deps.parserPool.parseAll(files, {
         readInclude: (path) => texts.get(path),
         ...(cancelled ? { signal: cancelled } : {}),
       });
+      const diagnostics = new Map(readable.map((m, i) => [m.path, parsed[i]?.diagnostics ?? []]));
       const { dependencies } = dedupeDependencies(parsed.flatMap((r) => r.dependencies));
       return {
         dependencies,
-        manifests: present.map((m, i) => ({ path: m.path, diagnostics: parsed[i]?.diagnostics ?? [] })),
+        manifests: present.map((m) => ({
+          path: m.path,
+          diagnostics: unread.has(m.path) ? [unread.get(m.path)!] : (diagnostics.get(m.path) ?? []),
+        })),
       };
     },
   };

@@ -122,7 +122,7 @@ describe('renderPullRequestCheck', () => {
 
     expect(report).toMatchObject({
       conclusion: 'neutral',
-      title: '0 new vulnerabilities, 1 resolved',
+      title: '0 new vulnerabilities, 1 resolved, 1 manifest not read in full',
       offerAcceptRisk: false,
     });
     expect(report.summary).not.toContain('### Introduced by this pull request');

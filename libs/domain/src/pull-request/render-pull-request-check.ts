@@ -147,10 +147,13 @@ export function renderPullRequestCheck(
   const { introduced, resolved, accepted } = comparison;
   const acceptedKeys = new Set(accepted.map(keyOf));
   const counted = introduced.filter((f) => !acceptedKeys.has(keyOf(f)));
+  const unread = comparison.incomplete.length;
   const title =
     comparison.manifestsChanged.length === 0
       ? 'No dependency changes'
-      : `${counted.length} new vulnerabilit${counted.length === 1 ? 'y' : 'ies'}, ${resolved.length} resolved`;
+      : `${counted.length} new vulnerabilit${counted.length === 1 ? 'y' : 'ies'}, ${resolved.length} resolved` +
+        // A WARN (or FAIL) for what could not be read says so where a commit status shows it.
+        (unread > 0 ? `, ${unread} manifest${unread === 1 ? '' : 's'} not read in full` : '');
   const expiries = new Map((options.acceptances ?? []).map((a) => [keyOf(a), a.expiresAt]));
   const until = (f: PullRequestFinding) => expiries.get(keyOf(f))?.toISOString().slice(0, 10) ?? 'in force';
   const sections: Section[] = [];

@@ -154,7 +154,7 @@ async function baseOf(
 ): Promise<Side> {
   const latest =
     input.defaultBranch !== undefined && check.baseRef === input.defaultBranch
-      ? await deps.scans.latestCompletedSnapshot(input.repoId)
+      ? await deps.scans.latestCompletedSnapshot(input.repoId, { defaultBranch: input.defaultBranch })
       : null;
   if (latest) {
     const stored = await deps.snapshots.manifests(latest.snapshotId);

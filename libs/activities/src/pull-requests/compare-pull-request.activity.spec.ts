@@ -1,4 +1,5 @@
 import {
+  DEFAULT_POLICY,
   parseManifest,
   type ManifestReader,
   type OsvRecord,
@@ -234,7 +235,9 @@ describe('comparePullRequest', () => {
     const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
     const activity = createComparePullRequestActivity({
       ...d,
-      policies: { current: async () => ({ version: 2, rules: { fail_on_incomplete: true } }) },
+      policies: {
+        current: async () => ({ version: 2, rules: { ...DEFAULT_POLICY, fail_on_incomplete: true } }),
+      },
       limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
     });
 

@@ -34,6 +34,20 @@ const ADVISORY: OsvRecord = {
   database_specific: { severity: 'HIGH' },
 };
 
+// Another package, for a pull request that adds a vulnerability next to one its base already has.
+const SECOND_ADVISORY: OsvRecord = {
+  id: 'RG-PR-0002',
+  modified: '2026-11-01T00:00:00Z',
+  summary: 'another vulnerable package',
+  affected: [
+    {
+      package: { ecosystem: 'PyPI', name: 'rg-pr-urllib' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.1.0' }] }],
+    },
+  ],
+  database_specific: { severity: 'HIGH' },
+};
+
 /**
  * The real adapter (GitHub's Checks API) is another change of issue 19: until it is wired, the
  * worker publishes here and the test reads what it was given.
@@ -103,7 +117,7 @@ describe('pull-request checks', () => {
   beforeAll(async () => {
     stack = await startApiStack({
       name: 'pr-checks',
-      advisories: [ADVISORY],
+      advisories: [ADVISORY, SECOND_ADVISORY],
       env: { GITHUB_WEBHOOK_SECRET: SECRET, SCAN_QUIET_WINDOW_MS: '300' },
       pullRequestCheckPublisher: publisher,
     });
@@ -302,6 +316,76 @@ describe('pull-request checks', () => {
     expect(check.comparison).toMatchObject({ introduced: [], status: 'OK' });
     expect(check.comparison.resolved).toEqual([
       expect.objectContaining({ vulnerability_id: 'RG-PR-0001', version: '2.19.0', fixed_in: '2.20.0' }),
+    ]);
+  });
+
+  it('compares with the merge base: what main did since the branch point is neither introduced nor resolved', async () => {
+    const moved = await stack.harness.github.createRepo('acme', 'pr-merge-base');
+    const branchPoint = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.19.0\n', 'README.md': '# mb\n' },
+      'initial',
+    );
+    await moved.createBranch('mb-docs', branchPoint);
+    await moved.createBranch('mb-vuln', branchPoint);
+    // main moves on after the branch point: it upgrades the vulnerable dependency away.
+    const mainTip = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.20.0\n' },
+      'upgrade requests',
+    );
+    const orgId = (await stack.harness.orm.em.getKnex()('repositories').where({ id: repoId }).first('org_id'))
+      .org_id;
+    const connected = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
+      repo: 'acme/pr-merge-base',
+    });
+    expect(connected.status).toBe(201);
+    const movedId = connected.body.id;
+    const movedGithubId = Number(
+      (await stack.harness.orm.em.getKnex()('repositories').where({ id: movedId }).first('external_id'))
+        .external_id,
+    );
+    // The stored default-branch scan is of main's tip, ahead of the branch point.
+    expect((await stack.scanToEnd(token, movedId)).status).toBe('COMPLETED');
+    const open = async (number: number, head: string) => {
+      const answer = await deliver('pull_request', {
+        action: 'opened',
+        number,
+        pull_request: { number, head: { sha: head }, base: { sha: mainTip, ref: 'main' } },
+        repository: { id: movedGithubId },
+      });
+      expect(answer.status).toBe(202);
+      let check = null;
+      for (let i = 0; i < 240 && !['completed', 'failed'].includes(check?.state); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        check = (await stack.call(token, 'GET', `/api/v1/repos/${movedId}/pull-requests/${number}/checks`))
+          .body.items[0];
+      }
+      return check;
+    };
+
+    const docs = await moved.commit({ 'README.md': '# mb, documented\n' }, 'docs', 'mb-docs');
+    stack.harness.github.requests.length = 0;
+    const docsCheck = await open(11, docs);
+    expect(docsCheck).toMatchObject({ state: 'completed', conclusion: 'success' });
+    expect(docsCheck.comparison).toMatchObject({
+      base_commit_sha: branchPoint,
+      base_scan_id: null,
+      manifests_changed: [],
+      introduced: [],
+      resolved: [],
+      status: 'OK',
+    });
+    expect(stack.harness.github.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
+
+    const vuln = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.19.0\nrg-pr-urllib==1.0.0\n' },
+      'add urllib',
+      'mb-vuln',
+    );
+    const vulnCheck = await open(12, vuln);
+    expect(vulnCheck).toMatchObject({ state: 'completed', conclusion: 'failure' });
+    expect(vulnCheck.comparison).toMatchObject({ base_commit_sha: branchPoint, resolved: [] });
+    expect(vulnCheck.comparison.introduced).toEqual([
+      expect.objectContaining({ vulnerability_id: 'RG-PR-0002', package_name: 'rg-pr-urllib', line: 3 }),
     ]);
   });
 

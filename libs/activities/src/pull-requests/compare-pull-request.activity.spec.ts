@@ -105,8 +105,11 @@ function deps(
       get: async (ids) => new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!]] : []))),
     },
     scans: {
-      latestCompletedSnapshot: async () =>
-        base ? { snapshotId: 's1', commitSha: BASE, scanId: 'scan-1' } : null,
+      // The stored scan is of the base tip, and of the default branch.
+      latestCompletedSnapshot: async (_repoId, only) =>
+        base && only?.defaultBranch === 'main' && (only.commitSha ?? BASE) === BASE
+          ? { snapshotId: 's1', commitSha: BASE, scanId: 'scan-1' }
+          : null,
     },
     snapshots: {
       manifests: async () => (base?.manifests ?? []).map((m) => ({ ...m, parserId: 'x', diagnostics: [] })),
@@ -194,6 +197,36 @@ describe('comparePullRequest', () => {
     ]);
     expect(saved()!.introduced).toEqual([
       expect.objectContaining({ packageName: 'requests', version: '2.19.0', line: 2, fixedIn: '2.20.0' }),
+    ]);
+  });
+
+  it('compares with the merge base when the base branch moved on, reading it as the stored scan is of the tip', async () => {
+    const MERGE_BASE = 'd'.repeat(40);
+    const { reader, reads } = git({
+      [MERGE_BASE]: { 'requirements.txt': 'requests==2.19.0\n' },
+      [HEAD]: { 'requirements.txt': 'requests==2.19.0\n', 'web/requirements.txt': 'requests==2.19.0\n' },
+    });
+    const merging: ManifestReader = {
+      ...reader,
+      mergeBase: async (base, head) => (base === BASE && head === HEAD ? MERGE_BASE : null),
+    };
+    // The stored scan of the tip has requests upgraded: compared with it, the head would "introduce" it.
+    const { deps: d, saved } = deps(merging, {
+      manifests: [{ path: 'requirements.txt', blobSha: 'upgraded' }],
+      dependencies: [],
+    });
+
+    const summary = await createComparePullRequestActivity(d)(input);
+
+    expect(saved()).toMatchObject({
+      baseCommitSha: MERGE_BASE,
+      baseScanId: null,
+      manifestsChanged: ['web/requirements.txt'],
+    });
+    expect(summary).toMatchObject({ introduced: 1, resolved: 0 });
+    expect(saved()!.introduced).toEqual([expect.objectContaining({ manifestPath: 'web/requirements.txt' })]);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual([
+      'blob:web/requirements.txt:requests==2.19.0\n',
     ]);
   });
 

@@ -81,9 +81,7 @@ function manifestsOf(tree: readonly TreeBlob[]): Map<string, SideManifest> {
 
 /**
  * Compares a pull request's head with its base on the manifests it changes, and judges what it
- * adds with the org's policy. The base is the default branch's latest completed scan when the pull
- * request targets that branch (its stored snapshot, not parsed again), else the base commit, read
- * now. Blob SHAs say which manifests changed: when none did, nothing is fetched or parsed. Both
+ * adds with the org's policy. The base is the merge base (see baseOf). Blob SHAs say which manifests changed: when none did, nothing is fetched or parsed. Both
  * sides are matched now against the advisory database the scans use, so an advisory published
  * since the base scan is not called introduced. The comparison is stored on the check row; the
  * workflow gets counts only.
@@ -105,7 +103,7 @@ export function createComparePullRequestActivity(deps: ComparePullRequestDeps) {
       // itself is never read.
       const head = await reader.resolveCommit(check.headSha);
       const headManifests = manifestsOf(await reader.listTree(head.sha));
-      const base = await baseOf(deps, input, check, reader, cancelled);
+      const base = await baseOf(deps, input, check, reader, head.sha, cancelled);
       const changed = [...new Set([...headManifests.keys(), ...base.manifests.keys()])]
         .filter((path) => headManifests.get(path)?.blobSha !== base.manifests.get(path)?.blobSha)
         .sort();
@@ -145,36 +143,48 @@ const emptyComparison = (base: Side, headSha: string): PullRequestComparison => 
   incomplete: [],
 });
 
+/**
+ * The base side: the merge base of the base branch's tip and the head (where the head left the
+ * branch), so what the base branch did since is neither introduced nor resolved by the pull
+ * request. Its manifests come from a completed default-branch scan of that very commit when there
+ * is one (its stored snapshot, not parsed again), else from git now. A reader that cannot find
+ * merge bases (or commits without a common ancestor) compares with the base tip.
+ */
 async function baseOf(
   deps: ComparePullRequestDeps,
   input: PullRequestCheckStepInput,
   check: PullRequestCheckRecord,
   reader: ManifestReader,
+  headSha: string,
   cancelled: AbortSignal | undefined,
 ): Promise<Side> {
-  const latest =
+  const tip = await reader.resolveCommit(check.baseSha ?? check.baseRef);
+  const mergeBase = (reader.mergeBase ? await reader.mergeBase(tip.sha, headSha) : null) ?? tip.sha;
+  const stored =
     input.defaultBranch !== undefined && check.baseRef === input.defaultBranch
-      ? await deps.scans.latestCompletedSnapshot(input.repoId, { defaultBranch: input.defaultBranch })
+      ? await deps.scans.latestCompletedSnapshot(input.repoId, {
+          defaultBranch: input.defaultBranch,
+          commitSha: mergeBase,
+        })
       : null;
-  if (latest) {
-    const stored = await deps.snapshots.manifests(latest.snapshotId);
+  if (stored) {
+    const manifests = await deps.snapshots.manifests(stored.snapshotId);
     return {
-      commitSha: latest.commitSha,
-      scanId: latest.scanId ?? null,
-      manifests: new Map(stored.map((m) => [m.path, { path: m.path, blobSha: m.blobSha, size: null }])),
+      commitSha: stored.commitSha,
+      scanId: stored.scanId ?? null,
+      manifests: new Map(manifests.map((m) => [m.path, { path: m.path, blobSha: m.blobSha, size: null }])),
       // The scan's own reading of them: its snapshot, not parsed again.
       read: async (paths) => {
         const wanted = new Set(paths);
-        const dependencies = (await deps.snapshots.dependencies(latest.snapshotId)).filter((d) =>
+        const dependencies = (await deps.snapshots.dependencies(stored.snapshotId)).filter((d) =>
           wanted.has(d.manifestPath),
         );
-        return { dependencies, manifests: stored.filter((m) => wanted.has(m.path)) };
+        return { dependencies, manifests: manifests.filter((m) => wanted.has(m.path)) };
       },
     };
   }
-  const commit = await reader.resolveCommit(check.baseSha ?? check.baseRef);
-  const manifests = manifestsOf(await reader.listTree(commit.sha));
-  return parsingSide(deps, reader, commit.sha, manifests, 'refuse', cancelled);
+  const manifests = manifestsOf(await reader.listTree(mergeBase));
+  return parsingSide(deps, reader, mergeBase, manifests, 'refuse', cancelled);
 }
 
 /**

@@ -38,7 +38,10 @@ export interface CheckPublishTarget {
   readonly repoId: string;
   readonly owner: string;
   readonly name: string;
-  /** The check run this check published before, updated instead of creating another. */
+  /**
+   * The check run this check published last. GitHub's publisher finds its runs by external id: a
+   * new verdict goes on a new run (GitHub only appends annotations), the same verdict on the same.
+   */
   readonly checkRunId: string | null;
 }
 

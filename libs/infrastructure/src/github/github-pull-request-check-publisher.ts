@@ -41,11 +41,12 @@ type AnnotationBody = NonNullable<NonNullable<Parameters<Octo['create']>[0]>['ou
 
 /**
  * Puts a pull request's check on GitHub: a check run when the GitHub App is installed on the
- * repository (its installation token; created once, then updated; annotations 50 per request, the
- * rest appended), else a commit status through the org's token (context `RepoGuard`). It never
- * retries: what a retry may fix throws IntegrationUnavailableError, GitHub's refusals a DomainError
- * with a stable code. A retried publish finds the run it created before by its external id and
- * sends only the annotations the run does not have yet, so retries add no second run nor copies.
+ * repository (its installation token; annotations 50 per request, the rest appended), else a
+ * commit status through the org's token (context `RepoGuard`). A run is created per verdict and
+ * updated until the verdict changes (see runToUpdate). It never retries: what a retry may fix
+ * throws IntegrationUnavailableError, GitHub's refusals a DomainError with a stable code. A retried
+ * publish finds the run it created before by its external id and sends only the annotations the
+ * run does not have yet, so retries add no second run nor copies.
  */
 export class GithubPullRequestCheckPublisher implements PullRequestCheckPublisher {
   private readonly octokit: Octokit;
@@ -86,8 +87,7 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     authorization: string,
   ): Promise<string> {
     const repo = { owner: target.owner, repo: target.name, headers: { authorization } };
-    const existing = target.checkRunId ?? (await this.findRun(target, report, authorization));
-    const present = existing ? await this.annotationKeys(target, existing, authorization) : new Set<string>();
+    const { existing, present } = await this.runToUpdate(target, report, authorization);
     const pending = report.annotations.filter((a) => !present.has(keyOf(a))).map(toGithubAnnotation);
     const batches: AnnotationBody[] = [];
     for (let i = 0; i < pending.length; i += ANNOTATIONS_PER_REQUEST) {
@@ -133,12 +133,35 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     return id;
   }
 
-  /** The run an earlier attempt of this check created (same head, name and external id), if any. */
-  private async findRun(
+  /**
+   * The run to update, with the annotations it has; none: create one. GitHub only ever appends
+   * annotations, so a run can show a verdict only if it has none this verdict lacks: the newest run
+   * of this check (by external id) is updated while in progress, or when it is completed with the
+   * same conclusion and no annotation of another finding or level (a retry, or one more finding).
+   * Any other verdict gets a new run, as GitHub asks of re-runs; GitHub shows the newest.
+   */
+  private async runToUpdate(
     target: CheckPublishTarget,
     report: PullRequestCheckReport,
     authorization: string,
-  ): Promise<string | null> {
+  ): Promise<{ existing: string | null; present: Set<string> }> {
+    const newest = await this.newestRun(target, report, authorization);
+    const none = { existing: null, present: new Set<string>() };
+    if (!newest) return none;
+    const id = String(newest.id);
+    const present = await this.annotationKeys(target, id, authorization);
+    if (newest.status !== 'completed') return { existing: id, present };
+    if (report.status !== 'completed' || newest.conclusion !== report.conclusion) return none;
+    const wanted = new Set(report.annotations.map(keyOf));
+    return [...present].every((key) => wanted.has(key)) ? { existing: id, present } : none;
+  }
+
+  /** The newest run this check published on the head (same name and external id), if any. */
+  private async newestRun(
+    target: CheckPublishTarget,
+    report: PullRequestCheckReport,
+    authorization: string,
+  ): Promise<{ id: number; status: string; conclusion: string | null } | null> {
     const what = `GET /repos/${target.owner}/${target.name}/commits/${report.headSha}/check-runs`;
     const runs = await this.call(what, () =>
       this.octokit.paginate(this.octokit.rest.checks.listForRef, {
@@ -154,7 +177,7 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     const mine = runs
       .filter((run) => run.external_id === report.externalId)
       .sort((a, b) => Number(b.id) - Number(a.id));
-    return mine[0] ? String(mine[0].id) : null;
+    return mine[0] ?? null;
   }
 
   private async annotationKeys(

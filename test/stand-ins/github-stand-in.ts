@@ -752,14 +752,15 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     basehead: string,
     query: URLSearchParams,
   ): Promise<Answer> => {
-    const sides = /^(.+?)\.\.\.(.+)$/.exec(basehead);
-    const base = sides && (await resolveRef(repo.path, sides[1]!, 'commit'));
-    const head = sides && (await resolveRef(repo.path, sides[2]!, 'commit'));
+    const dots = basehead.indexOf('...');
+    const sides = dots > 0 ? [basehead.slice(0, dots), basehead.slice(dots + 3)] : null;
+    const base = sides?.[1] && (await resolveRef(repo.path, sides[0]!, 'commit'));
+    const head = sides?.[1] && (await resolveRef(repo.path, sides[1], 'commit'));
     if (!base || !head) return githubError(404, 'Not Found');
     const mergeBase = (await gitAsync(repo.path, ['merge-base', base, head]).catch(() => undefined))
       ?.toString('utf8')
       .trim();
-    if (!mergeBase) return githubError(404, `No common ancestor between ${sides![1]} and ${sides![2]}.`);
+    if (!mergeBase) return githubError(404, `No common ancestor between ${sides![0]} and ${sides![1]}.`);
     const revList = async (range: string) =>
       (await gitAsync(repo.path, ['rev-list', '--reverse', range]))
         .toString('utf8')

@@ -36,10 +36,13 @@ const keyOf = (f: Pick<PullRequestFinding, 'vulnerabilityId' | 'ecosystem' | 'pa
  * otherwise auto-link them (in summaries and annotations alike).
  */
 export function defang(text: string): string {
-  return text
-    .replace(/\p{Cf}/gu, '')
-    .replace(/([a-z][a-z\d+.-]*):\/\//gi, '$1:\u200d//')
-    .replace(/\b(www)\./gi, '$1\u200d.');
+  return (
+    text
+      .replace(/\p{Cf}/gu, '')
+      // Every scheme: GitHub links http(s) and more, and each needs a literal `://`.
+      .replace(/:\/\//g, ':\u200d//')
+      .replace(/\b(www)\./gi, '$1\u200d.')
+  );
 }
 
 /**

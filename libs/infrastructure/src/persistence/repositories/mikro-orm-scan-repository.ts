@@ -342,7 +342,7 @@ export class MikroOrmScanRepository implements ScanRepository {
     if (only) {
       // No ref: the default branch (schedules, advisories, the API without one); a push names it in full.
       const branch = only.defaultBranch;
-      void query.where((q) => q.whereNull('s.ref').orWhereIn('s.ref', [branch, `refs/heads/${branch}`]));
+      void query.whereRaw('(s.ref is null or s.ref in (?, ?))', [branch, `refs/heads/${branch}`]);
       if (only.commitSha !== undefined) void query.where('d.commit_sha', only.commitSha);
     }
     const row = (await query.orderByRaw(NEWEST_FIRST('s')).first('s.id', 's.snapshot_id', 'd.commit_sha')) as

@@ -144,6 +144,8 @@ describe('GithubPullRequestCheckPublisher', () => {
       [checkRunId, 'failure', 120],
       [again.checkRunId, 'success', 0],
     ]);
+    // The failed run keeps its verdict; its button, which no longer leads anywhere, is gone.
+    expect(runs[0]!.actions).toEqual([]);
     expect(runs[1]).toMatchObject({
       externalId: first.externalId,
       actions: [],

@@ -87,7 +87,7 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     authorization: string,
   ): Promise<string> {
     const repo = { owner: target.owner, repo: target.name, headers: { authorization } };
-    const { existing, present } = await this.runToUpdate(target, report, authorization);
+    const { existing, present, replaced } = await this.runToUpdate(target, report, authorization);
     const pending = report.annotations.filter((a) => !present.has(keyOf(a))).map(toGithubAnnotation);
     const batches: AnnotationBody[] = [];
     for (let i = 0; i < pending.length; i += ANNOTATIONS_PER_REQUEST) {
@@ -112,6 +112,13 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
       output: output(batches[0]),
     };
     const slug = `${target.owner}/${target.name}`;
+    // The run left behind keeps its verdict but loses its button: RepoGuard acts on the new run only.
+    // First, so a retry after a failed create still finds the old run newest and does it again.
+    if (replaced) {
+      await this.call(`PATCH /repos/${slug}/check-runs/${replaced}`, () =>
+        this.octokit.rest.checks.update({ ...repo, check_run_id: Number(replaced), actions: [] }),
+      );
+    }
     const id = existing
       ? (await this.call(`PATCH /repos/${slug}/check-runs/${existing}`, () =>
           this.octokit.rest.checks.update({ ...repo, check_run_id: Number(existing), ...fields }),
@@ -144,16 +151,16 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     target: CheckPublishTarget,
     report: PullRequestCheckReport,
     authorization: string,
-  ): Promise<{ existing: string | null; present: Set<string> }> {
+  ): Promise<{ existing: string | null; present: Set<string>; replaced?: string }> {
     const newest = await this.newestRun(target, report, authorization);
-    const none = { existing: null, present: new Set<string>() };
-    if (!newest) return none;
+    if (!newest) return { existing: null, present: new Set<string>() };
     const id = String(newest.id);
+    const replace = { existing: null, present: new Set<string>(), replaced: id };
     const present = await this.annotationKeys(target, id, authorization);
     if (newest.status !== 'completed') return { existing: id, present };
-    if (report.status !== 'completed' || newest.conclusion !== report.conclusion) return none;
+    if (report.status !== 'completed' || newest.conclusion !== report.conclusion) return replace;
     const wanted = new Set(report.annotations.map(keyOf));
-    return [...present].every((key) => wanted.has(key)) ? { existing: id, present } : none;
+    return [...present].every((key) => wanted.has(key)) ? { existing: id, present } : replace;
   }
 
   /** The newest run this check published on the head (same name and external id), if any. */

@@ -37,6 +37,7 @@ describe('a pull request that adds a vulnerable dependency', () => {
       'add requests',
       'feature-1',
     );
+    const seenBefore = world.github.requests.length;
     await world.deliverPullRequest(target, 'opened', { number: 1, headSha: head, headRef: 'feature-1' });
 
     const run = await world.completedRun(target, head);
@@ -63,6 +64,11 @@ describe('a pull request that adds a vulnerable dependency', () => {
     expect(annotations[0]!.message).toContain('fixed in 2.20.0');
     // One run for the head, no other left pending.
     expect(await world.checkRuns(target, head)).toHaveLength(1);
+    // The changed manifest of the head was read as a blob: what the no-manifest test sees none of.
+    const blobReads = world.github.requests
+      .slice(seenBefore)
+      .filter((r) => r.path.startsWith(`/repos/${target.fullName}/git/blobs/`));
+    expect(blobReads.length).toBeGreaterThan(0);
   });
 });
 
@@ -256,10 +262,10 @@ describe('a pull request on a repository reached with the org token (no App)', (
     await world.deliverPullRequest(target, 'opened', { number: 5, headSha: head, headRef: 'vault-1' });
 
     const status = await until('a final commit status', async () => {
-      const combined = await world.read<{ state: string; statuses: { context: string; state: string; description: string }[] }>(
-        target,
-        `/commits/${head}/status`,
-      );
+      const combined = await world.read<{
+        state: string;
+        statuses: { context: string; state: string; description: string }[];
+      }>(target, `/commits/${head}/status`);
       const ours = combined.statuses.find((s) => s.context === 'RepoGuard');
       return ours && ours.state !== 'pending' ? ours : undefined;
     });

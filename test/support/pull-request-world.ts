@@ -2,8 +2,7 @@
 // through a GitHub App installation (linked by a GitHub user) or the org's own token, signed
 // `pull_request` deliveries in GitHub's payload shape, and the check runs, annotations and commit
 // statuses read back from the stand-in's REST API. Shared by the acceptance spec and bench:pr-check.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { sign } from '@octokit/webhooks-methods';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { request as octokitRequest } from '@octokit/request';
 import type { OsvRecord } from '@repoguard/domain';
@@ -63,6 +62,15 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`waited ${deadlineMs} ms for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * GitHub's X-Hub-Signature-256: the body's HMAC-SHA256 under the webhook secret, hex. Written out
+ * rather than @octokit/webhooks-methods' `sign`, which Node cannot require (its exports have only
+ * `import`), so bench:pr-check runs under @swc-node/register as well as under Jest.
+ */
+function signature(secret: string, raw: string): string {
+  return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 }
 
 function expectStatus(what: string, answer: JsonResponse, status: number): void {
@@ -239,7 +247,7 @@ export class PullRequestWorld {
         'x-github-event': event,
         'x-github-delivery': randomUUID(),
         'x-github-hook-installation-target-type': 'integration',
-        'x-hub-signature-256': await sign(this.stack.webhookSecret!, raw),
+        'x-hub-signature-256': signature(this.stack.webhookSecret!, raw),
         'user-agent': 'GitHub-Hookshot/stand-in',
       },
       body: raw,

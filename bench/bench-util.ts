@@ -41,6 +41,12 @@ export function report(timings: readonly Timing[], targets: Record<string, numbe
   }
 }
 
+/** The sample at quantile `q` (0..1): the one `q` of the way up the sorted samples. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
 /** The middle sample (the upper one of two), as the benchmarks report it. */
 export function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;

@@ -32,6 +32,7 @@ import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import { temporal } from '@temporalio/proto';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
 import type { ScanHarness } from '../test/support/scan-harness';
+import { quantile } from './bench-util';
 import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
 import { withScanHarness } from './scan-bench-harness';
 
@@ -91,11 +92,6 @@ interface PushTiming {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
 
 /** `work` on every item, at most `concurrency` at a time (a slow one holds up only its own lane). */
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {

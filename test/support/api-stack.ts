@@ -60,7 +60,12 @@ export interface ApiStackOptions {
   readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
 }
 
+/** The API's PUBLIC_BASE_URL (required with the App); the worker links check runs to it, as in production. */
+const APP_PUBLIC_BASE_URL = 'https://repoguard.test';
+
 export async function startApiStack(options: ApiStackOptions): Promise<ApiStack> {
+  const publicBaseUrl =
+    options.env?.['PUBLIC_BASE_URL'] ?? (options.withGithubApp ? APP_PUBLIC_BASE_URL : undefined);
   const harness = await startScanHarness({
     name: options.name,
     advisories: options.advisories ?? [],
@@ -76,6 +81,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
     ...(options.pullRequestCheckPublisher
       ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
       : {}),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
   });
   const githubApp = harness.githubApp;
   const appWebhookSecret = `whsec-${randomBytes(16).toString('hex')}`;
@@ -106,7 +112,7 @@ export async function startApiStack(options: ApiStackOptions): Promise<ApiStack>
             GITHUB_APP_SLUG: githubApp.slug,
             GITHUB_WEB_URL: harness.github.url,
             GITHUB_WEBHOOK_SECRET: appWebhookSecret,
-            PUBLIC_BASE_URL: 'https://repoguard.test',
+            PUBLIC_BASE_URL: APP_PUBLIC_BASE_URL,
           }
         : {}),
       ...options.env,

@@ -104,6 +104,8 @@ export interface ScanHarnessOptions {
   readonly rematchStandsBackMs?: number;
   /** Where the worker publishes pull-request checks (default: the worker's own wiring). */
   readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
+  /** The worker's PUBLIC_BASE_URL (the API's): check runs' details links and statuses' target URLs. */
+  readonly publicBaseUrl?: string;
   /** The worker's parser pool: its deadline (default 10 s) and a test parser module in its threads. */
   readonly parsing?: { readonly deadlineMs?: number; readonly parserModule?: string };
 }
@@ -188,6 +190,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         ...(options.pullRequestCheckPublisher
           ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
           : {}),
+        ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
       }),
     ),
     ...overrides,

@@ -159,7 +159,7 @@ describe('two quick pushes to a pull request', () => {
 describe('the "Accept risk" action of a failing check run', () => {
   const world = worldOf('acc-accept');
 
-  it('turns the same check run success and audits the acceptance with its actor and a 30-day expiry', async () => {
+  it('puts success on a new check run without the old annotations, and audits the acceptance with its actor and a 30-day expiry', async () => {
     const target = await world().appRepo('risky', { 'requirements.txt': SAFE_BASE });
     const head = await openPullRequest(world(), target, 11, `${SAFE_BASE}${VULNERABLE}==2.19.0\n`);
     const failing = await world().completedRun(target, head);
@@ -190,12 +190,26 @@ describe('the "Accept risk" action of a failing check run', () => {
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ handled: true });
 
-    const accepted = await until('the check run to turn success', async () => {
+    // GitHub only appends annotations: the new verdict is a new run (GitHub shows the newest).
+    const accepted = await until('a success check run', async () => {
       const runs = await world().checkRuns(target, head);
-      return runs.length === 1 && runs[0]!.conclusion === 'success' ? runs[0] : undefined;
+      const newest = runs.reduce((a, b) => (b.id > a.id ? b : a));
+      return newest.conclusion === 'success' ? newest : undefined;
     });
-    expect(accepted.id).toBe(failing.id);
+    expect(accepted.id).not.toBe(failing.id);
+    expect(await world().annotations(target, accepted.id)).toEqual([]);
+    expect((await world().checkRuns(target, head)).map((r) => r.id).sort()).toEqual(
+      [failing.id, accepted.id].sort(),
+    );
+    // The failing run keeps its verdict, without a button that no longer leads anywhere.
     expect(offered()).toEqual([]);
+    const checks = await world().stack.call(
+      world().org.ownerToken,
+      'GET',
+      `/api/v1/repos/${target.repoId}/pull-requests/11/checks`,
+    );
+    // The row names the new run, so a later action on it is found.
+    expect(checks.body.items[0]).toMatchObject({ conclusion: 'success', check_run_id: String(accepted.id) });
 
     const audit = await world().stack.call(
       world().org.ownerToken,

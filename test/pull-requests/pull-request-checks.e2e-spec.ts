@@ -15,24 +15,23 @@ import { request } from '../support/http';
 
 const SECRET = `whsec-${randomUUID()}`;
 
-// Its own package, so no other test's finding is this one's.
-const ADVISORY: OsvRecord = {
-  id: 'RG-PR-0001',
+/** A HIGH advisory of a PyPI package of this file's own, so no other test's finding is this one's. */
+const advisory = (id: string, name: string, events: Record<string, string>[]): OsvRecord => ({
+  id,
   modified: '2026-11-01T00:00:00Z',
-  summary: 'a vulnerable package a pull request adds',
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name: 'rg-pr-requests' },
-      ranges: [
-        {
-          type: 'ECOSYSTEM',
-          events: [{ introduced: '0' }, { fixed: '2.20.0' }, { introduced: '3.0.0' }, { fixed: '3.1.0' }],
-        },
-      ],
-    },
-  ],
+  summary: `${name} is vulnerable`,
+  affected: [{ package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events }] }],
   database_specific: { severity: 'HIGH' },
-};
+});
+
+const ADVISORY = advisory('RG-PR-0001', 'rg-pr-requests', [
+  { introduced: '0' },
+  { fixed: '2.20.0' },
+  { introduced: '3.0.0' },
+  { fixed: '3.1.0' },
+]);
+// Another package, for a pull request that adds a vulnerability next to one its base already has.
+const SECOND_ADVISORY = advisory('RG-PR-0002', 'rg-pr-urllib', [{ introduced: '0' }, { fixed: '1.1.0' }]);
 
 /**
  * The real adapter (GitHub's Checks API) is another change of issue 19: until it is wired, the
@@ -100,10 +99,51 @@ describe('pull-request checks', () => {
     throw new Error(`pull request #${number} has no final check`);
   }
 
+  /** Another repository of the stand-in, connected to the same org, its default branch scanned. */
+  async function connectScanned(name: string): Promise<{ id: string; githubId: number }> {
+    const knex = stack.harness.orm.em.getKnex();
+    const orgId = (await knex('repositories').where({ id: repoId }).first('org_id')).org_id;
+    const connected = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
+      repo: `acme/${name}`,
+    });
+    expect(connected.status).toBe(201);
+    const id: string = connected.body.id;
+    const githubId = Number((await knex('repositories').where({ id }).first('external_id')).external_id);
+    expect((await stack.scanToEnd(token, id)).status).toBe('COMPLETED');
+    return { id, githubId };
+  }
+
+  /** Opens pull request `number` of that repository at `head` on main at `base`; its settled check. */
+  async function openOn(
+    repository: { id: string; githubId: number },
+    number: number,
+    head: string,
+    base: string,
+  ) {
+    const answer = await deliver('pull_request', {
+      action: 'opened',
+      number,
+      pull_request: { number, head: { sha: head }, base: { sha: base, ref: 'main' } },
+      repository: { id: repository.githubId },
+    });
+    expect(answer.status).toBe(202);
+    let check = null;
+    for (let i = 0; i < 240 && !['completed', 'failed'].includes(check?.state); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const listed = await stack.call(
+        token,
+        'GET',
+        `/api/v1/repos/${repository.id}/pull-requests/${number}/checks`,
+      );
+      check = listed.body.items[0];
+    }
+    return check;
+  }
+
   beforeAll(async () => {
     stack = await startApiStack({
       name: 'pr-checks',
-      advisories: [ADVISORY],
+      advisories: [ADVISORY, SECOND_ADVISORY],
       env: { GITHUB_WEBHOOK_SECRET: SECRET, SCAN_QUIET_WINDOW_MS: '300' },
       pullRequestCheckPublisher: publisher,
     });
@@ -269,39 +309,61 @@ describe('pull-request checks', () => {
   it('passes a pull request that upgrades a vulnerable dependency away, listing it as resolved', async () => {
     const vulnerable = await stack.harness.github.createRepo('acme', 'pr-upgraded');
     const mainSha = await vulnerable.commit({ 'requirements.txt': 'rg-pr-requests==2.19.0\n' }, 'initial');
-    const orgId = (await stack.harness.orm.em.getKnex()('repositories').where({ id: repoId }).first('org_id'))
-      .org_id;
-    const connected = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
-      repo: 'acme/pr-upgraded',
-    });
-    expect(connected.status).toBe(201);
-    const upgradedId = connected.body.id;
-    const upgradedGithubId = Number(
-      (await stack.harness.orm.em.getKnex()('repositories').where({ id: upgradedId }).first('external_id'))
-        .external_id,
-    );
-    expect((await stack.scanToEnd(token, upgradedId)).status).toBe('COMPLETED');
+    const upgraded = await connectScanned('pr-upgraded');
     const head = await vulnerable.commit(
       { 'requirements.txt': 'rg-pr-requests==2.20.0\n' },
       'upgrade',
       'fix-5',
     );
-    const answer = await deliver('pull_request', {
-      ...pullRequest('opened', 5, head),
-      pull_request: { number: 5, head: { sha: head }, base: { sha: mainSha, ref: 'main' } },
-      repository: { id: upgradedGithubId },
-    });
-    expect(answer.status).toBe(202);
-    let check = null;
-    for (let i = 0; i < 240 && check?.state !== 'completed'; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      check = (await stack.call(token, 'GET', `/api/v1/repos/${upgradedId}/pull-requests/5/checks`)).body
-        .items[0];
-    }
+    const check = await openOn(upgraded, 5, head, mainSha);
     expect(check).toMatchObject({ state: 'completed', conclusion: 'success' });
     expect(check.comparison).toMatchObject({ introduced: [], status: 'OK' });
     expect(check.comparison.resolved).toEqual([
       expect.objectContaining({ vulnerability_id: 'RG-PR-0001', version: '2.19.0', fixed_in: '2.20.0' }),
+    ]);
+  });
+
+  it('compares with the merge base: what main did since the branch point is neither introduced nor resolved', async () => {
+    const moved = await stack.harness.github.createRepo('acme', 'pr-merge-base');
+    const branchPoint = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.19.0\n', 'README.md': '# mb\n' },
+      'initial',
+    );
+    await moved.createBranch('mb-docs', branchPoint);
+    await moved.createBranch('mb-vuln', branchPoint);
+    // main moves on after the branch point: it upgrades the vulnerable dependency away.
+    const mainTip = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.20.0\n' },
+      'upgrade requests',
+    );
+    // The stored default-branch scan is of main's tip, ahead of the branch point.
+    const movedRepo = await connectScanned('pr-merge-base');
+    const open = (number: number, head: string) => openOn(movedRepo, number, head, mainTip);
+
+    const docs = await moved.commit({ 'README.md': '# mb, documented\n' }, 'docs', 'mb-docs');
+    stack.harness.github.requests.length = 0;
+    const docsCheck = await open(11, docs);
+    expect(docsCheck).toMatchObject({ state: 'completed', conclusion: 'success' });
+    expect(docsCheck.comparison).toMatchObject({
+      base_commit_sha: branchPoint,
+      base_scan_id: null,
+      manifests_changed: [],
+      introduced: [],
+      resolved: [],
+      status: 'OK',
+    });
+    expect(stack.harness.github.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
+
+    const vuln = await moved.commit(
+      { 'requirements.txt': 'rg-pr-flask==2.3.0\nrg-pr-requests==2.19.0\nrg-pr-urllib==1.0.0\n' },
+      'add urllib',
+      'mb-vuln',
+    );
+    const vulnCheck = await open(12, vuln);
+    expect(vulnCheck).toMatchObject({ state: 'completed', conclusion: 'failure' });
+    expect(vulnCheck.comparison).toMatchObject({ base_commit_sha: branchPoint, resolved: [] });
+    expect(vulnCheck.comparison.introduced).toEqual([
+      expect.objectContaining({ vulnerability_id: 'RG-PR-0002', package_name: 'rg-pr-urllib', line: 3 }),
     ]);
   });
 

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { components } from '@octokit/openapi-types';
 import { isObject } from '@repoguard/domain';
 import {
   createChecksApi,
@@ -169,6 +170,9 @@ interface RepoRecord {
   privateTokens?: readonly string[];
 }
 
+type Commit = components['schemas']['commit'];
+type Comparison = components['schemas']['commit-comparison'];
+
 interface Answer {
   readonly status: number;
   readonly body: unknown;
@@ -259,7 +263,7 @@ const GIT_ENV = {
 
 /**
  * A GitHub REST stand-in on the loopback, serving real git repositories the test builds with the
- * git CLI: `GET /repos/{o}/{r}`, `/commits/{ref}`, `/git/trees/{sha}` and `/git/blobs/{sha}` in
+ * git CLI: `GET /repos/{o}/{r}`, `/commits/{ref}`, `/compare/{base}...{head}`, `/git/trees/{sha}` and `/git/blobs/{sha}` in
  * GitHub's shapes (422 for an unknown ref, 409 for an empty repository, 60-column base64 blobs),
  * with token checking and fault injection for the adapter's error paths. GitHub Apps too: RS256
  * JWTs checked against the app's public key, `POST /app/installations/{id}/access_tokens`,
@@ -696,10 +700,8 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     return { status: 204, body: null };
   };
 
-  const commitAnswer = async ({ repo }: RepoRecord, ref: string): Promise<Answer> => {
-    if (!(await hasCommits(repo.path))) return githubError(409, 'Git Repository is empty.');
-    const sha = await resolveRef(repo.path, ref, 'commit');
-    if (!sha) return githubError(422, `No commit found for SHA: ${ref}`);
+  /** A commit in the shape GitHub's commits and compare endpoints give it. */
+  const commitBody = async (repo: RepoRecord['repo'], sha: string): Promise<Commit> => {
     const fields = (
       await gitAsync(repo.path, [
         'show',
@@ -711,28 +713,84 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     const [tree, parents, an, ae, ad, cn, ce, cd, ...message] = fields.split('\0');
     const commitUrl = apiUrl(repo.owner, repo.name, `/commits/${sha}`);
     return {
-      status: 200,
-      body: {
-        sha,
-        node_id: Buffer.from(`04:Commit${sha}`).toString('base64'),
-        url: commitUrl,
-        html_url: `${url}/${repo.owner}/${repo.name}/commit/${sha}`,
-        commit: {
-          author: { name: an, email: ae, date: ad },
-          committer: { name: cn, email: ce, date: cd },
-          message: message.join('\0').trimEnd(),
-          tree: { sha: tree, url: apiUrl(repo.owner, repo.name, `/git/trees/${tree}`) },
-          url: apiUrl(repo.owner, repo.name, `/git/commits/${sha}`),
-          comment_count: 0,
-        },
-        author: null,
-        committer: null,
-        parents: (parents ?? '')
-          .split(' ')
-          .filter((parent) => parent !== '')
-          .map((parent) => ({ sha: parent, url: apiUrl(repo.owner, repo.name, `/commits/${parent}`) })),
+      sha,
+      node_id: Buffer.from(`04:Commit${sha}`).toString('base64'),
+      url: commitUrl,
+      html_url: `${url}/${repo.owner}/${repo.name}/commit/${sha}`,
+      comments_url: `${commitUrl}/comments`,
+      commit: {
+        author: { name: an!, email: ae!, date: ad! },
+        committer: { name: cn!, email: ce!, date: cd! },
+        message: message.join('\0').trimEnd(),
+        tree: { sha: tree!, url: apiUrl(repo.owner, repo.name, `/git/trees/${tree}`) },
+        url: apiUrl(repo.owner, repo.name, `/git/commits/${sha}`),
+        comment_count: 0,
       },
+      author: null,
+      committer: null,
+      parents: (parents ?? '')
+        .split(' ')
+        .filter((parent) => parent !== '')
+        .map((parent) => ({ sha: parent, url: apiUrl(repo.owner, repo.name, `/commits/${parent}`) })),
     };
+  };
+
+  const commitAnswer = async ({ repo }: RepoRecord, ref: string): Promise<Answer> => {
+    if (!(await hasCommits(repo.path))) return githubError(409, 'Git Repository is empty.');
+    const sha = await resolveRef(repo.path, ref, 'commit');
+    if (!sha) return githubError(422, `No commit found for SHA: ${ref}`);
+    return { status: 200, body: await commitBody(repo, sha) };
+  };
+
+  /**
+   * `GET /repos/{o}/{r}/compare/{base}...{head}`: the merge base from `git merge-base`, the
+   * commits of head not in base (`per_page` of them, 250 by default), no files. GitHub answers 404
+   * for an unknown side and for sides without a common ancestor.
+   */
+  const compareAnswer = async (
+    { repo }: RepoRecord,
+    basehead: string,
+    query: URLSearchParams,
+  ): Promise<Answer> => {
+    const dots = basehead.indexOf('...');
+    const sides = dots > 0 ? [basehead.slice(0, dots), basehead.slice(dots + 3)] : null;
+    const base = sides?.[1] && (await resolveRef(repo.path, sides[0]!, 'commit'));
+    const head = sides?.[1] && (await resolveRef(repo.path, sides[1], 'commit'));
+    if (!base || !head) return githubError(404, 'Not Found');
+    const mergeBase = (await gitAsync(repo.path, ['merge-base', base, head]).catch(() => undefined))
+      ?.toString('utf8')
+      .trim();
+    if (!mergeBase) return githubError(404, `No common ancestor between ${sides![0]} and ${sides![1]}.`);
+    const revList = async (range: string) =>
+      (await gitAsync(repo.path, ['rev-list', '--reverse', range]))
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '');
+    const [ahead, behind] = [await revList(`${base}..${head}`), await revList(`${head}..${base}`)];
+    const perPage = Math.min(250, Math.max(1, Number.parseInt(query.get('per_page') ?? '', 10) || 250));
+    const compareUrl = apiUrl(repo.owner, repo.name, `/compare/${basehead}`);
+    const body: Comparison = {
+      url: compareUrl,
+      html_url: `${url}/${repo.owner}/${repo.name}/compare/${basehead}`,
+      permalink_url: `${url}/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+      diff_url: `${url}/${repo.owner}/${repo.name}/compare/${basehead}.diff`,
+      patch_url: `${url}/${repo.owner}/${repo.name}/compare/${basehead}.patch`,
+      base_commit: await commitBody(repo, base),
+      merge_base_commit: await commitBody(repo, mergeBase),
+      status:
+        ahead.length === 0 && behind.length === 0
+          ? 'identical'
+          : behind.length === 0
+            ? 'ahead'
+            : ahead.length === 0
+              ? 'behind'
+              : 'diverged',
+      ahead_by: ahead.length,
+      behind_by: behind.length,
+      total_commits: ahead.length,
+      commits: await Promise.all(ahead.slice(0, perPage).map((sha) => commitBody(repo, sha))),
+    };
+    return { status: 200, body };
   };
 
   const treeAnswer = async ({ repo }: RepoRecord, treeish: string, recursive: boolean): Promise<Answer> => {
@@ -835,6 +893,8 @@ export async function startGithubStandIn(options: GithubStandInOptions = {}): Pr
     if (rest.length === 0) return repoAnswer(record);
     // A ref may hold slashes, sent encoded (Octokit) or not.
     if (rest[0] === 'commits' && rest.length >= 2) return commitAnswer(record, rest.slice(1).join('/'));
+    if (rest[0] === 'compare' && rest.length >= 2)
+      return compareAnswer(record, rest.slice(1).join('/'), query);
     if (rest[0] === 'git' && rest[1] === 'trees' && rest.length >= 3) {
       // GitHub recurses for any value of `recursive`, even `0` or `false`.
       return treeAnswer(record, rest.slice(2).join('/'), query.has('recursive'));

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_POLICY,
   parseManifest,
   type ManifestReader,
   type OsvRecord,
@@ -104,8 +105,11 @@ function deps(
       get: async (ids) => new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!]] : []))),
     },
     scans: {
-      latestCompletedSnapshot: async () =>
-        base ? { snapshotId: 's1', commitSha: BASE, scanId: 'scan-1' } : null,
+      // The stored scan is of the base tip, and of the default branch.
+      latestCompletedSnapshot: async (_repoId, only) =>
+        base && only?.defaultBranch === 'main' && (only.commitSha ?? BASE) === BASE
+          ? { snapshotId: 's1', commitSha: BASE, scanId: 'scan-1' }
+          : null,
     },
     snapshots: {
       manifests: async () => (base?.manifests ?? []).map((m) => ({ ...m, parserId: 'x', diagnostics: [] })),
@@ -196,6 +200,36 @@ describe('comparePullRequest', () => {
     ]);
   });
 
+  it('compares with the merge base when the base branch moved on, reading it as the stored scan is of the tip', async () => {
+    const MERGE_BASE = 'd'.repeat(40);
+    const { reader, reads } = git({
+      [MERGE_BASE]: { 'requirements.txt': 'requests==2.19.0\n' },
+      [HEAD]: { 'requirements.txt': 'requests==2.19.0\n', 'web/requirements.txt': 'requests==2.19.0\n' },
+    });
+    const merging: ManifestReader = {
+      ...reader,
+      mergeBase: async (base, head) => (base === BASE && head === HEAD ? MERGE_BASE : null),
+    };
+    // The stored scan of the tip has requests upgraded: compared with it, the head would "introduce" it.
+    const { deps: d, saved } = deps(merging, {
+      manifests: [{ path: 'requirements.txt', blobSha: 'upgraded' }],
+      dependencies: [],
+    });
+
+    const summary = await createComparePullRequestActivity(d)(input);
+
+    expect(saved()).toMatchObject({
+      baseCommitSha: MERGE_BASE,
+      baseScanId: null,
+      manifestsChanged: ['web/requirements.txt'],
+    });
+    expect(summary).toMatchObject({ introduced: 1, resolved: 0 });
+    expect(saved()!.introduced).toEqual([expect.objectContaining({ manifestPath: 'web/requirements.txt' })]);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual([
+      'blob:web/requirements.txt:requests==2.19.0\n',
+    ]);
+  });
+
   it('reads the base commit when the pull request targets another branch', async () => {
     const { reader } = git({
       [BASE]: { 'requirements.txt': 'requests==2.19.0\n' },
@@ -207,14 +241,60 @@ describe('comparePullRequest', () => {
     expect(saved()).toMatchObject({ baseScanId: null, baseCommitSha: BASE });
   });
 
-  it('refuses a changed manifest over the scan limit before reading it (MANIFEST_TOO_LARGE)', async () => {
-    const { reader, reads } = git({ [HEAD]: { 'requirements.txt': `${'#'.repeat(200)}\n` } });
-    const { deps: d } = deps(reader, { manifests: [], dependencies: [] });
+  it('judges a head manifest over the scan limit as not read in full, without reading it: WARN by default', async () => {
+    // Padding a lock file past the limit must not turn a vulnerable head into a failed (neutral) check.
+    const padded = `requests==2.19.0\n${'#'.repeat(200)}\n`;
+    const { reader, reads } = git({
+      [HEAD]: { 'requirements.txt': padded, 'web/requirements.txt': 'six==1.0.0\n' },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
     const activity = createComparePullRequestActivity({
       ...d,
       limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
     });
-    await expect(activity(input)).rejects.toMatchObject({ type: 'MANIFEST_TOO_LARGE', nonRetryable: true });
-    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual([]);
+
+    const summary = await activity(input);
+
+    expect(summary).toMatchObject({ status: 'WARN', manifestsChanged: 2, introduced: 0 });
+    expect(saved()!.incomplete).toEqual(['requirements.txt']);
+    expect(saved()!.reasons).toEqual([expect.stringContaining('requirements.txt')]);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toEqual(['blob:web/requirements.txt:six==1.0.0\n']);
+  });
+
+  it('fails a head manifest over the limits, or broken, when the policy says fail_on_incomplete', async () => {
+    const { reader } = git({
+      [HEAD]: { 'requirements.txt': `${'#'.repeat(200)}\n`, 'Pipfile.lock': '{ not json' },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
+    const activity = createComparePullRequestActivity({
+      ...d,
+      policies: {
+        current: async () => ({ version: 2, rules: { ...DEFAULT_POLICY, fail_on_incomplete: true } }),
+      },
+      limits: { maxManifestBytes: 100, maxScanBytes: 1000 },
+    });
+
+    const summary = await activity(input);
+
+    expect(summary).toMatchObject({ status: 'FAIL', manifestsChanged: 2 });
+    expect(saved()!.incomplete).toEqual(['Pipfile.lock', 'requirements.txt']);
+  });
+
+  it('judges changed head manifests past the total read budget as not read in full', async () => {
+    const { reader, reads } = git({
+      [HEAD]: {
+        'a/requirements.txt': `six==1.0.0\n${'#'.repeat(80)}\n`,
+        'b/requirements.txt': `six==1.0.0\n${'#'.repeat(80)}\n`,
+      },
+    });
+    const { deps: d, saved } = deps(reader, { manifests: [], dependencies: [] });
+    const activity = createComparePullRequestActivity({
+      ...d,
+      limits: { maxManifestBytes: 100, maxScanBytes: 150 },
+    });
+
+    expect(await activity(input)).toMatchObject({ status: 'WARN' });
+    expect(saved()!.incomplete).toEqual(['b/requirements.txt']);
+    expect(reads.filter((r) => r.startsWith('blob:'))).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import {
   selectManifestPaths,
   snapshotCompleteness,
   ValidationError,
+  type ManifestDiagnostic,
   type ManifestParserPool,
   type ManifestReader,
   type ManifestSource,
@@ -80,9 +81,7 @@ function manifestsOf(tree: readonly TreeBlob[]): Map<string, SideManifest> {
 
 /**
  * Compares a pull request's head with its base on the manifests it changes, and judges what it
- * adds with the org's policy. The base is the default branch's latest completed scan when the pull
- * request targets that branch (its stored snapshot, not parsed again), else the base commit, read
- * now. Blob SHAs say which manifests changed: when none did, nothing is fetched or parsed. Both
+ * adds with the org's policy. The base is the merge base (see baseOf). Blob SHAs say which manifests changed: when none did, nothing is fetched or parsed. Both
  * sides are matched now against the advisory database the scans use, so an advisory published
  * since the base scan is not called introduced. The comparison is stored on the check row; the
  * workflow gets counts only.
@@ -104,7 +103,7 @@ export function createComparePullRequestActivity(deps: ComparePullRequestDeps) {
       // itself is never read.
       const head = await reader.resolveCommit(check.headSha);
       const headManifests = manifestsOf(await reader.listTree(head.sha));
-      const base = await baseOf(deps, input, check, reader, cancelled);
+      const base = await baseOf(deps, input, check, reader, head.sha, cancelled);
       const changed = [...new Set([...headManifests.keys(), ...base.manifests.keys()])]
         .filter((path) => headManifests.get(path)?.blobSha !== base.manifests.get(path)?.blobSha)
         .sort();
@@ -115,7 +114,7 @@ export function createComparePullRequestActivity(deps: ComparePullRequestDeps) {
           : await compareChanged(deps, input, {
               base,
               headSha: head.sha,
-              headSide: parsingSide(deps, reader, head.sha, null, headManifests, cancelled),
+              headSide: parsingSide(deps, reader, head.sha, headManifests, 'unread', cancelled),
               changed,
             });
       step.stopIfCancelled();
@@ -144,82 +143,123 @@ const emptyComparison = (base: Side, headSha: string): PullRequestComparison => 
   incomplete: [],
 });
 
+/**
+ * The base side: the merge base of the base branch's tip and the head (where the head left the
+ * branch), so what the base branch did since is neither introduced nor resolved by the pull
+ * request. Its manifests come from a completed default-branch scan of that very commit when there
+ * is one (its stored snapshot, not parsed again), else from git now. A reader that cannot find
+ * merge bases (or commits without a common ancestor) compares with the base tip.
+ */
 async function baseOf(
   deps: ComparePullRequestDeps,
   input: PullRequestCheckStepInput,
   check: PullRequestCheckRecord,
   reader: ManifestReader,
+  headSha: string,
   cancelled: AbortSignal | undefined,
 ): Promise<Side> {
-  const latest =
+  const tip = await reader.resolveCommit(check.baseSha ?? check.baseRef);
+  const mergeBase = (reader.mergeBase ? await reader.mergeBase(tip.sha, headSha) : null) ?? tip.sha;
+  const stored =
     input.defaultBranch !== undefined && check.baseRef === input.defaultBranch
-      ? await deps.scans.latestCompletedSnapshot(input.repoId)
+      ? await deps.scans.latestCompletedSnapshot(input.repoId, {
+          defaultBranch: input.defaultBranch,
+          commitSha: mergeBase,
+        })
       : null;
-  if (latest) {
-    const stored = await deps.snapshots.manifests(latest.snapshotId);
+  if (stored) {
+    const manifests = await deps.snapshots.manifests(stored.snapshotId);
     return {
-      commitSha: latest.commitSha,
-      scanId: latest.scanId ?? null,
-      manifests: new Map(stored.map((m) => [m.path, { path: m.path, blobSha: m.blobSha, size: null }])),
+      commitSha: stored.commitSha,
+      scanId: stored.scanId ?? null,
+      manifests: new Map(manifests.map((m) => [m.path, { path: m.path, blobSha: m.blobSha, size: null }])),
       // The scan's own reading of them: its snapshot, not parsed again.
       read: async (paths) => {
         const wanted = new Set(paths);
-        const dependencies = (await deps.snapshots.dependencies(latest.snapshotId)).filter((d) =>
+        const dependencies = (await deps.snapshots.dependencies(stored.snapshotId)).filter((d) =>
           wanted.has(d.manifestPath),
         );
-        return { dependencies, manifests: stored.filter((m) => wanted.has(m.path)) };
+        return { dependencies, manifests: manifests.filter((m) => wanted.has(m.path)) };
       },
     };
   }
-  const commit = await reader.resolveCommit(check.baseSha ?? check.baseRef);
-  const manifests = manifestsOf(await reader.listTree(commit.sha));
-  return parsingSide(deps, reader, commit.sha, null, manifests, cancelled);
+  const manifests = manifestsOf(await reader.listTree(mergeBase));
+  return parsingSide(deps, reader, mergeBase, manifests, 'refuse', cancelled);
 }
 
-/** A side read from git now: only the manifests asked for are fetched and parsed. */
+/**
+ * What the scan's limits let a check read of these manifests (checked before anything is
+ * downloaded): each at most maxManifestBytes, together at most maxScanBytes, in path order; the
+ * rest with the diagnostic that says why not.
+ */
+function withinLimits(
+  present: readonly SideManifest[],
+  limits: ScanLimits,
+): { readable: SideManifest[]; unread: Map<string, ManifestDiagnostic> } {
+  const readable: SideManifest[] = [];
+  const unread = new Map<string, ManifestDiagnostic>();
+  let total = 0;
+  for (const m of present) {
+    const size = m.size ?? 0;
+    const problem =
+      size > limits.maxManifestBytes
+        ? `${m.path} is ${size} bytes; manifests larger than ${limits.maxManifestBytes} bytes are not scanned`
+        : total + size > limits.maxScanBytes
+          ? `the changed manifests add up to more than the ${limits.maxScanBytes} bytes a check reads`
+          : null;
+    if (problem === null) {
+      readable.push(m);
+      total += size;
+    } else unread.set(m.path, { severity: 'error', code: 'MANIFEST_TOO_LARGE', message: problem });
+  }
+  return { readable, unread };
+}
+
+/**
+ * A side read from git now: only the manifests asked for are fetched and parsed. Manifests past
+ * the limits fail the check on the base side (`refuse`); on the head (`unread`) they are manifests
+ * not read in full, judged by the policy like a scan's (WARN, or FAIL with fail_on_incomplete):
+ * whoever writes the head must not be able to turn a verdict into an error by padding a file.
+ */
 function parsingSide(
   deps: ComparePullRequestDeps,
   reader: ManifestReader,
   commitSha: string,
-  scanId: string | null,
   manifests: ReadonlyMap<string, SideManifest>,
+  overLimits: 'refuse' | 'unread',
   cancelled: AbortSignal | undefined,
 ): Side {
   return {
     commitSha,
-    scanId,
+    scanId: null,
     manifests,
     read: async (paths) => {
       const present = paths.flatMap((p) => manifests.get(p) ?? []);
-      // The scan's limits, checked before anything is downloaded.
-      const tooLarge = present.find((m) => (m.size ?? 0) > deps.limits.maxManifestBytes);
-      if (tooLarge) {
+      const { readable, unread } = withinLimits(present, deps.limits);
+      const [refused] = overLimits === 'refuse' ? unread : [];
+      if (refused) {
         throw new ValidationError(
-          `${tooLarge.path} is ${tooLarge.size} bytes; manifests larger than ${deps.limits.maxManifestBytes} bytes are not scanned`,
-          [{ field: tooLarge.path, problem: 'too large' }],
-          'MANIFEST_TOO_LARGE',
-        );
-      }
-      const total = present.reduce((sum, m) => sum + (m.size ?? 0), 0);
-      if (total > deps.limits.maxScanBytes) {
-        throw new ValidationError(
-          `the changed manifests add up to ${total} bytes; a check reads at most ${deps.limits.maxScanBytes}`,
-          [],
+          refused[1].message,
+          [{ field: refused[0], problem: 'too large' }],
           'MANIFEST_TOO_LARGE',
         );
       }
       const files = [];
-      for (const m of present)
+      for (const m of readable)
         files.push({ path: m.path, text: decoder.decode(await reader.readBlob(m.blobSha)) });
       const texts = new Map(files.map((f) => [f.path, f.text]));
       const parsed = await deps.parserPool.parseAll(files, {
         readInclude: (path) => texts.get(path),
         ...(cancelled ? { signal: cancelled } : {}),
       });
+      const diagnostics = new Map(readable.map((m, i) => [m.path, parsed[i]?.diagnostics ?? []]));
       const { dependencies } = dedupeDependencies(parsed.flatMap((r) => r.dependencies));
       return {
         dependencies,
-        manifests: present.map((m, i) => ({ path: m.path, diagnostics: parsed[i]?.diagnostics ?? [] })),
+        manifests: present.map((m) => ({
+          path: m.path,
+          diagnostics: unread.has(m.path) ? [unread.get(m.path)!] : (diagnostics.get(m.path) ?? []),
+        })),
       };
     },
   };

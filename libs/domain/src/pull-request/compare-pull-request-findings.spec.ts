@@ -93,4 +93,15 @@ describe('lowestFixAbove', () => {
     expect(lowestFixAbove('PyPI', '2.19.0', ['2.20.0', '3.1.0'])).toBe('2.20.0');
     expect(lowestFixAbove('npm', '1.0.0', [])).toBeNull();
   });
+
+  it('never names a fix at or below the current version: none above is no fix yet', () => {
+    expect(lowestFixAbove('npm', '4.17.20', ['4.17.19', '4.0.0'])).toBeNull();
+    expect(lowestFixAbove('npm', '4.17.20', ['4.17.20'])).toBeNull();
+    expect(lowestFixAbove('PyPI', '3.0.0', ['2.20.0'])).toBeNull();
+  });
+
+  it('names an unorderable fixed version only when the current version does not order either', () => {
+    expect(lowestFixAbove('npm', 'not-a-version', ['2.0.0', '1.0.0'])).toBe('1.0.0');
+    expect(lowestFixAbove('npm', '1.0.0', ['garbage'])).toBeNull();
+  });
 });

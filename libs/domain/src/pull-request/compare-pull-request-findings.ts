@@ -16,16 +16,22 @@ export const pullRequestFindingKey = (
   f: Pick<PullRequestFinding, 'vulnerabilityId' | 'ecosystem' | 'packageName'>,
 ) => `${f.vulnerabilityId}\u0000${f.ecosystem}\u0000${f.packageName}`;
 
-/** The lowest of the fixed versions above `version`; the lowest of them when none orders. */
+/**
+ * The lowest of the fixed versions above `version`; null when none is above (no fix yet): a fix at
+ * or below the version in use fixes nothing. Only when `version` itself does not order in its
+ * ecosystem is the lowest of them named, as nothing can be compared.
+ */
 export function lowestFixAbove(
   ecosystem: Ecosystem,
   version: string,
   fixedVersions: readonly string[],
 ): string | null {
   const scheme = versionScheme(ecosystem);
-  const orderable = scheme.isValid(version) ? fixedVersions.filter((v) => scheme.isValid(v)) : [];
-  const above = orderable.filter((v) => scheme.compare(v, version) > 0).sort((a, b) => scheme.compare(a, b));
-  return above[0] ?? [...fixedVersions].sort()[0] ?? null;
+  if (!scheme.isValid(version)) return [...fixedVersions].sort()[0] ?? null;
+  const above = fixedVersions
+    .filter((v) => scheme.isValid(v) && scheme.compare(v, version) > 0)
+    .sort((a, b) => scheme.compare(a, b));
+  return above[0] ?? null;
 }
 
 export interface PullRequestFindingsInput {

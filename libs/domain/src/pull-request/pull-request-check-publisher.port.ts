@@ -29,6 +29,8 @@ export interface PullRequestCheckReport {
   readonly externalId: string;
   /** Offer the "Accept risk (30 days)" action (check runs only; there are introduced findings). */
   readonly offerAcceptRisk: boolean;
+  /** Set when RepoGuard could not compare the head (a commit status says `error`, not a verdict). */
+  readonly errorCode?: string;
 }
 
 export interface CheckPublishTarget {
@@ -36,7 +38,10 @@ export interface CheckPublishTarget {
   readonly repoId: string;
   readonly owner: string;
   readonly name: string;
-  /** The check run this check published before, updated instead of creating another. */
+  /**
+   * The check run this check published last. GitHub's publisher finds its runs by external id: a
+   * new verdict goes on a new run (GitHub only appends annotations), the same verdict on the same.
+   */
   readonly checkRunId: string | null;
 }
 

@@ -2,8 +2,9 @@ import type { PullRequestCheckReport } from './pull-request-check-publisher.port
 import { CHECK_NAME, type RenderCheckOptions } from './render-pull-request-check';
 
 /**
- * The check of a head RepoGuard could not compare (its steps ran out of retries): neutral with the
- * error code, so the pull request is never left with a pending check.
+ * The check of a head RepoGuard could not compare (its steps ran out of retries): a failure naming
+ * the error code, so the pull request is never left with a pending check, and a head that makes
+ * RepoGuard fail (a manifest built to break a step) gets no pass by it.
  */
 export function renderFailedPullRequestCheck(
   errorCode: string,
@@ -13,13 +14,14 @@ export function renderFailedPullRequestCheck(
     name: CHECK_NAME,
     headSha: options.headSha,
     status: 'completed',
-    conclusion: 'neutral',
-    title: `Not checked: ${errorCode}`,
+    conclusion: 'failure',
+    title: `Check failed: ${errorCode}`,
     summary: `RepoGuard could not compare this pull request's dependencies (\`${errorCode}\`). Re-run the check to try again.`,
     annotations: [],
     detailsUrl: options.detailsUrl,
     externalId: options.checkId,
     offerAcceptRisk: false,
+    errorCode,
   };
 }
 

@@ -122,7 +122,7 @@ describe('renderPullRequestCheck', () => {
 
     expect(report).toMatchObject({
       conclusion: 'neutral',
-      title: '0 new vulnerabilities, 1 resolved',
+      title: '0 new vulnerabilities, 1 resolved, 1 manifest not read in full',
       offerAcceptRisk: false,
     });
     expect(report.summary).not.toContain('### Introduced by this pull request');
@@ -169,6 +169,45 @@ describe('renderPullRequestCheck', () => {
       'a\\|b\\`c\\*d\\_e\\[f\\]g\\(h\\)i\\!j\\~k&lt;l&gt;m&amp;n\\\\o\\#p\\@q\\{r\\}',
     );
     expect(escapeMarkdown('one\r\ntwo\nthree\u2028four')).toBe('one two three four');
+  });
+
+  it('breaks bare URLs so GitHub makes no auto-link of them, in the summary and the annotations', () => {
+    const hostile = finding({
+      summary: 'see https://evil.example/x or HTTP://evil.example and www.evil.example, ftp://evil.example',
+      packageName: 'www.evil.example/pkg',
+      fixedIn: 'https://evil.example/fix',
+    });
+
+    const report = renderPullRequestCheck(comparison({ introduced: [hostile], status: 'FAIL' }), options);
+
+    const autoLink = /(?:https?|ftp):\/\/|www\./i;
+    const ours = report.summary
+      .replace(/https:\/\/osv\.dev\/vulnerability\/[\w-]+/g, '')
+      .replace(options.detailsUrl, '');
+    expect(ours).not.toMatch(autoLink);
+    expect(report.annotations[0]!.title).not.toMatch(autoLink);
+    expect(report.annotations[0]!.message).not.toMatch(autoLink);
+    // Still readable: the text is all there, with an invisible joiner in the scheme and after www.
+    expect(report.annotations[0]!.message.replace(/\u200d/g, '')).toContain('https://evil.example/x');
+  });
+
+  it('strips bidi overrides and zero-width characters from attacker-written text', () => {
+    const hidden = '\u202e\u2066\u200b\u200c\u200d\u2060\ufeff\u200f\u061c';
+    const hostile = finding({
+      summary: `safe${hidden}txt.exe`,
+      packageName: `lo${hidden}dash`,
+      manifestPath: `package${hidden}.json`,
+    });
+
+    const report = renderPullRequestCheck(comparison({ introduced: [hostile], status: 'FAIL' }), options);
+
+    const invisible = /[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\u061c]/;
+    expect(report.summary).not.toMatch(invisible);
+    expect(report.summary).toContain('safetxt.exe');
+    expect(report.summary).toContain('lodash\\@2.14.1');
+    expect(report.annotations[0]!.title).not.toMatch(invisible);
+    expect(report.annotations[0]!.message).not.toMatch(invisible);
+    expect(escapeMarkdown(`a${hidden}b`)).toBe('ab');
   });
 
   it('stays under 65,535 characters however many findings, and says how many it left out', () => {

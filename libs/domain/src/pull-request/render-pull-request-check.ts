@@ -30,13 +30,29 @@ const keyOf = (f: Pick<PullRequestFinding, 'vulnerabilityId' | 'ecosystem' | 'pa
   JSON.stringify([f.vulnerabilityId, f.ecosystem, f.packageName]);
 
 /**
+ * Attacker-written text made safe to show anywhere, markdown or not: bidi overrides and zero-width
+ * characters (Unicode format characters) are dropped, as they make text read other than it is, and
+ * bare URLs are broken with a zero-width joiner inside `://` and after `www`, as GitHub would
+ * otherwise auto-link them (in summaries and annotations alike).
+ */
+export function defang(text: string): string {
+  return (
+    text
+      .replace(/\p{Cf}/gu, '')
+      // Every scheme: GitHub links http(s) and more, and each needs a literal `://`.
+      .replace(/:\/\//g, ':\u200d//')
+      .replace(/\b(www)\./gi, '$1\u200d.')
+  );
+}
+
+/**
  * Text from advisories, package names and paths is written by whoever published them: in a cell it
  * must stay text. Line breaks become spaces, HTML's metacharacters entities, and every markdown
  * metacharacter (the table's `|` included) is backslash-escaped, so no link, image, code span,
- * emphasis, extra column or @mention can come out of it.
+ * emphasis, extra column or @mention can come out of it; then it is defanged (no auto-link).
  */
 export function escapeMarkdown(text: string): string {
-  return (
+  return defang(
     text
       .replace(/[\r\n\u2028\u2029]+/g, ' ')
       // Other control characters (tabs, NULs, escapes) carry nothing a reader needs.
@@ -44,7 +60,7 @@ export function escapeMarkdown(text: string): string {
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
-      .replace(/[\\`*_{}[\]()#!|~@]/g, '\\$&')
+      .replace(/[\\`*_{}[\]()#!|~@]/g, '\\$&'),
   );
 }
 
@@ -134,10 +150,13 @@ export function renderPullRequestCheck(
   const { introduced, resolved, accepted } = comparison;
   const acceptedKeys = new Set(accepted.map(keyOf));
   const counted = introduced.filter((f) => !acceptedKeys.has(keyOf(f)));
+  const unread = comparison.incomplete.length;
   const title =
     comparison.manifestsChanged.length === 0
       ? 'No dependency changes'
-      : `${counted.length} new vulnerabilit${counted.length === 1 ? 'y' : 'ies'}, ${resolved.length} resolved`;
+      : `${counted.length} new vulnerabilit${counted.length === 1 ? 'y' : 'ies'}, ${resolved.length} resolved` +
+        // A WARN (or FAIL) for what could not be read says so where a commit status shows it.
+        (unread > 0 ? `, ${unread} manifest${unread === 1 ? '' : 's'} not read in full` : '');
   const expiries = new Map((options.acceptances ?? []).map((a) => [keyOf(a), a.expiresAt]));
   const until = (f: PullRequestFinding) => expiries.get(keyOf(f))?.toISOString().slice(0, 10) ?? 'in force';
   const sections: Section[] = [];
@@ -173,9 +192,11 @@ export function renderPullRequestCheck(
             startLine: f.line,
             endLine: f.line,
             level: conclusion === 'failure' ? 'failure' : 'warning',
-            title: clip(`${f.vulnerabilityId} (${f.severity}) in ${label(f)}`, MAX_ANNOTATION_TITLE),
+            title: clip(defang(`${f.vulnerabilityId} (${f.severity}) in ${label(f)}`), MAX_ANNOTATION_TITLE),
             message: clipBytes(
-              `${f.summary ?? f.vulnerabilityId}${f.fixedIn ? `; fixed in ${f.fixedIn}` : '; no fix yet'}`,
+              defang(
+                `${f.summary ?? f.vulnerabilityId}${f.fixedIn ? `; fixed in ${f.fixedIn}` : '; no fix yet'}`,
+              ),
               MAX_ANNOTATION_MESSAGE_BYTES,
             ),
           },

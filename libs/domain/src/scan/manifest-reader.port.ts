@@ -11,4 +11,9 @@ export interface ManifestReader {
   listTree(commitSha: string): Promise<TreeBlob[]>;
   /** A blob's raw bytes. */
   readBlob(blobSha: string): Promise<Uint8Array>;
+  /**
+   * The best common ancestor of two commits (where a pull request's head left its base); null when
+   * they have none. Optional: a reader that cannot tell leaves it out.
+   */
+  mergeBase?(baseSha: string, headSha: string): Promise<string | null>;
 }

@@ -100,9 +100,14 @@ export interface ScanRepository {
    * SUPERSEDED (a newer scan took over) or FAILED with a code. A row already final is left alone.
    */
   close(scan: ScanRecordStart, outcome: ScanCloseOutcome, now: Date): Promise<void>;
-  /** The snapshot of the repository's last completed scan, with its commit; null before any. */
+  /**
+   * The snapshot of the repository's last completed scan, with its commit; null before any. With
+   * `defaultBranch`, only scans of that branch count (a scan of another ref asked through the API
+   * is no base for a pull request), and with `commitSha` only those of that commit.
+   */
   latestCompletedSnapshot(
     repoId: string,
+    only?: { readonly defaultBranch: string; readonly commitSha?: string },
   ): Promise<{ snapshotId: string; commitSha: string; scanId?: string } | null>;
   fail(scanId: string, code: string, message: string, now: Date): Promise<void>;
   /** Stores the verdict once per scan: a retry finds it stored and writes nothing. */

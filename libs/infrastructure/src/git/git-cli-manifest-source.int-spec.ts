@@ -90,6 +90,20 @@ describe('any git remote through the git CLI', () => {
       expect(Buffer.from(await git.readBlob(coords(), lock.sha)).toString('utf8')).toBe(LOCK);
     });
 
+    it('finds the merge base of a branch that main moved past, through the reader too', async () => {
+      await repo.createBranch('mb-topic', 'main');
+      const branchPoint = (await source().resolveCommit(coords())).sha;
+      const topic = await repo.commit({ 'README.md': '# topic\n' }, 'topic', 'mb-topic');
+      const mainTip = await repo.commit({ 'requirements.txt': 'django==5.0.0\n' }, 'main moves on');
+
+      const reader = await source().forRepository(coords());
+      expect(await reader.mergeBase!(mainTip, topic)).toBe(branchPoint);
+      expect(await source().mergeBase(coords(), topic, mainTip)).toBe(branchPoint);
+      await expect(source().mergeBase(coords(), mainTip, 'f'.repeat(40))).rejects.toMatchObject({
+        code: 'REF_NOT_FOUND',
+      });
+    });
+
     it('sees new commits on the next resolve, and refuses unknown refs', async () => {
       const git = source();
       await git.resolveCommit(coords());

@@ -141,6 +141,7 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
       resolveCommit: (ref) => this.resolveCommitOf(remote, ref),
       listTree: (commitSha) => this.listTreeOf(remote, commitSha),
       readBlob: (blobSha) => this.readBlobOf(remote, blobSha),
+      mergeBase: (baseSha, headSha) => this.mergeBaseOf(remote, baseSha, headSha),
     });
   }
 
@@ -154,6 +155,10 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
 
   readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array> {
     return this.readBlobOf(this.remote(repo), blobSha);
+  }
+
+  mergeBase(repo: RepoCoordinates, baseSha: string, headSha: string): Promise<string | null> {
+    return this.mergeBaseOf(this.remote(repo), baseSha, headSha);
   }
 
   private remote(repo: RepoCoordinates): Remote {
@@ -309,6 +314,22 @@ export class GitCliManifestSource implements ManifestSource, RepositoryDirectory
         manifests.map((m) => m.sha),
       );
       return manifests.map((m) => ({ path: m.path, sha: m.sha, size: sizes.get(m.sha) ?? 0 }));
+    });
+  }
+
+  /**
+   * `git merge-base` in the blob-less clone (commits and trees are all there): both commits are
+   * resolved first, fetched by id when no branch holds them. Exit 1 with no output: no common
+   * ancestor.
+   */
+  private async mergeBaseOf(remote: Remote, baseSha: string, headSha: string): Promise<string | null> {
+    await this.resolveCommitOf(remote, baseSha);
+    await this.resolveCommitOf(remote, headSha);
+    const url = this.urlOf(remote.repo);
+    return this.exclusive(this.cachePath(remote.repo, url), async (dir) => {
+      const out = await this.git(null, ['merge-base', baseSha, headSha], dir).catch(() => null);
+      const sha = out?.toString('utf8').trim() ?? '';
+      return SHA.test(sha) ? sha : null;
     });
   }
 

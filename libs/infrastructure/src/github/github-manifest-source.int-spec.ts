@@ -192,6 +192,17 @@ describe('GithubManifestSource against the GitHub stand-in', () => {
       await expect(source.resolveCommit(repoOf(trunk))).resolves.toEqual({ sha, ref: 'trunk' });
     });
 
+    it("finds the merge base with GitHub's compare API, asking for one commit; unknown sides have none", async () => {
+      // release/1.x left main at `first`; main moved on to `second`.
+      await expect(source.mergeBase(repoOf(repo), second, onBranch)).resolves.toBe(first);
+      expect(github.requests).toEqual([
+        { method: 'GET', path: `/repos/acme/platform/compare/${second}...${onBranch}`, query: 'per_page=1' },
+      ]);
+      await expect(source.mergeBase(repoOf(repo), second, 'f'.repeat(40))).resolves.toBeNull();
+      const reader = await source.forRepository(repoOf(repo));
+      await expect(reader.mergeBase!(onBranch, second)).resolves.toBe(first);
+    });
+
     it('reports an unknown ref as REF_NOT_FOUND', async () => {
       const error = await rejection(source.resolveCommit(repoOf(repo), 'no-such-branch'));
       expect(error).toBeInstanceOf(NotFoundError);

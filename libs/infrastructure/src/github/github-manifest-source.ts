@@ -151,6 +151,38 @@ export class GithubManifestSource implements ManifestSource, RepositoryDirectory
     );
   }
 
+  /**
+   * GitHub's compare API (`merge_base_commit`); one commit asked for, as only the merge base is
+   * read. Commits without a common ancestor (GitHub's 404) have none.
+   */
+  async mergeBase(repo: RepoCoordinates, baseSha: string, headSha: string): Promise<string | null> {
+    const basehead = `${baseSha}...${headSha}`;
+    try {
+      return await this.call(
+        {
+          what: `GET /repos/${slug(repo)}/compare/${basehead}`,
+          missing: () => new NotFoundError('REF_NOT_FOUND', `${basehead} has no merge base in ${slug(repo)}`),
+        },
+        async (signal) => {
+          const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+            ...params(repo),
+            basehead,
+            per_page: 1,
+            request: { signal },
+          });
+          const sha: unknown =
+            isObject(data) && isObject(data.merge_base_commit) ? data.merge_base_commit.sha : undefined;
+          if (typeof sha !== 'string' || !SHA.test(sha))
+            throw unusable(`the comparison ${basehead} has no merge base`);
+          return sha;
+        },
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
   private async defaultBranch(repo: RepoCoordinates): Promise<string> {
     return (await this.describeRepository(repo)).defaultBranch;
   }

@@ -120,31 +120,82 @@ describe('GithubPullRequestCheckPublisher', () => {
     expect(run!.annotations.map((a) => a.start_line)).toEqual(sent.annotations.map((a) => a.startLine));
   });
 
-  it('updates the same run when the check is published again, without copying its annotations', async () => {
+  it('puts a new verdict (Accept risk: failure → success) on a new run, without the old annotations', async () => {
     const { sha, publisher, target } = await setUp();
     const first = report(sha);
     const { checkRunId } = await publisher.publish(target('web'), first);
 
-    const again = await publisher.publish(
-      target('web', checkRunId),
-      report(sha, {
-        externalId: first.externalId,
-        conclusion: 'success',
-        title: '0 new vulnerabilities, 0 resolved',
-        summary: '**OK**: risks accepted.',
-        offerAcceptRisk: false,
-      }),
-    );
-
-    expect(again.checkRunId).toBe(checkRunId);
-    const runs = github.checkRuns('acme/web');
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({
+    const accepted = report(sha, {
+      externalId: first.externalId,
       conclusion: 'success',
+      title: '0 new vulnerabilities, 0 resolved',
+      summary: '**OK**: risks accepted.',
+      annotations: [],
+      offerAcceptRisk: false,
+    });
+    const again = await publisher.publish(target('web', checkRunId), accepted);
+    // A retry of the same verdict (the row not updated yet) finds that new run: no third one.
+    const retried = await publisher.publish(target('web', checkRunId), accepted);
+
+    expect(again.checkRunId).not.toBe(checkRunId);
+    expect(retried.checkRunId).toBe(again.checkRunId);
+    const runs = github.checkRuns('acme/web');
+    expect(runs.map((r) => [String(r.id), r.conclusion, r.annotations.length])).toEqual([
+      [checkRunId, 'failure', 120],
+      [again.checkRunId, 'success', 0],
+    ]);
+    // The failed run keeps its verdict; its button, which no longer leads anywhere, is gone.
+    expect(runs[0]!.actions).toEqual([]);
+    expect(runs[1]).toMatchObject({
+      externalId: first.externalId,
       actions: [],
       output: { summary: '**OK**: risks accepted.' },
     });
-    expect(runs[0]!.annotations).toHaveLength(120);
+  });
+
+  it('puts FAIL → WARN on a new run with one copy of the warnings, and updates a run for the same verdict', async () => {
+    const { sha, publisher, target } = await setUp();
+    const failed = report(sha, { annotations: annotations(3) });
+    const { checkRunId } = await publisher.publish(target('web'), failed);
+    const warning = annotations(3).map((a) => ({ ...a, level: 'warning' as const }));
+
+    const warned = await publisher.publish(
+      target('web', checkRunId),
+      report(sha, { externalId: failed.externalId, conclusion: 'neutral', annotations: warning }),
+    );
+    // The same verdict with one more finding: the run is updated, its annotations completed.
+    const more = [...warning, { ...warning[0]!, startLine: 40, endLine: 40, title: 'GHSA-new' }];
+    const grown = await publisher.publish(
+      target('web', warned.checkRunId),
+      report(sha, { externalId: failed.externalId, conclusion: 'neutral', annotations: more }),
+    );
+
+    expect(grown.checkRunId).toBe(warned.checkRunId);
+    const runs = github.checkRuns('acme/web');
+    expect(runs.map((r) => [String(r.id), r.conclusion])).toEqual([
+      [checkRunId, 'failure'],
+      [warned.checkRunId, 'neutral'],
+    ]);
+    expect(runs[1]!.annotations.map((a) => [a.annotation_level, a.start_line])).toEqual([
+      ['warning', 1],
+      ['warning', 2],
+      ['warning', 3],
+      ['warning', 40],
+    ]);
+  });
+
+  it('puts a verdict whose findings changed on a new run, so no annotation of a finding gone stays', async () => {
+    const { sha, publisher, target } = await setUp();
+    const before = report(sha, { annotations: annotations(2) });
+    const { checkRunId } = await publisher.publish(target('web'), before);
+
+    const after = await publisher.publish(
+      target('web', checkRunId),
+      report(sha, { externalId: before.externalId, annotations: annotations(1) }),
+    );
+
+    expect(after.checkRunId).not.toBe(checkRunId);
+    expect(github.checkRuns('acme/web')[1]!.annotations.map((a) => a.start_line)).toEqual([1]);
   });
 
   it('shows a check in progress, then its verdict on the same run; a status goes pending, then final', async () => {
@@ -199,6 +250,25 @@ describe('GithubPullRequestCheckPublisher', () => {
     expect(first!.description!.length).toBeLessThanOrEqual(140);
     // WARN does not block a merge, as a neutral check run does not: success, said in the description.
     expect(second).toMatchObject({ state: 'success', description: 'WARN: 1 new' });
+  });
+
+  it('gives a check that could not be done an `error` status, never a success', async () => {
+    const { toolsSha, publisher, target } = await setUp();
+
+    await publisher.publish(
+      target('tools'),
+      report(toolsSha, {
+        conclusion: 'failure',
+        title: 'Check failed: MANIFEST_TOO_LARGE',
+        errorCode: 'MANIFEST_TOO_LARGE',
+        annotations: [],
+        offerAcceptRisk: false,
+      }),
+    );
+
+    expect(github.statuses('acme/tools').map((s) => [s.state, s.description])).toEqual([
+      ['error', 'ERROR: Check failed: MANIFEST_TOO_LARGE'],
+    ]);
   });
 
   it('throws a retryable error on a 503 and publishes once on the retry, even when the run was half sent', async () => {

@@ -41,11 +41,12 @@ type AnnotationBody = NonNullable<NonNullable<Parameters<Octo['create']>[0]>['ou
 
 /**
  * Puts a pull request's check on GitHub: a check run when the GitHub App is installed on the
- * repository (its installation token; created once, then updated; annotations 50 per request, the
- * rest appended), else a commit status through the org's token (context `RepoGuard`). It never
- * retries: what a retry may fix throws IntegrationUnavailableError, GitHub's refusals a DomainError
- * with a stable code. A retried publish finds the run it created before by its external id and
- * sends only the annotations the run does not have yet, so retries add no second run nor copies.
+ * repository (its installation token; annotations 50 per request, the rest appended), else a
+ * commit status through the org's token (context `RepoGuard`). A run is created per verdict and
+ * updated until the verdict changes (see runToUpdate). It never retries: what a retry may fix
+ * throws IntegrationUnavailableError, GitHub's refusals a DomainError with a stable code. A retried
+ * publish finds the run it created before by its external id and sends only the annotations the
+ * run does not have yet, so retries add no second run nor copies.
  */
 export class GithubPullRequestCheckPublisher implements PullRequestCheckPublisher {
   private readonly octokit: Octokit;
@@ -86,8 +87,7 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     authorization: string,
   ): Promise<string> {
     const repo = { owner: target.owner, repo: target.name, headers: { authorization } };
-    const existing = target.checkRunId ?? (await this.findRun(target, report, authorization));
-    const present = existing ? await this.annotationKeys(target, existing, authorization) : new Set<string>();
+    const { existing, present, replaced } = await this.runToUpdate(target, report, authorization);
     const pending = report.annotations.filter((a) => !present.has(keyOf(a))).map(toGithubAnnotation);
     const batches: AnnotationBody[] = [];
     for (let i = 0; i < pending.length; i += ANNOTATIONS_PER_REQUEST) {
@@ -112,6 +112,13 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
       output: output(batches[0]),
     };
     const slug = `${target.owner}/${target.name}`;
+    // The run left behind keeps its verdict but loses its button: RepoGuard acts on the new run only.
+    // First, so a retry after a failed create still finds the old run newest and does it again.
+    if (replaced) {
+      await this.call(`PATCH /repos/${slug}/check-runs/${replaced}`, () =>
+        this.octokit.rest.checks.update({ ...repo, check_run_id: Number(replaced), actions: [] }),
+      );
+    }
     const id = existing
       ? (await this.call(`PATCH /repos/${slug}/check-runs/${existing}`, () =>
           this.octokit.rest.checks.update({ ...repo, check_run_id: Number(existing), ...fields }),
@@ -133,12 +140,35 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     return id;
   }
 
-  /** The run an earlier attempt of this check created (same head, name and external id), if any. */
-  private async findRun(
+  /**
+   * The run to update, with the annotations it has; none: create one. GitHub only ever appends
+   * annotations, so a run can show a verdict only if it has none this verdict lacks: the newest run
+   * of this check (by external id) is updated while in progress, or when it is completed with the
+   * same conclusion and no annotation of another finding or level (a retry, or one more finding).
+   * Any other verdict gets a new run, as GitHub asks of re-runs; GitHub shows the newest.
+   */
+  private async runToUpdate(
     target: CheckPublishTarget,
     report: PullRequestCheckReport,
     authorization: string,
-  ): Promise<string | null> {
+  ): Promise<{ existing: string | null; present: Set<string>; replaced?: string }> {
+    const newest = await this.newestRun(target, report, authorization);
+    if (!newest) return { existing: null, present: new Set<string>() };
+    const id = String(newest.id);
+    const replace = { existing: null, present: new Set<string>(), replaced: id };
+    const present = await this.annotationKeys(target, id, authorization);
+    if (newest.status !== 'completed') return { existing: id, present };
+    if (report.status !== 'completed' || newest.conclusion !== report.conclusion) return replace;
+    const wanted = new Set(report.annotations.map(keyOf));
+    return [...present].every((key) => wanted.has(key)) ? { existing: id, present } : replace;
+  }
+
+  /** The newest run this check published on the head (same name and external id), if any. */
+  private async newestRun(
+    target: CheckPublishTarget,
+    report: PullRequestCheckReport,
+    authorization: string,
+  ): Promise<{ id: number; status: string; conclusion: string | null } | null> {
     const what = `GET /repos/${target.owner}/${target.name}/commits/${report.headSha}/check-runs`;
     const runs = await this.call(what, () =>
       this.octokit.paginate(this.octokit.rest.checks.listForRef, {
@@ -154,7 +184,7 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
     const mine = runs
       .filter((run) => run.external_id === report.externalId)
       .sort((a, b) => Number(b.id) - Number(a.id));
-    return mine[0] ? String(mine[0].id) : null;
+    return mine[0] ?? null;
   }
 
   private async annotationKeys(
@@ -217,11 +247,14 @@ export class GithubPullRequestCheckPublisher implements PullRequestCheckPublishe
 }
 
 /**
- * A status has no `neutral`: WARN (neutral) is `success` with the warning in its description, as a
- * neutral check run does not block a merge either; a check not finished is `pending`.
+ * A status has no `neutral`. WARN (neutral) is `success` with `WARN:` opening its description: a
+ * neutral check run does not block a merge either (GitHub counts it as passing a required check),
+ * and an org that wants an unread manifest to block sets `fail_on_incomplete` (FAIL). A check that
+ * could not be done is `error`, never `success`; one not finished is `pending`.
  */
-export function statusStateOf(report: PullRequestCheckReport): 'pending' | 'success' | 'failure' {
+export function statusStateOf(report: PullRequestCheckReport): 'pending' | 'success' | 'failure' | 'error' {
   if (report.status !== 'completed' || !report.conclusion) return 'pending';
+  if (report.errorCode !== undefined) return 'error';
   return report.conclusion === 'failure' ? 'failure' : 'success';
 }
 
@@ -230,11 +263,13 @@ function statusDescription(report: PullRequestCheckReport): string {
   const verdict =
     report.status !== 'completed'
       ? null
-      : report.conclusion === 'failure'
-        ? 'FAIL'
-        : report.conclusion === 'neutral'
-          ? 'WARN'
-          : 'OK';
+      : report.errorCode !== undefined
+        ? 'ERROR'
+        : report.conclusion === 'failure'
+          ? 'FAIL'
+          : report.conclusion === 'neutral'
+            ? 'WARN'
+            : 'OK';
   const text = (verdict ? `${verdict}: ${report.title}` : report.title).replace(/\s+/g, ' ');
   return text.length <= MAX_STATUS_DESCRIPTION ? text : `${text.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`;
 }

@@ -5,6 +5,7 @@ export interface RepoKeyedManifestReader {
   resolveCommit(repo: RepoCoordinates, ref?: string): Promise<ResolvedCommit>;
   listTree(repo: RepoCoordinates, commitSha: string): Promise<TreeBlob[]>;
   readBlob(repo: RepoCoordinates, blobSha: string): Promise<Uint8Array>;
+  mergeBase(repo: RepoCoordinates, baseSha: string, headSha: string): Promise<string | null>;
 }
 
 /**
@@ -19,5 +20,6 @@ export function bindManifestReader(
     resolveCommit: async (ref) => (await client()).resolveCommit(repo, ref),
     listTree: async (commitSha) => (await client()).listTree(repo, commitSha),
     readBlob: async (blobSha) => (await client()).readBlob(repo, blobSha),
+    mergeBase: async (baseSha, headSha) => (await client()).mergeBase(repo, baseSha, headSha),
   };
 }

@@ -334,12 +334,18 @@ export class MikroOrmScanRepository implements ScanRepository {
 
   async latestCompletedSnapshot(
     repoId: string,
+    only?: { readonly defaultBranch: string; readonly commitSha?: string },
   ): Promise<{ snapshotId: string; commitSha: string; scanId: string } | null> {
-    const row = (await this.knex()('scans as s')
+    const query = this.knex()('scans as s')
       .join('dependency_snapshots as d', 'd.id', 's.snapshot_id')
-      .where({ 's.repo_id': repoId, 's.status': 'COMPLETED' })
-      .orderByRaw(NEWEST_FIRST('s'))
-      .first('s.id', 's.snapshot_id', 'd.commit_sha')) as
+      .where({ 's.repo_id': repoId, 's.status': 'COMPLETED' });
+    if (only) {
+      // No ref: the default branch (schedules, advisories, the API without one); a push names it in full.
+      const branch = only.defaultBranch;
+      void query.whereRaw('(s.ref is null or s.ref in (?, ?))', [branch, `refs/heads/${branch}`]);
+      if (only.commitSha !== undefined) void query.where('d.commit_sha', only.commitSha);
+    }
+    const row = (await query.orderByRaw(NEWEST_FIRST('s')).first('s.id', 's.snapshot_id', 'd.commit_sha')) as
       { id: string; snapshot_id: string; commit_sha: string } | undefined;
     return row ? { snapshotId: row.snapshot_id, commitSha: row.commit_sha, scanId: row.id } : null;
   }

@@ -166,4 +166,32 @@ describe('scan start order', () => {
       newerSnapshot,
     );
   });
+
+  it('serves as a pull request base only completed scans of the default branch, and of the commit asked', async () => {
+    const repo = await connectedRepo();
+    const completedScan = async (ref: string | null, commitSha: string) => {
+      const scan = { ...scanOf(repo), ref };
+      await scans.start(scan);
+      const snapshotId = await snapshotOf(repo, commitSha);
+      await knex()('scans').where({ id: scan.scanId }).update({ snapshot_id: snapshotId });
+      await scans.complete(scan.scanId, new Date());
+      return snapshotId;
+    };
+    const scheduled = await completedScan(null, 'a'.repeat(40));
+    const pushed = await completedScan('refs/heads/main', 'b'.repeat(40));
+    // POST /repos/{id}/scans {ref} scanned another branch last.
+    const feature = await completedScan('feature', 'c'.repeat(40));
+
+    expect(await scans.latestCompletedSnapshot(repo.repoId)).toMatchObject({ snapshotId: feature });
+    expect(await scans.latestCompletedSnapshot(repo.repoId, { defaultBranch: 'main' })).toMatchObject({
+      snapshotId: pushed,
+      commitSha: 'b'.repeat(40),
+    });
+    const asked = (commitSha: string) =>
+      scans.latestCompletedSnapshot(repo.repoId, { defaultBranch: 'main', commitSha });
+    expect(await asked('a'.repeat(40))).toMatchObject({ snapshotId: scheduled });
+    expect(await asked('c'.repeat(40))).toBeNull();
+    await completedScan('main', 'd'.repeat(40));
+    expect(await asked('d'.repeat(40))).not.toBeNull();
+  });
 });

@@ -75,6 +75,7 @@ function deps(
     errorCode: null,
     requestedBy: 'test',
     requestedAt: new Date(),
+    headAt: new Date(),
     createdAt: new Date(),
     completedAt: null,
   };

@@ -54,6 +54,7 @@ export class TemporalPullRequestCheckStarter implements PullRequestCheckStarter 
       baseSha: check.baseSha,
       requestedBy: check.requestedBy,
       requestedAt: check.requestedAt.toISOString(),
+      headAt: check.headAt.toISOString(),
     };
     const fullName = `${target.owner}/${target.name}`;
     const signalWithStart = () =>

@@ -12,6 +12,12 @@ export function isNewerHead(a: CheckRequestOrder, b: CheckRequestOrder): boolean
   return a.checkId > b.checkId;
 }
 
+// Superseded requests a run remembers, so the relay's copies of them are not superseded again
+// (superseding is idempotent: a copy beyond these costs one step, nothing else).
+const SUPERSEDED_KEPT = 500;
+
+const keyOf = (request: CheckRequestOrder) => `${request.checkId}@${at(request.requestedAt)}`;
+
 const orderOf = ({ checkId, headAt, requestedAt }: CheckRequestOrder): CheckRequestOrder => ({
   checkId,
   headAt,
@@ -29,6 +35,7 @@ export class CheckRequestInbox {
   private next: PullRequestCheckRequest | undefined;
   private newest: CheckRequestOrder | undefined;
   private passedOver: PullRequestCheckRequest[] = [];
+  private readonly superseded = new Set<string>();
 
   constructor(carried?: PullRequestCheckRequest, latest?: CheckRequestOrder) {
     this.next = carried;
@@ -54,7 +61,7 @@ export class CheckRequestInbox {
       // The same head: a copy, or asked again (a rerequest), which is checked again from the start.
       if (at(request.requestedAt) <= at(latest.requestedAt)) return false;
     } else if (latest && !isNewerHead(request, latest)) {
-      this.passedOver.push(request);
+      if (!this.superseded.has(keyOf(request))) this.passedOver.push(request);
       return false;
     } else if (this.next) {
       this.passedOver.push(this.next);
@@ -76,7 +83,13 @@ export class CheckRequestInbox {
     const taken = new Map<string, PullRequestCheckRequest>();
     while (this.passedOver.length > 0 && taken.size < limit) {
       const request = this.passedOver.shift()!;
-      taken.set(`${request.checkId}@${at(request.requestedAt)}`, request);
+      if (this.superseded.has(keyOf(request))) continue;
+      taken.set(keyOf(request), request);
+    }
+    for (const key of taken.keys()) {
+      this.superseded.add(key);
+      if (this.superseded.size > SUPERSEDED_KEPT)
+        this.superseded.delete(this.superseded.values().next().value!);
     }
     return [...taken.values()];
   }

@@ -36,14 +36,18 @@ function stubs(over: Partial<CheckActivities> = {}): CheckActivities {
 }
 
 let clock = Date.parse('2026-12-05T00:00:00Z');
-const request = (): PullRequestCheckRequest => ({
-  checkId: randomUUID(),
-  headSha: randomUUID().replace(/-/g, '').padEnd(40, '0'),
-  baseRef: 'main',
-  baseSha: null,
-  requestedBy: 'webhook:history',
-  requestedAt: new Date((clock += 1000)).toISOString(),
-});
+const request = (): PullRequestCheckRequest => {
+  const at = new Date((clock += 1000)).toISOString();
+  return {
+    checkId: randomUUID(),
+    headSha: randomUUID().replace(/-/g, '').padEnd(40, '0'),
+    baseRef: 'main',
+    baseSha: null,
+    requestedBy: 'webhook:history',
+    requestedAt: at,
+    headAt: at,
+  };
+};
 
 /** One pull request's workflow: `drive` signals it, the run ends when idle. */
 async function pullRequest(

@@ -304,6 +304,23 @@ describe('pull-request checks', () => {
       repository: { id: githubId },
     });
     expect(foreign.body).toMatchObject({ handled: false, outcome: 'no check of RepoGuard on this head' });
+    // "Re-run" on the older head's run: refused, and the newest head's check stays as it ended.
+    const older = all.find((c: { head_sha: string }) => c.head_sha === first);
+    const olderRerun = await deliver('check_run', {
+      action: 'rerequested',
+      check_run: { id: 424242, head_sha: first, external_id: older.check_id, pull_requests: [] },
+      repository: { id: githubId },
+    });
+    expect(olderRerun.status).toBe(202);
+    expect(olderRerun.body).toMatchObject({
+      handled: false,
+      outcome: 'not the newest head of the pull request: only its check is checked again',
+    });
+    const after = await finalCheck(4);
+    expect(after.all.map((c: { head_sha: string; state: string }) => [c.head_sha, c.state])).toEqual([
+      [second, 'completed'],
+      [first, 'superseded'],
+    ]);
   });
 
   it('passes a pull request that upgrades a vulnerable dependency away, listing it as resolved', async () => {

@@ -130,4 +130,43 @@ describe('POST /api/v1/webhooks/github: check_run requested_action', () => {
     expect(forged.status).toBe(401);
     expect(await riskRows()).toEqual([]);
   });
+
+  it('refuses check_run and check_suite rerequests on an org’s own webhook URL too (App only)', async () => {
+    const issued = await stack.call(org.ownerToken, 'POST', `/api/v1/orgs/${org.orgId}/webhook-secret`);
+    expect(issued.status).toBe(201);
+    const { payload } = connectedEvent(ACCEPT_RISK_ACTION);
+    const run = payload['check_run'] as Record<string, unknown>;
+    const deliveries = {
+      check_run: { ...payload, action: 'rerequested' },
+      check_suite: {
+        action: 'rerequested',
+        check_suite: { id: 1, head_sha: run['head_sha'], pull_requests: [] },
+        repository: payload['repository'],
+        sender: payload['sender'],
+      },
+    };
+    for (const [event, body] of Object.entries(deliveries)) {
+      const raw = JSON.stringify(body);
+      const answer = await request(`${stack.url}${issued.body.webhook_path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': await sign(issued.body.secret, raw),
+        },
+        body: raw,
+      });
+      expect({ event, status: answer.status, code: answer.body.error?.code }).toEqual({
+        event,
+        status: 403,
+        code: 'WEBHOOK_EVENT_NOT_ALLOWED',
+      });
+    }
+    const requested = await knex()('audit_logs').where({
+      org_id: org.orgId,
+      action: 'pull_request_check.requested',
+    });
+    expect(requested).toEqual([]);
+  });
 });

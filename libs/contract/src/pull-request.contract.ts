@@ -21,8 +21,17 @@ export interface PullRequestCheckRequest {
    * signals arrive in (a relay may send an older one late); a rerequest of the same head is newer.
    */
   readonly requestedAt: string;
+  /**
+   * When a `pull_request` delivery last named this head (ISO 8601, milliseconds): the newest head
+   * is the latest of these, whatever the request times say (a rerequest of an older head is newer
+   * by request time, yet never makes that head the newest).
+   */
+  readonly headAt: string;
   readonly correlationId?: string;
 }
+
+/** What orders the requests of one pull request: its newest head, then its newest request. */
+export type CheckRequestOrder = Pick<PullRequestCheckRequest, 'checkId' | 'headAt' | 'requestedAt'>;
 
 export interface PrScanInput {
   readonly orgId: string;
@@ -40,8 +49,10 @@ export interface PrScanInput {
   readonly checksPerRun?: number;
   /** Heartbeat timeout of the long steps; default as scans. */
   readonly heartbeatTimeoutMs?: number;
-  /** Requests carried over a continue-as-new: only the newest is ever checked. */
+  /** The request waiting to be checked, carried over a continue-as-new. */
   readonly carried?: PullRequestCheckRequest;
+  /** The newest request the runs before saw: an older one arriving late is never checked. */
+  readonly latest?: CheckRequestOrder;
 }
 
 export const DEFAULT_PR_SCAN_IDLE_MS = 60 * 60 * 1000;

@@ -99,15 +99,24 @@ describe('prScanWorkflow', () => {
   }
 
   let clock = Date.now();
-  const request = (over: Partial<PullRequestCheckRequest> = {}): PullRequestCheckRequest => ({
-    checkId: randomUUID(),
-    headSha: randomUUID().replace(/-/g, '').padEnd(40, '0'),
-    baseRef: 'main',
-    baseSha: null,
-    requestedBy: 'webhook:test',
-    // Each request newer than the one before, as the rows' request times are.
+  // A new head, each newer than the one before (as pull_request deliveries name them).
+  const request = (over: Partial<PullRequestCheckRequest> = {}): PullRequestCheckRequest => {
+    const at = new Date((clock += 1000)).toISOString();
+    return {
+      checkId: randomUUID(),
+      headSha: randomUUID().replace(/-/g, '').padEnd(40, '0'),
+      baseRef: 'main',
+      baseSha: null,
+      requestedBy: 'webhook:test',
+      requestedAt: at,
+      headAt: at,
+      ...over,
+    };
+  };
+  /** The same head asked for again (a rerequest, an accepted risk): a newer request time only. */
+  const again = (r: PullRequestCheckRequest): PullRequestCheckRequest => ({
+    ...r,
     requestedAt: new Date((clock += 1000)).toISOString(),
-    ...over,
   });
 
   const send = (taskQueue: string, input: PrScanInput, r: PullRequestCheckRequest) =>
@@ -202,4 +211,93 @@ describe('prScanWorkflow', () => {
       expect(described.runId).not.toBe(handle.signaledRunId);
     });
   });
+
+  it('ends a request that arrives after a newer one (relayed out of order) as superseded', async () => {
+    const steps = new Steps();
+    const { worker, taskQueue, input } = await start(steps);
+    await worker.runUntil(async () => {
+      const older = request();
+      const newer = request();
+      const handle = await send(taskQueue, input, newer);
+      // The first and only copy of the older request.
+      await send(taskQueue, input, older);
+      await handle.result();
+      expect(steps.calls).toContain(`supersede:${older.checkId}`);
+      expect(steps.calls.filter((c) => c.startsWith('publish:'))).toEqual([`publish:${newer.checkId}`]);
+    });
+  });
+
+  it('a rerequest of an older head never supersedes the newest head mid-check; it ends superseded', async () => {
+    const steps = new Steps();
+    const { worker, taskQueue, input } = await start(steps);
+    await worker.runUntil(async () => {
+      const h1 = request();
+      const handle = await send(taskQueue, input, h1);
+      await until(() => steps.calls.includes(`publish:${h1.checkId}`), 'h1 published');
+      const h2 = request();
+      steps.held.set(h2.checkId, () => undefined);
+      await send(taskQueue, input, h2);
+      await until(() => steps.calls.includes(`compare:${h2.checkId}`), 'h2 compare');
+      // "Re-run" (or Accept risk) on h1's check run: same row, a newer request time, its old head time.
+      await send(taskQueue, input, again(h1));
+      // Released once the workflow has the rerequest in its history: it came while h2 was checked.
+      let signals = 0;
+      while (signals < 3) {
+        const { events } = await handle.fetchHistory();
+        signals = (events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+      }
+      steps.held.get(h2.checkId)!();
+      await handle.result();
+      expect(steps.calls).toContain(`supersede:${h1.checkId}`);
+      expect(steps.calls).not.toContain(`supersede:${h2.checkId}`);
+      expect(steps.calls).not.toContain(`cancelled:${h2.checkId}`);
+      expect(steps.calls.filter((c) => c.startsWith('publish:'))).toEqual([
+        `publish:${h1.checkId}`,
+        `publish:${h2.checkId}`,
+      ]);
+    });
+  });
+
+  it('restarts the check of the head being checked when it is asked for again (an accepted risk)', async () => {
+    const steps = new Steps();
+    const { worker, taskQueue, input } = await start(steps);
+    await worker.runUntil(async () => {
+      const head = request();
+      steps.held.set(head.checkId, () => undefined);
+      const handle = await send(taskQueue, input, head);
+      await until(() => steps.calls.includes(`compare:${head.checkId}`), 'the first compare');
+      steps.held.delete(head.checkId);
+      await send(taskQueue, input, again(head));
+      await handle.result();
+      expect(steps.calls.filter((c) => !c.startsWith('cancelled:'))).toEqual([
+        `begin:${head.checkId}`,
+        `compare:${head.checkId}`,
+        `begin:${head.checkId}`,
+        `compare:${head.checkId}`,
+        `publish:${head.checkId}`,
+      ]);
+    });
+  });
+
+  it('ends every row of a flood of concurrent requests, in any order, and completes the newest head', async () => {
+    const steps = new Steps();
+    const { worker, taskQueue, input } = await start(steps);
+    await worker.runUntil(async () => {
+      const requests = Array.from({ length: 300 }, () => request());
+      const shuffled = [...requests].sort(() => Math.random() - 0.5);
+      const handle = await send(taskQueue, input, shuffled[0]!);
+      // Concurrent signals: the server takes them in no particular order.
+      for (let i = 1; i < shuffled.length; i += 100)
+        await Promise.all(shuffled.slice(i, i + 100).map((r) => send(taskQueue, input, r)));
+      await temporal.client.workflow.getHandle(handle.workflowId).result();
+      const newest = requests[requests.length - 1]!;
+      const ended = new Map<string, string>();
+      for (const call of steps.calls) {
+        const [step, checkId] = call.split(':');
+        if (step === 'supersede' || step === 'publish' || step === 'fail') ended.set(checkId!, step);
+      }
+      expect(requests.filter((r) => !ended.has(r.checkId))).toEqual([]);
+      expect(ended.get(newest.checkId)).toBe('publish');
+    });
+  }, 300_000);
 });

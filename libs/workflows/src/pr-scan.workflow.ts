@@ -21,6 +21,7 @@ import {
   type PrScanInput,
   type PullRequestCheckRequest,
 } from '@repoguard/contract';
+import { CheckRequestInbox } from './pr-scan/check-request-inbox';
 import { stepRetry } from './step-retry';
 
 const retry = stepRetry;
@@ -44,8 +45,8 @@ function checkActivities(orgId: string, heartbeatTimeout: number) {
   };
 }
 
-const newer = (a: PullRequestCheckRequest, than: PullRequestCheckRequest | undefined): boolean =>
-  than === undefined || Date.parse(a.requestedAt) > Date.parse(than.requestedAt);
+// Superseded in one go at most this many at a time: a flood of requests is ended in parallel.
+const SUPERSEDE_BATCH = 20;
 
 /** The failure's code: the domain error's (carried as the failure type) or a generic one. */
 function errorCodeOf(error: unknown): string {
@@ -58,8 +59,12 @@ function errorCodeOf(error: unknown): string {
  * The checks of one pull request (`pr-scan:<repo>:<number>`). Each request names a head; the
  * workflow waits for a quiet window, checks the newest head, and a request for a newer head that
  * arrives while a check runs cancels it: the older row ends `superseded`, and only the newest head
- * gets a completed check. A check whose steps ran out of retries ends `failed`, published as a
- * neutral check naming the error, so the pull request never keeps a pending check.
+ * gets a completed check. Requests are ordered by their head (`headAt`), not by when they were
+ * asked for: a rerequest of an older head never supersedes the newest head's check; that request,
+ * and any other request that arrives after a newer one, ends `superseded`, so no row is left
+ * queued. A rerequest of the head being checked restarts its check. A check whose steps ran out of
+ * retries ends `failed`, published as a neutral check naming the error, so the pull request never
+ * keeps a pending check.
  */
 export async function prScanWorkflow(input: PrScanInput): Promise<void> {
   const acts = checkActivities(input.orgId, input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
@@ -79,41 +84,50 @@ export async function prScanWorkflow(input: PrScanInput): Promise<void> {
     ...(request.correlationId ? { correlationId: request.correlationId } : {}),
   });
 
-  let waiting: PullRequestCheckRequest | undefined = input.carried;
-  let checking: PullRequestCheckRequest | undefined;
+  const inbox = new CheckRequestInbox(input.carried, input.latest);
   let checkScope: CancellationScope | undefined;
-  // Read through a function: the signal handler changes it while this code awaits.
-  const newest = () => waiting;
-  // Waiting requests a newer one replaced before they were checked: their rows end superseded.
-  const passedOver: PullRequestCheckRequest[] = [];
-
   setHandler(pullRequestCheckRequested, (request) => {
-    // A copy the relay sent again, or an older request arriving late: the newest one stands.
-    if (!newer(request, waiting) || (checking && !newer(request, checking))) return;
-    if (waiting && waiting.checkId !== request.checkId) passedOver.push(waiting);
-    waiting = request;
-    if (checking) checkScope?.cancel();
+    // The check running is of an older head, or of this head asked again: it starts over.
+    if (inbox.offer(request)) checkScope?.cancel();
   });
 
   const quietWindowMs = input.quietWindowMs ?? DEFAULT_QUIET_WINDOW_MS;
   const checksPerRun = input.checksPerRun ?? DEFAULT_PR_CHECKS_PER_RUN;
-  const supersedePassedOver = async () => {
-    while (passedOver.length > 0) {
-      const older = passedOver.shift()!;
-      if (older.checkId !== waiting?.checkId) await acts.supersede(stepOf(older));
+  // Only what the next run needs: the request waiting and the newest one seen.
+  const continueWith = async () => {
+    await supersedeStale();
+    const { carried: _carried, latest: _latest, ...settings } = input;
+    const { waiting, latest } = inbox;
+    await continueAsNew<typeof prScanWorkflow>({
+      ...settings,
+      ...(waiting ? { carried: waiting } : {}),
+      ...(latest ? { latest } : {}),
+    });
+  };
+  const supersedeStale = async (): Promise<void> => {
+    while (inbox.hasStale) {
+      // Each request only if its row is still that request (a rerequest since then is checked).
+      await Promise.all(inbox.takeStale(SUPERSEDE_BATCH).map((stale) => acts.supersede(stepOf(stale))));
+      if (workflowInfo().continueAsNewSuggested) return continueWith();
     }
   };
 
   for (let checks = 0; ;) {
-    await supersedePassedOver();
+    await supersedeStale();
     // Nothing asked for a while: this run ends, and the next request starts a new one.
-    if (!(await condition(() => waiting !== undefined, input.idleMs ?? DEFAULT_PR_SCAN_IDLE_MS))) return;
+    const asked = await condition(
+      () => inbox.waiting !== undefined || inbox.hasStale,
+      input.idleMs ?? DEFAULT_PR_SCAN_IDLE_MS,
+    );
+    if (!asked) return;
+    if (inbox.waiting === undefined) continue;
     // Debounce: a newer head within the quiet window restarts the wait.
-    for (let seen = waiting; await condition(() => waiting !== seen, quietWindowMs); seen = waiting);
-    await supersedePassedOver();
-    const request = waiting!;
-    waiting = undefined;
-    checking = request;
+    for (let seen = inbox.waiting; await condition(() => inbox.waiting !== seen, quietWindowMs);) {
+      seen = inbox.waiting;
+    }
+    await supersedeStale();
+    const request = inbox.take();
+    if (!request) continue;
     const step = stepOf(request);
     try {
       await CancellationScope.cancellable(async () => {
@@ -128,28 +142,22 @@ export async function prScanWorkflow(input: PrScanInput): Promise<void> {
       if (isCancellation(error)) {
         // Cancelled by a newer head: the row says so whatever happens to this run next. A rerequest
         // of the same head cancels too, and its row is checked again from the start.
-        if (newest()?.checkId !== request.checkId)
+        if (inbox.latest?.checkId !== request.checkId)
           await CancellationScope.nonCancellable(() => acts.supersede(step));
       } else {
         const errorCode = errorCodeOf(error);
         log.warn('pull-request check failed', { checkId: request.checkId, errorCode });
         await CancellationScope.nonCancellable(() =>
           acts.fail({ ...step, errorCode }).catch((failed: unknown) =>
-            // The row and GitHub are out of reach too: a rerequest tries again.
+            // The row and GitHub are out of reach too: the relay's sweep sends the check again.
             log.error('failed check not recorded', { checkId: request.checkId, error: String(failed) }),
           ),
         );
       }
     } finally {
-      checking = undefined;
       checkScope = undefined;
     }
     checks++;
-    if (checks >= checksPerRun || workflowInfo().continueAsNewSuggested) {
-      await supersedePassedOver();
-      // Only the newest request travels: history and input stay small.
-      const { carried: _carried, ...settings } = input;
-      await continueAsNew<typeof prScanWorkflow>({ ...settings, ...(waiting ? { carried: waiting } : {}) });
-    }
+    if (checks >= checksPerRun || workflowInfo().continueAsNewSuggested) return continueWith();
   }
 }

@@ -46,9 +46,11 @@ export class PullRequestCheckRelayRunner implements OnApplicationBootstrap, OnMo
   private async round(): Promise<number> {
     const round = await this.relay.execute();
     if (round.engineUnavailable) return this.backoff.next();
+    const resent = await this.relay.resendStalled();
+    if (resent > 0) this.logger.warn(`${resent} stalled check(s) whose workflow had ended sent again`);
     this.backoff.reset();
     if (round.dropped > 0)
       this.logger.warn(`${round.dropped} check request(s) of disabled repositories dropped`);
-    return round.claimed > 0 ? 0 : this.config.SCAN_RELAY_POLL_MS;
+    return round.claimed > 0 || resent > 0 ? 0 : this.config.SCAN_RELAY_POLL_MS;
   }
 }

@@ -76,6 +76,7 @@ function deps(
     errorCode: null,
     requestedBy: 'test',
     requestedAt: new Date(),
+    headAt: new Date(),
     createdAt: new Date(),
     completedAt: null,
   };

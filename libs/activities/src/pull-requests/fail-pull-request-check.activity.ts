@@ -15,9 +15,11 @@ export function createFailPullRequestCheckActivity(deps: CheckPublishingDeps) {
     input: PullRequestCheckStepInput & { readonly errorCode: string },
   ): Promise<void> {
     return asActivity(async () => {
-      await deps.pullRequestChecks.fail(input.checkId, input.errorCode);
+      await deps.pullRequestChecks.fail(input.checkId, input.errorCode, new Date(input.requestedAt));
       const check = await deps.pullRequestChecks.get(input.checkId);
-      if (!check || check.state !== 'failed') return;
+      // Asked again since (a rerequest): that request publishes the head's check.
+      if (!check || check.state !== 'failed' || check.requestedAt.getTime() !== Date.parse(input.requestedAt))
+        return;
       await publishCheck(deps, input, check, (options) =>
         renderFailedPullRequestCheck(input.errorCode, options),
       );

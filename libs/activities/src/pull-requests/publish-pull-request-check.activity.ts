@@ -25,7 +25,8 @@ export function createPublishPullRequestCheckActivity(deps: CheckPublishingDeps)
         );
       await publishCheck(deps, input, check, (options) => renderPullRequestCheck(comparison, options));
       const conclusion = conclusionOf(comparison.status);
-      await deps.pullRequestChecks.complete(check.id, comparison, conclusion);
+      // Only the request checked: a rerequest since then (an accepted risk) is checked again.
+      await deps.pullRequestChecks.complete(check.id, comparison, conclusion, new Date(input.requestedAt));
       return { conclusion };
     });
   };

@@ -23,6 +23,7 @@ function fixture(delivery: CheckDelivery | null) {
     errorCode: null,
     requestedBy: 't',
     requestedAt: new Date(),
+    headAt: new Date(),
     createdAt: new Date(),
     completedAt: null,
   };

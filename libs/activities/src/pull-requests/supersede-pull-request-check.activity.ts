@@ -17,9 +17,12 @@ export function createSupersedePullRequestCheckActivity(deps: CheckPublishingDep
     input: Pick<PullRequestCheckStepInput, 'checkId'> & Partial<PullRequestCheckStepInput>,
   ): Promise<void> {
     return asActivity(async () => {
-      await deps.pullRequestChecks.supersede(input.checkId);
+      // Only the request superseded: a rerequest of the same head since then is checked on its own.
+      const requestedAt = input.requestedAt === undefined ? undefined : new Date(input.requestedAt);
+      await deps.pullRequestChecks.supersede(input.checkId, requestedAt);
       const check = await deps.pullRequestChecks.get(input.checkId);
       if (!check || check.state !== 'superseded' || check.delivery === null) return;
+      if (requestedAt && check.requestedAt.getTime() !== requestedAt.getTime()) return;
       if (input.owner === undefined || input.name === undefined) return;
       const step = {
         ...input,

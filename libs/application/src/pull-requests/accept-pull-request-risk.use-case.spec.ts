@@ -92,6 +92,7 @@ function check(overrides: Partial<PullRequestCheckRecord> = {}): PullRequestChec
     errorCode: null,
     requestedBy: 'webhook:d-0',
     requestedAt: new Date('2026-12-11T09:00:00Z'),
+    headAt: new Date('2026-12-11T09:00:00Z'),
     createdAt: new Date('2026-12-11T09:00:00Z'),
     completedAt: new Date('2026-12-11T09:01:00Z'),
     ...overrides,
@@ -107,9 +108,13 @@ function fakes(
   const audited: (AuditEvent & { actor: AuditContext })[] = [];
   const acceptances: RiskAcceptance[] = [...existing];
   const requested: NewPullRequestCheck[] = [];
-  const pullRequestChecks: Pick<PullRequestCheckRepository, 'findByCheckRun' | 'request'> = {
+  const pullRequestChecks: Pick<PullRequestCheckRepository, 'findByCheckRun' | 'request' | 'newestHead'> = {
     findByCheckRun: async (repoId, checkRunId) =>
       checks.find((c) => c.repoId === repoId && c.checkRunId === checkRunId) ?? null,
+    newestHead: async (repoId, prNumber) =>
+      checks
+        .filter((c) => c.repoId === repoId && c.prNumber === prNumber)
+        .reduce<PullRequestCheckRecord | null>((a, c) => (a && a.headAt >= c.headAt ? a : c), null),
     request: async (asked) => {
       requested.push(asked);
       const same = checks.find(
@@ -280,6 +285,25 @@ describe('AcceptPullRequestRisk', () => {
     const disabled = fakes([check()], [{ ...REPO, disabledAt: new Date(NOW), disabledReason: 'archived' }]);
     expect(await useCase().executeIn(disabled.stores, command())).toMatchObject({ handled: false });
     expect([...pending.acceptances, ...disabled.acceptances]).toEqual([]);
+  });
+
+  it('changes nothing on the run of a head the pull request no longer has as its newest', async () => {
+    const newer = check({
+      id: 'check-2',
+      headSha: 'c'.repeat(40),
+      checkRunId: '9002',
+      headAt: new Date('2026-12-11T09:30:00Z'),
+    });
+    const { stores, audited, acceptances, requested } = fakes([check(), newer]);
+
+    const outcome = await useCase().executeIn(stores, command());
+
+    expect(outcome).toEqual({
+      handled: false,
+      outcome: 'not the newest head of the pull request: only its check is checked again',
+      scans: [],
+    });
+    expect([audited, acceptances, requested]).toEqual([[], [], []]);
   });
 
   it('finds the check on the org that published it when two orgs connected the repository', async () => {

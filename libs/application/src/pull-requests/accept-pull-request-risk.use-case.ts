@@ -7,7 +7,7 @@ import {
   type Stores,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
-import { queuePullRequestCheck } from './queue-pull-request-check';
+import { isNewestHead, NOT_NEWEST_HEAD, queuePullRequestCheck } from './queue-pull-request-check';
 import type { RelayPullRequestChecks } from './relay-pull-request-checks.use-case';
 import { handledDelivery, ignoredDelivery, type WebhookOutcome } from '../webhooks/webhook-outcome';
 
@@ -50,6 +50,8 @@ export class AcceptPullRequestRisk {
     const found = await this.findCheck(stores, command);
     if ('ignored' in found) return ignoredDelivery(found.ignored);
     const { repo, check } = found;
+    // Only the newest head's run: accepting on an older one would re-check a head nobody merges.
+    if (!(await isNewestHead(stores, check))) return ignoredDelivery(NOT_NEWEST_HEAD);
     const comparison = check.comparison!;
     const now = this.clock.now();
     const inForce = await stores.riskAcceptances.inForce(repo.id, now);

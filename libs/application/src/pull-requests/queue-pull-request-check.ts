@@ -1,4 +1,4 @@
-import type { NewPullRequestCheck, Repository, Stores } from '@repoguard/domain';
+import type { NewPullRequestCheck, PullRequestCheckRecord, Repository, Stores } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import type { RelayPullRequestChecks } from './relay-pull-request-checks.use-case';
 
@@ -10,6 +10,22 @@ export interface DeliveryCheck {
   readonly head_sha: string;
   readonly check_id: string;
   readonly workflow_id: string;
+}
+
+/** Why a rerequest or an accepted risk of an older head is refused. */
+export const NOT_NEWEST_HEAD = 'not the newest head of the pull request: only its check is checked again';
+
+/**
+ * Whether this check is of its pull request's newest head (as `pull_request` deliveries named
+ * them). Only that head's check is asked for again: the pull request's workflow checks the newest
+ * head, and an older head's check asked again would otherwise be taken for the newest.
+ */
+export async function isNewestHead(
+  stores: Pick<Stores, 'pullRequestChecks'>,
+  check: PullRequestCheckRecord,
+): Promise<boolean> {
+  const newest = await stores.pullRequestChecks.newestHead(check.repoId, check.prNumber);
+  return newest?.id === check.id;
 }
 
 /**

@@ -15,12 +15,19 @@ export interface PullRequestCheckRelaySettings {
   readonly leaseMs: number;
   /** After Temporal was found out of reach, new requests are left to the loop for this long. */
   readonly skipImmediateAfterOutageMs: number;
+  /**
+   * A check sent but neither ended nor touched for this long is looked at: if its pull request's
+   * workflow no longer runs (terminated, or it ended before the check did), it is sent again.
+   */
+  readonly stalledAfterMs: number;
 }
 
 export const DEFAULT_PR_CHECK_RELAY_SETTINGS: Omit<PullRequestCheckRelaySettings, 'taskQueue'> = {
   batchSize: 10,
   leaseMs: 30_000,
   skipImmediateAfterOutageMs: 30_000,
+  // Longer than a check's steps take with their retries: a running workflow is left alone anyway.
+  stalledAfterMs: 15 * 60_000,
 };
 
 export interface PullRequestCheckRelayRound {
@@ -29,6 +36,8 @@ export interface PullRequestCheckRelayRound {
   /** Their repository was disabled or disconnected: ended failed, never sent. */
   readonly dropped: number;
   readonly engineUnavailable: boolean;
+  /** Stalled checks whose workflow had ended, queued again (see `stalledAfterMs`). */
+  readonly resent?: number;
 }
 
 /**
@@ -73,6 +82,34 @@ export class RelayPullRequestChecks {
     if (checkIds.length === 0 || !this.relaysAtOnce) return 0;
     const round = await this.execute({ ids: checkIds }).catch(() => null);
     return round?.relayed ?? 0;
+  }
+
+  /**
+   * Checks the relay sent whose workflow ended without ending them (terminated, or its last step
+   * failed to record the failure): queued again and sent, so no pull request keeps a pending check.
+   */
+  async resendStalled(): Promise<number> {
+    const { taskQueue, stalledAfterMs, batchSize } = this.settings;
+    const stalled = await this.uow.transaction(SYSTEM_SCOPE, ({ pullRequestChecks }) =>
+      pullRequestChecks.claimStalled(taskQueue, stalledAfterMs, batchSize),
+    );
+    const resent: string[] = [];
+    for (const check of stalled) {
+      try {
+        if (await this.starter.isRunning(check.repoId, check.prNumber)) continue;
+      } catch (error) {
+        if (!isScanEngineUnavailable(error)) throw error;
+        this.lastOutageAt = this.now();
+        break;
+      }
+      const requeued = await this.uow.transaction(SYSTEM_SCOPE, ({ pullRequestChecks }) =>
+        pullRequestChecks.requeueStalled(check.id, check.requestedAt),
+      );
+      if (requeued) resent.push(requeued.id);
+    }
+    // Sent now when Temporal answers, else by the next rounds (they are due).
+    if (resent.length > 0) await this.execute({ ids: resent }).catch(() => null);
+    return resent.length;
   }
 
   async execute(command: { readonly ids?: readonly string[] } = {}): Promise<PullRequestCheckRelayRound> {

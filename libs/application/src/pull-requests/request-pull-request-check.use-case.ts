@@ -75,6 +75,7 @@ export class RequestPullRequestCheck {
             baseRef: event.baseRef,
             baseSha: event.baseSha,
             requestedBy: `webhook:${deliveryId}`,
+            headEvent: true,
           },
           { action: event.action, draft: event.draft, delivery_id: deliveryId },
         ),

@@ -1,7 +1,12 @@
 import type { CheckRerequestEvent, PullRequestCheckRecord, Repository, Stores } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { handledDelivery, ignoredDelivery, type WebhookOutcome } from '../webhooks/webhook-outcome';
-import { queuePullRequestCheck, type DeliveryCheck } from './queue-pull-request-check';
+import {
+  isNewestHead,
+  NOT_NEWEST_HEAD,
+  queuePullRequestCheck,
+  type DeliveryCheck,
+} from './queue-pull-request-check';
 import type { RelayPullRequestChecks } from './relay-pull-request-checks.use-case';
 
 export interface RerequestPullRequestCheckCommand {
@@ -13,7 +18,8 @@ export interface RerequestPullRequestCheckCommand {
 
 /**
  * "Re-run" on GitHub: the check of that head is queued again (its row re-queued, a new request
- * time) and relayed like a new one. Only checks RepoGuard created: another app's check run, or a
+ * time) and relayed like a new one, if it is the pull request's newest head (an older head's
+ * check is left as it ended, and the answer says why). Only checks RepoGuard created: another app's check run, or a
  * head RepoGuard never checked, is recorded and ignored.
  */
 export class RerequestPullRequestCheck {
@@ -30,9 +36,15 @@ export class RerequestPullRequestCheck {
     const repos = await stores.repositories.findByExternalId('github', String(event.repository.id));
     if (repos.length === 0) return ignoredDelivery('repository not connected');
     const checks: DeliveryCheck[] = [];
+    let olderHeads = 0;
     for (const repo of repos) {
       if (repo.disabledAt) continue;
       for (const known of await this.knownChecks(stores, repo, event)) {
+        // Refused rather than checked aside: the newest head's check is the one a merge waits on.
+        if (!(await isNewestHead(stores, known))) {
+          olderHeads++;
+          continue;
+        }
         checks.push(
           await queuePullRequestCheck(
             stores,
@@ -52,9 +64,8 @@ export class RerequestPullRequestCheck {
         );
       }
     }
-    return checks.length > 0
-      ? { ...handledDelivery('check rerequested'), checks }
-      : ignoredDelivery('no check of RepoGuard on this head');
+    if (checks.length > 0) return { ...handledDelivery('check rerequested'), checks };
+    return ignoredDelivery(olderHeads > 0 ? NOT_NEWEST_HEAD : 'no check of RepoGuard on this head');
   }
 
   /** The checks of this head RepoGuard created on this repository. */

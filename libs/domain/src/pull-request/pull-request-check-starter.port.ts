@@ -17,4 +17,6 @@ export interface PullRequestCheckStarter {
   /** The id of the pull request's workflow (`pr-scan:<repo id>:<number>`). */
   workflowIdFor(repoId: string, prNumber: number): string;
   start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void>;
+  /** Whether the pull request's workflow runs now (false: ended, terminated or never started). */
+  isRunning(repoId: string, prNumber: number): Promise<boolean>;
 }

@@ -80,6 +80,11 @@ export interface PullRequestCheckRecord {
   readonly requestedBy: string;
   /** When it was last asked for (a rerequest moves it): the workflow checks the newest request. */
   readonly requestedAt: Date;
+  /**
+   * When a `pull_request` delivery last named this commit as the pull request's head (a rerequest
+   * does not move it): the pull request's newest head is the check with the latest.
+   */
+  readonly headAt: Date;
   readonly createdAt: Date;
   readonly completedAt: Date | null;
 }

@@ -46,6 +46,7 @@ describe('TemporalPullRequestCheckStarter', () => {
       errorCode: null,
       requestedBy: 'github:octocat',
       requestedAt: new Date(),
+      headAt: new Date(),
       createdAt: new Date(),
       completedAt: null,
     });

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import {
   PR_SCAN_WORKFLOW,
@@ -37,6 +37,16 @@ export class TemporalPullRequestCheckStarter implements PullRequestCheckStarter 
     return prScanWorkflowId(repoId, prNumber);
   }
 
+  async isRunning(repoId: string, prNumber: number): Promise<boolean> {
+    try {
+      const described = await this.client.workflow.getHandle(prScanWorkflowId(repoId, prNumber)).describe();
+      return described.status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw asEngineFailure(error, 'the check workflow');
+    }
+  }
+
   async start(target: PullRequestCheckTarget, check: PullRequestCheckRecord): Promise<void> {
     const input: PrScanInput = {
       orgId: target.orgId,
@@ -54,6 +64,7 @@ export class TemporalPullRequestCheckStarter implements PullRequestCheckStarter 
       baseSha: check.baseSha,
       requestedBy: check.requestedBy,
       requestedAt: check.requestedAt.toISOString(),
+      headAt: check.headAt.toISOString(),
     };
     const fullName = `${target.owner}/${target.name}`;
     const signalWithStart = () =>

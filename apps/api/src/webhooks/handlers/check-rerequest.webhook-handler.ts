@@ -35,6 +35,8 @@ async function rerequested(
 @Injectable()
 export class CheckRunWebhookHandler implements WebhookHandler {
   readonly event = 'check_run';
+  // Only the App creates check runs: an org's own webhook URL has none of RepoGuard's.
+  readonly appOnly = true;
   constructor(private readonly rerequest: RerequestPullRequestCheck) {}
   handle(stores: Stores, delivery: WebhookDelivery): Promise<WebhookEffect> {
     return rerequested('check_run', this.rerequest, stores, delivery);
@@ -45,6 +47,8 @@ export class CheckRunWebhookHandler implements WebhookHandler {
 @Injectable()
 export class CheckSuiteWebhookHandler implements WebhookHandler {
   readonly event = 'check_suite';
+  // Only the App creates check runs: an org's own webhook URL has none of RepoGuard's.
+  readonly appOnly = true;
   constructor(private readonly rerequest: RerequestPullRequestCheck) {}
   handle(stores: Stores, delivery: WebhookDelivery): Promise<WebhookEffect> {
     return rerequested('check_suite', this.rerequest, stores, delivery);

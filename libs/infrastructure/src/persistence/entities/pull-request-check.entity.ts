@@ -6,7 +6,7 @@ import type {
   PullRequestComparison,
 } from '@repoguard/domain';
 
-/** One head commit's check (see PullRequestCheckRecord); Migration20261211010000 and 020000. */
+/** One head commit's check (see PullRequestCheckRecord); Migration20261211010000, 020000 and 030000. */
 @Entity({ tableName: 'pull_request_checks' })
 export class PullRequestCheckEntity {
   [OptionalProps]?:
@@ -20,6 +20,7 @@ export class PullRequestCheckEntity {
     | 'updatedAt'
     | 'completedAt'
     | 'requestedAt'
+    | 'headAt'
     | 'relayDueAt'
     | 'taskQueue';
 
@@ -67,6 +68,9 @@ export class PullRequestCheckEntity {
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   requestedAt: Date = new Date();
+
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
+  headAt: Date = new Date();
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   relayDueAt: Date | null = null;

@@ -10,7 +10,7 @@ import type {
 } from '@repoguard/domain';
 import { PullRequestCheckEntity } from '../entities';
 
-const ENDED = ['completed', 'superseded', 'failed'];
+const OPEN = ['queued', 'in_progress'];
 
 // Milliseconds, as a JavaScript Date holds it: the relay and the workflow name a request by it.
 const requestedNow = (db: Knex) => db.raw(`date_trunc('milliseconds', now())`);
@@ -31,6 +31,7 @@ const recordOf = (e: PullRequestCheckEntity): PullRequestCheckRecord => ({
   errorCode: e.errorCode,
   requestedBy: e.requestedBy,
   requestedAt: e.requestedAt,
+  headAt: e.headAt,
   createdAt: e.createdAt,
   completedAt: e.completedAt,
 });
@@ -55,8 +56,8 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
   async request(check: NewPullRequestCheck, options: RequestOptions = {}): Promise<PullRequestCheckRecord> {
     const db = this.db();
     const due = db.raw(`now() + make_interval(secs => ?)`, [(options.relayHoldMs ?? 0) / 1000]);
-    // One row per head: a rerequest (or a second delivery for the same head) asks again; a check
-    // still queued or in progress keeps its state and is only made due to the relay again.
+    // One row per head: a rerequest (or a second delivery for the same head) asks again, whatever
+    // the row's state: a check in progress is queued again, and its workflow restarts it.
     const [row] = (await db('pull_request_checks')
       .insert({
         id: check.id,
@@ -68,19 +69,19 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
         base_sha: check.baseSha,
         requested_by: check.requestedBy,
         requested_at: requestedNow(db),
+        head_at: requestedNow(db),
         relay_due_at: due,
         task_queue: options.taskQueue ?? null,
       })
       .onConflict(['repo_id', 'pr_number', 'head_sha'])
       .merge({
-        state: db.raw(
-          `case when pull_request_checks.state in (${ENDED.map(() => '?').join(', ')}) then 'queued' else pull_request_checks.state end`,
-          ENDED,
-        ),
+        state: 'queued',
         base_ref: check.baseRef,
         base_sha: check.baseSha,
         requested_by: check.requestedBy,
         requested_at: requestedNow(db),
+        // Only a pull_request delivery makes the head the newest again (a force-push back to it).
+        head_at: check.headEvent ? requestedNow(db) : db.raw('pull_request_checks.head_at'),
         relay_due_at: due,
         task_queue: options.taskQueue ?? null,
         updated_at: db.fn.now(),
@@ -107,6 +108,16 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
       { orderBy: { requestedAt: 'desc', createdAt: 'desc', id: 'desc' }, limit: 100 },
     );
     return rows.map(recordOf);
+  }
+
+  async newestHead(repoId: string, prNumber: number): Promise<PullRequestCheckRecord | null> {
+    // Ties broken as prScanWorkflow breaks them (requestHeadOrder).
+    const found = await this.reader().findOne(
+      PullRequestCheckEntity,
+      { repoId, prNumber },
+      { orderBy: { headAt: 'desc', requestedAt: 'desc', id: 'desc' } },
+    );
+    return found ? recordOf(found) : null;
   }
 
   async claimUnrelayed(taskQueue: string, limit: number, leaseMs: number): Promise<PullRequestCheckRecord[]> {
@@ -161,24 +172,64 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
       .update({ comparison: JSON.stringify(comparison), updated_at: this.db().fn.now() });
   }
 
-  async complete(id: string, comparison: PullRequestComparison, conclusion: CheckConclusion): Promise<void> {
-    const db = this.db();
-    await db('pull_request_checks')
-      .where({ id })
-      .whereIn('state', ['queued', 'in_progress'])
-      .update({
-        state: 'completed',
-        comparison: JSON.stringify(comparison),
-        conclusion,
-        error_code: null,
-        completed_at: db.fn.now(),
-        updated_at: db.fn.now(),
-      });
+  /** The row while it is still open (and, with `requestedAt`, still that request). */
+  private open(id: string, requestedAt?: Date): Knex.QueryBuilder {
+    const query = this.db()('pull_request_checks').where({ id }).whereIn('state', OPEN);
+    return requestedAt ? query.where({ requested_at: requestedAt }) : query;
   }
 
-  async supersede(id: string): Promise<void> {
+  async claimStalled(taskQueue: string, stalledMs: number, limit: number): Promise<PullRequestCheckRecord[]> {
     const db = this.db();
-    await db('pull_request_checks').where({ id }).whereIn('state', ['queued', 'in_progress']).update({
+    const ids = db('pull_request_checks')
+      .select('id')
+      .where({ task_queue: taskQueue })
+      .whereIn('state', OPEN)
+      .whereNull('relay_due_at')
+      .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [stalledMs / 1000]))
+      .orderBy('updated_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = (await db('pull_request_checks')
+      .whereIn('id', ids)
+      .update({ updated_at: db.fn.now() })
+      .returning('id')) as { id: string }[];
+    if (rows.length === 0) return [];
+    const found = await this.reader().find(PullRequestCheckEntity, { id: { $in: rows.map((r) => r.id) } });
+    return found.map(recordOf);
+  }
+
+  async requeueStalled(id: string, requestedAt: Date): Promise<PullRequestCheckRecord | null> {
+    const db = this.db();
+    const changed = await this.open(id, requestedAt).update({
+      state: 'queued',
+      requested_at: requestedNow(db),
+      relay_due_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    });
+    return changed > 0 ? this.get(id) : null;
+  }
+
+  async complete(
+    id: string,
+    comparison: PullRequestComparison,
+    conclusion: CheckConclusion,
+    requestedAt?: Date,
+  ): Promise<void> {
+    const db = this.db();
+    await this.open(id, requestedAt).update({
+      state: 'completed',
+      comparison: JSON.stringify(comparison),
+      conclusion,
+      error_code: null,
+      completed_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    });
+  }
+
+  async supersede(id: string, requestedAt?: Date): Promise<void> {
+    const db = this.db();
+    await this.open(id, requestedAt).update({
       state: 'superseded',
       relay_due_at: null,
       completed_at: db.fn.now(),
@@ -186,18 +237,15 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
     });
   }
 
-  async fail(id: string, errorCode: string): Promise<void> {
+  async fail(id: string, errorCode: string, requestedAt?: Date): Promise<void> {
     const db = this.db();
-    await db('pull_request_checks')
-      .where({ id })
-      .whereIn('state', ['queued', 'in_progress'])
-      .update({
-        state: 'failed',
-        error_code: errorCode.slice(0, 64),
-        conclusion: 'neutral',
-        relay_due_at: null,
-        completed_at: db.fn.now(),
-        updated_at: db.fn.now(),
-      });
+    await this.open(id, requestedAt).update({
+      state: 'failed',
+      error_code: errorCode.slice(0, 64),
+      conclusion: 'neutral',
+      relay_due_at: null,
+      completed_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    });
   }
 }

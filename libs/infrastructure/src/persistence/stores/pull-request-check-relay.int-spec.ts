@@ -22,6 +22,12 @@ class SwitchableStarter implements PullRequestCheckStarter {
     if (this.down) throw scanEngineUnavailable('connection refused');
     this.started.push({ target, check });
   }
+  /** The pull requests whose workflow runs (`<repo id>:<number>`). */
+  readonly running = new Set<string>();
+  async isRunning(repoId: string, prNumber: number) {
+    if (this.down) throw scanEngineUnavailable('connection refused');
+    return this.running.has(`${repoId}:${prNumber}`);
+  }
 }
 
 // A pull_request delivery while Temporal is down: the check is committed with the delivery, and
@@ -79,6 +85,7 @@ describe('pull-request check requests while Temporal is down', () => {
       batchSize: 10,
       leaseMs: 300,
       skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
     });
     const requestCheck = new RequestPullRequestCheck(relay, randomUUID);
 
@@ -117,6 +124,7 @@ describe('pull-request check requests while Temporal is down', () => {
       batchSize: 10,
       leaseMs: 300,
       skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
     });
     const outcome = await uow.transaction(SYSTEM_SCOPE, (stores) =>
       new RequestPullRequestCheck(relay, randomUUID).executeIn(stores, {
@@ -145,6 +153,7 @@ describe('pull-request check requests while Temporal is down', () => {
       batchSize: 10,
       leaseMs: 300,
       skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
     });
     const tenant: Caller = { ...caller, scope: { orgIds: [other.orgId] } };
     const outcome = await uow.transaction(tenant.scope, (stores) =>
@@ -166,6 +175,7 @@ describe('pull-request check requests while Temporal is down', () => {
       batchSize: 10,
       leaseMs: 300,
       skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
     });
     const outcome = await uow.transaction(SYSTEM_SCOPE, (stores) =>
       new RequestPullRequestCheck(relay, randomUUID).executeIn(stores, {
@@ -179,5 +189,101 @@ describe('pull-request check requests while Temporal is down', () => {
     expect(await db()('audit_logs').where({ target_id: repoId }).select('action')).toEqual([
       { action: 'webhook.ignored' },
     ]);
+  });
+
+  it('sends again a check stuck in progress whose workflow ended, and leaves one whose workflow runs', async () => {
+    const githubId = 700_000_000 + Math.floor(Math.random() * 1e8);
+    const { repoId } = await connected(githubId);
+    const starter = new SwitchableStarter();
+    starter.down = false;
+    const taskQueue = `relay-${randomUUID()}`;
+    const relay = new RelayPullRequestChecks(uow, starter, {
+      taskQueue,
+      batchSize: 10,
+      leaseMs: 60_000,
+      skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
+    });
+    const requestCheck = new RequestPullRequestCheck(relay, randomUUID);
+    const ask = async (number: number) => {
+      const outcome = await uow.transaction(SYSTEM_SCOPE, (stores) =>
+        requestCheck.executeIn(stores, { caller, deliveryId: `d-${number}`, event: event(githubId, number) }),
+      );
+      const checkId = outcome.checks![0]!.check_id;
+      expect(await relay.relayAfterCommit([checkId])).toBe(1);
+      const row = await uow.read(SYSTEM_SCOPE, (s) => s.pullRequestChecks.get(checkId));
+      // Taken by its workflow (begin), which then ended without ending it (terminated).
+      expect(
+        await uow.transaction(SYSTEM_SCOPE, (s) =>
+          s.pullRequestChecks.markInProgress(checkId, row!.requestedAt),
+        ),
+      ).toBe(true);
+      return checkId;
+    };
+    const ended = await ask(11);
+    const running = await ask(12);
+    starter.running.add(`${repoId}:12`);
+    starter.started.length = 0;
+
+    // Not stalled yet: nothing is looked at.
+    expect(await relay.resendStalled()).toBe(0);
+    await db()('pull_request_checks')
+      .where({ repo_id: repoId })
+      .update({ updated_at: db().raw(`now() - interval '2 minutes'`) });
+    expect(await relay.resendStalled()).toBe(1);
+
+    expect(starter.started.map((s) => s.check.id)).toEqual([ended]);
+    const states = await db()('pull_request_checks')
+      .whereIn('id', [ended, running])
+      .select('id', 'state', 'relay_due_at');
+    expect(Object.fromEntries(states.map((r) => [r.id, [r.state, r.relay_due_at]]))).toEqual({
+      [ended]: ['queued', null],
+      [running]: ['in_progress', null],
+    });
+    // Looked at once per stall: the next round leaves both alone.
+    expect(await relay.resendStalled()).toBe(0);
+  });
+
+  it('sends a rerequest made while the check is in progress: the row is queued again', async () => {
+    const githubId = 700_000_000 + Math.floor(Math.random() * 1e8);
+    await connected(githubId);
+    const starter = new SwitchableStarter();
+    starter.down = false;
+    const relay = new RelayPullRequestChecks(uow, starter, {
+      taskQueue: `relay-${randomUUID()}`,
+      batchSize: 10,
+      leaseMs: 60_000,
+      skipImmediateAfterOutageMs: 60_000,
+      stalledAfterMs: 60_000,
+    });
+    const requestCheck = new RequestPullRequestCheck(relay, randomUUID);
+    const deliver = (deliveryId: string) =>
+      uow.transaction(SYSTEM_SCOPE, (stores) =>
+        requestCheck.executeIn(stores, { caller, deliveryId, event: event(githubId, 21) }),
+      );
+    const checkId = (await deliver('d-first')).checks![0]!.check_id;
+    await relay.relayAfterCommit([checkId]);
+    const first = await uow.read(SYSTEM_SCOPE, (s) => s.pullRequestChecks.get(checkId));
+    await uow.transaction(SYSTEM_SCOPE, (s) =>
+      s.pullRequestChecks.markInProgress(checkId, first!.requestedAt),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+
+    // The same head asked for again mid-check (a second delivery, a rerequest, an accepted risk).
+    await deliver('d-again');
+    expect(await relay.relayAfterCommit([checkId])).toBe(1);
+    const again = await uow.read(SYSTEM_SCOPE, (s) => s.pullRequestChecks.get(checkId));
+    expect(again).toMatchObject({ state: 'queued' });
+    expect(starter.started.map((s) => s.check.requestedAt.getTime())).toEqual([
+      first!.requestedAt.getTime(),
+      again!.requestedAt.getTime(),
+    ]);
+    // The check of the first request ends nothing: its completion is not the rerequest's.
+    await uow.transaction(SYSTEM_SCOPE, (s) =>
+      s.pullRequestChecks.fail(checkId, 'PR_CHECK_FAILED', first!.requestedAt),
+    );
+    expect(await uow.read(SYSTEM_SCOPE, (s) => s.pullRequestChecks.get(checkId))).toMatchObject({
+      state: 'queued',
+    });
   });
 });

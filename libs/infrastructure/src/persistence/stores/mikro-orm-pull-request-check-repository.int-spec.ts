@@ -120,7 +120,7 @@ describe('pull-request checks and risk acceptances', () => {
     expect(await uow.read(SYSTEM_SCOPE, (s) => s.pullRequestChecks.get(row.id))).toMatchObject({
       state: 'failed',
       errorCode: 'MANIFEST_TOO_LARGE',
-      conclusion: 'neutral',
+      conclusion: 'failure',
     });
   });
 

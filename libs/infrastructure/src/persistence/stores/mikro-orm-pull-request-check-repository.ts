@@ -242,7 +242,8 @@ export class MikroOrmPullRequestCheckRepository implements PullRequestCheckRepos
     await this.open(id, requestedAt).update({
       state: 'failed',
       error_code: errorCode.slice(0, 64),
-      conclusion: 'neutral',
+      // As published: a check that could not be done fails (render-failed-pull-request-check).
+      conclusion: 'failure',
       relay_due_at: null,
       completed_at: db.fn.now(),
       updated_at: db.fn.now(),

@@ -6,6 +6,8 @@ import type {
 } from '@repoguard/domain';
 import { createSupersedePullRequestCheckActivity } from './supersede-pull-request-check.activity';
 
+const REQUESTED_AT = new Date('2026-12-05T10:00:00.000Z');
+
 function fixture(delivery: CheckDelivery | null) {
   let row: PullRequestCheckRecord = {
     id: 'c1',
@@ -22,7 +24,7 @@ function fixture(delivery: CheckDelivery | null) {
     comparison: null,
     errorCode: null,
     requestedBy: 't',
-    requestedAt: new Date(),
+    requestedAt: REQUESTED_AT,
     headAt: new Date(),
     createdAt: new Date(),
     completedAt: null,
@@ -48,7 +50,13 @@ function fixture(delivery: CheckDelivery | null) {
   return { activity, published, row: () => row };
 }
 
-const step = { checkId: 'c1', owner: 'acme', name: 'api', headSha: 'a'.repeat(40), requestedAt: '' };
+const step = {
+  checkId: 'c1',
+  owner: 'acme',
+  name: 'api',
+  headSha: 'a'.repeat(40),
+  requestedAt: REQUESTED_AT.toISOString(),
+};
 
 describe('supersedePullRequestCheck', () => {
   it('closes the pending check the older head showed, as neutral', async () => {
@@ -71,5 +79,11 @@ describe('supersedePullRequestCheck', () => {
     const old = fixture('check_run');
     await old.activity({ checkId: 'c1' });
     expect([old.row().state, old.published]).toEqual(['superseded', []]);
+  });
+
+  it('closes nothing when the head was asked for again since the request it superseded', async () => {
+    const { activity, published } = fixture('check_run');
+    await activity({ ...step, requestedAt: new Date(REQUESTED_AT.getTime() - 1_000).toISOString() });
+    expect(published).toEqual([]);
   });
 });

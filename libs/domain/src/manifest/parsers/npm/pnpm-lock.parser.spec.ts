@@ -335,6 +335,11 @@ describe('pnpmLockParser', () => {
       `packages:\n${Array.from({ length: MAX_NESTING + 2 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`,
       MAX_NESTING + 4,
     ],
+    // Each `: ` or `- ` on one line opens a compact nested collection: the CI property run's case
+    // (seed 1780587951) overflowed the YAML library's stack with a line of 2,000 `: `.
+    ['compact mappings on one line', `${': '.repeat(2_000)}x\npackages:\n`, 2],
+    ['compact sequences on one line', `${'- '.repeat(2_000)}x\npackages:\n`, 2],
+    ['explicit keys on one line', `${'? '.repeat(2_000)}x\npackages:\n`, 2],
   ])('refuses a document nested past MAX_NESTING by %s, the same way every time', (_, body, line) => {
     const text = `lockfileVersion: '9.0'\n${body}`;
     const expected = {

@@ -7,7 +7,8 @@ import { readYamlLockEvents, type YamlLockEvents } from './yaml-lock-events';
 /**
  * The YAML library composes nested collections recursively, and a few thousand levels overflow the
  * stack at a depth that varies from run to run. Lock files nest a handful of levels; past this,
- * counted by brackets or by indentation columns, the text is refused before that library reads it.
+ * counted by brackets, by indentation columns, or by the compact collections one line opens (`: `,
+ * `- `, `? `, each nesting the rest of the line), the text is refused before that library reads it.
  */
 export const MAX_NESTING = 200;
 
@@ -16,12 +17,15 @@ function nestingPastLimit(source: string): number | undefined {
   let line = 1;
   let depth = 0;
   let indent = 0;
+  // Indicators followed by a space (or the line's end) on this line: an over-count, as in scalars.
+  let compact = 0;
   let atLineStart = true;
   for (let i = 0; i < source.length; i++) {
     const code = source.charCodeAt(i);
     if (code === 0x0a) {
       line++;
       indent = 0;
+      compact = 0;
       atLineStart = true;
       continue;
     }
@@ -30,6 +34,10 @@ function nestingPastLimit(source: string): number | undefined {
       continue;
     }
     atLineStart = false;
+    if (code === 0x3a || code === 0x2d || code === 0x3f) {
+      const next = source.charCodeAt(i + 1);
+      if ((next === 0x20 || next === 0x0a || Number.isNaN(next)) && ++compact > MAX_NESTING) return line;
+    }
     // Brackets inside quoted or plain scalars count too: an over-count, never an under-count.
     if (code === 0x5b || code === 0x7b) {
       if (++depth > MAX_NESTING) return line;

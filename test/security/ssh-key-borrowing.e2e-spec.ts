@@ -6,11 +6,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
 import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { startSshGitStandIn, type SshGitStandIn } from '../stand-ins/ssh-git-stand-in';
-import { sshFingerprint } from '@repoguard/infrastructure';
+import { readableEd25519Pair, sshFingerprint } from '@repoguard/infrastructure';
 
 const ADVISORY: OsvRecord = {
   id: 'RG-SEC-SSH-0001',
@@ -37,7 +36,7 @@ describe('the instance ssh key is not lent to tenants the operator did not name'
   beforeAll(async () => {
     ssh = await startSshGitStandIn();
     keyDir = mkdtempSync(path.join(os.tmpdir(), 'repoguard-instance-key-'));
-    const instanceKey = utils.generateKeyPairSync('ed25519', { comment: 'operator' });
+    const instanceKey = readableEd25519Pair('operator');
     writeFileSync(path.join(keyDir, 'id_ed25519'), `${instanceKey.private}\n`, { mode: 0o600 });
     instanceFingerprint = sshFingerprint(instanceKey.public);
     // The operator's key opens the server: borrowing it would work, which is the attack.

@@ -41,7 +41,9 @@ const GIT_ENV = {
  * connections are counted too, so a test can show that nothing connected at all.
  */
 export async function startSshGitStandIn(): Promise<SshGitStandIn> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  // ssh2 writes about 1 ed25519 key in 300 in a form its own parser refuses: draw another.
+  let hostKey = utils.generateKeyPairSync('ed25519');
+  while (utils.parseKey(hostKey.private) instanceof Error) hostKey = utils.generateKeyPairSync('ed25519');
   const authorized: ParsedKey[] = [];
   const repos = new Map<string, string>();
   const offers: SshKeyOffer[] = [];

@@ -5,9 +5,20 @@ import { utils } from 'ssh2';
 /** ed25519 key pairs in OpenSSH's formats, from the ssh2 package (no passphrase: sealed at rest instead). */
 export class Ssh2KeyGenerator implements SshKeyGenerator {
   generate(comment: string): SshKeyPair {
-    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const pair = readableEd25519Pair(comment);
     const publicKey = pair.public.trim();
     return { privateKey: pair.private, publicKey, fingerprint: sshFingerprint(publicKey) };
+  }
+}
+
+/**
+ * ssh2 writes about 1 ed25519 key in 300 in a form its own parser refuses ("Malformed OpenSSH
+ * private key"), so such a key would fail at first use: another is drawn (a few tries at most).
+ */
+export function readableEd25519Pair(comment?: string): { private: string; public: string } {
+  for (let attempt = 1; ; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', comment === undefined ? {} : { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) || attempt >= 20) return pair;
   }
 }
 

@@ -13,5 +13,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
   // Also checks every answer the API gave against its OpenAPI document (test/support/api-contract).
   globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
+  // A handle a test leaves open must not hold CI until its timeout; the reporter names it.
+  forceExit: true,
+  reporters: ['default', '<rootDir>/test/support/open-handles-reporter.js'],
   testTimeout: 120_000,
 };

@@ -9,5 +9,8 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/temporal-logging.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // A handle a test leaves open must not hold CI until its timeout; the reporter names it.
+  forceExit: true,
+  reporters: ['default', '<rootDir>/test/support/open-handles-reporter.js'],
   testTimeout: 60_000,
 };

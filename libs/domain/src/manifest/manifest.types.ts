@@ -20,6 +20,27 @@ export interface ParsedDependency {
   readonly manifestPath: string;
   /** 1-based line of the declaration, where the format makes it known. */
   readonly line?: number;
+  /** Integrity hashes the lock file (or SBOM) records for this exact artifact. */
+  readonly hashes?: readonly DependencyHash[];
+  /** Licences as the manifest, lock file or SBOM states them (SPDX ids or expressions). */
+  readonly licenses?: readonly string[];
+  /**
+   * The packages this one depends on, where the lock file (or SBOM) gives the graph: same
+   * ecosystem, resolved versions. Absent when the format does not say; empty when it has none.
+   */
+  readonly dependsOn?: readonly DependencyRef[];
+}
+
+/** An algorithm named as CycloneDX names it, and the digest in lower-case hex. */
+export interface DependencyHash {
+  readonly algorithm: 'MD5' | 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+  readonly content: string;
+}
+
+/** Another dependency of the same manifest's ecosystem, by normalised name and exact version. */
+export interface DependencyRef {
+  readonly name: string;
+  readonly version: string;
 }
 
 export type DiagnosticSeverity = 'info' | 'warning' | 'error';

@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'],
   ['repository'],
   ['scan', 'webhook'],
-  ['notification', 'pull-request'],
+  ['notification', 'pull-request', 'sbom', 'vex'],
   ['persistence'],
 ];
 

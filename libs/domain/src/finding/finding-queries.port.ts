@@ -1,3 +1,4 @@
+import type { VexAnalysis } from './vex-analysis';
 import type { AdvisoryDiagnosticsSummary } from '../advisory/advisory-diagnostics';
 import type { Severity } from '../severity/severity.value-object';
 import type { CountedPage, PageRequest } from '../shared/page-request';
@@ -29,6 +30,11 @@ export interface ListedFinding {
   readonly triagedByType: string | null;
   readonly triagedById: string | null;
   readonly triagedAt: Date | null;
+  /**
+   * The decision in VEX terms, while it holds (a lapsed ignore has none). Optional only until the
+   * read model fills it (issue 20); `triageReason` is its detail.
+   */
+  readonly analysis?: VexAnalysis | null;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly fixedAt: Date | null;

@@ -453,7 +453,7 @@ describe('GithubManifestSource with a token', () => {
   });
 
   it('reads the repository with the token, and keeps the token out of every error', async () => {
-    const source = new GithubManifestSource({ baseUrl: github.url, token: TOKEN, timeoutMs: 300 });
+    const source = new GithubManifestSource({ baseUrl: github.url, token: TOKEN, timeoutMs: 3_000 });
     await expect(source.resolveCommit(repoOf(repo))).resolves.toEqual({ sha, ref: 'main' });
     const [blob] = await source.listTree(repoOf(repo), sha);
     expect(Buffer.from(await source.readBlob(repoOf(repo), blob!.sha)).toString('utf8')).toBe(

@@ -130,7 +130,9 @@ export function hasMetadata(dependency: DependencyMetadata): boolean {
   );
 }
 
-/** The dependency with the metadata's parts set (and only those it has). */
+/** The dependency with the metadata's parts set, as `metadataOf` keeps them (empty hashes are none). */
 export function withMetadata<T extends ParsedDependency>(dependency: T, metadata: DependencyMetadata): T {
-  return hasMetadata(metadata) ? { ...dependency, ...metadata } : dependency;
+  if (!hasMetadata(metadata)) return dependency;
+  const kept = metadataOf(metadata);
+  return hasMetadata(kept) ? { ...dependency, ...kept } : dependency;
 }

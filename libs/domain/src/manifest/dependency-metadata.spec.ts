@@ -41,7 +41,9 @@ describe('sriHashes', () => {
 
   it('accepts the URL-safe alphabet and an SRI option suffix', () => {
     const urlSafe = HELLO_SHA512_B64.replace(/\+/g, '-').replace(/\//g, '_');
-    expect(sriHashes(`sha512-${urlSafe}?opt`)).toStrictEqual([{ algorithm: 'SHA-512', content: HELLO_SHA512_HEX }]);
+    expect(sriHashes(`sha512-${urlSafe}?opt`)).toStrictEqual([
+      { algorithm: 'SHA-512', content: HELLO_SHA512_HEX },
+    ]);
   });
 });
 

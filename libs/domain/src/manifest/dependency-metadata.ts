@@ -36,7 +36,9 @@ const BASE64_VALUES = new Map<string, number>([
 
 /** Lower-case hex of standard or URL-safe base64, or null when it is not base64. */
 function base64ToHex(text: string): string | null {
-  const body = text.replace(/=+$/, '');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  const body = text.slice(0, end);
   if (body.length % 4 === 1) return null;
   let hex = '';
   let bits = 0;
@@ -67,7 +69,8 @@ export function sriHashes(integrity: unknown): DependencyHash[] {
     if (dash <= 0 || !algorithm) continue;
     const digest = token.slice(dash + 1).split('?')[0] as string;
     const content = base64ToHex(digest);
-    if (content !== null && content.length === DIGEST_BYTES[algorithm] * 2) hashes.push({ algorithm, content });
+    if (content !== null && content.length === DIGEST_BYTES[algorithm] * 2)
+      hashes.push({ algorithm, content });
   }
   return hashes;
 }

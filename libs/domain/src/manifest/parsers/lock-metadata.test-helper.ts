@@ -1,7 +1,9 @@
 import type { DependencyHash, DependencyRef, ParsedDependency } from '../manifest.types';
 
 /** A dependency without the lock-file metadata, for specs that assert only what a parser always read. */
-export function withoutLockMetadata<T extends ParsedDependency>(dependency: T): Omit<T, 'hashes' | 'licenses' | 'dependsOn'> {
+export function withoutLockMetadata<T extends ParsedDependency>(
+  dependency: T,
+): Omit<T, 'hashes' | 'licenses' | 'dependsOn'> {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the three are what is left out
   const { hashes, licenses, dependsOn, ...rest } = dependency;
   return rest;
@@ -22,9 +24,6 @@ export const ref = (name: string, version: string): DependencyRef => ({ name, ve
 /** name@version → what the parser says that package depends on, for compact expectations. */
 export function graphOf(dependencies: readonly ParsedDependency[]): Record<string, string[] | undefined> {
   return Object.fromEntries(
-    dependencies.map((d) => [
-      `${d.name}@${d.version}`,
-      d.dependsOn?.map((r) => `${r.name}@${r.version}`),
-    ]),
+    dependencies.map((d) => [`${d.name}@${d.version}`, d.dependsOn?.map((r) => `${r.name}@${r.version}`)]),
   );
 }

@@ -11,7 +11,9 @@ describe('MikroOrmSnapshotRepository: lock-file metadata', () => {
   let orm: MikroORM;
 
   beforeAll(async () => {
-    orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 3 }));
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 3 }),
+    );
   });
   afterAll(async () => orm?.close(true));
 
@@ -19,7 +21,12 @@ describe('MikroOrmSnapshotRepository: lock-file metadata', () => {
     const em = orm.em.fork();
     const suffix = randomUUID().slice(0, 12);
     const org = em.create(OrganizationEntity, { name: `meta ${suffix}`, slug: `meta-${suffix}` });
-    const repo = em.create(RepositoryEntity, { orgId: org.id, owner: 'acme', name: suffix, defaultBranch: 'main' });
+    const repo = em.create(RepositoryEntity, {
+      orgId: org.id,
+      owner: 'acme',
+      name: suffix,
+      defaultBranch: 'main',
+    });
     await em.flush();
     const snapshots = new MikroOrmSnapshotRepository(orm.em);
     const id = await snapshots.create({

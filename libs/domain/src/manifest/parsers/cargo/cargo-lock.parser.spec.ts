@@ -70,10 +70,7 @@ describe('cargoLockParser', () => {
   });
 
   it('warns about a lock version it does not know, reads it anyway, and reports incomplete entries', () => {
-    const { dependencies, diagnostics } = parse(
-      'Cargo.lock',
-      fixture('future-version.Cargo.lock'),
-    );
+    const { dependencies, diagnostics } = parse('Cargo.lock', fixture('future-version.Cargo.lock'));
     expect(dependencies).toStrictEqual([crate('bytes', '1.5.0', 3)]);
     expect(diagnostics).toStrictEqual([
       {
@@ -133,9 +130,9 @@ describe('cargoLockParser', () => {
       ],
     });
     const duplicated = 'version = 3\n[[package]]\nname = "a"\nname = "b"\n';
-    expect(
-      parse('Cargo.lock', duplicated).diagnostics.map((d) => [d.code, d.line]),
-    ).toStrictEqual([['INVALID_SYNTAX', 4]]);
+    expect(parse('Cargo.lock', duplicated).diagnostics.map((d) => [d.code, d.line])).toStrictEqual([
+      ['INVALID_SYNTAX', 4],
+    ]);
   });
 
   it('leaves lines out rather than guess when a header count does not match the packages', () => {
@@ -181,7 +178,10 @@ describe('cargoLockParser', () => {
       expect(dependencies.find((d) => d.name === 'anyhow')).toStrictEqual({
         ...crate('anyhow', '1.0.79', 26),
         hashes: [
-          { algorithm: 'SHA-256', content: '080e9890a082662b09c1ad45f567faeeb47f22b5fb23895fbe1e3b7a14b0d28c' },
+          {
+            algorithm: 'SHA-256',
+            content: '080e9890a082662b09c1ad45f567faeeb47f22b5fb23895fbe1e3b7a14b0d28c',
+          },
         ],
         dependsOn: [],
       });

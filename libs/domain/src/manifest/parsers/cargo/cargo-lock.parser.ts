@@ -2,7 +2,12 @@ import { TomlError } from 'smol-toml';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import { hexHash, withMetadata } from '../../dependency-metadata';
-import type { DependencyRef, ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
+import type {
+  DependencyRef,
+  ManifestDiagnostic,
+  ManifestParser,
+  ParsedDependency,
+} from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { parseTomlLock } from '../toml/toml-lock-document';
 import { shownValue } from '../shown-value';

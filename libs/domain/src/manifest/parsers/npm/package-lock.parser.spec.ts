@@ -536,7 +536,9 @@ describe('packageLockParser', () => {
         'e@1.0.0': [],
       });
       const a = dependencies.find((d) => d.name === 'a');
-      expect(a?.hashes).toStrictEqual([{ algorithm: 'SHA-1', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d' }]);
+      expect(a?.hashes).toStrictEqual([
+        { algorithm: 'SHA-1', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d' },
+      ]);
       expect(a?.licenses).toStrictEqual(['ISC']);
       expect(dependencies.find((d) => d.name === 'b')).not.toHaveProperty('hashes');
       expect(dependencies.find((d) => d.name === 'b')).not.toHaveProperty('licenses');

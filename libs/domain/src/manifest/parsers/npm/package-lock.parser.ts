@@ -2,7 +2,12 @@ import { refuseDeepJson } from '../../manifest-text';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
 import { metadataOf, sriHashes, type DependencyMetadata } from '../../dependency-metadata';
-import type { DependencyRef, DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
+import type {
+  DependencyRef,
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+} from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
 import { JsonKeyLines } from './json-key-lines';
 import { readLockText } from './lock-text';
@@ -36,7 +41,7 @@ function entryMetadata(entry: JsonObject): DependencyMetadata {
  */
 function lookupPrefixes(key: string): string[] {
   const prefixes = [`${key}/`];
-  for (let at = key.lastIndexOf(NODE_MODULES); at !== -1 && prefixes.length < MAX_LOOKUP_DEPTH; ) {
+  for (let at = key.lastIndexOf(NODE_MODULES); at !== -1 && prefixes.length < MAX_LOOKUP_DEPTH;) {
     prefixes.push(key.slice(0, at));
     at = at === 0 ? -1 : key.lastIndexOf(NODE_MODULES, at - 1);
   }

@@ -414,25 +414,28 @@ describe('pnpmLockParser: hashes and the dependency graph', () => {
   it.each([
     ['5.4', 'npm/pnpm-v5.4/pnpm-lock.yaml', '18.2.0', '0.23.0'],
     ['9.0', 'npm/pnpm-v9.0/pnpm-lock.yaml', '18.3.1', '0.23.2'],
-  ])('lockfileVersion %s: resolution.integrity, and edges to the resolved versions', (_, file, react, scheduler) => {
-    const { dependencies } = parseWithMetadata(fixture(file));
-    const graph = graphOf(dependencies);
-    // The peer suffix (`_react@…`, `(react@…)`) is not part of the version an edge points at.
-    expect(graph[`react-dom@${react}`]).toStrictEqual([
-      'loose-envify@1.4.0',
-      `react@${react}`,
-      `scheduler@${scheduler}`,
-    ]);
-    expect(graph['strip-ansi@6.0.1']).toStrictEqual(['ansi-regex@5.0.1']);
-    expect(graph['lodash@4.17.21']).toStrictEqual([]);
-    expect(dependencies.find((d) => d.name === 'strip-ansi')?.hashes).toStrictEqual([
-      sri(
-        'SHA-512',
-        'MKdmJdX8deOrZ5OxmBmTXmXkPPN0WDIGHLQypd5/3BfWbt53lz1a7QZbx+PgU268xRKVBpVVdOIwuStxvSyxxw==',
-      ),
-    ]);
-    expect(dependencies.every((d) => d.licenses === undefined)).toBe(true);
-  });
+  ])(
+    'lockfileVersion %s: resolution.integrity, and edges to the resolved versions',
+    (_, file, react, scheduler) => {
+      const { dependencies } = parseWithMetadata(fixture(file));
+      const graph = graphOf(dependencies);
+      // The peer suffix (`_react@…`, `(react@…)`) is not part of the version an edge points at.
+      expect(graph[`react-dom@${react}`]).toStrictEqual([
+        'loose-envify@1.4.0',
+        `react@${react}`,
+        `scheduler@${scheduler}`,
+      ]);
+      expect(graph['strip-ansi@6.0.1']).toStrictEqual(['ansi-regex@5.0.1']);
+      expect(graph['lodash@4.17.21']).toStrictEqual([]);
+      expect(dependencies.find((d) => d.name === 'strip-ansi')?.hashes).toStrictEqual([
+        sri(
+          'SHA-512',
+          'MKdmJdX8deOrZ5OxmBmTXmXkPPN0WDIGHLQypd5/3BfWbt53lz1a7QZbx+PgU268xRKVBpVVdOIwuStxvSyxxw==',
+        ),
+      ]);
+      expect(dependencies.every((d) => d.licenses === undefined)).toBe(true);
+    },
+  );
 
   it('lockfileVersion 6.0: edges from packages, none to a package the lock does not list', () => {
     const { dependencies } = parseWithMetadata(fixture('npm/pnpm-v6.0/pnpm-lock.yaml'));

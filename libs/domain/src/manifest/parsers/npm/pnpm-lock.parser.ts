@@ -1,6 +1,11 @@
 import { isObject } from '../../../shared/is-object';
 import { sriHashes } from '../../dependency-metadata';
-import type { DependencyRef, DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
+import type {
+  DependencyRef,
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+} from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
 import { readLockText, shownValue } from './lock-text';
 import { isExactVersion, isRegistryTarball } from './npm-package-source';

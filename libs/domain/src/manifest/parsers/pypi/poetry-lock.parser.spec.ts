@@ -109,9 +109,7 @@ describe('poetryLockParser', () => {
   it('reads a CRLF lock with a BOM like the original', () => {
     const original = fixture('poetry-1.1.lock');
     const windows = withBomAndCrlf(original);
-    expect(parse('poetry.lock', windows)).toEqual(
-      parse('poetry.lock', original),
-    );
+    expect(parse('poetry.lock', windows)).toEqual(parse('poetry.lock', original));
   });
 
   it('warns about a lock-version newer than 2.x but still reads it', () => {
@@ -124,9 +122,7 @@ describe('poetryLockParser', () => {
 
   it('returns nothing for an empty file or a lock with no packages', () => {
     expect(parse('poetry.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
-    expect(
-      parse('poetry.lock', 'package = []\n\n[metadata]\nlock-version = "2.0"\n'),
-    ).toEqual({
+    expect(parse('poetry.lock', 'package = []\n\n[metadata]\nlock-version = "2.0"\n')).toEqual({
       dependencies: [],
       diagnostics: [],
     });

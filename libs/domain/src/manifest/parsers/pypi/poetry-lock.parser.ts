@@ -87,7 +87,11 @@ function scopeOf(entry: Record<string, unknown>): DependencyScope {
 }
 
 /** `[package.dependencies]` (name → constraint, table or list of them), each to its locked versions. */
-function withEdges(dependency: ParsedDependency, requires: unknown, locked: LockedVersions): ParsedDependency {
+function withEdges(
+  dependency: ParsedDependency,
+  requires: unknown,
+  locked: LockedVersions,
+): ParsedDependency {
   const names = isObject(requires) ? Object.keys(requires) : [];
   const dependsOn = names.flatMap((name) => locked.resolve(normalizePackageName('PyPI', name)));
   return withMetadata(dependency, { dependsOn });

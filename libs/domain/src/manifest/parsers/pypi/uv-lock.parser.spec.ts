@@ -124,16 +124,12 @@ describe('uvLockParser', () => {
   it('reads a lock without any project as runtime, non-direct packages', () => {
     const text =
       '[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\n';
-    expect(parse('uv.lock', text).dependencies).toEqual([
-      dep('six', '1.16.0', 'runtime', false, 1),
-    ]);
+    expect(parse('uv.lock', text).dependencies).toEqual([dep('six', '1.16.0', 'runtime', false, 1)]);
   });
 
   it('reads CRLF with a BOM like the original', () => {
     const original = fixture('uv.lock');
-    expect(parse('uv.lock', withBomAndCrlf(original))).toEqual(
-      parse('uv.lock', original),
-    );
+    expect(parse('uv.lock', withBomAndCrlf(original))).toEqual(parse('uv.lock', original));
   });
 
   it('reports invalid and truncated TOML with a line', () => {
@@ -143,9 +139,9 @@ describe('uvLockParser', () => {
     expect(result.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([
       ['error', 'INVALID_SYNTAX', 14],
     ]);
-    expect(
-      parse('uv.lock', 'version = 1\n[[package]\nname = "x"\n').diagnostics.map((d) => d.line),
-    ).toEqual([2]);
+    expect(parse('uv.lock', 'version = 1\n[[package]\nname = "x"\n').diagnostics.map((d) => d.line)).toEqual([
+      2,
+    ]);
   });
 
   it('names a version that is not a string in its warning (TOML tables have no prototype)', () => {
@@ -177,9 +173,7 @@ describe('uvLockParser', () => {
 
   it('returns nothing for an empty file and refuses binary content', () => {
     expect(parse('uv.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
-    expect(parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual([
-      'NOT_TEXT',
-    ]);
+    expect(parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual(['NOT_TEXT']);
   });
 
   describe('hashes and the dependency graph', () => {
@@ -188,7 +182,14 @@ describe('uvLockParser', () => {
       expect(graphOf(dependencies)).toMatchObject({
         'fastapi@0.111.0': ['pydantic@2.8.2', 'starlette@0.37.2', 'typing-extensions@4.12.2'],
         // The project asks for httpx[http2]: h2 is httpx's; socks is asked by no one.
-        'httpx@0.27.0': ['anyio@4.4.0', 'certifi@2024.7.4', 'h2@4.1.0', 'httpcore@1.0.5', 'idna@3.7', 'sniffio@1.3.1'],
+        'httpx@0.27.0': [
+          'anyio@4.4.0',
+          'certifi@2024.7.4',
+          'h2@4.1.0',
+          'httpcore@1.0.5',
+          'idna@3.7',
+          'sniffio@1.3.1',
+        ],
         'pytest@8.3.2': ['colorama@0.4.6', 'iniconfig@2.0.0', 'packaging@24.1', 'pluggy@1.5.0'],
         'idna@3.7': [],
       });

@@ -28,32 +28,34 @@ const MAX_LICENSE_LENGTH = 256;
 const MAX_LICENSES = 32;
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUES = new Map<string, number>([
-  ...[...BASE64].map((char, value): [string, number] => [char, value]),
-  ['-', 62],
-  ['_', 63],
-]);
+// By char code: the 6 bits a standard or URL-safe base64 character stands for, -1 for any other.
+const BASE64_VALUES = new Int8Array(128).fill(-1);
+[...BASE64].forEach((char, value) => (BASE64_VALUES[char.charCodeAt(0)] = value));
+BASE64_VALUES['-'.charCodeAt(0)] = 62;
+BASE64_VALUES['_'.charCodeAt(0)] = 63;
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of standard or URL-safe base64, or null when it is not base64. */
 function base64ToHex(text: string): string | null {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
-  const body = text.slice(0, end);
-  if (body.length % 4 === 1) return null;
-  let hex = '';
+  if (end % 4 === 1) return null;
+  // Joined once: a lock holds tens of thousands of digests, and `+=` per byte leaves garbage.
+  const bytes: string[] = [];
   let bits = 0;
   let buffer = 0;
-  for (const char of body) {
-    const value = BASE64_VALUES.get(char);
-    if (value === undefined) return null;
-    buffer = (buffer << 6) | value;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (BASE64_VALUES[code] as number) : -1;
+    if (value === -1) return null;
+    buffer = ((buffer << 6) | value) & 0xffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      hex += ((buffer >> bits) & 0xff).toString(16).padStart(2, '0');
+      bytes.push(HEX_BYTES[(buffer >> bits) & 0xff] as string);
     }
   }
-  return hex;
+  return bytes.join('');
 }
 
 /**
@@ -84,6 +86,8 @@ export function hexHash(algorithm: Algorithm, digest: unknown): DependencyHash[]
 }
 
 function uniqueSorted<T>(items: readonly T[], key: (item: T) => string): T[] {
+  // Most packages have one hash, one licence, a few edges: no map to build for those.
+  if (items.length <= 1) return [...items];
   const byKey = new Map<string, T>();
   for (const item of items) if (!byKey.has(key(item))) byKey.set(key(item), item);
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
@@ -102,28 +106,33 @@ export function metadataOf(raw: {
   readonly licenses?: readonly unknown[];
   readonly dependsOn?: readonly DependencyRef[];
 }): DependencyMetadata {
-  const licenses = (raw.licenses ?? []).flatMap((license) =>
-    typeof license === 'string' && license.trim() !== '' && license.length <= MAX_LICENSE_LENGTH
-      ? [license.trim()]
-      : [],
-  );
-  const hashes = uniqueSorted(raw.hashes ?? [], hashKey);
-  const unique = uniqueSorted(licenses, (license) => license).slice(0, MAX_LICENSES);
-  return {
-    ...(hashes.length > 0 ? { hashes } : {}),
-    ...(unique.length > 0 ? { licenses: unique } : {}),
-    ...(raw.dependsOn ? { dependsOn: uniqueSorted(raw.dependsOn, refKey) } : {}),
-  };
+  const licenses: string[] = [];
+  for (const license of raw.licenses ?? []) {
+    if (typeof license !== 'string' || license.length > MAX_LICENSE_LENGTH) continue;
+    const trimmed = license.trim();
+    if (trimmed !== '') licenses.push(trimmed);
+  }
+  // Assigned rather than spread in: this runs once or twice per package of every lock.
+  const metadata: { -readonly [K in keyof DependencyMetadata]: DependencyMetadata[K] } = {};
+  if (raw.hashes && raw.hashes.length > 0) metadata.hashes = uniqueSorted(raw.hashes, hashKey);
+  if (licenses.length > 0)
+    metadata.licenses = uniqueSorted(licenses, (license) => license).slice(0, MAX_LICENSES);
+  if (raw.dependsOn) metadata.dependsOn = uniqueSorted(raw.dependsOn, refKey);
+  return metadata;
 }
 
 /** Two copies of one package merged: the union of what each says. */
 export function mergeMetadata(a: DependencyMetadata, b: DependencyMetadata): DependencyMetadata {
-  const graphKnown = a.dependsOn !== undefined || b.dependsOn !== undefined;
   return metadataOf({
-    hashes: [...(a.hashes ?? []), ...(b.hashes ?? [])],
-    licenses: [...(a.licenses ?? []), ...(b.licenses ?? [])],
-    ...(graphKnown ? { dependsOn: [...(a.dependsOn ?? []), ...(b.dependsOn ?? [])] } : {}),
+    hashes: union(a.hashes, b.hashes),
+    licenses: union(a.licenses, b.licenses),
+    dependsOn: union(a.dependsOn, b.dependsOn),
   });
+}
+
+function union<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): readonly T[] | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : [...a, ...b];
 }
 
 /** True when the dependency carries any of the three. */

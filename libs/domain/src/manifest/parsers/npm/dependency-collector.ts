@@ -1,12 +1,6 @@
 import { normalizePackageName } from '../../../ecosystem/package-name';
 import { markedUnique } from '../../dedupe-dependencies';
-import {
-  hasMetadata,
-  mergeMetadata,
-  metadataOf,
-  withMetadata,
-  type DependencyMetadata,
-} from '../../dependency-metadata';
+import { hasMetadata, mergeMetadata, withMetadata, type DependencyMetadata } from '../../dependency-metadata';
 import type { DependencyRef, DependencyScope, ParsedDependency } from '../../manifest.types';
 
 export interface CollectedDependency {
@@ -63,7 +57,8 @@ export class DependencyCollector {
     // Point at the declaration the project made itself when there is one.
     const at = direct && !seen.direct ? (line ?? seen.line) : (seen.line ?? line);
     const merged = this.dependency(seen.name, seen.version as string, widest, seen.direct || direct, at);
-    const known = metadataOf(seen);
+    // `seen` carries its metadata in the same three fields.
+    const known: DependencyMetadata = seen;
     this.byKey.set(
       key,
       withMetadata(merged, metadata && hasMetadata(metadata) ? mergeMetadata(known, metadata) : known),
@@ -82,7 +77,7 @@ export class DependencyCollector {
   describe(ref: DependencyRef, metadata: DependencyMetadata): void {
     const key = `${ref.name}@${ref.version}`;
     const seen = this.byKey.get(key);
-    if (seen) this.byKey.set(key, withMetadata(seen, mergeMetadata(metadataOf(seen), metadata)));
+    if (seen) this.byKey.set(key, withMetadata(seen, mergeMetadata(seen, metadata)));
   }
 
   /** One dependency per name and version, so `parseManifest` need not look for repeats again. */

@@ -8,7 +8,7 @@ import type {
   ManifestDiagnostic,
   ManifestParser,
 } from '../../manifest.types';
-import { DependencyCollector } from './dependency-collector';
+import { DependencyCollector, type CollectedDependency } from './dependency-collector';
 import { JsonKeyLines } from './json-key-lines';
 import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball, splitDescriptor } from './npm-package-source';
@@ -123,7 +123,7 @@ function readPackages(context: LockContext, packages: JsonObject): void {
   }
 
   const installed = new Map<string, DependencyRef>();
-  const collected: { key: string; entry: JsonObject; ref: DependencyRef }[] = [];
+  const collected: { key: string; entry: JsonObject; dependency: CollectedDependency }[] = [];
   for (const [key, entry] of Object.entries(packages)) {
     const at = key.lastIndexOf(NODE_MODULES);
     // The root and workspace folders are the project itself; what they install sits under node_modules/.
@@ -172,17 +172,14 @@ function readPackages(context: LockContext, packages: JsonObject): void {
         : entry['optional'] === true
           ? 'optional'
           : 'runtime';
-    context.collector.add(
-      { name, version, scope, direct: at === 0 && declared.has(folder), line },
-      entryMetadata(entry),
-    );
-    const ref = context.collector.refOf(name, version);
-    installed.set(key, ref);
-    collected.push({ key, entry, ref });
+    const dependency = { name, version, scope, direct: at === 0 && declared.has(folder), line };
+    installed.set(key, context.collector.refOf(name, version));
+    collected.push({ key, entry, dependency });
   }
-  // Edges once every installed package is known: an entry may depend on one listed after it.
-  for (const { key, entry, ref } of collected) {
-    context.collector.describe(ref, { dependsOn: resolvePackageEdges(key, entry, installed) });
+  // Added once every installed package is known: an entry may depend on one listed after it.
+  for (const { key, entry, dependency } of collected) {
+    const dependsOn = resolvePackageEdges(key, entry, installed);
+    context.collector.add(dependency, { ...entryMetadata(entry), dependsOn });
   }
 }
 

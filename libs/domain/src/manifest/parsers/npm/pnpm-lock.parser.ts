@@ -170,16 +170,17 @@ function describeEdges(
     }
     return edges;
   };
-  for (const { id, entry } of collected.values()) {
-    collector.describe(collector.refOf(id.name, id.version), { dependsOn: snapshots ? [] : edgesOf(entry) });
-  }
-  if (!snapshots) return;
-  for (const [key, { value }] of snapshots) {
+  // Gathered first, described once per package: merging per peer variant would sort the growing
+  // union again for each of a package's thousands of variants.
+  const edges = new Map<string, DependencyRef[]>();
+  for (const [key, { entry }] of collected) edges.set(key, snapshots ? [] : edgesOf(entry));
+  for (const [key, { value }] of snapshots ?? []) {
     const id = parsePnpmPackageKey(key);
-    const source = id ? collected.get(packageKeyOf(id)) : undefined;
-    if (source) {
-      collector.describe(collector.refOf(source.id.name, source.id.version), { dependsOn: edgesOf(value) });
-    }
+    const known = id ? edges.get(packageKeyOf(id)) : undefined;
+    if (known) for (const edge of edgesOf(value)) known.push(edge);
+  }
+  for (const [key, { id }] of collected) {
+    collector.describe(collector.refOf(id.name, id.version), { dependsOn: edges.get(key) ?? [] });
   }
 }
 

@@ -33,6 +33,7 @@ export * from './policy/evaluate-policy';
 export * from './policy/judge-findings';
 export * from './manifest/manifest-registry';
 export * from './manifest/dedupe-dependencies';
+export * from './manifest/dependency-metadata';
 export * from './manifest/manifest-parser-pool.port';
 export * from './scan/check-manifests';
 export * from './scan/known-findings';

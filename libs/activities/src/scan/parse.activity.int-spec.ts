@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { parseManifest } from '@repoguard/domain';
+import { parseManifest, type ParsedDependency } from '@repoguard/domain';
 import {
   createMikroOrmConfig,
   DependencySnapshotEntity,
@@ -18,6 +18,7 @@ import {
   STALL_MARKER,
   STALLING_PARSER_MODULE,
 } from '../../../infrastructure/src/parsing/stalling-parser.test-helper';
+import { manifestFixtures } from '../../../../test/support/manifest-fixtures';
 import { createParseActivity } from './parse.activity';
 
 // The parse step against PostgreSQL and a real thread pool whose parser gets stuck on a marked
@@ -147,6 +148,34 @@ describe('the parse activity with a manifest that never finishes parsing', () =>
     });
     const scan = await orm.em.fork().findOneOrFail(ScanEntity, scanId);
     expect(scan.snapshotId).toBe(result.snapshotId);
+  }, 60_000);
+
+  it('stores the hashes, licences and edges of a real package-lock.json parsed in the pool', async () => {
+    const real = new PiscinaManifestParserPool({ threads: 1, deadlineMs: 30_000 });
+    try {
+      const lock = manifestFixtures()('npm/package-lock-v3/package-lock.json');
+      const { parse, input } = await scanOf({ 'web/package-lock.json': lock }, real);
+      const { snapshotId } = await parse(input);
+
+      const stored = await new MikroOrmSnapshotRepository(orm.em).dependencies(snapshotId);
+      const express = stored.find((d) => d.name === 'express');
+      expect(express).toMatchObject({
+        hashes: [{ algorithm: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) }],
+        licenses: ['MIT'],
+        dependsOn: [
+          { name: 'accepts', version: '1.3.8' },
+          { name: 'debug', version: '2.6.9' },
+          { name: 'send', version: '0.18.0' },
+        ],
+      });
+      // Nothing between the parser and the table drops or changes any of it.
+      const metadata = (d: ParsedDependency) => [d.name, d.version, d.hashes, d.licenses, d.dependsOn];
+      const parsed = parseManifest('web/package-lock.json', lock).dependencies;
+      expect(stored.map(metadata).sort()).toStrictEqual(parsed.map(metadata).sort());
+      expect(stored.every((d) => d.hashes && d.licenses && d.dependsOn)).toBe(true);
+    } finally {
+      await real.close();
+    }
   }, 60_000);
 
   it('drops its manifests when the step is cancelled, and stores no snapshot', async () => {

@@ -48,6 +48,39 @@ describe('dedupeDependencies', () => {
     },
   );
 
+  it('keeps the union of hashes, licences and edges of merged copies, in one order', () => {
+    const sha1 = { algorithm: 'SHA-1', content: 'a'.repeat(40) } as const;
+    const sha512 = { algorithm: 'SHA-512', content: 'b'.repeat(128) } as const;
+    const copies = [
+      dependency({ line: 1, hashes: [sha512], dependsOn: [{ name: 'werkzeug', version: '2.0.0' }] }),
+      dependency({ line: 2 }),
+      dependency({
+        line: 3,
+        hashes: [sha1, sha512],
+        licenses: ['BSD-3-Clause'],
+        dependsOn: [
+          { name: 'jinja2', version: '3.0.0' },
+          { name: 'werkzeug', version: '2.0.0' },
+        ],
+      }),
+    ];
+    const expected = dependency({
+      line: 1,
+      hashes: [sha1, sha512],
+      licenses: ['BSD-3-Clause'],
+      dependsOn: [
+        { name: 'jinja2', version: '3.0.0' },
+        { name: 'werkzeug', version: '2.0.0' },
+      ],
+    });
+    expect(dedupeDependencies(copies).dependencies).toStrictEqual([expected]);
+    expect(dedupeDependencies([...copies].reverse()).dependencies).toStrictEqual([{ ...expected, line: 3 }]);
+    // Copies that say none of it stay as they were: no empty lists appear.
+    expect(dedupeDependencies([dependency(), dependency({ line: 2 })]).dependencies).toStrictEqual([
+      dependency(),
+    ]);
+  });
+
   it('keeps unpinned requirements apart when they say different things', () => {
     const unpinned = (specifier: string, line: number) => dependency({ version: null, specifier, line });
     const { dependencies } = dedupeDependencies([unpinned('>=1', 1), unpinned('<3', 2), unpinned('>=1', 3)]);

@@ -1,3 +1,4 @@
+import { hasMetadata, mergeMetadata, withMetadata } from './dependency-metadata';
 import type { DependencyScope, ManifestDiagnostic, ParsedDependency } from './manifest.types';
 
 /**
@@ -81,7 +82,8 @@ const SCOPE_WEIGHT: Record<DependencyScope, number> = { runtime: 2, optional: 1,
 
 /**
  * One dependency per identity, in first-seen order, at the line of its first declaration; direct
- * when any declaration was, and in the widest scope any gave it.
+ * when any declaration was, in the widest scope any gave it, with the union of their hashes,
+ * licences and edges.
  */
 export function dedupeDependencies<T extends ParsedDependency>(
   dependencies: readonly T[],
@@ -107,6 +109,9 @@ export function dedupeDependencies<T extends ParsedDependency>(
     const scope =
       SCOPE_WEIGHT[dependency.scope] > SCOPE_WEIGHT[earlier.scope] ? dependency.scope : earlier.scope;
     if (direct !== earlier.direct || scope !== earlier.scope) merged[index] = { ...earlier, direct, scope };
+    if (hasMetadata(dependency)) {
+      merged[index] = withMetadata(merged[index] as T, mergeMetadata(merged[index] as T, dependency));
+    }
   }
   return { dependencies: merged, repeats };
 }

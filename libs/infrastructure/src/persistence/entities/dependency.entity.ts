@@ -1,5 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { DependencyHash, DependencyRef } from '@repoguard/domain';
 
 @Entity({ tableName: 'dependencies' })
 @Index({ properties: ['ecosystem', 'name'] })
@@ -43,4 +44,15 @@ export class DependencyEntity {
 
   @Property({ type: 'text' })
   purl!: string;
+
+  /** Integrity hashes the lock file records; null when it records none. */
+  @Property({ type: 'json', nullable: true })
+  hashes: DependencyHash[] | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  licenses: string[] | null = null;
+
+  /** The lock file's edges from this package; null when it gives no graph, [] when it has none. */
+  @Property({ type: 'json', nullable: true })
+  dependsOn: DependencyRef[] | null = null;
 }

@@ -67,6 +67,7 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         manifest_path: d.manifestPath,
         line: d.line ?? null,
         purl: d.purl,
+        ...metadataColumns(d),
       }));
       for (let i = 0; i < rows.length; i += 1000) await trx('dependencies').insert(rows.slice(i, i + 1000));
       return true;
@@ -101,6 +102,9 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         manifestPath: r.manifestPath,
         ...(r.line !== null ? { line: r.line } : {}),
         purl: r.purl,
+        ...(r.hashes !== null ? { hashes: r.hashes } : {}),
+        ...(r.licenses !== null ? { licenses: r.licenses } : {}),
+        ...(r.dependsOn !== null ? { dependsOn: r.dependsOn } : {}),
       }));
   }
 
@@ -134,4 +138,18 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
       vulnerabilityId: r.vulnerability_id,
     }));
   }
+}
+
+/**
+ * The jsonb columns of a dependency's lock-file metadata: NULL where it says nothing (an empty list
+ * of hashes or licences says nothing either), `[]` for a graph known to be empty.
+ */
+function metadataColumns(d: ParsedDependency) {
+  const list = (value: readonly unknown[] | undefined) =>
+    value !== undefined && value.length > 0 ? JSON.stringify(value) : null;
+  return {
+    hashes: list(d.hashes),
+    licenses: list(d.licenses),
+    depends_on: d.dependsOn === undefined ? null : JSON.stringify(d.dependsOn),
+  };
 }

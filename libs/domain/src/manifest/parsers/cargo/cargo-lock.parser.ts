@@ -1,7 +1,13 @@
 import { TomlError } from 'smol-toml';
 import { isObject } from '../../../shared/is-object';
 import { normalizePackageName } from '../../../ecosystem/package-name';
-import type { ManifestDiagnostic, ManifestParser, ParsedDependency } from '../../manifest.types';
+import { hexHash, withMetadata } from '../../dependency-metadata';
+import type {
+  DependencyRef,
+  ManifestDiagnostic,
+  ManifestParser,
+  ParsedDependency,
+} from '../../manifest.types';
 import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { parseTomlLock } from '../toml/toml-lock-document';
 import { shownValue } from '../shown-value';
@@ -13,6 +19,46 @@ const CRATES_IO_SOURCES = new Set([
   'registry+https://github.com/rust-lang/crates.io-index',
   'sparse+https://index.crates.io/',
 ]);
+
+interface LockedCrate {
+  readonly name: string;
+  readonly version: string;
+  readonly source: unknown;
+}
+
+/**
+ * Resolves `dependencies` entries as Cargo writes them: `name` when the lock has one package of
+ * that name, else `name version`, or `name version (source)` (always, in format 1).
+ */
+class CrateGraph {
+  private readonly countByName = new Map<string, number>();
+  private readonly checked = new Map<string, DependencyRef>();
+
+  constructor(all: readonly LockedCrate[]) {
+    for (const { name } of all) this.countByName.set(name, (this.countByName.get(name) ?? 0) + 1);
+  }
+
+  /** A crate the parser kept (from crates.io), which edges may point at. */
+  keep(crate: LockedCrate, ref: DependencyRef): void {
+    this.checked.set(crate.name, ref);
+    this.checked.set(`${crate.name} ${crate.version}`, ref);
+    this.checked.set(`${crate.name} ${crate.version} (${String(crate.source)})`, ref);
+  }
+
+  edges(dependencies: unknown): DependencyRef[] {
+    if (!Array.isArray(dependencies)) return [];
+    const edges: DependencyRef[] = [];
+    for (const entry of dependencies) {
+      if (typeof entry !== 'string') continue;
+      const name = entry.split(' ', 1)[0] as string;
+      // A bare name stands for the only package of that name, whatever its source.
+      if (name === entry && this.countByName.get(name) !== 1) continue;
+      const ref = this.checked.get(entry);
+      if (ref) edges.push(ref);
+    }
+    return edges;
+  }
+}
 
 /**
  * `Cargo.lock`: every `[[package]]` that came from crates.io. The lock does not say which crates
@@ -72,6 +118,16 @@ export const cargoLockParser: ManifestParser = {
       headerLines.length === packages.length ? { line: headerLines[index] as number } : {};
 
     const dependencies: ParsedDependency[] = [];
+    const kept: { dependencies: unknown; index: number }[] = [];
+    const graph = new CrateGraph(
+      packages.flatMap((entry: unknown) =>
+        isObject(entry) && typeof entry['name'] === 'string'
+          ? [{ name: entry['name'], version: String(entry['version']), source: entry['source'] }]
+          : [],
+      ),
+    );
+    // Format 1 keeps checksums apart: `"checksum name version (source)" = "<sha256>"`.
+    const metadata = isObject(document['metadata']) ? document['metadata'] : {};
     packages.forEach((entry: unknown, index) => {
       const where = lineOf(index);
       const table = isObject(entry) ? entry : {};
@@ -107,16 +163,28 @@ export const cargoLockParser: ManifestParser = {
         });
         return;
       }
-      dependencies.push({
-        ecosystem: 'crates.io',
-        name: normalizePackageName('crates.io', name),
-        version,
-        scope: 'runtime',
-        direct: false,
-        manifestPath: path,
-        ...where,
-      });
+      const checksum = table['checksum'] ?? metadata[`checksum ${name} ${version} (${source})`];
+      const crate = withMetadata(
+        {
+          ecosystem: 'crates.io',
+          name: normalizePackageName('crates.io', name),
+          version,
+          scope: 'runtime',
+          direct: false,
+          manifestPath: path,
+          ...where,
+        },
+        { hashes: hexHash('SHA-256', checksum) },
+      );
+      graph.keep({ name, version, source }, { name: crate.name, version });
+      kept.push({ dependencies: table['dependencies'], index: dependencies.length });
+      dependencies.push(crate);
     });
+    // Edges once every crate is known: a package may depend on one listed after it.
+    for (const { dependencies: listed, index } of kept) {
+      const crate = dependencies[index] as ParsedDependency;
+      dependencies[index] = withMetadata(crate, { dependsOn: graph.edges(listed) });
+    }
     return { dependencies, diagnostics };
   },
 };

@@ -5,6 +5,7 @@ import {
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { graphOf, resultWithoutLockMetadata, sri } from '../lock-metadata.test-helper';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { packageLockParser } from './package-lock.parser';
 
@@ -28,7 +29,10 @@ const dep = (
     ...(line === undefined ? {} : { line }),
   }) satisfies ParsedDependency;
 
-const parse = (text: string, path = 'package-lock.json') => packageLockParser.parse(path, text);
+// What the parser always read; hashes, licences and edges have their own specs below.
+const parse = (text: string, path = 'package-lock.json') =>
+  resultWithoutLockMetadata(packageLockParser.parse(path, text));
+const parseWithMetadata = (text: string) => packageLockParser.parse('package-lock.json', text);
 
 const V3_DEPENDENCIES = [
   dep('@esbuild/linux-x64', '0.20.2', 'dev', false, 35), // devOptional
@@ -463,6 +467,113 @@ describe('packageLockParser', () => {
             message: 'package-lock.json is empty; nothing was read',
           },
         ],
+      });
+    });
+  });
+
+  describe('hashes, licences and the dependency graph', () => {
+    it('lockfileVersion 3: integrity as SHA-512 hex, the licence, edges resolved from each install path', () => {
+      const { dependencies } = parseWithMetadata(fixture('npm/package-lock-v3/package-lock.json'));
+      const express = dependencies.find((d) => d.name === 'express');
+      expect(express).toStrictEqual({
+        ...dep('express', '4.18.2', 'runtime', true, 93),
+        hashes: [
+          sri(
+            'SHA-512',
+            'BETSeBhc75eQie6auXgLUg3O7qEBPKTelWPeSZ1wyYuHLI2e5t9/4QYZlIa7jttOoWylKQPJ1YUDJE7ak2/xtw==',
+          ),
+        ],
+        licenses: ['MIT'],
+        dependsOn: [
+          { name: 'accepts', version: '1.3.8' },
+          { name: 'debug', version: '2.6.9' },
+          { name: 'send', version: '0.18.0' },
+        ],
+      });
+      const graph = graphOf(dependencies);
+      // send's own nested ms wins over the hoisted one; debug resolves to the top level.
+      expect(graph['send@0.18.0']).toStrictEqual(['debug@2.6.9', 'ms@2.1.3']);
+      expect(graph['debug@2.6.9']).toStrictEqual(['ms@2.0.0']);
+      expect(graph['@types/node@20.12.7']).toStrictEqual(['undici-types@5.26.5']);
+      // The alias and the package merge into one, with the edges of both.
+      expect(graph['string-width@4.2.3']).toStrictEqual(['strip-ansi@6.0.1']);
+      // A package with no dependencies has an empty graph, not an unknown one.
+      expect(graph['ansi-regex@5.0.1']).toStrictEqual([]);
+      expect(dependencies.find((d) => d.name === 'typescript')?.licenses).toStrictEqual(['Apache-2.0']);
+      expect(dependencies.every((d) => d.hashes?.length === 1)).toBe(true);
+    });
+
+    it('lockfileVersion 3: cycles, optional and peer edges, nearest copy up the path, only packages it lists', () => {
+      const integrity = 'sha1-qvTGHdzF6KLavt4PO0gs2a6pQ00=';
+      const lock = {
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { a: '^1.0.0', b: '^1.0.0' } },
+          'node_modules/a': {
+            version: '1.0.0',
+            integrity,
+            license: 'ISC',
+            dependencies: { b: '^1.0.0', c: '^1.0.0', gone: '^1.0.0', linked: '*', forked: '*' },
+            optionalDependencies: { d: '^1.0.0' },
+            peerDependencies: { e: '^1.0.0' },
+          },
+          'node_modules/b': { version: '1.0.0', dependencies: { a: '^1.0.0', c: '^2.0.0' } },
+          'node_modules/b/node_modules/c': { version: '2.0.0', dependencies: { b: '^1.0.0' } },
+          'node_modules/c': { version: '1.0.0' },
+          'node_modules/d': { version: '1.0.0', optional: true },
+          'node_modules/e': { version: '1.0.0', peer: true },
+          'node_modules/linked': { resolved: 'packages/linked', link: true },
+          'node_modules/forked': { version: '1.0.0', resolved: 'git+ssh://git@github.com/x/forked.git' },
+        },
+      };
+      const { dependencies } = parseWithMetadata(JSON.stringify(lock));
+      expect(graphOf(dependencies)).toStrictEqual({
+        'a@1.0.0': ['b@1.0.0', 'c@1.0.0', 'd@1.0.0', 'e@1.0.0'],
+        'b@1.0.0': ['a@1.0.0', 'c@2.0.0'],
+        'c@2.0.0': ['b@1.0.0'],
+        'c@1.0.0': [],
+        'd@1.0.0': [],
+        'e@1.0.0': [],
+      });
+      const a = dependencies.find((d) => d.name === 'a');
+      expect(a?.hashes).toStrictEqual([
+        { algorithm: 'SHA-1', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d' },
+      ]);
+      expect(a?.licenses).toStrictEqual(['ISC']);
+      expect(dependencies.find((d) => d.name === 'b')).not.toHaveProperty('hashes');
+      expect(dependencies.find((d) => d.name === 'b')).not.toHaveProperty('licenses');
+    });
+
+    it('lockfileVersion 1: integrity, and `requires` resolved through the nested trees', () => {
+      const { dependencies } = parseWithMetadata(fixture('npm/package-lock-v1/package-lock.json'));
+      expect(graphOf(dependencies)).toMatchObject({
+        'axios@0.21.0': ['follow-redirects@1.13.0'],
+        'debug@2.6.9': ['ms@2.0.0'],
+        'fsevents@1.2.13': ['nan@2.14.0'], // bindings is not in the lock
+        'mkdirp@0.5.1': ['minimist@0.0.8'],
+        'send@0.17.1': ['debug@2.6.9', 'ms@2.1.1'],
+        'ms@2.1.1': [],
+        'string-width@4.2.3': [],
+      });
+      expect(dependencies.find((d) => d.name === 'axios')?.hashes).toStrictEqual([
+        sri(
+          'SHA-512',
+          '3KlEAGkey664svwa2Jc/qXzU5PePv0gFSaunBLdgfcUL7wWKSrPBaWKmgbEFY9XqmOz4h7RA1YwUFKmQqW92NA==',
+        ),
+      ]);
+    });
+
+    it('lockfileVersion 1: a cycle through `requires` is stored as edges both ways', () => {
+      const lock = {
+        lockfileVersion: 1,
+        dependencies: {
+          a: { version: '1.0.0', requires: { b: '1.0.0' } },
+          b: { version: '1.0.0', requires: { a: '1.0.0', b: '1.0.0' } },
+        },
+      };
+      expect(graphOf(parseWithMetadata(JSON.stringify(lock)).dependencies)).toStrictEqual({
+        'a@1.0.0': ['b@1.0.0'],
+        'b@1.0.0': ['a@1.0.0', 'b@1.0.0'],
       });
     });
   });

@@ -1,8 +1,14 @@
 import { refuseDeepJson } from '../../manifest-text';
 import { findJsonSyntaxError } from '../../../shared/json-syntax-error';
 import { isObject } from '../../../shared/is-object';
-import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
-import { DependencyCollector } from './dependency-collector';
+import { metadataOf, sriHashes, type DependencyMetadata } from '../../dependency-metadata';
+import type {
+  DependencyRef,
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+} from '../../manifest.types';
+import { DependencyCollector, type CollectedDependency } from './dependency-collector';
 import { JsonKeyLines } from './json-key-lines';
 import { readLockText } from './lock-text';
 import { isExactVersion, isRegistryTarball, splitDescriptor } from './npm-package-source';
@@ -17,6 +23,56 @@ const ROOT_DEPENDENCY_FIELDS = [
   'peerDependencies',
 ];
 const NODE_MODULES = 'node_modules/';
+// The fields whose names an installed package resolves to other installed packages.
+const EDGE_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
+// Real trees nest a few dozen folders at most; a hostile one must not make each edge walk its depth.
+const MAX_LOOKUP_DEPTH = 64;
+
+/** The integrity and licence an entry records. */
+function entryMetadata(entry: JsonObject): DependencyMetadata {
+  const license = entry['license'];
+  const stated = isObject(license) ? license['type'] : license;
+  return metadataOf({ hashes: sriHashes(entry['integrity']), licenses: [stated] });
+}
+
+/**
+ * The folders an install path looks in for a dependency, nearest first, as Node resolves it:
+ * its own node_modules, then each enclosing node_modules up to the project root's.
+ */
+function lookupPrefixes(key: string): string[] {
+  const prefixes = [`${key}/`];
+  for (let at = key.lastIndexOf(NODE_MODULES); at !== -1 && prefixes.length < MAX_LOOKUP_DEPTH;) {
+    prefixes.push(key.slice(0, at));
+    at = at === 0 ? -1 : key.lastIndexOf(NODE_MODULES, at - 1);
+  }
+  if (prefixes[prefixes.length - 1] !== '') prefixes.push('');
+  return prefixes;
+}
+
+/** The packages an entry's dependency fields name, resolved to the installed copies the lock lists. */
+function resolvePackageEdges(
+  key: string,
+  entry: JsonObject,
+  installed: ReadonlyMap<string, DependencyRef>,
+): DependencyRef[] {
+  const edges: DependencyRef[] = [];
+  let prefixes: string[] | undefined;
+  for (const field of EDGE_FIELDS) {
+    const names = entry[field];
+    if (!isObject(names)) continue;
+    for (const name of Object.keys(names)) {
+      prefixes ??= lookupPrefixes(key);
+      for (const prefix of prefixes) {
+        const target = installed.get(`${prefix}${NODE_MODULES}${name}`);
+        if (target) {
+          edges.push(target);
+          break;
+        }
+      }
+    }
+  }
+  return edges;
+}
 
 /** Why an entry has no registry version to check, or null when it came from a registry. */
 function nonRegistryReason(version: string, resolved: unknown): string | null {
@@ -66,6 +122,8 @@ function readPackages(context: LockContext, packages: JsonObject): void {
     }
   }
 
+  const installed = new Map<string, DependencyRef>();
+  const collected: { key: string; entry: JsonObject; dependency: CollectedDependency }[] = [];
   for (const [key, entry] of Object.entries(packages)) {
     const at = key.lastIndexOf(NODE_MODULES);
     // The root and workspace folders are the project itself; what they install sits under node_modules/.
@@ -114,7 +172,14 @@ function readPackages(context: LockContext, packages: JsonObject): void {
         : entry['optional'] === true
           ? 'optional'
           : 'runtime';
-    context.collector.add({ name, version, scope, direct: at === 0 && declared.has(folder), line });
+    const dependency = { name, version, scope, direct: at === 0 && declared.has(folder), line };
+    installed.set(key, context.collector.refOf(name, version));
+    collected.push({ key, entry, dependency });
+  }
+  // Added once every installed package is known: an entry may depend on one listed after it.
+  for (const { key, entry, dependency } of collected) {
+    const dependsOn = resolvePackageEdges(key, entry, installed);
+    context.collector.add(dependency, { ...entryMetadata(entry), dependsOn });
   }
 }
 
@@ -124,9 +189,12 @@ function readPackages(context: LockContext, packages: JsonObject): void {
  */
 function readTree(context: LockContext, dependencies: JsonObject): void {
   // Depth-first in document order (the line lookup relies on it), without recursion.
-  const stack: { entries: [string, unknown][]; index: number; depth: number }[] = [
-    { entries: Object.entries(dependencies), index: 0, depth: 0 },
+  const root: TreeScope = { dependencies, parent: null };
+  const stack: { entries: [string, unknown][]; index: number; depth: number; scope: TreeScope }[] = [
+    { entries: Object.entries(dependencies), index: 0, depth: 0, scope: root },
   ];
+  const refs = new Map<JsonObject, DependencyRef>();
+  const pending: { entry: JsonObject; ref: DependencyRef; scope: TreeScope }[] = [];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as (typeof stack)[number];
     const next = frame.entries[frame.index++];
@@ -145,24 +213,62 @@ function readTree(context: LockContext, dependencies: JsonObject): void {
       });
       continue;
     }
-    readTreeEntry(context, folder, entry, frame.depth, line);
-    if (isObject(entry['dependencies'])) {
-      stack.push({ entries: Object.entries(entry['dependencies']), index: 0, depth: frame.depth + 1 });
+    const ref = readTreeEntry(context, folder, entry, frame.depth, line);
+    const nested = entry['dependencies'];
+    const scope = isObject(nested) ? { dependencies: nested, parent: frame.scope } : frame.scope;
+    if (ref) {
+      refs.set(entry, ref);
+      pending.push({ entry, ref, scope });
     }
+    if (isObject(nested)) {
+      stack.push({ entries: Object.entries(nested), index: 0, depth: frame.depth + 1, scope });
+    }
+  }
+  for (const { entry, ref, scope } of pending) {
+    context.collector.describe(ref, { dependsOn: resolveTreeEdges(entry, scope, refs) });
   }
 }
 
+/** One `dependencies` object of a v1 tree and the one enclosing it. */
+interface TreeScope {
+  readonly dependencies: JsonObject;
+  readonly parent: TreeScope | null;
+}
+
+/** An entry's `requires`, each resolved to the nearest copy: its own nested ones, then up the tree. */
+function resolveTreeEdges(
+  entry: JsonObject,
+  scope: TreeScope,
+  refs: ReadonlyMap<JsonObject, DependencyRef>,
+): DependencyRef[] {
+  const requires = entry['requires'];
+  if (!isObject(requires)) return [];
+  const edges: DependencyRef[] = [];
+  for (const name of Object.keys(requires)) {
+    let depth = 0;
+    for (let at: TreeScope | null = scope; at && depth < MAX_LOOKUP_DEPTH; at = at.parent, depth++) {
+      if (!Object.hasOwn(at.dependencies, name)) continue;
+      const target = at.dependencies[name];
+      const ref = isObject(target) ? refs.get(target) : undefined;
+      if (ref) edges.push(ref);
+      break;
+    }
+  }
+  return edges;
+}
+
+/** Collects one tree entry; the name and version it is stored under, or null when skipped. */
 function readTreeEntry(
   context: LockContext,
   folder: string,
   entry: JsonObject,
   depth: number,
   line: number | undefined,
-): void {
+): DependencyRef | null {
   const locked = entry['version'];
   if (typeof locked !== 'string' || locked === '') {
     unresolvable(context, folder, 'no version is locked', line);
-    return;
+    return null;
   }
   // npm 6 writes an alias as `"version": "npm:bar@1.0.0"`.
   const alias = locked.startsWith('npm:') ? splitDescriptor(locked.slice('npm:'.length)) : null;
@@ -170,16 +276,17 @@ function readTreeEntry(
   const version = alias ? alias.range : locked;
   if (name.trim() === '') {
     unnamed(context, `dependency "${folder}"`, line);
-    return;
+    return null;
   }
   const reason = nonRegistryReason(version, entry['resolved']);
   if (reason) {
     unresolvable(context, isExactVersion(version) ? `${name}@${version}` : name, reason, line);
-    return;
+    return null;
   }
   const scope: DependencyScope =
     entry['dev'] === true ? 'dev' : entry['optional'] === true ? 'optional' : 'runtime';
-  context.collector.add({ name, version, scope, direct: depth === 0, line });
+  context.collector.add({ name, version, scope, direct: depth === 0, line }, entryMetadata(entry));
+  return context.collector.refOf(name, version);
 }
 
 function lineOfOffset(text: string, offset: number): number {

@@ -1,5 +1,6 @@
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { graphOf, resultWithoutLockMetadata, sri } from '../lock-metadata.test-helper';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
 import { parsePnpmPackageKey, pnpmLockParser } from './pnpm-lock.parser';
 import { MAX_NESTING } from './yaml-lock-document';
@@ -18,7 +19,9 @@ const dep = (name: string, version: string, scope: DependencyScope, direct: bool
     line,
   }) satisfies ParsedDependency;
 
-const parse = (text: string) => pnpmLockParser.parse('pnpm-lock.yaml', text);
+// What the parser always read; hashes and edges have their own specs below.
+const parse = (text: string) => resultWithoutLockMetadata(pnpmLockParser.parse('pnpm-lock.yaml', text));
+const parseWithMetadata = (text: string) => pnpmLockParser.parse('pnpm-lock.yaml', text);
 
 const INTERNAL_UI_UNRESOLVABLE = (line: number) => ({
   severity: 'warning',
@@ -404,6 +407,81 @@ describe('pnpmLockParser', () => {
         { severity: 'error', code: 'EMPTY_FILE', message: 'pnpm-lock.yaml is empty; nothing was read' },
       ],
     });
+  });
+});
+
+describe('pnpmLockParser: hashes and the dependency graph', () => {
+  it.each([
+    ['5.4', 'npm/pnpm-v5.4/pnpm-lock.yaml', '18.2.0', '0.23.0'],
+    ['9.0', 'npm/pnpm-v9.0/pnpm-lock.yaml', '18.3.1', '0.23.2'],
+  ])(
+    'lockfileVersion %s: resolution.integrity, and edges to the resolved versions',
+    (_, file, react, scheduler) => {
+      const { dependencies } = parseWithMetadata(fixture(file));
+      const graph = graphOf(dependencies);
+      // The peer suffix (`_react@…`, `(react@…)`) is not part of the version an edge points at.
+      expect(graph[`react-dom@${react}`]).toStrictEqual([
+        'loose-envify@1.4.0',
+        `react@${react}`,
+        `scheduler@${scheduler}`,
+      ]);
+      expect(graph['strip-ansi@6.0.1']).toStrictEqual(['ansi-regex@5.0.1']);
+      expect(graph['lodash@4.17.21']).toStrictEqual([]);
+      expect(dependencies.find((d) => d.name === 'strip-ansi')?.hashes).toStrictEqual([
+        sri(
+          'SHA-512',
+          'MKdmJdX8deOrZ5OxmBmTXmXkPPN0WDIGHLQypd5/3BfWbt53lz1a7QZbx+PgU268xRKVBpVVdOIwuStxvSyxxw==',
+        ),
+      ]);
+      expect(dependencies.every((d) => d.licenses === undefined)).toBe(true);
+    },
+  );
+
+  it('lockfileVersion 6.0: edges from packages, none to a package the lock does not list', () => {
+    const { dependencies } = parseWithMetadata(fixture('npm/pnpm-v6.0/pnpm-lock.yaml'));
+    const graph = graphOf(dependencies);
+    expect(graph['jws@3.2.2']).toStrictEqual(['jwa@1.4.1', 'safe-buffer@5.2.1']);
+    // follow-redirects' peer `debug` is a range, not a resolved package.
+    expect(graph['follow-redirects@1.15.2']).toStrictEqual([]);
+  });
+
+  it('lockfileVersion 9.0: peer variants of one package merge their edges; cycles and aliases resolve', () => {
+    const text = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      a: {specifier: ^1.0.0, version: 1.0.0(p@1.0.0)}',
+      'packages:',
+      '  a@1.0.0: {resolution: {integrity: sha1-qvTGHdzF6KLavt4PO0gs2a6pQ00=}}',
+      '  b@1.0.0: {resolution: {integrity: not-an-integrity}}',
+      '  p@1.0.0: {resolution: {integrity: sha1-qvTGHdzF6KLavt4PO0gs2a6pQ00=}}',
+      '  p@2.0.0: {}',
+      '  q@1.0.0: {}',
+      'snapshots:',
+      '  a@1.0.0(p@1.0.0):',
+      '    dependencies: {b: 1.0.0, p: 1.0.0}',
+      '  a@1.0.0(p@2.0.0):',
+      '    dependencies: {b: 1.0.0, p: 2.0.0, gone: 9.9.9}',
+      '    optionalDependencies: {q-alias: q@1.0.0}',
+      '  b@1.0.0:',
+      '    dependencies: {a: 1.0.0(p@1.0.0)}',
+      '  p@1.0.0: {}',
+      '  p@2.0.0: {}',
+      '  q@1.0.0: {}',
+    ].join('\n');
+    const { dependencies } = parseWithMetadata(text);
+    expect(graphOf(dependencies)).toStrictEqual({
+      'a@1.0.0': ['b@1.0.0', 'p@1.0.0', 'p@2.0.0', 'q@1.0.0'],
+      'b@1.0.0': ['a@1.0.0'],
+      'p@1.0.0': [],
+      'p@2.0.0': [],
+      'q@1.0.0': [],
+    });
+    expect(dependencies.find((d) => d.name === 'a')?.hashes).toStrictEqual([
+      { algorithm: 'SHA-1', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d' },
+    ]);
+    expect(dependencies.find((d) => d.name === 'b')).not.toHaveProperty('hashes');
   });
 });
 

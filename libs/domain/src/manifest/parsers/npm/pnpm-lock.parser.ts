@@ -1,5 +1,11 @@
 import { isObject } from '../../../shared/is-object';
-import type { DependencyScope, ManifestDiagnostic, ManifestParser } from '../../manifest.types';
+import { sriHashes } from '../../dependency-metadata';
+import type {
+  DependencyRef,
+  DependencyScope,
+  ManifestDiagnostic,
+  ManifestParser,
+} from '../../manifest.types';
 import { DependencyCollector } from './dependency-collector';
 import { readLockText, shownValue } from './lock-text';
 import { isExactVersion, isRegistryTarball } from './npm-package-source';
@@ -140,6 +146,44 @@ function rankFromFlags(entry: PlainObject): number {
   return flag('dev') ? 2 : flag('optional') ? 1 : 0;
 }
 
+// The sections of a package (v5, v6) or snapshot (v9) that name installed packages; peers are ranges.
+const EDGE_SECTIONS = ['dependencies', 'optionalDependencies'];
+
+/**
+ * Edges of each collected package: from its `snapshots` entries (v9, every peer variant's) or its
+ * `packages` entry (v5, v6), to packages the lock lists from a registry.
+ */
+function describeEdges(
+  collector: DependencyCollector,
+  collected: ReadonlyMap<string, { id: PackageId; entry: PlainObject }>,
+  snapshots: ReadonlyMap<string, YamlEntry> | undefined,
+): void {
+  const edgesOf = (entry: unknown): DependencyRef[] => {
+    const edges: DependencyRef[] = [];
+    for (const section of EDGE_SECTIONS) {
+      if (!isObject(entry)) break;
+      for (const [alias, reference] of ownEntries(entry[section])) {
+        const id = resolveReference(alias, reference)?.id;
+        const target = id ? collected.get(packageKeyOf(id)) : undefined;
+        if (target) edges.push(collector.refOf(target.id.name, target.id.version));
+      }
+    }
+    return edges;
+  };
+  // Gathered first, described once per package: merging per peer variant would sort the growing
+  // union again for each of a package's thousands of variants.
+  const edges = new Map<string, DependencyRef[]>();
+  for (const [key, { entry }] of collected) edges.set(key, snapshots ? [] : edgesOf(entry));
+  for (const [key, { value }] of snapshots ?? []) {
+    const id = parsePnpmPackageKey(key);
+    const known = id ? edges.get(packageKeyOf(id)) : undefined;
+    if (known) for (const edge of edgesOf(value)) known.push(edge);
+  }
+  for (const [key, { id }] of collected) {
+    collector.describe(collector.refOf(id.name, id.version), { dependsOn: edges.get(key) ?? [] });
+  }
+}
+
 /**
  * `pnpm-lock.yaml` lockfileVersion 5.x (`/name/1.2.3`), 6.x (`/name@1.2.3`) and 9.x
  * (`name@1.2.3` with `snapshots`). Direct dependencies are those of every importer (the root and
@@ -210,6 +254,7 @@ export const pnpmLockParser: ManifestParser = {
     const snapshotRanks = snapshots ? rankFromSnapshots(snapshots, roots) : null;
 
     const collector = new DependencyCollector(path);
+    const collected = new Map<string, { id: PackageId; entry: PlainObject }>();
     for (const { key, value, line } of document.entries('packages')) {
       if (value !== null && value !== '' && !isObject(value)) {
         diagnostics.push({
@@ -237,8 +282,13 @@ export const pnpmLockParser: ManifestParser = {
       const direct = directRanks.get(packageKey);
       const found = snapshotRanks ? (snapshotRanks.get(packageKey) ?? direct ?? 0) : rankFromFlags(entry);
       const rank = Math.min(found, direct ?? found);
-      collector.addPackage(id.name, id.version, RANKS[rank] as DependencyScope, direct !== undefined, line);
+      const resolution = isObject(entry['resolution']) ? entry['resolution'] : {};
+      collector.addPackage(id.name, id.version, RANKS[rank] as DependencyScope, direct !== undefined, line, {
+        hashes: sriHashes(resolution['integrity']),
+      });
+      collected.set(packageKey, { id, entry });
     }
+    describeEdges(collector, collected, snapshots);
     return { dependencies: collector.toArray(), diagnostics };
   },
 };

@@ -1,9 +1,13 @@
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import { MAX_JSON_NESTING } from '../../../shared/json-nesting';
 import type { DependencyScope, ParsedDependency } from '../../manifest.types';
+import { graphOf, resultWithoutLockMetadata } from '../lock-metadata.test-helper';
 import { composerLockParser } from './composer-lock.parser';
 
 const fixture = manifestFixtures('packagist');
+
+// What the parser always read; shasums, licences and edges have their own spec below.
+const parse = (path: string, text: string) => resultWithoutLockMetadata(composerLockParser.parse(path, text));
 
 const pkg = (name: string, version: string, line: number, scope: DependencyScope = 'runtime') =>
   ({
@@ -18,7 +22,7 @@ const pkg = (name: string, version: string, line: number, scope: DependencyScope
 
 describe('composerLockParser', () => {
   it('emits packages as runtime and packages-dev as dev, without a leading v, lowercased', () => {
-    const { dependencies, diagnostics } = composerLockParser.parse('composer.lock', fixture('composer.lock'));
+    const { dependencies, diagnostics } = parse('composer.lock', fixture('composer.lock'));
     expect(dependencies).toStrictEqual([
       pkg('guzzlehttp/guzzle', '7.4.1', 39),
       pkg('laravel/framework', '8.83.0', 68),
@@ -56,26 +60,26 @@ describe('composerLockParser', () => {
     const text = fixture('crlf-bom-tabs.composer.lock');
     expect(text.startsWith('\uFEFF')).toBe(true);
     expect(text).toContain('\r\n\t\t\t"name": "symfony\\/yaml"');
-    expect(composerLockParser.parse('composer.lock', text)).toStrictEqual({
+    expect(parse('composer.lock', text)).toStrictEqual({
       dependencies: [pkg('symfony/yaml', '2.8.52', 8), pkg('twig/twig', '1.44.2', 13)],
       diagnostics: [],
     });
   });
 
   it('reports a truncated lock at its last line and invalid JSON at the offending line', () => {
-    expect(composerLockParser.parse('composer.lock', fixture('truncated.composer.lock'))).toStrictEqual({
+    expect(parse('composer.lock', fixture('truncated.composer.lock'))).toStrictEqual({
       dependencies: [],
       diagnostics: [
         { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not valid JSON', line: 19 },
       ],
     });
-    expect(composerLockParser.parse('composer.lock', fixture('invalid.composer.lock'))).toStrictEqual({
+    expect(parse('composer.lock', fixture('invalid.composer.lock'))).toStrictEqual({
       dependencies: [],
       diagnostics: [
         { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not valid JSON', line: 6 },
       ],
     });
-    expect(composerLockParser.parse('composer.lock', '{"packages": [')).toStrictEqual({
+    expect(parse('composer.lock', '{"packages": [')).toStrictEqual({
       dependencies: [],
       diagnostics: [
         {
@@ -89,7 +93,7 @@ describe('composerLockParser', () => {
   });
 
   it('skips entries without a name or version and keeps the rest', () => {
-    expect(composerLockParser.parse('composer.lock', fixture('incomplete.composer.lock'))).toStrictEqual({
+    expect(parse('composer.lock', fixture('incomplete.composer.lock'))).toStrictEqual({
       dependencies: [pkg('nesbot/carbon', '2.57.0', 12)],
       diagnostics: [
         {
@@ -105,12 +109,10 @@ describe('composerLockParser', () => {
   });
 
   it('reports JSON that is not a lock', () => {
-    expect(composerLockParser.parse('composer.lock', '[]').diagnostics).toStrictEqual([
+    expect(parse('composer.lock', '[]').diagnostics).toStrictEqual([
       { severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is not a JSON object' },
     ]);
-    expect(
-      composerLockParser.parse('composer.lock', '{"require": {"php": ">=8.1"}}').diagnostics,
-    ).toStrictEqual([
+    expect(parse('composer.lock', '{"require": {"php": ">=8.1"}}').diagnostics).toStrictEqual([
       { severity: 'error', code: 'MISSING_FIELD', message: 'composer.lock has no "packages" list' },
     ]);
   });
@@ -125,7 +127,7 @@ describe('composerLockParser', () => {
   ])(
     'refuses arrays nested past MAX_JSON_NESTING (%s) before parsing, and reads them up to it (a package and two collections hold the arrays)',
     (_, nest) => {
-      expect(composerLockParser.parse('composer.lock', `\n${nest(MAX_JSON_NESTING + 1)}`)).toStrictEqual({
+      expect(parse('composer.lock', `\n${nest(MAX_JSON_NESTING + 1)}`)).toStrictEqual({
         dependencies: [],
         diagnostics: [
           {
@@ -136,7 +138,7 @@ describe('composerLockParser', () => {
           },
         ],
       });
-      const withinLimit = composerLockParser.parse('composer.lock', nest(MAX_JSON_NESTING - 3));
+      const withinLimit = parse('composer.lock', nest(MAX_JSON_NESTING - 3));
       expect(withinLimit.diagnostics.map((d) => d.message)).not.toContainEqual(
         expect.stringContaining('nests deeper'),
       );
@@ -144,14 +146,14 @@ describe('composerLockParser', () => {
   );
 
   it('reports an empty file', () => {
-    expect(composerLockParser.parse('composer.lock', fixture('empty.composer.lock'))).toStrictEqual({
+    expect(parse('composer.lock', fixture('empty.composer.lock'))).toStrictEqual({
       dependencies: [],
       diagnostics: [{ severity: 'error', code: 'INVALID_SYNTAX', message: 'composer.lock is empty' }],
     });
   });
 
   it('refuses binary content', () => {
-    expect(composerLockParser.parse('composer.lock', fixture('binary.composer.lock'))).toStrictEqual({
+    expect(parse('composer.lock', fixture('binary.composer.lock'))).toStrictEqual({
       dependencies: [],
       diagnostics: [
         {
@@ -161,5 +163,42 @@ describe('composerLockParser', () => {
         },
       ],
     });
+  });
+
+  it('reads dist.shasum as SHA-1, the license array, and `require` edges to locked packages', () => {
+    const lock = {
+      packages: [
+        {
+          name: 'monolog/monolog',
+          version: '2.3.5',
+          dist: {
+            type: 'zip',
+            url: 'https://x/monolog.zip',
+            shasum: 'AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434D',
+          },
+          require: { php: '>=7.2', 'psr/log': '^1.0.1 || ^2.0 || ^3.0', 'ext-json': '*' },
+          license: ['MIT'],
+        },
+        {
+          name: 'psr/log',
+          version: '1.1.4',
+          dist: { type: 'zip', shasum: '' },
+          require: { 'Monolog/Monolog': '*' },
+          license: ['MIT', 'Apache-2.0'],
+        },
+      ],
+      'packages-dev': [{ name: 'phpunit/phpunit', version: '9.5.10', require: { 'psr/log': '*' } }],
+    };
+    const { dependencies } = composerLockParser.parse('composer.lock', JSON.stringify(lock));
+    expect(graphOf(dependencies)).toStrictEqual({
+      'monolog/monolog@2.3.5': ['psr/log@1.1.4'],
+      'psr/log@1.1.4': ['monolog/monolog@2.3.5'],
+      'phpunit/phpunit@9.5.10': ['psr/log@1.1.4'],
+    });
+    expect(dependencies[0]?.hashes).toStrictEqual([
+      { algorithm: 'SHA-1', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d' },
+    ]);
+    expect(dependencies[1]).not.toHaveProperty('hashes');
+    expect(dependencies[1]?.licenses).toStrictEqual(['Apache-2.0', 'MIT']);
   });
 });

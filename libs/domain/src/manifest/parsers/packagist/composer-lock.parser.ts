@@ -7,6 +7,7 @@ import type {
   ManifestParser,
   ParsedDependency,
 } from '../../manifest.types';
+import { hexHash, withMetadata } from '../../dependency-metadata';
 import { binaryDiagnostic, looksBinary, normalizeText, refuseDeepJson } from '../../manifest-text';
 
 const LISTS: readonly { readonly key: 'packages' | 'packages-dev'; readonly scope: DependencyScope }[] = [
@@ -51,6 +52,7 @@ export const composerLockParser: ManifestParser = {
     const lineOf = nameLines(normalized);
     const diagnostics: ManifestDiagnostic[] = [];
     const dependencies: ParsedDependency[] = [];
+    const requires: unknown[] = [];
     for (const { key, scope } of LISTS) {
       const list: unknown = document[key];
       // `"packages-dev": null` is what `composer update --no-dev` wrote in Composer 1.
@@ -93,7 +95,7 @@ export const composerLockParser: ManifestParser = {
           });
           return;
         }
-        dependencies.push({
+        const locked: ParsedDependency = {
           ecosystem: 'Packagist',
           name: normalizePackageName('Packagist', name),
           version: version.replace(/^v(?=\d)/i, ''),
@@ -101,10 +103,19 @@ export const composerLockParser: ManifestParser = {
           direct: false,
           manifestPath: path,
           ...where,
-        });
+        };
+        const license = pkg['license'];
+        dependencies.push(
+          withMetadata(locked, {
+            // Composer writes an empty shasum for GitHub zipballs: no digest, not a bad one.
+            hashes: hexHash('SHA-1', dist['shasum']),
+            licenses: Array.isArray(license) ? license : typeof license === 'string' ? [license] : [],
+          }),
+        );
+        requires.push(pkg['require']);
       });
     }
-    return { dependencies, diagnostics };
+    return { dependencies: withRequireEdges(dependencies, requires), diagnostics };
   },
 };
 
@@ -156,4 +167,26 @@ function jsonError(path: string, text: string, error: unknown): ManifestDiagnost
     message: `${path} is not valid JSON`,
     ...(line === undefined ? {} : { line }),
   };
+}
+
+/** Each package's `require` names (platform ones like `php` and `ext-json` match none) to locked packages. */
+function withRequireEdges(
+  dependencies: ParsedDependency[],
+  requires: readonly unknown[],
+): ParsedDependency[] {
+  const versions = new Map<string, string[]>();
+  for (const { name, version } of dependencies) {
+    const known = versions.get(name) ?? [];
+    if (version !== null && !known.includes(version)) known.push(version);
+    versions.set(name, known);
+  }
+  return dependencies.map((dependency, i) => {
+    const required = requires[i];
+    const names = isObject(required) ? Object.keys(required) : [];
+    const dependsOn = names.flatMap((raw) => {
+      const name = normalizePackageName('Packagist', raw);
+      return (versions.get(name) ?? []).map((version) => ({ name, version }));
+    });
+    return withMetadata(dependency, { dependsOn });
+  });
 }

@@ -6,6 +6,9 @@ import type {
   ManifestParseResult,
   ParsedDependency,
 } from '../../manifest.types';
+import { normalizePackageName } from '../../../ecosystem/package-name';
+import { withMetadata } from '../../dependency-metadata';
+import { LockedVersions, singleArtifactHash } from './lock-artifact-hash';
 import { checkLockMajor } from './lock-format-version';
 import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
@@ -39,10 +42,17 @@ export const poetryLockParser: ManifestParser = {
       KNOWN_LOCK_MAJOR,
     );
 
+    // Lock 1.x lists artifacts apart, under the package's name as written.
+    const files = isObject(metadata) && isObject(metadata['files']) ? metadata['files'] : {};
+    const locked = new LockedVersions();
+    const requires: unknown[] = [];
     forEachLockPackage(document.table.package, document.packageLines, diagnostics, (pkg) => {
       const version = registryVersion(diagnostics, pkg, nonRegistryOrigin(pkg.entry), pkg.entry.version);
       if (!version) return;
-      dependencies.push({
+      const artifacts = pkg.entry.files ?? files[String(pkg.entry.name)];
+      locked.add(pkg.name, version);
+      requires.push(pkg.entry.dependencies);
+      const dependency: ParsedDependency = {
         ecosystem: 'PyPI',
         name: pkg.name,
         version,
@@ -50,9 +60,11 @@ export const poetryLockParser: ManifestParser = {
         direct: false,
         manifestPath: path,
         ...pkg.at,
-      });
+      };
+      const hashes = singleArtifactHash(Array.isArray(artifacts) ? artifacts : []);
+      dependencies.push(withMetadata(dependency, { hashes }));
     });
-    return { dependencies, diagnostics };
+    return { dependencies: dependencies.map((d, i) => withEdges(d, requires[i], locked)), diagnostics };
   },
 };
 
@@ -72,4 +84,15 @@ function scopeOf(entry: Record<string, unknown>): DependencyScope {
   if (entry.category === 'dev' || devByGroups) return 'dev';
   if (entry.optional === true) return 'optional';
   return 'runtime';
+}
+
+/** `[package.dependencies]` (name → constraint, table or list of them), each to its locked versions. */
+function withEdges(
+  dependency: ParsedDependency,
+  requires: unknown,
+  locked: LockedVersions,
+): ParsedDependency {
+  const names = isObject(requires) ? Object.keys(requires) : [];
+  const dependsOn = names.flatMap((name) => locked.resolve(normalizePackageName('PyPI', name)));
+  return withMetadata(dependency, { dependsOn });
 }

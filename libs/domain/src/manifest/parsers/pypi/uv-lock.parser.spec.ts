@@ -1,7 +1,11 @@
 import { manifestFixtures } from '../../../../../../test/support/manifest-fixtures';
 import type { ParsedDependency } from '../../manifest.types';
 import { withBomAndCrlf } from '../ugly-input.test-helper';
+import { graphOf, resultWithoutLockMetadata } from '../lock-metadata.test-helper';
 import { uvLockParser } from './uv-lock.parser';
+
+// What the parser always read; hashes and edges have their own specs below.
+const parse = (path: string, text: string) => resultWithoutLockMetadata(uvLockParser.parse(path, text));
 
 const fixture = manifestFixtures('pypi/uv');
 
@@ -19,7 +23,7 @@ describe('uvLockParser', () => {
   });
 
   it('leaves the project out, marks its own dependencies direct and scopes by reachability', () => {
-    const result = uvLockParser.parse('uv.lock', fixture('uv.lock'));
+    const result = parse('uv.lock', fixture('uv.lock'));
     expect(result.dependencies).toEqual([
       dep('anyio', '4.4.0', 'runtime', false, 5),
       dep('certifi', '2024.7.4', 'runtime', false, 60),
@@ -60,7 +64,7 @@ describe('uvLockParser', () => {
   });
 
   it('treats every workspace member as a project and follows pinned versions of a package', () => {
-    const result = uvLockParser.parse('uv.lock', fixture('uv-workspace.lock'));
+    const result = parse('uv.lock', fixture('uv-workspace.lock'));
     expect(result.dependencies).toEqual([
       dep('celery', '5.4.0', 'runtime', true, 24),
       dep('flask', '3.0.3', 'runtime', true, 36),
@@ -108,7 +112,7 @@ describe('uvLockParser', () => {
       'name = "odd"',
       'source = { registry = "https://pypi.org/simple" }',
     ].join('\n');
-    const result = uvLockParser.parse('uv.lock', text);
+    const result = parse('uv.lock', text);
     expect(result.dependencies).toEqual([dep('requests', '2.32.3', 'runtime', true, 15)]);
     expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([
       ['UNSUPPORTED_VERSION', 1],
@@ -120,32 +124,28 @@ describe('uvLockParser', () => {
   it('reads a lock without any project as runtime, non-direct packages', () => {
     const text =
       '[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\n';
-    expect(uvLockParser.parse('uv.lock', text).dependencies).toEqual([
-      dep('six', '1.16.0', 'runtime', false, 1),
-    ]);
+    expect(parse('uv.lock', text).dependencies).toEqual([dep('six', '1.16.0', 'runtime', false, 1)]);
   });
 
   it('reads CRLF with a BOM like the original', () => {
     const original = fixture('uv.lock');
-    expect(uvLockParser.parse('uv.lock', withBomAndCrlf(original))).toEqual(
-      uvLockParser.parse('uv.lock', original),
-    );
+    expect(parse('uv.lock', withBomAndCrlf(original))).toEqual(parse('uv.lock', original));
   });
 
   it('reports invalid and truncated TOML with a line', () => {
     const truncated = fixture('uv.lock').slice(0, 400);
-    const result = uvLockParser.parse('uv.lock', truncated);
+    const result = parse('uv.lock', truncated);
     expect(result.dependencies).toEqual([]);
     expect(result.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([
       ['error', 'INVALID_SYNTAX', 14],
     ]);
-    expect(
-      uvLockParser.parse('uv.lock', 'version = 1\n[[package]\nname = "x"\n').diagnostics.map((d) => d.line),
-    ).toEqual([2]);
+    expect(parse('uv.lock', 'version = 1\n[[package]\nname = "x"\n').diagnostics.map((d) => d.line)).toEqual([
+      2,
+    ]);
   });
 
   it('names a version that is not a string in its warning (TOML tables have no prototype)', () => {
-    const result = uvLockParser.parse('uv.lock', 'version = [[{}], { a = 1 }]\n');
+    const result = parse('uv.lock', 'version = [[{}], { a = 1 }]\n');
     expect(result.diagnostics).toEqual([
       expect.objectContaining({
         code: 'UNSUPPORTED_VERSION',
@@ -163,7 +163,7 @@ describe('uvLockParser', () => {
     );
     const root =
       '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\ndependencies = [{ name = "same" }]\n';
-    const result = uvLockParser.parse('uv.lock', `version = 1\n${root}${entries.join('')}`);
+    const result = parse('uv.lock', `version = 1\n${root}${entries.join('')}`);
     expect(result.diagnostics).toEqual([]);
     expect(result.dependencies).toHaveLength(2_000);
     expect(new Set(result.dependencies.map((d) => `${d.scope}/${d.direct}`))).toEqual(
@@ -172,9 +172,70 @@ describe('uvLockParser', () => {
   });
 
   it('returns nothing for an empty file and refuses binary content', () => {
-    expect(uvLockParser.parse('uv.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
-    expect(uvLockParser.parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual([
-      'NOT_TEXT',
-    ]);
+    expect(parse('uv.lock', '')).toEqual({ dependencies: [], diagnostics: [] });
+    expect(parse('uv.lock', 'version = 1\u0000\u0000').diagnostics.map((d) => d.code)).toEqual(['NOT_TEXT']);
+  });
+
+  describe('hashes and the dependency graph', () => {
+    it('edges from `dependencies` and the extras the lock asks for, to the locked packages; no hash among several artifacts', () => {
+      const { dependencies } = uvLockParser.parse('uv.lock', fixture('uv.lock'));
+      expect(graphOf(dependencies)).toMatchObject({
+        'fastapi@0.111.0': ['pydantic@2.8.2', 'starlette@0.37.2', 'typing-extensions@4.12.2'],
+        // The project asks for httpx[http2]: h2 is httpx's; socks is asked by no one.
+        'httpx@0.27.0': [
+          'anyio@4.4.0',
+          'certifi@2024.7.4',
+          'h2@4.1.0',
+          'httpcore@1.0.5',
+          'idna@3.7',
+          'sniffio@1.3.1',
+        ],
+        'pytest@8.3.2': ['colorama@0.4.6', 'iniconfig@2.0.0', 'packaging@24.1', 'pluggy@1.5.0'],
+        'idna@3.7': [],
+      });
+      // An sdist and a wheel each: neither is the package's one hash.
+      expect(dependencies.every((d) => d.hashes === undefined)).toBe(true);
+    });
+
+    it('resolves an edge with a version among several, keeps cycles, hashes a lone sdist, skips non-registry targets', () => {
+      const text = [
+        'version = 1',
+        '[[package]]',
+        'name = "app"',
+        'version = "0.1.0"',
+        'source = { editable = "." }',
+        'dependencies = [{ name = "a" }]',
+        '[[package]]',
+        'name = "a"',
+        'version = "1.0"',
+        'source = { registry = "https://pypi.org/simple" }',
+        'dependencies = [{ name = "b", version = "2.0" }, { name = "app" }, { name = "tool" }]',
+        'sdist = { url = "https://x/a-1.0.tar.gz", hash = "sha256:AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434DAAF4C61DDCC5E8A2DABEDE0F" }',
+        '[[package]]',
+        'name = "b"',
+        'version = "1.0"',
+        'source = { registry = "https://pypi.org/simple" }',
+        '[[package]]',
+        'name = "b"',
+        'version = "2.0"',
+        'source = { registry = "https://pypi.org/simple" }',
+        'dependencies = [{ name = "a" }]',
+        'wheels = [{ url = "https://x/b.whl", hash = "sha512:00" }]',
+        '[[package]]',
+        'name = "tool"',
+        'version = "3.0"',
+        'source = { git = "https://example.com/tool" }',
+      ].join('\n');
+      const { dependencies } = uvLockParser.parse('uv.lock', text);
+      expect(graphOf(dependencies)).toStrictEqual({
+        'a@1.0': ['b@2.0'],
+        'b@1.0': [],
+        'b@2.0': ['a@1.0'],
+      });
+      expect(dependencies[0]?.hashes).toStrictEqual([
+        { algorithm: 'SHA-256', content: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434daaf4c61ddcc5e8a2dabede0f' },
+      ]);
+      expect(dependencies[2]).not.toHaveProperty('hashes');
+    });
   });
 });

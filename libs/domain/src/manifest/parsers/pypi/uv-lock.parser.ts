@@ -4,10 +4,13 @@ import type {
   DependencyScope,
   ManifestDiagnostic,
   ManifestParser,
+  DependencyRef,
   ManifestParseResult,
   ParsedDependency,
 } from '../../manifest.types';
+import { withMetadata } from '../../dependency-metadata';
 import { atLine } from './at-line';
+import { singleArtifactHash } from './lock-artifact-hash';
 import { forEachLockPackage, registryVersion } from './lock-package-entries';
 import { redactUrl } from './redact-url';
 import { firstLineMatching, nonEmptyString, parseTomlDocument } from './toml-document';
@@ -107,6 +110,7 @@ export const uvLockParser: ManifestParser = {
     const dev = reach(devRoots, packages, resolve);
 
     const dependencies: ParsedDependency[] = [];
+    const kept: UvPackage[] = [];
     for (const pkg of packages) {
       if (pkg.project) continue;
       const at = atLine(pkg.line);
@@ -133,8 +137,21 @@ export const uvLockParser: ManifestParser = {
         manifestPath: path,
         ...at,
       });
+      kept.push(pkg);
     }
-    return { dependencies, diagnostics };
+    const edgesFrom = graphOf(packages, kept, resolve);
+    return {
+      dependencies: dependencies.map((dependency, i) => {
+        const { entry } = kept[i] as UvPackage;
+        const sdist = isObject(entry.sdist) ? [entry.sdist] : [];
+        const wheels = Array.isArray(entry.wheels) ? entry.wheels : [];
+        return withMetadata(dependency, {
+          hashes: singleArtifactHash([...sdist, ...wheels]),
+          dependsOn: edgesFrom(kept[i] as UvPackage),
+        });
+      }),
+      diagnostics,
+    };
   },
 };
 
@@ -231,4 +248,39 @@ function reach(starts: Edge[], packages: UvPackage[], resolve: (edge: Edge) => U
     }
   }
   return reached;
+}
+
+/**
+ * A kept package's edges: its `dependencies`, and its `optional-dependencies` for each extra some
+ * edge of the lock asks of it, to the packages kept (registry ones with a version).
+ */
+function graphOf(
+  packages: readonly UvPackage[],
+  kept: readonly UvPackage[],
+  resolve: (edge: Edge) => UvPackage[],
+): (pkg: UvPackage) => DependencyRef[] {
+  const refs = new Map(kept.map((pkg) => [pkg.index, { name: pkg.name, version: pkg.version as string }]));
+  const asked = new Map<string, Set<string>>();
+  for (const { entry } of packages) {
+    const edges = [
+      ...edgesOf(entry.dependencies),
+      ...edgeGroups(entry['optional-dependencies']),
+      ...edgeGroups(entry['dev-dependencies']),
+    ];
+    for (const { name, extras } of edges) {
+      if (extras.length === 0) continue;
+      const known = asked.get(name) ?? new Set<string>();
+      extras.forEach((extra) => known.add(extra));
+      asked.set(name, known);
+    }
+  }
+  return ({ name, entry }) => {
+    const optional = entry['optional-dependencies'];
+    const extras = [...(asked.get(name) ?? [])].flatMap((extra) =>
+      isObject(optional) ? edgesOf(optional[extra]) : [],
+    );
+    return [...edgesOf(entry.dependencies), ...extras].flatMap((edge) =>
+      resolve(edge).flatMap((target) => refs.get(target.index) ?? []),
+    );
+  };
 }

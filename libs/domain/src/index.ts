@@ -42,6 +42,7 @@ export * from './repository/repository.entity';
 export * from './dependency/purl';
 export * from './finding/finding-status';
 export * from './finding/vex-analysis';
+export * from './finding/vex-decision';
 export * from './audit/actor-type';
 export * from './repository/repo-coordinates';
 export * from './scan/manifest-source.port';

@@ -160,3 +160,4 @@ export * from './pull-request/render-failed-pull-request-check';
 export * from './pull-request/pull-request-event';
 export * from './pull-request/pull-request-check-starter.port';
 export * from './pull-request/compare-pull-request-findings';
+export * from './vex/vex-document';

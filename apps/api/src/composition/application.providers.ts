@@ -63,6 +63,7 @@ import {
   SetInstallationAccess,
   StartGithubInstallationLink,
   TriageFinding,
+  ImportVex,
   UpdateInstallationRepositories,
   UpdateOrganization,
   UpdatePolicy,
@@ -151,6 +152,19 @@ export const applicationProviders: Provider[] = [
     ) => {
       const logger = new Logger('Triage');
       return new TriageFinding(uow, clock, reevaluate, { timer, warn: (message) => logger.warn(message) });
+    },
+  },
+  {
+    provide: ImportVex,
+    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus, TRIAGE_EXPIRY_TIMER],
+    useFactory: (
+      uow: UnitOfWork,
+      clock: Clock,
+      reevaluate: ReevaluateRepositoryStatus,
+      timer: TriageExpiryTimer,
+    ) => {
+      const logger = new Logger('VexImport');
+      return new ImportVex(uow, clock, reevaluate, { timer, warn: (message) => logger.warn(message) });
     },
   },
   {

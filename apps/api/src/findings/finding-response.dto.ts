@@ -41,13 +41,13 @@ export class FindingTriageDto {
   status!: string;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;
   @ApiProperty({
-    enum: VEX_STATES,
+    enum: [...VEX_STATES, null],
     nullable: true,
     description:
       'The decision as a VEX analysis while it holds (null once it lapsed, or when reopened); not_affected, false_positive and resolved leave the policy’s count',
   })
   state!: string | null;
-  @ApiProperty({ enum: VEX_JUSTIFICATIONS, nullable: true, description: 'Only with not_affected' })
+  @ApiProperty({ enum: [...VEX_JUSTIFICATIONS, null], nullable: true, description: 'Only with not_affected' })
   justification!: string | null;
   @ApiProperty({ enum: VEX_RESPONSES, isArray: true, description: 'Only with exploitable' })
   responses!: string[];

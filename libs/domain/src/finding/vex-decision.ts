@@ -76,6 +76,7 @@ export function vexAnalysisOfDecision(input: VexDecisionInput): VexAnalysis {
     throw new ValidationError(
       `Invalid VEX decision: check ${problems.map((p) => p.field).join(', ')}`,
       problems,
+      'VEX_DECISION_INVALID',
     );
   }
   return checkedVexAnalysis(input);

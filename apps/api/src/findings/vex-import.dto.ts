@@ -20,11 +20,17 @@ export class VexImportDto {
     description: 'The CycloneDX serialNumber/version or the OpenVEX @id, as the audit log names it',
   })
   document_id!: string | null;
-  @ApiProperty({ description: 'Findings whose triage decision the document changed (audited one by one)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Findings whose triage decision the document changed (audited one by one)',
+  })
   applied!: number;
-  @ApiProperty({ description: 'Findings that already had the analysis the document gives' })
+  @ApiProperty({ type: 'integer', description: 'Findings that already had the analysis the document gives' })
   unchanged!: number;
-  @ApiProperty({ description: 'Statements that matched no current finding, or had no analysis' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Statements that matched no current finding, or had no analysis',
+  })
   unmatched!: number;
   @ApiProperty({ type: [UnmatchedVexStatementDto], description: 'The first 100 unmatched statements' })
   unmatched_statements!: UnmatchedVexStatementDto[];

@@ -9,7 +9,6 @@ import {
   type Clock,
   type ListedFinding,
   type Stores,
-  type TriageExpiryTimer,
   type UnitOfWork,
   type VexAnalysis,
   type VexProduct,
@@ -17,7 +16,7 @@ import {
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
-import { recordTriageDecision } from './triage-decision';
+import { cancelSupersededExpiryTimer, recordTriageDecision, type TriageExpiry } from './triage-decision';
 
 export interface ImportVexCommand {
   readonly caller: Caller;
@@ -68,10 +67,7 @@ export class ImportVex {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly reevaluate: ReevaluateRepositoryStatus,
-    private readonly expiry: {
-      readonly timer?: TriageExpiryTimer;
-      readonly warn?: (message: string) => void;
-    } = {},
+    private readonly expiry: TriageExpiry = {},
   ) {}
 
   async execute({ caller, repoId, document }: ImportVexCommand): Promise<VexImportResult> {
@@ -130,20 +126,8 @@ export class ImportVex {
       };
       return { result, superseded };
     });
-    for (const { id, expiresAt } of superseded) await this.cancelExpiryTimer(id, expiresAt);
+    for (const { id, expiresAt } of superseded) await cancelSupersededExpiryTimer(this.expiry, id, expiresAt);
     return result;
-  }
-
-  /** After the commit, best effort: left running, the timer only sleeps until a no-op. */
-  private async cancelExpiryTimer(findingId: string, expiresAt: Date): Promise<void> {
-    if (!this.expiry.timer) return;
-    try {
-      await this.expiry.timer.cancel(findingId, expiresAt);
-    } catch (error) {
-      this.expiry.warn?.(
-        `superseded expiry timer of finding ${findingId} (${expiresAt.toISOString()}) not cancelled: ${(error as Error).message}`,
-      );
-    }
   }
 }
 
@@ -170,7 +154,7 @@ function importable(f: ListedFinding): ImportableFinding {
   const purl = f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null);
   return {
     id: f.id,
-    ids: new Set([f.vulnerabilityId, ...f.aliases]),
+    ids: new Set([f.vulnerabilityId, ...f.aliases].map(canonicalAdvisoryId)),
     product: purl ? productOf(purl) : null,
   };
 }

@@ -3,6 +3,7 @@ import {
   type AuditContext,
   type Stores,
   type TriageableFinding,
+  type TriageExpiryTimer,
   type VexAnalysis,
 } from '@repoguard/domain';
 
@@ -71,4 +72,29 @@ export async function recordTriageDecision(
       ...(source ? { source } : {}),
     },
   });
+}
+
+/** The expiry timers a triage works with, and where it tells that one could not be reached. */
+export interface TriageExpiry {
+  readonly timer?: TriageExpiryTimer;
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * Cancels the timer of a decision a new one superseded: after the commit, best effort (left
+ * running, the timer only sleeps until a no-op).
+ */
+export async function cancelSupersededExpiryTimer(
+  expiry: TriageExpiry,
+  findingId: string,
+  expiresAt: Date,
+): Promise<void> {
+  if (!expiry.timer) return;
+  try {
+    await expiry.timer.cancel(findingId, expiresAt);
+  } catch (error) {
+    expiry.warn?.(
+      `superseded expiry timer of finding ${findingId} (${expiresAt.toISOString()}) not cancelled: ${(error as Error).message}`,
+    );
+  }
 }

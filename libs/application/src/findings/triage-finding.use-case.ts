@@ -7,12 +7,16 @@ import {
   vexAnalysisOfIgnore,
   type Clock,
   type ListedFinding,
-  type TriageExpiryTimer,
   type UnitOfWork,
   type VexDecisionInput,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
-import { recordTriageDecision, type TriageChoice } from './triage-decision';
+import {
+  cancelSupersededExpiryTimer,
+  recordTriageDecision,
+  type TriageChoice,
+  type TriageExpiry,
+} from './triage-decision';
 import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
 
 interface TriageFindingTarget {
@@ -62,10 +66,7 @@ export class TriageFinding {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly reevaluate: ReevaluateRepositoryStatus,
-    private readonly expiry: {
-      readonly timer?: TriageExpiryTimer;
-      readonly warn?: (message: string) => void;
-    } = {},
+    private readonly expiry: TriageExpiry = {},
   ) {}
 
   async execute(command: TriageFindingCommand): Promise<ListedFinding> {
@@ -112,7 +113,7 @@ export class TriageFinding {
     if (ignoredUntil) await this.startExpiryTimer(finding.id, ignoredUntil);
     const superseded = finding.status === 'ignored' ? (finding.triageExpiresAt ?? null) : null;
     const kept = ignoredUntil?.getTime() === superseded?.getTime();
-    if (superseded && !kept) await this.cancelExpiryTimer(finding.id, superseded);
+    if (superseded && !kept) await cancelSupersededExpiryTimer(this.expiry, finding.id, superseded);
     return this.uow.read(caller.scope, async ({ findingQueries }) => {
       const { items } = await findingQueries.page(
         { repoId: finding.repoId, findingId: finding.id },
@@ -120,18 +121,6 @@ export class TriageFinding {
       );
       return items[0]!;
     });
-  }
-
-  /** After the commit, best effort: left running, the timer only sleeps until a no-op. */
-  private async cancelExpiryTimer(findingId: string, expiresAt: Date): Promise<void> {
-    if (!this.expiry.timer) return;
-    try {
-      await this.expiry.timer.cancel(findingId, expiresAt);
-    } catch (error) {
-      this.expiry.warn?.(
-        `superseded expiry timer of finding ${findingId} (${expiresAt.toISOString()}) not cancelled: ${(error as Error).message}`,
-      );
-    }
   }
 
   /**

@@ -34,6 +34,7 @@ const ROUTES = [
   'get /api/v1/repos/{repo_id}/pull-request-checks/{check_id}',
   'get /api/v1/orgs/{org_id}/findings',
   'patch /api/v1/findings/{finding_id}',
+  'post /api/v1/repos/{repo_id}/vex',
   'get /api/v1/repos/{repo_id}/snapshots/{snapshot_id}',
   'put /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies',
@@ -89,9 +90,11 @@ const PUBLIC = new Set([
   'post /api/v1/webhooks/github/orgs/{org_id}',
   'get /api/v1/github/setup',
 ]);
-// Deliveries are GitHub's raw JSON, documented by its headers and answers; a webhook secret and a
-// deploy key are generated, not given.
+// Deliveries are GitHub's raw JSON, documented by its headers and answers, and a VEX document is a
+// standard's own (CycloneDX or OpenVEX, with their camelCase and @ names), described inline; a
+// webhook secret and a deploy key are generated, not given.
 const WITHOUT_BODY = new Set([
+  'post /api/v1/repos/{repo_id}/vex',
   'post /api/v1/invites/{token}/accept',
   'post /api/v1/webhooks/github',
   'post /api/v1/webhooks/github/orgs/{org_id}',

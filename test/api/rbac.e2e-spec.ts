@@ -538,6 +538,26 @@ const ROUTES: readonly Route[] = [
     }),
   },
   {
+    name: 'POST /repos/{repo_id}/vex',
+    method: 'POST',
+    permission: 'findings.triage',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/repos/${org.repo.id}/vex`,
+      body: {
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://example.com/vex/rbac',
+        statements: [
+          {
+            vulnerability: { name: 'CVE-2099-0001' },
+            products: [{ '@id': 'pkg:pypi/django@1.0.0' }],
+            status: 'under_investigation',
+          },
+        ],
+      },
+    }),
+  },
+  {
     name: 'GET /repos/{repo_id}/snapshots/{snapshot_id}',
     method: 'GET',
     permission: 'repos.read',

@@ -18,6 +18,7 @@ import {
 import { BearerStrategy } from './auth/bearer.strategy';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
+import { VexImportController } from './findings/vex-import.controller';
 import { ApiMetrics } from '@repoguard/infrastructure';
 import { apiMetricsProvider } from './composition/api-metrics.provider';
 import { MetricsController } from './metrics/metrics.controller';
@@ -75,6 +76,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     ReposController,
     ScansController,
     FindingsController,
+    VexImportController,
     SnapshotsController,
     PoliciesController,
     AuditController,

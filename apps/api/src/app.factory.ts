@@ -1,6 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { raw } from 'express';
+import { json, raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { configuredSecrets, createLogger, logLevelOf } from '@repoguard/infrastructure';
@@ -16,6 +16,7 @@ import { bodyParserErrors, inputSanity, jsonBodiesOnly } from './common/request-
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
+import { VEX_BODY_LIMIT } from './findings/vex-import.controller';
 import { createApiDocument } from './openapi/api-document';
 import { AddressLimits } from './rate-limit/address-limits';
 import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
@@ -65,6 +66,8 @@ export async function createApiApp(
   // 1 MB, and only JSON: no route reads a form.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
   app.use(`/${API_PREFIX}`, jsonBodiesOnly);
+  // A VEX document may be larger than any other request (the parser bounds its statements).
+  app.use(`/${API_PREFIX}/repos/:repo_id/vex`, json({ limit: VEX_BODY_LIMIT }));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   app.use(inputSanity);

@@ -29,6 +29,7 @@ export * from './repositories/reevaluate-due-repository-statuses.use-case';
 export * from './findings/list-findings.use-case';
 export * from './findings/search-org-findings.use-case';
 export * from './findings/triage-finding.use-case';
+export * from './findings/import-vex.use-case';
 export * from './findings/expire-triage.use-case';
 export * from './policies/evaluate-repo-policy.use-case';
 export * from './policies/list-policies.use-case';

@@ -63,6 +63,7 @@ import {
   SetInstallationAccess,
   StartGithubInstallationLink,
   TriageFinding,
+  ImportVex,
   UpdateInstallationRepositories,
   UpdateOrganization,
   UpdatePolicy,
@@ -92,6 +93,26 @@ import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 import { SECRET_BOX } from './secret-box.provider';
+
+/**
+ * A use case that decides about findings (one at a time or from a VEX document): it judges the
+ * repository again and starts or cancels expiry timers, warning in its own log when they are out of reach.
+ */
+function triageUseCase(useCase: typeof TriageFinding | typeof ImportVex, context: string): Provider {
+  return {
+    provide: useCase,
+    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus, TRIAGE_EXPIRY_TIMER],
+    useFactory: (
+      uow: UnitOfWork,
+      clock: Clock,
+      reevaluate: ReevaluateRepositoryStatus,
+      timer: TriageExpiryTimer,
+    ) => {
+      const logger = new Logger(context);
+      return new useCase(uow, clock, reevaluate, { timer, warn: (message: string) => logger.warn(message) });
+    },
+  };
+}
 
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
@@ -140,19 +161,8 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, reevaluate: ReevaluateRepositoryStatus, clock: Clock) =>
       new ReevaluateDueRepositoryStatuses(uow, reevaluate, clock),
   },
-  {
-    provide: TriageFinding,
-    inject: [UNIT_OF_WORK, CLOCK, ReevaluateRepositoryStatus, TRIAGE_EXPIRY_TIMER],
-    useFactory: (
-      uow: UnitOfWork,
-      clock: Clock,
-      reevaluate: ReevaluateRepositoryStatus,
-      timer: TriageExpiryTimer,
-    ) => {
-      const logger = new Logger('Triage');
-      return new TriageFinding(uow, clock, reevaluate, { timer, warn: (message) => logger.warn(message) });
-    },
-  },
+  triageUseCase(TriageFinding, 'Triage'),
+  triageUseCase(ImportVex, 'VexImport'),
   {
     provide: UpdatePolicy,
     inject: [UNIT_OF_WORK, ReevaluateRepositoryStatus, CLOCK],

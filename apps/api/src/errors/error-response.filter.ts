@@ -31,6 +31,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   // A channel's URL or SMTP host pointing inside the network: as malformed as any other bad field.
   NOTIFICATION_ADDRESS_FORBIDDEN: HttpStatus.BAD_REQUEST,
+  // A VEX decision's fields that do not go together, a VEX document that is not one: malformed too.
+  VEX_DECISION_INVALID: HttpStatus.BAD_REQUEST,
+  VEX_INVALID: HttpStatus.BAD_REQUEST,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

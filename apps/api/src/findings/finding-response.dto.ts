@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FINDING_STATUSES, SEVERITIES } from '@repoguard/domain';
+import {
+  FINDING_STATUSES,
+  SEVERITIES,
+  VEX_JUSTIFICATIONS,
+  VEX_RESPONSES,
+  VEX_STATES,
+} from '@repoguard/domain';
 import { PageDto } from '../common/page.dto';
 import { FindingAdvisoryDiagnosticsDto } from './finding-advisory-diagnostic.dto';
 
@@ -34,6 +40,19 @@ export class FindingTriageDto {
   @ApiProperty({ enum: ['ignored', 'open'], description: 'The decision (what holds now is `status`)' })
   status!: string;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({
+    enum: [...VEX_STATES, null],
+    nullable: true,
+    description:
+      'The decision as a VEX analysis while it holds (null once it lapsed, or when reopened); not_affected, false_positive and resolved leave the policy’s count',
+  })
+  state!: string | null;
+  @ApiProperty({ enum: [...VEX_JUSTIFICATIONS, null], nullable: true, description: 'Only with not_affected' })
+  justification!: string | null;
+  @ApiProperty({ enum: VEX_RESPONSES, isArray: true, description: 'Only with exploitable' })
+  responses!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'The analysis’ detail (an ignore’s reason)' })
+  detail!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expires_at!: string | null;
   @ApiProperty({ type: TriageDeciderDto, nullable: true, description: 'Who decided' })
   decided_by!: TriageDeciderDto | null;

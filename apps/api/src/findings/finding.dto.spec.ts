@@ -1,4 +1,4 @@
-import { FINDING_SORTS, findingSortOf } from './finding.dto';
+import { FINDING_SORTS, findingSortOf, triageDecisionOf, type TriageBody } from './finding.dto';
 
 describe('the findings sort parameter', () => {
   it("takes each key's own direction when none is given", () => {
@@ -19,6 +19,37 @@ describe('the findings sort parameter', () => {
       'first_seen',
       'first_seen:asc',
       'first_seen:desc',
+    ]);
+  });
+});
+
+describe('the triage body', () => {
+  const refused = (body: TriageBody) => {
+    try {
+      triageDecisionOf(body);
+    } catch (error) {
+      return (error as { kind: string; details: unknown[] }).details;
+    }
+    return 'accepted';
+  };
+
+  it('is today’s status or a VEX decision', () => {
+    expect(triageDecisionOf({ status: 'ignored', reason: 'x' })).toEqual({ status: 'ignored', reason: 'x' });
+    expect(triageDecisionOf({ state: 'exploitable', response: ['update'] })).toEqual({
+      vex: { state: 'exploitable', justification: null, responses: ['update'], detail: null },
+    });
+  });
+
+  it('refuses status and state together, neither, and VEX fields with status, naming the field', () => {
+    expect(refused({ status: 'ignored', reason: 'x', state: 'not_affected' })).toEqual([
+      { field: 'state', problem: 'give either status or state, not both' },
+    ]);
+    expect(refused({})).toEqual([{ field: 'status', problem: expect.stringContaining('or state') }]);
+    expect(refused({ status: 'open', justification: 'code_not_present' })).toEqual([
+      { field: 'justification', problem: 'only with state, not with status' },
+    ]);
+    expect(refused({ state: 'resolved', reason: 'x' })).toEqual([
+      { field: 'reason', problem: 'with state, the reason is detail' },
     ]);
   });
 });

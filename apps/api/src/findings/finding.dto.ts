@@ -1,14 +1,28 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateIf,
+} from 'class-validator';
 import { FINDING_STATUS_CHOICES, type FindingStatusChoice } from '@repoguard/application';
 import {
   canonicalAdvisoryId,
   ECOSYSTEMS,
   FINDING_SORT_KEYS,
   SEVERITIES,
+  ValidationError,
+  VEX_JUSTIFICATIONS,
+  VEX_RESPONSES,
+  VEX_STATES,
   type FindingSort,
   type FindingSortKey,
+  type VexDecisionInput,
 } from '@repoguard/domain';
 import { PageQuery } from '../common/pagination';
 
@@ -92,10 +106,20 @@ export class OrgFindingSearchQuery extends FindingListQuery {
   advisory?: string;
 }
 
+/**
+ * Either today's `status` (ignored with a reason, or open) or a VEX decision (`state` with its
+ * `justification`, `response`, `detail`); which combinations a state takes is the domain's to say
+ * (vexDecisionProblems), so a wrong one is a 400 naming the field whichever entry point asks.
+ */
 export class TriageBody {
-  @ApiProperty({ enum: ['ignored', 'open'] })
+  @ApiPropertyOptional({
+    enum: ['ignored', 'open'],
+    description:
+      '`ignored` is the VEX state not_affected with `reason` as its detail; `open` clears the analysis. Not with `state`',
+  })
+  @IsOptional()
   @IsIn(['ignored', 'open'], { message: 'must be ignored or open' })
-  status!: 'ignored' | 'open';
+  status?: 'ignored' | 'open';
 
   @ApiPropertyOptional({ description: 'Required when ignoring: why this finding does not matter' })
   @ValidateIf((body: TriageBody) => body.status === 'ignored' || body.reason !== undefined)
@@ -103,8 +127,72 @@ export class TriageBody {
   @Length(1, 1000, { message: 'must be 1 to 1000 characters' })
   reason?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'The ignore decision lapses then' })
+  @ApiPropertyOptional({
+    enum: VEX_STATES,
+    description:
+      'A VEX decision instead of `status`: not_affected, false_positive and resolved leave the policy’s count (the finding lists as ignored); in_triage and exploitable keep it open',
+  })
+  @IsOptional()
+  @IsIn(VEX_STATES, { message: `must be one of ${VEX_STATES.join(', ')}` })
+  state?: string;
+
+  @ApiPropertyOptional({
+    enum: VEX_JUSTIFICATIONS,
+    description: 'Only with state not_affected, which needs a justification or a detail',
+  })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  justification?: string;
+
+  @ApiPropertyOptional({
+    enum: VEX_RESPONSES,
+    isArray: true,
+    description: 'Only with state exploitable: what is done about it',
+  })
+  @IsOptional()
+  @IsArray({ message: 'must be an array' })
+  @ArrayMaxSize(VEX_RESPONSES.length, { message: `must have at most ${VEX_RESPONSES.length} entries` })
+  @IsString({ each: true, message: 'must be strings' })
+  response?: string[];
+
+  @ApiPropertyOptional({ description: 'With state: why (an impact statement), up to 1000 characters' })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @Length(1, 1000, { message: 'must be 1 to 1000 characters' })
+  detail?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'The decision lapses then: an ignored finding opens again, and its analysis no longer holds',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' })
   expires_at?: string;
+}
+
+const notWith = (field: string, problem: string) =>
+  new ValidationError(`Invalid request: check ${field}`, [{ field, problem }], 'REQUEST_INVALID');
+
+/** The decision a PATCH body asks for, as the triage use case takes it: `status` or `state`, never both. */
+export function triageDecisionOf(
+  body: TriageBody,
+): { status: 'ignored' | 'open'; reason?: string } | { vex: VexDecisionInput } {
+  if (body.state !== undefined) {
+    if (body.status !== undefined) throw notWith('state', 'give either status or state, not both');
+    if (body.reason !== undefined) throw notWith('reason', 'with state, the reason is detail');
+    return {
+      vex: {
+        state: body.state,
+        justification: body.justification ?? null,
+        responses: body.response ?? [],
+        detail: body.detail ?? null,
+      },
+    };
+  }
+  if (body.status === undefined)
+    throw notWith('status', 'give status (ignored or open) or state (a VEX state)');
+  for (const field of ['justification', 'response', 'detail'] as const) {
+    if (body[field] !== undefined) throw notWith(field, 'only with state, not with status');
+  }
+  return { status: body.status, ...(body.reason !== undefined ? { reason: body.reason } : {}) };
 }

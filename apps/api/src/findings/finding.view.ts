@@ -44,6 +44,11 @@ export function findingView(f: ListedFinding) {
       ? {
           status: f.triageStatus,
           reason: f.triageReason,
+          // The decision in VEX terms while it holds: null once it lapsed, or when reopened.
+          state: f.analysis?.state ?? null,
+          justification: f.analysis?.justification ?? null,
+          responses: f.analysis ? [...f.analysis.responses] : [],
+          detail: f.analysis?.detail ?? null,
           expires_at: f.triageExpiresAt?.toISOString() ?? null,
           decided_by: f.triagedByType ? { type: f.triagedByType, id: f.triagedById } : null,
           decided_at: f.triagedAt?.toISOString() ?? null,

@@ -18,7 +18,13 @@ import {
   FindingAdvisoryDiagnosticDto,
   FindingAdvisoryDiagnosticsDto,
 } from './finding-advisory-diagnostic.dto';
-import { FindingListQuery, findingSortOf, OrgFindingSearchQuery, TriageBody } from './finding.dto';
+import {
+  FindingListQuery,
+  findingSortOf,
+  OrgFindingSearchQuery,
+  TriageBody,
+  triageDecisionOf,
+} from './finding.dto';
 import { findingView } from './finding.view';
 import { FindingDto, FindingPageDto, OrgFindingPageDto } from './finding-response.dto';
 
@@ -89,8 +95,10 @@ export class FindingsController {
   @ApiOkResponse({
     type: FindingDto,
     description:
-      'The finding after the triage decision (audited, with who and when in `triage`); the ' +
-      "repository's status is judged again in the same transaction",
+      'The finding after the triage decision (audited, with who and when and the VEX analysis in `triage`); ' +
+      "the repository's status is judged again in the same transaction. The body is `status` (ignored with " +
+      'a reason, or open) or a VEX decision (`state`, `justification` only with not_affected, `response` only ' +
+      'with exploitable, `detail`); not_affected needs a justification or a detail',
   })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'FINDING_FIXED, FINDING_WITHDRAWN' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'expires_at not in the future' })
@@ -103,8 +111,7 @@ export class FindingsController {
       await this.triageFinding.execute({
         caller: callerOf(access),
         findingId: findingId.toLowerCase(),
-        status: body.status,
-        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...triageDecisionOf(body),
         ...(body.expires_at ? { expiresAt: new Date(body.expires_at) } : {}),
       }),
     );

@@ -160,6 +160,7 @@ describe('TriageFinding', () => {
       {
         status: 'ignored',
         reason: 'not reachable',
+        analysis: { state: 'not_affected', justification: null, responses: [], detail: 'not reachable' },
         expiresAt: until,
         decidedBy: { actorType: 'user', actorId: 'u1' },
         decidedAt: new Date(NOW),
@@ -176,6 +177,7 @@ describe('TriageFinding', () => {
           expires_at: until.toISOString(),
           vulnerability_id: 'GHSA-xxxx',
           package: 'npm/lodash@4.17.20',
+          analysis: { state: 'not_affected', justification: null, responses: [], detail: 'not reachable' },
         },
       }),
     ]);
@@ -185,7 +187,13 @@ describe('TriageFinding', () => {
     const { triage, decisions, uow } = setUp('ignored');
     await triage.execute({ caller, findingId: 'f1', status: 'open', expiresAt: new Date('2020-01-01') });
     expect(decisions).toEqual([
-      expect.objectContaining({ status: 'open', reason: null, expiresAt: null, decidedAt: new Date(NOW) }),
+      expect.objectContaining({
+        status: 'open',
+        reason: null,
+        analysis: null,
+        expiresAt: null,
+        decidedAt: new Date(NOW),
+      }),
     ]);
     expect(uow.audited[0]?.action).toBe('finding.reopened');
   });
@@ -330,6 +338,107 @@ describe('TriageFinding', () => {
       const answer = await triage.execute({ caller, findingId: 'f1', status: 'open' });
       expect(answer.status).toBe('open');
       expect(warnings).toEqual([expect.stringContaining('Temporal unreachable')]);
+    });
+  });
+
+  describe('a decision in VEX terms', () => {
+    it('not_affected leaves the count: the finding is ignored and FAIL turns OK, audited with its analysis', async () => {
+      const { triage, decisions, repo, uow } = setUp('open');
+      await triage.execute({
+        caller,
+        findingId: 'f1',
+        vex: { state: 'not_affected', justification: 'code_not_reachable', detail: 'only in tests' },
+      });
+      expect(decisions).toEqual([
+        expect.objectContaining({
+          status: 'ignored',
+          reason: 'only in tests',
+          analysis: {
+            state: 'not_affected',
+            justification: 'code_not_reachable',
+            responses: [],
+            detail: 'only in tests',
+          },
+          expiresAt: null,
+        }),
+      ]);
+      expect(repo.status).toBe('OK');
+      expect(uow.audited.map((a) => a.action)).toEqual(['finding.vex_decided', 'repo.status_changed']);
+      expect(uow.audited[0]?.metadata).toMatchObject({
+        from: 'open',
+        analysis: { state: 'not_affected', justification: 'code_not_reachable' },
+      });
+    });
+
+    it('exploitable (with responses) and in_triage stay in the count: still FAIL', async () => {
+      for (const vex of [{ state: 'exploitable', responses: ['update'] }, { state: 'in_triage' }]) {
+        const { triage, decisions, repo } = setUp('open');
+        await triage.execute({ caller, findingId: 'f1', vex });
+        expect(decisions[0]).toMatchObject({ status: 'open', analysis: { state: vex.state } });
+        expect(repo.status).toBe('FAIL');
+      }
+    });
+
+    it('false_positive and resolved leave the count; from ignored, exploitable counts again', async () => {
+      for (const state of ['false_positive', 'resolved']) {
+        const { triage, repo } = setUp('open');
+        await triage.execute({ caller, findingId: 'f1', vex: { state } });
+        expect([state, repo.status]).toEqual([state, 'OK']);
+      }
+      const { triage, decisions, uow } = setUp('ignored');
+      await triage.execute({ caller, findingId: 'f1', vex: { state: 'exploitable' } });
+      expect(decisions[0]?.status).toBe('open');
+      expect(uow.audited[0]?.metadata).toMatchObject({ from: 'ignored' });
+    });
+
+    it('refuses a wrong combination naming the field, and records nothing', async () => {
+      const { triage, decisions, uow } = setUp('open');
+      await expect(
+        triage.execute({
+          caller,
+          findingId: 'f1',
+          vex: { state: 'exploitable', justification: 'code_not_present' },
+        }),
+      ).rejects.toMatchObject({
+        kind: 'invalid',
+        details: [{ field: 'justification', problem: 'only with state not_affected' }],
+      });
+      await expect(
+        triage.execute({ caller, findingId: 'f1', vex: { state: 'not_affected' } }),
+      ).rejects.toMatchObject({
+        kind: 'invalid',
+        details: [{ field: 'justification', problem: 'not_affected needs a justification or a detail' }],
+      });
+      expect(decisions).toEqual([]);
+      expect(uow.audited).toEqual([]);
+    });
+
+    it('keeps an expiry on any decision (a past one refused); only an ignoring one has a timer', async () => {
+      const { uow } = setUp('open');
+      const clock = fixedClock(NOW);
+      const started: string[] = [];
+      const triage = new TriageFinding(uow, clock, new ReevaluateRepositoryStatus(uow, clock), {
+        timer: {
+          start: (findingId) => {
+            started.push(findingId);
+            return Promise.resolve();
+          },
+          cancel: () => Promise.resolve(),
+        },
+      });
+      await expect(
+        triage.execute({
+          caller,
+          findingId: 'f1',
+          vex: { state: 'exploitable' },
+          expiresAt: new Date('2026-06-01T11:00:00.000Z'),
+        }),
+      ).rejects.toMatchObject({ details: [{ field: 'expires_at', problem: 'must be in the future' }] });
+      const until = new Date('2026-07-01T00:00:00.000Z');
+      await triage.execute({ caller, findingId: 'f1', vex: { state: 'in_triage' }, expiresAt: until });
+      expect(started).toEqual([]);
+      await triage.execute({ caller, findingId: 'f1', vex: { state: 'false_positive' }, expiresAt: until });
+      expect(started).toEqual(['f1']);
     });
   });
 

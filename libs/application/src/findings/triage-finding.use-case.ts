@@ -2,49 +2,78 @@ import {
   ConflictError,
   NotFoundError,
   ValidationError,
+  findingStatusOfVexState,
+  vexAnalysisOfDecision,
+  vexAnalysisOfIgnore,
   type Clock,
   type ListedFinding,
-  type TriageExpiryTimer,
   type UnitOfWork,
+  type VexDecisionInput,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
+import {
+  cancelSupersededExpiryTimer,
+  recordTriageDecision,
+  type TriageChoice,
+  type TriageExpiry,
+} from './triage-decision';
 import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
 
-export interface TriageFindingCommand {
+interface TriageFindingTarget {
   readonly caller: Caller;
   readonly findingId: string;
-  readonly status: 'ignored' | 'open';
-  /** Why it does not matter (required to ignore: the request's validation says so). */
-  readonly reason?: string;
-  /** When an ignore decision lapses. */
+  /** When the decision lapses (ignored when reopening). */
   readonly expiresAt?: Date;
 }
 
+/** Today's ignore or reopen: an ignore is `not_affected` with the reason as its detail. */
+interface StatusTriage extends TriageFindingTarget {
+  readonly status: 'ignored' | 'open';
+  /** Why it does not matter (required to ignore: the request's validation says so). */
+  readonly reason?: string;
+  readonly vex?: undefined;
+}
+
+/** A decision in VEX terms, checked by vexAnalysisOfDecision (wrong combinations: 400). */
+interface VexTriage extends TriageFindingTarget {
+  readonly vex: VexDecisionInput;
+  readonly status?: undefined;
+}
+
+export type TriageFindingCommand = StatusTriage | VexTriage;
+
+/** The decision a command asks for, in the words of the audit trail. */
+function choiceOf(command: TriageFindingCommand): TriageChoice {
+  const expiresAt = command.expiresAt ?? null;
+  if (command.vex) {
+    return { kind: 'vex', analysis: vexAnalysisOfDecision(command.vex), reason: null, expiresAt };
+  }
+  const reason = command.reason?.trim() ?? null;
+  return command.status === 'ignored'
+    ? { kind: 'ignore', analysis: vexAnalysisOfIgnore(reason), reason, expiresAt }
+    : { kind: 'reopen', analysis: null, reason, expiresAt: null };
+}
+
 /**
- * Ignores a finding (with a reason, until a date) or reopens it, recording who and when; audited.
- * The repository's status is judged again in the same transaction. A fixed or withdrawn finding is
- * done. An ignore with an expiry starts its timer once saved, which reopens the finding then.
+ * Decides about a finding in VEX terms (an ignore is `not_affected`, a reopen clears the analysis),
+ * maybe until a date, recording who and when; audited. The finding leaves the policy's count when
+ * the state says so, and the repository's status is judged again in the same transaction. A fixed
+ * or withdrawn finding is done. An ignore with an expiry starts its timer once saved, which
+ * reopens the finding then (a decision that keeps the finding open just stops holding then).
  */
 export class TriageFinding {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly reevaluate: ReevaluateRepositoryStatus,
-    private readonly expiry: {
-      readonly timer?: TriageExpiryTimer;
-      readonly warn?: (message: string) => void;
-    } = {},
+    private readonly expiry: TriageExpiry = {},
   ) {}
 
-  async execute({
-    caller,
-    findingId,
-    status,
-    reason,
-    expiresAt,
-  }: TriageFindingCommand): Promise<ListedFinding> {
+  async execute(command: TriageFindingCommand): Promise<ListedFinding> {
+    const { caller, findingId } = command;
+    const choice = choiceOf(command);
     const finding = await this.uow.transaction(caller.scope, async (stores) => {
-      const { findingTriage, repositories, audit } = stores;
+      const { findingTriage, repositories } = stores;
       const found = await findingTriage.get(findingId);
       if (!found) throw new NotFoundError('FINDING_NOT_FOUND', `No finding with id ${findingId}`);
       // Before the finding's row: a scan's findings sync holds this lock while it waits for that row.
@@ -64,32 +93,12 @@ export class TriageFinding {
           [{ field: 'status', problem: 'the finding is withdrawn' }],
         );
       }
-      if (status === 'ignored' && expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
+      if (choice.expiresAt && choice.expiresAt.getTime() <= this.clock.now().getTime()) {
         throw new ValidationError('expires_at must be in the future', [
           { field: 'expires_at', problem: 'must be in the future' },
         ]);
       }
-      const triageReason = reason?.trim() ?? null;
-      await findingTriage.decide(finding.id, {
-        status,
-        reason: triageReason,
-        expiresAt: status === 'ignored' ? (expiresAt ?? null) : null,
-        decidedBy: { actorType: caller.actor.actorType, actorId: caller.actor.actorId },
-        decidedAt: this.clock.now(),
-      });
-      audit.record(caller.actor, {
-        orgId: finding.orgId,
-        action: status === 'ignored' ? 'finding.ignored' : 'finding.reopened',
-        targetType: 'finding',
-        targetId: finding.id,
-        metadata: {
-          from: finding.status,
-          reason: triageReason,
-          expires_at: expiresAt?.toISOString() ?? null,
-          vulnerability_id: finding.vulnerabilityId,
-          package: `${finding.ecosystem}/${finding.packageName}@${finding.version}`,
-        },
-      });
+      await recordTriageDecision(stores, caller.actor, finding, choice, this.clock.now());
       await this.reevaluate.within(stores, {
         actor: caller.actor,
         repoId: finding.repoId,
@@ -97,10 +106,14 @@ export class TriageFinding {
       });
       return finding;
     });
-    if (status === 'ignored' && expiresAt) await this.startExpiryTimer(finding.id, expiresAt);
+    const ignoredUntil =
+      choice.analysis && findingStatusOfVexState(choice.analysis.state) === 'ignored'
+        ? choice.expiresAt
+        : null;
+    if (ignoredUntil) await this.startExpiryTimer(finding.id, ignoredUntil);
     const superseded = finding.status === 'ignored' ? (finding.triageExpiresAt ?? null) : null;
-    const kept = status === 'ignored' && expiresAt?.getTime() === superseded?.getTime();
-    if (superseded && !kept) await this.cancelExpiryTimer(finding.id, superseded);
+    const kept = ignoredUntil?.getTime() === superseded?.getTime();
+    if (superseded && !kept) await cancelSupersededExpiryTimer(this.expiry, finding.id, superseded);
     return this.uow.read(caller.scope, async ({ findingQueries }) => {
       const { items } = await findingQueries.page(
         { repoId: finding.repoId, findingId: finding.id },
@@ -108,18 +121,6 @@ export class TriageFinding {
       );
       return items[0]!;
     });
-  }
-
-  /** After the commit, best effort: left running, the timer only sleeps until a no-op. */
-  private async cancelExpiryTimer(findingId: string, expiresAt: Date): Promise<void> {
-    if (!this.expiry.timer) return;
-    try {
-      await this.expiry.timer.cancel(findingId, expiresAt);
-    } catch (error) {
-      this.expiry.warn?.(
-        `superseded expiry timer of finding ${findingId} (${expiresAt.toISOString()}) not cancelled: ${(error as Error).message}`,
-      );
-    }
   }
 
   /**

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'finding.ignored',
   'finding.reopened',
   'finding.ignore_expired',
+  'finding.vex_decided',
   'policy.updated',
   'github_token.set',
   'github_token.removed',

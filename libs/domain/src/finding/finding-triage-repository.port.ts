@@ -1,5 +1,6 @@
 import type { ActorType } from '../audit/actor-type';
 import type { FindingStatus, TriageStatus } from './finding-status';
+import type { VexAnalysis } from './vex-analysis';
 import type { Severity } from '../severity/severity.value-object';
 
 /** What a triage decision needs to know of a finding, and records of it. */
@@ -14,12 +15,19 @@ export interface TriageableFinding {
   readonly version: string;
   /** When its ignore lapses (null: never, or not ignored); read by the expiry timer. */
   readonly triageExpiresAt?: Date | null;
+  /** The last decision's analysis as stored, and its expiry whatever the status (null: none). */
+  readonly analysis?: VexAnalysis | null;
+  readonly decisionExpiresAt?: Date | null;
 }
 
 export interface TriageDecision {
+  /** The finding status the decision gives: findingStatusOfVexState of its analysis, open without one. */
   readonly status: TriageStatus;
+  /** The analysis' detail (a reopen may give a reason too). */
   readonly reason: string | null;
-  /** An ignore decision lapses then; null when reopened. */
+  /** The decision in VEX terms; null when reopened. */
+  readonly analysis: VexAnalysis | null;
+  /** The decision lapses then (its analysis no longer holds, an ignore opens); null when reopened. */
   readonly expiresAt: Date | null;
   /** Who decided (a user or an API key) and when: kept with the decision, shown with the finding. */
   readonly decidedBy: { readonly actorType: ActorType; readonly actorId: string | null };

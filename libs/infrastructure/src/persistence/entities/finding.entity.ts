@@ -5,6 +5,9 @@ import {
   type ActorType,
   type AdvisoryDiagnosticsSummary,
   type FindingStatus,
+  type VexJustification,
+  type VexResponse,
+  type VexState,
 } from '@repoguard/domain';
 
 /** As the domain ranks severities (compareSeverity); anything else ranks with UNKNOWN. */
@@ -39,6 +42,9 @@ export class FindingEntity {
     | 'fixedAt'
     | 'triageStatus'
     | 'triageReason'
+    | 'triageState'
+    | 'triageJustification'
+    | 'triageResponses'
     | 'triageExpiresAt'
     | 'triagedByType'
     | 'triagedById'
@@ -103,8 +109,19 @@ export class FindingEntity {
   @Property({ type: 'string', length: 16, nullable: true })
   triageStatus: 'open' | 'ignored' | null = null;
 
+  /** The decision's detail (an ignore's reason, an impact statement). */
   @Property({ type: 'text', nullable: true })
   triageReason: string | null = null;
+
+  /** The decision in VEX terms (VexAnalysis, detail in triageReason); null when reopened or never triaged. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  triageState: VexState | null = null;
+
+  @Property({ type: 'string', length: 40, nullable: true })
+  triageJustification: VexJustification | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  triageResponses: VexResponse[] | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   triageExpiresAt: Date | null = null;

@@ -46,6 +46,10 @@ export interface FindingRow {
   readonly advisory_diagnostics: AdvisoryDiagnosticsSummary | null;
   readonly triage_status: string | null;
   readonly triage_reason: string | null;
+  /** The decision's analysis while it holds (analysis_state null: none, or lapsed). */
+  readonly analysis_state: string | null;
+  readonly triage_justification: string | null;
+  readonly triage_responses: string[] | null;
   readonly triage_expires_at: Date | null;
   readonly triaged_by_type: string | null;
   readonly triaged_by_id: string | null;
@@ -113,6 +117,9 @@ export async function findingPage(
       'f.advisory_diagnostics',
       'f.triage_status',
       'f.triage_reason',
+      em.getKnex().raw(`${HOLDING_ANALYSIS_STATE} as analysis_state`, [asOf]),
+      'f.triage_justification',
+      'f.triage_responses',
       'f.triage_expires_at',
       'f.triaged_by_type',
       'f.triaged_by_id',
@@ -174,6 +181,9 @@ export async function openFindingCounts(
 
 /** What a finding is now (effectiveFindingStatus): an ignore past its expiry is open, whatever is stored. */
 const EFFECTIVE_STATUS = `case when f.status = 'ignored' and f.triage_expires_at <= ? then 'open' else f.status end`;
+
+/** The decision's VEX state while it holds: a decision past its expiry no longer says anything. */
+const HOLDING_ANALYSIS_STATE = `case when f.triage_expires_at is null or f.triage_expires_at > ? then f.triage_state end`;
 
 /** Findings whose status, as listed, is any of `statuses`. */
 function statusCondition(

@@ -318,6 +318,9 @@ function bornTriage(risk: AcceptedRisk | undefined, now: Date) {
   return {
     status: 'ignored',
     triage_status: 'ignored',
+    // Today's ignore in VEX terms (vexAnalysisOfIgnore): not affected, for the reason given.
+    triage_state: 'not_affected',
+    triage_responses: '[]',
     triage_reason: risk.reason,
     triage_expires_at: risk.expires_at,
     triaged_by_type: user ? 'user' : 'webhook',

@@ -11,6 +11,10 @@ import {
   type PageRequest,
   type Severity,
   type SeverityCounts,
+  type VexAnalysis,
+  type VexJustification,
+  type VexResponse,
+  type VexState,
 } from '@repoguard/domain';
 import { findingPage, openFindingCounts, type FindingRow } from '../read-models/finding-page.query';
 
@@ -37,6 +41,7 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   advisoryDiagnostics: row.advisory_diagnostics ?? NO_ADVISORY_DIAGNOSTICS,
   triageStatus: row.triage_status,
   triageReason: row.triage_reason,
+  analysis: analysisOf(row),
   triageExpiresAt: row.triage_expires_at === null ? null : date(row.triage_expires_at),
   triagedByType: row.triaged_by_type,
   triagedById: row.triaged_by_id,
@@ -45,6 +50,18 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   lastSeen: date(row.last_seen),
   fixedAt: row.fixed_at === null ? null : date(row.fixed_at),
 });
+
+/** The decision in VEX terms while it holds (the read model leaves the state out once it lapsed). */
+function analysisOf(row: FindingRow): VexAnalysis | null {
+  return row.analysis_state
+    ? {
+        state: row.analysis_state as VexState,
+        justification: row.triage_justification as VexJustification | null,
+        responses: (row.triage_responses ?? []) as VexResponse[],
+        detail: row.triage_reason,
+      }
+    : null;
+}
 
 const noCounts = (): Record<Severity, number> =>
   Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;

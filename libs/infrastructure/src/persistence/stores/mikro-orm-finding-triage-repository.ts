@@ -5,6 +5,7 @@ import {
   type LapsedIgnore,
   type TriageableFinding,
   type TriageDecision,
+  type VexAnalysis,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
 import { decidedBy } from '../repositories/mikro-orm-finding-repository';
@@ -27,6 +28,8 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
           packageName: finding.packageName,
           version: finding.version,
           triageExpiresAt: finding.status === 'ignored' ? finding.triageExpiresAt : null,
+          analysis: storedAnalysis(finding),
+          decisionExpiresAt: finding.triageState ? finding.triageExpiresAt : null,
         }
       : null;
   }
@@ -37,6 +40,9 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
       status: decision.status,
       triageStatus: decision.status,
       triageReason: decision.reason,
+      triageState: decision.analysis?.state ?? null,
+      triageJustification: decision.analysis?.justification ?? null,
+      triageResponses: decision.analysis ? [...decision.analysis.responses] : null,
       triageExpiresAt: decision.expiresAt,
       triagedByType: decision.decidedBy.actorType,
       triagedById: decision.decidedBy.actorId,
@@ -71,4 +77,16 @@ export class MikroOrmFindingTriageRepository implements FindingTriageRepository 
       decidedBy: decidedBy({ triaged_by_type: f.triagedByType, triaged_by_id: f.triagedById }),
     }));
   }
+}
+
+/** The analysis of the finding's last decision as stored (its detail is the triage reason). */
+function storedAnalysis(finding: FindingEntity): VexAnalysis | null {
+  return finding.triageState
+    ? {
+        state: finding.triageState,
+        justification: finding.triageJustification,
+        responses: finding.triageResponses ?? [],
+        detail: finding.triageReason,
+      }
+    : null;
 }

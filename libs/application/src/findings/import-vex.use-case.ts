@@ -1,0 +1,169 @@
+import {
+  canonicalAdvisoryId,
+  isEcosystem,
+  NotFoundError,
+  parseVexDocument,
+  productMatches,
+  productOf,
+  toPurl,
+  type Clock,
+  type ListedFinding,
+  type Stores,
+  type UnitOfWork,
+  type VexAnalysis,
+  type VexProduct,
+  type VexStatement,
+} from '@repoguard/domain';
+import type { Caller } from '../shared/caller';
+import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
+import { cancelSupersededExpiryTimer, recordTriageDecision, type TriageExpiry } from './triage-decision';
+
+export interface ImportVexCommand {
+  readonly caller: Caller;
+  readonly repoId: string;
+  /** The parsed JSON body, not yet trusted: parseVexDocument checks it. */
+  readonly document: unknown;
+}
+
+/** A statement that changed nothing: no analysis to apply, or no current finding it is about. */
+export interface UnmatchedVexStatement {
+  readonly at: string;
+  readonly vulnerability: string;
+  readonly reason: 'no_analysis' | 'no_finding';
+}
+
+export interface VexImportResult {
+  readonly format: 'cyclonedx' | 'openvex';
+  readonly documentId: string | null;
+  /** Findings whose decision the document changed. */
+  readonly applied: number;
+  /** Findings that already had the document's analysis (without an expiry). */
+  readonly unchanged: number;
+  /** Statements that matched no current finding, or had no analysis; the first 100 are listed. */
+  readonly unmatched: number;
+  readonly unmatchedStatements: readonly UnmatchedVexStatement[];
+}
+
+const UNMATCHED_LISTED = 100;
+const PAGE = 1000;
+
+const sameAnalysis = (a: VexAnalysis | null | undefined, b: VexAnalysis) =>
+  !!a &&
+  a.state === b.state &&
+  a.justification === b.justification &&
+  a.detail === b.detail &&
+  a.responses.length === b.responses.length &&
+  a.responses.every((r, i) => r === b.responses[i]);
+
+/**
+ * Applies a CycloneDX VEX or OpenVEX document to a repository's current (open and ignored)
+ * findings: a statement is about the findings whose advisory id or an alias is its vulnerability
+ * (or an alias) and whose package is one of its products. Each decision goes the triage path
+ * (audited per finding, the document named), all in one transaction under the repository's lock;
+ * the repository is judged once. A later statement about the same finding wins, as OpenVEX reads.
+ */
+export class ImportVex {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly reevaluate: ReevaluateRepositoryStatus,
+    private readonly expiry: TriageExpiry = {},
+  ) {}
+
+  async execute({ caller, repoId, document }: ImportVexCommand): Promise<VexImportResult> {
+    const parsed = parseVexDocument(document);
+    const { result, superseded } = await this.uow.transaction(caller.scope, async (stores) => {
+      const repo = await stores.repositories.get(repoId);
+      if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
+      await stores.repositories.holdOutcome(repoId);
+      const findings = await currentFindings(stores, repoId);
+      const unmatched: UnmatchedVexStatement[] = [];
+      const decided = new Map<string, { analysis: VexAnalysis; at: string }>();
+      for (const statement of parsed.statements) {
+        if (!statement.analysis) {
+          unmatched.push({ at: statement.at, vulnerability: statement.vulnerability, reason: 'no_analysis' });
+          continue;
+        }
+        const about = findingsOf(statement, findings);
+        if (about.length === 0) {
+          unmatched.push({ at: statement.at, vulnerability: statement.vulnerability, reason: 'no_finding' });
+        }
+        for (const finding of about)
+          decided.set(finding.id, { analysis: statement.analysis, at: statement.at });
+      }
+      let applied = 0;
+      let unchanged = 0;
+      const superseded: { id: string; expiresAt: Date }[] = [];
+      const now = this.clock.now();
+      for (const [findingId, { analysis, at }] of decided) {
+        const finding = await stores.findingTriage.get(findingId);
+        if (!finding || finding.status === 'fixed' || finding.status === 'withdrawn') continue;
+        if (sameAnalysis(finding.analysis, analysis) && !finding.decisionExpiresAt) {
+          unchanged++;
+          continue;
+        }
+        await recordTriageDecision(
+          stores,
+          caller.actor,
+          finding,
+          { kind: 'vex', analysis, reason: null, expiresAt: null },
+          now,
+          { type: 'vex_import', format: parsed.format, document_id: parsed.documentId, statement: at },
+        );
+        if (finding.triageExpiresAt) superseded.push({ id: finding.id, expiresAt: finding.triageExpiresAt });
+        applied++;
+      }
+      if (applied > 0) {
+        await this.reevaluate.within(stores, { actor: caller.actor, repoId, cause: 'finding.triaged' });
+      }
+      const result: VexImportResult = {
+        format: parsed.format,
+        documentId: parsed.documentId,
+        applied,
+        unchanged,
+        unmatched: unmatched.length,
+        unmatchedStatements: unmatched.slice(0, UNMATCHED_LISTED),
+      };
+      return { result, superseded };
+    });
+    for (const { id, expiresAt } of superseded) await cancelSupersededExpiryTimer(this.expiry, id, expiresAt);
+    return result;
+  }
+}
+
+interface ImportableFinding {
+  readonly id: string;
+  readonly ids: ReadonlySet<string>;
+  readonly product: VexProduct | null;
+}
+
+/** The repository's open and ignored findings, each with its advisory ids and its package as a purl. */
+async function currentFindings(stores: Stores, repoId: string): Promise<ImportableFinding[]> {
+  const findings: ImportableFinding[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const { items, total } = await stores.findingQueries.page(
+      { repoId, statuses: ['open', 'ignored'], sort: { key: 'first_seen', direction: 'asc' } },
+      { limit: PAGE, offset },
+    );
+    findings.push(...items.map(importable));
+    if (items.length === 0 || offset + PAGE >= total) return findings;
+  }
+}
+
+function importable(f: ListedFinding): ImportableFinding {
+  const purl = f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null);
+  return {
+    id: f.id,
+    ids: new Set([f.vulnerabilityId, ...f.aliases].map(canonicalAdvisoryId)),
+    product: purl ? productOf(purl) : null,
+  };
+}
+
+function findingsOf(statement: VexStatement, findings: readonly ImportableFinding[]): ImportableFinding[] {
+  return findings.filter(
+    (f) =>
+      f.product !== null &&
+      statement.ids.some((id) => f.ids.has(id)) &&
+      statement.products.some((p) => productMatches(p, f.product!)),
+  );
+}

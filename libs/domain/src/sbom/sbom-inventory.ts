@@ -58,8 +58,8 @@ export interface Inventory {
   readonly serialNumber: string;
   readonly timestamp: Date;
   readonly tool: { readonly name: string; readonly version: string };
-  /** The repository at its commit: the component the document describes. */
-  readonly subject: { readonly ref: string; readonly name: string; readonly version: string };
+  /** The repository at its commit (the CLI: the directory it checked, no version). */
+  readonly subject: { readonly ref: string; readonly name: string; readonly version: string | null };
   /** Sorted by ref. */
   readonly components: readonly InventoryComponent[];
   /** Sorted by id, then state. */
@@ -86,7 +86,7 @@ export interface InventoryInput {
   readonly timestamp: Date;
   readonly tool: Inventory['tool'];
   /** `ref` defaults to a name of the subject at its version. */
-  readonly subject: { readonly name: string; readonly version: string; readonly ref?: string };
+  readonly subject: { readonly name: string; readonly version: string | null; readonly ref?: string };
   readonly dependencies: readonly (ParsedDependency & { readonly purl?: string })[];
   readonly findings?: readonly InventoryFinding[];
 }
@@ -129,7 +129,11 @@ export function buildInventory(input: InventoryInput): Inventory {
     timestamp: input.timestamp,
     tool: input.tool,
     subject: {
-      ref: input.subject.ref ?? `${input.subject.name}@${input.subject.version}`,
+      ref:
+        input.subject.ref ??
+        (input.subject.version === null
+          ? input.subject.name
+          : `${input.subject.name}@${input.subject.version}`),
       name: input.subject.name,
       version: input.subject.version,
     },

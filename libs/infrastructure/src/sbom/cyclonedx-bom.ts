@@ -1,4 +1,9 @@
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// By entry point, not the package's index: that also loads its validators, which pull in ajv (the
+// CLI bundles this, and must carry nothing it never runs).
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import type { Inventory, InventoryComponent, InventoryVulnerability } from '@repoguard/domain';
 import { licenceChoiceOf } from './licence-choice';
 
@@ -12,7 +17,7 @@ export function bomOf(inventory: Inventory, serialNumber: string): Models.Bom {
   });
   const subject = new Models.Component(Enums.ComponentType.Application, inventory.subject.name, {
     bomRef: inventory.subject.ref,
-    version: inventory.subject.version,
+    ...(inventory.subject.version !== null ? { version: inventory.subject.version } : {}),
   });
   return new Models.Bom({
     serialNumber,

@@ -1,4 +1,4 @@
-import { Models } from '@cyclonedx/cyclonedx-library';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import type { Inventory, VexWriter } from '@repoguard/domain';
 import { bomOf, serialize, serialUuid, vulnerabilityOf, vulnerabilityRefs } from './cyclonedx-bom';
 import { derivedUuid } from './derived-uuid';

@@ -1,4 +1,4 @@
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 
 /** A licence as a manifest states it, read as SPDX sees it. */
 export type LicenceChoice =

@@ -36,7 +36,7 @@ export class SpdxSbomWriter implements SbomWriter {
       spdxVersion: 'SPDX-2.3',
       dataLicense: 'CC0-1.0',
       SPDXID: DOCUMENT,
-      name: `${inventory.subject.name}@${inventory.subject.version}`,
+      name: inventory.subject.ref,
       documentNamespace: `https://spdx.org/spdxdocs/repoguard-${scanId}`,
       creationInfo: {
         // SPDX's timestamps have no fraction of a second.
@@ -47,7 +47,7 @@ export class SpdxSbomWriter implements SbomWriter {
         {
           SPDXID: ROOT,
           name: inventory.subject.name,
-          versionInfo: inventory.subject.version,
+          ...(inventory.subject.version !== null ? { versionInfo: inventory.subject.version } : {}),
           downloadLocation: 'NOASSERTION',
           filesAnalyzed: false,
           licenseConcluded: 'NOASSERTION',

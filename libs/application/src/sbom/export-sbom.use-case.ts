@@ -1,4 +1,4 @@
-import type { SbomFormat, SbomWriter, UnitOfWork } from '@repoguard/domain';
+import type { Inventory, SbomFormat, SbomWriter, UnitOfWork, VexWriter } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { scanInventory, type ExportTarget, type ExportTool } from './scan-inventory';
 
@@ -26,11 +26,15 @@ export class ExportSbom {
     const inventory = await this.uow.read(caller.scope, (stores) =>
       scanInventory(stores, target, this.tool, false),
     );
-    const writer = this.writers[format];
-    return {
-      mediaType: writer.mediaType,
-      body: writer.write(inventory),
-      scanId: inventory.serialNumber.replace(/^urn:uuid:/, ''),
-    };
+    return documentOf(this.writers[format], inventory);
   }
+}
+
+/** The document a writer makes of an inventory, with the scan it is of. */
+export function documentOf(writer: SbomWriter | VexWriter, inventory: Inventory): ExportedDocument {
+  return {
+    mediaType: writer.mediaType,
+    body: writer.write(inventory),
+    scanId: inventory.serialNumber.replace(/^urn:uuid:/, ''),
+  };
 }

@@ -1,6 +1,6 @@
 import { ConflictError, type UnitOfWork, type VexFormat, type VexWriter } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
-import type { ExportedDocument } from './export-sbom.use-case';
+import { documentOf, type ExportedDocument } from './export-sbom.use-case';
 import { scanInventory, type ExportTarget, type ExportTool } from './scan-inventory';
 
 export interface ExportVexCommand extends ExportTarget {
@@ -29,11 +29,6 @@ export class ExportVex {
         'VEX_NOTHING_TO_STATE',
         'The scan has no findings, and an OpenVEX document needs at least one statement: ask for format=cyclonedx',
       );
-    const writer = this.writers[format];
-    return {
-      mediaType: writer.mediaType,
-      body: writer.write(inventory),
-      scanId: inventory.serialNumber.replace(/^urn:uuid:/, ''),
-    };
+    return documentOf(this.writers[format], inventory);
   }
 }

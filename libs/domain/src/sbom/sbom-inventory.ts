@@ -37,9 +37,8 @@ export interface InventoryComponent {
   readonly manifestPaths: readonly string[];
 }
 
-/** A vulnerability and the decision about it, for the components it affects. */
-export interface InventoryVulnerability {
-  readonly id: string;
+/** What is known of a vulnerability in a component, and what was decided about it. */
+interface VulnerabilityFacts {
   readonly aliases: readonly string[];
   readonly summary: string | null;
   /** As RepoGuard ranks it (CRITICAL … UNKNOWN). */
@@ -48,6 +47,11 @@ export interface InventoryVulnerability {
   readonly fixedVersions: readonly string[];
   /** null: nobody decided yet (in triage). */
   readonly analysis: VexAnalysis | null;
+}
+
+/** A vulnerability and the decision about it, for the components it affects. */
+export interface InventoryVulnerability extends VulnerabilityFacts {
+  readonly id: string;
   /** Refs of the affected components, sorted. */
   readonly affects: readonly string[];
 }
@@ -67,17 +71,11 @@ export interface Inventory {
 }
 
 /** A finding as an inventory needs it (a ListedFinding or the CLI's match both fit). */
-export interface InventoryFinding {
+export interface InventoryFinding extends VulnerabilityFacts {
   readonly ecosystem: Ecosystem;
   readonly packageName: string;
   readonly version: string;
   readonly vulnerabilityId: string;
-  readonly aliases: readonly string[];
-  readonly summary: string | null;
-  readonly severity: string;
-  readonly cvssScore: number | null;
-  readonly fixedVersions: readonly string[];
-  readonly analysis: VexAnalysis | null;
 }
 
 export interface InventoryInput {

@@ -28,11 +28,37 @@ const advisory = (id: string, pkg: string, severity: string, aliases: string[] =
 const ALPHA = GHSA('a');
 const BETA = GHSA('b');
 const PINS = 'rg-sbom-alpha==1.0.0\nrg-sbom-beta==1.0.0\nrg-sbom-safe==3.0.0\nrg-sbom-loose>=1.0\n';
+// A lock file with what the export carries on: an integrity, a licence and an edge.
+const INTEGRITY = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
+const LOCK = JSON.stringify({
+  name: 'web',
+  lockfileVersion: 3,
+  packages: {
+    '': { name: 'web', dependencies: { 'rg-sbom-web': '1.0.0' } },
+    'node_modules/rg-sbom-web': {
+      version: '1.0.0',
+      resolved: 'https://registry.npmjs.org/rg-sbom-web/-/rg-sbom-web-1.0.0.tgz',
+      integrity: INTEGRITY,
+      license: 'MIT',
+      dependencies: { 'rg-sbom-leaf': '^2.0.0' },
+    },
+    'node_modules/rg-sbom-leaf': {
+      version: '2.0.0',
+      resolved: 'https://registry.npmjs.org/rg-sbom-leaf/-/rg-sbom-leaf-2.0.0.tgz',
+      license: 'Apache-2.0',
+    },
+  },
+});
 
 interface CdxBom {
   serialNumber: string;
   metadata: { timestamp: string; component: { 'bom-ref': string; name: string; version: string } };
-  components?: { 'bom-ref': string; purl: string }[];
+  components?: {
+    'bom-ref': string;
+    purl: string;
+    hashes?: { alg: string; content: string }[];
+    licenses?: { license: { id: string } }[];
+  }[];
   dependencies?: { ref: string; dependsOn?: string[] }[];
   vulnerabilities?: {
     id: string;
@@ -58,7 +84,7 @@ describe('SBOM and VEX export', () => {
 
   async function connect(token: string, orgId: string, owner: string, name: string) {
     const repo = await stack.harness.github.createRepo(owner, name);
-    await repo.commit({ 'requirements.txt': PINS });
+    await repo.commit({ 'requirements.txt': PINS, 'web/package-lock.json': LOCK });
     const answer = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
       repo: `${owner}/${name}`,
     });
@@ -119,13 +145,22 @@ describe('SBOM and VEX export', () => {
       expect(sbom.metadata.component).toMatchObject({ name: `sbom-${RUN}/shop`, version: scan.commit_sha });
       expect(sbom.components!.map((c) => c.purl).sort()).toEqual(snapshotPurls);
       expect(snapshotPurls).toEqual([
+        'pkg:npm/rg-sbom-leaf@2.0.0',
+        'pkg:npm/rg-sbom-web@1.0.0',
         'pkg:pypi/rg-sbom-alpha@1.0.0',
         'pkg:pypi/rg-sbom-beta@1.0.0',
         'pkg:pypi/rg-sbom-loose',
         'pkg:pypi/rg-sbom-safe@3.0.0',
       ]);
       const root = sbom.dependencies!.find((d) => d.ref === sbom.metadata.component['bom-ref'])!;
-      expect(root.dependsOn!.sort()).toEqual(snapshotPurls);
+      expect(root.dependsOn!.sort()).toEqual(snapshotPurls.filter((p) => p !== 'pkg:npm/rg-sbom-leaf@2.0.0'));
+      // What the lock file recorded: the integrity as a hash, the licence, the edge.
+      const web = sbom.components!.find((c) => c.purl === 'pkg:npm/rg-sbom-web@1.0.0')!;
+      expect(web.hashes).toEqual([{ alg: 'SHA-512', content: Buffer.alloc(64, 7).toString('hex') }]);
+      expect(web.licenses).toEqual([{ license: { id: 'MIT' } }]);
+      expect(sbom.dependencies!.find((d) => d.ref === web['bom-ref'])!.dependsOn).toEqual([
+        'pkg:npm/rg-sbom-leaf@2.0.0',
+      ]);
     });
 
     it('exports the same document again, and the same scan by scan_id', async () => {

@@ -36,6 +36,8 @@ const ROUTES = [
   'patch /api/v1/findings/{finding_id}',
   'post /api/v1/repos/{repo_id}/vex',
   'get /api/v1/repos/{repo_id}/snapshots/{snapshot_id}',
+  'get /api/v1/repos/{repo_id}/sbom',
+  'get /api/v1/repos/{repo_id}/vex',
   'put /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies/evaluation',
@@ -122,6 +124,12 @@ const FRACTIONAL = new Set([
   'FindingDto.cvss_score',
   'OrgFindingDto.cvss_score',
   'DependencyHealthDto.latency_ms',
+]);
+// Exports in a standard's format (CycloneDX, SPDX, OpenVEX): the standard's schema describes the
+// document, the OpenAPI document the media types it comes in.
+const STANDARD_DOCUMENTS = new Map([
+  ['get /api/v1/repos/{repo_id}/sbom', ['application/spdx+json', 'application/vnd.cyclonedx+json']],
+  ['get /api/v1/repos/{repo_id}/vex', ['application/json', 'application/vnd.cyclonedx+json']],
 ]);
 // Answered before any route runs (body parsers, the per-address limit): documented on every API route.
 const ANSWERS_OF_API_ROUTES = ['400', '413', '415', '429'];
@@ -223,6 +231,8 @@ describe('the OpenAPI document', () => {
       if (status === '204') expect(response.content).toBeUndefined();
       else if (route === 'get /metrics' && status === '200')
         expect(response.content?.['text/plain']?.schema).toEqual({ type: 'string' });
+      else if (STANDARD_DOCUMENTS.has(route) && status === '200')
+        expect(Object.keys(response.content ?? {}).sort()).toEqual(STANDARD_DOCUMENTS.get(route));
       else if (route === 'get /health/live' && status === '200')
         expect(schema?.$ref).toBe('#/components/schemas/LiveDto');
       else if (health && (status === '200' || status === '503'))

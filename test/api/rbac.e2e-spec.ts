@@ -565,6 +565,20 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/repos/${org.repo.id}/snapshots/${org.snapshotId}` }),
   },
   {
+    name: 'GET /repos/{repo_id}/sbom',
+    method: 'GET',
+    permission: 'findings.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}/sbom?format=spdx&scan_id=${org.scanId}` }),
+  },
+  {
+    name: 'GET /repos/{repo_id}/vex',
+    method: 'GET',
+    permission: 'findings.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}/vex?format=openvex` }),
+  },
+  {
     name: 'PUT /orgs/{org_id}/policies',
     method: 'PUT',
     permission: 'policies.update',
@@ -844,6 +858,20 @@ const MIXED: readonly MixedRoute[] = [
     permission: 'repos.read',
     orgFrom: 'resource',
     build: (own, other) => ({ path: `${V1}/repos/${own.repo.id}/snapshots/${other.snapshotId}` }),
+  },
+  {
+    name: "GET /repos/{A's repo}/sbom?scan_id={B's scan}",
+    method: 'GET',
+    permission: 'findings.read',
+    orgFrom: 'resource',
+    build: (own, other) => ({ path: `${V1}/repos/${own.repo.id}/sbom?scan_id=${other.scanId}` }),
+  },
+  {
+    name: "GET /repos/{A's repo}/vex?scan_id={B's scan}",
+    method: 'GET',
+    permission: 'findings.read',
+    orgFrom: 'resource',
+    build: (own, other) => ({ path: `${V1}/repos/${own.repo.id}/vex?scan_id=${other.scanId}` }),
   },
   {
     name: "GET /orgs/{A}/policies/evaluation?repo_id={B's repo}",

@@ -49,6 +49,7 @@ import { WebhookSecretController } from './secrets/webhook-secret.controller';
 import { SshDeployKeysController } from './ssh-keys/ssh-deploy-keys.controller';
 import { secretBoxProvider } from './composition/secret-box.provider';
 import { SnapshotsController } from './snapshots/snapshots.controller';
+import { SbomExportController } from './sbom/sbom-export.controller';
 import { NotificationChannelsController } from './notifications/notification-channels.controller';
 import { notificationChannelProviders } from './composition/notification-channels.providers';
 import { scanRequesterProvider } from './temporal/scan-requester.provider';
@@ -78,6 +79,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     FindingsController,
     VexImportController,
     SnapshotsController,
+    SbomExportController,
     PoliciesController,
     AuditController,
     GithubWebhooksController,

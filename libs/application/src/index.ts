@@ -90,3 +90,6 @@ export * from './pull-requests/request-pull-request-check.use-case';
 export * from './pull-requests/rerequest-pull-request-check.use-case';
 export * from './pull-requests/list-pull-request-checks.use-case';
 export * from './pull-requests/get-pull-request-check.use-case';
+export * from './sbom/scan-inventory';
+export * from './sbom/export-sbom.use-case';
+export * from './sbom/export-vex.use-case';

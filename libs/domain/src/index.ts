@@ -162,3 +162,8 @@ export * from './pull-request/pull-request-event';
 export * from './pull-request/pull-request-check-starter.port';
 export * from './pull-request/compare-pull-request-findings';
 export * from './vex/vex-document';
+export * from './sbom/sbom-inventory';
+export * from './sbom/snapshot-findings';
+export * from './sbom/openvex-statement';
+export * from './sbom/sbom-writer.port';
+export * from './sbom/vex-writer.port';

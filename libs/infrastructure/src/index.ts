@@ -58,3 +58,4 @@ export * from './composition/activity-deps.factory';
 export * from './persistence/repositories/mikro-orm-credential-lookup';
 export * from './parsing/piscina-manifest-parser-pool';
 export * from './notifications';
+export * from './sbom';

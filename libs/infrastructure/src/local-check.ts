@@ -4,3 +4,4 @@ export { ConfigError, loadConfig } from './config/load-config';
 export { ParsingConfig } from './config/parsing-config';
 export { readOsvExport } from './osv/osv-export-reader';
 export { PiscinaManifestParserPool } from './parsing/piscina-manifest-parser-pool';
+export { CycloneDxSbomWriter } from './sbom/cyclonedx-sbom-writer';

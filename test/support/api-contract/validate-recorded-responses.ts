@@ -95,7 +95,10 @@ export function problemsOf(backend: OpenAPIBackend, record: RecordedResponse): s
     path: url.pathname,
     headers: {},
   });
-  const problems = camelCaseKeys(record.body).map(
+  const mediaType = record.contentType?.split(';')[0]?.trim() ?? null;
+  // A standard's own document (CycloneDX's, SPDX's media types) names its keys as the standard does.
+  const ours = mediaType === null || mediaType === 'application/json';
+  const problems = (ours ? camelCaseKeys(record.body) : []).map(
     (at) => `${record.method} ${operation?.path ?? url.pathname} ${record.status}: ${at} is not snake_case`,
   );
   if (!operation) {
@@ -108,7 +111,6 @@ export function problemsOf(backend: OpenAPIBackend, record: RecordedResponse): s
     { content?: Record<string, { schema?: unknown }> } | undefined;
   if (!documented) return [...problems, `${route} ${record.status}: status not documented for this route`];
 
-  const mediaType = record.contentType?.split(';')[0]?.trim() ?? null;
   const content = documented.content ?? {};
   if (!mediaType || Object.keys(content).length === 0) {
     if (mediaType && record.body !== undefined)

@@ -13,6 +13,8 @@ import {
   DeleteOrganization,
   DeleteSshDeployKey,
   DisconnectRepository,
+  ExportSbom,
+  ExportVex,
   EvaluateRepoPolicy,
   GetCurrentIdentity,
   GetGithubTokenStatus,
@@ -79,10 +81,15 @@ import {
 } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
+  CycloneDxSbomWriter,
+  CycloneDxVexWriter,
   MikroOrmUnitOfWork,
+  OpenVexWriter,
+  SpdxSbomWriter,
   OpaqueTokenIssuer,
   Ssh2KeyGenerator,
 } from '@repoguard/infrastructure';
+import repoguardPackage from '../../../../package.json';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SCAN_REQUESTER, SCAN_REQUEST_TIMEOUT_MS } from '../temporal/scan-requester.provider';
 import { PULL_REQUEST_CHECK_STARTER } from '../temporal/pull-request-check-starter.provider';
@@ -118,6 +125,9 @@ export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const CLOCK = Symbol('CLOCK');
 export const SSH_KEY_GENERATOR = Symbol('SSH_KEY_GENERATOR');
+
+/** The author the exported SBOM and VEX documents name. */
+const EXPORT_TOOL = { name: 'RepoGuard', version: repoguardPackage.version };
 
 /** A use case built over the adapters these tokens name, in its constructor's order. */
 function useCase<A extends unknown[]>(
@@ -195,6 +205,18 @@ export const applicationProviders: Provider[] = [
   useCase(RemoveMember, UNIT_OF_WORK),
   useCase(ListAuditLog, UNIT_OF_WORK),
   useCase(GetSnapshot, UNIT_OF_WORK),
+  {
+    provide: ExportSbom,
+    inject: [UNIT_OF_WORK],
+    useFactory: (uow: UnitOfWork) =>
+      new ExportSbom(uow, { cyclonedx: new CycloneDxSbomWriter(), spdx: new SpdxSbomWriter() }, EXPORT_TOOL),
+  },
+  {
+    provide: ExportVex,
+    inject: [UNIT_OF_WORK],
+    useFactory: (uow: UnitOfWork) =>
+      new ExportVex(uow, { cyclonedx: new CycloneDxVexWriter(), openvex: new OpenVexWriter() }, EXPORT_TOOL),
+  },
   useCase(StartGithubInstallationLink, UNIT_OF_WORK, GITHUB_USER_AUTHORIZATION, TOKEN_ISSUER, CLOCK),
   useCase(CompleteGithubInstallationLink, UNIT_OF_WORK, GITHUB_USER_AUTHORIZATION, TOKEN_ISSUER, CLOCK),
   useCase(ListGithubInstallations, UNIT_OF_WORK),

@@ -333,7 +333,10 @@ describe('repoguard check', () => {
       [['check', UGLY, '--advisories', 'nope.zip'], /--advisories nope\.zip: no such file/],
       [['check', 'no/such/dir', ...GHSA], /no\/such\/dir: no such file or directory/],
       [['check', 'README.md', ...GHSA], /README\.md is not a manifest RepoGuard reads/],
-      [['check', UGLY, ...GHSA, '--format', 'xml'], /--format must be table, json or sarif, not "xml"/],
+      [
+        ['check', UGLY, ...GHSA, '--format', 'xml'],
+        /--format must be table, json, sarif or cyclonedx, not "xml"/,
+      ],
       [['check', UGLY, ...GHSA, '--colour'], /Unknown option '--colour'/],
       [['check', UGLY, ...GHSA, '--policy', 'missing.json'], /--policy missing\.json: no such file/],
     ])('%p', async (argv, message) => {

@@ -25,16 +25,19 @@ import {
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import type { CliCommand } from '../dispatch';
 import { loadBaseline } from './check-baseline.args';
+import { formatCycloneDx } from './check-cyclonedx.output';
 import { formatSarif } from './check-sarif.output';
 import { formatJson, formatTable } from './check.output';
 
-export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif] [--baseline previous.json]
+export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif|cyclonedx] [--baseline previous.json]
 
 Options:
   -a, --advisories <zip-or-dir>  an OSV export zip or a directory of OSV JSON (repeatable, required)
   -p, --policy <file>            a policy JSON file (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM)
-  -f, --format table|json|sarif  table (default), a JSON document with summary counts, or a SARIF
-                                 2.1.0 log for code scanning (GitHub's upload-sarif)
+  -f, --format <format>          table (default), json (a JSON document with summary counts),
+                                 sarif (a SARIF 2.1.0 log for code scanning: GitHub's
+                                 upload-sarif) or cyclonedx (a CycloneDX 1.6 JSON SBOM of the
+                                 dependencies read, with the vulnerabilities found)
   -b, --baseline <file>          an earlier --format json output: findings it has are left out of
                                  the report and of the policy's verdict, and counted as known
   -h, --help                     this help
@@ -69,6 +72,8 @@ export const CHECK_COMMAND: CliCommand = {
   run: (argv, io, env) => runCheck(argv, io, env),
 };
 
+const CHECK_FORMATS: readonly string[] = ['table', 'json', 'sarif', 'cyclonedx'];
+
 /** Exit codes CI pipelines branch on. */
 export const CHECK_EXIT = { ok: 0, fail: 1, usage: 2, incomplete: 3 } as const;
 
@@ -88,8 +93,8 @@ export async function runCheck(
   if (advisories.length === 0)
     throw new UsageError('--advisories is required: an OSV export zip or a directory of OSV JSON');
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json' && format !== 'sarif')
-    throw new UsageError(`--format must be table, json or sarif, not "${format}"`);
+  if (!CHECK_FORMATS.includes(format))
+    throw new UsageError(`--format must be table, json, sarif or cyclonedx, not "${format}"`);
   const parsing = loadParsingConfig(env);
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
@@ -105,6 +110,7 @@ export async function runCheck(
   const baseline = known !== undefined;
 
   if (format === 'sarif') io.out(formatSarif(report, { cwd: io.cwd, exitCode }));
+  else if (format === 'cyclonedx') io.out(formatCycloneDx(report, { cwd: io.cwd, now: io.now() }));
   else if (format === 'json') io.out(formatJson(report, { baseline }));
   else io.out(formatTable(report, { advisories: index.size, baseline }));
   return exitCode;

@@ -19,6 +19,7 @@ import type { UserRepository } from '../identity/user-repository.port';
 import type { PersonalTokenRepository } from '../identity/personal-token-repository.port';
 import type { AuditLogQueries } from '../audit/audit-log-queries.port';
 import type { SnapshotQueries } from '../dependency/snapshot-queries.port';
+import type { SnapshotRepository } from '../dependency/snapshot-repository.port';
 import type { ResourceOwners } from '../identity/resource-owners.port';
 import type { GithubTokenStore } from '../github-installation/github-token-store.port';
 import type { GithubLinkRequestRepository } from '../github-installation/github-link-request-repository.port';
@@ -58,6 +59,8 @@ export interface Stores {
   readonly personalTokens: PersonalTokenRepository;
   readonly auditLog: AuditLogQueries;
   readonly snapshotQueries: SnapshotQueries;
+  /** A snapshot's dependencies as stored (hashes, licences, edges) and its matches: the exports read them. */
+  readonly snapshots: SnapshotRepository;
   readonly resourceOwners: ResourceOwners;
   readonly githubTokens: GithubTokenStore;
   readonly webhookSecrets: WebhookSecretStore;

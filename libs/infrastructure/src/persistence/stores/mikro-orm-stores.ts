@@ -11,6 +11,7 @@ import { MikroOrmScanHistory } from './mikro-orm-scan-history';
 import { MikroOrmScanRequestOutbox } from './mikro-orm-scan-request-outbox';
 import { MikroOrmWebhookDeliveryLog } from './mikro-orm-webhook-delivery-log';
 import { MikroOrmSnapshotQueries } from './mikro-orm-snapshot-queries';
+import { MikroOrmSnapshotRepository } from '../repositories/mikro-orm-snapshot-repository';
 import { MikroOrmFindingQueries } from './mikro-orm-finding-queries';
 import { MikroOrmFindingTriageRepository } from './mikro-orm-finding-triage-repository';
 import { MikroOrmGitLoginStore } from './mikro-orm-git-login-store';
@@ -73,6 +74,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
     auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
     snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
+    snapshots: lazy('snapshots', () => new MikroOrmSnapshotRepository(em)),
     resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
     githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
     webhookSecrets: lazy(

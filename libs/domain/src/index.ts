@@ -32,6 +32,7 @@ export * from './policy/policy';
 export * from './policy/evaluate-policy';
 export * from './policy/judge-findings';
 export * from './manifest/manifest-registry';
+export * from './manifest/parsers/sbom';
 export * from './manifest/dedupe-dependencies';
 export * from './manifest/manifest-parser-pool.port';
 export * from './scan/check-manifests';

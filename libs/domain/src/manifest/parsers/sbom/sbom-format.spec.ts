@@ -24,9 +24,12 @@ describe('sniffSbomFormat', () => {
     expect(sniffSbomFormat(fixture(file))).toBe(format);
   });
 
-  it.each(['', 'name==1.0', '{"lockfileVersion": 3}', '[1]'])('%j is no SBOM', (text) => {
-    expect(sniffSbomFormat(text)).toBeUndefined();
-  });
+  it.each(['', 'name==1.0', '{"lockfileVersion": 3}', '[1]', '<project><dependencies/></project>'])(
+    '%j is no SBOM',
+    (text) => {
+      expect(sniffSbomFormat(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('describeSbom', () => {

@@ -22,7 +22,9 @@ export const SBOM_FILE_NAMES: Readonly<Record<SbomFormat, string>> = {
 /** Which SBOM format the text is, by its content; undefined when it is none RepoGuard reads. */
 export function sniffSbomFormat(text: string): SbomFormat | undefined {
   const start = normalizeText(text).trimStart();
-  if (start.startsWith('<')) return 'cyclonedx-xml';
+  // Any XML whose root element is <bom> (past a declaration, comments, a DOCTYPE it then refuses).
+  if (start.startsWith('<'))
+    return /<(?:[\w.-]+:)?bom[\s/>]/.test(start.slice(0, 4096)) ? 'cyclonedx-xml' : undefined;
   if (!start.startsWith('{')) return undefined;
   // The two keys that tell, looked for near the start (where every tool writes them) and then anywhere.
   const head = start.slice(0, 4096);

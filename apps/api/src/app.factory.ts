@@ -19,6 +19,7 @@ import { requestValidationError } from './errors/request-validation';
 import { createApiDocument } from './openapi/api-document';
 import { AddressLimits } from './rate-limit/address-limits';
 import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
+import { sbomBodies } from './sboms/sbom-body.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -64,6 +65,8 @@ export async function createApiApp(
   // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to
   // 1 MB, and only JSON: no route reads a form.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
+  // SBOM uploads: JSON or XML, kept as bytes (stored as sent), up to SBOM_MAX_BYTES.
+  app.use(`/${API_PREFIX}`, sbomBodies(config.SBOM_MAX_BYTES));
   app.use(`/${API_PREFIX}`, jsonBodiesOnly);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);

@@ -89,3 +89,4 @@ export * from './pull-requests/request-pull-request-check.use-case';
 export * from './pull-requests/rerequest-pull-request-check.use-case';
 export * from './pull-requests/list-pull-request-checks.use-case';
 export * from './pull-requests/get-pull-request-check.use-case';
+export * from './sboms/import-sbom.use-case';

@@ -160,3 +160,6 @@ export * from './pull-request/render-failed-pull-request-check';
 export * from './pull-request/pull-request-event';
 export * from './pull-request/pull-request-check-starter.port';
 export * from './pull-request/compare-pull-request-findings';
+export * from './sbom/sbom-upload';
+export * from './sbom/sbom-upload-repository.port';
+export * from './sbom/sbom-document-store.port';

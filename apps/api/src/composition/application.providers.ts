@@ -54,6 +54,7 @@ import {
   RerequestPullRequestCheck,
   RequestPushScans,
   RequestScan,
+  ImportSbom,
   AcceptPullRequestRisk,
   RevokeApiKey,
   RevokeInvitation,
@@ -78,6 +79,8 @@ import {
 } from '@repoguard/domain';
 import {
   type AesGcmSecretBox,
+  ManifestBlobSbomDocumentStore,
+  MikroOrmManifestBlobStore,
   MikroOrmUnitOfWork,
   OpaqueTokenIssuer,
   Ssh2KeyGenerator,
@@ -214,6 +217,12 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, SCAN_REQUESTER, RelayScanRequests],
     useFactory: (uow: UnitOfWork, requester: ScanRequester, relay: RelayScanRequests) =>
       new RequestScan(uow, requester, relay, randomUUID),
+  },
+  {
+    provide: ImportSbom,
+    inject: [UNIT_OF_WORK, EntityManager, RequestScan],
+    useFactory: (uow: UnitOfWork, em: EntityManager, requestScan: RequestScan) =>
+      new ImportSbom(uow, new ManifestBlobSbomDocumentStore(new MikroOrmManifestBlobStore(em)), requestScan),
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),

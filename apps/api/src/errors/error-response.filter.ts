@@ -31,6 +31,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   // A channel's URL or SMTP host pointing inside the network: as malformed as any other bad field.
   NOTIFICATION_ADDRESS_FORBIDDEN: HttpStatus.BAD_REQUEST,
+  // An uploaded SBOM that is not one, or not one RepoGuard reads: a malformed body.
+  SBOM_FORMAT_UNSUPPORTED: HttpStatus.BAD_REQUEST,
+  SBOM_INVALID: HttpStatus.BAD_REQUEST,
+  SBOM_VERSION_UNSUPPORTED: HttpStatus.BAD_REQUEST,
+  SBOM_TOO_MANY_COMPONENTS: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

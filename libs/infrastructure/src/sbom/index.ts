@@ -1,0 +1,2 @@
+export { ManifestBlobSbomDocumentStore } from './manifest-blob-sbom-document-store';
+export { StoredSbomManifestSource } from './stored-sbom-manifest-source';

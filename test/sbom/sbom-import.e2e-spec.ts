@@ -151,8 +151,8 @@ describe('SBOM import (POST /orgs/{org_id}/sboms)', () => {
   }, 180_000);
 
   it.each([
-    ['a CycloneDX XML', 'app.cdx.xml', 'application/xml', 'sbom.cdx.xml', 'lodash'],
-    ['an SPDX JSON', 'app.spdx.json', 'application/spdx+json', 'sbom.spdx.json', 'requests'],
+    ['a CycloneDX XML', 'app.cdx.xml', 'application/xml', 'sbom.cdx.xml', ['lodash']],
+    ['an SPDX JSON', 'app.spdx.json', 'application/spdx+json', 'sbom.spdx.json', ['lodash', 'requests']],
   ])(
     'scans %s upload too',
     async (_, file, contentType, manifest, vulnerable) => {
@@ -161,9 +161,9 @@ describe('SBOM import (POST /orgs/{org_id}/sboms)', () => {
       expect(answer.status).toBe(202);
       const scan = await completed(answer.body.scan_id);
       expect(scan.status).toBe('COMPLETED');
-      expect((await findings(answer.body.repo_id)).map((f) => [f.package, f.manifest_path])).toEqual([
-        [vulnerable, manifest],
-      ]);
+      const found = await findings(answer.body.repo_id);
+      expect(found.map((f) => f.package).sort()).toEqual(vulnerable);
+      expect(new Set(found.map((f) => f.manifest_path))).toEqual(new Set([manifest]));
     },
     120_000,
   );

@@ -1,6 +1,7 @@
-import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { SbomFormat } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
+import { RepositoryEntity } from './repository.entity';
 
 /** One SBOM uploaded to a project of provider `sbom` (see SbomUpload); Migration20261212030000. */
 @Entity({ tableName: 'sbom_uploads' })
@@ -14,7 +15,8 @@ export class SbomUploadEntity {
   @Property({ type: 'uuid' })
   orgId!: string;
 
-  @Property({ type: 'uuid' })
+  // A relation, so a project created in the same unit of work is inserted first.
+  @ManyToOne(() => RepositoryEntity, { fieldName: 'repo_id', mapToPk: true, deleteRule: 'cascade' })
   repoId!: string;
 
   /** The document in manifest_blobs, by the SHA-256 of its bytes: the snapshot's "commit". */

@@ -26,7 +26,11 @@ export class MikroOrmSbomUploadRepository implements SbomUploadRepository {
   }
 
   async newest(repoId: string): Promise<SbomUpload | null> {
-    const found = await this.em.findOne(SbomUploadEntity, { repoId }, { orderBy: { uploadedAt: 'desc', id: 'desc' } });
+    const found = await this.em.findOne(
+      SbomUploadEntity,
+      { repoId },
+      { orderBy: { uploadedAt: 'desc', id: 'desc' } },
+    );
     return found ? sbomUploadOf(found) : null;
   }
 

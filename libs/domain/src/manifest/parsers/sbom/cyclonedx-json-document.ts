@@ -1,14 +1,11 @@
 import { isObject } from '../../../shared/is-object';
 import { readJsonObject } from './sbom-json';
+import { cycloneDxDocument } from './cyclonedx-document';
 import {
-  ComponentBudget,
-  CYCLONEDX_VERSIONS,
   cyclonedxScope,
   hashOf,
   licenseOf,
-  MAX_COMPONENT_NESTING,
   refused,
-  specVersionNote,
   textOf,
   type SbomComponent,
   type SbomRead,
@@ -24,44 +21,22 @@ export function readCycloneDxJson(path: string, text: string): SbomRead {
 export function cycloneDxJsonOf(path: string, bom: Record<string, unknown>): SbomRead {
   if (bom['bomFormat'] !== 'CycloneDX')
     return refused(`${path} is not a CycloneDX BOM (its "bomFormat" is not "CycloneDX")`);
-  const specVersion = typeof bom['specVersion'] === 'string' ? bom['specVersion'] : '';
-  const budget = new ComponentBudget(path);
-  const components: SbomComponent[] = [];
   const metadata = isObject(bom['metadata']) ? bom['metadata'] : {};
-  const root = isObject(metadata['component']) ? metadata['component'] : undefined;
-  // What the root is made of (`metadata.component.components`) is part of what is scanned.
-  if (root) collect(root['components'], components, budget, 1);
-  collect(bom['components'], components, budget, 0);
-  const rootRef = root ? textOf(root['bom-ref']) : undefined;
-  const note = specVersionNote(path, specVersion || 'an unknown spec version', CYCLONEDX_VERSIONS);
-  return {
-    document: {
-      format: 'cyclonedx-json',
-      specVersion,
-      serialNumber: textOf(bom['serialNumber']),
-      root: { name: root ? nameOf(root) : undefined, version: root ? textOf(root['version']) : undefined },
-      components,
-      rootRefs: rootRef ? [rootRef] : [],
-      graph: graphOf(bom['dependencies']),
-      diagnostics: [...(note ? [note] : []), ...budget.diagnostics],
-    },
-  };
+  return cycloneDxDocument(path, {
+    format: 'cyclonedx-json',
+    specVersion: typeof bom['specVersion'] === 'string' ? bom['specVersion'] : '',
+    serialNumber: textOf(bom['serialNumber']),
+    root: isObject(metadata['component']) ? metadata['component'] : undefined,
+    components: objects(bom['components']),
+    graph: graphOf(bom['dependencies']),
+    childrenOf: (component) => objects(component['components']),
+    componentOf,
+  });
 }
 
-/** Components and their nested ones, depth-first in document order, within the budget. */
-function collect(list: unknown, into: SbomComponent[], budget: ComponentBudget, depth: number): void {
-  if (!Array.isArray(list)) return;
-  if (depth > MAX_COMPONENT_NESTING) {
-    if (list.length > 0) budget.tooDeep();
-    return;
-  }
-  for (const entry of list) {
-    if (!budget.take()) return;
-    const component = isObject(entry) ? entry : {};
-    into.push(componentOf(component));
-    collect(component['components'], into, budget, depth + 1);
-  }
-}
+/** The entries of a JSON array; one that is not an object reads as an empty component. */
+const objects = (list: unknown): Record<string, unknown>[] =>
+  Array.isArray(list) ? list.map((entry) => (isObject(entry) ? entry : {})) : [];
 
 function nameOf(component: Record<string, unknown>): string | undefined {
   const name = textOf(component['name']);

@@ -1,15 +1,13 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isObject } from '../../../shared/is-object';
 import { normalizeText } from '../../manifest-text';
+import { cycloneDxDocument } from './cyclonedx-document';
 import {
-  ComponentBudget,
-  CYCLONEDX_VERSIONS,
   cyclonedxScope,
   hashOf,
   licenseOf,
   MAX_COMPONENT_NESTING,
   refused,
-  specVersionNote,
   textOf,
   type SbomComponent,
   type SbomRead,
@@ -64,42 +62,22 @@ export function readCycloneDxXml(path: string, text: string): SbomRead {
   const element = isObject(parsed) ? parsed['bom'] : undefined;
   const bom = isObject(element) ? element : element === '' ? {} : undefined;
   if (!bom) return refused(`${path} is not a CycloneDX BOM (its root element is not <bom>)`);
-  const specVersion = NAMESPACE.exec(source.slice(0, 4096))?.[1] ?? '';
-  const budget = new ComponentBudget(path);
-  const components: SbomComponent[] = [];
   const metadata = isObject(bom['metadata']) ? bom['metadata'] : {};
-  const root = first(metadata['component']);
-  if (root) collect(root['components'], components, budget, 1);
-  collect(bom['components'], components, budget, 0);
-  const rootRef = root ? attribute(root, 'bom-ref') : undefined;
-  const note = specVersionNote(path, specVersion || 'an unknown spec version', CYCLONEDX_VERSIONS);
-  return {
-    document: {
-      format: 'cyclonedx-xml',
-      specVersion,
-      serialNumber: attribute(bom, 'serialNumber'),
-      root: { name: root ? nameOf(root) : undefined, version: root ? contentOf(root['version']) : undefined },
-      components,
-      rootRefs: rootRef ? [rootRef] : [],
-      graph: graphOf(bom['dependencies']),
-      diagnostics: [...(note ? [note] : []), ...budget.diagnostics],
-    },
-  };
+  return cycloneDxDocument(path, {
+    format: 'cyclonedx-xml',
+    specVersion: NAMESPACE.exec(source.slice(0, 4096))?.[1] ?? '',
+    serialNumber: attribute(bom, 'serialNumber'),
+    root: first(metadata['component']),
+    components: componentsIn(bom['components']),
+    graph: graphOf(bom['dependencies']),
+    childrenOf: (component) => componentsIn(component['components']),
+    componentOf,
+  });
 }
 
-function collect(holder: unknown, into: SbomComponent[], budget: ComponentBudget, depth: number): void {
-  const list = isObject(holder) && Array.isArray(holder['component']) ? holder['component'] : [];
-  if (depth > MAX_COMPONENT_NESTING) {
-    if (list.length > 0) budget.tooDeep();
-    return;
-  }
-  for (const entry of list) {
-    if (!budget.take()) return;
-    const component = isObject(entry) ? entry : {};
-    into.push(componentOf(component));
-    collect(component['components'], into, budget, depth + 1);
-  }
-}
+/** The `<component>`s of a `<components>`; one of text alone reads as an empty component. */
+const componentsIn = (holder: unknown): Record<string, unknown>[] =>
+  isObject(holder) ? arrayOf(holder['component']).map((e) => (isObject(e) ? e : {})) : [];
 
 function componentOf(component: Record<string, unknown>): SbomComponent {
   const hashes = elements(component['hashes'], 'hash').flatMap(

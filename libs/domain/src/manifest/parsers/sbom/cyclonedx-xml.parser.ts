@@ -1,25 +1,14 @@
-import type { ManifestParser } from '../../manifest.types';
-import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
 import { readCycloneDxXml } from './cyclonedx-xml-document';
-import { dependenciesOfSbom, purlLines } from './sbom-dependencies';
-
-const PURL_ELEMENT = /<(?:[\w.-]+:)?purl>([^<]*)<\//g;
+import { sbomParser } from './sbom-dependencies';
 
 /**
  * A CycloneDX XML BOM (`*.cdx.xml`, 1.2 to 1.6), read like its JSON form. No DOCTYPE is accepted
- * and no entity expanded beyond XML's own five.
+ * and no entity expanded beyond XML's own five. A purl holding `&amp;` (qualifiers) is written
+ * differently than read: it goes without a line.
  */
-export const cyclonedxXmlParser: ManifestParser = {
-  id: 'cyclonedx-xml',
-  ecosystem: null,
-  parse(path, text) {
-    if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
-    const normalized = normalizeText(text);
-    // A purl holding `&amp;` (qualifiers) is written differently than read: it goes without a line.
-    return dependenciesOfSbom(
-      path,
-      readCycloneDxXml(path, normalized),
-      purlLines(normalized, PURL_ELEMENT, (raw) => raw.trim()),
-    );
-  },
-};
+export const cyclonedxXmlParser = sbomParser(
+  'cyclonedx-xml',
+  readCycloneDxXml,
+  /<(?:[\w.-]+:)?purl>([^<]*)<\//g,
+  (raw) => raw.trim(),
+);

@@ -1,9 +1,12 @@
 import type {
   DependencyRef,
   ManifestDiagnostic,
+  ManifestParser,
   ManifestParseResult,
   ParsedDependency,
 } from '../../manifest.types';
+import { binaryDiagnostic, looksBinary, normalizeText } from '../../manifest-text';
+import { occurrenceLines } from '../occurrence-lines';
 import { packageOfPurl, readPurl, type PurlPackage } from './purl-dependency';
 import type { SbomComponent, SbomDocument, SbomRead } from './sbom-document';
 
@@ -161,30 +164,26 @@ function listed(names: readonly string[]): string {
 }
 
 /**
- * Lines of each occurrence of a purl the pattern finds (its first group, decoded by `decode`), in
- * file order; each call for a purl answers its next line. A cursor per purl: a document listing one
- * purl 50,000 times must not cost 50,000² steps.
+ * A parser of one SBOM format: `read` gives the document, and each dependency the line of its purl
+ * where `purlPattern` (the purl in its first group, read by `decode`) finds it.
  */
-export function purlLines(
-  text: string,
-  pattern: RegExp,
+export function sbomParser(
+  id: string,
+  read: (path: string, text: string) => SbomRead,
+  purlPattern: RegExp,
   decode: (raw: string) => string | undefined,
-): (purl: string) => number | undefined {
-  const lines = new Map<string, number[]>();
-  let line = 1;
-  let scanned = 0;
-  for (const match of text.matchAll(pattern)) {
-    for (; scanned < match.index; scanned++) if (text.charCodeAt(scanned) === 10) line++;
-    const purl = decode(match[1] as string);
-    if (purl === undefined) continue;
-    const known = lines.get(purl);
-    if (known) known.push(line);
-    else lines.set(purl, [line]);
-  }
-  const used = new Map<string, number>();
-  return (purl) => {
-    const next = used.get(purl) ?? 0;
-    used.set(purl, next + 1);
-    return lines.get(purl)?.[next];
+): ManifestParser {
+  return {
+    id,
+    ecosystem: null,
+    parse(path, text) {
+      if (looksBinary(text)) return { dependencies: [], diagnostics: [binaryDiagnostic(path)] };
+      const normalized = normalizeText(text);
+      return dependenciesOfSbom(
+        path,
+        read(path, normalized),
+        occurrenceLines(normalized, purlPattern, decode),
+      );
+    },
   };
 }

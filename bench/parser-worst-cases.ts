@@ -432,6 +432,92 @@ const gradleLockfile = forParser('gradle-lockfile', 'gradle.lockfile', [
   { name: 'the same line repeated', build: (b) => fill(b, () => 'org.acme:core:1.0=runtimeClasspath\n') },
 ]);
 
+const cdxComponent = (i: number) =>
+  `{"bom-ref": "c${i}", "name": "p${i}", "version": "1.0.${i}", "purl": "pkg:npm/p${i}@1.0.${i}", "hashes": [{"alg": "SHA-1", "content": "${'a'.repeat(40)}"}]}`;
+
+const cyclonedxJson = forParser('cyclonedx-json', 'sbom.cdx.json', [
+  {
+    name: 'many components',
+    build: (b) =>
+      fill(
+        b,
+        (i) => `${i === 0 ? '' : ','}\n    ${cdxComponent(i)}`,
+        '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [',
+        ']}',
+      ),
+  },
+  {
+    name: 'a graph of many edges',
+    build: (b) =>
+      fill(
+        b,
+        (i) => `${i === 0 ? '' : ','}"c${i}"`,
+        '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"bom-ref": "c0", "purl": "pkg:npm/a@1"}], "dependencies": [{"ref": "c0", "dependsOn": [',
+        ']}]}',
+      ),
+  },
+  {
+    name: 'one purl repeated',
+    build: (b) =>
+      fill(
+        b,
+        (i) => `${i === 0 ? '' : ','}{"purl": "pkg:npm/a@1.0.0"}`,
+        '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [',
+        ']}',
+      ),
+  },
+  {
+    name: 'arrays nested deep, never closed',
+    build: (b) => `{"bomFormat": "CycloneDX", "components": ${run('[', b)}`,
+  },
+  {
+    name: 'slash runs in a purl',
+    build: (b) => `{"bomFormat": "CycloneDX", "components": [{"purl": "pkg:npm/${run('/', b)}@1"}]}`,
+  },
+]);
+
+const cyclonedxXml = forParser('cyclonedx-xml', 'sbom.cdx.xml', [
+  {
+    name: 'many components',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `<component bom-ref="c${i}"><name>p${i}</name><version>1.0.${i}</version><purl>pkg:npm/p${i}@1.0.${i}</purl></component>\n`,
+        '<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>',
+        '</components></bom>',
+      ),
+  },
+  { name: 'unclosed tags', build: (b) => `<bom><components>${run('<component>', b / 11)}` },
+  { name: 'a long tag', build: (b) => `<bom a="${run('x', b)}"/>` },
+  { name: 'entity references', build: (b) => `<bom><x>${run('&amp;', b / 5)}</x></bom>` },
+]);
+
+const spdxJson = forParser('spdx-json', 'sbom.spdx.json', [
+  {
+    name: 'many packages and relationships',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `${i === 0 ? '' : ','}{"SPDXID": "p${i}", "name": "p${i}", "versionInfo": "1", "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:pypi/p${i}@1"}]}`,
+        '{"spdxVersion": "SPDX-2.3", "packages": [',
+        '], "relationships": []}',
+      ),
+  },
+  {
+    name: 'one package depending on everything',
+    build: (b) =>
+      fill(
+        b,
+        (i) =>
+          `${i === 0 ? '' : ','}{"spdxElementId": "root", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "p${i}"}`,
+        '{"spdxVersion": "SPDX-2.3", "packages": [{"SPDXID": "root"}], "relationships": [',
+        ']}',
+      ),
+  },
+]);
+
 export const WORST_CASES: readonly WorstCase[] = [
   ...requirementsTxt,
   ...tomlCases('poetry-lock', 'poetry.lock'),
@@ -448,4 +534,7 @@ export const WORST_CASES: readonly WorstCase[] = [
   ...composerLock,
   ...pomXml,
   ...gradleLockfile,
+  ...cyclonedxJson,
+  ...cyclonedxXml,
+  ...spdxJson,
 ];

@@ -26,6 +26,7 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/repos/{repo_id}',
   'delete /api/v1/orgs/{org_id}/repos/{repo_id}',
   'post /api/v1/repos/{repo_id}/scan',
+  'post /api/v1/orgs/{org_id}/sboms',
   'get /api/v1/repos/{repo_id}/scans',
   'get /api/v1/repos/{repo_id}/scan-requests/{request_id}',
   'get /api/v1/scans/{scan_id}',
@@ -104,6 +105,8 @@ const WITHOUT_BODY = new Set([
   'post /api/v1/orgs/{org_id}/ssh-keys',
   'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/test',
   'post /api/v1/orgs/{org_id}/notification-channels/{channel_id}/rotate-secret',
+  // An SBOM document (CycloneDX JSON or XML, SPDX JSON) as bytes, documented by its media types.
+  'post /api/v1/orgs/{org_id}/sboms',
 ]);
 
 interface Operation {

@@ -479,6 +479,22 @@ const ROUTES: readonly Route[] = [
     },
   },
   {
+    name: 'POST /orgs/{org_id}/sboms',
+    method: 'POST',
+    permission: 'repos.connect',
+    success: 202,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/sboms?name=${unique('image')}`,
+      body: {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        components: [
+          { type: 'library', name: 'requests', version: '2.19.0', purl: 'pkg:pypi/requests@2.19.0' },
+        ],
+      },
+    }),
+  },
+  {
     name: 'POST /repos/{repo_id}/scan',
     method: 'POST',
     permission: 'scans.trigger',

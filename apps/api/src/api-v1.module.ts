@@ -38,6 +38,7 @@ import { ScanRequestRelayRunner } from './scans/scan-request-relay.runner';
 import { PullRequestCheckRelayRunner } from './pull-requests/pull-request-check-relay.runner';
 import { PullRequestChecksController } from './pull-requests/pull-request-checks.controller';
 import { pullRequestCheckStarterProvider } from './temporal/pull-request-check-starter.provider';
+import { SbomsController } from './sbom/sbom-import.controller';
 import { ScansController } from './scans/scans.controller';
 import { githubAppProvider } from './composition/github-app.provider';
 import { githubAppDirectoryProvider } from './composition/github-app-directory.provider';
@@ -76,6 +77,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     CurrentIdentityController,
     ReposController,
     ScansController,
+    SbomsController,
     FindingsController,
     VexImportController,
     SnapshotsController,

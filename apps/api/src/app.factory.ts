@@ -20,6 +20,7 @@ import { VEX_BODY_LIMIT } from './findings/vex-import.controller';
 import { createApiDocument } from './openapi/api-document';
 import { AddressLimits } from './rate-limit/address-limits';
 import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
+import { sbomBodies } from './sbom/sbom-body.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -65,6 +66,8 @@ export async function createApiApp(
   // GitHub deliveries up to GitHub's own maximum, kept as bytes; every other route takes JSON up to
   // 1 MB, and only JSON: no route reads a form.
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
+  // SBOM uploads: JSON or XML, kept as bytes (stored as sent), up to SBOM_MAX_BYTES.
+  app.use(`/${API_PREFIX}`, sbomBodies(config.SBOM_MAX_BYTES));
   app.use(`/${API_PREFIX}`, jsonBodiesOnly);
   // A VEX document may be larger than any other request (the parser bounds its statements).
   app.use(`/${API_PREFIX}/repos/:repo_id/vex`, json({ limit: VEX_BODY_LIMIT }));

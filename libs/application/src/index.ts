@@ -93,3 +93,4 @@ export * from './pull-requests/get-pull-request-check.use-case';
 export * from './sbom/scan-inventory';
 export * from './sbom/export-sbom.use-case';
 export * from './sbom/export-vex.use-case';
+export * from './sbom/import-sbom.use-case';

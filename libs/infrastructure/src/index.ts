@@ -14,6 +14,7 @@ export * from './health/redis.health-check';
 export * from './osv';
 export * from './github';
 export * from './git';
+export * from './sbom';
 export * from './network/ipaddr-outbound-address-policy';
 export * from './persistence/repositories/mikro-orm-manifest-blob-store';
 export * from './persistence/repositories/mikro-orm-snapshot-repository';

@@ -27,6 +27,8 @@ export function bodyParserErrors(
  */
 export function jsonBodiesOnly(request: Request, response: Response, next: NextFunction): void {
   if (!hasBody(request) || WEBHOOK_PATH.test(request.path) || request.is('application/json')) return next();
+  // An SBOM upload's body was taken as bytes already (sbomBodies), whatever its SBOM type.
+  if (Buffer.isBuffer(request.body)) return next();
   const sent = shownType(request.headers['content-type']);
   const { status, body } = filter.toResponse(
     new ValidationError(

@@ -56,6 +56,7 @@ import {
   RerequestPullRequestCheck,
   RequestPushScans,
   RequestScan,
+  ImportSbom,
   AcceptPullRequestRisk,
   RevokeApiKey,
   RevokeInvitation,
@@ -83,6 +84,8 @@ import {
   type AesGcmSecretBox,
   CycloneDxSbomWriter,
   CycloneDxVexWriter,
+  ManifestBlobSbomDocumentStore,
+  MikroOrmManifestBlobStore,
   MikroOrmUnitOfWork,
   OpenVexWriter,
   SpdxSbomWriter,
@@ -246,6 +249,12 @@ export const applicationProviders: Provider[] = [
     inject: [UNIT_OF_WORK, SCAN_REQUESTER, RelayScanRequests],
     useFactory: (uow: UnitOfWork, requester: ScanRequester, relay: RelayScanRequests) =>
       new RequestScan(uow, requester, relay, randomUUID),
+  },
+  {
+    provide: ImportSbom,
+    inject: [UNIT_OF_WORK, EntityManager, RequestScan],
+    useFactory: (uow: UnitOfWork, em: EntityManager, requestScan: RequestScan) =>
+      new ImportSbom(uow, new ManifestBlobSbomDocumentStore(new MikroOrmManifestBlobStore(em)), requestScan),
   },
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),

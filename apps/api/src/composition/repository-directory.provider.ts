@@ -10,11 +10,13 @@ import {
   GitCliManifestSource,
   gitSettings,
   instrumentFetch,
+  MikroOrmManifestBlobStore,
   MikroOrmSecretStore,
   OrgCredentialsGithubSource,
   ProviderRoutingManifestSource,
   RepositoryGithubCredentials,
   StoredOrgSshKeys,
+  StoredSbomManifestSource,
 } from '@repoguard/infrastructure';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { GITHUB_APP } from './github-app.provider';
@@ -41,6 +43,7 @@ export const repositoryDirectoryProvider: Provider = {
     new ProviderRoutingManifestSource(
       githubDirectory(config, em, box, app, metrics),
       new GitCliManifestSource({ ...gitSettings(config), orgSshKeys: orgSshKeys(em, box) }),
+      new StoredSbomManifestSource(em, new MikroOrmManifestBlobStore(em)),
       em,
     ),
 };

@@ -231,6 +231,15 @@ export class ApiConfig extends SharedConfig {
   WEBHOOK_RATE_LIMIT_PER_MINUTE: number = 1200;
 
   /**
+   * The largest SBOM `POST /orgs/{org_id}/sboms` takes, in bytes (JSON or XML alike); larger is
+   * 413. The default is the worker's SCAN_MAX_MANIFEST_BYTES: an SBOM it took is one a scan reads.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1024, { message: 'must be at least 1024' })
+  SBOM_MAX_BYTES: number = 10 * 1024 * 1024;
+
+  /**
    * What the scheduled advisory sync reads, comma-separated: ecosystem names (their exports in
    * OSV's bucket, or OSV_EXPORT_BASE_URL), URLs, or paths on the worker. Unset: no schedule is made.
    */

@@ -34,6 +34,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   // A VEX decision's fields that do not go together, a VEX document that is not one: malformed too.
   VEX_DECISION_INVALID: HttpStatus.BAD_REQUEST,
   VEX_INVALID: HttpStatus.BAD_REQUEST,
+  // An uploaded SBOM that is not one, or not one RepoGuard reads: a malformed body.
+  SBOM_FORMAT_UNSUPPORTED: HttpStatus.BAD_REQUEST,
+  SBOM_INVALID: HttpStatus.BAD_REQUEST,
+  SBOM_VERSION_UNSUPPORTED: HttpStatus.BAD_REQUEST,
+  SBOM_TOO_MANY_COMPONENTS: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
 // body-parser reports its failures as errors with a `type`; they happen before any route.

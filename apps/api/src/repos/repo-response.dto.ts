@@ -20,7 +20,8 @@ export class OpenFindingCountsDto {
 export class RepoDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) org_id!: string;
-  @ApiProperty({ enum: ['github', 'git'] }) provider!: string;
+  @ApiProperty({ enum: ['github', 'git', 'sbom'], description: '`sbom`: a project fed by SBOM uploads' })
+  provider!: string;
   @ApiProperty() owner!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: 'octo-org/payments' }) full_name!: string;

@@ -312,6 +312,117 @@ describe('repoguard check', () => {
     }
   }, 60_000);
 
+  describe('--sbom <file>', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'repoguard-sbom-'));
+      mkdirSync(path.join(dir, 'osv'));
+      writeFileSync(
+        path.join(dir, 'osv', 'GHSA-test-lodash.json'),
+        JSON.stringify({
+          id: 'GHSA-test-lodash',
+          modified: '2026-01-01T00:00:00Z',
+          summary: 'prototype pollution',
+          database_specific: { severity: 'HIGH' },
+          affected: [
+            {
+              package: { ecosystem: 'npm', name: 'lodash' },
+              ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }],
+            },
+          ],
+        }),
+      );
+      const components = [
+        { type: 'library', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15' },
+        { type: 'library', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' },
+        { type: 'operating-system', name: 'debian' },
+      ];
+      // Named as a tool names it, not *.cdx.json: --sbom tells the format from the content.
+      writeFileSync(
+        path.join(dir, 'image-bom.json'),
+        JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components }, null, 2),
+      );
+      writeFileSync(
+        path.join(dir, 'image.spdx'),
+        JSON.stringify({
+          spdxVersion: 'SPDX-2.3',
+          packages: [
+            {
+              SPDXID: 'SPDXRef-lodash',
+              name: 'lodash',
+              externalRefs: [
+                {
+                  referenceCategory: 'PACKAGE-MANAGER',
+                  referenceType: 'purl',
+                  referenceLocator: 'pkg:npm/lodash@4.17.15',
+                },
+              ],
+            },
+          ],
+        }),
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('checks a CycloneDX file whatever its name, and reports it under that name', async () => {
+      const bom = path.join(dir, 'image-bom.json');
+      const { code, out } = await run([
+        'check',
+        '--sbom',
+        bom,
+        '--advisories',
+        path.join(dir, 'osv'),
+        '--format',
+        'json',
+      ]);
+      const report = JSON.parse(out) as { status: string; complete: boolean; results: JsonResult[] };
+      expect(report).toMatchObject({ status: 'FAIL', complete: true });
+      expect(report.results).toHaveLength(1);
+      expect(report.results[0]).toMatchObject({
+        manifest_path: bom,
+        findings: [
+          expect.objectContaining({
+            name: 'lodash',
+            version: '4.17.15',
+            vulnerability_id: 'GHSA-test-lodash',
+          }),
+        ],
+        diagnostics: [expect.objectContaining({ code: 'NO_PURL' })],
+      });
+      expect(report.results[0]?.dependencies.map((d) => d.name)).toEqual(['lodash', 'left-pad']);
+      expect(code).toBe(1);
+    });
+
+    it('checks an SPDX file, beside manifests, in every output format', async () => {
+      const spdx = path.join(dir, 'image.spdx');
+      const osv = path.join(dir, 'osv');
+      const table = await run(['check', `${UGLY}/tools`, '--sbom', spdx, '--advisories', osv]);
+      expect(table.out).toContain(spdx);
+      expect(table.out).toMatch(/GHSA-test-lodash/);
+      const sarif = JSON.parse(
+        (await run(['check', '--sbom', spdx, '--advisories', osv, '--format', 'sarif'])).out,
+      ) as {
+        runs: { results: { ruleId: string }[] }[];
+      };
+      expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(['GHSA-test-lodash']);
+    });
+
+    it('refuses a file that is not an SBOM, or is missing, as a usage error', async () => {
+      const notSbom = await run([
+        'check',
+        '--sbom',
+        `${UGLY}/web/package-lock.json`,
+        '--advisories',
+        path.join(dir, 'osv'),
+      ]);
+      expect(notSbom.code).toBe(2);
+      expect(notSbom.err).toMatch(/--sbom .*package-lock\.json is not an SBOM RepoGuard reads/);
+      const missing = await run(['check', '--sbom', 'nope.cdx.json', '--advisories', path.join(dir, 'osv')]);
+      expect(missing.code).toBe(2);
+      expect(missing.err).toMatch(/--sbom nope\.cdx\.json: no such file/);
+    });
+  });
+
   describe('usage errors exit 2 with a message', () => {
     it.each([
       [{ PARSE_DEADLINE_MS: 'soon' }, /PARSE_DEADLINE_MS is "soon": must be a whole number of milliseconds/],

@@ -14,6 +14,8 @@ import {
   parsePolicy,
   parserFor,
   type PolicyRules,
+  SBOM_FILE_NAMES,
+  sniffSbomFormat,
 } from '@repoguard/domain';
 import {
   ConfigError,
@@ -29,9 +31,11 @@ import { formatCycloneDx } from './check-cyclonedx.output';
 import { formatSarif } from './check-sarif.output';
 import { formatJson, formatTable } from './check.output';
 
-export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif|cyclonedx] [--baseline previous.json]
+export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... [--sbom <file>]... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif|cyclonedx] [--baseline previous.json]
 
 Options:
+  -s, --sbom <file>              an SBOM to check as well (repeatable): CycloneDX JSON or XML, or
+                                 SPDX JSON, whatever the file's name (told by its content)
   -a, --advisories <zip-or-dir>  an OSV export zip or a directory of OSV JSON (repeatable, required)
   -p, --policy <file>            a policy JSON file (default: FAIL on CRITICAL/HIGH, WARN on MEDIUM)
   -f, --format <format>          table (default), json (a JSON document with summary counts),
@@ -88,7 +92,9 @@ export async function runCheck(
     io.out(CHECK_USAGE);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('name at least one file or directory to check');
+  const sboms = values.sbom ?? [];
+  if (positionals.length === 0 && sboms.length === 0)
+    throw new UsageError('name at least one file or directory to check');
   const advisories = values.advisories ?? [];
   if (advisories.length === 0)
     throw new UsageError('--advisories is required: an OSV export zip or a directory of OSV JSON');
@@ -100,11 +106,15 @@ export async function runCheck(
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const known = values.baseline === undefined ? undefined : loadBaseline(values.baseline, io.cwd);
   const index = loadAdvisories(advisories, io);
-  const files = collectManifests(positionals, io.cwd);
+  const sbomFiles = collectSboms(sboms, io.cwd);
+  const files = [...collectManifests(positionals, io.cwd), ...sbomFiles.map((f) => f.file)];
   const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
-  const parsed = await parseInThreads(files, parsing, {
-    readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
-  });
+  const parsed = reportedUnderOwnPaths(
+    await parseInThreads(files, parsing, {
+      readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
+    }),
+    sbomFiles,
+  );
   const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now(), { known });
   const exitCode = exitCodeOf(report);
   const baseline = known !== undefined;
@@ -154,6 +164,7 @@ function parseOptions(argv: readonly string[]) {
       policy: { type: 'string', short: 'p' },
       format: { type: 'string', short: 'f' },
       baseline: { type: 'string', short: 'b' },
+      sbom: { type: 'string', multiple: true, short: 's' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -230,6 +241,49 @@ function collectManifests(targets: readonly string[], cwd: string): ManifestFile
     }
   }
   return [...files.values()];
+}
+
+/** An SBOM given by --sbom: parsed under a name that selects its parser, reported under its own. */
+interface SbomFile {
+  readonly file: ManifestFile;
+  readonly shown: string;
+}
+
+function collectSboms(targets: readonly string[], cwd: string): SbomFile[] {
+  return targets.map((target) => {
+    const text = readIfFile(path.resolve(cwd, target));
+    if (text === undefined) throw new UsageError(`--sbom ${target}: no such file`);
+    const format = sniffSbomFormat(text);
+    if (!format)
+      throw new UsageError(
+        `--sbom ${target} is not an SBOM RepoGuard reads (a CycloneDX JSON or XML BOM, or an SPDX JSON document)`,
+      );
+    const shown = displayPath(path.resolve(cwd, target), cwd);
+    // The parser is chosen by file name; `image-bom.json` is given the name its content says.
+    const named = parserFor(shown)?.id === parserFor(SBOM_FILE_NAMES[format])?.id;
+    return { file: { path: named ? shown : `${shown}#${SBOM_FILE_NAMES[format]}`, text }, shown };
+  });
+}
+
+function reportedUnderOwnPaths(
+  parsed: ParsedManifestFile[],
+  sboms: readonly SbomFile[],
+): ParsedManifestFile[] {
+  const shownAs = new Map(sboms.filter((s) => s.file.path !== s.shown).map((s) => [s.file.path, s.shown]));
+  if (shownAs.size === 0) return parsed;
+  return parsed.map((file) => {
+    const shown = shownAs.get(file.path);
+    if (shown === undefined) return file;
+    const { dependencies, diagnostics } = file.parsed;
+    return {
+      path: shown,
+      parserId: parserFor(file.path)?.id,
+      parsed: {
+        dependencies: dependencies.map((d) => ({ ...d, manifestPath: shown })),
+        diagnostics: diagnostics.map((d) => ({ ...d, message: d.message.split(file.path).join(shown) })),
+      },
+    };
+  });
 }
 
 function* walk(dir: string): Generator<string> {

@@ -47,5 +47,6 @@ export const AUDIT_ACTIONS = [
   'rescan_schedule.removed',
   'risk.accepted',
   'pull_request_check.requested',
+  'sbom.uploaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

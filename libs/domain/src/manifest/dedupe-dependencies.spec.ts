@@ -264,6 +264,22 @@ const REPEATED: [path: string, text: string, expected: Partial<ParsedDependency>
     'org.acme:dup:1.0=testRuntimeClasspath\norg.acme:dup:1.0=runtimeClasspath\nempty=\n',
     { name: 'org.acme:dup', version: '1.0', scope: 'runtime', line: 1 },
   ],
+  [
+    // An image's SBOM lists a package once per place it is installed.
+    'sbom.cdx.json',
+    '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [\n{"purl": "pkg:npm/dup@1.0.0", "scope": "excluded"},\n{"purl": "pkg:npm/dup@1.0.0"}\n]}\n',
+    { name: 'dup', version: '1.0.0', scope: 'runtime', line: 2 },
+  ],
+  [
+    'sbom.cdx.xml',
+    '<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>\n<component><purl>pkg:npm/dup@1.0.0</purl></component>\n<component><purl>pkg:npm/dup@1.0.0</purl></component>\n</components></bom>\n',
+    { name: 'dup', version: '1.0.0', scope: 'runtime', line: 2 },
+  ],
+  [
+    'sbom.spdx.json',
+    '{"spdxVersion": "SPDX-2.3", "packages": [\n{"SPDXID": "a", "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/dup@1.0.0"}]},\n{"SPDXID": "b", "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/dup@1.0.0"}]}\n]}\n',
+    { name: 'dup', version: '1.0.0', scope: 'runtime', line: 2 },
+  ],
 ];
 
 describe('parseManifest with a dependency listed twice', () => {

@@ -26,6 +26,10 @@ describe('manifest registry', () => {
     ['gradle.lockfile', 'gradle-lockfile'],
     ['app/buildscript-gradle.lockfile', 'gradle-lockfile'],
     ['.\\windows\\style\\requirements.txt', 'requirements-txt'],
+    ['sbom.cdx.json', 'cyclonedx-json'],
+    ['dist/acme-portal.cdx.json', 'cyclonedx-json'],
+    ['sbom.cdx.xml', 'cyclonedx-xml'],
+    ['images/base.spdx.json', 'spdx-json'],
   ])('%s → %s', (path, id) => {
     expect(parserFor(path)?.id).toBe(id);
   });
@@ -40,6 +44,10 @@ describe('manifest registry', () => {
     'Cargo.toml',
     'README.md',
     'requirements.txt.bak',
+    'bom.json',
+    'sbom.json',
+    'bom.xml',
+    'cdx.json',
   ])('%s is not a manifest we read', (path) => {
     expect(parserFor(path)).toBeUndefined();
   });

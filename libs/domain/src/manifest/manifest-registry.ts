@@ -14,6 +14,7 @@ import { cargoLockParser } from './parsers/cargo';
 import { gemfileLockParser } from './parsers/rubygems';
 import { composerLockParser } from './parsers/packagist';
 import { gradleLockfileParser, pomXmlParser } from './parsers/maven';
+import { cyclonedxJsonParser, cyclonedxXmlParser, spdxJsonParser } from './parsers/sbom';
 
 interface Rule {
   readonly parser: ManifestParser;
@@ -50,6 +51,10 @@ const RULES: readonly Rule[] = [
     parser: gradleLockfileParser,
     matches: (name) => name === 'gradle.lockfile' || name.endsWith('-gradle.lockfile'),
   },
+  // SBOMs by the names their specs recommend only: a bare bom.json could be anything.
+  { parser: cyclonedxJsonParser, matches: (name) => name.endsWith('.cdx.json') },
+  { parser: cyclonedxXmlParser, matches: (name) => name.endsWith('.cdx.xml') },
+  { parser: spdxJsonParser, matches: (name) => name.endsWith('.spdx.json') },
 ];
 
 // Installed or vendored copies are someone else's manifests, not the project's.

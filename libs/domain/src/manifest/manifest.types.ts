@@ -78,6 +78,7 @@ export interface IncludeRefused {
 export interface ManifestParser {
   /** Stable id, e.g. `requirements-txt`, `package-lock-json`. */
   readonly id: string;
-  readonly ecosystem: Ecosystem;
+  /** Null for a format whose entries each name their ecosystem (an SBOM's purls). */
+  readonly ecosystem: Ecosystem | null;
   parse(path: string, text: string, options?: ParseOptions): ManifestParseResult;
 }

@@ -33,6 +33,7 @@ import type { NotificationDispatchQueue } from '../notification/notification-dis
 import type { NotificationDeliveryLog } from '../notification/notification-delivery-log.port';
 import type { PullRequestCheckRepository } from '../pull-request/pull-request-check-repository.port';
 import type { RiskAcceptanceRepository } from '../pull-request/risk-acceptance-repository.port';
+import type { SbomUploadRepository } from '../sbom/sbom-upload-repository.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -75,4 +76,5 @@ export interface Stores {
   readonly notificationDeliveries: NotificationDeliveryLog;
   readonly pullRequestChecks: PullRequestCheckRepository;
   readonly riskAcceptances: RiskAcceptanceRepository;
+  readonly sbomUploads: SbomUploadRepository;
 }

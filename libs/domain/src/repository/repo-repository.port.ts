@@ -49,6 +49,8 @@ export interface RepoRepository {
   /** The org's GitHub repository by owner and name, compared case-insensitively as GitHub does. */
   findGithub(orgId: string, owner: string, name: string): Promise<Repository | null>;
   findByGitUrl(orgId: string, gitUrl: string): Promise<Repository | null>;
+  /** The org's SBOM project of this name (exact). */
+  findSbomProject(orgId: string, name: string): Promise<Repository | null>;
   /** Removes the repository and takes it off the lists of its org's notification rules. */
   remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void>;
   /** Removes every repository of the org (its history stays, as with remove; rules' lists too); their ids. */

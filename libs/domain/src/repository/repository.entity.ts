@@ -1,6 +1,7 @@
 import type { RepoStatus } from './repo-status';
 
-export type RepoProvider = 'github' | 'git';
+/** `sbom`: a project fed by SBOM uploads (a container image, a vendor's product), not a repository. */
+export type RepoProvider = 'github' | 'git' | 'sbom';
 
 /** A repository an organisation connected. */
 export interface Repository {

@@ -20,6 +20,8 @@ export interface ManifestFile {
 export interface ParsedManifestFile {
   readonly path: string;
   readonly parsed: ManifestParseResult;
+  /** The parser that read it, when its path does not name one (an SBOM file of any name). */
+  readonly parserId?: string;
 }
 
 export interface ManifestCheck {
@@ -79,8 +81,8 @@ export function checkParsedManifests(
   const results: ManifestCheck[] = [];
   const known: KnownFinding[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const parser = parserFor(file.path);
-    if (!parser) continue;
+    const parserId = file.parserId ?? parserFor(file.path)?.id;
+    if (!parserId) continue;
     const findings: VulnerabilityMatch[] = [];
     for (const finding of matchDependencies(index, file.parsed.dependencies)) {
       const identity = { manifestPath: file.path, ...finding };
@@ -89,7 +91,7 @@ export function checkParsedManifests(
     }
     results.push({
       manifestPath: file.path,
-      parserId: parser.id,
+      parserId,
       dependencies: file.parsed.dependencies,
       diagnostics: file.parsed.diagnostics,
       findings,

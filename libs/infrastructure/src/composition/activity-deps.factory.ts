@@ -24,6 +24,7 @@ import { GitCliManifestSource, type GitCliManifestSourceOptions } from '../git/g
 import { ProviderRoutingManifestSource } from '../git/provider-routing-manifest-source';
 import { StoredGitCredentials } from '../git/stored-git-credentials';
 import { StoredOrgSshKeys } from '../git/stored-org-ssh-keys';
+import { StoredSbomManifestSource } from '../sbom/stored-sbom-manifest-source';
 import { GithubAppInstallationTokens } from '../github/github-app-installation-tokens';
 import { OrgCredentialsGithubSource } from '../github/org-credentials-github-source';
 import {
@@ -117,6 +118,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
         // ssh:// with the org's own deploy key, or the instance key where the operator lends it.
         orgSshKeys: new StoredOrgSshKeys(em, secrets),
       }),
+      new StoredSbomManifestSource(em, new MikroOrmManifestBlobStore(em)),
       em,
     ),
     vulnerabilityDatabase:

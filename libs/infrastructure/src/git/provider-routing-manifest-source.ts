@@ -11,8 +11,8 @@ import { RepositoryEntity } from '../persistence/entities';
 type Source = ManifestSource & RepositoryDirectory;
 
 /**
- * Reads each repository where it lives: through GitHub's API, or with the git CLI when it was
- * connected by git URL. The repository row (provider, URL, GitHub App installation) is read once
+ * Reads each repository where it lives: through GitHub's API, with the git CLI when it was
+ * connected by git URL, or from its stored uploads when it is an SBOM project. The repository row (provider, URL, GitHub App installation) is read once
  * per reader, so every scan request (API, webhook, re-match) finds the same answer and a changed
  * URL applies from the next scan step.
  */
@@ -20,6 +20,7 @@ export class ProviderRoutingManifestSource implements ManifestSource, Repository
   constructor(
     private readonly github: Source,
     private readonly git: Source,
+    private readonly sbom: Source,
     private readonly em: EntityManager,
   ) {}
 
@@ -44,6 +45,7 @@ export class ProviderRoutingManifestSource implements ManifestSource, Repository
         { fields: ['provider', 'gitUrl', 'installationId'], filters: false },
       );
     if (stored?.provider === 'git' && stored.gitUrl) return [this.git, { ...repo, gitUrl: stored.gitUrl }];
+    if (stored?.provider === 'sbom') return [this.sbom, repo];
     // Its installation's token reads it, when it came in through one.
     const installationId = repo.installationId ?? stored?.installationId ?? undefined;
     return [this.github, installationId ? { ...repo, installationId: String(installationId) } : repo];

@@ -21,6 +21,7 @@ import {
   RepositoryEntity,
   RiskAcceptanceEntity,
   ScanEntity,
+  SbomUploadEntity,
   ScanRequestOutboxEntity,
   StoredSecretEntity,
 } from './entities';
@@ -46,6 +47,7 @@ export const TENANT_ENTITIES = [
   PullRequestCheckEntity,
   RepositoryEntity,
   RiskAcceptanceEntity,
+  SbomUploadEntity,
   ScanEntity,
   ScanRequestOutboxEntity,
   StoredSecretEntity,

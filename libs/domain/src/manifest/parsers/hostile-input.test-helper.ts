@@ -3,6 +3,7 @@
 // with a malformed result or grow a value beyond what it read. How fast it reads is measured by
 // `npm run bench:parsers` (bench/parser-worst-cases.ts), never by a timed test.
 import fc from 'fast-check';
+import { isEcosystem } from '../../ecosystem/ecosystem.value-object';
 import { dependencyIdentity } from '../dedupe-dependencies';
 import { parseManifest } from '../manifest-registry';
 import type { ManifestParser, ManifestParseResult, ParsedDependency } from '../manifest.types';
@@ -112,7 +113,8 @@ export function parseSafely(parser: ManifestParser, path: string, text: string):
     line === undefined || (Number.isInteger(line) && line >= 1 && line <= lines);
   for (const d of result.dependencies) {
     const problems = [
-      d.ecosystem !== parser.ecosystem && 'ecosystem',
+      (parser.ecosystem === null ? !isEcosystem(d.ecosystem) : d.ecosystem !== parser.ecosystem) &&
+        'ecosystem',
       (typeof d.name !== 'string' || d.name === '' || d.name.length > longest) && 'name',
       !(
         d.version === null ||

@@ -28,6 +28,7 @@ import { NotificationRuleMuteEntity } from './notification-rule-mute.entity';
 import { PullRequestCheckEntity } from './pull-request-check.entity';
 import { RiskAcceptanceEntity } from './risk-acceptance.entity';
 import { NotificationRuleEntity } from './notification-rule.entity';
+import { SbomUploadEntity } from './sbom-upload.entity';
 
 export {
   ApiKeyEntity,
@@ -61,6 +62,7 @@ export {
   NotificationDeliveryEntity,
   PullRequestCheckEntity,
   RiskAcceptanceEntity,
+  SbomUploadEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -98,4 +100,5 @@ export const ENTITIES = [
   NotificationDeliveryEntity,
   PullRequestCheckEntity,
   RiskAcceptanceEntity,
+  SbomUploadEntity,
 ];

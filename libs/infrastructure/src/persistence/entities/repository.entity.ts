@@ -1,4 +1,5 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { RepoProvider } from '@repoguard/domain';
 import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'repositories' })
@@ -24,7 +25,7 @@ export class RepositoryEntity {
   orgId!: string;
 
   @Property({ type: 'string', length: 16 })
-  provider: 'github' | 'git' = 'github';
+  provider: RepoProvider = 'github';
 
   @Property({ type: 'string', length: 100 })
   owner!: string;

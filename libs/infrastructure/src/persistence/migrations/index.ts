@@ -37,6 +37,7 @@ import { Migration20261211020000 } from './Migration20261211020000';
 import { Migration20261211030000 } from './Migration20261211030000';
 import { Migration20261212010000 } from './Migration20261212010000';
 import { Migration20261212020000 } from './Migration20261212020000';
+import { Migration20261212030000 } from './Migration20261212030000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -78,4 +79,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261211030000', class: Migration20261211030000 },
   { name: 'Migration20261212010000', class: Migration20261212010000 },
   { name: 'Migration20261212020000', class: Migration20261212020000 },
+  { name: 'Migration20261212030000', class: Migration20261212030000 },
 ];

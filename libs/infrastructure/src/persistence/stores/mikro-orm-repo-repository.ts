@@ -143,6 +143,11 @@ export class MikroOrmRepoRepository implements RepoRepository {
     return repo ? repositoryOf(repo) : null;
   }
 
+  async findSbomProject(orgId: string, name: string): Promise<Repository | null> {
+    const repo = await this.em.findOne(RepositoryEntity, { orgId, provider: 'sbom', name });
+    return repo ? repositoryOf(repo) : null;
+  }
+
   async remove(repo: Pick<Repository, 'id' | 'orgId'>): Promise<void> {
     await this.em.nativeDelete(RepositoryEntity, { id: repo.id, orgId: repo.orgId });
     await this.unlistFromRules(repo.orgId, [repo.id]);

@@ -36,6 +36,7 @@ import { MikroOrmNotificationDispatchQueue } from './mikro-orm-notification-disp
 import { MikroOrmNotificationDeliveryLog } from './mikro-orm-notification-delivery-log';
 import { MikroOrmPullRequestCheckRepository } from './mikro-orm-pull-request-check-repository';
 import { MikroOrmRiskAcceptanceRepository } from './mikro-orm-risk-acceptance-repository';
+import { MikroOrmSbomUploadRepository } from './mikro-orm-sbom-upload-repository';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -95,5 +96,6 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     notificationDeliveries: lazy('notificationDeliveries', () => new MikroOrmNotificationDeliveryLog(em)),
     pullRequestChecks: lazy('pullRequestChecks', () => new MikroOrmPullRequestCheckRepository(em)),
     riskAcceptances: lazy('riskAcceptances', () => new MikroOrmRiskAcceptanceRepository(em)),
+    sbomUploads: lazy('sbomUploads', () => new MikroOrmSbomUploadRepository(em)),
   });
 }

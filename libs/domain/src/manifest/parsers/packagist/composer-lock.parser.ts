@@ -9,6 +9,7 @@ import type {
 } from '../../manifest.types';
 import { hexHash, withMetadata } from '../../dependency-metadata';
 import { binaryDiagnostic, looksBinary, normalizeText, refuseDeepJson } from '../../manifest-text';
+import { occurrenceLines } from '../occurrence-lines';
 
 const LISTS: readonly { readonly key: 'packages' | 'packages-dev'; readonly scope: DependencyScope }[] = [
   { key: 'packages', scope: 'runtime' },
@@ -119,33 +120,15 @@ export const composerLockParser: ManifestParser = {
   },
 };
 
-/**
- * Lines of each `"name": "..."` in file order; packages and their lines come in the same order, so
- * each call for a name answers its next line. A cursor per name, not shift(): a lock listing one
- * name 50,000 times must not cost 50,000² steps.
- */
+/** Lines of each `"name": "..."` in file order, asked for as the packages come. */
 function nameLines(text: string): (name: string) => number | undefined {
-  const lines = new Map<string, number[]>();
-  let line = 1;
-  let scanned = 0;
-  for (const match of text.matchAll(NAME_ENTRY)) {
-    for (; scanned < match.index; scanned++) if (text.charCodeAt(scanned) === 10) line++;
-    let name: string;
+  return occurrenceLines(text, NAME_ENTRY, (raw) => {
     try {
-      name = JSON.parse(`"${match[1] as string}"`) as string;
+      return JSON.parse(`"${raw}"`) as string;
     } catch {
-      continue;
+      return undefined;
     }
-    const known = lines.get(name);
-    if (known) known.push(line);
-    else lines.set(name, [line]);
-  }
-  const used = new Map<string, number>();
-  return (name) => {
-    const next = used.get(name) ?? 0;
-    used.set(name, next + 1);
-    return lines.get(name)?.[next];
-  };
+  });
 }
 
 function jsonError(path: string, text: string, error: unknown): ManifestDiagnostic {

@@ -1,0 +1,216 @@
+import {
+  ValidationError,
+  type NewRepository,
+  type NewSbomUpload,
+  type RepoRepository,
+  type Repository,
+  type SbomUpload,
+  type SbomUploadRepository,
+} from '@repoguard/domain';
+import type { OrgCaller } from '../shared/caller';
+import { FakeUnitOfWork } from '../testing/fake-unit-of-work';
+import type { RequestScanCommand } from '../scans/request-scan.use-case';
+import { ImportSbom } from './import-sbom.use-case';
+
+const CALLER: OrgCaller = {
+  scope: { orgIds: ['org-1'] },
+  actor: { actorType: 'user', actorId: 'u-1', correlationId: 'req-1', ip: '10.0.0.1' },
+  orgId: 'org-1',
+  role: 'admin',
+};
+
+const cdx = (root: Record<string, unknown> | undefined, components: unknown[] = []) =>
+  new TextEncoder().encode(
+    JSON.stringify({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      serialNumber: 'urn:uuid:11111111-2222-3333-4444-555555555555',
+      ...(root ? { metadata: { component: root } } : {}),
+      components,
+    }),
+  );
+
+class Projects implements Pick<RepoRepository, 'findSbomProject' | 'add'> {
+  readonly rows: Repository[] = [];
+  findSbomProject(orgId: string, name: string) {
+    return Promise.resolve(
+      this.rows.find((r) => r.orgId === orgId && r.provider === 'sbom' && r.name === name) ?? null,
+    );
+  }
+  add(repo: NewRepository): Repository {
+    const row: Repository = {
+      provider: 'github',
+      externalId: null,
+      gitUrl: null,
+      installationId: null,
+      status: 'PENDING',
+      statusReevaluateAt: null,
+      lastScanAt: null,
+      disabledAt: null,
+      disabledReason: null,
+      createdAt: new Date(),
+      ...repo,
+      id: `repo-${this.rows.length + 1}`,
+    };
+    this.rows.push(row);
+    return row;
+  }
+}
+
+class Uploads implements SbomUploadRepository {
+  readonly rows: SbomUpload[] = [];
+  add(upload: NewSbomUpload): SbomUpload {
+    const row = { ...upload, id: `upload-${this.rows.length + 1}`, uploadedAt: new Date() };
+    this.rows.push(row);
+    return row;
+  }
+  newest(repoId: string) {
+    return Promise.resolve(this.rows.filter((r) => r.repoId === repoId).at(-1) ?? null);
+  }
+  findBySha(repoId: string, sha: string) {
+    return Promise.resolve(this.rows.find((r) => r.repoId === repoId && r.sha256 === sha) ?? null);
+  }
+}
+
+function setUp() {
+  const projects = new Projects();
+  const uploads = new Uploads();
+  const uow = new FakeUnitOfWork({
+    repositories: projects as unknown as RepoRepository,
+    sbomUploads: uploads,
+  });
+  const stored: Uint8Array[] = [];
+  const requested: RequestScanCommand[] = [];
+  const useCase = new ImportSbom(
+    uow,
+    {
+      store: (content) => {
+        stored.push(content);
+        return Promise.resolve(`${String(stored.length).padStart(64, '0')}`);
+      },
+    },
+    {
+      execute: (command) => {
+        requested.push(command);
+        return Promise.resolve({
+          requestId: 'request-1',
+          relayed: true,
+          scanId: 'scan-1',
+          workflowId: `repo-scan:${command.repoId}`,
+          runId: 'run-1',
+          deduplicated: false,
+        });
+      },
+    },
+  );
+  return { useCase, projects, uploads, uow, stored, requested };
+}
+
+function refusal(promise: Promise<unknown>) {
+  return promise.then(
+    () => {
+      throw new Error('accepted');
+    },
+    (error: unknown) => {
+      if (!(error instanceof ValidationError)) throw error;
+      return { code: error.code, fields: error.details.map((d) => d.field) };
+    },
+  );
+}
+
+describe('ImportSbom', () => {
+  it('creates the project named after what the SBOM describes, stores the document and scans its snapshot', async () => {
+    const { useCase, projects, uploads, uow, stored, requested } = setUp();
+    const document = cdx({ name: 'acme-portal', version: '2.1.0' }, [{ purl: 'pkg:npm/lodash@4.17.15' }]);
+    const imported = await useCase.execute({ caller: CALLER, document });
+
+    expect(projects.rows).toMatchObject([{ orgId: 'org-1', provider: 'sbom', name: 'acme-portal@2.1.0' }]);
+    expect(stored).toStrictEqual([document]);
+    expect(uploads.rows).toMatchObject([
+      {
+        repoId: 'repo-1',
+        sha256: '0'.repeat(63) + '1',
+        format: 'cyclonedx-json',
+        specVersion: '1.6',
+        serialNumber: 'urn:uuid:11111111-2222-3333-4444-555555555555',
+        documentName: 'acme-portal@2.1.0',
+        components: 1,
+        sizeBytes: document.byteLength,
+        uploadedBy: 'user:u-1',
+      },
+    ]);
+    expect(requested).toMatchObject([
+      { repoId: 'repo-1', trigger: 'api', commitSha: '0'.repeat(63) + '1', identifyScan: true },
+    ]);
+    expect(imported).toMatchObject({
+      created: true,
+      repo: { id: 'repo-1' },
+      upload: { id: 'upload-1' },
+      scan: { scanId: 'scan-1' },
+    });
+    expect(uow.audited.map((a) => [a.action, a.targetId])).toStrictEqual([
+      ['repo.connected', 'repo-1'],
+      ['sbom.uploaded', 'repo-1'],
+    ]);
+  });
+
+  it('adds a new upload to the project of the same name: a new snapshot, not a new project', async () => {
+    const { useCase, projects, uploads } = setUp();
+    await useCase.execute({ caller: CALLER, document: cdx({ name: 'base-image' }) });
+    const second = await useCase.execute({
+      caller: CALLER,
+      document: cdx({ name: 'base-image' }, [{ purl: 'pkg:gem/rails@7.0.4' }]),
+    });
+    expect(projects.rows).toHaveLength(1);
+    expect(uploads.rows.map((u) => u.repoId)).toStrictEqual(['repo-1', 'repo-1']);
+    expect(second.created).toBe(false);
+  });
+
+  it('takes the name given over the document’s, and an SPDX document’s name when it describes nothing', async () => {
+    const { useCase, projects } = setUp();
+    await useCase.execute({
+      caller: CALLER,
+      document: cdx({ name: 'acme-portal', version: '2.1.0' }),
+      name: 'portal (prod)',
+    });
+    const spdx = new TextEncoder().encode(
+      JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'vendor-appliance', packages: [] }),
+    );
+    await useCase.execute({ caller: CALLER, document: spdx });
+    expect(projects.rows.map((r) => r.name)).toStrictEqual(['portal (prod)', 'vendor-appliance']);
+  });
+
+  it.each([
+    ['no name anywhere', undefined, undefined],
+    ['an empty name', '  ', undefined],
+    ['a name too long', 'x'.repeat(101), undefined],
+    ['a control character', 'a\u0007b', undefined],
+  ])('refuses %s, naming name, before storing anything', async (_, name, root) => {
+    const { useCase, stored, projects } = setUp();
+    const outcome = await refusal(
+      useCase.execute({ caller: CALLER, document: cdx(root), ...(name === undefined ? {} : { name }) }),
+    );
+    expect(outcome).toStrictEqual({ code: 'REQUEST_INVALID', fields: ['name'] });
+    expect(stored).toStrictEqual([]);
+    expect(projects.rows).toStrictEqual([]);
+  });
+
+  it('refuses what is not a readable SBOM, naming the field, before storing anything', async () => {
+    const { useCase, stored } = setUp();
+    expect(
+      await refusal(
+        useCase.execute({ caller: CALLER, document: new TextEncoder().encode('{"lockfileVersion": 3}') }),
+      ),
+    ).toStrictEqual({
+      code: 'SBOM_FORMAT_UNSUPPORTED',
+      fields: ['bomFormat'],
+    });
+    expect(
+      await refusal(useCase.execute({ caller: CALLER, document: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) })),
+    ).toStrictEqual({
+      code: 'SBOM_INVALID',
+      fields: ['body'],
+    });
+    expect(stored).toStrictEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+import {
+  describeSbom,
+  UniqueViolationError,
+  ValidationError,
+  type Repository,
+  type SbomDescription,
+  type SbomDocumentStore,
+  type SbomUpload,
+  type UnitOfWork,
+} from '@repoguard/domain';
+import type { RequestScan, ScanRequested } from '../scans/request-scan.use-case';
+import { callerName, type OrgCaller } from '../shared/caller';
+
+/** Every SBOM project is "owned" by this name: `full_name` reads `sbom/<project>`. */
+export const SBOM_PROJECT_OWNER = 'sbom';
+/** The "default branch" of an SBOM project: its newest upload. */
+export const SBOM_PROJECT_BRANCH = 'latest';
+const MAX_NAME_LENGTH = 100;
+
+export interface ImportSbomCommand {
+  readonly caller: OrgCaller;
+  /** The document's bytes, as uploaded: stored and addressed as they are. */
+  readonly document: Uint8Array;
+  /** The project's name; default: what the document describes (`name@version`). */
+  readonly name?: string;
+}
+
+export interface SbomImported {
+  readonly repo: Repository;
+  readonly upload: SbomUpload;
+  /** True when this upload created the project. */
+  readonly created: boolean;
+  readonly scan: ScanRequested;
+}
+
+/**
+ * Takes an SBOM as a snapshot of a project of provider `sbom`: the document is checked
+ * (describeSbom), stored by the SHA-256 of its bytes, recorded as an upload of the org's project
+ * of that name (created on first upload), and the project's scan is requested for that upload, as
+ * `POST /repos/{id}/scan` requests one. The same bytes uploaded again are the same snapshot.
+ */
+export class ImportSbom {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly documents: SbomDocumentStore,
+    private readonly scans: Pick<RequestScan, 'execute'>,
+  ) {}
+
+  async execute(command: ImportSbomCommand): Promise<SbomImported> {
+    const described = describeSbom(textOf(command.document));
+    const name = projectName(command.name, described);
+    const sha256 = await this.documents.store(command.document);
+    const { repo, upload, created } = await this.record(command, described, name, sha256).catch(
+      (error: unknown) => {
+        // Two first uploads raced to create the project: the loser adds to the winner's.
+        if (error instanceof UniqueViolationError) return this.record(command, described, name, sha256);
+        throw error;
+      },
+    );
+    const scan = await this.scans.execute({
+      caller: command.caller,
+      repoId: repo.id,
+      trigger: 'api',
+      commitSha: sha256,
+      identifyScan: true,
+    });
+    return { repo, upload, created, scan };
+  }
+
+  private record(command: ImportSbomCommand, described: SbomDescription, name: string, sha256: string) {
+    const { caller } = command;
+    return this.uow.transaction(caller.scope, async ({ repositories, sbomUploads, audit }) => {
+      const existing = await repositories.findSbomProject(caller.orgId, name);
+      const repo =
+        existing ??
+        repositories.add({
+          orgId: caller.orgId,
+          provider: 'sbom',
+          owner: SBOM_PROJECT_OWNER,
+          name,
+          defaultBranch: SBOM_PROJECT_BRANCH,
+        });
+      if (!existing)
+        audit.record(caller.actor, {
+          orgId: caller.orgId,
+          action: 'repo.connected',
+          targetType: 'repository',
+          targetId: repo.id,
+          metadata: { provider: 'sbom', full_name: `${SBOM_PROJECT_OWNER}/${name}` },
+        });
+      const upload = sbomUploads.add({
+        orgId: caller.orgId,
+        repoId: repo.id,
+        sha256,
+        format: described.format,
+        specVersion: described.specVersion,
+        serialNumber: described.serialNumber,
+        documentName: documentName(described),
+        components: described.components,
+        sizeBytes: command.document.byteLength,
+        uploadedBy: callerName(caller),
+      });
+      audit.record(caller.actor, {
+        orgId: caller.orgId,
+        action: 'sbom.uploaded',
+        targetType: 'repository',
+        targetId: repo.id,
+        metadata: {
+          upload_id: upload.id,
+          sha256,
+          format: described.format,
+          spec_version: described.specVersion,
+          serial_number: described.serialNumber,
+          components: described.components,
+        },
+      });
+      return { repo, upload, created: !existing };
+    });
+  }
+}
+
+function textOf(document: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(document);
+  } catch {
+    throw new ValidationError(
+      'The SBOM is not UTF-8 text',
+      [{ field: 'body', problem: 'must be UTF-8 text' }],
+      'SBOM_INVALID',
+    );
+  }
+}
+
+const documentName = (d: SbomDescription) =>
+  d.rootName === null ? null : d.rootVersion === null ? d.rootName : `${d.rootName}@${d.rootVersion}`;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The name given, else what the document describes; at most 100 printable characters. */
+function projectName(given: string | undefined, described: SbomDescription): string {
+  const name = (given ?? documentName(described) ?? '').trim();
+  const problem =
+    name === ''
+      ? given === undefined
+        ? 'the SBOM names nothing it describes (metadata.component, or SPDX name): give ?name='
+        : 'must not be empty'
+      : name.length > MAX_NAME_LENGTH
+        ? `must be at most ${MAX_NAME_LENGTH} characters${given === undefined ? ' (the SBOM’s own is longer: give ?name=)' : ''}`
+        : CONTROL.test(name)
+          ? 'must not contain control characters'
+          : undefined;
+  if (problem) throw new ValidationError(`name ${problem}`, [{ field: 'name', problem }], 'REQUEST_INVALID');
+  return name;
+}

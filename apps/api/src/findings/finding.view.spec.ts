@@ -26,6 +26,7 @@ const listed = (advisoryDiagnostics: ListedFinding['advisoryDiagnostics']): List
   triagedByType: null,
   triagedById: null,
   triagedAt: null,
+  analysis: null,
   firstSeen: new Date('2026-01-01T00:00:00Z'),
   lastSeen: new Date('2026-01-01T00:00:00Z'),
   fixedAt: null,

@@ -1,5 +1,4 @@
 import {
-  analysisOfFinding,
   buildInventory,
   ConflictError,
   findingsOfSnapshot,
@@ -132,7 +131,7 @@ function inventoryFinding(f: ListedFinding): InventoryFinding[] {
       severity: f.severity as Severity,
       cvssScore: f.cvssScore,
       fixedVersions: f.fixedVersions,
-      analysis: analysisOfFinding(f),
+      analysis: f.analysis,
     },
   ];
 }

@@ -31,10 +31,10 @@ export interface ListedFinding {
   readonly triagedById: string | null;
   readonly triagedAt: Date | null;
   /**
-   * The decision in VEX terms, while it holds (a lapsed ignore has none). Optional only until the
-   * read model fills it (issue 20); `triageReason` is its detail.
+   * The decision in VEX terms, while it holds (a lapsed decision has none); `triageReason` is its
+   * detail.
    */
-  readonly analysis?: VexAnalysis | null;
+  readonly analysis: VexAnalysis | null;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly fixedAt: Date | null;

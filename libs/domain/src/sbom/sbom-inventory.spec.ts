@@ -1,5 +1,5 @@
 import type { ParsedDependency } from '../manifest/manifest.types';
-import { analysisOfFinding, buildInventory, directRefs, type InventoryFinding } from './sbom-inventory';
+import { buildInventory, directRefs, type InventoryFinding } from './sbom-inventory';
 
 const dep = (over: Partial<ParsedDependency> & Pick<ParsedDependency, 'name'>): ParsedDependency => ({
   ecosystem: 'npm',
@@ -144,25 +144,5 @@ describe('buildInventory', () => {
   it('is the same document whatever the order of its input', () => {
     const deps = [dep({ name: 'b' }), dep({ name: 'a', dependsOn: [{ name: 'b', version: '1.0.0' }] })];
     expect(buildInventory(input([...deps].reverse()))).toEqual(buildInventory(input(deps)));
-  });
-});
-
-describe('analysisOfFinding', () => {
-  it('takes the read model’s analysis, and reads an ignore as not_affected until it gives one', () => {
-    const analysis = {
-      state: 'exploitable',
-      justification: null,
-      responses: ['update'],
-      detail: null,
-    } as const;
-    expect(analysisOfFinding({ status: 'open', triageReason: null, analysis })).toBe(analysis);
-    expect(analysisOfFinding({ status: 'ignored', triageReason: 'dev only', analysis: null })).toBeNull();
-    expect(analysisOfFinding({ status: 'ignored', triageReason: 'dev only' })).toEqual({
-      state: 'not_affected',
-      justification: null,
-      responses: [],
-      detail: 'dev only',
-    });
-    expect(analysisOfFinding({ status: 'open', triageReason: null })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { PackageURL } from 'packageurl-js';
 import { toPurl } from '../dependency/purl';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
-import { vexAnalysisOfIgnore, type VexAnalysis } from '../finding/vex-analysis';
+import type { VexAnalysis } from '../finding/vex-analysis';
 import type { DependencyHash, DependencyScope, ParsedDependency } from '../manifest/manifest.types';
 
 /**
@@ -180,19 +180,6 @@ function vulnerabilitiesOf(
         compare(a.analysis?.state ?? '', b.analysis?.state ?? '') ||
         compare(a.affects.join(' '), b.affects.join(' ')),
     );
-}
-
-/**
- * The decision a listed finding carries: its VEX analysis, or, until the read model fills one in,
- * today's ignore read as `not_affected` (an ignore that lapsed lists as open, with no decision).
- */
-export function analysisOfFinding(finding: {
-  readonly status: string;
-  readonly triageReason: string | null;
-  readonly analysis?: VexAnalysis | null;
-}): VexAnalysis | null {
-  if (finding.analysis !== undefined) return finding.analysis;
-  return finding.status === 'ignored' ? vexAnalysisOfIgnore(finding.triageReason) : null;
 }
 
 interface MutableComponent {

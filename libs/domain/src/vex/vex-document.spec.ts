@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { ValidationError } from '../errors';
-import { parseVexDocument, productMatches, productOf, VEX_DOCUMENT_LIMITS } from './vex-document';
+import { toPurl } from '../dependency/purl';
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+import {
+  parseVexDocument,
+  productMatches,
+  productOf,
+  VEX_DOCUMENT_LIMITS,
+  type VexProduct,
+} from './vex-document';
 
 const SERIAL = 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79';
 
@@ -254,6 +262,22 @@ describe('products', () => {
       true,
     );
     expect(productOf('not a purl')).toBeNull();
+  });
+
+  it('name each ecosystem’s packages as its purls and lock files do: npm and Packagist any case, Maven and Go as written', () => {
+    const finding = (ecosystem: Ecosystem, name: string) => productOf(toPurl(ecosystem, name, '1.0.0'))!;
+    const matches = (purl: string, f: VexProduct) => productMatches(productOf(purl)!, f);
+    expect(matches('pkg:npm/JSONStream@1.0.0', finding('npm', 'JSONStream'))).toBe(true);
+    expect(matches('pkg:npm/jsonstream@1.0.0', finding('npm', 'JSONStream'))).toBe(true);
+    expect(matches('pkg:npm/%40Angular/Core@1.0.0', finding('npm', '@angular/core'))).toBe(true);
+    expect(matches('pkg:composer/Monolog/Monolog@1.0.0', finding('Packagist', 'monolog/monolog'))).toBe(true);
+    expect(matches('pkg:pypi/Django_Rest.Framework@1.0.0', finding('PyPI', 'django-rest-framework'))).toBe(
+      true,
+    );
+    expect(matches('pkg:maven/org.example/Lib@1.0.0', finding('Maven', 'org.example:lib'))).toBe(false);
+    expect(matches('pkg:golang/github.com/Azure/sdk@1.0.0', finding('Go', 'github.com/azure/sdk'))).toBe(
+      false,
+    );
   });
 });
 

@@ -309,8 +309,20 @@ function unique(products: readonly VexProduct[]): VexProduct[] {
 }
 
 /**
- * A purl as compared: type lower case, namespace and name decoded (a PyPI name normalised as PEP
- * 503 does), version as given; qualifiers and subpath left out. Null when it is not a purl.
+ * How each purl type's names compare, as the purl spec and the ecosystem's registry name them (and
+ * toPurl writes them): npm and Packagist names in any case, PyPI's as PEP 503 normalises them;
+ * Maven, Go, Cargo and RubyGems names as written.
+ */
+const NAME_NORMALISERS: Readonly<Record<string, (segment: string) => string>> = {
+  npm: (s) => s.toLowerCase(),
+  composer: (s) => s.toLowerCase(),
+  pypi: (s) => s.toLowerCase().replace(/[-_.]+/g, '-'),
+};
+
+/**
+ * A purl as compared: type lower case, namespace and name decoded and normalised as the type's
+ * registry compares names (NAME_NORMALISERS), version as given; qualifiers and subpath left out.
+ * Null when it is not a purl.
  */
 export function productOf(purl: string): VexProduct | null {
   if (!/^pkg:/i.test(purl)) return null;
@@ -323,16 +335,10 @@ export function productOf(purl: string): VexProduct | null {
   try {
     const decoded = segments.map(decodeURIComponent);
     const type = decoded[0]!.toLowerCase();
-    const name =
-      type === 'pypi'
-        ? decoded
-            .at(-1)!
-            .toLowerCase()
-            .replace(/[-_.]+/g, '-')
-        : decoded.at(-1)!;
+    const normalise = NAME_NORMALISERS[type] ?? ((s: string) => s);
     const version = at > slash ? decodeURIComponent(rest.slice(at + 1)) : '';
     return {
-      base: [type, ...decoded.slice(1, -1), name].join('/'),
+      base: [type, ...decoded.slice(1).map(normalise)].join('/'),
       version: version === '' ? null : version,
     };
   } catch {

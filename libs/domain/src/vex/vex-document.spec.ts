@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ValidationError } from '../errors';
+import { VEX_DETAIL_MAX_LENGTH } from '../finding/vex-decision';
 import { toPurl } from '../dependency/purl';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import {
@@ -243,6 +244,64 @@ describe('an OpenVEX document', () => {
     expect(
       problemsOf(openvex([{ vulnerability: { name: 'CVE-1' }, products: [{ '@id': 5 }], status: 'fixed' }])),
     ).toEqual([{ field: 'statements[0].products[0].@id', problem: expect.stringContaining('string') }]);
+  });
+});
+
+describe('free text', () => {
+  it('longer than a detail may be is cut with an ellipsis, not a reason to refuse the document', () => {
+    const text = 'x'.repeat(5000);
+    const cut = `${'x'.repeat(VEX_DETAIL_MAX_LENGTH - 1)}…`;
+    const [openVex] = parseVexDocument(
+      openvex([
+        { vulnerability: { name: 'CVE-1' }, products: [], status: 'not_affected', impact_statement: text },
+      ]),
+    ).statements;
+    expect(openVex!.analysis).toEqual(expect.objectContaining({ state: 'not_affected', detail: cut }));
+    const [cdx] = parseVexDocument(
+      cyclonedx([{ id: 'CVE-1', analysis: { state: 'in_triage', detail: text } }]),
+    ).statements;
+    expect(cdx!.analysis!.detail).toBe(cut);
+  });
+
+  it('reads back the export’s words for what OpenVEX has no field for: false_positive and responses', () => {
+    const [fp, responded, foreign] = parseVexDocument(
+      openvex([
+        {
+          vulnerability: { name: 'CVE-1' },
+          products: [],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_present',
+          impact_statement: 'False positive: the advisory does not apply to this component. wrong package',
+        },
+        {
+          vulnerability: { name: 'CVE-2' },
+          products: [],
+          status: 'affected',
+          action_statement: 'Response: update to a fixed version; cannot be fixed. next sprint',
+        },
+        {
+          vulnerability: { name: 'CVE-3' },
+          products: [],
+          status: 'affected',
+          action_statement: 'Response: pray. Upgrade when you can.',
+        },
+      ]),
+    ).statements;
+    expect(fp!.analysis).toEqual({
+      state: 'false_positive',
+      justification: null,
+      responses: [],
+      detail: 'wrong package',
+    });
+    expect(responded!.analysis).toEqual({
+      state: 'exploitable',
+      justification: null,
+      responses: ['update', 'can_not_fix'],
+      detail: 'next sprint',
+    });
+    expect(foreign!.analysis).toEqual(
+      expect.objectContaining({ responses: [], detail: 'Response: pray. Upgrade when you can.' }),
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
@@ -391,6 +391,28 @@ describe('repoguard check', () => {
       });
       expect(report.results[0]?.dependencies.map((d) => d.name)).toEqual(['lodash', 'left-pad']);
       expect(code).toBe(1);
+    });
+
+    it('checks an SBOM in a directory a scan would skip as vendored, under its own name', async () => {
+      mkdirSync(path.join(dir, 'vendor'));
+      const bom = path.join(dir, 'vendor', 'image.cdx.json');
+      writeFileSync(bom, readFileSync(path.join(dir, 'image-bom.json')));
+      const { out } = await run([
+        'check',
+        '--sbom',
+        bom,
+        '--advisories',
+        path.join(dir, 'osv'),
+        '--format',
+        'json',
+      ]);
+      const report = JSON.parse(out) as { results: JsonResult[] };
+      expect(report.results).toEqual([
+        expect.objectContaining({
+          manifest_path: bom,
+          findings: [expect.objectContaining({ name: 'lodash', vulnerability_id: 'GHSA-test-lodash' })],
+        }),
+      ]);
     });
 
     it('checks an SPDX file, beside manifests, in every output format', async () => {

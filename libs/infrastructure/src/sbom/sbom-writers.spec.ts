@@ -3,6 +3,7 @@ import {
   parseVexDocument,
   VEX_DETAIL_MAX_LENGTH,
   type Inventory,
+  type InventoryInput,
   type VexAnalysis,
 } from '@repoguard/domain';
 import { cycloneDxErrors, openVexErrors, spdxErrors } from '../../../../test/support/sbom-schemas';
@@ -32,7 +33,7 @@ const finding = (vulnerabilityId: string, packageName: string, version: string, 
   analysis: a,
 });
 
-const inventory: Inventory = buildInventory({
+const INPUT: InventoryInput = {
   documentId: SCAN_ID,
   timestamp: new Date('2026-12-01T10:00:00.000Z'),
   tool: { name: 'RepoGuard', version: '0.1.0' },
@@ -94,7 +95,8 @@ const inventory: Inventory = buildInventory({
     finding('GHSA-fixed', 'qs', '6.7.0', analysis('resolved')),
     finding('GHSA-exploitable', 'express', '4.17.1', analysis('exploitable', { responses: ['update'] })),
   ],
-});
+};
+const inventory: Inventory = buildInventory(INPUT);
 
 interface CdxComponent {
   'bom-ref': string;
@@ -373,23 +375,7 @@ describe('OpenVexWriter', () => {
       ['GHSA-res', analysis('resolved', { detail: long('done') })],
     ];
     const exported = new OpenVexWriter().write(
-      buildInventory({
-        documentId: SCAN_ID,
-        timestamp: new Date('2026-12-01T10:00:00.000Z'),
-        tool: { name: 'RepoGuard', version: '0.1.0' },
-        subject: { name: 'acme/shop', version: 'a'.repeat(40) },
-        dependencies: [
-          {
-            ecosystem: 'npm',
-            name: 'qs',
-            version: '6.7.0',
-            scope: 'runtime',
-            direct: true,
-            manifestPath: 'package-lock.json',
-          },
-        ],
-        findings: decided.map(([id, a]) => finding(id, 'qs', '6.7.0', a)),
-      }),
+      buildInventory({ ...INPUT, findings: decided.map(([id, a]) => finding(id, 'qs', '6.7.0', a)) }),
     );
     expect(openVexErrors(exported)).toBeNull();
     const imported = parseVexDocument(JSON.parse(exported));

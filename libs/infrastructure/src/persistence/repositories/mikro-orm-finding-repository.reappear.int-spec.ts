@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DesiredFinding, VexState } from '@repoguard/domain';
-import { ormPerSuite, storedRepository } from '../stored-repository.test-helper';
+import { npmFinding, ormPerSuite, storedRepository } from '../stored-repository.test-helper';
 import { MikroOrmFindingRepository } from './mikro-orm-finding-repository';
 
 // A fixed finding that a later scan sees again takes its decision back while it holds, except a
@@ -8,17 +8,7 @@ import { MikroOrmFindingRepository } from './mikro-orm-finding-repository';
 describe('MikroOrmFindingRepository.sync of a finding that comes back', () => {
   const orm = ormPerSuite();
 
-  const finding = (packageName: string): DesiredFinding => ({
-    ecosystem: 'npm',
-    packageName,
-    version: '1.0.0',
-    manifestPath: 'package-lock.json',
-    vulnerabilityId: `RG-BACK-${packageName}`,
-    aliases: [],
-    severity: 'HIGH',
-    cvssScore: null,
-    fixedVersions: ['2.0.0'],
-  });
+  const finding = (packageName: string) => npmFinding('RG-BACK', packageName);
 
   it('opens a resolved finding again (finding.new), and keeps a not_affected one ignored', async () => {
     const ids = await storedRepository(orm(), 'back');

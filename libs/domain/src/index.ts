@@ -45,6 +45,7 @@ export * from './dependency/purl';
 export * from './finding/finding-status';
 export * from './finding/vex-analysis';
 export * from './finding/vex-decision';
+export * from './finding/vex-statement-text';
 export * from './audit/actor-type';
 export * from './repository/repo-coordinates';
 export * from './scan/manifest-source.port';

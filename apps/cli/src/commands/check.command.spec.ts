@@ -338,10 +338,10 @@ describe('repoguard check', () => {
         { type: 'operating-system', name: 'debian' },
       ];
       // Named as a tool names it, not *.cdx.json: --sbom tells the format from the content.
-      writeFileSync(
-        path.join(dir, 'image-bom.json'),
-        JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components }, null, 2),
-      );
+      const bom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components }, null, 2);
+      writeFileSync(path.join(dir, 'image-bom.json'), bom);
+      mkdirSync(path.join(dir, 'vendor'));
+      writeFileSync(path.join(dir, 'vendor', 'image.cdx.json'), bom);
       writeFileSync(
         path.join(dir, 'image.spdx'),
         JSON.stringify({
@@ -364,34 +364,38 @@ describe('repoguard check', () => {
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('checks a CycloneDX file whatever its name, and reports it under that name', async () => {
-      const bom = path.join(dir, 'image-bom.json');
-      const { code, out } = await run([
-        'check',
-        '--sbom',
-        bom,
-        '--advisories',
-        path.join(dir, 'osv'),
-        '--format',
-        'json',
-      ]);
-      const report = JSON.parse(out) as { status: string; complete: boolean; results: JsonResult[] };
-      expect(report).toMatchObject({ status: 'FAIL', complete: true });
-      expect(report.results).toHaveLength(1);
-      expect(report.results[0]).toMatchObject({
-        manifest_path: bom,
-        findings: [
-          expect.objectContaining({
-            name: 'lodash',
-            version: '4.17.15',
-            vulnerability_id: 'GHSA-test-lodash',
-          }),
-        ],
-        diagnostics: [expect.objectContaining({ code: 'NO_PURL' })],
-      });
-      expect(report.results[0]?.dependencies.map((d) => d.name)).toEqual(['lodash', 'left-pad']);
-      expect(code).toBe(1);
-    });
+    // vendor/: a directory a repository scan skips; a file named on the command line is read.
+    it.each(['image-bom.json', 'vendor/image.cdx.json'])(
+      'checks a CycloneDX file whatever its name or directory (%s), and reports it under that name',
+      async (name) => {
+        const bom = path.join(dir, name);
+        const { code, out } = await run([
+          'check',
+          '--sbom',
+          bom,
+          '--advisories',
+          path.join(dir, 'osv'),
+          '--format',
+          'json',
+        ]);
+        const report = JSON.parse(out) as { status: string; complete: boolean; results: JsonResult[] };
+        expect(report).toMatchObject({ status: 'FAIL', complete: true });
+        expect(report.results).toHaveLength(1);
+        expect(report.results[0]).toMatchObject({
+          manifest_path: bom,
+          findings: [
+            expect.objectContaining({
+              name: 'lodash',
+              version: '4.17.15',
+              vulnerability_id: 'GHSA-test-lodash',
+            }),
+          ],
+          diagnostics: [expect.objectContaining({ code: 'NO_PURL' })],
+        });
+        expect(report.results[0]?.dependencies.map((d) => d.name)).toEqual(['lodash', 'left-pad']);
+        expect(code).toBe(1);
+      },
+    );
 
     it('checks an SPDX file, beside manifests, in every output format', async () => {
       const spdx = path.join(dir, 'image.spdx');

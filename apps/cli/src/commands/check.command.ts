@@ -250,7 +250,7 @@ interface SbomFile {
 }
 
 function collectSboms(targets: readonly string[], cwd: string): SbomFile[] {
-  return targets.map((target) => {
+  return targets.map((target, i) => {
     const text = readIfFile(path.resolve(cwd, target));
     if (text === undefined) throw new UsageError(`--sbom ${target}: no such file`);
     const format = sniffSbomFormat(text);
@@ -259,9 +259,9 @@ function collectSboms(targets: readonly string[], cwd: string): SbomFile[] {
         `--sbom ${target} is not an SBOM RepoGuard reads (a CycloneDX JSON or XML BOM, or an SPDX JSON document)`,
       );
     const shown = displayPath(path.resolve(cwd, target), cwd);
-    // The parser is chosen by file name; `image-bom.json` is given the name its content says.
-    const named = parserFor(shown)?.id === parserFor(SBOM_FILE_NAMES[format])?.id;
-    return { file: { path: named ? shown : `${shown}#${SBOM_FILE_NAMES[format]}`, text }, shown };
+    // Parsed under the file name its content says, alone: the file's own path may be one a
+    // repository scan skips (vendor/, node_modules/) or a name no parser takes (image-bom.json).
+    return { file: { path: `--sbom ${i + 1}/${SBOM_FILE_NAMES[format]}`, text }, shown };
   });
 }
 
@@ -269,7 +269,7 @@ function reportedUnderOwnPaths(
   parsed: ParsedManifestFile[],
   sboms: readonly SbomFile[],
 ): ParsedManifestFile[] {
-  const shownAs = new Map(sboms.filter((s) => s.file.path !== s.shown).map((s) => [s.file.path, s.shown]));
+  const shownAs = new Map(sboms.map((s) => [s.file.path, s.shown]));
   if (shownAs.size === 0) return parsed;
   return parsed.map((file) => {
     const shown = shownAs.get(file.path);

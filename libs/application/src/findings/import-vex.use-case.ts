@@ -37,7 +37,7 @@ export interface VexImportResult {
   readonly documentId: string | null;
   /** Findings whose decision the document changed. */
   readonly applied: number;
-  /** Findings that already had the document's analysis (without an expiry). */
+  /** Findings that already had the document's analysis (an expiry it has is kept). */
   readonly unchanged: number;
   /** Statements that matched no current finding, or had no analysis; the first 100 are listed. */
   readonly unmatched: number;
@@ -98,7 +98,10 @@ export class ImportVex {
       for (const [findingId, { analysis, at }] of decided) {
         const finding = await stores.findingTriage.get(findingId);
         if (!finding || finding.status === 'fixed' || finding.status === 'withdrawn') continue;
-        if (sameAnalysis(finding.analysis, analysis) && !finding.decisionExpiresAt) {
+        // A decision the document states again is left as it is, its expiry included: rewriting it
+        // without one would make a time-boxed decision permanent. One past its expiry no longer holds.
+        const expiresAt = finding.decisionExpiresAt ?? null;
+        if (sameAnalysis(finding.analysis, analysis) && (expiresAt === null || expiresAt > now)) {
           unchanged++;
           continue;
         }

@@ -185,6 +185,9 @@ describe('ImportSbom', () => {
     ['an empty name', '  ', undefined],
     ['a name too long', 'x'.repeat(101), undefined],
     ['a control character', 'a\u0007b', undefined],
+    ['a bidi override', 'invoice\u202Etxt.exe', undefined],
+    ['a zero-width character', 'base\u200Bimage', undefined],
+    ['a bidi mark in the document’s own name', undefined, { name: 'portal\u200F' }],
   ])('refuses %s, naming name, before storing anything', async (_, name, root) => {
     const { useCase, stored, projects } = setUp();
     const outcome = await refusal(
@@ -193,6 +196,38 @@ describe('ImportSbom', () => {
     expect(outcome).toStrictEqual({ code: 'REQUEST_INVALID', fields: ['name'] });
     expect(stored).toStrictEqual([]);
     expect(projects.rows).toStrictEqual([]);
+  });
+
+  it('names the project in NFC: the same name in another normal form is the same project', async () => {
+    const { useCase, projects } = setUp();
+    await useCase.execute({ caller: CALLER, document: cdx({ name: 'caf\u00e9' }) });
+    const second = await useCase.execute({
+      caller: CALLER,
+      document: cdx({ name: 'x' }),
+      name: 'cafe\u0301',
+    });
+    expect(projects.rows.map((r) => r.name)).toStrictEqual(['caf\u00e9']);
+    expect(second.created).toBe(false);
+  });
+
+  it('refuses an upload to a disabled project (409 REPO_DISABLED) before storing or recording it', async () => {
+    const { useCase, projects, uploads, stored, requested } = setUp();
+    projects.add({
+      orgId: 'org-1',
+      provider: 'sbom',
+      owner: 'sbom',
+      name: 'base-image',
+      defaultBranch: 'latest',
+    });
+    Object.assign(projects.rows[0]!, { disabledAt: new Date(), disabledReason: 'disabled by an admin' });
+    await expect(
+      useCase.execute({ caller: CALLER, document: cdx({ name: 'base-image' }) }),
+    ).rejects.toMatchObject({
+      code: 'REPO_DISABLED',
+    });
+    expect(stored).toStrictEqual([]);
+    expect(uploads.rows).toStrictEqual([]);
+    expect(requested).toStrictEqual([]);
   });
 
   it('refuses what is not a readable SBOM, naming the field, before storing anything', async () => {

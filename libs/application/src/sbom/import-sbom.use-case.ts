@@ -1,4 +1,5 @@
 import {
+  ConflictError,
   describeSbom,
   UniqueViolationError,
   ValidationError,
@@ -49,6 +50,11 @@ export class ImportSbom {
   async execute(command: ImportSbomCommand): Promise<SbomImported> {
     const described = describeSbom(textOf(command.document));
     const name = projectName(command.name, described);
+    // A disabled project takes no upload: refused before the document is stored, so nothing of
+    // it is left behind to become the project's newest snapshot (checked again when recorded).
+    await this.uow.read(command.caller.scope, async ({ repositories }) =>
+      refuseDisabled(await repositories.findSbomProject(command.caller.orgId, name)),
+    );
     const sha256 = await this.documents.store(command.document);
     const { repo, upload, created } = await this.record(command, described, name, sha256).catch(
       (error: unknown) => {
@@ -70,7 +76,7 @@ export class ImportSbom {
   private record(command: ImportSbomCommand, described: SbomDescription, name: string, sha256: string) {
     const { caller } = command;
     return this.uow.transaction(caller.scope, async ({ repositories, sbomUploads, audit }) => {
-      const existing = await repositories.findSbomProject(caller.orgId, name);
+      const existing = refuseDisabled(await repositories.findSbomProject(caller.orgId, name));
       const repo =
         existing ??
         repositories.add({
@@ -119,6 +125,17 @@ export class ImportSbom {
   }
 }
 
+/** The project as RequestScan would refuse it (409 REPO_DISABLED), before anything is written. */
+function refuseDisabled(project: Repository | null): Repository | null {
+  if (project?.disabledAt) {
+    throw new ConflictError(
+      'REPO_DISABLED',
+      `${SBOM_PROJECT_OWNER}/${project.name} is ${project.disabledReason ?? 'disabled'}: it takes no upload`,
+    );
+  }
+  return project;
+}
+
 function textOf(document: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(document);
@@ -136,10 +153,15 @@ const documentName = (d: SbomDescription) =>
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// Format characters (bidi overrides and marks, zero-width ones) make a name read as another.
+const FORMAT = /\p{Cf}/u;
 
-/** The name given, else what the document describes; at most 100 printable characters. */
+/**
+ * The name given, else what the document describes; NFC, so one name in two normal forms is one
+ * project; at most 100 printable characters, none of them a format character.
+ */
 function projectName(given: string | undefined, described: SbomDescription): string {
-  const name = (given ?? documentName(described) ?? '').trim();
+  const name = (given ?? documentName(described) ?? '').normalize('NFC').trim();
   const problem =
     name === ''
       ? given === undefined
@@ -149,7 +171,9 @@ function projectName(given: string | undefined, described: SbomDescription): str
         ? `must be at most ${MAX_NAME_LENGTH} characters${given === undefined ? ' (the SBOM’s own is longer: give ?name=)' : ''}`
         : CONTROL.test(name)
           ? 'must not contain control characters'
-          : undefined;
+          : FORMAT.test(name)
+            ? `must not contain format characters (bidi or zero-width)${given === undefined ? ' (the SBOM’s own does: give ?name=)' : ''}`
+            : undefined;
   if (problem) throw new ValidationError(`name ${problem}`, [{ field: 'name', problem }], 'REQUEST_INVALID');
   return name;
 }

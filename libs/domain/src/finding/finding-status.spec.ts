@@ -43,6 +43,21 @@ describe('reappearedFindingStatus', () => {
     expect(reappearedFindingStatus({ triageStatus: 'open', triageExpiresAt: null }, NOW)).toBe('open');
     expect(reappearedFindingStatus({ triageStatus: null, triageExpiresAt: null }, NOW)).toBe('open');
   });
+
+  it('opens a finding decided resolved: it was said to be fixed, and it is back', () => {
+    expect(
+      reappearedFindingStatus(
+        { triageStatus: 'ignored', triageState: 'resolved', triageExpiresAt: null },
+        NOW,
+      ),
+    ).toBe('open');
+    expect(
+      reappearedFindingStatus(
+        { triageStatus: 'ignored', triageState: 'not_affected', triageExpiresAt: null },
+        NOW,
+      ),
+    ).toBe('ignored');
+  });
 });
 
 describe('closedFindingStatus', () => {

@@ -1,3 +1,5 @@
+import type { VexState } from './vex-analysis';
+
 /**
  * Open and ignored findings are in the repository; fixed and withdrawn ones stay on record: fixed
  * when the dependency moved on, withdrawn when the advisory's source took the advisory back.
@@ -28,13 +30,22 @@ export function effectiveFindingStatus(
 
 /**
  * The status of a fixed or withdrawn finding that a later scan sees again: the triage decision it
- * had applies again while it holds (the findings sync applies the same rule in SQL).
+ * had applies again while it holds, except `resolved` (it was said to be fixed, and it is back: a
+ * regression is open). The findings sync applies the same rule in SQL.
  */
 export function reappearedFindingStatus(
-  triage: { readonly triageStatus: TriageStatus | null; readonly triageExpiresAt: Date | null },
+  triage: {
+    readonly triageStatus: TriageStatus | null;
+    readonly triageState?: VexState | null;
+    readonly triageExpiresAt: Date | null;
+  },
   now: Date,
 ): TriageStatus {
-  return triage.triageStatus === 'ignored' && ignoreHolds(triage.triageExpiresAt, now) ? 'ignored' : 'open';
+  return triage.triageStatus === 'ignored' &&
+    triage.triageState !== 'resolved' &&
+    ignoreHolds(triage.triageExpiresAt, now)
+    ? 'ignored'
+    : 'open';
 }
 
 /**

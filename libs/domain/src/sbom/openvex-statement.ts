@@ -1,4 +1,10 @@
-import type { VexAnalysis, VexJustification, VexResponse } from '../finding/vex-analysis';
+import type { VexAnalysis, VexJustification } from '../finding/vex-analysis';
+import {
+  actionStatement,
+  clippedVexDetail,
+  falsePositiveStatement,
+  NO_DETAIL_STATEMENT,
+} from '../finding/vex-statement-text';
 
 export const OPENVEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
 export type OpenVexStatus = (typeof OPENVEX_STATUSES)[number];
@@ -36,21 +42,14 @@ export const OPENVEX_JUSTIFICATION: Readonly<Record<VexJustification, OpenVexJus
   protected_by_mitigating_control: 'inline_mitigations_already_exist',
 };
 
-const RESPONSE_TEXT: Readonly<Record<VexResponse, string>> = {
-  can_not_fix: 'cannot be fixed',
-  will_not_fix: 'will not be fixed',
-  update: 'update to a fixed version',
-  rollback: 'roll back to an unaffected version',
-  workaround_available: 'a workaround is available',
-};
-
 /**
  * A decision (CycloneDX analysis) as OpenVEX states it. No decision, or `in_triage`, is
  * `under_investigation`; `false_positive` is `not_affected` (the advisory's code is not in this
  * component); `resolved` is `fixed`; `exploitable` is `affected` with its responses as the action.
+ * The sentences (vex-statement-text) are those the VEX import reads back.
  */
 export function openVexVerdictOf(analysis: VexAnalysis | null): OpenVexVerdict {
-  const detail = analysis?.detail?.trim() || null;
+  const detail = clippedVexDetail(analysis?.detail);
   switch (analysis?.state) {
     case undefined:
     case 'in_triage':
@@ -59,24 +58,17 @@ export function openVexVerdictOf(analysis: VexAnalysis | null): OpenVexVerdict {
       return {
         status: 'not_affected',
         ...(analysis.justification ? { justification: OPENVEX_JUSTIFICATION[analysis.justification] } : {}),
-        ...(detail || !analysis.justification
-          ? { impactStatement: detail ?? 'Triaged as not affected; no detail was given.' }
-          : {}),
+        ...(detail || !analysis.justification ? { impactStatement: detail ?? NO_DETAIL_STATEMENT } : {}),
       };
     case 'false_positive':
       return {
         status: 'not_affected',
         justification: 'vulnerable_code_not_present',
-        impactStatement: `False positive: the advisory does not apply to this component${detail ? `. ${detail}` : '.'}`,
+        impactStatement: falsePositiveStatement(detail),
       };
     case 'resolved':
       return { status: 'fixed', ...(detail ? { statusNotes: detail } : {}) };
-    case 'exploitable': {
-      const responses = analysis.responses.map((r) => RESPONSE_TEXT[r]);
-      const action = [responses.length > 0 ? `Response: ${responses.join('; ')}.` : null, detail]
-        .filter((part): part is string => part !== null)
-        .join(' ');
-      return { status: 'affected', actionStatement: action || 'Affected; no response was recorded yet.' };
-    }
+    case 'exploitable':
+      return { status: 'affected', actionStatement: actionStatement(analysis.responses, detail) };
   }
 }

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { ValidationError } from '../errors';
-import { parseVexDocument, productMatches, productOf, VEX_DOCUMENT_LIMITS } from './vex-document';
+import { VEX_DETAIL_MAX_LENGTH } from '../finding/vex-decision';
+import { toPurl } from '../dependency/purl';
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+import {
+  parseVexDocument,
+  productMatches,
+  productOf,
+  VEX_DOCUMENT_LIMITS,
+  type VexProduct,
+} from './vex-document';
 
 const SERIAL = 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79';
 
@@ -238,6 +247,64 @@ describe('an OpenVEX document', () => {
   });
 });
 
+describe('free text', () => {
+  it('longer than a detail may be is cut with an ellipsis, not a reason to refuse the document', () => {
+    const text = 'x'.repeat(5000);
+    const cut = `${'x'.repeat(VEX_DETAIL_MAX_LENGTH - 1)}…`;
+    const [openVex] = parseVexDocument(
+      openvex([
+        { vulnerability: { name: 'CVE-1' }, products: [], status: 'not_affected', impact_statement: text },
+      ]),
+    ).statements;
+    expect(openVex!.analysis).toEqual(expect.objectContaining({ state: 'not_affected', detail: cut }));
+    const [cdx] = parseVexDocument(
+      cyclonedx([{ id: 'CVE-1', analysis: { state: 'in_triage', detail: text } }]),
+    ).statements;
+    expect(cdx!.analysis!.detail).toBe(cut);
+  });
+
+  it('reads back the export’s words for what OpenVEX has no field for: false_positive and responses', () => {
+    const [fp, responded, foreign] = parseVexDocument(
+      openvex([
+        {
+          vulnerability: { name: 'CVE-1' },
+          products: [],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_present',
+          impact_statement: 'False positive: the advisory does not apply to this component. wrong package',
+        },
+        {
+          vulnerability: { name: 'CVE-2' },
+          products: [],
+          status: 'affected',
+          action_statement: 'Response: update to a fixed version; cannot be fixed. next sprint',
+        },
+        {
+          vulnerability: { name: 'CVE-3' },
+          products: [],
+          status: 'affected',
+          action_statement: 'Response: pray. Upgrade when you can.',
+        },
+      ]),
+    ).statements;
+    expect(fp!.analysis).toEqual({
+      state: 'false_positive',
+      justification: null,
+      responses: [],
+      detail: 'wrong package',
+    });
+    expect(responded!.analysis).toEqual({
+      state: 'exploitable',
+      justification: null,
+      responses: ['update', 'can_not_fix'],
+      detail: 'next sprint',
+    });
+    expect(foreign!.analysis).toEqual(
+      expect.objectContaining({ responses: [], detail: 'Response: pray. Upgrade when you can.' }),
+    );
+  });
+});
+
 describe('products', () => {
   it('compare normalised: a versionless product is every version of its package', () => {
     expect(productMatches(productOf('pkg:npm/lodash')!, productOf('pkg:npm/lodash@4.17.20')!)).toBe(true);
@@ -254,6 +321,22 @@ describe('products', () => {
       true,
     );
     expect(productOf('not a purl')).toBeNull();
+  });
+
+  it('name each ecosystem’s packages as its purls and lock files do: npm and Packagist any case, Maven and Go as written', () => {
+    const finding = (ecosystem: Ecosystem, name: string) => productOf(toPurl(ecosystem, name, '1.0.0'))!;
+    const matches = (purl: string, f: VexProduct) => productMatches(productOf(purl)!, f);
+    expect(matches('pkg:npm/JSONStream@1.0.0', finding('npm', 'JSONStream'))).toBe(true);
+    expect(matches('pkg:npm/jsonstream@1.0.0', finding('npm', 'JSONStream'))).toBe(true);
+    expect(matches('pkg:npm/%40Angular/Core@1.0.0', finding('npm', '@angular/core'))).toBe(true);
+    expect(matches('pkg:composer/Monolog/Monolog@1.0.0', finding('Packagist', 'monolog/monolog'))).toBe(true);
+    expect(matches('pkg:pypi/Django_Rest.Framework@1.0.0', finding('PyPI', 'django-rest-framework'))).toBe(
+      true,
+    );
+    expect(matches('pkg:maven/org.example/Lib@1.0.0', finding('Maven', 'org.example:lib'))).toBe(false);
+    expect(matches('pkg:golang/github.com/Azure/sdk@1.0.0', finding('Go', 'github.com/azure/sdk'))).toBe(
+      false,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { canonicalAdvisoryId } from '../advisory/advisory-id';
 import { ValidationError } from '../errors';
 import type { VexAnalysis, VexJustification } from '../finding/vex-analysis';
-import { checkedVexAnalysis, vexDecisionProblems, VEX_DETAIL_MAX_LENGTH } from '../finding/vex-decision';
+import { checkedVexAnalysis, vexDecisionProblems } from '../finding/vex-decision';
+import { clippedVexDetail, readActionStatement, readImpactStatement } from '../finding/vex-statement-text';
 import { isObject } from '../shared/is-object';
 
 /** What one document may hold: the body limit bounds the bytes, these bound the work. */
@@ -13,6 +14,10 @@ export const VEX_DOCUMENT_LIMITS = {
   idLength: 256,
   refLength: 2048,
 } as const;
+
+// Free text (a detail, an impact or action statement) is never a reason to refuse a document: the
+// body's size bounds it, and what is longer than a detail may be is cut (clippedVexDetail).
+const FREE_TEXT = Number.POSITIVE_INFINITY;
 
 /** A package a statement is about: `type/namespace/name` as compared, and its version (null: every version). */
 export interface VexProduct {
@@ -153,7 +158,7 @@ function cycloneDxAnalysis(analysis: Record<string, unknown>, at: string, read: 
     responses: read
       .optionalArray(analysis['response'], `${at}.response`, 10)
       .map((response, r) => read.string(response, `${at}.response[${r}]`)),
-    detail: read.optionalString(analysis['detail'], `${at}.detail`, VEX_DETAIL_MAX_LENGTH),
+    detail: clippedVexDetail(read.optionalString(analysis['detail'], `${at}.detail`, FREE_TEXT)),
   };
   return checked(input, (name) => `${at}.${name}`);
 }
@@ -235,19 +240,31 @@ function parseOpenVex(body: Record<string, unknown>, read: Reader): ParsedVexDoc
         : status === 'not_affected'
           ? 'impact_statement'
           : 'status_notes';
-    const detail = read.optionalString(statement[detailField], `${at}.${detailField}`, VEX_DETAIL_MAX_LENGTH);
+    const text = read.optionalString(statement[detailField], `${at}.${detailField}`, FREE_TEXT);
     const FIELDS: Record<string, string> = { state: 'status', detail: detailField };
     const analysis = checked(
-      {
-        state,
-        justification: justification === null ? null : OPENVEX_JUSTIFICATIONS[justification]!,
-        detail,
-      },
+      openVexDecision(state, justification === null ? null : OPENVEX_JUSTIFICATIONS[justification]!, text),
       (field) => `${at}.${FIELDS[field] ?? field}`,
     );
     return { at, vulnerability: name, ids: idsOf(name, aliases), products: unique(products), analysis };
   });
   return { format: 'openvex', documentId, statements };
+}
+
+/**
+ * A statement's decision, reading back what RepoGuard's own export says in words: its false
+ * positive impact statement is false_positive (whatever the justification it had to give), its
+ * `Response: …` action statement the responses of exploitable.
+ */
+function openVexDecision(state: string, justification: VexJustification | null, text: string | null) {
+  if (state === 'not_affected') {
+    const impact = readImpactStatement(text);
+    return impact.falsePositive
+      ? { state: 'false_positive', detail: impact.detail }
+      : { state, justification, detail: impact.detail };
+  }
+  if (state === 'exploitable') return { state, justification, ...readActionStatement(text) };
+  return { state, justification, detail: clippedVexDetail(text) };
 }
 
 function openVexVulnerability(value: unknown, at: string, read: Reader): { name: string; aliases: string[] } {
@@ -309,8 +326,20 @@ function unique(products: readonly VexProduct[]): VexProduct[] {
 }
 
 /**
- * A purl as compared: type lower case, namespace and name decoded (a PyPI name normalised as PEP
- * 503 does), version as given; qualifiers and subpath left out. Null when it is not a purl.
+ * How each purl type's names compare, as the purl spec and the ecosystem's registry name them (and
+ * toPurl writes them): npm and Packagist names in any case, PyPI's as PEP 503 normalises them;
+ * Maven, Go, Cargo and RubyGems names as written.
+ */
+const NAME_NORMALISERS: Readonly<Record<string, (segment: string) => string>> = {
+  npm: (s) => s.toLowerCase(),
+  composer: (s) => s.toLowerCase(),
+  pypi: (s) => s.toLowerCase().replace(/[-_.]+/g, '-'),
+};
+
+/**
+ * A purl as compared: type lower case, namespace and name decoded and normalised as the type's
+ * registry compares names (NAME_NORMALISERS), version as given; qualifiers and subpath left out.
+ * Null when it is not a purl.
  */
 export function productOf(purl: string): VexProduct | null {
   if (!/^pkg:/i.test(purl)) return null;
@@ -323,16 +352,10 @@ export function productOf(purl: string): VexProduct | null {
   try {
     const decoded = segments.map(decodeURIComponent);
     const type = decoded[0]!.toLowerCase();
-    const name =
-      type === 'pypi'
-        ? decoded
-            .at(-1)!
-            .toLowerCase()
-            .replace(/[-_.]+/g, '-')
-        : decoded.at(-1)!;
+    const normalise = NAME_NORMALISERS[type] ?? ((s: string) => s);
     const version = at > slash ? decodeURIComponent(rest.slice(at + 1)) : '';
     return {
-      base: [type, ...decoded.slice(1, -1), name].join('/'),
+      base: [type, ...decoded.slice(1).map(normalise)].join('/'),
       version: version === '' ? null : version,
     };
   } catch {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { DesiredFinding } from '@repoguard/domain';
 import { OrganizationEntity, RepositoryEntity } from './entities';
 import { createMikroOrmConfig } from './mikro-orm.config';
 
@@ -29,3 +30,16 @@ export async function storedRepository(
   await em.flush();
   return { orgId: org.id, repoId: repo.id };
 }
+
+/** A HIGH finding of `packageName`@1.0.0 in package-lock.json, its advisory `<prefix>-<packageName>`. */
+export const npmFinding = (prefix: string, packageName: string): DesiredFinding => ({
+  ecosystem: 'npm',
+  packageName,
+  version: '1.0.0',
+  manifestPath: 'package-lock.json',
+  vulnerabilityId: `${prefix}-${packageName}`,
+  aliases: [],
+  severity: 'HIGH',
+  cvssScore: null,
+  fixedVersions: ['2.0.0'],
+});

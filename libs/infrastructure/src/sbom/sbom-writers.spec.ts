@@ -1,4 +1,11 @@
-import { buildInventory, type Inventory, type VexAnalysis } from '@repoguard/domain';
+import {
+  buildInventory,
+  parseVexDocument,
+  VEX_DETAIL_MAX_LENGTH,
+  type Inventory,
+  type InventoryInput,
+  type VexAnalysis,
+} from '@repoguard/domain';
 import { cycloneDxErrors, openVexErrors, spdxErrors } from '../../../../test/support/sbom-schemas';
 import { CycloneDxSbomWriter } from './cyclonedx-sbom-writer';
 import { CycloneDxVexWriter } from './cyclonedx-vex-writer';
@@ -26,7 +33,7 @@ const finding = (vulnerabilityId: string, packageName: string, version: string, 
   analysis: a,
 });
 
-const inventory: Inventory = buildInventory({
+const INPUT: InventoryInput = {
   documentId: SCAN_ID,
   timestamp: new Date('2026-12-01T10:00:00.000Z'),
   tool: { name: 'RepoGuard', version: '0.1.0' },
@@ -88,7 +95,8 @@ const inventory: Inventory = buildInventory({
     finding('GHSA-fixed', 'qs', '6.7.0', analysis('resolved')),
     finding('GHSA-exploitable', 'express', '4.17.1', analysis('exploitable', { responses: ['update'] })),
   ],
-});
+};
+const inventory: Inventory = buildInventory(INPUT);
 
 interface CdxComponent {
   'bom-ref': string;
@@ -352,5 +360,25 @@ describe('OpenVexWriter', () => {
       status: 'affected',
       action_statement: expect.any(String),
     });
+  });
+
+  it('is read back by the VEX import as the decisions it states, details of the longest kind included', () => {
+    const long = (word: string) =>
+      `${`${word} `.repeat(VEX_DETAIL_MAX_LENGTH).slice(0, VEX_DETAIL_MAX_LENGTH - 1)}.`;
+    const decided: [string, VexAnalysis][] = [
+      ['GHSA-triage', analysis('in_triage', { detail: long('looking') })],
+      ['GHSA-na', analysis('not_affected', { justification: 'code_not_reachable', detail: long('unused') })],
+      ['GHSA-fp-long', analysis('false_positive', { detail: long('wrong') })],
+      ['GHSA-fp-bare', analysis('false_positive')],
+      ['GHSA-exp', analysis('exploitable', { responses: ['update', 'will_not_fix'], detail: long('later') })],
+      ['GHSA-exp-bare', analysis('exploitable')],
+      ['GHSA-res', analysis('resolved', { detail: long('done') })],
+    ];
+    const exported = new OpenVexWriter().write(
+      buildInventory({ ...INPUT, findings: decided.map(([id, a]) => finding(id, 'qs', '6.7.0', a)) }),
+    );
+    expect(openVexErrors(exported)).toBeNull();
+    const imported = parseVexDocument(JSON.parse(exported));
+    expect(new Map(imported.statements.map((s) => [s.vulnerability, s.analysis]))).toEqual(new Map(decided));
   });
 });

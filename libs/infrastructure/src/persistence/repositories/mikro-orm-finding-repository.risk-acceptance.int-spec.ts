@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DesiredFinding } from '@repoguard/domain';
-import { ormPerSuite, storedRepository } from '../stored-repository.test-helper';
+import { npmFinding, ormPerSuite, storedRepository } from '../stored-repository.test-helper';
 import { MikroOrmFindingRepository } from './mikro-orm-finding-repository';
 
 // A risk accepted on a pull request's check (risk_acceptances) makes the default branch's finding,
@@ -8,17 +7,7 @@ import { MikroOrmFindingRepository } from './mikro-orm-finding-repository';
 describe('MikroOrmFindingRepository.sync with risk acceptances', () => {
   const orm = ormPerSuite();
 
-  const finding = (packageName: string): DesiredFinding => ({
-    ecosystem: 'npm',
-    packageName,
-    version: '1.0.0',
-    manifestPath: 'package-lock.json',
-    vulnerabilityId: `RG-RISK-${packageName}`,
-    aliases: [],
-    severity: 'HIGH',
-    cvssScore: null,
-    fixedVersions: ['2.0.0'],
-  });
+  const finding = (packageName: string) => npmFinding('RG-RISK', packageName);
 
   it('records an accepted finding ignored until the expiry, decided by who accepted it; others open', async () => {
     const ids = await storedRepository(orm(), 'risk');

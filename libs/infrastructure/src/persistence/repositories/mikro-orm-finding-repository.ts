@@ -75,7 +75,8 @@ export class MikroOrmFindingRepository implements FindingRepository {
           ...bornTriage(accepted.get(riskKey(f.vulnerabilityId, f.ecosystem, f.packageName)), input.now),
         }));
         // Unique on the finding's identity: a retry or a re-scan updates instead of duplicating.
-        // A finding that was closed and comes back takes its triage decision back while it holds
+        // A finding that was closed and comes back takes its triage decision back while it holds,
+        // unless the decision said it was resolved: a regression opens it, the decision dropped
         // (reappearedFindingStatus); an ignore past its expiry opens (effectiveFindingStatus). The
         // sync's time is excluded.last_seen: no bindings, the insert's literals may hold a '?'.
         const result = await trx.raw(
@@ -89,10 +90,12 @@ export class MikroOrmFindingRepository implements FindingRepository {
              status = case
                when findings.status in ('fixed', 'withdrawn') then
                  case when findings.triage_status = 'ignored'
+                   and findings.triage_state is distinct from 'resolved'
                    and (findings.triage_expires_at is null or findings.triage_expires_at > excluded.last_seen)
                  then 'ignored' else 'open' end
                when findings.status = 'ignored' and findings.triage_expires_at <= excluded.last_seen then 'open'
-               else findings.status end
+               else findings.status end,
+             ${CLEAR_REGRESSED_RESOLVED}
            returning ${FINDING_COLUMNS.join(', ')}, (xmax = 0) as inserted`,
         );
         for (const row of result.rows as (FindingRow & { inserted: boolean })[]) {
@@ -178,6 +181,25 @@ export async function currentFindings(em: EntityManager, repoId: string): Promis
       : [],
   );
 }
+
+/**
+ * A closed finding decided resolved that the sync sees again: the decision was wrong, so it is
+ * dropped as a person's reopen drops it (who decided, and when, stay).
+ */
+const REGRESSED_RESOLVED = `findings.status in ('fixed', 'withdrawn') and findings.triage_state = 'resolved'`;
+const CLEAR_REGRESSED_RESOLVED = Object.entries({
+  triage_status: `'open'`,
+  triage_state: 'null',
+  triage_justification: 'null',
+  triage_responses: 'null',
+  triage_reason: 'null',
+  triage_expires_at: 'null',
+})
+  .map(
+    ([column, value]) =>
+      `${column} = case when ${REGRESSED_RESOLVED} then ${value} else findings.${column} end`,
+  )
+  .join(', ');
 
 /** The columns of a finding an event needs, as the sync reads and returns them. */
 const FINDING_COLUMNS = [

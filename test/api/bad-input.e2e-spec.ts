@@ -1349,6 +1349,13 @@ const FINDING_BODY_CASES: BadInputCase[] = [
     ...invalid('status'),
   },
   {
+    name: 'triage state null',
+    method: 'PATCH',
+    path: '/findings/{finding}',
+    body: { state: null },
+    ...invalid('state'),
+  },
+  {
     name: 'ignore without a reason',
     method: 'PATCH',
     path: '/findings/{finding}',

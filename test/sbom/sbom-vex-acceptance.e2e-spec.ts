@@ -456,13 +456,12 @@ describe('SBOM and VEX acceptance (issue 20)', () => {
 
       const imported = await findings(target.ownerToken, projectId);
       expect(found(imported)).toEqual(found(decided));
-      // OpenVEX has no false_positive (it is not_affected, vulnerable_code_not_present, which comes
-      // back as code_not_present), no responses (exploitable's are words in action_statement, which
-      // comes back as the detail), and under_investigation for both in_triage and no decision.
+      // OpenVEX has no false_positive and no responses: the export says them in RepoGuard's own
+      // impact and action sentences, which the import reads back; under_investigation stands for
+      // both in_triage and no decision (which decision() reads as in_triage).
       const openVexCarries = (f: Finding) => {
         const d = decision(f);
-        if (d.state === 'false_positive') return { state: 'not_affected', justification: 'code_not_present' };
-        return { state: d.state, justification: d.justification };
+        return { state: d.state, justification: d.justification, responses: d.responses };
       };
       expect(byAdvisoryAndPurl(imported, openVexCarries)).toEqual(byAdvisoryAndPurl(decided, openVexCarries));
       const gamma = imported.find((f) => f.vulnerability.id === ROUND.exploitable.id)!;

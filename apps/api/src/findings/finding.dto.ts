@@ -117,7 +117,8 @@ export class TriageBody {
     description:
       '`ignored` is the VEX state not_affected with `reason` as its detail; `open` clears the analysis. Not with `state`',
   })
-  @IsOptional()
+  // Absent is allowed (a VEX state instead); null is not a decision.
+  @ValidateIf((body: TriageBody) => body.status !== undefined)
   @IsIn(['ignored', 'open'], { message: 'must be ignored or open' })
   status?: 'ignored' | 'open';
 
@@ -132,7 +133,7 @@ export class TriageBody {
     description:
       'A VEX decision instead of `status`: not_affected, false_positive and resolved leave the policy’s count (the finding lists as ignored); in_triage and exploitable keep it open',
   })
-  @IsOptional()
+  @ValidateIf((body: TriageBody) => body.state !== undefined)
   @IsIn(VEX_STATES, { message: `must be one of ${VEX_STATES.join(', ')}` })
   state?: string;
 

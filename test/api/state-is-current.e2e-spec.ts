@@ -279,9 +279,14 @@ describe('the repository state is current (issue 17.1)', () => {
     const answered = new Date();
     expect(ignored.status).toBe(200);
     const triage = ignored.body.triage as NonNullable<Finding['triage']>;
+    // An ignore is the VEX analysis not_affected, its reason the detail (issue 20).
     expect(triage).toEqual({
       status: 'ignored',
       reason: 'vendored, patched',
+      state: 'not_affected',
+      justification: null,
+      responses: [],
+      detail: 'vendored, patched',
       expires_at: null,
       decided_by: { type: 'api_key', id: key.body.id },
       decided_at: expect.any(String),

@@ -30,6 +30,7 @@ export * from './temporal/temporal-notification-delivery-starter';
 export * from './temporal/temporal-pull-request-check-starter';
 export * from './temporal/temporal-scan-run-lookup';
 export * from './temporal/advisory-sync-schedule';
+export * from './temporal/closed-channel-guard.interceptor';
 export * from './temporal/calendar-schedule';
 export * from './temporal/temporal-digest-scheduler';
 export * from './temporal/temporal-rescan-scheduler';

@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import {
   activeTracing,
   CorrelationIdClientInterceptor,
+  closableConnectionInterceptors,
   ensureAdvisorySyncSchedule,
   removeAdvisorySyncSchedule,
   resolveAdvisorySources,
@@ -20,20 +21,34 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config';
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
 
+/** Whether onApplicationShutdown has begun closing each connection this module made. */
+const closing = new WeakMap<Connection, { closed: boolean }>();
+
+/**
+ * Lazy: the API starts and reports Temporal as down rather than refusing to boot. The reconnect
+ * backoff is capped (gRPC's default grows to 2 min): after an outage, the scan request relay reaches
+ * a restored Temporal within seconds.
+ */
+export function createTemporalConnection(address: string): Connection {
+  const state = { closed: false };
+  const connection = Connection.lazy({
+    address,
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000, 'grpc.initial_reconnect_backoff_ms': 250 },
+    // Calls still in retry at shutdown (the boot-time Schedule reconciliations, a relay's start)
+    // end as CANCELLED instead of throwing from a timer once the channel is closed.
+    interceptors: closableConnectionInterceptors(() => state.closed),
+  });
+  closing.set(connection, state);
+  return connection;
+}
+
 @Global()
 @Module({
   providers: [
     {
       provide: TEMPORAL_CONNECTION,
       inject: [API_CONFIG],
-      // Lazy: the API starts and reports Temporal as down rather than refusing to boot. The
-      // reconnect backoff is capped (gRPC's default grows to 2 min): after an outage, the scan
-      // request relay reaches a restored Temporal within seconds.
-      useFactory: (config: ApiConfig) =>
-        Connection.lazy({
-          address: config.TEMPORAL_ADDRESS,
-          channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000, 'grpc.initial_reconnect_backoff_ms': 250 },
-        }),
+      useFactory: (config: ApiConfig) => createTemporalConnection(config.TEMPORAL_ADDRESS),
     },
     {
       provide: TEMPORAL_CLIENT,
@@ -67,39 +82,44 @@ export class TemporalModule implements OnApplicationBootstrap, OnApplicationShut
    * without Temporal (and says so in /health) rather than refusing to boot.
    */
   onApplicationBootstrap(): void {
+    void this.reconcileAdvisorySyncSchedule();
+  }
+
+  private async reconcileAdvisorySyncSchedule(): Promise<void> {
     const sources = resolveAdvisorySources(
       (this.config.ADVISORY_SYNC_SOURCES ?? '').split(','),
       this.config.OSV_EXPORT_BASE_URL,
     );
     if (sources.length === 0) {
-      removeAdvisorySyncSchedule(this.client).then(
-        (outcome) => {
-          if (outcome === 'deleted')
-            this.logger.log('advisory sync schedule removed: no ADVISORY_SYNC_SOURCES');
-        },
-        (error: unknown) =>
-          this.logger.warn(`advisory sync schedule not checked: ${(error as Error).message}`),
-      );
+      try {
+        if ((await removeAdvisorySyncSchedule(this.client)) === 'deleted')
+          this.logger.log('advisory sync schedule removed: no ADVISORY_SYNC_SOURCES');
+      } catch (error) {
+        this.logger.warn(`advisory sync schedule not checked: ${(error as Error).message}`);
+      }
       return;
     }
-    ensureAdvisorySyncSchedule(this.client, {
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      intervalHours: this.config.ADVISORY_SYNC_INTERVAL_HOURS,
-      input: {
-        sources,
-        scanTaskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        rematchTaskQueue: this.config.rematchTaskQueue,
-      },
-    }).then(
-      (outcome) =>
-        this.logger.log(
-          `advisory sync schedule ${outcome}: every ${this.config.ADVISORY_SYNC_INTERVAL_HOURS} h from ${sources.join(', ')}`,
-        ),
-      (error: unknown) => this.logger.warn(`advisory sync schedule not set: ${(error as Error).message}`),
-    );
+    try {
+      const outcome = await ensureAdvisorySyncSchedule(this.client, {
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        intervalHours: this.config.ADVISORY_SYNC_INTERVAL_HOURS,
+        input: {
+          sources,
+          scanTaskQueue: this.config.TEMPORAL_TASK_QUEUE,
+          rematchTaskQueue: this.config.rematchTaskQueue,
+        },
+      });
+      this.logger.log(
+        `advisory sync schedule ${outcome}: every ${this.config.ADVISORY_SYNC_INTERVAL_HOURS} h from ${sources.join(', ')}`,
+      );
+    } catch (error) {
+      this.logger.warn(`advisory sync schedule not set: ${(error as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    const state = closing.get(this.connection);
+    if (state) state.closed = true;
     await this.connection.close();
     // Nest re-raises SIGTERM once these hooks are done: the last chance to export buffered spans.
     await activeTracing()?.shutdown();

@@ -1,6 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { json, raw } from 'express';
+import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { configuredSecrets, createLogger, logLevelOf } from '@repoguard/infrastructure';
@@ -16,7 +16,7 @@ import { bodyParserErrors, inputSanity, jsonBodiesOnly } from './common/request-
 import type { ApiConfig } from './config/api.config';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { requestValidationError } from './errors/request-validation';
-import { VEX_BODY_LIMIT } from './findings/vex-import.controller';
+import { vexBodies } from './findings/vex-body.middleware';
 import { createApiDocument } from './openapi/api-document';
 import { AddressLimits } from './rate-limit/address-limits';
 import { preAuthLimit } from './rate-limit/pre-auth-limit.middleware';
@@ -68,9 +68,9 @@ export async function createApiApp(
   app.use(`/${API_PREFIX}/webhooks`, raw({ type: () => true, limit: '25mb' }));
   // SBOM uploads: JSON or XML, kept as bytes (stored as sent), up to SBOM_MAX_BYTES.
   app.use(`/${API_PREFIX}`, sbomBodies(config.SBOM_MAX_BYTES));
+  // A VEX document may be larger than any other request: bytes too, parsed by its use case.
+  app.use(`/${API_PREFIX}`, vexBodies());
   app.use(`/${API_PREFIX}`, jsonBodiesOnly);
-  // A VEX document may be larger than any other request (the parser bounds its statements).
-  app.use(`/${API_PREFIX}/repos/:repo_id/vex`, json({ limit: VEX_BODY_LIMIT }));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   app.use(inputSanity);

@@ -62,32 +62,56 @@ function shownType(value: string | undefined): string {
  * recursively).
  */
 export function inputSanity(request: Request, response: Response, next: NextFunction): void {
-  const problem = scan(request.body, '', 0) ?? scan(request.query, '', 0);
-  if (!problem) return next();
+  const found = scan(request.body, 0) ?? scan(request.query, 0);
+  if (!found) return next();
+  const problem = { field: fieldOf(found.at), problem: found.problem };
   const { status, body } = filter.toResponse(
     new ValidationError(`Invalid request: check ${problem.field}`, [problem], 'REQUEST_INVALID'),
   );
   response.status(status).json(body);
 }
 
-function scan(value: unknown, field: string, depth: number): { field: string; problem: string } | null {
+/** A problem and the keys leading to it, innermost first (pushed while unwinding). */
+interface Found {
+  readonly at: (string | number)[];
+  readonly problem: string;
+}
+
+// One pass reading each value once: the path is put together only for the value at fault, since
+// a path string per value costs its depth times the key lengths above it, for every value.
+function scan(value: unknown, depth: number): Found | null {
   if (Buffer.isBuffer(value)) return null; // a raw body (webhooks): its own route reads and checks it
   if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? { field: field || 'body', problem: 'must not contain NUL characters' }
-      : null;
+    return value.includes('\u0000') ? { at: [], problem: 'must not contain NUL characters' } : null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  if (depth >= MAX_DEPTH)
-    return { field: field || 'body', problem: `must not be nested deeper than ${MAX_DEPTH} levels` };
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item, i) => [`${field}[${i}]`, item])
-    : Object.entries(value).map(([key, item]) => [field ? `${field}.${key}` : key, item]);
-  for (const [path, item] of entries) {
-    if (path.includes('\u0000'))
-      return { field: field || 'body', problem: 'keys must not contain NUL characters' };
-    const found = scan(item, path, depth + 1);
-    if (found) return found;
+  if (depth >= MAX_DEPTH) return { at: [], problem: `must not be nested deeper than ${MAX_DEPTH} levels` };
+  if (Array.isArray(value)) {
+    for (let i = 0, length = value.length; i < length; i++) {
+      const found = scan(value[i], depth + 1);
+      if (found) return within(found, i);
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000')) return { at: [], problem: 'keys must not contain NUL characters' };
+    const found = scan((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return within(found, key);
   }
   return null;
+}
+
+function within(found: Found, key: string | number): Found {
+  found.at.push(key);
+  return found;
+}
+
+function fieldOf(at: readonly (string | number)[]): string {
+  let field = '';
+  for (let i = at.length - 1; i >= 0; i--) {
+    const key = at[i]!;
+    field = typeof key === 'number' ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+  }
+  return field || 'body';
 }

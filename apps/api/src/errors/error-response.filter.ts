@@ -29,6 +29,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   REQUEST_INVALID: HttpStatus.BAD_REQUEST,
   MALFORMED_JSON: HttpStatus.BAD_REQUEST,
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  UNSUPPORTED_ENCODING: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   // A channel's URL or SMTP host pointing inside the network: as malformed as any other bad field.
   NOTIFICATION_ADDRESS_FORBIDDEN: HttpStatus.BAD_REQUEST,
   // A VEX decision's fields that do not go together, a VEX document that is not one: malformed too.

@@ -13,16 +13,13 @@ import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { VexImportDto } from './vex-import.dto';
 
-/** How large a VEX document may be (other routes take 1 MB): thousands of statements fit. */
-export const VEX_BODY_LIMIT = '10mb';
-
 @ApiTags('findings')
 @Controller()
 export class VexImportController {
   constructor(private readonly importVex: ImportVex) {}
 
-  // The body is a whole VEX document in one of two standard shapes: the domain's parser checks it
-  // (naming the path of what is wrong), not a DTO.
+  // The body is a whole VEX document in one of two standard shapes, kept as bytes (vexBodies): the
+  // use case parses and checks it (naming the path of what is wrong), not a DTO.
   @Post('repos/:repo_id/vex')
   @HttpCode(200)
   @Requires('findings.triage', 'repo_param')
@@ -46,12 +43,13 @@ export class VexImportController {
   async import(
     @Access() access: RequestAccess,
     @Param('repo_id') repoId: string,
-    @Body() document: Record<string, unknown>,
+    @Body() body: unknown,
   ): Promise<VexImportDto> {
     const result = await this.importVex.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
-      document,
+      // The body middleware keeps this route's body as bytes; anything else is no document.
+      document: Buffer.isBuffer(body) ? new Uint8Array(body) : new Uint8Array(),
     });
     return {
       format: result.format,

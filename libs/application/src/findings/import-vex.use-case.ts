@@ -2,7 +2,7 @@ import {
   canonicalAdvisoryId,
   isEcosystem,
   NotFoundError,
-  parseVexDocument,
+  parseVexJson,
   productMatches,
   productOf,
   toPurl,
@@ -13,6 +13,7 @@ import {
   type VexAnalysis,
   type VexProduct,
   type VexStatement,
+  ValidationError,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
@@ -21,8 +22,8 @@ import { cancelSupersededExpiryTimer, recordTriageDecision, type TriageExpiry } 
 export interface ImportVexCommand {
   readonly caller: Caller;
   readonly repoId: string;
-  /** The parsed JSON body, not yet trusted: parseVexDocument checks it. */
-  readonly document: unknown;
+  /** The body as sent, not yet trusted: parsed here, once the caller may triage, and checked. */
+  readonly document: Uint8Array;
 }
 
 /** A statement that changed nothing: no analysis to apply, or no current finding it is about. */
@@ -71,7 +72,7 @@ export class ImportVex {
   ) {}
 
   async execute({ caller, repoId, document }: ImportVexCommand): Promise<VexImportResult> {
-    const parsed = parseVexDocument(document);
+    const parsed = parseVexJson(textOf(document));
     const { result, superseded } = await this.uow.transaction(caller.scope, async (stores) => {
       const repo = await stores.repositories.get(repoId);
       if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
@@ -131,6 +132,18 @@ export class ImportVex {
     });
     for (const { id, expiresAt } of superseded) await cancelSupersededExpiryTimer(this.expiry, id, expiresAt);
     return result;
+  }
+}
+
+function textOf(document: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(document);
+  } catch {
+    throw new ValidationError(
+      'The VEX document is not UTF-8 text',
+      [{ field: 'body', problem: 'must be UTF-8 text' }],
+      'VEX_INVALID',
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { toPurl } from '../dependency/purl';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import {
   parseVexDocument,
+  parseVexJson,
   productMatches,
   productOf,
   VEX_DOCUMENT_LIMITS,
@@ -337,6 +338,51 @@ describe('products', () => {
     expect(matches('pkg:golang/github.com/Azure/sdk@1.0.0', finding('Go', 'github.com/azure/sdk'))).toBe(
       false,
     );
+  });
+});
+
+describe('a document as JSON text', () => {
+  const refusal = (text: string) => {
+    try {
+      parseVexJson(text);
+    } catch (error) {
+      if (error instanceof ValidationError) return [error.code, error.details];
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  it('parses and checks it in one call', () => {
+    const vex = cyclonedx([
+      { id: 'CVE-2021-1', analysis: { state: 'resolved' }, affects: [{ ref: 'pkg:npm/a@1' }] },
+    ]);
+    expect(parseVexJson(JSON.stringify(vex))).toEqual(parseVexDocument(vex));
+    expect(refusal('{"bomFormat": "CycloneDX",')).toEqual([
+      'VEX_INVALID',
+      [{ field: 'body', problem: 'must be a JSON document' }],
+    ]);
+  });
+
+  // JSON.parse slows down more than linearly on nesting millions deep; no VEX nests past a dozen.
+  it('refuses nesting deeper than any VEX document before parsing it', () => {
+    const deep = `{"bomFormat": "CycloneDX", "x": ${'['.repeat(65)}${']'.repeat(65)}}`;
+    expect(refusal(deep)).toEqual([
+      'VEX_INVALID',
+      [{ field: 'body', problem: 'must not be nested deeper than 64 levels' }],
+    ]);
+    expect(refusal(`{"x": "${'['.repeat(100)}"}`)).not.toContainEqual([
+      { field: 'body', problem: expect.stringContaining('nested') },
+    ]);
+  });
+
+  it('refuses NUL characters in what it keeps', () => {
+    const vex = cyclonedx([
+      { id: 'CVE-2021-1', analysis: { state: 'resolved', detail: 'a\u0000b' }, affects: [] },
+    ]);
+    expect(refusal(JSON.stringify(vex))).toEqual([
+      'VEX_INVALID',
+      [{ field: 'vulnerabilities[0].analysis.detail', problem: 'must not contain NUL characters' }],
+    ]);
   });
 });
 

@@ -164,6 +164,7 @@ export * from './pull-request/pull-request-event';
 export * from './pull-request/pull-request-check-starter.port';
 export * from './pull-request/compare-pull-request-findings';
 export * from './vex/vex-document';
+export * from './vex/vex-matching';
 export * from './sbom/sbom-inventory';
 export * from './sbom/snapshot-findings';
 export * from './sbom/openvex-statement';

@@ -1,18 +1,18 @@
 import {
   canonicalAdvisoryId,
   isEcosystem,
+  matchVexStatements,
   NotFoundError,
   parseVexJson,
-  productMatches,
   productOf,
   toPurl,
   type Clock,
   type ListedFinding,
   type Stores,
   type UnitOfWork,
+  type UnmatchedVexStatement,
   type VexAnalysis,
-  type VexProduct,
-  type VexStatement,
+  type VexMatchable,
   ValidationError,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
@@ -24,13 +24,6 @@ export interface ImportVexCommand {
   readonly repoId: string;
   /** The body as sent, not yet trusted: parsed here, once the caller may triage, and checked. */
   readonly document: Uint8Array;
-}
-
-/** A statement that changed nothing: no analysis to apply, or no current finding it is about. */
-export interface UnmatchedVexStatement {
-  readonly at: string;
-  readonly vulnerability: string;
-  readonly reason: 'no_analysis' | 'no_finding';
 }
 
 export interface VexImportResult {
@@ -78,20 +71,7 @@ export class ImportVex {
       if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
       await stores.repositories.holdOutcome(repoId);
       const findings = await currentFindings(stores, repoId);
-      const unmatched: UnmatchedVexStatement[] = [];
-      const decided = new Map<string, { analysis: VexAnalysis; at: string }>();
-      for (const statement of parsed.statements) {
-        if (!statement.analysis) {
-          unmatched.push({ at: statement.at, vulnerability: statement.vulnerability, reason: 'no_analysis' });
-          continue;
-        }
-        const about = findingsOf(statement, findings);
-        if (about.length === 0) {
-          unmatched.push({ at: statement.at, vulnerability: statement.vulnerability, reason: 'no_finding' });
-        }
-        for (const finding of about)
-          decided.set(finding.id, { analysis: statement.analysis, at: statement.at });
-      }
+      const { decided, unmatched } = matchVexStatements(parsed.statements, findings);
       let applied = 0;
       let unchanged = 0;
       const superseded: { id: string; expiresAt: Date }[] = [];
@@ -147,15 +127,9 @@ function textOf(document: Uint8Array): string {
   }
 }
 
-interface ImportableFinding {
-  readonly id: string;
-  readonly ids: ReadonlySet<string>;
-  readonly product: VexProduct | null;
-}
-
 /** The repository's open and ignored findings, each with its advisory ids and its package as a purl. */
-async function currentFindings(stores: Stores, repoId: string): Promise<ImportableFinding[]> {
-  const findings: ImportableFinding[] = [];
+async function currentFindings(stores: Stores, repoId: string): Promise<VexMatchable[]> {
+  const findings: VexMatchable[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const { items, total } = await stores.findingQueries.page(
       { repoId, statuses: ['open', 'ignored'], sort: { key: 'first_seen', direction: 'asc' } },
@@ -166,20 +140,11 @@ async function currentFindings(stores: Stores, repoId: string): Promise<Importab
   }
 }
 
-function importable(f: ListedFinding): ImportableFinding {
+function importable(f: ListedFinding): VexMatchable {
   const purl = f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null);
   return {
     id: f.id,
     ids: new Set([f.vulnerabilityId, ...f.aliases].map(canonicalAdvisoryId)),
     product: purl ? productOf(purl) : null,
   };
-}
-
-function findingsOf(statement: VexStatement, findings: readonly ImportableFinding[]): ImportableFinding[] {
-  return findings.filter(
-    (f) =>
-      f.product !== null &&
-      statement.ids.some((id) => f.ids.has(id)) &&
-      statement.products.some((p) => productMatches(p, f.product!)),
-  );
 }

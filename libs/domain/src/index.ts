@@ -171,5 +171,6 @@ export * from './sbom/openvex-statement';
 export * from './sbom/sbom-writer.port';
 export * from './sbom/vex-writer.port';
 export * from './sbom/sbom-upload';
+export * from './sbom/sbom-describer.port';
 export * from './sbom/sbom-upload-repository.port';
 export * from './sbom/sbom-document-store.port';

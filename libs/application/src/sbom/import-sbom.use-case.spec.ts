@@ -1,5 +1,8 @@
 import {
+  describeSbom,
+  RateLimitedError,
   ValidationError,
+  type SbomDescriber,
   type NewRepository,
   type NewSbomUpload,
   type RepoRepository,
@@ -72,7 +75,7 @@ class Uploads implements SbomUploadRepository {
   }
 }
 
-function setUp() {
+function setUp(options: { describer?: SbomDescriber; concurrentUploadsPerOrg?: number } = {}) {
   const projects = new Projects();
   const uploads = new Uploads();
   const uow = new FakeUnitOfWork({
@@ -102,6 +105,7 @@ function setUp() {
         });
       },
     },
+    options,
   );
   return { useCase, projects, uploads, uow, stored, requested };
 }
@@ -247,5 +251,35 @@ describe('ImportSbom', () => {
       fields: ['body'],
     });
     expect(stored).toStrictEqual([]);
+  });
+
+  // The description runs where the describer runs it (a worker thread in the API), and an org
+  // uploading faster than it is described is told to come back rather than queued without end.
+  it('describes through its describer, and refuses an org more concurrent uploads than its cap with 429', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const described: string[] = [];
+    const describer: SbomDescriber = {
+      describe: async (text) => {
+        described.push(text);
+        await gate;
+        return describeSbom(text);
+      },
+    };
+    const { useCase } = setUp({ describer, concurrentUploadsPerOrg: 2 });
+    const other: OrgCaller = { ...CALLER, scope: { orgIds: ['org-2'] }, orgId: 'org-2' };
+    const upload = (caller: OrgCaller, name: string) => useCase.execute({ caller, document: cdx({ name }) });
+
+    const running = [upload(CALLER, 'a'), upload(CALLER, 'b'), upload(other, 'c')];
+    const busy = await upload(CALLER, 'd').catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(RateLimitedError);
+    expect(busy).toMatchObject({ code: 'SBOM_UPLOADS_BUSY', retryAfterSeconds: expect.any(Number) });
+    open();
+    expect((await Promise.all(running)).map((i) => i.repo.name)).toStrictEqual(['a', 'b', 'c']);
+    expect(described).toHaveLength(3);
+    // A slot is given back however the upload ended, a refusal included.
+    await refusal(upload(CALLER, 'x'.repeat(101)));
+    await upload(CALLER, 'e');
+    await upload(CALLER, 'f');
   });
 });

@@ -1,9 +1,11 @@
 import {
   ConflictError,
   describeSbom,
+  RateLimitedError,
   UniqueViolationError,
   ValidationError,
   type Repository,
+  type SbomDescriber,
   type SbomDescription,
   type SbomDocumentStore,
   type SbomUpload,
@@ -17,6 +19,17 @@ export const SBOM_PROJECT_OWNER = 'sbom';
 /** The "default branch" of an SBOM project: its newest upload. */
 export const SBOM_PROJECT_BRANCH = 'latest';
 const MAX_NAME_LENGTH = 100;
+/** Uploads of one org read at once; more are told to come back (each may hold 10 MB and a thread). */
+export const SBOM_UPLOADS_PER_ORG = 2;
+const RETRY_AFTER_SECONDS = 5;
+
+export interface ImportSbomOptions {
+  /** Where documents are described; in-process when absent (tests, tools without a request thread). */
+  readonly describer?: SbomDescriber;
+  readonly concurrentUploadsPerOrg?: number;
+}
+
+const inProcess: SbomDescriber = { describe: (text) => Promise.resolve(describeSbom(text)) };
 
 export interface ImportSbomCommand {
   readonly caller: OrgCaller;
@@ -41,14 +54,38 @@ export interface SbomImported {
  * `POST /repos/{id}/scan` requests one. The same bytes uploaded again are the same snapshot.
  */
 export class ImportSbom {
+  /** Uploads under way per org, in this process. */
+  private readonly running = new Map<string, number>();
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly documents: SbomDocumentStore,
     private readonly scans: Pick<RequestScan, 'execute'>,
+    private readonly options: ImportSbomOptions = {},
   ) {}
 
   async execute(command: ImportSbomCommand): Promise<SbomImported> {
-    const described = describeSbom(textOf(command.document));
+    const { orgId } = command.caller;
+    const running = this.running.get(orgId) ?? 0;
+    if (running >= (this.options.concurrentUploadsPerOrg ?? SBOM_UPLOADS_PER_ORG)) {
+      throw new RateLimitedError(
+        'This organisation has as many SBOM uploads under way as it may: send this one when one of them is answered',
+        RETRY_AFTER_SECONDS,
+        'SBOM_UPLOADS_BUSY',
+      );
+    }
+    this.running.set(orgId, running + 1);
+    try {
+      return await this.importOne(command);
+    } finally {
+      const left = (this.running.get(orgId) ?? 1) - 1;
+      if (left === 0) this.running.delete(orgId);
+      else this.running.set(orgId, left);
+    }
+  }
+
+  private async importOne(command: ImportSbomCommand): Promise<SbomImported> {
+    const described = await (this.options.describer ?? inProcess).describe(textOf(command.document));
     const name = projectName(command.name, described);
     // A disabled project takes no upload: refused before the document is stored, so nothing of
     // it is left behind to become the project's newest snapshot (checked again when recorded).

@@ -59,5 +59,6 @@ export * from './persistence/stores';
 export * from './composition/activity-deps.factory';
 export * from './persistence/repositories/mikro-orm-credential-lookup';
 export * from './parsing/piscina-manifest-parser-pool';
+export * from './parsing/piscina-sbom-describer';
 export * from './notifications';
 export * from './sbom';

@@ -103,6 +103,7 @@ import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 import { SECRET_BOX } from './secret-box.provider';
+import { ApiSbomDescriber } from '../sbom/api-sbom-describer';
 
 /**
  * A use case that decides about findings (one at a time or from a VEX document): it judges the
@@ -252,10 +253,13 @@ export const applicationProviders: Provider[] = [
   },
   {
     provide: ImportSbom,
-    inject: [UNIT_OF_WORK, EntityManager, RequestScan],
-    useFactory: (uow: UnitOfWork, em: EntityManager, requestScan: RequestScan) =>
-      new ImportSbom(uow, new ManifestBlobSbomDocumentStore(new MikroOrmManifestBlobStore(em)), requestScan),
+    inject: [UNIT_OF_WORK, EntityManager, RequestScan, ApiSbomDescriber],
+    useFactory: (uow: UnitOfWork, em: EntityManager, requestScan: RequestScan, describer: ApiSbomDescriber) =>
+      new ImportSbom(uow, new ManifestBlobSbomDocumentStore(new MikroOrmManifestBlobStore(em)), requestScan, {
+        describer,
+      }),
   },
+  ApiSbomDescriber,
   useCase(ListScans, UNIT_OF_WORK),
   useCase(GetScan, UNIT_OF_WORK),
   useCase(ListPullRequestChecks, UNIT_OF_WORK),

@@ -13,11 +13,11 @@ import {
   type UnmatchedVexStatement,
   type VexAnalysis,
   type VexMatchable,
-  ValidationError,
 } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import type { ReevaluateRepositoryStatus } from '../repositories/reevaluate-repository-status.use-case';
 import { cancelSupersededExpiryTimer, recordTriageDecision, type TriageExpiry } from './triage-decision';
+import { documentText } from '../shared/document-text';
 
 export interface ImportVexCommand {
   readonly caller: Caller;
@@ -65,7 +65,7 @@ export class ImportVex {
   ) {}
 
   async execute({ caller, repoId, document }: ImportVexCommand): Promise<VexImportResult> {
-    const parsed = parseVexJson(textOf(document));
+    const parsed = parseVexJson(documentText(document, 'The VEX document', 'VEX_INVALID'));
     const { result, superseded } = await this.uow.transaction(caller.scope, async (stores) => {
       const repo = await stores.repositories.get(repoId);
       if (!repo) throw new NotFoundError('REPO_NOT_FOUND', `No repository with id ${repoId}`);
@@ -112,18 +112,6 @@ export class ImportVex {
     });
     for (const { id, expiresAt } of superseded) await cancelSupersededExpiryTimer(this.expiry, id, expiresAt);
     return result;
-  }
-}
-
-function textOf(document: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(document);
-  } catch {
-    throw new ValidationError(
-      'The VEX document is not UTF-8 text',
-      [{ field: 'body', problem: 'must be UTF-8 text' }],
-      'VEX_INVALID',
-    );
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from '@repoguard/domain';
 import type { RequestScan, ScanRequested } from '../scans/request-scan.use-case';
 import { callerName, type OrgCaller } from '../shared/caller';
+import { documentText } from '../shared/document-text';
 
 /** Every SBOM project is "owned" by this name: `full_name` reads `sbom/<project>`. */
 export const SBOM_PROJECT_OWNER = 'sbom';
@@ -85,7 +86,9 @@ export class ImportSbom {
   }
 
   private async importOne(command: ImportSbomCommand): Promise<SbomImported> {
-    const described = await (this.options.describer ?? inProcess).describe(textOf(command.document));
+    const described = await (this.options.describer ?? inProcess).describe(
+      documentText(command.document, 'The SBOM', 'SBOM_INVALID'),
+    );
     const name = projectName(command.name, described);
     // A disabled project takes no upload: refused before the document is stored, so nothing of
     // it is left behind to become the project's newest snapshot (checked again when recorded).
@@ -171,18 +174,6 @@ function refuseDisabled(project: Repository | null): Repository | null {
     );
   }
   return project;
-}
-
-function textOf(document: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(document);
-  } catch {
-    throw new ValidationError(
-      'The SBOM is not UTF-8 text',
-      [{ field: 'body', problem: 'must be UTF-8 text' }],
-      'SBOM_INVALID',
-    );
-  }
 }
 
 const documentName = (d: SbomDescription) =>

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { ApiConfig } from '../config/api.config';
 import { createTemporalConnection, TemporalModule } from './temporal.module';
 
@@ -59,4 +59,17 @@ describe('TemporalModule shutdown', () => {
     },
     30_000,
   );
+});
+
+describe('the Temporal connection after shutdown', () => {
+  it('fails a call made after close as CANCELLED, through the promise, not from a timer', async () => {
+    const module = moduleAgainst(await refusedAddress());
+    await module.onApplicationShutdown();
+    const connection = (module as unknown as { connection: Connection }).connection;
+    const error = await connection.workflowService
+      .getSystemInfo({})
+      .then(() => null)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 1 /* CANCELLED */ });
+  });
 });

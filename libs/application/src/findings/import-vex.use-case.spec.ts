@@ -77,11 +77,15 @@ function setUp(analysis: VexAnalysis, expiresAt: Date | null) {
   return { decisions, judged, importVex: new ImportVex(uow, fixedClock(NOW), reevaluate) };
 }
 
-const cyclonedx = (analysis: Record<string, unknown>) => ({
-  bomFormat: 'CycloneDX',
-  specVersion: '1.6',
-  vulnerabilities: [{ id: 'CVE-2021-23337', analysis, affects: [{ ref: 'pkg:npm/lodash@4.17.20' }] }],
-});
+/** A CycloneDX VEX document with one statement, as the bytes of a request body. */
+const cyclonedx = (analysis: Record<string, unknown>) =>
+  new TextEncoder().encode(
+    JSON.stringify({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      vulnerabilities: [{ id: 'CVE-2021-23337', analysis, affects: [{ ref: 'pkg:npm/lodash@4.17.20' }] }],
+    }),
+  );
 
 describe('ImportVex', () => {
   it('keeps a time-boxed decision the document states again as it is: unchanged, its expiry kept', async () => {

@@ -23,7 +23,8 @@ describe('PiscinaSbomDescriber', () => {
     const description = await describer.describe(BOM).finally(() => (described = true));
     expect(description).toStrictEqual(describeSbom(BOM));
     expect(turns).toBeGreaterThan(0);
-  });
+    // A thread starting from source compiles the domain first: seconds on a loaded machine.
+  }, 60_000);
 
   it('refuses as describeSbom does, with the same code and field', async () => {
     const refused = await describer.describe('{"hello": "world"}').catch((error: unknown) => error);

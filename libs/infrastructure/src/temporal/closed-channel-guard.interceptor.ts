@@ -18,13 +18,16 @@ function cancelledAttempt(): Attempt {
     cancelWithStatus() {},
     getPeer: () => '',
     start(_metadata: Metadata, listener?: Partial<InterceptingListener>) {
-      process.nextTick(() =>
+      process.nextTick(() => {
+        // As grpc-js's unary calls end without a reply: a null message, then the status (Temporal's
+        // retry interceptor relies on having seen a message before it passes a status on).
+        listener?.onReceiveMessage?.(null);
         listener?.onReceiveStatus?.({
           code: status.CANCELLED,
           details: 'the Temporal connection is closed',
           metadata: new Metadata(),
-        }),
-      );
+        });
+      });
     },
     sendMessageWithContext(context: { callback?: () => void }) {
       context.callback?.();

@@ -433,13 +433,13 @@ describe('SBOM and VEX acceptance (issue 20)', () => {
       const applied = await call(target.ownerToken, 'POST', `/repos/${projectId}/vex`, openVex.body);
       expect([applied.status, applied.body.applied, applied.body.unmatched]).toEqual([200, 5, 0]);
 
-      // SPDX carries the purls, checksums and declared licences: the project's own CycloneDX export
-      // has the components the source's had. Not the scope: the SPDX export states every edge as
-      // DEPENDS_ON (SPDX's DEV_DEPENDENCY_OF could carry a dev dependency, the writer does not use it).
+      // SPDX carries the purls, checksums, declared licences and, through the relationship types
+      // (DEV_DEPENDENCY_OF, OPTIONAL_DEPENDENCY_OF), the scope: the project's own CycloneDX export
+      // has the components the source's had.
       const again = (await exported(target.ownerToken, `/repos/${projectId}/sbom?format=cyclonedx`))
         .body as CdxBom;
-      expect(components(again).map(({ purl, hashes }) => ({ purl, hashes }))).toEqual(
-        components(cdxSbom.body).map(({ purl, hashes }) => ({ purl, hashes })),
+      expect(components(again).map(({ purl, hashes, scope }) => ({ purl, hashes, scope }))).toEqual(
+        components(cdxSbom.body).map(({ purl, hashes, scope }) => ({ purl, hashes, scope })),
       );
       const spdxAgain = (await exported(target.ownerToken, `/repos/${projectId}/sbom?format=spdx`))
         .body as SpdxDocument;

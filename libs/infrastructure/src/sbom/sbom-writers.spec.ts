@@ -1,5 +1,6 @@
 import {
   buildInventory,
+  parseManifest,
   parseVexDocument,
   VEX_DETAIL_MAX_LENGTH,
   type Inventory,
@@ -309,6 +310,26 @@ describe('SpdxSbomWriter', () => {
       ]),
     );
     expect(rel).not.toContain(`${root} DEPENDS_ON ${id('pkg:npm/qs@6.7.0')}`);
+  });
+
+  it('states a dev dependency as DEV_DEPENDENCY_OF its dependant, so the scope survives an import', () => {
+    const id = (purl: string) =>
+      doc.packages.find((p) => p.externalRefs?.some((r) => r.referenceLocator === purl))!.SPDXID;
+    const root = doc.packages.find((p) => !p.externalRefs?.length)!.SPDXID;
+    const rel = doc.relationships.map(
+      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
+    );
+    expect(rel).toContain(`${id('pkg:npm/%40types/node@20.0.0')} DEV_DEPENDENCY_OF ${root}`);
+    expect(rel).not.toContain(`${root} DEPENDS_ON ${id('pkg:npm/%40types/node@20.0.0')}`);
+    const read = parseManifest('sbom.spdx.json', text);
+    expect(
+      Object.fromEntries(read.dependencies.map((d) => [`${d.name}@${d.version ?? ''}`, d.scope])),
+    ).toEqual({
+      'express@4.17.1': 'runtime',
+      'qs@6.7.0': 'runtime',
+      '@types/node@20.0.0': 'dev',
+      'flask@': 'runtime',
+    });
   });
 });
 

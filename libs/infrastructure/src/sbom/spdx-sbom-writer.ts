@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { DependencyHash, Inventory, InventoryComponent, SbomWriter } from '@repoguard/domain';
+import type {
+  ComponentScope,
+  DependencyHash,
+  Inventory,
+  InventoryComponent,
+  SbomWriter,
+} from '@repoguard/domain';
 import { licenceChoiceOf } from './licence-choice';
 
 const CHECKSUM_ALGORITHM: Record<DependencyHash['algorithm'], string> = {
@@ -15,21 +21,22 @@ const ROOT = 'SPDXRef-Repository';
 
 /**
  * SPDX 2.3 JSON, written by hand (no SPDX library is at hand): a package per component with its
- * purl, the repository at its commit as the package the document describes, DEPENDS_ON edges.
+ * purl, the repository at its commit as the package the document describes, and the graph: each
+ * edge typed by the scope of the package depended on (SPDX 2.3 has no scope field; its
+ * relationship types are how an SPDX reader, RepoGuard's import among them, learns it).
  */
 export class SpdxSbomWriter implements SbomWriter {
   readonly mediaType = 'application/spdx+json';
 
   write(inventory: Inventory): string {
     const ids = new Map(inventory.components.map((c) => [c.ref, spdxIdOf(c.ref)]));
+    const scopes = new Map(inventory.components.map((c) => [c.ref, c.scope]));
     const scanId = inventory.serialNumber.replace(/^urn:uuid:/, '');
     const relationships = [
       relationship(DOCUMENT, 'DESCRIBES', ROOT),
-      ...inventory.components
-        .filter((c) => c.direct)
-        .map((c) => relationship(ROOT, 'DEPENDS_ON', ids.get(c.ref)!)),
+      ...inventory.components.filter((c) => c.direct).map((c) => dependency(ROOT, ids.get(c.ref)!, c.scope)),
       ...inventory.components.flatMap((c) =>
-        c.dependsOn.map((ref) => relationship(ids.get(c.ref)!, 'DEPENDS_ON', ids.get(ref)!)),
+        c.dependsOn.map((ref) => dependency(ids.get(c.ref)!, ids.get(ref)!, scopes.get(ref)!)),
       ),
     ];
     const document = {
@@ -114,6 +121,13 @@ function spdxIdOf(purl: string): string {
     .slice(0, 100);
   const hash = createHash('sha256').update(purl).digest('hex').slice(0, 8);
   return `SPDXRef-Package-${readable}-${hash}`;
+}
+
+/** `from` needs `to`, in the relationship that says how: at run time, optionally, or to build and test. */
+function dependency(from: string, to: string, scope: ComponentScope) {
+  if (scope === 'excluded') return relationship(to, 'DEV_DEPENDENCY_OF', from);
+  if (scope === 'optional') return relationship(to, 'OPTIONAL_DEPENDENCY_OF', from);
+  return relationship(from, 'DEPENDS_ON', to);
 }
 
 const relationship = (spdxElementId: string, relationshipType: string, relatedSpdxElement: string) => ({

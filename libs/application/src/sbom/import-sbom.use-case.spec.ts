@@ -123,12 +123,12 @@ function refusal(promise: Promise<unknown>) {
 }
 
 describe('ImportSbom', () => {
-  it('creates the project named after what the SBOM describes, stores the document and scans its snapshot', async () => {
+  it('creates the project named after what the SBOM describes (its name, not its version), stores the document and scans its snapshot', async () => {
     const { useCase, projects, uploads, uow, stored, requested } = setUp();
     const document = cdx({ name: 'acme-portal', version: '2.1.0' }, [{ purl: 'pkg:npm/lodash@4.17.15' }]);
     const imported = await useCase.execute({ caller: CALLER, document });
 
-    expect(projects.rows).toMatchObject([{ orgId: 'org-1', provider: 'sbom', name: 'acme-portal@2.1.0' }]);
+    expect(projects.rows).toMatchObject([{ orgId: 'org-1', provider: 'sbom', name: 'acme-portal' }]);
     expect(stored).toStrictEqual([document]);
     expect(uploads.rows).toMatchObject([
       {
@@ -168,6 +168,18 @@ describe('ImportSbom', () => {
     expect(projects.rows).toHaveLength(1);
     expect(uploads.rows.map((u) => u.repoId)).toStrictEqual(['repo-1', 'repo-1']);
     expect(second.created).toBe(false);
+  });
+
+  it('takes the next release of a product as a new snapshot of its project, the version kept on the upload', async () => {
+    const { useCase, projects, uploads } = setUp();
+    await useCase.execute({ caller: CALLER, document: cdx({ name: 'acme-portal', version: '2.1.0' }) });
+    const next = await useCase.execute({
+      caller: CALLER,
+      document: cdx({ name: 'acme-portal', version: '2.2.0' }, [{ purl: 'pkg:npm/lodash@4.17.21' }]),
+    });
+    expect(next.created).toBe(false);
+    expect(projects.rows.map((p) => p.name)).toStrictEqual(['acme-portal']);
+    expect(uploads.rows.map((u) => u.documentName)).toStrictEqual(['acme-portal@2.1.0', 'acme-portal@2.2.0']);
   });
 
   it('takes the name given over the document’s, and an SPDX document’s name when it describes nothing', async () => {

@@ -36,7 +36,7 @@ export interface ImportSbomCommand {
   readonly caller: OrgCaller;
   /** The document's bytes, as uploaded: stored and addressed as they are. */
   readonly document: Uint8Array;
-  /** The project's name; default: what the document describes (`name@version`). */
+  /** The project's name; default: the name of what the document describes (without its version). */
   readonly name?: string;
 }
 
@@ -185,11 +185,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const FORMAT = /\p{Cf}/u;
 
 /**
- * The name given, else what the document describes; NFC, so one name in two normal forms is one
+ * The name given, else the name of what the document describes, without its version: a product's
+ * next release is the next snapshot of the same project (the upload keeps `name@version`); NFC, so one name in two normal forms is one
  * project; at most 100 printable characters, none of them a format character.
  */
 function projectName(given: string | undefined, described: SbomDescription): string {
-  const name = (given ?? documentName(described) ?? '').normalize('NFC').trim();
+  const name = (given ?? described.rootName ?? '').normalize('NFC').trim();
   const problem =
     name === ''
       ? given === undefined

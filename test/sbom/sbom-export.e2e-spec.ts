@@ -3,27 +3,14 @@
 // each valid against the official schema, the components those of the snapshot, the VEX's
 // BOM-Links resolving to the SBOM's components, and the refusals (409, 404, 400).
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { connectRepo } from '../support/connected-repos';
+import { pypiAdvisory } from '../support/osv-advisories';
 import { cycloneDxErrors, openVexErrors, spdxErrors } from '../support/sbom-schemas';
 
 const RUN = randomBytes(3).toString('hex');
 const GHSA = (n: string) => `GHSA-rg${RUN.slice(0, 2)}-${RUN.slice(2)}${n}-sbm${n}`;
 const CVE = `CVE-2099-${parseInt(RUN, 16)}`;
-
-const advisory = (id: string, pkg: string, severity: string, aliases: string[] = []): OsvRecord => ({
-  id,
-  aliases,
-  modified: '2026-12-01T00:00:00Z',
-  summary: `${pkg} is vulnerable`,
-  database_specific: { severity },
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name: pkg },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
-    },
-  ],
-});
 
 const ALPHA = GHSA('a');
 const BETA = GHSA('b');
@@ -82,28 +69,21 @@ describe('SBOM and VEX export', () => {
     return { body: answer.body, text: JSON.stringify(answer.body), type: answer.headers.get('content-type') };
   };
 
-  async function connect(token: string, orgId: string, owner: string, name: string) {
-    const repo = await stack.harness.github.createRepo(owner, name);
-    await repo.commit({ 'requirements.txt': PINS, 'web/package-lock.json': LOCK });
-    const answer = await stack.call(token, 'POST', `/api/v1/orgs/${orgId}/repos`, {
-      repo: `${owner}/${name}`,
-    });
-    expect(answer.status).toBe(201);
-    return answer.body.id as string;
-  }
+  const connect = (name: string) =>
+    connectRepo(stack, org, `sbom-${RUN}`, name, { 'requirements.txt': PINS, 'web/package-lock.json': LOCK });
 
   beforeAll(async () => {
     stack = await startApiStack({
       name: 'sbom-export',
       advisories: [
-        advisory(ALPHA, 'rg-sbom-alpha', 'CRITICAL', [CVE]),
-        advisory(BETA, 'rg-sbom-beta', 'HIGH'),
+        pypiAdvisory(ALPHA, 'rg-sbom-alpha', 'CRITICAL', [CVE], { fixed: '2.0.0' }),
+        pypiAdvisory(BETA, 'rg-sbom-beta', 'HIGH', [], { fixed: '2.0.0' }),
       ],
     });
     org = await stack.createOrg('sbom');
     other = await stack.createOrg('sbom-other');
-    repoId = await connect(org.ownerToken, org.orgId, `sbom-${RUN}`, 'shop');
-    otherRepoId = await connect(org.ownerToken, org.orgId, `sbom-${RUN}`, 'unscanned');
+    repoId = await connect('shop');
+    otherRepoId = await connect('unscanned');
   });
   afterAll(async () => stack?.close());
 

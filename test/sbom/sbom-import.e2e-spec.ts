@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { scanEnded, type OrgOwner } from '../support/connected-repos';
 
 const V1 = '/api/v1';
 const FIXTURES = path.resolve(__dirname, '../fixtures/manifests/sbom');
@@ -59,7 +60,7 @@ const bom = (rootVersion: string, lodash: string) => ({
 
 describe('SBOM import (POST /orgs/{org_id}/sboms)', () => {
   let stack: ApiStack;
-  let org: { orgId: string; ownerToken: string };
+  let org: OrgOwner;
 
   beforeAll(async () => {
     stack = await startApiStack({
@@ -73,14 +74,7 @@ describe('SBOM import (POST /orgs/{org_id}/sboms)', () => {
   const upload = (body: string, contentType: string, query = '', token = org.ownerToken, orgId = org.orgId) =>
     stack.call(token, 'POST', `${V1}/orgs/${orgId}/sboms${query}`, body, { 'content-type': contentType });
 
-  async function completed(scanId: string) {
-    for (let i = 0; i < 240; i++) {
-      const { body } = await stack.call(org.ownerToken, 'GET', `${V1}/scans/${scanId}`);
-      if (body.status === 'COMPLETED' || body.status === 'FAILED') return body;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`scan ${scanId} did not end`);
-  }
+  const completed = (scanId: string) => scanEnded(stack, org.ownerToken, scanId);
 
   interface FindingItem {
     status: string;

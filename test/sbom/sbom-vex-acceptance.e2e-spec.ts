@@ -11,6 +11,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import {
+  allFindings,
+  connectScannedRepo,
+  repoStatus,
+  scanEnded,
+  type OrgOwner,
+} from '../support/connected-repos';
 import { cycloneDxErrors, openVexErrors, spdxErrors } from '../support/sbom-schemas';
 
 const RUN = randomBytes(3).toString('hex');
@@ -216,11 +223,7 @@ describe('SBOM and VEX acceptance (issue 20)', () => {
     return { text: JSON.stringify(answer.body), body: answer.body };
   }
 
-  async function findings(token: string, repoId: string): Promise<Finding[]> {
-    const answer = await call(token, 'GET', `/repos/${repoId}/findings?status=all&per_page=100`);
-    expect(answer.status).toBe(200);
-    return answer.body.items as Finding[];
-  }
+  const findings = (token: string, repoId: string) => allFindings<Finding>(stack, token, repoId);
   /** What a finding is, whatever source it came from: advisory, ecosystem, package, version. */
   const found = (items: Finding[]) =>
     items
@@ -229,43 +232,18 @@ describe('SBOM and VEX acceptance (issue 20)', () => {
       )
       .sort();
 
-  async function connectGit(
-    org: typeof source,
-    name: string,
-    files: Record<string, string>,
-  ): Promise<string> {
-    const repo = await stack.harness.github.createRepo(`acc-${RUN}`, name);
-    await repo.commit(files);
-    const connected = await call(org.ownerToken, 'POST', `/orgs/${org.orgId}/repos`, {
-      repo: `acc-${RUN}/${name}`,
-    });
-    expect(connected.status).toBe(201);
-    const scan = await stack.scanToEnd(org.ownerToken, connected.body.id);
-    expect([scan.status, scan.error]).toEqual(['COMPLETED', null]);
-    return connected.body.id as string;
-  }
+  const connectGit = (org: OrgOwner, name: string, files: Record<string, string>) =>
+    connectScannedRepo(stack, org, `acc-${RUN}`, name, files);
 
-  async function importSbom(
-    org: typeof source,
-    text: string,
-    contentType: string,
-    name: string,
-  ): Promise<string> {
+  async function importSbom(org: OrgOwner, text: string, contentType: string, name: string): Promise<string> {
     const answer = await call(org.ownerToken, 'POST', `/orgs/${org.orgId}/sboms?name=${name}`, text, {
       'content-type': contentType,
     });
     expect([answer.status, answer.body.error]).toEqual([202, undefined]);
-    for (let i = 0; i < 240; i++) {
-      const scan = (await call(org.ownerToken, 'GET', `/scans/${answer.body.scan_id}`)).body;
-      if (scan.status === 'FAILED') throw new Error(`the SBOM's scan failed: ${JSON.stringify(scan.error)}`);
-      if (scan.status === 'COMPLETED') return answer.body.repo_id as string;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`the SBOM's scan ${answer.body.scan_id} did not end`);
+    const scan = await scanEnded(stack, org.ownerToken, answer.body.scan_id);
+    if (scan.status === 'FAILED') throw new Error(`the SBOM's scan failed: ${JSON.stringify(scan.error)}`);
+    return answer.body.repo_id as string;
   }
-
-  const repoStatus = async (org: typeof source, repoId: string) =>
-    (await call(org.ownerToken, 'GET', `/orgs/${org.orgId}/repos/${repoId}`)).body.status as string;
 
   beforeAll(async () => {
     stack = await startApiStack({
@@ -520,20 +498,20 @@ describe('SBOM and VEX acceptance (issue 20)', () => {
       },
     };
     const repoId = await connectGit(source, 'fail', { 'package-lock.json': JSON.stringify(lock) });
-    expect(await repoStatus(source, repoId)).toBe('FAIL');
+    expect(await repoStatus(stack, source, repoId)).toBe('FAIL');
     const [finding] = await findings(source.ownerToken, repoId);
     const exploitable = await call(source.ownerToken, 'PATCH', `/findings/${finding!.id}`, {
       state: 'exploitable',
       response: ['will_not_fix'],
     });
     expect(exploitable.status).toBe(200);
-    expect(await repoStatus(source, repoId)).toBe('FAIL');
+    expect(await repoStatus(stack, source, repoId)).toBe('FAIL');
     const notAffected = await call(source.ownerToken, 'PATCH', `/findings/${finding!.id}`, {
       state: 'not_affected',
       justification: 'requires_environment',
       detail: 'only on Windows',
     });
     expect([notAffected.status, notAffected.body.status]).toEqual([200, 'ignored']);
-    expect(await repoStatus(source, repoId)).toBe('OK');
+    expect(await repoStatus(stack, source, repoId)).toBe('OK');
   });
 });

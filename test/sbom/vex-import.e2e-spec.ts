@@ -3,30 +3,17 @@
 // is not_affected; CycloneDX VEX and OpenVEX documents applied onto a scanned repository's findings,
 // read back through the findings list and the audit log.
 import { randomBytes } from 'node:crypto';
-import type { OsvRecord } from '@repoguard/domain';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { allFindings, connectScannedRepo, repoStatus } from '../support/connected-repos';
+import { pypiAdvisory } from '../support/osv-advisories';
 
 const RUN = randomBytes(3).toString('hex');
 const GHSA = (n: string) => `GHSA-vx${RUN.slice(0, 2)}-${RUN.slice(2)}${n}-vex${n}`;
 const CVE = `CVE-2098-${parseInt(RUN, 16)}`;
 
-const advisory = (id: string, pkg: string, severity: string, aliases: string[] = []): OsvRecord => ({
-  id,
-  aliases,
-  modified: '2026-12-01T00:00:00Z',
-  summary: `${pkg} is vulnerable`,
-  database_specific: { severity },
-  affected: [
-    {
-      package: { ecosystem: 'PyPI', name: pkg },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
-    },
-  ],
-});
-
 const ADVISORIES = [
-  advisory(GHSA('a'), 'rg-vex-alpha', 'CRITICAL', [CVE]),
-  advisory(GHSA('b'), 'rg-vex-beta', 'HIGH'),
+  pypiAdvisory(GHSA('a'), 'rg-vex-alpha', 'CRITICAL', [CVE], { fixed: '2.0.0' }),
+  pypiAdvisory(GHSA('b'), 'rg-vex-beta', 'HIGH', [], { fixed: '2.0.0' }),
 ];
 
 interface Finding {
@@ -49,23 +36,14 @@ describe('VEX triage states and VEX import', () => {
 
   const api = (method: string, p: string, body?: unknown) =>
     stack.call(org.ownerToken, method, `/api/v1${p}`, body);
-  const findings = async (repoId: string): Promise<Record<string, Finding>> => {
-    const answer = await api('GET', `/repos/${repoId}/findings?status=all&per_page=100`);
-    expect(answer.status).toBe(200);
-    return Object.fromEntries((answer.body.items as Finding[]).map((f) => [f.dependency.name, f]));
-  };
-  const repoStatus = async (repoId: string) =>
-    (await api('GET', `/orgs/${org.orgId}/repos/${repoId}`)).body.status;
-
-  async function scannedRepo(name: string, pins: string): Promise<string> {
-    const repo = await stack.harness.github.createRepo(`vex-${RUN}`, name);
-    await repo.commit({ 'requirements.txt': pins });
-    const connected = await api('POST', `/orgs/${org.orgId}/repos`, { repo: `vex-${RUN}/${name}` });
-    expect(connected.status).toBe(201);
-    const scan = await stack.scanToEnd(org.ownerToken, connected.body.id);
-    expect([scan.status, scan.error]).toEqual(['COMPLETED', null]);
-    return connected.body.id as string;
-  }
+  /** The repository's findings by package name. */
+  const findings = async (repoId: string): Promise<Record<string, Finding>> =>
+    Object.fromEntries(
+      (await allFindings<Finding>(stack, org.ownerToken, repoId)).map((f) => [f.dependency.name, f]),
+    );
+  const status = (repoId: string) => repoStatus(stack, org, repoId);
+  const scannedRepo = (name: string, pins: string) =>
+    connectScannedRepo(stack, org, `vex-${RUN}`, name, { 'requirements.txt': pins });
 
   beforeAll(async () => {
     stack = await startApiStack({ name: 'vex-import', advisories: ADVISORIES });
@@ -75,7 +53,7 @@ describe('VEX triage states and VEX import', () => {
 
   it('an exploitable CRITICAL keeps the repository FAIL; not_affected takes it out of the count', async () => {
     const repoId = await scannedRepo('patch', 'rg-vex-alpha==1.0.0\n');
-    expect(await repoStatus(repoId)).toBe('FAIL');
+    expect(await status(repoId)).toBe('FAIL');
     const alpha = (await findings(repoId))['rg-vex-alpha']!;
 
     const exploitable = await api('PATCH', `/findings/${alpha.id}`, {
@@ -87,7 +65,7 @@ describe('VEX triage states and VEX import', () => {
       status: 'open',
       triage: { status: 'open', state: 'exploitable', responses: ['update'], justification: null },
     });
-    expect(await repoStatus(repoId)).toBe('FAIL');
+    expect(await status(repoId)).toBe('FAIL');
 
     const notAffected = await api('PATCH', `/findings/${alpha.id}`, {
       state: 'not_affected',
@@ -105,12 +83,12 @@ describe('VEX triage states and VEX import', () => {
         reason: 'the parser is never given user input',
       },
     });
-    expect(await repoStatus(repoId)).toBe('OK');
+    expect(await status(repoId)).toBe('OK');
 
     // Today's body still works: an ignore is not_affected with the reason as detail; reopen clears it.
     const reopened = await api('PATCH', `/findings/${alpha.id}`, { status: 'open' });
     expect(reopened.body).toMatchObject({ status: 'open', triage: { status: 'open', state: null } });
-    expect(await repoStatus(repoId)).toBe('FAIL');
+    expect(await status(repoId)).toBe('FAIL');
     const ignored = await api('PATCH', `/findings/${alpha.id}`, { status: 'ignored', reason: 'test-only' });
     expect(ignored.body).toMatchObject({
       status: 'ignored',
@@ -150,7 +128,7 @@ describe('VEX triage states and VEX import', () => {
 
   it('imports a CycloneDX VEX and an OpenVEX document onto the findings, audited, judged once', async () => {
     const repoId = await scannedRepo('import', 'rg-vex-alpha==1.0.0\nrg-vex-beta==1.0.0\n');
-    expect(await repoStatus(repoId)).toBe('FAIL');
+    expect(await status(repoId)).toBe('FAIL');
     const serial = 'urn:uuid:5f0c8e1c-2a7e-4a55-9c61-0d3f7b0d9a11';
     const cyclonedx = {
       bomFormat: 'CycloneDX',
@@ -198,7 +176,7 @@ describe('VEX triage states and VEX import', () => {
       triage: { state: 'not_affected', justification: 'code_not_present', detail: 'stripped at build' },
     });
     expect(listed['rg-vex-beta']).toMatchObject({ status: 'ignored', triage: { state: 'false_positive' } });
-    expect(await repoStatus(repoId)).toBe('OK');
+    expect(await status(repoId)).toBe('OK');
     const again = await api('POST', `/repos/${repoId}/vex`, cyclonedx);
     expect(again.body).toMatchObject({ applied: 0, unchanged: 2 });
 
@@ -237,7 +215,7 @@ describe('VEX triage states and VEX import', () => {
       triage: { state: 'exploitable', detail: 'upgrade to 2.0.0' },
     });
     expect(listed['rg-vex-beta']).toMatchObject({ status: 'open', triage: { state: 'in_triage' } });
-    expect(await repoStatus(repoId)).toBe('FAIL');
+    expect(await status(repoId)).toBe('FAIL');
 
     const audit = await api('GET', `/orgs/${org.orgId}/audit-logs?action=finding.vex_decided&per_page=100`);
     const alphaId = listed['rg-vex-alpha']!.id;

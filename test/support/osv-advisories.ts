@@ -1,8 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** An OSV advisory on a PyPI package, every version before 2.0 affected, rated by a GHSA label. */
-export function pypiAdvisory(id: string, name: string, severity: string, aliases: readonly string[] = []) {
+/**
+ * An OSV advisory on a PyPI package, every version before `fixed` (default 2.0) affected, rated by
+ * a GHSA label.
+ */
+export function pypiAdvisory(
+  id: string,
+  name: string,
+  severity: string,
+  aliases: readonly string[] = [],
+  { fixed = '2.0' }: { readonly fixed?: string } = {},
+) {
   return {
     id,
     aliases: [...aliases],
@@ -11,7 +20,7 @@ export function pypiAdvisory(id: string, name: string, severity: string, aliases
     affected: [
       {
         package: { ecosystem: 'PyPI', name },
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
       },
     ],
     database_specific: { severity },

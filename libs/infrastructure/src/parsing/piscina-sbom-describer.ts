@@ -15,9 +15,11 @@ export interface PiscinaSbomDescriberOptions {
 const FROM_SOURCE = __filename.endsWith('.ts');
 const WORKER_FILE = path.join(__dirname, `describe-sbom.worker${FROM_SOURCE ? '.ts' : '.js'}`);
 
+const IDLE_THREAD_MS = 60_000;
+
 /**
  * describeSbom on worker threads, so an uploaded 10 MB document (seconds of XML or JSON reading)
- * never holds up the API's other requests. Threads start when a document arrives and stop when idle.
+ * never holds up the API's other requests. Threads start when a document arrives and stop after a minute idle.
  */
 export class PiscinaSbomDescriber implements SbomDescriber {
   private readonly pool: Piscina<string, DescribeSbomResult>;
@@ -28,6 +30,9 @@ export class PiscinaSbomDescriber implements SbomDescriber {
       filename: WORKER_FILE,
       minThreads: 0,
       maxThreads: options.threads,
+      // Piscina stops an idle thread at once by default: every upload would pay a thread's start
+      // (loading the domain; seconds from source). Kept a while, a burst of uploads shares it.
+      idleTimeout: IDLE_THREAD_MS,
       concurrentTasksPerWorker: 1,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, stackSizeMb: 4 },
       ...(FROM_SOURCE

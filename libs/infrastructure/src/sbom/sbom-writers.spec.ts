@@ -256,6 +256,12 @@ describe('SpdxSbomWriter', () => {
     relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[];
   }
   const doc = JSON.parse(text) as SpdxDoc;
+  const id = (purl: string) =>
+    doc.packages.find((p) => p.externalRefs?.some((r) => r.referenceLocator === purl))!.SPDXID;
+  const root = doc.packages.find((p) => !p.externalRefs?.length)!.SPDXID;
+  const rel = doc.relationships.map(
+    (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
+  );
 
   it('writes SPDX 2.3 the official schema accepts, identical on a re-export', () => {
     expect(spdxErrors(text)).toBeNull();
@@ -295,12 +301,6 @@ describe('SpdxSbomWriter', () => {
   });
 
   it('relates the document to the repository, the repository to its direct dependencies, and the graph', () => {
-    const id = (purl: string) =>
-      doc.packages.find((p) => p.externalRefs?.some((r) => r.referenceLocator === purl))!.SPDXID;
-    const root = doc.packages.find((p) => !p.externalRefs?.length)!.SPDXID;
-    const rel = doc.relationships.map(
-      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
-    );
     expect(rel).toEqual(
       expect.arrayContaining([
         `SPDXRef-DOCUMENT DESCRIBES ${root}`,
@@ -313,12 +313,6 @@ describe('SpdxSbomWriter', () => {
   });
 
   it('states a dev dependency as DEV_DEPENDENCY_OF its dependant, so the scope survives an import', () => {
-    const id = (purl: string) =>
-      doc.packages.find((p) => p.externalRefs?.some((r) => r.referenceLocator === purl))!.SPDXID;
-    const root = doc.packages.find((p) => !p.externalRefs?.length)!.SPDXID;
-    const rel = doc.relationships.map(
-      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
-    );
     expect(rel).toContain(`${id('pkg:npm/%40types/node@20.0.0')} DEV_DEPENDENCY_OF ${root}`);
     expect(rel).not.toContain(`${root} DEPENDS_ON ${id('pkg:npm/%40types/node@20.0.0')}`);
     const read = parseManifest('sbom.spdx.json', text);

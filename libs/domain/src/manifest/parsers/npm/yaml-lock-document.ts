@@ -1,4 +1,14 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from 'yaml';
 import { isObject } from '../../../shared/is-object';
 import type { ManifestDiagnostic } from '../../manifest.types';
 import { readYamlBlockLock } from './yaml-block-reader';
@@ -11,6 +21,14 @@ import { readYamlLockEvents, type YamlLockEvents } from './yaml-lock-events';
  * `- `, `? `, each nesting the rest of the line), the text is refused before that library reads it.
  */
 export const MAX_NESTING = 200;
+
+/**
+ * The same limit on the document the YAML library composed, which can nest where the text's counts
+ * do not (its error recovery). Text within MAX_NESTING by each count can still compose deeper than
+ * MAX_NESTING (brackets inside indentation), so this bound is wider; the library's stack lasts past
+ * twice it, even called from thousands of frames deep.
+ */
+export const COMPOSED_MAX_NESTING = 2 * MAX_NESTING;
 
 /** The line where brackets or indentation first pass MAX_NESTING, counted in one pass over the text. */
 function nestingPastLimit(source: string): number | undefined {
@@ -90,18 +108,30 @@ export class YamlLockDocument {
       readYamlBlockLock(source, MAX_NESTING, keyed) ?? readYamlLockEvents(source, MAX_NESTING, keyed);
     if (events) return new YamlLockDocument(new EventsContent(events), []);
     const tooDeep = nestingPastLimit(source);
-    if (tooDeep !== undefined) {
-      return new YamlLockDocument(EMPTY, [
-        {
-          severity: 'error',
-          code: 'INVALID_SYNTAX',
-          message: `${fileName} nests deeper than ${MAX_NESTING} levels (line ${tooDeep}), which lock files never do; it was not read`,
-          line: tooDeep,
-        },
-      ]);
-    }
-    const { content, diagnostics } = composeDocument(source, fileName);
+    if (tooDeep !== undefined) return YamlLockDocument.tooDeep(fileName, tooDeep, MAX_NESTING);
+    const lineCounter = new LineCounter();
+    // The library's own duplicate-key check scans every earlier key of a mapping for each new
+    // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
+    const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
+    // Its error recovery can still nest line after line (an implicit key running on over lines),
+    // and where its stack then runs out varies from call to call: judged by the composed depth,
+    // the same text is refused the same way every time.
+    const deep = offsetPastNesting(document);
+    if (deep !== undefined)
+      return YamlLockDocument.tooDeep(fileName, lineCounter.linePos(deep).line, COMPOSED_MAX_NESTING);
+    const { content, diagnostics } = composeDocument(document, lineCounter, fileName);
     return new YamlLockDocument(content, diagnostics);
+  }
+
+  private static tooDeep(fileName: string, line: number, limit: number): YamlLockDocument {
+    return new YamlLockDocument(EMPTY, [
+      {
+        severity: 'error',
+        code: 'INVALID_SYNTAX',
+        message: `${fileName} nests deeper than ${limit} levels (line ${line}), which lock files never do; it was not read`,
+        line,
+      },
+    ]);
   }
 
   /** The document is a mapping at top level (an empty or scalar document, or one refused, is not). */
@@ -161,13 +191,10 @@ class EventsContent implements LockContent {
 
 /** The yaml library's document: slower, but it names what is wrong and reads up to it. */
 function composeDocument(
-  source: string,
+  document: Document.Parsed,
+  lineCounter: LineCounter,
   fileName: string,
 ): { content: LockContent; diagnostics: ManifestDiagnostic[] } {
-  const lineCounter = new LineCounter();
-  // The library's own duplicate-key check scans every earlier key of a mapping for each new
-  // one (quadratic in a lock's thousands of packages); `scanNodes` does it with a set.
-  const document = parseDocument(source, { schema: 'failsafe', lineCounter, uniqueKeys: false });
   const diagnostics: ManifestDiagnostic[] = [];
   const { alias, duplicateKey } = scanNodes(document);
   const [libraryError] = document.errors;
@@ -255,6 +282,33 @@ class ComposedContent implements LockContent {
   private toPlain(node: unknown): unknown {
     return isNode(node) ? (node.toJS(this.document) as unknown) : (node ?? null);
   }
+}
+
+/**
+ * Where the composed document first nests past COMPOSED_MAX_NESTING (or where the library's stack ran out,
+ * which is deeper still), walked without recursion. Keys count: a complex key is a collection too.
+ */
+function offsetPastNesting(document: Document.Parsed): number | undefined {
+  const exhausted = document.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION');
+  const stack: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 0 }];
+  let first: number | undefined;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= COMPOSED_MAX_NESTING) {
+      const offset = node.range?.[0] ?? 0;
+      first = Math.min(first ?? Infinity, offset);
+      continue;
+    }
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return first ?? (exhausted ? 0 : undefined);
 }
 
 /** Offsets of the first `*alias` and of the first key a mapping repeats, if any, in one pass. */

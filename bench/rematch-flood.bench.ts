@@ -11,6 +11,14 @@
 //   BENCH_SETUP_CONCURRENCY (default 16) first scans at once while setting up (more only queue at
 //                                      the GitHub stand-in, whose answers then time out on a busy machine)
 //   BENCH_DATABASE_URL                 default postgresql://postgres@127.0.0.1:5432/repoguard_bench
+//   BENCH_REMATCH_PROCESS=1            a third phase: a second sync whose re-match steps run in a
+//                                      worker process of their own (the worker app with
+//                                      WORKER_QUEUES=rematch), as a deployment with re-match workers
+//   BENCH_REMATCH_NICE (default 10)    that process's WORKER_NICE
+//
+// Phases: pushes without a sync; pushes during a sync whose re-match steps run in the scan worker's
+// process (WORKER_QUEUES=all, the default deployment: re-match steps stand back while a push's run);
+// optionally the third above.
 //
 // A push's latency: its request to its scan row COMPLETED (scans.completed_at), quiet window
 // included. Every push adds a package an existing advisory names, so its scan opens a finding; a
@@ -34,13 +42,17 @@ import { packageLockV3 } from '../test/support/manifest-fixtures';
 import type { ScanHarness } from '../test/support/scan-harness';
 import { quantile } from './bench-util';
 import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
+import { startRematchWorkerProcess } from './rematch-worker-process';
 import { withScanHarness } from './scan-bench-harness';
 
 const REPOS = positive('BENCH_REPOS', 1000);
 const PUSHES = positive('BENCH_PUSHES', 100);
 const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
-const QUIET_WINDOW_MS = 1;
+// No quiet window: a push's latency is its scan's work and queueing. (A 1 ms window still starts a
+// timer, and the dev server fires it about a second later in both phases, which hid the ratio.)
+const QUIET_WINDOW_MS = 0;
 const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
+const REMATCH_NICE = Number(process.env['BENCH_REMATCH_NICE'] ?? 10);
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -63,8 +75,9 @@ const PUSHED_ADVISORY: OsvRecord = {
     },
   ],
 };
-const NEW_ADVISORY: OsvRecord = {
-  id: `RG-FLOOD-NEW-${run}`,
+/** The sync of each flood phase writes one new advisory naming TARGET: every repository is re-matched. */
+const newAdvisory = (phase: number): OsvRecord => ({
+  id: `RG-FLOOD-NEW-${run}-${phase}`,
   modified: '2026-11-30T00:00:00Z',
   affected: [
     {
@@ -72,7 +85,7 @@ const NEW_ADVISORY: OsvRecord = {
       ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
     },
   ],
-};
+});
 
 interface Repo {
   readonly name: string;
@@ -279,8 +292,11 @@ function describe(label: string, timings: readonly PushTiming[]): string {
 }
 
 async function main(): Promise<void> {
-  if (PUSHES * 2 > REPOS)
-    throw new Error('BENCH_PUSHES pushes twice (without and with the sync): at most BENCH_REPOS / 2');
+  const syncPhases = process.env['BENCH_REMATCH_PROCESS'] === '1' ? 2 : 1;
+  if (PUSHES * (1 + 4 * syncPhases) > REPOS)
+    throw new Error(
+      `BENCH_PUSHES: each sync phase aims at 4× as many repositories; at most BENCH_REPOS / ${1 + 4 * syncPhases}`,
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-rematch-flood-'));
   const github = await startGithubStandInProcess();
   const options = {
@@ -329,19 +345,92 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   const quiet = await pushAll(harness, quietRepos, await commitPushes(quietRepos), PUSHES, inOrder(PUSHES));
   for (const push of quiet) await harness.waitForScan(push.repo.target);
 
-  // With the sync: it re-matches every repository; PUSHES pushes, once the re-matches have begun,
-  // aimed at re-matches among the candidates (every repository but the quiet phase's, up to 4×).
-  const candidates = repos.slice(PUSHES, Math.min(REPOS, PUSHES * 5));
+  console.log(describe('pushes, no sync', quiet));
+  console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
+  console.log(await queueWaits(harness, 'push scans, no sync', quiet));
+  let violations = await pushedNotOpen(harness, quiet);
+
+  // With a sync, its re-match steps in this (the scan worker's) process: the default deployment.
+  violations += await syncPhase(harness, dir, 1, 're-match steps in the scan worker', repos, PUSHES);
+  if (process.env['BENCH_REMATCH_PROCESS'] === '1')
+    violations += await inRematchProcess(harness, github, dir, repos);
+  console.log(
+    `  all phases: pushed findings fixed by an older snapshot, and repositories missing a new advisory's finding: ${violations} (must be 0)`,
+  );
+  if (violations > 0) process.exitCode = 2;
+}
+
+/** A sync whose re-match steps run in a worker process of their own, at a lower CPU priority. */
+async function inRematchProcess(
+  harness: ScanHarness,
+  github: GithubStandInProcess,
+  dir: string,
+  repos: readonly Repo[],
+): Promise<number> {
+  await harness.stopRematchWorker();
+  const rematchWorker = await startRematchWorkerProcess({
+    DATABASE_URL: process.env['DATABASE_URL'] ?? '',
+    TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] ?? '',
+    TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'] ?? '',
+    TEMPORAL_TASK_QUEUE: harness.taskQueue,
+    TEMPORAL_REMATCH_TASK_QUEUE: harness.rematchTaskQueue,
+    OSV_MODE: 'mirror',
+    OSV_API_URL: harness.osv.url,
+    GITHUB_API_URL: github.url,
+    WORKER_NICE: String(REMATCH_NICE),
+  });
+  try {
+    return await syncPhase(
+      harness,
+      dir,
+      2,
+      `re-match steps in a worker process at nice ${REMATCH_NICE}`,
+      repos,
+      PUSHES * 5,
+    );
+  } finally {
+    await rematchWorker.close();
+  }
+}
+
+/** Pushed repositories whose pushed finding is not open (an older snapshot's re-match fixed it). */
+async function pushedNotOpen(harness: ScanHarness, timings: readonly PushTiming[]): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    harness,
+    `select count(*)::int as n from unnest(string_to_array(?, ',')::uuid[]) as pushed(repo_id)
+        where not exists (select 1 from findings f where f.repo_id = pushed.repo_id
+          and f.vulnerability_id = ? and f.status = 'open')`,
+    [timings.map((p) => p.repo.target.repoId).join(','), PUSHED_ADVISORY.id],
+  );
+  return row?.n ?? Number.NaN;
+}
+
+/**
+ * A sync that re-matches every repository, and PUSHES pushes once its re-matches have begun, aimed
+ * at re-matches among the candidates (4× PUSHES repositories from `firstCandidate`). Prints the
+ * pushes' latencies and where they went; returns the pushed repositories whose finding an older
+ * snapshot fixed.
+ */
+async function syncPhase(
+  harness: ScanHarness,
+  dir: string,
+  phase: number,
+  label: string,
+  repos: readonly Repo[],
+  firstCandidate: number,
+): Promise<number> {
+  const candidates = repos.slice(firstCandidate, firstCandidate + PUSHES * 4);
   const floodCommits = await commitPushes(candidates);
-  const file = path.join(dir, 'new-advisory.json');
-  fs.writeFileSync(file, JSON.stringify(NEW_ADVISORY));
+  const advisory = newAdvisory(phase);
+  const file = path.join(dir, `new-advisory-${phase}.json`);
+  fs.writeFileSync(file, JSON.stringify(advisory));
   const input: SyncAdvisoriesInput = {
     sources: [file],
     scanTaskQueue: harness.taskQueue,
     rematchTaskQueue: harness.rematchTaskQueue,
     scanTiming: { quietWindowMs: QUIET_WINDOW_MS },
   };
-  const syncWorkflowId = `advisory-sync:bench-${run}`;
+  const syncWorkflowId = `advisory-sync:bench-${run}-${phase}`;
   const syncStarted = performance.now();
   const sync = harness.temporal.client.workflow.execute<
     (i: SyncAdvisoriesInput) => Promise<SyncAdvisoriesResult>
@@ -377,45 +466,33 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   // Every repository's workflow ran dry: nothing is left to persist.
   for (const repo of repos) await harness.waitForScan(repo.target);
   const syncSeconds = (performance.now() - syncStarted) / 1000;
-
-  const pushed = [...quiet, ...flooded].map((p) => p.repo.target.repoId);
-  const [violations] = await query<{ n: number }>(
-    harness,
-    `select count(*)::int as n from unnest(string_to_array(?, ',')::uuid[]) as pushed(repo_id)
-        where not exists (select 1 from findings f where f.repo_id = pushed.repo_id
-          and f.vulnerability_id = ? and f.status = 'open')`,
-    [pushed.join(','), PUSHED_ADVISORY.id],
-  );
+  const violations = await pushedNotOpen(harness, flooded);
   const [missed] = await query<{ n: number }>(
     harness,
     `select count(*)::int as n from unnest(string_to_array(?, ',')::uuid[]) as repo(repo_id)
         where not exists (select 1 from findings f where f.repo_id = repo.repo_id
           and f.vulnerability_id = ? and f.status = 'open')`,
-    [orgRepos.join(','), NEW_ADVISORY.id],
+    [orgRepos.join(','), advisory.id],
   );
 
-  console.log(describe('pushes, no sync', quiet));
+  console.log(`  sync ${phase}: ${label}`);
   console.log(describe('pushes during the sync', flooded));
   for (const aim of ['re-match running', 're-match not begun', 're-match done'] as const) {
     const aimed = flooded.filter((t) => t.aim === aim);
     if (aimed.length > 0) console.log(describe(`  ${aim}`, aimed));
   }
-  console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
   console.log(await phaseMedians(harness, 'push scans during sync', flooded));
-  console.log(await queueWaits(harness, 'push scans, no sync', quiet));
   console.log(await queueWaits(harness, 'push scans during sync', flooded));
   console.log(await slowestPushTimeline(harness, flooded));
   console.log(
-    `  sync: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
+    `  sync ${phase}: ${synced.scansRequested} re-matches requested for ${synced.affectedRepos} repositories, ` +
       `${rematchesLeft[0]?.n ?? 0} still queued or running when the sync workflow returned, all done after ${syncSeconds.toFixed(1)} s`,
   );
   console.log(
-    `  pushed repositories whose pushed finding is not open at the end (fixed by an older snapshot): ${violations?.n ?? '?'} (must be 0)`,
+    `  sync ${phase}: pushed repositories whose pushed finding is not open at the end: ${violations} (must be 0); ` +
+      `repositories without the new advisory's finding: ${missed?.n ?? '?'} (must be 0)`,
   );
-  console.log(
-    `  repositories without the new advisory's finding at the end: ${missed?.n ?? '?'} (must be 0)`,
-  );
-  if ((violations?.n ?? 1) > 0) process.exitCode = 2;
+  return violations + (missed?.n ?? 1);
 }
 
 /**

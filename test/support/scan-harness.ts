@@ -54,6 +54,8 @@ export interface ScanHarness {
   /** Waits for the repo's workflow chain to finish (following continue-as-new) and returns the last result. */
   waitForScan(target: ScanTarget): Promise<RepoScanResult>;
   startWorker(overrides?: Partial<Activities>): Promise<void>;
+  /** Stops only the re-match queue's worker (for a benchmark that polls it from another process). */
+  stopRematchWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -155,8 +157,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   await em.flush();
 
   const rematchTaskQueue = `${taskQueue}-rematch`;
-  let workers: Worker[] = [];
-  let running: Promise<unknown> | undefined;
+  let workers: { worker: Worker; running: Promise<void> }[] = [];
 
   const activities = (overrides: Partial<Activities> = {}): Activities => ({
     ...createActivities(
@@ -245,7 +246,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
               },
             } as WorkerOptions)
           : { ...worker, interceptors: { activity: first } };
-      workers = [
+      const created = [
         await temporal.createWorker(
           asInProduction({ taskQueue, activities: registered }, [scanStepsInFlightInterceptor(scanSteps)]),
         ),
@@ -267,11 +268,17 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
           ),
         ),
       ];
-      running = Promise.all(workers.map((w) => w.run()));
+      workers = created.map((worker) => ({ worker, running: worker.run() }));
+    },
+    async stopRematchWorker() {
+      const rematch = workers.filter(({ worker }) => worker.options.taskQueue === rematchTaskQueue);
+      for (const { worker } of rematch) worker.shutdown();
+      await Promise.all(rematch.map(({ running }) => running));
+      workers = workers.filter((w) => !rematch.includes(w));
     },
     async stopWorker() {
-      for (const w of workers) w.shutdown();
-      await running;
+      for (const { worker } of workers) worker.shutdown();
+      await Promise.all(workers.map(({ running }) => running));
       workers = [];
     },
     async close() {

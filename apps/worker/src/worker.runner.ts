@@ -37,6 +37,8 @@ import { ACTIVITIES, WorkerModule } from './worker.module';
  */
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const logger = new Logger('Worker');
+  // Before anything runs: the workers' threads (the SDK's core, the parser pool) inherit it.
+  if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
   const identity = config.WORKER_IDENTITY ?? `repoguard-worker@${os.hostname()}:${process.pid}`;
   const log = createLogger({
     service: 'worker',
@@ -61,69 +63,83 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       const activityInterceptors = [scanLogAttributesInterceptor, ...metricsActivityInterceptors(app)];
       // Both workers share this process: the re-matches stand back while a scan's steps run.
       const scanStepsInFlight = new ScanStepsInFlight();
+      const polls = (queue: 'scans' | 'rematch') =>
+        config.WORKER_QUEUES === 'all' || config.WORKER_QUEUES === queue;
       // Temporal's OpenTelemetry interceptors and span sink, only while tracing is on.
-      const worker = await Worker.create(
-        withWorkerTracing({
-          connection,
-          namespace: config.TEMPORAL_NAMESPACE,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          identity,
-          activities,
-          // A prebuilt bundle holds the workflow interceptors already; from source they are named here.
-          interceptors: {
-            // The org's share before the metrics: a step turned away (ORG_BUSY) never ran, so it is not timed.
-            activity: [
-              scanLogAttributesInterceptor,
-              orgScanSlotsInterceptor(new OrgScanSlots(config.SCAN_SLOTS_PER_ORG)),
-              scanStepsInFlightInterceptor(scanStepsInFlight),
-              ...metricsActivityInterceptors(app),
-            ],
-            ...(config.WORKFLOW_BUNDLE_PATH
-              ? {}
-              : { workflowModules: [workflowCorrelationInterceptorsPath()] }),
-          },
-          ...drainOptions(config),
-          maxConcurrentWorkflowTaskExecutions: config.SCAN_WORKFLOW_TASK_SLOTS,
-          maxConcurrentActivityTaskExecutions: config.SCAN_ACTIVITY_SLOTS,
-          ...rateOptions(config.SCAN_ACTIVITIES_PER_SECOND, config.SCAN_QUEUE_ACTIVITIES_PER_SECOND),
-          ...(config.WORKFLOW_BUNDLE_PATH
-            ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
-            : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
-        }),
-      );
+      const worker = polls('scans')
+        ? await Worker.create(
+            withWorkerTracing({
+              connection,
+              namespace: config.TEMPORAL_NAMESPACE,
+              taskQueue: config.TEMPORAL_TASK_QUEUE,
+              identity,
+              activities,
+              // A prebuilt bundle holds the workflow interceptors already; from source they are named here.
+              interceptors: {
+                // The org's share before the metrics: a step turned away (ORG_BUSY) never ran, so it is not timed.
+                activity: [
+                  scanLogAttributesInterceptor,
+                  orgScanSlotsInterceptor(new OrgScanSlots(config.SCAN_SLOTS_PER_ORG)),
+                  scanStepsInFlightInterceptor(scanStepsInFlight),
+                  ...metricsActivityInterceptors(app),
+                ],
+                ...(config.WORKFLOW_BUNDLE_PATH
+                  ? {}
+                  : { workflowModules: [workflowCorrelationInterceptorsPath()] }),
+              },
+              ...drainOptions(config),
+              maxConcurrentWorkflowTaskExecutions: config.SCAN_WORKFLOW_TASK_SLOTS,
+              maxConcurrentActivityTaskExecutions: config.SCAN_ACTIVITY_SLOTS,
+              ...rateOptions(config.SCAN_ACTIVITIES_PER_SECOND, config.SCAN_QUEUE_ACTIVITIES_PER_SECOND),
+              ...(config.WORKFLOW_BUNDLE_PATH
+                ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
+                : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
+            }),
+          )
+        : undefined;
       // Re-matches after an advisory sync run their steps here: a queue of its own with few slots,
       // so thousands of them never hold up a push's scan on the main queue.
-      const rematchWorker = await Worker.create(
-        withWorkerTracing({
-          connection,
-          namespace: config.TEMPORAL_NAMESPACE,
-          taskQueue: config.rematchTaskQueue,
-          identity,
-          activities,
-          interceptors: {
-            activity: [
-              ...(config.REMATCH_STANDS_BACK_MS > 0
-                ? [
-                    rematchStandsBackInterceptor(scanStepsInFlight, {
-                      graceMs: SCAN_STEP_GAP_MS,
-                      maxHoldMs: config.REMATCH_STANDS_BACK_MS,
-                    }),
-                  ]
-                : []),
-              ...activityInterceptors,
-            ],
-          },
-          maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
-          ...rateOptions(config.REMATCH_ACTIVITIES_PER_SECOND, config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND),
-          ...drainOptions(config),
-        }),
-      );
+      const rematchWorker = polls('rematch')
+        ? await Worker.create(
+            withWorkerTracing({
+              connection,
+              namespace: config.TEMPORAL_NAMESPACE,
+              taskQueue: config.rematchTaskQueue,
+              identity,
+              activities,
+              interceptors: {
+                activity: [
+                  ...(config.REMATCH_STANDS_BACK_MS > 0
+                    ? [
+                        rematchStandsBackInterceptor(scanStepsInFlight, {
+                          graceMs: SCAN_STEP_GAP_MS,
+                          maxHoldMs: config.REMATCH_STANDS_BACK_MS,
+                        }),
+                      ]
+                    : []),
+                  ...activityInterceptors,
+                ],
+              },
+              maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
+              ...rateOptions(
+                config.REMATCH_ACTIVITIES_PER_SECOND,
+                config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND,
+              ),
+              ...drainOptions(config),
+            }),
+          )
+        : undefined;
+      const queues = [
+        ...(worker ? [config.TEMPORAL_TASK_QUEUE] : []),
+        ...(rematchWorker ? [`${config.rematchTaskQueue} (re-match steps)`] : []),
+      ];
       logger.log(
-        `polling ${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE} (and ${config.rematchTaskQueue} for re-matches) at ${config.TEMPORAL_ADDRESS} as ${identity}`,
+        `polling ${config.TEMPORAL_NAMESPACE}/${queues.join(' and ')} at ${config.TEMPORAL_ADDRESS} as ${identity}` +
+          (config.WORKER_NICE > 0 ? ` at nice ${config.WORKER_NICE}` : ''),
       );
       const observability = await startWorkerObservability(config, app, connection, sdkMetrics.sdkMetricsUrl);
       try {
-        await Promise.all([worker.run(), rematchWorker.run()]);
+        await Promise.all([worker?.run(), rematchWorker?.run()]);
       } finally {
         await observability.close();
       }

@@ -91,6 +91,25 @@ describe("the worker's slots and activity rates, per queue", () => {
   });
 });
 
+describe('which queues a worker process polls, and at what priority', () => {
+  it('polls both queues at the normal priority by default; a re-match-only process can yield the CPU', () => {
+    const config = loadConfig(WorkerConfig, BASE);
+    expect([config.WORKER_QUEUES, config.WORKER_NICE]).toEqual(['all', 0]);
+    const rematch = loadConfig(WorkerConfig, { ...BASE, WORKER_QUEUES: 'rematch', WORKER_NICE: '10' });
+    expect([rematch.WORKER_QUEUES, rematch.WORKER_NICE]).toEqual(['rematch', 10]);
+    expect(loadConfig(WorkerConfig, { ...BASE, WORKER_QUEUES: 'scans' }).WORKER_QUEUES).toBe('scans');
+  });
+
+  it.each([
+    ['WORKER_QUEUES', 'both'],
+    ['WORKER_NICE', '-5'],
+    ['WORKER_NICE', '20'],
+    ['WORKER_NICE', '2.5'],
+  ])('refuses %s=%p, naming the variable', (name, value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
 describe('re-matches standing back while scans run', () => {
   it('holds a re-match step at most 10 s by default; 0 turns it off', () => {
     expect(loadConfig(WorkerConfig, BASE).REMATCH_STANDS_BACK_MS).toBe(10_000);

@@ -46,6 +46,25 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
     );
   }
 
+  /**
+   * Which task queues this process polls: `all` (the scan queue's workflows and steps, and the
+   * re-match steps), `scans` (the scan queue only), or `rematch` (re-match steps only). A deployment
+   * that runs re-matches in processes of their own (`scans` + `rematch`, the latter with
+   * WORKER_NICE) keeps a large sync's matching off the event loop and CPU share of the pushes' steps.
+   */
+  @IsIn(['all', 'scans', 'rematch'], { message: 'must be all, scans or rematch' })
+  WORKER_QUEUES: 'all' | 'scans' | 'rematch' = 'all';
+
+  /**
+   * The process's nice value at start (0-19, higher yields the CPU sooner): the operating system then
+   * runs this process's work after that of processes at a lower value, such as the scan workers.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number from 0 to 19' })
+  @Min(0)
+  @Max(19)
+  WORKER_NICE: number = 0;
+
   /** Workflow tasks (scan workflow steps, replayed or new) one worker handles at once. SDK minimum: 2. */
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })

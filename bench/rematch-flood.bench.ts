@@ -39,10 +39,10 @@ import {
 import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import { temporal } from '@temporalio/proto';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
+import { startApp } from '../test/support/processes';
 import type { ScanHarness } from '../test/support/scan-harness';
 import { quantile } from './bench-util';
 import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
-import { startRematchWorkerProcess } from './rematch-worker-process';
 import { withScanHarness } from './scan-bench-harness';
 
 const REPOS = positive('BENCH_REPOS', 1000);
@@ -368,18 +368,22 @@ async function inRematchProcess(
   repos: readonly Repo[],
 ): Promise<number> {
   await harness.stopRematchWorker();
-  const rematchWorker = await startRematchWorkerProcess({
-    DATABASE_URL: process.env['DATABASE_URL'] ?? '',
-    TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] ?? '',
-    TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'] ?? '',
+  // The worker app itself, as a deployment with re-match workers of their own runs it.
+  const rematchWorker = startApp('apps/worker/src/main.ts', {
+    DATABASE_URL: process.env['DATABASE_URL'],
+    TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
+    TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'],
     TEMPORAL_TASK_QUEUE: harness.taskQueue,
     TEMPORAL_REMATCH_TASK_QUEUE: harness.rematchTaskQueue,
     OSV_MODE: 'mirror',
     OSV_API_URL: harness.osv.url,
     GITHUB_API_URL: github.url,
+    WORKER_QUEUES: 'rematch',
     WORKER_NICE: String(REMATCH_NICE),
+    WORKER_METRICS_PORT: '0',
   });
   try {
+    await rematchWorker.waitForOutput(/polling /, 60_000);
     return await syncPhase(
       harness,
       dir,
@@ -389,7 +393,8 @@ async function inRematchProcess(
       PUSHES * 5,
     );
   } finally {
-    await rematchWorker.close();
+    rematchWorker.child.kill('SIGTERM');
+    await rematchWorker.exited(60_000);
   }
 }
 

@@ -7,6 +7,19 @@ import type { selfCheckWorkflow } from '../../libs/workflows/src/self-check.work
 import { temporalAddress, temporalNamespace, uniqueName } from '../support/temporal-harness';
 import { type RunningProcess, startApp } from '../support/processes';
 
+/** The worker app on the test's Temporal and database, polling `taskQueue` as `identity`. */
+function startWorker(taskQueue: string, identity: string, env: Record<string, string> = {}): RunningProcess {
+  return startApp('apps/worker/src/main.ts', {
+    NODE_ENV: 'test',
+    DATABASE_URL: process.env['DATABASE_URL'],
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKER_IDENTITY: identity,
+    ...env,
+  });
+}
+
 describe('the worker process', () => {
   let connection: Connection;
   let client: Client;
@@ -22,14 +35,7 @@ describe('the worker process', () => {
   it('runs the self-check against PostgreSQL and stops cleanly on SIGTERM', async () => {
     const taskQueue = uniqueName('worker-process');
     const identity = `e2e-${taskQueue}`;
-    const worker: RunningProcess = startApp('apps/worker/src/main.ts', {
-      NODE_ENV: 'test',
-      DATABASE_URL: process.env['DATABASE_URL'],
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_IDENTITY: identity,
-    });
+    const worker = startWorker(taskQueue, identity);
     try {
       await worker.waitForOutput(/polling/, 60_000);
       const result = await client.workflow.execute<typeof selfCheckWorkflow>(SELF_CHECK_WORKFLOW, {
@@ -52,13 +58,7 @@ describe('the worker process', () => {
     const taskQueue = uniqueName('worker-rematch-only');
     const rematchTaskQueue = `${taskQueue}-rematch`;
     const identity = `e2e-${taskQueue}`;
-    const worker: RunningProcess = startApp('apps/worker/src/main.ts', {
-      NODE_ENV: 'test',
-      DATABASE_URL: process.env['DATABASE_URL'],
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_IDENTITY: identity,
+    const worker = startWorker(taskQueue, identity, {
       WORKER_METRICS_PORT: '0',
       WORKER_QUEUES: 'rematch',
       WORKER_NICE: '5',

@@ -17,8 +17,16 @@ export function createMikroOrmConfig(settings: PersistenceSettings): Options {
     extensions: [Migrator],
     debug: settings.debug ?? false,
     pool: { min: 0, max: settings.poolMax ?? 10 },
-    // Fail in seconds, not minutes, when the server does not answer.
-    driverOptions: { connection: { connectionTimeoutMillis: 5_000 } },
+    driverOptions: {
+      connection: {
+        // MikroORM reads only host, port, user, password and database from the URL; the driver
+        // reads the rest from it too (sslmode, sslrootcert, application_name...), so what the
+        // operator wrote, TLS above all, is what the connection does.
+        connectionString: settings.databaseUrl,
+        // Fail in seconds, not minutes, when the server does not answer.
+        connectionTimeoutMillis: 5_000,
+      },
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       // New migrations are generated here by MikroORM's migrator and then added to MIGRATIONS.

@@ -15,6 +15,10 @@
 //                                      worker process of their own (the worker app with
 //                                      WORKER_QUEUES=rematch), as a deployment with re-match workers
 //   BENCH_REMATCH_NICE (default 10)    that process's WORKER_NICE
+//   BENCH_BASELINE_REF=<commit>        before/after in one run: both phases first with the workflows
+//                                      of <commit> (bundled from a git worktree of it; this tree's
+//                                      activities), then with this tree's, on fresh repositories each
+//                                      time, and a table of both (BENCH_REPOS >= 10 x BENCH_PUSHES)
 //
 // Phases: pushes without a sync; pushes during a sync whose re-match steps run in the scan worker's
 // process (WORKER_QUEUES=all, the default deployment: re-match steps stand back while a push's run);
@@ -27,6 +31,7 @@
 // During the sync each push is aimed, in turn, at a repository whose re-match is running (the push
 // must not wait behind it) and at one whose re-match has not begun, last in the sync's order first
 // (its snapshot is now older than the push: the case that overwrote findings before issue 16).
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,6 +43,7 @@ import {
 } from '@repoguard/contract';
 import type { OsvRecord, ScanTarget } from '@repoguard/domain';
 import { temporal } from '@temporalio/proto';
+import { bundleWorkflows } from '@repoguard/infrastructure';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
 import { startApp } from '../test/support/processes';
 import type { ScanHarness } from '../test/support/scan-harness';
@@ -53,6 +59,7 @@ const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
 const QUIET_WINDOW_MS = 0;
 const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
 const REMATCH_NICE = Number(process.env['BENCH_REMATCH_NICE'] ?? 10);
+const BASELINE_REF = process.env['BENCH_BASELINE_REF'] || null;
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -292,10 +299,12 @@ function describe(label: string, timings: readonly PushTiming[]): string {
 }
 
 async function main(): Promise<void> {
-  const syncPhases = process.env['BENCH_REMATCH_PROCESS'] === '1' ? 2 : 1;
-  if (PUSHES * (1 + 4 * syncPhases) > REPOS)
+  const syncPhases = (process.env['BENCH_REMATCH_PROCESS'] === '1' ? 2 : 1) * (BASELINE_REF ? 2 : 1);
+  const quietPhases = BASELINE_REF ? 2 : 1;
+  const needed = quietPhases + 4 * syncPhases;
+  if (PUSHES * needed > REPOS)
     throw new Error(
-      `BENCH_PUSHES: each sync phase aims at 4× as many repositories; at most BENCH_REPOS / ${1 + 4 * syncPhases}`,
+      `BENCH_PUSHES: each phase without a sync takes as many repositories, each sync phase 4× as many; at most BENCH_REPOS / ${needed}`,
     );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-rematch-flood-'));
   const github = await startGithubStandInProcess();
@@ -340,24 +349,104 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
       `scanned once in ${((performance.now() - created) / 1000).toFixed(1)} s (${SETUP_CONCURRENCY} at a time)`,
   );
 
-  // Without the sync: pushes to the first PUSHES repositories.
-  const quietRepos = repos.slice(0, PUSHES);
-  const quiet = await pushAll(harness, quietRepos, await commitPushes(quietRepos), PUSHES, inOrder(PUSHES));
-  for (const push of quiet) await harness.waitForScan(push.repo.target);
-
-  console.log(describe('pushes, no sync', quiet));
-  console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
-  console.log(await queueWaits(harness, 'push scans, no sync', quiet));
-  let violations = await pushedNotOpen(harness, quiet);
-
-  // With a sync, its re-match steps in this (the scan worker's) process: the default deployment.
-  violations += await syncPhase(harness, dir, 1, 're-match steps in the scan worker', repos, PUSHES);
+  let violations = 0;
+  if (BASELINE_REF) {
+    // The same phases twice, each on repositories of its own: the workflows of the baseline commit,
+    // then this tree's, both bundled as production bundles them.
+    const bundles = [
+      { label: `before (${BASELINE_REF})`, code: await workflowBundleAt(BASELINE_REF) },
+      { label: 'after (this tree)', code: await bundleWorkflows() },
+    ];
+    const results: { label: string; quiet: PushTiming[]; flooded: PushTiming[] }[] = [];
+    for (const [index, bundle] of bundles.entries()) {
+      await harness.stopWorker();
+      await harness.startWorker(undefined, { workflowBundleCode: bundle.code });
+      console.log(`  -- ${bundle.label}`);
+      const offset = index * PUSHES * 5;
+      const quiet = await quietPhase(harness, repos.slice(offset, offset + PUSHES));
+      const synced = await syncPhase(
+        harness,
+        dir,
+        index + 1,
+        `re-match steps in the scan worker, ${bundle.label}`,
+        repos,
+        offset + PUSHES,
+      );
+      violations += quiet.violations + synced.violations;
+      results.push({ label: bundle.label, quiet: quiet.timings, flooded: synced.flooded });
+    }
+    console.log('  push latency, request -> COMPLETED (ms), from this one run:');
+    console.log(`    ${''.padEnd(26)} no sync p50    p90 | during sync p50    p90 | ratio p50`);
+    for (const { label, quiet, flooded } of results) {
+      const p = (timings: PushTiming[], q: number) =>
+        quantile(
+          timings.map((t) => t.latencyMs),
+          q,
+        );
+      console.log(
+        `    ${label.padEnd(26)} ${p(quiet, 0.5).toFixed(0).padStart(11)} ${p(quiet, 0.9).toFixed(0).padStart(6)} |` +
+          ` ${p(flooded, 0.5).toFixed(0).padStart(15)} ${p(flooded, 0.9).toFixed(0).padStart(6)} |` +
+          ` ${(p(flooded, 0.5) / p(quiet, 0.5)).toFixed(2).padStart(8)}×`,
+      );
+    }
+  } else {
+    const quiet = await quietPhase(harness, repos.slice(0, PUSHES));
+    violations += quiet.violations;
+    // With a sync, its re-match steps in this (the scan worker's) process: the default deployment.
+    violations += (await syncPhase(harness, dir, 1, 're-match steps in the scan worker', repos, PUSHES))
+      .violations;
+  }
   if (process.env['BENCH_REMATCH_PROCESS'] === '1')
     violations += await inRematchProcess(harness, github, dir, repos);
   console.log(
     `  all phases: pushed findings fixed by an older snapshot, and repositories missing a new advisory's finding: ${violations} (must be 0)`,
   );
   if (violations > 0) process.exitCode = 2;
+}
+
+/** Pushes to `quietRepos` without a sync: the latency a push has on its own. */
+async function quietPhase(
+  harness: ScanHarness,
+  quietRepos: readonly Repo[],
+): Promise<{ timings: PushTiming[]; violations: number }> {
+  const quiet = await pushAll(harness, quietRepos, await commitPushes(quietRepos), PUSHES, inOrder(PUSHES));
+  for (const push of quiet) await harness.waitForScan(push.repo.target);
+  console.log(describe('pushes, no sync', quiet));
+  console.log(await phaseMedians(harness, 'push scans, no sync', quiet));
+  console.log(await queueWaits(harness, 'push scans, no sync', quiet));
+  return { timings: quiet, violations: await pushedNotOpen(harness, quiet) };
+}
+
+/**
+ * The workflow bundle of an earlier commit, as bundleWorkflows builds it there: a git worktree of
+ * the commit (sharing this tree's node_modules), bundled by its own code in a child process.
+ */
+async function workflowBundleAt(ref: string): Promise<string> {
+  const root = path.resolve(__dirname, '..');
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-baseline-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, stdio: 'pipe' }).toString().trim();
+  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
+  git('worktree', 'add', '--detach', tree, commit);
+  try {
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
+    const out = path.join(tree, 'bundle.js');
+    execFileSync(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        '-e',
+        `require('./libs/infrastructure/src/temporal/workflow-bundler').bundleWorkflows()` +
+          `.then((code) => require('node:fs').writeFileSync(${JSON.stringify(out)}, code))`,
+      ],
+      { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    console.log(`  baseline workflows bundled from ${commit.slice(0, 12)} (${ref})`);
+    return fs.readFileSync(out, 'utf8');
+  } finally {
+    git('worktree', 'remove', '--force', tree);
+  }
 }
 
 /** A sync whose re-match steps run in a worker process of their own, at a lower CPU priority. */
@@ -384,14 +473,15 @@ async function inRematchProcess(
   });
   try {
     await rematchWorker.waitForOutput(/polling /, 60_000);
-    return await syncPhase(
+    const { violations } = await syncPhase(
       harness,
       dir,
-      2,
+      BASELINE_REF ? 3 : 2,
       `re-match steps in a worker process at nice ${REMATCH_NICE}`,
       repos,
-      PUSHES * 5,
+      PUSHES * (BASELINE_REF ? 10 : 5),
     );
+    return violations;
   } finally {
     rematchWorker.child.kill('SIGTERM');
     await rematchWorker.exited(60_000);
@@ -423,7 +513,7 @@ async function syncPhase(
   label: string,
   repos: readonly Repo[],
   firstCandidate: number,
-): Promise<number> {
+): Promise<{ violations: number; flooded: PushTiming[] }> {
   const candidates = repos.slice(firstCandidate, firstCandidate + PUSHES * 4);
   const floodCommits = await commitPushes(candidates);
   const advisory = newAdvisory(phase);
@@ -497,7 +587,7 @@ async function syncPhase(
     `  sync ${phase}: pushed repositories whose pushed finding is not open at the end: ${violations} (must be 0); ` +
       `repositories without the new advisory's finding: ${missed?.n ?? '?'} (must be 0)`,
   );
-  return violations + (missed?.n ?? 1);
+  return { violations: violations + (missed?.n ?? 1), flooded };
 }
 
 /**

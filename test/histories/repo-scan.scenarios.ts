@@ -20,7 +20,12 @@ import {
 import { RepoScanClient, repoScanInput } from '../support/repo-scan-client';
 import { gate } from '../support/gate';
 import { pushOf, rematchOf as rematchRequest } from '../support/scan-requests';
-import { holdFetch, scanHappyPath as happyPath, type ScanActivities } from '../support/scan-step-stubs';
+import {
+  holdFetch,
+  scanHappyPath as happyPath,
+  withRematchSnapshot,
+  type ScanActivities,
+} from '../support/scan-step-stubs';
 
 const SCAN_STEPS = ['fetchManifest', 'parse', 'osvQuery', 'persist', 'evaluatePolicy'].map(
   (step) => `ActivityTaskScheduled:${step}`,
@@ -52,7 +57,7 @@ class ScenarioScan extends RepoScanClient {
     work: () => Promise<T>,
     options?: { readonly activitiesOnlyQueue?: string },
   ): Promise<T> {
-    return this.context.withWorker({ ...happyPath, ...stubs }, work, options);
+    return this.context.withWorker(withRematchSnapshot({ ...happyPath, ...stubs }), work, options);
   }
 
   /** A run's history: the first run's unless named. */
@@ -384,6 +389,110 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       return { 'rematch-yields-to-push': first, 'rematch-yields-to-push-follow-up': followUp };
     },
   },
+  // Issue 16's last point: a re-match as one activity (`rematch-one-activity`).
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-one-activity'],
+    covers:
+      'an advisory re-match under rematch-one-activity: one rematchSnapshot activity on the re-match queue instead of four steps',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const { result, history } = await rematchOnce(context, {});
+      expectBranch('rematch-one-activity', history, {
+        has: [PATCH, 'ActivityTaskScheduled:rematchSnapshot', COMPLETED],
+        lacks: [
+          'ActivityTaskScheduled:beginRematch',
+          'ActivityTaskScheduled:osvQuery',
+          'ActivityTaskScheduled:persist',
+          'ActivityTaskScheduled:evaluatePolicy',
+          'ActivityTaskScheduled:fetchManifest',
+        ],
+        count: { 'ActivityTaskScheduled:rematchSnapshot': 1 },
+      });
+      expectPatches('rematch-one-activity', history, ['rematch-yields-to-push', 'rematch-one-activity']);
+      const elsewhere = activityQueues(history).filter((a) => a.taskQueue !== rematchQueue);
+      if (elsewhere.length > 0)
+        throw new Error(`rematch-one-activity: steps off the re-match queue: ${JSON.stringify(elsewhere)}`);
+      expectResult('rematch-one-activity', result, {
+        phase: 'COMPLETED',
+        policyStatus: 'WARN',
+        commitSha: 'commit-of-stored-snapshot',
+      });
+      return { 'rematch-one-activity': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-one-activity-superseded'],
+    covers: 'a re-match as one activity that finds a newer scan persisted first: SUPERSEDED, no verdict',
+    async record(context) {
+      const { result, history } = await rematchOnce(context, {
+        persist: async () => ({ open: 0, opened: 0, fixed: 0, supersededBy: 'newer-scan' }),
+      });
+      expectBranch('rematch-one-activity-superseded', history, {
+        has: [PATCH, 'ActivityTaskScheduled:rematchSnapshot', COMPLETED],
+        lacks: ['ActivityTaskScheduled:closeScan', CONTINUED],
+      });
+      expectPatches('rematch-one-activity-superseded', history, ['rematch-one-activity']);
+      expectResult('rematch-one-activity-superseded', result, { phase: 'SUPERSEDED', policyStatus: null });
+      return { 'rematch-one-activity-superseded': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
+    branches: ['rematch-one-activity-yields-to-push', 'rematch-one-activity-yields-to-push-follow-up'],
+    covers:
+      'a push during a re-match as one activity: the activity is cancelled, its scan closed SUPERSEDED, its requests carried with the push to the next run',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const matching = gate();
+      const scan = new ScenarioScan(context, { heartbeatTimeoutMs: 2_000 });
+      let persistedAfterCancel = false;
+      const osvQuery: ScanActivities['osvQuery'] = async (input) => {
+        if (input.snapshotId !== 'snapshot-stored') return happyPath.osvQuery(input);
+        matching.open();
+        const activity = Context.current();
+        await Promise.race([activity.cancelled.catch(() => undefined), pause(20_000)]);
+        return happyPath.osvQuery(input);
+      };
+      const persist: ScanActivities['persist'] = async (input) => {
+        if (input.snapshotId === 'snapshot-stored') persistedAfterCancel = true;
+        return happyPath.persist(input);
+      };
+      const result = await scan.withSteps(
+        { osvQuery, persist },
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          await matching.opened;
+          await scan.request(push('f00d0002', { sequence: 1 }));
+          return scan.result();
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      if (persistedAfterCancel)
+        throw new Error('rematch-one-activity-yields-to-push: the cancelled re-match went on to persist');
+      const [first, followUp] = await scan.firstTwoRuns();
+      expectBranch('rematch-one-activity-yields-to-push', first, {
+        has: [PATCH, 'ActivityTaskScheduled:rematchSnapshot', 'ActivityTaskCancelRequested', CONTINUED],
+        lacks: ['ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:fetchManifest'],
+        count: { 'ActivityTaskScheduled:closeScan': 1, [SIGNAL]: 2 },
+      });
+      expectPatches('rematch-one-activity-yields-to-push', first, ['rematch-one-activity']);
+      expectBranch('rematch-one-activity-yields-to-push-follow-up', followUp, {
+        has: [...SCAN_STEPS, COMPLETED],
+        lacks: ['ActivityTaskScheduled:rematchSnapshot'],
+        count: { [SIGNAL]: 0 },
+      });
+      expectResult('rematch-one-activity-yields-to-push', result, {
+        phase: 'COMPLETED',
+        requestsCoalesced: 2,
+      });
+      return {
+        'rematch-one-activity-yields-to-push': first,
+        'rematch-one-activity-yields-to-push-follow-up': followUp,
+      };
+    },
+  },
   {
     workflow: 'repo-scan',
     branches: ['rematch-deferred', 'rematch-deferred-follow-up'],
@@ -402,7 +511,7 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         await scan.request(rematchOf('snapshot-stored', rematchQueue));
         // No worker polls the re-match queue yet: a saturated queue, as during a large sync.
         await until(async () => (await scan.lastRunId()) !== scan.firstRunId, 30_000);
-        return context.withActivityWorker(rematchQueue, happyPath, () => scan.result());
+        return context.withActivityWorker(rematchQueue, withRematchSnapshot(happyPath), () => scan.result());
       });
       const [first, followUp] = await scan.firstTwoRuns();
       expectBranch('rematch-deferred', first, {

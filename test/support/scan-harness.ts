@@ -9,7 +9,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Worker } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
-import { createActivities, type Activities } from '@repoguard/activities';
+import { createActivities, createRematchSnapshotActivity, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
 import type { OsvRecord, PullRequestCheckPublisher, ScanTarget } from '@repoguard/domain';
 import {
@@ -53,7 +53,14 @@ export interface ScanHarness {
   request(target: ScanTarget, request?: Partial<ScanRequest>): Promise<{ workflowId: string; runId: string }>;
   /** Waits for the repo's workflow chain to finish (following continue-as-new) and returns the last result. */
   waitForScan(target: ScanTarget): Promise<RepoScanResult>;
-  startWorker(overrides?: Partial<Activities>): Promise<void>;
+  /**
+   * `workflowBundleCode`: the workflows from this bundle (bundleWorkflows' output, e.g. of an earlier
+   * commit for a benchmark's before/after), registered as production registers its bundle.
+   */
+  startWorker(
+    overrides?: Partial<Activities>,
+    options?: { readonly workflowBundleCode?: string },
+  ): Promise<void>;
   /** Stops only the re-match queue's worker (for a benchmark that polls it from another process). */
   stopRematchWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -112,6 +119,13 @@ export interface ScanHarnessOptions {
   readonly parsing?: { readonly deadlineMs?: number; readonly parserModule?: string };
 }
 
+/** A re-match's one activity runs the steps a test overrode, as the worker's runs its own. */
+function withRematchOf(registered: Activities, overrides: Partial<Activities>): Activities {
+  return overrides.rematchSnapshot
+    ? registered
+    : { ...registered, rematchSnapshot: createRematchSnapshotActivity(registered) };
+}
+
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {
   const databaseUrl = options.databaseUrl ?? process.env['DATABASE_URL'];
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through the e2e Jest config');
@@ -159,43 +173,49 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
   const rematchTaskQueue = `${taskQueue}-rematch`;
   let workers: { worker: Worker; running: Promise<void> }[] = [];
 
-  const activities = (overrides: Partial<Activities> = {}): Activities => ({
-    ...createActivities(
-      buildActivityDeps(orm.em, {
-        workerIdentity: `test-${taskQueue}`,
-        parserPool,
-        githubApiUrl,
-        ...(options.githubToken ? { githubToken: options.githubToken } : {}),
-        osvApiUrl: osv.url,
-        ...(options.osvMode ? { osvMode: options.osvMode } : {}),
-        ...(workerMetrics ? { metrics: workerMetrics.integrations } : {}),
-        git: {
-          cacheDir: gitCacheDir,
-          allowFileUrls: true,
-          outbound: new IpaddrOutboundAddressPolicy({
-            allowedHosts: options.gitAllowedHosts ?? ['127.0.0.1'],
+  const activities = (overrides: Partial<Activities> = {}): Activities =>
+    withRematchOf(
+      {
+        ...createActivities(
+          buildActivityDeps(orm.em, {
+            workerIdentity: `test-${taskQueue}`,
+            parserPool,
+            githubApiUrl,
+            ...(options.githubToken ? { githubToken: options.githubToken } : {}),
+            osvApiUrl: osv.url,
+            ...(options.osvMode ? { osvMode: options.osvMode } : {}),
+            ...(workerMetrics ? { metrics: workerMetrics.integrations } : {}),
+            git: {
+              cacheDir: gitCacheDir,
+              allowFileUrls: true,
+              outbound: new IpaddrOutboundAddressPolicy({
+                allowedHosts: options.gitAllowedHosts ?? ['127.0.0.1'],
+              }),
+              ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
+              ...(options.sshKey ? { sshKeyPath: options.sshKey.path, sshKeyOrgs: options.sshKey.orgs } : {}),
+            },
+            timeoutMs: 10_000,
+            // The notification receivers of the tests listen on the loopback, over http.
+            notifications: {
+              outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] }),
+              allowHttp: true,
+              ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+            },
+            ...(options.limits ? { limits: options.limits } : {}),
+            ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
+            ...(githubApp
+              ? { githubApp: { appId: githubApp.appId, privateKey: githubApp.privateKeyPem } }
+              : {}),
+            ...(options.pullRequestCheckPublisher
+              ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
+              : {}),
+            ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
           }),
-          ...(options.gitCaFile ? { caFile: options.gitCaFile } : {}),
-          ...(options.sshKey ? { sshKeyPath: options.sshKey.path, sshKeyOrgs: options.sshKey.orgs } : {}),
-        },
-        timeoutMs: 10_000,
-        // The notification receivers of the tests listen on the loopback, over http.
-        notifications: {
-          outbound: new IpaddrOutboundAddressPolicy({ allowedHosts: ['127.0.0.1'] }),
-          allowHttp: true,
-          ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
-        },
-        ...(options.limits ? { limits: options.limits } : {}),
-        ...(options.encryptionKey ? { encryption: { key: options.encryptionKey } } : {}),
-        ...(githubApp ? { githubApp: { appId: githubApp.appId, privateKey: githubApp.privateKeyPem } } : {}),
-        ...(options.pullRequestCheckPublisher
-          ? { pullRequestCheckPublisher: options.pullRequestCheckPublisher }
-          : {}),
-        ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
-      }),
-    ),
-    ...overrides,
-  });
+        ),
+        ...overrides,
+      },
+      overrides,
+    );
 
   const harness: ScanHarness = {
     orm,
@@ -222,8 +242,11 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
     async waitForScan(target) {
       return temporal.client.workflow.getHandle(`repo-scan:${target.repoId}`).result();
     },
-    async startWorker(overrides) {
+    async startWorker(overrides, startOptions = {}) {
       const registered = activities(overrides);
+      const bundle = startOptions.workflowBundleCode
+        ? { code: startOptions.workflowBundleCode }
+        : productionBundle;
       // As the worker app: the re-match worker stands back while the scan worker runs steps.
       const scanSteps = new ScanStepsInFlight();
       const standsBackMs = options.rematchStandsBackMs ?? 10_000;
@@ -231,10 +254,10 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
         worker: Pick<WorkerOptions, 'taskQueue' | 'activities'> & Partial<WorkerOptions>,
         first: ActivityInterceptorsFactory[],
       ) =>
-        productionBundle
+        bundle
           ? withWorkerTracing({
               ...worker,
-              workflowBundle: productionBundle,
+              workflowBundle: bundle,
               interceptors: {
                 activity: [
                   ...first,

@@ -3,6 +3,7 @@
 // outside Jest's module mapper.
 import { Context } from '@temporalio/activity';
 import type { Activities } from '@repoguard/activities';
+import { createRematchSnapshotActivity } from '../../libs/activities/src/scan/rematch-snapshot.activity';
 import { gate } from './gate';
 
 export type ScanActivities = Pick<
@@ -17,6 +18,16 @@ export type ScanActivities = Pick<
   | 'closeScan'
 >;
 export type StepName = keyof ScanActivities;
+
+/**
+ * The steps with a re-match's one activity (rematchSnapshot) made of them, as the worker makes its
+ * own: a re-match then runs these steps, on the re-match's task queue.
+ */
+export function withRematchSnapshot<T extends ScanActivities>(
+  steps: T,
+): T & Pick<Activities, 'rematchSnapshot'> {
+  return { ...steps, rematchSnapshot: createRematchSnapshotActivity(steps) };
+}
 export type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
 
 export const scanHappyPath: ScanActivities = {
@@ -44,7 +55,10 @@ export interface StepCall {
   outcome?: 'returned' | 'threw';
 }
 
-/** The steps as a worker's activities, each call recorded before it runs. */
+/**
+ * The steps as a worker's activities, each call recorded before it runs. A re-match's one activity
+ * runs the recorded steps: its calls show as theirs.
+ */
 export function recordedSteps(steps: ScanActivities) {
   const calls: StepCall[] = [];
   let endings = 0;
@@ -67,8 +81,8 @@ export function recordedSteps(steps: ScanActivities) {
       };
       return [step, recorded];
     }),
-  );
-  return { activities, calls };
+  ) as unknown as ScanActivities;
+  return { activities: withRematchSnapshot(activities), calls };
 }
 
 /** A fetchManifest stub that holds the n-th fetch at FETCHING until the caller releases it. */

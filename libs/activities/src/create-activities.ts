@@ -35,6 +35,7 @@ import { createFetchManifestActivity } from './scan/fetch-manifest.activity';
 import { createOsvQueryActivity } from './scan/osv-query.activity';
 import { createParseActivity } from './scan/parse.activity';
 import { createPersistActivity } from './scan/persist.activity';
+import { createRematchSnapshotActivity } from './scan/rematch-snapshot.activity';
 import { createRecordScanFailureActivity } from './scan/record-scan-failure.activity';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan/scan-activity.types';
 import { createProbeDatabaseActivity } from './self-check/probe-database.activity';
@@ -97,15 +98,23 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const limits = deps.limits ?? DEFAULT_SCAN_LIMITS;
+  const rematchSteps = {
+    beginRematch: createBeginRematchActivity(deps),
+    osvQuery: createOsvQueryActivity(deps),
+    persist: createPersistActivity({ ...deps, now }),
+    evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
+  };
   return {
     probeDatabase: createProbeDatabaseActivity(deps),
     fetchManifest: createFetchManifestActivity({ ...deps, limits }),
     parse: createParseActivity(deps),
-    osvQuery: createOsvQueryActivity(deps),
-    persist: createPersistActivity({ ...deps, now }),
-    evaluatePolicy: createEvaluatePolicyActivity({ ...deps, now }),
+    osvQuery: rematchSteps.osvQuery,
+    persist: rematchSteps.persist,
+    evaluatePolicy: rematchSteps.evaluatePolicy,
     recordScanFailure: createRecordScanFailureActivity({ ...deps, now }),
-    beginRematch: createBeginRematchActivity(deps),
+    // Histories recorded before the rematch-one-activity patch still schedule the steps one by one.
+    beginRematch: rematchSteps.beginRematch,
+    rematchSnapshot: createRematchSnapshotActivity(rematchSteps),
     closeScan: createCloseScanActivity({ ...deps, now }),
     importAdvisories: createImportAdvisoriesActivity(deps),
     // Kept for syncs started before the sync-run watermark: their histories still schedule these.

@@ -23,6 +23,11 @@ const MAX_RESUMABLE_REFS = 10_000;
  * the batches done and keeps their answers. Only non-empty answers are kept (most are empty).
  */
 export interface OsvQueryProgress {
+  /**
+   * The snapshot matched. A re-match (rematchSnapshot) runs this step inside a longer activity whose
+   * retry may open a newer snapshot: progress of another snapshot, or without this tag, is not resumed.
+   */
+  readonly snapshotId: string;
   readonly queries: number;
   readonly batchSize: number;
   readonly batchesDone: number;
@@ -32,9 +37,15 @@ export interface OsvQueryProgress {
 
 type Resumable = OsvQueryProgress & { readonly found: NonNullable<OsvQueryProgress['found']> };
 
-function resumable(details: unknown, queries: number, batchSize: number): Resumable | null {
+function resumable(
+  details: unknown,
+  snapshotId: string,
+  queries: number,
+  batchSize: number,
+): Resumable | null {
   const progress = details as Partial<OsvQueryProgress> | undefined;
-  if (!progress || progress.queries !== queries || progress.batchSize !== batchSize) return null;
+  if (!progress || progress.snapshotId !== snapshotId) return null;
+  if (progress.queries !== queries || progress.batchSize !== batchSize) return null;
   if (typeof progress.batchesDone !== 'number' || !Array.isArray(progress.found)) return null;
   return progress as Resumable;
 }
@@ -77,7 +88,7 @@ export function createOsvQueryActivity({
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([, d]) => d);
         const answers: VulnerabilityRef[][] = unique.map(() => []);
-        const resumed = resumable(step.resumeFrom, unique.length, batchSize);
+        const resumed = resumable(step.resumeFrom, input.snapshotId, unique.length, batchSize);
         for (const [index, refs] of resumed?.found ?? []) answers[index] = [...refs];
         const batches = Math.ceil(unique.length / batchSize);
         for (let batch = resumed?.batchesDone ?? 0; batch < batches; batch++) {
@@ -91,6 +102,7 @@ export function createOsvQueryActivity({
           const found = answers.flatMap((refs, i) => (refs.length > 0 ? [[i, refs] as const] : []));
           const kept = found.reduce((n, [, refs]) => n + refs.length, 0);
           step.report({
+            snapshotId: input.snapshotId,
             queries: unique.length,
             batchSize,
             batchesDone: batch + 1,

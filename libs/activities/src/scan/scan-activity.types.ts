@@ -45,6 +45,12 @@ export interface BeginRematchInput extends ScanRef {
   readonly requestedBy: string | null;
 }
 
+/** A whole re-match in one step (rematchSnapshot): beginRematch's input and how to match. */
+export interface RematchSnapshotInput extends BeginRematchInput {
+  /** As OsvQueryInput's: the advisories as stored now. */
+  readonly freshAdvisories?: boolean;
+}
+
 export interface CloseScanInput extends ScanRef {
   readonly workflowId: string;
   readonly runId: string;

@@ -152,6 +152,7 @@ describe('osvQuery, retried', () => {
     ]);
     expect(beats.map((b) => b.batchesDone)).toEqual([1, 2, 3]);
     expect(beats[0]).toEqual({
+      snapshotId: ref.snapshotId,
       queries: 5,
       batchSize: 2,
       batchesDone: 1,
@@ -162,6 +163,7 @@ describe('osvQuery, retried', () => {
   it('skips the batches its previous attempt did and keeps their answers', async () => {
     const { osvQuery, asked, stored } = osvQueryWith(five, records);
     const previous: OsvQueryProgress = {
+      snapshotId: ref.snapshotId,
       queries: 5,
       batchSize: 2,
       batchesDone: 2,
@@ -183,7 +185,7 @@ describe('osvQuery, retried', () => {
   it('starts over when its previous attempt had too many answers to keep', async () => {
     const { osvQuery, asked } = osvQueryWith(five, records);
     const env = new MockActivityEnvironment({
-      heartbeatDetails: { queries: 5, batchSize: 2, batchesDone: 2, found: null },
+      heartbeatDetails: { snapshotId: ref.snapshotId, queries: 5, batchSize: 2, batchesDone: 2, found: null },
       attempt: 2,
     });
     await env.run(osvQuery, ref);
@@ -193,10 +195,32 @@ describe('osvQuery, retried', () => {
   it('starts over when the details do not fit the snapshot (another batch size, say)', async () => {
     const { osvQuery, asked } = osvQueryWith(five, records);
     const env = new MockActivityEnvironment({
-      heartbeatDetails: { queries: 5, batchSize: 1000, batchesDone: 1, found: [] },
+      heartbeatDetails: {
+        snapshotId: ref.snapshotId,
+        queries: 5,
+        batchSize: 1000,
+        batchesDone: 1,
+        found: [],
+      },
       attempt: 2,
     });
     await env.run(osvQuery, ref);
     expect(asked).toHaveLength(3);
+  });
+
+  // A re-match runs this step inside rematchSnapshot, whose retry may open a newer snapshot: the
+  // progress of the snapshot the last attempt matched (of the same size, say) must not be taken over.
+  it.each([
+    ['another snapshot', { snapshotId: 'snapshot-matched-before' }],
+    ['no snapshot named (details of an attempt before the tag)', {}],
+  ])('starts over when the details are of %s', async (_case, tag) => {
+    const { osvQuery, asked, stored } = osvQueryWith(five, records);
+    const env = new MockActivityEnvironment({
+      heartbeatDetails: { ...tag, queries: 5, batchSize: 2, batchesDone: 3, found: [] },
+      attempt: 2,
+    });
+    await env.run(osvQuery, ref);
+    expect(asked).toHaveLength(3);
+    expect(stored[0]).toHaveLength(2);
   });
 });

@@ -20,6 +20,8 @@ const PHASES: Readonly<Record<string, ScanPhaseLabel>> = {
 /** A scan ends when its verdict is recorded, or when its failure is. */
 const ENDINGS: Readonly<Record<string, 'completed' | 'failed'>> = {
   evaluatePolicy: 'completed',
+  // A re-match in one activity: its steps run inside it, so only its end is seen here.
+  rematchSnapshot: 'completed',
   recordScanFailure: 'failed',
 };
 

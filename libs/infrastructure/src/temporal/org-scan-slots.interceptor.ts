@@ -14,6 +14,7 @@ const BOUNDED_STEPS: ReadonlySet<string> = new Set([
   'persist',
   'evaluatePolicy',
   'beginRematch',
+  'rematchSnapshot',
 ]);
 
 /** How many of one worker's activity slots each org's scan steps hold right now. */

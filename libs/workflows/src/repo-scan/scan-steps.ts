@@ -68,6 +68,7 @@ function scanActivities(
     recordScanFailure: database.recordScanFailure,
     closeScan: database.closeScan,
     beginRematch: whenOrgAdmits(database.beginRematch),
+    rematchSnapshot: whenOrgAdmits(network.rematchSnapshot),
   };
 }
 
@@ -132,7 +133,7 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
   );
   const yields = rematch !== null && job.pushWaiting !== undefined;
   // A re-match's steps run on the re-match queue, whose few slots keep it from delaying pushes.
-  const { osvQuery, persist, evaluatePolicy, beginRematch } = scanActivities(
+  const { osvQuery, persist, evaluatePolicy, beginRematch, rematchSnapshot } = scanActivities(
     heartbeatTimeoutMs,
     input.orgId,
     rematch?.taskQueue,
@@ -168,6 +169,21 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
   };
   const rematchSteps = async (snapshotToMatch: string): Promise<ScanOutcome> => {
     progress.enter('MATCHING');
+    if (patched(REMATCH_ONE_ACTIVITY_PATCH)) {
+      const rematched = await rematchSnapshot({
+        ...ref,
+        ...started,
+        snapshotId: snapshotToMatch,
+        ...(batch.freshAdvisories ? { freshAdvisories: true } : {}),
+      });
+      progress.atCommit(rematched.commitSha);
+      if (rematched.superseded) return superseded();
+      progress.count('vulnerabilities', rematched.vulnerabilities);
+      progress.count('findings', rematched.open);
+      progress.count('fixed', rematched.fixed);
+      progress.completed(rematched.status);
+      return { ended: 'COMPLETED', policyStatus: rematched.status };
+    }
     const begun = await beginRematch({ ...ref, ...started, snapshotId: snapshotToMatch });
     progress.atCommit(begun.commitSha);
     // The repository's newest snapshot (a push scan may have completed since the re-match was asked).
@@ -264,6 +280,10 @@ export async function runScan(job: ScanJob, progress: ScanProgress): Promise<Sca
     return { ended: 'FAILED' };
   }
 }
+
+// A re-match is one activity (rematchSnapshot) instead of four; histories recorded before schedule
+// beginRematch, osvQuery, persist and evaluatePolicy one by one.
+export const REMATCH_ONE_ACTIVITY_PATCH = 'rematch-one-activity';
 
 // A scan lets go of a flood (see ScanJob.flooded); histories recorded before it never do.
 export const FLOOD_HANDS_ON_PATCH = 'scan-hands-on-flood';

@@ -110,6 +110,17 @@ export class RepoScanFixture extends RepoScanClient {
     return this.calls.map((c) => c.step);
   }
 
+  /** The activity types the last run scheduled, in order (what the workflow asked for, not what ran inside). */
+  async scheduledActivities(): Promise<string[]> {
+    const history = await this.client.workflow
+      .getHandle(this.workflowId, await this.lastRunId())
+      .fetchHistory();
+    return (history.events ?? []).flatMap((event) => {
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+  }
+
   queuesUsed(): Set<string> {
     return new Set(this.calls.map((c) => c.taskQueue));
   }

@@ -279,6 +279,8 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
               taskQueue: rematchTaskQueue,
               activities: registered,
               maxConcurrentActivityTaskExecutions: 2,
+              // As the worker app's (REMATCH_HEARTBEAT_THROTTLE): a cancelled re-match hears of it within a second.
+              maxHeartbeatThrottleInterval: '1 second',
             },
             standsBackMs > 0
               ? [

@@ -121,6 +121,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
                 ],
               },
               maxConcurrentActivityTaskExecutions: config.REMATCH_CONCURRENCY,
+              // A re-match is one activity that a push cancels without waiting (its scan is closed
+              // at once): the news comes with a heartbeat's answer, and the sooner it comes, the
+              // sooner the re-match stops competing with the push (its writes are refused anyway).
+              maxHeartbeatThrottleInterval: REMATCH_HEARTBEAT_THROTTLE,
               ...rateOptions(
                 config.REMATCH_ACTIVITIES_PER_SECOND,
                 config.REMATCH_QUEUE_ACTIVITIES_PER_SECOND,
@@ -151,6 +155,9 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
     await app.close();
   }
 }
+
+/** How often, at most, a re-match step's heartbeats reach the server (the SDK's default: 60 s, or 80% of the heartbeat timeout). */
+export const REMATCH_HEARTBEAT_THROTTLE = '1 second';
 
 /** The grace for running activities, then a bounded wait for the cancelled ones (see `drainSeconds`). */
 function drainOptions(config: WorkerConfig): { shutdownGraceTime: string; shutdownForceTime: string } {

@@ -6,7 +6,8 @@ import {
   ValidationError,
   repoDisconnected,
 } from '@repoguard/domain';
-import { toActivityFailure } from './as-activity';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { asActivity, toActivityFailure } from './as-activity';
 
 describe('toActivityFailure', () => {
   it('makes domain errors permanent, typed by their code', () => {
@@ -39,5 +40,29 @@ describe('toActivityFailure', () => {
   it('leaves other errors to the retry policy untouched', () => {
     const error = new Error('connection terminated unexpectedly');
     expect(toActivityFailure(error)).toBe(error);
+  });
+});
+
+describe('asActivity inside another (a re-match runs its steps in one activity)', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('keeps beating the progress the inner step reported, never an empty beat over it', async () => {
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 90 });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    await env.run(() =>
+      asActivity(async () => {
+        await asActivity(async (_cancelled, step) => {
+          step.report({ batchesDone: 1 });
+          await pause(100);
+        });
+        // The steps after it report nothing: the retry of the whole must still find the match's progress.
+        await asActivity(async () => pause(100));
+        await pause(100);
+      }),
+    );
+    expect(beats.length).toBeGreaterThan(3);
+    expect(beats.filter((details) => details === undefined)).toEqual([]);
+    expect(beats.at(-1)).toEqual({ batchesDone: 1 });
   });
 });

@@ -56,19 +56,24 @@ export async function asActivity<T>(
 ): Promise<T> {
   const context = currentContext();
   const heartbeatTimeoutMs = context?.info.heartbeatTimeoutMs;
+  // A step run inside another (rematchSnapshot runs four) shares the outer one's beat and progress:
+  // a beat of its own, or the outer one's without details, would erase what the inner one reported.
+  const outer = context ? reported.get(context) : undefined;
   // Every beat repeats the last progress reported: a beat without details would erase it.
-  let details: unknown = undefined;
-  const beat = heartbeatTimeoutMs
-    ? setInterval(
-        () => context.heartbeat(progress ? progress() : details),
-        Math.max(100, Math.floor(heartbeatTimeoutMs / 3)),
-      )
-    : undefined;
+  const shared = outer ?? { details: undefined as unknown };
+  if (context && !outer) reported.set(context, shared);
+  const beat =
+    heartbeatTimeoutMs && !outer
+      ? setInterval(
+          () => context.heartbeat(progress ? progress() : shared.details),
+          Math.max(100, Math.floor(heartbeatTimeoutMs / 3)),
+        )
+      : undefined;
   const cancelled = context?.cancellationSignal;
   const step: StepProgress = {
     resumeFrom: context?.info.heartbeatDetails,
     report(progress) {
-      details = progress;
+      shared.details = progress;
       context?.heartbeat(progress);
     },
     stopIfCancelled() {
@@ -102,8 +107,12 @@ export async function asActivity<T>(
     throw failure;
   } finally {
     clearInterval(beat);
+    if (context && !outer) reported.delete(context);
   }
 }
+
+/** The progress last reported in each running activity, by its outermost step. */
+const reported = new WeakMap<Context, { details: unknown }>();
 
 // Activities also run outside Temporal (unit tests with in-memory ports): no context, no heartbeat.
 function currentContext(): Context | undefined {

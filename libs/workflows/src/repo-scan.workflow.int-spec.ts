@@ -227,6 +227,8 @@ describe('repoScanWorkflow with stubbed activities', () => {
 
     expect(result).toMatchObject({ phase: 'COMPLETED', commitSha: 'commit-of-stored-snapshot' });
     expect(trigger).toBe('advisory');
+    // One activity (rematch-one-activity), which runs the four steps.
+    expect(await scan.scheduledActivities()).toEqual(['rematchSnapshot']);
     expect(scan.stepsCalled()).toEqual(['beginRematch', 'osvQuery', 'persist', 'evaluatePolicy']);
     expect(scan.inputsOf('beginRematch')).toEqual([
       expect.objectContaining({

@@ -163,11 +163,19 @@ describe('a re-match overtaken by a newer scan', () => {
       requestedBy: 'sync',
     };
     await d.scans.close({ ...started, trigger: 'advisory', ref: null }, { status: 'SUPERSEDED' }, d.now());
-    // The cancelled steps were already running and finish anyway (they did not hear of it in time).
+    // The cancelled steps were already running and finish anyway (they did not hear of it in time:
+    // a re-match is one activity, and the news comes with a heartbeat's answer).
     await createBeginRematchActivity(d)({ ...started, snapshotId: older });
-    await createPersistActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
-    await createEvaluatePolicyActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
+    const persisted = await createPersistActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
+    const judged = await createEvaluatePolicyActivity(d)({ scanId: rematchId, ...repo, snapshotId: older });
 
+    // Its row closed, it writes neither findings nor a verdict.
+    expect(persisted).toMatchObject({ opened: 0, fixed: 0, supersededBy: rematchId });
+    expect(judged).toMatchObject({ status: null, supersededBy: rematchId });
+    const evaluations = (await knex()('policy_evaluations')
+      .where({ repo_id: repo.repoId })
+      .pluck('scan_id')) as string[];
+    expect(evaluations).toEqual([first]);
     expect(await scanRow(orm, rematchId)).toMatchObject({ status: 'SUPERSEDED' });
     const latest = (await knex()('scans')
       .where({ repo_id: repo.repoId, status: 'COMPLETED' })

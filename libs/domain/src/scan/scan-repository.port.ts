@@ -92,7 +92,8 @@ export interface ScanRepository {
   supersede(scanId: string, now: Date): Promise<void>;
   /**
    * A scan of the repository that started after this one, in the order the database saw the starts,
-   * and has reached its persist step.
+   * and has reached its persist step; or this scan itself once its row was closed without a verdict
+   * (SUPERSEDED, FAILED): either way, this scan writes no findings and no verdict any more.
    */
   newerScanThan(scanId: string): Promise<string | null>;
   /**

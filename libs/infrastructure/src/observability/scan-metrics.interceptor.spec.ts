@@ -18,7 +18,9 @@ describe('scanMetricsInterceptor', () => {
     const { inbound } = factory({ info: { activityType } } as Context);
     const next = async () => body();
     const input = {
-      args: [{ scanId: activityType === 'recordScanFailure' ? 'scan-1' : 'broken' }],
+      args: [
+        { scanId: ['recordScanFailure', 'rematchSnapshot'].includes(activityType) ? 'scan-1' : 'broken' },
+      ],
       headers: {},
     };
     return inbound ? inbound.execute!(input, next) : next();
@@ -84,5 +86,25 @@ describe('scanMetricsInterceptor', () => {
     ).resolves.toBe('PASS');
     expect(warnings).toEqual([expect.stringMatching(/scan broken ended.*connection terminated/)]);
     expect(await metrics.registry.metrics()).toMatch(/^repoguard_scans_total\{status="completed"\} 0$/m);
+  });
+
+  it('counts a re-match (one activity) as completed with its verdict, and not at all when superseded', async () => {
+    const metrics = new WorkerMetrics(query, () => undefined);
+    await run(
+      metrics,
+      () => undefined,
+      'rematchSnapshot',
+      () => ({ commitSha: 'c', snapshotId: 's', superseded: true }),
+    );
+    expect(await metrics.registry.metrics()).toMatch(/^repoguard_scans_total\{status="completed"\} 0$/m);
+    await run(
+      metrics,
+      () => undefined,
+      'rematchSnapshot',
+      () => ({ commitSha: 'c', snapshotId: 's', vulnerabilities: 1, open: 1, fixed: 0, status: 'WARN' }),
+    );
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^repoguard_scans_total\{status="completed"\} 1$/m);
+    expect(text).toMatch(/^repoguard_scan_duration_seconds_sum\{outcome="completed",trigger="push"\} 42$/m);
   });
 });

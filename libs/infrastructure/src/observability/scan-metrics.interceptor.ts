@@ -25,6 +25,14 @@ const ENDINGS: Readonly<Record<string, 'completed' | 'failed'>> = {
   recordScanFailure: 'failed',
 };
 
+/** A scan a newer one overtook: it ends SUPERSEDED, neither completed nor failed. */
+function endedWithoutVerdict(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  return (
+    ('superseded' in result && result.superseded === true) || ('status' in result && result.status === null)
+  );
+}
+
 /**
  * Times every attempt of every scan step and counts scans as they end, from outside the activities:
  * they stay free of metrics, and the end reads the scan row for its start time and trigger.
@@ -64,7 +72,7 @@ class ScanMetricsInbound implements ActivityInboundCallsInterceptor {
     }
     stop?.({ outcome: 'ok' });
     const ending = ENDINGS[this.type];
-    if (ending) await this.scanEnded(ending, input.args[0]);
+    if (ending && !endedWithoutVerdict(result)) await this.scanEnded(ending, input.args[0]);
     return result;
   }
 

@@ -59,6 +59,15 @@ function scanActivities(
     heartbeatTimeout,
     retry: retry(10),
   });
+  // A whole re-match: the time and attempts of its steps together (match 5 min, three database
+  // steps 1 min each), and room for the re-match worker's stand-back before it begins.
+  const rematch = proxyActivities<Activities>({
+    ...routing,
+    priority,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout,
+    retry: retry(10),
+  });
   return {
     fetchManifest: whenOrgAdmits(network.fetchManifest),
     osvQuery: whenOrgAdmits(network.osvQuery),
@@ -68,7 +77,7 @@ function scanActivities(
     recordScanFailure: database.recordScanFailure,
     closeScan: database.closeScan,
     beginRematch: whenOrgAdmits(database.beginRematch),
-    rematchSnapshot: whenOrgAdmits(network.rematchSnapshot),
+    rematchSnapshot: whenOrgAdmits(rematch.rematchSnapshot),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 // Statuses of a scan that has begun writing its findings (or has written them): a scan that started
 // before it must not write over them any more.
 const PERSISTED_OR_PERSISTING = ['PERSISTING', 'EVALUATING', 'COMPLETED'];
+const CLOSED_WITHOUT_VERDICT = ['SUPERSEDED', 'FAILED'];
 
 /**
  * Serialises, per repository, the writes that decide which scan's outcome stands: a findings sync
@@ -14,16 +15,21 @@ export async function holdScanOutcome(trx: Knex.Transaction, repoId: string): Pr
 
 /**
  * The newest scan of the same repository that started after `scanId` and has reached its persist
- * step, if any. Started, not created: a re-match's row is opened by its first step, a push's by its
+ * step, if any; `scanId` itself once its row was closed SUPERSEDED or FAILED. Started, not created: a re-match's row is opened by its first step, a push's by its
  * fetch, so start order is the order the workflow ran them in (a request queued by the API has no
  * start yet and counts only once it runs). Start order is the database's (`start_seq`), never the
  * workers' clocks, which disagree across hosts; only a row started by a worker that predates
  * `start_seq` has none, and is compared by its start time.
  */
 export async function newerScanThan(knex: Knex, scanId: string): Promise<string | null> {
-  const self = (await knex('scans').where({ id: scanId }).first('repo_id', 'start_seq', 'started_at')) as
-    { repo_id: string; start_seq: string | null; started_at: Date | null } | undefined;
+  const self = (await knex('scans')
+    .where({ id: scanId })
+    .first('repo_id', 'start_seq', 'started_at', 'status')) as
+    { repo_id: string; start_seq: string | null; started_at: Date | null; status: string } | undefined;
   if (!self) return null;
+  // Closed without a verdict (its workflow let it go for a push, or gave up on it): an attempt still
+  // running learns of that only at its next heartbeat, and must write nothing meanwhile.
+  if (CLOSED_WITHOUT_VERDICT.includes(self.status)) return scanId;
   const later = () =>
     knex('scans')
       .where('repo_id', self.repo_id)

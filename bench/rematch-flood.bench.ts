@@ -15,6 +15,8 @@
 //                                      worker process of their own (the worker app with
 //                                      WORKER_QUEUES=rematch), as a deployment with re-match workers
 //   BENCH_REMATCH_NICE (default 10)    that process's WORKER_NICE
+//   BENCH_UNTRACED=1                   the same before/after, with this tree's workflows bundled
+//                                      without the tracing interceptors, then as production bundles them
 //   BENCH_BASELINE_REF=<commit>        before/after in one run: both phases first with the workflows
 //                                      of <commit> (bundled from a git worktree of it; this tree's
 //                                      activities), then with this tree's, on fresh repositories each
@@ -59,7 +61,8 @@ const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
 const QUIET_WINDOW_MS = 0;
 const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
 const REMATCH_NICE = Number(process.env['BENCH_REMATCH_NICE'] ?? 10);
-const BASELINE_REF = process.env['BENCH_BASELINE_REF'] || null;
+const BASELINE_REF =
+  process.env['BENCH_BASELINE_REF'] || (process.env['BENCH_UNTRACED'] === '1' ? 'untraced' : null);
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -354,7 +357,13 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
     // The same phases twice, each on repositories of its own: the workflows of the baseline commit,
     // then this tree's, both bundled as production bundles them.
     const bundles = [
-      { label: `before (${BASELINE_REF})`, code: await workflowBundleAt(BASELINE_REF) },
+      {
+        label: `before (${BASELINE_REF})`,
+        code:
+          BASELINE_REF === 'untraced'
+            ? await bundleWorkflows({ tracing: false })
+            : await workflowBundleAt(BASELINE_REF),
+      },
       { label: 'after (this tree)', code: await bundleWorkflows() },
     ];
     const results: { label: string; quiet: PushTiming[]; flooded: PushTiming[] }[] = [];

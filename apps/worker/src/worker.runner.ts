@@ -5,7 +5,9 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import type { Activities } from '@repoguard/activities';
 import {
+  activeTracing,
   configuredSecrets,
+  prebuiltBundleFor,
   createLogger,
   logLevelOf,
   OrgScanSlots,
@@ -65,6 +67,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       const scanStepsInFlight = new ScanStepsInFlight();
       const polls = (queue: 'scans' | 'rematch') =>
         config.WORKER_QUEUES === 'all' || config.WORKER_QUEUES === queue;
+      // Without tracing, the prebuilt bundle without the tracing interceptors, when built.
+      const bundleFile = config.WORKFLOW_BUNDLE_PATH
+        ? prebuiltBundleFor(config.WORKFLOW_BUNDLE_PATH, activeTracing() !== undefined)
+        : null;
       // Temporal's OpenTelemetry interceptors and span sink, only while tracing is on.
       const worker = polls('scans')
         ? await Worker.create(
@@ -91,8 +97,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
               maxConcurrentWorkflowTaskExecutions: config.SCAN_WORKFLOW_TASK_SLOTS,
               maxConcurrentActivityTaskExecutions: config.SCAN_ACTIVITY_SLOTS,
               ...rateOptions(config.SCAN_ACTIVITIES_PER_SECOND, config.SCAN_QUEUE_ACTIVITIES_PER_SECOND),
-              ...(config.WORKFLOW_BUNDLE_PATH
-                ? { workflowBundle: { code: await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') } }
+              ...(bundleFile
+                ? { workflowBundle: { code: await readFile(bundleFile, 'utf8') } }
                 : { workflowsPath: workflowsSourcePath(), bundlerOptions: workflowBundlerOptions() }),
             }),
           )
@@ -139,7 +145,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       ];
       logger.log(
         `polling ${config.TEMPORAL_NAMESPACE}/${queues.join(' and ')} at ${config.TEMPORAL_ADDRESS} as ${identity}` +
-          (config.WORKER_NICE > 0 ? ` at nice ${config.WORKER_NICE}` : ''),
+          (config.WORKER_NICE > 0 ? ` at nice ${config.WORKER_NICE}` : '') +
+          (worker ? `, workflows ${bundleFile ?? 'bundled from source'}` : ''),
       );
       const observability = await startWorkerObservability(config, app, connection, sdkMetrics.sdkMetricsUrl);
       try {

@@ -41,8 +41,9 @@ export function withClientTracing(
 /**
  * Worker options with workflow and activity spans when tracing is on. Workflow spans are made in
  * the sandbox and leave it through the `exporter` sink into this process's span pipeline. From
- * source, the workflow interceptors are bundled only when tracing is on; a prebuilt bundle always
- * holds them, so with tracing off it gets a sink that drops the spans it reports.
+ * source, the workflow interceptors are bundled only when tracing is on; a prebuilt bundle may hold
+ * them (a worker that does not trace loads the untraced one beside it when there is one:
+ * prebuiltBundleFor), so with tracing off it gets a sink that drops the spans it reports.
  */
 export function withWorkerTracing(
   options: WorkerOptions,

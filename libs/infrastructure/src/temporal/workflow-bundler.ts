@@ -63,12 +63,39 @@ export function workflowBundlerOptions(): BundlerOptions {
  * always holds the tracing interceptors (a bundle cannot drop them later); a worker with tracing
  * off gives them a sink that discards their spans (withWorkerTracing).
  */
-export async function bundleWorkflows(options: { readonly logger?: Logger } = {}): Promise<string> {
+export async function bundleWorkflows(
+  options: {
+    readonly logger?: Logger;
+    /** False: without the tracing interceptors, for a worker that never traces. */
+    readonly tracing?: boolean;
+  } = {},
+): Promise<string> {
   const { code } = await bundleWorkflowCode({
     ...(options.logger ? { logger: options.logger } : {}),
     workflowsPath: workflowsSourcePath(),
-    workflowInterceptorModules: [workflowCorrelationInterceptorsPath(), workflowTracingInterceptorsPath()],
+    workflowInterceptorModules: [
+      workflowCorrelationInterceptorsPath(),
+      ...(options.tracing === false ? [] : [workflowTracingInterceptorsPath()]),
+    ],
     webpackConfigHook: workflowBundlerOptions().webpackConfigHook,
   });
   return code;
+}
+
+/**
+ * The bundle written beside a prebuilt one without the tracing interceptors (`npm run build` writes
+ * both). Those interceptors make spans in every workflow activation even when nothing exports them.
+ */
+export function untracedBundlePath(bundlePath: string): string {
+  return `${bundlePath.replace(/\.js$/, '')}.untraced.js`;
+}
+
+/**
+ * Which prebuilt bundle a worker loads: without tracing, the untraced one beside it when present
+ * (a bundle built before it existed has none); with tracing, the one given.
+ */
+export function prebuiltBundleFor(bundlePath: string, tracing: boolean): string {
+  if (tracing) return bundlePath;
+  const untraced = untracedBundlePath(bundlePath);
+  return existsSync(untraced) ? untraced : bundlePath;
 }

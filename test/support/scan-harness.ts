@@ -9,7 +9,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Worker } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
-import { createActivities, createRematchSnapshotActivity, type Activities } from '@repoguard/activities';
+import { createActivities, type Activities } from '@repoguard/activities';
 import type { RepoScanResult, ScanRequest } from '@repoguard/contract';
 import type { OsvRecord, PullRequestCheckPublisher, ScanTarget } from '@repoguard/domain';
 import {
@@ -35,6 +35,7 @@ import {
 } from '@repoguard/infrastructure';
 import { startGithubStandIn, type GithubStandIn, type GithubStandInApp } from '../stand-ins/github-stand-in';
 import { startOsvStandIn, type OsvStandIn } from '../stand-ins/osv-stand-in';
+import { withRematchSnapshot } from './scan-step-stubs';
 import { createTemporalHarness, type TemporalHarness, uniqueName } from './temporal-harness';
 
 export interface ScanHarness {
@@ -121,9 +122,7 @@ export interface ScanHarnessOptions {
 
 /** A re-match's one activity runs the steps a test overrode, as the worker's runs its own. */
 function withRematchOf(registered: Activities, overrides: Partial<Activities>): Activities {
-  return overrides.rematchSnapshot
-    ? registered
-    : { ...registered, rematchSnapshot: createRematchSnapshotActivity(registered) };
+  return overrides.rematchSnapshot ? registered : withRematchSnapshot(registered);
 }
 
 export async function startScanHarness(options: ScanHarnessOptions): Promise<ScanHarness> {

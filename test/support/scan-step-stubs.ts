@@ -19,6 +19,8 @@ export type ScanActivities = Pick<
 >;
 export type StepName = keyof ScanActivities;
 
+export type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
+
 /**
  * The steps with a re-match's one activity (rematchSnapshot) made of them, as the worker makes its
  * own: a re-match then runs these steps, on the re-match's task queue.
@@ -28,7 +30,6 @@ export function withRematchSnapshot<T extends ScanActivities>(
 ): T & Pick<Activities, 'rematchSnapshot'> {
   return { ...steps, rematchSnapshot: createRematchSnapshotActivity(steps) };
 }
-export type StepInput<K extends StepName> = Parameters<ScanActivities[K]>[0];
 
 export const scanHappyPath: ScanActivities = {
   fetchManifest: async (input) => ({

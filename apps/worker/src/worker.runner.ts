@@ -7,11 +7,11 @@ import type { Activities } from '@repoguard/activities';
 import {
   activeTracing,
   configuredSecrets,
-  prebuiltBundleFor,
   createLogger,
   logLevelOf,
   OrgScanSlots,
   orgScanSlotsInterceptor,
+  prebuiltBundleFor,
   rematchStandsBackInterceptor,
   SCAN_STEP_GAP_MS,
   ScanStepsInFlight,

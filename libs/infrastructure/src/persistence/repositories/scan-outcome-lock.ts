@@ -15,9 +15,10 @@ export async function holdScanOutcome(trx: Knex.Transaction, repoId: string): Pr
 
 /**
  * The newest scan of the same repository that started after `scanId` and has reached its persist
- * step, if any; `scanId` itself once its row was closed SUPERSEDED or FAILED. Started, not created: a re-match's row is opened by its first step, a push's by its
- * fetch, so start order is the order the workflow ran them in (a request queued by the API has no
- * start yet and counts only once it runs). Start order is the database's (`start_seq`), never the
+ * step, if any; `scanId` itself once its row was closed SUPERSEDED or FAILED. Started, not created:
+ * a re-match's row is opened by its first step, a push's by its fetch, so start order is the order
+ * the workflow ran them in (a request queued by the API has no start yet and counts only once it
+ * runs). Start order is the database's (`start_seq`), never the
  * workers' clocks, which disagree across hosts; only a row started by a worker that predates
  * `start_seq` has none, and is compared by its start time.
  */

@@ -17,6 +17,10 @@
 //   BENCH_REMATCH_NICE (default 10)    that process's WORKER_NICE
 //   BENCH_UNTRACED=1                   the same before/after, with this tree's workflows bundled
 //                                      without the tracing interceptors, then as production bundles them
+//   BENCH_PACING=1                     the same before/after, both with the untraced bundle: a sync
+//                                      that asks for every re-match at once (REMATCH_OPEN_LIMIT=0),
+//                                      then one that keeps REMATCH_OPEN_LIMIT (default 10) open
+//   BENCH_OPEN_LIMIT (default 10)      the paced phase's REMATCH_OPEN_LIMIT
 //   BENCH_BASELINE_REF=<commit>        before/after in one run: both phases first with the workflows
 //                                      of <commit> (bundled from a git worktree of it; this tree's
 //                                      activities), then with this tree's, on fresh repositories each
@@ -61,8 +65,11 @@ const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
 const QUIET_WINDOW_MS = 0;
 const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
 const REMATCH_NICE = Number(process.env['BENCH_REMATCH_NICE'] ?? 10);
+const PACING = process.env['BENCH_PACING'] === '1';
+const OPEN_LIMIT = positive('BENCH_OPEN_LIMIT', 10);
 const BASELINE_REF =
-  process.env['BENCH_BASELINE_REF'] || (process.env['BENCH_UNTRACED'] === '1' ? 'untraced' : null);
+  process.env['BENCH_BASELINE_REF'] ||
+  (process.env['BENCH_UNTRACED'] === '1' ? 'untraced' : PACING ? 'all at once' : null);
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -223,9 +230,11 @@ function aimedAtRematches(
       harness,
       `select t.repo_id from advisory_rematch_targets t
           where t.sync_run_id like ? and t.repo_id = any(string_to_array(?, ',')::uuid[])
-            and not exists (select 1 from scans s where s.repo_id = t.repo_id and s.trigger = 'advisory')
+            and not exists (select 1 from scans s where s.repo_id = t.repo_id and s.trigger = 'advisory'
+              and s.requested_by like ?)
           order by t.seq desc limit 1`,
-      [`${syncWorkflowId}%`, ids],
+      // This sync's re-matches only: an earlier phase's sync re-matched every repository too.
+      [`${syncWorkflowId}%`, ids, `${syncWorkflowId}%`],
     );
     const first = n % 2 === 0 ? running : waiting;
     const second = n % 2 === 0 ? waiting : running;
@@ -356,20 +365,32 @@ async function flood(harness: ScanHarness, github: GithubStandInProcess, dir: st
   if (BASELINE_REF) {
     // The same phases twice, each on repositories of its own: the workflows of the baseline commit,
     // then this tree's, both bundled as production bundles them.
-    const bundles = [
-      {
-        label: `before (${BASELINE_REF})`,
-        code:
-          BASELINE_REF === 'untraced'
-            ? await bundleWorkflows({ tracing: false })
-            : await workflowBundleAt(BASELINE_REF),
-      },
-      { label: 'after (this tree)', code: await bundleWorkflows() },
-    ];
+    const bundles: { label: string; code: string; openLimit?: number }[] = PACING
+      ? [
+          { label: 'all at once', code: await bundleWorkflows({ tracing: false }), openLimit: 0 },
+          {
+            label: `${OPEN_LIMIT} open at most`,
+            code: await bundleWorkflows({ tracing: false }),
+            openLimit: OPEN_LIMIT,
+          },
+        ]
+      : [
+          {
+            label: `before (${BASELINE_REF})`,
+            code:
+              BASELINE_REF === 'untraced'
+                ? await bundleWorkflows({ tracing: false })
+                : await workflowBundleAt(BASELINE_REF),
+          },
+          { label: 'after (this tree)', code: await bundleWorkflows() },
+        ];
     const results: { label: string; quiet: PushTiming[]; flooded: PushTiming[] }[] = [];
     for (const [index, bundle] of bundles.entries()) {
       await harness.stopWorker();
-      await harness.startWorker(undefined, { workflowBundleCode: bundle.code });
+      await harness.startWorker(undefined, {
+        workflowBundleCode: bundle.code,
+        ...(bundle.openLimit !== undefined ? { rematchOpenLimit: bundle.openLimit } : {}),
+      });
       console.log(`  -- ${bundle.label}`);
       const offset = index * PUSHES * 5;
       const quiet = await quietPhase(harness, repos.slice(offset, offset + PUSHES));

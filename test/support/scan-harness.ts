@@ -57,11 +57,19 @@ export interface ScanHarness {
   /**
    * `workflowBundleCode`: the workflows from this bundle (bundleWorkflows' output, e.g. of an earlier
    * commit for a benchmark's before/after), registered as production registers its bundle.
+   * `rematchOpenLimit`: this worker's REMATCH_OPEN_LIMIT (default the harness's).
+   * `rematchWorker: false`: nothing polls the re-match queue until `startRematchWorker`.
    */
   startWorker(
     overrides?: Partial<Activities>,
-    options?: { readonly workflowBundleCode?: string },
+    options?: {
+      readonly workflowBundleCode?: string;
+      readonly rematchOpenLimit?: number;
+      readonly rematchWorker?: boolean;
+    },
   ): Promise<void>;
+  /** Starts the re-match queue's worker of the last `startWorker` (again, or for the first time). */
+  startRematchWorker(): Promise<void>;
   /** Stops only the re-match queue's worker (for a benchmark that polls it from another process). */
   stopRematchWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -112,6 +120,8 @@ export interface ScanHarnessOptions {
    * while a scan step runs in the worker. 0: off.
    */
   readonly rematchStandsBackMs?: number;
+  /** The worker's REMATCH_OPEN_LIMIT (default production's, 10). 0: a sync asks all at once. */
+  readonly rematchOpenLimit?: number;
   /** Where the worker publishes pull-request checks (default: the worker's own wiring). */
   readonly pullRequestCheckPublisher?: PullRequestCheckPublisher;
   /** The worker's PUBLIC_BASE_URL (the API's): check runs' details links and statuses' target URLs. */
@@ -171,14 +181,20 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
 
   const rematchTaskQueue = `${taskQueue}-rematch`;
   let workers: { worker: Worker; running: Promise<void> }[] = [];
+  // The last startWorker's re-match worker, to start again on its own.
+  let startRematch: (() => Promise<void>) | undefined;
 
-  const activities = (overrides: Partial<Activities> = {}): Activities =>
+  const activities = (
+    overrides: Partial<Activities> = {},
+    rematchOpenLimit = options.rematchOpenLimit ?? 10,
+  ): Activities =>
     withRematchOf(
       {
         ...createActivities(
           buildActivityDeps(orm.em, {
             workerIdentity: `test-${taskQueue}`,
             parserPool,
+            rematchOpenLimit,
             githubApiUrl,
             ...(options.githubToken ? { githubToken: options.githubToken } : {}),
             osvApiUrl: osv.url,
@@ -242,7 +258,7 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
       return temporal.client.workflow.getHandle(`repo-scan:${target.repoId}`).result();
     },
     async startWorker(overrides, startOptions = {}) {
-      const registered = activities(overrides);
+      const registered = activities(overrides, startOptions.rematchOpenLimit);
       const bundle = startOptions.workflowBundleCode
         ? { code: startOptions.workflowBundleCode }
         : productionBundle;
@@ -268,11 +284,8 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
               },
             } as WorkerOptions)
           : { ...worker, interceptors: { activity: first } };
-      const created = [
-        await temporal.createWorker(
-          asInProduction({ taskQueue, activities: registered }, [scanStepsInFlightInterceptor(scanSteps)]),
-        ),
-        await temporal.createWorker(
+      const rematchWorker = () =>
+        temporal.createWorker(
           asInProduction(
             {
               taskQueue: rematchTaskQueue,
@@ -290,9 +303,22 @@ export async function startScanHarness(options: ScanHarnessOptions): Promise<Sca
                 ]
               : [],
           ),
+        );
+      startRematch = async () => {
+        const worker = await rematchWorker();
+        workers.push({ worker, running: worker.run() });
+      };
+      const created = [
+        await temporal.createWorker(
+          asInProduction({ taskQueue, activities: registered }, [scanStepsInFlightInterceptor(scanSteps)]),
         ),
+        ...(startOptions.rematchWorker === false ? [] : [await rematchWorker()]),
       ];
       workers = created.map((worker) => ({ worker, running: worker.run() }));
+    },
+    async startRematchWorker() {
+      if (!startRematch) throw new Error('startWorker first');
+      await startRematch();
     },
     async stopRematchWorker() {
       const rematch = workers.filter(({ worker }) => worker.options.taskQueue === rematchTaskQueue);

@@ -62,6 +62,7 @@ export class WorkerModule implements OnModuleDestroy {
               buildActivityDeps(em, {
                 workerIdentity,
                 parserPool,
+                rematchOpenLimit: config.REMATCH_OPEN_LIMIT,
                 metrics: metrics.integrations,
                 githubApiUrl: config.GITHUB_API_URL,
                 ...(config.GITHUB_TOKEN ? { githubToken: config.GITHUB_TOKEN } : {}),

@@ -26,6 +26,7 @@ import { createCollectRematchTargetsActivity } from './advisories/collect-rematc
 import { createFindRematchTargetsActivity } from './advisories/find-rematch-targets.activity';
 import { createImportAdvisoriesActivity } from './advisories/import-advisories.activity';
 import { createRequestRematchPageActivity } from './advisories/request-rematch-page.activity';
+import type { RematchPacing } from './advisories/rematch-pacer';
 import { createRequestRematchScansActivity } from './advisories/request-rematch-scans.activity';
 import { createExpireTriageActivity } from './notifications/expire-triage.activity';
 import { createBeginRematchActivity } from './scan/begin-rematch.activity';
@@ -69,6 +70,8 @@ export interface ActivityDeps {
   readonly syncRuns: AdvisorySyncRuns;
   /** Re-match requests take the API's path: one audit, one error mapping. */
   readonly requestScan: RequestScan;
+  /** A sync asks for re-matches about as fast as the re-match workers take them; absent: at once. */
+  readonly rematchPacing?: RematchPacing;
   /** Digest runs: rules, events, delivery rows and watermarks. */
   readonly notificationDigests: NotificationDigests;
   /** Periodic rescans: an org's enabled repositories, a page at a time. */

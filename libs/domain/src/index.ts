@@ -84,6 +84,7 @@ export * from './time/clock.port';
 export * from './repository/repo-repository.port';
 export * from './scan/scan-requester.port';
 export * from './scan/scan-request-outbox.port';
+export * from './scan/served-scan-requests.port';
 export * from './scan/scan-engine-unavailable.error';
 export * from './scan/scan-history.port';
 export * from './webhook/webhook-delivery-log.port';

@@ -18,14 +18,16 @@ const { importAdvisories } = proxyActivities<Activities>({
     maximumAttempts: 5,
   },
 });
+/** The steps that only read and write the database (and signal): retried quickly, often. */
+const SHORT_STEP_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 10,
+} as const;
 const { findRematchTargets, requestRematchScans } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
+  retry: SHORT_STEP_RETRY,
 });
 
 /** Scan requests per activity call: small enough to retry cheaply, large enough to be quick. */
@@ -49,16 +51,19 @@ const { importAdvisories: importIntoRun } = proxyActivities<Activities>({
     maximumAttempts: 5,
   },
 });
-const { collectRematchTargets, requestRematchPage } = proxyActivities<Activities>({
+const { collectRematchTargets } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   // A page heartbeats the place it reached: a retry resumes there instead of starting over.
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
+  retry: SHORT_STEP_RETRY,
+});
+// A page asks about as fast as the re-match workers take the steps (REMATCH_BACKLOG_LIMIT), so it
+// may take many minutes; half of this at most goes to waiting for them. (A schedule option only:
+// histories recorded with the 5 minutes before replay the same.)
+const { requestRematchPage } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: SHORT_STEP_RETRY,
 });
 
 const DEFAULT_PAGE_SIZE = 250;

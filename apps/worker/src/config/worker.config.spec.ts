@@ -86,6 +86,9 @@ describe("the worker's slots and activity rates, per queue", () => {
     ['REMATCH_STANDS_BACK_MS', '-1'],
     ['REMATCH_STANDS_BACK_MS', '1.5'],
     ['REMATCH_STANDS_BACK_MS', '600001'],
+    ['REMATCH_OPEN_LIMIT', '-1'],
+    ['REMATCH_OPEN_LIMIT', '2.5'],
+    ['REMATCH_OPEN_LIMIT', 'lots'],
   ])('refuses %s=%p, naming the variable', (name, value) => {
     expect(() => loadConfig(WorkerConfig, { ...BASE, [name]: value })).toThrow(new RegExp(name));
   });

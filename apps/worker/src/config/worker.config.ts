@@ -155,6 +155,18 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   REMATCH_STANDS_BACK_MS: number = 10_000;
 
   /**
+   * How many re-match requests an advisory sync keeps open at once (asked for, no scan has served
+   * them yet) before it asks for more: it asks as fast as they are done instead of all at once,
+   * which would queue a workflow task and a re-match step per repository in front of the pushes'.
+   * 0 asks for all of them at once.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(100_000)
+  REMATCH_OPEN_LIMIT: number = 10;
+
+  /**
    * How many of this worker's activity slots one org's scan steps may hold at once. A step over the
    * share is turned away before it runs and asked again by its workflow a moment later, so an org
    * with many or slow repositories always leaves the other slots to the other orgs.

@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { RequestScan } from '@repoguard/application';
 import { DomainError, SYSTEM_SCOPE, type AdvisorySyncRuns } from '@repoguard/domain';
 import { asActivity } from '../as-activity';
+import { RematchPacer, type PacerClock, type RematchPacing } from './rematch-pacer';
 import type {
   RequestRematchPageInput,
   RequestRematchPageProgress,
@@ -12,7 +13,17 @@ import type {
 export interface RequestRematchPageDeps {
   readonly requestScan: RequestScan;
   readonly syncRuns: AdvisorySyncRuns;
+  /** Asks for re-matches about as fast as the re-match workers take them; absent: all at once. */
+  readonly rematchPacing?: RematchPacing;
+  /** Tests' time; the activity's own (cancellable sleep) by default. */
+  readonly pacerClock?: PacerClock;
 }
+
+/**
+ * The share of the page's start-to-close timeout it may spend waiting for the re-match workers:
+ * the rest is for requesting what is left of the page at once, should they be that slow.
+ */
+const PACING_SHARE_OF_START_TO_CLOSE = 0.5;
 
 // Disabled or disconnected since the targets were found: nothing to match again.
 const GONE = new Set(['REPO_DISABLED', 'REPO_NOT_FOUND']);
@@ -23,7 +34,12 @@ const GONE = new Set(['REPO_DISABLED', 'REPO_NOT_FOUND']);
  * each heartbeat carries the place reached, so a retried attempt resumes there; and each request's
  * id is derived from the run and the snapshot, so one asked for twice is recorded and sent once.
  */
-export function createRequestRematchPageActivity({ requestScan, syncRuns }: RequestRematchPageDeps) {
+export function createRequestRematchPageActivity({
+  requestScan,
+  syncRuns,
+  rematchPacing,
+  pacerClock,
+}: RequestRematchPageDeps) {
   return async function requestRematchPage(
     input: RequestRematchPageInput,
   ): Promise<RequestRematchPageResult> {
@@ -48,18 +64,22 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
           progress.nextSeq < end
             ? await syncRuns.targets(input.syncRunId, progress.nextSeq, end - progress.nextSeq)
             : [];
+        const clock = pacerClock ?? activityClock();
+        const pacer = new RematchPacer(rematchPacing, clock.now() + pacingBudgetMs(), clock, warn);
         for (const target of targets) {
           // Cancelled or timed out: whoever asked no longer waits; the retry resumes from here.
           if (cancelled?.aborted) throw new Error('re-match page cancelled');
+          await pacer.next(() => heartbeat(progress));
           try {
             // A request already held under this id is this run's own, from an attempt whose
             // answer was lost: recorded and sent once, counted once.
+            const requestId = rematchRequestId(input.syncRunId, target.repoId, target.snapshotId);
             await requestScan.execute({
               caller,
               repoId: target.repoId,
               trigger: 'advisory',
               requestedBy: input.syncRunId,
-              requestId: rematchRequestId(input.syncRunId, target.repoId, target.snapshotId),
+              requestId,
               snapshotId: target.snapshotId,
               stepsTaskQueue: input.rematchTaskQueue,
               routing: {
@@ -67,6 +87,7 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
                 ...(input.scanTiming ? { timing: input.scanTiming } : {}),
               },
             });
+            pacer.asked(requestId);
             progress.requested++;
           } catch (error) {
             if (!(error instanceof DomainError && GONE.has(error.code))) {
@@ -86,6 +107,40 @@ export function createRequestRematchPageActivity({ requestScan, syncRuns }: Requ
       (): RequestRematchPageProgress => ({ ...progress }),
     );
   };
+}
+
+/** Unbounded outside Temporal (unit tests give their own clock). */
+function pacingBudgetMs(): number {
+  try {
+    const { startToCloseTimeoutMs } = Context.current().info;
+    return startToCloseTimeoutMs > 0
+      ? startToCloseTimeoutMs * PACING_SHARE_OF_START_TO_CLOSE
+      : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** The activity's sleep ends with its cancellation (a cancelled sync stops waiting at once). */
+function activityClock(): PacerClock {
+  return {
+    now: () => Date.now(),
+    sleep: (ms) => {
+      try {
+        return Context.current().sleep(ms);
+      } catch {
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      }
+    },
+  };
+}
+
+function warn(message: string): void {
+  try {
+    Context.current().log.warn(message);
+  } catch {
+    // outside Temporal (unit tests)
+  }
 }
 
 function heartbeat(progress: RequestRematchPageProgress): void {

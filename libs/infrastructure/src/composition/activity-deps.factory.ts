@@ -54,6 +54,7 @@ import { MikroOrmVulnerabilityCache } from '../persistence/repositories/mikro-or
 import { RepositoryGithubCredentials } from '../persistence/repositories/repository-github-credentials';
 import { MikroOrmNotificationDeliveryAttempts } from '../persistence/stores/mikro-orm-notification-delivery-attempts';
 import { MikroOrmUnitOfWork } from '../persistence/stores/mikro-orm-unit-of-work';
+import { SqlServedScanRequests } from '../persistence/stores/sql-served-scan-requests';
 import { MikroOrmPullRequestCheckRepository } from '../persistence/stores/mikro-orm-pull-request-check-repository';
 import { MikroOrmRiskAcceptanceRepository } from '../persistence/stores/mikro-orm-risk-acceptance-repository';
 import { TemporalScanRequester } from '../temporal/temporal-scan-requester';
@@ -84,6 +85,11 @@ export interface IntegrationSettings {
   readonly osvExportLimits?: OsvExportLimits;
   /** The manifest parser pool (PiscinaManifestParserPool); its owner closes it at shutdown. */
   readonly parserPool: ManifestParserPool;
+  /**
+   * Re-match requests a sync's page keeps open (asked for, not yet served) before it asks for more;
+   * 0 or absent: it asks for all of them at once.
+   */
+  readonly rematchOpenLimit?: number;
   /**
    * Where notification senders may connect and the operator's SMTP server
    * (`notificationSettings(config)`); unset: public addresses only, https only, no operator SMTP.
@@ -148,6 +154,9 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     rematchTargets: new SqlRematchTargetFinder(em),
     syncRuns: new SqlAdvisorySyncRuns(em),
     requestScan: requestScanThroughActivityClient(em),
+    ...(settings.rematchOpenLimit
+      ? { rematchPacing: { served: new SqlServedScanRequests(em), limit: settings.rematchOpenLimit } }
+      : {}),
     notificationDigests: new SqlNotificationDigests(em),
     rescanTargets: new SqlRescanTargets(em),
     expireTriage: expireTriage(em),

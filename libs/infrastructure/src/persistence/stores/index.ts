@@ -5,6 +5,7 @@ export * from './mikro-orm-unit-of-work';
 export * from './mikro-orm-repo-repository';
 export * from './mikro-orm-scan-history';
 export * from './mikro-orm-scan-request-outbox';
+export * from './sql-served-scan-requests';
 export * from './mikro-orm-webhook-delivery-log';
 export * from './mikro-orm-github-installation-repository';
 export * from './mikro-orm-git-login-store';

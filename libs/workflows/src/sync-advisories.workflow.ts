@@ -57,8 +57,8 @@ const { collectRematchTargets } = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   retry: SHORT_STEP_RETRY,
 });
-// A page asks about as fast as the re-match workers take the steps (REMATCH_BACKLOG_LIMIT), so it
-// may take many minutes; half of this at most goes to waiting for them. (A schedule option only:
+// A page keeps only REMATCH_OPEN_LIMIT re-match requests open at a time, so it may take many
+// minutes; after half of this it asks for the rest of the page at once. (A schedule option only:
 // histories recorded with the 5 minutes before replay the same.)
 const { requestRematchPage } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',

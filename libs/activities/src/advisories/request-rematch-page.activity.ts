@@ -13,10 +13,8 @@ import type {
 export interface RequestRematchPageDeps {
   readonly requestScan: RequestScan;
   readonly syncRuns: AdvisorySyncRuns;
-  /** Asks for re-matches about as fast as the re-match workers take them; absent: all at once. */
+  /** Keeps only a few re-match requests open at a time; absent: all at once. */
   readonly rematchPacing?: RematchPacing;
-  /** Tests' time; the activity's own (cancellable sleep) by default. */
-  readonly pacerClock?: PacerClock;
 }
 
 /**
@@ -38,7 +36,6 @@ export function createRequestRematchPageActivity({
   requestScan,
   syncRuns,
   rematchPacing,
-  pacerClock,
 }: RequestRematchPageDeps) {
   return async function requestRematchPage(
     input: RequestRematchPageInput,
@@ -64,12 +61,22 @@ export function createRequestRematchPageActivity({
           progress.nextSeq < end
             ? await syncRuns.targets(input.syncRunId, progress.nextSeq, end - progress.nextSeq)
             : [];
-        const clock = pacerClock ?? activityClock();
+        const clock = activityClock();
         const pacer = new RematchPacer(rematchPacing, clock.now() + pacingBudgetMs(), clock, warn);
+        // The requests just before this page's (or this attempt's) place may still be open: a new
+        // page or a retried attempt counts them, so it does not open the limit's worth again.
+        const openBefore = Math.min(rematchPacing?.limit ?? 0, progress.nextSeq - 1);
+        if (targets.length > 0 && openBefore > 0) {
+          const earlier = await syncRuns.targets(input.syncRunId, progress.nextSeq - openBefore, openBefore);
+          for (const target of earlier)
+            pacer.asked(rematchRequestId(input.syncRunId, target.repoId, target.snapshotId));
+        }
         for (const target of targets) {
           // Cancelled or timed out: whoever asked no longer waits; the retry resumes from here.
           if (cancelled?.aborted) throw new Error('re-match page cancelled');
           await pacer.next(() => heartbeat(progress));
+          // A cancellation heard during the last look-up: ask for nothing more.
+          cancelled?.throwIfAborted();
           try {
             // A request already held under this id is this run's own, from an attempt whose
             // answer was lost: recorded and sent once, counted once.

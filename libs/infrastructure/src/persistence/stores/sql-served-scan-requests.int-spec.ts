@@ -47,11 +47,13 @@ describe('SqlServedScanRequests', () => {
     });
     return id;
   };
+  /** A scan whose row was written `agoSeconds` ago and that began `startedAgoSeconds` ago. */
   const scan = async (
     repo: { orgId: string; repoId: string },
     trigger: string,
     status: string,
     agoSeconds: number,
+    startedAgoSeconds: number | null = agoSeconds,
   ) =>
     knex()('scans').insert({
       id: randomUUID(),
@@ -64,23 +66,30 @@ describe('SqlServedScanRequests', () => {
       phase_timings: JSON.stringify({}),
       counts: JSON.stringify({}),
       created_at: knex().raw(`now() - ? * interval '1 second'`, [agoSeconds]),
+      started_at:
+        startedAgoSeconds === null
+          ? null
+          : knex().raw(`now() - ? * interval '1 second'`, [startedAgoSeconds]),
     });
 
   it('names the requests whose repository has a scan begun since and ended, whatever its trigger', async () => {
-    const [rematched, pushed, failed, superseded] = await Promise.all(
-      [1, 2, 3, 4].map(() => connectedRepo()),
+    const [rematched, pushed, failed, superseded, queuedBefore] = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => connectedRepo()),
     );
     const ids = {
       rematched: await request(rematched!, 60),
       pushed: await request(pushed!, 60),
       failed: await request(failed!, 60),
       superseded: await request(superseded!, 60),
+      queuedBefore: await request(queuedBefore!, 60),
     };
     await scan(rematched!, 'advisory', 'COMPLETED', 30);
     // Folded into a push's scan that began after it.
     await scan(pushed!, 'push', 'COMPLETED', 30);
     await scan(failed!, 'advisory', 'FAILED', 30);
     await scan(superseded!, 'advisory', 'SUPERSEDED', 30);
+    // An API scan whose row the API queued before the request, begun after it: the request joined it.
+    await scan(queuedBefore!, 'api', 'COMPLETED', 90, 30);
     expect(await served.served(Object.values(ids))).toEqual(new Set(Object.values(ids)));
   });
 

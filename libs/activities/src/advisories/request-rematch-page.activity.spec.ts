@@ -5,6 +5,9 @@ import { createRequestRematchPageActivity, rematchRequestId } from './request-re
 const RUN = 'advisory-sync:spec@run-1';
 const targets: NumberedRematchTarget[] = Array.from({ length: 6 }, (_, i) => ({
   seq: i + 1,
+  orgId: '20000000-0000-4000-8000-000000000001',
+  owner: 'acme',
+  name: `service-${i + 1}`,
   repoId: `00000000-0000-4000-8000-00000000000${i + 1}`,
   snapshotId: `10000000-0000-4000-8000-00000000000${i + 1}`,
 }));

@@ -18,8 +18,8 @@ export interface RequestRematchPageDeps {
 }
 
 /**
- * The share of the page's start-to-close timeout it may spend waiting for the re-match workers:
- * the rest is for requesting what is left of the page at once, should they be that slow.
+ * The share of the page's start-to-close timeout (counted from the attempt's start) during which it
+ * paces: the rest is for requesting what is left of the page at once, should the scans be that slow.
  */
 const PACING_SHARE_OF_START_TO_CLOSE = 0.5;
 
@@ -116,7 +116,7 @@ export function createRequestRematchPageActivity({
   };
 }
 
-/** Unbounded outside Temporal (unit tests give their own clock). */
+/** Unbounded outside Temporal (unit tests), where no timeout applies. */
 function pacingBudgetMs(): number {
   try {
     const { startToCloseTimeoutMs } = Context.current().info;

@@ -71,6 +71,7 @@ export class WorkerModule implements OnModuleDestroy {
                 notifications: notificationSettings(config),
                 osvMode: config.OSV_MODE,
                 osvMirrorRefreshCheckMs: config.OSV_MIRROR_REFRESH_CHECK_MS,
+                osvMirrorCacheBytes: config.OSV_MIRROR_CACHE_MB * 2 ** 20,
                 git: gitSettings(config),
                 osvExportLimits: config.osvExportLimits,
                 log: (message) => new Logger('Advisories').log(message),

@@ -16,6 +16,19 @@ describe("the worker's SCAN_SLOTS_PER_ORG", () => {
   });
 });
 
+describe("the worker's OSV_MIRROR_CACHE_MB", () => {
+  it('defaults to 64 megabytes and takes a whole number of them', () => {
+    expect(loadConfig(WorkerConfig, BASE).OSV_MIRROR_CACHE_MB).toBe(64);
+    expect(loadConfig(WorkerConfig, { ...BASE, OSV_MIRROR_CACHE_MB: '512' }).OSV_MIRROR_CACHE_MB).toBe(512);
+  });
+
+  it.each(['0', '-1', '1.5', 'lots', '65537'])('refuses %p, naming the variable', (value) => {
+    expect(() => loadConfig(WorkerConfig, { ...BASE, OSV_MIRROR_CACHE_MB: value })).toThrow(
+      /OSV_MIRROR_CACHE_MB/,
+    );
+  });
+});
+
 describe("the worker's OSV_MIRROR_REFRESH_CHECK_MS", () => {
   it('defaults to 5 seconds and takes 0 (check before every match)', () => {
     expect(loadConfig(WorkerConfig, BASE).OSV_MIRROR_REFRESH_CHECK_MS).toBe(5000);

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import {
+  DEFAULT_MIRROR_CACHE_BYTES,
   DEFAULT_MIRROR_REFRESH_CHECK_MS,
   DEFAULT_OSV_EXPORT_LIMITS,
   SharedConfig,
@@ -121,6 +122,17 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   @Min(0)
   @Max(3_600_000)
   OSV_MIRROR_REFRESH_CHECK_MS: number = DEFAULT_MIRROR_REFRESH_CHECK_MS;
+
+  /**
+   * Mirror mode: megabytes of advisories (their stored JSON) a worker holds between scans, by
+   * package, least recently used dropped first. Matching reads only the packages a scan names, so
+   * the advisory database's size does not set the worker's memory; this does.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of megabytes' })
+  @Min(1)
+  @Max(65_536)
+  OSV_MIRROR_CACHE_MB: number = DEFAULT_MIRROR_CACHE_BYTES / 2 ** 20;
 
   /** How many re-match steps one worker runs at once. */
   @Type(() => Number)

@@ -68,8 +68,10 @@ export interface IntegrationSettings {
   readonly osvApiUrl: string;
   /** mirror: advisories come from PostgreSQL, matched in memory; OSV is never called. */
   readonly osvMode?: 'api' | 'mirror';
-  /** Mirror mode: how long a checked advisory index is trusted; default DEFAULT_MIRROR_REFRESH_CHECK_MS. */
+  /** Mirror mode: how long a checked advisory cache is trusted; default DEFAULT_MIRROR_REFRESH_CHECK_MS. */
   readonly osvMirrorRefreshCheckMs?: number;
+  /** Mirror mode: bytes of advisories held between scans; default DEFAULT_MIRROR_CACHE_BYTES. */
+  readonly osvMirrorCacheBytes?: number;
   readonly log?: (message: string) => void;
   readonly timeoutMs: number;
   readonly limits?: ScanLimits;
@@ -133,6 +135,9 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
             ...(settings.log ? { log: settings.log } : {}),
             ...(settings.osvMirrorRefreshCheckMs !== undefined
               ? { refreshCheckMs: settings.osvMirrorRefreshCheckMs }
+              : {}),
+            ...(settings.osvMirrorCacheBytes !== undefined
+              ? { cacheBytes: settings.osvMirrorCacheBytes }
               : {}),
           })
         : new OsvApiVulnerabilityDatabase({

@@ -126,41 +126,91 @@ export class PostgresAdvisoryMirror {
     return { advisories: row?.advisories ?? 0, lastImportAt: row?.last ? new Date(row.last) : null };
   }
 
+  /** Where the mirror stands now: a reader that starts here has seen nothing newer. */
+  async cursor(): Promise<MirrorCursor> {
+    const [snapshot] = (await this.em.fork().getConnection().execute(SNAPSHOT)) as SnapshotRow[];
+    return { xmax: snapshot!.xmax, running: snapshot!.running };
+  }
+
   /**
-   * Every record (withdrawn ones too, so a reader can drop them) that became visible since the read
-   * that returned `cursor` (null: all), and the cursor to ask with next time, read in one snapshot.
-   * See `MirrorCursor` for why the rows it selects are exactly the new ones.
+   * What became visible since the read that returned `cursor`: the advisories written (withdrawn
+   * ones too) and the packages they now name, or `tooMany` when more than `limit` advisories were
+   * written (the reader then forgets everything), with the cursor to ask with next time, all in one
+   * snapshot. See `MirrorCursor` for why the rows it selects are exactly the new ones.
    */
-  async changesSince(cursor: MirrorCursor | null): Promise<{ records: OsvRecord[]; cursor: MirrorCursor }> {
+  async changesSince(cursor: MirrorCursor, limit: number): Promise<MirrorChanges> {
     return this.em.fork().transactional(
       async (em) => {
         const trx = em.getTransactionContext();
         const run = <T>(sql: string, params: unknown[] = []) =>
           em.getConnection().execute(sql, params, 'all', trx) as Promise<T[]>;
-        const [snapshot] = await run<{ xmax: string; running: string[] }>(
-          `select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) x) as running
-             from pg_current_snapshot() s`,
+        const [snapshot] = await run<SnapshotRow>(SNAPSHOT);
+        const next = { xmax: snapshot!.xmax, running: snapshot!.running };
+        const rows = await run<{ id: string }>(
+          `select id from mirrored_advisories where ${NOT_SEEN} limit ?`,
+          [...notSeenParams(cursor), limit + 1],
         );
-        const rows = await run<{ record: OsvRecord }>(
-          cursor
-            ? `select record from mirrored_advisories where ${NOT_SEEN}`
-            : 'select record from mirrored_advisories',
-          cursor ? notSeenParams(cursor) : [],
-        );
-        return {
-          records: rows.map((row) => row.record),
-          cursor: { xmax: snapshot!.xmax, running: snapshot!.running },
-        };
+        if (rows.length > limit) return { tooMany: true, advisoryIds: [], packages: [], cursor: next };
+        const advisoryIds = rows.map((row) => row.id);
+        const packages: PackageKey[] = [];
+        for (let i = 0; i < advisoryIds.length; i += BATCH * 2) {
+          packages.push(
+            ...(await run<PackageKey>(
+              'select distinct ecosystem, name from mirrored_advisory_packages where advisory_id in (?)',
+              [advisoryIds.slice(i, i + BATCH * 2)],
+            )),
+          );
+        }
+        return { tooMany: false, advisoryIds, packages, cursor: next };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
   }
 
   /**
-   * Whether `changesSince(cursor)` would bring anything: one row is enough to say so. Index probes
-   * for the cursor's running transactions and one range above its xmax, so the cost follows what
-   * was written since the read, not what the table holds.
+   * The advisories, withdrawn ones left out, that name each of these packages (keys as the mirror
+   * writes them: ecosystem and normalised name), with each record's JSON size; a package none
+   * names is absent from the answer. A record naming several of them is parsed once.
    */
+  async recordsNaming(packages: readonly PackageKey[]): Promise<Map<string, SizedRecord[]>> {
+    const found = new Map<string, SizedRecord[]>();
+    const connection = this.em.fork().getConnection();
+    for (let i = 0; i < packages.length; i += BATCH) {
+      const slice = packages.slice(i, i + BATCH);
+      const rows = (await connection.execute(
+        // The keys as one JSON parameter: names come from manifests, and JSON needs no escaping here.
+        `select p.ecosystem, p.name, a.id, a.record::text as record
+           from jsonb_to_recordset(?::jsonb) as k(ecosystem text, name text)
+           join mirrored_advisory_packages p on p.ecosystem = k.ecosystem and p.name = k.name
+           join mirrored_advisories a on a.id = p.advisory_id and a.withdrawn is null`,
+        [JSON.stringify(slice.map(({ ecosystem, name }) => ({ ecosystem, name })))],
+      )) as { ecosystem: string; name: string; id: string; record: string }[];
+      const parsed = new Map<string, SizedRecord>();
+      for (const row of rows) {
+        let sized = parsed.get(row.id);
+        if (!sized)
+          parsed.set(
+            row.id,
+            (sized = { record: JSON.parse(row.record) as OsvRecord, bytes: row.record.length }),
+          );
+        const key = packageKeyString(row.ecosystem, row.name);
+        const list = found.get(key);
+        if (list) list.push(sized);
+        else found.set(key, [sized]);
+      }
+    }
+    return found;
+  }
+
+  /** One advisory as held, or null when the mirror has none by that id. */
+  async record(id: string): Promise<OsvRecord | null> {
+    const [row] = (await this.em
+      .fork()
+      .getConnection()
+      .execute('select record from mirrored_advisories where id = ?', [id])) as { record: OsvRecord }[];
+    return row?.record ?? null;
+  }
+
   /** Those of these ids held as withdrawn. */
   async withdrawn(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
@@ -174,6 +224,11 @@ export class PostgresAdvisoryMirror {
     return new Set(rows.map((row) => row.id));
   }
 
+  /**
+   * Whether anything was written since the read that returned `cursor`: one row is enough to say
+   * so. Index probes for the cursor's running transactions and one range above its xmax, so the
+   * cost follows what was written since the read, not what the table holds.
+   */
   async changedSince(cursor: MirrorCursor): Promise<boolean> {
     const [row] = (await this.em
       .getConnection()
@@ -199,6 +254,34 @@ export interface MirrorCursor {
   readonly xmax: string;
   readonly running: readonly string[];
 }
+
+/** A package as the mirror keys it: the ecosystem and the domain's normalised name. */
+export interface PackageKey {
+  readonly ecosystem: string;
+  readonly name: string;
+}
+
+export const packageKeyString = (ecosystem: string, normalizedName: string): string =>
+  `${ecosystem}\u0000${normalizedName}`;
+
+export interface SizedRecord {
+  readonly record: OsvRecord;
+  /** The length of its JSON as stored: what holding it costs, roughly. */
+  readonly bytes: number;
+}
+
+export interface MirrorChanges {
+  /** More advisories were written than the reader asked to hear of one by one. */
+  readonly tooMany: boolean;
+  readonly advisoryIds: readonly string[];
+  /** The packages those advisories name now (a reader also drops what they named before). */
+  readonly packages: readonly PackageKey[];
+  readonly cursor: MirrorCursor;
+}
+
+type SnapshotRow = { xmax: string; running: string[] };
+const SNAPSHOT = `select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) x) as running
+                    from pg_current_snapshot() s`;
 
 const NOT_SEEN = 'written_xid >= ?::xid8 or written_xid = any(?::xid8[])';
 // The ids as one array literal: a bound JS array would be spread into a list by the query builder.

@@ -423,6 +423,38 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
   },
   {
     workflow: 'repo-scan',
+    branches: ['rematch-without-quiet-window'],
+    covers:
+      'a re-match alone under rematch-without-quiet-window: its step scheduled at once, no quiet-window timer, though the window is ten minutes',
+    async record(context) {
+      const rematchQueue = `${context.taskQueue}-rematch`;
+      const scan = new ScenarioScan(context, { quietWindowMs: 600_000, maxWaitMs: 1_200_000 });
+      const result = await scan.withSteps(
+        {},
+        async () => {
+          await scan.request(rematchOf('snapshot-stored', rematchQueue));
+          return scan.result();
+        },
+        { activitiesOnlyQueue: rematchQueue },
+      );
+      const history = await scan.history();
+      expectBranch('rematch-without-quiet-window', history, {
+        has: [PATCH, 'ActivityTaskScheduled:rematchSnapshot', COMPLETED],
+        lacks: ['TimerStarted', CONTINUED],
+      });
+      expectPatches('rematch-without-quiet-window', history, [
+        'rematch-without-quiet-window',
+        'rematch-one-activity',
+      ]);
+      expectResult('rematch-without-quiet-window', result, {
+        phase: 'COMPLETED',
+        commitSha: 'commit-of-stored-snapshot',
+      });
+      return { 'rematch-without-quiet-window': history };
+    },
+  },
+  {
+    workflow: 'repo-scan',
     branches: ['rematch-one-activity-superseded'],
     covers: 'a re-match as one activity that finds a newer scan persisted first: SUPERSEDED, no verdict',
     async record(context) {
@@ -500,8 +532,8 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
       'a re-match no worker of its queue takes within rematchQueueTimeoutMs: closed FAILED (REMATCH_DEFERRED) and asked again in the next run, which re-matches to COMPLETED',
     async record(context) {
       const rematchQueue = `${context.taskQueue}-rematch`;
-      // The quiet window gives the re-match worker, started once the first run has let go, time to
-      // poll before the follow-up run schedules its first step.
+      // The deferral's backoff (twice the quiet window) gives the re-match worker, started once the
+      // first run has let go, time to poll before the follow-up run schedules its step.
       const scan = new ScenarioScan(context, {
         quietWindowMs: 3_000,
         maxWaitMs: 10_000,
@@ -514,14 +546,16 @@ export const repoScanScenarios: readonly HistoryScenario[] = [
         return context.withActivityWorker(rematchQueue, withRematchSnapshot(happyPath), () => scan.result());
       });
       const [first, followUp] = await scan.firstTwoRuns();
+      // Its file was recorded before rematch-one-activity (four steps); a run now has one step.
+      const rematchStep = 'ActivityTaskScheduled:rematchSnapshot';
       expectBranch('rematch-deferred', first, {
-        has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskTimedOut', CONTINUED],
+        has: [PATCH, rematchStep, 'ActivityTaskTimedOut', CONTINUED],
         lacks: ['ActivityTaskScheduled:osvQuery'],
         count: { 'ActivityTaskScheduled:closeScan': 1 },
       });
       expectPatches('rematch-deferred', first, ['rematch-yields-to-push']);
       expectBranch('rematch-deferred-follow-up', followUp, {
-        has: [PATCH, 'ActivityTaskScheduled:beginRematch', 'ActivityTaskScheduled:evaluatePolicy', COMPLETED],
+        has: [PATCH, rematchStep, COMPLETED],
         lacks: ['ActivityTaskTimedOut', 'ActivityTaskScheduled:closeScan', CONTINUED],
       });
       expectResult('rematch-deferred', result, {

@@ -19,6 +19,10 @@ export const BOUNDED_RUN_PATCH = 'bounded-run';
 // window after a continue-as-new: in them this patch is absent and they wait as recorded.
 export const CARRIED_QUIET_WINDOW_PATCH = 'quiet-window-from-last-request';
 
+// Runs recorded before re-matches stopped waiting the quiet window waited it for a re-match alone
+// too: in them this patch is absent and they wait as recorded.
+export const REMATCH_WITHOUT_QUIET_WINDOW_PATCH = 'rematch-without-quiet-window';
+
 // A run scanning may take this many times its quiet-window share of signals before it hands the scan
 // on (2,000 x 3 by default), and never more than MAX_SIGNALS_PER_RUN: the rest of the server's
 // 10,000 is headroom for the signals that come while it closes the scan and continues as new.
@@ -286,7 +290,7 @@ export class ScanRequestInbox {
 
   /**
    * Waits for a first request, then until none has come for the quiet window, at most the maximum
-   * wait after the first request (both carried across runs). A flood of requests must not grow one
+   * wait after the first request (both carried across runs); re-match requests alone do not wait. A flood of requests must not grow one
    * history without bound: when Temporal suggests it, or this run has taken its share of signals,
    * `rollOver` hands them to a fresh run (continue-as-new, which never returns).
    */
@@ -301,6 +305,11 @@ export class ScanRequestInbox {
     const firstRequestAt = this.firstPendingAt;
     const fromLastRequest = patched(CARRIED_QUIET_WINDOW_PATCH);
     for (;;) {
+      // The window gathers a burst of pushes into one scan. Re-matches alone gain nothing by it: a
+      // sync's come one per repository, and one that waited would hold the sync's pacing back (it
+      // asks for the next re-match as one is served). A push that comes later makes the re-match
+      // yield, and is scanned after the window as always.
+      if (this.pending.every(isRematchRequest) && patched(REMATCH_WITHOUT_QUIET_WINDOW_PATCH)) return;
       const seen = this.receivedCount;
       const left = window.maxWaitMs - (Date.now() - firstRequestAt);
       if (left <= 0) return;

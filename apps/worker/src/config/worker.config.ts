@@ -124,7 +124,7 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   OSV_MIRROR_REFRESH_CHECK_MS: number = DEFAULT_MIRROR_REFRESH_CHECK_MS;
 
   /**
-   * Mirror mode: megabytes of advisories (their stored JSON) a worker holds between scans, by
+   * Mirror mode: megabytes of heap (approximate) for the advisories a worker holds between scans, by
    * package, least recently used dropped first. Matching reads only the packages a scan names, so
    * the advisory database's size does not set the worker's memory; this does.
    */

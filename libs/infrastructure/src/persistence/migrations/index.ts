@@ -38,6 +38,8 @@ import { Migration20261211030000 } from './Migration20261211030000';
 import { Migration20261212010000 } from './Migration20261212010000';
 import { Migration20261212020000 } from './Migration20261212020000';
 import { Migration20261212030000 } from './Migration20261212030000';
+import { Migration20261212040000 } from './Migration20261212040000';
+import { Migration20261212050000 } from './Migration20261212050000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -80,4 +82,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261212010000', class: Migration20261212010000 },
   { name: 'Migration20261212020000', class: Migration20261212020000 },
   { name: 'Migration20261212030000', class: Migration20261212030000 },
+  { name: 'Migration20261212040000', class: Migration20261212040000 },
+  { name: 'Migration20261212050000', class: Migration20261212050000 },
 ];

@@ -9,6 +9,7 @@ import type {
 import { dedupeDependencies, isEcosystem } from '@repoguard/domain';
 import { DependencyEntity, DependencySnapshotEntity } from '../entities';
 import { writeForConnectedRepo } from './connected-repo-guard';
+import { snapshotPackageKeys } from './snapshot-package-keys';
 
 export class MikroOrmSnapshotRepository implements SnapshotRepository {
   constructor(private readonly em: EntityManager) {}
@@ -70,6 +71,10 @@ export class MikroOrmSnapshotRepository implements SnapshotRepository {
         ...metadataColumns(d),
       }));
       for (let i = 0; i < rows.length; i += 1000) await trx('dependencies').insert(rows.slice(i, i + 1000));
+      // With the rows they are read from: re-match targets are found by these keys alone.
+      const keys = snapshotPackageKeys(id, rows);
+      for (let i = 0; i < keys.length; i += 1000)
+        await trx('snapshot_package_keys').insert(keys.slice(i, i + 1000));
       return true;
     });
     if (created) return id;

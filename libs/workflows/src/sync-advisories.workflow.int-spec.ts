@@ -16,6 +16,7 @@ import {
   buildActivityDeps,
   createMikroOrmConfig,
   dropDatabase,
+  MikroOrmSnapshotRepository,
   PiscinaManifestParserPool,
   prepareDatabase,
 } from '@repoguard/infrastructure';
@@ -198,7 +199,7 @@ describe('syncAdvisoriesWorkflow on the Temporal server', () => {
     /** A repository whose last completed scan's snapshot holds `pkg`@1.0.0 (npm). */
     async function storedRepo(pkg: string): Promise<string> {
       const knex = orm.em.getKnex();
-      const [orgId, repoId, snapshotId] = [randomUUID(), randomUUID(), randomUUID()];
+      const [orgId, repoId] = [randomUUID(), randomUUID()];
       await knex('organizations').insert({ id: orgId, name: 'sync', slug: `sync-${orgId}` });
       await knex('repositories').insert({
         id: repoId,
@@ -207,24 +208,23 @@ describe('syncAdvisoriesWorkflow on the Temporal server', () => {
         name: `repo-${repoId}`,
         default_branch: 'main',
       });
-      await knex('dependency_snapshots').insert({
-        id: snapshotId,
-        org_id: orgId,
-        repo_id: repoId,
-        commit_sha: 'a'.repeat(40),
-        manifests: JSON.stringify([]),
-      });
-      await knex('dependencies').insert({
-        id: randomUUID(),
-        org_id: orgId,
-        snapshot_id: snapshotId,
-        ecosystem: 'npm',
-        name: pkg,
-        version: '1.0.0',
-        scope: 'runtime',
-        direct: true,
-        manifest_path: 'package-lock.json',
-        purl: `pkg:npm/${pkg}@1.0.0`,
+      // Through the store, as a scan writes it: with the package keys re-match targets are found by.
+      const snapshotId = await new MikroOrmSnapshotRepository(orm.em).create({
+        orgId,
+        repoId,
+        commitSha: 'a'.repeat(40),
+        manifests: [],
+        dependencies: [
+          {
+            ecosystem: 'npm',
+            name: pkg,
+            version: '1.0.0',
+            scope: 'runtime',
+            direct: true,
+            manifestPath: 'package-lock.json',
+            purl: `pkg:npm/${pkg}@1.0.0`,
+          },
+        ],
       });
       await knex('scans').insert({
         id: randomUUID(),

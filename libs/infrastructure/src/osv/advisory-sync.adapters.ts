@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  isEcosystem,
-  normalizePackageName,
   type AdvisoryImporter,
   type AdvisorySyncRuns,
   type AdvisoryImportReport,
@@ -32,8 +30,7 @@ export class OsvExportImporter implements AdvisoryImporter {
 
 /**
  * Finds the repositories to re-match after an import: enabled repositories, of orgs not deleted,
- * whose last completed scan's snapshot holds a package that an advisory written since names. SQL narrows by a
- * loose name comparison; the domain's per-ecosystem normalisation decides.
+ * whose last completed scan's snapshot holds a package that an advisory written since names.
  */
 export class SqlRematchTargetFinder implements RematchTargetFinder {
   constructor(private readonly em: EntityManager) {}
@@ -46,57 +43,52 @@ export class SqlRematchTargetFinder implements RematchTargetFinder {
 
 type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
 
-/** Enabled repositories whose latest completed snapshot holds a package a changed advisory names. */
+/**
+ * Enabled repositories whose latest completed snapshot holds a package a changed advisory names.
+ * Snapshots and advisories meet on the domain's normalised key (`snapshot_package_keys`, written
+ * with the snapshot), by equality on indexes; each repository's latest snapshot is one probe of
+ * `scans_latest_completed_index`, never a sort of every scan.
+ */
 async function affectedRepositories(
   execute: Execute,
   changedWhere: string,
   params: unknown[],
 ): Promise<RematchTarget[]> {
   const rows = (await execute(
-    `with latest as (
-         select distinct on (s.repo_id) s.snapshot_id as id, s.repo_id
-           from scans s
-          where s.status = 'COMPLETED' and s.snapshot_id is not null
-          order by s.repo_id, ${NEWEST_FIRST('s')}
-       ),
-       changed as (
+    `with changed as (
          select distinct p.ecosystem, p.name
            from mirrored_advisory_packages p
            join mirrored_advisories a on a.id = p.advisory_id
           where ${changedWhere}
+       ),
+       holding as (
+         select distinct k.snapshot_id
+           from changed c
+           join snapshot_package_keys k on k.ecosystem = c.ecosystem and k.name_key = c.name
        )
-       select distinct r.org_id, r.id as repo_id, r.owner, r.name as repo_name, l.id as snapshot_id,
-              d.ecosystem, d.name as package_name, c.name as advisory_package
-         from latest l
-         join repositories r on r.id = l.repo_id and r.disabled_at is null
+       select r.org_id, r.id as repo_id, r.owner, r.name as repo_name, l.snapshot_id
+         from repositories r
          join organizations o on o.id = r.org_id and o.deleted_at is null
-         join dependencies d on d.snapshot_id = l.id
-         join changed c on c.ecosystem = d.ecosystem
-          and lower(regexp_replace(c.name, '[-_.]+', '-', 'g')) = lower(regexp_replace(d.name, '[-_.]+', '-', 'g'))`,
+         cross join lateral (
+           select s.snapshot_id
+             from scans s
+            where s.repo_id = r.id and s.status = 'COMPLETED' and s.snapshot_id is not null
+            order by ${NEWEST_FIRST('s')}
+            limit 1
+         ) l
+        where r.disabled_at is null
+          and l.snapshot_id in (select snapshot_id from holding)`,
     params,
-  )) as {
-    org_id: string;
-    repo_id: string;
-    owner: string;
-    repo_name: string;
-    snapshot_id: string;
-    ecosystem: string;
-    package_name: string;
-    advisory_package: string;
-  }[];
-  const targets = new Map<string, RematchTarget>();
-  for (const row of rows) {
-    if (!isEcosystem(row.ecosystem)) continue;
-    if (normalizePackageName(row.ecosystem, row.package_name) !== row.advisory_package) continue;
-    targets.set(row.repo_id, {
+  )) as { org_id: string; repo_id: string; owner: string; repo_name: string; snapshot_id: string }[];
+  return rows
+    .map((row) => ({
       orgId: row.org_id,
       repoId: row.repo_id,
       owner: row.owner,
       name: row.repo_name,
       snapshotId: row.snapshot_id,
-    });
-  }
-  return [...targets.values()].sort((a, b) => a.repoId.localeCompare(b.repoId));
+    }))
+    .sort((a, b) => a.repoId.localeCompare(b.repoId));
 }
 
 const TARGET_INSERT_BATCH = 500;

@@ -178,4 +178,26 @@ describe('re-match targets by package key', () => {
     const collected = await runs.targets(syncRunId, 1, 100);
     expect(collected.map(({ seq: _seq, ...target }) => target)).toStrictEqual(before);
   });
+
+  it('still finds a repository whose latest snapshot was written without keys (the release before, mid-deploy)', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const o = await org('keyless');
+    await repo(o, `keyless-match-${tag}`, [done(py(`Keyless_Pkg_${tag}`))]);
+    await repo(o, `keyless-loose-only-${tag}`, [done(npm(`@Keyless/Pkg-${tag}`))]);
+    await repo(o, `keyless-other-${tag}`, [done(py(`unrelated-${tag}`))]);
+    await repo(o, `keyed-match-${tag}`, [done(py(`keyless.pkg.${tag}`))]);
+    // As a worker without the table's code wrote them: dependencies, no keys.
+    const keyless = [...names].filter(([, name]) => name.startsWith('keyless-')).map(([id]) => id);
+    await knex()('snapshot_package_keys')
+      .whereIn('snapshot_id', knex()('scans').whereIn('repo_id', keyless).select('snapshot_id'))
+      .delete();
+
+    const { writtenAt } = await new PostgresAdvisoryMirror(orm.em.fork()).import([
+      advisory('PyPI', `Keyless.PKG.${tag}`),
+      advisory('npm', `@keyless/pkg-${tag}`),
+    ]);
+    const found = await new SqlRematchTargetFinder(orm.em).affectedSince(writtenAt!);
+    // npm keeps case: the loose match alone does not make a target.
+    expect(namesOf(found)).toStrictEqual([`keyed-match-${tag}`, `keyless-match-${tag}`]);
+  });
 });

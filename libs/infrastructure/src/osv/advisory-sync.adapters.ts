@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  isEcosystem,
+  normalizePackageName,
   type AdvisoryImporter,
   type AdvisorySyncRuns,
   type AdvisoryImportReport,
@@ -47,7 +49,8 @@ type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
  * Enabled repositories whose latest completed snapshot holds a package a changed advisory names.
  * Snapshots and advisories meet on the domain's normalised key (`snapshot_package_keys`, written
  * with the snapshot), by equality on indexes; each repository's latest snapshot is one probe of
- * `scans_latest_completed_index`, never a sort of every scan.
+ * `scans_latest_completed_index`, never a sort of every scan. A snapshot without keys (written by
+ * the release before, while a rolling deploy runs both) is matched by its dependencies instead.
  */
 async function affectedRepositories(
   execute: Execute,
@@ -61,34 +64,64 @@ async function affectedRepositories(
            join mirrored_advisories a on a.id = p.advisory_id
           where ${changedWhere}
        ),
+       latest as materialized (
+         select r.org_id, r.id as repo_id, r.owner, r.name as repo_name, l.snapshot_id
+           from repositories r
+           join organizations o on o.id = r.org_id and o.deleted_at is null
+           cross join lateral (
+             select s.snapshot_id
+               from scans s
+              where s.repo_id = r.id and s.status = 'COMPLETED' and s.snapshot_id is not null
+              order by ${NEWEST_FIRST('s')}
+              limit 1
+           ) l
+          where r.disabled_at is null
+       ),
        holding as (
          select distinct k.snapshot_id
            from changed c
            join snapshot_package_keys k on k.ecosystem = c.ecosystem and k.name_key = c.name
        )
-       select r.org_id, r.id as repo_id, r.owner, r.name as repo_name, l.snapshot_id
-         from repositories r
-         join organizations o on o.id = r.org_id and o.deleted_at is null
-         cross join lateral (
-           select s.snapshot_id
-             from scans s
-            where s.repo_id = r.id and s.status = 'COMPLETED' and s.snapshot_id is not null
-            order by ${NEWEST_FIRST('s')}
-            limit 1
-         ) l
-        where r.disabled_at is null
-          and l.snapshot_id in (select snapshot_id from holding)`,
+       select l.org_id, l.repo_id, l.owner, l.repo_name, l.snapshot_id,
+              null as ecosystem, null as package_name, null as advisory_package
+         from latest l
+        where l.snapshot_id in (select snapshot_id from holding)
+       union all
+       -- A snapshot written without keys (by a worker of the release before, during a rolling
+       -- deploy): its dependencies by the loose name match, decided below by the domain's key.
+       select l.org_id, l.repo_id, l.owner, l.repo_name, l.snapshot_id,
+              d.ecosystem, d.name as package_name, c.name as advisory_package
+         from latest l
+         join dependencies d on d.snapshot_id = l.snapshot_id
+         join changed c on c.ecosystem = d.ecosystem
+          and lower(regexp_replace(c.name, '[-_.]+', '-', 'g')) = lower(regexp_replace(d.name, '[-_.]+', '-', 'g'))
+        where not exists (select 1 from snapshot_package_keys k where k.snapshot_id = l.snapshot_id)`,
     params,
-  )) as { org_id: string; repo_id: string; owner: string; repo_name: string; snapshot_id: string }[];
-  return rows
-    .map((row) => ({
+  )) as {
+    org_id: string;
+    repo_id: string;
+    owner: string;
+    repo_name: string;
+    snapshot_id: string;
+    ecosystem: string | null;
+    package_name: string | null;
+    advisory_package: string | null;
+  }[];
+  const targets = new Map<string, RematchTarget>();
+  for (const row of rows) {
+    if (row.package_name !== null) {
+      if (row.ecosystem === null || !isEcosystem(row.ecosystem)) continue;
+      if (normalizePackageName(row.ecosystem, row.package_name) !== row.advisory_package) continue;
+    }
+    targets.set(row.repo_id, {
       orgId: row.org_id,
       repoId: row.repo_id,
       owner: row.owner,
       name: row.repo_name,
       snapshotId: row.snapshot_id,
-    }))
-    .sort((a, b) => a.repoId.localeCompare(b.repoId));
+    });
+  }
+  return [...targets.values()].sort((a, b) => a.repoId.localeCompare(b.repoId));
 }
 
 const TARGET_INSERT_BATCH = 500;

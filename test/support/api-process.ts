@@ -85,7 +85,13 @@ export async function startApiProcess(
       for (const line of lines) if (line.startsWith('{')) options.logs!.destination.write(`${line}\n`);
     });
   }
-  await waitUntilLive(app, url, 60_000);
+  try {
+    await waitUntilLive(app, url, 60_000);
+  } catch (error) {
+    // A process that never answered is nobody's to close: it would outlive the test run.
+    app.child.kill('SIGKILL');
+    throw error;
+  }
   await registerApiOrigin(url);
   return {
     url,

@@ -144,6 +144,8 @@ describe('re-match targets by package key', () => {
     await repo(b, 'latest-running', [done(maven('org.acme:core')), { status: 'RUNNING' }]);
     await repo(b, 'latest-without-snapshot', [done(go('github.com/Acme/Tool')), { status: 'COMPLETED' }]);
     await repo(a, 'never-completed', [{ status: 'FAILED', dependencies: [py('foo-bar')] }]);
+    // No dependency, so no keys: nothing to match, and no reason to read dependencies.
+    await repo(b, 'latest-empty', [done(py('foo-bar')), done()]);
     await repo(a, 'disabled', [done(py('foo-bar'))], { disabled: true });
     await repo(gone, 'deleted-org', [done(py('foo-bar'), npm('@acme/widget'))]);
 
@@ -192,6 +194,9 @@ describe('re-match targets by package key', () => {
       .whereIn('snapshot_id', knex()('scans').whereIn('repo_id', keyless).select('snapshot_id'))
       .delete();
 
+    const runs = new SqlAdvisorySyncRuns(orm.em);
+    const syncRunId = randomUUID();
+    await runs.begin(syncRunId);
     const { writtenAt } = await new PostgresAdvisoryMirror(orm.em.fork()).import([
       advisory('PyPI', `Keyless.PKG.${tag}`),
       advisory('npm', `@keyless/pkg-${tag}`),
@@ -199,5 +204,8 @@ describe('re-match targets by package key', () => {
     const found = await new SqlRematchTargetFinder(orm.em).affectedSince(writtenAt!);
     // npm keeps case: the loose match alone does not make a target.
     expect(namesOf(found)).toStrictEqual([`keyed-match-${tag}`, `keyless-match-${tag}`]);
+    await runs.collectTargets(syncRunId);
+    const collected = await runs.targets(syncRunId, 1, 100);
+    expect(collected.map(({ seq: _seq, ...target }) => target)).toStrictEqual(found);
   });
 });

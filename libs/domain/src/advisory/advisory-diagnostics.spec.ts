@@ -1,5 +1,6 @@
 import {
   AdvisoryDiagnosticsMemo,
+  AdvisoryDiagnosticsSummarizer,
   DIAGNOSTIC_SAMPLE_SIZE,
   MAX_DIAGNOSTIC_TEXT,
   mergeAdvisoryDiagnostics,
@@ -103,5 +104,13 @@ describe('advisory diagnostics a finding carries', () => {
     expect(report).toMatchObject({ total: 2 * HOSTILE_EVENTS + 2, advisories: 2 });
     expect(report.sample).toHaveLength(DIAGNOSTIC_SAMPLE_SIZE);
     expect(jsonBytes(report)).toBeLessThan(8 * 1024);
+  });
+
+  it('summarises one record at a time as it does a list, so an import need not hold its records', () => {
+    const records = [hostileRecord('GHSA-a'), hostileRecord('GHSA-b', 'left-pad')];
+    const summarizer = new AdvisoryDiagnosticsSummarizer();
+    for (const record of records) summarizer.add(record);
+    expect(summarizer.build()).toEqual(summarizeAdvisoryDiagnostics(records));
+    expect(new AdvisoryDiagnosticsSummarizer().build()).toBe(NO_ADVISORY_DIAGNOSTICS);
   });
 });

@@ -134,9 +134,22 @@ function clip(text: string): string {
 }
 
 export function summarizeAdvisoryDiagnostics(records: Iterable<OsvRecord>): AdvisoryDiagnosticsSummary {
-  const summary = new SummaryBuilder();
-  for (const record of records) summary.add(summarizeOne(advisoryDiagnostics(record)));
+  const summary = new AdvisoryDiagnosticsSummarizer();
+  for (const record of records) summary.add(record);
   return summary.build();
+}
+
+/** The same summary, one record at a time: an import streams its export and keeps no record. */
+export class AdvisoryDiagnosticsSummarizer {
+  private readonly summary = new SummaryBuilder();
+
+  add(record: OsvRecord): void {
+    this.summary.add(summarizeOne(advisoryDiagnostics(record)));
+  }
+
+  build(): AdvisoryDiagnosticsSummary {
+    return this.summary.build();
+  }
 }
 
 /** Several summaries as one (a finding whose alias group holds several advisories). */

@@ -2,8 +2,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import {
   createMikroOrmConfig,
   PostgresAdvisoryMirror,
-  readOsvExportFrom,
-  type OsvExportReadResult,
+  streamOsvExportFrom,
+  type MirrorImportCounts,
 } from '@repoguard/infrastructure';
 import { type CommandIo, parseCommandArgs } from '../command-io';
 import { advisoryDiagnosticLines } from './advisory-diagnostics.output';
@@ -67,15 +67,17 @@ export async function runAdvisoriesImport(
     const mirror = new PostgresAdvisoryMirror(orm.em.fork());
     for (const source of sources) {
       const started = performance.now();
-      let read: OsvExportReadResult;
+      const read = streamOsvExportFrom(source, { cwd: io.cwd, limits });
+      let imported: MirrorImportCounts;
       try {
-        read = await readOsvExportFrom(source, { cwd: io.cwd, limits });
+        // Read as it is written: a source that fails part way has written nothing.
+        imported = await mirror.import(read.records);
       } catch (error) {
         io.err(`repoguard: ${source}: ${(error as Error).message}`);
         failed = true;
         continue;
       }
-      const { invalid, ...counts } = await mirror.import(read.records);
+      const { invalid, ...counts } = imported;
       const seconds = (performance.now() - started) / 1000;
       const problems = [
         ...read.problems.map((p) => `${p.entry}: ${p.problem}`),

@@ -9,13 +9,14 @@ import {
   type RematchTarget,
   type RematchTargetFinder,
 } from '@repoguard/domain';
-import { readOsvExportFrom, type OsvExportSourceOptions } from './osv-export-source';
+import { streamOsvExportFrom, type OsvExportSourceOptions } from './osv-export-source';
 import { PostgresAdvisoryMirror } from './postgres-advisory-mirror';
 import { NEWEST_FIRST } from '../persistence/repositories/scan-outcome-lock';
 
 /**
- * Reads an export from a path or URL, within the limits given, and writes it into the PostgreSQL
- * mirror; an export that passes a cap is refused whole (ADVISORY_EXPORT_TOO_LARGE, not retried).
+ * Streams an export from a path or URL, within the limits given, into the PostgreSQL mirror; an
+ * export that passes a cap is refused whole (ADVISORY_EXPORT_TOO_LARGE, not retried), also when
+ * found part way: the import's transaction rolls back.
  */
 export class OsvExportImporter implements AdvisoryImporter {
   constructor(
@@ -24,7 +25,7 @@ export class OsvExportImporter implements AdvisoryImporter {
   ) {}
 
   async importFrom(source: string): Promise<AdvisoryImportReport> {
-    const read = await readOsvExportFrom(source, this.options);
+    const read = streamOsvExportFrom(source, this.options);
     const { invalid, ...counts } = await new PostgresAdvisoryMirror(this.em.fork()).import(read.records);
     return { ...counts, skipped: read.problems.length + invalid.length };
   }

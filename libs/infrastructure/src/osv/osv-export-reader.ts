@@ -9,8 +9,7 @@ import { DEFAULT_OSV_EXPORT_LIMITS, exportTooLarge, type OsvExportLimits } from 
 
 export interface OsvExportReadResult {
   readonly records: OsvRecord[];
-  /** Entries that were not OSV JSON, with the reason; reading goes on past them. */
-  readonly problems: { readonly entry: string; readonly problem: string }[];
+  readonly problems: OsvExportProblem[];
 }
 
 /**
@@ -63,29 +62,74 @@ export function readOsvExportBytes(
   return result;
 }
 
+/** Entries that were not OSV JSON, with the reason; reading goes on past them. */
+export type OsvExportProblem = { readonly entry: string; readonly problem: string };
+
+/**
+ * An export read one record at a time. `records` can be iterated once; `problems` fills as it is.
+ * An error thrown while iterating (a cap passed, a damaged zip) means the export must be refused
+ * whole: whoever consumes it writes everything in one transaction, rolled back on that error.
+ */
+export interface OsvExportStream {
+  readonly records: AsyncIterable<OsvRecord>;
+  readonly problems: OsvExportProblem[];
+}
+
 /**
  * The same as readOsvExport, within limits, for exports from outside: a zip is read from disk one
- * entry at a time (never whole), its declared sizes held to the caps before anything is inflated
- * and each entry inflated with its declared size as zlib's output limit, so a zip bomb stops at a
- * cap with ADVISORY_EXPORT_TOO_LARGE naming it, or at a lying header with ADVISORY_EXPORT_INVALID,
- * having cost at most a cap's worth of memory. Directories and JSON files are held to the caps by size.
+ * entry at a time (never whole), its declared sizes held to the caps before the first record is
+ * yielded and each entry inflated with its declared size as zlib's output limit, so a zip bomb
+ * stops at a cap with ADVISORY_EXPORT_TOO_LARGE naming it, or at a lying header with
+ * ADVISORY_EXPORT_INVALID, having cost at most a cap's worth of memory. Directories are held to
+ * the caps by their files' sizes before the first is read, and a JSON file by its size (read whole:
+ * one JSON document does not stream). Nothing is opened until the records are iterated.
  */
+export function streamOsvExportWithin(
+  source: string,
+  limits: OsvExportLimits,
+  name: string = source,
+): OsvExportStream {
+  const problems: OsvExportProblem[] = [];
+  return { problems, records: readRecordsWithin(source, limits, name, problems) };
+}
+
+/** The records of `source`, within limits, its problems added to `problems` as they are met. */
+export async function* readRecordsWithin(
+  source: string,
+  limits: OsvExportLimits,
+  name: string,
+  problems: OsvExportProblem[],
+): AsyncGenerator<OsvRecord> {
+  const info = await stat(source);
+  if (info.isDirectory()) yield* readJsonDirectory(source, limits, problems);
+  else if (isZipName(name)) yield* readZipFile(source, name, limits, problems);
+  else {
+    if (info.size > limits.maxUnzippedBytes)
+      throw exportTooLarge(limits, 'maxUnzippedBytes', `${name} holds`);
+    yield* parseJson(problems, name, new TextDecoder().decode(await readFile(source)));
+  }
+}
+
+/** A whole export in memory, for callers that need an array (tests, tools); imports stream. */
 export async function readOsvExportWithin(
   source: string,
   limits: OsvExportLimits,
   name: string = source,
 ): Promise<OsvExportReadResult> {
-  const info = await stat(source);
-  if (info.isDirectory()) return readJsonDirectory(source, limits);
-  if (isZipName(name)) return readZipFile(source, name, limits);
-  if (info.size > limits.maxUnzippedBytes) throw exportTooLarge(limits, 'maxUnzippedBytes', `${name} holds`);
-  const result: OsvExportReadResult = { records: [], problems: [] };
-  addJson(result, name, new TextDecoder().decode(await readFile(source)));
-  return result;
+  return collectOsvExport(streamOsvExportWithin(source, limits, name));
 }
 
-async function readJsonDirectory(dir: string, limits: OsvExportLimits): Promise<OsvExportReadResult> {
-  const result: OsvExportReadResult = { records: [], problems: [] };
+export async function collectOsvExport(stream: OsvExportStream): Promise<OsvExportReadResult> {
+  const records: OsvRecord[] = [];
+  for await (const record of stream.records) records.push(record);
+  return { records, problems: stream.problems };
+}
+
+async function* readJsonDirectory(
+  dir: string,
+  limits: OsvExportLimits,
+  problems: OsvExportProblem[],
+): AsyncGenerator<OsvRecord> {
   const files = [...walkJsonFiles(dir)];
   if (files.length > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', `${dir} holds`);
   let total = 0;
@@ -94,83 +138,163 @@ async function readJsonDirectory(dir: string, limits: OsvExportLimits): Promise<
     if (size > limits.maxEntryBytes) throw exportTooLarge(limits, 'maxEntryBytes', `${file} holds`);
     total += size;
     if (total > limits.maxUnzippedBytes) throw exportTooLarge(limits, 'maxUnzippedBytes', `${dir} holds`);
-    addJson(result, file, await readFile(file, 'utf8'));
   }
-  return result;
+  for (const file of files) yield* parseJson(problems, file, await readFile(file, 'utf8'));
 }
 
-async function readZipFile(
+/** What reading an entry needs of yauzl's Entry, kept for every entry of an export until read. */
+type ZipEntryRef = Pick<
+  yauzl.Entry,
+  'fileName' | 'uncompressedSize' | 'compressedSize' | 'compressionMethod' | 'relativeOffsetOfLocalHeader'
+> & {
+  readonly encrypted: boolean;
+  /** Where its local header, name, extra field and data end, give or take LOCAL_SLACK. */
+  readonly reach: number;
+};
+
+async function* readZipFile(
   file: string,
   name: string,
   limits: OsvExportLimits,
-): Promise<OsvExportReadResult> {
-  const result: OsvExportReadResult = { records: [], problems: [] };
+  problems: OsvExportProblem[],
+): AsyncGenerator<OsvRecord> {
   // yauzl reads the central directory (zip64 too); entries are read and inflated here, checked.
   const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
   const handle = await open(file, 'r');
   try {
     if (zip.entryCount > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', 'the export holds');
-    const entries: yauzl.Entry[] = [];
+    const entries: ZipEntryRef[] = [];
+    let total = 0;
     for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.toLowerCase().endsWith('.json')) entries.push(entry);
+      if (!entry.fileName.toLowerCase().endsWith('.json')) continue;
+      // The caps hold the sizes the zip declares, all of them before the first record is yielded;
+      // inflating then stops at the declared size.
+      if (entry.uncompressedSize > limits.maxEntryBytes)
+        throw exportTooLarge(limits, 'maxEntryBytes', `entry ${printable(entry.fileName)} unzips to`);
+      total += entry.uncompressedSize;
+      if (total > limits.maxUnzippedBytes)
+        throw exportTooLarge(limits, 'maxUnzippedBytes', 'the export unzips to');
+      const ref = {
+        fileName: entry.fileName,
+        uncompressedSize: entry.uncompressedSize,
+        compressedSize: entry.compressedSize,
+        compressionMethod: entry.compressionMethod,
+        relativeOffsetOfLocalHeader: entry.relativeOffsetOfLocalHeader,
+        encrypted: entry.isEncrypted(),
+        reach:
+          entry.relativeOffsetOfLocalHeader + 30 + entry.fileNameLength + entry.compressedSize + LOCAL_SLACK,
+      };
+      checkDeclared(ref);
+      entries.push(ref);
     }
     // Entry order as the in-memory reader gives it, so both read an export alike.
     entries.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-    let total = 0;
-    for (const entry of entries) {
-      const label = `${name}:${entry.fileName}`;
-      const shown = `entry ${printable(entry.fileName)}`;
-      const declared = entry.uncompressedSize;
-      // The caps hold the sizes the zip declares; inflating then stops at the declared size.
-      if (declared > limits.maxEntryBytes)
-        throw exportTooLarge(limits, 'maxEntryBytes', `${shown} unzips to`);
-      total += declared;
-      if (total > limits.maxUnzippedBytes)
-        throw exportTooLarge(limits, 'maxUnzippedBytes', 'the export unzips to');
-      const bytes = await readEntry(zip, handle, entry, shown);
-      addJson(result, label, new TextDecoder().decode(bytes));
+    let window: ReadWindow = { start: 0, bytes: Buffer.alloc(0) };
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (!windowHolds(window, entry.relativeOffsetOfLocalHeader, entry.reach))
+        window = await readAt(handle, entry.relativeOffsetOfLocalHeader, readAheadEnd(entries, i));
+      const bytes = await readEntry(handle, window, entry);
+      yield* parseJson(problems, `${name}:${entry.fileName}`, new TextDecoder().decode(bytes));
     }
   } finally {
     await handle.close();
     zip.close();
   }
-  return result;
+}
+
+function invalidEntry(entry: ZipEntryRef, problem: string): ValidationError {
+  return new ValidationError(
+    `entry ${printable(entry.fileName)} ${problem}: a damaged or crafted zip; stopped reading and imported nothing.`,
+    [{ field: 'source', problem }],
+    'ADVISORY_EXPORT_INVALID',
+  );
+}
+
+/** What the central directory alone shows to be unreadable or lying, refused before any record. */
+function checkDeclared(entry: ZipEntryRef): void {
+  const declared = entry.uncompressedSize;
+  if (entry.encrypted) throw invalidEntry(entry, 'is encrypted');
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+    throw invalidEntry(entry, `uses compression method ${entry.compressionMethod}, not deflate`);
+  // Deflate adds at most 5 bytes per 16 KiB block to incompressible data; stored adds nothing.
+  if (entry.compressedSize > declared + Math.ceil(declared / 16384) * 5 + 64)
+    throw invalidEntry(
+      entry,
+      `is larger compressed (${entry.compressedSize} bytes) than its declared ${declared} bytes`,
+    );
+}
+
+/** Bytes of the zip read at once, from `start`. */
+interface ReadWindow {
+  readonly start: number;
+  readonly bytes: Buffer;
+}
+
+// Zips store entries one after another, and OSV's in name order, the order they are read in: a
+// run of them is fetched in one read of up to READ_AHEAD bytes rather than two reads per entry.
+const READ_AHEAD = 1024 * 1024;
+// Room past the compressed data for a local extra field the directory does not show, and a data
+// descriptor; an entry whose local header reaches further is read on its own.
+const LOCAL_SLACK = 1024;
+
+function windowHolds(window: ReadWindow, from: number, to: number): boolean {
+  return from >= window.start && to <= window.start + window.bytes.length;
+}
+
+/** The end of the run of entries from `i` on that each start where the one before ends. */
+function readAheadEnd(entries: readonly ZipEntryRef[], i: number): number {
+  const start = entries[i]!.relativeOffsetOfLocalHeader;
+  let end = entries[i]!.reach;
+  for (let j = i + 1; j < entries.length; j++) {
+    const next = entries[j]!;
+    const previous = entries[j - 1]!;
+    const contiguous =
+      next.relativeOffsetOfLocalHeader > previous.relativeOffsetOfLocalHeader &&
+      next.relativeOffsetOfLocalHeader <= previous.reach;
+    if (!contiguous || next.reach - start > READ_AHEAD) break;
+    end = next.reach;
+  }
+  return end;
+}
+
+/** Up to `end - start` bytes from `start`; fewer at the end of the file. */
+async function readAt(handle: FileHandle, start: number, end: number): Promise<ReadWindow> {
+  const bytes = Buffer.alloc(end - start);
+  const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
+  return { start, bytes: bytes.subarray(0, bytesRead) };
 }
 
 /**
  * One entry's bytes, never more than its declared size: deflate is inflated with that as the
  * output limit, which zlib enforces chunk by chunk, so a lying header costs one chunk, not memory.
  */
-async function readEntry(zip: yauzl.ZipFile, handle: FileHandle, entry: yauzl.Entry, label: string) {
-  const invalid = (problem: string) =>
-    new ValidationError(
-      `${label} ${problem}: a damaged or crafted zip; stopped reading and imported nothing.`,
-      [{ field: 'source', problem }],
-      'ADVISORY_EXPORT_INVALID',
-    );
+async function readEntry(handle: FileHandle, window: ReadWindow, entry: ZipEntryRef): Promise<Buffer> {
   const declared = entry.uncompressedSize;
-  if (entry.isEncrypted()) throw invalid('is encrypted');
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
-    throw invalid(`uses compression method ${entry.compressionMethod}, not deflate`);
-  // Deflate adds at most 5 bytes per 16 KiB block to incompressible data; stored adds nothing.
-  if (entry.compressedSize > declared + Math.ceil(declared / 16384) * 5 + 64)
-    throw invalid(`is larger compressed (${entry.compressedSize} bytes) than its declared ${declared} bytes`);
-  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-  const compressed = Buffer.alloc(entry.compressedSize);
-  const { bytesRead } = await handle.read(compressed, 0, compressed.length, fileDataStart);
-  if (bytesRead < compressed.length) throw invalid('is cut short');
+  // The local header only says how far its name and extra field reach; the directory said the rest.
+  const at = entry.relativeOffsetOfLocalHeader - window.start;
+  const header = window.bytes.subarray(at, at + 30);
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50)
+    throw invalidEntry(entry, 'has no local header where the directory points');
+  const dataStart = at + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  let compressed = window.bytes.subarray(dataStart, dataStart + entry.compressedSize);
+  if (compressed.length < entry.compressedSize)
+    compressed = (
+      await readAt(handle, window.start + dataStart, window.start + dataStart + entry.compressedSize)
+    ).bytes;
+  if (compressed.length < entry.compressedSize) throw invalidEntry(entry, 'is cut short');
   let bytes: Buffer = compressed;
   if (entry.compressionMethod === 8) {
     try {
       bytes = inflateRawSync(compressed, { maxOutputLength: Math.max(declared, 1) });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-        throw invalid(`unzips to more than the ${declared} bytes its header declares`);
-      throw invalid(`does not inflate (${(error as Error).message})`);
+        throw invalidEntry(entry, `unzips to more than the ${declared} bytes its header declares`);
+      throw invalidEntry(entry, `does not inflate (${(error as Error).message})`);
     }
   }
   if (bytes.length !== declared)
-    throw invalid(`unzips to ${bytes.length} bytes, not the ${declared} declared`);
+    throw invalidEntry(entry, `unzips to ${bytes.length} bytes, not the ${declared} declared`);
   return bytes;
 }
 
@@ -186,17 +310,21 @@ function printable(text: string): string {
 }
 
 function addJson(result: OsvExportReadResult, entry: string, text: string): void {
+  for (const record of parseJson(result.problems, entry, text)) result.records.push(record);
+}
+
+function* parseJson(problems: OsvExportProblem[], entry: string, text: string): Generator<OsvRecord> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    result.problems.push({ entry, problem: `not valid JSON: ${(error as Error).message}` });
+    problems.push({ entry, problem: `not valid JSON: ${(error as Error).message}` });
     return;
   }
   for (const candidate of Array.isArray(parsed) ? parsed : [parsed]) {
     const problem = osvRecordProblem(candidate);
-    if (problem === null) result.records.push(candidate as OsvRecord);
-    else result.problems.push({ entry, problem: `not an OSV record: ${problem}` });
+    if (problem === null) yield candidate as OsvRecord;
+    else problems.push({ entry, problem: `not an OSV record: ${problem}` });
   }
 }
 

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,8 +22,13 @@ import { dropDatabase, prepareDatabase } from '../persistence/database-bootstrap
 import { createMikroOrmConfig } from '../persistence/mikro-orm.config';
 import { OsvExportImporter } from './advisory-sync.adapters';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
-import { readOsvExport, readOsvExportWithin } from './osv-export-reader';
-import { readOsvExportFrom } from './osv-export-source';
+import {
+  collectOsvExport,
+  readOsvExport,
+  readOsvExportWithin,
+  streamOsvExportWithin,
+} from './osv-export-reader';
+import { readOsvExportFrom, streamOsvExportFrom } from './osv-export-source';
 
 const MiB = 1024 * 1024;
 const small: OsvExportLimits = {
@@ -108,15 +121,44 @@ describe('reading OSV exports within limits', () => {
     expect(await codeOf(readOsvExportWithin(json, small))).toBe('ADVISORY_EXPORT_TOO_LARGE');
   });
 
+  it('reads a zip whose entries are not stored in name order, in name order', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `O-${String(i).padStart(2, '0')}`);
+    const zip = await zipFile(
+      'shuffled.zip',
+      ids
+        .map((id, i) => ids[(i * 7) % ids.length]!)
+        .map((id) => ({ name: `${id}.json`, content: record(id) })),
+    );
+    const read = await readOsvExportWithin(zip, small);
+    expect(read.records.map((r) => r.id)).toEqual(ids);
+    expect(read).toEqual(readOsvExport(zip));
+  });
+
+  it('refuses a zip by what its directory declares before yielding a record', async () => {
+    const zip = await zipFile('late-cap.zip', [
+      ...Array.from({ length: 3 }, (_, i) => ({ name: `A-${i}.json`, content: record(`A-${i}`) })),
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `Z-${i}.json`, content: { zeros: MiB } })),
+    ]);
+    const yielded: string[] = [];
+    const reading = (async () => {
+      for await (const r of streamOsvExportWithin(zip, small).records) yielded.push(r.id);
+    })();
+    expect(await codeOf(reading)).toBe('ADVISORY_EXPORT_TOO_LARGE');
+    expect(yielded).toEqual([]);
+  });
+
   describe('from URLs', () => {
     let server: Server;
     let base: string;
     let connections = 0;
+    let two: Buffer;
     beforeAll(async () => {
       const zip = await buildZip([{ name: 'U-1.json', content: record('U-1') }]);
+      two = await buildZip(['U-1', 'U-2'].map((id) => ({ name: `${id}.json`, content: record(id) })));
       server = createServer((req, res) => {
         const hops = /^\/hop\/(\d+)$/.exec(req.url ?? '');
         if (req.url === '/all.zip') res.writeHead(200).end(zip);
+        else if (req.url === '/two.zip') res.writeHead(200).end(two);
         else if (req.url === '/to-ftp') res.writeHead(301, { location: 'ftp://127.0.0.1/all.zip' }).end();
         else if (hops) res.writeHead(307, { location: `/hop/${Number(hops[1]) + 1}` }).end();
         else if (req.url === '/moved/all.zip') res.writeHead(302, { location: '/all.zip' }).end();
@@ -136,6 +178,29 @@ describe('reading OSV exports within limits', () => {
         'ADVISORY_SOURCE_NOT_ALLOWED',
       );
       expect(connections).toBe(0);
+    });
+
+    it('streams a download, removing its temporary file when read to the end or left early', async () => {
+      // The download's own directory: new in the temp directory, holding exactly the zip served.
+      const before = new Set(readdirSync(tmpdir()));
+      const ours = () =>
+        readdirSync(tmpdir()).filter((name) => {
+          if (before.has(name) || !name.startsWith('repoguard-osv-export-')) return false;
+          const file = path.join(tmpdir(), name, 'export.zip');
+          return existsSync(file) && readFileSync(file).equals(two);
+        });
+      const allowed = { limits: { ...small, allowHttp: true } };
+      const all = await collectOsvExport(streamOsvExportFrom(`${base}/two.zip`, allowed));
+      expect(all.records.map((r) => r.id)).toEqual(['U-1', 'U-2']);
+      expect(ours()).toEqual([]);
+      let during: string[] = [];
+      for await (const first of streamOsvExportFrom(`${base}/two.zip`, allowed).records) {
+        expect(first.id).toBe('U-1');
+        during = ours();
+        break;
+      }
+      expect(during).toHaveLength(1);
+      expect(existsSync(path.join(tmpdir(), during[0]!))).toBe(false);
     });
 
     it('follows redirects only to allowed schemes, and not for ever', async () => {
@@ -190,5 +255,37 @@ describe('the importer the advisory sync runs', () => {
       .getConnection()
       .execute('select count(*)::int as count from mirrored_advisories')) as { count: number }[];
     expect(count).toBe(0);
+  });
+
+  it('writes nothing of an export whose entry lies after more than a batch of good ones', async () => {
+    const rows = () =>
+      orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          'select id, modified::text, imported_at::text, xmin::text from mirrored_advisories order by id',
+        );
+    const importer = new OsvExportImporter(orm.em.fork(), { limits: small });
+    const held = path.join(dir, 'held.zip');
+    writeFileSync(held, await buildZip([{ name: 'H-1.json', content: record('H-1') }]));
+    await importer.importFrom(held);
+    const before = await rows();
+    const liar = path.join(dir, 'liar-late.zip');
+    writeFileSync(
+      liar,
+      await buildZip([
+        ...Array.from({ length: 1200 }, (_, i) => ({
+          name: `L-${String(i).padStart(4, '0')}.json`,
+          content: record(`L-${i}`),
+        })),
+        { name: 'Z-liar.json', content: { zeros: 16 * MiB }, declaredSize: 512 * 1024 },
+      ]),
+    );
+    const error = await new OsvExportImporter(orm.em.fork(), { limits: { ...small, maxEntries: 2000 } })
+      .importFrom(liar)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ADVISORY_EXPORT_INVALID' });
+    expect((error as Error).message).toMatch(/entry Z-liar\.json unzips to more than the 524288 bytes/);
+    expect(await rows()).toEqual(before);
   });
 });

@@ -5,14 +5,22 @@ import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { DomainError } from '@repoguard/domain';
+import { DomainError, type OsvRecord } from '@repoguard/domain';
 import {
   DEFAULT_OSV_EXPORT_LIMITS,
   exportTooLarge,
   sourceNotAllowed,
   type OsvExportLimits,
 } from './osv-export-limits';
-import { isZipName, readOsvExportWithin, type OsvExportReadResult } from './osv-export-reader';
+import {
+  collectOsvExport,
+  isZipName,
+  readRecordsWithin,
+  streamOsvExportWithin,
+  type OsvExportProblem,
+  type OsvExportReadResult,
+  type OsvExportStream,
+} from './osv-export-reader';
 
 export interface OsvExportSourceOptions {
   /** Paths are relative to it; default the process's. */
@@ -30,25 +38,37 @@ const MAX_REDIRECTS = 5;
  * Reads an OSV export from where an operator points: a path (relative to `cwd`) or an https URL
  * such as OSV's bucket, `https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip`
  * (http:// only when the limits allow it, redirects held to the same rule). A download goes to a
- * temporary file, counted as it streams; the export is then read within the limits. Throws with a
- * message that names what failed (missing file, HTTP status, unreadable zip, the cap passed).
+ * temporary file, counted as it streams; the export is then read within the limits, one record at a
+ * time. Nothing happens until the records are iterated; the temporary file is removed once they
+ * are read to the end, or iteration stops early (a `for await` left, `return()` called). Iteration
+ * throws with a message that names what failed (missing file, HTTP status, unreadable zip, the cap
+ * passed).
  */
+export function streamOsvExportFrom(source: string, options: OsvExportSourceOptions = {}): OsvExportStream {
+  const limits = options.limits ?? DEFAULT_OSV_EXPORT_LIMITS;
+  if (!URL_SOURCE.test(source))
+    return streamOsvExportWithin(path.resolve(options.cwd ?? process.cwd(), source), limits);
+  const problems: OsvExportProblem[] = [];
+  async function* records(): AsyncGenerator<OsvRecord> {
+    const url = new URL(source);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-osv-export-'));
+    try {
+      const file = path.join(dir, isZipName(url.pathname) ? 'export.zip' : 'export.json');
+      await download(url, file, limits, options.timeoutMs ?? 300_000);
+      yield* readRecordsWithin(file, limits, url.pathname, problems);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return { problems, records: records() };
+}
+
+/** The same, the whole export in memory, for callers that need an array (tests, tools). */
 export async function readOsvExportFrom(
   source: string,
   options: OsvExportSourceOptions = {},
 ): Promise<OsvExportReadResult> {
-  const limits = options.limits ?? DEFAULT_OSV_EXPORT_LIMITS;
-  if (!URL_SOURCE.test(source))
-    return readOsvExportWithin(path.resolve(options.cwd ?? process.cwd(), source), limits);
-  const url = new URL(source);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-osv-export-'));
-  try {
-    const file = path.join(dir, isZipName(url.pathname) ? 'export.zip' : 'export.json');
-    await download(url, file, limits, options.timeoutMs ?? 300_000);
-    return await readOsvExportWithin(file, limits, url.pathname);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return collectOsvExport(streamOsvExportFrom(source, options));
 }
 
 async function download(start: URL, file: string, limits: OsvExportLimits, timeoutMs: number): Promise<void> {

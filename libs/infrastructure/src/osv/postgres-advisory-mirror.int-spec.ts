@@ -140,4 +140,110 @@ describe('the PostgreSQL advisory mirror', () => {
     expect(report).toMatchObject({ read: 1, inserted: 1, invalid: ['RG-BAD-DATE'] });
     expect(await held('RG-BAD-DATE')).toBeUndefined();
   });
+
+  describe('streaming an export', () => {
+    // Ids of their own per test: the mirror is shared by the tests of this file.
+    const many = (prefix: string, count: number, modified = '2026-01-01T00:00:00Z') =>
+      Array.from({ length: count }, (_, i) => advisory(`${prefix}-${String(i).padStart(4, '0')}`, modified));
+    /** Every row of both tables, with the transaction that last wrote it: "touched" shows here. */
+    const everything = async () => ({
+      advisories: await orm.em
+        .getConnection()
+        .execute(
+          'select id, modified::text, withdrawn::text, record, imported_at::text, xmin::text from mirrored_advisories order by id',
+        ),
+      packages: await orm.em
+        .getConnection()
+        .execute(
+          'select ecosystem, name, advisory_id, xmin::text from mirrored_advisory_packages order by advisory_id, name',
+        ),
+    });
+
+    it('takes an async iterable, and an export of exactly one batch', async () => {
+      const prefix = `RG-ASYNC-${randomUUID()}`;
+      const records = many(prefix, 500);
+      async function* stream() {
+        for (const record of records) yield record;
+      }
+      const report = await mirror.import(stream());
+      expect(report).toMatchObject({ read: 500, inserted: 500, updated: 0, unchanged: 0, invalid: [] });
+      expect(report.writtenAt).toEqual(expect.any(String));
+      expect((await held(`${prefix}-0499`))!.record.id).toBe(`${prefix}-0499`);
+    });
+
+    it('writes nothing, and touches no row, when a read fails after several batches', async () => {
+      const prefix = `RG-ROLLBACK-${randomUUID()}`;
+      await mirror.import(many(prefix, 300));
+      const before = await everything();
+      let yielded = 0;
+      async function* damaged() {
+        // Newer copies of the held ones, then new ones: three batches' worth before the damage.
+        for (const record of [...many(prefix, 300, '2026-02-01T00:00:00Z'), ...many(`${prefix}-NEW`, 1200)]) {
+          yielded++;
+          yield record;
+        }
+        throw Object.assign(new Error('entry zz.json unzips to more than its header declares'), {
+          code: 'ADVISORY_EXPORT_INVALID',
+        });
+      }
+      await expect(mirror.import(damaged())).rejects.toMatchObject({ code: 'ADVISORY_EXPORT_INVALID' });
+      expect(yielded).toBe(1500);
+      expect(await everything()).toEqual(before);
+    });
+
+    it('reads an unchanged export again without touching a row', async () => {
+      const prefix = `RG-AGAIN-${randomUUID()}`;
+      await mirror.import(many(prefix, 1100));
+      const before = await everything();
+      const again = await mirror.import(many(prefix, 1100));
+      expect(again).toMatchObject({ read: 1100, inserted: 0, updated: 0, unchanged: 1100, writtenAt: null });
+      expect(await everything()).toEqual(before);
+    });
+
+    it('keeps the newest of duplicates within a batch and across batches, counting each id once', async () => {
+      const prefix = `RG-DUPS-${randomUUID()}`;
+      const [inBatch, newerLater, olderLater, heldBefore] = [
+        'IN-BATCH',
+        'NEWER-LATER',
+        'OLDER-LATER',
+        'HELD',
+      ].map((name) => `${prefix}-${name}`);
+      await mirror.import([advisory(heldBefore!, '2026-01-01T00:00:00Z', { summary: 'held' })]);
+      const fillers = many(`${prefix}-FILL`, 600);
+      const report = await mirror.import([
+        advisory(inBatch!, '2026-02-01T00:00:00Z', { summary: 'older' }),
+        advisory(inBatch!, '2026-03-01T00:00:00Z', { summary: 'newest' }),
+        advisory(inBatch!, '2026-01-01T00:00:00Z', { summary: 'oldest' }),
+        advisory(newerLater!, '2026-02-01T00:00:00Z', {
+          summary: 'older',
+          withdrawn: '2026-02-01T00:00:00Z',
+        }),
+        advisory(olderLater!, '2026-03-01T00:00:00Z', {
+          summary: 'newest',
+          withdrawn: '2026-03-01T00:00:00Z',
+        }),
+        advisory(heldBefore!, '2026-02-01T00:00:00Z', { summary: 'older' }),
+        // More than a batch between the copies: the first are written before the later are read.
+        ...fillers,
+        advisory(newerLater!, '2026-03-01T00:00:00Z', { summary: 'newest' }),
+        advisory(olderLater!, '2026-02-01T00:00:00Z', { summary: 'older' }),
+        advisory(heldBefore!, '2026-03-01T00:00:00Z', { summary: 'newest' }),
+        advisory(heldBefore!, '2025-01-01T00:00:00Z', { summary: 'oldest' }),
+      ]);
+      expect(report).toMatchObject({
+        read: 610,
+        inserted: 603,
+        updated: 1,
+        // Duplicates inside one export count once, as the copy that was kept.
+        unchanged: 610 - 604,
+        // The kept copy of newerLater is not withdrawn; that of olderLater is.
+        withdrawn: 1,
+        invalid: [],
+      });
+      for (const id of [inBatch, newerLater, olderLater, heldBefore])
+        expect([id, (await held(id!))!.record.summary]).toEqual([id, 'newest']);
+      expect((await held(newerLater!))!.record.withdrawn).toBeUndefined();
+      expect((await held(olderLater!))!.record.withdrawn).toBe('2026-03-01T00:00:00Z');
+    });
+  });
 });

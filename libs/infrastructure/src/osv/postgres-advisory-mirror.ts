@@ -2,7 +2,7 @@ import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import {
   isEcosystem,
   normalizePackageName,
-  summarizeAdvisoryDiagnostics,
+  AdvisoryDiagnosticsSummarizer,
   type AdvisoryDiagnosticsSummary,
   type OsvRecord,
 } from '@repoguard/domain';
@@ -34,85 +34,92 @@ const BATCH = 500;
 export class PostgresAdvisoryMirror {
   constructor(private readonly em: EntityManager) {}
 
-  async import(records: Iterable<OsvRecord>): Promise<MirrorImportCounts> {
-    const connection = this.em.getConnection();
-    const held = new Map<string, number>();
-    const rows = (await connection.execute(
-      'select id, extract(epoch from modified) * 1000 as modified_ms from mirrored_advisories',
-    )) as { id: string; modified_ms: string | number }[];
-    for (const row of rows) held.set(row.id, Number(row.modified_ms));
-
-    // The newest copy of each id wins, also between duplicates inside one export.
-    const changed = new Map<string, { record: OsvRecord; modifiedMs: number; isNew: boolean }>();
+  /**
+   * Writes the records, read one batch at a time, in one transaction: a read that throws part way
+   * (a damaged export) rolls back everything this import wrote. Held across the export is only an
+   * entry per id, never the records; the transaction opens with the first batch that changes
+   * something, so an export already held writes nothing.
+   */
+  async import(records: Iterable<OsvRecord> | AsyncIterable<OsvRecord>): Promise<MirrorImportCounts> {
+    const iterator =
+      Symbol.asyncIterator in records ? records[Symbol.asyncIterator]() : records[Symbol.iterator]();
     const invalid: string[] = [];
-    const valid: OsvRecord[] = [];
-    for (const record of records) {
-      const modifiedMs = Date.parse(record.modified);
-      if (Number.isNaN(modifiedMs)) {
-        invalid.push(record.id);
-        continue;
-      }
-      valid.push(record);
-      const current = changed.get(record.id)?.modifiedMs ?? held.get(record.id);
-      if (current !== undefined && current >= modifiedMs) continue;
-      changed.set(record.id, { record, modifiedMs, isNew: !held.has(record.id) });
-    }
-    const read = valid.length;
-    // Duplicates inside one export count once, as the copy that was kept.
-    const unchanged = read - changed.size;
+    const diagnostics = new AdvisoryDiagnosticsSummarizer();
+    let read = 0;
+    // id → `modified` (ms) as held before this import, then of each copy it wrote.
+    let held: Map<string, number> | undefined;
+    // The ids this import wrote, how many the mirror did not hold before, and which are withdrawn.
+    const written = new Set<string>();
+    let inserted = 0;
+    const withdrawn = new Set<string>();
+    // The newest copy of each id wins, also between duplicates inside one export and one batch.
+    let pending = new Map<string, { record: OsvRecord; modifiedMs: number }>();
 
-    const entries = [...changed.values()];
-    let writtenAt: string | null = null;
-    if (entries.length > 0)
-      await this.em.transactional(async (em) => {
-        // Raw statements join the transaction only when handed its context.
-        const trx = em.getTransactionContext();
-        const tx = {
-          execute: (sql: string, params: unknown[]) => em.getConnection().execute(sql, params, 'all', trx),
-        };
-        const [stamp] = (await tx.execute('select now()::text as now', [])) as { now: string }[];
-        writtenAt = stamp!.now;
-        for (let i = 0; i < entries.length; i += BATCH) {
-          const batch = entries.slice(i, i + BATCH);
-          await tx.execute(
-            `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid)
-           values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id())').join(', ')}
-           on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
-             record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid
-           where mirrored_advisories.modified < excluded.modified`,
-            batch.flatMap(({ record, modifiedMs }) => [
-              record.id,
-              new Date(modifiedMs),
-              withdrawnAt(record),
-              JSON.stringify(record),
-            ]),
-          );
-          await tx.execute(
-            `delete from mirrored_advisory_packages where advisory_id in (${batch.map(() => '?').join(', ')})`,
-            batch.map(({ record }) => record.id),
-          );
-          // Withdrawn records keep their package rows: re-matching must find the repos to clear.
-          const packages = batch.flatMap(({ record }) => packageKeys(record));
-          for (let j = 0; j < packages.length; j += BATCH * 2) {
-            const slice = packages.slice(j, j + BATCH * 2);
-            await tx.execute(
-              `insert into mirrored_advisory_packages (ecosystem, name, advisory_id)
-             values ${slice.map(() => '(?, ?, ?)').join(', ')} on conflict do nothing`,
-              slice.flatMap((p) => [p.ecosystem, p.name, p.advisoryId]),
-            );
-          }
+    /** Reads until a batch of changed records is ready or the export ends; true at the end. */
+    const fill = async (): Promise<boolean> => {
+      while (pending.size < BATCH) {
+        const next = await iterator.next();
+        if (next.done) return true;
+        const record = next.value;
+        const modifiedMs = Date.parse(record.modified);
+        if (Number.isNaN(modifiedMs)) {
+          invalid.push(record.id);
+          continue;
         }
-      });
+        read++;
+        diagnostics.add(record);
+        // Loaded once the export's first record is in hand: a refused export costs no query, and
+        // the ids are as fresh as they can be after a download.
+        held ??= await heldModified(this.em);
+        const current = pending.get(record.id)?.modifiedMs ?? held.get(record.id);
+        if (current !== undefined && current >= modifiedMs) continue;
+        pending.set(record.id, { record, modifiedMs });
+      }
+      return false;
+    };
+
+    let writtenAt: string | null = null;
+    try {
+      let done = await fill();
+      if (pending.size > 0)
+        await this.em.transactional(async (em) => {
+          // Raw statements join the transaction only when handed its context.
+          const trx = em.getTransactionContext();
+          const execute = (sql: string, params: unknown[]) =>
+            em.getConnection().execute(sql, params, 'all', trx);
+          const [stamp] = (await execute('select now()::text as now', [])) as { now: string }[];
+          while (pending.size > 0) {
+            const batch = [...pending.values()];
+            pending = new Map();
+            await writeBatch(execute, batch);
+            for (const { record, modifiedMs } of batch) {
+              if (!written.has(record.id)) {
+                written.add(record.id);
+                if (!held!.has(record.id)) inserted++;
+              }
+              held!.set(record.id, modifiedMs);
+              if (withdrawnAt(record)) withdrawn.add(record.id);
+              else withdrawn.delete(record.id);
+            }
+            if (!done) done = await fill();
+          }
+          writtenAt = stamp!.now;
+        });
+    } finally {
+      // An export left part read (a refusal, a failed write) closes its zip and temporary files.
+      await iterator.return?.();
+    }
     return {
       read,
-      inserted: entries.filter((e) => e.isNew).length,
-      updated: entries.filter((e) => !e.isNew).length,
-      unchanged,
-      withdrawn: entries.filter((e) => withdrawnAt(e.record) !== null).length,
+      inserted,
+      updated: written.size - inserted,
+      // Duplicates inside one export count once, as the copy that was kept.
+      unchanged: read - written.size,
+      withdrawn: withdrawn.size,
       invalid,
       writtenAt,
       // Of every record read, written or not: importing an export again reports the same.
-      diagnostics: summarizeAdvisoryDiagnostics(valid),
+      diagnostics: diagnostics.build(),
     };
   }
 
@@ -290,6 +297,52 @@ const notSeenParams = (cursor: MirrorCursor): unknown[] => [cursor.xmax, `{${cur
 export interface MirrorState {
   readonly advisories: number;
   readonly lastImportAt: Date | null;
+}
+
+/** Each held advisory's `modified`, in ms. */
+async function heldModified(em: EntityManager): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  const rows = (await em
+    .getConnection()
+    .execute('select id, extract(epoch from modified) * 1000 as modified_ms from mirrored_advisories')) as {
+    id: string;
+    modified_ms: string | number;
+  }[];
+  for (const row of rows) held.set(row.id, Number(row.modified_ms));
+  return held;
+}
+
+type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
+
+/** One batch of changed records (one copy per id), their package keys replaced. */
+async function writeBatch(execute: Execute, batch: { record: OsvRecord; modifiedMs: number }[]) {
+  await execute(
+    `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid)
+     values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id())').join(', ')}
+     on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
+       record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid
+     where mirrored_advisories.modified < excluded.modified`,
+    batch.flatMap(({ record, modifiedMs }) => [
+      record.id,
+      new Date(modifiedMs),
+      withdrawnAt(record),
+      JSON.stringify(record),
+    ]),
+  );
+  await execute(
+    `delete from mirrored_advisory_packages where advisory_id in (${batch.map(() => '?').join(', ')})`,
+    batch.map(({ record }) => record.id),
+  );
+  // Withdrawn records keep their package rows: re-matching must find the repos to clear.
+  const packages = batch.flatMap(({ record }) => packageKeys(record));
+  for (let j = 0; j < packages.length; j += BATCH * 2) {
+    const slice = packages.slice(j, j + BATCH * 2);
+    await execute(
+      `insert into mirrored_advisory_packages (ecosystem, name, advisory_id)
+       values ${slice.map(() => '(?, ?, ?)').join(', ')} on conflict do nothing`,
+      slice.flatMap((p) => [p.ecosystem, p.name, p.advisoryId]),
+    );
+  }
 }
 
 function withdrawnAt(record: OsvRecord): Date | null {

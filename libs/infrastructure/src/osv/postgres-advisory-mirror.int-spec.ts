@@ -159,6 +159,35 @@ describe('the PostgreSQL advisory mirror', () => {
         ),
     });
 
+    it('leaves the packages of a newer copy another import wrote meanwhile, writing nothing of its older one', async () => {
+      const id = `RG-RACE-${randomUUID()}`;
+      const naming = (name: string) => [
+        {
+          package: { ecosystem: 'PyPI', name },
+          ranges: [{ type: 'ECOSYSTEM' as const, events: [{ introduced: '0' }] }],
+        },
+      ];
+      const older = advisory(id, '2026-01-01T00:00:00Z', { affected: naming('rg-race-older') });
+      const newer = advisory(id, '2026-02-01T00:00:00Z', { affected: naming('rg-race-newer') });
+      let resume: () => void = () => undefined;
+      let paused: () => void = () => undefined;
+      const pausedAfterFirst = new Promise<void>((resolve) => (paused = resolve));
+      // The slow import has read what the mirror held (not this id) when the other one writes.
+      async function* slow() {
+        yield advisory(`${id}-first`, '2026-01-01T00:00:00Z');
+        paused();
+        await new Promise<void>((resolve) => (resume = resolve));
+        yield older;
+      }
+      const slowImport = new PostgresAdvisoryMirror(orm.em.fork()).import(slow());
+      await pausedAfterFirst;
+      expect(await new PostgresAdvisoryMirror(orm.em.fork()).import([newer])).toMatchObject({ inserted: 1 });
+      resume();
+      expect(await slowImport).toMatchObject({ read: 2, inserted: 1, unchanged: 1 });
+      expect((await held(id))!.record.modified).toBe(newer.modified);
+      expect(await packagesOf(id)).toEqual([{ ecosystem: 'PyPI', name: 'rg-race-newer' }]);
+    });
+
     it('takes an async iterable, and an export of exactly one batch', async () => {
       const prefix = `RG-ASYNC-${randomUUID()}`;
       const records = many(prefix, 500);

@@ -91,8 +91,9 @@ export class PostgresAdvisoryMirror {
           while (pending.size > 0) {
             const batch = [...pending.values()];
             pending = new Map();
-            await writeBatch(execute, batch);
+            const kept = await writeBatch(execute, batch);
             for (const { record, modifiedMs } of batch) {
+              if (!kept.has(record.id)) continue;
               if (!written.has(record.id)) {
                 written.add(record.id);
                 if (!held!.has(record.id)) inserted++;
@@ -314,27 +315,38 @@ async function heldModified(em: EntityManager): Promise<Map<string, number>> {
 
 type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
 
-/** One batch of changed records (one copy per id), their package keys replaced. */
-async function writeBatch(execute: Execute, batch: { record: OsvRecord; modifiedMs: number }[]) {
-  await execute(
+/**
+ * One batch of changed records (one copy per id), their package keys replaced; the ids written. An
+ * id another import wrote a newer copy of since this one read what was held is not written, and
+ * its package keys stay those of the copy kept (the mirror's readers find advisories by them).
+ */
+async function writeBatch(
+  execute: Execute,
+  batch: { record: OsvRecord; modifiedMs: number }[],
+): Promise<Set<string>> {
+  const rows = (await execute(
     `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid)
      values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id())').join(', ')}
      on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
        record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid
-     where mirrored_advisories.modified < excluded.modified`,
+     where mirrored_advisories.modified < excluded.modified
+     returning id`,
     batch.flatMap(({ record, modifiedMs }) => [
       record.id,
       new Date(modifiedMs),
       withdrawnAt(record),
       JSON.stringify(record),
     ]),
-  );
+  )) as { id: string }[];
+  const kept = new Set(rows.map((row) => row.id));
+  const written = batch.filter(({ record }) => kept.has(record.id));
+  if (written.length === 0) return kept;
   await execute(
-    `delete from mirrored_advisory_packages where advisory_id in (${batch.map(() => '?').join(', ')})`,
-    batch.map(({ record }) => record.id),
+    `delete from mirrored_advisory_packages where advisory_id in (${written.map(() => '?').join(', ')})`,
+    written.map(({ record }) => record.id),
   );
   // Withdrawn records keep their package rows: re-matching must find the repos to clear.
-  const packages = batch.flatMap(({ record }) => packageKeys(record));
+  const packages = written.flatMap(({ record }) => packageKeys(record));
   for (let j = 0; j < packages.length; j += BATCH * 2) {
     const slice = packages.slice(j, j + BATCH * 2);
     await execute(
@@ -343,6 +355,7 @@ async function writeBatch(execute: Execute, batch: { record: OsvRecord; modified
       slice.flatMap((p) => [p.ecosystem, p.name, p.advisoryId]),
     );
   }
+  return kept;
 }
 
 function withdrawnAt(record: OsvRecord): Date | null {

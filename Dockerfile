@@ -7,7 +7,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
-# Compiles TypeScript and prebuilds the workflow bundle the worker loads.
+# Compiles TypeScript, prebuilds the workflow bundle the worker loads and builds the web dashboard
+# the API serves at / (dist/apps/web).
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

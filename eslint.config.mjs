@@ -2,6 +2,7 @@
 import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import regexpPlugin from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
@@ -62,7 +63,7 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', 'apps/web/vite.config.mts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -86,7 +87,13 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard (apps/web, its own tsconfig with the DOM): React's rules of hooks.
+    files: ['apps/web/**/*.tsx', 'apps/web/**/*.ts'],
+    ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
     files: ['**/*.mjs'],
+    ignores: ['apps/web/vite.config.mts'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Response: 'readonly' } },
   },

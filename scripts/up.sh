@@ -49,7 +49,7 @@ export REPOGUARD_ENCRYPTION_KEY
 require_node
 ensure_node_modules
 
-log "building (TypeScript, workflow bundle)"
+log "building (TypeScript, workflow bundle, web dashboard)"
 # Compiler output, not a log: kept beside logs/, whose files are JSON lines only.
 npm run --silent build >"$STATE_DIR/build.out" 2>&1 || { cat "$STATE_DIR/build.out" >&2; die "build failed"; }
 export WORKFLOW_BUNDLE_PATH="$REPO_ROOT/dist/workflow-bundle.js"
@@ -112,6 +112,7 @@ API_URL="$API_URL" node dist/scripts/demo.js || die "the demo failed: see $LOG_D
 cat <<INFO
 
   RepoGuard is up.
+    Dashboard       $API_URL/  (sign in with the demo org's owner token: $STATE_DIR/demo-owner-token)
     API             $API_URL
     OpenAPI docs    $API_URL/docs
     Health          $API_URL/health

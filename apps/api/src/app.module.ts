@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ApiV1Module } from './api-v1.module';
 import { API_CONFIG, type ApiConfig } from './config/api.config';
 import { healthChecksProvider } from './composition/health-checks.provider';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthController } from './health/health.controller';
 import { RedisModule } from './redis/redis.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -35,6 +36,7 @@ export class AppModule {
         TemporalModule,
         RedisModule,
         ApiV1Module,
+        DashboardModule.forRoot(config),
       ],
       controllers: [HealthController],
       providers: [{ provide: API_CONFIG, useValue: config }, healthChecksProvider],

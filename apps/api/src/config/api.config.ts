@@ -260,6 +260,12 @@ export class ApiConfig extends SharedConfig {
     { message: 'must be an http(s) URL' },
   )
   OSV_EXPORT_BASE_URL?: string;
+
+  /** The built web dashboard served at /; default: dist/apps/web beside package.json. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must be a folder path' })
+  WEB_DIST_DIR?: string;
 }
 
 /** Whether any of the app's OAuth variables is set: then all of them are required. */

@@ -1,0 +1,58 @@
+// The API on the same origin, with the session's bearer token. Errors keep the API's stable code
+// and message ({error: {code, message, details}}) so pages can say what went wrong in words.
+
+export const API_BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+}
+
+/** GET `path` (under /api/v1) as `token`; the JSON answer, or an ApiError. */
+export async function apiGet<T>(token: string, path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'NETWORK', 'The RepoGuard API could not be reached. Check your connection.');
+  }
+  if (response.ok) return (await response.json()) as T;
+  const body = (await response.json().catch(() => ({}))) as ErrorBody;
+  throw new ApiError(
+    response.status,
+    body.error?.code ?? `HTTP_${response.status}`,
+    body.error?.message ?? `The API answered ${response.status} ${response.statusText}.`,
+  );
+}
+
+/** Every item of a paged list (per_page=100 until `total` is reached). */
+export async function apiGetAll<T>(token: string, path: string, signal?: AbortSignal): Promise<T[]> {
+  const items: T[] = [];
+  const joiner = path.includes('?') ? '&' : '?';
+  for (let page = 1; ; page++) {
+    const answer = await apiGet<Page<T>>(token, `${path}${joiner}per_page=100&page=${page}`, signal);
+    items.push(...answer.items);
+    if (answer.items.length === 0 || items.length >= answer.total) return items;
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  per_page: number;
+  total: number;
+}

@@ -83,6 +83,41 @@ find_actionlint() { find_go_tool actionlint ACTIONLINT; }
 # The GitHub Actions linter that test/deploy/ci-workflow.spec.ts runs on .github/workflows.
 ensure_actionlint() { ensure_go_tool actionlint ACTIONLINT "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"; }
 
+# The browser the dashboard's test drives (test/web): $CHROMIUM_PATH, else Debian's or Ubuntu's
+# chromium or Google Chrome on PATH, else Debian's package through apt (Playwright's browser
+# downloads are not used). Exports CHROMIUM_PATH.
+find_chromium() {
+  local candidate
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then
+    echo "$CHROMIUM_PATH"
+    return 0
+  fi
+  for candidate in chromium chromium-browser google-chrome-stable google-chrome; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ensure_chromium() {
+  local found sudo=()
+  if found="$(find_chromium)"; then
+    export CHROMIUM_PATH="$found"
+    return 0
+  fi
+  command -v apt-get >/dev/null || die "Chromium is missing and apt-get is not here to install it; install Chromium or set CHROMIUM_PATH"
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  log "installing Chromium with apt-get (once)"
+  # An image's package lists may be missing or stale: refresh them if the first try fails.
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends chromium >/dev/null ||
+    { "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends chromium >/dev/null; } ||
+    die "apt-get could not install chromium; install it or set CHROMIUM_PATH"
+  found="$(find_chromium)" || die "apt-get installed chromium but no chromium binary is on PATH"
+  export CHROMIUM_PATH="$found"
+}
+
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything CI runs: lint, typecheck, unit, integration and e2e tests, after the same set-up
 # `npm run up` does (npm dependencies, Temporal CLI) plus actionlint for the GitHub Actions
-# workflow (test/deploy/ci-workflow.spec.ts). Each Jest suite that needs services
-# creates its own test database and Temporal dev server (test/support/global-setup.ts).
+# workflow (test/deploy/ci-workflow.spec.ts) and Chromium for the dashboard's browser test
+# (test/web). Each Jest suite that needs services creates its own test database and Temporal dev
+# server (test/support/global-setup.ts).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
@@ -10,6 +11,7 @@ require_node
 ensure_node_modules
 ensure_temporal
 ensure_actionlint
+ensure_chromium
 export NODE_ENV=test
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/repoguard_test}"
 
@@ -24,7 +26,7 @@ step() {
 }
 
 step "lint" npm run --silent lint
-step "typecheck" npx tsc -p tsconfig.json --noEmit
+step "typecheck" npm run --silent typecheck
 # The real OSV exports beside the repository (../shared/osv) are not published with it. Without
 # them the tests that read them fail, naming the folder; SHARED_OSV_OPTIONAL=true (GitHub Actions)
 # leaves those test files out instead, by name.

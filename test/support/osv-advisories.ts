@@ -3,12 +3,12 @@ import * as path from 'node:path';
 
 /**
  * An OSV advisory on a PyPI package, every version before `fixed` (default 2.0) affected, rated by
- * a GHSA label.
+ * a GHSA label (null: none, so UNKNOWN).
  */
 export function pypiAdvisory(
   id: string,
   name: string,
-  severity: string,
+  severity: string | null,
   aliases: readonly string[] = [],
   { fixed = '2.0' }: { readonly fixed?: string } = {},
 ) {
@@ -23,7 +23,7 @@ export function pypiAdvisory(
         ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
       },
     ],
-    database_specific: { severity },
+    ...(severity === null ? {} : { database_specific: { severity } }),
   };
 }
 

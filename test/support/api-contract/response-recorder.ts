@@ -32,7 +32,9 @@ export function installResponseRecorder(): void {
     const response = await state.send(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
     const document = state.origins.get(url.origin);
-    if (document === undefined || url.pathname.startsWith('/docs')) return response;
+    // The OpenAPI document covers /api, /health and /metrics; /docs is the document itself, and
+    // every other path is the web dashboard's (apps/api/src/dashboard).
+    if (document === undefined || !/^\/(?:api|health|metrics)(?:\/|$)/.test(url.pathname)) return response;
     // Read before handing the response back, so nothing is lost when the test ends right after.
     const text = await response
       .clone()

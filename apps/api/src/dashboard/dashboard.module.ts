@@ -15,20 +15,22 @@ const NOT_THE_DASHBOARD = [
   '/assets{/*path}',
 ];
 
-/** The repository (or image) root: the nearest folder above this file with a package.json. */
-function packageRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return from;
-    dir = parent;
-  }
-  return dir;
-}
+const BUILT_DASHBOARD = path.join('dist', 'apps', 'web');
 
-/** Where the built dashboard is: WEB_DIST_DIR, else dist/apps/web beside the API's package.json. */
-export function dashboardDirectory(config: Pick<ApiConfig, 'WEB_DIST_DIR'>): string {
-  return path.resolve(config.WEB_DIST_DIR ?? path.join(packageRoot(__dirname), 'dist', 'apps', 'web'));
+/**
+ * Where the built dashboard is: WEB_DIST_DIR, else the first dist/apps/web with an index.html in a
+ * folder above this file (the repository when run from source or from dist/, /app in the image).
+ * Not by the nearest package.json: the compiled output has a copy of it in dist/.
+ */
+export function dashboardDirectory(config: Pick<ApiConfig, 'WEB_DIST_DIR'>): string | null {
+  if (config.WEB_DIST_DIR !== undefined) {
+    const dir = path.resolve(config.WEB_DIST_DIR);
+    return existsSync(path.join(dir, 'index.html')) ? dir : null;
+  }
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, BUILT_DASHBOARD, 'index.html'))) return path.join(dir, BUILT_DASHBOARD);
+    if (path.dirname(dir) === dir) return null;
+  }
 }
 
 /**
@@ -39,8 +41,9 @@ export function dashboardDirectory(config: Pick<ApiConfig, 'WEB_DIST_DIR'>): str
 export class DashboardModule {
   static forRoot(config: Pick<ApiConfig, 'WEB_DIST_DIR'>): DynamicModule {
     const rootPath = dashboardDirectory(config);
-    if (!existsSync(path.join(rootPath, 'index.html'))) {
-      new Logger('Dashboard').log(`no dashboard build in ${rootPath}: / is not served (npm run build)`);
+    if (rootPath === null) {
+      const where = config.WEB_DIST_DIR ?? BUILT_DASHBOARD;
+      new Logger('Dashboard').log(`no dashboard build in ${where}: / is not served (npm run build)`);
       return { module: DashboardModule };
     }
     return {

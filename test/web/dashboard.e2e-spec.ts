@@ -207,4 +207,20 @@ describe('the web dashboard in Chromium', () => {
     await page.getByTestId(`repo-${repoIds['payments']}`).waitFor();
     expect(await page.locator('tbody tr[data-testid^="repo-"]').count()).toBe(1);
   });
+  it('shows a viewer its role and no control but signing out (the role comes from GET /auth/me)', async () => {
+    const created = await stack.call(org.ownerToken, 'POST', '/api/v1/auth/api-keys', {
+      org_id: org.orgId,
+      name: 'dashboard viewer',
+      role: 'viewer',
+    });
+    expect(created.status).toBe(201);
+
+    await page.goto('/sign-in');
+    await page.getByLabel('Personal token').fill(created.body.key as string);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('repos-total').waitFor();
+    await expect(page.getByTestId('signed-in-as').textContent()).resolves.toMatch(/viewer$/);
+    const buttons = await page.getByRole('button').allTextContents();
+    expect(buttons).toEqual(['Sign out']);
+  });
 });

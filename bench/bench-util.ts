@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { OsvRecord } from '@repoguard/domain';
 import { prepareDatabase } from '@repoguard/infrastructure';
 
 export interface Timing {
@@ -63,4 +64,25 @@ export async function prepareBenchServices(): Promise<string> {
   await prepareDatabase(databaseUrl);
   process.env['DATABASE_URL'] = databaseUrl;
   return databaseUrl;
+}
+
+/** A benchmark's setting from the environment: a whole number above 0, `fallback` when unset. */
+export function positiveEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0`);
+  return value;
+}
+
+/** An advisory on one package, every version before 9.0.0 affected (benchmarks' packages are at 1.0.0). */
+export function advisoryOn(id: string, ecosystem: string, name: string, modified: string): OsvRecord {
+  return {
+    id,
+    modified,
+    affected: [
+      {
+        package: { ecosystem, name },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
+      },
+    ],
+  };
 }

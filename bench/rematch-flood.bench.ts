@@ -53,56 +53,33 @@ import { bundleWorkflows } from '@repoguard/infrastructure';
 import { packageLockV3 } from '../test/support/manifest-fixtures';
 import { startApp } from '../test/support/processes';
 import type { ScanHarness } from '../test/support/scan-harness';
-import { quantile } from './bench-util';
+import { advisoryOn, positiveEnv, quantile } from './bench-util';
 import { startGithubStandInProcess, type GithubStandInProcess } from './github-stand-in-process';
 import { withScanHarness } from './scan-bench-harness';
 
-const REPOS = positive('BENCH_REPOS', 1000);
-const PUSHES = positive('BENCH_PUSHES', 100);
-const PUSH_INTERVAL_MS = positive('BENCH_PUSH_INTERVAL_MS', 300);
+const REPOS = positiveEnv('BENCH_REPOS', 1000);
+const PUSHES = positiveEnv('BENCH_PUSHES', 100);
+const PUSH_INTERVAL_MS = positiveEnv('BENCH_PUSH_INTERVAL_MS', 300);
 // No quiet window: a push's latency is its scan's work and queueing. (A 1 ms window still starts a
 // timer, and the dev server fires it about a second later in both phases, which hid the ratio.)
 const QUIET_WINDOW_MS = 0;
-const SETUP_CONCURRENCY = positive('BENCH_SETUP_CONCURRENCY', 16);
+const SETUP_CONCURRENCY = positiveEnv('BENCH_SETUP_CONCURRENCY', 16);
 const REMATCH_NICE = Number(process.env['BENCH_REMATCH_NICE'] ?? 10);
 const PACING = process.env['BENCH_PACING'] === '1';
-const OPEN_LIMIT = positive('BENCH_OPEN_LIMIT', 10);
+const OPEN_LIMIT = positiveEnv('BENCH_OPEN_LIMIT', 10);
 const BASELINE_REF =
   process.env['BENCH_BASELINE_REF'] ||
   (process.env['BENCH_UNTRACED'] === '1' ? 'untraced' : PACING ? 'all at once' : null);
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0`);
-  return value;
-}
 
 const run = randomUUID().slice(0, 8);
 /** Every repository depends on it; the sync's new advisory names it, so the sync re-matches all. */
 const TARGET = `rg-flood-target-${run}`;
 /** Added by each push; named by an advisory known from the start, so a push scan opens a finding. */
 const PUSHED = `rg-flood-pushed-${run}`;
-const PUSHED_ADVISORY: OsvRecord = {
-  id: `RG-FLOOD-PUSHED-${run}`,
-  modified: '2026-01-01T00:00:00Z',
-  affected: [
-    {
-      package: { ecosystem: 'npm', name: PUSHED },
-      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
-    },
-  ],
-};
+const PUSHED_ADVISORY = advisoryOn(`RG-FLOOD-PUSHED-${run}`, 'npm', PUSHED, '2026-01-01T00:00:00Z');
 /** The sync of each flood phase writes one new advisory naming TARGET: every repository is re-matched. */
-const newAdvisory = (phase: number): OsvRecord => ({
-  id: `RG-FLOOD-NEW-${run}-${phase}`,
-  modified: '2026-11-30T00:00:00Z',
-  affected: [
-    {
-      package: { ecosystem: 'npm', name: TARGET },
-      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '9.0.0' }] }],
-    },
-  ],
-});
+const newAdvisory = (phase: number): OsvRecord =>
+  advisoryOn(`RG-FLOOD-NEW-${run}-${phase}`, 'npm', TARGET, '2026-11-30T00:00:00Z');
 
 interface Repo {
   readonly name: string;

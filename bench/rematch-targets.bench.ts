@@ -5,10 +5,10 @@
 // The data is seeded once per database (BENCH_DATABASE_URL) by SQL bulk inserts and kept.
 import { performance } from 'node:perf_hooks';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { normalizePackageName } from '@repoguard/domain';
 import { createMikroOrmConfig, SqlRematchTargetFinder } from '@repoguard/infrastructure';
 import { rematchTargetsBefore } from '../libs/infrastructure/src/osv/rematch-targets-before.test-helper';
 import { median, prepareBenchServices } from './bench-util';
+import { seedRepositories, type Execute } from './repository-seed';
 
 const REPOSITORIES = 10_000;
 const DEPENDENCIES = 200;
@@ -24,8 +24,6 @@ const UNCHANGED = 20_000;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const SEED_MARK = 'bench-rematch-targets';
 
-type Execute = (sql: string, params?: unknown[]) => Promise<unknown>;
-
 async function seeded(execute: Execute): Promise<boolean> {
   // The seed's last write, in the seed's one transaction.
   const [row] = (await execute(
@@ -36,72 +34,23 @@ async function seeded(execute: Execute): Promise<boolean> {
 }
 
 async function seed(execute: Execute): Promise<void> {
-  // Names `pkg-<n>` in npm and PyPI: keys as the domain writes them, so SQL can write the keys too.
-  for (let n = 0; n < NAME_POOL; n++)
-    for (const ecosystem of ['npm', 'PyPI'] as const)
-      if (normalizePackageName(ecosystem, `pkg-${n}`) !== `pkg-${n}`)
-        throw new Error(`pkg-${n} is not a key`);
   const started = performance.now();
-  const step = (label: string) =>
-    console.log(`  seed: ${label} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await execute(
-    `insert into organizations (id, name, slug)
-     select gen_random_uuid(), 'bench ' || o, ? || '-' || o from generate_series(1, ?) o`,
-    [SEED_MARK, ORGS],
-  );
-  await execute(
-    `insert into repositories (id, org_id, owner, name, default_branch)
-     select gen_random_uuid(), (select id from organizations where slug = ? || '-' || (1 + r % ?)), ?, 'repo-' || r, 'main'
-       from generate_series(1, ?) r`,
-    [SEED_MARK, ORGS, SEED_MARK, REPOSITORIES],
-  );
-  // Every repository's latest snapshot (generation 1); some also an older one (generation 0).
-  await execute(
-    `insert into dependency_snapshots (id, org_id, repo_id, commit_sha, manifests)
-     select gen_random_uuid(), r.org_id, r.id, md5(r.id::text || g), '[]'::jsonb
-       from repositories r cross join generate_series(0, 1) g
-      where r.owner = ? and (g = 1 or substr(r.name, 6)::int <= ?)`,
-    [SEED_MARK, WITH_OLDER_SNAPSHOT],
-  );
-  await execute(
-    `insert into dependencies (id, org_id, snapshot_id, ecosystem, name, version, scope, direct, manifest_path, purl)
-     select gen_random_uuid(), s.org_id, s.id, e.ecosystem, e.name, '1.0.0', 'runtime', d <= 20, 'lock', 'pkg:x/' || e.name
-       from dependency_snapshots s
-       join repositories r on r.id = s.repo_id and r.owner = ?
-       cross join generate_series(1, ?) d
-       cross join lateral (
-         select case when d % 4 = 0 then 'PyPI' else 'npm' end as ecosystem,
-                'pkg-' || ((substr(r.name, 6)::int * 7919 + d * 104729 + (s.commit_sha = md5(s.repo_id::text || 0))::int * 31) % ?) as name
-       ) e`,
-    [SEED_MARK, DEPENDENCIES, NAME_POOL],
-  );
-  step('dependencies');
-  // The names are keys already (checked above): the keys the store would write, by SQL.
-  await execute(
-    `insert into snapshot_package_keys (snapshot_id, ecosystem, name_key)
-     select distinct d.snapshot_id, d.ecosystem, d.name
-       from dependencies d join dependency_snapshots s on s.id = d.snapshot_id
-       join repositories r on r.id = s.repo_id and r.owner = ?
-     on conflict do nothing`,
-    [SEED_MARK],
-  );
-  step('package keys');
-  // A failed scan, then completed ones in start order (start_seq follows started_at's writes):
-  // the older snapshot where there is one, then the latest twice (a re-match re-uses it).
-  for (const [status, generation] of [
-    ['FAILED', 1],
-    ['COMPLETED', 0],
-    ['COMPLETED', 1],
-    ['COMPLETED', 1],
-  ] as const)
-    await execute(
-      `insert into scans (id, org_id, repo_id, workflow_id, run_id, trigger, snapshot_id, status, phase_timings, counts, started_at, completed_at)
-       select gen_random_uuid(), s.org_id, s.repo_id, 'repo-scan:' || s.repo_id, gen_random_uuid()::text, 'push', s.id, ?, '{}', '{}', now(), now()
-         from dependency_snapshots s join repositories r on r.id = s.repo_id and r.owner = ?
-        where s.commit_sha = md5(s.repo_id::text || ?)`,
-      [status, SEED_MARK, generation],
-    );
-  step('scans');
+  await seedRepositories(execute, {
+    mark: SEED_MARK,
+    orgs: ORGS,
+    repositories: REPOSITORIES,
+    dependencies: DEPENDENCIES,
+    namePool: NAME_POOL,
+    withOlderSnapshot: WITH_OLDER_SNAPSHOT,
+    // A failed scan, then completed ones: the older snapshot where there is one, then the latest
+    // twice (a re-match re-uses it).
+    scans: [
+      ['FAILED', 1],
+      ['COMPLETED', 0],
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ],
+  });
   // A few repositories disabled, one org deleted: both left out by both queries.
   await execute(
     `update repositories set disabled_at = now() where owner = ? and substr(name, 6)::int % 97 = 0`,

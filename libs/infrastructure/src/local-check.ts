@@ -2,6 +2,8 @@
 // package bundles this and not the barrel, so it carries no database, Temporal or HTTP code.
 export { ConfigError, loadConfig } from './config/load-config';
 export { ParsingConfig } from './config/parsing-config';
+export { FileOsvCatalogCache } from './osv/file-osv-catalog-cache';
+export { LocalOsvAdvisories } from './osv/local-osv-advisories';
 export { readOsvExport } from './osv/osv-export-reader';
 export { PiscinaManifestParserPool } from './parsing/piscina-manifest-parser-pool';
 export { CycloneDxSbomWriter } from './sbom/cyclonedx-sbom-writer';

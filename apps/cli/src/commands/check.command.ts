@@ -1,7 +1,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import {
-  AdvisoryIndex,
+  advisoryKey,
   type CheckReport,
   checkParsedManifests,
   DEFAULT_POLICY,
@@ -19,10 +20,11 @@ import {
 } from '@repoguard/domain';
 import {
   ConfigError,
+  FileOsvCatalogCache,
   loadConfig,
+  LocalOsvAdvisories,
   ParsingConfig,
   PiscinaManifestParserPool,
-  readOsvExport,
 } from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import type { CliCommand } from '../dispatch';
@@ -105,24 +107,37 @@ export async function runCheck(
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const known = values.baseline === undefined ? undefined : loadBaseline(values.baseline, io.cwd);
-  const index = loadAdvisories(advisories, io);
-  const sbomFiles = collectSboms(sboms, io.cwd);
-  const files = [...collectManifests(positionals, io.cwd), ...sbomFiles.map((f) => f.file)];
-  const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
-  const parsed = reportedUnderOwnPaths(
-    await parseInThreads(files, parsing, {
-      readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
-    }),
-    sbomFiles,
-  );
-  const report: CheckReport = checkParsedManifests(parsed, index, policy, io.now(), { known });
+  // Started first: the threads load their parsers while the advisories are read.
+  const pool = new PiscinaManifestParserPool(parsing.parserPoolOptions);
+  let report: CheckReport;
+  let advisoryCount: number;
+  try {
+    const local = await openAdvisories(advisories, io, env);
+    const sbomFiles = collectSboms(sboms, io.cwd);
+    const files = [...collectManifests(positionals, io.cwd), ...sbomFiles.map((f) => f.file)];
+    const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
+    const parsed = reportedUnderOwnPaths(
+      await parseWith(pool, files, {
+        readInclude: (includePath) => readInsideRoots(path.resolve(io.cwd, includePath), roots),
+      }),
+      sbomFiles,
+    );
+    // Only the records naming a package read here are inflated and parsed.
+    const index = await local.indexFor(
+      new Set(parsed.flatMap((f) => f.parsed.dependencies.map((d) => advisoryKey(d.ecosystem, d.name)))),
+    );
+    advisoryCount = index.size;
+    report = checkParsedManifests(parsed, index, policy, io.now(), { known });
+  } finally {
+    await pool.close();
+  }
   const exitCode = exitCodeOf(report);
   const baseline = known !== undefined;
 
   if (format === 'sarif') io.out(formatSarif(report, { cwd: io.cwd, exitCode }));
   else if (format === 'cyclonedx') io.out(formatCycloneDx(report, { cwd: io.cwd, now: io.now() }));
   else if (format === 'json') io.out(formatJson(report, { baseline }));
-  else io.out(formatTable(report, { advisories: index.size, baseline }));
+  else io.out(formatTable(report, { advisories: advisoryCount, baseline }));
   return exitCode;
 }
 
@@ -132,18 +147,13 @@ function exitCodeOf(report: CheckReport): number {
 }
 
 /** The worker's parsing path: threads, the same deadline, PARSE_TIMEOUT for a manifest past it. */
-async function parseInThreads(
+async function parseWith(
+  pool: PiscinaManifestParserPool,
   files: readonly ManifestFile[],
-  config: ParsingConfig,
   options: ParseAllOptions,
 ): Promise<ParsedManifestFile[]> {
-  const pool = new PiscinaManifestParserPool(config.parserPoolOptions);
-  try {
-    const results = await pool.parseAll(files, options);
-    return files.map((file, i) => ({ path: file.path, parsed: results[i]! }));
-  } finally {
-    await pool.close();
-  }
+  const results = await pool.parseAll(files, options);
+  return files.map((file, i) => ({ path: file.path, parsed: results[i]! }));
 }
 
 function loadParsingConfig(env: NodeJS.ProcessEnv): ParsingConfig {
@@ -196,28 +206,41 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
   }
 }
 
-function loadAdvisories(sources: readonly string[], io: CommandIo): AdvisoryIndex {
-  const index = new AdvisoryIndex();
+async function openAdvisories(
+  sources: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+): Promise<LocalOsvAdvisories> {
+  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(osvCacheDir(env)) });
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);
-    let read: ReturnType<typeof readOsvExport>;
+    let problems: Awaited<ReturnType<LocalOsvAdvisories['add']>>;
     try {
-      read = readOsvExport(full);
+      problems = await local.add(full);
     } catch (error) {
-      // A cap passed (a zip bomb): named, as bad input.
+      // A cap passed (a zip bomb) or a damaged zip: named, as bad input.
       if (error instanceof DomainError) throw new UsageError(`--advisories ${source}: ${error.message}`);
       throw error;
     }
-    const { records, problems } = read;
-    for (const record of records) index.add(record);
     if (problems.length > 0) {
       io.err(
         `warning: ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'} of ${source} skipped (first: ${problems[0]?.entry}: ${problems[0]?.problem})`,
       );
     }
   }
-  return index;
+  return local;
+}
+
+/**
+ * Where zip catalogs are kept between runs: REPOGUARD_CACHE_DIR, else the XDG cache directory.
+ * Only a speed-up: each is checked against the zip's bytes before use.
+ */
+function osvCacheDir(env: NodeJS.ProcessEnv): string {
+  const base =
+    env['REPOGUARD_CACHE_DIR'] ||
+    path.join(env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'repoguard');
+  return path.join(base, 'osv-catalogs');
 }
 
 function collectManifests(targets: readonly string[], cwd: string): ManifestFile[] {

@@ -14,8 +14,13 @@ interface Entry {
   readonly affected: OsvAffected;
 }
 
-const key = (ecosystem: Ecosystem, name: string) =>
+/**
+ * The package an index entry is filed under. Exported so a reader that keeps only some records
+ * (the CLI's OSV catalog) picks them by the very key the index matches with.
+ */
+export const advisoryKey = (ecosystem: Ecosystem, name: string): string =>
   `${ecosystem}\u0000${normalizePackageName(ecosystem, name)}`;
+const key = advisoryKey;
 
 /**
  * Advisories indexed by ecosystem and normalised package name, so matching a dependency reads

@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AdvisoryIndex, advisoryKey, type Ecosystem, type OsvRecord } from '@repoguard/domain';
+import { sharedOsvExport } from '../../../../test/support/shared-osv';
+import { pypiAdvisory } from '../../../../test/support/osv-advisories';
+import { buildZip } from '../../../../test/support/zip-builder';
+import { FileOsvCatalogCache } from './file-osv-catalog-cache';
+import { readOsvExport } from './osv-export-reader';
+import { LocalOsvAdvisories } from './local-osv-advisories';
+
+// Real exports: a few seconds on a busy machine.
+jest.setTimeout(60_000);
+
+const EXPORTS = ['PyPI-all.zip', 'PyPI-ghsa.zip', 'npm-ghsa.zip', 'Go-ghsa.zip'].map(sharedOsvExport);
+const PACKAGES: [Ecosystem, string][] = [
+  ['PyPI', 'django'],
+  ['PyPI', 'Jinja2'],
+  ['PyPI', 'requests'],
+  ['PyPI', 'pillow'],
+  ['npm', 'lodash'],
+  ['npm', 'vite'],
+  ['Go', 'golang.org/x/net'],
+  ['PyPI', 'no-such-package-anywhere'],
+];
+const KEYS = new Set(PACKAGES.map(([e, n]) => advisoryKey(e, n)));
+
+/** What a check sees of an index: per package, the records and the matches at a few versions. */
+function view(index: AdvisoryIndex) {
+  return {
+    size: index.size,
+    packages: PACKAGES.map(([ecosystem, name]) => ({
+      records: index.recordsFor(ecosystem, name),
+      matches: ['0.1', '1.0', '2.2.0', '3.2.0', '4.17.15'].map((v) =>
+        index.match(ecosystem, name, v).map((m) => [m.record.id, m.fixedVersions]),
+      ),
+    })),
+  };
+}
+
+async function open(sources: readonly string[], cacheDir: string) {
+  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(cacheDir) });
+  const problems = [];
+  for (const source of sources) problems.push(await local.add(source));
+  return { index: await local.indexFor(KEYS), problems };
+}
+
+describe('LocalOsvAdvisories', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'repoguard-osv-catalog-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('indexes the scanned packages of the real exports as a read of every record does, cold and cached', async () => {
+    const reference = new AdvisoryIndex();
+    const referenceProblems = EXPORTS.map((source) => {
+      const read = readOsvExport(source);
+      for (const record of read.records) reference.add(record);
+      return read.problems;
+    });
+    const expected = view(reference);
+    expect(expected.packages.filter((p) => p.records.length > 0).length).toBeGreaterThanOrEqual(6);
+
+    const cold = await open(EXPORTS, dir);
+    expect(view(cold.index)).toEqual(expected);
+    expect(cold.problems).toEqual(referenceProblems);
+
+    const cache = new FileOsvCatalogCache(dir);
+    const cached = await open(EXPORTS, dir);
+    expect(readFileSync(cache.fileFor(EXPORTS[0]!), 'utf8')).toContain('repoguard-osv-catalog/');
+    expect(view(cached.index)).toEqual(expected);
+    expect(cached.problems).toEqual(referenceProblems);
+  });
+
+  describe('the catalog cache', () => {
+    const record = (id: string, name: string, modified = '2026-01-01T00:00:00Z') => ({
+      ...pypiAdvisory(id, name, 'HIGH'),
+      modified,
+    });
+    const zipOf = (records: object[]) =>
+      buildZip(records.map((r) => ({ name: `${(r as OsvRecord).id}.json`, content: JSON.stringify(r) })));
+    const ids = (index: AdvisoryIndex) =>
+      index
+        .recordsFor('PyPI', 'alpha')
+        .map((r) => r.id)
+        .sort();
+    const openZip = async (zip: string) => {
+      const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(dir) });
+      await local.add(zip);
+      return local.indexFor(new Set([advisoryKey('PyPI', 'alpha')]));
+    };
+
+    it('is not used once the zip changes, even at the same size and mtime', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'delta')]));
+      const size = statSync(zip).size;
+      utimesSync(zip, 1_700_000_000, 1_700_000_000);
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1']);
+
+      // Same length, same mtime, other bytes: delta's advisory now names alpha.
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      utimesSync(zip, 1_700_000_000, 1_700_000_000);
+      expect(statSync(zip).size).toBe(size);
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+    });
+
+    it.each([
+      ['garbage', () => 'not a catalog at all'],
+      ['cut short', (text: string) => text.slice(0, Math.floor(text.length * 0.7))],
+      [
+        'from another version',
+        (text: string) => text.replace('repoguard-osv-catalog/1', 'repoguard-osv-catalog/0'),
+      ],
+      // The body edited (an advisory taken out of what alpha names) without its hash.
+      ['edited', (text: string) => text.replace('"PyPI\\u0000alpha"', '"PyPI\\u0000gamma"')],
+    ])('is ignored and rebuilt when %s', async (_, spoil: (text: string) => string) => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+      const file = new FileOsvCatalogCache(dir).fileFor(zip);
+      const good = readFileSync(file, 'utf8');
+      const spoilt = spoil(good);
+      expect(spoilt).not.toBe(good);
+      writeFileSync(file, spoilt);
+
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+      expect(readFileSync(file, 'utf8')).toBe(good);
+    });
+
+    it('is rebuilt, not trusted, when a well-formed catalog does not describe the bytes it names', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      await openZip(zip);
+      const cache = new FileOsvCatalogCache(dir);
+      const file = cache.fileFor(zip);
+      // A hand-made catalog with a matching header: PYSEC-1's entry said to be PYSEC-9's.
+      const [header, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
+      const edited = body.replace('"PYSEC-1"', '"PYSEC-9"');
+      const { createHash } = await import('node:crypto');
+      const fixedHeader = JSON.parse(header) as { body: string };
+      fixedHeader.body = createHash('sha256').update(edited).digest('hex');
+      writeFileSync(file, `${JSON.stringify(fixedHeader)}\n${edited}`);
+
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+      expect(readFileSync(file, 'utf8')).not.toContain('PYSEC-9');
+    });
+
+    it('keeps the newer copy of a record even when that copy names no scanned package', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha')]));
+      const later = path.join(dir, 'later.zip');
+      writeFileSync(later, await zipOf([record('PYSEC-1', 'beta', '2026-02-01T00:00:00Z')]));
+      const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(dir) });
+      await local.add(zip);
+      await local.add(later);
+      const index = await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')]));
+      expect(ids(index)).toEqual([]);
+      expect(index.size).toBe(1);
+    });
+  });
+});

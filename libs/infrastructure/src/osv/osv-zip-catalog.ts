@@ -1,0 +1,200 @@
+import { inflateRawSync } from 'node:zlib';
+import * as yauzl from 'yauzl';
+import {
+  advisoryKey,
+  osvRecordProblem,
+  packagesNamed,
+  ValidationError,
+  type OsvRecord,
+} from '@repoguard/domain';
+import { exportTooLarge, type OsvExportLimits } from './osv-export-limits';
+
+/** What the catalog keeps of one record: enough to replay AdvisoryIndex.add without the record. */
+export interface CatalogRecord {
+  readonly id: string;
+  readonly modified: string;
+  readonly withdrawn: boolean;
+  /** advisoryKey of each package the record names. */
+  readonly keys: readonly string[];
+}
+
+/** One JSON entry of the zip and the usable records in it, in the order the entry holds them. */
+export interface CatalogEntry {
+  readonly name: string;
+  /** Where the entry's local header starts. */
+  readonly offset: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  /** 0 stored, 8 deflate. */
+  readonly method: number;
+  readonly records: readonly CatalogRecord[];
+}
+
+/**
+ * Which records an OSV export zip holds and which packages each names, so a check can inflate
+ * only the entries naming the packages it scans. Entries are in name order (as the whole-zip
+ * reader adds them); `problems` are the entries that were not OSV JSON, named inside the zip.
+ */
+export interface OsvZipCatalog {
+  readonly entries: readonly CatalogEntry[];
+  readonly problems: readonly { readonly entry: string; readonly problem: string }[];
+}
+
+/** A catalog and the records read while making it, by entry index (a first run needs no re-read). */
+export interface ScannedOsvZip {
+  readonly catalog: OsvZipCatalog;
+  readonly records: ReadonlyMap<number, readonly OsvRecord[]>;
+}
+
+/**
+ * Reads every JSON entry of an export zip held in memory: the declared sizes are held to the
+ * limits (in the zip's order, as the whole-zip reader does) before anything is inflated, and no
+ * entry inflates past its declared size.
+ */
+export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promise<ScannedOsvZip> {
+  const listed = await listJsonEntries(bytes, limits);
+  const entries: CatalogEntry[] = [];
+  const problems: { entry: string; problem: string }[] = [];
+  const records = new Map<number, OsvRecord[]>();
+  for (const entry of listed) {
+    const found: OsvRecord[] = [];
+    const text = decodeEntry(bytes, entry);
+    for (const item of parseEntry(text)) {
+      if ('problem' in item) problems.push({ entry: entry.name, problem: item.problem });
+      else found.push(item.record);
+    }
+    if (found.length === 0) continue;
+    records.set(entries.length, found);
+    entries.push({ ...entry, records: found.map(catalogRecord) });
+  }
+  return { catalog: { entries, problems }, records };
+}
+
+/**
+ * The records of one catalogued entry, read from the zip and checked against what the catalog
+ * says of them; undefined when they differ (a catalog not made from these bytes).
+ */
+export function readCatalogEntry(bytes: Buffer, entry: CatalogEntry): OsvRecord[] | undefined {
+  let text: string;
+  try {
+    text = decodeEntry(bytes, entry);
+  } catch {
+    return undefined;
+  }
+  const records: OsvRecord[] = [];
+  for (const item of parseEntry(text)) if ('record' in item) records.push(item.record);
+  if (records.length !== entry.records.length) return undefined;
+  const same = records.every((record, i) => {
+    const expected = entry.records[i]!;
+    const actual = catalogRecord(record);
+    return (
+      actual.id === expected.id &&
+      actual.modified === expected.modified &&
+      actual.withdrawn === expected.withdrawn &&
+      actual.keys.length === expected.keys.length &&
+      actual.keys.every((k, j) => k === expected.keys[j])
+    );
+  });
+  return same ? records : undefined;
+}
+
+export function catalogRecord(record: OsvRecord): CatalogRecord {
+  const keys = [...new Set(packagesNamed(record).map((p) => advisoryKey(p.ecosystem, p.name)))];
+  return { id: record.id, modified: record.modified, withdrawn: Boolean(record.withdrawn), keys };
+}
+
+type ListedEntry = Omit<CatalogEntry, 'records'>;
+
+async function listJsonEntries(bytes: Buffer, limits: OsvExportLimits): Promise<ListedEntry[]> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, strictFileNames: false });
+  } catch (error) {
+    throw invalidZip(`is not a readable zip (${(error as Error).message})`);
+  }
+  const listed: ListedEntry[] = [];
+  let total = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (!entry.fileName.toLowerCase().endsWith('.json')) continue;
+      if (listed.length + 1 > limits.maxEntries)
+        throw exportTooLarge(limits, 'maxEntries', 'the export holds');
+      if (entry.uncompressedSize > limits.maxEntryBytes)
+        throw exportTooLarge(limits, 'maxEntryBytes', `entry ${printable(entry.fileName)} unzips to`);
+      total += entry.uncompressedSize;
+      if (total > limits.maxUnzippedBytes)
+        throw exportTooLarge(limits, 'maxUnzippedBytes', 'the export unzips to');
+      if (entry.isEncrypted()) throw invalidZip(`entry ${printable(entry.fileName)} is encrypted`);
+      listed.push({
+        name: entry.fileName,
+        offset: entry.relativeOffsetOfLocalHeader,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        method: entry.compressionMethod,
+      });
+    }
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw invalidZip(`is not a readable zip (${(error as Error).message})`);
+  } finally {
+    zip.close();
+  }
+  // Name order, as the whole-zip reader adds records: the same id's later copy wins alike.
+  return listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const LOCAL_HEADER = 0x04034b50;
+
+function decodeEntry(bytes: Buffer, entry: ListedEntry): string {
+  const label = `entry ${printable(entry.name)}`;
+  if (entry.offset + 30 > bytes.length || bytes.readUInt32LE(entry.offset) !== LOCAL_HEADER)
+    throw invalidZip(`${label} has no local header where the zip says`);
+  const start =
+    entry.offset + 30 + bytes.readUInt16LE(entry.offset + 26) + bytes.readUInt16LE(entry.offset + 28);
+  const end = start + entry.compressedSize;
+  if (end > bytes.length) throw invalidZip(`${label} is cut short`);
+  const compressed = bytes.subarray(start, end);
+  let data: Buffer;
+  if (entry.method === 0) data = compressed;
+  else if (entry.method === 8) {
+    try {
+      data = inflateRawSync(compressed, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
+    } catch (error) {
+      throw invalidZip(`${label} does not inflate to its declared size (${(error as Error).message})`);
+    }
+  } else throw invalidZip(`${label} uses compression method ${entry.method}, not deflate`);
+  if (data.length !== entry.uncompressedSize)
+    throw invalidZip(`${label} unzips to ${data.length} bytes, not the ${entry.uncompressedSize} declared`);
+  // TextDecoder as the whole-zip reader decodes: a BOM dropped, bad bytes replaced.
+  return new TextDecoder().decode(data);
+}
+
+function* parseEntry(text: string): Generator<{ record: OsvRecord } | { problem: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    yield { problem: `not valid JSON: ${(error as Error).message}` };
+    return;
+  }
+  for (const candidate of Array.isArray(parsed) ? parsed : [parsed]) {
+    const problem = osvRecordProblem(candidate);
+    if (problem === null) yield { record: candidate as OsvRecord };
+    else yield { problem: `not an OSV record: ${problem}` };
+  }
+}
+
+function invalidZip(problem: string): ValidationError {
+  return new ValidationError(
+    `the export ${problem}: a damaged or crafted zip; read nothing from it.`,
+    [{ field: 'source', problem }],
+    'ADVISORY_EXPORT_INVALID',
+  );
+}
+
+/** Entry names come from the zip: no control characters into a terminal, and not a page of them. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}

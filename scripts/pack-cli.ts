@@ -79,9 +79,13 @@ function config(): webpack.Configuration {
     ignoreWarnings: [
       // Each takes a path only known at run time, from where the bundle never goes: piscina's
       // `require(filename)` falls back to import() (which finds the bundled thread file), and
-      // the parser thread's `parserModule` is for tests only.
+      // the parser's `parserModule` (on a thread or on the CLI's own) is for tests only.
       { module: /piscina[\\/]dist[\\/]worker\.js$/, message: /the request of a dependency is an expression/ },
       { module: /parse-manifest\.worker\.ts$/, message: /the request of a dependency is an expression/ },
+      {
+        module: /inline-first-manifest-parser-pool\.ts$/,
+        message: /the request of a dependency is an expression/,
+      },
     ],
   };
 }

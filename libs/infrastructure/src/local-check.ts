@@ -5,5 +5,8 @@ export { ParsingConfig } from './config/parsing-config';
 export { FileOsvCatalogCache } from './osv/file-osv-catalog-cache';
 export { LocalOsvAdvisories } from './osv/local-osv-advisories';
 export { readOsvExport } from './osv/osv-export-reader';
-export { PiscinaManifestParserPool } from './parsing/piscina-manifest-parser-pool';
+export {
+  DEFAULT_INLINE_PARSE_MAX_CHARS,
+  InlineFirstManifestParserPool,
+} from './parsing/inline-first-manifest-parser-pool';
 export { CycloneDxSbomWriter } from './sbom/cyclonedx-sbom-writer';

@@ -20,17 +20,16 @@ import {
 } from '@repoguard/domain';
 import {
   ConfigError,
+  DEFAULT_INLINE_PARSE_MAX_CHARS,
   FileOsvCatalogCache,
+  InlineFirstManifestParserPool,
   loadConfig,
   LocalOsvAdvisories,
   ParsingConfig,
-  PiscinaManifestParserPool,
 } from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import type { CliCommand } from '../dispatch';
 import { loadBaseline } from './check-baseline.args';
-import { formatCycloneDx } from './check-cyclonedx.output';
-import { formatSarif } from './check-sarif.output';
 import { formatJson, formatTable } from './check.output';
 
 export const CHECK_USAGE = `Usage: repoguard check <file-or-dir>... [--sbom <file>]... --advisories <zip-or-dir>... [--policy policy.json] [--format table|json|sarif|cyclonedx] [--baseline previous.json]
@@ -107,8 +106,11 @@ export async function runCheck(
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const known = values.baseline === undefined ? undefined : loadBaseline(values.baseline, io.cwd);
-  // Started first: the threads load their parsers while the advisories are read.
-  const pool = new PiscinaManifestParserPool(parsing.parserPoolOptions);
+  // A few small manifests parse on this thread: starting a parser thread would take longer.
+  const pool = new InlineFirstManifestParserPool({
+    ...parsing.parserPoolOptions,
+    inlineMaxChars: DEFAULT_INLINE_PARSE_MAX_CHARS,
+  });
   let report: CheckReport;
   let advisoryCount: number;
   try {
@@ -134,11 +136,26 @@ export async function runCheck(
   const exitCode = exitCodeOf(report);
   const baseline = known !== undefined;
 
-  if (format === 'sarif') io.out(formatSarif(report, { cwd: io.cwd, exitCode }));
-  else if (format === 'cyclonedx') io.out(formatCycloneDx(report, { cwd: io.cwd, now: io.now() }));
-  else if (format === 'json') io.out(formatJson(report, { baseline }));
+  if (format === 'sarif') {
+    const { formatSarif } = load<typeof import('./check-sarif.output')>('sarif');
+    io.out(formatSarif(report, { cwd: io.cwd, exitCode }));
+  } else if (format === 'cyclonedx') {
+    const { formatCycloneDx } = load<typeof import('./check-cyclonedx.output')>('cyclonedx');
+    io.out(formatCycloneDx(report, { cwd: io.cwd, now: io.now() }));
+  } else if (format === 'json') io.out(formatJson(report, { baseline }));
   else io.out(formatTable(report, { advisories: advisoryCount, baseline }));
   return exitCode;
+}
+
+/**
+ * An output format's module, required when that format is asked for: CycloneDX's library is a
+ * third of the packed bundle, and every start paid for loading it. The requires name their files
+ * literally so the bundler still finds them.
+ */
+function load<T>(format: 'sarif' | 'cyclonedx'): T {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return (format === 'sarif' ? require('./check-sarif.output') : require('./check-cyclonedx.output')) as T;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 function exitCodeOf(report: CheckReport): number {
@@ -146,9 +163,9 @@ function exitCodeOf(report: CheckReport): number {
   return report.completeness.complete ? CHECK_EXIT.ok : CHECK_EXIT.incomplete;
 }
 
-/** The worker's parsing path: threads, the same deadline, PARSE_TIMEOUT for a manifest past it. */
+/** The worker's parsers and deadline, PARSE_TIMEOUT for a manifest past it. */
 async function parseWith(
-  pool: PiscinaManifestParserPool,
+  pool: InlineFirstManifestParserPool,
   files: readonly ManifestFile[],
   options: ParseAllOptions,
 ): Promise<ParsedManifestFile[]> {

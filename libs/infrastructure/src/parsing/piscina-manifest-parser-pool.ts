@@ -9,7 +9,8 @@ import type {
   ManifestToParse,
   ParseAllOptions,
 } from '@repoguard/domain';
-import type { IncludeAnswer, ParserWorkerData, ParseTask, ParseTaskResult } from './parse-manifest.worker';
+import type { ParserWorkerData, ParseTask } from './parse-manifest.worker';
+import { type IncludeAnswer, MAX_INCLUDE_ROUNDS, type ParseTaskResult } from './parse-task';
 import { RoundRobinSlots } from './round-robin-slots';
 
 export interface PiscinaManifestParserPoolOptions {
@@ -27,9 +28,6 @@ export interface PiscinaManifestParserPoolOptions {
   /** Tests only: a module exporting `parseManifest` that the threads run instead of the domain's. */
   readonly parserModule?: string;
 }
-
-// Each round answers every include the previous one asked for; real include chains are a few deep.
-const MAX_INCLUDE_ROUNDS = 16;
 
 /**
  * A thread's heap when the owner sets none. Measured on 10 MB files (SCAN_MAX_MANIFEST_BYTES):
@@ -153,7 +151,7 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
       const missing = outcome.missingIncludes.filter((p) => !includes.has(p));
       if (missing.length === 0 || !options.readInclude || round === MAX_INCLUDE_ROUNDS) return outcome.result;
       deadlineMs -= outcome.elapsedMs;
-      if (deadlineMs <= 0) return this.timedOut(file.path);
+      if (deadlineMs <= 0) return parseTimedOut(file.path, this.options.deadlineMs);
       for (const includePath of missing)
         includes.set(includePath, readOrNull(options.readInclude, includePath));
     }
@@ -240,36 +238,36 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
   ): ManifestParseResult | 'cancelled' {
     // The budget and the caller's signal share `stop`: the caller's abort wins.
     if (callerSignal?.aborted) return 'cancelled';
-    if (why === 'timeout') return this.timedOut(filePath);
+    if (why === 'timeout') return parseTimedOut(filePath, this.options.deadlineMs);
     if (why === 'out-of-memory') return outOfMemory(filePath);
-    return this.overBudget(filePath);
+    return parseOverBudget(filePath, this.options.budgetMs);
   }
+}
 
-  private overBudget(filePath: string): ManifestParseResult {
-    return {
-      dependencies: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'PARSE_BUDGET_EXCEEDED',
-          message: `${filePath} was not parsed: parsing this commit's manifests took longer than ${this.options.budgetMs} ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
-        },
-      ],
-    };
-  }
+export function parseOverBudget(filePath: string, budgetMs: number | undefined): ManifestParseResult {
+  return {
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'PARSE_BUDGET_EXCEEDED',
+        message: `${filePath} was not parsed: parsing this commit's manifests took longer than ${budgetMs} ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
+      },
+    ],
+  };
+}
 
-  private timedOut(filePath: string): ManifestParseResult {
-    return {
-      dependencies: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'PARSE_TIMEOUT',
-          message: `${filePath} took longer than ${this.options.deadlineMs} ms to parse (PARSE_DEADLINE_MS) and was stopped; none of its dependencies are listed`,
-        },
-      ],
-    };
-  }
+export function parseTimedOut(filePath: string, deadlineMs: number): ManifestParseResult {
+  return {
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'PARSE_TIMEOUT',
+        message: `${filePath} took longer than ${deadlineMs} ms to parse (PARSE_DEADLINE_MS) and was stopped; none of its dependencies are listed`,
+      },
+    ],
+  };
 }
 
 function outOfMemory(filePath: string): ManifestParseResult {
@@ -285,7 +283,7 @@ function outOfMemory(filePath: string): ManifestParseResult {
   };
 }
 
-function readOrNull(
+export function readOrNull(
   readInclude: NonNullable<ParseAllOptions['readInclude']>,
   includePath: string,
 ): IncludeAnswer {

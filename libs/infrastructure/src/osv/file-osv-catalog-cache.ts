@@ -1,28 +1,64 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
 import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
 
-/** Which zip a catalog was made from: a catalog is used only for the very same bytes. */
+/**
+ * Which zip a catalog was made from, by what stat says of it, so a check reads no more of the zip
+ * than the entries it needs. Any write to the file changes its mtime and ctime, a replacement its
+ * inode too, and setting the mtime back changes the ctime, which only the clock sets: a catalog
+ * is used for the same file unchanged. (The SHA-256 of the whole zip, used before, told nothing
+ * more to a check: whoever can write the zip decides the advisories anyway.)
+ */
 export interface OsvZipIdentity {
+  readonly dev: number;
+  readonly ino: number;
   readonly size: number;
   readonly mtimeMs: number;
-  /** SHA-256 of the whole zip. */
-  readonly sha256: string;
+  readonly ctimeMs: number;
+}
+
+export function zipIdentity(stats: Stats): OsvZipIdentity {
+  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+}
+
+export function sameZip(a: OsvZipIdentity, b: OsvZipIdentity): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs
+  );
 }
 
 // Bumped whenever what a catalog holds, or how package names are keyed, changes: a file written
 // by another version is then rebuilt, never read as this one's.
-const FORMAT = 'repoguard-osv-catalog/1';
+const FORMAT = 'repoguard-osv-catalog/2';
 
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
  * when the zip changes. The file's first line says what it was made from (format, limits, the
- * zip's size, mtime and SHA-256) and holds the SHA-256 of the rest; a file that does not match in
- * every part, or does not parse into a well-formed catalog, is ignored (and rewritten by the
- * caller), never trusted. Writes go to a temporary file renamed into place, so two checks at once
- * never see half a file.
+ * zip's identity) and holds the SHA-256 of the rest; a file that does not match in every part, or
+ * does not parse into a well-formed catalog, is ignored (and rewritten by the caller). Writes go
+ * to a temporary file renamed into place, so two checks at once never see half a file.
+ *
+ * A catalog decides which records a check reads, so whoever can write one can hide advisories
+ * from it: the folder must be this user's and writable by no one else, the file too (both are
+ * made so: 0700 and 0600); any other is neither read nor written. That does not help when the
+ * folder itself comes from someone else (a CI cache restored from another branch's run).
  */
 export class FileOsvCatalogCache {
   constructor(private readonly dir: string) {}
@@ -30,7 +66,14 @@ export class FileOsvCatalogCache {
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvZipCatalog | undefined {
     let text: string;
     try {
-      text = readFileSync(this.fileFor(zipPath), 'utf8');
+      if (!privateDirectory(this.dir)) return undefined;
+      const fd = openSync(this.fileFor(zipPath), constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        if (!isPrivate(fstatSync(fd), 'file')) return undefined;
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return undefined;
     }
@@ -69,6 +112,7 @@ export class FileOsvCatalogCache {
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      if (!privateDirectory(this.dir)) return;
       writeFileSync(temporary, `${JSON.stringify(headerFor(zip, limits, sha256(body)))}\n${body}`, {
         mode: 0o600,
       });
@@ -86,10 +130,26 @@ export class FileOsvCatalogCache {
 function headerFor(zip: OsvZipIdentity, limits: OsvExportLimits, bodySha256: string) {
   return {
     format: FORMAT,
-    zip: { size: zip.size, mtimeMs: zip.mtimeMs, sha256: zip.sha256 },
+    zip: { dev: zip.dev, ino: zip.ino, size: zip.size, mtimeMs: zip.mtimeMs, ctimeMs: zip.ctimeMs },
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
     body: bodySha256,
   };
+}
+
+/** A regular file or a real folder (no symlink) of this user's that no one else may write. */
+function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {
+  if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) return false;
+  // Windows has neither owners nor these mode bits as POSIX does: its ACLs decide.
+  if (process.platform === 'win32') return true;
+  return stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
+}
+
+function privateDirectory(dir: string): boolean {
+  try {
+    return isPrivate(lstatSync(dir), 'directory');
+  } catch {
+    return false;
+  }
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -1,4 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AdvisoryIndex, advisoryKey, type Ecosystem, type OsvRecord } from '@repoguard/domain';
@@ -36,6 +46,16 @@ function view(index: AdvisoryIndex) {
       ),
     })),
   };
+}
+
+/** A catalog file whose body is edited and whose header says the edited body's hash. */
+function forged(text: string, edit: (body: string) => string): string {
+  const [header, body] = text.split('\n') as [string, string];
+  const edited = edit(body);
+  expect(edited).not.toBe(body);
+  const fixedHeader = JSON.parse(header) as { body: string };
+  fixedHeader.body = createHash('sha256').update(edited).digest('hex');
+  return `${JSON.stringify(fixedHeader)}\n${edited}`;
 }
 
 async function open(sources: readonly string[], cacheDir: string) {
@@ -103,12 +123,51 @@ describe('LocalOsvAdvisories', () => {
       expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
     });
 
+    it('is not used once the zip is replaced by a rename, even at the same size and mtime', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'delta')]));
+      utimesSync(zip, 1_700_000_000, 1_700_000_000);
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1']);
+
+      const replacement = path.join(dir, 'all.zip.new');
+      writeFileSync(replacement, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      utimesSync(replacement, 1_700_000_000, 1_700_000_000);
+      expect(statSync(replacement).size).toBe(statSync(zip).size);
+      renameSync(replacement, zip);
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+    });
+
+    it('is trusted only when nobody else could have written it: its file and folder are private', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      await openZip(zip);
+      const cache = new FileOsvCatalogCache(dir);
+      const file = cache.fileFor(zip);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // A well-formed catalog that hides PYSEC-2 (its entry said to name gamma, not alpha): only
+      // the catalog's writer can do that, so where others can write it is never read.
+      const hiding = forged(readFileSync(file, 'utf8'), (body) =>
+        body.replace(/"PYSEC-2","([^"]*)",0,\["PyPI\\u0000alpha"\]/, '"PYSEC-2","$1",0,["PyPI\\u0000gamma"]'),
+      );
+      // The limit: where only this user can write, such a catalog is believed.
+      writeFileSync(file, hiding);
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1']);
+      for (const unsafe of [() => chmodSync(file, 0o666), () => chmodSync(path.dirname(file), 0o777)]) {
+        writeFileSync(file, hiding, { mode: 0o600 });
+        chmodSync(file, 0o600);
+        chmodSync(path.dirname(file), 0o700);
+        unsafe();
+        expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+      }
+      chmodSync(path.dirname(file), 0o700);
+    });
+
     it.each([
       ['garbage', () => 'not a catalog at all'],
       ['cut short', (text: string) => text.slice(0, Math.floor(text.length * 0.7))],
       [
         'from another version',
-        (text: string) => text.replace('repoguard-osv-catalog/1', 'repoguard-osv-catalog/0'),
+        (text: string) => text.replace('repoguard-osv-catalog/2', 'repoguard-osv-catalog/1'),
       ],
       // The body edited (an advisory taken out of what alpha names) without its hash.
       ['edited', (text: string) => text.replace('"PyPI\\u0000alpha"', '"PyPI\\u0000gamma"')],
@@ -133,12 +192,10 @@ describe('LocalOsvAdvisories', () => {
       const cache = new FileOsvCatalogCache(dir);
       const file = cache.fileFor(zip);
       // A hand-made catalog with a matching header: PYSEC-1's entry said to be PYSEC-9's.
-      const [header, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
-      const edited = body.replace('"PYSEC-1"', '"PYSEC-9"');
-      const { createHash } = await import('node:crypto');
-      const fixedHeader = JSON.parse(header) as { body: string };
-      fixedHeader.body = createHash('sha256').update(edited).digest('hex');
-      writeFileSync(file, `${JSON.stringify(fixedHeader)}\n${edited}`);
+      writeFileSync(
+        file,
+        forged(readFileSync(file, 'utf8'), (body) => body.replace('"PYSEC-1"', '"PYSEC-9"')),
+      );
 
       expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
       expect(readFileSync(file, 'utf8')).not.toContain('PYSEC-9');

@@ -1,18 +1,32 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { AdvisoryIndex, type OsvRecord } from '@repoguard/domain';
-import { type FileOsvCatalogCache, type OsvZipIdentity, sha256 } from './file-osv-catalog-cache';
+import {
+  type FileOsvCatalogCache,
+  type OsvZipIdentity,
+  sameZip,
+  zipIdentity,
+} from './file-osv-catalog-cache';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
 import { isZipName, readOsvExport } from './osv-export-reader';
-import { readCatalogEntry, scanOsvZip, type CatalogRecord, type OsvZipCatalog } from './osv-zip-catalog';
+import {
+  readCatalogEntry,
+  scanOsvZip,
+  zipBytesAt,
+  zipBytesOf,
+  type CatalogRecord,
+  type OsvZipCatalog,
+  type ZipBytes,
+} from './osv-zip-catalog';
 
 type OpenedSource =
   | { readonly kind: 'records'; readonly records: readonly OsvRecord[] }
   | {
       readonly kind: 'zip';
       readonly path: string;
-      readonly bytes: Buffer;
-      readonly identity: OsvZipIdentity;
+      identity: OsvZipIdentity;
       catalog: OsvZipCatalog;
+      /** The whole zip, when it was read to catalog it (a first run); else entries are read from the file. */
+      bytes?: Buffer;
       /** Records read while cataloguing (a first run), by entry index. */
       read: ReadonlyMap<number, readonly OsvRecord[]>;
     };
@@ -20,7 +34,7 @@ type OpenedSource =
 /**
  * OSV exports given to `repoguard check` (zips, directories of JSON, JSON files). A zip is
  * catalogued once (which records it holds, which packages each names) and the catalog kept in
- * the cache; later checks inflate and parse only the entries naming the packages they scan.
+ * the cache; later checks read, inflate and parse only the entries naming the packages they scan.
  */
 export class LocalOsvAdvisories {
   private readonly sources: OpenedSource[] = [];
@@ -44,16 +58,13 @@ export class LocalOsvAdvisories {
       this.sources.push({ kind: 'records', records: read.records });
       return read.problems;
     }
-    const bytes = readFileSync(path);
-    const identity = { size: bytes.length, mtimeMs: info.mtimeMs, sha256: sha256(bytes) };
-    let catalog = this.cache?.read(path, identity, this.limits);
-    let read: ReadonlyMap<number, readonly OsvRecord[]> = new Map();
-    if (!catalog) {
-      ({ catalog, records: read } = await scanOsvZip(bytes, this.limits));
-      this.cache?.write(path, identity, this.limits, catalog);
-    }
-    this.sources.push({ kind: 'zip', path, bytes, identity, catalog, read });
-    return catalog.problems.map((p) => ({ ...p, entry: `${path}:${p.entry}` }));
+    const identity = zipIdentity(info);
+    const cached = this.cache?.read(path, identity, this.limits);
+    const source = cached
+      ? { kind: 'zip' as const, path, identity, catalog: cached, read: new Map() }
+      : await this.catalogued(path);
+    this.sources.push(source);
+    return source.catalog.problems.map((p) => ({ ...p, entry: `${path}:${p.entry}` }));
   }
 
   /**
@@ -64,38 +75,66 @@ export class LocalOsvAdvisories {
    */
   async indexFor(keys: ReadonlySet<string>): Promise<AdvisoryIndex> {
     const index = new AdvisoryIndex();
-    for (const source of this.sources) {
+    for (const [i, source] of this.sources.entries()) {
       if (source.kind === 'records') {
         for (const record of source.records) index.add(record);
         continue;
       }
       let records = this.recordsNaming(source, keys);
       if (!records) {
-        // The catalog does not describe these bytes (it passed every check on read, so only a
-        // cache edited by hand gets here): catalogued afresh, and the cache rewritten.
-        const scanned = await scanOsvZip(source.bytes, this.limits);
-        source.catalog = scanned.catalog;
-        source.read = scanned.records;
-        this.cache?.write(source.path, source.identity, this.limits, scanned.catalog);
-        records = this.recordsNaming(source, keys)!;
+        // The catalog does not describe the zip's bytes: the zip changed since it was opened, or
+        // a cache edited by hand passed every check on read. Catalogued afresh, cache rewritten.
+        const fresh = await this.catalogued(source.path);
+        this.sources[i] = fresh;
+        records = this.recordsNaming(fresh, keys)!;
       }
       for (const record of records) index.add(record);
     }
     return index;
   }
 
-  private recordsNaming(source: Extract<OpenedSource, { kind: 'zip' }>, keys: ReadonlySet<string>) {
-    const records: OsvRecord[] = [];
-    for (const [i, entry] of source.catalog.entries.entries()) {
-      if (!entry.records.some((r) => r.keys.some((k) => keys.has(k)))) {
-        records.push(...entry.records.map(standIn));
-        continue;
+  /** Reads the whole zip and catalogs it; the cache is written under the identity it had before. */
+  private async catalogued(path: string): Promise<Extract<OpenedSource, { kind: 'zip' }>> {
+    const identity = zipIdentity(statSync(path));
+    const bytes = readFileSync(path);
+    const { catalog, records } = await scanOsvZip(bytes, this.limits);
+    this.cache?.write(path, identity, this.limits, catalog);
+    return { kind: 'zip', path, identity, catalog, bytes, read: records };
+  }
+
+  /** The records in export order, or undefined when what is read does not match the catalog. */
+  private recordsNaming(
+    source: Extract<OpenedSource, { kind: 'zip' }>,
+    keys: ReadonlySet<string>,
+  ): OsvRecord[] | undefined {
+    let fd: number | undefined;
+    let zip: ZipBytes | undefined = source.bytes && zipBytesOf(source.bytes);
+    try {
+      const records: OsvRecord[] = [];
+      for (const [i, entry] of source.catalog.entries.entries()) {
+        if (!entry.records.some((r) => r.keys.some((k) => keys.has(k)))) {
+          records.push(...entry.records.map(standIn));
+          continue;
+        }
+        let full = source.read.get(i);
+        if (!full) {
+          if (!zip) {
+            fd = openSync(source.path, 'r');
+            // Opened after the catalog was chosen: the file must still be the one it describes.
+            if (!sameZip(zipIdentity(fstatSync(fd)), source.identity)) return undefined;
+            zip = zipBytesAt(fd, source.identity.size);
+          }
+          full = readCatalogEntry(zip, entry);
+        }
+        if (!full) return undefined;
+        records.push(...full);
       }
-      const full = source.read.get(i) ?? readCatalogEntry(source.bytes, entry);
-      if (!full) return undefined;
-      records.push(...full);
+      // Written to in place while being read: what was read may mix two versions.
+      if (fd !== undefined && !sameZip(zipIdentity(fstatSync(fd)), source.identity)) return undefined;
+      return records;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    return records;
   }
 }
 

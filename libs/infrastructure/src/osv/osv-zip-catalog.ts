@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import {
@@ -58,7 +59,7 @@ export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promis
   const records = new Map<number, OsvRecord[]>();
   for (const entry of listed) {
     const found: OsvRecord[] = [];
-    const text = decodeEntry(bytes, entry);
+    const text = decodeEntry(zipBytesOf(bytes), entry);
     for (const item of parseEntry(text)) {
       if ('problem' in item) problems.push({ entry: entry.name, problem: item.problem });
       else found.push(item.record);
@@ -70,11 +71,39 @@ export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promis
   return { catalog: { entries, problems }, records };
 }
 
+/** Where a catalogued entry's bytes are read from: the zip in memory, or its open file. */
+export interface ZipBytes {
+  readonly length: number;
+  /** `length` bytes from `position`, fewer only past the end. */
+  read(position: number, length: number): Buffer;
+}
+
+export function zipBytesOf(bytes: Buffer): ZipBytes {
+  return { length: bytes.length, read: (position, length) => bytes.subarray(position, position + length) };
+}
+
+/** Reads of an open file at given positions: a check reads the entries it needs, not the zip. */
+export function zipBytesAt(fd: number, size: number): ZipBytes {
+  return {
+    length: size,
+    read: (position, length) => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+      let done = 0;
+      while (done < buffer.length) {
+        const read = readSync(fd, buffer, done, buffer.length - done, position + done);
+        if (read === 0) break;
+        done += read;
+      }
+      return buffer.subarray(0, done);
+    },
+  };
+}
+
 /**
  * The records of one catalogued entry, read from the zip and checked against what the catalog
  * says of them; undefined when they differ (a catalog not made from these bytes).
  */
-export function readCatalogEntry(bytes: Buffer, entry: CatalogEntry): OsvRecord[] | undefined {
+export function readCatalogEntry(bytes: ZipBytes, entry: CatalogEntry): OsvRecord[] | undefined {
   let text: string;
   try {
     text = decodeEntry(bytes, entry);
@@ -145,15 +174,16 @@ async function listJsonEntries(bytes: Buffer, limits: OsvExportLimits): Promise<
 
 const LOCAL_HEADER = 0x04034b50;
 
-function decodeEntry(bytes: Buffer, entry: ListedEntry): string {
+function decodeEntry(bytes: ZipBytes, entry: ListedEntry): string {
   const label = `entry ${printable(entry.name)}`;
-  if (entry.offset + 30 > bytes.length || bytes.readUInt32LE(entry.offset) !== LOCAL_HEADER)
+  const header = entry.offset + 30 > bytes.length ? undefined : bytes.read(entry.offset, 30);
+  if (header?.length !== 30 || header.readUInt32LE(0) !== LOCAL_HEADER)
     throw invalidZip(`${label} has no local header where the zip says`);
-  const start =
-    entry.offset + 30 + bytes.readUInt16LE(entry.offset + 26) + bytes.readUInt16LE(entry.offset + 28);
+  const start = entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw invalidZip(`${label} is cut short`);
-  const compressed = bytes.subarray(start, end);
+  const compressed = bytes.read(start, entry.compressedSize);
+  if (compressed.length !== entry.compressedSize) throw invalidZip(`${label} is cut short`);
   let data: Buffer;
   if (entry.method === 0) data = compressed;
   else if (entry.method === 8) {

@@ -48,5 +48,6 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper,
+  setupFiles: ['<rootDir>/test/support/test-cache-dir.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.repoguard/'],
 };

@@ -7,6 +7,7 @@ module.exports = {
   displayName: 'e2e',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   setupFiles: [
+    ...base.setupFiles,
     '<rootDir>/test/support/temporal-logging.ts',
     '<rootDir>/test/support/record-api-responses.ts',
   ],

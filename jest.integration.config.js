@@ -6,7 +6,7 @@ module.exports = {
   ...base,
   displayName: 'integration',
   testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-  setupFiles: ['<rootDir>/test/support/temporal-logging.ts'],
+  setupFiles: [...base.setupFiles, '<rootDir>/test/support/temporal-logging.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // A handle a test leaves open must not hold CI until its timeout; the reporter names it.

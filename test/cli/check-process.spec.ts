@@ -10,7 +10,11 @@ describe('repoguard check as a process', () => {
     spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+      env: {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
+      },
     });
 
   it('exits 1 on a failing policy and prints parseable JSON', () => {

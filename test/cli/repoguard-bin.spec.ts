@@ -8,7 +8,11 @@ import { pypiAdvisory, writeOsvDirectory } from '../support/osv-advisories';
 import { REPO_ROOT } from '../support/processes';
 
 const BIN = path.join(REPO_ROOT, 'bin/repoguard.js');
-const ENV = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+const ENV = {
+  PATH: process.env['PATH'],
+  HOME: process.env['HOME'],
+  REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
+};
 
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: 120_000 });

@@ -8,7 +8,7 @@
 //   builds the after CLI's zip catalogs; its time is printed as "first run").
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from './bench-util';
@@ -167,8 +167,9 @@ function main(): void {
       ...(peer ? [peer] : []),
     ];
     console.log(
-      `\nwhole-process wall time, median of ${RUNS} interleaved runs (machine load makes these noisy)\n`,
+      `\nwhole-process wall time, median of ${RUNS} interleaved runs (machine load makes these noisy)`,
     );
+    console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}\n`);
     for (const input of inputs(work)) {
       const first = tools.map((tool) => runOnce(tool, input.file));
       const samples = tools.map(() => [] as number[]);
@@ -183,9 +184,16 @@ function main(): void {
         ),
       );
     }
+    console.log(`\nload average at the end ${loadAverage()}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 }
 
 main();

@@ -1,7 +1,7 @@
 // What `repoguard check` needs of the infrastructure, as an entry of its own: the @repoguard/cli
 // package bundles this and not the barrel, so it carries no database, Temporal or HTTP code.
 export { ConfigError, loadConfig } from './config/load-config';
-export { ParsingConfig } from './config/parsing-config';
+export { LocalCheckConfig } from './config/local-check-config';
 export { FileOsvCatalogCache } from './osv/file-osv-catalog-cache';
 export { LocalOsvAdvisories } from './osv/local-osv-advisories';
 export { readOsvExport } from './osv/osv-export-reader';

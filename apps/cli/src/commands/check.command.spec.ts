@@ -434,6 +434,7 @@ describe('repoguard check', () => {
       [{ PARSE_BUDGET_MS: '90s' }, /PARSE_BUDGET_MS is "90s": must be a whole number of milliseconds/],
       [{ PARSE_MEMORY_MB: '16' }, /PARSE_MEMORY_MB is "16": .*32/],
       [{ PARSE_MEMORY_MB: 'lots' }, /PARSE_MEMORY_MB is "lots": must be a whole number of megabytes/],
+      [{ REPOGUARD_CACHE_DIR: 'cache' }, /REPOGUARD_CACHE_DIR is "cache": must be an absolute path/],
     ])('a malformed %p', async (env, message) => {
       const { code, err } = await run(['check', UGLY, ...GHSA], { ...process.env, ...env });
       expect(code).toBe(2);

@@ -1,5 +1,4 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import {
   advisoryKey,
@@ -24,8 +23,8 @@ import {
   FileOsvCatalogCache,
   InlineFirstManifestParserPool,
   loadConfig,
+  LocalCheckConfig,
   LocalOsvAdvisories,
-  ParsingConfig,
 } from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import type { CliCommand } from '../dispatch';
@@ -102,19 +101,19 @@ export async function runCheck(
   const format = values.format ?? 'table';
   if (!CHECK_FORMATS.includes(format))
     throw new UsageError(`--format must be table, json, sarif or cyclonedx, not "${format}"`);
-  const parsing = loadParsingConfig(env);
+  const config = loadCheckConfig(env);
 
   const policy = values.policy ? loadPolicy(values.policy, io.cwd) : DEFAULT_POLICY;
   const known = values.baseline === undefined ? undefined : loadBaseline(values.baseline, io.cwd);
   // A few small manifests parse on this thread: starting a parser thread would take longer.
   const pool = new InlineFirstManifestParserPool({
-    ...parsing.parserPoolOptions,
+    ...config.parserPoolOptions,
     inlineMaxChars: DEFAULT_INLINE_PARSE_MAX_CHARS,
   });
   let report: CheckReport;
   let advisoryCount: number;
   try {
-    const local = await openAdvisories(advisories, io, env);
+    const local = await openAdvisories(advisories, io, config.osvCatalogDir);
     const sbomFiles = collectSboms(sboms, io.cwd);
     const files = [...collectManifests(positionals, io.cwd), ...sbomFiles.map((f) => f.file)];
     const roots = positionals.map((target) => realpathSync(path.resolve(io.cwd, target)));
@@ -173,9 +172,9 @@ async function parseWith(
   return files.map((file, i) => ({ path: file.path, parsed: results[i]! }));
 }
 
-function loadParsingConfig(env: NodeJS.ProcessEnv): ParsingConfig {
+function loadCheckConfig(env: NodeJS.ProcessEnv): LocalCheckConfig {
   try {
-    return loadConfig(ParsingConfig, env);
+    return loadConfig(LocalCheckConfig, env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.problems.join('\n'));
     throw error;
@@ -226,9 +225,9 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
 async function openAdvisories(
   sources: readonly string[],
   io: CommandIo,
-  env: NodeJS.ProcessEnv,
+  catalogDir: string,
 ): Promise<LocalOsvAdvisories> {
-  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(osvCacheDir(env)) });
+  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(catalogDir) });
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);
@@ -247,17 +246,6 @@ async function openAdvisories(
     }
   }
   return local;
-}
-
-/**
- * Where zip catalogs are kept between runs: REPOGUARD_CACHE_DIR, else the XDG cache directory.
- * Only a speed-up: each is checked against the zip's bytes before use.
- */
-function osvCacheDir(env: NodeJS.ProcessEnv): string {
-  const base =
-    env['REPOGUARD_CACHE_DIR'] ||
-    path.join(env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'repoguard');
-  return path.join(base, 'osv-catalogs');
 }
 
 function collectManifests(targets: readonly string[], cwd: string): ManifestFile[] {

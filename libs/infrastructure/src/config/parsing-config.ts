@@ -58,6 +58,3 @@ export function WithParsingConfig<TBase extends Constructor>(Base: TBase) {
   }
   return ParsingVariables;
 }
-
-/** The PARSE_* variables alone (the CLI, which needs nothing else from the environment). */
-export class ParsingConfig extends WithParsingConfig(class {}) {}

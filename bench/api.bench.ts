@@ -1,7 +1,15 @@
 // npm run bench:api — latency of GET /repos/{id}/findings under load: the API in its own process on
 // PostgreSQL and Redis, one repository with 20,000 findings, 50 connections (autocannon).
+//   BENCH_BASELINE_REF=<ref>   before/after in one run: the API of <ref> (default: where this branch
+//                              left main; `none` to skip) and of this tree, on the same data, alternately
+//   BENCH_ROUNDS=2             alternating rounds of BENCH_DURATION_S (10) seconds per side
+//   BENCH_CPU_PROF_DIR=<dir>   a V8 CPU profile of each API process
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { availableParallelism, loadavg } from 'node:os';
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
@@ -27,6 +35,7 @@ const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const WARMUP_S = 2;
 const CONNECTIONS = 50;
 const TARGET_P99_MS = 50;
+const ROOT = path.resolve(__dirname, '..');
 
 /** Deterministic, so every run benchmarks the same data (mulberry32). */
 function random(seed: number): () => number {
@@ -321,27 +330,75 @@ async function drain(orm: MikroORM): Promise<void> {
   }
 }
 
-function print(result: autocannon.Result): void {
+interface Side {
+  readonly label: string;
+  readonly app: ApiProcess;
+}
+
+interface Round {
+  readonly side: string;
+  readonly result: autocannon.Result;
+}
+
+function line(result: autocannon.Result): string {
   const { latency } = result;
   const verdict = latency.p99 < TARGET_P99_MS ? 'meets' : 'MISSES';
-  console.log(
-    `  ${result.title}: p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, ` +
-      `${result.requests.average.toFixed(0)} req/s, ${result.non2xx} non-2xx, ` +
-      `${result.errors} errors over ${result.duration.toFixed(0)} s ` +
-      `(${verdict} target p99 < ${TARGET_P99_MS} ms)`,
+  return (
+    `p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, ` +
+    `${result.requests.average.toFixed(0)} req/s, ${result.non2xx} non-2xx, ` +
+    `${result.errors} errors over ${result.duration.toFixed(0)} s ` +
+    `(${verdict} target p99 < ${TARGET_P99_MS} ms)`
   );
+}
+
+function print(side: string, result: autocannon.Result): void {
+  console.log(`  ${side.padEnd(28)} ${result.title}: ${line(result)}`);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The commit this branch started from: what "today" means for a before/after comparison. */
+function defaultBaselineRef(): string | null {
+  try {
+    return execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: ROOT, stdio: 'pipe' })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A checkout of `ref` next to this one, sharing its node_modules, for the baseline API to run from.
+ * Removed again by the returned function.
+ */
+function baselineCheckout(ref: string): { root: string; commit: string; remove(): void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repoguard-api-baseline-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: ROOT, stdio: 'pipe' }).toString().trim();
+  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
+  git('worktree', 'add', '--detach', root, commit);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  return { root, commit, remove: () => git('worktree', 'remove', '--force', root) };
 }
 
 async function main(): Promise<void> {
   const databaseUrl =
     process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench_api';
+  // BENCH_BASELINE_REF=none benchmarks this tree alone.
+  const baselineRef = process.env['BENCH_BASELINE_REF'] ?? defaultBaselineRef();
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
   await prepareDatabase(databaseUrl);
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
-  let app: ApiProcess | undefined;
+  const sides: Side[] = [];
+  let baseline: ReturnType<typeof baselineCheckout> | undefined;
   try {
     const seeded = await seed(orm);
-    // The API in its own process, as production runs it (the load generator is a worker thread here).
-    app = await startApiProcess({
+    const env = {
       // 'test' only quietens Nest's start-up log lines; the request path is the same.
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
@@ -355,51 +412,109 @@ async function main(): Promise<void> {
       API_HOST: '127.0.0.1',
       API_PORT: '0',
       LOG_LEVEL: 'info',
-    });
-    const base = `${app.url}/api/v1/repos/${seeded.repoId}/findings`;
-
-    // status=all: the list shows open findings by default, and the probe checks every seeded one is there.
-    const probe = await fetch(`${base}?per_page=50&status=all`, {
-      headers: { authorization: `Bearer ${seeded.token}` },
-    });
-    const page = (await probe.json()) as { items?: unknown[]; total?: number };
-    if (probe.status !== 200 || page.items?.length !== 50 || page.total !== FINDINGS) {
-      throw new Error(`probe answered ${probe.status}: ${JSON.stringify(page).slice(0, 300)}`);
+    };
+    const profileDir = process.env['BENCH_CPU_PROF_DIR'];
+    // A V8 CPU profile of each API process, written when it exits.
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+    // Each API in its own process, as production runs it (the load generator is a worker thread
+    // here). The baseline runs on this tree's schema: a migration of this branch must leave it working.
+    if (baselineRef && baselineRef !== 'none') {
+      baseline = baselineCheckout(baselineRef);
+      sides.push({
+        label: `before (${baseline.commit.slice(0, 12)})`,
+        app: await startApiProcess(env, { root: baseline.root, nodeArgs }),
+      });
     }
+    sides.push({ label: 'after (this tree)', app: await startApiProcess(env, { nodeArgs }) });
+
+    for (const { label, app } of sides) {
+      const base = `${app.url}/api/v1/repos/${seeded.repoId}/findings`;
+      // status=all: the list shows open findings by default, and the probe checks every seeded one is there.
+      const probe = await fetch(`${base}?per_page=50&status=all`, {
+        headers: { authorization: `Bearer ${seeded.token}` },
+      });
+      const page = (await probe.json()) as { items?: unknown[]; total?: number };
+      if (probe.status !== 200 || page.items?.length !== 50 || page.total !== FINDINGS) {
+        throw new Error(`${label} probe answered ${probe.status}: ${JSON.stringify(page).slice(0, 300)}`);
+      }
+    }
+    const findings = (side: Side) => `${side.app.url}/api/v1/repos/${seeded.repoId}/findings`;
 
     console.log(
       `RepoGuard API benchmark on ${process.version}, ${availableParallelism()} CPUs ` +
         `(load average ${loadavg()[0]!.toFixed(1)} before the run): GET /repos/{id}/findings, ` +
-        `${FINDINGS} findings (${seeded.openHigh} open HIGH or CRITICAL), ${CONNECTIONS} connections`,
+        `${FINDINGS} findings (${seeded.openHigh} open HIGH or CRITICAL), ${CONNECTIONS} connections` +
+        (sides.length > 1 ? `, ${sides.map((s) => s.label).join(' and ')} alternately` : ''),
     );
-    // Unreported: lets the JIT compile the request path and the pool open its connections.
-    await load(`${base}?per_page=50`, seeded.token, 'warm-up', WARMUP_S);
-    await drain(orm);
-    print(await load(`${base}?per_page=50`, seeded.token, 'per_page=50', DURATION_S));
-    await drain(orm);
-    print(
-      await load(
-        `${base}?severity=high&status=open&per_page=50`,
-        seeded.token,
-        'severity=high&status=open&per_page=50',
-        Math.max(1, Math.ceil(DURATION_S / 2)),
-      ),
-    );
-    await drain(orm);
+    for (const side of sides) {
+      // Unreported: lets the JIT compile the request path and the pool open its connections.
+      await load(`${findings(side)}?per_page=50`, seeded.token, 'warm-up', WARMUP_S);
+      await drain(orm);
+    }
+    const results: Round[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const side of sides) {
+        const result = await load(`${findings(side)}?per_page=50`, seeded.token, 'per_page=50', DURATION_S);
+        print(side.label, result);
+        results.push({ side: side.label, result });
+        await drain(orm);
+      }
+    }
+    for (const side of sides) {
+      print(
+        side.label,
+        await load(
+          `${findings(side)}?severity=high&status=open&per_page=50`,
+          seeded.token,
+          'severity=high&status=open&per_page=50',
+          Math.max(1, Math.ceil(DURATION_S / 2)),
+        ),
+      );
+      await drain(orm);
+    }
     // One client at a time: the latency of a request that does not queue behind 49 others, i.e.
     // what the route itself costs; the 50-client runs above measure throughput on this machine.
-    print(
-      await load(
-        `${base}?per_page=50`,
-        seeded.token,
-        'per_page=50, 1 connection',
-        Math.max(1, Math.ceil(DURATION_S / 2)),
-        1,
-      ),
-    );
-    await drain(orm);
+    for (const side of sides) {
+      print(
+        side.label,
+        await load(
+          `${findings(side)}?per_page=50`,
+          seeded.token,
+          'per_page=50, 1 connection',
+          Math.max(1, Math.ceil(DURATION_S / 2)),
+          1,
+        ),
+      );
+      await drain(orm);
+    }
+    if (sides.length > 1) {
+      console.log(
+        `  per_page=50, ${CONNECTIONS} connections, median of ${rounds} rounds of ${DURATION_S} s:`,
+      );
+      const summary = sides.map((side) => {
+        const own = results.filter((r) => r.side === side.label).map((r) => r.result);
+        return {
+          label: side.label,
+          rps: median(own.map((r) => r.requests.average)),
+          p50: median(own.map((r) => r.latency.p50)),
+          p99: median(own.map((r) => r.latency.p99)),
+        };
+      });
+      for (const s of summary) {
+        console.log(
+          `    ${s.label.padEnd(28)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${String(s.p50).padStart(4)} ms  p99 ${String(s.p99).padStart(4)} ms`,
+        );
+      }
+      const [before, after] = summary;
+      console.log(
+        `    throughput after/before ${(after!.rps / before!.rps).toFixed(2)}×, ` +
+          `p99 before/after ${(before!.p99 / after!.p99).toFixed(2)}× ` +
+          `(load average ${loadavg()[0]!.toFixed(1)} after the run)`,
+      );
+    }
   } finally {
-    await app?.close();
+    for (const { app } of sides) await app.close();
+    baseline?.remove();
     await orm.close(true);
   }
 }

@@ -2,7 +2,7 @@
 // environment. Tests reach it over HTTP and read its JSON log lines from stdout.
 import { createServer } from 'node:net';
 import { registerApiOrigin } from './api-contract/response-recorder';
-import { startApp, type RunningProcess } from './processes';
+import { startApp, type RunningProcess, type StartAppOptions } from './processes';
 import type { LogCapture } from './log-capture';
 
 export interface ApiProcess {
@@ -14,7 +14,7 @@ export interface ApiProcess {
   close(): Promise<void>;
 }
 
-export interface ApiProcessOptions {
+export interface ApiProcessOptions extends StartAppOptions {
   /** Receives every JSON line the API writes (its logs). */
   readonly logs?: LogCapture;
 }
@@ -76,7 +76,11 @@ export async function startApiProcess(
 ): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const app = startApp('apps/api/src/main.ts', { ...env, API_HOST: '127.0.0.1', API_PORT: String(port) });
+  const app = startApp(
+    'apps/api/src/main.ts',
+    { ...env, API_HOST: '127.0.0.1', API_PORT: String(port) },
+    options,
+  );
   if (options.logs) {
     let partial = '';
     app.child.stdout?.on('data', (chunk: Buffer) => {

@@ -16,10 +16,22 @@ export interface RunningProcess {
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface StartAppOptions {
+  /** Another checkout to run the app from (a benchmark's baseline commit); this one by default. */
+  readonly root?: string;
+  /** Flags for node itself that NODE_OPTIONS refuses (--cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+}
+
 /** Starts one of the apps from its TypeScript source, as `npm run up` does from dist. */
-export function startApp(entry: string, env: Record<string, string | undefined>): RunningProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, entry)], {
-    cwd: REPO_ROOT,
+export function startApp(
+  entry: string,
+  env: Record<string, string | undefined>,
+  { root = REPO_ROOT, nodeArgs = [] }: StartAppOptions = {},
+): RunningProcess {
+  const args = [...nodeArgs, '-r', '@swc-node/register', path.join(root, entry)];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
     // Tests wait for the apps' lifecycle lines (`polling`, `listening`), which are info lines.
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', ...SWC_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

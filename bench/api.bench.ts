@@ -290,8 +290,9 @@ async function seed(orm: MikroORM): Promise<{ token: string; repoId: string; ope
     });
   }
   await insertChunked(em, 'findings', findingRows);
-  // As autovacuum would by the time a real table reached this size: the planner needs statistics.
-  await em.getConnection().execute('analyze');
+  // As autovacuum would by the time a real table reached this size (it vacuums after inserts too):
+  // the planner needs statistics, and an index-only scan a visibility map.
+  await em.getConnection().execute('vacuum analyze');
   return { token, repoId: repo.id, openHigh };
 }
 
@@ -338,6 +339,56 @@ interface Side {
 interface Round {
   readonly side: string;
   readonly result: autocannon.Result;
+  readonly cpu: CpuPerRequest;
+}
+
+/** CPU time (user + system) per answered request: what a machine shared with others cannot blur. */
+interface CpuPerRequest {
+  readonly apiMs: number;
+  readonly databaseMs: number;
+}
+
+const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux
+
+/** A process's CPU time so far in ms, from /proc (0 once it has gone). */
+function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving the bench database (the server runs on this machine). */
+async function databaseCpuMs(orm: MikroORM): Promise<Map<number, number>> {
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ pid: number }[]>(
+      `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+    );
+  return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
+}
+
+/** Runs `work` and returns the CPU the API process and the database spent on it, per request. */
+async function measured(
+  orm: MikroORM,
+  app: ApiProcess,
+  work: () => Promise<autocannon.Result>,
+): Promise<{ result: autocannon.Result; cpu: CpuPerRequest }> {
+  const pid = app.process.child.pid!;
+  const apiBefore = cpuMs(pid);
+  const dbBefore = await databaseCpuMs(orm);
+  const result = await work();
+  await drain(orm);
+  const apiMs = cpuMs(pid) - apiBefore;
+  // A backend that appeared during the run counts from zero; one that ended is lost (rare: the pool keeps them).
+  let databaseMs = 0;
+  for (const [backend, after] of await databaseCpuMs(orm)) databaseMs += after - (dbBefore.get(backend) ?? 0);
+  const requests = Math.max(1, result.requests.total);
+  return { result, cpu: { apiMs: apiMs / requests, databaseMs: databaseMs / requests } };
 }
 
 function line(result: autocannon.Result): string {
@@ -351,8 +402,11 @@ function line(result: autocannon.Result): string {
   );
 }
 
-function print(side: string, result: autocannon.Result): void {
-  console.log(`  ${side.padEnd(28)} ${result.title}: ${line(result)}`);
+function print(side: string, result: autocannon.Result, cpu?: CpuPerRequest): void {
+  const spent = cpu
+    ? `; CPU per request: API ${cpu.apiMs.toFixed(2)} ms, PostgreSQL ${cpu.databaseMs.toFixed(2)} ms`
+    : '';
+  console.log(`  ${side.padEnd(28)} ${result.title}: ${line(result)}${spent}`);
 }
 
 function median(values: readonly number[]): number {
@@ -454,10 +508,11 @@ async function main(): Promise<void> {
     const results: Round[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const side of sides) {
-        const result = await load(`${findings(side)}?per_page=50`, seeded.token, 'per_page=50', DURATION_S);
-        print(side.label, result);
-        results.push({ side: side.label, result });
-        await drain(orm);
+        const { result, cpu } = await measured(orm, side.app, () =>
+          load(`${findings(side)}?per_page=50`, seeded.token, 'per_page=50', DURATION_S),
+        );
+        print(side.label, result, cpu);
+        results.push({ side: side.label, result, cpu });
       }
     }
     for (const side of sides) {
@@ -492,23 +547,29 @@ async function main(): Promise<void> {
         `  per_page=50, ${CONNECTIONS} connections, median of ${rounds} rounds of ${DURATION_S} s:`,
       );
       const summary = sides.map((side) => {
-        const own = results.filter((r) => r.side === side.label).map((r) => r.result);
+        const rounds = results.filter((r) => r.side === side.label);
+        const own = rounds.map((r) => r.result);
         return {
           label: side.label,
           rps: median(own.map((r) => r.requests.average)),
           p50: median(own.map((r) => r.latency.p50)),
           p99: median(own.map((r) => r.latency.p99)),
+          apiMs: median(rounds.map((r) => r.cpu.apiMs)),
+          databaseMs: median(rounds.map((r) => r.cpu.databaseMs)),
         };
       });
       for (const s of summary) {
         console.log(
-          `    ${s.label.padEnd(28)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${String(s.p50).padStart(4)} ms  p99 ${String(s.p99).padStart(4)} ms`,
+          `    ${s.label.padEnd(28)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${String(s.p50).padStart(4)} ms  ` +
+            `p99 ${String(s.p99).padStart(4)} ms  CPU/request: API ${s.apiMs.toFixed(2)} ms, ` +
+            `PostgreSQL ${s.databaseMs.toFixed(2)} ms`,
         );
       }
       const [before, after] = summary;
       console.log(
         `    throughput after/before ${(after!.rps / before!.rps).toFixed(2)}×, ` +
-          `p99 before/after ${(before!.p99 / after!.p99).toFixed(2)}× ` +
+          `p99 before/after ${(before!.p99 / after!.p99).toFixed(2)}×, ` +
+          `CPU per request before/after ${((before!.apiMs + before!.databaseMs) / (after!.apiMs + after!.databaseMs)).toFixed(2)}× ` +
           `(load average ${loadavg()[0]!.toFixed(1)} after the run)`,
       );
     }

@@ -19,8 +19,14 @@ export const SEVERITY_RANK_SQL = `case "severity" when 'CRITICAL' then 4 when 'H
   name: 'findings_identity_unique',
   properties: ['repoId', 'ecosystem', 'packageName', 'version', 'manifestPath', 'vulnerabilityId'],
 })
-// org_id last: the tenant filter's condition, so counting a repo's findings reads only this index.
-@Index({ properties: ['repoId', 'status', 'severity', 'orgId'] })
+// org_id last: the tenant filter's condition; with triage_expires_at (an expired ignore counts as
+// open) and ecosystem, counting a repo's findings for the list reads only this index.
+@Index({
+  name: 'findings_repo_id_status_severity_org_id_index',
+  expression:
+    'create index "findings_repo_id_status_severity_org_id_index" on "findings" ' +
+    '("repo_id", "status", "severity", "org_id") include ("triage_expires_at", "ecosystem")',
+})
 @Index({ properties: ['repoId', 'firstSeen', 'id'] })
 // The findings list's default order (most severe, then newest), with a status filter or without.
 @Index({ properties: ['repoId', 'status', 'severityRank', 'firstSeen', 'id'] })

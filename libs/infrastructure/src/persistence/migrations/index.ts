@@ -40,6 +40,7 @@ import { Migration20261212020000 } from './Migration20261212020000';
 import { Migration20261212030000 } from './Migration20261212030000';
 import { Migration20261212040000 } from './Migration20261212040000';
 import { Migration20261212050000 } from './Migration20261212050000';
+import { Migration20261213010000 } from './Migration20261213010000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -84,4 +85,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261212030000', class: Migration20261212030000 },
   { name: 'Migration20261212040000', class: Migration20261212040000 },
   { name: 'Migration20261212050000', class: Migration20261212050000 },
+  { name: 'Migration20261213010000', class: Migration20261213010000 },
 ];

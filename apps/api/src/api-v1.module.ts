@@ -16,6 +16,7 @@ import {
   repositoryDirectoryProvider,
 } from './composition/repository-directory.provider';
 import { BearerStrategy } from './auth/bearer.strategy';
+import { CredentialCache } from './auth/credential-cache';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { FindingsController } from './findings/findings.controller';
 import { VexImportController } from './findings/vex-import.controller';
@@ -102,6 +103,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     ...applicationProviders,
     ...notificationProviders,
     credentialLookupProvider,
+    CredentialCache,
     TokenAuthenticator,
     BearerStrategy,
     RateLimiters,

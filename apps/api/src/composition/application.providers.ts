@@ -103,6 +103,7 @@ import { GITHUB_APP_DIRECTORY } from './github-app-directory.provider';
 import { GITHUB_USER_AUTHORIZATION } from './github-user-authorization.provider';
 import { GIT_LOGIN_DIRECTORY, REPOSITORY_DIRECTORY } from './repository-directory.provider';
 import { SECRET_BOX } from './secret-box.provider';
+import { CredentialCache } from '../auth/credential-cache';
 import { ApiSbomDescriber } from '../sbom/api-sbom-describer';
 
 /**
@@ -141,6 +142,42 @@ function useCase<A extends unknown[]>(
   return { provide: type, inject, useFactory: (...ports: A) => new type(...ports) };
 }
 
+interface UseCase {
+  execute(command: never): Promise<unknown>;
+}
+
+/**
+ * A use case that changes who a token is (revokes it, changes a membership or role, deletes an org
+ * or changes its limit): once it returned, its transaction committed, and every API instance forgets
+ * the tokens it checked (CredentialCache) before the caller hears back.
+ */
+function forgettingCheckedTokens<T extends UseCase>(useCase: T, cache: CredentialCache): T {
+  const execute = useCase.execute.bind(useCase);
+  // A failed use case changed nothing, but forgetting then is harmless.
+  useCase.execute = async (command: never) => {
+    try {
+      return await execute(command);
+    } finally {
+      await cache.changed();
+    }
+  };
+  return useCase;
+}
+
+function changingCredentials<A extends unknown[]>(
+  type: new (...ports: A) => UseCase,
+  ...inject: { [K in keyof A]: symbol }
+): Provider {
+  return {
+    provide: type,
+    inject: [...inject, CredentialCache],
+    useFactory: (...args: [...A, CredentialCache]) => {
+      const cache = args[args.length - 1] as CredentialCache;
+      return forgettingCheckedTokens(new type(...(args.slice(0, -1) as A)), cache);
+    },
+  };
+}
+
 /** The API's composition root for use cases: each one built over the adapters of its ports. */
 export const applicationProviders: Provider[] = [
   {
@@ -154,10 +191,10 @@ export const applicationProviders: Provider[] = [
   { provide: SSH_KEY_GENERATOR, useValue: new Ssh2KeyGenerator() },
   useCase(CreateApiKey, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListApiKeys, UNIT_OF_WORK),
-  useCase(RevokeApiKey, UNIT_OF_WORK, CLOCK),
+  changingCredentials(RevokeApiKey, UNIT_OF_WORK, CLOCK),
   useCase(CreatePersonalToken, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListPersonalTokens, UNIT_OF_WORK),
-  useCase(RevokePersonalToken, UNIT_OF_WORK, CLOCK),
+  changingCredentials(RevokePersonalToken, UNIT_OF_WORK, CLOCK),
   useCase(ConnectRepository, UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY),
   useCase(DisconnectRepository, UNIT_OF_WORK, SCAN_CANCELLER),
   useCase(GetRepository, UNIT_OF_WORK),
@@ -185,15 +222,18 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListPolicies, UNIT_OF_WORK),
   useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
-  useCase(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
+  changingCredentials(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
   useCase(ListMyOrganizations, UNIT_OF_WORK),
   {
     provide: UpdateOrganization,
-    inject: [UNIT_OF_WORK, API_CONFIG],
-    useFactory: (uow: UnitOfWork, config: ApiConfig) =>
-      new UpdateOrganization(uow, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+    inject: [UNIT_OF_WORK, API_CONFIG, CredentialCache],
+    useFactory: (uow: UnitOfWork, config: ApiConfig, cache: CredentialCache) =>
+      forgettingCheckedTokens(
+        new UpdateOrganization(uow, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+        cache,
+      ),
   },
-  useCase(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_CANCELLER),
+  changingCredentials(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_CANCELLER),
   useCase(ListMembers, UNIT_OF_WORK),
   {
     provide: InviteMember,
@@ -201,12 +241,12 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock, config: ApiConfig) =>
       new InviteMember(uow, tokens, clock, { ttlHours: config.INVITATION_TTL_HOURS }),
   },
-  useCase(AcceptInvitation, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
+  changingCredentials(AcceptInvitation, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListInvitations, UNIT_OF_WORK, CLOCK),
   useCase(RevokeInvitation, UNIT_OF_WORK, CLOCK),
   useCase(GetCurrentIdentity, UNIT_OF_WORK),
-  useCase(ChangeMemberRole, UNIT_OF_WORK),
-  useCase(RemoveMember, UNIT_OF_WORK),
+  changingCredentials(ChangeMemberRole, UNIT_OF_WORK),
+  changingCredentials(RemoveMember, UNIT_OF_WORK),
   useCase(ListAuditLog, UNIT_OF_WORK),
   useCase(GetSnapshot, UNIT_OF_WORK),
   {

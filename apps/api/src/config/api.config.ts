@@ -59,6 +59,17 @@ export class ApiConfig extends SharedConfig {
   @Min(1, { message: 'must be at least 1' })
   RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /**
+   * How long an instance reuses a checked bearer token without asking the database. Revocations and
+   * membership changes reach every instance at once over Redis; this bounds a missed message. 0, or
+   * no Redis (or Redis down): every request looks its token up.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be at least 0' })
+  @Max(300, { message: 'must be at most 300' })
+  AUTH_CACHE_TTL_SECONDS: number = 30;
+
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of hours' })
   @Min(1, { message: 'must be at least 1' })

@@ -331,9 +331,13 @@ async function drain(orm: MikroORM): Promise<void> {
   }
 }
 
+/** One API under test, with the database it runs on and the data seeded there. */
 interface Side {
   readonly label: string;
   readonly app: ApiProcess;
+  readonly orm: MikroORM;
+  readonly token: string;
+  readonly repoId: string;
 }
 
 interface Round {
@@ -440,6 +444,33 @@ function baselineCheckout(ref: string): { root: string; commit: string; remove()
   return { root, commit, remove: () => git('worktree', 'remove', '--force', root) };
 }
 
+/**
+ * The baseline's own database, migrated by the baseline's own code: an index this branch adds
+ * must not speed up "before" too. Dropped first, so no migration of another run is left in it.
+ */
+async function baselineDatabase(orm: MikroORM, databaseUrl: string, root: string): Promise<string> {
+  const url = new URL(databaseUrl);
+  const name = `${url.pathname.slice(1)}_baseline`;
+  url.pathname = `/${name}`;
+  await orm.em.getConnection().execute(`drop database if exists "${name}" with (force)`);
+  execFileSync(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      '-e',
+      `require('./libs/infrastructure/src/persistence/database-bootstrap').prepareDatabase(${JSON.stringify(url.toString())})` +
+        '.then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, SWC_NODE_IGNORE_DYNAMIC: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return url.toString();
+}
+
 async function main(): Promise<void> {
   const databaseUrl =
     process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/repoguard_bench_api';
@@ -448,14 +479,13 @@ async function main(): Promise<void> {
   const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
   await prepareDatabase(databaseUrl);
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
+  const orms: MikroORM[] = [orm];
   const sides: Side[] = [];
   let baseline: ReturnType<typeof baselineCheckout> | undefined;
   try {
-    const seeded = await seed(orm);
     const env = {
       // 'test' only quietens Nest's start-up log lines; the request path is the same.
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
       // The findings route never talks to Temporal, and the API connects to it lazily.
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
@@ -471,28 +501,40 @@ async function main(): Promise<void> {
     // A V8 CPU profile of each API process, written when it exits.
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
     // Each API in its own process, as production runs it (the load generator is a worker thread
-    // here). The baseline runs on this tree's schema: a migration of this branch must leave it working.
+    // here), on a database of its own migrated by its own code, seeded with the same data.
     if (baselineRef && baselineRef !== 'none') {
       baseline = baselineCheckout(baselineRef);
+      const url = await baselineDatabase(orm, databaseUrl, baseline.root);
+      const baselineOrm = await MikroORM.init(createMikroOrmConfig({ databaseUrl: url, poolMax: 2 }));
+      orms.push(baselineOrm);
+      const seeded = await seed(baselineOrm);
       sides.push({
         label: `before (${baseline.commit.slice(0, 12)})`,
-        app: await startApiProcess(env, { root: baseline.root, nodeArgs }),
+        app: await startApiProcess({ ...env, DATABASE_URL: url }, { root: baseline.root, nodeArgs }),
+        orm: baselineOrm,
+        ...seeded,
       });
     }
-    sides.push({ label: 'after (this tree)', app: await startApiProcess(env, { nodeArgs }) });
+    const seeded = await seed(orm);
+    sides.push({
+      label: 'after (this tree)',
+      app: await startApiProcess({ ...env, DATABASE_URL: databaseUrl }, { nodeArgs }),
+      orm,
+      ...seeded,
+    });
 
-    for (const { label, app } of sides) {
-      const base = `${app.url}/api/v1/repos/${seeded.repoId}/findings`;
+    for (const { label, app, token, repoId } of sides) {
+      const base = `${app.url}/api/v1/repos/${repoId}/findings`;
       // status=all: the list shows open findings by default, and the probe checks every seeded one is there.
       const probe = await fetch(`${base}?per_page=50&status=all`, {
-        headers: { authorization: `Bearer ${seeded.token}` },
+        headers: { authorization: `Bearer ${token}` },
       });
       const page = (await probe.json()) as { items?: unknown[]; total?: number };
       if (probe.status !== 200 || page.items?.length !== 50 || page.total !== FINDINGS) {
         throw new Error(`${label} probe answered ${probe.status}: ${JSON.stringify(page).slice(0, 300)}`);
       }
     }
-    const findings = (side: Side) => `${side.app.url}/api/v1/repos/${seeded.repoId}/findings`;
+    const findings = (side: Side) => `${side.app.url}/api/v1/repos/${side.repoId}/findings`;
 
     console.log(
       `RepoGuard API benchmark on ${process.version}, ${availableParallelism()} CPUs ` +
@@ -502,14 +544,14 @@ async function main(): Promise<void> {
     );
     for (const side of sides) {
       // Unreported: lets the JIT compile the request path and the pool open its connections.
-      await load(`${findings(side)}?per_page=50`, seeded.token, 'warm-up', WARMUP_S);
-      await drain(orm);
+      await load(`${findings(side)}?per_page=50`, side.token, 'warm-up', WARMUP_S);
+      await drain(side.orm);
     }
     const results: Round[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const side of sides) {
-        const { result, cpu } = await measured(orm, side.app, () =>
-          load(`${findings(side)}?per_page=50`, seeded.token, 'per_page=50', DURATION_S),
+        const { result, cpu } = await measured(side.orm, side.app, () =>
+          load(`${findings(side)}?per_page=50`, side.token, 'per_page=50', DURATION_S),
         );
         print(side.label, result, cpu);
         results.push({ side: side.label, result, cpu });
@@ -520,12 +562,12 @@ async function main(): Promise<void> {
         side.label,
         await load(
           `${findings(side)}?severity=high&status=open&per_page=50`,
-          seeded.token,
+          side.token,
           'severity=high&status=open&per_page=50',
           Math.max(1, Math.ceil(DURATION_S / 2)),
         ),
       );
-      await drain(orm);
+      await drain(side.orm);
     }
     // One client at a time: the latency of a request that does not queue behind 49 others, i.e.
     // what the route itself costs; the 50-client runs above measure throughput on this machine.
@@ -534,13 +576,13 @@ async function main(): Promise<void> {
         side.label,
         await load(
           `${findings(side)}?per_page=50`,
-          seeded.token,
+          side.token,
           'per_page=50, 1 connection',
           Math.max(1, Math.ceil(DURATION_S / 2)),
           1,
         ),
       );
-      await drain(orm);
+      await drain(side.orm);
     }
     if (sides.length > 1) {
       console.log(
@@ -576,7 +618,7 @@ async function main(): Promise<void> {
   } finally {
     for (const { app } of sides) await app.close();
     baseline?.remove();
-    await orm.close(true);
+    for (const each of orms) await each.close(true);
   }
 }
 

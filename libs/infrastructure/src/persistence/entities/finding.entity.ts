@@ -19,13 +19,12 @@ export const SEVERITY_RANK_SQL = `case "severity" when 'CRITICAL' then 4 when 'H
   name: 'findings_identity_unique',
   properties: ['repoId', 'ecosystem', 'packageName', 'version', 'manifestPath', 'vulnerabilityId'],
 })
-// org_id last: the tenant filter's condition; with triage_expires_at (an expired ignore counts as
-// open) and ecosystem, counting a repo's findings for the list reads only this index.
+// org_id: the tenant filter's condition; with triage_expires_at (an expired ignore counts as open)
+// and ecosystem, counting a repo's findings for the list reads only this index. Key columns, not
+// INCLUDE: only then does PostgreSQL deduplicate it (22 pages against 197 for 20,000 findings).
 @Index({
   name: 'findings_repo_id_status_severity_org_id_index',
-  expression:
-    'create index "findings_repo_id_status_severity_org_id_index" on "findings" ' +
-    '("repo_id", "status", "severity", "org_id") include ("triage_expires_at", "ecosystem")',
+  properties: ['repoId', 'status', 'severity', 'orgId', 'triageExpiresAt', 'ecosystem'],
 })
 @Index({ properties: ['repoId', 'firstSeen', 'id'] })
 // The findings list's default order (most severe, then newest), with a status filter or without.

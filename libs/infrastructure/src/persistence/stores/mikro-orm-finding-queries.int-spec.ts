@@ -101,3 +101,66 @@ describe('advisory diagnostics on stored findings', () => {
     });
   });
 });
+
+// The exact total rides on the page's own statement; a page with no row to carry it asks alone.
+describe('the total of a finding page', () => {
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 2 }),
+    );
+  });
+  afterAll(async () => orm?.close(true));
+
+  it('is exact on every page, past the last one, with a filter, and for no findings at all', async () => {
+    const em = orm.em.fork();
+    const org = em.create(OrganizationEntity, { name: 'total', slug: `total-${randomUUID().slice(0, 12)}` });
+    const repo = em.create(RepositoryEntity, {
+      orgId: org.id,
+      owner: 'total',
+      name: randomUUID(),
+      defaultBranch: 'main',
+    });
+    const empty = em.create(RepositoryEntity, {
+      orgId: org.id,
+      owner: 'total',
+      name: randomUUID(),
+      defaultBranch: 'main',
+    });
+    await em.flush();
+    await new MikroOrmFindingRepository(orm.em).sync({
+      orgId: org.id,
+      repoId: repo.id,
+      snapshotId: randomUUID(),
+      now: new Date(),
+      findings: Array.from({ length: 7 }, (_, i) => ({
+        ecosystem: 'npm' as const,
+        packageName: `pkg-${i}`,
+        version: '1.0.0',
+        manifestPath: 'package-lock.json',
+        vulnerabilityId: `GHSA-total-${i}`,
+        aliases: [],
+        severity: i < 3 ? ('HIGH' as const) : ('LOW' as const),
+        cvssScore: null,
+        fixedVersions: [],
+      })),
+    });
+    const page = (repoId: string, offset: number, severities?: ('HIGH' | 'LOW')[]) =>
+      new MikroOrmFindingQueries(orm.em.fork()).page(
+        { repoId, ...(severities ? { severities } : {}) },
+        { limit: 3, offset },
+      );
+    const seen = async (repoId: string, offset: number, severities?: ('HIGH' | 'LOW')[]) => {
+      const { items, total } = await page(repoId, offset, severities);
+      return [items.length, total];
+    };
+
+    expect(await seen(repo.id, 0)).toEqual([3, 7]);
+    expect(await seen(repo.id, 6)).toEqual([1, 7]);
+    expect(await seen(repo.id, 9)).toEqual([0, 7]);
+    expect(await seen(repo.id, 0, ['HIGH'])).toEqual([3, 3]);
+    expect(await seen(repo.id, 3, ['HIGH'])).toEqual([0, 3]);
+    expect(await seen(empty.id, 0)).toEqual([0, 0]);
+  });
+});

@@ -4,6 +4,8 @@
 //                              left main; `none` to skip) and of this tree, on the same data, alternately
 //   BENCH_ROUNDS=2             alternating rounds of BENCH_DURATION_S (10) seconds per side
 //   BENCH_CPU_PROF_DIR=<dir>   a V8 CPU profile of each API process
+// This tree's API runs with its default API_PROCESSES (auto) unless the environment sets one; the
+// CPU per request counts every process of an API.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -366,6 +368,28 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** A process's CPU time and that of its descendants (API_PROCESSES forks), in ms. */
+function treeCpuMs(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const queue = [pid]; queue.length > 0;) {
+    const next = queue.pop()!;
+    total += cpuMs(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
+
 /** The PostgreSQL backends serving the bench database (the server runs on this machine). */
 async function databaseCpuMs(orm: MikroORM): Promise<Map<number, number>> {
   const rows = await orm.em
@@ -383,11 +407,11 @@ async function measured(
   work: () => Promise<autocannon.Result>,
 ): Promise<{ result: autocannon.Result; cpu: CpuPerRequest }> {
   const pid = app.process.child.pid!;
-  const apiBefore = cpuMs(pid);
+  const apiBefore = treeCpuMs(pid);
   const dbBefore = await databaseCpuMs(orm);
   const result = await work();
   await drain(orm);
-  const apiMs = cpuMs(pid) - apiBefore;
+  const apiMs = treeCpuMs(pid) - apiBefore;
   // A backend that appeared during the run counts from zero; one that ended is lost (rare: the pool keeps them).
   let databaseMs = 0;
   for (const [backend, after] of await databaseCpuMs(orm)) databaseMs += after - (dbBefore.get(backend) ?? 0);
@@ -496,6 +520,7 @@ async function main(): Promise<void> {
       API_HOST: '127.0.0.1',
       API_PORT: '0',
       LOG_LEVEL: 'info',
+      ...(process.env['API_PROCESSES'] ? { API_PROCESSES: process.env['API_PROCESSES'] } : {}),
     };
     const profileDir = process.env['BENCH_CPU_PROF_DIR'];
     // A V8 CPU profile of each API process, written when it exits.

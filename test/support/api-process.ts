@@ -17,6 +17,8 @@ export interface ApiProcess {
 export interface ApiProcessOptions extends StartAppOptions {
   /** Receives every JSON line the API writes (its logs). */
   readonly logs?: LogCapture;
+  /** How long it may take to answer /health/live (several API_PROCESSES boot side by side). */
+  readonly startTimeoutMs?: number;
 }
 
 /** The API's environment as the test environment provides it, with per-test overrides. */
@@ -29,6 +31,8 @@ export function testApiEnv(overrides: Record<string, string | undefined> = {}): 
     REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     // As the in-process tests had it (NODE_ENV=test): request lines only where a test asks for info.
     LOG_LEVEL: 'warn',
+    // One process per API unless a test asks for more: every test starts its own.
+    API_PROCESSES: '1',
     // The git stand-ins listen on the loopback, which a git URL may not reach unless opened.
     GIT_ALLOWED_HOSTS: '127.0.0.1',
     // Every test process reaches the API from 127.0.0.1 and shares one Redis: per-address limits
@@ -90,7 +94,7 @@ export async function startApiProcess(
     });
   }
   try {
-    await waitUntilLive(app, url, 60_000);
+    await waitUntilLive(app, url, options.startTimeoutMs ?? 60_000);
   } catch (error) {
     // A process that never answered is nobody's to close: it would outlive the test run.
     app.child.kill('SIGKILL');

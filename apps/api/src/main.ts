@@ -1,12 +1,26 @@
 import { tracing } from './tracing';
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { loadConfig } from '@repoguard/infrastructure';
+import { configuredSecrets, createLogger, loadConfig, logLevelOf } from '@repoguard/infrastructure';
+import { superviseApiProcesses } from './api-cluster';
 import { createApiApp } from './app.factory';
-import { ApiConfig } from './config/api.config';
+import { apiProcessCount, ApiConfig } from './config/api.config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(ApiConfig);
+  const processes = apiProcessCount(config, availableParallelism());
+  if (processes > 1 && cluster.isPrimary) {
+    const logger = createLogger({
+      service: 'api',
+      level: logLevelOf(config),
+      pretty: config.NODE_ENV === 'development',
+      secrets: configuredSecrets(config),
+    });
+    superviseApiProcesses(processes, logger);
+    return;
+  }
   const app = await createApiApp(config);
   await app.listen(config.API_PORT, config.API_HOST);
   new Logger('Bootstrap').log(`RepoGuard API listening on ${await app.getUrl()} (docs at /docs)`);

@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from '@repoguard/infrastructure';
+import { loadConfig } from '@repoguard/infrastructure';
 import { ApiConfig } from './api.config';
+import { configProblems, MINIMAL_ENV as BASE } from '../../../../test/support/config-problems';
 
-const BASE = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/x', NODE_ENV: 'production' };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(ApiConfig, { ...BASE, ...env });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems];
-  }
-}
+const problems = (env: Record<string, string>) => configProblems(ApiConfig, env);
 
 describe('address limits, proxies and the metrics token in the configuration', () => {
   it('has limits by default, trusts no proxy and serves no metrics', () => {

@@ -28,6 +28,23 @@ export class ApiConfig extends SharedConfig {
   @Max(65535, { message: 'must be between 0 and 65535' })
   API_PORT: number = 3000;
 
+  /**
+   * API processes sharing API_PORT (Node's cluster): `auto` is one per CPU, at most 4, when
+   * REDIS_URL is set, else 1. Several need Redis: rate limits counted in memory would be per process.
+   */
+  @Matches(/^(?:auto|[1-9]|[1-5]\d|6[0-4])$/, { message: 'must be auto or a whole number from 1 to 64' })
+  @ValidateBy(
+    {
+      name: 'severalProcessesNeedRedis',
+      validator: {
+        validate: (value: unknown, args) =>
+          value === 'auto' || Number(value) <= 1 || (args?.object as ApiConfig).REDIS_URL !== undefined,
+      },
+    },
+    { message: 'needs REDIS_URL above 1: rate limits counted in memory would be per process' },
+  )
+  API_PROCESSES: string = 'auto';
+
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   TEMPORAL_UI_URL: string = 'http://127.0.0.1:8233';
 
@@ -277,6 +294,15 @@ export class ApiConfig extends SharedConfig {
   @IsString()
   @MinLength(1, { message: 'must be a folder path' })
   WEB_DIST_DIR?: string;
+}
+
+/** How many API processes to run: API_PROCESSES, with `auto` resolved against the CPUs there are. */
+export function apiProcessCount(
+  config: Pick<ApiConfig, 'API_PROCESSES' | 'REDIS_URL'>,
+  cpus: number,
+): number {
+  if (config.API_PROCESSES !== 'auto') return Number(config.API_PROCESSES);
+  return config.REDIS_URL === undefined ? 1 : Math.max(1, Math.min(cpus, 4));
 }
 
 /** Whether any of the app's OAuth variables is set: then all of them are required. */

@@ -6,7 +6,6 @@ import {
   VEX_RESPONSES,
   VEX_STATES,
 } from '@repoguard/domain';
-import { PageDto } from '../common/page.dto';
 import { FindingAdvisoryDiagnosticsDto } from './finding-advisory-diagnostic.dto';
 
 export class VulnerabilityReferenceDto {
@@ -84,7 +83,33 @@ export class FindingDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) fixed_at!: string | null;
 }
 
-export class FindingPageDto extends PageDto {
+/** A findings list's page fields: by `page`, or by `cursor` (then no page number and no total). */
+abstract class FindingListPageDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'null on a page asked for by `cursor`',
+  })
+  page!: number | null;
+  @ApiProperty({ type: 'integer', minimum: 1 }) per_page!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    nullable: true,
+    description: 'Findings across every page; null on a page asked for by `cursor`',
+  })
+  total!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Where the next page starts (give it as `cursor`, with the same sort and filters); null on the last page',
+  })
+  next_cursor!: string | null;
+}
+
+export class FindingPageDto extends FindingListPageDto {
   @ApiProperty({ type: [FindingDto] }) items!: FindingDto[];
 }
 
@@ -98,6 +123,6 @@ export class OrgFindingDto extends FindingDto {
   @ApiProperty({ type: FindingRepositoryDto }) repository!: FindingRepositoryDto;
 }
 
-export class OrgFindingPageDto extends PageDto {
+export class OrgFindingPageDto extends FindingListPageDto {
   @ApiProperty({ type: [OrgFindingDto] }) items!: OrgFindingDto[];
 }

@@ -91,6 +91,15 @@ export class FindingListQuery extends PageQuery {
   @IsOptional()
   @IsIn(FINDING_SORTS, { message: `must be one of ${FINDING_SORTS.join(', ')}` })
   sort?: string;
+  @ApiPropertyOptional({
+    description:
+      "The previous page's `next_cursor`, with the same `sort` and filters: the page after it, as fast at " +
+      'the end of the list as at its start (`total` is then null). Not with `page`',
+  })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @Length(1, 2000, { message: 'must be 1 to 2000 characters' })
+  cursor?: string;
 }
 
 export class OrgFindingSearchQuery extends FindingListQuery {

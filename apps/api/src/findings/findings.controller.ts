@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -8,11 +8,18 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ListFindings, SearchOrgFindings, TriageFinding, type FindingCriteria } from '@repoguard/application';
-import type { Severity } from '@repoguard/domain';
+import {
+  ValidationError,
+  type FindingPage,
+  type FindingPageRequest,
+  type FindingSort,
+  type Severity,
+} from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
 import { callerOf, orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
-import { offsetOf, pageOf } from '../common/pagination';
+import { offsetOf } from '../common/pagination';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import {
   FindingAdvisoryDiagnosticDto,
@@ -25,6 +32,7 @@ import {
   TriageBody,
   triageDecisionOf,
 } from './finding.dto';
+import { FindingCursors } from './finding-cursor';
 import { findingView } from './finding.view';
 import { FindingDto, FindingPageDto, OrgFindingPageDto } from './finding-response.dto';
 
@@ -33,11 +41,19 @@ import { FindingDto, FindingPageDto, OrgFindingPageDto } from './finding-respons
 @ApiBadRequestResponse({ type: ErrorBodyDto })
 @Controller()
 export class FindingsController {
+  private readonly cursors: FindingCursors;
+
   constructor(
     private readonly listFindings: ListFindings,
     private readonly searchOrgFindings: SearchOrgFindings,
     private readonly triageFinding: TriageFinding,
-  ) {}
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    // Settings every process of a deployment shares, none of which a client sees.
+    this.cursors = new FindingCursors(
+      [config.DATABASE_URL, config.REPOGUARD_ENCRYPTION_KEY].filter((s): s is string => s !== undefined),
+    );
+  }
 
   // A disconnected repository's findings stay readable: its org is found from them (repo_history_param).
   @Get('repos/:repo_id/findings')
@@ -55,13 +71,14 @@ export class FindingsController {
     @Param('repo_id') repoId: string,
     @Query() query: FindingListQuery,
   ): Promise<FindingPageDto> {
-    const { items, total } = await this.listFindings.execute({
+    const criteria = criteriaOf(query);
+    const found = await this.listFindings.execute({
       caller: callerOf(access),
       repoId: repoId.toLowerCase(),
-      ...criteriaOf(query),
-      page: { limit: query.per_page, offset: offsetOf(query) },
+      ...criteria,
+      page: this.pageRequestOf(query, criteria.sort),
     });
-    return pageOf(items.map(findingView), query, total);
+    return this.pageOf(found, query, criteria.sort, findingView);
   }
 
   @Get('orgs/:org_id/findings')
@@ -77,17 +94,17 @@ export class FindingsController {
     @Access() access: RequestAccess,
     @Query() query: OrgFindingSearchQuery,
   ): Promise<OrgFindingPageDto> {
-    const { items, total } = await this.searchOrgFindings.execute({
+    const criteria = criteriaOf(query);
+    const found = await this.searchOrgFindings.execute({
       caller: orgCallerOf(access),
-      ...criteriaOf(query),
+      ...criteria,
       ...(query.advisory ? { advisory: query.advisory } : {}),
-      page: { limit: query.per_page, offset: offsetOf(query) },
+      page: this.pageRequestOf(query, criteria.sort),
     });
-    return pageOf(
-      items.map((f) => ({ ...findingView(f), repository: { id: f.repoId, full_name: f.repoFullName } })),
-      query,
-      total,
-    );
+    return this.pageOf(found, query, criteria.sort, (f) => ({
+      ...findingView(f),
+      repository: { id: f.repoId, full_name: f.repoFullName },
+    }));
   }
 
   @Patch('findings/:finding_id')
@@ -116,7 +133,43 @@ export class FindingsController {
       }),
     );
   }
+
+  /** By `page`, counted; or just after `cursor`'s finding, uncounted. */
+  private pageRequestOf(query: FindingListQuery, sort: FindingSort | undefined): FindingPageRequest {
+    if (query.cursor === undefined) return { limit: query.per_page, offset: offsetOf(query) };
+    if (query.page !== 1) {
+      throw new ValidationError(
+        'Invalid request: check cursor',
+        [{ field: 'cursor', problem: 'give either page or cursor, not both' }],
+        'REQUEST_INVALID',
+      );
+    }
+    return {
+      limit: query.per_page,
+      offset: 0,
+      after: this.cursors.decode(query.cursor, sort ?? DEFAULT_SORT),
+      withTotal: false,
+    };
+  }
+
+  private pageOf<T, V>(
+    found: FindingPage<T>,
+    query: FindingListQuery,
+    sort: FindingSort | undefined,
+    view: (item: T) => V,
+  ) {
+    return {
+      items: found.items.map(view),
+      page: query.cursor === undefined ? query.page : null,
+      per_page: query.per_page,
+      total: found.total,
+      next_cursor: found.next ? this.cursors.encode(sort ?? DEFAULT_SORT, found.next) : null,
+    };
+  }
 }
+
+/** The list's order when `sort` is not given (as the read model orders it). */
+const DEFAULT_SORT: FindingSort = { key: 'severity', direction: 'desc' };
 
 /** The query's filters and order as a use case takes them (validated by the DTO). */
 function criteriaOf(query: FindingListQuery): FindingCriteria {

@@ -62,7 +62,7 @@ function setUp(analysis: VexAnalysis, expiresAt: Date | null) {
       holdOutcome: () => Promise.resolve(),
     } as unknown as RepoRepository,
     findingQueries: {
-      page: () => Promise.resolve({ items: [listed], total: 1 }),
+      page: () => Promise.resolve({ items: [listed], total: 1, next: null }),
       search: () => Promise.reject(new Error('not used')),
       openCountsBySeverity: () => Promise.reject(new Error('not used')),
     },

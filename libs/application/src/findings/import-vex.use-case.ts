@@ -7,6 +7,7 @@ import {
   productOf,
   toPurl,
   type Clock,
+  type FindingPosition,
   type ListedFinding,
   type Stores,
   type UnitOfWork,
@@ -118,13 +119,14 @@ export class ImportVex {
 /** The repository's open and ignored findings, each with its advisory ids and its package as a purl. */
 async function currentFindings(stores: Stores, repoId: string): Promise<VexMatchable[]> {
   const findings: VexMatchable[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const { items, total } = await stores.findingQueries.page(
+  for (let after: FindingPosition | undefined; ;) {
+    const { items, next } = await stores.findingQueries.page(
       { repoId, statuses: ['open', 'ignored'], sort: { key: 'first_seen', direction: 'asc' } },
-      { limit: PAGE, offset },
+      { limit: PAGE, offset: 0, withTotal: false, ...(after ? { after } : {}) },
     );
     findings.push(...items.map(importable));
-    if (items.length === 0 || offset + PAGE >= total) return findings;
+    if (!next) return findings;
+    after = next;
   }
 }
 

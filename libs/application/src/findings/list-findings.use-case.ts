@@ -1,11 +1,11 @@
-import type { CountedPage, ListedFinding, PageRequest, UnitOfWork } from '@repoguard/domain';
+import type { FindingPage, ListedFinding, FindingPageRequest, UnitOfWork } from '@repoguard/domain';
 import type { Caller } from '../shared/caller';
 import { findingFilterOf, type FindingCriteria } from './finding-criteria';
 
 export interface ListFindingsCommand extends FindingCriteria {
   readonly caller: Caller;
   readonly repoId: string;
-  readonly page: PageRequest;
+  readonly page: FindingPageRequest;
 }
 
 /**
@@ -15,7 +15,7 @@ export interface ListFindingsCommand extends FindingCriteria {
 export class ListFindings {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ caller, repoId, page, ...criteria }: ListFindingsCommand): Promise<CountedPage<ListedFinding>> {
+  execute({ caller, repoId, page, ...criteria }: ListFindingsCommand): Promise<FindingPage<ListedFinding>> {
     return this.uow.read(caller.scope, ({ findingQueries }) =>
       findingQueries.page({ ...findingFilterOf(criteria), repoId }, page),
     );

@@ -1,4 +1,4 @@
-import type { CountedPage, OrgListedFinding, PageRequest, UnitOfWork } from '@repoguard/domain';
+import type { FindingPage, OrgListedFinding, FindingPageRequest, UnitOfWork } from '@repoguard/domain';
 import type { OrgCaller } from '../shared/caller';
 import { findingFilterOf, type FindingCriteria } from './finding-criteria';
 
@@ -6,7 +6,7 @@ export interface SearchOrgFindingsCommand extends FindingCriteria {
   readonly caller: OrgCaller;
   /** An advisory id, matched against each finding's id and aliases (CVE-…, GHSA-…, PYSEC-…). */
   readonly advisory?: string;
-  readonly page: PageRequest;
+  readonly page: FindingPageRequest;
 }
 
 /**
@@ -21,7 +21,7 @@ export class SearchOrgFindings {
     advisory,
     page,
     ...criteria
-  }: SearchOrgFindingsCommand): Promise<CountedPage<OrgListedFinding>> {
+  }: SearchOrgFindingsCommand): Promise<FindingPage<OrgListedFinding>> {
     return this.uow.read(caller.scope, ({ findingQueries }) =>
       findingQueries.search(
         { ...findingFilterOf(criteria), orgId: caller.orgId, ...(advisory ? { advisory } : {}) },

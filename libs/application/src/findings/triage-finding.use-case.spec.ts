@@ -98,6 +98,7 @@ function setUp(
         Promise.resolve({
           items: [{ id: filter.findingId, status: decisions.at(-1)?.status } as ListedFinding],
           total: 1,
+          next: null,
         }),
       search: () => Promise.reject(new Error('not used')),
       openCountsBySeverity: () => Promise.reject(new Error('not used')),

@@ -1,7 +1,7 @@
 import type { VexAnalysis } from './vex-analysis';
 import type { AdvisoryDiagnosticsSummary } from '../advisory/advisory-diagnostics';
 import type { Severity } from '../severity/severity.value-object';
-import type { CountedPage, PageRequest } from '../shared/page-request';
+import type { PageRequest } from '../shared/page-request';
 
 /** One finding as it is listed: its columns, its advisory's text and the dependency it was seen on. */
 export interface ListedFinding {
@@ -81,17 +81,43 @@ export interface OrgListedFinding extends ListedFinding {
 /** Open findings of one repository by severity. */
 export type SeverityCounts = Readonly<Record<Severity, number>>;
 
+/**
+ * Where a finding stands in the list's order (every sort key's value and the id): a page may start
+ * just after it (keyset paging), which costs the same on the last page as on the first.
+ */
+export interface FindingPosition {
+  readonly severityRank: number;
+  /** As PostgreSQL wrote it: a Date would lose its microseconds. */
+  readonly firstSeen: string;
+  readonly packageName: string;
+  readonly id: string;
+}
+
+export interface FindingPageRequest extends PageRequest {
+  /** Start just after this finding rather than `offset` rows in (then 0). */
+  readonly after?: FindingPosition;
+  /** Count the whole list (default); false: `total` is null, and the page costs less. */
+  readonly withTotal?: boolean;
+}
+
+/** One page, the size of the whole list when asked for, and where the next page starts (null: none). */
+export interface FindingPage<T> {
+  readonly items: T[];
+  readonly total: number | null;
+  readonly next: FindingPosition | null;
+}
+
 /** The findings read model: pages of findings, and counts. */
 export interface FindingQueries {
   page(
     filter: FindingFilter & { readonly repoId: string },
-    page: PageRequest,
-  ): Promise<CountedPage<ListedFinding>>;
+    page: FindingPageRequest,
+  ): Promise<FindingPage<ListedFinding>>;
   /** Across the connected repositories of `filter.orgId`. */
   search(
     filter: FindingFilter & { readonly orgId: string },
-    page: PageRequest,
-  ): Promise<CountedPage<OrgListedFinding>>;
+    page: FindingPageRequest,
+  ): Promise<FindingPage<OrgListedFinding>>;
   /** Open findings by severity for each repository named (every severity present, 0 when none). */
   openCountsBySeverity(repoIds: readonly string[]): Promise<ReadonlyMap<string, SeverityCounts>>;
 }

@@ -3,13 +3,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
   AdvisoryDiagnosticsSummary,
   FindingFilter,
+  FindingPageRequest,
+  FindingPosition,
   FindingSort,
   FindingSortKey,
-  PageRequest,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
+import { preparedRows } from './prepared-rows';
 
-export type FindingPageFilter = FindingFilter & PageRequest;
+export type FindingPageFilter = FindingFilter & FindingPageRequest;
 
 const DEFAULT_SORT: FindingSort = { key: 'severity', direction: 'desc' };
 
@@ -24,6 +26,31 @@ const ORDER: Record<FindingSortKey, (direction: 'asc' | 'desc') => string> = {
     `lower(f.package_name) ${d}, f.package_name ${d}, f.severity_rank desc, f.first_seen desc, f.id desc`,
   first_seen: (d) => `f.first_seen ${d}, f.id ${d}`,
 };
+
+/**
+ * Rows after `p` in ORDER's order: a row comparison where every column turns the same way (an index
+ * range), spelled out for `package`, whose columns do not.
+ */
+const AFTER: Record<FindingSortKey, (direction: 'asc' | 'desc', p: FindingPosition) => [string, unknown[]]> =
+  {
+    severity: (d, p) => [
+      `(f.severity_rank, f.first_seen, f.id) ${d === 'asc' ? '>' : '<'} (?, ?::timestamptz, ?::uuid)`,
+      [p.severityRank, p.firstSeen, p.id],
+    ],
+    first_seen: (d, p) => [
+      `(f.first_seen, f.id) ${d === 'asc' ? '>' : '<'} (?::timestamptz, ?::uuid)`,
+      [p.firstSeen, p.id],
+    ],
+    package: (d, p) => {
+      const beyond = d === 'asc' ? '>' : '<';
+      return [
+        `(lower(f.package_name) ${beyond} lower(?) or (lower(f.package_name) = lower(?) and ` +
+          `(f.package_name ${beyond} ? or (f.package_name = ? and ` +
+          `(f.severity_rank, f.first_seen, f.id) < (?, ?::timestamptz, ?::uuid)))))`,
+        [p.packageName, p.packageName, p.packageName, p.packageName, p.severityRank, p.firstSeen, p.id],
+      ];
+    },
+  };
 
 /** One finding as the API lists it: the finding's columns, its advisory's text and its dependency. */
 export interface FindingRow {
@@ -62,6 +89,20 @@ export interface FindingRow {
   readonly repo_name?: string;
 }
 
+/** A row as read: the finding, and what its position needs beyond it. */
+type ReadRow = FindingRow & {
+  total_count?: string | number;
+  severity_rank: number;
+  first_seen_key: string;
+};
+
+const positionOf = (row: ReadRow): FindingPosition => ({
+  severityRank: row.severity_rank,
+  firstSeen: row.first_seen_key,
+  packageName: row.package_name,
+  id: row.id,
+});
+
 /**
  * A page of findings in one query, without building entities: the hottest read of the API. The
  * query builder applies the entity manager's filters, so on a tenant-scoped manager the org
@@ -71,7 +112,7 @@ export interface FindingRow {
 export async function findingPage(
   em: EntityManager,
   filter: FindingPageFilter,
-): Promise<{ rows: FindingRow[]; total: number }> {
+): Promise<{ rows: FindingRow[]; total: number | null; next: FindingPosition | null }> {
   const asOf = filter.asOf ?? new Date();
   const where: FilterQuery<FindingEntity> = {};
   if (filter.repoId) where.repoId = filter.repoId;
@@ -99,12 +140,17 @@ export async function findingPage(
   if (filter.orgId) base.join('repositories as r', 'r.id', 'f.repo_id');
 
   const sort = filter.sort ?? DEFAULT_SORT;
+  const withTotal = filter.withTotal ?? true;
   const count = base.clone().count({ n: '*' });
-  const query = base
-    .clone()
+  const query = base.clone();
+  if (filter.after) {
+    const [sql, bindings] = AFTER[sort.key](sort.direction, filter.after);
+    query.whereRaw(sql, bindings as readonly string[]);
+  }
+  query
     .select(
       // Computed once per statement (it refers to no row of the page): one round trip, not two.
-      em.getKnex().raw('? as total_count', [count]),
+      ...(withTotal ? [em.getKnex().raw('? as total_count', [count])] : []),
       'f.id',
       'f.repo_id',
       em.getKnex().raw(`${EFFECTIVE_STATUS} as status`, [asOf]),
@@ -130,6 +176,8 @@ export async function findingPage(
       'f.first_seen',
       'f.last_seen',
       'f.fixed_at',
+      'f.severity_rank',
+      em.getKnex().raw('f.first_seen::text as first_seen_key'),
       'v.summary',
       'v.references',
       'd.purl',
@@ -145,18 +193,22 @@ export async function findingPage(
          order by d.direct desc limit 1) d on true`,
     )
     .orderByRaw(ORDER[sort.key](sort.direction))
-    .limit(filter.limit)
-    .offset(filter.offset);
+    // One more than the page: whether a next page exists, without counting.
+    .limit(filter.limit + 1)
+    .offset(filter.after ? 0 : filter.offset);
 
-  const connection = em.getConnection();
-  const rows = await connection.execute<(FindingRow & { total_count: string | number })[]>(query);
+  const read = await preparedRows<ReadRow>(em, query);
+  const more = read.length > filter.limit;
+  const rows = more ? read.slice(0, filter.limit) : read;
+  const next = more ? positionOf(rows[rows.length - 1]!) : null;
+  const page = rows.map(({ total_count: _, severity_rank: __, first_seen_key: ___, ...row }) => row);
+  if (!withTotal) return { rows: page, total: null, next };
   if (rows.length === 0) {
     // No row to carry the count (an empty list, or a page past the end): ask for it alone.
-    const [counted] = await connection.execute<{ n: string | number }[]>(count);
-    return { rows: [], total: Number(counted?.n ?? 0) };
+    const [counted] = await preparedRows<{ n: string | number }>(em, count);
+    return { rows: [], total: Number(counted?.n ?? 0), next };
   }
-  const total = Number(rows[0]!.total_count);
-  return { rows: rows.map(({ total_count: _, ...row }) => row), total };
+  return { rows: page, total: Number(rows[0]!.total_count), next };
 }
 
 /**

@@ -164,3 +164,89 @@ describe('the total of a finding page', () => {
     expect(await seen(empty.id, 0)).toEqual([0, 0]);
   });
 });
+
+// Keyset paging: each page starts just after the previous page's last finding, in the list's order.
+describe('finding pages after a position', () => {
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(
+      createMikroOrmConfig({ databaseUrl: process.env['DATABASE_URL']!, poolMax: 2 }),
+    );
+  });
+  afterAll(async () => orm?.close(true));
+
+  it('list every finding once, in the order and under the filter asked for, whatever the sort', async () => {
+    const em = orm.em.fork();
+    const org = em.create(OrganizationEntity, {
+      name: 'keyset',
+      slug: `keyset-${randomUUID().slice(0, 12)}`,
+    });
+    const repo = em.create(RepositoryEntity, {
+      orgId: org.id,
+      owner: 'keyset',
+      name: randomUUID(),
+      defaultBranch: 'main',
+    });
+    await em.flush();
+    const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
+    // Names that differ only in case, shared by several advisories; two syncs, so first_seen has
+    // ties within each and differs between them.
+    const finding = (i: number): DesiredFinding => ({
+      ecosystem: 'npm',
+      packageName: ['left-pad', 'Left-Pad', 'zlib', 'Axios', 'axios'][i % 5]!,
+      version: '1.0.0',
+      manifestPath: 'package-lock.json',
+      vulnerabilityId: `GHSA-keyset-${i}`,
+      aliases: [],
+      severity: severities[(i * 3) % 5]!,
+      cvssScore: null,
+      fixedVersions: [],
+    });
+    const sync = (count: number, now: Date) =>
+      new MikroOrmFindingRepository(orm.em).sync({
+        orgId: org.id,
+        repoId: repo.id,
+        snapshotId: randomUUID(),
+        now,
+        findings: Array.from({ length: count }, (_, i) => finding(i)),
+      });
+    await sync(12, new Date('2026-12-01T10:00:00.123456Z'));
+    await sync(23, new Date('2026-12-02T10:00:00Z'));
+
+    const queries = () => new MikroOrmFindingQueries(orm.em.fork());
+    for (const key of ['severity', 'package', 'first_seen'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const filter of [{}, { severities: ['CRITICAL', 'HIGH'] }]) {
+          const listed = { repoId: repo.id, sort: { key, direction }, ...filter };
+          const whole = await queries().page(listed, { limit: 100, offset: 0 });
+          expect(whole.next).toBeNull();
+          const walked: string[] = [];
+          let page = await queries().page(listed, { limit: 4, offset: 0 });
+          expect(page.total).toBe(whole.items.length);
+          walked.push(...page.items.map((f) => f.id));
+          while (page.next) {
+            page = await queries().page(listed, { limit: 4, offset: 0, after: page.next, withTotal: false });
+            expect(page.total).toBeNull();
+            walked.push(...page.items.map((f) => f.id));
+          }
+          expect([key, direction, filter, walked]).toEqual([
+            key,
+            direction,
+            filter,
+            whole.items.map((f) => f.id),
+          ]);
+        }
+      }
+    }
+    const all = await queries().page({ repoId: repo.id }, { limit: 100, offset: 0 });
+    expect(new Set(all.items.map((f) => f.id)).size).toBe(23);
+    expect(new Set(all.items.map((f) => f.firstSeen.toISOString())).size).toBe(2);
+    const high = await queries().page(
+      { repoId: repo.id, severities: ['CRITICAL', 'HIGH'] },
+      { limit: 100, offset: 0 },
+    );
+    expect(high.items.length).toBeGreaterThan(0);
+    expect(high.items.every((f) => ['CRITICAL', 'HIGH'].includes(f.severity))).toBe(true);
+  });
+});

@@ -3,12 +3,12 @@ import {
   isSeverity,
   NO_ADVISORY_DIAGNOSTICS,
   SEVERITIES,
-  type CountedPage,
   type FindingFilter,
+  type FindingPage,
+  type FindingPageRequest,
   type FindingQueries,
   type ListedFinding,
   type OrgListedFinding,
-  type PageRequest,
   type Severity,
   type SeverityCounts,
   type VexAnalysis,
@@ -72,20 +72,21 @@ export class MikroOrmFindingQueries implements FindingQueries {
 
   async page(
     filter: FindingFilter & { readonly repoId: string },
-    page: PageRequest,
-  ): Promise<CountedPage<ListedFinding>> {
-    const { rows, total } = await findingPage(this.em, { ...filter, ...page });
-    return { items: rows.map(listedOf), total };
+    page: FindingPageRequest,
+  ): Promise<FindingPage<ListedFinding>> {
+    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page });
+    return { items: rows.map(listedOf), total, next };
   }
 
   async search(
     filter: FindingFilter & { readonly orgId: string },
-    page: PageRequest,
-  ): Promise<CountedPage<OrgListedFinding>> {
-    const { rows, total } = await findingPage(this.em, { ...filter, ...page });
+    page: FindingPageRequest,
+  ): Promise<FindingPage<OrgListedFinding>> {
+    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page });
     return {
       items: rows.map((row) => ({ ...listedOf(row), repoFullName: `${row.repo_owner}/${row.repo_name}` })),
       total,
+      next,
     };
   }
 

@@ -535,7 +535,10 @@ async function main(): Promise<void> {
       const seeded = await seed(baselineOrm);
       sides.push({
         label: `before (${baseline.commit.slice(0, 12)})`,
-        app: await startApiProcess({ ...env, DATABASE_URL: url }, { root: baseline.root, nodeArgs }),
+        app: await startApiProcess(
+          { ...env, DATABASE_URL: url },
+          { root: baseline.root, nodeArgs, startTimeoutMs: 240_000 },
+        ),
         orm: baselineOrm,
         ...seeded,
       });
@@ -543,7 +546,10 @@ async function main(): Promise<void> {
     const seeded = await seed(orm);
     sides.push({
       label: 'after (this tree)',
-      app: await startApiProcess({ ...env, DATABASE_URL: databaseUrl }, { nodeArgs }),
+      app: await startApiProcess(
+        { ...env, DATABASE_URL: databaseUrl },
+        { nodeArgs, startTimeoutMs: 240_000 },
+      ),
       orm,
       ...seeded,
     });

@@ -177,7 +177,10 @@ export async function findingPage(
       'f.last_seen',
       'f.fixed_at',
       'f.severity_rank',
-      em.getKnex().raw('f.first_seen::text as first_seen_key'),
+      // Written out whatever the server's DateStyle, to the microsecond.
+      em
+        .getKnex()
+        .raw(`to_char(f.first_seen at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00') as first_seen_key`),
       'v.summary',
       'v.references',
       'd.purl',

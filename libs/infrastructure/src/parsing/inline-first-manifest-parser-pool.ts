@@ -7,13 +7,18 @@ import {
   type ManifestToParse,
   type ParseAllOptions,
 } from '@repoguard/domain';
-import { type IncludeAnswer, MAX_INCLUDE_ROUNDS, type ParseManifest, runParseTask } from './parse-task';
 import {
+  type IncludeAnswer,
+  MAX_INCLUDE_ROUNDS,
   parseOverBudget,
+  type ParseManifest,
   parseTimedOut,
-  PiscinaManifestParserPool,
-  type PiscinaManifestParserPoolOptions,
   readOrNull,
+  runParseTask,
+} from './parse-task';
+import type {
+  PiscinaManifestParserPool,
+  PiscinaManifestParserPoolOptions,
 } from './piscina-manifest-parser-pool';
 
 export interface InlineFirstManifestParserPoolOptions extends PiscinaManifestParserPoolOptions {
@@ -26,6 +31,17 @@ export interface InlineFirstManifestParserPoolOptions extends PiscinaManifestPar
  * 450 MB of heap to parse (see DEFAULT_PARSER_MEMORY_MB), so one this size stays far below it.
  */
 export const DEFAULT_INLINE_PARSE_MAX_CHARS = 1 << 20;
+
+/**
+ * The thread pool, loaded when first needed: piscina and worker_threads are most of what a small
+ * check would otherwise load at start for nothing.
+ */
+function startParserThreads(options: PiscinaManifestParserPoolOptions): PiscinaManifestParserPool {
+  type Module = typeof import('./piscina-manifest-parser-pool');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  const { PiscinaManifestParserPool: Pool } = require('./piscina-manifest-parser-pool') as Module;
+  return new Pool(options);
+}
 
 /** Calls `run` of the context it runs in: the deadline of vm's timeout applies to the whole call. */
 const RUN = new vm.Script('run()');
@@ -51,7 +67,7 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     private readonly options: InlineFirstManifestParserPoolOptions,
     private readonly startThreads: (
       options: PiscinaManifestParserPoolOptions,
-    ) => PiscinaManifestParserPool = (threadOptions) => new PiscinaManifestParserPool(threadOptions),
+    ) => PiscinaManifestParserPool = startParserThreads,
   ) {
     this.parse = options.parserModule
       ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- tests only: a path known at run time

@@ -104,6 +104,31 @@ describe('InlineFirstManifestParserPool', () => {
     }
   }, 30_000);
 
+  it('gives the files after an inline timeout only what is left of the budget of the call', async () => {
+    // The stuck file spends 1,000 of the 1,200 ms; a fresh budget for the rest would let the next
+    // stuck file run to its own deadline, 2,000 ms and more in all.
+    const { pool } = inlineFirst({
+      deadlineMs: 1_000,
+      budgetMs: 1_200,
+      parserModule: STALLING_PARSER_MODULE,
+    });
+    const stuck = (dir: string) => ({
+      path: `${dir}/requirements.txt`,
+      text: `${STALL_MARKER}\nsix==1.16.0\n`,
+    });
+    try {
+      const begun = Date.now();
+      const results = await pool.parseAll([stuck('a'), stuck('b')]);
+      expect(Date.now() - begun).toBeLessThan(1_900);
+      expect(results.map((r) => r.diagnostics.map((d) => d.code))).toEqual([
+        ['PARSE_TIMEOUT'],
+        ['PARSE_BUDGET_EXCEEDED'],
+      ]);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it('refuses work once closed', async () => {
     const { pool } = inlineFirst();
     await pool.close();

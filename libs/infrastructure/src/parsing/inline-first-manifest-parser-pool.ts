@@ -97,7 +97,9 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
       }
       if (outcome === 'timeout') {
         results.push(parseTimedOut(file.path, this.options.deadlineMs));
-        results.push(...(await this.onThreads().parseAll(files.slice(i + 1), options)));
+        // The rest get what is left of this call's budget, not a fresh one.
+        const left = budgetEnds === Infinity ? undefined : Math.max(0, budgetEnds - performance.now());
+        results.push(...(await this.onThreads().parseAll(files.slice(i + 1), options, left)));
         return results;
       }
       results.push(outcome);

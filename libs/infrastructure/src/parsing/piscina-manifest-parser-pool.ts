@@ -94,18 +94,17 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     return [...this.pool.threads];
   }
 
+  /** `budgetMs`: what is left of a caller's budget (PARSE_BUDGET_MS counted from elsewhere). */
   async parseAll(
     files: readonly ManifestToParse[],
     options: ParseAllOptions = {},
+    budgetMs = this.options.budgetMs,
   ): Promise<ManifestParseResult[]> {
     if (this.closed) throw new Error('the manifest parser pool is closed');
     options.signal?.throwIfAborted();
     const caller = Symbol('parseAll');
     const budget = new AbortController();
-    const budgetTimer =
-      this.options.budgetMs === undefined
-        ? undefined
-        : setTimeout(() => budget.abort(), this.options.budgetMs);
+    const budgetTimer = budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), budgetMs);
     const stop = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
     // Each file's own deadline listens to `stop`: a repository of many manifests is not a leak,
     // so Node's warning past 10 listeners would only alarm the person reading stderr.

@@ -77,6 +77,20 @@ describe('InlineFirstManifestParserPool', () => {
     }
   }, 30_000);
 
+  it('counts included files toward inlineMaxChars, handing the file to threads past it', async () => {
+    const { pool, started } = inlineFirst({ inlineMaxChars: 100 });
+    try {
+      const [result] = await pool.parseAll([{ path: 'requirements.txt', text: '-r big.txt\n' }], {
+        readInclude: (include) =>
+          include === 'big.txt' ? `six==1.16.0\n${'# padding\n'.repeat(20)}` : undefined,
+      });
+      expect(result!.dependencies.map((d) => d.name)).toEqual(['six']);
+      expect(started).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it('stops a parse stuck on the calling thread at the deadline, then parses the rest on threads', async () => {
     const deadlineMs = 300;
     const { pool, started } = inlineFirst({ deadlineMs, parserModule: STALLING_PARSER_MODULE });

@@ -88,9 +88,16 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     const budgetEnds =
       this.options.budgetMs === undefined ? Infinity : performance.now() + this.options.budgetMs;
     const results: ManifestParseResult[] = [];
+    // Included files count toward inlineMaxChars too, as they are read.
+    const size = { chars };
     for (const [i, file] of files.entries()) {
       options.signal?.throwIfAborted();
-      const outcome = this.parseInline(file, options, budgetEnds);
+      const outcome = this.parseInline(file, options, budgetEnds, size);
+      if (outcome === 'too-large') {
+        const left = budgetEnds === Infinity ? undefined : Math.max(0, budgetEnds - performance.now());
+        results.push(...(await this.onThreads().parseAll(files.slice(i), options, left)));
+        return results;
+      }
       if (outcome === 'over-budget') {
         for (const rest of files.slice(i)) results.push(parseOverBudget(rest.path, this.options.budgetMs));
         return results;
@@ -122,7 +129,8 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     file: ManifestToParse,
     options: ParseAllOptions,
     budgetEnds: number,
-  ): ManifestParseResult | 'timeout' | 'over-budget' {
+    size: { chars: number },
+  ): ManifestParseResult | 'timeout' | 'over-budget' | 'too-large' {
     const includes = new Map<string, IncludeAnswer>();
     let deadlineMs = this.options.deadlineMs;
     for (let round = 1; ; round++) {
@@ -146,8 +154,12 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
       if (missing.length === 0 || !options.readInclude || round === MAX_INCLUDE_ROUNDS) return outcome.result;
       deadlineMs -= performance.now() - started;
       if (deadlineMs <= 0) return 'timeout';
-      for (const includePath of missing)
-        includes.set(includePath, readOrNull(options.readInclude, includePath));
+      for (const includePath of missing) {
+        const answer = readOrNull(options.readInclude, includePath);
+        includes.set(includePath, answer);
+        if (typeof answer === 'string') size.chars += answer.length;
+      }
+      if (size.chars > this.options.inlineMaxChars) return 'too-large';
     }
   }
 }

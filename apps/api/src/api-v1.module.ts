@@ -26,6 +26,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { notificationScheduleProviders } from './notifications/notification-schedule.providers';
 import { RescanScheduleController } from './notifications/rescan-schedule.controller';
 import { OrgsController } from './orgs/orgs.controller';
+import { OrgSummaryController } from './orgs/org-summary.controller';
 import { PersonalTokensController } from './personal-tokens/personal-tokens.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { AddressLimits } from './rate-limit/address-limits';
@@ -73,6 +74,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
   exports: [ApiMetrics, AddressLimits],
   controllers: [
     OrgsController,
+    OrgSummaryController,
     ApiKeysController,
     PersonalTokensController,
     CurrentIdentityController,

@@ -46,6 +46,7 @@ export * from './organizations/create-organization.use-case';
 export * from './organizations/delete-organization.use-case';
 export * from './organizations/list-my-organizations.use-case';
 export * from './organizations/update-organization.use-case';
+export * from './organizations/get-org-summary.use-case';
 export * from './audit/list-audit-log.use-case';
 export * from './snapshots/get-snapshot.use-case';
 export * from './github-installations/start-github-installation-link.use-case';

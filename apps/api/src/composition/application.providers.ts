@@ -22,6 +22,7 @@ import {
   GetRepository,
   GetScan,
   GetScanRequest,
+  GetOrgSummary,
   GetSnapshot,
   CompleteGithubInstallationLink,
   GetSshDeployKey,
@@ -201,6 +202,7 @@ export const applicationProviders: Provider[] = [
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
   useCase(SearchOrgFindings, UNIT_OF_WORK),
+  useCase(GetOrgSummary, UNIT_OF_WORK, CLOCK),
   {
     provide: ReevaluateRepositoryStatus,
     inject: [UNIT_OF_WORK, CLOCK],

@@ -113,12 +113,12 @@ async function seed(orm: MikroORM): Promise<{ orgId: string; token: string }> {
       findings,
       now,
     });
-    // 89 earlier days of counts that drift, then today's from the findings themselves.
+    // 89 earlier days of counts that step up and down over weeks, then today's from the findings themselves.
     await em.getConnection().execute(
       `insert into open_finding_days (repo_id, day, org_id, critical, high, medium, low, unknown, recorded_at)
-       select ?, (now() at time zone 'utc')::date - d, ?, (d + ?) % 3, (d + ?) % 4, (d * 7 + ?) % 5, d % 3, (d + ?) % 2, now()
+       select ?, (now() at time zone 'utc')::date - d, ?, ((d + ? * 7) / 30) % 2, ((d + ? * 11) / 20) % 3, ((d + ? * 5) / 15) % 4, ((d + ? * 3) / 45) % 3, ((d + ?) / 60) % 2, now()
        from generate_series(1, 89) d`,
-      [repo.id, created.org.id, r, r, r, r],
+      [repo.id, created.org.id, r, r, r, r, r],
     );
     await new MikroOrmOpenFindingHistory(orm.em.fork()).record(repo.id, now);
   }
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     }
     if (process.env['BENCH_WEB_SCREENSHOT']) {
       await page.setViewportSize({ width: 1366, height: 900 });
-      await page.screenshot({ path: process.env['BENCH_WEB_SCREENSHOT'], fullPage: true });
+      await page.screenshot({ path: process.env['BENCH_WEB_SCREENSHOT'] });
     }
     await context.close();
     const summaryTimes: number[] = [];

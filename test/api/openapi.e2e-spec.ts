@@ -25,6 +25,7 @@ const ROUTES = [
   'get /api/v1/orgs/{org_id}/repos',
   'get /api/v1/orgs/{org_id}/repos/{repo_id}',
   'delete /api/v1/orgs/{org_id}/repos/{repo_id}',
+  'get /api/v1/repos/{repo_id}',
   'post /api/v1/repos/{repo_id}/scan',
   'post /api/v1/orgs/{org_id}/sboms',
   'get /api/v1/repos/{repo_id}/scans',

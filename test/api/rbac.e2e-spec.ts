@@ -469,6 +469,13 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/repos/${org.repo.id}` }),
   },
   {
+    name: 'GET /repos/{repo_id}',
+    method: 'GET',
+    permission: 'repos.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}` }),
+  },
+  {
     name: 'DELETE /orgs/{org_id}/repos/{repo_id}',
     method: 'DELETE',
     permission: 'repos.disconnect',

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes, useLocation, type Location } from 'react-route
 import { AppLayout } from './layout/app-layout';
 import { Empty, ErrorMessage, Loading } from './layout/query-states';
 import { OverviewPage } from './overview/overview.page';
+import { RepositoryPage } from './repository/repository.page';
 import { useMyOrgs, useSession } from './session/session.context';
 import { SignInPage } from './session/sign-in.page';
 
@@ -49,6 +50,7 @@ export function App() {
       <Route element={<RequireSession />}>
         <Route index element={<FirstOrg />} />
         <Route path="/orgs/:orgId" element={<OverviewPage />} />
+        <Route path="/repos/:repoId" element={<RepositoryPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

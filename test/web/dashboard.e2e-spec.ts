@@ -2,20 +2,15 @@
 // browser download; scripts/lib.sh ensure_chromium installs it), against the API process serving
 // a fresh build of apps/web, on the real scan pipeline. Sign-in, the overview's numbers against the
 // API's own, and axe-core on both pages.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { OsvRecord } from '@repoguard/domain';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startApiStack, type ApiStack } from '../support/api-stack';
+import type { Page } from 'playwright-core';
+import type { ApiStack } from '../support/api-stack';
 import { connectScannedRepo } from '../support/connected-repos';
 import { request } from '../support/http';
 import { pypiAdvisory } from '../support/osv-advisories';
-import { REPO_ROOT } from '../support/processes';
+import { seriousViolations, useDashboard } from '../support/web-dashboard';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const RUN = randomBytes(3).toString('hex');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
 
@@ -36,84 +31,23 @@ const REPOS = {
   docs: 'rg-lowl==1.0.0\nrg-unkn==1.0.0\n',
 };
 
-/** Builds apps/web with Vite into a folder of its own, as `npm run build` does into dist/apps/web. */
-function buildDashboard(outDir: string): void {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      'apps/web',
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }, stdio: 'pipe' },
-  );
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical violations on the page as it is now, as `rule: targets` lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, not as an inline <script>: the page's CSP stays as served.
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const violations = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('the web dashboard in Chromium', () => {
+  const world = useDashboard({ name: 'dashboard', advisories: ADVISORIES });
   let stack: ApiStack;
   let org: Awaited<ReturnType<ApiStack['createOrg']>>;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let webDir: string;
   const repoIds: Record<string, string> = {};
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
-    buildDashboard(webDir);
-    stack = await startApiStack({ name: 'dashboard', advisories: ADVISORIES, env: { WEB_DIST_DIR: webDir } });
+    stack = world.stack;
     org = await stack.createOrg('dashboard');
     for (const [name, pins] of Object.entries(REPOS)) {
       repoIds[name] = await connectScannedRepo(stack, org, `dash-${RUN}`, name, { 'requirements.txt': pins });
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ baseURL: stack.url });
-    page = await context.newPage();
-    // A script the CSP blocks, or any uncaught error, fails the test that caused it (see afterEach).
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 401/.test(message.text()))
-        pageErrors.push(message.text());
-    });
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
+  beforeEach(() => {
+    page = world.page;
   });
 
   const api = async (p: string) => {

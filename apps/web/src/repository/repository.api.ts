@@ -188,7 +188,11 @@ export function useTriage(repoId: string) {
         ...(reason ? { reason } : {}),
         ...(expiresAt ? { expires_at: expiresAt } : {}),
       }),
-    onSuccess: () => refresh(),
+    // Not awaited: the caller's own onSuccess must see the answer before the list is read again
+    // (a finding ignored under the open filter leaves the list, and the form with it).
+    onSuccess: () => {
+      void refresh();
+    },
   });
 }
 

@@ -13,6 +13,7 @@ import {
   DeleteOrganization,
   DeleteSshDeployKey,
   DisconnectRepository,
+  DryRunPolicy,
   ExportSbom,
   ExportVex,
   EvaluateRepoPolicy,
@@ -222,6 +223,7 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListPolicies, UNIT_OF_WORK),
   useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
+  useCase(DryRunPolicy, UNIT_OF_WORK, CLOCK),
   changingCredentials(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
   useCase(ListMyOrganizations, UNIT_OF_WORK),
   {

@@ -197,7 +197,6 @@ function PolicyEditor({
             </p>
           </div>
         )}
-        <Problem problems={problems} k="" />
 
         <fieldset>
           <legend>By severity</legend>

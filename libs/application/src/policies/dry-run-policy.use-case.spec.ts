@@ -9,6 +9,7 @@ import {
   type ScannedState,
   type ScannedStateReader,
 } from '@repoguard/domain';
+import { currentFinding } from '../testing/current-finding-fixtures';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
 import type { OrgCaller } from '../shared/caller';
 import { DryRunPolicy } from './dry-run-policy.use-case';
@@ -21,19 +22,10 @@ const caller: OrgCaller = {
   role: 'viewer',
 };
 
-const finding = (severity: CurrentFinding['severity'], ignoredUntil?: Date): CurrentFinding => ({
-  ecosystem: 'npm',
-  packageName: 'lodash',
-  version: '4.17.0',
-  manifestPath: 'package-lock.json',
-  vulnerabilityId: `GHSA-${severity}`,
-  aliases: [],
-  severity,
-  cvssScore: null,
-  fixedVersions: ['4.17.21'],
-  status: ignoredUntil ? 'ignored' : 'open',
-  triageExpiresAt: ignoredUntil ?? null,
-});
+const finding = (severity: CurrentFinding['severity'], ignoredUntil?: Date): CurrentFinding =>
+  ignoredUntil
+    ? { ...currentFinding(severity), status: 'ignored', triageExpiresAt: ignoredUntil }
+    : currentFinding(severity);
 
 const repo = (n: number, status: RepoStatus): Repository =>
   ({ id: `repo-${n}`, orgId: ORG, owner: 'acme', name: `r${n}`, status }) as Repository;

@@ -1,5 +1,5 @@
 // The web dashboard in a real browser, for test/web: a fresh Vite build of apps/web for the API to
-// serve (WEB_DIST_DIR), Debian's Chromium driven by playwright-core (no browser download), and
+// serve (WEB_DIST_DIR), Debian's Chromium driven by Playwright (no browser download), and
 // axe-core injected into the page.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

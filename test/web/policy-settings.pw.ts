@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { connectScannedRepo, repoStatus } from '../support/connected-repos';
 import { pypiAdvisory } from '../support/osv-advisories';
-import { buildDashboard, CHROMIUM, seriousViolations, watchPageErrors } from '../support/web-dashboard';
+import { buildDashboard, seriousViolations, watchPageErrors } from '../support/web-dashboard';
 
 const RUN = randomBytes(3).toString('hex');
 const ADVISORIES = [
@@ -26,17 +26,18 @@ const REPOS = {
   docs: 'rg-ps-lowl==1.0.0\n',
 };
 
-describe('the Policy and Settings pages in Chromium', () => {
+test.describe('the Policy and Settings pages in Chromium', () => {
+  test.describe.configure({ mode: 'serial' });
   let stack: ApiStack;
   let org: Awaited<ReturnType<ApiStack['createOrg']>>;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let webDir: string;
   const repoIds: Record<string, string> = {};
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
     webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
     buildDashboard(webDir);
     stack = await startApiStack({
@@ -48,23 +49,21 @@ describe('the Policy and Settings pages in Chromium', () => {
     for (const [name, pins] of Object.entries(REPOS)) {
       repoIds[name] = await connectScannedRepo(stack, org, `pset-${RUN}`, name, { 'requirements.txt': pins });
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   });
 
-  beforeEach(async () => {
+  test.beforeEach(async ({ browser }) => {
     context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     watchPageErrors(page, pageErrors);
   });
 
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close();
     // The 422 of a refused policy is the point of a test; any other error fails it.
     expect(pageErrors.splice(0).filter((e) => !/status of 422/.test(e))).toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
     await stack?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
@@ -91,7 +90,7 @@ describe('the Policy and Settings pages in Chromium', () => {
     return scrollWidth <= innerWidth;
   }
 
-  it("shows the API's message next to an invalid rule, a dry run naming the repository that would change, then saves it", async () => {
+  test("shows the API's message next to an invalid rule, a dry run naming the repository that would change, then saves it", async () => {
     await signIn(org.ownerToken, `/orgs/${org.orgId}/policy`, 'Policy');
     await page.getByRole('heading', { name: 'Rules' }).waitFor();
     await expect(page.getByTestId('policy-version').textContent()).resolves.toMatch(/default policy/);
@@ -153,7 +152,7 @@ describe('the Policy and Settings pages in Chromium', () => {
     await expect(page.getByTestId('status-count-WARN').textContent()).resolves.toBe('0');
   });
 
-  it('invites a member, creates and revokes an API key, and filters the audit log to those actions', async () => {
+  test('invites a member, creates and revokes an API key, and filters the audit log to those actions', async () => {
     const email = `invited-${RUN}@example.test`;
     const keyName = `ci-${RUN}`;
     await signIn(org.ownerToken, `/orgs/${org.orgId}/settings`, 'Settings');
@@ -227,7 +226,7 @@ describe('the Policy and Settings pages in Chromium', () => {
     expect(await fitsAPhone()).toBe(true);
   });
 
-  it('shows a viewer the policy and the members, with no edit control on either page', async () => {
+  test('shows a viewer the policy and the members, with no edit control on either page', async () => {
     const created = await api(org.ownerToken, 'POST', '/auth/api-keys', {
       org_id: org.orgId,
       name: `viewer-${RUN}`,

@@ -177,7 +177,7 @@ export class PostgresAdvisoryMirror {
 
   /**
    * The advisories, withdrawn ones left out, that name each of these packages (keys as the mirror
-   * writes them: ecosystem and normalised name), with each record's JSON size; a package none
+   * writes them: ecosystem and normalised name), each with its JSON as stored; a package none
    * names is absent from the answer. A record naming several of them is parsed once.
    */
   async recordsNaming(packages: readonly PackageKey[]): Promise<Map<string, SizedRecord[]>> {
@@ -199,13 +199,35 @@ export class PostgresAdvisoryMirror {
         if (!sized)
           parsed.set(
             row.id,
-            (sized = { record: JSON.parse(row.record) as OsvRecord, bytes: row.record.length }),
+            (sized = {
+              record: JSON.parse(row.record) as OsvRecord,
+              json: row.record,
+              bytes: row.record.length,
+            }),
           );
         const key = packageKeyString(row.ecosystem, row.name);
         const list = found.get(key);
         if (list) list.push(sized);
         else found.set(key, [sized]);
       }
+    }
+    return found;
+  }
+
+  /**
+   * These advisories as held now, withdrawn ones too, by id: each one's `modified` as the record
+   * spells it (what a match answered with), and its JSON as stored. An id the mirror lacks is absent.
+   */
+  async recordsById(ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const found = new Map<string, StoredRecord>();
+    const connection = this.em.fork().getConnection();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const rows = (await connection.execute(
+        `select id, record->>'modified' as modified, withdrawn is not null as withdrawn, record::text as json
+           from mirrored_advisories where id in (?)`,
+        [ids.slice(i, i + BATCH)],
+      )) as { id: string; modified: string; withdrawn: boolean; json: string }[];
+      for (const { id, ...stored } of rows) found.set(id, stored);
     }
     return found;
   }
@@ -274,8 +296,16 @@ export const packageKeyString = (ecosystem: string, normalizedName: string): str
 
 export interface SizedRecord {
   readonly record: OsvRecord;
-  /** The length of its JSON as stored: what holding it costs, roughly. */
+  /** As stored: the copy getVulnerability serves, exactly the one matched. */
+  readonly json: string;
+  /** The length of its JSON as stored. */
   readonly bytes: number;
+}
+
+export interface StoredRecord {
+  readonly modified: string;
+  readonly withdrawn: boolean;
+  readonly json: string;
 }
 
 export interface MirrorChanges {

@@ -43,6 +43,7 @@ const ROUTES = [
   'put /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies',
   'get /api/v1/orgs/{org_id}/policies/evaluation',
+  'post /api/v1/orgs/{org_id}/policies/dry-run',
   'get /api/v1/orgs/{org_id}/audit-logs',
   'put /api/v1/orgs/{org_id}/github/token',
   'get /api/v1/orgs/{org_id}/github/token',

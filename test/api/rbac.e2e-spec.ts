@@ -626,6 +626,16 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/policies/evaluation?repo_id=${org.repo.id}` }),
   },
   {
+    name: 'POST /orgs/{org_id}/policies/dry-run',
+    method: 'POST',
+    permission: 'policies.read',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/policies/dry-run`,
+      body: { rules: { schema_version: 1, fail_on_severity: 'CRITICAL' } },
+    }),
+  },
+  {
     name: 'GET /orgs/{org_id}/audit-logs',
     method: 'GET',
     permission: 'audit.read',

@@ -6,12 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  chromium,
+  expect,
+  test,
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
   type Page,
-} from 'playwright-core';
+} from '@playwright/test';
 import { startApiStack, type ApiStack, type ApiStackOptions } from './api-stack';
 import { REPO_ROOT } from './processes';
 
@@ -92,14 +93,16 @@ export function useDashboard(
     return value;
   };
 
-  beforeAll(async () => {
+  // Playwright's hooks: the files in test/web run under its runner, which launches the browser.
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
     webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
     buildDashboard(webDir);
     stack = await startApiStack({ ...options, env: { ...options.env, WEB_DIST_DIR: webDir } });
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   });
-  beforeEach(async () => {
-    context = await ready(browser, 'the browser').newContext({
+  test.beforeEach(async ({ browser: launched }) => {
+    browser = launched;
+    context = await launched.newContext({
       baseURL: ready(stack, 'the stack').url,
       ...contextOptions,
     });
@@ -107,12 +110,11 @@ export function useDashboard(
     // A script the CSP blocks, or any uncaught error, fails the test that caused it (see afterEach).
     watchPageErrors(page, pageErrors);
   });
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close();
     expect(pageErrors.splice(0)).toEqual([]);
   });
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
     await stack?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
   });

@@ -28,6 +28,8 @@ export function AppLayout() {
             <NavLink to={`/orgs/${orgId}`} end>
               Overview
             </NavLink>
+            <NavLink to={`/orgs/${orgId}/policy`}>Policy</NavLink>
+            <NavLink to={`/orgs/${orgId}/settings`}>Settings</NavLink>
           </nav>
         )}
         <div className="account">

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import { expect, test, type Page } from '@playwright/test';
 import type { ApiStack } from '../support/api-stack';
 import { connectScannedRepo } from '../support/connected-repos';
 import { pypiAdvisory } from '../support/osv-advisories';
@@ -35,7 +35,8 @@ interface ApiFinding {
   triage: { status: string; reason: string | null; expires_at: string | null } | null;
 }
 
-describe('the Repository page in Chromium', () => {
+test.describe('the Repository page in Chromium', () => {
+  test.describe.configure({ mode: 'serial' });
   const world = useDashboard(
     { name: 'web-repository', advisories: ADVISORIES, env: { TEMPORAL_UI_URL } },
     { viewport: LAPTOP, timezoneId: 'UTC' },
@@ -46,7 +47,8 @@ describe('the Repository page in Chromium', () => {
   let payments: string; // FAIL: a critical and a medium finding
   let docs: string; // OK: nothing found
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
     stack = world.stack;
     org = await stack.createOrg('web-repository');
     payments = await connectScannedRepo(stack, org, `repo-${RUN}`, 'payments', {
@@ -57,7 +59,7 @@ describe('the Repository page in Chromium', () => {
     });
   });
 
-  beforeEach(() => {
+  test.beforeEach(() => {
     page = world.page;
   });
 
@@ -79,7 +81,7 @@ describe('the Repository page in Chromium', () => {
   const rows = () => page.locator('table.findings tbody tr');
   const repoStatus = () => page.getByTestId('repo-status').textContent();
 
-  it('opens a failing repository from the overview: its reasons, findings as filtered addresses, a finding’s detail', async () => {
+  test('opens a failing repository from the overview: its reasons, findings as filtered addresses, a finding’s detail', async () => {
     await signIn(page, org.ownerToken, `/orgs/${org.orgId}`);
     await page.getByRole('link', { name: `repo-${RUN}/payments` }).click();
     await page.waitForURL(`**/repos/${payments}`);
@@ -143,7 +145,7 @@ describe('the Repository page in Chromium', () => {
     await shared.close();
   });
 
-  it("triages a finding (reason and expiry) and shows the repository's status change", async () => {
+  test("triages a finding (reason and expiry) and shows the repository's status change", async () => {
     const critical = await findingOf(CRITICAL);
     await signIn(page, org.ownerToken, `/repos/${payments}?finding=${critical.id}`);
     const detail = page.getByTestId('finding-detail');
@@ -181,7 +183,7 @@ describe('the Repository page in Chromium', () => {
     expect(await rows().locator('th a').allTextContents()).toEqual([CRITICAL]);
   });
 
-  it('scans now and follows the scan to COMPLETED; the history has its step times and its Temporal run', async () => {
+  test('scans now and follows the scan to COMPLETED; the history has its step times and its Temporal run', async () => {
     const before = (await api(`/repos/${payments}/scans`)).total as number;
     await signIn(page, org.ownerToken, `/repos/${payments}`);
     await page.getByRole('button', { name: 'Scan now' }).click();
@@ -219,7 +221,7 @@ describe('the Repository page in Chromium', () => {
     }
   });
 
-  it('shows a viewer the repository, findings and a finding’s detail, but no triage or scan control', async () => {
+  test('shows a viewer the repository, findings and a finding’s detail, but no triage or scan control', async () => {
     const created = await stack.call(org.ownerToken, 'POST', '/api/v1/auth/api-keys', {
       org_id: org.orgId,
       name: 'repository viewer',
@@ -240,7 +242,7 @@ describe('the Repository page in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('fits a phone’s width, says when nothing is found, and says so for a repository not in your orgs', async () => {
+  test('fits a phone’s width, says when nothing is found, and says so for a repository not in your orgs', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, org.ownerToken, `/repos/${docs}`);
     await page.getByText('No open findings.').waitFor();

@@ -71,4 +71,4 @@ export function rulesOf(form: PolicyForm): Record<string, unknown> {
 export const formKey = (apiField: string): string => apiField.replace(/^rules\.?/, '');
 
 /** An element id for a form key. */
-export const fieldId = (key: string): string => `rule-${key.replace(/[^a-z0-9_]+/gi, '-')}`;
+export const fieldId = (key: string): string => `rule-${key.replace(/\W+/g, '-')}`;

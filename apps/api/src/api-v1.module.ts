@@ -33,6 +33,7 @@ import { AddressLimits } from './rate-limit/address-limits';
 import { CredentialCheckInterceptor } from './rate-limit/credential-check.interceptor';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiters } from './rate-limit/rate-limiters';
+import { RepoByIdController } from './repos/repo-by-id.controller';
 import { ReposController } from './repos/repos.controller';
 import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
@@ -79,6 +80,7 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
     PersonalTokensController,
     CurrentIdentityController,
     ReposController,
+    RepoByIdController,
     ScansController,
     SbomsController,
     FindingsController,

@@ -31,6 +31,7 @@ export * from './findings/search-org-findings.use-case';
 export * from './findings/triage-finding.use-case';
 export * from './findings/import-vex.use-case';
 export * from './findings/expire-triage.use-case';
+export * from './policies/dry-run-policy.use-case';
 export * from './policies/evaluate-repo-policy.use-case';
 export * from './policies/list-policies.use-case';
 export * from './policies/update-policy.use-case';

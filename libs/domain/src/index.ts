@@ -24,6 +24,7 @@ export * from './advisory/fixed-versions-for';
 export * from './advisory/range-events';
 export * from './advisory/advisory-diagnostics';
 export * from './advisory/advisory-index';
+export * from './advisory/package-advisories';
 export * from './advisory/alias-groups';
 export * from './advisory/match-dependencies';
 export * from './severity/severity.value-object';

@@ -207,7 +207,9 @@ function RepoTable({
           {repos.map((repo) => {
             return (
               <tr key={repo.id} data-testid={`repo-${repo.id}`}>
-                <th scope="row">{repo.full_name}</th>
+                <th scope="row">
+                  <Link to={`/repos/${repo.id}`}>{repo.full_name}</Link>
+                </th>
                 <td>
                   <span className={`badge status-${repo.status}`}>{repo.status}</span>
                   {repo.disabled && <span className="muted"> (disabled)</span>}

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OsvRecord } from '@repoguard/domain';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { connectScannedRepo } from '../support/connected-repos';
 import { pypiAdvisory } from '../support/osv-advisories';
-import { buildDashboard, CHROMIUM, seriousViolations } from '../support/web-dashboard';
+import { buildDashboard, seriousViolations } from '../support/web-dashboard';
 
 const RUN = randomBytes(3).toString('hex');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
@@ -50,17 +50,19 @@ const HISTORY: Record<keyof typeof REPOS, Record<number, Counts>> = {
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
-describe("the overview's trend, newest critical findings and recent scans in Chromium", () => {
+test.describe("the overview's trend, newest critical findings and recent scans in Chromium", () => {
+  test.describe.configure({ mode: 'serial' });
   let stack: ApiStack;
   let org: Awaited<ReturnType<ApiStack['createOrg']>>;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let webDir: string;
   const repoIds: Record<string, string> = {};
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
+    // A build, a stack and three scans: minutes on a loaded 2-CPU machine.
+    test.setTimeout(600_000);
     webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
     buildDashboard(webDir);
     stack = await startApiStack({
@@ -84,11 +86,9 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
         );
       }
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    // A build, a stack and three scans: minutes on a loaded 2-CPU machine.
-  }, 600_000);
+  });
 
-  beforeEach(async () => {
+  test.beforeEach(async ({ browser }) => {
     context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -97,13 +97,12 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
     });
   });
 
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close();
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
     await stack?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
@@ -125,7 +124,7 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
   const shownDay = async (day: string) =>
     (await page.getByTestId(`trend-${day}`).locator('td').allTextContents()).join(' ');
 
-  it("shows the recorded counts of each day in the chart's table, carried over days without a change, and passes axe-core", async () => {
+  test("shows the recorded counts of each day in the chart's table, carried over days without a change, and passes axe-core", async () => {
     const answer = await summary();
     expect(answer.trend.points).toHaveLength(90);
     expect(answer.trend.to).toBe(daysAgo(0));
@@ -162,7 +161,7 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('lists the newest critical finding with its repository, package and advisory, and the recent scans with timings', async () => {
+  test('lists the newest critical finding with its repository, package and advisory, and the recent scans with timings', async () => {
     const answer = await summary();
     expect(answer.newest_critical_findings).toHaveLength(1);
     const critical = answer.newest_critical_findings[0];
@@ -187,7 +186,9 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
     expect(await page.getByTestId(`scan-${answer.recent_scans[0].id}`).textContent()).toMatch(/completed/);
   });
 
-  it('fits a phone screen without sideways scrolling of the page, and passes axe-core there', async () => {
+  test('fits a phone screen without sideways scrolling of the page, and passes axe-core there', async ({
+    browser,
+  }) => {
     await context.close();
     context = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 } });
     page = await context.newPage();
@@ -205,7 +206,7 @@ describe("the overview's trend, newest critical findings and recent scans in Chr
     }
   });
 
-  it("counts a triage decision in today's point, and refuses another org's summary as the API does elsewhere", async () => {
+  test("counts a triage decision in today's point, and refuses another org's summary as the API does elsewhere", async () => {
     const critical = (await summary()).newest_critical_findings[0];
     const ignored = await stack.call(org.ownerToken, 'PATCH', `/api/v1/findings/${critical.id}`, {
       status: 'ignored',

@@ -52,6 +52,14 @@ export interface MatchResult {
   readonly matchedPairs: number;
   readonly distinctIds: number;
   readonly findingsHash: string;
+  /**
+   * After a full collection (the children run with --expose-gc): what the worker holds, without the
+   * garbage of the runs (the records getVulnerability parsed for each warm run, say).
+   */
+  readonly rssAfterGcBytes?: number;
+  readonly heapUsedAfterGcBytes?: number;
+  /** The cache's own account after the warm runs, when the tree's database gives one. */
+  readonly stats?: unknown;
 }
 
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
@@ -152,6 +160,15 @@ async function match(job: Extract<MirrorChildJob, { mode: 'match' }>, orm: Mikro
     matchedPairs: answers.filter((refs) => refs.length > 0).length,
     distinctIds: ids.length,
     findingsHash: hash.digest('hex'),
+    stats: (database as { stats?: () => unknown }).stats?.(),
+  };
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return result;
+  gc();
+  return {
+    ...result,
+    rssAfterGcBytes: process.memoryUsage().rss,
+    heapUsedAfterGcBytes: process.memoryUsage().heapUsed,
   };
   return result;
 }

@@ -14,8 +14,9 @@
 //   BENCH_RUNS (default 20)                warm runs (their median is reported)
 //   BENCH_BASELINE_REF (default 1f2ab18)   the before variant's commit (checked out into a git worktree)
 //   BENCH_CACHE_MB                         passed as the cacheBytes option (the baseline ignores it)
-//   BENCH_CHILD_HEAP_MB (default 8192)     both variants' --max-old-space-size: the baseline's full
-//                                          index of 500,000 advisories does not fit Node's default
+//   BENCH_CHILD_HEAP_MB                    both variants' --max-old-space-size; by default none, so
+//                                          Node's own limit, as apps/worker runs (a larger one lets V8
+//                                          collect later and inflates the RSS measured)
 //   BENCH_DATABASE_URL                     default postgresql://postgres@127.0.0.1:5432/repoguard_bench
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,7 +34,7 @@ const PAIRS = positive('BENCH_PAIRS', 10_000);
 const RUNS = positive('BENCH_RUNS', 20);
 const BASELINE_REF = process.env['BENCH_BASELINE_REF'] || '1f2ab18';
 const CACHE_MB = process.env['BENCH_CACHE_MB'] ? positive('BENCH_CACHE_MB', 0) : null;
-const CHILD_HEAP_MB = positive('BENCH_CHILD_HEAP_MB', 8192);
+const CHILD_HEAP_MB = process.env['BENCH_CHILD_HEAP_MB'] ? positive('BENCH_CHILD_HEAP_MB', 0) : null;
 /** Of the pairs, the share naming packages no advisory names (the rest name corpus packages). */
 const ABSENT_SHARE = 0.2;
 
@@ -77,7 +78,7 @@ function namedVersion(affected: Affected, pick: () => number) {
  * packages, every round alike, as a dependency list names packages whatever their advisory count)
  * at a version one of its advisories names; the rest name packages no advisory names.
  */
-function benchPairs(base: readonly OsvRecord[]): PackageVersionQuery[] {
+export function benchPairs(base: readonly OsvRecord[]): PackageVersionQuery[] {
   // Each real package with its affected entries and the base records (by index) they come from.
   const packages = new Map<string, { index: number; affected: Affected }[]>();
   for (const [index, record] of base.entries()) {
@@ -152,7 +153,15 @@ async function runChild<T>(variant: Variant, job: MirrorChildJob): Promise<T> {
   fs.writeFileSync(jobFile, JSON.stringify(job));
   const child = spawn(
     process.execPath,
-    [`--max-old-space-size=${CHILD_HEAP_MB}`, '-r', '@swc-node/register', CHILD, jobFile],
+    [
+      ...(CHILD_HEAP_MB === null ? [] : [`--max-old-space-size=${CHILD_HEAP_MB}`]),
+      // Only so that a child can report its memory after a full collection, at the end.
+      '--expose-gc',
+      '-r',
+      '@swc-node/register',
+      CHILD,
+      jobFile,
+    ],
     {
       cwd: variant.tree,
       // The tree's tsconfig, whatever this process was started with: its paths pick the tree's libs.
@@ -190,6 +199,17 @@ async function emptyMirror(orm: MikroORM): Promise<void> {
   )) as { tablename: string }[];
   await connection.execute(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')}`);
 }
+
+/** Node's heap limit without a flag, as a child started without one gets it. */
+const heapLimitMb = () =>
+  Math.round(
+    Number(
+      execFileSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], {
+        env: { ...process.env, NODE_OPTIONS: '' },
+      }).toString(),
+    ) /
+      2 ** 20,
+  );
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -256,6 +276,7 @@ async function measureVariant(
       `${match.matchedPairs}/${match.pairs} pairs matched, ${match.distinctIds} distinct ids, ` +
       `findings ${match.findingsHash.slice(0, 16)}`,
   );
+  if (match.stats) console.log(`    cache after the warm runs: ${JSON.stringify(match.stats)}`);
   return { first, again, match };
 }
 
@@ -278,6 +299,14 @@ function table(before: VariantResult, after: VariantResult): void {
     ['worker RSS after matching', (r) => r.match?.rssAfterBytes, mb, '<= 512 MB', (n) => n <= 512 * 2 ** 20],
     ['worker peak RSS', (r) => r.match?.peakRssBytes, mb, '<= 512 MB', (n) => n <= 512 * 2 ** 20],
     ['worker heap used', (r) => r.match?.heapUsedBytes, mb, '-', () => true],
+    [
+      'worker RSS after a full GC',
+      (r) => r.match?.rssAfterGcBytes,
+      mb,
+      '<= 512 MB',
+      (n) => n <= 512 * 2 ** 20,
+    ],
+    ['worker heap after a full GC', (r) => r.match?.heapUsedAfterGcBytes, mb, '-', () => true],
   ];
   const cells = rows.map(([name, get, show, target, met]) => {
     const cell = (r: VariantResult) => {
@@ -309,7 +338,7 @@ async function main(): Promise<void> {
   console.log(
     `  ${pairs.length} pairs: ${Math.round(PAIRS * (1 - ABSENT_SHARE))} name corpus packages (drawn uniformly from its ` +
       `packages) at a version their advisory names, ${Math.round(PAIRS * ABSENT_SHARE)} name packages no ` +
-      `advisory names; child heap limit ${CHILD_HEAP_MB} MB; cacheBytes ${CACHE_MB === null ? 'default' : `${CACHE_MB} MB`}`,
+      `advisory names; child heap limit ${CHILD_HEAP_MB === null ? `Node's default (${heapLimitMb()} MB here)` : `${CHILD_HEAP_MB} MB`}; cacheBytes ${CACHE_MB === null ? 'default' : `${CACHE_MB} MB`}`,
   );
 
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
@@ -339,7 +368,9 @@ async function main(): Promise<void> {
   if (!agree) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Imported by tools that want the same pairs (a match child run on its own): only run when started.
+if (require.main === module)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs: lint, typecheck, unit, integration and e2e tests, after the same set-up
 # `npm run up` does (npm dependencies, Temporal CLI) plus actionlint for the GitHub Actions
-# workflow (test/deploy/ci-workflow.spec.ts) and Chromium for the dashboard's browser test
-# (test/web). Each Jest suite that needs services creates its own test database and Temporal dev
+# workflow (test/deploy/ci-workflow.spec.ts) and Chromium for the dashboard's browser tests
+# (test/web/*.pw.ts, run by Playwright's test runner). Each Jest suite that needs services creates its own test database and Temporal dev
 # server (test/support/global-setup.ts).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -43,6 +43,8 @@ fi
 for suite in unit integration e2e; do
   step "$suite tests" npx jest -c "jest.$suite.config.js" --json --outputFile "$REPORT_DIR/$suite.json" "${left_out[@]}"
 done
+# The dashboard in Chromium, under Playwright's own runner (playwright.config.ts).
+step "browser tests" env REPOGUARD_TEST_REPORT_DIR="$REPORT_DIR" npx playwright test
 
 # One closing line over all suites, in the plain form CI tools read.
 node -e '
@@ -50,6 +52,11 @@ node -e '
   let passed = 0, failed = 0, skipped = 0;
   for (const file of fs.readdirSync(process.argv[1])) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
+    if (r.stats) {
+      // Playwright's JSON report: a flaky test passed only on a retry, and none are configured.
+      passed += r.stats.expected; failed += r.stats.unexpected + r.stats.flaky; skipped += r.stats.skipped;
+      continue;
+    }
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
   }
   // The closing line keeps the plain "N passed, N failed, N skipped" form CI tools read.

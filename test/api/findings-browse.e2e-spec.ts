@@ -40,7 +40,7 @@ interface Finding {
   status: string;
   severity: string;
   vulnerability: { id: string; aliases: string[] };
-  dependency: { ecosystem: string; name: string };
+  dependency: { ecosystem: string; name: string; manifest_path: string; line: number | null };
   first_seen: string;
   repository?: { id: string; full_name: string };
 }
@@ -180,6 +180,33 @@ describe('findings a user can browse', () => {
     // The two seen at the second scan come first when newest first, last when oldest first.
     expect(names(newest.slice(0, 2)).sort()).toEqual(['rg-delta', 'rg-zeta']);
     expect(names(oldest.slice(4)).sort()).toEqual(['rg-delta', 'rg-zeta']);
+  });
+
+  it("names the manifest line of each finding's dependency, as in the snapshot it was last seen in", async () => {
+    const at = (items: Finding[]) =>
+      Object.fromEntries(
+        items.map((f) => [f.dependency.name, `${f.dependency.manifest_path}:${f.dependency.line}`]),
+      );
+    // The last requirements.txt: alpha, beta, epsilon, delta, zeta; gamma (fixed) was line 3 of the one before.
+    expect(at(await listed(main, 'status=all'))).toEqual({
+      'rg-alpha': 'requirements.txt:1',
+      'rg-beta': 'requirements.txt:2',
+      'rg-epsilon': 'requirements.txt:3',
+      'rg-delta': 'requirements.txt:4',
+      'rg-zeta': 'requirements.txt:5',
+      'rg-gamma': 'requirements.txt:3',
+    });
+  });
+
+  it('reads a repository by its id alone (GET /repos/{repo_id}), as under its org; never another org’s', async () => {
+    const alone = await get(`/repos/${main}`);
+    expect(alone).toEqual(await get(`/orgs/${org.orgId}/repos/${main}`));
+    expect(alone.org_id).toBe(org.orgId);
+    expect(alone.open_findings.total).toBe(4);
+    const foreignRead = await api(org.ownerToken, 'GET', `/repos/${foreign}`);
+    expect([foreignRead.status, foreignRead.body.error.code]).toEqual([404, 'REPO_NOT_FOUND']);
+    const malformed = await api(org.ownerToken, 'GET', '/repos/not-a-uuid');
+    expect(malformed.status).toBe(400);
   });
 
   it('refuses an unknown sort with a 400 naming sort and the allowed values', async () => {

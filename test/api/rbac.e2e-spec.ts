@@ -469,6 +469,13 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/repos/${org.repo.id}` }),
   },
   {
+    name: 'GET /repos/{repo_id}',
+    method: 'GET',
+    permission: 'repos.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/repos/${org.repo.id}` }),
+  },
+  {
     name: 'DELETE /orgs/{org_id}/repos/{repo_id}',
     method: 'DELETE',
     permission: 'repos.disconnect',
@@ -617,6 +624,16 @@ const ROUTES: readonly Route[] = [
     permission: 'policies.read',
     success: 200,
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/policies/evaluation?repo_id=${org.repo.id}` }),
+  },
+  {
+    name: 'POST /orgs/{org_id}/policies/dry-run',
+    method: 'POST',
+    permission: 'policies.read',
+    success: 200,
+    build: (org) => ({
+      path: `${V1}/orgs/${org.orgId}/policies/dry-run`,
+      body: { rules: { schema_version: 1, fail_on_severity: 'CRITICAL' } },
+    }),
   },
   {
     name: 'GET /orgs/{org_id}/audit-logs',

@@ -2,6 +2,14 @@
 // org (and scanned to its end), a scan waited for, and a repository's findings and status read back.
 import type { ApiStack } from './api-stack';
 
+// Plain errors, not Jest's `expect`: Playwright's browser tests (test/web) use these helpers too.
+function answered(what: string, got: { status: number; body?: unknown }, status: number): void {
+  if (got.status !== status)
+    throw new Error(
+      `${what} answered ${got.status}, not ${status}: ${JSON.stringify(got.body).slice(0, 500)}`,
+    );
+}
+
 /** An org as these helpers act in it: its id and its owner's token. */
 export type OrgOwner = Pick<Awaited<ReturnType<ApiStack['createOrg']>>, 'orgId' | 'ownerToken'>;
 
@@ -18,7 +26,7 @@ export async function connectRepo(
   const connected = await stack.call(org.ownerToken, 'POST', `/api/v1/orgs/${org.orgId}/repos`, {
     repo: `${owner}/${name}`,
   });
-  expect(connected.status).toBe(201);
+  answered(`connecting ${owner}/${name}`, connected, 201);
   return connected.body.id as string;
 }
 
@@ -27,7 +35,8 @@ export async function connectScannedRepo(...args: Parameters<typeof connectRepo>
   const [stack, org] = args;
   const repoId = await connectRepo(...args);
   const scan = await stack.scanToEnd(org.ownerToken, repoId);
-  expect([scan.status, scan.error]).toEqual(['COMPLETED', null]);
+  if (scan.status !== 'COMPLETED' || scan.error !== null)
+    throw new Error(`the scan of ${repoId} ended ${scan.status}: ${JSON.stringify(scan.error)}`);
   return repoId;
 }
 
@@ -48,7 +57,7 @@ export async function scanEnded(
 /** The repository's findings in every status (the first 100), as `T` describes them. */
 export async function allFindings<T>(stack: ApiStack, token: string, repoId: string): Promise<T[]> {
   const answer = await stack.call(token, 'GET', `/api/v1/repos/${repoId}/findings?status=all&per_page=100`);
-  expect(answer.status).toBe(200);
+  answered(`the findings of ${repoId}`, answer, 200);
   return answer.body.items as T[];
 }
 

@@ -26,12 +26,14 @@ import { MetricsController } from './metrics/metrics.controller';
 import { notificationScheduleProviders } from './notifications/notification-schedule.providers';
 import { RescanScheduleController } from './notifications/rescan-schedule.controller';
 import { OrgsController } from './orgs/orgs.controller';
+import { OrgSummaryController } from './orgs/org-summary.controller';
 import { PersonalTokensController } from './personal-tokens/personal-tokens.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { AddressLimits } from './rate-limit/address-limits';
 import { CredentialCheckInterceptor } from './rate-limit/credential-check.interceptor';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiters } from './rate-limit/rate-limiters';
+import { RepoByIdController } from './repos/repo-by-id.controller';
 import { ReposController } from './repos/repos.controller';
 import { RepoStatusSweepRunner } from './repos/repo-status-sweep.runner';
 import { ScanReconcilerRunner } from './scans/scan-reconciler.runner';
@@ -73,10 +75,12 @@ import { webhookHandlerProviders } from './webhooks/handlers/webhook-handlers';
   exports: [ApiMetrics, AddressLimits],
   controllers: [
     OrgsController,
+    OrgSummaryController,
     ApiKeysController,
     PersonalTokensController,
     CurrentIdentityController,
     ReposController,
+    RepoByIdController,
     ScansController,
     SbomsController,
     FindingsController,

@@ -2,8 +2,11 @@ import { Navigate, Route, Routes, useLocation, type Location } from 'react-route
 import { AppLayout } from './layout/app-layout';
 import { Empty, ErrorMessage, Loading } from './layout/query-states';
 import { OverviewPage } from './overview/overview.page';
+import { PolicyPage } from './policy/policy.page';
+import { RepositoryPage } from './repository/repository.page';
 import { useMyOrgs, useSession } from './session/session.context';
 import { SignInPage } from './session/sign-in.page';
+import { SettingsPage } from './settings/settings.page';
 
 /** Pages under it need a token; without one, the sign-in page, which comes back here after. */
 function RequireSession() {
@@ -15,8 +18,8 @@ function RequireSession() {
   return <AppLayout />;
 }
 
-/** `/`: the first org the token is a member of. */
-function FirstOrg() {
+/** `/`: the first org the token is a member of (`/policy`, `/settings`: that page of it). */
+function FirstOrg({ page = '' }: { page?: string }) {
   const orgs = useMyOrgs();
   if (orgs.isPending) return <Loading what="your orgs" />;
   if (orgs.isError)
@@ -30,7 +33,7 @@ function FirstOrg() {
       </>
     );
   }
-  return <Navigate to={`/orgs/${first.id}`} replace />;
+  return <Navigate to={`/orgs/${first.id}${page}`} replace />;
 }
 
 function NotFound() {
@@ -49,6 +52,11 @@ export function App() {
       <Route element={<RequireSession />}>
         <Route index element={<FirstOrg />} />
         <Route path="/orgs/:orgId" element={<OverviewPage />} />
+        <Route path="/repos/:repoId" element={<RepositoryPage />} />
+        <Route path="/policy" element={<FirstOrg page="/policy" />} />
+        <Route path="/orgs/:orgId/policy" element={<PolicyPage />} />
+        <Route path="/settings" element={<FirstOrg page="/settings" />} />
+        <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

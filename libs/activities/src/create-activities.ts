@@ -2,6 +2,7 @@ import type {
   AdvisoryImporter,
   AdvisorySyncRuns,
   FindingRepository,
+  OpenFindingHistory,
   ManifestBlobStore,
   ManifestParserPool,
   ManifestSource,
@@ -62,6 +63,8 @@ export interface ActivityDeps {
   readonly vulnerabilityDatabase: VulnerabilityDatabase;
   readonly vulnerabilityCache: VulnerabilityCache;
   readonly findings: FindingRepository;
+  /** Each day's open findings per repository, for the overview's trend. */
+  readonly openFindingHistory?: OpenFindingHistory;
   readonly policies: PolicyRepository;
   readonly scans: ScanRepository;
   readonly advisoryImporter: AdvisoryImporter;

@@ -15,6 +15,7 @@ import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ApiKeyListQuery, CreateApiKeyBody } from './api-key.dto';
 import { ApiKeysDto, CreatedApiKeyDto } from './api-key-response.dto';
+import { ApiUnannouncedChangeResponse } from '../errors/unannounced-change.response';
 
 const keyView = (key: ApiKeyRecord) => ({
   id: key.id,
@@ -63,6 +64,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @Requires('api_keys.manage', 'api_key_param')
   @ApiNoContentResponse({ description: 'Revoked: the key stops working at once' })
+  @ApiUnannouncedChangeResponse()
   async revoke(@Access() access: RequestAccess, @Param('key_id') keyId: string): Promise<void> {
     await this.revokeApiKey.execute({ caller: orgCallerOf(access), keyId: keyId.toLowerCase() });
   }

@@ -39,19 +39,20 @@ export class TokenAuthenticator {
       };
     }
     const tokenHash = hashToken(token);
-    const now = Date.now();
-    const cached = this.cache.get(tokenHash, now);
+    const cached = this.cache.get(tokenHash);
     if (cached) {
+      // Expiry is a date the token carries: the wall clock decides it, unlike the cache's own TTL.
+      const now = Date.now();
       if (cached.tokenExpiresAt !== null && cached.tokenExpiresAt <= now) throw INVALID();
       const { principal } = cached.caller;
-      if (principal.kind === 'user' && this.cache.useDue(tokenHash, now, USE_RECORDED_EVERY_MS)) {
+      if (principal.kind === 'user' && this.cache.useDue(tokenHash, USE_RECORDED_EVERY_MS)) {
         await this.credentials.markPersonalTokenUsed(principal.tokenId, new Date(now));
       }
       return cached.caller;
     }
     const since = this.cache.mark();
     const { caller, tokenExpiresAt } = await this.lookUp(token, tokenHash);
-    this.cache.remember(tokenHash, since, { caller, tokenExpiresAt }, now);
+    this.cache.remember(tokenHash, since, { caller, tokenExpiresAt });
     return caller;
   }
 

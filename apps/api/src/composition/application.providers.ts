@@ -13,6 +13,7 @@ import {
   DeleteOrganization,
   DeleteSshDeployKey,
   DisconnectRepository,
+  DryRunPolicy,
   ExportSbom,
   ExportVex,
   EvaluateRepoPolicy,
@@ -22,6 +23,7 @@ import {
   GetRepository,
   GetScan,
   GetScanRequest,
+  GetOrgSummary,
   GetSnapshot,
   CompleteGithubInstallationLink,
   GetSshDeployKey,
@@ -147,34 +149,65 @@ interface UseCase {
 }
 
 /**
- * A use case that changes who a token is (revokes it, changes a membership or role, deletes an org
- * or changes its limit): once it returned, its transaction committed, and every API instance forgets
- * the tokens it checked (CredentialCache) before the caller hears back.
+ * What a failed announcement does to the answer. A change that takes access away ('refuse': a
+ * revocation, a removal, a role change, an org deleted) answers CREDENTIAL_CHANGE_NOT_ANNOUNCED
+ * (503): its caller must not believe every instance refuses the credential when one may accept it
+ * until its TTL ran out. A change that only grants access ('log': an org created, an invitation
+ * accepted, an org's name or limit) can at worst be refused by another instance until then, and its
+ * answer may carry a token shown only once: that answer is not thrown away.
  */
-function forgettingCheckedTokens<T extends UseCase>(useCase: T, cache: CredentialCache): T {
-  const execute = useCase.execute.bind(useCase);
-  // A failed use case changed nothing, but forgetting then is harmless.
+type UnannouncedChange = 'refuse' | 'log';
+
+/**
+ * A use case that changes who a token is, each call run over a unit of work that announces
+ * (CredentialCache) every transaction of it as soon as it committed, and only then: a call refused
+ * before its commit announces nothing, and one that commits and then fails still announced. Built
+ * per call, so concurrent calls never see each other's announcement failures.
+ */
+function forgettingCheckedTokens<T extends UseCase>(
+  build: (uow: UnitOfWork) => T,
+  uow: UnitOfWork,
+  cache: CredentialCache,
+  onFailure: UnannouncedChange,
+): T {
+  const logger = new Logger('CredentialChanges');
+  const useCase = build(uow);
   useCase.execute = async (command: never) => {
+    let unannounced: unknown = null;
+    const announcing: UnitOfWork = {
+      read: (scope, work) => uow.read(scope, work),
+      async transaction(scope, work) {
+        const result = await uow.transaction(scope, work);
+        // Not thrown here: what the use case does after its commit (cancelling scans) still happens.
+        await cache.changed().catch((error: unknown) => {
+          unannounced = error;
+        });
+        return result;
+      },
+    };
+    let result: unknown;
     try {
-      return await execute(command);
-    } finally {
-      await cache.changed();
+      result = await build(announcing).execute(command);
+    } catch (error) {
+      if (unannounced === null || onFailure === 'log') throw error;
+      logger.error(`after a change that could not be announced: ${String(error)}`);
     }
+    if (unannounced !== null && onFailure === 'refuse') throw unannounced;
+    return result;
   };
   return useCase;
 }
 
 function changingCredentials<A extends unknown[]>(
-  type: new (...ports: A) => UseCase,
+  type: new (uow: UnitOfWork, ...ports: A) => UseCase,
+  onFailure: UnannouncedChange,
   ...inject: { [K in keyof A]: symbol }
 ): Provider {
   return {
     provide: type,
-    inject: [...inject, CredentialCache],
-    useFactory: (...args: [...A, CredentialCache]) => {
-      const cache = args[args.length - 1] as CredentialCache;
-      return forgettingCheckedTokens(new type(...(args.slice(0, -1) as A)), cache);
-    },
+    inject: [UNIT_OF_WORK, CredentialCache, ...inject],
+    useFactory: (uow: UnitOfWork, cache: CredentialCache, ...ports: A) =>
+      forgettingCheckedTokens((unit) => new type(unit, ...ports), uow, cache, onFailure),
   };
 }
 
@@ -191,16 +224,17 @@ export const applicationProviders: Provider[] = [
   { provide: SSH_KEY_GENERATOR, useValue: new Ssh2KeyGenerator() },
   useCase(CreateApiKey, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListApiKeys, UNIT_OF_WORK),
-  changingCredentials(RevokeApiKey, UNIT_OF_WORK, CLOCK),
+  changingCredentials(RevokeApiKey, 'refuse', CLOCK),
   useCase(CreatePersonalToken, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
   useCase(ListPersonalTokens, UNIT_OF_WORK),
-  changingCredentials(RevokePersonalToken, UNIT_OF_WORK, CLOCK),
+  changingCredentials(RevokePersonalToken, 'refuse', CLOCK),
   useCase(ConnectRepository, UNIT_OF_WORK, REPOSITORY_DIRECTORY, GIT_LOGIN_DIRECTORY),
   useCase(DisconnectRepository, UNIT_OF_WORK, SCAN_CANCELLER),
   useCase(GetRepository, UNIT_OF_WORK),
   useCase(ListRepositories, UNIT_OF_WORK),
   useCase(ListFindings, UNIT_OF_WORK),
   useCase(SearchOrgFindings, UNIT_OF_WORK),
+  useCase(GetOrgSummary, UNIT_OF_WORK, CLOCK),
   {
     provide: ReevaluateRepositoryStatus,
     inject: [UNIT_OF_WORK, CLOCK],
@@ -222,18 +256,21 @@ export const applicationProviders: Provider[] = [
   },
   useCase(ListPolicies, UNIT_OF_WORK),
   useCase(EvaluateRepoPolicy, UNIT_OF_WORK, CLOCK),
-  changingCredentials(CreateOrganization, UNIT_OF_WORK, TOKEN_ISSUER),
+  useCase(DryRunPolicy, UNIT_OF_WORK, CLOCK),
+  changingCredentials(CreateOrganization, 'log', TOKEN_ISSUER),
   useCase(ListMyOrganizations, UNIT_OF_WORK),
   {
     provide: UpdateOrganization,
     inject: [UNIT_OF_WORK, API_CONFIG, CredentialCache],
     useFactory: (uow: UnitOfWork, config: ApiConfig, cache: CredentialCache) =>
       forgettingCheckedTokens(
-        new UpdateOrganization(uow, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+        (unit) => new UpdateOrganization(unit, { instanceRateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+        uow,
         cache,
+        'log',
       ),
   },
-  changingCredentials(DeleteOrganization, UNIT_OF_WORK, CLOCK, SCAN_CANCELLER),
+  changingCredentials(DeleteOrganization, 'refuse', CLOCK, SCAN_CANCELLER),
   useCase(ListMembers, UNIT_OF_WORK),
   {
     provide: InviteMember,
@@ -241,12 +278,12 @@ export const applicationProviders: Provider[] = [
     useFactory: (uow: UnitOfWork, tokens: TokenIssuer, clock: Clock, config: ApiConfig) =>
       new InviteMember(uow, tokens, clock, { ttlHours: config.INVITATION_TTL_HOURS }),
   },
-  changingCredentials(AcceptInvitation, UNIT_OF_WORK, TOKEN_ISSUER, CLOCK),
+  changingCredentials(AcceptInvitation, 'log', TOKEN_ISSUER, CLOCK),
   useCase(ListInvitations, UNIT_OF_WORK, CLOCK),
   useCase(RevokeInvitation, UNIT_OF_WORK, CLOCK),
   useCase(GetCurrentIdentity, UNIT_OF_WORK),
-  changingCredentials(ChangeMemberRole, UNIT_OF_WORK),
-  changingCredentials(RemoveMember, UNIT_OF_WORK),
+  changingCredentials(ChangeMemberRole, 'refuse'),
+  changingCredentials(RemoveMember, 'refuse'),
   useCase(ListAuditLog, UNIT_OF_WORK),
   useCase(GetSnapshot, UNIT_OF_WORK),
   {

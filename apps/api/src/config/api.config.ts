@@ -87,6 +87,10 @@ export class ApiConfig extends SharedConfig {
   @Max(300, { message: 'must be at most 300' })
   AUTH_CACHE_TTL_SECONDS: number = 30;
 
+  /** The Redis channel of those announcements: installations sharing one Redis need one each. */
+  @Matches(/^\S+$/, { message: 'must be a channel name without spaces' })
+  AUTH_CACHE_CHANNEL: string = 'repoguard:credentials-changed';
+
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of hours' })
   @Min(1, { message: 'must be at least 1' })

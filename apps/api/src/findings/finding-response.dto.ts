@@ -28,6 +28,12 @@ export class FindingDependencyDto {
   @ApiProperty() manifest_path!: string;
   @ApiProperty({ type: Boolean, nullable: true, description: 'null: the manifest does not say' })
   direct!: boolean | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The line of the manifest that declares it (null: the format does not say)',
+  })
+  line!: number | null;
 }
 
 export class TriageDeciderDto {

@@ -18,6 +18,7 @@ const listed = (advisoryDiagnostics: ListedFinding['advisoryDiagnostics']): List
   manifestPath: 'package-lock.json',
   purl: null,
   direct: true,
+  line: 3,
   fixedVersions: [],
   advisoryDiagnostics,
   triageStatus: null,

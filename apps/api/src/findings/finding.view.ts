@@ -20,6 +20,7 @@ export function findingView(f: ListedFinding) {
       purl: f.purl ?? (isEcosystem(f.ecosystem) ? toPurl(f.ecosystem, f.packageName, f.version) : null),
       manifest_path: f.manifestPath,
       direct: f.direct,
+      line: f.line,
     },
     fixed_versions: f.fixedVersions,
     // Shape documented by FindingAdvisoryDiagnosticsDto.

@@ -56,6 +56,7 @@ import {
   OrgDto,
   PendingInvitationsDto,
 } from './org-response.dto';
+import { ApiUnannouncedChangeResponse } from '../errors/unannounced-change.response';
 
 const orgView = (org: OrganizationRecord) => ({
   id: org.id,
@@ -157,6 +158,7 @@ export class OrgsController {
     description:
       'Deleted: members, API keys and invitations stop working at once; its sealed secrets, installation links and repositories go, its running scans are stopped',
   })
+  @ApiUnannouncedChangeResponse()
   async delete(@Access() access: RequestAccess): Promise<void> {
     await this.deleteOrganization.execute({ caller: orgCallerOf(access) });
   }
@@ -231,6 +233,7 @@ export class OrgsController {
   @Requires('members.invite', 'org_param')
   @ApiOkResponse({ type: MemberRoleDto, description: 'The membership after the change' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'LAST_OWNER: the last owner cannot be demoted' })
+  @ApiUnannouncedChangeResponse()
   async changeRole(
     @Access() access: RequestAccess,
     @Param('user_id') userId: string,
@@ -250,6 +253,7 @@ export class OrgsController {
   @Requires('members.invite', 'org_param')
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'LAST_OWNER: the last owner cannot be removed' })
+  @ApiUnannouncedChangeResponse()
   async remove(@Access() access: RequestAccess, @Param('user_id') userId: string): Promise<void> {
     await this.removeMember.execute({ caller: orgCallerOf(access), userId: requireUuid(userId, 'user_id') });
   }

@@ -17,6 +17,7 @@ import { requireUuid } from '../common/request-input';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { CreatePersonalTokenBody } from './personal-token.dto';
 import { CreatedPersonalTokenDto, PersonalTokensDto } from './personal-token-response.dto';
+import { ApiUnannouncedChangeResponse } from '../errors/unannounced-change.response';
 
 /** Never the secret nor its hash: the prefix tells tokens apart. */
 const tokenView = (token: PersonalTokenRecord) => ({
@@ -74,6 +75,7 @@ export class PersonalTokensController {
   @HttpCode(204)
   @UserCaller()
   @ApiNoContentResponse({ description: 'Revoked: the token stops working at once' })
+  @ApiUnannouncedChangeResponse()
   @ApiNotFoundResponse({
     type: ErrorBodyDto,
     description: "PERSONAL_TOKEN_NOT_FOUND: not one of the caller's",

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,14 +6,14 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { EvaluateRepoPolicy, ListPolicies, UpdatePolicy } from '@repoguard/application';
+import { DryRunPolicy, EvaluateRepoPolicy, ListPolicies, UpdatePolicy } from '@repoguard/application';
 import { DEFAULT_POLICY, type PolicyVersion } from '@repoguard/domain';
 import { Access, Requires } from '../access/access.decorator';
 import { orgCallerOf } from '../access/caller';
 import type { RequestAccess } from '../common/api-request';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { EvaluationQuery, PutPolicyBody } from './policy.dto';
-import { PoliciesDto, PolicyEvaluationDto, PolicyVersionDto } from './policy-response.dto';
+import { PoliciesDto, PolicyDryRunDto, PolicyEvaluationDto, PolicyVersionDto } from './policy-response.dto';
 
 const policyView = (policy: PolicyVersion) => ({
   version: policy.version,
@@ -30,6 +30,7 @@ export class PoliciesController {
     private readonly updatePolicy: UpdatePolicy,
     private readonly listPolicies: ListPolicies,
     private readonly evaluateRepoPolicy: EvaluateRepoPolicy,
+    private readonly dryRunPolicy: DryRunPolicy,
   ) {}
 
   @Put()
@@ -42,6 +43,39 @@ export class PoliciesController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'POLICY_CHANGED_CONCURRENTLY: retry' })
   async put(@Access() access: RequestAccess, @Body() body: PutPolicyBody): Promise<PolicyVersionDto> {
     return policyView(await this.updatePolicy.execute({ caller: orgCallerOf(access), rules: body.rules }));
+  }
+
+  @Post('dry-run')
+  @HttpCode(200)
+  @Requires('policies.read', 'org_param')
+  @ApiOkResponse({
+    type: PolicyDryRunDto,
+    description:
+      "What PUT with the same body would do to each repository's status, computed now; nothing is saved",
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'POLICY_INVALID: details name each rule, as PUT does',
+  })
+  async dryRun(@Access() access: RequestAccess, @Body() body: PutPolicyBody): Promise<PolicyDryRunDto> {
+    const run = await this.dryRunPolicy.execute({ caller: orgCallerOf(access), rules: body.rules });
+    const items = run.repositories.map((r) => ({
+      repo_id: r.repo.id,
+      full_name: `${r.repo.owner}/${r.repo.name}`,
+      current_status: r.currentStatus,
+      status: r.status,
+      changed: r.status !== r.currentStatus,
+      judged: r.judged,
+      reasons: r.reasons,
+      snapshot_id: r.snapshotId,
+    }));
+    return {
+      rules: run.rules,
+      current_version: run.currentVersion,
+      changed: items.filter((i) => i.changed).length,
+      // Those that would change first, each group in the repository list's order.
+      items: [...items.filter((i) => i.changed), ...items.filter((i) => !i.changed)],
+    };
   }
 
   @Get()

@@ -1,4 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { RepoStatus } from '@repoguard/domain';
+
+const REPO_STATUSES: readonly RepoStatus[] = ['OK', 'WARN', 'FAIL', 'PENDING', 'ERROR'];
 
 const RULES = {
   type: 'object',
@@ -42,4 +45,40 @@ export class PolicyEvaluationDto {
   @ApiProperty({ type: 'integer', nullable: true }) policy_version!: number | null;
   @ApiProperty() dry_run!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) snapshot_id!: string | null;
+}
+
+export class PolicyDryRunRepoDto {
+  @ApiProperty({ format: 'uuid' }) repo_id!: string;
+  @ApiProperty({ example: 'octo-org/payments' }) full_name!: string;
+  @ApiProperty({ enum: REPO_STATUSES, description: 'The status stored now' })
+  current_status!: RepoStatus;
+  @ApiProperty({
+    enum: REPO_STATUSES,
+    description: 'The status saving the rules would give it (the current one when never scanned)',
+  })
+  status!: RepoStatus;
+  @ApiProperty({ description: 'status differs from current_status' }) changed!: boolean;
+  @ApiProperty({ description: 'false: no completed scan to judge, so saving would not change it' })
+  judged!: boolean;
+  @ApiProperty({ type: [PolicyReasonDto], description: 'Why, under the rules tried' })
+  reasons!: readonly PolicyReasonDto[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The scan judged' })
+  snapshot_id!: string | null;
+}
+
+export class PolicyDryRunDto {
+  @ApiProperty({ ...RULES, description: 'The rules tried, as they would be saved' }) rules!: object;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The saved version they would replace; null: the default policy',
+  })
+  current_version!: number | null;
+  @ApiProperty({ type: 'integer', description: 'Repositories whose status would change' })
+  changed!: number;
+  @ApiProperty({
+    type: [PolicyDryRunRepoDto],
+    description: 'Every repository of the org, those that would change first; nothing is saved',
+  })
+  items!: PolicyDryRunRepoDto[];
 }

@@ -10,7 +10,7 @@ export const NOTHING_FOUND: SeverityCounts = {
 };
 
 /** `{ critical, high, medium, low, unknown, total }` */
-const countsView = (counts: SeverityCounts) => ({
+export const countsView = (counts: SeverityCounts) => ({
   critical: counts.CRITICAL,
   high: counts.HIGH,
   medium: counts.MEDIUM,

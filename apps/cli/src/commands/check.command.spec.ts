@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
@@ -470,6 +470,27 @@ describe('repoguard check', () => {
       expect(err).toMatch(
         /--advisories .*all\.zip: entry bomb\.json unzips to more than OSV_EXPORT_MAX_ENTRY_BYTES \(16777216 bytes\)/,
       );
+    });
+
+    it('refuses an advisories zip over 2 GiB with a message, not a stack trace', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-huge-'));
+      try {
+        const huge = path.join(dir, 'all.zip');
+        // Sparse: 2 GiB + 1 byte of holes, nothing written to the disk.
+        writeFileSync(huge, '');
+        truncateSync(huge, 2 ** 31 + 1);
+        const { code, err } = await run(['check', UGLY, '--advisories', huge, '--format', 'json'], {
+          ...process.env,
+          REPOGUARD_CACHE_DIR: path.join(dir, 'cache'),
+        });
+        expect(code).toBe(2);
+        expect(err).toMatch(
+          /--advisories .*all\.zip: the zip is 2147483649 bytes, more than the 2 GiB a check reads/,
+        );
+        expect(err).not.toContain('    at ');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('says a policy file is not JSON without quoting what it holds', async () => {

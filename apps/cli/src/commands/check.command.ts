@@ -54,9 +54,10 @@ Includes (-r, -c) are followed only to files inside the files and directories na
 resolving symlinks; any other is reported as an INCLUDE_OUTSIDE_ROOT error, naming the include as
 written, and never read. Name its directory too to have it checked.
 
-Manifests of up to 1 Mi characters in all are parsed on the command's own thread, larger inputs
-in PARSE_THREADS worker threads; one that takes longer than PARSE_DEADLINE_MS (default 10000) is
-stopped and reported as a PARSE_TIMEOUT error, the others checked as usual.
+Manifests of up to 1 Mi characters in all (includes counted) are parsed on the command's own
+thread, larger inputs in PARSE_THREADS worker threads; one that takes longer than
+PARSE_DEADLINE_MS (default 10000) is stopped and reported as a PARSE_TIMEOUT error, the others
+checked as usual.
 
 An OSV zip is catalogued on its first check (which records name which packages), in
 REPOGUARD_CACHE_DIR (an absolute path; default XDG_CACHE_HOME/repoguard, else ~/.cache/repoguard);

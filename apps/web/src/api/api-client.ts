@@ -19,23 +19,40 @@ interface ErrorBody {
 }
 
 /** GET `path` (under /api/v1) as `token`; the JSON answer, or an ApiError. */
-export async function apiGet<T>(token: string, path: string, signal?: AbortSignal): Promise<T> {
+export function apiGet<T>(token: string, path: string, signal?: AbortSignal): Promise<T> {
+  return apiRequest<T>(token, 'GET', path, undefined, signal);
+}
+
+/** `method` on `path` (under /api/v1) as `token`, with `body` as JSON; the JSON answer, or an ApiError. */
+export async function apiRequest<T>(
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${API_BASE}${path}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'NETWORK', 'The RepoGuard API could not be reached. Check your connection.');
   }
-  if (response.ok) return (await response.json()) as T;
-  const body = (await response.json().catch(() => ({}))) as ErrorBody;
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
+  const answer = (await response.json().catch(() => ({}))) as ErrorBody;
   throw new ApiError(
     response.status,
-    body.error?.code ?? `HTTP_${response.status}`,
-    body.error?.message ?? `The API answered ${response.status} ${response.statusText}.`,
+    answer.error?.code ?? `HTTP_${response.status}`,
+    answer.error?.message ?? `The API answered ${response.status} ${response.statusText}.`,
   );
 }
 

@@ -1,9 +1,13 @@
 import { NavLink, Outlet, useNavigate, useParams } from 'react-router';
+import { useRepository } from '../repository/repository.api';
 import { useIdentity, useMyOrgs, useOrgRole, useSession } from '../session/session.context';
 
 /** Header (org, who is signed in and as what), navigation, and the page in <main>. */
 export function AppLayout() {
-  const { orgId } = useParams();
+  const params = useParams();
+  // A repository's page names no org: the repository says which (the page reads the same query).
+  const repoOrgId = useRepository(params.repoId).data?.org_id;
+  const orgId = params.orgId ?? repoOrgId;
   const session = useSession();
   const identity = useIdentity();
   const orgs = useMyOrgs();
@@ -24,6 +28,8 @@ export function AppLayout() {
             <NavLink to={`/orgs/${orgId}`} end>
               Overview
             </NavLink>
+            <NavLink to={`/orgs/${orgId}/policy`}>Policy</NavLink>
+            <NavLink to={`/orgs/${orgId}/settings`}>Settings</NavLink>
           </nav>
         )}
         <div className="account">

@@ -10,11 +10,22 @@ export function Loading({ what }: { what: string }) {
 }
 
 /** An error in words, with the API's code for a support request, and a retry. */
-export function ErrorMessage({ what, error, retry }: { what: string; error: unknown; retry?: () => void }) {
+export function ErrorMessage({
+  what,
+  error,
+  retry,
+  notFound = 'This org does not exist or you are not a member of it.',
+}: {
+  what: string;
+  error: unknown;
+  retry?: () => void;
+  /** What a 403 or 404 means here. */
+  notFound?: string;
+}) {
   const detail =
     error instanceof ApiError
       ? error.status === 403 || error.status === 404
-        ? 'This org does not exist or you are not a member of it.'
+        ? notFound
         : `${error.message}${error.code ? ` (${error.code})` : ''}`
       : 'Something went wrong in the page.';
   return (

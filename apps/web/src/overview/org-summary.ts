@@ -1,29 +1,60 @@
 import {
   REPO_STATUSES,
-  SEVERITIES,
   type OpenFindingCounts,
+  type PolicyReason,
   type Repo,
   type RepoStatus,
 } from '../api/api-types';
 
+/** GET /orgs/{org_id}/summary: the overview's numbers, all from one answer of the API. */
 export interface OrgSummary {
-  readonly repos: number;
-  readonly byStatus: Readonly<Record<RepoStatus, number>>;
-  readonly openFindings: Readonly<OpenFindingCounts>;
+  org_id: string;
+  as_of: string;
+  repositories: {
+    total: number;
+    by_status: Record<RepoStatus, number>;
+    /** FAIL first, then WARN, each with its reasons under the current policy; at most 50. */
+    attention: {
+      total: number;
+      items: { id: string; full_name: string; status: 'FAIL' | 'WARN'; reasons: PolicyReason[] }[];
+    };
+  };
+  open_findings: OpenFindingCounts;
+  /** One point per UTC day, oldest first. */
+  trend: { from: string; to: string; points: TrendPoint[] };
+  newest_critical_findings: NewestFinding[];
+  recent_scans: RecentScan[];
 }
 
-/**
- * The org's numbers, summed from every page of GET /orgs/{org_id}/repos (each repository carries
- * its open findings by severity). An org-level summary endpoint would spare reading every page.
- */
-export function summarize(repos: readonly Repo[]): OrgSummary {
-  const byStatus = Object.fromEntries(REPO_STATUSES.map((s) => [s, 0])) as Record<RepoStatus, number>;
-  const openFindings = Object.fromEntries([...SEVERITIES, 'total'].map((s) => [s, 0])) as OpenFindingCounts;
-  for (const repo of repos) {
-    byStatus[repo.status] += 1;
-    for (const key of [...SEVERITIES, 'total'] as const) openFindings[key] += repo.open_findings[key];
-  }
-  return { repos: repos.length, byStatus, openFindings };
+export type TrendPoint = OpenFindingCounts & { day: string };
+
+export interface NewestFinding {
+  id: string;
+  repo_id: string;
+  repo_full_name: string;
+  vulnerability_id: string;
+  aliases: string[];
+  summary: string | null;
+  ecosystem: string;
+  package_name: string;
+  version: string;
+  manifest_path: string;
+  fixed_versions: string[];
+  first_seen: string;
+}
+
+export interface RecentScan {
+  id: string;
+  repo_id: string;
+  repo_full_name: string;
+  status: string;
+  trigger: string;
+  verdict: 'OK' | 'WARN' | 'FAIL' | null;
+  error_code: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
 }
 
 /** FAIL first, then WARN, ERROR, PENDING, OK; most critical findings first within a status. */
@@ -39,4 +70,12 @@ export function byUrgency(a: Repo, b: Repo): number {
 
 export function isRepoStatus(value: string | null): value is RepoStatus {
   return value !== null && (REPO_STATUSES as readonly string[]).includes(value);
+}
+
+/** "1.2 s", "350 ms", "2 min 5 s": a scan's duration in words a reader takes in at a glance. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

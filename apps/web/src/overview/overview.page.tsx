@@ -1,11 +1,14 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { ApiError, apiGet, apiGetAll } from '../api/api-client';
-import { SEVERITIES, type PolicyEvaluation, type Repo, type RepoStatus } from '../api/api-types';
+import { apiGet, apiGetAll } from '../api/api-client';
+import { SEVERITIES, type PolicyReason, type Repo, type RepoStatus } from '../api/api-types';
 import { Empty, ErrorMessage, Loading } from '../layout/query-states';
 import { useMyOrgs, useToken } from '../session/session.context';
-import { byUrgency, isRepoStatus, summarize, type OrgSummary } from './org-summary';
+import { byUrgency, isRepoStatus, type OrgSummary } from './org-summary';
+import { NewestCriticalFindings, RecentScans } from './overview-lists';
+import { TrendChart } from './trend-chart';
+import './overview.css';
 
 const STATUS_WORDS: Record<RepoStatus, string> = {
   FAIL: 'failing the policy',
@@ -14,9 +17,6 @@ const STATUS_WORDS: Record<RepoStatus, string> = {
   PENDING: 'not scanned yet',
   ERROR: 'whose last scan failed',
 };
-
-// Reasons are read one repository at a time (GET /policies/evaluation): at most this many per view.
-const MAX_REASONS = 50;
 
 export function OverviewPage() {
   const { orgId = '' } = useParams();
@@ -30,25 +30,25 @@ export function OverviewPage() {
     document.title = `Overview${org ? ` · ${org.name}` : ''} · RepoGuard`;
   }, [org]);
 
-  const repos = useQuery({
-    queryKey: ['repos', token, orgId],
-    queryFn: ({ signal }) => apiGetAll<Repo>(token, `/orgs/${orgId}/repos`, signal),
+  const summary = useQuery({
+    queryKey: ['summary', token, orgId],
+    queryFn: ({ signal }) => apiGet<OrgSummary>(token, `/orgs/${orgId}/summary`, signal),
   });
 
   return (
     <>
       <h1>Overview{org && <span className="subtitle"> of {org.name}</span>}</h1>
-      {repos.isPending ? (
-        <Loading what="the org's repositories" />
-      ) : repos.isError ? (
-        <ErrorMessage what="the org's repositories" error={repos.error} retry={() => void repos.refetch()} />
-      ) : repos.data.length === 0 ? (
+      {summary.isPending ? (
+        <Loading what="the org's overview" />
+      ) : summary.isError ? (
+        <ErrorMessage what="the org's overview" error={summary.error} retry={() => void summary.refetch()} />
+      ) : summary.data.repositories.total === 0 ? (
         <Empty>
           No repositories are connected to this org yet. Connect one with{' '}
           <code>POST /api/v1/orgs/{orgId}/repos</code>.
         </Empty>
       ) : (
-        <Summary orgId={orgId} repos={repos.data} summary={summarize(repos.data)} status={status} />
+        <Summary orgId={orgId} summary={summary.data} status={status} />
       )}
     </>
   );
@@ -56,16 +56,14 @@ export function OverviewPage() {
 
 function Summary({
   orgId,
-  repos,
   summary,
   status,
 }: {
   orgId: string;
-  repos: readonly Repo[];
   summary: OrgSummary;
   status: RepoStatus | null;
 }) {
-  const shown = repos.filter((r) => status === null || r.status === status).sort(byUrgency);
+  const byStatus = summary.repositories.by_status;
   return (
     <div className="overview">
       <section aria-labelledby="by-status">
@@ -74,13 +72,13 @@ function Summary({
           <li>
             <Link to={`/orgs/${orgId}`} aria-current={status === null ? 'page' : undefined} className="tile">
               <span className="count" data-testid="repos-total">
-                {summary.repos}
+                {summary.repositories.total}
               </span>{' '}
               <span className="label">all repositories</span>
             </Link>
           </li>
           {(['FAIL', 'WARN', 'OK', 'ERROR', 'PENDING'] as const)
-            .filter((s) => s === 'FAIL' || s === 'WARN' || s === 'OK' || summary.byStatus[s] > 0)
+            .filter((s) => s === 'FAIL' || s === 'WARN' || s === 'OK' || byStatus[s] > 0)
             .map((s) => (
               <li key={s}>
                 <Link
@@ -89,7 +87,7 @@ function Summary({
                   className={`tile status-${s}`}
                 >
                   <span className="count" data-testid={`status-count-${s}`}>
-                    {summary.byStatus[s]}
+                    {byStatus[s]}
                   </span>{' '}
                   <span className="label">
                     <span className={`badge status-${s}`}>{s}</span> {STATUS_WORDS[s]}
@@ -118,7 +116,7 @@ function Summary({
                   <span className={`badge severity-${s}`}>{s}</span>
                 </th>
                 <td className="number" data-testid={`severity-count-${s}`}>
-                  {summary.openFindings[s]}
+                  {summary.open_findings[s]}
                 </td>
               </tr>
             ))}
@@ -127,41 +125,70 @@ function Summary({
             <tr>
               <th scope="row">Total</th>
               <td className="number" data-testid="severity-count-total">
-                {summary.openFindings.total}
+                {summary.open_findings.total}
               </td>
             </tr>
           </tfoot>
         </table>
       </section>
 
+      <section aria-labelledby="trend" className="wide">
+        <h2 id="trend">Open findings over the last {summary.trend.points.length} days</h2>
+        <TrendChart points={summary.trend.points} />
+      </section>
+
+      <section aria-labelledby="newest-critical">
+        <h2 id="newest-critical">Newest critical findings</h2>
+        <NewestCriticalFindings findings={summary.newest_critical_findings} />
+      </section>
+
+      <section aria-labelledby="recent-scans">
+        <h2 id="recent-scans">Recent scans</h2>
+        <RecentScans scans={summary.recent_scans} />
+      </section>
+
       <section aria-labelledby="repositories" className="wide">
         <h2 id="repositories">{status ? `Repositories ${STATUS_WORDS[status]}` : 'Repositories'}</h2>
-        {shown.length === 0 ? (
-          <Empty>No repository is {status ? STATUS_WORDS[status] : 'connected'}.</Empty>
-        ) : (
-          <RepoTable orgId={orgId} repos={shown} />
-        )}
+        <Repositories orgId={orgId} summary={summary} status={status} />
       </section>
     </div>
   );
 }
 
-function RepoTable({ orgId, repos }: { orgId: string; repos: readonly Repo[] }) {
+/** Every repository (all pages of GET /repos), with the reasons the summary gives. */
+function Repositories({
+  orgId,
+  summary,
+  status,
+}: {
+  orgId: string;
+  summary: OrgSummary;
+  status: RepoStatus | null;
+}) {
   const token = useToken();
-  const judged = repos.filter((r) => r.status === 'FAIL' || r.status === 'WARN').slice(0, MAX_REASONS);
-  const evaluations = useQueries({
-    queries: judged.map((repo) => ({
-      queryKey: ['evaluation', token, orgId, repo.id],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        apiGet<PolicyEvaluation>(
-          token,
-          `/orgs/${orgId}/policies/evaluation?repo_id=${encodeURIComponent(repo.id)}`,
-          signal,
-        ),
-    })),
+  const repos = useQuery({
+    queryKey: ['repos', token, orgId],
+    queryFn: ({ signal }) => apiGetAll<Repo>(token, `/orgs/${orgId}/repos`, signal),
   });
-  const reasonsOf = new Map(judged.map((repo, i) => [repo.id, evaluations[i]]));
+  if (repos.isPending) return <Loading what="the org's repositories" />;
+  if (repos.isError)
+    return (
+      <ErrorMessage what="the org's repositories" error={repos.error} retry={() => void repos.refetch()} />
+    );
+  const shown = repos.data.filter((r) => status === null || r.status === status).sort(byUrgency);
+  if (shown.length === 0)
+    return <Empty>No repository is {status ? STATUS_WORDS[status] : 'connected'}.</Empty>;
+  const reasons = new Map(summary.repositories.attention.items.map((r) => [r.id, r.reasons]));
+  return <RepoTable repos={shown} reasons={reasons} />;
+}
 
+function RepoTable({
+  repos,
+  reasons,
+}: {
+  repos: readonly Repo[];
+  reasons: ReadonlyMap<string, PolicyReason[]>;
+}) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Repositories table">
       <table className="repos">
@@ -178,16 +205,17 @@ function RepoTable({ orgId, repos }: { orgId: string; repos: readonly Repo[] }) 
         </thead>
         <tbody>
           {repos.map((repo) => {
-            const evaluation = reasonsOf.get(repo.id);
             return (
               <tr key={repo.id} data-testid={`repo-${repo.id}`}>
-                <th scope="row">{repo.full_name}</th>
+                <th scope="row">
+                  <Link to={`/repos/${repo.id}`}>{repo.full_name}</Link>
+                </th>
                 <td>
                   <span className={`badge status-${repo.status}`}>{repo.status}</span>
                   {repo.disabled && <span className="muted"> (disabled)</span>}
                 </td>
                 <td>
-                  <Reasons repo={repo} evaluation={evaluation} />
+                  <Reasons repo={repo} reasons={reasons.get(repo.id)} />
                 </td>
                 <td className="number">
                   <FindingCounts repo={repo} />
@@ -208,27 +236,11 @@ function RepoTable({ orgId, repos }: { orgId: string; repos: readonly Repo[] }) 
   );
 }
 
-function Reasons({
-  repo,
-  evaluation,
-}: {
-  repo: Repo;
-  evaluation: { data?: PolicyEvaluation; isPending: boolean; error: unknown } | undefined;
-}) {
+function Reasons({ repo, reasons }: { repo: Repo; reasons: PolicyReason[] | undefined }) {
   if (repo.status === 'ERROR') return <span>The last scan did not complete.</span>;
   if (repo.status === 'PENDING') return <span className="muted">Not scanned yet.</span>;
   if (repo.status === 'OK') return <span className="muted">No rule applies.</span>;
-  if (!evaluation) return <span className="muted">Not loaded (too many to show).</span>;
-  if (evaluation.isPending) return <span className="muted">Loading…</span>;
-  if (evaluation.error) {
-    return (
-      <span>
-        Reasons unavailable
-        {evaluation.error instanceof ApiError ? `: ${evaluation.error.message}` : '.'}
-      </span>
-    );
-  }
-  const reasons = evaluation.data?.reasons ?? [];
+  if (!reasons) return <span className="muted">Not loaded (the summary gives the first 50).</span>;
   if (reasons.length === 0) return <span className="muted">No reason given.</span>;
   return (
     <ul className="reasons">

@@ -17,8 +17,8 @@ describe("the worker's SCAN_SLOTS_PER_ORG", () => {
 });
 
 describe("the worker's OSV_MIRROR_CACHE_MB", () => {
-  it('defaults to 64 megabytes and takes a whole number of them', () => {
-    expect(loadConfig(WorkerConfig, BASE).OSV_MIRROR_CACHE_MB).toBe(64);
+  it('defaults to 160 megabytes and takes a whole number of them', () => {
+    expect(loadConfig(WorkerConfig, BASE).OSV_MIRROR_CACHE_MB).toBe(160);
     expect(loadConfig(WorkerConfig, { ...BASE, OSV_MIRROR_CACHE_MB: '512' }).OSV_MIRROR_CACHE_MB).toBe(512);
   });
 

@@ -124,9 +124,10 @@ export class WorkerConfig extends WithParsingConfig(SharedConfig) {
   OSV_MIRROR_REFRESH_CHECK_MS: number = DEFAULT_MIRROR_REFRESH_CHECK_MS;
 
   /**
-   * Mirror mode: megabytes of heap (approximate) for the advisories a worker holds between scans, by
-   * package, least recently used dropped first. Matching reads only the packages a scan names, so
-   * the advisory database's size does not set the worker's memory; this does.
+   * Mirror mode: megabytes of heap (approximate) for the advisories a worker holds between scans (by
+   * package, compiled for matching, and the whole records recent answers named), least recently
+   * used dropped first. Matching reads only the packages a scan names, so the advisory database's
+   * size does not set the worker's memory; this does.
    */
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number of megabytes' })

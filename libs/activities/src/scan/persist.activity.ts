@@ -6,6 +6,7 @@ import {
   mergeAdvisoryDiagnostics,
   type DesiredFinding,
   type FindingRepository,
+  type OpenFindingHistory,
   type OsvRecord,
   type ScanRepository,
   snapshotCompleteness,
@@ -26,6 +27,8 @@ export interface PersistDeps {
    */
   readonly vulnerabilityDatabase?: Pick<VulnerabilityDatabase, 'withdrawn'>;
   readonly findings: FindingRepository;
+  /** The day's open findings of the repository, kept for the trend (the worker always gives it). */
+  readonly openFindingHistory?: OpenFindingHistory;
   readonly scans: ScanRepository;
   readonly now: () => Date;
 }
@@ -36,6 +39,7 @@ export function createPersistActivity({
   vulnerabilityCache,
   vulnerabilityDatabase,
   findings,
+  openFindingHistory,
   scans,
   now,
 }: PersistDeps) {
@@ -132,6 +136,9 @@ export function createPersistActivity({
           await scans.supersede(input.scanId, now());
           return { open: 0, opened: 0, fixed: 0, supersededBy: result.supersededBy };
         }
+        // After the sync's commit, in a transaction of its own: a retried persist counts again, the
+        // same. Not recorded, the trend would carry the day before's count until the next change.
+        await openFindingHistory?.record(input.repoId, now());
         // Withdrawn findings are closed too: counted with the fixed ones in the scan's answer.
         const counts = {
           open: result.stillOpen + result.opened,

@@ -4,13 +4,13 @@ import {
   NotFoundError,
   snapshotCompleteness,
   ValidationError,
-  type CurrentFinding,
   type PolicyVersionRepository,
   type RepoRepository,
   type Repository,
   type ScannedState,
   type ScannedStateReader,
 } from '@repoguard/domain';
+import { currentFinding } from '../testing/current-finding-fixtures';
 import { FakeUnitOfWork, fixedClock } from '../testing/fake-unit-of-work';
 import type { OrgCaller } from '../shared/caller';
 import { EvaluateRepoPolicy } from './evaluate-repo-policy.use-case';
@@ -23,20 +23,6 @@ const caller: OrgCaller = {
   orgId: ORG,
   role: 'viewer',
 };
-
-const finding = (severity: CurrentFinding['severity']): CurrentFinding => ({
-  ecosystem: 'npm',
-  packageName: 'lodash',
-  version: '4.17.0',
-  manifestPath: 'package-lock.json',
-  vulnerabilityId: `GHSA-${severity}`,
-  aliases: [],
-  severity,
-  cvssScore: null,
-  fixedVersions: ['4.17.21'],
-  status: 'open',
-  triageExpiresAt: null,
-});
 
 function setUp(options: { scanned?: ScannedState | null; savedRules?: object; repoOrg?: string } = {}) {
   const repositories = {
@@ -57,7 +43,7 @@ function setUp(options: { scanned?: ScannedState | null; savedRules?: object; re
         options.scanned === undefined
           ? {
               snapshotId: 'snap-1',
-              findings: [finding('HIGH')],
+              findings: [currentFinding('HIGH')],
               dependencies: [],
               completeness: COMPLETE,
             }

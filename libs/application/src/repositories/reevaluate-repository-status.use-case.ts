@@ -127,6 +127,9 @@ export class ReevaluateRepositoryStatus {
       return null;
     }
     const lapsedIgnores = await findingTriage.lapseExpiredIgnores(repoId, now);
+    // Every change of a repository's findings but a scan's comes here (a decision, an ignore that
+    // lapsed): the day's count for the trend, in the same transaction.
+    await stores.openFindingHistory.record(repoId, now);
     const addressed = {
       org_id: repo.orgId,
       repo_id: repo.id,

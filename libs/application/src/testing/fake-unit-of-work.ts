@@ -15,6 +15,8 @@ import type {
 export class FakeUnitOfWork implements UnitOfWork {
   readonly audited: (AuditEvent & { actor: AuditContext })[] = [];
   readonly notified: NewNotificationEvent[] = [];
+  /** Repositories whose day's open findings were counted, in order. */
+  readonly countedRepos: string[] = [];
   readonly scopes: TenantScope[] = [];
   /** Transactions open right now: each holds a pooled database connection in production. */
   open = 0;
@@ -28,7 +30,14 @@ export class FakeUnitOfWork implements UnitOfWork {
         return Promise.resolve();
       },
     };
-    this.stores = new Proxy({ notificationEvents, ...stores, audit } as Stores, {
+    const openFindingHistory: Stores['openFindingHistory'] = {
+      record: (repoId) => {
+        this.countedRepos.push(repoId);
+        return Promise.resolve();
+      },
+      changes: () => Promise.resolve([]),
+    };
+    this.stores = new Proxy({ notificationEvents, openFindingHistory, ...stores, audit } as Stores, {
       get: (target, key) => {
         if (typeof key === 'string' && !(key in target)) throw new Error(`the test gave no ${key} store`);
         return Reflect.get(target, key) as unknown;

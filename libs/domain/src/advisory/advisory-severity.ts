@@ -1,4 +1,3 @@
-import { fromVector } from 'ae-cvss-calculator';
 import type { OsvRecord, OsvSeverity } from './osv-record';
 import { isSeverity, type Severity, severityFromScore } from '../severity/severity.value-object';
 
@@ -39,9 +38,14 @@ export function assessSeverity(record: OsvRecord): SeverityAssessment {
   return { severity: 'UNKNOWN', score: null, vector: null, source: 'none' };
 }
 
+// Loaded on the first vector scored: a check that finds nothing never pays for the calculator.
+let cvss: typeof import('ae-cvss-calculator') | undefined;
+
 function scoreVector(vector: string): number | null {
   try {
-    const parsed = fromVector(vector.trim());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+    cvss ??= require('ae-cvss-calculator') as typeof import('ae-cvss-calculator');
+    const parsed = cvss.fromVector(vector.trim());
     const base = parsed?.calculateScores().base;
     return typeof base === 'number' && Number.isFinite(base) ? base : null;
   } catch {

@@ -21,6 +21,8 @@ export interface ListedFinding {
   readonly manifestPath: string;
   readonly purl: string | null;
   readonly direct: boolean | null;
+  /** 1-based line of the declaration in the manifest, where the format makes it known. */
+  readonly line: number | null;
   readonly fixedVersions: string[];
   readonly advisoryDiagnostics: AdvisoryDiagnosticsSummary;
   /** The last triage decision, kept through a fix and a return; null when nobody triaged it. */

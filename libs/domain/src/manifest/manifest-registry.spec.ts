@@ -1,6 +1,36 @@
-import { isVendoredPath, parseManifest, parserFor, selectManifestPaths } from './manifest-registry';
+import * as cargo from './parsers/cargo';
+import * as go from './parsers/go';
+import * as maven from './parsers/maven';
+import * as npm from './parsers/npm';
+import * as packagist from './parsers/packagist';
+import * as pypi from './parsers/pypi';
+import * as rubygems from './parsers/rubygems';
+import * as sbom from './parsers/sbom';
+import {
+  isVendoredPath,
+  MANIFEST_PARSERS,
+  parseManifest,
+  parserFor,
+  selectManifestPaths,
+} from './manifest-registry';
 
 describe('manifest registry', () => {
+  // The registry loads each parser's module on its first parse and restates its id and ecosystem.
+  it('names every parser by the id and ecosystem its module gives it', () => {
+    const loaded = new Map(
+      [cargo, go, maven, npm, packagist, pypi, rubygems, sbom]
+        .flatMap((m) => Object.values(m) as unknown[])
+        .filter(
+          (p): p is (typeof MANIFEST_PARSERS)[number] => typeof p === 'object' && p !== null && 'parse' in p,
+        )
+        .map((p) => [p.id, p.ecosystem]),
+    );
+    expect(MANIFEST_PARSERS.map((p) => [p.id, p.ecosystem])).toStrictEqual(
+      MANIFEST_PARSERS.map((p) => [p.id, loaded.has(p.id) ? loaded.get(p.id) : 'not exported']),
+    );
+    expect(loaded.size).toBe(MANIFEST_PARSERS.length);
+  });
+
   it.each([
     ['requirements.txt', 'requirements-txt'],
     ['requirements-dev.txt', 'requirements-txt'],

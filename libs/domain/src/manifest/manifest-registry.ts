@@ -1,20 +1,153 @@
 import type { ManifestParser, ManifestParseResult, ParseOptions } from './manifest.types';
 import { binaryDiagnostic, looksBinary } from './manifest-text';
 import { withoutRepeatedDependencies } from './dedupe-dependencies';
-import {
-  pdmLockParser,
-  pipfileLockParser,
-  poetryLockParser,
-  requirementsTxtParser,
-  uvLockParser,
-} from './parsers/pypi';
-import { packageLockParser, pnpmLockParser, yarnLockParser } from './parsers/npm';
-import { goModParser } from './parsers/go';
-import { cargoLockParser } from './parsers/cargo';
-import { gemfileLockParser } from './parsers/rubygems';
-import { composerLockParser } from './parsers/packagist';
-import { gradleLockfileParser, pomXmlParser } from './parsers/maven';
-import { cyclonedxJsonParser, cyclonedxXmlParser, spdxJsonParser } from './parsers/sbom';
+import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- see lazyParser */
+/**
+ * A parser whose module is loaded on its first parse: a `repoguard check` of one package-lock.json
+ * should not pay at every start for the YAML, TOML and XML readers the other formats need. The
+ * id and ecosystem are restated here (a test holds them to the loaded parser's); each require
+ * names its file literally, so bundlers still find it.
+ */
+function lazyParser(id: string, ecosystem: Ecosystem | null, load: () => ManifestParser): ManifestParser {
+  let loaded: ManifestParser | undefined;
+  const parser = () => (loaded ??= load());
+  LOADERS.push(parser);
+  return { id, ecosystem, parse: (path, text, options) => parser().parse(path, text, options) };
+}
+
+const LOADERS: (() => ManifestParser)[] = [];
+
+/**
+ * Loads every parser's module now. A parser thread does so when it starts, so no parse deadline
+ * counts the loading (which, from TypeScript source, means compiling the parser first).
+ */
+export function loadManifestParsers(): void {
+  for (const load of LOADERS) load();
+}
+
+const requirementsTxtParser = lazyParser(
+  'requirements-txt',
+  'PyPI',
+  () =>
+    (
+      require('./parsers/pypi/requirements-txt.parser') as typeof import('./parsers/pypi/requirements-txt.parser')
+    ).requirementsTxtParser,
+);
+const poetryLockParser = lazyParser(
+  'poetry-lock',
+  'PyPI',
+  () =>
+    (require('./parsers/pypi/poetry-lock.parser') as typeof import('./parsers/pypi/poetry-lock.parser'))
+      .poetryLockParser,
+);
+const pipfileLockParser = lazyParser(
+  'pipfile-lock',
+  'PyPI',
+  () =>
+    (require('./parsers/pypi/pipfile-lock.parser') as typeof import('./parsers/pypi/pipfile-lock.parser'))
+      .pipfileLockParser,
+);
+const uvLockParser = lazyParser(
+  'uv-lock',
+  'PyPI',
+  () =>
+    (require('./parsers/pypi/uv-lock.parser') as typeof import('./parsers/pypi/uv-lock.parser')).uvLockParser,
+);
+const pdmLockParser = lazyParser(
+  'pdm-lock',
+  'PyPI',
+  () =>
+    (require('./parsers/pypi/pdm-lock.parser') as typeof import('./parsers/pypi/pdm-lock.parser'))
+      .pdmLockParser,
+);
+const packageLockParser = lazyParser(
+  'package-lock-json',
+  'npm',
+  () =>
+    (require('./parsers/npm/package-lock.parser') as typeof import('./parsers/npm/package-lock.parser'))
+      .packageLockParser,
+);
+const yarnLockParser = lazyParser(
+  'yarn-lock',
+  'npm',
+  () =>
+    (require('./parsers/npm/yarn-lock.parser') as typeof import('./parsers/npm/yarn-lock.parser'))
+      .yarnLockParser,
+);
+const pnpmLockParser = lazyParser(
+  'pnpm-lock',
+  'npm',
+  () =>
+    (require('./parsers/npm/pnpm-lock.parser') as typeof import('./parsers/npm/pnpm-lock.parser'))
+      .pnpmLockParser,
+);
+const goModParser = lazyParser(
+  'go-mod',
+  'Go',
+  () => (require('./parsers/go/go-mod.parser') as typeof import('./parsers/go/go-mod.parser')).goModParser,
+);
+const cargoLockParser = lazyParser(
+  'cargo-lock',
+  'crates.io',
+  () =>
+    (require('./parsers/cargo/cargo-lock.parser') as typeof import('./parsers/cargo/cargo-lock.parser'))
+      .cargoLockParser,
+);
+const gemfileLockParser = lazyParser(
+  'gemfile-lock',
+  'RubyGems',
+  () =>
+    (
+      require('./parsers/rubygems/gemfile-lock.parser') as typeof import('./parsers/rubygems/gemfile-lock.parser')
+    ).gemfileLockParser,
+);
+const composerLockParser = lazyParser(
+  'composer-lock',
+  'Packagist',
+  () =>
+    (
+      require('./parsers/packagist/composer-lock.parser') as typeof import('./parsers/packagist/composer-lock.parser')
+    ).composerLockParser,
+);
+const pomXmlParser = lazyParser(
+  'pom-xml',
+  'Maven',
+  () =>
+    (require('./parsers/maven/pom-xml.parser') as typeof import('./parsers/maven/pom-xml.parser'))
+      .pomXmlParser,
+);
+const gradleLockfileParser = lazyParser(
+  'gradle-lockfile',
+  'Maven',
+  () =>
+    (
+      require('./parsers/maven/gradle-lockfile.parser') as typeof import('./parsers/maven/gradle-lockfile.parser')
+    ).gradleLockfileParser,
+);
+const cyclonedxJsonParser = lazyParser(
+  'cyclonedx-json',
+  null,
+  () =>
+    (require('./parsers/sbom/cyclonedx-json.parser') as typeof import('./parsers/sbom/cyclonedx-json.parser'))
+      .cyclonedxJsonParser,
+);
+const cyclonedxXmlParser = lazyParser(
+  'cyclonedx-xml',
+  null,
+  () =>
+    (require('./parsers/sbom/cyclonedx-xml.parser') as typeof import('./parsers/sbom/cyclonedx-xml.parser'))
+      .cyclonedxXmlParser,
+);
+const spdxJsonParser = lazyParser(
+  'spdx-json',
+  null,
+  () =>
+    (require('./parsers/sbom/spdx-json.parser') as typeof import('./parsers/sbom/spdx-json.parser'))
+      .spdxJsonParser,
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Rule {
   readonly parser: ManifestParser;

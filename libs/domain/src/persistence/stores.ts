@@ -34,6 +34,8 @@ import type { NotificationDeliveryLog } from '../notification/notification-deliv
 import type { PullRequestCheckRepository } from '../pull-request/pull-request-check-repository.port';
 import type { RiskAcceptanceRepository } from '../pull-request/risk-acceptance-repository.port';
 import type { SbomUploadRepository } from '../sbom/sbom-upload-repository.port';
+import type { OpenFindingHistory } from '../finding/open-finding-history.port';
+import type { OrgOverviewQueries } from '../repository/org-overview-queries.port';
 
 /**
  * The repositories a use case works through, all bound to one unit of work (one transaction, one
@@ -77,4 +79,6 @@ export interface Stores {
   readonly pullRequestChecks: PullRequestCheckRepository;
   readonly riskAcceptances: RiskAcceptanceRepository;
   readonly sbomUploads: SbomUploadRepository;
+  readonly openFindingHistory: OpenFindingHistory;
+  readonly orgOverview: OrgOverviewQueries;
 }

@@ -44,6 +44,7 @@ import { MirrorVulnerabilityDatabase } from '../osv/mirror-vulnerability-databas
 import { OsvApiVulnerabilityDatabase } from '../osv/osv-api-vulnerability-database';
 import { PostgresAdvisoryMirror } from '../osv/postgres-advisory-mirror';
 import { MikroOrmFindingRepository } from '../persistence/repositories/mikro-orm-finding-repository';
+import { MikroOrmOpenFindingHistory } from '../persistence/stores/mikro-orm-open-finding-history';
 import { MikroOrmManifestBlobStore } from '../persistence/repositories/mikro-orm-manifest-blob-store';
 import { MikroOrmPolicyRepository } from '../persistence/repositories/mikro-orm-policy-repository';
 import { MikroOrmScanRepository } from '../persistence/repositories/mikro-orm-scan-repository';
@@ -150,6 +151,7 @@ export function buildActivityDeps(em: EntityManager, settings: IntegrationSettin
     snapshots: new MikroOrmSnapshotRepository(em),
     vulnerabilityCache: new MikroOrmVulnerabilityCache(em),
     findings: new MikroOrmFindingRepository(em),
+    openFindingHistory: new MikroOrmOpenFindingHistory(em),
     policies: new MikroOrmPolicyRepository(em),
     scans: new MikroOrmScanRepository(em),
     advisoryImporter: new OsvExportImporter(

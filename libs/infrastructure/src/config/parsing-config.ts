@@ -1,10 +1,8 @@
 import * as os from 'node:os';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import {
-  DEFAULT_PARSER_MEMORY_MB,
-  type PiscinaManifestParserPoolOptions,
-} from '../parsing/piscina-manifest-parser-pool';
+import { DEFAULT_PARSER_MEMORY_MB } from '../parsing/parse-task';
+import type { PiscinaManifestParserPoolOptions } from '../parsing/piscina-manifest-parser-pool';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern's constructor type
 type Constructor = abstract new (...args: any[]) => object;

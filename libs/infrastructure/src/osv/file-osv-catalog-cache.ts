@@ -7,7 +7,9 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
+  statSync,
   type Stats,
   writeFileSync,
 } from 'node:fs';
@@ -144,12 +146,38 @@ function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {
   return stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
 }
 
+/**
+ * The folder is private (see isPrivate) and no one else can replace it: every folder above it
+ * belongs to this user or root and is writable by no one else, or is sticky (as /tmp is: others
+ * may not rename what is ours in it). A symlink on the way is followed and its target checked
+ * alike; the link itself can only be replaced by whoever can write the folder holding it.
+ */
 function privateDirectory(dir: string): boolean {
   try {
-    return isPrivate(lstatSync(dir), 'directory');
+    if (!isPrivate(lstatSync(dir), 'directory')) return false;
+    if (process.platform === 'win32') return true;
+    return safeAncestors(path.resolve(dir), 0);
   } catch {
     return false;
   }
+}
+
+function safeAncestors(dir: string, links: number): boolean {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const stats = lstatSync(current);
+    if (stats.isSymbolicLink()) {
+      if (links > 8) return false;
+      const target = realpathSync(current);
+      if (!safeFolder(statSync(target)) || !safeAncestors(target, links + 1)) return false;
+    } else if (!safeFolder(stats)) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+function safeFolder(stats: Stats): boolean {
+  const owner = stats.uid === 0 || stats.uid === process.getuid?.();
+  const sticky = (stats.mode & 0o1000) !== 0;
+  return stats.isDirectory() && owner && (sticky || (stats.mode & 0o022) === 0);
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -15,7 +17,8 @@ import { AdvisoryIndex, advisoryKey, type Ecosystem, type OsvRecord } from '@rep
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 import { pypiAdvisory } from '../../../../test/support/osv-advisories';
 import { buildZip } from '../../../../test/support/zip-builder';
-import { FileOsvCatalogCache } from './file-osv-catalog-cache';
+import { FileOsvCatalogCache, zipIdentity } from './file-osv-catalog-cache';
+import { DEFAULT_OSV_EXPORT_LIMITS } from './osv-export-limits';
 import { readOsvExport } from './osv-export-reader';
 import { LocalOsvAdvisories } from './local-osv-advisories';
 
@@ -160,6 +163,24 @@ describe('LocalOsvAdvisories', () => {
         expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
       }
       chmodSync(path.dirname(file), 0o700);
+    });
+
+    it('is not used when a folder above it can be written by others (unless sticky, as /tmp is)', async () => {
+      const parent = path.join(dir, 'shared');
+      const cacheDir = path.join(parent, 'repoguard', 'osv-catalogs');
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha')]));
+      const cache = new FileOsvCatalogCache(cacheDir);
+      mkdirSync(parent, { mode: 0o777 });
+      chmodSync(parent, 0o777);
+      await new LocalOsvAdvisories({ cache }).add(zip);
+      // Whoever can write `shared` can swap `repoguard` for a folder of their own.
+      expect(existsSync(cache.fileFor(zip))).toBe(false);
+      chmodSync(parent, 0o1777);
+      await new LocalOsvAdvisories({ cache }).add(zip);
+      expect(existsSync(cache.fileFor(zip))).toBe(true);
+      chmodSync(parent, 0o777);
+      expect(cache.read(zip, zipIdentity(statSync(zip)), DEFAULT_OSV_EXPORT_LIMITS)).toBeUndefined();
     });
 
     it.each([

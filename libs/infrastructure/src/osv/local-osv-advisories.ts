@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
-import { AdvisoryIndex, type OsvRecord } from '@repoguard/domain';
+import { AdvisoryIndex, type OsvRecord, ValidationError } from '@repoguard/domain';
 import {
   type FileOsvCatalogCache,
   type OsvZipIdentity,
@@ -58,6 +58,7 @@ export class LocalOsvAdvisories {
       this.sources.push({ kind: 'records', records: read.records });
       return read.problems;
     }
+    if (info.size > MAX_ZIP_BYTES) throw zipTooLarge(info.size);
     const identity = zipIdentity(info);
     const cached = this.cache?.read(path, identity, this.limits);
     const source = cached
@@ -136,6 +137,20 @@ export class LocalOsvAdvisories {
       if (fd !== undefined) closeSync(fd);
     }
   }
+}
+
+/**
+ * A zip is read into memory to be catalogued, and Node reads no file over 2 GiB at once. OSV's
+ * largest export zip is a few hundred MB, and its JSON may unzip to 1 GiB at most anyway.
+ */
+const MAX_ZIP_BYTES = 2 ** 31 - 1;
+
+function zipTooLarge(size: number): ValidationError {
+  return new ValidationError(
+    `the zip is ${size} bytes, more than the 2 GiB a check reads (OSV's exports are far smaller); unzip it and name the directory instead`,
+    [{ field: 'source', problem: `${size} bytes, over 2 GiB` }],
+    'ADVISORY_EXPORT_TOO_LARGE',
+  );
 }
 
 function standIn(record: CatalogRecord): OsvRecord {

@@ -46,8 +46,11 @@ export class PostgresAdvisoryMirror {
     const invalid: string[] = [];
     const diagnostics = new AdvisoryDiagnosticsSummarizer();
     let read = 0;
-    // id → `modified` (ms) as held before this import, then of each copy it wrote.
-    let held: Map<string, number> | undefined;
+    // id → `modified` (ms) as held before this import, looked up a batch of ids at a time (an
+    // export names a fraction of a mirror of all of OSV, and loading every row per export cost
+    // seconds each), then of each copy it wrote; `looked` also holds the ids found not held.
+    const held = new Map<string, number>();
+    const looked = new Set<string>();
     // The ids this import wrote, how many the mirror did not hold before, and which are withdrawn.
     const written = new Set<string>();
     let inserted = 0;
@@ -57,25 +60,39 @@ export class PostgresAdvisoryMirror {
 
     /** Reads until a batch of changed records is ready or the export ends; true at the end. */
     const fill = async (): Promise<boolean> => {
-      while (pending.size < BATCH) {
-        const next = await iterator.next();
-        if (next.done) return true;
-        const record = next.value;
-        const modifiedMs = Date.parse(record.modified);
-        if (Number.isNaN(modifiedMs)) {
-          invalid.push(record.id);
-          continue;
+      let done = false;
+      while (!done && pending.size < BATCH) {
+        const candidates = new Map<string, { record: OsvRecord; modifiedMs: number }>();
+        while (candidates.size < BATCH) {
+          const next = await iterator.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          const record = next.value;
+          const modifiedMs = Date.parse(record.modified);
+          if (Number.isNaN(modifiedMs)) {
+            invalid.push(record.id);
+            continue;
+          }
+          read++;
+          diagnostics.add(record);
+          const current = candidates.get(record.id)?.modifiedMs;
+          if (current === undefined || current < modifiedMs)
+            candidates.set(record.id, { record, modifiedMs });
         }
-        read++;
-        diagnostics.add(record);
-        // Loaded once the export's first record is in hand: a refused export costs no query, and
-        // the ids are as fresh as they can be after a download.
-        held ??= await heldModified(this.em);
-        const current = pending.get(record.id)?.modifiedMs ?? held.get(record.id);
-        if (current !== undefined && current >= modifiedMs) continue;
-        pending.set(record.id, { record, modifiedMs });
+        // Looked up once records are in hand: a refused export costs no query.
+        const unknown = [...candidates.keys()].filter((id) => !looked.has(id));
+        if (unknown.length > 0)
+          for (const [id, modifiedMs] of await heldModified(this.em, unknown)) held.set(id, modifiedMs);
+        for (const id of unknown) looked.add(id);
+        for (const [id, candidate] of candidates) {
+          const current = pending.get(id)?.modifiedMs ?? held.get(id);
+          if (current !== undefined && current >= candidate.modifiedMs) continue;
+          pending.set(id, candidate);
+        }
       }
-      return false;
+      return done;
     };
 
     let writtenAt: string | null = null;
@@ -96,9 +113,9 @@ export class PostgresAdvisoryMirror {
               if (!kept.has(record.id)) continue;
               if (!written.has(record.id)) {
                 written.add(record.id);
-                if (!held!.has(record.id)) inserted++;
+                if (!held.has(record.id)) inserted++;
               }
-              held!.set(record.id, modifiedMs);
+              held.set(record.id, modifiedMs);
               if (withdrawnAt(record)) withdrawn.add(record.id);
               else withdrawn.delete(record.id);
             }
@@ -177,7 +194,7 @@ export class PostgresAdvisoryMirror {
 
   /**
    * The advisories, withdrawn ones left out, that name each of these packages (keys as the mirror
-   * writes them: ecosystem and normalised name), with each record's JSON size; a package none
+   * writes them: ecosystem and normalised name), each with its JSON as stored; a package none
    * names is absent from the answer. A record naming several of them is parsed once.
    */
   async recordsNaming(packages: readonly PackageKey[]): Promise<Map<string, SizedRecord[]>> {
@@ -199,13 +216,35 @@ export class PostgresAdvisoryMirror {
         if (!sized)
           parsed.set(
             row.id,
-            (sized = { record: JSON.parse(row.record) as OsvRecord, bytes: row.record.length }),
+            (sized = {
+              record: JSON.parse(row.record) as OsvRecord,
+              json: row.record,
+              bytes: row.record.length,
+            }),
           );
         const key = packageKeyString(row.ecosystem, row.name);
         const list = found.get(key);
         if (list) list.push(sized);
         else found.set(key, [sized]);
       }
+    }
+    return found;
+  }
+
+  /**
+   * These advisories as held now, withdrawn ones too, by id: each one's `modified` as the record
+   * spells it (what a match answered with), and its JSON as stored. An id the mirror lacks is absent.
+   */
+  async recordsById(ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const found = new Map<string, StoredRecord>();
+    const connection = this.em.fork().getConnection();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const rows = (await connection.execute(
+        `select id, record->>'modified' as modified, withdrawn is not null as withdrawn, record::text as json
+           from mirrored_advisories where id in (?)`,
+        [ids.slice(i, i + BATCH)],
+      )) as { id: string; modified: string; withdrawn: boolean; json: string }[];
+      for (const { id, ...stored } of rows) found.set(id, stored);
     }
     return found;
   }
@@ -274,8 +313,16 @@ export const packageKeyString = (ecosystem: string, normalizedName: string): str
 
 export interface SizedRecord {
   readonly record: OsvRecord;
-  /** The length of its JSON as stored: what holding it costs, roughly. */
+  /** As stored: the copy getVulnerability serves, exactly the one matched. */
+  readonly json: string;
+  /** The length of its JSON as stored. */
   readonly bytes: number;
+}
+
+export interface StoredRecord {
+  readonly modified: string;
+  readonly withdrawn: boolean;
+  readonly json: string;
 }
 
 export interface MirrorChanges {
@@ -300,15 +347,15 @@ export interface MirrorState {
   readonly lastImportAt: Date | null;
 }
 
-/** Each held advisory's `modified`, in ms. */
-async function heldModified(em: EntityManager): Promise<Map<string, number>> {
+/** The `modified` (ms) of those of these ids the mirror holds. */
+async function heldModified(em: EntityManager, ids: readonly string[]): Promise<Map<string, number>> {
   const held = new Map<string, number>();
   const rows = (await em
     .getConnection()
-    .execute('select id, extract(epoch from modified) * 1000 as modified_ms from mirrored_advisories')) as {
-    id: string;
-    modified_ms: string | number;
-  }[];
+    .execute(
+      'select id, extract(epoch from modified) * 1000 as modified_ms from mirrored_advisories where id in (?)',
+      [[...ids]],
+    )) as { id: string; modified_ms: string | number }[];
   for (const row of rows) held.set(row.id, Number(row.modified_ms));
   return held;
 }

@@ -77,6 +77,20 @@ describe('InlineFirstManifestParserPool', () => {
     }
   }, 30_000);
 
+  it('counts included files toward inlineMaxChars, handing the file to threads past it', async () => {
+    const { pool, started } = inlineFirst({ inlineMaxChars: 100 });
+    try {
+      const [result] = await pool.parseAll([{ path: 'requirements.txt', text: '-r big.txt\n' }], {
+        readInclude: (include) =>
+          include === 'big.txt' ? `six==1.16.0\n${'# padding\n'.repeat(20)}` : undefined,
+      });
+      expect(result!.dependencies.map((d) => d.name)).toEqual(['six']);
+      expect(started).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it('stops a parse stuck on the calling thread at the deadline, then parses the rest on threads', async () => {
     const deadlineMs = 300;
     const { pool, started } = inlineFirst({ deadlineMs, parserModule: STALLING_PARSER_MODULE });
@@ -99,6 +113,31 @@ describe('InlineFirstManifestParserPool', () => {
       const [later] = await pool.parseAll([good]);
       expect(later!.dependencies).toHaveLength(1);
       expect(started).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
+  it('gives the files after an inline timeout only what is left of the budget of the call', async () => {
+    // The stuck file spends 1,000 of the 1,200 ms; a fresh budget for the rest would let the next
+    // stuck file run to its own deadline, 2,000 ms and more in all.
+    const { pool } = inlineFirst({
+      deadlineMs: 1_000,
+      budgetMs: 1_200,
+      parserModule: STALLING_PARSER_MODULE,
+    });
+    const stuck = (dir: string) => ({
+      path: `${dir}/requirements.txt`,
+      text: `${STALL_MARKER}\nsix==1.16.0\n`,
+    });
+    try {
+      const begun = Date.now();
+      const results = await pool.parseAll([stuck('a'), stuck('b')]);
+      expect(Date.now() - begun).toBeLessThan(1_900);
+      expect(results.map((r) => r.diagnostics.map((d) => d.code))).toEqual([
+        ['PARSE_TIMEOUT'],
+        ['PARSE_BUDGET_EXCEEDED'],
+      ]);
     } finally {
       await pool.close();
     }

@@ -7,13 +7,18 @@ import {
   type ManifestToParse,
   type ParseAllOptions,
 } from '@repoguard/domain';
-import { type IncludeAnswer, MAX_INCLUDE_ROUNDS, type ParseManifest, runParseTask } from './parse-task';
 import {
+  type IncludeAnswer,
+  MAX_INCLUDE_ROUNDS,
   parseOverBudget,
+  type ParseManifest,
   parseTimedOut,
-  PiscinaManifestParserPool,
-  type PiscinaManifestParserPoolOptions,
   readOrNull,
+  runParseTask,
+} from './parse-task';
+import type {
+  PiscinaManifestParserPool,
+  PiscinaManifestParserPoolOptions,
 } from './piscina-manifest-parser-pool';
 
 export interface InlineFirstManifestParserPoolOptions extends PiscinaManifestParserPoolOptions {
@@ -26,6 +31,17 @@ export interface InlineFirstManifestParserPoolOptions extends PiscinaManifestPar
  * 450 MB of heap to parse (see DEFAULT_PARSER_MEMORY_MB), so one this size stays far below it.
  */
 export const DEFAULT_INLINE_PARSE_MAX_CHARS = 1 << 20;
+
+/**
+ * The thread pool, loaded when first needed: piscina and worker_threads are most of what a small
+ * check would otherwise load at start for nothing.
+ */
+function startParserThreads(options: PiscinaManifestParserPoolOptions): PiscinaManifestParserPool {
+  type Module = typeof import('./piscina-manifest-parser-pool');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  const { PiscinaManifestParserPool: Pool } = require('./piscina-manifest-parser-pool') as Module;
+  return new Pool(options);
+}
 
 /** Calls `run` of the context it runs in: the deadline of vm's timeout applies to the whole call. */
 const RUN = new vm.Script('run()');
@@ -51,7 +67,7 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     private readonly options: InlineFirstManifestParserPoolOptions,
     private readonly startThreads: (
       options: PiscinaManifestParserPoolOptions,
-    ) => PiscinaManifestParserPool = (threadOptions) => new PiscinaManifestParserPool(threadOptions),
+    ) => PiscinaManifestParserPool = startParserThreads,
   ) {
     this.parse = options.parserModule
       ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- tests only: a path known at run time
@@ -72,16 +88,25 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     const budgetEnds =
       this.options.budgetMs === undefined ? Infinity : performance.now() + this.options.budgetMs;
     const results: ManifestParseResult[] = [];
+    // Included files count toward inlineMaxChars too, as they are read.
+    const size = { chars };
     for (const [i, file] of files.entries()) {
       options.signal?.throwIfAborted();
-      const outcome = this.parseInline(file, options, budgetEnds);
+      const outcome = this.parseInline(file, options, budgetEnds, size);
+      if (outcome === 'too-large') {
+        const left = budgetEnds === Infinity ? undefined : Math.max(0, budgetEnds - performance.now());
+        results.push(...(await this.onThreads().parseAll(files.slice(i), options, left)));
+        return results;
+      }
       if (outcome === 'over-budget') {
         for (const rest of files.slice(i)) results.push(parseOverBudget(rest.path, this.options.budgetMs));
         return results;
       }
       if (outcome === 'timeout') {
         results.push(parseTimedOut(file.path, this.options.deadlineMs));
-        results.push(...(await this.onThreads().parseAll(files.slice(i + 1), options)));
+        // The rest get what is left of this call's budget, not a fresh one.
+        const left = budgetEnds === Infinity ? undefined : Math.max(0, budgetEnds - performance.now());
+        results.push(...(await this.onThreads().parseAll(files.slice(i + 1), options, left)));
         return results;
       }
       results.push(outcome);
@@ -104,7 +129,8 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
     file: ManifestToParse,
     options: ParseAllOptions,
     budgetEnds: number,
-  ): ManifestParseResult | 'timeout' | 'over-budget' {
+    size: { chars: number },
+  ): ManifestParseResult | 'timeout' | 'over-budget' | 'too-large' {
     const includes = new Map<string, IncludeAnswer>();
     let deadlineMs = this.options.deadlineMs;
     for (let round = 1; ; round++) {
@@ -128,8 +154,12 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
       if (missing.length === 0 || !options.readInclude || round === MAX_INCLUDE_ROUNDS) return outcome.result;
       deadlineMs -= performance.now() - started;
       if (deadlineMs <= 0) return 'timeout';
-      for (const includePath of missing)
-        includes.set(includePath, readOrNull(options.readInclude, includePath));
+      for (const includePath of missing) {
+        const answer = readOrNull(options.readInclude, includePath);
+        includes.set(includePath, answer);
+        if (typeof answer === 'string') size.chars += answer.length;
+      }
+      if (size.chars > this.options.inlineMaxChars) return 'too-large';
     }
   }
 }

@@ -1,7 +1,7 @@
 // Runs in the parser pool's worker threads (piscina loads this file's default export).
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { parseManifest as domainParseManifest } from '@repoguard/domain';
+import { parseManifest as domainParseManifest, loadManifestParsers } from '@repoguard/domain';
 import { type ParseManifest, type ParseTaskInput, type ParseTaskResult, runParseTask } from './parse-task';
 
 export type { IncludeAnswer, ParseTaskResult } from './parse-task';
@@ -21,6 +21,8 @@ const parse: ParseManifest = parserModule
   ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, set by the pool's owner
     (require(parserModule) as { parseManifest: ParseManifest }).parseManifest
   : domainParseManifest;
+// The domain loads a parser on its first parse; here that would count toward the first deadline.
+if (!parserModule) loadManifestParsers();
 
 export default function parseManifestTask(task: ParseTask): ParseTaskResult {
   task.started.postMessage(threadId);

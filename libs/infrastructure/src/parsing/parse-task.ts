@@ -2,6 +2,7 @@ import {
   capDiagnostics,
   type IncludeRefused,
   type ManifestParseResult,
+  type ParseAllOptions,
   type ParseOptions,
 } from '@repoguard/domain';
 
@@ -23,6 +24,13 @@ export interface ParseTaskResult {
   readonly missingIncludes: readonly string[];
 }
 
+/**
+ * A thread's heap when the owner sets none. Measured on 10 MB files (SCAN_MAX_MANIFEST_BYTES):
+ * package-lock.json, poetry.lock and requirements.txt parse within 256 MB, a pnpm-lock.yaml of
+ * 58,000 packages needs 400-450 MB (the YAML document model).
+ */
+export const DEFAULT_PARSER_MEMORY_MB = 512;
+
 // Each round answers every include the previous one asked for; real include chains are a few deep.
 export const MAX_INCLUDE_ROUNDS = 16;
 
@@ -43,4 +51,42 @@ export function runParseTask(parse: ParseManifest, task: ParseTaskInput): ParseT
     },
   });
   return { result: capDiagnostics(result), missingIncludes: [...missing] };
+}
+
+export function parseOverBudget(filePath: string, budgetMs: number | undefined): ManifestParseResult {
+  return {
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'PARSE_BUDGET_EXCEEDED',
+        message: `${filePath} was not parsed: parsing this commit's manifests took longer than ${budgetMs} ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
+      },
+    ],
+  };
+}
+
+export function parseTimedOut(filePath: string, deadlineMs: number): ManifestParseResult {
+  return {
+    dependencies: [],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'PARSE_TIMEOUT',
+        message: `${filePath} took longer than ${deadlineMs} ms to parse (PARSE_DEADLINE_MS) and was stopped; none of its dependencies are listed`,
+      },
+    ],
+  };
+}
+
+export function readOrNull(
+  readInclude: NonNullable<ParseAllOptions['readInclude']>,
+  includePath: string,
+): IncludeAnswer {
+  try {
+    return readInclude(includePath) ?? null;
+  } catch {
+    // As the parser treats a reader that throws: not found.
+    return null;
+  }
 }

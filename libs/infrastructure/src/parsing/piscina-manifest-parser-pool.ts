@@ -10,7 +10,15 @@ import type {
   ParseAllOptions,
 } from '@repoguard/domain';
 import type { ParserWorkerData, ParseTask } from './parse-manifest.worker';
-import { type IncludeAnswer, MAX_INCLUDE_ROUNDS, type ParseTaskResult } from './parse-task';
+import {
+  type IncludeAnswer,
+  MAX_INCLUDE_ROUNDS,
+  DEFAULT_PARSER_MEMORY_MB,
+  parseOverBudget,
+  parseTimedOut,
+  type ParseTaskResult,
+  readOrNull,
+} from './parse-task';
 import { RoundRobinSlots } from './round-robin-slots';
 
 export interface PiscinaManifestParserPoolOptions {
@@ -28,13 +36,6 @@ export interface PiscinaManifestParserPoolOptions {
   /** Tests only: a module exporting `parseManifest` that the threads run instead of the domain's. */
   readonly parserModule?: string;
 }
-
-/**
- * A thread's heap when the owner sets none. Measured on 10 MB files (SCAN_MAX_MANIFEST_BYTES):
- * package-lock.json, poetry.lock and requirements.txt parse within 256 MB, a pnpm-lock.yaml of
- * 58,000 packages needs 400-450 MB (the YAML document model).
- */
-export const DEFAULT_PARSER_MEMORY_MB = 512;
 
 /** Why a run ended without a result; 'stopped': by the budget or the caller's signal. */
 type Stopped = 'timeout' | 'stopped' | 'out-of-memory';
@@ -93,18 +94,17 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
     return [...this.pool.threads];
   }
 
+  /** `budgetMs`: what is left of a caller's budget (PARSE_BUDGET_MS counted from elsewhere). */
   async parseAll(
     files: readonly ManifestToParse[],
     options: ParseAllOptions = {},
+    budgetMs = this.options.budgetMs,
   ): Promise<ManifestParseResult[]> {
     if (this.closed) throw new Error('the manifest parser pool is closed');
     options.signal?.throwIfAborted();
     const caller = Symbol('parseAll');
     const budget = new AbortController();
-    const budgetTimer =
-      this.options.budgetMs === undefined
-        ? undefined
-        : setTimeout(() => budget.abort(), this.options.budgetMs);
+    const budgetTimer = budgetMs === undefined ? undefined : setTimeout(() => budget.abort(), budgetMs);
     const stop = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
     // Each file's own deadline listens to `stop`: a repository of many manifests is not a leak,
     // so Node's warning past 10 listeners would only alarm the person reading stderr.
@@ -244,32 +244,6 @@ export class PiscinaManifestParserPool implements ManifestParserPool {
   }
 }
 
-export function parseOverBudget(filePath: string, budgetMs: number | undefined): ManifestParseResult {
-  return {
-    dependencies: [],
-    diagnostics: [
-      {
-        severity: 'error',
-        code: 'PARSE_BUDGET_EXCEEDED',
-        message: `${filePath} was not parsed: parsing this commit's manifests took longer than ${budgetMs} ms in all (PARSE_BUDGET_MS); none of its dependencies are listed`,
-      },
-    ],
-  };
-}
-
-export function parseTimedOut(filePath: string, deadlineMs: number): ManifestParseResult {
-  return {
-    dependencies: [],
-    diagnostics: [
-      {
-        severity: 'error',
-        code: 'PARSE_TIMEOUT',
-        message: `${filePath} took longer than ${deadlineMs} ms to parse (PARSE_DEADLINE_MS) and was stopped; none of its dependencies are listed`,
-      },
-    ],
-  };
-}
-
 function outOfMemory(filePath: string): ManifestParseResult {
   return {
     dependencies: [],
@@ -281,16 +255,4 @@ function outOfMemory(filePath: string): ManifestParseResult {
       },
     ],
   };
-}
-
-export function readOrNull(
-  readInclude: NonNullable<ParseAllOptions['readInclude']>,
-  includePath: string,
-): IncludeAnswer {
-  try {
-    return readInclude(includePath) ?? null;
-  } catch {
-    // As the parser treats a reader that throws: not found.
-    return null;
-  }
 }

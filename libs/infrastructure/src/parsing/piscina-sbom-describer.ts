@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import { ValidationError, type SbomDescriber, type SbomDescription } from '@repoguard/domain';
 import type { DescribeSbomResult } from './describe-sbom.worker';
-import { DEFAULT_PARSER_MEMORY_MB } from './piscina-manifest-parser-pool';
+import { DEFAULT_PARSER_MEMORY_MB } from './parse-task';
 
 export interface PiscinaSbomDescriberOptions {
   /** Threads describing at once; uploads past them wait their turn. */

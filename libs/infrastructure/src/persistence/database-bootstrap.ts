@@ -1,6 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createMikroOrmConfig } from './mikro-orm.config';
+import { MIGRATIONS } from './migrations';
+import type { Migration } from '@mikro-orm/migrations';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 
@@ -70,12 +72,29 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Applies every pending committed migration. Returns the names applied by this call. */
+/**
+ * Applies every pending committed migration. Returns the names applied by this call. Pending
+ * migrations run together in one transaction (allOrNothing), except one that may not run in a
+ * transaction (CREATE INDEX CONCURRENTLY): what precedes it is committed first, then it runs on its
+ * own, so it sees the tables they made and waits on no transaction of ours.
+ */
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   const orm = await MikroORM.init(createMikroOrmConfig({ databaseUrl, poolMax: 2 }));
   try {
-    const applied = await orm.migrator.up();
-    return applied.map((migration) => migration.name);
+    const applied: string[] = [];
+    const up = async (to: string) => {
+      applied.push(...(await orm.migrator.up({ to })).map((migration) => migration.name));
+    };
+    const pending = (await orm.migrator.getPendingMigrations()).map((migration) => migration.name);
+    for (const [i, name] of pending.entries()) {
+      const type = MIGRATIONS.find((migration) => migration.name === name)?.class;
+      const migration = type && (new type(orm.em.getDriver(), orm.config) as Partial<Migration>);
+      if (migration?.isTransactional?.() !== false) continue;
+      if (i > 0 && !applied.includes(pending[i - 1]!)) await up(pending[i - 1]!);
+      await up(name);
+    }
+    applied.push(...(await orm.migrator.up()).map((migration) => migration.name));
+    return applied;
   } finally {
     await orm.close(true);
   }

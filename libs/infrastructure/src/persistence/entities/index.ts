@@ -29,6 +29,7 @@ import { PullRequestCheckEntity } from './pull-request-check.entity';
 import { RiskAcceptanceEntity } from './risk-acceptance.entity';
 import { NotificationRuleEntity } from './notification-rule.entity';
 import { SbomUploadEntity } from './sbom-upload.entity';
+import { OpenFindingDayEntity } from './open-finding-day.entity';
 
 export {
   ApiKeyEntity,
@@ -63,6 +64,7 @@ export {
   PullRequestCheckEntity,
   RiskAcceptanceEntity,
   SbomUploadEntity,
+  OpenFindingDayEntity,
 };
 export type { SnapshotManifest } from './dependency-snapshot.entity';
 export type { ScanStatus } from './scan.entity';
@@ -101,4 +103,5 @@ export const ENTITIES = [
   PullRequestCheckEntity,
   RiskAcceptanceEntity,
   SbomUploadEntity,
+  OpenFindingDayEntity,
 ];

@@ -15,6 +15,8 @@ export type ScanStatus =
 /** One scan = one workflow run; its id is chosen by the workflow, so activity retries upsert it. */
 @Entity({ tableName: 'scans' })
 @Index({ properties: ['repoId', 'createdAt'] })
+// The org's recent scans (its overview).
+@Index({ properties: ['orgId', 'createdAt'] })
 @Unique({ properties: ['workflowId', 'runId'] })
 export class ScanEntity {
   [OptionalProps]?:

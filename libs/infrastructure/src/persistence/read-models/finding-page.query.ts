@@ -69,6 +69,7 @@ export interface FindingRow {
   readonly manifest_path: string;
   readonly purl: string | null;
   readonly direct: boolean | null;
+  readonly line: number | null;
   readonly fixed_versions: string[];
   readonly advisory_diagnostics: AdvisoryDiagnosticsSummary | null;
   readonly triage_status: string | null;
@@ -185,12 +186,13 @@ export async function findingPage(
       'v.references',
       'd.purl',
       'd.direct',
+      'd.line',
       ...(filter.orgId ? ['r.owner as repo_owner', 'r.name as repo_name'] : []),
     )
     .leftJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id')
     // The dependency the finding was last seen on (a lock may list one package twice: take one).
     .joinRaw(
-      `left join lateral (select d.purl, d.direct from dependencies d
+      `left join lateral (select d.purl, d.direct, d.line from dependencies d
          where d.snapshot_id = f.last_snapshot_id and d.org_id = f.org_id and d.name = f.package_name
            and d.manifest_path = f.manifest_path and d.version = f.version
          order by d.direct desc limit 1) d on true`,

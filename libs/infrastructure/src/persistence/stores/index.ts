@@ -38,3 +38,4 @@ export * from './mikro-orm-notification-delivery-log';
 export * from './mikro-orm-notification-delivery-attempts';
 export * from './mikro-orm-pull-request-check-repository';
 export * from './mikro-orm-risk-acceptance-repository';
+export * from './mikro-orm-open-finding-history';

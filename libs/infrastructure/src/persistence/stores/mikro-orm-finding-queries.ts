@@ -37,6 +37,7 @@ const listedOf = (row: FindingRow): ListedFinding => ({
   manifestPath: row.manifest_path,
   purl: row.purl,
   direct: row.direct,
+  line: row.line,
   fixedVersions: row.fixed_versions,
   advisoryDiagnostics: row.advisory_diagnostics ?? NO_ADVISORY_DIAGNOSTICS,
   triageStatus: row.triage_status,

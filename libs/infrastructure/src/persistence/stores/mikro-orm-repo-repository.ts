@@ -15,6 +15,7 @@ import {
   DependencyMatchEntity,
   DependencySnapshotEntity,
   FindingEntity,
+  OpenFindingDayEntity,
   PolicyEvaluationEntity,
   RepositoryEntity,
   ScanEntity,
@@ -191,6 +192,7 @@ export class MikroOrmRepoRepository implements RepoRepository {
     const snapshots = await this.em.find(DependencySnapshotEntity, where, { fields: ['id'] });
     const snapshotIds = snapshots.map((s) => s.id);
     await this.em.nativeDelete(FindingEntity, where);
+    await this.em.nativeDelete(OpenFindingDayEntity, where);
     await this.em.nativeDelete(PolicyEvaluationEntity, where);
     await this.em.nativeDelete(ScanEntity, where);
     if (snapshotIds.length > 0) {

@@ -37,6 +37,8 @@ import { MikroOrmNotificationDeliveryLog } from './mikro-orm-notification-delive
 import { MikroOrmPullRequestCheckRepository } from './mikro-orm-pull-request-check-repository';
 import { MikroOrmRiskAcceptanceRepository } from './mikro-orm-risk-acceptance-repository';
 import { MikroOrmSbomUploadRepository } from './mikro-orm-sbom-upload-repository';
+import { MikroOrmOpenFindingHistory } from './mikro-orm-open-finding-history';
+import { MikroOrmOrgOverviewQueries } from './mikro-orm-org-overview-queries';
 
 /** What some stores need beyond the entity manager. */
 export interface StoreSettings {
@@ -97,5 +99,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     pullRequestChecks: lazy('pullRequestChecks', () => new MikroOrmPullRequestCheckRepository(em)),
     riskAcceptances: lazy('riskAcceptances', () => new MikroOrmRiskAcceptanceRepository(em)),
     sbomUploads: lazy('sbomUploads', () => new MikroOrmSbomUploadRepository(em)),
+    openFindingHistory: lazy('openFindingHistory', () => new MikroOrmOpenFindingHistory(em)),
+    orgOverview: lazy('orgOverview', () => new MikroOrmOrgOverviewQueries(em)),
   });
 }

@@ -1,4 +1,4 @@
-// The web dashboard (issue 22) in a real browser: Debian's Chromium driven by playwright-core (no
+// The web dashboard (issue 22) in a real browser: Debian's Chromium driven by Playwright's test runner (no
 // browser download; scripts/lib.sh ensure_chromium installs it), against the API process serving
 // a fresh build of apps/web, on the real scan pipeline. Sign-in, the overview's numbers against the
 // API's own, and axe-core on both pages.
@@ -8,14 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OsvRecord } from '@repoguard/domain';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { connectScannedRepo } from '../support/connected-repos';
 import { request } from '../support/http';
 import { pypiAdvisory } from '../support/osv-advisories';
 import { REPO_ROOT } from '../support/processes';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const RUN = randomBytes(3).toString('hex');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
 
@@ -73,17 +72,18 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-describe('the web dashboard in Chromium', () => {
+test.describe('the web dashboard in Chromium', () => {
+  test.describe.configure({ mode: 'serial' });
   let stack: ApiStack;
   let org: Awaited<ReturnType<ApiStack['createOrg']>>;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let webDir: string;
   const repoIds: Record<string, string> = {};
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
     webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
     buildDashboard(webDir);
     stack = await startApiStack({ name: 'dashboard', advisories: ADVISORIES, env: { WEB_DIST_DIR: webDir } });
@@ -91,10 +91,9 @@ describe('the web dashboard in Chromium', () => {
     for (const [name, pins] of Object.entries(REPOS)) {
       repoIds[name] = await connectScannedRepo(stack, org, `dash-${RUN}`, name, { 'requirements.txt': pins });
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   });
 
-  beforeEach(async () => {
+  test.beforeEach(async ({ browser }) => {
     context = await browser.newContext({ baseURL: stack.url });
     page = await context.newPage();
     // A script the CSP blocks, or any uncaught error, fails the test that caused it (see afterEach).
@@ -105,13 +104,12 @@ describe('the web dashboard in Chromium', () => {
     });
   });
 
-  afterEach(async () => {
+  test.afterEach(async () => {
     await context?.close();
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
     await stack?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
@@ -122,7 +120,7 @@ describe('the web dashboard in Chromium', () => {
     return answer.body;
   };
 
-  it('is served at / and at any page address, while the API keeps its own answers', async () => {
+  test('is served at / and at any page address, while the API keeps its own answers', async () => {
     for (const p of ['/', `/orgs/${org.orgId}?status=FAIL`, '/sign-in']) {
       const answer = await fetch(`${stack.url}${p}`);
       expect([p, answer.status, answer.headers.get('content-type')]).toEqual([
@@ -142,7 +140,7 @@ describe('the web dashboard in Chromium', () => {
     expect((await request(`${stack.url}/docs/openapi.json`)).body.info.title).toBe('RepoGuard API');
   });
 
-  it('says in words that a wrong token is not accepted, and passes axe-core', async () => {
+  test('says in words that a wrong token is not accepted, and passes axe-core', async () => {
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign in to RepoGuard');
     expect(await seriousViolations(page)).toEqual([]);
@@ -154,7 +152,7 @@ describe('the web dashboard in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it("signs in with a personal token and shows the API's numbers on the overview, which passes axe-core", async () => {
+  test("signs in with a personal token and shows the API's numbers on the overview, which passes axe-core", async () => {
     // What the API says: statuses from the repository list, open findings per severity from the
     // org-wide search (severity=x means x and above, so each count is a difference).
     const repos = (await api(`/orgs/${org.orgId}/repos?per_page=100`)).items as { status: string }[];
@@ -207,7 +205,7 @@ describe('the web dashboard in Chromium', () => {
     await page.getByTestId(`repo-${repoIds['payments']}`).waitFor();
     expect(await page.locator('tbody tr[data-testid^="repo-"]').count()).toBe(1);
   });
-  it('shows a viewer its role and no control but signing out (the role comes from GET /auth/me)', async () => {
+  test('shows a viewer its role and no control but signing out (the role comes from GET /auth/me)', async () => {
     const created = await stack.call(org.ownerToken, 'POST', '/api/v1/auth/api-keys', {
       org_id: org.orgId,
       name: 'dashboard viewer',

@@ -4,8 +4,8 @@
 //                              left main; `none` to skip) and of this tree, on the same data, alternately
 //   BENCH_ROUNDS=2             alternating rounds of BENCH_DURATION_S (10) seconds per side
 //   BENCH_CPU_PROF_DIR=<dir>   a V8 CPU profile of each API process
-// This tree's API runs with its default API_PROCESSES (auto) unless the environment sets one; the
-// CPU per request counts every process of an API.
+// This tree's API runs with API_PROCESSES=auto (one per CPU, at most 4) unless the environment sets
+// another; the CPU per request counts every process of an API.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -520,7 +520,7 @@ async function main(): Promise<void> {
       API_HOST: '127.0.0.1',
       API_PORT: '0',
       LOG_LEVEL: 'info',
-      ...(process.env['API_PROCESSES'] ? { API_PROCESSES: process.env['API_PROCESSES'] } : {}),
+      API_PROCESSES: process.env['API_PROCESSES'] ?? 'auto',
     };
     const profileDir = process.env['BENCH_CPU_PROF_DIR'];
     // A V8 CPU profile of each API process, written when it exits.

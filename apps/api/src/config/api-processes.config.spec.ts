@@ -7,11 +7,11 @@ const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 const problems = (env: Record<string, string>) => configProblems(ApiConfig, env);
 
 describe('API_PROCESSES', () => {
-  it('is one per CPU, at most 4, with Redis, and 1 without', () => {
-    const withRedis = loadConfig(ApiConfig, { ...BASE, ...REDIS });
-    expect(withRedis.API_PROCESSES).toBe('auto');
-    expect([1, 2, 8].map((cpus) => apiProcessCount(withRedis, cpus))).toEqual([1, 2, 4]);
-    expect(apiProcessCount(loadConfig(ApiConfig, BASE), 8)).toBe(1);
+  it('is 1 unless set; auto is one per CPU, at most 4, with Redis, and 1 without', () => {
+    expect(apiProcessCount(loadConfig(ApiConfig, { ...BASE, ...REDIS }), 8)).toBe(1);
+    const auto = loadConfig(ApiConfig, { ...BASE, ...REDIS, API_PROCESSES: 'auto' });
+    expect([1, 2, 8].map((cpus) => apiProcessCount(auto, cpus))).toEqual([1, 2, 4]);
+    expect(apiProcessCount(loadConfig(ApiConfig, { ...BASE, API_PROCESSES: 'auto' }), 8)).toBe(1);
   });
 
   it('takes a count from 1 to 64 as given', () => {

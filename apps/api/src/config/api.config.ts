@@ -43,7 +43,8 @@ export class ApiConfig extends SharedConfig {
     },
     { message: 'needs REDIS_URL above 1: rate limits counted in memory would be per process' },
   )
-  API_PROCESSES: string = 'auto';
+  // One by default: more processes are an operator's choice (memory, one /metrics each), as with replicas.
+  API_PROCESSES: string = '1';
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   TEMPORAL_UI_URL: string = 'http://127.0.0.1:8233';

@@ -35,6 +35,7 @@ const ROUTES = [
   'get /api/v1/repos/{repo_id}/pull-requests/{number}/checks',
   'get /api/v1/repos/{repo_id}/pull-request-checks/{check_id}',
   'get /api/v1/orgs/{org_id}/findings',
+  'get /api/v1/orgs/{org_id}/summary',
   'patch /api/v1/findings/{finding_id}',
   'post /api/v1/repos/{repo_id}/vex',
   'get /api/v1/repos/{repo_id}/snapshots/{snapshot_id}',
@@ -266,7 +267,16 @@ describe('the OpenAPI document', () => {
     const query = (operations.get('get /api/v1/repos/{repo_id}/findings')!.parameters ?? [])
       .filter((p) => p.in === 'query')
       .map((p) => p.name);
-    expect(query.sort()).toEqual(['ecosystem', 'package', 'page', 'per_page', 'severity', 'sort', 'status']);
+    expect(query.sort()).toEqual([
+      'cursor',
+      'ecosystem',
+      'package',
+      'page',
+      'per_page',
+      'severity',
+      'sort',
+      'status',
+    ]);
     const search = (operations.get('get /api/v1/orgs/{org_id}/findings')!.parameters ?? [])
       .filter((p) => p.in === 'query')
       .map((p) => p.name);

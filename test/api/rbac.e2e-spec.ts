@@ -626,6 +626,13 @@ const ROUTES: readonly Route[] = [
     build: (org) => ({ path: `${V1}/orgs/${org.orgId}/policies/evaluation?repo_id=${org.repo.id}` }),
   },
   {
+    name: 'GET /orgs/{org_id}/summary',
+    method: 'GET',
+    permission: 'repos.read',
+    success: 200,
+    build: (org) => ({ path: `${V1}/orgs/${org.orgId}/summary` }),
+  },
+  {
     name: 'POST /orgs/{org_id}/policies/dry-run',
     method: 'POST',
     permission: 'policies.read',

@@ -261,5 +261,19 @@ test.describe('the Repository page in Chromium', () => {
     // The browser logs the API's 404 for it; that one is expected.
     const unexpected = world.pageErrors.splice(0).filter((e) => !/status of 404/.test(e));
     world.pageErrors.push(...unexpected);
+
+    // A crafted link whose id climbs out of /repos/… (decoded by the router, or spelled %2e) sends
+    // no request with the session's token anywhere: the page says the address is not one of ours.
+    const sent: string[] = [];
+    page.on('request', (r) => sent.push(new URL(r.url()).pathname));
+    for (const id of [
+      `x%2F..%2F..%2Forgs%2F${org.orgId}%2Fsummary%3F`,
+      `%252e%252e%2F%252e%252e%2Forgs%2F${org.orgId}%2Fsummary%3F`,
+    ]) {
+      sent.length = 0;
+      await page.goto(`/repos/${id}`);
+      await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/not one RepoGuard made/);
+      expect(sent.filter((p) => p.startsWith('/api/') && !p.startsWith('/api/v1/auth/me'))).toEqual([]);
+    }
   });
 });

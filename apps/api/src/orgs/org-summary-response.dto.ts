@@ -2,11 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { OpenFindingCountsDto } from '../repos/repo-response.dto';
 
 export class RepositoriesByStatusDto {
-  @ApiProperty({ type: 'integer' }) FAIL!: number;
-  @ApiProperty({ type: 'integer' }) WARN!: number;
-  @ApiProperty({ type: 'integer' }) OK!: number;
-  @ApiProperty({ type: 'integer' }) PENDING!: number;
-  @ApiProperty({ type: 'integer' }) ERROR!: number;
+  // snake_case like every field of the API; each is a status's name in lower case.
+  @ApiProperty({ type: 'integer' }) fail!: number;
+  @ApiProperty({ type: 'integer' }) warn!: number;
+  @ApiProperty({ type: 'integer' }) ok!: number;
+  @ApiProperty({ type: 'integer' }) pending!: number;
+  @ApiProperty({ type: 'integer' }) error!: number;
 }
 
 export class SummaryReasonDto {

@@ -13,7 +13,13 @@ export function orgSummaryView(orgId: string, summary: OrgSummary): OrgSummaryDt
     as_of: summary.asOf.toISOString(),
     repositories: {
       total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
-      by_status: { ...byStatus },
+      by_status: {
+        fail: byStatus.FAIL,
+        warn: byStatus.WARN,
+        ok: byStatus.OK,
+        pending: byStatus.PENDING,
+        error: byStatus.ERROR,
+      },
       attention: {
         total: summary.attention.total,
         items: summary.attention.items.map(({ repo, openFindings, reasons }) => ({

@@ -14,6 +14,20 @@ export class ApiError extends Error {
   }
 }
 
+// A page address's parts (a repository id from /repos/:repoId, say) arrive decoded and go into API
+// paths: `x/../../orgs/…`, its %2e spelling or a backslash would let a crafted link send the
+// session's token to another route. The URL parser treats all of these as dot segments.
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/** The URL of `path` under /api/v1, refused when it could leave the route it names. */
+export function apiUrl(path: string): string {
+  const route = path.split('?', 1)[0]!;
+  if (route.includes('\\') || route.includes('#') || route.split('/').some((s) => DOT_SEGMENT.test(s))) {
+    throw new ApiError(0, 'BAD_ADDRESS', 'This page address is not one RepoGuard made.');
+  }
+  return `${API_BASE}${path}`;
+}
+
 interface ErrorBody {
   error?: { code?: string; message?: string };
 }
@@ -31,9 +45,10 @@ export async function apiRequest<T>(
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<T> {
+  const url = apiUrl(path);
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}${path}`, {
+    response = await fetch(url, {
       method,
       headers: {
         authorization: `Bearer ${token}`,

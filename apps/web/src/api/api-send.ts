@@ -1,6 +1,6 @@
 // Writes to the API (POST, PUT, PATCH, DELETE) as the session's token. A refusal keeps the API's
 // details ({field, problem}) so a form can show each problem next to its field.
-import { API_BASE, ApiError } from './api-client';
+import { ApiError, apiUrl } from './api-client';
 
 export interface FieldProblem {
   field: string;
@@ -30,9 +30,10 @@ export async function apiSend<T>(
   path: string,
   body?: unknown,
 ): Promise<T> {
+  const url = apiUrl(path);
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}${path}`, {
+    response = await fetch(url, {
       method,
       headers: {
         authorization: `Bearer ${token}`,

@@ -12,7 +12,8 @@ export interface OrgSummary {
   as_of: string;
   repositories: {
     total: number;
-    by_status: Record<RepoStatus, number>;
+    /** Each status's count, keyed by its name in lower case (the API's fields are snake_case). */
+    by_status: Record<Lowercase<RepoStatus>, number>;
     /** FAIL first, then WARN, each with its reasons under the current policy; at most 50. */
     attention: {
       total: number;

@@ -64,6 +64,7 @@ function Summary({
   status: RepoStatus | null;
 }) {
   const byStatus = summary.repositories.by_status;
+  const lower = (s: RepoStatus) => s.toLowerCase() as Lowercase<RepoStatus>;
   return (
     <div className="overview">
       <section aria-labelledby="by-status">
@@ -78,7 +79,7 @@ function Summary({
             </Link>
           </li>
           {(['FAIL', 'WARN', 'OK', 'ERROR', 'PENDING'] as const)
-            .filter((s) => s === 'FAIL' || s === 'WARN' || s === 'OK' || byStatus[s] > 0)
+            .filter((s) => s === 'FAIL' || s === 'WARN' || s === 'OK' || byStatus[lower(s)] > 0)
             .map((s) => (
               <li key={s}>
                 <Link
@@ -87,7 +88,7 @@ function Summary({
                   className={`tile status-${s}`}
                 >
                   <span className="count" data-testid={`status-count-${s}`}>
-                    {byStatus[s]}
+                    {byStatus[lower(s)]}
                   </span>{' '}
                   <span className="label">
                     <span className={`badge status-${s}`}>{s}</span> {STATUS_WORDS[s]}

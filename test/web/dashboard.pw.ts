@@ -2,9 +2,8 @@
 // browser download; scripts/lib.sh ensure_chromium installs it), against the API process serving
 // a fresh build of apps/web, on the real scan pipeline. Sign-in, the overview's numbers against the
 // API's own, and axe-core on both pages.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OsvRecord } from '@repoguard/domain';
@@ -13,7 +12,7 @@ import { startApiStack, type ApiStack } from '../support/api-stack';
 import { connectScannedRepo } from '../support/connected-repos';
 import { request } from '../support/http';
 import { pypiAdvisory } from '../support/osv-advisories';
-import { REPO_ROOT } from '../support/processes';
+import { buildDashboard, seriousViolations } from '../support/web-dashboard';
 
 const RUN = randomBytes(3).toString('hex');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
@@ -34,43 +33,6 @@ const REPOS = {
   storefront: 'rg-medi==1.0.0\nrg-lowl==1.0.0\n',
   docs: 'rg-lowl==1.0.0\nrg-unkn==1.0.0\n',
 };
-
-/** Builds apps/web with Vite into a folder of its own, as `npm run build` does into dist/apps/web. */
-function buildDashboard(outDir: string): void {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      'apps/web',
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }, stdio: 'pipe' },
-  );
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical violations on the page as it is now, as `rule: targets` lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, not as an inline <script>: the page's CSP stays as served.
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const violations = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test.describe('the web dashboard in Chromium', () => {
   test.describe.configure({ mode: 'serial' });

@@ -47,20 +47,4 @@ done
 step "browser tests" env REPOGUARD_TEST_REPORT_DIR="$REPORT_DIR" npx playwright test
 
 # One closing line over all suites, in the plain form CI tools read.
-node -e '
-  const fs = require("fs");
-  let passed = 0, failed = 0, skipped = 0;
-  for (const file of fs.readdirSync(process.argv[1])) {
-    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
-    if (r.stats) {
-      // Playwright's JSON report: a flaky test passed only on a retry, and none are configured.
-      passed += r.stats.expected; failed += r.stats.unexpected + r.stats.flaky; skipped += r.stats.skipped;
-      continue;
-    }
-    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
-  }
-  // The closing line keeps the plain "N passed, N failed, N skipped" form CI tools read.
-  if (Number(process.argv[2])) console.log(`\n${process.argv[2]} test files left out (no ../shared/osv)`);
-  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-' "$REPORT_DIR" "${#readers[@]}"
+node scripts/summarize-test-reports.mjs "$REPORT_DIR" "${#readers[@]}"

@@ -93,14 +93,16 @@ describe('POST /orgs/{org_id}/policies/dry-run', () => {
     expect(strict.body.items[0]).toMatchObject({ repo_id: ids.api, current_status: 'WARN', status: 'FAIL' });
   });
 
-  it('is a read: a viewer may dry-run, a caller without a token may not', async () => {
+  it('asks for the permission to save: a viewer may not dry-run (it reads every scan), nor a caller without a token', async () => {
     const key = await stack.call(org.ownerToken, 'POST', '/api/v1/auth/api-keys', {
       org_id: org.orgId,
       name: `viewer-${RUN}`,
       role: 'viewer',
     });
     expect(key.status).toBe(201);
-    expect((await stack.call(key.body.key, 'POST', path(), { rules: {} })).status).toBe(200);
+    const viewer = await stack.call(key.body.key, 'POST', path(), { rules: {} });
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.error.code).toBe('FORBIDDEN');
     expect((await stack.call(null, 'POST', path(), { rules: {} })).status).toBe(401);
   });
 

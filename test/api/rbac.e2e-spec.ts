@@ -635,7 +635,7 @@ const ROUTES: readonly Route[] = [
   {
     name: 'POST /orgs/{org_id}/policies/dry-run',
     method: 'POST',
-    permission: 'policies.read',
+    permission: 'policies.update',
     success: 200,
     build: (org) => ({
       path: `${V1}/orgs/${org.orgId}/policies/dry-run`,

@@ -50,7 +50,11 @@ export class PolicyEvaluationDto {
 export class PolicyDryRunRepoDto {
   @ApiProperty({ format: 'uuid' }) repo_id!: string;
   @ApiProperty({ example: 'octo-org/payments' }) full_name!: string;
-  @ApiProperty({ enum: REPO_STATUSES, description: 'The status stored now' })
+  @ApiProperty({
+    enum: REPO_STATUSES,
+    description:
+      'The status the saved rules give the same newest scan now (the stored one when never scanned), so `changed` is the rules’ doing alone',
+  })
   current_status!: RepoStatus;
   @ApiProperty({
     enum: REPO_STATUSES,

@@ -30,9 +30,19 @@ const finding = (severity: CurrentFinding['severity'], ignoredUntil?: Date): Cur
 const repo = (n: number, status: RepoStatus): Repository =>
   ({ id: `repo-${n}`, orgId: ORG, owner: 'acme', name: `r${n}`, status }) as Repository;
 
-/** `count` repositories: each even one FAIL with a HIGH finding, each odd one never scanned. */
-function setUp(count: number, findings: (n: number) => CurrentFinding[] = () => [finding('HIGH')]) {
-  const repos = Array.from({ length: count }, (_, n) => repo(n, n % 2 === 0 ? 'FAIL' : 'PENDING'));
+/**
+ * `count` repositories: each even one FAIL with a HIGH finding, each odd one never scanned. The
+ * saved rules fail on HIGH; `stored` overrides a repository's stored status.
+ */
+function setUp(
+  count: number,
+  findings: (n: number) => CurrentFinding[] = () => [finding('HIGH')],
+  stored: (n: number) => RepoStatus | undefined = () => undefined,
+  hasSaved = true,
+) {
+  const repos = Array.from({ length: count }, (_, n) =>
+    repo(n, stored(n) ?? (n % 2 === 0 ? 'FAIL' : 'PENDING')),
+  );
   const pagesRead: number[] = [];
   const repositories = {
     list: (orgId: string, _filter: object, page: { limit: number; offset: number }) => {
@@ -47,7 +57,17 @@ function setUp(count: number, findings: (n: number) => CurrentFinding[] = () => 
   const saved: object[] = [];
   const policies = {
     latest: () =>
-      Promise.resolve({ orgId: ORG, version: 7, rules: {}, createdBy: null, createdAt: new Date() }),
+      Promise.resolve(
+        hasSaved
+          ? {
+              orgId: ORG,
+              version: 7,
+              rules: { schema_version: 1, fail_on_severity: 'HIGH' },
+              createdBy: null,
+              createdAt: new Date(),
+            }
+          : null,
+      ),
     add: (p: object) => saved.push(p),
   } as unknown as PolicyVersionRepository;
   const scannedState: ScannedStateReader = {
@@ -125,5 +145,33 @@ describe('DryRunPolicy', () => {
       });
     }
     expect(pagesRead).toEqual([]);
+  });
+
+  it('compares with what the saved rules give the same scan now, not with a stored status an ignore has since outlived', async () => {
+    // Stored OK while a HIGH finding was ignored; the ignore lapsed on 1 December, no scan since.
+    const lapsed = new Date('2026-12-01T00:00:00Z');
+    const { useCase } = setUp(
+      1,
+      () => [finding('HIGH', lapsed)],
+      () => 'OK',
+    );
+    const same = await useCase.execute({ caller, rules: { schema_version: 1, fail_on_severity: 'HIGH' } });
+    // Trying the saved rules again changes nothing: the FAIL is the lapse's, not the rules'.
+    expect(same.repositories[0]).toMatchObject({ currentStatus: 'FAIL', status: 'FAIL', judged: true });
+    const lenient = await useCase.execute({ caller, rules: { fail_on_severity: 'CRITICAL' } });
+    expect(lenient.repositories[0]).toMatchObject({ currentStatus: 'FAIL', status: 'OK' });
+  });
+
+  it('judges the current status under the default policy while the org has saved none', async () => {
+    const { useCase } = setUp(
+      1,
+      () => [finding('MEDIUM')],
+      () => 'OK',
+      false,
+    );
+    const run = await useCase.execute({ caller, rules: { fail_on_severity: 'CRITICAL' } });
+    expect(run.currentVersion).toBeNull();
+    // The default warns on MEDIUM; the rules tried do not.
+    expect(run.repositories[0]).toMatchObject({ currentStatus: 'WARN', status: 'OK' });
   });
 });

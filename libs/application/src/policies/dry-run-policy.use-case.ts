@@ -1,4 +1,5 @@
 import {
+  DEFAULT_POLICY,
   judgeFindings,
   parsePolicy,
   type Clock,
@@ -21,7 +22,11 @@ export interface DryRunPolicyCommand {
 
 export interface DryRunRepository {
   readonly repo: Repository;
-  /** The status stored now, as the repository list shows it. */
+  /**
+   * The status the saved rules give it now, judged on the same scan: not the stored status,
+   * which can predate an ignore that has since lapsed, so that a difference is the rules' alone.
+   * The stored status when it has no completed scan.
+   */
   readonly currentStatus: RepoStatus;
   /** The status saving the rules would give it: the current one when it has no completed scan. */
   readonly status: RepoStatus;
@@ -42,6 +47,8 @@ export interface PolicyDryRun {
  * What saving `rules` would do to each of the org's repositories, without saving anything: the
  * same judgement UpdatePolicy's re-evaluation makes (judgeFindings over the newest completed
  * scan's findings, an ignore past its expiry counting as open), in one read-only unit of work.
+ * It costs what saving costs (every repository's newest scan is read), so the API asks for the
+ * permission to save, not to read.
  */
 export class DryRunPolicy {
   constructor(
@@ -53,6 +60,7 @@ export class DryRunPolicy {
     const rules = parsePolicy(input, 'rules');
     return this.uow.read(caller.scope, async ({ repositories, policies, scannedState }) => {
       const saved = await policies.latest(caller.orgId);
+      const savedRules = saved?.rules ?? DEFAULT_POLICY;
       const now = this.clock.now();
       const judged: DryRunRepository[] = [];
       for (let offset = 0; ; offset += PAGE) {
@@ -70,16 +78,12 @@ export class DryRunPolicy {
             });
             continue;
           }
-          const evaluation = judgeFindings(
-            rules,
-            state.findings,
-            state.dependencies,
-            now,
-            state.completeness,
-          );
+          const judge = (under: PolicyRules) =>
+            judgeFindings(under, state.findings, state.dependencies, now, state.completeness);
+          const evaluation = judge(rules);
           judged.push({
             repo,
-            currentStatus: repo.status,
+            currentStatus: judge(savedRules).status,
             status: evaluation.status,
             judged: true,
             reasons: evaluation.reasons,

@@ -9,6 +9,8 @@ import {
   RepositoryEntity,
 } from './entities';
 import { TENANT_ENTITIES, tenantScoped } from './tenant-scope';
+import { MikroOrmOpenFindingHistory } from './stores/mikro-orm-open-finding-history';
+import { MikroOrmOrgOverviewQueries } from './stores/mikro-orm-org-overview-queries';
 
 // The guarantee the API's isolation rests on: a tenant-scoped entity manager cannot read another
 // org's rows, even through a query that names no org at all.
@@ -16,6 +18,7 @@ describe('tenantScoped', () => {
   let orm: MikroORM;
   let mine: string;
   let theirs: string;
+  const repoOf: Record<string, string> = {};
 
   beforeAll(async () => {
     orm = await MikroORM.init(
@@ -55,6 +58,7 @@ describe('tenantScoped', () => {
         tokenHash: randomUUID(),
         prefix: 'rg_key_x',
       });
+      repoOf[label] = repo.id;
       if (label === 'mine') mine = org.id;
       else theirs = org.id;
     }
@@ -92,5 +96,53 @@ describe('tenantScoped', () => {
 
   it('sees nothing with no orgs (the instance admin)', async () => {
     expect(await tenantScoped(orm.em, []).find(RepositoryEntity, {})).toEqual([]);
+  });
+
+  // The stores that write plain SQL (knex) are out of the filter's reach; each checks the org.
+  it("keeps the overview's plain SQL to the scope: another org reads as an empty one", async () => {
+    const overview = new MikroOrmOrgOverviewQueries(tenantScoped(orm.em, [mine]));
+    expect(await overview.repositoriesByStatus(theirs)).toEqual({
+      FAIL: 0,
+      WARN: 0,
+      OK: 0,
+      PENDING: 0,
+      ERROR: 0,
+    });
+    expect(await overview.openFindings(theirs, new Date())).toEqual({
+      CRITICAL: 0,
+      HIGH: 0,
+      MEDIUM: 0,
+      LOW: 0,
+      UNKNOWN: 0,
+    });
+    expect(await overview.recentScans(theirs, 10)).toEqual([]);
+    // The same store on the org in scope reads it: the check is not simply "nothing".
+    expect((await overview.repositoriesByStatus(mine)).PENDING).toBe(1);
+    expect((await overview.openFindings(mine, new Date())).HIGH).toBe(1);
+  });
+
+  it("keeps the daily counts' plain SQL to the scope: no reading or writing another org's", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = (repoId: string) =>
+      orm.em
+        .getConnection()
+        .execute<{ high: number }[]>('select high from open_finding_days where repo_id = ?', [repoId]);
+    // The worker's persist step counts through the global manager itself: unscoped, no refusal.
+    const system = new MikroOrmOpenFindingHistory(orm.em);
+    await system.record(repoOf['theirs']!, new Date());
+    expect(await rows(repoOf['theirs']!)).toEqual([{ high: 1 }]);
+
+    const scoped = new MikroOrmOpenFindingHistory(tenantScoped(orm.em, [mine]));
+    expect(await scoped.changes(theirs, today, today)).toEqual([]);
+    await orm.em
+      .getConnection()
+      .execute('delete from open_finding_days where repo_id = ?', [repoOf['theirs']!]);
+    await scoped.record(repoOf['theirs']!, new Date());
+    expect(await rows(repoOf['theirs']!)).toEqual([]);
+    await scoped.record(repoOf['mine']!, new Date());
+    expect(await rows(repoOf['mine']!)).toEqual([{ high: 1 }]);
+    expect(await scoped.changes(mine, today, today)).toEqual([
+      { day: today, counts: { CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 0, UNKNOWN: 0 } },
+    ]);
   });
 });

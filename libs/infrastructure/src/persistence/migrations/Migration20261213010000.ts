@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { rebuildIndexConcurrently } from './concurrent-index';
 
 // The name stays: the one MikroORM would derive passes PostgreSQL's 63 characters.
 const INDEX = 'findings_repo_id_status_severity_org_id_index';
@@ -34,10 +35,6 @@ export class Migration20261213010000 extends Migration {
   }
 
   private rebuild(columns: readonly string[]): void {
-    // A build that was interrupted leaves an invalid index behind: start it over.
-    this.addSql(`drop index concurrently if exists "${NEXT}";`);
-    this.addSql(`create index concurrently "${NEXT}" on "findings" (${columns.map((c) => `"${c}"`).join(', ')});`);
-    this.addSql(`drop index concurrently if exists "${INDEX}";`);
-    this.addSql(`alter index "${NEXT}" rename to "${INDEX}";`);
+    for (const sql of rebuildIndexConcurrently('findings', INDEX, columns, NEXT)) this.addSql(sql);
   }
 }

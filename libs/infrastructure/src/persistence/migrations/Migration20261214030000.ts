@@ -3,8 +3,8 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * The overview's 90-day trend: each repository's open findings per severity at the end of each UTC
  * day it changed (a day without a row carries the one before). Today's row of every repository is
- * filled from its findings as they are, so the trend starts from real counts, not zeros. The org's
- * recent scans are read by (org_id, created_at).
+ * filled from its findings as they are, so the trend starts from real counts, not zeros. (The
+ * index for the org's recent scans is Migration20261214040000's, built CONCURRENTLY.)
  */
 export class Migration20261214030000 extends Migration {
 
@@ -33,11 +33,9 @@ export class Migration20261214030000 extends Migration {
       left join "findings" f on f.repo_id = r.id
         and (f.status = 'open' or (f.status = 'ignored' and f.triage_expires_at <= now()))
       group by r.id, r.org_id;`);
-    this.addSql(`create index "scans_org_id_created_at_index" on "scans" ("org_id", "created_at");`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop index if exists "scans_org_id_created_at_index";`);
     this.addSql(`drop table if exists "open_finding_days";`);
   }
 

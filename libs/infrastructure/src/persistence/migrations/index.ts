@@ -42,6 +42,7 @@ import { Migration20261212040000 } from './Migration20261212040000';
 import { Migration20261212050000 } from './Migration20261212050000';
 import { Migration20261213010000 } from './Migration20261213010000';
 import { Migration20261214030000 } from './Migration20261214030000';
+import { Migration20261214040000 } from './Migration20261214040000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -88,4 +89,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261212050000', class: Migration20261212050000 },
   { name: 'Migration20261213010000', class: Migration20261213010000 },
   { name: 'Migration20261214030000', class: Migration20261214030000 },
+  { name: 'Migration20261214040000', class: Migration20261214040000 },
 ];

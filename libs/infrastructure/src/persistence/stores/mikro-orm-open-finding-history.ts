@@ -7,6 +7,7 @@ import {
   type SeverityCounts,
 } from '@repoguard/domain';
 import { holdScanOutcome } from '../repositories/scan-outcome-lock';
+import { orgInScope, scopedOrgIds } from '../tenant-scope';
 
 /** Open as the findings list counts it: an ignore past its expiry is open. */
 const OPEN_AT = `(f.status = 'open' or (f.status = 'ignored' and f.triage_expires_at <= :at))`;
@@ -40,12 +41,15 @@ const CHANGES = `
       from open_finding_days h join connected c on c.id = h.repo_id
      where h.org_id = :orgId and h.day between :from::date and :to::date
     union all
-    select * from (
-      select distinct on (h.repo_id) h.repo_id, :before::date as day, h.critical, h.high, h.medium, h.low, h.unknown
-        from open_finding_days h join connected c on c.id = h.repo_id
-       where h.org_id = :orgId and h.day < :from::date
-       order by h.repo_id, h.day desc
-    ) last_before
+    -- Each repository's last row before the window, found by the (org_id, repo_id, day) index
+    -- read backwards, so the older history is never read.
+    select c.id as repo_id, :before::date as day, b.critical, b.high, b.medium, b.low, b.unknown
+      from connected c cross join lateral (
+        select h.critical, h.high, h.medium, h.low, h.unknown
+          from open_finding_days h
+         where h.org_id = :orgId and h.repo_id = c.id and h.day < :from::date
+         order by h.day desc limit 1
+      ) b
   ), changed as (
     select day,
       critical - coalesce(lag(critical) over w, 0) as critical,
@@ -76,6 +80,7 @@ export class MikroOrmOpenFindingHistory implements OpenFindingHistory {
     // Under the lock every writer of the repository's findings holds: a count read before a
     // decision committed cannot land after that decision's own count.
     const write = async (trx: Knex.Transaction) => {
+      if (!(await this.mayCount(trx, repoId))) return;
       await holdScanOutcome(trx, repoId);
       await trx.raw(RECORD_DAY, { day: utcDay(at), at, repoId });
     };
@@ -84,7 +89,19 @@ export class MikroOrmOpenFindingHistory implements OpenFindingHistory {
     else await this.em.getKnex().transaction(write);
   }
 
+  /**
+   * Plain SQL, out of the tenant filter's reach: a scoped caller counts its orgs' repositories
+   * only. The system's own work (the scan's persist step) has no scope and asks nothing more.
+   */
+  private async mayCount(trx: Knex.Transaction, repoId: string): Promise<boolean> {
+    if (scopedOrgIds(this.em) === undefined) return true;
+    const owner = (await trx('repositories').where({ id: repoId }).first('org_id')) as
+      { org_id: string } | undefined;
+    return owner !== undefined && orgInScope(this.em, owner.org_id);
+  }
+
   async changes(orgId: string, from: string, to: string): Promise<OpenFindingChange[]> {
+    if (!orgInScope(this.em, orgId)) return [];
     const knex = this.em.getKnex();
     const trx = this.em.getTransactionContext<Knex.Transaction>();
     const query = knex.raw(CHANGES, { orgId, from, to, before: dayBefore(from) });

@@ -7,6 +7,7 @@ import {
   type RepoStatus,
   type SeverityCounts,
 } from '@repoguard/domain';
+import { orgInScope } from '../tenant-scope';
 
 const REPO_STATUSES: readonly RepoStatus[] = ['FAIL', 'WARN', 'OK', 'PENDING', 'ERROR'];
 
@@ -26,10 +27,16 @@ interface ScanRow {
 
 const dateOf = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
+/**
+ * Plain SQL (knex), which the tenant filter does not reach: each query checks its org against the
+ * manager's scope first and answers as for an org with nothing in it.
+ */
 export class MikroOrmOrgOverviewQueries implements OrgOverviewQueries {
   constructor(private readonly em: EntityManager) {}
 
   async repositoriesByStatus(orgId: string): Promise<Readonly<Record<RepoStatus, number>>> {
+    const counts = Object.fromEntries(REPO_STATUSES.map((s) => [s, 0])) as Record<RepoStatus, number>;
+    if (!orgInScope(this.em, orgId)) return counts;
     const rows = (await this.run(
       this.knex()('repositories')
         .where({ org_id: orgId })
@@ -37,7 +44,6 @@ export class MikroOrmOrgOverviewQueries implements OrgOverviewQueries {
         .count({ n: '*' })
         .groupBy('status'),
     )) as { status: string; n: string | number }[];
-    const counts = Object.fromEntries(REPO_STATUSES.map((s) => [s, 0])) as Record<RepoStatus, number>;
     for (const row of rows) {
       if ((REPO_STATUSES as readonly string[]).includes(row.status))
         counts[row.status as RepoStatus] += Number(row.n);
@@ -46,6 +52,8 @@ export class MikroOrmOrgOverviewQueries implements OrgOverviewQueries {
   }
 
   async openFindings(orgId: string, asOf: Date): Promise<SeverityCounts> {
+    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<keyof SeverityCounts, number>;
+    if (!orgInScope(this.em, orgId)) return counts;
     // Connected repositories only, as the repository list and the org-wide search count them.
     const rows = (await this.run(
       this.knex()('findings as f')
@@ -57,12 +65,12 @@ export class MikroOrmOrgOverviewQueries implements OrgOverviewQueries {
         .count({ n: '*' })
         .groupBy('f.severity'),
     )) as { severity: string; n: string | number }[];
-    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<keyof SeverityCounts, number>;
     for (const row of rows) counts[isSeverity(row.severity) ? row.severity : 'UNKNOWN'] += Number(row.n);
     return counts;
   }
 
   async recentScans(orgId: string, limit: number): Promise<OrgRecentScan[]> {
+    if (!orgInScope(this.em, orgId)) return [];
     const rows = (await this.run(
       this.knex()('scans as s')
         .join('repositories as r', 'r.id', 's.repo_id')

@@ -154,6 +154,33 @@ describe('CredentialCache', () => {
     expect(other.get('token')).toBeUndefined();
   });
 
+  it('an announcement that failed is tried again in the background until it reaches the others', async () => {
+    const config = configFor();
+    const announcerRedis = client();
+    await announcerRedis.connect();
+    const announcer = startCacheOver(announcerRedis, config);
+    const other = await startCache(config);
+    await listening(other);
+    other.remember('token', other.mark(), credential);
+    // Redis refuses the request's own attempts (the first and its three quick retries), then answers.
+    const refused = () => Promise.reject(new Error('Connection is closed.'));
+    jest
+      .spyOn(announcerRedis, 'publish')
+      .mockImplementationOnce(refused)
+      .mockImplementationOnce(refused)
+      .mockImplementationOnce(refused)
+      .mockImplementationOnce(refused);
+
+    await expect(announcer.changed()).rejects.toMatchObject({
+      code: 'CREDENTIAL_CHANGE_NOT_ANNOUNCED',
+      message: expect.stringContaining('keeps trying'),
+    });
+    expect(other.get('token')?.caller).toBe(caller);
+    // Repeating the request is not needed (a repeated revocation is refused before announcing).
+    await until(() => !other.get('token'), 3_000);
+    expect(other.get('token')).toBeUndefined();
+  });
+
   it('a subscriber whose connection went silent stops answering from memory within seconds', async () => {
     const config = configFor();
     const route = await silenceableRoute();

@@ -31,6 +31,9 @@ const PUBLISH_RETRY_DELAYS_MS = [100, 300, 600];
 /** A PUBLISH on a connection that died silently would wait forever; it counts as failed after this. */
 const PUBLISH_TIMEOUT_MS = 1_000;
 
+/** After the request gave up, the announcement is tried again this often, until the TTL has run. */
+const REANNOUNCE_EVERY_MS = 1_000;
+
 /** Monotonic: a wall clock set back (NTP, an operator) must not keep an entry past its TTL. */
 const monotonicNow = (): number => performance.now();
 
@@ -71,6 +74,9 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
   private pingSentAt: number | null = null;
   /** Bumped by every change heard: a lookup that began before it must not be cached after it. */
   private generation = 0;
+  /** While an announcement that failed is tried again: until when it is worth it. */
+  private reannounceUntil: number | null = null;
+  private reannouncer: NodeJS.Timeout | null = null;
 
   constructor(
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
@@ -101,6 +107,8 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.keepalive) clearInterval(this.keepalive);
+    if (this.reannouncer) clearTimeout(this.reannouncer);
+    this.reannounceUntil = null;
     this.stopListening();
     this.subscriber?.disconnect();
   }
@@ -146,7 +154,10 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
    * After a change to credentials committed: this instance forgets at once, the others when the
    * message arrives. A PUBLISH is tried again for about two seconds; if none succeeds this throws
    * CREDENTIAL_CHANGE_NOT_ANNOUNCED, since an instance that still reaches Redis may then answer from
-   * memory until AUTH_CACHE_TTL_SECONDS ran out, and the caller must not be told otherwise.
+   * memory until AUTH_CACHE_TTL_SECONDS ran out, and the caller must not be told otherwise. The
+   * announcement is then tried again in the background until it goes out or the TTL has run (after
+   * which no instance holds anything checked before the change): repeating the request would not
+   * do it, since a revocation or removal repeated is refused before anything is announced.
    */
   async changed(): Promise<void> {
     this.forget();
@@ -154,22 +165,55 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
     let failure: unknown;
     for (const delayMs of [0, ...PUBLISH_RETRY_DELAYS_MS]) {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      try {
-        await withTimeout(this.redis.publish(this.channel, String(Date.now())), PUBLISH_TIMEOUT_MS);
+      if (
+        await this.announce().then(
+          () => true,
+          (error: unknown) => ((failure = error), false),
+        )
+      )
         return;
-      } catch (error) {
-        failure = error;
-      }
     }
-    this.logger.warn(`could not announce a credential change: ${String(failure)}`);
+    this.logger.warn(
+      `could not announce a credential change, trying again in the background: ${String(failure)}`,
+    );
+    this.reannounceLater();
     const ttlSeconds = this.ttlMs / 1000;
     throw new DomainError(
       'unavailable',
       'CREDENTIAL_CHANGE_NOT_ANNOUNCED',
-      `The change is saved, but other API instances could not be told (Redis did not answer): ` +
-        `they may still accept the old credentials for up to ${ttlSeconds} s. ` +
-        `Repeating the request announces it again.`,
+      `The change is saved, but other API instances could not be told yet (Redis did not answer): ` +
+        `until they are, and for at most ${ttlSeconds} s, they may still accept the old credentials. ` +
+        `This instance keeps trying to tell them.`,
     );
+  }
+
+  private announce(): Promise<number> {
+    return withTimeout(this.redis!.publish(this.channel, String(Date.now())), PUBLISH_TIMEOUT_MS);
+  }
+
+  /** One loop at a time; a later failure only moves its end. */
+  private reannounceLater(): void {
+    this.reannounceUntil = monotonicNow() + this.ttlMs;
+    if (this.reannouncer) return;
+    const attempt = (): void => {
+      this.reannouncer = null;
+      if (this.reannounceUntil === null || monotonicNow() >= this.reannounceUntil) {
+        this.reannounceUntil = null;
+        return;
+      }
+      this.announce().then(
+        () => {
+          this.reannounceUntil = null;
+          this.logger.log('announced a credential change that had failed before');
+        },
+        () => schedule(),
+      );
+    };
+    const schedule = (): void => {
+      this.reannouncer = setTimeout(attempt, REANNOUNCE_EVERY_MS);
+      this.reannouncer.unref();
+    };
+    schedule();
   }
 
   private trusted(now: number): boolean {

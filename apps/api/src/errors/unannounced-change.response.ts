@@ -7,6 +7,6 @@ export const ApiUnannouncedChangeResponse = () =>
     type: ErrorBodyDto,
     description:
       'CREDENTIAL_CHANGE_NOT_ANNOUNCED: the change is saved, but other API instances could not be told ' +
-      'over Redis and may accept the old credentials until AUTH_CACHE_TTL_SECONDS ran out; repeating ' +
-      'the request announces it again',
+      'over Redis yet and may accept the old credentials until they are, for AUTH_CACHE_TTL_SECONDS at ' +
+      'most; the instance keeps trying to tell them in the background',
   });

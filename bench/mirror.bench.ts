@@ -1,7 +1,9 @@
 // npm run bench:mirror — issue 21 point 1: mirror mode on a corpus the size of all of OSV, before
 // (the baseline commit's MirrorVulnerabilityDatabase, one in-memory index of every advisory) and
 // after (this tree's) in one run. For each variant, in processes of its own (bench/mirror-child.ts
-// run in that variant's tree, so the memory measured is that variant's alone):
+// run in that variant's tree, so the memory measured is that variant's alone; compiled by tsc with
+// the tree's libs first, since the worker runs built JavaScript: a TypeScript loader compiling
+// the libraries in the measured process adds some 100 MB of RSS the worker does not have):
 //   1. the first import of the whole corpus into an emptied mirror, then a re-import of the same
 //      corpus (which must write nothing): wall time and the importing process's peak RSS;
 //   2. matching: a fresh process builds MirrorVulnerabilityDatabase over PostgresAdvisoryMirror,
@@ -40,6 +42,8 @@ const ABSENT_SHARE = 0.2;
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = 'bench/mirror-child.ts';
+/** Where each tree's child and libs are compiled (git ignores it). */
+const CHILD_OUT = '.bench-dist';
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -129,6 +133,33 @@ interface Variant {
   readonly describe: string;
 }
 
+/**
+ * Compiles the child and the tree's libs with the tree's own build settings (tsc, then tsc-alias
+ * for the `@repoguard/*` paths), as `npm run build` compiles what the worker runs. Returns the
+ * compiled child's path.
+ */
+function compileChild(variant: Variant): string {
+  const config = path.join(variant.tree, 'tsconfig.bench-child.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: './tsconfig.build.json',
+      compilerOptions: { outDir: CHILD_OUT, tsBuildInfoFile: `${CHILD_OUT}/.tsbuildinfo` },
+      include: ['libs', CHILD],
+    }),
+  );
+  const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+  const started = performance.now();
+  try {
+    for (const tool of ['tsc', 'tsc-alias'])
+      execFileSync(bin(tool), ['-p', config], { cwd: variant.tree, stdio: 'inherit' });
+  } finally {
+    fs.rmSync(config, { force: true });
+  }
+  console.log(`    compiled the ${variant.label} child and libs in ${secs(performance.now() - started)}`);
+  return path.join(variant.tree, CHILD_OUT, CHILD.replace(/\.ts$/, '.js'));
+}
+
 /** The baseline commit in a git worktree of its own, with this tree's child script copied in. */
 function baselineTree(ref: string): { variant: Variant; remove: () => void } {
   const git = (...args: string[]) =>
@@ -147,8 +178,12 @@ function baselineTree(ref: string): { variant: Variant; remove: () => void } {
   return { variant: { label: 'before', tree, describe: `${ref} (${commit.slice(0, 10)})` }, remove };
 }
 
+const compiled = new Map<string, string>();
+
 /** Runs the child script in `tree` on `job`; its output is shown indented, its result returned. */
 async function runChild<T>(variant: Variant, job: MirrorChildJob): Promise<T> {
+  let childFile = compiled.get(variant.tree);
+  if (!childFile) compiled.set(variant.tree, (childFile = compileChild(variant)));
   const jobFile = path.join(os.tmpdir(), `repoguard-mirror-job-${process.pid}-${variant.label}.json`);
   fs.writeFileSync(jobFile, JSON.stringify(job));
   const child = spawn(
@@ -157,21 +192,10 @@ async function runChild<T>(variant: Variant, job: MirrorChildJob): Promise<T> {
       ...(CHILD_HEAP_MB === null ? [] : [`--max-old-space-size=${CHILD_HEAP_MB}`]),
       // Only so that a child can report its memory after a full collection, at the end.
       '--expose-gc',
-      '-r',
-      '@swc-node/register',
-      CHILD,
+      childFile,
       jobFile,
     ],
-    {
-      cwd: variant.tree,
-      // The tree's tsconfig, whatever this process was started with: its paths pick the tree's libs.
-      env: {
-        ...process.env,
-        SWC_NODE_PROJECT: path.join(variant.tree, 'tsconfig.json'),
-        TS_NODE_PROJECT: path.join(variant.tree, 'tsconfig.json'),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { cwd: variant.tree, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let result: T | undefined;
   let pending = '';

@@ -6,6 +6,8 @@ export interface ZipEntrySpec {
   readonly content: string | Buffer | { readonly zeros: number };
   /** The uncompressed size written in the headers, when it should lie. */
   readonly declaredSize?: number;
+  /** The CRC-32 written in the headers, when it should lie. */
+  readonly declaredCrc?: number;
 }
 
 const CHUNK = Buffer.alloc(1024 * 1024);
@@ -21,6 +23,7 @@ export async function buildZip(entries: readonly ZipEntrySpec[]): Promise<Buffer
   for (const entry of entries) {
     const { data, size, crc } = await deflate(entry.content);
     const declared = entry.declaredSize ?? size;
+    const declaredCrc = entry.declaredCrc ?? crc;
     const name = Buffer.from(entry.name, 'utf8');
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -29,7 +32,7 @@ export async function buildZip(entries: readonly ZipEntrySpec[]): Promise<Buffer
     local.writeUInt16LE(8, 8); // deflate
     local.writeUInt16LE(0, 10);
     local.writeUInt16LE(0x21, 12); // 1980-01-01
-    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(declaredCrc, 14);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(declared, 22);
     local.writeUInt16LE(name.length, 26);
@@ -42,7 +45,7 @@ export async function buildZip(entries: readonly ZipEntrySpec[]): Promise<Buffer
     header.writeUInt16LE(8, 10);
     header.writeUInt16LE(0, 12);
     header.writeUInt16LE(0x21, 14);
-    header.writeUInt32LE(crc, 16);
+    header.writeUInt32LE(declaredCrc, 16);
     header.writeUInt32LE(data.length, 20);
     header.writeUInt32LE(declared, 24);
     header.writeUInt16LE(name.length, 28);

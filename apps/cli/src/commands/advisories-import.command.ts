@@ -67,11 +67,15 @@ export async function runAdvisoriesImport(
     const mirror = new PostgresAdvisoryMirror(orm.em.fork());
     for (const source of sources) {
       const started = performance.now();
-      const read = streamOsvExportFrom(source, { cwd: io.cwd, limits });
+      const read = streamOsvExportFrom(source, {
+        cwd: io.cwd,
+        limits,
+        unchangedEntries: (ids) => mirror.entryDigests(ids),
+      });
       let imported: MirrorImportCounts;
       try {
         // Read as it is written: a source that fails part way has written nothing.
-        imported = await mirror.import(read.records);
+        imported = await mirror.import(read.records, read.unread);
       } catch (error) {
         io.err(`repoguard: ${source}: ${(error as Error).message}`);
         failed = true;

@@ -6,6 +6,8 @@ export interface AdvisoryImportReport {
   readonly inserted: number;
   readonly updated: number;
   readonly unchanged: number;
+  /** Of the unchanged, entries left unread: the export declares them the same bytes as before. */
+  readonly unread?: number;
   readonly withdrawn: number;
   /** Entries that were not usable OSV records (bad JSON, no id, `modified` not a date). */
   readonly skipped: number;

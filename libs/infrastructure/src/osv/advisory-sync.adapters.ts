@@ -25,8 +25,12 @@ export class OsvExportImporter implements AdvisoryImporter {
   ) {}
 
   async importFrom(source: string): Promise<AdvisoryImportReport> {
-    const read = streamOsvExportFrom(source, this.options);
-    const { invalid, ...counts } = await new PostgresAdvisoryMirror(this.em.fork()).import(read.records);
+    const mirror = new PostgresAdvisoryMirror(this.em.fork());
+    const read = streamOsvExportFrom(source, {
+      ...this.options,
+      unchangedEntries: (ids) => mirror.entryDigests(ids),
+    });
+    const { invalid, ...counts } = await mirror.import(read.records, read.unread);
     return { ...counts, skipped: read.problems.length + invalid.length };
   }
 }

@@ -11,10 +11,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '@repoguard/activities';
-import { DomainError } from '@repoguard/domain';
+import { DomainError, type AdvisoryImportReport } from '@repoguard/domain';
 import { freshDatabaseUrl } from '../../../../test/support/fresh-database';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 import { buildZip } from '../../../../test/support/zip-builder';
@@ -287,5 +288,163 @@ describe('the importer the advisory sync runs', () => {
     expect(error).toMatchObject({ code: 'ADVISORY_EXPORT_INVALID' });
     expect((error as Error).message).toMatch(/entry Z-liar\.json unzips to more than the 524288 bytes/);
     expect(await rows()).toEqual(before);
+  });
+  describe('an unchanged entry is left unread', () => {
+    const at = (month: string) => `2024-${month}-01T00:00:00Z`;
+    const json = (id: string, month = '01') => JSON.stringify({ id, modified: at(month) });
+    const zip = async (name: string, entries: Parameters<typeof buildZip>[0]) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, await buildZip(entries));
+      return file;
+    };
+    const importer = () => new OsvExportImporter(orm.em.fork(), { limits: small });
+    const held = async (prefix: string) =>
+      (await orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select id, record->>'modified' as modified, entry_digest is not null as digested, xmin::text
+             from mirrored_advisories where id like ? order by id`,
+          [`${prefix}%`],
+        )) as { id: string; modified: string; digested: boolean; xmin: string }[];
+    const counts = ({ read, inserted, updated, unchanged, unread, skipped }: AdvisoryImportReport) => ({
+      read,
+      inserted,
+      updated,
+      unchanged,
+      unread,
+      skipped,
+    });
+
+    it('reads nothing of an export already held, and counts each entry as read and unchanged', async () => {
+      const ids = ['U-1', 'U-2', 'U-3'];
+      const file = await zip(
+        'u.zip',
+        ids.map((id) => ({ name: `${id}.json`, content: json(id) })),
+      );
+      expect(counts(await importer().importFrom(file))).toEqual({
+        read: 3,
+        inserted: 3,
+        updated: 0,
+        unchanged: 0,
+        unread: 0,
+        skipped: 0,
+      });
+      const before = await held('U-');
+      expect(before.every((row) => row.digested)).toBe(true);
+      // The same directory over bytes that do not even inflate: read, they would refuse the export.
+      const unreadable = await zip('u-unreadable.zip', [
+        ...ids.map((id) => ({ name: `${id}.json`, content: json(id) })),
+      ]);
+      const bytes = readFileSync(unreadable);
+      const dataAt = 30 + 'U-1.json'.length;
+      bytes.fill(0xff, dataAt, dataAt + 8);
+      writeFileSync(unreadable, bytes);
+      expect(await codeOf(readOsvExportWithin(unreadable, small))).toBe('ADVISORY_EXPORT_INVALID');
+      for (const source of [file, unreadable])
+        expect(counts(await importer().importFrom(source))).toEqual({
+          read: 3,
+          inserted: 0,
+          updated: 0,
+          unchanged: 3,
+          unread: 3,
+          skipped: 0,
+        });
+      expect(await held('U-')).toEqual(before);
+    });
+
+    it('reads a changed entry of the same name, and writes it', async () => {
+      const first = await zip('c1.zip', [
+        { name: 'C-1.json', content: json('C-1') },
+        { name: 'C-2.json', content: json('C-2') },
+      ]);
+      await importer().importFrom(first);
+      const changed = await zip('c2.zip', [
+        { name: 'C-1.json', content: json('C-1', '02') },
+        { name: 'C-2.json', content: json('C-2') },
+      ]);
+      expect(counts(await importer().importFrom(changed))).toEqual({
+        read: 2,
+        inserted: 0,
+        updated: 1,
+        unchanged: 1,
+        unread: 1,
+        skipped: 0,
+      });
+      expect((await held('C-')).map((row) => [row.id, row.modified])).toEqual([
+        ['C-1', at('02')],
+        ['C-2', at('01')],
+      ]);
+    });
+
+    it('leaves what is held as it was when a directory claims the held CRC-32 for new bytes', async () => {
+      const original = json('L-1');
+      await importer().importFrom(await zip('l1.zip', [{ name: 'L-1.json', content: original }]));
+      const before = await held('L-');
+      // A newer record of the same size under the old CRC-32: never inflated, so never accepted.
+      const liar = await zip('l2.zip', [
+        { name: 'L-1.json', content: json('L-1', '03'), declaredCrc: crc32(Buffer.from(original)) },
+      ]);
+      expect(await codeOf(readOsvExportWithin(liar, small))).toBe('ADVISORY_EXPORT_INVALID');
+      expect(counts(await importer().importFrom(liar))).toMatchObject({ unread: 1, updated: 0 });
+      expect(await held('L-')).toEqual(before);
+    });
+
+    it('refuses an entry whose bytes are not the CRC-32 its directory declares, writing nothing', async () => {
+      const liar = await zip('crc.zip', [
+        { name: 'K-1.json', content: json('K-1') },
+        { name: 'K-2.json', content: json('K-2'), declaredCrc: 0x12345678 },
+      ]);
+      const error = await importer()
+        .importFrom(liar)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ADVISORY_EXPORT_INVALID' });
+      expect((error as Error).message).toMatch(/entry K-2\.json does not match the CRC-32/);
+      expect(await held('K-')).toEqual([]);
+    });
+
+    it('reads again, and reports again, what it could not keep by its digest', async () => {
+      const file = await zip('p.zip', [
+        { name: 'P-1.json', content: json('P-1') },
+        // Refused, so not held: reported on every import.
+        { name: 'P-2.json', content: JSON.stringify({ id: 'P-2' }) },
+        // Two records in one entry: neither can be named by the entry's digest.
+        { name: 'P-3.json', content: JSON.stringify([JSON.parse(json('P-3')), JSON.parse(json('P-4'))]) },
+        // Not named by its id.
+        { name: 'other-name.json', content: json('P-5') },
+      ]);
+      const first = await importer().importFrom(file);
+      expect(counts(first)).toEqual({
+        read: 4,
+        inserted: 4,
+        updated: 0,
+        unchanged: 0,
+        unread: 0,
+        skipped: 1,
+      });
+      expect(counts(await importer().importFrom(file))).toEqual({
+        read: 4,
+        inserted: 0,
+        updated: 0,
+        unchanged: 4,
+        unread: 1,
+        skipped: 1,
+      });
+    });
+
+    it('gives records held without a digest the digest of the entry read, then leaves it unread', async () => {
+      const file = await zip('d.zip', [{ name: 'D-1.json', content: json('D-1') }]);
+      await importer().importFrom(file);
+      await orm.em
+        .fork()
+        .getConnection()
+        .execute(`update mirrored_advisories set entry_digest = null where id = 'D-1'`);
+      const [stored] = await held('D-');
+      expect(counts(await importer().importFrom(file))).toMatchObject({ unchanged: 1, unread: 0 });
+      // Only the digest: the row's imported_at and written_xid, what re-matching reads, stay.
+      const [digested] = await held('D-');
+      expect(digested).toMatchObject({ digested: true, modified: stored!.modified });
+      expect(counts(await importer().importFrom(file))).toMatchObject({ unchanged: 1, unread: 1 });
+    });
   });
 });

@@ -20,6 +20,7 @@ import {
   type OsvExportProblem,
   type OsvExportReadResult,
   type OsvExportStream,
+  type UnchangedEntries,
 } from './osv-export-reader';
 
 export interface OsvExportSourceOptions {
@@ -28,6 +29,8 @@ export interface OsvExportSourceOptions {
   /** The whole download, redirects included. Default 5 minutes. */
   readonly timeoutMs?: number;
   readonly limits?: OsvExportLimits;
+  /** Which zip entries to leave unread as held already (see UnchangedEntries); none by default. */
+  readonly unchangedEntries?: UnchangedEntries;
 }
 
 const URL_SOURCE = /^[A-Z][A-Z0-9+.-]*:\/\//i;
@@ -47,20 +50,26 @@ const MAX_REDIRECTS = 5;
 export function streamOsvExportFrom(source: string, options: OsvExportSourceOptions = {}): OsvExportStream {
   const limits = options.limits ?? DEFAULT_OSV_EXPORT_LIMITS;
   if (!URL_SOURCE.test(source))
-    return streamOsvExportWithin(path.resolve(options.cwd ?? process.cwd(), source), limits);
+    return streamOsvExportWithin(
+      path.resolve(options.cwd ?? process.cwd(), source),
+      limits,
+      undefined,
+      options.unchangedEntries,
+    );
   const problems: OsvExportProblem[] = [];
+  const unread = { count: 0 };
   async function* records(): AsyncGenerator<OsvRecord> {
     const url = new URL(source);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'repoguard-osv-export-'));
     try {
       const file = path.join(dir, isZipName(url.pathname) ? 'export.zip' : 'export.json');
       await download(url, file, limits, options.timeoutMs ?? 300_000);
-      yield* readRecordsWithin(file, limits, url.pathname, problems);
+      yield* readRecordsWithin(file, limits, url.pathname, problems, options.unchangedEntries, unread);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { problems, records: records() };
+  return { problems, unread, records: records() };
 }
 
 /** The same, the whole export in memory, for callers that need an array (tests, tools). */

@@ -6,14 +6,26 @@ import {
   type AdvisoryDiagnosticsSummary,
   type OsvRecord,
 } from '@repoguard/domain';
+import { entryDigestOf } from './osv-export-reader';
 
 export interface MirrorImportCounts {
-  /** Records offered, after dropping those whose `modified` is not a date. */
+  /**
+   * Records offered, after dropping those whose `modified` is not a date, and zip entries left
+   * unread as held already (`unread`).
+   */
   readonly read: number;
   readonly inserted: number;
   readonly updated: number;
-  /** Already held with the same or a newer `modified`: not written at all. */
+  /** Already held with the same or a newer `modified`, or left unread: not written at all. */
   readonly unchanged: number;
+  /**
+   * Of the unchanged, the zip entries not read at all: the directory declares each the same bytes
+   * (CRC-32 and size) as an entry read before whose one record was found no newer than the copy
+   * held, under the same id. They add nothing to `diagnostics` (reported when first read), nor to
+   * the reader's problems: an entry with any is never given a digest, and a refused record is not
+   * held, so either is read and reported again.
+   */
+  readonly unread: number;
   /** Of those written, how many are withdrawn (kept, so an older copy cannot revive them; they match nothing). */
   readonly withdrawn: number;
   /** The stamp of what this import wrote (its transaction's start), or null when it wrote nothing. */
@@ -40,7 +52,10 @@ export class PostgresAdvisoryMirror {
    * entry per id, never the records; the transaction opens with the first batch that changes
    * something, so an export already held writes nothing.
    */
-  async import(records: Iterable<OsvRecord> | AsyncIterable<OsvRecord>): Promise<MirrorImportCounts> {
+  async import(
+    records: Iterable<OsvRecord> | AsyncIterable<OsvRecord>,
+    unread: { readonly count: number } = { count: 0 },
+  ): Promise<MirrorImportCounts> {
     const iterator =
       Symbol.asyncIterator in records ? records[Symbol.asyncIterator]() : records[Symbol.iterator]();
     const invalid: string[] = [];
@@ -51,6 +66,8 @@ export class PostgresAdvisoryMirror {
     // seconds each), then of each copy it wrote; `looked` also holds the ids found not held.
     const held = new Map<string, number>();
     const looked = new Set<string>();
+    // Ids held without an entry digest (stored before digests were, or not from a zip entry).
+    const undigested = new Set<string>();
     // The ids this import wrote, how many the mirror did not hold before, and which are withdrawn.
     const written = new Set<string>();
     let inserted = 0;
@@ -84,13 +101,23 @@ export class PostgresAdvisoryMirror {
         // Looked up once records are in hand: a refused export costs no query.
         const unknown = [...candidates.keys()].filter((id) => !looked.has(id));
         if (unknown.length > 0)
-          for (const [id, modifiedMs] of await heldModified(this.em, unknown)) held.set(id, modifiedMs);
+          for (const [id, { modifiedMs, digested }] of await heldModified(this.em, unknown)) {
+            held.set(id, modifiedMs);
+            if (!digested) undigested.add(id);
+          }
         for (const id of unknown) looked.add(id);
+        const digests: { id: string; digest: string; modifiedMs: number }[] = [];
         for (const [id, candidate] of candidates) {
           const current = pending.get(id)?.modifiedMs ?? held.get(id);
-          if (current !== undefined && current >= candidate.modifiedMs) continue;
+          if (current !== undefined && current >= candidate.modifiedMs) {
+            const digest = entryDigestOf(candidate.record);
+            if (digest && current === candidate.modifiedMs && undigested.delete(id))
+              digests.push({ id, digest, modifiedMs: current });
+            continue;
+          }
           pending.set(id, candidate);
         }
+        if (digests.length > 0) await recordDigests(this.em, digests);
       }
       return done;
     };
@@ -128,17 +155,32 @@ export class PostgresAdvisoryMirror {
       await iterator.return?.();
     }
     return {
-      read,
+      read: read + unread.count,
       inserted,
       updated: written.size - inserted,
       // Duplicates inside one export count once, as the copy that was kept.
-      unchanged: read - written.size,
+      unchanged: read + unread.count - written.size,
+      unread: unread.count,
       withdrawn: withdrawn.size,
       invalid,
       writtenAt,
-      // Of every record read, written or not: importing an export again reports the same.
+      // Of every record read, written or not (an entry left unread adds nothing: see `unread`).
       diagnostics: diagnostics.build(),
     };
+  }
+
+  /**
+   * For the export reader's UnchangedEntries: of these ids, the digest of the zip entry each held
+   * record was read from, where it was read from one.
+   */
+  async entryDigests(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = (await this.em
+      .getConnection()
+      .execute(
+        'select id, entry_digest from mirrored_advisories where id in (?) and entry_digest is not null',
+        [[...ids]],
+      )) as { id: string; entry_digest: string }[];
+    return new Map(rows.map((row) => [row.id, row.entry_digest]));
   }
 
   /** How many advisories the mirror holds, and when it last changed (null when empty). */
@@ -347,17 +389,40 @@ export interface MirrorState {
   readonly lastImportAt: Date | null;
 }
 
-/** The `modified` (ms) of those of these ids the mirror holds. */
-async function heldModified(em: EntityManager, ids: readonly string[]): Promise<Map<string, number>> {
-  const held = new Map<string, number>();
-  const rows = (await em
-    .getConnection()
-    .execute(
-      'select id, extract(epoch from modified) * 1000 as modified_ms from mirrored_advisories where id in (?)',
-      [[...ids]],
-    )) as { id: string; modified_ms: string | number }[];
-  for (const row of rows) held.set(row.id, Number(row.modified_ms));
+/** The `modified` (ms) of those of these ids the mirror holds, and whether each has an entry digest. */
+async function heldModified(
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<Map<string, { modifiedMs: number; digested: boolean }>> {
+  const held = new Map<string, { modifiedMs: number; digested: boolean }>();
+  const rows = (await em.getConnection().execute(
+    `select id, extract(epoch from modified) * 1000 as modified_ms, entry_digest is not null as digested
+       from mirrored_advisories where id in (?)`,
+    [[...ids]],
+  )) as { id: string; modified_ms: string | number; digested: boolean }[];
+  for (const row of rows) held.set(row.id, { modifiedMs: Number(row.modified_ms), digested: row.digested });
   return held;
+}
+
+/**
+ * Gives records held without an entry digest (stored before digests were, or from a directory)
+ * the digest of the entry just read, whose record has the same `modified`: the next import of the
+ * same zip leaves it unread. What a held digest promises is only what skipping needs: an entry of
+ * these bytes was read and found no newer than the copy held, so a full read would write nothing
+ * either (a newer copy written later replaces the digest with its own). Only the digest is written,
+ * not `imported_at` or `written_xid` (nothing to re-match), outside the import's transaction: it
+ * holds of bytes already checked whether or not the import completes.
+ */
+async function recordDigests(
+  em: EntityManager,
+  digests: readonly { id: string; digest: string; modifiedMs: number }[],
+): Promise<void> {
+  await em.getConnection().execute(
+    `update mirrored_advisories m set entry_digest = v.digest
+       from (values ${digests.map(() => '(?, ?, ?::timestamptz)').join(', ')}) as v(id, digest, modified)
+      where m.id = v.id and m.entry_digest is null and m.modified = v.modified`,
+    digests.flatMap(({ id, digest, modifiedMs }) => [id, digest, new Date(modifiedMs)]),
+  );
 }
 
 type Execute = (sql: string, params: unknown[]) => Promise<unknown>;
@@ -372,10 +437,11 @@ async function writeBatch(
   batch: { record: OsvRecord; modifiedMs: number }[],
 ): Promise<Set<string>> {
   const rows = (await execute(
-    `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid)
-     values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id())').join(', ')}
+    `insert into mirrored_advisories (id, modified, withdrawn, record, imported_at, written_xid, entry_digest)
+     values ${batch.map(() => '(?, ?, ?, ?::jsonb, now(), pg_current_xact_id(), ?)').join(', ')}
      on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn,
-       record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid
+       record = excluded.record, imported_at = excluded.imported_at, written_xid = excluded.written_xid,
+       entry_digest = excluded.entry_digest
      where mirrored_advisories.modified < excluded.modified
      returning id`,
     batch.flatMap(({ record, modifiedMs }) => [
@@ -383,6 +449,7 @@ async function writeBatch(
       new Date(modifiedMs),
       withdrawnAt(record),
       JSON.stringify(record),
+      entryDigestOf(record) ?? null,
     ]),
   )) as { id: string }[];
   const kept = new Set(rows.map((row) => row.id));

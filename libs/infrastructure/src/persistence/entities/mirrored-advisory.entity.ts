@@ -7,7 +7,7 @@ import type { OsvRecord } from '@repoguard/domain';
  */
 @Entity({ tableName: 'mirrored_advisories' })
 export class MirroredAdvisoryEntity {
-  [OptionalProps]?: 'importedAt' | 'withdrawn' | 'writtenXid';
+  [OptionalProps]?: 'importedAt' | 'withdrawn' | 'writtenXid' | 'entryDigest';
 
   @PrimaryKey({ type: 'string', length: 128 })
   id!: string;
@@ -33,6 +33,10 @@ export class MirroredAdvisoryEntity {
   @Index()
   @Property({ type: 'string', columnType: 'xid8', defaultRaw: 'pg_current_xact_id()' })
   writtenXid?: string;
+
+  /** The zip entry this copy was read from (see Migration20261215010000); null when not from one. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  entryDigest: string | null = null;
 }
 
 /** Which packages a mirrored advisory names, by ecosystem and normalised name: the lookup key. */

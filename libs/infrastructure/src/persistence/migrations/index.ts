@@ -43,6 +43,7 @@ import { Migration20261212050000 } from './Migration20261212050000';
 import { Migration20261213010000 } from './Migration20261213010000';
 import { Migration20261214030000 } from './Migration20261214030000';
 import { Migration20261214040000 } from './Migration20261214040000';
+import { Migration20261215010000 } from './Migration20261215010000';
 
 // Listed explicitly, in order, so compiled builds and tests apply the same set.
 export const MIGRATIONS: MigrationObject[] = [
@@ -90,4 +91,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261213010000', class: Migration20261213010000 },
   { name: 'Migration20261214030000', class: Migration20261214030000 },
   { name: 'Migration20261214040000', class: Migration20261214040000 },
+  { name: 'Migration20261215010000', class: Migration20261215010000 },
 ];

@@ -17,7 +17,7 @@ const PISCINA_WORKER = path.join(path.dirname(require.resolve('piscina')), 'work
  * Libraries only some checks use, each packed into a file of its own beside cli.js (`lib-<name>.js`)
  * and required from there when first used: Node reads and compiles all of cli.js at every start,
  * and these were half of it (manifest formats other than the one checked, CycloneDX output, parser
- * threads). None of them imports another or any of our code, so no class exists twice.
+ * threads, zip readers). None of them imports another or any of our code, so no class exists twice.
  */
 const VENDORED: Readonly<Record<string, string>> = {
   yaml: 'yaml',
@@ -26,6 +26,9 @@ const VENDORED: Readonly<Record<string, string>> = {
   'fast-xml-parser': 'fast-xml-parser',
   saxes: 'saxes',
   piscina: 'piscina',
+  // Zip readers: a check whose catalogs are cached reads entries itself (node:zlib).
+  yauzl: 'yauzl',
+  fflate: 'fflate',
   cyclonedx: './scripts/cli-vendor/cyclonedx.ts',
 };
 const CYCLONEDX = /^@cyclonedx\/cyclonedx-library\/(Enums|Models|Serialize|SPDX|Spec)$/;

@@ -13,11 +13,13 @@ import { REPO_ROOT } from '../support/processes';
 const LIBRARIES = [
   'lib-cyclonedx.js',
   'lib-fast-xml-parser.js',
+  'lib-fflate.js',
   'lib-js-yaml.js',
   'lib-piscina.js',
   'lib-saxes.js',
   'lib-smol-toml.js',
   'lib-yaml.js',
+  'lib-yauzl.js',
 ];
 
 describe('the @repoguard/cli package (npm run pack:cli)', () => {

@@ -229,12 +229,17 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
   }
 }
 
+// The packed bundle's build hash (webpack defines it; it is absent when run from source): a
+// catalog written by another release of the CLI is rebuilt, not reused.
+declare const __webpack_hash__: string | undefined;
+const RELEASE = typeof __webpack_hash__ === 'string' ? `bundle ${__webpack_hash__}` : undefined;
+
 async function openAdvisories(
   sources: readonly string[],
   io: CommandIo,
   catalogDir: string,
 ): Promise<LocalOsvAdvisories> {
-  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(catalogDir) });
+  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(catalogDir, RELEASE) });
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);

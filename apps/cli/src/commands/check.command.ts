@@ -154,9 +154,9 @@ export async function runCheck(
 }
 
 /**
- * An output format's module, required when that format is asked for: CycloneDX's library is a
- * third of the packed bundle, and every start paid for loading it. The requires name their files
- * literally so the bundler still finds them.
+ * An output format's module, required when that format is asked for: CycloneDX's library is as
+ * large as the rest of the packed CLI (which keeps it in lib-cyclonedx.js), and every start paid
+ * for loading it. The requires name their files literally so the bundler still finds them.
  */
 function load<T>(format: 'sarif' | 'cyclonedx'): T {
   /* eslint-disable @typescript-eslint/no-require-imports */

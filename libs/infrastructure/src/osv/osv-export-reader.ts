@@ -2,10 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
-import * as yauzl from 'yauzl';
+import type * as Yauzl from 'yauzl';
 import { osvRecordProblem, ValidationError, type OsvRecord } from '@repoguard/domain';
 import { DEFAULT_OSV_EXPORT_LIMITS, exportTooLarge, type OsvExportLimits } from './osv-export-limits';
+import { fflate, yauzl } from './zip-libraries';
 
 export interface OsvExportReadResult {
   readonly records: OsvRecord[];
@@ -41,7 +41,7 @@ export function readOsvExportBytes(
   if (isZipName(name)) {
     let count = 0;
     let total = 0;
-    const entries = unzipSync(bytes, {
+    const entries = fflate().unzipSync(bytes, {
       filter: (entry) => {
         if (!entry.name.toLowerCase().endsWith('.json')) return false;
         if (++count > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', 'the export holds');
@@ -144,7 +144,7 @@ async function* readJsonDirectory(
 
 /** What reading an entry needs of yauzl's Entry, kept for every entry of an export until read. */
 type ZipEntryRef = Pick<
-  yauzl.Entry,
+  Yauzl.Entry,
   'fileName' | 'uncompressedSize' | 'compressedSize' | 'compressionMethod' | 'relativeOffsetOfLocalHeader'
 > & {
   readonly encrypted: boolean;
@@ -159,7 +159,7 @@ async function* readZipFile(
   problems: OsvExportProblem[],
 ): AsyncGenerator<OsvRecord> {
   // yauzl reads the central directory (zip64 too); entries are read and inflated here, checked.
-  const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
+  const zip = await yauzl().openPromise(file, { lazyEntries: true, autoClose: false });
   const handle = await open(file, 'r');
   try {
     if (zip.entryCount > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', 'the export holds');

@@ -57,6 +57,14 @@ export const TENANT_ENTITIES = [
 
 export const TENANT_FILTER = 'tenant';
 
+/** The org ids each tenant-scoped fork was made for: what a result held beyond its request is keyed by. */
+const scopes = new WeakMap<EntityManager, readonly string[]>();
+
+/** The orgs `em` is limited to when tenantScoped made it; undefined for any other manager. */
+export function tenantOrgIdsOf(em: EntityManager): readonly string[] | undefined {
+  return scopes.get(em);
+}
+
 /**
  * A fork of the entity manager on which every find, count and populate of a tenant entity carries
  * `org_id IN (orgIds)`, and organizations are limited to those ids. The API hands only such forks
@@ -67,5 +75,6 @@ export function tenantScoped(em: EntityManager, orgIds: readonly string[]): Enti
   const ids = [...orgIds];
   fork.addFilter(TENANT_FILTER, { orgId: { $in: ids } }, TENANT_ENTITIES, { default: true });
   fork.addFilter('tenant_orgs', { id: { $in: ids } }, [OrganizationEntity], { default: true });
+  scopes.set(fork, Object.freeze([...ids].sort()));
   return fork;
 }

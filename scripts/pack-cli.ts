@@ -13,6 +13,56 @@ const DESTINATION = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist'));
 const OUT = path.join(DESTINATION, 'cli-package');
 const PISCINA_WORKER = path.join(path.dirname(require.resolve('piscina')), 'worker.js');
 
+/**
+ * Libraries only some checks use, each packed into a file of its own beside cli.js (`lib-<name>.js`)
+ * and required from there when first used: Node reads and compiles all of cli.js at every start,
+ * and these were half of it (manifest formats other than the one checked, CycloneDX output, parser
+ * threads, zip readers). None of them imports another or any of our code, so no class exists twice.
+ */
+const VENDORED: Readonly<Record<string, string>> = {
+  yaml: 'yaml',
+  'js-yaml': 'js-yaml',
+  'smol-toml': 'smol-toml',
+  'fast-xml-parser': 'fast-xml-parser',
+  saxes: 'saxes',
+  piscina: 'piscina',
+  // Zip readers: a check whose catalogs are cached reads entries itself (node:zlib).
+  yauzl: 'yauzl',
+  fflate: 'fflate',
+  cyclonedx: './scripts/cli-vendor/cyclonedx.ts',
+};
+const CYCLONEDX = /^@cyclonedx\/cyclonedx-library\/(Enums|Models|Serialize|SPDX|Spec)$/;
+
+function vendoredFile(request: string): string | [string, string] | undefined {
+  if (Object.hasOwn(VENDORED, request) && request !== 'cyclonedx') return `./lib-${request}.js`;
+  const part = CYCLONEDX.exec(request)?.[1];
+  return part === undefined ? undefined : ['./lib-cyclonedx.js', part];
+}
+
+const OPTIONAL_PEERS = {
+  // Piscina's optional thread priority, only with a niceIncrement (the pool sets none).
+  '@napi-rs/nice': '@napi-rs/nice',
+};
+
+/** Vendored libraries are required from the file beside the bundle, not packed into it again. */
+async function externalVendored({
+  request,
+}: webpack.ExternalItemFunctionData): Promise<string | string[] | undefined> {
+  const file = request === undefined ? undefined : vendoredFile(request);
+  return typeof file === 'string' ? file : file && [...file];
+}
+
+/**
+ * CycloneDX's optional XML serializer (as large as the rest of the library): check writes
+ * CycloneDX as JSON only, and the library tries its XML plugins only when asked for XML.
+ */
+function xmlSerializerLeftOut(): webpack.IgnorePlugin {
+  return new webpack.IgnorePlugin({
+    resourceRegExp: /^xmlbuilder2$/,
+    contextRegExp: /@cyclonedx[\\/]cyclonedx-library/,
+  });
+}
+
 /** Where piscina and the parser pool look for their thread files: beside the bundle (see below). */
 function config(): webpack.Configuration {
   return {
@@ -59,23 +109,19 @@ function config(): webpack.Configuration {
         },
       ],
     },
-    externals: {
-      // Only reached when running from TypeScript source (the pool's FROM_SOURCE branch).
-      '@swc-node/register': 'commonjs @swc-node/register',
-      // Piscina's optional thread priority, only with a niceIncrement (the pool sets none).
-      '@napi-rs/nice': 'commonjs @napi-rs/nice',
-    },
+    externalsType: 'commonjs',
+    externals: [
+      {
+        // Only reached when running from TypeScript source (the pool's FROM_SOURCE branch).
+        '@swc-node/register': '@swc-node/register',
+        ...OPTIONAL_PEERS,
+      },
+      externalVendored,
+    ],
     // Readable stack traces in bug reports; the size does not matter to a CI step.
     optimization: { minimize: false },
     performance: { hints: false },
     plugins: [
-      // CycloneDX's optional XML serializer (a third of the bundle, read and compiled at every
-      // start): check writes CycloneDX as JSON only, and the library tries its XML plugins only
-      // when asked for XML.
-      new webpack.IgnorePlugin({
-        resourceRegExp: /^xmlbuilder2$/,
-        contextRegExp: /@cyclonedx[\\/]cyclonedx-library/,
-      }),
       new webpack.BannerPlugin({
         banner: '#!/usr/bin/env node',
         raw: true,
@@ -97,9 +143,44 @@ function config(): webpack.Configuration {
   };
 }
 
-function build(): Promise<webpack.Stats> {
+/** The vendored libraries, one commonjs file each: `require('./lib-yaml.js')` is yaml's exports. */
+function vendorConfig(): webpack.Configuration {
+  return {
+    mode: 'production',
+    target: 'node20.19',
+    context: ROOT,
+    entry: Object.fromEntries(
+      Object.entries(VENDORED).map(([name, request]) => [
+        `lib-${name}`,
+        { import: request, library: { type: 'commonjs2' } },
+      ]),
+    ),
+    // Beside cli.js, which is emitted first: the main build cleans the folder.
+    output: { path: OUT, filename: '[name].js' },
+    // Piscina finds its worker.js beside its own file, which is beside cli.js.
+    node: { __dirname: false, __filename: false, global: false },
+    resolve: { extensions: ['.ts', '.js', '.json'] },
+    module: {
+      rules: [
+        {
+          test: /\.ts$/,
+          exclude: /node_modules/,
+          loader: 'swc-loader',
+          options: { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } },
+        },
+      ],
+    },
+    externalsType: 'commonjs',
+    externals: OPTIONAL_PEERS,
+    optimization: { minimize: false },
+    performance: { hints: false },
+    plugins: [xmlSerializerLeftOut()],
+  };
+}
+
+function build(configuration: webpack.Configuration): Promise<webpack.Stats> {
   return new Promise((resolve, reject) => {
-    webpack(config(), (error, stats) => {
+    webpack(configuration, (error, stats) => {
       if (error || !stats) return reject(error ?? new Error('webpack returned no stats'));
       if (stats.hasErrors() || stats.hasWarnings()) {
         return reject(new Error(stats.toString({ all: false, errors: true, warnings: true })));
@@ -110,7 +191,7 @@ function build(): Promise<webpack.Stats> {
 }
 
 /** Each bundled npm package with its licence text: the bundle is a redistribution of them. */
-function thirdPartyNotices(stats: webpack.Stats): string {
+function thirdPartyNotices(builds: readonly webpack.Stats[]): string {
   const packages = new Map<string, string>();
   const visit = (module: webpack.Module): void => {
     // A concatenated module (scope hoisting) holds the modules it was made of.
@@ -121,7 +202,7 @@ function thirdPartyNotices(stats: webpack.Stats): string {
     const match = resource && /^(.*\/node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(resource);
     if (match) packages.set(`${match[2]}\u0000${match[1]}`, match[1]!);
   };
-  for (const module of stats.compilation.modules) visit(module);
+  for (const stats of builds) for (const module of stats.compilation.modules) visit(module);
   const sections = [...packages.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, dir]) => {
@@ -143,8 +224,8 @@ function thirdPartyNotices(stats: webpack.Stats): string {
 
 async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
-  const stats = await build();
-  writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(stats));
+  const builds = [await build(config()), await build(vendorConfig())];
+  writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(builds));
   copyFileSync(path.join(ROOT, 'apps/cli/package.json'), path.join(OUT, 'package.json'));
   mkdirSync(DESTINATION, { recursive: true });
   const [packed] = JSON.parse(

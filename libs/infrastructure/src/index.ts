@@ -44,6 +44,7 @@ export * from './temporal/correlation-id.client-interceptor';
 export * from './crypto/opaque-token';
 export * from './persistence/tenant-scope';
 export * from './persistence/read-models/finding-page.query';
+export * from './persistence/read-models/finding-totals';
 export * from './logging/configured-secrets';
 export * from './logging/pino-logger.factory';
 export * from './logging/pino-nest-logger';

@@ -88,7 +88,8 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     if (!this.redis || this.ttlMs === 0) return;
-    const subscriber = this.redis.duplicate({ lazyConnect: true });
+    // A subscribed connection sends only SUBSCRIBE and PING, one at a time: nothing to batch.
+    const subscriber = this.redis.duplicate({ lazyConnect: true, enableAutoPipelining: false });
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string) => {
       if (channel === this.channel) this.forget();

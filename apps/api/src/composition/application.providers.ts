@@ -88,6 +88,7 @@ import {
   CycloneDxVexWriter,
   ManifestBlobSbomDocumentStore,
   MikroOrmManifestBlobStore,
+  FindingTotals,
   MikroOrmUnitOfWork,
   OpenVexWriter,
   SpdxSbomWriter,
@@ -217,7 +218,7 @@ export const applicationProviders: Provider[] = [
     provide: UNIT_OF_WORK,
     inject: [EntityManager, SECRET_BOX],
     useFactory: (em: EntityManager, secretBox: AesGcmSecretBox | null) =>
-      new MikroOrmUnitOfWork(em, { secretBox }),
+      new MikroOrmUnitOfWork(em, { secretBox, findingTotals: new FindingTotals() }),
   },
   { provide: TOKEN_ISSUER, useValue: new OpaqueTokenIssuer() },
   { provide: CLOCK, useValue: SYSTEM_CLOCK },

@@ -154,9 +154,9 @@ export async function runCheck(
 }
 
 /**
- * An output format's module, required when that format is asked for: CycloneDX's library is a
- * third of the packed bundle, and every start paid for loading it. The requires name their files
- * literally so the bundler still finds them.
+ * An output format's module, required when that format is asked for: CycloneDX's library is as
+ * large as the rest of the packed CLI (which keeps it in lib-cyclonedx.js), and every start paid
+ * for loading it. The requires name their files literally so the bundler still finds them.
  */
 function load<T>(format: 'sarif' | 'cyclonedx'): T {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -229,12 +229,17 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
   }
 }
 
+// The packed bundle's build hash (webpack defines it; it is absent when run from source): a
+// catalog written by another release of the CLI is rebuilt, not reused.
+declare const __webpack_hash__: string | undefined;
+const RELEASE = typeof __webpack_hash__ === 'string' ? `bundle ${__webpack_hash__}` : undefined;
+
 async function openAdvisories(
   sources: readonly string[],
   io: CommandIo,
   catalogDir: string,
 ): Promise<LocalOsvAdvisories> {
-  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(catalogDir) });
+  const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(catalogDir, RELEASE) });
   for (const source of sources) {
     const full = path.resolve(io.cwd, source);
     if (!existsSync(full)) throw new UsageError(`--advisories ${source}: no such file or directory`);

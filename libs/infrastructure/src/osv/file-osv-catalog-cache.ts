@@ -52,8 +52,8 @@ const FORMAT = 'repoguard-osv-catalog/2';
 
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
- * when the zip changes. The file's first line says what it was made from (format, limits, the
- * zip's identity) and holds the SHA-256 of the rest; a file that does not match in every part, or
+ * when the zip changes. The file's first line says what it was made from (format, release,
+ * limits, the zip's identity) and holds the SHA-256 of the rest; a file that does not match in every part, or
  * does not parse into a well-formed catalog, is ignored (and rewritten by the caller). Writes go
  * to a temporary file renamed into place, so two checks at once never see half a file.
  *
@@ -63,7 +63,15 @@ const FORMAT = 'repoguard-osv-catalog/2';
  * folder itself comes from someone else (a CI cache restored from another branch's run).
  */
 export class FileOsvCatalogCache {
-  constructor(private readonly dir: string) {}
+  /**
+   * `release` names the code that reads and writes the catalogs (the packed CLI passes its build's
+   * hash): a catalog written by another release is rebuilt, never read as this one's, even when
+   * nobody bumped FORMAT (which still tells catalogs apart for code run from source).
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly release = 'unpacked',
+  ) {}
 
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvZipCatalog | undefined {
     let text: string;
@@ -88,7 +96,7 @@ export class FileOsvCatalogCache {
     } catch {
       return undefined;
     }
-    const expected = headerFor(zip, limits, sha256(body));
+    const expected = headerFor(this.release, zip, limits, sha256(body));
     if (JSON.stringify(header) !== JSON.stringify(expected)) return undefined;
     try {
       return catalogFrom(JSON.parse(body), zip.size);
@@ -115,9 +123,13 @@ export class FileOsvCatalogCache {
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       if (!privateDirectory(this.dir)) return;
-      writeFileSync(temporary, `${JSON.stringify(headerFor(zip, limits, sha256(body)))}\n${body}`, {
-        mode: 0o600,
-      });
+      writeFileSync(
+        temporary,
+        `${JSON.stringify(headerFor(this.release, zip, limits, sha256(body)))}\n${body}`,
+        {
+          mode: 0o600,
+        },
+      );
       renameSync(temporary, file);
     } catch {
       // Read-only home, full disk: the check goes on without a cache.
@@ -129,9 +141,10 @@ export class FileOsvCatalogCache {
   }
 }
 
-function headerFor(zip: OsvZipIdentity, limits: OsvExportLimits, bodySha256: string) {
+function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, bodySha256: string) {
   return {
     format: FORMAT,
+    release,
     zip: { dev: zip.dev, ino: zip.ino, size: zip.size, mtimeMs: zip.mtimeMs, ctimeMs: zip.ctimeMs },
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
     body: bodySha256,

@@ -206,6 +206,25 @@ describe('LocalOsvAdvisories', () => {
       expect(readFileSync(file, 'utf8')).toBe(good);
     });
 
+    it('is rebuilt, not reused, when another release of the CLI wrote it', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'delta')]));
+      const identity = zipIdentity(statSync(zip));
+      const release = (name: string) => new FileOsvCatalogCache(dir, name);
+      await new LocalOsvAdvisories({ cache: release('bundle a') }).add(zip);
+      expect(release('bundle a').read(zip, identity, DEFAULT_OSV_EXPORT_LIMITS)).toBeDefined();
+      expect(release('bundle b').read(zip, identity, DEFAULT_OSV_EXPORT_LIMITS)).toBeUndefined();
+      expect(new FileOsvCatalogCache(dir).read(zip, identity, DEFAULT_OSV_EXPORT_LIMITS)).toBeUndefined();
+
+      const local = new LocalOsvAdvisories({ cache: release('bundle b') });
+      await local.add(zip);
+      expect(ids(await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')])))).toEqual(['PYSEC-1']);
+      const header = JSON.parse(readFileSync(release('bundle b').fileFor(zip), 'utf8').split('\n')[0]!) as {
+        release: string;
+      };
+      expect(header.release).toBe('bundle b');
+    });
+
     it('is rebuilt, not trusted, when a well-formed catalog does not describe the bytes it names', async () => {
       const zip = path.join(dir, 'all.zip');
       writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));

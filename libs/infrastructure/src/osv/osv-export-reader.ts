@@ -2,10 +2,10 @@ import { read as readFd, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
-import * as yauzl from 'yauzl';
+import type * as Yauzl from 'yauzl';
 import { osvRecordProblem, ValidationError, type OsvRecord } from '@repoguard/domain';
 import { DEFAULT_OSV_EXPORT_LIMITS, exportTooLarge, type OsvExportLimits } from './osv-export-limits';
+import { fflate, yauzl } from './zip-libraries';
 
 export interface OsvExportReadResult {
   readonly records: OsvRecord[];
@@ -41,7 +41,7 @@ export function readOsvExportBytes(
   if (isZipName(name)) {
     let count = 0;
     let total = 0;
-    const entries = unzipSync(bytes, {
+    const entries = fflate().unzipSync(bytes, {
       filter: (entry) => {
         if (!entry.name.toLowerCase().endsWith('.json')) return false;
         if (++count > limits.maxEntries) throw exportTooLarge(limits, 'maxEntries', 'the export holds');
@@ -171,7 +171,7 @@ async function* readJsonDirectory(
 
 /** What reading an entry needs of yauzl's Entry, kept for every entry of an export until read. */
 type ZipEntryRef = Pick<
-  yauzl.Entry,
+  Yauzl.Entry,
   | 'fileName'
   | 'uncompressedSize'
   | 'compressedSize'
@@ -197,10 +197,9 @@ async function* readZipFile(
 ): AsyncGenerator<OsvRecord> {
   const handle = await open(file, 'r');
   // yauzl reads the central directory (zip64 too); entries are read and inflated here, checked.
-  let zip: yauzl.ZipFile;
+  let zip: Yauzl.ZipFile;
   try {
-    const reader = new WindowedReader(handle.fd);
-    zip = await yauzl.fromRandomAccessReaderPromise(reader, (await handle.stat()).size, {
+    zip = await yauzl().fromRandomAccessReaderPromise(windowedReader(handle.fd), (await handle.stat()).size, {
       lazyEntries: true,
       autoClose: false,
     });
@@ -297,39 +296,45 @@ function entryDigest(entry: ZipEntryRef): string {
 /**
  * yauzl's reader for the central directory: yauzl reads it with two small reads per entry, each a
  * trip through libuv's thread pool (1.9 s for 50,000 entries at a load of 14); this serves them
- * from windows of the file read READ_AHEAD at a time (0.35 s).
+ * from windows of the file read READ_AHEAD at a time (0.35 s). Its close is the base class's, a
+ * no-op: the file handle is readZipFile's to close. The class is made on first use, as yauzl is
+ * loaded (see zip-libraries).
  */
-// Its close is the base class's, a no-op: the file handle is readZipFile's to close.
-class WindowedReader extends yauzl.RandomAccessReader {
-  private start = 0;
-  private bytes = Buffer.alloc(0);
+function windowedReader(fd: number): Yauzl.RandomAccessReader {
+  WindowedReader ??= class extends yauzl().RandomAccessReader {
+    private start = 0;
+    private bytes = Buffer.alloc(0);
 
-  constructor(private readonly fd: number) {
-    super();
-  }
-
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (error: Error | null, bytesRead?: number) => void,
-  ): void {
-    const at = position - this.start;
-    if (at >= 0 && at + length <= this.bytes.length) {
-      this.bytes.copy(buffer, offset, at, at + length);
-      process.nextTick(callback, null, length);
-      return;
+    constructor(private readonly fd: number) {
+      super();
     }
-    const window = Buffer.allocUnsafe(Math.max(length, READ_AHEAD));
-    readFd(this.fd, window, 0, window.length, position, (error, bytesRead) => {
-      if (error) return callback(error);
-      this.start = position;
-      this.bytes = window.subarray(0, bytesRead);
-      callback(null, this.bytes.copy(buffer, offset, 0, Math.min(length, bytesRead)));
-    });
-  }
+
+    override read(
+      buffer: Buffer,
+      offset: number,
+      length: number,
+      position: number,
+      callback: (error: Error | null, bytesRead?: number) => void,
+    ): void {
+      const at = position - this.start;
+      if (at >= 0 && at + length <= this.bytes.length) {
+        this.bytes.copy(buffer, offset, at, at + length);
+        process.nextTick(callback, null, length);
+        return;
+      }
+      const window = Buffer.allocUnsafe(Math.max(length, READ_AHEAD));
+      readFd(this.fd, window, 0, window.length, position, (error, bytesRead) => {
+        if (error) return callback(error);
+        this.start = position;
+        this.bytes = window.subarray(0, bytesRead);
+        callback(null, this.bytes.copy(buffer, offset, 0, Math.min(length, bytesRead)));
+      });
+    }
+  };
+  return new WindowedReader(fd);
 }
+
+let WindowedReader: (new (fd: number) => Yauzl.RandomAccessReader) | undefined;
 
 function invalidEntry(entry: ZipEntryRef, problem: string): ValidationError {
   return new ValidationError(

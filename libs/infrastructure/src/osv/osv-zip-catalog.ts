@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import * as yauzl from 'yauzl';
+import type * as Yauzl from 'yauzl';
 import {
   advisoryKey,
   osvRecordProblem,
@@ -9,6 +9,7 @@ import {
   type OsvRecord,
 } from '@repoguard/domain';
 import { exportTooLarge, type OsvExportLimits } from './osv-export-limits';
+import { yauzl } from './zip-libraries';
 
 /** What the catalog keeps of one record: enough to replay AdvisoryIndex.add without the record. */
 export interface CatalogRecord {
@@ -135,9 +136,9 @@ export function catalogRecord(record: OsvRecord): CatalogRecord {
 type ListedEntry = Omit<CatalogEntry, 'records'>;
 
 async function listJsonEntries(bytes: Buffer, limits: OsvExportLimits): Promise<ListedEntry[]> {
-  let zip: yauzl.ZipFile;
+  let zip: Yauzl.ZipFile;
   try {
-    zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, strictFileNames: false });
+    zip = await yauzl().fromBufferPromise(bytes, { lazyEntries: true, strictFileNames: false });
   } catch (error) {
     throw invalidZip(`is not a readable zip (${(error as Error).message})`);
   }

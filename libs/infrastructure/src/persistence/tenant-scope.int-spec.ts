@@ -8,6 +8,7 @@ import {
   OrganizationEntity,
   RepositoryEntity,
 } from './entities';
+import { StatementTemplates } from './read-models/prepared-rows';
 import { TENANT_ENTITIES, tenantScoped } from './tenant-scope';
 import { MikroOrmOpenFindingHistory } from './stores/mikro-orm-open-finding-history';
 import { MikroOrmOrgOverviewQueries } from './stores/mikro-orm-org-overview-queries';
@@ -144,5 +145,48 @@ describe('tenantScoped', () => {
     expect(await scoped.changes(mine, today, today)).toEqual([
       { day: today, counts: { CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 0, UNKNOWN: 0 } },
     ]);
+  });
+
+  it('never lets a statement built in one scope answer another', async () => {
+    const templates = new StatementTemplates();
+    const orgOfRepo = (orgIds: string[], name: string) =>
+      templates.rows<{ org_id: string }>(
+        tenantScoped(orm.em, orgIds),
+        'repo-by-name',
+        [name],
+        async ([value]) => {
+          const query = tenantScoped(orm.em, orgIds)
+            .createQueryBuilder(RepositoryEntity)
+            .select('orgId')
+            .where({ name: value as string });
+          await query.applyFilters();
+          return { query: query.getKnexQuery() };
+        },
+      );
+    expect(await orgOfRepo([mine], 'mine-repo')).toEqual([{ org_id: mine }]);
+    expect(await orgOfRepo([mine], 'theirs-repo')).toEqual([]);
+    expect(await orgOfRepo([theirs], 'theirs-repo')).toEqual([{ org_id: theirs }]);
+    expect(await orgOfRepo([theirs], 'mine-repo')).toEqual([]);
+  });
+
+  it('builds again each time a statement turns its value into another', async () => {
+    const templates = new StatementTemplates();
+    const named = (prefix: string) =>
+      templates.rows<{ name: string }>(
+        tenantScoped(orm.em, [mine, theirs]),
+        'repo-by-prefix',
+        [prefix],
+        async ([value]) => {
+          const query = tenantScoped(orm.em, [mine, theirs])
+            .createQueryBuilder(RepositoryEntity)
+            .select('name')
+            .where({ name: { $like: `${String(value)}%` } })
+            .orderBy({ name: 'asc' });
+          await query.applyFilters();
+          return { query: query.getKnexQuery() };
+        },
+      );
+    expect(await named('mine')).toEqual([{ name: 'mine-repo' }]);
+    expect(await named('theirs')).toEqual([{ name: 'theirs-repo' }]);
   });
 });

@@ -69,8 +69,9 @@ export function tenantScoped(em: EntityManager, orgIds: readonly string[]): Enti
   const ids = [...orgIds];
   fork.addFilter(TENANT_FILTER, { orgId: { $in: ids } }, TENANT_ENTITIES, { default: true });
   fork.addFilter('tenant_orgs', { id: { $in: ids } }, [OrganizationEntity], { default: true });
-  // Forks and transactions copy filter parameters, so the ids travel as the filters do.
-  fork.setFilterParams(SCOPE_PARAMS, { orgIds: ids });
+  // Forks and transactions copy filter parameters, so the ids travel as the filters do. Sorted, so
+  // that what is held beyond a request (StatementTemplates) is keyed by the set, not its order.
+  fork.setFilterParams(SCOPE_PARAMS, { orgIds: Object.freeze([...ids].sort()) });
   return fork;
 }
 
@@ -84,7 +85,10 @@ export function orgInScope(em: EntityManager, orgId: string): boolean {
   return scope === undefined || scope.includes(orgId);
 }
 
-/** The org ids of a tenant-scoped manager; undefined for the system's own, unscoped one. */
+/**
+ * The org ids (sorted) of a tenant-scoped manager, and of its forks and transactions; undefined
+ * for the system's own, unscoped one.
+ */
 export function scopedOrgIds(em: EntityManager): readonly string[] | undefined {
   // The global manager (the worker's own work) has no scope, and asking it for its context's
   // parameters outside a request context is refused: it is unscoped by construction.

@@ -1,4 +1,4 @@
-import { SemVer } from 'semver';
+import SemVer from 'semver/classes/semver';
 import type { VersionScheme } from '../version-scheme';
 import { BoundedCache } from './bounded-cache';
 import { InvalidVersionError } from './invalid-version.error';

@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from 'knex';
 import type {
   AdvisoryDiagnosticsSummary,
   FindingFilter,
@@ -9,7 +10,9 @@ import type {
   FindingSortKey,
 } from '@repoguard/domain';
 import { FindingEntity } from '../entities';
-import { preparedRows } from './prepared-rows';
+import { scopedOrgIds } from '../tenant-scope';
+import type { FindingTotals } from './finding-totals';
+import { preparedRows, StatementTemplates, type TemplateValue } from './prepared-rows';
 
 export type FindingPageFilter = FindingFilter & FindingPageRequest;
 
@@ -105,47 +108,158 @@ const positionOf = (row: ReadRow): FindingPosition => ({
 });
 
 /**
+ * What a list's total depends on: the tenant scope and every filter, not the order or the page.
+ * Undefined (nothing held) off a tenant-scoped manager, or for a total as of a given time.
+ */
+function totalKey(em: EntityManager, filter: FindingPageFilter): string | undefined {
+  const orgIds = scopedOrgIds(em);
+  if (!orgIds || filter.asOf) return undefined;
+  return JSON.stringify([
+    orgIds,
+    filter.repoId ?? null,
+    filter.orgId ?? null,
+    filter.findingId ?? null,
+    filter.severities ?? null,
+    filter.ecosystem ?? null,
+    filter.statuses ?? null,
+    filter.packageName ?? null,
+    filter.advisory ?? null,
+  ]);
+}
+
+/**
  * A page of findings in one query, without building entities: the hottest read of the API. The
  * query builder applies the entity manager's filters, so on a tenant-scoped manager the org
  * condition is there as on every other read. With `orgId`, only connected repositories' findings,
- * each with its repository's name.
+ * each with its repository's name. With `totals`, a long list's total may come from there instead
+ * of being counted again.
  */
 export async function findingPage(
   em: EntityManager,
   filter: FindingPageFilter,
+  totals?: FindingTotals,
 ): Promise<{ rows: FindingRow[]; total: number | null; next: FindingPosition | null }> {
   const asOf = filter.asOf ?? new Date();
+  const wantsTotal = filter.withTotal ?? true;
+  const key = wantsTotal && totals ? totalKey(em, filter) : undefined;
+  const held = key === undefined ? undefined : totals?.get(key);
+  const withTotal = wantsTotal && held === undefined;
+  const sort = filter.sort ?? DEFAULT_SORT;
+  // Every value the statement binds, by name, each bound only when given (as the filters are).
+  const bound: [string, TemplateValue][] = [['asOf', asOf]];
+  const bind = (name: string, value: TemplateValue | undefined) => {
+    if (value !== undefined && value !== '') bound.push([name, value]);
+  };
+  bind('repoId', filter.repoId);
+  bind('orgId', filter.orgId);
+  bind('findingId', filter.findingId);
+  bind('ecosystem', filter.ecosystem);
+  bind('packageName', filter.packageName);
+  if (filter.advisory) {
+    bind('advisory', filter.advisory);
+    bind('advisoryJson', JSON.stringify([filter.advisory]));
+  }
+  filter.severities?.forEach((severity, i) => bound.push([`severity${i}`, severity]));
+  if (filter.after) {
+    bind('afterRank', filter.after.severityRank);
+    bind('afterFirstSeen', filter.after.firstSeen);
+    bind('afterPackage', filter.after.packageName);
+    bind('afterId', filter.after.id);
+  }
+  // One more than the page: whether a next page exists, without counting.
+  bind('limit', filter.limit + 1);
+  bind('offset', filter.after ? 0 : filter.offset);
+  const shape: PageShape = {
+    severities: filter.severities?.length ?? null,
+    statuses: filter.statuses ?? null,
+    sort,
+    withTotal,
+  };
+  const statement = (values: readonly TemplateValue[]) =>
+    pageStatement(em, Object.fromEntries(bound.map(([name], i) => [name, values[i]])), shape);
+  const read = await PAGE_STATEMENTS.rows<ReadRow>(
+    em,
+    JSON.stringify([bound.map(([name]) => name), shape]),
+    bound.map(([, value]) => value),
+    statement,
+  );
+  const more = read.length > filter.limit;
+  const rows = more ? read.slice(0, filter.limit) : read;
+  const next = more ? positionOf(rows[rows.length - 1]!) : null;
+  const page = rows.map(({ total_count: _, severity_rank: __, first_seen_key: ___, ...row }) => row);
+  if (!wantsTotal) return { rows: page, total: null, next };
+  if (held !== undefined) return { rows: page, total: held, next };
+  let total: number;
+  if (rows.length === 0) {
+    // No row to carry the count (an empty list, or a page past the end): ask for it alone.
+    const { count } = await statement(bound.map(([, value]) => value));
+    const [counted] = await preparedRows<{ n: string | number }>(em, count);
+    total = Number(counted?.n ?? 0);
+  } else {
+    total = Number(rows[0]!.total_count);
+  }
+  if (key !== undefined) totals?.remember(key, total);
+  return { rows: page, total, next };
+}
+
+/** What a page statement's text depends on beyond which values are given. */
+interface PageShape {
+  /** How many severities `severity0`… name; null: no severity filter. */
+  readonly severities: number | null;
+  readonly statuses: readonly string[] | null;
+  readonly sort: FindingSort;
+  readonly withTotal: boolean;
+}
+
+/** Page statements, built once per shape and tenant scope (StatementTemplates). */
+const PAGE_STATEMENTS = new StatementTemplates();
+
+/** The page's statement, and its count alone, over the values `findingPage` names. */
+async function pageStatement(
+  em: EntityManager,
+  v: Readonly<Record<string, TemplateValue | undefined>>,
+  shape: PageShape,
+): Promise<{ query: Knex.QueryBuilder; count: Knex.QueryBuilder }> {
+  const text = (name: string) => v[name] as string | undefined;
+  const asOf = v['asOf'] as Date;
   const where: FilterQuery<FindingEntity> = {};
-  if (filter.repoId) where.repoId = filter.repoId;
-  if (filter.orgId) where.orgId = filter.orgId;
-  if (filter.findingId) where.id = filter.findingId;
-  if (filter.severities) where.severity = { $in: [...filter.severities] };
-  if (filter.ecosystem) where.ecosystem = filter.ecosystem;
+  if (text('repoId')) where.repoId = text('repoId');
+  if (text('orgId')) where.orgId = text('orgId');
+  if (text('findingId')) where.id = text('findingId');
+  if (shape.severities !== null) {
+    where.severity = { $in: Array.from({ length: shape.severities }, (_, i) => text(`severity${i}`)!) };
+  }
+  if (text('ecosystem')) where.ecosystem = text('ecosystem');
 
   const filtered = em.createQueryBuilder(FindingEntity, 'f').where(where);
   await filtered.applyFilters();
   const base = filtered.getKnexQuery().clearSelect();
-  if (filter.statuses) {
-    const statuses = statusCondition(filter.statuses, asOf);
+  if (shape.statuses) {
+    const statuses = statusCondition(shape.statuses, asOf);
     base.whereRaw(statuses.sql, statuses.bindings);
   }
   // Served by findings_org_id_lower_package_name_index across an org, by the repo's own index otherwise.
-  if (filter.packageName) base.whereRaw('lower(f.package_name) = lower(?)', [filter.packageName]);
-  if (filter.advisory) {
+  if (text('packageName')) base.whereRaw('lower(f.package_name) = lower(?)', [text('packageName')!]);
+  if (text('advisory')) {
     // Either index answers: findings_org_id_vulnerability_id_index or findings_aliases_index (GIN).
     base.whereRaw('(f.vulnerability_id = ? or f.aliases @> ?::jsonb)', [
-      filter.advisory,
-      JSON.stringify([filter.advisory]),
+      text('advisory')!,
+      text('advisoryJson')!,
     ]);
   }
-  if (filter.orgId) base.join('repositories as r', 'r.id', 'f.repo_id');
+  if (text('orgId')) base.join('repositories as r', 'r.id', 'f.repo_id');
 
-  const sort = filter.sort ?? DEFAULT_SORT;
-  const withTotal = filter.withTotal ?? true;
+  const { sort, withTotal } = shape;
   const count = base.clone().count({ n: '*' });
   const query = base.clone();
-  if (filter.after) {
-    const [sql, bindings] = AFTER[sort.key](sort.direction, filter.after);
+  if (v['afterId'] !== undefined) {
+    const after: FindingPosition = {
+      severityRank: v['afterRank'] as number,
+      firstSeen: text('afterFirstSeen')!,
+      packageName: text('afterPackage')!,
+      id: text('afterId')!,
+    };
+    const [sql, bindings] = AFTER[sort.key](sort.direction, after);
     query.whereRaw(sql, bindings as readonly string[]);
   }
   query
@@ -187,7 +301,7 @@ export async function findingPage(
       'd.purl',
       'd.direct',
       'd.line',
-      ...(filter.orgId ? ['r.owner as repo_owner', 'r.name as repo_name'] : []),
+      ...(text('orgId') ? ['r.owner as repo_owner', 'r.name as repo_name'] : []),
     )
     .leftJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id')
     // The dependency the finding was last seen on (a lock may list one package twice: take one).
@@ -199,21 +313,9 @@ export async function findingPage(
     )
     .orderByRaw(ORDER[sort.key](sort.direction))
     // One more than the page: whether a next page exists, without counting.
-    .limit(filter.limit + 1)
-    .offset(filter.after ? 0 : filter.offset);
-
-  const read = await preparedRows<ReadRow>(em, query);
-  const more = read.length > filter.limit;
-  const rows = more ? read.slice(0, filter.limit) : read;
-  const next = more ? positionOf(rows[rows.length - 1]!) : null;
-  const page = rows.map(({ total_count: _, severity_rank: __, first_seen_key: ___, ...row }) => row);
-  if (!withTotal) return { rows: page, total: null, next };
-  if (rows.length === 0) {
-    // No row to carry the count (an empty list, or a page past the end): ask for it alone.
-    const [counted] = await preparedRows<{ n: string | number }>(em, count);
-    return { rows: [], total: Number(counted?.n ?? 0), next };
-  }
-  return { rows: page, total: Number(rows[0]!.total_count), next };
+    .limit(v['limit'] as number)
+    .offset(v['offset'] as number);
+  return { query, count };
 }
 
 /**

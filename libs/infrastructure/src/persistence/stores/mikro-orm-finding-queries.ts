@@ -17,6 +17,7 @@ import {
   type VexState,
 } from '@repoguard/domain';
 import { findingPage, openFindingCounts, type FindingRow } from '../read-models/finding-page.query';
+import type { FindingTotals } from '../read-models/finding-totals';
 
 // Raw rows: the driver may hand timestamps back as strings.
 const date = (value: Date | string): Date => new Date(value);
@@ -69,13 +70,16 @@ const noCounts = (): Record<Severity, number> =>
 
 /** The finding page read model (one query, no entities) behind the FindingQueries port. */
 export class MikroOrmFindingQueries implements FindingQueries {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly totals?: FindingTotals,
+  ) {}
 
   async page(
     filter: FindingFilter & { readonly repoId: string },
     page: FindingPageRequest,
   ): Promise<FindingPage<ListedFinding>> {
-    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page });
+    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page }, this.totals);
     return { items: rows.map(listedOf), total, next };
   }
 
@@ -83,7 +87,7 @@ export class MikroOrmFindingQueries implements FindingQueries {
     filter: FindingFilter & { readonly orgId: string },
     page: FindingPageRequest,
   ): Promise<FindingPage<OrgListedFinding>> {
-    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page });
+    const { rows, total, next } = await findingPage(this.em, { ...filter, ...page }, this.totals);
     return {
       items: rows.map((row) => ({ ...listedOf(row), repoFullName: `${row.repo_owner}/${row.repo_name}` })),
       total,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stores } from '@repoguard/domain';
 import type { AesGcmSecretBox } from '../../crypto/secret-box';
+import type { FindingTotals } from '../read-models/finding-totals';
 import { MikroOrmApiKeyRepository } from './mikro-orm-api-key-repository';
 import { MikroOrmAuditLogQueries } from './mikro-orm-audit-log-queries';
 import { MikroOrmAuditTrail } from './mikro-orm-audit-trail';
@@ -44,6 +45,8 @@ import { MikroOrmOrgOverviewQueries } from './mikro-orm-org-overview-queries';
 export interface StoreSettings {
   /** Seals stored credentials; without it, storing one is refused (ENCRYPTION_NOT_CONFIGURED). */
   readonly secretBox?: AesGcmSecretBox | null;
+  /** Long lists' totals, shared by the units of work of one process; without it, always counted. */
+  readonly findingTotals?: FindingTotals;
 }
 
 /** Every store of one unit of work, on its entity manager; each built the first time it is named. */
@@ -66,7 +69,7 @@ export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}):
     webhookDeliveries: lazy('webhookDeliveries', () => new MikroOrmWebhookDeliveryLog(em)),
     githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
     gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),
-    findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em)),
+    findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em, settings.findingTotals)),
     findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
     policies: lazy('policies', () => new MikroOrmPolicyVersionRepository(em)),
     scannedState: lazy('scannedState', () => new MikroOrmScannedStateReader(em)),

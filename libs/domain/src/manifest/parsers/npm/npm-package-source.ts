@@ -1,4 +1,4 @@
-import { valid } from 'semver';
+import valid from 'semver/functions/valid';
 
 /** `name@range` split at the `@` after the name; scoped names (`@scope/name`) keep their scope. */
 export function splitDescriptor(descriptor: string): { name: string; range: string } | null {

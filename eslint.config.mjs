@@ -55,6 +55,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.repoguard/**',
+      '.bench-dist/**',
       'libs/infrastructure/src/persistence/migrations/Migration*.ts',
       'eslint.config.mjs',
       'jest.*.js',

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createMikroOrmConfig, MikroOrmFindingRepository, RepositoryEntity } from '@repoguard/infrastructure';
+import { FindingCursors } from '../../apps/api/src/findings/finding-cursor';
 import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 
 const ADMIN_TOKEN = `rg-admin-${randomBytes(16).toString('hex')}`;
@@ -121,5 +122,24 @@ describe('findings by cursor', () => {
         [expect.objectContaining({ field: 'cursor' })],
       ]);
     }
+  });
+
+  it("answers a cursor at a package named '' (forged with a guessable key, say) with the page after it, not a 500", async () => {
+    // The key comes from what every process shares (DATABASE_URL, which may hold no password, and
+    // REPOGUARD_ENCRYPTION_KEY): whoever knows them can sign any position the decoder accepts.
+    const cursors = new FindingCursors(
+      [process.env['DATABASE_URL'], process.env['REPOGUARD_ENCRYPTION_KEY']].filter(
+        (s): s is string => s !== undefined,
+      ),
+    );
+    const forged = cursors.encode(
+      { key: 'package', direction: 'asc' },
+      { severityRank: 0, firstSeen: '2026-01-01 00:00:00+00', packageName: '', id: randomUUID() },
+    );
+    const after = await get(`sort=package&per_page=100&cursor=${encodeURIComponent(forged)}`);
+    const whole = await get('sort=package&per_page=100');
+    expect(after.status).toBe(200);
+    // Every name sorts after '': the whole list.
+    expect(after.body.items.map((f) => f.id)).toEqual(whole.body.items.map((f) => f.id));
   });
 });

@@ -6,11 +6,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runDemo, type DemoResult } from '../../scripts/demo';
+import { runDemo, sharedAdvisoryExports, type DemoResult } from '../../scripts/demo';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
+import { REPO_ROOT } from '../support/processes';
 import { buildDashboard, seriousViolations, watchPageErrors } from '../support/web-dashboard';
 
 test.describe("the demo org's owner token in Chromium", () => {
+  // The demo's advisories are ../shared/osv's, not published with the repository: where CI runs
+  // without them (SHARED_OSV_OPTIONAL, as scripts/test-all.sh leaves out the Jest files that read
+  // them) this is skipped; anywhere else their absence fails it, naming the folder.
+  const noSharedOsv = sharedAdvisoryExports(REPO_ROOT).length === 0;
+  test.skip(noSharedOsv && process.env['SHARED_OSV_OPTIONAL'] === 'true', 'no ../shared/osv here');
   let demo: DemoStack;
   let webDir: string;
   let stateDir: string;
@@ -18,6 +24,7 @@ test.describe("the demo org's owner token in Chromium", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(600_000);
+    if (noSharedOsv) throw new Error(`the demo needs OSV exports in ${REPO_ROOT}/../shared/osv`);
     webDir = mkdtempSync(path.join(tmpdir(), 'repoguard-web-'));
     stateDir = mkdtempSync(path.join(tmpdir(), 'repoguard-demo-'));
     buildDashboard(webDir);

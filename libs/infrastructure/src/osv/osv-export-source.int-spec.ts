@@ -303,10 +303,18 @@ describe('the importer the advisory sync runs', () => {
         .fork()
         .getConnection()
         .execute(
-          `select id, record->>'modified' as modified, entry_digest is not null as digested, xmin::text
+          `select id, record->>'modified' as modified, entry_digest is not null as digested, xmin::text,
+                  imported_at::text, written_xid::text
              from mirrored_advisories where id like ? order by id`,
           [`${prefix}%`],
-        )) as { id: string; modified: string; digested: boolean; xmin: string }[];
+        )) as {
+        id: string;
+        modified: string;
+        digested: boolean;
+        xmin: string;
+        imported_at: string;
+        written_xid: string;
+      }[];
     const counts = ({ read, inserted, updated, unchanged, unread, skipped }: AdvisoryImportReport) => ({
       read,
       inserted,
@@ -432,19 +440,51 @@ describe('the importer the advisory sync runs', () => {
       });
     });
 
-    it('gives records held without a digest the digest of the entry read, then leaves it unread', async () => {
-      const file = await zip('d.zip', [{ name: 'D-1.json', content: json('D-1') }]);
+    /** A record imported from a zip of its own, then held without a digest (as before the migration). */
+    const heldWithoutDigest = async (id: string) => {
+      const file = await zip(`${id}.zip`, [{ name: `${id}.json`, content: json(id) }]);
       await importer().importFrom(file);
       await orm.em
         .fork()
         .getConnection()
-        .execute(`update mirrored_advisories set entry_digest = null where id = 'D-1'`);
+        .execute(`update mirrored_advisories set entry_digest = null where id = ?`, [id]);
+      return file;
+    };
+
+    it('gives records held without a digest the digest of the entry read, then leaves it unread', async () => {
+      const file = await heldWithoutDigest('D-1');
       const [stored] = await held('D-');
       expect(counts(await importer().importFrom(file))).toMatchObject({ unchanged: 1, unread: 0 });
       // Only the digest: the row's imported_at and written_xid, what re-matching reads, stay.
       const [digested] = await held('D-');
-      expect(digested).toMatchObject({ digested: true, modified: stored!.modified });
+      expect(digested).toMatchObject({
+        digested: true,
+        modified: stored!.modified,
+        imported_at: stored!.imported_at,
+        written_xid: stored!.written_xid,
+      });
       expect(counts(await importer().importFrom(file))).toMatchObject({ unchanged: 1, unread: 1 });
+    });
+
+    it('never waits for a row another transaction holds to give it a digest: it stays to be read next time', async () => {
+      const file = await heldWithoutDigest('E-1');
+      // Another import's open transaction holding the row (its batch locked it).
+      const other = await orm.em.getDriver().getConnection().getKnex().client.acquireConnection();
+      try {
+        await other.query('begin');
+        await other.query(`select id from mirrored_advisories where id = 'E-1' for update`);
+        const report = await Promise.race([
+          importer().importFrom(file),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the import waited')), 5_000)),
+        ]);
+        expect(counts(report)).toMatchObject({ unchanged: 1, unread: 0 });
+        expect((await held('E-'))[0]).toMatchObject({ digested: false });
+      } finally {
+        await other.query('rollback');
+        await orm.em.getDriver().getConnection().getKnex().client.releaseConnection(other);
+      }
+      await importer().importFrom(file);
+      expect((await held('E-'))[0]).toMatchObject({ digested: true });
     });
   });
 });

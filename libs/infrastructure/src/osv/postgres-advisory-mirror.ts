@@ -417,11 +417,21 @@ async function recordDigests(
   em: EntityManager,
   digests: readonly { id: string; digest: string; modifiedMs: number }[],
 ): Promise<void> {
+  // A row another transaction holds (another import's batch; this import's own, whose transaction
+  // may be open and waiting on this statement from another connection) is skipped, never waited
+  // for: the digest only saves work, and that entry is read again next time.
   await em.getConnection().execute(
-    `update mirrored_advisories m set entry_digest = v.digest
-       from (values ${digests.map(() => '(?, ?, ?::timestamptz)').join(', ')}) as v(id, digest, modified)
-      where m.id = v.id and m.entry_digest is null and m.modified = v.modified`,
-    digests.flatMap(({ id, digest, modifiedMs }) => [id, digest, new Date(modifiedMs)]),
+    `with free as (
+       select id from mirrored_advisories
+        where id in (${digests.map(() => '?').join(', ')}) and entry_digest is null
+        for update skip locked)
+     update mirrored_advisories m set entry_digest = v.digest
+       from (values ${digests.map(() => '(?, ?, ?::timestamptz)').join(', ')}) as v(id, digest, modified), free
+      where m.id = v.id and free.id = m.id and m.modified = v.modified`,
+    [
+      ...digests.map(({ id }) => id),
+      ...digests.flatMap(({ id, digest, modifiedMs }) => [id, digest, new Date(modifiedMs)]),
+    ],
   );
 }
 

@@ -120,6 +120,12 @@ describe('tenantScoped', () => {
     // The same store on the org in scope reads it: the check is not simply "nothing".
     expect((await overview.repositoriesByStatus(mine)).PENDING).toBe(1);
     expect((await overview.openFindings(mine, new Date())).HIGH).toBe(1);
+    // Where units of work run their stores: a transaction of the scoped manager keeps the scope.
+    const inTransaction = await tenantScoped(orm.em, [mine]).transactional(async (tx) => {
+      const stores = new MikroOrmOrgOverviewQueries(tx);
+      return [await stores.repositoriesByStatus(theirs), await stores.repositoriesByStatus(mine)];
+    });
+    expect(inTransaction.map((counts) => counts.PENDING)).toEqual([0, 1]);
   });
 
   it("keeps the daily counts' plain SQL to the scope: no reading or writing another org's", async () => {

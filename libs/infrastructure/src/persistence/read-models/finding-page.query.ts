@@ -161,10 +161,11 @@ export async function findingPage(
   }
   filter.severities?.forEach((severity, i) => bound.push([`severity${i}`, severity]));
   if (filter.after) {
-    bind('afterRank', filter.after.severityRank);
-    bind('afterFirstSeen', filter.after.firstSeen);
-    bind('afterPackage', filter.after.packageName);
-    bind('afterId', filter.after.id);
+    // A position's every field is bound, whatever its value: a package named '' is still a place
+    // in the list (an empty filter value, above, means no filter; an empty position does not).
+    const { severityRank, firstSeen, packageName, id } = filter.after;
+    bound.push(['afterRank', severityRank], ['afterFirstSeen', firstSeen], ['afterPackage', packageName]);
+    bound.push(['afterId', id]);
   }
   // One more than the page: whether a next page exists, without counting.
   bind('limit', filter.limit + 1);

@@ -1,9 +1,8 @@
 // Findings by cursor over HTTP: each page's next_cursor leads through every finding once, in the
 // order and under the filters asked for; a changed, foreign or misused cursor is a 400 naming it.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createMikroOrmConfig, MikroOrmFindingRepository, RepositoryEntity } from '@repoguard/infrastructure';
-import { FindingCursors } from '../../apps/api/src/findings/finding-cursor';
 import { startApiProcess, testApiEnv, type ApiProcess } from '../support/api-process';
 
 const ADMIN_TOKEN = `rg-admin-${randomBytes(16).toString('hex')}`;
@@ -127,15 +126,16 @@ describe('findings by cursor', () => {
   it("answers a cursor at a package named '' (forged with a guessable key, say) with the page after it, not a 500", async () => {
     // The key comes from what every process shares (DATABASE_URL, which may hold no password, and
     // REPOGUARD_ENCRYPTION_KEY): whoever knows them can sign any position the decoder accepts.
-    const cursors = new FindingCursors(
-      [process.env['DATABASE_URL'], process.env['REPOGUARD_ENCRYPTION_KEY']].filter(
-        (s): s is string => s !== undefined,
-      ),
+    // Signed as the API signs (apps/api/src/findings/finding-cursor.ts), by a forger who knows them.
+    const secrets = [process.env['DATABASE_URL'], process.env['REPOGUARD_ENCRYPTION_KEY']].filter(
+      (v): v is string => v !== undefined,
     );
-    const forged = cursors.encode(
-      { key: 'package', direction: 'asc' },
-      { severityRank: 0, firstSeen: '2026-01-01 00:00:00+00', packageName: '', id: randomUUID() },
-    );
+    const key = createHmac('sha256', 'repoguard findings cursor').update(secrets.join('\n')).digest();
+    const body = Buffer.from(
+      JSON.stringify([1, 'package', 'asc', 0, '2026-01-01 00:00:00+00', '', randomUUID()]),
+    ).toString('base64url');
+    const tag = createHmac('sha256', key).update(body).digest().subarray(0, 16).toString('base64url');
+    const forged = `${body}.${tag}`;
     const after = await get(`sort=package&per_page=100&cursor=${encodeURIComponent(forged)}`);
     const whole = await get('sort=package&per_page=100');
     expect(after.status).toBe(200);

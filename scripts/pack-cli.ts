@@ -3,7 +3,16 @@
 // `npm run pack:cli -- <dir>` packs into <dir> (default dist/); the tarball's path is the last
 // line of stdout.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
 import webpack from 'webpack';
@@ -29,6 +38,8 @@ const VENDORED: Readonly<Record<string, string>> = {
   // Zip readers: a check whose catalogs are cached reads entries itself (node:zlib).
   yauzl: 'yauzl',
   fflate: 'fflate',
+  // CVSS scoring: a check whose vectors were scored before reads their scores from its cache.
+  'ae-cvss-calculator': 'ae-cvss-calculator',
   cyclonedx: './scripts/cli-vendor/cyclonedx.ts',
 };
 const CYCLONEDX = /^@cyclonedx\/cyclonedx-library\/(Enums|Models|Serialize|SPDX|Spec)$/;
@@ -64,7 +75,7 @@ function xmlSerializerLeftOut(): webpack.IgnorePlugin {
 }
 
 /** Where piscina and the parser pool look for their thread files: beside the bundle (see below). */
-function config(): webpack.Configuration {
+function config(libsDigest: string): webpack.Configuration {
   return {
     mode: 'production',
     target: 'node20.19',
@@ -80,7 +91,8 @@ function config(): webpack.Configuration {
       // Piscina starts its threads on its own worker.js, looked up beside its index: the bundle.
       worker: PISCINA_WORKER,
     },
-    output: { path: OUT, filename: '[name].js', clean: true },
+    // Beside the libraries, which are built first (main empties the folder before either).
+    output: { path: OUT, filename: '[name].js' },
     // The real paths at run time: the thread files are found beside the bundle.
     node: { __dirname: false, __filename: false, global: false },
     resolve: {
@@ -122,6 +134,9 @@ function config(): webpack.Configuration {
     optimization: { minimize: false },
     performance: { hints: false },
     plugins: [
+      // The release check.command.ts writes into its caches names the libraries too: a release that
+      // changes only one of them (a newer CVSS calculator) must not reuse what the older wrote.
+      new webpack.DefinePlugin({ __REPOGUARD_LIBS_DIGEST__: JSON.stringify(libsDigest) }),
       new webpack.BannerPlugin({
         banner: '#!/usr/bin/env node',
         raw: true,
@@ -155,7 +170,7 @@ function vendorConfig(): webpack.Configuration {
         { import: request, library: { type: 'commonjs2' } },
       ]),
     ),
-    // Beside cli.js, which is emitted first: the main build cleans the folder.
+    // Built before cli.js, which carries a digest of these files.
     output: { path: OUT, filename: '[name].js' },
     // Piscina finds its worker.js beside its own file, which is beside cli.js.
     node: { __dirname: false, __filename: false, global: false },
@@ -188,6 +203,19 @@ function build(configuration: webpack.Configuration): Promise<webpack.Stats> {
       resolve(stats);
     });
   });
+}
+
+/** SHA-256 of the lib-*.js files, by name and content. */
+function librariesDigest(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(OUT)
+    .filter((n) => /^lib-.*\.js$/.test(n))
+    .sort())
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(path.join(OUT, name)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 20);
 }
 
 /** Each bundled npm package with its licence text: the bundle is a redistribution of them. */
@@ -224,7 +252,8 @@ function thirdPartyNotices(builds: readonly webpack.Stats[]): string {
 
 async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
-  const builds = [await build(config()), await build(vendorConfig())];
+  const libraries = await build(vendorConfig());
+  const builds = [await build(config(librariesDigest())), libraries];
   writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(builds));
   copyFileSync(path.join(ROOT, 'apps/cli/package.json'), path.join(OUT, 'package.json'));
   mkdirSync(DESTINATION, { recursive: true });

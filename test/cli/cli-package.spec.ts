@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../support/processes';
 
 // Packed apart from cli.js, which requires each when first used (see scripts/pack-cli.ts).
 const LIBRARIES = [
+  'lib-ae-cvss-calculator.js',
   'lib-cyclonedx.js',
   'lib-fast-xml-parser.js',
   'lib-fflate.js',

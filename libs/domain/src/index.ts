@@ -2,6 +2,7 @@ export * from './errors';
 export * from './shared/is-object';
 export * from './shared/json-syntax-error';
 export * from './shared/map-bounded';
+export * from './shared/compare-text';
 export * from './repository/repo-ref.value-object';
 export * from './repository/repo-status';
 export * from './system/system-probe.port';

@@ -2,6 +2,7 @@
 // package bundles this and not the barrel, so it carries no database, Temporal or HTTP code.
 export { ConfigError, loadConfig } from './config/load-config';
 export { LocalCheckConfig } from './config/local-check-config';
+export { FileCvssScoreCache } from './osv/file-cvss-score-cache';
 export { FileOsvCatalogCache } from './osv/file-osv-catalog-cache';
 export { LocalOsvAdvisories } from './osv/local-osv-advisories';
 export { readOsvExport } from './osv/osv-export-reader';

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
@@ -223,6 +224,42 @@ describe('repoguard check', () => {
         // Every key present, as in a scan's answer: no line for a whole-check diagnostic.
         diagnostics: [{ path: null, code: 'NO_MANIFESTS', message: expect.any(String), line: null }],
       });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the CVSS scores it computed beside its catalogs, and rates by them at the next check', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'repoguard-scores-'));
+    try {
+      writeFileSync(path.join(dir, 'requirements.txt'), 'django==3.2.0\n');
+      const cache = path.join(dir, 'cache');
+      const check = async () => {
+        const { out } = await run(
+          ['check', dir, '--advisories', sharedOsvExport('PyPI-ghsa.zip'), '--format', 'json'],
+          { ...process.env, REPOGUARD_CACHE_DIR: cache },
+        );
+        const report = JSON.parse(out) as { results: JsonResult[] };
+        return report.results.flatMap((r) => r.findings.map((f) => f.severity));
+      };
+      const first = await check();
+      expect(first.filter((s) => s !== 'LOW').length).toBeGreaterThan(0);
+      // Every stored score made 1.0 (its header's hash made to match, as only the file's writer
+      // could): the next check rating every scored finding LOW shows it read them, not the calculator.
+      const file = path.join(cache, 'osv-catalogs', 'cvss-scores.json');
+      const [header, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
+      const forged = body.replace(/,\d+(?:\.\d+)?\]/g, ',1]');
+      const newHeader = {
+        ...(JSON.parse(header) as object),
+        body: createHash('sha256').update(forged).digest('hex'),
+      };
+      writeFileSync(file, `${JSON.stringify(newHeader)}\n${forged}`);
+      const second = await check();
+      expect(second).toHaveLength(first.length);
+      expect(second.every((s) => s === 'LOW' || s === 'UNKNOWN' || first.includes(s))).toBe(true);
+      expect(second.filter((s) => s === 'LOW').length).toBeGreaterThan(
+        first.filter((s) => s === 'LOW').length,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@ import {
   advisoryKey,
   type CheckReport,
   checkParsedManifests,
+  compareText,
   DEFAULT_POLICY,
   DomainError,
   type IncludeRefused,
@@ -20,6 +21,7 @@ import {
 import {
   ConfigError,
   DEFAULT_INLINE_PARSE_MAX_CHARS,
+  FileCvssScoreCache,
   FileOsvCatalogCache,
   InlineFirstManifestParserPool,
   loadConfig,
@@ -135,7 +137,9 @@ export async function runCheck(
       new Set(parsed.flatMap((f) => f.parsed.dependencies.map((d) => advisoryKey(d.ecosystem, d.name)))),
     );
     advisoryCount = index.size;
-    report = checkParsedManifests(parsed, index, policy, io.now(), { known });
+    const scores = new FileCvssScoreCache(config.osvCatalogDir, RELEASE);
+    report = checkParsedManifests(parsed, index, policy, io.now(), { known, scoreCvss: scores.score });
+    scores.save();
   } finally {
     await pool.close();
   }
@@ -229,10 +233,15 @@ function loadPolicy(file: string, cwd: string): PolicyRules {
   }
 }
 
-// The packed bundle's build hash (webpack defines it; it is absent when run from source): a
-// catalog written by another release of the CLI is rebuilt, not reused.
+// The packed bundle's build hash and its lazily loaded libraries' digest (webpack defines both;
+// they are absent when run from source): a catalog or score written by another release of the CLI
+// is recomputed, not reused.
 declare const __webpack_hash__: string | undefined;
-const RELEASE = typeof __webpack_hash__ === 'string' ? `bundle ${__webpack_hash__}` : undefined;
+declare const __REPOGUARD_LIBS_DIGEST__: string | undefined;
+const RELEASE =
+  typeof __webpack_hash__ === 'string'
+    ? `bundle ${__webpack_hash__} libs ${typeof __REPOGUARD_LIBS_DIGEST__ === 'string' ? __REPOGUARD_LIBS_DIGEST__ : '-'}`
+    : undefined;
 
 async function openAdvisories(
   sources: readonly string[],
@@ -327,9 +336,7 @@ function reportedUnderOwnPaths(
 }
 
 function* walk(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!isVendoredPath(`${entry.name}/`)) yield* walk(full);

@@ -1,4 +1,4 @@
-import { describeIncompleteness, SEVERITIES, type CheckReport } from '@repoguard/domain';
+import { compareText, describeIncompleteness, SEVERITIES, type CheckReport } from '@repoguard/domain';
 import { CHECK_JSON_FORMAT_VERSION } from './check-baseline.args';
 
 /**
@@ -113,8 +113,8 @@ export function formatTable(report: CheckReport, context: { advisories: number; 
     const findings = [...result.findings].sort(
       (a, b) =>
         SEVERITY_ORDER.indexOf(a.severity.severity) - SEVERITY_ORDER.indexOf(b.severity.severity) ||
-        a.name.localeCompare(b.name) ||
-        a.vulnerabilityId.localeCompare(b.vulnerabilityId),
+        compareText(a.name, b.name) ||
+        compareText(a.vulnerabilityId, b.vulnerabilityId),
     );
     if (findings.length > 0) {
       lines.push(

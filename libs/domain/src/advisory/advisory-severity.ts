@@ -16,20 +16,24 @@ const CVSS_TYPES: readonly { type: string; source: SeverityAssessment['source'] 
   { type: 'CVSS_V3', source: 'cvss_v3' },
 ];
 
+/** A CVSS vector's base score, or null when the text is not a vector it can score. */
+export type CvssScorer = (vector: string) => number | null;
+
 /**
  * Rates an OSV record: CVSS v4 or v3.x vectors (record-level, else per affected package) scored
- * with ae-cvss-calculator, else GHSA's `database_specific.severity` label, else UNKNOWN.
+ * with ae-cvss-calculator (or `score`, which answers as scoreCvssVector does: a cache of it), else
+ * GHSA's `database_specific.severity` label, else UNKNOWN.
  */
-export function assessSeverity(record: OsvRecord): SeverityAssessment {
+export function assessSeverity(record: OsvRecord, score: CvssScorer = scoreCvssVector): SeverityAssessment {
   const vectors: OsvSeverity[] = [
     ...(record.severity ?? []),
     ...(record.affected ?? []).flatMap((a) => a.severity ?? []),
   ];
   for (const { type, source } of CVSS_TYPES) {
     for (const entry of vectors.filter((v) => v.type === type)) {
-      const score = scoreVector(entry.score);
-      if (score !== null) {
-        return { severity: severityFromScore(score), score, vector: entry.score, source };
+      const base = score(entry.score);
+      if (base !== null) {
+        return { severity: severityFromScore(base), score: base, vector: entry.score, source };
       }
     }
   }
@@ -41,7 +45,12 @@ export function assessSeverity(record: OsvRecord): SeverityAssessment {
 // Loaded on the first vector scored: a check that finds nothing never pays for the calculator.
 let cvss: typeof import('ae-cvss-calculator') | undefined;
 
-function scoreVector(vector: string): number | null {
+/**
+ * Scores one vector with ae-cvss-calculator. Pure, but not cheap: a CVSS 4.0 vector takes several
+ * milliseconds (the calculator explores the vector's macrovector neighbours), which is why
+ * callers that score the same vectors again may keep the answers.
+ */
+export function scoreCvssVector(vector: string): number | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
     cvss ??= require('ae-cvss-calculator') as typeof import('ae-cvss-calculator');

@@ -1,3 +1,4 @@
+import { compareText } from '../shared/compare-text';
 import type { OsvRecord } from './osv-record';
 
 export interface AliasGroup {
@@ -56,5 +57,5 @@ export function groupByAliases(records: readonly OsvRecord[]): AliasGroup[] {
       const id = PREFERENCE.map((p) => own.find((candidate) => p.test(candidate))).find(Boolean) ?? own[0]!;
       return { id, aliases: [...ids].filter((x) => x !== id).sort(), records: members };
     })
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => compareText(a.id, b.id));
 }

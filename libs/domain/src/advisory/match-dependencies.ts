@@ -1,7 +1,7 @@
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import { versionScheme } from '../ecosystem/versions/version-schemes';
 import type { ParsedDependency } from '../manifest/manifest.types';
-import { assessSeverity, type SeverityAssessment } from './advisory-severity';
+import { assessSeverity, type CvssScorer, type SeverityAssessment } from './advisory-severity';
 import { compareSeverity } from '../severity/severity.value-object';
 import type { AdvisoryIndex } from './advisory-index';
 import { groupByAliases } from './alias-groups';
@@ -27,6 +27,7 @@ export interface VulnerabilityMatch {
 export function matchDependencies(
   index: AdvisoryIndex,
   dependencies: readonly Pick<ParsedDependency, 'ecosystem' | 'name' | 'version'>[],
+  scoreCvss?: CvssScorer,
 ): VulnerabilityMatch[] {
   const results: VulnerabilityMatch[] = [];
   const seen = new Set<string>();
@@ -36,7 +37,8 @@ export function matchDependencies(
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
     const matches = index.match(ecosystem, name, version);
-    if (matches.length > 0) results.push(...describeVulnerabilities(ecosystem, name, version, matches));
+    if (matches.length > 0)
+      results.push(...describeVulnerabilities(ecosystem, name, version, matches, scoreCvss));
   }
   return results;
 }
@@ -50,11 +52,12 @@ export function describeVulnerabilities(
   name: string,
   version: string,
   matches: readonly { record: OsvRecord; fixedVersions: readonly string[] }[],
+  scoreCvss?: CvssScorer,
 ): VulnerabilityMatch[] {
   const fixedById = new Map(matches.map((m) => [m.record.id, m.fixedVersions]));
   const scheme = versionScheme(ecosystem);
   return groupByAliases(matches.map((m) => m.record)).map((group) => {
-    const assessments = group.records.map(assessSeverity);
+    const assessments = group.records.map((record) => assessSeverity(record, scoreCvss));
     // The group's rating: the most severe of its records, preferring a scored one on ties.
     const severity = assessments.reduce((best, next) => {
       const order = compareSeverity(next.severity, best.severity);

@@ -1,3 +1,4 @@
+import { compareText } from '../shared/compare-text';
 import type { ManifestParser, ManifestParseResult, ParseOptions } from './manifest.types';
 import { binaryDiagnostic, looksBinary } from './manifest-text';
 import { withoutRepeatedDependencies } from './dedupe-dependencies';
@@ -217,7 +218,7 @@ export function selectManifestPaths(paths: Iterable<string>): { path: string; pa
     const parser = parserFor(path);
     if (parser) selected.push({ path: normalizePath(path), parser });
   }
-  return selected.sort((a, b) => a.path.localeCompare(b.path));
+  return selected.sort((a, b) => compareText(a.path, b.path));
 }
 
 /**

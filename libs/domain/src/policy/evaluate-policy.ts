@@ -1,3 +1,4 @@
+import { compareText } from '../shared/compare-text';
 import { COMPLETE, describeIncompleteness, type ScanCompleteness } from '../dependency/snapshot-completeness';
 import type { Ecosystem } from '../ecosystem/ecosystem.value-object';
 import { atLeast, compareSeverity, type Severity } from '../severity/severity.value-object';
@@ -59,7 +60,7 @@ export function evaluatePolicy(
   );
   const ignored: { finding: string; reason: string }[] = [];
   const open: PolicyFinding[] = [];
-  for (const finding of [...findings].sort((a, b) => findingKey(a).localeCompare(findingKey(b)))) {
+  for (const finding of [...findings].sort((a, b) => compareText(findingKey(a), findingKey(b)))) {
     if (finding.triage === 'ignored') {
       ignored.push({ finding: findingKey(finding), reason: 'ignored by triage' });
       continue;

@@ -1,4 +1,6 @@
+import { compareText } from '../shared/compare-text';
 import type { AdvisoryIndex } from '../advisory/advisory-index';
+import type { CvssScorer } from '../advisory/advisory-severity';
 import { matchDependencies, type VulnerabilityMatch } from '../advisory/match-dependencies';
 import { snapshotCompleteness, type ScanCompleteness } from '../dependency/snapshot-completeness';
 import type {
@@ -47,6 +49,8 @@ export interface CheckReport {
 export interface CheckOptions {
   /** A baseline: findings it has are reported as known, not judged. */
   readonly known?: KnownFindings;
+  /** Scores CVSS vectors in place of the calculator: the CLI's answers kept from earlier checks. */
+  readonly scoreCvss?: CvssScorer;
 }
 
 /**
@@ -80,11 +84,11 @@ export function checkParsedManifests(
 ): CheckReport {
   const results: ManifestCheck[] = [];
   const known: KnownFinding[] = [];
-  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const file of [...files].sort((a, b) => compareText(a.path, b.path))) {
     const parserId = file.parserId ?? parserFor(file.path)?.id;
     if (!parserId) continue;
     const findings: VulnerabilityMatch[] = [];
-    for (const finding of matchDependencies(index, file.parsed.dependencies)) {
+    for (const finding of matchDependencies(index, file.parsed.dependencies, options.scoreCvss)) {
       const identity = { manifestPath: file.path, ...finding };
       if (options.known?.has(identity)) known.push(knownFinding(identity));
       else findings.push(finding);

@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  type Stats,
-  writeFileSync,
-} from 'node:fs';
+import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
+import { readPrivateFile, writePrivateFile } from './private-cache-file';
 import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
 
 /**
@@ -74,19 +62,8 @@ export class FileOsvCatalogCache {
   ) {}
 
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvZipCatalog | undefined {
-    let text: string;
-    try {
-      if (!privateDirectory(this.dir)) return undefined;
-      const fd = openSync(this.fileFor(zipPath), constants.O_RDONLY | constants.O_NOFOLLOW);
-      try {
-        if (!isPrivate(fstatSync(fd), 'file')) return undefined;
-        text = readFileSync(fd, 'utf8');
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      return undefined;
-    }
+    const text = readPrivateFile(this.dir, this.fileFor(zipPath));
+    if (text === undefined) return undefined;
     const newline = text.indexOf('\n');
     if (newline < 0) return undefined;
     const body = text.slice(newline + 1);
@@ -118,22 +95,11 @@ export class FileOsvCatalogCache {
       ]),
       problems: catalog.problems.map((p) => [p.entry, p.problem]),
     });
-    const file = this.fileFor(zipPath);
-    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      if (!privateDirectory(this.dir)) return;
-      writeFileSync(
-        temporary,
-        `${JSON.stringify(headerFor(this.release, zip, limits, sha256(body)))}\n${body}`,
-        {
-          mode: 0o600,
-        },
-      );
-      renameSync(temporary, file);
-    } catch {
-      // Read-only home, full disk: the check goes on without a cache.
-    }
+    writePrivateFile(
+      this.dir,
+      this.fileFor(zipPath),
+      `${JSON.stringify(headerFor(this.release, zip, limits, sha256(body)))}\n${body}`,
+    );
   }
 
   fileFor(zipPath: string): string {
@@ -149,48 +115,6 @@ function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
     body: bodySha256,
   };
-}
-
-/** A regular file or a real folder (no symlink) of this user's that no one else may write. */
-function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {
-  if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) return false;
-  // Windows has neither owners nor these mode bits as POSIX does: its ACLs decide.
-  if (process.platform === 'win32') return true;
-  return stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
-}
-
-/**
- * The folder is private (see isPrivate) and no one else can replace it: every folder above it
- * belongs to this user or root and is writable by no one else, or is sticky (as /tmp is: others
- * may not rename what is ours in it). A symlink on the way is followed and its target checked
- * alike; the link itself can only be replaced by whoever can write the folder holding it.
- */
-function privateDirectory(dir: string): boolean {
-  try {
-    if (!isPrivate(lstatSync(dir), 'directory')) return false;
-    if (process.platform === 'win32') return true;
-    return safeAncestors(path.resolve(dir), 0);
-  } catch {
-    return false;
-  }
-}
-
-function safeAncestors(dir: string, links: number): boolean {
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const stats = lstatSync(current);
-    if (stats.isSymbolicLink()) {
-      if (links > 8) return false;
-      const target = realpathSync(current);
-      if (!safeFolder(statSync(target)) || !safeAncestors(target, links + 1)) return false;
-    } else if (!safeFolder(stats)) return false;
-    if (path.dirname(current) === current) return true;
-  }
-}
-
-function safeFolder(stats: Stats): boolean {
-  const owner = stats.uid === 0 || stats.uid === process.getuid?.();
-  const sticky = (stats.mode & 0o1000) !== 0;
-  return stats.isDirectory() && owner && (sticky || (stats.mode & 0o022) === 0);
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { type CvssScorer, scoreCvssVector } from '@repoguard/domain';
+import { sha256 } from './file-osv-catalog-cache';
+import { readPrivateFile, writePrivateFile } from './private-cache-file';
+
+// Bumped whenever how a vector is scored changes (a calculator upgrade that corrects a score):
+// a file written before is then ignored. A packed release's own hash does the same for releases.
+const FORMAT = 'repoguard-cvss-scores/1';
+/** CVSS 3.1 has 2,592 base vectors; OSV's records use some thousands of 4.0 ones. */
+const MAX_SCORES = 50_000;
+const MAX_VECTOR_CHARS = 512;
+
+/**
+ * CVSS base scores `repoguard check` computed before, kept beside its zip catalogs: scoring a
+ * CVSS 4.0 vector takes the calculator several milliseconds, a few such vectors were a fifth of a
+ * small check's time, and the same advisories are reported again at every check of a project.
+ * A vector never seen is scored and kept for the next check (`save`). The file is private to the
+ * user, as the catalogs are (see private-cache-file.ts), and is ignored unless this release wrote it
+ * and its body matches the SHA-256 in its header.
+ */
+export class FileCvssScoreCache {
+  private readonly scores = new Map<string, number | null>();
+  private added = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly release = 'unpacked',
+  ) {
+    for (const [vector, base] of this.read()) this.scores.set(vector, base);
+  }
+
+  readonly score: CvssScorer = (vector) => {
+    const known = this.scores.get(vector);
+    if (known !== undefined) return known;
+    const base = scoreCvssVector(vector);
+    if (this.scores.size < MAX_SCORES && vector.length <= MAX_VECTOR_CHARS) {
+      this.scores.set(vector, base);
+      this.added++;
+    }
+    return base;
+  };
+
+  /** Writes the scores when this check added any; best effort, as the catalogs are. */
+  save(): void {
+    if (this.added === 0) return;
+    const body = JSON.stringify([...this.scores]);
+    writePrivateFile(
+      this.dir,
+      this.file(),
+      `${JSON.stringify(headerFor(this.release, sha256(body)))}\n${body}`,
+    );
+    this.added = 0;
+  }
+
+  file(): string {
+    return path.join(this.dir, 'cvss-scores.json');
+  }
+
+  private read(): [string, number | null][] {
+    const text = readPrivateFile(this.dir, this.file());
+    const newline = text?.indexOf('\n') ?? -1;
+    if (text === undefined || newline < 0) return [];
+    const body = text.slice(newline + 1);
+    if (text.slice(0, newline) !== JSON.stringify(headerFor(this.release, sha256(body)))) return [];
+    try {
+      const entries: unknown = JSON.parse(body);
+      return Array.isArray(entries) && entries.length <= MAX_SCORES && entries.every(isEntry) ? entries : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+function headerFor(release: string, bodySha256: string) {
+  return { format: FORMAT, release, body: bodySha256 };
+}
+
+function isEntry(value: unknown): value is [string, number | null] {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [vector, base] = value as unknown[];
+  return (
+    typeof vector === 'string' &&
+    vector.length <= MAX_VECTOR_CHARS &&
+    (base === null || (typeof base === 'number' && base >= 0 && base <= 10))
+  );
+}

@@ -1,0 +1,95 @@
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  type Stats,
+  writeFileSync,
+} from 'node:fs';
+import * as path from 'node:path';
+
+// The files `repoguard check` keeps between runs (zip catalogs, CVSS scores) decide what a check
+// reports, so whoever can write one can hide advisories from it or change their severity: they are
+// read and written only in a folder that is this user's and writable by no one else, and only when
+// the file is too (both are made so: 0700 and 0600). That does not help when the folder itself
+// comes from someone else (a CI cache restored from another branch's run).
+
+/** The file's text, or undefined when it is absent, unreadable, or not private to this user. */
+export function readPrivateFile(dir: string, file: string): string | undefined {
+  try {
+    if (!privateDirectory(dir)) return undefined;
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!isPrivate(fstatSync(fd), 'file')) return undefined;
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Best effort: a cache that cannot be written only makes the next check as slow as this one.
+ * Written to a temporary file renamed into place, so two checks at once never see half a file.
+ */
+export function writePrivateFile(dir: string, file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateDirectory(dir)) return;
+    writeFileSync(temporary, text, { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    // Read-only home, full disk: the check goes on without a cache.
+  }
+}
+
+/** A regular file or a real folder (no symlink) of this user's that no one else may write. */
+function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {
+  if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) return false;
+  // Windows has neither owners nor these mode bits as POSIX does: its ACLs decide.
+  if (process.platform === 'win32') return true;
+  return stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
+}
+
+/**
+ * The folder is private (see isPrivate) and no one else can replace it: every folder above it
+ * belongs to this user or root and is writable by no one else, or is sticky (as /tmp is: others
+ * may not rename what is ours in it). A symlink on the way is followed and its target checked
+ * alike; the link itself can only be replaced by whoever can write the folder holding it.
+ */
+export function privateDirectory(dir: string): boolean {
+  try {
+    if (!isPrivate(lstatSync(dir), 'directory')) return false;
+    if (process.platform === 'win32') return true;
+    return safeAncestors(path.resolve(dir), 0);
+  } catch {
+    return false;
+  }
+}
+
+function safeAncestors(dir: string, links: number): boolean {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const stats = lstatSync(current);
+    if (stats.isSymbolicLink()) {
+      if (links > 8) return false;
+      const target = realpathSync(current);
+      if (!safeFolder(statSync(target)) || !safeAncestors(target, links + 1)) return false;
+    } else if (!safeFolder(stats)) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+function safeFolder(stats: Stats): boolean {
+  const owner = stats.uid === 0 || stats.uid === process.getuid?.();
+  const sticky = (stats.mode & 0o1000) !== 0;
+  return stats.isDirectory() && owner && (sticky || (stats.mode & 0o022) === 0);
+}

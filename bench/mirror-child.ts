@@ -63,6 +63,20 @@ export interface MatchResult {
 }
 
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+/**
+ * The process's memory at one point of the match, shown beside the result: where RSS goes (V8's
+ * heap as used and as reserved, memory outside it, and RSS not accounted for by either: code, the
+ * native libraries).
+ */
+function memoryAt(stage: string): void {
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const m = (bytes: number) => `${Math.round(bytes / 2 ** 20)}`;
+  console.log(
+    `memory ${stage}: RSS ${m(rss)} MB, heap ${m(heapUsed)} used of ${m(heapTotal)} reserved, ` +
+      `external ${m(external)} (array buffers ${m(arrayBuffers)}), peak RSS ${m(peakRss())}`,
+  );
+}
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function importCorpus(job: Extract<MirrorChildJob, { mode: 'import' }>, orm: MikroORM) {
@@ -112,6 +126,7 @@ async function match(job: Extract<MirrorChildJob, { mode: 'match' }>, orm: Mikro
     file.includes('mirror-vulnerability-database'),
   );
   const rssBeforeBytes = process.memoryUsage().rss;
+  memoryAt('before the first query');
 
   const getAll = async (ids: readonly string[]) => {
     const records = [];
@@ -121,10 +136,12 @@ async function match(job: Extract<MirrorChildJob, { mode: 'match' }>, orm: Mikro
   let started = performance.now();
   const answers = await database.queryBatch(pairs);
   const coldMatchMs = performance.now() - started;
+  memoryAt('after the cold match');
   const ids = [...new Set(answers.flat().map((ref) => ref.id))].sort();
   started = performance.now();
   const records = await getAll(ids);
   const coldGetMs = performance.now() - started;
+  memoryAt('after the cold getVulnerability');
 
   const warmMatch: number[] = [];
   const warmGet: number[] = [];
@@ -137,6 +154,7 @@ async function match(job: Extract<MirrorChildJob, { mode: 'match' }>, orm: Mikro
     warmGet.push(performance.now() - started);
   }
 
+  memoryAt('after the warm runs');
   const hash = createHash('sha256');
   for (const [i, refs] of answers.entries())
     hash.update(
@@ -170,7 +188,6 @@ async function match(job: Extract<MirrorChildJob, { mode: 'match' }>, orm: Mikro
     rssAfterGcBytes: process.memoryUsage().rss,
     heapUsedAfterGcBytes: process.memoryUsage().heapUsed,
   };
-  return result;
 }
 
 async function main(): Promise<void> {

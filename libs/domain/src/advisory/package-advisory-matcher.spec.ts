@@ -72,3 +72,38 @@ describe.each(['PyPI-all.zip', 'PyPI-ghsa.zip', 'npm-ghsa.zip', 'Go-ghsa.zip', '
     }, 120_000);
   },
 );
+
+describe('PackageAdvisoryMatcher on listed versions', () => {
+  const advisory = (id: string, affected: OsvAffected): { record: OsvRecord; affected: OsvAffected } => ({
+    record: { id, modified: '2024-01-01T00:00:00Z' },
+    affected,
+  });
+  const ids = (matcher: PackageAdvisoryMatcher, version: string) =>
+    matcher.match(version).map(({ record, fixedVersions }) => `${record.id}${fixedVersions.join(',')}`);
+
+  it('answers every record listing a version, once, in the order listed, whatever its spelling', () => {
+    const matcher = new PackageAdvisoryMatcher(
+      [
+        advisory('A', { versions: ['1.0', '2.0', '2.0.0', '3.0'] }),
+        advisory('B', { versions: ['2.0', '4.0'] }),
+        advisory('C', {
+          versions: ['1.0'],
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.5' }] }],
+        }),
+        advisory('D', { versions: ['not-a-version'] }),
+      ],
+      'PyPI',
+    );
+    expect(ids(matcher, '1.0')).toEqual(['A', 'C1.5']);
+    // `2.0` and `2.0.0` are one version to PEP 440: A answers once.
+    expect(ids(matcher, '2.0.0')).toEqual(['A', 'B']);
+    expect(ids(matcher, '4.0')).toEqual(['B']);
+    // Between listed versions, below and above them all: only ranges match.
+    expect(ids(matcher, '1.2')).toEqual(['C1.5']);
+    expect(ids(matcher, '2.5')).toEqual([]);
+    expect(ids(matcher, '9.0')).toEqual([]);
+    expect(ids(matcher, '0.1')).toEqual(['C1.5']);
+    // A listed spelling no scheme reads matches by spelling alone.
+    expect(ids(matcher, 'not-a-version')).toEqual(['D']);
+  });
+});

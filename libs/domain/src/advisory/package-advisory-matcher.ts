@@ -98,7 +98,14 @@ const KIND_ORDER: Record<EventKind, number> = { introduced: 0, last_affected: 1,
 class Axis {
   private readonly boundaries: string[];
   private readonly tracks: { record: OsvRecord; spans: Span[] }[] = [];
-  private readonly pointHits = new Map<number, OsvRecord[]>();
+  /**
+   * The records listing the version at boundary i are pointRecords[pointStart[i]] up to
+   * pointStart[i + 1] (a listed version is always a boundary). Packed, not an array per version:
+   * a package listing thousands of versions held that way cost some 200 bytes a version, most of
+   * a mirror cache's heap.
+   */
+  private readonly pointStart: Uint32Array | null = null;
+  private readonly pointRecords: readonly OsvRecord[] = [];
 
   constructor(
     private readonly scheme: VersionScheme,
@@ -112,11 +119,17 @@ class Axis {
     // Spellings the scheme holds equal (`1.0`, `1.0.0`) share one boundary.
     this.boundaries = sorted.filter((v, i) => i === 0 || scheme.compare(sorted[i - 1]!, v) !== 0);
 
-    for (const { record, version } of listed) {
-      const position = this.position(version);
-      const list = this.pointHits.get(position) ?? [];
-      list.push(record);
-      this.pointHits.set(position, list);
+    if (listed.length > 0) {
+      // A counting sort by boundary, stable: each version's records in the order listed.
+      const at = listed.map(({ version }) => this.position(version) >> 1);
+      const start = new Uint32Array(this.boundaries.length + 1);
+      for (const i of at) start[i + 1]!++;
+      for (let i = 0; i < this.boundaries.length; i++) start[i + 1]! += start[i]!;
+      const next = start.slice(0, -1);
+      const records = new Array<OsvRecord>(listed.length);
+      listed.forEach(({ record }, k) => (records[next[at[k]!]!++] = record));
+      this.pointStart = start;
+      this.pointRecords = records;
     }
     for (const track of tracks) {
       const spans = this.spansOf(track.events);
@@ -130,7 +143,9 @@ class Axis {
     const cached = this.byPosition.get(position);
     if (cached) return cached;
     const fixesByRecord = new Map<OsvRecord, Set<string>>();
-    for (const record of this.pointHits.get(position) ?? []) fixesByRecord.set(record, new Set());
+    if (this.pointStart !== null && position >= 0 && position % 2 === 0)
+      for (let k = this.pointStart[position >> 1]!; k < this.pointStart[(position >> 1) + 1]!; k++)
+        fixesByRecord.set(this.pointRecords[k]!, new Set());
     for (const { record, spans } of this.tracks) {
       for (const span of spans) {
         if (position < span.from || position >= span.to) continue;

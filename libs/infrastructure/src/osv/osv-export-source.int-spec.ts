@@ -25,6 +25,7 @@ import { OsvExportImporter } from './advisory-sync.adapters';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
 import {
   collectOsvExport,
+  ENTRY_READING,
   readOsvExport,
   readOsvExportWithin,
   streamOsvExportWithin,
@@ -383,6 +384,50 @@ describe('the importer the advisory sync runs', () => {
         ['C-1', at('02')],
         ['C-2', at('01')],
       ]);
+    });
+
+    it('reads once more an entry held under another reading or other bytes, then leaves it unread', async () => {
+      const file = await zip('v.zip', [
+        { name: 'V-1.json', content: json('V-1') },
+        { name: 'V-2.json', content: json('V-2') },
+      ]);
+      await importer().importFrom(file);
+      const connection = orm.em.fork().getConnection();
+      const digests = async () =>
+        (await connection.execute(
+          `select id, entry_digest from mirrored_advisories where id like 'V-%' order by id`,
+        )) as {
+          id: string;
+          entry_digest: string;
+        }[];
+      const current = await digests();
+      expect(current.map((row) => row.entry_digest)).toEqual([
+        expect.stringMatching(new RegExp(`^r${ENTRY_READING}:[0-9a-f]{8}:\\d+$`)),
+        expect.stringMatching(new RegExp(`^r${ENTRY_READING}:[0-9a-f]{8}:\\d+$`)),
+      ]);
+      // V-1 as an earlier release recorded it (no reading named), V-2 as if other bytes of the same
+      // record had been read: neither vouches for these entries as this release reads them.
+      await connection.execute(
+        `update mirrored_advisories set entry_digest = split_part(entry_digest, ':', 2) || ':' || split_part(entry_digest, ':', 3) where id = 'V-1'`,
+      );
+      await connection.execute(
+        `update mirrored_advisories set entry_digest = 'r${ENTRY_READING}:00000000:1' where id = 'V-2'`,
+      );
+      const before = await held('V-');
+      expect(counts(await importer().importFrom(file))).toEqual({
+        read: 2,
+        inserted: 0,
+        updated: 0,
+        unchanged: 2,
+        unread: 0,
+        skipped: 0,
+      });
+      expect(await digests()).toEqual(current);
+      // Only the digest was written: the records, imported_at and written_xid are as they were.
+      expect((await held('V-')).map(({ xmin: _, ...row }) => row)).toEqual(
+        before.map(({ xmin: _, ...row }) => row),
+      );
+      expect(counts(await importer().importFrom(file))).toMatchObject({ unchanged: 2, unread: 2 });
     });
 
     it('leaves what is held as it was when a directory claims the held CRC-32 for new bytes', async () => {

@@ -66,8 +66,9 @@ export class PostgresAdvisoryMirror {
     // seconds each), then of each copy it wrote; `looked` also holds the ids found not held.
     const held = new Map<string, number>();
     const looked = new Set<string>();
-    // Ids held without an entry digest (stored before digests were, or not from a zip entry).
-    const undigested = new Set<string>();
+    // id → the entry digest held with it (null: stored before digests were, or not from a zip
+    // entry); an entry read whose digest differs (other bytes, an older reading) replaces it.
+    const heldDigests = new Map<string, string | null>();
     // The ids this import wrote, how many the mirror did not hold before, and which are withdrawn.
     const written = new Set<string>();
     let inserted = 0;
@@ -101,9 +102,9 @@ export class PostgresAdvisoryMirror {
         // Looked up once records are in hand: a refused export costs no query.
         const unknown = [...candidates.keys()].filter((id) => !looked.has(id));
         if (unknown.length > 0)
-          for (const [id, { modifiedMs, digested }] of await heldModified(this.em, unknown)) {
+          for (const [id, { modifiedMs, digest }] of await heldModified(this.em, unknown)) {
             held.set(id, modifiedMs);
-            if (!digested) undigested.add(id);
+            heldDigests.set(id, digest);
           }
         for (const id of unknown) looked.add(id);
         const digests: { id: string; digest: string; modifiedMs: number }[] = [];
@@ -111,8 +112,15 @@ export class PostgresAdvisoryMirror {
           const current = pending.get(id)?.modifiedMs ?? held.get(id);
           if (current !== undefined && current >= candidate.modifiedMs) {
             const digest = entryDigestOf(candidate.record);
-            if (digest && current === candidate.modifiedMs && undigested.delete(id))
+            if (
+              digest &&
+              current === candidate.modifiedMs &&
+              heldDigests.has(id) &&
+              heldDigests.get(id) !== digest
+            ) {
+              heldDigests.set(id, digest);
               digests.push({ id, digest, modifiedMs: current });
+            }
             continue;
           }
           pending.set(id, candidate);
@@ -389,25 +397,26 @@ export interface MirrorState {
   readonly lastImportAt: Date | null;
 }
 
-/** The `modified` (ms) of those of these ids the mirror holds, and whether each has an entry digest. */
+/** The `modified` (ms) of those of these ids the mirror holds, and the entry digest each has. */
 async function heldModified(
   em: EntityManager,
   ids: readonly string[],
-): Promise<Map<string, { modifiedMs: number; digested: boolean }>> {
-  const held = new Map<string, { modifiedMs: number; digested: boolean }>();
+): Promise<Map<string, { modifiedMs: number; digest: string | null }>> {
+  const held = new Map<string, { modifiedMs: number; digest: string | null }>();
   const rows = (await em.getConnection().execute(
-    `select id, extract(epoch from modified) * 1000 as modified_ms, entry_digest is not null as digested
+    `select id, extract(epoch from modified) * 1000 as modified_ms, entry_digest
        from mirrored_advisories where id in (?)`,
     [[...ids]],
-  )) as { id: string; modified_ms: string | number; digested: boolean }[];
-  for (const row of rows) held.set(row.id, { modifiedMs: Number(row.modified_ms), digested: row.digested });
+  )) as { id: string; modified_ms: string | number; entry_digest: string | null }[];
+  for (const row of rows) held.set(row.id, { modifiedMs: Number(row.modified_ms), digest: row.entry_digest });
   return held;
 }
 
 /**
- * Gives records held without an entry digest (stored before digests were, or from a directory)
- * the digest of the entry just read, whose record has the same `modified`: the next import of the
- * same zip leaves it unread. What a held digest promises is only what skipping needs: an entry of
+ * Gives records held without this entry's digest (stored before digests were, from a directory,
+ * from other bytes of the same `modified`, or under an older reading: see ENTRY_READING) the digest
+ * of the entry just read, whose record has the same `modified`: the next import of the same zip
+ * leaves it unread. What a held digest promises is only what skipping needs: an entry of
  * these bytes was read and found no newer than the copy held, so a full read would write nothing
  * either (a newer copy written later replaces the digest with its own). Only the digest is written,
  * not `imported_at` or `written_xid` (nothing to re-match), outside the import's transaction: it
@@ -423,11 +432,12 @@ async function recordDigests(
   await em.getConnection().execute(
     `with free as (
        select id from mirrored_advisories
-        where id in (${digests.map(() => '?').join(', ')}) and entry_digest is null
+        where id in (${digests.map(() => '?').join(', ')})
         for update skip locked)
      update mirrored_advisories m set entry_digest = v.digest
        from (values ${digests.map(() => '(?, ?, ?::timestamptz)').join(', ')}) as v(id, digest, modified), free
-      where m.id = v.id and free.id = m.id and m.modified = v.modified`,
+      where m.id = v.id and free.id = m.id and m.modified = v.modified
+        and m.entry_digest is distinct from v.digest`,
     [
       ...digests.map(({ id }) => id),
       ...digests.flatMap(({ id, digest, modifiedMs }) => [id, digest, new Date(modifiedMs)]),

@@ -423,6 +423,9 @@ describe('the REST API on the real stack', () => {
     }
     expect(status).toBe('COMPLETED');
     expect(await stored(again.body.id)).toBeGreaterThan(0);
+    // Read once before the purge: the API now holds the repository's org for a moment.
+    const listed = await api(viewerToken, 'GET', `/repos/${again.body.id}/findings?status=all`);
+    expect(listed.status).toBe(200);
     const purged = await api(
       org.ownerToken,
       'DELETE',
@@ -435,6 +438,9 @@ describe('the REST API on the real stack', () => {
       .where({ repo_id: again.body.id })
       .count({ n: '*' });
     expect(Number(scans[0]!.n)).toBe(0);
+    // Purged is gone at once, the org held or not.
+    const gone = await api(viewerToken, 'GET', `/repos/${again.body.id}/findings?status=all`);
+    expect([gone.status, gone.body.error?.code]).toEqual([404, 'REPO_NOT_FOUND']);
   });
 
   it('records every change in the audit log, with actor, target and correlation id; viewers may not read it', async () => {

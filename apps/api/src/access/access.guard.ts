@@ -18,6 +18,7 @@ import type { ApiRequest, RequestAccess } from '../common/api-request';
 import { requireUuid } from '../common/request-input';
 import { UNIT_OF_WORK } from '../composition/application.providers';
 import { ACCESS_RULE, type AccessRule, type OrgSource } from './access.decorator';
+import { HeldRepositoryOwners } from './held-repository-owners';
 
 const LOOKUPS: Record<
   'repo_param' | 'repo_history_param' | 'scan_param' | 'finding_param' | 'api_key_param',
@@ -43,6 +44,9 @@ const LOOKUPS: Record<
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /** Only for repo_history_param: its one route (the findings list) checks the repository is still there. */
+  private readonly heldOwners = new HeldRepositoryOwners();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -111,11 +115,15 @@ export class AccessGuard implements CanActivate {
       default: {
         const lookup = LOOKUPS[source.from];
         const id = requireUuid(request.params[lookup.param], lookup.param);
+        const held = source.from === 'repo_history_param' && scope !== 'system';
+        const heldOrgId = held ? this.heldOwners.get(id, scope.orgIds) : undefined;
+        if (heldOrgId !== undefined) return heldOrgId;
         // The caller's scope sees nothing of other orgs: a foreign id is simply not found.
         const orgId = await this.uow.read(scope, ({ resourceOwners }) =>
           resourceOwners.orgOf(lookup.resource, id),
         );
         if (!orgId) throw new NotFoundError(lookup.code, `No ${lookup.what} with id ${id}`);
+        if (held) this.heldOwners.remember(id, orgId);
         return orgId;
       }
     }

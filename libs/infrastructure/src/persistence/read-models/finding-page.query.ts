@@ -187,7 +187,9 @@ export async function findingPage(
   const more = read.length > filter.limit;
   const rows = more ? read.slice(0, filter.limit) : read;
   const next = more ? positionOf(rows[rows.length - 1]!) : null;
-  const page = rows.map(({ total_count: _, severity_rank: __, first_seen_key: ___, ...row }) => row);
+  // The rows as read: their extra columns (total_count, severity_rank, first_seen_key) are never
+  // read from a FindingRow, and copying 50 rows of 35 columns without them cost a copy of the page.
+  const page: FindingRow[] = rows;
   if (!wantsTotal) return { rows: page, total: null, next };
   if (held !== undefined) return { rows: page, total: held, next };
   let total: number;

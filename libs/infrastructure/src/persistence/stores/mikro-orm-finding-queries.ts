@@ -19,8 +19,8 @@ import {
 import { findingPage, openFindingCounts, type FindingRow } from '../read-models/finding-page.query';
 import type { FindingTotals } from '../read-models/finding-totals';
 
-// Raw rows: the driver may hand timestamps back as strings.
-const date = (value: Date | string): Date => new Date(value);
+// Raw rows: the driver may hand timestamps back as strings (node-postgres gives Dates: kept as they are).
+const date = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 const listedOf = (row: FindingRow): ListedFinding => ({
   id: row.id,

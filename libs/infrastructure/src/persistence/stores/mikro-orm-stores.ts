@@ -49,60 +49,81 @@ export interface StoreSettings {
   readonly findingTotals?: FindingTotals;
 }
 
-/** Every store of one unit of work, on its entity manager; each built the first time it is named. */
-export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}): Stores {
-  const cache = new Map<keyof Stores, unknown>();
-  const lazy = <K extends keyof Stores>(key: K, make: () => Stores[K]) => ({
-    get: (): Stores[K] => {
-      if (!cache.has(key)) cache.set(key, make());
-      return cache.get(key) as Stores[K];
+/** How each store of a unit of work is made from its entity manager. */
+const MAKERS: { readonly [K in keyof Stores]: (em: EntityManager, settings: StoreSettings) => Stores[K] } = {
+  audit: (em) => new MikroOrmAuditTrail(em),
+  apiKeys: (em) => new MikroOrmApiKeyRepository(em),
+  repositories: (em) => new MikroOrmRepoRepository(em),
+  scans: (em) => new MikroOrmScanRepository(em),
+  scanHistory: (em) => new MikroOrmScanHistory(em),
+  scanRequestOutbox: (em) => new MikroOrmScanRequestOutbox(em),
+  webhookDeliveries: (em) => new MikroOrmWebhookDeliveryLog(em),
+  githubInstallations: (em) => new MikroOrmGithubInstallationRepository(em),
+  gitLogins: (em, settings) => new MikroOrmGitLoginStore(em, settings.secretBox ?? null),
+  findingQueries: (em, settings) => new MikroOrmFindingQueries(em, settings.findingTotals),
+  findingTriage: (em) => new MikroOrmFindingTriageRepository(em),
+  policies: (em) => new MikroOrmPolicyVersionRepository(em),
+  scannedState: (em) => new MikroOrmScannedStateReader(em),
+  organizations: (em) => new MikroOrmOrganizationRepository(em),
+  memberships: (em) => new MikroOrmMembershipRepository(em),
+  invitations: (em) => new MikroOrmInvitationRepository(em),
+  users: (em) => new MikroOrmUserRepository(em),
+  personalTokens: (em) => new MikroOrmPersonalTokenRepository(em),
+  auditLog: (em) => new MikroOrmAuditLogQueries(em),
+  snapshotQueries: (em) => new MikroOrmSnapshotQueries(em),
+  snapshots: (em) => new MikroOrmSnapshotRepository(em),
+  resourceOwners: (em) => new MikroOrmResourceOwners(em),
+  githubTokens: (em, settings) => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null),
+  webhookSecrets: (em, settings) => new MikroOrmWebhookSecretStore(em, settings.secretBox ?? null),
+  githubLinkRequests: (em) => new MikroOrmGithubLinkRequestRepository(em),
+  sealedSecrets: (em) => new MikroOrmSealedSecrets(em),
+  sshDeployKeys: (em, settings) => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null),
+  rescanSchedules: (em) => new MikroOrmRescanScheduleRepository(em),
+  notificationChannels: (em, settings) =>
+    new MikroOrmNotificationChannelStore(em, settings.secretBox ?? null),
+  notificationEvents: (em) => new MikroOrmNotificationEventLog(em),
+  notificationRules: (em) => new MikroOrmNotificationRuleRepository(em),
+  notificationDispatch: (em) => new MikroOrmNotificationDispatchQueue(em),
+  notificationDeliveries: (em) => new MikroOrmNotificationDeliveryLog(em),
+  pullRequestChecks: (em) => new MikroOrmPullRequestCheckRepository(em),
+  riskAcceptances: (em) => new MikroOrmRiskAcceptanceRepository(em),
+  sbomUploads: (em) => new MikroOrmSbomUploadRepository(em),
+  openFindingHistory: (em) => new MikroOrmOpenFindingHistory(em),
+  orgOverview: (em) => new MikroOrmOrgOverviewQueries(em),
+};
+
+const MADE = Symbol('made');
+
+/**
+ * Stores made the first time each is named. The getters live on the prototype, defined once: a
+ * unit of work (at least one per request) makes one small object instead of 40 closures and
+ * property descriptors.
+ */
+class LazyStores {
+  readonly [MADE] = new Map<keyof Stores, unknown>();
+
+  constructor(
+    readonly em: EntityManager,
+    readonly settings: StoreSettings,
+  ) {}
+}
+
+for (const key of Object.keys(MAKERS) as (keyof Stores)[]) {
+  Object.defineProperty(LazyStores.prototype, key, {
+    get(this: LazyStores) {
+      let store = this[MADE].get(key);
+      if (store === undefined) {
+        store = MAKERS[key](this.em, this.settings);
+        this[MADE].set(key, store);
+      }
+      return store;
     },
     enumerable: true,
   });
-  return Object.defineProperties({} as Stores, {
-    audit: lazy('audit', () => new MikroOrmAuditTrail(em)),
-    apiKeys: lazy('apiKeys', () => new MikroOrmApiKeyRepository(em)),
-    repositories: lazy('repositories', () => new MikroOrmRepoRepository(em)),
-    scans: lazy('scans', () => new MikroOrmScanRepository(em)),
-    scanHistory: lazy('scanHistory', () => new MikroOrmScanHistory(em)),
-    scanRequestOutbox: lazy('scanRequestOutbox', () => new MikroOrmScanRequestOutbox(em)),
-    webhookDeliveries: lazy('webhookDeliveries', () => new MikroOrmWebhookDeliveryLog(em)),
-    githubInstallations: lazy('githubInstallations', () => new MikroOrmGithubInstallationRepository(em)),
-    gitLogins: lazy('gitLogins', () => new MikroOrmGitLoginStore(em, settings.secretBox ?? null)),
-    findingQueries: lazy('findingQueries', () => new MikroOrmFindingQueries(em, settings.findingTotals)),
-    findingTriage: lazy('findingTriage', () => new MikroOrmFindingTriageRepository(em)),
-    policies: lazy('policies', () => new MikroOrmPolicyVersionRepository(em)),
-    scannedState: lazy('scannedState', () => new MikroOrmScannedStateReader(em)),
-    organizations: lazy('organizations', () => new MikroOrmOrganizationRepository(em)),
-    memberships: lazy('memberships', () => new MikroOrmMembershipRepository(em)),
-    invitations: lazy('invitations', () => new MikroOrmInvitationRepository(em)),
-    users: lazy('users', () => new MikroOrmUserRepository(em)),
-    personalTokens: lazy('personalTokens', () => new MikroOrmPersonalTokenRepository(em)),
-    auditLog: lazy('auditLog', () => new MikroOrmAuditLogQueries(em)),
-    snapshotQueries: lazy('snapshotQueries', () => new MikroOrmSnapshotQueries(em)),
-    snapshots: lazy('snapshots', () => new MikroOrmSnapshotRepository(em)),
-    resourceOwners: lazy('resourceOwners', () => new MikroOrmResourceOwners(em)),
-    githubTokens: lazy('githubTokens', () => new MikroOrmGithubTokenStore(em, settings.secretBox ?? null)),
-    webhookSecrets: lazy(
-      'webhookSecrets',
-      () => new MikroOrmWebhookSecretStore(em, settings.secretBox ?? null),
-    ),
-    githubLinkRequests: lazy('githubLinkRequests', () => new MikroOrmGithubLinkRequestRepository(em)),
-    sealedSecrets: lazy('sealedSecrets', () => new MikroOrmSealedSecrets(em)),
-    sshDeployKeys: lazy('sshDeployKeys', () => new MikroOrmSshDeployKeyStore(em, settings.secretBox ?? null)),
-    rescanSchedules: lazy('rescanSchedules', () => new MikroOrmRescanScheduleRepository(em)),
-    notificationChannels: lazy(
-      'notificationChannels',
-      () => new MikroOrmNotificationChannelStore(em, settings.secretBox ?? null),
-    ),
-    notificationEvents: lazy('notificationEvents', () => new MikroOrmNotificationEventLog(em)),
-    notificationRules: lazy('notificationRules', () => new MikroOrmNotificationRuleRepository(em)),
-    notificationDispatch: lazy('notificationDispatch', () => new MikroOrmNotificationDispatchQueue(em)),
-    notificationDeliveries: lazy('notificationDeliveries', () => new MikroOrmNotificationDeliveryLog(em)),
-    pullRequestChecks: lazy('pullRequestChecks', () => new MikroOrmPullRequestCheckRepository(em)),
-    riskAcceptances: lazy('riskAcceptances', () => new MikroOrmRiskAcceptanceRepository(em)),
-    sbomUploads: lazy('sbomUploads', () => new MikroOrmSbomUploadRepository(em)),
-    openFindingHistory: lazy('openFindingHistory', () => new MikroOrmOpenFindingHistory(em)),
-    orgOverview: lazy('orgOverview', () => new MikroOrmOrgOverviewQueries(em)),
-  });
+}
+
+/** Every store of one unit of work, on its entity manager; each built the first time it is named. */
+export function mikroOrmStores(em: EntityManager, settings: StoreSettings = {}): Stores {
+  // Every key of Stores has a getter (MAKERS names each).
+  return new LazyStores(em, settings) as unknown as Stores;
 }

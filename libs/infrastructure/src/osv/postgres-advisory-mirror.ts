@@ -1,4 +1,4 @@
-import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
+import { IsolationLevel, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import {
   isEcosystem,
   normalizePackageName,
@@ -135,10 +135,17 @@ export class PostgresAdvisoryMirror {
       let done = await fill();
       if (pending.size > 0)
         await this.em.transactional(async (em) => {
-          // Raw statements join the transaction only when handed its context.
-          const trx = em.getTransactionContext();
-          const execute = (sql: string, params: unknown[]) =>
-            em.getConnection().execute(sql, params, 'all', trx);
+          // Raw statements join the transaction only when handed its context. Sent with their
+          // values as bind parameters: the connection's execute writes each value into the SQL
+          // text, escaped, and a batch's records (their JSON copied twice more into one string of
+          // megabytes) kept the importer's garbage collector busy for a third of its time.
+          const trx = em.getTransactionContext<Knex.Transaction>();
+          const knex = em.getKnex();
+          const execute = async (sql: string, params: unknown[]) => {
+            const query = knex.raw(sql, params as readonly Knex.RawBinding[]);
+            const result = (await (trx ? query.transacting(trx) : query)) as { rows: unknown[] };
+            return result.rows;
+          };
           const [stamp] = (await execute('select now()::text as now', [])) as { now: string }[];
           while (pending.size > 0) {
             const batch = [...pending.values()];

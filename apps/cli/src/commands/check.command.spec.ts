@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../cli';
@@ -260,6 +268,28 @@ describe('repoguard check', () => {
       expect(second.filter((s) => s === 'LOW').length).toBeGreaterThan(
         first.filter((s) => s === 'LOW').length,
       );
+      // Advisories from a directory have no identity to bind scores to: scored afresh, nothing kept.
+      const advisories = path.join(dir, 'advisories');
+      mkdirSync(advisories);
+      writeFileSync(
+        path.join(advisories, 'GHSA-test.json'),
+        JSON.stringify({
+          id: 'GHSA-test-0001',
+          modified: '2024-01-01T00:00:00Z',
+          severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+          affected: [{ package: { ecosystem: 'PyPI', name: 'django' }, versions: ['3.2.0'] }],
+        }),
+      );
+      rmSync(file);
+      const fromDirectory = await run(['check', dir, '--advisories', advisories, '--format', 'json'], {
+        ...process.env,
+        REPOGUARD_CACHE_DIR: cache,
+      });
+      const findings = (JSON.parse(fromDirectory.out) as { results: JsonResult[] }).results.flatMap(
+        (r) => r.findings,
+      );
+      expect(findings.map((f) => [f.vulnerability_id, f.severity])).toEqual([['GHSA-test-0001', 'CRITICAL']]);
+      expect(existsSync(file)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

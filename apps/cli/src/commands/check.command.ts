@@ -137,9 +137,11 @@ export async function runCheck(
       new Set(parsed.flatMap((f) => f.parsed.dependencies.map((d) => advisoryKey(d.ecosystem, d.name)))),
     );
     advisoryCount = index.size;
-    const scores = new FileCvssScoreCache(config.osvCatalogDir, RELEASE);
-    report = checkParsedManifests(parsed, index, policy, io.now(), { known, scoreCvss: scores.score });
-    scores.save();
+    // Scores are kept only for zips, whose identity the kept file is bound to (see FileCvssScoreCache).
+    const zips = local.zipIdentities();
+    const scores = zips && new FileCvssScoreCache(config.osvCatalogDir, zips, RELEASE);
+    report = checkParsedManifests(parsed, index, policy, io.now(), { known, scoreCvss: scores?.score });
+    scores?.save();
   } finally {
     await pool.close();
   }

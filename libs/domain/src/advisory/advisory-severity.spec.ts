@@ -94,4 +94,19 @@ describe('severity', () => {
       source: 'none',
     });
   });
+
+  it('fails, rather than rating a vector as unscored, when the calculator cannot be loaded', () => {
+    jest.isolateModules(() => {
+      jest.doMock('ae-cvss-calculator', () => {
+        throw new Error('Cannot find module ./lib-ae-cvss-calculator.js');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy under the mock
+      const fresh = require('./advisory-severity') as typeof import('./advisory-severity');
+      const scored = record({
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+      });
+      expect(() => fresh.assessSeverity(scored)).toThrow(/lib-ae-cvss-calculator/);
+    });
+    jest.dontMock('ae-cvss-calculator');
+  });
 });

@@ -51,9 +51,12 @@ let cvss: typeof import('ae-cvss-calculator') | undefined;
  * callers that score the same vectors again may keep the answers.
  */
 export function scoreCvssVector(vector: string): number | null {
+  // Loaded outside the catch: a calculator that cannot load (the packed CLI's lib file missing or
+  // broken) must fail the check, not rate every scored advisory as unscored, which reads as UNKNOWN
+  // and lets a policy on severity pass.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  cvss ??= require('ae-cvss-calculator') as typeof import('ae-cvss-calculator');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
-    cvss ??= require('ae-cvss-calculator') as typeof import('ae-cvss-calculator');
     const parsed = cvss.fromVector(vector.trim());
     const base = parsed?.calculateScores().base;
     return typeof base === 'number' && Number.isFinite(base) ? base : null;

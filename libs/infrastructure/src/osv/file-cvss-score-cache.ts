@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { type CvssScorer, scoreCvssVector } from '@repoguard/domain';
-import { sha256 } from './file-osv-catalog-cache';
+import { type OsvZipIdentity, sha256 } from './file-osv-catalog-cache';
 import { readPrivateFile, writePrivateFile } from './private-cache-file';
 
 // Bumped whenever how a vector is scored changes (a calculator upgrade that corrects a score):
@@ -14,22 +14,33 @@ const MAX_VECTOR_CHARS = 512;
  * CVSS base scores `repoguard check` computed before, kept beside its zip catalogs: scoring a
  * CVSS 4.0 vector takes the calculator several milliseconds, a few such vectors were a fifth of a
  * small check's time, and the same advisories are reported again at every check of a project.
- * A vector never seen is scored and kept for the next check (`save`). The file is private to the
- * user, as the catalogs are (see private-cache-file.ts), and is ignored unless this release wrote it
- * and its body matches the SHA-256 in its header.
+ * A vector never seen is scored and kept for the next check (`save`).
+ *
+ * Whoever writes this file decides severities (raise one to fail a build, or lower one to 0,
+ * UNKNOWN, which no severity rule fails on), so it is trusted no further than a catalog: private to
+ * the user (see private-cache-file.ts), written by this release, its body matching the SHA-256 in
+ * its header, and made for these very zips, by the identity a catalog is bound to (device, inode,
+ * size, mtime, ctime: a copy restored onto another machine, from another branch's CI run say, has
+ * another ctime and inode, so it is not used there). Only a check of zips keeps scores.
  */
 export class FileCvssScoreCache {
   private readonly scores = new Map<string, number | null>();
   private added = 0;
 
+  private loaded = false;
+
   constructor(
     private readonly dir: string,
+    private readonly zips: readonly OsvZipIdentity[],
     private readonly release = 'unpacked',
-  ) {
-    for (const [vector, base] of this.read()) this.scores.set(vector, base);
-  }
+  ) {}
 
   readonly score: CvssScorer = (vector) => {
+    if (!this.loaded) {
+      // On the first vector: a check that scores none reads nothing.
+      this.loaded = true;
+      for (const [vector, base] of this.read()) this.scores.set(vector, base);
+    }
     const known = this.scores.get(vector);
     if (known !== undefined) return known;
     const base = scoreCvssVector(vector);
@@ -44,11 +55,8 @@ export class FileCvssScoreCache {
   save(): void {
     if (this.added === 0) return;
     const body = JSON.stringify([...this.scores]);
-    writePrivateFile(
-      this.dir,
-      this.file(),
-      `${JSON.stringify(headerFor(this.release, sha256(body)))}\n${body}`,
-    );
+    const header = headerFor(this.release, this.zips, sha256(body));
+    writePrivateFile(this.dir, this.file(), `${JSON.stringify(header)}\n${body}`);
     this.added = 0;
   }
 
@@ -61,7 +69,8 @@ export class FileCvssScoreCache {
     const newline = text?.indexOf('\n') ?? -1;
     if (text === undefined || newline < 0) return [];
     const body = text.slice(newline + 1);
-    if (text.slice(0, newline) !== JSON.stringify(headerFor(this.release, sha256(body)))) return [];
+    if (text.slice(0, newline) !== JSON.stringify(headerFor(this.release, this.zips, sha256(body))))
+      return [];
     try {
       const entries: unknown = JSON.parse(body);
       return Array.isArray(entries) && entries.length <= MAX_SCORES && entries.every(isEntry) ? entries : [];
@@ -71,8 +80,13 @@ export class FileCvssScoreCache {
   }
 }
 
-function headerFor(release: string, bodySha256: string) {
-  return { format: FORMAT, release, body: bodySha256 };
+function headerFor(release: string, zips: readonly OsvZipIdentity[], bodySha256: string) {
+  return {
+    format: FORMAT,
+    release,
+    zips: zips.map((zip) => [zip.dev, zip.ino, zip.size, zip.mtimeMs, zip.ctimeMs]),
+    body: bodySha256,
+  };
 }
 
 function isEntry(value: unknown): value is [string, number | null] {

@@ -68,6 +68,16 @@ export class LocalOsvAdvisories {
     return source.catalog.problems.map((p) => ({ ...p, entry: `${path}:${p.entry}` }));
   }
 
+  /** The identities of the sources when every one is a zip (what a score cache is bound to). */
+  zipIdentities(): readonly OsvZipIdentity[] | undefined {
+    const zips: OsvZipIdentity[] = [];
+    for (const source of this.sources) {
+      if (source.kind !== 'zip') return undefined;
+      zips.push(source.identity);
+    }
+    return zips;
+  }
+
   /**
    * An index that matches the packages under `keys` (advisoryKey) exactly as an index of every
    * record would. Every record is added in the same order as a whole-export read adds them; one

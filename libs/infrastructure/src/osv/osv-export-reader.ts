@@ -288,7 +288,6 @@ function entryId(fileName: string): string | null {
   return id.length > 0 && id.length <= 128 ? id : null;
 }
 
-/** The directory's CRC-32 and size of the entry: what it claims its bytes are. */
 /**
  * Which reading of an entry a digest vouches for. Bump it whenever a release reads or checks
  * entries differently (osvRecordProblem refusing more, a field read otherwise): an entry left
@@ -297,6 +296,7 @@ function entryId(fileName: string): string | null {
  */
 export const ENTRY_READING = 1;
 
+/** The reading, and the directory's CRC-32 and size of the entry: what it claims its bytes are. */
 function entryDigest(entry: ZipEntryRef): string {
   return `r${ENTRY_READING}:${entry.crc32.toString(16).padStart(8, '0')}:${entry.uncompressedSize}`;
 }

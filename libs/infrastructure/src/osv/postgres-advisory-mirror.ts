@@ -6,7 +6,7 @@ import {
   type AdvisoryDiagnosticsSummary,
   type OsvRecord,
 } from '@repoguard/domain';
-import { entryDigestOf } from './osv-export-reader';
+import { ENTRY_READING, entryDigestOf } from './osv-export-reader';
 
 export interface MirrorImportCounts {
   /**
@@ -67,7 +67,9 @@ export class PostgresAdvisoryMirror {
     const held = new Map<string, number>();
     const looked = new Set<string>();
     // id → the entry digest held with it (null: stored before digests were, or not from a zip
-    // entry); an entry read whose digest differs (other bytes, an older reading) replaces it.
+    // entry). An entry read replaces only a missing digest or one of an older reading: two entries
+    // of the same record in other bytes (two exports, one re-serialised) would otherwise replace
+    // each other's digest at every import, and both be read every time.
     const heldDigests = new Map<string, string | null>();
     // The ids this import wrote, how many the mirror did not hold before, and which are withdrawn.
     const written = new Set<string>();
@@ -116,7 +118,7 @@ export class PostgresAdvisoryMirror {
               digest &&
               current === candidate.modifiedMs &&
               heldDigests.has(id) &&
-              heldDigests.get(id) !== digest
+              !currentReading(heldDigests.get(id) ?? null)
             ) {
               heldDigests.set(id, digest);
               digests.push({ id, digest, modifiedMs: current });
@@ -143,7 +145,9 @@ export class PostgresAdvisoryMirror {
           const knex = em.getKnex();
           const execute = async (sql: string, params: unknown[]) => {
             const query = knex.raw(sql, params as readonly Knex.RawBinding[]);
-            const result = (await (trx ? query.transacting(trx) : query)) as { rows: unknown[] };
+            // Outside the transaction a failed import would leave half its batches written.
+            if (!trx) throw new Error('the mirror import must run inside its transaction');
+            const result = (await query.transacting(trx)) as { rows: unknown[] };
             return result.rows;
           };
           const [stamp] = (await execute('select now()::text as now', [])) as { now: string }[];
@@ -419,9 +423,13 @@ async function heldModified(
   return held;
 }
 
+/** Digests of this release's reading of entries start so (see ENTRY_READING). */
+const CURRENT_READING = `r${ENTRY_READING}:`;
+const currentReading = (digest: string | null) => digest !== null && digest.startsWith(CURRENT_READING);
+
 /**
- * Gives records held without this entry's digest (stored before digests were, from a directory,
- * from other bytes of the same `modified`, or under an older reading: see ENTRY_READING) the digest
+ * Gives records held without a digest of this release's reading (stored before digests were, from
+ * a directory, or under an older reading: see ENTRY_READING) the digest
  * of the entry just read, whose record has the same `modified`: the next import of the same zip
  * leaves it unread. What a held digest promises is only what skipping needs: an entry of
  * these bytes was read and found no newer than the copy held, so a full read would write nothing
@@ -444,10 +452,11 @@ async function recordDigests(
      update mirrored_advisories m set entry_digest = v.digest
        from (values ${digests.map(() => '(?, ?, ?::timestamptz)').join(', ')}) as v(id, digest, modified), free
       where m.id = v.id and free.id = m.id and m.modified = v.modified
-        and m.entry_digest is distinct from v.digest`,
+        and (m.entry_digest is null or m.entry_digest not like ?)`,
     [
       ...digests.map(({ id }) => id),
       ...digests.flatMap(({ id, digest, modifiedMs }) => [id, digest, new Date(modifiedMs)]),
+      `${CURRENT_READING}%`,
     ],
   );
 }

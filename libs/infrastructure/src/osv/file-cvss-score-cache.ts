@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { type CvssScorer, scoreCvssVector } from '@repoguard/domain';
-import { type OsvZipIdentity, sha256 } from './file-osv-catalog-cache';
-import { readPrivateFile, writePrivateFile } from './private-cache-file';
+import type { OsvZipIdentity } from './file-osv-catalog-cache';
+import { readVouchedBody, writeVouchedBody } from './private-cache-file';
 
 // Bumped whenever how a vector is scored changes (a calculator upgrade that corrects a score):
 // a file written before is then ignored. A packed release's own hash does the same for releases.
@@ -55,8 +55,7 @@ export class FileCvssScoreCache {
   save(): void {
     if (this.added === 0) return;
     const body = JSON.stringify([...this.scores]);
-    const header = headerFor(this.release, this.zips, sha256(body));
-    writePrivateFile(this.dir, this.file(), `${JSON.stringify(header)}\n${body}`);
+    writeVouchedBody(this.dir, this.file(), body, (sha) => headerFor(this.release, this.zips, sha));
     this.added = 0;
   }
 
@@ -65,12 +64,8 @@ export class FileCvssScoreCache {
   }
 
   private read(): [string, number | null][] {
-    const text = readPrivateFile(this.dir, this.file());
-    const newline = text?.indexOf('\n') ?? -1;
-    if (text === undefined || newline < 0) return [];
-    const body = text.slice(newline + 1);
-    if (text.slice(0, newline) !== JSON.stringify(headerFor(this.release, this.zips, sha256(body))))
-      return [];
+    const body = readVouchedBody(this.dir, this.file(), (sha) => headerFor(this.release, this.zips, sha));
+    if (body === undefined) return [];
     try {
       const entries: unknown = JSON.parse(body);
       return Array.isArray(entries) && entries.length <= MAX_SCORES && entries.every(isEntry) ? entries : [];

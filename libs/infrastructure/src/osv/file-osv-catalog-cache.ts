@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
-import { readPrivateFile, writePrivateFile } from './private-cache-file';
+import { readVouchedBody, sha256, writeVouchedBody } from './private-cache-file';
 import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
 
 /**
@@ -62,19 +61,10 @@ export class FileOsvCatalogCache {
   ) {}
 
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvZipCatalog | undefined {
-    const text = readPrivateFile(this.dir, this.fileFor(zipPath));
-    if (text === undefined) return undefined;
-    const newline = text.indexOf('\n');
-    if (newline < 0) return undefined;
-    const body = text.slice(newline + 1);
-    let header: unknown;
-    try {
-      header = JSON.parse(text.slice(0, newline));
-    } catch {
-      return undefined;
-    }
-    const expected = headerFor(this.release, zip, limits, sha256(body));
-    if (JSON.stringify(header) !== JSON.stringify(expected)) return undefined;
+    const body = readVouchedBody(this.dir, this.fileFor(zipPath), (sha) =>
+      headerFor(this.release, zip, limits, sha),
+    );
+    if (body === undefined) return undefined;
     try {
       return catalogFrom(JSON.parse(body), zip.size);
     } catch {
@@ -95,10 +85,8 @@ export class FileOsvCatalogCache {
       ]),
       problems: catalog.problems.map((p) => [p.entry, p.problem]),
     });
-    writePrivateFile(
-      this.dir,
-      this.fileFor(zipPath),
-      `${JSON.stringify(headerFor(this.release, zip, limits, sha256(body)))}\n${body}`,
+    writeVouchedBody(this.dir, this.fileFor(zipPath), body, (sha) =>
+      headerFor(this.release, zip, limits, sha),
     );
   }
 
@@ -115,10 +103,6 @@ function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
     body: bodySha256,
   };
-}
-
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 class MalformedCatalog extends Error {}

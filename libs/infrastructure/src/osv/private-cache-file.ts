@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -50,6 +51,43 @@ export function writePrivateFile(dir: string, file: string, text: string): void 
   } catch {
     // Read-only home, full disk: the check goes on without a cache.
   }
+}
+
+/**
+ * The body of a cache file whose first line is the header `headerFor` gives for that body's
+ * SHA-256 (read as readPrivateFile reads): one another release wrote, made for other input, cut
+ * short or edited is not read.
+ */
+export function readVouchedBody(
+  dir: string,
+  file: string,
+  headerFor: (bodySha256: string) => unknown,
+): string | undefined {
+  const text = readPrivateFile(dir, file);
+  const newline = text?.indexOf('\n') ?? -1;
+  if (text === undefined || newline < 0) return undefined;
+  const body = text.slice(newline + 1);
+  let header: unknown;
+  try {
+    header = JSON.parse(text.slice(0, newline));
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(header) === JSON.stringify(headerFor(sha256(body))) ? body : undefined;
+}
+
+/** Writes `body` under the header `headerFor` gives for its SHA-256, as writePrivateFile writes. */
+export function writeVouchedBody(
+  dir: string,
+  file: string,
+  body: string,
+  headerFor: (bodySha256: string) => unknown,
+): void {
+  writePrivateFile(dir, file, `${JSON.stringify(headerFor(sha256(body)))}\n${body}`);
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** A regular file or a real folder (no symlink) of this user's that no one else may write. */

@@ -133,10 +133,10 @@ export async function runCheck(
       sbomFiles,
     );
     // Only the records naming a package read here are inflated and parsed.
-    const index = await local.indexFor(
+    const { index, count } = await local.indexFor(
       new Set(parsed.flatMap((f) => f.parsed.dependencies.map((d) => advisoryKey(d.ecosystem, d.name)))),
     );
-    advisoryCount = index.size;
+    advisoryCount = count;
     // Scores are kept only for zips, whose identity the kept file is bound to (see FileCvssScoreCache).
     const zips = local.zipIdentities();
     const scores = zips && new FileCvssScoreCache(config.osvCatalogDir, zips, RELEASE);

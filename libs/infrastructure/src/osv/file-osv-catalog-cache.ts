@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
 import { readVouchedBody, sha256, writeVouchedBody } from './private-cache-file';
-import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
+import { OsvCatalogText } from './osv-catalog-text';
 
 /**
  * Which zip a catalog was made from, by what stat says of it, so a check reads no more of the zip
@@ -35,14 +35,15 @@ export function sameZip(a: OsvZipIdentity, b: OsvZipIdentity): boolean {
 
 // Bumped whenever what a catalog holds, or how package names are keyed, changes: a file written
 // by another version is then rebuilt, never read as this one's.
-const FORMAT = 'repoguard-osv-catalog/2';
+const FORMAT = 'repoguard-osv-catalog/3';
 
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
  * when the zip changes. The file's first line says what it was made from (format, release,
- * limits, the zip's identity) and holds the SHA-256 of the rest; a file that does not match in every part, or
- * does not parse into a well-formed catalog, is ignored (and rewritten by the caller). Writes go
- * to a temporary file renamed into place, so two checks at once never see half a file.
+ * limits, the zip's identity) and holds the SHA-256 of the rest; a file that does not match in
+ * every part is ignored (and rewritten by the caller), as is one whose body is not a catalog
+ * (see OsvCatalogText, which checks what it reads of it as it reads). Writes go to a temporary
+ * file renamed into place, so two checks at once never see half a file.
  *
  * A catalog decides which records a check reads, so whoever can write one can hide advisories
  * from it: the folder must be this user's and writable by no one else, the file too (both are
@@ -60,103 +61,86 @@ export class FileOsvCatalogCache {
     private readonly release = 'unpacked',
   ) {}
 
-  read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvZipCatalog | undefined {
+  read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvCatalogText | undefined {
     const body = readVouchedBody(this.dir, this.fileFor(zipPath), (sha) =>
       headerFor(this.release, zip, limits, sha),
     );
     if (body === undefined) return undefined;
     try {
-      return catalogFrom(JSON.parse(body), zip.size);
+      return new OsvCatalogText(body);
     } catch {
       return undefined;
     }
   }
 
   /** Best effort: a cache that cannot be written only makes the next check as slow as this one. */
-  write(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits, catalog: OsvZipCatalog): void {
-    const body = JSON.stringify({
-      entries: catalog.entries.map((e) => [
-        e.name,
-        e.offset,
-        e.compressedSize,
-        e.uncompressedSize,
-        e.method,
-        e.records.map((r) => [r.id, r.modified, r.withdrawn ? 1 : 0, r.keys]),
-      ]),
-      problems: catalog.problems.map((p) => [p.entry, p.problem]),
-    });
-    writeVouchedBody(this.dir, this.fileFor(zipPath), body, (sha) =>
+  write(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits, text: string): void {
+    writeVouchedBody(this.dir, this.fileFor(zipPath), text, (sha) =>
       headerFor(this.release, zip, limits, sha),
+    );
+  }
+
+  /**
+   * How many advisories a set of zips holds together (records of one id in several zips count
+   * once, withdrawn ones not at all): a check that reads only the records naming its packages
+   * still says how many it was matched against. Kept per list of zips, in order.
+   */
+  readCount(zips: readonly ZipAt[], limits: OsvExportLimits): number | undefined {
+    const body = readVouchedBody(this.dir, this.countFileFor(zips), (sha) =>
+      countHeaderFor(this.release, zips, limits, sha),
+    );
+    if (body === undefined) return undefined;
+    const count = Number(body);
+    return Number.isSafeInteger(count) && count >= 0 && body === String(count) ? count : undefined;
+  }
+
+  writeCount(zips: readonly ZipAt[], limits: OsvExportLimits, count: number): void {
+    writeVouchedBody(this.dir, this.countFileFor(zips), String(count), (sha) =>
+      countHeaderFor(this.release, zips, limits, sha),
     );
   }
 
   fileFor(zipPath: string): string {
     return path.join(this.dir, `${sha256(path.resolve(zipPath)).slice(0, 32)}.json`);
   }
+
+  private countFileFor(zips: readonly ZipAt[]): string {
+    const paths = JSON.stringify(zips.map((z) => path.resolve(z.path)));
+    return path.join(this.dir, `count-${sha256(paths).slice(0, 32)}.json`);
+  }
+}
+
+/** A zip given to a check, and its identity when its catalog was read. */
+export interface ZipAt {
+  readonly path: string;
+  readonly identity: OsvZipIdentity;
 }
 
 function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, bodySha256: string) {
   return {
     format: FORMAT,
     release,
-    zip: { dev: zip.dev, ino: zip.ino, size: zip.size, mtimeMs: zip.mtimeMs, ctimeMs: zip.ctimeMs },
+    zip: identityOf(zip),
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
     body: bodySha256,
   };
 }
 
-class MalformedCatalog extends Error {}
-
-/** The catalog a cache file holds, every field checked: anything else throws MalformedCatalog. */
-function catalogFrom(json: unknown, zipSize: number): OsvZipCatalog {
-  const object = expectObject(json);
-  const entries = expectArray(object['entries']).map((raw): CatalogEntry => {
-    const [name, offset, compressedSize, uncompressedSize, method, records, ...rest] = expectArray(raw);
-    if (rest.length > 0) throw new MalformedCatalog();
-    const entry = {
-      name: expectString(name),
-      offset: expectCount(offset),
-      compressedSize: expectCount(compressedSize),
-      uncompressedSize: expectCount(uncompressedSize),
-      method: expectCount(method),
-      records: expectArray(records).map(recordFrom),
-    };
-    if (entry.offset + entry.compressedSize > zipSize || (entry.method !== 0 && entry.method !== 8))
-      throw new MalformedCatalog();
-    return entry;
-  });
-  const problems = expectArray(object['problems']).map((raw) => {
-    const [entry, problem, ...rest] = expectArray(raw);
-    if (rest.length > 0) throw new MalformedCatalog();
-    return { entry: expectString(entry), problem: expectString(problem) };
-  });
-  return { entries, problems };
-}
-
-function recordFrom(raw: unknown): CatalogRecord {
-  const [id, modified, withdrawn, keys, ...rest] = expectArray(raw);
-  if (rest.length > 0 || (withdrawn !== 0 && withdrawn !== 1)) throw new MalformedCatalog();
+function countHeaderFor(
+  release: string,
+  zips: readonly ZipAt[],
+  limits: OsvExportLimits,
+  bodySha256: string,
+) {
   return {
-    id: expectString(id),
-    modified: expectString(modified),
-    withdrawn: withdrawn === 1,
-    keys: expectArray(keys).map(expectString),
+    format: FORMAT,
+    release,
+    zips: zips.map((z) => [path.resolve(z.path), identityOf(z.identity)]),
+    limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
+    body: bodySha256,
   };
 }
 
-function expectObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedCatalog();
-  return value as Record<string, unknown>;
-}
-function expectArray(value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw new MalformedCatalog();
-  return value;
-}
-function expectString(value: unknown): string {
-  if (typeof value !== 'string') throw new MalformedCatalog();
-  return value;
-}
-function expectCount(value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new MalformedCatalog();
-  return value as number;
+function identityOf(zip: OsvZipIdentity) {
+  return { dev: zip.dev, ino: zip.ino, size: zip.size, mtimeMs: zip.mtimeMs, ctimeMs: zip.ctimeMs };
 }

@@ -21,6 +21,7 @@ import { FileOsvCatalogCache, zipIdentity } from './file-osv-catalog-cache';
 import { DEFAULT_OSV_EXPORT_LIMITS } from './osv-export-limits';
 import { readOsvExport } from './osv-export-reader';
 import { LocalOsvAdvisories } from './local-osv-advisories';
+import { catalogText, OsvCatalogText } from './osv-catalog-text';
 
 // Real exports: a few seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -39,9 +40,9 @@ const PACKAGES: [Ecosystem, string][] = [
 const KEYS = new Set(PACKAGES.map(([e, n]) => advisoryKey(e, n)));
 
 /** What a check sees of an index: per package, the records and the matches at a few versions. */
-function view(index: AdvisoryIndex) {
+function view({ index, count }: { index: AdvisoryIndex; count: number }) {
   return {
-    size: index.size,
+    size: count,
     packages: PACKAGES.map(([ecosystem, name]) => ({
       records: index.recordsFor(ecosystem, name),
       matches: ['0.1', '1.0', '2.2.0', '3.2.0', '4.17.15'].map((v) =>
@@ -53,7 +54,8 @@ function view(index: AdvisoryIndex) {
 
 /** A catalog file whose body is edited and whose header says the edited body's hash. */
 function forged(text: string, edit: (body: string) => string): string {
-  const [header, body] = text.split('\n') as [string, string];
+  const newline = text.indexOf('\n');
+  const [header, body] = [text.slice(0, newline), text.slice(newline + 1)];
   const edited = edit(body);
   expect(edited).not.toBe(body);
   const fixedHeader = JSON.parse(header) as { body: string };
@@ -80,7 +82,7 @@ describe('LocalOsvAdvisories', () => {
       for (const record of read.records) reference.add(record);
       return read.problems;
     });
-    const expected = view(reference);
+    const expected = view({ index: reference, count: reference.size });
     expect(expected.packages.filter((p) => p.records.length > 0).length).toBeGreaterThanOrEqual(6);
 
     const cold = await open(EXPORTS, dir);
@@ -101,7 +103,7 @@ describe('LocalOsvAdvisories', () => {
     });
     const zipOf = (records: object[]) =>
       buildZip(records.map((r) => ({ name: `${(r as OsvRecord).id}.json`, content: JSON.stringify(r) })));
-    const ids = (index: AdvisoryIndex) =>
+    const ids = ({ index }: { index: AdvisoryIndex }) =>
       index
         .recordsFor('PyPI', 'alpha')
         .map((r) => r.id)
@@ -149,9 +151,16 @@ describe('LocalOsvAdvisories', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       // A well-formed catalog that hides PYSEC-2 (its entry said to name gamma, not alpha): only
       // the catalog's writer can do that, so where others can write it is never read.
-      const hiding = forged(readFileSync(file, 'utf8'), (body) =>
-        body.replace(/"PYSEC-2","([^"]*)",0,\["PyPI\\u0000alpha"\]/, '"PYSEC-2","$1",0,["PyPI\\u0000gamma"]'),
-      );
+      const hiding = forged(readFileSync(file, 'utf8'), (body) => {
+        const catalog = new OsvCatalogText(body);
+        const entries = catalog.allEntries().map(({ entry }) => ({
+          ...entry,
+          records: entry.records.map((r) =>
+            r.id === 'PYSEC-2' ? { ...r, keys: [advisoryKey('PyPI', 'gamma')] } : r,
+          ),
+        }));
+        return catalogText({ entries, problems: catalog.problems });
+      });
       // The limit: where only this user can write, such a catalog is believed.
       writeFileSync(file, hiding);
       expect(ids(await openZip(zip))).toEqual(['PYSEC-1']);
@@ -188,7 +197,7 @@ describe('LocalOsvAdvisories', () => {
       ['cut short', (text: string) => text.slice(0, Math.floor(text.length * 0.7))],
       [
         'from another version',
-        (text: string) => text.replace('repoguard-osv-catalog/2', 'repoguard-osv-catalog/1'),
+        (text: string) => text.replace('repoguard-osv-catalog/3', 'repoguard-osv-catalog/2'),
       ],
       // The body edited (an advisory taken out of what alpha names) without its hash.
       ['edited', (text: string) => text.replace('"PyPI\\u0000alpha"', '"PyPI\\u0000gamma"')],
@@ -241,6 +250,24 @@ describe('LocalOsvAdvisories', () => {
       expect(readFileSync(file, 'utf8')).not.toContain('PYSEC-9');
     });
 
+    it('is rebuilt, not trusted, when a line it reads when asked for a package is not what it says', async () => {
+      const zip = path.join(dir, 'all.zip');
+      writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+      await openZip(zip);
+      const file = new FileOsvCatalogCache(dir).fileFor(zip);
+      // alpha's line says its first entry starts a character later: inside that entry's line.
+      const spoilt = forged(readFileSync(file, 'utf8'), (body) =>
+        body.replace(/("PyPI\\u0000alpha"\t)0,/, '$11,'),
+      );
+      writeFileSync(file, spoilt);
+      expect(
+        new FileOsvCatalogCache(dir).read(zip, zipIdentity(statSync(zip)), DEFAULT_OSV_EXPORT_LIMITS),
+      ).toBeDefined();
+
+      expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
+      expect(readFileSync(file, 'utf8')).not.toBe(spoilt);
+    });
+
     it('keeps the newer copy of a record even when that copy names no scanned package', async () => {
       const zip = path.join(dir, 'all.zip');
       writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha')]));
@@ -249,9 +276,9 @@ describe('LocalOsvAdvisories', () => {
       const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(dir) });
       await local.add(zip);
       await local.add(later);
-      const index = await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')]));
-      expect(ids(index)).toEqual([]);
-      expect(index.size).toBe(1);
+      const found = await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')]));
+      expect(ids(found)).toEqual([]);
+      expect(found.count).toBe(1);
     });
   });
 });

@@ -8,28 +8,52 @@ import {
 } from './file-osv-catalog-cache';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
 import { isZipName, readOsvExport } from './osv-export-reader';
+import { catalogText, MalformedCatalog, OsvCatalogText } from './osv-catalog-text';
 import {
   readCatalogEntry,
   scanOsvZip,
   zipBytesAt,
   zipBytesOf,
+  type CatalogEntry,
   type CatalogRecord,
-  type OsvZipCatalog,
   type ZipBytes,
 } from './osv-zip-catalog';
 
-type OpenedSource =
-  | { readonly kind: 'records'; readonly records: readonly OsvRecord[] }
-  | {
-      readonly kind: 'zip';
-      readonly path: string;
-      identity: OsvZipIdentity;
-      catalog: OsvZipCatalog;
-      /** The whole zip, when it was read to catalog it (a first run); else entries are read from the file. */
-      bytes?: Buffer;
-      /** Records read while cataloguing (a first run), by entry index. */
-      read: ReadonlyMap<number, readonly OsvRecord[]>;
-    };
+type ZipSource = {
+  readonly kind: 'zip';
+  readonly path: string;
+  readonly identity: OsvZipIdentity;
+  readonly catalog: OsvCatalogText;
+  /** The whole zip, when it was read to catalog it (a first run); else entries are read from the file. */
+  readonly bytes?: Buffer;
+  /** Records read while cataloguing (a first run), by where their entry's line starts. */
+  readonly read: ReadonlyMap<number, readonly OsvRecord[]>;
+};
+
+type OpenedSource = { readonly kind: 'records'; readonly records: readonly OsvRecord[] } | ZipSource;
+
+/** The advisories a check matches with, and how many there are in all it was given. */
+export interface LocalAdvisoryIndex {
+  /** Matches the scanned packages as an index of every record would. */
+  readonly index: AdvisoryIndex;
+  /** The records of every source, counted as an index of them all would count them. */
+  readonly count: number;
+}
+
+/** A record of a zip, where it stands in the order records are added, read or stood in for. */
+interface Copy {
+  readonly source: number;
+  readonly position: number;
+  readonly slot: number;
+  readonly record: OsvRecord;
+}
+
+/** Thrown while reading a zip whose catalog does not describe it: the zip is catalogued afresh. */
+class StaleCatalog extends Error {
+  constructor(readonly source: number) {
+    super('the catalog does not describe the zip');
+  }
+}
 
 /**
  * OSV exports given to `repoguard check` (zips, directories of JSON, JSON files). A zip is
@@ -61,8 +85,8 @@ export class LocalOsvAdvisories {
     if (info.size > MAX_ZIP_BYTES) throw zipTooLarge(info.size);
     const identity = zipIdentity(info);
     const cached = this.cache?.read(path, identity, this.limits);
-    const source = cached
-      ? { kind: 'zip' as const, path, identity, catalog: cached, read: new Map() }
+    const source: ZipSource = cached
+      ? { kind: 'zip', path, identity, catalog: cached, read: new Map() }
       : await this.catalogued(path);
     this.sources.push(source);
     return source.catalog.problems.map((p) => ({ ...p, entry: `${path}:${p.entry}` }));
@@ -70,82 +94,142 @@ export class LocalOsvAdvisories {
 
   /** The identities of the sources when every one is a zip (what a score cache is bound to). */
   zipIdentities(): readonly OsvZipIdentity[] | undefined {
-    const zips: OsvZipIdentity[] = [];
-    for (const source of this.sources) {
-      if (source.kind !== 'zip') return undefined;
-      zips.push(source.identity);
-    }
-    return zips;
+    return this.zips()?.map((z) => z.identity);
   }
 
   /**
    * An index that matches the packages under `keys` (advisoryKey) exactly as an index of every
-   * record would. Every record is added in the same order as a whole-export read adds them; one
-   * naming none of those packages goes in as a stand-in with its id, modified and withdrawn
-   * alone, so replacements by id and the index's size come out the same.
+   * record would, and the size that index would have. Records go in in the order a whole-export
+   * read adds them; of the zips' records only those with the id of one naming a scanned package
+   * are added at all (a copy naming none of them as a stand-in: id, modified and withdrawn), so
+   * replacements by id come out the same. A zip whose catalog turns out not to describe it is
+   * catalogued afresh and the whole tried again.
    */
-  async indexFor(keys: ReadonlySet<string>): Promise<AdvisoryIndex> {
+  async indexFor(keys: ReadonlySet<string>): Promise<LocalAdvisoryIndex> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.zips() ? this.fromZips(keys) : this.fromEverything(keys);
+      } catch (error) {
+        if (!(error instanceof StaleCatalog || error instanceof MalformedCatalog)) throw error;
+        // Every zip catalogued afresh reads from its bytes in memory: it cannot be stale twice.
+        if (attempt > this.sources.length) throw error;
+        const stale = error instanceof StaleCatalog ? [error.source] : this.sourceIndexes('zip');
+        for (const i of stale) this.sources[i] = await this.catalogued((this.sources[i] as ZipSource).path);
+      }
+    }
+  }
+
+  private zips(): ZipSource[] | undefined {
+    return this.sources.every((s) => s.kind === 'zip') ? (this.sources as ZipSource[]) : undefined;
+  }
+
+  private sourceIndexes(kind: OpenedSource['kind']): number[] {
+    return this.sources.flatMap((s, i) => (s.kind === kind ? [i] : []));
+  }
+
+  /** Zips only: the entries naming the keys, then every copy of the records' ids in any zip. */
+  private fromZips(keys: ReadonlySet<string>): LocalAdvisoryIndex {
+    const zips = this.zips()!;
+    const full = new Map<string, readonly OsvRecord[]>();
+    const ids = new Set<string>();
+    zips.forEach((zip, source) => {
+      const naming = new Map<number, CatalogEntry>();
+      for (const key of keys)
+        for (const { position, entry } of zip.catalog.entriesNaming(key)) naming.set(position, entry);
+      if (naming.size === 0) return;
+      this.readEntries(source, zip, naming, (position, entry, records) => {
+        full.set(`${source}:${position}`, records);
+        for (const record of entry.records) if (record.keys.some((k) => keys.has(k))) ids.add(record.id);
+      });
+    });
+    const copies: Copy[] = [];
+    zips.forEach((zip, source) => {
+      for (const id of ids)
+        for (const { position, entry } of zip.catalog.entriesHolding(id))
+          entry.records.forEach((record, slot) => {
+            if (record.id !== id) return;
+            const read = full.get(`${source}:${position}`);
+            copies.push({ source, position, slot, record: read ? read[slot]! : standIn(record) });
+          });
+    });
+    copies.sort((a, b) => a.source - b.source || a.position - b.position || a.slot - b.slot);
+    const index = new AdvisoryIndex();
+    for (const copy of copies) index.add(copy.record);
+    return { index, count: this.countOf(zips) };
+  }
+
+  /** How many advisories the zips hold together: kept per list of zips, else counted by replay. */
+  private countOf(zips: readonly ZipSource[]): number {
+    const kept = this.cache?.readCount(zips, this.limits);
+    if (kept !== undefined) return kept;
+    const count = this.fromEverything(new Set()).count;
+    this.cache?.writeCount(zips, this.limits, count);
+    return count;
+  }
+
+  /** Every record of every source replayed, those of zips naming no key as stand-ins. */
+  private fromEverything(keys: ReadonlySet<string>): LocalAdvisoryIndex {
     const index = new AdvisoryIndex();
     for (const [i, source] of this.sources.entries()) {
       if (source.kind === 'records') {
         for (const record of source.records) index.add(record);
         continue;
       }
-      let records = this.recordsNaming(source, keys);
-      if (!records) {
-        // The catalog does not describe the zip's bytes: the zip changed since it was opened, or
-        // a cache edited by hand passed every check on read. Catalogued afresh, cache rewritten.
-        const fresh = await this.catalogued(source.path);
-        this.sources[i] = fresh;
-        records = this.recordsNaming(fresh, keys)!;
-      }
-      for (const record of records) index.add(record);
+      const entries = source.catalog.allEntries();
+      const naming = new Map<number, CatalogEntry>();
+      for (const { position, entry } of entries)
+        if (entry.records.some((r) => r.keys.some((k) => keys.has(k)))) naming.set(position, entry);
+      const full = new Map<number, readonly OsvRecord[]>();
+      this.readEntries(i, source, naming, (position, _, records) => full.set(position, records));
+      for (const { position, entry } of entries)
+        for (const record of full.get(position) ?? entry.records.map(standIn)) index.add(record);
     }
-    return index;
+    return { index, count: index.size };
   }
 
-  /** Reads the whole zip and catalogs it; the cache is written under the identity it had before. */
-  private async catalogued(path: string): Promise<Extract<OpenedSource, { kind: 'zip' }>> {
-    const identity = zipIdentity(statSync(path));
-    const bytes = readFileSync(path);
-    const { catalog, records } = await scanOsvZip(bytes, this.limits);
-    this.cache?.write(path, identity, this.limits, catalog);
-    return { kind: 'zip', path, identity, catalog, bytes, read: records };
-  }
-
-  /** The records in export order, or undefined when what is read does not match the catalog. */
-  private recordsNaming(
-    source: Extract<OpenedSource, { kind: 'zip' }>,
-    keys: ReadonlySet<string>,
-  ): OsvRecord[] | undefined {
+  /** Reads and checks the catalogued entries (by position, in any order) from the zip. */
+  private readEntries(
+    source: number,
+    zip: ZipSource,
+    entries: ReadonlyMap<number, CatalogEntry>,
+    each: (position: number, entry: CatalogEntry, records: readonly OsvRecord[]) => void,
+  ): void {
     let fd: number | undefined;
-    let zip: ZipBytes | undefined = source.bytes && zipBytesOf(source.bytes);
+    let bytes: ZipBytes | undefined = zip.bytes && zipBytesOf(zip.bytes);
     try {
-      const records: OsvRecord[] = [];
-      for (const [i, entry] of source.catalog.entries.entries()) {
-        if (!entry.records.some((r) => r.keys.some((k) => keys.has(k)))) {
-          records.push(...entry.records.map(standIn));
-          continue;
-        }
-        let full = source.read.get(i);
-        if (!full) {
-          if (!zip) {
-            fd = openSync(source.path, 'r');
+      for (const [position, entry] of entries) {
+        let records = zip.read.get(position);
+        if (!records) {
+          if (!bytes) {
+            fd = openSync(zip.path, 'r');
             // Opened after the catalog was chosen: the file must still be the one it describes.
-            if (!sameZip(zipIdentity(fstatSync(fd)), source.identity)) return undefined;
-            zip = zipBytesAt(fd, source.identity.size);
+            if (!sameZip(zipIdentity(fstatSync(fd)), zip.identity)) throw new StaleCatalog(source);
+            bytes = zipBytesAt(fd, zip.identity.size);
           }
-          full = readCatalogEntry(zip, entry);
+          records = readCatalogEntry(bytes, entry);
         }
-        if (!full) return undefined;
-        records.push(...full);
+        if (!records) throw new StaleCatalog(source);
+        each(position, entry, records);
       }
       // Written to in place while being read: what was read may mix two versions.
-      if (fd !== undefined && !sameZip(zipIdentity(fstatSync(fd)), source.identity)) return undefined;
-      return records;
+      if (fd !== undefined && !sameZip(zipIdentity(fstatSync(fd)), zip.identity))
+        throw new StaleCatalog(source);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
+  }
+
+  /** Reads the whole zip and catalogs it; the cache is written under the identity it had before. */
+  private async catalogued(path: string): Promise<ZipSource> {
+    const identity = zipIdentity(statSync(path));
+    const bytes = readFileSync(path);
+    const scanned = await scanOsvZip(bytes, this.limits);
+    const text = catalogText(scanned.catalog);
+    this.cache?.write(path, identity, this.limits, text);
+    const catalog = new OsvCatalogText(text);
+    const positions = catalog.allEntries().map((e) => e.position);
+    const read = new Map([...scanned.records].map(([ordinal, records]) => [positions[ordinal]!, records]));
+    return { kind: 'zip', path, identity, catalog, bytes, read };
   }
 }
 

@@ -1,0 +1,210 @@
+import { compareText } from '@repoguard/domain';
+import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
+
+/**
+ * A zip catalog as the text kept between checks, read in place: a check looks up the few
+ * packages it scans and the ids of the records naming them, and parses only the lines about
+ * those, not every record of the zip (PyPI's whole export when only npm packages are scanned).
+ *
+ * A summary line (the zip's problems, how many entries, where the sections are), then one line
+ * per entry in catalog order ([name, offset, compressed, uncompressed, method, records]), then
+ * two sorted sections of `<JSON string>\t<position>,<position>...`: each package key, and each
+ * record id, with where the lines of the entries naming or holding it start. Positions count
+ * from the first entry line, so they rise in catalog order. JSON strings escape every control
+ * character: a key never holds the tab or newline the lines are cut at.
+ */
+export class OsvCatalogText {
+  readonly problems: readonly { readonly entry: string; readonly problem: string }[];
+  /** Entries in catalog order. */
+  readonly entryCount: number;
+  private readonly keys: Section;
+  private readonly ids: Section;
+
+  /** Throws MalformedCatalog when the summary line is not one. */
+  constructor(private readonly text: string) {
+    const end = text.indexOf('\n');
+    if (end < 0) throw new MalformedCatalog();
+    const summary = expectObject(parseJson(text.slice(0, end)));
+    this.problems = expectArray(summary['problems']).map((raw) => {
+      const [entry, problem, ...rest] = expectArray(raw);
+      if (rest.length > 0) throw new MalformedCatalog();
+      return { entry: expectString(entry), problem: expectString(problem) };
+    });
+    this.entryCount = expectCount(summary['entries']);
+    this.text = text.slice(end + 1);
+    this.keys = sectionFrom(summary['keys'], this.text.length);
+    this.ids = sectionFrom(summary['ids'], this.text.length);
+    if (this.ids.start < this.keys.end) throw new MalformedCatalog();
+  }
+
+  /** The entries holding a record that names the package key, each checked to. */
+  entriesNaming(key: string): CatalogEntryAt[] {
+    return this.lookUp(this.keys, key, (entry) => entry.records.some((r) => r.keys.includes(key)));
+  }
+
+  /** The entries holding a record with this id, each checked to. */
+  entriesHolding(id: string): CatalogEntryAt[] {
+    return this.lookUp(this.ids, id, (entry) => entry.records.some((r) => r.id === id));
+  }
+
+  /** Every entry, in catalog order (what a check needs when it replays every record). */
+  allEntries(): CatalogEntryAt[] {
+    const entries: CatalogEntryAt[] = [];
+    let at = 0;
+    for (let i = 0; i < this.entryCount; i++) {
+      const end = this.text.indexOf('\n', at);
+      if (end < 0 || end >= this.keys.start) throw new MalformedCatalog();
+      entries.push({ position: at, entry: entryFrom(parseJson(this.text.slice(at, end))) });
+      at = end + 1;
+    }
+    if (at !== this.keys.start) throw new MalformedCatalog();
+    return entries;
+  }
+
+  /** Binary search of a sorted section for `<JSON of value>\t`: the entries it lists, checked. */
+  private lookUp(section: Section, value: string, holds: (entry: CatalogEntry) => boolean): CatalogEntryAt[] {
+    const wanted = JSON.stringify(value);
+    let low = section.start;
+    let high = section.end;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const lineStart = Math.max(low, this.text.lastIndexOf('\n', middle - 1) + 1);
+      const tab = this.text.indexOf('\t', lineStart);
+      const lineEnd = this.text.indexOf('\n', lineStart);
+      if (tab < 0 || lineEnd < 0 || tab > lineEnd || lineEnd >= high) throw new MalformedCatalog();
+      const order = compareText(this.text.slice(lineStart, tab), wanted);
+      if (order === 0) return this.entriesAt(this.text.slice(tab + 1, lineEnd), holds);
+      if (order < 0) low = lineEnd + 1;
+      else high = lineStart;
+    }
+    return [];
+  }
+
+  private entriesAt(list: string, holds: (entry: CatalogEntry) => boolean): CatalogEntryAt[] {
+    const found: CatalogEntryAt[] = [];
+    for (const text of list.split(',')) {
+      const at = Number(text);
+      if (!Number.isSafeInteger(at) || at < 0 || at >= this.keys.start) throw new MalformedCatalog();
+      if (at !== 0 && this.text[at - 1] !== '\n') throw new MalformedCatalog();
+      const entry = entryFrom(parseJson(this.text.slice(at, this.text.indexOf('\n', at))));
+      if (!holds(entry)) throw new MalformedCatalog();
+      found.push({ position: at, entry });
+    }
+    return found;
+  }
+}
+
+/** An entry and where its line starts: positions rise in catalog order, the order records are added in. */
+export interface CatalogEntryAt {
+  readonly position: number;
+  readonly entry: CatalogEntry;
+}
+
+/** What a catalog file that does not hold a well-formed catalog throws. */
+export class MalformedCatalog extends Error {}
+
+/** The text OsvCatalogText reads, for a catalog made from a zip. */
+export function catalogText(catalog: OsvZipCatalog): string {
+  const lines: string[] = [];
+  const byKey = new Map<string, number[]>();
+  const byId = new Map<string, number[]>();
+  const note = (map: Map<string, number[]>, value: string, at: number) => {
+    const list = map.get(value);
+    if (!list) map.set(value, [at]);
+    else if (list[list.length - 1] !== at) list.push(at);
+  };
+  let at = 0;
+  for (const entry of catalog.entries) {
+    const line = JSON.stringify([
+      entry.name,
+      entry.offset,
+      entry.compressedSize,
+      entry.uncompressedSize,
+      entry.method,
+      entry.records.map((r) => [r.id, r.modified, r.withdrawn ? 1 : 0, r.keys]),
+    ]);
+    for (const record of entry.records) {
+      note(byId, record.id, at);
+      for (const key of record.keys) note(byKey, key, at);
+    }
+    lines.push(`${line}\n`);
+    at += line.length + 1;
+  }
+  const section = (map: Map<string, number[]>) =>
+    [...map]
+      .map(([value, list]) => `${JSON.stringify(value)}\t${list.join(',')}\n`)
+      .sort(compareText)
+      .join('');
+  const keys = section(byKey);
+  const ids = section(byId);
+  const summary = JSON.stringify({
+    problems: catalog.problems.map((p) => [p.entry, p.problem]),
+    entries: catalog.entries.length,
+    keys: [at, at + keys.length],
+    ids: [at + keys.length, at + keys.length + ids.length],
+  });
+  return `${summary}\n${lines.join('')}${keys}${ids}`;
+}
+
+interface Section {
+  readonly start: number;
+  readonly end: number;
+}
+
+function sectionFrom(raw: unknown, length: number): Section {
+  const [start, end, ...rest] = expectArray(raw);
+  const section = { start: expectCount(start), end: expectCount(end) };
+  if (rest.length > 0 || section.end < section.start || section.end > length) throw new MalformedCatalog();
+  return section;
+}
+
+function entryFrom(raw: unknown): CatalogEntry {
+  const [name, offset, compressedSize, uncompressedSize, method, records, ...rest] = expectArray(raw);
+  if (rest.length > 0) throw new MalformedCatalog();
+  const entry = {
+    name: expectString(name),
+    offset: expectCount(offset),
+    compressedSize: expectCount(compressedSize),
+    uncompressedSize: expectCount(uncompressedSize),
+    method: expectCount(method),
+    records: expectArray(records).map(recordFrom),
+  };
+  if (entry.method !== 0 && entry.method !== 8) throw new MalformedCatalog();
+  return entry;
+}
+
+function recordFrom(raw: unknown): CatalogRecord {
+  const [id, modified, withdrawn, keys, ...rest] = expectArray(raw);
+  if (rest.length > 0 || (withdrawn !== 0 && withdrawn !== 1)) throw new MalformedCatalog();
+  return {
+    id: expectString(id),
+    modified: expectString(modified),
+    withdrawn: withdrawn === 1,
+    keys: expectArray(keys).map(expectString),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MalformedCatalog();
+  }
+}
+
+function expectObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedCatalog();
+  return value as Record<string, unknown>;
+}
+function expectArray(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new MalformedCatalog();
+  return value;
+}
+function expectString(value: unknown): string {
+  if (typeof value !== 'string') throw new MalformedCatalog();
+  return value;
+}
+function expectCount(value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new MalformedCatalog();
+  return value as number;
+}

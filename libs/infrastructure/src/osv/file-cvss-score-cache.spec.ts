@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { scoreCvssVector } from '@repoguard/domain';
 import { FileCvssScoreCache } from './file-cvss-score-cache';
+import { checksum } from './private-cache-file';
 
 /** The identity of the zips a check read (any will do: the file is bound to it, not read from it). */
 const ZIPS = [{ dev: 2049, ino: 1234, size: 5678, mtimeMs: 1.7e12, ctimeMs: 1.7e12 }];
@@ -19,7 +19,7 @@ function forged(file: string, edit: (body: string) => string): void {
   const edited = edit(body);
   expect(edited).not.toBe(body);
   const fixed = JSON.parse(header) as { body: string };
-  fixed.body = createHash('sha256').update(edited).digest('hex');
+  fixed.body = checksum(edited);
   writeFileSync(file, `${JSON.stringify(fixed)}\n${edited}`, { mode: 0o600 });
 }
 

@@ -18,7 +18,7 @@ const MAX_VECTOR_CHARS = 512;
  *
  * Whoever writes this file decides severities (raise one to fail a build, or lower one to 0,
  * UNKNOWN, which no severity rule fails on), so it is trusted no further than a catalog: private to
- * the user (see private-cache-file.ts), written by this release, its body matching the SHA-256 in
+ * the user (see private-cache-file.ts), written by this release, its body matching the checksum in
  * its header, and made for these very zips, by the identity a catalog is bound to (device, inode,
  * size, mtime, ctime: a copy restored onto another machine, from another branch's CI run say, has
  * another ctime and inode, so it is not used there). Only a check of zips keeps scores.
@@ -75,12 +75,12 @@ export class FileCvssScoreCache {
   }
 }
 
-function headerFor(release: string, zips: readonly OsvZipIdentity[], bodySha256: string) {
+function headerFor(release: string, zips: readonly OsvZipIdentity[], bodyChecksum: string) {
   return {
     format: FORMAT,
     release,
     zips: zips.map((zip) => [zip.dev, zip.ino, zip.size, zip.mtimeMs, zip.ctimeMs]),
-    body: bodySha256,
+    body: bodyChecksum,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
-import { readVouchedBody, sha256, writeVouchedBody } from './private-cache-file';
+import { checksum, readVouchedBody, writeVouchedBody } from './private-cache-file';
 import { OsvCatalogText } from './osv-catalog-text';
 
 /**
@@ -40,7 +40,7 @@ const FORMAT = 'repoguard-osv-catalog/3';
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
  * when the zip changes. The file's first line says what it was made from (format, release,
- * limits, the zip's identity) and holds the SHA-256 of the rest; a file that does not match in
+ * limits, the zip's identity) and holds the checksum of the rest; a file that does not match in
  * every part is ignored (and rewritten by the caller), as is one whose body is not a catalog
  * (see OsvCatalogText, which checks what it reads of it as it reads). Writes go to a temporary
  * file renamed into place, so two checks at once never see half a file.
@@ -101,12 +101,12 @@ export class FileOsvCatalogCache {
   }
 
   fileFor(zipPath: string): string {
-    return path.join(this.dir, `${sha256(path.resolve(zipPath)).slice(0, 32)}.json`);
+    return path.join(this.dir, `${checksum(path.resolve(zipPath))}.json`);
   }
 
   private countFileFor(zips: readonly ZipAt[]): string {
     const paths = JSON.stringify(zips.map((z) => path.resolve(z.path)));
-    return path.join(this.dir, `count-${sha256(paths).slice(0, 32)}.json`);
+    return path.join(this.dir, `count-${checksum(paths)}.json`);
   }
 }
 
@@ -116,13 +116,13 @@ export interface ZipAt {
   readonly identity: OsvZipIdentity;
 }
 
-function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, bodySha256: string) {
+function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, bodyChecksum: string) {
   return {
     format: FORMAT,
     release,
     zip: identityOf(zip),
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
-    body: bodySha256,
+    body: bodyChecksum,
   };
 }
 
@@ -130,14 +130,14 @@ function countHeaderFor(
   release: string,
   zips: readonly ZipAt[],
   limits: OsvExportLimits,
-  bodySha256: string,
+  bodyChecksum: string,
 ) {
   return {
     format: FORMAT,
     release,
     zips: zips.map((z) => [path.resolve(z.path), identityOf(z.identity)]),
     limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
-    body: bodySha256,
+    body: bodyChecksum,
   };
 }
 

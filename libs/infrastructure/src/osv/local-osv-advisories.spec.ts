@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -18,6 +17,7 @@ import { sharedOsvExport } from '../../../../test/support/shared-osv';
 import { pypiAdvisory } from '../../../../test/support/osv-advisories';
 import { buildZip } from '../../../../test/support/zip-builder';
 import { FileOsvCatalogCache, zipIdentity } from './file-osv-catalog-cache';
+import { checksum } from './private-cache-file';
 import { DEFAULT_OSV_EXPORT_LIMITS } from './osv-export-limits';
 import { readOsvExport } from './osv-export-reader';
 import { LocalOsvAdvisories } from './local-osv-advisories';
@@ -59,7 +59,7 @@ function forged(text: string, edit: (body: string) => string): string {
   const edited = edit(body);
   expect(edited).not.toBe(body);
   const fixedHeader = JSON.parse(header) as { body: string };
-  fixedHeader.body = createHash('sha256').update(edited).digest('hex');
+  fixedHeader.body = checksum(edited);
   return `${JSON.stringify(fixedHeader)}\n${edited}`;
 }
 

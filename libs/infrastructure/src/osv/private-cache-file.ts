@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -14,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 
 // The files `repoguard check` keeps between runs (zip catalogs, CVSS scores) decide what a check
 // reports, so whoever can write one can hide advisories from it or change their severity: they are
@@ -55,13 +55,13 @@ export function writePrivateFile(dir: string, file: string, text: string): void 
 
 /**
  * The body of a cache file whose first line is the header `headerFor` gives for that body's
- * SHA-256 (read as readPrivateFile reads): one another release wrote, made for other input, cut
+ * checksum (read as readPrivateFile reads): one another release wrote, made for other input, cut
  * short or edited is not read.
  */
 export function readVouchedBody(
   dir: string,
   file: string,
-  headerFor: (bodySha256: string) => unknown,
+  headerFor: (bodyChecksum: string) => unknown,
 ): string | undefined {
   const text = readPrivateFile(dir, file);
   const newline = text?.indexOf('\n') ?? -1;
@@ -73,21 +73,27 @@ export function readVouchedBody(
   } catch {
     return undefined;
   }
-  return JSON.stringify(header) === JSON.stringify(headerFor(sha256(body))) ? body : undefined;
+  return JSON.stringify(header) === JSON.stringify(headerFor(checksum(body))) ? body : undefined;
 }
 
-/** Writes `body` under the header `headerFor` gives for its SHA-256, as writePrivateFile writes. */
+/** Writes `body` under the header `headerFor` gives for its checksum, as writePrivateFile writes. */
 export function writeVouchedBody(
   dir: string,
   file: string,
   body: string,
-  headerFor: (bodySha256: string) => unknown,
+  headerFor: (bodyChecksum: string) => unknown,
 ): void {
-  writePrivateFile(dir, file, `${JSON.stringify(headerFor(sha256(body)))}\n${body}`);
+  writePrivateFile(dir, file, `${JSON.stringify(headerFor(checksum(body)))}\n${body}`);
 }
 
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+/**
+ * The CRC-32 of the text's UTF-8, in hex: these files catch damage and edits, not forgers (whoever
+ * can write one can write any digest beside it; the folder's privacy is what keeps them out).
+ * zlib is loaded to inflate zip entries anyway, and node:crypto took longer to load than a small
+ * check takes to match.
+ */
+export function checksum(text: string): string {
+  return crc32(text).toString(16).padStart(8, '0');
 }
 
 /** A regular file or a real folder (no symlink) of this user's that no one else may write. */

@@ -73,10 +73,13 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     expect(files).toEqual([
       'package/THIRD-PARTY-NOTICES.txt',
       'package/cli.js',
+      'package/cli.js.map',
       ...LIBRARIES.map((file) => `package/${file}`),
       'package/package.json',
       'package/parse-manifest.worker.js',
+      'package/parse-manifest.worker.js.map',
       'package/worker.js',
+      'package/worker.js.map',
     ]);
     const manifest = JSON.parse(
       execFileSync('tar', ['xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
@@ -87,6 +90,23 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
       encoding: 'utf8',
     });
     expect(notices).toMatch(/^piscina@\S+ \(MIT\)$/m);
+  });
+
+  it('packs cli.js as ASCII, with a source map naming our TypeScript files (positions only)', () => {
+    const bundle = execFileSync('tar', ['xzOf', tarball, 'package/cli.js'], { encoding: 'utf8' });
+    // ASCII: as many UTF-8 bytes as characters.
+    expect(Buffer.byteLength(bundle)).toBe(bundle.length);
+    expect(bundle).toMatch(/\n\/\/# sourceMappingURL=cli\.js\.map\s*$/);
+    const map = JSON.parse(
+      execFileSync('tar', ['xzOf', tarball, 'package/cli.js.map'], { encoding: 'utf8' }),
+    ) as {
+      sources: string[];
+      sourcesContent?: unknown;
+    };
+    expect(
+      map.sources.filter((source) => source.endsWith('/apps/cli/src/commands/check.command.ts')),
+    ).toHaveLength(1);
+    expect(map.sourcesContent).toBeUndefined();
   });
 
   it('requires nothing at run time but Node built-ins, its own files (and two modules it never reaches)', () => {

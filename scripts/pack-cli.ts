@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
+import { transformFileSync } from '@swc/core';
 import TerserPlugin from 'terser-webpack-plugin';
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
 import webpack from 'webpack';
@@ -24,9 +25,9 @@ const OUT = path.join(DESTINATION, 'cli-package');
 const PISCINA_WORKER = path.join(path.dirname(require.resolve('piscina')), 'worker.js');
 
 /**
- * Libraries only some checks use, each packed into a file of its own beside cli.js (`lib-<name>.js`)
- * and required from there when first used: Node reads and compiles all of cli.js at every start,
- * and these were half of it (manifest formats other than the one checked, CycloneDX output, parser
+ * Libraries only some checks use, each packed into a file of its own beside the bundle, check.js
+ * (`lib-<name>.js`), and required from there when first used: Node reads and compiles all of the
+ * bundle at every start, and these were half of it (manifest formats other than the one checked, CycloneDX output, parser
  * threads, zip readers). None of them imports another or any of our code, so no class exists twice.
  */
 const VENDORED: Readonly<Record<string, string>> = {
@@ -82,8 +83,9 @@ function config(libsDigest: string): webpack.Configuration {
     target: 'node20.19',
     context: ROOT,
     entry: {
-      cli: './apps/cli/src/standalone.main.ts',
-      // The parser pool's thread file; PiscinaManifestParserPool finds it beside cli.js. Piscina
+      // Run by cli.js (standalone.bin.ts, built last) from V8's code cache.
+      check: './apps/cli/src/standalone.main.ts',
+      // The parser pool's thread file; PiscinaManifestParserPool finds it beside check.js. Piscina
       // imports it and calls its default export: module.exports is that function.
       'parse-manifest.worker': {
         import: './libs/infrastructure/src/parsing/parse-manifest.worker.ts',
@@ -131,7 +133,7 @@ function config(libsDigest: string): webpack.Configuration {
       },
       externalVendored,
     ],
-    // Node reads and compiles every byte of cli.js at each start: see compactOutput. Stack traces
+    // Node reads and compiles every byte of check.js at each start: see compactOutput. Stack traces
     // name the bundle's functions as they are, and with `node --enable-source-maps` the source
     // file and line, from the map beside each file (no sources in it, only positions).
     optimization: { minimize: true, minimizer: [compactOutput()] },
@@ -141,12 +143,6 @@ function config(libsDigest: string): webpack.Configuration {
       // The release check.command.ts writes into its caches names the libraries too: a release that
       // changes only one of them (a newer CVSS calculator) must not reuse what the older wrote.
       new webpack.DefinePlugin({ __REPOGUARD_LIBS_DIGEST__: JSON.stringify(libsDigest) }),
-      new webpack.BannerPlugin({
-        banner: '#!/usr/bin/env node',
-        raw: true,
-        entryOnly: true,
-        test: /^cli\.js$/,
-      }),
     ],
     ignoreWarnings: [
       // Each takes a path only known at run time, from where the bundle never goes: piscina's
@@ -162,6 +158,19 @@ function config(libsDigest: string): webpack.Configuration {
   };
 }
 
+/**
+ * The package's bin, cli.js: runs check.js from a code cache (see the file), knowing its digest.
+ * Compiled by SWC alone: a few lines, whose require and module must be Node's, not webpack's.
+ */
+function writeBin(bundleDigest: string): void {
+  const { code } = transformFileSync(path.join(ROOT, 'apps/cli/src/standalone.bin.ts'), {
+    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+    module: { type: 'commonjs' },
+  });
+  const bin = code.replace(/\b__REPOGUARD_BUNDLE_DIGEST__\b/g, JSON.stringify(bundleDigest));
+  writeFileSync(path.join(OUT, 'cli.js'), `#!/usr/bin/env node\n${bin}`, { mode: 0o755 });
+}
+
 /** The vendored libraries, one commonjs file each: `require('./lib-yaml.js')` is yaml's exports. */
 function vendorConfig(): webpack.Configuration {
   return {
@@ -174,9 +183,9 @@ function vendorConfig(): webpack.Configuration {
         { import: request, library: { type: 'commonjs2' } },
       ]),
     ),
-    // Built before cli.js, which carries a digest of these files.
+    // Built before check.js, which carries a digest of these files.
     output: { path: OUT, filename: '[name].js' },
-    // Piscina finds its worker.js beside its own file, which is beside cli.js.
+    // Piscina finds its worker.js beside its own file, which is beside check.js.
     node: { __dirname: false, __filename: false, global: false },
     resolve: { extensions: ['.ts', '.js', '.json'] },
     module: {
@@ -198,7 +207,7 @@ function vendorConfig(): webpack.Configuration {
 }
 
 /**
- * The bundle without comments and whitespace, every character ASCII: 909 -> 490 KB for cli.js. A
+ * The bundle without comments and whitespace, every character ASCII (909 -> 490 KB). A
  * file with one non-ASCII character is held by V8 as two bytes a character, and read and scanned
  * as such. Nothing is renamed or rewritten (no compress, no mangle), so the code is what webpack
  * wrote and stack traces keep its names. Licence comments go too: THIRD-PARTY-NOTICES.txt carries
@@ -278,6 +287,11 @@ async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   const libraries = await build(vendorConfig());
   const builds = [await build(config(librariesDigest())), libraries];
+  writeBin(
+    createHash('sha256')
+      .update(readFileSync(path.join(OUT, 'check.js')))
+      .digest('hex'),
+  );
   writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(builds));
   copyFileSync(path.join(ROOT, 'apps/cli/package.json'), path.join(OUT, 'package.json'));
   mkdirSync(DESTINATION, { recursive: true });

@@ -3,7 +3,17 @@
 // cache, offline, and no way to reach the repository's node_modules.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pypiAdvisory, writeOsvDirectory } from '../support/osv-advisories';
@@ -72,8 +82,9 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
     expect(files).toEqual([
       'package/THIRD-PARTY-NOTICES.txt',
+      'package/check.js',
+      'package/check.js.map',
       'package/cli.js',
-      'package/cli.js.map',
       ...LIBRARIES.map((file) => `package/${file}`),
       'package/package.json',
       'package/parse-manifest.worker.js',
@@ -92,13 +103,13 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     expect(notices).toMatch(/^piscina@\S+ \(MIT\)$/m);
   });
 
-  it('packs cli.js as ASCII, with a source map naming our TypeScript files (positions only)', () => {
-    const bundle = execFileSync('tar', ['xzOf', tarball, 'package/cli.js'], { encoding: 'utf8' });
+  it('packs the bundle as ASCII, with a source map naming our TypeScript files (positions only)', () => {
+    const bundle = execFileSync('tar', ['xzOf', tarball, 'package/check.js'], { encoding: 'utf8' });
     // ASCII: as many UTF-8 bytes as characters.
     expect(Buffer.byteLength(bundle)).toBe(bundle.length);
-    expect(bundle).toMatch(/\n\/\/# sourceMappingURL=cli\.js\.map\s*$/);
+    expect(bundle).toMatch(/\n\/\/# sourceMappingURL=check\.js\.map\s*$/);
     const map = JSON.parse(
-      execFileSync('tar', ['xzOf', tarball, 'package/cli.js.map'], { encoding: 'utf8' }),
+      execFileSync('tar', ['xzOf', tarball, 'package/check.js.map'], { encoding: 'utf8' }),
     ) as {
       sources: string[];
       sourcesContent?: unknown;
@@ -120,7 +131,7 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     ]);
     // Externals on purpose: scripts/pack-cli.ts says why neither is reached.
     const unreached = new Set(['@swc-node/register', '@napi-rs/nice']);
-    for (const file of ['cli.js', 'parse-manifest.worker.js', 'worker.js', ...LIBRARIES]) {
+    for (const file of ['cli.js', 'check.js', 'parse-manifest.worker.js', 'worker.js', ...LIBRARIES]) {
       const text = readFileSync(path.join(unpacked, 'package', file), 'utf8');
       const required = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect([file, required.filter((r) => !allowed.has(r) && !unreached.has(r))]).toEqual([file, []]);
@@ -169,6 +180,34 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     const again = npx('check', 'project', '-a', 'osv', '--baseline', 'baseline.json');
     expect(again.stdout).toMatch(/^Baseline: 2 known findings left out/m);
     expect([again.status, again.stderr]).toEqual([0, '']);
+  }, 180_000);
+
+  it('keeps a code cache beside the bundle, private to the user, and replaces one it must not use', () => {
+    // Written by this check, if none before it wrote one.
+    const expected = npx('check', 'project', '-a', 'osv', '-f', 'json').stdout;
+    const installed = readdirSync(path.join(machine, '.npm-cache/_npx')).map((hash) =>
+      path.join(machine, '.npm-cache/_npx', hash, 'node_modules/@repoguard/cli'),
+    );
+    expect(installed).toHaveLength(1);
+    const caches = () => readdirSync(installed[0]!).filter((f) => f.endsWith('.v8-cache'));
+    expect(caches()).toHaveLength(1);
+    const cache = path.join(installed[0]!, caches()[0]!);
+    expect(statSync(cache).mode & 0o022).toBe(0);
+
+    // Bytes V8 refuses, then a good cache others could have written: each is replaced, not used.
+    const good = readFileSync(cache);
+    for (const [bytes, mode] of [
+      [Buffer.from('not bytecode'), 0o644],
+      [good, 0o666],
+    ] as const) {
+      writeFileSync(cache, bytes);
+      chmodSync(cache, mode);
+      const result = npx('check', 'project', '-a', 'osv', '-f', 'json');
+      expect([result.status, result.stderr, result.stdout]).toEqual([1, '', expected]);
+      expect(statSync(cache).mode & 0o022).toBe(0);
+      expect(readFileSync(cache).length).toBeGreaterThan(100_000);
+    }
+    expect(caches()).toHaveLength(1);
   }, 180_000);
 
   it('answers --help and a usage error as the repository CLI does', () => {

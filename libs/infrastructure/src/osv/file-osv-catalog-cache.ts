@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
-import { checksum, readVouchedBody, writeVouchedBody } from './private-cache-file';
+import { checksum, readVouchedBody, readVouchedBytes, writeVouchedBody } from './private-cache-file';
 import { OsvCatalogText } from './osv-catalog-text';
 
 /**
@@ -62,8 +62,8 @@ export class FileOsvCatalogCache {
   ) {}
 
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvCatalogText | undefined {
-    const body = readVouchedBody(this.dir, this.fileFor(zipPath), (sha) =>
-      headerFor(this.release, zip, limits, sha),
+    const body = readVouchedBytes(this.dir, this.fileFor(zipPath), (sum) =>
+      headerFor(this.release, zip, limits, sum),
     );
     if (body === undefined) return undefined;
     try {

@@ -152,7 +152,7 @@ describe('LocalOsvAdvisories', () => {
       // A well-formed catalog that hides PYSEC-2 (its entry said to name gamma, not alpha): only
       // the catalog's writer can do that, so where others can write it is never read.
       const hiding = forged(readFileSync(file, 'utf8'), (body) => {
-        const catalog = new OsvCatalogText(body);
+        const catalog = new OsvCatalogText(Buffer.from(body));
         const entries = catalog.allEntries().map(({ entry }) => ({
           ...entry,
           records: entry.records.map((r) =>

@@ -226,7 +226,7 @@ export class LocalOsvAdvisories {
     const scanned = await scanOsvZip(bytes, this.limits);
     const text = catalogText(scanned.catalog);
     this.cache?.write(path, identity, this.limits, text);
-    const catalog = new OsvCatalogText(text);
+    const catalog = new OsvCatalogText(Buffer.from(text));
     const positions = catalog.allEntries().map((e) => e.position);
     const read = new Map([...scanned.records].map(([ordinal, records]) => [positions[ordinal]!, records]));
     return { kind: 'zip', path, identity, catalog, bytes, read };

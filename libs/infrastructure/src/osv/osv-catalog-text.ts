@@ -1,17 +1,21 @@
 import { compareText } from '@repoguard/domain';
 import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
+import { asciiJson } from './private-cache-file';
 
 /**
- * A zip catalog as the text kept between checks, read in place: a check looks up the few
- * packages it scans and the ids of the records naming them, and parses only the lines about
- * those, not every record of the zip (PyPI's whole export when only npm packages are scanned).
+ * A zip catalog as kept between checks, read in place: a check looks up the few packages it
+ * scans and the ids of the records naming them, and parses only the lines about those, not every
+ * record of the zip (PyPI's whole export when only npm packages are scanned). It is read as the
+ * file's bytes, never decoded whole: a large string is allocated young in V8, and two catalogs'
+ * were a garbage collection of their own in a small check.
  *
  * A summary line (the zip's problems, how many entries, where the sections are), then one line
  * per entry in catalog order ([name, offset, compressed, uncompressed, method, records]), then
  * two sorted sections of `<JSON string>\t<position>,<position>...`: each package key, and each
- * record id, with where the lines of the entries naming or holding it start. Positions count
- * from the first entry line, so they rise in catalog order. JSON strings escape every control
- * character: a key never holds the tab or newline the lines are cut at.
+ * record id, with where the lines of the entries naming or holding it start. Positions are byte
+ * offsets from the first entry line, so they rise in catalog order. The JSON is all ASCII (see
+ * asciiJson): byte order is the order the sections are sorted in, and JSON strings escape every
+ * control character, so a key never holds the tab or newline the lines are cut at.
  */
 export class OsvCatalogText {
   readonly problems: readonly { readonly entry: string; readonly problem: string }[];
@@ -19,21 +23,22 @@ export class OsvCatalogText {
   readonly entryCount: number;
   private readonly keys: Section;
   private readonly ids: Section;
+  private readonly bytes: Buffer;
 
   /** Throws MalformedCatalog when the summary line is not one. */
-  constructor(private readonly text: string) {
-    const end = text.indexOf('\n');
+  constructor(body: Buffer) {
+    const end = body.indexOf(NEWLINE);
     if (end < 0) throw new MalformedCatalog();
-    const summary = expectObject(parseJson(text.slice(0, end)));
+    const summary = expectObject(parseJson(body.toString('utf8', 0, end)));
     this.problems = expectArray(summary['problems']).map((raw) => {
       const [entry, problem, ...rest] = expectArray(raw);
       if (rest.length > 0) throw new MalformedCatalog();
       return { entry: expectString(entry), problem: expectString(problem) };
     });
     this.entryCount = expectCount(summary['entries']);
-    this.text = text.slice(end + 1);
-    this.keys = sectionFrom(summary['keys'], this.text.length);
-    this.ids = sectionFrom(summary['ids'], this.text.length);
+    this.bytes = body.subarray(end + 1);
+    this.keys = sectionFrom(summary['keys'], this.bytes.length);
+    this.ids = sectionFrom(summary['ids'], this.bytes.length);
     if (this.ids.start < this.keys.end) throw new MalformedCatalog();
   }
 
@@ -52,9 +57,9 @@ export class OsvCatalogText {
     const entries: CatalogEntryAt[] = [];
     let at = 0;
     for (let i = 0; i < this.entryCount; i++) {
-      const end = this.text.indexOf('\n', at);
+      const end = this.bytes.indexOf(NEWLINE, at);
       if (end < 0 || end >= this.keys.start) throw new MalformedCatalog();
-      entries.push({ position: at, entry: entryFrom(parseJson(this.text.slice(at, end))) });
+      entries.push({ position: at, entry: this.entryAt(at, end) });
       at = end + 1;
     }
     if (at !== this.keys.start) throw new MalformedCatalog();
@@ -63,17 +68,18 @@ export class OsvCatalogText {
 
   /** Binary search of a sorted section for `<JSON of value>\t`: the entries it lists, checked. */
   private lookUp(section: Section, value: string, holds: (entry: CatalogEntry) => boolean): CatalogEntryAt[] {
-    const wanted = JSON.stringify(value);
+    const wanted = Buffer.from(asciiJson(value), 'latin1');
     let low = section.start;
     let high = section.end;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const lineStart = Math.max(low, this.text.lastIndexOf('\n', middle - 1) + 1);
-      const tab = this.text.indexOf('\t', lineStart);
-      const lineEnd = this.text.indexOf('\n', lineStart);
+      // Buffer#lastIndexOf counts a negative offset from the end: never ask it for one.
+      const lineStart = middle === 0 ? 0 : Math.max(low, this.bytes.lastIndexOf(NEWLINE, middle - 1) + 1);
+      const tab = this.bytes.indexOf(TAB, lineStart);
+      const lineEnd = this.bytes.indexOf(NEWLINE, lineStart);
       if (tab < 0 || lineEnd < 0 || tab > lineEnd || lineEnd >= high) throw new MalformedCatalog();
-      const order = compareText(this.text.slice(lineStart, tab), wanted);
-      if (order === 0) return this.entriesAt(this.text.slice(tab + 1, lineEnd), holds);
+      const order = this.bytes.compare(wanted, 0, wanted.length, lineStart, tab);
+      if (order === 0) return this.entriesAt(this.bytes.toString('latin1', tab + 1, lineEnd), holds);
       if (order < 0) low = lineEnd + 1;
       else high = lineStart;
     }
@@ -85,14 +91,21 @@ export class OsvCatalogText {
     for (const text of list.split(',')) {
       const at = Number(text);
       if (!Number.isSafeInteger(at) || at < 0 || at >= this.keys.start) throw new MalformedCatalog();
-      if (at !== 0 && this.text[at - 1] !== '\n') throw new MalformedCatalog();
-      const entry = entryFrom(parseJson(this.text.slice(at, this.text.indexOf('\n', at))));
+      if (at !== 0 && this.bytes[at - 1] !== NEWLINE) throw new MalformedCatalog();
+      const entry = this.entryAt(at, this.bytes.indexOf(NEWLINE, at));
       if (!holds(entry)) throw new MalformedCatalog();
       found.push({ position: at, entry });
     }
     return found;
   }
+
+  private entryAt(start: number, end: number): CatalogEntry {
+    return entryFrom(parseJson(this.bytes.toString('utf8', start, end)));
+  }
 }
+
+const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** An entry and where its line starts: positions rise in catalog order, the order records are added in. */
 export interface CatalogEntryAt {
@@ -103,7 +116,7 @@ export interface CatalogEntryAt {
 /** What a catalog file that does not hold a well-formed catalog throws. */
 export class MalformedCatalog extends Error {}
 
-/** The text OsvCatalogText reads, for a catalog made from a zip. */
+/** The text OsvCatalogText reads (all ASCII), for a catalog made from a zip. */
 export function catalogText(catalog: OsvZipCatalog): string {
   const lines: string[] = [];
   const byKey = new Map<string, number[]>();
@@ -115,7 +128,7 @@ export function catalogText(catalog: OsvZipCatalog): string {
   };
   let at = 0;
   for (const entry of catalog.entries) {
-    const line = JSON.stringify([
+    const line = asciiJson([
       entry.name,
       entry.offset,
       entry.compressedSize,
@@ -132,12 +145,12 @@ export function catalogText(catalog: OsvZipCatalog): string {
   }
   const section = (map: Map<string, number[]>) =>
     [...map]
-      .map(([value, list]) => `${JSON.stringify(value)}\t${list.join(',')}\n`)
+      .map(([value, list]) => `${asciiJson(value)}\t${list.join(',')}\n`)
       .sort(compareText)
       .join('');
   const keys = section(byKey);
   const ids = section(byId);
-  const summary = JSON.stringify({
+  const summary = asciiJson({
     problems: catalog.problems.map((p) => [p.entry, p.problem]),
     entries: catalog.entries.length,
     keys: [at, at + keys.length],

@@ -21,14 +21,14 @@ import { crc32 } from 'node:zlib';
 // the file is too (both are made so: 0700 and 0600). That does not help when the folder itself
 // comes from someone else (a CI cache restored from another branch's run).
 
-/** The file's text, or undefined when it is absent, unreadable, or not private to this user. */
-export function readPrivateFile(dir: string, file: string): string | undefined {
+/** The file's bytes, or undefined when it is absent, unreadable, or not private to this user. */
+function readPrivateFile(dir: string, file: string): Buffer | undefined {
   try {
     if (!privateDirectory(dir)) return undefined;
     const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       if (!isPrivate(fstatSync(fd), 'file')) return undefined;
-      return readFileSync(fd, 'utf8');
+      return readFileSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -56,24 +56,33 @@ export function writePrivateFile(dir: string, file: string, text: string): void 
 /**
  * The body of a cache file whose first line is the header `headerFor` gives for that body's
  * checksum (read as readPrivateFile reads): one another release wrote, made for other input, cut
- * short or edited is not read.
+ * short or edited is not read. Its bytes, for a reader that decodes only what it needs.
  */
+export function readVouchedBytes(
+  dir: string,
+  file: string,
+  headerFor: (bodyChecksum: string) => unknown,
+): Buffer | undefined {
+  const bytes = readPrivateFile(dir, file);
+  const newline = bytes?.indexOf(0x0a) ?? -1;
+  if (bytes === undefined || newline < 0) return undefined;
+  const body = bytes.subarray(newline + 1);
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 0, newline));
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(header) === JSON.stringify(headerFor(checksum(body))) ? body : undefined;
+}
+
+/** As readVouchedBytes, the body as text. */
 export function readVouchedBody(
   dir: string,
   file: string,
   headerFor: (bodyChecksum: string) => unknown,
 ): string | undefined {
-  const text = readPrivateFile(dir, file);
-  const newline = text?.indexOf('\n') ?? -1;
-  if (text === undefined || newline < 0) return undefined;
-  const body = text.slice(newline + 1);
-  let header: unknown;
-  try {
-    header = JSON.parse(text.slice(0, newline));
-  } catch {
-    return undefined;
-  }
-  return JSON.stringify(header) === JSON.stringify(headerFor(checksum(body))) ? body : undefined;
+  return readVouchedBytes(dir, file, headerFor)?.toString('utf8');
 }
 
 /** Writes `body` under the header `headerFor` gives for its checksum, as writePrivateFile writes. */
@@ -92,9 +101,21 @@ export function writeVouchedBody(
  * zlib is loaded to inflate zip entries anyway, and node:crypto took longer to load than a small
  * check takes to match.
  */
-export function checksum(text: string): string {
+export function checksum(text: string | Uint8Array): string {
   return crc32(text).toString(16).padStart(8, '0');
 }
+
+/**
+ * JSON with every character outside ASCII escaped (`\u00e9`), as JSON.parse reads it back: its
+ * bytes sort as its characters do, and a reader may cut and compare them without decoding.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    NOT_ASCII,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+const NOT_ASCII = /[\u0080-\uffff]/g;
 
 /** A regular file or a real folder (no symlink) of this user's that no one else may write. */
 function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {

@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs';
 import type { CommandIo } from './command-io';
 
 /**
@@ -7,19 +8,13 @@ import type { CommandIo } from './command-io';
 export function runAsProcess(
   run: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
 ): void {
-  // The reader went away (`repoguard --help | head`): what is left to print has no one to read
-  // it, so stop quietly with the command's own exit code, as other command-line tools do.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
-
+  const out = stdoutWriter();
   void Promise.resolve()
     .then(() =>
       run(process.argv.slice(2), {
         // npm and npx run a bin from elsewhere: INIT_CWD is where the user typed the command.
         cwd: process.env['INIT_CWD'] ?? process.cwd(),
-        out: (text) => process.stdout.write(`${text}\n`),
+        out: (text) => out(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
         now: () => new Date(),
       }),
@@ -33,4 +28,56 @@ export function runAsProcess(
         process.exitCode = 1;
       },
     );
+}
+
+/**
+ * Writes stdout. A file, pipe or socket is written to directly: `process.stdout` on a pipe is a
+ * net.Socket, and making one loaded net, streams and their kin, about 4 ms of a 90 ms check in a
+ * CI step reading its output. A terminal (and anything else) gets `process.stdout`, which knows
+ * consoles; so does the rest of the output once a pipe left non-blocking by whoever made it is
+ * full (EAGAIN), since process.stdout waits for it where a direct write cannot.
+ *
+ * A reader that went away (`repoguard check . | head`) is not written to again, and the command
+ * still ends with its own exit code: a FAIL must not read as a pass under `set -o pipefail`.
+ */
+function stdoutWriter(): (text: string) => void {
+  let direct = writesDirectly();
+  let gone = false;
+  let stream: NodeJS.WriteStream | undefined;
+  const viaStream = (text: string | Uint8Array) => {
+    if (!stream) {
+      stream = process.stdout;
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        // Written asynchronously: the command may have ended; stop with its code as it stands.
+        process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      });
+    }
+    stream.write(text);
+  };
+  return (text) => {
+    if (gone) return;
+    if (!direct) return viaStream(text);
+    const bytes = Buffer.from(text);
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') gone = true;
+      else if (code === 'EAGAIN') {
+        direct = false;
+        viaStream(bytes.subarray(done));
+      } else throw error;
+    }
+  };
+}
+
+function writesDirectly(): boolean {
+  try {
+    const stats = fstatSync(1);
+    return stats.isFile() || stats.isFIFO() || stats.isSocket();
+  } catch {
+    return false;
+  }
 }

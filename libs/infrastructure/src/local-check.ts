@@ -1,7 +1,7 @@
 // What `repoguard check` needs of the infrastructure, as an entry of its own: the @repoguard/cli
 // package bundles this and not the barrel, so it carries no database, Temporal or HTTP code.
-export { ConfigError, loadConfig } from './config/load-config';
-export { LocalCheckConfig } from './config/local-check-config';
+export { ConfigError } from './config/config-error';
+export { type LocalCheckConfig, readLocalCheckConfig } from './config/local-check-config';
 export { FileCvssScoreCache } from './osv/file-cvss-score-cache';
 export { FileOsvCatalogCache } from './osv/file-osv-catalog-cache';
 export { LocalOsvAdvisories } from './osv/local-osv-advisories';

@@ -24,9 +24,9 @@ import {
   FileCvssScoreCache,
   FileOsvCatalogCache,
   InlineFirstManifestParserPool,
-  loadConfig,
-  LocalCheckConfig,
+  type LocalCheckConfig,
   LocalOsvAdvisories,
+  readLocalCheckConfig,
 } from '@repoguard/infrastructure/local-check';
 import { parseCommandArgs, UsageError, type CommandIo } from '../command-io';
 import type { CliCommand } from '../dispatch';
@@ -187,7 +187,7 @@ async function parseWith(
 
 function loadCheckConfig(env: NodeJS.ProcessEnv): LocalCheckConfig {
   try {
-    return loadConfig(LocalCheckConfig, env);
+    return readLocalCheckConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.problems.join('\n'));
     throw error;

@@ -1,13 +1,9 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { ConfigError, describeVariable } from './config-error';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
+export { ConfigError, SECRET_VARIABLES } from './config-error';
 
 type Env = Record<string, string | undefined>;
 
@@ -29,30 +25,7 @@ export function loadConfig<T extends object>(schema: new () => T, env: Env = pro
   return config;
 }
 
-/** Variables whose values are secrets: never quoted in errors, redacted from every log line. */
-export const SECRET_VARIABLES: readonly string[] = [
-  'REPOGUARD_ADMIN_TOKEN',
-  'GITHUB_TOKEN',
-  'GITHUB_WEBHOOK_SECRET',
-  'GITHUB_APP_PRIVATE_KEY',
-  'GITHUB_APP_CLIENT_SECRET',
-  'REPOGUARD_ENCRYPTION_KEY',
-  'REPOGUARD_ENCRYPTION_KEYS_OLD',
-  'METRICS_TOKEN',
-  // May carry the SMTP login: smtp://user:password@host.
-  'SMTP_URL',
-];
-
-// One line per variable, quoting what was set (not the converted value, which may be NaN) unless
-// the variable holds a secret: a boot error must not print a key that was almost right.
 function describe(error: ValidationError, env: Env): string[] {
-  const raw = env[error.property];
-  const value =
-    raw === undefined
-      ? 'is not set'
-      : SECRET_VARIABLES.includes(error.property)
-        ? 'is set (value hidden)'
-        : `is ${JSON.stringify(raw)}`;
   const problems = Object.values(error.constraints ?? {}).reverse();
-  return [`${error.property} ${value}: ${problems.join('; ')}`];
+  return [describeVariable(error.property, env[error.property], problems)];
 }

@@ -204,7 +204,11 @@ export class LocalOsvAdvisories {
             fd = openSync(zip.path, 'r');
             // Opened after the catalog was chosen: the file must still be the one it describes.
             if (!sameZip(zipIdentity(fstatSync(fd)), zip.identity)) throw new StaleCatalog(source);
-            bytes = zipBytesAt(fd, zip.identity.size);
+            // A small zip is read whole in one call rather than in two reads an entry.
+            bytes =
+              zip.identity.size <= WHOLE_ZIP_BYTES
+                ? zipBytesOf(readFileSync(fd))
+                : zipBytesAt(fd, zip.identity.size);
           }
           records = readCatalogEntry(bytes, entry);
         }
@@ -232,6 +236,9 @@ export class LocalOsvAdvisories {
     return { kind: 'zip', path, identity, catalog, bytes, read };
   }
 }
+
+/** npm's GHSA export is 160 KB; PyPI's whole export, 2.7 MB, is read entry by entry. */
+const WHOLE_ZIP_BYTES = 1024 * 1024;
 
 /**
  * A zip is read into memory to be catalogued, and Node reads no file over 2 GiB at once. OSV's

@@ -70,6 +70,7 @@ describe('OsvCatalogText', () => {
     const summary = {
       problems: [],
       entries: entries.length,
+      ecosystems: ['k1', 'k2'],
       keys: [e.length, e.length + k.length],
       ids: [e.length + k.length, e.length + k.length + i.length],
     };

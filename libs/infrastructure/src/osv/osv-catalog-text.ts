@@ -24,6 +24,8 @@ export class OsvCatalogText {
   private readonly keys: Section;
   private readonly ids: Section;
   private readonly bytes: Buffer;
+  /** What the keys name before their NUL (advisoryKey): the ecosystems, PyPI's zip naming PyPI's alone. */
+  private readonly ecosystems: ReadonlySet<string>;
 
   /** Throws MalformedCatalog when the summary line is not one. */
   constructor(body: Buffer) {
@@ -36,6 +38,7 @@ export class OsvCatalogText {
       return { entry: expectString(entry), problem: expectString(problem) };
     });
     this.entryCount = expectCount(summary['entries']);
+    this.ecosystems = new Set(expectArray(summary['ecosystems']).map(expectString));
     this.bytes = body.subarray(end + 1);
     this.keys = sectionFrom(summary['keys'], this.bytes.length);
     this.ids = sectionFrom(summary['ids'], this.bytes.length);
@@ -44,6 +47,8 @@ export class OsvCatalogText {
 
   /** The entries holding a record that names the package key, each checked to. */
   entriesNaming(key: string): CatalogEntryAt[] {
+    // A check of npm packages does not search the keys of a zip of PyPI's advisories.
+    if (!this.ecosystems.has(ecosystemOf(key))) return [];
     return this.lookUp(this.keys, key, (entry) => entry.records.some((r) => r.keys.includes(key)));
   }
 
@@ -104,6 +109,12 @@ export class OsvCatalogText {
   }
 }
 
+/** A key's part before its NUL (advisoryKey puts the ecosystem there); the whole of any other. */
+function ecosystemOf(key: string): string {
+  const nul = key.indexOf('\u0000');
+  return nul < 0 ? key : key.slice(0, nul);
+}
+
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 
@@ -153,6 +164,7 @@ export function catalogText(catalog: OsvZipCatalog): string {
   const summary = asciiJson({
     problems: catalog.problems.map((p) => [p.entry, p.problem]),
     entries: catalog.entries.length,
+    ecosystems: [...new Set([...byKey.keys()].map(ecosystemOf))].sort(compareText),
     keys: [at, at + keys.length],
     ids: [at + keys.length, at + keys.length + ids.length],
   });

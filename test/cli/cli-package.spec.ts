@@ -208,6 +208,26 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
       expect(readFileSync(cache).length).toBeGreaterThan(100_000);
     }
     expect(caches()).toHaveLength(1);
+
+    // Help caches nothing (the bytecode of a check is what later checks need).
+    rmSync(cache);
+    expect(npx('check', '--help').status).toBe(0);
+    expect(caches()).toHaveLength(0);
+    expect(npx('check', 'project', '-a', 'osv').stdout).toMatch(/^Policy: FAIL$/m);
+    expect(caches()).toHaveLength(1);
+
+    // V8 checks a cache only against its source's length: an edit of the same length still runs.
+    const bundle = path.join(installed[0]!, 'check.js');
+    const original = readFileSync(bundle, 'utf8');
+    const edited = original.replace('Policy: ', 'Pol1cy: ');
+    expect(edited).not.toBe(original);
+    expect(edited.length).toBe(original.length);
+    try {
+      writeFileSync(bundle, edited);
+      expect(npx('check', 'project', '-a', 'osv').stdout).toMatch(/^Pol1cy: FAIL$/m);
+    } finally {
+      writeFileSync(bundle, original);
+    }
   }, 180_000);
 
   it('answers --help and a usage error as the repository CLI does', () => {

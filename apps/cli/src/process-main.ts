@@ -49,8 +49,7 @@ function stdoutWriter(): (text: string) => void {
       stream = process.stdout;
       stream.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') throw error;
-        // Written asynchronously: the command may have ended; stop with its code as it stands.
-        process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+        gone = true;
       });
     }
     stream.write(text);
@@ -61,14 +60,23 @@ function stdoutWriter(): (text: string) => void {
     const bytes = Buffer.from(text);
     let done = 0;
     try {
-      while (done < bytes.length) done += writeSync(1, bytes, done);
+      while (done < bytes.length) {
+        const written = writeSync(1, bytes, done);
+        // A write that takes nothing (a Windows pipe in no-wait mode) is one that would block.
+        if (written === 0) break;
+        done += written;
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') gone = true;
-      else if (code === 'EAGAIN') {
-        direct = false;
-        viaStream(bytes.subarray(done));
-      } else throw error;
+      if (code === 'EPIPE') {
+        gone = true;
+        return;
+      }
+      if (code !== 'EAGAIN') throw error;
+    }
+    if (done < bytes.length) {
+      direct = false;
+      viaStream(bytes.subarray(done));
     }
   };
 }

@@ -6,6 +6,7 @@
 // check.js too. Never into the cache folder (REPOGUARD_CACHE_DIR), which a CI run may restore from
 // another branch's run: a catalog there can hide advisories, bytecode could run code.
 import {
+  accessSync,
   closeSync,
   constants,
   fstatSync,
@@ -13,33 +14,65 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 
-/** SHA-256 of check.js (scripts/pack-cli.ts): V8 checks a cache against its source's length only. */
+/** SHA-256 of check.js (scripts/pack-cli.ts): names the release whose bytecode a cache holds. */
 declare const __REPOGUARD_BUNDLE_DIGEST__: string;
 
 const BUNDLE = path.join(__dirname, 'check.js');
-// One per Node version: V8 refuses a cache another version wrote, and two would take turns.
-const CACHE = path.join(
-  __dirname,
-  `.check.js.${__REPOGUARD_BUNDLE_DIGEST__.slice(0, 16)}.${process.version}-${process.arch}.v8-cache`,
-);
+
+/**
+ * The cache's file: one per bundle as it is on disk (V8 checks a cache only against its source's
+ * length, so a check.js edited to the same length would otherwise run the old bytecode), per Node
+ * version and per set of Node and V8 options (V8 refuses a cache made under other flags, and two
+ * would take turns rewriting it). The options are named by a hash of their text: not
+ * v8.cachedDataVersionTag(), whose module took longer to load than the cache saves.
+ */
+function cacheFile(bundle: Stats): string {
+  const options = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ').trim();
+  const identity = [bundle.dev, bundle.ino, bundle.size, bundle.mtimeMs, bundle.ctimeMs].join('-');
+  return path.join(
+    __dirname,
+    `.check.js.${__REPOGUARD_BUNDLE_DIGEST__.slice(0, 16)}.${identity}.${process.version}-${process.arch}.${fnv1a(options).toString(36)}.v8-cache`,
+  );
+}
+
+/** FNV-1a, 32 bits: a short name for a text, not a digest anyone relies on. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/**
+ * A cache is kept only where ownership can be checked (not on Windows, whose stat shows no owner)
+ * and the package's folder can be written: elsewhere it would be made at every exit and never read.
+ */
+function cacheKept(): boolean {
+  if (typeof process.getuid !== 'function') return false;
+  try {
+    accessSync(__dirname, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The cache's bytes, if it is a regular file of this user's that no one else may write. */
-function readCache(): Buffer | undefined {
-  if (typeof process.getuid !== 'function') return undefined;
+function readCache(file: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(CACHE, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0) return undefined;
+    if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return undefined;
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -47,15 +80,30 @@ function readCache(): Buffer | undefined {
 }
 
 /** Written whole under another name, then renamed: a check starting meanwhile reads none or all. */
-function writeCache(data: Buffer): void {
-  const partial = `${CACHE}.${process.pid}`;
+function writeCache(file: string, data: Buffer): void {
+  const partial = `${file}.${process.pid}`;
   try {
     writeFileSync(partial, data, { mode: 0o644, flag: 'wx' });
-    renameSync(partial, CACHE);
+    renameSync(partial, file);
   } catch {
-    // A folder this user may not write (a global install by root): no cache, as before.
     rmSync(partial, { force: true });
   }
+}
+
+/** The bundle's text and what stat says of the very file it was read from. */
+function readBundle(): { text: string; stat: Stats } {
+  const fd = openSync(BUNDLE, 'r');
+  try {
+    return { stat: fstatSync(fd), text: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A check's run compiles what checks need; `--help` or a usage error would cache little of it. */
+function runsACheck(): boolean {
+  const args = process.argv.slice(2);
+  return args[0] === 'check' && !args.includes('--help') && !args.includes('-h');
 }
 
 function run(): void {
@@ -66,15 +114,22 @@ function run(): void {
     require(BUNDLE);
     return;
   }
-  const cachedData = readCache();
+  const bundle = readBundle();
+  const kept = cacheKept();
+  const file = kept ? cacheFile(bundle.stat) : undefined;
+  const cachedData = file === undefined ? undefined : readCache(file);
   // As Node wraps a CommonJS module; on a line of its own, so positions in check.js stay as they are.
   const script = new Script(
-    `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(BUNDLE, 'utf8')}\n})`,
-    { filename: BUNDLE, lineOffset: -1, cachedData },
+    `(function (exports, require, module, __filename, __dirname) {\n${bundle.text}\n})`,
+    {
+      filename: BUNDLE,
+      lineOffset: -1,
+      cachedData,
+    },
   );
   // After the check: the cache then holds the functions it compiled too, not only the top level.
-  if (cachedData === undefined || script.cachedDataRejected === true)
-    process.once('exit', () => writeCache(script.createCachedData()));
+  if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true) && runsACheck())
+    process.once('exit', () => writeCache(file, script.createCachedData()));
   // This file's require and module: check.js is beside it, and so are the files it requires.
   (script.runInThisContext() as (...args: unknown[]) => void)(
     module.exports,

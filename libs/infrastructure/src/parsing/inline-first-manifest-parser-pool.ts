@@ -50,8 +50,16 @@ function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** Calls `run` of the context it runs in: the deadline of vm's timeout applies to the whole call. */
-const RUN = new vm.Script('run()');
+/**
+ * The parse runs inside this script, so the deadline of vm's timeout applies to the whole call. It
+ * finds the parse on the global object of the context it runs in (this one, under a symbol only
+ * this module sets), not in a context of its own: making a context took half a millisecond of
+ * every small check. That global is asked of a script run here, as code loaded into a sandbox
+ * (Jest's) has a global object of its own.
+ */
+const RUN = new vm.Script("globalThis[Symbol.for('repoguard.inline-parse')]()");
+const PARSE = Symbol.for('repoguard.inline-parse');
+const HOST = new vm.Script('globalThis').runInThisContext() as { [PARSE]?: () => unknown };
 
 /**
  * For `repoguard check`: small inputs parse on the calling thread, so a check of a few manifests
@@ -68,7 +76,6 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
   private inlineSpoilt = false;
   private closed = false;
   private readonly parse: ParseManifest;
-  private readonly context = vm.createContext({ run: (): unknown => undefined });
 
   constructor(
     private readonly options: InlineFirstManifestParserPoolOptions,
@@ -143,10 +150,10 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
       const budgetMs = budgetEnds - now();
       if (budgetMs <= 0) return 'over-budget';
       const started = now();
-      this.context['run'] = () => runParseTask(this.parse, { path: file.path, text: file.text, includes });
+      HOST[PARSE] = () => runParseTask(this.parse, { path: file.path, text: file.text, includes });
       let outcome: ReturnType<typeof runParseTask>;
       try {
-        outcome = RUN.runInContext(this.context, {
+        outcome = RUN.runInThisContext({
           timeout: Math.max(1, Math.ceil(Math.min(deadlineMs, budgetMs))),
         }) as ReturnType<typeof runParseTask>;
       } catch (error) {
@@ -154,7 +161,7 @@ export class InlineFirstManifestParserPool implements ManifestParserPool {
         this.inlineSpoilt = true;
         return deadlineMs <= budgetMs ? 'timeout' : 'over-budget';
       } finally {
-        this.context['run'] = () => undefined;
+        delete HOST[PARSE];
       }
       const missing = outcome.missingIncludes.filter((p) => !includes.has(p));
       if (missing.length === 0 || !options.readInclude || round === MAX_INCLUDE_ROUNDS) return outcome.result;

@@ -8,16 +8,24 @@ const REPO_ROOT = path.resolve(__dirname, '../..');
 
 // The command as a CI pipeline runs it: a real process, its exit code and its stdout.
 describe('repoguard check as a process', () => {
+  const ENV = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
+  };
+  const CLI = [process.execPath, '-r', '@swc-node/register', 'apps/cli/src/main.ts'];
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
+    spawnSync(CLI[0]!, [...CLI.slice(1), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: ENV });
+  /** The check with its output piped through `reader` (a shell pipeline), and its own exit code. */
+  const piped = (args: string[], reader: string) => {
+    const command = [...CLI, ...args].map((a) => `'${a}'`).join(' ');
+    return spawnSync('bash', ['-c', `${command} ${reader}; exit "\${PIPESTATUS[0]}"`], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
-      },
+      maxBuffer: 64 * 1024 * 1024,
+      env: ENV,
     });
+  };
 
   it('exits 1 on a failing policy and prints parseable JSON', () => {
     const result = cli([
@@ -41,27 +49,11 @@ describe('repoguard check as a process', () => {
       '--advisories',
       sharedOsvExport('npm-ghsa.zip'),
     ];
-    const command = [process.execPath, '-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args]
-      .map((a) => `'${a}'`)
-      .join(' ');
-    const env = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
-      REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
-    };
     // `true` exits at once; the report comes later, to a closed pipe: no trace, and the FAIL stands.
-    const gone = spawnSync('bash', ['-c', `${command} | true; exit "\${PIPESTATUS[0]}"`], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env,
-    });
+    const gone = piped(args, '| true');
     expect([gone.status, gone.stderr]).toEqual([1, '']);
     // Through a pipe to a reader that stays, the whole table arrives.
-    const read = spawnSync('bash', ['-c', `${command} | cat; exit "\${PIPESTATUS[0]}"`], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env,
-    });
+    const read = piped(args, '| cat');
     expect(read.status).toBe(1);
     expect(read.stdout).toMatch(/^Policy: FAIL$/m);
   }, 60_000);
@@ -95,30 +87,10 @@ describe('repoguard check as a process', () => {
       // Not JSON: its warning goes to stderr first, which (2>&1: one pipe) makes the pipe
       // non-blocking; the reader sleeps, the pipe fills, and a direct write meets EAGAIN.
       writeFileSync(path.join(advisories, 'broken.json'), '{');
-      const command = [
-        process.execPath,
-        '-r',
-        '@swc-node/register',
-        'apps/cli/src/main.ts',
-        'check',
-        dir,
-        '--advisories',
-        advisories,
-        '--format',
-        'json',
-      ]
-        .map((a) => `'${a}'`)
-        .join(' ');
-      const result = spawnSync('bash', ['-c', `${command} 2>&1 | (sleep 1; cat); exit "\${PIPESTATUS[0]}"`], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          PATH: process.env['PATH'],
-          HOME: process.env['HOME'],
-          REPOGUARD_CACHE_DIR: process.env['REPOGUARD_CACHE_DIR'],
-        },
-      });
+      const result = piped(
+        ['check', dir, '--advisories', advisories, '--format', 'json'],
+        '2>&1 | (sleep 1; cat)',
+      );
       expect(result.status).toBe(1);
       const [warning, ...rest] = result.stdout.split('\n');
       expect(warning).toMatch(/^warning: 1 entry of .* skipped/);

@@ -75,8 +75,8 @@ export class FileOsvCatalogCache {
 
   /** Best effort: a cache that cannot be written only makes the next check as slow as this one. */
   write(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits, text: string): void {
-    writeVouchedBody(this.dir, this.fileFor(zipPath), text, (sha) =>
-      headerFor(this.release, zip, limits, sha),
+    writeVouchedBody(this.dir, this.fileFor(zipPath), text, (sum) =>
+      headerFor(this.release, zip, limits, sum),
     );
   }
 
@@ -86,8 +86,8 @@ export class FileOsvCatalogCache {
    * still says how many it was matched against. Kept per list of zips, in order.
    */
   readCount(zips: readonly ZipAt[], limits: OsvExportLimits): number | undefined {
-    const body = readVouchedBody(this.dir, this.countFileFor(zips), (sha) =>
-      countHeaderFor(this.release, zips, limits, sha),
+    const body = readVouchedBody(this.dir, this.countFileFor(zips), (sum) =>
+      countHeaderFor(this.release, zips, limits, sum),
     );
     if (body === undefined) return undefined;
     const count = Number(body);
@@ -95,8 +95,8 @@ export class FileOsvCatalogCache {
   }
 
   writeCount(zips: readonly ZipAt[], limits: OsvExportLimits, count: number): void {
-    writeVouchedBody(this.dir, this.countFileFor(zips), String(count), (sha) =>
-      countHeaderFor(this.release, zips, limits, sha),
+    writeVouchedBody(this.dir, this.countFileFor(zips), String(count), (sum) =>
+      countHeaderFor(this.release, zips, limits, sum),
     );
   }
 
@@ -121,7 +121,7 @@ function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits
     format: FORMAT,
     release,
     zip: identityOf(zip),
-    limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
+    limits: limitsOf(limits),
     body: bodyChecksum,
   };
 }
@@ -136,9 +136,13 @@ function countHeaderFor(
     format: FORMAT,
     release,
     zips: zips.map((z) => [path.resolve(z.path), identityOf(z.identity)]),
-    limits: [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes],
+    limits: limitsOf(limits),
     body: bodyChecksum,
   };
+}
+
+function limitsOf(limits: OsvExportLimits) {
+  return [limits.maxEntries, limits.maxEntryBytes, limits.maxUnzippedBytes];
 }
 
 function identityOf(zip: OsvZipIdentity) {

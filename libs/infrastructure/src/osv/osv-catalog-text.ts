@@ -1,6 +1,5 @@
 import { compareText } from '@repoguard/domain';
 import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catalog';
-import { asciiJson } from './private-cache-file';
 
 /**
  * A zip catalog as kept between checks, read in place: a check looks up the few packages it
@@ -114,6 +113,18 @@ function ecosystemOf(key: string): string {
   const nul = key.indexOf('\u0000');
   return nul < 0 ? key : key.slice(0, nul);
 }
+
+/**
+ * JSON with every character outside ASCII escaped (`\u00e9`), as JSON.parse reads it back: its
+ * bytes sort as its characters do, and a reader may cut and compare them without decoding.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    NOT_ASCII,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+const NOT_ASCII = /[\u0080-\uffff]/g;
 
 const NEWLINE = 0x0a;
 const TAB = 0x09;

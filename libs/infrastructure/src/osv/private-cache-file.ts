@@ -105,18 +105,6 @@ export function checksum(text: string | Uint8Array): string {
   return crc32(text).toString(16).padStart(8, '0');
 }
 
-/**
- * JSON with every character outside ASCII escaped (`\u00e9`), as JSON.parse reads it back: its
- * bytes sort as its characters do, and a reader may cut and compare them without decoding.
- */
-export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    NOT_ASCII,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-const NOT_ASCII = /[\u0080-\uffff]/g;
-
 /** A regular file or a real folder (no symlink) of this user's that no one else may write. */
 function isPrivate(stats: Stats, kind: 'file' | 'directory'): boolean {
   if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) return false;

@@ -57,8 +57,9 @@ function now(): number {
  * every small check. That global is asked of a script run here, as code loaded into a sandbox
  * (Jest's) has a global object of its own.
  */
-const RUN = new vm.Script("globalThis[Symbol.for('repoguard.inline-parse')]()");
-const PARSE = Symbol.for('repoguard.inline-parse');
+const PARSE_KEY = 'repoguard.inline-parse';
+const PARSE = Symbol.for(PARSE_KEY);
+const RUN = new vm.Script(`globalThis[Symbol.for(${JSON.stringify(PARSE_KEY)})]()`);
 const HOST = new vm.Script('globalThis').runInThisContext() as { [PARSE]?: () => unknown };
 
 /**

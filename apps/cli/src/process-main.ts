@@ -9,18 +9,26 @@ export function runAsProcess(
   run: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
 ): void {
   const out = stdoutWriter();
+  let streamed = false;
   void Promise.resolve()
     .then(() =>
       run(process.argv.slice(2), {
         // npm and npx run a bin from elsewhere: INIT_CWD is where the user typed the command.
         cwd: process.env['INIT_CWD'] ?? process.cwd(),
-        out: (text) => out(`${text}\n`),
-        err: (text) => process.stderr.write(`${text}\n`),
+        out: (text) => out.write(`${text}\n`),
+        err: (text) => {
+          streamed = true;
+          process.stderr.write(`${text}\n`);
+        },
         now: () => new Date(),
       }),
     )
     .then(
       (code) => {
+        // Everything was written by the time the command answered: end here rather than let Node
+        // tear its heap down first (2 to 4 ms of a small check's 90). Output that went through a
+        // stream may still be queued in it, and the process then ends when the stream is drained.
+        if (!streamed && !out.streamed()) process.exit(code);
         process.exitCode = code;
       },
       (error: unknown) => {
@@ -40,7 +48,7 @@ export function runAsProcess(
  * A reader that went away (`repoguard check . | head`) is not written to again, and the command
  * still ends with its own exit code: a FAIL must not read as a pass under `set -o pipefail`.
  */
-function stdoutWriter(): (text: string) => void {
+function stdoutWriter(): { write(text: string): void; streamed(): boolean } {
   let direct = writesDirectly();
   let gone = false;
   let stream: NodeJS.WriteStream | undefined;
@@ -54,7 +62,7 @@ function stdoutWriter(): (text: string) => void {
     }
     stream.write(text);
   };
-  return (text) => {
+  const write = (text: string): void => {
     if (gone) return;
     if (!direct) return viaStream(text);
     const bytes = Buffer.from(text);
@@ -79,6 +87,7 @@ function stdoutWriter(): (text: string) => void {
       viaStream(bytes.subarray(done));
     }
   };
+  return { write, streamed: () => stream !== undefined };
 }
 
 function writesDirectly(): boolean {

@@ -1,7 +1,13 @@
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
-import { checksum, readVouchedBody, readVouchedBytes, writeVouchedBody } from './private-cache-file';
+import {
+  checksum,
+  readVouchedBody,
+  readVouchedHead,
+  writeVouchedBody,
+  writeVouchedHead,
+} from './private-cache-file';
 import { OsvCatalogText } from './osv-catalog-text';
 
 /**
@@ -35,7 +41,7 @@ export function sameZip(a: OsvZipIdentity, b: OsvZipIdentity): boolean {
 
 // Bumped whenever what a catalog holds, or how package names are keyed, changes: a file written
 // by another version is then rebuilt, never read as this one's.
-const FORMAT = 'repoguard-osv-catalog/3';
+const FORMAT = 'repoguard-osv-catalog/4';
 
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
@@ -62,41 +68,56 @@ export class FileOsvCatalogCache {
   ) {}
 
   read(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits): OsvCatalogText | undefined {
-    const body = readVouchedBytes(this.dir, this.fileFor(zipPath), (sum) =>
+    const vouched = readVouchedHead(this.dir, this.fileFor(zipPath), (sum) =>
       headerFor(this.release, zip, limits, sum),
     );
-    if (body === undefined) return undefined;
+    if (vouched === undefined) return undefined;
     try {
-      return new OsvCatalogText(body);
+      return new OsvCatalogText(vouched.head, () => vouched.body());
     } catch {
       return undefined;
     }
   }
 
-  /** Best effort: a cache that cannot be written only makes the next check as slow as this one. */
+  /**
+   * Best effort: a cache that cannot be written only makes the next check as slow as this one.
+   * `text` is catalogText's: its summary line is kept as the head, read by every check, the rest
+   * as the body, read only by checks that look in it.
+   */
   write(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits, text: string): void {
-    writeVouchedBody(this.dir, this.fileFor(zipPath), text, (sum) =>
+    const end = text.indexOf('\n');
+    writeVouchedHead(this.dir, this.fileFor(zipPath), text.slice(0, end), text.slice(end + 1), (sum) =>
       headerFor(this.release, zip, limits, sum),
     );
   }
 
   /**
-   * How many advisories a set of zips holds together (records of one id in several zips count
-   * once, withdrawn ones not at all): a check that reads only the records naming its packages
-   * still says how many it was matched against. Kept per list of zips, in order.
+   * What a list of zips holds together, kept per list of zips in order: how many advisories
+   * (records of one id in several zips count once, withdrawn ones not at all), so a check that
+   * reads only the records naming its packages still says how many it was matched against; and
+   * which ids are in more than one of the zips, so a check looks for the other copies of a record
+   * only where there are some, and reads no other catalog's body.
    */
-  readCount(zips: readonly ZipAt[], limits: OsvExportLimits): number | undefined {
-    const body = readVouchedBody(this.dir, this.countFileFor(zips), (sum) =>
-      countHeaderFor(this.release, zips, limits, sum),
+  readZipList(zips: readonly ZipAt[], limits: OsvExportLimits): ZipListFacts | undefined {
+    const body = readVouchedBody(this.dir, this.listFileFor(zips), (sum) =>
+      listHeaderFor(this.release, zips, limits, sum),
     );
     if (body === undefined) return undefined;
-    const count = Number(body);
-    return Number.isSafeInteger(count) && count >= 0 && body === String(count) ? count : undefined;
+    try {
+      const { count, shared, ...rest } = JSON.parse(body) as Record<string, unknown>;
+      if (Object.keys(rest).length > 0 || !Number.isSafeInteger(count) || (count as number) < 0)
+        return undefined;
+      if (!Array.isArray(shared) || !shared.every((id) => typeof id === 'string')) return undefined;
+      return { count: count as number, shared: new Set(shared as string[]) };
+    } catch {
+      return undefined;
+    }
   }
 
-  writeCount(zips: readonly ZipAt[], limits: OsvExportLimits, count: number): void {
-    writeVouchedBody(this.dir, this.countFileFor(zips), String(count), (sum) =>
-      countHeaderFor(this.release, zips, limits, sum),
+  writeZipList(zips: readonly ZipAt[], limits: OsvExportLimits, facts: ZipListFacts): void {
+    const body = JSON.stringify({ count: facts.count, shared: [...facts.shared] });
+    writeVouchedBody(this.dir, this.listFileFor(zips), body, (sum) =>
+      listHeaderFor(this.release, zips, limits, sum),
     );
   }
 
@@ -104,10 +125,16 @@ export class FileOsvCatalogCache {
     return path.join(this.dir, `${checksum(path.resolve(zipPath))}.json`);
   }
 
-  private countFileFor(zips: readonly ZipAt[]): string {
+  private listFileFor(zips: readonly ZipAt[]): string {
     const paths = JSON.stringify(zips.map((z) => path.resolve(z.path)));
-    return path.join(this.dir, `count-${checksum(paths)}.json`);
+    return path.join(this.dir, `zips-${checksum(paths)}.json`);
   }
+}
+
+/** See FileOsvCatalogCache.readZipList. */
+export interface ZipListFacts {
+  readonly count: number;
+  readonly shared: ReadonlySet<string>;
 }
 
 /** A zip given to a check, and its identity when its catalog was read. */
@@ -116,17 +143,17 @@ export interface ZipAt {
   readonly identity: OsvZipIdentity;
 }
 
-function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, bodyChecksum: string) {
+function headerFor(release: string, zip: OsvZipIdentity, limits: OsvExportLimits, headChecksum: string) {
   return {
     format: FORMAT,
     release,
     zip: identityOf(zip),
     limits: limitsOf(limits),
-    body: bodyChecksum,
+    head: headChecksum,
   };
 }
 
-function countHeaderFor(
+function listHeaderFor(
   release: string,
   zips: readonly ZipAt[],
   limits: OsvExportLimits,

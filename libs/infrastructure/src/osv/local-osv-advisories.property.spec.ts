@@ -2,21 +2,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { AdvisoryIndex, advisoryKey } from '@repoguard/domain';
+import { AdvisoryIndex, advisoryKey, type Ecosystem } from '@repoguard/domain';
 import { buildZip } from '../../../../test/support/zip-builder';
 import { FileOsvCatalogCache } from './file-osv-catalog-cache';
 import { readOsvExport } from './osv-export-reader';
 import { LocalOsvAdvisories } from './local-osv-advisories';
 
 // Few ids, packages and dates, so generated exports repeat ids across entries and zips, replace
-// and withdraw each other, and name the scanned packages from entries a check would skip.
-const PACKAGES = ['alpha', 'beta', 'gamma', 'delta'];
+// and withdraw each other, and name the scanned packages from entries a check would skip. Two
+// ecosystems: a zip naming only one has its catalog's body left unread by checks of the other.
+const PACKAGES = ['PyPI/alpha', 'PyPI/beta', 'npm/gamma', 'npm/delta'];
+const ecosystemAndName = (p: string) => p.split('/') as [Ecosystem, string];
 const record = fc.record({
   id: fc.constantFrom('OSV-A', 'OSV-B', 'OSV-C', 'OSV-D', 'OSV-E'),
   modified: fc.constantFrom('2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z'),
   withdrawn: fc.boolean(),
   packages: fc.uniqueArray(fc.constantFrom(...PACKAGES), { maxLength: 2 }),
-  fixed: fc.constantFrom('0.5', '2.0'),
+  fixed: fc.constantFrom('0.5.0', '2.0.0'),
 });
 type Generated = typeof record extends fc.Arbitrary<infer T> ? T : never;
 
@@ -36,7 +38,7 @@ function osv(r: Generated) {
     modified: r.modified,
     ...(r.withdrawn ? { withdrawn: r.modified } : {}),
     affected: r.packages.map((name) => ({
-      package: { ecosystem: 'PyPI', name },
+      package: { ecosystem: ecosystemAndName(name)[0], name: ecosystemAndName(name)[1] },
       ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: r.fixed }] }],
     })),
   };
@@ -46,9 +48,9 @@ function osv(r: Generated) {
 function view(index: AdvisoryIndex, count: number, scanned: readonly string[]) {
   return {
     count,
-    packages: scanned.map((name) => ({
-      records: index.recordsFor('PyPI', name).map((r) => [r.id, r.modified]),
-      matches: index.match('PyPI', name, '1.0').map((m) => [m.record.id, m.fixedVersions]),
+    packages: scanned.map(ecosystemAndName).map(([ecosystem, name]) => ({
+      records: index.recordsFor(ecosystem, name).map((r) => [r.id, r.modified]),
+      matches: index.match(ecosystem, name, '1.0.0').map((m) => [m.record.id, m.fixedVersions]),
     })),
   };
 }
@@ -82,7 +84,7 @@ describe('LocalOsvAdvisories against a read of every record', () => {
           for (const at of paths) for (const r of readOsvExport(at).records) reference.add(r);
           const expected = view(reference, reference.size, scanned);
 
-          const keys = new Set(scanned.map((name) => advisoryKey('PyPI', name)));
+          const keys = new Set(scanned.map((p) => advisoryKey(...ecosystemAndName(p))));
           for (const pass of ['cold', 'cached']) {
             const local = new LocalOsvAdvisories({
               cache: new FileOsvCatalogCache(path.join(here, 'cache')),

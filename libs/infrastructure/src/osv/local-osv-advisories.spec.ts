@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -52,14 +53,17 @@ function view({ index, count }: { index: AdvisoryIndex; count: number }) {
   };
 }
 
-/** A catalog file whose body is edited and whose header says the edited body's hash. */
-function forged(text: string, edit: (body: string) => string): string {
+/** The catalog file with its catalog text edited and its header's checksums made to match. */
+function forged(text: string, edit: (catalog: string) => string): string {
   const newline = text.indexOf('\n');
-  const [header, body] = [text.slice(0, newline), text.slice(newline + 1)];
-  const edited = edit(body);
-  expect(edited).not.toBe(body);
-  const fixedHeader = JSON.parse(header) as { body: string };
-  fixedHeader.body = checksum(edited);
+  const [header, catalog] = [text.slice(0, newline), text.slice(newline + 1)];
+  const edited = edit(catalog);
+  expect(edited).not.toBe(catalog);
+  const split = edited.indexOf('\n');
+  const [head, body] = [edited.slice(0, split), edited.slice(split + 1)];
+  const fixedHeader = JSON.parse(header) as { header: { head: string }; body: string };
+  fixedHeader.header.head = checksum(head);
+  fixedHeader.body = checksum(body);
   return `${JSON.stringify(fixedHeader)}\n${edited}`;
 }
 
@@ -152,7 +156,7 @@ describe('LocalOsvAdvisories', () => {
       // A well-formed catalog that hides PYSEC-2 (its entry said to name gamma, not alpha): only
       // the catalog's writer can do that, so where others can write it is never read.
       const hiding = forged(readFileSync(file, 'utf8'), (body) => {
-        const catalog = new OsvCatalogText(Buffer.from(body));
+        const catalog = OsvCatalogText.of(Buffer.from(body));
         const entries = catalog.allEntries().map(({ entry }) => ({
           ...entry,
           records: entry.records.map((r) =>
@@ -197,7 +201,7 @@ describe('LocalOsvAdvisories', () => {
       ['cut short', (text: string) => text.slice(0, Math.floor(text.length * 0.7))],
       [
         'from another version',
-        (text: string) => text.replace('repoguard-osv-catalog/3', 'repoguard-osv-catalog/2'),
+        (text: string) => text.replace('repoguard-osv-catalog/4', 'repoguard-osv-catalog/3'),
       ],
       // The body edited (an advisory taken out of what alpha names) without its hash.
       ['edited', (text: string) => text.replace('"PyPI\\u0000alpha"', '"PyPI\\u0000gamma"')],
@@ -229,9 +233,9 @@ describe('LocalOsvAdvisories', () => {
       await local.add(zip);
       expect(ids(await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')])))).toEqual(['PYSEC-1']);
       const header = JSON.parse(readFileSync(release('bundle b').fileFor(zip), 'utf8').split('\n')[0]!) as {
-        release: string;
+        header: { release: string };
       };
-      expect(header.release).toBe('bundle b');
+      expect(header.header.release).toBe('bundle b');
     });
 
     it('is rebuilt, not trusted, when a well-formed catalog does not describe the bytes it names', async () => {
@@ -266,6 +270,87 @@ describe('LocalOsvAdvisories', () => {
 
       expect(ids(await openZip(zip))).toEqual(['PYSEC-1', 'PYSEC-2']);
       expect(readFileSync(file, 'utf8')).not.toBe(spoilt);
+    });
+
+    describe('read in parts', () => {
+      const npmRecord = (id: string, name: string) => {
+        const r = record(id, name);
+        return { ...r, affected: r.affected.map((a) => ({ ...a, package: { ecosystem: 'npm', name } })) };
+      };
+      const check = async (zips: string[], key: string) => {
+        const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(dir) });
+        for (const zip of zips) await local.add(zip);
+        const [ecosystem, name] = key.split('/') as [Ecosystem, string];
+        const found = await local.indexFor(new Set([advisoryKey(ecosystem, name)]));
+        return { ids: found.index.recordsFor(ecosystem, name).map((r) => r.id), count: found.count };
+      };
+      /** The file with one byte of its catalog's body changed, its header left as it was. */
+      const bodySpoilt = (text: string) => {
+        const at = text.lastIndexOf('PYSEC-2');
+        return `${text.slice(0, at)}PYSEC-3${text.slice(at + 'PYSEC-2'.length)}`;
+      };
+
+      it('reads no more than the head of a catalog the check does not look in, and the whole of one it does', async () => {
+        const pypi = path.join(dir, 'pypi.zip');
+        writeFileSync(pypi, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+        const npm = path.join(dir, 'npm.zip');
+        writeFileSync(npm, await zipOf([npmRecord('GHSA-1', 'gamma')]));
+        expect(await check([pypi, npm], 'npm/gamma')).toEqual({ ids: ['GHSA-1'], count: 3 });
+        const file = new FileOsvCatalogCache(dir).fileFor(pypi);
+        const spoilt = bodySpoilt(readFileSync(file, 'utf8'));
+        writeFileSync(file, spoilt);
+
+        // npm's packages: PyPI's catalog is read to its head, which is intact, and no further.
+        expect(await check([pypi, npm], 'npm/gamma')).toEqual({ ids: ['GHSA-1'], count: 3 });
+        expect(readFileSync(file, 'utf8')).toBe(spoilt);
+        // PyPI's: its body is read, found not to be the one its header vouched for, and rebuilt.
+        expect(await check([pypi, npm], 'PyPI/alpha')).toEqual({ ids: ['PYSEC-1', 'PYSEC-2'], count: 3 });
+        expect(readFileSync(file, 'utf8')).not.toBe(spoilt);
+        expect(readFileSync(file, 'utf8')).toContain('PYSEC-2');
+      });
+
+      it('reads the body of the catalog its head was read with, or none: one replaced meanwhile is rebuilt', async () => {
+        const zip = path.join(dir, 'all.zip');
+        writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+        const other = path.join(dir, 'other.zip');
+        writeFileSync(other, await zipOf([record('PYSEC-8', 'alpha'), record('PYSEC-9', 'alpha')]));
+        await openZip(zip);
+        await openZip(other);
+        const cache = new FileOsvCatalogCache(dir);
+        const local = new LocalOsvAdvisories({ cache });
+        await local.add(zip);
+        // Between the head and the body, the file comes to hold another zip's catalog whole.
+        writeFileSync(cache.fileFor(zip), readFileSync(cache.fileFor(other)));
+
+        expect(ids(await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')])))).toEqual([
+          'PYSEC-1',
+          'PYSEC-2',
+        ]);
+      });
+
+      it('looks for the other copies of a record in every zip that holds one, as the facts kept of the list say', async () => {
+        const first = path.join(dir, 'first.zip');
+        writeFileSync(first, await zipOf([record('PYSEC-1', 'alpha'), npmRecord('GHSA-7', 'gamma')]));
+        // A later copy of PYSEC-1 in npm's zip naming no scanned package: it replaces the first.
+        const later = path.join(dir, 'later.zip');
+        writeFileSync(
+          later,
+          await zipOf([
+            npmRecord('GHSA-1', 'gamma'),
+            { ...npmRecord('PYSEC-1', 'delta'), modified: '2026-05-01T00:00:00Z' },
+          ]),
+        );
+        for (const pass of ['cold', 'kept facts', 'facts spoilt']) {
+          if (pass === 'facts spoilt')
+            for (const name of readdirSync(dir).filter((n) => n.startsWith('zips-')))
+              writeFileSync(path.join(dir, name), '{"spoilt": true}\n{}');
+          expect([pass, await check([first, later], 'PyPI/alpha')]).toEqual([pass, { ids: [], count: 3 }]);
+          expect([pass, await check([first, later], 'npm/gamma')]).toEqual([
+            pass,
+            { ids: ['GHSA-7', 'GHSA-1'], count: 3 },
+          ]);
+        }
+      });
     });
 
     it('keeps the newer copy of a record even when that copy names no scanned package', async () => {

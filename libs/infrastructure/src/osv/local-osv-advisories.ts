@@ -4,6 +4,7 @@ import {
   type FileOsvCatalogCache,
   type OsvZipIdentity,
   sameZip,
+  type ZipListFacts,
   zipIdentity,
 } from './file-osv-catalog-cache';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
@@ -127,11 +128,16 @@ export class LocalOsvAdvisories {
     return this.sources.flatMap((s, i) => (s.kind === kind ? [i] : []));
   }
 
-  /** Zips only: the entries naming the keys, then every copy of the records' ids in any zip. */
+  /**
+   * Zips only: the entries naming the keys, then every copy of the records' ids in any zip. An id
+   * found in one zip is looked for in the others only when the list's facts say it is in more
+   * than one: a catalog no scanned package and no shared id leads to is never read past its head.
+   */
   private fromZips(keys: ReadonlySet<string>): LocalAdvisoryIndex {
     const zips = this.zips()!;
+    const facts = this.factsOf(zips);
     const full = new Map<string, readonly OsvRecord[]>();
-    const ids = new Set<string>();
+    const foundIn = new Map<string, number>();
     zips.forEach((zip, source) => {
       const naming = new Map<number, CatalogEntry>();
       for (const key of keys)
@@ -139,32 +145,47 @@ export class LocalOsvAdvisories {
       if (naming.size === 0) return;
       this.readEntries(source, zip, naming, (position, entry, records) => {
         full.set(`${source}:${position}`, records);
-        for (const record of entry.records) if (record.keys.some((k) => keys.has(k))) ids.add(record.id);
+        for (const record of entry.records)
+          if (record.keys.some((k) => keys.has(k)) && !foundIn.has(record.id)) foundIn.set(record.id, source);
       });
     });
     const copies: Copy[] = [];
     zips.forEach((zip, source) => {
-      for (const id of ids)
+      for (const [id, found] of foundIn) {
+        if (found !== source && !facts.shared.has(id)) continue;
         for (const { position, entry } of zip.catalog.entriesHolding(id))
           entry.records.forEach((record, slot) => {
             if (record.id !== id) return;
             const read = full.get(`${source}:${position}`);
             copies.push({ source, position, slot, record: read ? read[slot]! : standIn(record) });
           });
+      }
     });
     copies.sort((a, b) => a.source - b.source || a.position - b.position || a.slot - b.slot);
     const index = new AdvisoryIndex();
     for (const copy of copies) index.add(copy.record);
-    return { index, count: this.countOf(zips) };
+    return { index, count: facts.count };
   }
 
-  /** How many advisories the zips hold together: kept per list of zips, else counted by replay. */
-  private countOf(zips: readonly ZipSource[]): number {
-    const kept = this.cache?.readCount(zips, this.limits);
+  /** What the zips hold together (see readZipList): kept per list of zips, else found by replay. */
+  private factsOf(zips: readonly ZipSource[]): ZipListFacts {
+    const kept = this.cache?.readZipList(zips, this.limits);
     if (kept !== undefined) return kept;
-    const count = this.fromEverything(new Set()).count;
-    this.cache?.writeCount(zips, this.limits, count);
-    return count;
+    const index = new AdvisoryIndex();
+    const firstIn = new Map<string, number>();
+    const shared = new Set<string>();
+    zips.forEach((zip, source) => {
+      for (const { entry } of zip.catalog.allEntries())
+        for (const record of entry.records) {
+          index.add(standIn(record));
+          const first = firstIn.get(record.id);
+          if (first === undefined) firstIn.set(record.id, source);
+          else if (first !== source) shared.add(record.id);
+        }
+    });
+    const facts = { count: index.size, shared };
+    this.cache?.writeZipList(zips, this.limits, facts);
+    return facts;
   }
 
   /** Every record of every source replayed, those of zips naming no key as stand-ins. */
@@ -230,7 +251,7 @@ export class LocalOsvAdvisories {
     const scanned = await scanOsvZip(bytes, this.limits);
     const text = catalogText(scanned.catalog);
     this.cache?.write(path, identity, this.limits, text);
-    const catalog = new OsvCatalogText(Buffer.from(text));
+    const catalog = OsvCatalogText.of(Buffer.from(text));
     const positions = catalog.allEntries().map((e) => e.position);
     const read = new Map([...scanned.records].map(([ordinal, records]) => [positions[ordinal]!, records]));
     return { kind: 'zip', path, identity, catalog, bytes, read };

@@ -40,7 +40,7 @@ describe('OsvCatalogText', () => {
         const text = catalogText(c);
         // Bytes sort as the sections were sorted only if every one is ASCII.
         expect(Buffer.from(text).every((byte) => byte < 0x80)).toBe(true);
-        const read = new OsvCatalogText(Buffer.from(text));
+        const read = OsvCatalogText.of(Buffer.from(text));
         expect(read.problems).toEqual(c.problems);
         expect(read.allEntries().map((e) => e.entry)).toEqual(c.entries);
         const positions = read.allEntries().map((e) => e.position);
@@ -85,7 +85,7 @@ describe('OsvCatalogText', () => {
     const text = made(B, String(A.length + 1));
     expect(text).toBe(
       catalogText(
-        new OsvCatalogText(Buffer.from(text))
+        OsvCatalogText.of(Buffer.from(text))
           .allEntries()
           .reduce<OsvZipCatalog>((c, e) => ({ ...c, entries: [...c.entries, e.entry] }), {
             entries: [],
@@ -93,9 +93,11 @@ describe('OsvCatalogText', () => {
           }),
       ),
     );
-    expect(new OsvCatalogText(Buffer.from(text)).entriesNaming('k2').map((e) => e.entry.name)).toEqual([
-      'B.json',
-    ]);
+    expect(
+      OsvCatalogText.of(Buffer.from(text))
+        .entriesNaming('k2')
+        .map((e) => e.entry.name),
+    ).toEqual(['B.json']);
   });
 
   it.each([
@@ -106,7 +108,7 @@ describe('OsvCatalogText', () => {
     ['an entry line that is not an entry', B.replace('50', '-50'), String(A.length + 1)],
     ['an entry of another compression method', B.replace('20,8', '20,9'), String(A.length + 1)],
   ])('refuses, as it reads, %s', (_, b, k2) => {
-    const read = new OsvCatalogText(Buffer.from(made(b, k2)));
+    const read = OsvCatalogText.of(Buffer.from(made(b, k2)));
     expect(read.entriesNaming('k1').map((e) => e.entry.name)).toEqual(['A.json']);
     expect(() => read.entriesNaming('k2')).toThrow(MalformedCatalog);
   });
@@ -127,6 +129,6 @@ describe('OsvCatalogText', () => {
     const good = made(B, String(A.length + 1));
     const spoilt = spoil(good);
     expect(spoilt).not.toBe(good);
-    expect(() => new OsvCatalogText(Buffer.from(spoilt))).toThrow(MalformedCatalog);
+    expect(() => OsvCatalogText.of(Buffer.from(spoilt))).toThrow(MalformedCatalog);
   });
 });

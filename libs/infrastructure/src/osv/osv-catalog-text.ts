@@ -4,9 +4,11 @@ import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catal
 /**
  * A zip catalog as kept between checks, read in place: a check looks up the few packages it
  * scans and the ids of the records naming them, and parses only the lines about those, not every
- * record of the zip (PyPI's whole export when only npm packages are scanned). It is read as the
- * file's bytes, never decoded whole: a large string is allocated young in V8, and two catalogs'
- * were a garbage collection of their own in a small check.
+ * record of the zip (PyPI's whole export when only npm packages are scanned). The summary line is
+ * read first and the rest only when a lookup needs it: a check of npm packages reads no more of
+ * the catalog of PyPI's zip than its summary. The rest is read as the file's bytes, never decoded
+ * whole: a large string is allocated young in V8, and two catalogs' were a garbage collection of
+ * their own in a small check.
  *
  * A summary line (the zip's problems, how many entries, where the sections are), then one line
  * per entry in catalog order ([name, offset, compressed, uncompressed, method, records]), then
@@ -20,17 +22,29 @@ export class OsvCatalogText {
   readonly problems: readonly { readonly entry: string; readonly problem: string }[];
   /** Entries in catalog order. */
   readonly entryCount: number;
-  private readonly keys: Section;
-  private readonly ids: Section;
-  private readonly bytes: Buffer;
   /** What the keys name before their NUL (advisoryKey): the ecosystems, PyPI's zip naming PyPI's alone. */
   private readonly ecosystems: ReadonlySet<string>;
+  private readonly sections: { readonly keys: unknown; readonly ids: unknown };
+  private readonly loadBody: () => Buffer | undefined;
+  private loaded: CatalogBody | undefined;
 
-  /** Throws MalformedCatalog when the summary line is not one. */
-  constructor(body: Buffer) {
-    const end = body.indexOf(NEWLINE);
+  /** A catalog's whole text (as catalogText makes it), checked now. Throws MalformedCatalog. */
+  static of(text: Buffer): OsvCatalogText {
+    const end = text.indexOf(NEWLINE);
     if (end < 0) throw new MalformedCatalog();
-    const summary = expectObject(parseJson(body.toString('utf8', 0, end)));
+    const catalog = new OsvCatalogText(text.subarray(0, end), () => text.subarray(end + 1));
+    catalog.body();
+    return catalog;
+  }
+
+  /**
+   * The summary line (without its newline), and what reads the rest when a lookup first needs it:
+   * a check of npm packages never reads the body of PyPI's catalog. Throws MalformedCatalog when
+   * the summary is not one; a body that cannot be read or does not fit the summary throws it at
+   * that lookup.
+   */
+  constructor(summaryLine: Buffer, loadBody: () => Buffer | undefined) {
+    const summary = expectObject(parseJson(summaryLine.toString('utf8')));
     this.problems = expectArray(summary['problems']).map((raw) => {
       const [entry, problem, ...rest] = expectArray(raw);
       if (rest.length > 0) throw new MalformedCatalog();
@@ -38,74 +52,104 @@ export class OsvCatalogText {
     });
     this.entryCount = expectCount(summary['entries']);
     this.ecosystems = new Set(expectArray(summary['ecosystems']).map(expectString));
-    this.bytes = body.subarray(end + 1);
-    this.keys = sectionFrom(summary['keys'], this.bytes.length);
-    this.ids = sectionFrom(summary['ids'], this.bytes.length);
-    if (this.ids.start < this.keys.end) throw new MalformedCatalog();
+    this.sections = { keys: summary['keys'], ids: summary['ids'] };
+    this.loadBody = loadBody;
   }
 
   /** The entries holding a record that names the package key, each checked to. */
   entriesNaming(key: string): CatalogEntryAt[] {
     // A check of npm packages does not search the keys of a zip of PyPI's advisories.
     if (!this.ecosystems.has(ecosystemOf(key))) return [];
-    return this.lookUp(this.keys, key, (entry) => entry.records.some((r) => r.keys.includes(key)));
+    return this.lookUp('keys', key, (entry) => entry.records.some((r) => r.keys.includes(key)));
   }
 
   /** The entries holding a record with this id, each checked to. */
   entriesHolding(id: string): CatalogEntryAt[] {
-    return this.lookUp(this.ids, id, (entry) => entry.records.some((r) => r.id === id));
+    return this.lookUp('ids', id, (entry) => entry.records.some((r) => r.id === id));
   }
 
   /** Every entry, in catalog order (what a check needs when it replays every record). */
   allEntries(): CatalogEntryAt[] {
+    const { bytes, keys } = this.body();
     const entries: CatalogEntryAt[] = [];
     let at = 0;
     for (let i = 0; i < this.entryCount; i++) {
-      const end = this.bytes.indexOf(NEWLINE, at);
-      if (end < 0 || end >= this.keys.start) throw new MalformedCatalog();
-      entries.push({ position: at, entry: this.entryAt(at, end) });
+      const end = bytes.indexOf(NEWLINE, at);
+      if (end < 0 || end >= keys.start) throw new MalformedCatalog();
+      entries.push({ position: at, entry: entryAt(bytes, at, end) });
       at = end + 1;
     }
-    if (at !== this.keys.start) throw new MalformedCatalog();
+    if (at !== keys.start) throw new MalformedCatalog();
     return entries;
   }
 
+  /** The body, read and checked against the summary the first time a lookup needs it. */
+  private body(): CatalogBody {
+    if (this.loaded) return this.loaded;
+    const bytes = this.loadBody();
+    if (bytes === undefined) throw new MalformedCatalog();
+    const keys = sectionFrom(this.sections.keys, bytes.length);
+    const ids = sectionFrom(this.sections.ids, bytes.length);
+    if (ids.start < keys.end) throw new MalformedCatalog();
+    this.loaded = { bytes, keys, ids };
+    return this.loaded;
+  }
+
   /** Binary search of a sorted section for `<JSON of value>\t`: the entries it lists, checked. */
-  private lookUp(section: Section, value: string, holds: (entry: CatalogEntry) => boolean): CatalogEntryAt[] {
+  private lookUp(
+    which: 'keys' | 'ids',
+    value: string,
+    holds: (entry: CatalogEntry) => boolean,
+  ): CatalogEntryAt[] {
+    const body = this.body();
+    const { bytes } = body;
+    const section = body[which];
     const wanted = Buffer.from(asciiJson(value), 'latin1');
     let low = section.start;
     let high = section.end;
     while (low < high) {
       const middle = (low + high) >>> 1;
       // Buffer#lastIndexOf counts a negative offset from the end: never ask it for one.
-      const lineStart = middle === 0 ? 0 : Math.max(low, this.bytes.lastIndexOf(NEWLINE, middle - 1) + 1);
-      const tab = this.bytes.indexOf(TAB, lineStart);
-      const lineEnd = this.bytes.indexOf(NEWLINE, lineStart);
+      const lineStart = middle === 0 ? 0 : Math.max(low, bytes.lastIndexOf(NEWLINE, middle - 1) + 1);
+      const tab = bytes.indexOf(TAB, lineStart);
+      const lineEnd = bytes.indexOf(NEWLINE, lineStart);
       if (tab < 0 || lineEnd < 0 || tab > lineEnd || lineEnd >= high) throw new MalformedCatalog();
-      const order = this.bytes.compare(wanted, 0, wanted.length, lineStart, tab);
-      if (order === 0) return this.entriesAt(this.bytes.toString('latin1', tab + 1, lineEnd), holds);
+      const order = bytes.compare(wanted, 0, wanted.length, lineStart, tab);
+      if (order === 0) return entriesAt(body, bytes.toString('latin1', tab + 1, lineEnd), holds);
       if (order < 0) low = lineEnd + 1;
       else high = lineStart;
     }
     return [];
   }
+}
 
-  private entriesAt(list: string, holds: (entry: CatalogEntry) => boolean): CatalogEntryAt[] {
-    const found: CatalogEntryAt[] = [];
-    for (const text of list.split(',')) {
-      const at = Number(text);
-      if (!Number.isSafeInteger(at) || at < 0 || at >= this.keys.start) throw new MalformedCatalog();
-      if (at !== 0 && this.bytes[at - 1] !== NEWLINE) throw new MalformedCatalog();
-      const entry = this.entryAt(at, this.bytes.indexOf(NEWLINE, at));
-      if (!holds(entry)) throw new MalformedCatalog();
-      found.push({ position: at, entry });
-    }
-    return found;
-  }
+/** A catalog's lines after the summary, and where its sorted sections are in them. */
+interface CatalogBody {
+  readonly bytes: Buffer;
+  readonly keys: Section;
+  readonly ids: Section;
+}
 
-  private entryAt(start: number, end: number): CatalogEntry {
-    return entryFrom(parseJson(this.bytes.toString('utf8', start, end)));
+function entriesAt(
+  body: CatalogBody,
+  list: string,
+  holds: (entry: CatalogEntry) => boolean,
+): CatalogEntryAt[] {
+  const { bytes, keys } = body;
+  const found: CatalogEntryAt[] = [];
+  for (const text of list.split(',')) {
+    const at = Number(text);
+    if (!Number.isSafeInteger(at) || at < 0 || at >= keys.start) throw new MalformedCatalog();
+    if (at !== 0 && bytes[at - 1] !== NEWLINE) throw new MalformedCatalog();
+    const entry = entryAt(bytes, at, bytes.indexOf(NEWLINE, at));
+    if (!holds(entry)) throw new MalformedCatalog();
+    found.push({ position: at, entry });
   }
+  return found;
+}
+
+function entryAt(bytes: Buffer, start: number, end: number): CatalogEntry {
+  return entryFrom(parseJson(bytes.toString('utf8', start, end)));
 }
 
 /** A key's part before its NUL (advisoryKey puts the ecosystem there); the whole of any other. */

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   statSync,
@@ -93,6 +94,129 @@ export function writeVouchedBody(
   headerFor: (bodyChecksum: string) => unknown,
 ): void {
   writePrivateFile(dir, file, `${JSON.stringify(headerFor(checksum(body)))}\n${body}`);
+}
+
+/** A file readVouchedHead read: its head now, its body when asked for. */
+export interface VouchedHead {
+  readonly head: Buffer;
+  /** The body, read now from the file as it is, if it is the one the header vouched for. */
+  body(): Buffer | undefined;
+}
+
+/**
+ * A cache file of three parts: a header line holding `headerFor` of the head's checksum and the
+ * body's checksum, a head line, and the body (the rest). The header and head are read and checked
+ * at once, from the first bytes of the file; the body only when asked for, then read afresh (as
+ * readPrivateFile reads) and given only if it is the body that header vouched for. A large body
+ * a caller often does not need is then not read at all: a check of npm packages reads no more of
+ * PyPI's 400 KB catalog than its head.
+ */
+export function readVouchedHead(
+  dir: string,
+  file: string,
+  headerFor: (headChecksum: string) => unknown,
+): VouchedHead | undefined {
+  const start = readPrivateStart(dir, file, HEAD_BYTES);
+  if (start === undefined) return undefined;
+  const { bytes, whole } = start;
+  const headerEnd = bytes.indexOf(0x0a);
+  const headEnd = headerEnd < 0 ? -1 : bytes.indexOf(0x0a, headerEnd + 1);
+  if (headEnd < 0) {
+    // A head longer than the first read (a zip with many entries that are not OSV JSON).
+    return whole ? undefined : readVouchedHeadFrom(readPrivateFile(dir, file), dir, file, headerFor);
+  }
+  return vouchedHeadOf(bytes, whole, headerEnd, headEnd, dir, file, headerFor);
+}
+
+function readVouchedHeadFrom(
+  bytes: Buffer | undefined,
+  dir: string,
+  file: string,
+  headerFor: (headChecksum: string) => unknown,
+): VouchedHead | undefined {
+  if (bytes === undefined) return undefined;
+  const headerEnd = bytes.indexOf(0x0a);
+  const headEnd = headerEnd < 0 ? -1 : bytes.indexOf(0x0a, headerEnd + 1);
+  return headEnd < 0 ? undefined : vouchedHeadOf(bytes, true, headerEnd, headEnd, dir, file, headerFor);
+}
+
+function vouchedHeadOf(
+  bytes: Buffer,
+  whole: boolean,
+  headerEnd: number,
+  headEnd: number,
+  dir: string,
+  file: string,
+  headerFor: (headChecksum: string) => unknown,
+): VouchedHead | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8', 0, headerEnd));
+  } catch {
+    return undefined;
+  }
+  const head = bytes.subarray(headerEnd + 1, headEnd);
+  const bodySum = (parsed as { body?: unknown } | null)?.body;
+  if (typeof bodySum !== 'string') return undefined;
+  if (JSON.stringify(parsed) !== JSON.stringify(twoPartHeader(headerFor(checksum(head)), bodySum)))
+    return undefined;
+  const bodyAt = headEnd + 1;
+  return {
+    head,
+    body: () => {
+      // Read afresh unless it was read whole: a file replaced since holds another body, refused.
+      const now = whole ? bytes : readPrivateFile(dir, file);
+      const body = now?.subarray(bodyAt);
+      return body !== undefined && checksum(body) === bodySum ? body : undefined;
+    },
+  };
+}
+
+/** Writes a file readVouchedHead reads, as writePrivateFile writes. Neither part holds a newline. */
+export function writeVouchedHead(
+  dir: string,
+  file: string,
+  head: string,
+  body: string,
+  headerFor: (headChecksum: string) => unknown,
+): void {
+  const header = twoPartHeader(headerFor(checksum(head)), checksum(body));
+  writePrivateFile(dir, file, `${JSON.stringify(header)}\n${head}\n${body}`);
+}
+
+function twoPartHeader(header: unknown, bodyChecksum: string) {
+  return { header, body: bodyChecksum };
+}
+
+/** How much of a file readVouchedHead reads first: a catalog's header and summary fit in far less. */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first `length` bytes of a private file (as readPrivateFile reads), and whether that is all of it. */
+function readPrivateStart(
+  dir: string,
+  file: string,
+  length: number,
+): { bytes: Buffer; whole: boolean } | undefined {
+  try {
+    if (!privateDirectory(dir)) return undefined;
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const stats = fstatSync(fd);
+      if (!isPrivate(stats, 'file')) return undefined;
+      const bytes = Buffer.allocUnsafe(Math.min(stats.size, length));
+      let read = 0;
+      while (read < bytes.length) {
+        const n = readSync(fd, bytes, read, bytes.length - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return { bytes: bytes.subarray(0, read), whole: read === stats.size };
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /**

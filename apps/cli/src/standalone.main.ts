@@ -5,4 +5,4 @@ import { CHECK_COMMAND } from './commands/check.command';
 import { dispatch } from './dispatch';
 import { runAsProcess } from './process-main';
 
-runAsProcess((argv, io) => dispatch([CHECK_COMMAND], argv, io, process.env));
+runAsProcess((argv, io) => dispatch([CHECK_COMMAND], argv, io, process.env), { exitWhenAnswered: true });

@@ -86,6 +86,7 @@ export class FileOsvCatalogCache {
    */
   write(zipPath: string, zip: OsvZipIdentity, limits: OsvExportLimits, text: string): void {
     const end = text.indexOf('\n');
+    if (end < 0) return;
     writeVouchedHead(this.dir, this.fileFor(zipPath), text.slice(0, end), text.slice(end + 1), (sum) =>
       headerFor(this.release, zip, limits, sum),
     );

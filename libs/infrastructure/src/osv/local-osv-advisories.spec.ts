@@ -310,13 +310,23 @@ describe('LocalOsvAdvisories', () => {
       });
 
       it('reads the body of the catalog its head was read with, or none: one replaced meanwhile is rebuilt', async () => {
+        // Catalogs past the first read (64 KB), so the body is read afresh when it is needed.
+        const fillers = (prefix: string) =>
+          Array.from({ length: 700 }, (_, i) => record(`${prefix}-${i}`, `${prefix}-package-${i}`));
         const zip = path.join(dir, 'all.zip');
-        writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+        writeFileSync(
+          zip,
+          await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha'), ...fillers('A')]),
+        );
         const other = path.join(dir, 'other.zip');
-        writeFileSync(other, await zipOf([record('PYSEC-8', 'alpha'), record('PYSEC-9', 'alpha')]));
+        writeFileSync(
+          other,
+          await zipOf([record('PYSEC-8', 'alpha'), record('PYSEC-9', 'alpha'), ...fillers('B')]),
+        );
         await openZip(zip);
         await openZip(other);
         const cache = new FileOsvCatalogCache(dir);
+        expect(statSync(cache.fileFor(zip)).size).toBeGreaterThan(64 * 1024);
         const local = new LocalOsvAdvisories({ cache });
         await local.add(zip);
         // Between the head and the body, the file comes to hold another zip's catalog whole.
@@ -326,6 +336,27 @@ describe('LocalOsvAdvisories', () => {
           'PYSEC-1',
           'PYSEC-2',
         ]);
+        expect(readFileSync(cache.fileFor(zip), 'utf8')).toContain('PYSEC-1');
+        expect(readFileSync(cache.fileFor(zip), 'utf8')).not.toContain('PYSEC-8');
+      });
+
+      it("rebuilds only the catalog whose body is damaged, not the other zips'", async () => {
+        const pypi = path.join(dir, 'pypi.zip');
+        writeFileSync(pypi, await zipOf([record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')]));
+        const npm = path.join(dir, 'npm.zip');
+        writeFileSync(npm, await zipOf([npmRecord('GHSA-1', 'gamma'), npmRecord('GHSA-2', 'gamma')]));
+        await check([pypi, npm], 'PyPI/alpha');
+        const cache = new FileOsvCatalogCache(dir);
+        const file = cache.fileFor(npm);
+        const text = readFileSync(file, 'utf8');
+        const at = text.lastIndexOf('GHSA-2');
+        writeFileSync(file, `${text.slice(0, at)}GHSA-3${text.slice(at + 'GHSA-2'.length)}`);
+        const pypiCatalog = statSync(cache.fileFor(pypi));
+
+        expect(await check([pypi, npm], 'npm/gamma')).toEqual({ ids: ['GHSA-1', 'GHSA-2'], count: 4 });
+        expect(readFileSync(file, 'utf8')).toBe(text);
+        const after = statSync(cache.fileFor(pypi));
+        expect([after.ino, after.mtimeMs]).toEqual([pypiCatalog.ino, pypiCatalog.mtimeMs]);
       });
 
       it('looks for the other copies of a record in every zip that holds one, as the facts kept of the list say', async () => {

@@ -57,6 +57,19 @@ class StaleCatalog extends Error {
 }
 
 /**
+ * A lookup in the catalog of the zip at `source`: one found malformed there (its body damaged, or
+ * the file replaced since its head was read) is that zip's to catalog afresh, not every zip's.
+ */
+function inCatalog<T>(source: number, lookUp: () => T): T {
+  try {
+    return lookUp();
+  } catch (error) {
+    if (error instanceof MalformedCatalog) throw new StaleCatalog(source);
+    throw error;
+  }
+}
+
+/**
  * OSV exports given to `repoguard check` (zips, directories of JSON, JSON files). A zip is
  * catalogued once (which records it holds, which packages each names) and the catalog kept in
  * the cache; later checks read, inflate and parse only the entries naming the packages they scan.
@@ -141,7 +154,8 @@ export class LocalOsvAdvisories {
     zips.forEach((zip, source) => {
       const naming = new Map<number, CatalogEntry>();
       for (const key of keys)
-        for (const { position, entry } of zip.catalog.entriesNaming(key)) naming.set(position, entry);
+        for (const { position, entry } of inCatalog(source, () => zip.catalog.entriesNaming(key)))
+          naming.set(position, entry);
       if (naming.size === 0) return;
       this.readEntries(source, zip, naming, (position, entry, records) => {
         full.set(`${source}:${position}`, records);
@@ -153,7 +167,7 @@ export class LocalOsvAdvisories {
     zips.forEach((zip, source) => {
       for (const [id, found] of foundIn) {
         if (found !== source && !facts.shared.has(id)) continue;
-        for (const { position, entry } of zip.catalog.entriesHolding(id))
+        for (const { position, entry } of inCatalog(source, () => zip.catalog.entriesHolding(id)))
           entry.records.forEach((record, slot) => {
             if (record.id !== id) return;
             const read = full.get(`${source}:${position}`);
@@ -175,7 +189,7 @@ export class LocalOsvAdvisories {
     const firstIn = new Map<string, number>();
     const shared = new Set<string>();
     zips.forEach((zip, source) => {
-      for (const { entry } of zip.catalog.allEntries())
+      for (const { entry } of inCatalog(source, () => zip.catalog.allEntries()))
         for (const record of entry.records) {
           index.add(standIn(record));
           const first = firstIn.get(record.id);
@@ -196,7 +210,7 @@ export class LocalOsvAdvisories {
         for (const record of source.records) index.add(record);
         continue;
       }
-      const entries = source.catalog.allEntries();
+      const entries = inCatalog(i, () => source.catalog.allEntries());
       const naming = new Map<number, CatalogEntry>();
       for (const { position, entry } of entries)
         if (entry.records.some((r) => r.keys.some((k) => keys.has(k)))) naming.set(position, entry);

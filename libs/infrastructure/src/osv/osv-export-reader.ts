@@ -311,7 +311,8 @@ function entryDigest(entry: ZipEntryRef): string {
  * loaded (see zip-libraries).
  */
 function windowedReader(fd: number): Yauzl.RandomAccessReader {
-  WindowedReader ??= class extends yauzl().RandomAccessReader {
+  // Named here too: the packed bundle shortens the variable's name, and a class takes it from that.
+  WindowedReader ??= class WindowedReader extends yauzl().RandomAccessReader {
     private start = 0;
     private bytes = Buffer.alloc(0);
 

@@ -172,7 +172,7 @@ function vouchedHeadOf(
   };
 }
 
-/** Writes a file readVouchedHead reads, as writePrivateFile writes. Neither part holds a newline. */
+/** Writes a file readVouchedHead reads, as writePrivateFile writes. The head holds no newline. */
 export function writeVouchedHead(
   dir: string,
   file: string,

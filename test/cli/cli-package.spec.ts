@@ -225,6 +225,9 @@ describe('the @repoguard/cli package (npm run pack:cli)', () => {
     try {
       writeFileSync(bundle, edited);
       expect(npx('check', 'project', '-a', 'osv').stdout).toMatch(/^Pol1cy: FAIL$/m);
+      // The bundle is read as ASCII bytes; one edited to hold other text is decoded as UTF-8.
+      writeFileSync(bundle, original.replace('Policy: ', 'Políçy: '));
+      expect(npx('check', 'project', '-a', 'osv').stdout).toMatch(/^Políçy: FAIL$/m);
     } finally {
       writeFileSync(bundle, original);
     }

@@ -3,10 +3,13 @@ import * as path from 'node:path';
 import type { OsvExportLimits } from './osv-export-limits';
 import {
   checksum,
+  openPrivateFile,
+  type PrivateFileParts,
   readVouchedBody,
   readVouchedHead,
   writeVouchedBody,
   writeVouchedHead,
+  writePrivateFile,
 } from './private-cache-file';
 import { OsvCatalogText } from './osv-catalog-text';
 
@@ -41,7 +44,7 @@ export function sameZip(a: OsvZipIdentity, b: OsvZipIdentity): boolean {
 
 // Bumped whenever what a catalog holds, or how package names are keyed, changes: a file written
 // by another version is then rebuilt, never read as this one's.
-const FORMAT = 'repoguard-osv-catalog/4';
+const FORMAT = 'repoguard-osv-catalog/5';
 
 /**
  * OSV zip catalogs on disk, one file per zip path in `dir` (the user's cache directory), replaced
@@ -93,6 +96,21 @@ export class FileOsvCatalogCache {
   }
 
   /**
+   * The zip's catalogued entries inflated, one after another (scanOsvZip's texts), kept beside
+   * its catalog so a check reads an entry without inflating it. The catalog holds each entry's
+   * place and CRC-32 in them, and what is read is checked against those: texts from another
+   * catalog, or damaged, are read from the zip instead. Best effort, as `write`.
+   */
+  writeTexts(zipPath: string, texts: readonly Buffer[]): void {
+    writePrivateFile(this.dir, this.textsFileFor(zipPath), Buffer.concat(texts));
+  }
+
+  /** The texts kept for the zip, opened (the caller closes them), or undefined when there are none. */
+  openTexts(zipPath: string): PrivateFileParts | undefined {
+    return openPrivateFile(this.dir, this.textsFileFor(zipPath));
+  }
+
+  /**
    * What a list of zips holds together, kept per list of zips in order: how many advisories
    * (records of one id in several zips count once, withdrawn ones not at all), so a check that
    * reads only the records naming its packages still says how many it was matched against; and
@@ -124,6 +142,10 @@ export class FileOsvCatalogCache {
 
   fileFor(zipPath: string): string {
     return path.join(this.dir, `${checksum(path.resolve(zipPath))}.json`);
+  }
+
+  textsFileFor(zipPath: string): string {
+    return path.join(this.dir, `${checksum(path.resolve(zipPath))}.texts`);
   }
 
   private listFileFor(zips: readonly ZipAt[]): string {

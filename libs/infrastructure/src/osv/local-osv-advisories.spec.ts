@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { AdvisoryIndex, advisoryKey, type Ecosystem, type OsvRecord } from '@repoguard/domain';
 import { sharedOsvExport } from '../../../../test/support/shared-osv';
 import { pypiAdvisory } from '../../../../test/support/osv-advisories';
@@ -201,7 +202,7 @@ describe('LocalOsvAdvisories', () => {
       ['cut short', (text: string) => text.slice(0, Math.floor(text.length * 0.7))],
       [
         'from another version',
-        (text: string) => text.replace('repoguard-osv-catalog/4', 'repoguard-osv-catalog/3'),
+        (text: string) => text.replace('repoguard-osv-catalog/5', 'repoguard-osv-catalog/4'),
       ],
       // The body edited (an advisory taken out of what alpha names) without its hash.
       ['edited', (text: string) => text.replace('"PyPI\\u0000alpha"', '"PyPI\\u0000gamma"')],
@@ -381,6 +382,70 @@ describe('LocalOsvAdvisories', () => {
             { ids: ['GHSA-7', 'GHSA-1'], count: 3 },
           ]);
         }
+      });
+    });
+
+    describe('with the entries kept inflated beside it', () => {
+      const told = (zip: string) => async () => {
+        const { index } = await openZip(zip);
+        return index.recordsFor('PyPI', 'alpha').map((r) => [r.id, r.summary]);
+      };
+      /** A zip whose PYSEC-2 says where it was read from, catalogued with its entries kept. */
+      const catalogued = async () => {
+        const zip = path.join(dir, 'all.zip');
+        const told = { ...record('PYSEC-2', 'alpha'), summary: 'told by the zip' };
+        writeFileSync(zip, await zipOf([record('PYSEC-1', 'alpha'), told]));
+        await openZip(zip);
+        return { zip, cache: new FileOsvCatalogCache(dir) };
+      };
+
+      it('reads an entry from its kept text, not the zip, when the text is what the catalog says', async () => {
+        const { zip, cache } = await catalogued();
+        const file = cache.fileFor(zip);
+        const entry = OsvCatalogText.of(
+          Buffer.from(readFileSync(file, 'utf8').split('\n').slice(1).join('\n')),
+        )
+          .allEntries()
+          .map((e) => e.entry)
+          .find((e) => e.records[0]!.id === 'PYSEC-2')!;
+        // PYSEC-2's kept text told apart from the zip's, and the catalog made to say its CRC.
+        const texts = readFileSync(cache.textsFileFor(zip));
+        const text = texts.subarray(entry.textAt, entry.textAt + entry.uncompressedSize);
+        const changed = Buffer.from(
+          text.toString('latin1').replace('told by the zip', 'told by the txt'),
+          'latin1',
+        );
+        changed.copy(texts, entry.textAt);
+        writeFileSync(cache.textsFileFor(zip), texts);
+        writeFileSync(
+          file,
+          forged(readFileSync(file, 'utf8'), (catalog) =>
+            catalog.replace(`,${entry.textAt},${entry.textCrc}]`, `,${entry.textAt},${crc32(changed)}]`),
+          ),
+        );
+
+        expect(await told(zip)()).toEqual([
+          ['PYSEC-1', 'alpha is vulnerable'],
+          ['PYSEC-2', 'told by the txt'],
+        ]);
+      });
+
+      it('reads an entry from the zip when its kept text is damaged or gone, and keeps the catalog', async () => {
+        const { zip, cache } = await catalogued();
+        const catalog = statSync(cache.fileFor(zip));
+        const expected = [
+          ['PYSEC-1', 'alpha is vulnerable'],
+          ['PYSEC-2', 'told by the zip'],
+        ];
+        const texts = readFileSync(cache.textsFileFor(zip), 'latin1');
+        writeFileSync(cache.textsFileFor(zip), texts.replace('told by the zip', 'told by the txt'), 'latin1');
+        expect(await told(zip)()).toEqual(expected);
+        writeFileSync(cache.textsFileFor(zip), texts.slice(0, texts.length / 2), 'latin1');
+        expect(await told(zip)()).toEqual(expected);
+        rmSync(cache.textsFileFor(zip));
+        expect(await told(zip)()).toEqual(expected);
+        const after = statSync(cache.fileFor(zip));
+        expect([after.ino, after.mtimeMs]).toEqual([catalog.ino, catalog.mtimeMs]);
       });
     });
 

@@ -7,10 +7,12 @@ import {
   type ZipListFacts,
   zipIdentity,
 } from './file-osv-catalog-cache';
+import type { PrivateFileParts } from './private-cache-file';
 import { DEFAULT_OSV_EXPORT_LIMITS, type OsvExportLimits } from './osv-export-limits';
 import { isZipName, readOsvExport } from './osv-export-reader';
 import { catalogText, MalformedCatalog, OsvCatalogText } from './osv-catalog-text';
 import {
+  catalogEntryRecords,
   readCatalogEntry,
   scanOsvZip,
   zipBytesAt,
@@ -222,7 +224,7 @@ export class LocalOsvAdvisories {
     return { index, count: index.size };
   }
 
-  /** Reads and checks the catalogued entries (by position, in any order) from the zip. */
+  /** Reads and checks the catalogued entries (by position, in any order): kept inflated, else from the zip. */
   private readEntries(
     source: number,
     zip: ZipSource,
@@ -231,9 +233,16 @@ export class LocalOsvAdvisories {
   ): void {
     let fd: number | undefined;
     let bytes: ZipBytes | undefined = zip.bytes && zipBytesOf(zip.bytes);
+    let texts: PrivateFileParts | undefined | null = zip.bytes ? undefined : null;
     try {
       for (const [position, entry] of entries) {
         let records = zip.read.get(position);
+        if (!records) {
+          // The entry as kept inflated beside the catalog, if it is there and checks out.
+          if (texts === null) texts = this.cache?.openTexts(zip.path);
+          const kept = texts?.read(entry.textAt, entry.uncompressedSize);
+          records = kept && catalogEntryRecords(kept, entry);
+        }
         if (!records) {
           if (!bytes) {
             fd = openSync(zip.path, 'r');
@@ -255,6 +264,7 @@ export class LocalOsvAdvisories {
         throw new StaleCatalog(source);
     } finally {
       if (fd !== undefined) closeSync(fd);
+      texts?.close();
     }
   }
 
@@ -265,6 +275,7 @@ export class LocalOsvAdvisories {
     const scanned = await scanOsvZip(bytes, this.limits);
     const text = catalogText(scanned.catalog);
     this.cache?.write(path, identity, this.limits, text);
+    if (scanned.texts) this.cache?.writeTexts(path, scanned.texts);
     const catalog = OsvCatalogText.of(Buffer.from(text));
     const positions = catalog.allEntries().map((e) => e.position);
     const read = new Map([...scanned.records].map(([ordinal, records]) => [positions[ordinal]!, records]));

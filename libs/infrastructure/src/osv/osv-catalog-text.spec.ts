@@ -22,6 +22,8 @@ const entry = fc.record({
     }),
     { minLength: 1, maxLength: 3 },
   ),
+  textAt: fc.nat(),
+  textCrc: fc.nat({ max: 0xffffffff }),
 });
 const catalog = fc.record({
   entries: fc.array(entry, { maxLength: 12 }),
@@ -76,8 +78,8 @@ describe('OsvCatalogText', () => {
     };
     return `${JSON.stringify(summary)}\n${e}${k}${i}`;
   };
-  const A = '["A.json",0,10,20,8,[["A","m",0,["k1"]]]]';
-  const B = '["B.json",50,10,20,8,[["B","m",0,["k2"]]]]';
+  const A = '["A.json",0,10,20,8,[["A","m",0,["k1"]]],0,7]';
+  const B = '["B.json",50,10,20,8,[["B","m",0,["k2"]]],20,9]';
   const made = (b: string, k2: string) =>
     textOf([A, b], ['"k1"\t0', `"k2"\t${k2}`], ['"A"\t0', `"B"\t${A.length + 1}`]);
 

@@ -11,7 +11,8 @@ import type { CatalogEntry, CatalogRecord, OsvZipCatalog } from './osv-zip-catal
  * their own in a small check.
  *
  * A summary line (the zip's problems, how many entries, where the sections are), then one line
- * per entry in catalog order ([name, offset, compressed, uncompressed, method, records]), then
+ * per entry in catalog order ([name, offset, compressed, uncompressed, method, records, textAt,
+ * textCrc]), then
  * two sorted sections of `<JSON string>\t<position>,<position>...`: each package key, and each
  * record id, with where the lines of the entries naming or holding it start. Positions are byte
  * offsets from the first entry line, so they rise in catalog order. The JSON is all ASCII (see
@@ -201,6 +202,8 @@ export function catalogText(catalog: OsvZipCatalog): string {
       entry.uncompressedSize,
       entry.method,
       entry.records.map((r) => [r.id, r.modified, r.withdrawn ? 1 : 0, r.keys]),
+      entry.textAt,
+      entry.textCrc,
     ]);
     for (const record of entry.records) {
       note(byId, record.id, at);
@@ -239,7 +242,8 @@ function sectionFrom(raw: unknown, length: number): Section {
 }
 
 function entryFrom(raw: unknown): CatalogEntry {
-  const [name, offset, compressedSize, uncompressedSize, method, records, ...rest] = expectArray(raw);
+  const [name, offset, compressedSize, uncompressedSize, method, records, textAt, textCrc, ...rest] =
+    expectArray(raw);
   if (rest.length > 0) throw new MalformedCatalog();
   const entry = {
     name: expectString(name),
@@ -248,6 +252,8 @@ function entryFrom(raw: unknown): CatalogEntry {
     uncompressedSize: expectCount(uncompressedSize),
     method: expectCount(method),
     records: expectArray(records).map(recordFrom),
+    textAt: expectCount(textAt),
+    textCrc: expectCount(textCrc),
   };
   if (entry.method !== 0 && entry.method !== 8) throw new MalformedCatalog();
   return entry;

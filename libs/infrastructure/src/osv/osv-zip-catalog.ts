@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
 import {
   advisoryKey,
@@ -30,6 +30,10 @@ export interface CatalogEntry {
   /** 0 stored, 8 deflate. */
   readonly method: number;
   readonly records: readonly CatalogRecord[];
+  /** Where the entry's inflated bytes start in the texts kept beside the catalog (scanOsvZip's). */
+  readonly textAt: number;
+  /** CRC-32 of the inflated bytes: what is read of them, from the zip or from those texts, is checked. */
+  readonly textCrc: number;
 }
 
 /**
@@ -46,7 +50,16 @@ export interface OsvZipCatalog {
 export interface ScannedOsvZip {
   readonly catalog: OsvZipCatalog;
   readonly records: ReadonlyMap<number, readonly OsvRecord[]>;
+  /**
+   * The catalogued entries' inflated bytes in catalog order, one after another (each entry's
+   * textAt), to keep beside the catalog: a check then reads an entry without inflating it.
+   * Undefined past MAX_KEPT_TEXT_BYTES, where the zip is read instead.
+   */
+  readonly texts: readonly Buffer[] | undefined;
 }
+
+/** OSV's exports of one ecosystem unzip to a few MB (PyPI's whole: 6 MB); npm's malicious packages to far more. */
+const MAX_KEPT_TEXT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads every JSON entry of an export zip held in memory: the declared sizes are held to the
@@ -58,18 +71,23 @@ export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promis
   const entries: CatalogEntry[] = [];
   const problems: { entry: string; problem: string }[] = [];
   const records = new Map<number, OsvRecord[]>();
+  let texts: Buffer[] | undefined = [];
+  let textAt = 0;
   for (const entry of listed) {
     const found: OsvRecord[] = [];
-    const text = decodeEntry(zipBytesOf(bytes), entry);
-    for (const item of parseEntry(text)) {
+    const data = inflateEntry(zipBytesOf(bytes), entry);
+    for (const item of parseEntry(decodeText(data))) {
       if ('problem' in item) problems.push({ entry: entry.name, problem: item.problem });
       else found.push(item.record);
     }
     if (found.length === 0) continue;
     records.set(entries.length, found);
-    entries.push({ ...entry, records: found.map(catalogRecord) });
+    entries.push({ ...entry, records: found.map(catalogRecord), textAt, textCrc: crc32(data) });
+    textAt += data.length;
+    if (textAt > MAX_KEPT_TEXT_BYTES) texts = undefined;
+    else texts?.push(data);
   }
-  return { catalog: { entries, problems }, records };
+  return { catalog: { entries, problems }, records, texts };
 }
 
 /** Where a catalogued entry's bytes are read from: the zip in memory, or its open file. */
@@ -105,14 +123,24 @@ export function zipBytesAt(fd: number, size: number): ZipBytes {
  * says of them; undefined when they differ (a catalog not made from these bytes).
  */
 export function readCatalogEntry(bytes: ZipBytes, entry: CatalogEntry): OsvRecord[] | undefined {
-  let text: string;
+  let data: Buffer;
   try {
-    text = decodeEntry(bytes, entry);
+    data = inflateEntry(bytes, entry);
   } catch {
     return undefined;
   }
+  return catalogEntryRecords(data, entry);
+}
+
+/**
+ * The records of one catalogued entry from its inflated bytes (read from the zip, or from the
+ * texts kept beside the catalog), checked against what the catalog says of them: the bytes'
+ * CRC-32, then each record's id, dates and packages. Undefined when any differs.
+ */
+export function catalogEntryRecords(data: Buffer, entry: CatalogEntry): OsvRecord[] | undefined {
+  if (data.length !== entry.uncompressedSize || crc32(data) !== entry.textCrc) return undefined;
   const records: OsvRecord[] = [];
-  for (const item of parseEntry(text)) if ('record' in item) records.push(item.record);
+  for (const item of parseEntry(decodeText(data))) if ('record' in item) records.push(item.record);
   if (records.length !== entry.records.length) return undefined;
   const same = records.every((record, i) => {
     const expected = entry.records[i]!;
@@ -133,7 +161,7 @@ export function catalogRecord(record: OsvRecord): CatalogRecord {
   return { id: record.id, modified: record.modified, withdrawn: Boolean(record.withdrawn), keys };
 }
 
-type ListedEntry = Omit<CatalogEntry, 'records'>;
+type ListedEntry = Omit<CatalogEntry, 'records' | 'textAt' | 'textCrc'>;
 
 async function listJsonEntries(bytes: Buffer, limits: OsvExportLimits): Promise<ListedEntry[]> {
   let zip: Yauzl.ZipFile;
@@ -175,7 +203,7 @@ async function listJsonEntries(bytes: Buffer, limits: OsvExportLimits): Promise<
 
 const LOCAL_HEADER = 0x04034b50;
 
-function decodeEntry(bytes: ZipBytes, entry: ListedEntry): string {
+function inflateEntry(bytes: ZipBytes, entry: ListedEntry): Buffer {
   // Named only in an error: a check reading its entries does not clean every name.
   const label = () => `entry ${printable(entry.name)}`;
   const header = entry.offset + 30 > bytes.length ? undefined : bytes.read(entry.offset, 30);
@@ -201,7 +229,11 @@ function decodeEntry(bytes: ZipBytes, entry: ListedEntry): string {
   } else throw invalidZip(`${label()} uses compression method ${entry.method}, not deflate`);
   if (data.length !== entry.uncompressedSize)
     throw invalidZip(`${label()} unzips to ${data.length} bytes, not the ${entry.uncompressedSize} declared`);
-  // TextDecoder as the whole-zip reader decodes: a BOM dropped, bad bytes replaced.
+  return data;
+}
+
+/** TextDecoder as the whole-zip reader decodes: a BOM dropped, bad bytes replaced. */
+function decodeText(data: Buffer): string {
   return new TextDecoder().decode(data);
 }
 

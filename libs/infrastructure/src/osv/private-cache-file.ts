@@ -38,11 +38,49 @@ function readPrivateFile(dir: string, file: string): Buffer | undefined {
   }
 }
 
+/** Reads of parts of an open private file, for a caller that checks each part it reads. */
+export interface PrivateFileParts {
+  /** `length` bytes from `position`, fewer only past the end. */
+  read(position: number, length: number): Buffer;
+  close(): void;
+}
+
+/** The file opened for reads of its parts, or undefined as readPrivateFile would give undefined. */
+export function openPrivateFile(dir: string, file: string): PrivateFileParts | undefined {
+  let fd: number | undefined;
+  try {
+    if (!privateDirectory(dir)) return undefined;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stats = fstatSync(fd);
+    if (!isPrivate(stats, 'file')) {
+      closeSync(fd);
+      return undefined;
+    }
+  } catch {
+    if (fd !== undefined) closeSync(fd);
+    return undefined;
+  }
+  const open = fd;
+  return {
+    read: (position, length) => {
+      const bytes = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const read = readSync(open, bytes, done, length - done, position + done);
+        if (read === 0) break;
+        done += read;
+      }
+      return bytes.subarray(0, done);
+    },
+    close: () => closeSync(open),
+  };
+}
+
 /**
  * Best effort: a cache that cannot be written only makes the next check as slow as this one.
  * Written to a temporary file renamed into place, so two checks at once never see half a file.
  */
-export function writePrivateFile(dir: string, file: string, text: string): void {
+export function writePrivateFile(dir: string, file: string, text: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

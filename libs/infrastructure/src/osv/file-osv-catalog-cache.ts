@@ -7,6 +7,7 @@ import {
   type PrivateFileParts,
   readVouchedBody,
   readVouchedHead,
+  removePrivateFile,
   writeVouchedBody,
   writeVouchedHead,
   writePrivateFile,
@@ -101,8 +102,11 @@ export class FileOsvCatalogCache {
    * place and CRC-32 in them, and what is read is checked against those: texts from another
    * catalog, or damaged, are read from the zip instead. Best effort, as `write`.
    */
-  writeTexts(zipPath: string, texts: readonly Buffer[]): void {
-    writePrivateFile(this.dir, this.textsFileFor(zipPath), Buffer.concat(texts));
+  writeTexts(zipPath: string, texts: readonly Buffer[] | undefined): void {
+    // None (a zip past the size kept): the texts of an earlier catalog of that path go, not to be
+    // read and refused entry by entry at every check.
+    if (texts === undefined) removePrivateFile(this.dir, this.textsFileFor(zipPath));
+    else writePrivateFile(this.dir, this.textsFileFor(zipPath), texts);
   }
 
   /** The texts kept for the zip, opened (the caller closes them), or undefined when there are none. */

@@ -274,8 +274,10 @@ export class LocalOsvAdvisories {
     const bytes = readFileSync(path);
     const scanned = await scanOsvZip(bytes, this.limits);
     const text = catalogText(scanned.catalog);
+    // The texts before the catalog: a run stopped in between leaves the old catalog, which
+    // refuses these texts (by their CRCs), rather than a new one beside the old texts.
+    this.cache?.writeTexts(path, scanned.texts);
     this.cache?.write(path, identity, this.limits, text);
-    if (scanned.texts) this.cache?.writeTexts(path, scanned.texts);
     const catalog = OsvCatalogText.of(Buffer.from(text));
     const positions = catalog.allEntries().map((e) => e.position);
     const read = new Map([...scanned.records].map(([ordinal, records]) => [positions[ordinal]!, records]));

@@ -53,13 +53,17 @@ export interface ScannedOsvZip {
   /**
    * The catalogued entries' inflated bytes in catalog order, one after another (each entry's
    * textAt), to keep beside the catalog: a check then reads an entry without inflating it.
-   * Undefined past MAX_KEPT_TEXT_BYTES, where the zip is read instead.
+   * Undefined when the zip's JSON unzips to more than MAX_KEPT_TEXT_BYTES: it is read instead.
    */
   readonly texts: readonly Buffer[] | undefined;
 }
 
-/** OSV's exports of one ecosystem unzip to a few MB (PyPI's whole: 6 MB); npm's malicious packages to far more. */
-const MAX_KEPT_TEXT_BYTES = 64 * 1024 * 1024;
+/**
+ * The most a zip's JSON may unzip to for its entries to be kept inflated: they are held in memory
+ * while it is catalogued, then written out. OSV's export of one ecosystem unzips to a few MB
+ * (PyPI's whole: 6 MB); npm's, with its malicious packages, to far more, and is read from the zip.
+ */
+const MAX_KEPT_TEXT_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads every JSON entry of an export zip held in memory: the declared sizes are held to the
@@ -71,7 +75,9 @@ export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promis
   const entries: CatalogEntry[] = [];
   const problems: { entry: string; problem: string }[] = [];
   const records = new Map<number, OsvRecord[]>();
-  let texts: Buffer[] | undefined = [];
+  // Decided by the sizes the zip declares (held to them as they are inflated), before any is kept.
+  const declared = listed.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
+  const texts: Buffer[] | undefined = declared <= MAX_KEPT_TEXT_BYTES ? [] : undefined;
   let textAt = 0;
   for (const entry of listed) {
     const found: OsvRecord[] = [];
@@ -84,8 +90,7 @@ export async function scanOsvZip(bytes: Buffer, limits: OsvExportLimits): Promis
     records.set(entries.length, found);
     entries.push({ ...entry, records: found.map(catalogRecord), textAt, textCrc: crc32(data) });
     textAt += data.length;
-    if (textAt > MAX_KEPT_TEXT_BYTES) texts = undefined;
-    else texts?.push(data);
+    texts?.push(data);
   }
   return { catalog: { entries, problems }, records, texts };
 }

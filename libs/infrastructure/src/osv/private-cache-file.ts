@@ -9,9 +9,11 @@ import {
   readSync,
   realpathSync,
   renameSync,
+  rmSync,
   statSync,
   type Stats,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -47,32 +49,46 @@ export interface PrivateFileParts {
 
 /** The file opened for reads of its parts, or undefined as readPrivateFile would give undefined. */
 export function openPrivateFile(dir: string, file: string): PrivateFileParts | undefined {
-  let fd: number | undefined;
+  let fd: number;
   try {
     if (!privateDirectory(dir)) return undefined;
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const stats = fstatSync(fd);
-    if (!isPrivate(stats, 'file')) {
+  } catch {
+    return undefined;
+  }
+  const close = () => {
+    try {
       closeSync(fd);
+    } catch {
+      // Closed or gone (a network folder): nothing more is read from it either way.
+    }
+  };
+  try {
+    if (!isPrivate(fstatSync(fd), 'file')) {
+      close();
       return undefined;
     }
   } catch {
-    if (fd !== undefined) closeSync(fd);
+    close();
     return undefined;
   }
-  const open = fd;
   return {
+    // A read that fails (a network folder's file replaced from elsewhere) reads as cut short.
     read: (position, length) => {
       const bytes = Buffer.allocUnsafe(length);
       let done = 0;
-      while (done < length) {
-        const read = readSync(open, bytes, done, length - done, position + done);
-        if (read === 0) break;
-        done += read;
+      try {
+        while (done < length) {
+          const read = readSync(fd, bytes, done, length - done, position + done);
+          if (read === 0) break;
+          done += read;
+        }
+      } catch {
+        // What was read so far is returned; the caller's checks refuse it.
       }
       return bytes.subarray(0, done);
     },
-    close: () => closeSync(open),
+    close,
   };
 }
 
@@ -80,15 +96,40 @@ export function openPrivateFile(dir: string, file: string): PrivateFileParts | u
  * Best effort: a cache that cannot be written only makes the next check as slow as this one.
  * Written to a temporary file renamed into place, so two checks at once never see half a file.
  */
-export function writePrivateFile(dir: string, file: string, text: string | Uint8Array): void {
+export function writePrivateFile(dir: string, file: string, content: string | readonly Uint8Array[]): void {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!privateDirectory(dir)) return;
-    writeFileSync(temporary, text, { mode: 0o600 });
+    if (typeof content === 'string') writeFileSync(temporary, content, { mode: 0o600 });
+    else writeParts(temporary, content);
     renameSync(temporary, file);
   } catch {
-    // Read-only home, full disk: the check goes on without a cache.
+    // Read-only home, full disk: the check goes on without a cache, and leaves no part of one.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Not made, or not ours to remove.
+    }
+  }
+}
+
+/** The parts one after another, without first joining them into one more copy. */
+function writeParts(file: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    for (const part of parts) for (let done = 0; done < part.length;) done += writeSync(fd, part, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes a cache file, if it is there (best effort, as writePrivateFile). */
+export function removePrivateFile(dir: string, file: string): void {
+  try {
+    if (privateDirectory(dir)) rmSync(file, { force: true });
+  } catch {
+    // Left for the next write to replace.
   }
 }
 

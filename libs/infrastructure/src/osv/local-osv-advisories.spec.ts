@@ -311,7 +311,7 @@ describe('LocalOsvAdvisories', () => {
       });
 
       it('reads the body of the catalog its head was read with, or none: one replaced meanwhile is rebuilt', async () => {
-        // Catalogs past the first read (64 KB), so the body is read afresh when it is needed.
+        // Catalogs past the first read (8 KB), so the body is read afresh when it is needed.
         const fillers = (prefix: string) =>
           Array.from({ length: 700 }, (_, i) => record(`${prefix}-${i}`, `${prefix}-package-${i}`));
         const zip = path.join(dir, 'all.zip');
@@ -327,7 +327,7 @@ describe('LocalOsvAdvisories', () => {
         await openZip(zip);
         await openZip(other);
         const cache = new FileOsvCatalogCache(dir);
-        expect(statSync(cache.fileFor(zip)).size).toBeGreaterThan(64 * 1024);
+        expect(statSync(cache.fileFor(zip)).size).toBeGreaterThan(8 * 1024);
         const local = new LocalOsvAdvisories({ cache });
         await local.add(zip);
         // Between the head and the body, the file comes to hold another zip's catalog whole.
@@ -339,6 +339,31 @@ describe('LocalOsvAdvisories', () => {
         ]);
         expect(readFileSync(cache.fileFor(zip), 'utf8')).toContain('PYSEC-1');
         expect(readFileSync(cache.fileFor(zip), 'utf8')).not.toContain('PYSEC-8');
+      });
+
+      it('reads a summary longer than the first read (a zip of many entries that are not OSV records)', async () => {
+        const zip = path.join(dir, 'all.zip');
+        const junk = Array.from({ length: 300 }, (_, i) => ({ name: `not-osv-${i}.json`, content: '{}' }));
+        const records = [record('PYSEC-1', 'alpha'), record('PYSEC-2', 'alpha')];
+        writeFileSync(
+          zip,
+          await buildZip([
+            ...junk,
+            ...records.map((r) => ({ name: `${r.id}.json`, content: JSON.stringify(r) })),
+          ]),
+        );
+        const written: number[] = [];
+        for (const pass of ['cold', 'cached']) {
+          const local = new LocalOsvAdvisories({ cache: new FileOsvCatalogCache(dir) });
+          const problems = await local.add(zip);
+          const found = await local.indexFor(new Set([advisoryKey('PyPI', 'alpha')]));
+          expect([pass, problems.length, ids(found)]).toEqual([pass, 300, ['PYSEC-1', 'PYSEC-2']]);
+          written.push(statSync(new FileOsvCatalogCache(dir).fileFor(zip)).ino);
+        }
+        // The cached pass read the catalog the cold one wrote, not one of its own.
+        expect(written[1]).toBe(written[0]);
+        const head = readFileSync(new FileOsvCatalogCache(dir).fileFor(zip), 'utf8').split('\n')[1]!;
+        expect(head.length).toBeGreaterThan(8 * 1024);
       });
 
       it("rebuilds only the catalog whose body is damaged, not the other zips'", async () => {

@@ -267,8 +267,8 @@ function twoPartHeader(header: unknown, bodyChecksum: string) {
   return { header, body: bodyChecksum };
 }
 
-/** How much of a file readVouchedHead reads first: a catalog's header and summary fit in far less. */
-const HEAD_BYTES = 64 * 1024;
+/** How much of a file readVouchedHead reads first: a catalog's header and summary take 400 bytes. */
+const HEAD_BYTES = 8 * 1024;
 
 /** The first `length` bytes of a private file (as readPrivateFile reads), and whether that is all of it. */
 function readPrivateStart(

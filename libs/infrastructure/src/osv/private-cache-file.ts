@@ -42,6 +42,8 @@ function readPrivateFile(dir: string, file: string): Buffer | undefined {
 
 /** Reads of parts of an open private file, for a caller that checks each part it reads. */
 export interface PrivateFileParts {
+  /** The file's size when it was opened. */
+  readonly size: number;
   /** `length` bytes from `position`, fewer only past the end. */
   read(position: number, length: number): Buffer;
   close(): void;
@@ -63,16 +65,19 @@ export function openPrivateFile(dir: string, file: string): PrivateFileParts | u
       // Closed or gone (a network folder): nothing more is read from it either way.
     }
   };
+  let stats: Stats;
   try {
-    if (!isPrivate(fstatSync(fd), 'file')) {
-      close();
-      return undefined;
-    }
+    stats = fstatSync(fd);
   } catch {
     close();
     return undefined;
   }
+  if (!isPrivate(stats, 'file')) {
+    close();
+    return undefined;
+  }
   return {
+    size: stats.size,
     // A read that fails (a network folder's file replaced from elsewhere) reads as cut short.
     read: (position, length) => {
       const bytes = Buffer.allocUnsafe(length);
@@ -195,28 +200,22 @@ export function readVouchedHead(
   file: string,
   headerFor: (headChecksum: string) => unknown,
 ): VouchedHead | undefined {
-  const start = readPrivateStart(dir, file, HEAD_BYTES);
-  if (start === undefined) return undefined;
-  const { bytes, whole } = start;
-  const headerEnd = bytes.indexOf(0x0a);
-  const headEnd = headerEnd < 0 ? -1 : bytes.indexOf(0x0a, headerEnd + 1);
-  if (headEnd < 0) {
+  let start = readPrivateStart(dir, file, HEAD_BYTES);
+  if (start !== undefined && !start.whole && newlines(start.bytes) === undefined) {
     // A head longer than the first read (a zip with many entries that are not OSV JSON).
-    return whole ? undefined : readVouchedHeadFrom(readPrivateFile(dir, file), dir, file, headerFor);
+    const bytes = readPrivateFile(dir, file);
+    start = bytes && { bytes, whole: true };
   }
-  return vouchedHeadOf(bytes, whole, headerEnd, headEnd, dir, file, headerFor);
+  const ends = start && newlines(start.bytes);
+  if (start === undefined || ends === undefined) return undefined;
+  return vouchedHeadOf(start.bytes, start.whole, ends.headerEnd, ends.headEnd, dir, file, headerFor);
 }
 
-function readVouchedHeadFrom(
-  bytes: Buffer | undefined,
-  dir: string,
-  file: string,
-  headerFor: (headChecksum: string) => unknown,
-): VouchedHead | undefined {
-  if (bytes === undefined) return undefined;
+/** Where the header line and the head line end, if both do in these bytes. */
+function newlines(bytes: Buffer): { headerEnd: number; headEnd: number } | undefined {
   const headerEnd = bytes.indexOf(0x0a);
   const headEnd = headerEnd < 0 ? -1 : bytes.indexOf(0x0a, headerEnd + 1);
-  return headEnd < 0 ? undefined : vouchedHeadOf(bytes, true, headerEnd, headEnd, dir, file, headerFor);
+  return headEnd < 0 ? undefined : { headerEnd, headEnd };
 }
 
 function vouchedHeadOf(
@@ -276,25 +275,13 @@ function readPrivateStart(
   file: string,
   length: number,
 ): { bytes: Buffer; whole: boolean } | undefined {
+  const parts = openPrivateFile(dir, file);
+  if (parts === undefined) return undefined;
   try {
-    if (!privateDirectory(dir)) return undefined;
-    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const stats = fstatSync(fd);
-      if (!isPrivate(stats, 'file')) return undefined;
-      const bytes = Buffer.allocUnsafe(Math.min(stats.size, length));
-      let read = 0;
-      while (read < bytes.length) {
-        const n = readSync(fd, bytes, read, bytes.length - read, read);
-        if (n === 0) break;
-        read += n;
-      }
-      return { bytes: bytes.subarray(0, read), whole: read === stats.size };
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
+    const bytes = parts.read(0, Math.min(parts.size, length));
+    return { bytes, whole: bytes.length === parts.size };
+  } finally {
+    parts.close();
   }
 }
 
